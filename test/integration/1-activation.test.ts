@@ -1,0 +1,37 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/extension/ids';
+import { activatedApi, manifest, ntLabExtension } from './helpers';
+
+suite('Activation', () => {
+  test('the extension is installed and stays lazy until first used', () => {
+    const ext = ntLabExtension();
+    const events = manifest().activationEvents ?? [];
+    assert.ok(!events.includes('*'), 'no `*` activation (DESIGN.md §8)');
+    assert.ok(!events.includes('onStartupFinished'), 'no activation at startup');
+    assert.equal(ext.isActive, false, 'nothing used the extension yet, so it must not be active');
+  });
+
+  test('activates and returns its API with a numeric activationMs', async () => {
+    const api = await activatedApi();
+    assert.equal(ntLabExtension().isActive, true);
+    assert.equal(typeof api.activationMs, 'number');
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs >= 0, `activationMs = ${api.activationMs}`);
+    assert.ok(api.session, 'the API exposes the session');
+  });
+
+  test('every command contributed in package.json is registered', async () => {
+    await activatedApi();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed = manifest().contributes.commands.map((c) => c.command);
+    assert.ok(contributed.length >= Object.keys(Commands).length, 'the manifest contributes the commands of ids.ts');
+    const missing = contributed.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], 'contributed but not registered');
+    for (const id of Object.values(Commands)) assert.ok(contributed.includes(id), `${id} (ids.ts) is contributed`);
+  });
+
+  test('the NT Lab views are contributed to the ntlab container', () => {
+    const views = manifest().contributes.views.ntlab?.map((v) => v.id) ?? [];
+    assert.deepEqual(views.slice(0, 4), ['ntlab.processes', 'ntlab.physicalMemory', 'ntlab.sections', 'ntlab.jobs']);
+  });
+});

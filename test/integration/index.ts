@@ -1,0 +1,89 @@
+// The one entry point of the integration suites, used by both hosts:
+//   - @vscode/test-electron loads it as `extensionTestsPath` and calls run();
+//   - under code-server the test-host extension (test/vscode-host) requires it and calls run().
+// Environment: NTLAB_TEST_RESULTS = where to write a JSON report (optional),
+//              NTLAB_TEST_GREP = only run tests whose full title matches (optional).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../../src/extension/ids';
+
+/** One test as the harness prints it. */
+export interface TestRecord {
+  readonly title: string;
+  readonly state: 'passed' | 'failed' | 'pending';
+  readonly durationMs: number;
+  readonly error?: string;
+}
+
+/** The JSON document written to NTLAB_TEST_RESULTS. */
+export interface TestReport {
+  readonly vscodeVersion: string;
+  readonly appName: string;
+  readonly uiKind: string;
+  readonly extension: { readonly id: string; readonly found: boolean; readonly isActive: boolean };
+  readonly passes: number;
+  readonly failures: number;
+  readonly pending: number;
+  readonly tests: readonly TestRecord[];
+  /** Set when the suites could not even be loaded or run. */
+  readonly fatal?: string;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+function suiteFiles(): string[] {
+  return fs.readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => path.join(__dirname, f));
+}
+
+function writeReport(file: string | undefined, report: TestReport): void {
+  if (!file) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Write then rename, so the harness never reads half a file.
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(report, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** Runs every *.test.js next to this file; rejects when a test fails. */
+export async function run(): Promise<void> {
+  const resultsFile = process.env.NTLAB_TEST_RESULTS;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
+  if (process.env.NTLAB_TEST_GREP) mocha.grep(process.env.NTLAB_TEST_GREP);
+  for (const file of suiteFiles()) mocha.addFile(file);
+
+  const tests: TestRecord[] = [];
+  const base = () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    return {
+      vscodeVersion: vscode.version,
+      appName: vscode.env.appName,
+      uiKind: vscode.UIKind[vscode.env.uiKind],
+      extension: { id: EXTENSION_ID, found: !!ext, isActive: !!ext?.isActive },
+    };
+  };
+
+  let failures: number;
+  try {
+    await mocha.loadFilesAsync();
+    failures = await new Promise<number>((resolve) => {
+      const runner = mocha.run((count) => resolve(count));
+      runner.on('pass', (t) => tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
+      runner.on('fail', (t, err) => tests.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration ?? 0, error: errorText(err) }));
+      runner.on('pending', (t) => tests.push({ title: t.fullTitle(), state: 'pending', durationMs: 0 }));
+    });
+  } catch (err) {
+    writeReport(resultsFile, { ...base(), passes: 0, failures: 1, pending: 0, tests, fatal: errorText(err) });
+    throw err;
+  }
+
+  const count = (state: TestRecord['state']) => tests.filter((t) => t.state === state).length;
+  writeReport(resultsFile, { ...base(), passes: count('passed'), failures: count('failed'), pending: count('pending'), tests });
+  if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);
+}
