@@ -1,0 +1,110 @@
+// One build script, several contexts (STYLE.md §13):
+//   extension  -> dist/extension.js      node/cjs, `vscode` external
+//   webviews   -> dist/webview/<name>.js browser/iife, one per folder in src/webview with a main.ts
+//   purity     -> (not written)          src/engine bundled for a neutral platform with no
+//                                        externals; importing `vscode` or a Node built-in fails.
+// Flags: --watch, --production (minify, no sourcemaps).
+'use strict';
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+const { builtinModules } = require('node:module');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Fails the engine bundle when anything in it reaches for vscode or a Node built-in. */
+const enginePurity = {
+  name: 'engine-purity',
+  setup(build) {
+    const banned = new Set(['vscode', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    build.onResolve({ filter: /.*/ }, (args) => {
+      const bare = args.path.replace(/^node:/, '');
+      if (banned.has(args.path) || (args.path.startsWith('node:') && builtinModules.includes(bare))) {
+        return {
+          errors: [{
+            text: `src/engine must stay pure: "${args.path}" imported from ${path.relative(__dirname, args.importer)} ` +
+              '(the engine may import nothing from vscode, the DOM or Node built-ins; see DESIGN.md §2)',
+          }],
+        };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** Prints errors in the `file:line:col: error: text` shape VS Code's problem matchers read. */
+const problemReporter = (label) => ({
+  name: 'problem-reporter',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        const where = location ? `${location.file}:${location.line}:${location.column}: ` : '';
+        console.error(`[${label}] ${where}error: ${text}`);
+      }
+      if (watch) console.log(`[${label}] build finished`);
+    });
+  },
+});
+
+function webviewEntries() {
+  const root = path.join(__dirname, 'src', 'webview');
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(root, d.name, 'main.ts')))
+    .map((d) => ({ name: d.name, file: path.join(root, d.name, 'main.ts') }));
+}
+
+async function main() {
+  const common = {
+    bundle: true,
+    minify: production,
+    sourcemap: production ? false : 'linked',
+    sourcesContent: false,
+    logLevel: 'silent',
+    target: 'es2022',
+  };
+  const configs = [
+    {
+      ...common,
+      entryPoints: { extension: 'src/extension/extension.ts' },
+      outdir: 'dist',
+      format: 'cjs',
+      platform: 'node',
+      external: ['vscode'],
+      plugins: [problemReporter('extension')],
+    },
+    ...webviewEntries().map(({ name, file }) => ({
+      ...common,
+      entryPoints: { [name]: file },
+      outdir: 'dist/webview',
+      format: 'iife',
+      platform: 'browser',
+      plugins: [problemReporter(`webview:${name}`)],
+    })),
+    {
+      ...common,
+      entryPoints: ['src/engine/index.ts'],
+      platform: 'neutral',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      write: false,
+      outfile: 'dist/engine-purity-check.js',
+      plugins: [enginePurity, problemReporter('engine-purity')],
+    },
+  ];
+
+  const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  let failed = false;
+  for (const ctx of contexts) {
+    try { await ctx.rebuild(); } catch { failed = true; }
+    await ctx.dispose();
+  }
+  if (failed) process.exit(1);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

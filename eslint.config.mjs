@@ -1,0 +1,63 @@
+// ESLint flat config. The import bans make the layer rule of DESIGN.md §2 a lint error:
+// webview -> shared; extension -> shared + engine; engine -> nothing.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'util', 'events', 'buffer', 'stream', 'worker_threads', 'url', 'http', 'https', 'net'];
+const nodePatterns = [{ group: ['node:*'], message: 'Node built-ins are not allowed here (DESIGN.md §2).' }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'demo/**', '.vscode-test/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'src/engine must stay pure (DESIGN.md §2).' })),
+        patterns: [...nodePatterns, { group: ['**/extension/**', '**/webview/**', '**/shared/**'], message: 'src/engine imports nothing from other layers.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'src/shared is JSON-safe wire types only.' })),
+        patterns: [...nodePatterns, { group: ['**/extension/**', '**/webview/**', '**/engine/**'], message: 'src/shared imports nothing from other layers.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'Webviews run in a browser.' })),
+        patterns: [...nodePatterns, { group: ['**/extension/**', '**/engine/**'], message: 'Webviews import src/shared only.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/webview/**'], message: 'The host does not import webview code.' }],
+      }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,125 @@
+// Win32 and NT constants under their real names and values (winnt.h, winerror.h, ntstatus.h).
+
+// Memory allocation types (VirtualAlloc / VirtualFree / MEMORY_BASIC_INFORMATION.State and Type).
+export const MEM_COMMIT = 0x00001000;
+export const MEM_RESERVE = 0x00002000;
+export const MEM_REPLACE_PLACEHOLDER = 0x00004000;
+export const MEM_DECOMMIT = 0x00004000;
+export const MEM_RELEASE = 0x00008000;
+export const MEM_FREE = 0x00010000;
+export const MEM_PRIVATE = 0x00020000;
+export const MEM_RESERVE_PLACEHOLDER = 0x00040000;
+export const MEM_MAPPED = 0x00040000;
+export const MEM_RESET = 0x00080000;
+export const MEM_TOP_DOWN = 0x00100000;
+export const MEM_WRITE_WATCH = 0x00200000;
+export const MEM_PHYSICAL = 0x00400000;
+export const MEM_ROTATE = 0x00800000;
+export const MEM_DIFFERENT_IMAGE_BASE_OK = 0x00800000;
+export const MEM_RESET_UNDO = 0x01000000;
+export const MEM_IMAGE = 0x01000000;
+export const MEM_LARGE_PAGES = 0x20000000;
+export const MEM_4MB_PAGES = 0x80000000;
+export const MEM_COALESCE_PLACEHOLDERS = 0x00000001;
+export const MEM_PRESERVE_PLACEHOLDER = 0x00000002;
+
+// Memory protection constants.
+export const PAGE_NOACCESS = 0x01;
+export const PAGE_READONLY = 0x02;
+export const PAGE_READWRITE = 0x04;
+export const PAGE_WRITECOPY = 0x08;
+export const PAGE_EXECUTE = 0x10;
+export const PAGE_EXECUTE_READ = 0x20;
+export const PAGE_EXECUTE_READWRITE = 0x40;
+export const PAGE_EXECUTE_WRITECOPY = 0x80;
+export const PAGE_GUARD = 0x100;
+export const PAGE_NOCACHE = 0x200;
+export const PAGE_WRITECOMBINE = 0x400;
+export const PAGE_TARGETS_INVALID = 0x40000000;
+export const PAGE_TARGETS_NO_UPDATE = 0x40000000;
+
+// GetWriteWatch.
+export const WRITE_WATCH_FLAG_RESET = 0x01;
+
+// Quota limits flags (SetProcessWorkingSetSizeEx).
+export const QUOTA_LIMITS_HARDWS_MIN_ENABLE = 0x00000001;
+export const QUOTA_LIMITS_HARDWS_MIN_DISABLE = 0x00000002;
+export const QUOTA_LIMITS_HARDWS_MAX_ENABLE = 0x00000004;
+export const QUOTA_LIMITS_HARDWS_MAX_DISABLE = 0x00000008;
+
+// Process creation flags (CreateProcess dwCreationFlags).
+export const DEBUG_PROCESS = 0x00000001;
+export const DEBUG_ONLY_THIS_PROCESS = 0x00000002;
+export const CREATE_SUSPENDED = 0x00000004;
+export const DETACHED_PROCESS = 0x00000008;
+export const CREATE_NEW_CONSOLE = 0x00000010;
+export const NORMAL_PRIORITY_CLASS = 0x00000020;
+export const IDLE_PRIORITY_CLASS = 0x00000040;
+export const HIGH_PRIORITY_CLASS = 0x00000080;
+export const REALTIME_PRIORITY_CLASS = 0x00000100;
+export const CREATE_NEW_PROCESS_GROUP = 0x00000200;
+export const CREATE_UNICODE_ENVIRONMENT = 0x00000400;
+export const BELOW_NORMAL_PRIORITY_CLASS = 0x00004000;
+export const ABOVE_NORMAL_PRIORITY_CLASS = 0x00008000;
+export const CREATE_NO_WINDOW = 0x08000000;
+
+// Win32 error codes (winerror.h).
+export const ERROR_SUCCESS = 0;
+export const ERROR_FILE_NOT_FOUND = 2;
+export const ERROR_PATH_NOT_FOUND = 3;
+export const ERROR_ACCESS_DENIED = 5;
+export const ERROR_INVALID_HANDLE = 6;
+export const ERROR_NOT_ENOUGH_MEMORY = 8;
+export const ERROR_OUTOFMEMORY = 14;
+export const ERROR_NOT_SUPPORTED = 50;
+export const ERROR_INVALID_PARAMETER = 87;
+export const ERROR_BAD_EXE_FORMAT = 193;
+export const ERROR_ALREADY_EXISTS = 183;
+export const ERROR_INVALID_ADDRESS = 487;
+export const ERROR_NOACCESS = 998;
+export const ERROR_PRIVILEGE_NOT_HELD = 1314;
+export const ERROR_NO_SYSTEM_RESOURCES = 1450;
+export const ERROR_WORKING_SET_QUOTA = 1453;
+export const ERROR_COMMITMENT_LIMIT = 1455;
+
+// NTSTATUS values (ntstatus.h), unsigned 32-bit.
+export const STATUS_SUCCESS = 0x00000000;
+export const STATUS_GUARD_PAGE_VIOLATION = 0x80000001;
+export const STATUS_ACCESS_VIOLATION = 0xC0000005;
+export const STATUS_IN_PAGE_ERROR = 0xC0000006;
+export const STATUS_INVALID_PARAMETER = 0xC000000D;
+export const STATUS_NO_MEMORY = 0xC0000017;
+export const STATUS_CONFLICTING_ADDRESSES = 0xC0000018;
+export const STATUS_INVALID_PAGE_PROTECTION = 0xC0000045;
+export const STATUS_COMMITMENT_LIMIT = 0xC000012D;
+export const STATUS_PRIVILEGE_NOT_HELD = 0xC0000061;
+export const STATUS_INSUFFICIENT_RESOURCES = 0xC000009A;
+
+// SYSTEM_MEMORY_LIST_COMMAND (NtSetSystemInformation(SystemMemoryListInformation, ...)).
+export const MemoryCaptureAccessedBits = 0;
+export const MemoryCaptureAndResetAccessedBits = 1;
+export const MemoryEmptyWorkingSets = 2;
+export const MemoryFlushModifiedList = 3;
+export const MemoryPurgeStandbyList = 4;
+export const MemoryPurgeLowPriorityStandbyList = 5;
+
+// Privilege names.
+export const SE_LOCK_MEMORY_NAME = 'SeLockMemoryPrivilege';
+export const SE_INC_BASE_PRIORITY_NAME = 'SeIncreaseBasePriorityPrivilege';
+export const SE_DEBUG_NAME = 'SeDebugPrivilege';
+
+// Memory layout of x64 Windows.
+export const PAGE_SIZE = 4096;
+export const PAGE_SHIFT = 12;
+export const ALLOCATION_GRANULARITY = 0x10000;
+export const LARGE_PAGE_SIZE = 0x200000;
+export const HUGE_PAGE_SIZE = 0x40000000;
+/** MM_LOWEST_USER_ADDRESS: the first 64 KB are never mapped. */
+export const MM_LOWEST_USER_ADDRESS = 0x10000n;
+/** MM_HIGHEST_USER_ADDRESS on x64 with a 128 TB user address space. */
+export const MM_HIGHEST_USER_ADDRESS = 0x7FFFFFFEFFFFn;
+/** MM_HIGHEST_VAD_ADDRESS: the last 64 KB below the user limit are a no-access guard region. */
+export const MM_HIGHEST_VAD_ADDRESS = 0x7FFFFFFEFFFFn - 0x10000n;
+export const MM_USER_PROBE_ADDRESS = 0x7FFFFFFF0000n;
+/** The PTE base before Windows 10 1607 (fixed self-map index 0x1ED). */
+export const CLASSIC_PTE_BASE = 0xFFFFF68000000000n;

@@ -1,0 +1,147 @@
+// The memory manager's invariants, checked from scratch (used by property tests after every operation,
+// and available to a learner as a "!memusage"-style consistency check). Returns the violations found.
+import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
+import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE } from './mm/pfn';
+import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from './mm/pte';
+import type { System } from './system';
+
+export function verifyIntegrity(system: System): string[] {
+  const { mm, processes } = system.internals;
+  const db = mm.pfn;
+  const errors: string[] = [];
+  const err = (m: string): void => { if (errors.length < 50) errors.push(m); };
+  const n = db.pageCount;
+
+  // 1. Every page in exactly one state; lists match the database.
+  const seen = new Uint8Array(n);
+  const lists: Array<[number, number]> = [[LIST_ZEROED, PageLocation.ZeroedPageList], [LIST_FREE, PageLocation.FreePageList], [LIST_MODIFIED, PageLocation.ModifiedPageList], [LIST_MODIFIED_NOWRITE, PageLocation.ModifiedNoWritePageList], [LIST_BAD, PageLocation.BadPageList]];
+  for (let p = 0; p < 8; p++) lists.push([LIST_STANDBY0 + p, PageLocation.StandbyPageList]);
+  for (const [list, location] of lists) {
+    let count = 0;
+    let prev = -1;
+    for (let pfn = db.listHead[list]!; pfn >= 0; pfn = db.flink[pfn]!) {
+      if (seen[pfn]) { err(`pfn ${pfn} on two lists (or a cycle) at list ${list}`); break; }
+      seen[pfn] = 1;
+      if (db.location[pfn] !== location) err(`pfn ${pfn} on list ${list} but PageLocation ${db.location[pfn]}`);
+      if (db.blink[pfn] !== prev) err(`pfn ${pfn} Blink broken`);
+      if (db.shareCount[pfn] !== 0 || db.referenceCount[pfn] !== 0) err(`pfn ${pfn} on a list with ShareCount ${db.shareCount[pfn]} ReferenceCount ${db.referenceCount[pfn]}`);
+      if (location === PageLocation.StandbyPageList && (db.flags[pfn]! & PFN_MODIFIED)) err(`standby pfn ${pfn} is modified`);
+      if (location === PageLocation.ModifiedPageList && !(db.flags[pfn]! & PFN_MODIFIED)) err(`modified-list pfn ${pfn} is not modified`);
+      prev = pfn;
+      count++;
+    }
+    if (count !== db.listCount[list]) err(`list ${list} count ${db.listCount[list]} but ${count} linked`);
+  }
+  for (let pfn = 0; pfn < n; pfn++) {
+    const loc = db.location[pfn]!;
+    if (loc < PageLocation.ActiveAndValid && !seen[pfn]) err(`pfn ${pfn} has PageLocation ${loc} but is on no list`);
+    if (loc === PageLocation.ActiveAndValid && (db.shareCount[pfn] === 0 || db.referenceCount[pfn] === 0)) err(`active pfn ${pfn} with ShareCount ${db.shareCount[pfn]}`);
+    if (loc === PageLocation.TransitionPage) err(`pfn ${pfn} left in Transition (no I/O is in flight between operations)`);
+  }
+
+  // 2. Page tables, PTEs and working sets; paging-file slot references.
+  const slotRefs = new Uint8Array(mm.pageFileBitmap.length);
+  const refSlot = (slot: number, what: string): void => {
+    if (slot <= 0 || slot >= slotRefs.length) { err(`${what}: slot ${slot} out of range`); return; }
+    if (mm.pageFileBitmap[slot] !== 1) err(`${what}: slot ${slot} not allocated`);
+    if (slotRefs[slot]) err(`${what}: slot ${slot} referenced twice`);
+    slotRefs[slot] = 1;
+  };
+  const pageTableCount = new Map<number, number>();
+  for (const p of processes) {
+    if (!p || p.exited) continue;
+    let tables = 0;
+    const walk = (table: number, level: number, vpnBase: number): void => {
+      tables++;
+      if (!(db.flags[table]! & PFN_PAGE_TABLE)) err(`pid ${p.pid}: pfn ${table} used as a paging structure without the flag`);
+      if (db.owner[table] !== p.index) err(`pid ${p.pid}: paging structure ${table} owned by ${db.owner[table]}`);
+      let live = 0;
+      let used = 0;
+      for (let i = 0; i < 512; i++) {
+        if (level === LEVEL_PXE && i === mm.selfMapIndex) { live++; used++; continue; }
+        const lo = mm.readLo(table, i);
+        const hi = mm.readHi(table, i);
+        if (lo === 0 && hi === 0) continue;
+        used++;
+        const span = level === 3 ? 134217728 : level === 2 ? 262144 : level === 1 ? 512 : 1;
+        const vpn = vpnBase + i * span;
+        if (level > 0) {
+          if (!(lo & PTE_VALID)) { err(`pid ${p.pid}: non-leaf entry ${level}/${i} not valid`); continue; }
+          live++;
+          const child = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+          if (lo & PTE_LARGE_PAGE) {
+            if (!(db.flags[child]! & PFN_LARGE_PAGE)) err(`pid ${p.pid}: large entry -> pfn ${child} not a large page`);
+            continue;
+          }
+          if (db.pteFrame[child] !== table) err(`pid ${p.pid}: paging structure ${child} PteFrame ${db.pteFrame[child]} != ${table}`);
+          walk(child, level - 1, vpn);
+          continue;
+        }
+        if (lo & PTE_VALID) {
+          live++;
+          const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+          if (db.location[pfn] !== PageLocation.ActiveAndValid) err(`pid ${p.pid} vpn ${vpn.toString(16)}: valid PTE -> pfn ${pfn} in state ${db.location[pfn]}`);
+          if (db.pteFrame[pfn] !== table || ((db.pteAddressLo[pfn]! >>> 3) & 511) !== i) err(`pid ${p.pid} vpn ${vpn.toString(16)}: pfn ${pfn} PteAddress/PteFrame do not point back`);
+          const expected = mm.entryAddress(0, vpn);
+          if (db.pteAddressLo[pfn] !== Number(expected & 0xFFFFFFFFn) || db.pteAddressHi[pfn] !== Number(expected >> 32n)) err(`pid ${p.pid} vpn ${vpn.toString(16)}: PteAddress is not the self-map address`);
+          const wsi = db.wsIndex[pfn]!;
+          if (wsi < 0 || p.ws.vpn[wsi] !== vpn) err(`pid ${p.pid} vpn ${vpn.toString(16)}: valid page not in the working set at its WsIndex`);
+          if (db.owner[pfn] !== p.index) err(`pid ${p.pid}: pfn ${pfn} owner ${db.owner[pfn]}`);
+          const oh = db.originalPteHi[pfn]!;
+          const ol = db.originalPteLo[pfn]!;
+          if (oh !== 0 && !(ol & (PTE_PROTOTYPE | PTE_TRANSITION))) refSlot(oh, `pfn ${pfn} OriginalPte`);
+        } else if (lo & PTE_TRANSITION) {
+          live++;
+          const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
+          const loc = db.location[pfn]!;
+          if (loc !== PageLocation.StandbyPageList && loc !== PageLocation.ModifiedPageList && loc !== PageLocation.ModifiedNoWritePageList) err(`pid ${p.pid} vpn ${vpn.toString(16)}: transition PTE -> pfn ${pfn} in state ${loc}`);
+          if (db.pteFrame[pfn] !== table || ((db.pteAddressLo[pfn]! >>> 3) & 511) !== i) err(`pid ${p.pid}: transition pfn ${pfn} does not point back`);
+          const oh = db.originalPteHi[pfn]!;
+          if (oh !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) refSlot(oh, `pfn ${pfn} OriginalPte`);
+        } else if (!(lo & PTE_PROTOTYPE) && hi !== 0) {
+          refSlot(hi, `pid ${p.pid} vpn ${vpn.toString(16)} PTE`);
+        }
+      }
+      if (db.shareCount[table] !== live + 1) err(`pid ${p.pid}: paging structure ${table} ShareCount ${db.shareCount[table]} != 1 + ${live} live entries`);
+      if (mm.usedEntries[table] !== used) err(`pid ${p.pid}: paging structure ${table} UsedPageTableEntries ${mm.usedEntries[table]} != ${used}`);
+    };
+    walk(p.directoryTableBase, LEVEL_PXE, 0);
+    pageTableCount.set(p.index, tables);
+    if (tables !== p.pageTablePages) err(`pid ${p.pid}: ${tables} paging structures but pageTablePages ${p.pageTablePages}`);
+
+    // Working-set entries match valid PTEs.
+    let inUse = 0;
+    for (let i = 0; i < p.ws.lastEntry; i++) {
+      const vpn = p.ws.vpn[i]!;
+      if (vpn < 0) continue;
+      inUse++;
+      const [lo, hi] = mm.peekPte(p, vpn);
+      if (!(lo & PTE_VALID)) { err(`pid ${p.pid}: WSLE ${i} vpn ${vpn.toString(16)} has no valid PTE`); continue; }
+      const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+      if (db.wsIndex[pfn] !== i) err(`pid ${p.pid}: WSLE ${i} -> pfn ${pfn} whose WsIndex is ${db.wsIndex[pfn]}`);
+    }
+    if (inUse !== p.ws.count) err(`pid ${p.pid}: working set count ${p.ws.count} but ${inUse} entries in use`);
+
+    // Commit charge equals the sum of its parts.
+    let vadCharge = 0;
+    for (const vad of p.vads) {
+      vadCharge += vad.commitCharge;
+      let committed = 0;
+      for (let v = vad.startVpn; v <= vad.endVpn; v++) if (mm.pageState(p, v, vad)[0]) committed++;
+      if (committed !== vad.commitCharge) err(`pid ${p.pid}: VAD ${vad.startVpn.toString(16)} CommitCharge ${vad.commitCharge} but ${committed} pages committed`);
+    }
+    if (vadCharge !== p.privateCommit) err(`pid ${p.pid}: private commit ${p.privateCommit} != sum of VAD charges ${vadCharge}`);
+  }
+  // Standby/modified pages whose owners died are not expected yet (no teardown); count slots of list pages not reached by a PTE.
+  let allocated = 0;
+  for (let s = 1; s < mm.pageFileBitmap.length; s++) {
+    if (mm.pageFileBitmap[s]) {
+      allocated++;
+      if (!slotRefs[s]) err(`paging file slot ${s} allocated but referenced by nothing (leaked)`);
+    }
+  }
+  if (allocated !== mm.pageFileUsed) err(`paging file used ${mm.pageFileUsed} but ${allocated} slots allocated`);
+  if (mm.commitTotal > mm.commitLimit) err(`commit ${mm.commitTotal} over the limit ${mm.commitLimit}`);
+  void tableIndex;
+  return errors;
+}

@@ -1,0 +1,872 @@
+// The memory manager: physical pages (PFN database and lists), paging structures reached through the
+// self-map, the page-fault handler (MmAccessFault and its resolvers), working sets, the paging file and
+// the system threads that move pages between lists. Every resolution records a step named after the
+// kernel routine that does the work in Windows.
+import { NtException } from '../errors';
+import {
+  STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_NO_MEMORY,
+} from '../constants';
+import type { ProcessObject } from '../process';
+import { TLB_READ, TLB_SIZE, TLB_WRITE } from '../process';
+import type { StepLog } from '../trace';
+import {
+  LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PfnDatabase,
+  PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE,
+} from './pfn';
+import { mmAllowsRead, mmAllowsWrite, mmIsGuard } from './protection';
+import {
+  MM_DECOMMIT, MM_GUARD_PAGE, MM_NOACCESS, MM_READWRITE, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1, PTE_LARGE_PAGE,
+  PTE_OWNER, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, PTE_WRITE, PteLayout, makeDemandZeroLo, makePageFileLo,
+  makeTableHi, makeTableLo, makeTransitionHi, makeTransitionLo, makeValidHi, makeValidLo, pageFileLow, pteProtection,
+  ptePfn, PROTECTION_SHIFT,
+} from './pte';
+import { PageStore } from './store';
+import type { Vad } from './vad';
+import { VadType } from './vad';
+
+export const PAGE_SIZE = 4096;
+/** Normal page priority for user pages (standby list 5). */
+export const NORMAL_PRIORITY = 5;
+const ENTRIES = 512;
+const TWO_27 = 134217728;
+const TWO_18 = 262144;
+const TWO_29 = 536870912;
+const CLUSTER_MAX = 8;
+
+/** Paging-structure levels, top down: PML4 entries are PXEs, then PPEs, PDEs and PTEs. */
+export const LEVEL_PXE = 3;
+export const LEVEL_PPE = 2;
+export const LEVEL_PDE = 1;
+export const LEVEL_PTE = 0;
+
+export function tableIndex(level: number, vpn: number): number {
+  switch (level) {
+    case LEVEL_PXE: return Math.floor(vpn / TWO_27) & 511;
+    case LEVEL_PPE: return Math.floor(vpn / TWO_18) & 511;
+    case LEVEL_PDE: return Math.floor(vpn / ENTRIES) & 511;
+    default: return vpn & 511;
+  }
+}
+
+/** MiGetPteAddress: the self-map address of the entry that maps `va`. */
+export function miGetPteAddress(va: bigint, pteBase: bigint): bigint {
+  return (((va >> 9n) & 0x7FFFFFFFF8n) + pteBase) & 0xFFFFFFFFFFFFFFFFn;
+}
+
+export interface MmConfig {
+  physicalPages: number;
+  pageFilePages: number;
+  pteBase: bigint;
+  layout: PteLayout;
+}
+
+/** The walk result of the last `locate` call (kept in fields to avoid allocating on hot paths). */
+interface Location { table: number; index: number; }
+
+export class MemoryManager {
+  pfn: PfnDatabase;
+  phys: PageStore;
+  pageFile: PageStore;
+  /** Allocation bitmap of the paging file (one byte per slot; slot 0 is never used). */
+  pageFileBitmap: Uint8Array;
+  pageFileUsed = 0;
+  private pageFileHint = 1;
+  /** Non-zero entries per paging-structure page (UsedPageTableEntries), indexed by PFN. */
+  usedEntries: Uint16Array;
+  /** Pages charged to commit by the kernel itself (nonpaged and paged pool, system PTEs...). */
+  systemCommit = 0;
+  commitPeak = 0;
+  readonly pteBaseLo: number;
+  readonly pteBaseHi: number;
+  readonly selfMapIndex: number;
+  /** Available pages below which the balance set manager trims working sets. */
+  readonly lowAvailable: number;
+  /** Available pages the balance set manager trims up to. */
+  readonly targetAvailable: number;
+  /** Above this many available pages, working sets may grow past their maximum. */
+  readonly plentyAvailable: number;
+  private readonly loc: Location = { table: -1, index: -1 };
+  private lastFrom = 0;
+  private lastZeroedNow = false;
+  /** Set while the balance set manager runs, so a fault it causes does not start it again. */
+  private trimming = false;
+
+  constructor(
+    readonly config: MmConfig,
+    readonly processes: Array<ProcessObject | undefined>,
+    readonly trace: StepLog,
+    source?: MemoryManager,
+  ) {
+    this.pteBaseLo = Number(config.pteBase & 0xFFFFFFFFn);
+    this.pteBaseHi = Number(config.pteBase >> 32n);
+    this.selfMapIndex = Number((config.pteBase >> 39n) & 511n);
+    const n = config.physicalPages;
+    this.lowAvailable = Math.max(32, Math.floor(n / 32));
+    this.targetAvailable = Math.max(64, Math.floor(n / 16));
+    this.plentyAvailable = Math.floor(n / 4);
+    if (source) {
+      this.pfn = source.pfn.clone();
+      this.phys = source.phys.clone();
+      this.pageFile = source.pageFile.clone();
+      this.pageFileBitmap = source.pageFileBitmap.slice();
+      this.pageFileUsed = source.pageFileUsed;
+      this.pageFileHint = source.pageFileHint;
+      this.usedEntries = source.usedEntries.slice();
+      this.systemCommit = source.systemCommit;
+      this.commitPeak = source.commitPeak;
+      return;
+    }
+    this.pfn = new PfnDatabase(n);
+    this.phys = new PageStore(n);
+    this.pageFile = new PageStore(config.pageFilePages);
+    this.pageFileBitmap = new Uint8Array(Math.max(1, config.pageFilePages));
+    this.usedEntries = new Uint16Array(n);
+    // At power-on every page is free; the zero page thread zeroes them during boot.
+    for (let p = 0; p < n; p++) this.pfn.insertTail(LIST_ZEROED, p, PageLocation.ZeroedPageList);
+  }
+
+  get layout(): PteLayout { return this.config.layout; }
+
+  // ---------------------------------------------------------------- commit
+
+  /** CommitLimit in pages: RAM plus the paging file. */
+  get commitLimit(): number {
+    return this.config.physicalPages + this.config.pageFilePages;
+  }
+
+  /** Total commit charge in pages: the kernel's own plus every process's private pages and page tables. */
+  get commitTotal(): number {
+    let total = this.systemCommit;
+    for (const p of this.processes) if (p && !p.exited) total += p.privateCommit + p.pageTablePages;
+    return total;
+  }
+
+  /** Charges `pages` to `process`, or returns false when the commit limit would be exceeded. */
+  chargeCommit(process: ProcessObject, pages: number): boolean {
+    const total = this.commitTotal;
+    if (total + pages > this.commitLimit) return false;
+    process.privateCommit += pages;
+    if (total + pages > this.commitPeak) this.commitPeak = total + pages;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- paging structures
+
+  readLo(table: number, index: number): number { return this.phys.readWord(table, index * 2); }
+  readHi(table: number, index: number): number { return this.phys.readWord(table, index * 2 + 1); }
+  private writeEntry(table: number, index: number, lo: number, hi: number): void {
+    const wasZero = this.readLo(table, index) === 0 && this.readHi(table, index) === 0;
+    const isZero = lo === 0 && hi === 0;
+    this.phys.writeWord(table, index * 2, lo >>> 0);
+    this.phys.writeWord(table, index * 2 + 1, hi >>> 0);
+    if (wasZero && !isZero) this.usedEntries[table]!++;
+    else if (!wasZero && isZero) this.usedEntries[table]!--;
+  }
+
+  /** Writes a leaf PTE of `process` and keeps the TLB coherent (the TLB flush the kernel would issue). */
+  writePte(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number): void {
+    this.writeEntry(table, index, lo, hi);
+    process.flushTlbEntry(vpn);
+  }
+
+  /** The self-map address of the entry at `level` that maps `vpn`, as halves (lo in .lo, hi in .hi). */
+  entryAddress(level: number, vpn: number): bigint {
+    let va = BigInt(vpn) << 12n;
+    if (va & (1n << 47n)) va |= 0xFFFF000000000000n;
+    let a = miGetPteAddress(va, this.config.pteBase);
+    for (let l = 0; l < level; l++) a = miGetPteAddress(a, this.config.pteBase);
+    return a;
+  }
+
+  /** PteAddress halves of the leaf PTE for a user VPN: PTE_BASE + vpn * 8. */
+  private pteAddressLo(vpn: number): number { return ((vpn % TWO_29) * 8) >>> 0; }
+  private pteAddressHi(vpn: number): number { return this.pteBaseHi + Math.floor(vpn / TWO_29); }
+
+  /**
+   * Finds the page table mapping `vpn` (sets this.loc). Missing paging structures are created when
+   * `create` is set — each one a demand-zero fault on the self-map address. Returns false when a
+   * structure is missing and not created, and -1-style results for large pages via `largeLevel`.
+   */
+  locate(process: ProcessObject, vpn: number, create: boolean): boolean {
+    let table = process.directoryTableBase;
+    for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
+      const index = tableIndex(level, vpn);
+      const lo = this.readLo(table, index);
+      if (lo & PTE_VALID) {
+        if (lo & PTE_LARGE_PAGE) { this.loc.table = table; this.loc.index = index; this.largeLevel = level; return false; }
+        table = ptePfn(lo, this.readHi(table, index), this.layout.hardwarePfnBits);
+        continue;
+      }
+      if (!create) { this.loc.table = -1; this.largeLevel = -1; return false; }
+      table = this.allocatePagingStructure(process, vpn, level - 1, table, index);
+    }
+    this.loc.table = table;
+    this.loc.index = vpn & 511;
+    this.largeLevel = -1;
+    return true;
+  }
+  /** Level of the large-page entry found by the last `locate` (-1 when none). */
+  largeLevel = -1;
+  get locTable(): number { return this.loc.table; }
+  get locIndex(): number { return this.loc.index; }
+
+  /** Creates the PML4 page of a new address space, with the self-map entry pointing at itself. */
+  createAddressSpace(process: ProcessObject): number {
+    const pfn = this.removeZeroPage();
+    this.initActive(pfn, process.index, -1, 0, 0, makeDemandZeroLo(MM_READWRITE), 0);
+    this.pfn.flags[pfn] = PFN_PAGE_TABLE;
+    // The self-map: PML4[index] maps the PML4 itself, kernel-only and no-execute.
+    const selfLo = (makeTableLo(pfn) & ~PTE_OWNER) >>> 0;
+    this.writeEntry(pfn, this.selfMapIndex, selfLo, (makeTableHi(pfn) | 0x80000000) >>> 0);
+    this.pfn.shareCount[pfn]!++;
+    const self = this.config.pteBase | (BigInt(this.selfMapIndex) << 30n) | (BigInt(this.selfMapIndex) << 21n) | (BigInt(this.selfMapIndex) << 12n) | (BigInt(this.selfMapIndex) << 3n);
+    this.pfn.pteAddressLo[pfn] = Number(self & 0xFFFFFFFFn);
+    this.pfn.pteAddressHi[pfn] = Number(self >> 32n);
+    this.pfn.pteFrame[pfn] = pfn;
+    process.directoryTableBase = pfn;
+    process.pageTablePages++;
+    return pfn;
+  }
+
+  /** Allocates a zeroed page for a PDPT, PD or PT (`level` of the new structure) and links it. */
+  private allocatePagingStructure(process: ProcessObject, vpn: number, level: number, parent: number, parentIndex: number): number {
+    const pfn = this.removeZeroPage();
+    const from = this.lastFrom;
+    const address = this.entryAddress(level + 1, vpn);
+    this.initActive(pfn, process.index, parent, Number(address & 0xFFFFFFFFn), Number(address >> 32n), makeDemandZeroLo(MM_READWRITE), 0);
+    this.pfn.flags[pfn] = PFN_PAGE_TABLE;
+    const lo = makeTableLo(pfn);
+    const hi = makeTableHi(pfn);
+    this.writeEntry(parent, parentIndex, lo, hi);
+    this.pfn.shareCount[parent]!++;
+    process.pageTablePages++;
+    const t = this.trace;
+    if (t.begin('fault.pageTable')) {
+      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(level); t.num(pfn); t.num(from); t.addr(lo, hi);
+      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE);
+    }
+    return pfn;
+  }
+
+  private initActive(pfn: number, owner: number, pteFrame: number, pteLo: number, pteHi: number, origLo: number, origHi: number): void {
+    const db = this.pfn;
+    db.location[pfn] = PageLocation.ActiveAndValid;
+    db.shareCount[pfn] = 1;
+    db.referenceCount[pfn] = 1;
+    db.owner[pfn] = owner;
+    db.pteFrame[pfn] = pteFrame;
+    db.pteAddressLo[pfn] = pteLo;
+    db.pteAddressHi[pfn] = pteHi;
+    db.originalPteLo[pfn] = origLo;
+    db.originalPteHi[pfn] = origHi;
+    db.priority[pfn] = NORMAL_PRIORITY;
+    db.flags[pfn] = 0;
+    db.wsIndex[pfn] = -1;
+  }
+
+  // ---------------------------------------------------------------- page allocation
+
+  /** MiRemoveZeroPage: a zeroed page, or a free page zeroed now, or a repurposed standby page. */
+  removeZeroPage(): number {
+    const db = this.pfn;
+    let pfn = db.removeHead(LIST_ZEROED);
+    this.lastZeroedNow = false;
+    if (pfn >= 0) { this.lastFrom = PageLocation.ZeroedPageList; return pfn; }
+    pfn = this.removeAnyPage();
+    this.phys.zeroPage(pfn);
+    this.lastZeroedNow = true;
+    return pfn;
+  }
+
+  /** MiRemoveAnyPage: free, then zeroed, then the lowest-priority standby page (repurposed). */
+  removeAnyPage(): number {
+    const db = this.pfn;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let pfn = db.removeHead(LIST_FREE);
+      if (pfn >= 0) { this.lastFrom = PageLocation.FreePageList; return pfn; }
+      pfn = db.removeHead(LIST_ZEROED);
+      if (pfn >= 0) { this.lastFrom = PageLocation.ZeroedPageList; return pfn; }
+      for (let p = 0; p < 8; p++) {
+        if (db.listCount[LIST_STANDBY0 + p]! > 0) {
+          pfn = db.listHead[LIST_STANDBY0 + p]!;
+          this.repurpose(pfn);
+          this.lastFrom = PageLocation.StandbyPageList;
+          return pfn;
+        }
+      }
+      // Nothing available: write modified pages out (they become standby), or trim working sets.
+      if (attempt === 0 && db.listCount[LIST_MODIFIED]! > 0 && this.config.pageFilePages > 0) this.modifiedPageWriter(Infinity);
+      else if (!this.trimming) this.balanceSetManager(true);
+    }
+    throw new NtException(STATUS_NO_MEMORY, 0n, false);
+  }
+
+  /** Takes a standby page away from its owner: the owner's PTE gets back the OriginalPte. */
+  private repurpose(pfn: number): void {
+    const db = this.pfn;
+    const priority = db.priority[pfn]!;
+    db.unlink(pfn);
+    const table = db.pteFrame[pfn]!;
+    const index = (db.pteAddressLo[pfn]! >>> 3) & 511;
+    const lo = db.originalPteLo[pfn]!;
+    const hi = db.originalPteHi[pfn]!;
+    this.writeEntry(table, index, lo, hi);
+    db.shareCount[table]!--;
+    db.repurposed[priority]!++;
+    db.location[pfn] = PageLocation.TransitionPage;
+    const t = this.trace;
+    if (t.begin('pfn.repurpose')) { t.num(pfn); t.num(priority); t.addr(lo, hi); t.change('pfn', pfn); t.change('pageList', LIST_STANDBY0 + priority); }
+  }
+
+  // ---------------------------------------------------------------- paging file
+
+  private allocateSlot(): number {
+    const bitmap = this.pageFileBitmap;
+    const n = this.config.pageFilePages;
+    if (this.pageFileUsed >= n - 1) return -1;
+    let s = this.pageFileHint;
+    for (let i = 0; i < n; i++, s++) {
+      if (s >= n) s = 1;
+      if (bitmap[s] === 0) { bitmap[s] = 1; this.pageFileUsed++; this.pageFileHint = s + 1; return s; }
+    }
+    return -1;
+  }
+
+  freeSlot(slot: number): void {
+    if (this.pageFileBitmap[slot] !== 1) throw new Error(`paging file slot ${slot} freed twice`);
+    this.pageFileBitmap[slot] = 0;
+    this.pageFileUsed--;
+  }
+
+  /** Marks a page modified; a copy in the paging file is now stale, so its slot is released. Returns the slot or -1. */
+  private markModified(pfn: number): number {
+    const db = this.pfn;
+    if (db.flags[pfn]! & PFN_MODIFIED) return -1;
+    db.flags[pfn]! |= PFN_MODIFIED;
+    const lo = db.originalPteLo[pfn]!;
+    const hi = db.originalPteHi[pfn]!;
+    if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) {
+      this.freeSlot(hi);
+      db.originalPteLo[pfn] = makeDemandZeroLo(pteProtection(lo));
+      db.originalPteHi[pfn] = 0;
+      return hi;
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- the fault handler
+
+  /**
+   * MmAccessFault for a user-mode access to `vpn`: resolves the fault or throws the exception the
+   * instruction would raise. Afterwards the page is valid (unless trimmed right away under pressure).
+   */
+  accessFault(process: ProcessObject, vpn: number, write: boolean, vad: Vad | null): void {
+    const va = vpn * PAGE_SIZE;
+    if (!vad) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'noVad');
+    if (vad.vadType === VadType.VadLargePages) {
+      // Large pages are always valid; a fault here can only be a protection violation.
+      if (!mmAllowsRead(vad.protection) || (write && !mmAllowsWrite(vad.protection))) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'protection');
+      return;
+    }
+    let present = this.locate(process, vpn, false);
+    let lo = 0;
+    let hi = 0;
+    if (present) { lo = this.readLo(this.loc.table, this.loc.index); hi = this.readHi(this.loc.table, this.loc.index); }
+    // A zero PTE (or no page table yet) means "ask the VAD".
+    let prot: number;
+    if (lo === 0 && hi === 0) {
+      if (!vad.memCommit) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'reserved');
+      prot = vad.protection;
+    } else if (lo & PTE_VALID) {
+      prot = pteProtection(this.pfn.originalPteLo[ptePfn(lo, hi, this.layout.hardwarePfnBits)]!);
+    } else {
+      prot = pteProtection(lo);
+    }
+    if (prot === MM_DECOMMIT) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'decommitted');
+    if (prot === MM_NOACCESS || !mmAllowsRead(prot)) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'noAccess');
+    if (mmIsGuard(prot)) {
+      // The guard bit is cleared and the exception raised once; the next access faults normally.
+      if (!present) { present = this.locate(process, vpn, true); }
+      const t = this.loc.table;
+      const i = this.loc.index;
+      const clearedLo = lo === 0 && hi === 0 ? makeDemandZeroLo(prot & ~MM_GUARD_PAGE) : ((lo & ~(MM_GUARD_PAGE << PROTECTION_SHIFT)) >>> 0);
+      this.writePte(process, vpn, t, i, clearedLo, hi);
+      if (this.trace.begin('fault.guardPage')) { this.trace.num(process.pid); this.trace.num(va % 0x100000000); this.trace.num(Math.floor(va / 0x100000000)); this.trace.num(write ? 1 : 0); this.trace.change('pte', process.pid, va); }
+      throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);
+    }
+    if (write && !mmAllowsWrite(prot)) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'readOnly');
+
+    if (lo & PTE_VALID) { this.setAccessedDirty(process, vpn, write); return; }
+    if (!present) this.locate(process, vpn, true);
+    const table = this.loc.table;
+    const index = this.loc.index;
+    process.ws.pageFaultCount++;
+    if (lo === 0 && hi === 0) this.resolveDemandZero(process, vpn, table, index, prot, write);
+    else if (lo & PTE_TRANSITION) this.resolveTransition(process, vpn, table, index, lo, hi, write);
+    else if (hi !== 0) this.resolvePageFile(process, vpn, table, index, lo, hi, write, vad);
+    else this.resolveDemandZero(process, vpn, table, index, prot, write);
+    this.afterFault(process, vpn);
+  }
+
+  private raise(process: ProcessObject, va: number, write: boolean, status: number, reason: string): never {
+    const t = this.trace;
+    if (t.begin('fault.accessViolation')) { t.num(process.pid); t.num(va % 0x100000000); t.num(Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.str(reason); }
+    throw new NtException(status, BigInt(va), write);
+  }
+
+  /** A valid page was touched: set Accessed (and Dirty for a write), fill the TLB. */
+  private setAccessedDirty(process: ProcessObject, vpn: number, write: boolean): void {
+    const table = this.loc.table;
+    const index = this.loc.index;
+    let lo = this.readLo(table, index);
+    const hi = this.readHi(table, index);
+    const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
+    lo |= PTE_ACCESSED;
+    if (write && !(lo & PTE_DIRTY)) {
+      lo |= PTE_DIRTY | PTE_DIRTY1;
+      const released = this.markModified(pfn);
+      this.noteWriteWatch(process, vpn);
+      if (released >= 0) {
+        const t = this.trace;
+        if (t.begin('fault.dirtyBit')) { t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(pfn); t.num(released); t.change('pfn', pfn); t.change('pageFile', released); }
+      }
+    }
+    this.writePte(process, vpn, table, index, lo >>> 0, hi);
+  }
+
+  private noteWriteWatch(process: ProcessObject, vpn: number): void {
+    const vad = process.vads.find(vpn);
+    if (vad && vad.writeWatch) vad.writeWatch[vpn - vad.startVpn] = 1;
+  }
+
+  /** MiResolveDemandZeroFault: a zeroed page (or a free page zeroed now) becomes the page. */
+  private resolveDemandZero(process: ProcessObject, vpn: number, table: number, index: number, prot: number, write: boolean): void {
+    const pfn = this.removeZeroPage();
+    const from = this.lastFrom;
+    const zeroedNow = this.lastZeroedNow;
+    this.initActive(pfn, process.index, table, this.pteAddressLo(vpn), this.pteAddressHi(vpn), makeDemandZeroLo(prot), 0);
+    // No copy exists anywhere else: the page is modified from the start.
+    this.pfn.flags[pfn] = PFN_MODIFIED;
+    const [lo, hi] = this.makeValid(process, vpn, table, index, pfn, prot, write, true);
+    const t = this.trace;
+    if (t.begin('fault.demandZero')) {
+      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(zeroedNow ? 1 : 0); t.addr(lo, hi);
+      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE);
+    }
+  }
+
+  /** MiResolveTransitionFault: the page is still on the standby or modified list; take it back. */
+  private resolveTransition(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean): void {
+    const db = this.pfn;
+    const pfn = ptePfn(lo, hi, this.layout.transitionPfnBits);
+    const from = db.location[pfn]!;
+    db.unlink(pfn);
+    db.location[pfn] = PageLocation.ActiveAndValid;
+    db.shareCount[pfn] = 1;
+    db.referenceCount[pfn] = 1;
+    db.owner[pfn] = process.index;
+    const prot = pteProtection(lo);
+    db.originalPteLo[pfn] = ((db.originalPteLo[pfn]! & ~(0x1F << PROTECTION_SHIFT)) | (prot << PROTECTION_SHIFT)) >>> 0;
+    const [nlo, nhi] = this.makeValid(process, vpn, table, index, pfn, prot, write, false);
+    const t = this.trace;
+    if (t.begin('fault.transition')) {
+      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.addr(nlo, nhi);
+      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE);
+    }
+  }
+
+  /** MiResolvePageFileFault: read the page (and a cluster of its neighbours) back from the paging file. */
+  private resolvePageFile(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean, vad: Vad): void {
+    const slot = hi;
+    const prot = pteProtection(lo);
+    const pfn = this.removeAnyPage();
+    const from = this.lastFrom;
+    this.phys.copyPageFrom(this.pageFile, slot, pfn);
+    this.initActive(pfn, process.index, table, this.pteAddressLo(vpn), this.pteAddressHi(vpn), lo, hi);
+    const [nlo, nhi] = this.makeValid(process, vpn, table, index, pfn, prot, write, true);
+    // Clustering: neighbouring pages whose contents sit in adjacent slots are read in the same I/O
+    // and put on the standby list, so touching them next is a soft fault.
+    let cluster = 1;
+    if (this.pfn.availableCount() > this.lowAvailable) {
+      for (let d = 1; d < CLUSTER_MAX && cluster < CLUSTER_MAX; d++) {
+        const j = index + d;
+        const nvpn = vpn + d;
+        if (j >= ENTRIES || nvpn > vad.endVpn) break;
+        const jlo = this.readLo(table, j);
+        const jhi = this.readHi(table, j);
+        if ((jlo & (PTE_VALID | PTE_TRANSITION | PTE_PROTOTYPE)) || jhi !== slot + d || pageFileLow(jlo, this.layout) !== pageFileLow(lo, this.layout)) break;
+        const p = this.removeAnyPage();
+        this.phys.copyPageFrom(this.pageFile, jhi, p);
+        this.initActive(p, process.index, table, this.pteAddressLo(nvpn), this.pteAddressHi(nvpn), jlo, jhi);
+        this.pfn.shareCount[p] = 0;
+        this.pfn.referenceCount[p] = 0;
+        this.pfn.insertTail(LIST_STANDBY0 + NORMAL_PRIORITY, p, PageLocation.StandbyPageList);
+        this.writeEntry(table, j, makeTransitionLo(p, pteProtection(jlo)), makeTransitionHi(p, this.layout));
+        this.pfn.shareCount[table]!++;
+        cluster++;
+      }
+    }
+    const t = this.trace;
+    if (t.begin('fault.pageFile')) {
+      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(slot); t.num(cluster); t.addr(nlo, nhi);
+      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE); t.change('pageFile', slot);
+    }
+  }
+
+  /** Makes the PTE valid for `pfn` and inserts the page in the working set (MiAddValidPageToWorkingSet). */
+  private makeValid(process: ProcessObject, vpn: number, table: number, index: number, pfn: number, prot: number, write: boolean, newEntry: boolean): [number, number] {
+    let lo = makeValidLo(pfn, prot, true) | PTE_ACCESSED;
+    const hi = makeValidHi(pfn, prot);
+    if (write) {
+      lo |= PTE_DIRTY | PTE_DIRTY1;
+      this.markModified(pfn);
+      this.noteWriteWatch(process, vpn);
+    }
+    this.writePte(process, vpn, table, index, lo >>> 0, hi);
+    if (newEntry) this.pfn.shareCount[table]!++;
+    this.pfn.wsIndex[pfn] = process.ws.insert(vpn);
+    return [lo >>> 0, hi];
+  }
+
+  /** Keeps the working set within its maximum when memory is not plentiful, and memory above the low mark. */
+  private afterFault(process: ProcessObject, vpn: number): void {
+    if (this.trimming) return;
+    const ws = process.ws;
+    if (ws.count > ws.maximum && this.pfn.availableCount() < this.plentyAvailable) this.replaceOldest(process, vpn);
+    if (this.pfn.availableCount() < this.lowAvailable) this.balanceSetManager(false);
+  }
+
+  private replaceOldest(process: ProcessObject, keepVpn: number): void {
+    const ws = process.ws;
+    let victim = -1;
+    let victimAge = -1;
+    for (let i = 0; i < ws.lastEntry; i++) {
+      const v = ws.vpn[i]!;
+      if (v < 0 || v === keepVpn) continue;
+      if (ws.age[i]! > victimAge) { victim = i; victimAge = ws.age[i]!; }
+    }
+    if (victim < 0) return;
+    const vpn = ws.vpn[victim]!;
+    const [pfn, to] = this.trimEntry(process, victim);
+    const t = this.trace;
+    if (t.begin('ws.replace')) { t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(pfn); t.num(to); t.change('wsle', process.pid, vpn * PAGE_SIZE); t.change('pfn', pfn); }
+  }
+
+  // ---------------------------------------------------------------- translation for user accesses
+
+  /**
+   * Translates `vpn` for a user access, faulting as needed; returns the PFN and fills the TLB. The caller
+   * checks the TLB first, so this is the miss path.
+   */
+  translate(process: ProcessObject, vpn: number, write: boolean): number {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (this.locate(process, vpn, false)) {
+        const table = this.loc.table;
+        const index = this.loc.index;
+        const lo = this.readLo(table, index);
+        if (lo & PTE_VALID) {
+          const hi = this.readHi(table, index);
+          const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
+          const prot = pteProtection(this.pfn.originalPteLo[pfn]!);
+          const writable = mmAllowsWrite(prot);
+          if (write && !writable) break;
+          if (!(lo & PTE_ACCESSED) || (write && !(lo & PTE_DIRTY))) this.setAccessedDirty(process, vpn, write);
+          const slot = vpn & (TLB_SIZE - 1);
+          process.tlbVpn[slot] = vpn;
+          process.tlbPfn[slot] = pfn;
+          const dirty = (this.readLo(table, index) & PTE_DIRTY) !== 0;
+          process.tlbFlags[slot] = TLB_READ | (writable && dirty && (lo & PTE_WRITE) ? TLB_WRITE : 0);
+          return pfn;
+        }
+      } else if (this.largeLevel >= 0) {
+        const vad = process.vads.find(vpn);
+        if (!vad || !mmAllowsRead(vad.protection) || (write && !mmAllowsWrite(vad.protection))) break;
+        const table = this.loc.table;
+        const index = this.loc.index;
+        const lo = this.readLo(table, index);
+        const base = ptePfn(lo, this.readHi(table, index), this.layout.hardwarePfnBits);
+        const span = this.largeLevel === LEVEL_PDE ? ENTRIES : ENTRIES * ENTRIES;
+        const pfn = base + (vpn % span);
+        if (write) { this.writeEntry(table, index, (lo | PTE_ACCESSED | PTE_DIRTY) >>> 0, this.readHi(table, index)); this.noteWriteWatch(process, vpn); }
+        const slot = vpn & (TLB_SIZE - 1);
+        process.tlbVpn[slot] = vpn;
+        process.tlbPfn[slot] = pfn;
+        process.tlbFlags[slot] = TLB_READ | (mmAllowsWrite(vad.protection) && write ? TLB_WRITE : 0);
+        return pfn;
+      }
+      this.accessFault(process, vpn, write, process.vads.find(vpn));
+    }
+    // A write to a page that is valid but not writable.
+    return this.raise(process, vpn * PAGE_SIZE, write, STATUS_ACCESS_VIOLATION, 'readOnly');
+  }
+
+  // ---------------------------------------------------------------- working sets
+
+  /**
+   * Removes working-set entry `index` from `process`: the PTE becomes a transition PTE and the page
+   * goes to the modified list (dirty) or the standby list (clean). Returns [pfn, list].
+   */
+  trimEntry(process: ProcessObject, index: number): [number, number] {
+    const ws = process.ws;
+    const vpn = ws.vpn[index]!;
+    this.locate(process, vpn, false);
+    const table = this.loc.table;
+    const pi = this.loc.index;
+    const lo = this.readLo(table, pi);
+    const hi = this.readHi(table, pi);
+    const db = this.pfn;
+    const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
+    if (lo & PTE_DIRTY) this.markModified(pfn);
+    const prot = pteProtection(db.originalPteLo[pfn]!);
+    this.writePte(process, vpn, table, pi, makeTransitionLo(pfn, prot), makeTransitionHi(pfn, this.layout));
+    ws.remove(index);
+    db.wsIndex[pfn] = -1;
+    db.shareCount[pfn] = 0;
+    db.referenceCount[pfn] = 0;
+    if (db.flags[pfn]! & PFN_MODIFIED) {
+      db.insertTail(LIST_MODIFIED, pfn, PageLocation.ModifiedPageList);
+      return [pfn, PageLocation.ModifiedPageList];
+    }
+    db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
+    return [pfn, PageLocation.StandbyPageList];
+  }
+
+  /** Trims up to `count` pages of `process`, oldest first; records one step. Returns pages trimmed. */
+  trimWorkingSet(process: ProcessObject, count: number, reason: string): number {
+    const order = process.ws.entriesOldestFirst();
+    let toStandby = 0;
+    let toModified = 0;
+    const n = Math.min(count, order.length);
+    for (let k = 0; k < n; k++) {
+      const [, list] = this.trimEntry(process, order[k]!);
+      if (list === PageLocation.ModifiedPageList) toModified++; else toStandby++;
+    }
+    if (n > 0) {
+      const t = this.trace;
+      if (t.begin('ws.trim')) { t.num(process.pid); t.num(n); t.num(toStandby); t.num(toModified); t.str(reason); t.change('process', process.pid); t.change('pageList', LIST_MODIFIED); }
+    }
+    return n;
+  }
+
+  /** Ages every working set entry: referenced pages (Accessed set) get age 0 and the bit cleared. */
+  private ageWorkingSet(process: ProcessObject): void {
+    const ws = process.ws;
+    for (let i = 0; i < ws.lastEntry; i++) {
+      const vpn = ws.vpn[i]!;
+      if (vpn < 0) continue;
+      if (!this.locate(process, vpn, false)) continue;
+      const lo = this.readLo(this.loc.table, this.loc.index);
+      if (lo & PTE_ACCESSED) {
+        this.writePte(process, vpn, this.loc.table, this.loc.index, (lo & ~PTE_ACCESSED) >>> 0, this.readHi(this.loc.table, this.loc.index));
+        ws.age[i] = 0;
+      } else if (ws.age[i]! < 7) ws.age[i]!++;
+    }
+  }
+
+  /**
+   * The balance set manager's working-set pass (MmWorkingSetManager): ages working sets and trims those
+   * above their minimum, oldest pages first, until available memory reaches the target.
+   * With `force` it trims below the minimum too (memory is exhausted).
+   */
+  balanceSetManager(force: boolean): number {
+    if (this.trimming) return 0;
+    this.trimming = true;
+    let trimmed = 0;
+    let touched = 0;
+    try {
+      const live = this.processes.filter((p): p is ProcessObject => !!p && !p.exited);
+      for (const p of live) this.ageWorkingSet(p);
+      if (this.pfn.availableCount() < this.targetAvailable || force) {
+        // Biggest working sets first, down to their minimum (or to nothing when forced).
+        live.sort((a, b) => b.ws.count - a.ws.count || a.pid - b.pid);
+        for (const p of live) {
+          const need = this.targetAvailable - this.pfn.availableCount();
+          if (need <= 0 && !force) break;
+          const floor = force ? 0 : p.ws.minimum;
+          const excess = p.ws.count - floor;
+          if (excess <= 0) continue;
+          const n = this.trimWorkingSet(p, force ? excess : Math.min(excess, need), 'balanceSetManager');
+          trimmed += n;
+          if (n) touched++;
+          if (force && this.pfn.availableCount() + this.pfn.listCount[LIST_MODIFIED]! > 0) break;
+        }
+      }
+    } finally {
+      this.trimming = false;
+    }
+    const t = this.trace;
+    if (t.begin('thread.balanceSetManager')) { t.num(this.pfn.availableCount()); t.num(trimmed); t.num(touched); t.change('system'); }
+    if (force && this.pfn.listCount[LIST_MODIFIED]! > 0 && this.config.pageFilePages > 0) this.modifiedPageWriter(Infinity);
+    return trimmed;
+  }
+
+  // ---------------------------------------------------------------- system threads
+
+  /** MiModifiedPageWriter: writes modified pages to the paging file; they move to the standby list. */
+  modifiedPageWriter(limit: number): number {
+    const db = this.pfn;
+    const t = this.trace;
+    if (this.config.pageFilePages === 0) {
+      if (t.begin('thread.modifiedPageWriterNoPagingFile')) { t.num(db.listCount[LIST_MODIFIED]!); t.change('pageList', LIST_MODIFIED); }
+      return 0;
+    }
+    let written = 0;
+    let firstSlot = -1;
+    let lastSlot = -2;
+    let clusters = 0;
+    while (written < limit) {
+      const pfn = db.listHead[LIST_MODIFIED]!;
+      if (pfn < 0) break;
+      const slot = this.allocateSlot();
+      if (slot < 0) break;
+      db.unlink(pfn);
+      this.pageFile.copyPageFrom(this.phys, pfn, slot);
+      const prot = pteProtection(db.originalPteLo[pfn]!);
+      db.originalPteLo[pfn] = makePageFileLo(0, prot, this.layout);
+      db.originalPteHi[pfn] = slot;
+      db.flags[pfn]! &= ~PFN_MODIFIED;
+      db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
+      if (firstSlot < 0) firstSlot = slot;
+      if (slot !== lastSlot + 1) clusters++;
+      lastSlot = slot;
+      written++;
+    }
+    if (t.begin('thread.modifiedPageWriter')) { t.num(written); t.num(firstSlot); t.num(clusters); t.change('pageList', LIST_MODIFIED); if (firstSlot >= 0) t.change('pageFile', firstSlot); }
+    return written;
+  }
+
+  /** MiZeroPageThread: zeroes free pages and moves them to the zeroed list. */
+  zeroPageThread(): number {
+    const db = this.pfn;
+    let n = 0;
+    for (let pfn = db.removeHead(LIST_FREE); pfn >= 0; pfn = db.removeHead(LIST_FREE)) {
+      this.phys.zeroPage(pfn);
+      db.insertTail(LIST_ZEROED, pfn, PageLocation.ZeroedPageList);
+      n++;
+    }
+    const t = this.trace;
+    if (t.begin('thread.zeroPage')) { t.num(n); t.change('pageList', LIST_ZEROED); }
+    return n;
+  }
+
+  /** Moves standby pages of priorities [0, maxPriority] to the free list, restoring their owners' PTEs. */
+  purgeStandby(maxPriority: number): number {
+    const db = this.pfn;
+    let n = 0;
+    for (let p = 0; p <= maxPriority; p++) {
+      while (db.listCount[LIST_STANDBY0 + p]! > 0) {
+        const pfn = db.listHead[LIST_STANDBY0 + p]!;
+        const table = db.pteFrame[pfn]!;
+        const index = (db.pteAddressLo[pfn]! >>> 3) & 511;
+        db.unlink(pfn);
+        this.writeEntry(table, index, db.originalPteLo[pfn]!, db.originalPteHi[pfn]!);
+        db.shareCount[table]!--;
+        this.freePage(pfn);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Puts an unreferenced page on the free list and forgets its owner. */
+  freePage(pfn: number): void {
+    const db = this.pfn;
+    db.shareCount[pfn] = 0;
+    db.referenceCount[pfn] = 0;
+    db.owner[pfn] = -1;
+    db.wsIndex[pfn] = -1;
+    db.pteFrame[pfn] = -1;
+    db.pteAddressLo[pfn] = 0;
+    db.pteAddressHi[pfn] = 0;
+    db.originalPteLo[pfn] = 0;
+    db.originalPteHi[pfn] = 0;
+    db.flags[pfn] = 0;
+    db.priority[pfn] = NORMAL_PRIORITY;
+    db.insertTail(LIST_FREE, pfn, PageLocation.FreePageList);
+  }
+
+  /**
+   * Deletes the page behind a leaf PTE (decommit, release, teardown): a valid page leaves the working
+   * set, a transition page leaves its list, a paging-file copy's slot is freed. The PTE is set to
+   * (lo, hi). Returns true when the entry held anything.
+   */
+  deletePte(process: ProcessObject, vpn: number, table: number, index: number, newLo: number, newHi: number): void {
+    const db = this.pfn;
+    const lo = this.readLo(table, index);
+    const hi = this.readHi(table, index);
+    if (lo & PTE_VALID) {
+      const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
+      if (!(db.flags[pfn]! & PFN_LARGE_PAGE)) {
+        const wsi = db.wsIndex[pfn]!;
+        if (wsi >= 0) process.ws.remove(wsi);
+        this.releaseBacking(pfn);
+        this.freePage(pfn);
+        db.shareCount[table]!--;
+      }
+    } else if (lo & PTE_TRANSITION) {
+      const pfn = ptePfn(lo, hi, this.layout.transitionPfnBits);
+      db.unlink(pfn);
+      this.releaseBacking(pfn);
+      this.freePage(pfn);
+      db.shareCount[table]!--;
+    } else if (!(lo & PTE_PROTOTYPE) && hi !== 0) {
+      this.freeSlot(hi);
+    }
+    this.writePte(process, vpn, table, index, newLo, newHi);
+  }
+
+  private releaseBacking(pfn: number): void {
+    const lo = this.pfn.originalPteLo[pfn]!;
+    const hi = this.pfn.originalPteHi[pfn]!;
+    if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) this.freeSlot(hi);
+  }
+
+  /** Frees page tables of `process` that no longer map anything (after a release). */
+  freeEmptyPageTables(process: ProcessObject, startVpn: number, endVpn: number): void {
+    const step = ENTRIES;
+    for (let v = Math.floor(startVpn / step) * step; v <= endVpn; v += step) {
+      this.freeEmptyAt(process, v);
+    }
+  }
+
+  private freeEmptyAt(process: ProcessObject, vpn: number): void {
+    // Walk down recording the chain, then free bottom-up while empty.
+    const chain: Array<[table: number, index: number]> = [];
+    let table = process.directoryTableBase;
+    for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
+      const index = tableIndex(level, vpn);
+      const lo = this.readLo(table, index);
+      if (!(lo & PTE_VALID) || (lo & PTE_LARGE_PAGE)) return;
+      chain.push([table, index]);
+      table = ptePfn(lo, this.readHi(table, index), this.layout.hardwarePfnBits);
+    }
+    let child = table;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      if (this.usedEntries[child] !== 0) return;
+      const [parent, index] = chain[k]!;
+      this.writeEntry(parent, index, 0, 0);
+      this.pfn.shareCount[parent]!--;
+      this.freePage(child);
+      process.pageTablePages--;
+      child = parent;
+    }
+    process.flushTlb();
+  }
+
+  /** Reads a leaf PTE (0,0 when no page table exists) without faulting. */
+  peekPte(process: ProcessObject, vpn: number): [lo: number, hi: number, table: number, index: number] {
+    if (!this.locate(process, vpn, false)) return [0, 0, -1, -1];
+    return [this.readLo(this.loc.table, this.loc.index), this.readHi(this.loc.table, this.loc.index), this.loc.table, this.loc.index];
+  }
+
+  /** Whether the page at `vpn` is committed, and its MM protection (for VirtualQuery and friends). */
+  pageState(process: ProcessObject, vpn: number, vad: Vad): [committed: boolean, prot: number] {
+    if (vad.vadType === VadType.VadLargePages) return [true, vad.protection];
+    const [lo, hi] = this.peekPte(process, vpn);
+    if (lo === 0 && hi === 0) return [vad.memCommit, vad.memCommit ? vad.protection : 0];
+    if (lo & PTE_VALID) return [true, pteProtection(this.pfn.originalPteLo[ptePfn(lo, hi, this.layout.hardwarePfnBits)]!)];
+    const prot = pteProtection(lo);
+    if (prot === MM_DECOMMIT && !(lo & PTE_TRANSITION) && hi === 0) return [false, 0];
+    return [true, prot];
+  }
+}

@@ -1,0 +1,505 @@
+// The virtual memory services behind VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery and the
+// write-watch calls (NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory,
+// NtQueryVirtualMemory, NtGetWriteWatch). Failures throw LastError with the Win32 code the real
+// function leaves in GetLastError; the Win32Api layer turns that into the documented return value.
+import {
+  ALLOCATION_GRANULARITY, ERROR_COMMITMENT_LIMIT, ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER,
+  ERROR_NOT_ENOUGH_MEMORY, ERROR_NO_SYSTEM_RESOURCES, ERROR_PRIVILEGE_NOT_HELD, MEM_COMMIT, MEM_DECOMMIT,
+  MEM_FREE, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
+  MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS, SE_LOCK_MEMORY_NAME,
+  WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
+  MEM_REPLACE_PLACEHOLDER,
+} from '../constants';
+import { LastError } from '../errors';
+import type { ProcessObject } from '../process';
+import { LEVEL_PDE, LEVEL_PPE, MemoryManager, PAGE_SIZE, tableIndex } from './memoryManager';
+import { LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_RESET } from './pfn';
+import { mmIsCopyOnWrite, mmToWin32Protection, win32ToMmProtection } from './protection';
+import {
+  MM_DECOMMIT, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1, PTE_LARGE_PAGE, PTE_TRANSITION, PTE_VALID, PROTECTION_SHIFT,
+  makeDemandZeroLo, makeTableHi, makeTableLo, makeValidHi, makeValidLo, pteProtection, ptePfn,
+} from './pte';
+import { Vad, VadType } from './vad';
+
+export interface MEMORY_BASIC_INFORMATION {
+  BaseAddress: bigint;
+  AllocationBase: bigint;
+  AllocationProtect: number;
+  RegionSize: bigint;
+  State: number;
+  Protect: number;
+  Type: number;
+}
+
+const PAGE = BigInt(PAGE_SIZE);
+const GRANULARITY = BigInt(ALLOCATION_GRANULARITY);
+const LOWEST_VPN = Number(MM_LOWEST_USER_ADDRESS / PAGE);
+const HIGHEST_VPN = Number(MM_HIGHEST_VAD_ADDRESS / PAGE);
+const LARGE_PAGES = 512;
+const HUGE_PAGES = 512 * 512;
+
+function fail(code: number): never { throw new LastError(code); }
+const vaOf = (vpn: number): bigint => BigInt(vpn) * PAGE;
+
+/** The VirtualAlloc algorithm. Returns the base address of the reserved or committed range. */
+export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, type: number, protect: number): bigint {
+  if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(type) || !Number.isInteger(protect)) fail(ERROR_INVALID_PARAMETER);
+  const known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN | MEM_WRITE_WATCH | MEM_LARGE_PAGES | MEM_PHYSICAL | MEM_RESERVE_PLACEHOLDER | MEM_REPLACE_PLACEHOLDER;
+  if ((type >>> 0) & ~known) fail(ERROR_INVALID_PARAMETER);
+  if (type & (MEM_PHYSICAL | MEM_RESERVE_PLACEHOLDER | MEM_REPLACE_PLACEHOLDER)) fail(ERROR_INVALID_PARAMETER); // AWE and placeholders are not simulated
+  if (dwSize <= 0n) fail(ERROR_INVALID_PARAMETER);
+  if (lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS) fail(ERROR_INVALID_PARAMETER);
+
+  // MEM_RESET and MEM_RESET_UNDO stand alone.
+  if (type & (MEM_RESET | MEM_RESET_UNDO)) {
+    if ((type & (MEM_RESET | MEM_RESET_UNDO)) === (MEM_RESET | MEM_RESET_UNDO) || (type & ~(MEM_RESET | MEM_RESET_UNDO))) fail(ERROR_INVALID_PARAMETER);
+    if (lpAddress === 0n) fail(ERROR_INVALID_PARAMETER);
+    if (win32ToMmProtection(protect) < 0) fail(ERROR_INVALID_PARAMETER);
+    return memReset(mm, p, lpAddress, dwSize, (type & MEM_RESET_UNDO) !== 0);
+  }
+  if (!(type & (MEM_COMMIT | MEM_RESERVE))) fail(ERROR_INVALID_PARAMETER);
+  const mmProt = win32ToMmProtection(protect);
+  if (mmProt < 0 || mmIsCopyOnWrite(mmProt)) fail(ERROR_INVALID_PARAMETER);
+  if ((type & MEM_WRITE_WATCH) && !(type & MEM_RESERVE)) fail(ERROR_INVALID_PARAMETER);
+  if (type & MEM_LARGE_PAGES) return allocateLargePages(mm, p, lpAddress, dwSize, type, protect, mmProt);
+
+  const reserve = (type & MEM_RESERVE) !== 0 || lpAddress === 0n;
+  const commit = (type & MEM_COMMIT) !== 0;
+  if (reserve) {
+    const base = lpAddress === 0n ? 0n : (lpAddress / GRANULARITY) * GRANULARITY;
+    const end = roundUp(lpAddress + dwSize, PAGE);
+    const size = lpAddress === 0n ? roundUp(dwSize, PAGE) : end - base;
+    if (lpAddress !== 0n && end - 1n > MM_HIGHEST_VAD_ADDRESS) fail(ERROR_INVALID_ADDRESS);
+    const pages = Number(size / PAGE);
+    let startVpn: number;
+    if (lpAddress === 0n) {
+      startVpn = findFreeRange(p, pages, (type & MEM_TOP_DOWN) !== 0);
+    } else {
+      startVpn = Number(base / PAGE);
+      if (startVpn < LOWEST_VPN) fail(ERROR_INVALID_ADDRESS);
+      if (overlaps(p, startVpn, startVpn + pages - 1)) fail(ERROR_INVALID_ADDRESS);
+    }
+    if (commit && !mm.chargeCommit(p, pages)) fail(ERROR_COMMITMENT_LIMIT);
+    const vad = new Vad(startVpn, startVpn + pages - 1, (type & MEM_WRITE_WATCH) ? VadType.VadWriteWatch : VadType.VadNone, commit ? mmProt : 0, true, commit, protect);
+    if (type & MEM_WRITE_WATCH) vad.writeWatch = new Uint8Array(pages);
+    vad.commitCharge = commit ? pages : 0;
+    p.vads.insert(vad);
+    const t = mm.trace;
+    if (t.begin('vm.reserve')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(size); t.num(protect); t.num(commit ? 1 : 0); t.num(0); t.num(0); t.change('vad', p.pid, startVpn * PAGE_SIZE); if (commit) t.change('commit'); }
+    return vaOf(startVpn);
+  }
+
+  // MEM_COMMIT alone: within one existing reservation.
+  const startVpn = Number(lpAddress / PAGE);
+  const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
+  const vad = p.vads.find(startVpn);
+  if (!vad || endVpn > vad.endVpn || !vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
+  if (vad.vadType === VadType.VadLargePages) fail(ERROR_INVALID_ADDRESS);
+  let newPages = 0;
+  for (let v = startVpn; v <= endVpn; v++) if (!mm.pageState(p, v, vad)[0]) newPages++;
+  if (!mm.chargeCommit(p, newPages)) fail(ERROR_COMMITMENT_LIMIT);
+  vad.commitCharge += newPages;
+  // Already committed pages take the new protection too.
+  for (let v = startVpn; v <= endVpn; v++) setPageProtection(mm, p, v, vad, mmProt, true);
+  const t = mm.trace;
+  if (t.begin('vm.commit')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(protect); t.num(newPages); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
+  return vaOf(startVpn);
+}
+
+function roundUp(v: bigint, to: bigint): bigint { return ((v + to - 1n) / to) * to; }
+
+function overlaps(p: ProcessObject, start: number, end: number): boolean {
+  const v = p.vads.ceiling(start);
+  return v !== null && v.startVpn <= end;
+}
+
+function findFreeRange(p: ProcessObject, pages: number, topDown: boolean, align = ALLOCATION_GRANULARITY / PAGE_SIZE): number {
+  const lo = topDown ? LOWEST_VPN : Math.max(LOWEST_VPN, p.bottomUpStartVpn);
+  let vpn = p.vads.findFree(pages, align, lo, HIGHEST_VPN, topDown);
+  if (vpn < 0 && !topDown) vpn = p.vads.findFree(pages, align, LOWEST_VPN, HIGHEST_VPN, false);
+  if (vpn < 0) fail(ERROR_NOT_ENOUGH_MEMORY);
+  return vpn;
+}
+
+/**
+ * Sets the protection of one page. A committed page keeps its contents; an uncommitted one becomes
+ * committed (demand zero) when `commit` is set. Valid pages that become guard or no-access pages
+ * leave the working set, since such a PTE cannot be valid.
+ */
+function setPageProtection(mm: MemoryManager, p: ProcessObject, vpn: number, vad: Vad, mmProt: number, commit: boolean): void {
+  let [lo, hi, table, index] = mm.peekPte(p, vpn);
+  const zero = lo === 0 && hi === 0;
+  if (zero && vad.memCommit && vad.protection === mmProt) return;
+  if (table < 0) { mm.locate(p, vpn, true); table = mm.locTable; index = mm.locIndex; }
+  if (lo & PTE_VALID) {
+    const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+    const db = mm.pfn;
+    db.originalPteLo[pfn] = ((db.originalPteLo[pfn]! & ~(0x1F << PROTECTION_SHIFT)) | (mmProt << PROTECTION_SHIFT)) >>> 0;
+    if ((mmProt & 0x10) || (mmProt & 7) === 0) {
+      // Guard and no-access pages cannot stay valid: take the page out of the working set.
+      mm.trimEntry(p, db.wsIndex[pfn]!);
+      return;
+    }
+    let nlo = makeValidLo(pfn, mmProt, true) | (lo & (PTE_ACCESSED | PTE_DIRTY | PTE_DIRTY1));
+    if (lo & PTE_DIRTY) nlo |= PTE_DIRTY1;
+    mm.writePte(p, vpn, table, index, nlo >>> 0, makeValidHi(pfn, mmProt));
+    return;
+  }
+  if (zero || (pteProtection(lo) === MM_DECOMMIT && !(lo & PTE_TRANSITION) && hi === 0)) {
+    if (!commit && !(zero && vad.memCommit)) return;
+    mm.writePte(p, vpn, table, index, makeDemandZeroLo(mmProt), 0);
+    return;
+  }
+  // Transition, paging-file and demand-zero PTEs keep everything but the protection field.
+  mm.writePte(p, vpn, table, index, ((lo & ~(0x1F << PROTECTION_SHIFT)) | (mmProt << PROTECTION_SHIFT)) >>> 0, hi);
+}
+
+/** MEM_RESET: the contents are no longer of interest; MEM_RESET_UNDO: they are again, if still there. */
+function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, undo: boolean): bigint {
+  const startVpn = Number(lpAddress / PAGE);
+  const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
+  const vad = p.vads.find(startVpn);
+  if (!vad || endVpn > vad.endVpn || !vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
+  for (let v = startVpn; v <= endVpn; v++) if (!mm.pageState(p, v, vad)[0]) fail(ERROR_INVALID_ADDRESS);
+  const db = mm.pfn;
+  let lost = false;
+  for (let v = startVpn; v <= endVpn; v++) {
+    const [lo, hi, table, index] = mm.peekPte(p, v);
+    if (lo & PTE_VALID) {
+      const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+      if (db.flags[pfn]! & PFN_LARGE_PAGE) continue;
+      if (!undo) {
+        // Clean without a copy: if trimmed and repurposed, the page comes back as zeroes.
+        db.flags[pfn] = (db.flags[pfn]! & ~PFN_MODIFIED) | PFN_RESET;
+        mm.writePte(p, v, table, index, (lo & ~(PTE_DIRTY | PTE_DIRTY1)) >>> 0, hi);
+      } else if (db.flags[pfn]! & PFN_RESET) {
+        db.flags[pfn] = (db.flags[pfn]! & ~PFN_RESET) | PFN_MODIFIED;
+      }
+    } else if (lo & PTE_TRANSITION) {
+      const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
+      if (!undo) {
+        if (db.location[pfn] === PageLocation.ModifiedPageList) {
+          db.unlink(pfn);
+          db.flags[pfn] = (db.flags[pfn]! & ~PFN_MODIFIED) | PFN_RESET;
+          db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
+        } else db.flags[pfn]! |= PFN_RESET;
+      } else if (db.flags[pfn]! & PFN_RESET) {
+        db.unlink(pfn);
+        db.flags[pfn] = (db.flags[pfn]! & ~PFN_RESET) | PFN_MODIFIED;
+        db.insertTail(LIST_MODIFIED, pfn, PageLocation.ModifiedPageList);
+      }
+    } else if (!undo && hi !== 0 && !(lo & 0x400)) {
+      // The copy in the paging file is dropped: the page becomes demand zero.
+      mm.freeSlot(hi);
+      mm.writePte(p, v, table, index, makeDemandZeroLo(pteProtection(lo)), 0);
+    } else if (undo && !(lo & PTE_TRANSITION) && hi === 0 && vad.resetPages?.has(v)) {
+      lost = true;
+    }
+    if (!undo) (vad.resetPages ??= new Set()).add(v); else vad.resetPages?.delete(v);
+  }
+  const t = mm.trace;
+  if (t.begin('vm.reset')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(undo ? 1 : 0); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); }
+  if (lost) fail(ERROR_INVALID_ADDRESS);
+  return undo ? lpAddress : vaOf(startVpn);
+}
+
+
+/** MEM_LARGE_PAGES: huge (1 GB) pages for what fits, 2 MB pages for the rest; physically contiguous, never paged. */
+function allocateLargePages(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, type: number, protect: number, mmProt: number): bigint {
+  if ((type & (MEM_RESERVE | MEM_COMMIT)) !== (MEM_RESERVE | MEM_COMMIT) || (type & MEM_WRITE_WATCH)) fail(ERROR_INVALID_PARAMETER);
+  if (dwSize % BigInt(LARGE_PAGES * PAGE_SIZE) !== 0n) fail(ERROR_INVALID_PARAMETER);
+  if (lpAddress % BigInt(LARGE_PAGES * PAGE_SIZE) !== 0n) fail(ERROR_INVALID_PARAMETER);
+  if (!p.privileges.has(SE_LOCK_MEMORY_NAME)) fail(ERROR_PRIVILEGE_NOT_HELD);
+  if (mmProt & 0x18) fail(ERROR_INVALID_PARAMETER); // no guard, nocache or write-combine modifiers
+  const pages = Number(dwSize / PAGE);
+  // Split: as many 1 GB pages as fit, then 2 MB pages.
+  const huge = Math.floor(pages / HUGE_PAGES);
+  const large = (pages - huge * HUGE_PAGES) / LARGE_PAGES;
+  const align = huge > 0 ? HUGE_PAGES : LARGE_PAGES;
+  let startVpn: number;
+  if (lpAddress === 0n) startVpn = findFreeRange(p, pages, (type & MEM_TOP_DOWN) !== 0, align);
+  else {
+    startVpn = Number(lpAddress / PAGE);
+    if (overlaps(p, startVpn, startVpn + pages - 1)) fail(ERROR_INVALID_ADDRESS);
+    if (huge > 0 && startVpn % HUGE_PAGES !== 0) fail(ERROR_INVALID_ADDRESS);
+  }
+  if (mm.commitTotal + pages > mm.commitLimit) fail(ERROR_COMMITMENT_LIMIT);
+  // Find physically contiguous, aligned runs of available pages.
+  const runs: Array<{ basePfn: number; pages: number }> = [];
+  const taken = new Set<number>();
+  const want = [...Array<number>(huge).fill(HUGE_PAGES), ...Array<number>(large).fill(LARGE_PAGES)];
+  for (const size of want) {
+    const base = findContiguous(mm, size, taken);
+    if (base < 0) fail(ERROR_NO_SYSTEM_RESOURCES);
+    for (let k = 0; k < size; k++) taken.add(base + k);
+    runs.push({ basePfn: base, pages: size });
+  }
+  if (!mm.chargeCommit(p, pages)) fail(ERROR_COMMITMENT_LIMIT);
+  const vad = new Vad(startVpn, startVpn + pages - 1, VadType.VadLargePages, mmProt, true, true, protect);
+  vad.commitCharge = pages;
+  vad.largeRuns = runs;
+  p.vads.insert(vad);
+  // Claim the pages (repurposing standby pages in the way), zero them, and map with PS entries.
+  let vpn = startVpn;
+  for (const run of runs) {
+    for (let k = 0; k < run.pages; k++) claimForLargePage(mm, p, run.basePfn + k, vpn + k, mmProt);
+    mapLargeEntry(mm, p, vpn, run, mmProt);
+    vpn += run.pages;
+  }
+  const t = mm.trace;
+  if (t.begin('vm.reserve')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(dwSize); t.num(protect); t.num(1); t.num(large); t.num(huge); t.change('vad', p.pid, startVpn * PAGE_SIZE); t.change('commit'); }
+  return vaOf(startVpn);
+}
+
+function findContiguous(mm: MemoryManager, size: number, taken: Set<number>): number {
+  const db = mm.pfn;
+  for (let base = 0; base + size <= db.pageCount; base += size) {
+    let ok = true;
+    for (let k = 0; k < size; k++) {
+      const pfn = base + k;
+      const loc = db.location[pfn]!;
+      if ((loc !== PageLocation.ZeroedPageList && loc !== PageLocation.FreePageList && loc !== PageLocation.StandbyPageList) || taken.has(pfn)) { ok = false; base = Math.floor(pfn / size) * size; break; }
+    }
+    if (ok) return base;
+  }
+  return -1;
+}
+
+function claimForLargePage(mm: MemoryManager, p: ProcessObject, pfn: number, vpn: number, mmProt: number): void {
+  const db = mm.pfn;
+  const loc = db.location[pfn]!;
+  if (loc === PageLocation.StandbyPageList) {
+    // Give the owner its original PTE back before taking the page.
+    const table = db.pteFrame[pfn]!;
+    const index = (db.pteAddressLo[pfn]! >>> 3) & 511;
+    db.unlink(pfn);
+    mm.phys.writeWord(table, index * 2, db.originalPteLo[pfn]!);
+    mm.phys.writeWord(table, index * 2 + 1, db.originalPteHi[pfn]!);
+    db.shareCount[table]!--;
+    db.repurposed[db.priority[pfn]!]!++;
+  } else {
+    db.unlink(pfn);
+  }
+  if (loc !== PageLocation.ZeroedPageList) mm.phys.zeroPage(pfn);
+  db.location[pfn] = PageLocation.ActiveAndValid;
+  db.shareCount[pfn] = 1;
+  db.referenceCount[pfn] = 1;
+  db.owner[pfn] = p.index;
+  db.wsIndex[pfn] = -1;
+  db.flags[pfn] = PFN_LARGE_PAGE | PFN_MODIFIED;
+  db.originalPteLo[pfn] = makeDemandZeroLo(mmProt);
+  db.originalPteHi[pfn] = 0;
+  const a = mm.entryAddress(0, vpn);
+  db.pteAddressLo[pfn] = Number(a & 0xFFFFFFFFn);
+  db.pteAddressHi[pfn] = Number(a >> 32n);
+  db.pteFrame[pfn] = -1;
+}
+
+/** Writes the PDE (2 MB) or PPE (1 GB) with the PS bit for a large-page run. */
+function mapLargeEntry(mm: MemoryManager, p: ProcessObject, vpn: number, run: { basePfn: number; pages: number }, mmProt: number): void {
+  const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
+  // Walk to the table holding the entry, creating upper structures as needed.
+  let table = p.directoryTableBase;
+  for (let l = 3; l > level; l--) {
+    const idx = tableIndex(l, vpn);
+    const lo = mm.readLo(table, idx);
+    if (lo & PTE_VALID) { table = ptePfn(lo, mm.readHi(table, idx), mm.layout.hardwarePfnBits); continue; }
+    // Create the next structure by locating an address below it with creation on.
+    mm.locate(p, vpn, true);
+    return mapLargeEntry(mm, p, vpn, run, mmProt);
+  }
+  const idx = tableIndex(level, vpn);
+  const lo = (makeValidLo(run.basePfn, mmProt, true) | PTE_LARGE_PAGE | PTE_ACCESSED) >>> 0;
+  mm.phys.writeWord(table, idx * 2, lo);
+  mm.phys.writeWord(table, idx * 2 + 1, makeValidHi(run.basePfn, mmProt));
+  mm.usedEntries[table]!++;
+  mm.pfn.shareCount[table]!++;
+  for (let k = 0; k < run.pages; k++) mm.pfn.pteFrame[run.basePfn + k] = table;
+  p.flushTlb();
+  void makeTableLo; void makeTableHi;
+}
+
+/** Releases a large-page VAD: unmaps the PS entries and frees the runs. */
+function releaseLargePages(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
+  let vpn = vad.startVpn;
+  for (const run of vad.largeRuns ?? []) {
+    const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
+    mm.locate(p, vpn, false);
+    // locate stops at the large entry and reports it.
+    const table = mm.locTable;
+    const idx = tableIndex(level, vpn);
+    mm.phys.writeWord(table, idx * 2, 0);
+    mm.phys.writeWord(table, idx * 2 + 1, 0);
+    mm.usedEntries[table]!--;
+    mm.pfn.shareCount[table]!--;
+    for (let k = 0; k < run.pages; k++) mm.freePage(run.basePfn + k);
+    vpn += run.pages;
+  }
+  p.flushTlb();
+}
+
+/** The VirtualFree algorithm. */
+export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, freeType: number): void {
+  if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(freeType)) fail(ERROR_INVALID_PARAMETER);
+  const op = freeType & (MEM_DECOMMIT | MEM_RELEASE);
+  if ((freeType & ~(MEM_DECOMMIT | MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS | MEM_PRESERVE_PLACEHOLDER)) || (freeType & (MEM_COALESCE_PLACEHOLDERS | MEM_PRESERVE_PLACEHOLDER))) fail(ERROR_INVALID_PARAMETER);
+  if (op !== MEM_DECOMMIT && op !== MEM_RELEASE) fail(ERROR_INVALID_PARAMETER);
+  if (dwSize < 0n || lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS) fail(ERROR_INVALID_PARAMETER);
+  const startVpn = Number(lpAddress / PAGE);
+  const vad = p.vads.find(startVpn);
+  if (!vad) fail(ERROR_INVALID_ADDRESS);
+  if (!vad.privateMemory) fail(ERROR_INVALID_PARAMETER);
+  const t = mm.trace;
+  if (op === MEM_RELEASE) {
+    if (dwSize !== 0n) fail(ERROR_INVALID_PARAMETER);
+    if (lpAddress !== vaOf(vad.startVpn)) fail(ERROR_INVALID_ADDRESS);
+    let released = 0;
+    if (vad.vadType === VadType.VadLargePages) { releaseLargePages(mm, p, vad); released = vad.pageCount; }
+    else {
+      for (let v = vad.startVpn; v <= vad.endVpn; v++) {
+        const [lo, hi, table, index] = mm.peekPte(p, v);
+        if (table < 0) { v = Math.floor(v / 512) * 512 + 511; continue; }
+        if (lo !== 0 || hi !== 0) mm.deletePte(p, v, table, index, 0, 0);
+      }
+      released = vad.commitCharge;
+    }
+    p.privateCommit -= vad.commitCharge;
+    p.vads.remove(vad);
+    if (vad.vadType !== VadType.VadLargePages) mm.freeEmptyPageTables(p, vad.startVpn, vad.endVpn);
+    if (t.begin('vm.release')) { t.num(p.pid); t.big(vaOf(vad.startVpn)); t.big(vaOf(vad.pageCount)); t.num(released); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
+    return;
+  }
+  // MEM_DECOMMIT
+  if (vad.vadType === VadType.VadLargePages) fail(ERROR_INVALID_PARAMETER);
+  let first = startVpn;
+  let last: number;
+  if (dwSize === 0n) {
+    if (lpAddress !== vaOf(vad.startVpn)) fail(ERROR_INVALID_ADDRESS);
+    first = vad.startVpn;
+    last = vad.endVpn;
+  } else {
+    last = Number((lpAddress + dwSize - 1n) / PAGE);
+    if (last > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
+  }
+  let released = 0;
+  for (let v = first; v <= last; v++) {
+    const [committed] = mm.pageState(p, v, vad);
+    if (!committed) continue;
+    released++;
+    let [, , table, index] = mm.peekPte(p, v);
+    if (vad.memCommit) {
+      // Committed-at-reserve regions mark a decommitted page explicitly (MM_DECOMMIT).
+      if (table < 0) { mm.locate(p, v, true); table = mm.locTable; index = mm.locIndex; }
+      mm.deletePte(p, v, table, index, makeDemandZeroLo(MM_DECOMMIT), 0);
+    } else if (table >= 0) {
+      mm.deletePte(p, v, table, index, 0, 0);
+    }
+  }
+  p.privateCommit -= released;
+  vad.commitCharge -= released;
+  if (t.begin('vm.decommit')) { t.num(p.pid); t.big(vaOf(first)); t.big(vaOf(last - first + 1)); t.num(released); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
+}
+
+/** The VirtualProtect algorithm; returns the old protection of the first page. */
+export function virtualProtect(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, newProtect: number): number {
+  if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(newProtect)) fail(ERROR_INVALID_PARAMETER);
+  const mmProt = win32ToMmProtection(newProtect);
+  if (mmProt < 0) fail(ERROR_INVALID_PARAMETER);
+  if (dwSize <= 0n || lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS) fail(ERROR_INVALID_PARAMETER);
+  const startVpn = Number(lpAddress / PAGE);
+  const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
+  const vad = p.vads.find(startVpn);
+  if (!vad || endVpn > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
+  if (vad.privateMemory && mmIsCopyOnWrite(mmProt)) fail(ERROR_INVALID_PARAMETER);
+  let oldProt = -1;
+  for (let v = startVpn; v <= endVpn; v++) {
+    const [committed, prot] = mm.pageState(p, v, vad);
+    if (!committed) fail(ERROR_INVALID_ADDRESS);
+    if (oldProt < 0) oldProt = prot;
+  }
+  if (vad.vadType === VadType.VadLargePages) {
+    if (startVpn !== vad.startVpn || endVpn !== vad.endVpn || (mmProt & 0x18)) fail(ERROR_INVALID_PARAMETER);
+    vad.protection = mmProt;
+    p.flushTlb();
+  } else {
+    for (let v = startVpn; v <= endVpn; v++) setPageProtection(mm, p, v, vad, mmProt, false);
+  }
+  const old = mmToWin32Protection(oldProt);
+  const t = mm.trace;
+  if (t.begin('vm.protect')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(newProtect); t.num(old); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); }
+  return old;
+}
+
+/** The VirtualQuery algorithm: the run of pages from `lpAddress` sharing state, protection and allocation. */
+export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: bigint): MEMORY_BASIC_INFORMATION {
+  if (typeof lpAddress !== 'bigint' || lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS + GRANULARITY) fail(ERROR_INVALID_PARAMETER);
+  const vpn = Number(lpAddress / PAGE);
+  const vad = p.vads.find(vpn);
+  if (!vad) {
+    const next = p.vads.ceiling(vpn);
+    const endVpn = next ? next.startVpn : Number((MM_HIGHEST_VAD_ADDRESS + 1n) / PAGE);
+    return { BaseAddress: vaOf(vpn), AllocationBase: 0n, AllocationProtect: 0, RegionSize: vaOf(endVpn - vpn), State: MEM_FREE, Protect: PAGE_NOACCESS, Type: 0 };
+  }
+  const [committed, prot] = mm.pageState(p, vpn, vad);
+  let end = vpn + 1;
+  while (end <= vad.endVpn) {
+    const [c, pr] = mm.pageState(p, end, vad);
+    if (c !== committed || (committed && pr !== prot)) break;
+    end++;
+  }
+  return {
+    BaseAddress: vaOf(vpn),
+    AllocationBase: vaOf(vad.startVpn),
+    AllocationProtect: vad.allocationProtect,
+    RegionSize: vaOf(end - vpn),
+    State: committed ? MEM_COMMIT : MEM_RESERVE,
+    Protect: committed ? mmToWin32Protection(prot) : 0,
+    Type: MEM_PRIVATE,
+  };
+}
+
+/** GetWriteWatch: addresses of pages written since the region was allocated or last reset. */
+export function getWriteWatch(mm: MemoryManager, p: ProcessObject, flags: number, base: bigint, size: bigint, addresses: bigint[], count: { value: number }): number {
+  if ((flags & ~WRITE_WATCH_FLAG_RESET) || typeof base !== 'bigint' || typeof size !== 'bigint' || size <= 0n) fail(ERROR_INVALID_PARAMETER);
+  if (!count || !Number.isInteger(count.value) || count.value < 0 || !Array.isArray(addresses)) fail(ERROR_INVALID_PARAMETER);
+  const startVpn = Number(base / PAGE);
+  const endVpn = Number((base + size - 1n) / PAGE);
+  const vad = p.vads.find(startVpn);
+  if (!vad || !vad.writeWatch || endVpn > vad.endVpn) fail(ERROR_INVALID_PARAMETER);
+  const max = count.value;
+  let n = 0;
+  addresses.length = 0;
+  for (let v = startVpn; v <= endVpn && n < max; v++) {
+    if (vad.writeWatch[v - vad.startVpn]) { addresses.push(vaOf(v)); n++; }
+  }
+  count.value = n;
+  if (flags & WRITE_WATCH_FLAG_RESET) resetWriteWatchRange(mm, p, vad, startVpn, endVpn);
+  return 0;
+}
+
+/** ResetWriteWatch. */
+export function resetWriteWatch(mm: MemoryManager, p: ProcessObject, base: bigint, size: bigint): number {
+  if (typeof base !== 'bigint' || typeof size !== 'bigint' || size <= 0n) fail(ERROR_INVALID_PARAMETER);
+  const startVpn = Number(base / PAGE);
+  const endVpn = Number((base + size - 1n) / PAGE);
+  const vad = p.vads.find(startVpn);
+  if (!vad || !vad.writeWatch || endVpn > vad.endVpn) fail(ERROR_INVALID_PARAMETER);
+  resetWriteWatchRange(mm, p, vad, startVpn, endVpn);
+  return 0;
+}
+
+function resetWriteWatchRange(mm: MemoryManager, p: ProcessObject, vad: Vad, startVpn: number, endVpn: number): void {
+  for (let v = startVpn; v <= endVpn; v++) {
+    vad.writeWatch![v - vad.startVpn] = 0;
+    const [lo, hi, table, index] = mm.peekPte(p, v);
+    if (lo & PTE_VALID && lo & PTE_DIRTY) {
+      // The PFN keeps "modified"; clearing the PTE's dirty bit makes the next write noticed again.
+      mm.writePte(p, v, table, index, (lo & ~(PTE_DIRTY | PTE_DIRTY1)) >>> 0, hi);
+    }
+  }
+}
+
+/** Pages in each list, for tests and views. */
+export function freeAndZeroed(mm: MemoryManager): number {
+  return mm.pfn.listCount[LIST_FREE]! + mm.pfn.listCount[LIST_ZEROED]!;
+}

@@ -1,0 +1,85 @@
+// A process working set (MMSUPPORT + MMWSL): the list of working-set list entries (WSLE), each a
+// resident virtual page with an age the balance set manager raises while the page goes unreferenced.
+
+/** Default minimum and maximum working set sizes in pages (200 KB and 1,380 KB). */
+export const DEFAULT_WS_MINIMUM = 50;
+export const DEFAULT_WS_MAXIMUM = 345;
+const FREE = -1;
+
+export class WorkingSet {
+  /** WSLE.VirtualPageNumber per entry, -1 when the entry is free. */
+  vpn: Float64Array;
+  /** WSLE.Age (0..7). */
+  age: Uint8Array;
+  private freeList: Int32Array;
+  private freeCount = 0;
+  /** Entries in use (WorkingSetSize). */
+  count = 0;
+  /** Highest entry index ever used + 1 (LastEntry). */
+  lastEntry = 0;
+  minimum = DEFAULT_WS_MINIMUM;
+  maximum = DEFAULT_WS_MAXIMUM;
+  peak = 0;
+  pageFaultCount = 0;
+
+  constructor(capacity = 64) {
+    this.vpn = new Float64Array(capacity).fill(FREE);
+    this.age = new Uint8Array(capacity);
+    this.freeList = new Int32Array(capacity);
+  }
+
+  /** Bytes per entry (for the memory benchmark). */
+  static readonly bytesPerEntry = 8 + 1 + 4;
+
+  /** Adds `vpn`, returning its WSLE index (MiAllocateWsle). */
+  insert(vpn: number): number {
+    let index: number;
+    if (this.freeCount > 0) index = this.freeList[--this.freeCount]!;
+    else {
+      if (this.lastEntry >= this.vpn.length) this.grow();
+      index = this.lastEntry++;
+    }
+    this.vpn[index] = vpn;
+    this.age[index] = 0;
+    this.count++;
+    if (this.count > this.peak) this.peak = this.count;
+    return index;
+  }
+
+  remove(index: number): void {
+    this.vpn[index] = FREE;
+    this.age[index] = 0;
+    this.freeList[this.freeCount++] = index;
+    this.count--;
+  }
+
+  /** Indices of entries in use, oldest first (highest age first, then lowest index). */
+  entriesOldestFirst(): number[] {
+    const list: number[] = [];
+    for (let i = 0; i < this.lastEntry; i++) if (this.vpn[i]! >= 0) list.push(i);
+    list.sort((a, b) => this.age[b]! - this.age[a]! || a - b);
+    return list;
+  }
+
+  private grow(): void {
+    const n = this.vpn.length * 2;
+    const v = new Float64Array(n).fill(FREE); v.set(this.vpn); this.vpn = v;
+    const a = new Uint8Array(n); a.set(this.age); this.age = a;
+    const f = new Int32Array(n); f.set(this.freeList); this.freeList = f;
+  }
+
+  clone(): WorkingSet {
+    const w = new WorkingSet(this.vpn.length);
+    w.vpn = this.vpn.slice();
+    w.age = this.age.slice();
+    w.freeList = this.freeList.slice();
+    w.freeCount = this.freeCount;
+    w.count = this.count;
+    w.lastEntry = this.lastEntry;
+    w.minimum = this.minimum;
+    w.maximum = this.maximum;
+    w.peak = this.peak;
+    w.pageFaultCount = this.pageFaultCount;
+    return w;
+  }
+}

@@ -1,0 +1,87 @@
+// The executive process and thread objects as far as the memory manager needs them today: the address
+// space (DirectoryTableBase, VadRoot), the working set (Vm), commit charge, privileges and threads.
+import { VadTree } from './mm/vad';
+import { WorkingSet } from './mm/workingSet';
+
+export const TLB_SIZE = 256;
+export const TLB_READ = 1;
+export const TLB_WRITE = 2;
+
+export interface ThreadObject {
+  tid: number;
+  /** TEB.LastErrorValue */
+  lastError: number;
+  teb: bigint;
+  stackBase: bigint;
+  stackLimit: bigint;
+  state: 'Initialized' | 'Ready' | 'Running' | 'Standby' | 'Waiting' | 'Transition' | 'Terminated' | 'DeferredReady';
+  suspendCount: number;
+}
+
+export class ProcessObject {
+  vads = new VadTree();
+  ws = new WorkingSet();
+  /** Pages of private memory charged to commit (CommitCharge). */
+  privateCommit = 0;
+  /** Paging-structure pages (PML4, PDPT, PD, PT) this address space holds, charged to commit. */
+  pageTablePages = 0;
+  privileges = new Set<string>();
+  threads: ThreadObject[] = [];
+  /** The software TLB of this address space: a direct-mapped cache of valid translations. */
+  tlbVpn = new Float64Array(TLB_SIZE).fill(-1);
+  tlbPfn = new Int32Array(TLB_SIZE);
+  tlbFlags = new Uint8Array(TLB_SIZE);
+  exited = false;
+  peb = 0n;
+  /** Next bottom-up allocation hint, in VPNs (high-entropy bottom-up randomization). */
+  bottomUpStartVpn = 0x10;
+  commandLine = '';
+  sessionId = 0;
+  creationFlags = 0;
+  priorityClass = 0x20;
+
+  constructor(
+    /** Index in the system's process table (also the PFN owner id). */
+    readonly index: number,
+    /** UniqueProcessId */
+    readonly pid: number,
+    readonly imagePath: string,
+    readonly parentPid: number,
+    /** Pcb.DirectoryTableBase as a PFN: the PML4 page. */
+    public directoryTableBase: number,
+    /** The simulated kernel address of the EPROCESS. */
+    readonly eprocess: bigint,
+  ) {}
+
+  get imageFileName(): string {
+    const i = Math.max(this.imagePath.lastIndexOf('\\'), this.imagePath.lastIndexOf('/'));
+    return this.imagePath.slice(i + 1);
+  }
+
+  flushTlb(): void {
+    this.tlbVpn.fill(-1);
+  }
+
+  flushTlbEntry(vpn: number): void {
+    const slot = vpn & (TLB_SIZE - 1);
+    if (this.tlbVpn[slot] === vpn) this.tlbVpn[slot] = -1;
+  }
+
+  clone(): ProcessObject {
+    const p = new ProcessObject(this.index, this.pid, this.imagePath, this.parentPid, this.directoryTableBase, this.eprocess);
+    p.vads = this.vads.clone();
+    p.ws = this.ws.clone();
+    p.privateCommit = this.privateCommit;
+    p.pageTablePages = this.pageTablePages;
+    p.privileges = new Set(this.privileges);
+    p.threads = this.threads.map((t) => ({ ...t }));
+    p.exited = this.exited;
+    p.peb = this.peb;
+    p.bottomUpStartVpn = this.bottomUpStartVpn;
+    p.commandLine = this.commandLine;
+    p.sessionId = this.sessionId;
+    p.creationFlags = this.creationFlags;
+    p.priorityClass = this.priorityClass;
+    return p;
+  }
+}

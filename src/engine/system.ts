@@ -1,0 +1,673 @@
+// The simulated machine: options, boot, processes, the Win32 API per process, memory list commands,
+// the step log, and time travel (the state at any step, rebuilt from a snapshot and a deterministic
+// replay of the operations recorded since).
+import {
+  CLASSIC_PTE_BASE, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES, MEM_COMMIT, MEM_RESERVE,
+  PAGE_READWRITE, PAGE_GUARD, REALTIME_PRIORITY_CLASS, HIGH_PRIORITY_CLASS, NORMAL_PRIORITY_CLASS,
+  IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS, CREATE_SUSPENDED, SE_INC_BASE_PRIORITY_NAME,
+  MemoryEmptyWorkingSets, MemoryFlushModifiedList, MemoryPurgeLowPriorityStandbyList, MemoryPurgeStandbyList,
+} from './constants';
+import { LastError, NtException, Win32Error } from './errors';
+import { MemoryManager, miGetPteAddress, PAGE_SIZE } from './mm/memoryManager';
+import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PAGE_STATE_NAMES, PageStateName } from './mm/pfn';
+import { decodePte, DecodedPte, join64, PTE_LAYOUTS, PteLayoutName } from './mm/pte';
+import {
+  getWriteWatch, MEMORY_BASIC_INFORMATION, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery,
+} from './mm/virtual';
+import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
+import { Rng } from './rng';
+import { Step, StepLog, StopReplay } from './trace';
+import { Win32Api, Win32ApiImpl } from './win32';
+
+export interface SystemOptions {
+  /** Physical memory in MB; default 512. */
+  physicalMemoryMB?: number;
+  /** Paging file size in MB; default 1024; 0 = no paging file. */
+  pageFileMB?: number;
+  /** Logical processors; default 4. */
+  processors?: number;
+  /** PTE_BASE; default randomized from the seed (Windows 10 1607+); CLASSIC_PTE_BASE for the old fixed base. */
+  pteBase?: bigint;
+  /** Seed of the deterministic simulation; default 1. */
+  seed?: number;
+  /** Boot the usual processes (System, smss, csrss, wininit, services, lsass, winlogon, explorer...); default true. */
+  boot?: boolean;
+  /** Software PTE layouts: 'modern' (Windows 10 1809+ / 11, default) or 'legacy' (Windows 8.1 / early Windows 10). */
+  pteLayout?: PteLayoutName;
+}
+
+export interface CreateProcessOptions {
+  imagePath: string;
+  commandLine?: string;
+  parentPid?: number;
+  creationFlags?: number;
+}
+
+export type MemoryListCommand = 'MemoryEmptyWorkingSets' | 'MemoryFlushModifiedList' | 'MemoryPurgeStandbyList' | 'MemoryPurgeLowPriorityStandbyList';
+const MEMORY_LIST_COMMANDS: Record<MemoryListCommand, number> = {
+  MemoryEmptyWorkingSets, MemoryFlushModifiedList, MemoryPurgeStandbyList, MemoryPurgeLowPriorityStandbyList,
+};
+
+/** SYSTEM_MEMORY_LIST_INFORMATION */
+export interface SystemMemoryListInformation {
+  ZeroPageCount: number;
+  FreePageCount: number;
+  ModifiedPageCount: number;
+  ModifiedNoWritePageCount: number;
+  BadPageCount: number;
+  PageCountByPriority: number[];
+  RepurposedPagesByPriority: number[];
+  ModifiedPageCountPageFile: number;
+}
+
+/** What !pfn shows for a physical page. */
+export interface PfnInfo {
+  State: PageStateName;
+  ShareCount: number;
+  ReferenceCount: number;
+  PteAddress: bigint;
+  OriginalPte: bigint;
+  PteFrame: number;
+  Priority: number;
+  Modified: boolean;
+  /** Owning process id, or 0 when the page belongs to nobody. */
+  OwnerPid: number;
+  PageTable: boolean;
+  LargePage: boolean;
+  WsIndex: number;
+}
+
+/** Commit charge and limit in pages (as SYSTEM_PERFORMANCE_INFORMATION reports them). */
+export interface CommitInfo { CommitTotal: number; CommitLimit: number; CommitPeak: number }
+
+/** A summary of one process, for views. */
+export interface ProcessInfo {
+  pid: number;
+  parentPid: number;
+  imageFileName: string;
+  imagePath: string;
+  sessionId: number;
+  eprocess: bigint;
+  directoryTableBase: number;
+  peb: bigint;
+  threads: Array<{ tid: number; state: string; teb: bigint }>;
+  workingSetSize: number;
+  workingSetMinimum: number;
+  workingSetMaximum: number;
+  peakWorkingSetSize: number;
+  pageFaultCount: number;
+  privateCommit: number;
+  pageTablePages: number;
+  vadCount: number;
+}
+
+type Op =
+  | { op: 'createProcess'; args: [CreateProcessOptions] }
+  | { op: 'memoryListCommand'; args: [MemoryListCommand] }
+  | { op: 'runSystemThread'; args: [SystemThreadName] }
+  | { op: 'grantPrivilege'; args: [number, string] }
+  | { op: 'VirtualAlloc'; pid: number; args: [bigint, bigint, number, number] }
+  | { op: 'VirtualFree'; pid: number; args: [bigint, bigint, number] }
+  | { op: 'VirtualProtect'; pid: number; args: [bigint, bigint, number] }
+  | { op: 'SetProcessWorkingSetSize'; pid: number; args: [bigint, bigint] }
+  | { op: 'GetWriteWatch'; pid: number; args: [number, bigint, bigint, bigint[], { value: number }] }
+  | { op: 'ResetWriteWatch'; pid: number; args: [bigint, bigint] }
+  | { op: 'read'; pid: number; args: [number, number] }
+  | { op: 'write'; pid: number; args: [number, Uint8Array] };
+
+export type SystemThreadName = 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread';
+
+interface Snapshot { opIndex: number; stepCount: number; system: System }
+
+const SNAPSHOT_MIN_STEPS = 2048;
+const SNAPSHOT_MAX = 24;
+
+function now(): number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? perf.now() : Date.now();
+}
+
+export class System {
+  readonly options: Readonly<Required<Omit<SystemOptions, 'pteBase'>> & { pteBase: bigint }>;
+  /** Number of 4 KB pages of physical memory. */
+  readonly physicalPageCount: number;
+  private mm: MemoryManager;
+  private processes: Array<ProcessObject | undefined> = [];
+  private byPid = new Map<number, ProcessObject>();
+  private trace = new StepLog();
+  private rng: Rng;
+  private lastErrors = new Map<number, number>();
+  private ops: Op[] = [];
+  private snapshots: Snapshot[] = [];
+  private lastSnapshotTime = 0;
+  private snapshotIntervalMs = 20;
+  private readOnly = false;
+  private replaying = false;
+  private nextTid = 0;
+
+  constructor(options: SystemOptions = {}, clone?: System) {
+    if (clone) {
+      this.options = clone.options;
+      this.physicalPageCount = clone.physicalPageCount;
+      this.rng = new Rng(clone.rng.seedState);
+      this.processes = clone.processes.map((p) => p?.clone());
+      for (const p of this.processes) if (p) this.byPid.set(p.pid, p);
+      this.mm = new MemoryManager(clone.mm.config, this.processes, this.trace, clone.mm);
+      this.lastErrors = new Map(clone.lastErrors);
+      this.nextTid = clone.nextTid;
+      return;
+    }
+    const o = validateOptions(options);
+    this.rng = new Rng(o.seed);
+    const pteBase = o.pteBase ?? randomPteBase(this.rng);
+    this.options = { ...o, pteBase };
+    this.physicalPageCount = o.physicalMemoryMB * 256;
+    this.mm = new MemoryManager(
+      { physicalPages: this.physicalPageCount, pageFilePages: o.pageFileMB * 256, pteBase, layout: PTE_LAYOUTS[o.pteLayout] },
+      this.processes, this.trace,
+    );
+    // The kernel's own commit (nonpaged/paged pool, system PTEs), about 1.5% of RAM.
+    this.mm.systemCommit = Math.floor(this.physicalPageCount / 64);
+    if (this.trace.begin('system.boot')) { this.trace.num(this.physicalPageCount); this.trace.num(o.pageFileMB * 256); this.trace.num(o.processors); this.trace.change('system'); }
+    this.takeSnapshot();
+    if (o.boot) this.bootProcesses();
+  }
+
+  // ------------------------------------------------------------------ steps and time travel
+
+  get stepCount(): number { return this.trace.count; }
+
+  /** Steps with seq in [start, end), oldest first. */
+  getSteps(start: number, end: number): Step[] {
+    if (!Number.isInteger(start) || !Number.isInteger(end)) throw new RangeError('getSteps: start and end must be integers');
+    const s = Math.max(0, start);
+    const e = Math.min(end, this.trace.count);
+    const out: Step[] = [];
+    for (let i = s; i < e; i++) out.push(this.trace.get(i));
+    return out;
+  }
+
+  /**
+   * The machine as it was right after step `seq`: a read-only System rebuilt from the nearest earlier
+   * snapshot by replaying the recorded operations, stopping before step `seq + 1`.
+   */
+  stateAt(seq: number): System {
+    if (!Number.isInteger(seq) || seq < 0 || seq >= this.trace.count) throw new RangeError(`stateAt: no step ${seq} (0..${this.trace.count - 1})`);
+    let snap = this.snapshots[0]!;
+    for (const s of this.snapshots) if (s.stepCount <= seq + 1) snap = s;
+    const view = new System({}, snap.system);
+    view.trace = this.trace; // share the recorded steps for reading
+    const counter = new StepLog();
+    counter.countOnly = true;
+    counter.count = snap.stepCount;
+    counter.stopAt = seq + 1;
+    view.setTrace(counter);
+    view.replaying = true;
+    try {
+      for (let i = snap.opIndex; i < this.ops.length && counter.count <= seq; i++) {
+        try { view.apply(this.ops[i]!); } catch (e) {
+          if (e instanceof StopReplay) break;
+          if (!(e instanceof LastError) && !(e instanceof NtException) && !(e instanceof Win32Error)) throw e;
+        }
+      }
+    } finally {
+      view.replaying = false;
+    }
+    view.setTrace(this.trace);
+    view.readOnly = true;
+    view.viewStepCount = seq + 1;
+    return view;
+  }
+  private viewStepCount = -1;
+  /** For a state returned by stateAt: the number of steps it includes. */
+  get stepsIncluded(): number { return this.viewStepCount >= 0 ? this.viewStepCount : this.trace.count; }
+
+  private setTrace(t: StepLog): void {
+    this.trace = t;
+    (this.mm as { trace: StepLog }).trace = t;
+  }
+
+  /** Runs a mutating operation, logging it for replay. */
+  op(op: Op): unknown {
+    if (this.readOnly) throw new Error('This is a past state of the simulation (from stateAt); it cannot be changed.');
+    this.ops.push(op);
+    const result = this.apply(op);
+    this.maybeSnapshot();
+    return result;
+  }
+
+  private apply(op: Op): unknown {
+    switch (op.op) {
+      case 'createProcess': return this.createProcessImpl(op.args[0]);
+      case 'memoryListCommand': return this.memoryListCommandImpl(op.args[0]);
+      case 'runSystemThread': return this.runSystemThreadImpl(op.args[0]);
+      case 'grantPrivilege': return this.process(op.args[0]).privileges.add(op.args[1]);
+      case 'VirtualAlloc': return virtualAlloc(this.mm, this.process(op.pid), ...op.args);
+      case 'VirtualFree': return virtualFree(this.mm, this.process(op.pid), ...op.args);
+      case 'VirtualProtect': return virtualProtect(this.mm, this.process(op.pid), ...op.args);
+      case 'SetProcessWorkingSetSize': return this.setWorkingSetSizeImpl(this.process(op.pid), ...op.args);
+      case 'GetWriteWatch': return getWriteWatch(this.mm, this.process(op.pid), op.args[0], op.args[1], op.args[2], this.replaying ? [] : op.args[3], this.replaying ? { value: op.args[4].value } : op.args[4]);
+      case 'ResetWriteWatch': return resetWriteWatch(this.mm, this.process(op.pid), ...op.args);
+      case 'read': return this.access(this.process(op.pid), op.args[0], op.args[1], null);
+      case 'write': return this.access(this.process(op.pid), op.args[0], op.args[1].length, op.args[1]);
+      default: { const never: never = op; throw new Error(`unknown op ${(never as Op).op}`); }
+    }
+  }
+
+  private maybeSnapshot(): void {
+    const last = this.snapshots[this.snapshots.length - 1]!;
+    if (this.trace.count - last.stepCount < SNAPSHOT_MIN_STEPS) return;
+    const t = now();
+    if (t - this.lastSnapshotTime < this.snapshotIntervalMs) return;
+    this.takeSnapshot();
+  }
+
+  private takeSnapshot(): void {
+    this.snapshots.push({ opIndex: this.ops.length, stepCount: this.trace.count, system: new System({}, this) });
+    if (this.snapshots.length > SNAPSHOT_MAX) {
+      // Keep the first and every other one; snapshot half as often from now on.
+      this.snapshots = this.snapshots.filter((_, i) => i === 0 || i % 2 === 1);
+      this.snapshotIntervalMs *= 2;
+    }
+    this.lastSnapshotTime = now();
+  }
+
+  // ------------------------------------------------------------------ processes
+
+  private process(pid: number): ProcessObject {
+    const p = this.byPid.get(pid);
+    if (!p || p.exited) throw new LastError(ERROR_INVALID_HANDLE);
+    return p;
+  }
+
+  /** Creates a process: the recorded CreateProcess flow (a minimal one until the processes issue lands). */
+  createProcess(options: CreateProcessOptions): { pid: number; tid: number } {
+    if (!options || typeof options !== 'object' || typeof options.imagePath !== 'string' || options.imagePath.trim() === '') {
+      throw new Win32Error(ERROR_INVALID_PARAMETER, 'createProcess: imagePath must be a non-empty string');
+    }
+    if (options.parentPid !== undefined && !this.byPid.get(options.parentPid)) throw new Win32Error(ERROR_INVALID_HANDLE, `createProcess: no process ${options.parentPid}`);
+    try {
+      return this.op({ op: 'createProcess', args: [{ ...options }] }) as { pid: number; tid: number };
+    } catch (e) {
+      if (e instanceof LastError) throw new Win32Error(e.code);
+      throw e;
+    }
+  }
+
+  private createProcessImpl(options: CreateProcessOptions): { pid: number; tid: number } {
+    const t = this.trace;
+    const flags = options.creationFlags ?? 0;
+    const parent = options.parentPid !== undefined ? this.byPid.get(options.parentPid) : this.defaultParent();
+    // Stage 1: priority class — Normal by default; Realtime without the privilege becomes High.
+    let priorityClass = flags & (IDLE_PRIORITY_CLASS | BELOW_NORMAL_PRIORITY_CLASS | NORMAL_PRIORITY_CLASS | ABOVE_NORMAL_PRIORITY_CLASS | HIGH_PRIORITY_CLASS | REALTIME_PRIORITY_CLASS);
+    if (priorityClass === 0 || (priorityClass & (priorityClass - 1)) !== 0) priorityClass = NORMAL_PRIORITY_CLASS;
+    if (priorityClass === REALTIME_PRIORITY_CLASS && !(parent?.privileges.has(SE_INC_BASE_PRIORITY_NAME))) priorityClass = HIGH_PRIORITY_CLASS;
+    t.currentStage = '1';
+    if (t.begin('create.validate')) { t.str(options.imagePath); t.num(flags); t.num(priorityClass); }
+    try {
+      // Stage 3A: the EPROCESS.
+      t.currentStage = '3A';
+      const pid = this.allocatePid();
+      const index = this.processes.length;
+      const eprocess = 0xFFFF800000000000n | (BigInt(this.rng.range(0x10000, 0x7FFFF)) << 20n) | 0x080n;
+      const p = new ProcessObject(index, pid, options.imagePath, parent?.pid ?? 0, -1, eprocess);
+      p.commandLine = options.commandLine ?? `"${options.imagePath}"`;
+      p.creationFlags = flags;
+      p.priorityClass = priorityClass;
+      p.sessionId = parent ? parent.sessionId : 0;
+      p.bottomUpStartVpn = this.rng.range(0x1000000, 0x3000000) * 16; // high-entropy bottom-up start (x 64 KB)
+      this.processes.push(p);
+      this.byPid.set(pid, p);
+      if (t.begin('create.allocateProcess')) { t.num(pid); t.big(eprocess); t.num(p.parentPid); t.change('process', pid); }
+      // Stage 3B: the address space — the PML4 page and its self-map entry.
+      t.currentStage = '3B';
+      this.mm.createAddressSpace(p);
+      if (t.begin('create.addressSpace')) { t.num(pid); t.num(p.directoryTableBase); t.big(this.mm.entryAddress(3, 0) & ~0xFFFn | (BigInt(this.mm.selfMapIndex) << 3n)); t.change('process', pid); t.change('pfn', p.directoryTableBase); }
+      // Stage 3E: the PEB, a committed private page written with the process parameters.
+      t.currentStage = '3E';
+      const peb = virtualAlloc(this.mm, p, 0n, 0x1000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+      p.peb = peb;
+      this.access(p, Number(peb), 8, new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0]));
+      if (t.begin('create.peb')) { t.num(pid); t.big(peb); t.change('process', pid); t.change('vad', pid, Number(peb)); }
+      // Stage 3F: insert into the active process list.
+      t.currentStage = '3F';
+      if (t.begin('create.insertProcess')) { t.num(pid); t.num(this.byPid.size); t.change('process', pid); }
+      // Stage 4: the initial thread with its TEB and a 1 MB stack (top page committed, a guard page below).
+      t.currentStage = '4';
+      const tid = this.createThreadImpl(p, flags);
+      // Stage 6: start the thread unless CREATE_SUSPENDED.
+      t.currentStage = '6';
+      const suspended = (flags & CREATE_SUSPENDED) !== 0;
+      p.threads[0]!.state = suspended ? 'Initialized' : 'Ready';
+      p.threads[0]!.suspendCount = suspended ? 1 : 0;
+      if (t.begin('create.start')) { t.num(pid); t.num(tid); t.num(suspended ? 1 : 0); t.change('thread', tid); }
+      return { pid, tid };
+    } finally {
+      t.currentStage = undefined;
+    }
+  }
+
+  private createThreadImpl(p: ProcessObject, _flags: number): number {
+    const t = this.trace;
+    const tid = this.allocateTid();
+    const teb = virtualAlloc(this.mm, p, 0n, 0x2000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    const stackReserve = virtualAlloc(this.mm, p, 0n, 0x100000n, MEM_RESERVE, PAGE_READWRITE);
+    const stackBase = stackReserve + 0x100000n;
+    virtualAlloc(this.mm, p, stackBase - 0x1000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE);
+    virtualAlloc(this.mm, p, stackBase - 0x2000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+    this.access(p, Number(teb), 8, new Uint8Array(8));
+    this.access(p, Number(stackBase - 0x40n), 8, new Uint8Array(8));
+    p.threads.push({ tid, lastError: 0, teb, stackBase, stackLimit: stackBase - 0x1000n, state: 'Initialized', suspendCount: 0 });
+    if (t.begin('create.thread')) { t.num(p.pid); t.num(tid); t.big(teb); t.big(stackBase); t.change('thread', tid); t.change('process', p.pid); }
+    return tid;
+  }
+
+  private defaultParent(): ProcessObject | undefined {
+    for (const p of this.byPid.values()) if (!p.exited && p.imageFileName.toLowerCase() === 'explorer.exe') return p;
+    return undefined;
+  }
+
+  private allocatePid(): number {
+    for (;;) {
+      const pid = this.byPid.size === 0 ? 4 : this.rng.range(25, 4096) * 4;
+      if (!this.byPid.has(pid)) return pid;
+    }
+  }
+
+  private allocateTid(): number {
+    for (;;) {
+      const tid = this.rng.range(25, 8192) * 4;
+      if (!this.byPid.has(tid) && !this.tidInUse(tid)) { this.nextTid++; return tid; }
+    }
+  }
+
+  private tidInUse(tid: number): boolean {
+    for (const p of this.processes) if (p?.threads.some((t) => t.tid === tid)) return true;
+    return false;
+  }
+
+  private bootProcesses(): void {
+    const make = (imagePath: string, parentPid: number | undefined, sessionId: number): number => {
+      const { pid } = this.createProcess({ imagePath, parentPid });
+      this.byPid.get(pid)!.sessionId = sessionId;
+      return pid;
+    };
+    const system = make('System', undefined, 0);
+    make('Registry', system, 0);
+    const smss = make('C:\\Windows\\System32\\smss.exe', system, 0);
+    make('C:\\Windows\\System32\\csrss.exe', smss, 0);
+    const wininit = make('C:\\Windows\\System32\\wininit.exe', smss, 0);
+    make('C:\\Windows\\System32\\csrss.exe', smss, 1);
+    const winlogon = make('C:\\Windows\\System32\\winlogon.exe', smss, 1);
+    const services = make('C:\\Windows\\System32\\services.exe', wininit, 0);
+    make('C:\\Windows\\System32\\lsass.exe', wininit, 0);
+    make('C:\\Windows\\System32\\svchost.exe', services, 0);
+    const userinit = make('C:\\Windows\\System32\\userinit.exe', winlogon, 1);
+    make('C:\\Windows\\explorer.exe', userinit, 1);
+  }
+
+  /** Process ids of live processes, in creation order. */
+  get processIds(): number[] {
+    return this.processes.filter((p): p is ProcessObject => !!p && !p.exited).map((p) => p.pid);
+  }
+  get processCount(): number { return this.processIds.length; }
+
+  queryProcess(pid: number): ProcessInfo | undefined {
+    const p = this.byPid.get(pid);
+    if (!p || p.exited) return undefined;
+    return {
+      pid: p.pid, parentPid: p.parentPid, imageFileName: p.imageFileName, imagePath: p.imagePath, sessionId: p.sessionId,
+      eprocess: p.eprocess, directoryTableBase: p.directoryTableBase, peb: p.peb,
+      threads: p.threads.map((t) => ({ tid: t.tid, state: t.state, teb: t.teb })),
+      workingSetSize: p.ws.count, workingSetMinimum: p.ws.minimum, workingSetMaximum: p.ws.maximum, peakWorkingSetSize: p.ws.peak,
+      pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
+    };
+  }
+
+  /** The Win32 API in the context of process `pid`. */
+  win32(pid: number): Win32Api {
+    const p = this.byPid.get(pid);
+    if (!p || p.exited) throw new Win32Error(ERROR_INVALID_PARAMETER, `win32: no process ${pid}`);
+    return new Win32ApiImpl(this, pid);
+  }
+
+  /** Grants a privilege to a process token (e.g. SeLockMemoryPrivilege for large pages). */
+  grantPrivilege(pid: number, privilege: string): void {
+    this.process(pid);
+    this.op({ op: 'grantPrivilege', args: [pid, privilege] });
+    const t = this.trace;
+    if (t.begin('system.privilege')) { t.num(pid); t.str(privilege); t.change('process', pid); }
+  }
+
+  getLastError(pid: number): number { return this.lastErrors.get(pid) ?? 0; }
+  setLastError(pid: number, code: number): void { this.lastErrors.set(pid, code); }
+
+  workingSetLimits(pid: number): [number, number] {
+    const p = this.process(pid);
+    return [p.ws.minimum, p.ws.maximum];
+  }
+
+  query(pid: number, address: bigint): MEMORY_BASIC_INFORMATION {
+    return virtualQuery(this.mm, this.process(pid), address);
+  }
+
+  private setWorkingSetSizeImpl(p: ProcessObject, min: bigint, max: bigint): void {
+    if (typeof min !== 'bigint' || typeof max !== 'bigint') throw new LastError(ERROR_INVALID_PARAMETER);
+    const t = this.trace;
+    if (min === -1n && max === -1n) {
+      this.mm.trimWorkingSet(p, p.ws.count, 'SetProcessWorkingSetSize');
+      return;
+    }
+    if (min === -1n || max === -1n || min < 0n || max < 0n || min > max) throw new LastError(ERROR_INVALID_PARAMETER);
+    // Zero for both means "use the defaults"; too small a minimum is raised to the system minimum.
+    const minPages = Math.max(20, Number((min + 4095n) / 4096n));
+    const maxPages = Math.max(minPages, Number((max + 4095n) / 4096n));
+    if (minPages > this.physicalPageCount - this.mm.lowAvailable) throw new LastError(ERROR_NO_SYSTEM_RESOURCES);
+    p.ws.minimum = minPages;
+    p.ws.maximum = maxPages;
+    if (t.begin('ws.setSize')) { t.num(p.pid); t.num(minPages); t.num(maxPages); t.change('process', p.pid); }
+    if (p.ws.count > maxPages) this.mm.trimWorkingSet(p, p.ws.count - maxPages, 'SetProcessWorkingSetSize');
+  }
+
+  // ------------------------------------------------------------------ memory accesses
+
+  /** A user-mode load (the op is logged only when it took the fault path, the only way a load changes state). */
+  readMemory(pid: number, va: number, size: number): Uint8Array {
+    const p = this.process(pid);
+    const out = new Uint8Array(size);
+    if (this.tryFastRead(p, va, out)) return out;
+    this.op({ op: 'read', pid, args: [va, size] });
+    this.copyOut(p, va, out);
+    return out;
+  }
+
+  writeMemory(pid: number, va: number, data: Uint8Array): void {
+    this.process(pid);
+    this.op({ op: 'write', pid, args: [va, data.slice()] });
+  }
+
+  private tryFastRead(p: ProcessObject, va: number, out: Uint8Array): boolean {
+    const phys = this.mm.phys;
+    let done = 0;
+    const n = out.length;
+    // Check every page first so a partly valid range is not half-read.
+    for (let cur = va; cur < va + n; cur = (Math.floor(cur / PAGE_SIZE) + 1) * PAGE_SIZE) {
+      const vpn = Math.floor(cur / PAGE_SIZE);
+      const slot = vpn & (TLB_SIZE - 1);
+      if (p.tlbVpn[slot] !== vpn || !(p.tlbFlags[slot]! & TLB_READ)) return false;
+    }
+    while (done < n) {
+      const cur = va + done;
+      const vpn = Math.floor(cur / PAGE_SIZE);
+      const off = cur - vpn * PAGE_SIZE;
+      const len = Math.min(n - done, PAGE_SIZE - off);
+      phys.read(p.tlbPfn[vpn & (TLB_SIZE - 1)]!, off, out, done, len);
+      done += len;
+    }
+    return true;
+  }
+
+  private copyOut(p: ProcessObject, va: number, out: Uint8Array): void {
+    // After the logged access every page is resident (or it threw); read through the TLB again.
+    if (!this.tryFastRead(p, va, out)) this.access(p, va, out.length, null, out);
+  }
+
+  /** Touches [va, va+size) as loads (data null) or stores, faulting pages in as needed. */
+  private access(p: ProcessObject, va: number, size: number, data: Uint8Array | null, out?: Uint8Array): void {
+    const mm = this.mm;
+    const write = data !== null;
+    const need = write ? TLB_WRITE : TLB_READ;
+    let done = 0;
+    do {
+      const cur = va + done;
+      const vpn = Math.floor(cur / PAGE_SIZE);
+      const off = cur - vpn * PAGE_SIZE;
+      const len = Math.min(size - done, PAGE_SIZE - off);
+      const slot = vpn & (TLB_SIZE - 1);
+      let pfn: number;
+      if (p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & need)) pfn = p.tlbPfn[slot]!;
+      else pfn = mm.translate(p, vpn, write);
+      if (data) mm.phys.write(pfn, off, data, done, len);
+      else if (out) mm.phys.read(pfn, off, out, done, len);
+      done += len;
+    } while (done < size);
+  }
+
+  // ------------------------------------------------------------------ memory lists and system threads
+
+  memoryListCommand(command: MemoryListCommand): void {
+    if (!Object.prototype.hasOwnProperty.call(MEMORY_LIST_COMMANDS, command)) {
+      throw new Win32Error(ERROR_INVALID_PARAMETER, `memoryListCommand: unknown command ${String(command)}`);
+    }
+    this.op({ op: 'memoryListCommand', args: [command] });
+  }
+
+  private memoryListCommandImpl(command: MemoryListCommand): number {
+    const mm = this.mm;
+    let pages = 0;
+    switch (command) {
+      case 'MemoryEmptyWorkingSets':
+        for (const p of this.processes) if (p && !p.exited) pages += mm.trimWorkingSet(p, p.ws.count, 'MemoryEmptyWorkingSets');
+        break;
+      case 'MemoryFlushModifiedList': pages = mm.modifiedPageWriter(Infinity); break;
+      case 'MemoryPurgeStandbyList': pages = mm.purgeStandby(7); break;
+      case 'MemoryPurgeLowPriorityStandbyList': pages = mm.purgeStandby(0); break;
+    }
+    const t = this.trace;
+    if (t.begin('memoryList.command')) { t.str(command); t.num(pages); t.change('system'); }
+    return pages;
+  }
+
+  /** Runs one of the memory manager's system threads once. */
+  runSystemThread(name: SystemThreadName): number {
+    if (name !== 'balanceSetManager' && name !== 'modifiedPageWriter' && name !== 'zeroPageThread') throw new Win32Error(ERROR_INVALID_PARAMETER, `runSystemThread: unknown thread ${String(name)}`);
+    return this.op({ op: 'runSystemThread', args: [name] }) as number;
+  }
+
+  private runSystemThreadImpl(name: SystemThreadName): number {
+    switch (name) {
+      case 'balanceSetManager': return this.mm.balanceSetManager(false);
+      case 'modifiedPageWriter': return this.mm.modifiedPageWriter(Infinity);
+      case 'zeroPageThread': return this.mm.zeroPageThread();
+    }
+  }
+
+  querySystemMemoryListInformation(): SystemMemoryListInformation {
+    const db = this.mm.pfn;
+    const byPriority: number[] = [];
+    for (let p = 0; p < 8; p++) byPriority.push(db.listCount[LIST_STANDBY0 + p]!);
+    return {
+      ZeroPageCount: db.listCount[LIST_ZEROED]!,
+      FreePageCount: db.listCount[LIST_FREE]!,
+      ModifiedPageCount: db.listCount[LIST_MODIFIED]!,
+      ModifiedNoWritePageCount: db.listCount[LIST_MODIFIED_NOWRITE]!,
+      BadPageCount: db.listCount[LIST_BAD]!,
+      PageCountByPriority: byPriority,
+      RepurposedPagesByPriority: Array.from(db.repurposed),
+      ModifiedPageCountPageFile: db.listCount[LIST_MODIFIED]!,
+    };
+  }
+
+  queryCommit(): CommitInfo {
+    return { CommitTotal: this.mm.commitTotal, CommitLimit: this.mm.commitLimit, CommitPeak: Math.max(this.mm.commitPeak, this.mm.commitTotal) };
+  }
+
+  queryPfn(pfn: number): PfnInfo {
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.physicalPageCount) throw new RangeError(`queryPfn: no page frame ${pfn} (0..${this.physicalPageCount - 1})`);
+    const db = this.mm.pfn;
+    const owner = db.owner[pfn]!;
+    return {
+      State: PAGE_STATE_NAMES[db.location[pfn]!]!,
+      ShareCount: db.shareCount[pfn]!,
+      ReferenceCount: db.referenceCount[pfn]!,
+      PteAddress: join64(db.pteAddressLo[pfn]!, db.pteAddressHi[pfn]!),
+      OriginalPte: join64(db.originalPteLo[pfn]!, db.originalPteHi[pfn]!),
+      PteFrame: db.pteFrame[pfn]!,
+      Priority: db.priority[pfn]!,
+      Modified: (db.flags[pfn]! & 1) !== 0,
+      OwnerPid: owner >= 0 ? this.processes[owner]?.pid ?? 0 : 0,
+      PageTable: (db.flags[pfn]! & 0x20) !== 0,
+      LargePage: (db.flags[pfn]! & 0x10) !== 0,
+      WsIndex: db.wsIndex[pfn]!,
+    };
+  }
+
+  /** Virtual addresses of the paging entries that map `va` under this system's self-map. */
+  getPagingStructureAddresses(va: bigint): { pxe: bigint; ppe: bigint; pde: bigint; pte: bigint } {
+    if (typeof va !== 'bigint') throw new TypeError('getPagingStructureAddresses: va must be a bigint');
+    const base = this.options.pteBase;
+    const pte = miGetPteAddress(va, base);
+    const pde = miGetPteAddress(pte, base);
+    const ppe = miGetPteAddress(pde, base);
+    const pxe = miGetPteAddress(ppe, base);
+    return { pxe, ppe, pde, pte };
+  }
+
+  /** Decodes the PTE mapping `va` in process `pid` (!pte), without faulting anything in. */
+  decodePte(pid: number, va: bigint): DecodedPte {
+    const p = this.byPid.get(pid);
+    if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `decodePte: no process ${pid}`);
+    const [lo, hi] = this.mm.peekPte(p, Number(va / 4096n));
+    return decodePte(lo, hi, this.mm.layout);
+  }
+
+  /** Internal access for the integrity checker and benchmarks. */
+  get internals(): { mm: MemoryManager; processes: ReadonlyArray<ProcessObject | undefined> } {
+    return { mm: this.mm, processes: this.processes };
+  }
+}
+
+function validateOptions(o: SystemOptions): Required<Omit<SystemOptions, 'pteBase'>> & { pteBase?: bigint } {
+  if (o === null || typeof o !== 'object') throw new Win32Error(ERROR_INVALID_PARAMETER, 'createSystem: options must be an object');
+  const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
+    if (v === undefined) return def;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Win32Error(ERROR_INVALID_PARAMETER, `createSystem: ${name} must be an integer in [${min}, ${max}]`);
+    return v;
+  };
+  const physicalMemoryMB = int('physicalMemoryMB', o.physicalMemoryMB, 512, 4, 65536);
+  const pageFileMB = int('pageFileMB', o.pageFileMB, 1024, 0, 262144);
+  const processors = int('processors', o.processors, 4, 1, 64);
+  const seed = int('seed', o.seed, 1, 0, 0xFFFFFFFF);
+  if (o.boot !== undefined && typeof o.boot !== 'boolean') throw new Win32Error(ERROR_INVALID_PARAMETER, 'createSystem: boot must be a boolean');
+  const pteLayout = o.pteLayout ?? 'modern';
+  if (pteLayout !== 'modern' && pteLayout !== 'legacy') throw new Win32Error(ERROR_INVALID_PARAMETER, "createSystem: pteLayout must be 'modern' or 'legacy'");
+  let pteBase: bigint | undefined;
+  if (o.pteBase !== undefined) {
+    if (typeof o.pteBase !== 'bigint') throw new Win32Error(ERROR_INVALID_PARAMETER, 'createSystem: pteBase must be a bigint');
+    // A valid PTE base is a kernel-half address aligned to 512 GB (one PML4 entry).
+    const index = (o.pteBase >> 39n) & 511n;
+    if ((o.pteBase & ((1n << 39n) - 1n)) !== 0n || (o.pteBase >> 48n) !== 0xFFFFn || index < 256n) {
+      throw new Win32Error(ERROR_INVALID_PARAMETER, 'createSystem: pteBase must be 0xFFFF8000_00000000 + n * 512 GB (a kernel PML4 slot)');
+    }
+    pteBase = o.pteBase;
+  }
+  return { physicalMemoryMB, pageFileMB, processors, seed, boot: o.boot ?? true, pteLayout, pteBase };
+}
+
+/** Windows 10 1607+ picks the self-map PML4 slot at random in the kernel half. */
+function randomPteBase(rng: Rng): bigint {
+  const index = rng.range(0x100, 0x1F0);
+  return 0xFFFF000000000000n | (BigInt(index) << 39n);
+}
+
+export { CLASSIC_PTE_BASE };

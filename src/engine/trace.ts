@@ -1,0 +1,200 @@
+// The step log. Every engine operation records steps (DESIGN.md §4). They are stored column-wise in
+// typed arrays — a few dozen bytes per step — and turned into objects only when asked for (getSteps).
+// A step's `code` names a schema below: its kind, its kernel routine and the names and types of its
+// arguments, so the host can localize `code` with `args` and views can reveal what `changes` names.
+
+export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system';
+export type CreationStage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | '5' | '6' | '7';
+export const CREATION_STAGES: readonly CreationStage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7'];
+
+/** What a step created or modified, so views can highlight and reveal it. */
+export type ChangeType = 'process' | 'thread' | 'vad' | 'pte' | 'pfn' | 'wsle' | 'pageFile' | 'commit' | 'pageList' | 'system' | 'object';
+const CHANGE_TYPES: readonly ChangeType[] = ['process', 'thread', 'vad', 'pte', 'pfn', 'wsle', 'pageFile', 'commit', 'pageList', 'system', 'object'];
+export interface ChangeRef {
+  type: ChangeType;
+  /** Process id for process-scoped objects (process, thread, vad, pte, wsle). */
+  pid?: number;
+  /** Thread id, PFN, paging-file slot, list index or object id, by type. */
+  id?: number;
+  /** Virtual address (vad start, pte's mapped address, wsle's page). */
+  va?: bigint;
+}
+
+/** Argument types: n = number, a = 64-bit address/value (bigint), b = boolean, s = string, l = page list name. */
+type ArgType = 'n' | 'a' | 'b' | 's' | 'l';
+export type StepArgValue = number | bigint | boolean | string;
+
+export interface Step {
+  seq: number;
+  kind: StepKind;
+  stage?: CreationStage;
+  /** The kernel or user-mode routine, by its real name where public. */
+  routine: string;
+  /** Localization key of the step's explanation; `args` fill it. */
+  code: string;
+  args: Record<string, StepArgValue>;
+  changes: ChangeRef[];
+}
+
+interface Schema { kind: StepKind; routine: string; args: ReadonlyArray<readonly [string, ArgType]> }
+
+const PAGE_LISTS = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad', 'Active', 'Transition'];
+
+/** Every step code the engine records. */
+export const STEP_SCHEMAS = {
+  // Page faults (MmAccessFault and its resolvers).
+  'fault.demandZero': { kind: 'pageFault', routine: 'MiResolveDemandZeroFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['zeroedNow', 'b'], ['pte', 'a']] },
+  'fault.pageTable': { kind: 'pageFault', routine: 'MiResolveDemandZeroFault', args: [['pid', 'n'], ['va', 'a'], ['level', 'n'], ['pfn', 'n'], ['from', 'l'], ['pte', 'a']] },
+  'fault.transition': { kind: 'pageFault', routine: 'MiResolveTransitionFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['pte', 'a']] },
+  'fault.pageFile': { kind: 'pageFault', routine: 'MiResolvePageFileFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['slot', 'n'], ['cluster', 'n'], ['pte', 'a']] },
+  'fault.guardPage': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b']] },
+  'fault.accessViolation': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['reason', 's']] },
+  'fault.dirtyBit': { kind: 'pageFault', routine: 'MiSetDirtyBit', args: [['pid', 'n'], ['va', 'a'], ['pfn', 'n'], ['releasedSlot', 'n']] },
+  // Working sets.
+  'ws.trim': { kind: 'workingSet', routine: 'MiTrimWorkingSet', args: [['pid', 'n'], ['pages', 'n'], ['toStandby', 'n'], ['toModified', 'n'], ['reason', 's']] },
+  'ws.replace': { kind: 'workingSet', routine: 'MiReplaceWorkingSetEntry', args: [['pid', 'n'], ['va', 'a'], ['pfn', 'n'], ['to', 'l']] },
+  'ws.setSize': { kind: 'workingSet', routine: 'MmAdjustWorkingSetSize', args: [['pid', 'n'], ['minimum', 'n'], ['maximum', 'n']] },
+  // System threads.
+  'thread.balanceSetManager': { kind: 'systemThread', routine: 'KeBalanceSetManager', args: [['available', 'n'], ['trimmed', 'n'], ['processes', 'n']] },
+  'thread.modifiedPageWriter': { kind: 'systemThread', routine: 'MiModifiedPageWriter', args: [['pages', 'n'], ['firstSlot', 'n'], ['clusters', 'n']] },
+  'thread.modifiedPageWriterNoPagingFile': { kind: 'systemThread', routine: 'MiModifiedPageWriter', args: [['pages', 'n']] },
+  'thread.zeroPage': { kind: 'systemThread', routine: 'MiZeroPageThread', args: [['pages', 'n']] },
+  'pfn.repurpose': { kind: 'memoryList', routine: 'MiRemoveAnyPage', args: [['pfn', 'n'], ['priority', 'n'], ['pte', 'a']] },
+  // Memory list commands.
+  'memoryList.command': { kind: 'memoryList', routine: 'NtSetSystemInformation', args: [['command', 's'], ['pages', 'n']] },
+  // Virtual memory services.
+  'vm.reserve': { kind: 'virtualMemory', routine: 'NtAllocateVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['protect', 'n'], ['commit', 'b'], ['largePages', 'n'], ['hugePages', 'n']] },
+  'vm.commit': { kind: 'virtualMemory', routine: 'NtAllocateVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['protect', 'n'], ['charged', 'n']] },
+  'vm.reset': { kind: 'virtualMemory', routine: 'NtAllocateVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['undo', 'b']] },
+  'vm.decommit': { kind: 'virtualMemory', routine: 'NtFreeVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['released', 'n']] },
+  'vm.release': { kind: 'virtualMemory', routine: 'NtFreeVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['released', 'n']] },
+  'vm.protect': { kind: 'virtualMemory', routine: 'NtProtectVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['protect', 'n'], ['oldProtect', 'n']] },
+  // Process creation (a minimal flow until the processes issue lands its full one).
+  'create.validate': { kind: 'processCreation', routine: 'CreateProcessInternalW', args: [['image', 's'], ['flags', 'n'], ['priorityClass', 'n']] },
+  'create.allocateProcess': { kind: 'processCreation', routine: 'PspAllocateProcess', args: [['pid', 'n'], ['eprocess', 'a'], ['parentPid', 'n']] },
+  'create.addressSpace': { kind: 'processCreation', routine: 'MmCreateProcessAddressSpace', args: [['pid', 'n'], ['directoryTableBase', 'n'], ['pxeSelf', 'a']] },
+  'create.peb': { kind: 'processCreation', routine: 'MmCreatePeb', args: [['pid', 'n'], ['peb', 'a']] },
+  'create.insertProcess': { kind: 'processCreation', routine: 'PspInsertProcess', args: [['pid', 'n'], ['processes', 'n']] },
+  'create.thread': { kind: 'processCreation', routine: 'PspAllocateThread', args: [['pid', 'n'], ['tid', 'n'], ['teb', 'a'], ['stackBase', 'a']] },
+  'create.start': { kind: 'processCreation', routine: 'KeReadyThread', args: [['pid', 'n'], ['tid', 'n'], ['suspended', 'b']] },
+  'system.boot': { kind: 'system', routine: 'KiSystemStartup', args: [['pages', 'n'], ['pageFilePages', 'n'], ['processors', 'n']] },
+  'system.privilege': { kind: 'system', routine: 'SeAdjustPrivilege', args: [['pid', 'n'], ['privilege', 's']] },
+} as const satisfies Record<string, Schema>;
+
+export type StepCode = keyof typeof STEP_SCHEMAS;
+const CODES = Object.keys(STEP_SCHEMAS) as StepCode[];
+const CODE_INDEX = new Map<string, number>(CODES.map((c, i) => [c, i]));
+const STAGE_NONE = 255;
+
+/** Thrown to stop a replay exactly before a given step is recorded. */
+export class StopReplay extends Error {
+  constructor() { super('replay stopped'); }
+}
+
+/** Column-wise step storage with an argument pool and a change pool. */
+export class StepLog {
+  private codes = new Uint16Array(1024);
+  private stages = new Uint8Array(1024);
+  private argStart = new Uint32Array(1024);
+  private changeStart = new Uint32Array(1024);
+  private args = new Float64Array(8192);
+  private changes = new Float64Array(4096);
+  private strings: string[] = [];
+  private stringIndex = new Map<string, number>();
+  private argLen = 0;
+  private changeLen = 0;
+  /** Number of steps recorded (also the next seq). */
+  count = 0;
+  /** When set, steps are counted but not stored (replay), and recording step `stopAt` throws StopReplay. */
+  countOnly = false;
+  stopAt = -1;
+  /** The process-creation stage in progress: steps recorded meanwhile carry it. */
+  currentStage: CreationStage | undefined;
+
+  /** Bytes used (for the memory benchmark). */
+  get byteLength(): number {
+    return this.codes.byteLength + this.stages.byteLength + this.argStart.byteLength + this.changeStart.byteLength + this.args.byteLength + this.changes.byteLength;
+  }
+
+  /** Starts recording a step; returns false in count-only mode (the caller may skip its args). */
+  begin(code: StepCode, stage?: CreationStage): boolean {
+    if (this.count === this.stopAt) throw new StopReplay();
+    if (this.countOnly) { this.count++; return false; }
+    const i = this.count++;
+    if (i >= this.codes.length) this.growSteps();
+    this.codes[i] = CODE_INDEX.get(code)!;
+    const st = stage ?? this.currentStage;
+    this.stages[i] = st === undefined ? STAGE_NONE : CREATION_STAGES_INDEX.get(st)!;
+    this.argStart[i] = this.argLen;
+    this.changeStart[i] = this.changeLen;
+    return true;
+  }
+
+  num(v: number): void {
+    if (this.argLen >= this.args.length) this.args = grow(this.args);
+    this.args[this.argLen++] = v;
+  }
+  /** A 64-bit value given as halves. */
+  addr(lo: number, hi: number): void {
+    this.num(lo >>> 0);
+    this.num(hi >>> 0);
+  }
+  big(v: bigint): void {
+    this.num(Number(v & 0xFFFFFFFFn));
+    this.num(Number((v >> 32n) & 0xFFFFFFFFn));
+  }
+  str(s: string): void {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) { i = this.strings.length; this.strings.push(s); this.stringIndex.set(s, i); }
+    this.num(i);
+  }
+  change(type: ChangeType, a = -1, va = -1): void {
+    if (this.changeLen + 3 > this.changes.length) this.changes = grow(this.changes);
+    this.changes[this.changeLen++] = CHANGE_TYPE_INDEX.get(type)!;
+    this.changes[this.changeLen++] = a;
+    this.changes[this.changeLen++] = va;
+  }
+
+  get(seq: number): Step {
+    const schema: Schema = STEP_SCHEMAS[CODES[this.codes[seq]!]!];
+    let p = this.argStart[seq]!;
+    const args: Record<string, StepArgValue> = {};
+    for (const [name, type] of schema.args) {
+      switch (type) {
+        case 'n': args[name] = this.args[p++]!; break;
+        case 'b': args[name] = this.args[p++] === 1; break;
+        case 's': args[name] = this.strings[this.args[p++]!]!; break;
+        case 'l': args[name] = PAGE_LISTS[this.args[p++]!] ?? 'Unknown'; break;
+        case 'a': { const lo = this.args[p++]!; const hi = this.args[p++]!; args[name] = (BigInt(hi) << 32n) | BigInt(lo); break; }
+      }
+    }
+    const changes: ChangeRef[] = [];
+    const end = seq + 1 < this.count ? this.changeStart[seq + 1]! : this.changeLen;
+    for (let c = this.changeStart[seq]!; c < end; c += 3) {
+      const type = CHANGE_TYPES[this.changes[c]!]!;
+      const a = this.changes[c + 1]!;
+      const va = this.changes[c + 2]!;
+      const ref: ChangeRef = { type };
+      if (type === 'process' || type === 'vad' || type === 'pte' || type === 'wsle') { if (a >= 0) ref.pid = a; }
+      else if (a >= 0) ref.id = a;
+      if (va >= 0) ref.va = BigInt(va);
+      changes.push(ref);
+    }
+    const stageIdx = this.stages[seq]!;
+    const step: Step = { seq, kind: schema.kind, routine: schema.routine, code: CODES[this.codes[seq]!]!, args, changes };
+    if (stageIdx !== STAGE_NONE) step.stage = CREATION_STAGES[stageIdx]!;
+    return step;
+  }
+
+  private growSteps(): void {
+    const n = this.codes.length * 2;
+    const c = new Uint16Array(n); c.set(this.codes); this.codes = c;
+    const s = new Uint8Array(n); s.set(this.stages); this.stages = s;
+    const a = new Uint32Array(n); a.set(this.argStart); this.argStart = a;
+    const ch = new Uint32Array(n); ch.set(this.changeStart); this.changeStart = ch;
+  }
+}
+
+const CREATION_STAGES_INDEX = new Map<string, number>(CREATION_STAGES.map((s, i) => [s, i]));
+const CHANGE_TYPE_INDEX = new Map<string, number>(CHANGE_TYPES.map((t, i) => [t, i]));
+function grow(a: Float64Array): Float64Array<ArrayBuffer> { const b = new Float64Array(a.length * 2); b.set(a); return b; }

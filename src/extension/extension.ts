@@ -1,0 +1,68 @@
+// Measured from the first line of the bundle to the end of activate(): what a user waits for.
+const moduleLoadStart = performance.now();
+
+import * as vscode from 'vscode';
+import { Commands, Settings } from './ids';
+import { readSimulationOptions } from './options';
+import { SimulationSession } from './session';
+import { MemoryStatusBar } from './statusBar';
+
+/** What activate() returns: other extensions and the test host read it. */
+export interface NtLabApi {
+  /** Milliseconds from loading this module to the end of activate(). */
+  readonly activationMs: number;
+  /** The simulation of this window (undefined until started). */
+  readonly session: SimulationSession;
+}
+
+export function activate(context: vscode.ExtensionContext): NtLabApi {
+  const log = vscode.window.createOutputChannel('NT Lab', { log: true });
+  const session = new SimulationSession();
+  context.subscriptions.push(log, session, new MemoryStatusBar(session));
+
+  const start = (): void => {
+    const options = readSimulationOptions(vscode.workspace.getConfiguration(Settings.section));
+    const system = session.start(options);
+    const processes = system.processCount;
+    log.info(vscode.l10n.t('Simulation started: {0} MB of RAM, {1} processes, {2} steps recorded.',
+      Math.round(system.physicalPageCount / 256), processes, system.stepCount));
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.startSession, () => {
+      if (session.system) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('The simulation is already running. Use "Reset Simulation" to start over.'));
+        return;
+      }
+      start();
+    }),
+    vscode.commands.registerCommand(Commands.resetSession, async () => {
+      if (!session.system) { start(); return; }
+      const reset = vscode.l10n.t('Reset');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Reset the simulation? The current machine and its recorded steps are discarded.'), { modal: true }, reset);
+      if (answer === reset) start();
+    }),
+    vscode.commands.registerCommand(Commands.showMemoryLists, () => {
+      const system = session.system;
+      if (!system) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('No simulation is running. Start one first.'));
+        return undefined;
+      }
+      const info = system.querySystemMemoryListInformation();
+      const standby = info.PageCountByPriority.reduce((a, b) => a + b, 0);
+      const text = vscode.l10n.t('Zeroed {0} · Free {1} · Standby {2} · Modified {3} · Modified no-write {4} · Bad {5} (pages)',
+        info.ZeroPageCount, info.FreePageCount, standby, info.ModifiedPageCount, info.ModifiedNoWritePageCount, info.BadPageCount);
+      log.info(text);
+      void vscode.window.showInformationMessage(text);
+      return info;
+    }),
+    vscode.commands.registerCommand(Commands.showLog, () => log.show(true)),
+  );
+
+  return { activationMs: performance.now() - moduleLoadStart, session };
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}
