@@ -53,9 +53,10 @@ export class Win32ApiImpl implements Win32Api {
 
   VirtualProtect(lpAddress: bigint, dwSize: bigint, flNewProtect: number, lpflOldProtect?: { value: number }): boolean {
     return this.guard(false, () => {
-      if (lpflOldProtect !== undefined && (lpflOldProtect === null || typeof lpflOldProtect !== 'object')) throw new LastError(ERROR_NOACCESS);
+      // The real function probes lpflOldProtect before doing anything: NULL fails with ERROR_NOACCESS.
+      if (lpflOldProtect === undefined || lpflOldProtect === null || typeof lpflOldProtect !== 'object') throw new LastError(ERROR_NOACCESS);
       const old = this.system.op({ op: 'VirtualProtect', pid: this.pid, args: [lpAddress, dwSize, flNewProtect] }) as number;
-      if (lpflOldProtect) lpflOldProtect.value = old;
+      lpflOldProtect.value = old;
       return true;
     });
   }

@@ -1,0 +1,174 @@
+// Property tests: thousands of random operation sequences on a small machine under memory pressure.
+// After every operation the memory manager's invariants hold (verifyIntegrity), bytes written are read
+// back unchanged, and any past step can be rebuilt by time travel with its invariants intact.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createSystem, MEM_COMMIT, MEM_DECOMMIT, MEM_RELEASE, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_NOACCESS,
+  PAGE_READONLY, PAGE_READWRITE, PAGE_EXECUTE_READWRITE, verifyIntegrity, type System,
+} from '../../src/engine';
+
+type Op =
+  | { t: 'alloc'; p: number; pages: number; commit: boolean }
+  | { t: 'commit'; p: number; region: number; first: number; count: number }
+  | { t: 'decommit'; p: number; region: number; first: number; count: number }
+  | { t: 'release'; p: number; region: number }
+  | { t: 'protect'; p: number; region: number; first: number; count: number; prot: number }
+  | { t: 'write'; p: number; region: number; page: number; offset: number; value: number; length: number }
+  | { t: 'read'; p: number; region: number; page: number; offset: number }
+  | { t: 'emptyWs'; p: number }
+  | { t: 'list'; cmd: 'MemoryEmptyWorkingSets' | 'MemoryFlushModifiedList' | 'MemoryPurgeStandbyList' | 'MemoryPurgeLowPriorityStandbyList' }
+  | { t: 'thread'; name: 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread' };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('alloc' as const), p: fc.nat(1), pages: fc.integer({ min: 1, max: 96 }), commit: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('commit' as const), p: fc.nat(1), region: fc.nat(7), first: fc.nat(95), count: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('decommit' as const), p: fc.nat(1), region: fc.nat(7), first: fc.nat(95), count: fc.integer({ min: 1, max: 20 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('release' as const), p: fc.nat(1), region: fc.nat(7) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('protect' as const), p: fc.nat(1), region: fc.nat(7), first: fc.nat(95), count: fc.integer({ min: 1, max: 8 }), prot: fc.constantFrom(PAGE_READWRITE, PAGE_READONLY, PAGE_NOACCESS, PAGE_READWRITE | PAGE_GUARD, PAGE_EXECUTE_READWRITE) }) },
+  { weight: 8, arbitrary: fc.record({ t: fc.constant('write' as const), p: fc.nat(1), region: fc.nat(7), page: fc.nat(95), offset: fc.nat(4095), value: fc.integer({ min: 1, max: 255 }), length: fc.integer({ min: 1, max: 64 }) }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('read' as const), p: fc.nat(1), region: fc.nat(7), page: fc.nat(95), offset: fc.nat(4095) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('emptyWs' as const), p: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('list' as const), cmd: fc.constantFrom('MemoryEmptyWorkingSets', 'MemoryFlushModifiedList', 'MemoryPurgeStandbyList', 'MemoryPurgeLowPriorityStandbyList') as fc.Arbitrary<'MemoryEmptyWorkingSets'> }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('thread' as const), name: fc.constantFrom('balanceSetManager', 'modifiedPageWriter', 'zeroPageThread') as fc.Arbitrary<'balanceSetManager'> }) },
+);
+
+interface Region { base: bigint; pages: number }
+
+/** Runs ops against the engine and a byte-level shadow model; checks invariants after each. */
+function run(sys: System, pids: number[], ops: Op[], checkEvery = 1): void {
+  const regions: Region[][] = pids.map(() => []);
+  // Shadow of bytes written: key `${pid}:${va}` -> value. Bytes of decommitted pages are forgotten.
+  const shadow = new Map<string, number>();
+  const forget = (pid: number, base: bigint, pages: number): void => {
+    const lo = base;
+    const hi = base + BigInt(pages) * 0x1000n;
+    for (const key of [...shadow.keys()]) {
+      const [p, va] = key.split(':');
+      if (Number(p) === pid && BigInt(va!) >= lo && BigInt(va!) < hi) shadow.delete(key);
+    }
+  };
+  ops.forEach((op, i) => {
+    const pid = 'p' in op ? pids[op.p % pids.length]! : pids[0]!;
+    const k = sys.win32(pid);
+    const list = 'p' in op ? regions[op.p % pids.length]! : [];
+    const region = 'region' in op ? list[op.region % Math.max(1, list.length)] : undefined;
+    switch (op.t) {
+      case 'alloc': {
+        const base = k.VirtualAlloc(0n, BigInt(op.pages) * 0x1000n, op.commit ? MEM_RESERVE | MEM_COMMIT : MEM_RESERVE, PAGE_READWRITE);
+        if (base !== 0n) list.push({ base, pages: op.pages });
+        break;
+      }
+      case 'commit': if (region) {
+        const first = op.first % region.pages;
+        k.VirtualAlloc(region.base + BigInt(first) * 0x1000n, BigInt(Math.min(op.count, region.pages - first)) * 0x1000n, MEM_COMMIT, PAGE_READWRITE);
+      } break;
+      case 'decommit': if (region) {
+        const first = op.first % region.pages;
+        const count = Math.min(op.count, region.pages - first);
+        if (k.VirtualFree(region.base + BigInt(first) * 0x1000n, BigInt(count) * 0x1000n, MEM_DECOMMIT)) forget(pid, region.base + BigInt(first) * 0x1000n, count);
+      } break;
+      case 'release': if (region) {
+        expect(k.VirtualFree(region.base, 0n, MEM_RELEASE)).toBe(true);
+        forget(pid, region.base, region.pages);
+        list.splice(list.indexOf(region), 1);
+      } break;
+      case 'protect': if (region) {
+        const first = op.first % region.pages;
+        k.VirtualProtect(region.base + BigInt(first) * 0x1000n, BigInt(Math.min(op.count, region.pages - first)) * 0x1000n, op.prot, { value: 0 });
+      } break;
+      case 'write': if (region) {
+        const va = region.base + BigInt(op.page % region.pages) * 0x1000n + BigInt(op.offset);
+        const end = region.base + BigInt(region.pages) * 0x1000n;
+        const length = Number(va + BigInt(op.length) > end ? end - va : BigInt(op.length));
+        const data = new Uint8Array(length).map((_, j) => (op.value + j) & 0xFF);
+        try {
+          k.WriteMemory(va, data);
+          for (let j = 0; j < length; j++) shadow.set(`${pid}:${va + BigInt(j)}`, data[j]!);
+        } catch (e) {
+          if (!(e instanceof NtException)) throw e;
+        }
+      } break;
+      case 'read': if (region) {
+        const va = region.base + BigInt(op.page % region.pages) * 0x1000n + BigInt(op.offset);
+        try {
+          const [b] = k.ReadMemory(va, 1);
+          expect(b, `byte at ${va.toString(16)} after op ${i}`).toBe(shadow.get(`${pid}:${va}`) ?? 0);
+        } catch (e) {
+          if (!(e instanceof NtException)) throw e;
+        }
+      } break;
+      case 'emptyWs': k.SetProcessWorkingSetSize(-1n, -1n); break;
+      case 'list': sys.memoryListCommand(op.cmd); break;
+      case 'thread': sys.runSystemThread(op.name); break;
+    }
+    if (i % checkEvery === 0) expect(verifyIntegrity(sys), `after op ${i} ${JSON.stringify(op)}`).toEqual([]);
+  });
+  expect(verifyIntegrity(sys)).toEqual([]);
+  // Every byte the model remembers is still there (reading may fault pages back in).
+  for (const [key, value] of shadow) {
+    const [p, va] = key.split(':');
+    try {
+      expect(sys.win32(Number(p)).ReadMemory(BigInt(va!), 1)[0], `final byte at ${BigInt(va!).toString(16)}`).toBe(value);
+    } catch (e) {
+      if (!(e instanceof NtException)) throw e; // made no-access or guard by a later VirtualProtect
+    }
+  }
+  expect(verifyIntegrity(sys)).toEqual([]);
+}
+
+function machine(pageFileMB: number): { sys: System; pids: number[] } {
+  const sys = createSystem({ boot: false, physicalMemoryMB: 4, pageFileMB, seed: 7 });
+  const pids = [sys.createProcess({ imagePath: 'C:\\a.exe' }).pid, sys.createProcess({ imagePath: 'C:\\b.exe' }).pid];
+  return { sys, pids };
+}
+
+describe('memory manager invariants over random operation sequences', () => {
+  it('hold after every operation, with a paging file, under memory pressure', () => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 20, maxLength: 120 }), (ops) => {
+      const { sys, pids } = machine(8);
+      run(sys, pids, ops);
+    }), { numRuns: 150, seed: 20261123 });
+  });
+
+  it('hold without a paging file (dirty pages can only stay in memory)', () => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 20, maxLength: 80 }), (ops) => {
+      const { sys, pids } = machine(0);
+      run(sys, pids, ops);
+    }), { numRuns: 80, seed: 42 });
+  });
+
+  it('hold over long sequences that force repurposing and hard faults', () => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 400, maxLength: 600 }), (ops) => {
+      const { sys, pids } = machine(16);
+      run(sys, pids, ops, 25);
+    }), { numRuns: 12, seed: 9 });
+  });
+});
+
+describe('time travel', () => {
+  it('rebuilds any past step with its invariants intact, and the last step equals the present', () => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 30, maxLength: 150 }), fc.nat(), (ops, pick) => {
+      const { sys, pids } = machine(8);
+      run(sys, pids, ops, 1000);
+      const seq = pick % sys.stepCount;
+      const past = sys.stateAt(seq);
+      expect(verifyIntegrity(past)).toEqual([]);
+      expect(past.stepsIncluded).toBe(seq + 1);
+      const last = sys.stateAt(sys.stepCount - 1);
+      expect(last.querySystemMemoryListInformation()).toEqual(sys.querySystemMemoryListInformation());
+      expect(last.queryCommit()).toEqual(sys.queryCommit());
+      for (const pid of pids) expect(last.queryProcess(pid)).toEqual(sys.queryProcess(pid));
+      for (let pfn = 0; pfn < sys.physicalPageCount; pfn += 7) expect(last.queryPfn(pfn)).toEqual(sys.queryPfn(pfn));
+    }), { numRuns: 40, seed: 3 });
+  });
+
+  it('a past state is read-only and says so', () => {
+    const { sys, pids } = machine(8);
+    const k = sys.win32(pids[0]!);
+    k.VirtualAlloc(0n, 0x4000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    const past = sys.stateAt(1);
+    expect(() => past.memoryListCommand('MemoryPurgeStandbyList')).toThrow(/past state/);
+    expect(() => sys.stateAt(sys.stepCount)).toThrow(RangeError);
+  });
+});
