@@ -49,7 +49,10 @@ async function main() {
   if (fs.existsSync(resultsFile)) {
     const report = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
     console.log(`VS Code ${report.vscodeVersion}: ${report.passes} passing, ${report.failures} failing (${path.relative(repoRoot, resultsFile)})`);
-    if (!report.extension?.isActive) { console.error('NT Internals Lab was not active after the suites.'); exitCode = exitCode || 1; }
+    if (!report.extension?.activated) {
+      console.error(`NT Internals Lab did not activate: ${report.extension?.activationError ?? 'not installed'}`);
+      exitCode = exitCode || 1;
+    }
   } else if (exitCode === 0) {
     console.error('The suites wrote no report.');
     exitCode = 1;

@@ -64,10 +64,13 @@ async function main() {
   }
 
   const activationErrors = activationErrorsInLogs(userDataDir);
-  const failed = !report || report.fatal || report.failures > 0 || !report.extension?.isActive || activationErrors.length > 0;
+  const failed = !report || report.fatal || report.failures > 0 || !report.extension?.activated || activationErrors.length > 0;
   if (report) printReport(report);
   if (failure) console.error(`\nFAILED: ${failure}`);
-  if (report && !report.extension?.isActive) console.error(`\nFAILED: ${report.extension?.id ?? 'the extension'} was not active after the suites (found: ${report.extension?.found}).`);
+  if (report && !report.extension?.activated) {
+    console.error(`\nFAILED: ${report.extension?.id ?? 'the extension'} did not activate (installed: ${report.extension?.found}).`);
+    if (report.extension?.activationError) console.error(report.extension.activationError);
+  }
   for (const line of activationErrors) console.error(`extension host log: ${line}`);
 
   if (failed) {

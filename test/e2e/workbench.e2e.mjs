@@ -80,7 +80,7 @@ export const steps = [
     },
   },
   {
-    name: 'Reset Simulation asks first and keeps a running machine',
+    name: 'Reset Simulation asks for confirmation, then restarts the machine',
     async run({ page, shot }) {
       await paneHeader(page, 'Processes').hover(); // view title actions show on hover
       await viewAction(page, 'Reset Simulation').first().click();

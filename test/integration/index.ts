@@ -22,7 +22,12 @@ export interface TestReport {
   readonly vscodeVersion: string;
   readonly appName: string;
   readonly uiKind: string;
-  readonly extension: { readonly id: string; readonly found: boolean; readonly isActive: boolean };
+  /**
+   * NT Internals Lab after the suites: activate() is awaited once more here (a no-op when it
+   * succeeded), so a broken activation shows even when no test activated the extension. Note that
+   * VS Code reports `isActive` true for an extension whose activation failed.
+   */
+  readonly extension: { readonly id: string; readonly found: boolean; readonly activated: boolean; readonly activationError?: string };
   readonly passes: number;
   readonly failures: number;
   readonly pending: number;
@@ -59,13 +64,17 @@ export async function run(): Promise<void> {
   for (const file of suiteFiles()) mocha.addFile(file);
 
   const tests: TestRecord[] = [];
-  const base = () => {
+  const base = async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    let activationError: string | undefined;
+    if (ext) {
+      try { await ext.activate(); } catch (err) { activationError = errorText(err); }
+    }
     return {
       vscodeVersion: vscode.version,
       appName: vscode.env.appName,
       uiKind: vscode.UIKind[vscode.env.uiKind],
-      extension: { id: EXTENSION_ID, found: !!ext, isActive: !!ext?.isActive },
+      extension: { id: EXTENSION_ID, found: !!ext, activated: !!ext && !activationError, ...(activationError ? { activationError } : {}) },
     };
   };
 
@@ -79,11 +88,11 @@ export async function run(): Promise<void> {
       runner.on('pending', (t) => tests.push({ title: t.fullTitle(), state: 'pending', durationMs: 0 }));
     });
   } catch (err) {
-    writeReport(resultsFile, { ...base(), passes: 0, failures: 1, pending: 0, tests, fatal: errorText(err) });
+    writeReport(resultsFile, { ...(await base()), passes: 0, failures: 1, pending: 0, tests, fatal: errorText(err) });
     throw err;
   }
 
   const count = (state: TestRecord['state']) => tests.filter((t) => t.state === state).length;
-  writeReport(resultsFile, { ...base(), passes: count('passed'), failures: count('failed'), pending: count('pending'), tests });
+  writeReport(resultsFile, { ...(await base()), passes: count('passed'), failures: count('failed'), pending: count('pending'), tests });
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);
 }
