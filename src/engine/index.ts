@@ -13,7 +13,7 @@ export { STEP_SCHEMAS, CREATION_STAGES } from './trace';
 export { System } from './system';
 export type {
   SystemOptions, CreateProcessOptions, MemoryListCommand, SystemMemoryListInformation, PfnInfo, CommitInfo, ProcessInfo,
-  SystemThreadName,
+  SystemThreadName, VadInfo, WsleInfo, WalkLevel, AddressWalk, SystemChange,
 } from './system';
 export { verifyIntegrity } from './integrity';
 export { Emitter } from './events';

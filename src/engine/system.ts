@@ -16,6 +16,11 @@ import {
 } from './mm/virtual';
 import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
 import { Rng } from './rng';
+import { Emitter, Event } from './events';
+import { decodePte as decodePteValue } from './mm/pte';
+import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
+import { PTE_LARGE_PAGE, PTE_VALID as PTE_VALID_BIT, ptePfn } from './mm/pte';
+import { VadType } from './mm/vad';
 import { Step, StepLog, StopReplay } from './trace';
 import { Win32Api, Win32ApiImpl } from './win32';
 
@@ -101,6 +106,48 @@ export interface ProcessInfo {
   vadCount: number;
 }
 
+/** One VAD of a process (!vad). */
+export interface VadInfo {
+  start: bigint;
+  /** Last byte of the range (EndingVpn * 4096 + 4095). */
+  end: bigint;
+  vadType: 'VadNone' | 'VadImageMap' | 'VadWriteWatch' | 'VadLargePages' | 'VadAwe' | 'VadDevicePhysicalMemory' | 'VadRotatePhysical' | 'VadLargePageSection';
+  /** MEM_PRIVATE, MEM_MAPPED or MEM_IMAGE. */
+  type: number;
+  /** The protection given at allocation (AllocationProtect). */
+  allocationProtect: number;
+  commitCharge: number;
+  memCommit: boolean;
+  pageCount: number;
+}
+
+/** One working-set list entry (!wsle). */
+export interface WsleInfo { index: number; va: bigint; age: number; pfn: number }
+
+/** One level of a page walk. */
+export interface WalkLevel {
+  level: 'PXE' | 'PPE' | 'PDE' | 'PTE';
+  index: number;
+  /** Self-map virtual address of the entry. */
+  address: bigint;
+  /** The physical page holding the entry's table. */
+  tablePfn: number;
+  decoded: DecodedPte;
+}
+/** How the MMU would translate an address in a process (!pte with the walk). */
+export interface AddressWalk {
+  va: bigint;
+  indices: { pxe: number; ppe: number; pde: number; pte: number; offset: number };
+  levels: WalkLevel[];
+  /** The physical address when the translation succeeds, else null (the walk ends at the first invalid entry). */
+  physicalAddress: bigint | null;
+  pfn: number | null;
+  largePage: '2MB' | '1GB' | null;
+}
+
+/** Fired after each operation with the steps it recorded. */
+export interface SystemChange { fromSeq: number; toSeq: number }
+
 type Op =
   | { op: 'createProcess'; args: [CreateProcessOptions] }
   | { op: 'memoryListCommand'; args: [MemoryListCommand] }
@@ -144,6 +191,9 @@ export class System {
   private readOnly = false;
   private replaying = false;
   private nextTid = 0;
+  private readonly changed = new Emitter<SystemChange>();
+  /** Fires after every operation (allocation, access that faulted, process creation...) with its steps. */
+  readonly onDidChange: Event<SystemChange> = this.changed.event;
 
   constructor(options: SystemOptions = {}, clone?: System) {
     if (clone) {
@@ -231,9 +281,13 @@ export class System {
   op(op: Op): unknown {
     if (this.readOnly) throw new Error('This is a past state of the simulation (from stateAt); it cannot be changed.');
     this.ops.push(op);
-    const result = this.apply(op);
-    this.maybeSnapshot();
-    return result;
+    const fromSeq = this.trace.count;
+    try {
+      return this.apply(op);
+    } finally {
+      this.maybeSnapshot();
+      if (this.changed.hasListeners && this.trace.count > fromSeq) this.changed.fire({ fromSeq, toSeq: this.trace.count });
+    }
   }
 
   private apply(op: Op): unknown {
@@ -629,6 +683,103 @@ export class System {
     if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `decodePte: no process ${pid}`);
     const [lo, hi] = this.mm.peekPte(p, Number(va / 4096n));
     return decodePte(lo, hi, this.mm.layout);
+  }
+
+  /** The VADs of a process in address order (!vad). */
+  queryVads(pid: number): VadInfo[] {
+    const p = this.byPid.get(pid);
+    if (!p || p.exited) return [];
+    return p.vads.toArray().map((v) => ({
+      start: BigInt(v.startVpn) * 4096n,
+      end: BigInt(v.endVpn) * 4096n + 4095n,
+      vadType: VadType[v.vadType] as VadInfo['vadType'],
+      type: v.vadType === VadType.VadImageMap ? 0x1000000 : v.privateMemory ? 0x20000 : 0x40000,
+      allocationProtect: v.allocationProtect,
+      commitCharge: v.commitCharge,
+      memCommit: v.memCommit,
+      pageCount: v.pageCount,
+    }));
+  }
+
+  /** A slice of a process's working-set list (!wsle), in list order, and the total in use. */
+  queryWorkingSet(pid: number, start = 0, count = Infinity): { total: number; entries: WsleInfo[] } {
+    const p = this.byPid.get(pid);
+    if (!p || p.exited) return { total: 0, entries: [] };
+    const entries: WsleInfo[] = [];
+    let seen = 0;
+    for (let i = 0; i < p.ws.lastEntry && entries.length < count; i++) {
+      const vpn = p.ws.vpn[i]!;
+      if (vpn < 0) continue;
+      if (seen++ < start) continue;
+      const [lo, hi] = this.mm.peekPte(p, vpn);
+      entries.push({ index: i, va: BigInt(vpn) * 4096n, age: p.ws.age[i]!, pfn: lo & PTE_VALID_BIT ? ptePfn(lo, hi, this.mm.layout.hardwarePfnBits) : -1 });
+    }
+    return { total: p.ws.count, entries };
+  }
+
+  /** Page frame numbers on a page list, oldest first: a slice [start, start + count). */
+  listPages(list: 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad', start = 0, count = Infinity, priority?: number): number[] {
+    const db = this.mm.pfn;
+    const heads: number[] = [];
+    switch (list) {
+      case 'Zeroed': heads.push(LIST_ZEROED); break;
+      case 'Free': heads.push(LIST_FREE); break;
+      case 'Modified': heads.push(LIST_MODIFIED); break;
+      case 'ModifiedNoWrite': heads.push(LIST_MODIFIED_NOWRITE); break;
+      case 'Bad': heads.push(LIST_BAD); break;
+      case 'Standby':
+        if (priority !== undefined) heads.push(LIST_STANDBY0 + priority);
+        else for (let p = 0; p < 8; p++) heads.push(LIST_STANDBY0 + p);
+        break;
+      default: throw new RangeError(`listPages: unknown list ${String(list)}`);
+    }
+    const out: number[] = [];
+    let seen = 0;
+    for (const h of heads) {
+      for (let pfn = db.listHead[h]!; pfn >= 0 && out.length < count; pfn = db.flink[pfn]!) {
+        if (seen++ >= start) out.push(pfn);
+      }
+    }
+    return out;
+  }
+
+  /** Walks the four paging levels for `va` in process `pid`, as the MMU would, without faulting. */
+  walkAddress(pid: number, va: bigint): AddressWalk {
+    const p = this.byPid.get(pid);
+    if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `walkAddress: no process ${pid}`);
+    if (typeof va !== 'bigint' || va < 0n || va > 0xFFFFFFFFFFFFFFFFn) throw new RangeError('walkAddress: va must be a 64-bit bigint');
+    const vpn = Number((va & 0xFFFFFFFFFFFFn) >> 12n);
+    const offset = Number(va & 0xFFFn);
+    const names = ['PTE', 'PDE', 'PPE', 'PXE'] as const;
+    const addresses = this.getPagingStructureAddresses(va);
+    const byLevel = [addresses.pte, addresses.pde, addresses.ppe, addresses.pxe];
+    const levels: WalkLevel[] = [];
+    let table = p.directoryTableBase;
+    let physicalAddress: bigint | null = null;
+    let pfn: number | null = null;
+    let largePage: AddressWalk['largePage'] = null;
+    for (let level = LEVEL_PXE; level >= 0; level--) {
+      const index = tableIndex(level, vpn);
+      const lo = this.mm.readLo(table, index);
+      const hi = this.mm.readHi(table, index);
+      levels.push({ level: names[level]!, index, address: byLevel[level]!, tablePfn: table, decoded: decodePteValue(lo, hi, this.mm.layout) });
+      if (!(lo & PTE_VALID_BIT)) break;
+      const next = ptePfn(lo, hi, this.mm.layout.hardwarePfnBits);
+      if (level > 0 && (lo & PTE_LARGE_PAGE)) {
+        const span = level === 1 ? 512 : 512 * 512;
+        pfn = next + (vpn % span);
+        largePage = level === 1 ? '2MB' : '1GB';
+        physicalAddress = BigInt(pfn) * 4096n + BigInt(offset);
+        break;
+      }
+      if (level === 0) { pfn = next; physicalAddress = BigInt(next) * 4096n + BigInt(offset); }
+      table = next;
+    }
+    return {
+      va,
+      indices: { pxe: tableIndex(3, vpn), ppe: tableIndex(2, vpn), pde: tableIndex(1, vpn), pte: tableIndex(0, vpn), offset },
+      levels, physicalAddress, pfn, largePage,
+    };
   }
 
   /** Internal access for the integrity checker and benchmarks. */
