@@ -6,6 +6,15 @@ export const Commands = {
   resetSession: 'ntlab.resetSession',
   showMemoryLists: 'ntlab.showMemoryLists',
   showLog: 'ntlab.showLog',
+  /**
+   * Reveals a simulated object in the sidebar. Argument: a ChangeRef-shaped JSON object
+   * `{ type: 'process'|'thread'|'vad'|'pte'|'pfn'|'wsle'|'pageFile'|'pageList'|..., pid?: number, id?: number, va?: '0x...' }`.
+   */
+  reveal: 'ntlab.reveal',
+  /** Opens the process-creation stepping panel. Optional argument `{ stage?: '1'|'2'|'3A'...|'7' }`. */
+  openProcessCreationPanel: 'ntlab.openProcessCreationPanel',
+  /** Opens the page-fault stepping panel. Optional argument `{ kind?: 'demandZero'|'transition'|'pageFile'|'prototype'|'copyOnWrite'|'guardPage'|'accessViolation', pid?: number, va?: '0x...' }`. */
+  openPageFaultPanel: 'ntlab.openPageFaultPanel',
 } as const;
 
 export const Views = {
