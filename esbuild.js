@@ -55,7 +55,25 @@ function webviewEntries() {
     .map((d) => ({ name: d.name, file: path.join(root, d.name, 'main.ts') }));
 }
 
+/**
+ * Merges the per-feature translation fragments l10n/zh-cn/*.json into the bundle VS Code loads
+ * (l10n/bundle.l10n.zh-cn.json). Fragments keep features from editing one shared file.
+ */
+function mergeTranslations() {
+  const dir = path.join(__dirname, 'l10n', 'zh-cn');
+  const merged = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const part = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    for (const [key, value] of Object.entries(part)) {
+      if (key in merged && merged[key] !== value) throw new Error(`l10n: "${key}" translated differently in ${file}`);
+      merged[key] = value;
+    }
+  }
+  fs.writeFileSync(path.join(__dirname, 'l10n', 'bundle.l10n.zh-cn.json'), JSON.stringify(merged, null, 2) + '\n');
+}
+
 async function main() {
+  mergeTranslations();
   const common = {
     bundle: true,
     minify: production,
