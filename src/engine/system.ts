@@ -167,7 +167,11 @@ export type SystemThreadName = 'balanceSetManager' | 'modifiedPageWriter' | 'zer
 interface Snapshot { opIndex: number; stepCount: number; system: System }
 
 const SNAPSHOT_MIN_STEPS = 2048;
-const SNAPSHOT_MAX = 24;
+const SNAPSHOT_MAX = 48;
+const SNAPSHOT_MIN_INTERVAL_MS = 20;
+const SNAPSHOT_MAX_INTERVAL_MS = 60;
+/** Rough cost of copying one 64 KB content chunk. */
+const CHUNK_COPY_MS = 0.02;
 
 function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
@@ -187,7 +191,7 @@ export class System {
   private ops: Op[] = [];
   private snapshots: Snapshot[] = [];
   private lastSnapshotTime = 0;
-  private snapshotIntervalMs = 20;
+  private snapshotIntervalMs = SNAPSHOT_MIN_INTERVAL_MS;
   private readOnly = false;
   private replaying = false;
   private nextTid = 0;
@@ -309,22 +313,36 @@ export class System {
   }
 
   private maybeSnapshot(): void {
-    const last = this.snapshots[this.snapshots.length - 1]!;
-    if (this.trace.count - last.stepCount < SNAPSHOT_MIN_STEPS) return;
-    const t = now();
-    if (t - this.lastSnapshotTime < this.snapshotIntervalMs) return;
+    if (this.trace.count < this.nextSnapshotCheck) return;
+    // Look at the clock only every SNAPSHOT_MIN_STEPS steps.
+    this.nextSnapshotCheck = this.trace.count + SNAPSHOT_MIN_STEPS;
+    if (now() - this.lastSnapshotTime < this.snapshotIntervalMs) return;
     this.takeSnapshot();
   }
+  private nextSnapshotCheck = SNAPSHOT_MIN_STEPS;
 
+  /**
+   * Snapshots cost a copy of the PFN database and, afterwards, a copy of every page-content chunk
+   * written while the snapshot shares it. The interval adapts so that cost stays near a tenth of the
+   * work, but never exceeds SNAPSHOT_MAX_INTERVAL_MS, which bounds how long a jump replays.
+   */
   private takeSnapshot(): void {
+    const t0 = now();
+    const mm = this.mm;
+    const copied = mm.phys.copiedChunks + mm.pageFile.copiedChunks;
+    const deferredMs = (copied - this.copiedAtLastSnapshot) * CHUNK_COPY_MS;
     this.snapshots.push({ opIndex: this.ops.length, stepCount: this.trace.count, system: new System({}, this) });
+    const cost = now() - t0 + deferredMs;
+    this.copiedAtLastSnapshot = copied;
+    this.snapshotIntervalMs = Math.min(SNAPSHOT_MAX_INTERVAL_MS, Math.max(SNAPSHOT_MIN_INTERVAL_MS, cost * 10));
     if (this.snapshots.length > SNAPSHOT_MAX) {
-      // Keep the first and every other one; snapshot half as often from now on.
-      this.snapshots = this.snapshots.filter((_, i) => i === 0 || i % 2 === 1);
-      this.snapshotIntervalMs *= 2;
+      // Thin out the older half; recent states stay dense, where learners step most.
+      const keep = this.snapshots.filter((_, i) => i === 0 || i >= SNAPSHOT_MAX / 2 || i % 2 === 1);
+      this.snapshots = keep;
     }
     this.lastSnapshotTime = now();
   }
+  private copiedAtLastSnapshot = 0;
 
   // ------------------------------------------------------------------ processes
 

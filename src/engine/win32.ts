@@ -117,8 +117,10 @@ export class Win32ApiImpl implements Win32Api {
 }
 
 /** A user-mode access outside the user address space raises an access violation, as on real hardware. */
+const HIGHEST_USER = Number(MM_HIGHEST_USER_ADDRESS);
 function checkUserRange(address: bigint, length: number, write: boolean): void {
-  if (address < 0n || address + BigInt(Math.max(length, 1)) - 1n > MM_HIGHEST_USER_ADDRESS) {
+  const va = Number(address);
+  if (va < 0 || va + Math.max(length, 1) - 1 > HIGHEST_USER) {
     throw new NtException(STATUS_ACCESS_VIOLATION, address < 0n ? 0n : address, write);
   }
 }

@@ -39,6 +39,10 @@ export const LEVEL_PPE = 2;
 export const LEVEL_PDE = 1;
 export const LEVEL_PTE = 0;
 
+/** Low and high halves of the virtual address of page `vpn` (no bigint on hot paths). */
+export function vaLo(vpn: number): number { return ((vpn % 1048576) * 4096) >>> 0; }
+export function vaHi(vpn: number): number { return Math.floor(vpn / 1048576); }
+
 export function tableIndex(level: number, vpn: number): number {
   switch (level) {
     case LEVEL_PXE: return Math.floor(vpn / TWO_27) & 511;
@@ -242,7 +246,7 @@ export class MemoryManager {
     process.pageTablePages++;
     const t = this.trace;
     if (t.begin('fault.pageTable')) {
-      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(level); t.num(pfn); t.num(from); t.addr(lo, hi);
+      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(level); t.num(pfn); t.num(from); t.addr(lo, hi);
       t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE);
     }
     return pfn;
@@ -428,7 +432,7 @@ export class MemoryManager {
       this.noteWriteWatch(process, vpn);
       if (released >= 0) {
         const t = this.trace;
-        if (t.begin('fault.dirtyBit')) { t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(pfn); t.num(released); t.change('pfn', pfn); t.change('pageFile', released); }
+        if (t.begin('fault.dirtyBit')) { t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(pfn); t.num(released); t.change('pfn', pfn); t.change('pageFile', released); }
       }
     }
     this.writePte(process, vpn, table, index, lo >>> 0, hi);
@@ -450,7 +454,7 @@ export class MemoryManager {
     const [lo, hi] = this.makeValid(process, vpn, table, index, pfn, prot, write, true);
     const t = this.trace;
     if (t.begin('fault.demandZero')) {
-      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(zeroedNow ? 1 : 0); t.addr(lo, hi);
+      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(zeroedNow ? 1 : 0); t.addr(lo, hi);
       t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE);
     }
   }
@@ -470,7 +474,7 @@ export class MemoryManager {
     const [nlo, nhi] = this.makeValid(process, vpn, table, index, pfn, prot, write, false);
     const t = this.trace;
     if (t.begin('fault.transition')) {
-      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.addr(nlo, nhi);
+      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.addr(nlo, nhi);
       t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE);
     }
   }
@@ -508,7 +512,7 @@ export class MemoryManager {
     }
     const t = this.trace;
     if (t.begin('fault.pageFile')) {
-      t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(slot); t.num(cluster); t.addr(nlo, nhi);
+      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(slot); t.num(cluster); t.addr(nlo, nhi);
       t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE); t.change('pageFile', slot);
     }
   }
@@ -536,20 +540,34 @@ export class MemoryManager {
     if (this.pfn.availableCount() < this.lowAvailable) this.balanceSetManager(false);
   }
 
+  /**
+   * MiReplaceWorkingSetEntry: picks a victim with a second-chance clock over the working-set list —
+   * an entry whose page was referenced since the hand last passed (Accessed set) gets the bit
+   * cleared and is skipped once. Amortized O(1) per fault.
+   */
   private replaceOldest(process: ProcessObject, keepVpn: number): void {
     const ws = process.ws;
     let victim = -1;
-    let victimAge = -1;
-    for (let i = 0; i < ws.lastEntry; i++) {
+    for (let scanned = 0; scanned < 2 * ws.lastEntry + 1; scanned++) {
+      if (ws.hand >= ws.lastEntry) ws.hand = 0;
+      const i = ws.hand++;
       const v = ws.vpn[i]!;
       if (v < 0 || v === keepVpn) continue;
-      if (ws.age[i]! > victimAge) { victim = i; victimAge = ws.age[i]!; }
+      if (this.locate(process, v, false)) {
+        const lo = this.readLo(this.loc.table, this.loc.index);
+        if (lo & PTE_ACCESSED) {
+          this.writePte(process, v, this.loc.table, this.loc.index, (lo & ~PTE_ACCESSED) >>> 0, this.readHi(this.loc.table, this.loc.index));
+          continue;
+        }
+      }
+      victim = i;
+      break;
     }
     if (victim < 0) return;
     const vpn = ws.vpn[victim]!;
     const [pfn, to] = this.trimEntry(process, victim);
     const t = this.trace;
-    if (t.begin('ws.replace')) { t.num(process.pid); t.big(BigInt(vpn) << 12n); t.num(pfn); t.num(to); t.change('wsle', process.pid, vpn * PAGE_SIZE); t.change('pfn', pfn); }
+    if (t.begin('ws.replace')) { t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(pfn); t.num(to); t.change('wsle', process.pid, vpn * PAGE_SIZE); t.change('pfn', pfn); }
   }
 
   // ---------------------------------------------------------------- translation for user accesses

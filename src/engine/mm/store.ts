@@ -27,6 +27,9 @@ export class PageStore {
     return n;
   }
 
+  /** Chunks copied because a snapshot shared them (the snapshot's deferred cost). */
+  copiedChunks = 0;
+
   private writable(chunk: number): Uint8Array {
     let c = this.chunks[chunk];
     if (c === undefined) {
@@ -35,6 +38,7 @@ export class PageStore {
       return c;
     } else {
       c = c.slice();
+      this.copiedChunks++;
     }
     this.chunks[chunk] = c;
     this.words[chunk] = new Uint32Array(c.buffer);

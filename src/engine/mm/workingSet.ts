@@ -21,6 +21,8 @@ export class WorkingSet {
   maximum = DEFAULT_WS_MAXIMUM;
   peak = 0;
   pageFaultCount = 0;
+  /** The replacement clock hand (NextSlot). */
+  hand = 0;
 
   constructor(capacity = 64) {
     this.vpn = new Float64Array(capacity).fill(FREE);
@@ -53,11 +55,12 @@ export class WorkingSet {
     this.count--;
   }
 
-  /** Indices of entries in use, oldest first (highest age first, then lowest index). */
+  /** Indices of entries in use, oldest first (highest age first, then lowest index): a counting sort over the 8 ages. */
   entriesOldestFirst(): number[] {
+    const buckets: number[][] = [[], [], [], [], [], [], [], []];
+    for (let i = 0; i < this.lastEntry; i++) if (this.vpn[i]! >= 0) buckets[this.age[i]!]!.push(i);
     const list: number[] = [];
-    for (let i = 0; i < this.lastEntry; i++) if (this.vpn[i]! >= 0) list.push(i);
-    list.sort((a, b) => this.age[b]! - this.age[a]! || a - b);
+    for (let a = 7; a >= 0; a--) for (const i of buckets[a]!) list.push(i);
     return list;
   }
 
@@ -80,6 +83,7 @@ export class WorkingSet {
     w.maximum = this.maximum;
     w.peak = this.peak;
     w.pageFaultCount = this.pageFaultCount;
+    w.hand = this.hand;
     return w;
   }
 }
