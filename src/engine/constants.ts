@@ -123,3 +123,6 @@ export const MM_HIGHEST_VAD_ADDRESS = 0x7FFFFFFEFFFFn - 0x10000n;
 export const MM_USER_PROBE_ADDRESS = 0x7FFFFFFF0000n;
 /** The PTE base before Windows 10 1607 (fixed self-map index 0x1ED). */
 export const CLASSIC_PTE_BASE = 0xFFFFF68000000000n;
+
+// Files and paths (winerror.h).
+export const ERROR_INVALID_NAME = 123;
