@@ -1,10 +1,12 @@
 // npm run test:e2e — system Chromium (playwright-core) drives the real workbench: code-server with
 // the packaged extension installed and demo/ open. The scenario is test/e2e/workbench.e2e.mjs;
-// screenshots go to test-results/e2e/, and the README's to media/screenshots/workbench.png.
+// screenshots go to test-results/e2e/.
 //
-// Flags: --vsix FILE  test this .vsix instead of packaging the checkout
-//        --keep       keep the temp folder (user data, extensions, logs)
-//        --no-readme-shot  do not refresh media/screenshots/workbench.png
+// Flags: --vsix FILE            test this .vsix instead of packaging the checkout
+//        --keep                 keep the temp folder (user data, extensions, logs)
+//        --update-readme-shot   also refresh the committed README screenshot,
+//                               media/screenshots/workbench.png (off by default so a test run
+//                               leaves the working tree clean)
 import fs from 'node:fs';
 import path from 'node:path';
 import { steps } from '../test/e2e/workbench.e2e.mjs';
@@ -15,7 +17,7 @@ import {
 
 const args = parseArgs();
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
-const readmeShot = args.rest.includes('--no-readme-shot') ? undefined : path.join(repoRoot, 'media', 'screenshots', 'workbench.png');
+const readmeShot = args.rest.includes('--update-readme-shot') ? path.join(repoRoot, 'media', 'screenshots', 'workbench.png') : undefined;
 
 async function main() {
   const t0 = Date.now();
@@ -66,6 +68,7 @@ async function main() {
     await server.stop();
   }
   if (failed) console.error(`logs: ${path.relative(repoRoot, collectLogs(runDir, resultsDir))}`);
+  else if (readmeShot) log(`updated ${path.relative(repoRoot, readmeShot)}`);
   if (args.keep) log(`kept ${runDir}`);
   else fs.rmSync(runDir, { recursive: true, force: true });
   console.log(failed ? `${failed} step failed` : `${steps.length} steps passed`);

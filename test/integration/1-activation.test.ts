@@ -24,10 +24,10 @@ suite('Activation', () => {
     await activatedApi();
     const registered = new Set(await vscode.commands.getCommands(true));
     const contributed = manifest().contributes.commands.map((c) => c.command);
-    assert.ok(contributed.length >= Object.keys(Commands).length, 'the manifest contributes the commands of ids.ts');
-    const missing = contributed.filter((id) => !registered.has(id));
-    assert.deepEqual(missing, [], 'contributed but not registered');
-    for (const id of Object.values(Commands)) assert.ok(contributed.includes(id), `${id} (ids.ts) is contributed`);
+    assert.ok(contributed.length > 0, 'the manifest contributes commands');
+    assert.deepEqual(contributed.filter((id) => !registered.has(id)), [], 'contributed but not registered');
+    const known = new Set<string>(Object.values(Commands));
+    assert.deepEqual(contributed.filter((id) => !known.has(id)), [], 'contributed but missing from ids.ts');
   });
 
   test('the NT Lab views are contributed to the ntlab container', () => {
