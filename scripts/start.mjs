@@ -50,9 +50,12 @@ async function startServer() {
   console.log(`\nNT Internals Lab in code-server ${cs.version} (pid ${server.pid}):\n\n  ${server.workbenchUrl()}\n\n` +
     `Open the NT Lab icon in the activity bar, or F1 > "NT Lab: Start Simulation".\n` +
     `Log: ${server.logFile}\nPress Ctrl+C to stop.`);
-  // Signal handlers in the harness stop code-server on Ctrl+C; exit when it stops on its own.
+  // Signal handlers in the harness stop code-server on Ctrl+C; exit when it stops on its own, or
+  // when whoever started us (npm) is gone, so no server outlives its terminal.
+  const parent = process.ppid;
   for (;;) {
     if (server.exited) { console.error(`code-server exited (${JSON.stringify(server.exited)})`); process.exit(1); }
+    if (process.ppid !== parent) { await server.stop(); process.exit(1); }
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
