@@ -1,0 +1,412 @@
+// The bilingual glossary that ties a learner's words to places in the simulation. Pure data and
+// lookups: no vscode import, so recognition is unit-testable in plain Node.
+//
+// Each entry names one topic of Windows Internals (7th ed., Part 1, chapters 2, 3 and 5) with the
+// terms a reader may write for it (English and Chinese), where the simulation shows it (a stepping
+// panel at a stage or fault kind, a sidebar object, a system thread to run) and a short explanation
+// in both languages. Kernel names are the real ones, so a learner can look them up.
+
+/** A process-creation stage as the engine records it (trace.ts CreationStage). */
+export type Stage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | '5' | '6' | '7';
+/** Fault kinds the page-fault panel can open at. */
+export type FaultKind = 'demandZero' | 'transition' | 'pageFile' | 'prototype' | 'copyOnWrite' | 'guardPage' | 'accessViolation';
+/** System threads the engine can run on demand (System.runSystemThread). */
+export type RunnableThread = 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread';
+/** What "Show in sidebar" reveals (a ChangeRef type; pid/ids are filled from the live system). */
+export type SidebarTarget = 'process' | 'thread' | 'vad' | 'wsle' | 'pfn' | 'pageList' | 'pageFile' | 'commit' | 'object';
+/** Which live values a hover shows. */
+export type LiveKind =
+  | 'eprocess' | 'kprocess' | 'peb' | 'teb' | 'ethread' | 'csrProcess' | 'w32Process'
+  | 'workingSet' | 'pfnLists' | 'commit' | 'vads' | 'pte' | 'largePages' | 'system';
+
+/** Where "Step through" goes. */
+export type StepTarget =
+  | { readonly panel: 'processCreation'; readonly stage?: Stage }
+  | { readonly panel: 'pageFault'; readonly kind?: FaultKind }
+  | { readonly panel: 'systemThread'; readonly thread: RunnableThread };
+
+export type Category = 'api' | 'structure' | 'concept' | 'stage' | 'thread' | 'chapter';
+
+export interface GlossaryEntry {
+  /** Stable id; for API and structure names the canonical spelling itself. */
+  readonly id: string;
+  /** The name shown to the learner (and offered when a spelling is close but wrong). */
+  readonly name: string;
+  readonly category: Category;
+  /** Terms that name the topic, matched case-insensitively (English) or literally (Chinese). */
+  readonly terms: readonly string[];
+  /** Terms that name the topic only inside a section about the given stage (e.g. 注册表 in stage 2). */
+  readonly contextTerms?: ReadonlyArray<{ readonly term: string; readonly stage: Stage }>;
+  readonly step?: StepTarget;
+  readonly sidebar?: SidebarTarget;
+  readonly live?: LiveKind;
+  readonly explain: { readonly en: string; readonly zh: string };
+}
+
+const creation = (stage?: Stage): StepTarget => (stage ? { panel: 'processCreation', stage } : { panel: 'processCreation' });
+const fault = (kind?: FaultKind): StepTarget => (kind ? { panel: 'pageFault', kind } : { panel: 'pageFault' });
+
+/** The glossary. Order matters only for ties: earlier entries win. */
+export const GLOSSARY: readonly GlossaryEntry[] = [
+  // ---- Process creation: the flow and its stages -------------------------------------------
+  {
+    id: 'CreateProcessFlow', name: 'Flow of CreateProcess', category: 'concept',
+    terms: ['CreateProcess流程', 'CreateProcess 流程', 'Flow of CreateProcess', '创建进程', 'process creation', '进程创建'],
+    step: creation(), sidebar: 'process', live: 'eprocess',
+    explain: {
+      en: 'CreateProcess* and ShellExecute(Ex) all end in CreateProcessInternalW, which calls NtCreateUserProcess. The simulation records stages 1-7 (3A-3F) as steps.',
+      zh: 'CreateProcess* 和 ShellExecute(Ex) 最终都进入 CreateProcessInternalW，再调用 NtCreateUserProcess。模拟把阶段 1-7（含 3A-3F）记录为步骤。',
+    },
+  },
+  stageEntry('1', ['Stage1', 'Stage 1'], 'Convert and validate parameters and flags: priority class, debug flags, attribute list, RTL_USER_PROCESS_PARAMETERS (CreateProcessInternalW).', '转换并验证参数和标志：优先级类、调试标志、属性列表、RTL_USER_PROCESS_PARAMETERS（CreateProcessInternalW）。'),
+  stageEntry('2', ['Stage2', 'Stage 2'], 'Open the image to run: resolve the path, choose what really runs (.bat -> cmd.exe), create the section object, check Image File Execution Options.', '打开要执行的映像：解析路径、决定真正运行的程序（.bat -> cmd.exe）、创建 section 对象、检查 Image File Execution Options。'),
+  stageEntry('3A', ['Stage3A', 'Stage 3A'], 'Create the executive process object: PspAllocateProcess allocates and fills the EPROCESS.', '创建执行体进程对象：PspAllocateProcess 分配并填写 EPROCESS。'),
+  stageEntry('3B', ['Stage3B', 'Stage 3B'], 'Create the initial address space: page directory, hyperspace and working-set list (MmCreateProcessAddressSpace).', '创建初始地址空间：页目录、超空间和工作集列表（MmCreateProcessAddressSpace）。'),
+  stageEntry('3C', ['Stage3C', 'Stage 3C'], 'Initialize the kernel process structure KPROCESS (KeInitializeProcess).', '初始化内核进程结构 KPROCESS（KeInitializeProcess）。'),
+  stageEntry('3D', ['Stage3D', 'Stage 3D'], 'Conclude the address space: map the image section and ntdll.dll.', '完成地址空间的建立：映射映像 section 和 ntdll.dll。'),
+  stageEntry('3E', ['Stage3E', 'Stage 3E'], 'Set up the PEB in user space (MmCreatePeb).', '在用户空间建立 PEB（MmCreatePeb）。'),
+  stageEntry('3F', ['Stage3F', 'Stage 3F'], 'Complete the process object: insert it into the active process list, create its handle and CID.', '完成进程对象：插入活动进程链表，创建句柄和 CID。'),
+  stageEntry('4', ['Stage4', 'Stage 4'], 'Create the initial thread: ETHREAD, TEB and user stack, suspended.', '创建初始线程：ETHREAD、TEB 和用户栈，处于挂起状态。'),
+  stageEntry('5', ['Stage5', 'Stage 5'], 'Windows subsystem work: CSRSS is told about the new process and thread (CSR_PROCESS, CSR_THREAD).', 'Windows 子系统相关工作：通知 CSRSS 新的进程和线程（CSR_PROCESS、CSR_THREAD）。'),
+  stageEntry('6', ['Stage6', 'Stage 6'], 'Start the initial thread unless CREATE_SUSPENDED was given.', '启动初始线程（除非指定了 CREATE_SUSPENDED）。'),
+  stageEntry('7', ['Stage7', 'Stage 7'], 'In the new process: LdrInitializeThunk loads static imports, runs TLS callbacks, then the entry point.', '在新进程中：LdrInitializeThunk 加载静态导入、执行 TLS 回调，然后跳到入口点。'),
+  {
+    id: 'CreateProcessInternalW', name: 'CreateProcessInternalW', category: 'api',
+    terms: ['CreateProcessInternalW', 'CreateProcessInternal'], step: creation('1'), sidebar: 'process', live: 'eprocess',
+    explain: { en: 'kernel32/kernelbase routine behind every CreateProcess* call; does stage 1 and calls NtCreateUserProcess.', zh: '所有 CreateProcess* 调用背后的 kernel32/kernelbase 例程；完成阶段 1 并调用 NtCreateUserProcess。' },
+  },
+  {
+    id: 'NtCreateUserProcess', name: 'NtCreateUserProcess', category: 'api',
+    terms: ['NtCreateUserProcess'], step: creation('2'), sidebar: 'process', live: 'eprocess',
+    explain: { en: 'The system service that creates the process and its initial thread in kernel mode (stages 2-4).', zh: '在内核模式中创建进程及其初始线程的系统服务（阶段 2-4）。' },
+  },
+  {
+    id: 'CreateProcess', name: 'CreateProcess', category: 'api',
+    terms: ['CreateProcess', 'CreateProcessW', 'CreateProcessA', 'CreateProcessAsUser', 'CreateProcessWithLogonW', 'CreateProcessWithTokenW'],
+    step: creation('1'), sidebar: 'process', live: 'eprocess',
+    explain: { en: 'Creates a process (and its initial thread) with the caller\'s token; the AsUser/WithLogon variants take another token.', zh: '以调用者的令牌创建进程（及其初始线程）；AsUser/WithLogon 变体使用其他令牌。' },
+  },
+  {
+    id: 'ShellExecute', name: 'ShellExecute', category: 'api',
+    terms: ['ShellExecute', 'ShellExecuteEx', 'ShellExecuteExW', 'ShellExecuteW'], step: creation('1'), sidebar: 'process',
+    explain: { en: 'Shell API that finds the program for a file or verb and ends in CreateProcess.', zh: 'Shell API：为文件或动作找到对应程序，最终调用 CreateProcess。' },
+  },
+  {
+    id: 'PspAllocateProcess', name: 'PspAllocateProcess', category: 'api',
+    terms: ['PspAllocateProcess'], step: creation('3A'), sidebar: 'process', live: 'eprocess',
+    explain: { en: 'Allocates and initializes the EPROCESS (stage 3A).', zh: '分配并初始化 EPROCESS（阶段 3A）。' },
+  },
+  {
+    id: 'MmCreateProcessAddressSpace', name: 'MmCreateProcessAddressSpace', category: 'api',
+    terms: ['MmCreateProcessAddressSpace'], step: creation('3B'), sidebar: 'process', live: 'pte',
+    explain: { en: 'Builds the new page directory (PML4 with its self-map entry), hyperspace and the working-set list (stage 3B).', zh: '建立新的页目录（含自映射项的 PML4）、超空间和工作集列表（阶段 3B）。' },
+  },
+  {
+    id: 'KeInitializeProcess', name: 'KeInitializeProcess', category: 'api',
+    terms: ['KeInitializeProcess'], step: creation('3C'), sidebar: 'process', live: 'kprocess',
+    explain: { en: 'Initializes the KPROCESS (Pcb) inside the EPROCESS (stage 3C).', zh: '初始化 EPROCESS 中的 KPROCESS（Pcb）（阶段 3C）。' },
+  },
+  {
+    id: 'MmCreatePeb', name: 'MmCreatePeb', category: 'api',
+    terms: ['MmCreatePeb'], step: creation('3E'), sidebar: 'process', live: 'peb',
+    explain: { en: 'Maps and fills the PEB in the new process\'s user space (stage 3E).', zh: '在新进程的用户空间映射并填写 PEB（阶段 3E）。' },
+  },
+  {
+    id: 'PspInsertProcess', name: 'PspInsertProcess', category: 'api',
+    terms: ['PspInsertProcess'], step: creation('3F'), sidebar: 'process', live: 'eprocess',
+    explain: { en: 'Inserts the new process into the active process list and the handle table (stage 3F).', zh: '把新进程插入活动进程链表和句柄表（阶段 3F）。' },
+  },
+  {
+    id: 'PsSetCreateProcessNotifyRoutine', name: 'PsSetCreateProcessNotifyRoutine', category: 'api',
+    terms: ['PsSetCreateProcessNotifyRoutine', 'PsSetCreateProcessNotifyRoutineEx', 'PsSetCreateProcessNotifyRoutineEx2'], step: creation('3F'), sidebar: 'process',
+    explain: { en: 'Registers a driver callback called when a process is created or exits (during creation, before the initial thread runs).', zh: '注册驱动回调：进程创建或退出时调用（在创建过程中、初始线程运行之前）。' },
+  },
+  {
+    id: 'PsSetCreateThreadNotifyRoutine', name: 'PsSetCreateThreadNotifyRoutine', category: 'api',
+    terms: ['PsSetCreateThreadNotifyRoutine', 'PsSetCreateThreadNotifyRoutineEx'], step: creation('4'), sidebar: 'thread',
+    explain: { en: 'Registers a driver callback called when a thread is created or deleted.', zh: '注册驱动回调：线程创建或删除时调用。' },
+  },
+  {
+    id: 'ImageFileExecutionOptions', name: 'Image File Execution Options', category: 'concept',
+    terms: ['Image File Execution Options', 'IFEO', '映像劫持'],
+    contextTerms: [{ term: '注册表', stage: '2' }],
+    step: creation('2'), sidebar: 'process',
+    explain: {
+      en: 'Stage 2 looks up HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\<image name>. A Debugger value there makes CreateProcess launch the debugger with the image as its argument.',
+      zh: '阶段 2 会查询 HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\<映像名>。若其中有 Debugger 值，CreateProcess 会改为启动该调试器，并把映像作为参数。',
+    },
+  },
+  {
+    id: 'RTL_USER_PROCESS_PARAMETERS', name: 'RTL_USER_PROCESS_PARAMETERS', category: 'structure',
+    terms: ['RTL_USER_PROCESS_PARAMETERS'], step: creation('1'), sidebar: 'process', live: 'peb',
+    explain: { en: 'Command line, image path, environment and window settings; built in stage 1 and pointed to by PEB.ProcessParameters.', zh: '命令行、映像路径、环境变量和窗口设置；在阶段 1 构建，由 PEB.ProcessParameters 指向。' },
+  },
+  {
+    id: 'STARTUPINFO', name: 'STARTUPINFO', category: 'structure',
+    terms: ['STARTUPINFO', 'STARTUPINFOW', 'STARTUPINFOEX'], step: creation('1'),
+    explain: { en: 'Window and standard-handle settings passed to CreateProcess; copied into RTL_USER_PROCESS_PARAMETERS.', zh: '传给 CreateProcess 的窗口和标准句柄设置；复制到 RTL_USER_PROCESS_PARAMETERS 中。' },
+  },
+  {
+    id: 'DbgUiConnectToDbg', name: 'DbgUiConnectToDbg', category: 'api',
+    terms: ['DbgUiConnectToDbg'], step: creation('1'),
+    explain: { en: 'ntdll routine that creates the debug object for a process created with DEBUG_PROCESS; its handle is kept in the TEB.', zh: 'ntdll 例程：为以 DEBUG_PROCESS 创建的进程建立调试对象，其句柄保存在 TEB 中。' },
+  },
+  {
+    id: 'LdrInitializeThunk', name: 'LdrInitializeThunk', category: 'api',
+    terms: ['LdrInitializeThunk', 'image loader', '映像加载器'], step: creation('7'), sidebar: 'process', live: 'peb',
+    explain: { en: 'First user-mode code of every thread; for the first thread it runs the loader (imports, TLS) before the entry point.', zh: '每个线程的第一段用户模式代码；对第一个线程，它先运行加载器（导入、TLS），再到入口点。' },
+  },
+  // ---- Process structures -----------------------------------------------------------------
+  {
+    id: 'EPROCESS', name: 'EPROCESS', category: 'structure',
+    terms: ['EPROCESS', '_EPROCESS', 'EPROCESS结构体', '执行体进程', 'Process Internals', '进程内部结构'], step: creation('3A'), sidebar: 'process', live: 'eprocess',
+    explain: { en: 'The executive process object in system space; begins with the KPROCESS (Pcb).', zh: '位于系统空间的执行体进程对象；开头是 KPROCESS（Pcb）。' },
+  },
+  {
+    id: 'KPROCESS', name: 'KPROCESS', category: 'structure',
+    terms: ['KPROCESS', '_KPROCESS', 'Pcb'], step: creation('3C'), sidebar: 'process', live: 'kprocess',
+    explain: { en: 'The kernel\'s part of a process (EPROCESS.Pcb): DirectoryTableBase, thread list, scheduling data.', zh: '进程的内核部分（EPROCESS.Pcb）：DirectoryTableBase、线程链表、调度数据。' },
+  },
+  {
+    id: 'PEB', name: 'PEB', category: 'structure',
+    terms: ['PEB', '_PEB', 'Process Environment Block', '进程环境块'], step: creation('3E'), sidebar: 'process', live: 'peb',
+    explain: { en: 'Process Environment Block, in user space so the loader and heap manager can read it without system calls.', zh: '进程环境块，位于用户空间，加载器和堆管理器无需系统调用即可读取。' },
+  },
+  {
+    id: 'TEB', name: 'TEB', category: 'structure',
+    terms: ['TEB', '_TEB', 'Thread Environment Block', '线程环境块'], step: creation('4'), sidebar: 'thread', live: 'teb',
+    explain: { en: 'Thread Environment Block in user space (stack limits, last error, TLS slots).', zh: '位于用户空间的线程环境块（栈范围、最后错误码、TLS 槽）。' },
+  },
+  {
+    id: 'ETHREAD', name: 'ETHREAD', category: 'structure',
+    terms: ['ETHREAD', '_ETHREAD', 'KTHREAD', '_KTHREAD', 'Tcb'], step: creation('4'), sidebar: 'thread', live: 'ethread',
+    explain: { en: 'The executive thread object; begins with the KTHREAD (Tcb).', zh: '执行体线程对象；开头是 KTHREAD（Tcb）。' },
+  },
+  {
+    id: 'CSR_PROCESS', name: 'CSR_PROCESS', category: 'structure',
+    terms: ['CSR_PROCESS', 'CSR_THREAD', 'Csrss', 'csrss.exe'], step: creation('5'), sidebar: 'process', live: 'csrProcess',
+    explain: { en: 'The Windows subsystem process (csrss.exe) keeps its own CSR_PROCESS per process; stage 5 creates it.', zh: 'Windows 子系统进程（csrss.exe）为每个进程保存一个 CSR_PROCESS；在阶段 5 创建。' },
+  },
+  {
+    id: 'W32PROCESS', name: 'W32PROCESS', category: 'structure',
+    terms: ['W32PROCESS', 'W32THREAD'], step: creation('5'), sidebar: 'process', live: 'w32Process',
+    explain: { en: 'win32k.sys keeps a W32PROCESS for each process that uses GUI/GDI services; created on the first such call.', zh: 'win32k.sys 为使用 GUI/GDI 服务的进程保存 W32PROCESS；在第一次此类调用时创建。' },
+  },
+  {
+    id: 'win32k.sys', name: 'win32k.sys', category: 'concept',
+    terms: ['win32k.sys', 'win32k'], step: creation('5'), sidebar: 'process', live: 'w32Process',
+    explain: { en: 'The kernel-mode part of the Windows subsystem (window manager and GDI).', zh: 'Windows 子系统的内核模式部分（窗口管理器和 GDI）。' },
+  },
+  {
+    id: 'smss', name: 'smss.exe', category: 'concept',
+    terms: ['smss', 'smss.exe', 'Session Manager', '会话管理器'], sidebar: 'process', live: 'system',
+    explain: { en: 'The Session Manager, the first user-mode process; starts csrss and wininit.', zh: '会话管理器，第一个用户模式进程；启动 csrss 和 wininit。' },
+  },
+  {
+    id: 'ProtectedProcess', name: 'Protected processes', category: 'concept',
+    terms: ['受保护的进程', 'protected process', 'Protected Process Light', 'PPL'], step: creation('2'), sidebar: 'process',
+    explain: { en: 'Processes whose image must carry a special signature; stage 2 checks it. Other processes get only limited access rights to them.', zh: '映像必须带有特殊签名的进程；阶段 2 检查签名。其他进程对它只有受限的访问权限。' },
+  },
+  // ---- Chapters ----------------------------------------------------------------------------
+  {
+    id: 'ch2', name: 'Chapter 2 System architecture', category: 'chapter',
+    terms: ['System architecture', '系统架构'], sidebar: 'process', live: 'system',
+    explain: { en: 'Chapter 2: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章：内核、执行体、子系统以及启动后系统运行的进程。' },
+  },
+  {
+    id: 'ch3', name: 'Chapter 3 Processes and jobs', category: 'chapter',
+    terms: ['Processes and jobs', '进程和作业', '进程和工作'], step: creation(), sidebar: 'process', live: 'eprocess',
+    explain: { en: 'Chapter 3: process structures, the flow of CreateProcess, jobs.', zh: '第 3 章：进程结构、CreateProcess 流程、作业。' },
+  },
+  {
+    id: 'ch5', name: 'Chapter 5 Memory management', category: 'chapter',
+    terms: ['Memory management', '内存管理'], step: fault(), sidebar: 'pageList', live: 'pfnLists',
+    explain: { en: 'Chapter 5: virtual address spaces, page faults, working sets, the PFN database, sections.', zh: '第 5 章：虚拟地址空间、缺页、工作集、PFN 数据库、section。' },
+  },
+  // ---- Memory manager ----------------------------------------------------------------------
+  {
+    id: 'WorkingSet', name: 'Working set', category: 'concept',
+    terms: ['working set', '工作集', 'WSLE', 'working-set list'], sidebar: 'wsle', live: 'workingSet',
+    explain: { en: 'The pages of a process currently resident (valid PTEs), listed as WSLEs; trimmed oldest first.', zh: '进程当前驻留的页面（有效的 PTE），以 WSLE 列出；修剪时先删最旧的。' },
+  },
+  {
+    id: 'PageFault', name: 'Page fault', category: 'concept',
+    terms: ['page fault', 'page faults', '缺页', '页面错误', '缺页异常', 'MmAccessFault'], step: fault(), sidebar: 'pte', live: 'pte',
+    explain: { en: 'MmAccessFault decodes the PTE and resolves the fault: demand zero, transition, paging file, prototype, copy-on-write, or raises an exception.', zh: 'MmAccessFault 解码 PTE 并解决缺页：请求零页、转换、页面文件、原型 PTE、写时复制，或抛出异常。' },
+  },
+  {
+    id: 'DemandZero', name: 'Demand-zero fault', category: 'concept',
+    terms: ['demand zero', 'demand-zero', '请求零页', 'MiResolveDemandZeroFault'], step: fault('demandZero'), sidebar: 'pte', live: 'pte',
+    explain: { en: 'First touch of committed private memory: a zeroed page is taken from the Zeroed (or Free, then zeroed) list.', zh: '首次访问已提交的私有内存：从零页链表取一页（或从空闲链表取页再清零）。' },
+  },
+  {
+    id: 'TransitionFault', name: 'Transition fault', category: 'concept',
+    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'], step: fault('transition'), sidebar: 'pte', live: 'pte',
+    explain: { en: 'The page is still in memory on the standby or modified list: a soft fault puts it back in the working set.', zh: '页面仍在内存中（备用或已修改链表）：软缺页把它放回工作集。' },
+  },
+  {
+    id: 'PageFileFault', name: 'Paging-file fault', category: 'concept',
+    terms: ['hard fault', '硬缺页', 'paging file', 'pagefile', 'pagefile.sys', '页面文件', 'MiResolvePageFileFault'], step: fault('pageFile'), sidebar: 'pageFile', live: 'pfnLists',
+    explain: { en: 'The PTE points into the paging file: a hard fault reads the page (and its cluster) back.', zh: 'PTE 指向页面文件：硬缺页把该页（及其簇）读回内存。' },
+  },
+  {
+    id: 'CopyOnWrite', name: 'Copy-on-write', category: 'concept',
+    terms: ['copy-on-write', 'copy on write', '写时复制', 'MiCopyOnWrite', 'PAGE_WRITECOPY'], step: fault('copyOnWrite'), sidebar: 'pte', live: 'pte',
+    explain: { en: 'A write to a shared copy-on-write page gives the process its own private copy.', zh: '对共享的写时复制页面写入时，进程得到自己的私有副本。' },
+  },
+  {
+    id: 'GuardPage', name: 'Guard page', category: 'concept',
+    terms: ['guard page', 'PAGE_GUARD', '保护页'], step: fault('guardPage'), sidebar: 'pte', live: 'pte',
+    explain: { en: 'The first touch raises STATUS_GUARD_PAGE_VIOLATION once and clears the guard.', zh: '第一次访问引发一次 STATUS_GUARD_PAGE_VIOLATION，并清除保护属性。' },
+  },
+  {
+    id: 'AccessViolation', name: 'Access violation', category: 'concept',
+    terms: ['access violation', '访问违例', 'STATUS_ACCESS_VIOLATION'], step: fault('accessViolation'), sidebar: 'pte', live: 'pte',
+    explain: { en: 'A fault the memory manager cannot resolve (free, reserved or protected memory) becomes STATUS_ACCESS_VIOLATION.', zh: '内存管理器无法解决的缺页（空闲、仅保留或受保护的内存）变为 STATUS_ACCESS_VIOLATION。' },
+  },
+  {
+    id: 'PrototypePTE', name: 'Prototype PTE', category: 'concept',
+    terms: ['prototype PTE', 'prototype PTEs', '原型PTE', '原型 PTE', 'MiResolveProtoPteFault'], step: fault('prototype'), sidebar: 'object', live: 'pte',
+    explain: { en: 'Shared (section) pages are described once, by prototype PTEs in the segment; process PTEs point to them.', zh: '共享（section）页面由段中的原型 PTE 统一描述；进程的 PTE 指向它们。' },
+  },
+  {
+    id: 'PTE', name: 'PTE', category: 'structure',
+    terms: ['PTE', 'PTEs', '页表项', '_MMPTE', 'MMPTE', 'PDE', 'PPE', 'PXE'], step: fault(), sidebar: 'pte', live: 'pte',
+    explain: { en: 'Page table entry: valid (hardware) or one of the software states (demand zero, transition, paging file, prototype).', zh: '页表项：有效（硬件）或软件状态之一（请求零页、转换、页面文件、原型）。' },
+  },
+  {
+    id: 'PageTable', name: 'Page tables', category: 'concept',
+    terms: ['page table', 'page tables', '页表', 'PML4', 'address translation', '地址转换', '翻译、映射地址'], step: fault(), sidebar: 'pte', live: 'pte',
+    explain: { en: 'x64 four-level translation: PML4 (PXE) -> PDPT (PPE) -> PD (PDE) -> PT (PTE), 9 bits each, 12-bit offset.', zh: 'x64 四级地址转换：PML4（PXE）-> PDPT（PPE）-> PD（PDE）-> PT（PTE），每级 9 位，页内偏移 12 位。' },
+  },
+  {
+    id: 'PFN', name: 'PFN database', category: 'structure',
+    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧号'], sidebar: 'pfn', live: 'pfnLists',
+    explain: { en: 'One MMPFN per physical page: its state and list (Zeroed, Free, Standby, Modified, Active...), share and reference counts.', zh: '每个物理页一个 MMPFN：状态和所在链表（零页、空闲、备用、已修改、活动……）、共享计数和引用计数。' },
+  },
+  {
+    id: 'PageLists', name: 'Page lists', category: 'concept',
+    terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表'], sidebar: 'pageList', live: 'pfnLists',
+    explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists.', zh: '未使用的物理页位于零页、空闲、备用（优先级 0-7）和已修改链表上。' },
+  },
+  {
+    id: 'LargePages', name: 'Large pages', category: 'concept',
+    terms: ['large page', 'large pages', '大页', 'huge page', 'MEM_LARGE_PAGES', 'GetLargePageMinimum'], sidebar: 'vad', live: 'largePages',
+    explain: { en: '2 MB (large) and 1 GB (huge) pages: nonpageable, need SeLockMemoryPrivilege; an allocation uses 1 GB pages first, then 2 MB pages for the rest.', zh: '2 MB（大页）和 1 GB（巨页）：不可换页，需要 SeLockMemoryPrivilege；分配时先用 1 GB 页，剩余部分用 2 MB 页。' },
+  },
+  {
+    id: 'SmallPages', name: 'Small pages', category: 'concept',
+    terms: ['small page', 'small pages', '小页'], step: fault('demandZero'), sidebar: 'pte', live: 'pte',
+    explain: { en: '4 KB pages, the unit of protection and paging; allocation granularity is 64 KB.', zh: '4 KB 页面，是保护和换页的单位；分配粒度为 64 KB。' },
+  },
+  {
+    id: 'Commit', name: 'Commit charge', category: 'concept',
+    terms: ['commit charge', 'commit limit', '提交', '提交费用', '提交限制', 'MEM_COMMIT'], sidebar: 'commit', live: 'commit',
+    explain: { en: 'Committed private memory is charged against the commit limit (RAM + paging files); past it, allocation fails with ERROR_COMMITMENT_LIMIT.', zh: '已提交的私有内存计入提交费用，上限为提交限制（内存 + 页面文件）；超过时分配失败，错误为 ERROR_COMMITMENT_LIMIT。' },
+  },
+  {
+    id: 'VAD', name: 'VAD', category: 'structure',
+    terms: ['VAD', 'VADs', '_MMVAD', 'virtual address descriptor', '虚拟地址描述符'], sidebar: 'vad', live: 'vads',
+    explain: { en: 'Virtual address descriptors: a tree per process of the reserved ranges with their protection and type.', zh: '虚拟地址描述符：每个进程一棵树，记录已保留的范围及其保护属性和类型。' },
+  },
+  {
+    id: 'VirtualAlloc', name: 'VirtualAlloc', category: 'api',
+    terms: ['VirtualAlloc', 'VirtualAllocEx', 'NtAllocateVirtualMemory', 'Virtual API'], step: fault('demandZero'), sidebar: 'vad', live: 'vads',
+    explain: { en: 'Reserves and/or commits pages (64 KB granularity); pages become resident only when touched.', zh: '保留和/或提交页面（粒度 64 KB）；页面在被访问时才驻留。' },
+  },
+  {
+    id: 'VirtualFree', name: 'VirtualFree', category: 'api',
+    terms: ['VirtualFree', 'VirtualFreeEx', 'NtFreeVirtualMemory'], sidebar: 'vad', live: 'vads',
+    explain: { en: 'Decommits pages (MEM_DECOMMIT) or releases a whole reservation (MEM_RELEASE, size 0).', zh: '解除提交页面（MEM_DECOMMIT）或释放整个保留区（MEM_RELEASE，大小为 0）。' },
+  },
+  {
+    id: 'VirtualProtect', name: 'VirtualProtect', category: 'api',
+    terms: ['VirtualProtect', 'VirtualProtectEx', 'NtProtectVirtualMemory'], step: fault('accessViolation'), sidebar: 'vad', live: 'vads',
+    explain: { en: 'Changes the protection of committed pages and returns the old one.', zh: '修改已提交页面的保护属性并返回旧的属性。' },
+  },
+  {
+    id: 'VirtualLock', name: 'VirtualLock', category: 'api',
+    terms: ['VirtualLock', 'VirtualUnlock'], sidebar: 'wsle', live: 'workingSet',
+    explain: { en: 'Locks pages into the working set so trimming does not take them away.', zh: '把页面锁定在工作集中，修剪时不会被移出。' },
+  },
+  {
+    id: 'VirtualQuery', name: 'VirtualQuery', category: 'api',
+    terms: ['VirtualQuery', 'VirtualQueryEx'], sidebar: 'vad', live: 'vads',
+    explain: { en: 'Returns MEMORY_BASIC_INFORMATION for the region containing an address.', zh: '返回包含某地址的区域的 MEMORY_BASIC_INFORMATION。' },
+  },
+  {
+    id: 'HeapAlloc', name: 'HeapAlloc', category: 'api',
+    terms: ['HeapAlloc', 'HeapFree', 'HeapCreate', 'HeapReAlloc', 'Heap API', 'heap manager', '堆管理器', 'malloc'], sidebar: 'vad', live: 'vads',
+    explain: { en: 'The heap manager carves small blocks out of memory it reserves and commits with the Virtual API.', zh: '堆管理器从通过 Virtual API 保留和提交的内存中分出小块。' },
+  },
+  {
+    id: 'CreateFileMapping', name: 'CreateFileMapping', category: 'api',
+    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存'], step: fault('prototype'), sidebar: 'object', live: 'vads',
+    explain: { en: 'Creates (or opens) a section object: pagefile-backed shared memory or a mapped file, described by a control area, segment and prototype PTEs.', zh: '创建（或打开）section 对象：由页面文件支持的共享内存或映射文件，由控制区、段和原型 PTE 描述。' },
+  },
+  {
+    id: 'MapViewOfFile', name: 'MapViewOfFile', category: 'api',
+    terms: ['MapViewOfFile', 'MapViewOfFileEx', 'UnmapViewOfFile', 'NtMapViewOfSection'], step: fault('prototype'), sidebar: 'vad', live: 'vads',
+    explain: { en: 'Maps a view of a section into the address space (a mapped VAD); first touches resolve through prototype PTEs.', zh: '把 section 的视图映射到地址空间（映射型 VAD）；首次访问通过原型 PTE 解决。' },
+  },
+  {
+    id: 'ReadProcessMemory', name: 'ReadProcessMemory', category: 'api',
+    terms: ['ReadProcessMemory', 'WriteProcessMemory'], sidebar: 'process', live: 'vads',
+    explain: { en: 'Reads or writes another process\'s memory (how debuggers work), with the right access to it.', zh: '读写另一个进程的内存（调试器的原理），需要相应的访问权限。' },
+  },
+  {
+    id: 'Ntoskrnl', name: 'Ntoskrnl.exe', category: 'concept',
+    terms: ['Ntoskrnl.exe', 'ntoskrnl'], sidebar: 'process', live: 'system',
+    explain: { en: 'The kernel image: executive and kernel, including the memory manager.', zh: '内核映像：包含执行体和内核，其中有内存管理器。' },
+  },
+  // ---- The memory manager's system threads (ch. 5 opening) ---------------------------------
+  {
+    id: 'BalanceSetManager', name: 'Balance set manager', category: 'thread',
+    terms: ['balance set manager', 'KeBalanceSetManager', '平衡集管理器'], step: { panel: 'systemThread', thread: 'balanceSetManager' }, sidebar: 'wsle', live: 'workingSet',
+    explain: { en: 'Wakes every second (and when memory is low) and asks the working-set manager to trim when available memory is low.', zh: '每秒（以及内存不足时）唤醒，可用内存不足时让工作集管理器修剪工作集。' },
+  },
+  {
+    id: 'ProcessStackSwapper', name: 'Process/stack swapper', category: 'thread',
+    terms: ['process/stack swapper', 'stack swapper', 'KeSwapProcessOrStack', '进程/栈交换器'], sidebar: 'thread', live: 'system',
+    explain: { en: 'Swaps processes and kernel stacks in and out when threads have waited long. (Not simulated as a step.)', zh: '在线程长时间等待后换入换出进程和内核栈。（模拟中没有单独的步骤。）' },
+  },
+  {
+    id: 'ModifiedPageWriter', name: 'Modified page writer', category: 'thread',
+    terms: ['modified page writer', 'MiModifiedPageWriter', '已修改页写入器', '修改页写入器'], step: { panel: 'systemThread', thread: 'modifiedPageWriter' }, sidebar: 'pageList', live: 'pfnLists',
+    explain: { en: 'Writes dirty pages from the modified list to the paging file; they then move to the standby list.', zh: '把已修改链表上的脏页写入页面文件；之后它们进入备用链表。' },
+  },
+  {
+    id: 'MappedPageWriter', name: 'Mapped page writer', category: 'thread',
+    terms: ['mapped page writer', 'MiMappedPageWriter', '映射页写入器'], sidebar: 'pageList', live: 'pfnLists',
+    explain: { en: 'Writes dirty pages of mapped files back to their files. (Paging-file pages go through the modified page writer.)', zh: '把映射文件的脏页写回文件。（页面文件的页由已修改页写入器写出。）' },
+  },
+  {
+    id: 'SegmentDereferenceThread', name: 'Segment dereference thread', category: 'thread',
+    terms: ['segment dereference thread', 'MiDereferenceSegmentThread', '段解引用线程'], sidebar: 'object', live: 'system',
+    explain: { en: 'Frees sections (control areas, segments) no longer referenced and grows or shrinks the paging file.', zh: '释放不再被引用的 section（控制区、段），并扩大或缩小页面文件。' },
+  },
+  {
+    id: 'ZeroPageThread', name: 'Zero page thread', category: 'thread',
+    terms: ['zero page thread', 'MiZeroPageThread', '零页线程'], step: { panel: 'systemThread', thread: 'zeroPageThread' }, sidebar: 'pageList', live: 'pfnLists',
+    explain: { en: 'Runs at the lowest priority and zeroes pages of the free list, moving them to the zeroed list.', zh: '以最低优先级运行，把空闲链表上的页清零并移到零页链表。' },
+  },
+];
+
+function stageEntry(stage: Stage, terms: string[], en: string, zh: string): GlossaryEntry {
+  return { id: `Stage${stage}`, name: `Stage ${stage}`, category: 'stage', terms, step: { panel: 'processCreation', stage }, sidebar: 'process', live: 'eprocess', explain: { en, zh } };
+}
+
+const byId = new Map(GLOSSARY.map((e) => [e.id, e]));
+
+/** The entry with this id (throws on an unknown id: ids are code, not input). */
+export function entry(id: string): GlossaryEntry {
+  const e = byId.get(id);
+  if (!e) throw new Error(`no glossary entry ${id}`);
+  return e;
+}
+
+/** The entry for a process-creation stage ('3' means the stage-3 group, shown from 3A). */
+export function stageEntryFor(stage: string): GlossaryEntry | undefined {
+  const s = stage.toUpperCase();
+  return byId.get(`Stage${s === '3' ? '3A' : s}`);
+}

@@ -1,0 +1,307 @@
+// Runs parsed ntlab statements against a real engine System. Pure: no vscode. Results and errors
+// are data (codes, numbers, names); the host localizes and shows them. Nothing here throws for a
+// learner's mistake: a failed Win32 call, an exception, an unknown variable all become RunError.
+import * as E from '../../engine';
+import type { System, SystemMemoryListInformation } from '../../engine';
+import type { Command, Statement, Value } from './language';
+
+/** Where blocks get their system: the session's, or a fresh one (boot / reset). */
+export interface RunHost {
+  system(): System | undefined;
+  boot(options: { physicalMemoryMB?: number; pageFileMB?: number }): System;
+}
+
+/** Variables and the current process, shared by the blocks of one document. */
+export class RunState {
+  readonly vars = new Map<string, bigint>();
+  currentPid: number | undefined;
+  /** The system the variables belong to: a reset or a new session clears them. */
+  system: System | undefined;
+
+  reset(system: System | undefined): void {
+    this.vars.clear();
+    this.currentPid = undefined;
+    this.system = system;
+  }
+}
+
+export type RunResult =
+  | { readonly kind: 'booted'; readonly processes: number; readonly memoryMB: number; readonly already: boolean }
+  | { readonly kind: 'process'; readonly pid: number; readonly tid: number; readonly image: string }
+  | { readonly kind: 'current'; readonly pid: number; readonly image: string }
+  | { readonly kind: 'allocated'; readonly base: bigint; readonly size: bigint; readonly protect: string; readonly largePages?: number; readonly hugePages?: number }
+  | { readonly kind: 'touched'; readonly pages: number; readonly faults: readonly string[] }
+  | { readonly kind: 'bytes'; readonly hex: string; readonly faults: readonly string[] }
+  | { readonly kind: 'written'; readonly count: number; readonly faults: readonly string[] }
+  | { readonly kind: 'protected'; readonly oldProtect: string }
+  | { readonly kind: 'freed'; readonly released: boolean }
+  | { readonly kind: 'region'; readonly base: bigint; readonly size: bigint; readonly state: string; readonly protect: string; readonly type: string }
+  | { readonly kind: 'walk'; readonly levels: readonly string[]; readonly physical: bigint | null; readonly largePage: string | null }
+  | { readonly kind: 'trimmed'; readonly before: number; readonly after: number }
+  | { readonly kind: 'mapped'; readonly base: bigint; readonly handle: number }
+  | { readonly kind: 'lists'; readonly info: SystemMemoryListInformation }
+  | { readonly kind: 'threadRan'; readonly routine: string; readonly steps: number }
+  | { readonly kind: 'done' };
+
+export type RunErrorCode = 'noSystem' | 'noProcess' | 'unknownVariable' | 'win32' | 'exception' | 'unsupported' | 'noSuchProcess' | 'internal';
+
+export interface RunError {
+  readonly code: RunErrorCode;
+  /** Message arguments: an error name and number, an NTSTATUS and address, a variable name. */
+  readonly args: readonly string[];
+}
+
+/** What one statement did: its result or error, and the steps it recorded [fromSeq, toSeq). */
+export interface Outcome {
+  readonly line: number;
+  readonly result?: RunResult;
+  readonly error?: RunError;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+}
+
+class Failure extends Error {
+  constructor(readonly error: RunError) { super(error.code); }
+}
+
+const WIN32_ERROR_NAMES = new Map<number, string>(
+  Object.entries(E).filter(([k, v]) => k.startsWith('ERROR_') && typeof v === 'number').map(([k, v]) => [v as number, k]));
+const STATUS_NAMES = new Map<number, string>(
+  Object.entries(E).filter(([k, v]) => k.startsWith('STATUS_') && typeof v === 'number').map(([k, v]) => [(v as number) >>> 0, k]));
+
+/** `PAGE_READWRITE`, `PAGE_READWRITE|PAGE_GUARD`. */
+export function protectionName(p: number): string {
+  const base = p & 0xff;
+  const names = Object.entries(E).filter(([k, v]) => k.startsWith('PAGE_') && v === base && typeof v === 'number').map(([k]) => k);
+  const parts = [names[0] ?? `0x${base.toString(16)}`];
+  if (p & E.PAGE_GUARD) parts.push('PAGE_GUARD');
+  if (p & E.PAGE_NOCACHE) parts.push('PAGE_NOCACHE');
+  return parts.join('|');
+}
+
+export function win32ErrorName(code: number): string {
+  return WIN32_ERROR_NAMES.get(code) ?? String(code);
+}
+
+export function hex(v: bigint | number): string {
+  return `0x${v.toString(16)}`;
+}
+
+/** Runs statements in order; stops at nothing: each outcome stands on its own. */
+export function runStatements(statements: readonly Statement[], host: RunHost, state: RunState): Outcome[] {
+  return statements.map((s) => runStatement(s, host, state));
+}
+
+/** Runs one statement. */
+export function runStatement(s: Statement, host: RunHost, state: RunState): Outcome {
+  const before = host.system();
+  if (before !== state.system) state.reset(before);
+  const fromSeq = before?.stepCount ?? 0;
+  try {
+    const result = execute(s.command, host, state);
+    const system = host.system();
+    const value = resultValue(result);
+    if (value !== undefined) {
+      state.vars.set('last', value);
+      if (s.assign) state.vars.set(s.assign, value);
+    }
+    return { line: s.line, result, fromSeq: system === before ? fromSeq : 0, toSeq: system?.stepCount ?? 0 };
+  } catch (e) {
+    const error: RunError = e instanceof Failure ? e.error
+      : e instanceof E.NtException ? { code: 'exception', args: [STATUS_NAMES.get(e.status) ?? hex(e.status), hex(e.address), hex(e.status)] }
+        : e instanceof E.Win32Error ? { code: 'win32', args: [win32ErrorName(e.code), String(e.code)] }
+          : { code: 'internal', args: [e instanceof Error ? e.message : String(e)] };
+    const system = host.system();
+    return { line: s.line, error, fromSeq: system === before ? fromSeq : 0, toSeq: system?.stepCount ?? 0 };
+  }
+}
+
+function resultValue(r: RunResult): bigint | undefined {
+  switch (r.kind) {
+    case 'process': return BigInt(r.pid);
+    case 'current': return BigInt(r.pid);
+    case 'allocated': return r.base;
+    case 'mapped': return r.base;
+    default: return undefined;
+  }
+}
+
+function needSystem(host: RunHost): System {
+  const s = host.system();
+  if (!s) throw new Failure({ code: 'noSystem', args: [] });
+  return s;
+}
+
+function value(v: Value, state: RunState): bigint {
+  if (v.kind === 'literal') return v.value;
+  const base = state.vars.get(v.name);
+  if (base === undefined) throw new Failure({ code: 'unknownVariable', args: [`$${v.name}`] });
+  return base + v.offset;
+}
+
+function pidOf(v: Value | undefined, system: System, state: RunState): number {
+  const pid = v ? Number(value(v, state)) : state.currentPid;
+  if (pid === undefined) throw new Failure({ code: 'noProcess', args: [] });
+  if (!system.queryProcess(pid)) throw new Failure({ code: 'noSuchProcess', args: [String(pid)] });
+  return pid;
+}
+
+function win32Failed(api: E.Win32Api): never {
+  const code = api.GetLastError();
+  throw new Failure({ code: 'win32', args: [win32ErrorName(code), String(code)] });
+}
+
+/** The fault resolutions recorded since `from` (their routines), so a touch says what happened. */
+function faultsSince(system: System, from: number): string[] {
+  return system.getSteps(from, system.stepCount).filter((st) => st.kind === 'pageFault' && st.code !== 'fault.pageTable').map((st) => st.code.slice('fault.'.length));
+}
+
+function execute(c: Command, host: RunHost, state: RunState): RunResult {
+  switch (c.op) {
+    case 'boot': {
+      const existing = host.system();
+      if (existing && !c.fresh) return { kind: 'booted', processes: existing.processCount, memoryMB: Math.round(existing.physicalPageCount / 256), already: true };
+      const system = host.boot({ ...(c.memoryMB !== undefined ? { physicalMemoryMB: c.memoryMB } : {}), ...(c.pageFileMB !== undefined ? { pageFileMB: c.pageFileMB } : {}) });
+      state.reset(system);
+      return { kind: 'booted', processes: system.processCount, memoryMB: Math.round(system.physicalPageCount / 256), already: false };
+    }
+    case 'process': {
+      const system = needSystem(host);
+      const imagePath = /[\\/:]/.test(c.image) ? c.image : `C:\\Windows\\System32\\${c.image}`;
+      const { pid, tid } = system.createProcess({ imagePath, ...(c.suspended ? { creationFlags: E.CREATE_SUSPENDED } : {}) });
+      state.currentPid = pid;
+      return { kind: 'process', pid, tid, image: system.queryProcess(pid)?.imageFileName ?? c.image };
+    }
+    case 'use': {
+      const system = needSystem(host);
+      const pid = pidOf(c.pid, system, state);
+      state.currentPid = pid;
+      return { kind: 'current', pid, image: system.queryProcess(pid)!.imageFileName };
+    }
+    case 'alloc': {
+      const system = needSystem(host);
+      const pid = pidOf(c.pid, system, state);
+      state.currentPid = pid;
+      const api = system.win32(pid);
+      let type = c.allocation === 'reserve' ? E.MEM_RESERVE : c.allocation === 'commit' ? E.MEM_COMMIT : E.MEM_RESERVE | E.MEM_COMMIT;
+      if (c.large) type |= E.MEM_LARGE_PAGES;
+      const from = system.stepCount;
+      const base = api.VirtualAlloc(c.at ? value(c.at, state) : 0n, c.size, type, c.protect);
+      if (base === 0n) win32Failed(api);
+      const reserve = system.getSteps(from, system.stepCount).find((st) => st.code === 'vm.reserve');
+      const large = reserve && c.large ? { largePages: Number(reserve.args.largePages), hugePages: Number(reserve.args.hugePages) } : {};
+      return { kind: 'allocated', base, size: c.size, protect: protectionName(c.protect), ...large };
+    }
+    case 'touch': {
+      const system = needSystem(host);
+      const api = system.win32(pidOf(undefined, system, state));
+      const start = value(c.address, state);
+      const from = system.stepCount;
+      for (let i = 0; i < c.pages; i++) {
+        const va = start + BigInt(i) * 4096n;
+        if (c.write) api.WriteMemory(va, api.ReadMemory(va, 1));
+        else api.ReadMemory(va, 1);
+      }
+      return { kind: 'touched', pages: c.pages, faults: faultsSince(system, from) };
+    }
+    case 'read': {
+      const system = needSystem(host);
+      const api = system.win32(pidOf(undefined, system, state));
+      const from = system.stepCount;
+      const bytes = api.ReadMemory(value(c.address, state), c.count);
+      return { kind: 'bytes', hex: Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' '), faults: faultsSince(system, from) };
+    }
+    case 'write': {
+      const system = needSystem(host);
+      const api = system.win32(pidOf(undefined, system, state));
+      const from = system.stepCount;
+      api.WriteMemory(value(c.address, state), c.bytes);
+      return { kind: 'written', count: c.bytes.length, faults: faultsSince(system, from) };
+    }
+    case 'protect': {
+      const system = needSystem(host);
+      const api = system.win32(pidOf(undefined, system, state));
+      const old = { value: 0 };
+      if (!api.VirtualProtect(value(c.address, state), c.size, c.protect, old)) win32Failed(api);
+      return { kind: 'protected', oldProtect: protectionName(old.value) };
+    }
+    case 'free': {
+      const system = needSystem(host);
+      const api = system.win32(pidOf(undefined, system, state));
+      const ok = c.decommitSize !== undefined
+        ? api.VirtualFree(value(c.address, state), c.decommitSize, E.MEM_DECOMMIT)
+        : api.VirtualFree(value(c.address, state), 0n, E.MEM_RELEASE);
+      if (!ok) win32Failed(api);
+      return { kind: 'freed', released: c.decommitSize === undefined };
+    }
+    case 'query': {
+      const system = needSystem(host);
+      const api = system.win32(pidOf(undefined, system, state));
+      const mbi = api.VirtualQuery(value(c.address, state));
+      if (!mbi) win32Failed(api);
+      const stateName = mbi.State === E.MEM_COMMIT ? 'MEM_COMMIT' : mbi.State === E.MEM_RESERVE ? 'MEM_RESERVE' : 'MEM_FREE';
+      const typeName = mbi.Type === E.MEM_PRIVATE ? 'MEM_PRIVATE' : mbi.Type === E.MEM_MAPPED ? 'MEM_MAPPED' : mbi.Type === E.MEM_IMAGE ? 'MEM_IMAGE' : '0';
+      return { kind: 'region', base: mbi.BaseAddress, size: mbi.RegionSize, state: stateName, protect: mbi.Protect ? protectionName(mbi.Protect) : '0', type: typeName };
+    }
+    case 'walk': {
+      const system = needSystem(host);
+      const pid = pidOf(undefined, system, state);
+      const w = system.walkAddress(pid, value(c.address, state));
+      return {
+        kind: 'walk',
+        levels: w.levels.map((l) => `${l.level}[${l.index}] ${l.decoded.kind}`),
+        physical: w.physicalAddress,
+        largePage: w.largePage,
+      };
+    }
+    case 'trim': {
+      const system = needSystem(host);
+      const pid = pidOf(c.pid, system, state);
+      const before = system.queryProcess(pid)!.workingSetSize;
+      const api = system.win32(pid);
+      if (!api.SetProcessWorkingSetSize(-1n, -1n)) win32Failed(api);
+      return { kind: 'trimmed', before, after: system.queryProcess(pid)!.workingSetSize };
+    }
+    case 'map': {
+      const system = needSystem(host);
+      const api = system.win32(pidOf(undefined, system, state)) as E.Win32Api & Partial<SectionApi>;
+      if (typeof api.CreateFileMapping !== 'function' || typeof api.MapViewOfFile !== 'function') {
+        throw new Failure({ code: 'unsupported', args: ['CreateFileMapping'] });
+      }
+      const handle = api.CreateFileMapping(-1, c.protect, c.size, c.name);
+      if (!handle) win32Failed(api);
+      const access = c.protect === E.PAGE_READONLY ? 4 /* FILE_MAP_READ */ : 2 /* FILE_MAP_WRITE */;
+      const base = api.MapViewOfFile(handle, access, 0n, 0n);
+      if (base === 0n) win32Failed(api);
+      return { kind: 'mapped', base, handle };
+    }
+    case 'memoryList': {
+      needSystem(host).memoryListCommand(c.command);
+      return { kind: 'done' };
+    }
+    case 'run': {
+      const system = needSystem(host);
+      const from = system.stepCount;
+      system.runSystemThread(c.thread);
+      const steps = system.getSteps(from, system.stepCount);
+      return { kind: 'threadRan', routine: steps[0]?.routine ?? c.thread, steps: steps.length };
+    }
+    case 'lists':
+      return { kind: 'lists', info: needSystem(host).querySystemMemoryListInformation() };
+    case 'privilege': {
+      const system = needSystem(host);
+      system.grantPrivilege(pidOf(c.pid, system, state), c.name);
+      return { kind: 'done' };
+    }
+    default: {
+      const never: never = c;
+      throw new Failure({ code: 'internal', args: [JSON.stringify(never)] });
+    }
+  }
+}
+
+/** Section services, when the engine has them (the sections work adds them to Win32Api). */
+interface SectionApi {
+  CreateFileMapping(hFile: number, flProtect: number, dwMaximumSize: bigint, lpName?: string): number;
+  MapViewOfFile(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint): bigint;
+}

@@ -1,0 +1,125 @@
+// Topic recognition on a real learner's notes (test/fixtures/user-notes-sample.md, a copy of the
+// shared sample): which topics are found on which lines, and which slips get which right name.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GLOSSARY } from '../../src/extension/notes/glossary';
+import { editDistance, headingForFault, headingForStage, recognize, suggestName } from '../../src/extension/notes/recognize';
+
+const sample = fs.readFileSync(path.join(__dirname, '../fixtures/user-notes-sample.md'), 'utf8');
+const lines = sample.split(/\r?\n/);
+/** 0-based line of the first line containing `text` (the fixture is the source of truth). */
+const lineOf = (text: string): number => {
+  const i = lines.findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`fixture has no line with ${text}`);
+  return i;
+};
+const r = recognize(sample);
+const headingAt = (text: string) => r.headings.find((h) => h.line === lineOf(text));
+const termsOn = (text: string) => r.terms.filter((t) => t.line === lineOf(text));
+
+describe('notes recognition: headings as the learner writes them', () => {
+  it('reads bold lead lines with a full-width colon as headings of their topic', () => {
+    expect(headingAt('**CreateProcess流程：**')).toMatchObject({ style: 'bold', text: 'CreateProcess流程', entryId: 'CreateProcessFlow' });
+    expect(headingAt('**创建进程：**')).toMatchObject({ style: 'bold', entryId: 'CreateProcessFlow' });
+    expect(headingAt('**受保护的进程：**')).toMatchObject({ style: 'bold', entryId: 'ProtectedProcess' });
+    expect(headingAt('**Process Internals：**')).toMatchObject({ style: 'bold', entryId: 'EPROCESS' });
+  });
+
+  it('reads `StageN：` lines as headings of creation stages, including 3A and the stage-3 group', () => {
+    expect(headingAt('Stage1：')).toMatchObject({ style: 'stage', stage: '1', entryId: 'Stage1' });
+    expect(headingAt('Stage2：')).toMatchObject({ style: 'stage', stage: '2', entryId: 'Stage2' });
+    expect(headingAt('Stage3：创建WIndows')).toMatchObject({ style: 'stage', stage: '3', entryId: 'Stage3A' });
+    expect(headingAt('Stage3A：创建EPROCESS object')).toMatchObject({ style: 'stage', stage: '3A', entryId: 'Stage3A' });
+  });
+
+  it('reads ATX headings and chapter lines, in Chinese and English', () => {
+    expect(headingAt('# 系统架构')).toMatchObject({ style: 'atx', level: 1, entryId: 'ch2' });
+    expect(headingAt('# 内存管理介绍')).toMatchObject({ style: 'atx', entryId: 'ch5' });
+    expect(headingAt('**Chapter 3 Processes and jobs**')).toMatchObject({ style: 'bold', entryId: 'ch3' });
+  });
+
+  it('reads bold list items as headings of the memory manager system threads', () => {
+    expect(headingAt('**The zero page thread**')).toMatchObject({ entryId: 'ZeroPageThread' });
+    expect(headingAt('**The balance set manager**')).toMatchObject({ entryId: 'BalanceSetManager' });
+    expect(headingAt('**The modified page writer**')).toMatchObject({ entryId: 'ModifiedPageWriter' });
+    expect(headingAt('**The process/stack swapper**')).toMatchObject({ entryId: 'ProcessStackSwapper' });
+  });
+
+  it('finds the heading to reveal for a stage and for a page fault', () => {
+    expect(headingForStage(r, '3A')?.line).toBe(lineOf('Stage3A：'));
+    expect(headingForStage(r, '3B')?.line, '3B has no line of its own: the Stage3 group').toBe(lineOf('Stage3：'));
+    expect(headingForStage(r, '5')?.line, 'no Stage5 line: the CreateProcess flow heading').toBe(lineOf('**CreateProcess流程：**'));
+    expect(headingForFault(r, 'DemandZero'), 'the sample has no page-fault heading').toBeUndefined();
+  });
+});
+
+describe('notes recognition: terms and slips', () => {
+  it('finds API and structure names in running Chinese text', () => {
+    const ids = termsOn('最后，所有启动进程的API').map((t) => t.entryId);
+    expect(ids).toEqual(expect.arrayContaining(['CreateProcessInternalW', 'NtCreateUserProcess']));
+    expect(termsOn('EPROCESS等大部分结构体').map((t) => t.entryId)).toEqual(['EPROCESS', 'PEB']);
+    expect(termsOn('Pcb，类型为').map((t) => [t.text, t.entryId])).toEqual([['Pcb', 'KPROCESS'], ['KPORCESS', 'KPROCESS']]);
+    expect(termsOn('- Memory-mapped files').map((t) => t.entryId)).toEqual(expect.arrayContaining(['CreateFileMapping', 'MapViewOfFile']));
+  });
+
+  it('recognizes the misspellings and offers the right name', () => {
+    const slips = r.terms.filter((t) => !t.exact).map((t) => [t.line, t.text, t.suggestion]);
+    expect(slips).toEqual(expect.arrayContaining([
+      [lineOf('ShellExcute'), 'ShellExcute', 'ShellExecute'],
+      [lineOf('win23k.sys'), 'win23k.sys', 'win32k.sys'],
+      [lineOf('PsSetCreateProcessNofityRoutine'), 'PsSetCreateProcessNofityRoutine', 'PsSetCreateProcessNotifyRoutine'],
+      [lineOf('KPORCESS'), 'KPORCESS', 'KPROCESS'],
+      [lineOf('STATRTUPINFO'), 'STATRTUPINFO', 'STARTUPINFO'],
+      [lineOf('DbgUniConnectToDbg'), 'DbgUniConnectToDbg', 'DbgUiConnectToDbg'],
+    ]));
+  });
+
+  it('does not turn ordinary words or correct names into slips', () => {
+    const slipTexts = r.terms.filter((t) => !t.exact).map((t) => t.text);
+    for (const word of ['process', 'Process', 'modern', 'Windows', 'WIndows', 'object', 'CreateProcess', 'ShellExecuteEx', 'VIrtualProtect']) {
+      expect(slipTexts, word).not.toContain(word);
+    }
+    // Different case is the same name, not a slip.
+    expect(termsOn('VIrtualProtect').find((t) => t.text === 'VIrtualProtect')).toMatchObject({ entryId: 'VirtualProtect', exact: true });
+  });
+
+  it('ignores image links to missing files', () => {
+    expect(r.terms.filter((t) => lines[t.line]!.startsWith('![image'))).toEqual([]);
+  });
+
+  it('answers the open question about the registry in stage 2 with Image File Execution Options', () => {
+    const line = lineOf('打个tag，P203');
+    expect(termsOn('打个tag，P203').map((t) => t.entryId)).toContain('ImageFileExecutionOptions');
+    expect(r.questions).toEqual([expect.objectContaining({ line, entryId: 'ImageFileExecutionOptions' })]);
+    // 注册表 means IFEO only inside stage 2.
+    expect(recognize('Stage5：\n写注册表。').terms.map((t) => t.entryId)).not.toContain('ImageFileExecutionOptions');
+  });
+});
+
+describe('edit distance and suggestions', () => {
+  it('counts an adjacent transposition as one edit', () => {
+    expect(editDistance('kporcess', 'kprocess')).toBe(1);
+    expect(editDistance('win23k.sys', 'win32k.sys')).toBe(1);
+    expect(editDistance('shellexcute', 'shellexecute')).toBe(1);
+    expect(editDistance('abc', 'abc')).toBe(0);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('abcdef', 'uvwxyz', 2)).toBe(3);
+  });
+
+  it('suggests nothing for exact names, short words or unrelated identifiers', () => {
+    expect(suggestName('EPROCESS')).toBeUndefined();
+    expect(suggestName('Pcb')).toBeUndefined();
+    expect(suggestName('ActivateApplication')).toBeUndefined();
+    expect(suggestName('VirtualAloc')).toEqual({ name: 'VirtualAlloc', entryId: 'VirtualAlloc' });
+  });
+
+  it('every glossary entry has terms and both explanations; ids are unique', () => {
+    expect(new Set(GLOSSARY.map((e) => e.id)).size).toBe(GLOSSARY.length);
+    for (const e of GLOSSARY) {
+      expect(e.terms.length, e.id).toBeGreaterThan(0);
+      expect(e.explain.en.length, e.id).toBeGreaterThan(10);
+      expect(/[\u4e00-\u9fff]/.test(e.explain.zh), e.id).toBe(true);
+    }
+  });
+});
