@@ -126,3 +126,123 @@ export const CLASSIC_PTE_BASE = 0xFFFFF68000000000n;
 
 // Files and paths (winerror.h).
 export const ERROR_INVALID_NAME = 123;
+
+// Sections and mapped views (CreateFileMapping / MapViewOfFile).
+export const SEC_PARTITION_OWNER_HANDLE = 0x00040000;
+export const SEC_64K_PAGES = 0x00080000;
+export const SEC_FILE = 0x00800000;
+export const SEC_IMAGE = 0x01000000;
+export const SEC_PROTECTED_IMAGE = 0x02000000;
+export const SEC_RESERVE = 0x04000000;
+export const SEC_COMMIT = 0x08000000;
+export const SEC_NOCACHE = 0x10000000;
+export const SEC_WRITECOMBINE = 0x40000000;
+export const SEC_LARGE_PAGES = 0x80000000;
+export const SEC_IMAGE_NO_EXECUTE = SEC_IMAGE | SEC_NOCACHE;
+export const SECTION_QUERY = 0x0001;
+export const SECTION_MAP_WRITE = 0x0002;
+export const SECTION_MAP_READ = 0x0004;
+export const SECTION_MAP_EXECUTE = 0x0008;
+export const SECTION_EXTEND_SIZE = 0x0010;
+export const SECTION_MAP_EXECUTE_EXPLICIT = 0x0020;
+export const SECTION_ALL_ACCESS = 0x000F001F;
+export const FILE_MAP_COPY = 0x0001;
+export const FILE_MAP_WRITE = SECTION_MAP_WRITE;
+export const FILE_MAP_READ = SECTION_MAP_READ;
+export const FILE_MAP_ALL_ACCESS = SECTION_ALL_ACCESS;
+export const FILE_MAP_EXECUTE = SECTION_MAP_EXECUTE_EXPLICIT;
+export const FILE_MAP_LARGE_PAGES = 0x20000000;
+export const FILE_MAP_TARGETS_INVALID = 0x40000000;
+export const INVALID_HANDLE_VALUE = -1;
+// CreateFile.
+export const GENERIC_READ = 0x80000000;
+export const GENERIC_WRITE = 0x40000000;
+export const GENERIC_EXECUTE = 0x20000000;
+export const GENERIC_ALL = 0x10000000;
+export const FILE_SHARE_READ = 0x1;
+export const FILE_SHARE_WRITE = 0x2;
+export const FILE_SHARE_DELETE = 0x4;
+export const CREATE_NEW = 1;
+export const CREATE_ALWAYS = 2;
+export const OPEN_EXISTING = 3;
+export const OPEN_ALWAYS = 4;
+export const TRUNCATE_EXISTING = 5;
+// Process access rights used by ReadProcessMemory / WriteProcessMemory.
+export const PROCESS_VM_OPERATION = 0x0008;
+export const PROCESS_VM_READ = 0x0010;
+export const PROCESS_VM_WRITE = 0x0020;
+export const PROCESS_QUERY_INFORMATION = 0x0400;
+export const PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+export const PROCESS_ALL_ACCESS = 0x001FFFFF;
+// More Win32 errors.
+export const ERROR_FILE_INVALID = 1006;
+export const ERROR_MAPPED_ALIGNMENT = 1132;
+export const ERROR_PARTIAL_COPY = 299;
+export const ERROR_DISK_FULL = 112;
+export const ERROR_USER_MAPPED_FILE = 1224;
+// More NTSTATUS values.
+export const STATUS_SECTION_PROTECTION = 0xC000004E;
+export const STATUS_INVALID_IMAGE_FORMAT = 0xC000007B;
+export const STATUS_INVALID_VIEW_SIZE = 0xC000001F;
+export const STATUS_MAPPED_ALIGNMENT = 0xC0000220;
+
+// More creation flags (CreateProcess dwCreationFlags).
+export const CREATE_PROTECTED_PROCESS = 0x00040000;
+export const EXTENDED_STARTUPINFO_PRESENT = 0x00080000;
+export const CREATE_BREAKAWAY_FROM_JOB = 0x01000000;
+export const CREATE_DEFAULT_ERROR_MODE = 0x04000000;
+
+// Thread creation and states.
+export const STILL_ACTIVE = 0x103;
+export const MAXIMUM_SUSPEND_COUNT = 0x7F;
+export const STACK_SIZE_PARAM_IS_A_RESERVATION = 0x00010000;
+
+// Access masks.
+export const PROCESS_TERMINATE = 0x0001;
+export const PROCESS_CREATE_THREAD = 0x0002;
+export const PROCESS_DUP_HANDLE = 0x0040;
+export const PROCESS_CREATE_PROCESS = 0x0080;
+export const PROCESS_SET_QUOTA = 0x0100;
+export const THREAD_TERMINATE = 0x0001;
+export const THREAD_SUSPEND_RESUME = 0x0002;
+export const THREAD_ALL_ACCESS = 0x001FFFFF;
+export const JOB_OBJECT_ASSIGN_PROCESS = 0x0001;
+export const JOB_OBJECT_SET_ATTRIBUTES = 0x0002;
+export const JOB_OBJECT_QUERY = 0x0004;
+export const JOB_OBJECT_TERMINATE = 0x0008;
+export const JOB_OBJECT_ALL_ACCESS = 0x001F003F;
+export const TOKEN_ALL_ACCESS = 0x000F01FF;
+
+// Job object limits (JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags) and information classes.
+export const JOB_OBJECT_LIMIT_WORKINGSET = 0x00000001;
+export const JOB_OBJECT_LIMIT_PROCESS_TIME = 0x00000002;
+export const JOB_OBJECT_LIMIT_JOB_TIME = 0x00000004;
+export const JOB_OBJECT_LIMIT_ACTIVE_PROCESS = 0x00000008;
+export const JOB_OBJECT_LIMIT_AFFINITY = 0x00000010;
+export const JOB_OBJECT_LIMIT_PRIORITY_CLASS = 0x00000020;
+export const JOB_OBJECT_LIMIT_PROCESS_MEMORY = 0x00000100;
+export const JOB_OBJECT_LIMIT_JOB_MEMORY = 0x00000200;
+export const JOB_OBJECT_LIMIT_BREAKAWAY_OK = 0x00000800;
+export const JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK = 0x00001000;
+export const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x00002000;
+export const JobObjectBasicAccountingInformation = 1;
+export const JobObjectBasicLimitInformation = 2;
+export const JobObjectBasicProcessIdList = 3;
+export const JobObjectExtendedLimitInformation = 9;
+
+// More Win32 errors.
+export const ERROR_INVALID_FUNCTION = 1;
+export const ERROR_CHILD_NOT_COMPLETE = 129;
+export const ERROR_SIGNAL_REFUSED = 156;
+export const ERROR_INVALID_IMAGE_HASH = 577;
+export const ERROR_NOT_ENOUGH_QUOTA = 1816;
+export const ERROR_NO_ASSOCIATION = 1155;
+export const ERROR_NOT_FOUND = 1168;
+export const ERROR_PROCESS_ABORTED = 1067;
+
+// NTSTATUS values of process creation and termination.
+export const STATUS_OBJECT_NAME_NOT_FOUND = 0xC0000034;
+export const STATUS_OBJECT_PATH_NOT_FOUND = 0xC000003A;
+export const STATUS_QUOTA_EXCEEDED = 0xC0000044;
+export const STATUS_ACCESS_DENIED = 0xC0000022;
+export const STATUS_PROCESS_IS_TERMINATING = 0xC000010A;

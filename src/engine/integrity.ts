@@ -3,6 +3,8 @@
 import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
 import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE } from './mm/pfn';
 import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from './mm/pte';
+import { PFN_PROTOTYPE_PTE } from './mm/pfn';
+import { protoAddress } from './mm/section';
 import type { System } from './system';
 
 export function verifyIntegrity(system: System): string[] {
@@ -48,6 +50,8 @@ export function verifyIntegrity(system: System): string[] {
     slotRefs[slot] = 1;
   };
   const pageTableCount = new Map<number, number>();
+  /** Valid process PTEs per shared (prototype-PTE) page. */
+  const sharedMappings = new Map<number, number>();
   for (const p of processes) {
     if (!p || p.exited) continue;
     let tables = 0;
@@ -77,7 +81,16 @@ export function verifyIntegrity(system: System): string[] {
           walk(child, level - 1, vpn);
           continue;
         }
-        if (lo & PTE_VALID) {
+        if ((lo & PTE_VALID) && (db.flags[ptePfn(lo, hi, mm.layout.hardwarePfnBits)]! & PFN_PROTOTYPE_PTE)) {
+          live++;
+          const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+          if (db.location[pfn] !== PageLocation.ActiveAndValid) err(`pid ${p.pid} vpn ${vpn.toString(16)}: valid PTE -> shared pfn ${pfn} in state ${db.location[pfn]}`);
+          sharedMappings.set(pfn, (sharedMappings.get(pfn) ?? 0) + 1);
+          const wsi = p.ws.shared.get(vpn);
+          if (wsi === undefined || p.ws.vpn[wsi] !== vpn) err(`pid ${p.pid} vpn ${vpn.toString(16)}: shared page not in the working set`);
+          const vad = p.vads.find(vpn);
+          if (!vad?.view) err(`pid ${p.pid} vpn ${vpn.toString(16)}: shared page outside a view`);
+        } else if (lo & PTE_VALID) {
           live++;
           const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
           if (db.location[pfn] !== PageLocation.ActiveAndValid) err(`pid ${p.pid} vpn ${vpn.toString(16)}: valid PTE -> pfn ${pfn} in state ${db.location[pfn]}`);
@@ -118,7 +131,8 @@ export function verifyIntegrity(system: System): string[] {
       const [lo, hi] = mm.peekPte(p, vpn);
       if (!(lo & PTE_VALID)) { err(`pid ${p.pid}: WSLE ${i} vpn ${vpn.toString(16)} has no valid PTE`); continue; }
       const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
-      if (db.wsIndex[pfn] !== i) err(`pid ${p.pid}: WSLE ${i} -> pfn ${pfn} whose WsIndex is ${db.wsIndex[pfn]}`);
+      if (db.flags[pfn]! & PFN_PROTOTYPE_PTE) { if (p.ws.shared.get(vpn) !== i) err(`pid ${p.pid}: WSLE ${i} shared page index mismatch`); }
+      else if (db.wsIndex[pfn] !== i) err(`pid ${p.pid}: WSLE ${i} -> pfn ${pfn} whose WsIndex is ${db.wsIndex[pfn]}`);
     }
     if (inUse !== p.ws.count) err(`pid ${p.pid}: working set count ${p.ws.count} but ${inUse} entries in use`);
 
@@ -126,11 +140,56 @@ export function verifyIntegrity(system: System): string[] {
     let vadCharge = 0;
     for (const vad of p.vads) {
       vadCharge += vad.commitCharge;
+      if (vad.view) {
+        const expected = vad.view.copyOnWrite && !vad.view.controlArea.image ? vad.pageCount : 0;
+        if (vad.commitCharge !== expected) err(`pid ${p.pid}: view VAD ${vad.startVpn.toString(16)} CommitCharge ${vad.commitCharge} != ${expected}`);
+        if (!mm.sectionRegistry.controlAreas.has(vad.view.controlArea.id)) err(`pid ${p.pid}: view of deleted control area ${vad.view.controlArea.id}`);
+        continue;
+      }
       let committed = 0;
       for (let v = vad.startVpn; v <= vad.endVpn; v++) if (mm.pageState(p, v, vad)[0]) committed++;
       if (committed !== vad.commitCharge) err(`pid ${p.pid}: VAD ${vad.startVpn.toString(16)} CommitCharge ${vad.commitCharge} but ${committed} pages committed`);
     }
     if (vadCharge !== p.privateCommit) err(`pid ${p.pid}: private commit ${p.privateCommit} != sum of VAD charges ${vadCharge}`);
+  }
+  // Prototype PTEs: valid ones are mapped exactly ShareCount times; transition ones point at list pages.
+  const protoListPages = new Set<number>();
+  for (const ca of mm.sectionRegistry.controlAreas.values()) {
+    const seg = ca.segment;
+    let views = 0;
+    for (const p of processes) if (p && !p.exited) for (const v of p.vads) if (v.view?.controlArea.id === ca.id) views++;
+    if (views !== ca.mappedViews) err(`control area ${ca.id}: NumberOfMappedViews ${ca.mappedViews} but ${views} views`);
+    if (ca.sectionReferences === 0 && ca.mappedViews === 0) err(`control area ${ca.id} has no references but was not deleted`);
+    for (let i = 0; i < seg.totalPtes; i++) {
+      const lo = seg.protoLo[i]!;
+      const hi = seg.protoHi[i]!;
+      if (lo & PTE_VALID) {
+        const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+        const addr = protoAddress(ca, i);
+        if (db.location[pfn] !== PageLocation.ActiveAndValid || !(db.flags[pfn]! & PFN_PROTOTYPE_PTE)) err(`ca ${ca.id} proto ${i}: valid -> pfn ${pfn} not an active prototype page`);
+        if (db.pteAddressLo[pfn] !== Number(addr & 0xFFFFFFFFn) || db.pteAddressHi[pfn] !== Number(addr >> 32n)) err(`ca ${ca.id} proto ${i}: pfn ${pfn} PteAddress does not point back`);
+        const mapped = sharedMappings.get(pfn) ?? 0;
+        if (db.shareCount[pfn] !== mapped || mapped === 0) err(`ca ${ca.id} proto ${i}: pfn ${pfn} ShareCount ${db.shareCount[pfn]} but ${mapped} PTEs map it`);
+        sharedMappings.delete(pfn);
+        const oh = db.originalPteHi[pfn]!;
+        if (oh !== 0 && !(db.originalPteLo[pfn]! & PTE_PROTOTYPE)) refSlot(oh, `proto pfn ${pfn} OriginalPte`);
+      } else if (lo & PTE_TRANSITION && !(lo & PTE_PROTOTYPE)) {
+        const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
+        const loc = db.location[pfn]!;
+        if (loc !== PageLocation.StandbyPageList && loc !== PageLocation.ModifiedPageList) err(`ca ${ca.id} proto ${i}: transition -> pfn ${pfn} in state ${loc}`);
+        protoListPages.add(pfn);
+        const oh = db.originalPteHi[pfn]!;
+        if (oh !== 0 && !(db.originalPteLo[pfn]! & PTE_PROTOTYPE)) refSlot(oh, `proto pfn ${pfn} OriginalPte`);
+      } else if (!(lo & PTE_PROTOTYPE) && hi !== 0) {
+        refSlot(hi, `ca ${ca.id} proto ${i}`);
+      }
+    }
+  }
+  for (const [pfn] of sharedMappings) err(`shared pfn ${pfn} mapped by a PTE but not by a valid prototype PTE`);
+  for (let pfn = 0; pfn < n; pfn++) {
+    if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && db.location[pfn]! < PageLocation.ActiveAndValid && db.location[pfn] !== PageLocation.FreePageList && db.location[pfn] !== PageLocation.ZeroedPageList && !protoListPages.has(pfn)) {
+      err(`prototype page ${pfn} on list ${db.location[pfn]} with no transition prototype PTE`);
+    }
   }
   // Standby/modified pages whose owners died are not expected yet (no teardown); count slots of list pages not reached by a PTE.
   let allocated = 0;

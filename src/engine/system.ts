@@ -16,6 +16,7 @@ import {
 } from './mm/virtual';
 import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
 import { Rng } from './rng';
+import { FileSystem } from './io/fileSystem';
 import { Emitter, Event } from './events';
 import { decodePte as decodePteValue } from './mm/pte';
 import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
@@ -195,6 +196,8 @@ export class System {
   private readOnly = false;
   private replaying = false;
   private nextTid = 0;
+  /** The simulated volume (C:): images, data files, and the files mapped views read and write. */
+  fileSystem: FileSystem;
   private readonly changed = new Emitter<SystemChange>();
   /** Fires after every operation (allocation, access that faulted, process creation...) with its steps. */
   readonly onDidChange: Event<SystemChange> = this.changed.event;
@@ -207,6 +210,8 @@ export class System {
       this.processes = clone.processes.map((p) => p?.clone());
       for (const p of this.processes) if (p) this.byPid.set(p.pid, p);
       this.mm = new MemoryManager(clone.mm.config, this.processes, this.trace, clone.mm);
+      this.fileSystem = clone.fileSystem.clone();
+      this.mm.fileSystem = this.fileSystem;
       this.lastErrors = new Map(clone.lastErrors);
       this.nextTid = clone.nextTid;
       return;
@@ -220,6 +225,8 @@ export class System {
       { physicalPages: this.physicalPageCount, pageFilePages: o.pageFileMB * 256, pteBase, layout: PTE_LAYOUTS[o.pteLayout] },
       this.processes, this.trace,
     );
+    this.fileSystem = FileSystem.withDefaultImages();
+    this.mm.fileSystem = this.fileSystem;
     // The kernel's own commit (nonpaged/paged pool, system PTEs), about 1.5% of RAM.
     this.mm.systemCommit = Math.floor(this.physicalPageCount / 64);
     if (this.trace.begin('system.boot')) { this.trace.num(this.physicalPageCount); this.trace.num(o.pageFileMB * 256); this.trace.num(o.processors); this.trace.change('system'); }

@@ -3,13 +3,13 @@
 // A step's `code` names a schema below: its kind, its kernel routine and the names and types of its
 // arguments, so the host can localize `code` with `args` and views can reveal what `changes` names.
 
-export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system';
+export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system' | 'process' | 'thread' | 'job';
 export type CreationStage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | '5' | '6' | '7';
 export const CREATION_STAGES: readonly CreationStage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7'];
 
 /** What a step created or modified, so views can highlight and reveal it. */
-export type ChangeType = 'process' | 'thread' | 'vad' | 'pte' | 'pfn' | 'wsle' | 'pageFile' | 'commit' | 'pageList' | 'system' | 'object';
-const CHANGE_TYPES: readonly ChangeType[] = ['process', 'thread', 'vad', 'pte', 'pfn', 'wsle', 'pageFile', 'commit', 'pageList', 'system', 'object'];
+export type ChangeType = 'process' | 'thread' | 'vad' | 'pte' | 'pfn' | 'wsle' | 'pageFile' | 'commit' | 'pageList' | 'system' | 'object' | 'job' | 'file';
+const CHANGE_TYPES: readonly ChangeType[] = ['process', 'thread', 'vad', 'pte', 'pfn', 'wsle', 'pageFile', 'commit', 'pageList', 'system', 'object', 'job', 'file'];
 export interface ChangeRef {
   type: ChangeType;
   /** Process id for process-scoped objects (process, thread, vad, pte, wsle). */
@@ -50,6 +50,16 @@ export const STEP_SCHEMAS = {
   'fault.guardPage': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b']] },
   'fault.accessViolation': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['reason', 's']] },
   'fault.dirtyBit': { kind: 'pageFault', routine: 'MiSetDirtyBit', args: [['pid', 'n'], ['va', 'a'], ['pfn', 'n'], ['releasedSlot', 'n']] },
+  'fault.prototype': { kind: 'pageFault', routine: 'MiResolveProtoPteFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['protoPte', 'a'], ['controlArea', 'n'], ['shareCount', 'n'], ['pte', 'a']] },
+  'fault.copyOnWrite': { kind: 'pageFault', routine: 'MiCopyOnWrite', args: [['pid', 'n'], ['va', 'a'], ['sharedPfn', 'n'], ['pfn', 'n'], ['pte', 'a']] },
+  'io.pageRead': { kind: 'pageFault', routine: 'IoPageRead', args: [['file', 's'], ['offset', 'n'], ['bytes', 'n'], ['pfn', 'n']] },
+  // Sections.
+  'section.create': { kind: 'virtualMemory', routine: 'MmCreateSection', args: [['pid', 'n'], ['controlArea', 'n'], ['size', 'a'], ['protect', 'n'], ['attributes', 'n'], ['file', 's'], ['name', 's']] },
+  'section.open': { kind: 'virtualMemory', routine: 'ObOpenObjectByName', args: [['pid', 'n'], ['controlArea', 'n'], ['name', 's']] },
+  'section.mapView': { kind: 'virtualMemory', routine: 'MiMapViewOfSection', args: [['pid', 'n'], ['controlArea', 'n'], ['base', 'a'], ['size', 'a'], ['protect', 'n'], ['offset', 'a']] },
+  'section.unmapView': { kind: 'virtualMemory', routine: 'MiUnmapViewOfSection', args: [['pid', 'n'], ['controlArea', 'n'], ['base', 'a'], ['size', 'a']] },
+  'section.delete': { kind: 'systemThread', routine: 'MiSegmentDelete', args: [['controlArea', 'n'], ['freedPages', 'n']] },
+  'thread.mappedPageWriter': { kind: 'systemThread', routine: 'MiMappedPageWriter', args: [['pages', 'n'], ['files', 's']] },
   // Working sets.
   'ws.trim': { kind: 'workingSet', routine: 'MiTrimWorkingSet', args: [['pid', 'n'], ['pages', 'n'], ['toStandby', 'n'], ['toModified', 'n'], ['reason', 's']] },
   'ws.replace': { kind: 'workingSet', routine: 'MiReplaceWorkingSetEntry', args: [['pid', 'n'], ['va', 'a'], ['pfn', 'n'], ['to', 'l']] },
@@ -79,6 +89,63 @@ export const STEP_SCHEMAS = {
   'create.start': { kind: 'processCreation', routine: 'KeReadyThread', args: [['pid', 'n'], ['tid', 'n'], ['suspended', 'b']] },
   'system.boot': { kind: 'system', routine: 'KiSystemStartup', args: [['pages', 'n'], ['pageFilePages', 'n'], ['processors', 'n']] },
   'system.privilege': { kind: 'system', routine: 'SeAdjustPrivilege', args: [['pid', 'n'], ['privilege', 's']] },
+  // Process creation, the full flow (src/engine/ps): stages 1, 2, 3A-3F, 4, 5, 6, 7.
+  'create.parameters': { kind: 'processCreation', routine: 'RtlCreateProcessParametersEx', args: [['image', 's'], ['commandLine', 's'], ['currentDirectory', 's'], ['console', 's'], ['inheritHandles', 'b']] },
+  'create.debug': { kind: 'processCreation', routine: 'DbgUiConnectToDbg', args: [['debuggerPid', 'n'], ['onlyThisProcess', 'b']] },
+  'create.runBatch': { kind: 'processCreation', routine: 'CreateProcessInternalW', args: [['script', 's'], ['interpreter', 's'], ['commandLine', 's']] },
+  'create.openImage': { kind: 'processCreation', routine: 'NtCreateUserProcess', args: [['image', 's'], ['fileId', 'n'], ['sizeOfImage', 'n'], ['subsystem', 'n'], ['entryPointRva', 'n'], ['imageBase', 'a']] },
+  'create.imageSection': { kind: 'processCreation', routine: 'MmCreateSection', args: [['image', 's'], ['fileId', 'n'], ['sizeOfImage', 'n'], ['sections', 'n'], ['sectionObject', 'b']] },
+  'create.ifeo': { kind: 'processCreation', routine: 'CreateProcessInternalW', args: [['image', 's'], ['debugger', 's'], ['commandLine', 's']] },
+  'create.signature': { kind: 'processCreation', routine: 'NtCreateUserProcess', args: [['image', 's'], ['signatureLevel', 'n'], ['protection', 'n'], ['allowed', 'b']] },
+  'create.failed': { kind: 'processCreation', routine: 'CreateProcessInternalW', args: [['image', 's'], ['error', 'n']] },
+  'create.kprocess': { kind: 'processCreation', routine: 'KeInitializeProcess', args: [['pid', 'n'], ['basePriority', 'n'], ['directoryTableBase', 'n'], ['processors', 'n']] },
+  'create.mapImage': { kind: 'processCreation', routine: 'MmInitializeProcessAddressSpace', args: [['pid', 'n'], ['imageBase', 'a'], ['sizeOfImage', 'n'], ['ntdllBase', 'a'], ['ntdllSize', 'n'], ['mapped', 'b']] },
+  'create.processParameters': { kind: 'processCreation', routine: 'PspSetupUserProcessAddressSpace', args: [['pid', 'n'], ['address', 'a'], ['size', 'n']] },
+  'create.joinJob': { kind: 'processCreation', routine: 'PspAddProcessToJob', args: [['pid', 'n'], ['jobId', 'n'], ['activeProcesses', 'n']] },
+  'create.inheritHandles': { kind: 'processCreation', routine: 'ObInitProcess', args: [['pid', 'n'], ['parentPid', 'n'], ['handles', 'n']] },
+  'create.handle': { kind: 'processCreation', routine: 'ObOpenObjectByPointer', args: [['pid', 'n'], ['creatorPid', 'n'], ['handle', 'n'], ['access', 'n']] },
+  'create.teb': { kind: 'processCreation', routine: 'MmCreateTeb', args: [['pid', 'n'], ['tid', 'n'], ['teb', 'a']] },
+  'create.stack': { kind: 'processCreation', routine: 'RtlCreateUserStack', args: [['pid', 'n'], ['tid', 'n'], ['stackBase', 'a'], ['stackLimit', 'a'], ['reserve', 'a']] },
+  'create.context': { kind: 'processCreation', routine: 'KeInitThread', args: [['tid', 'n'], ['rip', 'a'], ['rcx', 'a']] },
+  'create.insertThread': { kind: 'processCreation', routine: 'PspInsertThread', args: [['pid', 'n'], ['tid', 'n'], ['ethread', 'a']] },
+  'create.csr': { kind: 'processCreation', routine: 'CsrClientCallServer', args: [['pid', 'n'], ['tid', 'n'], ['csrssPid', 'n'], ['csrProcess', 'a'], ['csrThread', 'a']] },
+  'create.resume': { kind: 'processCreation', routine: 'KeResumeThread', args: [['pid', 'n'], ['tid', 'n'], ['suspendCount', 'n']] },
+  'create.loaderInit': { kind: 'processCreation', routine: 'LdrInitializeThunk', args: [['pid', 'n'], ['tid', 'n']] },
+  'create.heap': { kind: 'processCreation', routine: 'RtlCreateHeap', args: [['pid', 'n'], ['heap', 'a'], ['reserve', 'a']] },
+  'create.loadDll': { kind: 'processCreation', routine: 'LdrpLoadDll', args: [['pid', 'n'], ['dll', 's'], ['base', 'a'], ['mapped', 'b']] },
+  'create.win32k': { kind: 'processCreation', routine: 'W32pProcessCallout', args: [['pid', 'n'], ['w32process', 'a']] },
+  'create.entryPoint': { kind: 'processCreation', routine: 'RtlUserThreadStart', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
+  'create.asUser': { kind: 'processCreation', routine: 'CreateProcessAsUserW', args: [['image', 's'], ['user', 's'], ['sessionId', 'n'], ['integrity', 's']] },
+  'shell.execute': { kind: 'processCreation', routine: 'ShellExecuteExW', args: [['file', 's'], ['verb', 's'], ['command', 's']] },
+  'appx.activate': { kind: 'processCreation', routine: 'ActivateApplication', args: [['appUserModelId', 's'], ['packageFullName', 's'], ['image', 's']] },
+  // Notify routines.
+  'ps.registerProcessNotify': { kind: 'process', routine: 'PsSetCreateProcessNotifyRoutineEx', args: [['routine', 's'], ['remove', 'b']] },
+  'ps.registerThreadNotify': { kind: 'thread', routine: 'PsSetCreateThreadNotifyRoutine', args: [['routine', 's'], ['remove', 'b']] },
+  'ps.notifyProcess': { kind: 'process', routine: 'PspCallProcessNotifyRoutines', args: [['routine', 's'], ['pid', 'n'], ['parentPid', 'n'], ['create', 'b'], ['denied', 'b']] },
+  'ps.notifyThread': { kind: 'thread', routine: 'PspCallThreadNotifyRoutines', args: [['routine', 's'], ['pid', 'n'], ['tid', 'n'], ['create', 'b']] },
+  // Threads.
+  'thread.create': { kind: 'thread', routine: 'PspCreateThread', args: [['pid', 'n'], ['tid', 'n'], ['startAddress', 'a'], ['teb', 'a'], ['suspended', 'b'], ['creatorPid', 'n']] },
+  'thread.suspend': { kind: 'thread', routine: 'KeSuspendThread', args: [['tid', 'n'], ['suspendCount', 'n']] },
+  'thread.resume': { kind: 'thread', routine: 'KeResumeThread', args: [['tid', 'n'], ['suspendCount', 'n']] },
+  'thread.exit': { kind: 'thread', routine: 'PspExitThread', args: [['pid', 'n'], ['tid', 'n'], ['exitStatus', 'n'], ['lastThread', 'b']] },
+  'thread.system': { kind: 'thread', routine: 'PsCreateSystemThread', args: [['tid', 'n'], ['name', 's'], ['ethread', 'a']] },
+  // Processes: boot, handles, termination.
+  'process.system': { kind: 'process', routine: 'PspInitPhase0', args: [['pid', 'n'], ['eprocess', 'a']] },
+  'process.open': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['handle', 'n'], ['access', 'n']] },
+  'process.terminate': { kind: 'process', routine: 'PspTerminateProcess', args: [['pid', 'n'], ['exitStatus', 'n'], ['byPid', 'n']] },
+  'process.rundownHandles': { kind: 'process', routine: 'ObKillProcess', args: [['pid', 'n'], ['handles', 'n']] },
+  'process.deleteAddressSpace': { kind: 'process', routine: 'MmCleanProcessAddressSpace', args: [['pid', 'n'], ['vads', 'n'], ['privatePages', 'n'], ['pageTables', 'n']] },
+  'process.exit': { kind: 'process', routine: 'PspExitProcess', args: [['pid', 'n'], ['exitStatus', 'n'], ['processes', 'n']] },
+  'object.close': { kind: 'system', routine: 'ObCloseHandle', args: [['pid', 'n'], ['handle', 'n'], ['type', 's'], ['deleted', 'b']] },
+  // Jobs.
+  'job.create': { kind: 'job', routine: 'NtCreateJobObject', args: [['jobId', 'n'], ['name', 's'], ['job', 'a'], ['handle', 'n']] },
+  'job.assign': { kind: 'job', routine: 'NtAssignProcessToJobObject', args: [['jobId', 'n'], ['pid', 'n'], ['parentJobId', 'n'], ['activeProcesses', 'n']] },
+  'job.limits': { kind: 'job', routine: 'NtSetInformationJobObject', args: [['jobId', 'n'], ['limitFlags', 'n'], ['activeProcessLimit', 'n'], ['processMemoryLimit', 'n'], ['jobMemoryLimit', 'n']] },
+  'job.limitExceeded': { kind: 'job', routine: 'PspAddProcessToJob', args: [['jobId', 'n'], ['pid', 'n'], ['limit', 's']] },
+  'job.terminate': { kind: 'job', routine: 'PspTerminateAllProcessesInJob', args: [['jobId', 'n'], ['processes', 'n'], ['exitStatus', 'n'], ['reason', 's']] },
+  // Files and the registry.
+  'io.createFile': { kind: 'system', routine: 'NtCreateFile', args: [['path', 's'], ['size', 'n'], ['fileId', 'n']] },
+  'config.setValue': { kind: 'system', routine: 'NtSetValueKey', args: [['key', 's'], ['name', 's'], ['data', 's']] },
 } as const satisfies Record<string, Schema>;
 
 export type StepCode = keyof typeof STEP_SCHEMAS;

@@ -11,9 +11,9 @@ import { TLB_READ, TLB_SIZE, TLB_WRITE } from '../process';
 import type { StepLog } from '../trace';
 import {
   LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PfnDatabase,
-  PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE,
+  PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE, PFN_PROTOTYPE_PTE,
 } from './pfn';
-import { mmAllowsRead, mmAllowsWrite, mmIsGuard } from './protection';
+import { mmAllowsRead, mmAllowsWrite, mmIsCopyOnWrite, mmIsGuard } from './protection';
 import {
   MM_DECOMMIT, MM_GUARD_PAGE, MM_NOACCESS, MM_READWRITE, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1, PTE_LARGE_PAGE,
   PTE_OWNER, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, PTE_WRITE, PteLayout, makeDemandZeroLo, makePageFileLo,
@@ -21,6 +21,11 @@ import {
   ptePfn, PROTECTION_SHIFT,
 } from './pte';
 import { PageStore } from './store';
+import type { FileSystem } from '../io/fileSystem';
+import {
+  copyOnWrite, isPrivateViewPte, mappedPageWriter, protoCommitted, protoOfPfn, releaseIfUnmapped, resolveProtoFault,
+  restoreProtoPte, SectionRegistry, unmapSharedPte, viewPageProtection,
+} from './section';
 import type { Vad } from './vad';
 import { VadType } from './vad';
 
@@ -79,6 +84,10 @@ export class MemoryManager {
   usedEntries: Uint16Array;
   /** Pages charged to commit by the kernel itself (nonpaged and paged pool, system PTEs...). */
   systemCommit = 0;
+  /** Control areas, segments and section objects. */
+  sectionRegistry: SectionRegistry;
+  /** The volume mapped files are read from and written back to (set by the System). */
+  fileSystem: FileSystem | undefined;
   commitPeak = 0;
   readonly pteBaseLo: number;
   readonly pteBaseHi: number;
@@ -91,6 +100,8 @@ export class MemoryManager {
   readonly plentyAvailable: number;
   private readonly loc: Location = { table: -1, index: -1 };
   private lastFrom = 0;
+  /** The list the last removeZeroPage / removeAnyPage took its page from. */
+  get lastFromList(): number { return this.lastFrom; }
   private lastZeroedNow = false;
   /** Set while the balance set manager runs, so a fault it causes does not start it again. */
   private trimming = false;
@@ -118,8 +129,15 @@ export class MemoryManager {
       this.usedEntries = source.usedEntries.slice();
       this.systemCommit = source.systemCommit;
       this.commitPeak = source.commitPeak;
+      this.sectionRegistry = source.sectionRegistry.clone();
+      // Cloned views must point at the cloned control areas.
+      for (const p of processes) {
+        if (!p) continue;
+        for (const vad of p.vads) if (vad.view) vad.view.controlArea = this.sectionRegistry.controlAreas.get(vad.view.controlArea.id) ?? vad.view.controlArea;
+      }
       return;
     }
+    this.sectionRegistry = new SectionRegistry();
     this.pfn = new PfnDatabase(n);
     this.phys = new PageStore(n);
     this.pageFile = new PageStore(config.pageFilePages);
@@ -140,12 +158,17 @@ export class MemoryManager {
 
   /** Total commit charge in pages: the kernel's own plus every process's private pages and page tables. */
   get commitTotal(): number {
-    let total = this.systemCommit;
+    let total = this.systemCommit + this.sectionRegistry.commitCharge;
     for (const p of this.processes) if (p && !p.exited) total += p.privateCommit + p.pageTablePages;
     return total;
   }
 
   /** Charges `pages` to `process`, or returns false when the commit limit would be exceeded. */
+  /** Whether `pages` more can be charged without passing the commit limit. */
+  canCharge(pages: number): boolean {
+    return this.commitTotal + pages <= this.commitLimit;
+  }
+
   chargeCommit(process: ProcessObject, pages: number): boolean {
     const total = this.commitTotal;
     if (total + pages > this.commitLimit) return false;
@@ -299,7 +322,7 @@ export class MemoryManager {
         }
       }
       // Nothing available: write modified pages out (they become standby), or trim working sets.
-      if (attempt === 0 && db.listCount[LIST_MODIFIED]! > 0 && this.config.pageFilePages > 0) this.modifiedPageWriter(Infinity);
+      if (attempt === 0 && db.listCount[LIST_MODIFIED]! > 0) { mappedPageWriter(this, this.fileSystem); if (this.config.pageFilePages > 0) this.modifiedPageWriter(Infinity); }
       else if (!this.trimming) this.balanceSetManager(true);
     }
     throw new NtException(STATUS_NO_MEMORY, 0n, false);
@@ -310,16 +333,26 @@ export class MemoryManager {
     const db = this.pfn;
     const priority = db.priority[pfn]!;
     db.unlink(pfn);
-    const table = db.pteFrame[pfn]!;
-    const index = (db.pteAddressLo[pfn]! >>> 3) & 511;
     const lo = db.originalPteLo[pfn]!;
     const hi = db.originalPteHi[pfn]!;
-    this.writeEntry(table, index, lo, hi);
-    db.shareCount[table]!--;
+    this.restoreOwnerPte(pfn);
     db.repurposed[priority]!++;
     db.location[pfn] = PageLocation.TransitionPage;
     const t = this.trace;
     if (t.begin('pfn.repurpose')) { t.num(pfn); t.num(priority); t.addr(lo, hi); t.change('pfn', pfn); t.change('pageList', LIST_STANDBY0 + priority); }
+  }
+
+  /**
+   * A page is leaving memory: the PTE that still refers to it (a transition PTE in a page table, or a
+   * prototype PTE) gets the OriginalPte back.
+   */
+  restoreOwnerPte(pfn: number): void {
+    const db = this.pfn;
+    if (db.flags[pfn]! & PFN_PROTOTYPE_PTE) { restoreProtoPte(this, pfn); return; }
+    const table = db.pteFrame[pfn]!;
+    const index = (db.pteAddressLo[pfn]! >>> 3) & 511;
+    this.writeEntry(table, index, db.originalPteLo[pfn]!, db.originalPteHi[pfn]!);
+    db.shareCount[table]!--;
   }
 
   // ---------------------------------------------------------------- paging file
@@ -376,6 +409,7 @@ export class MemoryManager {
     let lo = 0;
     let hi = 0;
     if (present) { lo = this.readLo(this.loc.table, this.loc.index); hi = this.readHi(this.loc.table, this.loc.index); }
+    if (vad.view && !isPrivateViewPte(lo, hi, this)) { this.viewFault(process, vpn, write, vad, lo, hi); return; }
     // A zero PTE (or no page table yet) means "ask the VAD".
     let prot: number;
     if (lo === 0 && hi === 0) {
@@ -409,6 +443,35 @@ export class MemoryManager {
     else if (lo & PTE_TRANSITION) this.resolveTransition(process, vpn, table, index, lo, hi, write);
     else if (hi !== 0) this.resolvePageFile(process, vpn, table, index, lo, hi, write, vad);
     else this.resolveDemandZero(process, vpn, table, index, prot, write);
+    this.afterFault(process, vpn);
+  }
+
+  /** Raises an access violation for a user access (records the step first). */
+  raiseAccess(process: ProcessObject, va: number, write: boolean, reason: string): never {
+    return this.raise(process, va, write, STATUS_ACCESS_VIOLATION, reason);
+  }
+
+  /** A fault on a view page that is shared through its prototype PTE (not a private copy). */
+  private viewFault(process: ProcessObject, vpn: number, write: boolean, vad: Vad, lo: number, hi: number): void {
+    if (lo & PTE_VALID) {
+      const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
+      const { protoIndex } = protoOfPfn(this, pfn);
+      const wsi = process.ws.shared.get(vpn);
+      const prot = viewPageProtection(this, vad, protoIndex, wsi === undefined ? 0 : process.ws.protection[wsi]!);
+      if (write && !(lo & PTE_WRITE)) {
+        if (!mmIsCopyOnWrite(prot)) this.raise(process, vpn * PAGE_SIZE, write, STATUS_ACCESS_VIOLATION, 'readOnly');
+        const table = this.loc.table;
+        const index = this.loc.index;
+        copyOnWrite(this, process, vpn, table, index, pfn, prot, true);
+        const { ca } = protoOfPfn(this, pfn);
+        releaseIfUnmapped(this, ca, protoIndex, pfn);
+        this.afterFault(process, vpn);
+        return;
+      }
+      this.setAccessedDirty(process, vpn, write);
+      return;
+    }
+    resolveProtoFault(this, process, vpn, write, vad, lo);
     this.afterFault(process, vpn);
   }
 
@@ -533,7 +596,7 @@ export class MemoryManager {
   }
 
   /** Keeps the working set within its maximum when memory is not plentiful, and memory above the low mark. */
-  private afterFault(process: ProcessObject, vpn: number): void {
+  afterFault(process: ProcessObject, vpn: number): void {
     if (this.trimming) return;
     const ws = process.ws;
     if (ws.count > ws.maximum && this.pfn.availableCount() < this.plentyAvailable) this.replaceOldest(process, vpn);
@@ -585,9 +648,12 @@ export class MemoryManager {
         if (lo & PTE_VALID) {
           const hi = this.readHi(table, index);
           const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
-          const prot = pteProtection(this.pfn.originalPteLo[pfn]!);
-          const writable = mmAllowsWrite(prot);
-          if (write && !writable) break;
+          const writable = (lo & PTE_WRITE) !== 0;
+          if (write && !writable) {
+            // Copy-on-write, or a write to a read-only page: the fault handler decides.
+            this.accessFault(process, vpn, write, process.vads.find(vpn));
+            continue;
+          }
           if (!(lo & PTE_ACCESSED) || (write && !(lo & PTE_DIRTY))) this.setAccessedDirty(process, vpn, write);
           const slot = vpn & (TLB_SIZE - 1);
           process.tlbVpn[slot] = vpn;
@@ -634,6 +700,7 @@ export class MemoryManager {
     const hi = this.readHi(table, pi);
     const db = this.pfn;
     const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
+    if (db.flags[pfn]! & PFN_PROTOTYPE_PTE) return [pfn, unmapSharedPte(this, process, vpn, table, pi, lo, hi, true)];
     if (lo & PTE_DIRTY) this.markModified(pfn);
     const prot = pteProtection(db.originalPteLo[pfn]!);
     this.writePte(process, vpn, table, pi, makeTransitionLo(pfn, prot), makeTransitionHi(pfn, this.layout));
@@ -732,9 +799,11 @@ export class MemoryManager {
     let firstSlot = -1;
     let lastSlot = -2;
     let clusters = 0;
-    while (written < limit) {
-      const pfn = db.listHead[LIST_MODIFIED]!;
-      if (pfn < 0) break;
+    let pfn = db.listHead[LIST_MODIFIED]!;
+    while (written < limit && pfn >= 0) {
+      const next = db.flink[pfn]!;
+      // Mapped-file pages go back to their files (the mapped page writer), not to the paging file.
+      if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && (db.originalPteLo[pfn]! & PTE_PROTOTYPE)) { pfn = next; continue; }
       const slot = this.allocateSlot();
       if (slot < 0) break;
       db.unlink(pfn);
@@ -748,6 +817,7 @@ export class MemoryManager {
       if (slot !== lastSlot + 1) clusters++;
       lastSlot = slot;
       written++;
+      pfn = next;
     }
     if (t.begin('thread.modifiedPageWriter')) { t.num(written); t.num(firstSlot); t.num(clusters); t.change('pageList', LIST_MODIFIED); if (firstSlot >= 0) t.change('pageFile', firstSlot); }
     return written;
@@ -774,11 +844,8 @@ export class MemoryManager {
     for (let p = 0; p <= maxPriority; p++) {
       while (db.listCount[LIST_STANDBY0 + p]! > 0) {
         const pfn = db.listHead[LIST_STANDBY0 + p]!;
-        const table = db.pteFrame[pfn]!;
-        const index = (db.pteAddressLo[pfn]! >>> 3) & 511;
         db.unlink(pfn);
-        this.writeEntry(table, index, db.originalPteLo[pfn]!, db.originalPteHi[pfn]!);
-        db.shareCount[table]!--;
+        this.restoreOwnerPte(pfn);
         this.freePage(pfn);
         n++;
       }
@@ -812,7 +879,9 @@ export class MemoryManager {
     const db = this.pfn;
     const lo = this.readLo(table, index);
     const hi = this.readHi(table, index);
-    if (lo & PTE_VALID) {
+    if ((lo & PTE_VALID) && (db.flags[ptePfn(lo, hi, this.layout.hardwarePfnBits)]! & PFN_PROTOTYPE_PTE)) {
+      unmapSharedPte(this, process, vpn, table, index, lo, hi, false);
+    } else if (lo & PTE_VALID) {
       const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
       if (!(db.flags[pfn]! & PFN_LARGE_PAGE)) {
         const wsi = db.wsIndex[pfn]!;
@@ -881,6 +950,14 @@ export class MemoryManager {
   pageState(process: ProcessObject, vpn: number, vad: Vad): [committed: boolean, prot: number] {
     if (vad.vadType === VadType.VadLargePages) return [true, vad.protection];
     const [lo, hi] = this.peekPte(process, vpn);
+    if (vad.view && !isPrivateViewPte(lo, hi, this)) {
+      const index = vad.view.firstProto + (vpn - vad.startVpn);
+      if (!protoCommitted(vad.view.controlArea, index)) return [false, 0];
+      let override = 0;
+      if (lo & PTE_PROTOTYPE) override = pteProtection(lo);
+      else if (lo & PTE_VALID) { const wsi = process.ws.shared.get(vpn); if (wsi !== undefined) override = process.ws.protection[wsi]!; }
+      return [true, viewPageProtection(this, vad, index, override)];
+    }
     if (lo === 0 && hi === 0) return [vad.memCommit, vad.memCommit ? vad.protection : 0];
     if (lo & PTE_VALID) return [true, pteProtection(this.pfn.originalPteLo[ptePfn(lo, hi, this.layout.hardwarePfnBits)]!)];
     const prot = pteProtection(lo);

@@ -1,5 +1,6 @@
 // Virtual address descriptors: one per allocation (reservation or view), kept in an AVL tree ordered by
 // StartingVpn, as the kernel's VadRoot is a balanced tree (RTL_AVL_TREE of MMVAD_SHORT nodes).
+import type { ViewInfo } from './section';
 
 /** MI_VAD_TYPE values. */
 export enum VadType {
@@ -22,6 +23,8 @@ export class Vad {
   writeWatch: Uint8Array | null = null;
   /** For large-page VADs: the physical runs backing the range, in order. */
   largeRuns: Array<{ basePfn: number; pages: number }> | null = null;
+  /** For a mapped or image view: the control area and the first prototype PTE it maps. */
+  view: ViewInfo | null = null;
   /** Pages passed to MEM_RESET and not yet to MEM_RESET_UNDO. */
   resetPages: Set<number> | null = null;
 
@@ -52,6 +55,7 @@ export class Vad {
     v.writeWatch = this.writeWatch ? this.writeWatch.slice() : null;
     v.largeRuns = this.largeRuns ? this.largeRuns.map((r) => ({ ...r })) : null;
     v.resetPages = this.resetPages ? new Set(this.resetPages) : null;
+    v.view = this.view ? { ...this.view } : null;
     return v;
   }
 }

@@ -8,7 +8,7 @@ import {
   MEM_FREE, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
   MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS, SE_LOCK_MEMORY_NAME,
   WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
-  MEM_REPLACE_PLACEHOLDER,
+  MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED,
 } from '../constants';
 import { LastError } from '../errors';
 import type { ProcessObject } from '../process';
@@ -20,6 +20,8 @@ import {
   makeDemandZeroLo, makeTableHi, makeTableLo, makeValidHi, makeValidLo, pteProtection, ptePfn,
 } from './pte';
 import { Vad, VadType } from './vad';
+import { commitViewPages } from './sectionApi';
+import { isPrivateViewPte, makeProtoPointer, protoAddress, unmapSharedPte } from './section';
 
 export interface MEMORY_BASIC_INFORMATION {
   BaseAddress: bigint;
@@ -93,7 +95,16 @@ export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: big
   const startVpn = Number(lpAddress / PAGE);
   const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
-  if (!vad || endVpn > vad.endVpn || !vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
+  if (!vad || endVpn > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
+  if (vad.view) {
+    // Committing through a view commits the section's prototype PTEs: every view sees the pages.
+    if (!viewAllows(vad, mmProt)) fail(ERROR_INVALID_PARAMETER);
+    const charged = commitViewPages(mm, vad, startVpn, endVpn, vad.view.controlArea.segment.subsections[0]!.protection);
+    const t = mm.trace;
+    if (t.begin('vm.commit')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(protect); t.num(charged); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('object', vad.view.controlArea.id); t.change('commit'); }
+    return vaOf(startVpn);
+  }
+  if (!vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
   if (vad.vadType === VadType.VadLargePages) fail(ERROR_INVALID_ADDRESS);
   let newPages = 0;
   for (let v = startVpn; v <= endVpn; v++) if (!mm.pageState(p, v, vad)[0]) newPages++;
@@ -127,7 +138,25 @@ function findFreeRange(p: ProcessObject, pages: number, topDown: boolean, align 
  * leave the working set, since such a PTE cannot be valid.
  */
 function setPageProtection(mm: MemoryManager, p: ProcessObject, vpn: number, vad: Vad, mmProt: number, commit: boolean): void {
-  let [lo, hi, table, index] = mm.peekPte(p, vpn);
+  const pte = mm.peekPte(p, vpn);
+  const [lo, hi] = pte;
+  let [, , table, index] = pte;
+  if (vad.view && !isPrivateViewPte(lo, hi, mm)) {
+    // A shared view page keeps pointing at its prototype PTE; the new protection is the page's own.
+    if (table < 0) { mm.locate(p, vpn, true); table = mm.locTable; index = mm.locIndex; }
+    const protoIndex = vad.view.firstProto + (vpn - vad.startVpn);
+    if (lo & PTE_VALID) {
+      const wsi = p.ws.shared.get(vpn)!;
+      p.ws.protection[wsi] = mmProt;
+      if ((mmProt & 0x10) || (mmProt & 7) === 0) { unmapSharedPte(mm, p, vpn, table, index, lo, hi, true); return; }
+      const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+      mm.writePte(p, vpn, table, index, (makeValidLo(pfn, mmProt, true) | (lo & (PTE_ACCESSED | PTE_DIRTY | PTE_DIRTY1))) >>> 0, makeValidHi(pfn, mmProt));
+      return;
+    }
+    const [nlo, nhi] = makeProtoPointer(protoAddress(vad.view.controlArea, protoIndex), mmProt);
+    mm.writePte(p, vpn, table, index, nlo, nhi);
+    return;
+  }
   const zero = lo === 0 && hi === 0;
   if (zero && vad.memCommit && vad.protection === mmProt) return;
   if (table < 0) { mm.locate(p, vpn, true); table = mm.locTable; index = mm.locIndex; }
@@ -411,6 +440,7 @@ export function virtualProtect(mm: MemoryManager, p: ProcessObject, lpAddress: b
   const vad = p.vads.find(startVpn);
   if (!vad || endVpn > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
   if (vad.privateMemory && mmIsCopyOnWrite(mmProt)) fail(ERROR_INVALID_PARAMETER);
+  if (vad.view && !viewAllows(vad, mmProt)) fail(ERROR_INVALID_PARAMETER);
   let oldProt = -1;
   for (let v = startVpn; v <= endVpn; v++) {
     const [committed, prot] = mm.pageState(p, v, vad);
@@ -428,6 +458,23 @@ export function virtualProtect(mm: MemoryManager, p: ProcessObject, lpAddress: b
   const t = mm.trace;
   if (t.begin('vm.protect')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(newProtect); t.num(old); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); }
   return old;
+}
+
+/** Whether a view may take protection `mmProt` (a read-only view cannot become writable, and so on). */
+function viewAllows(vad: Vad, mmProt: number): boolean {
+  const access = mmProt & 7;
+  if (access === 0) return true; // PAGE_NOACCESS
+  const view = vad.view!;
+  const write = access === 4 || access === 6;
+  const copy = access === 5 || access === 7;
+  const execute = access === 2 || access === 3 || access === 6 || access === 7;
+  const viewAccess = vad.protection & 7;
+  const viewExecute = viewAccess === 2 || viewAccess === 3 || viewAccess === 6 || viewAccess === 7;
+  if (view.controlArea.image) return !write; // image pages are copy-on-write, never shared-writable
+  if (execute && !viewExecute) return false;
+  if (write) return viewAccess === 4 || viewAccess === 6;
+  if (copy) return view.copyOnWrite;
+  return true;
 }
 
 /** The VirtualQuery algorithm: the run of pages from `lpAddress` sharing state, protection and allocation. */
@@ -454,7 +501,7 @@ export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: big
     RegionSize: vaOf(end - vpn),
     State: committed ? MEM_COMMIT : MEM_RESERVE,
     Protect: committed ? mmToWin32Protection(prot) : 0,
-    Type: MEM_PRIVATE,
+    Type: vad.vadType === VadType.VadImageMap ? MEM_IMAGE : vad.view ? MEM_MAPPED : MEM_PRIVATE,
   };
 }
 

@@ -11,6 +11,13 @@ export class WorkingSet {
   vpn: Float64Array;
   /** WSLE.Age (0..7). */
   age: Uint8Array;
+  /** WSLE.Protection: a per-page protection set by VirtualProtect on a shared page (0 = the view's). */
+  protection: Uint8Array;
+  /**
+   * Shared (prototype-PTE) pages: virtual page -> WSLE index. A private page's index is in its PFN
+   * (u1.WsIndex); a shared page has one PFN for many working sets, so the index lives here.
+   */
+  shared = new Map<number, number>();
   private freeList: Int32Array;
   private freeCount = 0;
   /** Entries in use (WorkingSetSize). */
@@ -27,6 +34,7 @@ export class WorkingSet {
   constructor(capacity = 64) {
     this.vpn = new Float64Array(capacity).fill(FREE);
     this.age = new Uint8Array(capacity);
+    this.protection = new Uint8Array(capacity);
     this.freeList = new Int32Array(capacity);
   }
 
@@ -43,6 +51,7 @@ export class WorkingSet {
     }
     this.vpn[index] = vpn;
     this.age[index] = 0;
+    this.protection[index] = 0;
     this.count++;
     if (this.count > this.peak) this.peak = this.count;
     return index;
@@ -68,6 +77,7 @@ export class WorkingSet {
     const n = this.vpn.length * 2;
     const v = new Float64Array(n).fill(FREE); v.set(this.vpn); this.vpn = v;
     const a = new Uint8Array(n); a.set(this.age); this.age = a;
+    const pr = new Uint8Array(n); pr.set(this.protection); this.protection = pr;
     const f = new Int32Array(n); f.set(this.freeList); this.freeList = f;
   }
 
@@ -75,6 +85,8 @@ export class WorkingSet {
     const w = new WorkingSet(this.vpn.length);
     w.vpn = this.vpn.slice();
     w.age = this.age.slice();
+    w.protection = this.protection.slice();
+    w.shared = new Map(this.shared);
     w.freeList = this.freeList.slice();
     w.freeCount = this.freeCount;
     w.count = this.count;
