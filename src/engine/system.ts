@@ -16,6 +16,7 @@ import {
 } from './mm/virtual';
 import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
 import { Rng } from './rng';
+import { OpLog } from './opLog';
 import { FileSystem } from './io/fileSystem';
 import { Emitter, Event } from './events';
 import { decodePte as decodePteValue } from './mm/pte';
@@ -149,7 +150,8 @@ export interface AddressWalk {
 /** Fired after each operation with the steps it recorded. */
 export interface SystemChange { fromSeq: number; toSeq: number }
 
-type Op =
+/** An operation of the replay log. */
+export type Op =
   | { op: 'createProcess'; args: [CreateProcessOptions] }
   | { op: 'memoryListCommand'; args: [MemoryListCommand] }
   | { op: 'runSystemThread'; args: [SystemThreadName] }
@@ -189,7 +191,7 @@ export class System {
   private trace = new StepLog();
   private rng: Rng;
   private lastErrors = new Map<number, number>();
-  private ops: Op[] = [];
+  private ops = new OpLog<Op>();
   private snapshots: Snapshot[] = [];
   private lastSnapshotTime = 0;
   private snapshotIntervalMs = SNAPSHOT_MIN_INTERVAL_MS;
@@ -265,8 +267,8 @@ export class System {
     view.setTrace(counter);
     view.replaying = true;
     try {
-      for (let i = snap.opIndex; i < this.ops.length && counter.count <= seq; i++) {
-        try { view.apply(this.ops[i]!); } catch (e) {
+      for (let i = snap.opIndex; i < this.ops.count && counter.count <= seq; i++) {
+        try { view.apply(this.ops.get(i) as Op); } catch (e) {
           if (e instanceof StopReplay) break;
           if (!(e instanceof LastError) && !(e instanceof NtException) && !(e instanceof Win32Error)) throw e;
         }
@@ -288,10 +290,22 @@ export class System {
     (this.mm as { trace: StepLog }).trace = t;
   }
 
+  /** The operations run so far, oldest first (what a saved session replays). */
+  operations(): Op[] {
+    const out: Op[] = [];
+    for (let i = 0; i < this.ops.count; i++) {
+      const op = this.ops.get(i) as Op;
+      out.push(op.op === 'write' ? { ...op, args: [op.args[0], op.args[1].slice()] } : op);
+    }
+    return out;
+  }
+
   /** Runs a mutating operation, logging it for replay. */
   op(op: Op): unknown {
     if (this.readOnly) throw new Error('This is a past state of the simulation (from stateAt); it cannot be changed.');
-    this.ops.push(op);
+    if (op.op === 'read') this.ops.pushRead(op.pid, op.args[0], op.args[1]);
+    else if (op.op === 'write') this.ops.pushWrite(op.pid, op.args[0], op.args[1]);
+    else this.ops.push(op);
     const fromSeq = this.trace.count;
     try {
       return this.apply(op);
@@ -338,7 +352,7 @@ export class System {
     const mm = this.mm;
     const copied = mm.phys.copiedChunks + mm.pageFile.copiedChunks;
     const deferredMs = (copied - this.copiedAtLastSnapshot) * CHUNK_COPY_MS;
-    this.snapshots.push({ opIndex: this.ops.length, stepCount: this.trace.count, system: new System({}, this) });
+    this.snapshots.push({ opIndex: this.ops.count, stepCount: this.trace.count, system: new System({}, this) });
     const cost = now() - t0 + deferredMs;
     this.copiedAtLastSnapshot = copied;
     this.snapshotIntervalMs = Math.min(SNAPSHOT_MAX_INTERVAL_MS, Math.max(SNAPSHOT_MIN_INTERVAL_MS, cost * 10));
@@ -562,7 +576,7 @@ export class System {
 
   writeMemory(pid: number, va: number, data: Uint8Array): void {
     this.process(pid);
-    this.op({ op: 'write', pid, args: [va, data.slice()] });
+    this.op({ op: 'write', pid, args: [va, data] });
   }
 
   private tryFastRead(p: ProcessObject, va: number, out: Uint8Array): boolean {

@@ -1,0 +1,82 @@
+// The log of operations time travel replays. Memory accesses are by far the most frequent operations,
+// so loads and stores are kept column-wise (a store's bytes in one growing pool); everything else is
+// kept as an object. Entries are materialized as objects only while replaying.
+
+/** A logged operation, as System.apply understands it. */
+export interface LoggedAccess { op: 'read' | 'write'; pid: number; args: [number, number] | [number, Uint8Array] }
+
+const KIND_OBJECT = 0;
+const KIND_READ = 1;
+const KIND_WRITE = 2;
+
+export class OpLog<T extends { op: string }> {
+  private kinds = new Uint8Array(1024);
+  private pids = new Int32Array(1024);
+  private a = new Float64Array(1024);
+  private b = new Float64Array(1024);
+  private objects: T[] = [];
+  private data = new Uint8Array(65536);
+  private dataLength = 0;
+  count = 0;
+
+  /** Bytes used (for the memory benchmark). */
+  get byteLength(): number {
+    return this.kinds.byteLength + this.pids.byteLength + this.a.byteLength + this.b.byteLength + this.data.byteLength + this.objects.length * 8;
+  }
+
+  push(op: T): void {
+    const i = this.slot();
+    this.kinds[i] = KIND_OBJECT;
+    this.b[i] = this.objects.length;
+    this.objects.push(op);
+  }
+
+  pushRead(pid: number, va: number, size: number): void {
+    const i = this.slot();
+    this.kinds[i] = KIND_READ;
+    this.pids[i] = pid;
+    this.a[i] = va;
+    this.b[i] = size;
+  }
+
+  pushWrite(pid: number, va: number, bytes: Uint8Array): void {
+    const i = this.slot();
+    this.kinds[i] = KIND_WRITE;
+    this.pids[i] = pid;
+    this.a[i] = va;
+    if (this.dataLength + bytes.length > this.data.length) {
+      const grown = new Uint8Array(Math.max(this.data.length * 2, this.dataLength + bytes.length));
+      grown.set(this.data.subarray(0, this.dataLength));
+      this.data = grown;
+    }
+    this.b[i] = this.dataLength;
+    this.pids[i] = pid;
+    this.data.set(bytes, this.dataLength);
+    this.dataLength += bytes.length;
+    this.writeLengths.set(i, bytes.length);
+  }
+  /** Store lengths by entry (stores are rarer than loads; a map keeps the columns small). */
+  private writeLengths = new Map<number, number>();
+
+  get(i: number): T | LoggedAccess {
+    switch (this.kinds[i]) {
+      case KIND_READ: return { op: 'read', pid: this.pids[i]!, args: [this.a[i]!, this.b[i]!] };
+      case KIND_WRITE: {
+        const at = this.b[i]!;
+        return { op: 'write', pid: this.pids[i]!, args: [this.a[i]!, this.data.subarray(at, at + this.writeLengths.get(i)!)] };
+      }
+      default: return this.objects[this.b[i]!]!;
+    }
+  }
+
+  private slot(): number {
+    if (this.count === this.kinds.length) {
+      const n = this.count * 2;
+      const k = new Uint8Array(n); k.set(this.kinds); this.kinds = k;
+      const p = new Int32Array(n); p.set(this.pids); this.pids = p;
+      const a = new Float64Array(n); a.set(this.a); this.a = a;
+      const b = new Float64Array(n); b.set(this.b); this.b = b;
+    }
+    return this.count++;
+  }
+}
