@@ -6,6 +6,8 @@ import { Commands, Settings } from './ids';
 import { readSimulationOptions } from './options';
 import { SimulationSession } from './session';
 import { MemoryStatusBar } from './statusBar';
+import { registerSidebarFeatures } from './commands';
+import { confirmReplace, isUnsaved } from './commands/sessionFile';
 
 /** What activate() returns: other extensions and the test host read it. */
 export interface NtLabApi {
@@ -19,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
   const log = vscode.window.createOutputChannel('NT Lab', { log: true });
   const session = new SimulationSession();
   context.subscriptions.push(log, session, new MemoryStatusBar(session));
+  registerSidebarFeatures(context, session, log);
 
   const start = (): void => {
     const options = readSimulationOptions(vscode.workspace.getConfiguration(Settings.section));
@@ -38,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
     }),
     vscode.commands.registerCommand(Commands.resetSession, async () => {
       if (!session.system) { start(); return; }
+      if (isUnsaved(session.system)) { if (await confirmReplace(session)) start(); return; }
       const reset = vscode.l10n.t('Reset');
       const answer = await vscode.window.showWarningMessage(
         vscode.l10n.t('Reset the simulation? The current machine and its recorded steps are discarded.'), { modal: true }, reset);

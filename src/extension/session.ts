@@ -45,8 +45,13 @@ export class SimulationSession extends Disposable {
   }
 
   start(options: SystemOptions): System {
+    return this.adopt(createSystem(options));
+  }
+
+  /** Makes `system` (e.g. one restored from a session file) the simulation of this window. */
+  adopt(system: System): System {
     this.systemSubscription?.dispose();
-    this.current = createSystem(options);
+    this.current = system;
     this.cursorSeq = undefined;
     this.past = undefined;
     this.systemSubscription = this.current.onDidChange((e) => {

@@ -1,0 +1,338 @@
+// Palette and context-menu commands for every engine action. Each takes an optional argument object
+// (so tests, notes and panels can drive it without UI: `executeCommand('ntlab.virtualAlloc',
+// { pid, address: '0x0', size: '64K', type: 'MEM_COMMIT|MEM_RESERVE', protect: 'PAGE_READWRITE' })`)
+// or a tree node (context menus pass the clicked node: its pid, va or pfn fill those fields), and
+// asks for whatever is missing with input boxes that validate as you type. Every command resolves
+// to an ActionResult: `{ ok: true, ... }`, `{ ok: false, error }`, or undefined when cancelled.
+import * as vscode from 'vscode';
+import {
+  MEM_RELEASE, NtException, Win32Error,
+  CREATE_SUSPENDED, DEBUG_PROCESS, CREATE_NEW_CONSOLE, IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS,
+  HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS, CREATE_NO_WINDOW, DETACHED_PROCESS,
+  type MemoryListCommand, type System, type SystemThreadName, type Win32Api,
+} from '../../engine';
+import type { SimulationSession } from '../session';
+import {
+  ALLOCATION_TYPE_NAMES, FREE_TYPE_NAMES, PROTECTION_NAMES, flagNames, formatAddress, formatBytes, formatHexDump,
+  parseAddress, parseAllocationType, parseByteCount, parseBytes, parseFlags, parseFreeType, parseProtection, parseSize,
+  type ParseResult,
+} from './parse';
+import { askParsed, ntStatusText, parseErrorMessage, win32ErrorText } from './validation';
+
+export const ActionCommands = {
+  createProcess: 'ntlab.createProcess',
+  createThread: 'ntlab.createThread',
+  terminateProcess: 'ntlab.terminateProcess',
+  virtualAlloc: 'ntlab.virtualAlloc',
+  virtualFree: 'ntlab.virtualFree',
+  virtualProtect: 'ntlab.virtualProtect',
+  readMemory: 'ntlab.readMemory',
+  writeMemory: 'ntlab.writeMemory',
+  mapView: 'ntlab.mapView',
+  unmapView: 'ntlab.unmapView',
+  setWorkingSetSize: 'ntlab.setWorkingSetSize',
+  emptyWorkingSet: 'ntlab.emptyWorkingSet',
+  emptyAllWorkingSets: 'ntlab.emptyAllWorkingSets',
+  flushModifiedList: 'ntlab.flushModifiedList',
+  purgeStandbyList: 'ntlab.purgeStandbyList',
+  purgeLowPriorityStandbyList: 'ntlab.purgeLowPriorityStandbyList',
+  runSystemThread: 'ntlab.runSystemThread',
+} as const;
+
+export type ActionResult = ({ ok: true } & Record<string, unknown>) | { ok: false; error: string; code?: number };
+
+/** Argument fields a command reads; tree nodes carry pid/va/pfn too. */
+type Args = Record<string, unknown>;
+
+/** What the image quick pick offers (real Windows images; any other path can be typed). */
+export const KNOWN_IMAGES: readonly string[] = [
+  'C:\\Windows\\System32\\notepad.exe', 'C:\\Windows\\System32\\calc.exe', 'C:\\Windows\\System32\\cmd.exe',
+  'C:\\Windows\\System32\\Taskmgr.exe', 'C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\explorer.exe',
+];
+
+const CREATION_FLAGS: Readonly<Record<string, number>> = {
+  CREATE_SUSPENDED, DEBUG_PROCESS, CREATE_NEW_CONSOLE, DETACHED_PROCESS, CREATE_NO_WINDOW,
+  IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS, HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS,
+};
+
+const SYSTEM_THREADS: readonly SystemThreadName[] = ['balanceSetManager', 'modifiedPageWriter', 'zeroPageThread'];
+
+class Cancelled extends Error {}
+class Invalid extends Error {}
+
+export interface ActionLog { info(message: string): void; error(message: string): void }
+
+export function registerActionCommands(context: vscode.ExtensionContext, session: SimulationSession, log: ActionLog): void {
+  const register = (id: string, body: (system: System, args: Args) => Promise<ActionResult> | ActionResult): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (arg?: unknown) => {
+      const system = session.system;
+      if (!system) {
+        const error = vscode.l10n.t('No simulation is running. Start one first.');
+        void vscode.window.showWarningMessage(error);
+        return { ok: false, error } satisfies ActionResult;
+      }
+      const args: Args = arg !== null && typeof arg === 'object' ? (arg as Args) : {};
+      try {
+        const result = await body(system, args);
+        if (!result.ok) { log.error(result.error); void vscode.window.showErrorMessage(result.error); }
+        return result;
+      } catch (e) {
+        if (e instanceof Cancelled) return undefined;
+        const error = e instanceof Invalid ? e.message
+          : e instanceof NtException ? vscode.l10n.t('The access raised {0} at {1}.', ntStatusText(e.status), formatAddress(e.address))
+            : e instanceof Win32Error ? vscode.l10n.t('The call failed with {0}.', win32ErrorText(e.code))
+              : vscode.l10n.t('Unexpected error: {0}', e instanceof Error ? e.message : String(e));
+        log.error(error);
+        void vscode.window.showErrorMessage(error);
+        return { ok: false, error, ...(e instanceof Win32Error ? { code: e.code } : e instanceof NtException ? { code: e.status } : {}) } satisfies ActionResult;
+      }
+    }));
+  };
+
+  // ------------------------------------------------------------------ helpers
+
+  /** A field given in `args` (string, number or bigint), or asked for; throws Invalid / Cancelled. */
+  async function field<T>(args: Args, key: string, parse: (text: string) => ParseResult<T>, ask: { title: string; prompt: string; value?: string; placeHolder?: string }, fromNumber?: (n: number | bigint) => T): Promise<T> {
+    const given = args[key];
+    if (given !== undefined) {
+      if ((typeof given === 'number' || typeof given === 'bigint') && fromNumber) {
+        if (typeof given === 'number' && (!Number.isSafeInteger(given) || given < 0)) throw new Invalid(vscode.l10n.t('"{0}": {1}', key, parseErrorMessage({ code: 'syntax', detail: String(given) })));
+        return fromNumber(given);
+      }
+      if (typeof given !== 'string') throw new Invalid(vscode.l10n.t('"{0}" must be a string or a number.', key));
+      const r = parse(given);
+      if (!r.ok) throw new Invalid(vscode.l10n.t('"{0}": {1}', key, parseErrorMessage(r.error)));
+      return r.value;
+    }
+    const v = await askParsed(parse, ask);
+    if (v === undefined) throw new Cancelled();
+    return v;
+  }
+  const big = (n: number | bigint): bigint => BigInt(n);
+  const num = (n: number | bigint): number => Number(n);
+
+  async function pickProcess(system: System, args: Args, title: string): Promise<number> {
+    const given = args.pid;
+    if (given !== undefined) {
+      if (typeof given !== 'number' || !Number.isInteger(given) || !system.queryProcess(given)) throw new Invalid(vscode.l10n.t('There is no process with id {0}.', String(given)));
+      return given;
+    }
+    const items = system.processIds.map((pid) => {
+      const p = system.queryProcess(pid)!;
+      return { label: p.imageFileName, description: String(pid), detail: p.imagePath, pid };
+    });
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Pick a process'), matchOnDescription: true, matchOnDetail: true });
+    if (!picked) throw new Cancelled();
+    return picked.pid;
+  }
+
+  const addressAsk = (title: string, value?: bigint) => ({ title, prompt: vscode.l10n.t('Virtual address: 0x7ff600000000, WinDbg style 00007ff6`00000000, or decimal'), value: value === undefined ? undefined : formatAddress(value) });
+  const sizeAsk = (title: string, value = '64K') => ({ title, prompt: vscode.l10n.t('Size in bytes: 4096, 0x1000, 64K, 1.5M, 2G'), value });
+  const nodeVa = (args: Args): bigint | undefined => (typeof args.va === 'bigint' ? args.va : undefined);
+  const lastError = (api: Win32Api, what: string): ActionResult => {
+    const code = api.GetLastError();
+    return { ok: false, error: vscode.l10n.t('{0} failed: {1}.', what, win32ErrorText(code)), code };
+  };
+
+  // ------------------------------------------------------------------ processes and threads
+
+  register(ActionCommands.createProcess, async (system, args) => {
+    const title = vscode.l10n.t('Create Process');
+    let imagePath = args.imagePath;
+    if (imagePath === undefined) {
+      const other = vscode.l10n.t('Other image path…');
+      const picked = await vscode.window.showQuickPick([...KNOWN_IMAGES.map((p) => ({ label: p.slice(p.lastIndexOf('\\') + 1), description: p, path: p })), { label: other, description: '', path: '' }],
+        { title, placeHolder: vscode.l10n.t('The image to run (CreateProcess lpApplicationName)') });
+      if (!picked) throw new Cancelled();
+      imagePath = picked.path || await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Full path of the image, e.g. C:\\Tools\\app.exe'), ignoreFocusOut: true,
+        validateInput: (t) => (t.trim() ? undefined : vscode.l10n.t('Enter a value.')) });
+      if (!imagePath) throw new Cancelled();
+    }
+    if (typeof imagePath !== 'string' || imagePath.trim() === '') throw new Invalid(vscode.l10n.t('"{0}" must be a non-empty string.', 'imagePath'));
+    let flags = 0;
+    if (args.creationFlags !== undefined) {
+      flags = await field(args, 'creationFlags', (t) => parseFlags(t, CREATION_FLAGS, ''), { title, prompt: '' }, num);
+    } else if (args.imagePath === undefined) {
+      const picked = await vscode.window.showQuickPick(Object.entries(CREATION_FLAGS).map(([label, value]) => ({ label, description: '0x' + value.toString(16), value })),
+        { title, canPickMany: true, placeHolder: vscode.l10n.t('Creation flags (none = a normal process)') });
+      if (!picked) throw new Cancelled();
+      flags = picked.reduce((a, p) => a | p.value, 0);
+    }
+    const parentPid = typeof args.pid === 'number' ? args.pid : typeof args.parentPid === 'number' ? args.parentPid : undefined;
+    if (parentPid !== undefined && !system.queryProcess(parentPid)) throw new Invalid(vscode.l10n.t('There is no process with id {0}.', parentPid));
+    if (args.commandLine !== undefined && typeof args.commandLine !== 'string') throw new Invalid(vscode.l10n.t('"{0}" must be a string or a number.', 'commandLine'));
+    const { pid, tid } = system.createProcess({ imagePath: imagePath.trim(), parentPid, creationFlags: flags, commandLine: args.commandLine as string | undefined });
+    log.info(vscode.l10n.t('Created process {0} (pid {1}, initial thread {2}).', imagePath.trim(), pid, tid));
+    return { ok: true, pid, tid };
+  });
+
+  register(ActionCommands.createThread, async (system, args) => {
+    const pid = await pickProcess(system, args, vscode.l10n.t('Create Thread'));
+    const api = system.win32(pid) as Win32Api & { CreateThread?: (...a: unknown[]) => unknown };
+    if (typeof api.CreateThread !== 'function') return { ok: false, error: vscode.l10n.t('The simulation does not model {0} yet.', 'CreateThread') };
+    const r = api.CreateThread(0n, 0n, 0n, 0n, 0, null);
+    if (!r) return lastError(api, 'CreateThread');
+    return { ok: true, result: typeof r === 'bigint' ? formatAddress(r) : r };
+  });
+
+  register(ActionCommands.terminateProcess, async (system, args) => {
+    const pid = await pickProcess(system, args, vscode.l10n.t('Terminate Process'));
+    const s = system as System & { terminateProcess?: (pid: number, exitCode: number) => unknown };
+    if (typeof s.terminateProcess !== 'function') return { ok: false, error: vscode.l10n.t('The simulation does not model {0} yet.', 'TerminateProcess') };
+    const exitCode = typeof args.exitCode === 'number' ? args.exitCode : 1;
+    s.terminateProcess(pid, exitCode);
+    return { ok: true, pid };
+  });
+
+  // ------------------------------------------------------------------ virtual memory
+
+  register(ActionCommands.virtualAlloc, async (system, args) => {
+    const title = 'VirtualAlloc';
+    const pid = await pickProcess(system, args, title);
+    const address = await field(args, 'address', parseAddress, { ...addressAsk(title, nodeVa(args) ?? 0n), prompt: vscode.l10n.t('lpAddress (0 lets the system choose)') }, big);
+    const size = await field(args, 'size', (t) => parseSize(t), sizeAsk(title), big);
+    const type = await field(args, 'type', parseAllocationType, { title, prompt: vscode.l10n.t('flAllocationType, e.g. MEM_COMMIT | MEM_RESERVE'), value: 'MEM_COMMIT | MEM_RESERVE' }, num);
+    const protect = await field(args, 'protect', parseProtection, { title, prompt: vscode.l10n.t('flProtect, e.g. PAGE_READWRITE'), value: 'PAGE_READWRITE' }, num);
+    const api = system.win32(pid);
+    const base = api.VirtualAlloc(address, size, type, protect);
+    if (base === 0n) return lastError(api, 'VirtualAlloc');
+    log.info(`VirtualAlloc(${formatAddress(address)}, ${formatBytes(size)}, ${flagNames(type, ALLOCATION_TYPE_NAMES)}, ${flagNames(protect, PROTECTION_NAMES)}) = ${formatAddress(base)} [pid ${pid}]`);
+    return { ok: true, pid, address: formatAddress(base) };
+  });
+
+  register(ActionCommands.virtualFree, async (system, args) => {
+    const title = 'VirtualFree';
+    const pid = await pickProcess(system, args, title);
+    const address = await field(args, 'address', parseAddress, addressAsk(title, nodeVa(args)), big);
+    const type = await field(args, 'type', parseFreeType, { title, prompt: vscode.l10n.t('dwFreeType: MEM_RELEASE or MEM_DECOMMIT'), value: 'MEM_RELEASE' }, num);
+    const size = await field(args, 'size', (t) => parseSize(t, { allowZero: true }), { ...sizeAsk(title, type === MEM_RELEASE ? '0' : '4K'), prompt: vscode.l10n.t('dwSize (0 with MEM_RELEASE frees the whole reservation)') }, big);
+    const api = system.win32(pid);
+    if (!api.VirtualFree(address, size, type)) return lastError(api, 'VirtualFree');
+    log.info(`VirtualFree(${formatAddress(address)}, ${formatBytes(size)}, ${flagNames(type, FREE_TYPE_NAMES)}) [pid ${pid}]`);
+    return { ok: true, pid };
+  });
+
+  register(ActionCommands.virtualProtect, async (system, args) => {
+    const title = 'VirtualProtect';
+    const pid = await pickProcess(system, args, title);
+    const address = await field(args, 'address', parseAddress, addressAsk(title, nodeVa(args)), big);
+    const size = await field(args, 'size', (t) => parseSize(t), sizeAsk(title, '4K'), big);
+    const protect = await field(args, 'protect', parseProtection, { title, prompt: vscode.l10n.t('flNewProtect, e.g. PAGE_READONLY or PAGE_READWRITE | PAGE_GUARD'), value: 'PAGE_READONLY' }, num);
+    const api = system.win32(pid);
+    const old = { value: 0 };
+    if (!api.VirtualProtect(address, size, protect, old)) return lastError(api, 'VirtualProtect');
+    log.info(`VirtualProtect(${formatAddress(address)}, ${formatBytes(size)}, ${flagNames(protect, PROTECTION_NAMES)}) old = ${flagNames(old.value, PROTECTION_NAMES)} [pid ${pid}]`);
+    return { ok: true, pid, oldProtect: flagNames(old.value, PROTECTION_NAMES) };
+  });
+
+  register(ActionCommands.readMemory, async (system, args) => {
+    const title = vscode.l10n.t('Read Memory');
+    const pid = await pickProcess(system, args, title);
+    const address = await field(args, 'address', parseAddress, addressAsk(title, nodeVa(args)), big);
+    const size = await field(args, 'size', (t) => parseByteCount(t, 1 << 20), { ...sizeAsk(title, '64'), prompt: vscode.l10n.t('Bytes to read (at most 1 MB)') }, num);
+    const bytes = system.win32(pid).ReadMemory(address, size);
+    log.info(`ReadMemory(${formatAddress(address)}, ${size}) [pid ${pid}]\n${formatHexDump(bytes.subarray(0, 4096), address)}`);
+    const preview = Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} bytes at {1}: {2}{3}', size, formatAddress(address), preview, size > 16 ? ' …' : ''));
+    return { ok: true, pid, bytes: Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('') };
+  });
+
+  register(ActionCommands.writeMemory, async (system, args) => {
+    const title = vscode.l10n.t('Write Memory');
+    const pid = await pickProcess(system, args, title);
+    const address = await field(args, 'address', parseAddress, addressAsk(title, nodeVa(args)), big);
+    const data = await field(args, 'data', (t) => parseBytes(t), { title, prompt: vscode.l10n.t('Bytes as hex pairs (48 65 6c 6c 6f) or a quoted string ("hello")'), placeHolder: '"hello"' });
+    system.win32(pid).WriteMemory(address, data);
+    log.info(`WriteMemory(${formatAddress(address)}, ${data.length}) [pid ${pid}]`);
+    return { ok: true, pid, written: data.length };
+  });
+
+  // ------------------------------------------------------------------ sections (when the engine maps views)
+
+  type SectionApi = Win32Api & {
+    CreateFileMapping?: (hFile: number, flProtect: number, size: bigint, name?: string) => number;
+    MapViewOfFile?: (h: number, access: number, offset: bigint, size: bigint) => bigint;
+    UnmapViewOfFile?: (base: bigint) => boolean;
+  };
+  register(ActionCommands.mapView, async (system, args) => {
+    const title = 'MapViewOfFile';
+    const pid = await pickProcess(system, args, title);
+    const api = system.win32(pid) as SectionApi;
+    if (typeof api.CreateFileMapping !== 'function' || typeof api.MapViewOfFile !== 'function') return { ok: false, error: vscode.l10n.t('The simulation does not model {0} yet.', 'CreateFileMapping / MapViewOfFile') };
+    const size = await field(args, 'size', (t) => parseSize(t), sizeAsk(title), big);
+    const protect = await field(args, 'protect', parseProtection, { title, prompt: vscode.l10n.t('flProtect of the section, e.g. PAGE_READWRITE'), value: 'PAGE_READWRITE' }, num);
+    const name = typeof args.name === 'string' ? args.name : undefined;
+    const handle = api.CreateFileMapping(-1, protect, size, name);
+    if (!handle) return lastError(api, 'CreateFileMapping');
+    const FILE_MAP_ALL_ACCESS = 0xF001F;
+    const access = typeof args.access === 'number' ? args.access : FILE_MAP_ALL_ACCESS;
+    const base = api.MapViewOfFile(handle, access, 0n, 0n);
+    if (!base) return lastError(api, 'MapViewOfFile');
+    return { ok: true, pid, handle, address: formatAddress(base) };
+  });
+
+  register(ActionCommands.unmapView, async (system, args) => {
+    const title = 'UnmapViewOfFile';
+    const pid = await pickProcess(system, args, title);
+    const api = system.win32(pid) as SectionApi;
+    if (typeof api.UnmapViewOfFile !== 'function') return { ok: false, error: vscode.l10n.t('The simulation does not model {0} yet.', 'UnmapViewOfFile') };
+    const address = await field(args, 'address', parseAddress, addressAsk(title, nodeVa(args)), big);
+    if (!api.UnmapViewOfFile(address)) return lastError(api, 'UnmapViewOfFile');
+    return { ok: true, pid };
+  });
+
+  // ------------------------------------------------------------------ working sets, page lists, system threads
+
+  register(ActionCommands.setWorkingSetSize, async (system, args) => {
+    const title = 'SetProcessWorkingSetSize';
+    const pid = await pickProcess(system, args, title);
+    const info = system.queryProcess(pid)!;
+    const minimum = await field(args, 'minimum', (t) => parseSize(t, { allowZero: true }), { ...sizeAsk(title, `${info.workingSetMinimum * 4}K`), prompt: vscode.l10n.t('dwMinimumWorkingSetSize in bytes') }, big);
+    const maximum = await field(args, 'maximum', (t) => parseSize(t, { allowZero: true }), { ...sizeAsk(title, `${info.workingSetMaximum * 4}K`), prompt: vscode.l10n.t('dwMaximumWorkingSetSize in bytes') }, big);
+    const api = system.win32(pid);
+    if (!api.SetProcessWorkingSetSize(minimum, maximum)) return lastError(api, 'SetProcessWorkingSetSize');
+    const after = system.queryProcess(pid)!;
+    return { ok: true, pid, minimumPages: after.workingSetMinimum, maximumPages: after.workingSetMaximum };
+  });
+
+  register(ActionCommands.emptyWorkingSet, async (system, args) => {
+    const pid = await pickProcess(system, args, vscode.l10n.t('Empty Working Set'));
+    const before = system.queryProcess(pid)!.workingSetSize;
+    const api = system.win32(pid);
+    if (!api.SetProcessWorkingSetSize(-1n, -1n)) return lastError(api, 'SetProcessWorkingSetSize');
+    const after = system.queryProcess(pid)!.workingSetSize;
+    log.info(vscode.l10n.t('Emptied the working set of pid {0}: {1} pages trimmed.', pid, before - after));
+    return { ok: true, pid, trimmed: before - after };
+  });
+
+  const listCommand = (id: string, command: MemoryListCommand): void => register(id, (system) => {
+    const before = system.querySystemMemoryListInformation();
+    system.memoryListCommand(command);
+    log.info(`NtSetSystemInformation(SystemMemoryListInformation, ${command})`);
+    return { ok: true, command, before, after: system.querySystemMemoryListInformation() };
+  });
+  listCommand(ActionCommands.emptyAllWorkingSets, 'MemoryEmptyWorkingSets');
+  listCommand(ActionCommands.flushModifiedList, 'MemoryFlushModifiedList');
+  listCommand(ActionCommands.purgeStandbyList, 'MemoryPurgeStandbyList');
+  listCommand(ActionCommands.purgeLowPriorityStandbyList, 'MemoryPurgeLowPriorityStandbyList');
+
+  register(ActionCommands.runSystemThread, async (system, args) => {
+    let thread = args.thread;
+    if (thread === undefined) {
+      const labels: Record<SystemThreadName, [string, string]> = {
+        balanceSetManager: [vscode.l10n.t('Balance set manager'), vscode.l10n.t('KeBalanceSetManager: ages working sets and trims them when available memory is low')],
+        modifiedPageWriter: [vscode.l10n.t('Modified page writer'), vscode.l10n.t('MiModifiedPageWriter: writes modified pages to the paging file; they move to standby')],
+        zeroPageThread: [vscode.l10n.t('Zero page thread'), vscode.l10n.t('MiZeroPageThread: zeroes free pages onto the zeroed list')],
+      };
+      const picked = await vscode.window.showQuickPick(SYSTEM_THREADS.map((t) => ({ label: labels[t][0], detail: labels[t][1], thread: t })), { title: vscode.l10n.t('Run System Thread') });
+      if (!picked) throw new Cancelled();
+      thread = picked.thread;
+    }
+    if (typeof thread !== 'string' || !(SYSTEM_THREADS as readonly string[]).includes(thread)) {
+      throw new Invalid(vscode.l10n.t('Unknown system thread "{0}". Use one of: {1}.', String(thread), SYSTEM_THREADS.join(', ')));
+    }
+    const pages = system.runSystemThread(thread as SystemThreadName);
+    log.info(vscode.l10n.t('Ran the {0} once: {1} pages.', thread, pages));
+    return { ok: true, thread, pages };
+  });
+}

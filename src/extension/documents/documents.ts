@@ -1,0 +1,167 @@
+// Read-only virtual documents: `ntlab-dt:` ("Show as dt" on any object) and `ntlab-pte:` (a PTE and
+// PFN decode of any address). Their text comes from the displayed state and follows it: every
+// recorded step or cursor move fires onDidChange for the open documents (debounced).
+import * as vscode from 'vscode';
+import type { SimulationSession } from '../session';
+import { parseAddress, formatAddress } from '../commands/parse';
+import { askParsed } from '../commands/validation';
+import { renderDt, renderPte, typeName, type DtTarget } from './layout';
+
+export const DT_SCHEME = 'ntlab-dt';
+export const PTE_SCHEME = 'ntlab-pte';
+export const DocumentCommands = {
+  showAsDt: 'ntlab.showAsDt',
+  decodePte: 'ntlab.decodePte',
+} as const;
+
+const UPDATE_DEBOUNCE_MS = 60;
+
+/** `ntlab-dt:/_EPROCESS explorer.exe?kind=process&pid=1234`: the title is the path, the target is the query. */
+export function dtUri(target: DtTarget, title: string): vscode.Uri {
+  const q = new URLSearchParams({ kind: target.kind });
+  if ('pid' in target) q.set('pid', String(target.pid));
+  if (target.kind === 'thread') q.set('tid', String(target.tid));
+  if (target.kind === 'vad') q.set('va', formatAddress(target.va));
+  if (target.kind === 'pfn') q.set('pfn', String(target.pfn));
+  return vscode.Uri.from({ scheme: DT_SCHEME, path: `/${typeName(target)} ${title}`, query: q.toString() });
+}
+
+export function dtTargetOf(uri: vscode.Uri): DtTarget | undefined {
+  const q = new URLSearchParams(uri.query);
+  const int = (k: string): number | undefined => { const v = Number(q.get(k)); return q.has(k) && Number.isInteger(v) && v >= 0 ? v : undefined; };
+  const pid = int('pid');
+  switch (q.get('kind')) {
+    case 'process': return pid === undefined ? undefined : { kind: 'process', pid };
+    case 'peb': return pid === undefined ? undefined : { kind: 'peb', pid };
+    case 'thread': { const tid = int('tid'); return pid === undefined || tid === undefined ? undefined : { kind: 'thread', pid, tid }; }
+    case 'vad': { const va = parseAddress(q.get('va') ?? ''); return pid === undefined || !va.ok ? undefined : { kind: 'vad', pid, va: va.value }; }
+    case 'pfn': { const pfn = int('pfn'); return pfn === undefined ? undefined : { kind: 'pfn', pfn }; }
+    default: return undefined;
+  }
+}
+
+export function pteUri(pid: number, va: bigint): vscode.Uri {
+  return vscode.Uri.from({ scheme: PTE_SCHEME, path: `/!pte ${formatAddress(va)} (pid ${pid})`, query: new URLSearchParams({ pid: String(pid), va: formatAddress(va) }).toString() });
+}
+
+class StructureDocuments implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  constructor(private readonly session: SimulationSession) {}
+
+  private stepText(): string {
+    const system = this.session.system;
+    if (!system) return vscode.l10n.t('no simulation');
+    const seq = this.session.cursor ?? system.stepCount - 1;
+    return this.session.cursor === undefined ? vscode.l10n.t('present, after step {0}', seq) : vscode.l10n.t('time travel: after step {0}', seq);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const system = this.session.displayed;
+    if (!system) return vscode.l10n.t('No simulation is running. Start one first.');
+    if (uri.scheme === PTE_SCHEME) {
+      const q = new URLSearchParams(uri.query);
+      const pid = Number(q.get('pid'));
+      const va = parseAddress(q.get('va') ?? '');
+      if (!Number.isInteger(pid) || !va.ok) return vscode.l10n.t('This address is not valid: {0}', uri.query);
+      return renderPte(system, pid, va.value, vscode.l10n, this.stepText());
+    }
+    const target = dtTargetOf(uri);
+    if (!target) return vscode.l10n.t('This address is not valid: {0}', uri.query);
+    return renderDt(system, target, vscode.l10n, this.stepText());
+  }
+
+  /** Re-renders every open structure document. */
+  refreshOpen(): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme === DT_SCHEME || doc.uri.scheme === PTE_SCHEME) this.changed.fire(doc.uri);
+    }
+  }
+
+  dispose(): void { this.changed.dispose(); }
+}
+
+export function registerDocuments(context: vscode.ExtensionContext, session: SimulationSession): void {
+  const docs = new StructureDocuments(session);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = (): void => {
+    if (timer !== undefined) return;
+    timer = setTimeout(() => { timer = undefined; docs.refreshOpen(); }, UPDATE_DEBOUNCE_MS);
+  };
+  context.subscriptions.push(
+    docs,
+    { dispose: () => { if (timer !== undefined) clearTimeout(timer); } },
+    vscode.workspace.registerTextDocumentContentProvider(DT_SCHEME, docs),
+    vscode.workspace.registerTextDocumentContentProvider(PTE_SCHEME, docs),
+    session.onDidRecordSteps(schedule),
+    session.onDidChangeCursor(schedule),
+    session.onDidChangeSystem(schedule),
+  );
+
+  const open = async (uri: vscode.Uri): Promise<string> => {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+    return uri.toString();
+  };
+  const notRunning = (): undefined => {
+    void vscode.window.showWarningMessage(vscode.l10n.t('No simulation is running. Start one first.'));
+    return undefined;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(DocumentCommands.showAsDt, async (arg?: { kind?: string; pid?: number; tid?: number; va?: bigint | string; pfn?: number }) => {
+      const system = session.displayed;
+      if (!system) return notRunning();
+      const target = dtTargetFromArg(arg);
+      if (!target) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('"Show as dt" needs an object: a process, thread, PEB, VAD or page frame.'));
+        return undefined;
+      }
+      const image = 'pid' in target ? system.queryProcess(target.pid)?.imageFileName : undefined;
+      const title = target.kind === 'pfn' ? formatAddress(target.pfn) : target.kind === 'thread' ? `${target.tid}` : target.kind === 'vad' ? formatAddress(target.va) : `${image ?? ''} ${target.pid}`.trim();
+      return open(dtUri(target, title));
+    }),
+    vscode.commands.registerCommand(DocumentCommands.decodePte, async (arg?: { pid?: number; va?: bigint; address?: string }) => {
+      const system = session.displayed;
+      if (!system) return notRunning();
+      let pid = arg?.pid;
+      if (pid === undefined) {
+        const picked = await vscode.window.showQuickPick(system.processIds.map((p) => ({ label: system.queryProcess(p)!.imageFileName, description: String(p), pid: p })),
+          { title: vscode.l10n.t('Decode PTE'), placeHolder: vscode.l10n.t('Pick a process') });
+        if (!picked) return undefined;
+        pid = picked.pid;
+      }
+      if (typeof pid !== 'number' || !system.queryProcess(pid)) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('There is no process with id {0}.', String(pid)));
+        return undefined;
+      }
+      let va: bigint | undefined = typeof arg?.va === 'bigint' ? arg.va : undefined;
+      if (va === undefined && typeof arg?.address === 'string') {
+        const r = parseAddress(arg.address);
+        if (!r.ok) { void vscode.window.showErrorMessage(vscode.l10n.t('This address is not valid: {0}', arg.address)); return undefined; }
+        va = r.value;
+      }
+      if (va === undefined) {
+        va = await askParsed(parseAddress, { title: vscode.l10n.t('Decode PTE'), prompt: vscode.l10n.t('Virtual address: 0x7ff600000000, WinDbg style 00007ff6`00000000, or decimal'), value: formatAddress(system.queryProcess(pid)!.peb) });
+        if (va === undefined) return undefined;
+      }
+      return open(pteUri(pid, va));
+    }),
+  );
+}
+
+function dtTargetFromArg(arg: { kind?: string; pid?: number; tid?: number; va?: bigint | string; pfn?: number } | undefined): DtTarget | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const pid = typeof arg.pid === 'number' ? arg.pid : undefined;
+  let va: bigint | undefined;
+  if (typeof arg.va === 'bigint') va = arg.va;
+  else if (typeof arg.va === 'string') { const r = parseAddress(arg.va); if (r.ok) va = r.value; }
+  switch (arg.kind) {
+    case 'process': return pid === undefined ? undefined : { kind: 'process', pid };
+    case 'peb': return pid === undefined ? undefined : { kind: 'peb', pid };
+    case 'thread': return pid === undefined || typeof arg.tid !== 'number' ? undefined : { kind: 'thread', pid, tid: arg.tid };
+    case 'vad': case 'wsle': return pid === undefined || va === undefined ? undefined : { kind: 'vad', pid, va };
+    case 'pfn': return typeof arg.pfn === 'number' ? { kind: 'pfn', pfn: arg.pfn } : undefined;
+    default: return undefined;
+  }
+}

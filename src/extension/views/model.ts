@@ -1,0 +1,715 @@
+// The sidebar's tree models, apart from VS Code (STYLE.md §7): which nodes exist, their stable ids,
+// their parents (for reveal), what each looks like (label, description, markdown tooltip, codicon),
+// and which nodes a batch of step changes touches, so the providers refresh narrowly. No vscode
+// import: the providers (views/providers.ts) adapt these models, and the benchmark
+// (test/bench/tree.bench.ts) and unit tests drive them in plain Node.
+import type { ChangeRef, PfnInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
+import { formatAddress, formatBytes, flagNames, PROTECTION_NAMES } from '../commands/parse';
+
+/** The slice of vscode.l10n the models use; the benchmark passes an identity. */
+export interface Localizer {
+  t(message: string, ...args: Array<string | number | boolean>): string;
+}
+
+export type NodeKind =
+  | 'process' | 'threads' | 'thread' | 'handles' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'peb' | 'token' | 'job'
+  | 'range' | 'commit' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn';
+
+export type PageListName = 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad';
+export const PAGE_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'];
+
+/** One element of a tree. Identity is stable: the same id always yields the same object. */
+export interface TreeNode {
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** Where the node was last listed (updated when a regrouping moves it). */
+  parent: TreeNode | undefined;
+  readonly pid?: number;
+  readonly tid?: number;
+  readonly va?: bigint;
+  readonly pfn?: number;
+  readonly list?: PageListName;
+  readonly priority?: number;
+  /** For range nodes: what they page and which slice [from, from + count). */
+  readonly rangeOf?: 'wsle' | 'vad' | 'pfn';
+  readonly from?: number;
+  readonly count?: number;
+}
+
+export const enum Collapsible { None = 0, Collapsed = 1, Expanded = 2 }
+
+/** What a node looks like, in VS Code-free terms. */
+export interface ItemView {
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip: string;
+  /** A codicon id. */
+  icon: string;
+  /** A theme color id for the icon (what the displayed step touched is highlighted). */
+  iconColor?: string;
+  collapsible: Collapsible;
+  /** For menus: `ntlab.<kind>`, plus ` dt` / ` pte` when "Show as dt" / "Decode PTE" apply. */
+  contextValue: string;
+  /** The displayed step created or modified what this node shows. */
+  touched: boolean;
+}
+
+/** Children beyond this many are grouped into range nodes, fetched when expanded. */
+export const PAGE_SIZE_ITEMS = 200;
+/** The highlight color of what the displayed step touched. */
+export const TOUCHED_COLOR = 'charts.orange';
+
+const hex = (v: bigint | number): string => formatAddress(v);
+
+/** What a set of changes asks the view to refresh: specific nodes, or the whole tree (`all`). */
+export interface Refresh { all: boolean; nodes: Set<TreeNode> }
+
+abstract class NodeCache {
+  protected readonly nodes = new Map<string, TreeNode>();
+
+  protected node(id: string, kind: NodeKind, parent: TreeNode | undefined, fields: Partial<TreeNode> = {}): TreeNode {
+    let n = this.nodes.get(id);
+    if (!n) {
+      n = { id, kind, parent, ...fields };
+      this.nodes.set(id, n);
+    } else {
+      n.parent = parent;
+    }
+    return n;
+  }
+
+  /** The node of this id if it was ever listed (and so may be on screen). */
+  cached(id: string): TreeNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  get cachedCount(): number { return this.nodes.size; }
+
+  /** Groups `total` children into range nodes of PAGE_SIZE_ITEMS when there are more than that. */
+  protected paged(parent: TreeNode, rangeOf: 'wsle' | 'vad' | 'pfn', total: number, make: (from: number, count: number) => TreeNode[]): TreeNode[] {
+    if (total <= PAGE_SIZE_ITEMS) return make(0, total);
+    const out: TreeNode[] = [];
+    for (let from = 0; from < total; from += PAGE_SIZE_ITEMS) {
+      out.push(this.node(`${parent.id}/r:${from}`, 'range', parent, { rangeOf, from, count: Math.min(PAGE_SIZE_ITEMS, total - from), pid: parent.pid, list: parent.list, priority: parent.priority }));
+    }
+    return out;
+  }
+
+  protected rangeView(l10n: Localizer, node: TreeNode, total: number): ItemView {
+    const first = node.from!;
+    const last = first + node.count! - 1;
+    return {
+      label: `[${first}–${last}]`,
+      description: l10n.t('of {0}', total),
+      tooltip: l10n.t('Entries {0} to {1} of {2}. Long lists are fetched a slice at a time when expanded.', first, last, total),
+      icon: 'list-flat', collapsible: Collapsible.Collapsed, contextValue: 'ntlab.range', touched: false,
+    };
+  }
+}
+
+/** Which ids the displayed step touched, by kind, for highlighting. */
+export class Touched {
+  readonly pids = new Set<number>();
+  readonly tids = new Set<number>();
+  readonly pfns = new Set<number>();
+  /** Per process, the virtual addresses a step named (VAD starts, PTE and WSLE pages). */
+  readonly vas = new Map<number, bigint[]>();
+  readonly lists = new Set<number>();
+  commit = false;
+  system = false;
+
+  static from(changes: readonly ChangeRef[]): Touched {
+    const t = new Touched();
+    for (const c of changes) {
+      switch (c.type) {
+        case 'process': if (c.pid !== undefined) t.pids.add(c.pid); break;
+        case 'thread': if (c.id !== undefined) t.tids.add(c.id); break;
+        case 'vad': case 'pte': case 'wsle':
+          if (c.pid !== undefined) {
+            t.pids.add(c.pid);
+            if (c.va !== undefined) { let l = t.vas.get(c.pid); if (!l) t.vas.set(c.pid, l = []); l.push(c.va); }
+          }
+          break;
+        case 'pfn': if (c.id !== undefined) t.pfns.add(c.id); break;
+        case 'pageList': if (c.id !== undefined) t.lists.add(c.id); break;
+        case 'commit': t.commit = true; break;
+        case 'system': t.system = true; break;
+        default: break;
+      }
+    }
+    return t;
+  }
+
+  get empty(): boolean {
+    return !this.pids.size && !this.tids.size && !this.pfns.size && !this.lists.size && !this.commit && !this.system;
+  }
+  touchesVa(pid: number, start: bigint, end: bigint): boolean {
+    return this.vas.get(pid)?.some((va) => va >= start && va <= end) ?? false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- processes
+
+/** The Processes view: a parent/child tree (or a flat list) of processes and what each holds. */
+export class ProcessesModel extends NodeCache {
+  private system: System | undefined;
+  private flatList = false;
+  private infos = new Map<number, ProcessInfo | null>();
+  private childIndex: Map<number, number[]> | undefined;
+  private rootPids: number[] | undefined;
+  /** Live pids as last indexed; kept across a state change so invalidate() can tell who came and went. */
+  private alive: Set<number> | undefined;
+  private indexFresh = false;
+  private tidOwner: Map<number, number> | undefined;
+  private vadCache = new Map<number, VadInfo[]>();
+  private wsleCache = new Map<number, Map<bigint, WsleInfo>>();
+  touched = new Touched();
+
+  constructor(private readonly l10n: Localizer) { super(); }
+
+  get flat(): boolean { return this.flatList; }
+  set flat(value: boolean) {
+    if (value === this.flatList) return;
+    this.flatList = value;
+    this.nodes.clear();
+    this.resetIndex();
+  }
+
+  /** Shows another system (a new session: everything goes) or another state of the same one. */
+  setSystem(system: System | undefined, sameSession: boolean): void {
+    this.system = system;
+    if (!sameSession) { this.nodes.clear(); this.alive = undefined; }
+    this.infos.clear();
+    this.vadCache.clear();
+    this.wsleCache.clear();
+    this.resetIndex();
+  }
+
+  private resetIndex(): void {
+    this.indexFresh = false;
+    this.childIndex = undefined;
+    this.rootPids = undefined;
+    this.tidOwner = undefined;
+  }
+
+  private info(pid: number): ProcessInfo | undefined {
+    let i = this.infos.get(pid);
+    if (i === undefined) { i = this.system?.queryProcess(pid) ?? null; this.infos.set(pid, i); }
+    return i ?? undefined;
+  }
+
+  private vads(pid: number): VadInfo[] {
+    let v = this.vadCache.get(pid);
+    if (!v) { v = this.system?.queryVads(pid) ?? []; this.vadCache.set(pid, v); }
+    return v;
+  }
+
+  private buildIndex(): void {
+    const pids = this.system?.processIds ?? [];
+    this.alive = new Set(pids);
+    this.indexFresh = true;
+    this.childIndex = new Map();
+    this.rootPids = [];
+    for (const pid of pids) {
+      const parent = this.info(pid)?.parentPid ?? 0;
+      if (parent !== pid && this.alive.has(parent)) {
+        let l = this.childIndex.get(parent);
+        if (!l) this.childIndex.set(parent, l = []);
+        l.push(pid);
+      } else {
+        this.rootPids.push(pid);
+      }
+    }
+  }
+
+  private processNode(pid: number): TreeNode | undefined {
+    if (!this.indexFresh) this.buildIndex();
+    if (!this.alive!.has(pid)) return undefined;
+    let parent: TreeNode | undefined;
+    if (!this.flatList) {
+      const ppid = this.info(pid)?.parentPid ?? 0;
+      if (ppid !== pid && this.alive!.has(ppid)) parent = this.processNode(ppid);
+    }
+    return this.node(`p:${pid}`, 'process', parent, { pid });
+  }
+
+  roots(): TreeNode[] {
+    if (!this.system) return [];
+    if (!this.indexFresh) this.buildIndex();
+    const pids = this.flatList ? [...this.alive!] : this.rootPids!;
+    return pids.map((pid) => this.node(`p:${pid}`, 'process', undefined, { pid }));
+  }
+
+  children(node: TreeNode | undefined): TreeNode[] {
+    if (!node) return this.roots();
+    const sys = this.system;
+    if (!sys) return [];
+    const pid = node.pid!;
+    switch (node.kind) {
+      case 'process': {
+        if (!this.info(pid)) return [];
+        const id = node.id;
+        const out = [
+          this.node(`${id}/threads`, 'threads', node, { pid }),
+          this.node(`${id}/handles`, 'handles', node, { pid }),
+          this.node(`${id}/vads`, 'addressSpace', node, { pid }),
+          this.node(`${id}/ws`, 'workingSet', node, { pid }),
+          this.node(`${id}/peb`, 'peb', node, { pid }),
+          this.node(`${id}/token`, 'token', node, { pid }),
+          this.node(`${id}/job`, 'job', node, { pid }),
+        ];
+        if (!this.flatList) {
+          if (!this.indexFresh) this.buildIndex();
+          for (const child of this.childIndex!.get(pid) ?? []) out.push(this.node(`p:${child}`, 'process', node, { pid: child }));
+        }
+        return out;
+      }
+      case 'threads':
+        return (this.info(pid)?.threads ?? []).map((t) => this.node(`p:${pid}/t:${t.tid}`, 'thread', node, { pid, tid: t.tid }));
+      case 'addressSpace': {
+        const vads = this.vads(pid);
+        return this.paged(node, 'vad', vads.length, (from, count) => vads.slice(from, from + count).map((v) => this.vadNode(node, pid, v)));
+      }
+      case 'workingSet': {
+        const total = sys.queryWorkingSet(pid, 0, 0).total;
+        return this.paged(node, 'wsle', total, (from, count) => this.wsleNodes(node, pid, from, count));
+      }
+      case 'range':
+        if (node.rangeOf === 'vad') return this.vads(pid).slice(node.from!, node.from! + node.count!).map((v) => this.vadNode(node, pid, v));
+        return this.wsleNodes(node, pid, node.from!, node.count!);
+      default:
+        return [];
+    }
+  }
+
+  private vadNode(parent: TreeNode, pid: number, v: VadInfo): TreeNode {
+    return this.node(`p:${pid}/vad:${hex(v.start)}`, 'vad', parent, { pid, va: v.start });
+  }
+
+  private wsleNodes(parent: TreeNode, pid: number, from: number, count: number): TreeNode[] {
+    let known = this.wsleCache.get(pid);
+    if (!known) this.wsleCache.set(pid, known = new Map());
+    return this.system!.queryWorkingSet(pid, from, count).entries.map((e) => {
+      known.set(e.va, e);
+      return this.node(`p:${pid}/wsle:${hex(e.va)}`, 'wsle', parent, { pid, va: e.va });
+    });
+  }
+
+  parent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /** Builds the chain of nodes down to what a ChangeRef names (for reveal); undefined when it is not in this view. */
+  find(ref: ChangeRef): TreeNode | undefined {
+    const sys = this.system;
+    if (!sys) return undefined;
+    let pid = ref.pid;
+    if (ref.type === 'thread' && ref.id !== undefined) pid = this.ownerOfThread(ref.id);
+    if (pid === undefined) return undefined;
+    const proc = this.processNode(pid);
+    if (!proc) return undefined;
+    const groups = this.children(proc);
+    const group = (kind: NodeKind): TreeNode => groups.find((g) => g.kind === kind)!;
+    switch (ref.type) {
+      case 'process': return proc;
+      case 'thread': return this.children(group('threads')).find((t) => t.tid === ref.id) ?? group('threads');
+      case 'vad': case 'pte': {
+        const vads = this.vads(pid);
+        const va = ref.va;
+        const i = va === undefined ? -1 : vads.findIndex((v) => va >= v.start && va <= v.end);
+        if (i < 0) return group('addressSpace');
+        return this.descend(group('addressSpace'), i, (n) => n.kind === 'vad' && n.va === vads[i]!.start);
+      }
+      case 'wsle': {
+        const ws = group('workingSet');
+        if (ref.va === undefined) return ws;
+        const page = ref.va & ~0xFFFn;
+        const entries = sys.queryWorkingSet(pid).entries;
+        const i = entries.findIndex((e) => e.va === page);
+        if (i < 0) return ws;
+        return this.descend(ws, i, (n) => n.kind === 'wsle' && n.va === page);
+      }
+      default: return proc;
+    }
+  }
+
+  /** The child at position i of a possibly paged group. */
+  private descend(group: TreeNode, i: number, match: (n: TreeNode) => boolean): TreeNode {
+    let level = this.children(group);
+    const range = level.find((n) => n.kind === 'range' && i >= n.from! && i < n.from! + n.count!);
+    if (range) level = this.children(range);
+    return level.find(match) ?? range ?? group;
+  }
+
+  private ownerOfThread(tid: number): number | undefined {
+    if (!this.tidOwner || !this.tidOwner.has(tid)) {
+      this.tidOwner = new Map();
+      for (const pid of this.system?.processIds ?? []) for (const t of this.info(pid)?.threads ?? []) this.tidOwner.set(t.tid, pid);
+    }
+    return this.tidOwner.get(tid);
+  }
+
+  /**
+   * Forgets what `changes` made stale and returns the nodes to refresh: a process whose state a
+   * step touched, and for a process that appeared or went, its parent (or the whole tree).
+   */
+  invalidate(changes: readonly ChangeRef[], previouslyTouched?: Touched): Refresh {
+    const refresh: Refresh = { all: false, nodes: new Set() };
+    const pids = new Set<number>(previouslyTouched?.pids);
+    for (const tid of previouslyTouched?.tids ?? []) { const o = this.ownerOfThread(tid); if (o !== undefined) pids.add(o); }
+    for (const c of changes) {
+      if (c.type === 'system') { refresh.all = true; }
+      else if (c.pid !== undefined && (c.type === 'process' || c.type === 'vad' || c.type === 'pte' || c.type === 'wsle')) pids.add(c.pid);
+      else if (c.type === 'thread' && c.id !== undefined) {
+        const owner = this.ownerOfThread(c.id);
+        if (owner === undefined) this.tidOwner = undefined; else pids.add(owner);
+      }
+    }
+    if (refresh.all) {
+      this.infos.clear(); this.vadCache.clear(); this.wsleCache.clear(); this.resetIndex();
+      return refresh;
+    }
+    const wasAlive = this.alive;
+    let structural = false;
+    for (const pid of pids) {
+      const before = this.infos.get(pid);
+      this.infos.delete(pid);
+      this.vadCache.delete(pid);
+      this.wsleCache.delete(pid);
+      const now = this.system?.queryProcess(pid);
+      const existedBefore = wasAlive ? wasAlive.has(pid) : !!before;
+      if (!!now !== existedBefore) {
+        // A process came or went: its parent's children changed (or the roots).
+        structural = true;
+        const parentPid = now?.parentPid ?? before?.parentPid;
+        const parent = this.flatList || parentPid === undefined ? undefined : this.cached(`p:${parentPid}`);
+        if (parent && wasAlive?.has(parentPid!) && this.system?.queryProcess(parentPid!)) refresh.nodes.add(parent);
+        else refresh.all = true;
+      }
+      const node = this.cached(`p:${pid}`);
+      if (node && now) refresh.nodes.add(node);
+    }
+    if (structural) { this.resetIndex(); if (this.alive) this.buildIndex(); }
+    if (refresh.all) refresh.nodes.clear();
+    return refresh;
+  }
+
+  describe(node: TreeNode): ItemView {
+    const l10n = this.l10n;
+    const pid = node.pid!;
+    const info = this.info(pid);
+    const touched = this.touched;
+    const base = (icon: string, label: string, collapsible: Collapsible, contextValue: string, tooltip: string, description?: string, isTouched = false): ItemView => ({
+      label, description, tooltip, icon, collapsible, contextValue, touched: isTouched, iconColor: isTouched ? TOUCHED_COLOR : undefined,
+    });
+    if (!info) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This process no longer exists in the displayed state.'));
+    switch (node.kind) {
+      case 'process': {
+        const hasChildren = true;
+        const tooltip = [
+          `**${info.imageFileName}** — ${l10n.t('process {0}', pid)}`,
+          '',
+          `| | |\n|---|---|`,
+          `| EPROCESS | \`${hex(info.eprocess)}\` |`,
+          `| ${l10n.t('Parent')} | ${info.parentPid} |`,
+          `| ${l10n.t('Session')} | ${info.sessionId} |`,
+          `| DirectoryTableBase | ${l10n.t('PFN {0}', hex(info.directoryTableBase))} |`,
+          `| ${l10n.t('Working set')} | ${formatBytes(info.workingSetSize * 4096)} (${l10n.t('min {0}, max {1}, peak {2}', formatBytes(info.workingSetMinimum * 4096), formatBytes(info.workingSetMaximum * 4096), formatBytes(info.peakWorkingSetSize * 4096))}) |`,
+          `| ${l10n.t('Private commit')} | ${formatBytes(info.privateCommit * 4096)} |`,
+          `| ${l10n.t('Page tables')} | ${l10n.t('{0} pages', info.pageTablePages)} |`,
+          `| ${l10n.t('Page faults')} | ${info.pageFaultCount} |`,
+          '',
+          l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
+        ].join('\n');
+        return base('server-process', info.imageFileName, hasChildren ? Collapsible.Collapsed : Collapsible.None, 'ntlab.process dt',
+          tooltip, `${pid} · ${l10n.t('WS {0}', formatBytes(info.workingSetSize * 4096))}`, touched.pids.has(pid));
+      }
+      case 'threads':
+        return base('list-tree', l10n.t('Threads'), info.threads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.threads',
+          l10n.t('The threads of this process (ETHREAD objects). A thread is what the scheduler runs; the process only provides the address space and resources.'),
+          String(info.threads.length), info.threads.some((t) => touched.tids.has(t.tid)));
+      case 'thread': {
+        const t = info.threads.find((x) => x.tid === node.tid);
+        if (!t) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This thread no longer exists in the displayed state.'));
+        return base('pulse', l10n.t('Thread {0}', t.tid), Collapsible.None, 'ntlab.thread dt',
+          [`**${l10n.t('Thread {0}', t.tid)}** — ${t.state}`, '', `TEB \`${hex(t.teb)}\``, '',
+            l10n.t('Each thread has a TEB (thread environment block) in user space, a user stack and a kernel stack. KTHREAD.State is its scheduling state (Initialized, Ready, Running, Waiting...).')].join('\n'),
+          `${t.state} · TEB ${hex(t.teb)}`, touched.tids.has(t.tid));
+      }
+      case 'handles':
+        return base('key', l10n.t('Handles'), Collapsible.None, 'ntlab.handles',
+          l10n.t('The handle table maps handle values to object pointers and granted access. The simulation does not model handles yet.'),
+          l10n.t('not simulated yet'));
+      case 'token':
+        return base('shield', l10n.t('Token'), Collapsible.None, 'ntlab.token',
+          l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. The simulation does not model tokens yet.'),
+          l10n.t('not simulated yet'));
+      case 'job':
+        return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job',
+          l10n.t('A job object groups processes and applies limits to them (memory, CPU, UI). The simulation does not model jobs yet.'),
+          l10n.t('not simulated yet'));
+      case 'peb':
+        return base('symbol-structure', 'PEB', Collapsible.None, 'ntlab.peb dt',
+          l10n.t('The process environment block, in user space so the loader, heap manager and subsystem DLLs can read it without system calls. Created by MmCreatePeb (stage 3E of process creation).'),
+          hex(info.peb));
+      case 'addressSpace': {
+        const vads = this.vads(pid);
+        return base('symbol-namespace', l10n.t('Address space (VADs)'), vads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.addressSpace',
+          l10n.t('Virtual address descriptors: one per reserved range, in a balanced tree (VadRoot). Committed pages get PTEs lazily, on first touch.'),
+          l10n.t('{0} VADs · commit {1}', vads.length, formatBytes(info.privateCommit * 4096)), touched.vas.has(pid));
+      }
+      case 'vad': {
+        const v = this.vads(pid).find((x) => x.start === node.va);
+        if (!v) return base('circle-slash', l10n.t('(released)'), Collapsible.None, 'ntlab.gone', l10n.t('This range is no longer reserved in the displayed state.'));
+        const type = v.type === 0x1000000 ? 'MEM_IMAGE' : v.type === 0x40000 ? 'MEM_MAPPED' : 'MEM_PRIVATE';
+        const protect = flagNames(v.allocationProtect, PROTECTION_NAMES);
+        return base('symbol-array', `${hex(v.start)}–${hex(v.end)}`, Collapsible.None, 'ntlab.vad dt pte',
+          [`**VAD** \`${hex(v.start)}\`–\`${hex(v.end)}\` (${formatBytes(v.pageCount * 4096)})`, '',
+            `| | |\n|---|---|`, `| Type | ${type} (${v.vadType}) |`, `| ${l10n.t('Protection at allocation')} | ${protect} |`,
+            `| ${l10n.t('Commit charge')} | ${l10n.t('{0} pages', v.commitCharge)}${v.memCommit ? ' (MemCommit)' : ''} |`, '',
+            l10n.t('A VAD describes a range of the address space; VirtualQuery and the page fault handler consult it when a PTE does not say enough.')].join('\n'),
+          `${type.slice(4).toLowerCase()} · ${protect} · ${l10n.t('{0} committed', formatBytes(v.commitCharge * 4096))}`,
+          touched.touchesVa(pid, v.start, v.end));
+      }
+      case 'workingSet':
+        return base('layers', l10n.t('Working set'), info.workingSetSize ? Collapsible.Collapsed : Collapsible.None, 'ntlab.workingSet',
+          l10n.t('The pages of this process that are resident (valid PTEs), listed in its working-set list (WSLE). The balance set manager trims the oldest (highest age) first when memory runs low.'),
+          l10n.t('{0} pages · min {1} · max {2}', info.workingSetSize, info.workingSetMinimum, info.workingSetMaximum), touched.vas.has(pid));
+      case 'wsle': {
+        const va = node.va!;
+        return base('file-binary', hex(va), Collapsible.None, 'ntlab.wsle pte',
+          l10n.t('A working-set list entry: a resident page of this process. Age counts the balance set manager passes since the page was last accessed.'),
+          this.wsleDescription(pid, va), touched.touchesVa(pid, va, va + 0xFFFn));
+      }
+      case 'range': {
+        const total = node.rangeOf === 'vad' ? this.vads(pid).length : this.system!.queryWorkingSet(pid, 0, 0).total;
+        return this.rangeView(l10n, node, total);
+      }
+      default:
+        return base('question', node.id, Collapsible.None, 'ntlab.unknown', '');
+    }
+  }
+
+  private wsleDescription(pid: number, va: bigint): string {
+    const e = this.wsleCache.get(pid)?.get(va);
+    if (!e) return this.l10n.t('not in the working set');
+    const parts = [this.l10n.t('age {0}', e.age)];
+    if (e.pfn >= 0) parts.push(this.l10n.t('PFN {0}', hex(e.pfn)));
+    return parts.join(' · ');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- physical memory
+
+const LIST_INDEX: Record<PageListName, number> = { Zeroed: 0, Free: 1, Standby: 2, Modified: 10, ModifiedNoWrite: 11, Bad: 12 };
+
+/** The Physical Memory view: commit, the page lists with their counts, and their pages (PFNs). */
+export class PhysicalMemoryModel extends NodeCache {
+  private system: System | undefined;
+  touched = new Touched();
+
+  constructor(private readonly l10n: Localizer) { super(); }
+
+  setSystem(system: System | undefined, sameSession: boolean): void {
+    this.system = system;
+    if (!sameSession) this.nodes.clear();
+  }
+
+  roots(): TreeNode[] {
+    if (!this.system) return [];
+    return [
+      this.node('commit', 'commit', undefined),
+      ...PAGE_LISTS.map((list) => this.node(`list:${list}`, 'pageList', undefined, { list })),
+      this.node('active', 'activePages', undefined),
+    ];
+  }
+
+  private count(list: PageListName, priority?: number): number {
+    const info = this.system!.querySystemMemoryListInformation();
+    switch (list) {
+      case 'Zeroed': return info.ZeroPageCount;
+      case 'Free': return info.FreePageCount;
+      case 'Standby': return priority === undefined ? info.PageCountByPriority.reduce((a, b) => a + b, 0) : info.PageCountByPriority[priority]!;
+      case 'Modified': return info.ModifiedPageCount;
+      case 'ModifiedNoWrite': return info.ModifiedNoWritePageCount;
+      case 'Bad': return info.BadPageCount;
+    }
+  }
+
+  children(node: TreeNode | undefined): TreeNode[] {
+    if (!node) return this.roots();
+    if (!this.system) return [];
+    switch (node.kind) {
+      case 'pageList':
+        if (node.list === 'Standby') {
+          return [7, 6, 5, 4, 3, 2, 1, 0].map((priority) => this.node(`list:Standby/${priority}`, 'standbyPriority', node, { list: 'Standby', priority }));
+        }
+        return this.pfnPage(node, this.count(node.list!));
+      case 'standbyPriority': return this.pfnPage(node, this.count('Standby', node.priority));
+      case 'range': return this.pfnNodes(node, node.from!, node.count!);
+      default: return [];
+    }
+  }
+
+  private pfnPage(node: TreeNode, total: number): TreeNode[] {
+    return this.paged(node, 'pfn', total, (from, count) => this.pfnNodes(node, from, count));
+  }
+
+  private pfnNodes(parent: TreeNode, from: number, count: number): TreeNode[] {
+    return this.system!.listPages(parent.list!, from, count, parent.priority).map((pfn) => this.node(`pfn:${pfn}`, 'pfn', parent, { pfn, list: parent.list, priority: parent.priority }));
+  }
+
+  parent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /** The node of a page frame (on its list) or of a list; undefined when it is not shown here. */
+  find(ref: ChangeRef): TreeNode | undefined {
+    const sys = this.system;
+    if (!sys) return undefined;
+    if (ref.type === 'commit') return this.roots()[0];
+    if (ref.type === 'pageList' && ref.id !== undefined) {
+      const roots = this.roots();
+      if (ref.id >= 2 && ref.id <= 9) return this.children(roots.find((r) => r.list === 'Standby')).find((n) => n.priority === ref.id! - 2);
+      return roots.find((r) => r.list !== undefined && LIST_INDEX[r.list] === ref.id);
+    }
+    if (ref.type !== 'pfn' || ref.id === undefined || !Number.isInteger(ref.id) || ref.id < 0 || ref.id >= sys.physicalPageCount) return undefined;
+    const pfn = ref.id;
+    const info = sys.queryPfn(pfn);
+    const roots = this.roots();
+    if (!(PAGE_LISTS as readonly string[]).includes(info.State)) return roots.find((r) => r.kind === 'activePages');
+    let listNode = roots.find((r) => r.list === info.State)!;
+    if (info.State === 'Standby') listNode = this.children(listNode).find((n) => n.priority === info.Priority)!;
+    const i = sys.listPages(info.State as PageListName, 0, Infinity, info.State === 'Standby' ? info.Priority : undefined).indexOf(pfn);
+    let level = this.children(listNode);
+    const range = level.find((n) => n.kind === 'range' && i >= n.from! && i < n.from! + n.count!);
+    if (range) level = this.children(range);
+    return level.find((n) => n.pfn === pfn) ?? range ?? listNode;
+  }
+
+  /** Any memory change can move pages between lists: refresh the roots (a handful of nodes). */
+  invalidate(changes: readonly ChangeRef[], previouslyTouched?: Touched): Refresh {
+    const refresh: Refresh = { all: false, nodes: new Set() };
+    const relevant = changes.some((c) => c.type === 'pfn' || c.type === 'pageList' || c.type === 'commit' || c.type === 'system' || c.type === 'vad' || c.type === 'process')
+      || (previouslyTouched !== undefined && !previouslyTouched.empty);
+    if (!relevant) return refresh;
+    for (const r of this.roots()) refresh.nodes.add(r);
+    return refresh;
+  }
+
+  describe(node: TreeNode): ItemView {
+    const l10n = this.l10n;
+    const sys = this.system!;
+    const t = this.touched;
+    switch (node.kind) {
+      case 'commit': {
+        const c = sys.queryCommit();
+        return {
+          label: l10n.t('Commit charge'), icon: 'graph', collapsible: Collapsible.None, contextValue: 'ntlab.commit', touched: t.commit,
+          iconColor: t.commit ? TOUCHED_COLOR : undefined,
+          description: `${formatBytes(c.CommitTotal * 4096)} / ${formatBytes(c.CommitLimit * 4096)}`,
+          tooltip: [l10n.t('**Commit charge** {0} of the commit limit {1} (peak {2}).', formatBytes(c.CommitTotal * 4096), formatBytes(c.CommitLimit * 4096), formatBytes(c.CommitPeak * 4096)), '',
+            l10n.t('Committed private memory and page tables are charged against the commit limit (RAM plus paging files). When the charge would exceed the limit, VirtualAlloc fails with ERROR_COMMITMENT_LIMIT.')].join('\n'),
+        };
+      }
+      case 'pageList': case 'standbyPriority': {
+        const list = node.list!;
+        const n = this.count(list, node.priority);
+        const index = node.priority !== undefined ? 2 + node.priority : LIST_INDEX[list];
+        const isTouched = t.lists.has(index) || (list === 'Standby' && node.priority === undefined && [...t.lists].some((x) => x >= 2 && x <= 9));
+        const label = node.kind === 'standbyPriority' ? l10n.t('Priority {0}', node.priority!) : listLabel(l10n, list);
+        return {
+          label, icon: listIcon(list), collapsible: n ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`, touched: isTouched,
+          iconColor: isTouched ? TOUCHED_COLOR : undefined,
+          description: l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
+          tooltip: listTooltip(l10n, list),
+        };
+      }
+      case 'activePages': {
+        const info = sys.querySystemMemoryListInformation();
+        const onLists = info.ZeroPageCount + info.FreePageCount + info.ModifiedPageCount + info.ModifiedNoWritePageCount + info.BadPageCount + info.PageCountByPriority.reduce((a, b) => a + b, 0);
+        const n = sys.physicalPageCount - onLists;
+        return {
+          label: l10n.t('Active'), icon: 'pass-filled', collapsible: Collapsible.None, contextValue: 'ntlab.activePages', touched: false,
+          description: l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
+          tooltip: l10n.t('Pages in use: mapped by a valid PTE (in a working set, or a page table) or in transition while I/O is in flight. They are on no list.'),
+        };
+      }
+      case 'pfn': {
+        const pfn = node.pfn!;
+        const info = sys.queryPfn(pfn);
+        const isTouched = t.pfns.has(pfn);
+        return {
+          label: l10n.t('PFN {0}', hex(pfn)), icon: 'file-binary', collapsible: Collapsible.None, contextValue: 'ntlab.pfn dt', touched: isTouched,
+          iconColor: isTouched ? TOUCHED_COLOR : undefined,
+          description: pfnDescription(l10n, info),
+          tooltip: pfnTooltip(l10n, pfn, info),
+        };
+      }
+      case 'range': {
+        const total = this.count(node.list!, node.priority);
+        return this.rangeView(l10n, node, total);
+      }
+      default:
+        return { label: node.id, icon: 'question', collapsible: Collapsible.None, contextValue: 'ntlab.unknown', touched: false, tooltip: '' };
+    }
+  }
+}
+
+function listLabel(l10n: Localizer, list: PageListName): string {
+  switch (list) {
+    case 'Zeroed': return l10n.t('Zeroed');
+    case 'Free': return l10n.t('Free');
+    case 'Standby': return l10n.t('Standby');
+    case 'Modified': return l10n.t('Modified');
+    case 'ModifiedNoWrite': return l10n.t('Modified no-write');
+    case 'Bad': return l10n.t('Bad');
+  }
+}
+
+function listIcon(list: PageListName): string {
+  switch (list) {
+    case 'Zeroed': return 'circle-large-outline';
+    case 'Free': return 'circle-outline';
+    case 'Standby': return 'history';
+    case 'Modified': return 'edit';
+    case 'ModifiedNoWrite': return 'lock';
+    case 'Bad': return 'error';
+  }
+}
+
+function listTooltip(l10n: Localizer, list: PageListName): string {
+  switch (list) {
+    case 'Zeroed': return l10n.t('**Zeroed list**: free pages already filled with zeros, ready for demand-zero faults. The zero page thread refills it from the free list.');
+    case 'Free': return l10n.t('**Free list**: pages whose contents are garbage (a process freed them). They must be zeroed before a process sees them.');
+    case 'Standby': return l10n.t('**Standby list** (priorities 0-7): clean pages removed from working sets, still holding valid data. A fault on one is a soft fault; otherwise they are repurposed, lowest priority first.');
+    case 'Modified': return l10n.t('**Modified list**: dirty pages removed from working sets. The modified page writer writes them to the paging file, then they move to standby.');
+    case 'ModifiedNoWrite': return l10n.t('**Modified no-write list**: dirty pages that must not be written out yet (for example, held for a file system log).');
+    case 'Bad': return l10n.t('**Bad list**: pages that failed a memory test; never used.');
+  }
+}
+
+function pfnDescription(l10n: Localizer, info: PfnInfo): string {
+  const parts: string[] = [info.State];
+  if (info.OwnerPid) parts.push(l10n.t('pid {0}', info.OwnerPid));
+  if (info.PageTable) parts.push(l10n.t('page table'));
+  if (info.State === 'Standby') parts.push(l10n.t('priority {0}', info.Priority));
+  return parts.join(' · ');
+}
+
+function pfnTooltip(l10n: Localizer, pfn: number, info: PfnInfo): string {
+  return [
+    `**MMPFN** ${hex(pfn)} — ${info.State}`, '',
+    '| | |\n|---|---|',
+    `| PteAddress | \`${hex(info.PteAddress)}\` |`,
+    `| OriginalPte | \`${hex(info.OriginalPte)}\` |`,
+    `| ShareCount | ${info.ShareCount} |`,
+    `| ReferenceCount | ${info.ReferenceCount} |`,
+    `| PteFrame | ${hex(info.PteFrame)} |`,
+    `| Priority | ${info.Priority} |`,
+    `| Modified | ${info.Modified ? 1 : 0} |`,
+    '',
+    l10n.t('The PFN database holds one MMPFN per physical page: its state (list), the PTE that maps it, and its share and reference counts.'),
+  ].join('\n');
+}
