@@ -58,7 +58,7 @@ export function verifyIntegrity(system: System): string[] {
     const walk = (table: number, level: number, vpnBase: number): void => {
       tables++;
       if (!(db.flags[table]! & PFN_PAGE_TABLE)) err(`pid ${p.pid}: pfn ${table} used as a paging structure without the flag`);
-      if (db.owner[table] !== p.index) err(`pid ${p.pid}: paging structure ${table} owned by ${db.owner[table]}`);
+      if (mm.ownerOf(table) !== p.index) err(`pid ${p.pid}: paging structure ${table} owned by ${mm.ownerOf(table)}`);
       let live = 0;
       let used = 0;
       for (let i = 0; i < 512; i++) {
@@ -99,7 +99,7 @@ export function verifyIntegrity(system: System): string[] {
           if (db.pteAddressLo[pfn] !== Number(expected & 0xFFFFFFFFn) || db.pteAddressHi[pfn] !== Number(expected >> 32n)) err(`pid ${p.pid} vpn ${vpn.toString(16)}: PteAddress is not the self-map address`);
           const wsi = db.wsIndex[pfn]!;
           if (wsi < 0 || p.ws.vpn[wsi] !== vpn) err(`pid ${p.pid} vpn ${vpn.toString(16)}: valid page not in the working set at its WsIndex`);
-          if (db.owner[pfn] !== p.index) err(`pid ${p.pid}: pfn ${pfn} owner ${db.owner[pfn]}`);
+          if (mm.ownerOf(pfn) !== p.index) err(`pid ${p.pid}: pfn ${pfn} owner ${mm.ownerOf(pfn)}`);
           const oh = db.originalPteHi[pfn]!;
           const ol = db.originalPteLo[pfn]!;
           if (oh !== 0 && !(ol & (PTE_PROTOTYPE | PTE_TRANSITION))) refSlot(oh, `pfn ${pfn} OriginalPte`);

@@ -2,9 +2,7 @@
 // the step log, and time travel (the state at any step, rebuilt from a snapshot and a deterministic
 // replay of the operations recorded since).
 import {
-  CLASSIC_PTE_BASE, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES, MEM_COMMIT, MEM_RESERVE,
-  PAGE_READWRITE, PAGE_GUARD, REALTIME_PRIORITY_CLASS, HIGH_PRIORITY_CLASS, NORMAL_PRIORITY_CLASS,
-  IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS, CREATE_SUSPENDED, SE_INC_BASE_PRIORITY_NAME,
+  CLASSIC_PTE_BASE, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES,
   MemoryEmptyWorkingSets, MemoryFlushModifiedList, MemoryPurgeLowPriorityStandbyList, MemoryPurgeStandbyList,
 } from './constants';
 import { LastError, NtException, Win32Error } from './errors';
@@ -18,6 +16,9 @@ import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
 import { Rng } from './rng';
 import { OpLog } from './opLog';
 import { FileSystem } from './io/fileSystem';
+import { Registry } from './config/registry';
+import { ProcessManager, PsContext } from './ps/processManager';
+import { applyPsCall, PsCall } from './ps/calls';
 import { Emitter, Event } from './events';
 import { decodePte as decodePteValue } from './mm/pte';
 import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
@@ -153,6 +154,7 @@ export interface SystemChange { fromSeq: number; toSeq: number }
 /** An operation of the replay log. */
 export type Op =
   | { op: 'createProcess'; args: [CreateProcessOptions] }
+  | { op: 'ps'; args: [PsCall] }
   | { op: 'memoryListCommand'; args: [MemoryListCommand] }
   | { op: 'runSystemThread'; args: [SystemThreadName] }
   | { op: 'grantPrivilege'; args: [number, string] }
@@ -172,7 +174,7 @@ interface Snapshot { opIndex: number; stepCount: number; system: System }
 const SNAPSHOT_MIN_STEPS = 2048;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
-const SNAPSHOT_MAX_INTERVAL_MS = 60;
+const SNAPSHOT_MAX_INTERVAL_MS = 80;
 /** Rough cost of copying one 64 KB content chunk. */
 const CHUNK_COPY_MS = 0.02;
 
@@ -200,6 +202,10 @@ export class System {
   private nextTid = 0;
   /** The simulated volume (C:): images, data files, and the files mapped views read and write. */
   fileSystem: FileSystem;
+  /** The simulated registry (Image File Execution Options, file associations, packaged apps). */
+  registry: Registry;
+  /** Processes, threads, jobs, handles, tokens, notify routines (src/engine/ps). */
+  readonly ps: ProcessManager;
   private readonly changed = new Emitter<SystemChange>();
   /** Fires after every operation (allocation, access that faulted, process creation...) with its steps. */
   readonly onDidChange: Event<SystemChange> = this.changed.event;
@@ -214,6 +220,8 @@ export class System {
       this.mm = new MemoryManager(clone.mm.config, this.processes, this.trace, clone.mm);
       this.fileSystem = clone.fileSystem.clone();
       this.mm.fileSystem = this.fileSystem;
+      this.registry = clone.registry.clone();
+      this.ps = clone.ps.clone(this.psContext());
       this.lastErrors = new Map(clone.lastErrors);
       this.nextTid = clone.nextTid;
       return;
@@ -229,6 +237,8 @@ export class System {
     );
     this.fileSystem = FileSystem.withDefaultImages();
     this.mm.fileSystem = this.fileSystem;
+    this.registry = Registry.withDefaults();
+    this.ps = new ProcessManager(this.psContext());
     // The kernel's own commit (nonpaged/paged pool, system PTEs), about 1.5% of RAM.
     this.mm.systemCommit = Math.floor(this.physicalPageCount / 64);
     if (this.trace.begin('system.boot')) { this.trace.num(this.physicalPageCount); this.trace.num(o.pageFileMB * 256); this.trace.num(o.processors); this.trace.change('system'); }
@@ -318,6 +328,7 @@ export class System {
   private apply(op: Op): unknown {
     switch (op.op) {
       case 'createProcess': return this.createProcessImpl(op.args[0]);
+      case 'ps': return applyPsCall(this.ps, op.args[0]);
       case 'memoryListCommand': return this.memoryListCommandImpl(op.args[0]);
       case 'runSystemThread': return this.runSystemThreadImpl(op.args[0]);
       case 'grantPrivilege': return this.process(op.args[0]).privileges.add(op.args[1]);
@@ -388,115 +399,33 @@ export class System {
   }
 
   private createProcessImpl(options: CreateProcessOptions): { pid: number; tid: number } {
-    const t = this.trace;
-    const flags = options.creationFlags ?? 0;
-    const parent = options.parentPid !== undefined ? this.byPid.get(options.parentPid) : this.defaultParent();
-    // Stage 1: priority class — Normal by default; Realtime without the privilege becomes High.
-    let priorityClass = flags & (IDLE_PRIORITY_CLASS | BELOW_NORMAL_PRIORITY_CLASS | NORMAL_PRIORITY_CLASS | ABOVE_NORMAL_PRIORITY_CLASS | HIGH_PRIORITY_CLASS | REALTIME_PRIORITY_CLASS);
-    if (priorityClass === 0 || (priorityClass & (priorityClass - 1)) !== 0) priorityClass = NORMAL_PRIORITY_CLASS;
-    if (priorityClass === REALTIME_PRIORITY_CLASS && !(parent?.privileges.has(SE_INC_BASE_PRIORITY_NAME))) priorityClass = HIGH_PRIORITY_CLASS;
-    t.currentStage = '1';
-    if (t.begin('create.validate')) { t.str(options.imagePath); t.num(flags); t.num(priorityClass); }
+    const { pid, tid } = this.ps.createProcess(options);
+    return { pid, tid };
+  }
+
+  /** What the process manager works on (live views of this system's state). */
+  private psContext(): PsContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    return {
+      get mm() { return self.mm; }, get rng() { return self.rng; }, get processes() { return self.processes; },
+      get byPid() { return self.byPid; }, get fs() { return self.fileSystem; }, get registry() { return self.registry; },
+      get processors() { return self.options.processors; },
+    };
+  }
+
+  /** Runs a process-manager operation through the replay log (see ps/calls.ts); LastError becomes Win32Error. */
+  psCall(call: PsCall): unknown {
     try {
-      // Stage 3A: the EPROCESS.
-      t.currentStage = '3A';
-      const pid = this.allocatePid();
-      const index = this.processes.length;
-      const eprocess = 0xFFFF800000000000n | (BigInt(this.rng.range(0x10000, 0x7FFFF)) << 20n) | 0x080n;
-      const p = new ProcessObject(index, pid, options.imagePath, parent?.pid ?? 0, -1, eprocess);
-      p.commandLine = options.commandLine ?? `"${options.imagePath}"`;
-      p.creationFlags = flags;
-      p.priorityClass = priorityClass;
-      p.sessionId = parent ? parent.sessionId : 0;
-      p.bottomUpStartVpn = this.rng.range(0x1000000, 0x3000000) * 16; // high-entropy bottom-up start (x 64 KB)
-      this.processes.push(p);
-      this.byPid.set(pid, p);
-      if (t.begin('create.allocateProcess')) { t.num(pid); t.big(eprocess); t.num(p.parentPid); t.change('process', pid); }
-      // Stage 3B: the address space — the PML4 page and its self-map entry.
-      t.currentStage = '3B';
-      this.mm.createAddressSpace(p);
-      if (t.begin('create.addressSpace')) { t.num(pid); t.num(p.directoryTableBase); t.big(this.mm.entryAddress(3, 0) & ~0xFFFn | (BigInt(this.mm.selfMapIndex) << 3n)); t.change('process', pid); t.change('pfn', p.directoryTableBase); }
-      // Stage 3E: the PEB, a committed private page written with the process parameters.
-      t.currentStage = '3E';
-      const peb = virtualAlloc(this.mm, p, 0n, 0x1000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-      p.peb = peb;
-      this.access(p, Number(peb), 8, new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0]));
-      if (t.begin('create.peb')) { t.num(pid); t.big(peb); t.change('process', pid); t.change('vad', pid, Number(peb)); }
-      // Stage 3F: insert into the active process list.
-      t.currentStage = '3F';
-      if (t.begin('create.insertProcess')) { t.num(pid); t.num(this.byPid.size); t.change('process', pid); }
-      // Stage 4: the initial thread with its TEB and a 1 MB stack (top page committed, a guard page below).
-      t.currentStage = '4';
-      const tid = this.createThreadImpl(p, flags);
-      // Stage 6: start the thread unless CREATE_SUSPENDED.
-      t.currentStage = '6';
-      const suspended = (flags & CREATE_SUSPENDED) !== 0;
-      p.threads[0]!.state = suspended ? 'Initialized' : 'Ready';
-      p.threads[0]!.suspendCount = suspended ? 1 : 0;
-      if (t.begin('create.start')) { t.num(pid); t.num(tid); t.num(suspended ? 1 : 0); t.change('thread', tid); }
-      return { pid, tid };
-    } finally {
-      t.currentStage = undefined;
+      return this.op({ op: 'ps', args: [call] });
+    } catch (e) {
+      if (e instanceof LastError) throw new Win32Error(e.code);
+      throw e;
     }
-  }
-
-  private createThreadImpl(p: ProcessObject, _flags: number): number {
-    const t = this.trace;
-    const tid = this.allocateTid();
-    const teb = virtualAlloc(this.mm, p, 0n, 0x2000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-    const stackReserve = virtualAlloc(this.mm, p, 0n, 0x100000n, MEM_RESERVE, PAGE_READWRITE);
-    const stackBase = stackReserve + 0x100000n;
-    virtualAlloc(this.mm, p, stackBase - 0x1000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE);
-    virtualAlloc(this.mm, p, stackBase - 0x2000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
-    this.access(p, Number(teb), 8, new Uint8Array(8));
-    this.access(p, Number(stackBase - 0x40n), 8, new Uint8Array(8));
-    p.threads.push({ tid, lastError: 0, teb, stackBase, stackLimit: stackBase - 0x1000n, state: 'Initialized', suspendCount: 0 });
-    if (t.begin('create.thread')) { t.num(p.pid); t.num(tid); t.big(teb); t.big(stackBase); t.change('thread', tid); t.change('process', p.pid); }
-    return tid;
-  }
-
-  private defaultParent(): ProcessObject | undefined {
-    for (const p of this.byPid.values()) if (!p.exited && p.imageFileName.toLowerCase() === 'explorer.exe') return p;
-    return undefined;
-  }
-
-  private allocatePid(): number {
-    for (;;) {
-      const pid = this.byPid.size === 0 ? 4 : this.rng.range(25, 4096) * 4;
-      if (!this.byPid.has(pid)) return pid;
-    }
-  }
-
-  private allocateTid(): number {
-    for (;;) {
-      const tid = this.rng.range(25, 8192) * 4;
-      if (!this.byPid.has(tid) && !this.tidInUse(tid)) { this.nextTid++; return tid; }
-    }
-  }
-
-  private tidInUse(tid: number): boolean {
-    for (const p of this.processes) if (p?.threads.some((t) => t.tid === tid)) return true;
-    return false;
   }
 
   private bootProcesses(): void {
-    const make = (imagePath: string, parentPid: number | undefined, sessionId: number): number => {
-      const { pid } = this.createProcess({ imagePath, parentPid });
-      this.byPid.get(pid)!.sessionId = sessionId;
-      return pid;
-    };
-    const system = make('System', undefined, 0);
-    make('Registry', system, 0);
-    const smss = make('C:\\Windows\\System32\\smss.exe', system, 0);
-    make('C:\\Windows\\System32\\csrss.exe', smss, 0);
-    const wininit = make('C:\\Windows\\System32\\wininit.exe', smss, 0);
-    make('C:\\Windows\\System32\\csrss.exe', smss, 1);
-    const winlogon = make('C:\\Windows\\System32\\winlogon.exe', smss, 1);
-    const services = make('C:\\Windows\\System32\\services.exe', wininit, 0);
-    make('C:\\Windows\\System32\\lsass.exe', wininit, 0);
-    make('C:\\Windows\\System32\\svchost.exe', services, 0);
-    const userinit = make('C:\\Windows\\System32\\userinit.exe', winlogon, 1);
-    make('C:\\Windows\\explorer.exe', userinit, 1);
+    this.op({ op: 'ps', args: [{ call: 'boot' }] });
   }
 
   /** Process ids of live processes, in creation order. */
@@ -563,6 +492,11 @@ export class System {
   }
 
   // ------------------------------------------------------------------ memory accesses
+
+  /** The live process object for `pid` (throws the Win32 error a bad handle gives). For the access fast path. */
+  liveProcess(pid: number): ProcessObject { return this.process(pid); }
+  /** Physical page contents (the access fast path reads them directly on a TLB hit). */
+  get physicalStore(): { read(page: number, offset: number, out: Uint8Array, at: number, length: number): void } { return this.mm.phys; }
 
   /** A user-mode load (the op is logged only when it took the fault path, the only way a load changes state). */
   readMemory(pid: number, va: number, size: number): Uint8Array {
@@ -688,7 +622,7 @@ export class System {
   queryPfn(pfn: number): PfnInfo {
     if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.physicalPageCount) throw new RangeError(`queryPfn: no page frame ${pfn} (0..${this.physicalPageCount - 1})`);
     const db = this.mm.pfn;
-    const owner = db.owner[pfn]!;
+    const owner = this.mm.ownerOf(pfn);
     return {
       State: PAGE_STATE_NAMES[db.location[pfn]!]!,
       ShareCount: db.shareCount[pfn]!,

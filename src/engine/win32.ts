@@ -5,6 +5,7 @@ import { ERROR_INVALID_PARAMETER, ERROR_NOACCESS, MM_HIGHEST_USER_ADDRESS, STATU
 import { LastError, NtException } from './errors';
 import type { MEMORY_BASIC_INFORMATION } from './mm/virtual';
 import type { System } from './system';
+import { TLB_READ, TLB_SIZE, type ProcessObject } from './process';
 
 /** Win32 functions bound to a process (and its initial thread, whose last error they set). */
 export interface Win32Api {
@@ -26,9 +27,11 @@ export interface Win32Api {
 }
 
 const MAX_ACCESS = 64 * 1024 * 1024;
+const HIGHEST_USER = Number(MM_HIGHEST_USER_ADDRESS);
 
 /** Implementation over the System's internals; every call goes through the system's op log. */
 export class Win32ApiImpl implements Win32Api {
+  private proc: ProcessObject | undefined;
   constructor(private readonly system: System, readonly pid: number) {}
 
   private guard<T>(failed: T, body: () => T): T {
@@ -101,10 +104,24 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   ReadMemory(lpAddress: bigint, nSize: number): Uint8Array {
-    if (typeof lpAddress !== 'bigint') throw new TypeError('ReadMemory: lpAddress must be a bigint');
-    if (!Number.isInteger(nSize) || nSize < 0 || nSize > MAX_ACCESS) throw new RangeError(`ReadMemory: nSize must be an integer in [0, ${MAX_ACCESS}]`);
-    checkUserRange(lpAddress, nSize, false);
-    return this.system.readMemory(this.pid, Number(lpAddress), nSize);
+    if (typeof lpAddress !== 'bigint' || (nSize >>> 0) !== nSize || nSize > MAX_ACCESS) {
+      if (typeof lpAddress !== 'bigint') throw new TypeError('ReadMemory: lpAddress must be a bigint');
+      throw new RangeError(`ReadMemory: nSize must be an integer in [0, ${MAX_ACCESS}]`);
+    }
+    const va = Number(lpAddress);
+    if (va < 0 || va + (nSize || 1) - 1 > HIGHEST_USER) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress < 0n ? 0n : lpAddress, false);
+    // The TLB hit of a load within one page, as the hardware does it: no fault, no step, no log entry.
+    const p = this.proc ??= this.system.liveProcess(this.pid);
+    if (p.exited) return this.system.readMemory(this.pid, va, nSize);
+    const vpn = Math.floor(va / 4096);
+    const offset = va - vpn * 4096;
+    const slot = vpn & (TLB_SIZE - 1);
+    if (offset + nSize <= 4096 && p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & TLB_READ)) {
+      const out = new Uint8Array(nSize);
+      this.system.physicalStore.read(p.tlbPfn[slot]!, offset, out, 0, nSize);
+      return out;
+    }
+    return this.system.readMemory(this.pid, va, nSize);
   }
 
   WriteMemory(lpAddress: bigint, data: Uint8Array): void {
@@ -117,7 +134,6 @@ export class Win32ApiImpl implements Win32Api {
 }
 
 /** A user-mode access outside the user address space raises an access violation, as on real hardware. */
-const HIGHEST_USER = Number(MM_HIGHEST_USER_ADDRESS);
 function checkUserRange(address: bigint, length: number, write: boolean): void {
   const va = Number(address);
   if (va < 0 || va + Math.max(length, 1) - 1 > HIGHEST_USER) {

@@ -130,6 +130,7 @@ export class MemoryManager {
       this.systemCommit = source.systemCommit;
       this.commitPeak = source.commitPeak;
       this.sectionRegistry = source.sectionRegistry.clone();
+      this.pml4Owner = new Map(source.pml4Owner);
       // Cloned views must point at the cloned control areas.
       for (const p of processes) {
         if (!p) continue;
@@ -237,6 +238,25 @@ export class MemoryManager {
   get locTable(): number { return this.loc.table; }
   get locIndex(): number { return this.loc.index; }
 
+  /** PML4 page -> process index: the root of every owner lookup. */
+  pml4Owner = new Map<number, number>();
+
+  /**
+   * The process a page belongs to, or -1 (free, or shared through a prototype PTE). MMPFN keeps no
+   * owner field: the owner is found by following PteFrame up to the PML4 (whose PteFrame is itself).
+   */
+  ownerOf(pfn: number): number {
+    const db = this.pfn;
+    let f = pfn;
+    for (let level = 0; level < 5; level++) {
+      const frame = db.pteFrame[f]!;
+      if (frame < 0) return -1;
+      if (frame === f) return this.pml4Owner.get(f) ?? -1;
+      f = frame;
+    }
+    return -1;
+  }
+
   /** Creates the PML4 page of a new address space, with the self-map entry pointing at itself. */
   createAddressSpace(process: ProcessObject): number {
     const pfn = this.removeZeroPage();
@@ -250,6 +270,7 @@ export class MemoryManager {
     this.pfn.pteAddressLo[pfn] = Number(self & 0xFFFFFFFFn);
     this.pfn.pteAddressHi[pfn] = Number(self >> 32n);
     this.pfn.pteFrame[pfn] = pfn;
+    this.pml4Owner.set(pfn, process.index);
     process.directoryTableBase = pfn;
     process.pageTablePages++;
     return pfn;
@@ -275,12 +296,11 @@ export class MemoryManager {
     return pfn;
   }
 
-  private initActive(pfn: number, owner: number, pteFrame: number, pteLo: number, pteHi: number, origLo: number, origHi: number): void {
+  private initActive(pfn: number, _owner: number, pteFrame: number, pteLo: number, pteHi: number, origLo: number, origHi: number): void {
     const db = this.pfn;
     db.location[pfn] = PageLocation.ActiveAndValid;
     db.shareCount[pfn] = 1;
     db.referenceCount[pfn] = 1;
-    db.owner[pfn] = owner;
     db.pteFrame[pfn] = pteFrame;
     db.pteAddressLo[pfn] = pteLo;
     db.pteAddressHi[pfn] = pteHi;
@@ -531,7 +551,6 @@ export class MemoryManager {
     db.location[pfn] = PageLocation.ActiveAndValid;
     db.shareCount[pfn] = 1;
     db.referenceCount[pfn] = 1;
-    db.owner[pfn] = process.index;
     const prot = pteProtection(lo);
     db.originalPteLo[pfn] = ((db.originalPteLo[pfn]! & ~(0x1F << PROTECTION_SHIFT)) | (prot << PROTECTION_SHIFT)) >>> 0;
     const [nlo, nhi] = this.makeValid(process, vpn, table, index, pfn, prot, write, false);
@@ -856,9 +875,9 @@ export class MemoryManager {
   /** Puts an unreferenced page on the free list and forgets its owner. */
   freePage(pfn: number): void {
     const db = this.pfn;
+    if (db.pteFrame[pfn] === pfn) this.pml4Owner.delete(pfn);
     db.shareCount[pfn] = 0;
     db.referenceCount[pfn] = 0;
-    db.owner[pfn] = -1;
     db.wsIndex[pfn] = -1;
     db.pteFrame[pfn] = -1;
     db.pteAddressLo[pfn] = 0;

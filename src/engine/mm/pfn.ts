@@ -67,8 +67,6 @@ export class PfnDatabase {
   readonly pteFrame: Int32Array;
   /** Working-set list index (u1.WsIndex) while active in a working set, else -1. */
   readonly wsIndex: Int32Array;
-  /** Owning process index (or -1): which working set or address space the page belongs to. */
-  readonly owner: Int32Array;
   readonly priority: Uint8Array;
   readonly flags: Uint8Array;
   readonly listHead: Int32Array;
@@ -91,7 +89,6 @@ export class PfnDatabase {
       this.originalPteHi = source.originalPteHi.slice();
       this.pteFrame = source.pteFrame.slice();
       this.wsIndex = source.wsIndex.slice();
-      this.owner = source.owner.slice();
       this.priority = source.priority.slice();
       this.flags = source.flags.slice();
       this.listHead = source.listHead.slice();
@@ -111,7 +108,6 @@ export class PfnDatabase {
     this.originalPteHi = new Uint32Array(n);
     this.pteFrame = new Int32Array(n).fill(NIL);
     this.wsIndex = new Int32Array(n).fill(NIL);
-    this.owner = new Int32Array(n).fill(NIL);
     this.priority = new Uint8Array(n);
     this.flags = new Uint8Array(n);
     this.listHead = new Int32Array(LIST_COUNT).fill(NIL);
@@ -126,7 +122,7 @@ export class PfnDatabase {
 
   /** Bytes the database uses per physical page (for the memory benchmark). */
   static get bytesPerPage(): number {
-    return 1 + 4 + 4 + 4 + 2 + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 1;
+    return 1 + 4 + 4 + 4 + 2 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 1;
   }
 
   /** Appends `pfn` at the tail of list `list` (FIFO: oldest at the head) and sets its location. */

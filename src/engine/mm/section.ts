@@ -331,7 +331,6 @@ export function makeProtoValid(mm: MemoryManager, ca: ControlArea, index: number
   db.location[pfn] = PageLocation.ActiveAndValid;
   db.shareCount[pfn] = 0;
   db.referenceCount[pfn] = 1;
-  db.owner[pfn] = -1;
   db.wsIndex[pfn] = -1;
   db.pteFrame[pfn] = -(ca.id + 2);
   db.flags[pfn]! |= PFN_PROTOTYPE_PTE;
@@ -367,7 +366,6 @@ export function copyOnWrite(mm: MemoryManager, p: ProcessObject, vpn: number, ta
   db.location[pfn] = PageLocation.ActiveAndValid;
   db.shareCount[pfn] = 1;
   db.referenceCount[pfn] = 1;
-  db.owner[pfn] = p.index;
   db.pteFrame[pfn] = table;
   db.pteAddressLo[pfn] = Number(pteAddr & 0xFFFFFFFFn);
   db.pteAddressHi[pfn] = Number(pteAddr >> 32n);

@@ -294,7 +294,7 @@ function findContiguous(mm: MemoryManager, size: number, taken: Set<number>): nu
   return -1;
 }
 
-function claimForLargePage(mm: MemoryManager, p: ProcessObject, pfn: number, vpn: number, mmProt: number): void {
+function claimForLargePage(mm: MemoryManager, _p: ProcessObject, pfn: number, vpn: number, mmProt: number): void {
   const db = mm.pfn;
   const loc = db.location[pfn]!;
   if (loc === PageLocation.StandbyPageList) {
@@ -313,7 +313,6 @@ function claimForLargePage(mm: MemoryManager, p: ProcessObject, pfn: number, vpn
   db.location[pfn] = PageLocation.ActiveAndValid;
   db.shareCount[pfn] = 1;
   db.referenceCount[pfn] = 1;
-  db.owner[pfn] = p.index;
   db.wsIndex[pfn] = -1;
   db.flags[pfn] = PFN_LARGE_PAGE | PFN_MODIFIED;
   db.originalPteLo[pfn] = makeDemandZeroLo(mmProt);

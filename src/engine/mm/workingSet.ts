@@ -18,8 +18,8 @@ export class WorkingSet {
    * (u1.WsIndex); a shared page has one PFN for many working sets, so the index lives here.
    */
   shared = new Map<number, number>();
-  private freeList: Int32Array;
-  private freeCount = 0;
+  /** Free entries are chained through their vpn slot (-2 - next), as free WSLEs are in MMWSL. */
+  private freeHead = -1;
   /** Entries in use (WorkingSetSize). */
   count = 0;
   /** Highest entry index ever used + 1 (LastEntry). */
@@ -35,17 +35,18 @@ export class WorkingSet {
     this.vpn = new Float64Array(capacity).fill(FREE);
     this.age = new Uint8Array(capacity);
     this.protection = new Uint8Array(capacity);
-    this.freeList = new Int32Array(capacity);
   }
 
   /** Bytes per entry (for the memory benchmark). */
-  static readonly bytesPerEntry = 8 + 1 + 4;
+  static readonly bytesPerEntry = 8 + 1 + 1;
 
   /** Adds `vpn`, returning its WSLE index (MiAllocateWsle). */
   insert(vpn: number): number {
     let index: number;
-    if (this.freeCount > 0) index = this.freeList[--this.freeCount]!;
-    else {
+    if (this.freeHead >= 0) {
+      index = this.freeHead;
+      this.freeHead = -2 - this.vpn[index]!;
+    } else {
       if (this.lastEntry >= this.vpn.length) this.grow();
       index = this.lastEntry++;
     }
@@ -58,9 +59,9 @@ export class WorkingSet {
   }
 
   remove(index: number): void {
-    this.vpn[index] = FREE;
+    this.vpn[index] = -2 - this.freeHead;
     this.age[index] = 0;
-    this.freeList[this.freeCount++] = index;
+    this.freeHead = index;
     this.count--;
   }
 
@@ -78,7 +79,6 @@ export class WorkingSet {
     const v = new Float64Array(n).fill(FREE); v.set(this.vpn); this.vpn = v;
     const a = new Uint8Array(n); a.set(this.age); this.age = a;
     const pr = new Uint8Array(n); pr.set(this.protection); this.protection = pr;
-    const f = new Int32Array(n); f.set(this.freeList); this.freeList = f;
   }
 
   clone(): WorkingSet {
@@ -87,8 +87,7 @@ export class WorkingSet {
     w.age = this.age.slice();
     w.protection = this.protection.slice();
     w.shared = new Map(this.shared);
-    w.freeList = this.freeList.slice();
-    w.freeCount = this.freeCount;
+    w.freeHead = this.freeHead;
     w.count = this.count;
     w.lastEntry = this.lastEntry;
     w.minimum = this.minimum;

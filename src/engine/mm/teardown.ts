@@ -1,0 +1,73 @@
+// Address-space teardown at process exit (MmCleanProcessAddressSpace + MmDeleteProcessAddressSpace):
+// every VAD's pages go back to the free list (valid, transition and paging-file PTEs alike, through
+// MemoryManager.deletePte), paging-file slots are freed, page tables are released bottom-up and
+// finally the PML4 page itself; the process's commit (private pages and page tables) returns to zero.
+import type { ProcessObject } from '../process';
+import { LEVEL_PDE, LEVEL_PPE, MemoryManager, tableIndex } from './memoryManager';
+import { Vad, VadType } from './vad';
+
+const HUGE_PAGES = 512 * 512;
+
+/** What teardown released, for the trace. */
+export interface TeardownResult { vads: number; privatePages: number; pageTables: number }
+
+/**
+ * Deletes the whole user address space of `process`. `unmapView` handles VADs that are not private
+ * memory (section views): it must drop the view's references without freeing shared pages.
+ */
+export function deleteAddressSpace(mm: MemoryManager, process: ProcessObject, unmapView?: (vad: Vad) => void): TeardownResult {
+  const vads = process.vads.toArray();
+  let privatePages = 0;
+  for (const vad of vads) {
+    if (!vad.privateMemory) {
+      if (!unmapView) throw new Error(`deleteAddressSpace: pid ${process.pid} has a mapped view at VPN 0x${vad.startVpn.toString(16)} and no unmap routine`);
+      unmapView(vad);
+      continue;
+    }
+    if (vad.vadType === VadType.VadLargePages) releaseLargeRuns(mm, process, vad);
+    else {
+      for (let v = vad.startVpn; v <= vad.endVpn; v++) {
+        const [lo, hi, table, index] = mm.peekPte(process, v);
+        if (table < 0) { v = Math.floor(v / 512) * 512 + 511; continue; }
+        if (lo !== 0 || hi !== 0) mm.deletePte(process, v, table, index, 0, 0);
+      }
+    }
+    privatePages += vad.commitCharge;
+    process.privateCommit -= vad.commitCharge;
+    vad.commitCharge = 0;
+    process.vads.remove(vad);
+    if (vad.vadType !== VadType.VadLargePages) mm.freeEmptyPageTables(process, vad.startVpn, vad.endVpn);
+  }
+  const tablesBefore = process.pageTablePages;
+  // The PML4: drop the self-map entry, then the page itself.
+  const pml4 = process.directoryTableBase;
+  if (pml4 >= 0) {
+    mm.phys.writeWord(pml4, mm.selfMapIndex * 2, 0);
+    mm.phys.writeWord(pml4, mm.selfMapIndex * 2 + 1, 0);
+    mm.usedEntries[pml4] = 0;
+    mm.freePage(pml4);
+    process.pageTablePages--;
+    process.directoryTableBase = -1;
+  }
+  process.flushTlb();
+  return { vads: vads.length, privatePages, pageTables: tablesBefore };
+}
+
+/** Unmaps a large-page VAD's PDE/PPE entries and frees its physical runs. */
+function releaseLargeRuns(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
+  let vpn = vad.startVpn;
+  for (const run of vad.largeRuns ?? []) {
+    const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
+    mm.locate(p, vpn, false);
+    const table = mm.locTable;
+    const idx = tableIndex(level, vpn);
+    mm.phys.writeWord(table, idx * 2, 0);
+    mm.phys.writeWord(table, idx * 2 + 1, 0);
+    mm.usedEntries[table]!--;
+    mm.pfn.shareCount[table]!--;
+    for (let k = 0; k < run.pages; k++) mm.freePage(run.basePfn + k);
+    vpn += run.pages;
+  }
+  p.flushTlb();
+  mm.freeEmptyPageTables(p, vad.startVpn, vad.endVpn);
+}
