@@ -6,6 +6,7 @@ import { Commands, Settings } from './ids';
 import { readSimulationOptions } from './options';
 import { SimulationSession } from './session';
 import { MemoryStatusBar } from './statusBar';
+import { registerNotes, type NotesController } from './notes';
 import { registerSidebarFeatures } from './commands';
 import { confirmReplace, isUnsaved } from './commands/sessionFile';
 
@@ -15,12 +16,15 @@ export interface NtLabApi {
   readonly activationMs: number;
   /** The simulation of this window (undefined until started). */
   readonly session: SimulationSession;
+  /** Notes beside the simulation (CodeLens, hovers, ntlab blocks, follow mode). */
+  readonly notes: NotesController;
 }
 
 export function activate(context: vscode.ExtensionContext): NtLabApi {
   const log = vscode.window.createOutputChannel('NT Lab', { log: true });
   const session = new SimulationSession();
   context.subscriptions.push(log, session, new MemoryStatusBar(session));
+  const notes = registerNotes(context, session);
   registerSidebarFeatures(context, session, log);
 
   const start = (): void => {
@@ -64,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
     vscode.commands.registerCommand(Commands.showLog, () => log.show(true)),
   );
 
-  return { activationMs: performance.now() - moduleLoadStart, session };
+  return { activationMs: performance.now() - moduleLoadStart, session, notes };
 }
 
 export function deactivate(): void {

@@ -15,6 +15,14 @@ export const Commands = {
   openProcessCreationPanel: 'ntlab.openProcessCreationPanel',
   /** Opens the page-fault stepping panel. Optional argument `{ kind?: 'demandZero'|'transition'|'pageFile'|'prototype'|'copyOnWrite'|'guardPage'|'accessViolation', pid?: number, va?: '0x...' }`. */
   openPageFaultPanel: 'ntlab.openPageFaultPanel',
+  /** Opens markdown notes beside the simulation (argument: the notes' uri, optional). */
+  openNotesBeside: 'ntlab.openNotesBeside',
+  /** Runs a ```ntlab block of a notes file. Arguments: the document uri, the line of the opening fence. */
+  runNotesBlock: 'ntlab.runNotesBlock',
+  /** Runs the next line of a ```ntlab block. Arguments as runNotesBlock. */
+  stepNotesBlock: 'ntlab.stepNotesBlock',
+  /** Runs one pass of a memory-manager system thread from a notes CodeLens. Argument: 'zeroPageThread' | 'modifiedPageWriter' | 'balanceSetManager'. */
+  runSystemThreadFromNotes: 'ntlab.runSystemThreadFromNotes',
 } as const;
 
 export const Views = {

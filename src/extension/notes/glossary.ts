@@ -13,7 +13,7 @@ export type FaultKind = 'demandZero' | 'transition' | 'pageFile' | 'prototype' |
 /** System threads the engine can run on demand (System.runSystemThread). */
 export type RunnableThread = 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread';
 /** What "Show in sidebar" reveals (a ChangeRef type; pid/ids are filled from the live system). */
-export type SidebarTarget = 'process' | 'thread' | 'vad' | 'wsle' | 'pfn' | 'pageList' | 'pageFile' | 'commit' | 'object';
+export type SidebarTarget = 'process' | 'thread' | 'vad' | 'pte' | 'wsle' | 'pfn' | 'pageList' | 'pageFile' | 'commit' | 'object';
 /** Which live values a hover shows. */
 export type LiveKind =
   | 'eprocess' | 'kprocess' | 'peb' | 'teb' | 'ethread' | 'csrProcess' | 'w32Process'

@@ -1,0 +1,480 @@
+// Notes beside the simulation: CodeLens, hovers, quick fixes, diagnostics and runnable ```ntlab
+// blocks in any markdown file, and follow mode (a stepping panel reveals the matching heading).
+// Registration is cheap; the glossary index and recognition are built on first use.
+import * as vscode from 'vscode';
+import type { System } from '../../engine';
+import { Commands, Settings } from '../ids';
+import { readSimulationOptions } from '../options';
+import type { SimulationSession } from '../session';
+import { claimAgrees, findLargePageClaims, simulateLargePageAllocation } from './facts';
+import { entry, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
+import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
+import {
+  currentPid, explanation, isChinese, liveValues, outcomeText, parseErrorMessage,
+} from './messages';
+import { headingForFault, headingForStage, recognize, termAt, type FencedBlock, type Recognition } from './recognize';
+import { RunState, runStatement, type Outcome, type RunHost } from './run';
+
+/** Diagnostic codes (a test and the quick fix read them). */
+export const NotesDiagnostic = {
+  misspelling: 'ntlab.misspelling',
+  openQuestion: 'ntlab.openQuestion',
+  parse: 'ntlab.parse',
+  run: 'ntlab.run',
+  simulatedFact: 'ntlab.simulatedFact',
+} as const;
+
+const FAULT_ENTRY: Readonly<Record<string, string>> = {
+  'fault.demandZero': 'DemandZero', 'fault.transition': 'TransitionFault', 'fault.pageFile': 'PageFileFault',
+  'fault.prototype': 'PrototypePTE', 'fault.copyOnWrite': 'CopyOnWrite', 'fault.guardPage': 'GuardPage', 'fault.accessViolation': 'AccessViolation',
+};
+
+const isMarkdown = (doc: vscode.TextDocument): boolean => doc.languageId === 'markdown';
+
+/** Per-document state: the cached recognition, block variables, results and run diagnostics. */
+interface NotesDoc {
+  version: number;
+  recognition: Recognition;
+  readonly state: RunState;
+  /** Next line to run per block (keyed by fence line) for "Step". */
+  readonly cursor: Map<number, number>;
+  /** Result text per line. */
+  readonly results: Map<number, string>;
+  runDiagnostics: vscode.Diagnostic[];
+}
+
+export class NotesController implements vscode.Disposable {
+  private readonly docs = new Map<string, NotesDoc>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('ntlab-notes');
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  private readonly resultDecoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+  });
+  private readonly followDecoration = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    borderColor: new vscode.ThemeColor('focusBorder'),
+    borderStyle: 'solid',
+    borderWidth: '0 0 0 3px',
+  });
+  private readonly pendingDiagnostics = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Where follow mode last revealed: uri and line (tests read it). */
+  lastFollow: { uri: string; line: number } | undefined;
+
+  constructor(private readonly session: SimulationSession) {
+    const md: vscode.DocumentSelector = { language: 'markdown' };
+    this.disposables.push(
+      this.diagnostics, this.lensesChanged, this.resultDecoration, this.followDecoration,
+      vscode.languages.registerCodeLensProvider(md, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (d) => this.codeLenses(d) }),
+      vscode.languages.registerHoverProvider(md, { provideHover: (d, p) => this.hover(d, p) }),
+      vscode.languages.registerCodeActionsProvider(md, { provideCodeActions: (d, _r, c) => this.codeActions(d, c) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCompletionItemProvider(md, { provideCompletionItems: (d, p) => this.completions(d, p) }, ' ', '$'),
+      vscode.commands.registerCommand(Commands.runNotesBlock, (uri?: unknown, fenceLine?: unknown) => this.runBlock(uri, fenceLine, 'all')),
+      vscode.commands.registerCommand(Commands.stepNotesBlock, (uri?: unknown, fenceLine?: unknown) => this.runBlock(uri, fenceLine, 'step')),
+      vscode.commands.registerCommand(Commands.runSystemThreadFromNotes, (thread?: unknown) => this.runSystemThread(thread)),
+      vscode.commands.registerCommand(Commands.openNotesBeside, (uri?: unknown) => this.openBeside(uri)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.scheduleDiagnostics(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isMarkdown(e.document)) return;
+        const nd = this.docs.get(e.document.uri.toString());
+        if (nd && e.contentChanges.length) { nd.results.clear(); nd.cursor.clear(); nd.runDiagnostics = []; this.paintResults(); }
+        this.scheduleDiagnostics(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => { this.docs.delete(d.uri.toString()); this.diagnostics.delete(d.uri); }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.paintResults()),
+      session.onDidChangeSystem(() => this.lensesChanged.fire()),
+      session.onDidChangeCursor((e) => this.follow(e.seq)),
+    );
+    for (const d of vscode.workspace.textDocuments) this.scheduleDiagnostics(d);
+  }
+
+  dispose(): void {
+    for (const t of this.pendingDiagnostics.values()) clearTimeout(t);
+    while (this.disposables.length) this.disposables.pop()!.dispose();
+  }
+
+  /** Recognition of a document, cached per version. */
+  notes(doc: vscode.TextDocument): NotesDoc {
+    const key = doc.uri.toString();
+    let nd = this.docs.get(key);
+    if (!nd) {
+      nd = { version: doc.version, recognition: recognize(doc.getText()), state: new RunState(), cursor: new Map(), results: new Map(), runDiagnostics: [] };
+      this.docs.set(key, nd);
+    } else if (nd.version !== doc.version) {
+      nd.version = doc.version;
+      nd.recognition = recognize(doc.getText());
+    }
+    return nd;
+  }
+
+  // ---- CodeLens ------------------------------------------------------------------------------
+
+  private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const nd = this.notes(doc);
+    const lenses: vscode.CodeLens[] = [];
+    for (const h of nd.recognition.headings) {
+      if (!h.entryId) continue;
+      const e = entry(h.entryId);
+      const range = new vscode.Range(h.line, 0, h.line, 0);
+      const step = stepCommand(e.step);
+      if (step) lenses.push(new vscode.CodeLens(range, step));
+      const reveal = this.revealCommand(e.sidebar, nd);
+      if (reveal) lenses.push(new vscode.CodeLens(range, reveal));
+    }
+    for (const b of nd.recognition.blocks) {
+      const range = new vscode.Range(b.fenceLine, 0, b.fenceLine, 0);
+      lenses.push(new vscode.CodeLens(range, { title: `$(run-all) ${vscode.l10n.t('Run all')}`, command: Commands.runNotesBlock, arguments: [doc.uri, b.fenceLine] }));
+      const next = nd.cursor.get(b.fenceLine);
+      const title = next === undefined ? vscode.l10n.t('Step line by line') : vscode.l10n.t('Step (line {0})', next + 1);
+      lenses.push(new vscode.CodeLens(range, { title: `$(debug-step-over) ${title}`, command: Commands.stepNotesBlock, arguments: [doc.uri, b.fenceLine] }));
+    }
+    return lenses;
+  }
+
+  /** "Show in sidebar": a ChangeRef for ntlab.reveal, with the pid of the process the notes are about. */
+  private revealCommand(target: SidebarTarget | undefined, nd: NotesDoc): vscode.Command | undefined {
+    if (!target) return undefined;
+    const ref: { type: SidebarTarget; pid?: number; id?: number } = { type: target };
+    const system = this.session.system;
+    const pid = system ? currentPid(system, nd.state.currentPid) : undefined;
+    if (pid !== undefined && ['process', 'thread', 'vad', 'pte', 'wsle'].includes(target)) ref.pid = pid;
+    if (target === 'thread' && pid !== undefined) {
+      const tid = system!.queryProcess(pid)?.threads[0]?.tid;
+      if (tid !== undefined) ref.id = tid;
+    }
+    return { title: `$(list-tree) ${vscode.l10n.t('Show in sidebar')}`, command: Commands.reveal, arguments: [ref] };
+  }
+
+  // ---- Hover ---------------------------------------------------------------------------------
+
+  private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const nd = this.notes(doc);
+    const block = nd.recognition.blocks.find((b) => b.lines.some((l) => l.line === pos.line));
+    if (block) return this.blockHover(doc, pos);
+    const t = termAt(nd.recognition, pos.line, pos.character);
+    const q = nd.recognition.questions.find((x) => x.line === pos.line && x.start <= pos.character && pos.character <= x.end);
+    const id = t?.entryId ?? q?.entryId;
+    if (!id) return undefined;
+    const e = entry(id);
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: [Commands.openProcessCreationPanel, Commands.openPageFaultPanel, Commands.startSession, Commands.runSystemThreadFromNotes] };
+    if (t && !t.exact && t.suggestion) md.appendMarkdown(`${vscode.l10n.t('Did you mean **{0}**?', t.suggestion)}\n\n`);
+    md.appendMarkdown(`**${e.name}** — ${explanation(e)}\n\n`);
+    const system = this.session.displayed;
+    if (e.live && system) {
+      const text = liveValues(e.live, system, currentPid(system, nd.state.currentPid));
+      if (text) {
+        md.appendMarkdown(`${vscode.l10n.t('In the simulation now:')}\n`);
+        md.appendCodeblock(text, 'text');
+      }
+    } else if (e.live) {
+      md.appendMarkdown(`[${vscode.l10n.t('Start the simulation')}](command:${Commands.startSession}) ${vscode.l10n.t('to see live values.')}\n\n`);
+    }
+    const step = stepCommand(e.step);
+    if (step) md.appendMarkdown(`[${step.title.replace(/^\$\([^)]*\)\s*/, '')}](command:${step.command}?${encodeURIComponent(JSON.stringify(step.arguments ?? []))})`);
+    return new vscode.Hover(md, t ? new vscode.Range(t.line, t.start, t.line, t.end) : undefined);
+  }
+
+  private blockHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const range = doc.getWordRangeAtPosition(pos, /[A-Za-z-]+/);
+    if (!range) return undefined;
+    const word = doc.getText(range).toLowerCase();
+    const c = COMMANDS[word];
+    if (!c || doc.lineAt(pos.line).text.slice(0, range.start.character).replace(/\$\w+\s*=\s*/, '').trim() !== '') return undefined;
+    const md = new vscode.MarkdownString();
+    md.appendCodeblock(c.synopsis, 'ntlab');
+    md.appendMarkdown(isChinese() ? c.zh : c.en);
+    return new vscode.Hover(md, range);
+  }
+
+  // ---- Quick fixes ---------------------------------------------------------------------------
+
+  private codeActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      if (d.code !== NotesDiagnostic.misspelling) continue;
+      const t = termAt(this.notes(doc).recognition, d.range.start.line, d.range.start.character);
+      if (!t?.suggestion) continue;
+      const action = new vscode.CodeAction(vscode.l10n.t('Change to {0}', t.suggestion), vscode.CodeActionKind.QuickFix);
+      action.edit = new vscode.WorkspaceEdit();
+      action.edit.replace(doc.uri, d.range, t.suggestion);
+      action.diagnostics = [d];
+      action.isPreferred = true;
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  // ---- Completion in ntlab blocks ------------------------------------------------------------
+
+  private completions(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
+    const nd = this.notes(doc);
+    const block = nd.recognition.blocks.find((b) => pos.line > b.fenceLine && (pos.line < b.endLine || !b.closed));
+    if (!block) return undefined;
+    const before = doc.lineAt(pos.line).text.slice(0, pos.character);
+    const words = before.replace(/^\s*\$\w+\s*=\s*/, '').trim().split(/\s+/).filter(Boolean);
+    const atCommand = words.length === 0 || (words.length === 1 && !/\s$/.test(before));
+    const items: vscode.CompletionItem[] = [];
+    if (before.endsWith('$') || /\$\w*$/.test(before)) {
+      for (const v of ['last', ...nd.state.vars.keys()]) {
+        const item = new vscode.CompletionItem(`$${v}`, vscode.CompletionItemKind.Variable);
+        item.insertText = v;
+        items.push(item);
+      }
+      return items;
+    }
+    if (atCommand) {
+      for (const [name, c] of Object.entries(COMMANDS)) {
+        const item = new vscode.CompletionItem(name, vscode.CompletionItemKind.Keyword);
+        item.detail = c.synopsis;
+        item.documentation = isChinese() ? c.zh : c.en;
+        items.push(item);
+      }
+      return items;
+    }
+    const command = words[0]!.toLowerCase();
+    if (command === 'run') return Object.keys(THREADS).map((t) => new vscode.CompletionItem(t, vscode.CompletionItemKind.EnumMember));
+    if (command === 'privilege') return [new vscode.CompletionItem('SeLockMemoryPrivilege', vscode.CompletionItemKind.Constant)];
+    if (['alloc', 'protect', 'map'].includes(command)) {
+      for (const p of Object.keys(PROTECTIONS).filter((k) => !k.startsWith('page_'))) items.push(new vscode.CompletionItem(p, vscode.CompletionItemKind.EnumMember));
+      if (command === 'alloc') for (const k of ['reserve', 'commit', 'large', 'at']) items.push(new vscode.CompletionItem(k, vscode.CompletionItemKind.Keyword));
+    }
+    if (command === 'touch') items.push(new vscode.CompletionItem('write', vscode.CompletionItemKind.Keyword));
+    if (command === 'free') items.push(new vscode.CompletionItem('decommit', vscode.CompletionItemKind.Keyword));
+    if (command === 'process') for (const img of ['notepad.exe', 'calc.exe', 'cmd.exe']) items.push(new vscode.CompletionItem(img, vscode.CompletionItemKind.File));
+    return items;
+  }
+
+  // ---- Diagnostics ---------------------------------------------------------------------------
+
+  private scheduleDiagnostics(doc: vscode.TextDocument): void {
+    if (!isMarkdown(doc) || doc.uri.scheme === 'output') return;
+    const key = doc.uri.toString();
+    clearTimeout(this.pendingDiagnostics.get(key));
+    this.pendingDiagnostics.set(key, setTimeout(() => { this.pendingDiagnostics.delete(key); this.updateDiagnostics(doc); }, 150));
+  }
+
+  /** Recomputes the diagnostics of a document now (tests call it through the command too). */
+  updateDiagnostics(doc: vscode.TextDocument): vscode.Diagnostic[] {
+    if (doc.isClosed) return [];
+    const nd = this.notes(doc);
+    const r = nd.recognition;
+    const out: vscode.Diagnostic[] = [];
+    for (const t of r.terms) {
+      if (t.exact || !t.suggestion) continue;
+      const d = new vscode.Diagnostic(new vscode.Range(t.line, t.start, t.line, t.end),
+        vscode.l10n.t('"{0}" looks like {1}. Did you mean {1}?', t.text, t.suggestion), vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.misspelling;
+      d.source = 'NT Lab';
+      out.push(d);
+    }
+    for (const q of r.questions) {
+      if (!q.entryId) continue;
+      const e = entry(q.entryId);
+      const d = new vscode.Diagnostic(new vscode.Range(q.line, q.start, q.line, q.end),
+        vscode.l10n.t('Open question: the simulation shows this as {0}. {1}', e.name, explanation(e)), vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.openQuestion;
+      d.source = 'NT Lab';
+      out.push(d);
+    }
+    for (const b of r.blocks) {
+      for (const e of parseBlock(b.lines).errors) {
+        const d = new vscode.Diagnostic(new vscode.Range(e.line, e.start, e.line, e.end), parseErrorMessage(e), vscode.DiagnosticSeverity.Error);
+        d.code = NotesDiagnostic.parse;
+        d.source = 'ntlab';
+        out.push(d);
+      }
+    }
+    const claims = findLargePageClaims(doc.getText());
+    for (const c of claims) {
+      const fact = simulateLargePageAllocation(c.requestMB);
+      if (!fact || claimAgrees(c, fact)) continue;
+      const d = new vscode.Diagnostic(new vscode.Range(c.line, c.start, c.line, c.end),
+        vscode.l10n.t('In the simulation, a {0} MB large-page allocation is made of {1} x 1 GB page(s) and {2} x 2 MB page(s) (1 GB pages first, then 2 MB pages).', c.requestMB, fact.hugePages, fact.largePages),
+        vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.simulatedFact;
+      d.source = 'NT Lab';
+      out.push(d);
+    }
+    out.push(...nd.runDiagnostics);
+    this.diagnostics.set(doc.uri, out);
+    return out;
+  }
+
+  // ---- Running blocks ------------------------------------------------------------------------
+
+  private runHost(): RunHost {
+    return {
+      system: () => this.session.system,
+      boot: (options) => this.session.start({ ...readSimulationOptions(vscode.workspace.getConfiguration(Settings.section)), ...options }),
+    };
+  }
+
+  /** Runs a whole block or its next line. Returns the outcomes (tests read them). */
+  async runBlock(uriArg: unknown, fenceArg: unknown, mode: 'all' | 'step'): Promise<Outcome[]> {
+    const uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) return [];
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const nd = this.notes(doc);
+    const fenceLine = typeof fenceArg === 'number' ? fenceArg : this.blockAtCursor(nd, doc)?.fenceLine;
+    const block = nd.recognition.blocks.find((b) => b.fenceLine === fenceLine);
+    if (!block) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('There is no ntlab block here.'));
+      return [];
+    }
+    const { statements, errors } = parseBlock(block.lines);
+    if (errors.length) {
+      this.updateDiagnostics(doc);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The ntlab block has {0} error(s); see the Problems view.', errors.length));
+      return [];
+    }
+    const host = this.runHost();
+    let toRun = statements;
+    if (mode === 'step') {
+      const next = nd.cursor.get(block.fenceLine) ?? block.fenceLine + 1;
+      toRun = statements.filter((s) => s.line >= next).slice(0, 1);
+    }
+    if (mode === 'all' || (nd.cursor.get(block.fenceLine) ?? block.fenceLine + 1) === block.fenceLine + 1) this.clearBlock(nd, block);
+    const outcomes: Outcome[] = [];
+    for (const s of toRun) {
+      const o = runStatement(s, host, nd.state);
+      outcomes.push(o);
+      nd.results.set(o.line, outcomeText(o));
+      if (o.error) {
+        const d = new vscode.Diagnostic(doc.lineAt(o.line).range, outcomeText(o).replace(/^✗ /, ''), vscode.DiagnosticSeverity.Warning);
+        d.code = NotesDiagnostic.run;
+        d.source = 'ntlab';
+        nd.runDiagnostics.push(d);
+      }
+    }
+    if (mode === 'step') {
+      const last = toRun[toRun.length - 1];
+      const after = last ? statements.find((s) => s.line > last.line) : undefined;
+      if (after) nd.cursor.set(block.fenceLine, after.line);
+      else nd.cursor.delete(block.fenceLine);
+    } else nd.cursor.delete(block.fenceLine);
+    this.updateDiagnostics(doc);
+    this.paintResults();
+    this.lensesChanged.fire();
+    return outcomes;
+  }
+
+  private clearBlock(nd: NotesDoc, block: FencedBlock): void {
+    for (const l of block.lines) nd.results.delete(l.line);
+    nd.runDiagnostics = nd.runDiagnostics.filter((d) => d.range.start.line <= block.fenceLine || d.range.start.line >= block.endLine);
+  }
+
+  private blockAtCursor(nd: NotesDoc, doc: vscode.TextDocument): FencedBlock | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document !== doc) return nd.recognition.blocks[0];
+    const line = editor.selection.active.line;
+    return nd.recognition.blocks.find((b) => line >= b.fenceLine && line <= b.endLine) ?? nd.recognition.blocks[0];
+  }
+
+  /** The result text shown after a line (tests read it). */
+  resultAt(uri: vscode.Uri, line: number): string | undefined {
+    return this.docs.get(uri.toString())?.results.get(line);
+  }
+
+  private paintResults(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const nd = this.docs.get(editor.document.uri.toString());
+      const options: vscode.DecorationOptions[] = [];
+      for (const [line, text] of nd?.results ?? []) {
+        if (line >= editor.document.lineCount) continue;
+        const end = editor.document.lineAt(line).range.end;
+        options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: text } } });
+      }
+      editor.setDecorations(this.resultDecoration, options);
+    }
+  }
+
+  private runSystemThread(thread: unknown): string | undefined {
+    const name = typeof thread === 'string' && Object.values(THREADS).includes(thread as never) ? (thread as 'zeroPageThread') : undefined;
+    if (!name) return undefined;
+    const system = this.session.system ?? this.runHost().boot({});
+    const from = system.stepCount;
+    system.runSystemThread(name);
+    const steps = system.getSteps(from, system.stepCount);
+    const routine = steps[0]?.routine ?? name;
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} ran ({1} steps)', routine, steps.length));
+    return routine;
+  }
+
+  // ---- Follow mode ---------------------------------------------------------------------------
+
+  /** Reveals and highlights the heading that matches the step the cursor is on. */
+  follow(seq: number | undefined): { uri: string; line: number } | undefined {
+    if (seq === undefined) return undefined;
+    if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>('notes.follow', true)) return undefined;
+    const system: System | undefined = this.session.system;
+    const step = system && seq < system.stepCount ? system.getSteps(seq, seq + 1)[0] : undefined;
+    if (!step) return undefined;
+    let found: { uri: string; line: number } | undefined;
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (!isMarkdown(editor.document)) continue;
+      const r = this.notes(editor.document).recognition;
+      const heading = step.kind === 'processCreation' && step.stage ? headingForStage(r, step.stage)
+        : step.kind === 'pageFault' ? headingForFault(r, FAULT_ENTRY[step.code]) : undefined;
+      if (!heading) { editor.setDecorations(this.followDecoration, []); continue; }
+      const range = new vscode.Range(heading.line, 0, heading.line, 0);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      editor.setDecorations(this.followDecoration, [range]);
+      found ??= { uri: editor.document.uri.toString(), line: heading.line };
+    }
+    this.lastFollow = found;
+    return found;
+  }
+
+  // ---- Open notes beside the simulation ------------------------------------------------------
+
+  /** Opens a markdown file beside the simulation; returns its uri. */
+  async openBeside(uriArg: unknown): Promise<string | undefined> {
+    let uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : undefined;
+    const active = vscode.window.activeTextEditor?.document;
+    if (!uri && active && isMarkdown(active)) uri = active.uri;
+    if (!uri) {
+      const files = await vscode.workspace.findFiles('**/*.md', '**/node_modules/**', 200);
+      if (files.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No markdown notes found in this workspace.'));
+        return undefined;
+      }
+      const picked = files.length === 1 ? { uri: files[0]! } : await vscode.window.showQuickPick(
+        files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: vscode.l10n.t('Which notes should go beside the simulation?') });
+      if (!picked) return undefined;
+      uri = picked.uri;
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    // The notes take the left group; the stepping panel opens beside them.
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    if (!this.session.system) await vscode.commands.executeCommand(Commands.startSession);
+    const available = await vscode.commands.getCommands(true);
+    if (available.includes(Commands.openProcessCreationPanel)) await vscode.commands.executeCommand(Commands.openProcessCreationPanel, {});
+    this.scheduleDiagnostics(doc);
+    return uri.toString();
+  }
+}
+
+/** "Step through": which command opens which panel where. */
+export function stepCommand(target: StepTarget | undefined): vscode.Command | undefined {
+  if (!target) return undefined;
+  switch (target.panel) {
+    case 'processCreation':
+      return { title: `$(debug-step-over) ${vscode.l10n.t('Step through')}`, command: Commands.openProcessCreationPanel, arguments: [target.stage ? { stage: target.stage } : {}] };
+    case 'pageFault':
+      return { title: `$(debug-step-over) ${vscode.l10n.t('Step through')}`, command: Commands.openPageFaultPanel, arguments: [target.kind ? { kind: target.kind } : {}] };
+    case 'systemThread':
+      return { title: `$(play) ${vscode.l10n.t('Run in the simulation')}`, command: Commands.runSystemThreadFromNotes, arguments: [target.thread] };
+    default: { const never: never = target; return never; }
+  }
+}
+
+/** Registers the notes features; returns the controller (the extension API exposes it to tests). */
+export function registerNotes(context: vscode.ExtensionContext, session: SimulationSession): NotesController {
+  const controller = new NotesController(session);
+  context.subscriptions.push(controller);
+  return controller;
+}
+
+export type { GlossaryEntry };
