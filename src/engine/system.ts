@@ -15,6 +15,7 @@ import {
 import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
 import { Rng } from './rng';
 import { OpLog } from './opLog';
+import { applySectionCall, SectionCall, SectionContext } from './mm/sectionCalls';
 import { FileSystem } from './io/fileSystem';
 import { Registry } from './config/registry';
 import { ProcessManager, PsContext } from './ps/processManager';
@@ -155,6 +156,7 @@ export interface SystemChange { fromSeq: number; toSeq: number }
 export type Op =
   | { op: 'createProcess'; args: [CreateProcessOptions] }
   | { op: 'ps'; args: [PsCall] }
+  | { op: 'section'; args: [SectionCall] }
   | { op: 'memoryListCommand'; args: [MemoryListCommand] }
   | { op: 'runSystemThread'; args: [SystemThreadName] }
   | { op: 'grantPrivilege'; args: [number, string] }
@@ -329,6 +331,7 @@ export class System {
     switch (op.op) {
       case 'createProcess': return this.createProcessImpl(op.args[0]);
       case 'ps': return applyPsCall(this.ps, op.args[0]);
+      case 'section': return applySectionCall(this.sectionContext(), op.args[0]);
       case 'memoryListCommand': return this.memoryListCommandImpl(op.args[0]);
       case 'runSystemThread': return this.runSystemThreadImpl(op.args[0]);
       case 'grantPrivilege': return this.process(op.args[0]).privileges.add(op.args[1]);
@@ -412,6 +415,20 @@ export class System {
       get byPid() { return self.byPid; }, get fs() { return self.fileSystem; }, get registry() { return self.registry; },
       get processors() { return self.options.processors; },
     };
+  }
+
+  /** What the file-mapping calls work on. */
+  private sectionContext(): SectionContext {
+    return {
+      mm: this.mm, pm: this.ps, fs: this.fileSystem,
+      live: (pid) => this.process(pid),
+      access: (p, va, size, data, out) => this.access(p, va, size, data, out),
+    };
+  }
+
+  /** Runs a file-mapping call (CreateFileMapping, MapViewOfFile, ...) through the replay log; failures stay LastError for the Win32 layer. */
+  sectionCall(call: SectionCall): unknown {
+    return this.op({ op: 'section', args: [call] });
   }
 
   /** Runs a process-manager operation through the replay log (see ps/calls.ts); LastError becomes Win32Error. */

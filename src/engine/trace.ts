@@ -58,6 +58,7 @@ export const STEP_SCHEMAS = {
   'section.open': { kind: 'virtualMemory', routine: 'ObOpenObjectByName', args: [['pid', 'n'], ['controlArea', 'n'], ['name', 's']] },
   'section.mapView': { kind: 'virtualMemory', routine: 'MiMapViewOfSection', args: [['pid', 'n'], ['controlArea', 'n'], ['base', 'a'], ['size', 'a'], ['protect', 'n'], ['offset', 'a']] },
   'section.unmapView': { kind: 'virtualMemory', routine: 'MiUnmapViewOfSection', args: [['pid', 'n'], ['controlArea', 'n'], ['base', 'a'], ['size', 'a']] },
+  'file.create': { kind: 'system', routine: 'NtCreateFile', args: [['pid', 'n'], ['path', 's'], ['handle', 'n'], ['access', 'n']] },
   'section.delete': { kind: 'systemThread', routine: 'MiSegmentDelete', args: [['controlArea', 'n'], ['freedPages', 'n']] },
   'thread.mappedPageWriter': { kind: 'systemThread', routine: 'MiMappedPageWriter', args: [['pages', 'n'], ['files', 's']] },
   // Working sets.

@@ -1,11 +1,13 @@
 // The Win32-shaped API executed in one process's context. Names, argument order and failure
 // conventions follow the real functions: failures return 0n / 0 / false / null and set the thread's
 // last error; memory accesses that cannot be resolved throw NtException like a faulting instruction.
-import { ERROR_INVALID_PARAMETER, ERROR_NOACCESS, MM_HIGHEST_USER_ADDRESS, STATUS_ACCESS_VIOLATION } from './constants';
+import { ERROR_ALREADY_EXISTS, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, MM_HIGHEST_USER_ADDRESS, STATUS_ACCESS_VIOLATION } from './constants';
 import { LastError, NtException } from './errors';
 import type { MEMORY_BASIC_INFORMATION } from './mm/virtual';
 import type { System } from './system';
 import { TLB_READ, TLB_SIZE, type ProcessObject } from './process';
+import type { CopyResult, HandleResult } from './mm/sectionCalls';
+import { PartialCopy } from './mm/sectionApi';
 
 /** Win32 functions bound to a process (and its initial thread, whose last error they set). */
 export interface Win32Api {
@@ -24,6 +26,25 @@ export interface Win32Api {
   ReadMemory(lpAddress: bigint, nSize: number): Uint8Array;
   /** A user-mode store: may page-fault; throws NtException when the fault cannot be resolved. */
   WriteMemory(lpAddress: bigint, data: Uint8Array): void;
+  /** CloseHandle: closes a handle of this process (the object goes with its last reference). */
+  CloseHandle(hObject: number): boolean;
+  /** OpenProcess: a handle to process `dwProcessId` with the access asked for, or 0. */
+  OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): number;
+  /** GetCurrentProcess: the pseudo-handle -1. */
+  GetCurrentProcess(): number;
+  /** CreateFileW: a file handle, or INVALID_HANDLE_VALUE (-1). */
+  CreateFile(lpFileName: string, dwDesiredAccess: number, dwShareMode: number, lpSecurityAttributes: null, dwCreationDisposition: number, dwFlagsAndAttributes: number, hTemplateFile: number): number;
+  /** CreateFileMappingW; hFile -1 = INVALID_HANDLE_VALUE (backed by the paging file). 0 on failure. */
+  CreateFileMapping(hFile: number, flProtect: number, dwMaximumSize: bigint, lpName?: string): number;
+  OpenFileMapping(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): number;
+  MapViewOfFile(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint): bigint;
+  MapViewOfFileEx(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint, lpBaseAddress: bigint): bigint;
+  UnmapViewOfFile(lpBaseAddress: bigint): boolean;
+  FlushViewOfFile(lpBaseAddress: bigint, dwNumberOfBytesToFlush: bigint): boolean;
+  /** ReadProcessMemory: copies from another process (hProcess needs PROCESS_VM_READ) into lpBuffer. */
+  ReadProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesRead?: { value: number }): boolean;
+  /** WriteProcessMemory: hProcess needs PROCESS_VM_WRITE | PROCESS_VM_OPERATION; read-only pages are written as a debugger does. */
+  WriteProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesWritten?: { value: number }): boolean;
 }
 
 const MAX_ACCESS = 64 * 1024 * 1024;
@@ -122,6 +143,81 @@ export class Win32ApiImpl implements Win32Api {
       return out;
     }
     return this.system.readMemory(this.pid, va, nSize);
+  }
+
+  CloseHandle(hObject: number): boolean {
+    return this.guard(false, () => { this.system.op({ op: 'ps', args: [{ call: 'closeHandle', callerPid: this.pid, handle: hObject }] }); return true; });
+  }
+
+  OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): number {
+    return this.guard(0, () => this.system.op({ op: 'ps', args: [{ call: 'openProcess', callerPid: this.pid, access: dwDesiredAccess, inherit: bInheritHandle, pid: dwProcessId }] }) as number);
+  }
+
+  GetCurrentProcess(): number {
+    return -1;
+  }
+
+  CreateFile(lpFileName: string, dwDesiredAccess: number, dwShareMode: number, _lpSecurityAttributes: null, dwCreationDisposition: number, _dwFlagsAndAttributes: number, _hTemplateFile: number): number {
+    return this.guard(-1, () => this.handleResult(this.system.sectionCall({ call: 'createFile', pid: this.pid, path: lpFileName, access: dwDesiredAccess, share: dwShareMode, disposition: dwCreationDisposition }) as HandleResult));
+  }
+
+  CreateFileMapping(hFile: number, flProtect: number, dwMaximumSize: bigint, lpName?: string): number {
+    return this.guard(0, () => this.handleResult(this.system.sectionCall({ call: 'createFileMapping', pid: this.pid, hFile, flProtect, maximumSize: dwMaximumSize, name: lpName ?? null }) as HandleResult));
+  }
+
+  OpenFileMapping(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): number {
+    return this.guard(0, () => (this.system.sectionCall({ call: 'openFileMapping', pid: this.pid, access: dwDesiredAccess, inherit: bInheritHandle, name: lpName }) as HandleResult).handle);
+  }
+
+  MapViewOfFile(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint): bigint {
+    return this.MapViewOfFileEx(hFileMappingObject, dwDesiredAccess, offset, dwNumberOfBytesToMap, 0n);
+  }
+
+  MapViewOfFileEx(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint, lpBaseAddress: bigint): bigint {
+    return this.guard(0n, () => this.system.sectionCall({ call: 'mapViewOfFile', pid: this.pid, hSection: hFileMappingObject, access: dwDesiredAccess, offset, bytes: dwNumberOfBytesToMap, base: lpBaseAddress ?? 0n }) as bigint);
+  }
+
+  UnmapViewOfFile(lpBaseAddress: bigint): boolean {
+    return this.guard(false, () => { this.system.sectionCall({ call: 'unmapViewOfFile', pid: this.pid, address: lpBaseAddress }); return true; });
+  }
+
+  FlushViewOfFile(lpBaseAddress: bigint, _dwNumberOfBytesToFlush: bigint): boolean {
+    return this.guard(false, () => { this.system.sectionCall({ call: 'flushViewOfFile', pid: this.pid, address: lpBaseAddress }); return true; });
+  }
+
+  ReadProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesRead?: { value: number }): boolean {
+    return this.guard(false, () => {
+      if (!(lpBuffer instanceof Uint8Array) || !Number.isInteger(nSize) || nSize < 0 || nSize > lpBuffer.length) throw new LastError(ERROR_NOACCESS);
+      try {
+        const r = this.system.sectionCall({ call: 'readProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, size: nSize }) as CopyResult;
+        lpBuffer.set(r.bytes);
+        if (lpNumberOfBytesRead) lpNumberOfBytesRead.value = r.copied;
+        return true;
+      } catch (e) {
+        if (e instanceof PartialCopy && lpNumberOfBytesRead) lpNumberOfBytesRead.value = e.copied;
+        throw e;
+      }
+    });
+  }
+
+  WriteProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesWritten?: { value: number }): boolean {
+    return this.guard(false, () => {
+      if (!(lpBuffer instanceof Uint8Array) || !Number.isInteger(nSize) || nSize < 0 || nSize > lpBuffer.length) throw new LastError(ERROR_NOACCESS);
+      try {
+        const r = this.system.sectionCall({ call: 'writeProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, data: lpBuffer.slice(0, nSize) }) as CopyResult;
+        if (lpNumberOfBytesWritten) lpNumberOfBytesWritten.value = r.copied;
+        return true;
+      } catch (e) {
+        if (e instanceof PartialCopy && lpNumberOfBytesWritten) lpNumberOfBytesWritten.value = e.copied;
+        throw e;
+      }
+    });
+  }
+
+  /** A handle result sets the last error the way CreateFileMapping/CreateFile do: ERROR_ALREADY_EXISTS or 0. */
+  private handleResult(r: HandleResult): number {
+    this.system.setLastError(this.pid, r.existed ? ERROR_ALREADY_EXISTS : 0);
+    return r.handle;
   }
 
   WriteMemory(lpAddress: bigint, data: Uint8Array): void {

@@ -1,0 +1,241 @@
+// The Win32 file-mapping calls as replayable records (logged by System.op, like the process
+// manager's PsCall): CreateFile, CreateFileMapping, OpenFileMapping, MapViewOfFile(Ex),
+// UnmapViewOfFile, FlushViewOfFile, ReadProcessMemory and WriteProcessMemory. Handles and names go
+// through the object manager; the memory work is sectionApi's.
+import {
+  CREATE_ALWAYS, CREATE_NEW, ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_INVALID_HANDLE,
+  ERROR_INVALID_PARAMETER, ERROR_NOACCESS, ERROR_PARTIAL_COPY, FILE_MAP_COPY, FILE_MAP_EXECUTE, FILE_MAP_READ,
+  FILE_MAP_WRITE, GENERIC_ALL, GENERIC_READ, GENERIC_WRITE, OPEN_ALWAYS, OPEN_EXISTING, PAGE_EXECUTE_WRITECOPY,
+  PAGE_READWRITE, PAGE_WRITECOPY, PROCESS_VM_OPERATION, PROCESS_VM_READ, PROCESS_VM_WRITE, SECTION_ALL_ACCESS,
+  SEC_IMAGE, TRUNCATE_EXISTING, MEM_COMMIT,
+} from '../constants';
+import { LastError, NtException } from '../errors';
+import type { FileSystem } from '../io/fileSystem';
+import { resolveObjectName } from '../ob/objectManager';
+import type { ProcessObject } from '../process';
+import type { ProcessManager } from '../ps/processManager';
+import type { MemoryManager } from './memoryManager';
+import { PAGE_SIZE } from './memoryManager';
+import type { SectionObject } from './section';
+import { createSection, flushView, mapView, PartialCopy, preferredImageBase, unmapView } from './sectionApi';
+import { virtualProtect, virtualQuery } from './virtual';
+
+const ERROR_FILE_EXISTS = 80;
+const FILE_OBJECT_SIZE = 0xD8;
+const SECTION_OBJECT_SIZE = 0x38;
+
+export type SectionCall =
+  | { call: 'createFile'; pid: number; path: string; access: number; share: number; disposition: number }
+  | { call: 'createFileMapping'; pid: number; hFile: number; flProtect: number; maximumSize: bigint; name: string | null }
+  | { call: 'openFileMapping'; pid: number; access: number; inherit: boolean; name: string }
+  | { call: 'mapViewOfFile'; pid: number; hSection: number; access: number; offset: bigint; bytes: bigint; base: bigint }
+  | { call: 'unmapViewOfFile'; pid: number; address: bigint }
+  | { call: 'flushViewOfFile'; pid: number; address: bigint }
+  | { call: 'readProcessMemory'; pid: number; hProcess: number; address: bigint; size: number }
+  | { call: 'writeProcessMemory'; pid: number; hProcess: number; address: bigint; data: Uint8Array };
+
+/** What the calls need from the System. */
+export interface SectionContext {
+  mm: MemoryManager;
+  pm: ProcessManager;
+  fs: FileSystem;
+  live(pid: number): ProcessObject;
+  /** A user-mode access in process `p` (faults as needed); loads fill `out`. */
+  access(p: ProcessObject, va: number, size: number, data: Uint8Array | null, out?: Uint8Array): void;
+}
+
+/** Results that carry a handle and whether the object already existed (GetLastError = ERROR_ALREADY_EXISTS). */
+export interface HandleResult { handle: number; existed: boolean }
+/** Read/WriteProcessMemory results: bytes copied, and the bytes read. */
+export interface CopyResult { copied: number; bytes: Uint8Array }
+
+const fail = (code: number): never => { throw new LastError(code); };
+
+export function applySectionCall(ctx: SectionContext, c: SectionCall): unknown {
+  const p = ctx.live(c.pid);
+  switch (c.call) {
+    case 'createFile': return createFile(ctx, p, c.path, c.access, c.share, c.disposition);
+    case 'createFileMapping': return createFileMapping(ctx, p, c.hFile, c.flProtect, c.maximumSize, c.name);
+    case 'openFileMapping': return openFileMapping(ctx, p, c.access, c.inherit, c.name);
+    case 'mapViewOfFile': {
+      const [section, granted] = sectionFromHandle(ctx, p, c.hSection);
+      // The handle must grant what the view asks for.
+      const need = (c.access & FILE_MAP_WRITE ? FILE_MAP_WRITE : 0) | (c.access & (FILE_MAP_READ | FILE_MAP_COPY) ? FILE_MAP_READ : 0) | (c.access & FILE_MAP_EXECUTE ? 0x8 : 0);
+      if ((granted & need) !== need) fail(ERROR_ACCESS_DENIED);
+      let base = c.base;
+      if (base === 0n && section.controlArea.image) {
+        // An image goes to its preferred base when that range is free.
+        const preferred = preferredImageBase(ctx.mm, section);
+        const first = Number(preferred / 4096n);
+        const next = p.vads.ceiling(first);
+        if (preferred !== 0n && (!next || next.startVpn > first + section.controlArea.segment.totalPtes - 1)) base = preferred;
+      }
+      return mapView(ctx.mm, p, section, c.access, c.offset, c.bytes, base);
+    }
+    case 'unmapViewOfFile': return unmapView(ctx.mm, p, c.address);
+    case 'flushViewOfFile': return flushView(ctx.mm, p, c.address);
+    case 'readProcessMemory': return readProcessMemory(ctx, p, c.hProcess, c.address, c.size);
+    case 'writeProcessMemory': return writeProcessMemory(ctx, p, c.hProcess, c.address, c.data);
+    default: { const never: never = c; throw new Error(`unknown section call ${(never as SectionCall).call}`); }
+  }
+}
+
+/** CreateFileW: a FILE object over the simulated volume. */
+function createFile(ctx: SectionContext, p: ProcessObject, path: string, access: number, _share: number, disposition: number): HandleResult {
+  if (typeof path !== 'string' || !Number.isInteger(access) || !Number.isInteger(disposition)) fail(ERROR_INVALID_PARAMETER);
+  if (disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING) fail(ERROR_INVALID_PARAMETER);
+  const fs = ctx.fs;
+  if (fs.isDirectory(path)) fail(ERROR_ACCESS_DENIED);
+  const exists = fs.getFile(path) !== undefined;
+  const a = access >>> 0;
+  const writable = (a & (GENERIC_WRITE | GENERIC_ALL)) !== 0;
+  if (disposition === CREATE_NEW && exists) fail(ERROR_FILE_EXISTS);
+  if ((disposition === OPEN_EXISTING || disposition === TRUNCATE_EXISTING) && !exists) {
+    const code = fs.openError(path);
+    fail(code === 0 ? ERROR_FILE_NOT_FOUND : code);
+  }
+  if (disposition === TRUNCATE_EXISTING && !writable) fail(ERROR_INVALID_PARAMETER);
+  if (!exists || disposition === CREATE_ALWAYS || disposition === TRUNCATE_EXISTING) {
+    if (!exists && fs.openError(path) !== 0 && fs.openError(path) !== ERROR_FILE_NOT_FOUND) fail(fs.openError(path));
+    fs.createFile(path, new Uint8Array(0));
+  }
+  const file = fs.getFile(path)!;
+  const header = ctx.pm.ob.create('File', file.fileId, FILE_OBJECT_SIZE, null);
+  header.pointerCount = 0;
+  const granted = (a & GENERIC_ALL ? GENERIC_READ | GENERIC_WRITE : a & (GENERIC_READ | GENERIC_WRITE)) >>> 0;
+  const handle = ctx.pm.insertHandle(p, header.objectId, granted);
+  const t = ctx.mm.trace;
+  if (t.begin('file.create')) { t.num(p.pid); t.str(file.path); t.num(handle); t.num(granted); t.change('file', file.fileId); t.change('process', p.pid); }
+  return { handle, existed: exists && (disposition === OPEN_ALWAYS || disposition === CREATE_ALWAYS) };
+}
+
+function fileFromHandle(ctx: SectionContext, p: ProcessObject, handle: number): { fileId: number; granted: number } {
+  const e = ctx.pm.state(p).handles.get(handle);
+  const h = e ? ctx.pm.ob.get(e.objectId) : undefined;
+  if (!e || !h || h.typeName !== 'File') fail(ERROR_INVALID_HANDLE);
+  return { fileId: h!.key, granted: e!.grantedAccess };
+}
+
+function sectionFromHandle(ctx: SectionContext, p: ProcessObject, handle: number): [SectionObject, number] {
+  const e = ctx.pm.state(p).handles.get(handle);
+  const h = e ? ctx.pm.ob.get(e.objectId) : undefined;
+  const section = h ? ctx.mm.sectionRegistry.sections.get(h.objectId) : undefined;
+  if (!e || !h || h.typeName !== 'Section' || !section) fail(ERROR_INVALID_HANDLE);
+  return [section!, e!.grantedAccess];
+}
+
+/** CreateFileMappingW: NtCreateSection, or the existing object of that name (ERROR_ALREADY_EXISTS). */
+function createFileMapping(ctx: SectionContext, p: ProcessObject, hFile: number, flProtect: number, maximumSize: bigint, name: string | null): HandleResult {
+  if (!Number.isInteger(hFile)) fail(ERROR_INVALID_HANDLE);
+  const ob = ctx.pm.ob;
+  let fullName: string | null = null;
+  if (name !== null && name !== undefined) {
+    fullName = resolveObjectName(name, p.sessionId);
+    const existing = ob.lookup(fullName);
+    if (existing) {
+      if (existing.typeName !== 'Section') fail(ERROR_INVALID_HANDLE);
+      const handle = ctx.pm.insertHandle(p, existing.objectId, SECTION_ALL_ACCESS);
+      const t = ctx.mm.trace;
+      const section = ctx.mm.sectionRegistry.sections.get(existing.objectId)!;
+      if (t.begin('section.open')) { t.num(p.pid); t.num(section.controlArea.id); t.str(fullName); t.change('object', section.controlArea.id); t.change('process', p.pid); }
+      return { handle, existed: true };
+    }
+  }
+  let file = null;
+  let fileWritable = false;
+  if (hFile !== -1 && hFile !== 0xFFFFFFFF) {
+    const f = fileFromHandle(ctx, p, hFile);
+    file = ctx.fs.getFileById(f.fileId) ?? fail(ERROR_INVALID_HANDLE);
+    fileWritable = (f.granted & GENERIC_WRITE) !== 0;
+    if (!(f.granted & GENERIC_READ)) fail(ERROR_ACCESS_DENIED);
+  } else if ((flProtect >>> 0) & SEC_IMAGE) {
+    fail(ERROR_INVALID_PARAMETER);
+  }
+  const header = ob.create('Section', 0, SECTION_OBJECT_SIZE, fullName);
+  try {
+    createSection(ctx.mm, p, { file, fileWritable, flProtect, maximumSize, name: fullName }, header.objectId);
+  } catch (e) {
+    // Nothing created: drop the header (and its name) again.
+    header.pointerCount = 1;
+    ob.dereference(header.objectId);
+    throw e;
+  }
+  header.pointerCount = 0;
+  const handle = ctx.pm.insertHandle(p, header.objectId, SECTION_ALL_ACCESS);
+  return { handle, existed: false };
+}
+
+/** OpenFileMappingW: a handle to a named section, or ERROR_FILE_NOT_FOUND. */
+function openFileMapping(ctx: SectionContext, p: ProcessObject, access: number, inherit: boolean, name: string): HandleResult {
+  if (!Number.isInteger(access)) fail(ERROR_INVALID_PARAMETER);
+  const fullName = resolveObjectName(name, p.sessionId);
+  const existing = ctx.pm.ob.lookup(fullName);
+  if (!existing) fail(ERROR_FILE_NOT_FOUND);
+  if (existing!.typeName !== 'Section') fail(ERROR_INVALID_HANDLE);
+  const a = access >>> 0;
+  // FILE_MAP_* rights map onto SECTION_MAP_* (FILE_MAP_COPY asks for read access).
+  const granted = (a & FILE_MAP_COPY ? FILE_MAP_READ : 0) | (a & (FILE_MAP_READ | FILE_MAP_WRITE | 0x8 | 0x1 | 0x10 | 0xF0000)) | (a & FILE_MAP_EXECUTE ? 0x8 : 0);
+  const handle = ctx.pm.insertHandle(p, existing!.objectId, granted, !!inherit);
+  const section = ctx.mm.sectionRegistry.sections.get(existing!.objectId)!;
+  const t = ctx.mm.trace;
+  if (t.begin('section.open')) { t.num(p.pid); t.num(section.controlArea.id); t.str(fullName); t.change('object', section.controlArea.id); t.change('process', p.pid); }
+  return { handle, existed: true };
+}
+
+/** ReadProcessMemory: MmCopyVirtualMemory from the target (pages fault in there, as they would). */
+function readProcessMemory(ctx: SectionContext, caller: ProcessObject, hProcess: number, address: bigint, size: number): CopyResult {
+  if (typeof address !== 'bigint' || !Number.isInteger(size) || size < 0 || size > 64 * 1024 * 1024) fail(ERROR_INVALID_PARAMETER);
+  const target = ctx.pm.processFromHandle(caller, hProcess, PROCESS_VM_READ);
+  const out = new Uint8Array(size);
+  let done = 0;
+  while (done < size) {
+    const cur = address + BigInt(done);
+    const len = Math.min(size - done, PAGE_SIZE - Number(cur % 4096n));
+    try {
+      if (cur < 0n || cur + BigInt(len) > 0x7FFFFFFF0000n) throw new NtException(0xC0000005, cur, false);
+      const chunk = new Uint8Array(len);
+      ctx.access(target, Number(cur), len, null, chunk);
+      out.set(chunk, done);
+    } catch (e) {
+      if (!(e instanceof NtException)) throw e;
+      throw new PartialCopy(done, done > 0 ? ERROR_PARTIAL_COPY : ERROR_NOACCESS);
+    }
+    done += len;
+  }
+  return { copied: done, bytes: out };
+}
+
+/**
+ * WriteProcessMemory: how a debugger plants a breakpoint. A read-only page is made writable for the
+ * write and given its protection back (an image page becomes a private copy on the way).
+ */
+function writeProcessMemory(ctx: SectionContext, caller: ProcessObject, hProcess: number, address: bigint, data: Uint8Array): CopyResult {
+  if (typeof address !== 'bigint' || !(data instanceof Uint8Array)) fail(ERROR_INVALID_PARAMETER);
+  const target = ctx.pm.processFromHandle(caller, hProcess, PROCESS_VM_WRITE | PROCESS_VM_OPERATION);
+  let done = 0;
+  while (done < data.length) {
+    const cur = address + BigInt(done);
+    const len = Math.min(data.length - done, PAGE_SIZE - Number(cur % 4096n));
+    let restore = -1;
+    try {
+      let mbi;
+      try { mbi = virtualQuery(ctx.mm, target, cur); } catch { mbi = null; }
+      if (!mbi || mbi.State !== MEM_COMMIT) throw new NtException(0xC0000005, cur, true);
+      const prot = mbi.Protect & 0xFF;
+      const writable = prot === 0x04 || prot === 0x40 || prot === 0x08 || prot === 0x80;
+      if (!writable && prot !== 0x01) {
+        const temp = mbi.Type === 0x1000000 || prot === PAGE_WRITECOPY ? (prot & 0xF0 ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY) : PAGE_READWRITE;
+        restore = virtualProtect(ctx.mm, target, cur, BigInt(len), mbi.Type === 0x20000 ? PAGE_READWRITE : temp);
+      }
+      ctx.access(target, Number(cur), len, data.subarray(done, done + len));
+    } catch (e) {
+      if (!(e instanceof NtException) && !(e instanceof LastError)) throw e;
+      throw new PartialCopy(done, done > 0 ? ERROR_PARTIAL_COPY : ERROR_NOACCESS);
+    } finally {
+      if (restore >= 0) virtualProtect(ctx.mm, target, cur, BigInt(len), restore);
+    }
+    done += len;
+  }
+  return { copied: done, bytes: new Uint8Array(0) };
+}
+
