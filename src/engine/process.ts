@@ -14,9 +14,32 @@ export interface ThreadObject {
   teb: bigint;
   stackBase: bigint;
   stackLimit: bigint;
-  state: 'Initialized' | 'Ready' | 'Running' | 'Standby' | 'Waiting' | 'Transition' | 'Terminated' | 'DeferredReady';
+  state: ThreadState;
   suspendCount: number;
+  /** Executive thread fields (src/engine/ps); absent on threads made before the process manager knew them. */
+  ethread?: bigint;
+  /** KTHREAD.Priority and BasePriority. */
+  priority?: number;
+  basePriority?: number;
+  /** ETHREAD.StartAddress (RtlUserThreadStart) and Win32StartAddress (what CreateThread was given). */
+  startAddress?: bigint;
+  win32StartAddress?: bigint;
+  /** ExitStatus once terminated (STILL_ACTIVE before). */
+  exitStatus?: number;
+  /** KTHREAD.WaitReason when Waiting (KWAIT_REASON name). */
+  waitReason?: string;
+  /** Object id of the thread's object header. */
+  objectId?: number;
+  /** Address of the CSR_THREAD CSRSS keeps for it (0 when none). */
+  csrThread?: bigint;
+  /** Stage 7 (LdrInitializeThunk) still to run when this initial thread first resumes. */
+  pendingLoaderInit?: boolean;
 }
+
+export type ThreadState = 'Initialized' | 'Ready' | 'Running' | 'Standby' | 'Waiting' | 'Transition' | 'Terminated' | 'DeferredReady';
+
+/** State owned by the process manager (src/engine/ps); cloned with the process. */
+export interface ExecutiveState { clone(): ExecutiveState; readonly privileges?: Set<string> }
 
 export class ProcessObject {
   vads = new VadTree();
@@ -39,6 +62,8 @@ export class ProcessObject {
   sessionId = 0;
   creationFlags = 0;
   priorityClass = 0x20;
+  /** Executive state (token, handle table, job, image, PEB layout...) kept by the process manager. */
+  ps: ExecutiveState | null = null;
 
   constructor(
     /** Index in the system's process table (also the PFN owner id). */
@@ -82,6 +107,11 @@ export class ProcessObject {
     p.sessionId = this.sessionId;
     p.creationFlags = this.creationFlags;
     p.priorityClass = this.priorityClass;
+    if (this.ps) {
+      p.ps = this.ps.clone();
+      // The token's privilege set is the process's (the memory manager checks it there).
+      if (p.ps.privileges) p.privileges = p.ps.privileges;
+    }
     return p;
   }
 }

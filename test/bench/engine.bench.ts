@@ -27,7 +27,7 @@ function best(runs: number, fn: () => number): number {
 }
 
 function process1(sys: System): { pid: number; k: ReturnType<System['win32']> } {
-  const { pid } = sys.createProcess({ imagePath: 'C:\\bench.exe' });
+  const { pid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
   return { pid, k: sys.win32(pid) };
 }
 

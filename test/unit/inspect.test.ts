@@ -4,7 +4,7 @@ import { CLASSIC_PTE_BASE, createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE
 
 function fixture() {
   const sys = createSystem({ boot: false, physicalMemoryMB: 16, pageFileMB: 16, pteBase: CLASSIC_PTE_BASE });
-  const { pid } = sys.createProcess({ imagePath: 'C:\\x.exe' });
+  const { pid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
   const k = sys.win32(pid);
   const base = k.VirtualAlloc(0n, 0x3000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
   return { sys, pid, k, base };

@@ -157,7 +157,7 @@ describe('ntlab language: running against the engine', () => {
     const run = (text: string) => runStatements(parseBlock(block(text)).statements, h, state);
     expect(run('boot')[0]!.result).toMatchObject({ kind: 'booted', already: true });
     expect(h.booted).toBe(0);
-    run('$p = process a.exe');
+    run('$p = process notepad.exe');
     expect(state.vars.has('p')).toBe(true);
     expect(run('reset 32')[0]!.result).toMatchObject({ kind: 'booted', already: false, memoryMB: 32 });
     expect(state.vars.has('p')).toBe(false);

@@ -286,6 +286,9 @@ export const DEFAULT_IMAGES: readonly DefaultImage[] = [
   { path: 'C:\\Windows\\explorer.exe', subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [32, 10, 2], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },
   { path: 'C:\\Windows\\notepad.exe', subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [8, 3, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },
   { path: 'C:\\Program Files\\Windows Kits\\10\\Debuggers\\x64\\windbg.exe', subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [6, 2, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },
+  // The lab's own demo programs (the fault lab panel and the large-page note runner start them).
+  { path: 'C:\\Lab\\faultlab.exe', subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI, pages: [2, 1, 1], imports: ['KERNEL32.dll'] },
+  { path: `${SYSTEM32}\\largepages.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI, pages: [2, 1, 1], imports: ['KERNEL32.dll'] },
   {
     path: 'C:\\Program Files\\WindowsApps\\Microsoft.WindowsCalculator_10.2103.8.0_x64__8wekyb3d8bbwe\\Calculator.exe',
     subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [10, 4, 1], imports: ['KERNEL32.dll', 'USER32.dll'],

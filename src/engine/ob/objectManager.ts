@@ -1,0 +1,195 @@
+// The object manager: object headers at stable simulated kernel addresses, per-process handle tables
+// with granted access, the CID table (PspCidTable: process and thread ids from one table), and the
+// named-object namespace (\BaseNamedObjects and \Sessions\<n>\BaseNamedObjects, reached from Win32
+// names through the Global\ and Local\ prefixes).
+import { ERROR_INVALID_NAME, ERROR_PATH_NOT_FOUND } from '../constants';
+import { LastError } from '../errors';
+
+export type ObjectTypeName = 'Process' | 'Thread' | 'Job' | 'Token' | 'File' | 'Section' | 'Event' | 'Key' | 'DebugObject';
+
+/** OBJECT_HEADER.TypeIndex values of a Windows 10 22H2 system (before the ObHeaderCookie XOR). */
+export const OBJECT_TYPE_INDEX: Record<ObjectTypeName, number> = {
+  Process: 7, Thread: 8, Job: 6, Token: 5, File: 37, Section: 44, Event: 16, Key: 46, DebugObject: 11,
+};
+
+/** sizeof(OBJECT_HEADER) up to Body on x64. */
+export const OBJECT_HEADER_SIZE = 0x30;
+const POOL_HEADER_SIZE = 0x10;
+
+/** An object header with what the views need: the body's address and the reference counts. */
+export interface ObjectHeader {
+  objectId: number;
+  typeName: ObjectTypeName;
+  /** The key of the typed object: pid, tid, job id, token id, or the caller's own id. */
+  key: number;
+  /** Address of the object body (EPROCESS, ETHREAD, EJOB, TOKEN...); the OBJECT_HEADER is 0x30 bytes below. */
+  address: bigint;
+  /** Full name in the namespace, e.g. \BaseNamedObjects\MyJob, or null. */
+  name: string | null;
+  handleCount: number;
+  pointerCount: number;
+}
+
+/** One HANDLE_TABLE_ENTRY. */
+export interface HandleEntry { objectId: number; grantedAccess: number; inherit: boolean }
+
+/** A process's handle table (ObjectTable): handle values are multiples of 4, freed values are reused first. */
+export class HandleTable {
+  entries = new Map<number, HandleEntry>();
+  private free: number[] = [];
+  private next = 4;
+
+  insert(entry: HandleEntry): number {
+    const h = this.free.length ? this.free.pop()! : (this.next += 4) - 4;
+    this.entries.set(h, entry);
+    return h;
+  }
+
+  /** Inserts at a given value (handle inheritance keeps the parent's values). */
+  insertAt(handle: number, entry: HandleEntry): void {
+    this.entries.set(handle, entry);
+    const i = this.free.indexOf(handle);
+    if (i >= 0) this.free.splice(i, 1);
+    while (this.next <= handle) { if (this.next !== handle && !this.entries.has(this.next)) this.free.push(this.next); this.next += 4; }
+  }
+
+  get(handle: number): HandleEntry | undefined { return this.entries.get(handle); }
+
+  remove(handle: number): HandleEntry | undefined {
+    const e = this.entries.get(handle);
+    if (!e) return undefined;
+    this.entries.delete(handle);
+    this.free.push(handle);
+    return e;
+  }
+
+  get count(): number { return this.entries.size; }
+
+  clone(): HandleTable {
+    const t = new HandleTable();
+    for (const [h, e] of this.entries) t.entries.set(h, { ...e });
+    t.free = this.free.slice();
+    t.next = this.next;
+    return t;
+  }
+}
+
+/**
+ * PspCidTable: process and thread ids come from one handle table, so they never collide. Ids are
+ * handed out in order (4, 8, 12...) and a freed id waits in a FIFO before reuse, as the real table's
+ * free list delays reuse.
+ */
+export class CidTable {
+  private next = 4;
+  private freed: number[] = [];
+  private freedHead = 0;
+  /** Live ids -> 'p' | 't'. */
+  readonly live = new Map<number, 'p' | 't'>();
+  private static readonly REUSE_DELAY = 128;
+
+  allocate(kind: 'p' | 't'): number {
+    let id: number;
+    if (this.freed.length - this.freedHead > CidTable.REUSE_DELAY) id = this.freed[this.freedHead++]!;
+    else { id = this.next; this.next += 4; }
+    if (this.freedHead > 1024 && this.freedHead * 2 > this.freed.length) { this.freed = this.freed.slice(this.freedHead); this.freedHead = 0; }
+    this.live.set(id, kind);
+    return id;
+  }
+
+  free(id: number): void {
+    if (this.live.delete(id)) this.freed.push(id);
+  }
+
+  clone(): CidTable {
+    const c = new CidTable();
+    c.next = this.next;
+    c.freed = this.freed.slice(this.freedHead);
+    for (const [k, v] of this.live) c.live.set(k, v);
+    return c;
+  }
+}
+
+/** Object headers, addresses and the namespace. */
+export class ObjectManager {
+  readonly objects = new Map<number, ObjectHeader>();
+  /** Lowercase full name -> objectId. */
+  readonly namespace = new Map<string, number>();
+  private nextObjectId = 1;
+  /** Next free byte of the simulated nonpaged pool, as an offset from poolBase. */
+  private poolOffset = 0;
+
+  constructor(
+    /** Base of the simulated nonpaged pool region objects live in (randomized from the seed). */
+    readonly poolBase: bigint,
+  ) {}
+
+  /** Creates an object of `bodySize` bytes in pool; its address is stable for its lifetime. */
+  create(typeName: ObjectTypeName, key: number, bodySize: number, name: string | null = null): ObjectHeader {
+    // Pool block: POOL_HEADER, then OBJECT_HEADER, then the body, 16-byte aligned.
+    const block = this.poolOffset;
+    this.poolOffset += Math.ceil((POOL_HEADER_SIZE + OBJECT_HEADER_SIZE + bodySize) / 16) * 16;
+    const header: ObjectHeader = {
+      objectId: this.nextObjectId++, typeName, key, name,
+      address: this.poolBase + BigInt(block + POOL_HEADER_SIZE + OBJECT_HEADER_SIZE), handleCount: 0, pointerCount: 1,
+    };
+    this.objects.set(header.objectId, header);
+    if (name) this.namespace.set(name.toLowerCase(), header.objectId);
+    return header;
+  }
+
+  get(objectId: number): ObjectHeader | undefined { return this.objects.get(objectId); }
+
+  lookup(fullName: string): ObjectHeader | undefined {
+    const id = this.namespace.get(fullName.toLowerCase());
+    return id === undefined ? undefined : this.objects.get(id);
+  }
+
+  /** Drops one pointer reference; returns true when the object is gone (no handles, no references). */
+  dereference(objectId: number): boolean {
+    const h = this.objects.get(objectId);
+    if (!h) return true;
+    h.pointerCount = Math.max(0, h.pointerCount - 1);
+    return this.maybeDelete(h);
+  }
+
+  /** Called after a handle is closed. Returns true when the object is gone. */
+  handleClosed(objectId: number): boolean {
+    const h = this.objects.get(objectId);
+    if (!h) return true;
+    h.handleCount = Math.max(0, h.handleCount - 1);
+    h.pointerCount = Math.max(0, h.pointerCount - 1);
+    return this.maybeDelete(h);
+  }
+
+  private maybeDelete(h: ObjectHeader): boolean {
+    if (h.handleCount > 0 || h.pointerCount > 0) return false;
+    this.objects.delete(h.objectId);
+    if (h.name && this.namespace.get(h.name.toLowerCase()) === h.objectId) this.namespace.delete(h.name.toLowerCase());
+    return true;
+  }
+
+  clone(): ObjectManager {
+    const m = new ObjectManager(this.poolBase);
+    for (const [id, h] of this.objects) m.objects.set(id, { ...h });
+    for (const [k, v] of this.namespace) m.namespace.set(k, v);
+    m.nextObjectId = this.nextObjectId;
+    m.poolOffset = this.poolOffset;
+    return m;
+  }
+}
+
+/**
+ * The full namespace path of a Win32 object name in a session: Global\x -> \BaseNamedObjects\x;
+ * Local\x and plain x -> \Sessions\<n>\BaseNamedObjects\x (session 0 uses \BaseNamedObjects).
+ * Throws LastError for a malformed name.
+ */
+export function resolveObjectName(name: string, sessionId: number): string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 32767) throw new LastError(ERROR_INVALID_NAME);
+  let rest = name;
+  let global = sessionId === 0;
+  if (/^global\\/i.test(rest)) { rest = rest.slice(7); global = true; } else if (/^local\\/i.test(rest)) rest = rest.slice(6);
+  if (rest.length === 0) throw new LastError(ERROR_INVALID_NAME);
+  // Names below BaseNamedObjects cannot contain further path separators (there is no such directory).
+  if (rest.includes('\\')) throw new LastError(ERROR_PATH_NOT_FOUND);
+  return global ? `\\BaseNamedObjects\\${rest}` : `\\Sessions\\${sessionId}\\BaseNamedObjects\\${rest}`;
+}

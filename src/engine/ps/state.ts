@@ -1,0 +1,105 @@
+// Executive state of processes and jobs kept by the process manager: what EPROCESS holds beyond the
+// memory manager's part (token, handle table, job, image, PEB layout, debug port, protection...) and
+// the EJOB. Everything here is cloned for time-travel snapshots.
+import { STILL_ACTIVE } from '../constants';
+import { HandleTable } from '../ob/objectManager';
+import { Token } from '../se/token';
+
+/** One loaded module (an LDR_DATA_TABLE_ENTRY in the PEB's loader lists). */
+export interface LoadedModule { name: string; path: string; base: bigint; size: number; entryPoint: bigint; fileId: number; mapped: boolean }
+
+/** The console a process got (stage 1 decision). */
+export type ConsoleMode = 'none' | 'inherited' | 'new' | 'detached';
+
+export class PsProcessState {
+  /** Object id of the process object header. */
+  objectId = 0;
+  handles = new HandleTable();
+  jobId = 0;
+  exitStatus = STILL_ACTIVE;
+  /** Image: where it is, what the headers say, and where the address space puts it. */
+  fileId = 0;
+  /** EPROCESS.SectionObject: the image section object (its id in the section registry). */
+  sectionId = 0;
+  imageBase = 0n;
+  imageSize = 0;
+  entryPoint = 0n;
+  subsystem = 0;
+  ntdllBase = 0n;
+  ntdllSize = 0;
+  /** RTL_USER_PROCESS_PARAMETERS in the new process. */
+  processParameters = 0n;
+  processParametersSize = 0;
+  currentDirectory = '';
+  heap = 0n;
+  /** PEB_LDR_DATA (in the process heap) and the loader's modules, in load order. */
+  ldr = 0n;
+  modules: LoadedModule[] = [];
+  debuggerPid = 0;
+  /** PS_PROTECTION.Level (Type | Audit << 3 | Signer << 4) and the image signature level. */
+  protection = 0;
+  signatureLevel = 0;
+  console: ConsoleMode = 'none';
+  /** CSR_PROCESS in CSRSS, W32PROCESS in win32k (0 until created). */
+  csrProcess = 0n;
+  w32Process = 0n;
+  /** KPROCESS.BasePriority. */
+  basePriority = 8;
+  /** Packaged (AppX) processes: the package full name. */
+  packageFullName = '';
+  /** The step at which the process was created (CreateTime in steps). */
+  createSeq = 0;
+  exitSeq = -1;
+
+  constructor(public token: Token) {}
+
+  get privileges(): Set<string> { return this.token.privileges; }
+
+  clone(): PsProcessState {
+    const s = Object.assign(new PsProcessState(this.token.clone()), this) as PsProcessState;
+    s.token = this.token.clone();
+    s.handles = this.handles.clone();
+    s.modules = this.modules.map((m) => ({ ...m }));
+    return s;
+  }
+}
+
+/** An EJOB: members, limits and accounting. */
+export class JobObject {
+  parentJobId = 0;
+  childJobIds: number[] = [];
+  /** Pids of the processes directly in this job, in assignment order. */
+  processIds: number[] = [];
+  limitFlags = 0;
+  activeProcessLimit = 0;
+  /** JOBOBJECT_EXTENDED_LIMIT_INFORMATION ProcessMemoryLimit / JobMemoryLimit, in bytes. */
+  processMemoryLimit = 0;
+  jobMemoryLimit = 0;
+  minimumWorkingSetSize = 0;
+  maximumWorkingSetSize = 0;
+  priorityClass = 0;
+  totalProcesses = 0;
+  activeProcesses = 0;
+  totalTerminatedProcesses = 0;
+  totalPageFaultCount = 0;
+  peakProcessMemoryUsed = 0;
+  peakJobMemoryUsed = 0;
+
+  constructor(readonly jobId: number, readonly objectId: number, readonly address: bigint, readonly name: string | null) {}
+
+  clone(): JobObject {
+    const j = Object.assign(new JobObject(this.jobId, this.objectId, this.address, this.name), this) as JobObject;
+    j.childJobIds = this.childJobIds.slice();
+    j.processIds = this.processIds.slice();
+    return j;
+  }
+}
+
+/** A registered notify routine. `deny` makes a process notify routine refuse creation (CreationStatus). */
+export interface NotifyRoutine {
+  id: number;
+  kind: 'process' | 'thread';
+  name: string;
+  /** Process routines only: refuse creating images whose file name matches (case-insensitive) with this NTSTATUS. */
+  deny?: { imageName: string; status: number };
+}

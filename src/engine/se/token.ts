@@ -1,0 +1,118 @@
+// Access tokens (TOKEN): the user SID, groups, privileges and the mandatory integrity level a process
+// runs with. Primary tokens are duplicated from the parent at process creation (SeSubProcessToken);
+// CreateProcessAsUser gives the child another token.
+
+/** Mandatory label RIDs (S-1-16-x). */
+export const INTEGRITY_RID = { Untrusted: 0x0000, Low: 0x1000, Medium: 0x2000, MediumPlus: 0x2100, High: 0x3000, System: 0x4000, Protected: 0x5000 } as const;
+export type IntegrityLevel = keyof typeof INTEGRITY_RID;
+
+// SID_AND_ATTRIBUTES.Attributes of groups.
+export const SE_GROUP_MANDATORY = 0x00000001;
+export const SE_GROUP_ENABLED_BY_DEFAULT = 0x00000002;
+export const SE_GROUP_ENABLED = 0x00000004;
+export const SE_GROUP_OWNER = 0x00000008;
+export const SE_GROUP_USE_FOR_DENY_ONLY = 0x00000010;
+export const SE_GROUP_INTEGRITY = 0x00000020;
+export const SE_GROUP_INTEGRITY_ENABLED = 0x00000040;
+export const SE_GROUP_LOGON_ID = 0xC0000000;
+
+export interface SidAndAttributes { sid: string; name: string; attributes: number }
+
+/** Well-known accounts. */
+export const WELL_KNOWN_SIDS = {
+  LocalSystem: { sid: 'S-1-5-18', name: 'NT AUTHORITY\\SYSTEM' },
+  LocalService: { sid: 'S-1-5-19', name: 'NT AUTHORITY\\LOCAL SERVICE' },
+  NetworkService: { sid: 'S-1-5-20', name: 'NT AUTHORITY\\NETWORK SERVICE' },
+  /** The interactive user of the simulated machine. */
+  User: { sid: 'S-1-5-21-3623811015-3361044348-30300820-1001', name: 'LAB\\Student' },
+} as const;
+export type AccountName = keyof typeof WELL_KNOWN_SIDS;
+
+const MANDATORY = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
+
+/** Privileges of SYSTEM (as `whoami /priv` lists them in a SYSTEM process). */
+const SYSTEM_PRIVILEGES = [
+  'SeCreateTokenPrivilege', 'SeAssignPrimaryTokenPrivilege', 'SeLockMemoryPrivilege', 'SeIncreaseQuotaPrivilege',
+  'SeTcbPrivilege', 'SeSecurityPrivilege', 'SeTakeOwnershipPrivilege', 'SeLoadDriverPrivilege', 'SeSystemProfilePrivilege',
+  'SeSystemtimePrivilege', 'SeProfileSingleProcessPrivilege', 'SeIncreaseBasePriorityPrivilege', 'SeCreatePagefilePrivilege',
+  'SeCreatePermanentPrivilege', 'SeBackupPrivilege', 'SeRestorePrivilege', 'SeShutdownPrivilege', 'SeDebugPrivilege',
+  'SeAuditPrivilege', 'SeSystemEnvironmentPrivilege', 'SeChangeNotifyPrivilege', 'SeUndockPrivilege', 'SeManageVolumePrivilege',
+  'SeImpersonatePrivilege', 'SeCreateGlobalPrivilege', 'SeIncreaseWorkingSetPrivilege', 'SeTimeZonePrivilege',
+  'SeCreateSymbolicLinkPrivilege', 'SeDelegateSessionUserImpersonatePrivilege',
+];
+/** A standard (filtered, Medium) user token. */
+const USER_PRIVILEGES = ['SeShutdownPrivilege', 'SeChangeNotifyPrivilege', 'SeUndockPrivilege', 'SeIncreaseWorkingSetPrivilege', 'SeTimeZonePrivilege'];
+/** An elevated administrator token adds these. */
+const ADMIN_PRIVILEGES = [
+  'SeIncreaseQuotaPrivilege', 'SeSecurityPrivilege', 'SeTakeOwnershipPrivilege', 'SeLoadDriverPrivilege', 'SeSystemProfilePrivilege',
+  'SeSystemtimePrivilege', 'SeProfileSingleProcessPrivilege', 'SeIncreaseBasePriorityPrivilege', 'SeCreatePagefilePrivilege',
+  'SeBackupPrivilege', 'SeRestorePrivilege', 'SeDebugPrivilege', 'SeSystemEnvironmentPrivilege', 'SeManageVolumePrivilege',
+  'SeImpersonatePrivilege', 'SeCreateGlobalPrivilege', 'SeCreateSymbolicLinkPrivilege', 'SeDelegateSessionUserImpersonatePrivilege',
+];
+const SERVICE_PRIVILEGES = ['SeAssignPrimaryTokenPrivilege', 'SeIncreaseQuotaPrivilege', 'SeSystemtimePrivilege', 'SeShutdownPrivilege', 'SeAuditPrivilege', 'SeChangeNotifyPrivilege', 'SeImpersonatePrivilege', 'SeCreateGlobalPrivilege', 'SeIncreaseWorkingSetPrivilege', 'SeTimeZonePrivilege'];
+
+/** What kind of token to make. */
+export interface TokenSpec { account: AccountName; sessionId: number; elevated?: boolean; integrityLevel?: IntegrityLevel }
+
+export class Token {
+  constructor(
+    readonly tokenId: number,
+    /** Simulated kernel address of the TOKEN body. */
+    readonly address: bigint,
+    readonly user: SidAndAttributes,
+    readonly groups: SidAndAttributes[],
+    /** Privileges present in the token (the memory manager checks SeLockMemoryPrivilege here). */
+    readonly privileges: Set<string>,
+    public integrityLevel: IntegrityLevel,
+    public sessionId: number,
+    /** LUID of the logon session (AuthenticationId). */
+    readonly authenticationId: number,
+    readonly elevated: boolean,
+    readonly tokenType: 'Primary' | 'Impersonation' = 'Primary',
+  ) {}
+
+  get integritySid(): string { return `S-1-16-${INTEGRITY_RID[this.integrityLevel]}`; }
+
+  /** A copy with a new id and address (SeSubProcessToken / DuplicateTokenEx). */
+  duplicate(tokenId: number, address: bigint): Token {
+    return new Token(tokenId, address, { ...this.user }, this.groups.map((g) => ({ ...g })), new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, this.tokenType);
+  }
+
+  clone(): Token { return this.duplicate(this.tokenId, this.address); }
+
+  /** Builds a token for a well-known account. */
+  static create(tokenId: number, address: bigint, spec: TokenSpec): Token {
+    const account = WELL_KNOWN_SIDS[spec.account];
+    const groups: SidAndAttributes[] = [];
+    let privileges: string[];
+    let integrity: IntegrityLevel;
+    let logon: number;
+    if (spec.account === 'LocalSystem') {
+      privileges = SYSTEM_PRIVILEGES;
+      integrity = 'System';
+      logon = 0x3E7; // SYSTEM_LUID
+      groups.push({ sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrators', attributes: MANDATORY | SE_GROUP_OWNER });
+      groups.push({ sid: 'S-1-1-0', name: 'Everyone', attributes: MANDATORY });
+      groups.push({ sid: 'S-1-5-11', name: 'NT AUTHORITY\\Authenticated Users', attributes: MANDATORY });
+    } else if (spec.account === 'User') {
+      privileges = spec.elevated ? [...USER_PRIVILEGES, ...ADMIN_PRIVILEGES] : USER_PRIVILEGES;
+      integrity = spec.elevated ? 'High' : 'Medium';
+      logon = 0x2A5F3 + spec.sessionId;
+      groups.push({ sid: 'S-1-1-0', name: 'Everyone', attributes: MANDATORY });
+      groups.push({ sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrators', attributes: spec.elevated ? MANDATORY | SE_GROUP_OWNER : SE_GROUP_USE_FOR_DENY_ONLY });
+      groups.push({ sid: 'S-1-5-32-545', name: 'BUILTIN\\Users', attributes: MANDATORY });
+      groups.push({ sid: 'S-1-5-4', name: 'NT AUTHORITY\\INTERACTIVE', attributes: MANDATORY });
+      groups.push({ sid: 'S-1-5-11', name: 'NT AUTHORITY\\Authenticated Users', attributes: MANDATORY });
+      groups.push({ sid: `S-1-5-5-0-${logon}`, name: 'NT AUTHORITY\\LogonSessionId', attributes: MANDATORY | SE_GROUP_LOGON_ID });
+    } else {
+      privileges = SERVICE_PRIVILEGES;
+      integrity = 'System';
+      logon = spec.account === 'LocalService' ? 0x3E5 : 0x3E4; // LOCALSERVICE_LUID, NETWORKSERVICE_LUID
+      groups.push({ sid: 'S-1-1-0', name: 'Everyone', attributes: MANDATORY });
+      groups.push({ sid: 'S-1-5-6', name: 'NT AUTHORITY\\SERVICE', attributes: MANDATORY });
+    }
+    const level = spec.integrityLevel ?? integrity;
+    groups.push({ sid: `S-1-16-${INTEGRITY_RID[level]}`, name: `Mandatory Label\\${level} Mandatory Level`, attributes: SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED });
+    return new Token(tokenId, address, { sid: account.sid, name: account.name, attributes: 0 }, groups, new Set(privileges), level, spec.sessionId, logon, spec.elevated ?? spec.account === 'LocalSystem');
+  }
+}
