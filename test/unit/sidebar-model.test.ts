@@ -2,7 +2,7 @@
 // long lists, narrow refresh after one step, and the highlight of what a step touched.
 import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
-import { PAGE_SIZE_ITEMS, PhysicalMemoryModel, ProcessesModel, Touched, type Localizer, type TreeNode } from '../../src/extension/views/model';
+import { PAGE_SIZE_ITEMS, PhysicalMemoryModel, ProcessesModel, tooltipText, Touched, type Localizer, type TreeNode } from '../../src/extension/views/model';
 
 const l10n: Localizer = { t: (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
 
@@ -27,7 +27,9 @@ describe('Processes model', () => {
     const system = machine();
     const m = processes(system);
     const roots = m.roots();
-    expect(roots.map((r) => m.describe(r).label)).toEqual(['System']);
+    expect(m.describe(roots[0]!).label).toBe('System');
+    // Other roots are processes whose parent has exited (smss's children once it exits), as in Process Explorer.
+    for (const r of roots.slice(1)) expect(system.queryProcess(system.queryProcess(r.pid!)!.parentPid)).toBeUndefined();
     const system4 = roots[0]!;
     const kids = m.children(system4).filter((n) => n.kind === 'process').map((n) => m.describe(n).label);
     expect(kids).toContain('smss.exe');
@@ -57,7 +59,7 @@ describe('Processes model', () => {
     expect(node.id).toBe(`p:${pid}`);
     const item = m.describe(node);
     expect(item.label).toBe('notepad.exe');
-    expect(item.tooltip).toContain('EPROCESS');
+    expect(tooltipText(item)).toContain('EPROCESS');
     const kinds = m.children(node).map((c) => c.kind);
     expect(kinds.slice(0, 7)).toEqual(['threads', 'handles', 'addressSpace', 'workingSet', 'peb', 'token', 'job']);
     expect(m.children(byKind(m, node, 'threads'))).toHaveLength(1);
@@ -69,7 +71,7 @@ describe('Processes model', () => {
 
   it('pages a large working set in slices of PAGE_SIZE_ITEMS', () => {
     const system = machine();
-    const { pid } = system.createProcess({ imagePath: 'C:\\big.exe' });
+    const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\Taskmgr.exe' });
     const api = system.win32(pid);
     const base = api.VirtualAlloc(0n, 0x200000n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     for (let i = 0n; i < 0x200000n; i += 0x1000n) api.WriteMemory(base + i, new Uint8Array([1]));
@@ -89,7 +91,7 @@ describe('Processes model', () => {
 
   it('finds the VAD of an address and the thread of a tid, with parents up to the root', () => {
     const system = machine();
-    const { pid, tid } = system.createProcess({ imagePath: 'C:\\a.exe' });
+    const { pid, tid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
     const base = system.win32(pid).VirtualAlloc(0n, 0x10000n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     const m = processes(system);
     const vad = m.find({ type: 'vad', pid, va: base + 0x1234n })!;
@@ -106,7 +108,7 @@ describe('Processes model', () => {
 
   it('after one step refreshes only the process it touched (not the whole tree)', () => {
     const system = machine();
-    const { pid } = system.createProcess({ imagePath: 'C:\\a.exe' });
+    const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
     const m = processes(system);
     m.flat = true;
     const roots = m.roots();
@@ -126,7 +128,7 @@ describe('Processes model', () => {
     const explorer = m.find({ type: 'process', pid: explorerPid })!;
     m.children(explorer);
     const from = system.stepCount;
-    const { pid } = system.createProcess({ imagePath: 'C:\\child.exe', parentPid: explorerPid });
+    const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\calc.exe', parentPid: explorerPid });
     const refresh = m.invalidate(system.getSteps(from, system.stepCount).flatMap((s) => s.changes));
     expect(refresh.all).toBe(false);
     expect([...refresh.nodes]).toContain(explorer);
@@ -135,7 +137,7 @@ describe('Processes model', () => {
 
   it('highlights what the displayed step touched', () => {
     const system = machine();
-    const { pid } = system.createProcess({ imagePath: 'C:\\a.exe' });
+    const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
     const m = processes(system);
     const node = m.find({ type: 'process', pid })!;
     expect(m.describe(node).touched).toBe(false);
@@ -170,7 +172,26 @@ describe('Physical memory model', () => {
     const node = m.find({ type: 'pfn', id: last })!;
     expect(node.kind).toBe('pfn');
     expect(node.pfn).toBe(last);
-    expect(m.describe(node).tooltip).toContain('MMPFN');
+    expect(tooltipText(m.describe(node))).toContain('MMPFN');
     expect(m.find({ type: 'pfn', id: system.physicalPageCount })).toBeUndefined();
+  });
+
+  it('nests slices so no level of a long list holds more than PAGE_SIZE_ITEMS nodes', () => {
+    const system = createSystem({ physicalMemoryMB: 512 });
+    const m = new PhysicalMemoryModel(l10n);
+    m.setSystem(system, false);
+    const zeroed = m.roots().find((r) => r.list === 'Zeroed')!;
+    const count = system.querySystemMemoryListInformation().ZeroPageCount;
+    expect(count).toBeGreaterThan(PAGE_SIZE_ITEMS * PAGE_SIZE_ITEMS);
+    const top = m.children(zeroed);
+    expect(top.length).toBeLessThanOrEqual(PAGE_SIZE_ITEMS);
+    expect(top[0]!.count).toBe(PAGE_SIZE_ITEMS * PAGE_SIZE_ITEMS);
+    expect(m.children(top[0]!)).toHaveLength(PAGE_SIZE_ITEMS);
+    const pfns = system.listPages('Zeroed', 0, Infinity);
+    const node = m.find({ type: 'pfn', id: pfns[pfns.length - 1]! })!;
+    expect(node.kind).toBe('pfn');
+    expect(node.parent!.kind).toBe('range');
+    expect(node.parent!.parent!.kind).toBe('range');
+    expect(node.parent!.parent!.parent).toBe(zeroed);
   });
 });
