@@ -6,6 +6,7 @@ import { Commands, Settings } from './ids';
 import { readSimulationOptions } from './options';
 import { SimulationSession } from './session';
 import { MemoryStatusBar } from './statusBar';
+import { registerPanels } from './panels/register';
 import { registerNotes, type NotesController } from './notes';
 import { registerSidebarFeatures } from './commands';
 import { confirmReplace, isUnsaved } from './commands/sessionFile';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
   const log = vscode.window.createOutputChannel('NT Lab', { log: true });
   const session = new SimulationSession();
   context.subscriptions.push(log, session, new MemoryStatusBar(session));
+  registerPanels(context, session);
   const notes = registerNotes(context, session);
   registerSidebarFeatures(context, session, log);
 

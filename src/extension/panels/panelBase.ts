@@ -1,0 +1,164 @@
+// What both stepping panels share: the webview with its HTML, the ready handshake (posts wait until
+// the webview listens), validation of every incoming message, ownership of the session cursor
+// (leaving or closing the panel returns the simulation to the present), and the session's events.
+import * as vscode from 'vscode';
+import type { System } from '../../engine';
+import { isWebviewToHostMessage } from '../../shared/guards';
+import type { ChangeRefDto, HostToWebviewMessage, PanelKind, WebviewToHostMessage } from '../../shared/protocol';
+import { Commands } from '../ids';
+import { Disposable } from '../lifecycle';
+import type { SimulationSession } from '../session';
+import type { Localizer } from './explain';
+import { panelHtml, webviewOptions } from './html';
+import { TraceIndex } from './traceIndex';
+
+/** vscode.l10n as the pure modules take it. */
+export const hostL10n: Localizer = { t: (message, args) => vscode.l10n.t(message, args) };
+
+/** Which panel last moved the session cursor: only that one returns it to the present. */
+const cursor: { owner?: object } = {};
+
+export abstract class PanelBase<State> extends Disposable {
+  private isReady = false;
+  private queue: HostToWebviewMessage[] = [];
+  private readyWaiters: Array<() => void> = [];
+  private indexed: { system: System; index: TraceIndex } | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** True while the panel shows a past step (so coming back re-applies it). */
+  protected traveling = false;
+  /** Set while the panel itself drives the live system (e.g. causing a fault), to coalesce refreshes. */
+  protected busy = false;
+  private readonly disposedEmitter = this._register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposedEmitter.event;
+  /** Every message received, valid or not, and whether it was accepted (for tests and the log). */
+  readonly received: Array<{ accepted: boolean; type: string }> = [];
+
+  constructor(
+    readonly kind: PanelKind,
+    readonly panel: vscode.WebviewPanel,
+    protected readonly session: SimulationSession,
+    extensionUri: vscode.Uri,
+    public state: State,
+    title: string,
+  ) {
+    super();
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ntlab.svg');
+    panel.title = title;
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.onDidChangeViewState(() => {
+      if (!panel.visible) {
+        // The webview is torn down when hidden (no retainContextWhenHidden): it says ready again when shown.
+        this.isReady = false;
+        if (cursor.owner === this && this.session.cursor !== undefined) this.session.setCursor(undefined);
+      }
+    }));
+    this._register(session.onDidChangeSystem(() => { this.indexed = undefined; this.onSystemChanged(); }));
+    this._register(session.onDidRecordSteps(() => this.scheduleRefresh()));
+    this._register(session.onDidChangeCursor(() => this.onCursorChanged()));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, kind, title, vscode.env.language);
+  }
+
+  /** Resolves once the webview has said ready. */
+  whenReady(): Promise<void> {
+    if (this.isReady) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  get ready(): boolean { return this.isReady; }
+
+  /** The index of the current live system's trace, extended to its latest step. */
+  protected get index(): TraceIndex | undefined {
+    const system = this.session.system;
+    if (!system) return undefined;
+    if (!this.indexed || this.indexed.system !== system) this.indexed = { system, index: new TraceIndex(system) };
+    else if (this.indexed.index.indexedSteps < system.stepCount) this.indexed.index.update();
+    return this.indexed.index;
+  }
+
+  /** Posts now when the webview listens, else when it says ready. */
+  protected post(message: HostToWebviewMessage): void {
+    if (this.isReady) void this.panel.webview.postMessage(message);
+    else if (message.type !== 'position' && message.type !== 'notice') this.queue.push(message);
+  }
+
+  /** Entry point of every message from the webview: validated, then dispatched. */
+  receive(raw: unknown): void {
+    if (!isWebviewToHostMessage(raw)) {
+      this.received.push({ accepted: false, type: typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? String((raw as { type: string }).type).slice(0, 40) : typeof raw });
+      return;
+    }
+    this.received.push({ accepted: true, type: raw.type });
+    if (raw.type === 'ready') {
+      this.isReady = true;
+      this.queue = [];
+      if (this.traveling && this.session.system) this.reapplyCursor();
+      void this.panel.webview.postMessage(this.snapshot());
+      for (const w of this.readyWaiters.splice(0)) w();
+      return;
+    }
+    try {
+      this.handle(raw);
+    } catch (e) {
+      this.notice(e instanceof Error ? e.message : String(e), 'error');
+    }
+  }
+
+  /** Moves the session cursor (undefined = the present) and takes ownership of it. */
+  protected moveCursor(seq: number | undefined): void {
+    if (!this.session.system) return;
+    cursor.owner = this;
+    this.traveling = seq !== undefined;
+    this.session.setCursor(seq);
+  }
+
+  protected notice(message: string, severity: 'info' | 'warning' | 'error' = 'info'): void {
+    this.post({ type: 'notice', message, severity });
+  }
+
+  /** Runs ntlab.reveal (owned by the sidebar); tells the learner when it is not available. */
+  protected async reveal(ref: ChangeRefDto): Promise<void> {
+    try {
+      await vscode.commands.executeCommand(Commands.reveal, ref);
+    } catch (e) {
+      this.notice(vscode.l10n.t('Could not reveal it in the sidebar: {0}', e instanceof Error ? e.message : String(e)), 'warning');
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.busy || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.onStepsRecorded();
+    }, 0);
+  }
+
+  /** The one snapshot sent after ready. */
+  protected abstract snapshot(): HostToWebviewMessage;
+  /** A validated message other than ready. */
+  protected abstract handle(message: Exclude<WebviewToHostMessage, { type: 'ready' }>): void;
+  /** The live system recorded steps. */
+  protected abstract onStepsRecorded(): void;
+  /** The system was started, reset or stopped. */
+  protected abstract onSystemChanged(): void;
+  /** The session cursor moved (by this panel or anyone). */
+  protected abstract onCursorChanged(): void;
+  /** Re-applies this panel's position to the session cursor (the panel is shown again). */
+  protected abstract reapplyCursor(): void;
+
+  private isDisposed = false;
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (cursor.owner === this) {
+      cursor.owner = undefined;
+      if (this.session.cursor !== undefined) this.session.setCursor(undefined);
+    }
+    this.disposedEmitter.fire();
+    super.dispose();
+    this.panel.dispose();
+  }
+}

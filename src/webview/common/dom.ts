@@ -1,0 +1,61 @@
+// DOM building without innerHTML: every text goes through textContent, every attribute through
+// setAttribute, so nothing the host sends can become markup.
+
+type Child = Node | string | number | null | undefined | false;
+
+function append(parent: Node, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    parent.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+}
+
+/** An HTML element with attributes and children. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | number | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    e.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(e, children);
+  return e;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** An SVG element with attributes and children. */
+export function svg(tag: string, attrs: Record<string, string | number | undefined> = {}, ...children: Child[]): SVGElement {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, String(v));
+  append(e, children);
+  return e as SVGElement;
+}
+
+export function clear(node: Element): void {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/** Fills {0}, {1}... of a pre-localized template. */
+export function format(template: string, ...args: Array<string | number>): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+}
+
+/** A button with a visible label or an icon-like label plus an accessible name. */
+export function button(label: string, title: string, onClick: () => void, attrs: Record<string, string | number | boolean | undefined> = {}): HTMLButtonElement {
+  const b = el('button', { type: 'button', title, 'aria-label': title, ...attrs }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Makes an element act as a button for mouse and keyboard (Enter/Space). */
+export function activatable<E extends Element>(e: E, label: string, onActivate: () => void): E {
+  e.setAttribute('role', 'button');
+  e.setAttribute('tabindex', '0');
+  e.setAttribute('aria-label', label);
+  e.addEventListener('click', onActivate);
+  e.addEventListener('keydown', (ev) => {
+    const k = (ev as KeyboardEvent).key;
+    if (k === 'Enter' || k === ' ') { ev.preventDefault(); ev.stopPropagation(); onActivate(); }
+  });
+  return e;
+}
