@@ -192,3 +192,15 @@ describe('ReadProcessMemory and WriteProcessMemory', () => {
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 });
+
+describe('cache attributes', () => {
+  it('views of SEC_NOCACHE and SEC_WRITECOMBINE sections report the attribute; both together are invalid', () => {
+    const { ka } = machine();
+    const nc = ka.CreateFileMapping(INVALID_HANDLE_VALUE, PAGE_READWRITE | 0x10000000, 0x1000n);
+    expect(ka.VirtualQuery(ka.MapViewOfFile(nc, FILE_MAP_WRITE, 0n, 0n))?.Protect).toBe(PAGE_READWRITE | 0x200);
+    const wc = ka.CreateFileMapping(INVALID_HANDLE_VALUE, PAGE_READWRITE | 0x40000000, 0x1000n);
+    expect(ka.VirtualQuery(ka.MapViewOfFile(wc, FILE_MAP_WRITE, 0n, 0n))?.Protect).toBe(PAGE_READWRITE | 0x400);
+    expect(ka.CreateFileMapping(INVALID_HANDLE_VALUE, PAGE_READWRITE | 0x10000000 | 0x40000000, 0x1000n)).toBe(0);
+    expect(ka.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
+  });
+});

@@ -9,7 +9,7 @@ import {
   FILE_MAP_TARGETS_INVALID, FILE_MAP_WRITE, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_EXECUTE_READ,
   PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY, SEC_COMMIT,
   SEC_IMAGE, SEC_IMAGE_NO_EXECUTE, SEC_LARGE_PAGES, SEC_NOCACHE, SEC_RESERVE, SEC_WRITECOMBINE, SE_LOCK_MEMORY_NAME,
-  SEC_FILE,
+  SEC_FILE, PAGE_NOCACHE, PAGE_WRITECOMBINE,
 } from '../constants';
 import { LastError, NtException } from '../errors';
 import type { SimFile } from '../io/fileSystem';
@@ -169,7 +169,9 @@ export function viewProtection(section: SectionObject, access: number): { protec
 export function mapView(mm: MemoryManager, p: ProcessObject, section: SectionObject, access: number, offset: bigint, bytes: bigint, baseAddress: bigint): bigint {
   if (typeof offset !== 'bigint' || typeof bytes !== 'bigint' || typeof baseAddress !== 'bigint' || offset < 0n || bytes < 0n) fail(ERROR_INVALID_PARAMETER);
   const ca = section.controlArea;
-  const { protect, copyOnWrite } = viewProtection(section, access);
+  const view = viewProtection(section, access);
+  let protect = view.protect;
+  const copyOnWrite = view.copyOnWrite;
   if (ca.image) { offset = 0n; bytes = 0n; }
   if (offset % GRANULARITY !== 0n) fail(ERROR_MAPPED_ALIGNMENT);
   const sectionSize = ca.image ? BigInt(ca.segment.totalPtes) * PAGE : section.size;
@@ -177,6 +179,9 @@ export function mapView(mm: MemoryManager, p: ProcessObject, section: SectionObj
   const size = bytes === 0n ? sectionSize - offset : bytes;
   if (offset + size > sectionSize) fail(ERROR_ACCESS_DENIED);
   const pages = Number((size + PAGE - 1n) / PAGE);
+  // SEC_NOCACHE / SEC_WRITECOMBINE sections give their views the matching cache attribute.
+  if (!ca.image && (section.attributes & SEC_NOCACHE)) protect |= PAGE_NOCACHE;
+  else if (!ca.image && (section.attributes & SEC_WRITECOMBINE)) protect |= PAGE_WRITECOMBINE;
   const mmProt = win32ToMmProtection(protect);
   let startVpn: number;
   if (baseAddress !== 0n) {
