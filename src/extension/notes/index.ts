@@ -61,6 +61,7 @@ export class NotesController implements vscode.Disposable {
   private readonly pendingDiagnostics = new Map<string, ReturnType<typeof setTimeout>>();
   /** Where follow mode last revealed: uri and line (tests read it). */
   lastFollow: { uri: string; line: number } | undefined;
+  private lastFollowSeq: number | undefined;
 
   constructor(private readonly session: SimulationSession) {
     const md: vscode.DocumentSelector = { language: 'markdown' };
@@ -83,7 +84,7 @@ export class NotesController implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((d) => { this.docs.delete(d.uri.toString()); this.diagnostics.delete(d.uri); }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paintResults()),
-      session.onDidChangeSystem(() => this.lensesChanged.fire()),
+      session.onDidChangeSystem(() => { this.lastFollowSeq = undefined; this.lensesChanged.fire(); }),
       session.onDidChangeCursor((e) => this.follow(e.seq)),
     );
     for (const d of vscode.workspace.textDocuments) this.scheduleDiagnostics(d);
@@ -406,7 +407,9 @@ export class NotesController implements vscode.Disposable {
 
   /** Reveals and highlights the heading that matches the step the cursor is on. */
   follow(seq: number | undefined): { uri: string; line: number } | undefined {
-    if (seq === undefined) return undefined;
+    // Reveal once per step: a panel that re-announces the same step must not fight the reader's scrolling.
+    if (seq === undefined || seq === this.lastFollowSeq) return undefined;
+    this.lastFollowSeq = seq;
     if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>('notes.follow', true)) return undefined;
     const system: System | undefined = this.session.system;
     const step = system && seq < system.stepCount ? system.getSteps(seq, seq + 1)[0] : undefined;

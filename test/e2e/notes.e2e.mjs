@@ -1,0 +1,146 @@
+// End-to-end: the learner's notes beside the simulation, in the real workbench (code-server +
+// Chromium). Exports `steps` in the shape of workbench.e2e.mjs; run on its own with
+//   node test/e2e/notes.e2e.mjs [--vsix FILE] [--keep]
+// Screenshots go to test-results/e2e-notes/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const STEP_TIMEOUT = 30_000;
+
+export const steps = [
+  {
+    name: 'the Chinese demo notes open and show Step through / Show in sidebar CodeLens on their headings',
+    async run({ page, shot }) {
+      await openFile(page, 'internals.zh-cn.md');
+      await page.locator('.monaco-editor .view-lines', { hasText: 'CreateProcess流程' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Step through' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Show in sidebar' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      return shot('notes-codelens');
+    },
+  },
+  {
+    name: 'Open Notes Beside the Simulation starts the machine and lays the notes out with the panel',
+    async run({ page, shot }) {
+      await runPaletteCommand(page, 'NT Lab: Open Notes Beside the Simulation');
+      await page.locator('.statusbar-item', { hasText: 'Avail' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      // The stepping panel is another feature's; when it exists it opens beside the notes.
+      await page.waitForTimeout(1500);
+      return shot('notes-beside-simulation');
+    },
+  },
+  {
+    name: 'running the first ntlab block shows results after its lines',
+    async run({ page, shot }) {
+      await focusNotes(page, 'internals.zh-cn.md');
+      // Scroll the block into the middle of the editor (CodeLens render only for visible lines).
+      await goToLine(page, 45);
+      await goToLine(page, 34);
+      await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run all' }).first().click();
+      // Results are `after` decorations: their text lives in generated CSS rules, not in the DOM text.
+      await page.waitForFunction(() => [...globalThis.document.styleSheets].some((sheet) => {
+        try { return [...sheet.cssRules].some((r) => /content:.*→ pid \d+, tid \d+/.test(r.cssText)); } catch { return false; }
+      }), undefined, { timeout: STEP_TIMEOUT });
+      return shot('notes-block-run');
+    },
+  },
+  {
+    name: 'a hover on EPROCESS shows the explanation and the live simulated values',
+    async run({ page, shot }) {
+      const word = page.locator('.monaco-editor .view-line span', { hasText: /^.*EPROCESS.*$/ }).first();
+      await word.scrollIntoViewIfNeeded();
+      const box = await word.boundingBox();
+      if (!box) throw new Error('EPROCESS is not on screen');
+      const text = await word.innerText();
+      const at = Math.max(0, text.indexOf('EPROCESS'));
+      const charWidth = box.width / Math.max(1, text.length);
+      await page.mouse.move(box.x + (at + 3) * charWidth, box.y + box.height / 2);
+      const hover = page.locator('.monaco-hover', { hasText: 'UniqueProcessId' }).first();
+      await hover.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      return shot('notes-hover-eprocess');
+    },
+  },
+];
+
+async function openFile(page, name) {
+  await openPalette(page);
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container .tab', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** Ctrl+G: puts the cursor on a line and scrolls it into the middle of the editor. */
+async function goToLine(page, line) {
+  await page.keyboard.press('Control+g');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+}
+
+async function focusNotes(page, name) {
+  await page.locator('.editor-group-container .tab', { hasText: name }).first().click();
+}
+
+async function openPalette(page) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
+
+async function runPaletteCommand(page, label) {
+  await openPalette(page);
+  await page.keyboard.type(label);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+}
+
+// ---- standalone runner (the same harness as scripts/run-e2e.mjs) ---------------------------------
+async function main() {
+  const h = await import('../../scripts/lib/vscode-harness.mjs');
+  const args = h.parseArgs();
+  const resultsDir = path.join(h.repoRoot, 'test-results', 'e2e-notes');
+  const cs = h.prepareToolchain({ cjkFonts: true });
+  const runDir = h.makeRunDir('e2e-notes');
+  const userDataDir = path.join(runDir, 'user-data');
+  const extensionsDir = path.join(runDir, 'extensions');
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const vsix = args.vsix ?? h.packageExtension();
+  h.writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
+  h.installExtensions(cs, { extensionsDir, userDataDir }, [vsix]);
+  const server = await h.startCodeServer(cs, { port: await h.freePort(), userDataDir, extensionsDir, folder: h.demoFolder, logFile: path.join(runDir, 'code-server.log') });
+  let browser;
+  let failed = 0;
+  try {
+    browser = await h.launchBrowser();
+    const page = await h.openWorkbench(browser, server.workbenchUrl(), { width: 1400, height: 860 });
+    const shot = async (name) => { const file = path.join(resultsDir, `${name}.png`); await page.screenshot({ path: file }); return file; };
+    for (const step of steps) {
+      const t0 = Date.now();
+      try {
+        const file = await step.run({ page, shot });
+        console.log(`  ok   ${step.name} (${Date.now() - t0} ms)${file ? ` -> ${path.relative(h.repoRoot, file)}` : ''}`);
+      } catch (e) {
+        failed++;
+        const file = await shot(`failure-${failed}`).catch(() => undefined);
+        console.log(`  FAIL ${step.name}\n         ${String(e?.message ?? e).split('\n').join('\n         ')}${file ? `\n         screenshot: ${path.relative(h.repoRoot, file)}` : ''}`);
+        break;
+      }
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+  if (failed) console.error(`logs: ${path.relative(h.repoRoot, h.collectLogs(runDir, resultsDir))}`);
+  if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
+  console.log(failed ? `${failed} step failed` : `${steps.length} steps passed`);
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => { console.error(e?.stack ?? e); process.exit(1); });
+}
