@@ -11,6 +11,38 @@ export const Commands = {
    * `{ type: 'process'|'thread'|'vad'|'pte'|'pfn'|'wsle'|'pageFile'|'pageList'|..., pid?: number, id?: number, va?: '0x...' }`.
    */
   reveal: 'ntlab.reveal',
+  /** Sidebar: the Processes view as a flat list / as the parent-child tree. */
+  showProcessesFlat: 'ntlab.processes.showFlat',
+  showProcessesTree: 'ntlab.processes.showTree',
+  /**
+   * Engine actions (src/extension/commands/actions.ts). Each takes an optional argument object, e.g.
+   * `{ pid, address: '0x0', size: '64K', type: 'MEM_COMMIT|MEM_RESERVE', protect: 'PAGE_READWRITE' }`,
+   * or the tree node of a context menu, asks for what is missing, and resolves to `{ ok, ... }`.
+   */
+  createProcess: 'ntlab.createProcess',
+  createThread: 'ntlab.createThread',
+  terminateProcess: 'ntlab.terminateProcess',
+  virtualAlloc: 'ntlab.virtualAlloc',
+  virtualFree: 'ntlab.virtualFree',
+  virtualProtect: 'ntlab.virtualProtect',
+  readMemory: 'ntlab.readMemory',
+  writeMemory: 'ntlab.writeMemory',
+  mapView: 'ntlab.mapView',
+  unmapView: 'ntlab.unmapView',
+  setWorkingSetSize: 'ntlab.setWorkingSetSize',
+  emptyWorkingSet: 'ntlab.emptyWorkingSet',
+  emptyAllWorkingSets: 'ntlab.emptyAllWorkingSets',
+  flushModifiedList: 'ntlab.flushModifiedList',
+  purgeStandbyList: 'ntlab.purgeStandbyList',
+  purgeLowPriorityStandbyList: 'ntlab.purgeLowPriorityStandbyList',
+  runSystemThread: 'ntlab.runSystemThread',
+  /** Opens a read-only `dt` document. Argument `{ kind: 'process'|'thread'|'peb'|'vad'|'pfn', pid?, tid?, va?, pfn? }`. */
+  showAsDt: 'ntlab.showAsDt',
+  /** Opens a `!pte` decode. Argument `{ pid, address: '0x...' }`. */
+  decodePte: 'ntlab.decodePte',
+  /** Session files. Argument `{ path }` (load also `unsaved: 'save'|'discard'`). */
+  saveSession: 'ntlab.saveSession',
+  loadSession: 'ntlab.loadSession',
   /** Opens the process-creation stepping panel. Optional argument `{ stage?: '1'|'2'|'3A'...|'7' }`. */
   openProcessCreationPanel: 'ntlab.openProcessCreationPanel',
   /** Opens the page-fault stepping panel. Optional argument `{ kind?: 'demandZero'|'transition'|'pageFile'|'prototype'|'copyOnWrite'|'guardPage'|'accessViolation', pid?: number, va?: '0x...' }`. */

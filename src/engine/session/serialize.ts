@@ -44,7 +44,7 @@ function opsOf(system: System): Op[] {
 }
 
 function encode(v: unknown): unknown {
-  if (typeof v === 'bigint') return { $n: '0x' + v.toString(16) };
+  if (typeof v === 'bigint') return { $n: v < 0n ? '-0x' + (-v).toString(16) : '0x' + v.toString(16) };
   if (v instanceof Uint8Array) return { $b: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
   if (Array.isArray(v)) return v.map(encode);
   if (v !== null && typeof v === 'object') {

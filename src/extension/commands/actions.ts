@@ -11,6 +11,7 @@ import {
   HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS, CREATE_NO_WINDOW, DETACHED_PROCESS,
   type MemoryListCommand, type System, type SystemThreadName, type Win32Api,
 } from '../../engine';
+import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import {
   ALLOCATION_TYPE_NAMES, FREE_TYPE_NAMES, PROTECTION_NAMES, flagNames, formatAddress, formatBytes, formatHexDump,
@@ -20,23 +21,23 @@ import {
 import { askParsed, ntStatusText, parseErrorMessage, win32ErrorText } from './validation';
 
 export const ActionCommands = {
-  createProcess: 'ntlab.createProcess',
-  createThread: 'ntlab.createThread',
-  terminateProcess: 'ntlab.terminateProcess',
-  virtualAlloc: 'ntlab.virtualAlloc',
-  virtualFree: 'ntlab.virtualFree',
-  virtualProtect: 'ntlab.virtualProtect',
-  readMemory: 'ntlab.readMemory',
-  writeMemory: 'ntlab.writeMemory',
-  mapView: 'ntlab.mapView',
-  unmapView: 'ntlab.unmapView',
-  setWorkingSetSize: 'ntlab.setWorkingSetSize',
-  emptyWorkingSet: 'ntlab.emptyWorkingSet',
-  emptyAllWorkingSets: 'ntlab.emptyAllWorkingSets',
-  flushModifiedList: 'ntlab.flushModifiedList',
-  purgeStandbyList: 'ntlab.purgeStandbyList',
-  purgeLowPriorityStandbyList: 'ntlab.purgeLowPriorityStandbyList',
-  runSystemThread: 'ntlab.runSystemThread',
+  createProcess: Commands.createProcess,
+  createThread: Commands.createThread,
+  terminateProcess: Commands.terminateProcess,
+  virtualAlloc: Commands.virtualAlloc,
+  virtualFree: Commands.virtualFree,
+  virtualProtect: Commands.virtualProtect,
+  readMemory: Commands.readMemory,
+  writeMemory: Commands.writeMemory,
+  mapView: Commands.mapView,
+  unmapView: Commands.unmapView,
+  setWorkingSetSize: Commands.setWorkingSetSize,
+  emptyWorkingSet: Commands.emptyWorkingSet,
+  emptyAllWorkingSets: Commands.emptyAllWorkingSets,
+  flushModifiedList: Commands.flushModifiedList,
+  purgeStandbyList: Commands.purgeStandbyList,
+  purgeLowPriorityStandbyList: Commands.purgeLowPriorityStandbyList,
+  runSystemThread: Commands.runSystemThread,
 } as const;
 
 export type ActionResult = ({ ok: true } & Record<string, unknown>) | { ok: false; error: string; code?: number };

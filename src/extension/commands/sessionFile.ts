@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
 import { restoreSession, serializeSession, SessionFileError, type SessionFile } from '../../engine/session/serialize';
+import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 
 export const SessionFileCommands = {
-  save: 'ntlab.saveSession',
-  load: 'ntlab.loadSession',
+  save: Commands.saveSession,
+  load: Commands.loadSession,
 } as const;
 
 /** Steps each system had when it was last saved or adopted; more steps = unsaved work. */

@@ -2,6 +2,7 @@
 // PFN decode of any address). Their text comes from the displayed state and follows it: every
 // recorded step or cursor move fires onDidChange for the open documents (debounced).
 import * as vscode from 'vscode';
+import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress, formatAddress } from '../commands/parse';
 import { askParsed } from '../commands/validation';
@@ -10,8 +11,8 @@ import { renderDt, renderPte, typeName, type DtTarget } from './layout';
 export const DT_SCHEME = 'ntlab-dt';
 export const PTE_SCHEME = 'ntlab-pte';
 export const DocumentCommands = {
-  showAsDt: 'ntlab.showAsDt',
-  decodePte: 'ntlab.decodePte',
+  showAsDt: Commands.showAsDt,
+  decodePte: Commands.decodePte,
 } as const;
 
 const UPDATE_DEBOUNCE_MS = 60;

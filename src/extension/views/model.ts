@@ -42,8 +42,8 @@ export const enum Collapsible { None = 0, Collapsed = 1, Expanded = 2 }
 export interface ItemView {
   label: string;
   description?: string;
-  /** Markdown. */
-  tooltip: string;
+  /** Markdown; a function when building it costs more than a row (providers resolve it on hover). */
+  tooltip: string | (() => string);
   /** A codicon id. */
   icon: string;
   /** A theme color id for the icon (what the displayed step touched is highlighted). */
@@ -86,14 +86,37 @@ abstract class NodeCache {
 
   get cachedCount(): number { return this.nodes.size; }
 
-  /** Groups `total` children into range nodes of PAGE_SIZE_ITEMS when there are more than that. */
-  protected paged(parent: TreeNode, rangeOf: 'wsle' | 'vad' | 'pfn', total: number, make: (from: number, count: number) => TreeNode[]): TreeNode[] {
-    if (total <= PAGE_SIZE_ITEMS) return make(0, total);
+  /**
+   * Groups `total` children (positions offset..offset+total) into range nodes when there are more
+   * than PAGE_SIZE_ITEMS: slices of 200, or of 200 x 200 slices, ... so no level lists more than 200.
+   */
+  protected paged(parent: TreeNode, rangeOf: 'wsle' | 'vad' | 'pfn', total: number, make: (from: number, count: number) => TreeNode[], offset = 0): TreeNode[] {
+    if (total <= PAGE_SIZE_ITEMS) return make(offset, total);
+    let chunk = PAGE_SIZE_ITEMS;
+    while (total / chunk > PAGE_SIZE_ITEMS) chunk *= PAGE_SIZE_ITEMS;
     const out: TreeNode[] = [];
-    for (let from = 0; from < total; from += PAGE_SIZE_ITEMS) {
-      out.push(this.node(`${parent.id}/r:${from}`, 'range', parent, { rangeOf, from, count: Math.min(PAGE_SIZE_ITEMS, total - from), pid: parent.pid, list: parent.list, priority: parent.priority }));
+    for (let from = 0; from < total; from += chunk) {
+      out.push(this.node(`${parent.id}/r:${offset + from}`, 'range', parent, { rangeOf, from: offset + from, count: Math.min(chunk, total - from), pid: parent.pid, list: parent.list, priority: parent.priority }));
     }
     return out;
+  }
+
+  /** Children of a range node: its slice, or finer ranges. */
+  protected rangeChildren(node: TreeNode, make: (from: number, count: number) => TreeNode[]): TreeNode[] {
+    return this.paged(node, node.rangeOf!, node.count!, make, node.from!);
+  }
+
+  /** Descends from `group` through the ranges that hold position `i` to the child that matches. */
+  protected descendTo(children: (n: TreeNode) => TreeNode[], group: TreeNode, i: number, match: (n: TreeNode) => boolean): TreeNode {
+    let level = children(group);
+    let deepest = group;
+    for (;;) {
+      const range = level.find((n) => n.kind === 'range' && i >= n.from! && i < n.from! + n.count!);
+      if (!range) break;
+      deepest = range;
+      level = children(range);
+    }
+    return level.find(match) ?? deepest;
   }
 
   protected rangeView(l10n: Localizer, node: TreeNode, total: number): ItemView {
@@ -276,8 +299,8 @@ export class ProcessesModel extends NodeCache {
         return this.paged(node, 'wsle', total, (from, count) => this.wsleNodes(node, pid, from, count));
       }
       case 'range':
-        if (node.rangeOf === 'vad') return this.vads(pid).slice(node.from!, node.from! + node.count!).map((v) => this.vadNode(node, pid, v));
-        return this.wsleNodes(node, pid, node.from!, node.count!);
+        if (node.rangeOf === 'vad') return this.rangeChildren(node, (from, count) => this.vads(pid).slice(from, from + count).map((v) => this.vadNode(node, pid, v)));
+        return this.rangeChildren(node, (from, count) => this.wsleNodes(node, pid, from, count));
       default:
         return [];
     }
@@ -336,10 +359,7 @@ export class ProcessesModel extends NodeCache {
 
   /** The child at position i of a possibly paged group. */
   private descend(group: TreeNode, i: number, match: (n: TreeNode) => boolean): TreeNode {
-    let level = this.children(group);
-    const range = level.find((n) => n.kind === 'range' && i >= n.from! && i < n.from! + n.count!);
-    if (range) level = this.children(range);
-    return level.find(match) ?? range ?? group;
+    return this.descendTo((n) => this.children(n), group, i, match);
   }
 
   private ownerOfThread(tid: number): number | undefined {
@@ -358,17 +378,14 @@ export class ProcessesModel extends NodeCache {
     const refresh: Refresh = { all: false, nodes: new Set() };
     const pids = new Set<number>(previouslyTouched?.pids);
     for (const tid of previouslyTouched?.tids ?? []) { const o = this.ownerOfThread(tid); if (o !== undefined) pids.add(o); }
+    // A 'system' change names the machine as a whole (boot, a memory list command, a creation's first
+    // stage); the processes such a step affects are named by their own changes.
     for (const c of changes) {
-      if (c.type === 'system') { refresh.all = true; }
-      else if (c.pid !== undefined && (c.type === 'process' || c.type === 'vad' || c.type === 'pte' || c.type === 'wsle')) pids.add(c.pid);
+      if (c.pid !== undefined && (c.type === 'process' || c.type === 'vad' || c.type === 'pte' || c.type === 'wsle')) pids.add(c.pid);
       else if (c.type === 'thread' && c.id !== undefined) {
         const owner = this.ownerOfThread(c.id);
         if (owner === undefined) this.tidOwner = undefined; else pids.add(owner);
       }
-    }
-    if (refresh.all) {
-      this.infos.clear(); this.vadCache.clear(); this.wsleCache.clear(); this.resetIndex();
-      return refresh;
     }
     const wasAlive = this.alive;
     let structural = false;
@@ -400,14 +417,14 @@ export class ProcessesModel extends NodeCache {
     const pid = node.pid!;
     const info = this.info(pid);
     const touched = this.touched;
-    const base = (icon: string, label: string, collapsible: Collapsible, contextValue: string, tooltip: string, description?: string, isTouched = false): ItemView => ({
+    const base = (icon: string, label: string, collapsible: Collapsible, contextValue: string, tooltip: string | (() => string), description?: string, isTouched = false): ItemView => ({
       label, description, tooltip, icon, collapsible, contextValue, touched: isTouched, iconColor: isTouched ? TOUCHED_COLOR : undefined,
     });
     if (!info) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This process no longer exists in the displayed state.'));
     switch (node.kind) {
       case 'process': {
         const hasChildren = true;
-        const tooltip = [
+        const tooltip = (): string => [
           `**${info.imageFileName}** — ${l10n.t('process {0}', pid)}`,
           '',
           `| | |\n|---|---|`,
@@ -547,7 +564,7 @@ export class PhysicalMemoryModel extends NodeCache {
         }
         return this.pfnPage(node, this.count(node.list!));
       case 'standbyPriority': return this.pfnPage(node, this.count('Standby', node.priority));
-      case 'range': return this.pfnNodes(node, node.from!, node.count!);
+      case 'range': return this.rangeChildren(node, (from, count) => this.pfnNodes(node, from, count));
       default: return [];
     }
   }
@@ -582,10 +599,7 @@ export class PhysicalMemoryModel extends NodeCache {
     let listNode = roots.find((r) => r.list === info.State)!;
     if (info.State === 'Standby') listNode = this.children(listNode).find((n) => n.priority === info.Priority)!;
     const i = sys.listPages(info.State as PageListName, 0, Infinity, info.State === 'Standby' ? info.Priority : undefined).indexOf(pfn);
-    let level = this.children(listNode);
-    const range = level.find((n) => n.kind === 'range' && i >= n.from! && i < n.from! + n.count!);
-    if (range) level = this.children(range);
-    return level.find((n) => n.pfn === pfn) ?? range ?? listNode;
+    return this.descendTo((n) => this.children(n), listNode, i, (n) => n.pfn === pfn);
   }
 
   /** Any memory change can move pages between lists: refresh the roots (a handful of nodes). */
@@ -644,7 +658,7 @@ export class PhysicalMemoryModel extends NodeCache {
           label: l10n.t('PFN {0}', hex(pfn)), icon: 'file-binary', collapsible: Collapsible.None, contextValue: 'ntlab.pfn dt', touched: isTouched,
           iconColor: isTouched ? TOUCHED_COLOR : undefined,
           description: pfnDescription(l10n, info),
-          tooltip: pfnTooltip(l10n, pfn, info),
+          tooltip: () => pfnTooltip(l10n, pfn, info),
         };
       }
       case 'range': {
@@ -712,4 +726,9 @@ function pfnTooltip(l10n: Localizer, pfn: number, info: PfnInfo): string {
     '',
     l10n.t('The PFN database holds one MMPFN per physical page: its state (list), the PTE that maps it, and its share and reference counts.'),
   ].join('\n');
+}
+
+/** The markdown of an item's tooltip. */
+export function tooltipText(view: ItemView): string {
+  return typeof view.tooltip === 'function' ? view.tooltip() : view.tooltip;
 }

@@ -1,7 +1,7 @@
 // Adapts the VS Code-free tree models (views/model.ts) to TreeDataProviders: TreeItems with codicons,
 // theme colors and markdown tooltips; narrow, debounced onDidChangeTreeData; getParent for reveal.
 import * as vscode from 'vscode';
-import { Collapsible, type ItemView, type Refresh, type TreeNode } from './model';
+import { Collapsible, tooltipText, type ItemView, type Refresh, type TreeNode } from './model';
 
 /** What a provider needs from a model. */
 export interface TreeModel {
@@ -27,7 +27,13 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   constructor(readonly model: TreeModel) {}
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return toTreeItem(node, this.model.describe(node));
+    return toTreeItem(node, this.model.describe(node), false);
+  }
+
+  /** Tooltips are built on hover: a row costs only its label, description and icon. */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    item.tooltip = markdownTooltip(this.model.describe(node));
+    return item;
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -64,14 +70,18 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 }
 
-export function toTreeItem(node: TreeNode, view: ItemView): vscode.TreeItem {
+function markdownTooltip(view: ItemView): vscode.MarkdownString {
+  const text = tooltipText(view);
+  return new vscode.MarkdownString(view.touched ? `${text}\n\n---\n\n$(debug-stackframe) ${vscode.l10n.t('Changed by the displayed step.')}` : text, true);
+}
+
+export function toTreeItem(node: TreeNode, view: ItemView, withTooltip = true): vscode.TreeItem {
   const state = view.collapsible === Collapsible.None ? vscode.TreeItemCollapsibleState.None
     : view.collapsible === Collapsible.Expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
   const item = new vscode.TreeItem(view.label, state);
   item.id = node.id;
   item.description = view.description;
-  const tooltip = view.touched ? `${view.tooltip}\n\n---\n\n$(debug-stackframe) ${vscode.l10n.t('Changed by the displayed step.')}` : view.tooltip;
-  item.tooltip = new vscode.MarkdownString(tooltip, true);
+  if (withTooltip) item.tooltip = markdownTooltip(view);
   item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor ? new vscode.ThemeColor(view.iconColor) : undefined);
   item.contextValue = view.contextValue;
   const spoken = [view.label, view.description].filter(Boolean).join(', ');

@@ -6,27 +6,27 @@ import type { ChangeRef, ChangeType, System } from '../../engine';
 import { Commands, Views } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress } from '../commands/parse';
-import { PhysicalMemoryModel, ProcessesModel, Touched, type TreeNode } from './model';
+import { PhysicalMemoryModel, ProcessesModel, tooltipText, Touched, type TreeNode } from './model';
 import { ModelTreeProvider } from './providers';
 
 /** Beyond this many steps in one batch, the views refresh whole instead of working out what changed. */
 const NARROW_REFRESH_MAX_STEPS = 4000;
 
 export const SidebarCommands = {
-  showFlat: 'ntlab.processes.showFlat',
-  showTree: 'ntlab.processes.showTree',
+  showFlat: Commands.showProcessesFlat,
+  showTree: Commands.showProcessesTree,
   /** Internal (not in the palette): what a view shows, for tests. Argument `{ view, id? }`. */
   inspect: 'ntlab.views.inspect',
 } as const;
 const FLAT_CONTEXT_KEY = 'ntlab.processes.flat';
 
-const CHANGE_TYPES: readonly ChangeType[] = ['process', 'thread', 'vad', 'pte', 'pfn', 'wsle', 'pageFile', 'commit', 'pageList', 'system', 'object'];
 
 /** Validates a ChangeRef-shaped JSON object (`va` as a hex string) from a panel, a note or a test. */
 export function toChangeRef(arg: unknown): ChangeRef | string {
   if (arg === null || typeof arg !== 'object') return vscode.l10n.t('Expected an object such as {0}.', '{ "type": "process", "pid": 4 }');
   const o = arg as Record<string, unknown>;
-  if (typeof o.type !== 'string' || !(CHANGE_TYPES as readonly string[]).includes(o.type)) return vscode.l10n.t('Unknown object type "{0}".', String(o.type));
+  // Types beyond these (newer engine objects) are accepted and simply match nothing in the sidebar.
+  if (typeof o.type !== 'string' || !/^[a-zA-Z]+$/.test(o.type)) return vscode.l10n.t('Unknown object type "{0}".', String(o.type));
   const ref: ChangeRef = { type: o.type as ChangeType };
   for (const key of ['pid', 'id'] as const) {
     const v = o[key];
@@ -182,7 +182,7 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
       if (arg?.id !== undefined && !parent) return undefined;
       const children = model.children(parent).map((n) => {
         const v = model.describe(n);
-        return { id: n.id, label: v.label, description: v.description, tooltip: v.tooltip, icon: v.icon, contextValue: v.contextValue, collapsible: v.collapsible, touched: v.touched };
+        return { id: n.id, label: v.label, description: v.description, tooltip: tooltipText(v), icon: v.icon, contextValue: v.contextValue, collapsible: v.collapsible, touched: v.touched };
       });
       return { children, fired: provider.fired.slice(), cursor: session.cursor };
     }),

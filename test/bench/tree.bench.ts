@@ -1,0 +1,116 @@
+// Sidebar tree benchmark (DESIGN.md §8: "tree refresh after one step with 2,000 processes: only
+// changed nodes fire; expand <= 20 ms"). Measures the VS Code-free tree model the providers adapt
+// (src/extension/views/model.ts) in plain Node: what VS Code asks of a provider on expand is
+// getChildren + getTreeItem for each child, which here are children() + describe(). Prints one
+// JSON object; no thresholds are asserted.
+import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../src/engine';
+import { PhysicalMemoryModel, ProcessesModel, Touched, type Localizer, type TreeNode } from '../../src/extension/views/model';
+
+const PROCESSES = 2000;
+const l10n: Localizer = { t: (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
+
+function ms(fn: () => void, runs = 5): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return Math.round(best * 100) / 100;
+}
+
+/** Expanding a node: its children, then a tree item for each (what VS Code renders). */
+function expand(model: { children(n: TreeNode | undefined): TreeNode[]; describe(n: TreeNode): unknown }, node: TreeNode | undefined): number {
+  const kids = model.children(node);
+  for (const k of kids) model.describe(k);
+  return kids.length;
+}
+
+const t0 = performance.now();
+const system = createSystem({ physicalMemoryMB: 2048, pageFileMB: 2048 });
+const explorerPid = system.processIds.find((p) => system.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+const pids: number[] = [];
+while (system.processCount < PROCESSES) pids.push(system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe', parentPid: explorerPid }).pid);
+const setupSeconds = (performance.now() - t0) / 1000;
+
+// Tree mode: explorer.exe holds ~2,000 children.
+const tree = new ProcessesModel(l10n);
+tree.setSystem(system, false);
+const explorer = tree.find({ type: 'process', pid: explorerPid })!;
+let explorerChildren = 0;
+const expandExplorerMs = ms(() => { tree.setSystem(system, true); explorerChildren = expand(tree, explorer); });
+
+// Flat mode: 2,000 roots.
+const flat = new ProcessesModel(l10n);
+flat.setSystem(system, false);
+flat.flat = true;
+let flatRoots = 0;
+const expandFlatRootMs = ms(() => { flat.setSystem(system, true); flatRoots = expand(flat, undefined); });
+
+// One process expanded, then its address space and working set.
+const target = pids[pids.length >> 1]!;
+const proc = tree.find({ type: 'process', pid: target })!;
+const expandProcessMs = ms(() => { tree.setSystem(system, true); expand(tree, proc); });
+const groups = tree.children(proc);
+const expandVadsMs = ms(() => { tree.setSystem(system, true); expand(tree, groups.find((g) => g.kind === 'addressSpace')!); });
+const expandWorkingSetMs = ms(() => { tree.setSystem(system, true); expand(tree, groups.find((g) => g.kind === 'workingSet')!); });
+
+// One step on the live system: which nodes must refresh (both views) and how long working it out takes.
+expand(flat, undefined);
+const from = system.stepCount;
+const api = system.win32(target);
+const base = api.VirtualAlloc(0n, 0x10000n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+api.WriteMemory(base, new Uint8Array([1, 2, 3]));
+const steps = system.getSteps(from, system.stepCount);
+const changes = steps.flatMap((s) => s.changes);
+let firedTree: string[] = [];
+let firedFlat: string[] = [];
+const refreshMs = ms(() => {
+  const r1 = tree.invalidate(changes, new Touched());
+  const r2 = flat.invalidate(changes, new Touched());
+  firedTree = r1.all ? ['(all)'] : [...r1.nodes].map((n) => n.id);
+  firedFlat = r2.all ? ['(all)'] : [...r2.nodes].map((n) => n.id);
+}, 1);
+// ...and re-rendering what fired (getTreeItem of the refreshed node and its visible children).
+const rerenderMs = ms(() => { for (const id of firedFlat) { const n = flat.cached(id); if (n) { flat.describe(n); expand(flat, n); } } });
+
+// A new process: its parent refreshes, not the 2,000 siblings' tree.
+const before = system.stepCount;
+system.createProcess({ imagePath: 'C:\\Windows\\System32\\calc.exe', parentPid: explorerPid });
+const created = tree.invalidate(system.getSteps(before, system.stepCount).flatMap((s) => s.changes), new Touched());
+
+// Time travel by one step: the state at the cursor, then the narrow refresh.
+const last = system.stepCount - 1;
+let travelFired = 0;
+const cursorMoveMs = ms(() => {
+  const past = system.stateAt(last - 1);
+  flat.setSystem(past, true);
+  const r = flat.invalidate(system.getSteps(last, last + 1).flatMap((s) => s.changes), new Touched());
+  travelFired = r.all ? -1 : r.nodes.size;
+}, 3);
+
+const physical = new PhysicalMemoryModel(l10n);
+physical.setSystem(system, false);
+const expandPhysicalRootMs = ms(() => expand(physical, undefined));
+const zeroed = physical.children(undefined).find((n) => n.list === 'Zeroed')!;
+const expandZeroedMs = ms(() => expand(physical, zeroed));
+
+const BUDGET_MS = 20;
+console.log(JSON.stringify({
+  processes: system.processCount,
+  setupSeconds: Math.round(setupSeconds * 100) / 100,
+  expand: {
+    budgetMs: BUDGET_MS,
+    explorerWithChildrenMs: expandExplorerMs, explorerChildren,
+    flatRootMs: expandFlatRootMs, flatRoots,
+    processMs: expandProcessMs, addressSpaceMs: expandVadsMs, workingSetMs: expandWorkingSetMs,
+    physicalMemoryRootMs: expandPhysicalRootMs, zeroedListMs: expandZeroedMs,
+  },
+  refreshAfterOneOperation: {
+    steps: steps.length,
+    firedTreeMode: firedTree, firedFlatMode: firedFlat,
+    computeMs: refreshMs, rerenderMs,
+  },
+  refreshAfterCreateProcess: { all: created.all, fired: [...created.nodes].map((n) => n.id) },
+  timeTravelOneStep: { ms: cursorMoveMs, fired: travelFired },
+}, null, 2));

@@ -1,0 +1,291 @@
+// The sidebar and the command palette in the real VS Code: every view and command driven through
+// vscode.commands with argument objects (as notes, panels and scripts call them), bad input included.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands, Views } from '../../src/extension/ids';
+import { activatedApi, manifest } from './helpers';
+
+interface Row { id: string; label: string; description?: string; tooltip: string; contextValue: string; collapsible: number; touched: boolean }
+interface Inspect { children: Row[]; fired: { all: boolean; ids: string[] }[]; cursor: number | undefined }
+type Result = { ok: boolean; error?: string; code?: number; reason?: string } & Record<string, unknown>;
+/** A field of a command's result. */
+const get = <T>(r: Result, key: string): T => r[key] as T;
+
+const inspect = async (view: string, id?: string): Promise<Inspect> => {
+  const r = await vscode.commands.executeCommand<Inspect | undefined>('ntlab.views.inspect', { view, id });
+  assert.ok(r, `inspect ${view} ${id ?? '(root)'}`);
+  return r;
+};
+const run = async (command: string, args?: unknown): Promise<Result> => {
+  const r = await vscode.commands.executeCommand<Result | undefined>(command, args);
+  assert.ok(r, `${command} returned a result`);
+  return r;
+};
+const failed = (r: Result, what: string): string => {
+  assert.equal(r.ok, false, `${what} must fail`);
+  return r.error!;
+};
+
+async function liveSession() {
+  const api = await activatedApi();
+  if (!api.session.system) await vscode.commands.executeCommand(Commands.startSession);
+  api.session.setCursor(undefined);
+  await vscode.commands.executeCommand('ntlab.processes.showTree');
+  return api;
+}
+
+suite('Sidebar and commands', () => {
+  let pid = 0;
+  let base = '';
+
+  test('every sidebar command is contributed and registered', async () => {
+    await activatedApi();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed = manifest().contributes.commands.map((c) => c.command);
+    for (const id of ['ntlab.createProcess', 'ntlab.virtualAlloc', 'ntlab.virtualFree', 'ntlab.virtualProtect', 'ntlab.readMemory', 'ntlab.writeMemory',
+      'ntlab.setWorkingSetSize', 'ntlab.emptyWorkingSet', 'ntlab.flushModifiedList', 'ntlab.purgeStandbyList', 'ntlab.runSystemThread',
+      'ntlab.showAsDt', 'ntlab.decodePte', 'ntlab.saveSession', 'ntlab.loadSession', 'ntlab.reveal', 'ntlab.processes.showFlat', 'ntlab.processes.showTree']) {
+      assert.ok(contributed.includes(id), `${id} contributed`);
+      assert.ok(registered.has(id), `${id} registered`);
+    }
+  });
+
+  test('the Processes view roots the tree at System and can show a flat list', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    const roots = await inspect(Views.processes);
+    // System first; processes whose parent has exited (as smss's children after it exits) are roots too.
+    assert.equal(roots.children[0]!.label, 'System');
+    for (const r of roots.children.slice(1)) {
+      const parent = system.queryProcess(Number(r.id.slice(2)))!.parentPid;
+      assert.equal(system.queryProcess(parent), undefined, `${r.label} is a root only when its parent ${parent} is gone`);
+    }
+    assert.match(roots.children[0]!.tooltip, /EPROCESS/);
+    const under = await inspect(Views.processes, roots.children[0]!.id);
+    assert.ok(under.children.some((c) => c.label === 'smss.exe'), 'smss is a child of System');
+    await vscode.commands.executeCommand('ntlab.processes.showFlat');
+    const flat = await inspect(Views.processes);
+    assert.equal(flat.children.length, system.processCount);
+    await vscode.commands.executeCommand('ntlab.processes.showTree');
+  });
+
+  test('Create Process runs the image and the new process appears under explorer.exe', async () => {
+    const api = await liveSession();
+    const r = await run('ntlab.createProcess', { imagePath: 'C:\\Windows\\System32\\notepad.exe', creationFlags: 'CREATE_SUSPENDED' });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    pid = get<number>(r, 'pid');
+    const info = api.session.system!.queryProcess(pid);
+    assert.equal(info?.imageFileName, 'notepad.exe');
+    assert.equal(info?.threads[0]?.state, 'Initialized', 'CREATE_SUSPENDED leaves the thread not yet started');
+    const explorer = api.session.system!.queryProcess(info!.parentPid)!;
+    assert.equal(explorer.imageFileName, 'explorer.exe');
+  });
+
+  test('Create Process refuses a bad flag name and an unknown parent', async () => {
+    await liveSession();
+    assert.match(failed(await run('ntlab.createProcess', { imagePath: 'C:\\x.exe', creationFlags: 'CREATE_BOGUS' }), 'a bad flag'), /CREATE_BOGUS/);
+    assert.match(failed(await run('ntlab.createProcess', { imagePath: 'C:\\x.exe', parentPid: 3 }), 'an unknown parent'), /3/);
+    failed(await run('ntlab.createProcess', { imagePath: '   ' }), 'an empty image path');
+  });
+
+  test('VirtualAlloc with typed sizes and flags; the view refreshes only that process', async () => {
+    const api = await liveSession();
+    await vscode.commands.executeCommand('ntlab.processes.showFlat');
+    await inspect(Views.processes); // lists (and so caches) every process node
+    const r = await run('ntlab.virtualAlloc', { pid, address: '0x0', size: '64K', type: 'MEM_COMMIT | MEM_RESERVE', protect: 'PAGE_READWRITE' });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    base = get<string>(r, 'address');
+    assert.match(base, /^0x[0-9a-f]+$/);
+    const after = await inspect(Views.processes);
+    const last = after.fired[after.fired.length - 1]!;
+    assert.deepEqual(last, { all: false, ids: [`p:${pid}`] }, 'one step, one process node refreshed');
+    const mbi = api.session.system!.win32(pid).VirtualQuery(BigInt(base));
+    assert.equal(mbi?.RegionSize, 0x10000n);
+    await vscode.commands.executeCommand('ntlab.processes.showTree');
+  });
+
+  test('VirtualAlloc refuses bad input with a clear message, and reports engine failures by name', async () => {
+    await liveSession();
+    assert.match(failed(await run('ntlab.virtualAlloc', { pid, address: 'zz', size: '4K', type: 'MEM_COMMIT', protect: 'PAGE_READWRITE' }), 'junk address'), /address/);
+    assert.match(failed(await run('ntlab.virtualAlloc', { pid, address: '7ffe0000', size: '4K', type: 'MEM_COMMIT', protect: 'PAGE_READWRITE' }), 'bare hex'), /0x7ffe0000/);
+    assert.match(failed(await run('ntlab.virtualAlloc', { pid, address: '0', size: '0', type: 'MEM_COMMIT', protect: 'PAGE_READWRITE' }), 'zero size'), /size/);
+    assert.match(failed(await run('ntlab.virtualAlloc', { pid, address: '0', size: '1.3K', type: 'MEM_COMMIT', protect: 'PAGE_READWRITE' }), 'fraction'), /whole number/);
+    assert.match(failed(await run('ntlab.virtualAlloc', { pid, address: '0', size: '4K', type: 'MEM_COMMIT', protect: 'PAGE_BOGUS' }), 'bad protection'), /PAGE_BOGUS/);
+    assert.match(failed(await run('ntlab.virtualAlloc', { pid: 1, address: '0', size: '4K', type: 'MEM_COMMIT', protect: 'PAGE_READWRITE' }), 'no such process'), /1/);
+    const notReserved = await run('ntlab.virtualAlloc', { pid, address: '0x10000000', size: '4K', type: 'MEM_COMMIT', protect: 'PAGE_READWRITE' });
+    assert.match(failed(notReserved, 'commit without a reservation'), /ERROR_INVALID_ADDRESS \(487\)/);
+    assert.equal(get<number>(notReserved, 'code'), 487);
+  });
+
+  test('Write Memory then Read Memory returns the bytes; a read of unmapped memory raises an access violation', async () => {
+    await liveSession();
+    const w = await run('ntlab.writeMemory', { pid, address: base, data: '"hello"' });
+    assert.equal(w.ok, true, JSON.stringify(w));
+    const r = await run('ntlab.readMemory', { pid, address: base, size: '5' });
+    assert.equal(get<string>(r, 'bytes'), '68656c6c6f');
+    assert.match(failed(await run('ntlab.readMemory', { pid, address: '0x10000', size: '8' }), 'unmapped read'), /STATUS_ACCESS_VIOLATION/);
+    assert.match(failed(await run('ntlab.writeMemory', { pid, address: base, data: '486' }), 'odd hex'), /pairs/);
+  });
+
+  test('VirtualProtect returns the old protection; VirtualFree releases', async () => {
+    const api = await liveSession();
+    const p = await run('ntlab.virtualProtect', { pid, address: base, size: '4K', protect: 'PAGE_READONLY' });
+    assert.equal(get<string>(p, 'oldProtect'), 'PAGE_READWRITE');
+    assert.match(failed(await run('ntlab.virtualProtect', { pid, address: '0x10000000', size: '4K', protect: 'PAGE_READONLY' }), 'protect free memory'), /ERROR_/);
+    const second = await run('ntlab.virtualAlloc', { pid, address: 0, size: 0x2000, type: 'MEM_RESERVE', protect: 'PAGE_NOACCESS' });
+    const addr = get<string>(second, 'address');
+    assert.equal((await run('ntlab.virtualFree', { pid, address: addr, size: '0', type: 'MEM_RELEASE' })).ok, true);
+    assert.equal(api.session.system!.win32(pid).VirtualQuery(BigInt(addr))?.State, 0x10000, 'MEM_FREE after release');
+    failed(await run('ntlab.virtualFree', { pid, address: addr, size: '0', type: 'MEM_COMMIT' }), 'MEM_COMMIT is no free type');
+  });
+
+  test('working-set, page-list and system-thread commands change the machine', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    const ws = await run('ntlab.emptyWorkingSet', { pid });
+    assert.ok(get<number>(ws, 'trimmed') > 0, 'the process had resident pages to trim');
+    assert.equal(system.queryProcess(pid)!.workingSetSize, 0);
+    const size = await run('ntlab.setWorkingSetSize', { pid, minimum: '400K', maximum: '2M' });
+    assert.equal(get<number>(size, 'maximumPages'), 512);
+    failed(await run('ntlab.setWorkingSetSize', { pid, minimum: '2M', maximum: '1M' }), 'minimum above maximum');
+    const flushed = await run('ntlab.flushModifiedList');
+    assert.equal(get<{ ModifiedPageCount: number }>(flushed, 'after').ModifiedPageCount, 0);
+    const purge = await run('ntlab.purgeStandbyList');
+    assert.deepEqual(get<{ PageCountByPriority: number[] }>(purge, 'after').PageCountByPriority, [0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.equal((await run('ntlab.emptyAllWorkingSets')).ok, true);
+    assert.equal((await run('ntlab.purgeLowPriorityStandbyList')).ok, true);
+    const zero = await run('ntlab.runSystemThread', { thread: 'zeroPageThread' });
+    assert.equal(zero.ok, true);
+    assert.equal(system.querySystemMemoryListInformation().FreePageCount, 0, 'the zero page thread emptied the free list');
+    assert.equal((await run('ntlab.runSystemThread', { thread: 'balanceSetManager' })).ok, true);
+    assert.match(failed(await run('ntlab.runSystemThread', { thread: 'swapper' }), 'unknown thread'), /swapper/);
+  });
+
+  test('Create Thread, Terminate Process and map/unmap say clearly when the engine lacks them', async () => {
+    const api = await liveSession();
+    for (const [command, args] of [['ntlab.createThread', { pid }], ['ntlab.terminateProcess', { pid }], ['ntlab.mapView', { pid, size: '64K', protect: 'PAGE_READWRITE' }]] as const) {
+      const r = await run(command, args);
+      if (!r.ok) assert.match(r.error!, /does not model|failed|ERROR_/, `${command}: ${r.error}`);
+    }
+    assert.ok(api.session.system, 'the simulation keeps running');
+  });
+
+  test('reveal finds processes, VADs, threads and page frames, and refuses bad references', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'process', pid }), `p:${pid}`);
+    const vad = await vscode.commands.executeCommand<string>(Commands.reveal, { type: 'vad', pid, va: base });
+    assert.equal(vad, `p:${pid}/vad:${base}`);
+    const tid = system.queryProcess(pid)!.threads[0]!.tid;
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'thread', id: tid }), `p:${pid}/t:${tid}`);
+    const pfn = system.listPages('Zeroed', 0, 1)[0]!;
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'pfn', id: pfn }), `pfn:${pfn}`);
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'bogus' }), undefined);
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'vad', pid, va: 'nope' }), undefined);
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, null), undefined);
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'process', pid: 999_999 }), undefined);
+  });
+
+  test('Show as dt opens a read-only dt document that follows the simulation', async () => {
+    await liveSession();
+    const uri = await vscode.commands.executeCommand<string>('ntlab.showAsDt', { kind: 'process', pid });
+    assert.ok(uri?.startsWith('ntlab-dt:'), uri);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)!;
+    assert.match(doc.getText(), /dt nt!_EPROCESS/);
+    assert.match(doc.getText(), new RegExp(`UniqueProcessId\\s+: 0x00000000\`${pid.toString(16).padStart(8, '0')}`));
+    const vadCount = (t: string): string => /VadCount\s+: (\S+)/.exec(t)![1]!;
+    const before = vadCount(doc.getText());
+    const changed = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.toString() === uri) { sub.dispose(); resolve(); } });
+    });
+    await run('ntlab.virtualAlloc', { pid, address: '0', size: '4K', type: 'MEM_RESERVE', protect: 'PAGE_READWRITE' });
+    await changed;
+    assert.notEqual(vadCount(doc.getText()), before, 'the document followed the new VAD');
+    assert.equal(await vscode.commands.executeCommand('ntlab.showAsDt', { kind: 'nothing' }), undefined);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Decode PTE walks the four levels for an address', async () => {
+    await liveSession();
+    const uri = await vscode.commands.executeCommand<string>('ntlab.decodePte', { pid, address: base });
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)!;
+    const text = doc.getText();
+    for (const level of ['PXE at', 'PPE at', 'PDE at']) assert.ok(text.includes(level), level);
+    assert.match(text, /VirtualQuery: BaseAddress/);
+    assert.equal(await vscode.commands.executeCommand('ntlab.decodePte', { pid, address: 'junk' }), undefined);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('time travel: the views show the state at the cursor, then the present again', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    const before = system.stepCount;
+    const r = await run('ntlab.createProcess', { imagePath: 'C:\\Windows\\System32\\calc.exe' });
+    const calc = get<number>(r, 'pid');
+    const created = system.getSteps(before, system.stepCount).find((s) => s.changes.some((c) => c.type === 'process' && c.pid === calc))!;
+    await vscode.commands.executeCommand('ntlab.processes.showFlat');
+    api.session.setCursor(before - 1);
+    const past = await inspect(Views.processes);
+    assert.equal(past.cursor, before - 1);
+    assert.ok(!past.children.some((c) => c.id === `p:${calc}`), 'calc.exe does not exist yet at the cursor');
+    api.session.setCursor(created.seq);
+    const at = await inspect(Views.processes);
+    const row = at.children.find((c) => c.id === `p:${calc}`);
+    assert.ok(row, 'calc.exe exists after the first step that names it');
+    assert.equal(row.touched, true, 'and is highlighted as what the displayed step changed');
+    api.session.setCursor(undefined);
+    assert.ok((await inspect(Views.processes)).children.some((c) => c.id === `p:${calc}`));
+    await vscode.commands.executeCommand('ntlab.processes.showTree');
+  });
+
+  test('the Physical Memory view lists commit and the page lists with the engine\'s counts', async () => {
+    const api = await liveSession();
+    const roots = await inspect(Views.physicalMemory);
+    assert.deepEqual(roots.children.map((r) => r.id), ['commit', 'list:Zeroed', 'list:Free', 'list:Standby', 'list:Modified', 'list:ModifiedNoWrite', 'list:Bad', 'active']);
+    const info = api.session.system!.querySystemMemoryListInformation();
+    assert.ok(roots.children[1]!.description!.startsWith(`${info.ZeroPageCount} `), roots.children[1]!.description);
+    const standby = await inspect(Views.physicalMemory, 'list:Standby');
+    assert.equal(standby.children.length, 8);
+    const zeroed = await inspect(Views.physicalMemory, 'list:Zeroed');
+    assert.ok(zeroed.children.length > 0 && zeroed.children.length <= 200, 'no level lists more than 200 items');
+    if (zeroed.children[0]!.id.includes('/r:')) assert.ok((await inspect(Views.physicalMemory, zeroed.children[0]!.id)).children.length <= 200);
+  });
+
+  test('Save Session and Load Session round-trip; corrupt and newer files are refused and lose nothing', async () => {
+    const api = await liveSession();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ntlab-session-'));
+    const file = path.join(dir, 'lab.ntlab.json');
+    const saved = await vscode.commands.executeCommand<string>('ntlab.saveSession', { path: file });
+    assert.ok(saved, 'saved');
+    const before = api.session.system!;
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { format: string; version: number; stepCount: number };
+    assert.equal(data.format, 'ntlab-session');
+    assert.equal(data.stepCount, before.stepCount);
+
+    fs.writeFileSync(path.join(dir, 'corrupt.ntlab.json'), '{ "format": "ntlab-session", "version": 1, "ops": [');
+    const corrupt = await run('ntlab.loadSession', { path: path.join(dir, 'corrupt.ntlab.json') });
+    assert.equal(get<string>(corrupt, 'reason'), 'corrupt');
+    assert.equal(api.session.system, before, 'the running simulation is untouched');
+
+    fs.writeFileSync(path.join(dir, 'newer.ntlab.json'), JSON.stringify({ ...data, version: data.version + 1 }));
+    const newer = await run('ntlab.loadSession', { path: path.join(dir, 'newer.ntlab.json') });
+    assert.equal(get<string>(newer, 'reason'), 'newer');
+    assert.match(get<string>(newer, 'error'), /newer version/);
+    assert.equal(api.session.system, before);
+
+    const missing = await run('ntlab.loadSession', { path: path.join(dir, 'absent.ntlab.json') });
+    assert.equal(missing.ok, false);
+
+    const loaded = await run('ntlab.loadSession', { path: file, unsaved: 'discard' });
+    assert.equal(loaded.ok, true, JSON.stringify(loaded));
+    const after = api.session.system!;
+    assert.notEqual(after, before, 'a new machine');
+    assert.equal(after.stepCount, before.stepCount, 'replayed to the same step');
+    assert.deepEqual(after.processIds, before.processIds);
+    assert.equal(new TextDecoder().decode(after.win32(pid).ReadMemory(BigInt(base), 5)), 'hello');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
