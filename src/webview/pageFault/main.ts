@@ -279,8 +279,9 @@ function onMessage(m: HostToWebviewMessage): void {
       return;
     }
     case 'position':
+      // Only the badge: a late echo of an earlier goto must not pull the phase back.
       cursor = m.cursor;
-      if (m.index !== phase) { phase = m.index; render(); } else stepper?.update(snapshot?.fault?.phases.length ?? 0, phase, cursor);
+      stepper?.update(snapshot?.fault?.phases.length ?? 0, phase, cursor);
       return;
     case 'notice':
       clear(noticeHost);

@@ -179,8 +179,10 @@ function onMessage(m: HostToWebviewMessage): void {
       return;
     }
     case 'position':
+      // Only the badge: the webview owns its position between snapshots (a late echo of an
+      // earlier goto must not pull it back while the learner steps quickly or plays).
       cursor = m.cursor;
-      if (m.index !== index) { index = m.index; void render(); } else stepper?.update(stepCount(), index, cursor);
+      stepper?.update(stepCount(), index, cursor);
       return;
     case 'notice':
       clear(noticeHost);

@@ -1,0 +1,234 @@
+// End-to-end: the stepping panels in the real workbench (code-server + Chromium). A real browser
+// steps forward and back through a whole CreateProcess and through demand-zero, soft and hard page
+// faults (caused from the panel), in a dark and then a light theme, saving screenshots.
+// Exports `steps` in the shape of workbench.e2e.mjs; run on its own with
+//   node test/e2e/panels.e2e.mjs [--vsix FILE] [--keep]
+// Screenshots go to test-results/e2e-panels/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const STEP_TIMEOUT = 30_000;
+
+/** The frame of the webview whose <h1> reads `title` (webviews are nested iframes). */
+async function panelFrame(page, title) {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const h1 = await frame.locator('main#app h1').first().textContent({ timeout: 200 }).catch(() => null);
+      if (h1 === title) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview titled "${title}"`);
+}
+
+async function text(frame, selector) {
+  return (await frame.locator(selector).first().innerText()).trim();
+}
+
+/** "Step 3 of 20" -> [3, 20]. */
+async function position(frame) {
+  const t = await text(frame, '.stepper .position');
+  const m = /(\d+)\D+(\d+)/.exec(t);
+  if (!m) throw new Error(`position reads "${t}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+async function waitPosition(frame, expected) {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  let got;
+  while (Date.now() < deadline) {
+    got = await position(frame).catch(() => undefined);
+    if (got && got[0] === expected) return got;
+    await frame.page().waitForTimeout(50);
+  }
+  throw new Error(`expected step ${expected}, position is ${JSON.stringify(got)}`);
+}
+
+async function click(frame, action) {
+  await frame.locator(`.stepper button[data-action="${action}"]`).click();
+}
+
+const state = { pcSteps: 0 };
+
+export const steps = [
+  {
+    name: '"NT Lab: Step Through CreateProcess" starts the machine and opens the panel on the newest CreateProcess',
+    async run({ page, shot }) {
+      // The extension's contributions are registered once the activity bar shows its container.
+      const container = page.locator('.activitybar .action-item [aria-label^="NT Lab"]').first();
+      await container.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await container.click();
+      await runPaletteCommand(page, 'NT Lab: Step Through CreateProcess');
+      const frame = await panelFrame(page, 'CreateProcess, step by step');
+      await frame.locator('.timeline-svg').waitFor({ timeout: STEP_TIMEOUT });
+      await frame.locator('.detail .call-chain li', { hasText: 'CreateProcessW' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      const [, total] = await position(frame);
+      if (total < 5) throw new Error(`only ${total} steps in the CreateProcess`);
+      state.pcSteps = total;
+      const desc = await frame.locator('#timeline-desc').textContent();
+      if (!/Stage 3A/.test(desc ?? '')) throw new Error(`timeline text alternative reads "${desc}"`);
+      return shot('pc-opened-dark');
+    },
+  },
+  {
+    name: 'stepping forward with Next goes through every step of the CreateProcess, and the sidebar time-travels',
+    async run({ page, shot }) {
+      const frame = await panelFrame(page, 'CreateProcess, step by step');
+      if (!(await frame.locator('.stepper button[data-action="first"]').isDisabled())) await click(frame, 'first');
+      await waitPosition(frame, 1);
+      const stages = new Set();
+      for (let i = 2; i <= state.pcSteps; i++) {
+        await click(frame, 'next');
+        await waitPosition(frame, i);
+        stages.add(await text(frame, '.detail .stage-title'));
+        if (i === Math.min(8, state.pcSteps)) await shot('pc-middle-dark');
+      }
+      if (stages.size < 4) throw new Error(`only ${stages.size} stages seen: ${[...stages].join(' | ')}`);
+      if (!(await frame.locator('.stepper button[data-action="next"]').isDisabled())) throw new Error('Next is still enabled on the last step');
+      return { detail: `${state.pcSteps} steps, ${stages.size} stages` };
+    },
+  },
+  {
+    name: 'stepping back with the keyboard, jumping, then Present returns to the live state',
+    async run({ page, shot }) {
+      const frame = await panelFrame(page, 'CreateProcess, step by step');
+      await frame.locator('.detail h2').click();
+      for (let i = 1; i <= 3; i++) {
+        await page.keyboard.press('ArrowLeft');
+        await waitPosition(frame, state.pcSteps - i);
+      }
+      const badge = await text(frame, '.stepper .badge');
+      if (!/Time travel/.test(badge)) throw new Error(`badge reads "${badge}" while on a past step`);
+      await frame.locator('.stepper input.jump').fill('3');
+      await frame.locator('.stepper input.jump').press('Enter');
+      await waitPosition(frame, 3);
+      await frame.locator('.detail h2').click(); // shortcuts act outside text fields
+      await page.keyboard.press('Home');
+      await waitPosition(frame, 1);
+      const file = await shot('pc-stepped-back-dark');
+      await click(frame, 'present');
+      await frame.locator('.stepper .badge', { hasText: 'Live' }).waitFor({ timeout: STEP_TIMEOUT });
+      return file;
+    },
+  },
+  ...['demandZero', 'transition', 'pageFile'].map((kind) => ({
+    name: `the page-fault panel causes a ${kind} fault and steps through its phases forward and back`,
+    async run({ page, shot }) {
+      if (kind === 'demandZero') await runPaletteCommand(page, 'NT Lab: Step Through a Page Fault');
+      const frame = await panelFrame(page, 'Page fault, step by step');
+      await frame.locator('select.cause-kind').selectOption(kind);
+      const before = await frame.locator('.fault-title').first().textContent().catch(() => '');
+      await frame.locator('button[data-action="cause"]').click();
+      const label = { demandZero: 'demand-zero fault', transition: 'transition (soft) fault', pageFile: 'paging-file (hard) fault' }[kind];
+      await frame.locator('.fault-title', { hasText: label }).waitFor({ timeout: STEP_TIMEOUT });
+      if ((await frame.locator('.fault-title').first().textContent()) === before) throw new Error('the fault did not change');
+      const [, phases] = await position(frame);
+      for (let i = 2; i <= phases; i++) {
+        await click(frame, 'next');
+        await waitPosition(frame, i);
+        const shown = await frame.locator('.phase-section').count();
+        if (shown !== i) throw new Error(`phase ${i}: ${shown} sections shown`);
+      }
+      for (const id of ['split', 'walk', 'pte', 'resolve', 'pfn', 'workingSet', 'translation']) {
+        await frame.locator(`.phase-section[data-phase="${id}"]`).waitFor({ timeout: STEP_TIMEOUT });
+      }
+      const walkRows = await frame.locator('.phase-section[data-phase="resolve"] table.walk tbody tr').count();
+      if (walkRows !== 4) throw new Error(`the after-walk has ${walkRows} rows`);
+      await frame.locator('.phase-section[data-phase="split"]').scrollIntoViewIfNeeded();
+      const file = await shot(`pf-${kind}-dark`);
+      await frame.locator('.fault-title').click();
+      await page.keyboard.press('ArrowLeft');
+      await waitPosition(frame, phases - 1);
+      await page.keyboard.press('Home');
+      await waitPosition(frame, 1);
+      if ((await frame.locator('.phase-section').count()) !== 1) throw new Error('stepping back to phase 1 still shows later phases');
+      await page.keyboard.press('End');
+      await waitPosition(frame, phases);
+      return file;
+    },
+  })),
+  {
+    name: 'in a light theme both panels stay readable (screenshots)',
+    async run({ page, shot }) {
+      await openPalette(page);
+      await page.keyboard.type('Preferences: Color Theme');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme', hasNotText: 'Marketplace' }).first().click();
+      await page.locator('.quick-input-widget input[placeholder*="Color Theme"]').waitFor({ timeout: STEP_TIMEOUT });
+      await page.keyboard.type('Light Modern');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().click();
+      await page.locator('.monaco-workbench.vs').waitFor({ timeout: STEP_TIMEOUT });
+      const pf = await panelFrame(page, 'Page fault, step by step');
+      await pf.locator('.phase-section[data-phase="pfn"]').scrollIntoViewIfNeeded();
+      await shot('pf-pageFile-light');
+      await page.locator('.editor-group-container .tab', { hasText: 'CreateProcess Steps' }).first().click();
+      const pc = await panelFrame(page, 'CreateProcess, step by step');
+      await pc.locator('.step-list li').nth(4).click();
+      await waitPosition(pc, 5);
+      return shot('pc-light');
+    },
+  },
+];
+
+async function openPalette(page) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
+
+async function runPaletteCommand(page, label) {
+  await openPalette(page);
+  await page.keyboard.type(label);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+}
+
+// ---- standalone runner (the same harness as scripts/run-e2e.mjs) ---------------------------------
+async function main() {
+  const h = await import('../../scripts/lib/vscode-harness.mjs');
+  const args = h.parseArgs();
+  const resultsDir = path.join(h.repoRoot, 'test-results', 'e2e-panels');
+  const cs = h.prepareToolchain({ cjkFonts: true });
+  const runDir = h.makeRunDir('e2e-panels');
+  const userDataDir = path.join(runDir, 'user-data');
+  const extensionsDir = path.join(runDir, 'extensions');
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const vsix = args.vsix ?? h.packageExtension();
+  h.writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
+  h.installExtensions(cs, { extensionsDir, userDataDir }, [vsix]);
+  const server = await h.startCodeServer(cs, { port: await h.freePort(), userDataDir, extensionsDir, folder: h.demoFolder, logFile: path.join(runDir, 'code-server.log') });
+  let browser;
+  let failed = 0;
+  try {
+    browser = await h.launchBrowser();
+    const page = await h.openWorkbench(browser, server.workbenchUrl(), { width: 1600, height: 1000 });
+    const shot = async (name) => { const file = path.join(resultsDir, `${name}.png`); await page.screenshot({ path: file }); return file; };
+    for (const step of steps) {
+      const t0 = Date.now();
+      try {
+        const result = await step.run({ page, shot });
+        const detail = typeof result === 'string' ? ` -> ${path.relative(h.repoRoot, result)}` : result?.detail ? ` (${result.detail})` : '';
+        console.log(`  ok   ${step.name} (${Date.now() - t0} ms)${detail}`);
+      } catch (e) {
+        failed++;
+        const file = await shot(`failure-${failed}`).catch(() => undefined);
+        console.log(`  FAIL ${step.name}\n         ${String(e?.message ?? e).split('\n').join('\n         ')}${file ? `\n         screenshot: ${path.relative(h.repoRoot, file)}` : ''}`);
+        break;
+      }
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+  if (failed) console.error(`logs: ${path.relative(h.repoRoot, h.collectLogs(runDir, resultsDir))}`);
+  if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
+  console.log(failed ? `${failed} step failed` : `${steps.length} steps passed`);
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => { console.error(e?.stack ?? e); process.exit(1); });
+}
