@@ -6,6 +6,10 @@ import { WorkingSet } from './mm/workingSet';
 export const TLB_SIZE = 256;
 export const TLB_READ = 1;
 export const TLB_WRITE = 2;
+/** The TLB every address space starts with: all entries invalid. Never written. */
+const EMPTY_TLB_VPN = new Float64Array(TLB_SIZE).fill(-1);
+const EMPTY_TLB_PFN = new Int32Array(TLB_SIZE);
+const EMPTY_TLB_FLAGS = new Uint8Array(TLB_SIZE);
 
 export interface ThreadObject {
   tid: number;
@@ -50,10 +54,14 @@ export class ProcessObject {
   pageTablePages = 0;
   privileges = new Set<string>();
   threads: ThreadObject[] = [];
-  /** The software TLB of this address space: a direct-mapped cache of valid translations. */
-  tlbVpn = new Float64Array(TLB_SIZE).fill(-1);
-  tlbPfn = new Int32Array(TLB_SIZE);
-  tlbFlags = new Uint8Array(TLB_SIZE);
+  /**
+   * The software TLB of this address space: a direct-mapped cache of valid translations. It starts as
+   * the shared empty TLB and gets its own arrays on the first fill (ownTlb), so a clone — a snapshot
+   * or a past state — starts with a flushed TLB for free, as a context switch would leave it.
+   */
+  tlbVpn: Float64Array = EMPTY_TLB_VPN;
+  tlbPfn: Int32Array = EMPTY_TLB_PFN;
+  tlbFlags: Uint8Array = EMPTY_TLB_FLAGS;
   exited = false;
   peb = 0n;
   /** Next bottom-up allocation hint, in VPNs (high-entropy bottom-up randomization). */
@@ -84,7 +92,15 @@ export class ProcessObject {
   }
 
   flushTlb(): void {
-    this.tlbVpn.fill(-1);
+    if (this.tlbVpn !== EMPTY_TLB_VPN) this.tlbVpn.fill(-1);
+  }
+
+  /** Gives this address space its own TLB before the first fill. */
+  ownTlb(): void {
+    if (this.tlbVpn !== EMPTY_TLB_VPN) return;
+    this.tlbVpn = new Float64Array(TLB_SIZE).fill(-1);
+    this.tlbPfn = new Int32Array(TLB_SIZE);
+    this.tlbFlags = new Uint8Array(TLB_SIZE);
   }
 
   flushTlbEntry(vpn: number): void {

@@ -173,12 +173,12 @@ export type SystemThreadName = 'balanceSetManager' | 'modifiedPageWriter' | 'zer
 
 interface Snapshot { opIndex: number; stepCount: number; system: System }
 
-const SNAPSHOT_MIN_STEPS = 2048;
+const SNAPSHOT_MIN_STEPS = 1024;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
-const SNAPSHOT_MAX_INTERVAL_MS = 80;
-/** Rough cost of copying one 64 KB content chunk. */
-const CHUNK_COPY_MS = 0.02;
+const SNAPSHOT_MAX_INTERVAL_MS = 40;
+/** Rough cost of copying one 16 KB content chunk. */
+const CHUNK_COPY_MS = 0.005;
 
 function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;

@@ -675,6 +675,7 @@ export class MemoryManager {
           }
           if (!(lo & PTE_ACCESSED) || (write && !(lo & PTE_DIRTY))) this.setAccessedDirty(process, vpn, write);
           const slot = vpn & (TLB_SIZE - 1);
+          process.ownTlb();
           process.tlbVpn[slot] = vpn;
           process.tlbPfn[slot] = pfn;
           const dirty = (this.readLo(table, index) & PTE_DIRTY) !== 0;
@@ -692,6 +693,7 @@ export class MemoryManager {
         const pfn = base + (vpn % span);
         if (write) { this.writeEntry(table, index, (lo | PTE_ACCESSED | PTE_DIRTY) >>> 0, this.readHi(table, index)); this.noteWriteWatch(process, vpn); }
         const slot = vpn & (TLB_SIZE - 1);
+        process.ownTlb();
         process.tlbVpn[slot] = vpn;
         process.tlbPfn[slot] = pfn;
         process.tlbFlags[slot] = TLB_READ | (mmAllowsWrite(vad.protection) && write ? TLB_WRITE : 0);
