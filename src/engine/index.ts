@@ -15,7 +15,19 @@ export type {
   SystemOptions, CreateProcessOptions, MemoryListCommand, SystemMemoryListInformation, PfnInfo, CommitInfo, ProcessInfo,
   SystemThreadName, VadInfo, WsleInfo, WalkLevel, AddressWalk, SystemChange,
 } from './system';
-export { verifyIntegrity } from './integrity';
+export { verifyIntegrity, verifyProcessIntegrity } from './integrity';
+export { describeObject } from './ps/layouts';
+export type { ObjectRef, ObjectLayout, ObjectField } from './ps/layouts';
+export type { PsCall } from './ps/calls';
+export type { PsCreateOptions, CreatedProcess, JobLimits, NotifyCall } from './ps/processManager';
+export { MM_SYSTEM_THREADS, PRIORITY_CLASS_BASE } from './ps/processManager';
+export type { PROCESS_INFORMATION, SHELLEXECUTEINFO } from './win32';
+export { buildImage, parseImage, PeFormatError } from './io/pe';
+export type { PeImage, ImageSpec, SectionSpec } from './io/pe';
+export { FileSystem } from './io/fileSystem';
+export type { SimFile } from './io/fileSystem';
+export { IFEO_KEY, REG_SZ, REG_EXPAND_SZ, REG_DWORD } from './config/registry';
+export type { TokenSpec, IntegrityLevel, AccountName } from './se/token';
 export { Emitter } from './events';
 export type { Event, IDisposable } from './events';
 

@@ -6,6 +6,7 @@ import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from
 import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
+import type { PsProcessState } from './ps/state';
 
 export function verifyIntegrity(system: System): string[] {
   const { mm, processes } = system.internals;
@@ -202,5 +203,60 @@ export function verifyIntegrity(system: System): string[] {
   if (allocated !== mm.pageFileUsed) err(`paging file used ${mm.pageFileUsed} but ${allocated} slots allocated`);
   if (mm.commitTotal > mm.commitLimit) err(`commit ${mm.commitTotal} over the limit ${mm.commitLimit}`);
   void tableIndex;
+  for (const e of verifyProcessIntegrity(system)) err(e);
+  return errors;
+}
+
+/**
+ * The process manager's invariants: CID table, object headers and handle counts, job accounting, and
+ * that an exited process holds nothing (no pages, commit, page tables, VADs or handles).
+ */
+export function verifyProcessIntegrity(system: System): string[] {
+  const { processes } = system.internals;
+  const pm = system.ps;
+  const errors: string[] = [];
+  const err = (m: string): void => { if (errors.length < 50) errors.push(m); };
+  const handleRefs = new Map<number, number>();
+  let live = 0;
+  for (const p of processes) {
+    if (!p || !p.ps) continue;
+    const st = p.ps as PsProcessState;
+    if (p.exited) {
+      if (p.directoryTableBase !== -1 || p.privateCommit !== 0 || p.pageTablePages !== 0 || p.vads.count !== 0 || p.ws.count !== 0) {
+        err(`exited pid ${p.pid} still holds DTB ${p.directoryTableBase}, commit ${p.privateCommit}, tables ${p.pageTablePages}, VADs ${p.vads.count}, WS ${p.ws.count}`);
+      }
+      if (st.handles.count !== 0) err(`exited pid ${p.pid} has ${st.handles.count} handles`);
+      continue;
+    }
+    live++;
+    if (pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
+    const header = pm.ob.get(st.objectId);
+    if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);
+    for (const t of p.threads) {
+      if (t.state === 'Terminated') continue;
+      if (pm.cids.live.get(t.tid) !== 't') err(`tid ${t.tid} of pid ${p.pid} is not a thread id in the CID table`);
+      if (pm.thread(t.tid)?.[1] !== t) err(`tid ${t.tid} of pid ${p.pid} is not found by its id`);
+    }
+    for (const [h, e] of st.handles.entries) {
+      if (h % 4 !== 0 || h <= 0) err(`pid ${p.pid}: handle value ${h} is not a positive multiple of 4`);
+      if (!pm.ob.get(e.objectId)) err(`pid ${p.pid}: handle ${h} refers to deleted object ${e.objectId}`);
+      handleRefs.set(e.objectId, (handleRefs.get(e.objectId) ?? 0) + 1);
+    }
+    if (st.jobId && !pm.jobs.get(st.jobId)?.processIds.includes(p.pid)) err(`pid ${p.pid} says job ${st.jobId} but the job does not list it`);
+  }
+  if (live !== pm.liveCount) err(`process manager counts ${pm.liveCount} live processes, ${live} found`);
+  for (const [id, h] of pm.ob.objects) {
+    const n = handleRefs.get(id) ?? 0;
+    if (h.handleCount !== n) err(`object ${id} (${h.typeName}) HandleCount ${h.handleCount}, ${n} handles found`);
+  }
+  for (const j of pm.jobs.values()) {
+    const members = pm.jobProcesses(j);
+    if (members.length !== j.activeProcesses) err(`job ${j.jobId}: ActiveProcesses ${j.activeProcesses}, ${members.length} live members`);
+    for (const p of members) {
+      let found = false;
+      for (let k = pm.jobs.get((p.ps as PsProcessState).jobId); k; k = k.parentJobId ? pm.jobs.get(k.parentJobId) : undefined) if (k.jobId === j.jobId) found = true;
+      if (!found) err(`job ${j.jobId} lists pid ${p.pid}, whose job chain does not include it`);
+    }
+  }
   return errors;
 }

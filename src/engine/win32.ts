@@ -5,6 +5,14 @@ import { ERROR_ALREADY_EXISTS, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, MM_HIGHE
 import { LastError, NtException } from './errors';
 import type { MEMORY_BASIC_INFORMATION } from './mm/virtual';
 import type { System } from './system';
+import type { PsCall } from './ps/calls';
+import { CreatedProcess, JobLimits, splitCommandLine } from './ps/processManager';
+import { JobObjectBasicLimitInformation, JobObjectExtendedLimitInformation } from './constants';
+
+/** PROCESS_INFORMATION, filled by CreateProcess. */
+export interface PROCESS_INFORMATION { hProcess: number; hThread: number; dwProcessId: number; dwThreadId: number }
+/** The SHELLEXECUTEINFOW members the simulation uses (hProcess is filled in). */
+export interface SHELLEXECUTEINFO { lpFile: string; lpParameters?: string; lpVerb?: string; fMask?: number; hProcess?: number }
 import { TLB_READ, TLB_SIZE, type ProcessObject } from './process';
 import type { CopyResult, HandleResult } from './mm/sectionCalls';
 import { PartialCopy } from './mm/sectionApi';
@@ -30,6 +38,27 @@ export interface Win32Api {
   CloseHandle(hObject: number): boolean;
   /** OpenProcess: a handle to process `dwProcessId` with the access asked for, or 0. */
   OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): number;
+  // Processes, threads and jobs (src/engine/ps). Handles come back in PROCESS_INFORMATION / as return values.
+  /** CreateProcessW: runs the whole creation flow from this process; fills lpProcessInformation. */
+  CreateProcess(lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean;
+  /** ShellExecuteExW: a program, or the program associated with a document's extension (.txt -> notepad, .bat -> cmd). */
+  ShellExecuteEx(lpExecInfo: SHELLEXECUTEINFO): boolean;
+  TerminateProcess(hProcess: number, uExitCode: number): boolean;
+  /** ExitProcess: this process ends (its Win32Api is unusable afterwards). */
+  ExitProcess(uExitCode: number): void;
+  GetExitCodeProcess(hProcess: number, lpExitCode: { value: number }): boolean;
+  CreateThread(dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number;
+  CreateRemoteThread(hProcess: number, dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number;
+  /** Returns the previous suspend count, or 0xFFFFFFFF ((DWORD)-1) on failure. */
+  SuspendThread(hThread: number): number;
+  ResumeThread(hThread: number): number;
+  TerminateThread(hThread: number, dwExitCode: number): boolean;
+  CreateJobObject(lpJobAttributes: null, lpName: string | null): number;
+  AssignProcessToJobObject(hJob: number, hProcess: number): boolean;
+  SetInformationJobObject(hJob: number, JobObjectInformationClass: number, lpJobObjectInformation: JobLimits): boolean;
+  QueryInformationJobObject(hJob: number, JobObjectInformationClass: number, lpJobObjectInformation: Record<string, unknown>): boolean;
+  TerminateJobObject(hJob: number, uExitCode: number): boolean;
+  IsProcessInJob(hProcess: number, hJob: number | null, Result: { value: boolean }): boolean;
   /** GetCurrentProcess: the pseudo-handle -1. */
   GetCurrentProcess(): number;
   /** CreateFileW: a file handle, or INVALID_HANDLE_VALUE (-1). */
@@ -151,6 +180,118 @@ export class Win32ApiImpl implements Win32Api {
 
   OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): number {
     return this.guard(0, () => this.system.op({ op: 'ps', args: [{ call: 'openProcess', callerPid: this.pid, access: dwDesiredAccess, inherit: bInheritHandle, pid: dwProcessId }] }) as number);
+  }
+
+  private ps<T>(call: PsCall): T { return this.system.op({ op: 'ps', args: [call] }) as T; }
+
+  CreateProcess(lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean {
+    return this.guard(false, () => {
+      if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      // lpApplicationName NULL: the module is the command line's first token (quoted or up to a space).
+      const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
+      if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
+      const r = this.ps<CreatedProcess>({ call: 'createProcess', options: { imagePath: image, commandLine: lpCommandLine ?? undefined, parentPid: this.pid, creationFlags: dwCreationFlags >>> 0, inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
+      Object.assign(lpProcessInformation, { hProcess: r.hProcess ?? 0, hThread: r.hThread ?? 0, dwProcessId: r.pid, dwThreadId: r.tid });
+      return true;
+    });
+  }
+
+  ShellExecuteEx(lpExecInfo: SHELLEXECUTEINFO): boolean {
+    return this.guard(false, () => {
+      if (!lpExecInfo || typeof lpExecInfo.lpFile !== 'string') throw new LastError(ERROR_INVALID_PARAMETER);
+      const r = this.ps<CreatedProcess>({ call: 'shellExecute', callerPid: this.pid, file: lpExecInfo.lpFile, parameters: lpExecInfo.lpParameters ?? '', verb: lpExecInfo.lpVerb ?? '' });
+      lpExecInfo.hProcess = r.hProcess ?? 0;
+      return true;
+    });
+  }
+
+  TerminateProcess(hProcess: number, uExitCode: number): boolean {
+    return this.guard(false, () => { this.ps({ call: 'terminateProcess', callerPid: this.pid, hProcess, exitCode: uExitCode >>> 0 }); return true; });
+  }
+
+  ExitProcess(uExitCode: number): void {
+    this.system.psCall({ call: 'terminatePid', pid: this.pid, exitCode: uExitCode >>> 0 });
+  }
+
+  GetExitCodeProcess(hProcess: number, lpExitCode: { value: number }): boolean {
+    return this.guard(false, () => {
+      if (!lpExitCode) throw new LastError(ERROR_NOACCESS);
+      lpExitCode.value = this.system.ps.exitCodeOf(this.system.ps.live(this.pid), hProcess);
+      return true;
+    });
+  }
+
+  CreateThread(dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
+    return this.guard(0, () => {
+      const r = this.ps<{ handle: number; tid: number }>({ call: 'createThread', callerPid: this.pid, hProcess: null, startAddress: lpStartAddress, parameter: lpParameter, flags: dwCreationFlags >>> 0, stackSize: dwStackSize });
+      if (lpThreadId) lpThreadId.value = r.tid;
+      return r.handle;
+    });
+  }
+
+  CreateRemoteThread(hProcess: number, dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
+    return this.guard(0, () => {
+      const r = this.ps<{ handle: number; tid: number }>({ call: 'createThread', callerPid: this.pid, hProcess, startAddress: lpStartAddress, parameter: lpParameter, flags: dwCreationFlags >>> 0, stackSize: dwStackSize });
+      if (lpThreadId) lpThreadId.value = r.tid;
+      return r.handle;
+    });
+  }
+
+  SuspendThread(hThread: number): number {
+    return this.guard(0xFFFFFFFF, () => this.ps<number>({ call: 'suspendThread', callerPid: this.pid, hThread }));
+  }
+
+  ResumeThread(hThread: number): number {
+    return this.guard(0xFFFFFFFF, () => this.ps<number>({ call: 'resumeThread', callerPid: this.pid, hThread }));
+  }
+
+  TerminateThread(hThread: number, dwExitCode: number): boolean {
+    return this.guard(false, () => { this.ps({ call: 'terminateThread', callerPid: this.pid, hThread, exitCode: dwExitCode >>> 0 }); return true; });
+  }
+
+  CreateJobObject(_lpJobAttributes: null, lpName: string | null): number {
+    return this.guard(0, () => {
+      const r = this.ps<{ handle: number; existed: boolean }>({ call: 'createJob', callerPid: this.pid, name: lpName ?? null });
+      // Opening an existing named job succeeds and says so in the last error.
+      this.system.setLastError(this.pid, r.existed ? ERROR_ALREADY_EXISTS : 0);
+      return r.handle;
+    });
+  }
+
+  AssignProcessToJobObject(hJob: number, hProcess: number): boolean {
+    return this.guard(false, () => { this.ps({ call: 'assignJob', callerPid: this.pid, hJob, hProcess }); return true; });
+  }
+
+  SetInformationJobObject(hJob: number, JobObjectInformationClass: number, lpJobObjectInformation: JobLimits): boolean {
+    return this.guard(false, () => {
+      if (JobObjectInformationClass !== JobObjectBasicLimitInformation && JobObjectInformationClass !== JobObjectExtendedLimitInformation) throw new LastError(ERROR_INVALID_PARAMETER);
+      if (!lpJobObjectInformation || typeof lpJobObjectInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      const limits: JobLimits = { ...lpJobObjectInformation };
+      // The extended memory limits only come with the extended class.
+      if (JobObjectInformationClass === JobObjectBasicLimitInformation && (limits.LimitFlags & 0x300)) throw new LastError(ERROR_INVALID_PARAMETER);
+      this.ps({ call: 'setJobLimits', callerPid: this.pid, hJob, limits });
+      return true;
+    });
+  }
+
+  QueryInformationJobObject(hJob: number, JobObjectInformationClass: number, lpJobObjectInformation: Record<string, unknown>): boolean {
+    return this.guard(false, () => {
+      if (!lpJobObjectInformation || typeof lpJobObjectInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      Object.assign(lpJobObjectInformation, this.system.ps.queryJob(this.system.ps.live(this.pid), hJob, JobObjectInformationClass));
+      return true;
+    });
+  }
+
+  TerminateJobObject(hJob: number, uExitCode: number): boolean {
+    return this.guard(false, () => { this.ps({ call: 'terminateJob', callerPid: this.pid, hJob, exitCode: uExitCode >>> 0 }); return true; });
+  }
+
+  IsProcessInJob(hProcess: number, hJob: number | null, Result: { value: boolean }): boolean {
+    return this.guard(false, () => {
+      if (!Result) throw new LastError(ERROR_NOACCESS);
+      Result.value = this.system.ps.isProcessInJob(this.system.ps.live(this.pid), hProcess, hJob);
+      return true;
+    });
   }
 
   GetCurrentProcess(): number {

@@ -9,10 +9,10 @@ import {
   JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JOB_OBJECT_LIMIT_BREAKAWAY_OK, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
   JOB_OBJECT_LIMIT_PRIORITY_CLASS, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK, MAXIMUM_SUSPEND_COUNT,
   MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, NORMAL_PRIORITY_CLASS, PAGE_GUARD, PAGE_READWRITE, PROCESS_ALL_ACCESS, REALTIME_PRIORITY_CLASS,
-  SE_INC_BASE_PRIORITY_NAME, STATUS_ACCESS_DENIED, SEC_IMAGE, PAGE_READONLY, FILE_MAP_READ, STILL_ACTIVE, THREAD_ALL_ACCESS, JOB_OBJECT_ALL_ACCESS, ERROR_ALREADY_EXISTS,
+  SE_INC_BASE_PRIORITY_NAME, STATUS_ACCESS_DENIED, JOB_OBJECT_QUERY, JobObjectBasicAccountingInformation, JobObjectBasicLimitInformation, JobObjectBasicProcessIdList, JobObjectExtendedLimitInformation, SEC_IMAGE, PAGE_READONLY, FILE_MAP_READ, STILL_ACTIVE, THREAD_ALL_ACCESS, JOB_OBJECT_ALL_ACCESS, ERROR_ALREADY_EXISTS,
 } from '../constants';
 import { LastError } from '../errors';
-import { FileSystem } from '../io/fileSystem';
+import { FileSystem, SimFile } from '../io/fileSystem';
 import { parseImage, PeFormatError, PeImage, IMAGE_SUBSYSTEM_WINDOWS_GUI, IMAGE_SUBSYSTEM_WINDOWS_CUI, IMAGE_SUBSYSTEM_NATIVE } from '../io/pe';
 import { IFEO_KEY, Registry } from '../config/registry';
 import type { MemoryManager } from '../mm/memoryManager';
@@ -85,6 +85,7 @@ export const SE_SIGNING_LEVEL_WINDOWS_TCB = 14;
 export const MM_SYSTEM_THREADS = ['KeBalanceSetManager', 'KeSwapProcessOrStack', 'MiModifiedPageWriter', 'MiMappedPageWriter', 'MiDereferenceSegmentThread', 'MiZeroPageThread'] as const;
 
 const SYSTEM32 = 'C:\\Windows\\System32';
+const SYSTEM32_PREFIX = 'c:\\windows\\system32\\';
 const EPROCESS_SIZE = 0xA40;
 const ETHREAD_SIZE = 0x898;
 const TOKEN_SIZE = 0x498;
@@ -136,8 +137,12 @@ export class ProcessManager {
   private nextExeSlot = 0;
   private nextDllSlot = 0;
   private imageCache = new Map<number, { version: number; image: PeImage | PeFormatError }>();
-  /** Image sections the system keeps for its lifetime (ntdll), by file id -> section id. */
+  /** Image sections the system keeps for its lifetime (ntdll, and the KnownDlls smss creates), by file id -> section id. */
   private systemSections = new Map<number, number>();
+  /** Live image section objects by file id: CreateProcess of an image already open references the same section. */
+  private imageSections = new Map<number, number>();
+  /** Loader lookups: DLL name (lowercase) -> file id in System32. */
+  private knownDllFiles = new Map<string, number>();
   /** User-mode allocations CSRSS makes for CSR_PROCESS / CSR_THREAD. */
   private csrCursor = 0;
 
@@ -161,6 +166,8 @@ export class ProcessManager {
       this.imageCache = source.imageCache;
       this.csrCursor = source.csrCursor;
       this.systemSections = new Map(source.systemSections);
+      this.imageSections = new Map(source.imageSections);
+      this.knownDllFiles = source.knownDllFiles;
       return;
     }
     // Nonpaged pool objects live in the kernel half at a seed-dependent base (KASLR-style).
@@ -237,6 +244,19 @@ export class ProcessManager {
   }
 
   // ---------------------------------------------------------------- CreateProcess
+
+  /** The loader's DLL search: System32 (KnownDlls), then the application's directory. */
+  private findDll(key: string, appDir: string): SimFile | undefined {
+    const fs = this.ctx.fs;
+    const id = this.knownDllFiles.get(key);
+    if (id !== undefined) {
+      const f = fs.getFileById(id);
+      if (f) return f;
+    }
+    const f = fs.getFile(`${SYSTEM32}\\${key}`);
+    if (f) { this.knownDllFiles.set(key, f.fileId); return f; }
+    return fs.getFile(`${appDir}\\${key}`);
+  }
 
   /** The CreateProcess flow. Throws LastError with the Win32 error on failure (after recording 'create.failed'). */
   createProcess(o: PsCreateOptions): CreatedProcess {
@@ -544,18 +564,29 @@ export class ProcessManager {
    * section of the same image. `system` keeps one referenced forever (ntdll's PspSystemDll section).
    */
   private imageSection(p: ProcessObject, file: { fileId: number; path: string; data: Uint8Array }, system = false): SectionObject {
-    if (system && this.systemSections.has(file.fileId)) return this.mm.sectionRegistry.sections.get(this.systemSections.get(file.fileId)!)!;
+    const reg = this.mm.sectionRegistry;
+    const cachedId = this.imageSections.get(file.fileId);
+    const cached = cachedId !== undefined ? reg.sections.get(cachedId) : undefined;
+    if (cached && cached.controlArea.fileId === file.fileId) {
+      if (!system || !this.systemSections.has(file.fileId)) cached.references++;
+      if (system) this.systemSections.set(file.fileId, cached.id);
+      return cached;
+    }
     const header = this.ob.create('Section', file.fileId, 0x38);
     // Sections made here are numbered -objectId in the section registry, apart from ids other callers pick.
     const section = createSection(this.mm, p, { file: this.ctx.fs.getFileById(file.fileId)!, fileWritable: false, flProtect: PAGE_READONLY | SEC_IMAGE, maximumSize: 0n, name: null }, -header.objectId);
+    this.imageSections.set(file.fileId, section.id);
     if (system) this.systemSections.set(file.fileId, section.id);
     return section;
   }
 
-  /** Drops a section object's last reference (its object header goes too). */
+  /** Drops one reference to a section object made here (its object header goes with the last one). */
   private dropSection(section: SectionObject): void {
     dereferenceSection(this.mm, section);
-    this.ob.dereference(-section.id);
+    if (!this.mm.sectionRegistry.sections.has(section.id)) {
+      this.ob.dereference(-section.id);
+      if (this.imageSections.get(section.controlArea.fileId) === section.id) this.imageSections.delete(section.controlArea.fileId);
+    }
   }
 
   private writeProcessParameters(p: ProcessObject, commandLine: string): bigint {
@@ -639,7 +670,7 @@ export class ProcessManager {
     this.writeUser(p, teb, tebBytes);
     // The initial context: Rip = ntdll!RtlUserThreadStart, Rcx = the start address, Rdx = the parameter.
     const rtlUserThreadStart = st.ntdllBase ? st.ntdllBase + 0x1A2B0n : 0n;
-    if (t.begin('create.context')) { t.num(tid); t.big(rtlUserThreadStart); t.big(startAddress); }
+    if (t.begin('create.context')) { t.num(tid); t.big(rtlUserThreadStart); t.big(startAddress); t.change('thread', tid); }
     void parameter;
     const thread: ThreadObject = {
       tid, lastError: 0, teb, stackBase, stackLimit: stackBase - 0x1000n, state: 'Initialized', suspendCount: suspended ? 1 : 0,
@@ -708,7 +739,7 @@ export class ProcessManager {
         const key = name.toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
-        const file = fs.getFile(`${SYSTEM32}\\${name}`) ?? fs.getFile(`${appDir}\\${name}`);
+        const file = this.findDll(key, appDir);
         if (!file) continue;
         const dll = this.parse(file.fileId, file.version, file.data);
         if (dll instanceof PeFormatError) continue;
@@ -716,9 +747,11 @@ export class ProcessManager {
         // ntdll is already mapped (stage 3D); other DLLs: NtOpenSection/NtCreateSection + NtMapViewOfSection, then the handle is closed.
         let mapped = key === 'ntdll.dll' && st.ntdllBase === base;
         if (!mapped && !p.vads.find(Number(base / 4096n))) {
-          const section = this.imageSection(p, file);
+          // System32 DLLs come from the KnownDlls section objects (permanent); others get a section per load.
+          const known = file.path.toLowerCase().startsWith(SYSTEM32_PREFIX);
+          const section = this.imageSection(p, file, known);
           mapView(this.mm, p, section, FILE_MAP_READ, 0n, 0n, base);
-          this.dropSection(section);
+          if (!known) this.dropSection(section);
           mapped = true;
         }
         st.modules.push({ name: baseName(file.path), path: file.path, base, size: dll.sizeOfImage, entryPoint: dll.addressOfEntryPoint ? base + BigInt(dll.addressOfEntryPoint) : 0n, fileId: file.fileId, mapped });
@@ -872,7 +905,14 @@ export class ProcessManager {
       const job = this.jobs.get(key);
       if (job && (job.limitFlags & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE)) this.terminateJob(job, 0, 'KillOnJobClose');
     }
+    if (type === 'Job') this.forgetJobIfDeleted(key);
     if (deleted && type === 'Thread') this.threadObjects.delete(e.objectId);
+    // A section object made by CreateFileMapping is numbered by its object id: its last handle drops it
+    // (its views keep the control area alive).
+    if (deleted && type === 'Section') {
+      const section = this.mm.sectionRegistry.sections.get(e.objectId);
+      if (section) dereferenceSection(this.mm, section);
+    }
     // The last handle to a section object: the section goes; its control area stays while views map it.
     if (deleted && type === 'Section') {
       const section = this.mm.sectionRegistry.sections.get(e.objectId);
@@ -909,6 +949,50 @@ export class ProcessManager {
   }
 
   // ---------------------------------------------------------------- jobs
+
+  /** GetExitCodeProcess: STILL_ACTIVE while it runs. */
+  exitCodeOf(caller: ProcessObject, hProcess: number): number {
+    const target = this.processFromHandle(caller, hProcess, 0);
+    return target.exited ? this.state(target).exitStatus : STILL_ACTIVE;
+  }
+
+  /** QueryInformationJobObject for the basic accounting, basic limit, process id list and extended limit classes. */
+  queryJob(caller: ProcessObject, hJob: number, infoClass: number): Record<string, unknown> {
+    const j = this.jobFromHandle(caller, hJob, JOB_OBJECT_QUERY);
+    const basic = {
+      PerProcessUserTimeLimit: 0n, PerJobUserTimeLimit: 0n, LimitFlags: j.limitFlags, MinimumWorkingSetSize: BigInt(j.minimumWorkingSetSize),
+      MaximumWorkingSetSize: BigInt(j.maximumWorkingSetSize), ActiveProcessLimit: j.activeProcessLimit, Affinity: 0n, PriorityClass: j.priorityClass, SchedulingClass: 5,
+    };
+    switch (infoClass) {
+      case JobObjectBasicAccountingInformation: {
+        let faults = j.totalPageFaultCount;
+        for (const p of this.jobProcesses(j)) faults += p.ws.pageFaultCount;
+        return { TotalUserTime: 0n, TotalKernelTime: 0n, ThisPeriodTotalUserTime: 0n, ThisPeriodTotalKernelTime: 0n, TotalPageFaultCount: faults, TotalProcesses: j.totalProcesses, ActiveProcesses: j.activeProcesses, TotalTerminatedProcesses: j.totalTerminatedProcesses };
+      }
+      case JobObjectBasicLimitInformation: return basic;
+      case JobObjectBasicProcessIdList: {
+        const ids = this.jobProcesses(j).map((p) => p.pid);
+        return { NumberOfAssignedProcesses: ids.length, NumberOfProcessIdsInList: ids.length, ProcessIdList: ids };
+      }
+      case JobObjectExtendedLimitInformation: {
+        let jobMemory = 0;
+        let peakProcess = j.peakProcessMemoryUsed;
+        for (const p of this.jobProcesses(j)) { const b = p.privateCommit * 4096; jobMemory += b; peakProcess = Math.max(peakProcess, b); }
+        return { BasicLimitInformation: basic, ProcessMemoryLimit: BigInt(j.processMemoryLimit), JobMemoryLimit: BigInt(j.jobMemoryLimit), PeakProcessMemoryUsed: BigInt(peakProcess), PeakJobMemoryUsed: BigInt(Math.max(j.peakJobMemoryUsed, jobMemory)) };
+      }
+      default: return fail(ERROR_INVALID_PARAMETER);
+    }
+  }
+
+  /** IsProcessInJob: in `hJob` (or one of its child jobs), or in any job when hJob is null. */
+  isProcessInJob(caller: ProcessObject, hProcess: number, hJob: number | null): boolean {
+    const p = this.processFromHandle(caller, hProcess, 0);
+    const jobId = this.state(p).jobId;
+    if (hJob === null || hJob === 0) return jobId !== 0;
+    const j = this.jobFromHandle(caller, hJob, JOB_OBJECT_QUERY);
+    for (let k = this.jobs.get(jobId); k; k = k.parentJobId ? this.jobs.get(k.parentJobId) : undefined) if (k.jobId === j.jobId) return true;
+    return false;
+  }
 
   createJob(caller: ProcessObject, name: string | null): { handle: number; existed: boolean } {
     const t = this.trace;
@@ -956,6 +1040,7 @@ export class ProcessManager {
       const current = this.jobs.get(st.jobId)!;
       job.parentJobId = current.jobId;
       current.childJobIds.push(job.jobId);
+      // The process's reference moves to the new job; the parent is now referenced by its child job instead.
       this.ob.get(job.objectId)!.pointerCount++;
       current.processIds = current.processIds.filter((x) => x !== p.pid);
       // The process stays counted in the ancestors; the new child counts it too.
@@ -1004,6 +1089,20 @@ export class ProcessManager {
       j.totalPageFaultCount += p.ws.pageFaultCount;
     }
     this.ob.dereference(job.objectId);
+    this.forgetJobIfDeleted(jobId);
+  }
+
+  /** Drops the EJOB once its object is gone (no handles, no member processes, no child jobs). */
+  private forgetJobIfDeleted(jobId: number): void {
+    const job = this.jobs.get(jobId);
+    if (!job || this.ob.get(job.objectId)) return;
+    this.jobs.delete(jobId);
+    const parent = job.parentJobId ? this.jobs.get(job.parentJobId) : undefined;
+    if (parent) {
+      parent.childJobIds = parent.childJobIds.filter((c) => c !== jobId);
+      this.ob.dereference(parent.objectId);
+      this.forgetJobIfDeleted(parent.jobId);
+    }
   }
 
   setJobLimits(job: JobObject, info: JobLimits): void {

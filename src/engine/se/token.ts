@@ -78,7 +78,10 @@ export class Token {
     return new Token(tokenId, address, { ...this.user }, this.groups.map((g) => ({ ...g })), new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, this.tokenType);
   }
 
-  clone(): Token { return this.duplicate(this.tokenId, this.address); }
+  /** A snapshot copy: the user and groups never change after creation and are shared. */
+  clone(): Token {
+    return new Token(this.tokenId, this.address, this.user, this.groups, new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, this.tokenType);
+  }
 
   /** Builds a token for a well-known account. */
   static create(tokenId: number, address: bigint, spec: TokenSpec): Token {

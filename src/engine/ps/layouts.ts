@@ -1,0 +1,359 @@
+// `dt`-style layouts of the executive objects, at their simulated addresses. Offsets are those of
+// Windows 10 x64 builds 19041-19045 (2004 through 22H2 share these layouts), as the Vergilius Project
+// lists them; user-mode structures (PEB, TEB, RTL_USER_PROCESS_PARAMETERS, loader data) have had the
+// same offsets for all of Windows 10. Job accounting and limits use the documented winnt.h structures.
+import type { System } from '../system';
+import type { ProcessObject, ThreadObject } from '../process';
+import { INTEGRITY_RID } from '../se/token';
+import type { PsProcessState } from './state';
+
+/** What to describe. */
+export type ObjectRef =
+  | { kind: 'EPROCESS' | 'KPROCESS' | 'PEB' | 'RTL_USER_PROCESS_PARAMETERS' | 'PEB_LDR_DATA' | 'TOKEN'; pid: number }
+  | { kind: 'ETHREAD' | 'KTHREAD' | 'TEB'; tid: number }
+  | { kind: 'LDR_DATA_TABLE_ENTRY'; pid: number; index: number }
+  | { kind: 'HANDLE_TABLE_ENTRY'; pid: number; handle: number }
+  | { kind: 'EJOB' | 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION' | 'JOBOBJECT_BASIC_LIMIT_INFORMATION'; jobId: number };
+
+export interface ObjectField {
+  offset: number;
+  name: string;
+  /** The type as dt prints it (Ptr64 Void, Uint4B, _LIST_ENTRY, [15] UChar...). */
+  type: string;
+  value: string | number | bigint;
+  /** When the field leads to another describable object. */
+  ref?: ObjectRef;
+}
+
+export interface ObjectLayout {
+  typeName: string;
+  address: bigint;
+  size: number;
+  fields: ObjectField[];
+  /** Where the offsets come from. */
+  source: string;
+}
+
+const VERGILIUS = 'Vergilius Project, Windows 10 x64 19041-19045 (2004-22H2)';
+const USER_MODE = 'Windows 10 x64 (unchanged across Windows 10 builds)';
+const WINNT = 'winnt.h (Microsoft Learn)';
+
+const PS_PROTECTED_TYPES = ['None', 'ProtectedLight', 'Protected'];
+const PS_SIGNERS = ['None', 'Authenticode', 'CodeGen', 'Antimalware', 'Lsa', 'Windows', 'WinTcb', 'WinSystem', 'App'];
+/** KTHREAD_STATE values. */
+const THREAD_STATES: Record<string, number> = { Initialized: 0, Ready: 1, Running: 2, Standby: 3, Terminated: 4, Waiting: 5, Transition: 6, DeferredReady: 7 };
+/** KWAIT_REASON values of the reasons the simulation uses. */
+const WAIT_REASONS: Record<string, number> = { Executive: 0, FreePage: 1, UserRequest: 6, WrFreePage: 8, WrUserRequest: 13, WrLpcReceive: 16, WrVirtualMemory: 18, Suspended: 5 };
+
+function protectionText(level: number): string {
+  if (!level) return '0 (none)';
+  return `0x${level.toString(16)} (${PS_PROTECTED_TYPES[level & 7] ?? '?'} ${PS_SIGNERS[level >> 4] ?? '?'})`;
+}
+
+function findThread(system: System, tid: number): [ProcessObject, ThreadObject] | undefined {
+  for (const p of system.internals.processes) {
+    if (!p) continue;
+    const t = p.threads.find((x) => x.tid === tid && x.state !== 'Terminated') ?? undefined;
+    if (t) return [p, t];
+  }
+  return undefined;
+}
+
+function findProcess(system: System, pid: number): ProcessObject | undefined {
+  for (const p of system.internals.processes) if (p && p.pid === pid && !p.exited) return p;
+  return undefined;
+}
+
+/** Lays out one object as `dt` would print it, with the simulation's values. Undefined when the object does not exist. */
+export function describeObject(system: System, ref: ObjectRef): ObjectLayout | undefined {
+  switch (ref.kind) {
+    case 'EPROCESS': case 'KPROCESS': case 'PEB': case 'RTL_USER_PROCESS_PARAMETERS': case 'PEB_LDR_DATA': case 'TOKEN': {
+      const p = findProcess(system, ref.pid);
+      if (!p || !p.ps) return undefined;
+      const st = p.ps as PsProcessState;
+      switch (ref.kind) {
+        case 'EPROCESS': return eprocess(system, p, st);
+        case 'KPROCESS': return kprocess(p, st);
+        case 'PEB': return p.peb ? peb(system, p, st) : undefined;
+        case 'RTL_USER_PROCESS_PARAMETERS': return st.processParameters ? parameters(p, st) : undefined;
+        case 'PEB_LDR_DATA': return st.ldr ? ldrData(p, st) : undefined;
+        case 'TOKEN': return token(st);
+      }
+      break;
+    }
+    case 'LDR_DATA_TABLE_ENTRY': {
+      const p = findProcess(system, ref.pid);
+      const st = p?.ps as PsProcessState | undefined;
+      const m = st?.modules[ref.index];
+      if (!p || !st || !m) return undefined;
+      // The entries live in the process heap after PEB_LDR_DATA, 0x120 bytes each.
+      const address = st.ldr + 0x58n + BigInt(ref.index) * 0x120n;
+      return {
+        typeName: '_LDR_DATA_TABLE_ENTRY', address, size: 0x120, source: USER_MODE,
+        fields: [
+          { offset: 0x0, name: 'InLoadOrderLinks', type: '_LIST_ENTRY', value: `[ ${ref.index + 1 < st.modules.length ? 'next' : 'head'} ]` },
+          { offset: 0x30, name: 'DllBase', type: 'Ptr64 Void', value: m.base },
+          { offset: 0x38, name: 'EntryPoint', type: 'Ptr64 Void', value: m.entryPoint },
+          { offset: 0x40, name: 'SizeOfImage', type: 'Uint4B', value: m.size },
+          { offset: 0x48, name: 'FullDllName', type: '_UNICODE_STRING', value: `"${m.path}"` },
+          { offset: 0x58, name: 'BaseDllName', type: '_UNICODE_STRING', value: `"${m.name}"` },
+        ],
+      };
+    }
+    case 'ETHREAD': case 'KTHREAD': case 'TEB': {
+      const found = findThread(system, ref.tid);
+      if (!found) return undefined;
+      const [p, t] = found;
+      if (ref.kind === 'TEB') return t.teb ? teb(p, t) : undefined;
+      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(p, t);
+    }
+    case 'HANDLE_TABLE_ENTRY': {
+      const p = findProcess(system, ref.pid);
+      const st = p?.ps as PsProcessState | undefined;
+      const e = st?.handles.get(ref.handle);
+      if (!p || !st || !e) return undefined;
+      const obj = system.ps.ob.get(e.objectId);
+      if (!obj) return undefined;
+      // Handle tables are pool pages of 16-byte entries; a handle's index is handle / 4 (the simulated table page sits 1 MB above the EPROCESS).
+      const address = (p.eprocess & ~0xFFFn) + 0x100000n + BigInt(ref.handle / 4) * 16n;
+      const objectHeader = obj.address - 0x30n;
+      const pointerValue = (objectHeader << 16n) & 0xFFFFFFFFFFFF0000n | 1n; // ObjectPointerBits | Unlocked, as Windows 10 packs them
+      const fields: ObjectField[] = [
+        { offset: 0x0, name: 'VolatileLowValue', type: 'Int8B', value: pointerValue },
+        { offset: 0x0, name: 'ObjectPointerBits', type: 'Pos 20, 44 Bits', value: objectHeader >> 4n },
+        { offset: 0x8, name: 'GrantedAccessBits', type: 'Pos 0, 25 Bits', value: e.grantedAccess & 0x1FFFFFF },
+        { offset: 0x8, name: 'HighValue', type: 'Int8B', value: BigInt(e.grantedAccess) },
+        { offset: -1, name: '(object)', type: obj.typeName, value: obj.address, ref: objectRefOf(system, obj.typeName, obj.key) },
+        { offset: -1, name: '(inherit)', type: 'Bool', value: e.inherit ? 'OBJ_INHERIT' : 'no' },
+      ];
+      return { typeName: '_HANDLE_TABLE_ENTRY', address, size: 0x10, source: VERGILIUS, fields };
+    }
+    case 'EJOB': case 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION': case 'JOBOBJECT_BASIC_LIMIT_INFORMATION': {
+      const j = system.ps.jobs.get(ref.jobId);
+      if (!j) return undefined;
+      if (ref.kind === 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION') {
+        return {
+          typeName: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', address: j.address, size: 0x30, source: WINNT,
+          fields: [
+            { offset: 0x0, name: 'TotalUserTime', type: 'LARGE_INTEGER', value: 0n },
+            { offset: 0x8, name: 'TotalKernelTime', type: 'LARGE_INTEGER', value: 0n },
+            { offset: 0x20, name: 'TotalPageFaultCount', type: 'DWORD', value: jobPageFaults(system, j.jobId) },
+            { offset: 0x24, name: 'TotalProcesses', type: 'DWORD', value: j.totalProcesses },
+            { offset: 0x28, name: 'ActiveProcesses', type: 'DWORD', value: j.activeProcesses },
+            { offset: 0x2C, name: 'TotalTerminatedProcesses', type: 'DWORD', value: j.totalTerminatedProcesses },
+          ],
+        };
+      }
+      if (ref.kind === 'JOBOBJECT_BASIC_LIMIT_INFORMATION') {
+        return {
+          typeName: 'JOBOBJECT_BASIC_LIMIT_INFORMATION', address: j.address, size: 0x40, source: WINNT,
+          fields: [
+            { offset: 0x10, name: 'LimitFlags', type: 'DWORD', value: `0x${j.limitFlags.toString(16)}` },
+            { offset: 0x18, name: 'MinimumWorkingSetSize', type: 'SIZE_T', value: BigInt(j.minimumWorkingSetSize) },
+            { offset: 0x20, name: 'MaximumWorkingSetSize', type: 'SIZE_T', value: BigInt(j.maximumWorkingSetSize) },
+            { offset: 0x28, name: 'ActiveProcessLimit', type: 'DWORD', value: j.activeProcessLimit },
+            { offset: 0x38, name: 'PriorityClass', type: 'DWORD', value: j.priorityClass },
+          ],
+        };
+      }
+      // The EJOB itself: its identity and links; the accounting and limits are in the two documented layouts.
+      return {
+        typeName: '_EJOB', address: j.address, size: 0x5E8, source: 'simulation (EJOB offsets not listed: see the JOBOBJECT_* layouts)',
+        fields: [
+          { offset: -1, name: '(name)', type: 'String', value: j.name ?? '(unnamed)' },
+          { offset: -1, name: '(ParentJob)', type: 'Ptr64 _EJOB', value: j.parentJobId ? system.ps.jobs.get(j.parentJobId)?.address ?? 0n : 0n, ref: j.parentJobId ? { kind: 'EJOB', jobId: j.parentJobId } : undefined },
+          { offset: -1, name: '(processes)', type: 'UniqueProcessId[]', value: j.processIds.join(', ') },
+          { offset: -1, name: '(child jobs)', type: 'Count', value: j.childJobIds.length },
+          { offset: -1, name: '(accounting)', type: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', value: `${j.activeProcesses} active / ${j.totalProcesses} total`, ref: { kind: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', jobId: j.jobId } },
+          { offset: -1, name: '(limits)', type: 'JOBOBJECT_BASIC_LIMIT_INFORMATION', value: `0x${j.limitFlags.toString(16)}`, ref: { kind: 'JOBOBJECT_BASIC_LIMIT_INFORMATION', jobId: j.jobId } },
+        ],
+      };
+    }
+  }
+  return undefined;
+}
+
+function jobPageFaults(system: System, jobId: number): number {
+  const j = system.ps.jobs.get(jobId)!;
+  let n = j.totalPageFaultCount;
+  for (const p of system.ps.jobProcesses(j)) n += p.ws.pageFaultCount;
+  return n;
+}
+
+function objectRefOf(system: System, type: string, key: number): ObjectRef | undefined {
+  if (type === 'Process') { const p = system.internals.processes[key]; return p && !p.exited ? { kind: 'EPROCESS', pid: p.pid } : undefined; }
+  if (type === 'Thread') return { kind: 'ETHREAD', tid: key };
+  if (type === 'Job') return { kind: 'EJOB', jobId: key };
+  return undefined;
+}
+
+function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectLayout {
+  const live = p.threads.filter((t) => t.state !== 'Terminated').length;
+  const job = st.jobId ? system.ps.jobs.get(st.jobId) : undefined;
+  const name = p.imageFileName.slice(0, 15);
+  return {
+    typeName: '_EPROCESS', address: p.eprocess, size: 0xA40, source: VERGILIUS,
+    fields: [
+      { offset: 0x0, name: 'Pcb', type: '_KPROCESS', value: p.eprocess, ref: { kind: 'KPROCESS', pid: p.pid } },
+      { offset: 0x440, name: 'UniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.pid) },
+      { offset: 0x448, name: 'ActiveProcessLinks', type: '_LIST_ENTRY', value: '[ PsActiveProcessHead list ]' },
+      { offset: 0x468, name: 'CreateTime', type: '_LARGE_INTEGER', value: `step ${st.createSeq}` },
+      { offset: 0x4B8, name: 'Token', type: '_EX_FAST_REF', value: st.token.address | 0x7n, ref: { kind: 'TOKEN', pid: p.pid } },
+      { offset: 0x4F8, name: 'NumberOfPrivatePages', type: 'Uint8B', value: BigInt(p.privateCommit) },
+      { offset: 0x508, name: 'Win32Process', type: 'Ptr64 Void', value: st.w32Process },
+      { offset: 0x510, name: 'Job', type: 'Ptr64 _EJOB', value: job?.address ?? 0n, ref: job ? { kind: 'EJOB', jobId: job.jobId } : undefined },
+      { offset: 0x518, name: 'SectionObject', type: 'Ptr64 Void', value: st.sectionId ? system.ps.ob.get(-st.sectionId)?.address ?? 0n : 0n },
+      { offset: 0x520, name: 'SectionBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
+      { offset: 0x540, name: 'InheritedFromUniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.parentPid) },
+      { offset: 0x550, name: 'Peb', type: 'Ptr64 _PEB', value: p.peb, ref: p.peb ? { kind: 'PEB', pid: p.pid } : undefined },
+      { offset: 0x570, name: 'ObjectTable', type: 'Ptr64 _HANDLE_TABLE', value: `${st.handles.count} handle(s)` },
+      { offset: 0x578, name: 'DebugPort', type: 'Ptr64 Void', value: st.debuggerPid ? `debug object (debugger pid ${st.debuggerPid})` : 0n },
+      { offset: 0x5A8, name: 'ImageFileName', type: '[15] UChar', value: `"${name}"` },
+      { offset: 0x5B7, name: 'PriorityClass', type: 'UChar', value: priorityClassIndex(p.priorityClass) },
+      { offset: 0x5F0, name: 'ActiveThreads', type: 'Uint4B', value: live },
+      { offset: 0x648, name: 'CommitCharge', type: 'Uint8B', value: BigInt(p.privateCommit + p.pageTablePages) },
+      { offset: 0x680 + 0x4, name: 'Vm.Instance.PageFaultCount', type: 'Uint4B', value: p.ws.pageFaultCount },
+      { offset: 0x680 + 0x70, name: 'Vm.Instance.MinimumWorkingSetSize', type: 'Uint8B', value: BigInt(p.ws.minimum) },
+      { offset: 0x680 + 0x88, name: 'Vm.Instance.WorkingSetSize', type: 'Uint8B', value: BigInt(p.ws.count) },
+      { offset: 0x680 + 0x98, name: 'Vm.Instance.MaximumWorkingSetSize', type: 'Uint8B', value: BigInt(p.ws.maximum) },
+      { offset: 0x680 + 0xA0, name: 'Vm.Instance.PeakWorkingSetSize', type: 'Uint8B', value: BigInt(p.ws.peak) },
+      { offset: 0x7D4, name: 'ExitStatus', type: 'Int4B', value: st.exitStatus },
+      { offset: 0x7D8, name: 'VadRoot', type: '_RTL_AVL_TREE', value: `${p.vads.count} VAD(s)` },
+      { offset: 0x7E8, name: 'VadCount', type: 'Uint8B', value: BigInt(p.vads.count) },
+      { offset: 0x878, name: 'SignatureLevel', type: 'UChar', value: st.signatureLevel },
+      { offset: 0x87A, name: 'Protection', type: '_PS_PROTECTION', value: protectionText(st.protection) },
+    ],
+  };
+}
+
+/** EPROCESS.PriorityClass stores PROCESS_PRIORITY_CLASS_* (1 Idle, 2 Normal, 3 High, 4 Realtime, 5 BelowNormal, 6 AboveNormal). */
+function priorityClassIndex(cls: number): number {
+  return ({ 0x40: 1, 0x20: 2, 0x80: 3, 0x100: 4, 0x4000: 5, 0x8000: 6 } as Record<number, number>)[cls] ?? 0;
+}
+
+function kprocess(p: ProcessObject, st: PsProcessState): ObjectLayout {
+  return {
+    typeName: '_KPROCESS', address: p.eprocess, size: 0x438, source: VERGILIUS,
+    fields: [
+      { offset: 0x0, name: 'Header', type: '_DISPATCHER_HEADER', value: 'Type 3 (ProcessObject)' },
+      { offset: 0x28, name: 'DirectoryTableBase', type: 'Uint8B', value: p.directoryTableBase >= 0 ? BigInt(p.directoryTableBase) * 4096n : 0n },
+      { offset: 0x30, name: 'ThreadListHead', type: '_LIST_ENTRY', value: `${p.threads.filter((t) => t.state !== 'Terminated').length} thread(s)` },
+      { offset: 0x280, name: 'BasePriority', type: 'Char', value: st.basePriority },
+      { offset: 0x281, name: 'QuantumReset', type: 'Char', value: 6 },
+      { offset: 0x388, name: 'UserDirectoryTableBase', type: 'Uint8B', value: 0n },
+    ],
+  };
+}
+
+function peb(system: System, p: ProcessObject, st: PsProcessState): ObjectLayout {
+  return {
+    typeName: '_PEB', address: p.peb, size: 0x7C8, source: USER_MODE,
+    fields: [
+      { offset: 0x2, name: 'BeingDebugged', type: 'UChar', value: st.debuggerPid ? 1 : 0 },
+      { offset: 0x10, name: 'ImageBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
+      { offset: 0x18, name: 'Ldr', type: 'Ptr64 _PEB_LDR_DATA', value: st.ldr, ref: st.ldr ? { kind: 'PEB_LDR_DATA', pid: p.pid } : undefined },
+      { offset: 0x20, name: 'ProcessParameters', type: 'Ptr64 _RTL_USER_PROCESS_PARAMETERS', value: st.processParameters, ref: { kind: 'RTL_USER_PROCESS_PARAMETERS', pid: p.pid } },
+      { offset: 0x30, name: 'ProcessHeap', type: 'Ptr64 Void', value: st.heap },
+      { offset: 0xB8, name: 'NumberOfProcessors', type: 'Uint4B', value: system.options.processors },
+      { offset: 0x118, name: 'OSMajorVersion', type: 'Uint4B', value: 10 },
+      { offset: 0x11C, name: 'OSMinorVersion', type: 'Uint4B', value: 0 },
+      { offset: 0x120, name: 'OSBuildNumber', type: 'Uint2B', value: 19045 },
+      { offset: 0x128, name: 'ImageSubsystem', type: 'Uint4B', value: st.subsystem },
+      { offset: 0x2C0, name: 'SessionId', type: 'Uint4B', value: p.sessionId },
+    ],
+  };
+}
+
+function parameters(p: ProcessObject, st: PsProcessState): ObjectLayout {
+  return {
+    typeName: '_RTL_USER_PROCESS_PARAMETERS', address: st.processParameters, size: 0x440, source: USER_MODE,
+    fields: [
+      { offset: 0x0, name: 'MaximumLength', type: 'Uint4B', value: 0x440 },
+      { offset: 0x4, name: 'Length', type: 'Uint4B', value: 0x440 },
+      { offset: 0x8, name: 'Flags', type: 'Uint4B', value: 1 },
+      { offset: 0x38, name: 'CurrentDirectory', type: '_CURDIR', value: `"${st.currentDirectory}\\"` },
+      { offset: 0x60, name: 'ImagePathName', type: '_UNICODE_STRING', value: `"${p.imagePath}"` },
+      { offset: 0x70, name: 'CommandLine', type: '_UNICODE_STRING', value: `"${p.commandLine}"` },
+      { offset: 0x80, name: 'Environment', type: 'Ptr64 Void', value: st.processParameters + 0x440n },
+      { offset: -1, name: '(console)', type: 'ConsoleMode', value: st.console },
+    ],
+  };
+}
+
+function ldrData(p: ProcessObject, st: PsProcessState): ObjectLayout {
+  return {
+    typeName: '_PEB_LDR_DATA', address: st.ldr, size: 0x58, source: USER_MODE,
+    fields: [
+      { offset: 0x0, name: 'Length', type: 'Uint4B', value: 0x58 },
+      { offset: 0x4, name: 'Initialized', type: 'UChar', value: 1 },
+      { offset: 0x10, name: 'InLoadOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
+      ...st.modules.map((m, i): ObjectField => ({ offset: -1, name: `[${i}]`, type: '_LDR_DATA_TABLE_ENTRY', value: `${m.name} @ 0x${m.base.toString(16)}`, ref: { kind: 'LDR_DATA_TABLE_ENTRY', pid: p.pid, index: i } })),
+      { offset: 0x20, name: 'InMemoryOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
+      { offset: 0x30, name: 'InInitializationOrderModuleList', type: '_LIST_ENTRY', value: `${Math.max(0, st.modules.length - 1)} module(s)` },
+    ],
+  };
+}
+
+function token(st: PsProcessState): ObjectLayout {
+  const t = st.token;
+  return {
+    typeName: '_TOKEN', address: t.address, size: 0x498, source: VERGILIUS,
+    fields: [
+      { offset: 0x10, name: 'TokenId', type: '_LUID', value: BigInt(t.tokenId) },
+      { offset: 0x18, name: 'AuthenticationId', type: '_LUID', value: BigInt(t.authenticationId) },
+      { offset: 0x40, name: 'Privileges', type: '_SEP_TOKEN_PRIVILEGES', value: [...t.privileges].join(', ') },
+      { offset: 0x78, name: 'SessionId', type: 'Uint4B', value: t.sessionId },
+      { offset: 0x7C, name: 'UserAndGroupCount', type: 'Uint4B', value: t.groups.length + 1 },
+      { offset: 0x98, name: 'UserAndGroups', type: 'Ptr64 _SID_AND_ATTRIBUTES', value: `${t.user.name} (${t.user.sid})` },
+      { offset: 0xC0, name: 'TokenType', type: '_TOKEN_TYPE', value: t.tokenType === 'Primary' ? 'TokenPrimary (1)' : 'TokenImpersonation (2)' },
+      { offset: 0xD0, name: 'IntegrityLevelIndex', type: 'Uint4B', value: `${t.groups.length} (${t.integrityLevel}, S-1-16-${INTEGRITY_RID[t.integrityLevel]})` },
+    ],
+  };
+}
+
+function ethread(p: ProcessObject, t: ThreadObject): ObjectLayout {
+  const address = t.ethread ?? 0n;
+  return {
+    typeName: '_ETHREAD', address, size: 0x898, source: VERGILIUS,
+    fields: [
+      { offset: 0x0, name: 'Tcb', type: '_KTHREAD', value: address, ref: { kind: 'KTHREAD', tid: t.tid } },
+      { offset: 0x450, name: 'StartAddress', type: 'Ptr64 Void', value: t.startAddress ?? 0n },
+      { offset: 0x478, name: 'Cid.UniqueProcess', type: 'Ptr64 Void', value: BigInt(p.pid) },
+      { offset: 0x480, name: 'Cid.UniqueThread', type: 'Ptr64 Void', value: BigInt(t.tid) },
+      { offset: 0x4D0, name: 'Win32StartAddress', type: 'Ptr64 Void', value: t.win32StartAddress ?? 0n },
+      { offset: 0x4E8, name: 'ThreadListEntry', type: '_LIST_ENTRY', value: `[ EPROCESS ${p.pid} ThreadListHead ]` },
+    ],
+  };
+}
+
+function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
+  const address = t.ethread ?? 0n;
+  return {
+    typeName: '_KTHREAD', address, size: 0x430, source: VERGILIUS,
+    fields: [
+      { offset: 0x30, name: 'StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
+      { offset: 0x38, name: 'StackBase', type: 'Ptr64 Void', value: t.stackBase },
+      { offset: 0xC3, name: 'Priority', type: 'Char', value: t.priority ?? 8 },
+      { offset: 0xF0, name: 'Teb', type: 'Ptr64 Void', value: t.teb, ref: t.teb ? { kind: 'TEB', tid: t.tid } : undefined },
+      { offset: 0x184, name: 'State', type: 'UChar', value: `${THREAD_STATES[t.state] ?? 0} (${t.state})` },
+      { offset: 0x220, name: 'Process', type: 'Ptr64 _KPROCESS', value: p.eprocess, ref: { kind: 'KPROCESS', pid: p.pid } },
+      { offset: 0x233, name: 'BasePriority', type: 'Char', value: t.basePriority ?? 8 },
+      { offset: 0x283, name: 'WaitReason', type: 'UChar', value: t.waitReason ? `${WAIT_REASONS[t.waitReason] ?? 0} (${t.waitReason})` : 0 },
+      { offset: 0x284, name: 'SuspendCount', type: 'Char', value: t.suspendCount },
+    ],
+  };
+}
+
+function teb(p: ProcessObject, t: ThreadObject): ObjectLayout {
+  return {
+    typeName: '_TEB', address: t.teb, size: 0x1838, source: USER_MODE,
+    fields: [
+      { offset: 0x8, name: 'NtTib.StackBase', type: 'Ptr64 Void', value: t.stackBase },
+      { offset: 0x10, name: 'NtTib.StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
+      { offset: 0x30, name: 'NtTib.Self', type: 'Ptr64 _NT_TIB', value: t.teb },
+      { offset: 0x40, name: 'ClientId', type: '_CLIENT_ID', value: `${p.pid}.${t.tid}` },
+      { offset: 0x60, name: 'ProcessEnvironmentBlock', type: 'Ptr64 _PEB', value: p.peb, ref: { kind: 'PEB', pid: p.pid } },
+      { offset: 0x68, name: 'LastErrorValue', type: 'Uint4B', value: t.lastError },
+    ],
+  };
+}
