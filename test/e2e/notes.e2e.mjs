@@ -1,10 +1,7 @@
 // End-to-end: the learner's notes beside the simulation, in the real workbench (code-server +
-// Chromium). Exports `steps` in the shape of workbench.e2e.mjs; run on its own with
-//   node test/e2e/notes.e2e.mjs [--vsix FILE] [--keep]
+// Chromium). Exports `steps`; scripts/run-e2e.mjs runs it in a fresh code-server:
+//   npm run test:e2e -- --only notes
 // Screenshots go to test-results/e2e-notes/.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const STEP_TIMEOUT = 30_000;
 
@@ -96,51 +93,4 @@ async function runPaletteCommand(page, label) {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
-}
-
-// ---- standalone runner (the same harness as scripts/run-e2e.mjs) ---------------------------------
-async function main() {
-  const h = await import('../../scripts/lib/vscode-harness.mjs');
-  const args = h.parseArgs();
-  const resultsDir = path.join(h.repoRoot, 'test-results', 'e2e-notes');
-  const cs = h.prepareToolchain({ cjkFonts: true });
-  const runDir = h.makeRunDir('e2e-notes');
-  const userDataDir = path.join(runDir, 'user-data');
-  const extensionsDir = path.join(runDir, 'extensions');
-  fs.rmSync(resultsDir, { recursive: true, force: true });
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const vsix = args.vsix ?? h.packageExtension();
-  h.writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
-  h.installExtensions(cs, { extensionsDir, userDataDir }, [vsix]);
-  const server = await h.startCodeServer(cs, { port: await h.freePort(), userDataDir, extensionsDir, folder: h.demoFolder, logFile: path.join(runDir, 'code-server.log') });
-  let browser;
-  let failed = 0;
-  try {
-    browser = await h.launchBrowser();
-    const page = await h.openWorkbench(browser, server.workbenchUrl(), { width: 1400, height: 860 });
-    const shot = async (name) => { const file = path.join(resultsDir, `${name}.png`); await page.screenshot({ path: file }); return file; };
-    for (const step of steps) {
-      const t0 = Date.now();
-      try {
-        const file = await step.run({ page, shot });
-        console.log(`  ok   ${step.name} (${Date.now() - t0} ms)${file ? ` -> ${path.relative(h.repoRoot, file)}` : ''}`);
-      } catch (e) {
-        failed++;
-        const file = await shot(`failure-${failed}`).catch(() => undefined);
-        console.log(`  FAIL ${step.name}\n         ${String(e?.message ?? e).split('\n').join('\n         ')}${file ? `\n         screenshot: ${path.relative(h.repoRoot, file)}` : ''}`);
-        break;
-      }
-    }
-  } finally {
-    await browser?.close().catch(() => {});
-    await server.stop();
-  }
-  if (failed) console.error(`logs: ${path.relative(h.repoRoot, h.collectLogs(runDir, resultsDir))}`);
-  if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
-  console.log(failed ? `${failed} step failed` : `${steps.length} steps passed`);
-  process.exit(failed ? 1 : 0);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e) => { console.error(e?.stack ?? e); process.exit(1); });
 }

@@ -1,12 +1,9 @@
 // End-to-end: the stepping panels in the real workbench (code-server + Chromium). A real browser
 // steps forward and back through a whole CreateProcess and through demand-zero, soft and hard page
 // faults (caused from the panel), in a dark and then a light theme, saving screenshots.
-// Exports `steps` in the shape of workbench.e2e.mjs; run on its own with
-//   node test/e2e/panels.e2e.mjs [--vsix FILE] [--keep]
+// Exports `steps` (and `viewport`); scripts/run-e2e.mjs runs it in a fresh code-server:
+//   npm run test:e2e -- --only panels
 // Screenshots go to test-results/e2e-panels/.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const STEP_TIMEOUT = 30_000;
 
@@ -51,6 +48,9 @@ async function click(frame, action) {
 }
 
 const state = { pcSteps: 0 };
+
+/** The panels need room for the walk tables. */
+export const viewport = { width: 1600, height: 1000 };
 
 export const steps = [
   {
@@ -183,52 +183,4 @@ async function runPaletteCommand(page, label) {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
-}
-
-// ---- standalone runner (the same harness as scripts/run-e2e.mjs) ---------------------------------
-async function main() {
-  const h = await import('../../scripts/lib/vscode-harness.mjs');
-  const args = h.parseArgs();
-  const resultsDir = path.join(h.repoRoot, 'test-results', 'e2e-panels');
-  const cs = h.prepareToolchain({ cjkFonts: true });
-  const runDir = h.makeRunDir('e2e-panels');
-  const userDataDir = path.join(runDir, 'user-data');
-  const extensionsDir = path.join(runDir, 'extensions');
-  fs.rmSync(resultsDir, { recursive: true, force: true });
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const vsix = args.vsix ?? h.packageExtension();
-  h.writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
-  h.installExtensions(cs, { extensionsDir, userDataDir }, [vsix]);
-  const server = await h.startCodeServer(cs, { port: await h.freePort(), userDataDir, extensionsDir, folder: h.demoFolder, logFile: path.join(runDir, 'code-server.log') });
-  let browser;
-  let failed = 0;
-  try {
-    browser = await h.launchBrowser();
-    const page = await h.openWorkbench(browser, server.workbenchUrl(), { width: 1600, height: 1000 });
-    const shot = async (name) => { const file = path.join(resultsDir, `${name}.png`); await page.screenshot({ path: file }); return file; };
-    for (const step of steps) {
-      const t0 = Date.now();
-      try {
-        const result = await step.run({ page, shot });
-        const detail = typeof result === 'string' ? ` -> ${path.relative(h.repoRoot, result)}` : result?.detail ? ` (${result.detail})` : '';
-        console.log(`  ok   ${step.name} (${Date.now() - t0} ms)${detail}`);
-      } catch (e) {
-        failed++;
-        const file = await shot(`failure-${failed}`).catch(() => undefined);
-        console.log(`  FAIL ${step.name}\n         ${String(e?.message ?? e).split('\n').join('\n         ')}${file ? `\n         screenshot: ${path.relative(h.repoRoot, file)}` : ''}`);
-        break;
-      }
-    }
-  } finally {
-    await browser?.close().catch(() => {});
-    await server.stop();
-  }
-  if (failed) console.error(`logs: ${path.relative(h.repoRoot, h.collectLogs(runDir, resultsDir))}`);
-  if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
-  console.log(failed ? `${failed} step failed` : `${steps.length} steps passed`);
-  process.exit(failed ? 1 : 0);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e) => { console.error(e?.stack ?? e); process.exit(1); });
 }

@@ -164,13 +164,38 @@ suite('Sidebar and commands', () => {
     assert.match(failed(await run('ntlab.runSystemThread', { thread: 'swapper' }), 'unknown thread'), /swapper/);
   });
 
-  test('Create Thread, Terminate Process and map/unmap say clearly when the engine lacks them', async () => {
+  test('Create Thread adds a thread; Terminate Process removes a process from the tree', async () => {
     const api = await liveSession();
-    for (const [command, args] of [['ntlab.createThread', { pid }], ['ntlab.terminateProcess', { pid }], ['ntlab.mapView', { pid, size: '64K', protect: 'PAGE_READWRITE' }]] as const) {
-      const r = await run(command, args);
-      if (!r.ok) assert.match(r.error!, /does not model|failed|ERROR_/, `${command}: ${r.error}`);
-    }
-    assert.ok(api.session.system, 'the simulation keeps running');
+    const system = api.session.system!;
+    const threads = system.queryProcess(pid)!.threads.length;
+    const t = await run('ntlab.createThread', { pid, startAddress: '0x140001000' });
+    assert.equal(t.ok, true, JSON.stringify(t));
+    assert.equal(system.queryProcess(pid)!.threads.length, threads + 1);
+    assert.ok(system.queryProcess(pid)!.threads.some((x) => x.tid === get<number>(t, 'tid')));
+    failed(await run('ntlab.createThread', { pid, startAddress: 'nowhere' }), 'a junk start address');
+
+    const victim = get<number>(await run('ntlab.createProcess', { imagePath: 'C:\\Windows\\System32\\cmd.exe' }), 'pid');
+    await vscode.commands.executeCommand('ntlab.processes.showFlat');
+    assert.ok((await inspect(Views.processes)).children.some((c) => c.id === `p:${victim}`));
+    const r = await run('ntlab.terminateProcess', { pid: victim, exitCode: 3 });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.equal(system.queryProcess(victim), undefined);
+    assert.ok(!(await inspect(Views.processes)).children.some((c) => c.id === `p:${victim}`), 'gone from the list');
+    failed(await run('ntlab.terminateProcess', { pid: victim }), 'terminating it twice');
+    await vscode.commands.executeCommand('ntlab.processes.showTree');
+  });
+
+  test('Map View maps a pagefile-backed section; Unmap View removes it; bad input is refused', async () => {
+    const api = await liveSession();
+    const r = await run('ntlab.mapView', { pid, size: '64K', protect: 'PAGE_READWRITE' });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const view = get<string>(r, 'address');
+    assert.equal(api.session.system!.win32(pid).VirtualQuery(BigInt(view))?.Type, 0x40000, 'MEM_MAPPED');
+    assert.equal((await run('ntlab.writeMemory', { pid, address: view, data: '"shared"' })).ok, true);
+    assert.equal((await run('ntlab.unmapView', { pid, address: view })).ok, true);
+    assert.equal(api.session.system!.win32(pid).VirtualQuery(BigInt(view))?.State, 0x10000, 'MEM_FREE after unmapping');
+    assert.match(failed(await run('ntlab.unmapView', { pid, address: view }), 'unmapping twice'), /ERROR_/);
+    failed(await run('ntlab.mapView', { pid, size: '0', protect: 'PAGE_READWRITE' }), 'a zero-size section');
   });
 
   test('reveal finds processes, VADs, threads and page frames, and refuses bad references', async () => {

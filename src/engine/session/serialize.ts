@@ -30,17 +30,8 @@ export class SessionFileError extends Error {
   }
 }
 
-/** The operation log, as an array or as a column store with `count` and `get(i)`. */
-type OpStore = readonly Op[] | { readonly count: number; get(i: number): unknown };
-
 function opsOf(system: System): Op[] {
-  // The op log is System's own (private) record; this module is its one other reader.
-  const store = (system as unknown as { ops: OpStore }).ops;
-  if (Array.isArray(store)) return store.slice();
-  const log = store as { readonly count: number; get(i: number): unknown };
-  const out: Op[] = [];
-  for (let i = 0; i < log.count; i++) out.push(log.get(i) as Op);
-  return out;
+  return system.operations();
 }
 
 function encode(v: unknown): unknown {

@@ -15,7 +15,7 @@ import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import {
   ALLOCATION_TYPE_NAMES, FREE_TYPE_NAMES, PROTECTION_NAMES, flagNames, formatAddress, formatBytes, formatHexDump,
-  parseAddress, parseAllocationType, parseByteCount, parseBytes, parseFlags, parseFreeType, parseProtection, parseSize,
+  parseAddress, parseAllocationType, parseByteCount, parseBytes, parseFlags, parseFreeType, parseInteger, parseProtection, parseSize,
   type ParseResult,
 } from './parse';
 import { askParsed, ntStatusText, parseErrorMessage, win32ErrorText } from './validation';
@@ -167,22 +167,27 @@ export function registerActionCommands(context: vscode.ExtensionContext, session
     return { ok: true, pid, tid };
   });
 
+  type PsCall = Parameters<System['psCall']>[0];
   register(ActionCommands.createThread, async (system, args) => {
-    const pid = await pickProcess(system, args, vscode.l10n.t('Create Thread'));
-    const api = system.win32(pid) as Win32Api & { CreateThread?: (...a: unknown[]) => unknown };
-    if (typeof api.CreateThread !== 'function') return { ok: false, error: vscode.l10n.t('The simulation does not model {0} yet.', 'CreateThread') };
-    const r = api.CreateThread(0n, 0n, 0n, 0n, 0, null);
-    if (!r) return lastError(api, 'CreateThread');
-    return { ok: true, result: typeof r === 'bigint' ? formatAddress(r) : r };
+    const title = vscode.l10n.t('Create Thread');
+    const pid = await pickProcess(system, args, title);
+    const startAddress = await field(args, 'startAddress', parseAddress,
+      { title, prompt: vscode.l10n.t('lpStartAddress (the simulation records it; it does not execute code)'), value: '0x140001000' }, big);
+    const flags = args.flags === undefined ? 0 : await field(args, 'flags', (t) => parseFlags(t, CREATION_FLAGS, ''), { title, prompt: '' }, num);
+    const r = system.psCall({ call: 'createThread', callerPid: pid, hProcess: null, startAddress, parameter: 0n, flags, stackSize: 0n } as PsCall) as { handle: number; tid: number };
+    // CreateThread hands back a handle; the command does not keep it open.
+    system.psCall({ call: 'closeHandle', callerPid: pid, handle: r.handle } as PsCall);
+    log.info(`CreateThread(${formatAddress(startAddress)}) = tid ${r.tid} [pid ${pid}]`);
+    return { ok: true, pid, tid: r.tid };
   });
 
   register(ActionCommands.terminateProcess, async (system, args) => {
     const pid = await pickProcess(system, args, vscode.l10n.t('Terminate Process'));
-    const s = system as System & { terminateProcess?: (pid: number, exitCode: number) => unknown };
-    if (typeof s.terminateProcess !== 'function') return { ok: false, error: vscode.l10n.t('The simulation does not model {0} yet.', 'TerminateProcess') };
-    const exitCode = typeof args.exitCode === 'number' ? args.exitCode : 1;
-    s.terminateProcess(pid, exitCode);
-    return { ok: true, pid };
+    const exitCode = args.exitCode === undefined ? 1 : await field(args, 'exitCode', (t) => { const r = parseInteger(t, 0xFFFFFFFFn); return r.ok ? { ok: true, value: Number(r.value) } : r; }, { title: '', prompt: '' }, num);
+    const image = system.queryProcess(pid)!.imageFileName;
+    system.psCall({ call: 'terminatePid', pid, exitCode: Number(exitCode) } as PsCall);
+    log.info(`TerminateProcess(${image}, ${exitCode}) [pid ${pid}]`);
+    return { ok: true, pid, exitCode };
   });
 
   // ------------------------------------------------------------------ virtual memory

@@ -634,7 +634,7 @@ export class PhysicalMemoryModel extends NodeCache {
         const isTouched = t.lists.has(index) || (list === 'Standby' && node.priority === undefined && [...t.lists].some((x) => x >= 2 && x <= 9));
         const label = node.kind === 'standbyPriority' ? l10n.t('Priority {0}', node.priority!) : listLabel(l10n, list);
         return {
-          label, icon: listIcon(list), collapsible: n ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`, touched: isTouched,
+          label, icon: listIcon(list), collapsible: n || node.kind === 'pageList' && list === 'Standby' ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`, touched: isTouched,
           iconColor: isTouched ? TOUCHED_COLOR : undefined,
           description: l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
           tooltip: listTooltip(l10n, list),

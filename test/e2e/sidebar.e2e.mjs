@@ -1,0 +1,200 @@
+// End-to-end: the NT Lab sidebar in the real workbench (code-server + Chromium). Exports `steps` in
+// the shape of workbench.e2e.mjs; runs on its own with
+//   node test/e2e/sidebar.e2e.mjs [--vsix FILE] [--keep]
+// Screenshots go to test-results/e2e-sidebar/. Each step waits for what a user would see.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const STEP_TIMEOUT = 30_000;
+
+export const steps = [
+  {
+    name: 'Start Simulation fills the Processes view with the booted process tree',
+    async run({ page, shot }) {
+      const container = page.locator('.activitybar .action-item [aria-label^="NT Lab"]').first();
+      await container.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await container.click();
+      await paneHeader(page, 'Processes').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await runPaletteCommand(page, 'NT Lab: Start Simulation');
+      await row(page, 'Processes', 'System').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await row(page, 'Processes', 'explorer.exe').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      return shot('sidebar-processes');
+    },
+  },
+  {
+    name: 'a process expands to threads, handles, address space, working set, PEB, token and job; VADs list with their protection',
+    async run({ page, shot }) {
+      await expand(page, 'Processes', 'explorer.exe');
+      await row(page, 'Processes', 'Threads').waitFor({ timeout: STEP_TIMEOUT });
+      await expand(page, 'Processes', 'Address space (VADs)');
+      await row(page, 'Processes', '0x').first().waitFor({ timeout: STEP_TIMEOUT });
+      await expand(page, 'Processes', 'Threads');
+      await row(page, 'Processes', 'Thread ').first().waitFor({ timeout: STEP_TIMEOUT });
+      return shot('sidebar-process-expanded');
+    },
+  },
+  {
+    name: 'hovering a process shows its markdown tooltip (EPROCESS, working set, commit)',
+    async run({ page, shot }) {
+      await row(page, 'Processes', 'explorer.exe').hover();
+      const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'EPROCESS' }).first();
+      await hover.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const file = await shot('sidebar-tooltip');
+      await page.mouse.move(700, 400);
+      return file;
+    },
+  },
+  {
+    name: 'the Physical Memory view shows commit and the page lists; Standby opens to its eight priorities',
+    async run({ page, shot }) {
+      await collapsePane(page, 'Processes');
+      await row(page, 'Physical Memory', 'Commit charge').waitFor({ timeout: STEP_TIMEOUT });
+      await expand(page, 'Physical Memory', 'Standby');
+      await row(page, 'Physical Memory', 'Priority 7').waitFor({ timeout: STEP_TIMEOUT });
+      await expand(page, 'Physical Memory', 'Zeroed');
+      await row(page, 'Physical Memory', '[').first().waitFor({ timeout: STEP_TIMEOUT });
+      return shot('sidebar-physical-memory');
+    },
+  },
+  {
+    name: 'VirtualAlloc from the palette validates the address as you type, then allocates',
+    async run({ page, shot }) {
+      await runPaletteCommand(page, 'NT Lab: VirtualAlloc...', false);
+      await pickQuick(page, 'explorer.exe');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await input.fill('7ffe0000');
+      const message = page.locator('.quick-input-widget .quick-input-message', { hasText: 'looks hexadecimal' });
+      await message.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const file = await shot('sidebar-input-validation');
+      await input.fill('0');
+      await page.keyboard.press('Enter');
+      for (const [prompt, value] of [['Size in bytes', '64K'], ['flAllocationType', 'MEM_COMMIT | MEM_RESERVE'], ['flProtect', 'PAGE_READWRITE']]) {
+        await page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await page.locator('.quick-input-widget input').fill(value);
+        await page.keyboard.press('Enter');
+      }
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+      return file;
+    },
+  },
+  {
+    name: 'Show as dt on a VAD opens a read-only dt document beside',
+    async run({ page, shot }) {
+      await expandPane(page, 'Processes');
+      const vad = row(page, 'Processes', '0x').first();
+      await vad.waitFor({ timeout: STEP_TIMEOUT });
+      await vad.click({ button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: 'Show as dt' }).first();
+      await item.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await shot('sidebar-context-menu');
+      await item.hover();
+      await item.click();
+      await page.locator('.monaco-editor .view-lines', { hasText: 'dt nt!_MMVAD' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      return shot('sidebar-dt-document');
+    },
+  },
+  {
+    name: 'Decode PTE and PFN walks the four paging levels for the PEB of explorer.exe',
+    async run({ page, shot }) {
+      await runPaletteCommand(page, 'NT Lab: Decode PTE and PFN...', false);
+      await pickQuick(page, 'explorer.exe');
+      await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Virtual address' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-editor .view-lines', { hasText: 'PXE at' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      return shot('sidebar-pte-document');
+    },
+  },
+];
+
+function pane(page, title) {
+  return page.locator('.sidebar .pane', { has: page.locator('.pane-header h3.title', { hasText: title }) }).first();
+}
+function paneHeader(page, title) {
+  return page.locator('.sidebar .pane-header', { has: page.locator('h3.title', { hasText: title }) }).first();
+}
+/** A tree row whose accessible label starts with `label`. */
+function row(page, view, label) {
+  return pane(page, view).locator(`.monaco-list-row[aria-label^="${label.replace(/"/g, '\\"')}"]`).first();
+}
+async function expand(page, view, label) {
+  const r = row(page, view, label);
+  await r.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.locator('.monaco-tl-twistie').click();
+}
+async function collapsePane(page, title) {
+  const header = paneHeader(page, title);
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+}
+async function expandPane(page, title) {
+  const header = paneHeader(page, title);
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+}
+async function openPalette(page) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
+async function runPaletteCommand(page, label, waitHidden = true) {
+  await openPalette(page);
+  await page.keyboard.type(label);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  if (waitHidden) await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+}
+async function pickQuick(page, text) {
+  const input = page.locator('.quick-input-widget input[placeholder="Pick a process"]');
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await input.fill(text);
+  const r = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  await r.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+}
+
+// ---- standalone runner (the same harness as scripts/run-e2e.mjs) ---------------------------------
+async function main() {
+  const h = await import('../../scripts/lib/vscode-harness.mjs');
+  const args = h.parseArgs();
+  const resultsDir = path.join(h.repoRoot, 'test-results', 'e2e-sidebar');
+  const cs = h.prepareToolchain({ cjkFonts: true });
+  const runDir = h.makeRunDir('e2e-sidebar');
+  const userDataDir = path.join(runDir, 'user-data');
+  const extensionsDir = path.join(runDir, 'extensions');
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const vsix = args.vsix ?? h.packageExtension();
+  h.writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
+  h.installExtensions(cs, { extensionsDir, userDataDir }, [vsix]);
+  const server = await h.startCodeServer(cs, { port: await h.freePort(), userDataDir, extensionsDir, folder: h.demoFolder, logFile: path.join(runDir, 'code-server.log') });
+  let browser;
+  let failed = 0;
+  try {
+    browser = await h.launchBrowser();
+    const page = await h.openWorkbench(browser, server.workbenchUrl(), { width: 1400, height: 860 });
+    const shot = async (name) => { const file = path.join(resultsDir, `${name}.png`); await page.screenshot({ path: file }); return file; };
+    for (const step of steps) {
+      const t0 = Date.now();
+      try {
+        const file = await step.run({ page, shot });
+        console.log(`  ok   ${step.name} (${Date.now() - t0} ms)${file ? ` -> ${path.relative(h.repoRoot, file)}` : ''}`);
+      } catch (e) {
+        failed++;
+        const file = await shot(`failure-${failed}`).catch(() => undefined);
+        console.log(`  FAIL ${step.name}\n         ${String(e?.message ?? e).split('\n').join('\n         ')}${file ? `\n         screenshot: ${path.relative(h.repoRoot, file)}` : ''}`);
+        break;
+      }
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+  if (failed) console.error(`logs: ${path.relative(h.repoRoot, h.collectLogs(runDir, resultsDir))}`);
+  if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
+  console.log(failed ? `${failed} step failed` : `${steps.length} steps passed`);
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => { console.error(e?.stack ?? e); process.exit(1); });
+}
