@@ -497,7 +497,7 @@ export class MemoryManager {
 
   private raise(process: ProcessObject, va: number, write: boolean, status: number, reason: string): never {
     const t = this.trace;
-    if (t.begin('fault.accessViolation')) { t.num(process.pid); t.num(va % 0x100000000); t.num(Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.str(reason); }
+    if (t.begin('fault.accessViolation')) { t.num(process.pid); t.num(va % 0x100000000); t.num(Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.str(reason); t.change('pte', process.pid, va); t.change('vad', process.pid, va); }
     throw new NtException(status, BigInt(va), write);
   }
 
