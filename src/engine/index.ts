@@ -35,3 +35,5 @@ export type { Event, IDisposable } from './events';
 export function createSystem(options?: SystemOptions): System {
   return new System(options ?? {});
 }
+export { serializeSession, restoreSession, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
+export type { SessionFile } from './session/serialize';

@@ -137,6 +137,13 @@ export class ObjectManager {
     return header;
   }
 
+  /** Pool memory that is not an object (W32PROCESS, CSR structures' kernel shadows...): a stable address, no header. */
+  allocatePool(size: number): bigint {
+    const block = this.poolOffset;
+    this.poolOffset += Math.ceil((POOL_HEADER_SIZE + size) / 16) * 16;
+    return this.poolBase + BigInt(block + POOL_HEADER_SIZE);
+  }
+
   get(objectId: number): ObjectHeader | undefined { return this.objects.get(objectId); }
 
   lookup(fullName: string): ObjectHeader | undefined {

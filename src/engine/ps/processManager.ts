@@ -141,6 +141,8 @@ export class ProcessManager {
   private systemSections = new Map<number, number>();
   /** Live image section objects by file id: CreateProcess of an image already open references the same section. */
   private imageSections = new Map<number, number>();
+  /** TOKEN object ids by token id. */
+  private tokenObjects = new Map<number, number>();
   /** Loader lookups: DLL name (lowercase) -> file id in System32. */
   private knownDllFiles = new Map<string, number>();
   /** User-mode allocations CSRSS makes for CSR_PROCESS / CSR_THREAD. */
@@ -168,6 +170,7 @@ export class ProcessManager {
       this.systemSections = new Map(source.systemSections);
       this.imageSections = new Map(source.imageSections);
       this.knownDllFiles = source.knownDllFiles;
+      this.tokenObjects = new Map(source.tokenObjects);
       return;
     }
     // Nonpaged pool objects live in the kernel half at a seed-dependent base (KASLR-style).
@@ -207,13 +210,21 @@ export class ProcessManager {
   private newToken(spec: TokenSpec): Token {
     const id = this.nextTokenId++;
     const h = this.ob.create('Token', id, TOKEN_SIZE);
+    this.tokenObjects.set(id, h.objectId);
     return Token.create(id, h.address, spec);
   }
 
   private duplicateToken(t: Token): Token {
     const id = this.nextTokenId++;
     const h = this.ob.create('Token', id, TOKEN_SIZE);
+    this.tokenObjects.set(id, h.objectId);
     return t.duplicate(id, h.address);
+  }
+
+  /** The process's reference to its primary token goes at exit (the TOKEN with it, unless a handle holds it). */
+  private releaseToken(t: Token): void {
+    const id = this.tokenObjects.get(t.tokenId);
+    if (id !== undefined && this.ob.dereference(id)) this.tokenObjects.delete(t.tokenId);
   }
 
   /** Inserts a handle to an object into a process's handle table. */
@@ -759,7 +770,7 @@ export class ProcessManager {
         queue.push(...dll.imports);
       }
       if (st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI) {
-        st.w32Process = this.ob.create('Process', p.index, 0x300).address;
+        st.w32Process = this.ob.allocatePool(0x300);
         if (t.begin('create.win32k')) { t.num(p.pid); t.big(st.w32Process); t.change('process', p.pid); }
       }
       if (t.begin('create.entryPoint')) { t.num(p.pid); t.num(thread.tid); t.big(st.entryPoint); t.change('thread', thread.tid); }
@@ -875,6 +886,7 @@ export class ProcessManager {
       if (this.liveCount > 0 && st.createSeq > 0) this.liveCount--;
       if (this.explorerPid === p.pid) this.explorerPid = 0;
       if (this.csrssBySession.get(p.sessionId) === p.pid) this.csrssBySession.delete(p.sessionId);
+      this.releaseToken(st.token);
       this.ob.dereference(st.objectId);
       if (t.begin('process.exit')) { t.num(p.pid); t.num(exitStatus >>> 0); t.num(this.liveCount); t.change('process', p.pid); }
     } finally {
