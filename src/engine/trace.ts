@@ -130,6 +130,7 @@ export const STEP_SCHEMAS = {
   'thread.resume': { kind: 'thread', routine: 'KeResumeThread', args: [['tid', 'n'], ['suspendCount', 'n']] },
   'thread.exit': { kind: 'thread', routine: 'PspExitThread', args: [['pid', 'n'], ['tid', 'n'], ['exitStatus', 'n'], ['lastThread', 'b']] },
   'thread.system': { kind: 'thread', routine: 'PsCreateSystemThread', args: [['tid', 'n'], ['name', 's'], ['ethread', 'a']] },
+  'thread.dispatch': { kind: 'thread', routine: 'KiSelectReadyThread', args: [['processor', 'n'], ['tid', 'n'], ['priority', 'n'], ['standbyTid', 'n']] },
   // Processes: boot, handles, termination.
   'process.system': { kind: 'process', routine: 'PspInitPhase0', args: [['pid', 'n'], ['eprocess', 'a']] },
   'process.open': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['handle', 'n'], ['access', 'n']] },

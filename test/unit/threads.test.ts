@@ -111,3 +111,26 @@ describe('threads', () => {
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 });
+
+describe('dispatching', () => {
+  it('the highest-priority Ready threads run, one per processor; the next ones are Standby; Running goes back to Ready', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 32, pageFileMB: 0, processors: 2 });
+    const low = sys.createProcess({ imagePath: 'cmd.exe', creationFlags: 0x40 }).pid; // IDLE_PRIORITY_CLASS: base 4
+    const high = sys.createProcess({ imagePath: 'cmd.exe', creationFlags: 0x80 }).pid; // HIGH_PRIORITY_CLASS: base 13
+    const tl = [0, 1, 2].map(() => { const id = { value: 0 }; sys.win32(low).CreateThread(0n, 0x1000n, 0n, 0, id); return id.value; });
+    const th = [0, 1].map(() => { const id = { value: 0 }; sys.win32(high).CreateThread(0n, 0x1000n, 0n, 0, id); return id.value; });
+    const running = sys.psCall({ call: 'dispatch' }) as number[];
+    expect(running).toEqual(th);
+    const state = (pid: number, tid: number) => sys.queryProcess(pid)!.threads.find((t) => t.tid === tid)!.state;
+    expect(state(low, tl[0]!)).toBe('Standby');
+    expect(state(low, tl[1]!)).toBe('Standby');
+    expect(state(low, tl[2]!)).toBe('Ready');
+    const steps = sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'thread.dispatch');
+    expect(steps.map((s) => s.routine)).toEqual(['KiSelectReadyThread', 'KiSelectReadyThread']);
+    // Suspending a running thread takes it off the processor; the next dispatch picks the low ones.
+    sys.psCall({ call: 'suspendTid', tid: th[0]! });
+    sys.psCall({ call: 'suspendTid', tid: th[1]! });
+    expect(sys.psCall({ call: 'dispatch' })).toEqual([tl[0], tl[1]]);
+    expect(state(high, th[0]!)).toBe('Waiting');
+  });
+});

@@ -23,6 +23,7 @@ export type PsCall =
   | { call: 'suspendTid'; tid: number }
   | { call: 'resumeTid'; tid: number }
   | { call: 'exitThread'; tid: number; exitCode: number }
+  | { call: 'dispatch' }
   | { call: 'openProcess'; callerPid: number; access: number; inherit: boolean; pid: number }
   | { call: 'closeHandle'; callerPid: number; handle: number }
   | { call: 'createJob'; callerPid: number; name: string | null }
@@ -83,6 +84,7 @@ export function applyPsCall(pm: ProcessManager, c: PsCall): unknown {
     case 'suspendTid': return pm.suspendThread(c.tid);
     case 'resumeTid': return pm.resumeThread(c.tid);
     case 'exitThread': pm.exitThread(c.tid, c.exitCode); return undefined;
+    case 'dispatch': return pm.dispatch();
     case 'openProcess': return pm.openProcess(pm.live(c.callerPid), c.access, c.inherit, c.pid);
     case 'closeHandle': pm.closeHandle(pm.live(c.callerPid), c.handle); return undefined;
     case 'createJob': return pm.createJob(pm.live(c.callerPid), c.name);

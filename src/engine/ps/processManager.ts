@@ -850,6 +850,37 @@ export class ProcessManager {
     }
   }
 
+  /**
+   * One pass of the dispatcher: on each processor the highest-priority Ready thread runs (Running), the
+   * next one waits as that processor's Standby thread; threads that were Running go back to Ready
+   * (their quantum ended). Returns the tids now Running.
+   */
+  dispatch(): number[] {
+    const ready: Array<[ProcessObject, ThreadObject]> = [];
+    for (const p of this.ctx.processes) {
+      if (!p || p.exited) continue;
+      for (const t of p.threads) {
+        if (t.state === 'Running' || t.state === 'Standby') t.state = 'Ready';
+        if (t.state === 'Ready') ready.push([p, t]);
+      }
+    }
+    // Highest priority first; among equals, the thread that has waited longest (lowest tid stands in for age).
+    ready.sort((a, b) => (b[1].priority ?? 8) - (a[1].priority ?? 8) || a[1].tid - b[1].tid);
+    const running: number[] = [];
+    const t = this.trace;
+    const n = this.ctx.processors;
+    for (let cpu = 0; cpu < n; cpu++) {
+      const run = ready[cpu];
+      const standby = ready[n + cpu];
+      if (!run) break;
+      run[1].state = 'Running';
+      running.push(run[1].tid);
+      if (standby) standby[1].state = 'Standby';
+      if (t.begin('thread.dispatch')) { t.num(cpu); t.num(run[1].tid); t.num(run[1].priority ?? 8); t.num(standby ? standby[1].tid : 0); t.change('thread', run[1].tid); if (standby) t.change('thread', standby[1].tid); }
+    }
+    return running;
+  }
+
   // ---------------------------------------------------------------- termination
 
   /** TerminateProcess / ExitProcess: threads, notify routines, handles, address space, job, CID. */
