@@ -1,10 +1,7 @@
-// End-to-end: the NT Lab sidebar in the real workbench (code-server + Chromium). Exports `steps` in
-// the shape of workbench.e2e.mjs; runs on its own with
-//   node test/e2e/sidebar.e2e.mjs [--vsix FILE] [--keep]
+// End-to-end: the NT Lab sidebar in the real workbench (code-server + Chromium). Exports `steps`;
+// scripts/run-e2e.mjs runs it in a fresh code-server:
+//   npm run test:e2e -- --only sidebar
 // Screenshots go to test-results/e2e-sidebar/. Each step waits for what a user would see.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const STEP_TIMEOUT = 30_000;
 
@@ -96,6 +93,17 @@ export const steps = [
     },
   },
   {
+    name: 'the inline "Show as dt" action on a process lays out its EPROCESS with real offsets',
+    async run({ page, shot }) {
+      const proc = row(page, 'Processes', 'explorer.exe');
+      await proc.hover();
+      await proc.locator('.action-label[aria-label="Show as dt"]').click();
+      await page.locator('.monaco-editor .view-lines', { hasText: 'dt nt!_EPROCESS' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      await page.locator('.monaco-editor .view-lines', { hasText: 'UniqueProcessId' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      return shot('sidebar-dt-eprocess');
+    },
+  },
+  {
     name: 'Decode PTE and PFN walks the four paging levels for the PEB of explorer.exe',
     async run({ page, shot }) {
       await runPaletteCommand(page, 'NT Lab: Decode PTE and PFN...', false);
@@ -150,51 +158,4 @@ async function pickQuick(page, text) {
   const r = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
   await r.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await page.keyboard.press('Enter');
-}
-
-// ---- standalone runner (the same harness as scripts/run-e2e.mjs) ---------------------------------
-async function main() {
-  const h = await import('../../scripts/lib/vscode-harness.mjs');
-  const args = h.parseArgs();
-  const resultsDir = path.join(h.repoRoot, 'test-results', 'e2e-sidebar');
-  const cs = h.prepareToolchain({ cjkFonts: true });
-  const runDir = h.makeRunDir('e2e-sidebar');
-  const userDataDir = path.join(runDir, 'user-data');
-  const extensionsDir = path.join(runDir, 'extensions');
-  fs.rmSync(resultsDir, { recursive: true, force: true });
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const vsix = args.vsix ?? h.packageExtension();
-  h.writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
-  h.installExtensions(cs, { extensionsDir, userDataDir }, [vsix]);
-  const server = await h.startCodeServer(cs, { port: await h.freePort(), userDataDir, extensionsDir, folder: h.demoFolder, logFile: path.join(runDir, 'code-server.log') });
-  let browser;
-  let failed = 0;
-  try {
-    browser = await h.launchBrowser();
-    const page = await h.openWorkbench(browser, server.workbenchUrl(), { width: 1400, height: 860 });
-    const shot = async (name) => { const file = path.join(resultsDir, `${name}.png`); await page.screenshot({ path: file }); return file; };
-    for (const step of steps) {
-      const t0 = Date.now();
-      try {
-        const file = await step.run({ page, shot });
-        console.log(`  ok   ${step.name} (${Date.now() - t0} ms)${file ? ` -> ${path.relative(h.repoRoot, file)}` : ''}`);
-      } catch (e) {
-        failed++;
-        const file = await shot(`failure-${failed}`).catch(() => undefined);
-        console.log(`  FAIL ${step.name}\n         ${String(e?.message ?? e).split('\n').join('\n         ')}${file ? `\n         screenshot: ${path.relative(h.repoRoot, file)}` : ''}`);
-        break;
-      }
-    }
-  } finally {
-    await browser?.close().catch(() => {});
-    await server.stop();
-  }
-  if (failed) console.error(`logs: ${path.relative(h.repoRoot, h.collectLogs(runDir, resultsDir))}`);
-  if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
-  console.log(failed ? `${failed} step failed` : `${steps.length} steps passed`);
-  process.exit(failed ? 1 : 0);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e) => { console.error(e?.stack ?? e); process.exit(1); });
 }

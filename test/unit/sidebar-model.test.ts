@@ -65,7 +65,8 @@ describe('Processes model', () => {
     expect(m.children(byKind(m, node, 'threads'))).toHaveLength(1);
     const vads = m.children(byKind(m, node, 'addressSpace'));
     expect(vads.length).toBe(system.queryVads(pid).length);
-    expect(m.describe(byKind(m, node, 'handles')).description).toBe('not simulated yet');
+    expect(m.describe(byKind(m, node, 'handles')).description).toBe('not listed yet');
+    expect(m.describe(byKind(m, node, 'token')).contextValue).toMatch(/\bdt\b/);
     expect(m.describe(byKind(m, node, 'peb')).contextValue).toMatch(/\bdt\b/);
   });
 

@@ -34,6 +34,7 @@ export function dtTargetOf(uri: vscode.Uri): DtTarget | undefined {
   switch (q.get('kind')) {
     case 'process': return pid === undefined ? undefined : { kind: 'process', pid };
     case 'peb': return pid === undefined ? undefined : { kind: 'peb', pid };
+    case 'token': return pid === undefined ? undefined : { kind: 'token', pid };
     case 'thread': { const tid = int('tid'); return pid === undefined || tid === undefined ? undefined : { kind: 'thread', pid, tid }; }
     case 'vad': { const va = parseAddress(q.get('va') ?? ''); return pid === undefined || !va.ok ? undefined : { kind: 'vad', pid, va: va.value }; }
     case 'pfn': { const pfn = int('pfn'); return pfn === undefined ? undefined : { kind: 'pfn', pfn }; }
@@ -115,7 +116,7 @@ export function registerDocuments(context: vscode.ExtensionContext, session: Sim
       if (!system) return notRunning();
       const target = dtTargetFromArg(arg);
       if (!target) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('"Show as dt" needs an object: a process, thread, PEB, VAD or page frame.'));
+        void vscode.window.showErrorMessage(vscode.l10n.t('"Show as dt" needs an object: a process, thread, PEB, token, VAD or page frame.'));
         return undefined;
       }
       const image = 'pid' in target ? system.queryProcess(target.pid)?.imageFileName : undefined;
@@ -160,6 +161,7 @@ function dtTargetFromArg(arg: { kind?: string; pid?: number; tid?: number; va?: 
   switch (arg.kind) {
     case 'process': return pid === undefined ? undefined : { kind: 'process', pid };
     case 'peb': return pid === undefined ? undefined : { kind: 'peb', pid };
+    case 'token': return pid === undefined ? undefined : { kind: 'token', pid };
     case 'thread': return pid === undefined || typeof arg.tid !== 'number' ? undefined : { kind: 'thread', pid, tid: arg.tid };
     case 'vad': case 'wsle': return pid === undefined || va === undefined ? undefined : { kind: 'vad', pid, va };
     case 'pfn': return typeof arg.pfn === 'number' ? { kind: 'pfn', pfn: arg.pfn } : undefined;

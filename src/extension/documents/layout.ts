@@ -1,7 +1,7 @@
 // Text of the read-only structure documents, apart from VS Code: WinDbg `dt`-style dumps of the
 // simulated objects and a `!pte`-style decode of an address. Pure: the host passes a Localizer.
 import * as engine from '../../engine';
-import type { System } from '../../engine';
+import { describeObject, type System } from '../../engine';
 import { formatAddress, formatPointer } from '../commands/parse';
 import type { Localizer } from '../views/model';
 
@@ -10,6 +10,7 @@ export type DtTarget =
   | { kind: 'process'; pid: number }
   | { kind: 'thread'; pid: number; tid: number }
   | { kind: 'peb'; pid: number }
+  | { kind: 'token'; pid: number }
   | { kind: 'vad'; pid: number; va: bigint }
   | { kind: 'pfn'; pfn: number };
 
@@ -22,6 +23,7 @@ export function typeName(t: DtTarget): string {
     case 'process': return '_EPROCESS';
     case 'thread': return '_ETHREAD';
     case 'peb': return '_PEB';
+    case 'token': return '_TOKEN';
     case 'vad': return '_MMVAD';
     case 'pfn': return '_MMPFN';
   }
@@ -30,25 +32,39 @@ export function typeName(t: DtTarget): string {
 const num = (v: number | bigint): string => '0x' + v.toString(16);
 const ptr = (v: bigint): string => `0x${formatPointer(v)}`;
 
-/** An engine-provided layout (issue 5's describeObject), when this build of the engine has one. */
-interface EngineLayout { fields: Array<{ offset: number; name: string; value: unknown; type?: string }> }
-function engineLayout(system: System, target: DtTarget): EngineLayout | undefined {
-  const describe = (engine as unknown as Record<string, unknown>).describeObject;
-  if (typeof describe !== 'function') return undefined;
-  try {
-    const r = (describe as (s: System, ref: unknown) => unknown)(system, target);
-    if (r && typeof r === 'object' && Array.isArray((r as EngineLayout).fields)) return r as EngineLayout;
-  } catch { /* fall back to the fields the engine exposes */ }
-  return undefined;
+type ObjectRef = Parameters<typeof describeObject>[1];
+type ObjectLayout = NonNullable<ReturnType<typeof describeObject>>;
+
+/** The engine's dt layout of a target (real offsets and types), when it has one for that type. */
+export function engineLayout(system: System, target: DtTarget): ObjectLayout | undefined {
+  let ref: ObjectRef;
+  switch (target.kind) {
+    case 'process': ref = { kind: 'EPROCESS', pid: target.pid }; break;
+    case 'peb': ref = { kind: 'PEB', pid: target.pid }; break;
+    case 'token': ref = { kind: 'TOKEN', pid: target.pid }; break;
+    case 'thread': ref = { kind: 'ETHREAD', tid: target.tid }; break;
+    default: return undefined;
+  }
+  return describeObject(system, ref);
+}
+
+function layoutValue(v: string | number | bigint): string {
+  if (typeof v === 'bigint') return ptr(v);
+  if (typeof v === 'number') return num(v);
+  return v;
 }
 
 /** The fields of a target as far as the engine exposes them; undefined when the object does not exist. */
 export function dtFields(system: System, target: DtTarget): DtField[] | undefined {
   const layout = engineLayout(system, target);
   if (layout) {
-    return layout.fields.map((f) => ({ offset: f.offset, name: f.name, value: typeof f.value === 'bigint' ? ptr(f.value) : String(f.value) }));
+    return layout.fields.map((f) => {
+      const value = layoutValue(f.value);
+      return { offset: f.offset, name: f.name, value: value === f.type ? f.type : `${value}${f.type.startsWith('_') || f.type.startsWith('Ptr64') ? `  (${f.type})` : ''}` };
+    });
   }
   switch (target.kind) {
+    case 'token': return undefined;
     case 'process': {
       const p = system.queryProcess(target.pid);
       if (!p) return undefined;
@@ -123,7 +139,8 @@ export function dtFields(system: System, target: DtTarget): DtField[] | undefine
 /** The whole dt document. */
 export function renderDt(system: System, target: DtTarget, l10n: Localizer, step: string): string {
   const fields = dtFields(system, target);
-  const head = `0:000> dt nt!${typeName(target)} ${describeTarget(system, target)}`;
+  const layoutAddress = engineLayout(system, target)?.address;
+  const head = `0:000> dt nt!${typeName(target)} ${layoutAddress !== undefined ? `${formatPointer(layoutAddress)} ` : ''}${describeTarget(system, target)}`;
   if (!fields) return [head, '', l10n.t('This object does not exist in the displayed state ({0}).', step)].join('\n');
   const hasOffsets = fields.every((f) => f.offset !== undefined);
   const width = Math.max(...fields.map((f) => f.name.length + (f.depth ?? 0) * 3));
@@ -133,15 +150,18 @@ export function renderDt(system: System, target: DtTarget, l10n: Localizer, step
     return `   ${indent}${offset}${(f.name).padEnd(width - indent.length)} : ${f.value}`;
   });
   const notes = [`// ${l10n.t('NT Lab simulation, {0}. This document follows the simulation as it moves.', step)}`];
+  const layout = engineLayout(system, target);
+  if (layout) notes.push(`// ${l10n.t('Offsets: {0}.', layout.source)}`);
   if (!hasOffsets) notes.push(`// ${l10n.t('Field offsets are not shown: this build of the simulation has no binary layout for {0}; names and values are the simulated ones.', typeName(target))}`);
   return [...notes, '', head, ...lines, ''].join('\n');
 }
 
 function describeTarget(system: System, t: DtTarget): string {
   switch (t.kind) {
-    case 'process': { const p = system.queryProcess(t.pid); return p ? `${formatPointer(p.eprocess)} (${p.imageFileName}, pid ${t.pid})` : `(pid ${t.pid})`; }
+    case 'process': { const p = system.queryProcess(t.pid); return p ? `(${p.imageFileName}, pid ${t.pid})` : `(pid ${t.pid})`; }
     case 'thread': return `(tid ${t.tid}, pid ${t.pid})`;
-    case 'peb': { const p = system.queryProcess(t.pid); return p ? `${formatPointer(p.peb)} (pid ${t.pid})` : `(pid ${t.pid})`; }
+    case 'peb': return `(pid ${t.pid})`;
+    case 'token': return `(pid ${t.pid})`;
     case 'vad': return `(${formatAddress(t.va)}, pid ${t.pid})`;
     case 'pfn': return `(PFN ${num(t.pfn)})`;
   }

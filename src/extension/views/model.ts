@@ -456,16 +456,15 @@ export class ProcessesModel extends NodeCache {
       }
       case 'handles':
         return base('key', l10n.t('Handles'), Collapsible.None, 'ntlab.handles',
-          l10n.t('The handle table maps handle values to object pointers and granted access. The simulation does not model handles yet.'),
-          l10n.t('not simulated yet'));
+          l10n.t('The handle table maps handle values to object pointers and granted access. This view cannot list the simulated handles yet.'),
+          l10n.t('not listed yet'));
       case 'token':
-        return base('shield', l10n.t('Token'), Collapsible.None, 'ntlab.token',
-          l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. The simulation does not model tokens yet.'),
-          l10n.t('not simulated yet'));
+        return base('shield', l10n.t('Token'), Collapsible.None, 'ntlab.token dt',
+          l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. "Show as dt" lays out its TOKEN.'));
       case 'job':
         return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job',
-          l10n.t('A job object groups processes and applies limits to them (memory, CPU, UI). The simulation does not model jobs yet.'),
-          l10n.t('not simulated yet'));
+          l10n.t('A job object groups processes and applies limits to them (memory, CPU, UI). This view cannot list the simulated jobs yet.'),
+          l10n.t('not listed yet'));
       case 'peb':
         return base('symbol-structure', 'PEB', Collapsible.None, 'ntlab.peb dt',
           l10n.t('The process environment block, in user space so the loader, heap manager and subsystem DLLs can read it without system calls. Created by MmCreatePeb (stage 3E of process creation).'),

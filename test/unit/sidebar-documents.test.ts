@@ -1,0 +1,67 @@
+// The read-only structure documents: dt layouts (real offsets where the engine has a layout, names and
+// values otherwise) and the !pte walk.
+import { describe, expect, it } from 'vitest';
+import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../src/engine';
+import { renderDt, renderPte } from '../../src/extension/documents/layout';
+import type { Localizer } from '../../src/extension/views/model';
+
+const l10n: Localizer = { t: (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
+
+function machine() {
+  const system = createSystem({ physicalMemoryMB: 64, pageFileMB: 64 });
+  const { pid, tid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
+  return { system, pid, tid };
+}
+
+describe('dt documents', () => {
+  it('lays out an EPROCESS with offsets, field names and the simulated values', () => {
+    const { system, pid } = machine();
+    const text = renderDt(system, { kind: 'process', pid }, l10n, 'step 1');
+    expect(text).toMatch(/dt nt!_EPROCESS [0-9a-f]{8}`[0-9a-f]{8}/);
+    expect(text).toMatch(/\+0x[0-9a-f]{3} UniqueProcessId\s+: /);
+    expect(text).toContain(`0x${pid.toString(16)}`.slice(2));
+    expect(text).toContain('Offsets: ');
+  });
+
+  it('lays out the TOKEN, ETHREAD and PEB of a process', () => {
+    const { system, pid, tid } = machine();
+    expect(renderDt(system, { kind: 'token', pid }, l10n, 's')).toMatch(/\+0x[0-9a-f]+ Privileges/);
+    expect(renderDt(system, { kind: 'thread', pid, tid }, l10n, 's')).toContain('dt nt!_ETHREAD');
+    expect(renderDt(system, { kind: 'peb', pid }, l10n, 's')).toMatch(/\+0x[0-9a-f]+ /);
+  });
+
+  it('shows names and values without invented offsets where the engine has no layout (VAD, PFN)', () => {
+    const { system, pid } = machine();
+    const base = system.win32(pid).VirtualAlloc(0n, 0x10000n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    const vad = renderDt(system, { kind: 'vad', pid, va: base }, l10n, 's');
+    expect(vad).toContain('StartingVpn');
+    expect(vad).not.toMatch(/\+0x/);
+    expect(vad).toContain('Field offsets are not shown');
+    const pfn = renderDt(system, { kind: 'pfn', pfn: system.listPages('Zeroed', 0, 1)[0]! }, l10n, 's');
+    expect(pfn).toContain('u3.e1.PageLocation');
+    expect(pfn).toContain('Zeroed');
+  });
+
+  it('says so when the object does not exist in the displayed state', () => {
+    const { system } = machine();
+    expect(renderDt(system, { kind: 'process', pid: 999_999 }, l10n, 'step 9')).toContain('does not exist in the displayed state (step 9)');
+    expect(renderDt(system, { kind: 'pfn', pfn: system.physicalPageCount }, l10n, 's')).toContain('does not exist');
+  });
+});
+
+describe('!pte documents', () => {
+  it('walks the four levels to the PFN of a touched page, and stops at the first invalid entry otherwise', () => {
+    const { system, pid } = machine();
+    const api = system.win32(pid);
+    const base = api.VirtualAlloc(0n, 0x2000n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    api.WriteMemory(base, new Uint8Array([1]));
+    const valid = renderPte(system, pid, base, l10n, 's');
+    for (const level of ['PXE at', 'PPE at', 'PDE at', 'PTE at']) expect(valid).toContain(level);
+    expect(valid).toMatch(/Valid: physical address 0x[0-9a-f]+ \(PFN 0x[0-9a-f]+\)/);
+    expect(valid).toContain('!pfn');
+    const untouched = renderPte(system, pid, base + 0x1000n, l10n, 's');
+    expect(untouched).toContain('The walk stops at the PTE');
+    expect(untouched).toContain('VirtualQuery: BaseAddress');
+    expect(renderPte(system, 999_999, base, l10n, 's')).toContain('There is no process with id 999999');
+  });
+});
