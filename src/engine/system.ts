@@ -19,7 +19,7 @@ import { applySectionCall, SectionCall, SectionContext } from './mm/sectionCalls
 import { FileSystem } from './io/fileSystem';
 import { Registry } from './config/registry';
 import { ProcessManager, PsContext } from './ps/processManager';
-import { applyPsCall, PsCall } from './ps/calls';
+import { applyPsCall, clonePsCall, PsCall } from './ps/calls';
 import { Emitter, Event } from './events';
 import { decodePte as decodePteValue } from './mm/pte';
 import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
@@ -434,7 +434,8 @@ export class System {
   /** Runs a process-manager operation through the replay log (see ps/calls.ts); LastError becomes Win32Error. */
   psCall(call: PsCall): unknown {
     try {
-      return this.op({ op: 'ps', args: [call] });
+      // The log keeps its own copy, so a caller changing its objects later cannot change what replays.
+      return this.op({ op: 'ps', args: [clonePsCall(call)] });
     } catch (e) {
       if (e instanceof LastError) throw new Win32Error(e.code);
       throw e;

@@ -35,6 +35,21 @@ export type PsCall =
   | { call: 'createFile'; path: string; data: Uint8Array }
   | { call: 'setRegistryValue'; key: string; name: string; value: RegistryValue | null };
 
+/** A deep copy of a call (plain objects, arrays, byte arrays), made before it goes into the replay log. */
+export function clonePsCall(c: PsCall): PsCall {
+  const copy = (v: unknown): unknown => {
+    if (v instanceof Uint8Array) return v.slice();
+    if (Array.isArray(v)) return v.map(copy);
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = copy(x);
+      return o;
+    }
+    return v;
+  };
+  return copy(c) as PsCall;
+}
+
 const SE_ASSIGNPRIMARYTOKEN_NAME = 'SeAssignPrimaryTokenPrivilege';
 
 /** Executes one call against the process manager (inside System.op). */
