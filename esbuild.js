@@ -1,5 +1,6 @@
 // One build script, several contexts (STYLE.md §13):
-//   extension  -> dist/extension.js      node/cjs, `vscode` external
+//   extension  -> dist/extension.js      node/cjs, `vscode` external; the engine is loaded lazily from
+//   engine     -> dist/engine.js         node/cjs, the simulation (see lazyEngine)
 //   webviews   -> dist/webview/<name>.js browser/iife, one per folder in src/webview with a main.ts
 //   purity     -> (not written)          src/engine bundled for a neutral platform with no
 //                                        externals; importing `vscode` or a Node built-in fails.
@@ -47,6 +48,51 @@ const problemReporter = (label) => ({
   },
 });
 
+/**
+ * The engine loads when the host first needs it, not at activation (DESIGN.md §8: activation is
+ * lazy and fast). Host imports of src/engine resolve to a small module whose exports are getters over
+ * dist/engine.js, a separate bundle; only the Win32 constants, which command parsers read when their
+ * modules load, are bundled into the extension itself.
+ */
+function lazyEngine(engineExportNames) {
+  const engineDir = path.join(__dirname, 'src', 'engine');
+  const constantsFile = path.join(engineDir, 'constants.ts');
+  return {
+    name: 'lazy-engine',
+    setup(build) {
+      build.onResolve({ filter: /engine(\/index)?$/ }, (args) => {
+        if (!args.importer.startsWith(path.join(__dirname, 'src', 'extension'))) return undefined;
+        const target = path.resolve(args.resolveDir, args.path);
+        if (target !== engineDir && target !== path.join(engineDir, 'index')) return undefined;
+        return { path: 'engine', namespace: 'lazy-engine' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lazy-engine' }, () => ({
+        resolveDir: __dirname,
+        loader: 'js',
+        contents: [
+          `const constants = require(${JSON.stringify(constantsFile)});`,
+          'let engine;',
+          "const load = () => engine ??= require('./engine.js');",
+          "Object.defineProperty(exports, '__esModule', { value: true });",
+          `for (const name of ${JSON.stringify(engineExportNames)}) {`,
+          '  if (Object.prototype.hasOwnProperty.call(constants, name)) Object.defineProperty(exports, name, { enumerable: true, value: constants[name] });',
+          '  else Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+          '}',
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
+/** The names src/engine/index.ts exports at run time (types are gone). */
+async function engineExportNames() {
+  const r = await esbuild.build({
+    entryPoints: ['src/engine/index.ts'], bundle: true, write: false, format: 'esm', platform: 'neutral',
+    metafile: true, outfile: 'dist/engine-exports.js', logLevel: 'silent',
+  });
+  return Object.values(r.metafile.outputs)[0].exports;
+}
+
 function webviewEntries() {
   const root = path.join(__dirname, 'src', 'webview');
   if (!fs.existsSync(root)) return [];
@@ -74,6 +120,7 @@ function mergeTranslations() {
 
 async function main() {
   mergeTranslations();
+  const exportNames = await engineExportNames();
   const common = {
     bundle: true,
     minify: production,
@@ -89,8 +136,16 @@ async function main() {
       outdir: 'dist',
       format: 'cjs',
       platform: 'node',
-      external: ['vscode'],
-      plugins: [problemReporter('extension')],
+      external: ['vscode', './engine.js'],
+      plugins: [lazyEngine(exportNames), problemReporter('extension')],
+    },
+    {
+      ...common,
+      entryPoints: { engine: 'src/engine/index.ts' },
+      outdir: 'dist',
+      format: 'cjs',
+      platform: 'node',
+      plugins: [problemReporter('engine')],
     },
     ...webviewEntries().map(({ name, file }) => ({
       ...common,
@@ -125,4 +180,6 @@ async function main() {
   if (failed) process.exit(1);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+
+module.exports = { lazyEngine, engineExportNames };

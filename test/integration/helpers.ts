@@ -27,3 +27,17 @@ export interface Manifest {
 export function manifest(): Manifest {
   return ntLabExtension().packageJSON as Manifest;
 }
+
+/**
+ * Closes every editor without a save prompt (a prompt would block the suite): dirty documents left
+ * by earlier suites are reverted first.
+ */
+export async function closeAllEditorsDiscarding(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (!doc.isDirty) continue;
+    await vscode.window.showTextDocument(doc, { preview: false });
+    // Reverts a file, or drops an untitled document's text, and closes it without asking.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

@@ -7,7 +7,7 @@ import type { PageFaultPanel } from '../../src/extension/panels/pageFaultPanel';
 import type { ProcessCreationPanel } from '../../src/extension/panels/processCreationPanel';
 import type { OpenedPanel } from '../../src/extension/panels/register';
 import { Commands } from '../../src/extension/ids';
-import { activatedApi } from './helpers';
+import { activatedApi, closeAllEditorsDiscarding } from './helpers';
 
 async function openCreation(args?: unknown): Promise<OpenedPanel<ProcessCreationPanel>> {
   const opened = await vscode.commands.executeCommand<OpenedPanel<ProcessCreationPanel> | undefined>(Commands.openProcessCreationPanel, args);
@@ -30,7 +30,7 @@ async function ready(panel: { whenReady(): Promise<void> }, ms = 20_000): Promis
 
 suite('Stepping panels', () => {
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditorsDiscarding();
   });
 
   test('the process-creation panel opens at the requested stage and moves the session cursor there', async () => {

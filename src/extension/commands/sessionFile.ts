@@ -4,7 +4,7 @@
 // replaces it.
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
-import { restoreSession, serializeSession, SessionFileError, type SessionFile } from '../../engine/session/serialize';
+import { restoreSession, serializeSession, SessionFileError, type SessionFile } from '../../engine';
 import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 

@@ -1,6 +1,7 @@
 // Localized messages for the parsers' error codes, and input boxes that validate as you type.
 import * as vscode from 'vscode';
-import * as engine from '../../engine';
+// The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
+import * as Win32Constants from '../../engine/constants';
 import type { ParseError, ParseResult } from './parse';
 
 export function parseErrorMessage(error: ParseError): string {
@@ -33,7 +34,7 @@ export async function askParsed<T>(parse: (text: string) => ParseResult<T>, opti
 
 const ERROR_NAMES = new Map<number, string>();
 const STATUS_NAMES = new Map<number, string>();
-for (const [name, value] of Object.entries(engine)) {
+for (const [name, value] of Object.entries(Win32Constants)) {
   if (typeof value !== 'number') continue;
   if (name.startsWith('ERROR_') && !ERROR_NAMES.has(value)) ERROR_NAMES.set(value, name);
   if (name.startsWith('STATUS_') && !STATUS_NAMES.has(value)) STATUS_NAMES.set(value, name);

@@ -2,6 +2,8 @@
 // are data (codes, numbers, names); the host localizes and shows them. Nothing here throws for a
 // learner's mistake: a failed Win32 call, an exception, an unknown variable all become RunError.
 import * as E from '../../engine';
+// The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
+import * as Win32Constants from '../../engine/constants';
 import type { System, SystemMemoryListInformation } from '../../engine';
 import type { Command, Statement, Value } from './language';
 
@@ -65,14 +67,14 @@ class Failure extends Error {
 }
 
 const WIN32_ERROR_NAMES = new Map<number, string>(
-  Object.entries(E).filter(([k, v]) => k.startsWith('ERROR_') && typeof v === 'number').map(([k, v]) => [v as number, k]));
+  Object.entries(Win32Constants).filter(([k, v]) => k.startsWith('ERROR_') && typeof v === 'number').map(([k, v]) => [v as number, k]));
 const STATUS_NAMES = new Map<number, string>(
-  Object.entries(E).filter(([k, v]) => k.startsWith('STATUS_') && typeof v === 'number').map(([k, v]) => [(v as number) >>> 0, k]));
+  Object.entries(Win32Constants).filter(([k, v]) => k.startsWith('STATUS_') && typeof v === 'number').map(([k, v]) => [(v as number) >>> 0, k]));
 
 /** `PAGE_READWRITE`, `PAGE_READWRITE|PAGE_GUARD`. */
 export function protectionName(p: number): string {
   const base = p & 0xff;
-  const names = Object.entries(E).filter(([k, v]) => k.startsWith('PAGE_') && v === base && typeof v === 'number').map(([k]) => k);
+  const names = Object.entries(Win32Constants).filter(([k, v]) => k.startsWith('PAGE_') && v === base && typeof v === 'number').map(([k]) => k);
   const parts = [names[0] ?? `0x${base.toString(16)}`];
   if (p & E.PAGE_GUARD) parts.push('PAGE_GUARD');
   if (p & E.PAGE_NOCACHE) parts.push('PAGE_NOCACHE');
