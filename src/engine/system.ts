@@ -15,6 +15,7 @@ import {
 import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
 import { Rng } from './rng';
 import { OpLog } from './opLog';
+import { HandleInfo, JobInfo, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionInfo } from './inspect';
 import { applySectionCall, SectionCall, SectionContext } from './mm/sectionCalls';
 import { FileSystem } from './io/fileSystem';
 import { Registry } from './config/registry';
@@ -772,6 +773,15 @@ export class System {
       levels, physicalAddress, pfn, largePage,
     };
   }
+
+  /** Control areas with their segments, section objects and views (the Sections view). */
+  querySections(): SectionInfo[] { return listSections(this.mm, this.processes); }
+  /** A slice of a control area's prototype PTEs, decoded. */
+  queryPrototypePtes(controlArea: number, start = 0, count = 256): PrototypePteInfo[] { return listPrototypePtes(this.mm, controlArea, start, count); }
+  /** The handle table of a process (!handle). */
+  queryHandles(pid: number): HandleInfo[] { const p = this.byPid.get(pid); return p && !p.exited ? listHandles(this.ps, p) : []; }
+  /** Every job object with its limits, accounting and members. */
+  queryJobs(): JobInfo[] { return listJobs(this.ps); }
 
   /** Internal access for the integrity checker and benchmarks. */
   get internals(): { mm: MemoryManager; processes: ReadonlyArray<ProcessObject | undefined> } {

@@ -68,3 +68,47 @@ describe('queryVads, queryWorkingSet and listPages', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('querySections, queryPrototypePtes, queryHandles, queryJobs', () => {
+  it('show a named section with its prototype PTEs, section object and the views in two processes', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 16, pageFileMB: 16 });
+    const a = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid;
+    const b = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\calc.exe' }).pid;
+    const ka = sys.win32(a);
+    const kb = sys.win32(b);
+    const h = ka.CreateFileMapping(-1, PAGE_READWRITE, 0x4000n, 'Local\\Inspect');
+    const va = ka.MapViewOfFile(h, 2, 0n, 0n);
+    const vb = kb.MapViewOfFile(kb.OpenFileMapping(4, false, 'Local\\Inspect'), 4, 0n, 0n);
+    ka.WriteMemory(va + 0x1000n, new Uint8Array([1]));
+    kb.ReadMemory(vb + 0x1000n, 1);
+    const section = sys.querySections().find((s) => s.sectionObjects.some((o) => o.name?.endsWith('\\Inspect')))!;
+    expect(section).toMatchObject({ file: null, image: false, totalPtes: 4, committedPtes: 4, validPages: 1, numberOfMappedViews: 2, commitCharge: 4 });
+    expect(section.views.map((v) => v.pid).sort()).toEqual([a, b].sort());
+    const protos = sys.queryPrototypePtes(section.controlArea, 0, 10);
+    expect(protos).toHaveLength(4);
+    expect(protos[1]).toMatchObject({ index: 1, kind: 'hardware', protect: PAGE_READWRITE });
+    expect(protos[0]!.kind).toBe('demandZero');
+    expect(protos[1]!.address).toBe(section.prototypePteBase + 8n);
+    expect(sys.queryPfn(protos[1]!.pfn!).ShareCount).toBe(2);
+    // Image sections of the images themselves are listed too, with a file and subsections.
+    const image = sys.querySections().find((s) => s.image && s.file?.toLowerCase().endsWith('notepad.exe'));
+    expect(image?.subsections.map((s) => s.name)).toContain('.text');
+    const handles = sys.queryHandles(a);
+    expect(handles.find((x) => x.handle === h)).toMatchObject({ typeName: 'Section', name: expect.stringMatching(/\\Inspect$/) });
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+
+  it('lists jobs with their members', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 16, pageFileMB: 16 });
+    expect(sys.queryJobs()).toEqual([]);
+    const a = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid;
+    const b = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\calc.exe' }).pid;
+    const ka = sys.win32(a);
+    const hJob = ka.CreateJobObject(null, 'Local\\InspectJob');
+    expect(hJob).not.toBe(0);
+    expect(ka.AssignProcessToJobObject(hJob, ka.OpenProcess(0x1FFFFF, false, b))).toBe(true);
+    const [job] = sys.queryJobs();
+    expect(job).toMatchObject({ processIds: [b], activeProcesses: 1, totalProcesses: 1, name: expect.stringMatching(/InspectJob$/) });
+    expect(sys.queryHandles(a).some((x) => x.typeName === 'Job' && x.handle === hJob)).toBe(true);
+  });
+});

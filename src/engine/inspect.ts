@@ -1,0 +1,152 @@
+// What the sidebar lists beyond processes and pages: section objects (control area -> segment and
+// subsections -> prototype PTEs -> the views that map them), handle tables and jobs. Read-only views
+// of the engine's state, as JSON-friendly records (addresses stay bigint; the host formats them).
+import type { MemoryManager } from './mm/memoryManager';
+import { decodePte, type DecodedPte, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, pteProtection } from './mm/pte';
+import { mmToWin32Protection } from './mm/protection';
+import { protoAddress } from './mm/section';
+import type { ProcessObject } from './process';
+import type { ProcessManager } from './ps/processManager';
+
+/** One view of a section (a VAD of a process). */
+export interface SectionViewInfo { pid: number; base: bigint; size: bigint; protect: number; copyOnWrite: boolean; firstPrototypeIndex: number }
+
+/** A control area with its segment, subsections, section objects and views (!ca). */
+export interface SectionInfo {
+  controlArea: number;
+  /** The mapped file, or null for a section backed by the paging file. */
+  file: string | null;
+  image: boolean;
+  /** SEC_RESERVE: prototype PTEs start reserved. */
+  reserve: boolean;
+  attributes: number;
+  /** Kernel address of the first prototype PTE (the segment's PrototypePte). */
+  prototypePteBase: bigint;
+  /** SEGMENT.TotalNumberOfPtes */
+  totalPtes: number;
+  committedPtes: number;
+  /** Prototype PTEs whose page is in memory (valid) or on a list (transition). */
+  residentPages: number;
+  validPages: number;
+  numberOfSectionReferences: number;
+  numberOfMappedViews: number;
+  commitCharge: number;
+  subsections: Array<{ name: string; firstPte: number; ptes: number; fileOffset: number; rawSize: number; protect: number }>;
+  /** Names of the section objects that refer to it (null for unnamed ones). */
+  sectionObjects: Array<{ objectId: number; name: string | null; size: bigint; protect: number }>;
+  views: SectionViewInfo[];
+}
+
+/** One prototype PTE, decoded; `kind` 'subsection' means "in the file, not in memory". */
+export interface PrototypePteInfo { index: number; address: bigint; kind: DecodedPte['kind'] | 'subsection'; decoded: DecodedPte; pfn: number | null; protect: number }
+
+/** One handle table entry (!handle). */
+export interface HandleInfo { handle: number; objectId: number; typeName: string; grantedAccess: number; inherit: boolean; objectAddress: bigint; name: string | null; key: number }
+
+/** A job and its members (!job). */
+export interface JobInfo {
+  jobId: number;
+  objectId: number;
+  address: bigint;
+  name: string | null;
+  parentJobId: number;
+  childJobIds: number[];
+  processIds: number[];
+  limitFlags: number;
+  activeProcessLimit: number;
+  processMemoryLimit: number;
+  jobMemoryLimit: number;
+  minimumWorkingSetSize: number;
+  maximumWorkingSetSize: number;
+  activeProcesses: number;
+  totalProcesses: number;
+  totalTerminatedProcesses: number;
+  totalPageFaultCount: number;
+  peakProcessMemoryUsed: number;
+  peakJobMemoryUsed: number;
+}
+
+export function listSections(mm: MemoryManager, processes: ReadonlyArray<ProcessObject | undefined>): SectionInfo[] {
+  const reg = mm.sectionRegistry;
+  const views = new Map<number, SectionViewInfo[]>();
+  for (const p of processes) {
+    if (!p || p.exited) continue;
+    for (const vad of p.vads) {
+      if (!vad.view) continue;
+      const list = views.get(vad.view.controlArea.id) ?? [];
+      list.push({ pid: p.pid, base: BigInt(vad.startVpn) * 4096n, size: BigInt(vad.pageCount) * 4096n, protect: vad.view.protect, copyOnWrite: vad.view.copyOnWrite, firstPrototypeIndex: vad.view.firstProto });
+      views.set(vad.view.controlArea.id, list);
+    }
+  }
+  const objects = new Map<number, SectionInfo['sectionObjects']>();
+  for (const s of reg.sections.values()) {
+    const list = objects.get(s.controlArea.id) ?? [];
+    list.push({ objectId: s.id, name: s.name, size: s.size, protect: s.protect });
+    objects.set(s.controlArea.id, list);
+  }
+  const out: SectionInfo[] = [];
+  for (const ca of reg.controlAreas.values()) {
+    const seg = ca.segment;
+    let committed = 0;
+    let resident = 0;
+    let valid = 0;
+    for (let i = 0; i < seg.totalPtes; i++) {
+      const lo = seg.protoLo[i]!;
+      const hi = seg.protoHi[i]!;
+      if (lo !== 0 || hi !== 0) committed++;
+      if (lo & PTE_VALID) { valid++; resident++; } else if ((lo & PTE_TRANSITION) && !(lo & PTE_PROTOTYPE)) resident++;
+    }
+    out.push({
+      controlArea: ca.id,
+      file: ca.fileBacked ? mm.fileSystem?.getFileById(ca.fileId)?.path ?? null : null,
+      image: ca.image, reserve: ca.reserve, attributes: ca.attributes,
+      prototypePteBase: ca.protoBase, totalPtes: seg.totalPtes, committedPtes: committed, residentPages: resident, validPages: valid,
+      numberOfSectionReferences: ca.sectionReferences, numberOfMappedViews: ca.mappedViews, commitCharge: ca.commitCharge,
+      subsections: seg.subsections.map((s) => ({ name: s.name, firstPte: s.firstPte, ptes: s.ptes, fileOffset: s.fileOffset, rawSize: s.rawSize, protect: mmToWin32Protection(s.protection) })),
+      sectionObjects: objects.get(ca.id) ?? [],
+      views: views.get(ca.id) ?? [],
+    });
+  }
+  return out.sort((a, b) => a.controlArea - b.controlArea);
+}
+
+/** A slice of a control area's prototype PTEs, decoded. */
+export function listPrototypePtes(mm: MemoryManager, controlArea: number, start: number, count: number): PrototypePteInfo[] {
+  const ca = mm.sectionRegistry.controlAreas.get(controlArea);
+  if (!ca) return [];
+  const seg = ca.segment;
+  const out: PrototypePteInfo[] = [];
+  const end = Math.min(seg.totalPtes, Math.max(0, start) + Math.max(0, count));
+  for (let i = Math.max(0, start); i < end; i++) {
+    const lo = seg.protoLo[i]!;
+    const hi = seg.protoHi[i]!;
+    const decoded = decodePte(lo, hi, mm.layout);
+    // In a segment, a non-valid PTE with the Prototype bit is a subsection PTE (the data is in the file).
+    const kind = !(lo & PTE_VALID) && (lo & PTE_PROTOTYPE) ? 'subsection' : decoded.kind;
+    const pfn = typeof decoded.fields.PageFrameNumber === 'number' ? decoded.fields.PageFrameNumber : null;
+    const prot = lo & PTE_VALID && pfn !== null ? pteProtection(mm.pfn.originalPteLo[pfn]!) : pteProtection(lo);
+    out.push({ index: i, address: protoAddress(ca, i), kind, decoded, pfn, protect: mmToWin32Protection(prot) });
+  }
+  return out;
+}
+
+export function listHandles(pm: ProcessManager, p: ProcessObject): HandleInfo[] {
+  if (!p.ps) return [];
+  const out: HandleInfo[] = [];
+  for (const [handle, e] of pm.state(p).handles.entries) {
+    const h = pm.ob.get(e.objectId);
+    out.push({ handle, objectId: e.objectId, typeName: h?.typeName ?? 'Unknown', grantedAccess: e.grantedAccess, inherit: e.inherit, objectAddress: h?.address ?? 0n, name: h?.name ?? null, key: h?.key ?? -1 });
+  }
+  return out.sort((a, b) => a.handle - b.handle);
+}
+
+export function listJobs(pm: ProcessManager): JobInfo[] {
+  return [...pm.jobs.values()].map((j) => ({
+    jobId: j.jobId, objectId: j.objectId, address: j.address, name: j.name, parentJobId: j.parentJobId,
+    childJobIds: j.childJobIds.slice(), processIds: j.processIds.slice(), limitFlags: j.limitFlags,
+    activeProcessLimit: j.activeProcessLimit, processMemoryLimit: j.processMemoryLimit, jobMemoryLimit: j.jobMemoryLimit,
+    minimumWorkingSetSize: j.minimumWorkingSetSize, maximumWorkingSetSize: j.maximumWorkingSetSize,
+    activeProcesses: j.activeProcesses, totalProcesses: j.totalProcesses, totalTerminatedProcesses: j.totalTerminatedProcesses,
+    totalPageFaultCount: j.totalPageFaultCount, peakProcessMemoryUsed: j.peakProcessMemoryUsed, peakJobMemoryUsed: j.peakJobMemoryUsed,
+  })).sort((a, b) => a.jobId - b.jobId);
+}
