@@ -1,5 +1,6 @@
 // npm run bench — prints ONE JSON document on stdout (progress goes to stderr):
 //   engine:     what test/bench/engine.bench.ts prints (bundled with esbuild, run in plain Node);
+//   tree:       what test/bench/tree.bench.ts prints (the sidebar's tree model with 2,000 processes);
 //   activation: NT Internals Lab activating in a real extension host (code-server), measured by
 //               the test-host extension: the extension's own `activationMs` and the wall time of
 //               `await extension.activate()`. Each sample is a fresh extension host (page reload).
@@ -22,13 +23,13 @@ const activationRuns = Math.max(1, Number(runsArg >= 0 ? args.rest[runsArg + 1] 
 
 const ACTIVATION_BUDGET_MS = 50;
 
-/** Bundles test/bench/engine.bench.ts for Node and returns the JSON it prints. */
-async function engineBench() {
-  const entry = path.join(repoRoot, 'test', 'bench', 'engine.bench.ts');
-  if (!fs.existsSync(entry)) return { skipped: 'test/bench/engine.bench.ts does not exist yet' };
+/** Bundles test/bench/<name>.bench.ts for Node and returns the JSON it prints. */
+async function nodeBench(name) {
+  const entry = path.join(repoRoot, 'test', 'bench', `${name}.bench.ts`);
+  if (!fs.existsSync(entry)) return { skipped: `test/bench/${name}.bench.ts does not exist` };
   const esbuild = await import('esbuild');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ntlab-bench-'));
-  const outfile = path.join(dir, 'engine.bench.mjs');
+  const outfile = path.join(dir, `${name}.bench.mjs`);
   try {
     await esbuild.build({
       entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
@@ -36,17 +37,17 @@ async function engineBench() {
       // Bundled ESM has no `require`; give CommonJS dependencies one.
       banner: { js: "import { createRequire as __ntlabCreateRequire } from 'node:module'; const require = __ntlabCreateRequire(import.meta.url);" },
     });
-    log('running the engine benchmarks (test/bench/engine.bench.ts)');
+    log(`running test/bench/${name}.bench.ts`);
     const started = Date.now();
     // --expose-gc lets the benchmark measure memory per page after a collection.
     const r = spawnSync(process.execPath, ['--expose-gc', outfile], {
       cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') },
     });
-    if (r.status !== 0) return { error: `engine.bench exited with ${r.status ?? r.signal}`, output: r.stdout?.slice(-4000) };
+    if (r.status !== 0) return { error: `${name}.bench exited with ${r.status ?? r.signal}`, output: r.stdout?.slice(-4000) };
     const result = parseJsonOutput(r.stdout);
-    if (result === undefined) return { error: 'engine.bench printed no JSON object', output: r.stdout.slice(-4000) };
-    log(`engine benchmarks done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (result === undefined) return { error: `${name}.bench printed no JSON object`, output: r.stdout.slice(-4000) };
+    log(`${name} benchmarks done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -128,7 +129,10 @@ async function main() {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${process.platform}-${process.arch}` },
   };
-  if (!flag('--activation-only')) doc.engine = await engineBench();
+  if (!flag('--activation-only')) {
+    doc.engine = await nodeBench('engine');
+    doc.tree = await nodeBench('tree');
+  }
   if (!flag('--engine-only')) doc.activation = await activationBench();
   doc.elapsedSeconds = Math.round((Date.now() - t0) / 100) / 10;
   console.log(JSON.stringify(doc, null, 2));
