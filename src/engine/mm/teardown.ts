@@ -3,10 +3,9 @@
 // MemoryManager.deletePte), paging-file slots are freed, page tables are released bottom-up and
 // finally the PML4 page itself; the process's commit (private pages and page tables) returns to zero.
 import type { ProcessObject } from '../process';
-import { LEVEL_PDE, LEVEL_PPE, MemoryManager, tableIndex } from './memoryManager';
+import type { MemoryManager } from './memoryManager';
 import { Vad, VadType } from './vad';
-
-const HUGE_PAGES = 512 * 512;
+import { releaseLargePages } from './virtual';
 
 /** What teardown released, for the trace. */
 export interface TeardownResult { vads: number; privatePages: number; pageTables: number }
@@ -53,21 +52,8 @@ export function deleteAddressSpace(mm: MemoryManager, process: ProcessObject, un
   return { vads: vads.length, privatePages, pageTables: tablesBefore };
 }
 
-/** Unmaps a large-page VAD's PDE/PPE entries and frees its physical runs. */
+/** Unmaps a large-page VAD's PDE/PPE entries, frees its physical runs and the page tables left empty. */
 function releaseLargeRuns(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
-  let vpn = vad.startVpn;
-  for (const run of vad.largeRuns ?? []) {
-    const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
-    mm.locate(p, vpn, false);
-    const table = mm.locTable;
-    const idx = tableIndex(level, vpn);
-    mm.phys.writeWord(table, idx * 2, 0);
-    mm.phys.writeWord(table, idx * 2 + 1, 0);
-    mm.usedEntries[table]!--;
-    mm.pfn.shareCount[table]!--;
-    for (let k = 0; k < run.pages; k++) mm.freePage(run.basePfn + k);
-    vpn += run.pages;
-  }
-  p.flushTlb();
+  releaseLargePages(mm, p, vad);
   mm.freeEmptyPageTables(p, vad.startVpn, vad.endVpn);
 }

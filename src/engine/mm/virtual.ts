@@ -348,7 +348,7 @@ function mapLargeEntry(mm: MemoryManager, p: ProcessObject, vpn: number, run: { 
 }
 
 /** Releases a large-page VAD: unmaps the PS entries and frees the runs. */
-function releaseLargePages(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
+export function releaseLargePages(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
   let vpn = vad.startVpn;
   for (const run of vad.largeRuns ?? []) {
     const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
