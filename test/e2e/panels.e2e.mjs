@@ -5,7 +5,7 @@
 //   npm run test:e2e -- --only panels
 // Screenshots go to test-results/e2e-panels/.
 
-const STEP_TIMEOUT = 30_000;
+import { openPalette, runPaletteCommand, STEP_TIMEOUT } from './workbench-lib.mjs';
 
 /** The frame of the webview whose <h1> reads `title` (webviews are nested iframes). */
 async function panelFrame(page, title) {
@@ -171,16 +171,4 @@ export const steps = [
   },
 ];
 
-async function openPalette(page) {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-}
 
-async function runPaletteCommand(page, label) {
-  await openPalette(page);
-  await page.keyboard.type(label);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
-}

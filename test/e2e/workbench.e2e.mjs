@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const STEP_TIMEOUT = 30_000;
+import { openPalette, runPaletteCommand, STEP_TIMEOUT } from './workbench-lib.mjs';
 
 /** The scenario; `shot(name)` saves test-results/e2e/<name>.png and returns its path. */
 export const steps = [
@@ -92,7 +92,8 @@ export const steps = [
       await dialog.getByRole('button', { name: 'Reset', exact: true }).click();
       await dialog.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
       await page.locator('.statusbar-item', { hasText: 'Avail' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-      await welcome(page, 'The simulation is running').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      // The new machine booted: the Processes tree shows System again.
+      await page.locator('.sidebar .monaco-list-row', { hasText: 'System' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       return file;
     },
   },
@@ -116,17 +117,4 @@ async function assertCount(locator, expected, what) {
   if (n !== expected) throw new Error(`${what}: expected ${expected}, found ${n}`);
 }
 
-async function openPalette(page) {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-}
 
-async function runPaletteCommand(page, label) {
-  await openPalette(page);
-  await page.keyboard.type(label);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
-}
