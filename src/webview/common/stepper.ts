@@ -58,7 +58,8 @@ export class Stepper {
     if (speedMs !== undefined) { this.speedMs = speedMs; this.speedSelect.value = String(speedMs); }
     this.position.textContent = count > 0 ? format(this.strings.stepOfTotal, this.index + 1, count) : '';
     this.jumpInput.max = String(Math.max(1, count));
-    this.jumpInput.value = count > 0 ? String(this.index + 1) : '';
+    // Never overwrite what the learner is typing into the jump box.
+    if (document.activeElement !== this.jumpInput) this.jumpInput.value = count > 0 ? String(this.index + 1) : '';
     this.badge.textContent = cursor === null ? this.strings.live : format(this.strings.past, cursor);
     this.badge.classList.toggle('past', cursor !== null);
     const [first, prev, , next, last] = this.buttons;
