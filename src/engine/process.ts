@@ -48,10 +48,19 @@ export interface ExecutiveState { clone(): ExecutiveState; readonly privileges?:
 export class ProcessObject {
   vads = new VadTree();
   ws = new WorkingSet();
+  /**
+   * The commit counter of the machine this process belongs to: every change to privateCommit or
+   * pageTablePages moves it, so the system commit charge is O(1) to read.
+   */
+  commitAccount: { total: number } = { total: 0 };
+  private privateCommitPages = 0;
+  private pageTablePageCount = 0;
   /** Pages of private memory charged to commit (CommitCharge). */
-  privateCommit = 0;
+  get privateCommit(): number { return this.privateCommitPages; }
+  set privateCommit(v: number) { this.commitAccount.total += v - this.privateCommitPages; this.privateCommitPages = v; }
   /** Paging-structure pages (PML4, PDPT, PD, PT) this address space holds, charged to commit. */
-  pageTablePages = 0;
+  get pageTablePages(): number { return this.pageTablePageCount; }
+  set pageTablePages(v: number) { this.commitAccount.total += v - this.pageTablePageCount; this.pageTablePageCount = v; }
   privileges = new Set<string>();
   threads: ThreadObject[] = [];
   /**
@@ -112,8 +121,9 @@ export class ProcessObject {
     const p = new ProcessObject(this.index, this.pid, this.imagePath, this.parentPid, this.directoryTableBase, this.eprocess);
     p.vads = this.vads.clone();
     p.ws = this.ws.clone();
-    p.privateCommit = this.privateCommit;
-    p.pageTablePages = this.pageTablePages;
+    // The clone's machine links it to its own commit counter (MemoryManager).
+    p.privateCommitPages = this.privateCommitPages;
+    p.pageTablePageCount = this.pageTablePageCount;
     p.privileges = new Set(this.privileges);
     p.threads = this.threads.map((t) => ({ ...t }));
     p.exited = this.exited;

@@ -131,6 +131,7 @@ export class MemoryManager {
       this.commitPeak = source.commitPeak;
       this.sectionRegistry = source.sectionRegistry.clone();
       this.pml4Owner = new Map(source.pml4Owner);
+      for (const p of processes) if (p) this.adoptProcess(p);
       // Cloned views must point at the cloned control areas.
       for (const p of processes) {
         if (!p) continue;
@@ -159,10 +160,24 @@ export class MemoryManager {
 
   /** Total commit charge in pages: the kernel's own plus every process's private pages and page tables. */
   get commitTotal(): number {
-    let total = this.systemCommit + this.sectionRegistry.commitCharge;
-    for (const p of this.processes) if (p && !p.exited) total += p.privateCommit + p.pageTablePages;
-    return total;
+    return this.systemCommit + this.sectionRegistry.commitCharge + this.processCommit.total;
   }
+
+  /** Private pages and page tables of every process, kept current by ProcessObject's setters. */
+  readonly processCommit = { total: 0 };
+
+  /** Links a process to this machine's commit counter (a new process, or a clone's). */
+  adoptProcess(p: ProcessObject): void {
+    if (p.commitAccount === this.processCommit) return;
+    p.commitAccount = this.processCommit;
+    this.processCommit.total += p.privateCommit + p.pageTablePages;
+  }
+
+  /**
+   * Job objects can cap commit (JOB_OBJECT_LIMIT_PROCESS_MEMORY / JOB_MEMORY): the process manager
+   * installs this check; false makes the charge fail like the commit limit does.
+   */
+  jobCommitCheck: ((process: ProcessObject, pages: number) => boolean) | undefined;
 
   /** Charges `pages` to `process`, or returns false when the commit limit would be exceeded. */
   /** Whether `pages` more can be charged without passing the commit limit. */
@@ -173,6 +188,7 @@ export class MemoryManager {
   chargeCommit(process: ProcessObject, pages: number): boolean {
     const total = this.commitTotal;
     if (total + pages > this.commitLimit) return false;
+    if (pages > 0 && this.jobCommitCheck && !this.jobCommitCheck(process, pages)) return false;
     process.privateCommit += pages;
     if (total + pages > this.commitPeak) this.commitPeak = total + pages;
     return true;
@@ -259,6 +275,7 @@ export class MemoryManager {
 
   /** Creates the PML4 page of a new address space, with the self-map entry pointing at itself. */
   createAddressSpace(process: ProcessObject): number {
+    this.adoptProcess(process);
     const pfn = this.removeZeroPage();
     this.initActive(pfn, process.index, -1, 0, 0, makeDemandZeroLo(MM_READWRITE), 0);
     this.pfn.flags[pfn] = PFN_PAGE_TABLE;

@@ -149,6 +149,7 @@ export class ProcessManager {
   private csrCursor = 0;
 
   constructor(readonly ctx: PsContext, source?: ProcessManager) {
+    ctx.mm.jobCommitCheck = (p, pages) => this.jobAllowsCommit(p, pages);
     if (source) {
       this.ob = source.ob.clone();
       this.cids = source.cids.clone();
@@ -1169,6 +1170,34 @@ export class ProcessManager {
   }
 
   /** Processes in a job and its child jobs, depth first. */
+  /**
+   * JOB_OBJECT_LIMIT_PROCESS_MEMORY and JOB_OBJECT_LIMIT_JOB_MEMORY, in the process's job and every job
+   * above it: a commit that would pass a limit fails (VirtualAlloc then reports ERROR_COMMITMENT_LIMIT).
+   * Charges that fit update PeakProcessMemoryUsed and PeakJobMemoryUsed.
+   */
+  private jobAllowsCommit(p: ProcessObject, pages: number): boolean {
+    if (!p.ps) return true;
+    const processBytes = (p.privateCommit + pages) * 4096;
+    const chain: JobObject[] = [];
+    for (let id = this.state(p).jobId; id; id = this.jobs.get(id)?.parentJobId ?? 0) {
+      const job = this.jobs.get(id);
+      if (!job) break;
+      chain.push(job);
+    }
+    const jobBytes = new Map<JobObject, number>();
+    for (const job of chain) {
+      if ((job.limitFlags & JOB_OBJECT_LIMIT_PROCESS_MEMORY) && processBytes > job.processMemoryLimit) return false;
+      const used = this.jobProcesses(job).reduce((sum, q) => sum + q.privateCommit * 4096, 0) + pages * 4096;
+      if ((job.limitFlags & JOB_OBJECT_LIMIT_JOB_MEMORY) && used > job.jobMemoryLimit) return false;
+      jobBytes.set(job, used);
+    }
+    for (const job of chain) {
+      job.peakProcessMemoryUsed = Math.max(job.peakProcessMemoryUsed, processBytes);
+      job.peakJobMemoryUsed = Math.max(job.peakJobMemoryUsed, jobBytes.get(job)!);
+    }
+    return true;
+  }
+
   jobProcesses(job: JobObject): ProcessObject[] {
     const out: ProcessObject[] = [];
     const visit = (j: JobObject): void => {
