@@ -177,9 +177,9 @@ interface Snapshot { opIndex: number; stepCount: number; system: System }
 const SNAPSHOT_MIN_STEPS = 1024;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
-const SNAPSHOT_MAX_INTERVAL_MS = 40;
-/** Rough cost of copying one 16 KB content chunk. */
-const CHUNK_COPY_MS = 0.005;
+const SNAPSHOT_MAX_INTERVAL_MS = 30;
+/** Rough cost of copying one 64 KB content chunk. */
+const CHUNK_COPY_MS = 0.02;
 
 function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;

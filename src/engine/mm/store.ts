@@ -2,7 +2,7 @@
 // shared copy-on-write with snapshots (a snapshot keeps the chunks; the first write after it copies).
 
 const PAGE = 4096;
-const CHUNK_PAGES = 4;
+const CHUNK_PAGES = 16;
 const CHUNK_BYTES = PAGE * CHUNK_PAGES;
 let generationCounter = 1;
 
