@@ -114,6 +114,33 @@ export const steps = [
       return shot('sidebar-pte-document');
     },
   },
+  {
+    name: 'the Sections view lists image sections by file name; ntdll.dll opens to its control area, segment, subsections and views',
+    async run({ page, shot }) {
+      await collapsePane(page, 'Processes');
+      await collapsePane(page, 'Physical Memory');
+      await expandPane(page, 'Sections');
+      await row(page, 'Sections', 'ntdll.dll').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await expand(page, 'Sections', 'ntdll.dll');
+      await row(page, 'Sections', 'Segment').waitFor({ timeout: STEP_TIMEOUT });
+      await expand(page, 'Sections', 'Segment');
+      await row(page, 'Sections', 'PTE 0').waitFor({ timeout: STEP_TIMEOUT });
+      await row(page, 'Sections', 'PTE 1,').hover();
+      await page.locator('.monaco-hover, .workbench-hover', { hasText: 'Prototype PTE 1' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const file = await shot('sidebar-sections');
+      await page.mouse.move(700, 400);
+      return file;
+    },
+  },
+  {
+    name: 'the Jobs view says there are no jobs yet on a booted machine',
+    async run({ page, shot }) {
+      await collapsePane(page, 'Sections');
+      await expandPane(page, 'Jobs');
+      await pane(page, 'Jobs').locator('.welcome-view-content', { hasText: 'No job objects yet' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      return shot('sidebar-jobs-empty');
+    },
+  },
 ];
 
 function pane(page, title) {

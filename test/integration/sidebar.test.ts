@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { Commands, Views } from '../../src/extension/ids';
 import { activatedApi, manifest } from './helpers';
 
-interface Row { id: string; label: string; description?: string; tooltip: string; contextValue: string; collapsible: number; touched: boolean }
+interface Row { id: string; label: string; description?: string; tooltip: string; contextValue: string; collapsible: number; touched: boolean; reveal?: { type: string; pid?: number; id?: number; va?: string } }
 interface Inspect { children: Row[]; fired: { all: boolean; ids: string[] }[]; cursor: number | undefined }
 type Result = { ok: boolean; error?: string; code?: number; reason?: string } & Record<string, unknown>;
 /** A field of a command's result. */
@@ -277,6 +277,91 @@ suite('Sidebar and commands', () => {
     const zeroed = await inspect(Views.physicalMemory, 'list:Zeroed');
     assert.ok(zeroed.children.length > 0 && zeroed.children.length <= 200, 'no level lists more than 200 items');
     if (zeroed.children[0]!.id.includes('/r:')) assert.ok((await inspect(Views.physicalMemory, zeroed.children[0]!.id)).children.length <= 200);
+  });
+
+  test('the Sections view lists image sections and a named section: control area, segment, prototype PTEs, views; narrow refresh and reveal', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    const roots = await inspect(Views.sections);
+    assert.ok(roots.children.some((r) => r.label === 'ntdll.dll' && r.description!.startsWith('image')), 'ntdll.dll is an image section');
+    const explorer = system.processIds.find((p) => system.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const win32 = system.win32(explorer);
+    const handle = win32.CreateFileMapping(-1, 0x04 /* PAGE_READWRITE */, 0x10000n, 'Local\\SidebarLab');
+    assert.notEqual(handle, 0, 'CreateFileMapping');
+    const view = win32.MapViewOfFile(handle, 0xF001F /* FILE_MAP_ALL_ACCESS */, 0n, 0n);
+    assert.notEqual(view, 0n, 'MapViewOfFile');
+    const named = (await inspect(Views.sections)).children.find((r) => r.label === 'SidebarLab');
+    assert.ok(named, 'the named section is listed');
+    assert.match(named.tooltip, /BaseNamedObjects\\SidebarLab/);
+    const ca = (await inspect(Views.sections, named.id)).children[0]!;
+    assert.match(ca.label, /^Control area \d+/);
+    assert.match(ca.tooltip, /NumberOfMappedViews \| 1/);
+    const parts = await inspect(Views.sections, ca.id);
+    const segment = parts.children.find((c) => c.label === 'Segment')!;
+    assert.equal(segment.description, '16 prototype PTEs · 0 resident');
+    const views = await inspect(Views.sections, parts.children.find((c) => c.label === 'Views')!.id);
+    assert.deepEqual(views.children.map((v) => v.reveal), [{ type: 'vad', pid: explorer, va: '0x' + view.toString(16) }]);
+
+    // A write faults one page in through its prototype PTE: only this control area refreshes.
+    await run('ntlab.writeMemory', { pid: explorer, address: '0x' + view.toString(16), data: '"shared"' });
+    const after = await inspect(Views.sections);
+    assert.deepEqual(after.fired[after.fired.length - 1], { all: false, ids: [named.id] });
+    const ptes = await inspect(Views.sections, segment.id);
+    assert.equal(ptes.children.length, 16);
+    assert.match(ptes.children[0]!.description!, /^valid · PFN 0x[0-9a-f]+ · PAGE_READWRITE$/);
+    assert.equal(ptes.children[1]!.description, 'demand zero · PAGE_READWRITE');
+    assert.match(ptes.children[0]!.tooltip, /Prototype PTE 0/);
+
+    const controlArea = Number(/^ca:(\d+)/.exec(named.id)![1]);
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'object', id: controlArea }), ca.id);
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'object', id: 999_999 }), undefined);
+    // The handle shows in explorer's handle table, and leads back to the section.
+    const proc = (await inspect(Views.processes, `p:${explorer}`)).children.find((c) => c.id === `p:${explorer}/handles`)!;
+    const handles = await inspect(Views.processes, proc.id);
+    const row = handles.children.find((h) => h.label === `0x${handle.toString(16)} Section`);
+    assert.ok(row, 'the section handle is listed');
+    assert.equal(row.description, '0xf001f · \\Sessions\\1\\BaseNamedObjects\\SidebarLab');
+    assert.deepEqual(row.reveal, { type: 'object', id: controlArea });
+  });
+
+  test('the Jobs view: empty at boot, then a job with its limits, accounting and member; the process shows its job', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    if (system.queryJobs().length === 0) assert.deepEqual((await inspect(Views.jobs)).children, [], 'no jobs: the welcome text shows');
+    const explorer = system.processIds.find((p) => system.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const created = await run('ntlab.createProcess', { imagePath: 'C:\\Windows\\System32\\notepad.exe' });
+    const member = get<number>(created, 'pid');
+    const win32 = system.win32(explorer);
+    const hJob = win32.CreateJobObject(null, 'Local\\SidebarJob');
+    assert.notEqual(hJob, 0, 'CreateJobObject');
+    assert.ok(win32.AssignProcessToJobObject(hJob, win32.OpenProcess(0x1FFFFF /* PROCESS_ALL_ACCESS */, false, member)), 'AssignProcessToJobObject');
+    assert.ok(win32.SetInformationJobObject(hJob, 2 /* JobObjectBasicLimitInformation */, { LimitFlags: 0x8 | 0x2000, ActiveProcessLimit: 2 }), 'SetInformationJobObject');
+    const job = system.queryJobs().find((j) => j.name?.endsWith('SidebarJob'))!;
+    const roots = await inspect(Views.jobs);
+    const row = roots.children.find((r) => r.id === `job:${job.jobId}`);
+    assert.ok(row, 'the job is listed');
+    assert.equal(row.label, 'SidebarJob');
+    assert.equal(row.description, '1 processes · 2 limits');
+    const parts = await inspect(Views.jobs, row.id);
+    const limits = await inspect(Views.jobs, parts.children.find((c) => c.label === 'Limits')!.id);
+    assert.deepEqual(limits.children.map((l) => [l.label, l.description]), [['JOB_OBJECT_LIMIT_ACTIVE_PROCESS', '2'], ['JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE', undefined]]);
+    assert.equal(parts.children.find((c) => c.label === 'Accounting')!.description, '1 total · 1 active · 0 terminated');
+    const memberRow = parts.children.find((c) => c.id === `job:${job.jobId}/p:${member}`)!;
+    assert.equal(memberRow.label, 'notepad.exe');
+    assert.deepEqual(memberRow.reveal, { type: 'process', pid: member });
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'job', id: job.jobId }), row.id);
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'job', id: 999_999 }), undefined);
+
+    assert.equal(await vscode.commands.executeCommand(Commands.reveal, { type: 'process', pid: member }), `p:${member}`);
+    const jobRow = (await inspect(Views.processes, `p:${member}`)).children.find((c) => c.id === `p:${member}/job`)!;
+    assert.equal(jobRow.description, 'SidebarJob');
+    assert.deepEqual(jobRow.reveal, { type: 'job', id: job.jobId });
+
+    // Terminating the member changes only that job's row.
+    await run('ntlab.terminateProcess', { pid: member });
+    const after = await inspect(Views.jobs);
+    assert.ok(after.fired.some((f) => !f.all && f.ids.includes(row.id)), JSON.stringify(after.fired.slice(-3)));
+    assert.equal(after.children.find((r) => r.id === row.id)!.description, '0 processes · 2 limits');
   });
 
   test('Save Session and Load Session round-trip; corrupt and newer files are refused and lose nothing', async () => {

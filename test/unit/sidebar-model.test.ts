@@ -51,7 +51,7 @@ describe('Processes model', () => {
     expect(m.children(a)[0]).toBe(m.children(a)[0]);
   });
 
-  it('shows a process with its threads, VADs, working set and PEB, and the missing objects as not simulated', () => {
+  it('shows a process with its threads, handles, VADs, working set, PEB, token and job', () => {
     const system = machine();
     const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
     const m = processes(system);
@@ -65,7 +65,8 @@ describe('Processes model', () => {
     expect(m.children(byKind(m, node, 'threads'))).toHaveLength(1);
     const vads = m.children(byKind(m, node, 'addressSpace'));
     expect(vads.length).toBe(system.queryVads(pid).length);
-    expect(m.describe(byKind(m, node, 'handles')).description).toBe('not listed yet');
+    expect(m.describe(byKind(m, node, 'handles')).description).toBe(String(system.queryHandles(pid).length));
+    expect(m.describe(byKind(m, node, 'job')).description).toBe('not in a job');
     expect(m.describe(byKind(m, node, 'token')).contextValue).toMatch(/\bdt\b/);
     expect(m.describe(byKind(m, node, 'peb')).contextValue).toMatch(/\bdt\b/);
   });

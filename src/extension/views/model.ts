@@ -3,7 +3,7 @@
 // and which nodes a batch of step changes touches, so the providers refresh narrowly. No vscode
 // import: the providers (views/providers.ts) adapt these models, and the benchmark
 // (test/bench/tree.bench.ts) and unit tests drive them in plain Node.
-import type { ChangeRef, PfnInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
+import type { ChangeRef, HandleInfo, JobInfo, PfnInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
 import { formatAddress, formatBytes, flagNames, PROTECTION_NAMES } from '../commands/parse';
 
 /** The slice of vscode.l10n the models use; the benchmark passes an identity. */
@@ -12,8 +12,13 @@ export interface Localizer {
 }
 
 export type NodeKind =
-  | 'process' | 'threads' | 'thread' | 'handles' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'peb' | 'token' | 'job'
-  | 'range' | 'commit' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn';
+  | 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'peb' | 'token' | 'job'
+  | 'range' | 'commit' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn'
+  | 'section' | 'controlArea' | 'segment' | 'subsection' | 'protoPte' | 'sectionViews' | 'sectionView'
+  | 'jobObject' | 'jobLimits' | 'jobLimit' | 'jobAccounting' | 'jobMember';
+
+/** What range nodes page. */
+export type RangeOf = 'wsle' | 'vad' | 'pfn' | 'handle' | 'protoPte';
 
 export type PageListName = 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad';
 export const PAGE_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'];
@@ -30,8 +35,16 @@ export interface TreeNode {
   readonly pfn?: number;
   readonly list?: PageListName;
   readonly priority?: number;
+  /** Handle value (handle nodes). */
+  readonly handle?: number;
+  /** Control area id (Sections view). */
+  readonly controlArea?: number;
+  /** Prototype PTE or subsection index, or a view's position (Sections view); a limit's flag (Jobs view). */
+  readonly index?: number;
+  /** Job id (Jobs view, and the Job row of a process). */
+  readonly jobId?: number;
   /** For range nodes: what they page and which slice [from, from + count). */
-  readonly rangeOf?: 'wsle' | 'vad' | 'pfn';
+  readonly rangeOf?: RangeOf;
   readonly from?: number;
   readonly count?: number;
 }
@@ -53,6 +66,8 @@ export interface ItemView {
   contextValue: string;
   /** The displayed step created or modified what this node shows. */
   touched: boolean;
+  /** Selecting the row reveals this elsewhere in the sidebar (a process, a VAD, a job, a page frame). */
+  reveal?: ChangeRef;
 }
 
 /** Children beyond this many are grouped into range nodes, fetched when expanded. */
@@ -60,12 +75,12 @@ export const PAGE_SIZE_ITEMS = 200;
 /** The highlight color of what the displayed step touched. */
 export const TOUCHED_COLOR = 'charts.orange';
 
-const hex = (v: bigint | number): string => formatAddress(v);
+export const hex = (v: bigint | number): string => formatAddress(v);
 
 /** What a set of changes asks the view to refresh: specific nodes, or the whole tree (`all`). */
 export interface Refresh { all: boolean; nodes: Set<TreeNode> }
 
-abstract class NodeCache {
+export abstract class NodeCache {
   protected readonly nodes = new Map<string, TreeNode>();
 
   protected node(id: string, kind: NodeKind, parent: TreeNode | undefined, fields: Partial<TreeNode> = {}): TreeNode {
@@ -90,13 +105,13 @@ abstract class NodeCache {
    * Groups `total` children (positions offset..offset+total) into range nodes when there are more
    * than PAGE_SIZE_ITEMS: slices of 200, or of 200 x 200 slices, ... so no level lists more than 200.
    */
-  protected paged(parent: TreeNode, rangeOf: 'wsle' | 'vad' | 'pfn', total: number, make: (from: number, count: number) => TreeNode[], offset = 0): TreeNode[] {
+  protected paged(parent: TreeNode, rangeOf: RangeOf, total: number, make: (from: number, count: number) => TreeNode[], offset = 0): TreeNode[] {
     if (total <= PAGE_SIZE_ITEMS) return make(offset, total);
     let chunk = PAGE_SIZE_ITEMS;
     while (total / chunk > PAGE_SIZE_ITEMS) chunk *= PAGE_SIZE_ITEMS;
     const out: TreeNode[] = [];
     for (let from = 0; from < total; from += chunk) {
-      out.push(this.node(`${parent.id}/r:${offset + from}`, 'range', parent, { rangeOf, from: offset + from, count: Math.min(chunk, total - from), pid: parent.pid, list: parent.list, priority: parent.priority }));
+      out.push(this.node(`${parent.id}/r:${offset + from}`, 'range', parent, { rangeOf, from: offset + from, count: Math.min(chunk, total - from), pid: parent.pid, list: parent.list, priority: parent.priority, controlArea: parent.controlArea }));
     }
     return out;
   }
@@ -139,6 +154,9 @@ export class Touched {
   /** Per process, the virtual addresses a step named (VAD starts, PTE and WSLE pages). */
   readonly vas = new Map<number, bigint[]>();
   readonly lists = new Set<number>();
+  /** Ids of 'object' changes (control areas, for the Sections view) and of 'job' changes. */
+  readonly objects = new Set<number>();
+  readonly jobs = new Set<number>();
   commit = false;
   system = false;
 
@@ -156,6 +174,8 @@ export class Touched {
           break;
         case 'pfn': if (c.id !== undefined) t.pfns.add(c.id); break;
         case 'pageList': if (c.id !== undefined) t.lists.add(c.id); break;
+        case 'object': if (c.id !== undefined) t.objects.add(c.id); break;
+        case 'job': if (c.id !== undefined) t.jobs.add(c.id); break;
         case 'commit': t.commit = true; break;
         case 'system': t.system = true; break;
         default: break;
@@ -165,7 +185,7 @@ export class Touched {
   }
 
   get empty(): boolean {
-    return !this.pids.size && !this.tids.size && !this.pfns.size && !this.lists.size && !this.commit && !this.system;
+    return !this.pids.size && !this.tids.size && !this.pfns.size && !this.lists.size && !this.objects.size && !this.jobs.size && !this.commit && !this.system;
   }
   touchesVa(pid: number, start: bigint, end: bigint): boolean {
     return this.vas.get(pid)?.some((va) => va >= start && va <= end) ?? false;
@@ -187,6 +207,9 @@ export class ProcessesModel extends NodeCache {
   private tidOwner: Map<number, number> | undefined;
   private vadCache = new Map<number, VadInfo[]>();
   private wsleCache = new Map<number, Map<bigint, WsleInfo>>();
+  /** Handle tables and jobs as last queried; any step may change them (not every handle insert names its process). */
+  private handleCache = new Map<number, HandleInfo[]>();
+  private jobList: JobInfo[] | undefined;
   touched = new Touched();
 
   constructor(private readonly l10n: Localizer) { super(); }
@@ -206,6 +229,8 @@ export class ProcessesModel extends NodeCache {
     this.infos.clear();
     this.vadCache.clear();
     this.wsleCache.clear();
+    this.handleCache.clear();
+    this.jobList = undefined;
     this.resetIndex();
   }
 
@@ -226,6 +251,22 @@ export class ProcessesModel extends NodeCache {
     let v = this.vadCache.get(pid);
     if (!v) { v = this.system?.queryVads(pid) ?? []; this.vadCache.set(pid, v); }
     return v;
+  }
+
+  private handles(pid: number): HandleInfo[] {
+    let h = this.handleCache.get(pid);
+    if (!h) { h = this.system?.queryHandles(pid) ?? []; this.handleCache.set(pid, h); }
+    return h;
+  }
+
+  private jobs(): JobInfo[] {
+    return this.jobList ??= this.system?.queryJobs() ?? [];
+  }
+
+  /** The innermost job the process is in (a process in a nested job is in its parents too). */
+  jobOf(pid: number): JobInfo | undefined {
+    const holding = this.jobs().filter((j) => j.processIds.includes(pid));
+    return holding.find((j) => !holding.some((c) => c.parentJobId === j.jobId)) ?? holding[0];
   }
 
   private buildIndex(): void {
@@ -294,12 +335,17 @@ export class ProcessesModel extends NodeCache {
         const vads = this.vads(pid);
         return this.paged(node, 'vad', vads.length, (from, count) => vads.slice(from, from + count).map((v) => this.vadNode(node, pid, v)));
       }
+      case 'handles': {
+        const handles = this.handles(pid);
+        return this.paged(node, 'handle', handles.length, (from, count) => this.handleNodes(node, pid, from, count));
+      }
       case 'workingSet': {
         const total = sys.queryWorkingSet(pid, 0, 0).total;
         return this.paged(node, 'wsle', total, (from, count) => this.wsleNodes(node, pid, from, count));
       }
       case 'range':
         if (node.rangeOf === 'vad') return this.rangeChildren(node, (from, count) => this.vads(pid).slice(from, from + count).map((v) => this.vadNode(node, pid, v)));
+        if (node.rangeOf === 'handle') return this.rangeChildren(node, (from, count) => this.handleNodes(node, pid, from, count));
         return this.rangeChildren(node, (from, count) => this.wsleNodes(node, pid, from, count));
       default:
         return [];
@@ -308,6 +354,10 @@ export class ProcessesModel extends NodeCache {
 
   private vadNode(parent: TreeNode, pid: number, v: VadInfo): TreeNode {
     return this.node(`p:${pid}/vad:${hex(v.start)}`, 'vad', parent, { pid, va: v.start });
+  }
+
+  private handleNodes(parent: TreeNode, pid: number, from: number, count: number): TreeNode[] {
+    return this.handles(pid).slice(from, from + count).map((h) => this.node(`p:${pid}/h:${h.handle}`, 'handle', parent, { pid, handle: h.handle }));
   }
 
   private wsleNodes(parent: TreeNode, pid: number, from: number, count: number): TreeNode[] {
@@ -376,6 +426,8 @@ export class ProcessesModel extends NodeCache {
    */
   invalidate(changes: readonly ChangeRef[], previouslyTouched?: Touched): Refresh {
     const refresh: Refresh = { all: false, nodes: new Set() };
+    this.handleCache.clear();
+    this.jobList = undefined;
     const pids = new Set<number>(previouslyTouched?.pids);
     for (const tid of previouslyTouched?.tids ?? []) { const o = this.ownerOfThread(tid); if (o !== undefined) pids.add(o); }
     // A 'system' change names the machine as a whole (boot, a memory list command, a creation's first
@@ -417,8 +469,8 @@ export class ProcessesModel extends NodeCache {
     const pid = node.pid!;
     const info = this.info(pid);
     const touched = this.touched;
-    const base = (icon: string, label: string, collapsible: Collapsible, contextValue: string, tooltip: string | (() => string), description?: string, isTouched = false): ItemView => ({
-      label, description, tooltip, icon, collapsible, contextValue, touched: isTouched, iconColor: isTouched ? TOUCHED_COLOR : undefined,
+    const base = (icon: string, label: string, collapsible: Collapsible, contextValue: string, tooltip: string | (() => string), description?: string, isTouched = false, reveal?: ChangeRef): ItemView => ({
+      label, description, tooltip, icon, collapsible, contextValue, touched: isTouched, iconColor: isTouched ? TOUCHED_COLOR : undefined, reveal,
     });
     if (!info) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This process no longer exists in the displayed state.'));
     switch (node.kind) {
@@ -454,17 +506,35 @@ export class ProcessesModel extends NodeCache {
             l10n.t('Each thread has a TEB (thread environment block) in user space, a user stack and a kernel stack. KTHREAD.State is its scheduling state (Initialized, Ready, Running, Waiting...).')].join('\n'),
           `${t.state} · TEB ${hex(t.teb)}`, touched.tids.has(t.tid));
       }
-      case 'handles':
-        return base('key', l10n.t('Handles'), Collapsible.None, 'ntlab.handles',
-          l10n.t('The handle table maps handle values to object pointers and granted access. This view cannot list the simulated handles yet.'),
-          l10n.t('not listed yet'));
+      case 'handles': {
+        const n = this.handles(pid).length;
+        return base('key', l10n.t('Handles'), n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.handles',
+          l10n.t('The handle table (EPROCESS.ObjectTable) maps handle values to object pointers and granted access. A handle value is a multiple of 4: its entry index times 4. Opening or creating an object (CreateFileMapping, OpenProcess, CreateJobObject...) adds an entry; CloseHandle removes it.'),
+          String(n));
+      }
+      case 'handle': {
+        const h = this.handles(pid).find((x) => x.handle === node.handle);
+        if (!h) return base('circle-slash', l10n.t('(closed)'), Collapsible.None, 'ntlab.gone', l10n.t('This handle is no longer open in the displayed state.'));
+        return base(handleIcon(h.typeName), `${hex(h.handle)} ${h.typeName}`, Collapsible.None, 'ntlab.handle',
+          () => [`**${l10n.t('Handle {0}', hex(h.handle))}** — ${h.typeName}`, '',
+            '| | |\n|---|---|',
+            `| ${l10n.t('Object')} | \`${hex(h.objectAddress)}\` |`,
+            `| GrantedAccess | \`${hex(h.grantedAccess)}\` |`,
+            `| ${l10n.t('Inherited by child processes')} | ${h.inherit ? l10n.t('yes') : l10n.t('no')} |`,
+            `| ${l10n.t('Name')} | ${h.name ? `\`${h.name}\`` : l10n.t('(unnamed)')} |`, '',
+            l10n.t('A HANDLE_TABLE_ENTRY holds the object header pointer and the access granted when the handle was opened; every use of the handle is checked against that access, not against the object\'s security descriptor again.')].join('\n'),
+          [hex(h.grantedAccess), h.name].filter(Boolean).join(' · '), false, this.handleTarget(h));
+      }
       case 'token':
         return base('shield', l10n.t('Token'), Collapsible.None, 'ntlab.token dt',
           l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. "Show as dt" lays out its TOKEN.'));
-      case 'job':
-        return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job',
-          l10n.t('A job object groups processes and applies limits to them (memory, CPU, UI). This view cannot list the simulated jobs yet.'),
-          l10n.t('not listed yet'));
+      case 'job': {
+        const job = this.jobOf(pid);
+        const explain = l10n.t('A job object groups processes and applies limits to them (active processes, memory, working set, CPU time). A process stays in its job for life; jobs nest, so a process in a child job is in the parent job too.');
+        if (!job) return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job', explain, l10n.t('not in a job'));
+        return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job', explain,
+          jobLabel(l10n, job), touched.jobs.has(job.jobId), { type: 'job', id: job.jobId });
+      }
       case 'peb':
         return base('symbol-structure', 'PEB', Collapsible.None, 'ntlab.peb dt',
           l10n.t('The process environment block, in user space so the loader, heap manager and subsystem DLLs can read it without system calls. Created by MmCreatePeb (stage 3E of process creation).'),
@@ -499,11 +569,32 @@ export class ProcessesModel extends NodeCache {
           this.wsleDescription(pid, va), touched.touchesVa(pid, va, va + 0xFFFn));
       }
       case 'range': {
-        const total = node.rangeOf === 'vad' ? this.vads(pid).length : this.system!.queryWorkingSet(pid, 0, 0).total;
+        const total = node.rangeOf === 'vad' ? this.vads(pid).length : node.rangeOf === 'handle' ? this.handles(pid).length : this.system!.queryWorkingSet(pid, 0, 0).total;
         return this.rangeView(l10n, node, total);
       }
       default:
         return base('question', node.id, Collapsible.None, 'ntlab.unknown', '');
+    }
+  }
+
+  /** Where the object of a handle shows in the sidebar: its process, thread, job or section. */
+  private handleTarget(h: HandleInfo): ChangeRef | undefined {
+    const sys = this.system!;
+    switch (h.typeName) {
+      case 'Process': {
+        const pid = sys.processIds.find((p) => this.info(p)?.eprocess === h.objectAddress);
+        return pid === undefined ? undefined : { type: 'process', pid };
+      }
+      case 'Thread': return { type: 'thread', id: h.key };
+      case 'Job': {
+        const job = this.jobs().find((j) => j.objectId === h.objectId);
+        return job ? { type: 'job', id: job.jobId } : undefined;
+      }
+      case 'Section': {
+        const section = sys.querySections().find((s) => s.sectionObjects.some((o) => o.objectId === h.objectId));
+        return section ? { type: 'object', id: section.controlArea } : undefined;
+      }
+      default: return undefined;
     }
   }
 
@@ -725,6 +816,25 @@ function pfnTooltip(l10n: Localizer, pfn: number, info: PfnInfo): string {
     '',
     l10n.t('The PFN database holds one MMPFN per physical page: its state (list), the PTE that maps it, and its share and reference counts.'),
   ].join('\n');
+}
+
+function handleIcon(typeName: string): string {
+  switch (typeName) {
+    case 'Process': return 'server-process';
+    case 'Thread': return 'pulse';
+    case 'Section': return 'files';
+    case 'Job': return 'briefcase';
+    case 'Token': return 'shield';
+    case 'File': return 'file';
+    case 'Key': return 'symbol-key';
+    case 'Event': case 'Mutant': case 'Semaphore': return 'bell';
+    default: return 'symbol-field';
+  }
+}
+
+/** A job's name, or "Job <id>" for an unnamed one. */
+export function jobLabel(l10n: Localizer, job: JobInfo): string {
+  return job.name ? job.name.slice(job.name.lastIndexOf('\\') + 1) : l10n.t('Job {0}', job.jobId);
 }
 
 /** The markdown of an item's tooltip. */

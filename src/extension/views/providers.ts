@@ -1,6 +1,7 @@
 // Adapts the VS Code-free tree models (views/model.ts) to TreeDataProviders: TreeItems with codicons,
 // theme colors and markdown tooltips; narrow, debounced onDidChangeTreeData; getParent for reveal.
 import * as vscode from 'vscode';
+import { Commands } from '../ids';
 import { Collapsible, tooltipText, type ItemView, type Refresh, type TreeNode } from './model';
 
 /** What a provider needs from a model. */
@@ -84,6 +85,11 @@ export function toTreeItem(node: TreeNode, view: ItemView, withTooltip = true): 
   if (withTooltip) item.tooltip = markdownTooltip(view);
   item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor ? new vscode.ThemeColor(view.iconColor) : undefined);
   item.contextValue = view.contextValue;
+  if (view.reveal) {
+    // The argument is JSON-shaped, as from a note or a panel: the address travels as a hex string.
+    const { va, ...rest } = view.reveal;
+    item.command = { command: Commands.reveal, title: vscode.l10n.t('Reveal'), arguments: [va === undefined ? rest : { ...rest, va: '0x' + va.toString(16) }] };
+  }
   const spoken = [view.label, view.description].filter(Boolean).join(', ');
   item.accessibilityInformation = { label: view.touched ? vscode.l10n.t('{0}, changed by the displayed step', spoken) : spoken };
   return item;

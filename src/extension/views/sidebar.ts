@@ -1,12 +1,12 @@
-// The NT Lab sidebar: the Processes and Physical Memory trees over the displayed state, the Sections
-// and Jobs views (empty, with their welcome text, until the engine models sections and jobs), the
-// highlight of what the displayed step touched, narrow refreshes, and `ntlab.reveal`.
+// The NT Lab sidebar: the Processes, Physical Memory, Sections and Jobs trees over the displayed
+// state, the highlight of what the displayed step touched, narrow refreshes, and `ntlab.reveal`.
 import * as vscode from 'vscode';
 import type { ChangeRef, ChangeType, System } from '../../engine';
 import { Commands, Views } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress } from '../commands/parse';
 import { PhysicalMemoryModel, ProcessesModel, tooltipText, Touched, type TreeNode } from './model';
+import { JobsModel, SectionsModel } from './objects';
 import { ModelTreeProvider } from './providers';
 
 /** Beyond this many steps in one batch, the views refresh whole instead of working out what changed. */
@@ -51,14 +51,12 @@ export interface Sidebar {
   readonly physicalMemory: ModelTreeProvider;
   readonly processesModel: ProcessesModel;
   readonly physicalMemoryModel: PhysicalMemoryModel;
+  readonly sections: ModelTreeProvider;
+  readonly jobs: ModelTreeProvider;
+  readonly sectionsModel: SectionsModel;
+  readonly jobsModel: JobsModel;
   /** Reveals what a ChangeRef names; resolves to the node's id, or undefined when nothing matches. */
   reveal(ref: ChangeRef): Promise<string | undefined>;
-}
-
-/** An empty tree: its view shows the welcome text until the engine has something to list. */
-class EmptyProvider implements vscode.TreeDataProvider<never> {
-  getTreeItem(): vscode.TreeItem { throw new Error('empty view'); }
-  getChildren(): never[] { return []; }
 }
 
 export function registerSidebar(context: vscode.ExtensionContext, session: SimulationSession): Sidebar {
@@ -66,11 +64,22 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
   const physicalMemoryModel = new PhysicalMemoryModel(vscode.l10n);
   const processes = new ModelTreeProvider(processesModel);
   const physicalMemory = new ModelTreeProvider(physicalMemoryModel);
+  const sectionsModel = new SectionsModel(vscode.l10n);
+  const jobsModel = new JobsModel(vscode.l10n);
+  const sections = new ModelTreeProvider(sectionsModel);
+  const jobs = new ModelTreeProvider(jobsModel);
   const processesView = vscode.window.createTreeView(Views.processes, { treeDataProvider: processes, showCollapseAll: true });
   const physicalView = vscode.window.createTreeView(Views.physicalMemory, { treeDataProvider: physicalMemory, showCollapseAll: true });
-  context.subscriptions.push(processes, physicalMemory, processesView, physicalView,
-    vscode.window.registerTreeDataProvider(Views.sections, new EmptyProvider()),
-    vscode.window.registerTreeDataProvider(Views.jobs, new EmptyProvider()));
+  const sectionsView = vscode.window.createTreeView(Views.sections, { treeDataProvider: sections, showCollapseAll: true });
+  const jobsView = vscode.window.createTreeView(Views.jobs, { treeDataProvider: jobs, showCollapseAll: true });
+  context.subscriptions.push(processes, physicalMemory, sections, jobs, processesView, physicalView, sectionsView, jobsView);
+  /** Each view with its model, for what all of them do alike. */
+  const trees = [
+    { id: Views.processes, provider: processes, model: processesModel, view: processesView },
+    { id: Views.physicalMemory, provider: physicalMemory, model: physicalMemoryModel, view: physicalView },
+    { id: Views.sections, provider: sections, model: sectionsModel, view: sectionsView },
+    { id: Views.jobs, provider: jobs, model: jobsModel, view: jobsView },
+  ] as const;
 
   let touched = new Touched();
   /** The step the views show: the cursor, or the last step of the present. */
@@ -79,18 +88,17 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
   const setTouched = (t: Touched): Touched => {
     const previous = touched;
     touched = t;
-    processesModel.touched = t;
-    physicalMemoryModel.touched = t;
+    for (const tree of trees) tree.model.touched = t;
     return previous;
   };
 
   const showSystem = (system: System | undefined): void => {
     setTouched(new Touched());
     shownSeq = system ? system.stepCount - 1 : undefined;
-    processesModel.setSystem(system, false);
-    physicalMemoryModel.setSystem(system, false);
-    processes.queue({ all: true, nodes: new Set() });
-    physicalMemory.queue({ all: true, nodes: new Set() });
+    for (const tree of trees) {
+      tree.model.setSystem(system, false);
+      tree.provider.queue({ all: true, nodes: new Set() });
+    }
     updateMessages();
   };
 
@@ -98,23 +106,23 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
   const applySteps = (system: System, from: number, to: number, highlightFrom: number): void => {
     if (to - from > NARROW_REFRESH_MAX_STEPS) {
       setTouched(new Touched());
-      processes.queue({ all: true, nodes: new Set() });
-      physicalMemory.queue({ all: true, nodes: new Set() });
+      for (const tree of trees) {
+        tree.model.setSystem(session.displayed, true); // drops what each model cached of the older state
+        tree.provider.queue({ all: true, nodes: new Set() });
+      }
       return;
     }
     const steps = system.getSteps(from, to);
     const changes = steps.flatMap((s) => s.changes);
     const highlight = steps.filter((s) => s.seq >= highlightFrom).flatMap((s) => s.changes);
     const previous = setTouched(Touched.from(highlight));
-    processes.queue(processesModel.invalidate(changes, previous));
-    physicalMemory.queue(physicalMemoryModel.invalidate(changes, previous));
+    for (const tree of trees) tree.provider.queue(tree.model.invalidate(changes, previous));
   };
 
   const updateMessages = (): void => {
     const seq = session.cursor;
     const message = seq === undefined ? undefined : vscode.l10n.t('Showing the state after step {0} (time travel). Acting on the simulation returns to the present.', seq);
-    processesView.message = message;
-    physicalView.message = message;
+    for (const tree of trees) tree.view.message = message;
   };
 
   context.subscriptions.push(
@@ -132,8 +140,7 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
       const from = Math.min(shownSeq ?? 0, target);
       const to = Math.max(shownSeq ?? 0, target);
       shownSeq = target;
-      processesModel.setSystem(e.displayed, true);
-      physicalMemoryModel.setSystem(e.displayed, true);
+      for (const tree of trees) tree.model.setSystem(e.displayed, true);
       // Everything from just after the lower step through the higher one may differ between the two states.
       applySteps(system, from + 1, to + 1, e.seq === undefined ? to + 1 : target);
       updateMessages();
@@ -142,12 +149,11 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
   if (session.system) showSystem(session.displayed);
 
   const reveal = async (ref: ChangeRef): Promise<string | undefined> => {
-    const physical = ref.type === 'pfn' || ref.type === 'pageList' || ref.type === 'commit';
-    const model = physical ? physicalMemoryModel : processesModel;
-    const node: TreeNode | undefined = model.find(ref);
+    const tree = ref.type === 'pfn' || ref.type === 'pageList' || ref.type === 'commit' ? trees[1]
+      : ref.type === 'object' ? trees[2] : ref.type === 'job' ? trees[3] : trees[0];
+    const node: TreeNode | undefined = tree.model.find(ref);
     if (!node) return undefined;
-    const view = physical ? physicalView : processesView;
-    await view.reveal(node, { select: true, focus: true, expand: node.kind === 'process' ? false : undefined });
+    await tree.view.reveal(node, { select: true, focus: true, expand: node.kind === 'process' || node.kind === 'jobObject' ? false : undefined });
     return node.id;
   };
 
@@ -175,21 +181,22 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
       return id;
     }),
     vscode.commands.registerCommand(SidebarCommands.inspect, (arg: { view?: string; id?: string } | undefined) => {
-      const provider = arg?.view === Views.physicalMemory ? physicalMemory : processes;
-      const model = arg?.view === Views.physicalMemory ? physicalMemoryModel : processesModel;
+      const { provider, model } = trees.find((t) => t.id === arg?.view) ?? trees[0];
       provider.flush();
       const parent = arg?.id === undefined ? undefined : model.cached(arg.id);
       if (arg?.id !== undefined && !parent) return undefined;
       const children = model.children(parent).map((n) => {
         const v = model.describe(n);
-        return { id: n.id, label: v.label, description: v.description, tooltip: tooltipText(v), icon: v.icon, contextValue: v.contextValue, collapsible: v.collapsible, touched: v.touched };
+        const { va, ...ref } = v.reveal ?? {};
+        const reveal = v.reveal && (va === undefined ? ref : { ...ref, va: '0x' + va.toString(16) });
+        return { id: n.id, label: v.label, description: v.description, tooltip: tooltipText(v), icon: v.icon, contextValue: v.contextValue, collapsible: v.collapsible, touched: v.touched, reveal };
       });
       return { children, fired: provider.fired.slice(), cursor: session.cursor };
     }),
   );
   void vscode.commands.executeCommand('setContext', FLAT_CONTEXT_KEY, false);
 
-  return { processes, physicalMemory, processesModel, physicalMemoryModel, reveal };
+  return { processes, physicalMemory, processesModel, physicalMemoryModel, sections, jobs, sectionsModel, jobsModel, reveal };
 }
 
 function describeRef(ref: ChangeRef): string {
