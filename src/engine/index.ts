@@ -10,7 +10,7 @@ export type { DecodedPte, PteKind, PteLayoutName } from './mm/pte';
 export { decodePte, PTE_LAYOUTS } from './mm/pte';
 export type { Step, StepKind, StepCode, ChangeRef, ChangeType, CreationStage, StepArgValue } from './trace';
 export { STEP_SCHEMAS, CREATION_STAGES } from './trace';
-export { System } from './system';
+export { System, SYSTEM_THREADS } from './system';
 export type {
   SystemOptions, CreateProcessOptions, MemoryListCommand, SystemMemoryListInformation, PfnInfo, CommitInfo, ProcessInfo,
   SystemThreadName, VadInfo, WsleInfo, WalkLevel, AddressWalk, SystemChange,

@@ -36,6 +36,8 @@ export interface ThreadObject {
   objectId?: number;
   /** Address of the CSR_THREAD CSRSS keeps for it (0 when none). */
   csrThread?: bigint;
+  /** False while the process/stack swapper has the thread's kernel stack out of memory (KiOutSwapKernelStacks). */
+  kernelStackResident?: boolean;
   /** Stage 7 (LdrInitializeThunk) still to run when this initial thread first resumes. */
   pendingLoaderInit?: boolean;
 }

@@ -17,6 +17,7 @@ import { Rng } from './rng';
 import { OpLog } from './opLog';
 import { HandleInfo, JobInfo, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionInfo } from './inspect';
 import { applySectionCall, SectionCall, SectionContext } from './mm/sectionCalls';
+import { mappedPageWriter } from './mm/section';
 import { FileSystem } from './io/fileSystem';
 import { Registry } from './config/registry';
 import { ProcessManager, PsContext } from './ps/processManager';
@@ -170,7 +171,9 @@ export type Op =
   | { op: 'read'; pid: number; args: [number, number] }
   | { op: 'write'; pid: number; args: [number, Uint8Array] };
 
-export type SystemThreadName = 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread';
+export type SystemThreadName = 'balanceSetManager' | 'modifiedPageWriter' | 'mappedPageWriter' | 'zeroPageThread' | 'processStackSwapper';
+/** The memory manager's system threads a learner can run once. */
+export const SYSTEM_THREADS: readonly SystemThreadName[] = ['balanceSetManager', 'modifiedPageWriter', 'mappedPageWriter', 'zeroPageThread', 'processStackSwapper'];
 
 interface Snapshot { opIndex: number; stepCount: number; system: System }
 
@@ -265,7 +268,8 @@ export class System {
 
   /**
    * The machine as it was right after step `seq`: a read-only System rebuilt from the nearest earlier
-   * snapshot by replaying the recorded operations, stopping before step `seq + 1`.
+   * snapshot by replaying the recorded operations, stopping as soon as step `seq` is recorded (for the
+   * last step, at the end of its operation: the present).
    */
   stateAt(seq: number): System {
     if (!Number.isInteger(seq) || seq < 0 || seq >= this.trace.count) throw new RangeError(`stateAt: no step ${seq} (0..${this.trace.count - 1})`);
@@ -276,7 +280,7 @@ export class System {
     const counter = new StepLog();
     counter.countOnly = true;
     counter.count = snap.stepCount;
-    counter.stopAt = seq + 1;
+    counter.stopAt = seq === this.trace.count - 1 ? -1 : seq + 1;
     view.setTrace(counter);
     view.replaying = true;
     try {
@@ -606,7 +610,7 @@ export class System {
 
   /** Runs one of the memory manager's system threads once. */
   runSystemThread(name: SystemThreadName): number {
-    if (name !== 'balanceSetManager' && name !== 'modifiedPageWriter' && name !== 'zeroPageThread') throw new Win32Error(ERROR_INVALID_PARAMETER, `runSystemThread: unknown thread ${String(name)}`);
+    if (!SYSTEM_THREADS.includes(name)) throw new Win32Error(ERROR_INVALID_PARAMETER, `runSystemThread: unknown thread ${String(name)}`);
     return this.op({ op: 'runSystemThread', args: [name] }) as number;
   }
 
@@ -615,6 +619,8 @@ export class System {
       case 'balanceSetManager': return this.mm.balanceSetManager(false);
       case 'modifiedPageWriter': return this.mm.modifiedPageWriter(Infinity);
       case 'zeroPageThread': return this.mm.zeroPageThread();
+      case 'mappedPageWriter': return mappedPageWriter(this.mm, this.fileSystem);
+      case 'processStackSwapper': return this.ps.swapKernelStacks();
     }
   }
 

@@ -130,6 +130,11 @@ export const STEP_SCHEMAS = {
   'thread.resume': { kind: 'thread', routine: 'KeResumeThread', args: [['tid', 'n'], ['suspendCount', 'n']] },
   'thread.exit': { kind: 'thread', routine: 'PspExitThread', args: [['pid', 'n'], ['tid', 'n'], ['exitStatus', 'n'], ['lastThread', 'b']] },
   'thread.system': { kind: 'thread', routine: 'PsCreateSystemThread', args: [['tid', 'n'], ['name', 's'], ['ethread', 'a']] },
+  'thread.deferredReady': { kind: 'thread', routine: 'KiReadyThread', args: [['tid', 'n'], ['processor', 'n']] },
+  'thread.ready': { kind: 'thread', routine: 'KiProcessDeferredReadyList', args: [['tid', 'n'], ['processor', 'n']] },
+  'thread.transition': { kind: 'thread', routine: 'KiReadyThread', args: [['tid', 'n'], ['pid', 'n']] },
+  'thread.outswapStack': { kind: 'thread', routine: 'KiOutSwapKernelStacks', args: [['tid', 'n'], ['pid', 'n'], ['waitReason', 's']] },
+  'thread.inswapStack': { kind: 'thread', routine: 'KiInSwapKernelStacks', args: [['tid', 'n'], ['pid', 'n']] },
   'thread.dispatch': { kind: 'thread', routine: 'KiSelectReadyThread', args: [['processor', 'n'], ['tid', 'n'], ['priority', 'n'], ['standbyTid', 'n']] },
   // Processes: boot, handles, termination.
   'process.system': { kind: 'process', routine: 'PspInitPhase0', args: [['pid', 'n'], ['eprocess', 'a']] },
@@ -174,7 +179,11 @@ export class StepLog {
   private changeLen = 0;
   /** Number of steps recorded (also the next seq). */
   count = 0;
-  /** When set, steps are counted but not stored (replay), and recording step `stopAt` throws StopReplay. */
+  /**
+   * When set, steps are counted but not stored (replay), and once `stopAt` steps have been counted the
+   * replay stops (StopReplay): a step is recorded after the work it describes, so that is the state
+   * right after it.
+   */
   countOnly = false;
   stopAt = -1;
   /** The process-creation stage in progress: steps recorded meanwhile carry it. */
@@ -187,8 +196,10 @@ export class StepLog {
 
   /** Starts recording a step; returns false in count-only mode (the caller may skip its args). */
   begin(code: StepCode, stage?: CreationStage): boolean {
-    if (this.count === this.stopAt) throw new StopReplay();
-    if (this.countOnly) { this.count++; return false; }
+    if (this.countOnly) {
+      if (++this.count === this.stopAt) throw new StopReplay();
+      return false;
+    }
     const i = this.count++;
     if (i >= this.codes.length) this.growSteps();
     this.codes[i] = CODE_INDEX.get(code)!;

@@ -114,6 +114,9 @@ export function splitCommandLine(cmd: string): [string, string] {
   return sp < 0 ? [s, ''] : [s.slice(0, sp), s.slice(sp + 1).trimStart()];
 }
 
+/** Wait reasons of user-mode waits: the threads whose kernel stacks the swapper may take out. */
+const USER_MODE_WAITS = new Set(['UserRequest', 'WrUserRequest', 'Suspended']);
+
 export class ProcessManager {
   ob: ObjectManager;
   cids = new CidTable();
@@ -704,14 +707,58 @@ export class ProcessManager {
     const prev = thread.suspendCount;
     if (prev > 0) thread.suspendCount--;
     if (thread.suspendCount === 0 && (thread.state === 'Initialized' || (thread.state === 'Waiting' && thread.waitReason === 'Suspended'))) {
-      thread.state = 'Ready';
       thread.waitReason = '';
+      this.readyThread(p, thread);
       if (thread.pendingLoaderInit) {
         thread.pendingLoaderInit = false;
         this.runLoaderInit(p, thread);
       }
     }
     return prev;
+  }
+
+  /**
+   * KiReadyThread: a thread whose kernel stack is out of memory goes to Transition until the swapper
+   * brings it back; otherwise it passes through DeferredReady (queued for a processor) to Ready.
+   */
+  private readyThread(p: ProcessObject, thread: ThreadObject): void {
+    const t = this.trace;
+    if (thread.kernelStackResident === false) {
+      thread.state = 'Transition';
+      if (t.begin('thread.transition')) { t.num(thread.tid); t.num(p.pid); t.change('thread', thread.tid); }
+      return;
+    }
+    const processor = thread.tid % this.ctx.processors;
+    thread.state = 'DeferredReady';
+    if (t.begin('thread.deferredReady')) { t.num(thread.tid); t.num(processor); t.change('thread', thread.tid); }
+    thread.state = 'Ready';
+    if (t.begin('thread.ready')) { t.num(thread.tid); t.num(processor); t.change('thread', thread.tid); }
+  }
+
+  /**
+   * The process/stack swapper (KeSwapProcessOrStack): kernel stacks of threads in long user-mode
+   * waits go out of memory (KiOutSwapKernelStacks); threads in Transition get theirs back
+   * (KiInSwapKernelStacks) and become ready. Returns how many stacks moved.
+   */
+  swapKernelStacks(): number {
+    let moved = 0;
+    const t = this.trace;
+    for (const p of this.ctx.processes) {
+      if (!p || p.exited) continue;
+      for (const thread of p.threads) {
+        if (thread.state === 'Transition') {
+          thread.kernelStackResident = true;
+          if (t.begin('thread.inswapStack')) { t.num(thread.tid); t.num(p.pid); t.change('thread', thread.tid); }
+          this.readyThread(p, thread);
+          moved++;
+        } else if (thread.state === 'Waiting' && thread.kernelStackResident !== false && USER_MODE_WAITS.has(thread.waitReason ?? '')) {
+          thread.kernelStackResident = false;
+          if (t.begin('thread.outswapStack')) { t.num(thread.tid); t.num(p.pid); t.str(thread.waitReason ?? ''); t.change('thread', thread.tid); }
+          moved++;
+        }
+      }
+    }
+    return moved;
   }
 
   /** Stage 7, in the new process: LdrInitializeThunk — heap, loader lists, static imports, then the entry point. */
@@ -857,6 +904,8 @@ export class ProcessManager {
    * (their quantum ended). Returns the tids now Running.
    */
   dispatch(): number[] {
+    // Threads waiting for their kernel stacks are brought back first (the swapper runs when one is ready).
+    for (const p of this.ctx.processes) if (p && !p.exited && p.threads.some((x) => x.state === 'Transition')) { this.swapKernelStacks(); break; }
     const ready: Array<[ProcessObject, ThreadObject]> = [];
     for (const p of this.ctx.processes) {
       if (!p || p.exited) continue;

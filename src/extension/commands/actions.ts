@@ -6,7 +6,7 @@
 // to an ActionResult: `{ ok: true, ... }`, `{ ok: false, error }`, or undefined when cancelled.
 import * as vscode from 'vscode';
 import {
-  MEM_RELEASE, NtException, Win32Error,
+  MEM_RELEASE, NtException, Win32Error, SYSTEM_THREADS,
   CREATE_SUSPENDED, DEBUG_PROCESS, CREATE_NEW_CONSOLE, IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS,
   HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS, CREATE_NO_WINDOW, DETACHED_PROCESS,
   type MemoryListCommand, type System, type SystemThreadName, type Win32Api,
@@ -56,7 +56,6 @@ const CREATION_FLAGS: Readonly<Record<string, number>> = {
   IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS, HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS,
 };
 
-const SYSTEM_THREADS: readonly SystemThreadName[] = ['balanceSetManager', 'modifiedPageWriter', 'zeroPageThread'];
 
 class Cancelled extends Error {}
 class Invalid extends Error {}
@@ -329,6 +328,8 @@ export function registerActionCommands(context: vscode.ExtensionContext, session
         balanceSetManager: [vscode.l10n.t('Balance set manager'), vscode.l10n.t('KeBalanceSetManager: ages working sets and trims them when available memory is low')],
         modifiedPageWriter: [vscode.l10n.t('Modified page writer'), vscode.l10n.t('MiModifiedPageWriter: writes modified pages to the paging file; they move to standby')],
         zeroPageThread: [vscode.l10n.t('Zero page thread'), vscode.l10n.t('MiZeroPageThread: zeroes free pages onto the zeroed list')],
+        mappedPageWriter: [vscode.l10n.t('Mapped page writer'), vscode.l10n.t('MiMappedPageWriter: writes modified pages of mapped files back to their files')],
+        processStackSwapper: [vscode.l10n.t('Process/stack swapper'), vscode.l10n.t('KeSwapProcessOrStack: moves kernel stacks of long-waiting threads out of memory, and back for threads in Transition')],
       };
       const picked = await vscode.window.showQuickPick(SYSTEM_THREADS.map((t) => ({ label: labels[t][0], detail: labels[t][1], thread: t })), { title: vscode.l10n.t('Run System Thread') });
       if (!picked) throw new Cancelled();
@@ -338,7 +339,7 @@ export function registerActionCommands(context: vscode.ExtensionContext, session
       throw new Invalid(vscode.l10n.t('Unknown system thread "{0}". Use one of: {1}.', String(thread), SYSTEM_THREADS.join(', ')));
     }
     const pages = system.runSystemThread(thread as SystemThreadName);
-    log.info(vscode.l10n.t('Ran the {0} once: {1} pages.', thread, pages));
+    log.info(thread === 'processStackSwapper' ? vscode.l10n.t('Ran the {0} once: {1} kernel stacks moved.', thread, pages) : vscode.l10n.t('Ran the {0} once: {1} pages.', thread, pages));
     return { ok: true, thread, pages };
   });
 }
