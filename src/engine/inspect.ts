@@ -40,7 +40,7 @@ export interface SectionInfo {
 /** One prototype PTE, decoded; `kind` 'subsection' means "in the file, not in memory". */
 export interface PrototypePteInfo { index: number; address: bigint; kind: DecodedPte['kind'] | 'subsection'; decoded: DecodedPte; pfn: number | null; protect: number }
 
-/** One handle table entry (!handle). */
+/** One handle table entry (!handle); `key` is the pid for a process, the tid for a thread, the job id for a job. */
 export interface HandleInfo { handle: number; objectId: number; typeName: string; grantedAccess: number; inherit: boolean; objectAddress: bigint; name: string | null; key: number }
 
 /** A job and its members (!job). */
@@ -135,7 +135,9 @@ export function listHandles(pm: ProcessManager, p: ProcessObject): HandleInfo[] 
   const out: HandleInfo[] = [];
   for (const [handle, e] of pm.state(p).handles.entries) {
     const h = pm.ob.get(e.objectId);
-    out.push({ handle, objectId: e.objectId, typeName: h?.typeName ?? 'Unknown', grantedAccess: e.grantedAccess, inherit: e.inherit, objectAddress: h?.address ?? 0n, name: h?.name ?? null, key: h?.key ?? -1 });
+    // A process object's key is its index in the process table; report the pid instead.
+    const key = h?.typeName === 'Process' ? pm.ctx.processes[h.key]?.pid ?? -1 : h?.key ?? -1;
+    out.push({ handle, objectId: e.objectId, typeName: h?.typeName ?? 'Unknown', grantedAccess: e.grantedAccess, inherit: e.inherit, objectAddress: h?.address ?? 0n, name: h?.name ?? null, key });
   }
   return out.sort((a, b) => a.handle - b.handle);
 }

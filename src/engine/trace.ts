@@ -10,6 +10,10 @@ export const CREATION_STAGES: readonly CreationStage[] = ['1', '2', '3A', '3B', 
 /** What a step created or modified, so views can highlight and reveal it. */
 export type ChangeType = 'process' | 'thread' | 'vad' | 'pte' | 'pfn' | 'wsle' | 'pageFile' | 'commit' | 'pageList' | 'system' | 'object' | 'job' | 'file';
 const CHANGE_TYPES: readonly ChangeType[] = ['process', 'thread', 'vad', 'pte', 'pfn', 'wsle', 'pageFile', 'commit', 'pageList', 'system', 'object', 'job', 'file'];
+/**
+ * Change types name what a step touched. `object` is a section's control area (id = control area id);
+ * handle inserts and closes name their `process`.
+ */
 export interface ChangeRef {
   type: ChangeType;
   /** Process id for process-scoped objects (process, thread, vad, pte, wsle). */

@@ -125,7 +125,7 @@ export function createSection(mm: MemoryManager, p: ProcessObject, req: CreateSe
   const section: SectionObject = { id: sectionId, controlArea: ca, size: size!, protect, attributes, name: req.name, references: 1 };
   reg.sections.set(sectionId, section);
   const t = mm.trace;
-  if (t.begin('section.create')) { t.num(p.pid); t.num(ca.id); t.big(size!); t.num(protect); t.num(attributes); t.str(req.file?.path ?? ''); t.str(req.name ?? ''); t.change('object', ca.id); t.change('commit'); }
+  if (t.begin('section.create')) { t.num(p.pid); t.num(ca.id); t.big(size!); t.num(protect); t.num(attributes); t.str(req.file?.path ?? ''); t.str(req.name ?? ''); t.change('object', ca.id); t.change('process', p.pid); t.change('commit'); }
   return section;
 }
 

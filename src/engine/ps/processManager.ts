@@ -384,7 +384,7 @@ export class ProcessManager {
       p.bottomUpStartVpn = this.ctx.rng.range(0x1000000, 0x3000000) * 16;
       this.ctx.processes.push(p);
       this.ctx.byPid.set(pid, p);
-      if (t.begin('create.allocateProcess')) { t.num(pid); t.big(p.eprocess); t.num(p.parentPid); t.change('process', pid); t.change('object', header.objectId); }
+      if (t.begin('create.allocateProcess')) { t.num(pid); t.big(p.eprocess); t.num(p.parentPid); t.change('process', pid); }
       try {
         return this.buildProcess(p, pe, o, parent, jobId, commandLine);
       } catch (e) {
@@ -1345,7 +1345,7 @@ export class ProcessManager {
       mm.createAddressSpace(p);
       st.createSeq = t.count;
       this.liveCount++;
-      if (t.begin('process.system')) { t.num(pid); t.big(p.eprocess); t.change('process', pid); t.change('object', header.objectId); }
+      if (t.begin('process.system')) { t.num(pid); t.big(p.eprocess); t.change('process', pid); }
       return p;
     };
     const system = make('System');
