@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  createSystem, ERROR_COMMITMENT_LIMIT, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
+  createSystem, ERROR_COMMITMENT_LIMIT, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_WORKINGSET,
   JobObjectExtendedLimitInformation, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, PROCESS_ALL_ACCESS, verifyIntegrity,
 } from '../../src/engine';
 
@@ -45,6 +45,25 @@ describe('job memory limits', () => {
     expect(kb.VirtualAlloc(0n, 5n * MB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)).toBe(0n);
     expect(kb.GetLastError()).toBe(ERROR_COMMITMENT_LIMIT);
     expect(kb.VirtualAlloc(0n, 1n * MB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)).not.toBe(0n);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+});
+
+describe('job working-set limit', () => {
+  it('JOB_OBJECT_LIMIT_WORKINGSET caps every member working set at the job maximum, as a hard limit', () => {
+    const { sys, ka, kb, job, k } = jobWith({ LimitFlags: 0 });
+    const base = ka.VirtualAlloc(0n, 2n * MB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    for (let i = 0n; i < 300n; i++) ka.WriteMemory(base + i * 0x1000n, new Uint8Array([1]));
+    expect(sys.queryProcess(ka.pid)!.workingSetSize).toBeGreaterThan(300);
+    // Invalid: a minimum above the maximum.
+    expect(k.SetInformationJobObject(job, JobObjectExtendedLimitInformation, { LimitFlags: JOB_OBJECT_LIMIT_WORKINGSET, MinimumWorkingSetSize: 0x100000, MaximumWorkingSetSize: 0x80000 })).toBe(false);
+    expect(k.SetInformationJobObject(job, JobObjectExtendedLimitInformation, { LimitFlags: JOB_OBJECT_LIMIT_WORKINGSET, MinimumWorkingSetSize: 0x40000, MaximumWorkingSetSize: 0x80000 })).toBe(true);
+    // 512 KB = 128 pages, at once and after more touches (memory is plentiful: only the hard limit trims).
+    expect(sys.queryProcess(ka.pid)!.workingSetSize).toBeLessThanOrEqual(128);
+    for (let i = 300n; i < 500n; i++) ka.WriteMemory(base + i * 0x1000n, new Uint8Array([2]));
+    expect(sys.queryProcess(ka.pid)!.workingSetSize).toBeLessThanOrEqual(128);
+    expect(sys.queryProcess(kb.pid)!.workingSetMaximum).toBe(128);
+    expect(ka.ReadMemory(base, 1)[0]).toBe(1);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 });

@@ -635,7 +635,7 @@ export class MemoryManager {
   afterFault(process: ProcessObject, vpn: number): void {
     if (this.trimming) return;
     const ws = process.ws;
-    if (ws.count > ws.maximum && this.pfn.availableCount() < this.plentyAvailable) this.replaceOldest(process, vpn);
+    if (ws.count > ws.maximum && (ws.hardMaximum || this.pfn.availableCount() < this.plentyAvailable)) this.replaceOldest(process, vpn);
     if (this.pfn.availableCount() < this.lowAvailable) this.balanceSetManager(false);
   }
 

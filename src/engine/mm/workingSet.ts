@@ -30,6 +30,8 @@ export class WorkingSet {
   pageFaultCount = 0;
   /** The replacement clock hand (NextSlot). */
   hand = 0;
+  /** The maximum is hard (QUOTA_LIMITS_HARDWS_MAX_ENABLE, or a job's working-set limit): never exceeded. */
+  hardMaximum = false;
 
   constructor(capacity = 64) {
     this.vpn = new Float64Array(capacity).fill(FREE);
@@ -95,6 +97,7 @@ export class WorkingSet {
     w.peak = this.peak;
     w.pageFaultCount = this.pageFaultCount;
     w.hand = this.hand;
+    w.hardMaximum = this.hardMaximum;
     return w;
   }
 }

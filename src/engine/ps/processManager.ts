@@ -9,8 +9,7 @@ import {
   JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JOB_OBJECT_LIMIT_BREAKAWAY_OK, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
   JOB_OBJECT_LIMIT_PRIORITY_CLASS, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK, MAXIMUM_SUSPEND_COUNT,
   MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, NORMAL_PRIORITY_CLASS, PAGE_GUARD, PAGE_READWRITE, PROCESS_ALL_ACCESS, REALTIME_PRIORITY_CLASS,
-  SE_INC_BASE_PRIORITY_NAME, STATUS_ACCESS_DENIED, JOB_OBJECT_QUERY, JobObjectBasicAccountingInformation, JobObjectBasicLimitInformation, JobObjectBasicProcessIdList, JobObjectExtendedLimitInformation, SEC_IMAGE, PAGE_READONLY, FILE_MAP_READ, STILL_ACTIVE, THREAD_ALL_ACCESS, JOB_OBJECT_ALL_ACCESS, ERROR_ALREADY_EXISTS,
-} from '../constants';
+  SE_INC_BASE_PRIORITY_NAME, STATUS_ACCESS_DENIED, JOB_OBJECT_QUERY, JobObjectBasicAccountingInformation, JobObjectBasicLimitInformation, JobObjectBasicProcessIdList, JobObjectExtendedLimitInformation, SEC_IMAGE, PAGE_READONLY, FILE_MAP_READ, STILL_ACTIVE, THREAD_ALL_ACCESS, JOB_OBJECT_ALL_ACCESS, ERROR_ALREADY_EXISTS, JOB_OBJECT_LIMIT_WORKINGSET } from '../constants';
 import { LastError } from '../errors';
 import { FileSystem, SimFile } from '../io/fileSystem';
 import { parseImage, PeFormatError, PeImage, IMAGE_SUBSYSTEM_WINDOWS_GUI, IMAGE_SUBSYSTEM_WINDOWS_CUI, IMAGE_SUBSYSTEM_NATIVE } from '../io/pe';
@@ -1165,7 +1164,7 @@ export class ProcessManager {
       j.activeProcesses++;
       j.totalProcesses++;
       if (j.limitFlags & JOB_OBJECT_LIMIT_PRIORITY_CLASS && j.priorityClass) { p.priorityClass = j.priorityClass; st.basePriority = PRIORITY_CLASS_BASE[j.priorityClass] ?? st.basePriority; }
-      if (j.maximumWorkingSetSize) { p.ws.minimum = Math.max(20, Math.ceil(j.minimumWorkingSetSize / 4096)); p.ws.maximum = Math.max(p.ws.minimum, Math.ceil(j.maximumWorkingSetSize / 4096)); }
+      if (j.maximumWorkingSetSize) this.applyJobWorkingSet(j, p);
     }
     this.ob.get(job.objectId)!.pointerCount++;
     const t = this.trace;
@@ -1209,13 +1208,26 @@ export class ProcessManager {
     job.activeProcessLimit = info.ActiveProcessLimit ?? 0;
     job.processMemoryLimit = (flags & JOB_OBJECT_LIMIT_PROCESS_MEMORY) ? info.ProcessMemoryLimit ?? 0 : 0;
     job.jobMemoryLimit = (flags & JOB_OBJECT_LIMIT_JOB_MEMORY) ? info.JobMemoryLimit ?? 0 : 0;
-    job.minimumWorkingSetSize = (flags & 1) ? info.MinimumWorkingSetSize ?? 0 : 0;
-    job.maximumWorkingSetSize = (flags & 1) ? info.MaximumWorkingSetSize ?? 0 : 0;
+    if ((flags & JOB_OBJECT_LIMIT_WORKINGSET) && (!Number.isInteger(info.MinimumWorkingSetSize) || !Number.isInteger(info.MaximumWorkingSetSize) || info.MinimumWorkingSetSize! <= 0 || info.MaximumWorkingSetSize! < info.MinimumWorkingSetSize!)) fail(ERROR_INVALID_PARAMETER);
+    job.minimumWorkingSetSize = (flags & JOB_OBJECT_LIMIT_WORKINGSET) ? info.MinimumWorkingSetSize ?? 0 : 0;
+    job.maximumWorkingSetSize = (flags & JOB_OBJECT_LIMIT_WORKINGSET) ? info.MaximumWorkingSetSize ?? 0 : 0;
     job.priorityClass = (flags & JOB_OBJECT_LIMIT_PRIORITY_CLASS) ? info.PriorityClass! : 0;
     const t = this.trace;
     if (t.begin('job.limits')) { t.num(job.jobId); t.num(flags); t.num(job.activeProcessLimit); t.num(job.processMemoryLimit); t.num(job.jobMemoryLimit); t.change('job', job.jobId); }
+    if (flags & JOB_OBJECT_LIMIT_WORKINGSET) for (const p of this.jobProcesses(job)) this.applyJobWorkingSet(job, p);
     // An active-process limit lower than the current count: the job's processes are terminated (the limit is hard).
     if ((flags & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) && job.activeProcesses > job.activeProcessLimit) this.terminateJob(job, ERROR_NOT_ENOUGH_QUOTA, 'ActiveProcessLimit');
+  }
+
+  /**
+   * JOB_OBJECT_LIMIT_WORKINGSET: every process of the job gets the job's minimum and maximum, and the
+   * maximum is hard — a working set above it is trimmed now, and replacement keeps it there.
+   */
+  private applyJobWorkingSet(job: JobObject, p: ProcessObject): void {
+    p.ws.minimum = Math.max(20, Math.ceil(job.minimumWorkingSetSize / 4096));
+    p.ws.maximum = Math.max(p.ws.minimum, Math.ceil(job.maximumWorkingSetSize / 4096));
+    p.ws.hardMaximum = true;
+    if (p.ws.count > p.ws.maximum) this.mm.trimWorkingSet(p, p.ws.count - p.ws.maximum, 'JobWorkingSetLimit');
   }
 
   /** Processes in a job and its child jobs, depth first. */
