@@ -1,6 +1,7 @@
 // End-to-end: the stepping panels in the real workbench (code-server + Chromium). A real browser
-// steps forward and back through a whole CreateProcess and through demand-zero, soft and hard page
-// faults (caused from the panel), in a dark and then a light theme, saving screenshots.
+// steps forward and back through a whole CreateProcess and through demand-zero, soft, hard, prototype
+// and copy-on-write page faults (caused from the panel), in a dark, a light and a high-contrast
+// theme, saving screenshots.
 // Exports `steps` (and `viewport`); scripts/run-e2e.mjs runs it in a fresh code-server:
 //   npm run test:e2e -- --only panels
 // Screenshots go to test-results/e2e-panels/.
@@ -113,7 +114,7 @@ export const steps = [
       return file;
     },
   },
-  ...['demandZero', 'transition', 'pageFile'].map((kind) => ({
+  ...['demandZero', 'transition', 'pageFile', 'prototype', 'copyOnWrite'].map((kind) => ({
     name: `the page-fault panel causes a ${kind} fault and steps through its phases forward and back`,
     async run({ page, shot }) {
       if (kind === 'demandZero') await runPaletteCommand(page, 'NT Lab: Step Through a Page Fault');
@@ -121,7 +122,10 @@ export const steps = [
       await frame.locator('select.cause-kind').selectOption(kind);
       const before = await frame.locator('.fault-title').first().textContent().catch(() => '');
       await frame.locator('button[data-action="cause"]').click();
-      const label = { demandZero: 'demand-zero fault', transition: 'transition (soft) fault', pageFile: 'paging-file (hard) fault' }[kind];
+      const label = {
+        demandZero: 'demand-zero fault', transition: 'transition (soft) fault', pageFile: 'paging-file (hard) fault',
+        prototype: 'prototype PTE fault', copyOnWrite: 'copy-on-write fault',
+      }[kind];
       await frame.locator('.fault-title', { hasText: label }).waitFor({ timeout: STEP_TIMEOUT });
       if ((await frame.locator('.fault-title').first().textContent()) === before) throw new Error('the fault did not change');
       const [, phases] = await position(frame);
@@ -136,6 +140,9 @@ export const steps = [
       }
       const walkRows = await frame.locator('.phase-section[data-phase="resolve"] table.walk tbody tr').count();
       if (walkRows !== 4) throw new Error(`the after-walk has ${walkRows} rows`);
+      const routine = { demandZero: 'MiResolveDemandZeroFault', transition: 'MiResolveTransitionFault', pageFile: 'MiResolvePageFileFault', prototype: 'MiResolveProtoPteFault', copyOnWrite: 'MiCopyOnWrite' }[kind];
+      const chain = await frame.locator('.call-chain').first().innerText();
+      if (!chain.includes(routine)) throw new Error(`the call chain reads "${chain}"`);
       await frame.locator('.phase-section[data-phase="split"]').scrollIntoViewIfNeeded();
       const file = await shot(`pf-${kind}-dark`);
       await frame.locator('.fault-title').click();
@@ -167,6 +174,30 @@ export const steps = [
       await pc.locator('.step-list li').nth(4).click();
       await waitPosition(pc, 5);
       return shot('pc-light');
+    },
+  },
+  {
+    name: 'in the Default High Contrast theme both panels stay readable (screenshots)',
+    async run({ page, shot }) {
+      await openPalette(page);
+      await page.keyboard.type('Preferences: Color Theme');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme', hasNotText: 'Marketplace' }).first().click();
+      await page.locator('.quick-input-widget input[placeholder*="Color Theme"]').waitFor({ timeout: STEP_TIMEOUT });
+      await page.keyboard.type('Default High Contrast');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Default High Contrast', hasNotText: 'Light' }).first().click();
+      await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: STEP_TIMEOUT });
+      const pc = await panelFrame(page, 'CreateProcess, step by step');
+      await pc.locator('body.vscode-high-contrast').waitFor({ timeout: STEP_TIMEOUT });
+      await pc.locator('.step-list li').nth(5).click();
+      await waitPosition(pc, 6);
+      const pcFile = await shot('pc-high-contrast');
+      await page.locator('.editor-group-container .tab', { hasText: 'Page Fault' }).first().click();
+      const pf = await panelFrame(page, 'Page fault, step by step');
+      await pf.locator('.phase-section[data-phase="walk"]').scrollIntoViewIfNeeded();
+      await shot('pf-high-contrast');
+      await pf.locator('.phase-section[data-phase="pfn"]').scrollIntoViewIfNeeded();
+      await shot('pf-high-contrast-pfn');
+      return pcFile;
     },
   },
 ];

@@ -18,15 +18,47 @@ function sample(code: keyof typeof STEP_SCHEMAS): StepLike {
 }
 
 describe('step explanations', () => {
-  /** Codes with a dedicated explanation (every page fault, every minimal-flow CreateProcess step, the main memory services). */
-  const EXPLAINED = [
-    'fault.demandZero', 'fault.pageTable', 'fault.transition', 'fault.pageFile', 'fault.guardPage', 'fault.accessViolation', 'fault.dirtyBit',
-    'fault.prototype', 'fault.copyOnWrite', 'ws.trim', 'vm.reserve', 'vm.commit', 'create.validate', 'create.allocateProcess',
-    'create.addressSpace', 'create.peb', 'create.insertProcess', 'create.thread', 'create.start', 'system.boot',
-  ];
-
-  it.each(EXPLAINED)('%s has its own explanation', (code) => {
+  it.each(Object.keys(STEP_SCHEMAS))('%s has its own explanation, not the generic sentence', (code) => {
     expect(hasExplanation(code)).toBe(true);
+    const text = explainStep(sample(code as keyof typeof STEP_SCHEMAS), l10n);
+    expect(text).not.toMatch(/ ran \(/);
+  });
+
+  it('every placeholder an explanation needs is an argument the engine records for that code', () => {
+    for (const code of Object.keys(STEP_SCHEMAS) as Array<keyof typeof STEP_SCHEMAS>) {
+      // With every argument present the text has no hole; with one needed argument missing it falls back.
+      const step = sample(code);
+      const names = STEP_SCHEMAS[code].args.map(([n]) => n as string);
+      for (const name of names) {
+        const partial = { ...step, args: { ...step.args } };
+        delete partial.args[name];
+        const text = explainStep(partial, l10n);
+        expect(text, `${code} without ${name}`).not.toMatch(/\{\w+\}/);
+      }
+    }
+  });
+
+  it('variants follow the arguments: copy-on-write views, denied creations, remote threads, nested jobs', () => {
+    const view = sample('section.mapView');
+    expect(explainStep({ ...view, args: { ...view.args, protect: 0x08 } }, l10n)).toContain('copy-on-write');
+    expect(explainStep({ ...view, args: { ...view.args, protect: 0x04 } }, l10n)).not.toContain('copy-on-write');
+    const notify = sample('ps.notifyProcess');
+    expect(explainStep({ ...notify, args: { ...notify.args, create: true, denied: true } }, l10n)).toContain('refused');
+    expect(explainStep({ ...notify, args: { ...notify.args, create: false, denied: false } }, l10n)).toContain('exiting');
+    const thread = sample('thread.create');
+    expect(explainStep({ ...thread, args: { ...thread.args, pid: 8, creatorPid: 12 } }, l10n)).toContain('CreateRemoteThread');
+    expect(explainStep({ ...thread, args: { ...thread.args, pid: 8, creatorPid: 8 } }, l10n)).not.toContain('CreateRemoteThread');
+    const assign = sample('job.assign');
+    expect(explainStep({ ...assign, args: { ...assign.args, parentJobId: 0 } }, l10n)).not.toContain('nested');
+    expect(explainStep({ ...assign, args: { ...assign.args, parentJobId: 3 } }, l10n)).toContain('nested in job 3');
+    const ifeo = { ...sample('create.ifeo'), args: { image: 'C:\\Windows\\System32\\notepad.exe', debugger: 'C:\\dbg\\windbg.exe', commandLine: 'C:\\dbg\\windbg.exe notepad.exe' } };
+    expect(explainStep(ifeo, l10n)).toContain('Image File Execution Options');
+    expect(explainStep(ifeo, l10n)).toContain('Debugger value: C:\\dbg\\windbg.exe');
+    const csr = sample('create.csr');
+    expect(explainStep({ ...csr, args: { ...csr.args, csrssPid: 0 } }, l10n)).toContain('No Windows subsystem process');
+    const term = sample('job.terminate');
+    expect(explainStep({ ...term, args: { ...term.args, reason: 'KillOnJobClose', exitStatus: 0 } }, l10n)).toContain('JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE');
+    expect(explainStep({ ...sample('thread.exit'), args: { pid: 8, tid: 12, exitStatus: 0xC0000005, lastThread: false } }, l10n)).toContain('0xc0000005');
   });
 
   it.each(Object.keys(STEP_SCHEMAS) as Array<keyof typeof STEP_SCHEMAS>)('%s reads as a sentence with every placeholder filled', (code) => {
@@ -70,6 +102,30 @@ describe('call chains', () => {
     expect(callChain({ kind: 'pageFault', routine: 'MiResolveProtoPteFault' })).toEqual(['KiPageFault', 'MmAccessFault', 'MiResolveProtoPteFault']);
     expect(callChain({ kind: 'pageFault', routine: 'MmAccessFault' })).toEqual(['KiPageFault', 'MmAccessFault']);
   });
+
+  it('every stage of the full flow has a chain that ends in the step routine, without repeating a routine', () => {
+    for (const [code, schema] of Object.entries(STEP_SCHEMAS)) {
+      if (schema.kind !== 'processCreation') continue;
+      for (const stage of ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7']) {
+        const chain = callChain({ stage, kind: schema.kind, routine: schema.routine });
+        expect(chain.at(-1), `${code} in stage ${stage}`).toBe(schema.routine);
+        expect(new Set(chain).size, `${code} in stage ${stage}: ${chain.join(' > ')}`).toBe(chain.length);
+      }
+    }
+  });
+
+  it('routines the stage chain already names end it there; other entry points start their own chain', () => {
+    expect(callChain({ stage: '2', kind: 'processCreation', routine: 'CreateProcessInternalW' })).toEqual(['CreateProcessW', 'CreateProcessInternalW']);
+    expect(callChain({ stage: '2', kind: 'processCreation', routine: 'NtCreateUserProcess' })).toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess']);
+    expect(callChain({ stage: '1', kind: 'processCreation', routine: 'ShellExecuteExW' })).toEqual(['ShellExecuteExW']);
+    expect(callChain({ stage: '1', kind: 'processCreation', routine: 'CreateProcessAsUserW' })).toEqual(['CreateProcessAsUserW']);
+    expect(callChain({ stage: '4', kind: 'process', routine: 'PspCallProcessNotifyRoutines' }))
+      .toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspInsertThread', 'PspCallProcessNotifyRoutines']);
+    expect(callChain({ stage: '4', kind: 'processCreation', routine: 'MmCreateTeb' }).slice(-2)).toEqual(['PspAllocateThread', 'MmCreateTeb']);
+    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'LdrInitializeThunk' })).toEqual(['LdrInitializeThunk']);
+    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'RtlCreateHeap' })).toEqual(['LdrInitializeThunk', 'LdrpInitializeProcess', 'RtlCreateHeap']);
+    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'W32pProcessCallout' })).toEqual(['PsConvertToGuiThread', 'W32pProcessCallout']);
+  });
 });
 
 describe('labels', () => {
@@ -82,6 +138,8 @@ describe('labels', () => {
     expect(changeLabel({ type: 'process', pid: 4 }, l10n, () => 'System')).toBe('Process 4 (System): EPROCESS');
     expect(changeLabel({ type: 'pte', pid: 4, va: 0x10000n }, l10n)).toBe('PTE of 0x00000000`00010000 in process 4');
     expect(changeLabel({ type: 'pageList', id: 4 }, l10n)).toBe('Page list: standby list, priority 2');
+    expect(changeLabel({ type: 'job', id: 2 }, l10n)).toBe('Job 2');
+    expect(changeLabel({ type: 'file', id: 9 }, l10n)).toBe('File 9');
   });
 
   it('fault kinds come from the step code, including the ones still to come', () => {

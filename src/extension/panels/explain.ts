@@ -2,6 +2,7 @@
 // call chain of a step, labels of what a step changed, and argument formatting. Pure (no `vscode`
 // import) so unit tests can run it; the host passes `vscode.l10n` in as the Localizer.
 import type { ChangeRef, Step, StepArgValue } from '../../engine';
+import { PAGE_EXECUTE_WRITECOPY, PAGE_WRITECOPY } from '../../engine/constants';
 import type { ArgView, ChangeLink, ChangeRefDto, CreationStageId, FaultKind } from '../../shared/protocol';
 
 /** The slice of `vscode.l10n` this module needs (named `{placeholders}` filled from `args`). */
@@ -51,6 +52,16 @@ function pageListIndexName(id: number, l10n: Localizer): string {
   return String(id);
 }
 
+/** Why a job's processes were terminated (the engine's `reason` of 'job.terminate'). */
+function jobTerminationReason(reason: string, l10n: Localizer): string {
+  switch (reason) {
+    case 'TerminateJobObject': return l10n.t('TerminateJobObject was called', {});
+    case 'KillOnJobClose': return l10n.t('the last handle to a job with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE was closed', {});
+    case 'ActiveProcessLimit': return l10n.t('the job exceeded its active-process limit', {});
+    default: return reason;
+  }
+}
+
 function accessViolationReason(reason: string, l10n: Localizer): string {
   switch (reason) {
     case 'reserved': return l10n.t('the address is reserved but not committed', {});
@@ -65,6 +76,8 @@ function accessViolationReason(reason: string, l10n: Localizer): string {
 const ADDRESS_ARGS = new Set(['va', 'eprocess', 'peb', 'teb', 'stackBase', 'stackLimit', 'pxeSelf', 'base', 'pte', 'size', 'protoPte', 'imageBase', 'ntdllBase', 'address', 'heap', 'ethread', 'rip', 'rcx', 'entryPoint', 'reserve', 'csrProcess', 'csrThread', 'w32process', 'startAddress', 'offset']);
 const PFN_ARGS = new Set(['pfn', 'sharedPfn', 'directoryTableBase', 'entryPointRva', 'sizeOfImage', 'handle', 'access']);
 const LIST_ARGS = new Set(['from', 'to']);
+/** Flags, masks and status codes: shown in hex. */
+const HEX_ARGS = new Set(['protect', 'oldProtect', 'flags', 'priorityClass', 'exitStatus', 'limitFlags', 'protection']);
 
 /** Formats one argument for display. */
 export function formatArg(name: string, value: StepArgValue, l10n: Localizer): string {
@@ -72,7 +85,7 @@ export function formatArg(name: string, value: StepArgValue, l10n: Localizer): s
   if (typeof value === 'boolean') return value ? l10n.t('yes', {}) : l10n.t('no', {});
   if (typeof value === 'number') {
     if (ADDRESS_ARGS.has(name)) return hex(value);
-    if (PFN_ARGS.has(name) || name === 'protect' || name === 'oldProtect' || name === 'flags' || name === 'priorityClass') return hex(value);
+    if (PFN_ARGS.has(name) || HEX_ARGS.has(name)) return hex(value);
     return String(value);
   }
   if (LIST_ARGS.has(name)) return listName(value, l10n);
@@ -132,87 +145,132 @@ const EXPLANATIONS: Record<string, { needs: string[]; text: (a: Args, l10n: Loca
   },
   'section.create': {
     needs: ['pid', 'controlArea', 'size'],
-    text: (a, l10n) => l10n.t('MmCreateSection created a section object of {size} bytes for process {pid}: a control area ({controlArea}), a segment and its prototype PTEs describe the shared pages.', a),
+    text: (a, l10n, raw) => {
+      const s = typeof raw.args.file === 'string' && raw.args.file !== ''
+        ? l10n.t('Process {pid} created a section object of {size} bytes backed by the file {file} (MmCreateSection). The file\'s control area ({controlArea}) with its segment and subsections describes the pages, one prototype PTE per page; modified pages are written back to the file.', a)
+        : l10n.t('Process {pid} created a section object of {size} bytes backed by the paging file (MmCreateSection). A control area ({controlArea}) and a segment with one prototype PTE per page describe the shared pages; the whole size is charged to commit now, but no physical page is used until one is touched.', a);
+      return typeof raw.args.name === 'string' && raw.args.name !== '' ? `${s} ${l10n.t('The section is named {name}, so other processes can open it.', a)}` : s;
+    },
+  },
+  'section.open': {
+    needs: ['pid', 'controlArea', 'name'],
+    text: (a, l10n) => l10n.t('Process {pid} opened the existing section object {name} by name (OpenFileMapping ends in ObOpenObjectByName): its handle refers to the same section (control area {controlArea}), so the views it maps share the same physical pages.', a),
   },
   'section.mapView': {
-    needs: ['pid', 'base', 'size'],
-    text: (a, l10n) => l10n.t('Process {pid} mapped a view of the section at {base} ({size} bytes): a new VAD whose PTEs will be filled from the prototype PTEs on first touch.', a),
+    needs: ['pid', 'controlArea', 'base', 'size', 'offset'],
+    text: (a, l10n, raw) => {
+      const s = l10n.t('Process {pid} mapped a view of {size} bytes of the section (control area {controlArea}) at {base}, from offset {offset}: a new VAD. No page is touched yet; on first access each PTE is filled from the section\'s prototype PTE.', a);
+      const protect = typeof raw.args.protect === 'number' ? raw.args.protect : 0;
+      return protect & (PAGE_WRITECOPY | PAGE_EXECUTE_WRITECOPY) ? `${s} ${l10n.t('The view is copy-on-write: the first write to a page gives this process a private copy of it.', a)}` : s;
+    },
+  },
+  'section.unmapView': {
+    needs: ['pid', 'controlArea', 'base', 'size'],
+    text: (a, l10n) => l10n.t('Process {pid} unmapped the view at {base} ({size} bytes) of control area {controlArea}: its VAD is removed and its pages leave the working set. The section\'s pages stay while the section or other views still reference them.', a),
+  },
+  'section.delete': {
+    needs: ['controlArea', 'freedPages'],
+    text: (a, l10n) => l10n.t('The last reference to control area {controlArea} is gone: MiSegmentDelete deletes the control area, its segment and prototype PTEs, and {freedPages} page(s) still holding its data went to the free list.', a),
+  },
+  'file.create': {
+    needs: ['pid', 'path', 'handle', 'access'],
+    text: (a, l10n) => l10n.t('Process {pid} opened {path} (CreateFile ends in NtCreateFile): it received handle {handle} to a file object, with access mask {access}.', a),
+  },
+  'io.createFile': {
+    needs: ['path', 'size', 'fileId'],
+    text: (a, l10n) => l10n.t('The file {path} ({size} bytes, file {fileId}) was written to the simulated disk (NtCreateFile).', a),
+  },
+  'thread.mappedPageWriter': {
+    needs: ['pages', 'files'],
+    text: (a, l10n) => l10n.t('The mapped page writer (MiMappedPageWriter) wrote {pages} modified page(s) of mapped files back to their files ({files}); the pages are clean again.', a),
+  },
+  'config.setValue': {
+    needs: ['key', 'name', 'data'],
+    text: (a, l10n, raw) => raw.args.data === ''
+      ? l10n.t('The registry value {name} under {key} was deleted.', a)
+      : l10n.t('The registry value {name} under {key} was set to {data} (NtSetValueKey).', a),
   },
   'create.parameters': {
-    needs: ['image', 'commandLine'],
-    text: (a, l10n) => l10n.t('Stage 1: RtlCreateProcessParametersEx builds the RTL_USER_PROCESS_PARAMETERS for {image}: command line {commandLine}, current directory, environment and console settings.', a),
+    needs: ['image', 'commandLine', 'currentDirectory'],
+    text: (a, l10n) => l10n.t('RtlCreateProcessParametersEx builds the RTL_USER_PROCESS_PARAMETERS for {image}: the command line {commandLine}, the current directory {currentDirectory}, the environment and the console settings. They are copied into the new process later (stage 3E).', a),
   },
   'create.debug': {
     needs: ['debuggerPid'],
-    text: (a, l10n) => l10n.t('Debug flags were given: the creating thread connects to the debugger (DbgUiConnectToDbg); process {debuggerPid} will receive the debug events.', a),
+    text: (a, l10n, raw) => raw.args.onlyThisProcess === true
+      ? l10n.t('DEBUG_ONLY_THIS_PROCESS was given: the creator connects to the debugging subsystem (DbgUiConnectToDbg), so process {debuggerPid} debugs the new process, but not the processes it creates.', a)
+      : l10n.t('DEBUG_PROCESS was given: the creator connects to the debugging subsystem (DbgUiConnectToDbg), so process {debuggerPid} debugs the new process and the processes it creates.', a),
   },
   'create.runBatch': {
-    needs: ['script', 'interpreter'],
-    text: (a, l10n) => l10n.t('{script} is a batch file, not an executable: CreateProcessInternalW runs {interpreter} with it as the argument instead.', a),
+    needs: ['script', 'interpreter', 'commandLine'],
+    text: (a, l10n) => l10n.t('{script} is a batch file, not a PE image: CreateProcessInternalW starts over with {interpreter} as the image and the command line {commandLine}.', a),
   },
   'create.openImage': {
-    needs: ['image', 'imageBase', 'entryPointRva'],
-    text: (a, l10n) => l10n.t('Stage 2: NtCreateUserProcess opens {image} and reads its PE headers: preferred image base {imageBase}, entry point RVA {entryPointRva}.', a),
+    needs: ['image', 'imageBase', 'entryPointRva', 'sizeOfImage'],
+    text: (a, l10n) => l10n.t('NtCreateUserProcess opens {image} and reads its PE headers: preferred image base {imageBase}, entry point RVA {entryPointRva}, {sizeOfImage} bytes once mapped.', a),
   },
   'create.imageSection': {
     needs: ['image', 'sizeOfImage', 'sections'],
-    text: (a, l10n) => l10n.t('Stage 2: an image section object (SEC_IMAGE) is created for {image}: {sections} PE sections, {sizeOfImage} bytes when mapped.', a),
+    text: (a, l10n) => l10n.t('MmCreateSection creates an image section object (SEC_IMAGE) for {image}: a control area whose subsections follow the image\'s {sections} PE sections, {sizeOfImage} bytes in all. Stage 3D maps this section into the new process.', a),
   },
   'create.ifeo': {
-    needs: ['image', 'debugger'],
-    text: (a, l10n) => l10n.t('Image File Execution Options for {image} name a Debugger value ({debugger}): the debugger is launched instead, with the image as its argument.', a),
+    needs: ['image', 'debugger', 'commandLine'],
+    text: (a, l10n) => l10n.t('The registry key HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options has a subkey named after the file name of {image}, with a Debugger value: {debugger}. So the debugger runs instead, with the original command line as its argument: {commandLine}.', a),
   },
   'create.signature': {
-    needs: ['image', 'signatureLevel', 'allowed'],
-    text: (a, l10n) => l10n.t('Stage 2: code-integrity checks of {image} (signature level {signatureLevel}); allowed: {allowed}.', a),
+    needs: ['image', 'signatureLevel', 'protection', 'allowed'],
+    text: (a, l10n, raw) => raw.args.allowed === true
+      ? l10n.t('CREATE_PROTECTED_PROCESS was asked for: {image} is signed at signing level {signatureLevel}, enough for the protection {protection}. Other processes, even administrators\', can only open a protected process with limited access rights.', a)
+      : l10n.t('CREATE_PROTECTED_PROCESS was asked for, but {image} (signing level {signatureLevel}) is not signed to run as a protected process: the creation fails.', a),
   },
   'create.failed': {
     needs: ['image', 'error'],
-    text: (a, l10n) => l10n.t('CreateProcess of {image} failed with Win32 error {error}; everything created so far is torn down.', a),
+    text: (a, l10n) => l10n.t('CreateProcess of {image} failed with Win32 error {error} (what GetLastError returns); anything already built for it is torn down.', a),
   },
   'create.kprocess': {
-    needs: ['pid', 'basePriority', 'directoryTableBase'],
-    text: (a, l10n) => l10n.t('Stage 3C: KeInitializeProcess initializes the KPROCESS of process {pid}: base priority {basePriority}, directory table base (page {directoryTableBase}), affinity and the thread list.', a),
+    needs: ['pid', 'basePriority', 'directoryTableBase', 'processors'],
+    text: (a, l10n) => l10n.t('KeInitializeProcess initializes the KPROCESS, the kernel part of process {pid}: base priority {basePriority}, the directory table base (PML4 page {directoryTableBase}, loaded into CR3 when its threads run), an affinity over {processors} processor(s) and an empty thread list.', a),
   },
   'create.mapImage': {
     needs: ['pid', 'imageBase', 'ntdllBase'],
-    text: (a, l10n) => l10n.t('Stage 3D: MmInitializeProcessAddressSpace maps the image at {imageBase} and ntdll.dll at {ntdllBase} into process {pid}.', a),
+    text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace concludes the address space of process {pid}: the image section is mapped at {imageBase} and the system-wide ntdll.dll at {ntdllBase}. Every process has ntdll.dll: its user-mode code reaches the kernel through it.', a),
   },
   'create.processParameters': {
     needs: ['pid', 'address', 'size'],
-    text: (a, l10n) => l10n.t('The process parameters ({size} bytes) are copied into process {pid} at {address}; the PEB points to them.', a),
+    text: (a, l10n) => l10n.t('The process parameters from stage 1 (command line, current directory, environment; {size} bytes) are copied into process {pid} at {address}; the PEB\'s ProcessParameters field points to them.', a),
   },
   'create.joinJob': {
     needs: ['pid', 'jobId', 'activeProcesses'],
-    text: (a, l10n) => l10n.t('Stage 3F: process {pid} joins job {jobId} ({activeProcesses} active processes in the job).', a),
+    text: (a, l10n) => l10n.t('PspAddProcessToJob adds process {pid} to job {jobId}: a new process joins its creator\'s job unless it may break away. The job has {activeProcesses} active process(es) now.', a),
   },
   'create.inheritHandles': {
     needs: ['pid', 'parentPid', 'handles'],
-    text: (a, l10n) => l10n.t('The handle table of process {pid} is created; {handles} inheritable handle(s) were duplicated from parent {parentPid}.', a),
+    text: (a, l10n) => l10n.t('bInheritHandles was TRUE: {handles} inheritable handle(s) of the creator, process {parentPid}, are copied into the handle table of process {pid}, with the same handle values and access.', a),
   },
   'create.handle': {
-    needs: ['pid', 'creatorPid', 'handle'],
-    text: (a, l10n) => l10n.t('Stage 3F: the creator (process {creatorPid}) receives handle {handle} to the new process {pid}.', a),
+    needs: ['pid', 'creatorPid', 'handle', 'access'],
+    text: (a, l10n) => l10n.t('The creator, process {creatorPid}, receives handle {handle} to the new process {pid} with access mask {access}; CreateProcess returns it in PROCESS_INFORMATION.hProcess.', a),
   },
   'create.teb': {
     needs: ['pid', 'tid', 'teb'],
-    text: (a, l10n) => l10n.t('Stage 4: MmCreateTeb creates the Thread Environment Block of thread {tid} at {teb} in process {pid}.', a),
+    text: (a, l10n) => l10n.t('MmCreateTeb creates the Thread Environment Block of thread {tid} at {teb} in process {pid}: the thread\'s user-mode data (stack bounds, client ID, last error, TLS slots, a pointer to the PEB).', a),
   },
   'create.stack': {
-    needs: ['pid', 'tid', 'stackBase', 'stackLimit'],
-    text: (a, l10n) => l10n.t('Stage 4: the user stack of thread {tid} (process {pid}) is reserved; it grows down from {stackBase}, committed down to {stackLimit}, with a guard page below.', a),
+    needs: ['pid', 'tid', 'stackBase', 'stackLimit', 'reserve'],
+    text: (a, l10n) => l10n.t('The user-mode stack of thread {tid} is reserved in process {pid} ({reserve} bytes). It grows down from {stackBase}: the top page, down to {stackLimit}, is committed, with a guard page below it so the stack can grow on demand.', a),
   },
   'create.context': {
     needs: ['tid', 'rip', 'rcx'],
-    text: (a, l10n) => l10n.t('Stage 4: KeInitThread sets up the initial context of thread {tid}: it will start at {rip} (RtlUserThreadStart) with the image entry point {rcx} in RCX.', a),
+    text: (a, l10n) => l10n.t('KeInitThread sets up the initial context of thread {tid}: in user mode it will start at {rip}, ntdll\'s RtlUserThreadStart, with the thread\'s start address {rcx} in RCX (for the first thread of a process, the image entry point).', a),
   },
   'create.insertThread': {
     needs: ['pid', 'tid', 'ethread'],
-    text: (a, l10n) => l10n.t('Stage 4: PspInsertThread inserts the ETHREAD {ethread} (thread {tid}) into process {pid}; it stays suspended for now.', a),
+    text: (a, l10n) => l10n.t('PspInsertThread inserts the ETHREAD {ethread} (thread {tid}) into the thread list of process {pid}. For the first thread of a process, the process- and thread-creation notify routines are called next.', a),
   },
   'create.csr': {
-    needs: ['pid', 'tid', 'csrssPid'],
-    text: (a, l10n) => l10n.t('Stage 5: CreateProcessInternalW notifies the Windows subsystem: CSRSS (process {csrssPid}) creates its CSR_PROCESS and CSR_THREAD for process {pid} and thread {tid}.', a),
+    needs: ['pid', 'tid', 'csrssPid', 'csrProcess', 'csrThread'],
+    text: (a, l10n, raw) => raw.args.csrssPid === 0
+      ? l10n.t('No Windows subsystem process (CSRSS) runs in this session yet, so none is told about process {pid} and thread {tid}.', a)
+      : l10n.t('CreateProcessInternalW tells the Windows subsystem process, CSRSS (process {csrssPid}), about process {pid} and thread {tid}: CSRSS duplicates handles to them and records them in a CSR_PROCESS ({csrProcess}) and a CSR_THREAD ({csrThread}).', a),
   },
   'create.resume': {
     needs: ['pid', 'tid', 'suspendCount'],
@@ -220,31 +278,179 @@ const EXPLANATIONS: Record<string, { needs: string[]; text: (a: Args, l10n: Loca
   },
   'create.loaderInit': {
     needs: ['pid', 'tid'],
-    text: (a, l10n) => l10n.t('Stage 7: in the new process {pid}, thread {tid} runs LdrInitializeThunk: the image loader initializes the process before the entry point.', a),
+    text: (a, l10n) => l10n.t('Thread {tid} starts running in user mode in the new process {pid}, at LdrInitializeThunk in ntdll.dll: the image loader initializes the process (heap, loader data, static imports) before any code of the image runs.', a),
   },
   'create.heap': {
-    needs: ['pid', 'heap'],
-    text: (a, l10n) => l10n.t('Stage 7: the loader creates the default process heap of process {pid} at {heap}.', a),
+    needs: ['pid', 'heap', 'reserve'],
+    text: (a, l10n) => l10n.t('RtlCreateHeap creates the default process heap of process {pid} at {heap} ({reserve} bytes reserved); the PEB\'s ProcessHeap points to it, and GetProcessHeap returns it.', a),
   },
   'create.loadDll': {
     needs: ['pid', 'dll', 'base'],
-    text: (a, l10n) => l10n.t('Stage 7: the loader maps the static import {dll} into process {pid} at {base}.', a),
+    text: (a, l10n) => l10n.t('The loader adds {dll} at {base} to the module list of process {pid}: the image\'s static imports, and their own imports in turn, are mapped as image sections before the entry point runs.', a),
   },
   'create.win32k': {
-    needs: ['pid'],
-    text: (a, l10n) => l10n.t('Win32k creates its per-process structure (W32PROCESS) for process {pid}.', a),
+    needs: ['pid', 'w32process'],
+    text: (a, l10n) => l10n.t('Win32k creates its per-process structure, the W32PROCESS at {w32process}, for process {pid}: this happens when a thread of a GUI program first calls into the kernel-mode part of USER or GDI and becomes a GUI thread.', a),
   },
   'create.entryPoint': {
     needs: ['pid', 'tid', 'entryPoint'],
-    text: (a, l10n) => l10n.t('Stage 7 ends: thread {tid} of process {pid} calls the image entry point at {entryPoint}. The process is running.', a),
+    text: (a, l10n) => l10n.t('The loader is done: thread {tid} of process {pid} continues at RtlUserThreadStart, which calls the image entry point at {entryPoint}. The process is running.', a),
+  },
+  'create.asUser': {
+    needs: ['image', 'user', 'sessionId', 'integrity'],
+    text: (a, l10n, raw) => raw.args.integrity === ''
+      ? l10n.t('CreateProcessAsUserW: {image} will run with the token of {user} in session {sessionId}, not with the creator\'s token. The rest of the flow is the same as for CreateProcess.', a)
+      : l10n.t('CreateProcessAsUserW: {image} will run with the token of {user} in session {sessionId} (integrity level {integrity}), not with the creator\'s token. The rest of the flow is the same as for CreateProcess.', a),
+  },
+  'shell.execute': {
+    needs: ['file', 'verb', 'command'],
+    text: (a, l10n, raw) => raw.args.verb === ''
+      ? l10n.t('ShellExecuteExW looks up the default verb of {file} in the file associations of the registry and runs the command found there: {command}. That ends in CreateProcess.', a)
+      : l10n.t('ShellExecuteExW looks up the verb {verb} of {file} in the file associations of the registry and runs the command found there: {command}. That ends in CreateProcess.', a),
+  },
+  'appx.activate': {
+    needs: ['appUserModelId', 'packageFullName', 'image'],
+    text: (a, l10n) => l10n.t('The packaged app {appUserModelId} (package {packageFullName}) is activated with ActivateApplication rather than a plain CreateProcess: {image} is created with the package identity as a process attribute, so it runs in its AppContainer.', a),
+  },
+  'ps.registerProcessNotify': {
+    needs: ['routine'],
+    text: (a, l10n, raw) => raw.args.remove === true
+      ? l10n.t('{routine} was removed with PsSetCreateProcessNotifyRoutineEx: it is no longer called when processes are created or exit.', a)
+      : l10n.t('A driver registered {routine} with PsSetCreateProcessNotifyRoutineEx: it is called whenever a process is created or exits, and it may refuse a creation.', a),
+  },
+  'ps.registerThreadNotify': {
+    needs: ['routine'],
+    text: (a, l10n, raw) => raw.args.remove === true
+      ? l10n.t('{routine} was removed with PsRemoveCreateThreadNotifyRoutine: it is no longer called when threads are created or exit.', a)
+      : l10n.t('A driver registered {routine} with PsSetCreateThreadNotifyRoutine: it is called whenever a thread is created or exits.', a),
   },
   'ps.notifyProcess': {
-    needs: ['routine', 'pid'],
-    text: (a, l10n) => l10n.t('The process-notify routine {routine} (registered with PsSetCreateProcessNotifyRoutineEx) is called for process {pid}.', a),
+    needs: ['routine', 'pid', 'parentPid'],
+    text: (a, l10n, raw) => raw.args.create !== true
+      ? l10n.t('The process-notify routine {routine} is called because process {pid} is exiting.', a)
+      : raw.args.denied === true
+        ? l10n.t('The process-notify routine {routine} refused the creation of process {pid} (it set an error in CreationStatus): the creation fails with access denied.', a)
+        : l10n.t('The process-notify routine {routine} (registered with PsSetCreateProcessNotifyRoutineEx) is called for the new process {pid}, created by process {parentPid}; security products learn about every process this way.', a),
   },
   'ps.notifyThread': {
     needs: ['routine', 'pid', 'tid'],
-    text: (a, l10n) => l10n.t('The thread-notify routine {routine} (registered with PsSetCreateThreadNotifyRoutine) is called for thread {tid} of process {pid}.', a),
+    text: (a, l10n, raw) => raw.args.create === false
+      ? l10n.t('The thread-notify routine {routine} is called because thread {tid} of process {pid} is exiting.', a)
+      : l10n.t('The thread-notify routine {routine} (registered with PsSetCreateThreadNotifyRoutine) is called for thread {tid} of process {pid}.', a),
+  },
+  'thread.create': {
+    needs: ['pid', 'tid', 'startAddress', 'teb', 'creatorPid'],
+    text: (a, l10n, raw) => {
+      const s = raw.args.creatorPid === raw.args.pid
+        ? l10n.t('Process {pid} created thread {tid} (CreateThread): a new ETHREAD, a TEB at {teb} and a user stack; it will start at {startAddress}.', a)
+        : l10n.t('Process {creatorPid} created thread {tid} in another process, {pid} (CreateRemoteThread): a new ETHREAD, a TEB at {teb} and a user stack; it will start at {startAddress}.', a);
+      return raw.args.suspended === true ? `${s} ${l10n.t('It stays suspended until ResumeThread (CREATE_SUSPENDED).', a)}` : s;
+    },
+  },
+  'thread.suspend': {
+    needs: ['tid', 'suspendCount'],
+    text: (a, l10n) => l10n.t('Thread {tid} was suspended (SuspendThread): its suspend count is now {suspendCount}, and it does not run while the count is above zero.', a),
+  },
+  'thread.resume': {
+    needs: ['tid', 'suspendCount'],
+    text: (a, l10n) => l10n.t('Thread {tid} was resumed (ResumeThread): its suspend count dropped to {suspendCount}; at zero it can run again.', a),
+  },
+  'thread.exit': {
+    needs: ['pid', 'tid', 'exitStatus'],
+    text: (a, l10n, raw) => raw.args.lastThread === true
+      ? l10n.t('Thread {tid} of process {pid} exited with status {exitStatus} (PspExitThread). It was the last thread of the process, so the process exits too.', a)
+      : l10n.t('Thread {tid} of process {pid} exited with status {exitStatus} (PspExitThread): its thread object is signaled for anyone waiting on it.', a),
+  },
+  'thread.system': {
+    needs: ['tid', 'name', 'ethread'],
+    text: (a, l10n) => l10n.t('PsCreateSystemThread creates the system thread {tid} ({name}, ETHREAD {ethread}) in the System process: it runs only in kernel mode.', a),
+  },
+  'thread.dispatch': {
+    needs: ['processor', 'tid', 'priority'],
+    text: (a, l10n, raw) => {
+      const s = l10n.t('The dispatcher picked thread {tid} (priority {priority}) to run on processor {processor}: the highest-priority ready thread runs first.', a);
+      return typeof raw.args.standbyTid === 'number' && raw.args.standbyTid !== 0 ? `${s} ${l10n.t('Thread {standbyTid} is in the Standby state: it runs next on that processor.', a)}` : s;
+    },
+  },
+  'thread.transition': {
+    needs: ['tid', 'pid'],
+    text: (a, l10n) => l10n.t('Thread {tid} of process {pid} could run, but its kernel stack is out of memory: KiReadyThread puts it in the Transition state until the process/stack swapper brings the stack back.', a),
+  },
+  'thread.deferredReady': {
+    needs: ['tid', 'processor'],
+    text: (a, l10n) => l10n.t('KiReadyThread puts thread {tid} in the Deferred Ready state: it is chosen for processor {processor} but not yet in that processor\'s ready queues.', a),
+  },
+  'thread.ready': {
+    needs: ['tid', 'processor'],
+    text: (a, l10n) => l10n.t('Thread {tid} is Ready: it waits in the ready queues of processor {processor} until the dispatcher picks it.', a),
+  },
+  'thread.outswapStack': {
+    needs: ['tid', 'pid', 'waitReason'],
+    text: (a, l10n) => l10n.t('Thread {tid} of process {pid} is in a user-mode wait ({waitReason}), so the process/stack swapper (KiOutSwapKernelStacks) takes its kernel stack out of memory; the thread needs it back before it runs again.', a),
+  },
+  'thread.inswapStack': {
+    needs: ['tid', 'pid'],
+    text: (a, l10n) => l10n.t('The process/stack swapper (KiInSwapKernelStacks) brings the kernel stack of thread {tid} (process {pid}) back into memory: the thread leaves the Transition state and becomes ready.', a),
+  },
+  'process.system': {
+    needs: ['pid', 'eprocess'],
+    text: (a, l10n) => l10n.t('During phase 0 of executive initialization, PspInitPhase0 creates the System process (process {pid}, EPROCESS at {eprocess}): the home of the kernel\'s system threads.', a),
+  },
+  'process.open': {
+    needs: ['pid', 'targetPid', 'handle', 'access'],
+    text: (a, l10n) => l10n.t('Process {pid} opened process {targetPid} (OpenProcess ends in NtOpenProcess): the access check granted {access}, and the caller received handle {handle}.', a),
+  },
+  'process.terminate': {
+    needs: ['pid', 'exitStatus', 'byPid'],
+    text: (a, l10n, raw) => raw.args.byPid === raw.args.pid
+      ? l10n.t('Process {pid} ends itself with exit status {exitStatus} (ExitProcess): each of its threads is made to exit.', a)
+      : l10n.t('Process {pid} is terminated by process {byPid} with exit status {exitStatus} (TerminateProcess): each of its threads is made to exit.', a),
+  },
+  'process.rundownHandles': {
+    needs: ['pid', 'handles'],
+    text: (a, l10n) => l10n.t('ObKillProcess closes the {handles} handle(s) left in the handle table of process {pid}: each object loses a reference, and an object with none left is deleted.', a),
+  },
+  'process.deleteAddressSpace': {
+    needs: ['pid', 'vads', 'privatePages', 'pageTables'],
+    text: (a, l10n) => l10n.t('MmCleanProcessAddressSpace tears down the address space of process {pid}: {vads} VAD(s) with their views, {privatePages} private page(s) and {pageTables} page-table page(s) are freed, and the commit charge is returned.', a),
+  },
+  'process.exit': {
+    needs: ['pid', 'exitStatus', 'processes'],
+    text: (a, l10n) => l10n.t('Process {pid} has exited with status {exitStatus} (PspExitProcess): the process object is signaled, and stays while handles to it remain. {processes} process(es) are still running.', a),
+  },
+  'object.close': {
+    needs: ['pid', 'handle', 'type'],
+    text: (a, l10n, raw) => raw.args.deleted === true
+      ? l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): that was the last reference, so the object is deleted.', a)
+      : l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): other handles or references keep the object alive.', a),
+  },
+  'job.create': {
+    needs: ['jobId', 'job', 'handle'],
+    text: (a, l10n, raw) => {
+      const s = l10n.t('NtCreateJobObject created job {jobId} (the job object at {job}) and returned handle {handle}: a job manages a group of processes as one, with shared limits and accounting.', a);
+      return typeof raw.args.name === 'string' && raw.args.name !== '' ? `${s} ${l10n.t('The job is named {name}.', a)}` : s;
+    },
+  },
+  'job.assign': {
+    needs: ['jobId', 'pid', 'activeProcesses'],
+    text: (a, l10n, raw) => {
+      const s = l10n.t('Process {pid} was added to job {jobId}, which now has {activeProcesses} active process(es); processes it creates join the job too.', a);
+      return typeof raw.args.parentJobId === 'number' && raw.args.parentJobId !== 0 ? `${s} ${l10n.t('Job {jobId} is nested in job {parentJobId}, whose limits apply as well.', a)}` : s;
+    },
+  },
+  'job.limits': {
+    needs: ['jobId', 'limitFlags', 'activeProcessLimit', 'processMemoryLimit', 'jobMemoryLimit'],
+    text: (a, l10n) => l10n.t('The limits of job {jobId} were set (NtSetInformationJobObject): limit flags {limitFlags}; active processes {activeProcessLimit}, committed memory per process {processMemoryLimit}, for the whole job {jobMemoryLimit} (each value counts only when its flag is set).', a),
+  },
+  'job.limitExceeded': {
+    needs: ['jobId', 'pid', 'limit'],
+    text: (a, l10n, raw) => raw.args.pid === 0
+      ? l10n.t('Job {jobId} would exceed its limit ({limit}): the process being created may not join it, so the creation fails.', a)
+      : l10n.t('Job {jobId} would exceed its limit ({limit}): process {pid} may not join it.', a),
+  },
+  'job.terminate': {
+    needs: ['jobId', 'processes', 'exitStatus', 'reason'],
+    text: (a, l10n) => l10n.t('All {processes} process(es) of job {jobId} are terminated with exit status {exitStatus} ({reason}).', a),
   },
   'ws.trim': {
     needs: ['pid', 'pages', 'toStandby', 'toModified'],
@@ -359,7 +565,9 @@ export function explainStep(step: StepLike, l10n: Localizer): string {
   if (entry && entry.needs.every((n) => step.args[n] !== undefined)) {
     const a: Args = {};
     for (const [name, value] of Object.entries(step.args)) {
-      a[name] = name === 'reason' && typeof value === 'string' ? accessViolationReason(value, l10n) : formatArg(name, value, l10n);
+      a[name] = name === 'reason' && typeof value === 'string'
+        ? (step.code === 'job.terminate' ? jobTerminationReason(value, l10n) : step.code === 'fault.accessViolation' ? accessViolationReason(value, l10n) : value)
+        : formatArg(name, value, l10n);
     }
     return entry.text(a, l10n, step);
   }
@@ -407,11 +615,32 @@ const STAGE_CHAINS: Record<CreationStageId, string[]> = {
   '7': ['LdrInitializeThunk', 'LdrpInitializeProcess'],
 };
 
+/** Entry points of other ways to start a program: they come before CreateProcessInternalW, not under CreateProcessW. */
+const ENTRY_ROUTINES = new Set(['CreateProcessAsUserW', 'ShellExecuteExW', 'ActivateApplication']);
+
+/** Stage 4 work done once the thread object exists: PspInsertThread, then (first thread) the notify routines. */
+const INSERT_THREAD_CALLEES = new Set(['PspCallProcessNotifyRoutines', 'PspCallThreadNotifyRoutines']);
+
+/** The chain of a creation stage leading to `routine` (without the routine itself unless the chain already names it). */
+function stageChain(stage: string | undefined, routine: string): string[] {
+  if (!stage || !Object.prototype.hasOwnProperty.call(STAGE_CHAINS, stage)) return [];
+  if (ENTRY_ROUTINES.has(routine)) return [];
+  const base = [...STAGE_CHAINS[stage as CreationStageId]];
+  if (stage === '4' && (routine === 'PspInsertThread' || INSERT_THREAD_CALLEES.has(routine))) base.splice(base.length - 1, 1, 'PspInsertThread');
+  if (stage === '7') {
+    // The new thread enters user mode at LdrInitializeThunk; when the loader is done it continues at
+    // RtlUserThreadStart; the first call into win32k converts it to a GUI thread.
+    if (routine === 'LdrInitializeThunk' || routine === 'RtlUserThreadStart') return [];
+    if (routine === 'W32pProcessCallout') return ['PsConvertToGuiThread'];
+  }
+  // A routine already on the chain (CreateProcessInternalW deciding something in stage 2) ends it there.
+  const at = base.indexOf(routine);
+  return at >= 0 ? base.slice(0, at + 1) : base;
+}
+
 /** The call chain leading to a step: the stage's chain, then MmAccessFault for a fault, then the step's routine. */
 export function callChain(step: Pick<StepLike, 'routine' | 'kind'> & { stage?: string }): string[] {
-  const base = step.stage && Object.prototype.hasOwnProperty.call(STAGE_CHAINS, step.stage)
-    ? [...STAGE_CHAINS[step.stage as CreationStageId]]
-    : [];
+  const base = stageChain(step.stage, step.routine);
   if (step.kind === 'pageFault') {
     if (base.length === 0) base.push('KiPageFault');
     base.push('MmAccessFault');
@@ -448,6 +677,8 @@ export function changeLabel(c: ChangeRef, l10n: Localizer, imageOf: (pid: number
     case 'commit': return l10n.t('Commit charge', {});
     case 'system': return l10n.t('The system (memory lists and counters)', {});
     case 'object': return l10n.t('Object {id}', { id: c.id ?? -1 });
+    case 'job': return l10n.t('Job {id}', { id: c.id ?? -1 });
+    case 'file': return l10n.t('File {id}', { id: c.id ?? -1 });
     default: return String((c as { type: string }).type);
   }
 }

@@ -137,6 +137,10 @@ function pfnView(system: System, pfn: number, l10n: Localizer): PfnView | undefi
 /** What the PTE said and why the fault handler chose its resolution. */
 function whyText(kind: ReturnType<typeof faultKindOf>, pteKind: string, l10n: Localizer): string {
   const pte = pteKindLabel(pteKind, l10n);
+  // No PTE to read (the page tables were not there yet, or the PTE was zero): MmAccessFault asks the VAD.
+  const noPte = pteKind === 'absent' || pteKind === 'zero';
+  if (noPte && kind === 'demandZero') return l10n.t('There was no PTE to read for this address yet, so MmAccessFault asked the VAD: the page is committed private memory that was never touched, so the only right answer is a page full of zeros: MiResolveDemandZeroFault.', {});
+  if (noPte && kind === 'prototype') return l10n.t('There was no PTE to read for this address yet, so MmAccessFault asked the VAD: the page belongs to a mapped view of a section, so the section\'s prototype PTE decides where the shared page is: MiResolveProtoPteFault.', {});
   switch (kind) {
     case 'demandZero':
       return l10n.t('The PTE was a {pte}: the page is committed but was never touched, so there are no contents to find anywhere. The only right answer is a page full of zeros: MiResolveDemandZeroFault.', { pte });
@@ -213,7 +217,8 @@ export function buildFaultView(system: System, seq: number, l10n: Localizer, sta
   const lastBefore = beforeWalk?.levels[beforeWalk.levels.length - 1];
   const pteKindBefore = lastBefore ? (lastBefore.level === 'PTE' ? lastBefore.decoded.kind : 'absent') : 'absent';
   const image = imageOf(afterSystem, pid) ?? imageOf(system, pid) ?? '?';
-  const write = step.args.write === true;
+  // A copy-on-write fault is always a write (its step has no 'write' argument).
+  const write = step.args.write === true || kind === 'copyOnWrite';
   const split = splitAddress(va);
   const explanation = explainStep(step, l10n);
   const why = whyText(kind, pteKindBefore, l10n);

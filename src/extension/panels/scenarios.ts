@@ -25,11 +25,6 @@ function labProcess(system: System): number {
 const PAGE = 0x1000n;
 const BYTES = new Uint8Array([0x4e, 0x54, 0x4c, 0x61, 0x62]); // "NTLab"
 
-/** Optional Win32 section APIs (present once the engine models sections). */
-interface SectionApi {
-  CreateFileMapping?: (hFile: number, flProtect: number, dwMaximumSize: bigint, lpName?: string) => number;
-  MapViewOfFile?: (h: number, access: number, offset: bigint, size: bigint) => bigint;
-}
 const FILE_MAP_WRITE = 0x2;
 const FILE_MAP_READ = 0x4;
 const FILE_MAP_COPY = 0x1;
@@ -82,18 +77,15 @@ export function causeFault(system: System, kind: CausableFaultKind): CauseResult
       }
       case 'prototype':
       case 'copyOnWrite': {
-        const sections = api as unknown as SectionApi;
-        if (typeof sections.CreateFileMapping !== 'function' || typeof sections.MapViewOfFile !== 'function') return { unsupported: true };
-        const h = sections.CreateFileMapping(-1, PAGE_READWRITE, 0x10000n);
+        // A pagefile-backed section (CreateFileMapping with INVALID_HANDLE_VALUE) and a view of it: the first
+        // read resolves through the prototype PTE; in a FILE_MAP_COPY view the first write then copies the page.
+        const h = api.CreateFileMapping(-1, PAGE_READWRITE, 0x10000n);
         if (!h) return { failed: `CreateFileMapping failed (${api.GetLastError()})` };
-        if (kind === 'prototype') {
-          const view = sections.MapViewOfFile(h, FILE_MAP_READ | FILE_MAP_WRITE, 0n, 0x10000n);
-          touch(() => api.ReadMemory(view, 1));
-        } else {
-          const view = sections.MapViewOfFile(h, FILE_MAP_COPY, 0n, 0x10000n);
-          touch(() => api.ReadMemory(view, 1));
-          touch(() => api.WriteMemory(view, BYTES));
-        }
+        const view = api.MapViewOfFile(h, kind === 'prototype' ? FILE_MAP_READ | FILE_MAP_WRITE : FILE_MAP_COPY, 0n, 0x10000n);
+        api.CloseHandle(h); // the view keeps the section alive
+        if (view === 0n) return { failed: `MapViewOfFile failed (${api.GetLastError()})` };
+        touch(() => api.ReadMemory(view, 1));
+        if (kind === 'copyOnWrite') touch(() => api.WriteMemory(view, BYTES));
         break;
       }
       default: {
