@@ -3,7 +3,7 @@
 //   npm run test:e2e -- --only notes
 // Screenshots go to test-results/e2e-notes/.
 
-import { openPalette, runPaletteCommand, STEP_TIMEOUT } from './workbench-lib.mjs';
+import { openPalette, panelFrame, runPaletteCommand, STEP_TIMEOUT } from './workbench-lib.mjs';
 
 export const steps = [
   {
@@ -21,8 +21,9 @@ export const steps = [
     async run({ page, shot }) {
       await runPaletteCommand(page, 'NT Lab: Open Notes Beside the Simulation');
       await page.locator('.statusbar-item', { hasText: 'Avail' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-      // The stepping panel is another feature's; when it exists it opens beside the notes.
-      await page.waitForTimeout(1500);
+      // The stepping panel opens beside the notes, showing the newest CreateProcess.
+      const frame = await panelFrame(page, 'CreateProcess, step by step');
+      await frame.locator('.stepper .position').filter({ hasText: /\d/ }).first().waitFor({ timeout: STEP_TIMEOUT });
       return shot('notes-beside-simulation');
     },
   },

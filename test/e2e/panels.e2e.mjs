@@ -6,20 +6,8 @@
 //   npm run test:e2e -- --only panels
 // Screenshots go to test-results/e2e-panels/.
 
-import { openPalette, runPaletteCommand, STEP_TIMEOUT } from './workbench-lib.mjs';
+import { openPalette, panelFrame, runPaletteCommand, STEP_TIMEOUT } from './workbench-lib.mjs';
 
-/** The frame of the webview whose <h1> reads `title` (webviews are nested iframes). */
-async function panelFrame(page, title) {
-  const deadline = Date.now() + STEP_TIMEOUT;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      const h1 = await frame.locator('main#app h1').first().textContent({ timeout: 200 }).catch(() => null);
-      if (h1 === title) return frame;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no webview titled "${title}"`);
-}
 
 async function text(frame, selector) {
   return (await frame.locator(selector).first().innerText()).trim();

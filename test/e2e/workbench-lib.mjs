@@ -18,3 +18,16 @@ export async function runPaletteCommand(page, label, waitHidden = true) {
   await page.keyboard.press('Enter');
   if (waitHidden) await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
 }
+
+/** The frame of the webview whose <h1> reads `title` (webviews are nested iframes). */
+export async function panelFrame(page, title) {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const h1 = await frame.locator('main#app h1').first().textContent({ timeout: 200 }).catch(() => null);
+      if (h1 === title) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview titled "${title}"`);
+}
