@@ -257,7 +257,9 @@ export function buildFaultView(system: System, seq: number, l10n: Localizer, sta
   const pre = first > 0 ? first - 1 : seq;
   const phase = (id: FaultPhase['id'], title: string, cursor: number, text: string): void => { view.phases.push({ id, title, cursor, text }); };
   const access = write ? l10n.t('write', {}) : l10n.t('read', {});
-  phase('trap', l10n.t('Trap', {}), pre, l10n.t('A {access} of {va} by process {pid} ({image}) finds no usable translation: the processor raises a page fault (interrupt 14) and KiPageFault calls MmAccessFault.', { access, va: address(va), pid, image }));
+  phase('trap', l10n.t('Trap', {}), pre, kind === 'copyOnWrite'
+    ? l10n.t('A write of {va} by process {pid} ({image}) meets a valid but read-only PTE marked copy-on-write: the processor raises a page fault (interrupt 14) and KiPageFault calls MmAccessFault.', { va: address(va), pid, image })
+    : l10n.t('A {access} of {va} by process {pid} ({image}) finds no usable translation: the processor raises a page fault (interrupt 14) and KiPageFault calls MmAccessFault.', { access, va: address(va), pid, image }));
   phase('split', l10n.t('Address split', {}), pre, l10n.t('The 48 significant bits of {va} split into four 9-bit indices (PML4 {pxe}, PDPT {ppe}, PD {pde}, PT {pte}) and a 12-bit byte offset {offset}.', { va: address(va), pxe: split.pxe, ppe: split.ppe, pde: split.pde, pte: split.pte, offset: hex(split.offset) }));
   phase('walk', l10n.t('Page walk', {}), pre, first < seq
     ? l10n.t('{walk} On the way, {n} missing paging structure(s) were created first (steps {from} to {to}).', { walk: before.summary, n: seq - first, from: first, to: seq - 1 })
