@@ -13,7 +13,9 @@ export type ObjectRef =
   | { kind: 'ETHREAD' | 'KTHREAD' | 'TEB'; tid: number }
   | { kind: 'LDR_DATA_TABLE_ENTRY'; pid: number; index: number }
   | { kind: 'HANDLE_TABLE_ENTRY'; pid: number; handle: number }
-  | { kind: 'EJOB' | 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION' | 'JOBOBJECT_BASIC_LIMIT_INFORMATION'; jobId: number };
+  | { kind: 'EJOB' | 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION' | 'JOBOBJECT_BASIC_LIMIT_INFORMATION'; jobId: number }
+  | { kind: 'CSR_PROCESS'; pid: number }
+  | { kind: 'CSR_THREAD'; tid: number };
 
 export interface ObjectField {
   offset: number;
@@ -37,6 +39,7 @@ export interface ObjectLayout {
 const VERGILIUS = 'Vergilius Project, Windows 10 x64 19041-19045 (2004-22H2)';
 const USER_MODE = 'Windows 10 x64 (unchanged across Windows 10 builds)';
 const WINNT = 'winnt.h (Microsoft Learn)';
+const CSRSRV = 'csrsrv symbols as Windows Internals shows them (dt csrss!_CSR_PROCESS), Windows 10 x64; values are the simulation\'s';
 
 const PS_PROTECTED_TYPES = ['None', 'ProtectedLight', 'Protected'];
 const PS_SIGNERS = ['None', 'Authenticode', 'CodeGen', 'Antimalware', 'Lsa', 'Windows', 'WinTcb', 'WinSystem', 'App'];
@@ -97,6 +100,41 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
           { offset: 0x40, name: 'SizeOfImage', type: 'Uint4B', value: m.size },
           { offset: 0x48, name: 'FullDllName', type: '_UNICODE_STRING', value: `"${m.path}"` },
           { offset: 0x58, name: 'BaseDllName', type: '_UNICODE_STRING', value: `"${m.name}"` },
+        ],
+      };
+    }
+    case 'CSR_PROCESS': {
+      const p = findProcess(system, ref.pid);
+      const st = p?.ps as PsProcessState | undefined;
+      if (!p || !st || !st.csrProcess) return undefined;
+      const initial = p.threads.find((x) => x.state !== 'Terminated');
+      const live = p.threads.filter((x) => x.state !== 'Terminated');
+      return {
+        typeName: 'csrss!_CSR_PROCESS', address: st.csrProcess, size: 0x90, source: CSRSRV,
+        fields: [
+          { offset: 0x0, name: 'ClientId', type: '_CLIENT_ID', value: `{ UniqueProcess=0x${p.pid.toString(16)} UniqueThread=0x${(initial?.tid ?? 0).toString(16)} }` },
+          { offset: 0x10, name: 'ListLink', type: '_LIST_ENTRY', value: '[ CsrRootProcess list ]' },
+          { offset: 0x20, name: 'ThreadList', type: '_LIST_ENTRY', value: `[ ${live.length} CSR_THREAD ]`, ref: initial?.csrThread ? { kind: 'CSR_THREAD', tid: initial.tid } : undefined },
+          { offset: 0x50, name: 'ProcessHandle', type: 'Ptr64 Void', value: 'handle to the process in csrss' },
+          { offset: 0x5c, name: 'Flags', type: 'Uint4B', value: st.console === 'none' ? 0 : 0x800 },
+          { offset: 0x64, name: 'ReferenceCount', type: 'Int4B', value: live.length + 1 },
+          { offset: 0x68, name: 'ProcessGroupId', type: 'Uint4B', value: p.pid },
+          { offset: 0x78, name: 'ShutdownLevel', type: 'Uint4B', value: 0x280 },
+          { offset: 0x80, name: 'Luid', type: '_LUID', value: 'the token\'s authentication id' },
+        ],
+      };
+    }
+    case 'CSR_THREAD': {
+      const found = findThread(system, ref.tid);
+      if (!found || !found[1].csrThread) return undefined;
+      const [p, t] = found;
+      return {
+        typeName: 'csrss!_CSR_THREAD', address: t.csrThread!, size: 0x58, source: CSRSRV,
+        fields: [
+          { offset: 0x28, name: 'ClientId', type: '_CLIENT_ID', value: `{ UniqueProcess=0x${p.pid.toString(16)} UniqueThread=0x${t.tid.toString(16)} }` },
+          { offset: 0x38, name: 'Process', type: 'Ptr64 _CSR_PROCESS', value: (p.ps as PsProcessState).csrProcess, ref: { kind: 'CSR_PROCESS', pid: p.pid } },
+          { offset: 0x40, name: 'ThreadHandle', type: 'Ptr64 Void', value: 'handle to the thread in csrss' },
+          { offset: 0x4c, name: 'ReferenceCount', type: 'Int4B', value: 1 },
         ],
       };
     }
