@@ -676,7 +676,7 @@ export function changeLabel(c: ChangeRef, l10n: Localizer, imageOf: (pid: number
     case 'pageList': return l10n.t('Page list: {list}', { list: pageListIndexName(c.id ?? -1, l10n) });
     case 'commit': return l10n.t('Commit charge', {});
     case 'system': return l10n.t('The system (memory lists and counters)', {});
-    case 'object': return l10n.t('Object {id}', { id: c.id ?? -1 });
+    case 'object': return l10n.t('Section control area {id}', { id: c.id ?? -1 });
     case 'job': return l10n.t('Job {id}', { id: c.id ?? -1 });
     case 'file': return l10n.t('File {id}', { id: c.id ?? -1 });
     default: return String((c as { type: string }).type);
