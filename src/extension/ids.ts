@@ -36,7 +36,18 @@ export const Commands = {
   purgeStandbyList: 'ntlab.purgeStandbyList',
   purgeLowPriorityStandbyList: 'ntlab.purgeLowPriorityStandbyList',
   runSystemThread: 'ntlab.runSystemThread',
-  /** Opens a read-only `dt` document. Argument `{ kind: 'process'|'thread'|'peb'|'vad'|'pfn', pid?, tid?, va?, pfn? }`. */
+  /**
+   * Job objects, through the Win32 API of an owner process (explorer.exe unless `ownerPid`):
+   * `{ name? }`, `{ jobId, pid }`, `{ jobId, limits: 'ACTIVE_PROCESS|JOB_MEMORY', activeProcessLimit: 2, jobMemoryLimit: '16M' }`, `{ jobId, exitCode? }`.
+   */
+  createJob: 'ntlab.createJob',
+  assignProcessToJob: 'ntlab.assignProcessToJob',
+  setJobLimits: 'ntlab.setJobLimits',
+  terminateJob: 'ntlab.terminateJob',
+  /**
+   * Opens a read-only `dt` document. Argument `{ kind: 'process'|'thread'|'peb'|'token'|'vad'|'pfn'|'handle'|'job'|'jobLimits'|'jobAccounting'|'controlArea',
+   * pid?, tid?, va?, pfn?, handle?, jobId?, controlArea? }` (tree rows pass themselves).
+   */
   showAsDt: 'ntlab.showAsDt',
   /** Opens a `!pte` decode. Argument `{ pid, address: '0x...' }`. */
   decodePte: 'ntlab.decodePte',

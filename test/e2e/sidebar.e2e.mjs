@@ -141,6 +141,53 @@ export const steps = [
       return shot('sidebar-jobs-empty');
     },
   },
+  {
+    name: 'from the palette: Create Job Object, Set Job Limits (validated as you type), Assign Process to Job; the Jobs view shows the job, its limits and its member',
+    async run({ page, shot }) {
+      await runPaletteCommand(page, 'NT Lab: Create Job Object...', false);
+      await page.locator('.quick-input-widget .quick-input-message', { hasText: 'lpName' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await page.locator('.quick-input-widget input').fill('LabJob');
+      await page.keyboard.press('Enter');
+      await row(page, 'Jobs', 'LabJob').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+
+      await runPaletteCommand(page, 'NT Lab: Set Job Limits...', false);
+      await pickQuick(page, 'LabJob', 'Pick a job');
+      const limitsPick = page.locator('.quick-input-widget input[placeholder^="LimitFlags"]');
+      await limitsPick.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const flags = ['JOB_OBJECT_LIMIT_ACTIVE_PROCESS', 'JOB_OBJECT_LIMIT_JOB_MEMORY'];
+      for (const [i, flag] of flags.entries()) {
+        // Clicking a row of a multi-select quick pick toggles its check box.
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: flag }).first().locator('.quick-input-list-label').first().click();
+        await page.locator('.quick-input-widget', { hasText: `${i + 1} Selected` }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      }
+      await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+      await page.locator('.quick-input-widget .quick-input-message', { hasText: 'ActiveProcessLimit' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await page.locator('.quick-input-widget input').fill('4');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget .quick-input-message', { hasText: 'JobMemoryLimit' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const input = page.locator('.quick-input-widget input');
+      await input.fill('64Q');
+      await page.locator('.quick-input-widget .quick-input-message', { hasText: 'is not a number' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await shot('sidebar-job-limit-validation');
+      await input.fill('64M');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+
+      await runPaletteCommand(page, 'NT Lab: Assign Process to Job...', false);
+      await pickQuick(page, 'LabJob', 'Pick a job');
+      await pickQuick(page, 'svchost.exe');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+
+      await row(page, 'Jobs', 'LabJob').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await pane(page, 'Jobs').locator('.monaco-list-row[aria-label^="LabJob"] .label-description', { hasText: '1 active process' }).waitFor({ timeout: STEP_TIMEOUT });
+      await expand(page, 'Jobs', 'LabJob');
+      await expand(page, 'Jobs', 'Limits');
+      await row(page, 'Jobs', 'JOB_OBJECT_LIMIT_JOB_MEMORY').waitFor({ timeout: STEP_TIMEOUT });
+      await row(page, 'Jobs', 'svchost.exe').waitFor({ timeout: STEP_TIMEOUT });
+      await page.mouse.move(700, 400);
+      return shot('sidebar-jobs');
+    },
+  },
 ];
 
 function pane(page, title) {
@@ -178,8 +225,8 @@ async function runPaletteCommand(page, label, waitHidden = true) {
   await page.keyboard.press('Enter');
   if (waitHidden) await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
 }
-async function pickQuick(page, text) {
-  const input = page.locator('.quick-input-widget input[placeholder="Pick a process"]');
+async function pickQuick(page, text, placeholder = 'Pick a process') {
+  const input = page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`);
   await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await input.fill(text);
   const r = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();

@@ -47,6 +47,7 @@ suite('Sidebar and commands', () => {
     const contributed = manifest().contributes.commands.map((c) => c.command);
     for (const id of ['ntlab.createProcess', 'ntlab.virtualAlloc', 'ntlab.virtualFree', 'ntlab.virtualProtect', 'ntlab.readMemory', 'ntlab.writeMemory',
       'ntlab.setWorkingSetSize', 'ntlab.emptyWorkingSet', 'ntlab.flushModifiedList', 'ntlab.purgeStandbyList', 'ntlab.runSystemThread',
+      'ntlab.createJob', 'ntlab.assignProcessToJob', 'ntlab.setJobLimits', 'ntlab.terminateJob',
       'ntlab.showAsDt', 'ntlab.decodePte', 'ntlab.saveSession', 'ntlab.loadSession', 'ntlab.reveal', 'ntlab.processes.showFlat', 'ntlab.processes.showTree']) {
       assert.ok(contributed.includes(id), `${id} contributed`);
       assert.ok(registered.has(id), `${id} registered`);
@@ -341,7 +342,7 @@ suite('Sidebar and commands', () => {
     const row = roots.children.find((r) => r.id === `job:${job.jobId}`);
     assert.ok(row, 'the job is listed');
     assert.equal(row.label, 'SidebarJob');
-    assert.equal(row.description, '1 processes · 2 limits');
+    assert.equal(row.description, '1 active process · 2 limits');
     const parts = await inspect(Views.jobs, row.id);
     const limits = await inspect(Views.jobs, parts.children.find((c) => c.label === 'Limits')!.id);
     assert.deepEqual(limits.children.map((l) => [l.label, l.description]), [['JOB_OBJECT_LIMIT_ACTIVE_PROCESS', '2'], ['JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE', undefined]]);
@@ -361,7 +362,97 @@ suite('Sidebar and commands', () => {
     await run('ntlab.terminateProcess', { pid: member });
     const after = await inspect(Views.jobs);
     assert.ok(after.fired.some((f) => !f.all && f.ids.includes(row.id)), JSON.stringify(after.fired.slice(-3)));
-    assert.equal(after.children.find((r) => r.id === row.id)!.description, '0 processes · 2 limits');
+    assert.equal(after.children.find((r) => r.id === row.id)!.description, '0 active processes · 2 limits');
+  });
+
+  test('job commands: Create Job Object, Assign Process to Job, Set Job Limits; the Jobs view shows the job with its limits and member', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    const explorer = system.processIds.find((p) => system.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const created = await run(Commands.createJob, { name: 'PaletteJob' });
+    assert.equal(created.ok, true, JSON.stringify(created));
+    const jobId = get<number>(created, 'jobId');
+    assert.equal(get<number>(created, 'ownerPid'), explorer, 'the handle lives in explorer.exe by default');
+    assert.ok(system.queryHandles(explorer).some((h) => h.typeName === 'Job' && h.key === jobId), 'explorer holds the job handle');
+    const member = get<number>(await run('ntlab.createProcess', { imagePath: 'C:\\Windows\\System32\\notepad.exe' }), 'pid');
+    const assigned = await run(Commands.assignProcessToJob, { jobId, pid: member });
+    assert.equal(assigned.ok, true, JSON.stringify(assigned));
+    assert.deepEqual(system.queryJobs().find((j) => j.jobId === jobId)!.processIds, [member]);
+    const limited = await run(Commands.setJobLimits, { jobId, limits: 'ACTIVE_PROCESS | JOB_MEMORY | KILL_ON_JOB_CLOSE', activeProcessLimit: 2, jobMemoryLimit: '64M' });
+    assert.equal(limited.ok, true, JSON.stringify(limited));
+    const info = system.queryJobs().find((j) => j.jobId === jobId)!;
+    assert.equal(info.limitFlags, 0x8 | 0x200 | 0x2000);
+    assert.equal(info.activeProcessLimit, 2);
+    assert.equal(info.jobMemoryLimit, 64 * 1024 * 1024);
+
+    const row = (await inspect(Views.jobs)).children.find((r) => r.id === `job:${jobId}`)!;
+    assert.equal(row.label, 'PaletteJob');
+    assert.equal(row.description, '1 active process · 3 limits');
+    assert.match(row.contextValue, /^ntlab\.jobObject\b.*\bdt\b/);
+    const parts = await inspect(Views.jobs, row.id);
+    const limits = await inspect(Views.jobs, parts.children.find((c) => c.label === 'Limits')!.id);
+    assert.deepEqual(limits.children.map((l) => l.label), ['JOB_OBJECT_LIMIT_ACTIVE_PROCESS', 'JOB_OBJECT_LIMIT_JOB_MEMORY', 'JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE']);
+    assert.ok(parts.children.some((c) => c.id === `job:${jobId}/p:${member}` && c.label === 'notepad.exe'), 'the member is listed');
+
+    // The engine enforces the job memory limit: a commit past it fails with ERROR_COMMITMENT_LIMIT, reported by name.
+    const tooBig = await run('ntlab.virtualAlloc', { pid: member, address: '0', size: '128M', type: 'MEM_COMMIT|MEM_RESERVE', protect: 'PAGE_READWRITE' });
+    assert.match(failed(tooBig, 'a commit past JobMemoryLimit'), /ERROR_COMMITMENT_LIMIT \(1455\)/);
+    // ActiveProcessLimit 2: a second member fits, a third does not.
+    const second = get<number>(await run('ntlab.createProcess', { imagePath: 'C:\\Windows\\System32\\calc.exe' }), 'pid');
+    assert.equal((await run(Commands.assignProcessToJob, { jobId, pid: second })).ok, true);
+    const third = get<number>(await run('ntlab.createProcess', { imagePath: 'C:\\Windows\\System32\\cmd.exe' }), 'pid');
+    // As in Windows, a process that would exceed ActiveProcessLimit is terminated and the call fails.
+    assert.match(failed(await run(Commands.assignProcessToJob, { jobId, pid: third }), 'a third process past ActiveProcessLimit'), /AssignProcessToJobObject failed: ERROR_NOT_ENOUGH_QUOTA \(1816\)/);
+    assert.equal(system.queryProcess(third), undefined, 'the process past the limit was terminated');
+
+    // Working set and priority class values, validated before the engine sees them.
+    const ws = await run(Commands.setJobLimits, { jobId, limits: ['JOB_OBJECT_LIMIT_WORKINGSET', 'PRIORITY_CLASS'], minimumWorkingSet: '256K', maximumWorkingSet: '1M', priorityClass: 'idle' });
+    assert.equal(ws.ok, true, JSON.stringify(ws));
+    const after = system.queryJobs().find((j) => j.jobId === jobId)!;
+    assert.deepEqual([after.limitFlags, after.minimumWorkingSetSize, after.maximumWorkingSetSize], [0x1 | 0x20, 256 * 1024, 1024 * 1024]);
+
+    // Show as dt on the job row and on its limits; on the job handle in explorer's handle table.
+    const jobDoc = await vscode.commands.executeCommand<string>('ntlab.showAsDt', { id: row.id, kind: 'jobObject', jobId });
+    assert.match(vscode.workspace.textDocuments.find((d) => d.uri.toString() === jobDoc)!.getText(), /dt nt!_EJOB[\s\S]*PaletteJob/);
+    const limitsDoc = await vscode.commands.executeCommand<string>('ntlab.showAsDt', { kind: 'jobLimits', jobId });
+    assert.match(vscode.workspace.textDocuments.find((d) => d.uri.toString() === limitsDoc)!.getText(), /\+0x010 LimitFlags\s+: 0x21/);
+    const handle = system.queryHandles(explorer).find((h) => h.typeName === 'Job' && h.key === jobId)!;
+    const handleDoc = await vscode.commands.executeCommand<string>('ntlab.showAsDt', { kind: 'handle', pid: explorer, handle: handle.handle });
+    assert.match(vscode.workspace.textDocuments.find((d) => d.uri.toString() === handleDoc)!.getText(), /dt nt!_HANDLE_TABLE_ENTRY[\s\S]*\+0x008 GrantedAccessBits/);
+    const handleRows = await inspect(Views.processes, `p:${explorer}/handles`);
+    assert.match(handleRows.children.find((c) => c.label.endsWith(' Job'))!.contextValue, /\bdt\b/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    // Terminate Job ends every member.
+    const terminated = await run(Commands.terminateJob, { jobId, exitCode: 7 });
+    assert.equal(terminated.ok, true, JSON.stringify(terminated));
+    assert.equal(get<number>(terminated, 'terminated'), 2);
+    assert.equal(system.queryProcess(member), undefined);
+    assert.equal(system.queryProcess(second), undefined);
+    assert.ok(system.queryProcess(explorer), 'explorer.exe, outside the job, lives on');
+    assert.equal((await inspect(Views.jobs)).children.find((r) => r.id === row.id)!.description, '0 active processes · 2 limits');
+  });
+
+  test('job commands refuse bad input with clear messages', async () => {
+    const api = await liveSession();
+    const system = api.session.system!;
+    const jobId = get<number>(await run(Commands.createJob, { name: 'BadInputJob' }), 'jobId');
+    const pidOf = (image: string): number => system.processIds.find((p) => system.queryProcess(p)!.imageFileName === image)!;
+    assert.match(failed(await run(Commands.createJob, { name: 'a\\b' }), 'a name with a backslash'), /backslash/);
+    assert.match(failed(await run(Commands.createJob, { name: 42 }), 'a numeric name'), /"name" must be a string/);
+    assert.match(failed(await run(Commands.createJob, { ownerPid: 999_999 }), 'an unknown owner'), /no process with id 999999/);
+    assert.match(failed(await run(Commands.assignProcessToJob, { jobId: 999_999, pid: pidOf('explorer.exe') }), 'an unknown job'), /no job with id 999999/);
+    assert.match(failed(await run(Commands.assignProcessToJob, { jobId, pid: 999_999 }), 'an unknown process'), /no process with id 999999/);
+    assert.match(failed(await run(Commands.setJobLimits, { jobId, limits: 'JOB_OBJECT_LIMIT_PONIES' }), 'an unknown limit'), /Unknown flag "JOB_OBJECT_LIMIT_PONIES"/);
+    assert.match(failed(await run(Commands.setJobLimits, { jobId, limits: 'ACTIVE_PROCESS', activeProcessLimit: 'many' }), 'a count that is not a number'), /"activeProcessLimit": "many" is not a number/);
+    assert.match(failed(await run(Commands.setJobLimits, { jobId, limits: 'JOB_MEMORY', jobMemoryLimit: '0' }), 'a zero memory limit'), /"jobMemoryLimit": The size must be greater than zero/);
+    assert.match(failed(await run(Commands.setJobLimits, { jobId, limits: 'PROCESS_MEMORY', processMemoryLimit: '12Q' }), 'a bad size unit'), /"processMemoryLimit"/);
+    assert.match(failed(await run(Commands.setJobLimits, { jobId, limits: 'WORKINGSET', minimumWorkingSet: '1M', maximumWorkingSet: '256K' }), 'max below min'), /"maximumWorkingSet": The maximum may not be below the minimum \(1 MB\)/);
+    assert.match(failed(await run(Commands.setJobLimits, { jobId, limits: 'PRIORITY_CLASS', priorityClass: 'turbo' }), 'an unknown priority class'), /Unknown flag "turbo"/);
+    assert.match(failed(await run(Commands.terminateJob, { jobId: 'x' }), 'a job id that is not a number'), /no job with id x/);
+    assert.equal(await vscode.commands.executeCommand('ntlab.showAsDt', { kind: 'job', jobId: 999_999 }).then((u) => typeof u), 'string', 'a dt of a missing job opens and says it does not exist');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.ok(system.queryJobs().some((j) => j.jobId === jobId), 'nothing destroyed the job');
   });
 
   test('Save Session and Load Session round-trip; corrupt and newer files are refused and lose nothing', async () => {

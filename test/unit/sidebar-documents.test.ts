@@ -65,3 +65,57 @@ describe('!pte documents', () => {
     expect(renderPte(system, 999_999, base, l10n, 's')).toContain('There is no process with id 999999');
   });
 });
+
+describe('dt documents of handles, jobs and control areas', () => {
+  function withJob() {
+    const { system, pid } = machine();
+    const explorer = system.processIds.find((p) => system.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const k = system.win32(explorer);
+    const hJob = k.CreateJobObject(null, 'LabJob');
+    k.AssignProcessToJobObject(hJob, k.OpenProcess(0x1FFFFF, false, pid));
+    k.SetInformationJobObject(hJob, 9, { LimitFlags: 0x8 | 0x200, ActiveProcessLimit: 3, JobMemoryLimit: 64 << 20 });
+    const jobId = system.queryHandles(explorer).find((h) => h.handle === hJob)!.key;
+    return { system, pid, explorer, hJob, jobId };
+  }
+
+  it('lays out a handle table entry with its offsets and the object it points to', () => {
+    const { system, explorer, hJob } = withJob();
+    const text = renderDt(system, { kind: 'handle', pid: explorer, handle: hJob }, l10n, 's');
+    expect(text).toContain('dt nt!_HANDLE_TABLE_ENTRY');
+    expect(text).toMatch(/\+0x000 VolatileLowValue/);
+    expect(text).toMatch(/\+0x008 GrantedAccessBits/);
+    // The engine's links have no offset: shown without one, and said so.
+    expect(text).toMatch(/\n {10}\(object\)\s+: 0x/);
+    expect(text).not.toMatch(/\+0x-/);
+    expect(text).toContain('not fields at a known offset');
+  });
+
+  it('lays out the EJOB links, the documented limit structure (plus the extended limits, without offsets) and the accounting', () => {
+    const { system, pid, jobId } = withJob();
+    const job = renderDt(system, { kind: 'job', jobId }, l10n, 's');
+    expect(job).toContain('dt nt!_EJOB');
+    expect(job).toContain('LabJob');
+    expect(job).toContain(String(pid));
+    expect(job).not.toMatch(/\+0x/);
+    const limits = renderDt(system, { kind: 'jobLimits', jobId }, l10n, 's');
+    expect(limits).toMatch(/\+0x010 LimitFlags\s+: 0x208/);
+    expect(limits).toMatch(/\+0x028 ActiveProcessLimit\s+: 0x3/);
+    expect(limits).toMatch(/\n {10}\(extended\) JobMemoryLimit\s+: 0x4000000/);
+    expect(renderDt(system, { kind: 'jobAccounting', jobId }, l10n, 's')).toMatch(/\+0x028 ActiveProcesses\s+: 0x1/);
+    expect(renderDt(system, { kind: 'job', jobId: 999 }, l10n, 's')).toContain('does not exist');
+  });
+
+  it('shows a control area by the names the engine has, with no offsets', () => {
+    const { system, pid } = machine();
+    const api = system.win32(pid);
+    const h = api.CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, 'LabSection');
+    api.MapViewOfFile(h, 0xF001F, 0n, 0n);
+    const ca = system.querySections().find((s) => s.sectionObjects.some((o) => o.name?.endsWith('LabSection')))!.controlArea;
+    const text = renderDt(system, { kind: 'controlArea', controlArea: ca }, l10n, 's');
+    expect(text).toContain('dt nt!_CONTROL_AREA');
+    expect(text).toMatch(/NumberOfMappedViews\s+: 0x1/);
+    expect(text).toMatch(/TotalNumberOfPtes\s+: 0x10/);
+    expect(text).not.toMatch(/\+0x/);
+    expect(text).toContain('Field offsets are not shown');
+  });
+});

@@ -81,7 +81,7 @@ describe('Sections model', () => {
     const ca = m.find({ type: 'object', id: controlArea })!;
     expect(ca.kind).toBe('controlArea');
     expect(m.parent(ca)).toBe(root);
-    expect(m.describe(ca).description).toContain('1 views');
+    expect(m.describe(ca).description).toBe('1 section reference · 1 view · commit 16 pages');
     expect(tooltipText(m.describe(ca))).toContain('NumberOfMappedViews | 1');
     const ptes = m.children(child(m, ca, 'segment'));
     expect(ptes).toHaveLength(16);
@@ -177,7 +177,7 @@ describe('Jobs model', () => {
     const [root] = m.roots();
     expect(root!.id).toBe(`job:${jobId}`);
     expect(m.describe(root!).label).toBe('Lab');
-    expect(m.describe(root!).description).toBe('1 processes · 2 limits');
+    expect(m.describe(root!).description).toBe('1 active process · 2 limits');
     const limits = m.children(child(m, root!, 'jobLimits')).map((n) => [m.describe(n).label, m.describe(n).description]);
     expect(limits).toEqual([['JOB_OBJECT_LIMIT_ACTIVE_PROCESS', '3'], ['JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE', undefined]]);
     expect(jobLimitFlags(0x2008)).toEqual([0x8, 0x2000]);
@@ -204,6 +204,16 @@ describe('Jobs model', () => {
     expect(m.children(m.roots()[0]!).some((n) => n.id === node.id)).toBe(true);
   });
 
+  it('refreshes the whole view when the first job appears in a view that showed none', () => {
+    const system = machine();
+    const m = jobsOf(system);
+    expect(m.roots()).toEqual([]);
+    const from = system.stepCount;
+    const { jobId } = labJob(system);
+    expect(m.invalidate(changesSince(system, from)).all).toBe(true);
+    expect(m.roots().map((r) => r.jobId)).toEqual([jobId]);
+  });
+
   it('refreshes only the job a step changed', () => {
     const system = machine();
     const { jobId, owner } = labJob(system);
@@ -217,7 +227,7 @@ describe('Jobs model', () => {
     const refresh = m.invalidate(changesSince(system, from));
     expect(refresh.all).toBe(false);
     expect([...refresh.nodes].map((n) => n.id)).toEqual([`job:${jobId}`]);
-    expect(m.describe(m.roots()[0]!).description).toMatch(/^2 processes/);
+    expect(m.describe(m.roots()[0]!).description).toMatch(/^2 active processes/);
   });
 });
 

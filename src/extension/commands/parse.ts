@@ -9,7 +9,8 @@ import {
 
 /** Why a text did not parse; the host turns it into a localized message. */
 export type ParseErrorCode =
-  | 'empty' | 'syntax' | 'negative' | 'tooLarge' | 'zero' | 'needsHexPrefix' | 'unknownName' | 'notInteger' | 'oddHexDigits';
+  | 'empty' | 'syntax' | 'negative' | 'tooLarge' | 'zero' | 'needsHexPrefix' | 'unknownName' | 'notInteger' | 'oddHexDigits'
+  | 'belowMinimum' | 'missingValue';
 
 export interface ParseError { readonly code: ParseErrorCode; readonly detail?: string }
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ParseError };
@@ -195,4 +196,104 @@ export function formatHexDump(bytes: Uint8Array, base: bigint): string {
     lines.push(`${formatPointer(base + BigInt(off))}  ${hex}  ${ascii}`);
   }
   return lines.join('\n');
+}
+
+// ------------------------------------------------------------------------------------- job limits
+
+/** The JOB_OBJECT_LIMIT_* flags Set Job Limits offers (winnt.h values), in the order it lists them. */
+export const JOB_LIMIT_FLAGS: Readonly<Record<string, number>> = {
+  JOB_OBJECT_LIMIT_ACTIVE_PROCESS: 0x8,
+  JOB_OBJECT_LIMIT_PROCESS_MEMORY: 0x100,
+  JOB_OBJECT_LIMIT_JOB_MEMORY: 0x200,
+  JOB_OBJECT_LIMIT_WORKINGSET: 0x1,
+  JOB_OBJECT_LIMIT_PRIORITY_CLASS: 0x20,
+  JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: 0x2000,
+  JOB_OBJECT_LIMIT_BREAKAWAY_OK: 0x800,
+  JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK: 0x1000,
+};
+
+/** `ACTIVE_PROCESS | JOB_MEMORY`, full names, or a number: the LimitFlags of JOBOBJECT_BASIC_LIMIT_INFORMATION. */
+export const parseJobLimitFlags = (text: string): ParseResult<number> => parseFlags(text, JOB_LIMIT_FLAGS, 'JOB_OBJECT_LIMIT_');
+
+/** The priority classes a job can impose (JOB_OBJECT_LIMIT_PRIORITY_CLASS), by their winbase.h names. */
+export const PRIORITY_CLASS_NAMES: Readonly<Record<string, number>> = {
+  IDLE_PRIORITY_CLASS: 0x40, BELOW_NORMAL_PRIORITY_CLASS: 0x4000, NORMAL_PRIORITY_CLASS: 0x20,
+  ABOVE_NORMAL_PRIORITY_CLASS: 0x8000, HIGH_PRIORITY_CLASS: 0x80, REALTIME_PRIORITY_CLASS: 0x100,
+};
+
+/** One priority class: `IDLE_PRIORITY_CLASS`, `idle`, `below_normal`, or its value (0x40). */
+export function parsePriorityClass(text: string): ParseResult<number> {
+  const raw = text.trim();
+  if (raw === '') return fail('empty');
+  if (/^[0-9]/.test(raw)) {
+    const n = parseInteger(raw, 0xFFFFFFFFn);
+    if (!n.ok) return n;
+    return Object.values(PRIORITY_CLASS_NAMES).includes(Number(n.value)) ? ok(Number(n.value)) : fail('unknownName', raw);
+  }
+  const key = raw.toUpperCase().replace(/[\s-]+/g, '_');
+  const value = PRIORITY_CLASS_NAMES[key] ?? PRIORITY_CLASS_NAMES[`${key}_PRIORITY_CLASS`];
+  return value === undefined ? fail('unknownName', raw) : ok(value);
+}
+
+/** The largest byte count a job limit holds here (the engine keeps limits as JavaScript numbers). */
+const MAX_LIMIT_BYTES = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A count of processes for ActiveProcessLimit (a DWORD). */
+export function parseProcessCount(text: string): ParseResult<number> {
+  const n = parseInteger(text, 0xFFFFFFFFn);
+  return n.ok ? ok(Number(n.value)) : n;
+}
+
+/** A memory limit or working-set size in bytes, K/M/G allowed (`16M`, `0x100000`); never zero. */
+export function parseLimitBytes(text: string): ParseResult<number> {
+  const r = parseSize(text, { max: MAX_LIMIT_BYTES });
+  return r.ok ? ok(Number(r.value)) : r;
+}
+
+/** MaximumWorkingSetSize, which may not be below the minimum already given. */
+export function parseMaximumWorkingSet(text: string, minimum: number): ParseResult<number> {
+  const r = parseLimitBytes(text);
+  if (!r.ok) return r;
+  return r.value < minimum ? fail('belowMinimum', formatBytes(minimum)) : r;
+}
+
+/** What Set Job Limits collects: the flags and, for each flag that takes one, its value. */
+export interface JobLimitInput {
+  flags: number;
+  activeProcessLimit?: number;
+  processMemoryLimit?: number;
+  jobMemoryLimit?: number;
+  minimumWorkingSet?: number;
+  maximumWorkingSet?: number;
+  priorityClass?: number;
+}
+
+/** The input keys each value-carrying flag needs, in the order they are asked for. */
+export const JOB_LIMIT_VALUES: ReadonlyArray<{ flag: number; keys: ReadonlyArray<Exclude<keyof JobLimitInput, 'flags'>> }> = [
+  { flag: 0x8, keys: ['activeProcessLimit'] },
+  { flag: 0x100, keys: ['processMemoryLimit'] },
+  { flag: 0x200, keys: ['jobMemoryLimit'] },
+  { flag: 0x1, keys: ['minimumWorkingSet', 'maximumWorkingSet'] },
+  { flag: 0x20, keys: ['priorityClass'] },
+];
+
+/**
+ * JOBOBJECT_EXTENDED_LIMIT_INFORMATION as the engine's SetInformationJobObject takes it: LimitFlags
+ * plus the value of every flag that has one. A flag without its value fails with 'missingValue'.
+ */
+export function jobLimitsFrom(input: JobLimitInput): ParseResult<{ LimitFlags: number; ActiveProcessLimit?: number; ProcessMemoryLimit?: number; JobMemoryLimit?: number; MinimumWorkingSetSize?: number; MaximumWorkingSetSize?: number; PriorityClass?: number }> {
+  for (const { flag, keys } of JOB_LIMIT_VALUES) {
+    if (!(input.flags & flag)) continue;
+    for (const k of keys) if (input[k] === undefined) return fail('missingValue', k);
+  }
+  if ((input.flags & 0x1) && input.maximumWorkingSet! < input.minimumWorkingSet!) return fail('belowMinimum', formatBytes(input.minimumWorkingSet!));
+  const on = (flag: number): boolean => (input.flags & flag) !== 0;
+  return ok({
+    LimitFlags: input.flags >>> 0,
+    ...(on(0x8) ? { ActiveProcessLimit: input.activeProcessLimit } : {}),
+    ...(on(0x100) ? { ProcessMemoryLimit: input.processMemoryLimit } : {}),
+    ...(on(0x200) ? { JobMemoryLimit: input.jobMemoryLimit } : {}),
+    ...(on(0x1) ? { MinimumWorkingSetSize: input.minimumWorkingSet, MaximumWorkingSetSize: input.maximumWorkingSet } : {}),
+    ...(on(0x20) ? { PriorityClass: input.priorityClass } : {}),
+  });
 }

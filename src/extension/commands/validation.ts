@@ -14,6 +14,8 @@ export function parseErrorMessage(error: ParseError): string {
     case 'needsHexPrefix': return vscode.l10n.t('"{0}" looks hexadecimal: write it as 0x{0}.', error.detail ?? '');
     case 'unknownName': return vscode.l10n.t('Unknown flag "{0}".', error.detail ?? '');
     case 'notInteger': return vscode.l10n.t('"{0}" is not a whole number of bytes.', error.detail ?? '');
+    case 'belowMinimum': return vscode.l10n.t('The maximum may not be below the minimum ({0}).', error.detail ?? '');
+    case 'missingValue': return vscode.l10n.t('"{0}" is needed for the limit you chose.', error.detail ?? '');
     case 'oddHexDigits': return vscode.l10n.t('Hex bytes come in pairs of digits ("{0}" has an odd count).', error.detail ?? '');
   }
 }

@@ -24,6 +24,9 @@ export function dtUri(target: DtTarget, title: string): vscode.Uri {
   if (target.kind === 'thread') q.set('tid', String(target.tid));
   if (target.kind === 'vad') q.set('va', formatAddress(target.va));
   if (target.kind === 'pfn') q.set('pfn', String(target.pfn));
+  if (target.kind === 'handle') q.set('handle', String(target.handle));
+  if ('jobId' in target) q.set('jobId', String(target.jobId));
+  if (target.kind === 'controlArea') q.set('controlArea', String(target.controlArea));
   return vscode.Uri.from({ scheme: DT_SCHEME, path: `/${typeName(target)} ${title}`, query: q.toString() });
 }
 
@@ -38,6 +41,9 @@ export function dtTargetOf(uri: vscode.Uri): DtTarget | undefined {
     case 'thread': { const tid = int('tid'); return pid === undefined || tid === undefined ? undefined : { kind: 'thread', pid, tid }; }
     case 'vad': { const va = parseAddress(q.get('va') ?? ''); return pid === undefined || !va.ok ? undefined : { kind: 'vad', pid, va: va.value }; }
     case 'pfn': { const pfn = int('pfn'); return pfn === undefined ? undefined : { kind: 'pfn', pfn }; }
+    case 'handle': { const handle = int('handle'); return pid === undefined || handle === undefined ? undefined : { kind: 'handle', pid, handle }; }
+    case 'job': case 'jobLimits': case 'jobAccounting': { const jobId = int('jobId'); return jobId === undefined ? undefined : { kind: q.get('kind') as 'job', jobId }; }
+    case 'controlArea': { const controlArea = int('controlArea'); return controlArea === undefined ? undefined : { kind: 'controlArea', controlArea }; }
     default: return undefined;
   }
 }
@@ -111,17 +117,20 @@ export function registerDocuments(context: vscode.ExtensionContext, session: Sim
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(DocumentCommands.showAsDt, async (arg?: { kind?: string; pid?: number; tid?: number; va?: bigint | string; pfn?: number }) => {
+    vscode.commands.registerCommand(DocumentCommands.showAsDt, async (arg?: DtArg) => {
       const system = session.displayed;
       if (!system) return notRunning();
-      const target = dtTargetFromArg(arg);
+      // The Job row of a process names the process: show the innermost job holding it.
+      const jobOfPid = (pid: number): number | undefined => {
+        const holding = system.queryJobs().filter((j) => j.processIds.includes(pid));
+        return (holding.find((j) => !holding.some((c) => c.parentJobId === j.jobId)) ?? holding[0])?.jobId;
+      };
+      const target = dtTargetFromArg(arg, jobOfPid);
       if (!target) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('"Show as dt" needs an object: a process, thread, PEB, token, VAD or page frame.'));
+        void vscode.window.showErrorMessage(vscode.l10n.t('"Show as dt" needs an object: a process, thread, PEB, token, VAD, page frame, handle, job or control area.'));
         return undefined;
       }
-      const image = 'pid' in target ? system.queryProcess(target.pid)?.imageFileName : undefined;
-      const title = target.kind === 'pfn' ? formatAddress(target.pfn) : target.kind === 'thread' ? `${target.tid}` : target.kind === 'vad' ? formatAddress(target.va) : `${image ?? ''} ${target.pid}`.trim();
-      return open(dtUri(target, title));
+      return open(dtUri(target, dtTitle(target, (pid) => system.queryProcess(pid)?.imageFileName)));
     }),
     vscode.commands.registerCommand(DocumentCommands.decodePte, async (arg?: { pid?: number; va?: bigint; address?: string }) => {
       const system = session.displayed;
@@ -152,19 +161,43 @@ export function registerDocuments(context: vscode.ExtensionContext, session: Sim
   );
 }
 
-function dtTargetFromArg(arg: { kind?: string; pid?: number; tid?: number; va?: bigint | string; pfn?: number } | undefined): DtTarget | undefined {
+/** What "Show as dt" accepts: an argument object or a tree row (whose `kind` is the row's kind). */
+interface DtArg { kind?: string; pid?: number; tid?: number; va?: bigint | string; pfn?: number; handle?: number; jobId?: number; controlArea?: number }
+
+function dtTitle(target: DtTarget, image: (pid: number) => string | undefined): string {
+  switch (target.kind) {
+    case 'pfn': return formatAddress(target.pfn);
+    case 'thread': return `${target.tid}`;
+    case 'vad': return formatAddress(target.va);
+    case 'handle': return `${formatAddress(target.handle)} ${image(target.pid) ?? ''} ${target.pid}`.replace(/\s+/g, ' ');
+    case 'job': case 'jobLimits': case 'jobAccounting': return `job ${target.jobId}`;
+    case 'controlArea': return `${target.controlArea}`;
+    default: return `${image(target.pid) ?? ''} ${target.pid}`.trim();
+  }
+}
+
+function dtTargetFromArg(arg: DtArg | undefined, jobOfPid: (pid: number) => number | undefined): DtTarget | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
   const pid = typeof arg.pid === 'number' ? arg.pid : undefined;
+  const jobId = typeof arg.jobId === 'number' ? arg.jobId : undefined;
   let va: bigint | undefined;
   if (typeof arg.va === 'bigint') va = arg.va;
   else if (typeof arg.va === 'string') { const r = parseAddress(arg.va); if (r.ok) va = r.value; }
   switch (arg.kind) {
-    case 'process': return pid === undefined ? undefined : { kind: 'process', pid };
+    case 'process': case 'jobMember': return pid === undefined ? undefined : { kind: 'process', pid };
     case 'peb': return pid === undefined ? undefined : { kind: 'peb', pid };
     case 'token': return pid === undefined ? undefined : { kind: 'token', pid };
     case 'thread': return pid === undefined || typeof arg.tid !== 'number' ? undefined : { kind: 'thread', pid, tid: arg.tid };
     case 'vad': case 'wsle': return pid === undefined || va === undefined ? undefined : { kind: 'vad', pid, va };
     case 'pfn': return typeof arg.pfn === 'number' ? { kind: 'pfn', pfn: arg.pfn } : undefined;
+    case 'handle': return pid === undefined || typeof arg.handle !== 'number' ? undefined : { kind: 'handle', pid, handle: arg.handle };
+    case 'job': case 'jobObject': {
+      const id = jobId ?? (pid === undefined ? undefined : jobOfPid(pid));
+      return id === undefined ? undefined : { kind: 'job', jobId: id };
+    }
+    case 'jobLimits': case 'jobLimit': return jobId === undefined ? undefined : { kind: 'jobLimits', jobId };
+    case 'jobAccounting': return jobId === undefined ? undefined : { kind: 'jobAccounting', jobId };
+    case 'controlArea': case 'section': return typeof arg.controlArea === 'number' ? { kind: 'controlArea', controlArea: arg.controlArea } : undefined;
     default: return undefined;
   }
 }

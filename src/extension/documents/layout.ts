@@ -12,7 +12,10 @@ export type DtTarget =
   | { kind: 'peb'; pid: number }
   | { kind: 'token'; pid: number }
   | { kind: 'vad'; pid: number; va: bigint }
-  | { kind: 'pfn'; pfn: number };
+  | { kind: 'pfn'; pfn: number }
+  | { kind: 'handle'; pid: number; handle: number }
+  | { kind: 'job' | 'jobLimits' | 'jobAccounting'; jobId: number }
+  | { kind: 'controlArea'; controlArea: number };
 
 /** One field of a dt dump. `offset` is undefined while the engine has no layout for the type. */
 export interface DtField { offset?: number; name: string; value: string; depth?: number }
@@ -26,6 +29,11 @@ export function typeName(t: DtTarget): string {
     case 'token': return '_TOKEN';
     case 'vad': return '_MMVAD';
     case 'pfn': return '_MMPFN';
+    case 'handle': return '_HANDLE_TABLE_ENTRY';
+    case 'job': return '_EJOB';
+    case 'jobLimits': return 'JOBOBJECT_BASIC_LIMIT_INFORMATION';
+    case 'jobAccounting': return 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION';
+    case 'controlArea': return '_CONTROL_AREA';
   }
 }
 
@@ -43,6 +51,10 @@ export function engineLayout(system: System, target: DtTarget): ObjectLayout | u
     case 'peb': ref = { kind: 'PEB', pid: target.pid }; break;
     case 'token': ref = { kind: 'TOKEN', pid: target.pid }; break;
     case 'thread': ref = { kind: 'ETHREAD', tid: target.tid }; break;
+    case 'handle': ref = { kind: 'HANDLE_TABLE_ENTRY', pid: target.pid, handle: target.handle }; break;
+    case 'job': ref = { kind: 'EJOB', jobId: target.jobId }; break;
+    case 'jobLimits': ref = { kind: 'JOBOBJECT_BASIC_LIMIT_INFORMATION', jobId: target.jobId }; break;
+    case 'jobAccounting': ref = { kind: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', jobId: target.jobId }; break;
     default: return undefined;
   }
   return describeObject(system, ref);
@@ -58,12 +70,33 @@ function layoutValue(v: string | number | bigint): string {
 export function dtFields(system: System, target: DtTarget): DtField[] | undefined {
   const layout = engineLayout(system, target);
   if (layout) {
-    return layout.fields.map((f) => {
+    // A negative offset is the engine saying "a simulation link, not a field at a known offset".
+    const fields: DtField[] = layout.fields.map((f) => {
       const value = layoutValue(f.value);
-      return { offset: f.offset, name: f.name, value: value === f.type ? f.type : `${value}${f.type.startsWith('_') || f.type.startsWith('Ptr64') ? `  (${f.type})` : ''}` };
+      return { offset: f.offset >= 0 ? f.offset : undefined, name: f.name, value: value === f.type ? f.type : `${value}${f.type.startsWith('_') || f.type.startsWith('Ptr64') ? `  (${f.type})` : ''}` };
     });
+    return [...fields, ...extendedLimits(system, target)];
   }
   switch (target.kind) {
+    case 'handle': case 'job': case 'jobLimits': case 'jobAccounting': return undefined;
+    case 'controlArea': {
+      const s = system.querySections().find((x) => x.controlArea === target.controlArea);
+      if (!s) return undefined;
+      return [
+        { name: 'Segment', value: '_SEGMENT' },
+        { name: 'TotalNumberOfPtes', value: num(s.totalPtes), depth: 1 },
+        { name: 'NumberOfCommittedPages', value: num(s.committedPtes), depth: 1 },
+        { name: 'PrototypePte', value: ptr(s.prototypePteBase), depth: 1 },
+        { name: 'NumberOfSectionReferences', value: num(s.numberOfSectionReferences) },
+        { name: 'NumberOfMappedViews', value: num(s.numberOfMappedViews) },
+        { name: 'u.Flags.Image', value: s.image ? '1' : '0' },
+        { name: 'u.Flags.File', value: s.file ? '1' : '0' },
+        { name: 'FilePointer', value: s.file ? `"${s.file}"` : ptr(0n) },
+        { name: '(subsections)', value: num(s.subsections.length) },
+        { name: '(resident pages)', value: num(s.residentPages) },
+        { name: '(commit charge, pages)', value: num(s.commitCharge) },
+      ];
+    }
     case 'token': return undefined;
     case 'process': {
       const p = system.queryProcess(target.pid);
@@ -136,6 +169,22 @@ export function dtFields(system: System, target: DtTarget): DtField[] | undefine
   }
 }
 
+/**
+ * The JOBOBJECT_EXTENDED_LIMIT_INFORMATION values the engine's basic layout leaves out, shown
+ * without offsets (the engine has no layout for the extended structure).
+ */
+function extendedLimits(system: System, target: DtTarget): DtField[] {
+  if (target.kind !== 'jobLimits') return [];
+  const j = system.queryJobs().find((x) => x.jobId === target.jobId);
+  if (!j) return [];
+  return [
+    { name: '(extended) ProcessMemoryLimit', value: num(j.processMemoryLimit) },
+    { name: '(extended) JobMemoryLimit', value: num(j.jobMemoryLimit) },
+    { name: '(extended) PeakProcessMemoryUsed', value: num(j.peakProcessMemoryUsed) },
+    { name: '(extended) PeakJobMemoryUsed', value: num(j.peakJobMemoryUsed) },
+  ];
+}
+
 /** The whole dt document. */
 export function renderDt(system: System, target: DtTarget, l10n: Localizer, step: string): string {
   const fields = dtFields(system, target);
@@ -143,16 +192,18 @@ export function renderDt(system: System, target: DtTarget, l10n: Localizer, step
   const head = `0:000> dt nt!${typeName(target)} ${layoutAddress !== undefined ? `${formatPointer(layoutAddress)} ` : ''}${describeTarget(system, target)}`;
   if (!fields) return [head, '', l10n.t('This object does not exist in the displayed state ({0}).', step)].join('\n');
   const hasOffsets = fields.every((f) => f.offset !== undefined);
+  const someOffsets = fields.some((f) => f.offset !== undefined);
   const width = Math.max(...fields.map((f) => f.name.length + (f.depth ?? 0) * 3));
   const lines = fields.map((f) => {
     const indent = '   '.repeat(f.depth ?? 0);
-    const offset = f.offset !== undefined ? `+0x${f.offset.toString(16).padStart(3, '0')} ` : '';
+    const offset = f.offset !== undefined ? `+0x${f.offset.toString(16).padStart(3, '0')} ` : someOffsets ? ' '.repeat(7) : '';
     return `   ${indent}${offset}${(f.name).padEnd(width - indent.length)} : ${f.value}`;
   });
   const notes = [`// ${l10n.t('NT Lab simulation, {0}. This document follows the simulation as it moves.', step)}`];
   const layout = engineLayout(system, target);
   if (layout) notes.push(`// ${l10n.t('Offsets: {0}.', layout.source)}`);
-  if (!hasOffsets) notes.push(`// ${l10n.t('Field offsets are not shown: this build of the simulation has no binary layout for {0}; names and values are the simulated ones.', typeName(target))}`);
+  if (!someOffsets) notes.push(`// ${l10n.t('Field offsets are not shown: this build of the simulation has no binary layout for {0}; names and values are the simulated ones.', typeName(target))}`);
+  else if (!hasOffsets) notes.push(`// ${l10n.t('Lines without an offset are the simulation\'s links and values, not fields at a known offset of {0}.', typeName(target))}`);
   return [...notes, '', head, ...lines, ''].join('\n');
 }
 
@@ -164,6 +215,12 @@ function describeTarget(system: System, t: DtTarget): string {
     case 'token': return `(pid ${t.pid})`;
     case 'vad': return `(${formatAddress(t.va)}, pid ${t.pid})`;
     case 'pfn': return `(PFN ${num(t.pfn)})`;
+    case 'handle': return `(handle ${num(t.handle)}, pid ${t.pid})`;
+    case 'job': case 'jobLimits': case 'jobAccounting': {
+      const j = system.queryJobs().find((x) => x.jobId === t.jobId);
+      return j?.name ? `(${j.name}, job ${t.jobId})` : `(job ${t.jobId})`;
+    }
+    case 'controlArea': return `(control area ${t.controlArea})`;
   }
 }
 

@@ -515,7 +515,7 @@ export class ProcessesModel extends NodeCache {
       case 'handle': {
         const h = this.handles(pid).find((x) => x.handle === node.handle);
         if (!h) return base('circle-slash', l10n.t('(closed)'), Collapsible.None, 'ntlab.gone', l10n.t('This handle is no longer open in the displayed state.'));
-        return base(handleIcon(h.typeName), `${hex(h.handle)} ${h.typeName}`, Collapsible.None, 'ntlab.handle',
+        return base(handleIcon(h.typeName), `${hex(h.handle)} ${h.typeName}`, Collapsible.None, 'ntlab.handle dt',
           () => [`**${l10n.t('Handle {0}', hex(h.handle))}** — ${h.typeName}`, '',
             '| | |\n|---|---|',
             `| ${l10n.t('Object')} | \`${hex(h.objectAddress)}\` |`,
@@ -532,7 +532,7 @@ export class ProcessesModel extends NodeCache {
         const job = this.jobOf(pid);
         const explain = l10n.t('A job object groups processes and applies limits to them (active processes, memory, working set, CPU time). A process stays in its job for life; jobs nest, so a process in a child job is in the parent job too.');
         if (!job) return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job', explain, l10n.t('not in a job'));
-        return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job', explain,
+        return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job dt', explain,
           jobLabel(l10n, job), touched.jobs.has(job.jobId), { type: 'job', id: job.jobId });
       }
       case 'peb':
@@ -543,7 +543,7 @@ export class ProcessesModel extends NodeCache {
         const vads = this.vads(pid);
         return base('symbol-namespace', l10n.t('Address space (VADs)'), vads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.addressSpace',
           l10n.t('Virtual address descriptors: one per reserved range, in a balanced tree (VadRoot). Committed pages get PTEs lazily, on first touch.'),
-          l10n.t('{0} VADs · commit {1}', vads.length, formatBytes(info.privateCommit * 4096)), touched.vas.has(pid));
+          vads.length === 1 ? l10n.t('{0} VAD · commit {1}', 1, formatBytes(info.privateCommit * 4096)) : l10n.t('{0} VADs · commit {1}', vads.length, formatBytes(info.privateCommit * 4096)), touched.vas.has(pid));
       }
       case 'vad': {
         const v = this.vads(pid).find((x) => x.start === node.va);
@@ -561,7 +561,7 @@ export class ProcessesModel extends NodeCache {
       case 'workingSet':
         return base('layers', l10n.t('Working set'), info.workingSetSize ? Collapsible.Collapsed : Collapsible.None, 'ntlab.workingSet',
           l10n.t('The pages of this process that are resident (valid PTEs), listed in its working-set list (WSLE). The balance set manager trims the oldest (highest age) first when memory runs low.'),
-          l10n.t('{0} pages · min {1} · max {2}', info.workingSetSize, info.workingSetMinimum, info.workingSetMaximum), touched.vas.has(pid));
+          info.workingSetSize === 1 ? l10n.t('{0} page · min {1} · max {2}', 1, info.workingSetMinimum, info.workingSetMaximum) : l10n.t('{0} pages · min {1} · max {2}', info.workingSetSize, info.workingSetMinimum, info.workingSetMaximum), touched.vas.has(pid));
       case 'wsle': {
         const va = node.va!;
         return base('file-binary', hex(va), Collapsible.None, 'ntlab.wsle pte',
@@ -726,7 +726,7 @@ export class PhysicalMemoryModel extends NodeCache {
         return {
           label, icon: listIcon(list), collapsible: n || node.kind === 'pageList' && list === 'Standby' ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`, touched: isTouched,
           iconColor: isTouched ? TOUCHED_COLOR : undefined,
-          description: l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
+          description: n === 1 ? l10n.t('{0} page · {1}', n, formatBytes(n * 4096)) : l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
           tooltip: listTooltip(l10n, list),
         };
       }
@@ -736,7 +736,7 @@ export class PhysicalMemoryModel extends NodeCache {
         const n = sys.physicalPageCount - onLists;
         return {
           label: l10n.t('Active'), icon: 'pass-filled', collapsible: Collapsible.None, contextValue: 'ntlab.activePages', touched: false,
-          description: l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
+          description: n === 1 ? l10n.t('{0} page · {1}', n, formatBytes(n * 4096)) : l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
           tooltip: l10n.t('Pages in use: mapped by a valid PTE (in a working set, or a page table) or in transition while I/O is in flight. They are on no list.'),
         };
       }

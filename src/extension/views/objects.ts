@@ -125,7 +125,8 @@ export class SectionsModel extends NodeCache {
     const refresh: Refresh = { all: false, nodes: new Set() };
     const before = this.list;
     this.forget();
-    if (!before || this.nodes.size === 0) return refresh;
+    // Once the view has asked for its roots (even none: the welcome text shows), a job coming or going refreshes it.
+    if (!before) return refresh;
     const named = new Set<number>(previouslyTouched?.objects);
     const pids = new Set<number>();
     for (const c of changes) {
@@ -160,10 +161,10 @@ export class SectionsModel extends NodeCache {
           `**${l10n.t('Section object')}** — ${kind}`, '',
           ...(objects.length ? objects : [l10n.t('No section object refers to it any more; its views keep the control area alive.')]), '',
           l10n.t('A section object (a file mapping object in Win32) is memory that processes can share: backed by the paging file (CreateFileMapping with INVALID_HANDLE_VALUE) or by a file. Every process maps its image and ntdll.dll through image sections.'),
-        ].join('\n'), `${kind} · ${formatBytes(s.totalPtes * 4096)} · ${l10n.t('{0} views', s.views.length)}`, touched);
+        ].join('\n'), `${kind} · ${formatBytes(s.totalPtes * 4096)} · ${s.views.length === 1 ? l10n.t('{0} view', s.views.length) : l10n.t('{0} views', s.views.length)}`, touched);
       }
       case 'controlArea':
-        return view(l10n.t('Control area {0}', ca), 'symbol-structure', Collapsible.Expanded, 'ntlab.controlArea', () => [
+        return view(l10n.t('Control area {0}', ca), 'symbol-structure', Collapsible.Expanded, 'ntlab.controlArea dt', () => [
           `**CONTROL_AREA** ${ca}${s.file ? ` — \`${s.file}\`` : ''}`, '',
           '| | |\n|---|---|',
           `| NumberOfSectionReferences | ${s.numberOfSectionReferences} |`,
@@ -171,7 +172,9 @@ export class SectionsModel extends NodeCache {
           `| ${l10n.t('Commit charge')} | ${l10n.t('{0} pages', s.commitCharge)} |`,
           `| u.Flags | ${[s.image ? 'Image' : '', s.file ? 'File' : '', s.reserve ? 'Reserve (SEC_RESERVE)' : ''].filter(Boolean).join(', ') || '0'} |`, '',
           l10n.t('The control area is the memory manager\'s record of one mapped file (an image gets its own control area apart from the data one) or of one paging-file-backed section. It points to the segment and the subsections and counts the section references and mapped views; it goes away once both reach zero and none of its pages is still in memory.'),
-        ].join('\n'), l10n.t('{0} section refs · {1} views · commit {2}', s.numberOfSectionReferences, s.numberOfMappedViews, l10n.t('{0} pages', s.commitCharge)), touched);
+        ].join('\n'), [s.numberOfSectionReferences === 1 ? l10n.t('{0} section reference', 1) : l10n.t('{0} section references', s.numberOfSectionReferences),
+          s.numberOfMappedViews === 1 ? l10n.t('{0} view', 1) : l10n.t('{0} views', s.numberOfMappedViews),
+          l10n.t('commit {0}', s.commitCharge === 1 ? l10n.t('{0} page', 1) : l10n.t('{0} pages', s.commitCharge))].join(' · '), touched);
       case 'segment':
         return view(l10n.t('Segment'), 'symbol-array', s.totalPtes ? Collapsible.Collapsed : Collapsible.None, 'ntlab.segment', () => [
           `**SEGMENT** — ${l10n.t('{0} prototype PTEs', s.totalPtes)}`, '',
@@ -368,7 +371,8 @@ export class JobsModel extends NodeCache {
     const refresh: Refresh = { all: false, nodes: new Set() };
     const before = this.list;
     this.stale = true;
-    if (!before || this.nodes.size === 0) return refresh;
+    // Once the view has asked for its roots (even none: the welcome text shows), a job coming or going refreshes it.
+    if (!before) return refresh;
     const named = new Set<number>(previouslyTouched?.jobs);
     const pids = new Set<number>();
     for (const c of changes) {
@@ -395,18 +399,20 @@ export class JobsModel extends NodeCache {
     switch (node.kind) {
       case 'jobObject': {
         const limits = jobLimitFlags(j.limitFlags).length;
-        return view(jobLabel(l10n, j), 'briefcase', Collapsible.Collapsed, 'ntlab.jobObject', () => [
+        return view(jobLabel(l10n, j), 'briefcase', Collapsible.Collapsed, 'ntlab.jobObject dt', () => [
           `**EJOB** ${j.name ? `\`${j.name}\`` : l10n.t('(unnamed)')} — \`${hex(j.address)}\``, '',
           '| | |\n|---|---|',
           `| ${l10n.t('Parent job')} | ${this.job(j.parentJobId) ? jobLabel(l10n, this.job(j.parentJobId)!) : l10n.t('none')} |`,
           `| ActiveProcesses | ${j.activeProcesses} |`,
           `| LimitFlags | \`${hex(j.limitFlags)}\` |`, '',
           l10n.t('A job object groups processes and applies limits to them (active processes, memory, working set, CPU time). A process stays in its job for life; jobs nest, so a process in a child job is in the parent job too, and the parent\'s limits apply to it as well.'),
-        ].join('\n'), [l10n.t('{0} processes', j.activeProcesses), limits ? l10n.t('{0} limits', limits) : l10n.t('no limits'), j.childJobIds.length ? l10n.t('{0} child jobs', j.childJobIds.length) : ''].filter(Boolean).join(' · '), touched);
+        ].join('\n'), [j.activeProcesses === 1 ? l10n.t('{0} active process', 1) : l10n.t('{0} active processes', j.activeProcesses),
+          limits === 0 ? l10n.t('no limits') : limits === 1 ? l10n.t('{0} limit', 1) : l10n.t('{0} limits', limits),
+          j.childJobIds.length === 0 ? '' : j.childJobIds.length === 1 ? l10n.t('{0} child job', 1) : l10n.t('{0} child jobs', j.childJobIds.length)].filter(Boolean).join(' · '), touched);
       }
       case 'jobLimits': {
         const n = jobLimitFlags(j.limitFlags).length;
-        return view(l10n.t('Limits'), 'dashboard', n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.jobLimits',
+        return view(l10n.t('Limits'), 'dashboard', n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.jobLimits dt',
           l10n.t('JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags and the values they enable (SetInformationJobObject). Only the limits that are set are listed.'),
           n ? hex(j.limitFlags) : l10n.t('none set'), touched);
       }
@@ -415,7 +421,7 @@ export class JobsModel extends NodeCache {
         return view(limitName(flag), 'circle-small-filled', Collapsible.None, 'ntlab.jobLimit', limitExplanation(l10n, flag), limitValue(j, flag));
       }
       case 'jobAccounting':
-        return view(l10n.t('Accounting'), 'graph', Collapsible.None, 'ntlab.jobAccounting', () => [
+        return view(l10n.t('Accounting'), 'graph', Collapsible.None, 'ntlab.jobAccounting dt', () => [
           `**JOBOBJECT_BASIC_ACCOUNTING_INFORMATION**`, '',
           '| | |\n|---|---|',
           `| TotalProcesses | ${j.totalProcesses} |`,
@@ -430,7 +436,7 @@ export class JobsModel extends NodeCache {
         const info = this.system?.queryProcess(node.pid!);
         if (!info || !j.processIds.includes(node.pid!)) return view(l10n.t('(exited)'), 'circle-slash', Collapsible.None, 'ntlab.gone', l10n.t('This process no longer exists in the displayed state.'));
         const isTouched = this.touched.pids.has(node.pid!);
-        return view(info.imageFileName, 'server-process', Collapsible.None, 'ntlab.jobMember',
+        return view(info.imageFileName, 'server-process', Collapsible.None, 'ntlab.jobMember dt',
           l10n.t('A process in this job. Select to reveal it in the Processes view.'), String(node.pid), isTouched, { type: 'process', pid: node.pid! });
       }
       default:
