@@ -58,6 +58,8 @@ export interface JobInfo {
   jobMemoryLimit: number;
   minimumWorkingSetSize: number;
   maximumWorkingSetSize: number;
+  /** JOB_OBJECT_LIMIT_PRIORITY_CLASS: the priority class every member gets (0 when not limited). */
+  priorityClass: number;
   activeProcesses: number;
   totalProcesses: number;
   totalTerminatedProcesses: number;
@@ -147,7 +149,7 @@ export function listJobs(pm: ProcessManager): JobInfo[] {
     jobId: j.jobId, objectId: j.objectId, address: j.address, name: j.name, parentJobId: j.parentJobId,
     childJobIds: j.childJobIds.slice(), processIds: j.processIds.slice(), limitFlags: j.limitFlags,
     activeProcessLimit: j.activeProcessLimit, processMemoryLimit: j.processMemoryLimit, jobMemoryLimit: j.jobMemoryLimit,
-    minimumWorkingSetSize: j.minimumWorkingSetSize, maximumWorkingSetSize: j.maximumWorkingSetSize,
+    minimumWorkingSetSize: j.minimumWorkingSetSize, maximumWorkingSetSize: j.maximumWorkingSetSize, priorityClass: j.priorityClass,
     activeProcesses: j.activeProcesses, totalProcesses: j.totalProcesses, totalTerminatedProcesses: j.totalTerminatedProcesses,
     totalPageFaultCount: j.totalPageFaultCount, peakProcessMemoryUsed: j.peakProcessMemoryUsed, peakJobMemoryUsed: j.peakJobMemoryUsed,
   })).sort((a, b) => a.jobId - b.jobId);

@@ -150,6 +150,7 @@ export const STEP_SCHEMAS = {
   'object.close': { kind: 'system', routine: 'ObCloseHandle', args: [['pid', 'n'], ['handle', 'n'], ['type', 's'], ['deleted', 'b']] },
   // Jobs.
   'job.create': { kind: 'job', routine: 'NtCreateJobObject', args: [['jobId', 'n'], ['name', 's'], ['job', 'a'], ['handle', 'n']] },
+  'job.open': { kind: 'job', routine: 'ObOpenObjectByName', args: [['jobId', 'n'], ['handle', 'n'], ['access', 'n']] },
   'job.assign': { kind: 'job', routine: 'NtAssignProcessToJobObject', args: [['jobId', 'n'], ['pid', 'n'], ['parentJobId', 'n'], ['activeProcesses', 'n']] },
   'job.limits': { kind: 'job', routine: 'NtSetInformationJobObject', args: [['jobId', 'n'], ['limitFlags', 'n'], ['activeProcessLimit', 'n'], ['processMemoryLimit', 'n'], ['jobMemoryLimit', 'n']] },
   'job.limitExceeded': { kind: 'job', routine: 'PspAddProcessToJob', args: [['jobId', 'n'], ['pid', 'n'], ['limit', 's']] },

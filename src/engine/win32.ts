@@ -54,6 +54,8 @@ export interface Win32Api {
   ResumeThread(hThread: number): number;
   TerminateThread(hThread: number, dwExitCode: number): boolean;
   CreateJobObject(lpJobAttributes: null, lpName: string | null): number;
+  /** OpenJobObject: a handle to an existing named job, or 0 (ERROR_FILE_NOT_FOUND). */
+  OpenJobObject(dwDesiredAccess: number, bInheritHandles: boolean, lpName: string): number;
   AssignProcessToJobObject(hJob: number, hProcess: number): boolean;
   SetInformationJobObject(hJob: number, JobObjectInformationClass: number, lpJobObjectInformation: JobLimits): boolean;
   QueryInformationJobObject(hJob: number, JobObjectInformationClass: number, lpJobObjectInformation: Record<string, unknown>): boolean;
@@ -247,6 +249,10 @@ export class Win32ApiImpl implements Win32Api {
 
   TerminateThread(hThread: number, dwExitCode: number): boolean {
     return this.guard(false, () => { this.ps({ call: 'terminateThread', callerPid: this.pid, hThread, exitCode: dwExitCode >>> 0 }); return true; });
+  }
+
+  OpenJobObject(dwDesiredAccess: number, bInheritHandles: boolean, lpName: string): number {
+    return this.guard(0, () => this.ps<number>({ call: 'openJob', callerPid: this.pid, access: dwDesiredAccess, inherit: bInheritHandles, name: lpName }));
   }
 
   CreateJobObject(_lpJobAttributes: null, lpName: string | null): number {

@@ -112,3 +112,20 @@ describe('querySections, queryPrototypePtes, queryHandles, queryJobs', () => {
     expect(sys.queryHandles(a).some((x) => x.typeName === 'Job' && x.handle === hJob)).toBe(true);
   });
 });
+
+describe('OpenJobObject', () => {
+  it('opens a named job from another process; an unknown name fails with ERROR_FILE_NOT_FOUND', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 16, pageFileMB: 16 });
+    const a = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid;
+    const b = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\calc.exe' }).pid;
+    const ka = sys.win32(a);
+    const kb = sys.win32(b);
+    expect(ka.CreateJobObject(null, 'Global\\SharedJob')).not.toBe(0);
+    const h = kb.OpenJobObject(0x1F001F, false, 'Global\\SharedJob');
+    expect(h).not.toBe(0);
+    expect(sys.queryHandles(b).find((x) => x.handle === h)).toMatchObject({ typeName: 'Job', grantedAccess: 0x1F001F });
+    expect(kb.OpenJobObject(0x1F001F, false, 'Global\\NoSuchJob')).toBe(0);
+    expect(kb.GetLastError()).toBe(2);
+    expect(sys.queryJobs()[0]).toMatchObject({ priorityClass: 0, name: expect.stringMatching(/SharedJob$/) });
+  });
+});

@@ -27,6 +27,7 @@ export type PsCall =
   | { call: 'openProcess'; callerPid: number; access: number; inherit: boolean; pid: number }
   | { call: 'closeHandle'; callerPid: number; handle: number }
   | { call: 'createJob'; callerPid: number; name: string | null }
+  | { call: 'openJob'; callerPid: number; access: number; inherit: boolean; name: string }
   | { call: 'assignJob'; callerPid: number; hJob: number; hProcess: number }
   | { call: 'setJobLimits'; callerPid: number; hJob: number; limits: JobLimits }
   | { call: 'terminateJob'; callerPid: number; hJob: number; exitCode: number }
@@ -103,6 +104,7 @@ export function applyPsCall(pm: ProcessManager, c: PsCall): unknown {
     case 'openProcess': return pm.openProcess(pm.live(c.callerPid), c.access, c.inherit, c.pid);
     case 'closeHandle': pm.closeHandle(pm.live(c.callerPid), c.handle); return undefined;
     case 'createJob': return pm.createJob(pm.live(c.callerPid), c.name);
+    case 'openJob': return pm.openJob(pm.live(c.callerPid), c.access, c.inherit, c.name);
     case 'assignJob': {
       const caller = pm.live(c.callerPid);
       const job = pm.jobFromHandle(caller, c.hJob, JOB_OBJECT_ASSIGN_PROCESS);

@@ -1107,6 +1107,18 @@ export class ProcessManager {
     return { handle, existed: false };
   }
 
+  /** OpenJobObject: a handle to a named job with the access asked for; ERROR_FILE_NOT_FOUND when no such name exists. */
+  openJob(caller: ProcessObject, access: number, inherit: boolean, name: string): number {
+    if (!Number.isInteger(access)) fail(ERROR_INVALID_PARAMETER);
+    const existing = this.ob.lookup(resolveObjectName(name, caller.sessionId));
+    if (!existing) fail(ERROR_FILE_NOT_FOUND);
+    if (existing!.typeName !== 'Job') fail(ERROR_INVALID_HANDLE);
+    const handle = this.insertHandle(caller, existing!.objectId, access >>> 0, inherit);
+    const t = this.trace;
+    if (t.begin('job.open')) { t.num(existing!.key); t.num(handle); t.num(access >>> 0); t.change('job', existing!.key); t.change('process', caller.pid); }
+    return handle;
+  }
+
   jobFromHandle(caller: ProcessObject, handle: number, access: number): JobObject {
     const id = this.resolve(caller, handle, 'Job', access);
     return this.jobs.get(this.ob.get(id)!.key)!;

@@ -424,6 +424,10 @@ const EXPLANATIONS: Record<string, { needs: string[]; text: (a: Args, l10n: Loca
       ? l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): that was the last reference, so the object is deleted.', a)
       : l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): other handles or references keep the object alive.', a),
   },
+  'job.open': {
+    needs: ['jobId', 'handle', 'access'],
+    text: (a, l10n) => l10n.t('OpenJobObject found job {jobId} by its name (ObOpenObjectByName in the session\'s BaseNamedObjects) and returned handle {handle} with access {access}: another process can now assign processes to the same job or change its limits.', a),
+  },
   'job.create': {
     needs: ['jobId', 'job', 'handle'],
     text: (a, l10n, raw) => {
