@@ -100,6 +100,7 @@ function memoryPerPage(): { stateBytesPerResidentPage: number; stepLogBytesPerSt
 
 /** Jumps to random steps of a session of at least 100,000 steps (faults, paging, process creation). */
 function timeTravel(): { steps: number; medianMs: number; maxMs: number; jumps: number } {
+  gc?.(); // start from a clean heap: the earlier benchmarks' garbage is not this one's cost
   const sys = createSystem({ physicalMemoryMB: 128, pageFileMB: 256 });
   const { k } = process1(sys);
   const pages = 48 * 256;
