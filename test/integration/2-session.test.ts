@@ -1,19 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, Settings } from '../../src/extension/ids';
+import type { SystemMemoryListInformation } from '../../src/engine';
 import { activatedApi, manifest } from './helpers';
 
 /** SYSTEM_MEMORY_LIST_INFORMATION as the engine returns it (DESIGN.md §3). */
-interface MemoryListInformation {
-  ZeroPageCount: number;
-  FreePageCount: number;
-  ModifiedPageCount: number;
-  ModifiedNoWritePageCount: number;
-  BadPageCount: number;
-  PageCountByPriority: number[];
-  RepurposedPagesByPriority: number[];
-  ModifiedPageCountPageFile: number;
-}
+type MemoryListInformation = SystemMemoryListInformation;
 
 const PAGES_PER_MB = 256;
 
