@@ -5,12 +5,12 @@ import * as vscode from 'vscode';
 import type { System } from '../../engine';
 import {
   CAUSABLE_FAULT_KINDS, FAULT_KINDS, MAX_SLICE, type AddressQueryView, type CausableFaultKind, type FaultKind, type FaultView,
-  type PageFaultState, type PfSnapshotMessage, type WebviewToHostMessage,
+  type PageFaultState, type PfSnapshotMessage,
 } from '../../shared/protocol';
 import type { SimulationSession } from '../session';
 import { faultKindLabel } from './explain';
 import { buildAddressQuery, buildFaultView, faultSummary } from './models';
-import { hostL10n, PanelBase } from './panelBase';
+import { hostL10n, PanelBase, type PanelMessage } from './panelBase';
 import { causeFault } from './scenarios';
 import { uiStrings } from './strings';
 
@@ -57,7 +57,7 @@ export class PageFaultPanel extends PanelBase<PageFaultState> {
   }
 
   /** Moves to a phase of the current fault. */
-  gotoPhase(phase: number): void {
+  override goto(phase: number): void {
     const fault = this.fault;
     if (!fault) return;
     this.state = { ...this.state, phase: Math.min(phase, fault.phases.length - 1) };
@@ -132,21 +132,9 @@ export class PageFaultPanel extends PanelBase<PageFaultState> {
     }
   }
 
-  protected handle(m: Exclude<WebviewToHostMessage, { type: 'ready' }>): void {
+  protected handle(m: PanelMessage): void {
     const system = this.session.system;
     switch (m.type) {
-      case 'goto':
-        this.gotoPhase(m.index);
-        return;
-      case 'present':
-        this.moveCursor(undefined);
-        return;
-      case 'reveal':
-        void this.reveal(m.ref);
-        return;
-      case 'setSpeed':
-        this.state = { ...this.state, speedMs: m.speedMs };
-        return;
       case 'listFaults': {
         const index = this.index;
         if (!system || !index) { this.post({ type: 'pfFaults', requestId: m.requestId, total: 0, faults: [] }); return; }

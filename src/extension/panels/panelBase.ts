@@ -18,7 +18,10 @@ export const hostL10n: Localizer = { t: (message, args) => vscode.l10n.t(message
 /** Which panel last moved the session cursor: only that one returns it to the present. */
 const cursor: { owner?: object } = {};
 
-export abstract class PanelBase<State> extends Disposable {
+/** The messages a panel handles itself. */
+export type PanelMessage = Exclude<WebviewToHostMessage, { type: 'ready' | 'goto' | 'present' | 'reveal' | 'setSpeed' }>;
+
+export abstract class PanelBase<State extends { speedMs: number }> extends Disposable {
   private isReady = false;
   private queue: HostToWebviewMessage[] = [];
   private readyWaiters: Array<() => void> = [];
@@ -99,7 +102,14 @@ export abstract class PanelBase<State> extends Disposable {
       return;
     }
     try {
-      this.handle(raw);
+      // The stepper's messages mean the same in every panel.
+      switch (raw.type) {
+        case 'goto': this.goto(raw.index); return;
+        case 'present': this.moveCursor(undefined); return;
+        case 'reveal': void this.reveal(raw.ref); return;
+        case 'setSpeed': this.state = { ...this.state, speedMs: raw.speedMs }; return;
+        default: this.handle(raw);
+      }
     } catch (e) {
       this.notice(e instanceof Error ? e.message : String(e), 'error');
     }
@@ -136,8 +146,10 @@ export abstract class PanelBase<State> extends Disposable {
 
   /** The one snapshot sent after ready. */
   protected abstract snapshot(): HostToWebviewMessage;
-  /** A validated message other than ready. */
-  protected abstract handle(message: Exclude<WebviewToHostMessage, { type: 'ready' }>): void;
+  /** Moves to entry `index` of what the panel steps through (a step, or a fault's phase). */
+  abstract goto(index: number): void;
+  /** A validated message other than ready and the stepper's own (goto, present, reveal, setSpeed). */
+  protected abstract handle(message: PanelMessage): void;
   /** The live system recorded steps. */
   protected abstract onStepsRecorded(): void;
   /** The system was started, reset or stopped. */

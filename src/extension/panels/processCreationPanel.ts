@@ -2,11 +2,11 @@
 // steps; stepping moves the session cursor so the whole simulation shows the state after that step.
 import * as vscode from 'vscode';
 import { Win32Error } from '../../engine';
-import { MAX_SLICE, type CreationStageId, type HostToWebviewMessage, type PcSnapshotMessage, type ProcessCreationState, type WebviewToHostMessage } from '../../shared/protocol';
+import { MAX_SLICE, type CreationStageId, type HostToWebviewMessage, type PcSnapshotMessage, type ProcessCreationState } from '../../shared/protocol';
 import { CREATION_STAGE_IDS } from '../../shared/protocol';
 import type { SimulationSession } from '../session';
 import { creationStepView, flowSummary, imageOf, stageMarks } from './models';
-import { hostL10n, PanelBase } from './panelBase';
+import { hostL10n, PanelBase, type PanelMessage } from './panelBase';
 import { uiStrings } from './strings';
 import type { CreationFlow } from './traceIndex';
 
@@ -60,7 +60,7 @@ export class ProcessCreationPanel extends PanelBase<ProcessCreationState> {
   }
 
   /** Moves to step `index` of the current flow. */
-  goto(index: number): void {
+  override goto(index: number): void {
     const flow = this.flow;
     if (!flow) return;
     this.state = { ...this.state, flowStart: flow.start, index: Math.min(index, flow.end - flow.start - 1) };
@@ -86,21 +86,9 @@ export class ProcessCreationPanel extends PanelBase<ProcessCreationState> {
     };
   }
 
-  protected handle(m: Exclude<WebviewToHostMessage, { type: 'ready' }>): void {
+  protected handle(m: PanelMessage): void {
     const system = this.session.system;
     switch (m.type) {
-      case 'goto':
-        this.goto(m.index);
-        return;
-      case 'present':
-        this.moveCursor(undefined);
-        return;
-      case 'reveal':
-        void this.reveal(m.ref);
-        return;
-      case 'setSpeed':
-        this.state = { ...this.state, speedMs: m.speedMs };
-        return;
       case 'getCreationSteps': {
         const flow = this.index?.flowStartingAt(m.flowStart);
         if (!system || !flow) { this.post({ type: 'pcSteps', requestId: m.requestId, flowStart: m.flowStart, steps: [] }); return; }

@@ -59,3 +59,10 @@ export function activatable<E extends Element>(e: E, label: string, onActivate: 
   });
   return e;
 }
+
+/** Shows the host's notice (info, warning or error) in its place, replacing the previous one. */
+export function showNotice(host: Element, severity: string, message: string): void {
+  clear(host);
+  host.className = `notice ${severity}`;
+  host.appendChild(el('p', {}, message));
+}

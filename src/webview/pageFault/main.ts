@@ -5,7 +5,7 @@ import type {
   AddressQueryView, AddressSplit, FaultPhaseId, FaultView, HostToWebviewMessage, PfFaultsMessage, PfSnapshotMessage, PfWalkMessage,
   UiStrings, WalkView,
 } from '../../shared/protocol';
-import { activatable, button, clear, el, svg } from '../common/dom';
+import { activatable, button, clear, el, showNotice, svg } from '../common/dom';
 import { post, request, saveState, start } from '../common/host';
 import { Stepper } from '../common/stepper';
 
@@ -284,9 +284,7 @@ function onMessage(m: HostToWebviewMessage): void {
       stepper?.update(snapshot?.fault?.phases.length ?? 0, phase, cursor);
       return;
     case 'notice':
-      clear(noticeHost);
-      noticeHost.className = `notice ${m.severity}`;
-      noticeHost.appendChild(el('p', {}, m.message));
+      showNotice(noticeHost, m.severity, m.message);
       return;
     case 'pfFaults': case 'pfWalk': case 'pcSnapshot': case 'pcSteps': case 'pcFlows':
       return; // replies are routed to their requests; process-creation messages are not for this panel

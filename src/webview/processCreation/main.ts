@@ -4,7 +4,7 @@
 import type {
   ChangeLink, CreationStepView, HostToWebviewMessage, PcFlowsMessage, PcSnapshotMessage, PcStepsMessage, StageMark, UiStrings,
 } from '../../shared/protocol';
-import { activatable, button, clear, el, svg } from '../common/dom';
+import { activatable, button, clear, el, showNotice, svg } from '../common/dom';
 import { post, request, saveState, start } from '../common/host';
 import { Stepper } from '../common/stepper';
 
@@ -185,9 +185,7 @@ function onMessage(m: HostToWebviewMessage): void {
       stepper?.update(stepCount(), index, cursor);
       return;
     case 'notice':
-      clear(noticeHost);
-      noticeHost.className = `notice ${m.severity}`;
-      noticeHost.appendChild(el('p', {}, m.message));
+      showNotice(noticeHost, m.severity, m.message);
       return;
     case 'pcSteps': case 'pcFlows': case 'pfSnapshot': case 'pfFaults': case 'pfWalk':
       return; // replies are routed to their requests; page-fault messages are not for this panel
