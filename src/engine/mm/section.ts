@@ -12,7 +12,7 @@ import type { MemoryManager } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PROTOTYPE_PTE } from './pfn';
 import { mmAllowsRead, mmAllowsWrite, mmIsCopyOnWrite, mmIsGuard } from './protection';
 import {
-  MM_GUARD_PAGE, MM_READWRITE, MM_EXECUTE_READWRITE, PTE_ACCESSED, PTE_COPY_ON_WRITE, PTE_DIRTY, PTE_DIRTY1,
+  MM_GUARD_PAGE, MM_READWRITE, MM_EXECUTE_READWRITE, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1,
   PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, PROTECTION_SHIFT, makeDemandZeroLo, makeTransitionHi,
   makeTransitionLo, makeValidHi, makeValidLo, pteProtection, ptePfn,
 } from './pte';
@@ -537,4 +537,3 @@ export function dereferenceControlArea(mm: MemoryManager, ca: ControlArea): void
   if (!ca.deleted && ca.sectionReferences === 0 && ca.mappedViews === 0) deleteControlArea(mm, ca);
 }
 
-export { PTE_COPY_ON_WRITE };

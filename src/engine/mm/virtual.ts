@@ -13,7 +13,7 @@ import {
 import { LastError } from '../errors';
 import type { ProcessObject } from '../process';
 import { LEVEL_PDE, LEVEL_PPE, MemoryManager, PAGE_SIZE, tableIndex } from './memoryManager';
-import { LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_RESET } from './pfn';
+import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_RESET } from './pfn';
 import { mmIsCopyOnWrite, mmToWin32Protection, win32ToMmProtection } from './protection';
 import {
   MM_DECOMMIT, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1, PTE_LARGE_PAGE, PTE_TRANSITION, PTE_VALID, PROTECTION_SHIFT,
@@ -543,9 +543,4 @@ function resetWriteWatchRange(mm: MemoryManager, p: ProcessObject, vad: Vad, sta
       mm.writePte(p, v, table, index, (lo & ~(PTE_DIRTY | PTE_DIRTY1)) >>> 0, hi);
     }
   }
-}
-
-/** Pages in each list, for tests and views. */
-export function freeAndZeroed(mm: MemoryManager): number {
-  return mm.pfn.listCount[LIST_FREE]! + mm.pfn.listCount[LIST_ZEROED]!;
 }
