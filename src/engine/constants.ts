@@ -246,3 +246,59 @@ export const STATUS_OBJECT_PATH_NOT_FOUND = 0xC000003A;
 export const STATUS_QUOTA_EXCEEDED = 0xC0000044;
 export const STATUS_ACCESS_DENIED = 0xC0000022;
 export const STATUS_PROCESS_IS_TERMINATING = 0xC000010A;
+
+// Access tokens (winnt.h): access rights, TOKEN_INFORMATION_CLASS, TOKEN_TYPE, SECURITY_IMPERSONATION_LEVEL,
+// privilege attributes, and the errors the token functions report (winerror.h).
+export const TOKEN_ASSIGN_PRIMARY = 0x0001;
+export const TOKEN_DUPLICATE = 0x0002;
+export const TOKEN_IMPERSONATE = 0x0004;
+export const TOKEN_QUERY = 0x0008;
+export const TOKEN_QUERY_SOURCE = 0x0010;
+export const TOKEN_ADJUST_PRIVILEGES = 0x0020;
+export const TOKEN_ADJUST_GROUPS = 0x0040;
+export const TOKEN_ADJUST_DEFAULT = 0x0080;
+export const TOKEN_ADJUST_SESSIONID = 0x0100;
+export const TokenUser = 1;
+export const TokenGroups = 2;
+export const TokenPrivileges = 3;
+export const TokenType = 8;
+export const TokenImpersonationLevel = 9;
+export const TokenStatistics = 10;
+export const TokenSessionId = 12;
+export const TokenElevationType = 18;
+export const TokenElevation = 20;
+export const TokenIntegrityLevel = 25;
+export const TokenPrimary = 1;
+export const TokenImpersonation = 2;
+export const SecurityAnonymous = 0;
+export const SecurityIdentification = 1;
+export const SecurityImpersonation = 2;
+export const SecurityDelegation = 3;
+export const SE_PRIVILEGE_ENABLED_BY_DEFAULT = 0x00000001;
+export const SE_PRIVILEGE_ENABLED = 0x00000002;
+export const SE_PRIVILEGE_REMOVED = 0x00000004;
+export const ERROR_NO_TOKEN = 1008;
+export const ERROR_NOT_ALL_ASSIGNED = 1300;
+export const ERROR_BAD_IMPERSONATION_LEVEL = 1346;
+export const ERROR_BAD_TOKEN_TYPE = 1349;
+export const STATUS_BAD_TOKEN_TYPE = 0xC00000A8;
+
+// Debugging (winbase.h / minwinbase.h / ntstatus.h): debug event codes, continue statuses, the debug
+// object's access rights, the initial breakpoint's exception code, and the attach errors.
+export const EXCEPTION_DEBUG_EVENT = 1;
+export const CREATE_THREAD_DEBUG_EVENT = 2;
+export const CREATE_PROCESS_DEBUG_EVENT = 3;
+export const EXIT_THREAD_DEBUG_EVENT = 4;
+export const EXIT_PROCESS_DEBUG_EVENT = 5;
+export const LOAD_DLL_DEBUG_EVENT = 6;
+export const UNLOAD_DLL_DEBUG_EVENT = 7;
+export const OUTPUT_DEBUG_STRING_EVENT = 8;
+export const RIP_EVENT = 9;
+export const DBG_CONTINUE = 0x00010002;
+export const DBG_REPLY_LATER = 0x40010001;
+export const DBG_EXCEPTION_NOT_HANDLED = 0x80010001;
+export const DEBUG_ALL_ACCESS = 0x001F000F;
+export const STATUS_BREAKPOINT = 0x80000003;
+export const STATUS_PORT_ALREADY_SET = 0xC0000048;
+export const STATUS_DEBUGGER_INACTIVE = 0xC0000354;
+export const ERROR_SEM_TIMEOUT = 121;

@@ -22,6 +22,7 @@ export type { PsCall } from './ps/calls';
 export type { PsCreateOptions, CreatedProcess, JobLimits, NotifyCall } from './ps/processManager';
 export { MM_SYSTEM_THREADS, PRIORITY_CLASS_BASE } from './ps/processManager';
 export type { PROCESS_INFORMATION, SHELLEXECUTEINFO } from './win32';
+export type { DEBUG_EVENT } from './ps/debug';
 export { buildImage, parseImage, PeFormatError } from './io/pe';
 export type { PeImage, ImageSpec, SectionSpec } from './io/pe';
 export { FileSystem } from './io/fileSystem';

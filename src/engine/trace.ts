@@ -123,6 +123,25 @@ export const STEP_SCHEMAS = {
   'create.asUser': { kind: 'processCreation', routine: 'CreateProcessAsUserW', args: [['image', 's'], ['user', 's'], ['sessionId', 'n'], ['integrity', 's']] },
   'shell.execute': { kind: 'processCreation', routine: 'ShellExecuteExW', args: [['file', 's'], ['verb', 's'], ['command', 's']] },
   'appx.activate': { kind: 'processCreation', routine: 'ActivateApplication', args: [['appUserModelId', 's'], ['packageFullName', 's'], ['image', 's']] },
+  // Access tokens through handles.
+  'token.open': { kind: 'process', routine: 'NtOpenProcessTokenEx', args: [['pid', 'n'], ['targetPid', 'n'], ['tokenId', 'n'], ['handle', 'n'], ['access', 'n']] },
+  'token.duplicate': { kind: 'process', routine: 'NtDuplicateToken', args: [['pid', 'n'], ['sourceTokenId', 'n'], ['tokenId', 'n'], ['tokenType', 's'], ['handle', 'n']] },
+  'token.setIntegrity': { kind: 'process', routine: 'NtSetInformationToken', args: [['pid', 'n'], ['tokenId', 'n'], ['from', 's'], ['to', 's']] },
+  'token.setSession': { kind: 'process', routine: 'NtSetInformationToken', args: [['pid', 'n'], ['tokenId', 'n'], ['from', 'n'], ['to', 'n']] },
+  'token.adjustPrivileges': { kind: 'process', routine: 'NtAdjustPrivilegesToken', args: [['pid', 'n'], ['tokenId', 'n'], ['count', 'n'], ['removed', 's'], ['notAssigned', 'n']] },
+  // User-mode debugging (DbgUi in ntdll, Dbgk in the kernel).
+  'debug.createObject': { kind: 'process', routine: 'NtCreateDebugObject', args: [['pid', 'n'], ['handle', 'n'], ['object', 'a']] },
+  'debug.attach': { kind: 'process', routine: 'DbgkpSetProcessDebugObject', args: [['pid', 'n'], ['debuggerPid', 'n'], ['object', 'a'], ['attach', 'b']] },
+  'debug.queueEvent': { kind: 'process', routine: 'DbgkpQueueMessage', args: [['pid', 'n'], ['tid', 'n'], ['event', 's'], ['address', 'a'], ['debuggerPid', 'n']] },
+  'debug.wait': { kind: 'process', routine: 'NtWaitForDebugEvent', args: [['pid', 'n'], ['event', 's'], ['debuggeePid', 'n'], ['tid', 'n']] },
+  'debug.continue': { kind: 'process', routine: 'NtDebugContinue', args: [['pid', 'n'], ['debuggeePid', 'n'], ['tid', 'n'], ['event', 's'], ['status', 'n']] },
+  'debug.remoteBreakin': { kind: 'process', routine: 'DbgUiIssueRemoteBreakin', args: [['pid', 'n'], ['start', 'a']] },
+  'debug.detach': { kind: 'process', routine: 'DbgkClearProcessDebugObject', args: [['pid', 'n'], ['debuggerPid', 'n'], ['dropped', 'n']] },
+  'debug.killOnExit': { kind: 'process', routine: 'NtSetInformationDebugObject', args: [['pid', 'n'], ['killOnExit', 'b']] },
+  // Consoles (conhost.exe through the console driver).
+  'console.launchHost': { kind: 'process', routine: 'ConsoleLaunchServerProcess', args: [['pid', 'n'], ['console', 'n'], ['image', 's'], ['window', 'b']] },
+  'console.attach': { kind: 'process', routine: 'ConsoleHandleConnectionRequest', args: [['pid', 'n'], ['console', 'n'], ['hostPid', 'n'], ['clients', 'n']] },
+  'console.detach': { kind: 'process', routine: 'ConsoleClientDisconnect', args: [['pid', 'n'], ['console', 'n'], ['hostPid', 'n'], ['clients', 'n']] },
   // Notify routines.
   'ps.registerProcessNotify': { kind: 'process', routine: 'PsSetCreateProcessNotifyRoutineEx', args: [['routine', 's'], ['remove', 'b']] },
   'ps.registerThreadNotify': { kind: 'thread', routine: 'PsSetCreateThreadNotifyRoutine', args: [['routine', 's'], ['remove', 'b']] },

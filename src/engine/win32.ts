@@ -16,6 +16,8 @@ export interface SHELLEXECUTEINFO { lpFile: string; lpParameters?: string; lpVer
 import { TLB_READ, TLB_SIZE, type ProcessObject } from './process';
 import type { CopyResult, HandleResult } from './mm/sectionCalls';
 import { PartialCopy } from './mm/sectionApi';
+import type { DEBUG_EVENT } from './ps/debug';
+import { queryToken } from './ps/tokens';
 
 /** Win32 functions bound to a process (and its initial thread, whose last error they set). */
 export interface Win32Api {
@@ -76,6 +78,28 @@ export interface Win32Api {
   ReadProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesRead?: { value: number }): boolean;
   /** WriteProcessMemory: hProcess needs PROCESS_VM_WRITE | PROCESS_VM_OPERATION; read-only pages are written as a debugger does. */
   WriteProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesWritten?: { value: number }): boolean;
+  // Access tokens (src/engine/ps/tokens.ts).
+  /** OpenProcessToken: hProcess needs PROCESS_QUERY_LIMITED_INFORMATION; the token's own access check decides the rest. */
+  OpenProcessToken(ProcessHandle: number, DesiredAccess: number, TokenHandle: { value: number }): boolean;
+  /** DuplicateTokenEx: TokenType TokenPrimary (1) or TokenImpersonation (2); lpTokenAttributes is not modelled (null). */
+  DuplicateTokenEx(hExistingToken: number, dwDesiredAccess: number, lpTokenAttributes: null, ImpersonationLevel: number, TokenType: number, phNewToken: { value: number }): boolean;
+  /** GetTokenInformation: the structure's members are copied into TokenInformation (TokenUser, TokenGroups, TokenPrivileges, TokenType, TokenStatistics, TokenSessionId, TokenElevation(Type), TokenIntegrityLevel...). */
+  GetTokenInformation(TokenHandle: number, TokenInformationClass: number, TokenInformation: Record<string, unknown>): boolean;
+  /** SetTokenInformation: TokenIntegrityLevel ({ Label: { Sid: 'S-1-16-4096' } }) or TokenSessionId ({ SessionId }). */
+  SetTokenInformation(TokenHandle: number, TokenInformationClass: number, TokenInformation: Record<string, unknown>): boolean;
+  /** AdjustTokenPrivileges: TRUE even when some are missing — then GetLastError() is ERROR_NOT_ALL_ASSIGNED. */
+  AdjustTokenPrivileges(TokenHandle: number, DisableAllPrivileges: boolean, NewState: Array<{ Name: string; Attributes: number }>): boolean;
+  /** WTSQueryUserToken: the primary token of the session's interactive user (SeTcbPrivilege). */
+  WTSQueryUserToken(SessionId: number, phToken: { value: number }): boolean;
+  /** CreateProcessAsUserW: like CreateProcess, with a primary token (TOKEN_QUERY | TOKEN_DUPLICATE | TOKEN_ASSIGN_PRIMARY). */
+  CreateProcessAsUser(hToken: number, lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean;
+  // Debugging (src/engine/ps/debug.ts).
+  DebugActiveProcess(dwProcessId: number): boolean;
+  DebugActiveProcessStop(dwProcessId: number): boolean;
+  /** WaitForDebugEvent: the simulation never blocks — no event ready fails with ERROR_SEM_TIMEOUT, whatever the timeout. */
+  WaitForDebugEvent(lpDebugEvent: Partial<DEBUG_EVENT>, dwMilliseconds: number): boolean;
+  ContinueDebugEvent(dwProcessId: number, dwThreadId: number, dwContinueStatus: number): boolean;
+  DebugSetProcessKillOnExit(KillOnExit: boolean): boolean;
 }
 
 const MAX_ACCESS = 64 * 1024 * 1024;
@@ -359,6 +383,90 @@ export class Win32ApiImpl implements Win32Api {
         throw e;
       }
     });
+  }
+
+  OpenProcessToken(ProcessHandle: number, DesiredAccess: number, TokenHandle: { value: number }): boolean {
+    return this.guard(false, () => {
+      if (!TokenHandle || typeof TokenHandle !== 'object') throw new LastError(ERROR_NOACCESS);
+      TokenHandle.value = this.ps<number>({ call: 'openProcessToken', callerPid: this.pid, hProcess: ProcessHandle, access: DesiredAccess >>> 0 });
+      return true;
+    });
+  }
+
+  DuplicateTokenEx(hExistingToken: number, dwDesiredAccess: number, _lpTokenAttributes: null, ImpersonationLevel: number, TokenType: number, phNewToken: { value: number }): boolean {
+    return this.guard(false, () => {
+      if (!phNewToken || typeof phNewToken !== 'object') throw new LastError(ERROR_NOACCESS);
+      phNewToken.value = this.ps<number>({ call: 'duplicateTokenEx', callerPid: this.pid, hToken: hExistingToken, access: dwDesiredAccess >>> 0, impersonationLevel: ImpersonationLevel, tokenType: TokenType });
+      return true;
+    });
+  }
+
+  GetTokenInformation(TokenHandle: number, TokenInformationClass: number, TokenInformation: Record<string, unknown>): boolean {
+    return this.guard(false, () => {
+      if (!TokenInformation || typeof TokenInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      Object.assign(TokenInformation, queryToken(this.system.ps, this.system.ps.live(this.pid), TokenHandle, TokenInformationClass));
+      return true;
+    });
+  }
+
+  SetTokenInformation(TokenHandle: number, TokenInformationClass: number, TokenInformation: Record<string, unknown>): boolean {
+    return this.guard(false, () => {
+      if (!TokenInformation || typeof TokenInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      this.ps({ call: 'setTokenInformation', callerPid: this.pid, hToken: TokenHandle, infoClass: TokenInformationClass, info: { ...TokenInformation } });
+      return true;
+    });
+  }
+
+  AdjustTokenPrivileges(TokenHandle: number, DisableAllPrivileges: boolean, NewState: Array<{ Name: string; Attributes: number }>): boolean {
+    return this.guard(false, () => {
+      const changes = Array.isArray(NewState) ? NewState.map((c) => ({ Name: c?.Name, Attributes: c?.Attributes })) : NewState;
+      const lastError = this.ps<number>({ call: 'adjustTokenPrivileges', callerPid: this.pid, hToken: TokenHandle, disableAll: !!DisableAllPrivileges, changes: changes as Array<{ Name: string; Attributes: number }> });
+      this.system.setLastError(this.pid, lastError);
+      return true;
+    });
+  }
+
+  WTSQueryUserToken(SessionId: number, phToken: { value: number }): boolean {
+    return this.guard(false, () => {
+      if (!phToken || typeof phToken !== 'object') throw new LastError(ERROR_NOACCESS);
+      phToken.value = this.ps<number>({ call: 'wtsQueryUserToken', callerPid: this.pid, sessionId: SessionId });
+      return true;
+    });
+  }
+
+  CreateProcessAsUser(hToken: number, lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean {
+    return this.guard(false, () => {
+      if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
+      if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
+      const r = this.ps<CreatedProcess>({ call: 'createProcessWithToken', callerPid: this.pid, hToken, options: { imagePath: image, commandLine: lpCommandLine ?? undefined, creationFlags: dwCreationFlags >>> 0, inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
+      Object.assign(lpProcessInformation, { hProcess: r.hProcess ?? 0, hThread: r.hThread ?? 0, dwProcessId: r.pid, dwThreadId: r.tid });
+      return true;
+    });
+  }
+
+  DebugActiveProcess(dwProcessId: number): boolean {
+    return this.guard(false, () => { this.ps({ call: 'debugActiveProcess', callerPid: this.pid, pid: dwProcessId }); return true; });
+  }
+
+  DebugActiveProcessStop(dwProcessId: number): boolean {
+    return this.guard(false, () => { this.ps({ call: 'debugActiveProcessStop', callerPid: this.pid, pid: dwProcessId }); return true; });
+  }
+
+  WaitForDebugEvent(lpDebugEvent: Partial<DEBUG_EVENT>, _dwMilliseconds: number): boolean {
+    return this.guard(false, () => {
+      if (!lpDebugEvent || typeof lpDebugEvent !== 'object') throw new LastError(ERROR_NOACCESS);
+      Object.assign(lpDebugEvent, this.ps<DEBUG_EVENT>({ call: 'waitForDebugEvent', callerPid: this.pid }));
+      return true;
+    });
+  }
+
+  ContinueDebugEvent(dwProcessId: number, dwThreadId: number, dwContinueStatus: number): boolean {
+    return this.guard(false, () => { this.ps({ call: 'continueDebugEvent', callerPid: this.pid, pid: dwProcessId, tid: dwThreadId, continueStatus: dwContinueStatus >>> 0 }); return true; });
+  }
+
+  DebugSetProcessKillOnExit(KillOnExit: boolean): boolean {
+    return this.guard(false, () => { this.ps({ call: 'debugSetProcessKillOnExit', callerPid: this.pid, killOnExit: !!KillOnExit }); return true; });
   }
 
   /** A handle result sets the last error the way CreateFileMapping/CreateFile do: ERROR_ALREADY_EXISTS or 0. */

@@ -17,7 +17,12 @@ type Op =
   | { t: 'trim' }
   | { t: 'job'; which: number; limit: number; kill: boolean }
   | { t: 'closeJobs' }
-  | { t: 'resume'; which: number };
+  | { t: 'resume'; which: number }
+  | { t: 'debugCreate'; image: number; onlyThis: boolean }
+  | { t: 'debugAttach'; which: number }
+  | { t: 'debugPump'; events: number }
+  | { t: 'debugDetach'; which: number }
+  | { t: 'lowToken'; which: number; image: number };
 
 const IMAGES = ['notepad.exe', 'calc.exe', 'cmd.exe', 'C:\\Users\\Public\\hello.bat', 'Taskmgr.exe'];
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -30,6 +35,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('job' as const), which: fc.nat(20), limit: fc.integer({ min: 0, max: 4 }), kill: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ t: 'closeJobs' as const }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('resume' as const), which: fc.nat(40) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('debugCreate' as const), image: fc.nat(IMAGES.length - 1), onlyThis: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('debugAttach' as const), which: fc.nat(20) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('debugPump' as const), events: fc.integer({ min: 1, max: 12 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('debugDetach' as const), which: fc.nat(20) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('lowToken' as const), which: fc.nat(20), image: fc.nat(IMAGES.length - 1) }) },
 );
 
 function run(sys: System, ops: Op[], check: boolean): void {
@@ -38,6 +48,9 @@ function run(sys: System, ops: Op[], check: boolean): void {
   const jobs: number[] = [];
   const owner = sys.createProcess({ imagePath: 'cmd.exe' }).pid; // holds the job handles
   const k0 = sys.win32(owner);
+  // A debugger: debuggees it creates or attaches to come and go with everything else.
+  const debuggerPid = sys.createProcess({ imagePath: 'C:\\Program Files\\Windows Kits\\10\\Debuggers\\x64\\windbg.exe' }).pid;
+  const kd = sys.win32(debuggerPid);
   const live = () => mine.filter((p) => sys.queryProcess(p));
   for (const op of ops) {
     const procs = live();
@@ -80,6 +93,44 @@ function run(sys: System, ops: Op[], check: boolean): void {
           break;
         }
         case 'closeJobs': for (const h of jobs.splice(0)) k0.CloseHandle(h); break;
+        case 'debugCreate': {
+          const info = { hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 };
+          if (kd.CreateProcess(IMAGES[op.image]!, null, false, op.onlyThis ? 2 : 1, null, info)) {
+            mine.push(info.dwProcessId);
+            kd.CloseHandle(info.hProcess);
+            kd.CloseHandle(info.hThread);
+          }
+          break;
+        }
+        case 'debugAttach': { const p = pick(op.which); if (p) kd.DebugActiveProcess(p); break; }
+        case 'debugPump': {
+          for (let i = 0; i < op.events; i++) {
+            const e: { dwProcessId?: number; dwThreadId?: number; dwDebugEventCode?: number; u?: Record<string, { hFile?: number }> } = {};
+            if (!kd.WaitForDebugEvent(e, 0)) break;
+            // The debugger closes the file handles it is given, as a well-behaved one does.
+            const hFile = e.u?.CreateProcessInfo?.hFile ?? e.u?.LoadDll?.hFile;
+            if (hFile) kd.CloseHandle(hFile);
+            kd.ContinueDebugEvent(e.dwProcessId!, e.dwThreadId!, 0x00010002);
+          }
+          break;
+        }
+        case 'debugDetach': { const p = pick(op.which); if (p) kd.DebugActiveProcessStop(p); break; }
+        case 'lowToken': {
+          const p = pick(op.which);
+          if (!p) break;
+          const k = sys.win32(p);
+          const own = { value: 0 };
+          const dup = { value: 0 };
+          if (!k.OpenProcessToken(-1, 0xF01FF, own)) break;
+          if (k.DuplicateTokenEx(own.value, 0, null, 2, 1, dup)) {
+            k.SetTokenInformation(dup.value, 25, { Label: { Sid: 'S-1-16-4096' } });
+            const info = { hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 };
+            if (k.CreateProcessAsUser(dup.value, IMAGES[op.image]!, null, false, 0, null, info)) { mine.push(info.dwProcessId); k.CloseHandle(info.hProcess); k.CloseHandle(info.hThread); }
+            k.CloseHandle(dup.value);
+          }
+          k.CloseHandle(own.value);
+          break;
+        }
       }
     } catch (e) {
       // Creation can fail for real reasons (a job's process limit, the commit limit); nothing may leak then either.
@@ -90,6 +141,7 @@ function run(sys: System, ops: Op[], check: boolean): void {
   // Tear everything down: all of our processes (and the job owner) exit.
   for (const p of live()) sys.psCall({ call: 'terminatePid', pid: p, exitCode: 0 });
   sys.psCall({ call: 'terminatePid', pid: owner, exitCode: 0 });
+  if (sys.queryProcess(debuggerPid)) sys.psCall({ call: 'terminatePid', pid: debuggerPid, exitCode: 0 });
 }
 
 describe('processes come and go without leaks', () => {
@@ -103,6 +155,9 @@ describe('processes come and go without leaks', () => {
       expect(sys.queryCommit().CommitTotal).toBe(commit);
       expect(sys.internals.mm.pageFileUsed).toBe(0);
       expect(sys.ps.jobs.size).toBe(0);
+      expect(sys.ps.debugObjects.size).toBe(0);
+      expect(sys.ps.consoles.size).toBe(0);
+      expect(sys.ps.tokens.size).toBe(0);
       // Every page is back on a list, except image pages still cached in the prototype PTEs of the
       // sections the system keeps (ntdll, the KnownDlls).
       const { mm } = sys.internals;

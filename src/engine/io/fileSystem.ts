@@ -282,6 +282,8 @@ export const DEFAULT_IMAGES: readonly DefaultImage[] = [
   { path: `${SYSTEM32}\\notepad.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [8, 3, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },
   { path: `${SYSTEM32}\\calc.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [2, 1, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'ADVAPI32.dll'] },
   { path: `${SYSTEM32}\\cmd.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI, pages: [16, 4, 2], imports: ['KERNEL32.dll', 'msvcrt.dll', 'ADVAPI32.dll', 'ntdll.dll'], bss: 4 },
+  // The console host: a GUI-subsystem program that draws the windows of console programs.
+  { path: `${SYSTEM32}\\conhost.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [20, 6, 2], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'msvcrt.dll', 'ntdll.dll'] },
   { path: `${SYSTEM32}\\Taskmgr.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [20, 8, 2], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },
   { path: 'C:\\Windows\\explorer.exe', subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [32, 10, 2], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },
   { path: 'C:\\Windows\\notepad.exe', subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [8, 3, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },

@@ -7,6 +7,8 @@ import { APPX_KEY, REG_DWORD, REG_EXPAND_SZ, REG_SZ, RegistryValue } from '../co
 import type { AccountName, IntegrityLevel } from '../se/token';
 import { CreatedProcess, JobLimits, ProcessManager, PsCreateOptions, splitCommandLine } from './processManager';
 import type { NotifyRoutine } from './state';
+import { adjustTokenPrivileges, duplicateTokenEx, openProcessToken, PrivilegeChange, setTokenInformation, tokenForNewProcess, wtsQueryUserToken } from './tokens';
+import { continueDebugEvent, debugActiveProcess, debugActiveProcessStop, setKillOnExit, waitForDebugEvent } from './debug';
 
 export type PsCall =
   | { call: 'boot' }
@@ -34,7 +36,20 @@ export type PsCall =
   | { call: 'registerNotify'; kind: 'process' | 'thread'; name: string; deny?: NotifyRoutine['deny'] }
   | { call: 'unregisterNotify'; id: number }
   | { call: 'createFile'; path: string; data: Uint8Array }
-  | { call: 'setRegistryValue'; key: string; name: string; value: RegistryValue | null };
+  | { call: 'setRegistryValue'; key: string; name: string; value: RegistryValue | null }
+  // Tokens through handles.
+  | { call: 'openProcessToken'; callerPid: number; hProcess: number; access: number }
+  | { call: 'duplicateTokenEx'; callerPid: number; hToken: number; access: number; impersonationLevel: number; tokenType: number }
+  | { call: 'setTokenInformation'; callerPid: number; hToken: number; infoClass: number; info: Record<string, unknown> }
+  | { call: 'adjustTokenPrivileges'; callerPid: number; hToken: number; disableAll: boolean; changes: PrivilegeChange[] }
+  | { call: 'wtsQueryUserToken'; callerPid: number; sessionId: number }
+  | { call: 'createProcessWithToken'; callerPid: number; hToken: number; options: PsCreateOptions }
+  // Debugging.
+  | { call: 'debugActiveProcess'; callerPid: number; pid: number }
+  | { call: 'debugActiveProcessStop'; callerPid: number; pid: number }
+  | { call: 'waitForDebugEvent'; callerPid: number }
+  | { call: 'continueDebugEvent'; callerPid: number; pid: number; tid: number; continueStatus: number }
+  | { call: 'debugSetProcessKillOnExit'; callerPid: number; killOnExit: boolean };
 
 /** A deep copy of a call (plain objects, arrays, byte arrays), made before it goes into the replay log. */
 export function clonePsCall(c: PsCall): PsCall {
@@ -135,6 +150,23 @@ export function applyPsCall(pm: ProcessManager, c: PsCall): unknown {
       if (t.begin('config.setValue')) { t.str(c.key); t.str(c.name); t.str(c.value === null ? '' : String(c.value.data)); t.change('system'); }
       return undefined;
     }
+    case 'openProcessToken': return openProcessToken(pm, pm.live(c.callerPid), c.hProcess, c.access);
+    case 'duplicateTokenEx': return duplicateTokenEx(pm, pm.live(c.callerPid), c.hToken, c.access, c.impersonationLevel, c.tokenType);
+    case 'setTokenInformation': setTokenInformation(pm, pm.live(c.callerPid), c.hToken, c.infoClass, c.info); return undefined;
+    case 'adjustTokenPrivileges': return adjustTokenPrivileges(pm, pm.live(c.callerPid), c.hToken, c.disableAll, c.changes);
+    case 'wtsQueryUserToken': return wtsQueryUserToken(pm, pm.live(c.callerPid), c.sessionId);
+    case 'createProcessWithToken': {
+      const caller = pm.live(c.callerPid);
+      const tok = tokenForNewProcess(pm, caller, c.hToken);
+      const t = pm.ctx.mm.trace;
+      if (t.begin('create.asUser', '1')) { t.str(c.options.imagePath); t.str(tok.user.name); t.num(tok.sessionId); t.str(tok.integrityLevel); t.change('process', caller.pid); }
+      return pm.createProcess({ ...c.options, parentPid: caller.pid, primaryTokenId: tok.tokenId, sessionId: tok.sessionId, token: undefined });
+    }
+    case 'debugActiveProcess': debugActiveProcess(pm, pm.live(c.callerPid), c.pid); return undefined;
+    case 'debugActiveProcessStop': debugActiveProcessStop(pm, pm.live(c.callerPid), c.pid); return undefined;
+    case 'waitForDebugEvent': return waitForDebugEvent(pm, pm.live(c.callerPid));
+    case 'continueDebugEvent': continueDebugEvent(pm, pm.live(c.callerPid), c.pid, c.tid, c.continueStatus); return undefined;
+    case 'debugSetProcessKillOnExit': setKillOnExit(pm, pm.live(c.callerPid), c.killOnExit); return undefined;
     default: { const never: never = c; throw new Error(`unknown ps call ${(never as PsCall).call}`); }
   }
 }

@@ -25,6 +25,9 @@ import type { Rng } from '../rng';
 import { AccountName, IntegrityLevel, Token, TokenSpec } from '../se/token';
 import type { StepLog } from '../trace';
 import { ConsoleMode, JobObject, NotifyRoutine, PsProcessState } from './state';
+import { blockOnDebugger, connectToDebugger, debugObjectClosed, DebugObject, debugObjectOf, isFrozen, postExit, postLoaderBreakpoint, postProcessStart, postThreadStart, queueEvent, setDebugPort } from './debug';
+import { ConsoleRecord, detachConsole, initializeConsole } from './console';
+import { LOAD_DLL_DEBUG_EVENT } from '../constants';
 
 /** What the process manager needs from the System. */
 export interface PsContext {
@@ -46,8 +49,10 @@ export interface PsCreateOptions {
   /** bInheritHandles. */
   inheritHandles?: boolean;
   currentDirectory?: string;
-  /** CreateProcessAsUser: the new process's token; default a copy of the parent's. */
+  /** A new token for a well-known account (the System.psCall form of CreateProcessAsUser); default a copy of the parent's. */
   token?: TokenSpec;
+  /** CreateProcessAsUser with a token handle: the id of the (primary) token the process gets a duplicate of. */
+  primaryTokenId?: number;
   /** Session of the new process (default: the parent's, or the token's). */
   sessionId?: number;
   /** Put process and thread handles into the creator's handle table (Win32 CreateProcess does). */
@@ -149,6 +154,11 @@ export class ProcessManager {
   private knownDllFiles = new Map<string, number>();
   /** User-mode allocations CSRSS makes for CSR_PROCESS / CSR_THREAD. */
   private csrCursor = 0;
+  /** DEBUG_OBJECTs by object id. */
+  debugObjects = new Map<number, DebugObject>();
+  /** Consoles (conhost.exe instances) by console id. */
+  consoles = new Map<number, ConsoleRecord>();
+  nextConsoleId = 1;
 
   constructor(readonly ctx: PsContext, source?: ProcessManager) {
     ctx.mm.jobCommitCheck = (p, pages) => this.jobAllowsCommit(p, pages);
@@ -174,6 +184,10 @@ export class ProcessManager {
       this.imageSections = new Map(source.imageSections);
       this.knownDllFiles = source.knownDllFiles;
       this.tokenObjects = new Map(source.tokenObjects);
+      for (const [k, tok] of source.tokens) this.tokens.set(k, tok.clone());
+      for (const [k, d] of source.debugObjects) this.debugObjects.set(k, d.clone());
+      for (const [k, c] of source.consoles) this.consoles.set(k, { ...c, clients: c.clients.slice() });
+      this.nextConsoleId = source.nextConsoleId;
       return;
     }
     // Nonpaged pool objects live in the kernel half at a seed-dependent base (KASLR-style).
@@ -210,24 +224,45 @@ export class ProcessManager {
 
   // ---------------------------------------------------------------- tokens and objects
 
-  private newToken(spec: TokenSpec): Token {
+  /** Tokens that only handles hold (DuplicateTokenEx, WTSQueryUserToken): not any process's primary token. */
+  tokens = new Map<number, Token>();
+
+  newToken(spec: TokenSpec): Token {
     const id = this.nextTokenId++;
     const h = this.ob.create('Token', id, TOKEN_SIZE);
     this.tokenObjects.set(id, h.objectId);
     return Token.create(id, h.address, spec);
   }
 
-  private duplicateToken(t: Token): Token {
+  duplicateToken(t: Token, tokenType: 'Primary' | 'Impersonation' = t.tokenType, impersonationLevel = t.impersonationLevel): Token {
     const id = this.nextTokenId++;
     const h = this.ob.create('Token', id, TOKEN_SIZE);
     this.tokenObjects.set(id, h.objectId);
-    return t.duplicate(id, h.address);
+    return t.duplicate(id, h.address, tokenType, impersonationLevel);
+  }
+
+  /** The TOKEN object's id of a token (undefined once the object is gone). */
+  tokenObjectId(tokenId: number): number | undefined { return this.tokenObjects.get(tokenId); }
+
+  /** A live token by id: a handle-only token, or the primary token of a process (live or exited but referenced). */
+  tokenById(tokenId: number): Token | undefined {
+    const free = this.tokens.get(tokenId);
+    if (free) return free;
+    if (!this.tokenObjects.has(tokenId)) return undefined;
+    for (const p of this.ctx.processes) if (p?.ps && this.state(p).token.tokenId === tokenId) return this.state(p).token;
+    return undefined;
   }
 
   /** The process's reference to its primary token goes at exit (the TOKEN with it, unless a handle holds it). */
   private releaseToken(t: Token): void {
     const id = this.tokenObjects.get(t.tokenId);
     if (id !== undefined && this.ob.dereference(id)) this.tokenObjects.delete(t.tokenId);
+  }
+
+  /** A TOKEN object went away with its last handle or reference. */
+  private forgetToken(tokenId: number): void {
+    this.tokenObjects.delete(tokenId);
+    this.tokens.delete(tokenId);
   }
 
   /** Inserts a handle to an object into a process's handle table. */
@@ -240,7 +275,7 @@ export class ProcessManager {
   }
 
   /** Resolves a handle of `p` to an object of the given type. */
-  private resolve(p: ProcessObject, handle: number, type: 'Process' | 'Thread' | 'Job', access: number): number {
+  resolve(p: ProcessObject, handle: number, type: 'Process' | 'Thread' | 'Job' | 'Token' | 'DebugObject', access: number): number {
     // GetCurrentProcess() / GetCurrentThread() pseudo-handles.
     if (type === 'Process' && (handle === -1 || handle === 0xFFFFFFFF)) return this.state(p).objectId;
     if (type === 'Thread' && (handle === -2 || handle === 0xFFFFFFFE)) return p.threads.find((t) => t.state !== 'Terminated')?.objectId ?? fail(ERROR_INVALID_HANDLE);
@@ -250,6 +285,23 @@ export class ProcessManager {
     if (!h || h.typeName !== type) fail(ERROR_INVALID_HANDLE);
     if ((e!.grantedAccess & access) !== access) fail(ERROR_ACCESS_DENIED);
     return e!.objectId;
+  }
+
+  /** Drops a pointer reference; cleans up the manager's tables when the object goes. */
+  dereferenceObject(objectId: number): void {
+    const h = this.ob.get(objectId);
+    if (!h) return;
+    if (!this.ob.dereference(objectId)) return;
+    if (h.typeName === 'Thread') this.threadObjects.delete(objectId);
+    else if (h.typeName === 'DebugObject') this.debugObjects.delete(objectId);
+    else if (h.typeName === 'Token') this.forgetToken(h.key);
+  }
+
+  /** The DebugObject a handle of `p` refers to (DEBUG_ALL_ACCESS not required: DbgUi uses its own handle). */
+  debugObjectOfHandle(p: ProcessObject, handle: number): DebugObject | undefined {
+    const e = this.state(p).handles.get(handle);
+    const h = e ? this.ob.get(e.objectId) : undefined;
+    return h && h.typeName === 'DebugObject' ? this.debugObjects.get(h.objectId) : undefined;
   }
 
   private processOfObject(objectId: number): ProcessObject {
@@ -285,10 +337,17 @@ export class ProcessManager {
       if ((flags & CREATE_NEW_CONSOLE) && (flags & DETACHED_PROCESS)) return this.failCreate(image, ERROR_INVALID_PARAMETER);
       const priorityClass = this.priorityClassFor(flags, parent);
       if (t.begin('create.validate')) { t.str(image); t.num(flags); t.num(priorityClass); t.change('system'); }
-      let debuggerPid = 0;
+      // The debug flags: the creator becomes the debugger (DbgUiConnectToDbg gives it a debug object).
+      // Without them, a child of a process debugged with DEBUG_PROCESS is debugged by the same debugger.
+      let debugObject: DebugObject | undefined;
+      let debugOnlyThis = false;
       if (flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS)) {
-        debuggerPid = parent?.pid ?? 0;
-        if (t.begin('create.debug')) { t.num(debuggerPid); t.num((flags & DEBUG_ONLY_THIS_PROCESS) ? 1 : 0); t.change('process', debuggerPid); }
+        const debuggerPid = parent?.pid ?? 0;
+        debugOnlyThis = (flags & DEBUG_PROCESS) === 0;
+        if (t.begin('create.debug')) { t.num(debuggerPid); t.num(debugOnlyThis ? 1 : 0); t.change('process', debuggerPid); }
+        if (parent?.ps) debugObject = connectToDebugger(this, parent);
+      } else if (parent?.ps && this.state(parent).debugObjectId && !this.state(parent).noDebugInherit) {
+        debugObject = debugObjectOf(this, parent);
       }
       // RTL_USER_PROCESS_PARAMETERS (RtlCreateProcessParametersEx); the console request comes from the flags.
       const requestedConsole: ConsoleMode = (flags & DETACHED_PROCESS) ? 'detached' : (flags & CREATE_NEW_CONSOLE) ? 'new' : 'inherited';
@@ -357,7 +416,10 @@ export class ProcessManager {
 
       // ---- Stage 3A: the executive process object.
       t.currentStage = '3A';
-      const token = o.token ? this.newToken(o.token) : parent?.ps ? this.duplicateToken(this.state(parent).token) : this.newToken({ account: 'User', sessionId: o.sessionId ?? 1 });
+      const given = o.primaryTokenId !== undefined ? this.tokenById(o.primaryTokenId) : undefined;
+      if (o.primaryTokenId !== undefined && !given) fail(ERROR_INVALID_HANDLE);
+      // A token given by CreateProcessAsUser is duplicated for the process; otherwise the creator's is (SeSubProcessToken).
+      const token = given ? this.duplicateToken(given, 'Primary') : o.token ? this.newToken(o.token) : parent?.ps ? this.duplicateToken(this.state(parent).token) : this.newToken({ account: 'User', sessionId: o.sessionId ?? 1 });
       if (o.sessionId !== undefined) token.sessionId = o.sessionId;
       const pid = this.cids.allocate('p');
       const index = this.ctx.processes.length;
@@ -367,7 +429,6 @@ export class ProcessManager {
       st.objectId = header.objectId;
       st.fileId = file.fileId;
       st.subsystem = pe.subsystem;
-      st.debuggerPid = debuggerPid;
       st.protection = protection;
       st.signatureLevel = signatureLevel;
       st.console = console;
@@ -384,6 +445,7 @@ export class ProcessManager {
       this.ctx.processes.push(p);
       this.ctx.byPid.set(pid, p);
       if (t.begin('create.allocateProcess')) { t.num(pid); t.big(p.eprocess); t.num(p.parentPid); t.change('process', pid); }
+      if (debugObject) setDebugPort(this, p, debugObject, debugOnlyThis, false);
       try {
         return this.buildProcess(p, pe, o, parent, jobId, commandLine);
       } catch (e) {
@@ -707,6 +769,9 @@ export class ProcessManager {
     if (prev > 0) thread.suspendCount--;
     if (thread.suspendCount === 0 && (thread.state === 'Initialized' || (thread.state === 'Waiting' && thread.waitReason === 'Suspended'))) {
       thread.waitReason = '';
+      // A new thread of a debuggee first reports itself (DbgkCreateThread) and runs once continued.
+      const dbg = thread.state === 'Initialized' && !thread.pendingLoaderInit ? debugObjectOf(this, p) : undefined;
+      if (dbg) { postThreadStart(this, p, thread, dbg, false); return prev; }
       this.readyThread(p, thread);
       if (thread.pendingLoaderInit) {
         thread.pendingLoaderInit = false;
@@ -760,7 +825,10 @@ export class ProcessManager {
     return moved;
   }
 
-  /** Stage 7, in the new process: LdrInitializeThunk — heap, loader lists, static imports, then the entry point. */
+  /**
+   * Stage 7, in the new process. A debugged process first reports itself (DbgkCreateThread: the
+   * create-process and ntdll load events) and waits for its debugger; then LdrInitializeThunk runs.
+   */
   private runLoaderInit(p: ProcessObject, thread: ThreadObject): void {
     const t = this.trace;
     const st = this.state(p);
@@ -768,78 +836,150 @@ export class ProcessManager {
     t.currentStage = '7';
     try {
       if (t.begin('create.loaderInit')) { t.num(p.pid); t.num(thread.tid); t.change('thread', thread.tid); }
-      // The process heap (RtlCreateHeap): 1 MB reserved, the first page committed, the segment signature written.
-      const heap = virtualAlloc(this.mm, p, 0n, 0x100000n, MEM_RESERVE, PAGE_READWRITE);
-      virtualAlloc(this.mm, p, heap, 0x2000n, MEM_COMMIT, PAGE_READWRITE);
-      const hdr = new Uint8Array(0x20);
-      new DataView(hdr.buffer).setUint32(0x10, 0xFFEEFFEE, true); // _HEAP.SegmentSignature
-      this.writeUser(p, heap, hdr);
-      st.heap = heap;
-      st.ldr = heap + 0x2C0n;
-      const pebPatch = new Uint8Array(8);
-      new DataView(pebPatch.buffer).setBigUint64(0, st.ldr, true);
-      this.writeUser(p, p.peb + 0x18n, pebPatch); // PEB.Ldr
-      new DataView(pebPatch.buffer).setBigUint64(0, heap, true);
-      this.writeUser(p, p.peb + 0x30n, pebPatch); // PEB.ProcessHeap
-      if (t.begin('create.heap')) { t.num(p.pid); t.big(heap); t.big(0x100000n); t.change('vad', p.pid, Number(heap)); }
-      // The loader: the image, ntdll, then the static imports, breadth first.
-      const fs = this.ctx.fs;
-      const exeFile = fs.getFileById(st.fileId);
-      st.modules = [];
-      if (exeFile) st.modules.push({ name: p.imageFileName, path: p.imagePath, base: st.imageBase, size: st.imageSize, entryPoint: st.entryPoint, fileId: st.fileId, mapped: st.sectionId !== 0 });
-      const queue: string[] = ['ntdll.dll'];
-      const exePe = exeFile ? this.parse(exeFile.fileId, exeFile.version, exeFile.data) : undefined;
-      if (exePe && !(exePe instanceof PeFormatError)) queue.push(...exePe.imports);
-      const seen = new Set<string>();
-      const appDir = p.imagePath.slice(0, p.imagePath.lastIndexOf('\\'));
-      while (queue.length) {
-        const name = queue.shift()!;
-        const key = name.toLowerCase();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const file = this.findDll(key, appDir);
-        if (!file) continue;
-        const dll = this.parse(file.fileId, file.version, file.data);
-        if (dll instanceof PeFormatError) continue;
-        const base = this.imageBaseFor(file.fileId, dll);
-        // ntdll is already mapped (stage 3D); other DLLs: NtOpenSection/NtCreateSection + NtMapViewOfSection, then the handle is closed.
-        let mapped = key === 'ntdll.dll' && st.ntdllBase === base;
-        if (!mapped && !p.vads.find(Number(base / 4096n))) {
-          // System32 DLLs come from the KnownDlls section objects (permanent); others get a section per load.
-          const known = file.path.toLowerCase().startsWith(SYSTEM32_PREFIX);
-          const section = this.imageSection(p, file, known);
-          mapView(this.mm, p, section, FILE_MAP_READ, 0n, 0n, base);
-          if (!known) this.dropSection(section);
-          mapped = true;
+      st.loader = { tid: thread.tid, phase: 'heap', queue: [], seen: [] };
+      const dbg = debugObjectOf(this, p);
+      if (dbg) { postProcessStart(this, p, thread, dbg); return; }
+    } finally {
+      t.currentStage = saved;
+    }
+    this.continueLoader(p);
+  }
+
+  /**
+   * LdrInitializeThunk, resumable: the process heap, the loader lists, the static imports breadth
+   * first, the initial breakpoint and the entry point. A debugged process stops after each DLL it maps
+   * (LOAD_DLL_DEBUG_EVENT) and at the loader breakpoint until its debugger continues.
+   */
+  private continueLoader(p: ProcessObject): void {
+    const t = this.trace;
+    const st = this.state(p);
+    const saved = t.currentStage;
+    t.currentStage = '7';
+    try {
+      while (st.loader && !p.exited) {
+        const progress = st.loader;
+        const thread = p.threads.find((x) => x.tid === progress.tid);
+        if (!thread || thread.state === 'Terminated') { st.loader = null; return; }
+        const dbg = debugObjectOf(this, p);
+        if (progress.phase === 'heap') {
+          // The process heap (RtlCreateHeap): 1 MB reserved, the first page committed, the segment signature written.
+          const heap = virtualAlloc(this.mm, p, 0n, 0x100000n, MEM_RESERVE, PAGE_READWRITE);
+          virtualAlloc(this.mm, p, heap, 0x2000n, MEM_COMMIT, PAGE_READWRITE);
+          const hdr = new Uint8Array(0x20);
+          new DataView(hdr.buffer).setUint32(0x10, 0xFFEEFFEE, true); // _HEAP.SegmentSignature
+          this.writeUser(p, heap, hdr);
+          st.heap = heap;
+          st.ldr = heap + 0x2C0n;
+          const pebPatch = new Uint8Array(8);
+          new DataView(pebPatch.buffer).setBigUint64(0, st.ldr, true);
+          this.writeUser(p, p.peb + 0x18n, pebPatch); // PEB.Ldr
+          new DataView(pebPatch.buffer).setBigUint64(0, heap, true);
+          this.writeUser(p, p.peb + 0x30n, pebPatch); // PEB.ProcessHeap
+          if (t.begin('create.heap')) { t.num(p.pid); t.big(heap); t.big(0x100000n); t.change('vad', p.pid, Number(heap)); }
+          // The loader: the image, ntdll, then the static imports, breadth first.
+          const exeFile = this.ctx.fs.getFileById(st.fileId);
+          st.modules = [];
+          if (exeFile) st.modules.push({ name: p.imageFileName, path: p.imagePath, base: st.imageBase, size: st.imageSize, entryPoint: st.entryPoint, fileId: st.fileId, mapped: st.sectionId !== 0 });
+          const exePe = exeFile ? this.parse(exeFile.fileId, exeFile.version, exeFile.data) : undefined;
+          progress.queue = ['ntdll.dll', ...(exePe && !(exePe instanceof PeFormatError) ? exePe.imports : [])];
+          progress.phase = 'dlls';
+          continue;
         }
-        st.modules.push({ name: baseName(file.path), path: file.path, base, size: dll.sizeOfImage, entryPoint: dll.addressOfEntryPoint ? base + BigInt(dll.addressOfEntryPoint) : 0n, fileId: file.fileId, mapped });
-        if (t.begin('create.loadDll')) { t.num(p.pid); t.str(baseName(file.path)); t.big(base); t.num(mapped ? 1 : 0); t.change('file', file.fileId); t.change('vad', p.pid, Number(base)); }
-        queue.push(...dll.imports);
+        if (progress.phase === 'dlls') {
+          const name = progress.queue.shift();
+          if (name === undefined) { progress.phase = 'break'; continue; }
+          const loaded = this.loadDll(p, name, progress.seen);
+          if (loaded && loaded.mappedNow && dbg) {
+            queueEvent(this, dbg, p, thread, { code: LOAD_DLL_DEBUG_EVENT, dllBase: loaded.base, fileId: loaded.fileId, imageName: loaded.path });
+            blockOnDebugger(thread);
+            return;
+          }
+          continue;
+        }
+        if (progress.phase === 'break') {
+          // LdrpDoDebuggerBreak: after the static imports are mapped, before their initializers run.
+          progress.phase = 'entry';
+          if (dbg) { postLoaderBreakpoint(this, p, thread, dbg); return; }
+          continue;
+        }
+        // The DLL initializers: KernelBase's ConsoleInitialize attaches to a console or launches a conhost.exe.
+        st.loader = null;
+        if (st.console !== 'none' && st.console !== 'detached') { initializeConsole(this, p); t.currentStage = '7'; }
+        if (p.exited) return;
+        // The entry point.
+        if (st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI) {
+          st.w32Process = this.ob.allocatePool(0x300);
+          if (t.begin('create.win32k')) { t.num(p.pid); t.big(st.w32Process); t.change('process', p.pid); }
+        }
+        if (t.begin('create.entryPoint')) { t.num(p.pid); t.num(thread.tid); t.big(st.entryPoint); t.change('thread', thread.tid); }
+        // The first instruction fetch at the entry point: a prototype PTE fault brings the code page in from the image.
+        if (st.sectionId && st.entryPoint) this.mm.translate(p, Number(st.entryPoint / 4096n), false);
+        // The program now waits for input: GUI threads in win32k (WrUserRequest), console programs on a read.
+        thread.state = 'Waiting';
+        thread.waitReason = st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI ? 'WrUserRequest' : st.subsystem === IMAGE_SUBSYSTEM_NATIVE ? 'WrLpcReceive' : 'UserRequest';
       }
-      if (st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI) {
-        st.w32Process = this.ob.allocatePool(0x300);
-        if (t.begin('create.win32k')) { t.num(p.pid); t.big(st.w32Process); t.change('process', p.pid); }
-      }
-      if (t.begin('create.entryPoint')) { t.num(p.pid); t.num(thread.tid); t.big(st.entryPoint); t.change('thread', thread.tid); }
-      // The first instruction fetch at the entry point: a prototype PTE fault brings the code page in from the image.
-      if (st.sectionId && st.entryPoint) this.mm.translate(p, Number(st.entryPoint / 4096n), false);
-      // The program now waits for input: GUI threads in win32k (WrUserRequest), console programs on a read.
-      thread.state = 'Waiting';
-      thread.waitReason = st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI ? 'WrUserRequest' : st.subsystem === IMAGE_SUBSYSTEM_NATIVE ? 'WrLpcReceive' : 'UserRequest';
     } finally {
       t.currentStage = saved;
     }
   }
 
+  /** LdrpLoadDll for one name of the queue: map it (unless already mapped), list it, queue its imports. */
+  private loadDll(p: ProcessObject, name: string, seen: string[]): { base: bigint; fileId: number; path: string; mappedNow: boolean } | undefined {
+    const t = this.trace;
+    const st = this.state(p);
+    const key = name.toLowerCase();
+    if (seen.includes(key)) return undefined;
+    seen.push(key);
+    const appDir = p.imagePath.slice(0, p.imagePath.lastIndexOf('\\'));
+    const file = this.findDll(key, appDir);
+    if (!file) return undefined;
+    const dll = this.parse(file.fileId, file.version, file.data);
+    if (dll instanceof PeFormatError) return undefined;
+    const base = this.imageBaseFor(file.fileId, dll);
+    // ntdll is already mapped (stage 3D); other DLLs: NtOpenSection/NtCreateSection + NtMapViewOfSection, then the handle is closed.
+    let mapped = key === 'ntdll.dll' && st.ntdllBase === base;
+    let mappedNow = false;
+    if (!mapped && !p.vads.find(Number(base / 4096n))) {
+      // System32 DLLs come from the KnownDlls section objects (permanent); others get a section per load.
+      const known = file.path.toLowerCase().startsWith(SYSTEM32_PREFIX);
+      const section = this.imageSection(p, file, known);
+      mapView(this.mm, p, section, FILE_MAP_READ, 0n, 0n, base);
+      if (!known) this.dropSection(section);
+      mapped = true;
+      mappedNow = true;
+    }
+    st.modules.push({ name: baseName(file.path), path: file.path, base, size: dll.sizeOfImage, entryPoint: dll.addressOfEntryPoint ? base + BigInt(dll.addressOfEntryPoint) : 0n, fileId: file.fileId, mapped });
+    if (t.begin('create.loadDll')) { t.num(p.pid); t.str(baseName(file.path)); t.big(base); t.num(mapped ? 1 : 0); t.change('file', file.fileId); t.change('vad', p.pid, Number(base)); }
+    this.state(p).loader?.queue.push(...dll.imports);
+    return { base, fileId: file.fileId, path: file.path, mappedNow };
+  }
+
+  /** A debuggee with no debug events left runs on: a loader paused on its debugger continues. */
+  debuggeeReleased(p: ProcessObject): void {
+    const st = this.state(p);
+    if (!st.loader) return;
+    const thread = p.threads.find((x) => x.tid === st.loader!.tid);
+    if (thread && thread.state === 'Waiting' && thread.waitReason === 'Executive') this.releaseThread(p, thread);
+    this.continueLoader(p);
+  }
+
+  /** The wait of a thread blocked on its debugger is satisfied: it becomes ready. */
+  releaseThread(p: ProcessObject, thread: ThreadObject): void {
+    thread.waitReason = '';
+    this.readyThread(p, thread);
+  }
+
   /** CreateThread / CreateRemoteThread: a thread in `target` created from `creator`. */
-  createThread(creator: ProcessObject, target: ProcessObject, startAddress: bigint, parameter: bigint, flags: number, stackSize: bigint): ThreadObject {
+  createThread(creator: ProcessObject, target: ProcessObject, startAddress: bigint, parameter: bigint, flags: number, stackSize: bigint, breakin = false): ThreadObject {
     if (typeof startAddress !== 'bigint' || typeof parameter !== 'bigint' || typeof stackSize !== 'bigint' || stackSize < 0n) fail(ERROR_INVALID_PARAMETER);
     const t = this.trace;
     const suspended = (flags & CREATE_SUSPENDED) !== 0;
     const thread = this.createThreadObject(target, startAddress, parameter, stackSize, true, false);
     this.callThreadNotify(target, thread, true);
     if (t.begin('thread.create')) { t.num(target.pid); t.num(thread.tid); t.big(startAddress); t.big(thread.teb); t.num(suspended ? 1 : 0); t.num(creator.pid); t.change('thread', thread.tid); t.change('process', target.pid); }
-    if (!suspended) this.resumeThreadObject(target, thread);
+    const dbg = breakin ? debugObjectOf(this, target) : undefined;
+    if (dbg) { thread.suspendCount = 0; postThreadStart(this, target, thread, dbg, true); }
+    else if (!suspended) this.resumeThreadObject(target, thread);
     return thread;
   }
 
@@ -874,6 +1014,7 @@ export class ProcessManager {
     const t = this.trace;
     if (t.begin('thread.exit')) { t.num(p.pid); t.num(tid); t.num(exitStatus >>> 0); t.num(live === 1 ? 1 : 0); t.change('thread', tid); }
     if (live === 1) { this.terminateProcess(p, exitStatus, p.pid); return; }
+    postExit(this, p, thread, exitStatus, false);
     this.finishThread(p, thread, exitStatus, true);
   }
 
@@ -908,6 +1049,8 @@ export class ProcessManager {
     const ready: Array<[ProcessObject, ThreadObject]> = [];
     for (const p of this.ctx.processes) {
       if (!p || p.exited) continue;
+      // A debuggee with a debug event outstanding is frozen (DbgkpSuspendProcess).
+      if (p.ps && this.state(p).debugObjectId && isFrozen(this, p)) continue;
       for (const t of p.threads) {
         if (t.state === 'Running' || t.state === 'Standby') t.state = 'Ready';
         if (t.state === 'Ready') ready.push([p, t]);
@@ -946,6 +1089,9 @@ export class ProcessManager {
     const saved = t.currentStage;
     t.currentStage = undefined;
     try {
+      st.loader = null;
+      // DbgkExitProcess: the debugger hears of the exit (the simulated exit does not wait for it).
+      if (st.debugObjectId && !creationFailed) postExit(this, p, p.threads.find((x) => x.state !== 'Terminated'), exitStatus, true);
       for (const thread of p.threads) if (thread.state !== 'Terminated') this.finishThread(p, thread, exitStatus, false);
       if (!creationFailed) this.callProcessNotify(p, false);
       // ObKillProcess: close every handle.
@@ -958,6 +1104,9 @@ export class ProcessManager {
       }
       if (st.sectionId) { const section = this.mm.sectionRegistry.sections.get(st.sectionId); if (section) this.dropSection(section); st.sectionId = 0; }
       if (st.jobId) this.removeFromJob(st.jobId, p);
+      detachConsole(this, p);
+      // EPROCESS.DebugPort's reference goes with the process.
+      if (st.debugObjectId) { const id = st.debugObjectId; st.debugObjectId = 0; this.dereferenceObject(id); }
       st.exitStatus = exitStatus >>> 0;
       st.exitSeq = t.count;
       p.exited = true;
@@ -1005,10 +1154,12 @@ export class ProcessManager {
       const section = this.mm.sectionRegistry.sections.get(e.objectId);
       if (section) dereferenceSection(this.mm, section);
     }
-    // The last handle to a section object: the section goes; its control area stays while views map it.
-    if (deleted && type === 'Section') {
-      const section = this.mm.sectionRegistry.sections.get(e.objectId);
-      if (section) dereferenceSection(this.mm, section);
+    if (deleted && type === 'Token') this.forgetToken(key);
+    if (type === 'DebugObject') {
+      if (this.state(p).debugObjectHandle === handle) this.state(p).debugObjectHandle = 0;
+      const dbg = this.debugObjects.get(e.objectId);
+      if (dbg && lastHandle) debugObjectClosed(this, dbg);
+      if (deleted || !this.ob.get(e.objectId)) this.debugObjects.delete(e.objectId);
     }
   }
 

@@ -8,6 +8,9 @@ import { Token } from '../se/token';
 /** One loaded module (an LDR_DATA_TABLE_ENTRY in the PEB's loader lists). */
 export interface LoadedModule { name: string; path: string; base: bigint; size: number; entryPoint: bigint; fileId: number; mapped: boolean }
 
+/** Where LdrInitializeThunk is: heap, then the DLL queue (breadth first), the initial breakpoint, the entry point. */
+export interface LoaderProgress { tid: number; phase: 'heap' | 'dlls' | 'break' | 'entry'; queue: string[]; seen: string[] }
+
 /** The console a process got (stage 1 decision). */
 export type ConsoleMode = 'none' | 'inherited' | 'new' | 'detached';
 
@@ -36,6 +39,17 @@ export class PsProcessState {
   ldr = 0n;
   modules: LoadedModule[] = [];
   debuggerPid = 0;
+  /** EPROCESS.DebugPort: the object id of the DebugObject debugging this process (0 = none). */
+  debugObjectId = 0;
+  /** EPROCESS.NoDebugInherit (DEBUG_ONLY_THIS_PROCESS, or attached): children are not debugged. */
+  noDebugInherit = false;
+  /** The debugger side: the handle of this process's DebugObject (TEB.DbgSsReserved[1] of its thread). */
+  debugObjectHandle = 0;
+  /** Stage 7 in progress (LdrInitializeThunk paused on a debug event): what the loader still has to do. */
+  loader: LoaderProgress | null = null;
+  /** The console this process is attached to (0 = none) and, for conhost.exe, the console it hosts. */
+  consoleId = 0;
+  hostedConsoleId = 0;
   /** PS_PROTECTION.Level (Type | Audit << 3 | Signer << 4) and the image signature level. */
   protection = 0;
   signatureLevel = 0;
@@ -60,6 +74,7 @@ export class PsProcessState {
     s.token = this.token.clone();
     s.handles = this.handles.clone();
     s.modules = this.modules.map((m) => ({ ...m }));
+    s.loader = this.loader ? { ...this.loader, queue: this.loader.queue.slice(), seen: this.loader.seen.slice() } : null;
     return s;
   }
 }

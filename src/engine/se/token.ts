@@ -60,7 +60,8 @@ export class Token {
     /** Simulated kernel address of the TOKEN body. */
     readonly address: bigint,
     readonly user: SidAndAttributes,
-    readonly groups: SidAndAttributes[],
+    /** Replaced, never mutated in place (snapshots share the array). */
+    public groups: SidAndAttributes[],
     /** Privileges present in the token (the memory manager checks SeLockMemoryPrivilege here). */
     readonly privileges: Set<string>,
     public integrityLevel: IntegrityLevel,
@@ -71,16 +72,41 @@ export class Token {
     readonly tokenType: 'Primary' | 'Impersonation' = 'Primary',
   ) {}
 
+  /**
+   * TOKEN.ParentTokenId: the token this one was filtered from. Duplicates keep their source's, so a
+   * duplicate of a process's own token is its sibling — assignable as a primary token without
+   * SeAssignPrimaryTokenPrivilege.
+   */
+  parentTokenId = 0;
+  /** SECURITY_IMPERSONATION_LEVEL of an impersonation token (SecurityAnonymous for primary tokens). */
+  impersonationLevel = 0;
+  /** TOKEN.ModifiedId: changes with every SetTokenInformation / AdjustTokenPrivileges. */
+  modifiedId = 0;
+
   get integritySid(): string { return `S-1-16-${INTEGRITY_RID[this.integrityLevel]}`; }
 
   /** A copy with a new id and address (SeSubProcessToken / DuplicateTokenEx). */
-  duplicate(tokenId: number, address: bigint): Token {
-    return new Token(tokenId, address, { ...this.user }, this.groups.map((g) => ({ ...g })), new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, this.tokenType);
+  duplicate(tokenId: number, address: bigint, tokenType: 'Primary' | 'Impersonation' = this.tokenType, impersonationLevel = this.impersonationLevel): Token {
+    const t = new Token(tokenId, address, { ...this.user }, this.groups.map((g) => ({ ...g })), new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, tokenType);
+    t.parentTokenId = this.parentTokenId;
+    t.impersonationLevel = tokenType === 'Primary' ? 0 : impersonationLevel;
+    return t;
   }
 
-  /** A snapshot copy: the user and groups never change after creation and are shared. */
+  /** A snapshot copy: the user and the groups array are never mutated and are shared. */
   clone(): Token {
-    return new Token(this.tokenId, this.address, this.user, this.groups, new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, this.tokenType);
+    const t = new Token(this.tokenId, this.address, this.user, this.groups, new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, this.tokenType);
+    t.parentTokenId = this.parentTokenId;
+    t.impersonationLevel = this.impersonationLevel;
+    t.modifiedId = this.modifiedId;
+    return t;
+  }
+
+  /** Sets the mandatory label (the integrity group is replaced, not edited). */
+  setIntegrityLevel(level: IntegrityLevel): void {
+    this.integrityLevel = level;
+    this.groups = this.groups.map((g) => (g.attributes & SE_GROUP_INTEGRITY) ? { sid: `S-1-16-${INTEGRITY_RID[level]}`, name: `Mandatory Label\\${level} Mandatory Level`, attributes: g.attributes } : g);
+    this.modifiedId++;
   }
 
   /** Builds a token for a well-known account. */

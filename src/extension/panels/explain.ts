@@ -73,7 +73,7 @@ function accessViolationReason(reason: string, l10n: Localizer): string {
   }
 }
 
-const ADDRESS_ARGS = new Set(['va', 'eprocess', 'peb', 'teb', 'stackBase', 'stackLimit', 'pxeSelf', 'base', 'pte', 'size', 'protoPte', 'imageBase', 'ntdllBase', 'address', 'heap', 'ethread', 'rip', 'rcx', 'entryPoint', 'reserve', 'csrProcess', 'csrThread', 'w32process', 'startAddress', 'offset']);
+const ADDRESS_ARGS = new Set(['va', 'eprocess', 'peb', 'teb', 'stackBase', 'stackLimit', 'pxeSelf', 'base', 'pte', 'size', 'protoPte', 'imageBase', 'ntdllBase', 'address', 'heap', 'ethread', 'rip', 'rcx', 'entryPoint', 'reserve', 'csrProcess', 'csrThread', 'w32process', 'startAddress', 'offset', 'object', 'start']);
 const PFN_ARGS = new Set(['pfn', 'sharedPfn', 'directoryTableBase', 'entryPointRva', 'sizeOfImage', 'handle', 'access']);
 const LIST_ARGS = new Set(['from', 'to']);
 /** Flags, masks and status codes: shown in hex. */
@@ -311,6 +311,90 @@ const EXPLANATIONS: Record<string, { needs: string[]; text: (a: Args, l10n: Loca
   'appx.activate': {
     needs: ['appUserModelId', 'packageFullName', 'image'],
     text: (a, l10n) => l10n.t('The packaged app {appUserModelId} (package {packageFullName}) is activated with ActivateApplication rather than a plain CreateProcess: {image} is created with the package identity as a process attribute, so it runs in its AppContainer.', a),
+  },
+  'token.open': {
+    needs: ['pid', 'targetPid', 'tokenId', 'handle'],
+    text: (a, l10n) => l10n.t('OpenProcessToken: process {pid} gets handle {handle} to the primary token of process {targetPid} (token id {tokenId}). The token\'s security descriptor and the integrity levels decide which rights the handle gets.', a),
+  },
+  'token.duplicate': {
+    needs: ['pid', 'sourceTokenId', 'tokenId', 'tokenType', 'handle'],
+    text: (a, l10n) => l10n.t('DuplicateTokenEx: token {sourceTokenId} is copied into a new {tokenType} token {tokenId}, and process {pid} holds it through handle {handle}. The copy keeps the user, groups and privileges; changing it does not change the original.', a),
+  },
+  'token.setIntegrity': {
+    needs: ['pid', 'tokenId', 'from', 'to'],
+    text: (a, l10n) => l10n.t('SetTokenInformation(TokenIntegrityLevel): process {pid} changes the mandatory label of token {tokenId} from {from} to {to}. Lowering is always allowed; raising it needs SeTcbPrivilege.', a),
+  },
+  'token.setSession': {
+    needs: ['pid', 'tokenId', 'from', 'to'],
+    text: (a, l10n) => l10n.t('SetTokenInformation(TokenSessionId): token {tokenId} moves from session {from} to session {to}; a process created with it will run in that session. Only callers with SeTcbPrivilege may do this.', a),
+  },
+  'token.adjustPrivileges': {
+    needs: ['pid', 'tokenId', 'count', 'notAssigned'],
+    text: (a, l10n, raw) => Number(raw.args.notAssigned) > 0
+      ? l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: {notAssigned} of the {count} privileges asked for are not in the token. The call still returns TRUE; GetLastError says ERROR_NOT_ALL_ASSIGNED.', a)
+      : l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: all {count} privileges asked for are in the token and were adjusted.', a),
+  },
+  'debug.createObject': {
+    needs: ['pid', 'handle', 'object'],
+    text: (a, l10n) => l10n.t('DbgUiConnectToDbg: process {pid} becomes a debugger. NtCreateDebugObject makes a debug object at {object}; its handle {handle} is kept in the thread\'s TEB (DbgSsReserved[1]), where WaitForDebugEvent and ContinueDebugEvent find it.', a),
+  },
+  'debug.attach': {
+    needs: ['pid', 'debuggerPid', 'object'],
+    text: (a, l10n, raw) => raw.args.attach === true
+      ? l10n.t('DebugActiveProcess: the DebugPort of process {pid} now points to the debug object {object} of debugger {debuggerPid}, and PEB.BeingDebugged becomes 1. From now on the kernel reports the process\'s events to that debugger.', a)
+      : l10n.t('The new process {pid} is created with its DebugPort pointing to the debug object {object} of debugger {debuggerPid}; its PEB will say BeingDebugged = 1.', a),
+  },
+  'debug.queueEvent': {
+    needs: ['pid', 'tid', 'event', 'debuggerPid'],
+    text: (a, l10n, raw) => {
+      switch (raw.args.event) {
+        case 'CREATE_PROCESS_DEBUG_EVENT': return l10n.t('Thread {tid} of process {pid} reports the process to debugger {debuggerPid} (CREATE_PROCESS_DEBUG_EVENT) and waits: all threads of a debuggee stand still until the debugger continues.', a);
+        case 'LOAD_DLL_DEBUG_EVENT': return l10n.t('A DLL was mapped into process {pid} at {address}: the kernel queues a LOAD_DLL_DEBUG_EVENT for debugger {debuggerPid}, and the loader waits until the debugger continues.', a);
+        case 'EXCEPTION_DEBUG_EVENT': return l10n.t('Thread {tid} of process {pid} hits a breakpoint at {address} (STATUS_BREAKPOINT, first chance): the exception goes to debugger {debuggerPid} before any handler of the program sees it.', a);
+        case 'CREATE_THREAD_DEBUG_EVENT': return l10n.t('A new thread {tid} of process {pid} reports itself to debugger {debuggerPid} (CREATE_THREAD_DEBUG_EVENT) before it runs.', a);
+        case 'EXIT_THREAD_DEBUG_EVENT': return l10n.t('Thread {tid} of process {pid} exits; debugger {debuggerPid} is told with an EXIT_THREAD_DEBUG_EVENT.', a);
+        case 'EXIT_PROCESS_DEBUG_EVENT': return l10n.t('Process {pid} exits; debugger {debuggerPid} is told with an EXIT_PROCESS_DEBUG_EVENT, the last event of this process.', a);
+        default: return l10n.t('The kernel queues the debug event {event} of process {pid} on the debug object of debugger {debuggerPid}.', a);
+      }
+    },
+  },
+  'debug.wait': {
+    needs: ['pid', 'event', 'debuggeePid', 'tid'],
+    text: (a, l10n) => l10n.t('WaitForDebugEvent in debugger {pid} returns {event} from process {debuggeePid}, thread {tid}. Handles the event carries (process, thread, image file) are opened in the debugger\'s handle table now.', a),
+  },
+  'debug.continue': {
+    needs: ['pid', 'debuggeePid', 'tid', 'event'],
+    text: (a, l10n) => l10n.t('ContinueDebugEvent: debugger {pid} is done with {event} of process {debuggeePid}, thread {tid}. When no event of the process is left, its threads run on.', a),
+  },
+  'debug.remoteBreakin': {
+    needs: ['pid', 'start'],
+    text: (a, l10n) => l10n.t('DbgUiIssueRemoteBreakin: to stop the running process {pid}, the debugger creates a thread in it that starts at DbgUiRemoteBreakin ({start}). That thread executes a breakpoint, which the debugger receives, and then exits.', a),
+  },
+  'debug.detach': {
+    needs: ['pid', 'debuggerPid', 'dropped'],
+    text: (a, l10n) => l10n.t('Process {pid} is no longer debugged by {debuggerPid}: its DebugPort is cleared, {dropped} pending events are dropped, PEB.BeingDebugged goes back to 0 and its threads run on.', a),
+  },
+  'debug.killOnExit': {
+    needs: ['pid'],
+    text: (a, l10n, raw) => raw.args.killOnExit === true
+      ? l10n.t('DebugSetProcessKillOnExit(TRUE): when debugger {pid} exits, the processes it debugs are terminated (the default).', a)
+      : l10n.t('DebugSetProcessKillOnExit(FALSE): when debugger {pid} exits, the processes it debugs are detached and keep running.', a),
+  },
+  'console.launchHost': {
+    needs: ['pid', 'console', 'image'],
+    text: (a, l10n, raw) => raw.args.window === false
+      ? l10n.t('Process {pid} is a console program without a console to share: KernelBase launches {image} as its child to host console {console}, without a window (CREATE_NO_WINDOW).', a)
+      : l10n.t('Process {pid} is a console program without a console to share: KernelBase launches {image} as its child to host console {console}. Since Windows 8 the console host is this conhost.exe, reached through the console driver, not CSRSS.', a),
+  },
+  'console.attach': {
+    needs: ['pid', 'console', 'hostPid', 'clients'],
+    text: (a, l10n) => l10n.t('Process {pid} attaches to console {console}, which it inherited from its creator; conhost.exe {hostPid} now serves {clients} processes. No new console host is started.', a),
+  },
+  'console.detach': {
+    needs: ['pid', 'console', 'hostPid', 'clients'],
+    text: (a, l10n, raw) => Number(raw.args.clients) === 0
+      ? l10n.t('Process {pid} was the last process attached to console {console}: its host conhost.exe {hostPid} exits too.', a)
+      : l10n.t('Process {pid} leaves console {console}; conhost.exe {hostPid} still serves {clients} processes.', a),
   },
   'ps.registerProcessNotify': {
     needs: ['routine'],
