@@ -38,4 +38,4 @@ export function createSystem(options?: SystemOptions): System {
 }
 export { serializeSession, restoreSession, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
 export type { SessionFile } from './session/serialize';
-export type { SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo } from './inspect';
+export type { SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo, DebugObjectInfo } from './inspect';

@@ -7,6 +7,7 @@ import { mmToWin32Protection } from './mm/protection';
 import { protoAddress } from './mm/section';
 import type { ProcessObject } from './process';
 import type { ProcessManager } from './ps/processManager';
+import { DEBUG_EVENT_NAMES } from './ps/debug';
 
 /** One view of a section (a VAD of a process). */
 export interface SectionViewInfo { pid: number; base: bigint; size: bigint; protect: number; copyOnWrite: boolean; firstPrototypeIndex: number }
@@ -153,4 +154,27 @@ export function listJobs(pm: ProcessManager): JobInfo[] {
     activeProcesses: j.activeProcesses, totalProcesses: j.totalProcesses, totalTerminatedProcesses: j.totalTerminatedProcesses,
     totalPageFaultCount: j.totalPageFaultCount, peakProcessMemoryUsed: j.peakProcessMemoryUsed, peakJobMemoryUsed: j.peakJobMemoryUsed,
   })).sort((a, b) => a.jobId - b.jobId);
+}
+
+/** One debug object (!dbgobj-style): its debugger, its debuggees, and the events in its queue. */
+export interface DebugObjectInfo {
+  objectId: number;
+  address: bigint;
+  debuggerPid: number;
+  killOnExit: boolean;
+  debuggeePids: number[];
+  /** In queue order; `reported` events were returned by WaitForDebugEvent and wait for ContinueDebugEvent. */
+  events: Array<{ event: string; pid: number; tid: number; state: 'queued' | 'reported' }>;
+}
+
+export function listDebugObjects(pm: ProcessManager): DebugObjectInfo[] {
+  const out: DebugObjectInfo[] = [];
+  for (const d of pm.debugObjects.values()) {
+    const debuggeePids = [...pm.ctx.byPid.values()].filter((p) => !p.exited && p.ps && pm.state(p).debugObjectId === d.objectId).map((p) => p.pid).sort((a, b) => a - b);
+    out.push({
+      objectId: d.objectId, address: d.address, debuggerPid: d.debuggerPid, killOnExit: d.killOnExit, debuggeePids,
+      events: d.events.map((e) => ({ event: DEBUG_EVENT_NAMES[e.code] ?? String(e.code), pid: e.pid, tid: e.tid, state: e.state })),
+    });
+  }
+  return out.sort((a, b) => a.objectId - b.objectId);
 }

@@ -15,7 +15,7 @@ import {
 import { ProcessObject, TLB_READ, TLB_SIZE, TLB_WRITE } from './process';
 import { Rng } from './rng';
 import { OpLog } from './opLog';
-import { HandleInfo, JobInfo, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionInfo } from './inspect';
+import { DebugObjectInfo, HandleInfo, JobInfo, listDebugObjects, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionInfo } from './inspect';
 import { applySectionCall, SectionCall, SectionContext } from './mm/sectionCalls';
 import { mappedPageWriter } from './mm/section';
 import { FileSystem } from './io/fileSystem';
@@ -791,6 +791,8 @@ export class System {
   queryHandles(pid: number): HandleInfo[] { const p = this.byPid.get(pid); return p && !p.exited ? listHandles(this.ps, p) : []; }
   /** Every job object with its limits, accounting and members. */
   queryJobs(): JobInfo[] { return listJobs(this.ps); }
+  /** Every debug object: debugger, debuggees and queued events. */
+  queryDebugObjects(): DebugObjectInfo[] { return listDebugObjects(this.ps); }
 
   /** Internal access for the integrity checker and benchmarks. */
   get internals(): { mm: MemoryManager; processes: ReadonlyArray<ProcessObject | undefined> } {

@@ -45,6 +45,16 @@ export const Commands = {
   setJobLimits: 'ntlab.setJobLimits',
   terminateJob: 'ntlab.terminateJob',
   /**
+   * Debugging through the Win32 API of a debugger process (a windbg.exe is started when none exists):
+   * `{ pid }` attaches (DebugActiveProcess), `{ debuggerPid? }` continues the reported event and waits
+   * for the next one (WinDbg's `g`), `{ pid }` detaches (DebugActiveProcessStop).
+   */
+  debugAttach: 'ntlab.debugAttach',
+  debugGo: 'ntlab.debugGo',
+  debugDetach: 'ntlab.debugDetach',
+  /** Starts a program at Low integrity from a creator (explorer.exe unless `pid`): `{ pid?, imagePath? }`. */
+  runLowIntegrity: 'ntlab.runLowIntegrity',
+  /**
    * Opens a read-only `dt` document. Argument `{ kind: 'process'|'thread'|'peb'|'token'|'vad'|'pfn'|'handle'|'job'|'jobLimits'|'jobAccounting'|'controlArea',
    * pid?, tid?, va?, pfn?, handle?, jobId?, controlArea? }` (tree rows pass themselves).
    */

@@ -9,8 +9,9 @@ import {
   MEM_RELEASE, NtException, Win32Error, SYSTEM_THREADS,
   CREATE_SUSPENDED, DEBUG_PROCESS, CREATE_NEW_CONSOLE, IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS,
   HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS, CREATE_NO_WINDOW, DETACHED_PROCESS,
-  ERROR_ALREADY_EXISTS, JobObjectExtendedLimitInformation, PROCESS_ALL_ACCESS,
-  type JobInfo, type MemoryListCommand, type System, type SystemThreadName, type Win32Api,
+  ERROR_ALREADY_EXISTS, JobObjectExtendedLimitInformation, PROCESS_ALL_ACCESS, DBG_CONTINUE, ERROR_SEM_TIMEOUT,
+  TOKEN_QUERY, TOKEN_DUPLICATE, TOKEN_ADJUST_DEFAULT, TOKEN_ASSIGN_PRIMARY, TokenPrimary, SecurityImpersonation, TokenIntegrityLevel,
+  type DEBUG_EVENT, type JobInfo, type MemoryListCommand, type System, type SystemThreadName, type Win32Api,
 } from '../../engine';
 import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
@@ -45,6 +46,10 @@ export const ActionCommands = {
   assignProcessToJob: Commands.assignProcessToJob,
   setJobLimits: Commands.setJobLimits,
   terminateJob: Commands.terminateJob,
+  debugAttach: Commands.debugAttach,
+  debugGo: Commands.debugGo,
+  debugDetach: Commands.debugDetach,
+  runLowIntegrity: Commands.runLowIntegrity,
 } as const;
 
 export type ActionResult = ({ ok: true } & Record<string, unknown>) | { ok: false; error: string; code?: number };
@@ -508,5 +513,109 @@ export function registerActionCommands(context: vscode.ExtensionContext, session
     if (!api.TerminateJobObject(hJob, exitCode)) return lastError(api, 'TerminateJobObject');
     log.info(`TerminateJobObject(${formatAddress(hJob)}, ${exitCode}) [pid ${holder}]: ${members}`);
     return { ok: true, jobId: job.jobId, terminated: members };
+  });
+
+  // ------------------------------------------------------------------ debugging and tokens
+
+  const WINDBG = 'C:\\Program Files\\Windows Kits\\10\\Debuggers\\x64\\windbg.exe';
+  const describeEvent = (system: System, e: DEBUG_EVENT): string => {
+    const image = system.queryProcess(e.dwProcessId)?.imageFileName ?? String(e.dwProcessId);
+    const names: Record<number, string> = { 1: 'EXCEPTION_DEBUG_EVENT', 2: 'CREATE_THREAD_DEBUG_EVENT', 3: 'CREATE_PROCESS_DEBUG_EVENT', 4: 'EXIT_THREAD_DEBUG_EVENT', 5: 'EXIT_PROCESS_DEBUG_EVENT', 6: 'LOAD_DLL_DEBUG_EVENT' };
+    const dll = (e.u.LoadDll as { lpImageName?: string } | undefined)?.lpImageName;
+    const ex = (e.u.Exception as { ExceptionRecord?: { ExceptionCode: number; ExceptionAddress: bigint } } | undefined)?.ExceptionRecord;
+    const detail = dll ? ` ${dll}` : ex ? ` ${ntStatusText(ex.ExceptionCode)} @ ${formatAddress(ex.ExceptionAddress)}` : '';
+    return vscode.l10n.t('{0} from {1} (pid {2}, thread {3}){4}', names[e.dwDebugEventCode] ?? String(e.dwDebugEventCode), image, e.dwProcessId, e.dwThreadId, detail);
+  };
+
+  /** The debugger to use: the one given, the first process that has a debug object, or a new windbg.exe. */
+  function debuggerFor(system: System, args: Args, create: boolean): number | undefined {
+    if (args.debuggerPid !== undefined) {
+      if (typeof args.debuggerPid !== 'number' || !system.queryProcess(args.debuggerPid)) throw new Invalid(vscode.l10n.t('There is no process with id {0}.', String(args.debuggerPid)));
+      return args.debuggerPid;
+    }
+    // A debugger with events to handle first, then any debugger.
+    const live = system.queryDebugObjects().filter((d) => system.queryProcess(d.debuggerPid));
+    const existing = live.find((d) => d.events.length > 0) ?? live[0];
+    if (existing) return existing.debuggerPid;
+    if (!create) return undefined;
+    const pid = system.createProcess({ imagePath: WINDBG }).pid;
+    log.info(vscode.l10n.t('Started the debugger {0} (pid {1}).', 'windbg.exe', pid));
+    return pid;
+  }
+
+  register(ActionCommands.debugAttach, async (system, args) => {
+    const pid = await pickProcess(system, args, vscode.l10n.t('Attach Debugger'));
+    const debuggerPid = debuggerFor(system, args, true)!;
+    const api = system.win32(debuggerPid);
+    if (!api.DebugActiveProcess(pid)) return lastError(api, 'DebugActiveProcess');
+    log.info(`DebugActiveProcess(${pid}) [pid ${debuggerPid}]`);
+    return { ok: true, pid, debuggerPid };
+  });
+
+  register(ActionCommands.debugGo, (system, args) => {
+    const debuggerPid = debuggerFor(system, args, false);
+    if (debuggerPid === undefined) return { ok: false, error: vscode.l10n.t('No process is being debugged. Attach a debugger, or create a process with DEBUG_PROCESS.') };
+    const api = system.win32(debuggerPid);
+    // WinDbg's g: continue the event the debugger holds, then wait for the next one.
+    const held = system.queryDebugObjects().find((d) => d.debuggerPid === debuggerPid)?.events.find((e) => e.state === 'reported');
+    if (held) {
+      if (!api.ContinueDebugEvent(held.pid, held.tid, DBG_CONTINUE)) return lastError(api, 'ContinueDebugEvent');
+      log.info(`ContinueDebugEvent(${held.pid}, ${held.tid}, DBG_CONTINUE) [pid ${debuggerPid}]`);
+    }
+    const e: Partial<DEBUG_EVENT> = {};
+    if (!api.WaitForDebugEvent(e, 0)) {
+      if (api.GetLastError() !== ERROR_SEM_TIMEOUT) return lastError(api, 'WaitForDebugEvent');
+      const message = vscode.l10n.t('No debug event is waiting: the debuggees are running.');
+      log.info(message);
+      void vscode.window.showInformationMessage(message);
+      return { ok: true, debuggerPid, event: null };
+    }
+    const text = describeEvent(system, e as DEBUG_EVENT);
+    log.info(`WaitForDebugEvent [pid ${debuggerPid}]: ${text}`);
+    void vscode.window.showInformationMessage(text);
+    return { ok: true, debuggerPid, event: e.dwDebugEventCode, eventPid: e.dwProcessId, eventTid: e.dwThreadId };
+  });
+
+  register(ActionCommands.debugDetach, async (system, args) => {
+    const debugged = new Set(system.queryDebugObjects().flatMap((d) => d.debuggeePids));
+    if (args.pid === undefined && debugged.size === 0) return { ok: false, error: vscode.l10n.t('No process is being debugged. Attach a debugger, or create a process with DEBUG_PROCESS.') };
+    const pid = await pickProcess(system, args, vscode.l10n.t('Detach Debugger'));
+    const owner = system.queryDebugObjects().find((d) => d.debuggeePids.includes(pid));
+    if (!owner) return { ok: false, error: vscode.l10n.t('Process {0} is not being debugged.', pid) };
+    const api = system.win32(owner.debuggerPid);
+    if (!api.DebugActiveProcessStop(pid)) return lastError(api, 'DebugActiveProcessStop');
+    log.info(`DebugActiveProcessStop(${pid}) [pid ${owner.debuggerPid}]`);
+    return { ok: true, pid, debuggerPid: owner.debuggerPid };
+  });
+
+  register(ActionCommands.runLowIntegrity, async (system, args) => {
+    const title = vscode.l10n.t('Run at Low Integrity');
+    const creator = typeof args.pid === 'number' ? args.pid : system.processIds.find((p) => system.queryProcess(p)!.imageFileName.toLowerCase() === 'explorer.exe');
+    if (creator === undefined || !system.queryProcess(creator)) return { ok: false, error: vscode.l10n.t('There is no process with id {0}.', String(args.pid ?? 'explorer.exe')) };
+    let imagePath = args.imagePath;
+    if (imagePath === undefined) {
+      const picked = await vscode.window.showQuickPick(KNOWN_IMAGES.map((p) => ({ label: p.slice(p.lastIndexOf('\\') + 1), description: p, path: p })), { title, placeHolder: vscode.l10n.t('The image to run (CreateProcess lpApplicationName)') });
+      if (!picked) throw new Cancelled();
+      imagePath = picked.path;
+    }
+    if (typeof imagePath !== 'string' || !imagePath.trim()) throw new Invalid(vscode.l10n.t('"{0}" must be a non-empty string.', 'imagePath'));
+    // The documented recipe: duplicate the own token, lower its mandatory label, CreateProcessAsUser.
+    const api = system.win32(creator);
+    const own = { value: 0 };
+    if (!api.OpenProcessToken(api.GetCurrentProcess(), TOKEN_QUERY | TOKEN_DUPLICATE | TOKEN_ADJUST_DEFAULT | TOKEN_ASSIGN_PRIMARY, own)) return lastError(api, 'OpenProcessToken');
+    const low = { value: 0 };
+    try {
+      if (!api.DuplicateTokenEx(own.value, 0, null, SecurityImpersonation, TokenPrimary, low)) return lastError(api, 'DuplicateTokenEx');
+      if (!api.SetTokenInformation(low.value, TokenIntegrityLevel, { Label: { Sid: 'S-1-16-4096' } })) return lastError(api, 'SetTokenInformation');
+      const info = { hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 };
+      if (!api.CreateProcessAsUser(low.value, imagePath.trim(), null, false, 0, null, info)) return lastError(api, 'CreateProcessAsUser');
+      api.CloseHandle(info.hProcess);
+      api.CloseHandle(info.hThread);
+      log.info(`OpenProcessToken, DuplicateTokenEx, SetTokenInformation(TokenIntegrityLevel, S-1-16-4096), CreateProcessAsUser(${imagePath.trim()}) = pid ${info.dwProcessId} [pid ${creator}]`);
+      return { ok: true, pid: info.dwProcessId, tid: info.dwThreadId };
+    } finally {
+      if (low.value) api.CloseHandle(low.value);
+      api.CloseHandle(own.value);
+    }
   });
 }
