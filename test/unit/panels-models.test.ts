@@ -209,3 +209,41 @@ describe('address split and query', () => {
     expect(buildAddressQuery(system, 999_999, 0n, l10n)).toBeUndefined();
   });
 });
+
+describe('TraceIndex with nested and paused creations', () => {
+  it('a console program\'s conhost.exe is a flow of its own; the program\'s last stage-7 steps continue in a flow for its pid', () => {
+    const system = booted();
+    const index = new TraceIndex(system);
+    const cmd = system.createProcess({ imagePath: 'C:\\Windows\\System32\\cmd.exe' }).pid;
+    index.update();
+    const host = system.processIds.find((p) => system.queryProcess(p)!.parentPid === cmd)!;
+    const flows = index.flows.slice(-3);
+    expect(flows.map((f) => f.pid)).toEqual([cmd, host, cmd]);
+    expect(flows[1]!.image.toLowerCase()).toContain('conhost.exe');
+    expect(flows[2]!.image.toLowerCase()).toContain('cmd.exe');
+    const tail = system.getSteps(flows[2]!.start, flows[2]!.end);
+    expect(tail.some((s) => s.code === 'create.entryPoint' && s.args.pid === cmd)).toBe(true);
+    expect(system.getSteps(flows[1]!.start, flows[1]!.end).some((s) => s.code === 'create.entryPoint' && s.args.pid === cmd)).toBe(false);
+  });
+
+  it('a debugged process keeps one flow while its debugger waits and continues between the loader\'s steps', () => {
+    const system = booted();
+    const debuggerPid = system.createProcess({ imagePath: 'C:\\Program Files\\Windows Kits\\10\\Debuggers\\x64\\windbg.exe' }).pid;
+    const k = system.win32(debuggerPid);
+    const info = { hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 };
+    k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, 2 /* DEBUG_ONLY_THIS_PROCESS */, null, info);
+    for (let i = 0; i < 40; i++) {
+      const e: { dwProcessId?: number; dwThreadId?: number } = {};
+      if (!k.WaitForDebugEvent(e, 0)) break;
+      k.ContinueDebugEvent(e.dwProcessId!, e.dwThreadId!, 0x00010002);
+    }
+    const index = new TraceIndex(system);
+    const flow = index.latestFlow!;
+    expect(flow.pid).toBe(info.dwProcessId);
+    const steps = system.getSteps(flow.start, flow.end);
+    expect(steps[0]!.stage).toBe('1');
+    expect(steps.some((s) => s.code === 'debug.wait')).toBe(true);
+    expect(steps.some((s) => s.code === 'create.entryPoint')).toBe(true);
+    expect(stageMarks(steps, l10n).every((m) => m.count > 0)).toBe(true);
+  });
+});

@@ -50,12 +50,21 @@ export class TraceIndex {
   private add(step: Step): void {
     const order = step.stage !== undefined ? STAGE_ORDER.get(step.stage) ?? -1 : -1;
     if (order < 0) {
-      this.open = undefined;
-      this.lastStage = -1;
+      // The debugger's wait/continue and the release of a debuggee's thread sit between the stage-7
+      // steps of a process created for debugging: they belong to its flow.
+      if (!this.open || !(step.code.startsWith('debug.') || step.code === 'thread.deferredReady' || step.code === 'thread.ready')) {
+        this.open = undefined;
+        this.lastStage = -1;
+      } else this.open.end = step.seq + 1;
     } else {
-      // A CreateProcess starts at its first staged step; a stage earlier than the last one starts the next.
-      if (!this.open || order < this.lastStage) {
+      // A CreateProcess starts at its first staged step; a stage earlier than the last one starts the
+      // next. A creation nested in stage 7 (conhost.exe for a console program) ends its own flow, and
+      // the outer process's remaining stage-7 steps continue in a flow of their own.
+      const pid = typeof step.args.pid === 'number' ? step.args.pid : undefined;
+      const resumedOuter = !!this.open && order === this.lastStage && step.stage === '7' && pid !== undefined && this.open.pid !== undefined && pid !== this.open.pid;
+      if (!this.open || order < this.lastStage || resumedOuter) {
         this.open = { start: step.seq, end: step.seq + 1, image: '' };
+        if (resumedOuter) { this.open.pid = pid; this.open.image = this.system.queryProcess(pid!)?.imagePath ?? ''; }
         this.flows.push(this.open);
       }
       this.open.end = step.seq + 1;
