@@ -110,6 +110,13 @@ export interface ProcessInfo {
   privateCommit: number;
   pageTablePages: number;
   vadCount: number;
+  /** The token's user (DOMAIN\\name) and mandatory integrity level. */
+  userName?: string;
+  integrityLevel?: string;
+  /** The debugger's pid (0 when the process is not being debugged). */
+  debuggerPid?: number;
+  /** The conhost.exe serving the process's console (0 when it has none). */
+  consoleHostPid?: number;
 }
 
 /** One VAD of a process (!vad). */
@@ -469,7 +476,16 @@ export class System {
       threads: p.threads.map((t) => ({ tid: t.tid, state: t.state, teb: t.teb })),
       workingSetSize: p.ws.count, workingSetMinimum: p.ws.minimum, workingSetMaximum: p.ws.maximum, peakWorkingSetSize: p.ws.peak,
       pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
+      ...this.executiveInfo(p),
     };
+  }
+
+  /** What the process manager adds to a process's description (absent for processes it did not make). */
+  private executiveInfo(p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid'> {
+    if (!p.ps) return {};
+    const st = this.ps.state(p);
+    const console = st.consoleId ? this.ps.consoles.get(st.consoleId) : undefined;
+    return { userName: st.token.user.name, integrityLevel: st.token.integrityLevel, debuggerPid: st.debuggerPid, consoleHostPid: console?.hostPid ?? 0 };
   }
 
   /** The Win32 API in the context of process `pid`. */

@@ -197,3 +197,30 @@ describe('Physical memory model', () => {
     expect(node.parent!.parent!.parent).toBe(zeroed);
   });
 });
+
+describe('Processes model: tokens, debuggers and consoles', () => {
+  it('a process row says when it is debugged or runs at Low integrity; the tooltip names its user, debugger and console host', () => {
+    const system = machine();
+    const explorer = system.processIds.find((p) => system.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const r = system.win32(explorer);
+    const own = { value: 0 };
+    const low = { value: 0 };
+    r.OpenProcessToken(-1, 0xF01FF, own);
+    r.DuplicateTokenEx(own.value, 0, null, 2, 1, low);
+    r.SetTokenInformation(low.value, 25, { Label: { Sid: 'S-1-16-4096' } });
+    const info = { hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 };
+    expect(r.CreateProcessAsUser(low.value, 'C:\\Windows\\System32\\cmd.exe', null, false, 0x2 /* DEBUG_ONLY_THIS_PROCESS */, null, info)).toBe(true);
+    const m = processes(system);
+    const row = m.describe(m.find({ type: 'process', pid: info.dwProcessId })!);
+    expect(row.description).toContain('debugged');
+    expect(row.description).toContain('Low integrity');
+    const tip = tooltipText(row);
+    expect(tip).toContain('LAB\\Student');
+    expect(tip).toMatch(new RegExp(`Debugger \\| ${explorer}`));
+    // The console host comes once the debugger lets the loader run.
+    expect(tip).not.toContain('conhost.exe');
+    const plain = m.describe(m.find({ type: 'process', pid: explorer })!);
+    expect(plain.description).not.toContain('debugged');
+    expect(plain.description).not.toContain('integrity');
+  });
+});

@@ -483,6 +483,9 @@ export class ProcessesModel extends NodeCache {
           `| EPROCESS | \`${hex(info.eprocess)}\` |`,
           `| ${l10n.t('Parent')} | ${info.parentPid} |`,
           `| ${l10n.t('Session')} | ${info.sessionId} |`,
+          ...(info.userName ? [`| ${l10n.t('User')} | ${info.userName} · ${l10n.t('{0} integrity', info.integrityLevel ?? '')} |`] : []),
+          ...(info.debuggerPid ? [`| ${l10n.t('Debugger')} | ${info.debuggerPid} |`] : []),
+          ...(info.consoleHostPid ? [`| ${l10n.t('Console host')} | conhost.exe ${info.consoleHostPid} |`] : []),
           `| DirectoryTableBase | ${l10n.t('PFN {0}', hex(info.directoryTableBase))} |`,
           `| ${l10n.t('Working set')} | ${formatBytes(info.workingSetSize * 4096)} (${l10n.t('min {0}, max {1}, peak {2}', formatBytes(info.workingSetMinimum * 4096), formatBytes(info.workingSetMaximum * 4096), formatBytes(info.peakWorkingSetSize * 4096))}) |`,
           `| ${l10n.t('Private commit')} | ${formatBytes(info.privateCommit * 4096)} |`,
@@ -492,7 +495,7 @@ export class ProcessesModel extends NodeCache {
           l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
         ].join('\n');
         return base('server-process', info.imageFileName, hasChildren ? Collapsible.Collapsed : Collapsible.None, 'ntlab.process dt',
-          tooltip, `${pid} · ${l10n.t('WS {0}', formatBytes(info.workingSetSize * 4096))}`, touched.pids.has(pid));
+          tooltip, `${pid} · ${l10n.t('WS {0}', formatBytes(info.workingSetSize * 4096))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`, touched.pids.has(pid));
       }
       case 'threads':
         return base('list-tree', l10n.t('Threads'), info.threads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.threads',
