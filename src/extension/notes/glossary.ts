@@ -152,6 +152,42 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     explain: { en: 'ntdll routine that creates the debug object for a process created with DEBUG_PROCESS; its handle is kept in the TEB.', zh: 'ntdll 例程：为以 DEBUG_PROCESS 创建的进程建立调试对象，其句柄保存在 TEB 中。' },
   },
   {
+    id: 'DebugObject', name: 'Debug object', category: 'concept',
+    terms: ['DebugObject', 'DEBUG_OBJECT', 'DebugPort', 'debug object', 'debug event', 'DebugActiveProcess', 'WaitForDebugEvent', 'ContinueDebugEvent', '调试对象', '调试端口', '调试事件'],
+    step: creation('7'), sidebar: 'process',
+    explain: {
+      en: 'A debugger owns a debug object; EPROCESS.DebugPort of each debuggee points to it. The kernel queues debug events there (process and thread creation, each DLL load, exceptions, exits) and the debuggee waits until WaitForDebugEvent has returned each event and ContinueDebugEvent has answered it. Use "Debugger: Go" to step through them.',
+      zh: '调试器拥有一个调试对象；每个被调试进程的 EPROCESS.DebugPort 指向它。内核把调试事件（进程和线程创建、每个 DLL 加载、异常、退出）排入其中，被调试进程一直等待，直到 WaitForDebugEvent 取走事件、ContinueDebugEvent 作出答复。用"调试器：继续"逐个查看。',
+    },
+  },
+  {
+    id: 'AccessToken', name: 'Access token', category: 'structure',
+    terms: ['access token', 'TOKEN', 'OpenProcessToken', 'DuplicateTokenEx', 'primary token', '访问令牌', '主令牌', '令牌'],
+    step: creation('3A'), sidebar: 'process',
+    explain: {
+      en: 'A TOKEN holds the user, groups, privileges and integrity level a process runs with. CreateProcess gives the child a copy of the creator\'s token (SeSubProcessToken); CreateProcessAsUser takes another primary token, which the caller may assign only if it holds SeAssignPrimaryTokenPrivilege or the token is a sibling or child of its own.',
+      zh: 'TOKEN 保存进程运行时的用户、组、特权和完整性级别。CreateProcess 让子进程得到创建者令牌的副本（SeSubProcessToken）；CreateProcessAsUser 使用另一个主令牌，调用者只有持有 SeAssignPrimaryTokenPrivilege，或该令牌是其自身令牌的兄弟或子令牌时，才能指派它。',
+    },
+  },
+  {
+    id: 'IntegrityLevel', name: 'Integrity levels', category: 'concept',
+    terms: ['integrity level', 'mandatory label', 'Low integrity', 'Mandatory Integrity Control', '完整性级别', '强制标签', '低完整性'],
+    step: creation('3A'), sidebar: 'process',
+    explain: {
+      en: 'The token\'s mandatory label (S-1-16-x: Low 4096, Medium 8192, High 12288, System 16384). A process may lower the label of a token freely; raising it needs SeTcbPrivilege. Lower integrity cannot write to higher-integrity objects. "Run Program at Low Integrity" does the documented recipe.',
+      zh: '令牌的强制标签（S-1-16-x：Low 4096、Medium 8192、High 12288、System 16384）。进程可以随意降低令牌的标签；提高则需要 SeTcbPrivilege。低完整性不能写入更高完整性的对象。"以低完整性级别运行程序"执行文档中的做法。',
+    },
+  },
+  {
+    id: 'conhost', name: 'conhost.exe', category: 'concept',
+    terms: ['conhost.exe', 'conhost', 'console host', 'Console Window Host', '控制台宿主', '控制台主机'],
+    step: creation('7'), sidebar: 'process',
+    explain: {
+      en: 'Since Windows 8 a console is served by conhost.exe, started as a child of the console program while KernelBase initializes (stage 7), and reached through the console driver rather than CSRSS. Children that inherit the console share it; the host exits with its last client.',
+      zh: '自 Windows 8 起，控制台由 conhost.exe 提供服务：它在 KernelBase 初始化时（阶段 7）作为控制台程序的子进程启动，通过控制台驱动而不是 CSRSS 访问。继承控制台的子进程共享它；最后一个客户端退出时宿主也退出。',
+    },
+  },
+  {
     id: 'LdrInitializeThunk', name: 'LdrInitializeThunk', category: 'api',
     terms: ['LdrInitializeThunk', 'image loader', '映像加载器'], step: creation('7'), sidebar: 'process', live: 'peb',
     explain: { en: 'First user-mode code of every thread; for the first thread it runs the loader (imports, TLS) before the entry point.', zh: '每个线程的第一段用户模式代码；对第一个线程，它先运行加载器（导入、TLS），再到入口点。' },
@@ -189,7 +225,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'W32PROCESS', name: 'W32PROCESS', category: 'structure',
-    terms: ['W32PROCESS', 'W32THREAD'], step: creation('5'), sidebar: 'process', live: 'w32Process',
+    terms: ['W32PROCESS', 'W32THREAD'], step: creation('7'), sidebar: 'process', live: 'w32Process',
     explain: { en: 'win32k.sys keeps a W32PROCESS for each process that uses GUI/GDI services; created on the first such call.', zh: 'win32k.sys 为使用 GUI/GDI 服务的进程保存 W32PROCESS；在第一次此类调用时创建。' },
   },
   {
