@@ -274,3 +274,20 @@ describe('attaching and detaching', () => {
     expect(verifyIntegrity(past)).toEqual([]);
   });
 });
+
+describe('debug sessions in saved sessions', () => {
+  it('a saved session with tokens, debug events and consoles restores to the same machine', async () => {
+    const { serializeSession, restoreSession } = await import('../../src/engine');
+    const { sys, k } = withDebugger();
+    const info = pi();
+    k.CreateProcess('C:\\Windows\\System32\\cmd.exe', null, false, DEBUG_PROCESS, null, info);
+    for (let i = 0; i < 3; i++) { const e = next(k); k.ContinueDebugEvent(e.dwProcessId, e.dwThreadId, DBG_CONTINUE); }
+    next(k); // one event held by the debugger
+    const restored = restoreSession(JSON.parse(JSON.stringify(serializeSession(sys))));
+    expect(restored.stepCount).toBe(sys.stepCount);
+    expect(restored.processIds).toEqual(sys.processIds);
+    const strip = (s: System) => JSON.stringify(s.queryDebugObjects(), (_, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    expect(strip(restored)).toBe(strip(sys));
+    expect(verifyIntegrity(restored)).toEqual([]);
+  });
+});
