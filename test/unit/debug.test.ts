@@ -291,3 +291,25 @@ describe('debug sessions in saved sessions', () => {
     expect(verifyIntegrity(restored)).toEqual([]);
   });
 });
+
+describe('suspension and the debugger', () => {
+  it('a debuggee suspended while it waits for its debugger stays put when continued, and goes on at ResumeThread', () => {
+    const { sys, k } = withDebugger();
+    const info = pi();
+    k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info);
+    const thread = sys.ps.live(info.dwProcessId).threads[0]!;
+    expect(k.SuspendThread(info.hThread)).toBe(0);
+    // Still in its debugger wait, not in a suspension.
+    expect(thread.waitReason).toBe('Executive');
+    for (let i = 0; i < 2; i++) { const e = next(k); k.ContinueDebugEvent(e.dwProcessId, e.dwThreadId, DBG_CONTINUE); }
+    expect([thread.state, thread.waitReason]).toEqual(['Waiting', 'Suspended']);
+    const heapBefore = sys.ps.state(sys.ps.live(info.dwProcessId)).heap;
+    expect(heapBefore).toBe(0n);
+    expect(k.WaitForDebugEvent({}, 0)).toBe(false);
+    expect(k.ResumeThread(info.hThread)).toBe(1);
+    // The loader ran on to its first DLL and reported it.
+    expect(sys.ps.state(sys.ps.live(info.dwProcessId)).heap).not.toBe(0n);
+    expect(next(k).dwDebugEventCode).toBe(LOAD_DLL_DEBUG_EVENT);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+});

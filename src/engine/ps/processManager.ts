@@ -776,6 +776,9 @@ export class ProcessManager {
       if (thread.pendingLoaderInit) {
         thread.pendingLoaderInit = false;
         this.runLoaderInit(p, thread);
+      } else if (this.state(p).loader?.tid === thread.tid && !isFrozen(this, p)) {
+        // Released by its debugger while suspended: the loader goes on now.
+        this.continueLoader(p);
       }
     }
     return prev;
@@ -959,14 +962,20 @@ export class ProcessManager {
     const st = this.state(p);
     if (!st.loader) return;
     const thread = p.threads.find((x) => x.tid === st.loader!.tid);
-    if (thread && thread.state === 'Waiting' && thread.waitReason === 'Executive') this.releaseThread(p, thread);
+    if (thread && thread.state === 'Waiting' && thread.waitReason === 'Executive' && !this.releaseThread(p, thread)) return;
+    if (thread && thread.state === 'Waiting' && thread.waitReason === 'Suspended') return;
     this.continueLoader(p);
   }
 
-  /** The wait of a thread blocked on its debugger is satisfied: it becomes ready. */
-  releaseThread(p: ProcessObject, thread: ThreadObject): void {
+  /**
+   * The wait of a thread blocked on its debugger is satisfied: it becomes ready — or, when it was
+   * suspended meanwhile, it now waits for ResumeThread. Returns whether it can run.
+   */
+  releaseThread(p: ProcessObject, thread: ThreadObject): boolean {
+    if (thread.suspendCount > 0) { thread.waitReason = 'Suspended'; return false; }
     thread.waitReason = '';
     this.readyThread(p, thread);
+    return true;
   }
 
   /** CreateThread / CreateRemoteThread: a thread in `target` created from `creator`. */
@@ -990,7 +999,8 @@ export class ProcessManager {
     if (thread.state === 'Terminated') fail(ERROR_ACCESS_DENIED);
     if (thread.suspendCount >= MAXIMUM_SUSPEND_COUNT) fail(ERROR_SIGNAL_REFUSED);
     const prev = thread.suspendCount++;
-    if (thread.state !== 'Initialized') { thread.state = 'Waiting'; thread.waitReason = 'Suspended'; }
+    // A thread blocked on its debugger stays in that wait; the suspension takes effect when it is released.
+    if (thread.state !== 'Initialized' && !(thread.state === 'Waiting' && thread.waitReason === 'Executive')) { thread.state = 'Waiting'; thread.waitReason = 'Suspended'; }
     const t = this.trace;
     if (t.begin('thread.suspend')) { t.num(tid); t.num(thread.suspendCount); t.change('thread', tid); }
     return prev;
