@@ -104,6 +104,12 @@ export interface Win32Api {
 
 const MAX_ACCESS = 64 * 1024 * 1024;
 const HIGHEST_USER = Number(MM_HIGHEST_USER_ADDRESS);
+/** Scratch for splitting a 64-bit address into 32-bit halves without allocating (in platform byte order). */
+const VA_BITS = new BigInt64Array(1);
+const VA_HALVES = new Uint32Array(VA_BITS.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const VA_LO = LITTLE_ENDIAN ? 0 : 1;
+const VA_HI = 1 - VA_LO;
 
 /** Implementation over the System's internals; every call goes through the system's op log. */
 export class Win32ApiImpl implements Win32Api {
@@ -184,14 +190,20 @@ export class Win32ApiImpl implements Win32Api {
       if (typeof lpAddress !== 'bigint') throw new TypeError('ReadMemory: lpAddress must be a bigint');
       throw new RangeError(`ReadMemory: nSize must be an integer in [0, ${MAX_ACCESS}]`);
     }
-    const va = Number(lpAddress);
-    if (va < 0 || va + (nSize || 1) - 1 > HIGHEST_USER) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress < 0n ? 0n : lpAddress, false);
+    if (lpAddress < 0n || lpAddress > MM_HIGHEST_USER_ADDRESS) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress < 0n ? 0n : lpAddress, false);
+    // The address as 32-bit halves: Number(bigint) would allocate a heap number for any address past
+    // 2^30 and cost more than the rest of a TLB hit.
+    VA_BITS[0] = lpAddress;
+    const lo = VA_HALVES[VA_LO]!;
+    const hi = VA_HALVES[VA_HI]!;
+    const va = hi * 4294967296 + lo;
+    if (va + (nSize || 1) - 1 > HIGHEST_USER) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress, false);
     // The TLB hit of a load within one page, as the hardware does it: no fault, no step, no log entry.
     const p = this.proc ??= this.system.liveProcess(this.pid);
     if (p.exited) return this.system.readMemory(this.pid, va, nSize);
-    const vpn = Math.floor(va / 4096);
-    const offset = va - vpn * 4096;
-    const slot = vpn & (TLB_SIZE - 1);
+    const vpn = hi * 1048576 + (lo >>> 12);
+    const offset = lo & 0xFFF;
+    const slot = (lo >>> 12) & (TLB_SIZE - 1);
     if (offset + nSize <= 4096 && p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & TLB_READ)) {
       const out = new Uint8Array(nSize);
       this.system.physicalStore.read(p.tlbPfn[slot]!, offset, out, 0, nSize);

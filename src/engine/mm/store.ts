@@ -2,7 +2,13 @@
 // shared copy-on-write with snapshots (a snapshot keeps the chunks; the first write after it copies).
 
 const PAGE = 4096;
-const CHUNK_PAGES = 16;
+// Index arithmetic uses shifts and masks, never `/` or `%` by these constants: a bundled module's
+// constants are loaded from its context at run time, so `page / CHUNK_PAGES` compiles to a real
+// integer division on every access.
+const PAGE_SHIFT = 12;
+const CHUNK_SHIFT = 4;
+const CHUNK_PAGES = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_PAGES - 1;
 const CHUNK_BYTES = PAGE * CHUNK_PAGES;
 let generationCounter = 1;
 
@@ -13,7 +19,14 @@ export class PageStore {
   private stamps: Int32Array;
   private generation = generationCounter++;
 
-  constructor(readonly pageCount: number) {
+  constructor(readonly pageCount: number, source?: PageStore) {
+    if (source) {
+      // Same field order as a new store, so every PageStore has one shape (monomorphic hot paths).
+      this.chunks = source.chunks.slice();
+      this.words = source.words.slice();
+      this.stamps = new Int32Array(source.stamps.length);
+      return;
+    }
     const n = Math.ceil(pageCount / CHUNK_PAGES);
     this.chunks = new Array<Uint8Array | undefined>(n);
     this.words = new Array<Uint32Array | undefined>(n);
@@ -48,74 +61,93 @@ export class PageStore {
 
   /** A 32-bit word of page `page` (word index 0..1023); 0 when never written. */
   readWord(page: number, word: number): number {
-    const w = this.words[(page / CHUNK_PAGES) | 0];
-    return w === undefined ? 0 : w[(page % CHUNK_PAGES) * 1024 + word]!;
+    const w = this.words[page >>> CHUNK_SHIFT];
+    return w === undefined ? 0 : w[((page & CHUNK_MASK) << 10) + word]!;
   }
 
   writeWord(page: number, word: number, value: number): void {
-    const chunk = (page / CHUNK_PAGES) | 0;
+    const chunk = page >>> CHUNK_SHIFT;
     if (this.stamps[chunk] !== this.generation) this.writable(chunk);
-    this.words[chunk]![(page % CHUNK_PAGES) * 1024 + word] = value;
+    this.words[chunk]![((page & CHUNK_MASK) << 10) + word] = value;
   }
 
   /** Copies bytes [offset, offset+out.length) of `page` into `out` at `at`. */
   read(page: number, offset: number, out: Uint8Array, at: number, length: number): void {
-    const c = this.chunks[(page / CHUNK_PAGES) | 0];
+    const c = this.chunks[page >>> CHUNK_SHIFT];
     if (c === undefined) { out.fill(0, at, at + length); return; }
-    const base = (page % CHUNK_PAGES) * PAGE + offset;
-    if (length <= 16) {
-      for (let i = 0; i < length; i++) out[at + i] = c[base + i]!;
+    const base = ((page & CHUNK_MASK) << PAGE_SHIFT) + offset;
+    if (length < 16) {
+      copySmall(c, base, out, at, length);
     } else {
       out.set(c.subarray(base, base + length), at);
     }
   }
 
   write(page: number, offset: number, data: Uint8Array, from: number, length: number): void {
-    const chunk = (page / CHUNK_PAGES) | 0;
+    const chunk = page >>> CHUNK_SHIFT;
     const c = this.stamps[chunk] === this.generation ? this.chunks[chunk]! : this.writable(chunk);
-    const base = (page % CHUNK_PAGES) * PAGE + offset;
-    if (length <= 16) {
-      for (let i = 0; i < length; i++) c[base + i] = data[from + i]!;
+    const base = ((page & CHUNK_MASK) << PAGE_SHIFT) + offset;
+    if (length < 16) {
+      copySmall(data, from, c, base, length);
     } else {
       c.set(data.subarray(from, from + length), base);
     }
   }
 
   zeroPage(page: number): void {
-    const chunk = (page / CHUNK_PAGES) | 0;
+    const chunk = page >>> CHUNK_SHIFT;
     if (this.chunks[chunk] === undefined) return;
     const c = this.stamps[chunk] === this.generation ? this.chunks[chunk]! : this.writable(chunk);
-    const base = (page % CHUNK_PAGES) * PAGE;
+    const base = ((page & CHUNK_MASK) << PAGE_SHIFT);
     c.fill(0, base, base + PAGE);
   }
 
   /** Copies a whole page from `source` (possibly another store) into `page` of this store. */
   copyPageFrom(source: PageStore, sourcePage: number, page: number): void {
-    const sc = source.chunks[(sourcePage / CHUNK_PAGES) | 0];
+    const sc = source.chunks[sourcePage >>> CHUNK_SHIFT];
     if (sc === undefined) { this.zeroPage(page); return; }
-    const sb = (sourcePage % CHUNK_PAGES) * PAGE;
+    const sb = ((sourcePage & CHUNK_MASK) << PAGE_SHIFT);
     this.write(page, 0, sc, sb, PAGE);
   }
 
   isZeroPage(page: number): boolean {
-    const c = this.chunks[(page / CHUNK_PAGES) | 0];
+    const c = this.chunks[page >>> CHUNK_SHIFT];
     if (c === undefined) return true;
-    const w = this.words[(page / CHUNK_PAGES) | 0]!;
-    const base = (page % CHUNK_PAGES) * 1024;
+    const w = this.words[page >>> CHUNK_SHIFT]!;
+    const base = ((page & CHUNK_MASK) << 10);
     for (let i = 0; i < 1024; i++) if (w[base + i] !== 0) return false;
     return true;
   }
 
   /** A copy that shares every chunk until either side writes it. */
   clone(): PageStore {
-    const copy = Object.create(PageStore.prototype) as PageStore;
-    (copy as { pageCount: number }).pageCount = this.pageCount;
-    copy.chunks = this.chunks.slice();
-    copy.words = this.words.slice();
-    copy.stamps = new Int32Array(this.stamps.length);
-    copy.generation = generationCounter++;
+    const copy = new PageStore(this.pageCount, this);
     // This store must stop writing in place into chunks the copy now shares.
     this.generation = generationCounter++;
     return copy;
   }
+}
+
+/**
+ * Copies `length` (< 16) bytes as 8 + 4 + 2 + 1 straight-line moves. Short accesses (a pointer, a DWORD)
+ * are the common case, and a byte loop costs several times the copy itself (a loop check and the
+ * typed arrays' checks on every byte); subarray + set allocates.
+ */
+function copySmall(src: Uint8Array, s: number, dst: Uint8Array, d: number, length: number): void {
+  let i = s | 0;
+  let o = d | 0;
+  if (length & 8) {
+    dst[o] = src[i]!; dst[o + 1] = src[i + 1]!; dst[o + 2] = src[i + 2]!; dst[o + 3] = src[i + 3]!;
+    dst[o + 4] = src[i + 4]!; dst[o + 5] = src[i + 5]!; dst[o + 6] = src[i + 6]!; dst[o + 7] = src[i + 7]!;
+    i += 8; o += 8;
+  }
+  if (length & 4) {
+    dst[o] = src[i]!; dst[o + 1] = src[i + 1]!; dst[o + 2] = src[i + 2]!; dst[o + 3] = src[i + 3]!;
+    i += 4; o += 4;
+  }
+  if (length & 2) {
+    dst[o] = src[i]!; dst[o + 1] = src[i + 1]!;
+    i += 2; o += 2;
+  }
+  if (length & 1) dst[o] = src[i]!;
 }
