@@ -10,6 +10,10 @@ export const TLB_WRITE = 2;
 const EMPTY_TLB_VPN = new Float64Array(TLB_SIZE).fill(-1);
 const EMPTY_TLB_PFN = new Int32Array(TLB_SIZE);
 const EMPTY_TLB_FLAGS = new Uint8Array(TLB_SIZE);
+/** Entries of the paging-structure cache (page tables by 2 MB region), direct-mapped. */
+export const PDE_CACHE_SIZE = 64;
+const EMPTY_PDE_REGION = new Float64Array(PDE_CACHE_SIZE).fill(-1);
+const EMPTY_PDE_TABLE = new Int32Array(PDE_CACHE_SIZE);
 
 export interface ThreadObject {
   tid: number;
@@ -73,6 +77,13 @@ export class ProcessObject {
   tlbVpn: Float64Array = EMPTY_TLB_VPN;
   tlbPfn: Int32Array = EMPTY_TLB_PFN;
   tlbFlags: Uint8Array = EMPTY_TLB_FLAGS;
+  /**
+   * The paging-structure cache beside the TLB (as x64 caches upper-level entries): 2 MB region (VPN / 512)
+   * -> the PFN of the page table that maps it, so a walk for a page whose PTE is not valid skips the
+   * three upper levels. Flushed with the TLB, which every change to an upper-level entry is followed by.
+   */
+  pdeRegion: Float64Array = EMPTY_PDE_REGION;
+  pdeTable: Int32Array = EMPTY_PDE_TABLE;
   exited = false;
   peb = 0n;
   /** Next bottom-up allocation hint, in VPNs (high-entropy bottom-up randomization). */
@@ -104,6 +115,7 @@ export class ProcessObject {
 
   flushTlb(): void {
     if (this.tlbVpn !== EMPTY_TLB_VPN) this.tlbVpn.fill(-1);
+    if (this.pdeRegion !== EMPTY_PDE_REGION) this.pdeRegion.fill(-1);
   }
 
   /** Gives this address space its own TLB before the first fill. */
@@ -112,6 +124,13 @@ export class ProcessObject {
     this.tlbVpn = new Float64Array(TLB_SIZE).fill(-1);
     this.tlbPfn = new Int32Array(TLB_SIZE);
     this.tlbFlags = new Uint8Array(TLB_SIZE);
+  }
+
+  /** Gives this address space its own paging-structure cache before the first fill. */
+  ownPdeCache(): void {
+    if (this.pdeRegion !== EMPTY_PDE_REGION) return;
+    this.pdeRegion = new Float64Array(PDE_CACHE_SIZE).fill(-1);
+    this.pdeTable = new Int32Array(PDE_CACHE_SIZE);
   }
 
   flushTlbEntry(vpn: number): void {

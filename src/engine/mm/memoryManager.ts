@@ -7,7 +7,7 @@ import {
   STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_NO_MEMORY,
 } from '../constants';
 import type { ProcessObject } from '../process';
-import { TLB_READ, TLB_SIZE, TLB_WRITE } from '../process';
+import { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from '../process';
 import type { StepLog } from '../trace';
 import {
   LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PfnDatabase,
@@ -33,8 +33,6 @@ export const PAGE_SIZE = 4096;
 /** Normal page priority for user pages (standby list 5). */
 export const NORMAL_PRIORITY = 5;
 const ENTRIES = 512;
-const TWO_27 = 134217728;
-const TWO_18 = 262144;
 const TWO_29 = 536870912;
 const CLUSTER_MAX = 8;
 
@@ -48,13 +46,14 @@ export const LEVEL_PTE = 0;
 export function vaLo(vpn: number): number { return ((vpn % 1048576) * 4096) >>> 0; }
 export function vaHi(vpn: number): number { return Math.floor(vpn / 1048576); }
 
+/**
+ * The index of `vpn`'s entry in its level-`level` table. No division: a bundled module's constants are
+ * context loads, and `/` by one is a real floating-point division. VPN bits 27..35 (the PML4 index) lie
+ * past 32 bits, so that one is scaled by 2^-27 (exact); the others come from the low 32 bits.
+ */
 export function tableIndex(level: number, vpn: number): number {
-  switch (level) {
-    case LEVEL_PXE: return Math.floor(vpn / TWO_27) & 511;
-    case LEVEL_PPE: return Math.floor(vpn / TWO_18) & 511;
-    case LEVEL_PDE: return Math.floor(vpn / ENTRIES) & 511;
-    default: return vpn & 511;
-  }
+  if (level === LEVEL_PXE) return Math.floor(vpn * 7.450580596923828e-9) & 511;
+  return ((vpn >>> 0) >>> (9 * level)) & 511;
 }
 
 /** MiGetPteAddress: the self-map address of the entry that maps `va`. */
@@ -232,6 +231,15 @@ export class MemoryManager {
    * structure is missing and not created, and -1-style results for large pages via `largeLevel`.
    */
   locate(process: ProcessObject, vpn: number, create: boolean): boolean {
+    // VPN / 512, exactly (a power-of-two scale): the 2 MB region one page table maps.
+    const region = Math.floor(vpn * 0.001953125);
+    const slot = region & (PDE_CACHE_SIZE - 1);
+    if (process.pdeRegion[slot] === region) {
+      this.loc.table = process.pdeTable[slot]!;
+      this.loc.index = vpn & 511;
+      this.largeLevel = -1;
+      return true;
+    }
     let table = process.directoryTableBase;
     for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
       const index = tableIndex(level, vpn);
@@ -247,6 +255,9 @@ export class MemoryManager {
     this.loc.table = table;
     this.loc.index = vpn & 511;
     this.largeLevel = -1;
+    process.ownPdeCache();
+    process.pdeRegion[slot] = region;
+    process.pdeTable[slot] = table;
     return true;
   }
   /** Level of the large-page entry found by the last `locate` (-1 when none). */
@@ -967,7 +978,7 @@ export class MemoryManager {
     }
     let child = table;
     for (let k = chain.length - 1; k >= 0; k--) {
-      if (this.usedEntries[child] !== 0) return;
+      if (this.usedEntries[child] !== 0) break;
       const [parent, index] = chain[k]!;
       this.writeEntry(parent, index, 0, 0);
       this.pfn.shareCount[parent]!--;
@@ -975,7 +986,8 @@ export class MemoryManager {
       process.pageTablePages--;
       child = parent;
     }
-    process.flushTlb();
+    // The paging-structure cache may name a table freed here (the TLB holds nothing of it).
+    if (child !== table) process.flushTlb();
   }
 
   /** Reads a leaf PTE (0,0 when no page table exists) without faulting. */
