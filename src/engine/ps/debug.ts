@@ -4,6 +4,7 @@
 // Dbgk routines queue debug events on the object (DbgkpQueueMessage) and the debuggee stays frozen
 // until the debugger has received each one (WaitForDebugEvent -> NtWaitForDebugEvent) and continued
 // it (ContinueDebugEvent -> NtDebugContinue). Events carry references to their process and thread.
+import { PEB, TEB } from './userLayout';
 import {
   CREATE_PROCESS_DEBUG_EVENT, CREATE_THREAD_DEBUG_EVENT, DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DBG_REPLY_LATER,
   DEBUG_ALL_ACCESS, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SEM_TIMEOUT,
@@ -17,7 +18,7 @@ import type { ProcessManager } from './processManager';
 const DEBUG_OBJECT_SIZE = 0x68;
 const FILE_OBJECT_SIZE = 0xD8;
 /** TEB.DbgSsReserved[1] on x64: where DbgUi keeps the thread's debug object handle. */
-export const TEB_DBGSS_RESERVED_1 = 0x16A8;
+export const TEB_DBGSS_RESERVED_1 = TEB.DbgSsReserved + 8;
 /** Offsets in the simulated ntdll of the routines the debugger sees as addresses. */
 const NTDLL_LDRP_DO_DEBUGGER_BREAK = 0xF8A30n;
 const NTDLL_DBGUI_REMOTE_BREAKIN = 0xF1BD0n;
@@ -112,7 +113,7 @@ export function setDebugPort(pm: ProcessManager, p: ProcessObject, dbg: DebugObj
   st.noDebugInherit = onlyThis;
   const h = pm.ob.get(dbg.objectId);
   if (h) h.pointerCount++;
-  if (p.peb) pm.writeUser(p, p.peb + 2n, new Uint8Array([1]));
+  if (p.peb) pm.writeUser(p, p.peb + BigInt(PEB.BeingDebugged), new Uint8Array([1]));
   const t = pm.ctx.mm.trace;
   if (t.begin('debug.attach')) { t.num(p.pid); t.num(dbg.debuggerPid); t.big(dbg.address); t.num(attach ? 1 : 0); t.change('process', p.pid); }
 }
@@ -331,7 +332,7 @@ export function detach(pm: ProcessManager, p: ProcessObject, dbg: DebugObject): 
   if (t.begin('debug.detach')) { t.num(p.pid); t.num(dbg.debuggerPid); t.num(pending.length); t.change('process', p.pid); }
   st.debugObjectId = 0;
   st.debuggerPid = 0;
-  if (p.peb && !p.exited) pm.writeUser(p, p.peb + 2n, new Uint8Array([0]));
+  if (p.peb && !p.exited) pm.writeUser(p, p.peb + BigInt(PEB.BeingDebugged), new Uint8Array([0]));
   for (const e of pending) { dropEvent(pm, dbg, e); afterEvent(pm, e); }
   pm.dereferenceObject(dbg.objectId);
   if (!p.exited) pm.debuggeeReleased(p);

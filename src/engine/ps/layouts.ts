@@ -1,11 +1,16 @@
 // `dt`-style layouts of the executive objects, at their simulated addresses. Offsets are those of
-// Windows 10 x64 builds 19041-19045 (2004 through 22H2 share these layouts), as the Vergilius Project
-// lists them; user-mode structures (PEB, TEB, RTL_USER_PROCESS_PARAMETERS, loader data) have had the
-// same offsets for all of Windows 10. Job accounting and limits use the documented winnt.h structures.
+// Windows 10 x64 builds 19041-19045 (2004 through 22H2 share these layouts): checked field by field
+// against headers generated from the 19041 symbols and against the Vergilius Project's 21H2 and 22H2
+// pages (test/unit/layouts-verified.test.ts pins every one). User-mode structures (PEB, TEB,
+// RTL_USER_PROCESS_PARAMETERS, loader data) have had the same offsets for all of Windows 10. Job
+// accounting and limits also use the documented winnt.h structures; W32PROCESS and DEBUG_OBJECT name
+// their own sources. Fields the simulation does not keep are left out rather than shown as zero.
 import type { System } from '../system';
 import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
+import type { DebugObject } from './debug';
+import { OS_VERSION, PEB, PROCESS_PARAMETERS, TEB } from './userLayout';
 
 /** What to describe. */
 export type ObjectRef =
@@ -15,7 +20,11 @@ export type ObjectRef =
   | { kind: 'HANDLE_TABLE_ENTRY'; pid: number; handle: number }
   | { kind: 'EJOB' | 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION' | 'JOBOBJECT_BASIC_LIMIT_INFORMATION'; jobId: number }
   | { kind: 'CSR_PROCESS'; pid: number }
-  | { kind: 'CSR_THREAD'; tid: number };
+  | { kind: 'CSR_THREAD'; tid: number }
+  /** win32k's per-process structure, made when a GUI program first calls into win32k (stage 7). */
+  | { kind: 'W32PROCESS'; pid: number }
+  /** A debug object: the one a debugger waits on and a debuggee's EPROCESS.DebugPort points to. */
+  | { kind: 'DEBUG_OBJECT'; objectId: number };
 
 export interface ObjectField {
   offset: number;
@@ -39,6 +48,8 @@ export interface ObjectLayout {
 const VERGILIUS = 'Vergilius Project, Windows 10 x64 19041-19045 (2004-22H2)';
 const USER_MODE = 'Windows 10 x64 (unchanged across Windows 10 builds)';
 const WINNT = 'winnt.h (Microsoft Learn)';
+const W32K = 'win32k public symbols (dt win32k!_W32PROCESS), Windows 10 x64 1607 and later: 0x128 bytes, offsets 0x0-0x11C unchanged through 21H1';
+const DBGK = 'Windows 7 x64 kernel symbols (DEBUG_OBJECT is not in the public Windows 10 symbols; Windows 10 still allocates 0x68 bytes for it)';
 const CSRSRV = 'csrsrv symbols as Windows Internals shows them (dt csrss!_CSR_PROCESS), Windows 10 x64; values are the simulation\'s';
 
 const PS_PROTECTED_TYPES = ['None', 'ProtectedLight', 'Protected'];
@@ -138,6 +149,15 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
         ],
       };
     }
+    case 'W32PROCESS': {
+      const p = findProcess(system, ref.pid);
+      const st = p?.ps as PsProcessState | undefined;
+      return p && st && st.w32Process ? w32process(p, st) : undefined;
+    }
+    case 'DEBUG_OBJECT': {
+      const d = system.ps.debugObjects.get(ref.objectId);
+      return d ? debugObject(system, d) : undefined;
+    }
     case 'ETHREAD': case 'KTHREAD': case 'TEB': {
       const found = findThread(system, ref.tid);
       if (!found) return undefined;
@@ -161,7 +181,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
         { offset: 0x0, name: 'ObjectPointerBits', type: 'Pos 20, 44 Bits', value: objectHeader >> 4n },
         { offset: 0x8, name: 'GrantedAccessBits', type: 'Pos 0, 25 Bits', value: e.grantedAccess & 0x1FFFFFF },
         { offset: 0x8, name: 'HighValue', type: 'Int8B', value: BigInt(e.grantedAccess) },
-        { offset: -1, name: '(object)', type: obj.typeName, value: obj.address, ref: objectRefOf(system, obj.typeName, obj.key) },
+        { offset: -1, name: '(object)', type: obj.typeName, value: obj.address, ref: objectRefOf(system, obj.typeName, obj.typeName === 'DebugObject' ? obj.objectId : obj.key) },
         { offset: -1, name: '(inherit)', type: 'Bool', value: e.inherit ? 'OBJ_INHERIT' : 'no' },
       ];
       return { typeName: '_HANDLE_TABLE_ENTRY', address, size: 0x10, source: VERGILIUS, fields };
@@ -194,12 +214,22 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
           ],
         };
       }
-      // The EJOB itself: its identity and links; the accounting and limits are in the two documented layouts.
+      // The EJOB itself: the fields the simulation keeps, at their 19041 offsets; the documented JOBOBJECT_* views follow it.
+      let root = j;
+      while (root.parentJobId && system.ps.jobs.get(root.parentJobId)) root = system.ps.jobs.get(root.parentJobId)!;
+      const parent = j.parentJobId ? system.ps.jobs.get(j.parentJobId) : undefined;
       return {
-        typeName: '_EJOB', address: j.address, size: 0x5E8, source: 'simulation (EJOB offsets not listed: see the JOBOBJECT_* layouts)',
+        typeName: '_EJOB', address: j.address, size: 0x640, source: VERGILIUS,
         fields: [
           { offset: -1, name: '(name)', type: 'String', value: j.name ?? '(unnamed)' },
-          { offset: -1, name: '(ParentJob)', type: 'Ptr64 _EJOB', value: j.parentJobId ? system.ps.jobs.get(j.parentJobId)?.address ?? 0n : 0n, ref: j.parentJobId ? { kind: 'EJOB', jobId: j.parentJobId } : undefined },
+          { offset: 0x28, name: 'ProcessListHead', type: '_LIST_ENTRY', value: `${j.processIds.length} process(es)` },
+          { offset: 0xD4, name: 'TotalProcesses', type: 'Uint4B', value: j.totalProcesses },
+          { offset: 0xD8, name: 'ActiveProcesses', type: 'Uint4B', value: j.activeProcesses },
+          { offset: 0xDC, name: 'TotalTerminatedProcesses', type: 'Uint4B', value: j.totalTerminatedProcesses },
+          { offset: 0x100, name: 'LimitFlags', type: 'Uint4B', value: j.limitFlags },
+          { offset: 0x104, name: 'ActiveProcessLimit', type: 'Uint4B', value: j.activeProcessLimit },
+          { offset: 0x430, name: 'ParentJob', type: 'Ptr64 _EJOB', value: parent?.address ?? 0n, ref: parent ? { kind: 'EJOB', jobId: parent.jobId } : undefined },
+          { offset: 0x438, name: 'RootJob', type: 'Ptr64 _EJOB', value: root.address, ref: root !== j ? { kind: 'EJOB', jobId: root.jobId } : undefined },
           { offset: -1, name: '(processes)', type: 'UniqueProcessId[]', value: j.processIds.join(', ') },
           { offset: -1, name: '(child jobs)', type: 'Count', value: j.childJobIds.length },
           { offset: -1, name: '(accounting)', type: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', value: `${j.activeProcesses} active / ${j.totalProcesses} total`, ref: { kind: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', jobId: j.jobId } },
@@ -222,6 +252,7 @@ function objectRefOf(system: System, type: string, key: number): ObjectRef | und
   if (type === 'Process') { const p = system.internals.processes[key]; return p && !p.exited ? { kind: 'EPROCESS', pid: p.pid } : undefined; }
   if (type === 'Thread') return { kind: 'ETHREAD', tid: key };
   if (type === 'Job') return { kind: 'EJOB', jobId: key };
+  if (type === 'DebugObject') return system.ps.debugObjects.has(key) ? { kind: 'DEBUG_OBJECT', objectId: key } : undefined;
   return undefined;
 }
 
@@ -238,14 +269,14 @@ function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectL
       { offset: 0x468, name: 'CreateTime', type: '_LARGE_INTEGER', value: `step ${st.createSeq}` },
       { offset: 0x4B8, name: 'Token', type: '_EX_FAST_REF', value: st.token.address | 0x7n, ref: { kind: 'TOKEN', pid: p.pid } },
       { offset: 0x4F8, name: 'NumberOfPrivatePages', type: 'Uint8B', value: BigInt(p.privateCommit) },
-      { offset: 0x508, name: 'Win32Process', type: 'Ptr64 Void', value: st.w32Process },
+      { offset: 0x508, name: 'Win32Process', type: 'Ptr64 Void', value: st.w32Process, ref: st.w32Process ? { kind: 'W32PROCESS', pid: p.pid } : undefined },
       { offset: 0x510, name: 'Job', type: 'Ptr64 _EJOB', value: job?.address ?? 0n, ref: job ? { kind: 'EJOB', jobId: job.jobId } : undefined },
       { offset: 0x518, name: 'SectionObject', type: 'Ptr64 Void', value: st.sectionId ? system.ps.ob.get(-st.sectionId)?.address ?? 0n : 0n },
       { offset: 0x520, name: 'SectionBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
       { offset: 0x540, name: 'InheritedFromUniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.parentPid) },
       { offset: 0x550, name: 'Peb', type: 'Ptr64 _PEB', value: p.peb, ref: p.peb ? { kind: 'PEB', pid: p.pid } : undefined },
       { offset: 0x570, name: 'ObjectTable', type: 'Ptr64 _HANDLE_TABLE', value: `${st.handles.count} handle(s)` },
-      { offset: 0x578, name: 'DebugPort', type: 'Ptr64 Void', value: st.debuggerPid ? `debug object (debugger pid ${st.debuggerPid})` : 0n },
+      { offset: 0x578, name: 'DebugPort', type: 'Ptr64 Void', value: st.debugObjectId ? system.ps.debugObjects.get(st.debugObjectId)?.address ?? 0n : 0n, ref: st.debugObjectId && system.ps.debugObjects.has(st.debugObjectId) ? { kind: 'DEBUG_OBJECT', objectId: st.debugObjectId } : undefined },
       { offset: 0x5A8, name: 'ImageFileName', type: '[15] UChar', value: `"${name}"` },
       { offset: 0x5B7, name: 'PriorityClass', type: 'UChar', value: priorityClassIndex(p.priorityClass) },
       { offset: 0x5F0, name: 'ActiveThreads', type: 'Uint4B', value: live },
@@ -285,34 +316,34 @@ function kprocess(p: ProcessObject, st: PsProcessState): ObjectLayout {
 
 function peb(system: System, p: ProcessObject, st: PsProcessState): ObjectLayout {
   return {
-    typeName: '_PEB', address: p.peb, size: 0x7C8, source: USER_MODE,
+    typeName: '_PEB', address: p.peb, size: PEB.size, source: USER_MODE,
     fields: [
-      { offset: 0x2, name: 'BeingDebugged', type: 'UChar', value: st.debuggerPid ? 1 : 0 },
-      { offset: 0x10, name: 'ImageBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
-      { offset: 0x18, name: 'Ldr', type: 'Ptr64 _PEB_LDR_DATA', value: st.ldr, ref: st.ldr ? { kind: 'PEB_LDR_DATA', pid: p.pid } : undefined },
-      { offset: 0x20, name: 'ProcessParameters', type: 'Ptr64 _RTL_USER_PROCESS_PARAMETERS', value: st.processParameters, ref: { kind: 'RTL_USER_PROCESS_PARAMETERS', pid: p.pid } },
-      { offset: 0x30, name: 'ProcessHeap', type: 'Ptr64 Void', value: st.heap },
-      { offset: 0xB8, name: 'NumberOfProcessors', type: 'Uint4B', value: system.options.processors },
-      { offset: 0x118, name: 'OSMajorVersion', type: 'Uint4B', value: 10 },
-      { offset: 0x11C, name: 'OSMinorVersion', type: 'Uint4B', value: 0 },
-      { offset: 0x120, name: 'OSBuildNumber', type: 'Uint2B', value: 19045 },
-      { offset: 0x128, name: 'ImageSubsystem', type: 'Uint4B', value: st.subsystem },
-      { offset: 0x2C0, name: 'SessionId', type: 'Uint4B', value: p.sessionId },
+      { offset: PEB.BeingDebugged, name: 'BeingDebugged', type: 'UChar', value: st.debuggerPid ? 1 : 0 },
+      { offset: PEB.ImageBaseAddress, name: 'ImageBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
+      { offset: PEB.Ldr, name: 'Ldr', type: 'Ptr64 _PEB_LDR_DATA', value: st.ldr, ref: st.ldr ? { kind: 'PEB_LDR_DATA', pid: p.pid } : undefined },
+      { offset: PEB.ProcessParameters, name: 'ProcessParameters', type: 'Ptr64 _RTL_USER_PROCESS_PARAMETERS', value: st.processParameters, ref: { kind: 'RTL_USER_PROCESS_PARAMETERS', pid: p.pid } },
+      { offset: PEB.ProcessHeap, name: 'ProcessHeap', type: 'Ptr64 Void', value: st.heap },
+      { offset: PEB.NumberOfProcessors, name: 'NumberOfProcessors', type: 'Uint4B', value: system.options.processors },
+      { offset: PEB.OSMajorVersion, name: 'OSMajorVersion', type: 'Uint4B', value: OS_VERSION.major },
+      { offset: PEB.OSMinorVersion, name: 'OSMinorVersion', type: 'Uint4B', value: OS_VERSION.minor },
+      { offset: PEB.OSBuildNumber, name: 'OSBuildNumber', type: 'Uint2B', value: OS_VERSION.build },
+      { offset: PEB.ImageSubsystem, name: 'ImageSubsystem', type: 'Uint4B', value: st.subsystem },
+      { offset: PEB.SessionId, name: 'SessionId', type: 'Uint4B', value: p.sessionId },
     ],
   };
 }
 
 function parameters(p: ProcessObject, st: PsProcessState): ObjectLayout {
   return {
-    typeName: '_RTL_USER_PROCESS_PARAMETERS', address: st.processParameters, size: 0x440, source: USER_MODE,
+    typeName: '_RTL_USER_PROCESS_PARAMETERS', address: st.processParameters, size: PROCESS_PARAMETERS.size, source: USER_MODE,
     fields: [
-      { offset: 0x0, name: 'MaximumLength', type: 'Uint4B', value: 0x440 },
-      { offset: 0x4, name: 'Length', type: 'Uint4B', value: 0x440 },
-      { offset: 0x8, name: 'Flags', type: 'Uint4B', value: 1 },
-      { offset: 0x38, name: 'CurrentDirectory', type: '_CURDIR', value: `"${st.currentDirectory}\\"` },
-      { offset: 0x60, name: 'ImagePathName', type: '_UNICODE_STRING', value: `"${p.imagePath}"` },
-      { offset: 0x70, name: 'CommandLine', type: '_UNICODE_STRING', value: `"${p.commandLine}"` },
-      { offset: 0x80, name: 'Environment', type: 'Ptr64 Void', value: st.processParameters + 0x440n },
+      { offset: PROCESS_PARAMETERS.MaximumLength, name: 'MaximumLength', type: 'Uint4B', value: PROCESS_PARAMETERS.size },
+      { offset: PROCESS_PARAMETERS.Length, name: 'Length', type: 'Uint4B', value: PROCESS_PARAMETERS.size },
+      { offset: PROCESS_PARAMETERS.Flags, name: 'Flags', type: 'Uint4B', value: 1 },
+      { offset: PROCESS_PARAMETERS.CurrentDirectory, name: 'CurrentDirectory', type: '_CURDIR', value: `"${st.currentDirectory}\\"` },
+      { offset: PROCESS_PARAMETERS.ImagePathName, name: 'ImagePathName', type: '_UNICODE_STRING', value: `"${p.imagePath}"` },
+      { offset: PROCESS_PARAMETERS.CommandLine, name: 'CommandLine', type: '_UNICODE_STRING', value: `"${p.commandLine}"` },
+      { offset: PROCESS_PARAMETERS.Environment, name: 'Environment', type: 'Ptr64 Void', value: st.environment },
       { offset: -1, name: '(console)', type: 'ConsoleMode', value: st.console },
     ],
   };
@@ -384,14 +415,50 @@ function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
 
 function teb(p: ProcessObject, t: ThreadObject): ObjectLayout {
   return {
-    typeName: '_TEB', address: t.teb, size: 0x1838, source: USER_MODE,
+    typeName: '_TEB', address: t.teb, size: TEB.size, source: USER_MODE,
     fields: [
-      { offset: 0x8, name: 'NtTib.StackBase', type: 'Ptr64 Void', value: t.stackBase },
-      { offset: 0x10, name: 'NtTib.StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
-      { offset: 0x30, name: 'NtTib.Self', type: 'Ptr64 _NT_TIB', value: t.teb },
-      { offset: 0x40, name: 'ClientId', type: '_CLIENT_ID', value: `${p.pid}.${t.tid}` },
-      { offset: 0x60, name: 'ProcessEnvironmentBlock', type: 'Ptr64 _PEB', value: p.peb, ref: { kind: 'PEB', pid: p.pid } },
-      { offset: 0x68, name: 'LastErrorValue', type: 'Uint4B', value: t.lastError },
+      { offset: TEB.StackBase, name: 'NtTib.StackBase', type: 'Ptr64 Void', value: t.stackBase },
+      { offset: TEB.StackLimit, name: 'NtTib.StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
+      { offset: TEB.Self, name: 'NtTib.Self', type: 'Ptr64 _NT_TIB', value: t.teb },
+      { offset: TEB.ClientId, name: 'ClientId', type: '_CLIENT_ID', value: `${p.pid}.${t.tid}` },
+      { offset: TEB.ProcessEnvironmentBlock, name: 'ProcessEnvironmentBlock', type: 'Ptr64 _PEB', value: p.peb, ref: { kind: 'PEB', pid: p.pid } },
+      { offset: TEB.LastErrorValue, name: 'LastErrorValue', type: 'Uint4B', value: t.lastError },
+    ],
+  };
+}
+
+/** DEBUG_EVENT codes as WinDbg names them in a DEBUG_EVENT's dwDebugEventCode. */
+const DEBUG_EVENT_NAMES: Record<number, string> = {
+  1: 'EXCEPTION', 2: 'CREATE_THREAD', 3: 'CREATE_PROCESS', 4: 'EXIT_THREAD', 5: 'EXIT_PROCESS', 6: 'LOAD_DLL', 7: 'UNLOAD_DLL', 8: 'OUTPUT_DEBUG_STRING', 9: 'RIP',
+};
+
+function w32process(p: ProcessObject, st: PsProcessState): ObjectLayout {
+  // Only the fields the simulation keeps: win32k's GDI and USER handle counts are not simulated, so they are left out.
+  const gui = p.threads.find((t) => t.state !== 'Terminated');
+  return {
+    typeName: 'win32k!_W32PROCESS', address: st.w32Process, size: 0x128, source: W32K,
+    fields: [
+      { offset: 0x0, name: 'Process', type: 'Ptr64 _EPROCESS', value: p.eprocess, ref: { kind: 'EPROCESS', pid: p.pid } },
+      { offset: 0x8, name: 'RefCount', type: 'Uint4B', value: 1 },
+      { offset: 0x38, name: 'W32Pid', type: 'Uint4B', value: p.pid },
+      { offset: -1, name: '(first GUI thread)', type: '_ETHREAD', value: gui ? `tid ${gui.tid}` : 'none', ref: gui ? { kind: 'ETHREAD', tid: gui.tid } : undefined },
+    ],
+  };
+}
+
+function debugObject(system: System, d: DebugObject): ObjectLayout {
+  const queued = d.events.filter((e) => e.state === 'queued').length;
+  const debuggees = [...system.ps.ctx.byPid.values()].filter((p) => !p.exited && p.ps && (p.ps as PsProcessState).debugObjectId === d.objectId);
+  return {
+    typeName: '_DEBUG_OBJECT', address: d.address, size: 0x68, source: DBGK,
+    fields: [
+      { offset: 0x0, name: 'EventsPresent', type: '_KEVENT', value: queued ? `signaled (${queued} queued)` : 'not signaled' },
+      { offset: 0x18, name: 'Mutex', type: '_FAST_MUTEX', value: 'free' },
+      { offset: 0x50, name: 'EventList', type: '_LIST_ENTRY', value: `${d.events.length} DEBUG_EVENT(s)` },
+      ...d.events.map((e, i): ObjectField => ({ offset: -1, name: `[${i}]`, type: 'DBGKM_DEBUG_EVENT', value: `${DEBUG_EVENT_NAMES[e.code] ?? e.code} pid ${e.pid} tid ${e.tid} (${e.state === 'queued' ? 'queued' : 'reported, waiting for ContinueDebugEvent'})`, ref: { kind: 'ETHREAD', tid: e.tid } })),
+      { offset: 0x60, name: 'Flags', type: 'Uint4B', value: `0x${(d.killOnExit ? 2 : 0).toString(16)}${d.killOnExit ? ' (DEBUG_OBJECT_KILL_ON_CLOSE)' : ''}` },
+      { offset: -1, name: '(debugger)', type: '_EPROCESS', value: `pid ${d.debuggerPid}`, ref: { kind: 'EPROCESS', pid: d.debuggerPid } },
+      ...debuggees.map((p): ObjectField => ({ offset: -1, name: '(debuggee)', type: '_EPROCESS', value: `pid ${p.pid} (${p.imageFileName})`, ref: { kind: 'EPROCESS', pid: p.pid } })),
     ],
   };
 }

@@ -1,6 +1,7 @@
 // The process manager: the CreateProcess flow (Windows Internals 7e ch. 3, stages 1, 2, 3A-3F, 4, 5, 6,
 // 7, each a recorded step), threads, jobs, notify routines, termination, and boot (ch. 2). It works on
 // the System's process table and memory manager; everything it keeps is cloneable for time travel.
+import { OS_VERSION, PEB, PROCESS_PARAMETERS, TEB } from './userLayout';
 import {
   ABOVE_NORMAL_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, CREATE_BREAKAWAY_FROM_JOB, CREATE_NEW_CONSOLE,
   CREATE_PROTECTED_PROCESS, CREATE_SUSPENDED, DEBUG_ONLY_THIS_PROCESS, DEBUG_PROCESS, DETACHED_PROCESS, ERROR_ACCESS_DENIED,
@@ -93,9 +94,7 @@ const SYSTEM32_PREFIX = 'c:\\windows\\system32\\';
 const EPROCESS_SIZE = 0xA40;
 const ETHREAD_SIZE = 0x898;
 const TOKEN_SIZE = 0x498;
-const EJOB_SIZE = 0x5E8;
-const PEB_SIZE = 0x7C8;
-const RTL_USER_PROCESS_PARAMETERS_SIZE = 0x440;
+const EJOB_SIZE = 0x640;
 const MAX_NOTIFY_ROUTINES = 64;
 
 const fail = (code: number): never => { throw new LastError(code); };
@@ -351,11 +350,12 @@ export class ProcessManager {
       }
       // RTL_USER_PROCESS_PARAMETERS (RtlCreateProcessParametersEx); the console request comes from the flags.
       const requestedConsole: ConsoleMode = (flags & DETACHED_PROCESS) ? 'detached' : (flags & CREATE_NEW_CONSOLE) ? 'new' : 'inherited';
-      if (t.begin('create.parameters')) { t.str(image); t.str(o.commandLine ?? `"${image}"`); t.str(o.currentDirectory ?? (parent?.ps ? this.state(parent).currentDirectory : SYSTEM32)); t.str(requestedConsole); t.num(o.inheritHandles ? 1 : 0); t.change('system'); }
+      // The current directory is inherited from the creator; processes the system starts (no directory of their own) get System32.
+      const parentState = parent?.ps ? this.state(parent) : undefined;
+      const currentDirectory = o.currentDirectory || parentState?.currentDirectory || SYSTEM32;
+      if (t.begin('create.parameters')) { t.str(image); t.str(o.commandLine ?? `"${image}"`); t.str(currentDirectory); t.str(requestedConsole); t.num(o.inheritHandles ? 1 : 0); t.change('system'); }
       // ---- Stage 2: open the image.
       t.currentStage = '2';
-      const parentState = parent?.ps ? this.state(parent) : undefined;
-      const currentDirectory = o.currentDirectory ?? parentState?.currentDirectory ?? SYSTEM32;
       const resolved = this.resolveImagePath(image, parent);
       if (typeof resolved === 'number') return this.failCreate(image, resolved);
       image = resolved;
@@ -498,7 +498,7 @@ export class ProcessManager {
     // A bare name: the application's directory, the current directory, System32, Windows (PATH order).
     const name = /\.[^\\/.]+$/.test(raw) ? raw : raw + '.exe';
     const dirs: string[] = [];
-    if (parent?.ps) dirs.push(parent.imagePath.slice(0, parent.imagePath.lastIndexOf('\\')), this.state(parent).currentDirectory);
+    if (parent?.ps) dirs.push(parent.imagePath.slice(0, parent.imagePath.lastIndexOf('\\')), this.state(parent).currentDirectory || SYSTEM32);
     dirs.push(SYSTEM32, 'C:\\Windows');
     for (const d of dirs) {
       const candidate = `${d}\\${name}`;
@@ -567,20 +567,20 @@ export class ProcessManager {
     t.currentStage = '3E';
     const peb = virtualAlloc(mm, p, 0n, 0x1000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     p.peb = peb;
-    const pebBytes = new Uint8Array(PEB_SIZE);
+    const pebBytes = new Uint8Array(PEB.size);
     const pv = new DataView(pebBytes.buffer);
-    pv.setUint8(0x2, st.debuggerPid ? 1 : 0); // BeingDebugged
-    pv.setBigUint64(0x10, st.imageBase, true); // ImageBaseAddress
-    pv.setUint32(0xB8, this.ctx.processors, true); // NumberOfProcessors
-    pv.setUint32(0x118, 10, true); // OSMajorVersion
-    pv.setUint32(0x11C, 0, true); // OSMinorVersion
-    pv.setUint16(0x120, 19045, true); // OSBuildNumber (22H2)
-    pv.setUint32(0x128, pe.subsystem, true); // ImageSubsystem
-    pv.setUint32(0x12C, pe.majorSubsystemVersion, true);
-    pv.setUint32(0x2C0, p.sessionId, true); // SessionId
+    pv.setUint8(PEB.BeingDebugged, st.debuggerPid ? 1 : 0);
+    pv.setBigUint64(PEB.ImageBaseAddress, st.imageBase, true);
+    pv.setUint32(PEB.NumberOfProcessors, this.ctx.processors, true);
+    pv.setUint32(PEB.OSMajorVersion, OS_VERSION.major, true);
+    pv.setUint32(PEB.OSMinorVersion, OS_VERSION.minor, true);
+    pv.setUint16(PEB.OSBuildNumber, OS_VERSION.build, true);
+    pv.setUint32(PEB.ImageSubsystem, pe.subsystem, true);
+    pv.setUint32(PEB.ImageSubsystemMajorVersion, pe.majorSubsystemVersion, true);
+    pv.setUint32(PEB.SessionId, p.sessionId, true);
     if (t.begin('create.peb')) { t.num(pid); t.big(peb); t.change('process', pid); t.change('vad', pid, Number(peb)); }
     const params = this.writeProcessParameters(p, commandLine);
-    pv.setBigUint64(0x20, params, true); // ProcessParameters
+    pv.setBigUint64(PEB.ProcessParameters, params, true);
     this.writeUser(p, peb, pebBytes);
     // ---- 3F: insert the process: CID, active process list, job, inherited handles, creator's handle.
     t.currentStage = '3F';
@@ -671,15 +671,15 @@ export class ProcessManager {
     const cmd = utf16(commandLine);
     const cd = utf16(st.currentDirectory.endsWith('\\') ? st.currentDirectory : st.currentDirectory + '\\');
     const env = utf16(`ALLUSERSPROFILE=C:\\ProgramData\0ComputerName=LAB\0SystemRoot=C:\\Windows\0Path=C:\\Windows\\system32;C:\\Windows\0\0`);
-    const total = RTL_USER_PROCESS_PARAMETERS_SIZE + image.length + 2 + cmd.length + 2 + cd.length + 2 + env.length;
+    const total = PROCESS_PARAMETERS.size + image.length + 2 + cmd.length + 2 + cd.length + 2 + env.length;
     const size = Math.ceil(total / 0x1000) * 0x1000;
     const base = virtualAlloc(this.mm, p, 0n, BigInt(size), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     const bytes = new Uint8Array(total);
     const v = new DataView(bytes.buffer);
-    v.setUint32(0x0, RTL_USER_PROCESS_PARAMETERS_SIZE, true); // MaximumLength
-    v.setUint32(0x4, RTL_USER_PROCESS_PARAMETERS_SIZE, true); // Length
-    v.setUint32(0x8, 0x1, true); // Flags: RTL_USER_PROC_PARAMS_NORMALIZED
-    let at = RTL_USER_PROCESS_PARAMETERS_SIZE;
+    v.setUint32(PROCESS_PARAMETERS.MaximumLength, PROCESS_PARAMETERS.size, true);
+    v.setUint32(PROCESS_PARAMETERS.Length, PROCESS_PARAMETERS.size, true);
+    v.setUint32(PROCESS_PARAMETERS.Flags, 0x1, true); // RTL_USER_PROC_PARAMS_NORMALIZED
+    let at: number = PROCESS_PARAMETERS.size;
     const str = (offset: number, s: Uint8Array): void => {
       v.setUint16(offset, s.length, true);
       v.setUint16(offset + 2, s.length + 2, true);
@@ -687,12 +687,13 @@ export class ProcessManager {
       bytes.set(s, at);
       at += s.length + 2;
     };
-    str(0x38, cd); // CurrentDirectory.DosPath
-    str(0x60, image); // ImagePathName
-    str(0x70, cmd); // CommandLine
-    v.setBigUint64(0x80, base + BigInt(at), true); // Environment
+    str(PROCESS_PARAMETERS.CurrentDirectory, cd); // CurrentDirectory.DosPath
+    str(PROCESS_PARAMETERS.ImagePathName, image);
+    str(PROCESS_PARAMETERS.CommandLine, cmd);
+    v.setBigUint64(PROCESS_PARAMETERS.Environment, base + BigInt(at), true);
+    st.environment = base + BigInt(at);
     bytes.set(env, at);
-    v.setBigUint64(0x3F0, BigInt(env.length), true); // EnvironmentSize
+    v.setBigUint64(PROCESS_PARAMETERS.EnvironmentSize, BigInt(env.length), true);
     this.writeUser(p, base, bytes);
     st.processParameters = base;
     st.processParametersSize = total;
@@ -735,14 +736,14 @@ export class ProcessManager {
     virtualAlloc(mm, p, stackBase - 0x2000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
     if (t.begin('create.stack')) { t.num(p.pid); t.num(tid); t.big(stackBase); t.big(stackBase - 0x1000n); t.big(reserve); t.change('vad', p.pid, Number(stackReservation)); }
     // TEB: NT_TIB (StackBase, StackLimit, Self), ClientId, ProcessEnvironmentBlock.
-    const tebBytes = new Uint8Array(0x70);
+    const tebBytes = new Uint8Array(TEB.LastErrorValue + 4);
     const v = new DataView(tebBytes.buffer);
-    v.setBigUint64(0x8, stackBase, true);
-    v.setBigUint64(0x10, stackBase - 0x1000n, true);
-    v.setBigUint64(0x30, teb, true);
-    v.setBigUint64(0x40, BigInt(p.pid), true);
-    v.setBigUint64(0x48, BigInt(tid), true);
-    v.setBigUint64(0x60, p.peb, true);
+    v.setBigUint64(TEB.StackBase, stackBase, true);
+    v.setBigUint64(TEB.StackLimit, stackBase - 0x1000n, true);
+    v.setBigUint64(TEB.Self, teb, true);
+    v.setBigUint64(TEB.ClientId, BigInt(p.pid), true);
+    v.setBigUint64(TEB.ClientId + 8, BigInt(tid), true);
+    v.setBigUint64(TEB.ProcessEnvironmentBlock, p.peb, true);
     this.writeUser(p, teb, tebBytes);
     // The initial context: Rip = ntdll!RtlUserThreadStart, Rcx = the start address, Rdx = the parameter.
     const rtlUserThreadStart = st.ntdllBase ? st.ntdllBase + 0x1A2B0n : 0n;
@@ -875,9 +876,9 @@ export class ProcessManager {
           st.ldr = heap + 0x2C0n;
           const pebPatch = new Uint8Array(8);
           new DataView(pebPatch.buffer).setBigUint64(0, st.ldr, true);
-          this.writeUser(p, p.peb + 0x18n, pebPatch); // PEB.Ldr
+          this.writeUser(p, p.peb + BigInt(PEB.Ldr), pebPatch);
           new DataView(pebPatch.buffer).setBigUint64(0, heap, true);
-          this.writeUser(p, p.peb + 0x30n, pebPatch); // PEB.ProcessHeap
+          this.writeUser(p, p.peb + BigInt(PEB.ProcessHeap), pebPatch);
           if (t.begin('create.heap')) { t.num(p.pid); t.big(heap); t.big(0x100000n); t.change('vad', p.pid, Number(heap)); }
           // The loader: the image, ntdll, then the static imports, breadth first.
           const exeFile = this.ctx.fs.getFileById(st.fileId);
@@ -911,6 +912,7 @@ export class ProcessManager {
         if (p.exited) return;
         // The entry point.
         if (st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI) {
+          // win32k allocates the W32PROCESS (0x128 bytes) as the head of its larger PROCESSINFO.
           st.w32Process = this.ob.allocatePool(0x300);
           if (t.begin('create.win32k')) { t.num(p.pid); t.big(st.w32Process); t.change('process', p.pid); }
         }

@@ -33,6 +33,8 @@ export class PsProcessState {
   /** RTL_USER_PROCESS_PARAMETERS in the new process. */
   processParameters = 0n;
   processParametersSize = 0;
+  /** RTL_USER_PROCESS_PARAMETERS.Environment: the block after the parameters' strings. */
+  environment = 0n;
   currentDirectory = '';
   heap = 0n;
   /** PEB_LDR_DATA (in the process heap) and the loader's modules, in load order. */

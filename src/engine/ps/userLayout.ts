@@ -1,0 +1,51 @@
+// Offsets of the user-mode structures the process manager writes into simulated memory and the dt
+// layouts print: one table, so the bytes a learner dumps with `db` and the `dt` view cannot disagree.
+// Windows 10 x64; the same for every Windows 10 build (checked against the 19041 symbols; pinned by
+// test/unit/layouts-verified.test.ts).
+
+/** _PEB (ntdll!_PEB, 0x7C8 bytes). */
+export const PEB = {
+  size: 0x7C8,
+  BeingDebugged: 0x2,
+  ImageBaseAddress: 0x10,
+  Ldr: 0x18,
+  ProcessParameters: 0x20,
+  ProcessHeap: 0x30,
+  NumberOfProcessors: 0xB8,
+  OSMajorVersion: 0x118,
+  OSMinorVersion: 0x11C,
+  OSBuildNumber: 0x120,
+  ImageSubsystem: 0x128,
+  ImageSubsystemMajorVersion: 0x12C,
+  SessionId: 0x2C0,
+} as const;
+
+/** _RTL_USER_PROCESS_PARAMETERS (0x440 bytes, followed by its strings and the environment block). */
+export const PROCESS_PARAMETERS = {
+  size: 0x440,
+  MaximumLength: 0x0,
+  Length: 0x4,
+  Flags: 0x8,
+  /** _CURDIR: DosPath (a UNICODE_STRING) at +0, Handle at +0x10. */
+  CurrentDirectory: 0x38,
+  ImagePathName: 0x60,
+  CommandLine: 0x70,
+  Environment: 0x80,
+  EnvironmentSize: 0x3F0,
+} as const;
+
+/** _TEB (0x1838 bytes); NtTib is the _NT_TIB of winnt.h at +0. */
+export const TEB = {
+  size: 0x1838,
+  StackBase: 0x8,
+  StackLimit: 0x10,
+  Self: 0x30,
+  ClientId: 0x40,
+  ProcessEnvironmentBlock: 0x60,
+  LastErrorValue: 0x68,
+  /** [2] Ptr64 Void: DbgUi keeps the thread's debug object handle in DbgSsReserved[1]. */
+  DbgSsReserved: 0x16A0,
+} as const;
+
+/** The OS version the PEB reports: Windows 10 22H2. */
+export const OS_VERSION = { major: 10, minor: 0, build: 19045 } as const;
