@@ -2,7 +2,7 @@
 // values otherwise) and the !pte walk.
 import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../src/engine';
-import { renderDt, renderPte } from '../../src/extension/documents/layout';
+import { objectRefOf, renderDt, renderDtDocument, renderPte, structureHover } from '../../src/extension/documents/layout';
 import type { Localizer } from '../../src/extension/views/model';
 
 const l10n: Localizer = { t: (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
@@ -96,7 +96,8 @@ describe('dt documents of handles, jobs and control areas', () => {
     expect(job).toContain('dt nt!_EJOB');
     expect(job).toContain('LabJob');
     expect(job).toContain(String(pid));
-    expect(job).not.toMatch(/\+0x/);
+    expect(job).toMatch(/\+0x0d8 ActiveProcesses\s+: 0x1/);
+    expect(job).toMatch(/\+0x100 LimitFlags\s+: 0x208/);
     const limits = renderDt(system, { kind: 'jobLimits', jobId }, l10n, 's');
     expect(limits).toMatch(/\+0x010 LimitFlags\s+: 0x208/);
     expect(limits).toMatch(/\+0x028 ActiveProcessLimit\s+: 0x3/);
@@ -117,5 +118,59 @@ describe('dt documents of handles, jobs and control areas', () => {
     expect(text).toMatch(/TotalNumberOfPtes\s+: 0x10/);
     expect(text).not.toMatch(/\+0x/);
     expect(text).toContain('Field offsets are not shown');
+  });
+});
+
+describe('following a dt field to the structure it points to', () => {
+  it('makes every field with a target a link on the field name, and the target renders', () => {
+    const { system, pid, tid } = machine();
+    const { text, links } = renderDtDocument(system, { kind: 'process', pid }, l10n, 's');
+    const lines = text.split('\n');
+    expect(text).toContain('Underlined fields point to another structure');
+    // The link covers the field's name on its line.
+    for (const l of links) expect(lines[l.line]!.slice(l.start, l.end)).toBe(l.name);
+    const byName = new Map(links.map((l) => [l.name, l.ref]));
+    expect(byName.get('Pcb')).toEqual({ kind: 'KPROCESS', pid });
+    expect(byName.get('Peb')).toEqual({ kind: 'PEB', pid });
+    expect(byName.get('Token')).toEqual({ kind: 'TOKEN', pid });
+    expect(byName.get('Win32Process')).toEqual({ kind: 'W32PROCESS', pid });
+    // Walk EPROCESS -> PEB -> ProcessParameters, and ETHREAD -> KTHREAD -> TEB -> PEB.
+    const peb = renderDtDocument(system, { kind: 'layout', ref: byName.get('Peb')! }, l10n, 's');
+    expect(peb.text).toContain('dt nt!_PEB');
+    const params = peb.links.find((l) => l.name === 'ProcessParameters')!;
+    const paramsText = renderDt(system, { kind: 'layout', ref: params.ref }, l10n, 's');
+    expect(paramsText).toMatch(/\+0x070 CommandLine\s+: "+C:\\Windows\\System32\\notepad\.exe/);
+    // Inherited from the creator; processes the system starts have System32.
+    expect(paramsText).toMatch(/\+0x038 CurrentDirectory\s+: "C:\\Windows\\System32\\"/);
+    const kthread = renderDtDocument(system, { kind: 'thread', pid, tid }, l10n, 's').links.find((l) => l.name === 'Tcb')!;
+    const teb = renderDtDocument(system, { kind: 'layout', ref: kthread.ref }, l10n, 's').links.find((l) => l.name === 'Teb')!;
+    expect(renderDt(system, { kind: 'layout', ref: teb.ref }, l10n, 's')).toMatch(/\+0x030 NtTib\.Self/);
+    // A structure in another module is named with its module.
+    expect(renderDt(system, { kind: 'layout', ref: { kind: 'W32PROCESS', pid } }, l10n, 's')).toContain('dt win32k!_W32PROCESS');
+    expect(renderDt(system, { kind: 'layout', ref: { kind: 'CSR_PROCESS', pid } }, l10n, 's')).toContain('dt csrss!_CSR_PROCESS');
+  });
+
+  it('rebuilds a reference only from well-formed parts of a document address', () => {
+    expect(objectRefOf('TEB', { tid: 8 })).toEqual({ kind: 'TEB', tid: 8 });
+    expect(objectRefOf('LDR_DATA_TABLE_ENTRY', { pid: 4, index: 2 })).toEqual({ kind: 'LDR_DATA_TABLE_ENTRY', pid: 4, index: 2 });
+    expect(objectRefOf('DEBUG_OBJECT', { objectId: 12 })).toEqual({ kind: 'DEBUG_OBJECT', objectId: 12 });
+    expect(objectRefOf('TEB', { pid: 8 })).toBeUndefined();
+    expect(objectRefOf('LDR_DATA_TABLE_ENTRY', { pid: 4 })).toBeUndefined();
+    expect(objectRefOf('__proto__', { pid: 4 })).toBeUndefined();
+    expect(objectRefOf('constructor', { pid: 4 })).toBeUndefined();
+    expect(objectRefOf('<script>', { pid: 4 })).toBeUndefined();
+  });
+
+  it('gives a notes hover the real offsets of the structure, or nothing when the process has none', () => {
+    const { system, pid, tid } = machine();
+    const hover = structureHover(system, 'eprocess', pid)!;
+    expect(hover.split('\n')[0]).toMatch(/^nt!_EPROCESS [0-9a-f]{8}`[0-9a-f]{8} \(notepad\.exe, pid \d+\)$/);
+    expect(hover).toMatch(/\+0x440 UniqueProcessId\s+: 0x/);
+    expect(hover.split('\n').length).toBeLessThanOrEqual(15);
+    expect(structureHover(system, 'teb', pid)).toContain(`tid ${tid}`);
+    expect(structureHover(system, 'w32Process', pid)).toMatch(/^win32k!_W32PROCESS/);
+    const cmd = system.createProcess({ imagePath: 'C:\\Windows\\System32\\cmd.exe' }).pid;
+    expect(structureHover(system, 'w32Process', cmd)).toBeUndefined();
+    expect(structureHover(system, 'eprocess', 999_999)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress, formatAddress } from '../commands/parse';
 import { askParsed } from '../commands/validation';
-import { renderDt, renderPte, typeName, type DtTarget } from './layout';
+import { objectRefOf, renderDt, renderDtDocument, renderPte, typeName, type DtTarget } from './layout';
 
 export const DT_SCHEME = 'ntlab-dt';
 export const PTE_SCHEME = 'ntlab-pte';
@@ -27,6 +27,10 @@ export function dtUri(target: DtTarget, title: string): vscode.Uri {
   if (target.kind === 'handle') q.set('handle', String(target.handle));
   if ('jobId' in target) q.set('jobId', String(target.jobId));
   if (target.kind === 'controlArea') q.set('controlArea', String(target.controlArea));
+  if (target.kind === 'layout') {
+    q.set('type', target.ref.kind);
+    for (const [k, v] of Object.entries(target.ref)) if (k !== 'kind') q.set(k, String(v));
+  }
   return vscode.Uri.from({ scheme: DT_SCHEME, path: `/${typeName(target)} ${title}`, query: q.toString() });
 }
 
@@ -44,6 +48,10 @@ export function dtTargetOf(uri: vscode.Uri): DtTarget | undefined {
     case 'handle': { const handle = int('handle'); return pid === undefined || handle === undefined ? undefined : { kind: 'handle', pid, handle }; }
     case 'job': case 'jobLimits': case 'jobAccounting': { const jobId = int('jobId'); return jobId === undefined ? undefined : { kind: q.get('kind') as 'job', jobId }; }
     case 'controlArea': { const controlArea = int('controlArea'); return controlArea === undefined ? undefined : { kind: 'controlArea', controlArea }; }
+    case 'layout': {
+      const ref = objectRefOf(q.get('type') ?? '', { pid, tid: int('tid'), index: int('index'), handle: int('handle'), jobId: int('jobId'), objectId: int('objectId') });
+      return ref ? { kind: 'layout', ref } : undefined;
+    }
     default: return undefined;
   }
 }
@@ -52,7 +60,7 @@ export function pteUri(pid: number, va: bigint): vscode.Uri {
   return vscode.Uri.from({ scheme: PTE_SCHEME, path: `/!pte ${formatAddress(va)} (pid ${pid})`, query: new URLSearchParams({ pid: String(pid), va: formatAddress(va) }).toString() });
 }
 
-class StructureDocuments implements vscode.TextDocumentContentProvider {
+class StructureDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   constructor(private readonly session: SimulationSession) {}
@@ -79,6 +87,25 @@ class StructureDocuments implements vscode.TextDocumentContentProvider {
     return renderDt(system, target, vscode.l10n, this.stepText());
   }
 
+  /** The fields of a dt document that lead to other structures, as links to their own dumps. */
+  provideDocumentLinks(doc: vscode.TextDocument): vscode.DocumentLink[] {
+    const system = this.session.displayed;
+    const target = dtTargetOf(doc.uri);
+    if (!system || !target) return [];
+    const links: vscode.DocumentLink[] = [];
+    for (const l of renderDtDocument(system, target, vscode.l10n, this.stepText()).links) {
+      // The document may be one render behind the simulation: link only lines that still say the same.
+      if (l.line >= doc.lineCount) continue;
+      const range = new vscode.Range(l.line, l.start, l.line, l.end);
+      if (doc.getText(range) !== l.name) continue;
+      const to: DtTarget = { kind: 'layout', ref: l.ref };
+      const link = new vscode.DocumentLink(range, dtUri(to, layoutTitle(l.ref, (pid) => system.queryProcess(pid)?.imageFileName)));
+      link.tooltip = vscode.l10n.t('Dump {0}', typeName(to));
+      links.push(link);
+    }
+    return links;
+  }
+
   /** Re-renders every open structure document. */
   refreshOpen(): void {
     for (const doc of vscode.workspace.textDocuments) {
@@ -101,6 +128,7 @@ export function registerDocuments(context: vscode.ExtensionContext, session: Sim
     { dispose: () => { if (timer !== undefined) clearTimeout(timer); } },
     vscode.workspace.registerTextDocumentContentProvider(DT_SCHEME, docs),
     vscode.workspace.registerTextDocumentContentProvider(PTE_SCHEME, docs),
+    vscode.languages.registerDocumentLinkProvider({ scheme: DT_SCHEME }, docs),
     session.onDidRecordSteps(schedule),
     session.onDidChangeCursor(schedule),
     session.onDidChangeSystem(schedule),
@@ -172,8 +200,18 @@ function dtTitle(target: DtTarget, image: (pid: number) => string | undefined): 
     case 'handle': return `${formatAddress(target.handle)} ${image(target.pid) ?? ''} ${target.pid}`.replace(/\s+/g, ' ');
     case 'job': case 'jobLimits': case 'jobAccounting': return `job ${target.jobId}`;
     case 'controlArea': return `${target.controlArea}`;
+    case 'layout': return layoutTitle(target.ref, image);
     default: return `${image(target.pid) ?? ''} ${target.pid}`.trim();
   }
+}
+
+/** The title of a followed structure: its owner's image name and id. */
+function layoutTitle(ref: Extract<DtTarget, { kind: 'layout' }>['ref'], image: (pid: number) => string | undefined): string {
+  const r = ref as { pid?: number; tid?: number; jobId?: number; index?: number; handle?: number; objectId?: number };
+  if (r.objectId !== undefined) return `object ${r.objectId}`;
+  if (r.pid !== undefined) return `${image(r.pid) ?? ''} ${r.pid}${r.index !== undefined ? ` #${r.index}` : ''}${r.handle !== undefined ? ` ${formatAddress(r.handle)}` : ''}`.trim();
+  if (r.tid !== undefined) return `${r.tid}`;
+  return `job ${r.jobId ?? ''}`.trim();
 }
 
 function dtTargetFromArg(arg: DtArg | undefined, jobOfPid: (pid: number) => number | undefined): DtTarget | undefined {

@@ -15,10 +15,44 @@ export type DtTarget =
   | { kind: 'pfn'; pfn: number }
   | { kind: 'handle'; pid: number; handle: number }
   | { kind: 'job' | 'jobLimits' | 'jobAccounting'; jobId: number }
-  | { kind: 'controlArea'; controlArea: number };
+  | { kind: 'controlArea'; controlArea: number }
+  /** Any structure the engine lays out, reached by following a field of another dump. */
+  | { kind: 'layout'; ref: ObjectRef };
 
 /** One field of a dt dump. `offset` is undefined while the engine has no layout for the type. */
-export interface DtField { offset?: number; name: string; value: string; depth?: number }
+export interface DtField { offset?: number; name: string; value: string; depth?: number; ref?: ObjectRef }
+
+type ObjectRef = Parameters<typeof describeObject>[1];
+type ObjectLayout = NonNullable<ReturnType<typeof describeObject>>;
+
+/** The type each engine layout is dumped as (module-qualified when it is not the kernel's). */
+const LAYOUT_TYPES: Record<ObjectRef['kind'], string> = {
+  EPROCESS: '_EPROCESS', KPROCESS: '_KPROCESS', PEB: '_PEB', RTL_USER_PROCESS_PARAMETERS: '_RTL_USER_PROCESS_PARAMETERS',
+  PEB_LDR_DATA: '_PEB_LDR_DATA', TOKEN: '_TOKEN', ETHREAD: '_ETHREAD', KTHREAD: '_KTHREAD', TEB: '_TEB',
+  LDR_DATA_TABLE_ENTRY: '_LDR_DATA_TABLE_ENTRY', HANDLE_TABLE_ENTRY: '_HANDLE_TABLE_ENTRY', EJOB: '_EJOB',
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION',
+  JOBOBJECT_BASIC_LIMIT_INFORMATION: 'JOBOBJECT_BASIC_LIMIT_INFORMATION',
+  CSR_PROCESS: 'csrss!_CSR_PROCESS', CSR_THREAD: 'csrss!_CSR_THREAD', W32PROCESS: 'win32k!_W32PROCESS',
+  DEBUG_OBJECT: '_DEBUG_OBJECT',
+};
+
+/** The names of the engine's layouts, for validating a `ntlab-dt:` address. */
+export const LAYOUT_KINDS = Object.keys(LAYOUT_TYPES) as Array<ObjectRef['kind']>;
+
+/** Builds an engine reference from untrusted parts (a document address); undefined when they do not make one. */
+export function objectRefOf(kind: string, ids: { pid?: number; tid?: number; index?: number; handle?: number; jobId?: number; objectId?: number }): ObjectRef | undefined {
+  if (!(LAYOUT_KINDS as string[]).includes(kind)) return undefined;
+  const { pid, tid, index, handle, jobId, objectId } = ids;
+  switch (kind as ObjectRef['kind']) {
+    case 'ETHREAD': case 'KTHREAD': case 'TEB': case 'CSR_THREAD': return tid === undefined ? undefined : { kind: kind as 'TEB', tid };
+    case 'LDR_DATA_TABLE_ENTRY': return pid === undefined || index === undefined ? undefined : { kind: 'LDR_DATA_TABLE_ENTRY', pid, index };
+    case 'HANDLE_TABLE_ENTRY': return pid === undefined || handle === undefined ? undefined : { kind: 'HANDLE_TABLE_ENTRY', pid, handle };
+    case 'EJOB': case 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION': case 'JOBOBJECT_BASIC_LIMIT_INFORMATION':
+      return jobId === undefined ? undefined : { kind: kind as 'EJOB', jobId };
+    case 'DEBUG_OBJECT': return objectId === undefined ? undefined : { kind: 'DEBUG_OBJECT', objectId };
+    default: return pid === undefined ? undefined : { kind: kind as 'PEB', pid };
+  }
+}
 
 /** The kernel type a target is dumped as. */
 export function typeName(t: DtTarget): string {
@@ -34,14 +68,12 @@ export function typeName(t: DtTarget): string {
     case 'jobLimits': return 'JOBOBJECT_BASIC_LIMIT_INFORMATION';
     case 'jobAccounting': return 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION';
     case 'controlArea': return '_CONTROL_AREA';
+    case 'layout': return LAYOUT_TYPES[t.ref.kind];
   }
 }
 
 const num = (v: number | bigint): string => '0x' + v.toString(16);
 const ptr = (v: bigint): string => `0x${formatPointer(v)}`;
-
-type ObjectRef = Parameters<typeof describeObject>[1];
-type ObjectLayout = NonNullable<ReturnType<typeof describeObject>>;
 
 /** The engine's dt layout of a target (real offsets and types), when it has one for that type. */
 export function engineLayout(system: System, target: DtTarget): ObjectLayout | undefined {
@@ -55,6 +87,7 @@ export function engineLayout(system: System, target: DtTarget): ObjectLayout | u
     case 'job': ref = { kind: 'EJOB', jobId: target.jobId }; break;
     case 'jobLimits': ref = { kind: 'JOBOBJECT_BASIC_LIMIT_INFORMATION', jobId: target.jobId }; break;
     case 'jobAccounting': ref = { kind: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', jobId: target.jobId }; break;
+    case 'layout': ref = target.ref; break;
     default: return undefined;
   }
   return describeObject(system, ref);
@@ -73,12 +106,12 @@ export function dtFields(system: System, target: DtTarget): DtField[] | undefine
     // A negative offset is the engine saying "a simulation link, not a field at a known offset".
     const fields: DtField[] = layout.fields.map((f) => {
       const value = layoutValue(f.value);
-      return { offset: f.offset >= 0 ? f.offset : undefined, name: f.name, value: value === f.type ? f.type : `${value}${f.type.startsWith('_') || f.type.startsWith('Ptr64') ? `  (${f.type})` : ''}` };
+      return { offset: f.offset >= 0 ? f.offset : undefined, name: f.name, value: value === f.type ? f.type : `${value}${f.type.startsWith('_') || f.type.startsWith('Ptr64') ? `  (${f.type})` : ''}`, ref: f.ref };
     });
     return [...fields, ...extendedLimits(system, target)];
   }
   switch (target.kind) {
-    case 'handle': case 'job': case 'jobLimits': case 'jobAccounting': return undefined;
+    case 'handle': case 'job': case 'jobLimits': case 'jobAccounting': case 'layout': return undefined;
     case 'controlArea': {
       const s = system.querySections().find((x) => x.controlArea === target.controlArea);
       if (!s) return undefined;
@@ -185,26 +218,39 @@ function extendedLimits(system: System, target: DtTarget): DtField[] {
   ];
 }
 
+/** A field of a dt document that leads to another structure: its line, the columns of its name, where it leads. */
+export interface DtLink { line: number; start: number; end: number; name: string; ref: ObjectRef }
+
 /** The whole dt document. */
 export function renderDt(system: System, target: DtTarget, l10n: Localizer, step: string): string {
+  return renderDtDocument(system, target, l10n, step).text;
+}
+
+/** The dt document and the fields in it that lead to other structures (the document's links). */
+export function renderDtDocument(system: System, target: DtTarget, l10n: Localizer, step: string): { text: string; links: DtLink[] } {
   const fields = dtFields(system, target);
-  const layoutAddress = engineLayout(system, target)?.address;
-  const head = `0:000> dt nt!${typeName(target)} ${layoutAddress !== undefined ? `${formatPointer(layoutAddress)} ` : ''}${describeTarget(system, target)}`;
-  if (!fields) return [head, '', l10n.t('This object does not exist in the displayed state ({0}).', step)].join('\n');
+  const layout = engineLayout(system, target);
+  const type = typeName(target);
+  const head = `0:000> dt ${type.includes('!') ? type : `nt!${type}`} ${layout ? `${formatPointer(layout.address)} ` : ''}${describeTarget(system, target)}`;
+  if (!fields) return { text: [head, '', l10n.t('This object does not exist in the displayed state ({0}).', step)].join('\n'), links: [] };
   const hasOffsets = fields.every((f) => f.offset !== undefined);
   const someOffsets = fields.some((f) => f.offset !== undefined);
   const width = Math.max(...fields.map((f) => f.name.length + (f.depth ?? 0) * 3));
-  const lines = fields.map((f) => {
+  const notes = [`// ${l10n.t('NT Lab simulation, {0}. This document follows the simulation as it moves.', step)}`];
+  if (layout) notes.push(`// ${l10n.t('Offsets: {0}.', layout.source)}`);
+  if (!someOffsets) notes.push(`// ${l10n.t('Field offsets are not shown: this build of the simulation has no binary layout for {0}; names and values are the simulated ones.', type)}`);
+  else if (!hasOffsets) notes.push(`// ${l10n.t('Lines without an offset are the simulation\'s links and values, not fields at a known offset of {0}.', type)}`);
+  if (fields.some((f) => f.ref)) notes.push(`// ${l10n.t('Underlined fields point to another structure: Ctrl+click (Cmd+click) one to dump it.')}`);
+  const links: DtLink[] = [];
+  const first = notes.length + 2;
+  const lines = fields.map((f, i) => {
     const indent = '   '.repeat(f.depth ?? 0);
     const offset = f.offset !== undefined ? `+0x${f.offset.toString(16).padStart(3, '0')} ` : someOffsets ? ' '.repeat(7) : '';
-    return `   ${indent}${offset}${(f.name).padEnd(width - indent.length)} : ${f.value}`;
+    const prefix = `   ${indent}${offset}`;
+    if (f.ref) links.push({ line: first + i, start: prefix.length, end: prefix.length + f.name.length, name: f.name, ref: f.ref });
+    return `${prefix}${f.name.padEnd(width - indent.length)} : ${f.value}`;
   });
-  const notes = [`// ${l10n.t('NT Lab simulation, {0}. This document follows the simulation as it moves.', step)}`];
-  const layout = engineLayout(system, target);
-  if (layout) notes.push(`// ${l10n.t('Offsets: {0}.', layout.source)}`);
-  if (!someOffsets) notes.push(`// ${l10n.t('Field offsets are not shown: this build of the simulation has no binary layout for {0}; names and values are the simulated ones.', typeName(target))}`);
-  else if (!hasOffsets) notes.push(`// ${l10n.t('Lines without an offset are the simulation\'s links and values, not fields at a known offset of {0}.', typeName(target))}`);
-  return [...notes, '', head, ...lines, ''].join('\n');
+  return { text: [...notes, '', head, ...lines, ''].join('\n'), links };
 }
 
 function describeTarget(system: System, t: DtTarget): string {
@@ -221,6 +267,12 @@ function describeTarget(system: System, t: DtTarget): string {
       return j?.name ? `(${j.name}, job ${t.jobId})` : `(job ${t.jobId})`;
     }
     case 'controlArea': return `(control area ${t.controlArea})`;
+    case 'layout': {
+      const r = t.ref as { pid?: number; tid?: number; jobId?: number; index?: number; handle?: number; objectId?: number };
+      const parts = [r.objectId !== undefined ? `object ${r.objectId}` : '', r.pid !== undefined ? `pid ${r.pid}` : '', r.tid !== undefined ? `tid ${r.tid}` : '', r.jobId !== undefined ? `job ${r.jobId}` : '',
+        r.index !== undefined ? `#${r.index}` : '', r.handle !== undefined ? `handle ${num(r.handle)}` : ''].filter(Boolean);
+      return `(${parts.join(', ')})`;
+    }
   }
 }
 
@@ -262,4 +314,37 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** The structures a notes hover can show with their real layout. */
+export type HoverStructure = 'eprocess' | 'kprocess' | 'peb' | 'teb' | 'ethread' | 'csrProcess' | 'w32Process';
+
+/**
+ * A hover-sized dt of one structure of a process (its first live thread for TEB and ETHREAD), with
+ * the engine's offsets; undefined when the process has no such structure in the displayed state.
+ */
+export function structureHover(system: System, kind: HoverStructure, pid: number, maxFields = 14): string | undefined {
+  const p = system.queryProcess(pid);
+  if (!p) return undefined;
+  const tid = p.threads.find((t) => t.state !== 'Terminated')?.tid;
+  let ref: ObjectRef | undefined;
+  switch (kind) {
+    case 'eprocess': ref = { kind: 'EPROCESS', pid }; break;
+    case 'kprocess': ref = { kind: 'KPROCESS', pid }; break;
+    case 'peb': ref = { kind: 'PEB', pid }; break;
+    case 'csrProcess': ref = { kind: 'CSR_PROCESS', pid }; break;
+    case 'w32Process': ref = { kind: 'W32PROCESS', pid }; break;
+    case 'teb': ref = tid === undefined ? undefined : { kind: 'TEB', tid }; break;
+    case 'ethread': ref = tid === undefined ? undefined : { kind: 'ETHREAD', tid }; break;
+  }
+  const layout = ref && describeObject(system, ref);
+  if (!layout) return undefined;
+  const type = LAYOUT_TYPES[ref!.kind];
+  const fields = layout.fields.filter((f) => f.offset >= 0).slice(0, maxFields);
+  const width = Math.max(...fields.map((f) => f.name.length));
+  const owner = tid !== undefined && (kind === 'teb' || kind === 'ethread') ? `${p.imageFileName}, pid ${pid}, tid ${tid}` : `${p.imageFileName}, pid ${pid}`;
+  return [
+    `${type.includes('!') ? type : `nt!${type}`} ${formatPointer(layout.address)} (${owner})`,
+    ...fields.map((f) => `   +0x${f.offset.toString(16).padStart(3, '0')} ${f.name.padEnd(width)} : ${layoutValue(f.value)}`),
+  ].join('\n');
 }

@@ -2,6 +2,7 @@
 // The pure modules return codes and data; this is where they become words (DESIGN.md §2).
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
+import { structureHover, type HoverStructure } from '../documents/layout';
 import { simulateLargePageAllocation } from './facts';
 import type { GlossaryEntry, LiveKind } from './glossary';
 import type { ParseError } from './language';
@@ -94,24 +95,19 @@ export function currentPid(system: System, preferred: number | undefined): numbe
   return ids.length ? ids[ids.length - 1] : undefined;
 }
 
-interface DescribeCapable { describeObject?: (type: string, pid: number) => unknown }
-
 /**
- * Live simulated values for a hover, as a `dt`-style block. Uses the engine's describeObject when
- * it has one (the processes work adds it); otherwise the fields the inspection API gives.
+ * Live simulated values for a hover, as a `dt`-style block: the structures the engine lays out are
+ * shown with their real offsets; the rest from the inspection API.
  */
 export function liveValues(kind: LiveKind, system: System, pid: number | undefined): string {
   const rows: Array<[string, string]> = [];
   let title = '';
   const p = pid !== undefined ? system.queryProcess(pid) : undefined;
-  const structure: Partial<Record<LiveKind, string>> = { eprocess: '_EPROCESS', kprocess: '_KPROCESS', peb: '_PEB', teb: '_TEB', ethread: '_ETHREAD' };
-  const describe = (system as unknown as DescribeCapable).describeObject;
-  if (structure[kind] && p && typeof describe === 'function') {
-    try {
-      const d = describe.call(system, structure[kind]!, p.pid);
-      if (typeof d === 'string') return d;
-      if (Array.isArray(d)) return d.map((row) => formatDescribed(row)).join('\n');
-    } catch { /* fall back to the inspection API */ }
+  if (p && isHoverStructure(kind)) {
+    const text = structureHover(system, kind, p.pid);
+    if (text) return text;
+    if (kind === 'w32Process') return vscode.l10n.t('{0} (pid {1}) has no W32PROCESS: it has not called into win32k (console and native programs never do).', p.imageFileName, p.pid);
+    if (kind === 'csrProcess') return vscode.l10n.t('{0} (pid {1}) has no CSR_PROCESS: CSRSS has not been told about it (stage 5), or it is not a Windows-subsystem process.', p.imageFileName, p.pid);
   }
   switch (kind) {
     case 'eprocess':
@@ -187,12 +183,6 @@ export function liveValues(kind: LiveKind, system: System, pid: number | undefin
   return [title, ...rows.map(([k, v]) => `   ${k.padEnd(width)} : ${v}`)].join('\n');
 }
 
-function formatDescribed(row: unknown): string {
-  if (row && typeof row === 'object') {
-    const r = row as { offset?: number; name?: string; value?: unknown; type?: string };
-    const off = typeof r.offset === 'number' ? `+0x${r.offset.toString(16).padStart(3, '0')} ` : '';
-    const value = typeof r.value === 'bigint' ? hex(r.value) : String(r.value ?? r.type ?? '');
-    return `   ${off}${r.name ?? ''} : ${value}`;
-  }
-  return String(row);
+function isHoverStructure(kind: LiveKind): kind is HoverStructure {
+  return kind === 'eprocess' || kind === 'kprocess' || kind === 'peb' || kind === 'teb' || kind === 'ethread' || kind === 'csrProcess' || kind === 'w32Process';
 }
