@@ -49,6 +49,7 @@ const REFERENCE: Record<string, { size: number; fields: Record<string, number> }
     ProcessListHead: 0x28, TotalProcesses: 0xD4, ActiveProcesses: 0xD8, TotalTerminatedProcesses: 0xDC, LimitFlags: 0x100, ActiveProcessLimit: 0x104, ParentJob: 0x430, RootJob: 0x438,
   } },
   // One union of 0x10 bytes: the object pointer bits in the first quadword, the granted access at +8.
+  _HANDLE_TABLE: { size: 0x80, fields: { NextHandleNeedingPool: 0x0, TableCode: 0x8, QuotaProcess: 0x10, HandleTableList: 0x18, UniqueProcessId: 0x28 } },
   _HANDLE_TABLE_ENTRY: { size: 0x10, fields: { VolatileLowValue: 0x0, ObjectPointerBits: 0x0, GrantedAccessBits: 0x8, HighValue: 0x8 } },
   'win32k!_W32PROCESS': { size: 0x128, fields: { Process: 0x0, RefCount: 0x8, W32Pid: 0x38 } },
   _DEBUG_OBJECT: { size: 0x68, fields: { EventsPresent: 0x0, Mutex: 0x18, EventList: 0x50, Flags: 0x60 } },
@@ -109,6 +110,7 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
       { kind: 'EJOB', jobId: m.inner }, { kind: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', jobId: m.inner }, { kind: 'JOBOBJECT_BASIC_LIMIT_INFORMATION', jobId: m.inner },
       { kind: 'HANDLE_TABLE_ENTRY', pid: m.debuggerPid, handle: m.jobHandle }, { kind: 'W32PROCESS', pid: m.gui },
       { kind: 'DEBUG_OBJECT', objectId: sys.ps.state(sys.ps.live(m.gui)).debugObjectId },
+      { kind: 'HANDLE_TABLE', pid: m.debuggerPid }, { kind: 'CID_TABLE' },
     ];
     const seen = new Set<string>();
     for (const ref of refs) {
@@ -203,5 +205,25 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
     expect(field(j, 'ActiveProcessLimit').value).toBe(3);
     expect(field(j, 'LimitFlags').value).toBe(JOB_OBJECT_LIMIT_ACTIVE_PROCESS);
     expect(field(layout(sys, { kind: 'EPROCESS', pid: gui }), 'Job').ref).toEqual({ kind: 'EJOB', jobId: inner });
+  });
+
+  it('lists every live process and thread id in PspCidTable, each leading to its object', () => {
+    const { sys, gui, guiTid, debuggerPid, jobHandle } = machine();
+    const cid = layout(sys, { kind: 'CID_TABLE' });
+    const entries = cid.fields.filter((f) => f.offset < 0 && f.name.startsWith('['));
+    const threads = sys.processIds.flatMap((p) => sys.queryProcess(p)!.threads.map((t) => t.tid));
+    expect(entries.length).toBe(sys.processIds.length + threads.length);
+    expect(entries.find((f) => f.name === `[0x${gui.toString(16)}]`)?.ref).toEqual({ kind: 'EPROCESS', pid: gui });
+    expect(entries.find((f) => f.name === `[0x${guiTid.toString(16)}]`)?.ref).toEqual({ kind: 'ETHREAD', tid: guiTid });
+    expect(field(layout(sys, { kind: 'EPROCESS', pid: gui }), 'UniqueProcessId').ref).toEqual({ kind: 'CID_TABLE' });
+    // A process's own handle table: its handles, each leading to its HANDLE_TABLE_ENTRY; EPROCESS.ObjectTable points at it.
+    const table = layout(sys, { kind: 'HANDLE_TABLE', pid: debuggerPid });
+    expect(field(layout(sys, { kind: 'EPROCESS', pid: debuggerPid }), 'ObjectTable')).toMatchObject({ value: table.address, ref: { kind: 'HANDLE_TABLE', pid: debuggerPid } });
+    const handles = sys.queryHandles(debuggerPid);
+    expect(field(table, '(handles)').value).toBe(handles.length);
+    expect(field(table, `[0x${jobHandle.toString(16)}]`)).toMatchObject({ ref: { kind: 'HANDLE_TABLE_ENTRY', pid: debuggerPid, handle: jobHandle } });
+    expect(String(field(table, `[0x${jobHandle.toString(16)}]`).value)).toMatch(/^Job 0x/);
+    expect(field(table, 'QuotaProcess').ref).toEqual({ kind: 'EPROCESS', pid: debuggerPid });
+    expect(field(table, 'NextHandleNeedingPool').value).toBe(0x400);
   });
 });

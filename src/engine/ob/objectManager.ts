@@ -65,6 +65,9 @@ export class HandleTable {
 
   get count(): number { return this.entries.size; }
 
+  /** The first handle value never handed out: the table's entries reach this far. */
+  get highWater(): number { return this.next; }
+
   clone(): HandleTable {
     const t = new HandleTable();
     for (const [h, e] of this.entries) t.entries.set(h, { ...e });
@@ -99,6 +102,9 @@ export class CidTable {
   free(id: number): void {
     if (this.live.delete(id)) this.freed.push(id);
   }
+
+  /** The first id never handed out: the table's entries reach this far. */
+  get highWater(): number { return this.next; }
 
   clone(): CidTable {
     const c = new CidTable();

@@ -24,7 +24,11 @@ export type ObjectRef =
   /** win32k's per-process structure, made when a GUI program first calls into win32k (stage 7). */
   | { kind: 'W32PROCESS'; pid: number }
   /** A debug object: the one a debugger waits on and a debuggee's EPROCESS.DebugPort points to. */
-  | { kind: 'DEBUG_OBJECT'; objectId: number };
+  | { kind: 'DEBUG_OBJECT'; objectId: number }
+  /** A process's handle table (EPROCESS.ObjectTable). */
+  | { kind: 'HANDLE_TABLE'; pid: number }
+  /** PspCidTable: the handle table process and thread ids index. */
+  | { kind: 'CID_TABLE' };
 
 export interface ObjectField {
   offset: number;
@@ -158,6 +162,11 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       const d = system.ps.debugObjects.get(ref.objectId);
       return d ? debugObject(system, d) : undefined;
     }
+    case 'HANDLE_TABLE': {
+      const p = findProcess(system, ref.pid);
+      return p && p.ps ? processHandleTable(system, p, p.ps as PsProcessState) : undefined;
+    }
+    case 'CID_TABLE': return cidTable(system);
     case 'ETHREAD': case 'KTHREAD': case 'TEB': {
       const found = findThread(system, ref.tid);
       if (!found) return undefined;
@@ -172,8 +181,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       if (!p || !st || !e) return undefined;
       const obj = system.ps.ob.get(e.objectId);
       if (!obj) return undefined;
-      // Handle tables are pool pages of 16-byte entries; a handle's index is handle / 4 (the simulated table page sits 1 MB above the EPROCESS).
-      const address = (p.eprocess & ~0xFFFn) + 0x100000n + BigInt(ref.handle / 4) * 16n;
+      const address = handleTablePage(p) + BigInt(ref.handle / 4) * 16n;
       const objectHeader = obj.address - 0x30n;
       const pointerValue = (objectHeader << 16n) & 0xFFFFFFFFFFFF0000n | 1n; // ObjectPointerBits | Unlocked, as Windows 10 packs them
       const fields: ObjectField[] = [
@@ -264,7 +272,7 @@ function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectL
     typeName: '_EPROCESS', address: p.eprocess, size: 0xA40, source: VERGILIUS,
     fields: [
       { offset: 0x0, name: 'Pcb', type: '_KPROCESS', value: p.eprocess, ref: { kind: 'KPROCESS', pid: p.pid } },
-      { offset: 0x440, name: 'UniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.pid) },
+      { offset: 0x440, name: 'UniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.pid), ref: { kind: 'CID_TABLE' } },
       { offset: 0x448, name: 'ActiveProcessLinks', type: '_LIST_ENTRY', value: '[ PsActiveProcessHead list ]' },
       { offset: 0x468, name: 'CreateTime', type: '_LARGE_INTEGER', value: `step ${st.createSeq}` },
       { offset: 0x4B8, name: 'Token', type: '_EX_FAST_REF', value: st.token.address | 0x7n, ref: { kind: 'TOKEN', pid: p.pid } },
@@ -275,7 +283,7 @@ function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectL
       { offset: 0x520, name: 'SectionBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
       { offset: 0x540, name: 'InheritedFromUniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.parentPid) },
       { offset: 0x550, name: 'Peb', type: 'Ptr64 _PEB', value: p.peb, ref: p.peb ? { kind: 'PEB', pid: p.pid } : undefined },
-      { offset: 0x570, name: 'ObjectTable', type: 'Ptr64 _HANDLE_TABLE', value: `${st.handles.count} handle(s)` },
+      { offset: 0x570, name: 'ObjectTable', type: 'Ptr64 _HANDLE_TABLE', value: handleTableAddress(p), ref: { kind: 'HANDLE_TABLE', pid: p.pid } },
       { offset: 0x578, name: 'DebugPort', type: 'Ptr64 Void', value: st.debugObjectId ? system.ps.debugObjects.get(st.debugObjectId)?.address ?? 0n : 0n, ref: st.debugObjectId && system.ps.debugObjects.has(st.debugObjectId) ? { kind: 'DEBUG_OBJECT', objectId: st.debugObjectId } : undefined },
       { offset: 0x5A8, name: 'ImageFileName', type: '[15] UChar', value: `"${name}"` },
       { offset: 0x5B7, name: 'PriorityClass', type: 'UChar', value: priorityClassIndex(p.priorityClass) },
@@ -388,7 +396,7 @@ function ethread(p: ProcessObject, t: ThreadObject): ObjectLayout {
       { offset: 0x0, name: 'Tcb', type: '_KTHREAD', value: address, ref: { kind: 'KTHREAD', tid: t.tid } },
       { offset: 0x450, name: 'StartAddress', type: 'Ptr64 Void', value: t.startAddress ?? 0n },
       { offset: 0x478, name: 'Cid.UniqueProcess', type: 'Ptr64 Void', value: BigInt(p.pid) },
-      { offset: 0x480, name: 'Cid.UniqueThread', type: 'Ptr64 Void', value: BigInt(t.tid) },
+      { offset: 0x480, name: 'Cid.UniqueThread', type: 'Ptr64 Void', value: BigInt(t.tid), ref: { kind: 'CID_TABLE' } },
       { offset: 0x4D0, name: 'Win32StartAddress', type: 'Ptr64 Void', value: t.win32StartAddress ?? 0n },
       { offset: 0x4E8, name: 'ThreadListEntry', type: '_LIST_ENTRY', value: `[ EPROCESS ${p.pid} ThreadListHead ]` },
     ],
@@ -459,6 +467,68 @@ function debugObject(system: System, d: DebugObject): ObjectLayout {
       { offset: 0x60, name: 'Flags', type: 'Uint4B', value: `0x${(d.killOnExit ? 2 : 0).toString(16)}${d.killOnExit ? ' (DEBUG_OBJECT_KILL_ON_CLOSE)' : ''}` },
       { offset: -1, name: '(debugger)', type: '_EPROCESS', value: `pid ${d.debuggerPid}`, ref: { kind: 'EPROCESS', pid: d.debuggerPid } },
       ...debuggees.map((p): ObjectField => ({ offset: -1, name: '(debuggee)', type: '_EPROCESS', value: `pid ${p.pid} (${p.imageFileName})`, ref: { kind: 'EPROCESS', pid: p.pid } })),
+    ],
+  };
+}
+
+// Handle tables: a HANDLE_TABLE (0x80 bytes) and pages of 256 HANDLE_TABLE_ENTRYs (16 bytes each); a
+// handle or id is its entry's index times 4. Up to 256 entries TableCode points at the one page
+// (level 0); beyond that at a page of page pointers (level 1). The simulated table page of a process
+// sits 1 MB above its EPROCESS, its HANDLE_TABLE just below that page; PspCidTable sits below the pool.
+const ENTRIES_PER_PAGE = 256;
+
+function handleTablePage(p: ProcessObject): bigint { return (p.eprocess & ~0xFFFn) + 0x100000n; }
+function handleTableAddress(p: ProcessObject): bigint { return handleTablePage(p) - 0x80n; }
+
+function tableCode(page: bigint, highWater: number): bigint { return page | (highWater / 4 > ENTRIES_PER_PAGE ? 1n : 0n); }
+/** The handle value at which the table needs another page of entries. */
+function nextHandleNeedingPool(highWater: number): number {
+  return Math.max(1, Math.ceil(highWater / 4 / ENTRIES_PER_PAGE)) * ENTRIES_PER_PAGE * 4;
+}
+
+function processHandleTable(system: System, p: ProcessObject, st: PsProcessState): ObjectLayout {
+  const handles = [...st.handles.entries.entries()].sort((a, b) => a[0] - b[0]);
+  return {
+    typeName: '_HANDLE_TABLE', address: handleTableAddress(p), size: 0x80, source: VERGILIUS,
+    fields: [
+      { offset: 0x0, name: 'NextHandleNeedingPool', type: 'Uint4B', value: nextHandleNeedingPool(st.handles.highWater) },
+      { offset: 0x8, name: 'TableCode', type: 'Uint8B', value: tableCode(handleTablePage(p), st.handles.highWater) },
+      { offset: 0x10, name: 'QuotaProcess', type: 'Ptr64 _EPROCESS', value: p.eprocess, ref: { kind: 'EPROCESS', pid: p.pid } },
+      { offset: 0x18, name: 'HandleTableList', type: '_LIST_ENTRY', value: '[ HandleTableListHead list ]' },
+      { offset: 0x28, name: 'UniqueProcessId', type: 'Uint4B', value: p.pid },
+      { offset: -1, name: '(handles)', type: 'Count', value: handles.length },
+      ...handles.map(([h, e]): ObjectField => {
+        const obj = system.ps.ob.get(e.objectId);
+        return { offset: -1, name: `[0x${h.toString(16)}]`, type: '_HANDLE_TABLE_ENTRY', value: `${obj?.typeName ?? '?'} 0x${(obj?.address ?? 0n).toString(16)} access 0x${e.grantedAccess.toString(16)}${obj?.name ? ` ${obj.name}` : ''}`, ref: { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h } };
+      }),
+    ],
+  };
+}
+
+function cidTable(system: System): ObjectLayout {
+  const cids = system.ps.cids;
+  const address = system.ps.ob.poolBase - 0x1000n;
+  const ids = [...cids.live.entries()].sort((a, b) => a[0] - b[0]);
+  const threadOwner = new Map<number, ProcessObject>();
+  for (const p of system.internals.processes) if (p && !p.exited) for (const t of p.threads) if (t.state !== 'Terminated') threadOwner.set(t.tid, p);
+  return {
+    typeName: '_HANDLE_TABLE', address, size: 0x80, source: VERGILIUS,
+    fields: [
+      { offset: 0x0, name: 'NextHandleNeedingPool', type: 'Uint4B', value: nextHandleNeedingPool(cids.highWater) },
+      { offset: 0x8, name: 'TableCode', type: 'Uint8B', value: tableCode(address - 0x100000n, cids.highWater) },
+      // PspCidTable charges no process and belongs to none.
+      { offset: 0x10, name: 'QuotaProcess', type: 'Ptr64 _EPROCESS', value: 0n },
+      { offset: 0x28, name: 'UniqueProcessId', type: 'Uint4B', value: 0 },
+      { offset: -1, name: '(ids)', type: 'Count', value: ids.length },
+      ...ids.map(([id, kind]): ObjectField => {
+        if (kind === 'p') {
+          const p = findProcess(system, id);
+          return { offset: -1, name: `[0x${id.toString(16)}]`, type: '_EPROCESS', value: p ? `process ${p.imageFileName} 0x${p.eprocess.toString(16)}` : 'process', ref: p ? { kind: 'EPROCESS', pid: id } : undefined };
+        }
+        const owner = threadOwner.get(id);
+        const t = owner?.threads.find((x) => x.tid === id);
+        return { offset: -1, name: `[0x${id.toString(16)}]`, type: '_ETHREAD', value: owner ? `thread of ${owner.imageFileName} (${owner.pid}) 0x${(t?.ethread ?? 0n).toString(16)}` : 'thread', ref: owner ? { kind: 'ETHREAD', tid: id } : undefined };
+      }),
     ],
   };
 }

@@ -208,6 +208,7 @@ function dtTitle(target: DtTarget, image: (pid: number) => string | undefined): 
 /** The title of a followed structure: its owner's image name and id. */
 function layoutTitle(ref: Extract<DtTarget, { kind: 'layout' }>['ref'], image: (pid: number) => string | undefined): string {
   const r = ref as { pid?: number; tid?: number; jobId?: number; index?: number; handle?: number; objectId?: number };
+  if (ref.kind === 'CID_TABLE') return 'PspCidTable';
   if (r.objectId !== undefined) return `object ${r.objectId}`;
   if (r.pid !== undefined) return `${image(r.pid) ?? ''} ${r.pid}${r.index !== undefined ? ` #${r.index}` : ''}${r.handle !== undefined ? ` ${formatAddress(r.handle)}` : ''}`.trim();
   if (r.tid !== undefined) return `${r.tid}`;
@@ -225,6 +226,7 @@ function dtTargetFromArg(arg: DtArg | undefined, jobOfPid: (pid: number) => numb
     case 'process': case 'jobMember': return pid === undefined ? undefined : { kind: 'process', pid };
     case 'peb': return pid === undefined ? undefined : { kind: 'peb', pid };
     case 'token': return pid === undefined ? undefined : { kind: 'token', pid };
+    case 'handles': return pid === undefined ? undefined : { kind: 'layout', ref: { kind: 'HANDLE_TABLE', pid } };
     case 'thread': return pid === undefined || typeof arg.tid !== 'number' ? undefined : { kind: 'thread', pid, tid: arg.tid };
     case 'vad': case 'wsle': return pid === undefined || va === undefined ? undefined : { kind: 'vad', pid, va };
     case 'pfn': return typeof arg.pfn === 'number' ? { kind: 'pfn', pfn: arg.pfn } : undefined;

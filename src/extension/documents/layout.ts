@@ -33,7 +33,7 @@ const LAYOUT_TYPES: Record<ObjectRef['kind'], string> = {
   JOBOBJECT_BASIC_ACCOUNTING_INFORMATION: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION',
   JOBOBJECT_BASIC_LIMIT_INFORMATION: 'JOBOBJECT_BASIC_LIMIT_INFORMATION',
   CSR_PROCESS: 'csrss!_CSR_PROCESS', CSR_THREAD: 'csrss!_CSR_THREAD', W32PROCESS: 'win32k!_W32PROCESS',
-  DEBUG_OBJECT: '_DEBUG_OBJECT',
+  DEBUG_OBJECT: '_DEBUG_OBJECT', HANDLE_TABLE: '_HANDLE_TABLE', CID_TABLE: '_HANDLE_TABLE',
 };
 
 /** The names of the engine's layouts, for validating a `ntlab-dt:` address. */
@@ -50,6 +50,7 @@ export function objectRefOf(kind: string, ids: { pid?: number; tid?: number; ind
     case 'EJOB': case 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION': case 'JOBOBJECT_BASIC_LIMIT_INFORMATION':
       return jobId === undefined ? undefined : { kind: kind as 'EJOB', jobId };
     case 'DEBUG_OBJECT': return objectId === undefined ? undefined : { kind: 'DEBUG_OBJECT', objectId };
+    case 'CID_TABLE': return { kind: 'CID_TABLE' };
     default: return pid === undefined ? undefined : { kind: kind as 'PEB', pid };
   }
 }
@@ -268,6 +269,7 @@ function describeTarget(system: System, t: DtTarget): string {
     }
     case 'controlArea': return `(control area ${t.controlArea})`;
     case 'layout': {
+      if (t.ref.kind === 'CID_TABLE') return '(PspCidTable)';
       const r = t.ref as { pid?: number; tid?: number; jobId?: number; index?: number; handle?: number; objectId?: number };
       const parts = [r.objectId !== undefined ? `object ${r.objectId}` : '', r.pid !== undefined ? `pid ${r.pid}` : '', r.tid !== undefined ? `tid ${r.tid}` : '', r.jobId !== undefined ? `job ${r.jobId}` : '',
         r.index !== undefined ? `#${r.index}` : '', r.handle !== undefined ? `handle ${num(r.handle)}` : ''].filter(Boolean);

@@ -511,7 +511,7 @@ export class ProcessesModel extends NodeCache {
       }
       case 'handles': {
         const n = this.handles(pid).length;
-        return base('key', l10n.t('Handles'), n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.handles',
+        return base('key', l10n.t('Handles'), n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.handles dt',
           l10n.t('The handle table (EPROCESS.ObjectTable) maps handle values to object pointers and granted access. A handle value is a multiple of 4: its entry index times 4. Opening or creating an object (CreateFileMapping, OpenProcess, CreateJobObject...) adds an entry; CloseHandle removes it.'),
           String(n));
       }
