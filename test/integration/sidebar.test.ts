@@ -234,6 +234,34 @@ suite('Sidebar and commands', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('a dt document links the fields that point to other structures, and a link opens that structure', async () => {
+    await liveSession();
+    const uri = await vscode.commands.executeCommand<string>('ntlab.showAsDt', { kind: 'process', pid });
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)!;
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
+    const named = new Map(links.map((l) => [doc.getText(l.range), l]));
+    for (const name of ['Pcb', 'Token', 'Peb', 'ObjectTable', 'UniqueProcessId']) assert.ok(named.has(name), `${name} is a link (links: ${[...named.keys()].join(', ')})`);
+    // Follow Peb, then ProcessParameters inside it.
+    const pebUri = named.get('Peb')!.target!;
+    assert.equal(pebUri.scheme, 'ntlab-dt');
+    const peb = await vscode.workspace.openTextDocument(pebUri);
+    assert.match(peb.getText(), /dt nt!_PEB [0-9a-f]{8}`[0-9a-f]{8}/);
+    assert.match(peb.getText(), /\+0x002 BeingDebugged\s+: 0x0/);
+    const pebLinks = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', peb.uri);
+    const params = pebLinks.find((l) => peb.getText(l.range) === 'ProcessParameters')!;
+    const paramsDoc = await vscode.workspace.openTextDocument(params.target!);
+    assert.match(paramsDoc.getText(), /\+0x070 CommandLine\s+: "/);
+    // The Handles row's "Show as dt" is the process's HANDLE_TABLE.
+    const table = await vscode.commands.executeCommand<string>('ntlab.showAsDt', { kind: 'handles', pid });
+    const tableDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === table)!;
+    assert.match(tableDoc.getText(), /dt nt!_HANDLE_TABLE/);
+    assert.match(tableDoc.getText(), /\+0x010 QuotaProcess/);
+    // A forged address is refused, not rendered.
+    const forged = await vscode.workspace.openTextDocument(vscode.Uri.parse('ntlab-dt:/x?kind=layout&type=__proto__&pid=4'));
+    assert.match(forged.getText(), /not valid/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Decode PTE walks the four levels for an address', async () => {
     await liveSession();
     const uri = await vscode.commands.executeCommand<string>('ntlab.decodePte', { pid, address: base });
