@@ -104,6 +104,18 @@ export const steps = [
     },
   },
   {
+    name: 'Ctrl+click on the underlined Peb field of the EPROCESS dump opens the PEB dump',
+    async run({ page, shot }) {
+      const editor = page.locator('.monaco-editor', { hasText: 'dt nt!_EPROCESS' }).first();
+      const link = editor.locator('.view-lines span.detected-link', { hasText: /^Peb$/ }).first();
+      await link.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await link.click({ modifiers: [process.platform === 'darwin' ? 'Meta' : 'Control'] });
+      await page.locator('.monaco-editor .view-lines', { hasText: 'dt nt!_PEB' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      await page.locator('.monaco-editor .view-lines', { hasText: 'ProcessParameters' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      return shot('sidebar-dt-peb-followed');
+    },
+  },
+  {
     name: 'Decode PTE and PFN walks the four paging levels for the PEB of explorer.exe',
     async run({ page, shot }) {
       await runPaletteCommand(page, 'NT Lab: Decode PTE and PFN...', false);
