@@ -166,6 +166,7 @@ describe('following a dt field to the structure it points to', () => {
     const hover = structureHover(system, 'eprocess', pid)!;
     expect(hover.split('\n')[0]).toMatch(/^nt!_EPROCESS [0-9a-f]{8}`[0-9a-f]{8} \(notepad\.exe, pid \d+\)$/);
     expect(hover).toMatch(/\+0x440 UniqueProcessId\s+: 0x/);
+    expect(hover).toMatch(/\+0x5a8 ImageFileName\s+: "notepad\.exe"/);
     expect(hover.split('\n').length).toBeLessThanOrEqual(15);
     expect(structureHover(system, 'teb', pid)).toContain(`tid ${tid}`);
     expect(structureHover(system, 'w32Process', pid)).toMatch(/^win32k!_W32PROCESS/);

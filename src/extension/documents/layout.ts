@@ -318,6 +318,12 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
   return out.join('\n') + '\n';
 }
 
+/** For structures too long for a hover, the fields it shows (in offset order): what identifies the object and what it leads to. */
+const HOVER_FIELDS: Record<string, readonly string[]> = {
+  _EPROCESS: ['Pcb', 'UniqueProcessId', 'Token', 'Win32Process', 'Job', 'InheritedFromUniqueProcessId', 'Peb', 'ObjectTable', 'DebugPort',
+    'ImageFileName', 'ActiveThreads', 'CommitCharge', 'Vm.Instance.WorkingSetSize', 'VadCount'],
+};
+
 /** The structures a notes hover can show with their real layout. */
 export type HoverStructure = 'eprocess' | 'kprocess' | 'peb' | 'teb' | 'ethread' | 'csrProcess' | 'w32Process';
 
@@ -342,7 +348,8 @@ export function structureHover(system: System, kind: HoverStructure, pid: number
   const layout = ref && describeObject(system, ref);
   if (!layout) return undefined;
   const type = LAYOUT_TYPES[ref!.kind];
-  const fields = layout.fields.filter((f) => f.offset >= 0).slice(0, maxFields);
+  const preferred = HOVER_FIELDS[layout.typeName];
+  const fields = layout.fields.filter((f) => f.offset >= 0 && (!preferred || preferred.includes(f.name))).slice(0, maxFields);
   const width = Math.max(...fields.map((f) => f.name.length));
   const owner = tid !== undefined && (kind === 'teb' || kind === 'ethread') ? `${p.imageFileName}, pid ${pid}, tid ${tid}` : `${p.imageFileName}, pid ${pid}`;
   return [
