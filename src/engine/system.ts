@@ -45,6 +45,12 @@ export interface SystemOptions {
   boot?: boolean;
   /** Software PTE layouts: 'modern' (Windows 10 1809+ / 11, default) or 'legacy' (Windows 8.1 / early Windows 10). */
   pteLayout?: PteLayoutName;
+  /**
+   * Memory, in MB, that time travel may keep beyond the present machine: page contents the machine
+   * has since rewritten that only snapshots still hold. Past it the oldest snapshots go (jumps there
+   * replay from further back). Default 256.
+   */
+  timeTravelMemoryMB?: number;
 }
 
 export interface CreateProcessOptions {
@@ -182,12 +188,13 @@ export type SystemThreadName = 'balanceSetManager' | 'modifiedPageWriter' | 'map
 /** The memory manager's system threads a learner can run once. */
 export const SYSTEM_THREADS: readonly SystemThreadName[] = ['balanceSetManager', 'modifiedPageWriter', 'mappedPageWriter', 'zeroPageThread', 'processStackSwapper'];
 
-interface Snapshot { opIndex: number; stepCount: number; system: System }
+interface Snapshot { opIndex: number; stepCount: number; system: System; /** The live stores' retiredSharedBytes when it was taken. */ retired: number }
 
 const SNAPSHOT_MIN_STEPS = 1024;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
 const SNAPSHOT_MAX_INTERVAL_MS = 30;
+
 /** Rough cost of copying one 64 KB content chunk. */
 const CHUNK_COPY_MS = 0.02;
 
@@ -378,7 +385,8 @@ export class System {
     const mm = this.mm;
     const copied = mm.phys.copiedChunks + mm.pageFile.copiedChunks;
     const deferredMs = (copied - this.copiedAtLastSnapshot) * CHUNK_COPY_MS;
-    this.snapshots.push({ opIndex: this.ops.count, stepCount: this.trace.count, system: new System({}, this) });
+    const retired = mm.phys.retiredSharedBytes + mm.pageFile.retiredSharedBytes;
+    this.snapshots.push({ opIndex: this.ops.count, stepCount: this.trace.count, system: new System({}, this), retired });
     const cloneMs = now() - t0;
     const cost = cloneMs + deferredMs;
     this.copiedAtLastSnapshot = copied;
@@ -390,6 +398,12 @@ export class System {
       const keep = this.snapshots.filter((_, i) => i === 0 || i >= SNAPSHOT_MAX / 2 || i % 2 === 1);
       this.snapshots = keep;
     }
+    // Page contents the snapshots alone keep alive (chunks the live stores have since rewritten or let
+    // go) are bounded by options.timeTravelMemoryMB: paging-heavy work rewrites every page again and
+    // again, and 48 snapshots of it once kept over a gigabyte. Every chunk retired since snapshot 1
+    // was taken may be held by snapshot 1 or a later one, so the oldest go first (never the first).
+    const budget = this.options.timeTravelMemoryMB * 1024 * 1024;
+    while (this.snapshots.length > 2 && retired - this.snapshots[1]!.retired > budget) this.snapshots.splice(1, 1);
     this.lastSnapshotTime = now();
   }
   private copiedAtLastSnapshot = 0;
@@ -840,7 +854,8 @@ function validateOptions(o: SystemOptions): Required<Omit<SystemOptions, 'pteBas
     }
     pteBase = o.pteBase;
   }
-  return { physicalMemoryMB, pageFileMB, processors, seed, boot: o.boot ?? true, pteLayout, pteBase };
+  const timeTravelMemoryMB = int('timeTravelMemoryMB', o.timeTravelMemoryMB, 256, 1, 65536);
+  return { physicalMemoryMB, pageFileMB, processors, seed, boot: o.boot ?? true, pteLayout, pteBase, timeTravelMemoryMB };
 }
 
 /** Windows 10 1607+ picks the self-map PML4 slot at random in the kernel half. */

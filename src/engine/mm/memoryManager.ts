@@ -412,7 +412,7 @@ export class MemoryManager {
     let s = this.pageFileHint;
     for (let i = 0; i < n; i++, s++) {
       if (s >= n) s = 1;
-      if (bitmap[s] === 0) { bitmap[s] = 1; this.pageFileUsed++; this.pageFileHint = s + 1; return s; }
+      if (bitmap[s] === 0) { bitmap[s] = 1; this.pageFileUsed++; this.pageFileHint = s + 1; this.pageFile.claim(s); return s; }
     }
     return -1;
   }
@@ -421,6 +421,7 @@ export class MemoryManager {
     if (this.pageFileBitmap[slot] !== 1) throw new Error(`paging file slot ${slot} freed twice`);
     this.pageFileBitmap[slot] = 0;
     this.pageFileUsed--;
+    this.pageFile.discard(slot);
   }
 
   /** Marks a page modified; a copy in the paging file is now stale, so its slot is released. Returns the slot or -1. */

@@ -25,12 +25,34 @@ export class PageStore {
       this.chunks = source.chunks.slice();
       this.words = source.words.slice();
       this.stamps = new Int32Array(source.stamps.length);
+      this.claimed = source.claimed.slice();
       return;
     }
     const n = Math.ceil(pageCount / CHUNK_PAGES);
     this.chunks = new Array<Uint8Array | undefined>(n);
     this.words = new Array<Uint32Array | undefined>(n);
     this.stamps = new Int32Array(n);
+    this.claimed = new Uint16Array(n);
+  }
+
+  /** Per chunk, the pages in use, for stores whose owner says which pages hold data (the paging file's slots). */
+  private claimed: Uint16Array;
+
+  /** The owner put `page` in use (a paging-file slot was allocated). */
+  claim(page: number): void { this.claimed[page >>> CHUNK_SHIFT]!++; }
+
+  /**
+   * The owner no longer needs `page` (its slot was freed): once no page of its chunk is in use, the
+   * chunk is let go. Snapshots that share it keep their reference; the live store reallocates on the
+   * next write. Without this, a paging file's content grew to the whole file as slots moved on.
+   */
+  discard(page: number): void {
+    const chunk = page >>> CHUNK_SHIFT;
+    if (--this.claimed[chunk]! !== 0) return;
+    if (this.chunks[chunk] !== undefined && this.stamps[chunk] !== this.generation) this.discardedShared++;
+    this.chunks[chunk] = undefined;
+    this.words[chunk] = undefined;
+    this.stamps[chunk] = 0;
   }
 
   /** Bytes of allocated chunks (for the memory benchmark). */
@@ -42,6 +64,13 @@ export class PageStore {
 
   /** Chunks copied because a snapshot shared them (the snapshot's deferred cost). */
   copiedChunks = 0;
+  /** Chunks let go (discard) while a snapshot shared them. */
+  private discardedShared = 0;
+  /**
+   * Bytes of chunks this store stopped using while a snapshot shared them (copied on write, or let
+   * go): from then on only snapshots keep them alive.
+   */
+  get retiredSharedBytes(): number { return (this.copiedChunks + this.discardedShared) * CHUNK_BYTES; }
 
   private writable(chunk: number): Uint8Array {
     let c = this.chunks[chunk];
