@@ -160,6 +160,42 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
     expect(read64(at(teb, 'ClientId') + 8n)).toBe(BigInt(guiTid));
   });
 
+  it('has the loader lists in memory: PEB.Ldr -> PEB_LDR_DATA -> LDR_DATA_TABLE_ENTRYs, as the layouts print them', () => {
+    const { sys, gui } = machine();
+    const read64 = (va: bigint): bigint => new DataView(sys.readMemory(gui, Number(va), 8).buffer).getBigUint64(0, true);
+    const read16 = (va: bigint): number => new DataView(sys.readMemory(gui, Number(va), 2).buffer).getUint16(0, true);
+    const unicode = (va: bigint): string => new TextDecoder('utf-16le').decode(sys.readMemory(gui, Number(read64(va + 8n)), read16(va)));
+    const peb = layout(sys, { kind: 'PEB', pid: gui });
+    const ldr = read64(peb.address + BigInt(field(peb, 'Ldr').offset));
+    const ldrLayout = layout(sys, { kind: 'PEB_LDR_DATA', pid: gui });
+    expect(ldr).toBe(ldrLayout.address);
+    expect(new DataView(sys.readMemory(gui, Number(ldr), 4).buffer).getUint32(0, true)).toBe(0x58);
+    const modules = ldrLayout.fields.filter((f) => f.name.startsWith('['));
+    expect(modules.length).toBeGreaterThan(3);
+    // Walk each list forwards from its head until it comes back to the head.
+    const walk = (listOffset: number): bigint[] => {
+      const headAddress = ldr + BigInt(listOffset);
+      const seen: bigint[] = [];
+      for (let at = read64(headAddress); at !== headAddress && seen.length < 200; at = read64(at)) seen.push(at - BigInt(listOffset - 0x10));
+      return seen;
+    };
+    const inLoadOrder = walk(0x10);
+    expect(inLoadOrder.length).toBe(modules.length);
+    expect(walk(0x20)).toEqual(inLoadOrder);
+    expect(walk(0x30)).toEqual(inLoadOrder.slice(1)); // the image is not initialized as a DLL
+    inLoadOrder.forEach((entry, i) => {
+      const described = layout(sys, modules[i]!.ref!);
+      expect(entry).toBe(described.address);
+      expect(read64(entry + 0x30n)).toBe(field(described, 'DllBase').value);
+      expect(`"${unicode(entry + 0x58n)}"`).toBe(field(described, 'BaseDllName').value);
+      expect(`"${unicode(entry + 0x48n)}"`).toBe(field(described, 'FullDllName').value);
+      // Blink of the next entry comes back here.
+      const next = read64(entry);
+      expect(read64(next + 8n)).toBe(entry);
+    });
+    expect(unicode(inLoadOrder[1]! + 0x58n).toLowerCase()).toBe('ntdll.dll');
+  });
+
   it('links EPROCESS.Win32Process to a W32PROCESS for a GUI program only, and back', () => {
     const { sys, gui, console } = machine();
     const ep = layout(sys, { kind: 'EPROCESS', pid: gui });

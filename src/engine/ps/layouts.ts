@@ -10,7 +10,7 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
-import { OS_VERSION, PEB, PROCESS_PARAMETERS, TEB } from './userLayout';
+import { LDR_DATA_TABLE_ENTRY, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 
 /** What to describe. */
 export type ObjectRef =
@@ -104,17 +104,17 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       const st = p?.ps as PsProcessState | undefined;
       const m = st?.modules[ref.index];
       if (!p || !st || !m) return undefined;
-      // The entries live in the process heap after PEB_LDR_DATA, 0x120 bytes each.
-      const address = st.ldr + 0x58n + BigInt(ref.index) * 0x120n;
+      // The entries live in the process heap after PEB_LDR_DATA, one after another.
+      const address = st.ldr + BigInt(PEB_LDR_DATA.size + ref.index * LDR_DATA_TABLE_ENTRY.size);
       return {
-        typeName: '_LDR_DATA_TABLE_ENTRY', address, size: 0x120, source: USER_MODE,
+        typeName: '_LDR_DATA_TABLE_ENTRY', address, size: LDR_DATA_TABLE_ENTRY.size, source: USER_MODE,
         fields: [
-          { offset: 0x0, name: 'InLoadOrderLinks', type: '_LIST_ENTRY', value: `[ ${ref.index + 1 < st.modules.length ? 'next' : 'head'} ]` },
-          { offset: 0x30, name: 'DllBase', type: 'Ptr64 Void', value: m.base },
-          { offset: 0x38, name: 'EntryPoint', type: 'Ptr64 Void', value: m.entryPoint },
-          { offset: 0x40, name: 'SizeOfImage', type: 'Uint4B', value: m.size },
-          { offset: 0x48, name: 'FullDllName', type: '_UNICODE_STRING', value: `"${m.path}"` },
-          { offset: 0x58, name: 'BaseDllName', type: '_UNICODE_STRING', value: `"${m.name}"` },
+          { offset: LDR_DATA_TABLE_ENTRY.InLoadOrderLinks, name: 'InLoadOrderLinks', type: '_LIST_ENTRY', value: `[ ${ref.index + 1 < st.modules.length ? 'next' : 'head'} ]` },
+          { offset: LDR_DATA_TABLE_ENTRY.DllBase, name: 'DllBase', type: 'Ptr64 Void', value: m.base },
+          { offset: LDR_DATA_TABLE_ENTRY.EntryPoint, name: 'EntryPoint', type: 'Ptr64 Void', value: m.entryPoint },
+          { offset: LDR_DATA_TABLE_ENTRY.SizeOfImage, name: 'SizeOfImage', type: 'Uint4B', value: m.size },
+          { offset: LDR_DATA_TABLE_ENTRY.FullDllName, name: 'FullDllName', type: '_UNICODE_STRING', value: `"${m.path}"` },
+          { offset: LDR_DATA_TABLE_ENTRY.BaseDllName, name: 'BaseDllName', type: '_UNICODE_STRING', value: `"${m.name}"` },
         ],
       };
     }
@@ -359,14 +359,14 @@ function parameters(p: ProcessObject, st: PsProcessState): ObjectLayout {
 
 function ldrData(p: ProcessObject, st: PsProcessState): ObjectLayout {
   return {
-    typeName: '_PEB_LDR_DATA', address: st.ldr, size: 0x58, source: USER_MODE,
+    typeName: '_PEB_LDR_DATA', address: st.ldr, size: PEB_LDR_DATA.size, source: USER_MODE,
     fields: [
-      { offset: 0x0, name: 'Length', type: 'Uint4B', value: 0x58 },
-      { offset: 0x4, name: 'Initialized', type: 'UChar', value: 1 },
-      { offset: 0x10, name: 'InLoadOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
+      { offset: PEB_LDR_DATA.Length, name: 'Length', type: 'Uint4B', value: PEB_LDR_DATA.size },
+      { offset: PEB_LDR_DATA.Initialized, name: 'Initialized', type: 'UChar', value: 1 },
+      { offset: PEB_LDR_DATA.InLoadOrderModuleList, name: 'InLoadOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
       ...st.modules.map((m, i): ObjectField => ({ offset: -1, name: `[${i}]`, type: '_LDR_DATA_TABLE_ENTRY', value: `${m.name} @ 0x${m.base.toString(16)}`, ref: { kind: 'LDR_DATA_TABLE_ENTRY', pid: p.pid, index: i } })),
-      { offset: 0x20, name: 'InMemoryOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
-      { offset: 0x30, name: 'InInitializationOrderModuleList', type: '_LIST_ENTRY', value: `${Math.max(0, st.modules.length - 1)} module(s)` },
+      { offset: PEB_LDR_DATA.InMemoryOrderModuleList, name: 'InMemoryOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
+      { offset: PEB_LDR_DATA.InInitializationOrderModuleList, name: 'InInitializationOrderModuleList', type: '_LIST_ENTRY', value: `${Math.max(0, st.modules.length - 1)} module(s)` },
     ],
   };
 }

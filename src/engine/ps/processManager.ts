@@ -1,7 +1,7 @@
 // The process manager: the CreateProcess flow (Windows Internals 7e ch. 3, stages 1, 2, 3A-3F, 4, 5, 6,
 // 7, each a recorded step), threads, jobs, notify routines, termination, and boot (ch. 2). It works on
 // the System's process table and memory manager; everything it keeps is cloneable for time travel.
-import { OS_VERSION, PEB, PROCESS_PARAMETERS, TEB } from './userLayout';
+import { LDR_DATA_TABLE_ENTRY, LOADER_IN_HEAP, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 import {
   ABOVE_NORMAL_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, CREATE_BREAKAWAY_FROM_JOB, CREATE_NEW_CONSOLE,
   CREATE_PROTECTED_PROCESS, CREATE_SUSPENDED, DEBUG_ONLY_THIS_PROCESS, DEBUG_PROCESS, DETACHED_PROCESS, ERROR_ACCESS_DENIED,
@@ -703,6 +703,65 @@ export class ProcessManager {
   }
 
   /** Writes bytes into a process's memory as the kernel would (faulting pages in). */
+  /**
+   * The loader's lists in memory (LdrpInsertDataTableEntry): PEB_LDR_DATA and one LDR_DATA_TABLE_ENTRY
+   * per module in load order, linked in three circular lists, with the names' UNICODE_STRING buffers,
+   * so what `dt` prints is what a read of the process's memory finds. Writes the header, the newest
+   * entry and its neighbour's links; a module that does not fit the loader's committed heap is listed
+   * by the dt layout only.
+   */
+  private writeLoaderData(p: ProcessObject): void {
+    const st = this.state(p);
+    const i = st.modules.length - 1;
+    const entry = (k: number): bigint => st.ldr + BigInt(LDR_DATA_TABLE_ENTRY.size * k + PEB_LDR_DATA.size);
+    const heapEnd = st.heap + BigInt(LOADER_IN_HEAP.names);
+    const lists = [PEB_LDR_DATA.InLoadOrderModuleList, PEB_LDR_DATA.InMemoryOrderModuleList, PEB_LDR_DATA.InInitializationOrderModuleList];
+    // Which entries are on each list: all of them in load and memory order; the initialization order has no image (.exe).
+    const onList = (list: number, k: number): boolean => k >= 0 && k <= i && entry(k) + BigInt(LDR_DATA_TABLE_ENTRY.size) <= heapEnd && !(list === 2 && k === 0);
+    const link = (list: number, k: number): bigint => (k < 0 ? st.ldr + BigInt(lists[list]!) : entry(k) + BigInt(lists[list]! - PEB_LDR_DATA.InLoadOrderModuleList));
+    const head = new Uint8Array(PEB_LDR_DATA.size);
+    const hv = new DataView(head.buffer);
+    hv.setUint32(PEB_LDR_DATA.Length, PEB_LDR_DATA.size, true);
+    hv.setUint8(PEB_LDR_DATA.Initialized, 1);
+    const members = lists.map((_, list) => Array.from({ length: i + 1 }, (_, k) => k).filter((k) => onList(list, k)));
+    lists.forEach((offset, list) => {
+      const m = members[list]!;
+      hv.setBigUint64(offset, m.length ? link(list, m[0]!) : link(list, -1), true); // Flink
+      hv.setBigUint64(offset + 8, m.length ? link(list, m[m.length - 1]!) : link(list, -1), true); // Blink
+    });
+    this.writeUser(p, st.ldr, head);
+    if (i < 0 || entry(i) + BigInt(LDR_DATA_TABLE_ENTRY.size) > heapEnd) return;
+    const m = st.modules[i]!;
+    const bytes = new Uint8Array(LDR_DATA_TABLE_ENTRY.size);
+    const v = new DataView(bytes.buffer);
+    v.setBigUint64(LDR_DATA_TABLE_ENTRY.DllBase, m.base, true);
+    v.setBigUint64(LDR_DATA_TABLE_ENTRY.EntryPoint, m.entryPoint, true);
+    v.setUint32(LDR_DATA_TABLE_ENTRY.SizeOfImage, m.size, true);
+    const names: Array<[number, string]> = [[LDR_DATA_TABLE_ENTRY.FullDllName, m.path], [LDR_DATA_TABLE_ENTRY.BaseDllName, m.name]];
+    for (const [offset, text] of names) {
+      const s16 = utf16(text);
+      if (st.ldrNames + BigInt(s16.length + 2) > st.heap + BigInt(LOADER_IN_HEAP.end)) continue; // no room: an empty UNICODE_STRING
+      v.setUint16(offset, s16.length, true);
+      v.setUint16(offset + 2, s16.length + 2, true);
+      v.setBigUint64(offset + 8, st.ldrNames, true);
+      this.writeUser(p, st.ldrNames, s16);
+      st.ldrNames += BigInt((s16.length + 2 + 7) & ~7);
+    }
+    // The links of the new entry, and its predecessor's forward links, on each list it is on.
+    const patch = new Uint8Array(8);
+    const pv = new DataView(patch.buffer);
+    lists.forEach((_, list) => {
+      const mem = members[list]!;
+      const at = mem.indexOf(i);
+      if (at < 0) return;
+      const rel = lists[list]! - PEB_LDR_DATA.InLoadOrderModuleList;
+      v.setBigUint64(rel, link(list, -1), true); // Flink: back to the head (the newest is last)
+      v.setBigUint64(rel + 8, at > 0 ? link(list, mem[at - 1]!) : link(list, -1), true); // Blink
+      if (at > 0) { pv.setBigUint64(0, link(list, i), true); this.writeUser(p, entry(mem[at - 1]!) + BigInt(rel), patch); }
+    });
+    this.writeUser(p, entry(i), bytes);
+  }
+
   writeUser(p: ProcessObject, va: bigint, data: Uint8Array): void {
     const mm = this.mm;
     let done = 0;
@@ -866,14 +925,15 @@ export class ProcessManager {
         if (!thread || thread.state === 'Terminated') { st.loader = null; return; }
         const dbg = debugObjectOf(this, p);
         if (progress.phase === 'heap') {
-          // The process heap (RtlCreateHeap): 1 MB reserved, the first page committed, the segment signature written.
+          // The process heap (RtlCreateHeap): 1 MB reserved, the first pages committed (the loader's data lives there), the segment signature written.
           const heap = virtualAlloc(this.mm, p, 0n, 0x100000n, MEM_RESERVE, PAGE_READWRITE);
-          virtualAlloc(this.mm, p, heap, 0x2000n, MEM_COMMIT, PAGE_READWRITE);
+          virtualAlloc(this.mm, p, heap, BigInt(LOADER_IN_HEAP.end), MEM_COMMIT, PAGE_READWRITE);
           const hdr = new Uint8Array(0x20);
           new DataView(hdr.buffer).setUint32(0x10, 0xFFEEFFEE, true); // _HEAP.SegmentSignature
           this.writeUser(p, heap, hdr);
           st.heap = heap;
-          st.ldr = heap + 0x2C0n;
+          st.ldr = heap + BigInt(LOADER_IN_HEAP.ldrData);
+          st.ldrNames = heap + BigInt(LOADER_IN_HEAP.names);
           const pebPatch = new Uint8Array(8);
           new DataView(pebPatch.buffer).setBigUint64(0, st.ldr, true);
           this.writeUser(p, p.peb + BigInt(PEB.Ldr), pebPatch);
@@ -883,7 +943,8 @@ export class ProcessManager {
           // The loader: the image, ntdll, then the static imports, breadth first.
           const exeFile = this.ctx.fs.getFileById(st.fileId);
           st.modules = [];
-          if (exeFile) st.modules.push({ name: p.imageFileName, path: p.imagePath, base: st.imageBase, size: st.imageSize, entryPoint: st.entryPoint, fileId: st.fileId, mapped: st.sectionId !== 0 });
+          this.writeLoaderData(p);
+          if (exeFile) { st.modules.push({ name: p.imageFileName, path: p.imagePath, base: st.imageBase, size: st.imageSize, entryPoint: st.entryPoint, fileId: st.fileId, mapped: st.sectionId !== 0 }); this.writeLoaderData(p); }
           const exePe = exeFile ? this.parse(exeFile.fileId, exeFile.version, exeFile.data) : undefined;
           progress.queue = ['ntdll.dll', ...(exePe && !(exePe instanceof PeFormatError) ? exePe.imports : [])];
           progress.phase = 'dlls';
@@ -954,6 +1015,7 @@ export class ProcessManager {
       mappedNow = true;
     }
     st.modules.push({ name: baseName(file.path), path: file.path, base, size: dll.sizeOfImage, entryPoint: dll.addressOfEntryPoint ? base + BigInt(dll.addressOfEntryPoint) : 0n, fileId: file.fileId, mapped });
+    this.writeLoaderData(p);
     if (t.begin('create.loadDll')) { t.num(p.pid); t.str(baseName(file.path)); t.big(base); t.num(mapped ? 1 : 0); t.change('file', file.fileId); t.change('vad', p.pid, Number(base)); }
     this.state(p).loader?.queue.push(...dll.imports);
     return { base, fileId: file.fileId, path: file.path, mappedNow };

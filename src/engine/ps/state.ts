@@ -40,6 +40,8 @@ export class PsProcessState {
   /** PEB_LDR_DATA (in the process heap) and the loader's modules, in load order. */
   ldr = 0n;
   modules: LoadedModule[] = [];
+  /** Next free byte of the loader's name buffers in the process heap. */
+  ldrNames = 0n;
   debuggerPid = 0;
   /** EPROCESS.DebugPort: the object id of the DebugObject debugging this process (0 = none). */
   debugObjectId = 0;

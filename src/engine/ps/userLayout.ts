@@ -49,3 +49,37 @@ export const TEB = {
 
 /** The OS version the PEB reports: Windows 10 22H2. */
 export const OS_VERSION = { major: 10, minor: 0, build: 19045 } as const;
+
+/** _PEB_LDR_DATA (0x58 bytes): the loader's three lists of LDR_DATA_TABLE_ENTRY, each a circular LIST_ENTRY. */
+export const PEB_LDR_DATA = {
+  size: 0x58,
+  Length: 0x0,
+  Initialized: 0x4,
+  InLoadOrderModuleList: 0x10,
+  InMemoryOrderModuleList: 0x20,
+  InInitializationOrderModuleList: 0x30,
+} as const;
+
+/** _LDR_DATA_TABLE_ENTRY (0x120 bytes). The three link fields sit at the same offsets as the lists in PEB_LDR_DATA minus 0x10. */
+export const LDR_DATA_TABLE_ENTRY = {
+  size: 0x120,
+  InLoadOrderLinks: 0x0,
+  InMemoryOrderLinks: 0x10,
+  InInitializationOrderLinks: 0x20,
+  DllBase: 0x30,
+  EntryPoint: 0x38,
+  SizeOfImage: 0x40,
+  FullDllName: 0x48,
+  BaseDllName: 0x58,
+} as const;
+
+/**
+ * Where the simulated loader keeps its data in the process heap: PEB_LDR_DATA, then the entries one
+ * after another, then the DLL names' buffers. The heap's first HEAP_LOADER_COMMIT bytes are committed.
+ */
+export const LOADER_IN_HEAP = {
+  ldrData: 0x2C0,
+  firstEntry: 0x2C0 + 0x58,
+  names: 0x6000,
+  end: 0x8000,
+} as const;
