@@ -350,10 +350,11 @@ export function structureHover(system: System, kind: HoverStructure, pid: number
   const type = LAYOUT_TYPES[ref!.kind];
   const preferred = HOVER_FIELDS[layout.typeName];
   const fields = layout.fields.filter((f) => f.offset >= 0 && (!preferred || preferred.includes(f.name))).slice(0, maxFields);
-  const width = Math.max(...fields.map((f) => f.name.length));
+  // A hover is narrow: names unpadded, and values that fit 32 bits without the leading zeros of a pointer.
+  const compact = (v: string | number | bigint): string => (typeof v === 'bigint' && v < 0x100000000n ? `0x${v.toString(16)}` : layoutValue(v));
   const owner = tid !== undefined && (kind === 'teb' || kind === 'ethread') ? `${p.imageFileName}, pid ${pid}, tid ${tid}` : `${p.imageFileName}, pid ${pid}`;
   return [
     `${type.includes('!') ? type : `nt!${type}`} ${formatPointer(layout.address)} (${owner})`,
-    ...fields.map((f) => `   +0x${f.offset.toString(16).padStart(3, '0')} ${f.name.padEnd(width)} : ${layoutValue(f.value)}`),
+    ...fields.map((f) => ` +0x${f.offset.toString(16).padStart(3, '0')} ${f.name} : ${compact(f.value)}`),
   ].join('\n');
 }
