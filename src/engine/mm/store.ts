@@ -10,6 +10,8 @@ const CHUNK_SHIFT = 4;
 const CHUNK_PAGES = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_PAGES - 1;
 const CHUNK_BYTES = PAGE * CHUNK_PAGES;
+/** How many let-go chunks a store keeps for reuse (1 MB). */
+const SPARE_CHUNKS = 16;
 let generationCounter = 1;
 
 /** Lazily allocated, copy-on-write storage of `pageCount` pages of 4 KB. */
@@ -49,11 +51,20 @@ export class PageStore {
   discard(page: number): void {
     const chunk = page >>> CHUNK_SHIFT;
     if (--this.claimed[chunk]! !== 0) return;
-    if (this.chunks[chunk] !== undefined && this.stamps[chunk] !== this.generation) this.discardedShared++;
+    const c = this.chunks[chunk];
+    if (c !== undefined) {
+      if (this.stamps[chunk] !== this.generation) this.discardedShared++;
+      // Nobody else holds it: keep it for the next chunk this store needs (allocating 64 KB and
+      // collecting it again costs more than clearing it).
+      else if (this.spare.length < SPARE_CHUNKS) this.spare.push(c);
+    }
     this.chunks[chunk] = undefined;
     this.words[chunk] = undefined;
     this.stamps[chunk] = 0;
   }
+
+  /** Chunks let go that only this store held, for reuse. */
+  private spare: Uint8Array[] = [];
 
   /** Bytes of allocated chunks (for the memory benchmark). */
   get allocatedBytes(): number {
@@ -75,7 +86,9 @@ export class PageStore {
   private writable(chunk: number): Uint8Array {
     let c = this.chunks[chunk];
     if (c === undefined) {
-      c = new Uint8Array(CHUNK_BYTES);
+      c = this.spare.pop();
+      if (c) c.fill(0);
+      else c = new Uint8Array(CHUNK_BYTES);
     } else if (this.stamps[chunk] === this.generation) {
       return c;
     } else {
