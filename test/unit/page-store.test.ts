@@ -54,6 +54,24 @@ describe('PageStore', () => {
   });
 });
 
+describe('PageStore reuse', () => {
+  it('reuses a chunk only it held, cleared: pages never written read as zero', () => {
+    const live = new PageStore(64);
+    live.claim(0); live.claim(1);
+    live.write(0, 0, new Uint8Array([5]), 0, 1);
+    live.write(1, 0, new Uint8Array([6]), 0, 1);
+    live.discard(0); live.discard(1);
+    expect(live.allocatedBytes).toBe(0);
+    expect(live.retiredSharedBytes).toBe(0); // nobody shared it
+    live.claim(16);
+    live.write(16, 1, new Uint8Array([7]), 0, 1);
+    expect(live.allocatedBytes).toBeGreaterThan(0);
+    expect(byte(live, 16)).toBe(0);
+    expect(byte(live, 17)).toBe(0);
+    expect(live.isZeroPage(17)).toBe(true);
+  });
+});
+
 describe('paging-file contents and snapshots under paging-heavy work', () => {
   it('refuse a time-travel budget that is not a whole number of MB', () => {
     expect(() => createSystem({ boot: false, timeTravelMemoryMB: 0 })).toThrow(/timeTravelMemoryMB/);
