@@ -96,8 +96,40 @@ const ETHREAD_SIZE = 0x898;
 const TOKEN_SIZE = 0x498;
 const EJOB_SIZE = 0x640;
 const MAX_NOTIFY_ROUTINES = 64;
+/** LDR_DATA_TABLE_ENTRYs that fit between PEB_LDR_DATA and the name buffers in the loader's committed heap. */
+const LOADER_ENTRY_CAPACITY = Math.floor((LOADER_IN_HEAP.names - LOADER_IN_HEAP.firstEntry) / LDR_DATA_TABLE_ENTRY.size);
 
 const fail = (code: number): never => { throw new LastError(code); };
+
+/** The address of LDR_DATA_TABLE_ENTRY k in the loader's heap block. */
+function loaderEntry(ldr: number, k: number): number { return ldr + PEB_LDR_DATA.size + LDR_DATA_TABLE_ENTRY.size * k; }
+
+/**
+ * One LIST_ENTRY of the loader's lists (0 load, 1 memory, 2 initialization order) as it is once
+ * entries 0..last exist: of the head in PEB_LDR_DATA (k = -1) or of entry k. The heads sit 0x10 above
+ * the matching links in an entry; the initialization-order list has no image (.exe, entry 0).
+ */
+function writeLoaderLinks(v: DataView, at: number, ldr: number, list: number, k: number, last: number): void {
+  const first = list === 2 ? 1 : 0;
+  if (k >= 0 && k < first) return; // not on this list
+  const headLink = ldr + PEB_LDR_DATA.InLoadOrderModuleList + 0x10 * list;
+  const link = (e: number): number => loaderEntry(ldr, e) + 0x10 * list;
+  const flink = k < 0 ? (last >= first ? link(first) : headLink) : k < last ? link(k + 1) : headLink;
+  const blink = k < 0 ? (last >= first ? link(last) : headLink) : k > first ? link(k - 1) : headLink;
+  put64(v, at, flink);
+  put64(v, at + 8, blink);
+}
+
+/** UTF-16LE of `s` into `out` at `at` (room checked by the caller). */
+function putUtf16(out: Uint8Array, at: number, s: string): void {
+  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); out[at + i * 2] = c & 0xFF; out[at + i * 2 + 1] = c >> 8; }
+}
+
+/** A 64-bit little-endian value from a number below 2^53. */
+function put64(v: DataView, offset: number, x: number): void {
+  v.setUint32(offset, x >>> 0, true);
+  v.setUint32(offset + 4, Math.floor(x / 0x100000000), true);
+}
 
 function utf16(s: string): Uint8Array {
   const out = new Uint8Array(s.length * 2);
@@ -702,7 +734,6 @@ export class ProcessManager {
     return base;
   }
 
-  /** Writes bytes into a process's memory as the kernel would (faulting pages in). */
   /**
    * The loader's lists in memory (LdrpInsertDataTableEntry): PEB_LDR_DATA and one LDR_DATA_TABLE_ENTRY
    * per module in load order, linked in three circular lists, with the names' UNICODE_STRING buffers,
@@ -713,59 +744,59 @@ export class ProcessManager {
   private writeLoaderData(p: ProcessObject): void {
     const st = this.state(p);
     const i = st.modules.length - 1;
-    const entry = (k: number): bigint => st.ldr + BigInt(LDR_DATA_TABLE_ENTRY.size * k + PEB_LDR_DATA.size);
-    const heapEnd = st.heap + BigInt(LOADER_IN_HEAP.names);
-    const lists = [PEB_LDR_DATA.InLoadOrderModuleList, PEB_LDR_DATA.InMemoryOrderModuleList, PEB_LDR_DATA.InInitializationOrderModuleList];
-    // Which entries are on each list: all of them in load and memory order; the initialization order has no image (.exe).
-    const onList = (list: number, k: number): boolean => k >= 0 && k <= i && entry(k) + BigInt(LDR_DATA_TABLE_ENTRY.size) <= heapEnd && !(list === 2 && k === 0);
-    const link = (list: number, k: number): bigint => (k < 0 ? st.ldr + BigInt(lists[list]!) : entry(k) + BigInt(lists[list]! - PEB_LDR_DATA.InLoadOrderModuleList));
+    if (i >= LOADER_ENTRY_CAPACITY) return; // listed by the dt layout only
+    // User addresses are below 2^47: plain numbers are exact here and cheaper than bigints.
+    const ldr = Number(st.ldr);
     const head = new Uint8Array(PEB_LDR_DATA.size);
     const hv = new DataView(head.buffer);
     hv.setUint32(PEB_LDR_DATA.Length, PEB_LDR_DATA.size, true);
     hv.setUint8(PEB_LDR_DATA.Initialized, 1);
-    const members = lists.map((_, list) => Array.from({ length: i + 1 }, (_, k) => k).filter((k) => onList(list, k)));
-    lists.forEach((offset, list) => {
-      const m = members[list]!;
-      hv.setBigUint64(offset, m.length ? link(list, m[0]!) : link(list, -1), true); // Flink
-      hv.setBigUint64(offset + 8, m.length ? link(list, m[m.length - 1]!) : link(list, -1), true); // Blink
-    });
-    this.writeUser(p, st.ldr, head);
-    if (i < 0 || entry(i) + BigInt(LDR_DATA_TABLE_ENTRY.size) > heapEnd) return;
+    for (let list = 0; list < 3; list++) writeLoaderLinks(hv, PEB_LDR_DATA.InLoadOrderModuleList + 0x10 * list, ldr, list, -1, i);
+    this.writeUserAt(p, ldr, head);
+    if (i < 0) return;
+    // The predecessor's forward links now come to the new entry (its three LIST_ENTRYs, rewritten whole).
+    if (i > 0) {
+      const prev = new Uint8Array(0x30);
+      const pv = new DataView(prev.buffer);
+      for (let list = 0; list < 3; list++) writeLoaderLinks(pv, 0x10 * list, ldr, list, i - 1, i);
+      this.writeUserAt(p, loaderEntry(ldr, i - 1), prev);
+    }
     const m = st.modules[i]!;
     const bytes = new Uint8Array(LDR_DATA_TABLE_ENTRY.size);
     const v = new DataView(bytes.buffer);
+    for (let list = 0; list < 3; list++) writeLoaderLinks(v, LDR_DATA_TABLE_ENTRY.InLoadOrderLinks + 0x10 * list, ldr, list, i, i);
     v.setBigUint64(LDR_DATA_TABLE_ENTRY.DllBase, m.base, true);
     v.setBigUint64(LDR_DATA_TABLE_ENTRY.EntryPoint, m.entryPoint, true);
     v.setUint32(LDR_DATA_TABLE_ENTRY.SizeOfImage, m.size, true);
-    const names: Array<[number, string]> = [[LDR_DATA_TABLE_ENTRY.FullDllName, m.path], [LDR_DATA_TABLE_ENTRY.BaseDllName, m.name]];
-    for (const [offset, text] of names) {
-      const s16 = utf16(text);
-      if (st.ldrNames + BigInt(s16.length + 2) > st.heap + BigInt(LOADER_IN_HEAP.end)) continue; // no room: an empty UNICODE_STRING
-      v.setUint16(offset, s16.length, true);
-      v.setUint16(offset + 2, s16.length + 2, true);
-      v.setBigUint64(offset + 8, st.ldrNames, true);
-      this.writeUser(p, st.ldrNames, s16);
-      st.ldrNames += BigInt((s16.length + 2 + 7) & ~7);
+    // The names' buffers, full then base name, one after the other (no room left: empty UNICODE_STRINGs).
+    const full = m.path.length * 2;
+    const base = m.name.length * 2;
+    const at = st.ldrNames;
+    const baseAt = at + ((full + 2 + 7) & ~7);
+    const end = baseAt + ((base + 2 + 7) & ~7);
+    if (end <= st.heapNumber + LOADER_IN_HEAP.end) {
+      const names = new Uint8Array(end - at);
+      putUtf16(names, 0, m.path);
+      putUtf16(names, baseAt - at, m.name);
+      this.writeUserAt(p, at, names);
+      v.setUint16(LDR_DATA_TABLE_ENTRY.FullDllName, full, true);
+      v.setUint16(LDR_DATA_TABLE_ENTRY.FullDllName + 2, full + 2, true);
+      put64(v, LDR_DATA_TABLE_ENTRY.FullDllName + 8, at);
+      v.setUint16(LDR_DATA_TABLE_ENTRY.BaseDllName, base, true);
+      v.setUint16(LDR_DATA_TABLE_ENTRY.BaseDllName + 2, base + 2, true);
+      put64(v, LDR_DATA_TABLE_ENTRY.BaseDllName + 8, baseAt);
+      st.ldrNames = end;
     }
-    // The links of the new entry, and its predecessor's forward links, on each list it is on.
-    const patch = new Uint8Array(8);
-    const pv = new DataView(patch.buffer);
-    lists.forEach((_, list) => {
-      const mem = members[list]!;
-      const at = mem.indexOf(i);
-      if (at < 0) return;
-      const rel = lists[list]! - PEB_LDR_DATA.InLoadOrderModuleList;
-      v.setBigUint64(rel, link(list, -1), true); // Flink: back to the head (the newest is last)
-      v.setBigUint64(rel + 8, at > 0 ? link(list, mem[at - 1]!) : link(list, -1), true); // Blink
-      if (at > 0) { pv.setBigUint64(0, link(list, i), true); this.writeUser(p, entry(mem[at - 1]!) + BigInt(rel), patch); }
-    });
-    this.writeUser(p, entry(i), bytes);
+    this.writeUserAt(p, loaderEntry(ldr, i), bytes);
   }
 
-  writeUser(p: ProcessObject, va: bigint, data: Uint8Array): void {
+  /** Writes bytes into a process's memory as the kernel would (faulting pages in). */
+  writeUser(p: ProcessObject, va: bigint, data: Uint8Array): void { this.writeUserAt(p, Number(va), data); }
+
+  /** writeUser with a user address as a number (exact below 2^53). */
+  private writeUserAt(p: ProcessObject, start: number, data: Uint8Array): void {
     const mm = this.mm;
     let done = 0;
-    const start = Number(va);
     while (done < data.length) {
       const cur = start + done;
       const vpn = Math.floor(cur / 4096);
@@ -933,7 +964,8 @@ export class ProcessManager {
           this.writeUser(p, heap, hdr);
           st.heap = heap;
           st.ldr = heap + BigInt(LOADER_IN_HEAP.ldrData);
-          st.ldrNames = heap + BigInt(LOADER_IN_HEAP.names);
+          st.heapNumber = Number(heap);
+          st.ldrNames = st.heapNumber + LOADER_IN_HEAP.names;
           const pebPatch = new Uint8Array(8);
           new DataView(pebPatch.buffer).setBigUint64(0, st.ldr, true);
           this.writeUser(p, p.peb + BigInt(PEB.Ldr), pebPatch);

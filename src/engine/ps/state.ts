@@ -6,7 +6,7 @@ import { HandleTable } from '../ob/objectManager';
 import { Token } from '../se/token';
 
 /** One loaded module (an LDR_DATA_TABLE_ENTRY in the PEB's loader lists). */
-export interface LoadedModule { name: string; path: string; base: bigint; size: number; entryPoint: bigint; fileId: number; mapped: boolean }
+export interface LoadedModule { readonly name: string; readonly path: string; readonly base: bigint; readonly size: number; readonly entryPoint: bigint; readonly fileId: number; readonly mapped: boolean }
 
 /** Where LdrInitializeThunk is: heap, then the DLL queue (breadth first), the initial breakpoint, the entry point. */
 export interface LoaderProgress { tid: number; phase: 'heap' | 'dlls' | 'break' | 'entry'; queue: string[]; seen: string[] }
@@ -40,8 +40,10 @@ export class PsProcessState {
   /** PEB_LDR_DATA (in the process heap) and the loader's modules, in load order. */
   ldr = 0n;
   modules: LoadedModule[] = [];
-  /** Next free byte of the loader's name buffers in the process heap. */
-  ldrNames = 0n;
+  /** Next free byte of the loader's name buffers in the process heap (a user address, exact as a number). */
+  ldrNames = 0;
+  /** The process heap's base as a number. */
+  heapNumber = 0;
   debuggerPid = 0;
   /** EPROCESS.DebugPort: the object id of the DebugObject debugging this process (0 = none). */
   debugObjectId = 0;
@@ -74,10 +76,10 @@ export class PsProcessState {
   get privileges(): Set<string> { return this.token.privileges; }
 
   clone(): PsProcessState {
-    const s = Object.assign(new PsProcessState(this.token.clone()), this) as PsProcessState;
+    const s = Object.assign(new PsProcessState(this.token), this) as PsProcessState;
     s.token = this.token.clone();
     s.handles = this.handles.clone();
-    s.modules = this.modules.map((m) => ({ ...m }));
+    s.modules = this.modules.slice(); // LoadedModule records are never changed once listed
     s.loader = this.loader ? { ...this.loader, queue: this.loader.queue.slice(), seen: this.loader.seen.slice() } : null;
     return s;
   }
