@@ -53,7 +53,7 @@ export interface ExecutiveState { clone(): ExecutiveState; readonly privileges?:
 
 export class ProcessObject {
   vads = new VadTree();
-  ws = new WorkingSet();
+  ws = new WorkingSet(0);
   /**
    * The commit counter of the machine this process belongs to: every change to privateCommit or
    * pageTablePages moves it, so the system commit charge is O(1) to read.

@@ -6,6 +6,10 @@ export const DEFAULT_WS_MINIMUM = 50;
 export const DEFAULT_WS_MAXIMUM = 345;
 const FREE = -1;
 
+/** The arrays of a working set that has never held a page (shared: nothing writes into a zero-length array). */
+const NO_VPNS = new Float64Array(0);
+const NO_BYTES = new Uint8Array(0);
+
 export class WorkingSet {
   /** WSLE.VirtualPageNumber per entry, -1 when the entry is free. */
   vpn: Float64Array;
@@ -33,7 +37,9 @@ export class WorkingSet {
   /** The maximum is hard (QUOTA_LIMITS_HARDWS_MAX_ENABLE, or a job's working-set limit): never exceeded. */
   hardMaximum = false;
 
+  /** A working set with room for `capacity` entries; 0 allocates nothing until the first insert. */
   constructor(capacity = 64) {
+    if (capacity === 0) { this.vpn = NO_VPNS; this.age = NO_BYTES; this.protection = NO_BYTES; return; }
     this.vpn = new Float64Array(capacity).fill(FREE);
     this.age = new Uint8Array(capacity);
     this.protection = new Uint8Array(capacity);
@@ -77,14 +83,14 @@ export class WorkingSet {
   }
 
   private grow(): void {
-    const n = this.vpn.length * 2;
+    const n = Math.max(64, this.vpn.length * 2);
     const v = new Float64Array(n).fill(FREE); v.set(this.vpn); this.vpn = v;
     const a = new Uint8Array(n); a.set(this.age); this.age = a;
     const pr = new Uint8Array(n); pr.set(this.protection); this.protection = pr;
   }
 
   clone(): WorkingSet {
-    const w = new WorkingSet(this.vpn.length);
+    const w = new WorkingSet(0);
     w.vpn = this.vpn.slice();
     w.age = this.age.slice();
     w.protection = this.protection.slice();
