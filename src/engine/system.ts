@@ -1,6 +1,7 @@
 // The simulated machine: options, boot, processes, the Win32 API per process, memory list commands,
 // the step log, and time travel (the state at any step, rebuilt from a snapshot and a deterministic
 // replay of the operations recorded since).
+import type { PageStore } from './mm/store';
 import {
   CLASSIC_PTE_BASE, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES,
   MemoryEmptyWorkingSets, MemoryFlushModifiedList, MemoryPurgeLowPriorityStandbyList, MemoryPurgeStandbyList,
@@ -48,7 +49,7 @@ export interface SystemOptions {
   /**
    * Memory, in MB, that time travel may keep beyond the present machine: page contents the machine
    * has since rewritten that only snapshots still hold. Past it the oldest snapshots go (jumps there
-   * replay from further back). Default 256.
+   * replay from further back). Default: twice the physical memory, at least 256.
    */
   timeTravelMemoryMB?: number;
 }
@@ -188,7 +189,7 @@ export type SystemThreadName = 'balanceSetManager' | 'modifiedPageWriter' | 'map
 /** The memory manager's system threads a learner can run once. */
 export const SYSTEM_THREADS: readonly SystemThreadName[] = ['balanceSetManager', 'modifiedPageWriter', 'mappedPageWriter', 'zeroPageThread', 'processStackSwapper'];
 
-interface Snapshot { opIndex: number; stepCount: number; system: System; /** The live stores' retiredSharedBytes when it was taken. */ retired: number }
+interface Snapshot { opIndex: number; stepCount: number; system: System }
 
 const SNAPSHOT_MIN_STEPS = 1024;
 const SNAPSHOT_MAX = 48;
@@ -201,6 +202,23 @@ const CHUNK_COPY_MS = 0.02;
 function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf ? perf.now() : Date.now();
+}
+
+/**
+ * Which snapshot to let go to free memory: among those whose loss frees something (never the first or
+ * the last), the one whose neighbours are closest in steps, so the widest replay after the drop is as
+ * short as it can be; on a tie, the one that frees most. -1 when none frees anything.
+ */
+export function snapshotToDrop(stepCounts: readonly number[], freedBytes: readonly number[]): number {
+  let best = -1;
+  for (let i = 1; i < stepCounts.length - 1; i++) {
+    if (!(freedBytes[i]! > 0)) continue;
+    if (best < 0) { best = i; continue; }
+    const gap = stepCounts[i + 1]! - stepCounts[i - 1]!;
+    const bestGap = stepCounts[best + 1]! - stepCounts[best - 1]!;
+    if (gap < bestGap || (gap === bestGap && freedBytes[i]! > freedBytes[best]!)) best = i;
+  }
+  return best;
 }
 
 export class System {
@@ -386,7 +404,7 @@ export class System {
     const copied = mm.phys.copiedChunks + mm.pageFile.copiedChunks;
     const deferredMs = (copied - this.copiedAtLastSnapshot) * CHUNK_COPY_MS;
     const retired = mm.phys.retiredSharedBytes + mm.pageFile.retiredSharedBytes;
-    this.snapshots.push({ opIndex: this.ops.count, stepCount: this.trace.count, system: new System({}, this), retired });
+    this.snapshots.push({ opIndex: this.ops.count, stepCount: this.trace.count, system: new System({}, this) });
     const cloneMs = now() - t0;
     const cost = cloneMs + deferredMs;
     this.copiedAtLastSnapshot = copied;
@@ -398,15 +416,63 @@ export class System {
       const keep = this.snapshots.filter((_, i) => i === 0 || i >= SNAPSHOT_MAX / 2 || i % 2 === 1);
       this.snapshots = keep;
     }
-    // Page contents the snapshots alone keep alive (chunks the live stores have since rewritten or let
-    // go) are bounded by options.timeTravelMemoryMB: paging-heavy work rewrites every page again and
-    // again, and 48 snapshots of it once kept over a gigabyte. Every chunk retired since snapshot 1
-    // was taken may be held by snapshot 1 or a later one, so the oldest go first (never the first).
-    const budget = this.options.timeTravelMemoryMB * 1024 * 1024;
-    while (this.snapshots.length > 2 && retired - this.snapshots[1]!.retired > budget) this.snapshots.splice(1, 1);
+    this.boundSnapshotMemory(retired);
     this.lastSnapshotTime = now();
   }
   private copiedAtLastSnapshot = 0;
+
+  /**
+   * Page contents the snapshots alone keep alive (chunk versions the live stores have since rewritten
+   * or let go) stay within options.timeTravelMemoryMB: paging-heavy work rewrites every page again and
+   * again, and 48 snapshots of it once kept over a gigabyte. Past the budget, snapshots go one at a
+   * time, each time the one whose loss widens the gap between kept snapshots least (so every stretch of
+   * the session stays reachable by a replay of similar length), among those whose loss frees memory.
+   * The first and the newest always stay. The exact count (a scan of the chunk tables) runs only when
+   * a cheap upper bound says the budget may be exceeded.
+   */
+  private boundSnapshotMemory(retired: number): void {
+    const budget = this.options.timeTravelMemoryMB * 1024 * 1024;
+    if (this.retainedEstimate.base + (retired - this.retainedEstimate.retired) <= budget) return;
+    const snaps = this.snapshots;
+    const stores = (i: number): [PageStore, PageStore] => {
+      const m = i < snaps.length ? snaps[i]!.system.mm : this.mm;
+      return [m.phys, m.pageFile];
+    };
+    const freedBy = (i: number): number => {
+      const [p, f] = stores(i);
+      const [pp, pf] = stores(i - 1);
+      const [np, nf] = stores(i + 1);
+      return p.uniqueBytes(pp, np) + f.uniqueBytes(pf, nf);
+    };
+    let total = 0;
+    for (let i = 0; i < snaps.length; i++) { const [p, f] = stores(i); const [np, nf] = stores(i + 1); total += p.bytesNotIn(np) + f.bytesNotIn(nf); }
+    const freed = snaps.map((_, i) => (i === 0 || i === snaps.length - 1 ? 0 : freedBy(i)));
+    while (total > budget) {
+      const victim = snapshotToDrop(snaps.map((x) => x.stepCount), freed);
+      if (victim < 0) break;
+      total -= freed[victim]!;
+      snaps.splice(victim, 1);
+      freed.splice(victim, 1);
+      for (const i of [victim - 1, victim]) if (i > 0 && i < snaps.length - 1) freed[i] = freedBy(i);
+    }
+    this.retainedEstimate = { base: total, retired };
+  }
+  /** Time travel's memory: snapshots kept, page contents only they hold (exact), the budget, the widest gap between kept snapshots. */
+  timeTravelMemory(): { snapshots: number; retainedBytes: number; budgetBytes: number; widestGapSteps: number } {
+    const snaps = this.snapshots;
+    let retained = 0;
+    let widest = 0;
+    for (let i = 0; i < snaps.length; i++) {
+      const m = snaps[i]!.system.mm;
+      const n = i + 1 < snaps.length ? snaps[i + 1]!.system.mm : this.mm;
+      retained += m.phys.bytesNotIn(n.phys) + m.pageFile.bytesNotIn(n.pageFile);
+      widest = Math.max(widest, (i + 1 < snaps.length ? snaps[i + 1]!.stepCount : this.trace.count) - snaps[i]!.stepCount);
+    }
+    return { snapshots: snaps.length, retainedBytes: retained, budgetBytes: this.options.timeTravelMemoryMB * 1024 * 1024, widestGapSteps: widest };
+  }
+
+  /** The exact retained bytes at the last scan, and the live stores' retired bytes then. */
+  private retainedEstimate = { base: 0, retired: 0 };
 
   // ------------------------------------------------------------------ processes
 
@@ -854,7 +920,7 @@ function validateOptions(o: SystemOptions): Required<Omit<SystemOptions, 'pteBas
     }
     pteBase = o.pteBase;
   }
-  const timeTravelMemoryMB = int('timeTravelMemoryMB', o.timeTravelMemoryMB, 256, 1, 65536);
+  const timeTravelMemoryMB = int('timeTravelMemoryMB', o.timeTravelMemoryMB, Math.max(256, 2 * physicalMemoryMB), 1, 1 << 20);
   return { physicalMemoryMB, pageFileMB, processors, seed, boot: o.boot ?? true, pteLayout, pteBase, timeTravelMemoryMB };
 }
 

@@ -50,6 +50,7 @@ export class PageStore {
    */
   discard(page: number): void {
     const chunk = page >>> CHUNK_SHIFT;
+    if (this.claimed[chunk] === 0) throw new Error(`PageStore.discard: page ${page} was not claimed`);
     if (--this.claimed[chunk]! !== 0) return;
     const c = this.chunks[chunk];
     if (c !== undefined) {
@@ -159,6 +160,32 @@ export class PageStore {
     const base = ((page & CHUNK_MASK) << 10);
     for (let i = 0; i < 1024; i++) if (w[base + i] !== 0) return false;
     return true;
+  }
+
+  /**
+   * Bytes of chunks this store holds that neither `older` nor `newer` holds (the neighbouring kept
+   * states; `newer` is the live store for the newest): what dropping this state alone would free.
+   * A chunk version is shared by a run of consecutive states, so comparing neighbours suffices.
+   */
+  uniqueBytes(older: PageStore | undefined, newer: PageStore): number {
+    let n = 0;
+    const mine = this.chunks;
+    const next = newer.chunks;
+    const prev = older?.chunks;
+    for (let c = 0; c < mine.length; c++) {
+      const b = mine[c];
+      if (b !== undefined && b !== next[c] && (prev === undefined || b !== prev[c])) n++;
+    }
+    return n * CHUNK_BYTES;
+  }
+
+  /** Bytes of chunks this store holds that `newer` (the next kept state, or the live store) does not. */
+  bytesNotIn(newer: PageStore): number {
+    let n = 0;
+    const mine = this.chunks;
+    const next = newer.chunks;
+    for (let c = 0; c < mine.length; c++) if (mine[c] !== undefined && mine[c] !== next[c]) n++;
+    return n * CHUNK_BYTES;
   }
 
   /** A copy that shares every chunk until either side writes it. */
