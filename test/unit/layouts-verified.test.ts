@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createSystem, DEBUG_ONLY_THIS_PROCESS, describeObject, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JobObjectBasicLimitInformation,
-  type DEBUG_EVENT, DBG_CONTINUE, type ObjectLayout, type ObjectRef, type PROCESS_INFORMATION, type System,
+  type DEBUG_EVENT, DBG_CONTINUE, PROCESS_QUERY_INFORMATION, type ObjectLayout, type ObjectRef, type PROCESS_INFORMATION, type System,
 } from '../../src/engine';
 
 /** Type -> size and field offsets (names as the layouts print them). */
@@ -170,6 +170,13 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
     const ldrLayout = layout(sys, { kind: 'PEB_LDR_DATA', pid: gui });
     expect(ldr).toBe(ldrLayout.address);
     expect(new DataView(sys.readMemory(gui, Number(ldr), 4).buffer).getUint32(0, true)).toBe(0x58);
+    // PEB_LDR_DATA is ntdll!PebLdr, in ntdll's image (its .data page now this process's own copy); the entries are in the heap.
+    const ntdll = layout(sys, { kind: 'LDR_DATA_TABLE_ENTRY', pid: gui, index: 1 });
+    const ntdllBase = field(ntdll, 'DllBase').value as bigint;
+    expect(ldr > ntdllBase && ldr < ntdllBase + BigInt(field(ntdll, 'SizeOfImage').value as number)).toBe(true);
+    const heap = read64(peb.address + BigInt(field(peb, 'ProcessHeap').offset));
+    expect(ntdll.address > heap && ntdll.address < heap + 0x100000n).toBe(true);
+    expect(sys.getSteps(0, sys.stepCount).some((st) => st.routine === 'MiCopyOnWrite' && st.args.pid === gui)).toBe(true);
     const modules = ldrLayout.fields.filter((f) => f.name.startsWith('['));
     expect(modules.length).toBeGreaterThan(3);
     // Walk each list forwards from its head until it comes back to the head.
@@ -194,6 +201,21 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
       expect(read64(next + 8n)).toBe(entry);
     });
     expect(unicode(inLoadOrder[1]! + 0x58n).toLowerCase()).toBe('ntdll.dll');
+  });
+
+  it('shows the calling thread\'s last error in TEB.LastErrorValue, and a 14-character ImageFileName', () => {
+    const { sys, gui, guiTid } = machine();
+    const k = sys.win32(gui);
+    expect(k.OpenProcess(PROCESS_QUERY_INFORMATION, false, 999_999)).toBe(0);
+    const error = k.GetLastError();
+    expect(error).not.toBe(0);
+    expect(field(layout(sys, { kind: 'TEB', tid: guiTid }), 'LastErrorValue').value).toBe(error);
+    expect(field(layout(sys, { kind: 'EPROCESS', pid: gui }), 'ImageFileName').value).toBe('"notepad.exe"');
+    // A user's image with a long name: EPROCESS keeps its first 14 characters.
+    const notepad = sys.ps.ctx.fs.getFile('C:\\Windows\\System32\\notepad.exe')!;
+    sys.psCall({ call: 'createFile', path: 'C:\\Tools\\SearchProtocolHost.exe', data: notepad.data });
+    const long = sys.createProcess({ imagePath: 'C:\\Tools\\SearchProtocolHost.exe' }).pid;
+    expect(field(layout(sys, { kind: 'EPROCESS', pid: long }), 'ImageFileName').value).toBe('"SearchProtocol"');
   });
 
   it('links EPROCESS.Win32Process to a W32PROCESS for a GUI program only, and back', () => {

@@ -2,7 +2,7 @@
 // values otherwise) and the !pte walk.
 import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../src/engine';
-import { objectRefOf, renderDt, renderDtDocument, renderPte, structureHover } from '../../src/extension/documents/layout';
+import { escapeControls, objectRefOf, parseId, renderDt, renderDtDocument, renderPte, structureHover } from '../../src/extension/documents/layout';
 import type { Localizer } from '../../src/extension/views/model';
 
 const l10n: Localizer = { t: (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
@@ -159,6 +159,20 @@ describe('following a dt field to the structure it points to', () => {
     expect(objectRefOf('__proto__', { pid: 4 })).toBeUndefined();
     expect(objectRefOf('constructor', { pid: 4 })).toBeUndefined();
     expect(objectRefOf('<script>', { pid: 4 })).toBeUndefined();
+    // Ids: plain decimal digits only.
+    expect(parseId('4')).toBe(4);
+    expect(parseId('123456789012')).toBe(123456789012);
+    for (const bad of [null, '', '-4', '0x4', '4.0', '1e3', ' 4', '4 ', '+4', '9'.repeat(16), 'NaN']) expect(parseId(bad), String(bad)).toBeUndefined();
+  });
+
+  it('keeps a value with control characters on one line', () => {
+    expect(escapeControls('a\nb\tc\u007f')).toBe('a\\x0ab\\x09c\\x7f');
+    const system = createSystem({ physicalMemoryMB: 64, pageFileMB: 64 });
+    const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe', commandLine: 'notepad.exe line1\nline2' });
+    const { text, links } = renderDtDocument(system, { kind: 'layout', ref: { kind: 'RTL_USER_PROCESS_PARAMETERS', pid } }, l10n, 's');
+    expect(text).toContain('line1\\x0aline2');
+    const lines = text.split('\n');
+    for (const l of links) expect(lines[l.line]!.slice(l.start, l.end)).toBe(l.name);
   });
 
   it('gives a notes hover the real offsets of the structure, or nothing when the process has none', () => {

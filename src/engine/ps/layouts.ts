@@ -10,7 +10,7 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
-import { LDR_DATA_TABLE_ENTRY, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
+import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, LOADER_IN_HEAP, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 
 /** What to describe. */
 export type ObjectRef =
@@ -50,7 +50,7 @@ export interface ObjectLayout {
 }
 
 const VERGILIUS = 'Vergilius Project, Windows 10 x64 19041-19045 (2004-22H2)';
-const USER_MODE = 'Windows 10 x64 (unchanged across Windows 10 builds)';
+const USER_MODE = 'Windows 10 x64 19041 (these offsets are the same in every Windows 10 release)';
 const WINNT = 'winnt.h (Microsoft Learn)';
 const W32K = 'win32k public symbols (dt win32k!_W32PROCESS), Windows 10 x64 1607 and later: 0x128 bytes, offsets 0x0-0x11C unchanged through 21H1';
 const DBGK = 'Windows 7 x64 kernel symbols (DEBUG_OBJECT is not in the public Windows 10 symbols; Windows 10 still allocates 0x68 bytes for it)';
@@ -103,9 +103,11 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       const p = findProcess(system, ref.pid);
       const st = p?.ps as PsProcessState | undefined;
       const m = st?.modules[ref.index];
-      if (!p || !st || !m) return undefined;
+      // Past the loader's heap block the module is not on the lists in memory: no entry to lay out.
+      if (!p || !st || !m || ref.index >= LOADER_ENTRY_CAPACITY) return undefined;
+      const named = ref.index < st.ldrNamesWritten;
       // The entries live in the process heap after PEB_LDR_DATA, one after another.
-      const address = st.ldr + BigInt(PEB_LDR_DATA.size + ref.index * LDR_DATA_TABLE_ENTRY.size);
+      const address = st.heap + BigInt(LOADER_IN_HEAP.firstEntry + ref.index * LDR_DATA_TABLE_ENTRY.size);
       return {
         typeName: '_LDR_DATA_TABLE_ENTRY', address, size: LDR_DATA_TABLE_ENTRY.size, source: USER_MODE,
         fields: [
@@ -113,8 +115,8 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
           { offset: LDR_DATA_TABLE_ENTRY.DllBase, name: 'DllBase', type: 'Ptr64 Void', value: m.base },
           { offset: LDR_DATA_TABLE_ENTRY.EntryPoint, name: 'EntryPoint', type: 'Ptr64 Void', value: m.entryPoint },
           { offset: LDR_DATA_TABLE_ENTRY.SizeOfImage, name: 'SizeOfImage', type: 'Uint4B', value: m.size },
-          { offset: LDR_DATA_TABLE_ENTRY.FullDllName, name: 'FullDllName', type: '_UNICODE_STRING', value: `"${m.path}"` },
-          { offset: LDR_DATA_TABLE_ENTRY.BaseDllName, name: 'BaseDllName', type: '_UNICODE_STRING', value: `"${m.name}"` },
+          { offset: LDR_DATA_TABLE_ENTRY.FullDllName, name: 'FullDllName', type: '_UNICODE_STRING', value: named ? `"${m.path}"` : '""' },
+          { offset: LDR_DATA_TABLE_ENTRY.BaseDllName, name: 'BaseDllName', type: '_UNICODE_STRING', value: named ? `"${m.name}"` : '""' },
         ],
       };
     }
@@ -171,7 +173,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       const found = findThread(system, ref.tid);
       if (!found) return undefined;
       const [p, t] = found;
-      if (ref.kind === 'TEB') return t.teb ? teb(p, t) : undefined;
+      if (ref.kind === 'TEB') return t.teb ? teb(system, p, t) : undefined;
       return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(p, t);
     }
     case 'HANDLE_TABLE_ENTRY': {
@@ -224,7 +226,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       }
       // The EJOB itself: the fields the simulation keeps, at their 19041 offsets; the documented JOBOBJECT_* views follow it.
       let root = j;
-      while (root.parentJobId && system.ps.jobs.get(root.parentJobId)) root = system.ps.jobs.get(root.parentJobId)!;
+      for (let depth = 0; depth < 64 && root.parentJobId && system.ps.jobs.get(root.parentJobId); depth++) root = system.ps.jobs.get(root.parentJobId)!;
       const parent = j.parentJobId ? system.ps.jobs.get(j.parentJobId) : undefined;
       return {
         typeName: '_EJOB', address: j.address, size: 0x640, source: VERGILIUS,
@@ -267,7 +269,8 @@ function objectRefOf(system: System, type: string, key: number): ObjectRef | und
 function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectLayout {
   const live = p.threads.filter((t) => t.state !== 'Terminated').length;
   const job = st.jobId ? system.ps.jobs.get(st.jobId) : undefined;
-  const name = p.imageFileName.slice(0, 15);
+  // ImageFileName is UCHAR[15]: at most 14 characters and the terminating NUL.
+  const name = p.imageFileName.slice(0, 14);
   return {
     typeName: '_EPROCESS', address: p.eprocess, size: 0xA40, source: VERGILIUS,
     fields: [
@@ -358,15 +361,19 @@ function parameters(p: ProcessObject, st: PsProcessState): ObjectLayout {
 }
 
 function ldrData(p: ProcessObject, st: PsProcessState): ObjectLayout {
+  const listed = st.modules.slice(0, LOADER_ENTRY_CAPACITY);
+  const more = st.modules.length - listed.length;
   return {
     typeName: '_PEB_LDR_DATA', address: st.ldr, size: PEB_LDR_DATA.size, source: USER_MODE,
     fields: [
       { offset: PEB_LDR_DATA.Length, name: 'Length', type: 'Uint4B', value: PEB_LDR_DATA.size },
       { offset: PEB_LDR_DATA.Initialized, name: 'Initialized', type: 'UChar', value: 1 },
-      { offset: PEB_LDR_DATA.InLoadOrderModuleList, name: 'InLoadOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
-      ...st.modules.map((m, i): ObjectField => ({ offset: -1, name: `[${i}]`, type: '_LDR_DATA_TABLE_ENTRY', value: `${m.name} @ 0x${m.base.toString(16)}`, ref: { kind: 'LDR_DATA_TABLE_ENTRY', pid: p.pid, index: i } })),
-      { offset: PEB_LDR_DATA.InMemoryOrderModuleList, name: 'InMemoryOrderModuleList', type: '_LIST_ENTRY', value: `${st.modules.length} module(s)` },
-      { offset: PEB_LDR_DATA.InInitializationOrderModuleList, name: 'InInitializationOrderModuleList', type: '_LIST_ENTRY', value: `${Math.max(0, st.modules.length - 1)} module(s)` },
+      { offset: PEB_LDR_DATA.InLoadOrderModuleList, name: 'InLoadOrderModuleList', type: '_LIST_ENTRY', value: `${listed.length} module(s)` },
+      ...listed.map((m, i): ObjectField => ({ offset: -1, name: `[${i}]`, type: '_LDR_DATA_TABLE_ENTRY', value: `${m.name} @ 0x${m.base.toString(16)}`, ref: { kind: 'LDR_DATA_TABLE_ENTRY', pid: p.pid, index: i } })),
+      ...(more > 0 ? [{ offset: -1, name: '(not listed)', type: 'Count', value: `${more} more module(s): the simulated loader's heap block is full` }] : []),
+      { offset: PEB_LDR_DATA.InMemoryOrderModuleList, name: 'InMemoryOrderModuleList', type: '_LIST_ENTRY', value: `${listed.length} module(s)` },
+      // The simulation keeps load order here, without the image; Windows initializes dependencies first.
+      { offset: PEB_LDR_DATA.InInitializationOrderModuleList, name: 'InInitializationOrderModuleList', type: '_LIST_ENTRY', value: `${Math.max(0, listed.length - 1)} module(s), load order without the image` },
     ],
   };
 }
@@ -421,7 +428,9 @@ function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
   };
 }
 
-function teb(p: ProcessObject, t: ThreadObject): ObjectLayout {
+function teb(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
+  // The simulated Win32 calls of a process run on its first live thread: GetLastError's value is that thread's.
+  const caller = p.threads.find((x) => x.state !== 'Terminated');
   return {
     typeName: '_TEB', address: t.teb, size: TEB.size, source: USER_MODE,
     fields: [
@@ -430,7 +439,7 @@ function teb(p: ProcessObject, t: ThreadObject): ObjectLayout {
       { offset: TEB.Self, name: 'NtTib.Self', type: 'Ptr64 _NT_TIB', value: t.teb },
       { offset: TEB.ClientId, name: 'ClientId', type: '_CLIENT_ID', value: `${p.pid}.${t.tid}` },
       { offset: TEB.ProcessEnvironmentBlock, name: 'ProcessEnvironmentBlock', type: 'Ptr64 _PEB', value: p.peb, ref: { kind: 'PEB', pid: p.pid } },
-      { offset: TEB.LastErrorValue, name: 'LastErrorValue', type: 'Uint4B', value: t.lastError },
+      { offset: TEB.LastErrorValue, name: 'LastErrorValue', type: 'Uint4B', value: caller === t ? system.getLastError(p.pid) : t.lastError },
     ],
   };
 }
@@ -465,7 +474,7 @@ function debugObject(system: System, d: DebugObject): ObjectLayout {
       { offset: 0x50, name: 'EventList', type: '_LIST_ENTRY', value: `${d.events.length} DEBUG_EVENT(s)` },
       ...d.events.map((e, i): ObjectField => ({ offset: -1, name: `[${i}]`, type: 'DBGKM_DEBUG_EVENT', value: `${DEBUG_EVENT_NAMES[e.code] ?? e.code} pid ${e.pid} tid ${e.tid} (${e.state === 'queued' ? 'queued' : 'reported, waiting for ContinueDebugEvent'})`, ref: { kind: 'ETHREAD', tid: e.tid } })),
       { offset: 0x60, name: 'Flags', type: 'Uint4B', value: `0x${(d.killOnExit ? 2 : 0).toString(16)}${d.killOnExit ? ' (DEBUG_OBJECT_KILL_ON_CLOSE)' : ''}` },
-      { offset: -1, name: '(debugger)', type: '_EPROCESS', value: `pid ${d.debuggerPid}`, ref: { kind: 'EPROCESS', pid: d.debuggerPid } },
+      { offset: -1, name: '(debugger)', type: '_EPROCESS', value: findProcess(system, d.debuggerPid) ? `pid ${d.debuggerPid}` : `pid ${d.debuggerPid} (exited)`, ref: findProcess(system, d.debuggerPid) ? { kind: 'EPROCESS', pid: d.debuggerPid } : undefined },
       ...debuggees.map((p): ObjectField => ({ offset: -1, name: '(debuggee)', type: '_EPROCESS', value: `pid ${p.pid} (${p.imageFileName})`, ref: { kind: 'EPROCESS', pid: p.pid } })),
     ],
   };

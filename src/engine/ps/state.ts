@@ -44,6 +44,8 @@ export class PsProcessState {
   ldrNames = 0;
   /** The process heap's base as a number. */
   heapNumber = 0;
+  /** The leading modules whose LDR_DATA_TABLE_ENTRY names are in memory. */
+  ldrNamesWritten = 0;
   debuggerPid = 0;
   /** EPROCESS.DebugPort: the object id of the DebugObject debugging this process (0 = none). */
   debugObjectId = 0;

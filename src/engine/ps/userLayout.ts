@@ -1,7 +1,7 @@
 // Offsets of the user-mode structures the process manager writes into simulated memory and the dt
 // layouts print: one table, so the bytes a learner dumps with `db` and the `dt` view cannot disagree.
-// Windows 10 x64; the same for every Windows 10 build (checked against the 19041 symbols; pinned by
-// test/unit/layouts-verified.test.ts).
+// Windows 10 x64 19041 (checked against its symbols; pinned by test/unit/layouts-verified.test.ts);
+// these fields sit at the same offsets in every Windows 10 release, though the structures' sizes grew.
 
 /** _PEB (ntdll!_PEB, 0x7C8 bytes). */
 export const PEB = {
@@ -74,12 +74,15 @@ export const LDR_DATA_TABLE_ENTRY = {
 } as const;
 
 /**
- * Where the simulated loader keeps its data in the process heap: PEB_LDR_DATA, then the entries one
- * after another, then the DLL names' buffers. The heap's first HEAP_LOADER_COMMIT bytes are committed.
+ * Where the simulated loader keeps its data in the process heap (PEB_LDR_DATA itself is ntdll!PebLdr):
+ * the LDR_DATA_TABLE_ENTRYs one after another from `firstEntry`, the DLL names' buffers from `names`,
+ * the first `end` bytes committed. The names area holds several times the names of the entries that fit.
  */
 export const LOADER_IN_HEAP = {
-  ldrData: 0x2C0,
-  firstEntry: 0x2C0 + 0x58,
+  firstEntry: 0x2C0,
   names: 0x6000,
-  end: 0x8000,
+  end: 0x10000,
 } as const;
+
+/** LDR_DATA_TABLE_ENTRYs that fit between the first entry and the name buffers; later modules are not on the lists in memory. */
+export const LOADER_ENTRY_CAPACITY = Math.floor((LOADER_IN_HEAP.names - LOADER_IN_HEAP.firstEntry) / LDR_DATA_TABLE_ENTRY.size);

@@ -6,7 +6,7 @@ import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress, formatAddress } from '../commands/parse';
 import { askParsed } from '../commands/validation';
-import { objectRefOf, renderDt, renderDtDocument, renderPte, typeName, type DtTarget } from './layout';
+import { objectRefOf, parseId, renderDt, renderDtDocument, renderPte, typeName, type DtTarget } from './layout';
 
 export const DT_SCHEME = 'ntlab-dt';
 export const PTE_SCHEME = 'ntlab-pte';
@@ -36,7 +36,7 @@ export function dtUri(target: DtTarget, title: string): vscode.Uri {
 
 export function dtTargetOf(uri: vscode.Uri): DtTarget | undefined {
   const q = new URLSearchParams(uri.query);
-  const int = (k: string): number | undefined => { const v = Number(q.get(k)); return q.has(k) && Number.isInteger(v) && v >= 0 ? v : undefined; };
+  const int = (k: string): number | undefined => parseId(q.get(k));
   const pid = int('pid');
   switch (q.get('kind')) {
     case 'process': return pid === undefined ? undefined : { kind: 'process', pid };

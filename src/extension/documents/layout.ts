@@ -97,7 +97,20 @@ export function engineLayout(system: System, target: DtTarget): ObjectLayout | u
 function layoutValue(v: string | number | bigint): string {
   if (typeof v === 'bigint') return ptr(v);
   if (typeof v === 'number') return num(v);
-  return v;
+  return escapeControls(v);
+}
+
+/** Control characters (a command line or object name may hold them) as \xNN, so one field stays one line. */
+export function escapeControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** An id from a document address: decimal digits only (no sign, exponent, hex or spaces), a safe integer. */
+export function parseId(v: string | null): number | undefined {
+  if (v === null || !/^\d{1,15}$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** The fields of a target as far as the engine exposes them; undefined when the object does not exist. */
