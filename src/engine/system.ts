@@ -48,8 +48,9 @@ export interface SystemOptions {
   pteLayout?: PteLayoutName;
   /**
    * Memory, in MB, that time travel may keep beyond the present machine: page contents the machine
-   * has since rewritten that only snapshots still hold. Past it the oldest snapshots go (jumps there
-   * replay from further back). Default: twice the physical memory, at least 256.
+   * has since rewritten that only snapshots still hold. Past it snapshots are let go, spread so that
+   * no stretch of the session loses them all (jumps there replay from further back). Default: twice
+   * the physical memory, at least 256.
    */
   timeTravelMemoryMB?: number;
 }
@@ -195,7 +196,6 @@ const SNAPSHOT_MIN_STEPS = 1024;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
 const SNAPSHOT_MAX_INTERVAL_MS = 30;
-
 /** Rough cost of copying one 64 KB content chunk. */
 const CHUNK_COPY_MS = 0.02;
 
@@ -444,8 +444,7 @@ export class System {
       const [np, nf] = stores(i + 1);
       return p.uniqueBytes(pp, np) + f.uniqueBytes(pf, nf);
     };
-    let total = 0;
-    for (let i = 0; i < snaps.length; i++) { const [p, f] = stores(i); const [np, nf] = stores(i + 1); total += p.bytesNotIn(np) + f.bytesNotIn(nf); }
+    let total = this.retainedBytes();
     const freed = snaps.map((_, i) => (i === 0 || i === snaps.length - 1 ? 0 : freedBy(i)));
     while (total > budget) {
       const victim = snapshotToDrop(snaps.map((x) => x.stepCount), freed);
@@ -460,15 +459,21 @@ export class System {
   /** Time travel's memory: snapshots kept, page contents only they hold (exact), the budget, the widest gap between kept snapshots. */
   timeTravelMemory(): { snapshots: number; retainedBytes: number; budgetBytes: number; widestGapSteps: number } {
     const snaps = this.snapshots;
-    let retained = 0;
     let widest = 0;
+    for (let i = 0; i < snaps.length; i++) widest = Math.max(widest, (i + 1 < snaps.length ? snaps[i + 1]!.stepCount : this.trace.count) - snaps[i]!.stepCount);
+    return { snapshots: snaps.length, retainedBytes: this.retainedBytes(), budgetBytes: this.options.timeTravelMemoryMB * 1024 * 1024, widestGapSteps: widest };
+  }
+
+  /** Page contents only snapshots hold: each chunk version counted once, at the newest snapshot holding it. */
+  private retainedBytes(): number {
+    const snaps = this.snapshots;
+    let total = 0;
     for (let i = 0; i < snaps.length; i++) {
       const m = snaps[i]!.system.mm;
       const n = i + 1 < snaps.length ? snaps[i + 1]!.system.mm : this.mm;
-      retained += m.phys.bytesNotIn(n.phys) + m.pageFile.bytesNotIn(n.pageFile);
-      widest = Math.max(widest, (i + 1 < snaps.length ? snaps[i + 1]!.stepCount : this.trace.count) - snaps[i]!.stepCount);
+      total += m.phys.bytesNotIn(n.phys) + m.pageFile.bytesNotIn(n.pageFile);
     }
-    return { snapshots: snaps.length, retainedBytes: retained, budgetBytes: this.options.timeTravelMemoryMB * 1024 * 1024, widestGapSteps: widest };
+    return total;
   }
 
   /** The exact retained bytes at the last scan, and the live stores' retired bytes then. */

@@ -180,13 +180,7 @@ export class PageStore {
   }
 
   /** Bytes of chunks this store holds that `newer` (the next kept state, or the live store) does not. */
-  bytesNotIn(newer: PageStore): number {
-    let n = 0;
-    const mine = this.chunks;
-    const next = newer.chunks;
-    for (let c = 0; c < mine.length; c++) if (mine[c] !== undefined && mine[c] !== next[c]) n++;
-    return n * CHUNK_BYTES;
-  }
+  bytesNotIn(newer: PageStore): number { return this.uniqueBytes(undefined, newer); }
 
   /** A copy that shares every chunk until either side writes it. */
   clone(): PageStore {

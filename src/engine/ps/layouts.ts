@@ -10,7 +10,7 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
-import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, LOADER_IN_HEAP, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
+import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 
 /** What to describe. */
 export type ObjectRef =
@@ -77,6 +77,9 @@ function findThread(system: System, tid: number): [ProcessObject, ThreadObject] 
   return undefined;
 }
 
+/** The process's first thread still alive: the one its simulated Win32 calls and first GUI call run on. */
+function firstLiveThread(p: ProcessObject): ThreadObject | undefined { return p.threads.find((t) => t.state !== 'Terminated'); }
+
 function findProcess(system: System, pid: number): ProcessObject | undefined {
   for (const p of system.internals.processes) if (p && p.pid === pid && !p.exited) return p;
   return undefined;
@@ -107,7 +110,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       if (!p || !st || !m || ref.index >= LOADER_ENTRY_CAPACITY) return undefined;
       const named = ref.index < st.ldrNamesWritten;
       // The entries live in the process heap after PEB_LDR_DATA, one after another.
-      const address = st.heap + BigInt(LOADER_IN_HEAP.firstEntry + ref.index * LDR_DATA_TABLE_ENTRY.size);
+      const address = st.heap + BigInt(loaderEntryOffset(ref.index));
       return {
         typeName: '_LDR_DATA_TABLE_ENTRY', address, size: LDR_DATA_TABLE_ENTRY.size, source: USER_MODE,
         fields: [
@@ -124,7 +127,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       const p = findProcess(system, ref.pid);
       const st = p?.ps as PsProcessState | undefined;
       if (!p || !st || !st.csrProcess) return undefined;
-      const initial = p.threads.find((x) => x.state !== 'Terminated');
+      const initial = firstLiveThread(p);
       const live = p.threads.filter((x) => x.state !== 'Terminated');
       return {
         typeName: 'csrss!_CSR_PROCESS', address: st.csrProcess, size: 0x90, source: CSRSRV,
@@ -430,7 +433,7 @@ function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
 
 function teb(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
   // The simulated Win32 calls of a process run on its first live thread: GetLastError's value is that thread's.
-  const caller = p.threads.find((x) => x.state !== 'Terminated');
+  const caller = firstLiveThread(p);
   return {
     typeName: '_TEB', address: t.teb, size: TEB.size, source: USER_MODE,
     fields: [
@@ -451,7 +454,7 @@ const DEBUG_EVENT_NAMES: Record<number, string> = {
 
 function w32process(p: ProcessObject, st: PsProcessState): ObjectLayout {
   // Only the fields the simulation keeps: win32k's GDI and USER handle counts are not simulated, so they are left out.
-  const gui = p.threads.find((t) => t.state !== 'Terminated');
+  const gui = firstLiveThread(p);
   return {
     typeName: 'win32k!_W32PROCESS', address: st.w32Process, size: 0x128, source: W32K,
     fields: [
@@ -465,6 +468,7 @@ function w32process(p: ProcessObject, st: PsProcessState): ObjectLayout {
 
 function debugObject(system: System, d: DebugObject): ObjectLayout {
   const queued = d.events.filter((e) => e.state === 'queued').length;
+  const debuggerAlive = findProcess(system, d.debuggerPid) !== undefined;
   const debuggees = [...system.ps.ctx.byPid.values()].filter((p) => !p.exited && p.ps && (p.ps as PsProcessState).debugObjectId === d.objectId);
   return {
     typeName: '_DEBUG_OBJECT', address: d.address, size: 0x68, source: DBGK,
@@ -474,7 +478,7 @@ function debugObject(system: System, d: DebugObject): ObjectLayout {
       { offset: 0x50, name: 'EventList', type: '_LIST_ENTRY', value: `${d.events.length} DEBUG_EVENT(s)` },
       ...d.events.map((e, i): ObjectField => ({ offset: -1, name: `[${i}]`, type: 'DBGKM_DEBUG_EVENT', value: `${DEBUG_EVENT_NAMES[e.code] ?? e.code} pid ${e.pid} tid ${e.tid} (${e.state === 'queued' ? 'queued' : 'reported, waiting for ContinueDebugEvent'})`, ref: { kind: 'ETHREAD', tid: e.tid } })),
       { offset: 0x60, name: 'Flags', type: 'Uint4B', value: `0x${(d.killOnExit ? 2 : 0).toString(16)}${d.killOnExit ? ' (DEBUG_OBJECT_KILL_ON_CLOSE)' : ''}` },
-      { offset: -1, name: '(debugger)', type: '_EPROCESS', value: findProcess(system, d.debuggerPid) ? `pid ${d.debuggerPid}` : `pid ${d.debuggerPid} (exited)`, ref: findProcess(system, d.debuggerPid) ? { kind: 'EPROCESS', pid: d.debuggerPid } : undefined },
+      { offset: -1, name: '(debugger)', type: '_EPROCESS', value: debuggerAlive ? `pid ${d.debuggerPid}` : `pid ${d.debuggerPid} (exited)`, ref: debuggerAlive ? { kind: 'EPROCESS', pid: d.debuggerPid } : undefined },
       ...debuggees.map((p): ObjectField => ({ offset: -1, name: '(debuggee)', type: '_EPROCESS', value: `pid ${p.pid} (${p.imageFileName})`, ref: { kind: 'EPROCESS', pid: p.pid } })),
     ],
   };

@@ -1,7 +1,7 @@
 // The process manager: the CreateProcess flow (Windows Internals 7e ch. 3, stages 1, 2, 3A-3F, 4, 5, 6,
 // 7, each a recorded step), threads, jobs, notify routines, termination, and boot (ch. 2). It works on
 // the System's process table and memory manager; everything it keeps is cloneable for time travel.
-import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, LOADER_IN_HEAP, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
+import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, LOADER_IN_HEAP, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 import {
   ABOVE_NORMAL_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, CREATE_BREAKAWAY_FROM_JOB, CREATE_NEW_CONSOLE,
   CREATE_PROTECTED_PROCESS, CREATE_SUSPENDED, DEBUG_ONLY_THIS_PROCESS, DEBUG_PROCESS, DETACHED_PROCESS, ERROR_ACCESS_DENIED,
@@ -101,19 +101,19 @@ const PEB_LDR_IN_NTDLL_DATA = 0x1C0;
 
 const fail = (code: number): never => { throw new LastError(code); };
 
-/** The address of LDR_DATA_TABLE_ENTRY k: one after another in the process heap from `entries`. */
-function loaderEntry(entries: number, k: number): number { return entries + LDR_DATA_TABLE_ENTRY.size * k; }
+/** The address of LDR_DATA_TABLE_ENTRY k in the process heap at `heap`. */
+function loaderEntry(heap: number, k: number): number { return heap + loaderEntryOffset(k); }
 
 /**
  * One LIST_ENTRY of the loader's lists (0 load, 1 memory, 2 initialization order) as it is once
  * entries 0..last exist: of the head in PEB_LDR_DATA (k = -1) or of entry k. The heads sit 0x10 above
  * the matching links in an entry; the initialization-order list has no image (.exe, entry 0).
  */
-function writeLoaderLinks(v: DataView, at: number, ldr: number, entries: number, list: number, k: number, last: number): void {
+function writeLoaderLinks(v: DataView, at: number, ldr: number, heap: number, list: number, k: number, last: number): void {
   const first = list === 2 ? 1 : 0;
   if (k >= 0 && k < first) return; // not on this list
   const headLink = ldr + PEB_LDR_DATA.InLoadOrderModuleList + 0x10 * list;
-  const link = (e: number): number => loaderEntry(entries, e) + 0x10 * list;
+  const link = (e: number): number => loaderEntry(heap, e) + 0x10 * list;
   const flink = k < 0 ? (last >= first ? link(first) : headLink) : k < last ? link(k + 1) : headLink;
   const blink = k < 0 ? (last >= first ? link(last) : headLink) : k > first ? link(k - 1) : headLink;
   put64(v, at, flink);
@@ -747,25 +747,25 @@ export class ProcessManager {
     if (i >= LOADER_ENTRY_CAPACITY) return; // listed by the dt layout only
     // User addresses are below 2^47: plain numbers are exact here and cheaper than bigints.
     const ldr = Number(st.ldr);
-    const entries = st.heapNumber + LOADER_IN_HEAP.firstEntry;
+    const heap = Number(st.heap);
     const head = new Uint8Array(PEB_LDR_DATA.size);
     const hv = new DataView(head.buffer);
     hv.setUint32(PEB_LDR_DATA.Length, PEB_LDR_DATA.size, true);
     hv.setUint8(PEB_LDR_DATA.Initialized, 1);
-    for (let list = 0; list < 3; list++) writeLoaderLinks(hv, PEB_LDR_DATA.InLoadOrderModuleList + 0x10 * list, ldr, entries, list, -1, i);
+    for (let list = 0; list < 3; list++) writeLoaderLinks(hv, PEB_LDR_DATA.InLoadOrderModuleList + 0x10 * list, ldr, heap, list, -1, i);
     this.writeUserAt(p, ldr, head);
     if (i < 0) return;
     // The predecessor's forward links now come to the new entry (its three LIST_ENTRYs, rewritten whole).
     if (i > 0) {
       const prev = new Uint8Array(0x30);
       const pv = new DataView(prev.buffer);
-      for (let list = 0; list < 3; list++) writeLoaderLinks(pv, 0x10 * list, ldr, entries, list, i - 1, i);
-      this.writeUserAt(p, loaderEntry(entries, i - 1), prev);
+      for (let list = 0; list < 3; list++) writeLoaderLinks(pv, 0x10 * list, ldr, heap, list, i - 1, i);
+      this.writeUserAt(p, loaderEntry(heap, i - 1), prev);
     }
     const m = st.modules[i]!;
     const bytes = new Uint8Array(LDR_DATA_TABLE_ENTRY.size);
     const v = new DataView(bytes.buffer);
-    for (let list = 0; list < 3; list++) writeLoaderLinks(v, LDR_DATA_TABLE_ENTRY.InLoadOrderLinks + 0x10 * list, ldr, entries, list, i, i);
+    for (let list = 0; list < 3; list++) writeLoaderLinks(v, LDR_DATA_TABLE_ENTRY.InLoadOrderLinks + 0x10 * list, ldr, heap, list, i, i);
     v.setBigUint64(LDR_DATA_TABLE_ENTRY.DllBase, m.base, true);
     v.setBigUint64(LDR_DATA_TABLE_ENTRY.EntryPoint, m.entryPoint, true);
     v.setUint32(LDR_DATA_TABLE_ENTRY.SizeOfImage, m.size, true);
@@ -776,7 +776,7 @@ export class ProcessManager {
     const baseAt = at + ((full + 2 + 7) & ~7);
     const end = baseAt + ((base + 2 + 7) & ~7);
     // Once a name does not fit, no later one is written (so the dt layout knows which entries have names).
-    if (st.ldrNamesWritten === i && end <= st.heapNumber + LOADER_IN_HEAP.end) {
+    if (st.ldrNamesWritten === i && end <= heap + LOADER_IN_HEAP.end) {
       st.ldrNamesWritten++;
       const names = new Uint8Array(end - at);
       putUtf16(names, 0, m.path);
@@ -790,7 +790,7 @@ export class ProcessManager {
       put64(v, LDR_DATA_TABLE_ENTRY.BaseDllName + 8, baseAt);
       st.ldrNames = end;
     }
-    this.writeUserAt(p, loaderEntry(entries, i), bytes);
+    this.writeUserAt(p, loaderEntry(heap, i), bytes);
   }
 
   /** ntdll!PebLdr: at PEB_LDR_IN_NTDLL_DATA into ntdll's .data in this process, or undefined without ntdll. */
@@ -979,8 +979,7 @@ export class ProcessManager {
           // PEB_LDR_DATA is ntdll's global PebLdr, in its .data section (written there, that page becomes
           // the process's own copy); the entries and their names come from the process heap.
           st.ldr = this.pebLdrAddress(st) ?? heap + BigInt(LOADER_IN_HEAP.firstEntry - PEB_LDR_DATA.size);
-          st.heapNumber = Number(heap);
-          st.ldrNames = st.heapNumber + LOADER_IN_HEAP.names;
+          st.ldrNames = Number(heap) + LOADER_IN_HEAP.names;
           const pebPatch = new Uint8Array(8);
           new DataView(pebPatch.buffer).setBigUint64(0, st.ldr, true);
           this.writeUser(p, p.peb + BigInt(PEB.Ldr), pebPatch);

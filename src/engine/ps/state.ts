@@ -42,8 +42,6 @@ export class PsProcessState {
   modules: LoadedModule[] = [];
   /** Next free byte of the loader's name buffers in the process heap (a user address, exact as a number). */
   ldrNames = 0;
-  /** The process heap's base as a number. */
-  heapNumber = 0;
   /** The leading modules whose LDR_DATA_TABLE_ENTRY names are in memory. */
   ldrNamesWritten = 0;
   debuggerPid = 0;

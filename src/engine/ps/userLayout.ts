@@ -84,5 +84,8 @@ export const LOADER_IN_HEAP = {
   end: 0x10000,
 } as const;
 
+/** Offset in the process heap of LDR_DATA_TABLE_ENTRY k (the loader writes it there; dt lays it out there). */
+export function loaderEntryOffset(k: number): number { return LOADER_IN_HEAP.firstEntry + LDR_DATA_TABLE_ENTRY.size * k; }
+
 /** LDR_DATA_TABLE_ENTRYs that fit between the first entry and the name buffers; later modules are not on the lists in memory. */
 export const LOADER_ENTRY_CAPACITY = Math.floor((LOADER_IN_HEAP.names - LOADER_IN_HEAP.firstEntry) / LDR_DATA_TABLE_ENTRY.size);

@@ -6,7 +6,7 @@ import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress, formatAddress } from '../commands/parse';
 import { askParsed } from '../commands/validation';
-import { objectRefOf, parseId, renderDt, renderDtDocument, renderPte, typeName, type DtTarget } from './layout';
+import { objectRefOf, parseId, renderDtDocument, renderPte, typeName, type DtLink, type DtTarget } from './layout';
 
 export const DT_SCHEME = 'ntlab-dt';
 export const PTE_SCHEME = 'ntlab-pte';
@@ -84,17 +84,22 @@ class StructureDocuments implements vscode.TextDocumentContentProvider, vscode.D
     }
     const target = dtTargetOf(uri);
     if (!target) return vscode.l10n.t('This address is not valid: {0}', uri.query);
-    return renderDt(system, target, vscode.l10n, this.stepText());
+    const { text, links } = renderDtDocument(system, target, vscode.l10n, this.stepText());
+    this.renderedLinks.set(uri.toString(), links);
+    return text;
   }
+
+  /** The links of each dt document's last render, so the link provider does not render it again. */
+  private readonly renderedLinks = new Map<string, DtLink[]>();
 
   /** The fields of a dt document that lead to other structures, as links to their own dumps. */
   provideDocumentLinks(doc: vscode.TextDocument): vscode.DocumentLink[] {
     const system = this.session.displayed;
-    const target = dtTargetOf(doc.uri);
-    if (!system || !target) return [];
+    const rendered = this.renderedLinks.get(doc.uri.toString());
+    if (!system || !rendered) return [];
     const links: vscode.DocumentLink[] = [];
-    for (const l of renderDtDocument(system, target, vscode.l10n, this.stepText()).links) {
-      // The document may be one render behind the simulation: link only lines that still say the same.
+    for (const l of rendered) {
+      // Links and text come from the same render; still, link only lines that say what was rendered.
       if (l.line >= doc.lineCount) continue;
       const range = new vscode.Range(l.line, l.start, l.line, l.end);
       if (doc.getText(range) !== l.name) continue;
@@ -108,6 +113,8 @@ class StructureDocuments implements vscode.TextDocumentContentProvider, vscode.D
 
   /** Re-renders every open structure document. */
   refreshOpen(): void {
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    for (const uri of this.renderedLinks.keys()) if (!open.has(uri)) this.renderedLinks.delete(uri);
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme === DT_SCHEME || doc.uri.scheme === PTE_SCHEME) this.changed.fire(doc.uri);
     }

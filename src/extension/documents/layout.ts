@@ -114,8 +114,7 @@ export function parseId(v: string | null): number | undefined {
 }
 
 /** The fields of a target as far as the engine exposes them; undefined when the object does not exist. */
-export function dtFields(system: System, target: DtTarget): DtField[] | undefined {
-  const layout = engineLayout(system, target);
+export function dtFields(system: System, target: DtTarget, layout = engineLayout(system, target)): DtField[] | undefined {
   if (layout) {
     // A negative offset is the engine saying "a simulation link, not a field at a known offset".
     const fields: DtField[] = layout.fields.map((f) => {
@@ -242,8 +241,8 @@ export function renderDt(system: System, target: DtTarget, l10n: Localizer, step
 
 /** The dt document and the fields in it that lead to other structures (the document's links). */
 export function renderDtDocument(system: System, target: DtTarget, l10n: Localizer, step: string): { text: string; links: DtLink[] } {
-  const fields = dtFields(system, target);
   const layout = engineLayout(system, target);
+  const fields = dtFields(system, target, layout);
   const type = typeName(target);
   const head = `0:000> dt ${type.includes('!') ? type : `nt!${type}`} ${layout ? `${formatPointer(layout.address)} ` : ''}${describeTarget(system, target)}`;
   if (!fields) return { text: [head, '', l10n.t('This object does not exist in the displayed state ({0}).', step)].join('\n'), links: [] };
@@ -338,7 +337,9 @@ const HOVER_FIELDS: Record<string, readonly string[]> = {
 };
 
 /** The structures a notes hover can show with their real layout. */
-export type HoverStructure = 'eprocess' | 'kprocess' | 'peb' | 'teb' | 'ethread' | 'csrProcess' | 'w32Process';
+const HOVER_STRUCTURES = ['eprocess', 'kprocess', 'peb', 'teb', 'ethread', 'csrProcess', 'w32Process'] as const;
+export type HoverStructure = typeof HOVER_STRUCTURES[number];
+export function isHoverStructure(kind: string): kind is HoverStructure { return (HOVER_STRUCTURES as readonly string[]).includes(kind); }
 
 /**
  * A hover-sized dt of one structure of a process (its first live thread for TEB and ETHREAD), with

@@ -2,7 +2,7 @@
 // The pure modules return codes and data; this is where they become words (DESIGN.md §2).
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
-import { structureHover, type HoverStructure } from '../documents/layout';
+import { isHoverStructure, structureHover } from '../documents/layout';
 import { simulateLargePageAllocation } from './facts';
 import type { GlossaryEntry, LiveKind } from './glossary';
 import type { ParseError } from './language';
@@ -181,8 +181,4 @@ export function liveValues(kind: LiveKind, system: System, pid: number | undefin
   if (!title) return '';
   const width = Math.max(...rows.map(([k]) => k.length), 0);
   return [title, ...rows.map(([k, v]) => `   ${k.padEnd(width)} : ${v}`)].join('\n');
-}
-
-function isHoverStructure(kind: LiveKind): kind is HoverStructure {
-  return kind === 'eprocess' || kind === 'kprocess' || kind === 'peb' || kind === 'teb' || kind === 'ethread' || kind === 'csrProcess' || kind === 'w32Process';
 }
