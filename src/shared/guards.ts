@@ -2,16 +2,15 @@
 // panel state restored by a serializer, and command arguments (STYLE.md §4). A value that fails is
 // dropped; nothing from a webview is used before it passed one of these.
 import {
-  CAUSABLE_FAULT_KINDS, CREATION_STAGE_IDS, FAULT_KINDS, MAX_SLICE, PLAY_SPEEDS_MS,
-  type CausableFaultKind, type ChangeRefDto, type CreationStageId, type FaultKind, type PageFaultState, type PanelState,
-  type PlaySpeedMs, type ProcessCreationState, type WebviewToHostMessage,
+  CAUSABLE_FAULT_KINDS, CHANGE_TYPES, CREATION_STAGE_IDS, FAULT_KINDS, MAX_REQUEST_ID, MAX_SLICE, PLAY_SPEEDS_MS,
+  type CausableFaultKind, type ChangeRefDto, type ChangeTypeDto, type CreationStageId, type FaultKind, type PageFaultState, type PanelState,
+  type PlaySpeedMs, type ProcessCreationState, type RequestMessage, type RequestMethod, type WebviewEventMessage, type WebviewToHostMessage,
 } from './protocol';
 
 /** Largest step index or seq accepted (far above any session, far below float trouble). */
 export const MAX_SEQ = 2 ** 31 - 1;
 const MAX_PID = 2 ** 32 - 1;
 const HEX_RE = /^0x[0-9a-fA-F]{1,16}$/;
-const CHANGE_TYPES = ['process', 'thread', 'vad', 'pte', 'pfn', 'wsle', 'pageFile', 'commit', 'pageList', 'system', 'object'];
 
 type Obj = Record<string, unknown>;
 
@@ -49,9 +48,14 @@ function isFilter(v: unknown): v is FaultKind | 'all' {
   return v === 'all' || isFaultKind(v);
 }
 
+/** One of the engine's change types (src/engine/vocabulary.ts): the one list every validator uses. */
+export function isChangeType(v: unknown): v is ChangeTypeDto {
+  return typeof v === 'string' && (CHANGE_TYPES as readonly string[]).includes(v);
+}
+
 /** A ChangeRef as `ntlab.reveal` takes it: known type, optional integer pid/id, optional hex va, nothing else. */
 export function isChangeRef(v: unknown): v is ChangeRefDto {
-  if (!isObject(v) || typeof v.type !== 'string' || !CHANGE_TYPES.includes(v.type)) return false;
+  if (!isObject(v) || !isChangeType(v.type)) return false;
   for (const k of Object.keys(v)) if (!['type', 'pid', 'id', 'va'].includes(k)) return false;
   if (v.pid !== undefined && !isIntIn(v.pid, 0, MAX_PID)) return false;
   if (v.id !== undefined && !isIntIn(v.id, 0, Number.MAX_SAFE_INTEGER)) return false;
@@ -65,35 +69,61 @@ export function isImagePath(v: unknown): v is string {
   return typeof v === 'string' && v.trim().length > 0 && v.length <= 260 && !/[\u0000-\u001f\u007f]/.test(v);
 }
 
-const requestId = (v: Obj): boolean => isIntIn(v.requestId, 0, MAX_SEQ);
+const isSeq = (v: unknown): v is number => isIntIn(v, 0, MAX_SEQ);
 
-/** Validates a message from a stepping panel's webview. */
-export function isWebviewToHostMessage(v: unknown): v is WebviewToHostMessage {
+/** The id of a request, if `v` carries a usable one (so even a malformed request gets its error reply). */
+export function requestIdOf(v: unknown): number | undefined {
+  return isObject(v) && v.type === 'request' && isIntIn(v.requestId, 0, MAX_REQUEST_ID) ? v.requestId : undefined;
+}
+
+/** Validates the params of each request method; the `never` default keeps the table complete. */
+function isRequestParams(method: RequestMethod, p: Obj): boolean {
+  switch (method) {
+    case 'getCreationSteps':
+      return isSeq(p.flowStart) && isSeq(p.start) && isSeq(p.end) && p.end >= p.start && p.end - p.start <= MAX_SLICE;
+    case 'listCreations':
+      return isSeq(p.start) && isIntIn(p.count, 1, MAX_SLICE);
+    case 'listFaults':
+      return isFilter(p.filter) && isSeq(p.start) && isIntIn(p.count, 1, MAX_SLICE);
+    case 'walkAddress':
+      return isIntIn(p.pid, 0, MAX_PID) && isHex(p.va);
+    default: {
+      const unknownMethod: never = method;
+      void unknownMethod;
+      return false;
+    }
+  }
+}
+
+const REQUEST_METHODS: Record<RequestMethod, true> = { getCreationSteps: true, listCreations: true, listFaults: true, walkAddress: true };
+
+/** A request: a known method, an id, and params valid for that method. */
+export function isRequestMessage(v: unknown): v is RequestMessage {
+  if (!isObject(v) || v.type !== 'request' || requestIdOf(v) === undefined) return false;
+  if (typeof v.method !== 'string' || !Object.prototype.hasOwnProperty.call(REQUEST_METHODS, v.method) || !isObject(v.params)) return false;
+  return isRequestParams(v.method as RequestMethod, v.params);
+}
+
+/** Validates a message from a stepping panel's webview that needs no answer. */
+export function isWebviewEventMessage(v: unknown): v is WebviewEventMessage {
   if (!isObject(v) || typeof v.type !== 'string') return false;
-  const m = v as Obj & { type: WebviewToHostMessage['type'] };
+  const m = v as Obj & { type: WebviewEventMessage['type'] };
   switch (m.type) {
     case 'ready':
     case 'present':
       return true;
     case 'goto':
-      return isIntIn(m.index, 0, MAX_SEQ);
+      return isSeq(m.index);
     case 'reveal':
       return isChangeRef(m.ref);
     case 'setSpeed':
       return isPlaySpeed(m.speedMs);
-    case 'getCreationSteps':
-      return requestId(m) && isIntIn(m.flowStart, 0, MAX_SEQ) && isIntIn(m.start, 0, MAX_SEQ) && isIntIn(m.end, 0, MAX_SEQ)
-        && (m.end as number) >= (m.start as number) && (m.end as number) - (m.start as number) <= MAX_SLICE;
-    case 'listCreations':
-      return requestId(m) && isIntIn(m.start, 0, MAX_SEQ) && isIntIn(m.count, 1, MAX_SLICE);
     case 'selectCreation':
-      return isIntIn(m.flowStart, 0, MAX_SEQ);
+      return isSeq(m.flowStart);
     case 'runCreateProcess':
       return isImagePath(m.imagePath);
-    case 'listFaults':
-      return requestId(m) && isFilter(m.filter) && isIntIn(m.start, 0, MAX_SEQ) && isIntIn(m.count, 1, MAX_SLICE);
     case 'selectFault':
-      return isIntIn(m.seq, 0, MAX_SEQ);
+      return isSeq(m.seq);
     case 'adjacentFault':
       return m.direction === 'previous' || m.direction === 'next';
     case 'setFilter':
@@ -102,14 +132,17 @@ export function isWebviewToHostMessage(v: unknown): v is WebviewToHostMessage {
       return typeof m.follow === 'boolean';
     case 'causeFault':
       return isCausableFaultKind(m.kind);
-    case 'walkAddress':
-      return requestId(m) && isIntIn(m.pid, 0, MAX_PID) && isHex(m.va);
     default: {
       const unknownType: never = m.type;
       void unknownType;
       return false;
     }
   }
+}
+
+/** Validates any message from a stepping panel's webview. */
+export function isWebviewToHostMessage(v: unknown): v is WebviewToHostMessage {
+  return isRequestMessage(v) || isWebviewEventMessage(v);
 }
 
 export function isProcessCreationState(v: unknown): v is ProcessCreationState {

@@ -21,11 +21,24 @@ async function openFaults(args?: unknown): Promise<OpenedPanel<PageFaultPanel>> 
   return opened;
 }
 
-/** Resolves when the webview said ready, or fails after `ms`. */
-async function ready(panel: { whenReady(): Promise<void> }, ms = 20_000): Promise<void> {
+/** Resolves with `promise`, or fails loudly (never silently) when it has not settled after `ms`. */
+async function within<T>(promise: Promise<T>, what: string, ms = 20_000): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([panel.whenReady(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the webview never said ready')), ms); })]);
-  clearTimeout(timer);
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves when the webview said ready. */
+function ready(panel: { whenReady(): Promise<void> }): Promise<void> {
+  return within(panel.whenReady(), 'the webview saying ready');
+}
+
+/** The next time the panel caught up with recorded steps (it coalesces a burst into one refresh). */
+function nextRefresh(panel: { onDidRefresh: vscode.Event<void> }): Promise<void> {
+  return within(new Promise<void>((resolve) => { const sub = panel.onDidRefresh(() => { sub.dispose(); resolve(); }); }), 'the panel refresh');
 }
 
 suite('Stepping panels', () => {
@@ -39,7 +52,7 @@ suite('Stepping panels', () => {
     const system = api.session.system;
     assert.ok(system, 'opening the panel starts a simulation when none runs');
     await ready(panel);
-    assert.equal(panel.received[0]?.type, 'ready', 'the webview says ready first');
+    assert.deepEqual(panel.received.recent[0], { accepted: true, type: 'ready' }, 'the webview says ready first');
     const flow = panel.flow!;
     assert.ok(flow, 'boot recorded CreateProcess flows');
     const seq = api.session.cursor;
@@ -60,10 +73,10 @@ suite('Stepping panels', () => {
     panel.receive({ type: 'goto', index: 1 });
     assert.equal(api.session.cursor, flow.start + 1, 'stepping back restores the earlier state');
     assert.equal(api.session.displayed?.stepsIncluded, flow.start + 2);
-    const accepted = panel.received.length;
-    for (const bad of [{ type: 'goto', index: -1 }, { type: 'goto', index: 1e100 }, { type: 'goto' }, null, 'goto', { type: 'rm -rf' }]) panel.receive(bad);
+    const { accepted, rejected } = panel.received;
+    for (const bad of [{ type: 'goto', index: -1 }, { type: 'goto', index: 1e100 }, { type: 'goto' }, null, 'goto', { type: 'rm -rf' }]) await panel.receive(bad);
     assert.equal(api.session.cursor, flow.start + 1, 'malformed messages move nothing');
-    assert.deepEqual(panel.received.slice(accepted).map((r) => r.accepted), [false, false, false, false, false, false]);
+    assert.deepEqual([panel.received.accepted - accepted, panel.received.rejected - rejected], [0, 6], 'all six refused');
     panel.receive({ type: 'present' });
     assert.equal(api.session.cursor, undefined, '"Present" returns the whole simulation to the live state');
   });
@@ -118,8 +131,9 @@ suite('Stepping panels', () => {
     const pid = system.processIds.at(-1)!;
     const w = system.win32(pid);
     const base = w.VirtualAlloc(0n, 0x10000n, 0x3000, 0x04);
+    const refreshed = nextRefresh(panel);
     w.WriteMemory(base, new Uint8Array([1]));
-    await new Promise((r) => setTimeout(r, 50)); // the panel coalesces the burst of recorded steps
+    await refreshed;
     const newest = panel.state.seq;
     assert.equal(system.getSteps(newest, newest + 1)[0]?.code, 'fault.demandZero');
     panel.receive({ type: 'adjacentFault', direction: 'previous' });
@@ -127,6 +141,44 @@ suite('Stepping panels', () => {
     panel.receive({ type: 'adjacentFault', direction: 'next' });
     assert.equal(panel.state.seq, newest);
     panel.receive({ type: 'setFollow', follow: false });
+  });
+
+  test('links to a job and to a file reach ntlab.reveal; the job is revealed in the Jobs view', async () => {
+    const api = await activatedApi();
+    const { panel } = await openCreation();
+    await ready(panel);
+    const system = api.session.system!;
+    const pid = system.processIds.at(-1)!;
+    const from = system.stepCount;
+    assert.notEqual(system.win32(pid).CreateJobObject(null, 'Local\\PanelLink'), 0, 'CreateJobObject succeeds');
+    const job = system.getSteps(from, system.stepCount).flatMap((s) => s.changes).find((c) => c.type === 'job');
+    assert.ok(job?.id !== undefined, 'CreateJobObject records the job it created');
+    await panel.receive({ type: 'reveal', ref: { type: 'job', id: job.id } });
+    assert.deepEqual(panel.lastReveal?.ref, { type: 'job', id: job.id });
+    assert.ok(panel.lastReveal?.nodeId, 'the Jobs view revealed the job');
+    const file = system.getSteps(0, system.stepCount).flatMap((s) => s.changes).find((c) => c.type === 'file');
+    assert.ok(file?.id !== undefined, 'opening an image records its file');
+    await panel.receive({ type: 'reveal', ref: { type: 'file', id: file.id } });
+    assert.deepEqual(panel.lastReveal?.ref, { type: 'file', id: file.id }, 'the file link is not dropped by the guard');
+  });
+
+  test('every request gets a reply: results, and an error for a request the panel does not serve', async () => {
+    const { panel } = await openCreation();
+    await ready(panel);
+    const replies: unknown[] = [];
+    const post = panel.panel.webview.postMessage.bind(panel.panel.webview);
+    panel.panel.webview.postMessage = (m: unknown) => { replies.push(m); return post(m); };
+    try {
+      await panel.receive({ type: 'request', requestId: 900, method: 'listCreations', params: { start: 0, count: 2 } });
+      await panel.receive({ type: 'request', requestId: 901, method: 'walkAddress', params: { pid: 4, va: '0x1000' } });
+      await panel.receive({ type: 'request', requestId: 902, method: 'listCreations', params: { start: -1, count: 2 } });
+    } finally {
+      panel.panel.webview.postMessage = post;
+    }
+    const byId = new Map((replies as Array<{ type: string; requestId?: number }>).filter((r) => r.type === 'reply').map((r) => [r.requestId, r]));
+    assert.ok('result' in (byId.get(900) ?? {}), 'listCreations answered with a result');
+    assert.ok('error' in (byId.get(901) ?? {}), 'walkAddress is the page-fault panel\'s: an error reply');
+    assert.ok('error' in (byId.get(902) ?? {}), 'a malformed request: an error reply');
   });
 
   test('panels revive from persisted state, and malformed state falls back to defaults', async () => {

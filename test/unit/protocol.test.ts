@@ -16,21 +16,41 @@ const VALID: WebviewToHostMessage[] = [
   { type: 'present' },
   { type: 'reveal', ref: { type: 'pte', pid: 1234, va: '0x7ff612340000' } },
   { type: 'setSpeed', speedMs: 500 },
-  { type: 'getCreationSteps', requestId: 1, flowStart: 10, start: 0, end: 100 },
-  { type: 'listCreations', requestId: 2, start: 0, count: 200 },
+  { type: 'request', requestId: 1, method: 'getCreationSteps', params: { flowStart: 10, start: 0, end: 100 } },
+  { type: 'request', requestId: 2, method: 'listCreations', params: { start: 0, count: 200 } },
   { type: 'selectCreation', flowStart: 10 },
   { type: 'runCreateProcess', imagePath: 'C:\\Windows\\System32\\notepad.exe' },
-  { type: 'listFaults', requestId: 3, filter: 'transition', start: 0, count: 50 },
+  { type: 'request', requestId: 3, method: 'listFaults', params: { filter: 'transition', start: 0, count: 50 } },
   { type: 'selectFault', seq: 99 },
   { type: 'adjacentFault', direction: 'next' },
   { type: 'setFilter', filter: 'all' },
   { type: 'setFollow', follow: true },
   { type: 'causeFault', kind: 'pageFile' },
-  { type: 'walkAddress', requestId: 4, pid: 4, va: '0xfffff68000000000' },
+  { type: 'request', requestId: 4, method: 'walkAddress', params: { pid: 4, va: '0xfffff68000000000' } },
 ];
 
+/** The message with one field removed, at the top level or inside `params`. */
+function withoutField(m: WebviewToHostMessage): Array<[string, Record<string, unknown>]> {
+  const out: Array<[string, Record<string, unknown>]> = [];
+  for (const key of Object.keys(m).filter((k) => k !== 'type')) {
+    const broken: Record<string, unknown> = { ...m };
+    delete broken[key];
+    out.push([key, broken]);
+  }
+  if (m.type === 'request') {
+    for (const key of Object.keys(m.params)) {
+      const params: Record<string, unknown> = { ...m.params };
+      delete params[key];
+      out.push([`params.${key}`, { ...m, params }]);
+    }
+  }
+  return out;
+}
+
+const req = (method: string, params: unknown, requestId: unknown = 1): unknown => ({ type: 'request', requestId, method, params });
+
 describe('isWebviewToHostMessage', () => {
-  it.each(VALID.map((m) => [m.type, m] as const))('accepts a well-formed %s', (_type, m) => {
+  it.each(VALID.map((m) => [m.type === 'request' ? m.method : m.type, m] as const))('accepts a well-formed %s', (_type, m) => {
     expect(isWebviewToHostMessage(m)).toBe(true);
     expect(isWebviewToHostMessage(JSON.parse(JSON.stringify(m)))).toBe(true);
   });
@@ -42,18 +62,22 @@ describe('isWebviewToHostMessage', () => {
   });
 
   it('rejects unknown message types, including prototype keys', () => {
-    for (const type of ['hello', 'READY', 'eval', '__proto__', 'constructor', 'toString', 'pcSnapshot', '']) {
+    for (const type of ['hello', 'READY', 'eval', '__proto__', 'constructor', 'toString', 'pcSnapshot', 'reply', '']) {
       expect(isWebviewToHostMessage({ type }), type).toBe(false);
     }
+    for (const method of ['hello', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '']) {
+      expect(isWebviewToHostMessage(req(method, {})), method).toBe(false);
+    }
+  });
+
+  it('rejects requests without a usable id or params object', () => {
+    for (const id of [-1, 1.5, '1', null, 2 ** 31]) expect(isWebviewToHostMessage(req('listCreations', { start: 0, count: 1 }, id)), String(id)).toBe(false);
+    for (const params of [null, 'x', [], 7]) expect(isWebviewToHostMessage(req('listCreations', params)), JSON.stringify(params)).toBe(false);
   });
 
   it('rejects every message with a required field missing', () => {
     for (const m of VALID) {
-      for (const key of Object.keys(m).filter((k) => k !== 'type')) {
-        const broken: Record<string, unknown> = { ...m };
-        delete broken[key];
-        expect(isWebviewToHostMessage(broken), `${m.type} without ${key}`).toBe(false);
-      }
+      for (const [key, broken] of withoutField(m)) expect(isWebviewToHostMessage(broken), `${m.type} without ${key}`).toBe(false);
     }
   });
 
@@ -62,8 +86,8 @@ describe('isWebviewToHostMessage', () => {
     expect(isWebviewToHostMessage({ type: 'goto', index: null })).toBe(false);
     expect(isWebviewToHostMessage({ type: 'setFollow', follow: 'yes' })).toBe(false);
     expect(isWebviewToHostMessage({ type: 'selectFault', seq: [1] })).toBe(false);
-    expect(isWebviewToHostMessage({ type: 'walkAddress', requestId: 1, pid: 4, va: 12345 })).toBe(false);
-    expect(isWebviewToHostMessage({ type: 'walkAddress', requestId: 1, pid: 4, va: '12345' })).toBe(false);
+    expect(isWebviewToHostMessage(req('walkAddress', { pid: 4, va: 12345 }))).toBe(false);
+    expect(isWebviewToHostMessage(req('walkAddress', { pid: 4, va: '12345' }))).toBe(false);
     expect(isWebviewToHostMessage({ type: 'reveal', ref: 'process' })).toBe(false);
     expect(isWebviewToHostMessage({ type: 'adjacentFault', direction: 'up' })).toBe(false);
     expect(isWebviewToHostMessage({ type: 'setSpeed', speedMs: 1 })).toBe(false);
@@ -77,14 +101,14 @@ describe('isWebviewToHostMessage', () => {
       expect(isWebviewToHostMessage({ type: 'selectFault', seq: n }), String(n)).toBe(false);
     }
     expect(isWebviewToHostMessage({ type: 'goto', index: MAX_SEQ })).toBe(true);
-    expect(isWebviewToHostMessage({ type: 'walkAddress', requestId: 1, pid: 2 ** 40, va: '0x0' })).toBe(false);
+    expect(isWebviewToHostMessage(req('walkAddress', { pid: 2 ** 40, va: '0x0' }))).toBe(false);
   });
 
   it('bounds slices: no reversed ranges and no more than MAX_SLICE at once', () => {
-    expect(isWebviewToHostMessage({ type: 'getCreationSteps', requestId: 1, flowStart: 0, start: 10, end: 5 })).toBe(false);
-    expect(isWebviewToHostMessage({ type: 'getCreationSteps', requestId: 1, flowStart: 0, start: 0, end: MAX_SLICE + 1 })).toBe(false);
-    expect(isWebviewToHostMessage({ type: 'listFaults', requestId: 1, filter: 'all', start: 0, count: MAX_SLICE + 1 })).toBe(false);
-    expect(isWebviewToHostMessage({ type: 'listCreations', requestId: 1, start: 0, count: 0 })).toBe(false);
+    expect(isWebviewToHostMessage(req('getCreationSteps', { flowStart: 0, start: 10, end: 5 }))).toBe(false);
+    expect(isWebviewToHostMessage(req('getCreationSteps', { flowStart: 0, start: 0, end: MAX_SLICE + 1 }))).toBe(false);
+    expect(isWebviewToHostMessage(req('listFaults', { filter: 'all', start: 0, count: MAX_SLICE + 1 }))).toBe(false);
+    expect(isWebviewToHostMessage(req('listCreations', { start: 0, count: 0 }))).toBe(false);
   });
 
   it('rejects image paths that are empty, too long or carry control characters', () => {
@@ -99,7 +123,10 @@ describe('isChangeRef and isHex', () => {
     expect(isChangeRef({ type: 'process', pid: 4 })).toBe(true);
     expect(isChangeRef({ type: 'pfn', id: 0x1a2b })).toBe(true);
     expect(isChangeRef({ type: 'wsle', pid: 4, va: '0x10000' })).toBe(true);
+    expect(isChangeRef({ type: 'job', id: 1 })).toBe(true);
+    expect(isChangeRef({ type: 'file', id: 7 })).toBe(true);
     expect(isChangeRef({ type: 'bogus' })).toBe(false);
+    expect(isChangeRef({ type: 'toString' })).toBe(false);
     expect(isChangeRef({ type: 'pte', va: 65536 })).toBe(false);
     expect(isChangeRef({ type: 'pte', pid: -4 })).toBe(false);
     expect(isChangeRef({ type: 'process', pid: 4, onclick: 'x' })).toBe(false);

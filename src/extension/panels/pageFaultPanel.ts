@@ -10,7 +10,8 @@ import {
 import type { SimulationSession } from '../session';
 import { faultKindLabel } from './explain';
 import { buildAddressQuery, buildFaultView, faultSummary } from './models';
-import { hostL10n, PanelBase, type PanelMessage } from './panelBase';
+import { hostL10n, notThisPanel, PanelBase, type PanelMessage } from './panelBase';
+import type { RequestHandlers } from './channel';
 import { causeFault } from './scenarios';
 import { uiStrings } from './strings';
 
@@ -132,17 +133,29 @@ export class PageFaultPanel extends PanelBase<PageFaultState> {
     }
   }
 
-  protected handle(m: PanelMessage): void {
-    const system = this.session.system;
-    switch (m.type) {
-      case 'listFaults': {
+  protected requestHandlers(): RequestHandlers {
+    return {
+      listFaults: ({ filter, start, count }) => {
+        const system = this.session.system;
         const index = this.index;
-        if (!system || !index) { this.post({ type: 'pfFaults', requestId: m.requestId, total: 0, faults: [] }); return; }
-        const seqs = index.faults(m.filter, m.start, Math.min(m.count, MAX_SLICE));
+        if (!system || !index) return { total: 0, faults: [] };
+        const seqs = index.faults(filter, start, Math.min(count, MAX_SLICE));
         const faults = seqs.map((seq) => faultSummary(system.getSteps(seq, seq + 1)[0]!, hostL10n));
-        this.post({ type: 'pfFaults', requestId: m.requestId, total: index.countFaults(m.filter), faults });
-        return;
-      }
+        return { total: index.countFaults(filter), faults };
+      },
+      walkAddress: ({ pid, va }) => {
+        const displayed = this.session.displayed;
+        const query = displayed ? buildAddressQuery(displayed, pid, BigInt(va), hostL10n) : undefined;
+        if (!query) throw new Error(vscode.l10n.t('Process {0} does not exist.', pid));
+        return { query };
+      },
+      getCreationSteps: notThisPanel('getCreationSteps'),
+      listCreations: notThisPanel('listCreations'),
+    };
+  }
+
+  protected handle(m: PanelMessage): void {
+    switch (m.type) {
       case 'selectFault':
         this.select(m.seq);
         return;
@@ -164,15 +177,7 @@ export class PageFaultPanel extends PanelBase<PageFaultState> {
       case 'causeFault':
         this.cause(m.kind);
         return;
-      case 'walkAddress': {
-        const displayed = this.session.displayed;
-        const query = displayed ? buildAddressQuery(displayed, m.pid, BigInt(m.va), hostL10n) : undefined;
-        this.post(query
-          ? { type: 'pfWalk', requestId: m.requestId, query }
-          : { type: 'pfWalk', requestId: m.requestId, query: null, error: vscode.l10n.t('Process {0} does not exist.', m.pid) });
-        return;
-      }
-      case 'getCreationSteps': case 'listCreations': case 'selectCreation': case 'runCreateProcess':
+      case 'selectCreation': case 'runCreateProcess':
         return; // process-creation panel messages: not meant for this panel
       default: {
         const never: never = m;

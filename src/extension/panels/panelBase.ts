@@ -1,13 +1,14 @@
-// What both stepping panels share: the webview with its HTML, the ready handshake (posts wait until
-// the webview listens), validation of every incoming message, ownership of the session cursor
-// (leaving or closing the panel returns the simulation to the present), and the session's events.
+// What both stepping panels share: the webview with its HTML, the ready handshake (nothing is posted
+// before the webview listens: its first snapshot carries the whole state), the message channel
+// (validation, and an answer to every request), ownership of the session cursor (leaving or closing
+// the panel returns the simulation to the present), and the session's events.
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
-import { isWebviewToHostMessage } from '../../shared/guards';
-import type { ChangeRefDto, HostToWebviewMessage, PanelKind, WebviewToHostMessage } from '../../shared/protocol';
+import type { ChangeRefDto, HostToWebviewMessage, PanelKind, RequestMethod, WebviewEventMessage } from '../../shared/protocol';
 import { Commands } from '../ids';
 import { Disposable } from '../lifecycle';
 import type { SimulationSession } from '../session';
+import { PanelChannel, type ChannelStats, type RequestHandlers } from './channel';
 import type { Localizer } from './explain';
 import { panelHtml, webviewOptions } from './html';
 import { TraceIndex } from './traceIndex';
@@ -18,12 +19,16 @@ export const hostL10n: Localizer = { t: (message, args) => vscode.l10n.t(message
 /** Which panel last moved the session cursor: only that one returns it to the present. */
 const cursor: { owner?: object } = {};
 
-/** The messages a panel handles itself. */
-export type PanelMessage = Exclude<WebviewToHostMessage, { type: 'ready' | 'goto' | 'present' | 'reveal' | 'setSpeed' }>;
+/** The events a panel handles itself (the stepper's own are handled here). */
+export type PanelMessage = Exclude<WebviewEventMessage, { type: 'ready' | 'goto' | 'present' | 'reveal' | 'setSpeed' }>;
+
+/** A request handler for a method the other panel serves: the webview gets an error reply. */
+export function notThisPanel(method: RequestMethod): () => never {
+  return () => { throw new Error(vscode.l10n.t('This panel does not answer "{0}".', method)); };
+}
 
 export abstract class PanelBase<State extends { speedMs: number }> extends Disposable {
   private isReady = false;
-  private queue: HostToWebviewMessage[] = [];
   private readyWaiters: Array<() => void> = [];
   private indexed: { system: System; index: TraceIndex } | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -33,8 +38,10 @@ export abstract class PanelBase<State extends { speedMs: number }> extends Dispo
   protected busy = false;
   private readonly disposedEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposedEmitter.event;
-  /** Every message received, valid or not, and whether it was accepted (for tests and the log). */
-  readonly received: Array<{ accepted: boolean; type: string }> = [];
+  private readonly refreshedEmitter = this._register(new vscode.EventEmitter<void>());
+  /** Fires after the panel caught up with steps the live system recorded (bursts are coalesced). */
+  readonly onDidRefresh = this.refreshedEmitter.event;
+  private readonly channel: PanelChannel;
 
   constructor(
     readonly kind: PanelKind,
@@ -45,6 +52,13 @@ export abstract class PanelBase<State extends { speedMs: number }> extends Dispo
     title: string,
   ) {
     super();
+    this.channel = new PanelChannel({
+      post: (m) => { void this.panel.webview.postMessage(m); },
+      onEvent: (m) => this.onEvent(m),
+      requests: this.requestHandlers(),
+      invalidRequest: () => vscode.l10n.t('The panel sent a malformed request.'),
+      onEventError: (e) => this.notice(e instanceof Error ? e.message : String(e), 'error'),
+    });
     panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ntlab.svg');
     panel.title = title;
@@ -80,38 +94,35 @@ export abstract class PanelBase<State extends { speedMs: number }> extends Dispo
     return this.indexed.index;
   }
 
-  /** Posts now when the webview listens, else when it says ready. */
+  /** Posts when the webview listens; before that nothing is kept, since the snapshot sent on ready carries the whole state. */
   protected post(message: HostToWebviewMessage): void {
     if (this.isReady) void this.panel.webview.postMessage(message);
-    else if (message.type !== 'position' && message.type !== 'notice') this.queue.push(message);
   }
 
-  /** Entry point of every message from the webview: validated, then dispatched. */
-  receive(raw: unknown): void {
-    if (!isWebviewToHostMessage(raw)) {
-      this.received.push({ accepted: false, type: typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? String((raw as { type: string }).type).slice(0, 40) : typeof raw });
-      return;
-    }
-    this.received.push({ accepted: true, type: raw.type });
-    if (raw.type === 'ready') {
-      this.isReady = true;
-      this.queue = [];
-      if (this.traveling && this.session.system) this.reapplyCursor();
-      void this.panel.webview.postMessage(this.snapshot());
-      for (const w of this.readyWaiters.splice(0)) w();
-      return;
-    }
-    try {
-      // The stepper's messages mean the same in every panel.
-      switch (raw.type) {
-        case 'goto': this.goto(raw.index); return;
-        case 'present': this.moveCursor(undefined); return;
-        case 'reveal': void this.reveal(raw.ref); return;
-        case 'setSpeed': this.state = { ...this.state, speedMs: raw.speedMs }; return;
-        default: this.handle(raw);
-      }
-    } catch (e) {
-      this.notice(e instanceof Error ? e.message : String(e), 'error');
+  /** Entry point of every message from the webview (validated by the channel); resolves once a request is answered. */
+  receive(raw: unknown): Promise<void> {
+    return this.channel.receive(raw);
+  }
+
+  /** Counts and the last few messages received, valid or not (for tests and the log). */
+  get received(): Readonly<ChannelStats> {
+    return this.channel.stats;
+  }
+
+  private onEvent(m: WebviewEventMessage): void | Promise<void> {
+    // The stepper's messages mean the same in every panel.
+    switch (m.type) {
+      case 'ready':
+        this.isReady = true;
+        if (this.traveling && this.session.system) this.reapplyCursor();
+        void this.panel.webview.postMessage(this.snapshot());
+        for (const w of this.readyWaiters.splice(0)) w();
+        return;
+      case 'goto': this.goto(m.index); return;
+      case 'present': this.moveCursor(undefined); return;
+      case 'reveal': return this.reveal(m.ref);
+      case 'setSpeed': this.state = { ...this.state, speedMs: m.speedMs }; return;
+      default: this.handle(m);
     }
   }
 
@@ -127,10 +138,14 @@ export abstract class PanelBase<State extends { speedMs: number }> extends Dispo
     this.post({ type: 'notice', message, severity });
   }
 
+  /** The last link followed and the sidebar node it revealed (undefined: nothing matched). */
+  lastReveal: { ref: ChangeRefDto; nodeId: string | undefined } | undefined;
+
   /** Runs ntlab.reveal (owned by the sidebar); tells the learner when it is not available. */
   protected async reveal(ref: ChangeRefDto): Promise<void> {
     try {
-      await vscode.commands.executeCommand(Commands.reveal, ref);
+      const nodeId = await vscode.commands.executeCommand<string | undefined>(Commands.reveal, ref);
+      this.lastReveal = { ref, nodeId };
     } catch (e) {
       this.notice(vscode.l10n.t('Could not reveal it in the sidebar: {0}', e instanceof Error ? e.message : String(e)), 'warning');
     }
@@ -141,6 +156,7 @@ export abstract class PanelBase<State extends { speedMs: number }> extends Dispo
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       this.onStepsRecorded();
+      this.refreshedEmitter.fire();
     }, 0);
   }
 
@@ -148,8 +164,10 @@ export abstract class PanelBase<State extends { speedMs: number }> extends Dispo
   protected abstract snapshot(): HostToWebviewMessage;
   /** Moves to entry `index` of what the panel steps through (a step, or a fault's phase). */
   abstract goto(index: number): void;
-  /** A validated message other than ready and the stepper's own (goto, present, reveal, setSpeed). */
+  /** A validated event other than ready and the stepper's own (goto, present, reveal, setSpeed). */
   protected abstract handle(message: PanelMessage): void;
+  /** The panel's answers to requests (called once, from the constructor: no instance fields are set yet). */
+  protected abstract requestHandlers(): RequestHandlers;
   /** The live system recorded steps. */
   protected abstract onStepsRecorded(): void;
   /** The system was started, reset or stopped. */

@@ -2,11 +2,14 @@
 // steps; stepping moves the session cursor so the whole simulation shows the state after that step.
 import * as vscode from 'vscode';
 import { Win32Error } from '../../engine';
-import { MAX_SLICE, type CreationStageId, type HostToWebviewMessage, type PcSnapshotMessage, type ProcessCreationState } from '../../shared/protocol';
-import { CREATION_STAGE_IDS } from '../../shared/protocol';
+import {
+  CREATION_STAGE_IDS, MAX_SLICE, type CreationFlowSummary, type CreationStageId, type HostToWebviewMessage, type PcSnapshotMessage,
+  type ProcessCreationState,
+} from '../../shared/protocol';
+import type { RequestHandlers } from './channel';
 import type { SimulationSession } from '../session';
 import { creationStepView, flowSummary, imageOf, stageMarks } from './models';
-import { hostL10n, PanelBase, type PanelMessage } from './panelBase';
+import { hostL10n, notThisPanel, PanelBase, type PanelMessage } from './panelBase';
 import { uiStrings } from './strings';
 import type { CreationFlow } from './traceIndex';
 
@@ -86,25 +89,31 @@ export class ProcessCreationPanel extends PanelBase<ProcessCreationState> {
     };
   }
 
+  protected requestHandlers(): RequestHandlers {
+    return {
+      getCreationSteps: ({ flowStart, start, end }) => {
+        const system = this.session.system;
+        const flow = this.index?.flowStartingAt(flowStart);
+        if (!system || !flow) throw new Error(vscode.l10n.t('That CreateProcess is no longer recorded.'));
+        const from = Math.min(flow.start + start, flow.end);
+        const to = Math.min(flow.start + end, flow.end, from + MAX_SLICE);
+        const steps = system.getSteps(from, to).map((s) => creationStepView(s, s.seq - flow.start, hostL10n, (pid) => imageOf(system, pid)));
+        return { flowStart: flow.start, steps };
+      },
+      listCreations: ({ start, count }) => {
+        const flows = this.index?.flows ?? [];
+        const slice: CreationFlowSummary[] = [];
+        for (let i = flows.length - 1 - start; i >= 0 && slice.length < count; i--) slice.push(flowSummary(flows[i]!, hostL10n));
+        return { total: flows.length, flows: slice };
+      },
+      listFaults: notThisPanel('listFaults'),
+      walkAddress: notThisPanel('walkAddress'),
+    };
+  }
+
   protected handle(m: PanelMessage): void {
     const system = this.session.system;
     switch (m.type) {
-      case 'getCreationSteps': {
-        const flow = this.index?.flowStartingAt(m.flowStart);
-        if (!system || !flow) { this.post({ type: 'pcSteps', requestId: m.requestId, flowStart: m.flowStart, steps: [] }); return; }
-        const start = Math.min(flow.start + m.start, flow.end);
-        const end = Math.min(flow.start + m.end, flow.end, start + MAX_SLICE);
-        const steps = system.getSteps(start, end).map((s) => creationStepView(s, s.seq - flow.start, hostL10n, (pid) => imageOf(system, pid)));
-        this.post({ type: 'pcSteps', requestId: m.requestId, flowStart: flow.start, steps });
-        return;
-      }
-      case 'listCreations': {
-        const flows = this.index?.flows ?? [];
-        const slice: CreationFlow[] = [];
-        for (let i = flows.length - 1 - m.start; i >= 0 && slice.length < m.count; i--) slice.push(flows[i]!);
-        this.post({ type: 'pcFlows', requestId: m.requestId, total: flows.length, flows: slice.map((f) => flowSummary(f, hostL10n)) });
-        return;
-      }
       case 'selectCreation': {
         const flow = this.index?.flowStartingAt(m.flowStart);
         if (!flow) return;
@@ -128,7 +137,7 @@ export class ProcessCreationPanel extends PanelBase<ProcessCreationState> {
         this.showStage(undefined);
         return;
       }
-      case 'listFaults': case 'selectFault': case 'adjacentFault': case 'setFilter': case 'setFollow': case 'causeFault': case 'walkAddress':
+      case 'selectFault': case 'adjacentFault': case 'setFilter': case 'setFollow': case 'causeFault':
         return; // page-fault panel messages: not meant for this panel
       default: {
         const never: never = m;

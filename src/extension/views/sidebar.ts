@@ -1,7 +1,8 @@
 // The NT Lab sidebar: the Processes, Physical Memory, Sections and Jobs trees over the displayed
 // state, the highlight of what the displayed step touched, narrow refreshes, and `ntlab.reveal`.
 import * as vscode from 'vscode';
-import type { ChangeRef, ChangeType, System } from '../../engine';
+import type { ChangeRef, System } from '../../engine';
+import { isChangeType } from '../../shared/guards';
 import { Commands, Views } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress } from '../commands/parse';
@@ -25,9 +26,9 @@ const FLAT_CONTEXT_KEY = 'ntlab.processes.flat';
 export function toChangeRef(arg: unknown): ChangeRef | string {
   if (arg === null || typeof arg !== 'object') return vscode.l10n.t('Expected an object such as {0}.', '{ "type": "process", "pid": 4 }');
   const o = arg as Record<string, unknown>;
-  // Types beyond these (newer engine objects) are accepted and simply match nothing in the sidebar.
-  if (typeof o.type !== 'string' || !/^[a-zA-Z]+$/.test(o.type)) return vscode.l10n.t('Unknown object type "{0}".', String(o.type));
-  const ref: ChangeRef = { type: o.type as ChangeType };
+  // The one list of change types (src/engine/vocabulary.ts), the same the panels' message guard uses.
+  if (!isChangeType(o.type)) return vscode.l10n.t('Unknown object type "{0}".', String(o.type));
+  const ref: ChangeRef = { type: o.type };
   for (const key of ['pid', 'id'] as const) {
     const v = o[key];
     if (v === undefined) continue;
