@@ -1,11 +1,20 @@
-// The webview's side of the protocol: one VS Code API handle, typed posts, request/reply by id,
-// and the persisted state (getState/setState) the host's serializer gets back after a reload.
-import type { HostToWebviewMessage, PanelState, WebviewToHostMessage } from '../../shared/protocol';
+// The webview's side of the protocol: one VS Code API handle, typed posts, requests through the
+// RequestChannel (replies resolve, errors and timeouts reject), and the persisted state
+// (getState/setState) the host's serializer gets back after a reload.
+import type { HostToWebviewMessage, PanelState, RequestMethod, RequestParams, RequestResult, WebviewEventMessage } from '../../shared/protocol';
+import { RequestChannel } from './channel';
 
 const vscode = acquireVsCodeApi<PanelState>();
+const channel = new RequestChannel((m) => vscode.postMessage(m));
 
-export function post(message: WebviewToHostMessage): void {
+/** Posts an event (no answer expected). */
+export function post(message: WebviewEventMessage): void {
   vscode.postMessage(message);
+}
+
+/** Asks the host; rejects with a RequestError when the host answers with an error or not in time. */
+export function request<K extends RequestMethod>(method: K, params: RequestParams<K>): Promise<RequestResult<K>> {
+  return channel.request(method, params);
 }
 
 export function saveState(state: PanelState): void {
@@ -16,32 +25,15 @@ export function loadState(): PanelState | undefined {
   return vscode.getState();
 }
 
-type Reply = Extract<HostToWebviewMessage, { requestId: number }>;
-const pending = new Map<number, (m: Reply) => void>();
-let nextRequestId = 1;
-
-/** Sends a request built with a fresh id and resolves with the reply carrying that id. */
-export function request<R extends Reply>(build: (requestId: number) => WebviewToHostMessage): Promise<R> {
-  const id = nextRequestId++;
-  return new Promise<R>((resolve) => {
-    pending.set(id, (m) => resolve(m as R));
-    post(build(id));
-  });
-}
-
 function isHostMessage(v: unknown): v is HostToWebviewMessage {
   return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
-/** Listens to the host (replies go to their requests first), then says ready. */
-export function start(onMessage: (m: HostToWebviewMessage) => void): void {
+/** Listens to the host (replies go to their requests), then says ready. */
+export function start(onMessage: (m: Exclude<HostToWebviewMessage, { type: 'reply' }>) => void): void {
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const m = event.data;
-    if (!isHostMessage(m)) return;
-    if ('requestId' in m && typeof m.requestId === 'number') {
-      const resolve = pending.get(m.requestId);
-      if (resolve) { pending.delete(m.requestId); resolve(m as Reply); return; }
-    }
+    if (!isHostMessage(m) || channel.handle(m) || m.type === 'reply') return;
     onMessage(m);
   });
   post({ type: 'ready' });

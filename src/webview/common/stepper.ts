@@ -43,7 +43,9 @@ export class Stepper {
       if (Number.isInteger(n)) this.go(n - 1);
     });
     this.position = el('span', { class: 'position', 'aria-live': 'polite' });
-    const presentButton = button(strings.present.split(' (')[0] ?? strings.present, strings.present, () => { this.pause(); cb.present(); }, { 'data-action': 'present', class: 'present' });
+    // A short label and a whole-sentence tooltip, each localized on its own (no cutting a sentence at
+    // ' (', which the Chinese text writes as '（').
+    const presentButton = button(strings.presentLabel, strings.present, () => { this.pause(); cb.present(); }, { 'data-action': 'present', class: 'present' });
     this.badge = el('span', { class: 'badge', role: 'status' });
     this.element = el('div', { class: 'stepper', role: 'toolbar', 'aria-label': strings.shortcuts },
       ...this.buttons, el('label', { class: 'speed' }, strings.speed, ' ', this.speedSelect),
