@@ -21,15 +21,15 @@ async function position(frame) {
   return [Number(m[1]), Number(m[2])];
 }
 
+/** Waits (no fixed sleeps: playwright re-checks on DOM changes) until the stepper reads step `expected`. */
 async function waitPosition(frame, expected) {
-  const deadline = Date.now() + STEP_TIMEOUT;
-  let got;
-  while (Date.now() < deadline) {
-    got = await position(frame).catch(() => undefined);
-    if (got && got[0] === expected) return got;
-    await frame.page().waitForTimeout(50);
+  const reads = frame.locator('.stepper .position', { hasText: new RegExp(`^\\D*${expected}\\D`) });
+  try {
+    await reads.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  } catch {
+    throw new Error(`expected step ${expected}, position is ${JSON.stringify(await position(frame).catch((e) => e.message))}`);
   }
-  throw new Error(`expected step ${expected}, position is ${JSON.stringify(got)}`);
+  return position(frame);
 }
 
 async function click(frame, action) {

@@ -1,7 +1,7 @@
 // Shared fixtures of the integration suites: the real extension, its API and its manifest.
 import * as vscode from 'vscode';
 import type { NtLabApi } from '../../src/extension/extension';
-import { EXTENSION_ID } from '../../src/extension/ids';
+import { Commands, EXTENSION_ID } from '../../src/extension/ids';
 
 /** The installed NT Internals Lab extension; fails loudly when it is not installed at all. */
 export function ntLabExtension(): vscode.Extension<NtLabApi> {
@@ -13,6 +13,35 @@ export function ntLabExtension(): vscode.Extension<NtLabApi> {
 /** Activates the extension (a no-op when already active) and returns what activate() returned. */
 export async function activatedApi(): Promise<NtLabApi> {
   return ntLabExtension().activate();
+}
+
+/** The window as it was before any suite ran, recorded once by index.ts (the suites run in any order). */
+export interface InitialState {
+  /** Whether NT Internals Lab was active before anything used it (it must be lazy). */
+  activeBeforeSuites: boolean;
+  /** Right after activation: no simulation ran yet. */
+  noSimulationAtActivation: boolean;
+  /** What Show Memory List Counts returned with no simulation running (undefined: nothing to show). */
+  memoryListsWithoutSimulation: 'nothing' | 'something';
+}
+
+/** Environment variable carrying the InitialState from index.ts to the suites (each suite is its own bundle). */
+export const INITIAL_STATE_ENV = 'NTLAB_INITIAL_STATE';
+
+/** The state index.ts recorded before the first suite; fails loudly when it did not. */
+export function initialState(): InitialState {
+  const raw = process.env[INITIAL_STATE_ENV];
+  if (!raw) throw new Error(`${INITIAL_STATE_ENV} is not set: run the suites through test/integration/index.ts`);
+  return JSON.parse(raw) as InitialState;
+}
+
+/** Starts a simulation unless one runs (Start Simulation keeps a running machine) and returns it. */
+export async function runningSystem(): Promise<NonNullable<NtLabApi['session']['system']>> {
+  const api = await activatedApi();
+  if (!api.session.system) await vscode.commands.executeCommand(Commands.startSession);
+  const system = api.session.system;
+  if (!system) throw new Error('Start Simulation did not start a simulation');
+  return system;
 }
 
 /** The subset of package.json the suites look at. */

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/extension/ids';
+import { Commands, EXTENSION_ID } from '../../src/extension/ids';
+import { INITIAL_STATE_ENV, type InitialState } from './helpers';
 
 /** One test as the harness prints it. */
 export interface TestRecord {
@@ -41,6 +42,27 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
+/**
+ * Records what only the first moments of the window can show (the extension not yet active, no
+ * simulation right after activation), so no suite has to run first: mocha may run them in any order.
+ */
+async function recordInitialState(): Promise<void> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) return; // the report says the extension was not found
+  const activeBeforeSuites = ext.isActive;
+  let api: { session: { system: unknown } };
+  try {
+    api = await ext.activate();
+  } catch {
+    return; // the report carries the activation error; suites reading the state fail loudly
+  }
+  const noSimulationAtActivation = api.session.system === undefined;
+  const lists = await vscode.commands.executeCommand(Commands.showMemoryLists);
+  const state: InitialState = { activeBeforeSuites, noSimulationAtActivation, memoryListsWithoutSimulation: lists === undefined ? 'nothing' : 'something' };
+  process.env[INITIAL_STATE_ENV] = JSON.stringify(state);
+}
+
+/** The suites, in a fixed order for reproducible logs; none depends on another having run. */
 function suiteFiles(): string[] {
   return fs.readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))
@@ -80,6 +102,7 @@ export async function run(): Promise<void> {
 
   let failures: number;
   try {
+    await recordInitialState();
     await mocha.loadFilesAsync();
     failures = await new Promise<number>((resolve) => {
       const runner = mocha.run((count) => resolve(count));

@@ -30,11 +30,11 @@ async function untitledNotes(content: string): Promise<vscode.TextDocument> {
   return doc;
 }
 
-/** Resolves when `done()` holds, checked now and on every `event`; gives up after 5 s. */
-function until(done: () => boolean, event: vscode.Event<unknown>): Promise<void> {
+/** Resolves when `done()` holds, checked now and on every `event`; fails loudly when it still does not after 5 s. */
+function until(done: () => boolean, event: vscode.Event<unknown>, what: string): Promise<void> {
   if (done()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sub.dispose(); resolve(); }, 5000);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`${what}: still not the case after 5 s`)); }, 5000);
     const sub = event(() => { if (done()) { clearTimeout(timer); sub.dispose(); resolve(); } });
   });
 }
@@ -166,8 +166,7 @@ suite('Notes beside the simulation', () => {
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc)!;
     const target = new vscode.Position(lineOf(doc, `Stage${s2.stage}：`), 0);
     // The renderer scrolls asynchronously: wait for the visible-ranges event rather than for time.
-    await until(() => editor.visibleRanges.some((r) => r.contains(target)), vscode.window.onDidChangeTextEditorVisibleRanges);
-    assert.ok(editor.visibleRanges.some((r) => r.contains(target)), 'the heading is scrolled into view');
+    await until(() => editor.visibleRanges.some((r) => r.contains(target)), vscode.window.onDidChangeTextEditorVisibleRanges, 'the heading is scrolled into view');
     api.session.setCursor(undefined);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, Settings } from '../../src/extension/ids';
 import type { SystemMemoryListInformation } from '../../src/engine';
-import { activatedApi, manifest } from './helpers';
+import { activatedApi, initialState, manifest, runningSystem } from './helpers';
 
 /** SYSTEM_MEMORY_LIST_INFORMATION as the engine returns it (DESIGN.md §3). */
 type MemoryListInformation = SystemMemoryListInformation;
@@ -13,13 +13,13 @@ function isCount(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
-// The steps share one window's session, so they run in order: before start, start, query, start again.
+// Every test starts the simulation it needs (Start Simulation keeps a running one), so the tests and
+// suites run in any order; what only the window's first moments show was recorded by index.ts.
 suite('Simulation session', () => {
-  test('no simulation runs before the first command', async () => {
-    const api = await activatedApi();
-    assert.equal(api.session.system, undefined);
-    const result = await vscode.commands.executeCommand(Commands.showMemoryLists);
-    assert.equal(result, undefined, 'Show Memory List Counts has nothing to show yet');
+  test('no simulation runs before the first command', () => {
+    const state = initialState();
+    assert.equal(state.noSimulationAtActivation, true, 'activation starts no simulation');
+    assert.equal(state.memoryListsWithoutSimulation, 'nothing', 'Show Memory List Counts has nothing to show without one');
   });
 
   test('Start Simulation boots a machine of the configured size', async () => {
@@ -34,9 +34,7 @@ suite('Simulation session', () => {
   });
 
   test('Show Memory List Counts returns SYSTEM_MEMORY_LIST_INFORMATION consistent with physical memory', async () => {
-    const api = await activatedApi();
-    const system = api.session.system;
-    assert.ok(system, 'a simulation runs (started by the previous test)');
+    const system = await runningSystem();
     const info = await vscode.commands.executeCommand<MemoryListInformation>(Commands.showMemoryLists);
     assert.ok(info, 'the command returns the counts');
 
@@ -58,8 +56,7 @@ suite('Simulation session', () => {
   });
 
   test('the list counts agree with the PFN database, page by page', async () => {
-    const system = (await activatedApi()).session.system;
-    assert.ok(system, 'a simulation runs');
+    const system = await runningSystem();
     const byState = new Map<string, number>();
     for (let pfn = 0; pfn < system.physicalPageCount; pfn++) {
       const state = system.queryPfn(pfn).State;
@@ -77,8 +74,7 @@ suite('Simulation session', () => {
 
   test('Start Simulation while one runs keeps the running machine', async () => {
     const api = await activatedApi();
-    const before = api.session.system;
-    assert.ok(before, 'a simulation runs');
+    const before = await runningSystem();
     await vscode.commands.executeCommand(Commands.startSession);
     assert.equal(api.session.system, before, 'the machine and its recorded steps are not discarded');
   });

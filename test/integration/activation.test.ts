@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/ids';
-import { activatedApi, manifest, ntLabExtension } from './helpers';
+import { activatedApi, initialState, manifest, ntLabExtension } from './helpers';
 
 suite('Activation', () => {
   test('the extension is installed and stays lazy until first used', () => {
@@ -9,7 +9,8 @@ suite('Activation', () => {
     const events = manifest().activationEvents ?? [];
     assert.ok(!events.includes('*'), 'no `*` activation (DESIGN.md §8)');
     assert.ok(!events.includes('onStartupFinished'), 'no activation at startup');
-    assert.equal(ext.isActive, false, 'nothing used the extension yet, so it must not be active');
+    assert.ok(ext, 'installed');
+    assert.equal(initialState().activeBeforeSuites, false, 'before anything used the extension, it was not active');
   });
 
   test('activates and returns its API with a numeric activationMs', async () => {
