@@ -47,7 +47,7 @@ export const MAX_SLICE = 500;
 /** Keys of the pre-localized UI strings every snapshot carries (the webview renders only these). */
 export const UI_STRING_KEYS = [
   'first', 'previous', 'next', 'last', 'play', 'pause', 'speed', 'presentLabel', 'present', 'jump', 'stepOfTotal', 'live', 'past',
-  'shortcuts', 'noSimulation', 'loading', 'requestFailed',
+  'shortcuts', 'noSimulation', 'loading', 'requestFailed', 'requestTimedOut',
   // process creation
   'pcTitle', 'pcFlow', 'pcNoFlow', 'pcNewProcess', 'pcImagePath', 'pcRun', 'pcTimeline', 'pcCallChain', 'pcChanges', 'pcNoChanges',
   'pcArguments', 'pcSteps', 'pcStageAbsent',

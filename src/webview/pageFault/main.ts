@@ -2,6 +2,7 @@
 // the fault's phases over one state (./state). Diagrams are SVG with a <title>/<desc> text
 // alternative; every string comes pre-localized from the host.
 import type { HostToWebviewMessage, UiStrings } from '../../shared/protocol';
+import { RequestError } from '../common/channel';
 import { clear, el, format, showNotice } from '../common/dom';
 import { post, request, start } from '../common/host';
 import { Stepper } from '../common/stepper';
@@ -21,7 +22,8 @@ let stepper: Stepper | undefined;
 /** A request the host refused or did not answer: say so instead of waiting forever. */
 function requestFailed(e: unknown): void {
   const s = view.strings;
-  if (s) showNotice(noticeHost, 'error', format(s.requestFailed, e instanceof Error ? e.message : String(e)));
+  if (!s) return;
+  showNotice(noticeHost, 'error', e instanceof RequestError && e.timedOut ? s.requestTimedOut : format(s.requestFailed, e instanceof Error ? e.message : String(e)));
 }
 
 /** Moves to phase `i` (the host moves the session cursor to that phase's state). */
@@ -40,7 +42,7 @@ async function walk(target: { pid: number; va: string } | { error: string }): Pr
     renderQuery(queryHost, s, reply.query);
   } catch (e) {
     // The host's error is a sentence for the learner ("Process 9 does not exist.").
-    renderQueryError(queryHost, e instanceof Error ? e.message : String(e));
+    renderQueryError(queryHost, e instanceof RequestError && e.timedOut ? s.requestTimedOut : e instanceof Error ? e.message : String(e));
   }
 }
 
