@@ -97,6 +97,11 @@ export const steps = [
       await page.keyboard.press('Home');
       await waitPosition(frame, 1);
       const file = await shot('pc-stepped-back-dark');
+      // The button shows its own short label; the whole sentence is its tooltip.
+      const presentButton = frame.locator('.stepper button[data-action="present"]');
+      const label = await presentButton.textContent();
+      const title = await presentButton.getAttribute('title');
+      if (label !== 'Present' || !title?.startsWith('Present (P)')) throw new Error(`Present button reads "${label}" with tooltip "${title}"`);
       await click(frame, 'present');
       await frame.locator('.stepper .badge', { hasText: 'Live' }).waitFor({ timeout: STEP_TIMEOUT });
       return file;
