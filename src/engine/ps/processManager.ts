@@ -11,7 +11,7 @@ import {
   JOB_OBJECT_LIMIT_PRIORITY_CLASS, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK, MAXIMUM_SUSPEND_COUNT,
   MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, NORMAL_PRIORITY_CLASS, PAGE_GUARD, PAGE_READWRITE, PROCESS_ALL_ACCESS, REALTIME_PRIORITY_CLASS,
   SE_INC_BASE_PRIORITY_NAME, STATUS_ACCESS_DENIED, JOB_OBJECT_QUERY, JobObjectBasicAccountingInformation, JobObjectBasicLimitInformation, JobObjectBasicProcessIdList, JobObjectExtendedLimitInformation, SEC_IMAGE, PAGE_READONLY, FILE_MAP_READ, STILL_ACTIVE, THREAD_ALL_ACCESS, JOB_OBJECT_ALL_ACCESS, ERROR_ALREADY_EXISTS, JOB_OBJECT_LIMIT_WORKINGSET } from '../constants';
-import { LastError } from '../errors';
+import { LastError, Win32Error } from '../errors';
 import { FileSystem, SimFile } from '../io/fileSystem';
 import { parseImage, PeFormatError, PeImage, IMAGE_SUBSYSTEM_WINDOWS_GUI, IMAGE_SUBSYSTEM_WINDOWS_CUI, IMAGE_SUBSYSTEM_NATIVE } from '../io/pe';
 import { IFEO_KEY, Registry } from '../config/registry';
@@ -147,6 +147,14 @@ export function splitCommandLine(cmd: string): [string, string] {
   if (s.startsWith('"')) { const end = s.indexOf('"', 1); return end < 0 ? [s.slice(1), ''] : [s.slice(1, end), s.slice(end + 1).trimStart()]; }
   const sp = s.search(/\s/);
   return sp < 0 ? [s, ''] : [s.slice(0, sp), s.slice(sp + 1).trimStart()];
+}
+
+/** Whether no VAD of `p` intersects [base, base + size) (every page, not only the first). */
+function imageRangeFree(p: ProcessObject, base: bigint, size: number): boolean {
+  const first = Number(base / 4096n);
+  const last = first + Math.max(1, Math.ceil(size / 4096)) - 1;
+  const v = p.vads.ceiling(first);
+  return !(v && v.startVpn <= last);
 }
 
 /** Wait reasons of user-mode waits: the threads whose kernel stacks the swapper may take out. */
@@ -1047,15 +1055,20 @@ export class ProcessManager {
     if (!file) return undefined;
     const dll = this.parse(file.fileId, file.version, file.data);
     if (dll instanceof PeFormatError) return undefined;
-    const base = this.imageBaseFor(file.fileId, dll);
+    let base = this.imageBaseFor(file.fileId, dll);
     // ntdll is already mapped (stage 3D); other DLLs: NtOpenSection/NtCreateSection + NtMapViewOfSection, then the handle is closed.
     let mapped = key === 'ntdll.dll' && st.ntdllBase === base;
     let mappedNow = false;
-    if (!mapped && !p.vads.find(Number(base / 4096n))) {
+    if (!mapped) {
       // System32 DLLs come from the KnownDlls section objects (permanent); others get a section per load.
       const known = file.path.toLowerCase().startsWith(SYSTEM32_PREFIX);
       const section = this.imageSection(p, file, known);
-      mapView(this.mm, p, section, FILE_MAP_READ, 0n, 0n, base);
+      // The boot's ASLR base is taken in this process when any page of the image's range holds a VAD:
+      // the view then goes elsewhere (base 0: the memory manager picks a free range) and the loader
+      // relocates the image (STATUS_IMAGE_NOT_AT_BASE; Windows Internals 7e ch. 5, "Address space layout
+      // randomization": an image whose randomized base is in use is relocated in that process).
+      const free = imageRangeFree(p, base, dll.sizeOfImage);
+      base = mapView(this.mm, p, section, FILE_MAP_READ, 0n, 0n, free ? base : 0n);
       if (!known) this.dropSection(section);
       mapped = true;
       mappedNow = true;
@@ -1660,8 +1673,15 @@ export class ProcessManager {
     const registry = make('Registry');
     (registry as { parentPid: number }).parentPid = system.pid;
     const sys = { account: 'LocalSystem' as AccountName, sessionId: 0 };
-    const create = (image: string, parent: number, session: number, account: AccountName = 'LocalSystem', commandLine?: string, integrity?: IntegrityLevel): number =>
-      this.createProcess({ imagePath: image, parentPid: parent, sessionId: session, token: { account, sessionId: session, integrityLevel: integrity }, commandLine }).pid;
+    const create = (image: string, parent: number, session: number, account: AccountName = 'LocalSystem', commandLine?: string, integrity?: IntegrityLevel): number => {
+      try {
+        return this.createProcess({ imagePath: image, parentPid: parent, sessionId: session, token: { account, sessionId: session, integrityLevel: integrity }, commandLine }).pid;
+      } catch (e) {
+        // A boot process that cannot start ends the boot with the Win32 error and the image named.
+        if (e instanceof LastError) throw new Win32Error(e.code, `boot: ${image} could not start (Win32 error ${e.code})`);
+        throw e;
+      }
+    };
     void sys;
     const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe');
     // smss starts one instance of itself per session; each starts that session's csrss and wininit/winlogon, then exits.
