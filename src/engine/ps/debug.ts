@@ -351,7 +351,9 @@ export function setKillOnExit(pm: ProcessManager, caller: ProcessObject, killOnE
  * with STATUS_DEBUGGER_INACTIVE, or, after DebugSetProcessKillOnExit(FALSE), detached.
  */
 export function debugObjectClosed(pm: ProcessManager, dbg: DebugObject): void {
-  const debuggees = [...pm.ctx.byPid.values()].filter((p) => !p.exited && p.ps && pm.state(p).debugObjectId === dbg.objectId);
+  // A debuggee already exiting (its teardown closed this object through a process that goes with it,
+  // e.g. the conhost.exe debugging its own console client) is neither killed again nor detached.
+  const debuggees = [...pm.ctx.byPid.values()].filter((p) => !p.exited && p.ps && !pm.state(p).exiting && pm.state(p).debugObjectId === dbg.objectId);
   // The object stays while debuggees and events reference it; take their references with them.
   for (const p of debuggees) {
     if (dbg.killOnExit) {

@@ -1211,6 +1211,9 @@ export class ProcessManager {
   /** TerminateProcess / ExitProcess: threads, notify routines, handles, address space, job, CID. */
   terminateProcess(p: ProcessObject, exitStatus: number, byPid: number): void {
     if (p.exited) fail(ERROR_ACCESS_DENIED);
+    // Already being torn down (this call came from inside its teardown): that teardown finishes it
+    // (NtTerminateProcess answers STATUS_PROCESS_IS_TERMINATING; Windows Internals 7e ch. 3, "Thread termination").
+    if (this.state(p).exiting) return;
     const t = this.trace;
     if (t.begin('process.terminate')) { t.num(p.pid); t.num(exitStatus >>> 0); t.num(byPid); t.change('process', p.pid); }
     this.destroyProcess(p, exitStatus, byPid, false);
@@ -1219,6 +1222,8 @@ export class ProcessManager {
   private destroyProcess(p: ProcessObject, exitStatus: number, _byPid: number, creationFailed: boolean): void {
     const t = this.trace;
     const st = this.state(p);
+    if (st.exiting) return;
+    st.exiting = true;
     const saved = t.currentStage;
     t.currentStage = undefined;
     try {
