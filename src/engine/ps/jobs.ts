@@ -219,7 +219,6 @@ export function applyJobWorkingSet(pm: ProcessManager, job: JobObject, p: Proces
   if (p.ws.count > p.ws.maximum) pm.mm.trimWorkingSet(p, p.ws.count - p.ws.maximum, 'JobWorkingSetLimit');
 }
 
-/** Processes in a job and its child jobs, depth first. */
 /**
  * JOB_OBJECT_LIMIT_PROCESS_MEMORY and JOB_OBJECT_LIMIT_JOB_MEMORY, in the process's job and every job
  * above it: a commit that would pass a limit fails (VirtualAlloc then reports ERROR_COMMITMENT_LIMIT).
@@ -248,6 +247,7 @@ export function jobAllowsCommit(pm: ProcessManager, p: ProcessObject, pages: num
   return true;
 }
 
+/** Live processes in a job and its child jobs, depth first. */
 export function jobProcesses(pm: ProcessManager, job: JobObject): ProcessObject[] {
   const out: ProcessObject[] = [];
   const visit = (j: JobObject): void => {

@@ -41,28 +41,28 @@ export function createProcess(pm: ProcessManager, o: PsCreateOptions): CreatedPr
     const p = allocateProcess(pm, c, opened);
     try {
       const pe = opened.pe;
-      // ---- 3B: the initial address space (PML4 with its self-map entry).
+      // ---- Stage 3B: the initial address space (PML4 with its self-map entry).
       t.currentStage = '3B';
       createInitialAddressSpace(pm, p);
-      // ---- 3C: KPROCESS.
+      // ---- Stage 3C: KPROCESS.
       t.currentStage = '3C';
       initializeKprocess(pm, p);
-      // ---- 3D: finish the address space: the image and ntdll.
+      // ---- Stage 3D: finish the address space: the image and ntdll.
       t.currentStage = '3D';
       mapImageAndNtdll(pm, p, pe);
-      // ---- 3E: the PEB and the process parameters.
+      // ---- Stage 3E: the PEB and the process parameters.
       t.currentStage = '3E';
       createPeb(pm, p, pe, opened.commandLine);
-      // ---- 3F: insert the process: CID, active process list, job, inherited handles, creator's handle.
+      // ---- Stage 3F: insert the process: CID, active process list, job, inherited handles, creator's handle.
       t.currentStage = '3F';
       const hProcess = insertProcess(pm, p, o, parent, opened.jobId);
-      // ---- 4: the initial thread (always created suspended; stage 6 resumes it).
+      // ---- Stage 4: the initial thread (always created suspended; stage 6 resumes it).
       t.currentStage = '4';
       const thread = createInitialThread(pm, p, pe);
-      // ---- 5: the Windows subsystem: CSRSS learns about the process and thread.
+      // ---- Stage 5: the Windows subsystem: CSRSS learns about the process and thread.
       t.currentStage = '5';
       notifyWindowsSubsystem(pm, p, pe, thread);
-      // ---- 6: start the initial thread unless CREATE_SUSPENDED (stage 7 then runs in the new process).
+      // ---- Stage 6: start the initial thread unless CREATE_SUSPENDED (stage 7 then runs in the new process).
       t.currentStage = '6';
       const hThread = startInitialThread(pm, p, thread, parent, !!o.returnHandles);
       return { pid: p.pid, tid: thread.tid, hProcess, hThread };
