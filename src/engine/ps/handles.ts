@@ -8,6 +8,7 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { type DebugObject, debugObjectClosed } from './debug';
 import { forgetJobIfDeleted, terminateJob } from './jobs';
 import type { ProcessManager } from './processManager';
+import { deleteProcessIfUnreferenced } from './termination';
 import { forgetToken } from './tokenObjects';
 
 const fail = (code: number): never => { throw new LastError(code); };
@@ -39,7 +40,8 @@ export function dereferenceObject(pm: ProcessManager, objectId: number): void {
   const h = pm.ob.get(objectId);
   if (!h) return;
   if (!pm.ob.dereference(objectId)) return;
-  if (h.typeName === 'Thread') pm.threadObjects.delete(objectId);
+  if (h.typeName === 'Thread') threadObjectDeleted(pm, objectId);
+  else if (h.typeName === 'Process') deleteProcessIfUnreferenced(pm, h.key);
   else if (h.typeName === 'DebugObject') pm.debugObjects.delete(objectId);
   else if (h.typeName === 'Token') forgetToken(pm, h.key);
 }
@@ -78,7 +80,8 @@ export function closeHandleInternal(pm: ProcessManager, p: ProcessObject, handle
     if (job && (job.limitFlags & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE)) terminateJob(pm, job, 0, 'KillOnJobClose');
   }
   if (type === 'Job') forgetJobIfDeleted(pm, key);
-  if (deleted && type === 'Thread') pm.threadObjects.delete(e.objectId);
+  if (deleted && type === 'Thread') threadObjectDeleted(pm, e.objectId);
+  if (deleted && type === 'Process') deleteProcessIfUnreferenced(pm, key);
   // A section object made by CreateFileMapping is numbered by its object id: its last handle drops it
   // (its views keep the control area alive).
   if (deleted && type === 'Section') {
@@ -120,4 +123,11 @@ export function threadFromHandle(pm: ProcessManager, caller: ProcessObject, hand
 
 export function threadHandle(pm: ProcessManager, p: ProcessObject, thread: ThreadObject): number {
   return insertHandle(pm, p, thread.objectId!, THREAD_ALL_ACCESS);
+}
+
+/** An ETHREAD object went away: its process may now be freed. */
+export function threadObjectDeleted(pm: ProcessManager, objectId: number): void {
+  const ref = pm.threadObjects.get(objectId);
+  pm.threadObjects.delete(objectId);
+  if (ref) deleteProcessIfUnreferenced(pm, ref[0]);
 }

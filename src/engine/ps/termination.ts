@@ -66,6 +66,7 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     releaseToken(pm, st.token);
     pm.ob.dereference(st.objectId);
     if (t.begin('process.exit')) { t.num(p.pid); t.num(exitStatus >>> 0); t.num(pm.liveCount); t.change('process', p.pid); }
+    deleteProcessIfUnreferenced(pm, p.index);
   } finally {
     t.currentStage = saved;
   }
@@ -75,4 +76,23 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
 export function exitCodeOf(pm: ProcessManager, caller: ProcessObject, hProcess: number): number {
   const target = processFromHandle(pm, caller, hProcess, 0);
   return target.exited ? pm.state(target).exitStatus : STILL_ACTIVE;
+}
+
+/**
+ * PspProcessDelete: an exited process is freed once nothing refers to it — its EPROCESS object is gone
+ * (no handle, no debug event, no pointer reference) and none of its ETHREAD objects is left (a thread
+ * object references its process). Its slot in the process table is emptied; slots are never reused, so
+ * indexes stay unique (pids are CIDs, freed at exit). A primary token a handle still holds stays
+ * reachable with the handle-only tokens. Windows Internals 7e ch. 3, "Terminating a process": the
+ * process object is deleted when its last reference goes.
+ */
+export function deleteProcessIfUnreferenced(pm: ProcessManager, index: number): void {
+  const p = pm.ctx.processes[index];
+  if (!p || !p.exited || !p.ps) return;
+  const st = pm.state(p);
+  if (pm.ob.get(st.objectId)) return;
+  for (const ref of pm.threadObjects.values()) if (ref[0] === index) return;
+  const tokenId = st.token.tokenId;
+  if (pm.tokenObjects.has(tokenId) && !pm.tokens.has(tokenId)) pm.tokens.set(tokenId, st.token);
+  pm.ctx.processes[index] = undefined;
 }

@@ -11,6 +11,7 @@ import { continueLoader } from './loader';
 import { callThreadNotify } from './notify';
 import { ETHREAD_SIZE } from './objectSizes';
 import type { ProcessManager } from './processManager';
+import { threadObjectDeleted } from './handles';
 import { readyThread } from './scheduler';
 import { terminateProcess } from './termination';
 import { TEB } from './userLayout';
@@ -160,6 +161,6 @@ export function finishThread(pm: ProcessManager, p: ProcessObject, thread: Threa
   pm.threadIndex.delete(thread.tid);
   if (thread.objectId) {
     const gone = pm.ob.dereference(thread.objectId);
-    if (gone) pm.threadObjects.delete(thread.objectId);
+    if (gone) threadObjectDeleted(pm, thread.objectId);
   }
 }
