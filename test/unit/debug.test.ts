@@ -242,7 +242,9 @@ describe('attaching and detaching', () => {
       const debuggee = sys.queryProcess(info.dwProcessId);
       if (kill) {
         expect(debuggee).toBeUndefined();
-        expect(sys.ps.state(sys.internals.processes.find((p) => p?.pid === info.dwProcessId && p.exited)!).exitStatus).toBe(STATUS_DEBUGGER_INACTIVE);
+        // The exit status as the exit recorded it (nothing refers to the process any more, so it is freed).
+        expect(sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'process.exit' && s.args.pid === info.dwProcessId).map((s) => s.args.exitStatus)).toEqual([STATUS_DEBUGGER_INACTIVE]);
+        expect(sys.internals.processes.some((p) => p?.pid === info.dwProcessId)).toBe(false);
       } else {
         expect(debuggee).toBeDefined();
         expect(beingDebugged(sys, pidOf(sys, 'explorer.exe'), info.dwProcessId)).toBe(0);

@@ -19,6 +19,15 @@ export class Vad {
   left: Vad | null = null;
   right: Vad | null = null;
   height = 1;
+  /**
+   * Subtree summary for the free-range search (MiFindEmptyAddressRange): the lowest StartingVpn and
+   * highest EndingVpn below this node, and the most pages that fit at a 64 KB-aligned start in a gap
+   * between two VADs of the subtree. Kept by the tree's rotations; makes a search O(log n) instead of a
+   * walk over every VAD (5,000 thread stacks made thread creation quadratic).
+   */
+  subLo: number;
+  subHi: number;
+  fit16 = 0;
   /** Write-watch bits, one per page, when VadType is VadWriteWatch. */
   writeWatch: Uint8Array | null = null;
   /** For large-page VADs: the physical runs backing the range, in order. */
@@ -42,7 +51,7 @@ export class Vad {
     public memCommit: boolean,
     /** The Win32 protection passed when the region was allocated (AllocationProtect). */
     public allocationProtect: number,
-  ) {}
+  ) { this.subLo = startVpn; this.subHi = endVpn; }
 
   /** u.VadFlags.CommitCharge: pages charged to commit for this VAD. */
   commitCharge = 0;
@@ -61,7 +70,19 @@ export class Vad {
 }
 
 const h = (n: Vad | null): number => (n ? n.height : 0);
-function fix(n: Vad): void { n.height = Math.max(h(n.left), h(n.right)) + 1; }
+/** Pages available from the first 16-page-aligned VPN of the gap [first, last] (0 when none). */
+const room16 = (first: number, last: number): number => Math.max(0, last + 1 - Math.ceil(first / 16) * 16);
+function fix(n: Vad): void {
+  const l = n.left;
+  const r = n.right;
+  n.height = Math.max(h(l), h(r)) + 1;
+  n.subLo = l ? l.subLo : n.startVpn;
+  n.subHi = r ? r.subHi : n.endVpn;
+  let fit = 0;
+  if (l) fit = Math.max(l.fit16, room16(l.subHi + 1, n.startVpn - 1));
+  if (r) fit = Math.max(fit, r.fit16, room16(n.endVpn + 1, r.subLo - 1));
+  n.fit16 = fit;
+}
 function rotateRight(n: Vad): Vad { const l = n.left!; n.left = l.right; l.right = n; fix(n); fix(l); return l; }
 function rotateLeft(n: Vad): Vad { const r = n.right!; n.right = r.left; r.left = n; fix(n); fix(r); return r; }
 function balance(n: Vad): Vad {
@@ -85,7 +106,7 @@ export class VadTree {
 
   insert(vad: Vad): void {
     const ins = (n: Vad | null): Vad => {
-      if (!n) return vad;
+      if (!n) { fix(vad); return vad; }
       if (vad.startVpn < n.startVpn) n.left = ins(n.left);
       else n.right = ins(n.right);
       return balance(n);
@@ -118,7 +139,7 @@ export class VadTree {
     this.root = rem(this.root);
     this.count--;
     vad.left = vad.right = null;
-    vad.height = 1;
+    fix(vad);
   }
 
   /** The VAD containing `vpn`, or null (MiLocateAddress). */
@@ -162,8 +183,11 @@ export class VadTree {
       if (!n) return null;
       const c = n.cloneNode();
       c.height = n.height;
+      c.fit16 = n.fit16;
       c.left = copy(n.left);
       c.right = copy(n.right);
+      c.subLo = n.subLo;
+      c.subHi = n.subHi;
       return c;
     };
     t.root = copy(this.root);
@@ -171,25 +195,46 @@ export class VadTree {
     return t;
   }
 
-  /** Lowest free VPN range of `pages` pages aligned to `alignPages`, within [lo, hi], bottom-up or top-down. */
+  /**
+   * Lowest (or, top-down, highest) free VPN range of `pages` pages aligned to `alignPages`, within
+   * [lo, hi]: the first fit walking the VADs in address order, as MiFindEmptyAddressRange does. Subtrees
+   * that end below the candidate are skipped, and, for 64 KB-multiple alignments, so are subtrees whose
+   * gaps cannot hold the range (`fit16`): the candidate then moves past the whole subtree at once.
+   */
   findFree(pages: number, alignPages: number, lo: number, hi: number, topDown: boolean): number {
-    const vads = this.toArray();
+    const prunable = alignPages % 16 === 0;
+    let candidate: number;
     if (!topDown) {
-      let candidate = Math.ceil(lo / alignPages) * alignPages;
-      for (const v of vads) {
-        if (v.endVpn < candidate) continue;
-        if (v.startVpn >= candidate + pages) break;
-        candidate = Math.ceil((v.endVpn + 1) / alignPages) * alignPages;
-      }
+      candidate = Math.ceil(lo / alignPages) * alignPages;
+      // true once the candidate fits below the next VAD in address order.
+      const up = (n: Vad | null): boolean => {
+        if (!n || n.subHi < candidate) return false;
+        if (n.subLo >= candidate + pages) return true;
+        if (prunable && n.fit16 < pages) { candidate = Math.ceil((n.subHi + 1) / alignPages) * alignPages; return false; }
+        if (up(n.left)) return true;
+        if (n.endVpn >= candidate) {
+          if (n.startVpn >= candidate + pages) return true;
+          candidate = Math.ceil((n.endVpn + 1) / alignPages) * alignPages;
+        }
+        return up(n.right);
+      };
+      up(this.root);
       return candidate + pages - 1 <= hi ? candidate : -1;
     }
-    let candidate = Math.floor((hi - pages + 1) / alignPages) * alignPages;
-    for (let i = vads.length - 1; i >= 0; i--) {
-      const v = vads[i]!;
-      if (v.startVpn > candidate + pages - 1) continue;
-      if (v.endVpn < candidate) break;
-      candidate = Math.floor((v.startVpn - pages) / alignPages) * alignPages;
-    }
+    candidate = Math.floor((hi - pages + 1) / alignPages) * alignPages;
+    // true once the candidate fits above the next VAD in descending address order.
+    const down = (n: Vad | null): boolean => {
+      if (!n || n.subLo > candidate + pages - 1) return false;
+      if (n.subHi < candidate) return true;
+      if (prunable && n.fit16 < pages) { candidate = Math.floor((n.subLo - pages) / alignPages) * alignPages; return false; }
+      if (down(n.right)) return true;
+      if (n.startVpn <= candidate + pages - 1) {
+        if (n.endVpn < candidate) return true;
+        candidate = Math.floor((n.startVpn - pages) / alignPages) * alignPages;
+      }
+      return down(n.left);
+    };
+    down(this.root);
     return candidate >= lo ? candidate : -1;
   }
 }

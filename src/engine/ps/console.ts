@@ -5,7 +5,20 @@
 // The host exits when its last client has gone.
 import { CREATE_NO_WINDOW } from '../constants';
 import type { ProcessObject } from '../process';
-import type { ProcessManager } from './processManager';
+import type { StepLog } from '../trace';
+import type { CreatedProcess, PsCreateOptions } from './create/creationState';
+import type { PsProcessState } from './state';
+
+/** What a console needs from the process manager: the console table, process lookup, and starting and ending its host. */
+export interface ConsoleHost {
+  readonly trace: StepLog;
+  readonly ctx: { readonly byPid: ReadonlyMap<number, ProcessObject> };
+  readonly consoles: Map<number, ConsoleRecord>;
+  nextConsoleId: number;
+  state(p: ProcessObject): PsProcessState;
+  createProcess(o: PsCreateOptions): CreatedProcess;
+  terminateProcess(p: ProcessObject, exitStatus: number, byPid: number): void;
+}
 
 /** One console: its host process and the processes attached to it. Plain data, cloned for snapshots. */
 export interface ConsoleRecord { id: number; hostPid: number; clients: number[]; window: boolean }
@@ -13,9 +26,9 @@ export interface ConsoleRecord { id: number; hostPid: number; clients: number[];
 const CONHOST = 'C:\\Windows\\System32\\conhost.exe';
 
 /** ConsoleInitialize for a console program: attach to the inherited console, or host a new one. */
-export function initializeConsole(pm: ProcessManager, p: ProcessObject): void {
+export function initializeConsole(pm: ConsoleHost, p: ProcessObject): void {
   const st = pm.state(p);
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   const parent = pm.ctx.byPid.get(p.parentPid);
   const inherited = st.console === 'inherited' && parent?.ps ? pm.consoles.get(pm.state(parent).consoleId) : undefined;
   if (inherited && pm.ctx.byPid.get(inherited.hostPid)) {
@@ -45,7 +58,7 @@ export function initializeConsole(pm: ProcessManager, p: ProcessObject): void {
 }
 
 /** A process leaves its console (at exit); the host goes with the last client. */
-export function detachConsole(pm: ProcessManager, p: ProcessObject): void {
+export function detachConsole(pm: ConsoleHost, p: ProcessObject): void {
   const st = pm.state(p);
   if (st.hostedConsoleId) {
     // The host itself ended: its console is gone (clients keep a dead handle).
@@ -58,7 +71,7 @@ export function detachConsole(pm: ProcessManager, p: ProcessObject): void {
   st.consoleId = 0;
   if (!c) return;
   c.clients = c.clients.filter((x) => x !== p.pid);
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   if (t.begin('console.detach')) { t.num(p.pid); t.num(c.id); t.num(c.hostPid); t.num(c.clients.length); t.change('process', p.pid); }
   if (c.clients.length === 0) {
     pm.consoles.delete(c.id);

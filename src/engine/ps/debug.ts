@@ -13,7 +13,34 @@ import {
 } from '../constants';
 import { LastError } from '../errors';
 import type { ProcessObject, ThreadObject } from '../process';
-import type { ProcessManager } from './processManager';
+import type { FileSystem } from '../io/fileSystem';
+import type { ObjectManager } from '../ob/objectManager';
+import type { StepLog } from '../trace';
+import type { PsProcessState } from './state';
+
+/**
+ * What debug objects need from the process manager: processes and threads by id, object references and
+ * handles, writes of PEB.BeingDebugged and the debugger's TEB, and the thread and process operations a
+ * debug event leads to (the break-in thread, releasing or ending a debuggee).
+ */
+export interface DebugHost {
+  readonly trace: StepLog;
+  readonly ctx: { readonly byPid: ReadonlyMap<number, ProcessObject>; readonly fs: Pick<FileSystem, 'getFile' | 'getFileById'> };
+  readonly ob: Pick<ObjectManager, 'create' | 'get' | 'dereference'>;
+  readonly debugObjects: Map<number, DebugObject>;
+  state(p: ProcessObject): PsProcessState;
+  thread(tid: number): [ProcessObject, ThreadObject] | undefined;
+  insertHandle(p: ProcessObject, objectId: number, access: number, inherit?: boolean): number;
+  closeHandle(p: ProcessObject, handle: number): void;
+  debugObjectOfHandle(p: ProcessObject, handle: number): DebugObject | undefined;
+  dereferenceObject(objectId: number): void;
+  writeUser(p: ProcessObject, va: bigint, data: Uint8Array): void;
+  createThread(creator: ProcessObject, target: ProcessObject, startAddress: bigint, parameter: bigint, flags: number, stackSize: bigint, breakin?: boolean): ThreadObject;
+  releaseThread(p: ProcessObject, thread: ThreadObject): boolean;
+  debuggeeReleased(p: ProcessObject): void;
+  exitThread(tid: number, exitStatus: number): void;
+  terminateProcess(p: ProcessObject, exitStatus: number, byPid: number): void;
+}
 
 const DEBUG_OBJECT_SIZE = 0x68;
 const FILE_OBJECT_SIZE = 0xD8;
@@ -84,7 +111,7 @@ export class DebugObject {
 const fail = (code: number): never => { throw new LastError(code); };
 
 /** DbgUiConnectToDbg: the caller's debug object, created (and its handle stored in the TEB) on first use. */
-export function connectToDebugger(pm: ProcessManager, debugger_: ProcessObject): DebugObject {
+export function connectToDebugger(pm: DebugHost, debugger_: ProcessObject): DebugObject {
   const st = pm.state(debugger_);
   const existing = st.debugObjectHandle ? pm.debugObjectOfHandle(debugger_, st.debugObjectHandle) : undefined;
   if (existing) return existing;
@@ -100,13 +127,13 @@ export function connectToDebugger(pm: ProcessManager, debugger_: ProcessObject):
     new DataView(bytes.buffer).setBigUint64(0, BigInt(handle), true);
     pm.writeUser(debugger_, thread.teb + BigInt(TEB_DBGSS_RESERVED_1), bytes);
   }
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   if (t.begin('debug.createObject')) { t.num(debugger_.pid); t.num(handle); t.big(header.address); t.change('process', debugger_.pid); }
   return dbg;
 }
 
 /** EPROCESS.DebugPort := the debug object (DbgkpSetProcessDebugObject); PEB.BeingDebugged follows. */
-export function setDebugPort(pm: ProcessManager, p: ProcessObject, dbg: DebugObject, onlyThis: boolean, attach: boolean): void {
+export function setDebugPort(pm: DebugHost, p: ProcessObject, dbg: DebugObject, onlyThis: boolean, attach: boolean): void {
   const st = pm.state(p);
   st.debugObjectId = dbg.objectId;
   st.debuggerPid = dbg.debuggerPid;
@@ -114,36 +141,36 @@ export function setDebugPort(pm: ProcessManager, p: ProcessObject, dbg: DebugObj
   const h = pm.ob.get(dbg.objectId);
   if (h) h.pointerCount++;
   if (p.peb) pm.writeUser(p, p.peb + BigInt(PEB.BeingDebugged), new Uint8Array([1]));
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   if (t.begin('debug.attach')) { t.num(p.pid); t.num(dbg.debuggerPid); t.big(dbg.address); t.num(attach ? 1 : 0); t.change('process', p.pid); }
 }
 
 /** The debug object a process is debugged by, if any. */
-export function debugObjectOf(pm: ProcessManager, p: ProcessObject): DebugObject | undefined {
+export function debugObjectOf(pm: DebugHost, p: ProcessObject): DebugObject | undefined {
   const id = pm.state(p).debugObjectId;
   return id ? pm.debugObjects.get(id) : undefined;
 }
 
 /** Whether a debuggee is frozen: some event of it is still queued or not continued. */
-export function isFrozen(pm: ProcessManager, p: ProcessObject): boolean {
+export function isFrozen(pm: DebugHost, p: ProcessObject): boolean {
   const dbg = debugObjectOf(pm, p);
   return !!dbg && dbg.events.some((e) => e.pid === p.pid);
 }
 
 /** DbgkpQueueMessage: queues an event; the event holds references on its process and thread. */
-export function queueEvent(pm: ProcessManager, dbg: DebugObject, p: ProcessObject, thread: ThreadObject | undefined, e: Omit<DebugEventRecord, 'pid' | 'tid' | 'state' | 'processObjectId' | 'threadObjectId' | 'after'> & { after?: After }): void {
+export function queueEvent(pm: DebugHost, dbg: DebugObject, p: ProcessObject, thread: ThreadObject | undefined, e: Omit<DebugEventRecord, 'pid' | 'tid' | 'state' | 'processObjectId' | 'threadObjectId' | 'after'> & { after?: After }): void {
   const processObjectId = pm.state(p).objectId;
   const threadObjectId = thread?.objectId ?? 0;
   for (const id of [processObjectId, threadObjectId]) { const h = id ? pm.ob.get(id) : undefined; if (h) h.pointerCount++; }
   const record: DebugEventRecord = { ...e, pid: p.pid, tid: thread?.tid ?? 0, state: 'queued', processObjectId, threadObjectId, after: e.after ?? 'none' };
   dbg.events.push(record);
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   const detail = e.dllBase ?? e.exceptionAddress ?? e.imageBase ?? e.startAddress ?? 0n;
   if (t.begin('debug.queueEvent')) { t.num(p.pid); t.num(record.tid); t.str(DEBUG_EVENT_NAMES[e.code] ?? String(e.code)); t.big(detail); t.num(dbg.debuggerPid); t.change('process', p.pid); if (thread) t.change('thread', thread.tid); }
 }
 
 /** Drops an event and the references it held. */
-function dropEvent(pm: ProcessManager, dbg: DebugObject, e: DebugEventRecord): void {
+function dropEvent(pm: DebugHost, dbg: DebugObject, e: DebugEventRecord): void {
   const i = dbg.events.indexOf(e);
   if (i >= 0) dbg.events.splice(i, 1);
   if (e.threadObjectId) pm.dereferenceObject(e.threadObjectId);
@@ -157,7 +184,7 @@ export function blockOnDebugger(thread: ThreadObject): void {
 }
 
 /** DbgkCreateThread for a process's first thread: the process-create message, then ntdll's load message. */
-export function postProcessStart(pm: ProcessManager, p: ProcessObject, thread: ThreadObject, dbg: DebugObject): void {
+export function postProcessStart(pm: DebugHost, p: ProcessObject, thread: ThreadObject, dbg: DebugObject): void {
   const st = pm.state(p);
   queueEvent(pm, dbg, p, thread, { code: CREATE_PROCESS_DEBUG_EVENT, imageBase: st.imageBase, startAddress: thread.win32StartAddress ?? st.entryPoint, threadLocalBase: thread.teb, fileId: st.fileId, imageName: p.imagePath });
   if (st.ntdllBase) {
@@ -168,14 +195,14 @@ export function postProcessStart(pm: ProcessManager, p: ProcessObject, thread: T
 }
 
 /** LdrpDoDebuggerBreak: the loader's initial breakpoint, a first-chance STATUS_BREAKPOINT. */
-export function postLoaderBreakpoint(pm: ProcessManager, p: ProcessObject, thread: ThreadObject, dbg: DebugObject): void {
+export function postLoaderBreakpoint(pm: DebugHost, p: ProcessObject, thread: ThreadObject, dbg: DebugObject): void {
   const st = pm.state(p);
   queueEvent(pm, dbg, p, thread, { code: EXCEPTION_DEBUG_EVENT, exceptionCode: STATUS_BREAKPOINT, exceptionAddress: st.ntdllBase + NTDLL_LDRP_DO_DEBUGGER_BREAK, firstChance: 1 });
   blockOnDebugger(thread);
 }
 
 /** DebugActiveProcess: attach to a running process, post the fake start-up messages, and break in. */
-export function debugActiveProcess(pm: ProcessManager, caller: ProcessObject, pid: number): void {
+export function debugActiveProcess(pm: DebugHost, caller: ProcessObject, pid: number): void {
   const target = pm.ctx.byPid.get(pid);
   if (!target || target.exited || !target.ps) fail(ERROR_INVALID_PARAMETER);
   const p = target!;
@@ -196,14 +223,14 @@ export function debugActiveProcess(pm: ProcessManager, caller: ProcessObject, pi
   for (const t of live.slice(1)) queueEvent(pm, dbg, p, t, { code: CREATE_THREAD_DEBUG_EVENT, startAddress: 0n, threadLocalBase: t.teb });
   for (const m of st.modules.slice(1)) queueEvent(pm, dbg, p, first, { code: LOAD_DLL_DEBUG_EVENT, dllBase: m.base, fileId: m.fileId, imageName: m.path });
   // DbgUiIssueRemoteBreakin: a new thread at DbgUiRemoteBreakin that hits a breakpoint, then exits.
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   const start = st.ntdllBase + NTDLL_DBGUI_REMOTE_BREAKIN;
   if (t.begin('debug.remoteBreakin')) { t.num(p.pid); t.big(start); t.change('process', p.pid); }
   pm.createThread(caller, p, start, 0n, 0, 0n, true);
 }
 
 /** A new thread of a debuggee starts: CREATE_THREAD_DEBUG_EVENT; the thread runs once it is continued. */
-export function postThreadStart(pm: ProcessManager, p: ProcessObject, thread: ThreadObject, dbg: DebugObject, breakin: boolean): void {
+export function postThreadStart(pm: DebugHost, p: ProcessObject, thread: ThreadObject, dbg: DebugObject, breakin: boolean): void {
   queueEvent(pm, dbg, p, thread, { code: CREATE_THREAD_DEBUG_EVENT, startAddress: thread.win32StartAddress ?? 0n, threadLocalBase: thread.teb, after: breakin ? 'none' : 'readyThread' });
   if (breakin) {
     // DbgUiRemoteBreakin calls DbgBreakPoint: the breakpoint reaches the debugger; the thread exits after it.
@@ -213,14 +240,14 @@ export function postThreadStart(pm: ProcessManager, p: ProcessObject, thread: Th
 }
 
 /** DbgkExitThread / DbgkExitProcess. (The simulated exit does not wait for the debugger.) */
-export function postExit(pm: ProcessManager, p: ProcessObject, thread: ThreadObject | undefined, exitCode: number, processExit: boolean): void {
+export function postExit(pm: DebugHost, p: ProcessObject, thread: ThreadObject | undefined, exitCode: number, processExit: boolean): void {
   const dbg = debugObjectOf(pm, p);
   if (!dbg || !pm.ob.get(dbg.objectId)) return;
   queueEvent(pm, dbg, p, thread, { code: processExit ? EXIT_PROCESS_DEBUG_EVENT : EXIT_THREAD_DEBUG_EVENT, exitCode: exitCode >>> 0 });
 }
 
 /** A File object handle for the debugger (hFile of the create-process and load-dll events). */
-function fileHandle(pm: ProcessManager, debugger_: ProcessObject, fileId: number | undefined): number {
+function fileHandle(pm: DebugHost, debugger_: ProcessObject, fileId: number | undefined): number {
   if (fileId === undefined || !pm.ctx.fs.getFileById(fileId)) return 0;
   const header = pm.ob.create('File', fileId, FILE_OBJECT_SIZE, null);
   header.pointerCount = 0;
@@ -228,7 +255,7 @@ function fileHandle(pm: ProcessManager, debugger_: ProcessObject, fileId: number
 }
 
 /** The caller's debug object (its DbgSsReserved handle), or ERROR_INVALID_HANDLE. */
-function callersDebugObject(pm: ProcessManager, caller: ProcessObject): DebugObject {
+function callersDebugObject(pm: DebugHost, caller: ProcessObject): DebugObject {
   const h = pm.state(caller).debugObjectHandle;
   const dbg = h ? pm.debugObjectOfHandle(caller, h) : undefined;
   return dbg ?? fail(ERROR_INVALID_HANDLE);
@@ -239,7 +266,7 @@ function callersDebugObject(pm: ProcessManager, caller: ProcessObject): DebugObj
  * waiting for ContinueDebugEvent, or ERROR_SEM_TIMEOUT. Handles the event carries are opened in the
  * debugger's handle table (DbgkpOpenHandles).
  */
-export function waitForDebugEvent(pm: ProcessManager, caller: ProcessObject): DEBUG_EVENT {
+export function waitForDebugEvent(pm: DebugHost, caller: ProcessObject): DEBUG_EVENT {
   const dbg = callersDebugObject(pm, caller);
   const busy = new Set(dbg.events.filter((e) => e.state === 'reported').map((e) => e.pid));
   const e = dbg.events.find((x) => x.state === 'queued' && !busy.has(x.pid));
@@ -272,20 +299,20 @@ export function waitForDebugEvent(pm: ProcessManager, caller: ProcessObject): DE
     case EXIT_PROCESS_DEBUG_EVENT: u.ExitProcess = { dwExitCode: ev.exitCode ?? 0 }; break;
     default: break;
   }
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   if (t.begin('debug.wait')) { t.num(caller.pid); t.str(DEBUG_EVENT_NAMES[ev.code] ?? String(ev.code)); t.num(ev.pid); t.num(ev.tid); t.change('process', caller.pid); }
   return { dwDebugEventCode: ev.code, dwProcessId: ev.pid, dwThreadId: ev.tid, u };
 }
 
 /** ContinueDebugEvent: the reported event of (pid, tid) is done; a debuggee with no events left runs on. */
-export function continueDebugEvent(pm: ProcessManager, caller: ProcessObject, pid: number, tid: number, status: number): void {
+export function continueDebugEvent(pm: DebugHost, caller: ProcessObject, pid: number, tid: number, status: number): void {
   const s = status >>> 0;
   if (s !== DBG_CONTINUE && s !== DBG_EXCEPTION_NOT_HANDLED && s !== DBG_REPLY_LATER) fail(ERROR_INVALID_PARAMETER);
   const dbg = callersDebugObject(pm, caller);
   const ev = dbg.events.find((e) => e.state === 'reported' && e.pid === pid && e.tid === tid);
   if (!ev) fail(ERROR_INVALID_PARAMETER);
   const e = ev!;
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   if (t.begin('debug.continue')) { t.num(caller.pid); t.num(pid); t.num(tid); t.str(DEBUG_EVENT_NAMES[e.code] ?? String(e.code)); t.num(s); t.change('process', pid); }
   if (s === DBG_REPLY_LATER) {
     // Windows 10 1803+: the event goes back in the queue and is reported again later.
@@ -306,7 +333,7 @@ export function continueDebugEvent(pm: ProcessManager, caller: ProcessObject, pi
   if (p && !p.exited && !isFrozen(pm, p)) pm.debuggeeReleased(p);
 }
 
-function afterEvent(pm: ProcessManager, e: DebugEventRecord): void {
+function afterEvent(pm: DebugHost, e: DebugEventRecord): void {
   const found = pm.thread(e.tid);
   if (!found) return;
   const [p, thread] = found;
@@ -315,7 +342,7 @@ function afterEvent(pm: ProcessManager, e: DebugEventRecord): void {
 }
 
 /** DebugActiveProcessStop: detach; the process runs on without a debugger. */
-export function debugActiveProcessStop(pm: ProcessManager, caller: ProcessObject, pid: number): void {
+export function debugActiveProcessStop(pm: DebugHost, caller: ProcessObject, pid: number): void {
   const p = pm.ctx.byPid.get(pid);
   if (!p || p.exited) fail(ERROR_INVALID_PARAMETER);
   const dbg = callersDebugObject(pm, caller);
@@ -325,10 +352,10 @@ export function debugActiveProcessStop(pm: ProcessManager, caller: ProcessObject
 }
 
 /** DbgkClearProcessDebugObject: events of the process are dropped, the port cleared, the process released. */
-export function detach(pm: ProcessManager, p: ProcessObject, dbg: DebugObject): void {
+export function detach(pm: DebugHost, p: ProcessObject, dbg: DebugObject): void {
   const st = pm.state(p);
   const pending = dbg.events.filter((e) => e.pid === p.pid);
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   if (t.begin('debug.detach')) { t.num(p.pid); t.num(dbg.debuggerPid); t.num(pending.length); t.change('process', p.pid); }
   st.debugObjectId = 0;
   st.debuggerPid = 0;
@@ -339,10 +366,10 @@ export function detach(pm: ProcessManager, p: ProcessObject, dbg: DebugObject): 
 }
 
 /** DebugSetProcessKillOnExit. */
-export function setKillOnExit(pm: ProcessManager, caller: ProcessObject, killOnExit: boolean): void {
+export function setKillOnExit(pm: DebugHost, caller: ProcessObject, killOnExit: boolean): void {
   const dbg = callersDebugObject(pm, caller);
   dbg.killOnExit = !!killOnExit;
-  const t = pm.ctx.mm.trace;
+  const t = pm.trace;
   if (t.begin('debug.killOnExit')) { t.num(caller.pid); t.num(killOnExit ? 1 : 0); t.change('process', caller.pid); }
 }
 
@@ -350,8 +377,10 @@ export function setKillOnExit(pm: ProcessManager, caller: ProcessObject, killOnE
  * The debugger's last handle to its debug object closed (DbgkpCloseObject): every debuggee is killed
  * with STATUS_DEBUGGER_INACTIVE, or, after DebugSetProcessKillOnExit(FALSE), detached.
  */
-export function debugObjectClosed(pm: ProcessManager, dbg: DebugObject): void {
-  const debuggees = [...pm.ctx.byPid.values()].filter((p) => !p.exited && p.ps && pm.state(p).debugObjectId === dbg.objectId);
+export function debugObjectClosed(pm: DebugHost, dbg: DebugObject): void {
+  // A debuggee already exiting (its teardown closed this object through a process that goes with it,
+  // e.g. the conhost.exe debugging its own console client) is neither killed again nor detached.
+  const debuggees = [...pm.ctx.byPid.values()].filter((p) => !p.exited && p.ps && !pm.state(p).exiting && pm.state(p).debugObjectId === dbg.objectId);
   // The object stays while debuggees and events reference it; take their references with them.
   for (const p of debuggees) {
     if (dbg.killOnExit) {

@@ -67,6 +67,12 @@ export class PsProcessState {
   basePriority = 8;
   /** Packaged (AppX) processes: the package full name. */
   packageFullName = '';
+  /**
+   * EPROCESS.Flags ProcessExiting: teardown has begun (PspExitThread of the last thread /
+   * PspTerminateProcess). A second termination reached from inside the teardown (a debugger or console
+   * host that goes with it) finds it set and leaves the process to the teardown under way.
+   */
+  exiting = false;
   /** The step at which the process was created (CreateTime in steps). */
   createSeq = 0;
   exitSeq = -1;

@@ -1,0 +1,86 @@
+// Boot, as chapter 2 tells it: the System process and the memory manager's threads, Registry, smss and its
+// per-session instances, csrss, wininit, winlogon, services, lsass, svchost, userinit, explorer.
+// Windows Internals 7e ch. 2, "Key system components"; Part 2 ch. 12, "Smss, Csrss, and Wininit".
+import { STILL_ACTIVE } from '../constants';
+import { LastError, Win32Error } from '../errors';
+import { ProcessObject } from '../process';
+import type { AccountName, IntegrityLevel } from '../se/token';
+import { PS_PROTECTED_WINSYSTEM } from './create/stage2-open-image';
+import { EPROCESS_SIZE, ETHREAD_SIZE } from './objectSizes';
+import { SYSTEM32 } from './paths';
+import type { ProcessManager } from './processManager';
+import { PsProcessState } from './state';
+import { terminateProcess } from './termination';
+import { newToken } from './tokenObjects';
+
+/** The memory manager's system threads, by start routine (ch. 5). */
+export const MM_SYSTEM_THREADS = ['KeBalanceSetManager', 'KeSwapProcessOrStack', 'MiModifiedPageWriter', 'MiMappedPageWriter', 'MiDereferenceSegmentThread', 'MiZeroPageThread'] as const;
+
+/** Chapter 2's boot: System and its threads, Registry, smss (and its per-session instances), csrss, wininit, services, lsass, svchost, winlogon, userinit, explorer. */
+export function boot(pm: ProcessManager): void {
+  const t = pm.trace;
+  const mm = pm.mm;
+  // The System process (pid 4): kernel address space, SYSTEM token, the memory manager's threads.
+  const make = (name: string): ProcessObject => {
+    const pid = pm.cids.allocate('p');
+    const index = pm.ctx.processes.length;
+    const header = pm.ob.create('Process', index, EPROCESS_SIZE);
+    const p = new ProcessObject(index, pid, name, 0, -1, header.address);
+    const st = new PsProcessState(newToken(pm, { account: 'LocalSystem', sessionId: 0 }));
+    st.objectId = header.objectId;
+    st.protection = name === 'System' ? PS_PROTECTED_WINSYSTEM : 0;
+    p.ps = st;
+    p.privileges = st.token.privileges;
+    pm.ctx.processes.push(p);
+    pm.ctx.byPid.set(pid, p);
+    mm.createAddressSpace(p);
+    st.createSeq = t.count;
+    pm.liveCount++;
+    if (t.begin('process.system')) { t.num(pid); t.big(p.eprocess); t.change('process', pid); }
+    return p;
+  };
+  const system = make('System');
+  for (const name of MM_SYSTEM_THREADS) {
+    const tid = pm.cids.allocate('t');
+    const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
+    system.threads.push({
+      tid, lastError: 0, teb: 0n, stackBase: 0n, stackLimit: 0n, state: 'Waiting', suspendCount: 0, ethread: header.address,
+      priority: name === 'MiZeroPageThread' ? 0 : name === 'KeBalanceSetManager' ? 16 : 17, basePriority: 8, startAddress: 0n,
+      win32StartAddress: 0n, exitStatus: STILL_ACTIVE, waitReason: name === 'MiZeroPageThread' ? 'WrFreePage' : 'WrVirtualMemory', objectId: header.objectId,
+      csrThread: 0n, pendingLoaderInit: false,
+    });
+    pm.threadObjects.set(header.objectId, [system.index, tid]);
+    pm.threadIndex.set(tid, system.index);
+    if (t.begin('thread.system')) { t.num(tid); t.str(name); t.big(header.address); t.change('thread', tid); }
+  }
+  const registry = make('Registry');
+  (registry as { parentPid: number }).parentPid = system.pid;
+  const sys = { account: 'LocalSystem' as AccountName, sessionId: 0 };
+  const create = (image: string, parent: number, session: number, account: AccountName = 'LocalSystem', commandLine?: string, integrity?: IntegrityLevel): number => {
+    try {
+      return pm.createProcess({ imagePath: image, parentPid: parent, sessionId: session, token: { account, sessionId: session, integrityLevel: integrity }, commandLine }).pid;
+    } catch (e) {
+      // A boot process that cannot start ends the boot with the Win32 error and the image named.
+      if (e instanceof LastError) throw new Win32Error(e.code, `boot: ${image} could not start (Win32 error ${e.code})`);
+      throw e;
+    }
+  };
+  void sys;
+  const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe');
+  // smss starts one instance of itself per session; each starts that session's csrss and wininit/winlogon, then exits.
+  const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000000 00000080');
+  create(`${SYSTEM32}\\csrss.exe`, smss0, 0, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16');
+  const wininit = create(`${SYSTEM32}\\wininit.exe`, smss0, 0, 'LocalSystem', 'wininit.exe');
+  terminateProcess(pm, pm.ctx.byPid.get(smss0)!, 0, smss0);
+  const smss1 = create(`${SYSTEM32}\\smss.exe`, smss, 1, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000001 00000080');
+  create(`${SYSTEM32}\\csrss.exe`, smss1, 1, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16');
+  const winlogon = create(`${SYSTEM32}\\winlogon.exe`, smss1, 1, 'LocalSystem', 'winlogon.exe');
+  terminateProcess(pm, pm.ctx.byPid.get(smss1)!, 0, smss1);
+  const services = create(`${SYSTEM32}\\services.exe`, wininit, 0, 'LocalSystem', 'C:\\Windows\\system32\\services.exe');
+  create(`${SYSTEM32}\\lsass.exe`, wininit, 0, 'LocalSystem', 'C:\\Windows\\system32\\lsass.exe');
+  create(`${SYSTEM32}\\svchost.exe`, services, 0, 'LocalSystem', 'C:\\Windows\\system32\\svchost.exe -k DcomLaunch -p');
+  const userinit = create(`${SYSTEM32}\\userinit.exe`, winlogon, 1, 'User', 'C:\\Windows\\system32\\userinit.exe');
+  create('C:\\Windows\\explorer.exe', userinit, 1, 'User', 'C:\\Windows\\Explorer.EXE');
+  // userinit exits once the shell runs, leaving explorer without a live parent, as on a real machine.
+  terminateProcess(pm, pm.ctx.byPid.get(userinit)!, 0, userinit);
+}

@@ -1,0 +1,52 @@
+// Stage 3A: PspAllocateProcess — the executive process object (EPROCESS) with its primary token (a
+// duplicate of the creator's, SeSubProcessToken, or the one CreateProcessAsUser gives) and its CID.
+// Windows Internals 7e ch. 3, "Stage 3: Creating the Windows executive process object", stage 3A.
+import { ERROR_INVALID_HANDLE } from '../../constants';
+import { LastError } from '../../errors';
+import { ProcessObject } from '../../process';
+import { setDebugPort } from '../debug';
+import { EPROCESS_SIZE } from '../objectSizes';
+import { PRIORITY_CLASS_BASE } from '../priorities';
+import type { ProcessManager } from '../processManager';
+import { PsProcessState } from '../state';
+import { duplicateToken, newToken, tokenById } from '../tokenObjects';
+import type { OpenedImage, ValidatedParameters } from './creationState';
+
+const fail = (code: number): never => { throw new LastError(code); };
+
+/** Stage 3A: the new EPROCESS, in the process table; the debug port set when stage 1 found a debugger. */
+export function allocateProcess(pm: ProcessManager, c: ValidatedParameters, img: OpenedImage): ProcessObject {
+  const t = pm.trace;
+  const { o, flags, parent, image } = c;
+  const given = o.primaryTokenId !== undefined ? tokenById(pm, o.primaryTokenId) : undefined;
+  if (o.primaryTokenId !== undefined && !given) fail(ERROR_INVALID_HANDLE);
+  // A token given by CreateProcessAsUser is duplicated for the process; otherwise the creator's is (SeSubProcessToken).
+  const token = given ? duplicateToken(pm, given, 'Primary') : o.token ? newToken(pm, o.token) : parent?.ps ? duplicateToken(pm, pm.state(parent).token) : newToken(pm, { account: 'User', sessionId: o.sessionId ?? 1 });
+  if (o.sessionId !== undefined) token.sessionId = o.sessionId;
+  const pid = pm.cids.allocate('p');
+  const index = pm.ctx.processes.length;
+  const header = pm.ob.create('Process', index, EPROCESS_SIZE);
+  const p = new ProcessObject(index, pid, image, parent?.pid ?? 0, -1, header.address);
+  const st = new PsProcessState(token);
+  st.objectId = header.objectId;
+  st.fileId = img.file.fileId;
+  st.subsystem = img.pe.subsystem;
+  st.protection = img.protection;
+  st.signatureLevel = img.signatureLevel;
+  st.console = img.console;
+  st.currentDirectory = c.currentDirectory;
+  st.basePriority = PRIORITY_CLASS_BASE[c.priorityClass]!;
+  st.packageFullName = o.packageFullName ?? '';
+  p.ps = st;
+  p.privileges = token.privileges;
+  p.commandLine = img.commandLine;
+  p.creationFlags = flags;
+  p.priorityClass = c.priorityClass;
+  p.sessionId = token.sessionId;
+  p.bottomUpStartVpn = pm.ctx.rng.range(0x1000000, 0x3000000) * 16;
+  pm.ctx.processes.push(p);
+  pm.ctx.byPid.set(pid, p);
+  if (t.begin('create.allocateProcess')) { t.num(pid); t.big(p.eprocess); t.num(p.parentPid); t.change('process', pid); }
+  if (c.debugObject) setDebugPort(pm, p, c.debugObject, c.debugOnlyThis, false);
+  return p;
+}

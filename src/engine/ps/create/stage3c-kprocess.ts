@@ -1,0 +1,10 @@
+// Stage 3C: KeInitializeProcess — the kernel process structure (KPROCESS): base priority, directory
+// table base, the processors its threads may run on.
+// Windows Internals 7e ch. 3, stage 3C "Creating the kernel process structure".
+import type { ProcessObject } from '../../process';
+import type { ProcessManager } from '../processManager';
+
+export function initializeKprocess(pm: ProcessManager, p: ProcessObject): void {
+  const t = pm.trace;
+  if (t.begin('create.kprocess')) { t.num(p.pid); t.num(pm.state(p).basePriority); t.num(p.directoryTableBase); t.num(pm.ctx.processors); t.change('process', p.pid); }
+}

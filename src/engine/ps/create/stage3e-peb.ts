@@ -1,0 +1,71 @@
+// Stage 3E: setting up the PEB (MmCreatePeb: image base, OS version, subsystem, session) and the
+// process parameters (RTL_USER_PROCESS_PARAMETERS with image path, command line, current directory and
+// environment). Windows Internals 7e ch. 3, stage 3E "Setting up the PEB".
+import { MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../constants';
+import type { PeImage } from '../../io/pe';
+import { virtualAlloc } from '../../mm/virtual';
+import type { ProcessObject } from '../../process';
+import type { ProcessManager } from '../processManager';
+import { OS_VERSION, PEB, PROCESS_PARAMETERS } from '../userLayout';
+import { utf16, writeUser } from '../userMemory';
+
+/** Stage 3E: the PEB page and the process parameters it points at. */
+export function createPeb(pm: ProcessManager, p: ProcessObject, pe: PeImage, commandLine: string): void {
+  const t = pm.trace;
+  const st = pm.state(p);
+  const pid = p.pid;
+  const peb = virtualAlloc(pm.mm, p, 0n, 0x1000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  p.peb = peb;
+  const pebBytes = new Uint8Array(PEB.size);
+  const pv = new DataView(pebBytes.buffer);
+  pv.setUint8(PEB.BeingDebugged, st.debuggerPid ? 1 : 0);
+  pv.setBigUint64(PEB.ImageBaseAddress, st.imageBase, true);
+  pv.setUint32(PEB.NumberOfProcessors, pm.ctx.processors, true);
+  pv.setUint32(PEB.OSMajorVersion, OS_VERSION.major, true);
+  pv.setUint32(PEB.OSMinorVersion, OS_VERSION.minor, true);
+  pv.setUint16(PEB.OSBuildNumber, OS_VERSION.build, true);
+  pv.setUint32(PEB.ImageSubsystem, pe.subsystem, true);
+  pv.setUint32(PEB.ImageSubsystemMajorVersion, pe.majorSubsystemVersion, true);
+  pv.setUint32(PEB.SessionId, p.sessionId, true);
+  if (t.begin('create.peb')) { t.num(pid); t.big(peb); t.change('process', pid); t.change('vad', pid, Number(peb)); }
+  const params = writeProcessParameters(pm, p, commandLine);
+  pv.setBigUint64(PEB.ProcessParameters, params, true);
+  writeUser(pm, p, peb, pebBytes);
+}
+
+export function writeProcessParameters(pm: ProcessManager, p: ProcessObject, commandLine: string): bigint {
+  const st = pm.state(p);
+  const image = utf16(p.imagePath);
+  const cmd = utf16(commandLine);
+  const cd = utf16(st.currentDirectory.endsWith('\\') ? st.currentDirectory : st.currentDirectory + '\\');
+  const env = utf16(`ALLUSERSPROFILE=C:\\ProgramData\0ComputerName=LAB\0SystemRoot=C:\\Windows\0Path=C:\\Windows\\system32;C:\\Windows\0\0`);
+  const total = PROCESS_PARAMETERS.size + image.length + 2 + cmd.length + 2 + cd.length + 2 + env.length;
+  const size = Math.ceil(total / 0x1000) * 0x1000;
+  const base = virtualAlloc(pm.mm, p, 0n, BigInt(size), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  const bytes = new Uint8Array(total);
+  const v = new DataView(bytes.buffer);
+  v.setUint32(PROCESS_PARAMETERS.MaximumLength, PROCESS_PARAMETERS.size, true);
+  v.setUint32(PROCESS_PARAMETERS.Length, PROCESS_PARAMETERS.size, true);
+  v.setUint32(PROCESS_PARAMETERS.Flags, 0x1, true); // RTL_USER_PROC_PARAMS_NORMALIZED
+  let at: number = PROCESS_PARAMETERS.size;
+  const str = (offset: number, s: Uint8Array): void => {
+    v.setUint16(offset, s.length, true);
+    v.setUint16(offset + 2, s.length + 2, true);
+    v.setBigUint64(offset + 8, base + BigInt(at), true);
+    bytes.set(s, at);
+    at += s.length + 2;
+  };
+  str(PROCESS_PARAMETERS.CurrentDirectory, cd); // CurrentDirectory.DosPath
+  str(PROCESS_PARAMETERS.ImagePathName, image);
+  str(PROCESS_PARAMETERS.CommandLine, cmd);
+  v.setBigUint64(PROCESS_PARAMETERS.Environment, base + BigInt(at), true);
+  st.environment = base + BigInt(at);
+  bytes.set(env, at);
+  v.setBigUint64(PROCESS_PARAMETERS.EnvironmentSize, BigInt(env.length), true);
+  writeUser(pm, p, base, bytes);
+  st.processParameters = base;
+  st.processParametersSize = total;
+  const t = pm.trace;
+  if (t.begin('create.processParameters')) { t.num(p.pid); t.big(base); t.num(total); t.change('vad', p.pid, Number(base)); }
+  return base;
+}

@@ -1,0 +1,40 @@
+// Stage 3F: PspInsertProcess — the process joins the active process list (CID already allocated), its
+// job, gets the inheritable handles of its creator, and the creator gets a handle to it.
+// Windows Internals 7e ch. 3, stage 3F "Completing the setup of the executive process object".
+import { PROCESS_ALL_ACCESS } from '../../constants';
+import type { ProcessObject } from '../../process';
+import { insertHandle } from '../handles';
+import { addToJob } from '../jobs';
+import type { ProcessManager } from '../processManager';
+import type { PsCreateOptions } from './creationState';
+
+/** Stage 3F; returns the creator's process handle when one was asked for. */
+export function insertProcess(pm: ProcessManager, p: ProcessObject, o: PsCreateOptions, parent: ProcessObject | undefined, jobId: number): number | undefined {
+  const t = pm.trace;
+  const st = pm.state(p);
+  const pid = p.pid;
+  st.createSeq = t.count;
+  pm.liveCount++;
+  if (t.begin('create.insertProcess')) { t.num(pid); t.num(pm.liveCount); t.change('process', pid); }
+  if (jobId) addToJob(pm, jobId, p, true);
+  if (o.inheritHandles && parent?.ps) {
+    let n = 0;
+    for (const [h, e] of pm.state(parent).handles.entries) {
+      if (!e.inherit) continue;
+      const obj = pm.ob.get(e.objectId);
+      if (!obj) continue;
+      obj.handleCount++; obj.pointerCount++;
+      st.handles.insertAt(h, { ...e });
+      n++;
+    }
+    if (t.begin('create.inheritHandles')) { t.num(pid); t.num(parent.pid); t.num(n); t.change('process', pid); }
+  }
+  let hProcess: number | undefined;
+  if (o.returnHandles && parent?.ps) {
+    hProcess = insertHandle(pm, parent, st.objectId, PROCESS_ALL_ACCESS);
+    if (t.begin('create.handle')) { t.num(pid); t.num(parent.pid); t.num(hProcess); t.num(PROCESS_ALL_ACCESS); t.change('process', parent.pid); }
+  }
+  if (p.imageFileName.toLowerCase() === 'csrss.exe' && !pm.csrssBySession.has(p.sessionId)) pm.csrssBySession.set(p.sessionId, pid);
+  if (p.imageFileName.toLowerCase() === 'explorer.exe' && !pm.explorerPid) pm.explorerPid = pid;
+  return hProcess;
+}

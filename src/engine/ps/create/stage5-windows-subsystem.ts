@@ -1,0 +1,22 @@
+// Stage 5: Windows subsystem-specific initialization — CSRSS of the session learns about the new
+// process and thread (CSR_PROCESS and CSR_THREAD in CSRSS's memory).
+// Windows Internals 7e ch. 3, "Stage 5: Performing Windows subsystem-specific initialization".
+import { IMAGE_SUBSYSTEM_WINDOWS_CUI, IMAGE_SUBSYSTEM_WINDOWS_GUI, type PeImage } from '../../io/pe';
+import type { ProcessObject, ThreadObject } from '../../process';
+import type { ProcessManager } from '../processManager';
+
+export function notifyWindowsSubsystem(pm: ProcessManager, p: ProcessObject, pe: PeImage, thread: ThreadObject): void {
+  const t = pm.trace;
+  const st = pm.state(p);
+  const pid = p.pid;
+  if (pe.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI || pe.subsystem === IMAGE_SUBSYSTEM_WINDOWS_CUI) {
+    const csrssPid = pm.csrssBySession.get(p.sessionId) ?? 0;
+    const csrss = csrssPid ? pm.ctx.byPid.get(csrssPid) : undefined;
+    if (csrss && !csrss.exited) {
+      const base = (pm.state(csrss).heap || 0x1F000000000n) + 0x10000n;
+      st.csrProcess = base + BigInt(pm.csrCursor++ % 0x10000) * 0x180n;
+      thread.csrThread = st.csrProcess + 0xC0n;
+    }
+    if (t.begin('create.csr')) { t.num(pid); t.num(thread.tid); t.num(csrss && !csrss.exited ? csrssPid : 0); t.big(st.csrProcess); t.big(thread.csrThread ?? 0n); t.change('process', pid); t.change('thread', thread.tid); }
+  }
+}

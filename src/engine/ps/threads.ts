@@ -1,0 +1,166 @@
+// Threads: creation (PspAllocateThread with MmCreateTeb, RtlCreateUserStack and KeInitThread, then
+// PspInsertThread), suspend and resume (KeSuspendThread / KeResumeThread), exit (PspExitThread).
+// Windows Internals 7e ch. 4, "Thread internals" ("Birth of a thread").
+import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STILL_ACTIVE } from '../constants';
+import { LastError } from '../errors';
+import { virtualAlloc, virtualFree } from '../mm/virtual';
+import type { ProcessObject, ThreadObject } from '../process';
+import { runLoaderInit } from './create/stage7-loader-init';
+import { debugObjectOf, isFrozen, postExit, postThreadStart } from './debug';
+import { continueLoader } from './loader';
+import { callThreadNotify } from './notify';
+import { ETHREAD_SIZE } from './objectSizes';
+import type { ProcessManager } from './processManager';
+import { threadObjectDeleted } from './handles';
+import { readyThread } from './scheduler';
+import { terminateProcess } from './termination';
+import { TEB } from './userLayout';
+import { writeUser } from './userMemory';
+
+const fail = (code: number): never => { throw new LastError(code); };
+
+/** PspAllocateThread + MmCreateTeb + the user stack + KeInitThread + PspInsertThread. */
+export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean): ThreadObject {
+  const t = pm.trace;
+  const mm = pm.mm;
+  const st = pm.state(p);
+  const tid = pm.cids.allocate('t');
+  const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
+  const teb = virtualAlloc(mm, p, 0n, 0x2000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  if (t.begin('create.teb')) { t.num(p.pid); t.num(tid); t.big(teb); t.change('vad', p.pid, Number(teb)); }
+  const reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;
+  const stackReservation = virtualAlloc(mm, p, 0n, reserve, MEM_RESERVE, PAGE_READWRITE);
+  const stackBase = stackReservation + reserve;
+  virtualAlloc(mm, p, stackBase - 0x1000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE);
+  virtualAlloc(mm, p, stackBase - 0x2000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+  if (t.begin('create.stack')) { t.num(p.pid); t.num(tid); t.big(stackBase); t.big(stackBase - 0x1000n); t.big(reserve); t.change('vad', p.pid, Number(stackReservation)); }
+  // TEB: NT_TIB (StackBase, StackLimit, Self), ClientId, ProcessEnvironmentBlock.
+  const tebBytes = new Uint8Array(TEB.LastErrorValue + 4);
+  const v = new DataView(tebBytes.buffer);
+  v.setBigUint64(TEB.StackBase, stackBase, true);
+  v.setBigUint64(TEB.StackLimit, stackBase - 0x1000n, true);
+  v.setBigUint64(TEB.Self, teb, true);
+  v.setBigUint64(TEB.ClientId, BigInt(p.pid), true);
+  v.setBigUint64(TEB.ClientId + 8, BigInt(tid), true);
+  v.setBigUint64(TEB.ProcessEnvironmentBlock, p.peb, true);
+  writeUser(pm, p, teb, tebBytes);
+  // The initial context: Rip = ntdll!RtlUserThreadStart, Rcx = the start address, Rdx = the parameter.
+  const rtlUserThreadStart = st.ntdllBase ? st.ntdllBase + 0x1A2B0n : 0n;
+  if (t.begin('create.context')) { t.num(tid); t.big(rtlUserThreadStart); t.big(startAddress); t.change('thread', tid); }
+  void parameter;
+  const thread: ThreadObject = {
+    tid, lastError: 0, teb, stackBase, stackLimit: stackBase - 0x1000n, state: 'Initialized', suspendCount: suspended ? 1 : 0,
+    ethread: header.address, priority: st.basePriority, basePriority: st.basePriority, startAddress: rtlUserThreadStart,
+    win32StartAddress: startAddress, exitStatus: STILL_ACTIVE, waitReason: '', objectId: header.objectId, csrThread: 0n,
+    pendingLoaderInit: initial,
+  };
+  p.threads.push(thread);
+  pm.threadObjects.set(header.objectId, [p.index, tid]);
+  pm.threadIndex.set(tid, p.index);
+  if (t.begin('create.insertThread')) { t.num(p.pid); t.num(tid); t.big(header.address); t.change('thread', tid); t.change('process', p.pid); }
+  // The existing summary step views already explain.
+  if (t.begin('create.thread')) { t.num(p.pid); t.num(tid); t.big(teb); t.big(stackBase); t.change('thread', tid); t.change('process', p.pid); }
+  return thread;
+}
+
+/** Drops one suspend count; at zero the thread becomes Ready and, for a new process, runs stage 7. */
+export function resumeThreadObject(pm: ProcessManager, p: ProcessObject, thread: ThreadObject): number {
+  const prev = thread.suspendCount;
+  if (prev > 0) thread.suspendCount--;
+  if (thread.suspendCount === 0 && (thread.state === 'Initialized' || (thread.state === 'Waiting' && thread.waitReason === 'Suspended'))) {
+    thread.waitReason = '';
+    // A new thread of a debuggee first reports itself (DbgkCreateThread) and runs once continued.
+    const dbg = thread.state === 'Initialized' && !thread.pendingLoaderInit ? debugObjectOf(pm, p) : undefined;
+    if (dbg) { postThreadStart(pm, p, thread, dbg, false); return prev; }
+    readyThread(pm, p, thread);
+    if (thread.pendingLoaderInit) {
+      thread.pendingLoaderInit = false;
+      runLoaderInit(pm, p, thread);
+    } else if (pm.state(p).loader?.tid === thread.tid && !isFrozen(pm, p)) {
+      // Released by its debugger while suspended: the loader goes on now.
+      continueLoader(pm, p);
+    }
+  }
+  return prev;
+}
+
+/**
+ * The wait of a thread blocked on its debugger is satisfied: it becomes ready — or, when it was
+ * suspended meanwhile, it now waits for ResumeThread. Returns whether it can run.
+ */
+export function releaseThread(pm: ProcessManager, p: ProcessObject, thread: ThreadObject): boolean {
+  if (thread.suspendCount > 0) { thread.waitReason = 'Suspended'; return false; }
+  thread.waitReason = '';
+  readyThread(pm, p, thread);
+  return true;
+}
+
+/** CreateThread / CreateRemoteThread: a thread in `target` created from `creator`. */
+export function createThread(pm: ProcessManager, creator: ProcessObject, target: ProcessObject, startAddress: bigint, parameter: bigint, flags: number, stackSize: bigint, breakin = false): ThreadObject {
+  if (typeof startAddress !== 'bigint' || typeof parameter !== 'bigint' || typeof stackSize !== 'bigint' || stackSize < 0n) fail(ERROR_INVALID_PARAMETER);
+  const t = pm.trace;
+  const suspended = (flags & CREATE_SUSPENDED) !== 0;
+  const thread = createThreadObject(pm, target, startAddress, parameter, stackSize, true, false);
+  callThreadNotify(pm, target, thread, true);
+  if (t.begin('thread.create')) { t.num(target.pid); t.num(thread.tid); t.big(startAddress); t.big(thread.teb); t.num(suspended ? 1 : 0); t.num(creator.pid); t.change('thread', thread.tid); t.change('process', target.pid); }
+  const dbg = breakin ? debugObjectOf(pm, target) : undefined;
+  if (dbg) { thread.suspendCount = 0; postThreadStart(pm, target, thread, dbg, true); }
+  else if (!suspended) resumeThreadObject(pm, target, thread);
+  return thread;
+}
+
+export function suspendThread(pm: ProcessManager, tid: number): number {
+  const found = pm.thread(tid);
+  if (!found) fail(ERROR_INVALID_HANDLE);
+  const [, thread] = found!;
+  if (thread.state === 'Terminated') fail(ERROR_ACCESS_DENIED);
+  if (thread.suspendCount >= MAXIMUM_SUSPEND_COUNT) fail(ERROR_SIGNAL_REFUSED);
+  const prev = thread.suspendCount++;
+  // A thread blocked on its debugger stays in that wait; the suspension takes effect when it is released.
+  if (thread.state !== 'Initialized' && !(thread.state === 'Waiting' && thread.waitReason === 'Executive')) { thread.state = 'Waiting'; thread.waitReason = 'Suspended'; }
+  const t = pm.trace;
+  if (t.begin('thread.suspend')) { t.num(tid); t.num(thread.suspendCount); t.change('thread', tid); }
+  return prev;
+}
+
+export function resumeThread(pm: ProcessManager, tid: number): number {
+  const found = pm.thread(tid);
+  if (!found) fail(ERROR_INVALID_HANDLE);
+  const [p, thread] = found!;
+  const t = pm.trace;
+  if (t.begin('thread.resume')) { t.num(tid); t.num(Math.max(0, thread.suspendCount - 1)); t.change('thread', tid); }
+  return resumeThreadObject(pm, p, thread);
+}
+
+/** ExitThread / TerminateThread: the last thread's exit ends the process. */
+export function exitThread(pm: ProcessManager, tid: number, exitStatus: number): void {
+  const found = pm.thread(tid);
+  if (!found) fail(ERROR_INVALID_HANDLE);
+  const [p, thread] = found!;
+  const live = p.threads.filter((x) => x.state !== 'Terminated').length;
+  const t = pm.trace;
+  if (t.begin('thread.exit')) { t.num(p.pid); t.num(tid); t.num(exitStatus >>> 0); t.num(live === 1 ? 1 : 0); t.change('thread', tid); }
+  if (live === 1) { terminateProcess(pm, p, exitStatus, p.pid); return; }
+  postExit(pm, p, thread, exitStatus, false);
+  finishThread(pm, p, thread, exitStatus, true);
+}
+
+export function finishThread(pm: ProcessManager, p: ProcessObject, thread: ThreadObject, exitStatus: number, freeStack: boolean): void {
+  callThreadNotify(pm, p, thread, false);
+  if (freeStack) {
+    // The TEB and the user stack go away with the thread (the address space teardown covers them otherwise).
+    const stackVad = p.vads.find(Number((thread.stackBase - 1n) / 4096n));
+    if (stackVad) virtualFree(pm.mm, p, BigInt(stackVad.startVpn) * 4096n, 0n, MEM_RELEASE);
+    if (thread.teb && p.vads.find(Number(thread.teb / 4096n))) virtualFree(pm.mm, p, thread.teb, 0n, MEM_RELEASE);
+  }
+  thread.state = 'Terminated';
+  thread.exitStatus = exitStatus >>> 0;
+  thread.suspendCount = 0;
+  thread.pendingLoaderInit = false;
+  pm.cids.free(thread.tid);
+  pm.threadIndex.delete(thread.tid);
+  if (thread.objectId) {
+    const gone = pm.ob.dereference(thread.objectId);
+    if (gone) threadObjectDeleted(pm, thread.objectId);
+  }
+}
