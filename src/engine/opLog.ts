@@ -6,6 +6,29 @@
 export interface LoggedAccess { op: 'read' | 'write'; pid: number; args: [number, number] | [number, Uint8Array] }
 
 const KIND_OBJECT = 0;
+/** V8's cost of one Map entry (key, value, hash chain), roughly. */
+const MAP_ENTRY_BYTES = 40;
+
+/**
+ * Heap bytes of a logged object, estimated: 16 per object or array header, 8 per slot, strings at two
+ * bytes a character, byte arrays at their length. Iterative (no recursion depth limit).
+ */
+export function estimateBytes(value: unknown): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += 16 + v.length * 2;
+    else if (typeof v === 'bigint') total += 24;
+    else if (v instanceof Uint8Array) total += 64 + v.byteLength;
+    else if (v !== null && typeof v === 'object') {
+      const values = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+      total += 16 + values.length * 8;
+      for (const x of values) stack.push(x);
+    }
+  }
+  return total;
+}
 const KIND_READ = 1;
 const KIND_WRITE = 2;
 
@@ -19,9 +42,13 @@ export class OpLog<T extends { op: string }> {
   private dataLength = 0;
   count = 0;
 
-  /** Bytes used (for the memory benchmark). */
+  /** Estimated bytes of the logged objects (see estimateBytes). */
+  private objectBytes = 0;
+
+  /** Bytes held: the columns, the store pool, the stores' length map and the logged objects (counted against time travel's budget). */
   get byteLength(): number {
-    return this.kinds.byteLength + this.pids.byteLength + this.a.byteLength + this.b.byteLength + this.data.byteLength + this.objects.length * 8;
+    return this.kinds.byteLength + this.pids.byteLength + this.a.byteLength + this.b.byteLength + this.data.byteLength
+      + this.writeLengths.size * MAP_ENTRY_BYTES + this.objects.length * 8 + this.objectBytes;
   }
 
   push(op: T): void {
@@ -29,6 +56,16 @@ export class OpLog<T extends { op: string }> {
     this.kinds[i] = KIND_OBJECT;
     this.b[i] = this.objects.length;
     this.objects.push(op);
+    this.objectBytes += estimateBytes(op);
+  }
+
+  /** Forgets the entries from `count` on (an operation rolled back). */
+  truncate(count: number): void {
+    while (this.count > count) {
+      const i = --this.count;
+      if (this.kinds[i] === KIND_OBJECT) this.objectBytes -= estimateBytes(this.objects.pop()!);
+      else if (this.kinds[i] === KIND_WRITE) { this.dataLength = this.b[i]!; this.writeLengths.delete(i); }
+    }
   }
 
   pushRead(pid: number, va: number, size: number): void {
