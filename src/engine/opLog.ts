@@ -37,6 +37,8 @@ export class OpLog<T extends { op: string }> {
   private pids = new Int32Array(1024);
   private a = new Float64Array(1024);
   private b = new Float64Array(1024);
+  /** The step count when each entry began (so time travel knows which operations ended by a step). */
+  private starts = new Float64Array(1024);
   private objects: T[] = [];
   private data = new Uint8Array(65536);
   private dataLength = 0;
@@ -47,12 +49,12 @@ export class OpLog<T extends { op: string }> {
 
   /** Bytes held: the columns, the store pool, the stores' length map and the logged objects (counted against time travel's budget). */
   get byteLength(): number {
-    return this.kinds.byteLength + this.pids.byteLength + this.a.byteLength + this.b.byteLength + this.data.byteLength
+    return this.kinds.byteLength + this.pids.byteLength + this.a.byteLength + this.b.byteLength + this.starts.byteLength + this.data.byteLength
       + this.writeLengths.size * MAP_ENTRY_BYTES + this.objects.length * 8 + this.objectBytes;
   }
 
-  push(op: T): void {
-    const i = this.slot();
+  push(op: T, stepCount: number): void {
+    const i = this.slot(stepCount);
     this.kinds[i] = KIND_OBJECT;
     this.b[i] = this.objects.length;
     this.objects.push(op);
@@ -68,16 +70,16 @@ export class OpLog<T extends { op: string }> {
     }
   }
 
-  pushRead(pid: number, va: number, size: number): void {
-    const i = this.slot();
+  pushRead(pid: number, va: number, size: number, stepCount: number): void {
+    const i = this.slot(stepCount);
     this.kinds[i] = KIND_READ;
     this.pids[i] = pid;
     this.a[i] = va;
     this.b[i] = size;
   }
 
-  pushWrite(pid: number, va: number, bytes: Uint8Array): void {
-    const i = this.slot();
+  pushWrite(pid: number, va: number, bytes: Uint8Array, stepCount: number): void {
+    const i = this.slot(stepCount);
     this.kinds[i] = KIND_WRITE;
     this.pids[i] = pid;
     this.a[i] = va;
@@ -106,14 +108,30 @@ export class OpLog<T extends { op: string }> {
     }
   }
 
-  private slot(): number {
+  /** The step count when entry `i` began. */
+  stepAt(i: number): number { return this.starts[i]!; }
+
+  /** How many entries began at or before step count `steps` (binary search; starts never decrease). */
+  countStartedBy(steps: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.starts[mid]! <= steps) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  private slot(stepCount: number): number {
     if (this.count === this.kinds.length) {
       const n = this.count * 2;
+      const st = new Float64Array(n); st.set(this.starts); this.starts = st;
       const k = new Uint8Array(n); k.set(this.kinds); this.kinds = k;
       const p = new Int32Array(n); p.set(this.pids); this.pids = p;
       const a = new Float64Array(n); a.set(this.a); this.a = a;
       const b = new Float64Array(n); b.set(this.b); this.b = b;
     }
+    this.starts[this.count] = stepCount;
     return this.count++;
   }
 }

@@ -176,9 +176,9 @@ export class Machine {
     if (this.readOnly) throw new Error('This is a past state of the simulation (from stateAt); it cannot be changed.');
     const opIndex = this.ops.count;
     const fromSeq = this.trace.count;
-    if (op.op === 'read') this.ops.pushRead(op.pid, op.args[0], op.args[1]);
-    else if (op.op === 'write') this.ops.pushWrite(op.pid, op.args[0], op.args[1]);
-    else this.ops.push(logged ?? op);
+    if (op.op === 'read') this.ops.pushRead(op.pid, op.args[0], op.args[1], fromSeq);
+    else if (op.op === 'write') this.ops.pushWrite(op.pid, op.args[0], op.args[1], fromSeq);
+    else this.ops.push(logged ?? op, fromSeq);
     this.trace.enter();
     let rolledBack = false;
     try {

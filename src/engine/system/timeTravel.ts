@@ -236,21 +236,31 @@ export class TimeTravel {
   }
 
   /**
-   * The machine as it was right after step `seq`: a read-only copy rebuilt from the nearest earlier
-   * snapshot by replaying the logged operations, stopping as soon as step `seq` is recorded (for the
-   * last step, at the end of its operation: the present).
+   * The machine as it was right after step `seq`. A step is recorded after the work it describes, so:
+   * every operation that ended by step `seq` runs to its end (with the operations after it that record
+   * no step: a load of valid pages still sets Accessed bits — stopping at the step count lost them,
+   * issue 19 item 12); an operation that records step `seq` and more stops as step `seq` is recorded.
+   * For the last step that is the present. Rebuilt from the nearest earlier snapshot, read-only.
    */
   stateAt(seq: number): Machine {
     const live = this.live;
+    const ops = live.ops;
+    // Operations ended by step seq: those that began by seq + 1 steps, except the last such one when it goes on past it.
+    let ended = ops.countStartedBy(seq + 1);
+    if (ended > 0 && (ended < ops.count ? ops.stepAt(ended) : live.trace.count) > seq + 1) ended--;
     let snap = this.snapshots[0]!;
-    for (const s of this.snapshots) if (s.stepCount <= seq + 1) snap = s;
+    for (const s of this.snapshots) if (s.opIndex <= ended && s.stepCount <= seq + 1) snap = s;
     const view = new Machine({}, snap.machine);
     const counter = new StepLog();
     counter.countOnly = true;
     counter.count = snap.stepCount;
-    counter.stopAt = seq === live.trace.count - 1 ? -1 : seq + 1;
     view.setTrace(counter);
-    replayOps(view, live.ops, snap.opIndex, live.ops.count, () => counter.count <= seq);
+    replayOps(view, ops, snap.opIndex, ended, () => true);
+    if (counter.count < seq + 1 && ended < ops.count) {
+      // Step seq lies inside the next operation: run it until step seq is recorded.
+      counter.stopAt = seq + 1;
+      replayOps(view, ops, ended, ended + 1, () => true);
+    }
     view.setTrace(live.trace); // share the recorded steps for reading
     view.readOnly = true;
     view.viewStepCount = seq + 1;
