@@ -6,8 +6,6 @@
 export interface LoggedAccess { op: 'read' | 'write'; pid: number; args: [number, number] | [number, Uint8Array] }
 
 const KIND_OBJECT = 0;
-/** V8's cost of one Map entry (key, value, hash chain), roughly. */
-const MAP_ENTRY_BYTES = 40;
 
 /**
  * Heap bytes of a logged object, estimated: 16 per object or array header, 8 per slot, strings at two
@@ -50,7 +48,7 @@ export class OpLog<T extends { op: string }> {
   /** Bytes held: the columns, the store pool, the stores' length map and the logged objects (counted against time travel's budget). */
   get byteLength(): number {
     return this.kinds.byteLength + this.pids.byteLength + this.a.byteLength + this.b.byteLength + this.starts.byteLength + this.data.byteLength
-      + this.writeLengths.size * MAP_ENTRY_BYTES + this.objects.length * 8 + this.objectBytes;
+      + this.lengths.byteLength + this.objects.length * 8 + this.objectBytes;
   }
 
   push(op: T, stepCount: number): void {
@@ -66,7 +64,7 @@ export class OpLog<T extends { op: string }> {
     while (this.count > count) {
       const i = --this.count;
       if (this.kinds[i] === KIND_OBJECT) this.objectBytes -= estimateBytes(this.objects.pop()!);
-      else if (this.kinds[i] === KIND_WRITE) { this.dataLength = this.b[i]!; this.writeLengths.delete(i); }
+      else if (this.kinds[i] === KIND_WRITE) this.dataLength = this.b[i]!;
     }
   }
 
@@ -92,17 +90,17 @@ export class OpLog<T extends { op: string }> {
     this.pids[i] = pid;
     this.data.set(bytes, this.dataLength);
     this.dataLength += bytes.length;
-    this.writeLengths.set(i, bytes.length);
+    this.lengths[i] = bytes.length;
   }
-  /** Store lengths by entry (stores are rarer than loads; a map keeps the columns small). */
-  private writeLengths = new Map<number, number>();
+  /** Store lengths by entry (4 bytes a column entry; a Map cost about 40 per store). */
+  private lengths = new Uint32Array(1024);
 
   get(i: number): T | LoggedAccess {
     switch (this.kinds[i]) {
       case KIND_READ: return { op: 'read', pid: this.pids[i]!, args: [this.a[i]!, this.b[i]!] };
       case KIND_WRITE: {
         const at = this.b[i]!;
-        return { op: 'write', pid: this.pids[i]!, args: [this.a[i]!, this.data.subarray(at, at + this.writeLengths.get(i)!)] };
+        return { op: 'write', pid: this.pids[i]!, args: [this.a[i]!, this.data.subarray(at, at + this.lengths[i]!)] };
       }
       default: return this.objects[this.b[i]!]!;
     }
@@ -126,6 +124,7 @@ export class OpLog<T extends { op: string }> {
     if (this.count === this.kinds.length) {
       const n = this.count * 2;
       const st = new Float64Array(n); st.set(this.starts); this.starts = st;
+      const l = new Uint32Array(n); l.set(this.lengths); this.lengths = l;
       const k = new Uint8Array(n); k.set(this.kinds); this.kinds = k;
       const p = new Int32Array(n); p.set(this.pids); this.pids = p;
       const a = new Float64Array(n); a.set(this.a); this.a = a;

@@ -114,6 +114,7 @@ const VA_HI = 1 - VA_LO;
 /** Implementation over the Machine; every change goes through its operation path (typed results, no casts). */
 export class Win32ApiImpl implements Win32Api {
   private proc: ProcessObject | undefined;
+  private procGeneration = -1;
   constructor(private readonly system: Machine, readonly pid: number) {}
 
   private guard<T>(failed: T, body: () => T): T {
@@ -200,7 +201,12 @@ export class Win32ApiImpl implements Win32Api {
     const va = hi * 4294967296 + lo;
     if (va + (nSize || 1) - 1 > HIGHEST_USER) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress, false);
     // The TLB hit of a load within one page, as the hardware does it: no fault, no step, no log entry.
-    const p = this.proc ??= this.system.liveProcess(this.pid);
+    // The cached process object is the machine's until a roll-back replaces its state (stateGeneration).
+    let p = this.proc;
+    if (p === undefined || this.procGeneration !== this.system.stateGeneration) {
+      p = this.proc = this.system.liveProcess(this.pid);
+      this.procGeneration = this.system.stateGeneration;
+    }
     if (p.exited) return this.system.readMemory(this.pid, va, nSize);
     const vpn = hi * 1048576 + (lo >>> 12);
     const offset = lo & 0xFFF;

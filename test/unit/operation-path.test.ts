@@ -121,6 +121,10 @@ describe('a failed operation never poisons the log (issue 19 item 6)', () => {
     expect(sys.internals.ops.count).toBe(ops);
     expect(sys.queryVads(pid)).toEqual(vads);
     expect(sys.win32(pid).ReadMemory(base, 1)).toEqual(new Uint8Array([7]));
+    // A Win32Api made before the roll-back works on the rebuilt state, not on stale process objects.
+    k.WriteMemory(base, new Uint8Array([9]));
+    expect(k.ReadMemory(base, 1)).toEqual(new Uint8Array([9]));
+    expect(sys.win32(pid).ReadMemory(base, 1)).toEqual(new Uint8Array([9]));
     expect(reload(sys).stepCount).toBe(sys.stepCount);
   });
 });

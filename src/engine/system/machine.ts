@@ -113,8 +113,12 @@ export class Machine {
     if (o.boot) this.op({ op: 'ps', args: [{ call: 'boot' }] });
   }
 
+  /** Bumped whenever copyState replaces the state objects (a roll-back): caches of process objects refresh. */
+  stateGeneration = 0;
+
   /** Makes this machine's state a private copy of `source`'s (its step log stays its own). */
   copyState(source: Machine): void {
+    this.stateGeneration++;
     this.rng = new Rng(source.rng.seedState);
     this.processes = source.processes.map((p) => p?.clone());
     this.byPid = new Map();
