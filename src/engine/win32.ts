@@ -157,7 +157,7 @@ export class Win32ApiImpl implements Win32Api {
 
   GetProcessWorkingSetSize(lpMinimum: { value: bigint }, lpMaximum: { value: bigint }): boolean {
     return this.guard(false, () => {
-      if (!lpMinimum || !lpMaximum) throw new LastError(ERROR_NOACCESS);
+      if (!isOut(lpMinimum) || !isOut(lpMaximum)) throw new LastError(ERROR_NOACCESS);
       const [min, max] = this.system.workingSetLimits(this.pid);
       lpMinimum.value = BigInt(min) * 4096n;
       lpMaximum.value = BigInt(max) * 4096n;
@@ -183,14 +183,14 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   SetLastError(dwErrCode: number): void {
-    this.system.setLastError(this.pid, dwErrCode >>> 0);
+    // A DWORD; a value that is not a number cannot be one, and SetLastError has no way to fail: ignored.
+    if (typeof dwErrCode === 'number' && Number.isFinite(dwErrCode)) this.system.setLastError(this.pid, dwErrCode >>> 0);
   }
 
   ReadMemory(lpAddress: bigint, nSize: number): Uint8Array {
-    if (typeof lpAddress !== 'bigint' || (nSize >>> 0) !== nSize || nSize > MAX_ACCESS) {
+    if (typeof lpAddress !== 'bigint' || typeof nSize !== 'number' || (nSize >>> 0) !== nSize || nSize > MAX_ACCESS) {
       // Like a load through a bad pointer or of an impossible length: an access violation, never a TypeError.
-      if (typeof lpAddress !== 'bigint') throw new NtException(STATUS_ACCESS_VIOLATION, 0n, false);
-      throw new RangeError(`ReadMemory: nSize must be an integer in [0, ${MAX_ACCESS}]`);
+      throw new NtException(STATUS_ACCESS_VIOLATION, typeof lpAddress === 'bigint' && lpAddress >= 0n ? lpAddress : 0n, false);
     }
     if (lpAddress < 0n || lpAddress > MM_HIGHEST_USER_ADDRESS) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress < 0n ? 0n : lpAddress, false);
     // The address as 32-bit halves: Number(bigint) would allocate a heap number for any address past
@@ -235,7 +235,7 @@ export class Win32ApiImpl implements Win32Api {
       // lpApplicationName NULL: the module is the command line's first token (quoted or up to a space).
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
-      const r = this.ps({ call: 'createProcess', options: { imagePath: image, commandLine: lpCommandLine ?? undefined, parentPid: this.pid, creationFlags: dwCreationFlags >>> 0, inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
+      const r = this.ps({ call: 'createProcess', options: { imagePath: image, commandLine: lpCommandLine ?? undefined, parentPid: this.pid, creationFlags: dword(dwCreationFlags), inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
       Object.assign(lpProcessInformation, { hProcess: r.hProcess ?? 0, hThread: r.hThread ?? 0, dwProcessId: r.pid, dwThreadId: r.tid });
       return true;
     });
@@ -251,12 +251,12 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   TerminateProcess(hProcess: number, uExitCode: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'terminateProcess', callerPid: this.pid, hProcess, exitCode: uExitCode >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'terminateProcess', callerPid: this.pid, hProcess, exitCode: dword(uExitCode) }); return true; });
   }
 
   ExitProcess(uExitCode: number): void {
     try {
-      this.system.psCall({ call: 'terminatePid', pid: this.pid, exitCode: uExitCode >>> 0 });
+      this.system.psCall({ call: 'terminatePid', pid: this.pid, exitCode: dword(uExitCode) });
     } catch (e) {
       if (e instanceof LastError) throw new Win32Error(e.code);
       throw e;
@@ -273,7 +273,7 @@ export class Win32ApiImpl implements Win32Api {
 
   CreateThread(dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
     return this.guard(0, () => {
-      const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess: null, startAddress: lpStartAddress, parameter: lpParameter, flags: dwCreationFlags >>> 0, stackSize: dwStackSize });
+      const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess: null, startAddress: lpStartAddress, parameter: lpParameter, flags: dword(dwCreationFlags), stackSize: dwStackSize });
       if (lpThreadId) lpThreadId.value = r.tid;
       return r.handle;
     });
@@ -281,7 +281,7 @@ export class Win32ApiImpl implements Win32Api {
 
   CreateRemoteThread(hProcess: number, dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
     return this.guard(0, () => {
-      const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess, startAddress: lpStartAddress, parameter: lpParameter, flags: dwCreationFlags >>> 0, stackSize: dwStackSize });
+      const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess, startAddress: lpStartAddress, parameter: lpParameter, flags: dword(dwCreationFlags), stackSize: dwStackSize });
       if (lpThreadId) lpThreadId.value = r.tid;
       return r.handle;
     });
@@ -296,7 +296,7 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   TerminateThread(hThread: number, dwExitCode: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'terminateThread', callerPid: this.pid, hThread, exitCode: dwExitCode >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'terminateThread', callerPid: this.pid, hThread, exitCode: dword(dwExitCode) }); return true; });
   }
 
   OpenJobObject(dwDesiredAccess: number, bInheritHandles: boolean, lpName: string): number {
@@ -337,7 +337,7 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   TerminateJobObject(hJob: number, uExitCode: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'terminateJob', callerPid: this.pid, hJob, exitCode: uExitCode >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'terminateJob', callerPid: this.pid, hJob, exitCode: dword(uExitCode) }); return true; });
   }
 
   IsProcessInJob(hProcess: number, hJob: number | null, Result: { value: boolean }): boolean {
@@ -412,7 +412,7 @@ export class Win32ApiImpl implements Win32Api {
   OpenProcessToken(ProcessHandle: number, DesiredAccess: number, TokenHandle: { value: number }): boolean {
     return this.guard(false, () => {
       if (!TokenHandle || typeof TokenHandle !== 'object') throw new LastError(ERROR_NOACCESS);
-      TokenHandle.value = this.ps({ call: 'openProcessToken', callerPid: this.pid, hProcess: ProcessHandle, access: DesiredAccess >>> 0 });
+      TokenHandle.value = this.ps({ call: 'openProcessToken', callerPid: this.pid, hProcess: ProcessHandle, access: dword(DesiredAccess) });
       return true;
     });
   }
@@ -420,7 +420,7 @@ export class Win32ApiImpl implements Win32Api {
   DuplicateTokenEx(hExistingToken: number, dwDesiredAccess: number, _lpTokenAttributes: null, ImpersonationLevel: number, TokenType: number, phNewToken: { value: number }): boolean {
     return this.guard(false, () => {
       if (!phNewToken || typeof phNewToken !== 'object') throw new LastError(ERROR_NOACCESS);
-      phNewToken.value = this.ps({ call: 'duplicateTokenEx', callerPid: this.pid, hToken: hExistingToken, access: dwDesiredAccess >>> 0, impersonationLevel: ImpersonationLevel, tokenType: TokenType });
+      phNewToken.value = this.ps({ call: 'duplicateTokenEx', callerPid: this.pid, hToken: hExistingToken, access: dword(dwDesiredAccess), impersonationLevel: ImpersonationLevel, tokenType: TokenType });
       return true;
     });
   }
@@ -463,7 +463,7 @@ export class Win32ApiImpl implements Win32Api {
       if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
-      const r = this.ps({ call: 'createProcessWithToken', callerPid: this.pid, hToken, options: { imagePath: image, commandLine: lpCommandLine ?? undefined, creationFlags: dwCreationFlags >>> 0, inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
+      const r = this.ps({ call: 'createProcessWithToken', callerPid: this.pid, hToken, options: { imagePath: image, commandLine: lpCommandLine ?? undefined, creationFlags: dword(dwCreationFlags), inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
       Object.assign(lpProcessInformation, { hProcess: r.hProcess ?? 0, hThread: r.hThread ?? 0, dwProcessId: r.pid, dwThreadId: r.tid });
       return true;
     });
@@ -486,7 +486,7 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   ContinueDebugEvent(dwProcessId: number, dwThreadId: number, dwContinueStatus: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'continueDebugEvent', callerPid: this.pid, pid: dwProcessId, tid: dwThreadId, continueStatus: dwContinueStatus >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'continueDebugEvent', callerPid: this.pid, pid: dwProcessId, tid: dwThreadId, continueStatus: dword(dwContinueStatus) }); return true; });
   }
 
   DebugSetProcessKillOnExit(KillOnExit: boolean): boolean {
@@ -505,6 +505,17 @@ export class Win32ApiImpl implements Win32Api {
     checkUserRange(lpAddress, data.length, true);
     this.system.writeMemory(this.pid, Number(lpAddress), data);
   }
+}
+
+/** A DWORD parameter: a JS value that is not a finite number is ERROR_INVALID_PARAMETER (never a TypeError from `>>> 0` on a bigint). */
+function dword(v: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new LastError(ERROR_INVALID_PARAMETER);
+  return v >>> 0;
+}
+
+/** An out parameter ({ value }): an object the function can write to. */
+function isOut(v: unknown): v is { value: unknown } {
+  return v !== null && typeof v === 'object';
 }
 
 /** A user-mode access outside the user address space raises an access violation, as on real hardware. */
