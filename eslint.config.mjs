@@ -54,6 +54,17 @@ export default tseslint.config(
     },
   },
   {
+    // The presentation layer (formatters, names, the Localizer, step texts) never touches VS Code:
+    // the host injects vscode.l10n, and unit tests run it in plain Node (issue 13 item 4).
+    files: ['src/extension/present/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'src/extension/present is pure: the host injects vscode.l10n as a Localizer.' })),
+        patterns: [...nodePatterns, { group: ['**/webview/**'], message: 'The host does not import webview code.' }],
+      }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' },

@@ -2,8 +2,8 @@
 // simulated objects and a `!pte`-style decode of an address. Pure: the host passes a Localizer.
 import * as engine from '../../engine';
 import { describeObject, type System } from '../../engine';
-import { formatAddress, formatPointer } from '../commands/parse';
-import type { Localizer } from '../views/model';
+import { address as ptr, hex, hex as num, pointer } from '../present/format';
+import type { Localizer } from '../present/localizer';
 
 /** What a dt document shows. */
 export type DtTarget =
@@ -73,8 +73,6 @@ export function typeName(t: DtTarget): string {
   }
 }
 
-const num = (v: number | bigint): string => '0x' + v.toString(16);
-const ptr = (v: bigint): string => `0x${formatPointer(v)}`;
 
 /** The engine's dt layout of a target (real offsets and types), when it has one for that type. */
 export function engineLayout(system: System, target: DtTarget): ObjectLayout | undefined {
@@ -244,7 +242,7 @@ export function renderDtDocument(system: System, target: DtTarget, l10n: Localiz
   const layout = engineLayout(system, target);
   const fields = dtFields(system, target, layout);
   const type = typeName(target);
-  const head = `0:000> dt ${type.includes('!') ? type : `nt!${type}`} ${layout ? `${formatPointer(layout.address)} ` : ''}${describeTarget(system, target)}`;
+  const head = `0:000> dt ${type.includes('!') ? type : `nt!${type}`} ${layout ? `${pointer(layout.address)} ` : ''}${describeTarget(system, target)}`;
   if (!fields) return { text: [head, '', l10n.t('This object does not exist in the displayed state ({0}).', step)].join('\n'), links: [] };
   const hasOffsets = fields.every((f) => f.offset !== undefined);
   const someOffsets = fields.some((f) => f.offset !== undefined);
@@ -272,7 +270,7 @@ function describeTarget(system: System, t: DtTarget): string {
     case 'thread': return `(tid ${t.tid}, pid ${t.pid})`;
     case 'peb': return `(pid ${t.pid})`;
     case 'token': return `(pid ${t.pid})`;
-    case 'vad': return `(${formatAddress(t.va)}, pid ${t.pid})`;
+    case 'vad': return `(${hex(t.va)}, pid ${t.pid})`;
     case 'pfn': return `(PFN ${num(t.pfn)})`;
     case 'handle': return `(handle ${num(t.handle)}, pid ${t.pid})`;
     case 'job': case 'jobLimits': case 'jobAccounting': {
@@ -296,7 +294,7 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
   if (!p) return l10n.t('There is no process with id {0} in the displayed state ({1}).', pid, step);
   const out: string[] = [
     `// ${l10n.t('NT Lab simulation, {0}. This document follows the simulation as it moves.', step)}`, '',
-    `0: kd> !pte ${formatPointer(va)}    (${p.imageFileName}, pid ${pid}, DirectoryTableBase ${num(BigInt(p.directoryTableBase) * 4096n)})`,
+    `0: kd> !pte ${pointer(va)}    (${p.imageFileName}, pid ${pid}, DirectoryTableBase ${num(BigInt(p.directoryTableBase) * 4096n)})`,
   ];
   if (va > 0xFFFFFFFFFFFFFFFFn || va < 0n) return [...out, l10n.t('Not a 64-bit address.')].join('\n');
   const walk = system.walkAddress(pid, va);
@@ -305,8 +303,8 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
   for (const level of walk.levels) {
     const d = level.decoded;
     const flags = Object.entries(d.fields).map(([k, v]) => `${k}=${typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' || typeof v === 'number' ? num(v) : String(v)}`).join(' ');
-    out.push(`${level.level} at ${formatPointer(level.address)}  [${l10n.t('index {0} of the table in PFN {1}', num(level.index), num(level.tablePfn))}]`);
-    out.push(`    contains ${formatPointer(d.value)}  ${d.kind}`);
+    out.push(`${level.level} at ${pointer(level.address)}  [${l10n.t('index {0} of the table in PFN {1}', num(level.index), num(level.tablePfn))}]`);
+    out.push(`    contains ${pointer(d.value)}  ${d.kind}`);
     if (flags) out.push(`    ${flags}`);
   }
   out.push('');
@@ -314,7 +312,7 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
     out.push(l10n.t('Valid: physical address {0} (PFN {1}){2}.', num(walk.physicalAddress), num(walk.pfn), walk.largePage ? ` — ${walk.largePage}` : ''));
     if (walk.pfn < system.physicalPageCount) {
       const f = system.queryPfn(walk.pfn);
-      out.push(`    !pfn ${num(walk.pfn)}: ${f.State}  ShareCount ${f.ShareCount}  ReferenceCount ${f.ReferenceCount}  PteAddress ${formatPointer(f.PteAddress)}  Priority ${f.Priority}${f.Modified ? '  Modified' : ''}`);
+      out.push(`    !pfn ${num(walk.pfn)}: ${f.State}  ShareCount ${f.ShareCount}  ReferenceCount ${f.ReferenceCount}  PteAddress ${pointer(f.PteAddress)}  Priority ${f.Priority}${f.Modified ? '  Modified' : ''}`);
     }
   } else {
     const last = walk.levels[walk.levels.length - 1];
@@ -324,7 +322,7 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
     const mbi = system.win32(pid).VirtualQuery(va);
     if (mbi) {
       const state = mbi.State === engine.MEM_COMMIT ? 'MEM_COMMIT' : mbi.State === engine.MEM_RESERVE ? 'MEM_RESERVE' : 'MEM_FREE';
-      out.push('', `VirtualQuery: BaseAddress ${formatAddress(mbi.BaseAddress)}  AllocationBase ${formatAddress(mbi.AllocationBase)}  RegionSize ${num(mbi.RegionSize)}  State ${state}  Protect ${num(mbi.Protect)}`);
+      out.push('', `VirtualQuery: BaseAddress ${hex(mbi.BaseAddress)}  AllocationBase ${hex(mbi.AllocationBase)}  RegionSize ${num(mbi.RegionSize)}  State ${state}  Protect ${num(mbi.Protect)}`);
     }
   }
   return out.join('\n') + '\n';
@@ -365,10 +363,10 @@ export function structureHover(system: System, kind: HoverStructure, pid: number
   const preferred = HOVER_FIELDS[layout.typeName];
   const fields = layout.fields.filter((f) => f.offset >= 0 && (!preferred || preferred.includes(f.name))).slice(0, maxFields);
   // A hover is narrow: names unpadded, and values that fit 32 bits without the leading zeros of a pointer.
-  const compact = (v: string | number | bigint): string => (typeof v === 'bigint' && v < 0x100000000n ? `0x${v.toString(16)}` : layoutValue(v));
+  const compact = (v: string | number | bigint): string => (typeof v === 'bigint' && v < 0x100000000n ? hex(v) : layoutValue(v));
   const owner = tid !== undefined && (kind === 'teb' || kind === 'ethread') ? `${p.imageFileName}, pid ${pid}, tid ${tid}` : `${p.imageFileName}, pid ${pid}`;
   return [
-    `${type.includes('!') ? type : `nt!${type}`} ${formatPointer(layout.address)} (${owner})`,
+    `${type.includes('!') ? type : `nt!${type}`} ${pointer(layout.address)} (${owner})`,
     ...fields.map((f) => ` +0x${f.offset.toString(16).padStart(3, '0')} ${f.name} : ${compact(f.value)}`),
   ].join('\n');
 }

@@ -4,12 +4,15 @@
 // import: the providers (views/providers.ts) adapt these models, and the benchmark
 // (test/bench/tree.bench.ts) and unit tests drive them in plain Node.
 import type { ChangeRef, HandleInfo, JobInfo, PfnInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
-import { formatAddress, formatBytes, flagNames, PROTECTION_NAMES } from '../commands/parse';
+import { flagNames, PROTECTION_NAMES } from '../commands/parse';
+import { formatBytes, hex } from '../present/format';
+import type { Localizer } from '../present/localizer';
+import { mdCode, mdText } from '../present/markdown';
+import { handleIcon, listLabel, PAGE_LIST_INDEX, PAGE_LISTS, STANDBY_PRIORITIES, standbyIndex, standbyPriorityOf, type PageListName } from '../present/names';
 
-/** The slice of vscode.l10n the models use; the benchmark passes an identity. */
-export interface Localizer {
-  t(message: string, ...args: Array<string | number | boolean>): string;
-}
+export type { Localizer } from '../present/localizer';
+export type { PageListName } from '../present/names';
+export { PAGE_LISTS } from '../present/names';
 
 export type NodeKind =
   | 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'peb' | 'token' | 'job'
@@ -20,8 +23,6 @@ export type NodeKind =
 /** What range nodes page. */
 export type RangeOf = 'wsle' | 'vad' | 'pfn' | 'handle' | 'protoPte';
 
-export type PageListName = 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad';
-export const PAGE_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'];
 
 /** One element of a tree. Identity is stable: the same id always yields the same object. */
 export interface TreeNode {
@@ -75,7 +76,26 @@ export const PAGE_SIZE_ITEMS = 200;
 /** The highlight color of what the displayed step touched. */
 export const TOUCHED_COLOR = 'charts.orange';
 
-export const hex = (v: bigint | number): string => formatAddress(v);
+/** How a row looks, by name (every describer of every view builds its rows through `row`). */
+export interface RowSpec {
+  icon: string;
+  label: string;
+  collapsible: Collapsible;
+  contextValue: string;
+  tooltip: string | (() => string);
+  description?: string;
+  touched?: boolean;
+  reveal?: ChangeRef;
+}
+
+/** An ItemView from named parts; a touched row gets the highlight color. */
+export function row(r: RowSpec): ItemView {
+  const touched = r.touched ?? false;
+  return {
+    label: r.label, description: r.description, tooltip: r.tooltip, icon: r.icon, collapsible: r.collapsible, contextValue: r.contextValue,
+    touched, iconColor: touched ? TOUCHED_COLOR : undefined, reveal: r.reveal,
+  };
+}
 
 /** What a set of changes asks the view to refresh: specific nodes, or the whole tree (`all`). */
 export interface Refresh { all: boolean; nodes: Set<TreeNode> }
@@ -469,21 +489,18 @@ export class ProcessesModel extends NodeCache {
     const pid = node.pid!;
     const info = this.info(pid);
     const touched = this.touched;
-    const base = (icon: string, label: string, collapsible: Collapsible, contextValue: string, tooltip: string | (() => string), description?: string, isTouched = false, reveal?: ChangeRef): ItemView => ({
-      label, description, tooltip, icon, collapsible, contextValue, touched: isTouched, iconColor: isTouched ? TOUCHED_COLOR : undefined, reveal,
-    });
-    if (!info) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This process no longer exists in the displayed state.'));
+    if (!info) return row({ icon: 'circle-slash', label: l10n.t('(exited)'), collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This process no longer exists in the displayed state.') });
     switch (node.kind) {
       case 'process': {
         const hasChildren = true;
         const tooltip = (): string => [
-          `**${info.imageFileName}** — ${l10n.t('process {0}', pid)}`,
+          `**${mdText(info.imageFileName)}** — ${l10n.t('process {0}', pid)}`,
           '',
           `| | |\n|---|---|`,
           `| EPROCESS | \`${hex(info.eprocess)}\` |`,
           `| ${l10n.t('Parent')} | ${info.parentPid} |`,
           `| ${l10n.t('Session')} | ${info.sessionId} |`,
-          ...(info.userName ? [`| ${l10n.t('User')} | ${info.userName} · ${l10n.t('{0} integrity', info.integrityLevel ?? '')} |`] : []),
+          ...(info.userName ? [`| ${l10n.t('User')} | ${mdText(info.userName)} · ${l10n.t('{0} integrity', mdText(info.integrityLevel ?? ''))} |`] : []),
           ...(info.debuggerPid ? [`| ${l10n.t('Debugger')} | ${info.debuggerPid} |`] : []),
           ...(info.consoleHostPid ? [`| ${l10n.t('Console host')} | conhost.exe ${info.consoleHostPid} |`] : []),
           `| DirectoryTableBase | ${l10n.t('PFN {0}', hex(info.directoryTableBase))} |`,
@@ -494,89 +511,67 @@ export class ProcessesModel extends NodeCache {
           '',
           l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
         ].join('\n');
-        return base('server-process', info.imageFileName, hasChildren ? Collapsible.Collapsed : Collapsible.None, 'ntlab.process dt',
-          tooltip, `${pid} · ${l10n.t('WS {0}', formatBytes(info.workingSetSize * 4096))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`, touched.pids.has(pid));
+        return row({ icon: 'server-process', label: info.imageFileName, collapsible: hasChildren ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.process dt', tooltip, description: `${pid} · ${l10n.t('WS {0}', formatBytes(info.workingSetSize * 4096))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`, touched: touched.pids.has(pid) });
       }
       case 'threads':
-        return base('list-tree', l10n.t('Threads'), info.threads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.threads',
-          l10n.t('The threads of this process (ETHREAD objects). A thread is what the scheduler runs; the process only provides the address space and resources.'),
-          String(info.threads.length), info.threads.some((t) => touched.tids.has(t.tid)));
+        return row({ icon: 'list-tree', label: l10n.t('Threads'), collapsible: info.threads.length ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.threads', tooltip: l10n.t('The threads of this process (ETHREAD objects). A thread is what the scheduler runs; the process only provides the address space and resources.'), description: String(info.threads.length), touched: info.threads.some((t) => touched.tids.has(t.tid)) });
       case 'thread': {
         const t = info.threads.find((x) => x.tid === node.tid);
-        if (!t) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This thread no longer exists in the displayed state.'));
-        return base('pulse', l10n.t('Thread {0}', t.tid), Collapsible.None, 'ntlab.thread dt',
-          [`**${l10n.t('Thread {0}', t.tid)}** — ${t.state}`, '', `TEB \`${hex(t.teb)}\``, '',
-            l10n.t('Each thread has a TEB (thread environment block) in user space, a user stack and a kernel stack. KTHREAD.State is its scheduling state (Initialized, Ready, Running, Waiting...).')].join('\n'),
-          `${t.state} · TEB ${hex(t.teb)}`, touched.tids.has(t.tid));
+        if (!t) return row({ icon: 'circle-slash', label: l10n.t('(exited)'), collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This thread no longer exists in the displayed state.') });
+        return row({ icon: 'pulse', label: l10n.t('Thread {0}', t.tid), collapsible: Collapsible.None, contextValue: 'ntlab.thread dt', tooltip: [`**${l10n.t('Thread {0}', t.tid)}** — ${mdText(t.state)}`, '', `TEB \`${hex(t.teb)}\``, '',
+            l10n.t('Each thread has a TEB (thread environment block) in user space, a user stack and a kernel stack. KTHREAD.State is its scheduling state (Initialized, Ready, Running, Waiting...).')].join('\n'), description: `${t.state} · TEB ${hex(t.teb)}`, touched: touched.tids.has(t.tid) });
       }
       case 'handles': {
         const n = this.handles(pid).length;
-        return base('key', l10n.t('Handles'), n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.handles dt',
-          l10n.t('The handle table (EPROCESS.ObjectTable) maps handle values to object pointers and granted access. A handle value is a multiple of 4: its entry index times 4. Opening or creating an object (CreateFileMapping, OpenProcess, CreateJobObject...) adds an entry; CloseHandle removes it.'),
-          String(n));
+        return row({ icon: 'key', label: l10n.t('Handles'), collapsible: n ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.handles dt', tooltip: l10n.t('The handle table (EPROCESS.ObjectTable) maps handle values to object pointers and granted access. A handle value is a multiple of 4: its entry index times 4. Opening or creating an object (CreateFileMapping, OpenProcess, CreateJobObject...) adds an entry; CloseHandle removes it.'), description: String(n) });
       }
       case 'handle': {
         const h = this.handles(pid).find((x) => x.handle === node.handle);
-        if (!h) return base('circle-slash', l10n.t('(closed)'), Collapsible.None, 'ntlab.gone', l10n.t('This handle is no longer open in the displayed state.'));
-        return base(handleIcon(h.typeName), `${hex(h.handle)} ${h.typeName}`, Collapsible.None, 'ntlab.handle dt',
-          () => [`**${l10n.t('Handle {0}', hex(h.handle))}** — ${h.typeName}`, '',
+        if (!h) return row({ icon: 'circle-slash', label: l10n.t('(closed)'), collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This handle is no longer open in the displayed state.') });
+        return row({ icon: handleIcon(h.typeName), label: `${hex(h.handle)} ${h.typeName}`, collapsible: Collapsible.None, contextValue: 'ntlab.handle dt', tooltip: () => [`**${l10n.t('Handle {0}', hex(h.handle))}** — ${mdText(h.typeName)}`, '',
             '| | |\n|---|---|',
             `| ${l10n.t('Object')} | \`${hex(h.objectAddress)}\` |`,
             `| GrantedAccess | \`${hex(h.grantedAccess)}\` |`,
             `| ${l10n.t('Inherited by child processes')} | ${h.inherit ? l10n.t('yes') : l10n.t('no')} |`,
-            `| ${l10n.t('Name')} | ${h.name ? `\`${h.name}\`` : l10n.t('(unnamed)')} |`, '',
-            l10n.t('A HANDLE_TABLE_ENTRY holds the object header pointer and the access granted when the handle was opened; every use of the handle is checked against that access, not against the object\'s security descriptor again.')].join('\n'),
-          [hex(h.grantedAccess), h.name].filter(Boolean).join(' · '), false, this.handleTarget(h));
+            `| ${l10n.t('Name')} | ${h.name ? mdCode(h.name) : l10n.t('(unnamed)')} |`, '',
+            l10n.t('A HANDLE_TABLE_ENTRY holds the object header pointer and the access granted when the handle was opened; every use of the handle is checked against that access, not against the object\'s security descriptor again.')].join('\n'), description: [hex(h.grantedAccess), h.name].filter(Boolean).join(' · '), reveal: this.handleTarget(h) });
       }
       case 'token':
-        return base('shield', l10n.t('Token'), Collapsible.None, 'ntlab.token dt',
-          l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. "Show as dt" lays out its TOKEN.'));
+        return row({ icon: 'shield', label: l10n.t('Token'), collapsible: Collapsible.None, contextValue: 'ntlab.token dt', tooltip: l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. "Show as dt" lays out its TOKEN.') });
       case 'job': {
         const job = this.jobOf(pid);
         const explain = l10n.t('A job object groups processes and applies limits to them (active processes, memory, working set, CPU time). A process stays in its job for life; jobs nest, so a process in a child job is in the parent job too.');
-        if (!job) return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job', explain, l10n.t('not in a job'));
-        return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job dt', explain,
-          jobLabel(l10n, job), touched.jobs.has(job.jobId), { type: 'job', id: job.jobId });
+        if (!job) return row({ icon: 'briefcase', label: l10n.t('Job'), collapsible: Collapsible.None, contextValue: 'ntlab.job', tooltip: explain, description: l10n.t('not in a job') });
+        return row({ icon: 'briefcase', label: l10n.t('Job'), collapsible: Collapsible.None, contextValue: 'ntlab.job dt', tooltip: explain, description: jobLabel(l10n, job), touched: touched.jobs.has(job.jobId), reveal: { type: 'job', id: job.jobId } });
       }
       case 'peb':
-        return base('symbol-structure', 'PEB', Collapsible.None, 'ntlab.peb dt',
-          l10n.t('The process environment block, in user space so the loader, heap manager and subsystem DLLs can read it without system calls. Created by MmCreatePeb (stage 3E of process creation).'),
-          hex(info.peb));
+        return row({ icon: 'symbol-structure', label: 'PEB', collapsible: Collapsible.None, contextValue: 'ntlab.peb dt', tooltip: l10n.t('The process environment block, in user space so the loader, heap manager and subsystem DLLs can read it without system calls. Created by MmCreatePeb (stage 3E of process creation).'), description: hex(info.peb) });
       case 'addressSpace': {
         const vads = this.vads(pid);
-        return base('symbol-namespace', l10n.t('Address space (VADs)'), vads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.addressSpace',
-          l10n.t('Virtual address descriptors: one per reserved range, in a balanced tree (VadRoot). Committed pages get PTEs lazily, on first touch.'),
-          vads.length === 1 ? l10n.t('{0} VAD · commit {1}', 1, formatBytes(info.privateCommit * 4096)) : l10n.t('{0} VADs · commit {1}', vads.length, formatBytes(info.privateCommit * 4096)), touched.vas.has(pid));
+        return row({ icon: 'symbol-namespace', label: l10n.t('Address space (VADs)'), collapsible: vads.length ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.addressSpace', tooltip: l10n.t('Virtual address descriptors: one per reserved range, in a balanced tree (VadRoot). Committed pages get PTEs lazily, on first touch.'), description: vads.length === 1 ? l10n.t('{0} VAD · commit {1}', 1, formatBytes(info.privateCommit * 4096)) : l10n.t('{0} VADs · commit {1}', vads.length, formatBytes(info.privateCommit * 4096)), touched: touched.vas.has(pid) });
       }
       case 'vad': {
         const v = this.vads(pid).find((x) => x.start === node.va);
-        if (!v) return base('circle-slash', l10n.t('(released)'), Collapsible.None, 'ntlab.gone', l10n.t('This range is no longer reserved in the displayed state.'));
+        if (!v) return row({ icon: 'circle-slash', label: l10n.t('(released)'), collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This range is no longer reserved in the displayed state.') });
         const type = v.type === 0x1000000 ? 'MEM_IMAGE' : v.type === 0x40000 ? 'MEM_MAPPED' : 'MEM_PRIVATE';
         const protect = flagNames(v.allocationProtect, PROTECTION_NAMES);
-        return base('symbol-array', `${hex(v.start)}–${hex(v.end)}`, Collapsible.None, 'ntlab.vad dt pte',
-          [`**VAD** \`${hex(v.start)}\`–\`${hex(v.end)}\` (${formatBytes(v.pageCount * 4096)})`, '',
-            `| | |\n|---|---|`, `| Type | ${type} (${v.vadType}) |`, `| ${l10n.t('Protection at allocation')} | ${protect} |`,
+        return row({ icon: 'symbol-array', label: `${hex(v.start)}–${hex(v.end)}`, collapsible: Collapsible.None, contextValue: 'ntlab.vad dt pte', tooltip: [`**VAD** \`${hex(v.start)}\`–\`${hex(v.end)}\` (${formatBytes(v.pageCount * 4096)})`, '',
+            `| | |\n|---|---|`, `| Type | ${type} (${mdText(v.vadType)}) |`, `| ${l10n.t('Protection at allocation')} | ${protect} |`,
             `| ${l10n.t('Commit charge')} | ${l10n.t('{0} pages', v.commitCharge)}${v.memCommit ? ' (MemCommit)' : ''} |`, '',
-            l10n.t('A VAD describes a range of the address space; VirtualQuery and the page fault handler consult it when a PTE does not say enough.')].join('\n'),
-          `${type.slice(4).toLowerCase()} · ${protect} · ${l10n.t('{0} committed', formatBytes(v.commitCharge * 4096))}`,
-          touched.touchesVa(pid, v.start, v.end));
+            l10n.t('A VAD describes a range of the address space; VirtualQuery and the page fault handler consult it when a PTE does not say enough.')].join('\n'), description: `${type.slice(4).toLowerCase()} · ${protect} · ${l10n.t('{0} committed', formatBytes(v.commitCharge * 4096))}`, touched: touched.touchesVa(pid, v.start, v.end) });
       }
       case 'workingSet':
-        return base('layers', l10n.t('Working set'), info.workingSetSize ? Collapsible.Collapsed : Collapsible.None, 'ntlab.workingSet',
-          l10n.t('The pages of this process that are resident (valid PTEs), listed in its working-set list (WSLE). The balance set manager trims the oldest (highest age) first when memory runs low.'),
-          info.workingSetSize === 1 ? l10n.t('{0} page · min {1} · max {2}', 1, info.workingSetMinimum, info.workingSetMaximum) : l10n.t('{0} pages · min {1} · max {2}', info.workingSetSize, info.workingSetMinimum, info.workingSetMaximum), touched.vas.has(pid));
+        return row({ icon: 'layers', label: l10n.t('Working set'), collapsible: info.workingSetSize ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.workingSet', tooltip: l10n.t('The pages of this process that are resident (valid PTEs), listed in its working-set list (WSLE). The balance set manager trims the oldest (highest age) first when memory runs low.'), description: info.workingSetSize === 1 ? l10n.t('{0} page · min {1} · max {2}', 1, info.workingSetMinimum, info.workingSetMaximum) : l10n.t('{0} pages · min {1} · max {2}', info.workingSetSize, info.workingSetMinimum, info.workingSetMaximum), touched: touched.vas.has(pid) });
       case 'wsle': {
         const va = node.va!;
-        return base('file-binary', hex(va), Collapsible.None, 'ntlab.wsle pte',
-          l10n.t('A working-set list entry: a resident page of this process. Age counts the balance set manager passes since the page was last accessed.'),
-          this.wsleDescription(pid, va), touched.touchesVa(pid, va, va + 0xFFFn));
+        return row({ icon: 'file-binary', label: hex(va), collapsible: Collapsible.None, contextValue: 'ntlab.wsle pte', tooltip: l10n.t('A working-set list entry: a resident page of this process. Age counts the balance set manager passes since the page was last accessed.'), description: this.wsleDescription(pid, va), touched: touched.touchesVa(pid, va, va + 0xFFFn) });
       }
       case 'range': {
         const total = node.rangeOf === 'vad' ? this.vads(pid).length : node.rangeOf === 'handle' ? this.handles(pid).length : this.system!.queryWorkingSet(pid, 0, 0).total;
         return this.rangeView(l10n, node, total);
       }
       default:
-        return base('question', node.id, Collapsible.None, 'ntlab.unknown', '');
+        return row({ icon: 'question', label: node.id, collapsible: Collapsible.None, contextValue: 'ntlab.unknown', tooltip: '' });
     }
   }
 
@@ -611,8 +606,6 @@ export class ProcessesModel extends NodeCache {
 }
 
 // ---------------------------------------------------------------------------------------------- physical memory
-
-const LIST_INDEX: Record<PageListName, number> = { Zeroed: 0, Free: 1, Standby: 2, Modified: 10, ModifiedNoWrite: 11, Bad: 12 };
 
 /** The Physical Memory view: commit, the page lists with their counts, and their pages (PFNs). */
 export class PhysicalMemoryModel extends NodeCache {
@@ -653,7 +646,7 @@ export class PhysicalMemoryModel extends NodeCache {
     switch (node.kind) {
       case 'pageList':
         if (node.list === 'Standby') {
-          return [7, 6, 5, 4, 3, 2, 1, 0].map((priority) => this.node(`list:Standby/${priority}`, 'standbyPriority', node, { list: 'Standby', priority }));
+          return Array.from({ length: STANDBY_PRIORITIES }, (_, i) => STANDBY_PRIORITIES - 1 - i).map((priority) => this.node(`list:Standby/${priority}`, 'standbyPriority', node, { list: 'Standby', priority }));
         }
         return this.pfnPage(node, this.count(node.list!));
       case 'standbyPriority': return this.pfnPage(node, this.count('Standby', node.priority));
@@ -681,8 +674,9 @@ export class PhysicalMemoryModel extends NodeCache {
     if (ref.type === 'commit') return this.roots()[0];
     if (ref.type === 'pageList' && ref.id !== undefined) {
       const roots = this.roots();
-      if (ref.id >= 2 && ref.id <= 9) return this.children(roots.find((r) => r.list === 'Standby')).find((n) => n.priority === ref.id! - 2);
-      return roots.find((r) => r.list !== undefined && LIST_INDEX[r.list] === ref.id);
+      const priority = standbyPriorityOf(ref.id);
+      if (priority !== undefined) return this.children(roots.find((r) => r.list === 'Standby')).find((n) => n.priority === priority);
+      return roots.find((r) => r.list !== undefined && PAGE_LIST_INDEX[r.list] === ref.id);
     }
     if (ref.type !== 'pfn' || ref.id === undefined || !Number.isInteger(ref.id) || ref.id < 0 || ref.id >= sys.physicalPageCount) return undefined;
     const pfn = ref.id;
@@ -723,8 +717,8 @@ export class PhysicalMemoryModel extends NodeCache {
       case 'pageList': case 'standbyPriority': {
         const list = node.list!;
         const n = this.count(list, node.priority);
-        const index = node.priority !== undefined ? 2 + node.priority : LIST_INDEX[list];
-        const isTouched = t.lists.has(index) || (list === 'Standby' && node.priority === undefined && [...t.lists].some((x) => x >= 2 && x <= 9));
+        const index = node.priority !== undefined ? standbyIndex(node.priority) : PAGE_LIST_INDEX[list];
+        const isTouched = t.lists.has(index) || (list === 'Standby' && node.priority === undefined && [...t.lists].some((x) => standbyPriorityOf(x) !== undefined));
         const label = node.kind === 'standbyPriority' ? l10n.t('Priority {0}', node.priority!) : listLabel(l10n, list);
         return {
           label, icon: listIcon(list), collapsible: n || node.kind === 'pageList' && list === 'Standby' ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`, touched: isTouched,
@@ -764,17 +758,6 @@ export class PhysicalMemoryModel extends NodeCache {
   }
 }
 
-function listLabel(l10n: Localizer, list: PageListName): string {
-  switch (list) {
-    case 'Zeroed': return l10n.t('Zeroed');
-    case 'Free': return l10n.t('Free');
-    case 'Standby': return l10n.t('Standby');
-    case 'Modified': return l10n.t('Modified');
-    case 'ModifiedNoWrite': return l10n.t('Modified no-write');
-    case 'Bad': return l10n.t('Bad');
-  }
-}
-
 function listIcon(list: PageListName): string {
   switch (list) {
     case 'Zeroed': return 'circle-large-outline';
@@ -807,7 +790,7 @@ function pfnDescription(l10n: Localizer, info: PfnInfo): string {
 
 function pfnTooltip(l10n: Localizer, pfn: number, info: PfnInfo): string {
   return [
-    `**MMPFN** ${hex(pfn)} — ${info.State}`, '',
+    `**MMPFN** ${hex(pfn)} — ${mdText(info.State)}`, '',
     '| | |\n|---|---|',
     `| PteAddress | \`${hex(info.PteAddress)}\` |`,
     `| OriginalPte | \`${hex(info.OriginalPte)}\` |`,
@@ -819,20 +802,6 @@ function pfnTooltip(l10n: Localizer, pfn: number, info: PfnInfo): string {
     '',
     l10n.t('The PFN database holds one MMPFN per physical page: its state (list), the PTE that maps it, and its share and reference counts.'),
   ].join('\n');
-}
-
-function handleIcon(typeName: string): string {
-  switch (typeName) {
-    case 'Process': return 'server-process';
-    case 'Thread': return 'pulse';
-    case 'Section': return 'files';
-    case 'Job': return 'briefcase';
-    case 'Token': return 'shield';
-    case 'File': return 'file';
-    case 'Key': return 'symbol-key';
-    case 'Event': case 'Mutant': case 'Semaphore': return 'bell';
-    default: return 'symbol-field';
-  }
 }
 
 /** A job's name, or "Job <id>" for an unnamed one. */

@@ -3,15 +3,14 @@
 // subsections, and the views that map it in processes. Jobs: the job hierarchy, each job with the
 // limits that are set, its accounting and its member processes.
 import type { ChangeRef, JobInfo, PrototypePteInfo, SectionInfo, System } from '../../engine';
-import { flagNames, formatBytes, PROTECTION_NAMES } from '../commands/parse';
-import { Collapsible, hex, jobLabel, NodeCache, TOUCHED_COLOR, Touched, type ItemView, type Localizer, type Refresh, type TreeNode } from './model';
+import { flagNames, PROTECTION_NAMES } from '../commands/parse';
+import { formatBytes, hex } from '../present/format';
+import type { Localizer } from '../present/localizer';
+import { mdCode, mdText } from '../present/markdown';
+import { Collapsible, jobLabel, NodeCache, row, Touched, type ItemView, type Refresh, type TreeNode } from './model';
 
 const protection = (p: number): string => flagNames(p, PROTECTION_NAMES);
 const baseName = (path: string): string => path.slice(path.lastIndexOf('\\') + 1);
-
-function view(label: string, icon: string, collapsible: Collapsible, contextValue: string, tooltip: string | (() => string), description?: string, touched = false, reveal?: ChangeRef): ItemView {
-  return { label, description, tooltip, icon, collapsible, contextValue, touched, iconColor: touched ? TOUCHED_COLOR : undefined, reveal };
-}
 
 // ---------------------------------------------------------------------------------------------- sections
 
@@ -149,34 +148,34 @@ export class SectionsModel extends NodeCache {
     const l10n = this.l10n;
     const ca = node.controlArea!;
     const s = this.section(ca);
-    if (!s) return view(l10n.t('(deleted)'), 'circle-slash', Collapsible.None, 'ntlab.gone', l10n.t('This control area no longer exists in the displayed state: its last section reference and view went away.'));
+    if (!s) return row({ label: l10n.t('(deleted)'), icon: 'circle-slash', collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This control area no longer exists in the displayed state: its last section reference and view went away.') });
     const touched = this.touched.objects.has(ca);
     switch (node.kind) {
       case 'section': {
         const named = s.sectionObjects.find((o) => o.name !== null);
         const label = named?.name ? baseName(named.name) : s.file ? baseName(s.file) : l10n.t('Unnamed section');
         const kind = s.image ? l10n.t('image') : s.file ? l10n.t('mapped file') : l10n.t('paging file');
-        const objects = s.sectionObjects.map((o) => `- \`${o.name ?? l10n.t('(unnamed)')}\` — ${formatBytes(o.size)}, ${protection(o.protect)}`);
-        return view(label, s.image ? 'file-code' : s.file ? 'file' : 'files', Collapsible.Collapsed, 'ntlab.section', () => [
+        const objects = s.sectionObjects.map((o) => `- ${o.name !== null ? mdCode(o.name) : `\`${l10n.t('(unnamed)')}\``} — ${formatBytes(o.size)}, ${protection(o.protect)}`);
+        return row({ label, icon: s.image ? 'file-code' : s.file ? 'file' : 'files', collapsible: Collapsible.Collapsed, contextValue: 'ntlab.section', tooltip: () => [
           `**${l10n.t('Section object')}** — ${kind}`, '',
           ...(objects.length ? objects : [l10n.t('No section object refers to it any more; its views keep the control area alive.')]), '',
           l10n.t('A section object (a file mapping object in Win32) is memory that processes can share: backed by the paging file (CreateFileMapping with INVALID_HANDLE_VALUE) or by a file. Every process maps its image and ntdll.dll through image sections.'),
-        ].join('\n'), `${kind} · ${formatBytes(s.totalPtes * 4096)} · ${s.views.length === 1 ? l10n.t('{0} view', s.views.length) : l10n.t('{0} views', s.views.length)}`, touched);
+        ].join('\n'), description: `${kind} · ${formatBytes(s.totalPtes * 4096)} · ${s.views.length === 1 ? l10n.t('{0} view', s.views.length) : l10n.t('{0} views', s.views.length)}`, touched });
       }
       case 'controlArea':
-        return view(l10n.t('Control area {0}', ca), 'symbol-structure', Collapsible.Expanded, 'ntlab.controlArea dt', () => [
-          `**CONTROL_AREA** ${ca}${s.file ? ` — \`${s.file}\`` : ''}`, '',
+        return row({ label: l10n.t('Control area {0}', ca), icon: 'symbol-structure', collapsible: Collapsible.Expanded, contextValue: 'ntlab.controlArea dt', tooltip: () => [
+          `**CONTROL_AREA** ${ca}${s.file ? ` — ${mdCode(s.file)}` : ''}`, '',
           '| | |\n|---|---|',
           `| NumberOfSectionReferences | ${s.numberOfSectionReferences} |`,
           `| NumberOfMappedViews | ${s.numberOfMappedViews} |`,
           `| ${l10n.t('Commit charge')} | ${l10n.t('{0} pages', s.commitCharge)} |`,
           `| u.Flags | ${[s.image ? 'Image' : '', s.file ? 'File' : '', s.reserve ? 'Reserve (SEC_RESERVE)' : ''].filter(Boolean).join(', ') || '0'} |`, '',
           l10n.t('The control area is the memory manager\'s record of one mapped file (an image gets its own control area apart from the data one) or of one paging-file-backed section. It points to the segment and the subsections and counts the section references and mapped views; it goes away once both reach zero and none of its pages is still in memory.'),
-        ].join('\n'), [s.numberOfSectionReferences === 1 ? l10n.t('{0} section reference', 1) : l10n.t('{0} section references', s.numberOfSectionReferences),
+        ].join('\n'), description: [s.numberOfSectionReferences === 1 ? l10n.t('{0} section reference', 1) : l10n.t('{0} section references', s.numberOfSectionReferences),
           s.numberOfMappedViews === 1 ? l10n.t('{0} view', 1) : l10n.t('{0} views', s.numberOfMappedViews),
-          l10n.t('commit {0}', s.commitCharge === 1 ? l10n.t('{0} page', 1) : l10n.t('{0} pages', s.commitCharge))].join(' · '), touched);
+          l10n.t('commit {0}', s.commitCharge === 1 ? l10n.t('{0} page', 1) : l10n.t('{0} pages', s.commitCharge))].join(' · '), touched });
       case 'segment':
-        return view(l10n.t('Segment'), 'symbol-array', s.totalPtes ? Collapsible.Collapsed : Collapsible.None, 'ntlab.segment', () => [
+        return row({ label: l10n.t('Segment'), icon: 'symbol-array', collapsible: s.totalPtes ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.segment', tooltip: () => [
           `**SEGMENT** — ${l10n.t('{0} prototype PTEs', s.totalPtes)}`, '',
           '| | |\n|---|---|',
           `| PrototypePte | \`${hex(s.prototypePteBase)}\` |`,
@@ -185,55 +184,52 @@ export class SectionsModel extends NodeCache {
           `| ${l10n.t('Resident (valid or transition)')} | ${s.residentPages} |`,
           `| ${l10n.t('Valid')} | ${s.validPages} |`, '',
           l10n.t('The segment holds the prototype PTEs: one per page of the section, in paged pool. The PTEs of every view point to them, so the page\'s state is kept once for all the processes that share it.'),
-        ].join('\n'), l10n.t('{0} prototype PTEs · {1} resident', s.totalPtes, s.residentPages), touched);
+        ].join('\n'), description: l10n.t('{0} prototype PTEs · {1} resident', s.totalPtes, s.residentPages), touched });
       case 'subsection': {
         const sub = s.subsections[node.index!]!;
         const last = sub.firstPte + sub.ptes - 1;
-        return view(sub.name || l10n.t('Subsection {0}', node.index!), 'symbol-field', Collapsible.None, 'ntlab.subsection', () => [
-          `**SUBSECTION** ${sub.name ? `\`${sub.name}\`` : node.index!}`, '',
+        return row({ label: sub.name || l10n.t('Subsection {0}', node.index!), icon: 'symbol-field', collapsible: Collapsible.None, contextValue: 'ntlab.subsection', tooltip: () => [
+          `**SUBSECTION** ${sub.name ? mdCode(sub.name) : node.index!}`, '',
           '| | |\n|---|---|',
           `| ${l10n.t('Prototype PTEs')} | ${sub.firstPte}–${last} (${sub.ptes}) |`,
           `| ${l10n.t('Protection')} | ${protection(sub.protect)} |`,
           ...(s.file ? [`| ${l10n.t('File offset')} | ${hex(sub.fileOffset)} |`, `| ${l10n.t('Raw size')} | ${formatBytes(sub.rawSize)} |`] : []), '',
           l10n.t('A subsection maps a run of prototype PTEs to where their data lives: for a file, a file offset (for an image, one subsection per PE section with its own protection). A prototype PTE of a page not in memory points to its subsection: a subsection PTE.'),
-        ].join('\n'), `${l10n.t('PTEs {0}–{1}', sub.firstPte, last)} · ${protection(sub.protect)}`);
+        ].join('\n'), description: `${l10n.t('PTEs {0}–{1}', sub.firstPte, last)} · ${protection(sub.protect)}` });
       }
       case 'protoPte': {
         const p = this.pte(ca, node.index!);
-        if (!p) return view(l10n.t('(gone)'), 'circle-slash', Collapsible.None, 'ntlab.gone', '');
+        if (!p) return row({ label: l10n.t('(gone)'), icon: 'circle-slash', collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: '' });
         const mappers = s.views.filter((v) => p.index >= v.firstPrototypeIndex && p.index < v.firstPrototypeIndex + Number(v.size / 4096n));
         const pfnTouched = p.pfn !== null && this.touched.pfns.has(p.pfn);
         const description = [pteKindLabel(l10n, p.kind), p.pfn !== null ? l10n.t('PFN {0}', hex(p.pfn)) : '', p.kind === 'zero' ? '' : protection(p.protect)].filter(Boolean).join(' · ');
-        return view(l10n.t('PTE {0}', p.index), pteIcon(p.kind), Collapsible.None, 'ntlab.protoPte', () => [
+        return row({ label: l10n.t('PTE {0}', p.index), icon: pteIcon(p.kind), collapsible: Collapsible.None, contextValue: 'ntlab.protoPte', tooltip: () => [
           `**${l10n.t('Prototype PTE {0}', p.index)}** \`${hex(p.address)}\` = \`${hex(p.decoded.value)}\``, '',
           `${pteKindLabel(l10n, p.kind)}: ${pteKindExplanation(l10n, p.kind)}`, '',
-          ...(mappers.length ? [l10n.t('Mapped by:'), ...mappers.map((v) => `- ${this.imageName(v.pid)} (pid ${v.pid}) \`${hex(v.base + BigInt(p.index - v.firstPrototypeIndex) * 4096n)}\``), ''] : []),
+          ...(mappers.length ? [l10n.t('Mapped by:'), ...mappers.map((v) => `- ${mdText(this.imageName(v.pid))} (pid ${v.pid}) \`${hex(v.base + BigInt(p.index - v.firstPrototypeIndex) * 4096n)}\``), ''] : []),
           l10n.t('A prototype PTE is the shared copy of a page\'s state. A process PTE of a view points to it until the page is faulted in; then it is a valid hardware PTE with the same PFN, and the page\'s MMPFN.PteAddress points back to the prototype PTE. When the last process drops the page it goes to the standby or modified list, and the prototype PTE becomes a transition PTE.'),
-        ].join('\n'), description, pfnTouched, p.pfn !== null ? { type: 'pfn', id: p.pfn } : undefined);
+        ].join('\n'), description, touched: pfnTouched, reveal: p.pfn !== null ? { type: 'pfn', id: p.pfn } : undefined });
       }
       case 'sectionViews':
-        return view(l10n.t('Views'), 'window', s.views.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.sectionViews',
-          l10n.t('The mapped views of this section: each is a VAD in a process (MapViewOfFile, NtMapViewOfSection) whose PTEs refer to the prototype PTEs. Image views are copy-on-write: a write gets the process a private copy of the page.'),
-          String(s.views.length), touched);
+        return row({ label: l10n.t('Views'), icon: 'window', collapsible: s.views.length ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.sectionViews', tooltip: l10n.t('The mapped views of this section: each is a VAD in a process (MapViewOfFile, NtMapViewOfSection) whose PTEs refer to the prototype PTEs. Image views are copy-on-write: a write gets the process a private copy of the page.'), description: String(s.views.length), touched });
       case 'sectionView': {
         const v = s.views.find((x) => x.pid === node.pid && x.base === node.va);
-        if (!v) return view(l10n.t('(unmapped)'), 'circle-slash', Collapsible.None, 'ntlab.gone', l10n.t('This view is no longer mapped in the displayed state.'));
+        if (!v) return row({ label: l10n.t('(unmapped)'), icon: 'circle-slash', collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This view is no longer mapped in the displayed state.') });
         const image = this.imageName(v.pid);
-        return view(`${image} (${v.pid})`, 'server-process', Collapsible.None, 'ntlab.sectionView', () => [
-          `**${l10n.t('View in {0}', `${image} (pid ${v.pid})`)}**`, '',
+        return row({ label: `${image} (${v.pid})`, icon: 'server-process', collapsible: Collapsible.None, contextValue: 'ntlab.sectionView', tooltip: () => [
+          `**${l10n.t('View in {0}', `${mdText(image)} (pid ${v.pid})`)}**`, '',
           '| | |\n|---|---|',
           `| ${l10n.t('Address')} | \`${hex(v.base)}\`–\`${hex(v.base + v.size - 1n)}\` |`,
           `| ${l10n.t('Size')} | ${formatBytes(v.size)} |`,
           `| ${l10n.t('Protection')} | ${protection(v.protect)}${v.copyOnWrite ? ' (copy-on-write)' : ''} |`,
           `| ${l10n.t('First prototype PTE')} | ${v.firstPrototypeIndex} |`, '',
           l10n.t('Select to reveal the VAD of this view in the Processes view.'),
-        ].join('\n'), `${hex(v.base)} · ${formatBytes(v.size)} · ${protection(v.protect)}${v.copyOnWrite ? ' · ' + l10n.t('copy-on-write') : ''}`,
-        this.touched.pids.has(v.pid) && this.touched.touchesVa(v.pid, v.base, v.base + v.size - 1n), { type: 'vad', pid: v.pid, va: v.base });
+        ].join('\n'), description: `${hex(v.base)} · ${formatBytes(v.size)} · ${protection(v.protect)}${v.copyOnWrite ? ' · ' + l10n.t('copy-on-write') : ''}`, touched: this.touched.pids.has(v.pid) && this.touched.touchesVa(v.pid, v.base, v.base + v.size - 1n), reveal: { type: 'vad', pid: v.pid, va: v.base } });
       }
       case 'range':
         return this.rangeView(l10n, node, s.totalPtes);
       default:
-        return view(node.id, 'question', Collapsible.None, 'ntlab.unknown', '');
+        return row({ label: node.id, icon: 'question', collapsible: Collapsible.None, contextValue: 'ntlab.unknown', tooltip: '' });
     }
   }
 }
@@ -293,7 +289,7 @@ export function jobLimitFlags(flags: number): number[] {
 }
 
 function limitName(flag: number): string {
-  return Object.entries(JOB_LIMIT_NAMES).find(([, v]) => v === flag)?.[0] ?? `0x${flag.toString(16)}`;
+  return Object.entries(JOB_LIMIT_NAMES).find(([, v]) => v === flag)?.[0] ?? hex(flag);
 }
 
 /** The Jobs view: the job hierarchy with limits, accounting and member processes. */
@@ -394,34 +390,32 @@ export class JobsModel extends NodeCache {
   describe(node: TreeNode): ItemView {
     const l10n = this.l10n;
     const j = this.job(node.jobId!);
-    if (!j) return view(l10n.t('(deleted)'), 'circle-slash', Collapsible.None, 'ntlab.gone', l10n.t('This job no longer exists in the displayed state.'));
+    if (!j) return row({ label: l10n.t('(deleted)'), icon: 'circle-slash', collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This job no longer exists in the displayed state.') });
     const touched = this.touched.jobs.has(j.jobId);
     switch (node.kind) {
       case 'jobObject': {
         const limits = jobLimitFlags(j.limitFlags).length;
-        return view(jobLabel(l10n, j), 'briefcase', Collapsible.Collapsed, 'ntlab.jobObject dt', () => [
-          `**EJOB** ${j.name ? `\`${j.name}\`` : l10n.t('(unnamed)')} — \`${hex(j.address)}\``, '',
+        return row({ label: jobLabel(l10n, j), icon: 'briefcase', collapsible: Collapsible.Collapsed, contextValue: 'ntlab.jobObject dt', tooltip: () => [
+          `**EJOB** ${j.name ? mdCode(j.name) : l10n.t('(unnamed)')} — \`${hex(j.address)}\``, '',
           '| | |\n|---|---|',
-          `| ${l10n.t('Parent job')} | ${this.job(j.parentJobId) ? jobLabel(l10n, this.job(j.parentJobId)!) : l10n.t('none')} |`,
+          `| ${l10n.t('Parent job')} | ${this.job(j.parentJobId) ? mdText(jobLabel(l10n, this.job(j.parentJobId)!)) : l10n.t('none')} |`,
           `| ActiveProcesses | ${j.activeProcesses} |`,
           `| LimitFlags | \`${hex(j.limitFlags)}\` |`, '',
           l10n.t('A job object groups processes and applies limits to them (active processes, memory, working set, CPU time). A process stays in its job for life; jobs nest, so a process in a child job is in the parent job too, and the parent\'s limits apply to it as well.'),
-        ].join('\n'), [j.activeProcesses === 1 ? l10n.t('{0} active process', 1) : l10n.t('{0} active processes', j.activeProcesses),
+        ].join('\n'), description: [j.activeProcesses === 1 ? l10n.t('{0} active process', 1) : l10n.t('{0} active processes', j.activeProcesses),
           limits === 0 ? l10n.t('no limits') : limits === 1 ? l10n.t('{0} limit', 1) : l10n.t('{0} limits', limits),
-          j.childJobIds.length === 0 ? '' : j.childJobIds.length === 1 ? l10n.t('{0} child job', 1) : l10n.t('{0} child jobs', j.childJobIds.length)].filter(Boolean).join(' · '), touched);
+          j.childJobIds.length === 0 ? '' : j.childJobIds.length === 1 ? l10n.t('{0} child job', 1) : l10n.t('{0} child jobs', j.childJobIds.length)].filter(Boolean).join(' · '), touched });
       }
       case 'jobLimits': {
         const n = jobLimitFlags(j.limitFlags).length;
-        return view(l10n.t('Limits'), 'dashboard', n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.jobLimits dt',
-          l10n.t('JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags and the values they enable (SetInformationJobObject). Only the limits that are set are listed.'),
-          n ? hex(j.limitFlags) : l10n.t('none set'), touched);
+        return row({ label: l10n.t('Limits'), icon: 'dashboard', collapsible: n ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.jobLimits dt', tooltip: l10n.t('JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags and the values they enable (SetInformationJobObject). Only the limits that are set are listed.'), description: n ? hex(j.limitFlags) : l10n.t('none set'), touched });
       }
       case 'jobLimit': {
         const flag = node.index!;
-        return view(limitName(flag), 'circle-small-filled', Collapsible.None, 'ntlab.jobLimit', limitExplanation(l10n, flag), limitValue(j, flag));
+        return row({ label: limitName(flag), icon: 'circle-small-filled', collapsible: Collapsible.None, contextValue: 'ntlab.jobLimit', tooltip: limitExplanation(l10n, flag), description: limitValue(j, flag) });
       }
       case 'jobAccounting':
-        return view(l10n.t('Accounting'), 'graph', Collapsible.None, 'ntlab.jobAccounting dt', () => [
+        return row({ label: l10n.t('Accounting'), icon: 'graph', collapsible: Collapsible.None, contextValue: 'ntlab.jobAccounting dt', tooltip: () => [
           `**JOBOBJECT_BASIC_ACCOUNTING_INFORMATION**`, '',
           '| | |\n|---|---|',
           `| TotalProcesses | ${j.totalProcesses} |`,
@@ -431,16 +425,15 @@ export class JobsModel extends NodeCache {
           `| PeakProcessMemoryUsed | ${formatBytes(j.peakProcessMemoryUsed)} |`,
           `| PeakJobMemoryUsed | ${formatBytes(j.peakJobMemoryUsed)} |`, '',
           l10n.t('What QueryInformationJobObject reports for the job: processes that ever ran in it, those still active, the page faults they took, and peak committed memory.'),
-        ].join('\n'), l10n.t('{0} total · {1} active · {2} terminated', j.totalProcesses, j.activeProcesses, j.totalTerminatedProcesses), touched);
+        ].join('\n'), description: l10n.t('{0} total · {1} active · {2} terminated', j.totalProcesses, j.activeProcesses, j.totalTerminatedProcesses), touched });
       case 'jobMember': {
         const info = this.system?.queryProcess(node.pid!);
-        if (!info || !j.processIds.includes(node.pid!)) return view(l10n.t('(exited)'), 'circle-slash', Collapsible.None, 'ntlab.gone', l10n.t('This process no longer exists in the displayed state.'));
+        if (!info || !j.processIds.includes(node.pid!)) return row({ label: l10n.t('(exited)'), icon: 'circle-slash', collapsible: Collapsible.None, contextValue: 'ntlab.gone', tooltip: l10n.t('This process no longer exists in the displayed state.') });
         const isTouched = this.touched.pids.has(node.pid!);
-        return view(info.imageFileName, 'server-process', Collapsible.None, 'ntlab.jobMember dt',
-          l10n.t('A process in this job. Select to reveal it in the Processes view.'), String(node.pid), isTouched, { type: 'process', pid: node.pid! });
+        return row({ label: info.imageFileName, icon: 'server-process', collapsible: Collapsible.None, contextValue: 'ntlab.jobMember dt', tooltip: l10n.t('A process in this job. Select to reveal it in the Processes view.'), description: String(node.pid), touched: isTouched, reveal: { type: 'process', pid: node.pid! } });
       }
       default:
-        return view(node.id, 'question', Collapsible.None, 'ntlab.unknown', '');
+        return row({ label: node.id, icon: 'question', collapsible: Collapsible.None, contextValue: 'ntlab.unknown', tooltip: '' });
     }
   }
 }
