@@ -4,6 +4,7 @@ import * as engine from '../../engine';
 import { describeObject, type System } from '../../engine';
 import { address as ptr, hex, hex as num, pointer } from '../present/format';
 import type { Localizer } from '../present/localizer';
+import { pfnFields, type PfnField } from '../present/pfn';
 
 /** What a dt document shows. */
 export type DtTarget =
@@ -190,26 +191,24 @@ export function dtFields(system: System, target: DtTarget, layout = engineLayout
         { name: 'EndingVpn', value: num(v.end >> 12n), depth: 1 },
         { name: 'u.VadFlags.VadType', value: v.vadType, depth: 1 },
         { name: 'u.VadFlags.Protection', value: num(v.allocationProtect), depth: 1 },
-        { name: 'u.VadFlags.PrivateMemory', value: v.type === 0x20000 ? '1' : '0', depth: 1 },
+        { name: 'u.VadFlags.PrivateMemory', value: v.type === engine.MEM_PRIVATE ? '1' : '0', depth: 1 },
         { name: 'u1.VadFlags1.CommitCharge', value: num(v.commitCharge), depth: 1 },
         { name: 'u1.VadFlags1.MemCommit', value: v.memCommit ? '1' : '0', depth: 1 },
       ];
     }
     case 'pfn': {
       if (!Number.isInteger(target.pfn) || target.pfn < 0 || target.pfn >= system.physicalPageCount) return undefined;
-      const f = system.queryPfn(target.pfn);
-      return [
-        { name: 'PteAddress', value: ptr(f.PteAddress) },
-        { name: 'OriginalPte', value: ptr(f.OriginalPte) },
-        { name: 'u2.ShareCount', value: num(f.ShareCount) },
-        { name: 'u3.ReferenceCount', value: num(f.ReferenceCount) },
-        { name: 'u3.e1.PageLocation', value: f.State },
-        { name: 'u3.e1.Modified', value: f.Modified ? '1' : '0' },
-        { name: 'u3.e1.Priority', value: num(f.Priority) },
-        { name: 'u4.PteFrame', value: num(f.PteFrame) },
-        { name: 'WsIndex', value: num(f.WsIndex) },
-      ];
+      return pfnFields(system.queryPfn(target.pfn)).map((f) => ({ name: f.name, value: pfnDtValue(f) }));
     }
+  }
+}
+
+/** An MMPFN field as dt prints it: pointers in WinDbg's form, numbers in hex, a bit as 0 or 1. */
+function pfnDtValue(f: PfnField): string {
+  switch (f.kind) {
+    case 'pointer': return ptr(f.value);
+    case 'count': case 'frame': return num(f.value);
+    case 'bit': case 'location': return String(f.value);
   }
 }
 

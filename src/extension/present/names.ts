@@ -2,6 +2,7 @@
 // and NTSTATUS names, fault, PTE and CreateProcess stage names, handle types. Pure: no `vscode`.
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
 import * as Win32Constants from '../../engine/constants';
+import type { SystemMemoryListInformation } from '../../engine';
 import type { FaultKind } from '../../shared/protocol';
 import type { Localizer } from './localizer';
 
@@ -29,6 +30,32 @@ export function standbyIndex(priority: number): number {
 export function standbyPriorityOf(index: number): number | undefined {
   const p = index - PAGE_LIST_INDEX.Standby;
   return Number.isInteger(p) && p >= 0 && p < STANDBY_PRIORITIES ? p : undefined;
+}
+
+/** The pages on the standby list, all priorities together. */
+export function standbyPageCount(info: SystemMemoryListInformation): number {
+  let n = 0;
+  for (const c of info.PageCountByPriority) n += c;
+  return n;
+}
+
+/** The pages on a list (one standby priority when `priority` is given), from SystemMemoryListInformation. */
+export function listPageCount(info: SystemMemoryListInformation, list: PageListName, priority?: number): number {
+  switch (list) {
+    case 'Zeroed': return info.ZeroPageCount;
+    case 'Free': return info.FreePageCount;
+    case 'Standby': return priority === undefined ? standbyPageCount(info) : info.PageCountByPriority[priority]!;
+    case 'Modified': return info.ModifiedPageCount;
+    case 'ModifiedNoWrite': return info.ModifiedNoWritePageCount;
+    case 'Bad': return info.BadPageCount;
+  }
+}
+
+/** The pages on any list (the rest are active: in a working set, a page table, or in transition). */
+export function pagesOnLists(info: SystemMemoryListInformation): number {
+  let n = 0;
+  for (const list of PAGE_LISTS) n += listPageCount(info, list);
+  return n;
 }
 
 /** Localized name of a page list or PFN state (the engine's `from`/`to` step args and PfnInfo.State). */
