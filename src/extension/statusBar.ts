@@ -3,7 +3,7 @@ import type { System } from '../engine';
 import { Commands } from './ids';
 import { Disposable } from './lifecycle';
 import { PAGE_SIZE } from './present/format';
-import { listLabel, listPageCount, type PageListName } from './present/names';
+import { availablePageCount, listLabel, listPageCount, type PageListName } from './present/names';
 import type { SimulationSession } from './session';
 
 const PAGES_PER_MB = (1024 * 1024) / PAGE_SIZE;
@@ -37,7 +37,7 @@ export class MemoryStatusBar extends Disposable {
   update(system: System | undefined): void {
     if (!system) { this.item.hide(); return; }
     const info = system.querySystemMemoryListInformation();
-    const available = listPageCount(info, 'Zeroed') + listPageCount(info, 'Free') + listPageCount(info, 'Standby');
+    const available = availablePageCount(info);
     const availableMB = Math.round(available / PAGES_PER_MB);
     const commit = system.queryCommit();
     const past = this.session.cursor;

@@ -51,6 +51,11 @@ export function listPageCount(info: SystemMemoryListInformation, list: PageListN
   }
 }
 
+/** Available memory as Task Manager counts it: zeroed + free + standby pages (Windows Internals 7e, ch. 5, "Page list dynamics"). */
+export function availablePageCount(info: SystemMemoryListInformation): number {
+  return info.ZeroPageCount + info.FreePageCount + standbyPageCount(info);
+}
+
 /** The pages on any list (the rest are active: in a working set, a page table, or in transition). */
 export function pagesOnLists(info: SystemMemoryListInformation): number {
   let n = 0;

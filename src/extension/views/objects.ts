@@ -12,15 +12,76 @@ import { describeWith, goneRow, type ItemView, type TreeNode } from './row';
 
 export { JOB_LIMIT_NAMES, jobLimitFlags } from './describe/jobs';
 
+/**
+ * A list a view shows (control areas, jobs), queried from the displayed state and kept until a step
+ * may have changed it, with its items by id.
+ */
+class ShownList<T> {
+  private list: T[] | undefined;
+  private stale = true;
+  private readonly byId = new Map<number, T>();
+
+  constructor(private readonly query: () => T[], private readonly idOf: (item: T) => number) {}
+
+  items(): T[] {
+    if (this.stale || !this.list) {
+      this.stale = false;
+      this.list = this.query();
+      this.byId.clear();
+      for (const x of this.list) this.byId.set(this.idOf(x), x);
+    }
+    return this.list;
+  }
+
+  get(id: number): T | undefined {
+    this.items();
+    return this.byId.get(id);
+  }
+
+  /** Requery on next use (another state of the same session). */
+  markStale(): void { this.stale = true; }
+
+  /** Forget what the view showed (a new session). */
+  clear(): void { this.list = undefined; this.stale = true; }
+
+  /**
+   * Marks the list stale and returns what to refresh: the items the steps named (changes of
+   * `changeType`, and `previouslyNamed`), those holding a process that changed, or everything when
+   * items came or went (the root list changed). Nothing before the view first asked for its roots;
+   * once it has (even for none: the welcome text shows), an item coming or going refreshes it.
+   */
+  refresh(changes: readonly ChangeRef[], changeType: 'object' | 'job', previouslyNamed: Iterable<number> | undefined,
+    holds: (item: T, pids: ReadonlySet<number>) => boolean, nodeOf: (id: number) => TreeNode | undefined): Refresh {
+    const refresh: Refresh = { all: false, nodes: new Set() };
+    const before = this.list;
+    this.stale = true;
+    if (!before) return refresh;
+    const named = new Set<number>(previouslyNamed);
+    const pids = new Set<number>();
+    for (const c of changes) {
+      if (c.type === changeType && c.id !== undefined) named.add(c.id);
+      else if (c.type === 'process' && c.pid !== undefined) pids.add(c.pid);
+    }
+    if (named.size === 0 && pids.size === 0) return refresh;
+    const after = this.items();
+    const ids = (l: T[]): string => l.map(this.idOf).join(',');
+    if (ids(before) !== ids(after)) { refresh.all = true; return refresh; }
+    for (const x of [...before, ...after]) if (holds(x, pids)) named.add(this.idOf(x));
+    for (const id of named) {
+      const node = nodeOf(id);
+      if (node && this.byId.has(id)) refresh.nodes.add(node);
+    }
+    return refresh;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- sections
 
 /** The Sections view: one root per control area, labelled by the section object(s) that refer to it. */
 export class SectionsModel extends NodeCache {
   private system: System | undefined;
-  /** The control areas as last queried (what the view last showed); `stale` once a step may have changed them. */
-  private list: SectionInfo[] | undefined;
-  private stale = true;
-  private byId = new Map<number, SectionInfo>();
+  /** The control areas as last queried (what the view last showed). */
+  private readonly list = new ShownList<SectionInfo>(() => this.system?.querySections() ?? [], (s) => s.controlArea);
   private imageNames = new Map<number, string>();
   /** Prototype PTE slices as last decoded, per control area (cleared with the state). */
   private ptes = new Map<number, Map<number, PrototypePteInfo>>();
@@ -30,29 +91,22 @@ export class SectionsModel extends NodeCache {
 
   setSystem(system: System | undefined, sameSession: boolean): void {
     this.system = system;
-    if (!sameSession) { this.nodes.clear(); this.list = undefined; }
+    if (!sameSession) { this.nodes.clear(); this.list.clear(); }
     this.forget();
   }
 
   private forget(): void {
-    this.stale = true;
+    this.list.markStale();
     this.imageNames.clear();
     this.ptes.clear();
   }
 
   private sections(): SectionInfo[] {
-    if (this.stale || !this.list) {
-      this.stale = false;
-      this.list = this.system?.querySections() ?? [];
-      this.byId.clear();
-      for (const s of this.list) this.byId.set(s.controlArea, s);
-    }
-    return this.list;
+    return this.list.items();
   }
 
   private section(ca: number): SectionInfo | undefined {
-    this.sections();
-    return this.byId.get(ca);
+    return this.list.get(ca);
   }
 
   private imageName(pid: number): string {
@@ -121,27 +175,8 @@ export class SectionsModel extends NodeCache {
    * or was deleted (the root list changed).
    */
   invalidate(changes: readonly ChangeRef[], previouslyTouched?: Touched): Refresh {
-    const refresh: Refresh = { all: false, nodes: new Set() };
-    const before = this.list;
     this.forget();
-    // Once the view has asked for its roots (even none: the welcome text shows), a job coming or going refreshes it.
-    if (!before) return refresh;
-    const named = new Set<number>(previouslyTouched?.objects);
-    const pids = new Set<number>();
-    for (const c of changes) {
-      if (c.type === 'object' && c.id !== undefined) named.add(c.id);
-      else if (c.type === 'process' && c.pid !== undefined) pids.add(c.pid);
-    }
-    if (named.size === 0 && pids.size === 0) return refresh;
-    const after = this.sections();
-    const ids = (l: SectionInfo[]): string => l.map((s) => s.controlArea).join(',');
-    if (ids(before) !== ids(after)) { refresh.all = true; return refresh; }
-    for (const s of [...before, ...after]) if (s.views.some((v) => pids.has(v.pid))) named.add(s.controlArea);
-    for (const ca of named) {
-      const node = this.cached(`ca:${ca}`);
-      if (node && this.byId.has(ca)) refresh.nodes.add(node);
-    }
-    return refresh;
+    return this.list.refresh(changes, 'object', previouslyTouched?.objects, (s, pids) => s.views.some((v) => pids.has(v.pid)), (ca) => this.cached(`ca:${ca}`));
   }
 
   /** The row of a node: its kind's describer in views/describe/sections.ts. */
@@ -163,33 +198,24 @@ export class SectionsModel extends NodeCache {
 /** The Jobs view: the job hierarchy with limits, accounting and member processes. */
 export class JobsModel extends NodeCache {
   private system: System | undefined;
-  /** The jobs as last queried (what the view last showed); `stale` once a step may have changed them. */
-  private list: JobInfo[] | undefined;
-  private stale = true;
-  private byId = new Map<number, JobInfo>();
+  /** The jobs as last queried (what the view last showed). */
+  private readonly list = new ShownList<JobInfo>(() => this.system?.queryJobs() ?? [], (j) => j.jobId);
   touched = new Touched();
 
   constructor(private readonly l10n: Localizer) { super(); }
 
   setSystem(system: System | undefined, sameSession: boolean): void {
     this.system = system;
-    if (!sameSession) { this.nodes.clear(); this.list = undefined; }
-    this.stale = true;
+    if (!sameSession) { this.nodes.clear(); this.list.clear(); }
+    this.list.markStale();
   }
 
   private jobs(): JobInfo[] {
-    if (this.stale || !this.list) {
-      this.stale = false;
-      this.list = this.system?.queryJobs() ?? [];
-      this.byId.clear();
-      for (const j of this.list) this.byId.set(j.jobId, j);
-    }
-    return this.list;
+    return this.list.items();
   }
 
   private job(id: number): JobInfo | undefined {
-    this.jobs();
-    return this.byId.get(id);
+    return this.list.get(id);
   }
 
   private jobNode(j: JobInfo): TreeNode {
@@ -232,27 +258,7 @@ export class JobsModel extends NodeCache {
 
   /** Refreshes the jobs the steps named and those holding a process that changed; everything when jobs came or went. */
   invalidate(changes: readonly ChangeRef[], previouslyTouched?: Touched): Refresh {
-    const refresh: Refresh = { all: false, nodes: new Set() };
-    const before = this.list;
-    this.stale = true;
-    // Once the view has asked for its roots (even none: the welcome text shows), a job coming or going refreshes it.
-    if (!before) return refresh;
-    const named = new Set<number>(previouslyTouched?.jobs);
-    const pids = new Set<number>();
-    for (const c of changes) {
-      if (c.type === 'job' && c.id !== undefined) named.add(c.id);
-      else if (c.type === 'process' && c.pid !== undefined) pids.add(c.pid);
-    }
-    if (named.size === 0 && pids.size === 0) return refresh;
-    const after = this.jobs();
-    const ids = (l: JobInfo[]): string => l.map((j) => j.jobId).join(',');
-    if (ids(before) !== ids(after)) { refresh.all = true; return refresh; }
-    for (const j of [...before, ...after]) if (j.processIds.some((p) => pids.has(p))) named.add(j.jobId);
-    for (const id of named) {
-      const node = this.cached(`job:${id}`);
-      if (node && this.byId.has(id)) refresh.nodes.add(node);
-    }
-    return refresh;
+    return this.list.refresh(changes, 'job', previouslyTouched?.jobs, (j, pids) => j.processIds.some((p) => pids.has(p)), (id) => this.cached(`job:${id}`));
   }
 
   /** The row of a node: its kind's describer in views/describe/jobs.ts. */

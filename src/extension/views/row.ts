@@ -5,11 +5,14 @@ import type { ChangeRef } from '../../engine';
 import type { Localizer } from '../present/localizer';
 import type { PageListName } from '../present/names';
 
-export type NodeKind =
-  | 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'peb' | 'token' | 'job'
-  | 'range' | 'commit' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn'
-  | 'section' | 'controlArea' | 'segment' | 'subsection' | 'protoPte' | 'sectionViews' | 'sectionView'
-  | 'jobObject' | 'jobLimits' | 'jobLimit' | 'jobAccounting' | 'jobMember';
+/** Every kind of tree node; each has one describer in views/describe/*.ts ('range' one per view that pages). */
+export const NODE_KINDS = [
+  'process', 'threads', 'thread', 'handles', 'handle', 'addressSpace', 'vad', 'workingSet', 'wsle', 'peb', 'token', 'job',
+  'range', 'commit', 'pageList', 'standbyPriority', 'activePages', 'pfn',
+  'section', 'controlArea', 'segment', 'subsection', 'protoPte', 'sectionViews', 'sectionView',
+  'jobObject', 'jobLimits', 'jobLimit', 'jobAccounting', 'jobMember',
+] as const;
+export type NodeKind = typeof NODE_KINDS[number];
 
 /** What range nodes page. */
 export type RangeOf = 'wsle' | 'vad' | 'pfn' | 'handle' | 'protoPte';
