@@ -2,7 +2,7 @@
 // simulated objects and a `!pte`-style decode of an address. Pure: the host passes a Localizer.
 import * as engine from '../../engine';
 import { describeObject, type System } from '../../engine';
-import { address as ptr, hex, hex as num, pointer } from '../present/format';
+import { address as ptr, hex, hex as num, hexDigits, PAGE_SIZE_N, pointer } from '../present/format';
 import type { Localizer } from '../present/localizer';
 import { pfnFields, type PfnField } from '../present/pfn';
 
@@ -102,7 +102,7 @@ function layoutValue(v: string | number | bigint): string {
 /** Control characters (a command line or object name may hold them) as \xNN, so one field stays one line. */
 export function escapeControls(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${hexDigits(c.charCodeAt(0), 2)}`);
 }
 
 /** An id from a document address: decimal digits only (no sign, exponent, hex or spaces), a safe integer. */
@@ -148,7 +148,7 @@ export function dtFields(system: System, target: DtTarget, layout = engineLayout
       if (!p) return undefined;
       return [
         { name: 'Pcb', value: '_KPROCESS' },
-        { name: 'DirectoryTableBase', value: num(BigInt(p.directoryTableBase) * 4096n), depth: 1 },
+        { name: 'DirectoryTableBase', value: num(BigInt(p.directoryTableBase) * PAGE_SIZE_N), depth: 1 },
         { name: 'UniqueProcessId', value: ptr(BigInt(p.pid)) },
         { name: 'InheritedFromUniqueProcessId', value: ptr(BigInt(p.parentPid)) },
         { name: 'Peb', value: ptr(p.peb) },
@@ -255,7 +255,7 @@ export function renderDtDocument(system: System, target: DtTarget, l10n: Localiz
   const first = notes.length + 2;
   const lines = fields.map((f, i) => {
     const indent = '   '.repeat(f.depth ?? 0);
-    const offset = f.offset !== undefined ? `+0x${f.offset.toString(16).padStart(3, '0')} ` : someOffsets ? ' '.repeat(7) : '';
+    const offset = f.offset !== undefined ? `+0x${hexDigits(f.offset, 3)} ` : someOffsets ? ' '.repeat(7) : '';
     const prefix = `   ${indent}${offset}`;
     if (f.ref) links.push({ line: first + i, start: prefix.length, end: prefix.length + f.name.length, name: f.name, ref: f.ref });
     return `${prefix}${f.name.padEnd(width - indent.length)} : ${f.value}`;
@@ -293,7 +293,7 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
   if (!p) return l10n.t('There is no process with id {0} in the displayed state ({1}).', pid, step);
   const out: string[] = [
     `// ${l10n.t('NT Lab simulation, {0}. This document follows the simulation as it moves.', step)}`, '',
-    `0: kd> !pte ${pointer(va)}    (${p.imageFileName}, pid ${pid}, DirectoryTableBase ${num(BigInt(p.directoryTableBase) * 4096n)})`,
+    `0: kd> !pte ${pointer(va)}    (${p.imageFileName}, pid ${pid}, DirectoryTableBase ${num(BigInt(p.directoryTableBase) * PAGE_SIZE_N)})`,
   ];
   if (va > 0xFFFFFFFFFFFFFFFFn || va < 0n) return [...out, l10n.t('Not a 64-bit address.')].join('\n');
   const walk = system.walkAddress(pid, va);
@@ -366,6 +366,6 @@ export function structureHover(system: System, kind: HoverStructure, pid: number
   const owner = tid !== undefined && (kind === 'teb' || kind === 'ethread') ? `${p.imageFileName}, pid ${pid}, tid ${tid}` : `${p.imageFileName}, pid ${pid}`;
   return [
     `${type.includes('!') ? type : `nt!${type}`} ${pointer(layout.address)} (${owner})`,
-    ...fields.map((f) => ` +0x${f.offset.toString(16).padStart(3, '0')} ${f.name} : ${compact(f.value)}`),
+    ...fields.map((f) => ` +0x${hexDigits(f.offset, 3)} ${f.name} : ${compact(f.value)}`),
   ].join('\n');
 }

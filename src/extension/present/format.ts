@@ -11,6 +11,11 @@ export function hex(v: number | bigint): string {
   return '0x' + v.toString(16);
 }
 
+/** Lowercase hex digits of a non-negative integer, zero-padded to `width`, without a prefix (`hexDigits(5, 3)` = `005`). */
+export function hexDigits(v: number, width: number): string {
+  return v.toString(16).padStart(width, '0');
+}
+
 /** WinDbg's 64-bit pointer form without a prefix, `00007ff6`12340000` (the dt and !pte documents). */
 export function pointer(v: bigint | number): string {
   const s = BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))).toString(16).padStart(16, '0');
@@ -40,7 +45,7 @@ export function formatPages(pages: number): string {
 
 /** Two lowercase hex digits per byte, separated by spaces. */
 export function hexBytes(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return Array.from(bytes, (b) => hexDigits(b, 2)).join(' ');
 }
 
 /** A `db`-style dump: pointer, 16 hex bytes, their printable ASCII. */

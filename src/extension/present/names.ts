@@ -4,6 +4,7 @@
 import * as Win32Constants from '../../engine/constants';
 import type { SystemMemoryListInformation } from '../../engine';
 import type { FaultKind } from '../../shared/protocol';
+import { hexDigits } from './format';
 import type { Localizer } from './localizer';
 
 // ------------------------------------------------------------------------------------------ page lists
@@ -133,7 +134,7 @@ export function win32ErrorText(code: number): string {
 
 /** `STATUS_ACCESS_VIOLATION (0xc0000005)` */
 export function ntStatusText(status: number): string {
-  const hex = '0x' + (status >>> 0).toString(16).padStart(8, '0');
+  const hex = '0x' + hexDigits(status >>> 0, 8);
   const name = ntStatusName(status);
   return name ? `${name} (${hex})` : hex;
 }

@@ -4,7 +4,7 @@
 // import: the providers (views/providers.ts) adapt these models, and the benchmark
 // (test/bench/tree.bench.ts) and unit tests drive them in plain Node.
 import type { ChangeRef, HandleInfo, JobInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
-import { hex } from '../present/format';
+import { hex, PAGE_SIZE_N } from '../present/format';
 import type { Localizer } from '../present/localizer';
 import { listPageCount, PAGE_LIST_INDEX, PAGE_LISTS, STANDBY_PRIORITIES, standbyPriorityOf, type PageListName } from '../present/names';
 import { memoryRows, type MemoryRowContext } from './describe/physicalMemory';
@@ -329,7 +329,7 @@ export class ProcessesModel extends NodeCache {
       case 'wsle': {
         const ws = group('workingSet');
         if (ref.va === undefined) return ws;
-        const page = ref.va & ~0xFFFn;
+        const page = ref.va & ~(PAGE_SIZE_N - 1n);
         const entries = sys.queryWorkingSet(pid).entries;
         const i = entries.findIndex((e) => e.va === page);
         if (i < 0) return ws;

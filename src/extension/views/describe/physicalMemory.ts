@@ -3,7 +3,7 @@
 // (views/model.ts, PhysicalMemoryModel) finds the nodes and the counts; these only turn them into rows.
 // Lists: Windows Internals 7e, ch. 5, "Page frame number database" and "Page list dynamics".
 import type { CommitInfo, PfnInfo, SystemMemoryListInformation } from '../../../engine';
-import { formatBytes, hex } from '../../present/format';
+import { formatPages, hex } from '../../present/format';
 import type { Localizer } from '../../present/localizer';
 import { mdText } from '../../present/markdown';
 import { listLabel, listPageCount, PAGE_LIST_INDEX, pagesOnLists, standbyIndex, standbyPriorityOf, type PageListName } from '../../present/names';
@@ -31,7 +31,7 @@ const listRow = (node: { kind: 'pageList' | 'standbyPriority'; list?: PageListNa
   return row({
     icon: listIcon(list), label: node.kind === 'standbyPriority' ? l10n.t('Priority {0}', node.priority!) : listLabel(l10n, list),
     collapsible: n || node.kind === 'pageList' && list === 'Standby' ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`,
-    description: n === 1 ? l10n.t('{0} page · {1}', n, formatBytes(n * 4096)) : l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
+    description: n === 1 ? l10n.t('{0} page · {1}', n, formatPages(n)) : l10n.t('{0} pages · {1}', n, formatPages(n)),
     tooltip: listTooltip(l10n, list), touched: isTouched,
   });
 };
@@ -41,8 +41,8 @@ export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
     const c = commit();
     return row({
       icon: 'graph', label: l10n.t('Commit charge'), collapsible: Collapsible.None, contextValue: 'ntlab.commit',
-      description: `${formatBytes(c.CommitTotal * 4096)} / ${formatBytes(c.CommitLimit * 4096)}`,
-      tooltip: [l10n.t('**Commit charge** {0} of the commit limit {1} (peak {2}).', formatBytes(c.CommitTotal * 4096), formatBytes(c.CommitLimit * 4096), formatBytes(c.CommitPeak * 4096)), '',
+      description: `${formatPages(c.CommitTotal)} / ${formatPages(c.CommitLimit)}`,
+      tooltip: [l10n.t('**Commit charge** {0} of the commit limit {1} (peak {2}).', formatPages(c.CommitTotal), formatPages(c.CommitLimit), formatPages(c.CommitPeak)), '',
         l10n.t('Committed private memory and page tables are charged against the commit limit (RAM plus paging files). When the charge would exceed the limit, VirtualAlloc fails with ERROR_COMMITMENT_LIMIT.')].join('\n'),
       touched: touched.commit,
     });
@@ -55,7 +55,7 @@ export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
     const n = physicalPageCount - pagesOnLists(lists());
     return row({
       icon: 'pass-filled', label: l10n.t('Active'), collapsible: Collapsible.None, contextValue: 'ntlab.activePages',
-      description: n === 1 ? l10n.t('{0} page · {1}', n, formatBytes(n * 4096)) : l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
+      description: n === 1 ? l10n.t('{0} page · {1}', n, formatPages(n)) : l10n.t('{0} pages · {1}', n, formatPages(n)),
       tooltip: l10n.t('Pages in use: mapped by a valid PTE (in a working set, or a page table) or in transition while I/O is in flight. They are on no list.'),
     });
   },

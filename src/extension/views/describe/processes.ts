@@ -4,7 +4,7 @@
 import type { ChangeRef, HandleInfo, JobInfo, ProcessInfo, VadInfo, WsleInfo } from '../../../engine';
 import { MEM_IMAGE, MEM_MAPPED } from '../../../engine/constants';
 import { flagNames, PROTECTION_NAMES } from '../../commands/parse';
-import { formatBytes, hex } from '../../present/format';
+import { formatPages, hex, PAGE_SIZE_N } from '../../present/format';
 import type { Localizer } from '../../present/localizer';
 import { mdCode, mdText } from '../../present/markdown';
 import { handleIcon } from '../../present/names';
@@ -44,14 +44,14 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
       ...(info.debuggerPid ? [`| ${l10n.t('Debugger')} | ${info.debuggerPid} |`] : []),
       ...(info.consoleHostPid ? [`| ${l10n.t('Console host')} | conhost.exe ${info.consoleHostPid} |`] : []),
       `| DirectoryTableBase | ${l10n.t('PFN {0}', hex(info.directoryTableBase))} |`,
-      `| ${l10n.t('Working set')} | ${formatBytes(info.workingSetSize * 4096)} (${l10n.t('min {0}, max {1}, peak {2}', formatBytes(info.workingSetMinimum * 4096), formatBytes(info.workingSetMaximum * 4096), formatBytes(info.peakWorkingSetSize * 4096))}) |`,
-      `| ${l10n.t('Private commit')} | ${formatBytes(info.privateCommit * 4096)} |`,
+      `| ${l10n.t('Working set')} | ${formatPages(info.workingSetSize)} (${l10n.t('min {0}, max {1}, peak {2}', formatPages(info.workingSetMinimum), formatPages(info.workingSetMaximum), formatPages(info.peakWorkingSetSize))}) |`,
+      `| ${l10n.t('Private commit')} | ${formatPages(info.privateCommit)} |`,
       `| ${l10n.t('Page tables')} | ${l10n.t('{0} pages', info.pageTablePages)} |`,
       `| ${l10n.t('Page faults')} | ${info.pageFaultCount} |`,
       '',
       l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
     ].join('\n');
-    const description = `${pid} · ${l10n.t('WS {0}', formatBytes(info.workingSetSize * 4096))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`;
+    const description = `${pid} · ${l10n.t('WS {0}', formatPages(info.workingSetSize))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`;
     return row({ icon: 'server-process', label: info.imageFileName, collapsible: Collapsible.Collapsed, contextValue: 'ntlab.process dt', tooltip, description, touched: touched.pids.has(pid) });
   },
 
@@ -123,7 +123,7 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
     return row({
       icon: 'symbol-namespace', label: l10n.t('Address space (VADs)'), collapsible: vads.length ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.addressSpace',
       tooltip: l10n.t('Virtual address descriptors: one per reserved range, in a balanced tree (VadRoot). Committed pages get PTEs lazily, on first touch.'),
-      description: vads.length === 1 ? l10n.t('{0} VAD · commit {1}', 1, formatBytes(info.privateCommit * 4096)) : l10n.t('{0} VADs · commit {1}', vads.length, formatBytes(info.privateCommit * 4096)),
+      description: vads.length === 1 ? l10n.t('{0} VAD · commit {1}', 1, formatPages(info.privateCommit)) : l10n.t('{0} VADs · commit {1}', vads.length, formatPages(info.privateCommit)),
       touched: c.touched.vas.has(c.pid),
     });
   },
@@ -136,11 +136,11 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
     const protect = flagNames(v.allocationProtect, PROTECTION_NAMES);
     return row({
       icon: 'symbol-array', label: `${hex(v.start)}–${hex(v.end)}`, collapsible: Collapsible.None, contextValue: 'ntlab.vad dt pte',
-      tooltip: [`**VAD** \`${hex(v.start)}\`–\`${hex(v.end)}\` (${formatBytes(v.pageCount * 4096)})`, '',
+      tooltip: [`**VAD** \`${hex(v.start)}\`–\`${hex(v.end)}\` (${formatPages(v.pageCount)})`, '',
         `| | |\n|---|---|`, `| Type | ${type} (${mdText(v.vadType)}) |`, `| ${l10n.t('Protection at allocation')} | ${protect} |`,
         `| ${l10n.t('Commit charge')} | ${l10n.t('{0} pages', v.commitCharge)}${v.memCommit ? ' (MemCommit)' : ''} |`, '',
         l10n.t('A VAD describes a range of the address space; VirtualQuery and the page fault handler consult it when a PTE does not say enough.')].join('\n'),
-      description: `${type.slice(4).toLowerCase()} · ${protect} · ${l10n.t('{0} committed', formatBytes(v.commitCharge * 4096))}`,
+      description: `${type.slice(4).toLowerCase()} · ${protect} · ${l10n.t('{0} committed', formatPages(v.commitCharge))}`,
       touched: c.touched.touchesVa(c.pid, v.start, v.end),
     });
   },
@@ -157,7 +157,7 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
     return row({
       icon: 'file-binary', label: hex(va), collapsible: Collapsible.None, contextValue: 'ntlab.wsle pte',
       tooltip: c.l10n.t('A working-set list entry: a resident page of this process. Age counts the balance set manager passes since the page was last accessed.'),
-      description: wsleDescription(c.l10n, c.wsle(va)), touched: c.touched.touchesVa(c.pid, va, va + 0xFFFn),
+      description: wsleDescription(c.l10n, c.wsle(va)), touched: c.touched.touchesVa(c.pid, va, va + PAGE_SIZE_N - 1n),
     });
   },
 

@@ -4,7 +4,7 @@
 // Windows Internals 7e, ch. 5, "Section objects" and "Prototype PTEs".
 import type { PrototypePteInfo, SectionInfo } from '../../../engine';
 import { flagNames, PROTECTION_NAMES } from '../../commands/parse';
-import { formatBytes, hex } from '../../present/format';
+import { formatBytes, formatPages, hex, PAGE_SIZE_N } from '../../present/format';
 import type { Localizer } from '../../present/localizer';
 import { mdCode, mdText } from '../../present/markdown';
 import type { Touched } from '../model';
@@ -40,7 +40,7 @@ export const sectionRows: DescriberTable<SectionNodeKind, SectionRowContext> = {
         ...(objects.length ? objects : [l10n.t('No section object refers to it any more; its views keep the control area alive.')]), '',
         l10n.t('A section object (a file mapping object in Win32) is memory that processes can share: backed by the paging file (CreateFileMapping with INVALID_HANDLE_VALUE) or by a file. Every process maps its image and ntdll.dll through image sections.'),
       ].join('\n'),
-      description: `${kind} · ${formatBytes(s.totalPtes * 4096)} · ${s.views.length === 1 ? l10n.t('{0} view', s.views.length) : l10n.t('{0} views', s.views.length)}`, touched,
+      description: `${kind} · ${formatPages(s.totalPtes)} · ${s.views.length === 1 ? l10n.t('{0} view', s.views.length) : l10n.t('{0} views', s.views.length)}`, touched,
     });
   },
 
@@ -97,14 +97,14 @@ export const sectionRows: DescriberTable<SectionNodeKind, SectionRowContext> = {
     const { l10n, section: s } = c;
     const p = c.pte(node.index!);
     if (!p) return goneRow(l10n.t('(gone)'), '');
-    const mappers = s.views.filter((v) => p.index >= v.firstPrototypeIndex && p.index < v.firstPrototypeIndex + Number(v.size / 4096n));
+    const mappers = s.views.filter((v) => p.index >= v.firstPrototypeIndex && p.index < v.firstPrototypeIndex + Number(v.size / PAGE_SIZE_N));
     const description = [pteKindLabel(l10n, p.kind), p.pfn !== null ? l10n.t('PFN {0}', hex(p.pfn)) : '', p.kind === 'zero' ? '' : protection(p.protect)].filter(Boolean).join(' · ');
     return row({
       label: l10n.t('PTE {0}', p.index), icon: pteIcon(p.kind), collapsible: Collapsible.None, contextValue: 'ntlab.protoPte',
       tooltip: () => [
         `**${l10n.t('Prototype PTE {0}', p.index)}** \`${hex(p.address)}\` = \`${hex(p.decoded.value)}\``, '',
         `${pteKindLabel(l10n, p.kind)}: ${pteKindExplanation(l10n, p.kind)}`, '',
-        ...(mappers.length ? [l10n.t('Mapped by:'), ...mappers.map((v) => `- ${mdText(c.imageName(v.pid))} (pid ${v.pid}) \`${hex(v.base + BigInt(p.index - v.firstPrototypeIndex) * 4096n)}\``), ''] : []),
+        ...(mappers.length ? [l10n.t('Mapped by:'), ...mappers.map((v) => `- ${mdText(c.imageName(v.pid))} (pid ${v.pid}) \`${hex(v.base + BigInt(p.index - v.firstPrototypeIndex) * PAGE_SIZE_N)}\``), ''] : []),
         l10n.t('A prototype PTE is the shared copy of a page\'s state. A process PTE of a view points to it until the page is faulted in; then it is a valid hardware PTE with the same PFN, and the page\'s MMPFN.PteAddress points back to the prototype PTE. When the last process drops the page it goes to the standby or modified list, and the prototype PTE becomes a transition PTE.'),
       ].join('\n'),
       description, touched: p.pfn !== null && c.touched.pfns.has(p.pfn), reveal: p.pfn !== null ? { type: 'pfn', id: p.pfn } : undefined,
