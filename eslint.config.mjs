@@ -54,12 +54,13 @@ export default tseslint.config(
     },
   },
   {
-    // The presentation layer (formatters, names, the Localizer, step texts) never touches VS Code:
-    // the host injects vscode.l10n, and unit tests run it in plain Node (issue 13 item 4).
-    files: ['src/extension/present/**/*.ts'],
+    // The presentation layer (formatters, names, the Localizer, step texts) and the sidebar's tree
+    // models and row describers never touch VS Code: the host injects vscode.l10n and adapts the
+    // models (views/providers.ts); unit tests and the tree benchmark run them in plain Node (issue 13 item 4).
+    files: ['src/extension/present/**/*.ts', 'src/extension/views/describe/**/*.ts', 'src/extension/views/{row,model,objects}.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'src/extension/present is pure: the host injects vscode.l10n as a Localizer.' })),
+        paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'Pure presentation code: the host injects vscode.l10n as a Localizer and adapts the models.' })),
         patterns: [...nodePatterns, { group: ['**/webview/**'], message: 'The host does not import webview code.' }],
       }],
     },

@@ -2,15 +2,15 @@
 // and NTSTATUS names, fault, PTE and CreateProcess stage names, handle types. Pure: no `vscode`.
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
 import * as Win32Constants from '../../engine/constants';
-import type { SystemMemoryListInformation } from '../../engine';
+import type { System, SystemMemoryListInformation } from '../../engine';
 import type { FaultKind } from '../../shared/protocol';
 import { hexDigits } from './format';
 import type { Localizer } from './localizer';
 
 // ------------------------------------------------------------------------------------------ page lists
 
-/** The page lists as the engine names them (`System.listPages`, PfnInfo.State). */
-export type PageListName = 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad';
+/** The page lists as the engine names them: the list parameter of its public `System.listPages` (and PfnInfo.State). */
+export type PageListName = Parameters<System['listPages']>[0];
 export const PAGE_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'];
 
 /**

@@ -142,17 +142,22 @@ export class SectionsModel extends NodeCache {
   }
 
   private pteNodes(parent: TreeNode, ca: number, from: number, count: number): TreeNode[] {
-    let known = this.ptes.get(ca);
-    if (!known) this.ptes.set(ca, known = new Map());
+    const known = this.decoded(ca);
     return this.system!.queryPrototypePtes(ca, from, count).map((p) => {
       known.set(p.index, p);
       return this.node(`ca:${ca}/pte:${p.index}`, 'protoPte', parent, { controlArea: ca, index: p.index });
     });
   }
 
-  private pte(ca: number, index: number): PrototypePteInfo | undefined {
+  /** The prototype PTEs of a control area decoded so far. */
+  private decoded(ca: number): Map<number, PrototypePteInfo> {
     let known = this.ptes.get(ca);
     if (!known) this.ptes.set(ca, known = new Map());
+    return known;
+  }
+
+  private pte(ca: number, index: number): PrototypePteInfo | undefined {
+    const known = this.decoded(ca);
     let p = known.get(index);
     if (!p) { p = this.system?.queryPrototypePtes(ca, index, 1)[0]; if (p) known.set(index, p); }
     return p;
