@@ -4,6 +4,7 @@ const moduleLoadStart = performance.now();
 import * as vscode from 'vscode';
 import { Commands, Settings } from './ids';
 import { readSimulationOptions } from './options';
+import { standbyPageCount } from './present/names';
 import { SimulationSession } from './session';
 import { MemoryStatusBar } from './statusBar';
 import { registerPanels } from './panels/register';
@@ -60,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
         return undefined;
       }
       const info = system.querySystemMemoryListInformation();
-      const standby = info.PageCountByPriority.reduce((a, b) => a + b, 0);
+      const standby = standbyPageCount(info);
       const text = vscode.l10n.t('Zeroed {0} · Free {1} · Standby {2} · Modified {3} · Modified no-write {4} · Bad {5} (pages)',
         info.ZeroPageCount, info.FreePageCount, standby, info.ModifiedPageCount, info.ModifiedNoWritePageCount, info.BadPageCount);
       log.info(text);
