@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSystem, MEM_COMMIT, MEM_PRIVATE, PAGE_GUARD, PAGE_READONLY, PAGE_READWRITE, type System,
 } from '../../src/engine';
-import { claimAgrees, findLargePageClaims, simulateLargePageAllocation } from '../../src/extension/notes/facts';
+import { claimAgrees, findLargePageClaims, largePageFact } from '../../src/extension/notes/facts';
 import { parseBlock, parseSize } from '../../src/extension/notes/language';
 import { recognize } from '../../src/extension/notes/recognize';
 import { RunState, runStatements, type RunHost } from '../../src/extension/notes/run';
@@ -171,7 +171,7 @@ describe('facts: the notes against the simulation', () => {
     const [own] = findLargePageClaims(text);
     expect(own).toMatchObject({ requestMB: 1040, parts: [{ count: 1, sizeMB: 1024 }, { count: 2, sizeMB: 8 }] });
     expect(text.slice(own!.start, own!.end)).toBe('1个1024MB的大页和2个8MB');
-    const fact = simulateLargePageAllocation(1040)!;
+    const fact = largePageFact(1040)!;
     expect(fact).toEqual({ requestMB: 1040, hugePages: 1, largePages: 8 });
     expect(claimAgrees(own!, fact)).toBe(false);
     expect(claimAgrees(findLargePageClaims('A 1040 MB large-page allocation is one 1 GB page and eight 2 MB pages.')[0]!, fact)).toBe(true);

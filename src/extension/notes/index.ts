@@ -6,13 +6,13 @@ import type { System } from '../../engine';
 import { Commands, Settings } from '../ids';
 import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
-import { claimAgrees, findLargePageClaims, simulateLargePageAllocation } from './facts';
+import { documentFindings, lineChunks, lineFindings, MAX_MISSPELLINGS, type Finding } from './diagnose';
 import { entry, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
 import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
   currentPid, explanation, isChinese, liveValues, outcomeText, parseErrorMessage,
 } from './messages';
-import { headingForFault, headingForStage, recognize, termAt, type FencedBlock, type Recognition } from './recognize';
+import { headingForFault, headingForStage, recognize, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
 import { RunState, runStatement, type Outcome, type RunHost } from './run';
 
 /** Diagnostic codes (a test and the quick fix read them). */
@@ -35,6 +35,8 @@ const isMarkdown = (doc: vscode.TextDocument): boolean => doc.languageId === 'ma
 interface NotesDoc {
   version: number;
   recognition: Recognition;
+  /** Terms per line text, kept across versions: an edit recomputes only the lines it changed. */
+  readonly cache: TermCache;
   readonly state: RunState;
   /** Next line to run per block (keyed by fence line) for "Step". */
   readonly cursor: Map<number, number>;
@@ -59,6 +61,9 @@ export class NotesController implements vscode.Disposable {
     borderWidth: '0 0 0 3px',
   });
   private readonly pendingDiagnostics = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The running chunked diagnostics pass per document; a newer edit cancels it. */
+  private readonly diagnosticsRuns = new Map<string, vscode.CancellationTokenSource>();
+  private lensRefresh: ReturnType<typeof setTimeout> | undefined;
   /** Where follow mode last revealed: uri and line (tests read it). */
   lastFollow: { uri: string; line: number } | undefined;
   private lastFollowSeq: number | undefined;
@@ -82,8 +87,14 @@ export class NotesController implements vscode.Disposable {
         if (nd && e.contentChanges.length) { nd.results.clear(); nd.cursor.clear(); nd.runDiagnostics = []; this.paintResults(); }
         this.scheduleDiagnostics(e.document);
       }),
-      vscode.workspace.onDidCloseTextDocument((d) => { this.docs.delete(d.uri.toString()); this.diagnostics.delete(d.uri); }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const key = d.uri.toString();
+        this.diagnosticsRuns.get(key)?.cancel();
+        this.docs.delete(key);
+        this.diagnostics.delete(d.uri);
+      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paintResults()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => { if (isMarkdown(e.textEditor.document)) this.scheduleLensRefresh(); }),
       session.onDidChangeSystem(() => { this.lastFollowSeq = undefined; this.lensesChanged.fire(); }),
       session.onDidChangeCursor((e) => this.follow(e.seq)),
     );
@@ -92,6 +103,8 @@ export class NotesController implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.pendingDiagnostics.values()) clearTimeout(t);
+    for (const c of this.diagnosticsRuns.values()) { c.cancel(); c.dispose(); }
+    clearTimeout(this.lensRefresh);
     while (this.disposables.length) this.disposables.pop()!.dispose();
   }
 
@@ -100,11 +113,12 @@ export class NotesController implements vscode.Disposable {
     const key = doc.uri.toString();
     let nd = this.docs.get(key);
     if (!nd) {
-      nd = { version: doc.version, recognition: recognize(doc.getText()), state: new RunState(), cursor: new Map(), results: new Map(), runDiagnostics: [] };
+      const cache = new TermCache();
+      nd = { version: doc.version, recognition: recognize(doc.getText(), cache), cache, state: new RunState(), cursor: new Map(), results: new Map(), runDiagnostics: [] };
       this.docs.set(key, nd);
     } else if (nd.version !== doc.version) {
       nd.version = doc.version;
-      nd.recognition = recognize(doc.getText());
+      nd.recognition = recognize(doc.getText(), nd.cache);
     }
     return nd;
   }
@@ -114,7 +128,11 @@ export class NotesController implements vscode.Disposable {
   private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const nd = this.notes(doc);
     const lenses: vscode.CodeLens[] = [];
+    // Headings near what is on screen (a heading's topic is found when first asked): a 5 MB file
+    // of headings costs the lines in view, not the file. Scrolling asks again (visibleRangesChanged).
+    const visible = visibleLineRanges(doc, LENS_MARGIN_LINES);
     for (const h of nd.recognition.headings) {
+      if (visible && !visible.some((r) => h.line >= r.from && h.line < r.to)) continue;
       if (!h.entryId) continue;
       const e = entry(h.entryId);
       const range = new vscode.Range(h.line, 0, h.line, 0);
@@ -253,51 +271,67 @@ export class NotesController implements vscode.Disposable {
     if (!isMarkdown(doc) || doc.uri.scheme === 'output') return;
     const key = doc.uri.toString();
     clearTimeout(this.pendingDiagnostics.get(key));
-    this.pendingDiagnostics.set(key, setTimeout(() => { this.pendingDiagnostics.delete(key); this.updateDiagnostics(doc); }, 150));
+    this.diagnosticsRuns.get(key)?.cancel();
+    this.pendingDiagnostics.set(key, setTimeout(() => { this.pendingDiagnostics.delete(key); void this.refreshDiagnostics(doc); }, 150));
   }
 
-  /** Recomputes the diagnostics of a document now (tests call it through the command too). */
+  private scheduleLensRefresh(): void {
+    clearTimeout(this.lensRefresh);
+    this.lensRefresh = setTimeout(() => this.lensesChanged.fire(), 100);
+  }
+
+  /**
+   * Recomputes the diagnostics of a document off the edit path: the lines on screen first, then
+   * the rest in chunks of about 64 KB, yielding to the event loop between chunks. A newer edit,
+   * closing the document or `token` cancels it. Resolves to the diagnostics set, or undefined when cancelled.
+   */
+  async refreshDiagnostics(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.Diagnostic[] | undefined> {
+    if (doc.isClosed) return undefined;
+    const key = doc.uri.toString();
+    this.diagnosticsRuns.get(key)?.cancel();
+    const run = new vscode.CancellationTokenSource();
+    const outer = token?.onCancellationRequested(() => run.cancel());
+    this.diagnosticsRuns.set(key, run);
+    try {
+      const nd = this.notes(doc);
+      const version = doc.version;
+      const r = nd.recognition;
+      const findings = documentFindings(r);
+      const first = visibleLineRanges(doc, 0) ?? [];
+      const { chunks, firstCount } = lineChunks(r, first);
+      let misspellings = 0;
+      for (let i = 0; i < chunks.length; i++) {
+        const c = chunks[i]!;
+        for (const f of lineFindings(r, c.from, c.to)) {
+          if (f.kind === 'misspelling' && ++misspellings > MAX_MISSPELLINGS) continue;
+          findings.push(f);
+        }
+        // The lines in view are shown at once; the rest when done.
+        if (i === firstCount - 1) this.publish(doc, nd, findings);
+        if (i + 1 < chunks.length) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        if (run.token.isCancellationRequested || doc.isClosed || doc.version !== version) return undefined;
+      }
+      return this.publish(doc, nd, findings);
+    } finally {
+      outer?.dispose();
+      if (this.diagnosticsRuns.get(key) === run) this.diagnosticsRuns.delete(key);
+      run.dispose();
+    }
+  }
+
+  /** Recomputes the diagnostics of a whole document now, in one go (tests call it). */
   updateDiagnostics(doc: vscode.TextDocument): vscode.Diagnostic[] {
     if (doc.isClosed) return [];
     const nd = this.notes(doc);
     const r = nd.recognition;
-    const out: vscode.Diagnostic[] = [];
-    for (const t of r.terms) {
-      if (t.exact || !t.suggestion) continue;
-      const d = new vscode.Diagnostic(new vscode.Range(t.line, t.start, t.line, t.end),
-        vscode.l10n.t('"{0}" looks like {1}. Did you mean {1}?', t.text, t.suggestion), vscode.DiagnosticSeverity.Information);
-      d.code = NotesDiagnostic.misspelling;
-      d.source = 'NT Lab';
-      out.push(d);
-    }
-    for (const q of r.questions) {
-      if (!q.entryId) continue;
-      const e = entry(q.entryId);
-      const d = new vscode.Diagnostic(new vscode.Range(q.line, q.start, q.line, q.end),
-        vscode.l10n.t('Open question: the simulation shows this as {0}. {1}', e.name, explanation(e)), vscode.DiagnosticSeverity.Information);
-      d.code = NotesDiagnostic.openQuestion;
-      d.source = 'NT Lab';
-      out.push(d);
-    }
-    for (const b of r.blocks) {
-      for (const e of parseBlock(b.lines).errors) {
-        const d = new vscode.Diagnostic(new vscode.Range(e.line, e.start, e.line, e.end), parseErrorMessage(e), vscode.DiagnosticSeverity.Error);
-        d.code = NotesDiagnostic.parse;
-        d.source = 'ntlab';
-        out.push(d);
-      }
-    }
-    const claims = findLargePageClaims(doc.getText());
-    for (const c of claims) {
-      const fact = simulateLargePageAllocation(c.requestMB);
-      if (!fact || claimAgrees(c, fact)) continue;
-      const d = new vscode.Diagnostic(new vscode.Range(c.line, c.start, c.line, c.end),
-        vscode.l10n.t('In the simulation, a {0} MB large-page allocation is made of {1} x 1 GB page(s) and {2} x 2 MB page(s) (1 GB pages first, then 2 MB pages).', c.requestMB, fact.hugePages, fact.largePages),
-        vscode.DiagnosticSeverity.Information);
-      d.code = NotesDiagnostic.simulatedFact;
-      d.source = 'NT Lab';
-      out.push(d);
-    }
+    const findings = documentFindings(r);
+    let misspellings = 0;
+    for (const f of lineFindings(r, 0, r.lineCount)) if (f.kind !== 'misspelling' || ++misspellings <= MAX_MISSPELLINGS) findings.push(f);
+    return this.publish(doc, nd, findings);
+  }
+
+  private publish(doc: vscode.TextDocument, nd: NotesDoc, findings: readonly Finding[]): vscode.Diagnostic[] {
+    const out = findings.map(toDiagnostic);
     out.push(...nd.runDiagnostics);
     this.diagnostics.set(doc.uri, out);
     return out;
@@ -456,6 +490,53 @@ export class NotesController implements vscode.Disposable {
     if (available.includes(Commands.openProcessCreationPanel)) await vscode.commands.executeCommand(Commands.openProcessCreationPanel, {});
     this.scheduleDiagnostics(doc);
     return uri.toString();
+  }
+}
+
+/** Lines above and below the screen whose headings get lenses (so a small scroll shows them at once). */
+const LENS_MARGIN_LINES = 200;
+
+/** The line ranges of `doc` on screen (widened by `margin`), or undefined when no editor shows it. */
+function visibleLineRanges(doc: vscode.TextDocument, margin: number): Array<{ from: number; to: number }> | undefined {
+  const ranges: Array<{ from: number; to: number }> = [];
+  for (const editor of vscode.window.visibleTextEditors) {
+    if (editor.document !== doc) continue;
+    for (const r of editor.visibleRanges) ranges.push({ from: Math.max(0, r.start.line - margin), to: r.end.line + 1 + margin });
+  }
+  return ranges.length ? ranges : undefined;
+}
+
+/** A finding as a diagnostic, in the UI language. */
+function toDiagnostic(f: Finding): vscode.Diagnostic {
+  let d: vscode.Diagnostic;
+  switch (f.kind) {
+    case 'misspelling':
+      d = new vscode.Diagnostic(new vscode.Range(f.line, f.start, f.line, f.end),
+        vscode.l10n.t('"{0}" looks like {1}. Did you mean {1}?', f.text, f.suggestion), vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.misspelling;
+      d.source = 'NT Lab';
+      return d;
+    case 'openQuestion': {
+      const e = entry(f.entryId);
+      d = new vscode.Diagnostic(new vscode.Range(f.line, f.start, f.line, f.end),
+        vscode.l10n.t('Open question: the simulation shows this as {0}. {1}', e.name, explanation(e)), vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.openQuestion;
+      d.source = 'NT Lab';
+      return d;
+    }
+    case 'parse':
+      d = new vscode.Diagnostic(new vscode.Range(f.error.line, f.error.start, f.error.line, f.error.end), parseErrorMessage(f.error), vscode.DiagnosticSeverity.Error);
+      d.code = NotesDiagnostic.parse;
+      d.source = 'ntlab';
+      return d;
+    case 'simulatedFact':
+      d = new vscode.Diagnostic(new vscode.Range(f.line, f.start, f.line, f.end),
+        vscode.l10n.t('In the simulation, a {0} MB large-page allocation is made of {1} x 1 GB page(s) and {2} x 2 MB page(s) (1 GB pages first, then 2 MB pages).', f.requestMB, f.hugePages, f.largePages),
+        vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.simulatedFact;
+      d.source = 'NT Lab';
+      return d;
+    default: { const never: never = f; return never; }
   }
 }
 

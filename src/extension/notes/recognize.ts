@@ -1,7 +1,10 @@
 // Topic recognition in a learner's markdown, as it is written: ATX headings, bold lead lines
 // (`**创建进程：**`, `- **The zero page thread**`), `Stage3A：` lines, API and structure names in
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
-import { GLOSSARY, stageEntryFor, type GlossaryEntry, type Stage } from './glossary';
+import { stageEntryFor, type Stage } from './glossary';
+import { findLineTerms, type LineTerm } from './terms';
+
+export { editDistance, lookupToken, suggestName } from './terms';
 
 export type HeadingStyle = 'atx' | 'bold' | 'stage';
 
@@ -21,17 +24,8 @@ export interface HeadingMatch {
 }
 
 /** A term in the text that names a glossary topic. */
-export interface TermMatch {
+export interface TermMatch extends LineTerm {
   readonly line: number;
-  /** 0-based UTF-16 columns [start, end). */
-  readonly start: number;
-  readonly end: number;
-  /** The text as written. */
-  readonly text: string;
-  readonly entryId: string;
-  /** False when the text is a near miss of a name (a misspelling): `suggestion` is the right name. */
-  readonly exact: boolean;
-  readonly suggestion?: string;
 }
 
 /** A fenced ```ntlab block. */
@@ -55,264 +49,310 @@ export interface OpenQuestion {
 
 export interface Recognition {
   readonly headings: readonly HeadingMatch[];
+  /** Every term of the document (computed on first use: prefer termsOnLine for a range). */
   readonly terms: readonly TermMatch[];
   readonly blocks: readonly FencedBlock[];
   readonly questions: readonly OpenQuestion[];
+  readonly lineCount: number;
+  /** The text of a line ('' past the end). */
+  lineText(line: number): string;
+  /** The terms of one line (computed on first use, cached per line text). */
+  termsOnLine(line: number): readonly TermMatch[];
 }
 
-// ---- term index (built lazily: activation must stay cheap) ----------------------------------
+// ---- line shapes (hand-written: every check is linear in the line, nothing backtracks) -------
 
-interface Index {
-  /** Lower-cased ASCII single-token terms -> entry. */
-  readonly tokens: Map<string, GlossaryEntry>;
-  /** Canonical identifier spellings that near misses are measured against. */
-  readonly fuzzyTargets: ReadonlyArray<{ readonly lower: string; readonly name: string; readonly entry: GlossaryEntry }>;
-  /** Multi-word or non-ASCII terms, longest first. */
-  readonly phrases: ReadonlyArray<{ readonly term: string; readonly lower: string; readonly entry: GlossaryEntry; readonly ascii: boolean }>;
-}
-
-let index: Index | undefined;
-
-const TOKEN_CHARS = /[A-Za-z0-9_.]/;
-const IDENT = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-
-function buildIndex(): Index {
-  const tokens = new Map<string, GlossaryEntry>();
-  const fuzzyTargets: Array<Index['fuzzyTargets'][number]> = [];
-  const phrases: Array<Index['phrases'][number]> = [];
-  for (const e of GLOSSARY) {
-    if (e.category === 'stage') continue; // stage lines are recognized by their own pattern
-    for (const term of e.terms) {
-      const lower = term.toLowerCase();
-      if (IDENT.test(term)) {
-        if (!tokens.has(lower)) tokens.set(lower, e);
-        // Only names that look like identifiers (CamelCase, _, .sys) take near misses: plain
-        // English words would match too much.
-        if (term.length >= 6 && /[A-Z].*[A-Z]|_|\./.test(term)) fuzzyTargets.push({ lower, name: term, entry: e });
-      } else {
-        phrases.push({ term, lower, entry: e, ascii: /^[\x20-\x7e]+$/.test(term) });
-      }
-    }
-  }
-  phrases.sort((a, b) => b.term.length - a.term.length);
-  return { tokens, fuzzyTargets, phrases };
-}
-
-function getIndex(): Index {
-  return (index ??= buildIndex());
-}
+/** Lines whose recognition is cached; beyond this the cache is cleared rather than grown. */
+const TERM_CACHE_LIMIT = 200_000;
 
 /**
- * Edit distance with adjacent transpositions (optimal string alignment): `KPORCESS` is one edit
- * from `KPROCESS`, `ShellExcute` one from `ShellExecute`. Stops early above `max`.
+ * Terms per (section stage, masked line text), kept across versions of a document so an edit
+ * recomputes only the lines it changed (issue 19 item 8).
  */
-export function editDistance(a: string, b: string, max = Infinity): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
+export class TermCache {
+  private readonly map = new Map<string, readonly LineTerm[]>();
+  /** How many lines were computed (not found in the cache): tests read it. */
+  computed = 0;
+
+  get(line: string, stage: Stage | undefined): readonly LineTerm[] {
+    const key = stage ? `${stage}\u0000${line}` : line;
+    let terms = this.map.get(key);
+    if (!terms) {
+      terms = findLineTerms(line, stage);
+      this.computed++;
+      if (this.map.size >= TERM_CACHE_LIMIT) this.map.clear();
+      this.map.set(key, terms);
     }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
+    return terms;
   }
-  return prev[n]!;
+
+  get size(): number { return this.map.size; }
 }
 
-/** The glossary name a token is a near miss of, if exactly one is close enough. */
-export function suggestName(token: string): { name: string; entryId: string } | undefined {
-  const lower = token.toLowerCase();
-  // Only tokens shaped like identifiers (CamelCase, ALLCAPS, _ or .sys) are near misses of names:
-  // ordinary words such as "process" must not turn into EPROCESS.
-  if (lower.length < 6 || getIndex().tokens.has(lower) || !/[a-z][A-Z]|_|\.|^[A-Z0-9]+$/.test(token)) return undefined;
-  const max = lower.length >= 9 ? 2 : 1;
-  let best: { name: string; entryId: string; d: number } | undefined;
-  for (const t of getIndex().fuzzyTargets) {
-    const d = editDistance(lower, t.lower, max);
-    if (d <= max && (!best || d < best.d)) best = { name: t.name, entryId: t.entry.id, d };
+/** Columns of up to three leading spaces (CommonMark lets block markers be indented that far). */
+function indent3(line: string): number {
+  let i = 0;
+  while (i < 3 && line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/** An opening or closing code fence: its marker character and length, and the info word after it. */
+function fenceOf(line: string): { marker: string; length: number; info: string; rest: string } | undefined {
+  const i = indent3(line);
+  const c = line[i];
+  if (c !== '`' && c !== '~') return undefined;
+  let j = i;
+  while (line[j] === c) j++;
+  if (j - i < 3) return undefined;
+  const rest = line.slice(j).trim();
+  let k = 0;
+  while (k < rest.length && /[\w-]/.test(rest[k]!)) k++;
+  return { marker: c, length: j - i, info: rest.slice(0, k), rest };
+}
+
+/** `# Heading #` -> level and text; undefined when the line is not an ATX heading. */
+function atxOf(line: string): { level: number; text: string } | undefined {
+  let i = indent3(line);
+  const from = i;
+  while (line[i] === '#' && i - from < 7) i++;
+  const level = i - from;
+  if (level < 1 || level > 6) return undefined;
+  if (i < line.length && line[i] !== ' ' && line[i] !== '\t') return undefined;
+  let text = line.slice(i).trim();
+  // A closing run of # preceded by a space is not part of the text.
+  let e = text.length;
+  while (e > 0 && text[e - 1] === '#') e--;
+  if (e === 0) text = '';
+  else if (e < text.length && (text[e - 1] === ' ' || text[e - 1] === '\t')) text = text.slice(0, e).trimEnd();
+  return { level, text };
+}
+
+/** `**text**` at the start of a line or list item: the inner text and where the bold run ends. */
+function boldLeadOf(line: string): { inner: string; end: number } | undefined {
+  let i = 0;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  // An optional list marker: `- `, `* `, `+ `, `1. `, `2) `.
+  const c = line[i];
+  if ((c === '-' || c === '*' || c === '+') && (line[i + 1] === ' ' || line[i + 1] === '\t') && !line.startsWith('**', i)) {
+    i += 1;
+    while (line[i] === ' ' || line[i] === '\t') i++;
+  } else if (c !== undefined && c >= '0' && c <= '9') {
+    let j = i;
+    while (line[j] !== undefined && line[j]! >= '0' && line[j]! <= '9') j++;
+    if ((line[j] === '.' || line[j] === ')') && (line[j + 1] === ' ' || line[j + 1] === '\t')) {
+      i = j + 1;
+      while (line[i] === ' ' || line[i] === '\t') i++;
+    }
   }
-  return best && { name: best.name, entryId: best.entryId };
+  if (!line.startsWith('**', i)) return undefined;
+  const close = line.indexOf('**', i + 3);
+  if (close < 0) return undefined;
+  return { inner: line.slice(i + 2, close), end: close + 2 };
 }
 
-/** Exact lookup of a single identifier-like token (case-insensitive). */
-export function lookupToken(token: string): GlossaryEntry | undefined {
-  return getIndex().tokens.get(token.toLowerCase());
+/** `Stage1：`, `Stage 3A:`, `**stage3a：**创建EPROCESS object`: the stage as written, upper-cased. */
+function stageOf(line: string): string | undefined {
+  let i = 0;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  if (line.startsWith('**', i)) i += 2;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  if (line.slice(i, i + 5).toLowerCase() !== 'stage') return undefined;
+  i += 5;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  const d = line[i];
+  if (d === undefined || d < '1' || d > '7') return undefined;
+  let stage = d;
+  i++;
+  const sub = line[i]?.toLowerCase();
+  if (sub !== undefined && sub >= 'a' && sub <= 'f') { stage += sub.toUpperCase(); i++; }
+  // A word boundary after the stage: `Stage3A：` and `Stage 1 ` yes, `Stage12`, `Stage3Ab` no.
+  const after = line.charCodeAt(i);
+  if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95) return undefined;
+  return stage;
 }
 
-// ---- line shapes ---------------------------------------------------------------------------
-
-const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w-]*)/;
-const ATX = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-/** `**text**` at the start of a line or list item, optionally followed by more text. */
-const BOLD_LEAD = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?\*\*(.+?)\*\*/;
-/** `Stage1：`, `Stage 3A:`, `stage3a：创建EPROCESS object` (ASCII or full-width colon). */
-const STAGE = /^\s*(?:\*\*)?\s*stage\s*([1-7][a-f]?)\b\s*(?:\*\*)?\s*[:：]?/i;
 const QUESTION = /没懂|不懂|不明白|打个\s*tag|TODO|\?\?|？？|待查/i;
 
 function stripHeading(text: string): string {
-  return text.replace(/\*\*/g, '').replace(/[:：]\s*$/, '').trim();
+  let s = text.replaceAll('**', '').trimEnd();
+  if (s.endsWith(':') || s.endsWith('：')) s = s.slice(0, -1);
+  return s.trim();
 }
 
-/** Replaces link targets, images and inline code spans' backticks so terms are not found in URLs. */
+/** Blanks link and image targets (`](...)`) so terms are not found in URLs; columns stay the same. */
 function maskLine(line: string): string {
-  // Image and link targets: keep the visible text, blank the target (same length keeps columns).
-  return line.replace(/\]\(([^)]*)\)/g, (m) => `](${' '.repeat(m.length - 3)})`);
+  let at = line.indexOf('](');
+  if (at < 0) return line;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    const close = line.indexOf(')', at + 2);
+    if (close < 0) break; // no later target can close either
+    out += line.slice(from, at + 2) + ' '.repeat(close - at - 2);
+    from = close;
+    at = line.indexOf('](', close);
+  }
+  return out + line.slice(from);
+}
+
+/** Splits a text into lines (LF or CRLF) without a regex. */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  return lines;
 }
 
 /** Finds the fenced ```ntlab blocks (other fences are skipped by recognition). */
-function scanFences(lines: readonly string[]): { blocks: FencedBlock[]; inFence: boolean[] } {
+function scanFences(lines: readonly string[]): { blocks: FencedBlock[]; inFence: Uint8Array } {
   const blocks: FencedBlock[] = [];
-  const inFence = new Array<boolean>(lines.length).fill(false);
+  const inFence = new Uint8Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i]!);
+    const open = fenceOf(lines[i]!);
     if (!open) continue;
-    const marker = open[1]!;
-    const lang = open[2]!.toLowerCase();
-    inFence[i] = true;
+    inFence[i] = 1;
     let j = i + 1;
     const body: Array<{ line: number; text: string }> = [];
     let closed = false;
     for (; j < lines.length; j++) {
-      inFence[j] = true;
-      const close = /^\s{0,3}(`{3,}|~{3,})\s*$/.exec(lines[j]!);
-      if (close && close[1]![0] === marker[0] && close[1]!.length >= marker.length) { closed = true; break; }
+      inFence[j] = 1;
+      const close = fenceOf(lines[j]!);
+      if (close && close.rest.length === 0 && close.marker === open.marker && close.length >= open.length) { closed = true; break; }
       body.push({ line: j, text: lines[j]! });
     }
-    if (lang === 'ntlab') blocks.push({ fenceLine: i, endLine: Math.min(j, lines.length - 1), lines: body, closed });
+    if (open.info.toLowerCase() === 'ntlab') blocks.push({ fenceLine: i, endLine: Math.min(j, lines.length - 1), lines: body, closed });
     i = j;
   }
   return { blocks, inFence };
 }
 
-/** Recognizes headings, terms, ntlab blocks and open questions in a markdown text. */
-export function recognize(text: string): Recognition {
-  const lines = text.split(/\r?\n/);
-  const { blocks, inFence } = scanFences(lines);
-  const headings: HeadingMatch[] = [];
-  const terms: TermMatch[] = [];
-  const questions: OpenQuestion[] = [];
-  let sectionStage: Stage | undefined;
+/**
+ * The recognition of one version of a document. Headings, blocks and questions are found in one
+ * linear pass; the terms of a line are computed when asked (hover, a visible range, diagnostics in
+ * chunks) and cached per line text, so opening or editing a large file does no work per term.
+ */
+class DocumentRecognition implements Recognition {
+  readonly headings: HeadingMatch[] = [];
+  readonly blocks: FencedBlock[];
+  readonly questions: OpenQuestion[] = [];
+  private readonly inFence: Uint8Array;
+  /** The creation stage whose section each line is in (0 = none), as an index into STAGES. */
+  private readonly stageOfLine: Uint8Array;
+  private readonly perLine: Array<readonly TermMatch[] | undefined>;
+  private all: TermMatch[] | undefined;
 
-  for (let i = 0; i < lines.length; i++) {
-    if (inFence[i]) continue;
-    const raw = lines[i]!;
-    const line = maskLine(raw);
-    const lineTerms = findTerms(line, i, sectionStage);
-
-    const heading = headingOf(line, i, lineTerms);
-    if (heading) {
-      headings.push(heading);
-      // A stage line opens a section; another heading of the same or a higher rank closes it.
-      if (heading.style === 'stage') sectionStage = heading.stage === '3' ? '3A' : (heading.stage as Stage);
-      else sectionStage = undefined;
-    }
-    terms.push(...lineTerms);
-
-    const q = QUESTION.exec(line);
-    if (q) {
-      const topic = lineTerms.find((t) => t.exact)?.entryId
-        ?? (sectionStage ? stageEntryFor(sectionStage)?.id : undefined);
-      questions.push({ line: i, start: q.index, end: q.index + q[0].length, ...(topic ? { entryId: topic } : {}) });
-    }
-  }
-  return { headings, terms, blocks, questions };
-}
-
-function headingOf(line: string, i: number, lineTerms: readonly TermMatch[]): HeadingMatch | undefined {
-  const stage = STAGE.exec(line);
-  if (stage) {
-    const s = stage[1]!.toUpperCase();
-    const e = stageEntryFor(s);
-    return { line: i, style: 'stage', text: stripHeading(line), stage: s, level: 7, ...(e ? { entryId: e.id } : {}) };
-  }
-  const atx = ATX.exec(line);
-  if (atx) return withTopic({ line: i, style: 'atx', text: stripHeading(atx[2]!), level: atx[1]!.length }, lineTerms);
-  const bold = BOLD_LEAD.exec(line);
-  if (bold) {
-    const inner = stripHeading(bold[1]!);
-    // A bold lead line: the bold run starts the line (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`).
-    const boldEnd = bold.index + bold[0].length;
-    const boldTerms = lineTerms.filter((t) => t.start < boldEnd);
-    return withTopic({ line: i, style: 'bold', text: inner, level: 7 }, boldTerms.length ? boldTerms : lineTerms);
-  }
-  return undefined;
-}
-
-function withTopic(h: HeadingMatch, lineTerms: readonly TermMatch[]): HeadingMatch {
-  // The heading names the longest exact term it contains; a near miss still counts.
-  const best = [...lineTerms].sort((a, b) => Number(b.exact) - Number(a.exact) || (b.end - b.start) - (a.end - a.start) || a.start - b.start)[0];
-  return best ? { ...h, entryId: best.entryId } : h;
-}
-
-/** Finds glossary terms in one (masked) line. */
-function findTerms(line: string, lineNo: number, sectionStage: Stage | undefined): TermMatch[] {
-  const idx = getIndex();
-  const out: TermMatch[] = [];
-  const taken = new Array<boolean>(line.length).fill(false);
-  const lowerLine = line.toLowerCase();
-
-  // Phrases first (longest first), so `CreateProcess流程` wins over `CreateProcess`.
-  for (const p of idx.phrases) {
-    let from = 0;
-    for (;;) {
-      const at = lowerLine.indexOf(p.lower, from);
-      if (at < 0) break;
-      from = at + 1;
-      const end = at + p.term.length;
-      if (p.ascii && (isWordChar(line[at - 1]) || isWordChar(line[end]))) continue;
-      if (taken.slice(at, end).some(Boolean)) continue;
-      taken.fill(true, at, end);
-      out.push({ line: lineNo, start: at, end, text: line.slice(at, end), entryId: p.entry.id, exact: true });
-    }
-  }
-  // Context terms: 注册表 names Image File Execution Options inside a stage-2 section.
-  if (sectionStage) {
-    for (const e of GLOSSARY) {
-      for (const c of e.contextTerms ?? []) {
-        if (c.stage !== sectionStage) continue;
-        const at = line.indexOf(c.term);
-        if (at >= 0 && !taken.slice(at, at + c.term.length).some(Boolean)) {
-          taken.fill(true, at, at + c.term.length);
-          out.push({ line: lineNo, start: at, end: at + c.term.length, text: c.term, entryId: e.id, exact: true });
-        }
+  constructor(private readonly lines: readonly string[], private readonly cache: TermCache) {
+    const scanned = scanFences(lines);
+    this.blocks = scanned.blocks;
+    this.inFence = scanned.inFence;
+    this.stageOfLine = new Uint8Array(lines.length);
+    this.perLine = new Array<readonly TermMatch[] | undefined>(lines.length);
+    let sectionStage: Stage | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      if (this.inFence[i]) continue;
+      this.stageOfLine[i] = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
+      const heading = this.headingOf(i);
+      if (heading) {
+        this.headings.push(heading);
+        // A stage line opens a section; another heading of the same or a higher rank closes it.
+        if (heading.style === 'stage') sectionStage = heading.stage === '3' ? '3A' : (heading.stage as Stage);
+        else sectionStage = undefined;
+        this.stageOfLine[i] = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
+      }
+      const raw = lines[i]!;
+      if (raw.length === 0) continue;
+      const q = QUESTION.exec(maskLine(raw));
+      if (q) {
+        const stageAt = sectionStage;
+        this.questions.push(withLazyTopic<OpenQuestion>({ line: i, start: q.index, end: q.index + q[0].length },
+          () => this.termsOnLine(i).find((t) => t.exact)?.entryId ?? (stageAt ? stageEntryFor(stageAt)?.id : undefined)));
       }
     }
   }
-  // Identifier tokens: exact (case-insensitive) or a near miss of a name.
-  const re = /[A-Za-z_][A-Za-z0-9_.]*/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    let token = m[0].replace(/\.+$/, '');
-    const start = m.index;
-    if (taken[start]) continue;
-    if (start > 0 && /[A-Za-z0-9_]/.test(line[start - 1]!)) continue;
-    let e = idx.tokens.get(token.toLowerCase());
-    // `EPROCESS结构体` splits at the CJK boundary already; `Ntoskrnl.exe`-style names keep their dot.
-    if (!e && token.includes('.')) {
-      const head = token.split('.')[0]!;
-      if (idx.tokens.has(head.toLowerCase())) { token = head; e = idx.tokens.get(head.toLowerCase()); }
+
+  get lineCount(): number { return this.lines.length; }
+
+  lineText(line: number): string { return this.lines[line] ?? ''; }
+
+  get terms(): readonly TermMatch[] {
+    if (!this.all) {
+      const all: TermMatch[] = [];
+      for (let i = 0; i < this.lines.length; i++) for (const t of this.termsOnLine(i)) all.push(t);
+      this.all = all;
     }
-    const end = start + token.length;
-    if (e) {
-      out.push({ line: lineNo, start, end, text: token, entryId: e.id, exact: true });
-      continue;
-    }
-    const s = suggestName(token);
-    if (s) out.push({ line: lineNo, start, end, text: token, entryId: s.entryId, exact: false, suggestion: s.name });
+    return this.all;
   }
-  return out.sort((a, b) => a.start - b.start);
+
+  termsOnLine(line: number): readonly TermMatch[] {
+    if (line < 0 || line >= this.lines.length || this.inFence[line]) return [];
+    let terms = this.perLine[line];
+    if (!terms) {
+      const s = this.stageOfLine[line]!;
+      const found = this.cache.get(maskLine(this.lines[line]!), s ? STAGES[s - 1] : undefined);
+      terms = found.length ? found.map((t) => ({ ...t, line })) : [];
+      this.perLine[line] = terms;
+    }
+    return terms;
+  }
+
+  private headingOf(i: number): HeadingMatch | undefined {
+    const line = this.lines[i]!;
+    const stage = stageOf(line);
+    if (stage) {
+      const e = stageEntryFor(stage);
+      return { line: i, style: 'stage', text: stripHeading(line), stage, level: 7, ...(e ? { entryId: e.id } : {}) };
+    }
+    // The topic of a heading is found when first asked (a lens in view, follow mode), not on open.
+    const atx = atxOf(line);
+    if (atx) return withLazyTopic<HeadingMatch>({ line: i, style: 'atx', text: stripHeading(atx.text), level: atx.level }, () => topicOf(this.termsOnLine(i)));
+    const bold = boldLeadOf(line);
+    if (bold) {
+      // A bold lead line: the bold run starts the line (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`).
+      return withLazyTopic<HeadingMatch>({ line: i, style: 'bold', text: stripHeading(bold.inner), level: 7 }, () => {
+        const lineTerms = this.termsOnLine(i);
+        const boldTerms = lineTerms.filter((t) => t.start < bold.end);
+        return topicOf(boldTerms.length ? boldTerms : lineTerms);
+      });
+    }
+    return undefined;
+  }
 }
 
-function isWordChar(c: string | undefined): boolean {
-  return c !== undefined && TOKEN_CHARS.test(c) && c !== '.';
+const STAGES: readonly Stage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7'];
+
+/**
+ * Recognizes headings, terms, ntlab blocks and open questions in a markdown text. Linear in the
+ * text; terms are found per line on demand. Pass the cache of the previous version of the same
+ * document so unchanged lines are not looked at again.
+ */
+export function recognize(text: string, cache: TermCache = new TermCache()): Recognition {
+  return new DocumentRecognition(splitLines(text), cache);
+}
+
+/** The topic a heading names: its longest exact term; a near miss still counts. */
+function topicOf(lineTerms: readonly TermMatch[]): string | undefined {
+  let best: TermMatch | undefined;
+  for (const t of lineTerms) {
+    if (!best || (t.exact && !best.exact) || (t.exact === best.exact && (t.end - t.start) > (best.end - best.start))) best = t;
+  }
+  return best?.entryId;
+}
+
+/** Gives `o` an enumerable `entryId` computed on first read (and absent when there is none). */
+function withLazyTopic<T extends object>(o: T, compute: () => string | undefined): T & { readonly entryId?: string } {
+  let done = false;
+  let value: string | undefined;
+  Object.defineProperty(o, 'entryId', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) { value = compute(); done = true; }
+      return value;
+    },
+  });
+  return o;
 }
 
 /** The heading (if any) whose topic matches a creation stage; the flow heading as a fallback. */
@@ -340,5 +380,5 @@ export function headingForFault(r: Recognition, faultEntryId: string | undefined
 
 /** The term match at a position, if any. */
 export function termAt(r: Recognition, line: number, character: number): TermMatch | undefined {
-  return r.terms.find((t) => t.line === line && t.start <= character && character <= t.end);
+  return r.termsOnLine(line).find((t) => t.start <= character && character <= t.end);
 }
