@@ -14,6 +14,19 @@ export type Finding =
 /** At most this many slips are reported per document (a file of nonsense must not flood the Problems view). */
 export const MAX_MISSPELLINGS = 1000;
 
+/** Gathers findings for one document, keeping at most MAX_MISSPELLINGS slips. */
+export class FindingList {
+  readonly findings: Finding[] = [];
+  private misspellings = 0;
+
+  add(more: readonly Finding[]): void {
+    for (const f of more) {
+      if (f.kind === 'misspelling' && ++this.misspellings > MAX_MISSPELLINGS) continue;
+      this.findings.push(f);
+    }
+  }
+}
+
 /** Findings that do not depend on a line range: open questions and ntlab block parse errors. */
 export function documentFindings(r: Recognition): Finding[] {
   const out: Finding[] = [];

@@ -6,7 +6,7 @@ import type { System } from '../../engine';
 import { Commands, Settings } from '../ids';
 import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
-import { documentFindings, lineChunks, lineFindings, MAX_MISSPELLINGS, type Finding } from './diagnose';
+import { documentFindings, FindingList, lineChunks, lineFindings, type Finding } from './diagnose';
 import { entry, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
 import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
@@ -296,22 +296,19 @@ export class NotesController implements vscode.Disposable {
       const nd = this.notes(doc);
       const version = doc.version;
       const r = nd.recognition;
-      const findings = documentFindings(r);
+      const list = new FindingList();
+      list.add(documentFindings(r));
       const first = visibleLineRanges(doc, 0) ?? [];
       const { chunks, firstCount } = lineChunks(r, first);
-      let misspellings = 0;
       for (let i = 0; i < chunks.length; i++) {
         const c = chunks[i]!;
-        for (const f of lineFindings(r, c.from, c.to)) {
-          if (f.kind === 'misspelling' && ++misspellings > MAX_MISSPELLINGS) continue;
-          findings.push(f);
-        }
+        list.add(lineFindings(r, c.from, c.to));
         // The lines in view are shown at once; the rest when done.
-        if (i === firstCount - 1) this.publish(doc, nd, findings);
+        if (i === firstCount - 1) this.publish(doc, nd, list.findings);
         if (i + 1 < chunks.length) await new Promise<void>((resolve) => setTimeout(resolve, 0));
         if (run.token.isCancellationRequested || doc.isClosed || doc.version !== version) return undefined;
       }
-      return this.publish(doc, nd, findings);
+      return this.publish(doc, nd, list.findings);
     } finally {
       outer?.dispose();
       if (this.diagnosticsRuns.get(key) === run) this.diagnosticsRuns.delete(key);
@@ -324,10 +321,10 @@ export class NotesController implements vscode.Disposable {
     if (doc.isClosed) return [];
     const nd = this.notes(doc);
     const r = nd.recognition;
-    const findings = documentFindings(r);
-    let misspellings = 0;
-    for (const f of lineFindings(r, 0, r.lineCount)) if (f.kind !== 'misspelling' || ++misspellings <= MAX_MISSPELLINGS) findings.push(f);
-    return this.publish(doc, nd, findings);
+    const list = new FindingList();
+    list.add(documentFindings(r));
+    list.add(lineFindings(r, 0, r.lineCount));
+    return this.publish(doc, nd, list.findings);
   }
 
   private publish(doc: vscode.TextDocument, nd: NotesDoc, findings: readonly Finding[]): vscode.Diagnostic[] {

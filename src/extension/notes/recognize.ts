@@ -150,13 +150,20 @@ function boldLeadOf(line: string): { inner: string; end: number } | undefined {
   return { inner: line.slice(i + 2, close), end: close + 2 };
 }
 
+/** Whether `s` has the lower-case ASCII `word` at `at`, in any case (no string is made). */
+function startsWithIgnoreCase(s: string, at: number, word: string): boolean {
+  if (at + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) if ((s.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
 /** `Stage1：`, `Stage 3A:`, `**stage3a：**创建EPROCESS object`: the stage as written, upper-cased. */
 function stageOf(line: string): string | undefined {
   let i = 0;
   while (line[i] === ' ' || line[i] === '\t') i++;
   if (line.startsWith('**', i)) i += 2;
   while (line[i] === ' ' || line[i] === '\t') i++;
-  if (line.slice(i, i + 5).toLowerCase() !== 'stage') return undefined;
+  if (!startsWithIgnoreCase(line, i, 'stage')) return undefined;
   i += 5;
   while (line[i] === ' ' || line[i] === '\t') i++;
   const d = line[i];
@@ -195,43 +202,104 @@ function maskLine(line: string): string {
   return out + line.slice(from);
 }
 
-/** Splits a text into lines (LF or CRLF) without a regex. */
-export function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+/**
+ * The lines of a text as offsets into it: a line is sliced only when something looks at it, so a
+ * 5 MB file costs one pass over its characters and no string per line (LF or CRLF endings).
+ */
+export class TextLines {
+  private readonly starts: Uint32Array;
+  readonly count: number;
+
+  constructor(private readonly text: string) {
+    let n = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+    this.starts = new Uint32Array(n + 1);
+    let i = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) this.starts[i++] = at + 1;
+    this.starts[n] = text.length + 1;
+    this.count = n;
   }
-  return lines;
+
+  /** Offset of the first character of a line. */
+  start(line: number): number { return this.starts[line]!; }
+
+  /** Offset just past a line's last character (before its CR LF or LF). */
+  end(line: number): number {
+    const e = this.starts[line + 1]! - 1;
+    return e > this.starts[line]! && this.text.charCodeAt(e - 1) === 13 ? e - 1 : e;
+  }
+
+  get(line: number): string {
+    return line >= 0 && line < this.count ? this.text.slice(this.start(line), this.end(line)) : '';
+  }
+
+  /** The first character of a line that is not a space or tab (NaN when there is none). */
+  firstChar(line: number): number {
+    const end = this.end(line);
+    for (let i = this.start(line); i < end; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c !== 32 && c !== 9) return c;
+    }
+    return NaN;
+  }
+
+  /** The line that holds offset `at` (binary search). */
+  lineAt(at: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= at) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
 }
 
+/** Splits a text into lines (LF or CRLF) without a regex. */
+export function splitLines(text: string): string[] {
+  const lines = new TextLines(text);
+  return Array.from({ length: lines.count }, (_, i) => lines.get(i));
+}
+
+const BACKTICK = 96;
+const TILDE = 126;
+
 /** Finds the fenced ```ntlab blocks (other fences are skipped by recognition). */
-function scanFences(lines: readonly string[]): { blocks: FencedBlock[]; inFence: Uint8Array } {
+function scanFences(lines: TextLines): { blocks: FencedBlock[]; inFence: Uint8Array } {
   const blocks: FencedBlock[] = [];
-  const inFence = new Uint8Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const open = fenceOf(lines[i]!);
+  const inFence = new Uint8Array(lines.count);
+  const maybeFence = (i: number): boolean => { const c = lines.firstChar(i); return c === BACKTICK || c === TILDE; };
+  for (let i = 0; i < lines.count; i++) {
+    if (!maybeFence(i)) continue;
+    const open = fenceOf(lines.get(i));
     if (!open) continue;
+    const ntlab = open.info.toLowerCase() === 'ntlab';
     inFence[i] = 1;
     let j = i + 1;
     const body: Array<{ line: number; text: string }> = [];
     let closed = false;
-    for (; j < lines.length; j++) {
+    for (; j < lines.count; j++) {
       inFence[j] = 1;
-      const close = fenceOf(lines[j]!);
+      const close = maybeFence(j) ? fenceOf(lines.get(j)) : undefined;
       if (close && close.rest.length === 0 && close.marker === open.marker && close.length >= open.length) { closed = true; break; }
-      body.push({ line: j, text: lines[j]! });
+      if (ntlab) body.push({ line: j, text: lines.get(j) });
     }
-    if (open.info.toLowerCase() === 'ntlab') blocks.push({ fenceLine: i, endLine: Math.min(j, lines.length - 1), lines: body, closed });
+    if (ntlab) blocks.push({ fenceLine: i, endLine: Math.min(j, lines.count - 1), lines: body, closed });
     i = j;
   }
   return { blocks, inFence };
 }
 
+/** First characters a heading line can start with: # (ATX), * (bold), - + and digits (list items), s/S (Stage). */
+function mayBeHeading(c: number): boolean {
+  return c === 35 || c === 42 || c === 45 || c === 43 || (c >= 48 && c <= 57) || c === 83 || c === 115;
+}
+
 /**
  * The recognition of one version of a document. Headings, blocks and questions are found in one
- * linear pass; the terms of a line are computed when asked (hover, a visible range, diagnostics in
- * chunks) and cached per line text, so opening or editing a large file does no work per term.
+ * linear pass that slices only the lines that may be headings; the terms of a line are computed
+ * when asked (hover, a visible range, diagnostics in chunks) and cached per line text, so opening
+ * or editing a large file does no work per term.
  */
 class DocumentRecognition implements Recognition {
   readonly headings: HeadingMatch[] = [];
@@ -243,62 +311,68 @@ class DocumentRecognition implements Recognition {
   private readonly perLine: Array<readonly TermMatch[] | undefined>;
   private all: TermMatch[] | undefined;
 
-  constructor(private readonly lines: readonly string[], private readonly cache: TermCache) {
+  constructor(text: string, private readonly lines: TextLines, private readonly cache: TermCache) {
     const scanned = scanFences(lines);
     this.blocks = scanned.blocks;
     this.inFence = scanned.inFence;
-    this.stageOfLine = new Uint8Array(lines.length);
-    this.perLine = new Array<readonly TermMatch[] | undefined>(lines.length);
+    this.stageOfLine = new Uint8Array(lines.count);
+    this.perLine = new Array<readonly TermMatch[] | undefined>(lines.count);
+    // Open questions: one pass of a plain alternation over the whole text (linear), then per line.
+    const questionLines = new Map<number, true>();
+    const re = new RegExp(QUESTION.source, 'gi');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const line = lines.lineAt(m.index);
+      questionLines.set(line, true);
+      // The rest of this line is looked at below (on the masked line); go on at the next one.
+      re.lastIndex = line + 1 < lines.count ? lines.start(line + 1) : text.length;
+    }
     let sectionStage: Stage | undefined;
-    for (let i = 0; i < lines.length; i++) {
+    let stageCode = 0;
+    for (let i = 0; i < lines.count; i++) {
       if (this.inFence[i]) continue;
-      this.stageOfLine[i] = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
-      const heading = this.headingOf(i);
+      this.stageOfLine[i] = stageCode;
+      const heading = mayBeHeading(lines.firstChar(i)) ? this.headingOf(i) : undefined;
       if (heading) {
         this.headings.push(heading);
         // A stage line opens a section; another heading of the same or a higher rank closes it.
         if (heading.style === 'stage') sectionStage = heading.stage === '3' ? '3A' : (heading.stage as Stage);
         else sectionStage = undefined;
-        this.stageOfLine[i] = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
+        stageCode = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
+        this.stageOfLine[i] = stageCode;
       }
-      const raw = lines[i]!;
-      if (raw.length === 0) continue;
-      const q = QUESTION.exec(maskLine(raw));
-      if (q) {
-        const stageAt = sectionStage;
-        this.questions.push(withLazyTopic<OpenQuestion>({ line: i, start: q.index, end: q.index + q[0].length },
-          () => this.termsOnLine(i).find((t) => t.exact)?.entryId ?? (stageAt ? stageEntryFor(stageAt)?.id : undefined)));
-      }
+      if (!questionLines.has(i)) continue;
+      const q = QUESTION.exec(maskLine(lines.get(i)));
+      if (q) this.questions.push(new Question(this, i, q.index, q.index + q[0].length, sectionStage));
     }
   }
 
-  get lineCount(): number { return this.lines.length; }
+  get lineCount(): number { return this.lines.count; }
 
-  lineText(line: number): string { return this.lines[line] ?? ''; }
+  lineText(line: number): string { return this.lines.get(line); }
 
   get terms(): readonly TermMatch[] {
     if (!this.all) {
       const all: TermMatch[] = [];
-      for (let i = 0; i < this.lines.length; i++) for (const t of this.termsOnLine(i)) all.push(t);
+      for (let i = 0; i < this.lines.count; i++) for (const t of this.termsOnLine(i)) all.push(t);
       this.all = all;
     }
     return this.all;
   }
 
   termsOnLine(line: number): readonly TermMatch[] {
-    if (line < 0 || line >= this.lines.length || this.inFence[line]) return [];
+    if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
     let terms = this.perLine[line];
     if (!terms) {
       const s = this.stageOfLine[line]!;
-      const found = this.cache.get(maskLine(this.lines[line]!), s ? STAGES[s - 1] : undefined);
-      terms = found.length ? found.map((t) => ({ ...t, line })) : [];
+      const found = this.cache.get(maskLine(this.lines.get(line)), s ? STAGES[s - 1] : undefined);
+      terms = found.length ? found.map((t) => withLine(t, line)) : [];
       this.perLine[line] = terms;
     }
     return terms;
   }
 
   private headingOf(i: number): HeadingMatch | undefined {
-    const line = this.lines[i]!;
+    const line = this.lines.get(i);
     const stage = stageOf(line);
     if (stage) {
       const e = stageEntryFor(stage);
@@ -306,18 +380,50 @@ class DocumentRecognition implements Recognition {
     }
     // The topic of a heading is found when first asked (a lens in view, follow mode), not on open.
     const atx = atxOf(line);
-    if (atx) return withLazyTopic<HeadingMatch>({ line: i, style: 'atx', text: stripHeading(atx.text), level: atx.level }, () => topicOf(this.termsOnLine(i)));
+    if (atx) return new Heading(this, i, 'atx', stripHeading(atx.text), atx.level, Infinity);
     const bold = boldLeadOf(line);
-    if (bold) {
-      // A bold lead line: the bold run starts the line (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`).
-      return withLazyTopic<HeadingMatch>({ line: i, style: 'bold', text: stripHeading(bold.inner), level: 7 }, () => {
-        const lineTerms = this.termsOnLine(i);
-        const boldTerms = lineTerms.filter((t) => t.start < bold.end);
-        return topicOf(boldTerms.length ? boldTerms : lineTerms);
-      });
-    }
+    if (bold) return new Heading(this, i, 'bold', stripHeading(bold.inner), 7, bold.end);
     return undefined;
   }
+}
+
+/** A heading whose topic is looked up on first read. */
+class Heading implements HeadingMatch {
+  private topic: string | null | undefined;
+  constructor(
+    private readonly owner: Recognition, readonly line: number, readonly style: HeadingStyle, readonly text: string, readonly level: number,
+    /** For a bold lead line, where the bold run ends: its terms name the topic (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`). */
+    private readonly boldEnd: number,
+  ) {}
+
+  get entryId(): string | undefined {
+    if (this.topic === undefined) {
+      const lineTerms = this.owner.termsOnLine(this.line);
+      const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
+      this.topic = topicOf(boldTerms.length ? boldTerms : lineTerms) ?? null;
+    }
+    return this.topic ?? undefined;
+  }
+}
+
+/** An open question whose topic (the line's first exact term, else its stage) is looked up on first read. */
+class Question implements OpenQuestion {
+  private topic: string | null | undefined;
+  constructor(private readonly owner: Recognition, readonly line: number, readonly start: number, readonly end: number, private readonly stage: Stage | undefined) {}
+
+  get entryId(): string | undefined {
+    if (this.topic === undefined) {
+      this.topic = this.owner.termsOnLine(this.line).find((t) => t.exact)?.entryId ?? (this.stage ? stageEntryFor(this.stage)?.id : undefined) ?? null;
+    }
+    return this.topic ?? undefined;
+  }
+}
+
+/** A line term placed on a line (a literal of one shape: no spread, which is slow on many terms). */
+function withLine(t: LineTerm, line: number): TermMatch {
+  return t.suggestion === undefined
+    ? { line, start: t.start, end: t.end, text: t.text, entryId: t.entryId, exact: t.exact }
+    : { line, start: t.start, end: t.end, text: t.text, entryId: t.entryId, exact: t.exact, suggestion: t.suggestion };
 }
 
 const STAGES: readonly Stage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7'];
@@ -328,7 +434,7 @@ const STAGES: readonly Stage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', 
  * document so unchanged lines are not looked at again.
  */
 export function recognize(text: string, cache: TermCache = new TermCache()): Recognition {
-  return new DocumentRecognition(splitLines(text), cache);
+  return new DocumentRecognition(text, new TextLines(text), cache);
 }
 
 /** The topic a heading names: its longest exact term; a near miss still counts. */
@@ -338,21 +444,6 @@ function topicOf(lineTerms: readonly TermMatch[]): string | undefined {
     if (!best || (t.exact && !best.exact) || (t.exact === best.exact && (t.end - t.start) > (best.end - best.start))) best = t;
   }
   return best?.entryId;
-}
-
-/** Gives `o` an enumerable `entryId` computed on first read (and absent when there is none). */
-function withLazyTopic<T extends object>(o: T, compute: () => string | undefined): T & { readonly entryId?: string } {
-  let done = false;
-  let value: string | undefined;
-  Object.defineProperty(o, 'entryId', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (!done) { value = compute(); done = true; }
-      return value;
-    },
-  });
-  return o;
 }
 
 /** The heading (if any) whose topic matches a creation stage; the flow heading as a fallback. */

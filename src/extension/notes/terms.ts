@@ -24,8 +24,8 @@ interface Index {
   readonly tokens: Map<string, GlossaryEntry>;
   /** Canonical identifier spellings that near misses are measured against. */
   readonly fuzzyTargets: ReadonlyArray<{ readonly lower: string; readonly name: string; readonly entry: GlossaryEntry }>;
-  /** Multi-word or non-ASCII terms by their first two (lower-cased) characters, longest first. */
-  readonly phrasesByKey: Map<string, Phrase[]>;
+  /** Multi-word or non-ASCII terms by their first two (lower-cased) UTF-16 units (pairKey), longest first. */
+  readonly phrasesByKey: Map<number, Phrase[]>;
   /** Context terms (a term that names a topic only inside one stage's section). */
   readonly contextTerms: ReadonlyArray<{ readonly term: string; readonly stage: Stage; readonly entry: GlossaryEntry }>;
 }
@@ -38,13 +38,13 @@ const ASCII = /^[\x20-\x7e]+$/;
 function buildIndex(): Index {
   const tokens = new Map<string, GlossaryEntry>();
   const fuzzyTargets: Array<Index['fuzzyTargets'][number]> = [];
-  const phrasesByKey = new Map<string, Phrase[]>();
+  const phrasesByKey = new Map<number, Phrase[]>();
   const contextTerms: Array<Index['contextTerms'][number]> = [];
   const seen = new Set<string>();
   const addPhrase = (lower: string, e: GlossaryEntry): void => {
     if (seen.has(lower)) return;
     seen.add(lower);
-    const key = lower.slice(0, 2);
+    const key = pairKey(lower.charCodeAt(0), lower.charCodeAt(1));
     let list = phrasesByKey.get(key);
     if (!list) phrasesByKey.set(key, (list = []));
     list.push({ lower, entry: e, ascii: ASCII.test(lower) });
@@ -69,6 +69,11 @@ function buildIndex(): Index {
   }
   for (const list of phrasesByKey.values()) list.sort((a, b) => b.lower.length - a.lower.length);
   return { tokens, fuzzyTargets, phrasesByKey, contextTerms };
+}
+
+/** Two UTF-16 units as one number: no string is made per position of a line. */
+function pairKey(a: number, b: number): number {
+  return a * 65536 + b;
 }
 
 function getIndex(): Index {
@@ -104,8 +109,21 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 /** Longest glossary identifier a near miss is measured against, plus the largest edit allowed. */
 const MAX_FUZZY_LENGTH = 48;
 
+/** Near-miss answers per token: notes repeat their slips, and measuring one costs ~150 edit distances. */
+const suggestionMemo = new Map<string, { name: string; entryId: string } | null>();
+const SUGGESTION_MEMO_LIMIT = 50_000;
+
 /** The glossary name a token is a near miss of, if exactly one is close enough. */
 export function suggestName(token: string): { name: string; entryId: string } | undefined {
+  const known = suggestionMemo.get(token);
+  if (known !== undefined) return known ?? undefined;
+  const answer = measureSuggestion(token);
+  if (suggestionMemo.size >= SUGGESTION_MEMO_LIMIT) suggestionMemo.clear();
+  suggestionMemo.set(token, answer ?? null);
+  return answer;
+}
+
+function measureSuggestion(token: string): { name: string; entryId: string } | undefined {
   const lower = token.toLowerCase();
   // Only tokens shaped like identifiers (CamelCase, ALLCAPS, _ or .sys) are near misses of names:
   // ordinary words such as "process" must not turn into EPROCESS.
@@ -177,7 +195,7 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     const c = lowerLine.charCodeAt(i);
     // An ASCII phrase starts a word; CJK phrases start anywhere.
     if (c < 128 && isAsciiWordCode(c) && wordAt(lowerLine, i - 1)) continue;
-    const list = idx.phrasesByKey.get(lowerLine.slice(i, i + 2));
+    const list = idx.phrasesByKey.get(pairKey(c, lowerLine.charCodeAt(i + 1)));
     if (!list) continue;
     for (const p of list) {
       if (!lowerLine.startsWith(p.lower, i)) continue;
