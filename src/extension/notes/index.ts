@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
 import { Commands, Settings } from '../ids';
+import { confirmMachineSize } from '../machineCost';
 import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
 import { documentFindings, FindingList, lineChunks, lineFindings, type Finding } from './diagnose';
@@ -64,6 +65,8 @@ export class NotesController implements vscode.Disposable {
   /** The running chunked diagnostics pass per document; a newer edit cancels it. */
   private readonly diagnosticsRuns = new Map<string, vscode.CancellationTokenSource>();
   private lensRefresh: ReturnType<typeof setTimeout> | undefined;
+  /** Answers the "machine too large" question without a dialog (integration tests set it). */
+  machineSizeDecision: 'build' | 'cancel' | undefined;
   /** Where follow mode last revealed: uri and line (tests read it). */
   lastFollow: { uri: string; line: number } | undefined;
   private lastFollowSeq: number | undefined;
@@ -366,6 +369,15 @@ export class NotesController implements vscode.Disposable {
     if (mode === 'step') {
       const next = nd.cursor.get(block.fenceLine) ?? block.fenceLine + 1;
       toRun = statements.filter((s) => s.line >= next).slice(0, 1);
+    }
+    // `boot 65536 MB` / `reset 65536 MB`: ask before building a machine the host cannot afford.
+    for (const s of toRun) {
+      const c = s.command;
+      if (c.op !== 'boot' || c.memoryMB === undefined || (!c.fresh && this.session.system)) continue;
+      if (!(await confirmMachineSize({ physicalMemoryMB: c.memoryMB }, this.session.system, this.machineSizeDecision))) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Not run: the machine was not built.'));
+        return [];
+      }
     }
     if (mode === 'all' || (nd.cursor.get(block.fenceLine) ?? block.fenceLine + 1) === block.fenceLine + 1) this.clearBlock(nd, block);
     const outcomes: Outcome[] = [];
