@@ -2,7 +2,7 @@
 // (`**创建进程：**`, `- **The zero page thread**`), `Stage3A：` lines, API and structure names in
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
 import { stageEntryFor, type Stage } from './glossary';
-import { findLineTerms, type LineTerm } from './terms';
+import { findLineTerms, headingTermTopic, type LineTerm } from './terms';
 
 export { editDistance, lookupToken, suggestName } from './terms';
 
@@ -163,8 +163,10 @@ function stageOf(line: string): string | undefined {
   while (line[i] === ' ' || line[i] === '\t') i++;
   if (line.startsWith('**', i)) i += 2;
   while (line[i] === ' ' || line[i] === '\t') i++;
-  if (!startsWithIgnoreCase(line, i, 'stage')) return undefined;
-  i += 5;
+  // `Stage 3A` or, in Chinese notes, `阶段3A`.
+  if (startsWithIgnoreCase(line, i, 'stage')) i += 5;
+  else if (line.startsWith('阶段', i)) i += 2;
+  else return undefined;
   while (line[i] === ' ' || line[i] === '\t') i++;
   const d = line[i];
   if (d === undefined || d < '1' || d > '7') return undefined;
@@ -290,9 +292,9 @@ function scanFences(lines: TextLines): { blocks: FencedBlock[]; inFence: Uint8Ar
   return { blocks, inFence };
 }
 
-/** First characters a heading line can start with: # (ATX), * (bold), - + and digits (list items), s/S (Stage). */
+/** First characters a heading line can start with: # (ATX), * (bold), - + and digits (list items), s/S (Stage), 阶 (阶段). */
 function mayBeHeading(c: number): boolean {
-  return c === 35 || c === 42 || c === 45 || c === 43 || (c >= 48 && c <= 57) || c === 83 || c === 115;
+  return c === 35 || c === 42 || c === 45 || c === 43 || (c >= 48 && c <= 57) || c === 83 || c === 115 || c === 0x9636;
 }
 
 /**
@@ -400,7 +402,7 @@ class Heading implements HeadingMatch {
     if (this.topic === undefined) {
       const lineTerms = this.owner.termsOnLine(this.line);
       const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
-      this.topic = topicOf(boldTerms.length ? boldTerms : lineTerms) ?? null;
+      this.topic = topicOf(boldTerms.length ? boldTerms : lineTerms) ?? headingTermTopic(this.text) ?? null;
     }
     return this.topic ?? undefined;
   }

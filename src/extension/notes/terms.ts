@@ -257,3 +257,19 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   }
   return out.sort((a, b) => a.start - b.start);
 }
+
+let headingIndex: Map<string, GlossaryEntry> | undefined;
+
+/**
+ * The topic a whole heading names by one of the entries' heading terms (`Threads`, `Paging`,
+ * `3.2 Jobs`, `The Handles`, `作业`), ignoring case, section numbers and a leading article.
+ */
+export function headingTermTopic(heading: string): string | undefined {
+  headingIndex ??= new Map(GLOSSARY.flatMap((e) => (e.headingTerms ?? []).map((t) => [t.toLowerCase(), e] as const)));
+  let text = heading.trim().toLowerCase();
+  let i = 0;
+  while (i < text.length && ((text[i]! >= '0' && text[i]! <= '9') || text[i] === '.' || text[i] === ' ')) i++;
+  text = text.slice(i);
+  if (text.startsWith('the ')) text = text.slice(4);
+  return headingIndex.get(text)?.id;
+}
