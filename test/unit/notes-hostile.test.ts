@@ -116,3 +116,17 @@ describe('notes on hostile input: linear time, no machines', () => {
     expect(chunks.length).toBeGreaterThan(10);
   });
 });
+
+describe('a hover on a very long line', () => {
+  it('looks at a window around the pointer, not the whole line, and finds the same term there', async () => {
+    const { termAt } = await import('../../src/extension/notes/recognize');
+    const line = 'EPROCESS KPORCESS 缺页 page faults '.repeat(55_000);
+    const cache = new TermCache();
+    const r = recognize(line, cache);
+    const at = line.indexOf('page faults', 1_000_000) + 3;
+    expect(termAt(r, 0, at)).toMatchObject({ text: 'page faults', entryId: 'PageFault' });
+    const slip = line.indexOf('KPORCESS', 900_000);
+    expect(termAt(r, 0, slip)).toMatchObject({ start: slip, text: 'KPORCESS', suggestion: 'KPROCESS' });
+    expect(cache.computed, 'the line as a whole was never looked at').toBe(0);
+  });
+});

@@ -170,3 +170,16 @@ describe('recognition that generalizes (issue 15)', () => {
     expect(recognize('阶段3A：创建EPROCESS').headings[0]).toMatchObject({ style: 'stage', stage: '3A', entryId: 'Stage3A' });
   });
 });
+
+describe('concepts the simulation does not model', () => {
+  it('still get a hover that says so and points to the nearest modeled thing', () => {
+    for (const [text, id] of [['TLB', 'TLB'], ['memory compression', 'MemoryCompression'], ['SuperFetch', 'SuperFetch'], ['快表', 'TLB']] as const) {
+      const t = recognize(`about ${text} here`).terms[0];
+      expect(t, text).toMatchObject({ entryId: id, exact: true });
+      const e = GLOSSARY.find((x) => x.id === id)!;
+      expect(e.explain.en, id).toMatch(/^Not simulated/);
+      expect(e.explain.zh, id).toMatch(/^模拟中没有/);
+      expect(e.step ?? e.sidebar, `${id} points somewhere`).toBeDefined();
+    }
+  });
+});

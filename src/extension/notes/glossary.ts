@@ -458,6 +458,43 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     'Handles interactive logon and the secure attention sequence (Ctrl+Alt+Del); starts the user\'s shell through userinit.', '处理交互式登录和安全注意序列（Ctrl+Alt+Del）；通过 userinit 启动用户的外壳。'),
   systemProcess('explorer', 'explorer.exe', ['explorer.exe', '桌面外壳'],
     'The user\'s shell: most programs a user starts are its children.', '用户的外壳程序：用户启动的大部分程序都是它的子进程。'),
+
+  // ---- Concepts of ch. 5 the simulation does not model: the hover says so and points to the nearest
+  // thing it does (Windows Internals 7e ch. 5 "Translation look-aside buffer", "Memory compression",
+  // "Proactive memory management (SuperFetch)"); ASLR, which it does model, beside them
+  // (Windows Internals 7e ch. 5 "Address space layout randomization") ----
+  {
+    id: 'TLB', name: 'Translation look-aside buffer', category: 'concept',
+    terms: ['TLB', 'translation lookaside buffer', 'translation look-aside buffer', '快表', '页表缓存', '转换后备缓冲区'], step: fault(), sidebar: 'pte', live: 'pte',
+    explain: {
+      en: 'Not simulated: the CPU caches translations in the TLB. The nearest thing here is the 4-level page-table walk the page-fault panel steps through, which is what a TLB miss does.',
+      zh: '模拟中没有：CPU 把地址转换缓存在 TLB 中。最接近的是缺页面板逐步展示的四级页表遍历，也就是 TLB 未命中时要做的事。',
+    },
+  },
+  {
+    id: 'MemoryCompression', name: 'Memory compression', category: 'concept',
+    terms: ['memory compression', 'compression store', '内存压缩'], step: { panel: 'systemThread', thread: 'modifiedPageWriter' }, sidebar: 'pageList', live: 'pfnLists',
+    explain: {
+      en: 'Not simulated: Windows 10 compresses modified pages into the Memory Compression process instead of writing them out. The nearest thing here is the modified page writer moving modified pages to the paging file.',
+      zh: '模拟中没有：Windows 10 把已修改的页面压缩后放入 Memory Compression 进程，而不是写出。最接近的是已修改页写入器把已修改页面写入页面文件。',
+    },
+  },
+  {
+    id: 'SuperFetch', name: 'SuperFetch', category: 'concept',
+    terms: ['SuperFetch', 'SysMain', 'prefetch', 'prefetcher', '预取'], sidebar: 'pageList', live: 'pfnLists',
+    explain: {
+      en: 'Not simulated: SuperFetch (SysMain) fills the standby list ahead of need and sets page priorities. The nearest thing here is the standby list with its eight priorities in the Physical Memory view.',
+      zh: '模拟中没有：SuperFetch（SysMain）预先把页面读入备用链表并设置页面优先级。最接近的是“物理内存”视图中带 8 个优先级的备用链表。',
+    },
+  },
+  {
+    id: 'ASLR', name: 'ASLR', category: 'concept',
+    terms: ['ASLR', 'Address Space Layout Randomization', '地址空间布局随机化'], sidebar: 'vad', live: 'vads',
+    explain: {
+      en: 'Each image gets a base chosen once per boot and shared by every process that maps it, and the PTE base (self-map slot) is randomized per seed unless the pteBase setting is classic. The address space view shows where everything landed.',
+      zh: '每个映像在每次启动时选定一个基址，映射它的所有进程共用；PTE 基址（自映射槽）按种子随机化，除非 pteBase 设置为 classic。地址空间视图显示各部分的位置。',
+    },
+  },
   // ---- The memory manager's system threads (ch. 5 opening) ---------------------------------
   {
     id: 'BalanceSetManager', name: 'Balance set manager', category: 'thread',

@@ -58,7 +58,16 @@ export interface Recognition {
   lineText(line: number): string;
   /** The terms of one line (computed on first use, cached per line text). */
   termsOnLine(line: number): readonly TermMatch[];
+  /**
+   * The terms around a column: the whole line's for ordinary lines, a window of a few thousand
+   * characters for a very long one (a hover on a 2 MB line looks at the words near the pointer).
+   */
+  termsNear(line: number, character: number): readonly TermMatch[];
 }
+
+/** Lines longer than this are looked at in windows when only one place on them is asked about. */
+export const LONG_LINE = 16 * 1024;
+const NEAR_WINDOW = 2048;
 
 // ---- line shapes (hand-written: every check is linear in the line, nothing backtracks) -------
 
@@ -373,6 +382,22 @@ class DocumentRecognition implements Recognition {
     return terms;
   }
 
+  termsNear(line: number, character: number): readonly TermMatch[] {
+    if (this.perLine[line] || this.lines.end(line) - this.lines.start(line) <= LONG_LINE) return this.termsOnLine(line);
+    if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
+    // A window cut at spaces, so no term is split at its edges (a term has no spaces at its ends).
+    const text = maskLine(this.lines.get(line));
+    let from = Math.max(0, character - NEAR_WINDOW);
+    let to = Math.min(text.length, character + NEAR_WINDOW);
+    const fromSpace = text.lastIndexOf(' ', from);
+    from = fromSpace < 0 ? 0 : fromSpace;
+    const toSpace = text.indexOf(' ', to);
+    to = toSpace < 0 ? text.length : toSpace;
+    const s = this.stageOfLine[line]!;
+    return findLineTerms(text.slice(from, to), s ? STAGES[s - 1] : undefined)
+      .map((t) => withLine({ ...t, start: t.start + from, end: t.end + from }, line));
+  }
+
   private headingOf(i: number): HeadingMatch | undefined {
     const line = this.lines.get(i);
     const stage = stageOf(line);
@@ -473,5 +498,5 @@ export function headingForFault(r: Recognition, faultEntryId: string | undefined
 
 /** The term match at a position, if any. */
 export function termAt(r: Recognition, line: number, character: number): TermMatch | undefined {
-  return r.termsOnLine(line).find((t) => t.start <= character && character <= t.end);
+  return r.termsNear(line, character).find((t) => t.start <= character && character <= t.end);
 }
