@@ -16,16 +16,16 @@ const mb = (bytes: number): string => Math.ceil(bytes / MB).toLocaleString();
  */
 export async function confirmMachineSize(options: Pick<SystemOptions, 'physicalMemoryMB' | 'timeTravelMemoryMB'>, running?: System, decision?: 'build' | 'cancel'): Promise<boolean> {
   const cost = estimateMachineCost(options, running ? pagesInUse(running) : undefined);
-  const free = os.freemem();
-  if (hostCanAfford(cost, free)) return true;
+  const host = { freeBytes: os.freemem(), totalBytes: os.totalmem() };
+  if (hostCanAfford(cost, host)) return true;
   if (decision) return decision === 'build';
   const build = vscode.l10n.t('Build It');
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('A simulated machine with {0} MB of RAM is large for this computer.', options.physicalMemoryMB ?? 512),
     {
       modal: true,
-      detail: vscode.l10n.t('Building it takes about {0} MB now ({1} MB of page records, {2} MB of page contents touched by boot), and time travel may keep up to {3} MB more. This computer has {4} MB free.',
-        mb(cost.upFrontBytes), mb(cost.pfnDatabaseBytes), mb(cost.touchedContentBytes), mb(cost.timeTravelBytes), mb(free)),
+      detail: vscode.l10n.t('Building it takes about {0} MB now ({1} MB of page records, {2} MB of page contents touched by boot); using all of its RAM takes {3} MB, and time travel may keep up to {4} MB more. This computer has {5} MB free of {6} MB.',
+        mb(cost.upFrontBytes), mb(cost.pfnDatabaseBytes), mb(cost.touchedContentBytes), mb(cost.ramBytes), mb(cost.timeTravelBytes), mb(host.freeBytes), mb(host.totalBytes)),
     },
     build);
   return answer === build;

@@ -47,6 +47,8 @@ export interface MachineCost {
   readonly upFrontBytes: number;
   readonly pfnDatabaseBytes: number;
   readonly touchedContentBytes: number;
+  /** Page contents once every simulated page has been written: the simulated RAM itself. */
+  readonly ramBytes: number;
   /** What time travel may keep on top (snapshots, operation log): the machine's timeTravelMemoryMB. */
   readonly timeTravelBytes: number;
 }
@@ -68,13 +70,14 @@ export function estimateMachineCost(options: Pick<SystemOptions, 'physicalMemory
   const pfnDatabaseBytes = pages * ENGINE_BYTES_PER_PHYSICAL_PAGE;
   const touchedContentBytes = Math.min(pages, pagesTouched) * PAGE_BYTES;
   const timeTravelBytes = (options.timeTravelMemoryMB ?? Math.max(256, 2 * physicalMB)) * MB;
-  return { upFrontBytes: pfnDatabaseBytes + touchedContentBytes, pfnDatabaseBytes, touchedContentBytes, timeTravelBytes };
+  return { upFrontBytes: pfnDatabaseBytes + touchedContentBytes, pfnDatabaseBytes, touchedContentBytes, ramBytes: physicalMB * MB, timeTravelBytes };
 }
 
 /**
- * Whether the host can afford a machine: what it allocates up front and what time travel may keep
- * must fit in half of the memory the host has free (the other half stays for VS Code and the rest).
+ * Whether the host can afford a machine: what it allocates up front fits in half of the memory the
+ * host has free, and its simulated RAM, once used, in half of the host's memory (the other half
+ * stays for VS Code and everything else). Time travel stays within its own budget (shown, not tested).
  */
-export function hostCanAfford(cost: MachineCost, freeHostBytes: number): boolean {
-  return cost.upFrontBytes + cost.timeTravelBytes <= freeHostBytes / 2;
+export function hostCanAfford(cost: MachineCost, host: { readonly freeBytes: number; readonly totalBytes: number }): boolean {
+  return cost.upFrontBytes <= host.freeBytes / 2 && cost.ramBytes <= host.totalBytes / 2;
 }

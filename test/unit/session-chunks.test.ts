@@ -74,15 +74,17 @@ describe('what a machine costs the host', () => {
     expect(measured).toBeLessThan(BOOT_PAGES_IN_USE * 2);
   });
 
-  it('asks before a 64 GB machine on an 8 GB host, not before the default one', () => {
-    const eightGB = 8 * 1024 ** 3;
+  it('asks before a 64 GB machine on a 16 GB host, not before the default one or one that fits', () => {
+    const host = { freeBytes: 8 * 1024 ** 3, totalBytes: 16 * 1024 ** 3 };
     const big = estimateMachineCost({ physicalMemoryMB: 65536 });
     expect(big.pfnDatabaseBytes).toBe(65536 * 256 * ENGINE_BYTES_PER_PHYSICAL_PAGE);
+    expect(big.ramBytes).toBe(64 * 1024 ** 3);
     expect(big.timeTravelBytes).toBe(2 * 65536 * 1024 * 1024);
-    expect(hostCanAfford(big, eightGB)).toBe(false);
-    expect(hostCanAfford(estimateMachineCost({ physicalMemoryMB: 512 }), eightGB)).toBe(true);
-    // A small time-travel budget makes a mid-size machine affordable; the up-front part still counts.
-    expect(hostCanAfford(estimateMachineCost({ physicalMemoryMB: 8192, timeTravelMemoryMB: 64 }), eightGB)).toBe(true);
+    expect(hostCanAfford(big, host)).toBe(false);
+    expect(hostCanAfford(estimateMachineCost({ physicalMemoryMB: 512 }), host)).toBe(true);
+    expect(hostCanAfford(estimateMachineCost({ physicalMemoryMB: 8192 }), host)).toBe(true);
+    // Little free memory: even the up-front part does not fit.
+    expect(hostCanAfford(estimateMachineCost({ physicalMemoryMB: 8192 }), { freeBytes: 64 * 1024 ** 2, totalBytes: host.totalBytes })).toBe(false);
     expect(estimateMachineCost({ physicalMemoryMB: 16 }, 1e9).touchedContentBytes).toBe(16 * 1024 * 1024); // never more than the RAM
   });
 });
