@@ -266,12 +266,6 @@ export class TextLines {
   }
 }
 
-/** Splits a text into lines (LF or CRLF) without a regex. */
-export function splitLines(text: string): string[] {
-  const lines = new TextLines(text);
-  return Array.from({ length: lines.count }, (_, i) => lines.get(i));
-}
-
 const BACKTICK = 96;
 const TILDE = 126;
 
