@@ -8,13 +8,22 @@ import { confirmMachineSize } from '../machineCost';
 import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
 import { documentFindings, FindingList, lineChunks, lineFindings, type Finding } from './diagnose';
-import { entry, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
+import { explainSelection, headingBindingComment, termBindingComment } from './explain';
+import { entry, GLOSSARY, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
 import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
   currentPid, explanation, isChinese, liveValues, outcomeText, parseErrorMessage,
 } from './messages';
 import { headingForFault, headingForStage, recognize, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
 import { RunState, runStatement, type Outcome, type RunHost } from './run';
+
+/** Commands of the notes quick actions (run from the light bulb; tests call them too). */
+export const NotesCommands = {
+  explainSelection: 'ntlab.explainSelection',
+  bindToConcept: 'ntlab.bindToConcept',
+} as const;
+
+const GLOSSARY_IDS = new Set(GLOSSARY.map((e) => e.id));
 
 /** Diagnostic codes (a test and the quick fix read them). */
 export const NotesDiagnostic = {
@@ -77,7 +86,9 @@ export class NotesController implements vscode.Disposable {
       this.diagnostics, this.lensesChanged, this.resultDecoration, this.followDecoration,
       vscode.languages.registerCodeLensProvider(md, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (d) => this.codeLenses(d) }),
       vscode.languages.registerHoverProvider(md, { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.languages.registerCodeActionsProvider(md, { provideCodeActions: (d, _r, c) => this.codeActions(d, c) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCodeActionsProvider(md, { provideCodeActions: (d, r, c) => [...this.codeActions(d, c), ...this.explainActions(d, r)] }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.commands.registerCommand(NotesCommands.explainSelection, (uri?: unknown, range?: unknown) => this.explainCommand(uri, range)),
+      vscode.commands.registerCommand(NotesCommands.bindToConcept, (uri?: unknown, range?: unknown, entryId?: unknown) => this.bindCommand(uri, range, entryId)),
       vscode.languages.registerCompletionItemProvider(md, { provideCompletionItems: (d, p) => this.completions(d, p) }, ' ', '$'),
       vscode.commands.registerCommand(Commands.runNotesBlock, (uri?: unknown, fenceLine?: unknown) => this.runBlock(uri, fenceLine, 'all')),
       vscode.commands.registerCommand(Commands.stepNotesBlock, (uri?: unknown, fenceLine?: unknown) => this.runBlock(uri, fenceLine, 'step')),
@@ -226,6 +237,76 @@ export class NotesController implements vscode.Disposable {
       actions.push(action);
     }
     return actions;
+  }
+
+  // ---- When recognition misses: explain a selection, bind a heading or a word ---------------
+
+  private explainActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+    const r = this.notes(doc).recognition;
+    const heading = r.headings.find((h) => h.line === range.start.line && h.style !== 'stage');
+    const selected = range.isEmpty || !range.isSingleLine ? '' : doc.getText(range).trim();
+    if (!selected && !(heading && range.isEmpty)) return [];
+    const what = selected || heading!.text;
+    const target = selected ? range : doc.lineAt(range.start.line).range;
+    const explain = new vscode.CodeAction(vscode.l10n.t('Explain "{0}" with the simulation', what), vscode.CodeActionKind.QuickFix);
+    explain.command = { title: explain.title, command: NotesCommands.explainSelection, arguments: [doc.uri, target] };
+    const bind = new vscode.CodeAction(selected ? vscode.l10n.t('Bind "{0}" to a concept…', what) : vscode.l10n.t('Bind this heading to a concept…'), vscode.CodeActionKind.QuickFix);
+    bind.command = { title: bind.title, command: NotesCommands.bindToConcept, arguments: [doc.uri, selected ? range : undefined] };
+    return [explain, bind];
+  }
+
+  private async rangeArgs(uriArg: unknown, rangeArg: unknown): Promise<{ doc: vscode.TextDocument; range: vscode.Range } | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const uri = uriArg instanceof vscode.Uri ? uriArg : editor?.document.uri;
+    if (!uri) return undefined;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const range = rangeArg instanceof vscode.Range ? rangeArg : editor && editor.document === doc ? editor.selection : undefined;
+    return range ? { doc, range } : undefined;
+  }
+
+  /** Shows what the simulation knows about the selected text (or the nearest concepts). Returns their ids (tests read them). */
+  async explainCommand(uriArg: unknown, rangeArg: unknown): Promise<string[]> {
+    const args = await this.rangeArgs(uriArg, rangeArg);
+    if (!args) return [];
+    const text = args.doc.getText(args.range).trim() || args.doc.lineAt(args.range.start.line).text;
+    const entries = explainSelection(text);
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing in the simulation matches "{0}".', text.slice(0, 80)));
+      return [];
+    }
+    void vscode.window.showQuickPick(entries.map((e) => ({ label: e.name, detail: explanation(e), entry: e })), { title: vscode.l10n.t('What the simulation knows about "{0}"', text.slice(0, 80)), matchOnDetail: true })
+      .then((picked) => {
+        const step = picked && stepCommand(picked.entry.step);
+        if (step) void vscode.commands.executeCommand(step.command, ...(step.arguments ?? []));
+      });
+    return entries.map((e) => e.id);
+  }
+
+  /**
+   * Binds the heading on the cursor's line, or the selected word, to a concept: an HTML comment at
+   * the end of the line (invisible in any markdown viewer). `entryId` skips the picker (tests).
+   */
+  async bindCommand(uriArg: unknown, rangeArg: unknown, entryIdArg?: unknown): Promise<boolean> {
+    const args = await this.rangeArgs(uriArg, rangeArg ?? vscode.window.activeTextEditor?.selection);
+    if (!args) return false;
+    const { doc, range } = args;
+    const word = range.isEmpty || !range.isSingleLine ? '' : doc.getText(range).trim();
+    const line = doc.lineAt(range.start.line);
+    let entryId = typeof entryIdArg === 'string' && GLOSSARY_IDS.has(entryIdArg) ? entryIdArg : undefined;
+    if (!entryId) {
+      const nearest = explainSelection(word || line.text);
+      const rest = GLOSSARY.filter((e) => !nearest.includes(e));
+      const picked = await vscode.window.showQuickPick([...nearest, ...rest].map((e) => ({ label: e.name, description: e.id, detail: explanation(e), id: e.id })),
+        { title: word ? vscode.l10n.t('Which concept does "{0}" mean?', word) : vscode.l10n.t('Which concept is this heading about?'), matchOnDescription: true });
+      entryId = picked?.id;
+    }
+    if (!entryId) return false;
+    const comment = word ? termBindingComment(word, entryId) : headingBindingComment(entryId);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, line.range.end, ` ${comment}`);
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (ok) this.lensesChanged.fire();
+    return ok;
   }
 
   // ---- Completion in ntlab blocks ------------------------------------------------------------

@@ -2,6 +2,7 @@
 // (`**创建进程：**`, `- **The zero page thread**`), `Stage3A：` lines, API and structure names in
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
 import { stageEntryFor, type Stage } from './glossary';
+import { bindingsOnLine } from './explain';
 import { findLineTerms, headingTermTopic, type LineTerm } from './terms';
 
 export { editDistance, lookupToken, suggestName } from './terms';
@@ -315,6 +316,7 @@ class DocumentRecognition implements Recognition {
   private readonly stageOfLine: Uint8Array;
   private readonly perLine: Array<readonly TermMatch[] | undefined>;
   private all: TermMatch[] | undefined;
+  private readonly boundTerms: Array<{ readonly term: string; readonly entryId: string }> = [];
 
   constructor(text: string, private readonly lines: TextLines, private readonly cache: TermCache) {
     const scanned = scanFences(lines);
@@ -330,6 +332,10 @@ class DocumentRecognition implements Recognition {
       questionLines.set(line, true);
       // The rest of this line is looked at below (on the masked line); go on at the next one.
       re.lastIndex = line + 1 < lines.count ? lines.start(line + 1) : text.length;
+    }
+    // Words the learner bound to a concept (`<!-- ntlab:"换出"=PageFileFault -->`), for the whole document.
+    for (let at = text.indexOf(BINDING_MARK); at >= 0; at = text.indexOf(BINDING_MARK, at + BINDING_MARK.length)) {
+      for (const b of bindingsOnLine(lines.get(lines.lineAt(at)))) if (b.kind === 'term' && !this.boundTerms.some((x) => x.term === b.term)) this.boundTerms.push(b);
     }
     let sectionStage: Stage | undefined;
     let stageCode = 0;
@@ -369,8 +375,10 @@ class DocumentRecognition implements Recognition {
     let terms = this.perLine[line];
     if (!terms) {
       const s = this.stageOfLine[line]!;
-      const found = this.cache.get(maskLine(this.lines.get(line)), s ? STAGES[s - 1] : undefined);
+      const masked = maskLine(this.lines.get(line));
+      const found = this.cache.get(masked, s ? STAGES[s - 1] : undefined);
       terms = found.length ? found.map((t) => withLine(t, line)) : [];
+      if (this.boundTerms.length) terms = withBoundTerms(masked, line, terms, this.boundTerms);
       this.perLine[line] = terms;
     }
     return terms;
@@ -419,6 +427,9 @@ class Heading implements HeadingMatch {
 
   get entryId(): string | undefined {
     if (this.topic === undefined) {
+      // A binding comment on the heading line wins (`## 我的标题 <!-- ntlab:VAD -->`).
+      const bound = bindingsOnLine(this.owner.lineText(this.line)).find((b) => b.kind === 'heading');
+      if (bound) return (this.topic = bound.entryId);
       const lineTerms = this.owner.termsOnLine(this.line);
       const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
       this.topic = topicOf(boldTerms.length ? boldTerms : lineTerms) ?? headingTermTopic(this.text) ?? null;
@@ -438,6 +449,24 @@ class Question implements OpenQuestion {
     }
     return this.topic ?? undefined;
   }
+}
+
+const BINDING_MARK = '<!-- ntlab:';
+
+/** Adds the occurrences of bound words that no recognized term covers, in column order. */
+function withBoundTerms(line: string, lineNo: number, terms: readonly TermMatch[], bound: ReadonlyArray<{ readonly term: string; readonly entryId: string }>): TermMatch[] {
+  const out = [...terms];
+  // Not inside the binding comments themselves.
+  const comment = line.indexOf('<!--');
+  for (const b of bound) {
+    for (let at = line.indexOf(b.term); at >= 0; at = line.indexOf(b.term, at + b.term.length)) {
+      const end = at + b.term.length;
+      if (comment >= 0 && at > comment) break;
+      if (out.some((t) => t.start < end && at < t.end)) continue;
+      out.push({ line: lineNo, start: at, end, text: b.term, entryId: b.entryId, exact: true });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** A line term placed on a line (a literal of one shape: no spread, which is slow on many terms). */
