@@ -243,7 +243,8 @@ export class NotesController implements vscode.Disposable {
 
   private explainActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     const r = this.notes(doc).recognition;
-    const heading = r.headings.find((h) => h.line === range.start.line && h.style !== 'stage');
+    // A heading without a topic offers both (a recognized one needs neither: its lens is there).
+    const heading = r.headings.find((h) => h.line === range.start.line && h.style !== 'stage' && !h.entryId);
     const selected = range.isEmpty || !range.isSingleLine ? '' : doc.getText(range).trim();
     if (!selected && !(heading && range.isEmpty)) return [];
     const what = selected || heading!.text;
