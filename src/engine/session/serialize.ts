@@ -212,3 +212,41 @@ export function restoreSession(data: unknown): System {
   }
   return system;
 }
+
+/** Progress of a session being restored in chunks: operations replayed of the total. */
+export interface RestoreProgress { readonly done: number; readonly total: number }
+
+/**
+ * restoreSession in chunks, for a host that must not block (a 370k-operation file replays for
+ * seconds): each `next()` replays up to `chunk` operations and yields the progress; the generator
+ * returns the system, checked as restoreSession checks it. Stopping early (not calling `next()`
+ * again) cancels it: the half-replayed machine is simply dropped. Same rules as restoreSession.
+ */
+export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<RestoreProgress, System, void> {
+  const file = validateSessionFile(data);
+  const { pteBase, ...rest } = file.options;
+  let system: System;
+  try {
+    system = bootLike({ ...(rest as SystemOptions), pteBase: BigInt(pteBase) });
+  } catch (e) {
+    throw new SessionFileError('corrupt', `options rejected: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const total = file.ops.length;
+  yield { done: 0, total };
+  for (let i = 0; i < total; i++) {
+    const op = decode(file.ops[i], `ops[${i}]`) as Op;
+    try {
+      system.op(op);
+    } catch (e) {
+      if (e instanceof LastError) { if ('pid' in op) system.setLastError(op.pid, e.code); }
+      else if (!(e instanceof NtException || e instanceof Win32Error)) {
+        throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if ((i + 1) % chunk === 0 && i + 1 < total) yield { done: i + 1, total };
+  }
+  if (system.stepCount !== file.stepCount) {
+    throw new SessionFileError('mismatch', `the replay recorded ${system.stepCount} steps, the file says ${file.stepCount}`);
+  }
+  return system;
+}
