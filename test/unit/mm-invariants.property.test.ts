@@ -25,7 +25,9 @@ type Op =
   | { t: 'closeSection'; p: number; section: number }
   | { t: 'viewWrite'; p: number; view: number; page: number; value: number }
   | { t: 'viewRead'; p: number; view: number; page: number }
-  | { t: 'viewCommit'; p: number; view: number; page: number };
+  | { t: 'viewCommit'; p: number; view: number; page: number }
+  /** Write a view page, empty working sets, flush the modified list, write it again (issue 19 item 2). */
+  | { t: 'viewRewrite'; p: number; view: number; page: number; value: number; times: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('alloc' as const), p: fc.nat(1), pages: fc.integer({ min: 1, max: 96 }), commit: fc.boolean() }) },
@@ -48,6 +50,7 @@ const sectionOpArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant('viewWrite' as const), p: fc.nat(1), view: fc.nat(7), page: fc.nat(47), value: fc.integer({ min: 1, max: 255 }) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('viewRead' as const), p: fc.nat(1), view: fc.nat(7), page: fc.nat(47) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('viewCommit' as const), p: fc.nat(1), view: fc.nat(7), page: fc.nat(47) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('viewRewrite' as const), p: fc.nat(1), view: fc.nat(7), page: fc.nat(47), value: fc.integer({ min: 1, max: 255 }), times: fc.integer({ min: 1, max: 4 }) }) },
 );
 const mixedOpArb: fc.Arbitrary<Op> = fc.oneof({ weight: 3, arbitrary: opArb }, { weight: 2, arbitrary: sectionOpArb });
 
@@ -157,6 +160,22 @@ function run(sys: System, pids: number[], ops: Op[], checkEvery = 1): void {
         if (!s2) break;
         expect(k.CloseHandle(s2.handle)).toBe(true);
         list2.splice(list2.indexOf(s2), 1);
+        break;
+      }
+      case 'viewRewrite': {
+        const vs = views[op.p % pids.length]!;
+        const v = vs[op.view % Math.max(1, vs.length)];
+        if (!v) break;
+        const va = v.base + BigInt(op.page % v.pages) * 0x1000n;
+        try {
+          for (let r = 0; r < op.times; r++) {
+            k.WriteMemory(va, new Uint8Array([(op.value + r) & 0xFF]));
+            sys.memoryListCommand('MemoryEmptyWorkingSets');
+            sys.memoryListCommand('MemoryFlushModifiedList');
+          }
+        } catch (e) {
+          if (!(e instanceof NtException)) throw e;
+        }
         break;
       }
       case 'viewWrite': case 'viewRead': case 'viewCommit': {

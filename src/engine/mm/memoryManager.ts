@@ -424,8 +424,14 @@ export class MemoryManager {
     this.pageFile.discard(slot);
   }
 
-  /** Marks a page modified; a copy in the paging file is now stale, so its slot is released. Returns the slot or -1. */
-  private markModified(pfn: number): number {
+  /**
+   * Marks a page modified; a copy in the paging file is now stale, so its slot is released (the PFN's
+   * OriginalPte loses the paging-file reference, as MiReleasePageFileSpace does when a page is dirtied;
+   * Windows Internals 7th ed., Part 1, ch. 5, "Page files"). Every path that dirties a page — private or
+   * prototype — goes through here, or a written-out page written again would leak its slot. Returns the
+   * slot or -1.
+   */
+  markModified(pfn: number): number {
     const db = this.pfn;
     if (db.flags[pfn]! & PFN_MODIFIED) return -1;
     db.flags[pfn]! |= PFN_MODIFIED;
@@ -854,6 +860,10 @@ export class MemoryManager {
       const next = db.flink[pfn]!;
       // Mapped-file pages go back to their files (the mapped page writer), not to the paging file.
       if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && (db.originalPteLo[pfn]! & PTE_PROTOTYPE)) { pfn = next; continue; }
+      // A modified page holds no slot (markModified released it); should one still be named here, it is
+      // released rather than overwritten, so the slot can never be lost.
+      const staleHi = db.originalPteHi[pfn]!;
+      if (staleHi !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) this.freeSlot(staleHi);
       const slot = this.allocateSlot();
       if (slot < 0) break;
       db.unlink(pfn);

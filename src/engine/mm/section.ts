@@ -261,7 +261,7 @@ export function resolveProtoFault(mm: MemoryManager, p: ProcessObject, vpn: numb
   }
   let nlo = makeValidLo(pfn, prot, true) | PTE_ACCESSED;
   const nhi = makeValidHi(pfn, prot);
-  if (write) { nlo |= PTE_DIRTY | PTE_DIRTY1; mm.pfn.flags[pfn]! |= PFN_MODIFIED; }
+  if (write) { nlo |= PTE_DIRTY | PTE_DIRTY1; mm.markModified(pfn); }
   mm.writePte(p, vpn, table, pi, nlo >>> 0, nhi);
   mm.pfn.shareCount[table]!++;
   mm.pfn.shareCount[pfn]!++;
@@ -415,7 +415,7 @@ export function unmapSharedPte(mm: MemoryManager, p: ProcessObject, vpn: number,
     p.ws.shared.delete(vpn);
     p.ws.remove(wsi);
   }
-  if (lo & PTE_DIRTY) db.flags[pfn]! |= PFN_MODIFIED;
+  if (lo & PTE_DIRTY) mm.markModified(pfn);
   let nlo = 0;
   let nhi = 0;
   if (keepPointer) [nlo, nhi] = makeProtoPointer(protoAddress(ca, protoIndex), override);

@@ -202,7 +202,8 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
         db.flags[pfn] = (db.flags[pfn]! & ~PFN_MODIFIED) | PFN_RESET;
         mm.writePte(p, v, table, index, (lo & ~(PTE_DIRTY | PTE_DIRTY1)) >>> 0, hi);
       } else if (db.flags[pfn]! & PFN_RESET) {
-        db.flags[pfn] = (db.flags[pfn]! & ~PFN_RESET) | PFN_MODIFIED;
+        db.flags[pfn]! &= ~PFN_RESET;
+        mm.markModified(pfn);
       }
     } else if (lo & PTE_TRANSITION) {
       const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
@@ -214,7 +215,8 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
         } else db.flags[pfn]! |= PFN_RESET;
       } else if (db.flags[pfn]! & PFN_RESET) {
         db.unlink(pfn);
-        db.flags[pfn] = (db.flags[pfn]! & ~PFN_RESET) | PFN_MODIFIED;
+        db.flags[pfn]! &= ~PFN_RESET;
+        mm.markModified(pfn);
         db.insertTail(LIST_MODIFIED, pfn, PageLocation.ModifiedPageList);
       }
     } else if (!undo && hi !== 0 && !(lo & 0x400)) {
