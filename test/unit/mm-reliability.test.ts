@@ -50,3 +50,134 @@ describe('paging-file slots of pagefile-backed section pages', () => {
     }
   });
 });
+
+describe('reserved address space costs O(VADs + page tables), whatever its size', () => {
+  // Page by page, each of these would visit 2^28 (1 TB) or 2^35 (128 TB) pages: minutes. They finish.
+  const TB = 1n << 40n;
+  for (const label of ['1 TB', 'largest free region (about 128 TB)']) {
+    it(`a ${label} reservation: query, commit inside it, reset, protect, decommit, release, integrity`, () => {
+      const sys = createSystem({ boot: false, physicalMemoryMB: 64, pageFileMB: 64, seed: 3 });
+      const { pid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
+      const k = sys.win32(pid);
+      let size = TB;
+      let at = 0n;
+      if (label !== '1 TB') {
+        // The largest free region of the user address space, found region by region (O(VADs)).
+        for (let va = 0x10000n; va < 0x7FFFFFFE0000n;) {
+          const info = k.VirtualQuery(va)!;
+          const start = (info.BaseAddress + 0xFFFFn) & ~0xFFFFn;
+          const end = info.BaseAddress + info.RegionSize;
+          if (info.State === MEM_FREE && end - start > size) { size = (end - start) & ~0xFFFFn; at = start; }
+          va = end;
+        }
+        expect(size).toBeGreaterThan(100n * TB);
+      }
+      const base = k.VirtualAlloc(at, size, MEM_RESERVE, PAGE_READWRITE);
+      expect(base).not.toBe(0n);
+      expect(k.VirtualQuery(base)).toMatchObject({ BaseAddress: base, AllocationBase: base, RegionSize: size, State: MEM_RESERVE, Protect: 0, Type: MEM_PRIVATE });
+      // Commit two pages far into the reservation, and write one of them.
+      const mid = base + size / 2n;
+      expect(k.VirtualAlloc(mid, 2n * PAGE, MEM_COMMIT, PAGE_READWRITE)).toBe(mid);
+      k.WriteMemory(mid, new Uint8Array([42]));
+      expect(k.VirtualQuery(base)).toMatchObject({ RegionSize: mid - base, State: MEM_RESERVE });
+      expect(k.VirtualQuery(mid)).toMatchObject({ RegionSize: 2n * PAGE, State: MEM_COMMIT, Protect: PAGE_READWRITE });
+      expect(k.VirtualQuery(mid + 2n * PAGE)).toMatchObject({ RegionSize: base + size - mid - 2n * PAGE, State: MEM_RESERVE });
+      // Committing the whole reservation is over the commit limit: refused at once, nothing changed.
+      expect(k.VirtualAlloc(base, size, MEM_COMMIT, PAGE_READWRITE)).toBe(0n);
+      expect(k.GetLastError()).toBe(ERROR_COMMITMENT_LIMIT);
+      // MEM_RESET over reserved pages and VirtualProtect over them fail: not committed.
+      expect(k.VirtualAlloc(base, size, MEM_RESET, PAGE_READWRITE)).toBe(0n);
+      expect(k.GetLastError()).toBe(ERROR_INVALID_ADDRESS);
+      expect(k.VirtualProtect(base, size, PAGE_READONLY, { value: 0 })).toBe(false);
+      expect(k.GetLastError()).toBe(ERROR_INVALID_ADDRESS);
+      expect(k.VirtualProtect(mid, 2n * PAGE, PAGE_READONLY, { value: 0 })).toBe(true);
+      expect(k.VirtualQuery(mid)).toMatchObject({ RegionSize: 2n * PAGE, State: MEM_COMMIT, Protect: PAGE_READONLY });
+      expect(verifyIntegrity(sys)).toEqual([]);
+      // Decommitting the whole reservation releases exactly the two committed pages.
+      const before = sys.queryCommit();
+      expect(k.VirtualFree(base, size, MEM_DECOMMIT)).toBe(true);
+      expect(before.CommitTotal - sys.queryCommit().CommitTotal).toBe(2);
+      expect(k.VirtualQuery(base)).toMatchObject({ RegionSize: size, State: MEM_RESERVE });
+      expect(k.VirtualFree(base, 0n, MEM_RELEASE)).toBe(true);
+      expect(k.VirtualQuery(base)).toMatchObject({ State: MEM_FREE });
+      expect(verifyIntegrity(sys)).toEqual([]);
+    });
+  }
+
+  it('a terabyte reserved and committed at once is refused by the commit limit at once', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 64, pageFileMB: 64, seed: 3 });
+    const k = sys.win32(sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid);
+    expect(k.VirtualAlloc(0n, 1n << 40n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)).toBe(0n);
+    expect(k.GetLastError()).toBe(ERROR_COMMITMENT_LIMIT);
+  });
+
+  it('MEM_RESET and MEM_RESET_UNDO over a large committed region touch only its page tables', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 64, pageFileMB: 512, seed: 3 });
+    const k = sys.win32(sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid);
+    const pages = 100_000n;
+    const base = k.VirtualAlloc(0n, pages * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    expect(base).not.toBe(0n);
+    k.WriteMemory(base + 5n * PAGE, new Uint8Array([9]));
+    // Reset then undo: the written page is still resident, so its contents survive; the untouched pages
+    // were reset too, and an undo over them reports contents lost (ERROR_INVALID_ADDRESS), as before.
+    expect(k.VirtualAlloc(base, pages * PAGE, MEM_RESET, PAGE_READWRITE)).toBe(base);
+    expect(k.VirtualAlloc(base + 5n * PAGE, PAGE, MEM_RESET_UNDO, PAGE_READWRITE)).toBe(base + 5n * PAGE);
+    expect(k.ReadMemory(base + 5n * PAGE, 1)[0]).toBe(9);
+    expect(k.VirtualAlloc(base + 6n * PAGE, 10n * PAGE, MEM_RESET_UNDO, PAGE_READWRITE)).toBe(0n);
+    expect(k.GetLastError()).toBe(ERROR_INVALID_ADDRESS);
+    expect(k.VirtualQuery(base)).toMatchObject({ RegionSize: pages * PAGE, State: MEM_COMMIT, Protect: PAGE_READWRITE });
+    expect(verifyIntegrity(sys)).toEqual([]);
+    void PAGE_NOACCESS;
+  });
+});
+
+describe('page tables are charged to commit and need physical memory (issue 19 item 7)', () => {
+  it('a fault that needs a page table past the commit limit fails with STATUS_COMMITMENT_LIMIT; the limit holds', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 16, pageFileMB: 16, seed: 4 });
+    const k = sys.win32(sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid);
+    // A region over several 2 MB page-table spans, committed at reservation (no page tables yet)...
+    const pages = 2048n;
+    const a = k.VirtualAlloc(0n, pages * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    expect(a).not.toBe(0n);
+    // ...and the rest of the commit limit taken by another, so nothing is left for page tables.
+    const { CommitTotal, CommitLimit } = sys.queryCommit();
+    expect(k.VirtualAlloc(0n, BigInt(CommitLimit - CommitTotal) * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)).not.toBe(0n);
+    expect(sys.queryCommit().CommitTotal).toBe(CommitLimit);
+    const statuses: number[] = [];
+    for (let p = 0n; p < pages; p += 512n) {
+      try {
+        k.WriteMemory(a + p * PAGE, new Uint8Array([1]));
+        statuses.push(0);
+      } catch (e) {
+        expect(e).toBeInstanceOf(NtException);
+        statuses.push((e as NtException).status);
+      }
+    }
+    expect(statuses).toContain(STATUS_COMMITMENT_LIMIT);
+    expect(sys.queryCommit().CommitTotal).toBeLessThanOrEqual(CommitLimit);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+
+  it('VirtualAlloc fails with ERROR_NOT_ENOUGH_MEMORY (no exception) once page tables fill RAM, leaving nothing half done', () => {
+    // 4 MB of RAM, a large paging file: the commit limit is far away, physical memory is not.
+    const sys = createSystem({ boot: false, physicalMemoryMB: 4, pageFileMB: 64, seed: 4 });
+    const k = sys.win32(sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid);
+    const base = k.VirtualAlloc(0n, 1n << 36n, MEM_RESERVE, PAGE_READWRITE);
+    expect(base).not.toBe(0n);
+    let failedAt = -1;
+    for (let i = 0; i < 4096 && failedAt < 0; i++) {
+      // One page in each 2 MB span: every commit needs a new page table, which is never paged out.
+      const r = k.VirtualAlloc(base + BigInt(i) * 0x200000n, PAGE, MEM_COMMIT, PAGE_READWRITE);
+      if (r === 0n) failedAt = i;
+    }
+    expect(failedAt).toBeGreaterThan(100);
+    expect(k.GetLastError()).toBe(ERROR_NOT_ENOUGH_MEMORY);
+    // The failed call committed nothing: the next span is still reserved.
+    expect(k.VirtualQuery(base + BigInt(failedAt) * 0x200000n)).toMatchObject({ State: MEM_RESERVE });
+    expect(verifyIntegrity(sys)).toEqual([]);
+    // Releasing the region gives the page tables back; allocations work again.
+    expect(k.VirtualFree(base, 0n, MEM_RELEASE)).toBe(true);
+    expect(k.VirtualAlloc(0n, 16n * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)).not.toBe(0n);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+});

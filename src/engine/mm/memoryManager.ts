@@ -4,7 +4,7 @@
 // kernel routine that does the work in Windows.
 import { NtException } from '../errors';
 import {
-  STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_NO_MEMORY,
+  STATUS_ACCESS_VIOLATION, STATUS_COMMITMENT_LIMIT, STATUS_GUARD_PAGE_VIOLATION, STATUS_NO_MEMORY,
 } from '../constants';
 import type { ProcessObject } from '../process';
 import { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from '../process';
@@ -306,6 +306,10 @@ export class MemoryManager {
 
   /** Allocates a zeroed page for a PDPT, PD or PT (`level` of the new structure) and links it. */
   private allocatePagingStructure(process: ProcessObject, vpn: number, level: number, parent: number, parentIndex: number): number {
+    // A page table is charged to commit when it is created (Windows Internals 7th ed., Part 1, ch. 5,
+    // "Commit charge and the system commit limit": page tables are one of the charges); past the limit
+    // the fault or allocation that needed it fails with STATUS_COMMITMENT_LIMIT.
+    if (!this.canCharge(1)) throw new NtException(STATUS_COMMITMENT_LIMIT, BigInt(vpn) * 4096n, false);
     const pfn = this.removeZeroPage();
     const from = this.lastFrom;
     const address = this.entryAddress(level + 1, vpn);
@@ -968,13 +972,117 @@ export class MemoryManager {
     if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) this.freeSlot(hi);
   }
 
-  /** Frees page tables of `process` that no longer map anything (after a release). */
+  /** Frees page tables of `process` that no longer map anything (after a release). O(page tables that exist). */
   freeEmptyPageTables(process: ProcessObject, startVpn: number, endVpn: number): void {
     const step = ENTRIES;
-    for (let v = Math.floor(startVpn / step) * step; v <= endVpn; v += step) {
+    for (let v = Math.floor(startVpn / step) * step; v <= endVpn;) {
+      const absent = this.absentRunEnd(process, v);
+      if (absent >= 0) { v = absent + 1; continue; }
       this.freeEmptyAt(process, v);
+      v += step;
     }
   }
+
+  // ---------------------------------------------------------------- ranges (O(paging structures), not O(pages))
+
+  /**
+   * The last VPN of the run around `vpn` that no paging structure maps: an absent PML4E covers 512 GB,
+   * an absent PDPTE 1 GB, an absent PDE 2 MB, and every PTE below one would be zero. Returns -1 when a
+   * page table (or a large page) maps `vpn`. This is what keeps reserved but untouched address space
+   * free of cost, as on Windows, where only the VAD describes it (Windows Internals 7th ed., Part 1,
+   * ch. 5, "Virtual address descriptors" and "Page tables and page table entries").
+   */
+  absentRunEnd(process: ProcessObject, vpn: number): number {
+    let table = process.directoryTableBase;
+    if (table < 0) return vpn;
+    for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
+      const index = tableIndex(level, vpn);
+      const lo = this.readLo(table, index);
+      if (!(lo & PTE_VALID)) {
+        const span = level === LEVEL_PXE ? ENTRIES * ENTRIES * ENTRIES : level === LEVEL_PPE ? ENTRIES * ENTRIES : ENTRIES;
+        return Math.floor(vpn / span) * span + span - 1;
+      }
+      if (lo & PTE_LARGE_PAGE) return -1;
+      table = ptePfn(lo, this.readHi(table, index), this.layout.hardwarePfnBits);
+    }
+    return -1;
+  }
+
+  /**
+   * The state of `vpn` in `vad` (committed, MM protection) and the last VPN (<= `last`) of the run of
+   * pages known to share it without looking at each: the whole range for large pages, a run of absent
+   * paging structures for private memory (zero PTEs: the VAD decides). Otherwise the page alone.
+   */
+  pageRun(process: ProcessObject, vpn: number, vad: Vad, last: number): [committed: boolean, prot: number, runEnd: number] {
+    if (vad.vadType === VadType.VadLargePages) return [true, vad.protection, last];
+    if (!vad.view) {
+      const absent = this.absentRunEnd(process, vpn);
+      if (absent >= 0) return [vad.memCommit, vad.memCommit ? vad.protection : 0, Math.min(absent, last)];
+    }
+    const [committed, prot] = this.pageState(process, vpn, vad);
+    return [committed, prot, vpn];
+  }
+
+  /** Committed pages of `vad` in [first, last]. O(page tables in the range), not O(pages). */
+  countCommitted(process: ProcessObject, vad: Vad, first: number, last: number): number {
+    let n = 0;
+    for (let v = first; v <= last;) {
+      const [committed, , end] = this.pageRun(process, v, vad, last);
+      if (committed) n += end - v + 1;
+      v = end + 1;
+    }
+    return n;
+  }
+
+  /**
+   * Calls `fn` for every non-zero leaf PTE of `process` in [first, last], skipping absent paging
+   * structures (and large-page entries, which have no leaf PTEs).
+   */
+  forEachPte(process: ProcessObject, first: number, last: number, fn: (vpn: number, lo: number, hi: number, table: number, index: number) => void): void {
+    for (let v = first; v <= last;) {
+      const absent = this.absentRunEnd(process, v);
+      if (absent >= 0) { v = absent + 1; continue; }
+      const tableEnd = Math.min(last, Math.floor(v / ENTRIES) * ENTRIES + ENTRIES - 1);
+      if (!this.locate(process, v, false)) { v = tableEnd + 1; continue; }
+      const table = this.loc.table;
+      for (let u = v; u <= tableEnd; u++) {
+        const index = u & 511;
+        const lo = this.readLo(table, index);
+        const hi = this.readHi(table, index);
+        if (lo !== 0 || hi !== 0) fn(u, lo, hi, table, index);
+      }
+      v = tableEnd + 1;
+    }
+  }
+
+  /**
+   * Paging structures (PDPT, PD and PT pages) that writing the leaf PTEs of [first, last] would create:
+   * what the commit charge must allow for before an allocation writes them. O(2 MB regions of the range).
+   */
+  missingPageTables(process: ProcessObject, first: number, last: number): number {
+    let n = 0;
+    let lastPdpt = -1;
+    let lastPd = -1;
+    for (let v = Math.floor(first / ENTRIES) * ENTRIES; v <= last; v += ENTRIES) {
+      let table = process.directoryTableBase;
+      let missing = -1;
+      for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
+        const index = tableIndex(level, v);
+        const lo = this.readLo(table, index);
+        if (!(lo & PTE_VALID)) { missing = level; break; }
+        if (lo & PTE_LARGE_PAGE) break;
+        table = ptePfn(lo, this.readHi(table, index), this.layout.hardwarePfnBits);
+      }
+      if (missing < 0) continue;
+      const pdpt = Math.floor(v / (ENTRIES * ENTRIES * ENTRIES));
+      const pd = Math.floor(v / (ENTRIES * ENTRIES));
+      if (missing === LEVEL_PXE && pdpt !== lastPdpt) { n++; lastPdpt = pdpt; }
+      if (missing >= LEVEL_PPE && pd !== lastPd) { n++; lastPd = pd; }
+      n++;
+    }
+    return n;
+  }
+
 
   private freeEmptyAt(process: ProcessObject, vpn: number): void {
     // Walk down recording the chain, then free bottom-up while empty.

@@ -25,11 +25,7 @@ export function deleteAddressSpace(mm: MemoryManager, process: ProcessObject, un
     }
     if (vad.vadType === VadType.VadLargePages) releaseLargeRuns(mm, process, vad);
     else {
-      for (let v = vad.startVpn; v <= vad.endVpn; v++) {
-        const [lo, hi, table, index] = mm.peekPte(process, v);
-        if (table < 0) { v = Math.floor(v / 512) * 512 + 511; continue; }
-        if (lo !== 0 || hi !== 0) mm.deletePte(process, v, table, index, 0, 0);
-      }
+      mm.forEachPte(process, vad.startVpn, vad.endVpn, (v, _lo, _hi, table, index) => mm.deletePte(process, v, table, index, 0, 0));
     }
     privatePages += vad.commitCharge;
     process.privateCommit -= vad.commitCharge;

@@ -1,6 +1,7 @@
 // Virtual address descriptors: one per allocation (reservation or view), kept in an AVL tree ordered by
 // StartingVpn, as the kernel's VadRoot is a balanced tree (RTL_AVL_TREE of MMVAD_SHORT nodes).
 import type { ViewInfo } from './section';
+import type { VpnRangeSet } from './rangeSet';
 
 /** MI_VAD_TYPE values. */
 export enum VadType {
@@ -26,7 +27,7 @@ export class Vad {
   /** For a mapped or image view: the control area and the first prototype PTE it maps. */
   view: ViewInfo | null = null;
   /** Pages passed to MEM_RESET and not yet to MEM_RESET_UNDO. */
-  resetPages: Set<number> | null = null;
+  resetPages: VpnRangeSet | null = null;
 
   constructor(
     /** StartingVpn */
@@ -54,7 +55,7 @@ export class Vad {
     v.commitCharge = this.commitCharge;
     v.writeWatch = this.writeWatch ? this.writeWatch.slice() : null;
     v.largeRuns = this.largeRuns ? this.largeRuns.map((r) => ({ ...r })) : null;
-    v.resetPages = this.resetPages ? new Set(this.resetPages) : null;
+    v.resetPages = this.resetPages ? this.resetPages.clone() : null;
     v.view = this.view ? { ...this.view } : null;
     return v;
   }

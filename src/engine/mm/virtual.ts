@@ -8,9 +8,10 @@ import {
   MEM_FREE, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
   MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS, SE_LOCK_MEMORY_NAME,
   WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
-  MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED,
+  MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED, STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY,
 } from '../constants';
-import { LastError } from '../errors';
+import { LastError, NtException } from '../errors';
+import { VpnRangeSet } from './rangeSet';
 import type { ProcessObject } from '../process';
 import { LEVEL_PDE, LEVEL_PPE, MemoryManager, PAGE_SIZE, tableIndex } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_RESET } from './pfn';
@@ -106,18 +107,58 @@ export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: big
   }
   if (!vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
   if (vad.vadType === VadType.VadLargePages) fail(ERROR_INVALID_ADDRESS);
-  let newPages = 0;
-  for (let v = startVpn; v <= endVpn; v++) if (!mm.pageState(p, v, vad)[0]) newPages++;
+  // Counted per run of pages in one state (absent paging structures are one run), so a commit inside a
+  // terabyte reservation costs O(page tables), not O(pages).
+  const newPages = endVpn - startVpn + 1 - mm.countCommitted(p, vad, startVpn, endVpn);
+  if (!mm.canCharge(newPages)) fail(ERROR_COMMITMENT_LIMIT);
+  // The PTEs to be written need their page tables: charged to commit too, and created before anything
+  // else changes, so a failure leaves the region as it was.
+  const writes = !(vad.memCommit && vad.protection === mmProt);
+  if (writes) ensurePageTables(mm, p, startVpn, endVpn, newPages);
   if (!mm.chargeCommit(p, newPages)) fail(ERROR_COMMITMENT_LIMIT);
   vad.commitCharge += newPages;
   // Already committed pages take the new protection too.
-  for (let v = startVpn; v <= endVpn; v++) setPageProtection(mm, p, v, vad, mmProt, true);
+  forEachRunPage(mm, p, vad, startVpn, endVpn, mmProt, (v) => setPageProtection(mm, p, v, vad, mmProt, true));
   const t = mm.trace;
   if (t.begin('vm.commit')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(protect); t.num(newPages); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
   return vaOf(startVpn);
 }
 
 function roundUp(v: bigint, to: bigint): bigint { return ((v + to - 1n) / to) * to; }
+
+/**
+ * Creates the page tables the leaf PTEs of [first, last] need, before an operation writes them. Page
+ * tables are charged to commit when created (Windows Internals 7th ed., Part 1, ch. 5, "Commit charge
+ * and the system commit limit"): with `alsoCharging` pages about to be charged, over the limit fails with
+ * ERROR_COMMITMENT_LIMIT; no physical page left for a table fails the way NtAllocateVirtualMemory's
+ * STATUS_NO_MEMORY reaches Win32, ERROR_NOT_ENOUGH_MEMORY (the tables made so far are freed again).
+ */
+function ensurePageTables(mm: MemoryManager, p: ProcessObject, first: number, last: number, alsoCharging: number): void {
+  const missing = mm.missingPageTables(p, first, last);
+  if (missing === 0) return;
+  if (!mm.canCharge(alsoCharging + missing)) fail(ERROR_COMMITMENT_LIMIT);
+  try {
+    for (let v = first; v <= last; v = Math.floor(v / 512) * 512 + 512) mm.locate(p, v, true);
+  } catch (e) {
+    if (!(e instanceof NtException) || (e.status !== STATUS_NO_MEMORY && e.status !== STATUS_COMMITMENT_LIMIT)) throw e;
+    mm.freeEmptyPageTables(p, first, last);
+    fail(e.status === STATUS_NO_MEMORY ? ERROR_NOT_ENOUGH_MEMORY : ERROR_COMMITMENT_LIMIT);
+  }
+}
+
+/**
+ * Calls `fn` for each page of [first, last] whose PTE a protection change to `mmProt` may write: a run
+ * of absent paging structures in a region committed at reservation with that protection already is
+ * skipped whole (its zero PTEs already mean "committed, mmProt").
+ */
+function forEachRunPage(mm: MemoryManager, p: ProcessObject, vad: Vad, first: number, last: number, mmProt: number, fn: (vpn: number) => void): void {
+  for (let v = first; v <= last;) {
+    const absent = vad.view ? -1 : mm.absentRunEnd(p, v);
+    if (absent >= 0 && vad.memCommit && vad.protection === mmProt) { v = Math.min(absent, last) + 1; continue; }
+    fn(v);
+    v++;
+  }
+}
 
 function overlaps(p: ProcessObject, start: number, end: number): boolean {
   const v = p.vads.ceiling(start);
@@ -189,14 +230,24 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
   const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
   if (!vad || endVpn > vad.endVpn || !vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
-  for (let v = startVpn; v <= endVpn; v++) if (!mm.pageState(p, v, vad)[0]) fail(ERROR_INVALID_ADDRESS);
+  if (mm.countCommitted(p, vad, startVpn, endVpn) !== endVpn - startVpn + 1) fail(ERROR_INVALID_ADDRESS);
   const db = mm.pfn;
   let lost = false;
-  for (let v = startVpn; v <= endVpn; v++) {
-    const [lo, hi, table, index] = mm.peekPte(p, v);
+  // Untouched pages (zero PTEs, absent page tables) have nothing to reset; an undo over them finds the
+  // contents lost when they were reset before. Only PTEs that exist are visited.
+  if (undo && vad.resetPages) {
+    for (let v = startVpn; v <= endVpn && !lost;) {
+      const absent = mm.absentRunEnd(p, v);
+      const end = absent >= 0 ? Math.min(absent, endVpn) : v;
+      const [lo, hi] = absent >= 0 ? [0, 0] : mm.peekPte(p, v);
+      if (lo === 0 && hi === 0 && vad.resetPages.intersects(v, end)) lost = true;
+      v = end + 1;
+    }
+  }
+  mm.forEachPte(p, startVpn, endVpn, (v, lo, hi, table, index) => {
     if (lo & PTE_VALID) {
       const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
-      if (db.flags[pfn]! & PFN_LARGE_PAGE) continue;
+      if (db.flags[pfn]! & PFN_LARGE_PAGE) return;
       if (!undo) {
         // Clean without a copy: if trimmed and repurposed, the page comes back as zeroes.
         db.flags[pfn] = (db.flags[pfn]! & ~PFN_MODIFIED) | PFN_RESET;
@@ -226,8 +277,8 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
     } else if (undo && !(lo & PTE_TRANSITION) && hi === 0 && vad.resetPages?.has(v)) {
       lost = true;
     }
-    if (!undo) (vad.resetPages ??= new Set()).add(v); else vad.resetPages?.delete(v);
-  }
+  });
+  if (!undo) (vad.resetPages ??= new VpnRangeSet()).add(startVpn, endVpn); else vad.resetPages?.delete(startVpn, endVpn);
   const t = mm.trace;
   if (t.begin('vm.reset')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(undo ? 1 : 0); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); }
   if (lost) fail(ERROR_INVALID_ADDRESS);
@@ -386,11 +437,7 @@ export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigi
     let released = 0;
     if (vad.vadType === VadType.VadLargePages) { releaseLargePages(mm, p, vad); released = vad.pageCount; }
     else {
-      for (let v = vad.startVpn; v <= vad.endVpn; v++) {
-        const [lo, hi, table, index] = mm.peekPte(p, v);
-        if (table < 0) { v = Math.floor(v / 512) * 512 + 511; continue; }
-        if (lo !== 0 || hi !== 0) mm.deletePte(p, v, table, index, 0, 0);
-      }
+      mm.forEachPte(p, vad.startVpn, vad.endVpn, (v, _lo, _hi, table, index) => mm.deletePte(p, v, table, index, 0, 0));
       released = vad.commitCharge;
     }
     p.privateCommit -= vad.commitCharge;
@@ -413,8 +460,9 @@ export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigi
   }
   let released = 0;
   for (let v = first; v <= last; v++) {
-    const [committed] = mm.pageState(p, v, vad);
-    if (!committed) continue;
+    // Runs of uncommitted pages (absent page tables in a region reserved without commit) are skipped whole.
+    const [committed, , runEnd] = mm.pageRun(p, v, vad, last);
+    if (!committed) { v = runEnd; continue; }
     released++;
     let [, , table, index] = mm.peekPte(p, v);
     if (vad.memCommit) {
@@ -443,17 +491,19 @@ export function virtualProtect(mm: MemoryManager, p: ProcessObject, lpAddress: b
   if (vad.privateMemory && mmIsCopyOnWrite(mmProt)) fail(ERROR_INVALID_PARAMETER);
   if (vad.view && !viewAllows(vad, mmProt)) fail(ERROR_INVALID_PARAMETER);
   let oldProt = -1;
-  for (let v = startVpn; v <= endVpn; v++) {
-    const [committed, prot] = mm.pageState(p, v, vad);
+  for (let v = startVpn; v <= endVpn;) {
+    const [committed, prot, runEnd] = mm.pageRun(p, v, vad, endVpn);
     if (!committed) fail(ERROR_INVALID_ADDRESS);
     if (oldProt < 0) oldProt = prot;
+    v = runEnd + 1;
   }
   if (vad.vadType === VadType.VadLargePages) {
     if (startVpn !== vad.startVpn || endVpn !== vad.endVpn || (mmProt & 0x18)) fail(ERROR_INVALID_PARAMETER);
     vad.protection = mmProt;
     p.flushTlb();
   } else {
-    for (let v = startVpn; v <= endVpn; v++) setPageProtection(mm, p, v, vad, mmProt, false);
+    if (vad.view || !(vad.memCommit && vad.protection === mmProt)) ensurePageTables(mm, p, startVpn, endVpn, 0);
+    forEachRunPage(mm, p, vad, startVpn, endVpn, mmProt, (v) => setPageProtection(mm, p, v, vad, mmProt, false));
   }
   const old = mmToWin32Protection(oldProt);
   const t = mm.trace;
@@ -488,12 +538,13 @@ export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: big
     const endVpn = next ? next.startVpn : Number((MM_HIGHEST_VAD_ADDRESS + 1n) / PAGE);
     return { BaseAddress: vaOf(vpn), AllocationBase: 0n, AllocationProtect: 0, RegionSize: vaOf(endVpn - vpn), State: MEM_FREE, Protect: PAGE_NOACCESS, Type: 0 };
   }
-  const [committed, prot] = mm.pageState(p, vpn, vad);
-  let end = vpn + 1;
+  // Whole runs at a time: pages under absent paging structures share the VAD's state.
+  const [committed, prot, firstEnd] = mm.pageRun(p, vpn, vad, vad.endVpn);
+  let end = firstEnd + 1;
   while (end <= vad.endVpn) {
-    const [c, pr] = mm.pageState(p, end, vad);
+    const [c, pr, runEnd] = mm.pageRun(p, end, vad, vad.endVpn);
     if (c !== committed || (committed && pr !== prot)) break;
-    end++;
+    end = runEnd + 1;
   }
   return {
     BaseAddress: vaOf(vpn),
