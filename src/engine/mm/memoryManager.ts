@@ -6,8 +6,8 @@ import { NtException } from '../errors';
 import {
   STATUS_ACCESS_VIOLATION, STATUS_COMMITMENT_LIMIT, STATUS_GUARD_PAGE_VIOLATION, STATUS_NO_MEMORY,
 } from '../constants';
-import type { ProcessObject } from '../process';
-import { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from '../process';
+import type { AddressSpace } from './addressSpace';
+import { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from './addressSpace';
 import type { StepLog } from '../trace';
 import {
   LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PfnDatabase,
@@ -107,7 +107,7 @@ export class MemoryManager {
 
   constructor(
     readonly config: MmConfig,
-    readonly processes: Array<ProcessObject | undefined>,
+    readonly processes: ReadonlyArray<AddressSpace | undefined>,
     readonly trace: StepLog,
     source?: MemoryManager,
   ) {
@@ -162,11 +162,11 @@ export class MemoryManager {
     return this.systemCommit + this.sectionRegistry.commitCharge + this.processCommit.total;
   }
 
-  /** Private pages and page tables of every process, kept current by ProcessObject's setters. */
+  /** Private pages and page tables of every process, kept current by AddressSpace's setters. */
   readonly processCommit = { total: 0 };
 
   /** Links a process to this machine's commit counter (a new process, or a clone's). */
-  adoptProcess(p: ProcessObject): void {
+  adoptProcess(p: AddressSpace): void {
     if (p.commitAccount === this.processCommit) return;
     p.commitAccount = this.processCommit;
     this.processCommit.total += p.privateCommit + p.pageTablePages;
@@ -174,17 +174,18 @@ export class MemoryManager {
 
   /**
    * Job objects can cap commit (JOB_OBJECT_LIMIT_PROCESS_MEMORY / JOB_MEMORY): the process manager
-   * installs this check; false makes the charge fail like the commit limit does.
+   * installs this check (it finds the job through the address space's index); false makes the charge
+   * fail like the commit limit does.
    */
-  jobCommitCheck: ((process: ProcessObject, pages: number) => boolean) | undefined;
+  jobCommitCheck: ((space: AddressSpace, pages: number) => boolean) | undefined;
 
-  /** Charges `pages` to `process`, or returns false when the commit limit would be exceeded. */
   /** Whether `pages` more can be charged without passing the commit limit. */
   canCharge(pages: number): boolean {
     return this.commitTotal + pages <= this.commitLimit;
   }
 
-  chargeCommit(process: ProcessObject, pages: number): boolean {
+  /** Charges `pages` to `process`, or returns false when the commit limit (or a job's) would be exceeded. */
+  chargeCommit(process: AddressSpace, pages: number): boolean {
     const total = this.commitTotal;
     if (total + pages > this.commitLimit) return false;
     if (pages > 0 && this.jobCommitCheck && !this.jobCommitCheck(process, pages)) return false;
@@ -207,7 +208,7 @@ export class MemoryManager {
   }
 
   /** Writes a leaf PTE of `process` and keeps the TLB coherent (the TLB flush the kernel would issue). */
-  writePte(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number): void {
+  writePte(process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number): void {
     this.writeEntry(table, index, lo, hi);
     process.flushTlbEntry(vpn);
   }
@@ -230,7 +231,7 @@ export class MemoryManager {
    * `create` is set — each one a demand-zero fault on the self-map address. Returns false when a
    * structure is missing and not created, and -1-style results for large pages via `largeLevel`.
    */
-  locate(process: ProcessObject, vpn: number, create: boolean): boolean {
+  locate(process: AddressSpace, vpn: number, create: boolean): boolean {
     // VPN / 512, exactly (a power-of-two scale): the 2 MB region one page table maps.
     const region = Math.floor(vpn * 0.001953125);
     const slot = region & (PDE_CACHE_SIZE - 1);
@@ -285,7 +286,7 @@ export class MemoryManager {
   }
 
   /** Creates the PML4 page of a new address space, with the self-map entry pointing at itself. */
-  createAddressSpace(process: ProcessObject): number {
+  createAddressSpace(process: AddressSpace): number {
     this.adoptProcess(process);
     const pfn = this.removeZeroPage();
     this.initActive(pfn, process.index, -1, 0, 0, makeDemandZeroLo(MM_READWRITE), 0);
@@ -305,7 +306,7 @@ export class MemoryManager {
   }
 
   /** Allocates a zeroed page for a PDPT, PD or PT (`level` of the new structure) and links it. */
-  private allocatePagingStructure(process: ProcessObject, vpn: number, level: number, parent: number, parentIndex: number): number {
+  private allocatePagingStructure(process: AddressSpace, vpn: number, level: number, parent: number, parentIndex: number): number {
     // A page table is charged to commit when it is created (Windows Internals 7th ed., Part 1, ch. 5,
     // "Commit charge and the system commit limit": page tables are one of the charges); past the limit
     // the fault or allocation that needed it fails with STATUS_COMMITMENT_LIMIT.
@@ -456,7 +457,7 @@ export class MemoryManager {
    * MmAccessFault for a user-mode access to `vpn`: resolves the fault or throws the exception the
    * instruction would raise. Afterwards the page is valid (unless trimmed right away under pressure).
    */
-  accessFault(process: ProcessObject, vpn: number, write: boolean, vad: Vad | null): void {
+  accessFault(process: AddressSpace, vpn: number, write: boolean, vad: Vad | null): void {
     const va = vpn * PAGE_SIZE;
     if (!vad) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'noVad');
     if (vad.vadType === VadType.VadLargePages) {
@@ -506,12 +507,12 @@ export class MemoryManager {
   }
 
   /** Raises an access violation for a user access (records the step first). */
-  raiseAccess(process: ProcessObject, va: number, write: boolean, reason: string): never {
+  raiseAccess(process: AddressSpace, va: number, write: boolean, reason: string): never {
     return this.raise(process, va, write, STATUS_ACCESS_VIOLATION, reason);
   }
 
   /** A fault on a view page that is shared through its prototype PTE (not a private copy). */
-  private viewFault(process: ProcessObject, vpn: number, write: boolean, vad: Vad, lo: number, hi: number): void {
+  private viewFault(process: AddressSpace, vpn: number, write: boolean, vad: Vad, lo: number, hi: number): void {
     if (lo & PTE_VALID) {
       const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
       const { protoIndex } = protoOfPfn(this, pfn);
@@ -534,14 +535,14 @@ export class MemoryManager {
     this.afterFault(process, vpn);
   }
 
-  private raise(process: ProcessObject, va: number, write: boolean, status: number, reason: string): never {
+  private raise(process: AddressSpace, va: number, write: boolean, status: number, reason: string): never {
     const t = this.trace;
     if (t.begin('fault.accessViolation')) { t.num(process.pid); t.num(va % 0x100000000); t.num(Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.str(reason); t.change('pte', process.pid, va); t.change('vad', process.pid, va); }
     throw new NtException(status, BigInt(va), write);
   }
 
   /** A valid page was touched: set Accessed (and Dirty for a write), fill the TLB. */
-  private setAccessedDirty(process: ProcessObject, vpn: number, write: boolean): void {
+  private setAccessedDirty(process: AddressSpace, vpn: number, write: boolean): void {
     const table = this.loc.table;
     const index = this.loc.index;
     let lo = this.readLo(table, index);
@@ -560,13 +561,13 @@ export class MemoryManager {
     this.writePte(process, vpn, table, index, lo >>> 0, hi);
   }
 
-  private noteWriteWatch(process: ProcessObject, vpn: number): void {
+  private noteWriteWatch(process: AddressSpace, vpn: number): void {
     const vad = process.vads.find(vpn);
     if (vad && vad.writeWatch) vad.writeWatch[vpn - vad.startVpn] = 1;
   }
 
   /** MiResolveDemandZeroFault: a zeroed page (or a free page zeroed now) becomes the page. */
-  private resolveDemandZero(process: ProcessObject, vpn: number, table: number, index: number, prot: number, write: boolean): void {
+  private resolveDemandZero(process: AddressSpace, vpn: number, table: number, index: number, prot: number, write: boolean): void {
     const pfn = this.removeZeroPage();
     const from = this.lastFrom;
     const zeroedNow = this.lastZeroedNow;
@@ -582,7 +583,7 @@ export class MemoryManager {
   }
 
   /** MiResolveTransitionFault: the page is still on the standby or modified list; take it back. */
-  private resolveTransition(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean): void {
+  private resolveTransition(process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean): void {
     const db = this.pfn;
     const pfn = ptePfn(lo, hi, this.layout.transitionPfnBits);
     const from = db.location[pfn]!;
@@ -601,7 +602,7 @@ export class MemoryManager {
   }
 
   /** MiResolvePageFileFault: read the page (and a cluster of its neighbours) back from the paging file. */
-  private resolvePageFile(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean, vad: Vad): void {
+  private resolvePageFile(process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean, vad: Vad): void {
     const slot = hi;
     const prot = pteProtection(lo);
     const pfn = this.removeAnyPage();
@@ -639,7 +640,7 @@ export class MemoryManager {
   }
 
   /** Makes the PTE valid for `pfn` and inserts the page in the working set (MiAddValidPageToWorkingSet). */
-  private makeValid(process: ProcessObject, vpn: number, table: number, index: number, pfn: number, prot: number, write: boolean, newEntry: boolean): [number, number] {
+  private makeValid(process: AddressSpace, vpn: number, table: number, index: number, pfn: number, prot: number, write: boolean, newEntry: boolean): [number, number] {
     let lo = makeValidLo(pfn, prot, true) | PTE_ACCESSED;
     const hi = makeValidHi(pfn, prot);
     if (write) {
@@ -654,7 +655,7 @@ export class MemoryManager {
   }
 
   /** Keeps the working set within its maximum when memory is not plentiful, and memory above the low mark. */
-  afterFault(process: ProcessObject, vpn: number): void {
+  afterFault(process: AddressSpace, vpn: number): void {
     if (this.trimming) return;
     const ws = process.ws;
     if (ws.count > ws.maximum && (ws.hardMaximum || this.pfn.availableCount() < this.plentyAvailable)) this.replaceOldest(process, vpn);
@@ -666,7 +667,7 @@ export class MemoryManager {
    * an entry whose page was referenced since the hand last passed (Accessed set) gets the bit
    * cleared and is skipped once. Amortized O(1) per fault.
    */
-  private replaceOldest(process: ProcessObject, keepVpn: number): void {
+  private replaceOldest(process: AddressSpace, keepVpn: number): void {
     const ws = process.ws;
     let victim = -1;
     for (let scanned = 0; scanned < 2 * ws.lastEntry + 1; scanned++) {
@@ -697,7 +698,7 @@ export class MemoryManager {
    * Translates `vpn` for a user access, faulting as needed; returns the PFN and fills the TLB. The caller
    * checks the TLB first, so this is the miss path.
    */
-  translate(process: ProcessObject, vpn: number, write: boolean): number {
+  translate(process: AddressSpace, vpn: number, write: boolean): number {
     for (let attempt = 0; attempt < 4; attempt++) {
       if (this.locate(process, vpn, false)) {
         const table = this.loc.table;
@@ -750,7 +751,7 @@ export class MemoryManager {
    * Removes working-set entry `index` from `process`: the PTE becomes a transition PTE and the page
    * goes to the modified list (dirty) or the standby list (clean). Returns [pfn, list].
    */
-  trimEntry(process: ProcessObject, index: number): [number, number] {
+  trimEntry(process: AddressSpace, index: number): [number, number] {
     const ws = process.ws;
     const vpn = ws.vpn[index]!;
     this.locate(process, vpn, false);
@@ -777,7 +778,7 @@ export class MemoryManager {
   }
 
   /** Trims up to `count` pages of `process`, oldest first; records one step. Returns pages trimmed. */
-  trimWorkingSet(process: ProcessObject, count: number, reason: string): number {
+  trimWorkingSet(process: AddressSpace, count: number, reason: string): number {
     const order = process.ws.entriesOldestFirst();
     let toStandby = 0;
     let toModified = 0;
@@ -794,7 +795,7 @@ export class MemoryManager {
   }
 
   /** Ages every working set entry: referenced pages (Accessed set) get age 0 and the bit cleared. */
-  private ageWorkingSet(process: ProcessObject): void {
+  private ageWorkingSet(process: AddressSpace): void {
     const ws = process.ws;
     for (let i = 0; i < ws.lastEntry; i++) {
       const vpn = ws.vpn[i]!;
@@ -819,7 +820,7 @@ export class MemoryManager {
     let trimmed = 0;
     let touched = 0;
     try {
-      const live = this.processes.filter((p): p is ProcessObject => !!p && !p.exited);
+      const live = this.processes.filter((p): p is AddressSpace => !!p && !p.exited);
       for (const p of live) this.ageWorkingSet(p);
       if (this.pfn.availableCount() < this.targetAvailable || force) {
         // Biggest working sets first, down to their minimum (or to nothing when forced).
@@ -939,7 +940,7 @@ export class MemoryManager {
    * set, a transition page leaves its list, a paging-file copy's slot is freed. The PTE is set to
    * (lo, hi). Returns true when the entry held anything.
    */
-  deletePte(process: ProcessObject, vpn: number, table: number, index: number, newLo: number, newHi: number): void {
+  deletePte(process: AddressSpace, vpn: number, table: number, index: number, newLo: number, newHi: number): void {
     const db = this.pfn;
     const lo = this.readLo(table, index);
     const hi = this.readHi(table, index);
@@ -973,7 +974,7 @@ export class MemoryManager {
   }
 
   /** Frees page tables of `process` that no longer map anything (after a release). O(page tables that exist). */
-  freeEmptyPageTables(process: ProcessObject, startVpn: number, endVpn: number): void {
+  freeEmptyPageTables(process: AddressSpace, startVpn: number, endVpn: number): void {
     const step = ENTRIES;
     for (let v = Math.floor(startVpn / step) * step; v <= endVpn;) {
       const absent = this.absentRunEnd(process, v);
@@ -992,7 +993,7 @@ export class MemoryManager {
    * free of cost, as on Windows, where only the VAD describes it (Windows Internals 7th ed., Part 1,
    * ch. 5, "Virtual address descriptors" and "Page tables and page table entries").
    */
-  absentRunEnd(process: ProcessObject, vpn: number): number {
+  absentRunEnd(process: AddressSpace, vpn: number): number {
     let table = process.directoryTableBase;
     if (table < 0) return vpn;
     for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
@@ -1013,7 +1014,7 @@ export class MemoryManager {
    * pages known to share it without looking at each: the whole range for large pages, a run of absent
    * paging structures for private memory (zero PTEs: the VAD decides). Otherwise the page alone.
    */
-  pageRun(process: ProcessObject, vpn: number, vad: Vad, last: number): [committed: boolean, prot: number, runEnd: number] {
+  pageRun(process: AddressSpace, vpn: number, vad: Vad, last: number): [committed: boolean, prot: number, runEnd: number] {
     if (vad.vadType === VadType.VadLargePages) return [true, vad.protection, last];
     if (!vad.view) {
       const absent = this.absentRunEnd(process, vpn);
@@ -1024,7 +1025,7 @@ export class MemoryManager {
   }
 
   /** Committed pages of `vad` in [first, last]. O(page tables in the range), not O(pages). */
-  countCommitted(process: ProcessObject, vad: Vad, first: number, last: number): number {
+  countCommitted(process: AddressSpace, vad: Vad, first: number, last: number): number {
     let n = 0;
     for (let v = first; v <= last;) {
       const [committed, , end] = this.pageRun(process, v, vad, last);
@@ -1038,7 +1039,7 @@ export class MemoryManager {
    * Calls `fn` for every non-zero leaf PTE of `process` in [first, last], skipping absent paging
    * structures (and large-page entries, which have no leaf PTEs).
    */
-  forEachPte(process: ProcessObject, first: number, last: number, fn: (vpn: number, lo: number, hi: number, table: number, index: number) => void): void {
+  forEachPte(process: AddressSpace, first: number, last: number, fn: (vpn: number, lo: number, hi: number, table: number, index: number) => void): void {
     for (let v = first; v <= last;) {
       const absent = this.absentRunEnd(process, v);
       if (absent >= 0) { v = absent + 1; continue; }
@@ -1059,7 +1060,7 @@ export class MemoryManager {
    * Paging structures (PDPT, PD and PT pages) that writing the leaf PTEs of [first, last] would create:
    * what the commit charge must allow for before an allocation writes them. O(2 MB regions of the range).
    */
-  missingPageTables(process: ProcessObject, first: number, last: number): number {
+  missingPageTables(process: AddressSpace, first: number, last: number): number {
     let n = 0;
     let lastPdpt = -1;
     let lastPd = -1;
@@ -1084,7 +1085,7 @@ export class MemoryManager {
   }
 
 
-  private freeEmptyAt(process: ProcessObject, vpn: number): void {
+  private freeEmptyAt(process: AddressSpace, vpn: number): void {
     // Walk down recording the chain, then free bottom-up while empty.
     const chain: Array<[table: number, index: number]> = [];
     let table = process.directoryTableBase;
@@ -1110,13 +1111,13 @@ export class MemoryManager {
   }
 
   /** Reads a leaf PTE (0,0 when no page table exists) without faulting. */
-  peekPte(process: ProcessObject, vpn: number): [lo: number, hi: number, table: number, index: number] {
+  peekPte(process: AddressSpace, vpn: number): [lo: number, hi: number, table: number, index: number] {
     if (!this.locate(process, vpn, false)) return [0, 0, -1, -1];
     return [this.readLo(this.loc.table, this.loc.index), this.readHi(this.loc.table, this.loc.index), this.loc.table, this.loc.index];
   }
 
   /** Whether the page at `vpn` is committed, and its MM protection (for VirtualQuery and friends). */
-  pageState(process: ProcessObject, vpn: number, vad: Vad): [committed: boolean, prot: number] {
+  pageState(process: AddressSpace, vpn: number, vad: Vad): [committed: boolean, prot: number] {
     if (vad.vadType === VadType.VadLargePages) return [true, vad.protection];
     const [lo, hi] = this.peekPte(process, vpn);
     if (vad.view && !isPrivateViewPte(lo, hi, this)) {

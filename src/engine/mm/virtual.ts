@@ -6,13 +6,13 @@ import {
   ALLOCATION_GRANULARITY, ERROR_COMMITMENT_LIMIT, ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER,
   ERROR_NOT_ENOUGH_MEMORY, ERROR_NO_SYSTEM_RESOURCES, ERROR_PRIVILEGE_NOT_HELD, MEM_COMMIT, MEM_DECOMMIT,
   MEM_FREE, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
-  MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS, SE_LOCK_MEMORY_NAME,
+  MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS,
   WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
   MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED, STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY,
 } from '../constants';
 import { LastError, NtException } from '../errors';
 import { VpnRangeSet } from './rangeSet';
-import type { ProcessObject } from '../process';
+import type { AddressSpace } from './addressSpace';
 import { LEVEL_PDE, LEVEL_PPE, MemoryManager, PAGE_SIZE, tableIndex } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_RESET } from './pfn';
 import { mmIsCopyOnWrite, mmToWin32Protection, win32ToMmProtection } from './protection';
@@ -45,7 +45,7 @@ function fail(code: number): never { throw new LastError(code); }
 const vaOf = (vpn: number): bigint => BigInt(vpn) * PAGE;
 
 /** The VirtualAlloc algorithm. Returns the base address of the reserved or committed range. */
-export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, type: number, protect: number): bigint {
+export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, type: number, protect: number): bigint {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(type) || !Number.isInteger(protect)) fail(ERROR_INVALID_PARAMETER);
   const known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN | MEM_WRITE_WATCH | MEM_LARGE_PAGES | MEM_PHYSICAL | MEM_RESERVE_PLACEHOLDER | MEM_REPLACE_PLACEHOLDER;
   if ((type >>> 0) & ~known) fail(ERROR_INVALID_PARAMETER);
@@ -133,7 +133,7 @@ function roundUp(v: bigint, to: bigint): bigint { return ((v + to - 1n) / to) * 
  * ERROR_COMMITMENT_LIMIT; no physical page left for a table fails the way NtAllocateVirtualMemory's
  * STATUS_NO_MEMORY reaches Win32, ERROR_NOT_ENOUGH_MEMORY (the tables made so far are freed again).
  */
-function ensurePageTables(mm: MemoryManager, p: ProcessObject, first: number, last: number, alsoCharging: number): void {
+function ensurePageTables(mm: MemoryManager, p: AddressSpace, first: number, last: number, alsoCharging: number): void {
   const missing = mm.missingPageTables(p, first, last);
   if (missing === 0) return;
   if (!mm.canCharge(alsoCharging + missing)) fail(ERROR_COMMITMENT_LIMIT);
@@ -151,7 +151,7 @@ function ensurePageTables(mm: MemoryManager, p: ProcessObject, first: number, la
  * of absent paging structures in a region committed at reservation with that protection already is
  * skipped whole (its zero PTEs already mean "committed, mmProt").
  */
-function forEachRunPage(mm: MemoryManager, p: ProcessObject, vad: Vad, first: number, last: number, mmProt: number, fn: (vpn: number) => void): void {
+function forEachRunPage(mm: MemoryManager, p: AddressSpace, vad: Vad, first: number, last: number, mmProt: number, fn: (vpn: number) => void): void {
   for (let v = first; v <= last;) {
     const absent = vad.view ? -1 : mm.absentRunEnd(p, v);
     if (absent >= 0 && vad.memCommit && vad.protection === mmProt) { v = Math.min(absent, last) + 1; continue; }
@@ -160,12 +160,12 @@ function forEachRunPage(mm: MemoryManager, p: ProcessObject, vad: Vad, first: nu
   }
 }
 
-function overlaps(p: ProcessObject, start: number, end: number): boolean {
+function overlaps(p: AddressSpace, start: number, end: number): boolean {
   const v = p.vads.ceiling(start);
   return v !== null && v.startVpn <= end;
 }
 
-function findFreeRange(p: ProcessObject, pages: number, topDown: boolean, align = ALLOCATION_GRANULARITY / PAGE_SIZE): number {
+function findFreeRange(p: AddressSpace, pages: number, topDown: boolean, align = ALLOCATION_GRANULARITY / PAGE_SIZE): number {
   const lo = topDown ? LOWEST_VPN : Math.max(LOWEST_VPN, p.bottomUpStartVpn);
   let vpn = p.vads.findFree(pages, align, lo, HIGHEST_VPN, topDown);
   if (vpn < 0 && !topDown) vpn = p.vads.findFree(pages, align, LOWEST_VPN, HIGHEST_VPN, false);
@@ -178,7 +178,7 @@ function findFreeRange(p: ProcessObject, pages: number, topDown: boolean, align 
  * committed (demand zero) when `commit` is set. Valid pages that become guard or no-access pages
  * leave the working set, since such a PTE cannot be valid.
  */
-function setPageProtection(mm: MemoryManager, p: ProcessObject, vpn: number, vad: Vad, mmProt: number, commit: boolean): void {
+function setPageProtection(mm: MemoryManager, p: AddressSpace, vpn: number, vad: Vad, mmProt: number, commit: boolean): void {
   const pte = mm.peekPte(p, vpn);
   const [lo, hi] = pte;
   let [, , table, index] = pte;
@@ -225,7 +225,7 @@ function setPageProtection(mm: MemoryManager, p: ProcessObject, vpn: number, vad
 }
 
 /** MEM_RESET: the contents are no longer of interest; MEM_RESET_UNDO: they are again, if still there. */
-function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, undo: boolean): bigint {
+function memReset(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, undo: boolean): bigint {
   const startVpn = Number(lpAddress / PAGE);
   const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
@@ -287,11 +287,11 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
 
 
 /** MEM_LARGE_PAGES: huge (1 GB) pages for what fits, 2 MB pages for the rest; physically contiguous, never paged. */
-function allocateLargePages(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, type: number, protect: number, mmProt: number): bigint {
+function allocateLargePages(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, type: number, protect: number, mmProt: number): bigint {
   if ((type & (MEM_RESERVE | MEM_COMMIT)) !== (MEM_RESERVE | MEM_COMMIT) || (type & MEM_WRITE_WATCH)) fail(ERROR_INVALID_PARAMETER);
   if (dwSize % BigInt(LARGE_PAGES * PAGE_SIZE) !== 0n) fail(ERROR_INVALID_PARAMETER);
   if (lpAddress % BigInt(LARGE_PAGES * PAGE_SIZE) !== 0n) fail(ERROR_INVALID_PARAMETER);
-  if (!p.privileges.has(SE_LOCK_MEMORY_NAME)) fail(ERROR_PRIVILEGE_NOT_HELD);
+  if (!p.holdsLockMemoryPrivilege()) fail(ERROR_PRIVILEGE_NOT_HELD);
   if (mmProt & 0x18) fail(ERROR_INVALID_PARAMETER); // no guard, nocache or write-combine modifiers
   const pages = Number(dwSize / PAGE);
   // Split: as many 1 GB pages as fit, then 2 MB pages.
@@ -347,7 +347,7 @@ function findContiguous(mm: MemoryManager, size: number, taken: Set<number>): nu
   return -1;
 }
 
-function claimForLargePage(mm: MemoryManager, _p: ProcessObject, pfn: number, vpn: number, mmProt: number): void {
+function claimForLargePage(mm: MemoryManager, _p: AddressSpace, pfn: number, vpn: number, mmProt: number): void {
   const db = mm.pfn;
   const loc = db.location[pfn]!;
   if (loc === PageLocation.StandbyPageList) {
@@ -377,7 +377,7 @@ function claimForLargePage(mm: MemoryManager, _p: ProcessObject, pfn: number, vp
 }
 
 /** Writes the PDE (2 MB) or PPE (1 GB) with the PS bit for a large-page run. */
-function mapLargeEntry(mm: MemoryManager, p: ProcessObject, vpn: number, run: { basePfn: number; pages: number }, mmProt: number): void {
+function mapLargeEntry(mm: MemoryManager, p: AddressSpace, vpn: number, run: { basePfn: number; pages: number }, mmProt: number): void {
   const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
   // Walk to the table holding the entry, creating upper structures as needed.
   let table = p.directoryTableBase;
@@ -401,7 +401,7 @@ function mapLargeEntry(mm: MemoryManager, p: ProcessObject, vpn: number, run: { 
 }
 
 /** Releases a large-page VAD: unmaps the PS entries and frees the runs. */
-export function releaseLargePages(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
+export function releaseLargePages(mm: MemoryManager, p: AddressSpace, vad: Vad): void {
   let vpn = vad.startVpn;
   for (const run of vad.largeRuns ?? []) {
     const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
@@ -420,7 +420,7 @@ export function releaseLargePages(mm: MemoryManager, p: ProcessObject, vad: Vad)
 }
 
 /** The VirtualFree algorithm. */
-export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, freeType: number): void {
+export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, freeType: number): void {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(freeType)) fail(ERROR_INVALID_PARAMETER);
   const op = freeType & (MEM_DECOMMIT | MEM_RELEASE);
   if ((freeType & ~(MEM_DECOMMIT | MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS | MEM_PRESERVE_PLACEHOLDER)) || (freeType & (MEM_COALESCE_PLACEHOLDERS | MEM_PRESERVE_PLACEHOLDER))) fail(ERROR_INVALID_PARAMETER);
@@ -479,7 +479,7 @@ export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigi
 }
 
 /** The VirtualProtect algorithm; returns the old protection of the first page. */
-export function virtualProtect(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, newProtect: number): number {
+export function virtualProtect(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, newProtect: number): number {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(newProtect)) fail(ERROR_INVALID_PARAMETER);
   const mmProt = win32ToMmProtection(newProtect);
   if (mmProt < 0) fail(ERROR_INVALID_PARAMETER);
@@ -529,7 +529,7 @@ function viewAllows(vad: Vad, mmProt: number): boolean {
 }
 
 /** The VirtualQuery algorithm: the run of pages from `lpAddress` sharing state, protection and allocation. */
-export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: bigint): MEMORY_BASIC_INFORMATION {
+export function virtualQuery(mm: MemoryManager, p: AddressSpace, lpAddress: bigint): MEMORY_BASIC_INFORMATION {
   if (typeof lpAddress !== 'bigint' || lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS + GRANULARITY) fail(ERROR_INVALID_PARAMETER);
   const vpn = Number(lpAddress / PAGE);
   const vad = p.vads.find(vpn);
@@ -558,7 +558,7 @@ export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: big
 }
 
 /** GetWriteWatch: addresses of pages written since the region was allocated or last reset. */
-export function getWriteWatch(mm: MemoryManager, p: ProcessObject, flags: number, base: bigint, size: bigint, addresses: bigint[], count: { value: number }): number {
+export function getWriteWatch(mm: MemoryManager, p: AddressSpace, flags: number, base: bigint, size: bigint, addresses: bigint[], count: { value: number }): number {
   if ((flags & ~WRITE_WATCH_FLAG_RESET) || typeof base !== 'bigint' || typeof size !== 'bigint' || size <= 0n) fail(ERROR_INVALID_PARAMETER);
   if (!count || !Number.isInteger(count.value) || count.value < 0 || !Array.isArray(addresses)) fail(ERROR_INVALID_PARAMETER);
   const startVpn = Number(base / PAGE);
@@ -577,7 +577,7 @@ export function getWriteWatch(mm: MemoryManager, p: ProcessObject, flags: number
 }
 
 /** ResetWriteWatch. */
-export function resetWriteWatch(mm: MemoryManager, p: ProcessObject, base: bigint, size: bigint): number {
+export function resetWriteWatch(mm: MemoryManager, p: AddressSpace, base: bigint, size: bigint): number {
   if (typeof base !== 'bigint' || typeof size !== 'bigint' || size <= 0n) fail(ERROR_INVALID_PARAMETER);
   const startVpn = Number(base / PAGE);
   const endVpn = Number((base + size - 1n) / PAGE);
@@ -587,7 +587,7 @@ export function resetWriteWatch(mm: MemoryManager, p: ProcessObject, base: bigin
   return 0;
 }
 
-function resetWriteWatchRange(mm: MemoryManager, p: ProcessObject, vad: Vad, startVpn: number, endVpn: number): void {
+function resetWriteWatchRange(mm: MemoryManager, p: AddressSpace, vad: Vad, startVpn: number, endVpn: number): void {
   for (let v = startVpn; v <= endVpn; v++) {
     vad.writeWatch![v - vad.startVpn] = 0;
     const [lo, hi, table, index] = mm.peekPte(p, v);

@@ -192,7 +192,7 @@ export class ProcessManager {
   nextConsoleId = 1;
 
   constructor(readonly ctx: PsContext, source?: ProcessManager) {
-    ctx.mm.jobCommitCheck = (p, pages) => this.jobAllowsCommit(p, pages);
+    ctx.mm.jobCommitCheck = (space, pages) => this.jobAllowsCommit(this.ctx.processes[space.index]!, pages);
     if (source) {
       this.ob = source.ob.clone();
       this.cids = source.cids.clone();
