@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSystem, ERROR_COMMITMENT_LIMIT, ERROR_INVALID_ADDRESS, ERROR_NOT_ENOUGH_MEMORY, MEM_COMMIT, MEM_DECOMMIT,
   MEM_FREE, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, NtException, PAGE_NOACCESS,
-  PAGE_READONLY, PAGE_READWRITE, STATUS_COMMITMENT_LIMIT, verifyIntegrity,
+  PAGE_READONLY, PAGE_READWRITE, STATUS_COMMITMENT_LIMIT, verifyIntegrity, MEM_WRITE_WATCH, WRITE_WATCH_FLAG_RESET,
 } from '../../src/engine';
 
 const PAGE = 0x1000n;
@@ -103,6 +103,35 @@ describe('reserved address space costs O(VADs + page tables), whatever its size'
       expect(verifyIntegrity(sys)).toEqual([]);
     });
   }
+
+  it('a terabyte MEM_WRITE_WATCH reservation: written pages are reported, in order, and reset', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 64, pageFileMB: 64, seed: 3 });
+    const k = sys.win32(sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid);
+    const size = 1n << 40n;
+    const base = k.VirtualAlloc(0n, size, MEM_RESERVE | MEM_WRITE_WATCH, PAGE_READWRITE);
+    expect(base).not.toBe(0n);
+    const far = base + size - 16n * PAGE;
+    const near = base + 3n * PAGE;
+    expect(k.VirtualAlloc(far, 2n * PAGE, MEM_COMMIT, PAGE_READWRITE)).toBe(far);
+    expect(k.VirtualAlloc(near, PAGE, MEM_COMMIT, PAGE_READWRITE)).toBe(near);
+    k.WriteMemory(far + PAGE, new Uint8Array([1]));
+    k.WriteMemory(near, new Uint8Array([2]));
+    k.WriteMemory(far, new Uint8Array([3]));
+    const addresses: bigint[] = [];
+    const count = { value: 10 };
+    expect(k.GetWriteWatch(WRITE_WATCH_FLAG_RESET, base, size, addresses, count, { value: 0 })).toBe(0);
+    expect(addresses).toEqual([near, far, far + PAGE]);
+    expect(count.value).toBe(3);
+    // Reset: nothing is reported until a page is written again.
+    expect(k.GetWriteWatch(0, base, size, addresses, count, { value: 0 })).toBe(0);
+    expect(count.value).toBe(0);
+    k.WriteMemory(far + PAGE, new Uint8Array([4]));
+    count.value = 10;
+    expect(k.GetWriteWatch(0, base, size, addresses, count, { value: 0 })).toBe(0);
+    expect(addresses).toEqual([far + PAGE]);
+    expect(k.VirtualFree(base, 0n, MEM_RELEASE)).toBe(true);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
 
   it('a terabyte reserved and committed at once is refused by the commit limit at once', () => {
     const sys = createSystem({ boot: false, physicalMemoryMB: 64, pageFileMB: 64, seed: 3 });

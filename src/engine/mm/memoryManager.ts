@@ -563,7 +563,7 @@ export class MemoryManager {
 
   private noteWriteWatch(process: AddressSpace, vpn: number): void {
     const vad = process.vads.find(vpn);
-    if (vad && vad.writeWatch) vad.writeWatch[vpn - vad.startVpn] = 1;
+    if (vad && vad.writeWatch) vad.writeWatch.set(vpn - vad.startVpn);
   }
 
   /** MiResolveDemandZeroFault: a zeroed page (or a free page zeroed now) becomes the page. */

@@ -12,6 +12,7 @@ import {
 } from '../constants';
 import { LastError, NtException } from '../errors';
 import { VpnRangeSet } from './rangeSet';
+import { WriteWatchBits } from './writeWatch';
 import type { AddressSpace } from './addressSpace';
 import { LEVEL_PDE, LEVEL_PPE, MemoryManager, PAGE_SIZE, tableIndex } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_RESET } from './pfn';
@@ -84,7 +85,7 @@ export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigi
     }
     if (commit && !mm.chargeCommit(p, pages)) fail(ERROR_COMMITMENT_LIMIT);
     const vad = new Vad(startVpn, startVpn + pages - 1, (type & MEM_WRITE_WATCH) ? VadType.VadWriteWatch : VadType.VadNone, commit ? mmProt : 0, true, commit, protect);
-    if (type & MEM_WRITE_WATCH) vad.writeWatch = new Uint8Array(pages);
+    if (type & MEM_WRITE_WATCH) vad.writeWatch = new WriteWatchBits();
     vad.commitCharge = commit ? pages : 0;
     p.vads.insert(vad);
     const t = mm.trace;
@@ -565,13 +566,9 @@ export function getWriteWatch(mm: MemoryManager, p: AddressSpace, flags: number,
   const endVpn = Number((base + size - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
   if (!vad || !vad.writeWatch || endVpn > vad.endVpn) fail(ERROR_INVALID_PARAMETER);
-  const max = count.value;
-  let n = 0;
   addresses.length = 0;
-  for (let v = startVpn; v <= endVpn && n < max; v++) {
-    if (vad.writeWatch[v - vad.startVpn]) { addresses.push(vaOf(v)); n++; }
-  }
-  count.value = n;
+  for (const offset of vad.writeWatch.collect(startVpn - vad.startVpn, endVpn - vad.startVpn, count.value)) addresses.push(vaOf(vad.startVpn + offset));
+  count.value = addresses.length;
   if (flags & WRITE_WATCH_FLAG_RESET) resetWriteWatchRange(mm, p, vad, startVpn, endVpn);
   return 0;
 }
@@ -588,12 +585,11 @@ export function resetWriteWatch(mm: MemoryManager, p: AddressSpace, base: bigint
 }
 
 function resetWriteWatchRange(mm: MemoryManager, p: AddressSpace, vad: Vad, startVpn: number, endVpn: number): void {
-  for (let v = startVpn; v <= endVpn; v++) {
-    vad.writeWatch![v - vad.startVpn] = 0;
-    const [lo, hi, table, index] = mm.peekPte(p, v);
+  vad.writeWatch!.clear(startVpn - vad.startVpn, endVpn - vad.startVpn);
+  mm.forEachPte(p, startVpn, endVpn, (v, lo, hi, table, index) => {
     if (lo & PTE_VALID && lo & PTE_DIRTY) {
       // The PFN keeps "modified"; clearing the PTE's dirty bit makes the next write noticed again.
       mm.writePte(p, v, table, index, (lo & ~(PTE_DIRTY | PTE_DIRTY1)) >>> 0, hi);
     }
-  }
+  });
 }
