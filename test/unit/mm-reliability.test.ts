@@ -210,3 +210,19 @@ describe('page tables are charged to commit and need physical memory (issue 19 i
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 });
+
+describe('decommitting at the commit limit', () => {
+  it('a region committed at reservation can be decommitted when the limit is reached (its page tables come out of the commit it returns)', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 16, pageFileMB: 16, seed: 4 });
+    const k = sys.win32(sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid);
+    const { CommitTotal, CommitLimit } = sys.queryCommit();
+    const pages = BigInt(CommitLimit - CommitTotal);
+    const base = k.VirtualAlloc(0n, pages * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    expect(base).not.toBe(0n);
+    expect(sys.queryCommit().CommitTotal).toBe(CommitLimit);
+    expect(k.VirtualFree(base + 1024n * PAGE, 1024n * PAGE, MEM_DECOMMIT)).toBe(true);
+    expect(k.VirtualQuery(base + 1024n * PAGE)).toMatchObject({ State: MEM_RESERVE, RegionSize: 1024n * PAGE });
+    expect(sys.queryCommit().CommitTotal).toBeLessThan(CommitLimit);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+});

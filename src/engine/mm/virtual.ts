@@ -459,6 +459,22 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
     last = Number((lpAddress + dwSize - 1n) / PAGE);
     if (last > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
   }
+  // A region committed at reservation marks decommitted pages in their PTEs, so it needs their page
+  // tables: the commit this decommit gives back is returned first and pays for them; they are made
+  // before any PTE changes (and the charge restored if they cannot be).
+  let returned = 0;
+  if (vad.memCommit) {
+    returned = mm.countCommitted(p, vad, first, last);
+    p.privateCommit -= returned;
+    vad.commitCharge -= returned;
+    try {
+      ensurePageTables(mm, p, first, last, 0);
+    } catch (e) {
+      p.privateCommit += returned;
+      vad.commitCharge += returned;
+      throw e;
+    }
+  }
   let released = 0;
   for (let v = first; v <= last; v++) {
     // Runs of uncommitted pages (absent page tables in a region reserved without commit) are skipped whole.
@@ -474,8 +490,8 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
       mm.deletePte(p, v, table, index, 0, 0);
     }
   }
-  p.privateCommit -= released;
-  vad.commitCharge -= released;
+  p.privateCommit -= released - returned;
+  vad.commitCharge -= released - returned;
   if (t.begin('vm.decommit')) { t.num(p.pid); t.big(vaOf(first)); t.big(vaOf(last - first + 1)); t.num(released); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
 }
 
