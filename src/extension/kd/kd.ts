@@ -117,7 +117,7 @@ function runOne(target: KdTarget, line: string, out: string[], cancelled: () => 
  * Runs one debugger line (commands separated by `;`) against a view and the console's state. Every
  * failure becomes WinDbg's error text in the output; nothing throws.
  */
-export function runKd(view: KdView, state: KdState, line: string, cancelled: () => boolean = () => false): KdResult {
+export function runKd(view: KdView, state: KdState, line: string, cancelled: () => boolean = () => false, onInternalError?: (e: unknown) => void): KdResult {
   const result: KdResult = { lines: [] };
   if (line.length > MAX_LINE) { result.lines.push(`Couldn't resolve error at '${line.slice(0, 40)}...'`); return result; }
   let current = view;
@@ -135,7 +135,11 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
       }
     } catch (e) {
       if (e instanceof KdError) result.lines.push(e.message);
-      else result.lines.push(`Memory access error at '${part.trim()}'`);
+      else {
+        // An engine refusal the command did not foresee: still the debugger's words, and reported for tests.
+        onInternalError?.(e);
+        result.lines.push(`Memory access error at '${part.trim()}'`);
+      }
     }
     if (cancelled()) break;
   }
