@@ -10,6 +10,7 @@ import { registerPanels } from './panels/register';
 import { registerNotes, type NotesController } from './notes';
 import { registerSidebarFeatures } from './commands';
 import { confirmReplace, isUnsaved } from './commands/sessionFile';
+import { registerKernelDebugger } from './kd/terminal';
 
 /** What activate() returns: other extensions and the test host read it. */
 export interface NtLabApi {
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
   registerPanels(context, session);
   const notes = registerNotes(context, session);
   registerSidebarFeatures(context, session, log);
+  registerKernelDebugger(context, session);
 
   const start = (): void => {
     const options = readSimulationOptions(vscode.workspace.getConfiguration(Settings.section));
