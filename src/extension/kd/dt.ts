@@ -92,8 +92,10 @@ function render(t: KdTarget, layout: ObjectLayout, withValues: boolean, filters:
     const offset = f.offset >= 0 ? `+0x${f.offset.toString(16).padStart(3, '0')}` : '      ';
     const value = withValues ? fieldValue(f.type, f.value) : f.type;
     out.push(`${indent}${offset} ${f.name.padEnd(width)} : ${value}`);
-    if (depth < maxDepth && f.ref && withValues) {
+    // -r expands embedded structures (Pcb : _KPROCESS), not what a pointer points to, as dt does.
+    if (depth < maxDepth && f.ref && withValues && f.type.startsWith('_')) {
       const next = describeObject(t.system, f.ref);
+      if (next && next.typeName !== f.type) continue;
       const key = next ? `${next.typeName}@${next.address}` : '';
       if (next && !seen.has(key)) {
         seen.add(key);

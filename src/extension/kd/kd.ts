@@ -121,17 +121,29 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
   const result: KdResult = { lines: [] };
   if (line.length > MAX_LINE) { result.lines.push(`Couldn't resolve error at '${line.slice(0, 40)}...'`); return result; }
   let current = view;
+  let pending: number | undefined | null = null;
   for (const part of line.split(';')) {
     if (!part.trim()) continue;
+    if (pending !== null) {
+      // A time-travel command earlier on the line: the later commands read the state it moved to
+      // (rebuilt only when a command follows, the console moves the session itself).
+      const seq = pending;
+      pending = null;
+      try {
+        current = { live: view.live, cursor: seq, system: seq === undefined ? view.live : view.live.stateAt(seq) };
+      } catch (e) {
+        onInternalError?.(e);
+        result.lines.push(`Unable to set position ${seq ?? 'present'}`);
+        break;
+      }
+    }
     const target = new KdTarget(current, state);
     try {
       const r = runOne(target, part, result.lines, cancelled);
       if (r.clear) { result.clear = true; result.lines.length = 0; }
       if (r.travel) {
         result.travel = r.travel;
-        // Later commands of the same line see the new position.
-        const seq = r.travel.seq;
-        current = { live: view.live, cursor: seq, system: seq === undefined ? view.live : view.live.stateAt(seq) };
+        pending = r.travel.seq;
       }
     } catch (e) {
       if (e instanceof KdError) result.lines.push(e.message);

@@ -60,12 +60,13 @@ export function cmdBack(t: KdTarget, command: 'p-' | 'g-', out: Out): Travel {
   const seq = current(t);
   if (seq <= 0) throw new KdError('Already at the start of the trace.');
   if (command === 'p-') return travelTo(t, seq - 1, out);
-  const CHUNK = 4096;
-  for (let end = seq; end > 0; end -= CHUNK) {
-    const start = Math.max(0, end - CHUNK - 1);
+  // Read the trace backward in growing slices: the previous stop is usually close.
+  let chunk = 64;
+  for (let end = seq; end > 0; end -= chunk, chunk = Math.min(chunk * 2, 8192)) {
+    const start = Math.max(0, end - chunk - 1);
     const steps = t.view.live.getSteps(start, end);
     for (let i = steps.length - 1; i >= 1; i--) if (isStopStep(steps[i]!, steps[i - 1])) return travelTo(t, steps[i]!.seq, out);
-    if (start === 0 && steps[0] && steps[0].seq === 0) break;
+    if (start === 0) break;
   }
   return travelTo(t, 0, out);
 }

@@ -58,8 +58,11 @@ export function cmdVm(t: KdTarget, _args: string[], out: Out, cancelled: () => b
 export function cmdVad(t: KdTarget, args: string[], out: Out): void {
   const vads = t.system.queryVads(t.pid);
   const only = args[0] !== undefined ? t.eval(args[0]) : undefined;
-  const files = new Map<string, string>();
-  for (const sec of t.system.querySections()) for (const v of sec.views) if (v.pid === t.pid && sec.file) files.set(v.base.toString(), sec.file);
+  // Image views are named by the loader's list; only mapped data views need the section registry.
+  const files = new Map<string, string>(t.modules(t.pid).map((m) => [m.base.toString(), m.path]));
+  if (vads.some((v) => v.type === MEM_MAPPED || (v.type === MEM_IMAGE && !files.has(v.start.toString())))) {
+    for (const sec of t.system.querySections()) for (const v of sec.views) if (v.pid === t.pid && sec.file) files.set(v.base.toString(), sec.file);
+  }
   out.push(`${'Start'.padStart(16)} ${'End'.padStart(16)} ${'Commit'.padStart(8)}`);
   for (const v of vads) {
     if (only !== undefined && !(only >= v.start && only <= v.end) && only !== v.start >> 12n) continue;
