@@ -92,6 +92,12 @@ describe('kd: processes and threads', () => {
     expect(out[line]).toContain(`GrantedAccess: ${info.grantedAccess.toString(16).padStart(8, '0')}`);
     expect(out[line + 1]).toBe(`Object: ${ptr16(info.objectAddress)}  Type: Section`);
     expect(out.slice(line, line + 5).join('\n')).toContain('KdDemo');
+    expect(l.run(`!object ${ptr(info.objectAddress)}`)).toEqual([
+      `Object: ${ptr16(info.objectAddress)}  Type: Section`, `    ObjectHeader: ${ptr16(info.objectAddress - 0x30n)} (new version)`,
+      '    HandleCount: 1', `    Directory Object: ${info.name!.slice(0, info.name!.lastIndexOf('\\'))}  Name: KdDemo`,
+    ]);
+    expect(l.run(`!object ${ptr(l.sys.queryProcess(l.pid)!.eprocess)}`)[0]).toContain('Type: Process');
+    expect(l.run('!object 1234')).toEqual(['0000000000001234: Not a valid object (ObjectType invalid)']);
     const token = l.run('!token');
     expect(token[0]).toBe(`_TOKEN ${ptr(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`);
     expect(token.join('\n')).toMatch(/User: S-1-5-/);

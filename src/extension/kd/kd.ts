@@ -5,7 +5,7 @@ import type { System } from '../../engine';
 import { KdError } from './expr';
 import { ptr } from './format';
 import { cmdDisplay, cmdEnter, cmdPfn, cmdPte, cmdVtop } from './memory';
-import { cmdDotProcess, cmdDotThread, cmdHandle, cmdJob, cmdK, cmdLm, cmdPeb, cmdProcess, cmdTeb, cmdThread, cmdToken } from './processes';
+import { cmdDotProcess, cmdDotThread, cmdHandle, cmdJob, cmdK, cmdLm, cmdObject, cmdPeb, cmdProcess, cmdTeb, cmdThread, cmdToken } from './processes';
 import { cmdDt } from './dt';
 import { KdTarget, type KdState, type KdView } from './target';
 import { cmdBack, cmdPositions, cmdTt, type Travel } from './travel';
@@ -38,6 +38,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '.process', syntax: '.process [/p] [/r] [Process]', help: 'show or set the process context', run: cmdDotProcess },
   { name: '.thread', syntax: '.thread [Thread]', help: 'show or set the thread context', run: cmdDotThread },
   { name: '!handle', syntax: '!handle [Handle [Flags [Process]]]', help: 'the handle table of the current process', run: cmdHandle },
+  { name: '!object', syntax: '!object Address', help: 'an object\'s type, header, handle count and name', run: cmdObject },
   { name: '!token', syntax: '!token [Address]', help: 'the current process\'s token', run: cmdToken },
   { name: '!job', syntax: '!job [Address]', help: 'a job object: accounting, limits, processes', run: cmdJob },
   { name: 'lm', syntax: 'lm', help: 'loaded modules of the current process', run: cmdLm },

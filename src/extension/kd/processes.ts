@@ -325,3 +325,38 @@ export function cmdK(t: KdTarget, _args: string[], out: Out): void {
   out.push(' # Call Site');
   chain.forEach((r, i) => out.push(`${hexw(i, 2)} ${moduleOf(r)}!${r}`));
 }
+
+/**
+ * !object Address: an object's type, header and name (Microsoft Learn "!object"). Handles to it are
+ * counted across every process's handle table; processes, threads and jobs are found by address too.
+ */
+export function cmdObject(t: KdTarget, args: string[], out: Out): void {
+  if (!args[0]) throw new KdError('Numeric expression missing from \'\'');
+  const address = t.eval(args[0]);
+  const s = t.system;
+  let type: string | undefined;
+  let name: string | null = null;
+  let handles = 0;
+  for (const pid of s.processIds) {
+    for (const h of s.queryHandles(pid)) {
+      if (h.objectAddress !== address) continue;
+      handles++;
+      type = h.typeName;
+      name = h.name;
+    }
+  }
+  if (!type) {
+    if (t.processByAddressOrId(address)?.eprocess === address) type = 'Process';
+    else if (s.queryJobs().some((j) => j.address === address)) type = 'Job';
+    else if (address >= 0x100000000n && t.threadByAddressOrId(address)?.address === address) type = 'Thread';
+  }
+  if (!type) throw new KdError(`${ptr16(address)}: Not a valid object (ObjectType invalid)`);
+  out.push(`Object: ${ptr16(address)}  Type: ${type}`);
+  // OBJECT_HEADER.Body is at +0x30 on x64: the header precedes the body.
+  out.push(`    ObjectHeader: ${ptr16(address - 0x30n)} (new version)`);
+  out.push(`    HandleCount: ${handles}`);
+  if (name) {
+    const cut = name.lastIndexOf('\\');
+    out.push(`    Directory Object: ${cut > 0 ? printable(name.slice(0, cut)) : '\\'}  Name: ${printable(name.slice(cut + 1))}`);
+  }
+}
