@@ -14,6 +14,16 @@ import { KdTarget } from './target';
 const HISTORY_KEY = 'ntlab.kd.history';
 const PROMPT = '0: kd> ';
 const CHUNK_LINES = 200;
+const TRANSCRIPT_CHARS = 200_000;
+
+/** What "Open Kernel Debugger" resolves to: the terminal's name and what the console wrote (for tests and other extensions). */
+export interface KernelDebuggerConsole {
+  readonly name: string;
+  /** The text written so far (the last 200,000 characters), escape sequences included. */
+  transcript(): string;
+  /** Fires after each write. */
+  readonly onDidWrite: vscode.Event<string>;
+}
 
 /** The consoles open now (a link knows its console by its terminal). */
 const consoles = new Map<vscode.Terminal, KdConsole>();
@@ -25,6 +35,8 @@ class KdConsole implements vscode.Pseudoterminal {
   private readonly editor: LineEditor;
   private printing: { cancelled: boolean } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** The last characters written (bounded), for the command's caller. */
+  transcript = '';
 
   constructor(private readonly session: SimulationSession, private readonly memento: vscode.Memento) {
     const saved = memento.get<unknown>(HISTORY_KEY);
@@ -136,7 +148,10 @@ class KdConsole implements vscode.Pseudoterminal {
   }
 
   private prompt(): void { this.out(this.editor.render(PROMPT)); }
-  private out(text: string): void { this.write.fire(text); }
+  private out(text: string): void {
+    this.transcript = (this.transcript + text).slice(-TRANSCRIPT_CHARS);
+    this.write.fire(text);
+  }
 }
 
 interface KdTerminalLink extends vscode.TerminalLink { target: KdLinkTarget; console: KdConsole }
@@ -154,12 +169,12 @@ function linkTooltip(t: KdLinkTarget): string {
 
 export function registerKernelDebugger(context: vscode.ExtensionContext, session: SimulationSession): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.openKernelDebugger, () => {
+    vscode.commands.registerCommand(Commands.openKernelDebugger, (): KernelDebuggerConsole => {
       const pty = new KdConsole(session, context.workspaceState);
       const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('NT Lab Kernel Debugger'), pty });
       consoles.set(terminal, pty);
       terminal.show();
-      return terminal.name;
+      return { name: terminal.name, transcript: () => pty.transcript, onDidWrite: pty.onDidWrite };
     }),
     vscode.window.onDidCloseTerminal((t) => consoles.delete(t)),
     vscode.window.registerTerminalLinkProvider({
