@@ -73,7 +73,7 @@ export function closeHandleInternal(pm: ProcessManager, p: ProcessObject, handle
   const deleted = pm.ob.handleClosed(e.objectId);
   if (record) {
     const t = pm.trace;
-    if (t.begin('object.close')) { t.num(p.pid); t.num(handle); t.str(type); t.num(deleted ? 1 : 0); t.change('process', p.pid); }
+    t.step('object.close')?.n(p.pid).n(handle).s(type).b(deleted).change('process', p.pid);
   }
   if (type === 'Job' && lastHandle) {
     const job = pm.jobs.get(key);
@@ -105,7 +105,7 @@ export function openProcess(pm: ProcessManager, caller: ProcessObject, access: n
   if (tst.protection && !pm.state(caller).protection && (access & ~0x1000 & ~0x100000)) fail(ERROR_ACCESS_DENIED);
   const h = insertHandle(pm, caller, tst.objectId, access >>> 0, inherit);
   const t = pm.trace;
-  if (t.begin('process.open')) { t.num(caller.pid); t.num(targetPid); t.num(h); t.num(access >>> 0); t.change('process', caller.pid); }
+  t.step('process.open')?.n(caller.pid).n(targetPid).n(h).n(access >>> 0).change('process', caller.pid);
   return h;
 }
 
