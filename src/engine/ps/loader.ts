@@ -194,13 +194,18 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
       st.loader = null;
       if (st.console !== 'none' && st.console !== 'detached') { initializeConsole(pm, p); t.currentStage = '7'; }
       if (p.exited) return;
-      // The entry point.
-      if (st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI) {
-        // win32k allocates the W32PROCESS (0x128 bytes) as the head of its larger PROCESSINFO.
+      // The first call into win32k converts the thread to a GUI thread (PsConvertToGuiThread) and win32k
+      // allocates the W32PROCESS (0x128 bytes, the head of its larger PROCESSINFO): whatever the image's
+      // subsystem, a process that loads USER32 or GDI32 makes that call while they initialize; one that never
+      // does (cmd.exe) has none. Windows Internals 7e ch. 4, "Thread internals" (GUI threads); Part 2 ch. 8.
+      if (!st.w32Process && st.modules.some((m) => /^(user32|gdi32)\.dll$/i.test(m.name))) {
         st.w32Process = pm.ob.allocatePool(0x300);
         if (t.begin('create.win32k')) { t.num(p.pid); t.big(st.w32Process); t.change('process', p.pid); }
       }
+      // The entry point: the thread continues at ntdll!RtlUserThreadStart, which calls kernel32!BaseThreadInitThunk
+      // (Win32 processes), which calls the image's entry point. Windows Internals 7e ch. 3, stage 7.
       if (t.begin('create.entryPoint')) { t.num(p.pid); t.num(thread.tid); t.big(st.entryPoint); t.change('thread', thread.tid); }
+      if (st.modules.some((m) => m.name.toLowerCase() === 'kernel32.dll') && t.begin('create.baseThreadInitThunk')) { t.num(p.pid); t.num(thread.tid); t.big(st.entryPoint); t.change('thread', thread.tid); }
       // The first instruction fetch at the entry point: a prototype PTE fault brings the code page in from the image.
       if (st.sectionId && st.entryPoint) pm.mm.translate(p, Number(st.entryPoint / 4096n), false);
       // The program now waits for input: GUI threads in win32k (WrUserRequest), console programs on a read.
@@ -244,7 +249,8 @@ export function loadDll(pm: ProcessManager, p: ProcessObject, name: string, seen
   }
   st.modules.push({ name: baseName(file.path), path: file.path, base, size: dll.sizeOfImage, entryPoint: dll.addressOfEntryPoint ? base + BigInt(dll.addressOfEntryPoint) : 0n, fileId: file.fileId, mapped });
   writeLoaderData(pm, p);
-  if (t.begin('create.loadDll')) { t.num(p.pid); t.str(baseName(file.path)); t.big(base); t.num(mapped ? 1 : 0); t.change('file', file.fileId); t.change('vad', p.pid, Number(base)); }
+  // ntdll was mapped by the kernel (PspMapSystemDll, stage 3D): the loader only lists it, no LdrpLoadDll.
+  if (!(key === 'ntdll.dll' && !mappedNow) && t.begin('create.loadDll')) { t.num(p.pid); t.str(baseName(file.path)); t.big(base); t.num(mapped ? 1 : 0); t.change('file', file.fileId); t.change('vad', p.pid, Number(base)); }
   pm.state(p).loader?.queue.push(...dll.imports);
   return { base, fileId: file.fileId, path: file.path, mappedNow };
 }

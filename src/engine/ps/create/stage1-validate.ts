@@ -15,8 +15,13 @@ export function validateParameters(pm: ProcessManager, o: PsCreateOptions, flags
   const t = pm.trace;
   const image = o.imagePath;
   if ((flags & CREATE_NEW_CONSOLE) && (flags & DETACHED_PROCESS)) return failCreate(pm, image, ERROR_INVALID_PARAMETER);
-  const priorityClass = priorityClassFor(flags, parent);
-  if (t.begin('create.validate')) { t.str(image); t.num(flags); t.num(priorityClass); t.change('system'); }
+  const priorityClass = o.native ? NORMAL_PRIORITY_CLASS : priorityClassFor(flags, parent);
+  // The system's own processes are started with RtlCreateUserProcess (the kernel's StartFirstUserProcess for
+  // smss, smss for its session copies, csrss, wininit and winlogon), which calls NtCreateUserProcess directly:
+  // no kernel32 and no CreateProcessInternalW. Public symbols (ntoskrnl, ntdll); Windows Internals 7e Part 2
+  // ch. 12, "Smss, Csrss, and Wininit".
+  if (o.native) { if (t.begin('create.native')) { t.str(image); t.str(o.commandLine ?? image); t.num(parent?.pid ?? 0); t.change('system'); } }
+  else if (t.begin('create.validate')) { t.str(image); t.num(flags); t.num(priorityClass); t.change('system'); }
   // The debug flags: the creator becomes the debugger (DbgUiConnectToDbg gives it a debug object).
   // Without them, a child of a process debugged with DEBUG_PROCESS is debugged by the same debugger.
   let debugObject: DebugObject | undefined;
