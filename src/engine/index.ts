@@ -1,6 +1,6 @@
 // NT Internals Lab engine: a deterministic simulation of x64 Windows 10/11 internals.
 // Pure TypeScript: imports nothing from vscode, the DOM or Node built-ins (DESIGN.md §2).
-import { System, SystemOptions } from './system';
+import { System, type SystemOptions } from './system';
 
 export * from './constants';
 export { NtException, Win32Error } from './errors';

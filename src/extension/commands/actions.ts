@@ -178,16 +178,15 @@ export function registerActionCommands(context: vscode.ExtensionContext, session
     return { ok: true, pid, tid };
   });
 
-  type PsCall = Parameters<System['psCall']>[0];
   register(ActionCommands.createThread, async (system, args) => {
     const title = vscode.l10n.t('Create Thread');
     const pid = await pickProcess(system, args, title);
     const startAddress = await field(args, 'startAddress', parseAddress,
       { title, prompt: vscode.l10n.t('lpStartAddress (the simulation records it; it does not execute code)'), value: '0x140001000' }, big);
     const flags = args.flags === undefined ? 0 : await field(args, 'flags', (t) => parseFlags(t, CREATION_FLAGS, ''), { title, prompt: '' }, num);
-    const r = system.psCall({ call: 'createThread', callerPid: pid, hProcess: null, startAddress, parameter: 0n, flags, stackSize: 0n } as PsCall) as { handle: number; tid: number };
+    const r = system.psCall({ call: 'createThread', callerPid: pid, hProcess: null, startAddress, parameter: 0n, flags, stackSize: 0n });
     // CreateThread hands back a handle; the command does not keep it open.
-    system.psCall({ call: 'closeHandle', callerPid: pid, handle: r.handle } as PsCall);
+    system.psCall({ call: 'closeHandle', callerPid: pid, handle: r.handle });
     log.info(`CreateThread(${formatAddress(startAddress)}) = tid ${r.tid} [pid ${pid}]`);
     return { ok: true, pid, tid: r.tid };
   });
@@ -196,7 +195,7 @@ export function registerActionCommands(context: vscode.ExtensionContext, session
     const pid = await pickProcess(system, args, vscode.l10n.t('Terminate Process'));
     const exitCode = args.exitCode === undefined ? 1 : await field(args, 'exitCode', (t) => { const r = parseInteger(t, 0xFFFFFFFFn); return r.ok ? { ok: true, value: Number(r.value) } : r; }, { title: '', prompt: '' }, num);
     const image = system.queryProcess(pid)!.imageFileName;
-    system.psCall({ call: 'terminatePid', pid, exitCode: Number(exitCode) } as PsCall);
+    system.psCall({ call: 'terminatePid', pid, exitCode: Number(exitCode) });
     log.info(`TerminateProcess(${image}, ${exitCode}) [pid ${pid}]`);
     return { ok: true, pid, exitCode };
   });
