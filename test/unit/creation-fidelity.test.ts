@@ -98,10 +98,10 @@ describe('boot (Windows Internals 7e ch. 2 "System processes"; Part 2 ch. 12)', 
     const sys = machine();
     const base = new Map<string, number[]>();
     for (const pid of sys.processIds) {
-      const p = sys.ps.live(pid);
+      const p = sys.internals.ps.live(pid);
       if (!p.ps) continue;
       const name = p.imageFileName.toLowerCase();
-      base.set(name, [...(base.get(name) ?? []), sys.ps.state(p).basePriority]);
+      base.set(name, [...(base.get(name) ?? []), sys.internals.ps.state(p).basePriority]);
     }
     expect(base.get('smss.exe')).toEqual([11]);
     expect(base.get('csrss.exe')).toEqual([13, 13]);
@@ -110,13 +110,13 @@ describe('boot (Windows Internals 7e ch. 2 "System processes"; Part 2 ch. 12)', 
     expect(base.get('services.exe')).toEqual([9]);
     expect(base.get('lsass.exe')).toEqual([9]);
     expect(base.get('explorer.exe')).toEqual([8]);
-    const system = sys.ps.live(4);
+    const system = sys.internals.ps.live(4);
     const threadSteps = steps(sys).filter((s) => s.code === 'thread.system');
     const priorityOf = (routine: string): number => {
       const tid = threadSteps.find((s) => s.args.name === routine)!.args.tid as number;
       const t = system.threads.find((x) => x.tid === tid)!;
       expect(t.basePriority).toBe(t.priority);
-      return t.priority;
+      return t.priority ?? -1;
     };
     expect(priorityOf('KeBalanceSetManager')).toBe(16);
     expect(priorityOf('KeSwapProcessOrStack')).toBe(23);
@@ -253,11 +253,11 @@ describe('the creation flow (ch. 3 "Flow of CreateProcess"; public symbols)', ()
     const from = sys.stepCount;
     const withUser = sys.createProcess({ imagePath: 'C:\\Lab\\conuser.exe' }).pid;
     expect(steps(sys, from).some((x) => x.code === 'create.win32k' && x.args.pid === withUser)).toBe(true);
-    expect(sys.ps.state(sys.ps.live(withUser)).w32Process).not.toBe(0n);
+    expect(sys.internals.ps.state(sys.internals.ps.live(withUser)).w32Process).not.toBe(0n);
     const cmd = sys.createProcess({ imagePath: 'cmd.exe' }).pid;
-    expect(sys.ps.state(sys.ps.live(cmd)).w32Process).toBe(0n);
+    expect(sys.internals.ps.state(sys.internals.ps.live(cmd)).w32Process).toBe(0n);
     const notepad = sys.createProcess({ imagePath: 'notepad.exe' }).pid;
-    expect(sys.ps.state(sys.ps.live(notepad)).w32Process).not.toBe(0n);
+    expect(sys.internals.ps.state(sys.internals.ps.live(notepad)).w32Process).not.toBe(0n);
   });
 
   it('a refusing notify routine\'s NTSTATUS reaches CreateProcess through RtlNtStatusToDosError', () => {
