@@ -130,6 +130,10 @@ export const STEP_SCHEMAS = {
   'create.teb32': { kind: 'processCreation', routine: 'MmCreateTeb', args: [['pid', 'n'], ['tid', 'n'], ['teb32', 'a']] },
   // kernel32!BaseThreadInitThunk: RtlUserThreadStart calls it, it calls the entry point (Windows Internals 7e ch. 3, stage 7).
   'create.baseThreadInitThunk': { kind: 'processCreation', routine: 'BaseThreadInitThunk', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
+  // \KnownDlls: smss creates the object directory (SmpInitializeKnownDlls, smss's public symbols) and keeps a handle;
+  // every later process's loader opens it (LdrpInitializeProcess: ZwOpenDirectoryObject into LdrpKnownDllDirectoryHandle).
+  'ob.createKnownDlls': { kind: 'process', routine: 'SmpInitializeKnownDlls', args: [['pid', 'n'], ['handle', 'n'], ['directory', 'a']] },
+  'create.openKnownDlls': { kind: 'processCreation', routine: 'LdrpInitializeProcess', args: [['pid', 'n'], ['handle', 'n'], ['directory', 'a']] },
   'create.asUser': { kind: 'processCreation', routine: 'CreateProcessAsUserW', args: [['image', 's'], ['user', 's'], ['sessionId', 'n'], ['integrity', 's']] },
   'shell.execute': { kind: 'processCreation', routine: 'ShellExecuteExW', args: [['file', 's'], ['verb', 's'], ['command', 's']] },
   'appx.activate': { kind: 'processCreation', routine: 'ActivateApplication', args: [['appUserModelId', 's'], ['packageFullName', 's'], ['image', 's']] },

@@ -125,6 +125,30 @@ describe('boot (Windows Internals 7e ch. 2 "System processes"; Part 2 ch. 12)', 
     expect(priorityOf('MiDereferenceSegmentThread')).toBe(18);
     expect(priorityOf('MiZeroPageThread')).toBe(0);
   });
+
+  it('\\KnownDlls: smss creates the directory and keeps a handle; every later process\'s loader opens it (DIRECTORY_QUERY | DIRECTORY_TRAVERSE)', () => {
+    const sys = machine();
+    const all = steps(sys);
+    const create = all.find((s) => s.code === 'ob.createKnownDlls')!;
+    expect(create.routine).toBe('SmpInitializeKnownDlls');
+    const smss = create.args.pid as number;
+    const dir = (pid: number) => sys.queryHandles(pid).filter((h) => h.typeName === 'Directory' && h.name === '\\KnownDlls');
+    expect(dir(smss)).toHaveLength(1);
+    expect(dir(smss)[0]!.grantedAccess).toBe(0xF000F);
+    for (const pid of sys.processIds) {
+      const name = sys.queryProcess(pid)!.imageFileName.toLowerCase();
+      if (name === 'system' || name === 'registry') { expect(dir(pid), name).toHaveLength(0); continue; }
+      if (pid === smss) continue;
+      expect(dir(pid), name).toHaveLength(1);
+      expect(dir(pid)[0]!.grantedAccess, name).toBe(0x3);
+    }
+    const from = sys.stepCount;
+    const { pid } = sys.createProcess({ imagePath: 'notepad.exe' });
+    const open = steps(sys, from).find((s) => s.code === 'create.openKnownDlls')!;
+    expect(open).toMatchObject({ stage: '7', routine: 'LdrpInitializeProcess' });
+    expect(open.args.handle).toBe(dir(pid)[0]!.handle);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
 });
 
 function imageOf(all: Step[], pid: number): string {

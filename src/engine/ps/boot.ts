@@ -10,6 +10,7 @@ import { EPROCESS_SIZE, ETHREAD_SIZE } from './objectSizes';
 import { SYSTEM32 } from './paths';
 import type { ProcessManager } from './processManager';
 import { PsProcessState } from './state';
+import { insertHandle } from './handles';
 import { terminateProcess } from './termination';
 import { newToken } from './tokenObjects';
 
@@ -28,6 +29,23 @@ const MM_THREAD_PRIORITY: Record<(typeof MM_SYSTEM_THREADS)[number], number> = {
  * the process priorities of the system processes).
  */
 const BOOT_PRIORITY: Record<string, number> = { 'smss.exe': 11, 'csrss.exe': 13, 'wininit.exe': 13, 'winlogon.exe': 13, 'services.exe': 9, 'lsass.exe': 9 };
+
+/** sizeof(OBJECT_DIRECTORY) on x64 Windows 10 (37 hash buckets, lock, device map, shadow, namespace entry, session object, flags, session id). */
+const OBJECT_DIRECTORY_SIZE = 0x158;
+/** DIRECTORY_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | 0xF). */
+const DIRECTORY_ALL_ACCESS = 0xF000F;
+
+/**
+ * SmpInitializeKnownDlls: smss creates the permanent \KnownDlls object directory (the section objects of the
+ * known DLLs go in it) and keeps its handle. Windows Internals 7e Part 2 ch. 12, "Smss, Csrss, and Wininit";
+ * routine name from smss's public symbols.
+ */
+function createKnownDlls(pm: ProcessManager, smss: ProcessObject): void {
+  const header = pm.ob.create('Directory', 0, OBJECT_DIRECTORY_SIZE, '\\KnownDlls'); // its creation reference keeps it (permanent)
+  const handle = insertHandle(pm, smss, header.objectId, DIRECTORY_ALL_ACCESS);
+  const t = pm.trace;
+  if (t.begin('ob.createKnownDlls')) { t.num(smss.pid); t.num(handle); t.big(header.address); t.change('process', smss.pid); }
+}
 
 /** Chapter 2's boot: System and its threads, Registry, smss (and its per-session instances), csrss, wininit, services, lsass, svchost, winlogon, userinit, explorer. */
 export function boot(pm: ProcessManager): void {
@@ -88,6 +106,7 @@ export function boot(pm: ProcessManager): void {
   };
   void sys;
   const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe', undefined, true);
+  createKnownDlls(pm, pm.ctx.byPid.get(smss)!);
   // smss starts one instance of itself per session; each starts that session's csrss and wininit/winlogon, then exits.
   const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000000 00000080', undefined, true);
   create(`${SYSTEM32}\\csrss.exe`, smss0, 0, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', undefined, true);

@@ -13,6 +13,7 @@ import { dropSection, imageBaseFor, imageSection, parse } from './images';
 import { SYSTEM32, SYSTEM32_PREFIX, baseName } from './paths';
 import type { ProcessManager } from './processManager';
 import { PsProcessState } from './state';
+import { insertHandle } from './handles';
 import { releaseThread } from './threads';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, LOADER_IN_HEAP, PEB, PEB_LDR_DATA, loaderEntryOffset } from './userLayout';
 import { put64, putUtf16, writeUser, writeUserAt } from './userMemory';
@@ -163,6 +164,13 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
         new DataView(pebPatch.buffer).setBigUint64(0, heap, true);
         writeUser(pm, p, p.peb + BigInt(PEB.ProcessHeap), pebPatch);
         if (t.begin('create.heap')) { t.num(p.pid); t.big(heap); t.big(0x100000n); t.change('vad', p.pid, Number(heap)); }
+        // LdrpInitializeProcess opens \KnownDlls (DIRECTORY_QUERY | DIRECTORY_TRAVERSE) into LdrpKnownDllDirectoryHandle;
+        // smss itself starts before it creates the directory and goes on without (public symbols of ntdll and smss).
+        const knownDlls = pm.ob.lookup('\\KnownDlls');
+        if (knownDlls && knownDlls.typeName === 'Directory') {
+          const handle = insertHandle(pm, p, knownDlls.objectId, 0x3);
+          if (t.begin('create.openKnownDlls')) { t.num(p.pid); t.num(handle); t.big(knownDlls.address); t.change('process', p.pid); }
+        }
         // The loader: the image, ntdll, then the static imports, breadth first.
         const exeFile = pm.ctx.fs.getFileById(st.fileId);
         st.modules = [];
