@@ -36,6 +36,6 @@ export type { Event, IDisposable } from './events';
 export function createSystem(options?: SystemOptions): System {
   return new System(options ?? {});
 }
-export { serializeSession, restoreSession, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
-export type { SessionFile } from './session/serialize';
+export { serializeSession, restoreSession, restoreSessionInChunks, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
+export type { SessionFile, RestoreProgress } from './session/serialize';
 export type { SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo, DebugObjectInfo } from './inspect';

@@ -179,6 +179,23 @@ export function validateSessionFile(data: unknown): SessionFile {
 
 /** Boots a machine with the file's options and replays its operations. Throws SessionFileError. */
 export function restoreSession(data: unknown): System {
+  const replay = restoreSessionInChunks(data, Number.MAX_SAFE_INTEGER);
+  for (;;) {
+    const r = replay.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Progress of a session being restored in chunks: operations replayed of the total. */
+export interface RestoreProgress { readonly done: number; readonly total: number }
+
+/**
+ * restoreSession in chunks, for a host that must not block (a 370k-operation file replays for
+ * seconds): each `next()` replays up to `chunk` operations and yields the progress; the generator
+ * returns the system, checked as restoreSession checks it. Stopping early (not calling `next()`
+ * again) cancels it: the half-replayed machine is simply dropped. Same rules as restoreSession.
+ */
+export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<RestoreProgress, System, void> {
   const file = validateSessionFile(data);
   const { pteBase, ...rest } = file.options;
   let system: System;
@@ -187,6 +204,7 @@ export function restoreSession(data: unknown): System {
   } catch (e) {
     throw new SessionFileError('corrupt', `options rejected: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // Every operation is decoded and validated before any replays, so a corrupt file fails at once.
   const ops: Op[] = file.ops.map((raw, i) => {
     const op = decode(raw, `ops[${i}]`, file.version);
     try {
@@ -196,16 +214,21 @@ export function restoreSession(data: unknown): System {
     }
     return op;
   });
+  const total = ops.length;
+  yield { done: 0, total };
   const machine = system.internals;
-  for (const [i, op] of ops.entries()) {
+  for (let i = 0; i < total; i++) {
+    const op = ops[i]!;
     try {
       machine.op(op);
     } catch (e) {
       // Failures the original run also met: a Win32 failure sets the last error, like the API wrapper.
-      if (e instanceof LastError) { if ('pid' in op) machine.setLastError(op.pid, e.code); continue; }
-      if (isDocumentedError(e)) continue;
-      throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
+      if (e instanceof LastError) { if ('pid' in op) machine.setLastError(op.pid, e.code); }
+      else if (!isDocumentedError(e)) {
+        throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
+    if ((i + 1) % chunk === 0 && i + 1 < total) yield { done: i + 1, total };
   }
   if (system.stepCount !== file.stepCount) {
     throw new SessionFileError('mismatch', `the replay recorded ${system.stepCount} steps, the file says ${file.stepCount}`);
