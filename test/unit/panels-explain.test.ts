@@ -140,6 +140,10 @@ describe('call chains', () => {
     expect(callChain({ stage: '6', kind: 'processCreation', routine: 'NtResumeThread' })).toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtResumeThread']);
     // The system's own processes: RtlCreateUserProcess, not under CreateProcessW.
     expect(callChain({ stage: '1', kind: 'processCreation', routine: 'RtlCreateUserProcess' })).toEqual(['RtlCreateUserProcess']);
+    // ... and the later stages of such a creation start there too, not at CreateProcessW.
+    expect(callChain({ stage: '3A', kind: 'processCreation', routine: 'PspAllocateProcess' }, 'RtlCreateUserProcess')).toEqual(['RtlCreateUserProcess', 'NtCreateUserProcess', 'PspAllocateProcess']);
+    expect(callChain({ stage: '6', kind: 'processCreation', routine: 'NtResumeThread' }, 'RtlCreateUserProcess')).toEqual(['NtResumeThread']);
+    expect(callChain({ stage: '3A', kind: 'processCreation', routine: 'PspAllocateProcess' }, 'CreateProcessInternalW')[0]).toBe('CreateProcessW');
   });
 });
 

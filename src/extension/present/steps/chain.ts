@@ -36,11 +36,17 @@ const USER_MODE_SERVICE: Record<string, string> = { MiMapViewOfSection: 'NtMapVi
 /** Stage 4 work done once the thread object exists: PspInsertThread, then (first thread) the notify routines. */
 const INSERT_THREAD_CALLEES = new Set(['PspCallProcessNotifyRoutines', 'PspCallThreadNotifyRoutines']);
 
-/** The chain of a creation stage leading to `routine` (without the routine itself unless the chain already names it). */
-function stageChain(stage: string | undefined, routine: string): string[] {
+/**
+ * The chain of a creation stage leading to `routine` (without the routine itself unless the chain already names
+ * it). `entry` is the routine the creation began with: for RtlCreateUserProcess (the system's own processes:
+ * the kernel's StartFirstUserProcess, smss) the chain starts there instead of at CreateProcessW, and the
+ * creator resumes the thread itself (NtResumeThread).
+ */
+function stageChain(stage: string | undefined, routine: string, entry?: string): string[] {
   if (!stage || !Object.prototype.hasOwnProperty.call(STAGE_CHAINS, stage)) return [];
   if (ENTRY_ROUTINES.has(routine)) return [];
   const base = [...STAGE_CHAINS[stage as CreationStageId]];
+  if (entry === 'RtlCreateUserProcess' && base[0] === 'CreateProcessW') base.splice(0, 2, ...(stage === '6' ? [] : ['RtlCreateUserProcess']));
   if (stage === '4' && (routine === 'PspInsertThread' || INSERT_THREAD_CALLEES.has(routine))) base.splice(base.length - 1, 1, 'PspInsertThread');
   // The process parameters are copied by PspSetupUserProcessAddressSpace, a sibling of MmCreatePeb under PspAllocateProcess.
   if (stage === '3E' && routine === 'PspSetupUserProcessAddressSpace') base.splice(base.length - 1, 1);
@@ -61,8 +67,8 @@ function stageChain(stage: string | undefined, routine: string): string[] {
 }
 
 /** The call chain leading to a step: the stage's chain, then MmAccessFault for a fault, then the step's routine. */
-export function callChain(step: Pick<StepLike, 'routine' | 'kind'> & { stage?: string }): string[] {
-  const base = stageChain(step.stage, step.routine);
+export function callChain(step: Pick<StepLike, 'routine' | 'kind'> & { stage?: string }, entry?: string): string[] {
+  const base = stageChain(step.stage, step.routine, entry);
   if (step.kind === 'pageFault') {
     if (base.length === 0) base.push('KiPageFault');
     base.push('MmAccessFault');
