@@ -12,8 +12,14 @@ export type Stage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | 
 export type FaultKind = 'demandZero' | 'transition' | 'pageFile' | 'prototype' | 'copyOnWrite' | 'guardPage' | 'accessViolation';
 /** System threads the engine can run on demand (System.runSystemThread). */
 export type RunnableThread = 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread';
-/** What "Show in sidebar" reveals (a ChangeRef type; pid/ids are filled from the live system). */
-export type SidebarTarget = 'process' | 'thread' | 'vad' | 'pte' | 'wsle' | 'pfn' | 'pageList' | 'pageFile' | 'commit' | 'object';
+/**
+ * Where a topic lives in the sidebar: a node of the current process (its threads, handles, address
+ * space, working set, PEB, token, job) or a whole view (physical memory, sections, jobs).
+ * targets.ts turns it into the lens that opens it.
+ */
+export type SidebarTarget =
+  | 'process' | 'thread' | 'handles' | 'vad' | 'pte' | 'wsle' | 'peb' | 'token'
+  | 'pfn' | 'pageList' | 'pageFile' | 'commit' | 'object' | 'jobs';
 /** Which live values a hover shows. */
 export type LiveKind =
   | 'eprocess' | 'kprocess' | 'peb' | 'teb' | 'ethread' | 'csrProcess' | 'w32Process'
@@ -113,7 +119,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'MmCreatePeb', name: 'MmCreatePeb', category: 'api',
-    terms: ['MmCreatePeb'], step: creation('3E'), sidebar: 'process', live: 'peb',
+    terms: ['MmCreatePeb'], step: creation('3E'), sidebar: 'peb', live: 'peb',
     explain: { en: 'Maps and fills the PEB in the new process\'s user space (stage 3E).', zh: '在新进程的用户空间映射并填写 PEB（阶段 3E）。' },
   },
   {
@@ -143,7 +149,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'RTL_USER_PROCESS_PARAMETERS', name: 'RTL_USER_PROCESS_PARAMETERS', category: 'structure',
-    terms: ['RTL_USER_PROCESS_PARAMETERS'], step: creation('1'), sidebar: 'process', live: 'peb',
+    terms: ['RTL_USER_PROCESS_PARAMETERS'], step: creation('1'), sidebar: 'peb', live: 'peb',
     explain: { en: 'Command line, image path, environment and window settings; built in stage 1 and pointed to by PEB.ProcessParameters.', zh: '命令行、映像路径、环境变量和窗口设置；在阶段 1 构建，由 PEB.ProcessParameters 指向。' },
   },
   {
@@ -168,7 +174,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'AccessToken', name: 'Access token', category: 'structure',
     terms: ['access token', 'TOKEN', 'OpenProcessToken', 'DuplicateTokenEx', 'primary token', '访问令牌', '主令牌', '令牌', 'security context', '安全上下文', 'privileges', 'privilege', '特权', 'AdjustTokenPrivileges'],
-    step: creation('3A'), sidebar: 'process',
+    step: creation('3A'), sidebar: 'token',
     explain: {
       en: 'A TOKEN holds the user, groups, privileges and integrity level a process runs with. CreateProcess gives the child a copy of the creator\'s token (SeSubProcessToken); CreateProcessAsUser takes another primary token, which the caller may assign only if it holds SeAssignPrimaryTokenPrivilege or the token is a sibling or child of its own.',
       zh: 'TOKEN 保存进程运行时的用户、组、特权和完整性级别。CreateProcess 让子进程得到创建者令牌的副本（SeSubProcessToken）；CreateProcessAsUser 使用另一个主令牌，调用者只有持有 SeAssignPrimaryTokenPrivilege，或该令牌是其自身令牌的兄弟或子令牌时，才能指派它。',
@@ -177,7 +183,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'IntegrityLevel', name: 'Integrity levels', category: 'concept',
     terms: ['integrity level', 'mandatory label', 'Low integrity', 'Mandatory Integrity Control', '完整性级别', '强制标签', '低完整性'],
-    step: creation('3A'), sidebar: 'process',
+    step: creation('3A'), sidebar: 'token',
     explain: {
       en: 'The token\'s mandatory label (S-1-16-x: Low 4096, Medium 8192, High 12288, System 16384). A process may lower the label of a token freely; raising it needs SeTcbPrivilege. Lower integrity cannot write to higher-integrity objects. "Run Program at Low Integrity" does the documented recipe.',
       zh: '令牌的强制标签（S-1-16-x：Low 4096、Medium 8192、High 12288、System 16384）。进程可以随意降低令牌的标签；提高则需要 SeTcbPrivilege。低完整性不能写入更高完整性的对象。"以低完整性级别运行程序"执行文档中的做法。',
@@ -210,7 +216,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PEB', name: 'PEB', category: 'structure',
-    terms: ['PEB', '_PEB', 'Process Environment Block', '进程环境块'], step: creation('3E'), sidebar: 'process', live: 'peb',
+    terms: ['PEB', '_PEB', 'Process Environment Block', '进程环境块'], step: creation('3E'), sidebar: 'peb', live: 'peb',
     explain: { en: 'Process Environment Block, in user space so the loader and heap manager can read it without system calls.', zh: '进程环境块，位于用户空间，加载器和堆管理器无需系统调用即可读取。' },
   },
   {
@@ -322,7 +328,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PFN', name: 'PFN database', category: 'structure',
-    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧号', '页帧', '页框', 'page frame', 'page frame number', 'physical page', 'physical pages', '物理页', '物理内存', 'physical memory'], sidebar: 'pfn', live: 'pfnLists',
+    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧数据库', '页框数据库', '页帧号', '页帧', '页框', 'page frame', 'page frame number', 'physical page', 'physical pages', '物理页', '物理内存', 'physical memory'], sidebar: 'pfn', live: 'pfnLists',
     explain: { en: 'One MMPFN per physical page: its state and list (Zeroed, Free, Standby, Modified, Active...), share and reference counts.', zh: '每个物理页一个 MMPFN：状态和所在链表（零页、空闲、备用、已修改、活动……）、共享计数和引用计数。' },
   },
   {
@@ -424,7 +430,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'Handles', name: 'Handles', category: 'concept',
     headingTerms: ['handles', 'handle', 'open handles', 'object handles', '句柄'],
-    terms: ['handle table', 'open handles', 'CloseHandle', 'DuplicateHandle', 'handle value', '句柄表', '句柄'], sidebar: 'process', live: 'eprocess',
+    terms: ['handle table', 'open handles', 'CloseHandle', 'DuplicateHandle', 'handle value', '句柄表', '句柄'], sidebar: 'handles', live: 'eprocess',
     explain: {
       en: 'A handle is an index into the process\'s handle table (EPROCESS.ObjectTable) that refers to a kernel object with granted access rights; it means nothing in another process. CloseHandle removes it; the object goes when its last handle and reference are gone.',
       zh: '句柄是进程句柄表（EPROCESS.ObjectTable）中的索引，指向一个带有已授予访问权限的内核对象；在其他进程中没有意义。CloseHandle 删除它；最后一个句柄和引用消失时对象被删除。',
@@ -433,7 +439,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'Jobs', name: 'Job objects', category: 'concept',
     headingTerms: ['jobs', 'job', 'job objects', '作业'],
-    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象', '作业'], sidebar: 'process', live: 'eprocess',
+    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象', '作业'], sidebar: 'jobs', live: 'eprocess',
     explain: {
       en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',

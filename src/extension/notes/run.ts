@@ -5,6 +5,7 @@ import * as E from '../../engine';
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
 import * as Win32Constants from '../../engine/constants';
 import type { System, SystemMemoryListInformation } from '../../engine';
+import { runKdLine, type KdState } from '../kd/kd';
 import type { Command, Statement, Value } from './language';
 
 /** Where blocks get their system: the session's, or a fresh one (boot / reset). */
@@ -19,11 +20,14 @@ export class RunState {
   currentPid: number | undefined;
   /** The system the variables belong to: a reset or a new session clears them. */
   system: System | undefined;
+  /** The debugger context of the document's `kd>` lines (.process, .thread, where `db` goes on), as one console keeps it. */
+  kd: KdState = {};
 
   reset(system: System | undefined): void {
     this.vars.clear();
     this.currentPid = undefined;
     this.system = system;
+    this.kd = {};
   }
 }
 
@@ -43,6 +47,8 @@ export type RunResult =
   | { readonly kind: 'mapped'; readonly base: bigint; readonly handle: number }
   | { readonly kind: 'lists'; readonly info: SystemMemoryListInformation }
   | { readonly kind: 'threadRan'; readonly routine: string; readonly steps: number }
+  /** A `kd>` line: the debugger's output lines (its own error text included: the debugger never throws). */
+  | { readonly kind: 'kd'; readonly command: string; readonly lines: readonly string[] }
   | { readonly kind: 'done' };
 
 export type RunErrorCode = 'noSystem' | 'noProcess' | 'unknownVariable' | 'win32' | 'exception' | 'unsupported' | 'noSuchProcess' | 'internal';
@@ -294,6 +300,10 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
       const system = needSystem(host);
       system.grantPrivilege(pidOf(c.pid, system, state), c.name);
       return { kind: 'done' };
+    }
+    case 'kd': {
+      const output = runKdLine(needSystem(host), state.kd, c.line);
+      return { kind: 'kd', command: c.line, lines: output ? output.split('\n') : [] };
     }
     default: {
       const never: never = c;
