@@ -58,7 +58,8 @@ describe('notes recognition: terms and slips', () => {
   it('finds API and structure names in running Chinese text', () => {
     const ids = termsOn('最后，所有启动进程的API').map((t) => t.entryId);
     expect(ids).toEqual(expect.arrayContaining(['CreateProcessInternalW', 'NtCreateUserProcess']));
-    expect(termsOn('EPROCESS等大部分结构体').map((t) => t.entryId)).toEqual(['EPROCESS', 'PEB']);
+    // 内核空间 and 用户空间 name the address space.
+    expect(termsOn('EPROCESS等大部分结构体').map((t) => t.entryId)).toEqual(['EPROCESS', 'AddressSpace', 'PEB', 'AddressSpace']);
     expect(termsOn('Pcb，类型为').map((t) => [t.text, t.entryId])).toEqual([['Pcb', 'KPROCESS'], ['KPORCESS', 'KPROCESS']]);
     expect(termsOn('- Memory-mapped files').map((t) => t.entryId)).toEqual(expect.arrayContaining(['CreateFileMapping', 'MapViewOfFile']));
   });

@@ -260,16 +260,51 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
 
 let headingIndex: Map<string, GlossaryEntry> | undefined;
 
+/** Chinese ordinals of numbered sections (`一、`, `十二、`). */
+const CJK_ORDINAL = '一二三四五六七八九十百零';
+
+/**
+ * A heading without its numbering and decoration: section numbers (`3.2`, `0x02`, `一、`, `(3)`),
+ * emoji and other symbols before the first word, a leading article and a leading "Windows"
+ * (`Windows Threads` is about threads). Lower-cased. Linear.
+ */
+export function headingCore(heading: string): string {
+  let text = heading.trim().toLowerCase();
+  for (let changed = true; changed;) {
+    changed = false;
+    const before = text;
+    if (text.startsWith('0x')) { let i = 2; while (i < text.length && /[0-9a-f]/.test(text[i]!)) i++; text = text.slice(i); }
+    let i = 0;
+    while (i < text.length && CJK_ORDINAL.includes(text[i]!)) i++;
+    if (i > 0 && (text[i] === '、' || text[i] === '.' || text[i] === '．')) text = text.slice(i + 1);
+    // Anything before the first letter or CJK character: digits, dots, brackets, emoji, symbols.
+    i = 0;
+    while (i < text.length && !isWordStart(text.charCodeAt(i))) i++;
+    text = text.slice(i);
+    for (const lead of ['the ', 'windows ']) if (text.startsWith(lead)) text = text.slice(lead.length);
+    if (text !== before) changed = true;
+  }
+  return text.trimEnd();
+}
+
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0x4e00 && c <= 0x9fff);
+}
+
+/** Words that join two topics in a heading (`Handles & tokens`, `线程和作业`): the first one is the heading's topic. */
+const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', '和', '与', '及'];
+
 /**
  * The topic a whole heading names by one of the entries' heading terms (`Threads`, `Paging`,
- * `3.2 Jobs`, `The Handles`, `作业`), ignoring case, section numbers and a leading article.
+ * `3.2 Jobs`, `The Handles`, `📦 Jobs`, `0x04 作业`), ignoring case, numbering, symbols and a
+ * leading article; for two topics joined by `&`, `and`, `/`, `和`, `与`, the first one's.
  */
 export function headingTermTopic(heading: string): string | undefined {
   headingIndex ??= new Map(GLOSSARY.flatMap((e) => (e.headingTerms ?? []).map((t) => [t.toLowerCase(), e] as const)));
-  let text = heading.trim().toLowerCase();
-  let i = 0;
-  while (i < text.length && ((text[i]! >= '0' && text[i]! <= '9') || text[i] === '.' || text[i] === ' ')) i++;
-  text = text.slice(i);
-  if (text.startsWith('the ')) text = text.slice(4);
-  return headingIndex.get(text)?.id;
+  const text = headingCore(heading);
+  const whole = headingIndex.get(text);
+  if (whole) return whole.id;
+  let cut = text.length;
+  for (const j of JOINERS) { const at = text.indexOf(j); if (at > 0 && at < cut) cut = at; }
+  return cut < text.length ? headingIndex.get(text.slice(0, cut).trimEnd())?.id : undefined;
 }
