@@ -302,8 +302,14 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
       return { kind: 'done' };
     }
     case 'kd': {
-      const output = runKdLine(needSystem(host), state.kd, c.line);
-      return { kind: 'kd', command: c.line, lines: output ? output.split('\n') : [] };
+      // The block's variables may stand in a debugger line (`kd> !pte $a`); `@$peb` and other
+      // pseudo-registers, and names the block has not set, are the debugger's.
+      const line = c.line.replace(/(^|[^@\w])\$([A-Za-z_]\w*)/g, (m, before: string, name: string) => {
+        const v = state.vars.get(name);
+        return v === undefined ? m : `${before}0x${v.toString(16)}`;
+      });
+      const output = runKdLine(needSystem(host), state.kd, line);
+      return { kind: 'kd', command: line, lines: output ? output.split('\n') : [] };
     }
     default: {
       const never: never = c;
