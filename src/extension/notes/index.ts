@@ -580,18 +580,18 @@ export class NotesController implements vscode.Disposable {
   async openKdWithLine(commandArg: unknown): Promise<KernelDebuggerConsole | undefined> {
     if (typeof commandArg !== 'string' || !commandArg.trim()) return undefined;
     if (!this.session.system) await vscode.commands.executeCommand(Commands.startSession);
-    const console = await vscode.commands.executeCommand<KernelDebuggerConsole | undefined>(Commands.openKernelDebugger);
-    if (!console) return undefined;
+    const kd = await vscode.commands.executeCommand<KernelDebuggerConsole | undefined>(Commands.openKernelDebugger);
+    if (!kd) return undefined;
     // The console writes its banner when VS Code opens it; input before that would be lost.
-    if (!console.transcript()) {
+    if (!kd.transcript()) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { sub.dispose(); resolve(); }, 5000);
-        const sub = console.onDidWrite(() => { clearTimeout(timer); sub.dispose(); resolve(); });
+        const sub = kd.onDidWrite(() => { clearTimeout(timer); sub.dispose(); resolve(); });
       });
     }
-    const terminal = vscode.window.terminals.filter((t) => t.name === console.name).pop();
+    const terminal = vscode.window.terminals.filter((t) => t.name === kd.name).pop();
     terminal?.sendText(commandArg.replace(/[\r\n]+/g, ' ').trim(), true);
-    return console;
+    return kd;
   }
 
   // ---- Follow mode ---------------------------------------------------------------------------
