@@ -93,6 +93,18 @@ describe('debugger lines in ntlab blocks', () => {
     expect(peb).toContain('notepad.exe');
   });
 
+  it('act in the block\'s current process until a .process line chooses another', () => {
+    const h = host();
+    const state = new RunState();
+    const outcomes = runStatements(parseBlock(block(['boot', '$p = process notepad.exe', 'kd> !peb', 'kd> .process /p /r 0', '$q = process calc.exe', 'kd> !peb'])).statements, h, state);
+    const text = (i: number) => (outcomes[i]!.result?.kind === 'kd' ? outcomes[i]!.result.lines.join('\n') : '');
+    const peb = (v: string) => h.system()!.queryProcess(Number(state.vars.get(v)))!.peb.toString(16).padStart(16, '0');
+    expect(text(2)).toContain(`PEB at ${peb('p')}`);
+    // After an explicit .process (even a failed one), the debugger keeps its own context.
+    expect(text(5)).not.toContain(`PEB at ${peb('q')}`);
+    expect(text(5)).toContain(`PEB at ${peb('p')}`);
+  });
+
   it('without a session say so, as every other block line does', () => {
     const outcomes = runStatements(parseBlock(block(['kd> !process 0 0'])).statements, host(), new RunState());
     expect(outcomes[0]!.error?.code).toBe('noSystem');

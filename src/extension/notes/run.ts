@@ -22,12 +22,15 @@ export class RunState {
   system: System | undefined;
   /** The debugger context of the document's `kd>` lines (.process, .thread, where `db` goes on), as one console keeps it. */
   kd: KdState = {};
+  /** Until a `kd> .process` line sets the debugger's process, it is the block's current process. */
+  kdFollowsBlock = true;
 
   reset(system: System | undefined): void {
     this.vars.clear();
     this.currentPid = undefined;
     this.system = system;
     this.kd = {};
+    this.kdFollowsBlock = true;
   }
 }
 
@@ -308,7 +311,13 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
         const v = state.vars.get(name);
         return v === undefined ? m : `${before}0x${v.toString(16)}`;
       });
-      const output = runKdLine(needSystem(host), state.kd, line);
+      const system = needSystem(host);
+      if (state.kdFollowsBlock && state.currentPid !== undefined && state.kd.pid !== state.currentPid) {
+        state.kd.pid = state.currentPid;
+        state.kd.tid = undefined;
+      }
+      const output = runKdLine(system, state.kd, line);
+      if (/^\s*\.process\b/i.test(line) && line.trim().length > '.process'.length) state.kdFollowsBlock = false;
       return { kind: 'kd', command: line, lines: output ? output.split('\n') : [] };
     }
     default: {
