@@ -16,9 +16,8 @@ import {
   currentPid, explanation, isChinese, kdSummary, liveValues, outcomeText, parseErrorMessage,
 } from './messages';
 import { headingForFault, headingForStage, recognize, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
-import { RunState, runStatement, type Outcome, type RunHost } from './run';
+import { runDebuggerLine, RunState, runStatement, type Outcome, type RunHost } from './run';
 import { headingTargets, type LensTarget, type ProcessPart } from './targets';
-import { runKdLine } from '../kd/kd';
 import { SidebarCommands } from '../views/sidebar';
 import type { KernelDebuggerConsole } from '../kd/terminal';
 
@@ -568,10 +567,10 @@ export class NotesController implements vscode.Disposable {
     const system = this.session.system;
     if (!system) return undefined;
     const nd = this.notes(doc);
-    if (nd.state.system !== system) nd.state.reset(system);
-    const output = runKdLine(system, nd.state.kd, commandArg);
+    const { lines } = runDebuggerLine(system, nd.state, commandArg);
+    const output = lines.join('\n');
     nd.kdOutputs.set(lineArg, output);
-    nd.results.set(lineArg, `→ ${kdSummary(output ? output.split('\n') : [])}`);
+    nd.results.set(lineArg, `→ ${kdSummary(lines)}`);
     this.paintResults();
     return output;
   }

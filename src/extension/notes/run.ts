@@ -305,26 +305,35 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
       return { kind: 'done' };
     }
     case 'kd': {
-      // The block's variables may stand in a debugger line (`kd> !pte $a`); `@$peb` and other
-      // pseudo-registers, and names the block has not set, are the debugger's.
-      const line = c.line.replace(/(^|[^@\w])\$([A-Za-z_]\w*)/g, (m, before: string, name: string) => {
-        const v = state.vars.get(name);
-        return v === undefined ? m : `${before}0x${v.toString(16)}`;
-      });
-      const system = needSystem(host);
-      if (state.kdFollowsBlock && state.currentPid !== undefined && state.kd.pid !== state.currentPid) {
-        state.kd.pid = state.currentPid;
-        state.kd.tid = undefined;
-      }
-      const output = runKdLine(system, state.kd, line);
-      if (/^\s*\.process\b/i.test(line) && line.trim().length > '.process'.length) state.kdFollowsBlock = false;
-      return { kind: 'kd', command: line, lines: output ? output.split('\n') : [] };
+      const { command, lines } = runDebuggerLine(needSystem(host), state, c.line);
+      return { kind: 'kd', command, lines };
     }
     default: {
       const never: never = c;
       throw new Failure({ code: 'internal', args: [JSON.stringify(never)] });
     }
   }
+}
+
+/**
+ * Runs a kernel-debugger line written in notes with the document's debugger context: the block's
+ * variables may stand in it (`!pte $a`; `@$proc` and other pseudo-registers, and names the block has
+ * not set, are the debugger's), and it acts in the block's current process until a `.process` line
+ * chooses another. The output is the debugger's, its errors included (it never throws).
+ */
+export function runDebuggerLine(system: System, state: RunState, text: string): { command: string; lines: string[] } {
+  if (state.system !== system) state.reset(system);
+  const command = text.replace(/(^|[^@\w])\$([A-Za-z_]\w*)/g, (m, before: string, name: string) => {
+    const v = state.vars.get(name);
+    return v === undefined ? m : `${before}0x${v.toString(16)}`;
+  });
+  if (state.kdFollowsBlock && state.currentPid !== undefined && state.kd.pid !== state.currentPid) {
+    state.kd.pid = state.currentPid;
+    state.kd.tid = undefined;
+  }
+  const output = runKdLine(system, state.kd, command);
+  if (/^\s*\.process\s+\S/i.test(command)) state.kdFollowsBlock = false;
+  return { command, lines: output ? output.split('\n') : [] };
 }
 
 /** Section services, when the engine has them (the sections work adds them to Win32Api). */
