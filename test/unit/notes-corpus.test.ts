@@ -108,7 +108,9 @@ const HEADING_FLOOR = 0.95;
 const UNSEEN_FIRST = 'term recall 91.2%, precision 97.0%, heading recall 67.9%';
 // Floors at what this build measures on them after the general fixes (chapter titles of earlier
 // editions, structure fields, Chinese variants such as 地址翻译 / 修改链表 / 控制区, numbered and emoji
-// headings, the first of two joined topics): 97.3% / 95.6% / 95.0%.
+// headings, the first of two joined topics, creation stages in running text): 97.9% / 95.6% / 95.0%.
+// The earlier corpus measures 100% / 95.4% / 98.8% with them: its labels do not name the stages,
+// the 用户空间 / 系统空间 or the kernel objects its text mentions, which recognition now explains.
 const UNSEEN_RECALL_FLOOR = 0.97;
 const UNSEEN_PRECISION_FLOOR = 0.95;
 const UNSEEN_HEADING_FLOOR = 0.95;
