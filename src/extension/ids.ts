@@ -78,6 +78,14 @@ export const Commands = {
   runSystemThreadFromNotes: 'ntlab.runSystemThreadFromNotes',
   /** Opens a kernel-debugger console (WinDbg's `0: kd>` over the session; src/extension/kd). */
   openKernelDebugger: 'ntlab.openKernelDebugger',
+  /** Notes: what the simulation knows about the selected text (or the nearest concepts). Arguments: the notes' uri and a range (default: the selection). */
+  explainSelection: 'ntlab.explainSelection',
+  /** Notes: binds the heading on the cursor's line, or the selected word, to a glossary concept. Arguments: uri, range, entry id (optional: a picker asks). */
+  bindToConcept: 'ntlab.bindToConcept',
+  /** Notes: runs a kernel-debugger line written in notes, in place. Arguments: the notes' uri, the line, the debugger command. */
+  runKdFromNotes: 'ntlab.runKdFromNotes',
+  /** Notes: opens a kernel-debugger console and types a line written in notes into it. Argument: the debugger command. */
+  openKdWithLine: 'ntlab.openKdWithLine',
 } as const;
 
 export const Views = {

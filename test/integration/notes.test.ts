@@ -49,7 +49,7 @@ suite('Notes beside the simulation', () => {
 
     const stage3a = on('Stage3A：创建EPROCESS object');
     assert.deepEqual(stage3a.find((c) => c.command === Commands.openProcessCreationPanel)?.arguments, [{ stage: '3A' }]);
-    assert.ok(stage3a.some((c) => c.command === Commands.reveal && (c.arguments?.[0] as { type: string }).type === 'process'));
+    assert.ok(stage3a.some((c) => c.command === 'ntlab.views.revealPart' && (c.arguments?.[0] as { part: string }).part === 'process'));
     assert.deepEqual(on('Stage2：').find((c) => c.command === Commands.openProcessCreationPanel)?.arguments, [{ stage: '2' }]);
     assert.deepEqual(on('**CreateProcess流程：**').find((c) => c.command === Commands.openProcessCreationPanel)?.arguments, [{}]);
     assert.deepEqual(on('**The zero page thread**').find((c) => c.command === Commands.runSystemThreadFromNotes)?.arguments, ['zeroPageThread']);

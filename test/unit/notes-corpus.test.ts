@@ -9,6 +9,12 @@
 // Measured before the glossary was extended for these notes: term recall 66.8%, precision 95.3%,
 // heading recall 61.8%. The labels were written with the corpus, by the same hand as the glossary:
 // read these figures as "no regression", not as recall on unseen notes.
+//
+// The files named unseen-* were written later, in styles read in public learners' notes (Obsidian
+// front matter and ==highlights==, bold lead lines with routine names and priorities, emoji blog
+// headings, `## 0x01` Chinese blog sections, 一、二、 reading notes), and labeled BEFORE the
+// recognizer was run on them: they are scored and reported as their own group (recall on notes the
+// glossary was not written from). Measured first, before any change for them: see UNSEEN_FIRST.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +23,7 @@ import { recognize, type TermMatch } from '../../src/extension/notes/recognize';
 
 const dir = path.join(__dirname, '../fixtures/corpus');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+const isUnseen = (f: string): boolean => f.startsWith('unseen-');
 const ids = new Set(GLOSSARY.map((e) => e.id));
 
 interface Labels { terms: Record<string, string>; headings: Record<string, string> }
@@ -63,23 +70,47 @@ describe('notes corpus: recognition that generalizes', () => {
     }
   });
 
-  it('reports recall and precision per file', () => {
-    const scores = files.map(score);
+  const report = (group: readonly string[], title: string) => {
+    const scores = group.map(score);
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    console.log(['file'.padEnd(40) + 'term recall  precision  heading recall',
-      ...scores.map((s) => `${s.file.padEnd(40)}${pct(s.termRecall).padStart(11)}${pct(s.termPrecision).padStart(11)}${pct(s.headingRecall).padStart(16)}`
+    const mean = (k: 'termRecall' | 'termPrecision' | 'headingRecall') => scores.reduce((a, s) => a + s[k], 0) / scores.length;
+    console.log([`${title}\n` + 'file'.padEnd(44) + 'term recall  precision  heading recall',
+      ...scores.map((s) => `${s.file.padEnd(44)}${pct(s.termRecall).padStart(11)}${pct(s.termPrecision).padStart(11)}${pct(s.headingRecall).padStart(16)}`
         + (s.missed.length ? `\n    missed: ${s.missed.join(', ')}` : '') + (s.wrong.length ? `\n    unlabeled: ${s.wrong.join(', ')}` : '')
         + (s.missedHeadings.length ? `\n    headings missed: ${s.missedHeadings.join(', ')}` : '')),
+      `mean: term recall ${pct(mean('termRecall'))}, precision ${pct(mean('termPrecision'))}, heading recall ${pct(mean('headingRecall'))}`,
     ].join('\n'));
-    const mean = (k: 'termRecall' | 'termPrecision' | 'headingRecall') => scores.reduce((a, s) => a + s[k], 0) / scores.length;
-    console.log(`mean: term recall ${pct(mean('termRecall'))}, precision ${pct(mean('termPrecision'))}, heading recall ${pct(mean('headingRecall'))}`);
+    return mean;
+  };
+
+  it('reports recall and precision per file (the corpus written with the glossary)', () => {
+    const mean = report(files.filter((f) => !isUnseen(f)), 'Corpus written with the glossary changes:');
     // Floors at what this build measures, so recognition cannot quietly get worse.
     expect(mean('termRecall')).toBeGreaterThanOrEqual(RECALL_FLOOR);
     expect(mean('termPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
     expect(mean('headingRecall')).toBeGreaterThanOrEqual(HEADING_FLOOR);
+  });
+
+  it('reports recall and precision on the unseen files separately', () => {
+    const unseen = files.filter(isUnseen);
+    expect(unseen.length).toBeGreaterThanOrEqual(4);
+    const mean = report(unseen, `Unseen notes (labeled before recognition ran; first measured: ${UNSEEN_FIRST}):`);
+    expect(mean('termRecall')).toBeGreaterThanOrEqual(UNSEEN_RECALL_FLOOR);
+    expect(mean('termPrecision')).toBeGreaterThanOrEqual(UNSEEN_PRECISION_FLOOR);
+    expect(mean('headingRecall')).toBeGreaterThanOrEqual(UNSEEN_HEADING_FLOOR);
   });
 });
 
 const RECALL_FLOOR = 0.95;
 const PRECISION_FLOOR = 0.95;
 const HEADING_FLOOR = 0.95;
+/** The unseen files as first measured, before any change made for them. */
+const UNSEEN_FIRST = 'term recall 91.2%, precision 97.0%, heading recall 67.9%';
+// Floors at what this build measures on them after the general fixes (chapter titles of earlier
+// editions, structure fields, Chinese variants such as 地址翻译 / 修改链表 / 控制区, numbered and emoji
+// headings, the first of two joined topics, creation stages in running text): 97.9% / 95.6% / 95.0%.
+// The earlier corpus measures 100% / 95.4% / 98.8% with them: its labels do not name the stages,
+// the 用户空间 / 系统空间 or the kernel objects its text mentions, which recognition now explains.
+const UNSEEN_RECALL_FLOOR = 0.97;
+const UNSEEN_PRECISION_FLOOR = 0.95;
+const UNSEEN_HEADING_FLOOR = 0.95;

@@ -58,7 +58,8 @@ describe('notes recognition: terms and slips', () => {
   it('finds API and structure names in running Chinese text', () => {
     const ids = termsOn('最后，所有启动进程的API').map((t) => t.entryId);
     expect(ids).toEqual(expect.arrayContaining(['CreateProcessInternalW', 'NtCreateUserProcess']));
-    expect(termsOn('EPROCESS等大部分结构体').map((t) => t.entryId)).toEqual(['EPROCESS', 'PEB']);
+    // 内核空间 and 用户空间 name the address space.
+    expect(termsOn('EPROCESS等大部分结构体').map((t) => t.entryId)).toEqual(['EPROCESS', 'AddressSpace', 'PEB', 'AddressSpace']);
     expect(termsOn('Pcb，类型为').map((t) => [t.text, t.entryId])).toEqual([['Pcb', 'KPROCESS'], ['KPORCESS', 'KPROCESS']]);
     expect(termsOn('- Memory-mapped files').map((t) => t.entryId)).toEqual(expect.arrayContaining(['CreateFileMapping', 'MapViewOfFile']));
   });
@@ -181,5 +182,14 @@ describe('concepts the simulation does not model', () => {
       expect(e.explain.zh, id).toMatch(/^模拟中没有/);
       expect(e.step ?? e.sidebar, `${id} points somewhere`).toBeDefined();
     }
+  });
+});
+
+describe('notes recognition: creation stages in running text', () => {
+  it('reads stage 4, Stage3A, 阶段 4, 第4阶段 and 第四阶段 as the stages, and nothing that only looks close', () => {
+    const ids = (text: string) => recognize(`${text}\n`).termsOnLine(0).filter((t) => t.entryId.startsWith('Stage')).map((t) => [t.text, t.entryId]);
+    expect(ids('the initial thread is created in stage 4, then Stage3A is done')).toEqual([['stage 4', 'Stage4'], ['Stage3A', 'Stage3A']]);
+    expect(ids('是创建进程的第4阶段，第四阶段之后是阶段 5')).toEqual([['第4阶段', 'Stage4'], ['第四阶段', 'Stage4'], ['阶段 5', 'Stage5']]);
+    expect(ids('stages 1-7, stage 8, stage 12, backstage 4, Stage3G, 阶段9, stage')).toEqual([]);
   });
 });

@@ -12,8 +12,14 @@ export type Stage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | 
 export type FaultKind = 'demandZero' | 'transition' | 'pageFile' | 'prototype' | 'copyOnWrite' | 'guardPage' | 'accessViolation';
 /** System threads the engine can run on demand (System.runSystemThread). */
 export type RunnableThread = 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread';
-/** What "Show in sidebar" reveals (a ChangeRef type; pid/ids are filled from the live system). */
-export type SidebarTarget = 'process' | 'thread' | 'vad' | 'pte' | 'wsle' | 'pfn' | 'pageList' | 'pageFile' | 'commit' | 'object';
+/**
+ * Where a topic lives in the sidebar: a node of the current process (its threads, handles, address
+ * space, working set, PEB, token, job) or a whole view (physical memory, sections, jobs).
+ * targets.ts turns it into the lens that opens it.
+ */
+export type SidebarTarget =
+  | 'process' | 'thread' | 'handles' | 'vad' | 'pte' | 'wsle' | 'peb' | 'token'
+  | 'pfn' | 'pageList' | 'pageFile' | 'commit' | 'object' | 'jobs';
 /** Which live values a hover shows. */
 export type LiveKind =
   | 'eprocess' | 'kprocess' | 'peb' | 'teb' | 'ethread' | 'csrProcess' | 'w32Process'
@@ -113,7 +119,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'MmCreatePeb', name: 'MmCreatePeb', category: 'api',
-    terms: ['MmCreatePeb'], step: creation('3E'), sidebar: 'process', live: 'peb',
+    terms: ['MmCreatePeb'], step: creation('3E'), sidebar: 'peb', live: 'peb',
     explain: { en: 'Maps and fills the PEB in the new process\'s user space (stage 3E).', zh: '在新进程的用户空间映射并填写 PEB（阶段 3E）。' },
   },
   {
@@ -143,7 +149,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'RTL_USER_PROCESS_PARAMETERS', name: 'RTL_USER_PROCESS_PARAMETERS', category: 'structure',
-    terms: ['RTL_USER_PROCESS_PARAMETERS'], step: creation('1'), sidebar: 'process', live: 'peb',
+    terms: ['RTL_USER_PROCESS_PARAMETERS'], step: creation('1'), sidebar: 'peb', live: 'peb',
     explain: { en: 'Command line, image path, environment and window settings; built in stage 1 and pointed to by PEB.ProcessParameters.', zh: '命令行、映像路径、环境变量和窗口设置；在阶段 1 构建，由 PEB.ProcessParameters 指向。' },
   },
   {
@@ -168,7 +174,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'AccessToken', name: 'Access token', category: 'structure',
     terms: ['access token', 'TOKEN', 'OpenProcessToken', 'DuplicateTokenEx', 'primary token', '访问令牌', '主令牌', '令牌', 'security context', '安全上下文', 'privileges', 'privilege', '特权', 'AdjustTokenPrivileges'],
-    step: creation('3A'), sidebar: 'process',
+    step: creation('3A'), sidebar: 'token',
     explain: {
       en: 'A TOKEN holds the user, groups, privileges and integrity level a process runs with. CreateProcess gives the child a copy of the creator\'s token (SeSubProcessToken); CreateProcessAsUser takes another primary token, which the caller may assign only if it holds SeAssignPrimaryTokenPrivilege or the token is a sibling or child of its own.',
       zh: 'TOKEN 保存进程运行时的用户、组、特权和完整性级别。CreateProcess 让子进程得到创建者令牌的副本（SeSubProcessToken）；CreateProcessAsUser 使用另一个主令牌，调用者只有持有 SeAssignPrimaryTokenPrivilege，或该令牌是其自身令牌的兄弟或子令牌时，才能指派它。',
@@ -177,7 +183,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'IntegrityLevel', name: 'Integrity levels', category: 'concept',
     terms: ['integrity level', 'mandatory label', 'Low integrity', 'Mandatory Integrity Control', '完整性级别', '强制标签', '低完整性'],
-    step: creation('3A'), sidebar: 'process',
+    step: creation('3A'), sidebar: 'token',
     explain: {
       en: 'The token\'s mandatory label (S-1-16-x: Low 4096, Medium 8192, High 12288, System 16384). A process may lower the label of a token freely; raising it needs SeTcbPrivilege. Lower integrity cannot write to higher-integrity objects. "Run Program at Low Integrity" does the documented recipe.',
       zh: '令牌的强制标签（S-1-16-x：Low 4096、Medium 8192、High 12288、System 16384）。进程可以随意降低令牌的标签；提高则需要 SeTcbPrivilege。低完整性不能写入更高完整性的对象。"以低完整性级别运行程序"执行文档中的做法。',
@@ -194,23 +200,26 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'LdrInitializeThunk', name: 'LdrInitializeThunk', category: 'api',
-    terms: ['LdrInitializeThunk', 'image loader', '映像加载器'], step: creation('7'), sidebar: 'process', live: 'peb',
+    terms: ['LdrInitializeThunk', 'image loader', '映像加载器', '加载器'], step: creation('7'), sidebar: 'process', live: 'peb',
     explain: { en: 'First user-mode code of every thread; for the first thread it runs the loader (imports, TLS) before the entry point.', zh: '每个线程的第一段用户模式代码；对第一个线程，它先运行加载器（导入、TLS），再到入口点。' },
   },
   // ---- Process structures -----------------------------------------------------------------
+  // Field names as `dt nt!_EPROCESS` shows them are recognized too: learners copy them from the
+  // debugger (Windows Internals 7e ch. 3, "Data structures" and its EXPERIMENT on the EPROCESS format).
   {
     id: 'EPROCESS', name: 'EPROCESS', category: 'structure',
-    terms: ['EPROCESS', '_EPROCESS', 'EPROCESS结构体', '执行体进程', 'Process Internals', '进程内部结构'], step: creation('3A'), sidebar: 'process', live: 'eprocess',
+    headingTerms: ['process', 'processes', 'process internals', 'process structures', '进程', '进程结构'],
+    terms: ['EPROCESS', '_EPROCESS', 'EPROCESS结构体', '执行体进程', 'Process Internals', '进程内部结构', 'executive process', 'ActiveProcessLinks', 'UniqueProcessId', 'InheritedFromUniqueProcessId', 'ImageFileName', 'active process list', '活动进程链表', '进程链表'], step: creation('3A'), sidebar: 'process', live: 'eprocess',
     explain: { en: 'The executive process object in system space; begins with the KPROCESS (Pcb).', zh: '位于系统空间的执行体进程对象；开头是 KPROCESS（Pcb）。' },
   },
   {
     id: 'KPROCESS', name: 'KPROCESS', category: 'structure',
-    terms: ['KPROCESS', '_KPROCESS', 'Pcb'], step: creation('3C'), sidebar: 'process', live: 'kprocess',
+    terms: ['KPROCESS', '_KPROCESS', 'Pcb', 'DirectoryTableBase'], step: creation('3C'), sidebar: 'process', live: 'kprocess',
     explain: { en: 'The kernel\'s part of a process (EPROCESS.Pcb): DirectoryTableBase, thread list, scheduling data.', zh: '进程的内核部分（EPROCESS.Pcb）：DirectoryTableBase、线程链表、调度数据。' },
   },
   {
     id: 'PEB', name: 'PEB', category: 'structure',
-    terms: ['PEB', '_PEB', 'Process Environment Block', '进程环境块'], step: creation('3E'), sidebar: 'process', live: 'peb',
+    terms: ['PEB', '_PEB', 'Process Environment Block', '进程环境块'], step: creation('3E'), sidebar: 'peb', live: 'peb',
     explain: { en: 'Process Environment Block, in user space so the loader and heap manager can read it without system calls.', zh: '进程环境块，位于用户空间，加载器和堆管理器无需系统调用即可读取。' },
   },
   {
@@ -220,7 +229,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'ETHREAD', name: 'ETHREAD', category: 'structure',
-    terms: ['ETHREAD', '_ETHREAD', 'KTHREAD', '_KTHREAD', 'Tcb'], step: creation('4'), sidebar: 'thread', live: 'ethread',
+    terms: ['ETHREAD', '_ETHREAD', 'KTHREAD', '_KTHREAD', 'Tcb', 'executive thread', '执行体线程'], step: creation('4'), sidebar: 'thread', live: 'ethread',
     explain: { en: 'The executive thread object; begins with the KTHREAD (Tcb).', zh: '执行体线程对象；开头是 KTHREAD（Tcb）。' },
   },
   {
@@ -254,9 +263,10 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     terms: ['System architecture', '系统架构'], sidebar: 'process', live: 'system',
     explain: { en: 'Chapter 2: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章：内核、执行体、子系统以及启动后系统运行的进程。' },
   },
+  // The 5th and 6th editions called the chapter "Processes, Threads, and Jobs" (chapter 5 there).
   {
     id: 'ch3', name: 'Chapter 3 Processes and jobs', category: 'chapter',
-    terms: ['Processes and jobs', '进程和作业', '进程和工作'], step: creation(), sidebar: 'process', live: 'eprocess',
+    terms: ['Processes and jobs', '进程和作业', '进程和工作', 'Processes, Threads, and Jobs', 'Processes, threads and jobs', '进程、线程和作业'], step: creation(), sidebar: 'process', live: 'eprocess',
     explain: { en: 'Chapter 3: process structures, the flow of CreateProcess, jobs.', zh: '第 3 章：进程结构、CreateProcess 流程、作业。' },
   },
   {
@@ -317,17 +327,17 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PageTable', name: 'Page tables', category: 'concept',
-    terms: ['page table', 'page tables', '页表', 'PML4', 'address translation', '地址转换', '翻译、映射地址'], step: fault(), sidebar: 'pte', live: 'pte',
+    terms: ['page table', 'page tables', '页表', 'PML4', 'address translation', '地址转换', '翻译、映射地址', '地址翻译', 'page table walk', 'page walk', '页表遍历'], step: fault(), sidebar: 'pte', live: 'pte',
     explain: { en: 'x64 four-level translation: PML4 (PXE) -> PDPT (PPE) -> PD (PDE) -> PT (PTE), 9 bits each, 12-bit offset.', zh: 'x64 四级地址转换：PML4（PXE）-> PDPT（PPE）-> PD（PDE）-> PT（PTE），每级 9 位，页内偏移 12 位。' },
   },
   {
     id: 'PFN', name: 'PFN database', category: 'structure',
-    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧号', '页帧', '页框', 'page frame', 'page frame number', 'physical page', 'physical pages', '物理页', '物理内存', 'physical memory'], sidebar: 'pfn', live: 'pfnLists',
+    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧数据库', '页框数据库', '页帧号', '页帧', '页框', 'page frame', 'page frame number', 'physical page', 'physical pages', '物理页', '物理内存', 'physical memory'], sidebar: 'pfn', live: 'pfnLists',
     explain: { en: 'One MMPFN per physical page: its state and list (Zeroed, Free, Standby, Modified, Active...), share and reference counts.', zh: '每个物理页一个 MMPFN：状态和所在链表（零页、空闲、备用、已修改、活动……）、共享计数和引用计数。' },
   },
   {
     id: 'PageLists', name: 'Page lists', category: 'concept',
-    terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表'], sidebar: 'pageList', live: 'pfnLists',
+    terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表'], sidebar: 'pageList', live: 'pfnLists',
     explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists.', zh: '未使用的物理页位于零页、空闲、备用（优先级 0-7）和已修改链表上。' },
   },
   {
@@ -347,7 +357,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'VAD', name: 'VAD', category: 'structure',
-    terms: ['VAD', 'VADs', '_MMVAD', 'virtual address descriptor', '虚拟地址描述符'], sidebar: 'vad', live: 'vads',
+    terms: ['VAD', 'VADs', '_MMVAD', 'virtual address descriptor', '虚拟地址描述符', 'VadRoot', 'VAD tree', 'VAD树'], sidebar: 'vad', live: 'vads',
     explain: { en: 'Virtual address descriptors: a tree per process of the reserved ranges with their protection and type.', zh: '虚拟地址描述符：每个进程一棵树，记录已保留的范围及其保护属性和类型。' },
   },
   {
@@ -382,7 +392,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'CreateFileMapping', name: 'CreateFileMapping', category: 'api',
-    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section'], step: fault('prototype'), sidebar: 'object', live: 'vads',
+    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section', '控制区'], step: fault('prototype'), sidebar: 'object', live: 'vads',
     explain: { en: 'Creates (or opens) a section object: pagefile-backed shared memory or a mapped file, described by a control area, segment and prototype PTEs.', zh: '创建（或打开）section 对象：由页面文件支持的共享内存或映射文件，由控制区、段和原型 PTE 描述。' },
   },
   {
@@ -406,7 +416,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'AddressSpace', name: 'Virtual address space', category: 'concept',
     headingTerms: ['address space', 'address spaces', 'memory layout', '地址空间布局'],
-    terms: ['virtual address space', 'user address space', 'address space', '虚拟地址空间', '用户地址空间', '地址空间', '初始地址空间'], sidebar: 'vad', live: 'vads',
+    terms: ['virtual address space', 'user address space', 'address space', '虚拟地址空间', '用户地址空间', '地址空间', '初始地址空间', 'user space', 'system space', 'kernel space', 'virtual memory', '用户空间', '系统空间', '内核空间', '系统地址空间', '虚拟内存', '用户态地址空间'], sidebar: 'vad', live: 'vads',
     explain: {
       en: 'Each process has its own private virtual address space (128 TB of user space on x64); the VAD tree records what is reserved, and page tables map what is resident.',
       zh: '每个进程有自己私有的虚拟地址空间（x64 上用户空间 128 TB）；VAD 树记录保留的范围，页表映射驻留的页面。',
@@ -424,7 +434,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'Handles', name: 'Handles', category: 'concept',
     headingTerms: ['handles', 'handle', 'open handles', 'object handles', '句柄'],
-    terms: ['handle table', 'open handles', 'CloseHandle', 'DuplicateHandle', 'handle value', '句柄表', '句柄'], sidebar: 'process', live: 'eprocess',
+    terms: ['handle table', 'open handles', 'CloseHandle', 'DuplicateHandle', 'handle value', '句柄表', '句柄', 'ObjectTable', 'HANDLE_TABLE', 'kernel object', 'kernel objects', '内核对象'], sidebar: 'handles', live: 'eprocess',
     explain: {
       en: 'A handle is an index into the process\'s handle table (EPROCESS.ObjectTable) that refers to a kernel object with granted access rights; it means nothing in another process. CloseHandle removes it; the object goes when its last handle and reference are gone.',
       zh: '句柄是进程句柄表（EPROCESS.ObjectTable）中的索引，指向一个带有已授予访问权限的内核对象；在其他进程中没有意义。CloseHandle 删除它；最后一个句柄和引用消失时对象被删除。',
@@ -433,7 +443,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'Jobs', name: 'Job objects', category: 'concept',
     headingTerms: ['jobs', 'job', 'job objects', '作业'],
-    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象', '作业'], sidebar: 'process', live: 'eprocess',
+    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象', '作业'], sidebar: 'jobs', live: 'eprocess',
     explain: {
       en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',

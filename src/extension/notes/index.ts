@@ -3,24 +3,28 @@
 // Registration is cheap; the glossary index and recognition are built on first use.
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
-import { Commands, Settings } from '../ids';
+import { Commands, Settings, Views } from '../ids';
 import { confirmMachineSize } from '../machineCost';
 import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
 import { documentFindings, FindingList, lineChunks, lineFindings, type Finding } from './diagnose';
 import { explainSelection, headingBindingComment, termBindingComment } from './explain';
-import { entry, GLOSSARY, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
+import { entry, GLOSSARY, type GlossaryEntry, type StepTarget } from './glossary';
+import { kdCommandAt } from './kdlines';
 import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
-  currentPid, explanation, isChinese, liveValues, outcomeText, parseErrorMessage,
+  currentPid, explanation, isChinese, kdSummary, liveValues, outcomeText, parseErrorMessage,
 } from './messages';
 import { headingForFault, headingForStage, recognize, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
-import { RunState, runStatement, type Outcome, type RunHost } from './run';
+import { runDebuggerLine, RunState, runStatement, type Outcome, type RunHost } from './run';
+import { headingTargets, type LensTarget, type ProcessPart } from './targets';
+import { SidebarCommands } from '../views/sidebar';
+import type { KernelDebuggerConsole } from '../kd/terminal';
 
 /** Commands of the notes quick actions (run from the light bulb; tests call them too). */
 export const NotesCommands = {
-  explainSelection: 'ntlab.explainSelection',
-  bindToConcept: 'ntlab.bindToConcept',
+  explainSelection: Commands.explainSelection,
+  bindToConcept: Commands.bindToConcept,
 } as const;
 
 const GLOSSARY_IDS = new Set(GLOSSARY.map((e) => e.id));
@@ -52,6 +56,8 @@ interface NotesDoc {
   readonly cursor: Map<number, number>;
   /** Result text per line. */
   readonly results: Map<number, string>;
+  /** The whole output of a debugger line run from the notes, per line (its hover shows it). */
+  readonly kdOutputs: Map<number, string>;
   runDiagnostics: vscode.Diagnostic[];
 }
 
@@ -94,11 +100,13 @@ export class NotesController implements vscode.Disposable {
       vscode.commands.registerCommand(Commands.stepNotesBlock, (uri?: unknown, fenceLine?: unknown) => this.runBlock(uri, fenceLine, 'step')),
       vscode.commands.registerCommand(Commands.runSystemThreadFromNotes, (thread?: unknown) => this.runSystemThread(thread)),
       vscode.commands.registerCommand(Commands.openNotesBeside, (uri?: unknown) => this.openBeside(uri)),
+      vscode.commands.registerCommand(Commands.runKdFromNotes, (uri?: unknown, line?: unknown, command?: unknown) => this.runKdInPlace(uri, line, command)),
+      vscode.commands.registerCommand(Commands.openKdWithLine, (command?: unknown) => this.openKdWithLine(command)),
       vscode.workspace.onDidOpenTextDocument((d) => this.scheduleDiagnostics(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isMarkdown(e.document)) return;
         const nd = this.docs.get(e.document.uri.toString());
-        if (nd && e.contentChanges.length) { nd.results.clear(); nd.cursor.clear(); nd.runDiagnostics = []; this.paintResults(); }
+        if (nd && e.contentChanges.length) { nd.results.clear(); nd.kdOutputs.clear(); nd.cursor.clear(); nd.runDiagnostics = []; this.paintResults(); }
         this.scheduleDiagnostics(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
@@ -128,7 +136,7 @@ export class NotesController implements vscode.Disposable {
     let nd = this.docs.get(key);
     if (!nd) {
       const cache = new TermCache();
-      nd = { version: doc.version, recognition: recognize(doc.getText(), cache), cache, state: new RunState(), cursor: new Map(), results: new Map(), runDiagnostics: [] };
+      nd = { version: doc.version, recognition: recognize(doc.getText(), cache), cache, state: new RunState(), cursor: new Map(), results: new Map(), kdOutputs: new Map(), runDiagnostics: [] };
       this.docs.set(key, nd);
     } else if (nd.version !== doc.version) {
       nd.version = doc.version;
@@ -148,12 +156,8 @@ export class NotesController implements vscode.Disposable {
     for (const h of nd.recognition.headings) {
       if (visible && !visible.some((r) => h.line >= r.from && h.line < r.to)) continue;
       if (!h.entryId) continue;
-      const e = entry(h.entryId);
       const range = new vscode.Range(h.line, 0, h.line, 0);
-      const step = stepCommand(e.step);
-      if (step) lenses.push(new vscode.CodeLens(range, step));
-      const reveal = this.revealCommand(e.sidebar, nd);
-      if (reveal) lenses.push(new vscode.CodeLens(range, reveal));
+      for (const target of headingTargets(h.entryId)) lenses.push(new vscode.CodeLens(range, this.targetCommand(target, nd)));
     }
     for (const b of nd.recognition.blocks) {
       const range = new vscode.Range(b.fenceLine, 0, b.fenceLine, 0);
@@ -165,24 +169,30 @@ export class NotesController implements vscode.Disposable {
     return lenses;
   }
 
-  /** "Show in sidebar": a ChangeRef for ntlab.reveal, with the pid of the process the notes are about. */
-  private revealCommand(target: SidebarTarget | undefined, nd: NotesDoc): vscode.Command | undefined {
-    if (!target) return undefined;
-    const ref: { type: SidebarTarget; pid?: number; id?: number } = { type: target };
-    const system = this.session.system;
-    const pid = system ? currentPid(system, nd.state.currentPid) : undefined;
-    if (pid !== undefined && ['process', 'thread', 'vad', 'pte', 'wsle'].includes(target)) ref.pid = pid;
-    if (target === 'thread' && pid !== undefined) {
-      const tid = system!.queryProcess(pid)?.threads[0]?.tid;
-      if (tid !== undefined) ref.id = tid;
+  /** The command of a heading lens: a stepper, a node of the current process, or a whole view. */
+  private targetCommand(target: LensTarget, nd: NotesDoc): vscode.Command {
+    switch (target.kind) {
+      case 'step': return stepCommand(target.step)!;
+      case 'processPart': {
+        const system = this.session.displayed;
+        const pid = system ? currentPid(system, nd.state.currentPid) : undefined;
+        return { title: `$(list-tree) ${partTitle(target.part)}`, command: SidebarCommands.revealPart, arguments: [pid === undefined ? { part: target.part } : { part: target.part, pid }] };
+      }
+      case 'view': {
+        const title = target.view === 'physicalMemory' ? vscode.l10n.t('Open Physical Memory') : target.view === 'jobs' ? vscode.l10n.t('Open Jobs') : vscode.l10n.t('Open Sections');
+        // VS Code registers `<view id>.focus` for every contributed view.
+        return { title: `$(list-tree) ${title}`, command: `${Views[target.view]}.focus` };
+      }
+      default: { const never: never = target; return never; }
     }
-    return { title: `$(list-tree) ${vscode.l10n.t('Show in sidebar')}`, command: Commands.reveal, arguments: [ref] };
   }
 
   // ---- Hover ---------------------------------------------------------------------------------
 
   private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const nd = this.notes(doc);
+    const kd = kdCommandAt(doc.lineAt(pos.line).text, pos.character);
+    if (kd) return this.kdHover(doc, pos.line, kd);
     const block = nd.recognition.blocks.find((b) => b.lines.some((l) => l.line === pos.line));
     if (block) return this.blockHover(doc, pos);
     const t = termAt(nd.recognition, pos.line, pos.character);
@@ -207,6 +217,19 @@ export class NotesController implements vscode.Disposable {
     const step = stepCommand(e.step);
     if (step) md.appendMarkdown(`[${step.title.replace(/^\$\([^)]*\)\s*/, '')}](command:${step.command}?${encodeURIComponent(JSON.stringify(step.arguments ?? []))})`);
     return new vscode.Hover(md, t ? new vscode.Range(t.line, t.start, t.line, t.end) : undefined);
+  }
+
+  /** A debugger command written in notes: run it here or in a kernel-debugger console; the output of the last run. */
+  private kdHover(doc: vscode.TextDocument, line: number, kd: { command: string; start: number; end: number }): vscode.Hover {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: [Commands.runKdFromNotes, Commands.openKdWithLine] };
+    md.appendCodeblock(`0: kd> ${kd.command}`, 'text');
+    const output = this.docs.get(doc.uri.toString())?.kdOutputs.get(line);
+    if (output !== undefined) md.appendCodeblock(output || vscode.l10n.t('(no output)'), 'text');
+    const link = (command: string, args: unknown[]) => `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+    md.appendMarkdown(`[$(play) ${vscode.l10n.t('Run here')}](${link(Commands.runKdFromNotes, [doc.uri.toString(), line, kd.command])})`
+      + ` · [$(debug-console) ${vscode.l10n.t('Run in the kernel debugger')}](${link(Commands.openKdWithLine, [kd.command])})`);
+    return new vscode.Hover(md, new vscode.Range(line, kd.start, line, kd.end));
   }
 
   private blockHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
@@ -467,6 +490,7 @@ export class NotesController implements vscode.Disposable {
       const o = runStatement(s, host, nd.state);
       outcomes.push(o);
       nd.results.set(o.line, outcomeText(o));
+      if (o.result?.kind === 'kd') nd.kdOutputs.set(o.line, o.result.lines.join('\n'));
       if (o.error) {
         const d = new vscode.Diagnostic(doc.lineAt(o.line).range, outcomeText(o).replace(/^✗ /, ''), vscode.DiagnosticSeverity.Warning);
         d.code = NotesDiagnostic.run;
@@ -487,7 +511,7 @@ export class NotesController implements vscode.Disposable {
   }
 
   private clearBlock(nd: NotesDoc, block: FencedBlock): void {
-    for (const l of block.lines) nd.results.delete(l.line);
+    for (const l of block.lines) { nd.results.delete(l.line); nd.kdOutputs.delete(l.line); }
     nd.runDiagnostics = nd.runDiagnostics.filter((d) => d.range.start.line <= block.fenceLine || d.range.start.line >= block.endLine);
   }
 
@@ -526,6 +550,47 @@ export class NotesController implements vscode.Disposable {
     const routine = steps[0]?.routine ?? name;
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} ran ({1} steps)', routine, steps.length));
     return routine;
+  }
+
+  // ---- Debugger lines written in notes -------------------------------------------------------
+
+  /**
+   * Runs a debugger command written in notes against the session (started when none runs) and shows
+   * its output after the line and in the line's hover. Resolves to the output (tests read it).
+   */
+  async runKdInPlace(uriArg: unknown, lineArg: unknown, commandArg: unknown): Promise<string | undefined> {
+    const uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : undefined;
+    if (!uri || typeof lineArg !== 'number' || !Number.isInteger(lineArg) || lineArg < 0 || typeof commandArg !== 'string' || !commandArg.trim()) return undefined;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (lineArg >= doc.lineCount) return undefined;
+    if (!this.session.system) await vscode.commands.executeCommand(Commands.startSession);
+    const system = this.session.system;
+    if (!system) return undefined;
+    const nd = this.notes(doc);
+    const { lines } = runDebuggerLine(system, nd.state, commandArg);
+    const output = lines.join('\n');
+    nd.kdOutputs.set(lineArg, output);
+    nd.results.set(lineArg, `→ ${kdSummary(lines)}`);
+    this.paintResults();
+    return output;
+  }
+
+  /** Opens a kernel-debugger console and types a command written in notes into it. Resolves to the console. */
+  async openKdWithLine(commandArg: unknown): Promise<KernelDebuggerConsole | undefined> {
+    if (typeof commandArg !== 'string' || !commandArg.trim()) return undefined;
+    if (!this.session.system) await vscode.commands.executeCommand(Commands.startSession);
+    const kd = await vscode.commands.executeCommand<KernelDebuggerConsole | undefined>(Commands.openKernelDebugger);
+    if (!kd) return undefined;
+    // The console writes its banner when VS Code opens it; input before that would be lost.
+    if (!kd.transcript()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { sub.dispose(); resolve(); }, 5000);
+        const sub = kd.onDidWrite(() => { clearTimeout(timer); sub.dispose(); resolve(); });
+      });
+    }
+    const terminal = vscode.window.terminals.filter((t) => t.name === kd.name).pop();
+    terminal?.sendText(commandArg.replace(/[\r\n]+/g, ' ').trim(), true);
+    return kd;
   }
 
   // ---- Follow mode ---------------------------------------------------------------------------
@@ -628,6 +693,21 @@ function toDiagnostic(f: Finding): vscode.Diagnostic {
       d.source = 'NT Lab';
       return d;
     default: { const never: never = f; return never; }
+  }
+}
+
+/** The title of a lens that reveals a part of the current process. */
+function partTitle(part: ProcessPart): string {
+  switch (part) {
+    case 'process': return vscode.l10n.t('Show in sidebar');
+    case 'threads': return vscode.l10n.t('Show threads');
+    case 'handles': return vscode.l10n.t('Show handles');
+    case 'addressSpace': return vscode.l10n.t('Show address space');
+    case 'workingSet': return vscode.l10n.t('Show working set');
+    case 'peb': return vscode.l10n.t('Show PEB');
+    case 'token': return vscode.l10n.t('Show token');
+    case 'job': return vscode.l10n.t('Show job');
+    default: { const never: never = part; return never; }
   }
 }
 

@@ -6,6 +6,7 @@ import {
   PAGE_EXECUTE, PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_GUARD, PAGE_NOACCESS,
   PAGE_NOCACHE, PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY,
 } from '../../engine';
+import { kdLine, kdPromptEnd } from './kdlines';
 import { editDistance } from './recognize';
 
 /** An address or number: a literal, or a variable plus an offset (`$a+0x1000`). */
@@ -33,7 +34,9 @@ export type Command =
   | { readonly op: 'memoryList'; readonly command: MemoryListOp }
   | { readonly op: 'run'; readonly thread: ThreadName }
   | { readonly op: 'lists' }
-  | { readonly op: 'privilege'; readonly name: string; readonly pid?: Value };
+  | { readonly op: 'privilege'; readonly name: string; readonly pid?: Value }
+  /** A kernel-debugger line (`kd> !process 0 0 notepad.exe`), run by the debugger's command core. */
+  | { readonly op: 'kd'; readonly line: string };
 
 /** One parsed line. `line` is the document line. */
 export interface Statement {
@@ -82,6 +85,7 @@ export const COMMANDS: Readonly<Record<string, { readonly synopsis: string; read
   'empty-working-sets': { synopsis: 'empty-working-sets', en: 'MemoryEmptyWorkingSets: trim every working set.', zh: 'MemoryEmptyWorkingSets：修剪所有工作集。' },
   run: { synopsis: 'run zero-page-thread | modified-page-writer | balance-set-manager', en: 'Run one pass of a memory-manager system thread.', zh: '运行内存管理器系统线程一轮。' },
   lists: { synopsis: 'lists', en: 'The page list counts (SYSTEM_MEMORY_LIST_INFORMATION).', zh: '各页面链表的计数（SYSTEM_MEMORY_LIST_INFORMATION）。' },
+  'kd>': { synopsis: 'kd> <debugger command>', en: 'A kernel-debugger line (WinDbg syntax, as in the console: !process 0 0, dt nt!_EPROCESS, !pte, !pfn...); its output appears after the line and in the hover.', zh: '内核调试器命令行（WinDbg 语法，与控制台相同：!process 0 0、dt nt!_EPROCESS、!pte、!pfn……）；输出显示在该行之后和悬停提示中。' },
   privilege: { synopsis: 'privilege <name> [<pid>]', en: 'Grant a privilege (e.g. SeLockMemoryPrivilege for large pages) to a process.', zh: '授予进程特权（例如大页所需的 SeLockMemoryPrivilege）。' },
 };
 
@@ -411,6 +415,11 @@ export function parseBlock(lines: ReadonlyArray<{ readonly line: number; readonl
 
 /** Parses one line: undefined for blank and comment lines. Throws LineError. */
 function parseLine(text: string, line: number): Statement | undefined {
+  // `kd> ...` and `0: kd> ...`: the rest of the line is the debugger's (its own syntax, `#` included).
+  if (kdPromptEnd(text) >= 0) {
+    const command = kdLine(text);
+    return command ? { line, command: { op: 'kd', line: command } } : undefined;
+  }
   const tokens = tokenize(text);
   if (tokens.length === 0) return undefined;
   let assign: string | undefined;

@@ -80,8 +80,18 @@ export function resultText(r: RunResult): string {
     }
     case 'threadRan': return vscode.l10n.t('{0} ran ({1} steps)', r.routine, r.steps);
     case 'done': return vscode.l10n.t('done');
+    case 'kd': return kdSummary(r.lines);
     default: { const never: never = r; return String(never); }
   }
+}
+
+/** One line for a debugger command's output after its line: its first line and how many more the hover shows. */
+export function kdSummary(lines: readonly string[]): string {
+  const shown = lines.find((l) => l.trim() !== '')?.trim() ?? '';
+  if (!shown) return vscode.l10n.t('(no output)');
+  const more = lines.filter((l) => l.trim() !== '').length - 1;
+  const clipped = shown.length > 100 ? `${shown.slice(0, 100)}…` : shown;
+  return more > 0 ? vscode.l10n.t('{0} … (+{1} lines: hover the line)', clipped, more) : clipped;
 }
 
 export function outcomeText(o: Outcome): string {

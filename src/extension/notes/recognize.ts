@@ -3,7 +3,7 @@
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
 import { stageEntryFor, type Stage } from './glossary';
 import { bindingsOnLine } from './explain';
-import { findLineTerms, headingTermTopic, type LineTerm } from './terms';
+import { findLineTerms, headingCore, headingTermTopic, type LineTerm } from './terms';
 
 export { editDistance, lookupToken, suggestName } from './terms';
 
@@ -432,7 +432,16 @@ class Heading implements HeadingMatch {
       if (bound) return (this.topic = bound.entryId);
       const lineTerms = this.owner.termsOnLine(this.line);
       const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
-      this.topic = topicOf(boldTerms.length ? boldTerms : lineTerms) ?? headingTermTopic(this.text) ?? null;
+      const terms = boldTerms.length ? boldTerms : lineTerms;
+      // A heading names its topic first; what follows a bracket, colon or arrow is detail
+      // (`Process creation (CreateProcessW → NtCreateUserProcess)`, `Modified page writer (MiModifiedPageWriter, priority 18)`).
+      const titleEnd = titleEndOf(this.owner.lineText(this.line));
+      const inTitle = terms.filter((t) => t.exact && t.start < titleEnd);
+      const first = inTitle.length ? inTitle.reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a)) : undefined;
+      // A heading word before that term (`Handles & tokens`: "Handles" is a heading term, "tokens" a term).
+      const headingWord = headingTermTopic(this.text);
+      const headingWordFirst = headingWord !== undefined && (!first || coreColumn(this.owner.lineText(this.line), this.text) < first.start);
+      this.topic = (headingWordFirst ? headingWord : first?.entryId) ?? topicOf(terms) ?? headingWord ?? null;
     }
     return this.topic ?? undefined;
   }
@@ -485,6 +494,28 @@ const STAGES: readonly Stage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', 
  */
 export function recognize(text: string, cache: TermCache = new TermCache()): Recognition {
   return new DocumentRecognition(text, new TextLines(text), cache);
+}
+
+/** Where the title part of a heading line ends: at the first bracket, colon, dash or arrow after some text. */
+function titleEndOf(line: string): number {
+  let i = 0;
+  while (i < line.length && (line[i] === '#' || line[i] === ' ' || line[i] === '*' || line[i] === '-' || line[i] === '\t')) i++;
+  for (; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '(' || c === '（' || c === ':' || c === '：' || c === '→' || c === '—' || (c === '-' && line[i - 1] === ' ' && line[i + 1] === ' ')) return i;
+  }
+  return line.length;
+}
+
+/**
+ * The column of a line where the heading's own words start (after numbering, symbols and a leading
+ * article: headingCore), which is where a heading word such as "Handles" stands; Infinity when not found.
+ */
+function coreColumn(line: string, text: string): number {
+  const core = headingCore(text);
+  if (!core) return Infinity;
+  const at = line.toLowerCase().indexOf(core.slice(0, 8));
+  return at < 0 ? Infinity : at;
 }
 
 /** The topic a heading names: its longest exact term; a near miss still counts. */

@@ -5,6 +5,7 @@ import * as E from '../../engine';
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
 import * as Win32Constants from '../../engine/constants';
 import type { System, SystemMemoryListInformation } from '../../engine';
+import { runKdLine, type KdState } from '../kd/kd';
 import type { Command, Statement, Value } from './language';
 
 /** Where blocks get their system: the session's, or a fresh one (boot / reset). */
@@ -19,11 +20,17 @@ export class RunState {
   currentPid: number | undefined;
   /** The system the variables belong to: a reset or a new session clears them. */
   system: System | undefined;
+  /** The debugger context of the document's `kd>` lines (.process, .thread, where `db` goes on), as one console keeps it. */
+  kd: KdState = {};
+  /** Until a `kd> .process` line sets the debugger's process, it is the block's current process. */
+  kdFollowsBlock = true;
 
   reset(system: System | undefined): void {
     this.vars.clear();
     this.currentPid = undefined;
     this.system = system;
+    this.kd = {};
+    this.kdFollowsBlock = true;
   }
 }
 
@@ -43,6 +50,8 @@ export type RunResult =
   | { readonly kind: 'mapped'; readonly base: bigint; readonly handle: number }
   | { readonly kind: 'lists'; readonly info: SystemMemoryListInformation }
   | { readonly kind: 'threadRan'; readonly routine: string; readonly steps: number }
+  /** A `kd>` line: the debugger's output lines (its own error text included: the debugger never throws). */
+  | { readonly kind: 'kd'; readonly command: string; readonly lines: readonly string[] }
   | { readonly kind: 'done' };
 
 export type RunErrorCode = 'noSystem' | 'noProcess' | 'unknownVariable' | 'win32' | 'exception' | 'unsupported' | 'noSuchProcess' | 'internal';
@@ -295,11 +304,36 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
       system.grantPrivilege(pidOf(c.pid, system, state), c.name);
       return { kind: 'done' };
     }
+    case 'kd': {
+      const { command, lines } = runDebuggerLine(needSystem(host), state, c.line);
+      return { kind: 'kd', command, lines };
+    }
     default: {
       const never: never = c;
       throw new Failure({ code: 'internal', args: [JSON.stringify(never)] });
     }
   }
+}
+
+/**
+ * Runs a kernel-debugger line written in notes with the document's debugger context: the block's
+ * variables may stand in it (`!pte $a`; `@$proc` and other pseudo-registers, and names the block has
+ * not set, are the debugger's), and it acts in the block's current process until a `.process` line
+ * chooses another. The output is the debugger's, its errors included (it never throws).
+ */
+export function runDebuggerLine(system: System, state: RunState, text: string): { command: string; lines: string[] } {
+  if (state.system !== system) state.reset(system);
+  const command = text.replace(/(^|[^@\w])\$([A-Za-z_]\w*)/g, (m, before: string, name: string) => {
+    const v = state.vars.get(name);
+    return v === undefined ? m : `${before}0x${v.toString(16)}`;
+  });
+  if (state.kdFollowsBlock && state.currentPid !== undefined && state.kd.pid !== state.currentPid) {
+    state.kd.pid = state.currentPid;
+    state.kd.tid = undefined;
+  }
+  const output = runKdLine(system, state.kd, command);
+  if (/^\s*\.process\s+\S/i.test(command)) state.kdFollowsBlock = false;
+  return { command, lines: output ? output.split('\n') : [] };
 }
 
 /** Section services, when the engine has them (the sections work adds them to Win32Api). */

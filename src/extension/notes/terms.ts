@@ -2,7 +2,7 @@
 // looked up by their first two characters at each candidate position (no regex, no scan per
 // phrase), identifiers are read by a hand-written scanner, and near misses are measured only for
 // identifier-shaped tokens, with a bounded edit distance. Pure: no vscode (issue 19 items 1 and 8).
-import { GLOSSARY, type GlossaryEntry, type Stage } from './glossary';
+import { GLOSSARY, stageEntryFor, type GlossaryEntry, type Stage } from './glossary';
 
 /** A term on a line, without the line number (cached per line text). */
 export interface LineTerm {
@@ -227,6 +227,12 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
       }
     }
   }
+  // Creation stages named in running text: `stage 4`, `Stage3A`, `阶段4`, `第4阶段`, `第四阶段`.
+  for (const ref of stageRefs(line, lowerLine)) {
+    if (!isFree(ref.start, ref.end)) continue;
+    taken.fill(1, ref.start, ref.end);
+    out.push({ start: ref.start, end: ref.end, text: line.slice(ref.start, ref.end), entryId: ref.entryId, exact: true });
+  }
   // Identifier tokens ([A-Za-z_][A-Za-z0-9_.]*): exact (case-insensitive, inflected) or a near miss of a name.
   let i = 0;
   while (i < n) {
@@ -258,18 +264,91 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   return out.sort((a, b) => a.start - b.start);
 }
 
+const CJK_STAGE_DIGITS = '一二三四五六七';
+
+/**
+ * Creation stages in running text (Windows Internals 7e ch. 3, "Flow of CreateProcess", stages 1-7
+ * with 3A-3F): `stage 4`, `Stage3A`, `阶段 4`, `第4阶段`, `第四阶段`. Linear: indexOf scans.
+ */
+function stageRefs(line: string, lowerLine: string): Array<{ start: number; end: number; entryId: string }> {
+  const out: Array<{ start: number; end: number; entryId: string }> = [];
+  const add = (start: number, end: number, stage: string): void => {
+    const e = stageEntryFor(stage);
+    if (e) out.push({ start, end, entryId: e.id });
+  };
+  /** The stage written at `i` (`4`, `3A`), or undefined; `end` is where it stops. */
+  const stageAt = (i: number): { stage: string; end: number } | undefined => {
+    const d = lowerLine.charCodeAt(i);
+    if (!(d >= 49 && d <= 55)) return undefined; // '1'..'7' (NaN past the end)
+    let stage = lowerLine[i]!;
+    let end = i + 1;
+    const sub = lowerLine.charCodeAt(end);
+    if (stage === '3' && sub >= 97 && sub <= 102) { stage += String.fromCharCode(sub - 32); end++; }
+    return wordAt(lowerLine, end) ? undefined : { stage, end };
+  };
+  for (let at = lowerLine.indexOf('stage'); at >= 0; at = lowerLine.indexOf('stage', at + 5)) {
+    if (wordAt(lowerLine, at - 1)) continue;
+    const s = stageAt(lowerLine[at + 5] === ' ' ? at + 6 : at + 5);
+    if (s) add(at, s.end, s.stage);
+  }
+  for (let at = line.indexOf('阶段'); at >= 0; at = line.indexOf('阶段', at + 2)) {
+    const before = line[at - 1];
+    const cjk = before === undefined ? -1 : CJK_STAGE_DIGITS.indexOf(before);
+    if (line[at - 2] === '第' && cjk >= 0) { add(at - 2, at + 2, String(cjk + 1)); continue; }
+    if (line[at - 2] === '第' && before !== undefined && before >= '1' && before <= '7') { add(at - 2, at + 2, before); continue; }
+    const s = stageAt(line[at + 2] === ' ' ? at + 3 : at + 2);
+    if (s) add(at, s.end, s.stage);
+  }
+  return out;
+}
+
 let headingIndex: Map<string, GlossaryEntry> | undefined;
+
+/** Chinese ordinals of numbered sections (`一、`, `十二、`). */
+const CJK_ORDINAL = '一二三四五六七八九十百零';
+
+/**
+ * A heading without its numbering and decoration: section numbers (`3.2`, `0x02`, `一、`, `(3)`),
+ * emoji and other symbols before the first word, a leading article and a leading "Windows"
+ * (`Windows Threads` is about threads). Lower-cased. Linear.
+ */
+export function headingCore(heading: string): string {
+  let text = heading.trim().toLowerCase();
+  for (let changed = true; changed;) {
+    changed = false;
+    const before = text;
+    if (text.startsWith('0x')) { let i = 2; while (i < text.length && /[0-9a-f]/.test(text[i]!)) i++; text = text.slice(i); }
+    let i = 0;
+    while (i < text.length && CJK_ORDINAL.includes(text[i]!)) i++;
+    if (i > 0 && (text[i] === '、' || text[i] === '.' || text[i] === '．')) text = text.slice(i + 1);
+    // Anything before the first letter or CJK character: digits, dots, brackets, emoji, symbols.
+    i = 0;
+    while (i < text.length && !isWordStart(text.charCodeAt(i))) i++;
+    text = text.slice(i);
+    for (const lead of ['the ', 'windows ']) if (text.startsWith(lead)) text = text.slice(lead.length);
+    if (text !== before) changed = true;
+  }
+  return text.trimEnd();
+}
+
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0x4e00 && c <= 0x9fff);
+}
+
+/** Words that join two topics in a heading (`Handles & tokens`, `线程和作业`): the first one is the heading's topic. */
+const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', '和', '与', '及'];
 
 /**
  * The topic a whole heading names by one of the entries' heading terms (`Threads`, `Paging`,
- * `3.2 Jobs`, `The Handles`, `作业`), ignoring case, section numbers and a leading article.
+ * `3.2 Jobs`, `The Handles`, `📦 Jobs`, `0x04 作业`), ignoring case, numbering, symbols and a
+ * leading article; for two topics joined by `&`, `and`, `/`, `和`, `与`, the first one's.
  */
 export function headingTermTopic(heading: string): string | undefined {
   headingIndex ??= new Map(GLOSSARY.flatMap((e) => (e.headingTerms ?? []).map((t) => [t.toLowerCase(), e] as const)));
-  let text = heading.trim().toLowerCase();
-  let i = 0;
-  while (i < text.length && ((text[i]! >= '0' && text[i]! <= '9') || text[i] === '.' || text[i] === ' ')) i++;
-  text = text.slice(i);
-  if (text.startsWith('the ')) text = text.slice(4);
-  return headingIndex.get(text)?.id;
+  const text = headingCore(heading);
+  const whole = headingIndex.get(text);
+  if (whole) return whole.id;
+  let cut = text.length;
+  for (const j of JOINERS) { const at = text.indexOf(j); if (at > 0 && at < cut) cut = at; }
+  return cut < text.length ? headingIndex.get(text.slice(0, cut).trimEnd())?.id : undefined;
 }

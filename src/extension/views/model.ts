@@ -339,6 +339,17 @@ export class ProcessesModel extends NodeCache {
     }
   }
 
+  /**
+   * The node of a process, or one of its groups (threads, handles, address space, working set, PEB,
+   * token, job), for a notes heading's lens; undefined when the process is not in the displayed state.
+   */
+  findPart(pid: number, part: 'process' | 'threads' | 'handles' | 'addressSpace' | 'workingSet' | 'peb' | 'token' | 'job'): TreeNode | undefined {
+    if (!this.system) return undefined;
+    const proc = this.processNode(pid);
+    if (!proc || part === 'process') return proc;
+    return this.children(proc).find((g) => g.kind === part);
+  }
+
   /** The child at position i of a possibly paged group. */
   private descend(group: TreeNode, i: number, match: (n: TreeNode) => boolean): TreeNode {
     return this.descendTo((n) => this.children(n), group, i, match);

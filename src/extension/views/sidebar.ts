@@ -19,7 +19,14 @@ export const SidebarCommands = {
   showTree: Commands.showProcessesTree,
   /** Internal (not in the palette): what a view shows, for tests. Argument `{ view, id? }`. */
   inspect: 'ntlab.views.inspect',
+  /**
+   * Internal (a notes heading's lens): reveals a process node or one of its groups. Argument
+   * `{ part: 'process'|'threads'|'handles'|'addressSpace'|'workingSet'|'peb'|'token'|'job', pid? }`
+   * (default pid: the most recently created process). Resolves to the node's id.
+   */
+  revealPart: 'ntlab.views.revealPart',
 } as const;
+const PROCESS_PARTS = ['process', 'threads', 'handles', 'addressSpace', 'workingSet', 'peb', 'token', 'job'] as const;
 const FLAT_CONTEXT_KEY = 'ntlab.processes.flat';
 
 
@@ -181,6 +188,22 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
       const id = await reveal(ref);
       if (!id) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing in the sidebar matches {0} in the displayed state.', describeRef(ref)));
       return id;
+    }),
+    vscode.commands.registerCommand(SidebarCommands.revealPart, async (arg: unknown) => {
+      const system = session.displayed;
+      if (!system) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('No simulation is running. Start one first.'));
+        return undefined;
+      }
+      const o = (arg ?? {}) as { part?: unknown; pid?: unknown };
+      const part = PROCESS_PARTS.find((p) => p === o.part);
+      if (!part) return undefined;
+      const ids = system.processIds;
+      const pid = typeof o.pid === 'number' && system.queryProcess(o.pid) ? o.pid : ids[ids.length - 1];
+      const node = pid === undefined ? undefined : processesModel.findPart(pid, part);
+      if (!node) return undefined;
+      await processesView.reveal(node, { select: true, focus: true, expand: part === 'process' ? false : 1 });
+      return node.id;
     }),
     vscode.commands.registerCommand(SidebarCommands.inspect, (arg: { view?: string; id?: string } | undefined) => {
       const { provider, model } = trees.find((t) => t.id === arg?.view) ?? trees[0];
