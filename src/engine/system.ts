@@ -23,6 +23,7 @@ import { FileSystem } from './io/fileSystem';
 import { Registry } from './config/registry';
 import { ProcessManager, PsContext } from './ps/processManager';
 import { applyPsCall, clonePsCall, PsCall } from './ps/calls';
+import { describeProcessSecurity, type ProcessSecurityInfo } from './ps/processAccess';
 import { Emitter, Event } from './events';
 import { decodePte as decodePteValue } from './mm/pte';
 import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
@@ -563,6 +564,16 @@ export class System {
       pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
       ...this.executiveInfo(p),
     };
+  }
+
+  /**
+   * The process object's security descriptor (owner, DACL, mandatory label) and protection level, what
+   * OpenProcess checks (undefined for processes the process manager did not make, and dead ones).
+   */
+  queryProcessSecurity(pid: number): ProcessSecurityInfo | undefined {
+    const p = this.byPid.get(pid);
+    if (!p || p.exited || !p.ps) return undefined;
+    return describeProcessSecurity(this.ps.state(p));
   }
 
   /** What the process manager adds to a process's description (absent for processes it did not make). */
