@@ -105,6 +105,24 @@ describe('OpenProcess: the security descriptor', () => {
   });
 });
 
+describe('DebugActiveProcess opens its debuggee through the same check', () => {
+  it('a Low process cannot attach to the user\'s Medium process; an administrator with SeDebugPrivilege enabled attaches to a SYSTEM service', () => {
+    const sys = createSystem({ boot: true });
+    const explorer = pidOf(sys, 'explorer.exe');
+    const notepad = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe', parentPid: explorer }).pid;
+    const low = sys.win32(userProcess(sys, { integrityLevel: 'Low' }));
+    expect(low.DebugActiveProcess(notepad)).toBe(false);
+    expect(low.GetLastError()).toBe(ERROR_ACCESS_DENIED);
+    const admin = sys.win32(userProcess(sys, { elevated: true }));
+    const svchost = pidOf(sys, 'svchost.exe');
+    expect(admin.DebugActiveProcess(svchost)).toBe(false);
+    const ht = { value: 0 };
+    admin.OpenProcessToken(admin.GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES, ht);
+    admin.AdjustTokenPrivileges(ht.value, false, [{ Name: 'SeDebugPrivilege', Attributes: SE_PRIVILEGE_ENABLED }]);
+    expect(admin.DebugActiveProcess(svchost)).toBe(true);
+  });
+});
+
 describe('OpenProcess: SeDebugPrivilege and protected processes', () => {
   it('an elevated administrator holds SeDebugPrivilege disabled: lsass refuses full access until AdjustTokenPrivileges enables it', () => {
     const sys = createSystem({ boot: true });
