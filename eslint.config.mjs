@@ -55,6 +55,18 @@ export default tseslint.config(
     },
   },
   {
+    // The presentation layer (formatters, names, the Localizer, step texts) and the sidebar's tree
+    // models and row describers never touch VS Code: the host injects vscode.l10n and adapts the
+    // models (views/providers.ts); unit tests and the tree benchmark run them in plain Node (issue 13 item 4).
+    files: ['src/extension/present/**/*.ts', 'src/extension/views/describe/**/*.ts', 'src/extension/views/{row,model,objects}.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'Pure presentation code: the host injects vscode.l10n as a Localizer and adapts the models.' })),
+        patterns: [...nodePatterns, { group: ['**/webview/**'], message: 'The host does not import webview code.' }],
+      }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' },

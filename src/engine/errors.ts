@@ -24,3 +24,8 @@ export class LastError extends Error {
     super(`last error ${code}`);
   }
 }
+
+/** The errors an operation documents (a Win32 failure, a faulting access): such an operation stays in the log and replays identically. */
+export function isDocumentedError(e: unknown): boolean {
+  return e instanceof LastError || e instanceof NtException || e instanceof Win32Error;
+}

@@ -1,6 +1,6 @@
 // NT Internals Lab engine: a deterministic simulation of x64 Windows 10/11 internals.
 // Pure TypeScript: imports nothing from vscode, the DOM or Node built-ins (DESIGN.md §2).
-import { System, SystemOptions } from './system';
+import { System, type SystemOptions } from './system';
 
 export * from './constants';
 export { NtException, Win32Error } from './errors';
@@ -37,6 +37,6 @@ export type { Event, IDisposable } from './events';
 export function createSystem(options?: SystemOptions): System {
   return new System(options ?? {});
 }
-export { serializeSession, restoreSession, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
-export type { SessionFile } from './session/serialize';
+export { serializeSession, restoreSession, restoreSessionInChunks, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
+export type { SessionFile, RestoreProgress } from './session/serialize';
 export type { SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo, DebugObjectInfo } from './inspect';

@@ -213,7 +213,7 @@ export function verifyIntegrity(system: System): string[] {
  */
 export function verifyProcessIntegrity(system: System): string[] {
   const { processes } = system.internals;
-  const pm = system.ps;
+  const pm = system.internals.ps;
   const errors: string[] = [];
   const err = (m: string): void => { if (errors.length < 50) errors.push(m); };
   const handleRefs = new Map<number, number>();

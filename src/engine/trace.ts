@@ -184,11 +184,30 @@ export type StepCode = keyof typeof STEP_SCHEMAS;
 const CODES = Object.keys(STEP_SCHEMAS) as StepCode[];
 const CODE_INDEX = new Map<string, number>(CODES.map((c, i) => [c, i]));
 const STAGE_NONE = 255;
+const ARG_TYPES: ReadonlyArray<readonly ArgType[]> = CODES.map((c) => (STEP_SCHEMAS[c] as Schema).args.map(([, t]) => t));
 
 /** Thrown to stop a replay exactly before a given step is recorded. */
 export class StopReplay extends Error {
   constructor() { super('replay stopped'); }
 }
+
+/**
+ * Thrown when a step is recorded while no operation is running: a state change outside the one
+ * operation path (System's op: log -> apply -> snapshot -> notify) would be missing from the replay
+ * log, so time travel and session reload would rebuild a different machine.
+ */
+export class StepOutsideOperation extends Error {
+  constructor(code: string) {
+    super(`step ${code} recorded outside an operation: every state change must go through the operation log`);
+    this.name = 'StepOutsideOperation';
+  }
+}
+
+/** The TypeScript type of an argument by its schema letter ('a' takes a bigint, or a number below 2^53 without allocating). */
+type ArgValue<T> = T extends 'n' | 'l' ? number : T extends 'a' ? number | bigint : T extends 'b' ? boolean : T extends 's' ? string : never;
+type ArgTuple<A> = { -readonly [K in keyof A]: A[K] extends readonly [string, infer T] ? ArgValue<T> : never };
+/** The argument tuple of a step code, derived from its schema: `record` cannot be given arguments that drift from it. */
+export type StepArgs<C extends StepCode> = ArgTuple<(typeof STEP_SCHEMAS)[C]['args']>;
 
 /** Column-wise step storage with an argument pool and a change pool. */
 export class StepLog {
@@ -219,8 +238,41 @@ export class StepLog {
     return this.codes.byteLength + this.stages.byteLength + this.argStart.byteLength + this.changeStart.byteLength + this.args.byteLength + this.changes.byteLength;
   }
 
+  /** Operations running (System's op and the replays nest at most one deep; boot counts as one). */
+  private depth = 0;
+  /** Opens an operation: steps may be recorded until the matching leave(). */
+  enter(): void { this.depth++; }
+  leave(): void { this.depth--; }
+  /** True while an operation runs. */
+  get inOperation(): boolean { return this.depth > 0; }
+
+  /**
+   * Records a step whose arguments are typed by its schema, e.g.
+   * `t.record('ws.setSize', [pid, minimum, maximum])?.change('process', pid)`.
+   * Returns the log for the step's changes, or undefined in count-only mode.
+   */
+  record<C extends StepCode>(code: C, args: StepArgs<C>, stage?: CreationStage): this | undefined {
+    if (!this.begin(code, stage)) return undefined;
+    const types = ARG_TYPES[this.codes[this.count - 1]!]!;
+    const values = args as ReadonlyArray<number | bigint | boolean | string>;
+    for (let i = 0; i < types.length; i++) {
+      const v = values[i]!;
+      switch (types[i]) {
+        case 'n': case 'l': this.num(v as number); break;
+        case 'b': this.num(v ? 1 : 0); break;
+        case 's': this.str(v as string); break;
+        case 'a':
+          if (typeof v === 'bigint') this.big(v);
+          else { const n = v as number; this.num(n % 4294967296); this.num(Math.floor(n / 4294967296)); }
+          break;
+      }
+    }
+    return this;
+  }
+
   /** Starts recording a step; returns false in count-only mode (the caller may skip its args). */
   begin(code: StepCode, stage?: CreationStage): boolean {
+    if (this.depth === 0) throw new StepOutsideOperation(code);
     if (this.countOnly) {
       if (++this.count === this.stopAt) throw new StopReplay();
       return false;
@@ -253,11 +305,22 @@ export class StepLog {
     if (i === undefined) { i = this.strings.length; this.strings.push(s); this.stringIndex.set(s, i); }
     this.num(i);
   }
-  change(type: ChangeType, a = -1, va = -1): void {
+  change(type: ChangeType, a = -1, va = -1): this {
     if (this.changeLen + 3 > this.changes.length) this.changes = grow(this.changes);
     this.changes[this.changeLen++] = CHANGE_TYPE_INDEX.get(type)!;
     this.changes[this.changeLen++] = a;
     this.changes[this.changeLen++] = va;
+    return this;
+  }
+
+  /** Forgets the steps from `count` on (an operation rolled back). */
+  truncate(count: number): void {
+    if (count >= this.count) return;
+    if (!this.countOnly) {
+      this.argLen = this.argStart[count]!;
+      this.changeLen = this.changeStart[count]!;
+    }
+    this.count = count;
   }
 
   get(seq: number): Step {

@@ -2,11 +2,11 @@
 // conventions follow the real functions: failures return 0n / 0 / false / null and set the thread's
 // last error; memory accesses that cannot be resolved throw NtException like a faulting instruction.
 import { ERROR_ALREADY_EXISTS, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, MM_HIGHEST_USER_ADDRESS, STATUS_ACCESS_VIOLATION } from './constants';
-import { LastError, NtException } from './errors';
+import { LastError, NtException, Win32Error } from './errors';
 import type { MEMORY_BASIC_INFORMATION } from './mm/virtual';
-import type { System } from './system';
-import type { PsCall } from './ps/calls';
-import { CreatedProcess, JobLimits, splitCommandLine } from './ps/processManager';
+import type { Machine } from './system/machine';
+import type { PsCall, PsResult } from './ps/calls';
+import { JobLimits, splitCommandLine } from './ps/processManager';
 import { JobObjectBasicLimitInformation, JobObjectExtendedLimitInformation } from './constants';
 
 /** PROCESS_INFORMATION, filled by CreateProcess. */
@@ -14,7 +14,7 @@ export interface PROCESS_INFORMATION { hProcess: number; hThread: number; dwProc
 /** The SHELLEXECUTEINFOW members the simulation uses (hProcess is filled in). */
 export interface SHELLEXECUTEINFO { lpFile: string; lpParameters?: string; lpVerb?: string; fMask?: number; hProcess?: number }
 import { TLB_READ, TLB_SIZE, type ProcessObject } from './process';
-import type { CopyResult, HandleResult } from './mm/sectionCalls';
+import type { HandleResult } from './mm/sectionCalls';
 import { PartialCopy } from './mm/sectionApi';
 import type { DEBUG_EVENT } from './ps/debug';
 import { queryToken } from './ps/tokens';
@@ -111,10 +111,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const VA_LO = LITTLE_ENDIAN ? 0 : 1;
 const VA_HI = 1 - VA_LO;
 
-/** Implementation over the System's internals; every call goes through the system's op log. */
+/** Implementation over the Machine; every change goes through its operation path (typed results, no casts). */
 export class Win32ApiImpl implements Win32Api {
   private proc: ProcessObject | undefined;
-  constructor(private readonly system: System, readonly pid: number) {}
+  private procGeneration = -1;
+  constructor(private readonly system: Machine, readonly pid: number) {}
 
   private guard<T>(failed: T, body: () => T): T {
     try {
@@ -129,7 +130,7 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   VirtualAlloc(lpAddress: bigint, dwSize: bigint, flAllocationType: number, flProtect: number): bigint {
-    return this.guard(0n, () => this.system.op({ op: 'VirtualAlloc', pid: this.pid, args: [lpAddress, dwSize, flAllocationType, flProtect] }) as bigint);
+    return this.guard(0n, () => this.system.op({ op: 'VirtualAlloc', pid: this.pid, args: [lpAddress, dwSize, flAllocationType, flProtect] }));
   }
 
   VirtualFree(lpAddress: bigint, dwSize: bigint, dwFreeType: number): boolean {
@@ -140,7 +141,7 @@ export class Win32ApiImpl implements Win32Api {
     return this.guard(false, () => {
       // The real function probes lpflOldProtect before doing anything: NULL fails with ERROR_NOACCESS.
       if (lpflOldProtect === undefined || lpflOldProtect === null || typeof lpflOldProtect !== 'object') throw new LastError(ERROR_NOACCESS);
-      const old = this.system.op({ op: 'VirtualProtect', pid: this.pid, args: [lpAddress, dwSize, flNewProtect] }) as number;
+      const old = this.system.op({ op: 'VirtualProtect', pid: this.pid, args: [lpAddress, dwSize, flNewProtect] });
       lpflOldProtect.value = old;
       return true;
     });
@@ -156,7 +157,7 @@ export class Win32ApiImpl implements Win32Api {
 
   GetProcessWorkingSetSize(lpMinimum: { value: bigint }, lpMaximum: { value: bigint }): boolean {
     return this.guard(false, () => {
-      if (!lpMinimum || !lpMaximum) throw new LastError(ERROR_NOACCESS);
+      if (!isOut(lpMinimum) || !isOut(lpMaximum)) throw new LastError(ERROR_NOACCESS);
       const [min, max] = this.system.workingSetLimits(this.pid);
       lpMinimum.value = BigInt(min) * 4096n;
       lpMaximum.value = BigInt(max) * 4096n;
@@ -167,14 +168,14 @@ export class Win32ApiImpl implements Win32Api {
   GetWriteWatch(dwFlags: number, lpBaseAddress: bigint, dwRegionSize: bigint, lpAddresses: bigint[], lpdwCount: { value: number }, lpdwGranularity: { value: number }): number {
     return this.guard(ERROR_INVALID_PARAMETER, () => {
       if (!lpdwGranularity || typeof lpdwGranularity !== 'object') throw new LastError(ERROR_INVALID_PARAMETER);
-      const r = this.system.op({ op: 'GetWriteWatch', pid: this.pid, args: [dwFlags, lpBaseAddress, dwRegionSize, lpAddresses, lpdwCount] }) as number;
+      const r = this.system.op({ op: 'GetWriteWatch', pid: this.pid, args: [dwFlags, lpBaseAddress, dwRegionSize, lpAddresses, lpdwCount] });
       lpdwGranularity.value = 4096;
       return r;
     });
   }
 
   ResetWriteWatch(lpBaseAddress: bigint, dwRegionSize: bigint): number {
-    return this.guard(ERROR_INVALID_PARAMETER, () => this.system.op({ op: 'ResetWriteWatch', pid: this.pid, args: [lpBaseAddress, dwRegionSize] }) as number);
+    return this.guard(ERROR_INVALID_PARAMETER, () => this.system.op({ op: 'ResetWriteWatch', pid: this.pid, args: [lpBaseAddress, dwRegionSize] }));
   }
 
   GetLastError(): number {
@@ -182,13 +183,14 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   SetLastError(dwErrCode: number): void {
-    this.system.setLastError(this.pid, dwErrCode >>> 0);
+    // A DWORD; a value that is not a number cannot be one, and SetLastError has no way to fail: ignored.
+    if (typeof dwErrCode === 'number' && Number.isFinite(dwErrCode)) this.system.setLastError(this.pid, dwErrCode >>> 0);
   }
 
   ReadMemory(lpAddress: bigint, nSize: number): Uint8Array {
-    if (typeof lpAddress !== 'bigint' || (nSize >>> 0) !== nSize || nSize > MAX_ACCESS) {
-      if (typeof lpAddress !== 'bigint') throw new TypeError('ReadMemory: lpAddress must be a bigint');
-      throw new RangeError(`ReadMemory: nSize must be an integer in [0, ${MAX_ACCESS}]`);
+    if (typeof lpAddress !== 'bigint' || typeof nSize !== 'number' || (nSize >>> 0) !== nSize || nSize > MAX_ACCESS) {
+      // Like a load through a bad pointer or of an impossible length: an access violation, never a TypeError.
+      throw new NtException(STATUS_ACCESS_VIOLATION, typeof lpAddress === 'bigint' && lpAddress >= 0n ? lpAddress : 0n, false);
     }
     if (lpAddress < 0n || lpAddress > MM_HIGHEST_USER_ADDRESS) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress < 0n ? 0n : lpAddress, false);
     // The address as 32-bit halves: Number(bigint) would allocate a heap number for any address past
@@ -199,7 +201,12 @@ export class Win32ApiImpl implements Win32Api {
     const va = hi * 4294967296 + lo;
     if (va + (nSize || 1) - 1 > HIGHEST_USER) throw new NtException(STATUS_ACCESS_VIOLATION, lpAddress, false);
     // The TLB hit of a load within one page, as the hardware does it: no fault, no step, no log entry.
-    const p = this.proc ??= this.system.liveProcess(this.pid);
+    // The cached process object is the machine's until a roll-back replaces its state (stateGeneration).
+    let p = this.proc;
+    if (p === undefined || this.procGeneration !== this.system.stateGeneration) {
+      p = this.proc = this.system.liveProcess(this.pid);
+      this.procGeneration = this.system.stateGeneration;
+    }
     if (p.exited) return this.system.readMemory(this.pid, va, nSize);
     const vpn = hi * 1048576 + (lo >>> 12);
     const offset = lo & 0xFFF;
@@ -217,10 +224,10 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): number {
-    return this.guard(0, () => this.system.op({ op: 'ps', args: [{ call: 'openProcess', callerPid: this.pid, access: dwDesiredAccess, inherit: bInheritHandle, pid: dwProcessId }] }) as number);
+    return this.guard(0, () => this.system.op({ op: 'ps', args: [{ call: 'openProcess', callerPid: this.pid, access: dwDesiredAccess, inherit: !!bInheritHandle, pid: dwProcessId }] }));
   }
 
-  private ps<T>(call: PsCall): T { return this.system.op({ op: 'ps', args: [call] }) as T; }
+  private ps<C extends PsCall>(call: C): PsResult<C> { return this.system.psCall(call); }
 
   CreateProcess(lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean {
     return this.guard(false, () => {
@@ -228,7 +235,7 @@ export class Win32ApiImpl implements Win32Api {
       // lpApplicationName NULL: the module is the command line's first token (quoted or up to a space).
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
-      const r = this.ps<CreatedProcess>({ call: 'createProcess', options: { imagePath: image, commandLine: lpCommandLine ?? undefined, parentPid: this.pid, creationFlags: dwCreationFlags >>> 0, inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
+      const r = this.ps({ call: 'createProcess', options: { imagePath: image, commandLine: lpCommandLine ?? undefined, parentPid: this.pid, creationFlags: dword(dwCreationFlags), inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
       Object.assign(lpProcessInformation, { hProcess: r.hProcess ?? 0, hThread: r.hThread ?? 0, dwProcessId: r.pid, dwThreadId: r.tid });
       return true;
     });
@@ -237,18 +244,23 @@ export class Win32ApiImpl implements Win32Api {
   ShellExecuteEx(lpExecInfo: SHELLEXECUTEINFO): boolean {
     return this.guard(false, () => {
       if (!lpExecInfo || typeof lpExecInfo.lpFile !== 'string') throw new LastError(ERROR_INVALID_PARAMETER);
-      const r = this.ps<CreatedProcess>({ call: 'shellExecute', callerPid: this.pid, file: lpExecInfo.lpFile, parameters: lpExecInfo.lpParameters ?? '', verb: lpExecInfo.lpVerb ?? '' });
+      const r = this.ps({ call: 'shellExecute', callerPid: this.pid, file: lpExecInfo.lpFile, parameters: lpExecInfo.lpParameters ?? '', verb: lpExecInfo.lpVerb ?? '' });
       lpExecInfo.hProcess = r.hProcess ?? 0;
       return true;
     });
   }
 
   TerminateProcess(hProcess: number, uExitCode: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'terminateProcess', callerPid: this.pid, hProcess, exitCode: uExitCode >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'terminateProcess', callerPid: this.pid, hProcess, exitCode: dword(uExitCode) }); return true; });
   }
 
   ExitProcess(uExitCode: number): void {
-    this.system.psCall({ call: 'terminatePid', pid: this.pid, exitCode: uExitCode >>> 0 });
+    try {
+      this.system.psCall({ call: 'terminatePid', pid: this.pid, exitCode: dword(uExitCode) });
+    } catch (e) {
+      if (e instanceof LastError) throw new Win32Error(e.code);
+      throw e;
+    }
   }
 
   GetExitCodeProcess(hProcess: number, lpExitCode: { value: number }): boolean {
@@ -261,7 +273,7 @@ export class Win32ApiImpl implements Win32Api {
 
   CreateThread(dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
     return this.guard(0, () => {
-      const r = this.ps<{ handle: number; tid: number }>({ call: 'createThread', callerPid: this.pid, hProcess: null, startAddress: lpStartAddress, parameter: lpParameter, flags: dwCreationFlags >>> 0, stackSize: dwStackSize });
+      const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess: null, startAddress: lpStartAddress, parameter: lpParameter, flags: dword(dwCreationFlags), stackSize: dwStackSize });
       if (lpThreadId) lpThreadId.value = r.tid;
       return r.handle;
     });
@@ -269,31 +281,31 @@ export class Win32ApiImpl implements Win32Api {
 
   CreateRemoteThread(hProcess: number, dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
     return this.guard(0, () => {
-      const r = this.ps<{ handle: number; tid: number }>({ call: 'createThread', callerPid: this.pid, hProcess, startAddress: lpStartAddress, parameter: lpParameter, flags: dwCreationFlags >>> 0, stackSize: dwStackSize });
+      const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess, startAddress: lpStartAddress, parameter: lpParameter, flags: dword(dwCreationFlags), stackSize: dwStackSize });
       if (lpThreadId) lpThreadId.value = r.tid;
       return r.handle;
     });
   }
 
   SuspendThread(hThread: number): number {
-    return this.guard(0xFFFFFFFF, () => this.ps<number>({ call: 'suspendThread', callerPid: this.pid, hThread }));
+    return this.guard(0xFFFFFFFF, () => this.ps({ call: 'suspendThread', callerPid: this.pid, hThread }));
   }
 
   ResumeThread(hThread: number): number {
-    return this.guard(0xFFFFFFFF, () => this.ps<number>({ call: 'resumeThread', callerPid: this.pid, hThread }));
+    return this.guard(0xFFFFFFFF, () => this.ps({ call: 'resumeThread', callerPid: this.pid, hThread }));
   }
 
   TerminateThread(hThread: number, dwExitCode: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'terminateThread', callerPid: this.pid, hThread, exitCode: dwExitCode >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'terminateThread', callerPid: this.pid, hThread, exitCode: dword(dwExitCode) }); return true; });
   }
 
   OpenJobObject(dwDesiredAccess: number, bInheritHandles: boolean, lpName: string): number {
-    return this.guard(0, () => this.ps<number>({ call: 'openJob', callerPid: this.pid, access: dwDesiredAccess, inherit: bInheritHandles, name: lpName }));
+    return this.guard(0, () => this.ps({ call: 'openJob', callerPid: this.pid, access: dwDesiredAccess, inherit: !!bInheritHandles, name: lpName }));
   }
 
   CreateJobObject(_lpJobAttributes: null, lpName: string | null): number {
     return this.guard(0, () => {
-      const r = this.ps<{ handle: number; existed: boolean }>({ call: 'createJob', callerPid: this.pid, name: lpName ?? null });
+      const r = this.ps({ call: 'createJob', callerPid: this.pid, name: lpName ?? null });
       // Opening an existing named job succeeds and says so in the last error.
       this.system.setLastError(this.pid, r.existed ? ERROR_ALREADY_EXISTS : 0);
       return r.handle;
@@ -325,7 +337,7 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   TerminateJobObject(hJob: number, uExitCode: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'terminateJob', callerPid: this.pid, hJob, exitCode: uExitCode >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'terminateJob', callerPid: this.pid, hJob, exitCode: dword(uExitCode) }); return true; });
   }
 
   IsProcessInJob(hProcess: number, hJob: number | null, Result: { value: boolean }): boolean {
@@ -341,15 +353,15 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   CreateFile(lpFileName: string, dwDesiredAccess: number, dwShareMode: number, _lpSecurityAttributes: null, dwCreationDisposition: number, _dwFlagsAndAttributes: number, _hTemplateFile: number): number {
-    return this.guard(-1, () => this.handleResult(this.system.sectionCall({ call: 'createFile', pid: this.pid, path: lpFileName, access: dwDesiredAccess, share: dwShareMode, disposition: dwCreationDisposition }) as HandleResult));
+    return this.guard(-1, () => this.handleResult(this.system.sectionCall({ call: 'createFile', pid: this.pid, path: lpFileName, access: dwDesiredAccess, share: dwShareMode, disposition: dwCreationDisposition })));
   }
 
   CreateFileMapping(hFile: number, flProtect: number, dwMaximumSize: bigint, lpName?: string): number {
-    return this.guard(0, () => this.handleResult(this.system.sectionCall({ call: 'createFileMapping', pid: this.pid, hFile, flProtect, maximumSize: dwMaximumSize, name: lpName ?? null }) as HandleResult));
+    return this.guard(0, () => this.handleResult(this.system.sectionCall({ call: 'createFileMapping', pid: this.pid, hFile, flProtect, maximumSize: dwMaximumSize, name: lpName ?? null })));
   }
 
   OpenFileMapping(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): number {
-    return this.guard(0, () => (this.system.sectionCall({ call: 'openFileMapping', pid: this.pid, access: dwDesiredAccess, inherit: bInheritHandle, name: lpName }) as HandleResult).handle);
+    return this.guard(0, () => (this.system.sectionCall({ call: 'openFileMapping', pid: this.pid, access: dwDesiredAccess, inherit: !!bInheritHandle, name: lpName })).handle);
   }
 
   MapViewOfFile(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint): bigint {
@@ -357,7 +369,7 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   MapViewOfFileEx(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint, lpBaseAddress: bigint): bigint {
-    return this.guard(0n, () => this.system.sectionCall({ call: 'mapViewOfFile', pid: this.pid, hSection: hFileMappingObject, access: dwDesiredAccess, offset, bytes: dwNumberOfBytesToMap, base: lpBaseAddress ?? 0n }) as bigint);
+    return this.guard(0n, () => this.system.sectionCall({ call: 'mapViewOfFile', pid: this.pid, hSection: hFileMappingObject, access: dwDesiredAccess, offset, bytes: dwNumberOfBytesToMap, base: lpBaseAddress ?? 0n }));
   }
 
   UnmapViewOfFile(lpBaseAddress: bigint): boolean {
@@ -372,7 +384,7 @@ export class Win32ApiImpl implements Win32Api {
     return this.guard(false, () => {
       if (!(lpBuffer instanceof Uint8Array) || !Number.isInteger(nSize) || nSize < 0 || nSize > lpBuffer.length) throw new LastError(ERROR_NOACCESS);
       try {
-        const r = this.system.sectionCall({ call: 'readProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, size: nSize }) as CopyResult;
+        const r = this.system.sectionCall({ call: 'readProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, size: nSize });
         lpBuffer.set(r.bytes);
         if (lpNumberOfBytesRead) lpNumberOfBytesRead.value = r.copied;
         return true;
@@ -387,7 +399,7 @@ export class Win32ApiImpl implements Win32Api {
     return this.guard(false, () => {
       if (!(lpBuffer instanceof Uint8Array) || !Number.isInteger(nSize) || nSize < 0 || nSize > lpBuffer.length) throw new LastError(ERROR_NOACCESS);
       try {
-        const r = this.system.sectionCall({ call: 'writeProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, data: lpBuffer.slice(0, nSize) }) as CopyResult;
+        const r = this.system.sectionCall({ call: 'writeProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, data: lpBuffer.slice(0, nSize) });
         if (lpNumberOfBytesWritten) lpNumberOfBytesWritten.value = r.copied;
         return true;
       } catch (e) {
@@ -400,7 +412,7 @@ export class Win32ApiImpl implements Win32Api {
   OpenProcessToken(ProcessHandle: number, DesiredAccess: number, TokenHandle: { value: number }): boolean {
     return this.guard(false, () => {
       if (!TokenHandle || typeof TokenHandle !== 'object') throw new LastError(ERROR_NOACCESS);
-      TokenHandle.value = this.ps<number>({ call: 'openProcessToken', callerPid: this.pid, hProcess: ProcessHandle, access: DesiredAccess >>> 0 });
+      TokenHandle.value = this.ps({ call: 'openProcessToken', callerPid: this.pid, hProcess: ProcessHandle, access: dword(DesiredAccess) });
       return true;
     });
   }
@@ -408,7 +420,7 @@ export class Win32ApiImpl implements Win32Api {
   DuplicateTokenEx(hExistingToken: number, dwDesiredAccess: number, _lpTokenAttributes: null, ImpersonationLevel: number, TokenType: number, phNewToken: { value: number }): boolean {
     return this.guard(false, () => {
       if (!phNewToken || typeof phNewToken !== 'object') throw new LastError(ERROR_NOACCESS);
-      phNewToken.value = this.ps<number>({ call: 'duplicateTokenEx', callerPid: this.pid, hToken: hExistingToken, access: dwDesiredAccess >>> 0, impersonationLevel: ImpersonationLevel, tokenType: TokenType });
+      phNewToken.value = this.ps({ call: 'duplicateTokenEx', callerPid: this.pid, hToken: hExistingToken, access: dword(dwDesiredAccess), impersonationLevel: ImpersonationLevel, tokenType: TokenType });
       return true;
     });
   }
@@ -432,7 +444,7 @@ export class Win32ApiImpl implements Win32Api {
   AdjustTokenPrivileges(TokenHandle: number, DisableAllPrivileges: boolean, NewState: Array<{ Name: string; Attributes: number }>): boolean {
     return this.guard(false, () => {
       const changes = Array.isArray(NewState) ? NewState.map((c) => ({ Name: c?.Name, Attributes: c?.Attributes })) : NewState;
-      const lastError = this.ps<number>({ call: 'adjustTokenPrivileges', callerPid: this.pid, hToken: TokenHandle, disableAll: !!DisableAllPrivileges, changes: changes as Array<{ Name: string; Attributes: number }> });
+      const lastError = this.ps({ call: 'adjustTokenPrivileges', callerPid: this.pid, hToken: TokenHandle, disableAll: !!DisableAllPrivileges, changes: changes as Array<{ Name: string; Attributes: number }> });
       this.system.setLastError(this.pid, lastError);
       return true;
     });
@@ -441,7 +453,7 @@ export class Win32ApiImpl implements Win32Api {
   WTSQueryUserToken(SessionId: number, phToken: { value: number }): boolean {
     return this.guard(false, () => {
       if (!phToken || typeof phToken !== 'object') throw new LastError(ERROR_NOACCESS);
-      phToken.value = this.ps<number>({ call: 'wtsQueryUserToken', callerPid: this.pid, sessionId: SessionId });
+      phToken.value = this.ps({ call: 'wtsQueryUserToken', callerPid: this.pid, sessionId: SessionId });
       return true;
     });
   }
@@ -451,7 +463,7 @@ export class Win32ApiImpl implements Win32Api {
       if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
-      const r = this.ps<CreatedProcess>({ call: 'createProcessWithToken', callerPid: this.pid, hToken, options: { imagePath: image, commandLine: lpCommandLine ?? undefined, creationFlags: dwCreationFlags >>> 0, inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
+      const r = this.ps({ call: 'createProcessWithToken', callerPid: this.pid, hToken, options: { imagePath: image, commandLine: lpCommandLine ?? undefined, creationFlags: dword(dwCreationFlags), inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
       Object.assign(lpProcessInformation, { hProcess: r.hProcess ?? 0, hThread: r.hThread ?? 0, dwProcessId: r.pid, dwThreadId: r.tid });
       return true;
     });
@@ -468,13 +480,13 @@ export class Win32ApiImpl implements Win32Api {
   WaitForDebugEvent(lpDebugEvent: Partial<DEBUG_EVENT>, _dwMilliseconds: number): boolean {
     return this.guard(false, () => {
       if (!lpDebugEvent || typeof lpDebugEvent !== 'object') throw new LastError(ERROR_NOACCESS);
-      Object.assign(lpDebugEvent, this.ps<DEBUG_EVENT>({ call: 'waitForDebugEvent', callerPid: this.pid }));
+      Object.assign(lpDebugEvent, this.ps({ call: 'waitForDebugEvent', callerPid: this.pid }));
       return true;
     });
   }
 
   ContinueDebugEvent(dwProcessId: number, dwThreadId: number, dwContinueStatus: number): boolean {
-    return this.guard(false, () => { this.ps({ call: 'continueDebugEvent', callerPid: this.pid, pid: dwProcessId, tid: dwThreadId, continueStatus: dwContinueStatus >>> 0 }); return true; });
+    return this.guard(false, () => { this.ps({ call: 'continueDebugEvent', callerPid: this.pid, pid: dwProcessId, tid: dwThreadId, continueStatus: dword(dwContinueStatus) }); return true; });
   }
 
   DebugSetProcessKillOnExit(KillOnExit: boolean): boolean {
@@ -488,12 +500,22 @@ export class Win32ApiImpl implements Win32Api {
   }
 
   WriteMemory(lpAddress: bigint, data: Uint8Array): void {
-    if (typeof lpAddress !== 'bigint') throw new TypeError('WriteMemory: lpAddress must be a bigint');
-    if (!(data instanceof Uint8Array)) throw new TypeError('WriteMemory: data must be a Uint8Array');
+    if (typeof lpAddress !== 'bigint' || !(data instanceof Uint8Array)) throw new NtException(STATUS_ACCESS_VIOLATION, typeof lpAddress === 'bigint' && lpAddress >= 0n ? lpAddress : 0n, true);
     if (data.length > MAX_ACCESS) throw new RangeError(`WriteMemory: at most ${MAX_ACCESS} bytes`);
     checkUserRange(lpAddress, data.length, true);
     this.system.writeMemory(this.pid, Number(lpAddress), data);
   }
+}
+
+/** A DWORD parameter: a JS value that is not a finite number is ERROR_INVALID_PARAMETER (never a TypeError from `>>> 0` on a bigint). */
+function dword(v: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new LastError(ERROR_INVALID_PARAMETER);
+  return v >>> 0;
+}
+
+/** An out parameter ({ value }): an object the function can write to. */
+function isOut(v: unknown): v is { value: unknown } {
+  return v !== null && typeof v === 'object';
 }
 
 /** A user-mode access outside the user address space raises an access violation, as on real hardware. */

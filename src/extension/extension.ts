@@ -3,7 +3,9 @@ const moduleLoadStart = performance.now();
 
 import * as vscode from 'vscode';
 import { Commands, Settings } from './ids';
+import { confirmMachineSize } from './machineCost';
 import { readSimulationOptions } from './options';
+import { standbyPageCount } from './present/names';
 import { SimulationSession } from './session';
 import { MemoryStatusBar } from './statusBar';
 import { registerPanels } from './panels/register';
@@ -29,8 +31,9 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
   const notes = registerNotes(context, session);
   registerSidebarFeatures(context, session, log);
 
-  const start = (): void => {
+  const start = async (): Promise<void> => {
     const options = readSimulationOptions(vscode.workspace.getConfiguration(Settings.section));
+    if (!(await confirmMachineSize(options, session.system))) return;
     const system = session.start(options);
     const processes = system.processCount;
     log.info(vscode.l10n.t('Simulation started: {0} MB of RAM, {1} processes, {2} steps recorded.',
@@ -43,15 +46,15 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
         void vscode.window.showInformationMessage(vscode.l10n.t('The simulation is already running. Use "Reset Simulation" to start over.'));
         return;
       }
-      start();
+      return start();
     }),
     vscode.commands.registerCommand(Commands.resetSession, async () => {
-      if (!session.system) { start(); return; }
-      if (isUnsaved(session.system)) { if (await confirmReplace(session)) start(); return; }
+      if (!session.system) { await start(); return; }
+      if (isUnsaved(session.system)) { if (await confirmReplace(session)) await start(); return; }
       const reset = vscode.l10n.t('Reset');
       const answer = await vscode.window.showWarningMessage(
         vscode.l10n.t('Reset the simulation? The current machine and its recorded steps are discarded.'), { modal: true }, reset);
-      if (answer === reset) start();
+      if (answer === reset) await start();
     }),
     vscode.commands.registerCommand(Commands.showMemoryLists, () => {
       const system = session.system;
@@ -60,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
         return undefined;
       }
       const info = system.querySystemMemoryListInformation();
-      const standby = info.PageCountByPriority.reduce((a, b) => a + b, 0);
+      const standby = standbyPageCount(info);
       const text = vscode.l10n.t('Zeroed {0} · Free {1} · Standby {2} · Modified {3} · Modified no-write {4} · Bad {5} (pages)',
         info.ZeroPageCount, info.FreePageCount, standby, info.ModifiedPageCount, info.ModifiedNoWritePageCount, info.BadPageCount);
       log.info(text);

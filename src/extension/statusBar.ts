@@ -2,9 +2,13 @@ import * as vscode from 'vscode';
 import type { System } from '../engine';
 import { Commands } from './ids';
 import { Disposable } from './lifecycle';
+import { PAGE_SIZE } from './present/format';
+import { availablePageCount, listLabel, listPageCount, type PageListName } from './present/names';
 import type { SimulationSession } from './session';
 
-const PAGES_PER_MB = 256;
+const PAGES_PER_MB = (1024 * 1024) / PAGE_SIZE;
+/** The lists the tooltip counts (the rarely populated no-write and bad lists are left to the Physical Memory view). */
+const STATUS_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified'];
 const UPDATE_DEBOUNCE_MS = 50;
 
 /**
@@ -33,8 +37,7 @@ export class MemoryStatusBar extends Disposable {
   update(system: System | undefined): void {
     if (!system) { this.item.hide(); return; }
     const info = system.querySystemMemoryListInformation();
-    const standby = info.PageCountByPriority.reduce((a, b) => a + b, 0);
-    const available = info.ZeroPageCount + info.FreePageCount + standby;
+    const available = availablePageCount(info);
     const availableMB = Math.round(available / PAGES_PER_MB);
     const commit = system.queryCommit();
     const past = this.session.cursor;
@@ -48,10 +51,7 @@ export class MemoryStatusBar extends Disposable {
       vscode.l10n.t('Simulated machine: available = zeroed + free + standby pages; commit charge against the commit limit (RAM + paging file).'),
       '',
       `| | |\n|---|---|`,
-      `| ${vscode.l10n.t('Zeroed')} | ${info.ZeroPageCount} |`,
-      `| ${vscode.l10n.t('Free')} | ${info.FreePageCount} |`,
-      `| ${vscode.l10n.t('Standby')} | ${standby} |`,
-      `| ${vscode.l10n.t('Modified')} | ${info.ModifiedPageCount} |`,
+      ...STATUS_LISTS.map((list) => `| ${listLabel(vscode.l10n, list)} | ${listPageCount(info, list)} |`),
       `| ${vscode.l10n.t('Commit charge')} | ${commit.CommitTotal} / ${commit.CommitLimit} (${vscode.l10n.t('peak {0}', commit.CommitPeak)}) |`,
       '',
       past === undefined ? vscode.l10n.t('Showing the present.') : vscode.l10n.t('Showing the state after step {0} (time travel).', past),

@@ -85,7 +85,7 @@ describe('a DLL whose base is taken in the process is relocated', () => {
 describe('a boot that cannot finish', () => {
   it('throws a Win32Error naming the image, not a TypeError', () => {
     const sys = createSystem({ boot: false, physicalMemoryMB: 64, pageFileMB: 64 });
-    expect(sys.fileSystem.deleteFile('C:\\Windows\\System32\\csrss.exe')).toBe(true);
+    expect(sys.internals.fileSystem.deleteFile('C:\\Windows\\System32\\csrss.exe')).toBe(true);
     let caught: unknown;
     try { sys.psCall({ call: 'boot' }); } catch (e) { caught = e; }
     expect(caught).toBeInstanceOf(Win32Error);

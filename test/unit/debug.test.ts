@@ -56,14 +56,14 @@ describe('debugging a process it creates (DEBUG_ONLY_THIS_PROCESS)', () => {
     const info = pi();
     expect(k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info)).toBe(true);
     const pid = info.dwProcessId;
-    const state = sys.ps.state(sys.ps.live(pid));
+    const state = sys.internals.ps.state(sys.internals.ps.live(pid));
     // Stage 1 connected the creator to a debug object; 3A set the DebugPort; the PEB says BeingDebugged.
     const steps = sys.getSteps(0, sys.stepCount);
     expect(steps.find((s) => s.code === 'debug.createObject')!.args.pid).toBe(dbg);
     expect(steps.find((s) => s.code === 'debug.attach')).toMatchObject({ stage: '3A', args: { pid, debuggerPid: dbg, attach: false } });
     expect(beingDebugged(sys, dbg, pid)).toBe(1);
     // The initial thread reported the process and waits (Executive) before LdrInitializeThunk did anything.
-    const thread = sys.ps.live(pid).threads[0]!;
+    const thread = sys.internals.ps.live(pid).threads[0]!;
     expect([thread.state, thread.waitReason]).toEqual(['Waiting', 'Executive']);
     expect(state.heap).toBe(0n);
 
@@ -114,14 +114,14 @@ describe('debugging a process it creates (DEBUG_ONLY_THIS_PROCESS)', () => {
     const info = pi();
     k.CreateProcess('C:\\Windows\\System32\\calc.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info);
     drain(k);
-    const handles = sys.ps.state(sys.ps.live(dbg)).handles.entries.size;
+    const handles = sys.internals.ps.state(sys.internals.ps.live(dbg)).handles.entries.size;
     sys.win32(info.dwProcessId).ExitProcess(7);
     const exit = next(k);
     expect(exit.dwDebugEventCode).toBe(EXIT_PROCESS_DEBUG_EVENT);
     expect((exit.u.ExitProcess as { dwExitCode: number }).dwExitCode).toBe(7);
     expect(k.ContinueDebugEvent(info.dwProcessId, exit.dwThreadId, DBG_CONTINUE)).toBe(true);
     // hProcess and hThread of CREATE_PROCESS_DEBUG_EVENT are gone; hFile stays (the debugger closes it).
-    expect(sys.ps.state(sys.ps.live(dbg)).handles.entries.size).toBe(handles - 2);
+    expect(sys.internals.ps.state(sys.internals.ps.live(dbg)).handles.entries.size).toBe(handles - 2);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 
@@ -147,7 +147,7 @@ describe('debugging a process it creates (DEBUG_ONLY_THIS_PROCESS)', () => {
     const kd = sys.win32(info.dwProcessId);
     const tid = { value: 0 };
     const h = kd.CreateThread(0n, 0x140001000n, 0n, 0, tid);
-    const t = sys.ps.live(info.dwProcessId).threads.find((x) => x.tid === tid.value)!;
+    const t = sys.internals.ps.live(info.dwProcessId).threads.find((x) => x.tid === tid.value)!;
     expect([t.state, t.waitReason]).toEqual(['Waiting', 'Executive']);
     // The dispatcher leaves a frozen debuggee alone.
     expect(kd.ResumeThread(h)).toBe(0);
@@ -165,7 +165,7 @@ describe('attaching and detaching', () => {
   it('DebugActiveProcess posts the fake start-up events, then breaks in with a remote thread that exits afterwards', () => {
     const { sys, dbg, k } = withDebugger();
     const notepad = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid;
-    const modules = sys.ps.state(sys.ps.live(notepad)).modules.length;
+    const modules = sys.internals.ps.state(sys.internals.ps.live(notepad)).modules.length;
     expect(k.DebugActiveProcess(notepad)).toBe(true);
     expect(beingDebugged(sys, dbg, notepad)).toBe(1);
     const events = drain(k);
@@ -176,7 +176,7 @@ describe('attaching and detaching', () => {
     // The break-in thread: created, breaks, exits.
     expect(codes.slice(-3)).toEqual([CREATE_THREAD_DEBUG_EVENT, EXCEPTION_DEBUG_EVENT, EXIT_THREAD_DEBUG_EVENT]);
     const breakin = events[events.length - 1]!.dwThreadId;
-    expect(sys.ps.live(notepad).threads.find((t) => t.tid === breakin)!.state).toBe('Terminated');
+    expect(sys.internals.ps.live(notepad).threads.find((t) => t.tid === breakin)!.state).toBe('Terminated');
     expect(sys.getSteps(0, sys.stepCount).some((s) => s.code === 'debug.remoteBreakin' && s.args.pid === notepad)).toBe(true);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
@@ -224,7 +224,7 @@ describe('attaching and detaching', () => {
     expect(beingDebugged(sys, dbg, notepad)).toBe(0);
     expect(k.WaitForDebugEvent({}, 0)).toBe(false);
     // The break-in thread, released, exits; nothing is left frozen.
-    expect(sys.ps.live(notepad).threads.every((t) => t.state !== 'Waiting' || t.waitReason !== 'Executive')).toBe(true);
+    expect(sys.internals.ps.live(notepad).threads.every((t) => t.state !== 'Waiting' || t.waitReason !== 'Executive')).toBe(true);
     expect(k.DebugActiveProcessStop(notepad)).toBe(false);
     expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
     expect(verifyIntegrity(sys)).toEqual([]);
@@ -233,7 +233,7 @@ describe('attaching and detaching', () => {
   it('a debugger that exits kills its debuggees (STATUS_DEBUGGER_INACTIVE) unless kill-on-exit was turned off', () => {
     for (const kill of [true, false]) {
       const { sys, dbg, k } = withDebugger();
-      const objects = sys.ps.ob.objects.size;
+      const objects = sys.internals.ps.ob.objects.size;
       const info = pi();
       k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info);
       next(k);
@@ -253,8 +253,8 @@ describe('attaching and detaching', () => {
         sys.win32(info.dwProcessId).ExitProcess(0);
       }
       // Nothing of the debugger, the debuggee or the debug object is left behind.
-      expect(sys.ps.debugObjects.size).toBe(0);
-      expect(sys.ps.ob.objects.size).toBeLessThanOrEqual(objects);
+      expect(sys.internals.ps.debugObjects.size).toBe(0);
+      expect(sys.internals.ps.ob.objects.size).toBeLessThanOrEqual(objects);
       void dbg;
       expect(verifyIntegrity(sys)).toEqual([]);
     }
@@ -267,12 +267,12 @@ describe('attaching and detaching', () => {
     next(k);
     k.ContinueDebugEvent(info.dwProcessId, info.dwThreadId, DBG_CONTINUE);
     const mid = sys.stepCount - 1;
-    const modulesThen = sys.ps.state(sys.ps.live(info.dwProcessId)).modules.length;
+    const modulesThen = sys.internals.ps.state(sys.internals.ps.live(info.dwProcessId)).modules.length;
     drain(k);
     const past = sys.stateAt(mid);
-    expect(past.ps.state(past.ps.live(info.dwProcessId)).modules.length).toBe(modulesThen);
-    expect(past.ps.debugObjects.size).toBe(1);
-    expect([...past.ps.debugObjects.values()][0]!.events.length).toBeGreaterThan(0);
+    expect(past.internals.ps.state(past.internals.ps.live(info.dwProcessId)).modules.length).toBe(modulesThen);
+    expect(past.internals.ps.debugObjects.size).toBe(1);
+    expect([...past.internals.ps.debugObjects.values()][0]!.events.length).toBeGreaterThan(0);
     expect(verifyIntegrity(past)).toEqual([]);
   });
 });
@@ -299,18 +299,18 @@ describe('suspension and the debugger', () => {
     const { sys, k } = withDebugger();
     const info = pi();
     k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info);
-    const thread = sys.ps.live(info.dwProcessId).threads[0]!;
+    const thread = sys.internals.ps.live(info.dwProcessId).threads[0]!;
     expect(k.SuspendThread(info.hThread)).toBe(0);
     // Still in its debugger wait, not in a suspension.
     expect(thread.waitReason).toBe('Executive');
     for (let i = 0; i < 2; i++) { const e = next(k); k.ContinueDebugEvent(e.dwProcessId, e.dwThreadId, DBG_CONTINUE); }
     expect([thread.state, thread.waitReason]).toEqual(['Waiting', 'Suspended']);
-    const heapBefore = sys.ps.state(sys.ps.live(info.dwProcessId)).heap;
+    const heapBefore = sys.internals.ps.state(sys.internals.ps.live(info.dwProcessId)).heap;
     expect(heapBefore).toBe(0n);
     expect(k.WaitForDebugEvent({}, 0)).toBe(false);
     expect(k.ResumeThread(info.hThread)).toBe(1);
     // The loader ran on to its first DLL and reported it.
-    expect(sys.ps.state(sys.ps.live(info.dwProcessId)).heap).not.toBe(0n);
+    expect(sys.internals.ps.state(sys.internals.ps.live(info.dwProcessId)).heap).not.toBe(0n);
     expect(next(k).dwDebugEventCode).toBe(LOAD_DLL_DEBUG_EVENT);
     expect(verifyIntegrity(sys)).toEqual([]);
   });

@@ -80,7 +80,7 @@ describe('jobs', () => {
     const pi = spawn(k);
     k.AssignProcessToJobObject(job, pi.hProcess);
     const child = sys.createProcess({ imagePath: 'calc.exe', parentPid: pi.dwProcessId });
-    const layout = (pid: number) => (sys.ps.live(pid).priorityClass);
+    const layout = (pid: number) => (sys.internals.ps.live(pid).priorityClass);
     expect(layout(pi.dwProcessId)).toBe(IDLE_PRIORITY_CLASS);
     expect(layout(child.pid)).toBe(IDLE_PRIORITY_CLASS);
   });
@@ -125,7 +125,7 @@ describe('jobs', () => {
     expect(b).not.toBe(a);
     const g = k.CreateJobObject(null, 'Global\\Shared');
     expect(k.GetLastError()).toBe(0);
-    const names = [...sys.ps.jobs.values()].map((j) => j.name);
+    const names = [...sys.internals.ps.jobs.values()].map((j) => j.name);
     expect(names).toEqual(['\\Sessions\\1\\BaseNamedObjects\\Shared', '\\BaseNamedObjects\\Shared']);
     expect(k.CreateJobObject(null, 'Local\\a\\b')).toBe(0);
     void g;
@@ -141,7 +141,7 @@ describe('jobs', () => {
     k.GetExitCodeProcess(a.hProcess, code);
     expect(code.value).toBe(9);
     k.CloseHandle(job);
-    expect(sys.ps.jobs.size).toBe(0);
+    expect(sys.internals.ps.jobs.size).toBe(0);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 });

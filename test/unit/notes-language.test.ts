@@ -2,9 +2,9 @@
 // running blocks against a real engine System.
 import { describe, expect, it } from 'vitest';
 import {
-  createSystem, MEM_COMMIT, MEM_PRIVATE, PAGE_GUARD, PAGE_READONLY, PAGE_READWRITE, type System,
+  createSystem, MEM_COMMIT, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READONLY, PAGE_READWRITE, SE_LOCK_MEMORY_NAME, type System,
 } from '../../src/engine';
-import { claimAgrees, findLargePageClaims, simulateLargePageAllocation } from '../../src/extension/notes/facts';
+import { claimAgrees, findLargePageClaims, largePageFact } from '../../src/extension/notes/facts';
 import { parseBlock, parseSize } from '../../src/extension/notes/language';
 import { recognize } from '../../src/extension/notes/recognize';
 import { RunState, runStatements, type RunHost } from '../../src/extension/notes/run';
@@ -171,10 +171,29 @@ describe('facts: the notes against the simulation', () => {
     const [own] = findLargePageClaims(text);
     expect(own).toMatchObject({ requestMB: 1040, parts: [{ count: 1, sizeMB: 1024 }, { count: 2, sizeMB: 8 }] });
     expect(text.slice(own!.start, own!.end)).toBe('1个1024MB的大页和2个8MB');
-    const fact = simulateLargePageAllocation(1040)!;
+    const fact = largePageFact(1040)!;
     expect(fact).toEqual({ requestMB: 1040, hugePages: 1, largePages: 8 });
     expect(claimAgrees(own!, fact)).toBe(false);
     expect(claimAgrees(findLargePageClaims('A 1040 MB large-page allocation is one 1 GB page and eight 2 MB pages.')[0]!, fact)).toBe(true);
+  });
+
+  it('computes the large-page fact by the engine\'s own rule: the real engine builds the same pages', () => {
+    // One machine big enough for every size checked (the notes never build one: notes-hostile.test.ts).
+    const system = createSystem({ physicalMemoryMB: 2048, pageFileMB: 0, boot: false });
+    const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\largepages.exe' });
+    system.grantPrivilege(pid, SE_LOCK_MEMORY_NAME);
+    const api = system.win32(pid);
+    for (const mb of [2, 16, 1024, 1026, 1040, 1536]) {
+      const from = system.stepCount;
+      const base = api.VirtualAlloc(0n, BigInt(mb) << 20n, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);
+      expect(base, `${mb} MB`).not.toBe(0n);
+      const step = system.getSteps(from, system.stepCount).find((s) => s.code === 'vm.reserve')!;
+      expect(largePageFact(mb), `${mb} MB`).toEqual({ requestMB: mb, hugePages: Number(step.args.hugePages), largePages: Number(step.args.largePages) });
+      expect(api.VirtualFree(base, 0n, MEM_RELEASE)).toBe(true);
+    }
+    // Sizes the engine refuses (not a multiple of 2 MB) have no fact.
+    expect(api.VirtualAlloc(0n, 3n << 20n, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE)).toBe(0n);
+    expect(largePageFact(3)).toBeNull();
   });
 
   it('does not read claims into lines without large pages', () => {

@@ -123,3 +123,63 @@ describe('edit distance and suggestions', () => {
     }
   });
 });
+
+describe('recognition that generalizes (issue 15)', () => {
+  const ids = (text: string) => recognize(text).terms.map((t) => [t.text, t.entryId]);
+
+  it('reads plurals and other inflections of names and phrases', () => {
+    expect(ids('VADs and PTEs')).toEqual([['VADs', 'VAD'], ['PTEs', 'PTE']]);
+    expect(ids('two page faults, three working sets')).toEqual([['page faults', 'PageFault'], ['working sets', 'WorkingSet']]);
+    expect(ids('the working-set list')).toEqual([['working-set list', 'WorkingSet']]);
+  });
+
+  it('reads API names with parentheses and A/W/Ex suffixes, but not other suffixes', () => {
+    expect(ids('CreateProcessAsUserW() and VirtualAllocEx(), MapViewOfFileEx')).toEqual([
+      ['CreateProcessAsUserW', 'CreateProcess'], ['VirtualAllocEx', 'VirtualAlloc'], ['MapViewOfFileEx', 'MapViewOfFile']]);
+    expect(ids('CreateFileMappingA')).toEqual([['CreateFileMappingA', 'CreateFileMapping']]);
+    // A structure takes no A/W suffix: EPROCESSW is at most a slip of EPROCESS, not the structure itself.
+    expect(recognize('EPROCESSW').terms.filter((t) => t.exact)).toEqual([]);
+  });
+
+  it('splits slash-joined terms and finds terms inside Chinese sentences without spaces', () => {
+    expect(ids('EPROCESS/KPROCESS')).toEqual([['EPROCESS', 'EPROCESS'], ['KPROCESS', 'KPROCESS']]);
+    expect(ids('进程的EPROCESS里有Pcb字段，缺页时查页表项')).toEqual([['EPROCESS', 'EPROCESS'], ['Pcb', 'KPROCESS'], ['缺页', 'PageFault'], ['页表项', 'PTE']]);
+  });
+
+  it('knows abbreviations and their long forms, both ways, and Chinese concept names', () => {
+    for (const [text, id] of [['PFN', 'PFN'], ['page frame number', 'PFN'], ['页帧', 'PFN'], ['VAD', 'VAD'], ['Virtual Address Descriptor', 'VAD'],
+      ['虚拟地址描述符', 'VAD'], ['PEB', 'PEB'], ['Process Environment Block', 'PEB'], ['原型PTE', 'PrototypePTE'], ['修改页写入器', 'ModifiedPageWriter'],
+      ['备用链表', 'PageLists'], ['IFEO', 'ImageFileExecutionOptions'], ['Image File Execution Options', 'ImageFileExecutionOptions']] as const) {
+      expect(ids(`x ${text} y`), text).toEqual([[text, id]]);
+    }
+  });
+
+  it('reads process image names', () => {
+    expect(ids('lsass.exe, services.exe, svchost.exe and winlogon.exe')).toEqual([
+      ['lsass.exe', 'lsass'], ['services.exe', 'services'], ['svchost.exe', 'services'], ['winlogon.exe', 'winlogon']]);
+    expect(recognize('lsass.exe').terms.every((t) => t.exact), 'lsass.exe is no slip of csrss.exe').toBe(true);
+  });
+
+  it('gives plain-word headings their topic, and leaves plain words in running text alone', () => {
+    const r = recognize('## Paging\n### 3.2 The Jobs\n## Protection\nThe paging of jobs needs protection.');
+    expect(r.headings.map((h) => h.entryId)).toEqual(['PageFileFault', 'Jobs', 'VirtualProtect']);
+    expect(r.termsOnLine(3)).toEqual([]);
+  });
+
+  it('reads 阶段N lines as creation stages', () => {
+    expect(recognize('阶段3A：创建EPROCESS').headings[0]).toMatchObject({ style: 'stage', stage: '3A', entryId: 'Stage3A' });
+  });
+});
+
+describe('concepts the simulation does not model', () => {
+  it('still get a hover that says so and points to the nearest modeled thing', () => {
+    for (const [text, id] of [['TLB', 'TLB'], ['memory compression', 'MemoryCompression'], ['SuperFetch', 'SuperFetch'], ['快表', 'TLB']] as const) {
+      const t = recognize(`about ${text} here`).terms[0];
+      expect(t, text).toMatchObject({ entryId: id, exact: true });
+      const e = GLOSSARY.find((x) => x.id === id)!;
+      expect(e.explain.en, id).toMatch(/^Not simulated/);
+      expect(e.explain.zh, id).toMatch(/^模拟中没有/);
+      expect(e.step ?? e.sidebar, `${id} points somewhere`).toBeDefined();
+    }
+  });
+});

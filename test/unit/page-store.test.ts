@@ -9,7 +9,7 @@ import { PageStore } from '../../src/engine/mm/store';
 function peek(sys: System, pid: number, va: bigint): number[] {
   const walk = sys.walkAddress(pid, va);
   const last = walk.levels[walk.levels.length - 1]!.decoded;
-  const mm = (sys as unknown as { mm: { phys: PageStore; pageFile: PageStore } }).mm;
+  const mm = sys.internals.mm;
   const out = new Uint8Array(2);
   if (last.kind === 'hardware' || last.kind === 'transition') mm.phys.read(last.fields.PageFrameNumber as number, Number(va & 0xFFFn), out, 0, 2);
   else if (last.kind === 'pageFile') mm.pageFile.read(last.fields.PageFileHigh as number, Number(va & 0xFFFn), out, 0, 2);
@@ -117,13 +117,13 @@ describe('paging-file contents and snapshots under paging-heavy work', () => {
       for (let i = 0; i < pages; i++) k.WriteMemory(base + BigInt(i) * 4096n, new Uint8Array([round + 1, i & 0xFF]));
       afterRound.push(sys.stepCount - 1);
     }
-    const internals = sys as unknown as { mm: { pageFile: PageStore; pageFileUsed: number }; takeSnapshot(): void };
+    const internals = sys.internals;
     const pf = internals.mm.pageFile;
     // Slots moved on through the file four times over; only chunks with a slot in use hold memory.
     expect(pf.allocatedBytes).toBeLessThanOrEqual(Math.ceil(internals.mm.pageFileUsed / 16 + 1) * 16 * 4096 * 2);
     // Right after a snapshot, what only snapshots hold is within timeTravelMemoryMB (the work retired far more),
     // and the survivors are spread over the session rather than bunched at its end.
-    internals.takeSnapshot();
+    internals.timeTravel!.takeSnapshot();
     const tt = sys.timeTravelMemory();
     expect(tt.budgetBytes).toBe(BUDGET_MB * 1024 * 1024);
     expect(tt.retainedBytes).toBeLessThanOrEqual(tt.budgetBytes);

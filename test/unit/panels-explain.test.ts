@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { STEP_SCHEMAS } from '../../src/engine';
 import { address, callChain, changeLabel, explainStep, faultKindOf, hasExplanation, stageTitle, type Localizer, type StepLike } from '../../src/extension/panels/explain';
+import { plainLocalizer } from '../../src/extension/present/localizer';
 
-const l10n: Localizer = { t: (message, args) => message.replace(/\{(\w+)\}/g, (m, k: string) => (k in args ? String(args[k]) : m)) };
+const l10n: Localizer = plainLocalizer;
 
 /** A step of `code` with plausible args of each declared type. */
 function sample(code: keyof typeof STEP_SCHEMAS): StepLike {
@@ -72,7 +73,7 @@ describe('step explanations', () => {
     const step: StepLike = { seq: 5, kind: 'processCreation', stage: '5', routine: 'CsrClientCallServer', code: 'create.csrss', args: { pid: 1234, va: 0x10000n }, changes: [] };
     const text = explainStep(step, l10n);
     expect(text).toBe('CsrClientCallServer ran (create.csrss) with pid = 1234, va = 0x00000000`00010000.');
-    const translated = explainStep(step, { t: (m, a) => (m === '{routine} ran ({code}) with {args}.' ? `已运行 ${String(a.routine)}` : m) });
+    const translated = explainStep(step, { t: (m, ...a) => (m === '{routine} ran ({code}) with {args}.' ? `已运行 ${String((a[0] as Record<string, unknown>).routine)}` : m) });
     expect(translated).toBe('已运行 CsrClientCallServer');
     expect(explainStep({ ...step, args: {} }, l10n)).toBe('CsrClientCallServer ran (create.csrss).');
   });

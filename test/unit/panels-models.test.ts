@@ -2,13 +2,13 @@
 // view models built from real engine steps (a fault's walk before and after, PFN move, working set).
 import { describe, expect, it } from 'vitest';
 import { createSystem, type System } from '../../src/engine';
-import type { Localizer } from '../../src/extension/panels/explain';
+import { plainLocalizer, type Localizer } from '../../src/extension/present/localizer';
 import { buildAddressQuery, buildFaultView, creationStepView, flowSummary, splitAddress, stageMarks } from '../../src/extension/panels/models';
 import { causeFault, LAB_IMAGE } from '../../src/extension/panels/scenarios';
 import { TraceIndex } from '../../src/extension/panels/traceIndex';
 
 /** Fills {name} placeholders like vscode.l10n.t does. */
-const l10n: Localizer = { t: (message, args) => message.replace(/\{(\w+)\}/g, (m, k: string) => (k in args ? String(args[k]) : m)) };
+const l10n: Localizer = plainLocalizer;
 
 function booted(): System {
   return createSystem({ physicalMemoryMB: 64, pageFileMB: 64, seed: 7 });

@@ -178,7 +178,7 @@ describe('OpenProcess: SeDebugPrivilege and protected processes', () => {
     const before = sys.stepCount;
     k.AdjustTokenPrivileges(ht.value, false, [{ Name: 'SeDebugPrivilege', Attributes: SE_PRIVILEGE_ENABLED }]);
     const past = sys.stateAt(before - 1);
-    const token = (st: System): { privilegeEnabled(n: string): boolean } => st.ps.state(st.ps.ctx.byPid.get(admin)!).token;
+    const token = (st: System): { privilegeEnabled(n: string): boolean } => st.internals.ps.state(st.internals.byPid.get(admin)!).token;
     expect(token(past).privilegeEnabled('SeDebugPrivilege')).toBe(false);
     expect(token(sys).privilegeEnabled('SeDebugPrivilege')).toBe(true);
   });

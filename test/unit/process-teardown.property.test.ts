@@ -154,10 +154,10 @@ describe('processes come and go without leaks', () => {
       expect(sys.processCount).toBe(0);
       expect(sys.queryCommit().CommitTotal).toBe(commit);
       expect(sys.internals.mm.pageFileUsed).toBe(0);
-      expect(sys.ps.jobs.size).toBe(0);
-      expect(sys.ps.debugObjects.size).toBe(0);
-      expect(sys.ps.consoles.size).toBe(0);
-      expect(sys.ps.tokens.size).toBe(0);
+      expect(sys.internals.ps.jobs.size).toBe(0);
+      expect(sys.internals.ps.debugObjects.size).toBe(0);
+      expect(sys.internals.ps.consoles.size).toBe(0);
+      expect(sys.internals.ps.tokens.size).toBe(0);
       // Every page is back on a list, except image pages still cached in the prototype PTEs of the
       // sections the system keeps (ntdll, the KnownDlls).
       const { mm } = sys.internals;
@@ -165,7 +165,7 @@ describe('processes come and go without leaks', () => {
         if (sys.queryPfn(pfn).State === 'Active') expect(mm.pfn.flags[pfn]! & PFN_PROTOTYPE_PTE, `pfn ${pfn}`).not.toBe(0);
       }
       // What is left in the object manager: the permanent sections and nothing a process or job made.
-      for (const h of sys.ps.ob.objects.values()) expect(h.typeName).toBe('Section');
+      for (const h of sys.internals.ps.ob.objects.values()) expect(h.typeName).toBe('Section');
     }), { numRuns: 40, seed: 5 });
   });
 

@@ -125,11 +125,11 @@ describe('file-backed and image mappings', () => {
     expect(ka.CreateFileMapping(hf, PAGE_READWRITE, 0n)).toBe(0);
     expect(ka.GetLastError()).toBe(ERROR_FILE_INVALID); // an empty file with size 0
     const hm = ka.CreateFileMapping(hf, PAGE_READWRITE, 0x3000n);
-    expect(sys.fileSystem.getFile(path)!.data.length).toBe(0x3000);
+    expect(sys.internals.fileSystem.getFile(path)!.data.length).toBe(0x3000);
     const va = ka.MapViewOfFile(hm, FILE_MAP_WRITE, 0n, 0n);
     ka.WriteMemory(va + 0x2000n, new TextEncoder().encode('hello'));
     expect(ka.FlushViewOfFile(va, 0n)).toBe(true);
-    expect(new TextDecoder().decode(sys.fileSystem.getFile(path)!.data.slice(0x2000, 0x2005))).toBe('hello');
+    expect(new TextDecoder().decode(sys.internals.fileSystem.getFile(path)!.data.slice(0x2000, 0x2005))).toBe('hello');
     const ro = ka.CreateFile(path, GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0);
     expect(ka.CreateFileMapping(ro, PAGE_READWRITE, 0n)).toBe(0);
     expect(ka.GetLastError()).toBe(ERROR_ACCESS_DENIED);

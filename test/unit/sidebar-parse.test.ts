@@ -1,9 +1,10 @@
 // The parsers behind the command input boxes: what a learner may type, and what is refused.
 import { describe, expect, it } from 'vitest';
 import {
-  flagNames, formatAddress, formatBytes, formatPointer, parseAddress, parseAllocationType, parseBytes, parseFreeType,
+  flagNames, parseAddress, parseAllocationType, parseBytes, parseFreeType,
   parseProtection, parseSize, PROTECTION_NAMES,
 } from '../../src/extension/commands/parse';
+import { formatBytes, hex, pointer } from '../../src/extension/present/format';
 import { MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE } from '../../src/engine';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false }): T => { if (!r.ok) throw new Error('expected ok'); return r.value; };
@@ -95,8 +96,8 @@ describe('parseBytes', () => {
 
 describe('formatting', () => {
   it('prints addresses, WinDbg pointers and sizes', () => {
-    expect(formatAddress(0x7ff612340000n)).toBe('0x7ff612340000');
-    expect(formatPointer(0x7ff612340000n)).toBe('00007ff6`12340000');
+    expect(hex(0x7ff612340000n)).toBe('0x7ff612340000');
+    expect(pointer(0x7ff612340000n)).toBe('00007ff6`12340000');
     expect(formatBytes(4096)).toBe('4 KB');
     expect(formatBytes(1572864)).toBe('1.5 MB');
     expect(formatBytes(512)).toBe('512 B');

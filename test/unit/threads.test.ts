@@ -79,7 +79,7 @@ describe('threads', () => {
     const id = sys.psCall({ call: 'registerNotify', kind: 'process', name: 'MyDriver!ProcessNotify', deny: { imageName: 'calc.exe', status: 0xC0000022 } }) as number;
     sys.psCall({ call: 'registerNotify', kind: 'thread', name: 'MyDriver!ThreadNotify' });
     const seen: NotifyCall[] = [];
-    sys.ps.observeNotify(id, (c) => seen.push(c));
+    sys.internals.ps.observeNotify(id, (c) => seen.push(c));
     const { pid } = sys.createProcess({ imagePath: 'notepad.exe' });
     expect(seen).toMatchObject([{ routine: 'MyDriver!ProcessNotify', pid, create: true, imageFileName: 'notepad.exe' }]);
     const calls = sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'ps.notifyThread' || s.code === 'ps.notifyProcess');

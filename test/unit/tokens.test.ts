@@ -200,7 +200,7 @@ describe('tokens through handles', () => {
     const sys = createSystem({ boot: true });
     const explorer = pidOf(sys, 'explorer.exe');
     const k = sys.win32(explorer);
-    const objects = sys.ps.ob.objects.size;
+    const objects = sys.internals.ps.ob.objects.size;
     const h = { value: 0 };
     k.OpenProcessToken(-1, TOKEN_ALL_ACCESS, h);
     const before = sys.stepCount - 1;
@@ -212,10 +212,10 @@ describe('tokens through handles', () => {
     expect(label(sys)).toContain('Low');
     const dup = { value: 0 };
     k.DuplicateTokenEx(h.value, TOKEN_ALL_ACCESS, null, SecurityImpersonation, TokenPrimary, dup);
-    expect(sys.ps.ob.objects.size).toBe(objects + 1);
+    expect(sys.internals.ps.ob.objects.size).toBe(objects + 1);
     k.CloseHandle(dup.value);
     k.CloseHandle(h.value);
-    expect(sys.ps.ob.objects.size).toBe(objects);
-    expect(sys.ps.tokens.size).toBe(0);
+    expect(sys.internals.ps.ob.objects.size).toBe(objects);
+    expect(sys.internals.ps.tokens.size).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-// The Win32 file-mapping calls as replayable records (logged by System.op, like the process
+// The Win32 file-mapping calls as replayable records (logged by the machine's operation path, like the process
 // manager's PsCall): CreateFile, CreateFileMapping, OpenFileMapping, MapViewOfFile(Ex),
 // UnmapViewOfFile, FlushViewOfFile, ReadProcessMemory and WriteProcessMemory. Handles and names go
 // through the object manager; the memory work is sectionApi's.
@@ -51,33 +51,51 @@ export interface CopyResult { copied: number; bytes: Uint8Array }
 
 const fail = (code: number): never => { throw new LastError(code); };
 
-export function applySectionCall(ctx: SectionContext, c: SectionCall): unknown {
-  const p = ctx.live(c.pid);
-  switch (c.call) {
-    case 'createFile': return createFile(ctx, p, c.path, c.access, c.share, c.disposition);
-    case 'createFileMapping': return createFileMapping(ctx, p, c.hFile, c.flProtect, c.maximumSize, c.name);
-    case 'openFileMapping': return openFileMapping(ctx, p, c.access, c.inherit, c.name);
-    case 'mapViewOfFile': {
-      const [section, granted] = sectionFromHandle(ctx, p, c.hSection);
-      // The handle must grant what the view asks for.
-      const need = (c.access & FILE_MAP_WRITE ? FILE_MAP_WRITE : 0) | (c.access & (FILE_MAP_READ | FILE_MAP_COPY) ? FILE_MAP_READ : 0) | (c.access & FILE_MAP_EXECUTE ? 0x8 : 0);
-      if ((granted & need) !== need) fail(ERROR_ACCESS_DENIED);
-      let base = c.base;
-      if (base === 0n && section.controlArea.image) {
-        // An image goes to its preferred base when that range is free.
-        const preferred = preferredImageBase(ctx.mm, section);
-        const first = Number(preferred / 4096n);
-        const next = p.vads.ceiling(first);
-        if (preferred !== 0n && (!next || next.startVpn > first + section.controlArea.segment.totalPtes - 1)) base = preferred;
-      }
-      return mapView(ctx.mm, p, section, c.access, c.offset, c.bytes, base);
+/** One handler per call kind: the table's return types are the calls' results (SectionResults). */
+type SectionHandlers = { [K in SectionCall['call']]: (ctx: SectionContext, p: ProcessObject, c: Extract<SectionCall, { call: K }>) => unknown };
+
+const SECTION_CALLS = {
+  createFile: (ctx, p, c) => createFile(ctx, p, c.path, c.access, c.share, c.disposition),
+  createFileMapping: (ctx, p, c) => createFileMapping(ctx, p, c.hFile, c.flProtect, c.maximumSize, c.name),
+  openFileMapping: (ctx, p, c) => openFileMapping(ctx, p, c.access, c.inherit, c.name),
+  mapViewOfFile: (ctx, p, c): bigint => {
+    const [section, granted] = sectionFromHandle(ctx, p, c.hSection);
+    // The handle must grant what the view asks for.
+    const need = (c.access & FILE_MAP_WRITE ? FILE_MAP_WRITE : 0) | (c.access & (FILE_MAP_READ | FILE_MAP_COPY) ? FILE_MAP_READ : 0) | (c.access & FILE_MAP_EXECUTE ? 0x8 : 0);
+    if ((granted & need) !== need) fail(ERROR_ACCESS_DENIED);
+    let base = c.base;
+    if (base === 0n && section.controlArea.image) {
+      // An image goes to its preferred base when that range is free.
+      const preferred = preferredImageBase(ctx.mm, section);
+      const first = Number(preferred / 4096n);
+      const next = p.vads.ceiling(first);
+      if (preferred !== 0n && (!next || next.startVpn > first + section.controlArea.segment.totalPtes - 1)) base = preferred;
     }
-    case 'unmapViewOfFile': return unmapView(ctx.mm, p, c.address);
-    case 'flushViewOfFile': return flushView(ctx.mm, p, c.address);
-    case 'readProcessMemory': return readProcessMemory(ctx, p, c.hProcess, c.address, c.size);
-    case 'writeProcessMemory': return writeProcessMemory(ctx, p, c.hProcess, c.address, c.data);
-    default: { const never: never = c; throw new Error(`unknown section call ${(never as SectionCall).call}`); }
-  }
+    return mapView(ctx.mm, p, section, c.access, c.offset, c.bytes, base);
+  },
+  unmapViewOfFile: (ctx, p, c) => { unmapView(ctx.mm, p, c.address); },
+  flushViewOfFile: (ctx, p, c) => { flushView(ctx.mm, p, c.address); },
+  readProcessMemory: (ctx, p, c) => readProcessMemory(ctx, p, c.hProcess, c.address, c.size),
+  writeProcessMemory: (ctx, p, c) => writeProcessMemory(ctx, p, c.hProcess, c.address, c.data),
+} satisfies SectionHandlers;
+
+/** What each kind of call returns. */
+export type SectionResults = { [K in keyof typeof SECTION_CALLS]: ReturnType<(typeof SECTION_CALLS)[K]> };
+/** The result of one call, by its kind: `mapViewOfFile` is the view's base address. */
+export type SectionResult<C extends SectionCall> = SectionResults[C['call']];
+/** The kinds of call (for validation at the API boundary and for tests that cover every kind). */
+export const SECTION_CALL_KINDS = Object.keys(SECTION_CALLS) as ReadonlyArray<SectionCall['call']>;
+
+/** True when `call` names a file-mapping call (own keys only). */
+export function isSectionCallKind(call: unknown): call is SectionCall['call'] {
+  return typeof call === 'string' && Object.prototype.hasOwnProperty.call(SECTION_CALLS, call);
+}
+
+export function applySectionCall<C extends SectionCall>(ctx: SectionContext, c: C): SectionResult<C> {
+  if (!isSectionCallKind(c.call)) fail(ERROR_INVALID_PARAMETER);
+  const p = ctx.live(c.pid);
+  const handler = SECTION_CALLS[c.call] as (ctx: SectionContext, p: ProcessObject, c: SectionCall) => SectionResult<C>;
+  return handler(ctx, p, c);
 }
 
 /** CreateFileW: a FILE object over the simulated volume. */

@@ -1,10 +1,10 @@
 // The process manager's operations as replayable records: every public mutating call of processes,
-// threads, jobs, notify routines, files and the registry is one PsCall, logged by System.op so time
-// travel replays it exactly.
+// threads, jobs, notify routines, files and the registry is one PsCall, logged by the machine's
+// operation path so time travel replays it exactly. Results are typed per call kind (PsResult).
 import { ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_INVALID_PARAMETER, ERROR_NO_ASSOCIATION, ERROR_PRIVILEGE_NOT_HELD, JOB_OBJECT_ASSIGN_PROCESS, JOB_OBJECT_SET_ATTRIBUTES, JOB_OBJECT_TERMINATE, PROCESS_CREATE_THREAD, PROCESS_SET_QUOTA, PROCESS_TERMINATE, THREAD_SUSPEND_RESUME, THREAD_TERMINATE } from '../constants';
 import { LastError } from '../errors';
 import { APPX_KEY, REG_DWORD, REG_EXPAND_SZ, REG_SZ, RegistryValue } from '../config/registry';
-import type { AccountName, IntegrityLevel } from '../se/token';
+import { INTEGRITY_RID, WELL_KNOWN_SIDS, type AccountName, type IntegrityLevel } from '../se/token';
 import { CreatedProcess, JobLimits, ProcessManager, PsCreateOptions, splitCommandLine } from './processManager';
 import type { NotifyRoutine } from './state';
 import { adjustTokenPrivileges, duplicateTokenEx, openProcessToken, PrivilegeChange, setTokenInformation, tokenForNewProcess, wtsQueryUserToken } from './tokens';
@@ -67,112 +67,135 @@ export function clonePsCall(c: PsCall): PsCall {
 }
 
 const SE_ASSIGNPRIMARYTOKEN_NAME = 'SeAssignPrimaryTokenPrivilege';
+/** ERROR_NONE_MAPPED (1332): "No mapping between account names and security IDs was done" (Microsoft Learn, System Error Codes 1300-1699). */
+const ERROR_NONE_MAPPED = 1332;
 
-/** Executes one call against the process manager (inside System.op). */
-export function applyPsCall(pm: ProcessManager, c: PsCall): unknown {
-  switch (c.call) {
-    case 'boot': pm.boot(); return undefined;
-    case 'createProcess': return pm.createProcess(c.options);
-    case 'createProcessAsUser': {
-      // CreateProcessAsUser with a token of another user needs SeAssignPrimaryTokenPrivilege in the caller.
-      const caller = c.options.parentPid !== undefined ? pm.live(c.options.parentPid) : undefined;
-      if (caller && !caller.privileges.has(SE_ASSIGNPRIMARYTOKEN_NAME) && pm.state(caller).token.user.sid !== tokenSid(c.user.account)) throw new LastError(ERROR_PRIVILEGE_NOT_HELD);
-      const t = pm.ctx.mm.trace;
-      if (t.begin('create.asUser', '1')) { t.str(c.options.imagePath); t.str(c.user.account); t.num(c.user.sessionId); t.str(c.user.integrityLevel ?? (c.user.elevated ? 'High' : '')); t.change('system'); }
-      return pm.createProcess({ ...c.options, token: { ...c.user }, sessionId: c.user.sessionId });
+/** One handler per call kind: the table's return types are the calls' results (PsResults). */
+type PsHandlers = { [K in PsCall['call']]: (pm: ProcessManager, c: Extract<PsCall, { call: K }>) => unknown };
+
+const PS_CALLS = {
+  boot: (pm) => { pm.boot(); },
+  createProcess: (pm, c) => pm.createProcess(c.options),
+  createProcessAsUser: (pm, c) => {
+    // CreateProcessAsUser with a token of another user needs SeAssignPrimaryTokenPrivilege in the caller.
+    // An account the machine does not know has no SID (LookupAccountName: ERROR_NONE_MAPPED).
+    if (!c.user || !Object.prototype.hasOwnProperty.call(WELL_KNOWN_SIDS, c.user.account)) throw new LastError(ERROR_NONE_MAPPED);
+    if (c.user.integrityLevel !== undefined && !Object.prototype.hasOwnProperty.call(INTEGRITY_RID, c.user.integrityLevel)) throw new LastError(ERROR_INVALID_PARAMETER);
+    const caller = c.options.parentPid !== undefined ? pm.live(c.options.parentPid) : undefined;
+    if (caller && !caller.privileges.has(SE_ASSIGNPRIMARYTOKEN_NAME) && pm.state(caller).token.user.sid !== tokenSid(c.user.account)) throw new LastError(ERROR_PRIVILEGE_NOT_HELD);
+    const t = pm.ctx.mm.trace;
+    t.record('create.asUser', [c.options.imagePath, c.user.account, c.user.sessionId, c.user.integrityLevel ?? (c.user.elevated ? 'High' : '')], '1')?.change('system');
+    return pm.createProcess({ ...c.options, token: { ...c.user }, sessionId: c.user.sessionId });
+  },
+  shellExecute: (pm, c) => shellExecute(pm, c.callerPid, c.file, c.parameters, c.verb),
+  activateApplication: (pm, c) => {
+    const reg = pm.ctx.registry;
+    const key = `${APPX_KEY}\\${c.appUserModelId}`;
+    const exe = reg.getValue(key, 'Executable');
+    const pkg = reg.getValue(key, 'PackageFullName');
+    if (!exe || typeof exe.data !== 'string') throw new LastError(ERROR_FILE_NOT_FOUND);
+    const t = pm.ctx.mm.trace;
+    t.record('appx.activate', [c.appUserModelId, String(pkg?.data ?? ''), exe.data], '1')?.change('system');
+    // Packaged apps are launched by the activation service (svchost -k DcomLaunch) on the caller's behalf.
+    const caller = pm.live(c.callerPid);
+    return pm.createProcess({ imagePath: exe.data, commandLine: `"${exe.data}"${c.arguments ? ' ' + c.arguments : ''}`, parentPid: caller.pid, packageFullName: String(pkg?.data ?? '') });
+  },
+  terminatePid: (pm, c) => { pm.terminateProcess(pm.live(c.pid), c.exitCode, 0); },
+  terminateProcess: (pm, c) => {
+    const caller = pm.live(c.callerPid);
+    const target = pm.processFromHandle(caller, c.hProcess, PROCESS_TERMINATE);
+    if (target.exited) throw new LastError(ERROR_ACCESS_DENIED);
+    pm.terminateProcess(target, c.exitCode, caller.pid);
+    return;
+  },
+  createThread: (pm, c) => {
+    const caller = pm.live(c.callerPid);
+    const target = c.hProcess === null ? caller : pm.processFromHandle(caller, c.hProcess, PROCESS_CREATE_THREAD);
+    if (target.exited) throw new LastError(ERROR_ACCESS_DENIED);
+    const thread = pm.createThread(caller, target, c.startAddress, c.parameter, c.flags, c.stackSize);
+    return { handle: pm.threadHandle(caller, thread), tid: thread.tid };
+  },
+  suspendThread: (pm, c) => pm.suspendThread(pm.threadFromHandle(pm.live(c.callerPid), c.hThread, THREAD_SUSPEND_RESUME)),
+  resumeThread: (pm, c) => pm.resumeThread(pm.threadFromHandle(pm.live(c.callerPid), c.hThread, THREAD_SUSPEND_RESUME)),
+  terminateThread: (pm, c) => { pm.exitThread(pm.threadFromHandle(pm.live(c.callerPid), c.hThread, THREAD_TERMINATE), c.exitCode); },
+  suspendTid: (pm, c) => pm.suspendThread(c.tid),
+  resumeTid: (pm, c) => pm.resumeThread(c.tid),
+  exitThread: (pm, c) => { pm.exitThread(c.tid, c.exitCode); },
+  dispatch: (pm) => pm.dispatch(),
+  openProcess: (pm, c) => pm.openProcess(pm.live(c.callerPid), c.access, c.inherit, c.pid),
+  closeHandle: (pm, c) => { pm.closeHandle(pm.live(c.callerPid), c.handle); },
+  createJob: (pm, c) => pm.createJob(pm.live(c.callerPid), c.name),
+  openJob: (pm, c) => pm.openJob(pm.live(c.callerPid), c.access, c.inherit, c.name),
+  assignJob: (pm, c) => {
+    const caller = pm.live(c.callerPid);
+    const job = pm.jobFromHandle(caller, c.hJob, JOB_OBJECT_ASSIGN_PROCESS);
+    const target = pm.processFromHandle(caller, c.hProcess, PROCESS_SET_QUOTA | PROCESS_TERMINATE);
+    if (target.exited) throw new LastError(ERROR_ACCESS_DENIED);
+    pm.assignProcessToJob(job, target);
+    return;
+  },
+  setJobLimits: (pm, c) => { pm.setJobLimits(pm.jobFromHandle(pm.live(c.callerPid), c.hJob, JOB_OBJECT_SET_ATTRIBUTES), c.limits); },
+  terminateJob: (pm, c) => { pm.terminateJob(pm.jobFromHandle(pm.live(c.callerPid), c.hJob, JOB_OBJECT_TERMINATE), c.exitCode, 'TerminateJobObject'); },
+  registerNotify: (pm, c) => pm.registerNotify(c.kind, c.name, c.deny),
+  unregisterNotify: (pm, c) => { pm.unregisterNotify(c.id); },
+  createFile: (pm, c) => {
+    const fs = pm.ctx.fs;
+    const f = fs.createFile(c.path, c.data);
+    const t = pm.ctx.mm.trace;
+    t.record('io.createFile', [f.path, f.data.length, f.fileId])?.change('file', f.fileId);
+    return f.fileId;
+  },
+  setRegistryValue: (pm, c) => {
+    const reg = pm.ctx.registry;
+    if (c.value === null) reg.deleteValue(c.key, c.name);
+    else {
+      if (c.value.type !== REG_SZ && c.value.type !== REG_EXPAND_SZ && c.value.type !== REG_DWORD) throw new LastError(ERROR_INVALID_PARAMETER);
+      try { reg.setValue(c.key, c.name, c.value); } catch { throw new LastError(ERROR_INVALID_PARAMETER); }
     }
-    case 'shellExecute': return shellExecute(pm, c.callerPid, c.file, c.parameters, c.verb);
-    case 'activateApplication': {
-      const reg = pm.ctx.registry;
-      const key = `${APPX_KEY}\\${c.appUserModelId}`;
-      const exe = reg.getValue(key, 'Executable');
-      const pkg = reg.getValue(key, 'PackageFullName');
-      if (!exe || typeof exe.data !== 'string') throw new LastError(ERROR_FILE_NOT_FOUND);
-      const t = pm.ctx.mm.trace;
-      if (t.begin('appx.activate', '1')) { t.str(c.appUserModelId); t.str(String(pkg?.data ?? '')); t.str(exe.data); t.change('system'); }
-      // Packaged apps are launched by the activation service (svchost -k DcomLaunch) on the caller's behalf.
-      const caller = pm.live(c.callerPid);
-      return pm.createProcess({ imagePath: exe.data, commandLine: `"${exe.data}"${c.arguments ? ' ' + c.arguments : ''}`, parentPid: caller.pid, packageFullName: String(pkg?.data ?? '') });
-    }
-    case 'terminatePid': pm.terminateProcess(pm.live(c.pid), c.exitCode, 0); return undefined;
-    case 'terminateProcess': {
-      const caller = pm.live(c.callerPid);
-      const target = pm.processFromHandle(caller, c.hProcess, PROCESS_TERMINATE);
-      if (target.exited) throw new LastError(ERROR_ACCESS_DENIED);
-      pm.terminateProcess(target, c.exitCode, caller.pid);
-      return undefined;
-    }
-    case 'createThread': {
-      const caller = pm.live(c.callerPid);
-      const target = c.hProcess === null ? caller : pm.processFromHandle(caller, c.hProcess, PROCESS_CREATE_THREAD);
-      if (target.exited) throw new LastError(ERROR_ACCESS_DENIED);
-      const thread = pm.createThread(caller, target, c.startAddress, c.parameter, c.flags, c.stackSize);
-      return { handle: pm.threadHandle(caller, thread), tid: thread.tid };
-    }
-    case 'suspendThread': return pm.suspendThread(pm.threadFromHandle(pm.live(c.callerPid), c.hThread, THREAD_SUSPEND_RESUME));
-    case 'resumeThread': return pm.resumeThread(pm.threadFromHandle(pm.live(c.callerPid), c.hThread, THREAD_SUSPEND_RESUME));
-    case 'terminateThread': pm.exitThread(pm.threadFromHandle(pm.live(c.callerPid), c.hThread, THREAD_TERMINATE), c.exitCode); return undefined;
-    case 'suspendTid': return pm.suspendThread(c.tid);
-    case 'resumeTid': return pm.resumeThread(c.tid);
-    case 'exitThread': pm.exitThread(c.tid, c.exitCode); return undefined;
-    case 'dispatch': return pm.dispatch();
-    case 'openProcess': return pm.openProcess(pm.live(c.callerPid), c.access, c.inherit, c.pid);
-    case 'closeHandle': pm.closeHandle(pm.live(c.callerPid), c.handle); return undefined;
-    case 'createJob': return pm.createJob(pm.live(c.callerPid), c.name);
-    case 'openJob': return pm.openJob(pm.live(c.callerPid), c.access, c.inherit, c.name);
-    case 'assignJob': {
-      const caller = pm.live(c.callerPid);
-      const job = pm.jobFromHandle(caller, c.hJob, JOB_OBJECT_ASSIGN_PROCESS);
-      const target = pm.processFromHandle(caller, c.hProcess, PROCESS_SET_QUOTA | PROCESS_TERMINATE);
-      if (target.exited) throw new LastError(ERROR_ACCESS_DENIED);
-      pm.assignProcessToJob(job, target);
-      return undefined;
-    }
-    case 'setJobLimits': pm.setJobLimits(pm.jobFromHandle(pm.live(c.callerPid), c.hJob, JOB_OBJECT_SET_ATTRIBUTES), c.limits); return undefined;
-    case 'terminateJob': pm.terminateJob(pm.jobFromHandle(pm.live(c.callerPid), c.hJob, JOB_OBJECT_TERMINATE), c.exitCode, 'TerminateJobObject'); return undefined;
-    case 'registerNotify': return pm.registerNotify(c.kind, c.name, c.deny);
-    case 'unregisterNotify': pm.unregisterNotify(c.id); return undefined;
-    case 'createFile': {
-      const fs = pm.ctx.fs;
-      const f = fs.createFile(c.path, c.data);
-      const t = pm.ctx.mm.trace;
-      if (t.begin('io.createFile')) { t.str(f.path); t.num(f.data.length); t.num(f.fileId); t.change('file', f.fileId); }
-      return f.fileId;
-    }
-    case 'setRegistryValue': {
-      const reg = pm.ctx.registry;
-      if (c.value === null) reg.deleteValue(c.key, c.name);
-      else {
-        if (c.value.type !== REG_SZ && c.value.type !== REG_EXPAND_SZ && c.value.type !== REG_DWORD) throw new LastError(ERROR_INVALID_PARAMETER);
-        try { reg.setValue(c.key, c.name, c.value); } catch { throw new LastError(ERROR_INVALID_PARAMETER); }
-      }
-      const t = pm.ctx.mm.trace;
-      if (t.begin('config.setValue')) { t.str(c.key); t.str(c.name); t.str(c.value === null ? '' : String(c.value.data)); t.change('system'); }
-      return undefined;
-    }
-    case 'openProcessToken': return openProcessToken(pm, pm.live(c.callerPid), c.hProcess, c.access);
-    case 'duplicateTokenEx': return duplicateTokenEx(pm, pm.live(c.callerPid), c.hToken, c.access, c.impersonationLevel, c.tokenType);
-    case 'setTokenInformation': setTokenInformation(pm, pm.live(c.callerPid), c.hToken, c.infoClass, c.info); return undefined;
-    case 'adjustTokenPrivileges': return adjustTokenPrivileges(pm, pm.live(c.callerPid), c.hToken, c.disableAll, c.changes);
-    case 'wtsQueryUserToken': return wtsQueryUserToken(pm, pm.live(c.callerPid), c.sessionId);
-    case 'createProcessWithToken': {
-      const caller = pm.live(c.callerPid);
-      const tok = tokenForNewProcess(pm, caller, c.hToken);
-      const t = pm.ctx.mm.trace;
-      if (t.begin('create.asUser', '1')) { t.str(c.options.imagePath); t.str(tok.user.name); t.num(tok.sessionId); t.str(tok.integrityLevel); t.change('process', caller.pid); }
-      return pm.createProcess({ ...c.options, parentPid: caller.pid, primaryTokenId: tok.tokenId, sessionId: tok.sessionId, token: undefined });
-    }
-    case 'debugActiveProcess': debugActiveProcess(pm, pm.live(c.callerPid), c.pid); return undefined;
-    case 'debugActiveProcessStop': debugActiveProcessStop(pm, pm.live(c.callerPid), c.pid); return undefined;
-    case 'waitForDebugEvent': return waitForDebugEvent(pm, pm.live(c.callerPid));
-    case 'continueDebugEvent': continueDebugEvent(pm, pm.live(c.callerPid), c.pid, c.tid, c.continueStatus); return undefined;
-    case 'debugSetProcessKillOnExit': setKillOnExit(pm, pm.live(c.callerPid), c.killOnExit); return undefined;
-    default: { const never: never = c; throw new Error(`unknown ps call ${(never as PsCall).call}`); }
-  }
+    const t = pm.ctx.mm.trace;
+    t.record('config.setValue', [c.key, c.name, c.value === null ? '' : String(c.value.data)])?.change('system');
+    return;
+  },
+  openProcessToken: (pm, c) => openProcessToken(pm, pm.live(c.callerPid), c.hProcess, c.access),
+  duplicateTokenEx: (pm, c) => duplicateTokenEx(pm, pm.live(c.callerPid), c.hToken, c.access, c.impersonationLevel, c.tokenType),
+  setTokenInformation: (pm, c) => { setTokenInformation(pm, pm.live(c.callerPid), c.hToken, c.infoClass, c.info); },
+  adjustTokenPrivileges: (pm, c) => adjustTokenPrivileges(pm, pm.live(c.callerPid), c.hToken, c.disableAll, c.changes),
+  wtsQueryUserToken: (pm, c) => wtsQueryUserToken(pm, pm.live(c.callerPid), c.sessionId),
+  createProcessWithToken: (pm, c) => {
+    const caller = pm.live(c.callerPid);
+    const tok = tokenForNewProcess(pm, caller, c.hToken);
+    const t = pm.ctx.mm.trace;
+    t.record('create.asUser', [c.options.imagePath, tok.user.name, tok.sessionId, tok.integrityLevel], '1')?.change('process', caller.pid);
+    return pm.createProcess({ ...c.options, parentPid: caller.pid, primaryTokenId: tok.tokenId, sessionId: tok.sessionId, token: undefined });
+  },
+  debugActiveProcess: (pm, c) => { debugActiveProcess(pm, pm.live(c.callerPid), c.pid); },
+  debugActiveProcessStop: (pm, c) => { debugActiveProcessStop(pm, pm.live(c.callerPid), c.pid); },
+  waitForDebugEvent: (pm, c) => waitForDebugEvent(pm, pm.live(c.callerPid)),
+  continueDebugEvent: (pm, c) => { continueDebugEvent(pm, pm.live(c.callerPid), c.pid, c.tid, c.continueStatus); },
+  debugSetProcessKillOnExit: (pm, c) => { setKillOnExit(pm, pm.live(c.callerPid), c.killOnExit); },
+} satisfies PsHandlers;
+
+/** What each kind of call returns. */
+export type PsResults = { [K in keyof typeof PS_CALLS]: ReturnType<(typeof PS_CALLS)[K]> };
+/** The result of one call, by its kind: `system.psCall({ call: 'createThread', ... })` is `{ handle, tid }`. */
+export type PsResult<C extends PsCall> = PsResults[C['call']];
+/** The kinds of call (for validation at the API boundary and for tests that cover every kind). */
+export const PS_CALL_KINDS = Object.keys(PS_CALLS) as ReadonlyArray<PsCall['call']>;
+
+/** True when `call` names a process-manager call (own keys only: '__proto__' or 'toString' are not calls). */
+export function isPsCallKind(call: unknown): call is PsCall['call'] {
+  return typeof call === 'string' && Object.prototype.hasOwnProperty.call(PS_CALLS, call);
+}
+
+/** Executes one call against the process manager (inside System's operation path). */
+export function applyPsCall<C extends PsCall>(pm: ProcessManager, c: C): PsResult<C> {
+  if (!isPsCallKind(c.call)) throw new LastError(ERROR_INVALID_PARAMETER);
+  const handler = PS_CALLS[c.call] as (pm: ProcessManager, c: PsCall) => PsResult<C>;
+  return handler(pm, c);
 }
 
 function tokenSid(account: AccountName): string {
-  return { LocalSystem: 'S-1-5-18', LocalService: 'S-1-5-19', NetworkService: 'S-1-5-20', User: 'S-1-5-21-3623811015-3361044348-30300820-1001' }[account];
+  return WELL_KNOWN_SIDS[account].sid;
 }
 
 /** ShellExecuteEx: programs run directly; documents run the program their extension is associated with. */
@@ -190,7 +213,7 @@ function shellExecute(pm: ProcessManager, callerPid: number, file: string, param
   // Expand %SystemRoot%, %1 (the file) and %* (the parameters).
   const expanded = command.data.replace(/%SystemRoot%/gi, 'C:\\Windows').replace(/%1/g, path).replace(/%\*/g, parameters ?? '').trim();
   const t = ctx.mm.trace;
-  if (t.begin('shell.execute', '1')) { t.str(path); t.str(v); t.str(expanded); t.change('file', ctx.fs.getFile(path)!.fileId); }
+  t.record('shell.execute', [path, v, expanded], '1')?.change('file', ctx.fs.getFile(path)!.fileId);
   const [exe] = splitCommandLine(expanded);
   return pm.createProcess({ imagePath: exe, commandLine: expanded, parentPid: caller.pid, returnHandles: true });
 }

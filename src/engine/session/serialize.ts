@@ -1,14 +1,18 @@
 // Saving and loading a simulation. The engine is deterministic, so a session is its options plus the
-// operations it ran (the same log System uses for time travel): loading boots a fresh machine with
-// the same options and replays the operations, then checks that the same number of steps came out.
-// The file is JSON; bigints and byte arrays are tagged ({"$n": "0x..."}, {"$b": "hex"}).
-import { NtException, LastError, Win32Error } from '../errors';
-import { System, type SystemOptions } from '../system';
+// operations it ran (the same log time travel replays): loading boots a fresh machine with the same
+// options and replays the operations, then checks that the same number of steps came out.
+// The file is JSON. Values JSON cannot carry are tagged, losslessly: {"$n": "0x..."} a bigint,
+// {"$b": "hex"} a byte array, {"$f": "NaN" | "Infinity" | "-Infinity" | "-0"} a number, {"$u": 1}
+// undefined, {"$o": {...}} a plain object whose own keys start with "$". Version 1 files (no $f/$u/$o)
+// still load. Nothing here recurses without a bound or runs a regular expression over a large string.
+import { isDocumentedError, LastError } from '../errors';
+import { System, validateOp, type Op, type SystemOptions } from '../system';
 
 export const SESSION_FORMAT = 'ntlab-session';
-export const SESSION_VERSION = 1;
-
-type Op = Parameters<System['op']>[0];
+/** 2: lossless numbers, undefined and "$" keys ($f, $u, $o). */
+export const SESSION_VERSION = 2;
+/** Deepest nesting an operation's arguments may have in a file (real operations need 4). */
+const MAX_DEPTH = 64;
 
 /** What a `.ntlab.json` file holds. */
 export interface SessionFile {
@@ -30,42 +34,102 @@ export class SessionFileError extends Error {
   }
 }
 
-function opsOf(system: System): Op[] {
-  return system.operations();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function bytesToHex(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const CHUNK = 8192;
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    let s = '';
+    const end = Math.min(bytes.length, at + CHUNK);
+    for (let i = at; i < end; i++) s += HEX[bytes[i]!];
+    parts.push(s);
+  }
+  return parts.join('');
 }
 
-function encode(v: unknown): unknown {
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+function hexToBytes(hex: string, path: string): Uint8Array {
+  if (hex.length % 2 !== 0) throw new SessionFileError('corrupt', `${path}: bad bytes (odd length)`);
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibble(hex.charCodeAt(2 * i));
+    const lo = nibble(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw new SessionFileError('corrupt', `${path}: bad bytes (not hex at ${2 * i})`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+function encode(v: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new RangeError(`serializeSession: an operation nests deeper than ${MAX_DEPTH} levels`);
   if (typeof v === 'bigint') return { $n: v < 0n ? '-0x' + (-v).toString(16) : '0x' + v.toString(16) };
-  if (v instanceof Uint8Array) return { $b: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
-  if (Array.isArray(v)) return v.map(encode);
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return { $f: 'NaN' };
+    if (v === Infinity) return { $f: 'Infinity' };
+    if (v === -Infinity) return { $f: '-Infinity' };
+    if (Object.is(v, -0)) return { $f: '-0' };
+    return v;
+  }
+  if (v === undefined) return { $u: 1 };
+  if (v instanceof Uint8Array) return { $b: bytesToHex(v) };
+  if (Array.isArray(v)) return v.map((x) => encode(x, depth + 1));
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = encode(x);
-    return out;
+    let dollar = false;
+    for (const [k, x] of Object.entries(v)) { out[k] = encode(x, depth + 1); if (k.startsWith('$')) dollar = true; }
+    return dollar ? { $o: out } : out;
   }
-  return v;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  throw new RangeError(`serializeSession: cannot save a ${typeof v}`);
 }
 
-function decode(v: unknown, path: string): unknown {
-  if (Array.isArray(v)) return v.map((x, i) => decode(x, `${path}[${i}]`));
+const FLOATS: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity, '-0': -0 };
+
+function decode(v: unknown, path: string, version: number, depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new SessionFileError('corrupt', `${path}: nested deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(v)) return v.map((x, i) => decode(x, `${path}[${i}]`, version, depth + 1));
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if ('$n' in o) {
-      if (typeof o.$n !== 'string' || !/^-?0x[0-9a-f]+$/i.test(o.$n)) throw new SessionFileError('corrupt', `${path}: bad number ${JSON.stringify(o.$n)}`);
+    const keys = Object.keys(o);
+    const tag = keys.length === 1 && keys[0]!.startsWith('$') ? keys[0]! : undefined;
+    if (tag === '$n' || (version === 1 && '$n' in o)) {
+      if (typeof o.$n !== 'string' || o.$n.length > 40 || !/^-?0x[0-9a-f]+$/i.test(o.$n)) throw new SessionFileError('corrupt', `${path}: bad number ${JSON.stringify(String(o.$n).slice(0, 40))}`);
       return o.$n.startsWith('-') ? -BigInt(o.$n.slice(1)) : BigInt(o.$n);
     }
-    if ('$b' in o) {
-      if (typeof o.$b !== 'string' || !/^([0-9a-f]{2})*$/i.test(o.$b)) throw new SessionFileError('corrupt', `${path}: bad bytes`);
-      const bytes = new Uint8Array(o.$b.length / 2);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(o.$b.slice(i * 2, i * 2 + 2), 16);
-      return bytes;
+    if (tag === '$b' || (version === 1 && '$b' in o)) {
+      if (typeof o.$b !== 'string') throw new SessionFileError('corrupt', `${path}: bad bytes`);
+      return hexToBytes(o.$b, path);
     }
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(o)) out[k] = decode(x, `${path}.${k}`);
-    return out;
+    if (version >= 2 && tag === '$f') {
+      if (typeof o.$f !== 'string' || !Object.prototype.hasOwnProperty.call(FLOATS, o.$f)) throw new SessionFileError('corrupt', `${path}: bad number ${JSON.stringify(o.$f)}`);
+      return FLOATS[o.$f];
+    }
+    if (version >= 2 && tag === '$u') return undefined;
+    if (version >= 2 && tag === '$o') {
+      if (o.$o === null || typeof o.$o !== 'object' || Array.isArray(o.$o)) throw new SessionFileError('corrupt', `${path}: bad object`);
+      return plainObject(o.$o as Record<string, unknown>, path, version, depth);
+    }
+    if (version >= 2 && keys.some((k) => k.startsWith('$'))) throw new SessionFileError('corrupt', `${path}: unknown tag ${JSON.stringify(keys.find((k) => k.startsWith('$')))}`);
+    return plainObject(o, path, version, depth);
   }
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   throw new SessionFileError('corrupt', `${path}: unexpected value`);
+}
+
+function plainObject(o: Record<string, unknown>, path: string, version: number, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(o)) {
+    // JSON.parse makes "__proto__" an own key; defineProperty keeps it one (no prototype change).
+    Object.defineProperty(out, k, { value: decode(x, `${path}.${k}`, version, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /**
@@ -80,14 +144,16 @@ function bootLike(options: SystemOptions & { pteBase: bigint }): System {
 
 /** The session as a JSON-safe object (the live system, not a past state). */
 export function serializeSession(system: System): SessionFile {
-  const bootOps = opsOf(bootLike({ ...system.options })).length;
+  if (!system.internals.replayable) throw new RangeError('serializeSession: this machine was changed outside the operation log (detachFromReplay)');
+  if (system.internals.readOnly) throw new RangeError('serializeSession: a past state (from stateAt) is not a session; save the live system');
+  const bootOps = bootLike({ ...system.options }).internals.ops.count;
   const { pteBase, ...rest } = system.options;
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
     options: { ...rest, pteBase: '0x' + pteBase.toString(16) },
     stepCount: system.stepCount,
-    ops: opsOf(system).slice(bootOps).map(encode),
+    ops: system.internals.operations().slice(bootOps).map((op) => encode(op)),
   };
 }
 
@@ -100,7 +166,7 @@ export function validateSessionFile(data: unknown): SessionFile {
   if (d.version > SESSION_VERSION) throw new SessionFileError('newer', `version ${d.version}; this NT Lab reads version ${SESSION_VERSION}`);
   if (d.options === null || typeof d.options !== 'object') throw new SessionFileError('corrupt', 'options missing');
   const o = d.options as Record<string, unknown>;
-  if (typeof o.pteBase !== 'string' || !/^0x[0-9a-f]+$/i.test(o.pteBase)) throw new SessionFileError('corrupt', 'options.pteBase must be a hex string');
+  if (typeof o.pteBase !== 'string' || o.pteBase.length > 20 || !/^0x[0-9a-f]+$/i.test(o.pteBase)) throw new SessionFileError('corrupt', 'options.pteBase must be a hex string');
   if (typeof d.stepCount !== 'number' || !Number.isInteger(d.stepCount) || d.stepCount < 0) throw new SessionFileError('corrupt', 'stepCount missing');
   if (!Array.isArray(d.ops)) throw new SessionFileError('corrupt', 'ops missing');
   for (const [i, op] of d.ops.entries()) {
@@ -121,16 +187,63 @@ export function restoreSession(data: unknown): System {
   } catch (e) {
     throw new SessionFileError('corrupt', `options rejected: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const ops = file.ops.map((op, i) => decode(op, `ops[${i}]`) as Op);
+  const ops: Op[] = file.ops.map((raw, i) => {
+    const op = decode(raw, `ops[${i}]`, file.version);
+    try {
+      validateOp(op);
+    } catch {
+      throw new SessionFileError('corrupt', `ops[${i}] (${String((op as { op?: unknown }).op)}) is not a valid operation`);
+    }
+    return op;
+  });
+  const machine = system.internals;
   for (const [i, op] of ops.entries()) {
+    try {
+      machine.op(op);
+    } catch (e) {
+      // Failures the original run also met: a Win32 failure sets the last error, like the API wrapper.
+      if (e instanceof LastError) { if ('pid' in op) machine.setLastError(op.pid, e.code); continue; }
+      if (isDocumentedError(e)) continue;
+      throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (system.stepCount !== file.stepCount) {
+    throw new SessionFileError('mismatch', `the replay recorded ${system.stepCount} steps, the file says ${file.stepCount}`);
+  }
+  return system;
+}
+
+/** Progress of a session being restored in chunks: operations replayed of the total. */
+export interface RestoreProgress { readonly done: number; readonly total: number }
+
+/**
+ * restoreSession in chunks, for a host that must not block (a 370k-operation file replays for
+ * seconds): each `next()` replays up to `chunk` operations and yields the progress; the generator
+ * returns the system, checked as restoreSession checks it. Stopping early (not calling `next()`
+ * again) cancels it: the half-replayed machine is simply dropped. Same rules as restoreSession.
+ */
+export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<RestoreProgress, System, void> {
+  const file = validateSessionFile(data);
+  const { pteBase, ...rest } = file.options;
+  let system: System;
+  try {
+    system = bootLike({ ...(rest as SystemOptions), pteBase: BigInt(pteBase) });
+  } catch (e) {
+    throw new SessionFileError('corrupt', `options rejected: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const total = file.ops.length;
+  yield { done: 0, total };
+  for (let i = 0; i < total; i++) {
+    const op = decode(file.ops[i], `ops[${i}]`) as Op;
     try {
       system.op(op);
     } catch (e) {
-      // Failures the original run also met: a Win32 failure sets the last error, like the API wrapper.
-      if (e instanceof LastError) { if ('pid' in op) system.setLastError(op.pid, e.code); continue; }
-      if (e instanceof NtException || e instanceof Win32Error) continue;
-      throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
+      if (e instanceof LastError) { if ('pid' in op) system.setLastError(op.pid, e.code); }
+      else if (!(e instanceof NtException || e instanceof Win32Error)) {
+        throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
+    if ((i + 1) % chunk === 0 && i + 1 < total) yield { done: i + 1, total };
   }
   if (system.stepCount !== file.stepCount) {
     throw new SessionFileError('mismatch', `the replay recorded ${system.stepCount} steps, the file says ${file.stepCount}`);

@@ -5,7 +5,9 @@ import {
   MEM_COMMIT, MEM_DECOMMIT, MEM_LARGE_PAGES, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
   MEM_WRITE_WATCH, PAGE_EXECUTE, PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_GUARD,
   PAGE_NOACCESS, PAGE_NOCACHE, PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOMBINE, PAGE_WRITECOPY,
+  JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_PRIORITY_CLASS, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_WORKINGSET,
 } from '../../engine';
+import { formatBytes, hex } from '../present/format';
 
 /** Why a text did not parse; the host turns it into a localized message. */
 export type ParseErrorCode =
@@ -137,7 +139,7 @@ export function flagNames(value: number, names: Readonly<Record<string, number>>
   for (const [name, flag] of Object.entries(names).sort((a, b) => a[1] - b[1])) {
     if (flag !== 0 && (rest & flag) === flag) { parts.push(name); rest = (rest & ~flag) >>> 0; }
   }
-  if (rest !== 0) parts.push('0x' + rest.toString(16));
+  if (rest !== 0) parts.push(hex(rest));
   return parts.length ? parts.join(' | ') : '0';
 }
 
@@ -164,39 +166,6 @@ export function parseBytes(text: string, maxLength = 65536): ParseResult<Uint8Ar
   return ok(bytes);
 }
 
-/** `0x7ff612340000`: addresses in the UI and on the wire (lowercase hex, no padding). */
-export function formatAddress(value: bigint | number): string {
-  return '0x' + BigInt(value).toString(16);
-}
-
-/** WinDbg's 64-bit pointer form, `00007ff6`12340000`, used in the dt documents. */
-export function formatPointer(value: bigint): string {
-  const hex = BigInt.asUintN(64, value).toString(16).padStart(16, '0');
-  return `${hex.slice(0, 8)}\`${hex.slice(8)}`;
-}
-
-/** A byte count for people: `4 KB`, `1.5 MB`, `2 GB` (binary units, at most one decimal). */
-export function formatBytes(bytes: number | bigint): string {
-  const n = Number(bytes);
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  const text = i === 0 || Number.isInteger(v) ? String(v) : v.toFixed(1).replace(/\.0$/, '');
-  return `${text} ${units[i]}`;
-}
-
-/** Bytes as `48 65 6c ...` with the printable ASCII beside them, like WinDbg's `db`. */
-export function formatHexDump(bytes: Uint8Array, base: bigint): string {
-  const lines: string[] = [];
-  for (let off = 0; off < bytes.length; off += 16) {
-    const row = bytes.subarray(off, off + 16);
-    const hex = Array.from(row, (b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(47, ' ');
-    const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-    lines.push(`${formatPointer(base + BigInt(off))}  ${hex}  ${ascii}`);
-  }
-  return lines.join('\n');
-}
 
 // ------------------------------------------------------------------------------------- job limits
 
@@ -286,14 +255,14 @@ export function jobLimitsFrom(input: JobLimitInput): ParseResult<{ LimitFlags: n
     if (!(input.flags & flag)) continue;
     for (const k of keys) if (input[k] === undefined) return fail('missingValue', k);
   }
-  if ((input.flags & 0x1) && input.maximumWorkingSet! < input.minimumWorkingSet!) return fail('belowMinimum', formatBytes(input.minimumWorkingSet!));
+  if ((input.flags & JOB_OBJECT_LIMIT_WORKINGSET) && input.maximumWorkingSet! < input.minimumWorkingSet!) return fail('belowMinimum', formatBytes(input.minimumWorkingSet!));
   const on = (flag: number): boolean => (input.flags & flag) !== 0;
   return ok({
     LimitFlags: input.flags >>> 0,
-    ...(on(0x8) ? { ActiveProcessLimit: input.activeProcessLimit } : {}),
-    ...(on(0x100) ? { ProcessMemoryLimit: input.processMemoryLimit } : {}),
-    ...(on(0x200) ? { JobMemoryLimit: input.jobMemoryLimit } : {}),
-    ...(on(0x1) ? { MinimumWorkingSetSize: input.minimumWorkingSet, MaximumWorkingSetSize: input.maximumWorkingSet } : {}),
-    ...(on(0x20) ? { PriorityClass: input.priorityClass } : {}),
+    ...(on(JOB_OBJECT_LIMIT_ACTIVE_PROCESS) ? { ActiveProcessLimit: input.activeProcessLimit } : {}),
+    ...(on(JOB_OBJECT_LIMIT_PROCESS_MEMORY) ? { ProcessMemoryLimit: input.processMemoryLimit } : {}),
+    ...(on(JOB_OBJECT_LIMIT_JOB_MEMORY) ? { JobMemoryLimit: input.jobMemoryLimit } : {}),
+    ...(on(JOB_OBJECT_LIMIT_WORKINGSET) ? { MinimumWorkingSetSize: input.minimumWorkingSet, MaximumWorkingSetSize: input.maximumWorkingSet } : {}),
+    ...(on(JOB_OBJECT_LIMIT_PRIORITY_CLASS) ? { PriorityClass: input.priorityClass } : {}),
   });
 }

@@ -1,10 +1,13 @@
 // Save and load a simulation to and from a versioned `.ntlab.json` file (options + operation log,
-// replayed on load: src/engine/session/serialize.ts). A corrupt or newer file gets a clear error and
+// replayed on load: src/engine/session/serialize.ts). Both run in chunks under a cancellable
+// progress notification, so a 370k-step session does not freeze the window (issue 19 item 11). A corrupt or newer file gets a clear error and
 // the running simulation is left as it was; an unsaved session is offered for saving before another
 // replaces it.
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
-import { restoreSession, serializeSession, SessionFileError, type SessionFile } from '../../engine';
+import { restoreSessionInChunks, serializeSession, SessionFileError, type SessionFile } from '../../engine';
+import { runInChunks, sessionTextInChunks, type ChunkProgress } from '../chunked';
+import { confirmMachineSize } from '../machineCost';
 import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 
@@ -23,9 +26,29 @@ export function isUnsaved(system: System | undefined): boolean {
 /** The file text: top-level fields readable, one operation per line. */
 export function sessionText(file: SessionFile): string {
   const { ops, ...head } = file;
-  const top = JSON.stringify(head, null, 2).replace(/\n}$/, '');
-  const body = ops.length ? `[\n    ${ops.map((o) => JSON.stringify(o)).join(',\n    ')}\n  ]` : '[]';
-  return `${top},\n  "ops": ${body}\n}\n`;
+  const work = sessionTextInChunks(head, ops, Infinity);
+  for (let r = work.next(); ; r = work.next()) if (r.done) return r.value;
+}
+
+/** Operations replayed per event-loop turn when a session loads (a few tens of milliseconds of work). */
+const REPLAY_CHUNK = 1000;
+
+/**
+ * Runs chunked work under a cancellable progress notification. Resolves to its result, or undefined
+ * when the learner cancelled.
+ */
+function withChunkedProgress<T>(title: string, work: Generator<ChunkProgress, T, void>, unit: (p: ChunkProgress) => string): Promise<T | undefined> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    let reported = 0;
+    return runInChunks(work, {
+      isCancelled: () => token.isCancellationRequested,
+      onProgress: (p) => {
+        const percent = p.total ? (p.done / p.total) * 100 : 0;
+        progress.report({ increment: percent - reported, message: unit(p) });
+        reported = percent;
+      },
+    });
+  }));
 }
 
 function toUri(arg: unknown): vscode.Uri | undefined | 'invalid' {
@@ -46,9 +69,13 @@ async function save(system: System, uri?: vscode.Uri): Promise<string | undefine
     defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'session.ntlab.json') : undefined,
   });
   if (!target) return undefined;
-  const text = sessionText(serializeSession(system));
+  const stepCount = system.stepCount;
+  const { ops, ...head } = serializeSession(system);
+  const text = await withChunkedProgress(vscode.l10n.t('Saving the simulation session'), sessionTextInChunks(head, ops),
+    (p) => vscode.l10n.t('{0} of {1} operations', p.done, p.total));
+  if (text === undefined) return undefined; // cancelled: nothing written
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-  savedAt.set(system, system.stepCount);
+  savedAt.set(system, stepCount);
   return target.toString();
 }
 
@@ -108,7 +135,15 @@ export function registerSessionFiles(context: vscode.ExtensionContext, session: 
         try { data = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) {
           throw new SessionFileError('corrupt', `not JSON (${e instanceof Error ? e.message : String(e)})`);
         }
-        system = restoreSession(data);
+        const options = (data as { options?: { physicalMemoryMB?: unknown; timeTravelMemoryMB?: unknown } } | null)?.options;
+        const physicalMemoryMB = typeof options?.physicalMemoryMB === 'number' ? options.physicalMemoryMB : undefined;
+        const timeTravelMemoryMB = typeof options?.timeTravelMemoryMB === 'number' ? options.timeTravelMemoryMB : undefined;
+        const sizeDecision = (arg as { machineSize?: 'build' | 'cancel' } | undefined)?.machineSize;
+        if (!(await confirmMachineSize({ physicalMemoryMB, timeTravelMemoryMB }, session.system, sizeDecision))) return undefined;
+        const restored = await withChunkedProgress(vscode.l10n.t('Loading the simulation session'), restoreSessionInChunks(data, REPLAY_CHUNK),
+          (p) => vscode.l10n.t('{0} of {1} operations replayed', p.done, p.total));
+        if (!restored) return { ok: false, cancelled: true };
+        system = restored;
       } catch (e) {
         const error = e instanceof SessionFileError && e.reason === 'newer'
           ? vscode.l10n.t('{0} was saved by a newer version of NT Lab ({1}). Update the extension to open it; the running simulation is unchanged.', uri.fsPath || uri.toString(), e.message)

@@ -1,7 +1,5 @@
 // Localized messages for the parsers' error codes, and input boxes that validate as you type.
 import * as vscode from 'vscode';
-// The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
-import * as Win32Constants from '../../engine/constants';
 import type { ParseError, ParseResult } from './parse';
 
 export function parseErrorMessage(error: ParseError): string {
@@ -32,25 +30,4 @@ export async function askParsed<T>(parse: (text: string) => ParseResult<T>, opti
   if (text === undefined) return undefined;
   const r = parse(text);
   return r.ok ? r.value : undefined;
-}
-
-const ERROR_NAMES = new Map<number, string>();
-const STATUS_NAMES = new Map<number, string>();
-for (const [name, value] of Object.entries(Win32Constants)) {
-  if (typeof value !== 'number') continue;
-  if (name.startsWith('ERROR_') && !ERROR_NAMES.has(value)) ERROR_NAMES.set(value, name);
-  if (name.startsWith('STATUS_') && !STATUS_NAMES.has(value)) STATUS_NAMES.set(value, name);
-}
-
-/** `ERROR_INVALID_ADDRESS (487)` */
-export function win32ErrorText(code: number): string {
-  const name = ERROR_NAMES.get(code);
-  return name ? `${name} (${code})` : String(code);
-}
-
-/** `STATUS_ACCESS_VIOLATION (0xc0000005)` */
-export function ntStatusText(status: number): string {
-  const hex = '0x' + (status >>> 0).toString(16).padStart(8, '0');
-  const name = STATUS_NAMES.get(status >>> 0);
-  return name ? `${name} (${hex})` : hex;
 }

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
-import { parseAddress, formatAddress } from '../commands/parse';
+import { parseAddress } from '../commands/parse';
+import { hex } from '../present/format';
 import { askParsed } from '../commands/validation';
 import { objectRefOf, parseId, renderDtDocument, renderPte, typeName, type DtLink, type DtTarget } from './layout';
 
@@ -22,7 +23,7 @@ export function dtUri(target: DtTarget, title: string): vscode.Uri {
   const q = new URLSearchParams({ kind: target.kind });
   if ('pid' in target) q.set('pid', String(target.pid));
   if (target.kind === 'thread') q.set('tid', String(target.tid));
-  if (target.kind === 'vad') q.set('va', formatAddress(target.va));
+  if (target.kind === 'vad') q.set('va', hex(target.va));
   if (target.kind === 'pfn') q.set('pfn', String(target.pfn));
   if (target.kind === 'handle') q.set('handle', String(target.handle));
   if ('jobId' in target) q.set('jobId', String(target.jobId));
@@ -57,7 +58,7 @@ export function dtTargetOf(uri: vscode.Uri): DtTarget | undefined {
 }
 
 export function pteUri(pid: number, va: bigint): vscode.Uri {
-  return vscode.Uri.from({ scheme: PTE_SCHEME, path: `/!pte ${formatAddress(va)} (pid ${pid})`, query: new URLSearchParams({ pid: String(pid), va: formatAddress(va) }).toString() });
+  return vscode.Uri.from({ scheme: PTE_SCHEME, path: `/!pte ${hex(va)} (pid ${pid})`, query: new URLSearchParams({ pid: String(pid), va: hex(va) }).toString() });
 }
 
 class StructureDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
@@ -188,7 +189,7 @@ export function registerDocuments(context: vscode.ExtensionContext, session: Sim
         va = r.value;
       }
       if (va === undefined) {
-        va = await askParsed(parseAddress, { title: vscode.l10n.t('Decode PTE'), prompt: vscode.l10n.t('Virtual address: 0x7ff600000000, WinDbg style 00007ff6`00000000, or decimal'), value: formatAddress(system.queryProcess(pid)!.peb) });
+        va = await askParsed(parseAddress, { title: vscode.l10n.t('Decode PTE'), prompt: vscode.l10n.t('Virtual address: 0x7ff600000000, WinDbg style 00007ff6`00000000, or decimal'), value: hex(system.queryProcess(pid)!.peb) });
         if (va === undefined) return undefined;
       }
       return open(pteUri(pid, va));
@@ -201,10 +202,10 @@ interface DtArg { kind?: string; pid?: number; tid?: number; va?: bigint | strin
 
 function dtTitle(target: DtTarget, image: (pid: number) => string | undefined): string {
   switch (target.kind) {
-    case 'pfn': return formatAddress(target.pfn);
+    case 'pfn': return hex(target.pfn);
     case 'thread': return `${target.tid}`;
-    case 'vad': return formatAddress(target.va);
-    case 'handle': return `${formatAddress(target.handle)} ${image(target.pid) ?? ''} ${target.pid}`.replace(/\s+/g, ' ');
+    case 'vad': return hex(target.va);
+    case 'handle': return `${hex(target.handle)} ${image(target.pid) ?? ''} ${target.pid}`.replace(/\s+/g, ' ');
     case 'job': case 'jobLimits': case 'jobAccounting': return `job ${target.jobId}`;
     case 'controlArea': return `${target.controlArea}`;
     case 'layout': return layoutTitle(target.ref, image);
@@ -217,7 +218,7 @@ function layoutTitle(ref: Extract<DtTarget, { kind: 'layout' }>['ref'], image: (
   const r = ref as { pid?: number; tid?: number; jobId?: number; index?: number; handle?: number; objectId?: number };
   if (ref.kind === 'CID_TABLE') return 'PspCidTable';
   if (r.objectId !== undefined) return `object ${r.objectId}`;
-  if (r.pid !== undefined) return `${image(r.pid) ?? ''} ${r.pid}${r.index !== undefined ? ` #${r.index}` : ''}${r.handle !== undefined ? ` ${formatAddress(r.handle)}` : ''}`.trim();
+  if (r.pid !== undefined) return `${image(r.pid) ?? ''} ${r.pid}${r.index !== undefined ? ` #${r.index}` : ''}${r.handle !== undefined ? ` ${hex(r.handle)}` : ''}`.trim();
   if (r.tid !== undefined) return `${r.tid}`;
   return `job ${r.jobId ?? ''}`.trim();
 }

@@ -2,8 +2,9 @@
 // simulated objects and a `!pte`-style decode of an address. Pure: the host passes a Localizer.
 import * as engine from '../../engine';
 import { describeObject, type System } from '../../engine';
-import { formatAddress, formatPointer } from '../commands/parse';
-import type { Localizer } from '../views/model';
+import { address as ptr, hex, hex as num, hexDigits, PAGE_SIZE_N, pointer } from '../present/format';
+import type { Localizer } from '../present/localizer';
+import { pfnFields, type PfnField } from '../present/pfn';
 
 /** What a dt document shows. */
 export type DtTarget =
@@ -73,8 +74,6 @@ export function typeName(t: DtTarget): string {
   }
 }
 
-const num = (v: number | bigint): string => '0x' + v.toString(16);
-const ptr = (v: bigint): string => `0x${formatPointer(v)}`;
 
 /** The engine's dt layout of a target (real offsets and types), when it has one for that type. */
 export function engineLayout(system: System, target: DtTarget): ObjectLayout | undefined {
@@ -103,7 +102,7 @@ function layoutValue(v: string | number | bigint): string {
 /** Control characters (a command line or object name may hold them) as \xNN, so one field stays one line. */
 export function escapeControls(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${hexDigits(c.charCodeAt(0), 2)}`);
 }
 
 /** An id from a document address: decimal digits only (no sign, exponent, hex or spaces), a safe integer. */
@@ -149,7 +148,7 @@ export function dtFields(system: System, target: DtTarget, layout = engineLayout
       if (!p) return undefined;
       return [
         { name: 'Pcb', value: '_KPROCESS' },
-        { name: 'DirectoryTableBase', value: num(BigInt(p.directoryTableBase) * 4096n), depth: 1 },
+        { name: 'DirectoryTableBase', value: num(BigInt(p.directoryTableBase) * PAGE_SIZE_N), depth: 1 },
         { name: 'UniqueProcessId', value: ptr(BigInt(p.pid)) },
         { name: 'InheritedFromUniqueProcessId', value: ptr(BigInt(p.parentPid)) },
         { name: 'Peb', value: ptr(p.peb) },
@@ -192,26 +191,24 @@ export function dtFields(system: System, target: DtTarget, layout = engineLayout
         { name: 'EndingVpn', value: num(v.end >> 12n), depth: 1 },
         { name: 'u.VadFlags.VadType', value: v.vadType, depth: 1 },
         { name: 'u.VadFlags.Protection', value: num(v.allocationProtect), depth: 1 },
-        { name: 'u.VadFlags.PrivateMemory', value: v.type === 0x20000 ? '1' : '0', depth: 1 },
+        { name: 'u.VadFlags.PrivateMemory', value: v.type === engine.MEM_PRIVATE ? '1' : '0', depth: 1 },
         { name: 'u1.VadFlags1.CommitCharge', value: num(v.commitCharge), depth: 1 },
         { name: 'u1.VadFlags1.MemCommit', value: v.memCommit ? '1' : '0', depth: 1 },
       ];
     }
     case 'pfn': {
       if (!Number.isInteger(target.pfn) || target.pfn < 0 || target.pfn >= system.physicalPageCount) return undefined;
-      const f = system.queryPfn(target.pfn);
-      return [
-        { name: 'PteAddress', value: ptr(f.PteAddress) },
-        { name: 'OriginalPte', value: ptr(f.OriginalPte) },
-        { name: 'u2.ShareCount', value: num(f.ShareCount) },
-        { name: 'u3.ReferenceCount', value: num(f.ReferenceCount) },
-        { name: 'u3.e1.PageLocation', value: f.State },
-        { name: 'u3.e1.Modified', value: f.Modified ? '1' : '0' },
-        { name: 'u3.e1.Priority', value: num(f.Priority) },
-        { name: 'u4.PteFrame', value: num(f.PteFrame) },
-        { name: 'WsIndex', value: num(f.WsIndex) },
-      ];
+      return pfnFields(system.queryPfn(target.pfn)).map((f) => ({ name: f.name, value: pfnDtValue(f) }));
     }
+  }
+}
+
+/** An MMPFN field as dt prints it: pointers in WinDbg's form, numbers in hex, a bit as 0 or 1. */
+function pfnDtValue(f: PfnField): string {
+  switch (f.kind) {
+    case 'pointer': return ptr(f.value);
+    case 'count': case 'frame': return num(f.value);
+    case 'bit': case 'location': return String(f.value);
   }
 }
 
@@ -244,7 +241,7 @@ export function renderDtDocument(system: System, target: DtTarget, l10n: Localiz
   const layout = engineLayout(system, target);
   const fields = dtFields(system, target, layout);
   const type = typeName(target);
-  const head = `0:000> dt ${type.includes('!') ? type : `nt!${type}`} ${layout ? `${formatPointer(layout.address)} ` : ''}${describeTarget(system, target)}`;
+  const head = `0:000> dt ${type.includes('!') ? type : `nt!${type}`} ${layout ? `${pointer(layout.address)} ` : ''}${describeTarget(system, target)}`;
   if (!fields) return { text: [head, '', l10n.t('This object does not exist in the displayed state ({0}).', step)].join('\n'), links: [] };
   const hasOffsets = fields.every((f) => f.offset !== undefined);
   const someOffsets = fields.some((f) => f.offset !== undefined);
@@ -258,7 +255,7 @@ export function renderDtDocument(system: System, target: DtTarget, l10n: Localiz
   const first = notes.length + 2;
   const lines = fields.map((f, i) => {
     const indent = '   '.repeat(f.depth ?? 0);
-    const offset = f.offset !== undefined ? `+0x${f.offset.toString(16).padStart(3, '0')} ` : someOffsets ? ' '.repeat(7) : '';
+    const offset = f.offset !== undefined ? `+0x${hexDigits(f.offset, 3)} ` : someOffsets ? ' '.repeat(7) : '';
     const prefix = `   ${indent}${offset}`;
     if (f.ref) links.push({ line: first + i, start: prefix.length, end: prefix.length + f.name.length, name: f.name, ref: f.ref });
     return `${prefix}${f.name.padEnd(width - indent.length)} : ${f.value}`;
@@ -272,7 +269,7 @@ function describeTarget(system: System, t: DtTarget): string {
     case 'thread': return `(tid ${t.tid}, pid ${t.pid})`;
     case 'peb': return `(pid ${t.pid})`;
     case 'token': return `(pid ${t.pid})`;
-    case 'vad': return `(${formatAddress(t.va)}, pid ${t.pid})`;
+    case 'vad': return `(${hex(t.va)}, pid ${t.pid})`;
     case 'pfn': return `(PFN ${num(t.pfn)})`;
     case 'handle': return `(handle ${num(t.handle)}, pid ${t.pid})`;
     case 'job': case 'jobLimits': case 'jobAccounting': {
@@ -296,7 +293,7 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
   if (!p) return l10n.t('There is no process with id {0} in the displayed state ({1}).', pid, step);
   const out: string[] = [
     `// ${l10n.t('NT Lab simulation, {0}. This document follows the simulation as it moves.', step)}`, '',
-    `0: kd> !pte ${formatPointer(va)}    (${p.imageFileName}, pid ${pid}, DirectoryTableBase ${num(BigInt(p.directoryTableBase) * 4096n)})`,
+    `0: kd> !pte ${pointer(va)}    (${p.imageFileName}, pid ${pid}, DirectoryTableBase ${num(BigInt(p.directoryTableBase) * PAGE_SIZE_N)})`,
   ];
   if (va > 0xFFFFFFFFFFFFFFFFn || va < 0n) return [...out, l10n.t('Not a 64-bit address.')].join('\n');
   const walk = system.walkAddress(pid, va);
@@ -305,8 +302,8 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
   for (const level of walk.levels) {
     const d = level.decoded;
     const flags = Object.entries(d.fields).map(([k, v]) => `${k}=${typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' || typeof v === 'number' ? num(v) : String(v)}`).join(' ');
-    out.push(`${level.level} at ${formatPointer(level.address)}  [${l10n.t('index {0} of the table in PFN {1}', num(level.index), num(level.tablePfn))}]`);
-    out.push(`    contains ${formatPointer(d.value)}  ${d.kind}`);
+    out.push(`${level.level} at ${pointer(level.address)}  [${l10n.t('index {0} of the table in PFN {1}', num(level.index), num(level.tablePfn))}]`);
+    out.push(`    contains ${pointer(d.value)}  ${d.kind}`);
     if (flags) out.push(`    ${flags}`);
   }
   out.push('');
@@ -314,7 +311,7 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
     out.push(l10n.t('Valid: physical address {0} (PFN {1}){2}.', num(walk.physicalAddress), num(walk.pfn), walk.largePage ? ` — ${walk.largePage}` : ''));
     if (walk.pfn < system.physicalPageCount) {
       const f = system.queryPfn(walk.pfn);
-      out.push(`    !pfn ${num(walk.pfn)}: ${f.State}  ShareCount ${f.ShareCount}  ReferenceCount ${f.ReferenceCount}  PteAddress ${formatPointer(f.PteAddress)}  Priority ${f.Priority}${f.Modified ? '  Modified' : ''}`);
+      out.push(`    !pfn ${num(walk.pfn)}: ${f.State}  ShareCount ${f.ShareCount}  ReferenceCount ${f.ReferenceCount}  PteAddress ${pointer(f.PteAddress)}  Priority ${f.Priority}${f.Modified ? '  Modified' : ''}`);
     }
   } else {
     const last = walk.levels[walk.levels.length - 1];
@@ -324,7 +321,7 @@ export function renderPte(system: System, pid: number, va: bigint, l10n: Localiz
     const mbi = system.win32(pid).VirtualQuery(va);
     if (mbi) {
       const state = mbi.State === engine.MEM_COMMIT ? 'MEM_COMMIT' : mbi.State === engine.MEM_RESERVE ? 'MEM_RESERVE' : 'MEM_FREE';
-      out.push('', `VirtualQuery: BaseAddress ${formatAddress(mbi.BaseAddress)}  AllocationBase ${formatAddress(mbi.AllocationBase)}  RegionSize ${num(mbi.RegionSize)}  State ${state}  Protect ${num(mbi.Protect)}`);
+      out.push('', `VirtualQuery: BaseAddress ${hex(mbi.BaseAddress)}  AllocationBase ${hex(mbi.AllocationBase)}  RegionSize ${num(mbi.RegionSize)}  State ${state}  Protect ${num(mbi.Protect)}`);
     }
   }
   return out.join('\n') + '\n';
@@ -365,10 +362,10 @@ export function structureHover(system: System, kind: HoverStructure, pid: number
   const preferred = HOVER_FIELDS[layout.typeName];
   const fields = layout.fields.filter((f) => f.offset >= 0 && (!preferred || preferred.includes(f.name))).slice(0, maxFields);
   // A hover is narrow: names unpadded, and values that fit 32 bits without the leading zeros of a pointer.
-  const compact = (v: string | number | bigint): string => (typeof v === 'bigint' && v < 0x100000000n ? `0x${v.toString(16)}` : layoutValue(v));
+  const compact = (v: string | number | bigint): string => (typeof v === 'bigint' && v < 0x100000000n ? hex(v) : layoutValue(v));
   const owner = tid !== undefined && (kind === 'teb' || kind === 'ethread') ? `${p.imageFileName}, pid ${pid}, tid ${tid}` : `${p.imageFileName}, pid ${pid}`;
   return [
-    `${type.includes('!') ? type : `nt!${type}`} ${formatPointer(layout.address)} (${owner})`,
-    ...fields.map((f) => ` +0x${f.offset.toString(16).padStart(3, '0')} ${f.name} : ${compact(f.value)}`),
+    `${type.includes('!') ? type : `nt!${type}`} ${pointer(layout.address)} (${owner})`,
+    ...fields.map((f) => ` +0x${hexDigits(f.offset, 3)} ${f.name} : ${compact(f.value)}`),
   ].join('\n');
 }

@@ -37,6 +37,11 @@ export interface GlossaryEntry {
   readonly terms: readonly string[];
   /** Terms that name the topic only inside a section about the given stage (e.g. 注册表 in stage 2). */
   readonly contextTerms?: ReadonlyArray<{ readonly term: string; readonly stage: Stage }>;
+  /**
+   * Words that name the topic only when they are a whole heading (`## Threads`, `## Paging`,
+   * `### 作业`): too plain to hover in running text, unambiguous as the title of a section.
+   */
+  readonly headingTerms?: readonly string[];
   readonly step?: StepTarget;
   readonly sidebar?: SidebarTarget;
   readonly live?: LiveKind;
@@ -162,7 +167,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'AccessToken', name: 'Access token', category: 'structure',
-    terms: ['access token', 'TOKEN', 'OpenProcessToken', 'DuplicateTokenEx', 'primary token', '访问令牌', '主令牌', '令牌'],
+    terms: ['access token', 'TOKEN', 'OpenProcessToken', 'DuplicateTokenEx', 'primary token', '访问令牌', '主令牌', '令牌', 'security context', '安全上下文', 'privileges', 'privilege', '特权', 'AdjustTokenPrivileges'],
     step: creation('3A'), sidebar: 'process',
     explain: {
       en: 'A TOKEN holds the user, groups, privileges and integrity level a process runs with. CreateProcess gives the child a copy of the creator\'s token (SeSubProcessToken); CreateProcessAsUser takes another primary token, which the caller may assign only if it holds SeAssignPrimaryTokenPrivilege or the token is a sibling or child of its own.',
@@ -220,7 +225,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'CSR_PROCESS', name: 'CSR_PROCESS', category: 'structure',
-    terms: ['CSR_PROCESS', 'CSR_THREAD', 'Csrss', 'csrss.exe'], step: creation('5'), sidebar: 'process', live: 'csrProcess',
+    terms: ['CSR_PROCESS', 'CSR_THREAD', 'Csrss', 'csrss.exe', 'Windows子系统进程', 'Windows subsystem process'], step: creation('5'), sidebar: 'process', live: 'csrProcess',
     explain: { en: 'The Windows subsystem process (csrss.exe) keeps its own CSR_PROCESS per process; stage 5 creates it.', zh: 'Windows 子系统进程（csrss.exe）为每个进程保存一个 CSR_PROCESS；在阶段 5 创建。' },
   },
   {
@@ -262,7 +267,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   // ---- Memory manager ----------------------------------------------------------------------
   {
     id: 'WorkingSet', name: 'Working set', category: 'concept',
-    terms: ['working set', '工作集', 'WSLE', 'working-set list'], sidebar: 'wsle', live: 'workingSet',
+    terms: ['working set', '工作集', 'WSLE', 'working-set list', 'SetProcessWorkingSetSize', '工作集管理器', 'working set manager'], sidebar: 'wsle', live: 'workingSet',
     explain: { en: 'The pages of a process currently resident (valid PTEs), listed as WSLEs; trimmed oldest first.', zh: '进程当前驻留的页面（有效的 PTE），以 WSLE 列出；修剪时先删最旧的。' },
   },
   {
@@ -282,17 +287,17 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PageFileFault', name: 'Paging-file fault', category: 'concept',
-    terms: ['hard fault', '硬缺页', 'paging file', 'pagefile', 'pagefile.sys', '页面文件', 'MiResolvePageFileFault'], step: fault('pageFile'), sidebar: 'pageFile', live: 'pfnLists',
+    headingTerms: ['paging', 'paging out', '换页', '分页'], terms: ['hard fault', '硬缺页', 'paging file', 'pagefile', 'pagefile.sys', '页面文件', 'MiResolvePageFileFault', '换页'], step: fault('pageFile'), sidebar: 'pageFile', live: 'pfnLists',
     explain: { en: 'The PTE points into the paging file: a hard fault reads the page (and its cluster) back.', zh: 'PTE 指向页面文件：硬缺页把该页（及其簇）读回内存。' },
   },
   {
     id: 'CopyOnWrite', name: 'Copy-on-write', category: 'concept',
-    terms: ['copy-on-write', 'copy on write', '写时复制', 'MiCopyOnWrite', 'PAGE_WRITECOPY'], step: fault('copyOnWrite'), sidebar: 'pte', live: 'pte',
+    terms: ['copy-on-write', 'copy on write', '写时复制', 'MiCopyOnWrite', 'PAGE_WRITECOPY', 'FILE_MAP_COPY'], step: fault('copyOnWrite'), sidebar: 'pte', live: 'pte',
     explain: { en: 'A write to a shared copy-on-write page gives the process its own private copy.', zh: '对共享的写时复制页面写入时，进程得到自己的私有副本。' },
   },
   {
     id: 'GuardPage', name: 'Guard page', category: 'concept',
-    terms: ['guard page', 'PAGE_GUARD', '保护页'], step: fault('guardPage'), sidebar: 'pte', live: 'pte',
+    terms: ['guard page', 'PAGE_GUARD', '保护页', 'STATUS_GUARD_PAGE_VIOLATION'], step: fault('guardPage'), sidebar: 'pte', live: 'pte',
     explain: { en: 'The first touch raises STATUS_GUARD_PAGE_VIOLATION once and clears the guard.', zh: '第一次访问引发一次 STATUS_GUARD_PAGE_VIOLATION，并清除保护属性。' },
   },
   {
@@ -317,7 +322,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PFN', name: 'PFN database', category: 'structure',
-    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧号'], sidebar: 'pfn', live: 'pfnLists',
+    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧号', '页帧', '页框', 'page frame', 'page frame number', 'physical page', 'physical pages', '物理页', '物理内存', 'physical memory'], sidebar: 'pfn', live: 'pfnLists',
     explain: { en: 'One MMPFN per physical page: its state and list (Zeroed, Free, Standby, Modified, Active...), share and reference counts.', zh: '每个物理页一个 MMPFN：状态和所在链表（零页、空闲、备用、已修改、活动……）、共享计数和引用计数。' },
   },
   {
@@ -327,7 +332,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'LargePages', name: 'Large pages', category: 'concept',
-    terms: ['large page', 'large pages', '大页', 'huge page', 'MEM_LARGE_PAGES', 'GetLargePageMinimum'], sidebar: 'vad', live: 'largePages',
+    terms: ['large page', 'large pages', '大页', 'huge page', 'MEM_LARGE_PAGES', 'GetLargePageMinimum', 'SeLockMemoryPrivilege', '锁定内存页'], sidebar: 'vad', live: 'largePages',
     explain: { en: '2 MB (large) and 1 GB (huge) pages: nonpageable, need SeLockMemoryPrivilege; an allocation uses 1 GB pages first, then 2 MB pages for the rest.', zh: '2 MB（大页）和 1 GB（巨页）：不可换页，需要 SeLockMemoryPrivilege；分配时先用 1 GB 页，剩余部分用 2 MB 页。' },
   },
   {
@@ -337,7 +342,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'Commit', name: 'Commit charge', category: 'concept',
-    terms: ['commit charge', 'commit limit', '提交', '提交费用', '提交限制', 'MEM_COMMIT'], sidebar: 'commit', live: 'commit',
+    terms: ['commit charge', 'commit limit', '提交', '提交费用', '提交限制', 'MEM_COMMIT', 'commit', 'committed memory', 'committing', 'ERROR_COMMITMENT_LIMIT'], sidebar: 'commit', live: 'commit',
     explain: { en: 'Committed private memory is charged against the commit limit (RAM + paging files); past it, allocation fails with ERROR_COMMITMENT_LIMIT.', zh: '已提交的私有内存计入提交费用，上限为提交限制（内存 + 页面文件）；超过时分配失败，错误为 ERROR_COMMITMENT_LIMIT。' },
   },
   {
@@ -347,17 +352,17 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'VirtualAlloc', name: 'VirtualAlloc', category: 'api',
-    terms: ['VirtualAlloc', 'VirtualAllocEx', 'NtAllocateVirtualMemory', 'Virtual API'], step: fault('demandZero'), sidebar: 'vad', live: 'vads',
+    terms: ['VirtualAlloc', 'VirtualAllocEx', 'NtAllocateVirtualMemory', 'Virtual API', 'MEM_RESERVE', '保留', 'allocation granularity', '分配粒度'], step: fault('demandZero'), sidebar: 'vad', live: 'vads',
     explain: { en: 'Reserves and/or commits pages (64 KB granularity); pages become resident only when touched.', zh: '保留和/或提交页面（粒度 64 KB）；页面在被访问时才驻留。' },
   },
   {
     id: 'VirtualFree', name: 'VirtualFree', category: 'api',
-    terms: ['VirtualFree', 'VirtualFreeEx', 'NtFreeVirtualMemory'], sidebar: 'vad', live: 'vads',
+    terms: ['VirtualFree', 'VirtualFreeEx', 'NtFreeVirtualMemory', 'MEM_DECOMMIT', 'MEM_RELEASE', '解除提交', 'decommit'], sidebar: 'vad', live: 'vads',
     explain: { en: 'Decommits pages (MEM_DECOMMIT) or releases a whole reservation (MEM_RELEASE, size 0).', zh: '解除提交页面（MEM_DECOMMIT）或释放整个保留区（MEM_RELEASE，大小为 0）。' },
   },
   {
     id: 'VirtualProtect', name: 'VirtualProtect', category: 'api',
-    terms: ['VirtualProtect', 'VirtualProtectEx', 'NtProtectVirtualMemory'], step: fault('accessViolation'), sidebar: 'vad', live: 'vads',
+    headingTerms: ['protection', 'page protection', 'memory protection', '保护属性', '内存保护', '页面保护'], terms: ['VirtualProtect', 'VirtualProtectEx', 'NtProtectVirtualMemory'], step: fault('accessViolation'), sidebar: 'vad', live: 'vads',
     explain: { en: 'Changes the protection of committed pages and returns the old one.', zh: '修改已提交页面的保护属性并返回旧的属性。' },
   },
   {
@@ -367,7 +372,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'VirtualQuery', name: 'VirtualQuery', category: 'api',
-    terms: ['VirtualQuery', 'VirtualQueryEx'], sidebar: 'vad', live: 'vads',
+    terms: ['VirtualQuery', 'VirtualQueryEx', 'MEMORY_BASIC_INFORMATION'], sidebar: 'vad', live: 'vads',
     explain: { en: 'Returns MEMORY_BASIC_INFORMATION for the region containing an address.', zh: '返回包含某地址的区域的 MEMORY_BASIC_INFORMATION。' },
   },
   {
@@ -377,7 +382,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'CreateFileMapping', name: 'CreateFileMapping', category: 'api',
-    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存'], step: fault('prototype'), sidebar: 'object', live: 'vads',
+    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section'], step: fault('prototype'), sidebar: 'object', live: 'vads',
     explain: { en: 'Creates (or opens) a section object: pagefile-backed shared memory or a mapped file, described by a control area, segment and prototype PTEs.', zh: '创建（或打开）section 对象：由页面文件支持的共享内存或映射文件，由控制区、段和原型 PTE 描述。' },
   },
   {
@@ -392,8 +397,103 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'Ntoskrnl', name: 'Ntoskrnl.exe', category: 'concept',
-    terms: ['Ntoskrnl.exe', 'ntoskrnl'], sidebar: 'process', live: 'system',
+    terms: ['Ntoskrnl.exe', 'ntoskrnl', 'executive', '执行体'], sidebar: 'process', live: 'system',
     explain: { en: 'The kernel image: executive and kernel, including the memory manager.', zh: '内核映像：包含执行体和内核，其中有内存管理器。' },
+  },
+
+  // ---- Address space, threads, handles, jobs (Windows Internals 7e ch. 3 "Process internals", ch. 5
+  // "Virtual address space layouts"; Microsoft Learn "Virtual Address Space", "Handles and Objects", "Job Objects") ----
+  {
+    id: 'AddressSpace', name: 'Virtual address space', category: 'concept',
+    headingTerms: ['address space', 'address spaces', 'memory layout', '地址空间布局'],
+    terms: ['virtual address space', 'user address space', 'address space', '虚拟地址空间', '用户地址空间', '地址空间', '初始地址空间'], sidebar: 'vad', live: 'vads',
+    explain: {
+      en: 'Each process has its own private virtual address space (128 TB of user space on x64); the VAD tree records what is reserved, and page tables map what is resident.',
+      zh: '每个进程有自己私有的虚拟地址空间（x64 上用户空间 128 TB）；VAD 树记录保留的范围，页表映射驻留的页面。',
+    },
+  },
+  {
+    id: 'Thread', name: 'Threads', category: 'concept',
+    headingTerms: ['thread', 'threads', 'thread internals', '线程'],
+    terms: ['thread', 'threads', 'CreateThread', 'CreateRemoteThread', 'CreateRemoteThreadEx', 'initial thread', '线程', '初始线程'], step: creation('4'), sidebar: 'thread', live: 'ethread',
+    explain: {
+      en: 'The unit the scheduler runs: an ETHREAD (with its KTHREAD) in system space, a TEB and stack in user space. CreateProcess makes the initial thread in stage 4, suspended; CreateThread and CreateRemoteThread add more.',
+      zh: '调度器执行的单位：系统空间中的 ETHREAD（含 KTHREAD），用户空间中的 TEB 和栈。CreateProcess 在阶段 4 创建挂起的初始线程；CreateThread 和 CreateRemoteThread 创建更多线程。',
+    },
+  },
+  {
+    id: 'Handles', name: 'Handles', category: 'concept',
+    headingTerms: ['handles', 'handle', 'open handles', 'object handles', '句柄'],
+    terms: ['handle table', 'open handles', 'CloseHandle', 'DuplicateHandle', 'handle value', '句柄表', '句柄'], sidebar: 'process', live: 'eprocess',
+    explain: {
+      en: 'A handle is an index into the process\'s handle table (EPROCESS.ObjectTable) that refers to a kernel object with granted access rights; it means nothing in another process. CloseHandle removes it; the object goes when its last handle and reference are gone.',
+      zh: '句柄是进程句柄表（EPROCESS.ObjectTable）中的索引，指向一个带有已授予访问权限的内核对象；在其他进程中没有意义。CloseHandle 删除它；最后一个句柄和引用消失时对象被删除。',
+    },
+  },
+  {
+    id: 'Jobs', name: 'Job objects', category: 'concept',
+    headingTerms: ['jobs', 'job', 'job objects', '作业'],
+    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象', '作业'], sidebar: 'process', live: 'eprocess',
+    explain: {
+      en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
+      zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',
+    },
+  },
+  // ---- System processes (Windows Internals 7e ch. 2 "Key system components", "System processes") ----
+  {
+    id: 'SystemProcesses', name: 'System processes', category: 'concept',
+    terms: ['system processes', 'system process', 'System进程', '系统进程', 'system threads', '系统线程'], sidebar: 'process', live: 'system',
+    explain: {
+      en: 'The processes a booted Windows runs before anyone logs on: System (pid 4, kernel system threads such as the zero page thread), smss, csrss, wininit, services, lsass, winlogon, then explorer for the user.',
+      zh: 'Windows 启动后、用户登录前运行的进程：System（pid 4，运行零页线程等内核系统线程）、smss、csrss、wininit、services、lsass、winlogon，之后为用户启动 explorer。',
+    },
+  },
+  systemProcess('wininit', 'wininit.exe', ['wininit', 'wininit.exe', 'Windows Start-Up Application'],
+    'The session-0 initialization process: starts services.exe and lsass.exe.', '会话 0 的初始化进程：启动 services.exe 和 lsass.exe。'),
+  systemProcess('services', 'services.exe', ['services.exe', 'Service Control Manager', 'SCM', 'svchost', 'svchost.exe', '服务控制管理器'],
+    'The Service Control Manager: starts and controls Windows services, many of them inside svchost.exe processes.', '服务控制管理器：启动和控制 Windows 服务，其中很多运行在 svchost.exe 进程中。'),
+  systemProcess('lsass', 'lsass.exe', ['lsass', 'lsass.exe', 'Local Security Authority', 'LSA', '本地安全认证', '本地安全机构'],
+    'The Local Security Authority: checks logons and creates the access tokens users\' processes run with.', '本地安全机构：验证登录，并创建用户进程运行时使用的访问令牌。'),
+  systemProcess('winlogon', 'winlogon.exe', ['winlogon', 'winlogon.exe', '登录进程'],
+    'Handles interactive logon and the secure attention sequence (Ctrl+Alt+Del); starts the user\'s shell through userinit.', '处理交互式登录和安全注意序列（Ctrl+Alt+Del）；通过 userinit 启动用户的外壳。'),
+  systemProcess('explorer', 'explorer.exe', ['explorer.exe', '桌面外壳'],
+    'The user\'s shell: most programs a user starts are its children.', '用户的外壳程序：用户启动的大部分程序都是它的子进程。'),
+
+  // ---- Concepts of ch. 5 the simulation does not model: the hover says so and points to the nearest
+  // thing it does (Windows Internals 7e ch. 5 "Translation look-aside buffer", "Memory compression",
+  // "Proactive memory management (SuperFetch)"); ASLR, which it does model, beside them
+  // (Windows Internals 7e ch. 5 "Address space layout randomization") ----
+  {
+    id: 'TLB', name: 'Translation look-aside buffer', category: 'concept',
+    terms: ['TLB', 'translation lookaside buffer', 'translation look-aside buffer', '快表', '页表缓存', '转换后备缓冲区'], step: fault(), sidebar: 'pte', live: 'pte',
+    explain: {
+      en: 'Not simulated: the CPU caches translations in the TLB. The nearest thing here is the 4-level page-table walk the page-fault panel steps through, which is what a TLB miss does.',
+      zh: '模拟中没有：CPU 把地址转换缓存在 TLB 中。最接近的是缺页面板逐步展示的四级页表遍历，也就是 TLB 未命中时要做的事。',
+    },
+  },
+  {
+    id: 'MemoryCompression', name: 'Memory compression', category: 'concept',
+    terms: ['memory compression', 'compression store', '内存压缩'], step: { panel: 'systemThread', thread: 'modifiedPageWriter' }, sidebar: 'pageList', live: 'pfnLists',
+    explain: {
+      en: 'Not simulated: Windows 10 compresses modified pages into the Memory Compression process instead of writing them out. The nearest thing here is the modified page writer moving modified pages to the paging file.',
+      zh: '模拟中没有：Windows 10 把已修改的页面压缩后放入 Memory Compression 进程，而不是写出。最接近的是已修改页写入器把已修改页面写入页面文件。',
+    },
+  },
+  {
+    id: 'SuperFetch', name: 'SuperFetch', category: 'concept',
+    terms: ['SuperFetch', 'SysMain', 'prefetch', 'prefetcher', '预取'], sidebar: 'pageList', live: 'pfnLists',
+    explain: {
+      en: 'Not simulated: SuperFetch (SysMain) fills the standby list ahead of need and sets page priorities. The nearest thing here is the standby list with its eight priorities in the Physical Memory view.',
+      zh: '模拟中没有：SuperFetch（SysMain）预先把页面读入备用链表并设置页面优先级。最接近的是“物理内存”视图中带 8 个优先级的备用链表。',
+    },
+  },
+  {
+    id: 'ASLR', name: 'ASLR', category: 'concept',
+    terms: ['ASLR', 'Address Space Layout Randomization', '地址空间布局随机化'], sidebar: 'vad', live: 'vads',
+    explain: {
+      en: 'Each image gets a base chosen once per boot and shared by every process that maps it, and the PTE base (self-map slot) is randomized per seed unless the pteBase setting is classic. The address space view shows where everything landed.',
+      zh: '每个映像在每次启动时选定一个基址，映射它的所有进程共用；PTE 基址（自映射槽）按种子随机化，除非 pteBase 设置为 classic。地址空间视图显示各部分的位置。',
+    },
   },
   // ---- The memory manager's system threads (ch. 5 opening) ---------------------------------
   {
@@ -427,6 +527,10 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     explain: { en: 'Runs at the lowest priority and zeroes pages of the free list, moving them to the zeroed list.', zh: '以最低优先级运行，把空闲链表上的页清零并移到零页链表。' },
   },
 ];
+
+function systemProcess(id: string, name: string, terms: string[], en: string, zh: string): GlossaryEntry {
+  return { id, name, category: 'concept', terms, sidebar: 'process', live: 'system', explain: { en, zh } };
+}
 
 function stageEntry(stage: Stage, terms: string[], en: string, zh: string): GlossaryEntry {
   return { id: `Stage${stage}`, name: `Stage ${stage}`, category: 'stage', terms, step: { panel: 'processCreation', stage }, sidebar: 'process', live: 'eprocess', explain: { en, zh } };

@@ -4,16 +4,26 @@
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
 import { Commands, Settings } from '../ids';
+import { confirmMachineSize } from '../machineCost';
 import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
-import { claimAgrees, findLargePageClaims, simulateLargePageAllocation } from './facts';
-import { entry, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
+import { documentFindings, FindingList, lineChunks, lineFindings, type Finding } from './diagnose';
+import { explainSelection, headingBindingComment, termBindingComment } from './explain';
+import { entry, GLOSSARY, type GlossaryEntry, type SidebarTarget, type StepTarget } from './glossary';
 import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
   currentPid, explanation, isChinese, liveValues, outcomeText, parseErrorMessage,
 } from './messages';
-import { headingForFault, headingForStage, recognize, termAt, type FencedBlock, type Recognition } from './recognize';
+import { headingForFault, headingForStage, recognize, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
 import { RunState, runStatement, type Outcome, type RunHost } from './run';
+
+/** Commands of the notes quick actions (run from the light bulb; tests call them too). */
+export const NotesCommands = {
+  explainSelection: 'ntlab.explainSelection',
+  bindToConcept: 'ntlab.bindToConcept',
+} as const;
+
+const GLOSSARY_IDS = new Set(GLOSSARY.map((e) => e.id));
 
 /** Diagnostic codes (a test and the quick fix read them). */
 export const NotesDiagnostic = {
@@ -35,6 +45,8 @@ const isMarkdown = (doc: vscode.TextDocument): boolean => doc.languageId === 'ma
 interface NotesDoc {
   version: number;
   recognition: Recognition;
+  /** Terms per line text, kept across versions: an edit recomputes only the lines it changed. */
+  readonly cache: TermCache;
   readonly state: RunState;
   /** Next line to run per block (keyed by fence line) for "Step". */
   readonly cursor: Map<number, number>;
@@ -59,6 +71,11 @@ export class NotesController implements vscode.Disposable {
     borderWidth: '0 0 0 3px',
   });
   private readonly pendingDiagnostics = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The running chunked diagnostics pass per document; a newer edit cancels it. */
+  private readonly diagnosticsRuns = new Map<string, vscode.CancellationTokenSource>();
+  private lensRefresh: ReturnType<typeof setTimeout> | undefined;
+  /** Answers the "machine too large" question without a dialog (integration tests set it). */
+  machineSizeDecision: 'build' | 'cancel' | undefined;
   /** Where follow mode last revealed: uri and line (tests read it). */
   lastFollow: { uri: string; line: number } | undefined;
   private lastFollowSeq: number | undefined;
@@ -69,7 +86,9 @@ export class NotesController implements vscode.Disposable {
       this.diagnostics, this.lensesChanged, this.resultDecoration, this.followDecoration,
       vscode.languages.registerCodeLensProvider(md, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (d) => this.codeLenses(d) }),
       vscode.languages.registerHoverProvider(md, { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.languages.registerCodeActionsProvider(md, { provideCodeActions: (d, _r, c) => this.codeActions(d, c) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCodeActionsProvider(md, { provideCodeActions: (d, r, c) => [...this.codeActions(d, c), ...this.explainActions(d, r)] }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.commands.registerCommand(NotesCommands.explainSelection, (uri?: unknown, range?: unknown) => this.explainCommand(uri, range)),
+      vscode.commands.registerCommand(NotesCommands.bindToConcept, (uri?: unknown, range?: unknown, entryId?: unknown) => this.bindCommand(uri, range, entryId)),
       vscode.languages.registerCompletionItemProvider(md, { provideCompletionItems: (d, p) => this.completions(d, p) }, ' ', '$'),
       vscode.commands.registerCommand(Commands.runNotesBlock, (uri?: unknown, fenceLine?: unknown) => this.runBlock(uri, fenceLine, 'all')),
       vscode.commands.registerCommand(Commands.stepNotesBlock, (uri?: unknown, fenceLine?: unknown) => this.runBlock(uri, fenceLine, 'step')),
@@ -82,8 +101,14 @@ export class NotesController implements vscode.Disposable {
         if (nd && e.contentChanges.length) { nd.results.clear(); nd.cursor.clear(); nd.runDiagnostics = []; this.paintResults(); }
         this.scheduleDiagnostics(e.document);
       }),
-      vscode.workspace.onDidCloseTextDocument((d) => { this.docs.delete(d.uri.toString()); this.diagnostics.delete(d.uri); }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const key = d.uri.toString();
+        this.diagnosticsRuns.get(key)?.cancel();
+        this.docs.delete(key);
+        this.diagnostics.delete(d.uri);
+      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paintResults()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => { if (isMarkdown(e.textEditor.document)) this.scheduleLensRefresh(); }),
       session.onDidChangeSystem(() => { this.lastFollowSeq = undefined; this.lensesChanged.fire(); }),
       session.onDidChangeCursor((e) => this.follow(e.seq)),
     );
@@ -92,6 +117,8 @@ export class NotesController implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.pendingDiagnostics.values()) clearTimeout(t);
+    for (const c of this.diagnosticsRuns.values()) { c.cancel(); c.dispose(); }
+    clearTimeout(this.lensRefresh);
     while (this.disposables.length) this.disposables.pop()!.dispose();
   }
 
@@ -100,11 +127,12 @@ export class NotesController implements vscode.Disposable {
     const key = doc.uri.toString();
     let nd = this.docs.get(key);
     if (!nd) {
-      nd = { version: doc.version, recognition: recognize(doc.getText()), state: new RunState(), cursor: new Map(), results: new Map(), runDiagnostics: [] };
+      const cache = new TermCache();
+      nd = { version: doc.version, recognition: recognize(doc.getText(), cache), cache, state: new RunState(), cursor: new Map(), results: new Map(), runDiagnostics: [] };
       this.docs.set(key, nd);
     } else if (nd.version !== doc.version) {
       nd.version = doc.version;
-      nd.recognition = recognize(doc.getText());
+      nd.recognition = recognize(doc.getText(), nd.cache);
     }
     return nd;
   }
@@ -114,7 +142,11 @@ export class NotesController implements vscode.Disposable {
   private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const nd = this.notes(doc);
     const lenses: vscode.CodeLens[] = [];
+    // Headings near what is on screen (a heading's topic is found when first asked): a 5 MB file
+    // of headings costs the lines in view, not the file. Scrolling asks again (visibleRangesChanged).
+    const visible = visibleLineRanges(doc, LENS_MARGIN_LINES);
     for (const h of nd.recognition.headings) {
+      if (visible && !visible.some((r) => h.line >= r.from && h.line < r.to)) continue;
       if (!h.entryId) continue;
       const e = entry(h.entryId);
       const range = new vscode.Range(h.line, 0, h.line, 0);
@@ -207,6 +239,77 @@ export class NotesController implements vscode.Disposable {
     return actions;
   }
 
+  // ---- When recognition misses: explain a selection, bind a heading or a word ---------------
+
+  private explainActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+    const r = this.notes(doc).recognition;
+    // A heading without a topic offers both (a recognized one needs neither: its lens is there).
+    const heading = r.headings.find((h) => h.line === range.start.line && h.style !== 'stage' && !h.entryId);
+    const selected = range.isEmpty || !range.isSingleLine ? '' : doc.getText(range).trim();
+    if (!selected && !(heading && range.isEmpty)) return [];
+    const what = selected || heading!.text;
+    const target = selected ? range : doc.lineAt(range.start.line).range;
+    const explain = new vscode.CodeAction(vscode.l10n.t('Explain "{0}" with the simulation', what), vscode.CodeActionKind.QuickFix);
+    explain.command = { title: explain.title, command: NotesCommands.explainSelection, arguments: [doc.uri, target] };
+    const bind = new vscode.CodeAction(selected ? vscode.l10n.t('Bind "{0}" to a concept…', what) : vscode.l10n.t('Bind this heading to a concept…'), vscode.CodeActionKind.QuickFix);
+    bind.command = { title: bind.title, command: NotesCommands.bindToConcept, arguments: [doc.uri, selected ? range : undefined] };
+    return [explain, bind];
+  }
+
+  private async rangeArgs(uriArg: unknown, rangeArg: unknown): Promise<{ doc: vscode.TextDocument; range: vscode.Range } | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const uri = uriArg instanceof vscode.Uri ? uriArg : editor?.document.uri;
+    if (!uri) return undefined;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const range = rangeArg instanceof vscode.Range ? rangeArg : editor && editor.document === doc ? editor.selection : undefined;
+    return range ? { doc, range } : undefined;
+  }
+
+  /** Shows what the simulation knows about the selected text (or the nearest concepts). Returns their ids (tests read them). */
+  async explainCommand(uriArg: unknown, rangeArg: unknown): Promise<string[]> {
+    const args = await this.rangeArgs(uriArg, rangeArg);
+    if (!args) return [];
+    const text = args.doc.getText(args.range).trim() || args.doc.lineAt(args.range.start.line).text;
+    const entries = explainSelection(text);
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing in the simulation matches "{0}".', text.slice(0, 80)));
+      return [];
+    }
+    void vscode.window.showQuickPick(entries.map((e) => ({ label: e.name, detail: explanation(e), entry: e })), { title: vscode.l10n.t('What the simulation knows about "{0}"', text.slice(0, 80)), matchOnDetail: true })
+      .then((picked) => {
+        const step = picked && stepCommand(picked.entry.step);
+        if (step) void vscode.commands.executeCommand(step.command, ...(step.arguments ?? []));
+      });
+    return entries.map((e) => e.id);
+  }
+
+  /**
+   * Binds the heading on the cursor's line, or the selected word, to a concept: an HTML comment at
+   * the end of the line (invisible in any markdown viewer). `entryId` skips the picker (tests).
+   */
+  async bindCommand(uriArg: unknown, rangeArg: unknown, entryIdArg?: unknown): Promise<boolean> {
+    const args = await this.rangeArgs(uriArg, rangeArg ?? vscode.window.activeTextEditor?.selection);
+    if (!args) return false;
+    const { doc, range } = args;
+    const word = range.isEmpty || !range.isSingleLine ? '' : doc.getText(range).trim();
+    const line = doc.lineAt(range.start.line);
+    let entryId = typeof entryIdArg === 'string' && GLOSSARY_IDS.has(entryIdArg) ? entryIdArg : undefined;
+    if (!entryId) {
+      const nearest = explainSelection(word || line.text);
+      const rest = GLOSSARY.filter((e) => !nearest.includes(e));
+      const picked = await vscode.window.showQuickPick([...nearest, ...rest].map((e) => ({ label: e.name, description: e.id, detail: explanation(e), id: e.id })),
+        { title: word ? vscode.l10n.t('Which concept does "{0}" mean?', word) : vscode.l10n.t('Which concept is this heading about?'), matchOnDescription: true });
+      entryId = picked?.id;
+    }
+    if (!entryId) return false;
+    const comment = word ? termBindingComment(word, entryId) : headingBindingComment(entryId);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, line.range.end, ` ${comment}`);
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (ok) this.lensesChanged.fire();
+    return ok;
+  }
+
   // ---- Completion in ntlab blocks ------------------------------------------------------------
 
   private completions(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
@@ -253,51 +356,64 @@ export class NotesController implements vscode.Disposable {
     if (!isMarkdown(doc) || doc.uri.scheme === 'output') return;
     const key = doc.uri.toString();
     clearTimeout(this.pendingDiagnostics.get(key));
-    this.pendingDiagnostics.set(key, setTimeout(() => { this.pendingDiagnostics.delete(key); this.updateDiagnostics(doc); }, 150));
+    this.diagnosticsRuns.get(key)?.cancel();
+    this.pendingDiagnostics.set(key, setTimeout(() => { this.pendingDiagnostics.delete(key); void this.refreshDiagnostics(doc); }, 150));
   }
 
-  /** Recomputes the diagnostics of a document now (tests call it through the command too). */
+  private scheduleLensRefresh(): void {
+    clearTimeout(this.lensRefresh);
+    this.lensRefresh = setTimeout(() => this.lensesChanged.fire(), 100);
+  }
+
+  /**
+   * Recomputes the diagnostics of a document off the edit path: the lines on screen first, then
+   * the rest in chunks of about 64 KB, yielding to the event loop between chunks. A newer edit,
+   * closing the document or `token` cancels it. Resolves to the diagnostics set, or undefined when cancelled.
+   */
+  async refreshDiagnostics(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.Diagnostic[] | undefined> {
+    if (doc.isClosed) return undefined;
+    const key = doc.uri.toString();
+    this.diagnosticsRuns.get(key)?.cancel();
+    const run = new vscode.CancellationTokenSource();
+    const outer = token?.onCancellationRequested(() => run.cancel());
+    this.diagnosticsRuns.set(key, run);
+    try {
+      const nd = this.notes(doc);
+      const version = doc.version;
+      const r = nd.recognition;
+      const list = new FindingList();
+      list.add(documentFindings(r));
+      const first = visibleLineRanges(doc, 0) ?? [];
+      const { chunks, firstCount } = lineChunks(r, first);
+      for (let i = 0; i < chunks.length; i++) {
+        const c = chunks[i]!;
+        list.add(lineFindings(r, c.from, c.to));
+        // The lines in view are shown at once; the rest when done.
+        if (i === firstCount - 1) this.publish(doc, nd, list.findings);
+        if (i + 1 < chunks.length) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        if (run.token.isCancellationRequested || doc.isClosed || doc.version !== version) return undefined;
+      }
+      return this.publish(doc, nd, list.findings);
+    } finally {
+      outer?.dispose();
+      if (this.diagnosticsRuns.get(key) === run) this.diagnosticsRuns.delete(key);
+      run.dispose();
+    }
+  }
+
+  /** Recomputes the diagnostics of a whole document now, in one go (tests call it). */
   updateDiagnostics(doc: vscode.TextDocument): vscode.Diagnostic[] {
     if (doc.isClosed) return [];
     const nd = this.notes(doc);
     const r = nd.recognition;
-    const out: vscode.Diagnostic[] = [];
-    for (const t of r.terms) {
-      if (t.exact || !t.suggestion) continue;
-      const d = new vscode.Diagnostic(new vscode.Range(t.line, t.start, t.line, t.end),
-        vscode.l10n.t('"{0}" looks like {1}. Did you mean {1}?', t.text, t.suggestion), vscode.DiagnosticSeverity.Information);
-      d.code = NotesDiagnostic.misspelling;
-      d.source = 'NT Lab';
-      out.push(d);
-    }
-    for (const q of r.questions) {
-      if (!q.entryId) continue;
-      const e = entry(q.entryId);
-      const d = new vscode.Diagnostic(new vscode.Range(q.line, q.start, q.line, q.end),
-        vscode.l10n.t('Open question: the simulation shows this as {0}. {1}', e.name, explanation(e)), vscode.DiagnosticSeverity.Information);
-      d.code = NotesDiagnostic.openQuestion;
-      d.source = 'NT Lab';
-      out.push(d);
-    }
-    for (const b of r.blocks) {
-      for (const e of parseBlock(b.lines).errors) {
-        const d = new vscode.Diagnostic(new vscode.Range(e.line, e.start, e.line, e.end), parseErrorMessage(e), vscode.DiagnosticSeverity.Error);
-        d.code = NotesDiagnostic.parse;
-        d.source = 'ntlab';
-        out.push(d);
-      }
-    }
-    const claims = findLargePageClaims(doc.getText());
-    for (const c of claims) {
-      const fact = simulateLargePageAllocation(c.requestMB);
-      if (!fact || claimAgrees(c, fact)) continue;
-      const d = new vscode.Diagnostic(new vscode.Range(c.line, c.start, c.line, c.end),
-        vscode.l10n.t('In the simulation, a {0} MB large-page allocation is made of {1} x 1 GB page(s) and {2} x 2 MB page(s) (1 GB pages first, then 2 MB pages).', c.requestMB, fact.hugePages, fact.largePages),
-        vscode.DiagnosticSeverity.Information);
-      d.code = NotesDiagnostic.simulatedFact;
-      d.source = 'NT Lab';
-      out.push(d);
-    }
+    const list = new FindingList();
+    list.add(documentFindings(r));
+    list.add(lineFindings(r, 0, r.lineCount));
+    return this.publish(doc, nd, list.findings);
+  }
+
+  private publish(doc: vscode.TextDocument, nd: NotesDoc, findings: readonly Finding[]): vscode.Diagnostic[] {
+    const out = findings.map(toDiagnostic);
     out.push(...nd.runDiagnostics);
     this.diagnostics.set(doc.uri, out);
     return out;
@@ -335,6 +451,15 @@ export class NotesController implements vscode.Disposable {
     if (mode === 'step') {
       const next = nd.cursor.get(block.fenceLine) ?? block.fenceLine + 1;
       toRun = statements.filter((s) => s.line >= next).slice(0, 1);
+    }
+    // `boot 65536 MB` / `reset 65536 MB`: ask before building a machine the host cannot afford.
+    for (const s of toRun) {
+      const c = s.command;
+      if (c.op !== 'boot' || c.memoryMB === undefined || (!c.fresh && this.session.system)) continue;
+      if (!(await confirmMachineSize({ physicalMemoryMB: c.memoryMB }, this.session.system, this.machineSizeDecision))) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Not run: the machine was not built.'));
+        return [];
+      }
     }
     if (mode === 'all' || (nd.cursor.get(block.fenceLine) ?? block.fenceLine + 1) === block.fenceLine + 1) this.clearBlock(nd, block);
     const outcomes: Outcome[] = [];
@@ -456,6 +581,53 @@ export class NotesController implements vscode.Disposable {
     if (available.includes(Commands.openProcessCreationPanel)) await vscode.commands.executeCommand(Commands.openProcessCreationPanel, {});
     this.scheduleDiagnostics(doc);
     return uri.toString();
+  }
+}
+
+/** Lines above and below the screen whose headings get lenses (so a small scroll shows them at once). */
+const LENS_MARGIN_LINES = 200;
+
+/** The line ranges of `doc` on screen (widened by `margin`), or undefined when no editor shows it. */
+function visibleLineRanges(doc: vscode.TextDocument, margin: number): Array<{ from: number; to: number }> | undefined {
+  const ranges: Array<{ from: number; to: number }> = [];
+  for (const editor of vscode.window.visibleTextEditors) {
+    if (editor.document !== doc) continue;
+    for (const r of editor.visibleRanges) ranges.push({ from: Math.max(0, r.start.line - margin), to: r.end.line + 1 + margin });
+  }
+  return ranges.length ? ranges : undefined;
+}
+
+/** A finding as a diagnostic, in the UI language. */
+function toDiagnostic(f: Finding): vscode.Diagnostic {
+  let d: vscode.Diagnostic;
+  switch (f.kind) {
+    case 'misspelling':
+      d = new vscode.Diagnostic(new vscode.Range(f.line, f.start, f.line, f.end),
+        vscode.l10n.t('"{0}" looks like {1}. Did you mean {1}?', f.text, f.suggestion), vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.misspelling;
+      d.source = 'NT Lab';
+      return d;
+    case 'openQuestion': {
+      const e = entry(f.entryId);
+      d = new vscode.Diagnostic(new vscode.Range(f.line, f.start, f.line, f.end),
+        vscode.l10n.t('Open question: the simulation shows this as {0}. {1}', e.name, explanation(e)), vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.openQuestion;
+      d.source = 'NT Lab';
+      return d;
+    }
+    case 'parse':
+      d = new vscode.Diagnostic(new vscode.Range(f.error.line, f.error.start, f.error.line, f.error.end), parseErrorMessage(f.error), vscode.DiagnosticSeverity.Error);
+      d.code = NotesDiagnostic.parse;
+      d.source = 'ntlab';
+      return d;
+    case 'simulatedFact':
+      d = new vscode.Diagnostic(new vscode.Range(f.line, f.start, f.line, f.end),
+        vscode.l10n.t('In the simulation, a {0} MB large-page allocation is made of {1} x 1 GB page(s) and {2} x 2 MB page(s) (1 GB pages first, then 2 MB pages).', f.requestMB, f.hugePages, f.largePages),
+        vscode.DiagnosticSeverity.Information);
+      d.code = NotesDiagnostic.simulatedFact;
+      d.source = 'NT Lab';
+      return d;
+    default: { const never: never = f; return never; }
   }
 }
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
 import { isHoverStructure, structureHover } from '../documents/layout';
-import { simulateLargePageAllocation } from './facts';
+import { largePageFact } from './facts';
 import type { GlossaryEntry, LiveKind } from './glossary';
 import type { ParseError } from './language';
 import { hex, type Outcome, type RunError, type RunResult } from './run';
@@ -166,7 +166,7 @@ export function liveValues(kind: LiveKind, system: System, pid: number | undefin
       for (const l of system.walkAddress(p.pid, p.peb).levels) rows.push([`${l.level} ${hex(l.address)}`, `[${l.index}] ${l.decoded.kind}`]);
       break;
     case 'largePages': {
-      const fact = simulateLargePageAllocation(1040);
+      const fact = largePageFact(1040);
       if (!fact) break;
       title = vscode.l10n.t('VirtualAlloc(1040 MB, MEM_LARGE_PAGES) in the simulation');
       rows.push([vscode.l10n.t('1 GB pages'), `${fact.hugePages}`], [vscode.l10n.t('2 MB pages'), `${fact.largePages}`]);

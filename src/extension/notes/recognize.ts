@@ -1,7 +1,11 @@
 // Topic recognition in a learner's markdown, as it is written: ATX headings, bold lead lines
 // (`**创建进程：**`, `- **The zero page thread**`), `Stage3A：` lines, API and structure names in
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
-import { GLOSSARY, stageEntryFor, type GlossaryEntry, type Stage } from './glossary';
+import { stageEntryFor, type Stage } from './glossary';
+import { bindingsOnLine } from './explain';
+import { findLineTerms, headingTermTopic, type LineTerm } from './terms';
+
+export { editDistance, lookupToken, suggestName } from './terms';
 
 export type HeadingStyle = 'atx' | 'bold' | 'stage';
 
@@ -21,17 +25,8 @@ export interface HeadingMatch {
 }
 
 /** A term in the text that names a glossary topic. */
-export interface TermMatch {
+export interface TermMatch extends LineTerm {
   readonly line: number;
-  /** 0-based UTF-16 columns [start, end). */
-  readonly start: number;
-  readonly end: number;
-  /** The text as written. */
-  readonly text: string;
-  readonly entryId: string;
-  /** False when the text is a near miss of a name (a misspelling): `suggestion` is the right name. */
-  readonly exact: boolean;
-  readonly suggestion?: string;
 }
 
 /** A fenced ```ntlab block. */
@@ -55,264 +50,450 @@ export interface OpenQuestion {
 
 export interface Recognition {
   readonly headings: readonly HeadingMatch[];
+  /** Every term of the document (computed on first use: prefer termsOnLine for a range). */
   readonly terms: readonly TermMatch[];
   readonly blocks: readonly FencedBlock[];
   readonly questions: readonly OpenQuestion[];
+  readonly lineCount: number;
+  /** The text of a line ('' past the end). */
+  lineText(line: number): string;
+  /** The terms of one line (computed on first use, cached per line text). */
+  termsOnLine(line: number): readonly TermMatch[];
+  /**
+   * The terms around a column: the whole line's for ordinary lines, a window of a few thousand
+   * characters for a very long one (a hover on a 2 MB line looks at the words near the pointer).
+   */
+  termsNear(line: number, character: number): readonly TermMatch[];
 }
 
-// ---- term index (built lazily: activation must stay cheap) ----------------------------------
+/** Lines longer than this are looked at in windows when only one place on them is asked about. */
+export const LONG_LINE = 16 * 1024;
+const NEAR_WINDOW = 2048;
 
-interface Index {
-  /** Lower-cased ASCII single-token terms -> entry. */
-  readonly tokens: Map<string, GlossaryEntry>;
-  /** Canonical identifier spellings that near misses are measured against. */
-  readonly fuzzyTargets: ReadonlyArray<{ readonly lower: string; readonly name: string; readonly entry: GlossaryEntry }>;
-  /** Multi-word or non-ASCII terms, longest first. */
-  readonly phrases: ReadonlyArray<{ readonly term: string; readonly lower: string; readonly entry: GlossaryEntry; readonly ascii: boolean }>;
-}
+// ---- line shapes (hand-written: every check is linear in the line, nothing backtracks) -------
 
-let index: Index | undefined;
-
-const TOKEN_CHARS = /[A-Za-z0-9_.]/;
-const IDENT = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-
-function buildIndex(): Index {
-  const tokens = new Map<string, GlossaryEntry>();
-  const fuzzyTargets: Array<Index['fuzzyTargets'][number]> = [];
-  const phrases: Array<Index['phrases'][number]> = [];
-  for (const e of GLOSSARY) {
-    if (e.category === 'stage') continue; // stage lines are recognized by their own pattern
-    for (const term of e.terms) {
-      const lower = term.toLowerCase();
-      if (IDENT.test(term)) {
-        if (!tokens.has(lower)) tokens.set(lower, e);
-        // Only names that look like identifiers (CamelCase, _, .sys) take near misses: plain
-        // English words would match too much.
-        if (term.length >= 6 && /[A-Z].*[A-Z]|_|\./.test(term)) fuzzyTargets.push({ lower, name: term, entry: e });
-      } else {
-        phrases.push({ term, lower, entry: e, ascii: /^[\x20-\x7e]+$/.test(term) });
-      }
-    }
-  }
-  phrases.sort((a, b) => b.term.length - a.term.length);
-  return { tokens, fuzzyTargets, phrases };
-}
-
-function getIndex(): Index {
-  return (index ??= buildIndex());
-}
+/** Lines whose recognition is cached; beyond this the cache is cleared rather than grown. */
+const TERM_CACHE_LIMIT = 200_000;
 
 /**
- * Edit distance with adjacent transpositions (optimal string alignment): `KPORCESS` is one edit
- * from `KPROCESS`, `ShellExcute` one from `ShellExecute`. Stops early above `max`.
+ * Terms per (section stage, masked line text), kept across versions of a document so an edit
+ * recomputes only the lines it changed (issue 19 item 8).
  */
-export function editDistance(a: string, b: string, max = Infinity): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
+export class TermCache {
+  private readonly map = new Map<string, readonly LineTerm[]>();
+  /** How many lines were computed (not found in the cache): tests read it. */
+  computed = 0;
+
+  get(line: string, stage: Stage | undefined): readonly LineTerm[] {
+    const key = stage ? `${stage}\u0000${line}` : line;
+    let terms = this.map.get(key);
+    if (!terms) {
+      terms = findLineTerms(line, stage);
+      this.computed++;
+      if (this.map.size >= TERM_CACHE_LIMIT) this.map.clear();
+      this.map.set(key, terms);
     }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
+    return terms;
   }
-  return prev[n]!;
+
+  get size(): number { return this.map.size; }
 }
 
-/** The glossary name a token is a near miss of, if exactly one is close enough. */
-export function suggestName(token: string): { name: string; entryId: string } | undefined {
-  const lower = token.toLowerCase();
-  // Only tokens shaped like identifiers (CamelCase, ALLCAPS, _ or .sys) are near misses of names:
-  // ordinary words such as "process" must not turn into EPROCESS.
-  if (lower.length < 6 || getIndex().tokens.has(lower) || !/[a-z][A-Z]|_|\.|^[A-Z0-9]+$/.test(token)) return undefined;
-  const max = lower.length >= 9 ? 2 : 1;
-  let best: { name: string; entryId: string; d: number } | undefined;
-  for (const t of getIndex().fuzzyTargets) {
-    const d = editDistance(lower, t.lower, max);
-    if (d <= max && (!best || d < best.d)) best = { name: t.name, entryId: t.entry.id, d };
+/** Columns of up to three leading spaces (CommonMark lets block markers be indented that far). */
+function indent3(line: string): number {
+  let i = 0;
+  while (i < 3 && line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/** An opening or closing code fence: its marker character and length, and the info word after it. */
+function fenceOf(line: string): { marker: string; length: number; info: string; rest: string } | undefined {
+  const i = indent3(line);
+  const c = line[i];
+  if (c !== '`' && c !== '~') return undefined;
+  let j = i;
+  while (line[j] === c) j++;
+  if (j - i < 3) return undefined;
+  const rest = line.slice(j).trim();
+  let k = 0;
+  while (k < rest.length && /[\w-]/.test(rest[k]!)) k++;
+  return { marker: c, length: j - i, info: rest.slice(0, k), rest };
+}
+
+/** `# Heading #` -> level and text; undefined when the line is not an ATX heading. */
+function atxOf(line: string): { level: number; text: string } | undefined {
+  let i = indent3(line);
+  const from = i;
+  while (line[i] === '#' && i - from < 7) i++;
+  const level = i - from;
+  if (level < 1 || level > 6) return undefined;
+  if (i < line.length && line[i] !== ' ' && line[i] !== '\t') return undefined;
+  let text = line.slice(i).trim();
+  // A closing run of # preceded by a space is not part of the text.
+  let e = text.length;
+  while (e > 0 && text[e - 1] === '#') e--;
+  if (e === 0) text = '';
+  else if (e < text.length && (text[e - 1] === ' ' || text[e - 1] === '\t')) text = text.slice(0, e).trimEnd();
+  return { level, text };
+}
+
+/** `**text**` at the start of a line or list item: the inner text and where the bold run ends. */
+function boldLeadOf(line: string): { inner: string; end: number } | undefined {
+  let i = 0;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  // An optional list marker: `- `, `* `, `+ `, `1. `, `2) `.
+  const c = line[i];
+  if ((c === '-' || c === '*' || c === '+') && (line[i + 1] === ' ' || line[i + 1] === '\t') && !line.startsWith('**', i)) {
+    i += 1;
+    while (line[i] === ' ' || line[i] === '\t') i++;
+  } else if (c !== undefined && c >= '0' && c <= '9') {
+    let j = i;
+    while (line[j] !== undefined && line[j]! >= '0' && line[j]! <= '9') j++;
+    if ((line[j] === '.' || line[j] === ')') && (line[j + 1] === ' ' || line[j + 1] === '\t')) {
+      i = j + 1;
+      while (line[i] === ' ' || line[i] === '\t') i++;
+    }
   }
-  return best && { name: best.name, entryId: best.entryId };
+  if (!line.startsWith('**', i)) return undefined;
+  const close = line.indexOf('**', i + 3);
+  if (close < 0) return undefined;
+  return { inner: line.slice(i + 2, close), end: close + 2 };
 }
 
-/** Exact lookup of a single identifier-like token (case-insensitive). */
-export function lookupToken(token: string): GlossaryEntry | undefined {
-  return getIndex().tokens.get(token.toLowerCase());
+/** Whether `s` has the lower-case ASCII `word` at `at`, in any case (no string is made). */
+function startsWithIgnoreCase(s: string, at: number, word: string): boolean {
+  if (at + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) if ((s.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
-// ---- line shapes ---------------------------------------------------------------------------
+/** `Stage1：`, `Stage 3A:`, `**stage3a：**创建EPROCESS object`: the stage as written, upper-cased. */
+function stageOf(line: string): string | undefined {
+  let i = 0;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  if (line.startsWith('**', i)) i += 2;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  // `Stage 3A` or, in Chinese notes, `阶段3A`.
+  if (startsWithIgnoreCase(line, i, 'stage')) i += 5;
+  else if (line.startsWith('阶段', i)) i += 2;
+  else return undefined;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  const d = line[i];
+  if (d === undefined || d < '1' || d > '7') return undefined;
+  let stage = d;
+  i++;
+  const sub = line[i]?.toLowerCase();
+  if (sub !== undefined && sub >= 'a' && sub <= 'f') { stage += sub.toUpperCase(); i++; }
+  // A word boundary after the stage: `Stage3A：` and `Stage 1 ` yes, `Stage12`, `Stage3Ab` no.
+  const after = line.charCodeAt(i);
+  if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95) return undefined;
+  return stage;
+}
 
-const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w-]*)/;
-const ATX = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-/** `**text**` at the start of a line or list item, optionally followed by more text. */
-const BOLD_LEAD = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?\*\*(.+?)\*\*/;
-/** `Stage1：`, `Stage 3A:`, `stage3a：创建EPROCESS object` (ASCII or full-width colon). */
-const STAGE = /^\s*(?:\*\*)?\s*stage\s*([1-7][a-f]?)\b\s*(?:\*\*)?\s*[:：]?/i;
 const QUESTION = /没懂|不懂|不明白|打个\s*tag|TODO|\?\?|？？|待查/i;
 
 function stripHeading(text: string): string {
-  return text.replace(/\*\*/g, '').replace(/[:：]\s*$/, '').trim();
+  let s = text.replaceAll('**', '').trimEnd();
+  if (s.endsWith(':') || s.endsWith('：')) s = s.slice(0, -1);
+  return s.trim();
 }
 
-/** Replaces link targets, images and inline code spans' backticks so terms are not found in URLs. */
+/** Blanks link and image targets (`](...)`) so terms are not found in URLs; columns stay the same. */
 function maskLine(line: string): string {
-  // Image and link targets: keep the visible text, blank the target (same length keeps columns).
-  return line.replace(/\]\(([^)]*)\)/g, (m) => `](${' '.repeat(m.length - 3)})`);
+  let at = line.indexOf('](');
+  if (at < 0) return line;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    const close = line.indexOf(')', at + 2);
+    if (close < 0) break; // no later target can close either
+    out += line.slice(from, at + 2) + ' '.repeat(close - at - 2);
+    from = close;
+    at = line.indexOf('](', close);
+  }
+  return out + line.slice(from);
 }
+
+/**
+ * The lines of a text as offsets into it: a line is sliced only when something looks at it, so a
+ * 5 MB file costs one pass over its characters and no string per line (LF or CRLF endings).
+ */
+export class TextLines {
+  private readonly starts: Uint32Array;
+  readonly count: number;
+
+  constructor(private readonly text: string) {
+    let n = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+    this.starts = new Uint32Array(n + 1);
+    let i = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) this.starts[i++] = at + 1;
+    this.starts[n] = text.length + 1;
+    this.count = n;
+  }
+
+  /** Offset of the first character of a line. */
+  start(line: number): number { return this.starts[line]!; }
+
+  /** Offset just past a line's last character (before its CR LF or LF). */
+  end(line: number): number {
+    const e = this.starts[line + 1]! - 1;
+    return e > this.starts[line]! && this.text.charCodeAt(e - 1) === 13 ? e - 1 : e;
+  }
+
+  get(line: number): string {
+    return line >= 0 && line < this.count ? this.text.slice(this.start(line), this.end(line)) : '';
+  }
+
+  /** The first character of a line that is not a space or tab (NaN when there is none). */
+  firstChar(line: number): number {
+    const end = this.end(line);
+    for (let i = this.start(line); i < end; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c !== 32 && c !== 9) return c;
+    }
+    return NaN;
+  }
+
+  /** The line that holds offset `at` (binary search). */
+  lineAt(at: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= at) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+const BACKTICK = 96;
+const TILDE = 126;
 
 /** Finds the fenced ```ntlab blocks (other fences are skipped by recognition). */
-function scanFences(lines: readonly string[]): { blocks: FencedBlock[]; inFence: boolean[] } {
+function scanFences(lines: TextLines): { blocks: FencedBlock[]; inFence: Uint8Array } {
   const blocks: FencedBlock[] = [];
-  const inFence = new Array<boolean>(lines.length).fill(false);
-  for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i]!);
+  const inFence = new Uint8Array(lines.count);
+  const maybeFence = (i: number): boolean => { const c = lines.firstChar(i); return c === BACKTICK || c === TILDE; };
+  for (let i = 0; i < lines.count; i++) {
+    if (!maybeFence(i)) continue;
+    const open = fenceOf(lines.get(i));
     if (!open) continue;
-    const marker = open[1]!;
-    const lang = open[2]!.toLowerCase();
-    inFence[i] = true;
+    const ntlab = open.info.toLowerCase() === 'ntlab';
+    inFence[i] = 1;
     let j = i + 1;
     const body: Array<{ line: number; text: string }> = [];
     let closed = false;
-    for (; j < lines.length; j++) {
-      inFence[j] = true;
-      const close = /^\s{0,3}(`{3,}|~{3,})\s*$/.exec(lines[j]!);
-      if (close && close[1]![0] === marker[0] && close[1]!.length >= marker.length) { closed = true; break; }
-      body.push({ line: j, text: lines[j]! });
+    for (; j < lines.count; j++) {
+      inFence[j] = 1;
+      const close = maybeFence(j) ? fenceOf(lines.get(j)) : undefined;
+      if (close && close.rest.length === 0 && close.marker === open.marker && close.length >= open.length) { closed = true; break; }
+      if (ntlab) body.push({ line: j, text: lines.get(j) });
     }
-    if (lang === 'ntlab') blocks.push({ fenceLine: i, endLine: Math.min(j, lines.length - 1), lines: body, closed });
+    if (ntlab) blocks.push({ fenceLine: i, endLine: Math.min(j, lines.count - 1), lines: body, closed });
     i = j;
   }
   return { blocks, inFence };
 }
 
-/** Recognizes headings, terms, ntlab blocks and open questions in a markdown text. */
-export function recognize(text: string): Recognition {
-  const lines = text.split(/\r?\n/);
-  const { blocks, inFence } = scanFences(lines);
-  const headings: HeadingMatch[] = [];
-  const terms: TermMatch[] = [];
-  const questions: OpenQuestion[] = [];
-  let sectionStage: Stage | undefined;
-
-  for (let i = 0; i < lines.length; i++) {
-    if (inFence[i]) continue;
-    const raw = lines[i]!;
-    const line = maskLine(raw);
-    const lineTerms = findTerms(line, i, sectionStage);
-
-    const heading = headingOf(line, i, lineTerms);
-    if (heading) {
-      headings.push(heading);
-      // A stage line opens a section; another heading of the same or a higher rank closes it.
-      if (heading.style === 'stage') sectionStage = heading.stage === '3' ? '3A' : (heading.stage as Stage);
-      else sectionStage = undefined;
-    }
-    terms.push(...lineTerms);
-
-    const q = QUESTION.exec(line);
-    if (q) {
-      const topic = lineTerms.find((t) => t.exact)?.entryId
-        ?? (sectionStage ? stageEntryFor(sectionStage)?.id : undefined);
-      questions.push({ line: i, start: q.index, end: q.index + q[0].length, ...(topic ? { entryId: topic } : {}) });
-    }
-  }
-  return { headings, terms, blocks, questions };
+/** First characters a heading line can start with: # (ATX), * (bold), - + and digits (list items), s/S (Stage), 阶 (阶段). */
+function mayBeHeading(c: number): boolean {
+  return c === 35 || c === 42 || c === 45 || c === 43 || (c >= 48 && c <= 57) || c === 83 || c === 115 || c === 0x9636;
 }
 
-function headingOf(line: string, i: number, lineTerms: readonly TermMatch[]): HeadingMatch | undefined {
-  const stage = STAGE.exec(line);
-  if (stage) {
-    const s = stage[1]!.toUpperCase();
-    const e = stageEntryFor(s);
-    return { line: i, style: 'stage', text: stripHeading(line), stage: s, level: 7, ...(e ? { entryId: e.id } : {}) };
-  }
-  const atx = ATX.exec(line);
-  if (atx) return withTopic({ line: i, style: 'atx', text: stripHeading(atx[2]!), level: atx[1]!.length }, lineTerms);
-  const bold = BOLD_LEAD.exec(line);
-  if (bold) {
-    const inner = stripHeading(bold[1]!);
-    // A bold lead line: the bold run starts the line (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`).
-    const boldEnd = bold.index + bold[0].length;
-    const boldTerms = lineTerms.filter((t) => t.start < boldEnd);
-    return withTopic({ line: i, style: 'bold', text: inner, level: 7 }, boldTerms.length ? boldTerms : lineTerms);
-  }
-  return undefined;
-}
+/**
+ * The recognition of one version of a document. Headings, blocks and questions are found in one
+ * linear pass that slices only the lines that may be headings; the terms of a line are computed
+ * when asked (hover, a visible range, diagnostics in chunks) and cached per line text, so opening
+ * or editing a large file does no work per term.
+ */
+class DocumentRecognition implements Recognition {
+  readonly headings: HeadingMatch[] = [];
+  readonly blocks: FencedBlock[];
+  readonly questions: OpenQuestion[] = [];
+  private readonly inFence: Uint8Array;
+  /** The creation stage whose section each line is in (0 = none), as an index into STAGES. */
+  private readonly stageOfLine: Uint8Array;
+  private readonly perLine: Array<readonly TermMatch[] | undefined>;
+  private all: TermMatch[] | undefined;
+  private readonly boundTerms: Array<{ readonly term: string; readonly entryId: string }> = [];
 
-function withTopic(h: HeadingMatch, lineTerms: readonly TermMatch[]): HeadingMatch {
-  // The heading names the longest exact term it contains; a near miss still counts.
-  const best = [...lineTerms].sort((a, b) => Number(b.exact) - Number(a.exact) || (b.end - b.start) - (a.end - a.start) || a.start - b.start)[0];
-  return best ? { ...h, entryId: best.entryId } : h;
-}
-
-/** Finds glossary terms in one (masked) line. */
-function findTerms(line: string, lineNo: number, sectionStage: Stage | undefined): TermMatch[] {
-  const idx = getIndex();
-  const out: TermMatch[] = [];
-  const taken = new Array<boolean>(line.length).fill(false);
-  const lowerLine = line.toLowerCase();
-
-  // Phrases first (longest first), so `CreateProcess流程` wins over `CreateProcess`.
-  for (const p of idx.phrases) {
-    let from = 0;
-    for (;;) {
-      const at = lowerLine.indexOf(p.lower, from);
-      if (at < 0) break;
-      from = at + 1;
-      const end = at + p.term.length;
-      if (p.ascii && (isWordChar(line[at - 1]) || isWordChar(line[end]))) continue;
-      if (taken.slice(at, end).some(Boolean)) continue;
-      taken.fill(true, at, end);
-      out.push({ line: lineNo, start: at, end, text: line.slice(at, end), entryId: p.entry.id, exact: true });
+  constructor(text: string, private readonly lines: TextLines, private readonly cache: TermCache) {
+    const scanned = scanFences(lines);
+    this.blocks = scanned.blocks;
+    this.inFence = scanned.inFence;
+    this.stageOfLine = new Uint8Array(lines.count);
+    this.perLine = new Array<readonly TermMatch[] | undefined>(lines.count);
+    // Open questions: one pass of a plain alternation over the whole text (linear), then per line.
+    const questionLines = new Map<number, true>();
+    const re = new RegExp(QUESTION.source, 'gi');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const line = lines.lineAt(m.index);
+      questionLines.set(line, true);
+      // The rest of this line is looked at below (on the masked line); go on at the next one.
+      re.lastIndex = line + 1 < lines.count ? lines.start(line + 1) : text.length;
     }
-  }
-  // Context terms: 注册表 names Image File Execution Options inside a stage-2 section.
-  if (sectionStage) {
-    for (const e of GLOSSARY) {
-      for (const c of e.contextTerms ?? []) {
-        if (c.stage !== sectionStage) continue;
-        const at = line.indexOf(c.term);
-        if (at >= 0 && !taken.slice(at, at + c.term.length).some(Boolean)) {
-          taken.fill(true, at, at + c.term.length);
-          out.push({ line: lineNo, start: at, end: at + c.term.length, text: c.term, entryId: e.id, exact: true });
-        }
+    // Words the learner bound to a concept (`<!-- ntlab:"换出"=PageFileFault -->`), for the whole document.
+    for (let at = text.indexOf(BINDING_MARK); at >= 0; at = text.indexOf(BINDING_MARK, at + BINDING_MARK.length)) {
+      for (const b of bindingsOnLine(lines.get(lines.lineAt(at)))) if (b.kind === 'term' && !this.boundTerms.some((x) => x.term === b.term)) this.boundTerms.push(b);
+    }
+    let sectionStage: Stage | undefined;
+    let stageCode = 0;
+    for (let i = 0; i < lines.count; i++) {
+      if (this.inFence[i]) continue;
+      this.stageOfLine[i] = stageCode;
+      const heading = mayBeHeading(lines.firstChar(i)) ? this.headingOf(i) : undefined;
+      if (heading) {
+        this.headings.push(heading);
+        // A stage line opens a section; another heading of the same or a higher rank closes it.
+        if (heading.style === 'stage') sectionStage = heading.stage === '3' ? '3A' : (heading.stage as Stage);
+        else sectionStage = undefined;
+        stageCode = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
+        this.stageOfLine[i] = stageCode;
       }
+      if (!questionLines.has(i)) continue;
+      const q = QUESTION.exec(maskLine(lines.get(i)));
+      if (q) this.questions.push(new Question(this, i, q.index, q.index + q[0].length, sectionStage));
     }
   }
-  // Identifier tokens: exact (case-insensitive) or a near miss of a name.
-  const re = /[A-Za-z_][A-Za-z0-9_.]*/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    let token = m[0].replace(/\.+$/, '');
-    const start = m.index;
-    if (taken[start]) continue;
-    if (start > 0 && /[A-Za-z0-9_]/.test(line[start - 1]!)) continue;
-    let e = idx.tokens.get(token.toLowerCase());
-    // `EPROCESS结构体` splits at the CJK boundary already; `Ntoskrnl.exe`-style names keep their dot.
-    if (!e && token.includes('.')) {
-      const head = token.split('.')[0]!;
-      if (idx.tokens.has(head.toLowerCase())) { token = head; e = idx.tokens.get(head.toLowerCase()); }
+
+  get lineCount(): number { return this.lines.count; }
+
+  lineText(line: number): string { return this.lines.get(line); }
+
+  get terms(): readonly TermMatch[] {
+    if (!this.all) {
+      const all: TermMatch[] = [];
+      for (let i = 0; i < this.lines.count; i++) for (const t of this.termsOnLine(i)) all.push(t);
+      this.all = all;
     }
-    const end = start + token.length;
-    if (e) {
-      out.push({ line: lineNo, start, end, text: token, entryId: e.id, exact: true });
-      continue;
+    return this.all;
+  }
+
+  termsOnLine(line: number): readonly TermMatch[] {
+    if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
+    let terms = this.perLine[line];
+    if (!terms) {
+      const s = this.stageOfLine[line]!;
+      const masked = maskLine(this.lines.get(line));
+      const found = this.cache.get(masked, s ? STAGES[s - 1] : undefined);
+      terms = found.length ? found.map((t) => withLine(t, line)) : [];
+      if (this.boundTerms.length) terms = withBoundTerms(masked, line, terms, this.boundTerms);
+      this.perLine[line] = terms;
     }
-    const s = suggestName(token);
-    if (s) out.push({ line: lineNo, start, end, text: token, entryId: s.entryId, exact: false, suggestion: s.name });
+    return terms;
+  }
+
+  termsNear(line: number, character: number): readonly TermMatch[] {
+    if (this.perLine[line] || this.lines.end(line) - this.lines.start(line) <= LONG_LINE) return this.termsOnLine(line);
+    if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
+    // A window cut at spaces, so no term is split at its edges (a term has no spaces at its ends).
+    const text = maskLine(this.lines.get(line));
+    let from = Math.max(0, character - NEAR_WINDOW);
+    let to = Math.min(text.length, character + NEAR_WINDOW);
+    const fromSpace = text.lastIndexOf(' ', from);
+    from = fromSpace < 0 ? 0 : fromSpace;
+    const toSpace = text.indexOf(' ', to);
+    to = toSpace < 0 ? text.length : toSpace;
+    const s = this.stageOfLine[line]!;
+    return findLineTerms(text.slice(from, to), s ? STAGES[s - 1] : undefined)
+      .map((t) => withLine({ ...t, start: t.start + from, end: t.end + from }, line));
+  }
+
+  private headingOf(i: number): HeadingMatch | undefined {
+    const line = this.lines.get(i);
+    const stage = stageOf(line);
+    if (stage) {
+      const e = stageEntryFor(stage);
+      return { line: i, style: 'stage', text: stripHeading(line), stage, level: 7, ...(e ? { entryId: e.id } : {}) };
+    }
+    // The topic of a heading is found when first asked (a lens in view, follow mode), not on open.
+    const atx = atxOf(line);
+    if (atx) return new Heading(this, i, 'atx', stripHeading(atx.text), atx.level, Infinity);
+    const bold = boldLeadOf(line);
+    if (bold) return new Heading(this, i, 'bold', stripHeading(bold.inner), 7, bold.end);
+    return undefined;
+  }
+}
+
+/** A heading whose topic is looked up on first read. */
+class Heading implements HeadingMatch {
+  private topic: string | null | undefined;
+  constructor(
+    private readonly owner: Recognition, readonly line: number, readonly style: HeadingStyle, readonly text: string, readonly level: number,
+    /** For a bold lead line, where the bold run ends: its terms name the topic (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`). */
+    private readonly boldEnd: number,
+  ) {}
+
+  get entryId(): string | undefined {
+    if (this.topic === undefined) {
+      // A binding comment on the heading line wins (`## 我的标题 <!-- ntlab:VAD -->`).
+      const bound = bindingsOnLine(this.owner.lineText(this.line)).find((b) => b.kind === 'heading');
+      if (bound) return (this.topic = bound.entryId);
+      const lineTerms = this.owner.termsOnLine(this.line);
+      const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
+      this.topic = topicOf(boldTerms.length ? boldTerms : lineTerms) ?? headingTermTopic(this.text) ?? null;
+    }
+    return this.topic ?? undefined;
+  }
+}
+
+/** An open question whose topic (the line's first exact term, else its stage) is looked up on first read. */
+class Question implements OpenQuestion {
+  private topic: string | null | undefined;
+  constructor(private readonly owner: Recognition, readonly line: number, readonly start: number, readonly end: number, private readonly stage: Stage | undefined) {}
+
+  get entryId(): string | undefined {
+    if (this.topic === undefined) {
+      this.topic = this.owner.termsOnLine(this.line).find((t) => t.exact)?.entryId ?? (this.stage ? stageEntryFor(this.stage)?.id : undefined) ?? null;
+    }
+    return this.topic ?? undefined;
+  }
+}
+
+const BINDING_MARK = '<!-- ntlab:';
+
+/** Adds the occurrences of bound words that no recognized term covers, in column order. */
+function withBoundTerms(line: string, lineNo: number, terms: readonly TermMatch[], bound: ReadonlyArray<{ readonly term: string; readonly entryId: string }>): TermMatch[] {
+  const out = [...terms];
+  // Not inside the binding comments themselves.
+  const comment = line.indexOf('<!--');
+  for (const b of bound) {
+    for (let at = line.indexOf(b.term); at >= 0; at = line.indexOf(b.term, at + b.term.length)) {
+      const end = at + b.term.length;
+      if (comment >= 0 && at > comment) break;
+      if (out.some((t) => t.start < end && at < t.end)) continue;
+      out.push({ line: lineNo, start: at, end, text: b.term, entryId: b.entryId, exact: true });
+    }
   }
   return out.sort((a, b) => a.start - b.start);
 }
 
-function isWordChar(c: string | undefined): boolean {
-  return c !== undefined && TOKEN_CHARS.test(c) && c !== '.';
+/** A line term placed on a line (a literal of one shape: no spread, which is slow on many terms). */
+function withLine(t: LineTerm, line: number): TermMatch {
+  return t.suggestion === undefined
+    ? { line, start: t.start, end: t.end, text: t.text, entryId: t.entryId, exact: t.exact }
+    : { line, start: t.start, end: t.end, text: t.text, entryId: t.entryId, exact: t.exact, suggestion: t.suggestion };
+}
+
+const STAGES: readonly Stage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7'];
+
+/**
+ * Recognizes headings, terms, ntlab blocks and open questions in a markdown text. Linear in the
+ * text; terms are found per line on demand. Pass the cache of the previous version of the same
+ * document so unchanged lines are not looked at again.
+ */
+export function recognize(text: string, cache: TermCache = new TermCache()): Recognition {
+  return new DocumentRecognition(text, new TextLines(text), cache);
+}
+
+/** The topic a heading names: its longest exact term; a near miss still counts. */
+function topicOf(lineTerms: readonly TermMatch[]): string | undefined {
+  let best: TermMatch | undefined;
+  for (const t of lineTerms) {
+    if (!best || (t.exact && !best.exact) || (t.exact === best.exact && (t.end - t.start) > (best.end - best.start))) best = t;
+  }
+  return best?.entryId;
 }
 
 /** The heading (if any) whose topic matches a creation stage; the flow heading as a fallback. */
@@ -340,5 +521,5 @@ export function headingForFault(r: Recognition, faultEntryId: string | undefined
 
 /** The term match at a position, if any. */
 export function termAt(r: Recognition, line: number, character: number): TermMatch | undefined {
-  return r.terms.find((t) => t.line === line && t.start <= character && character <= t.end);
+  return r.termsNear(line, character).find((t) => t.start <= character && character <= t.end);
 }

@@ -7,10 +7,11 @@ import type {
   FaultView, PfnView, PteView, StageMark, WalkLevelView, WalkView,
 } from '../../shared/protocol';
 import { CREATION_STAGE_IDS } from '../../shared/protocol';
-import {
-  address, callChain, changeLinks, explainStep, faultKindLabel, faultKindOf, formatArgs, hex, listName, pteKindLabel, stageTitle,
-  type Localizer,
-} from './explain';
+import { STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION } from '../../engine/constants';
+import { address, hex } from '../present/format';
+import type { Localizer } from '../present/localizer';
+import { faultKindLabel, faultKindOf, listName, pteKindLabel, stageTitle } from '../present/names';
+import { callChain, changeLinks, explainStep, formatArgs } from '../present/steps';
 import type { CreationFlow } from './traceIndex';
 
 /** Image file name of a process in a system, if it exists there. */
@@ -166,8 +167,8 @@ function whyText(kind: ReturnType<typeof faultKindOf>, pteKind: string, l10n: Lo
 }
 
 function statusName(kind: ReturnType<typeof faultKindOf>): { status: string; name: string } | undefined {
-  if (kind === 'guardPage') return { status: '0x80000001', name: 'STATUS_GUARD_PAGE_VIOLATION' };
-  if (kind === 'accessViolation') return { status: '0xc0000005', name: 'STATUS_ACCESS_VIOLATION' };
+  if (kind === 'guardPage') return { status: hex(STATUS_GUARD_PAGE_VIOLATION), name: 'STATUS_GUARD_PAGE_VIOLATION' };
+  if (kind === 'accessViolation') return { status: hex(STATUS_ACCESS_VIOLATION), name: 'STATUS_ACCESS_VIOLATION' };
   return undefined;
 }
 

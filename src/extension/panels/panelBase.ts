@@ -14,7 +14,7 @@ import { panelHtml, webviewOptions } from './html';
 import { TraceIndex } from './traceIndex';
 
 /** vscode.l10n as the pure modules take it. */
-export const hostL10n: Localizer = { t: (message, args) => vscode.l10n.t(message, args) };
+export const hostL10n: Localizer = vscode.l10n;
 
 /** Which panel last moved the session cursor: only that one returns it to the present. */
 const cursor: { owner?: object } = {};

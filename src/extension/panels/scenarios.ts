@@ -3,7 +3,7 @@
 // learner's processes are left alone. Pure: engine API only.
 import { MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, type System } from '../../engine';
 import type { CausableFaultKind } from '../../shared/protocol';
-import { faultKindOf } from './explain';
+import { faultKindOf } from '../present/names';
 
 /** The image the lab's own faults happen in: a Notepad started for the purpose (an image the simulated disk has). */
 export const LAB_IMAGE = 'C:\\Windows\\System32\\notepad.exe';

@@ -1,7 +1,7 @@
 // The UI strings of the stepping panels, localized in the host and handed to the webviews in every
 // snapshot (webview code renders no English of its own).
 import type { UiStrings } from '../../shared/protocol';
-import type { Localizer } from './explain';
+import type { Localizer } from '../present/localizer';
 
 export function uiStrings(l10n: Localizer): UiStrings {
   return {

@@ -3,7 +3,7 @@
 // extended with only the new steps as the live system records more. Pure: engine types only.
 import type { Step, System } from '../../engine';
 import { CREATION_STAGE_IDS, type FaultKind } from '../../shared/protocol';
-import { faultKindOf } from './explain';
+import { faultKindOf } from '../present/names';
 
 /** One recorded CreateProcess: steps [start, end). */
 export interface CreationFlow {

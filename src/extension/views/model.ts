@@ -3,79 +3,22 @@
 // and which nodes a batch of step changes touches, so the providers refresh narrowly. No vscode
 // import: the providers (views/providers.ts) adapt these models, and the benchmark
 // (test/bench/tree.bench.ts) and unit tests drive them in plain Node.
-import type { ChangeRef, HandleInfo, JobInfo, PfnInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
-import { formatAddress, formatBytes, flagNames, PROTECTION_NAMES } from '../commands/parse';
+import type { ChangeRef, HandleInfo, JobInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
+import { hex, PAGE_SIZE_N } from '../present/format';
+import type { Localizer } from '../present/localizer';
+import { listPageCount, PAGE_LIST_INDEX, PAGE_LISTS, STANDBY_PRIORITIES, standbyPriorityOf, type PageListName } from '../present/names';
+import { memoryRows, type MemoryRowContext } from './describe/physicalMemory';
+import { processRows, type ProcessRowContext } from './describe/processes';
+import { describeWith, goneRow, type ItemView, type NodeKind, type RangeOf, type TreeNode } from './row';
 
-/** The slice of vscode.l10n the models use; the benchmark passes an identity. */
-export interface Localizer {
-  t(message: string, ...args: Array<string | number | boolean>): string;
-}
-
-export type NodeKind =
-  | 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'peb' | 'token' | 'job'
-  | 'range' | 'commit' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn'
-  | 'section' | 'controlArea' | 'segment' | 'subsection' | 'protoPte' | 'sectionViews' | 'sectionView'
-  | 'jobObject' | 'jobLimits' | 'jobLimit' | 'jobAccounting' | 'jobMember';
-
-/** What range nodes page. */
-export type RangeOf = 'wsle' | 'vad' | 'pfn' | 'handle' | 'protoPte';
-
-export type PageListName = 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad';
-export const PAGE_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'];
-
-/** One element of a tree. Identity is stable: the same id always yields the same object. */
-export interface TreeNode {
-  readonly id: string;
-  readonly kind: NodeKind;
-  /** Where the node was last listed (updated when a regrouping moves it). */
-  parent: TreeNode | undefined;
-  readonly pid?: number;
-  readonly tid?: number;
-  readonly va?: bigint;
-  readonly pfn?: number;
-  readonly list?: PageListName;
-  readonly priority?: number;
-  /** Handle value (handle nodes). */
-  readonly handle?: number;
-  /** Control area id (Sections view). */
-  readonly controlArea?: number;
-  /** Prototype PTE or subsection index, or a view's position (Sections view); a limit's flag (Jobs view). */
-  readonly index?: number;
-  /** Job id (Jobs view, and the Job row of a process). */
-  readonly jobId?: number;
-  /** For range nodes: what they page and which slice [from, from + count). */
-  readonly rangeOf?: RangeOf;
-  readonly from?: number;
-  readonly count?: number;
-}
-
-export const enum Collapsible { None = 0, Collapsed = 1, Expanded = 2 }
-
-/** What a node looks like, in VS Code-free terms. */
-export interface ItemView {
-  label: string;
-  description?: string;
-  /** Markdown; a function when building it costs more than a row (providers resolve it on hover). */
-  tooltip: string | (() => string);
-  /** A codicon id. */
-  icon: string;
-  /** A theme color id for the icon (what the displayed step touched is highlighted). */
-  iconColor?: string;
-  collapsible: Collapsible;
-  /** For menus: `ntlab.<kind>`, plus ` dt` / ` pte` when "Show as dt" / "Decode PTE" apply. */
-  contextValue: string;
-  /** The displayed step created or modified what this node shows. */
-  touched: boolean;
-  /** Selecting the row reveals this elsewhere in the sidebar (a process, a VAD, a job, a page frame). */
-  reveal?: ChangeRef;
-}
+export type { Localizer } from '../present/localizer';
+export type { PageListName } from '../present/names';
+export { PAGE_LISTS } from '../present/names';
+export { jobLabel } from './describe/jobs';
+export { Collapsible, row, tooltipText, TOUCHED_COLOR, type ItemView, type NodeKind, type RangeOf, type RowSpec, type TreeNode } from './row';
 
 /** Children beyond this many are grouped into range nodes, fetched when expanded. */
 export const PAGE_SIZE_ITEMS = 200;
-/** The highlight color of what the displayed step touched. */
-export const TOUCHED_COLOR = 'charts.orange';
-
-export const hex = (v: bigint | number): string => formatAddress(v);
 
 /** What a set of changes asks the view to refresh: specific nodes, or the whole tree (`all`). */
 export interface Refresh { all: boolean; nodes: Set<TreeNode> }
@@ -132,17 +75,6 @@ export abstract class NodeCache {
       level = children(range);
     }
     return level.find(match) ?? deepest;
-  }
-
-  protected rangeView(l10n: Localizer, node: TreeNode, total: number): ItemView {
-    const first = node.from!;
-    const last = first + node.count! - 1;
-    return {
-      label: `[${first}–${last}]`,
-      description: l10n.t('of {0}', total),
-      tooltip: l10n.t('Entries {0} to {1} of {2}. Long lists are fetched a slice at a time when expanded.', first, last, total),
-      icon: 'list-flat', collapsible: Collapsible.Collapsed, contextValue: 'ntlab.range', touched: false,
-    };
   }
 }
 
@@ -397,7 +329,7 @@ export class ProcessesModel extends NodeCache {
       case 'wsle': {
         const ws = group('workingSet');
         if (ref.va === undefined) return ws;
-        const page = ref.va & ~0xFFFn;
+        const page = ref.va & ~(PAGE_SIZE_N - 1n);
         const entries = sys.queryWorkingSet(pid).entries;
         const i = entries.findIndex((e) => e.va === page);
         if (i < 0) return ws;
@@ -464,120 +396,21 @@ export class ProcessesModel extends NodeCache {
     return refresh;
   }
 
+  /** The row of a node: its kind's describer in views/describe/processes.ts. */
   describe(node: TreeNode): ItemView {
-    const l10n = this.l10n;
     const pid = node.pid!;
     const info = this.info(pid);
-    const touched = this.touched;
-    const base = (icon: string, label: string, collapsible: Collapsible, contextValue: string, tooltip: string | (() => string), description?: string, isTouched = false, reveal?: ChangeRef): ItemView => ({
-      label, description, tooltip, icon, collapsible, contextValue, touched: isTouched, iconColor: isTouched ? TOUCHED_COLOR : undefined, reveal,
-    });
-    if (!info) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This process no longer exists in the displayed state.'));
-    switch (node.kind) {
-      case 'process': {
-        const hasChildren = true;
-        const tooltip = (): string => [
-          `**${info.imageFileName}** — ${l10n.t('process {0}', pid)}`,
-          '',
-          `| | |\n|---|---|`,
-          `| EPROCESS | \`${hex(info.eprocess)}\` |`,
-          `| ${l10n.t('Parent')} | ${info.parentPid} |`,
-          `| ${l10n.t('Session')} | ${info.sessionId} |`,
-          ...(info.userName ? [`| ${l10n.t('User')} | ${info.userName} · ${l10n.t('{0} integrity', info.integrityLevel ?? '')} |`] : []),
-          ...(info.debuggerPid ? [`| ${l10n.t('Debugger')} | ${info.debuggerPid} |`] : []),
-          ...(info.consoleHostPid ? [`| ${l10n.t('Console host')} | conhost.exe ${info.consoleHostPid} |`] : []),
-          `| DirectoryTableBase | ${l10n.t('PFN {0}', hex(info.directoryTableBase))} |`,
-          `| ${l10n.t('Working set')} | ${formatBytes(info.workingSetSize * 4096)} (${l10n.t('min {0}, max {1}, peak {2}', formatBytes(info.workingSetMinimum * 4096), formatBytes(info.workingSetMaximum * 4096), formatBytes(info.peakWorkingSetSize * 4096))}) |`,
-          `| ${l10n.t('Private commit')} | ${formatBytes(info.privateCommit * 4096)} |`,
-          `| ${l10n.t('Page tables')} | ${l10n.t('{0} pages', info.pageTablePages)} |`,
-          `| ${l10n.t('Page faults')} | ${info.pageFaultCount} |`,
-          '',
-          l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
-        ].join('\n');
-        return base('server-process', info.imageFileName, hasChildren ? Collapsible.Collapsed : Collapsible.None, 'ntlab.process dt',
-          tooltip, `${pid} · ${l10n.t('WS {0}', formatBytes(info.workingSetSize * 4096))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`, touched.pids.has(pid));
-      }
-      case 'threads':
-        return base('list-tree', l10n.t('Threads'), info.threads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.threads',
-          l10n.t('The threads of this process (ETHREAD objects). A thread is what the scheduler runs; the process only provides the address space and resources.'),
-          String(info.threads.length), info.threads.some((t) => touched.tids.has(t.tid)));
-      case 'thread': {
-        const t = info.threads.find((x) => x.tid === node.tid);
-        if (!t) return base('circle-slash', l10n.t('(exited)'), Collapsible.None, 'ntlab.gone', l10n.t('This thread no longer exists in the displayed state.'));
-        return base('pulse', l10n.t('Thread {0}', t.tid), Collapsible.None, 'ntlab.thread dt',
-          [`**${l10n.t('Thread {0}', t.tid)}** — ${t.state}`, '', `TEB \`${hex(t.teb)}\``, '',
-            l10n.t('Each thread has a TEB (thread environment block) in user space, a user stack and a kernel stack. KTHREAD.State is its scheduling state (Initialized, Ready, Running, Waiting...).')].join('\n'),
-          `${t.state} · TEB ${hex(t.teb)}`, touched.tids.has(t.tid));
-      }
-      case 'handles': {
-        const n = this.handles(pid).length;
-        return base('key', l10n.t('Handles'), n ? Collapsible.Collapsed : Collapsible.None, 'ntlab.handles dt',
-          l10n.t('The handle table (EPROCESS.ObjectTable) maps handle values to object pointers and granted access. A handle value is a multiple of 4: its entry index times 4. Opening or creating an object (CreateFileMapping, OpenProcess, CreateJobObject...) adds an entry; CloseHandle removes it.'),
-          String(n));
-      }
-      case 'handle': {
-        const h = this.handles(pid).find((x) => x.handle === node.handle);
-        if (!h) return base('circle-slash', l10n.t('(closed)'), Collapsible.None, 'ntlab.gone', l10n.t('This handle is no longer open in the displayed state.'));
-        return base(handleIcon(h.typeName), `${hex(h.handle)} ${h.typeName}`, Collapsible.None, 'ntlab.handle dt',
-          () => [`**${l10n.t('Handle {0}', hex(h.handle))}** — ${h.typeName}`, '',
-            '| | |\n|---|---|',
-            `| ${l10n.t('Object')} | \`${hex(h.objectAddress)}\` |`,
-            `| GrantedAccess | \`${hex(h.grantedAccess)}\` |`,
-            `| ${l10n.t('Inherited by child processes')} | ${h.inherit ? l10n.t('yes') : l10n.t('no')} |`,
-            `| ${l10n.t('Name')} | ${h.name ? `\`${h.name}\`` : l10n.t('(unnamed)')} |`, '',
-            l10n.t('A HANDLE_TABLE_ENTRY holds the object header pointer and the access granted when the handle was opened; every use of the handle is checked against that access, not against the object\'s security descriptor again.')].join('\n'),
-          [hex(h.grantedAccess), h.name].filter(Boolean).join(' · '), false, this.handleTarget(h));
-      }
-      case 'token':
-        return base('shield', l10n.t('Token'), Collapsible.None, 'ntlab.token dt',
-          l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. "Show as dt" lays out its TOKEN.'));
-      case 'job': {
-        const job = this.jobOf(pid);
-        const explain = l10n.t('A job object groups processes and applies limits to them (active processes, memory, working set, CPU time). A process stays in its job for life; jobs nest, so a process in a child job is in the parent job too.');
-        if (!job) return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job', explain, l10n.t('not in a job'));
-        return base('briefcase', l10n.t('Job'), Collapsible.None, 'ntlab.job dt', explain,
-          jobLabel(l10n, job), touched.jobs.has(job.jobId), { type: 'job', id: job.jobId });
-      }
-      case 'peb':
-        return base('symbol-structure', 'PEB', Collapsible.None, 'ntlab.peb dt',
-          l10n.t('The process environment block, in user space so the loader, heap manager and subsystem DLLs can read it without system calls. Created by MmCreatePeb (stage 3E of process creation).'),
-          hex(info.peb));
-      case 'addressSpace': {
-        const vads = this.vads(pid);
-        return base('symbol-namespace', l10n.t('Address space (VADs)'), vads.length ? Collapsible.Collapsed : Collapsible.None, 'ntlab.addressSpace',
-          l10n.t('Virtual address descriptors: one per reserved range, in a balanced tree (VadRoot). Committed pages get PTEs lazily, on first touch.'),
-          vads.length === 1 ? l10n.t('{0} VAD · commit {1}', 1, formatBytes(info.privateCommit * 4096)) : l10n.t('{0} VADs · commit {1}', vads.length, formatBytes(info.privateCommit * 4096)), touched.vas.has(pid));
-      }
-      case 'vad': {
-        const v = this.vads(pid).find((x) => x.start === node.va);
-        if (!v) return base('circle-slash', l10n.t('(released)'), Collapsible.None, 'ntlab.gone', l10n.t('This range is no longer reserved in the displayed state.'));
-        const type = v.type === 0x1000000 ? 'MEM_IMAGE' : v.type === 0x40000 ? 'MEM_MAPPED' : 'MEM_PRIVATE';
-        const protect = flagNames(v.allocationProtect, PROTECTION_NAMES);
-        return base('symbol-array', `${hex(v.start)}–${hex(v.end)}`, Collapsible.None, 'ntlab.vad dt pte',
-          [`**VAD** \`${hex(v.start)}\`–\`${hex(v.end)}\` (${formatBytes(v.pageCount * 4096)})`, '',
-            `| | |\n|---|---|`, `| Type | ${type} (${v.vadType}) |`, `| ${l10n.t('Protection at allocation')} | ${protect} |`,
-            `| ${l10n.t('Commit charge')} | ${l10n.t('{0} pages', v.commitCharge)}${v.memCommit ? ' (MemCommit)' : ''} |`, '',
-            l10n.t('A VAD describes a range of the address space; VirtualQuery and the page fault handler consult it when a PTE does not say enough.')].join('\n'),
-          `${type.slice(4).toLowerCase()} · ${protect} · ${l10n.t('{0} committed', formatBytes(v.commitCharge * 4096))}`,
-          touched.touchesVa(pid, v.start, v.end));
-      }
-      case 'workingSet':
-        return base('layers', l10n.t('Working set'), info.workingSetSize ? Collapsible.Collapsed : Collapsible.None, 'ntlab.workingSet',
-          l10n.t('The pages of this process that are resident (valid PTEs), listed in its working-set list (WSLE). The balance set manager trims the oldest (highest age) first when memory runs low.'),
-          info.workingSetSize === 1 ? l10n.t('{0} page · min {1} · max {2}', 1, info.workingSetMinimum, info.workingSetMaximum) : l10n.t('{0} pages · min {1} · max {2}', info.workingSetSize, info.workingSetMinimum, info.workingSetMaximum), touched.vas.has(pid));
-      case 'wsle': {
-        const va = node.va!;
-        return base('file-binary', hex(va), Collapsible.None, 'ntlab.wsle pte',
-          l10n.t('A working-set list entry: a resident page of this process. Age counts the balance set manager passes since the page was last accessed.'),
-          this.wsleDescription(pid, va), touched.touchesVa(pid, va, va + 0xFFFn));
-      }
-      case 'range': {
-        const total = node.rangeOf === 'vad' ? this.vads(pid).length : node.rangeOf === 'handle' ? this.handles(pid).length : this.system!.queryWorkingSet(pid, 0, 0).total;
-        return this.rangeView(l10n, node, total);
-      }
-      default:
-        return base('question', node.id, Collapsible.None, 'ntlab.unknown', '');
-    }
+    if (!info) return goneRow(this.l10n.t('(exited)'), this.l10n.t('This process no longer exists in the displayed state.'));
+    const context: ProcessRowContext = {
+      l10n: this.l10n, touched: this.touched, pid, info,
+      vads: () => this.vads(pid),
+      handles: () => this.handles(pid),
+      jobOf: () => this.jobOf(pid),
+      handleTarget: (h) => this.handleTarget(h),
+      wsle: (va) => this.wsleCache.get(pid)?.get(va),
+      workingSetTotal: () => this.system!.queryWorkingSet(pid, 0, 0).total,
+    };
+    return describeWith(processRows, node, context);
   }
 
   /** Where the object of a handle shows in the sidebar: its process, thread, job or section. */
@@ -600,19 +433,9 @@ export class ProcessesModel extends NodeCache {
       default: return undefined;
     }
   }
-
-  private wsleDescription(pid: number, va: bigint): string {
-    const e = this.wsleCache.get(pid)?.get(va);
-    if (!e) return this.l10n.t('not in the working set');
-    const parts = [this.l10n.t('age {0}', e.age)];
-    if (e.pfn >= 0) parts.push(this.l10n.t('PFN {0}', hex(e.pfn)));
-    return parts.join(' · ');
-  }
 }
 
 // ---------------------------------------------------------------------------------------------- physical memory
-
-const LIST_INDEX: Record<PageListName, number> = { Zeroed: 0, Free: 1, Standby: 2, Modified: 10, ModifiedNoWrite: 11, Bad: 12 };
 
 /** The Physical Memory view: commit, the page lists with their counts, and their pages (PFNs). */
 export class PhysicalMemoryModel extends NodeCache {
@@ -636,15 +459,7 @@ export class PhysicalMemoryModel extends NodeCache {
   }
 
   private count(list: PageListName, priority?: number): number {
-    const info = this.system!.querySystemMemoryListInformation();
-    switch (list) {
-      case 'Zeroed': return info.ZeroPageCount;
-      case 'Free': return info.FreePageCount;
-      case 'Standby': return priority === undefined ? info.PageCountByPriority.reduce((a, b) => a + b, 0) : info.PageCountByPriority[priority]!;
-      case 'Modified': return info.ModifiedPageCount;
-      case 'ModifiedNoWrite': return info.ModifiedNoWritePageCount;
-      case 'Bad': return info.BadPageCount;
-    }
+    return listPageCount(this.system!.querySystemMemoryListInformation(), list, priority);
   }
 
   children(node: TreeNode | undefined): TreeNode[] {
@@ -653,7 +468,7 @@ export class PhysicalMemoryModel extends NodeCache {
     switch (node.kind) {
       case 'pageList':
         if (node.list === 'Standby') {
-          return [7, 6, 5, 4, 3, 2, 1, 0].map((priority) => this.node(`list:Standby/${priority}`, 'standbyPriority', node, { list: 'Standby', priority }));
+          return Array.from({ length: STANDBY_PRIORITIES }, (_, i) => STANDBY_PRIORITIES - 1 - i).map((priority) => this.node(`list:Standby/${priority}`, 'standbyPriority', node, { list: 'Standby', priority }));
         }
         return this.pfnPage(node, this.count(node.list!));
       case 'standbyPriority': return this.pfnPage(node, this.count('Standby', node.priority));
@@ -681,8 +496,9 @@ export class PhysicalMemoryModel extends NodeCache {
     if (ref.type === 'commit') return this.roots()[0];
     if (ref.type === 'pageList' && ref.id !== undefined) {
       const roots = this.roots();
-      if (ref.id >= 2 && ref.id <= 9) return this.children(roots.find((r) => r.list === 'Standby')).find((n) => n.priority === ref.id! - 2);
-      return roots.find((r) => r.list !== undefined && LIST_INDEX[r.list] === ref.id);
+      const priority = standbyPriorityOf(ref.id);
+      if (priority !== undefined) return this.children(roots.find((r) => r.list === 'Standby')).find((n) => n.priority === priority);
+      return roots.find((r) => r.list !== undefined && PAGE_LIST_INDEX[r.list] === ref.id);
     }
     if (ref.type !== 'pfn' || ref.id === undefined || !Number.isInteger(ref.id) || ref.id < 0 || ref.id >= sys.physicalPageCount) return undefined;
     const pfn = ref.id;
@@ -705,142 +521,15 @@ export class PhysicalMemoryModel extends NodeCache {
     return refresh;
   }
 
+  /** The row of a node: its kind's describer in views/describe/physicalMemory.ts. */
   describe(node: TreeNode): ItemView {
-    const l10n = this.l10n;
     const sys = this.system!;
-    const t = this.touched;
-    switch (node.kind) {
-      case 'commit': {
-        const c = sys.queryCommit();
-        return {
-          label: l10n.t('Commit charge'), icon: 'graph', collapsible: Collapsible.None, contextValue: 'ntlab.commit', touched: t.commit,
-          iconColor: t.commit ? TOUCHED_COLOR : undefined,
-          description: `${formatBytes(c.CommitTotal * 4096)} / ${formatBytes(c.CommitLimit * 4096)}`,
-          tooltip: [l10n.t('**Commit charge** {0} of the commit limit {1} (peak {2}).', formatBytes(c.CommitTotal * 4096), formatBytes(c.CommitLimit * 4096), formatBytes(c.CommitPeak * 4096)), '',
-            l10n.t('Committed private memory and page tables are charged against the commit limit (RAM plus paging files). When the charge would exceed the limit, VirtualAlloc fails with ERROR_COMMITMENT_LIMIT.')].join('\n'),
-        };
-      }
-      case 'pageList': case 'standbyPriority': {
-        const list = node.list!;
-        const n = this.count(list, node.priority);
-        const index = node.priority !== undefined ? 2 + node.priority : LIST_INDEX[list];
-        const isTouched = t.lists.has(index) || (list === 'Standby' && node.priority === undefined && [...t.lists].some((x) => x >= 2 && x <= 9));
-        const label = node.kind === 'standbyPriority' ? l10n.t('Priority {0}', node.priority!) : listLabel(l10n, list);
-        return {
-          label, icon: listIcon(list), collapsible: n || node.kind === 'pageList' && list === 'Standby' ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`, touched: isTouched,
-          iconColor: isTouched ? TOUCHED_COLOR : undefined,
-          description: n === 1 ? l10n.t('{0} page · {1}', n, formatBytes(n * 4096)) : l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
-          tooltip: listTooltip(l10n, list),
-        };
-      }
-      case 'activePages': {
-        const info = sys.querySystemMemoryListInformation();
-        const onLists = info.ZeroPageCount + info.FreePageCount + info.ModifiedPageCount + info.ModifiedNoWritePageCount + info.BadPageCount + info.PageCountByPriority.reduce((a, b) => a + b, 0);
-        const n = sys.physicalPageCount - onLists;
-        return {
-          label: l10n.t('Active'), icon: 'pass-filled', collapsible: Collapsible.None, contextValue: 'ntlab.activePages', touched: false,
-          description: n === 1 ? l10n.t('{0} page · {1}', n, formatBytes(n * 4096)) : l10n.t('{0} pages · {1}', n, formatBytes(n * 4096)),
-          tooltip: l10n.t('Pages in use: mapped by a valid PTE (in a working set, or a page table) or in transition while I/O is in flight. They are on no list.'),
-        };
-      }
-      case 'pfn': {
-        const pfn = node.pfn!;
-        const info = sys.queryPfn(pfn);
-        const isTouched = t.pfns.has(pfn);
-        return {
-          label: l10n.t('PFN {0}', hex(pfn)), icon: 'file-binary', collapsible: Collapsible.None, contextValue: 'ntlab.pfn dt', touched: isTouched,
-          iconColor: isTouched ? TOUCHED_COLOR : undefined,
-          description: pfnDescription(l10n, info),
-          tooltip: () => pfnTooltip(l10n, pfn, info),
-        };
-      }
-      case 'range': {
-        const total = this.count(node.list!, node.priority);
-        return this.rangeView(l10n, node, total);
-      }
-      default:
-        return { label: node.id, icon: 'question', collapsible: Collapsible.None, contextValue: 'ntlab.unknown', touched: false, tooltip: '' };
-    }
+    const context: MemoryRowContext = {
+      l10n: this.l10n, touched: this.touched, physicalPageCount: sys.physicalPageCount,
+      lists: () => sys.querySystemMemoryListInformation(),
+      commit: () => sys.queryCommit(),
+      pfn: (pfn) => sys.queryPfn(pfn),
+    };
+    return describeWith(memoryRows, node, context);
   }
-}
-
-function listLabel(l10n: Localizer, list: PageListName): string {
-  switch (list) {
-    case 'Zeroed': return l10n.t('Zeroed');
-    case 'Free': return l10n.t('Free');
-    case 'Standby': return l10n.t('Standby');
-    case 'Modified': return l10n.t('Modified');
-    case 'ModifiedNoWrite': return l10n.t('Modified no-write');
-    case 'Bad': return l10n.t('Bad');
-  }
-}
-
-function listIcon(list: PageListName): string {
-  switch (list) {
-    case 'Zeroed': return 'circle-large-outline';
-    case 'Free': return 'circle-outline';
-    case 'Standby': return 'history';
-    case 'Modified': return 'edit';
-    case 'ModifiedNoWrite': return 'lock';
-    case 'Bad': return 'error';
-  }
-}
-
-function listTooltip(l10n: Localizer, list: PageListName): string {
-  switch (list) {
-    case 'Zeroed': return l10n.t('**Zeroed list**: free pages already filled with zeros, ready for demand-zero faults. The zero page thread refills it from the free list.');
-    case 'Free': return l10n.t('**Free list**: pages whose contents are garbage (a process freed them). They must be zeroed before a process sees them.');
-    case 'Standby': return l10n.t('**Standby list** (priorities 0-7): clean pages removed from working sets, still holding valid data. A fault on one is a soft fault; otherwise they are repurposed, lowest priority first.');
-    case 'Modified': return l10n.t('**Modified list**: dirty pages removed from working sets. The modified page writer writes them to the paging file, then they move to standby.');
-    case 'ModifiedNoWrite': return l10n.t('**Modified no-write list**: dirty pages that must not be written out yet (for example, held for a file system log).');
-    case 'Bad': return l10n.t('**Bad list**: pages that failed a memory test; never used.');
-  }
-}
-
-function pfnDescription(l10n: Localizer, info: PfnInfo): string {
-  const parts: string[] = [info.State];
-  if (info.OwnerPid) parts.push(l10n.t('pid {0}', info.OwnerPid));
-  if (info.PageTable) parts.push(l10n.t('page table'));
-  if (info.State === 'Standby') parts.push(l10n.t('priority {0}', info.Priority));
-  return parts.join(' · ');
-}
-
-function pfnTooltip(l10n: Localizer, pfn: number, info: PfnInfo): string {
-  return [
-    `**MMPFN** ${hex(pfn)} — ${info.State}`, '',
-    '| | |\n|---|---|',
-    `| PteAddress | \`${hex(info.PteAddress)}\` |`,
-    `| OriginalPte | \`${hex(info.OriginalPte)}\` |`,
-    `| ShareCount | ${info.ShareCount} |`,
-    `| ReferenceCount | ${info.ReferenceCount} |`,
-    `| PteFrame | ${hex(info.PteFrame)} |`,
-    `| Priority | ${info.Priority} |`,
-    `| Modified | ${info.Modified ? 1 : 0} |`,
-    '',
-    l10n.t('The PFN database holds one MMPFN per physical page: its state (list), the PTE that maps it, and its share and reference counts.'),
-  ].join('\n');
-}
-
-function handleIcon(typeName: string): string {
-  switch (typeName) {
-    case 'Process': return 'server-process';
-    case 'Thread': return 'pulse';
-    case 'Section': return 'files';
-    case 'Job': return 'briefcase';
-    case 'Token': return 'shield';
-    case 'File': return 'file';
-    case 'Key': return 'symbol-key';
-    case 'Event': case 'Mutant': case 'Semaphore': return 'bell';
-    default: return 'symbol-field';
-  }
-}
-
-/** A job's name, or "Job <id>" for an unnamed one. */
-export function jobLabel(l10n: Localizer, job: JobInfo): string {
-  return job.name ? job.name.slice(job.name.lastIndexOf('\\') + 1) : l10n.t('Job {0}', job.jobId);
-}
-
-/** The markdown of an item's tooltip. */
-export function tooltipText(view: ItemView): string {
-  return typeof view.tooltip === 'function' ? view.tooltip() : view.tooltip;
 }

@@ -2,6 +2,7 @@
 // theme colors and markdown tooltips; narrow, debounced onDidChangeTreeData; getParent for reveal.
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
+import { hex } from '../present/format';
 import { Collapsible, tooltipText, type ItemView, type Refresh, type TreeNode } from './model';
 
 /** What a provider needs from a model. */
@@ -73,7 +74,11 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
 function markdownTooltip(view: ItemView): vscode.MarkdownString {
   const text = tooltipText(view);
-  return new vscode.MarkdownString(view.touched ? `${text}\n\n---\n\n$(debug-stackframe) ${vscode.l10n.t('Changed by the displayed step.')}` : text, true);
+  const md = new vscode.MarkdownString(view.touched ? `${text}\n\n---\n\n$(debug-stackframe) ${vscode.l10n.t('Changed by the displayed step.')}` : text, true);
+  // Simulation strings in the text are escaped (present/markdown.ts); no command links, no HTML either way.
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
 }
 
 export function toTreeItem(node: TreeNode, view: ItemView, withTooltip = true): vscode.TreeItem {
@@ -88,7 +93,7 @@ export function toTreeItem(node: TreeNode, view: ItemView, withTooltip = true): 
   if (view.reveal) {
     // The argument is JSON-shaped, as from a note or a panel: the address travels as a hex string.
     const { va, ...rest } = view.reveal;
-    item.command = { command: Commands.reveal, title: vscode.l10n.t('Reveal'), arguments: [va === undefined ? rest : { ...rest, va: '0x' + va.toString(16) }] };
+    item.command = { command: Commands.reveal, title: vscode.l10n.t('Reveal'), arguments: [va === undefined ? rest : { ...rest, va: hex(va) }] };
   }
   const spoken = [view.label, view.description].filter(Boolean).join(', ');
   item.accessibilityInformation = { label: view.touched ? vscode.l10n.t('{0}, changed by the displayed step', spoken) : spoken };

@@ -6,6 +6,7 @@ import { isChangeType } from '../../shared/guards';
 import { Commands, Views } from '../ids';
 import type { SimulationSession } from '../session';
 import { parseAddress } from '../commands/parse';
+import { hex } from '../present/format';
 import { PhysicalMemoryModel, ProcessesModel, tooltipText, Touched, type TreeNode } from './model';
 import { JobsModel, SectionsModel } from './objects';
 import { ModelTreeProvider } from './providers';
@@ -189,7 +190,7 @@ export function registerSidebar(context: vscode.ExtensionContext, session: Simul
       const children = model.children(parent).map((n) => {
         const v = model.describe(n);
         const { va, ...ref } = v.reveal ?? {};
-        const reveal = v.reveal && (va === undefined ? ref : { ...ref, va: '0x' + va.toString(16) });
+        const reveal = v.reveal && (va === undefined ? ref : { ...ref, va: hex(va) });
         return { id: n.id, label: v.label, description: v.description, tooltip: tooltipText(v), icon: v.icon, contextValue: v.contextValue, collapsible: v.collapsible, touched: v.touched, reveal };
       });
       return { children, fired: provider.fired.slice(), cursor: session.cursor };
@@ -204,6 +205,6 @@ function describeRef(ref: ChangeRef): string {
   const parts: string[] = [ref.type];
   if (ref.pid !== undefined) parts.push(`pid ${ref.pid}`);
   if (ref.id !== undefined) parts.push(`id ${ref.id}`);
-  if (ref.va !== undefined) parts.push(`va 0x${ref.va.toString(16)}`);
+  if (ref.va !== undefined) parts.push(`va ${hex(ref.va)}`);
   return parts.join(' ');
 }

@@ -2,12 +2,13 @@
 // code and arguments) as operations run, at most a screenful per operation.
 import * as vscode from 'vscode';
 import type { Step, StepArgValue } from '../../engine';
+import { hex } from '../present/format';
 import type { SimulationSession } from '../session';
 
 const MAX_LINES_PER_OPERATION = 40;
 
 function arg(v: StepArgValue): string {
-  return typeof v === 'bigint' ? '0x' + v.toString(16) : String(v);
+  return typeof v === 'bigint' ? hex(v) : String(v);
 }
 
 /** `#1234 [3B] MmCreateProcessAddressSpace create.addressSpace pid=1234 directoryTableBase=...` */

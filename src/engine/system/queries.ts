@@ -1,0 +1,303 @@
+// What the views and the kernel-debugger commands read: the machine's state described without
+// changing it (!process, !vad, !wsle, !pfn, !pte, memory lists, commit). Functions of the Machine, so
+// the live System and past states share one implementation.
+import { ERROR_INVALID_PARAMETER } from '../constants';
+import { Win32Error } from '../errors';
+import { LEVEL_PXE, miGetPteAddress, tableIndex } from '../mm/memoryManager';
+import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PAGE_STATE_NAMES, type PageStateName } from '../mm/pfn';
+import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, type DecodedPte } from '../mm/pte';
+import { VadType } from '../mm/vad';
+import type { ProcessObject } from '../process';
+import { describeProcessSecurity, type ProcessSecurityInfo } from '../ps/processAccess';
+import type { Machine } from './machine';
+
+/** SYSTEM_MEMORY_LIST_INFORMATION */
+export interface SystemMemoryListInformation {
+  ZeroPageCount: number;
+  FreePageCount: number;
+  ModifiedPageCount: number;
+  ModifiedNoWritePageCount: number;
+  BadPageCount: number;
+  PageCountByPriority: number[];
+  RepurposedPagesByPriority: number[];
+  ModifiedPageCountPageFile: number;
+}
+
+/** What !pfn shows for a physical page. */
+export interface PfnInfo {
+  State: PageStateName;
+  ShareCount: number;
+  ReferenceCount: number;
+  PteAddress: bigint;
+  OriginalPte: bigint;
+  PteFrame: number;
+  Priority: number;
+  Modified: boolean;
+  /** Owning process id, or 0 when the page belongs to nobody. */
+  OwnerPid: number;
+  PageTable: boolean;
+  LargePage: boolean;
+  WsIndex: number;
+}
+
+/** Commit charge and limit in pages (as SYSTEM_PERFORMANCE_INFORMATION reports them). */
+export interface CommitInfo { CommitTotal: number; CommitLimit: number; CommitPeak: number }
+
+/** A summary of one process, for views. */
+export interface ProcessInfo {
+  pid: number;
+  parentPid: number;
+  imageFileName: string;
+  imagePath: string;
+  sessionId: number;
+  eprocess: bigint;
+  directoryTableBase: number;
+  peb: bigint;
+  threads: Array<{ tid: number; state: string; teb: bigint }>;
+  workingSetSize: number;
+  workingSetMinimum: number;
+  workingSetMaximum: number;
+  peakWorkingSetSize: number;
+  pageFaultCount: number;
+  privateCommit: number;
+  pageTablePages: number;
+  vadCount: number;
+  /** The token's user (DOMAIN\\name) and mandatory integrity level. */
+  userName?: string;
+  integrityLevel?: string;
+  /** The debugger's pid (0 when the process is not being debugged). */
+  debuggerPid?: number;
+  /** The conhost.exe serving the process's console (0 when it has none). */
+  consoleHostPid?: number;
+}
+
+/** One VAD of a process (!vad). */
+export interface VadInfo {
+  start: bigint;
+  /** Last byte of the range (EndingVpn * 4096 + 4095). */
+  end: bigint;
+  vadType: 'VadNone' | 'VadImageMap' | 'VadWriteWatch' | 'VadLargePages' | 'VadAwe' | 'VadDevicePhysicalMemory' | 'VadRotatePhysical' | 'VadLargePageSection';
+  /** MEM_PRIVATE, MEM_MAPPED or MEM_IMAGE. */
+  type: number;
+  /** The protection given at allocation (AllocationProtect). */
+  allocationProtect: number;
+  commitCharge: number;
+  memCommit: boolean;
+  pageCount: number;
+}
+
+/** One working-set list entry (!wsle). */
+export interface WsleInfo { index: number; va: bigint; age: number; pfn: number }
+
+/** One level of a page walk. */
+export interface WalkLevel {
+  level: 'PXE' | 'PPE' | 'PDE' | 'PTE';
+  index: number;
+  /** Self-map virtual address of the entry. */
+  address: bigint;
+  /** The physical page holding the entry's table. */
+  tablePfn: number;
+  decoded: DecodedPte;
+}
+/** How the MMU would translate an address in a process (!pte with the walk). */
+export interface AddressWalk {
+  va: bigint;
+  indices: { pxe: number; ppe: number; pde: number; pte: number; offset: number };
+  levels: WalkLevel[];
+  /** The physical address when the translation succeeds, else null (the walk ends at the first invalid entry). */
+  physicalAddress: bigint | null;
+  pfn: number | null;
+  largePage: '2MB' | '1GB' | null;
+}
+
+export function querySystemMemoryListInformation(m: Machine): SystemMemoryListInformation {
+  const db = m.mm.pfn;
+  const byPriority: number[] = [];
+  for (let p = 0; p < 8; p++) byPriority.push(db.listCount[LIST_STANDBY0 + p]!);
+  return {
+    ZeroPageCount: db.listCount[LIST_ZEROED]!,
+    FreePageCount: db.listCount[LIST_FREE]!,
+    ModifiedPageCount: db.listCount[LIST_MODIFIED]!,
+    ModifiedNoWritePageCount: db.listCount[LIST_MODIFIED_NOWRITE]!,
+    BadPageCount: db.listCount[LIST_BAD]!,
+    PageCountByPriority: byPriority,
+    RepurposedPagesByPriority: Array.from(db.repurposed),
+    ModifiedPageCountPageFile: db.listCount[LIST_MODIFIED]!,
+  };
+}
+
+export function queryCommit(m: Machine): CommitInfo {
+  return { CommitTotal: m.mm.commitTotal, CommitLimit: m.mm.commitLimit, CommitPeak: Math.max(m.mm.commitPeak, m.mm.commitTotal) };
+}
+
+export function queryPfn(m: Machine, pfn: number): PfnInfo {
+  if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.physicalPageCount) throw new RangeError(`queryPfn: no page frame ${pfn} (0..${m.physicalPageCount - 1})`);
+  const db = m.mm.pfn;
+  const owner = m.mm.ownerOf(pfn);
+  return {
+    State: PAGE_STATE_NAMES[db.location[pfn]!]!,
+    ShareCount: db.shareCount[pfn]!,
+    ReferenceCount: db.referenceCount[pfn]!,
+    PteAddress: join64(db.pteAddressLo[pfn]!, db.pteAddressHi[pfn]!),
+    OriginalPte: join64(db.originalPteLo[pfn]!, db.originalPteHi[pfn]!),
+    PteFrame: db.pteFrame[pfn]!,
+    Priority: db.priority[pfn]!,
+    Modified: (db.flags[pfn]! & 1) !== 0,
+    OwnerPid: owner >= 0 ? m.processes[owner]?.pid ?? 0 : 0,
+    PageTable: (db.flags[pfn]! & 0x20) !== 0,
+    LargePage: (db.flags[pfn]! & 0x10) !== 0,
+    WsIndex: db.wsIndex[pfn]!,
+  };
+}
+
+/** Virtual addresses of the paging entries that map `va` under this system's self-map. */
+export function getPagingStructureAddresses(m: Machine, va: bigint): { pxe: bigint; ppe: bigint; pde: bigint; pte: bigint } {
+  if (typeof va !== 'bigint') throw new TypeError('getPagingStructureAddresses: va must be a bigint');
+  const base = m.options.pteBase;
+  const pte = miGetPteAddress(va, base);
+  const pde = miGetPteAddress(pte, base);
+  const ppe = miGetPteAddress(pde, base);
+  const pxe = miGetPteAddress(ppe, base);
+  return { pxe, ppe, pde, pte };
+}
+
+/** Decodes the PTE mapping `va` in process `pid` (!pte), without faulting anything in. */
+export function decodePte(m: Machine, pid: number, va: bigint): DecodedPte {
+  const p = m.byPid.get(pid);
+  if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `decodePte: no process ${pid}`);
+  const [lo, hi] = m.mm.peekPte(p, Number(va / 4096n));
+  return decodePteBits(lo, hi, m.mm.layout);
+}
+
+/** The VADs of a process in address order (!vad). */
+export function queryVads(m: Machine, pid: number): VadInfo[] {
+  const p = m.byPid.get(pid);
+  if (!p || p.exited) return [];
+  return p.vads.toArray().map((v) => ({
+    start: BigInt(v.startVpn) * 4096n,
+    end: BigInt(v.endVpn) * 4096n + 4095n,
+    vadType: VadType[v.vadType] as VadInfo['vadType'],
+    type: v.vadType === VadType.VadImageMap ? 0x1000000 : v.privateMemory ? 0x20000 : 0x40000,
+    allocationProtect: v.allocationProtect,
+    commitCharge: v.commitCharge,
+    memCommit: v.memCommit,
+    pageCount: v.pageCount,
+  }));
+}
+
+/** A slice of a process's working-set list (!wsle), in list order, and the total in use. */
+export function queryWorkingSet(m: Machine, pid: number, start = 0, count = Infinity): { total: number; entries: WsleInfo[] } {
+  const p = m.byPid.get(pid);
+  if (!p || p.exited) return { total: 0, entries: [] };
+  const entries: WsleInfo[] = [];
+  let seen = 0;
+  for (let i = 0; i < p.ws.lastEntry && entries.length < count; i++) {
+    const vpn = p.ws.vpn[i]!;
+    if (vpn < 0) continue;
+    if (seen++ < start) continue;
+    const [lo, hi] = m.mm.peekPte(p, vpn);
+    entries.push({ index: i, va: BigInt(vpn) * 4096n, age: p.ws.age[i]!, pfn: lo & PTE_VALID ? ptePfn(lo, hi, m.mm.layout.hardwarePfnBits) : -1 });
+  }
+  return { total: p.ws.count, entries };
+}
+
+/** Page frame numbers on a page list, oldest first: a slice [start, start + count). */
+export function listPages(m: Machine, list: 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad', start = 0, count = Infinity, priority?: number): number[] {
+  const db = m.mm.pfn;
+  const heads: number[] = [];
+  switch (list) {
+    case 'Zeroed': heads.push(LIST_ZEROED); break;
+    case 'Free': heads.push(LIST_FREE); break;
+    case 'Modified': heads.push(LIST_MODIFIED); break;
+    case 'ModifiedNoWrite': heads.push(LIST_MODIFIED_NOWRITE); break;
+    case 'Bad': heads.push(LIST_BAD); break;
+    case 'Standby':
+      if (priority !== undefined) heads.push(LIST_STANDBY0 + priority);
+      else for (let p = 0; p < 8; p++) heads.push(LIST_STANDBY0 + p);
+      break;
+    default: throw new RangeError(`listPages: unknown list ${String(list)}`);
+  }
+  const out: number[] = [];
+  let seen = 0;
+  for (const h of heads) {
+    for (let pfn = db.listHead[h]!; pfn >= 0 && out.length < count; pfn = db.flink[pfn]!) {
+      if (seen++ >= start) out.push(pfn);
+    }
+  }
+  return out;
+}
+
+/** Walks the four paging levels for `va` in process `pid`, as the MMU would, without faulting. */
+export function walkAddress(m: Machine, pid: number, va: bigint): AddressWalk {
+  const p = m.byPid.get(pid);
+  if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `walkAddress: no process ${pid}`);
+  if (typeof va !== 'bigint' || va < 0n || va > 0xFFFFFFFFFFFFFFFFn) throw new RangeError('walkAddress: va must be a 64-bit bigint');
+  const vpn = Number((va & 0xFFFFFFFFFFFFn) >> 12n);
+  const offset = Number(va & 0xFFFn);
+  const names = ['PTE', 'PDE', 'PPE', 'PXE'] as const;
+  const addresses = getPagingStructureAddresses(m, va);
+  const byLevel = [addresses.pte, addresses.pde, addresses.ppe, addresses.pxe];
+  const levels: WalkLevel[] = [];
+  let table = p.directoryTableBase;
+  let physicalAddress: bigint | null = null;
+  let pfn: number | null = null;
+  let largePage: AddressWalk['largePage'] = null;
+  for (let level = LEVEL_PXE; level >= 0; level--) {
+    const index = tableIndex(level, vpn);
+    const lo = m.mm.readLo(table, index);
+    const hi = m.mm.readHi(table, index);
+    levels.push({ level: names[level]!, index, address: byLevel[level]!, tablePfn: table, decoded: decodePteBits(lo, hi, m.mm.layout) });
+    if (!(lo & PTE_VALID)) break;
+    const next = ptePfn(lo, hi, m.mm.layout.hardwarePfnBits);
+    if (level > 0 && (lo & PTE_LARGE_PAGE)) {
+      const span = level === 1 ? 512 : 512 * 512;
+      pfn = next + (vpn % span);
+      largePage = level === 1 ? '2MB' : '1GB';
+      physicalAddress = BigInt(pfn) * 4096n + BigInt(offset);
+      break;
+    }
+    if (level === 0) { pfn = next; physicalAddress = BigInt(next) * 4096n + BigInt(offset); }
+    table = next;
+  }
+  return {
+    va,
+    indices: { pxe: tableIndex(3, vpn), ppe: tableIndex(2, vpn), pde: tableIndex(1, vpn), pte: tableIndex(0, vpn), offset },
+    levels, physicalAddress, pfn, largePage,
+  };
+}
+
+/** Process ids of live processes, in creation order. */
+export function processIds(m: Machine): number[] {
+  return m.processes.filter((p): p is ProcessObject => !!p && !p.exited).map((p) => p.pid);
+}
+
+export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
+  const p = m.byPid.get(pid);
+  if (!p || p.exited) return undefined;
+  return {
+    pid: p.pid, parentPid: p.parentPid, imageFileName: p.imageFileName, imagePath: p.imagePath, sessionId: p.sessionId,
+    eprocess: p.eprocess, directoryTableBase: p.directoryTableBase, peb: p.peb,
+    threads: p.threads.map((t) => ({ tid: t.tid, state: t.state, teb: t.teb })),
+    workingSetSize: p.ws.count, workingSetMinimum: p.ws.minimum, workingSetMaximum: p.ws.maximum, peakWorkingSetSize: p.ws.peak,
+    pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
+    ...executiveInfo(m, p),
+  };
+}
+
+/**
+ * The process object's security descriptor (owner, DACL, mandatory label) and protection level: what
+ * OpenProcess checks. Undefined for dead processes and those the process manager did not make.
+ */
+export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityInfo | undefined {
+  const p = m.byPid.get(pid);
+  if (!p || p.exited || !p.ps) return undefined;
+  return describeProcessSecurity(m.ps.state(p));
+}
+
+/** What the process manager adds to a process's description (absent for processes it did not make). */
+function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid'> {
+  if (!p.ps) return {};
+  const st = m.ps.state(p);
+  const console = st.consoleId ? m.ps.consoles.get(st.consoleId) : undefined;
+  return { userName: st.token.user.name, integrityLevel: st.token.integrityLevel, debuggerPid: st.debuggerPid, consoleHostPid: console?.hostPid ?? 0 };
+}

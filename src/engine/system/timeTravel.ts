@@ -1,0 +1,283 @@
+// Time travel: the state at any step, rebuilt from the nearest earlier snapshot by a deterministic
+// replay of the operations logged since (DESIGN.md §4). Snapshots are taken at an adaptive interval
+// and kept within options.timeTravelMemoryMB, which counts everything time travel holds: each
+// snapshot's copy of the PFN database, page tables' bookkeeping, processes and prototype PTEs, the
+// page contents only snapshots still hold, and the operation log itself.
+import { isDocumentedError, LastError } from '../errors';
+import type { PageStore } from '../mm/store';
+import { StepLog, StopReplay } from '../trace';
+import type { OpLog } from '../opLog';
+import { Machine } from './machine';
+import { copyOp, type Op } from './operations';
+
+interface Snapshot {
+  opIndex: number;
+  stepCount: number;
+  machine: Machine;
+  /** Bytes of the snapshot's own copies (PFN database, processes, prototype PTEs...), page contents aside. */
+  stateBytes: number;
+}
+
+const SNAPSHOT_MIN_STEPS = 1024;
+const SNAPSHOT_MAX = 48;
+const SNAPSHOT_MIN_INTERVAL_MS = 20;
+const SNAPSHOT_MAX_INTERVAL_MS = 30;
+/** Rough cost of copying one 64 KB content chunk. */
+const CHUNK_COPY_MS = 0.02;
+/** Estimated heap bytes of one VAD node, one Map entry, one process's executive state (handles, token, threads). */
+const VAD_BYTES = 160;
+const MAP_ENTRY_BYTES = 40;
+const PROCESS_STATE_BYTES = 2048;
+
+function now(): number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? perf.now() : Date.now();
+}
+
+/**
+ * Which snapshot to let go to free memory: among those whose loss frees something (never the first or
+ * the last), the one whose neighbours are closest in steps, so the widest replay after the drop is as
+ * short as it can be; on a tie, the one that frees most. -1 when none frees anything.
+ */
+export function snapshotToDrop(stepCounts: readonly number[], freedBytes: readonly number[]): number {
+  let best = -1;
+  for (let i = 1; i < stepCounts.length - 1; i++) {
+    if (!(freedBytes[i]! > 0)) continue;
+    if (best < 0) { best = i; continue; }
+    const gap = stepCounts[i + 1]! - stepCounts[i - 1]!;
+    const bestGap = stepCounts[best + 1]! - stepCounts[best - 1]!;
+    if (gap < bestGap || (gap === bestGap && freedBytes[i]! > freedBytes[best]!)) best = i;
+  }
+  return best;
+}
+
+/** Bytes an object's own fields hold: typed arrays by their length, arrays and maps by their slots. */
+function shallowBytes(o: object): number {
+  let n = 16;
+  for (const v of Object.values(o)) {
+    if (ArrayBuffer.isView(v)) n += 64 + v.byteLength;
+    else if (Array.isArray(v)) n += 16 + v.length * 8;
+    else if (v instanceof Map || v instanceof Set) n += 16 + v.size * MAP_ENTRY_BYTES;
+    else n += 8;
+  }
+  return n;
+}
+
+/** What a copy of the machine's state costs, page contents aside (those are shared until rewritten). */
+export function machineStateBytes(m: Machine): number {
+  const mm = m.mm;
+  let n = shallowBytes(mm) + shallowBytes(mm.pfn) + shallowBytes(mm.phys) + shallowBytes(mm.pageFile);
+  for (const p of m.processes) {
+    if (!p) continue;
+    n += shallowBytes(p) + shallowBytes(p.ws) + p.vads.count * VAD_BYTES + PROCESS_STATE_BYTES;
+  }
+  for (const ca of mm.sectionRegistry.controlAreas.values()) n += shallowBytes(ca) + shallowBytes(ca.segment);
+  return n;
+}
+
+/** What time travel holds, counted against the budget. */
+export interface TimeTravelMemory {
+  snapshots: number;
+  /** Everything counted: snapshotStateBytes + pageBytes + opLogBytes. */
+  retainedBytes: number;
+  /** The snapshots' own copies (PFN database, processes, prototype PTEs...). */
+  snapshotStateBytes: number;
+  /** Page contents only snapshots still hold. */
+  pageBytes: number;
+  /** The operation log (what replays and saved sessions need). */
+  opLogBytes: number;
+  budgetBytes: number;
+  widestGapSteps: number;
+}
+
+/**
+ * Replays logged operations [from, to) into `view` while `more()` holds. Each replay gets its own copy
+ * of an operation, so nothing a replay does can change the log. A LastError sets the last error as the
+ * Win32 layer did; a StopReplay ends the replay where asked.
+ */
+export function replayOps(view: Machine, ops: OpLog<Op>, from: number, to: number, more: () => boolean): void {
+  for (let i = from; i < to && more(); i++) {
+    const logged = ops.get(i) as Op;
+    const op = logged.op === 'read' || logged.op === 'write' ? logged : copyOp(logged);
+    view.trace.enter();
+    try {
+      view.apply(op);
+    } catch (e) {
+      if (e instanceof StopReplay) break;
+      if (!isDocumentedError(e)) throw e;
+      if (e instanceof LastError && 'pid' in op) view.setLastError(op.pid, e.code);
+    } finally {
+      view.trace.leave();
+    }
+  }
+}
+
+export class TimeTravel {
+  private snapshots: Snapshot[] = [];
+  private lastSnapshotTime = 0;
+  private snapshotIntervalMs = SNAPSHOT_MIN_INTERVAL_MS;
+  private nextSnapshotCheck = SNAPSHOT_MIN_STEPS;
+  private copiedAtLastSnapshot = 0;
+  /** The exact page bytes retained at the last scan, and the live stores' retired bytes then. */
+  private retainedEstimate = { base: 0, retired: 0 };
+
+  constructor(private readonly live: Machine) {
+    this.takeSnapshot();
+  }
+
+  /** Takes a snapshot when enough steps and time have passed (called after every operation). */
+  maybeSnapshot(): void {
+    const count = this.live.trace.count;
+    if (count < this.nextSnapshotCheck) return;
+    // Look at the clock only every SNAPSHOT_MIN_STEPS steps.
+    this.nextSnapshotCheck = count + SNAPSHOT_MIN_STEPS;
+    if (now() - this.lastSnapshotTime < this.snapshotIntervalMs) return;
+    this.takeSnapshot();
+  }
+
+  /**
+   * Snapshots cost a copy of the PFN database and, afterwards, a copy of every page-content chunk
+   * written while the snapshot shares it. The interval adapts so that cost stays near a tenth of the
+   * work, but never exceeds SNAPSHOT_MAX_INTERVAL_MS, which bounds how long a jump replays.
+   */
+  takeSnapshot(): void {
+    const t0 = now();
+    const mm = this.live.mm;
+    const copied = mm.phys.copiedChunks + mm.pageFile.copiedChunks;
+    const deferredMs = (copied - this.copiedAtLastSnapshot) * CHUNK_COPY_MS;
+    const retired = mm.phys.retiredSharedBytes + mm.pageFile.retiredSharedBytes;
+    const machine = new Machine({}, this.live);
+    this.snapshots.push({ opIndex: this.live.ops.count, stepCount: this.live.trace.count, machine, stateBytes: machineStateBytes(machine) });
+    const cloneMs = now() - t0;
+    const cost = cloneMs + deferredMs;
+    this.copiedAtLastSnapshot = copied;
+    // Aim at a tenth of the work; on a big machine, where one copy of the state is itself costly,
+    // allow up to two copies' time between snapshots (a jump clones once and replays at most that: with 2.5 the 1,600-process bench session jumped in up to 110-140 ms, over the 100 ms budget).
+    this.snapshotIntervalMs = Math.min(Math.max(SNAPSHOT_MIN_INTERVAL_MS, cost * 10), Math.max(SNAPSHOT_MAX_INTERVAL_MS, cloneMs * 2));
+    if (this.snapshots.length > SNAPSHOT_MAX) {
+      // Thin out the older half; recent states stay dense, where learners step most.
+      this.snapshots = this.snapshots.filter((_, i) => i === 0 || i >= SNAPSHOT_MAX / 2 || i % 2 === 1);
+    }
+    this.boundMemory(retired);
+    this.lastSnapshotTime = now();
+  }
+
+  private stores(i: number): [PageStore, PageStore] {
+    const m = i < this.snapshots.length ? this.snapshots[i]!.machine.mm : this.live.mm;
+    return [m.phys, m.pageFile];
+  }
+
+  /**
+   * Everything time travel holds stays within options.timeTravelMemoryMB: paging-heavy work rewrites
+   * every page again and again, and 48 snapshots of it once kept over a gigabyte. Past the budget,
+   * snapshots go one at a time, each time the one whose loss widens the gap between kept snapshots
+   * least (so every stretch of the session stays reachable by a replay of similar length). The first
+   * and the newest always stay. The exact page count (a scan of the chunk tables) runs only when a
+   * cheap upper bound says the budget may be exceeded.
+   */
+  private boundMemory(retired: number): void {
+    const budget = this.budgetBytes;
+    const snaps = this.snapshots;
+    let stateBytes = 0;
+    for (const s of snaps) stateBytes += s.stateBytes;
+    const fixed = stateBytes + this.live.ops.byteLength;
+    if (fixed + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) <= budget) return;
+    const freedBy = (i: number): number => {
+      const [p, f] = this.stores(i);
+      const [pp, pf] = this.stores(i - 1);
+      const [np, nf] = this.stores(i + 1);
+      return p.uniqueBytes(pp, np) + f.uniqueBytes(pf, nf);
+    };
+    let pages = this.pageBytes();
+    const freedPages = snaps.map((_, i) => (i === 0 || i === snaps.length - 1 ? 0 : freedBy(i)));
+    const freed = (i: number): number => (i === 0 || i === snaps.length - 1 ? 0 : freedPages[i]! + snaps[i]!.stateBytes);
+    let total = pages + fixed;
+    while (total > budget) {
+      const victim = snapshotToDrop(snaps.map((x) => x.stepCount), snaps.map((_, i) => freed(i)));
+      if (victim < 0) break;
+      total -= freedPages[victim]! + snaps[victim]!.stateBytes;
+      pages -= freedPages[victim]!;
+      snaps.splice(victim, 1);
+      freedPages.splice(victim, 1);
+      for (const i of [victim - 1, victim]) if (i > 0 && i < snaps.length - 1) freedPages[i] = freedBy(i);
+    }
+    this.retainedEstimate = { base: pages, retired };
+  }
+
+  get budgetBytes(): number { return this.live.options.timeTravelMemoryMB * 1024 * 1024; }
+
+  /** Page contents only snapshots hold: each chunk version counted once, at the newest snapshot holding it. */
+  private pageBytes(): number {
+    const snaps = this.snapshots;
+    let total = 0;
+    for (let i = 0; i < snaps.length; i++) {
+      const m = snaps[i]!.machine.mm;
+      const n = i + 1 < snaps.length ? snaps[i + 1]!.machine.mm : this.live.mm;
+      total += m.phys.bytesNotIn(n.phys) + m.pageFile.bytesNotIn(n.pageFile);
+    }
+    return total;
+  }
+
+  /** What time travel holds now, exactly counted (page contents by a scan of the chunk tables). */
+  memory(): TimeTravelMemory {
+    const snaps = this.snapshots;
+    let widest = 0;
+    let snapshotStateBytes = 0;
+    for (let i = 0; i < snaps.length; i++) {
+      widest = Math.max(widest, (i + 1 < snaps.length ? snaps[i + 1]!.stepCount : this.live.trace.count) - snaps[i]!.stepCount);
+      snapshotStateBytes += snaps[i]!.stateBytes;
+    }
+    const pageBytes = this.pageBytes();
+    const opLogBytes = this.live.ops.byteLength;
+    return {
+      snapshots: snaps.length, retainedBytes: snapshotStateBytes + pageBytes + opLogBytes, snapshotStateBytes, pageBytes, opLogBytes,
+      budgetBytes: this.budgetBytes, widestGapSteps: widest,
+    };
+  }
+
+  /**
+   * The machine as it was right after step `seq`. A step is recorded after the work it describes, so:
+   * every operation that ended by step `seq` runs to its end (with the operations after it that record
+   * no step: a load of valid pages still sets Accessed bits — stopping at the step count lost them,
+   * issue 19 item 12); an operation that records step `seq` and more stops as step `seq` is recorded.
+   * For the last step that is the present. Rebuilt from the nearest earlier snapshot, read-only.
+   */
+  stateAt(seq: number): Machine {
+    const live = this.live;
+    const ops = live.ops;
+    // Operations ended by step seq: those that began by seq + 1 steps, except the last such one when it goes on past it.
+    let ended = ops.countStartedBy(seq + 1);
+    if (ended > 0 && (ended < ops.count ? ops.stepAt(ended) : live.trace.count) > seq + 1) ended--;
+    let snap = this.snapshots[0]!;
+    for (const s of this.snapshots) if (s.opIndex <= ended && s.stepCount <= seq + 1) snap = s;
+    const view = new Machine({}, snap.machine);
+    const counter = new StepLog();
+    counter.countOnly = true;
+    counter.count = snap.stepCount;
+    view.setTrace(counter);
+    replayOps(view, ops, snap.opIndex, ended, () => true);
+    if (counter.count < seq + 1 && ended < ops.count) {
+      // Step seq lies inside the next operation: run it until step seq is recorded.
+      counter.stopAt = seq + 1;
+      replayOps(view, ops, ended, ended + 1, () => true);
+    }
+    view.setTrace(live.trace); // share the recorded steps for reading
+    view.readOnly = true;
+    view.viewStepCount = seq + 1;
+    return view;
+  }
+
+  /** The machine after the first `opIndex` operations (which recorded `stepCount` steps): for a roll-back. */
+  rebuild(opIndex: number, stepCount: number): Machine {
+    let snap = this.snapshots[0]!;
+    for (const s of this.snapshots) if (s.opIndex <= opIndex) snap = s;
+    const view = new Machine({}, snap.machine);
+    const counter = new StepLog();
+    counter.countOnly = true;
+    counter.count = snap.stepCount;
+    view.setTrace(counter);
+    replayOps(view, this.live.ops, snap.opIndex, opIndex, () => true);
+    if (counter.count !== stepCount) throw new Error(`roll-back replay recorded ${counter.count} steps, expected ${stepCount}`);
+    return view;
+  }
+}

@@ -1,0 +1,45 @@
+// Step texts: CreateProcess, stage 3: Create the Windows executive process object (3A-3F) (Windows Internals 7e, ch. 3, "Flow of CreateProcess").
+import type { StepTexts } from '../text';
+
+export const STAGE3_TEXTS: StepTexts = {
+  'create.kprocess': {
+    needs: ['pid', 'basePriority', 'directoryTableBase', 'processors'],
+    text: (a, l10n) => l10n.t('KeInitializeProcess initializes the KPROCESS, the kernel part of process {pid}: base priority {basePriority}, the directory table base (PML4 page {directoryTableBase}, loaded into CR3 when its threads run), an affinity over {processors} processor(s) and an empty thread list.', a),
+  },
+  'create.mapImage': {
+    needs: ['pid', 'imageBase', 'ntdllBase'],
+    text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace concludes the address space of process {pid}: the image section is mapped at {imageBase} and the system-wide ntdll.dll at {ntdllBase}. Every process has ntdll.dll: its user-mode code reaches the kernel through it.', a),
+  },
+  'create.processParameters': {
+    needs: ['pid', 'address', 'size'],
+    text: (a, l10n) => l10n.t('The process parameters from stage 1 (command line, current directory, environment; {size} bytes) are copied into process {pid} at {address}; the PEB\'s ProcessParameters field points to them.', a),
+  },
+  'create.joinJob': {
+    needs: ['pid', 'jobId', 'activeProcesses'],
+    text: (a, l10n) => l10n.t('PspAddProcessToJob adds process {pid} to job {jobId}: a new process joins its creator\'s job unless it may break away. The job has {activeProcesses} active process(es) now.', a),
+  },
+  'create.inheritHandles': {
+    needs: ['pid', 'parentPid', 'handles'],
+    text: (a, l10n) => l10n.t('bInheritHandles was TRUE: {handles} inheritable handle(s) of the creator, process {parentPid}, are copied into the handle table of process {pid}, with the same handle values and access.', a),
+  },
+  'create.handle': {
+    needs: ['pid', 'creatorPid', 'handle', 'access'],
+    text: (a, l10n) => l10n.t('The creator, process {creatorPid}, receives handle {handle} to the new process {pid} with access mask {access}; CreateProcess returns it in PROCESS_INFORMATION.hProcess.', a),
+  },
+  'create.allocateProcess': {
+    needs: ['pid', 'eprocess', 'parentPid'],
+    text: (a, l10n) => l10n.t('PspAllocateProcess creates the executive process object: the EPROCESS at {eprocess} gets process id {pid} and inherits from parent {parentPid}.', a),
+  },
+  'create.addressSpace': {
+    needs: ['pid', 'directoryTableBase', 'pxeSelf'],
+    text: (a, l10n) => l10n.t('MmCreateProcessAddressSpace builds the initial address space of process {pid}: the PML4 page (directory table base, page {directoryTableBase}) with its self-map entry at {pxeSelf}, hyperspace and the working-set list.', a),
+  },
+  'create.peb': {
+    needs: ['pid', 'peb'],
+    text: (a, l10n) => l10n.t('MmCreatePeb maps the Process Environment Block of process {pid} at {peb}: image base, loader data, process parameters and heap settings live there.', a),
+  },
+  'create.insertProcess': {
+    needs: ['pid', 'processes'],
+    text: (a, l10n) => l10n.t('PspInsertProcess completes the process object: process {pid} is inserted into the active process list ({processes} processes now) and gets its handle and client ID.', a),
+  },
+};

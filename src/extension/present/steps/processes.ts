@@ -1,0 +1,49 @@
+// Step texts: Processes: opening, termination and teardown, closing handles (Windows Internals 7e, ch. 3, "Process termination").
+import type { StepTexts } from './text';
+
+export const PROCESS_TEXTS: StepTexts = {
+  'process.system': {
+    needs: ['pid', 'eprocess'],
+    text: (a, l10n) => l10n.t('During phase 0 of executive initialization, PspInitPhase0 creates the System process (process {pid}, EPROCESS at {eprocess}): the home of the kernel\'s system threads.', a),
+  },
+  'process.open': {
+    needs: ['pid', 'targetPid', 'handle', 'access'],
+    text: (a, l10n) => l10n.t('Process {pid} opened process {targetPid} (OpenProcess ends in NtOpenProcess): the access check granted {access}, and the caller received handle {handle}.', a),
+  },
+  // Windows Internals 7e ch. 7, "Determining access", "Mandatory integrity checks"; ch. 3, "Protected
+  // processes"; Microsoft Learn, "Process Security and Access Rights".
+  'process.openDenied': {
+    needs: ['pid', 'targetPid', 'access', 'reason'],
+    text: (a, l10n, raw) => {
+      switch (raw.args.reason) {
+        case 'integrity': return l10n.t('OpenProcess from process {pid} for process {targetPid} fails with ERROR_ACCESS_DENIED and no handle: {access} includes rights the target\'s mandatory label withholds from a lower integrity level (process objects are no-write-up and no-read-up).', a);
+        case 'protected': return l10n.t('OpenProcess from process {pid} for process {targetPid} fails with ERROR_ACCESS_DENIED and no handle: the target is a protected process and the caller\'s protection does not dominate it, so only the limited rights (query and set limited information, suspend/resume, and terminate for most signers) can be granted, not {access}.', a);
+        default: return l10n.t('OpenProcess from process {pid} for process {targetPid} fails with ERROR_ACCESS_DENIED and no handle: the ACEs of the target\'s DACL that match the caller\'s user and groups do not grant all of {access}, and SeDebugPrivilege is not enabled in the caller\'s token.', a);
+      }
+    },
+  },
+  'process.terminate': {
+    needs: ['pid', 'exitStatus', 'byPid'],
+    text: (a, l10n, raw) => raw.args.byPid === raw.args.pid
+      ? l10n.t('Process {pid} ends itself with exit status {exitStatus} (ExitProcess): each of its threads is made to exit.', a)
+      : l10n.t('Process {pid} is terminated by process {byPid} with exit status {exitStatus} (TerminateProcess): each of its threads is made to exit.', a),
+  },
+  'process.rundownHandles': {
+    needs: ['pid', 'handles'],
+    text: (a, l10n) => l10n.t('ObKillProcess closes the {handles} handle(s) left in the handle table of process {pid}: each object loses a reference, and an object with none left is deleted.', a),
+  },
+  'process.deleteAddressSpace': {
+    needs: ['pid', 'vads', 'privatePages', 'pageTables'],
+    text: (a, l10n) => l10n.t('MmCleanProcessAddressSpace tears down the address space of process {pid}: {vads} VAD(s) with their views, {privatePages} private page(s) and {pageTables} page-table page(s) are freed, and the commit charge is returned.', a),
+  },
+  'process.exit': {
+    needs: ['pid', 'exitStatus', 'processes'],
+    text: (a, l10n) => l10n.t('Process {pid} has exited with status {exitStatus} (PspExitProcess): the process object is signaled, and stays while handles to it remain. {processes} process(es) are still running.', a),
+  },
+  'object.close': {
+    needs: ['pid', 'handle', 'type'],
+    text: (a, l10n, raw) => raw.args.deleted === true
+      ? l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): that was the last reference, so the object is deleted.', a)
+      : l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): other handles or references keep the object alive.', a),
+  },
+};

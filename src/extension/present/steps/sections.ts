@@ -1,0 +1,35 @@
+// Step texts: Section objects and their views (Windows Internals 7e, ch. 5, "Section objects").
+import { PAGE_EXECUTE_WRITECOPY, PAGE_WRITECOPY } from '../../../engine/constants';
+import type { StepTexts } from './text';
+
+export const SECTION_TEXTS: StepTexts = {
+  'section.create': {
+    needs: ['pid', 'controlArea', 'size'],
+    text: (a, l10n, raw) => {
+      const s = typeof raw.args.file === 'string' && raw.args.file !== ''
+        ? l10n.t('Process {pid} created a section object of {size} bytes backed by the file {file} (MmCreateSection). The file\'s control area ({controlArea}) with its segment and subsections describes the pages, one prototype PTE per page; modified pages are written back to the file.', a)
+        : l10n.t('Process {pid} created a section object of {size} bytes backed by the paging file (MmCreateSection). A control area ({controlArea}) and a segment with one prototype PTE per page describe the shared pages; the whole size is charged to commit now, but no physical page is used until one is touched.', a);
+      return typeof raw.args.name === 'string' && raw.args.name !== '' ? `${s} ${l10n.t('The section is named {name}, so other processes can open it.', a)}` : s;
+    },
+  },
+  'section.open': {
+    needs: ['pid', 'controlArea', 'name'],
+    text: (a, l10n) => l10n.t('Process {pid} opened the existing section object {name} by name (OpenFileMapping ends in ObOpenObjectByName): its handle refers to the same section (control area {controlArea}), so the views it maps share the same physical pages.', a),
+  },
+  'section.mapView': {
+    needs: ['pid', 'controlArea', 'base', 'size', 'offset'],
+    text: (a, l10n, raw) => {
+      const s = l10n.t('Process {pid} mapped a view of {size} bytes of the section (control area {controlArea}) at {base}, from offset {offset}: a new VAD. No page is touched yet; on first access each PTE is filled from the section\'s prototype PTE.', a);
+      const protect = typeof raw.args.protect === 'number' ? raw.args.protect : 0;
+      return protect & (PAGE_WRITECOPY | PAGE_EXECUTE_WRITECOPY) ? `${s} ${l10n.t('The view is copy-on-write: the first write to a page gives this process a private copy of it.', a)}` : s;
+    },
+  },
+  'section.unmapView': {
+    needs: ['pid', 'controlArea', 'base', 'size'],
+    text: (a, l10n) => l10n.t('Process {pid} unmapped the view at {base} ({size} bytes) of control area {controlArea}: its VAD is removed and its pages leave the working set. The section\'s pages stay while the section or other views still reference them.', a),
+  },
+  'section.delete': {
+    needs: ['controlArea', 'freedPages'],
+    text: (a, l10n) => l10n.t('The last reference to control area {controlArea} is gone: MiSegmentDelete deletes the control area, its segment and prototype PTEs, and {freedPages} page(s) still holding its data went to the free list.', a),
+  },
+};

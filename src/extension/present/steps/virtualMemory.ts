@@ -1,0 +1,31 @@
+// Step texts: VirtualAlloc, VirtualFree and VirtualProtect (Windows Internals 7e, ch. 5, "Reserving and committing pages").
+import type { StepTexts } from './text';
+
+export const VIRTUAL_MEMORY_TEXTS: StepTexts = {
+  'vm.reserve': {
+    needs: ['pid', 'base', 'size'],
+    text: (a, l10n, raw) => raw.args.commit === true
+      ? l10n.t('Process {pid} reserved and committed {size} bytes at {base}: a new VAD; no physical page is used until the memory is touched.', a)
+      : l10n.t('Process {pid} reserved {size} bytes at {base}: a new VAD describes the range; nothing is committed yet.', a),
+  },
+  'vm.commit': {
+    needs: ['pid', 'base', 'size', 'charged'],
+    text: (a, l10n) => l10n.t('Process {pid} committed {size} bytes at {base}; {charged} page(s) were charged against the commit limit. The PTEs become demand-zero when first touched.', a),
+  },
+  'vm.reset': {
+    needs: ['pid', 'base', 'size'],
+    text: (a, l10n) => l10n.t('Process {pid} marked {size} bytes at {base} with MEM_RESET (or undid it): the contents no longer need to be written to the paging file.', a),
+  },
+  'vm.decommit': {
+    needs: ['pid', 'base', 'size', 'released'],
+    text: (a, l10n) => l10n.t('Process {pid} decommitted {size} bytes at {base}; {released} page(s) were released.', a),
+  },
+  'vm.release': {
+    needs: ['pid', 'base', 'size', 'released'],
+    text: (a, l10n) => l10n.t('Process {pid} released {size} bytes at {base}: the VAD is gone and {released} page(s) were freed.', a),
+  },
+  'vm.protect': {
+    needs: ['pid', 'base', 'size', 'protect', 'oldProtect'],
+    text: (a, l10n) => l10n.t('Process {pid} changed the protection of {size} bytes at {base} from {oldProtect} to {protect}.', a),
+  },
+};

@@ -1,0 +1,124 @@
+// How the Physical Memory view draws each kind of node: one describer per kind (commit, pageList,
+// standbyPriority, activePages, pfn, range), and per page list its icon and explanation. The model
+// (views/model.ts, PhysicalMemoryModel) finds the nodes and the counts; these only turn them into rows.
+// Lists: Windows Internals 7e, ch. 5, "Page frame number database" and "Page list dynamics".
+import type { CommitInfo, PfnInfo, SystemMemoryListInformation } from '../../../engine';
+import { formatPages, hex } from '../../present/format';
+import type { Localizer } from '../../present/localizer';
+import { mdText } from '../../present/markdown';
+import { listLabel, listPageCount, PAGE_LIST_INDEX, pagesOnLists, standbyIndex, standbyPriorityOf, type PageListName } from '../../present/names';
+import { pfnFields, type PfnField } from '../../present/pfn';
+import type { Touched } from '../model';
+import { Collapsible, rangeRow, row, type DescriberTable } from '../row';
+
+/** What a Physical Memory describer reads. */
+export interface MemoryRowContext {
+  readonly l10n: Localizer;
+  readonly touched: Touched;
+  readonly physicalPageCount: number;
+  lists(): SystemMemoryListInformation;
+  commit(): CommitInfo;
+  pfn(pfn: number): PfnInfo;
+}
+
+export type MemoryNodeKind = 'commit' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn' | 'range';
+
+const listRow = (node: { kind: 'pageList' | 'standbyPriority'; list?: PageListName; priority?: number }, { l10n, touched: t, lists }: MemoryRowContext) => {
+  const list = node.list!;
+  const n = listPageCount(lists(), list, node.priority);
+  const index = node.priority !== undefined ? standbyIndex(node.priority) : PAGE_LIST_INDEX[list];
+  const isTouched = t.lists.has(index) || (list === 'Standby' && node.priority === undefined && [...t.lists].some((x) => standbyPriorityOf(x) !== undefined));
+  return row({
+    icon: listIcon(list), label: node.kind === 'standbyPriority' ? l10n.t('Priority {0}', node.priority!) : listLabel(l10n, list),
+    collapsible: n || node.kind === 'pageList' && list === 'Standby' ? Collapsible.Collapsed : Collapsible.None, contextValue: `ntlab.pageList.${list}`,
+    description: n === 1 ? l10n.t('{0} page · {1}', n, formatPages(n)) : l10n.t('{0} pages · {1}', n, formatPages(n)),
+    tooltip: listTooltip(l10n, list), touched: isTouched,
+  });
+};
+
+export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
+  commit: (_node, { l10n, touched, commit }) => {
+    const c = commit();
+    return row({
+      icon: 'graph', label: l10n.t('Commit charge'), collapsible: Collapsible.None, contextValue: 'ntlab.commit',
+      description: `${formatPages(c.CommitTotal)} / ${formatPages(c.CommitLimit)}`,
+      tooltip: [l10n.t('**Commit charge** {0} of the commit limit {1} (peak {2}).', formatPages(c.CommitTotal), formatPages(c.CommitLimit), formatPages(c.CommitPeak)), '',
+        l10n.t('Committed private memory and page tables are charged against the commit limit (RAM plus paging files). When the charge would exceed the limit, VirtualAlloc fails with ERROR_COMMITMENT_LIMIT.')].join('\n'),
+      touched: touched.commit,
+    });
+  },
+
+  pageList: listRow,
+  standbyPriority: listRow,
+
+  activePages: (_node, { l10n, lists, physicalPageCount }) => {
+    const n = physicalPageCount - pagesOnLists(lists());
+    return row({
+      icon: 'pass-filled', label: l10n.t('Active'), collapsible: Collapsible.None, contextValue: 'ntlab.activePages',
+      description: n === 1 ? l10n.t('{0} page · {1}', n, formatPages(n)) : l10n.t('{0} pages · {1}', n, formatPages(n)),
+      tooltip: l10n.t('Pages in use: mapped by a valid PTE (in a working set, or a page table) or in transition while I/O is in flight. They are on no list.'),
+    });
+  },
+
+  pfn: (node, c) => {
+    const pfn = node.pfn!;
+    const info = c.pfn(pfn);
+    return row({
+      icon: 'file-binary', label: c.l10n.t('PFN {0}', hex(pfn)), collapsible: Collapsible.None, contextValue: 'ntlab.pfn dt',
+      description: pfnDescription(c.l10n, info), tooltip: () => pfnTooltip(c.l10n, pfn, info), touched: c.touched.pfns.has(pfn),
+    });
+  },
+
+  range: (node, c) => rangeRow(c.l10n, node, listPageCount(c.lists(), node.list!, node.priority)),
+};
+
+function listIcon(list: PageListName): string {
+  switch (list) {
+    case 'Zeroed': return 'circle-large-outline';
+    case 'Free': return 'circle-outline';
+    case 'Standby': return 'history';
+    case 'Modified': return 'edit';
+    case 'ModifiedNoWrite': return 'lock';
+    case 'Bad': return 'error';
+  }
+}
+
+function listTooltip(l10n: Localizer, list: PageListName): string {
+  switch (list) {
+    case 'Zeroed': return l10n.t('**Zeroed list**: free pages already filled with zeros, ready for demand-zero faults. The zero page thread refills it from the free list.');
+    case 'Free': return l10n.t('**Free list**: pages whose contents are garbage (a process freed them). They must be zeroed before a process sees them.');
+    case 'Standby': return l10n.t('**Standby list** (priorities 0-7): clean pages removed from working sets, still holding valid data. A fault on one is a soft fault; otherwise they are repurposed, lowest priority first.');
+    case 'Modified': return l10n.t('**Modified list**: dirty pages removed from working sets. The modified page writer writes them to the paging file, then they move to standby.');
+    case 'ModifiedNoWrite': return l10n.t('**Modified no-write list**: dirty pages that must not be written out yet (for example, held for a file system log).');
+    case 'Bad': return l10n.t('**Bad list**: pages that failed a memory test; never used.');
+  }
+}
+
+function pfnDescription(l10n: Localizer, info: PfnInfo): string {
+  const parts: string[] = [info.State];
+  if (info.OwnerPid) parts.push(l10n.t('pid {0}', info.OwnerPid));
+  if (info.PageTable) parts.push(l10n.t('page table'));
+  if (info.State === 'Standby') parts.push(l10n.t('priority {0}', info.Priority));
+  return parts.join(' · ');
+}
+
+/** An MMPFN field in a markdown table: pointers and frame numbers in hex, counts in decimal. */
+function pfnCell(f: PfnField): string {
+  switch (f.kind) {
+    case 'pointer': return `\`${hex(f.value)}\``;
+    case 'frame': return hex(f.value);
+    case 'count': case 'bit': return String(f.value);
+    case 'location': return mdText(f.value);
+  }
+}
+
+/** The MMPFN of a page frame: the fields of `dt nt!_MMPFN` (present/pfn.ts) as a markdown table. */
+function pfnTooltip(l10n: Localizer, pfn: number, info: PfnInfo): string {
+  return [
+    `**MMPFN** ${hex(pfn)} — ${mdText(info.State)}`, '',
+    '| | |\n|---|---|',
+    ...pfnFields(info).map((f) => `| ${f.name} | ${pfnCell(f)} |`),
+    '',
+    l10n.t('The PFN database holds one MMPFN per physical page: its state (list), the PTE that maps it, and its share and reference counts.'),
+  ].join('\n');
+}

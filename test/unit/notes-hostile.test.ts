@@ -1,0 +1,132 @@
+// Opening or editing a markdown file must never freeze the extension host (issue 19 items 1 and 8):
+// no regex that backtracks, no machine built from the text, terms found only for the lines asked
+// and cached per unchanged line. These inputs took seconds to minutes before; a regression shows up
+// as a test that runs out of its time (the assertions count work, never wall time).
+import { describe, expect, it, vi } from 'vitest';
+
+// Spy on machine creation: nothing that runs on open may build one.
+const created = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../../src/engine', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/engine')>();
+  return { ...real, createSystem: (...args: Parameters<typeof real.createSystem>) => { created.count++; return real.createSystem(...args); } };
+});
+
+const { documentFindings, FindingList, lineChunks, lineFindings } = await import('../../src/extension/notes/diagnose');
+const { findLargePageClaims, largePageFact } = await import('../../src/extension/notes/facts');
+const { recognize, TermCache } = await import('../../src/extension/notes/recognize');
+
+/** What the host does for a document on open and on each edit: recognition, then every diagnostic. */
+function diagnoseAll(text: string, cache = new TermCache()) {
+  const r = recognize(text, cache);
+  const list = new FindingList();
+  list.add(documentFindings(r));
+  for (const c of lineChunks(r, []).chunks) list.add(lineFindings(r, c.from, c.to));
+  return { r, findings: list.findings, cache };
+}
+
+/** About `bytes` of ordinary English prose about the book, with a few terms and a slip on each paragraph. */
+function prose(bytes: number): string {
+  const paragraph = [
+    'The memory manager keeps a working set for every process and trims it when memory is low.',
+    'A page fault on a transition page is resolved from the standby list without any disk I/O.',
+    'Each VAD describes a range; VirtualAlloc reserves and commits, and the KPORCESS holds the page directory.',
+    '',
+  ].join('\n');
+  return paragraph.repeat(Math.ceil(bytes / paragraph.length));
+}
+
+describe('notes on hostile input: linear time, no machines', () => {
+  it('reads a large-page line followed by thousands of digits without backtracking and without a machine', () => {
+    const line = `a 4 MB large page allocation is ${'1'.repeat(200_000)}`;
+    expect(findLargePageClaims(line)).toEqual([]);
+    const withParts = `a 4 MB large page allocation is ${'1 '.repeat(100_000)}two 2 MB pages`;
+    expect(findLargePageClaims(withParts)).toEqual([expect.objectContaining({ requestMB: 4, parts: [{ count: 2, sizeMB: 2 }] })]);
+    expect(created.count).toBe(0);
+  });
+
+  it('checks 200 distinct large-page sizes (up to 400 GB) from the engine\'s rule, building no machine', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `- 一个 ${(i + 1) * 2048 + 2} MB 的分配请求，得到 1 个 2 MB 的大页`);
+    const { findings } = diagnoseAll(lines.join('\n'));
+    const facts = findings.filter((f) => f.kind === 'simulatedFact');
+    expect(facts).toHaveLength(200);
+    expect(facts[0]).toMatchObject({ requestMB: 2050, hugePages: 2, largePages: 1 });
+    expect(created.count).toBe(0);
+  });
+
+  it('computes the large-page fact in O(1) for any size, and refuses sizes the engine refuses', () => {
+    expect(largePageFact(1040)).toEqual({ requestMB: 1040, hugePages: 1, largePages: 8 });
+    expect(largePageFact(65536 * 1024)).toEqual({ requestMB: 65536 * 1024, hugePages: 65536, largePages: 0 });
+    for (const bad of [0, -2, 3, 1.5, Number.MAX_VALUE, Infinity, NaN]) expect(largePageFact(bad), String(bad)).toBeNull();
+  });
+
+  it('recognizes a 1.7 MB single line with tens of thousands of terms (no spread of a huge array)', () => {
+    const line = 'EPROCESS KPORCESS 缺页 page faults '.repeat(55_000);
+    expect(line.length).toBeGreaterThan(1_700_000);
+    const { r, findings } = diagnoseAll(line);
+    expect(r.terms.length).toBe(220_000);
+    expect(findings.filter((f) => f.kind === 'misspelling').length).toBe(1000); // capped for the Problems view
+  });
+
+  it('survives lines built to make regexes backtrack (spaces, colons, link openers, dots, stars, hashes)', () => {
+    const n = 100_000;
+    const hostile = [
+      `#${' '.repeat(n)}x`, `# a${' '.repeat(n)}#${' '.repeat(n)}x`, `**${' '.repeat(n)}stage`, `${' '.repeat(n)}**`,
+      `${'](' .repeat(n)}`, `Ntoskrnl${'.'.repeat(n)}x`, `${':'.repeat(n)} x`, `${'**'.repeat(n)}`,
+      `打个${' '.repeat(n)}x`, `${'1'.repeat(n)}. **x`, `- ${'*'.repeat(n)}`, `Stage${' '.repeat(n)}3A`, `\`\`\`${' '.repeat(n)}x`,
+    ];
+    const { r } = diagnoseAll(hostile.join('\n'));
+    expect(r.lineCount).toBe(hostile.length);
+    expect(r.headings.find((h) => h.line === 11)).toMatchObject({ style: 'stage', stage: '3A' });
+  });
+
+  it('recognizes 5 MB of prose on open without looking for terms; the lines in view cost only themselves', () => {
+    const text = prose(5 * 1024 * 1024);
+    const cache = new TermCache();
+    const r = recognize(text, cache);
+    expect(r.lineCount).toBeGreaterThan(50_000);
+    expect(cache.computed, 'open finds no terms').toBe(0);
+    // A screen of 60 lines in the middle: the hover and the first diagnostics pass look at those lines only.
+    const from = 39_999; // the prose repeats every three lines
+    for (let line = from; line < from + 60; line++) r.termsOnLine(line);
+    expect(cache.computed).toBeLessThanOrEqual(60);
+    expect(r.termsOnLine(from + 2).map((t) => t.entryId)).toEqual(expect.arrayContaining(['VAD', 'VirtualAlloc', 'KPROCESS']));
+  });
+
+  it('after an edit, only the changed line is looked at again', () => {
+    const text = prose(1024 * 1024);
+    const { cache, findings } = diagnoseAll(text);
+    const distinct = cache.computed;
+    expect(distinct).toBeLessThan(10); // the prose repeats: one computation per distinct line
+    expect(findings.filter((f) => f.kind === 'misspelling').length).toBe(1000); // one per paragraph, capped
+    const lines = text.split('\n');
+    lines[5000] = 'A new line about the zero page thread and the PFN database.';
+    const before = cache.computed;
+    diagnoseAll(lines.join('\n'), cache);
+    expect(cache.computed - before).toBe(1);
+  });
+
+  it('orders the diagnostics pass with the lines in view first, in chunks that cover every line once', () => {
+    const r = recognize(prose(300 * 1024));
+    const { chunks, firstCount } = lineChunks(r, [{ from: 1000, to: 1050 }], 16 * 1024);
+    expect(firstCount).toBe(1);
+    expect(chunks[0]).toEqual({ from: 1000, to: 1050 });
+    const seen = new Uint8Array(r.lineCount);
+    for (const c of chunks) for (let l = c.from; l < c.to; l++) seen[l]! += 1;
+    expect(seen.every((x) => x === 1)).toBe(true);
+    expect(chunks.length).toBeGreaterThan(10);
+  });
+});
+
+describe('a hover on a very long line', () => {
+  it('looks at a window around the pointer, not the whole line, and finds the same term there', async () => {
+    const { termAt } = await import('../../src/extension/notes/recognize');
+    const line = 'EPROCESS KPORCESS 缺页 page faults '.repeat(55_000);
+    const cache = new TermCache();
+    const r = recognize(line, cache);
+    const at = line.indexOf('page faults', 1_000_000) + 3;
+    expect(termAt(r, 0, at)).toMatchObject({ text: 'page faults', entryId: 'PageFault' });
+    const slip = line.indexOf('KPORCESS', 900_000);
+    expect(termAt(r, 0, slip)).toMatchObject({ start: slip, text: 'KPORCESS', suggestion: 'KPROCESS' });
+    expect(cache.computed, 'the line as a whole was never looked at').toBe(0);
+  });
+});
