@@ -147,8 +147,8 @@ export function verifyIntegrity(system: System): string[] {
         if (!mm.sectionRegistry.controlAreas.has(vad.view.controlArea.id)) err(`pid ${p.pid}: view of deleted control area ${vad.view.controlArea.id}`);
         continue;
       }
-      let committed = 0;
-      for (let v = vad.startVpn; v <= vad.endVpn; v++) if (mm.pageState(p, v, vad)[0]) committed++;
+      // Counted per run (absent paging structures are one run): O(page tables), whatever the VAD's size.
+      const committed = mm.countCommitted(p, vad, vad.startVpn, vad.endVpn);
       if (committed !== vad.commitCharge) err(`pid ${p.pid}: VAD ${vad.startVpn.toString(16)} CommitCharge ${vad.commitCharge} but ${committed} pages committed`);
     }
     if (vadCharge !== p.privateCommit) err(`pid ${p.pid}: private commit ${p.privateCommit} != sum of VAD charges ${vadCharge}`);

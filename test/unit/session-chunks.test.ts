@@ -15,7 +15,7 @@ function sessionWith(n: number) {
   const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
   const api = system.win32(pid);
   const base = api.VirtualAlloc(0n, 1n << 20n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-  for (let i = 0; system.operations().length < n; i++) {
+  for (let i = 0; system.internals.operations().length < n; i++) {
     const va = base + BigInt((i % 256) * 4096);
     api.WriteMemory(va, new Uint8Array([i & 255]));
     api.ReadMemory(va, 1);

@@ -4,10 +4,10 @@
 // kernel routine that does the work in Windows.
 import { NtException } from '../errors';
 import {
-  STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_NO_MEMORY,
+  STATUS_ACCESS_VIOLATION, STATUS_COMMITMENT_LIMIT, STATUS_GUARD_PAGE_VIOLATION, STATUS_NO_MEMORY,
 } from '../constants';
-import type { ProcessObject } from '../process';
-import { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from '../process';
+import type { AddressSpace } from './addressSpace';
+import { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from './addressSpace';
 import type { StepLog } from '../trace';
 import {
   LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PfnDatabase,
@@ -107,7 +107,7 @@ export class MemoryManager {
 
   constructor(
     readonly config: MmConfig,
-    readonly processes: Array<ProcessObject | undefined>,
+    readonly processes: ReadonlyArray<AddressSpace | undefined>,
     readonly trace: StepLog,
     source?: MemoryManager,
   ) {
@@ -162,11 +162,11 @@ export class MemoryManager {
     return this.systemCommit + this.sectionRegistry.commitCharge + this.processCommit.total;
   }
 
-  /** Private pages and page tables of every process, kept current by ProcessObject's setters. */
+  /** Private pages and page tables of every process, kept current by AddressSpace's setters. */
   readonly processCommit = { total: 0 };
 
   /** Links a process to this machine's commit counter (a new process, or a clone's). */
-  adoptProcess(p: ProcessObject): void {
+  adoptProcess(p: AddressSpace): void {
     if (p.commitAccount === this.processCommit) return;
     p.commitAccount = this.processCommit;
     this.processCommit.total += p.privateCommit + p.pageTablePages;
@@ -174,17 +174,18 @@ export class MemoryManager {
 
   /**
    * Job objects can cap commit (JOB_OBJECT_LIMIT_PROCESS_MEMORY / JOB_MEMORY): the process manager
-   * installs this check; false makes the charge fail like the commit limit does.
+   * installs this check (it finds the job through the address space's index); false makes the charge
+   * fail like the commit limit does.
    */
-  jobCommitCheck: ((process: ProcessObject, pages: number) => boolean) | undefined;
+  jobCommitCheck: ((space: AddressSpace, pages: number) => boolean) | undefined;
 
-  /** Charges `pages` to `process`, or returns false when the commit limit would be exceeded. */
   /** Whether `pages` more can be charged without passing the commit limit. */
   canCharge(pages: number): boolean {
     return this.commitTotal + pages <= this.commitLimit;
   }
 
-  chargeCommit(process: ProcessObject, pages: number): boolean {
+  /** Charges `pages` to `process`, or returns false when the commit limit (or a job's) would be exceeded. */
+  chargeCommit(process: AddressSpace, pages: number): boolean {
     const total = this.commitTotal;
     if (total + pages > this.commitLimit) return false;
     if (pages > 0 && this.jobCommitCheck && !this.jobCommitCheck(process, pages)) return false;
@@ -207,7 +208,7 @@ export class MemoryManager {
   }
 
   /** Writes a leaf PTE of `process` and keeps the TLB coherent (the TLB flush the kernel would issue). */
-  writePte(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number): void {
+  writePte(process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number): void {
     this.writeEntry(table, index, lo, hi);
     process.flushTlbEntry(vpn);
   }
@@ -230,7 +231,7 @@ export class MemoryManager {
    * `create` is set — each one a demand-zero fault on the self-map address. Returns false when a
    * structure is missing and not created, and -1-style results for large pages via `largeLevel`.
    */
-  locate(process: ProcessObject, vpn: number, create: boolean): boolean {
+  locate(process: AddressSpace, vpn: number, create: boolean): boolean {
     // VPN / 512, exactly (a power-of-two scale): the 2 MB region one page table maps.
     const region = Math.floor(vpn * 0.001953125);
     const slot = region & (PDE_CACHE_SIZE - 1);
@@ -285,7 +286,7 @@ export class MemoryManager {
   }
 
   /** Creates the PML4 page of a new address space, with the self-map entry pointing at itself. */
-  createAddressSpace(process: ProcessObject): number {
+  createAddressSpace(process: AddressSpace): number {
     this.adoptProcess(process);
     const pfn = this.removeZeroPage();
     this.initActive(pfn, process.index, -1, 0, 0, makeDemandZeroLo(MM_READWRITE), 0);
@@ -305,7 +306,11 @@ export class MemoryManager {
   }
 
   /** Allocates a zeroed page for a PDPT, PD or PT (`level` of the new structure) and links it. */
-  private allocatePagingStructure(process: ProcessObject, vpn: number, level: number, parent: number, parentIndex: number): number {
+  private allocatePagingStructure(process: AddressSpace, vpn: number, level: number, parent: number, parentIndex: number): number {
+    // A page table is charged to commit when it is created (Windows Internals 7th ed., Part 1, ch. 5,
+    // "Commit charge and the system commit limit": page tables are one of the charges); past the limit
+    // the fault or allocation that needed it fails with STATUS_COMMITMENT_LIMIT.
+    if (!this.canCharge(1)) throw new NtException(STATUS_COMMITMENT_LIMIT, BigInt(vpn) * 4096n, false);
     const pfn = this.removeZeroPage();
     const from = this.lastFrom;
     const address = this.entryAddress(level + 1, vpn);
@@ -424,8 +429,14 @@ export class MemoryManager {
     this.pageFile.discard(slot);
   }
 
-  /** Marks a page modified; a copy in the paging file is now stale, so its slot is released. Returns the slot or -1. */
-  private markModified(pfn: number): number {
+  /**
+   * Marks a page modified; a copy in the paging file is now stale, so its slot is released (the PFN's
+   * OriginalPte loses the paging-file reference, as MiReleasePageFileSpace does when a page is dirtied;
+   * Windows Internals 7th ed., Part 1, ch. 5, "Page files"). Every path that dirties a page — private or
+   * prototype — goes through here, or a written-out page written again would leak its slot. Returns the
+   * slot or -1.
+   */
+  markModified(pfn: number): number {
     const db = this.pfn;
     if (db.flags[pfn]! & PFN_MODIFIED) return -1;
     db.flags[pfn]! |= PFN_MODIFIED;
@@ -446,7 +457,7 @@ export class MemoryManager {
    * MmAccessFault for a user-mode access to `vpn`: resolves the fault or throws the exception the
    * instruction would raise. Afterwards the page is valid (unless trimmed right away under pressure).
    */
-  accessFault(process: ProcessObject, vpn: number, write: boolean, vad: Vad | null): void {
+  accessFault(process: AddressSpace, vpn: number, write: boolean, vad: Vad | null): void {
     const va = vpn * PAGE_SIZE;
     if (!vad) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'noVad');
     if (vad.vadType === VadType.VadLargePages) {
@@ -496,12 +507,12 @@ export class MemoryManager {
   }
 
   /** Raises an access violation for a user access (records the step first). */
-  raiseAccess(process: ProcessObject, va: number, write: boolean, reason: string): never {
+  raiseAccess(process: AddressSpace, va: number, write: boolean, reason: string): never {
     return this.raise(process, va, write, STATUS_ACCESS_VIOLATION, reason);
   }
 
   /** A fault on a view page that is shared through its prototype PTE (not a private copy). */
-  private viewFault(process: ProcessObject, vpn: number, write: boolean, vad: Vad, lo: number, hi: number): void {
+  private viewFault(process: AddressSpace, vpn: number, write: boolean, vad: Vad, lo: number, hi: number): void {
     if (lo & PTE_VALID) {
       const pfn = ptePfn(lo, hi, this.layout.hardwarePfnBits);
       const { protoIndex } = protoOfPfn(this, pfn);
@@ -524,14 +535,14 @@ export class MemoryManager {
     this.afterFault(process, vpn);
   }
 
-  private raise(process: ProcessObject, va: number, write: boolean, status: number, reason: string): never {
+  private raise(process: AddressSpace, va: number, write: boolean, status: number, reason: string): never {
     const t = this.trace;
     if (t.begin('fault.accessViolation')) { t.num(process.pid); t.num(va % 0x100000000); t.num(Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.str(reason); t.change('pte', process.pid, va); t.change('vad', process.pid, va); }
     throw new NtException(status, BigInt(va), write);
   }
 
   /** A valid page was touched: set Accessed (and Dirty for a write), fill the TLB. */
-  private setAccessedDirty(process: ProcessObject, vpn: number, write: boolean): void {
+  private setAccessedDirty(process: AddressSpace, vpn: number, write: boolean): void {
     const table = this.loc.table;
     const index = this.loc.index;
     let lo = this.readLo(table, index);
@@ -550,13 +561,13 @@ export class MemoryManager {
     this.writePte(process, vpn, table, index, lo >>> 0, hi);
   }
 
-  private noteWriteWatch(process: ProcessObject, vpn: number): void {
+  private noteWriteWatch(process: AddressSpace, vpn: number): void {
     const vad = process.vads.find(vpn);
-    if (vad && vad.writeWatch) vad.writeWatch[vpn - vad.startVpn] = 1;
+    if (vad && vad.writeWatch) vad.writeWatch.set(vpn - vad.startVpn);
   }
 
   /** MiResolveDemandZeroFault: a zeroed page (or a free page zeroed now) becomes the page. */
-  private resolveDemandZero(process: ProcessObject, vpn: number, table: number, index: number, prot: number, write: boolean): void {
+  private resolveDemandZero(process: AddressSpace, vpn: number, table: number, index: number, prot: number, write: boolean): void {
     const pfn = this.removeZeroPage();
     const from = this.lastFrom;
     const zeroedNow = this.lastZeroedNow;
@@ -572,7 +583,7 @@ export class MemoryManager {
   }
 
   /** MiResolveTransitionFault: the page is still on the standby or modified list; take it back. */
-  private resolveTransition(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean): void {
+  private resolveTransition(process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean): void {
     const db = this.pfn;
     const pfn = ptePfn(lo, hi, this.layout.transitionPfnBits);
     const from = db.location[pfn]!;
@@ -591,7 +602,7 @@ export class MemoryManager {
   }
 
   /** MiResolvePageFileFault: read the page (and a cluster of its neighbours) back from the paging file. */
-  private resolvePageFile(process: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean, vad: Vad): void {
+  private resolvePageFile(process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean, vad: Vad): void {
     const slot = hi;
     const prot = pteProtection(lo);
     const pfn = this.removeAnyPage();
@@ -629,7 +640,7 @@ export class MemoryManager {
   }
 
   /** Makes the PTE valid for `pfn` and inserts the page in the working set (MiAddValidPageToWorkingSet). */
-  private makeValid(process: ProcessObject, vpn: number, table: number, index: number, pfn: number, prot: number, write: boolean, newEntry: boolean): [number, number] {
+  private makeValid(process: AddressSpace, vpn: number, table: number, index: number, pfn: number, prot: number, write: boolean, newEntry: boolean): [number, number] {
     let lo = makeValidLo(pfn, prot, true) | PTE_ACCESSED;
     const hi = makeValidHi(pfn, prot);
     if (write) {
@@ -644,7 +655,7 @@ export class MemoryManager {
   }
 
   /** Keeps the working set within its maximum when memory is not plentiful, and memory above the low mark. */
-  afterFault(process: ProcessObject, vpn: number): void {
+  afterFault(process: AddressSpace, vpn: number): void {
     if (this.trimming) return;
     const ws = process.ws;
     if (ws.count > ws.maximum && (ws.hardMaximum || this.pfn.availableCount() < this.plentyAvailable)) this.replaceOldest(process, vpn);
@@ -656,7 +667,7 @@ export class MemoryManager {
    * an entry whose page was referenced since the hand last passed (Accessed set) gets the bit
    * cleared and is skipped once. Amortized O(1) per fault.
    */
-  private replaceOldest(process: ProcessObject, keepVpn: number): void {
+  private replaceOldest(process: AddressSpace, keepVpn: number): void {
     const ws = process.ws;
     let victim = -1;
     for (let scanned = 0; scanned < 2 * ws.lastEntry + 1; scanned++) {
@@ -687,7 +698,7 @@ export class MemoryManager {
    * Translates `vpn` for a user access, faulting as needed; returns the PFN and fills the TLB. The caller
    * checks the TLB first, so this is the miss path.
    */
-  translate(process: ProcessObject, vpn: number, write: boolean): number {
+  translate(process: AddressSpace, vpn: number, write: boolean): number {
     for (let attempt = 0; attempt < 4; attempt++) {
       if (this.locate(process, vpn, false)) {
         const table = this.loc.table;
@@ -740,7 +751,7 @@ export class MemoryManager {
    * Removes working-set entry `index` from `process`: the PTE becomes a transition PTE and the page
    * goes to the modified list (dirty) or the standby list (clean). Returns [pfn, list].
    */
-  trimEntry(process: ProcessObject, index: number): [number, number] {
+  trimEntry(process: AddressSpace, index: number): [number, number] {
     const ws = process.ws;
     const vpn = ws.vpn[index]!;
     this.locate(process, vpn, false);
@@ -767,7 +778,7 @@ export class MemoryManager {
   }
 
   /** Trims up to `count` pages of `process`, oldest first; records one step. Returns pages trimmed. */
-  trimWorkingSet(process: ProcessObject, count: number, reason: string): number {
+  trimWorkingSet(process: AddressSpace, count: number, reason: string): number {
     const order = process.ws.entriesOldestFirst();
     let toStandby = 0;
     let toModified = 0;
@@ -784,7 +795,7 @@ export class MemoryManager {
   }
 
   /** Ages every working set entry: referenced pages (Accessed set) get age 0 and the bit cleared. */
-  private ageWorkingSet(process: ProcessObject): void {
+  private ageWorkingSet(process: AddressSpace): void {
     const ws = process.ws;
     for (let i = 0; i < ws.lastEntry; i++) {
       const vpn = ws.vpn[i]!;
@@ -809,7 +820,7 @@ export class MemoryManager {
     let trimmed = 0;
     let touched = 0;
     try {
-      const live = this.processes.filter((p): p is ProcessObject => !!p && !p.exited);
+      const live = this.processes.filter((p): p is AddressSpace => !!p && !p.exited);
       for (const p of live) this.ageWorkingSet(p);
       if (this.pfn.availableCount() < this.targetAvailable || force) {
         // Biggest working sets first, down to their minimum (or to nothing when forced).
@@ -854,6 +865,10 @@ export class MemoryManager {
       const next = db.flink[pfn]!;
       // Mapped-file pages go back to their files (the mapped page writer), not to the paging file.
       if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && (db.originalPteLo[pfn]! & PTE_PROTOTYPE)) { pfn = next; continue; }
+      // A modified page holds no slot (markModified released it); should one still be named here, it is
+      // released rather than overwritten, so the slot can never be lost.
+      const staleHi = db.originalPteHi[pfn]!;
+      if (staleHi !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) this.freeSlot(staleHi);
       const slot = this.allocateSlot();
       if (slot < 0) break;
       db.unlink(pfn);
@@ -925,7 +940,7 @@ export class MemoryManager {
    * set, a transition page leaves its list, a paging-file copy's slot is freed. The PTE is set to
    * (lo, hi). Returns true when the entry held anything.
    */
-  deletePte(process: ProcessObject, vpn: number, table: number, index: number, newLo: number, newHi: number): void {
+  deletePte(process: AddressSpace, vpn: number, table: number, index: number, newLo: number, newHi: number): void {
     const db = this.pfn;
     const lo = this.readLo(table, index);
     const hi = this.readHi(table, index);
@@ -958,15 +973,119 @@ export class MemoryManager {
     if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) this.freeSlot(hi);
   }
 
-  /** Frees page tables of `process` that no longer map anything (after a release). */
-  freeEmptyPageTables(process: ProcessObject, startVpn: number, endVpn: number): void {
+  /** Frees page tables of `process` that no longer map anything (after a release). O(page tables that exist). */
+  freeEmptyPageTables(process: AddressSpace, startVpn: number, endVpn: number): void {
     const step = ENTRIES;
-    for (let v = Math.floor(startVpn / step) * step; v <= endVpn; v += step) {
+    for (let v = Math.floor(startVpn / step) * step; v <= endVpn;) {
+      const absent = this.absentRunEnd(process, v);
+      if (absent >= 0) { v = absent + 1; continue; }
       this.freeEmptyAt(process, v);
+      v += step;
     }
   }
 
-  private freeEmptyAt(process: ProcessObject, vpn: number): void {
+  // ---------------------------------------------------------------- ranges (O(paging structures), not O(pages))
+
+  /**
+   * The last VPN of the run around `vpn` that no paging structure maps: an absent PML4E covers 512 GB,
+   * an absent PDPTE 1 GB, an absent PDE 2 MB, and every PTE below one would be zero. Returns -1 when a
+   * page table (or a large page) maps `vpn`. This is what keeps reserved but untouched address space
+   * free of cost, as on Windows, where only the VAD describes it (Windows Internals 7th ed., Part 1,
+   * ch. 5, "Virtual address descriptors" and "Page tables and page table entries").
+   */
+  absentRunEnd(process: AddressSpace, vpn: number): number {
+    let table = process.directoryTableBase;
+    if (table < 0) return vpn;
+    for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
+      const index = tableIndex(level, vpn);
+      const lo = this.readLo(table, index);
+      if (!(lo & PTE_VALID)) {
+        const span = level === LEVEL_PXE ? ENTRIES * ENTRIES * ENTRIES : level === LEVEL_PPE ? ENTRIES * ENTRIES : ENTRIES;
+        return Math.floor(vpn / span) * span + span - 1;
+      }
+      if (lo & PTE_LARGE_PAGE) return -1;
+      table = ptePfn(lo, this.readHi(table, index), this.layout.hardwarePfnBits);
+    }
+    return -1;
+  }
+
+  /**
+   * The state of `vpn` in `vad` (committed, MM protection) and the last VPN (<= `last`) of the run of
+   * pages known to share it without looking at each: the whole range for large pages, a run of absent
+   * paging structures for private memory (zero PTEs: the VAD decides). Otherwise the page alone.
+   */
+  pageRun(process: AddressSpace, vpn: number, vad: Vad, last: number): [committed: boolean, prot: number, runEnd: number] {
+    if (vad.vadType === VadType.VadLargePages) return [true, vad.protection, last];
+    if (!vad.view) {
+      const absent = this.absentRunEnd(process, vpn);
+      if (absent >= 0) return [vad.memCommit, vad.memCommit ? vad.protection : 0, Math.min(absent, last)];
+    }
+    const [committed, prot] = this.pageState(process, vpn, vad);
+    return [committed, prot, vpn];
+  }
+
+  /** Committed pages of `vad` in [first, last]. O(page tables in the range), not O(pages). */
+  countCommitted(process: AddressSpace, vad: Vad, first: number, last: number): number {
+    let n = 0;
+    for (let v = first; v <= last;) {
+      const [committed, , end] = this.pageRun(process, v, vad, last);
+      if (committed) n += end - v + 1;
+      v = end + 1;
+    }
+    return n;
+  }
+
+  /**
+   * Calls `fn` for every non-zero leaf PTE of `process` in [first, last], skipping absent paging
+   * structures (and large-page entries, which have no leaf PTEs).
+   */
+  forEachPte(process: AddressSpace, first: number, last: number, fn: (vpn: number, lo: number, hi: number, table: number, index: number) => void): void {
+    for (let v = first; v <= last;) {
+      const absent = this.absentRunEnd(process, v);
+      if (absent >= 0) { v = absent + 1; continue; }
+      const tableEnd = Math.min(last, Math.floor(v / ENTRIES) * ENTRIES + ENTRIES - 1);
+      if (!this.locate(process, v, false)) { v = tableEnd + 1; continue; }
+      const table = this.loc.table;
+      for (let u = v; u <= tableEnd; u++) {
+        const index = u & 511;
+        const lo = this.readLo(table, index);
+        const hi = this.readHi(table, index);
+        if (lo !== 0 || hi !== 0) fn(u, lo, hi, table, index);
+      }
+      v = tableEnd + 1;
+    }
+  }
+
+  /**
+   * Paging structures (PDPT, PD and PT pages) that writing the leaf PTEs of [first, last] would create:
+   * what the commit charge must allow for before an allocation writes them. O(2 MB regions of the range).
+   */
+  missingPageTables(process: AddressSpace, first: number, last: number): number {
+    let n = 0;
+    let lastPdpt = -1;
+    let lastPd = -1;
+    for (let v = Math.floor(first / ENTRIES) * ENTRIES; v <= last; v += ENTRIES) {
+      let table = process.directoryTableBase;
+      let missing = -1;
+      for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
+        const index = tableIndex(level, v);
+        const lo = this.readLo(table, index);
+        if (!(lo & PTE_VALID)) { missing = level; break; }
+        if (lo & PTE_LARGE_PAGE) break;
+        table = ptePfn(lo, this.readHi(table, index), this.layout.hardwarePfnBits);
+      }
+      if (missing < 0) continue;
+      const pdpt = Math.floor(v / (ENTRIES * ENTRIES * ENTRIES));
+      const pd = Math.floor(v / (ENTRIES * ENTRIES));
+      if (missing === LEVEL_PXE && pdpt !== lastPdpt) { n++; lastPdpt = pdpt; }
+      if (missing >= LEVEL_PPE && pd !== lastPd) { n++; lastPd = pd; }
+      n++;
+    }
+    return n;
+  }
+
+
+  private freeEmptyAt(process: AddressSpace, vpn: number): void {
     // Walk down recording the chain, then free bottom-up while empty.
     const chain: Array<[table: number, index: number]> = [];
     let table = process.directoryTableBase;
@@ -992,13 +1111,13 @@ export class MemoryManager {
   }
 
   /** Reads a leaf PTE (0,0 when no page table exists) without faulting. */
-  peekPte(process: ProcessObject, vpn: number): [lo: number, hi: number, table: number, index: number] {
+  peekPte(process: AddressSpace, vpn: number): [lo: number, hi: number, table: number, index: number] {
     if (!this.locate(process, vpn, false)) return [0, 0, -1, -1];
     return [this.readLo(this.loc.table, this.loc.index), this.readHi(this.loc.table, this.loc.index), this.loc.table, this.loc.index];
   }
 
   /** Whether the page at `vpn` is committed, and its MM protection (for VirtualQuery and friends). */
-  pageState(process: ProcessObject, vpn: number, vad: Vad): [committed: boolean, prot: number] {
+  pageState(process: AddressSpace, vpn: number, vad: Vad): [committed: boolean, prot: number] {
     if (vad.vadType === VadType.VadLargePages) return [true, vad.protection];
     const [lo, hi] = this.peekPte(process, vpn);
     if (vad.view && !isPrivateViewPte(lo, hi, this)) {

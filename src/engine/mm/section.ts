@@ -7,7 +7,7 @@
 import { NtException } from '../errors';
 import { STATUS_GUARD_PAGE_VIOLATION } from '../constants';
 import type { FileSystem, SimFile } from '../io/fileSystem';
-import type { ProcessObject } from '../process';
+import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PROTOTYPE_PTE } from './pfn';
 import { mmAllowsRead, mmAllowsWrite, mmIsCopyOnWrite, mmIsGuard } from './protection';
@@ -229,7 +229,7 @@ export function viewPageProtection(mm: MemoryManager, vad: Vad, index: number, o
  * MiResolveProtoPteFault and friends: resolves a fault on a view page whose process PTE is zero or
  * points at the prototype PTE. Private pages of a view (copied on write) are resolved by the caller.
  */
-export function resolveProtoFault(mm: MemoryManager, p: ProcessObject, vpn: number, write: boolean, vad: Vad, lo: number): void {
+export function resolveProtoFault(mm: MemoryManager, p: AddressSpace, vpn: number, write: boolean, vad: Vad, lo: number): void {
   const view = vad.view!;
   const ca = view.controlArea;
   const index = view.firstProto + (vpn - vad.startVpn);
@@ -261,7 +261,7 @@ export function resolveProtoFault(mm: MemoryManager, p: ProcessObject, vpn: numb
   }
   let nlo = makeValidLo(pfn, prot, true) | PTE_ACCESSED;
   const nhi = makeValidHi(pfn, prot);
-  if (write) { nlo |= PTE_DIRTY | PTE_DIRTY1; mm.pfn.flags[pfn]! |= PFN_MODIFIED; }
+  if (write) { nlo |= PTE_DIRTY | PTE_DIRTY1; mm.markModified(pfn); }
   mm.writePte(p, vpn, table, pi, nlo >>> 0, nhi);
   mm.pfn.shareCount[table]!++;
   mm.pfn.shareCount[pfn]!++;
@@ -356,7 +356,7 @@ export function releaseIfUnmapped(mm: MemoryManager, ca: ControlArea, index: num
  * MiCopyOnWrite: gives the process its own copy of `srcPfn` at `vpn`, now a private read/write page.
  * `wasMapped`: the process PTE currently maps srcPfn (valid), so that mapping is given up.
  */
-export function copyOnWrite(mm: MemoryManager, p: ProcessObject, vpn: number, table: number, index: number, srcPfn: number, prot: number, wasMapped: boolean): number {
+export function copyOnWrite(mm: MemoryManager, p: AddressSpace, vpn: number, table: number, index: number, srcPfn: number, prot: number, wasMapped: boolean): number {
   const db = mm.pfn;
   const newProt = (prot & 7) === 7 ? MM_EXECUTE_READWRITE : MM_READWRITE;
   const pfn = mm.removeAnyPage();
@@ -404,7 +404,7 @@ export function isPrivateViewPte(lo: number, hi: number, mm: MemoryManager): boo
  * Removes a shared page from a process working set (trim or unmap): the process PTE goes back to
  * pointing at the prototype PTE; when no PTE maps the page any more it moves to a list. Returns the list.
  */
-export function unmapSharedPte(mm: MemoryManager, p: ProcessObject, vpn: number, table: number, index: number, lo: number, hi: number, keepPointer: boolean): number {
+export function unmapSharedPte(mm: MemoryManager, p: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, keepPointer: boolean): number {
   const db = mm.pfn;
   const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
   const { ca, protoIndex } = protoOfPfn(mm, pfn);
@@ -415,7 +415,7 @@ export function unmapSharedPte(mm: MemoryManager, p: ProcessObject, vpn: number,
     p.ws.shared.delete(vpn);
     p.ws.remove(wsi);
   }
-  if (lo & PTE_DIRTY) db.flags[pfn]! |= PFN_MODIFIED;
+  if (lo & PTE_DIRTY) mm.markModified(pfn);
   let nlo = 0;
   let nhi = 0;
   if (keepPointer) [nlo, nhi] = makeProtoPointer(protoAddress(ca, protoIndex), override);

@@ -8,13 +8,13 @@ import {
   ERROR_PARTIAL_COPY, ERROR_PRIVILEGE_NOT_HELD, FILE_MAP_COPY, FILE_MAP_EXECUTE, FILE_MAP_LARGE_PAGES, FILE_MAP_READ,
   FILE_MAP_TARGETS_INVALID, FILE_MAP_WRITE, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_EXECUTE_READ,
   PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY, SEC_COMMIT,
-  SEC_IMAGE, SEC_IMAGE_NO_EXECUTE, SEC_LARGE_PAGES, SEC_NOCACHE, SEC_RESERVE, SEC_WRITECOMBINE, SE_LOCK_MEMORY_NAME,
+  SEC_IMAGE, SEC_IMAGE_NO_EXECUTE, SEC_LARGE_PAGES, SEC_NOCACHE, SEC_RESERVE, SEC_WRITECOMBINE,
   SEC_FILE, PAGE_NOCACHE, PAGE_WRITECOMBINE,
 } from '../constants';
 import { LastError, NtException } from '../errors';
 import type { SimFile } from '../io/fileSystem';
 import { parseImage, PeFormatError, sectionProtection } from '../io/pe';
-import type { ProcessObject } from '../process';
+import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
 import { PAGE_SIZE } from './memoryManager';
 import { win32ToMmProtection } from './protection';
@@ -56,7 +56,7 @@ export function splitSectionProtect(flProtect: number): { protect: number; attri
 }
 
 /** NtCreateSection for CreateFileMapping: builds the control area and segment. */
-export function createSection(mm: MemoryManager, p: ProcessObject, req: CreateSectionRequest, sectionId: number): SectionObject {
+export function createSection(mm: MemoryManager, p: AddressSpace, req: CreateSectionRequest, sectionId: number): SectionObject {
   const { protect, attributes } = splitSectionProtect(req.flProtect);
   if (typeof req.maximumSize !== 'bigint' || req.maximumSize < 0n) fail(ERROR_INVALID_PARAMETER);
   const writable = protect === PAGE_READWRITE || protect === PAGE_EXECUTE_READWRITE;
@@ -113,7 +113,7 @@ export function createSection(mm: MemoryManager, p: ProcessObject, req: CreateSe
     const pages = Number((size + PAGE - 1n) / PAGE);
     if (attributes & SEC_LARGE_PAGES) {
       if (!(attributes & SEC_COMMIT)) fail(ERROR_INVALID_PARAMETER);
-      if (!p.privileges.has(SE_LOCK_MEMORY_NAME)) fail(ERROR_PRIVILEGE_NOT_HELD);
+      if (!p.holdsLockMemoryPrivilege()) fail(ERROR_PRIVILEGE_NOT_HELD);
       if (size % 0x200000n !== 0n) fail(ERROR_INVALID_PARAMETER);
     }
     const reserve = (attributes & SEC_RESERVE) !== 0;
@@ -166,7 +166,7 @@ export function viewProtection(section: SectionObject, access: number): { protec
  * NtMapViewOfSection: places a view VAD in the process. Offsets must be multiples of the allocation
  * granularity; a size of 0 maps from the offset to the end of the section. Returns the view's base.
  */
-export function mapView(mm: MemoryManager, p: ProcessObject, section: SectionObject, access: number, offset: bigint, bytes: bigint, baseAddress: bigint): bigint {
+export function mapView(mm: MemoryManager, p: AddressSpace, section: SectionObject, access: number, offset: bigint, bytes: bigint, baseAddress: bigint): bigint {
   if (typeof offset !== 'bigint' || typeof bytes !== 'bigint' || typeof baseAddress !== 'bigint' || offset < 0n || bytes < 0n) fail(ERROR_INVALID_PARAMETER);
   const ca = section.controlArea;
   const view = viewProtection(section, access);
@@ -218,7 +218,7 @@ export function preferredImageBase(mm: MemoryManager, section: SectionObject): b
 }
 
 /** NtUnmapViewOfSection: any address inside the view unmaps the whole view. */
-export function unmapView(mm: MemoryManager, p: ProcessObject, address: bigint): void {
+export function unmapView(mm: MemoryManager, p: AddressSpace, address: bigint): void {
   if (typeof address !== 'bigint' || address < 0n || address > MM_HIGHEST_VAD_ADDRESS) fail(ERROR_INVALID_ADDRESS);
   const vad = p.vads.find(Number(address / PAGE));
   if (!vad || !vad.view) fail(ERROR_INVALID_ADDRESS);
@@ -239,7 +239,7 @@ export function unmapView(mm: MemoryManager, p: ProcessObject, address: bigint):
 }
 
 /** FlushViewOfFile: dirty pages of a mapped file are written back now. */
-export function flushView(mm: MemoryManager, p: ProcessObject, address: bigint): void {
+export function flushView(mm: MemoryManager, p: AddressSpace, address: bigint): void {
   if (typeof address !== 'bigint') fail(ERROR_INVALID_PARAMETER);
   const vad = p.vads.find(Number(address / PAGE));
   if (!vad || !vad.view) fail(ERROR_INVALID_ADDRESS);

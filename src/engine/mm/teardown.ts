@@ -2,7 +2,7 @@
 // every VAD's pages go back to the free list (valid, transition and paging-file PTEs alike, through
 // MemoryManager.deletePte), paging-file slots are freed, page tables are released bottom-up and
 // finally the PML4 page itself; the process's commit (private pages and page tables) returns to zero.
-import type { ProcessObject } from '../process';
+import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
 import { Vad, VadType } from './vad';
 import { releaseLargePages } from './virtual';
@@ -14,7 +14,7 @@ export interface TeardownResult { vads: number; privatePages: number; pageTables
  * Deletes the whole user address space of `process`. `unmapView` handles VADs that are not private
  * memory (section views): it must drop the view's references without freeing shared pages.
  */
-export function deleteAddressSpace(mm: MemoryManager, process: ProcessObject, unmapView?: (vad: Vad) => void): TeardownResult {
+export function deleteAddressSpace(mm: MemoryManager, process: AddressSpace, unmapView?: (vad: Vad) => void): TeardownResult {
   const vads = process.vads.toArray();
   let privatePages = 0;
   for (const vad of vads) {
@@ -25,11 +25,7 @@ export function deleteAddressSpace(mm: MemoryManager, process: ProcessObject, un
     }
     if (vad.vadType === VadType.VadLargePages) releaseLargeRuns(mm, process, vad);
     else {
-      for (let v = vad.startVpn; v <= vad.endVpn; v++) {
-        const [lo, hi, table, index] = mm.peekPte(process, v);
-        if (table < 0) { v = Math.floor(v / 512) * 512 + 511; continue; }
-        if (lo !== 0 || hi !== 0) mm.deletePte(process, v, table, index, 0, 0);
-      }
+      mm.forEachPte(process, vad.startVpn, vad.endVpn, (v, _lo, _hi, table, index) => mm.deletePte(process, v, table, index, 0, 0));
     }
     privatePages += vad.commitCharge;
     process.privateCommit -= vad.commitCharge;
@@ -53,7 +49,7 @@ export function deleteAddressSpace(mm: MemoryManager, process: ProcessObject, un
 }
 
 /** Unmaps a large-page VAD's PDE/PPE entries, frees its physical runs and the page tables left empty. */
-function releaseLargeRuns(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
+function releaseLargeRuns(mm: MemoryManager, p: AddressSpace, vad: Vad): void {
   releaseLargePages(mm, p, vad);
   mm.freeEmptyPageTables(p, vad.startVpn, vad.endVpn);
 }

@@ -1,6 +1,8 @@
 // Virtual address descriptors: one per allocation (reservation or view), kept in an AVL tree ordered by
 // StartingVpn, as the kernel's VadRoot is a balanced tree (RTL_AVL_TREE of MMVAD_SHORT nodes).
 import type { ViewInfo } from './section';
+import type { VpnRangeSet } from './rangeSet';
+import type { WriteWatchBits } from './writeWatch';
 
 /** MI_VAD_TYPE values. */
 export enum VadType {
@@ -29,13 +31,13 @@ export class Vad {
   subHi: number;
   fit16 = 0;
   /** Write-watch bits, one per page, when VadType is VadWriteWatch. */
-  writeWatch: Uint8Array | null = null;
+  writeWatch: WriteWatchBits | null = null;
   /** For large-page VADs: the physical runs backing the range, in order. */
   largeRuns: Array<{ basePfn: number; pages: number }> | null = null;
   /** For a mapped or image view: the control area and the first prototype PTE it maps. */
   view: ViewInfo | null = null;
   /** Pages passed to MEM_RESET and not yet to MEM_RESET_UNDO. */
-  resetPages: Set<number> | null = null;
+  resetPages: VpnRangeSet | null = null;
 
   constructor(
     /** StartingVpn */
@@ -61,9 +63,9 @@ export class Vad {
   cloneNode(): Vad {
     const v = new Vad(this.startVpn, this.endVpn, this.vadType, this.protection, this.privateMemory, this.memCommit, this.allocationProtect);
     v.commitCharge = this.commitCharge;
-    v.writeWatch = this.writeWatch ? this.writeWatch.slice() : null;
+    v.writeWatch = this.writeWatch ? this.writeWatch.clone() : null;
     v.largeRuns = this.largeRuns ? this.largeRuns.map((r) => ({ ...r })) : null;
-    v.resetPages = this.resetPages ? new Set(this.resetPages) : null;
+    v.resetPages = this.resetPages ? this.resetPages.clone() : null;
     v.view = this.view ? { ...this.view } : null;
     return v;
   }

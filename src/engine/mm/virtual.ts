@@ -6,12 +6,14 @@ import {
   ALLOCATION_GRANULARITY, ERROR_COMMITMENT_LIMIT, ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER,
   ERROR_NOT_ENOUGH_MEMORY, ERROR_NO_SYSTEM_RESOURCES, ERROR_PRIVILEGE_NOT_HELD, MEM_COMMIT, MEM_DECOMMIT,
   MEM_FREE, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
-  MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS, SE_LOCK_MEMORY_NAME,
+  MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS,
   WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
-  MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED,
+  MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED, STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY,
 } from '../constants';
-import { LastError } from '../errors';
-import type { ProcessObject } from '../process';
+import { LastError, NtException } from '../errors';
+import { VpnRangeSet } from './rangeSet';
+import { WriteWatchBits } from './writeWatch';
+import type { AddressSpace } from './addressSpace';
 import { LEVEL_PDE, LEVEL_PPE, MemoryManager, PAGE_SIZE, tableIndex } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_RESET } from './pfn';
 import { mmIsCopyOnWrite, mmToWin32Protection, win32ToMmProtection } from './protection';
@@ -44,7 +46,7 @@ function fail(code: number): never { throw new LastError(code); }
 const vaOf = (vpn: number): bigint => BigInt(vpn) * PAGE;
 
 /** The VirtualAlloc algorithm. Returns the base address of the reserved or committed range. */
-export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, type: number, protect: number): bigint {
+export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, type: number, protect: number): bigint {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(type) || !Number.isInteger(protect)) fail(ERROR_INVALID_PARAMETER);
   const known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN | MEM_WRITE_WATCH | MEM_LARGE_PAGES | MEM_PHYSICAL | MEM_RESERVE_PLACEHOLDER | MEM_REPLACE_PLACEHOLDER;
   if ((type >>> 0) & ~known) fail(ERROR_INVALID_PARAMETER);
@@ -83,7 +85,7 @@ export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: big
     }
     if (commit && !mm.chargeCommit(p, pages)) fail(ERROR_COMMITMENT_LIMIT);
     const vad = new Vad(startVpn, startVpn + pages - 1, (type & MEM_WRITE_WATCH) ? VadType.VadWriteWatch : VadType.VadNone, commit ? mmProt : 0, true, commit, protect);
-    if (type & MEM_WRITE_WATCH) vad.writeWatch = new Uint8Array(pages);
+    if (type & MEM_WRITE_WATCH) vad.writeWatch = new WriteWatchBits();
     vad.commitCharge = commit ? pages : 0;
     p.vads.insert(vad);
     const t = mm.trace;
@@ -106,12 +108,18 @@ export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: big
   }
   if (!vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
   if (vad.vadType === VadType.VadLargePages) fail(ERROR_INVALID_ADDRESS);
-  let newPages = 0;
-  for (let v = startVpn; v <= endVpn; v++) if (!mm.pageState(p, v, vad)[0]) newPages++;
+  // Counted per run of pages in one state (absent paging structures are one run), so a commit inside a
+  // terabyte reservation costs O(page tables), not O(pages).
+  const newPages = endVpn - startVpn + 1 - mm.countCommitted(p, vad, startVpn, endVpn);
+  if (!mm.canCharge(newPages)) fail(ERROR_COMMITMENT_LIMIT);
+  // The PTEs to be written need their page tables: charged to commit too, and created before anything
+  // else changes, so a failure leaves the region as it was.
+  const writes = !(vad.memCommit && vad.protection === mmProt);
+  if (writes) ensurePageTables(mm, p, startVpn, endVpn, newPages);
   if (!mm.chargeCommit(p, newPages)) fail(ERROR_COMMITMENT_LIMIT);
   vad.commitCharge += newPages;
   // Already committed pages take the new protection too.
-  for (let v = startVpn; v <= endVpn; v++) setPageProtection(mm, p, v, vad, mmProt, true);
+  forEachRunPage(mm, p, vad, startVpn, endVpn, mmProt, (v) => setPageProtection(mm, p, v, vad, mmProt, true));
   const t = mm.trace;
   if (t.begin('vm.commit')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(protect); t.num(newPages); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
   return vaOf(startVpn);
@@ -119,12 +127,46 @@ export function virtualAlloc(mm: MemoryManager, p: ProcessObject, lpAddress: big
 
 function roundUp(v: bigint, to: bigint): bigint { return ((v + to - 1n) / to) * to; }
 
-function overlaps(p: ProcessObject, start: number, end: number): boolean {
+/**
+ * Creates the page tables the leaf PTEs of [first, last] need, before an operation writes them. Page
+ * tables are charged to commit when created (Windows Internals 7th ed., Part 1, ch. 5, "Commit charge
+ * and the system commit limit"): with `alsoCharging` pages about to be charged, over the limit fails with
+ * ERROR_COMMITMENT_LIMIT; no physical page left for a table fails the way NtAllocateVirtualMemory's
+ * STATUS_NO_MEMORY reaches Win32, ERROR_NOT_ENOUGH_MEMORY (the tables made so far are freed again).
+ */
+function ensurePageTables(mm: MemoryManager, p: AddressSpace, first: number, last: number, alsoCharging: number): void {
+  const missing = mm.missingPageTables(p, first, last);
+  if (missing === 0) return;
+  if (!mm.canCharge(alsoCharging + missing)) fail(ERROR_COMMITMENT_LIMIT);
+  try {
+    for (let v = first; v <= last; v = Math.floor(v / 512) * 512 + 512) mm.locate(p, v, true);
+  } catch (e) {
+    if (!(e instanceof NtException) || (e.status !== STATUS_NO_MEMORY && e.status !== STATUS_COMMITMENT_LIMIT)) throw e;
+    mm.freeEmptyPageTables(p, first, last);
+    fail(e.status === STATUS_NO_MEMORY ? ERROR_NOT_ENOUGH_MEMORY : ERROR_COMMITMENT_LIMIT);
+  }
+}
+
+/**
+ * Calls `fn` for each page of [first, last] whose PTE a protection change to `mmProt` may write: a run
+ * of absent paging structures in a region committed at reservation with that protection already is
+ * skipped whole (its zero PTEs already mean "committed, mmProt").
+ */
+function forEachRunPage(mm: MemoryManager, p: AddressSpace, vad: Vad, first: number, last: number, mmProt: number, fn: (vpn: number) => void): void {
+  for (let v = first; v <= last;) {
+    const absent = vad.view ? -1 : mm.absentRunEnd(p, v);
+    if (absent >= 0 && vad.memCommit && vad.protection === mmProt) { v = Math.min(absent, last) + 1; continue; }
+    fn(v);
+    v++;
+  }
+}
+
+function overlaps(p: AddressSpace, start: number, end: number): boolean {
   const v = p.vads.ceiling(start);
   return v !== null && v.startVpn <= end;
 }
 
-function findFreeRange(p: ProcessObject, pages: number, topDown: boolean, align = ALLOCATION_GRANULARITY / PAGE_SIZE): number {
+function findFreeRange(p: AddressSpace, pages: number, topDown: boolean, align = ALLOCATION_GRANULARITY / PAGE_SIZE): number {
   const lo = topDown ? LOWEST_VPN : Math.max(LOWEST_VPN, p.bottomUpStartVpn);
   let vpn = p.vads.findFree(pages, align, lo, HIGHEST_VPN, topDown);
   if (vpn < 0 && !topDown) vpn = p.vads.findFree(pages, align, LOWEST_VPN, HIGHEST_VPN, false);
@@ -137,7 +179,7 @@ function findFreeRange(p: ProcessObject, pages: number, topDown: boolean, align 
  * committed (demand zero) when `commit` is set. Valid pages that become guard or no-access pages
  * leave the working set, since such a PTE cannot be valid.
  */
-function setPageProtection(mm: MemoryManager, p: ProcessObject, vpn: number, vad: Vad, mmProt: number, commit: boolean): void {
+function setPageProtection(mm: MemoryManager, p: AddressSpace, vpn: number, vad: Vad, mmProt: number, commit: boolean): void {
   const pte = mm.peekPte(p, vpn);
   const [lo, hi] = pte;
   let [, , table, index] = pte;
@@ -184,25 +226,36 @@ function setPageProtection(mm: MemoryManager, p: ProcessObject, vpn: number, vad
 }
 
 /** MEM_RESET: the contents are no longer of interest; MEM_RESET_UNDO: they are again, if still there. */
-function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, undo: boolean): bigint {
+function memReset(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, undo: boolean): bigint {
   const startVpn = Number(lpAddress / PAGE);
   const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
   if (!vad || endVpn > vad.endVpn || !vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
-  for (let v = startVpn; v <= endVpn; v++) if (!mm.pageState(p, v, vad)[0]) fail(ERROR_INVALID_ADDRESS);
+  if (mm.countCommitted(p, vad, startVpn, endVpn) !== endVpn - startVpn + 1) fail(ERROR_INVALID_ADDRESS);
   const db = mm.pfn;
   let lost = false;
-  for (let v = startVpn; v <= endVpn; v++) {
-    const [lo, hi, table, index] = mm.peekPte(p, v);
+  // Untouched pages (zero PTEs, absent page tables) have nothing to reset; an undo over them finds the
+  // contents lost when they were reset before. Only PTEs that exist are visited.
+  if (undo && vad.resetPages) {
+    for (let v = startVpn; v <= endVpn && !lost;) {
+      const absent = mm.absentRunEnd(p, v);
+      const end = absent >= 0 ? Math.min(absent, endVpn) : v;
+      const [lo, hi] = absent >= 0 ? [0, 0] : mm.peekPte(p, v);
+      if (lo === 0 && hi === 0 && vad.resetPages.intersects(v, end)) lost = true;
+      v = end + 1;
+    }
+  }
+  mm.forEachPte(p, startVpn, endVpn, (v, lo, hi, table, index) => {
     if (lo & PTE_VALID) {
       const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
-      if (db.flags[pfn]! & PFN_LARGE_PAGE) continue;
+      if (db.flags[pfn]! & PFN_LARGE_PAGE) return;
       if (!undo) {
         // Clean without a copy: if trimmed and repurposed, the page comes back as zeroes.
         db.flags[pfn] = (db.flags[pfn]! & ~PFN_MODIFIED) | PFN_RESET;
         mm.writePte(p, v, table, index, (lo & ~(PTE_DIRTY | PTE_DIRTY1)) >>> 0, hi);
       } else if (db.flags[pfn]! & PFN_RESET) {
-        db.flags[pfn] = (db.flags[pfn]! & ~PFN_RESET) | PFN_MODIFIED;
+        db.flags[pfn]! &= ~PFN_RESET;
+        mm.markModified(pfn);
       }
     } else if (lo & PTE_TRANSITION) {
       const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
@@ -214,7 +267,8 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
         } else db.flags[pfn]! |= PFN_RESET;
       } else if (db.flags[pfn]! & PFN_RESET) {
         db.unlink(pfn);
-        db.flags[pfn] = (db.flags[pfn]! & ~PFN_RESET) | PFN_MODIFIED;
+        db.flags[pfn]! &= ~PFN_RESET;
+        mm.markModified(pfn);
         db.insertTail(LIST_MODIFIED, pfn, PageLocation.ModifiedPageList);
       }
     } else if (!undo && hi !== 0 && !(lo & 0x400)) {
@@ -224,8 +278,8 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
     } else if (undo && !(lo & PTE_TRANSITION) && hi === 0 && vad.resetPages?.has(v)) {
       lost = true;
     }
-    if (!undo) (vad.resetPages ??= new Set()).add(v); else vad.resetPages?.delete(v);
-  }
+  });
+  if (!undo) (vad.resetPages ??= new VpnRangeSet()).add(startVpn, endVpn); else vad.resetPages?.delete(startVpn, endVpn);
   const t = mm.trace;
   if (t.begin('vm.reset')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(undo ? 1 : 0); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); }
   if (lost) fail(ERROR_INVALID_ADDRESS);
@@ -234,11 +288,11 @@ function memReset(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize
 
 
 /** MEM_LARGE_PAGES: huge (1 GB) pages for what fits, 2 MB pages for the rest; physically contiguous, never paged. */
-function allocateLargePages(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, type: number, protect: number, mmProt: number): bigint {
+function allocateLargePages(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, type: number, protect: number, mmProt: number): bigint {
   if ((type & (MEM_RESERVE | MEM_COMMIT)) !== (MEM_RESERVE | MEM_COMMIT) || (type & MEM_WRITE_WATCH)) fail(ERROR_INVALID_PARAMETER);
   if (dwSize % BigInt(LARGE_PAGES * PAGE_SIZE) !== 0n) fail(ERROR_INVALID_PARAMETER);
   if (lpAddress % BigInt(LARGE_PAGES * PAGE_SIZE) !== 0n) fail(ERROR_INVALID_PARAMETER);
-  if (!p.privileges.has(SE_LOCK_MEMORY_NAME)) fail(ERROR_PRIVILEGE_NOT_HELD);
+  if (!p.holdsLockMemoryPrivilege()) fail(ERROR_PRIVILEGE_NOT_HELD);
   if (mmProt & 0x18) fail(ERROR_INVALID_PARAMETER); // no guard, nocache or write-combine modifiers
   const pages = Number(dwSize / PAGE);
   // Split: as many 1 GB pages as fit, then 2 MB pages.
@@ -294,7 +348,7 @@ function findContiguous(mm: MemoryManager, size: number, taken: Set<number>): nu
   return -1;
 }
 
-function claimForLargePage(mm: MemoryManager, _p: ProcessObject, pfn: number, vpn: number, mmProt: number): void {
+function claimForLargePage(mm: MemoryManager, _p: AddressSpace, pfn: number, vpn: number, mmProt: number): void {
   const db = mm.pfn;
   const loc = db.location[pfn]!;
   if (loc === PageLocation.StandbyPageList) {
@@ -324,7 +378,7 @@ function claimForLargePage(mm: MemoryManager, _p: ProcessObject, pfn: number, vp
 }
 
 /** Writes the PDE (2 MB) or PPE (1 GB) with the PS bit for a large-page run. */
-function mapLargeEntry(mm: MemoryManager, p: ProcessObject, vpn: number, run: { basePfn: number; pages: number }, mmProt: number): void {
+function mapLargeEntry(mm: MemoryManager, p: AddressSpace, vpn: number, run: { basePfn: number; pages: number }, mmProt: number): void {
   const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
   // Walk to the table holding the entry, creating upper structures as needed.
   let table = p.directoryTableBase;
@@ -348,7 +402,7 @@ function mapLargeEntry(mm: MemoryManager, p: ProcessObject, vpn: number, run: { 
 }
 
 /** Releases a large-page VAD: unmaps the PS entries and frees the runs. */
-export function releaseLargePages(mm: MemoryManager, p: ProcessObject, vad: Vad): void {
+export function releaseLargePages(mm: MemoryManager, p: AddressSpace, vad: Vad): void {
   let vpn = vad.startVpn;
   for (const run of vad.largeRuns ?? []) {
     const level = run.pages === HUGE_PAGES ? LEVEL_PPE : LEVEL_PDE;
@@ -367,7 +421,7 @@ export function releaseLargePages(mm: MemoryManager, p: ProcessObject, vad: Vad)
 }
 
 /** The VirtualFree algorithm. */
-export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, freeType: number): void {
+export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, freeType: number): void {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(freeType)) fail(ERROR_INVALID_PARAMETER);
   const op = freeType & (MEM_DECOMMIT | MEM_RELEASE);
   if ((freeType & ~(MEM_DECOMMIT | MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS | MEM_PRESERVE_PLACEHOLDER)) || (freeType & (MEM_COALESCE_PLACEHOLDERS | MEM_PRESERVE_PLACEHOLDER))) fail(ERROR_INVALID_PARAMETER);
@@ -384,11 +438,7 @@ export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigi
     let released = 0;
     if (vad.vadType === VadType.VadLargePages) { releaseLargePages(mm, p, vad); released = vad.pageCount; }
     else {
-      for (let v = vad.startVpn; v <= vad.endVpn; v++) {
-        const [lo, hi, table, index] = mm.peekPte(p, v);
-        if (table < 0) { v = Math.floor(v / 512) * 512 + 511; continue; }
-        if (lo !== 0 || hi !== 0) mm.deletePte(p, v, table, index, 0, 0);
-      }
+      mm.forEachPte(p, vad.startVpn, vad.endVpn, (v, _lo, _hi, table, index) => mm.deletePte(p, v, table, index, 0, 0));
       released = vad.commitCharge;
     }
     p.privateCommit -= vad.commitCharge;
@@ -409,10 +459,27 @@ export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigi
     last = Number((lpAddress + dwSize - 1n) / PAGE);
     if (last > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
   }
+  // A region committed at reservation marks decommitted pages in their PTEs, so it needs their page
+  // tables: the commit this decommit gives back is returned first and pays for them; they are made
+  // before any PTE changes (and the charge restored if they cannot be).
+  let returned = 0;
+  if (vad.memCommit) {
+    returned = mm.countCommitted(p, vad, first, last);
+    p.privateCommit -= returned;
+    vad.commitCharge -= returned;
+    try {
+      ensurePageTables(mm, p, first, last, 0);
+    } catch (e) {
+      p.privateCommit += returned;
+      vad.commitCharge += returned;
+      throw e;
+    }
+  }
   let released = 0;
   for (let v = first; v <= last; v++) {
-    const [committed] = mm.pageState(p, v, vad);
-    if (!committed) continue;
+    // Runs of uncommitted pages (absent page tables in a region reserved without commit) are skipped whole.
+    const [committed, , runEnd] = mm.pageRun(p, v, vad, last);
+    if (!committed) { v = runEnd; continue; }
     released++;
     let [, , table, index] = mm.peekPte(p, v);
     if (vad.memCommit) {
@@ -423,13 +490,13 @@ export function virtualFree(mm: MemoryManager, p: ProcessObject, lpAddress: bigi
       mm.deletePte(p, v, table, index, 0, 0);
     }
   }
-  p.privateCommit -= released;
-  vad.commitCharge -= released;
+  p.privateCommit -= released - returned;
+  vad.commitCharge -= released - returned;
   if (t.begin('vm.decommit')) { t.num(p.pid); t.big(vaOf(first)); t.big(vaOf(last - first + 1)); t.num(released); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
 }
 
 /** The VirtualProtect algorithm; returns the old protection of the first page. */
-export function virtualProtect(mm: MemoryManager, p: ProcessObject, lpAddress: bigint, dwSize: bigint, newProtect: number): number {
+export function virtualProtect(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, newProtect: number): number {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(newProtect)) fail(ERROR_INVALID_PARAMETER);
   const mmProt = win32ToMmProtection(newProtect);
   if (mmProt < 0) fail(ERROR_INVALID_PARAMETER);
@@ -441,17 +508,19 @@ export function virtualProtect(mm: MemoryManager, p: ProcessObject, lpAddress: b
   if (vad.privateMemory && mmIsCopyOnWrite(mmProt)) fail(ERROR_INVALID_PARAMETER);
   if (vad.view && !viewAllows(vad, mmProt)) fail(ERROR_INVALID_PARAMETER);
   let oldProt = -1;
-  for (let v = startVpn; v <= endVpn; v++) {
-    const [committed, prot] = mm.pageState(p, v, vad);
+  for (let v = startVpn; v <= endVpn;) {
+    const [committed, prot, runEnd] = mm.pageRun(p, v, vad, endVpn);
     if (!committed) fail(ERROR_INVALID_ADDRESS);
     if (oldProt < 0) oldProt = prot;
+    v = runEnd + 1;
   }
   if (vad.vadType === VadType.VadLargePages) {
     if (startVpn !== vad.startVpn || endVpn !== vad.endVpn || (mmProt & 0x18)) fail(ERROR_INVALID_PARAMETER);
     vad.protection = mmProt;
     p.flushTlb();
   } else {
-    for (let v = startVpn; v <= endVpn; v++) setPageProtection(mm, p, v, vad, mmProt, false);
+    if (vad.view || !(vad.memCommit && vad.protection === mmProt)) ensurePageTables(mm, p, startVpn, endVpn, 0);
+    forEachRunPage(mm, p, vad, startVpn, endVpn, mmProt, (v) => setPageProtection(mm, p, v, vad, mmProt, false));
   }
   const old = mmToWin32Protection(oldProt);
   const t = mm.trace;
@@ -477,7 +546,7 @@ function viewAllows(vad: Vad, mmProt: number): boolean {
 }
 
 /** The VirtualQuery algorithm: the run of pages from `lpAddress` sharing state, protection and allocation. */
-export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: bigint): MEMORY_BASIC_INFORMATION {
+export function virtualQuery(mm: MemoryManager, p: AddressSpace, lpAddress: bigint): MEMORY_BASIC_INFORMATION {
   if (typeof lpAddress !== 'bigint' || lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS + GRANULARITY) fail(ERROR_INVALID_PARAMETER);
   const vpn = Number(lpAddress / PAGE);
   const vad = p.vads.find(vpn);
@@ -486,12 +555,13 @@ export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: big
     const endVpn = next ? next.startVpn : Number((MM_HIGHEST_VAD_ADDRESS + 1n) / PAGE);
     return { BaseAddress: vaOf(vpn), AllocationBase: 0n, AllocationProtect: 0, RegionSize: vaOf(endVpn - vpn), State: MEM_FREE, Protect: PAGE_NOACCESS, Type: 0 };
   }
-  const [committed, prot] = mm.pageState(p, vpn, vad);
-  let end = vpn + 1;
+  // Whole runs at a time: pages under absent paging structures share the VAD's state.
+  const [committed, prot, firstEnd] = mm.pageRun(p, vpn, vad, vad.endVpn);
+  let end = firstEnd + 1;
   while (end <= vad.endVpn) {
-    const [c, pr] = mm.pageState(p, end, vad);
+    const [c, pr, runEnd] = mm.pageRun(p, end, vad, vad.endVpn);
     if (c !== committed || (committed && pr !== prot)) break;
-    end++;
+    end = runEnd + 1;
   }
   return {
     BaseAddress: vaOf(vpn),
@@ -505,26 +575,22 @@ export function virtualQuery(mm: MemoryManager, p: ProcessObject, lpAddress: big
 }
 
 /** GetWriteWatch: addresses of pages written since the region was allocated or last reset. */
-export function getWriteWatch(mm: MemoryManager, p: ProcessObject, flags: number, base: bigint, size: bigint, addresses: bigint[], count: { value: number }): number {
+export function getWriteWatch(mm: MemoryManager, p: AddressSpace, flags: number, base: bigint, size: bigint, addresses: bigint[], count: { value: number }): number {
   if ((flags & ~WRITE_WATCH_FLAG_RESET) || typeof base !== 'bigint' || typeof size !== 'bigint' || size <= 0n) fail(ERROR_INVALID_PARAMETER);
   if (!count || !Number.isInteger(count.value) || count.value < 0 || !Array.isArray(addresses)) fail(ERROR_INVALID_PARAMETER);
   const startVpn = Number(base / PAGE);
   const endVpn = Number((base + size - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
   if (!vad || !vad.writeWatch || endVpn > vad.endVpn) fail(ERROR_INVALID_PARAMETER);
-  const max = count.value;
-  let n = 0;
   addresses.length = 0;
-  for (let v = startVpn; v <= endVpn && n < max; v++) {
-    if (vad.writeWatch[v - vad.startVpn]) { addresses.push(vaOf(v)); n++; }
-  }
-  count.value = n;
+  for (const offset of vad.writeWatch.collect(startVpn - vad.startVpn, endVpn - vad.startVpn, count.value)) addresses.push(vaOf(vad.startVpn + offset));
+  count.value = addresses.length;
   if (flags & WRITE_WATCH_FLAG_RESET) resetWriteWatchRange(mm, p, vad, startVpn, endVpn);
   return 0;
 }
 
 /** ResetWriteWatch. */
-export function resetWriteWatch(mm: MemoryManager, p: ProcessObject, base: bigint, size: bigint): number {
+export function resetWriteWatch(mm: MemoryManager, p: AddressSpace, base: bigint, size: bigint): number {
   if (typeof base !== 'bigint' || typeof size !== 'bigint' || size <= 0n) fail(ERROR_INVALID_PARAMETER);
   const startVpn = Number(base / PAGE);
   const endVpn = Number((base + size - 1n) / PAGE);
@@ -534,13 +600,12 @@ export function resetWriteWatch(mm: MemoryManager, p: ProcessObject, base: bigin
   return 0;
 }
 
-function resetWriteWatchRange(mm: MemoryManager, p: ProcessObject, vad: Vad, startVpn: number, endVpn: number): void {
-  for (let v = startVpn; v <= endVpn; v++) {
-    vad.writeWatch![v - vad.startVpn] = 0;
-    const [lo, hi, table, index] = mm.peekPte(p, v);
+function resetWriteWatchRange(mm: MemoryManager, p: AddressSpace, vad: Vad, startVpn: number, endVpn: number): void {
+  vad.writeWatch!.clear(startVpn - vad.startVpn, endVpn - vad.startVpn);
+  mm.forEachPte(p, startVpn, endVpn, (v, lo, hi, table, index) => {
     if (lo & PTE_VALID && lo & PTE_DIRTY) {
       // The PFN keeps "modified"; clearing the PTE's dirty bit makes the next write noticed again.
       mm.writePte(p, v, table, index, (lo & ~(PTE_DIRTY | PTE_DIRTY1)) >>> 0, hi);
     }
-  }
+  });
 }

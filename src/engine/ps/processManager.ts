@@ -103,7 +103,7 @@ export class ProcessManager {
   nextConsoleId = 1;
 
   constructor(readonly ctx: PsContext, source?: ProcessManager) {
-    ctx.mm.jobCommitCheck = (p, pages) => jobAllowsCommit(this, p, pages);
+    ctx.mm.jobCommitCheck = (space, pages) => jobAllowsCommit(this, this.ctx.processes[space.index]!, pages);
     if (source) {
       this.ob = source.ob.clone();
       this.cids = source.cids.clone();

@@ -179,38 +179,11 @@ export function validateSessionFile(data: unknown): SessionFile {
 
 /** Boots a machine with the file's options and replays its operations. Throws SessionFileError. */
 export function restoreSession(data: unknown): System {
-  const file = validateSessionFile(data);
-  const { pteBase, ...rest } = file.options;
-  let system: System;
-  try {
-    system = bootLike({ ...(rest as SystemOptions), pteBase: BigInt(pteBase) });
-  } catch (e) {
-    throw new SessionFileError('corrupt', `options rejected: ${e instanceof Error ? e.message : String(e)}`);
+  const replay = restoreSessionInChunks(data, Number.MAX_SAFE_INTEGER);
+  for (;;) {
+    const r = replay.next();
+    if (r.done) return r.value;
   }
-  const ops: Op[] = file.ops.map((raw, i) => {
-    const op = decode(raw, `ops[${i}]`, file.version);
-    try {
-      validateOp(op);
-    } catch {
-      throw new SessionFileError('corrupt', `ops[${i}] (${String((op as { op?: unknown }).op)}) is not a valid operation`);
-    }
-    return op;
-  });
-  const machine = system.internals;
-  for (const [i, op] of ops.entries()) {
-    try {
-      machine.op(op);
-    } catch (e) {
-      // Failures the original run also met: a Win32 failure sets the last error, like the API wrapper.
-      if (e instanceof LastError) { if ('pid' in op) machine.setLastError(op.pid, e.code); continue; }
-      if (isDocumentedError(e)) continue;
-      throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  if (system.stepCount !== file.stepCount) {
-    throw new SessionFileError('mismatch', `the replay recorded ${system.stepCount} steps, the file says ${file.stepCount}`);
-  }
-  return system;
 }
 
 /** Progress of a session being restored in chunks: operations replayed of the total. */
@@ -231,15 +204,27 @@ export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<
   } catch (e) {
     throw new SessionFileError('corrupt', `options rejected: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const total = file.ops.length;
-  yield { done: 0, total };
-  for (let i = 0; i < total; i++) {
-    const op = decode(file.ops[i], `ops[${i}]`) as Op;
+  // Every operation is decoded and validated before any replays, so a corrupt file fails at once.
+  const ops: Op[] = file.ops.map((raw, i) => {
+    const op = decode(raw, `ops[${i}]`, file.version);
     try {
-      system.op(op);
+      validateOp(op);
+    } catch {
+      throw new SessionFileError('corrupt', `ops[${i}] (${String((op as { op?: unknown }).op)}) is not a valid operation`);
+    }
+    return op;
+  });
+  const total = ops.length;
+  yield { done: 0, total };
+  const machine = system.internals;
+  for (let i = 0; i < total; i++) {
+    const op = ops[i]!;
+    try {
+      machine.op(op);
     } catch (e) {
-      if (e instanceof LastError) { if ('pid' in op) system.setLastError(op.pid, e.code); }
-      else if (!(e instanceof NtException || e instanceof Win32Error)) {
+      // Failures the original run also met: a Win32 failure sets the last error, like the API wrapper.
+      if (e instanceof LastError) { if ('pid' in op) machine.setLastError(op.pid, e.code); }
+      else if (!isDocumentedError(e)) {
         throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }

@@ -1,0 +1,45 @@
+// The memory manager works on address spaces, not processes (issue 13 item 2): no mm module but the
+// Win32-facing section calls (mm/sectionCalls.ts, which resolves handles and object names for a process)
+// imports the process object, the process manager, the system or the Win32 layer. What mm needs from the
+// executive comes through AddressSpace.holdsLockMemoryPrivilege and MemoryManager.jobCommitCheck.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AddressSpace } from '../../src/engine/mm/addressSpace';
+import { ProcessObject } from '../../src/engine/process';
+import { SE_LOCK_MEMORY_NAME } from '../../src/engine/constants';
+
+const mmDir = path.join(__dirname, '../../src/engine/mm');
+
+describe('memory-manager layering', () => {
+  it('mm modules import neither the process object nor the executive', () => {
+    const files = fs.readdirSync(mmDir).filter((f) => f.endsWith('.ts') && f !== 'sectionCalls.ts');
+    expect(files).toContain('addressSpace.ts');
+    const offending: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(mmDir, f), 'utf8');
+      for (const m of text.matchAll(/from '([^']+)'/g)) {
+        const spec = m[1]!;
+        if (/^\.\.\/(process|system|win32|ps\/|se\/|ob\/)/.test(spec)) offending.push(`${f}: ${spec}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('a process is an address space; the privilege the memory manager asks for comes from its token', () => {
+    const p = new ProcessObject(1, 4, 'C:\\Windows\\System32\\notepad.exe', 0, -1, 0n);
+    expect(p).toBeInstanceOf(AddressSpace);
+    expect(p.holdsLockMemoryPrivilege()).toBe(false);
+    p.privileges.add(SE_LOCK_MEMORY_NAME);
+    expect(p.holdsLockMemoryPrivilege()).toBe(true);
+    expect(new AddressSpace(1, 4, -1).holdsLockMemoryPrivilege()).toBe(false);
+    // A clone copies the address space (VADs, working set, commit) and starts with a flushed TLB.
+    p.privateCommit = 3;
+    p.bottomUpStartVpn = 0x40;
+    const c = p.clone();
+    expect(c.privateCommit).toBe(3);
+    expect(c.bottomUpStartVpn).toBe(0x40);
+    expect(c.vads).not.toBe(p.vads);
+    expect(c.holdsLockMemoryPrivilege()).toBe(true);
+  });
+});
