@@ -2,6 +2,7 @@
 //   engine:     what test/bench/engine.bench.ts prints (bundled with esbuild, run in plain Node);
 //   tree:       what test/bench/tree.bench.ts prints (the sidebar's tree model with 2,000 processes);
 //   notes:      what test/bench/notes.bench.ts prints (recognition of a 5 MB notes file: open, visible range, edit);
+//   kd:         what test/bench/kd.bench.ts prints (every kernel-debugger command, 2,000 processes);
 //   activation: NT Internals Lab activating in a real extension host (code-server), measured by
 //               the test-host extension: the extension's own `activationMs` and the wall time of
 //               `await extension.activate()`. Each sample is a fresh extension host (page reload).
@@ -134,6 +135,7 @@ async function main() {
     doc.engine = await nodeBench('engine');
     doc.tree = await nodeBench('tree');
     doc.notes = await nodeBench('notes');
+    doc.kd = await nodeBench('kd');
   }
   if (!flag('--engine-only')) doc.activation = await activationBench();
   doc.elapsedSeconds = Math.round((Date.now() - t0) / 100) / 10;

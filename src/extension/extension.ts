@@ -12,6 +12,7 @@ import { registerPanels } from './panels/register';
 import { registerNotes, type NotesController } from './notes';
 import { registerSidebarFeatures } from './commands';
 import { confirmReplace, isUnsaved } from './commands/sessionFile';
+import { registerKernelDebugger } from './kd/terminal';
 
 /** What activate() returns: other extensions and the test host read it. */
 export interface NtLabApi {
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
   registerPanels(context, session);
   const notes = registerNotes(context, session);
   registerSidebarFeatures(context, session, log);
+  registerKernelDebugger(context, session);
 
   const start = async (): Promise<void> => {
     const options = readSimulationOptions(vscode.workspace.getConfiguration(Settings.section));

@@ -76,6 +76,8 @@ export const Commands = {
   stepNotesBlock: 'ntlab.stepNotesBlock',
   /** Runs one pass of a memory-manager system thread from a notes CodeLens. Argument: 'zeroPageThread' | 'modifiedPageWriter' | 'balanceSetManager'. */
   runSystemThreadFromNotes: 'ntlab.runSystemThreadFromNotes',
+  /** Opens a kernel-debugger console (WinDbg's `0: kd>` over the session; src/extension/kd). */
+  openKernelDebugger: 'ntlab.openKernelDebugger',
 } as const;
 
 export const Views = {

@@ -7,6 +7,7 @@ import { ERROR_INVALID_PARAMETER, CLASSIC_PTE_BASE } from '../constants';
 import { LastError, Win32Error } from '../errors';
 import type { Event } from '../events';
 import type { DecodedPte } from '../mm/pte';
+import type { MEMORY_BASIC_INFORMATION } from '../mm/virtual';
 import type { SectionCall, SectionResult } from '../mm/sectionCalls';
 import type { PsCall, PsResult } from '../ps/calls';
 import { DebugObjectInfo, HandleInfo, JobInfo, listDebugObjects, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionInfo } from '../inspect';
@@ -159,6 +160,23 @@ export class System {
   querySections(): SectionInfo[] { return listSections(this.machine.mm, this.machine.processes); }
   /** A slice of a control area's prototype PTEs, decoded. */
   queryPrototypePtes(controlArea: number, start = 0, count = 256): PrototypePteInfo[] { return listPrototypePtes(this.machine.mm, controlArea, start, count); }
+
+  /**
+   * VirtualQuery's answer for `address` in process `pid`, without the Win32 layer (no last error is
+   * set): what a debugger's !address shows. Throws Win32Error for a process that is gone.
+   */
+  queryVirtual(pid: number, address: bigint): MEMORY_BASIC_INFORMATION {
+    try { return this.machine.query(pid, address); } catch (e) { if (e instanceof LastError) throw new Win32Error(e.code); throw e; }
+  }
+  /**
+   * Copies `length` bytes of physical page `pfn` from `offset` into `out` at `at`, as a kernel
+   * debugger's !db reads physical memory: nothing faults, nothing is recorded.
+   */
+  readPhysical(pfn: number, offset: number, out: Uint8Array, at: number, length: number): void {
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.physicalPageCount) throw new RangeError(`readPhysical: no page frame ${pfn}`);
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > 4096) throw new RangeError('readPhysical: the range must lie within one 4 KB page');
+    this.machine.physicalStore.read(pfn, offset, out, at, length);
+  }
   /** The handle table of a process (!handle). */
   queryHandles(pid: number): HandleInfo[] { const p = this.machine.byPid.get(pid); return p && !p.exited ? listHandles(this.machine.ps, p) : []; }
   /** Every job object with its limits, accounting and members. */

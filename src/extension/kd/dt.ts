@@ -1,0 +1,153 @@
+// dt (Display Type): `dt [-r[N]] [-v] [module!]Type [Address] [Field...]`, over the engine's
+// structure layouts (real Windows 10 19041 offsets and types, describeObject). Syntax and output
+// after the Microsoft Learn page "dt (Display Type)": `+0xOFF Name : value`, pointers as
+// 0xhhhhhhhh`hhhhhhhh Type, signed integers in decimal with the 0n prefix, -r expands embedded and
+// pointed-to structures, -v adds the type's size and field count.
+import { describeObject, type ObjectLayout, type ObjectRef } from '../../engine';
+import { KdError } from './expr';
+import { ptr } from './format';
+import type { KdTarget } from './target';
+
+type Out = string[];
+type Kind = ObjectRef['kind'];
+
+/** Each dumpable type: its module, the engine's layout kind. */
+export const DT_TYPES: ReadonlyArray<{ module: string; type: string; kind: Kind }> = [
+  { module: 'nt', type: '_EPROCESS', kind: 'EPROCESS' }, { module: 'nt', type: '_KPROCESS', kind: 'KPROCESS' },
+  { module: 'nt', type: '_ETHREAD', kind: 'ETHREAD' }, { module: 'nt', type: '_KTHREAD', kind: 'KTHREAD' },
+  { module: 'nt', type: '_PEB', kind: 'PEB' }, { module: 'nt', type: '_TEB', kind: 'TEB' },
+  { module: 'nt', type: '_TOKEN', kind: 'TOKEN' }, { module: 'nt', type: '_RTL_USER_PROCESS_PARAMETERS', kind: 'RTL_USER_PROCESS_PARAMETERS' },
+  { module: 'nt', type: '_PEB_LDR_DATA', kind: 'PEB_LDR_DATA' }, { module: 'nt', type: '_LDR_DATA_TABLE_ENTRY', kind: 'LDR_DATA_TABLE_ENTRY' },
+  { module: 'nt', type: '_HANDLE_TABLE', kind: 'HANDLE_TABLE' }, { module: 'nt', type: '_HANDLE_TABLE_ENTRY', kind: 'HANDLE_TABLE_ENTRY' },
+  { module: 'nt', type: '_EJOB', kind: 'EJOB' }, { module: 'nt', type: '_DEBUG_OBJECT', kind: 'DEBUG_OBJECT' },
+  { module: 'csrss', type: '_CSR_PROCESS', kind: 'CSR_PROCESS' }, { module: 'csrss', type: '_CSR_THREAD', kind: 'CSR_THREAD' },
+  { module: 'win32k', type: '_W32PROCESS', kind: 'W32PROCESS' },
+];
+/** User-mode types are in ntdll's symbols too. */
+const MODULE_ALIASES: Record<string, string[]> = { nt: ['nt', 'ntkrnlmp', 'ntoskrnl', 'ntdll'], csrss: ['csrss', 'csrsrv'], win32k: ['win32k', 'win32kbase', 'win32kfull'] };
+
+/** Every object of a kind that exists now (pid, tid, job or loader-entry references). */
+function candidates(t: KdTarget, kind: Kind): ObjectRef[] {
+  const s = t.system;
+  const pids = s.processIds;
+  switch (kind) {
+    case 'ETHREAD': case 'KTHREAD': case 'TEB': case 'CSR_THREAD':
+      return pids.flatMap((pid) => s.queryProcess(pid)!.threads.map((th) => ({ kind, tid: th.tid }) as ObjectRef));
+    case 'LDR_DATA_TABLE_ENTRY': return t.modules(t.pid).map((_m, index) => ({ kind, pid: t.pid, index }));
+    case 'HANDLE_TABLE_ENTRY': return s.queryHandles(t.pid).map((h) => ({ kind, pid: t.pid, handle: h.handle }));
+    case 'EJOB': case 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION': case 'JOBOBJECT_BASIC_LIMIT_INFORMATION':
+      return s.queryJobs().map((j) => ({ kind, jobId: j.jobId }) as ObjectRef);
+    case 'DEBUG_OBJECT': return s.queryDebugObjects().map((d) => ({ kind, objectId: (d as { objectId: number }).objectId }));
+    case 'CID_TABLE': return [{ kind }];
+    default: {
+      // The current process first, so a type without an address is laid out from it.
+      const ordered = [t.pid, ...pids.filter((p) => p !== t.pid)];
+      return ordered.map((pid) => ({ kind, pid }) as ObjectRef);
+    }
+  }
+}
+
+/** The object of `kind` at `address` (fast paths for the addresses queryProcess already gives). */
+function find(t: KdTarget, kind: Kind, address: bigint): ObjectLayout | undefined {
+  const s = t.system;
+  if (kind === 'EPROCESS' || kind === 'KPROCESS' || kind === 'PEB') {
+    for (const pid of s.processIds) {
+      const p = s.queryProcess(pid)!;
+      if ((kind === 'PEB' ? p.peb : p.eprocess) === address && address !== 0n) return describeObject(s, { kind, pid });
+    }
+    return undefined;
+  }
+  if (kind === 'TEB') {
+    for (const pid of s.processIds) for (const th of s.queryProcess(pid)!.threads) if (th.teb === address && address !== 0n) return describeObject(s, { kind, tid: th.tid });
+    return undefined;
+  }
+  for (const ref of candidates(t, kind)) {
+    const l = describeObject(s, ref);
+    if (l && l.address === address) return l;
+  }
+  return undefined;
+}
+
+function fieldValue(type: string, v: string | number | bigint): string {
+  if (typeof v === 'string') return v;
+  if (type.startsWith('Ptr64')) return `0x${ptr(BigInt(v))} ${type.slice(6) || 'Void'}`;
+  if (/^(Int|Char)/.test(type)) return `0n${BigInt.asIntN(64, BigInt(v))}`;
+  if (type.startsWith('_') && typeof v === 'bigint') return type;
+  return `0x${BigInt(v).toString(16)}`;
+}
+
+function matches(filters: string[], name: string): boolean {
+  if (filters.length === 0) return true;
+  return filters.some((f) => {
+    if (f.endsWith('*')) return name.toLowerCase().startsWith(f.slice(0, -1).toLowerCase());
+    return name === f || name.startsWith(f + '.');
+  });
+}
+
+function render(t: KdTarget, layout: ObjectLayout, withValues: boolean, filters: string[], depth: number, maxDepth: number, out: Out, seen: Set<string>): void {
+  const indent = '   '.repeat(depth + 1);
+  const width = Math.max(...layout.fields.map((f) => f.name.length), 4);
+  for (const f of layout.fields) {
+    if (depth === 0 && !matches(filters, f.name)) continue;
+    const offset = f.offset >= 0 ? `+0x${f.offset.toString(16).padStart(3, '0')}` : '      ';
+    const value = withValues ? fieldValue(f.type, f.value) : f.type;
+    out.push(`${indent}${offset} ${f.name.padEnd(width)} : ${value}`);
+    // -r expands embedded structures (Pcb : _KPROCESS), not what a pointer points to, as dt does.
+    if (depth < maxDepth && f.ref && withValues && f.type.startsWith('_')) {
+      const next = describeObject(t.system, f.ref);
+      if (next && next.typeName !== f.type) continue;
+      const key = next ? `${next.typeName}@${next.address}` : '';
+      if (next && !seen.has(key)) {
+        seen.add(key);
+        render(t, next, true, [], depth + 1, maxDepth, out, seen);
+      }
+    }
+  }
+}
+
+/** dt [-r[N]] [-v] [module!]Type [Address] [Field...] */
+export function cmdDt(t: KdTarget, args: string[], out: Out): void {
+  let recurse = 0;
+  let verbose = false;
+  const rest: string[] = [];
+  for (const a of args) {
+    const r = /^-r(\d*)$/i.exec(a);
+    if (r) { recurse = r[1] ? Math.min(Number(r[1]), 4) : 1; continue; }
+    if (a === '-v') { verbose = true; continue; }
+    if (/^-[a-z]$/i.test(a)) continue; // -b -l -a etc. are accepted and ignored
+    rest.push(a);
+  }
+  const name = rest.shift();
+  if (!name) throw new KdError('Numeric expression missing from \'\'');
+  const bang = name.indexOf('!');
+  const module = bang >= 0 ? name.slice(0, bang).toLowerCase() : undefined;
+  const typeText = bang >= 0 ? name.slice(bang + 1) : name;
+  const wanted = typeText.startsWith('_') ? typeText : `_${typeText}`;
+  const entry = DT_TYPES.find((d) => d.type.toLowerCase() === wanted.toLowerCase() && (module === undefined || (MODULE_ALIASES[d.module] ?? [d.module]).includes(module)));
+  if (!entry) throw new KdError(`Symbol ${name} not found.`);
+  let layout: ObjectLayout | undefined;
+  let withValues = false;
+  const filters: string[] = [];
+  if (rest.length > 0) {
+    let address: bigint | undefined;
+    try { address = t.eval(rest[0]!); } catch (e) {
+      // Not an address: a field name (dt _EPROCESS ImageFileName shows the field's offset and type).
+      if (!(e instanceof KdError) || !/^[A-Za-z_][\w.*]*$/.test(rest[0]!)) throw e;
+    }
+    if (address !== undefined) {
+      rest.shift();
+      layout = find(t, entry.kind, address);
+      if (!layout) throw new KdError(`Memory read error ${ptr(address).replace('`', '')}`);
+      withValues = true;
+    }
+    filters.push(...rest);
+  }
+  if (!layout) {
+    for (const ref of candidates(t, entry.kind)) { layout = describeObject(t.system, ref); if (layout) break; }
+    if (!layout) throw new KdError(`Symbol ${name} not found.`);
+  }
+  const qualified = `${entry.module}!${entry.type}`;
+  if (verbose) out.push(`struct ${entry.type}, ${layout.fields.filter((f) => f.offset >= 0).length} elements, 0x${layout.size.toString(16)} bytes`);
+  else out.push(qualified);
+  render(t, layout, withValues, filters, 0, withValues ? recurse : 0, out, new Set([`${layout.typeName}@${layout.address}`]));
+}

@@ -1,0 +1,205 @@
+// Memory commands: db/dw/dd/dq/da/du, !db, eb/ed/eq, !pte, !vtop, !pfn. Output layouts follow the
+// Microsoft Learn debugger reference ("d, da, db, dc, dd, dD, df, dp, dq, du, dw (Display Memory)",
+// "e, ea, eb, ed... (Enter Values)", "!pte", "!vtop", "!pfn"); the !pte flag letters and their
+// order (C G L D A N T U/K W/R E V) are the ones the !pte page tabulates.
+import { NtException, type DecodedPte } from '../../engine';
+import { KdError } from './expr';
+import { hexw, ptr, ptr16 } from './format';
+import type { KdTarget } from './target';
+
+type Out = string[];
+
+/** Largest display WinDbg allows without `L?` is 256 KB; the simulation caps a display at 64 KB. */
+const MAX_DISPLAY_BYTES = 0x10000;
+
+/** The unit and default length of each display command. */
+const DISPLAY: Record<string, { unit: 1 | 2 | 4 | 8; count: number }> = {
+  db: { unit: 1, count: 0x80 }, dw: { unit: 2, count: 0x40 }, dd: { unit: 4, count: 0x20 }, dq: { unit: 8, count: 0x10 },
+  da: { unit: 1, count: 0x100 }, du: { unit: 2, count: 0x100 },
+};
+
+/** Splits `addr L count` (or `addr Lcount`); the count is an expression in elements. */
+export function parseRange(t: KdTarget, args: string[], defaultCount: number, defaultAddress: bigint | undefined): { address: bigint; count: number } {
+  let address = defaultAddress;
+  let count = defaultCount;
+  const rest = [...args];
+  if (rest.length > 0 && !/^l/i.test(rest[0]!)) address = t.eval(rest.shift()!);
+  if (rest.length > 0) {
+    const l = rest.shift()!;
+    if (!/^l/i.test(l)) throw new KdError(`Couldn't resolve error at '${[l, ...rest].join(' ')}'`);
+    const text = l.length > 1 ? l.slice(1) : rest.shift();
+    if (text === undefined || text === '?') throw new KdError(`Range error in '${args.join(' ')}'`);
+    const n = t.eval(text.replace(/^\?/, ''));
+    if (n === 0n || n > BigInt(MAX_DISPLAY_BYTES)) throw new KdError(`Range error in '${args.join(' ')}'`);
+    count = Number(n);
+    if (rest.length > 0) throw new KdError(`Couldn't resolve error at '${rest.join(' ')}'`);
+  }
+  if (address === undefined) throw new KdError('Numeric expression missing from \'\'');
+  return { address, count };
+}
+
+function byteChar(b: number): string { return b >= 0x20 && b < 0x7F ? String.fromCharCode(b) : '.'; }
+
+/** Formats bytes read (with -1 for unreadable) the way d* prints them. */
+export function formatDump(kind: string, address: bigint, bytes: Int16Array): string[] {
+  const out: string[] = [];
+  if (kind === 'da' || kind === 'du') {
+    const unit = kind === 'da' ? 1 : 2;
+    if (bytes[0]! < 0) return [`${ptr(address)}  ${'?'.repeat(2)}`];
+    let s = '';
+    for (let i = 0; i + unit - 1 < bytes.length; i += unit) {
+      if (bytes[i]! < 0 || (unit === 2 && bytes[i + 1]! < 0)) break;
+      const c = unit === 1 ? bytes[i]! : bytes[i]! | (bytes[i + 1]! << 8);
+      if (c === 0) break;
+      s += c >= 0x20 && c !== 0x7F && c < 0xFFFE ? String.fromCharCode(c) : '.';
+    }
+    return [`${ptr(address)}  ${kind === 'du' ? '' : ''}"${s}"`];
+  }
+  const unit = { db: 1, dw: 2, dd: 4, dq: 8 }[kind] as 1 | 2 | 4 | 8;
+  const perLine = 16;
+  for (let line = 0; line < bytes.length; line += perLine) {
+    const cells: string[] = [];
+    let ascii = '';
+    for (let i = line; i < Math.min(line + perLine, bytes.length); i += unit) {
+      let unreadable = false;
+      let v = 0n;
+      for (let k = unit - 1; k >= 0; k--) {
+        const b = bytes[i + k];
+        if (b === undefined || b < 0) unreadable = true;
+        else v = (v << 8n) | BigInt(b);
+      }
+      const text = unreadable ? '?'.repeat(unit * 2) : hexw(v, unit * 2);
+      cells.push(unit === 8 ? (unreadable ? '????????`????????' : ptr(v)) : text);
+      if (unit === 1) ascii += bytes[i]! < 0 ? '?' : byteChar(bytes[i]!);
+    }
+    let body: string;
+    if (unit === 1) body = cells.slice(0, 8).join(' ') + (cells.length > 8 ? '-' + cells.slice(8).join(' ') : '');
+    else body = cells.join(' ');
+    out.push(`${ptr(address + BigInt(line))}  ${unit === 1 ? body.padEnd(perLine * 3 - 1) + '  ' + ascii : body}`);
+  }
+  return out;
+}
+
+/** db/dw/dd/dq/da/du [Address] [L Count] */
+export function cmdDisplay(t: KdTarget, kind: string, args: string[], out: Out, physical = false): void {
+  const d = DISPLAY[kind]!;
+  const { address, count } = parseRange(t, args, d.count, t.state.next);
+  const size = Math.min(MAX_DISPLAY_BYTES, count * (kind === 'da' || kind === 'du' ? d.unit : d.unit));
+  const bytes = physical ? t.readPhysical(address, size) : t.read(address, size);
+  const lines = formatDump(kind, address, bytes);
+  if (physical) for (const l of lines) out.push('#' + l.replace(/^([0-9a-f]{8})`([0-9a-f]{8})/, (_m, a: string, b: string) => `${BigInt('0x' + a + b).toString(16).padStart(8)}`));
+  else out.push(...lines);
+  t.state.next = address + BigInt(size);
+}
+
+/** eb/ed/eq Address Values...: writes through the process's own store path (WriteMemory), faults and all. */
+export function cmdEnter(t: KdTarget, kind: string, args: string[], out: Out): void {
+  void out;
+  if (args.length < 2) throw new KdError(`Numeric expression missing from '${args.join(' ')}'`);
+  if (t.view.cursor !== undefined) throw new KdError('Memory write error: the time travel position is in the past (!tt 100 returns to the present)');
+  const unit = { eb: 1, ew: 2, ed: 4, eq: 8 }[kind]!;
+  const address = t.eval(args[0]!);
+  const values = args.slice(1).map((a) => t.eval(a));
+  const data = new Uint8Array(values.length * unit);
+  values.forEach((v, i) => { for (let k = 0; k < unit; k++) data[i * unit + k] = Number((v >> BigInt(8 * k)) & 0xFFn); });
+  try {
+    t.view.live.win32(t.pid).WriteMemory(address, data);
+  } catch (e) {
+    if (e instanceof NtException) throw new KdError(`Memory access error at '${args.join(' ')}'`);
+    throw e;
+  }
+}
+
+/** The !pte flag letters of a valid entry: C G L D A N T U/K W/R E V. */
+export function pteFlags(d: DecodedPte): string {
+  const f = d.fields as Record<string, boolean | number | bigint>;
+  return (f.CopyOnWrite ? 'C' : '-') + (f.Global ? 'G' : '-') + (f.LargePage ? 'L' : '-') + (f.Dirty ? 'D' : '-') + (f.Accessed ? 'A' : '-')
+    + (f.CacheDisable ? 'N' : '-') + (f.WriteThrough ? 'T' : '-') + (f.Owner ? 'U' : 'K') + (f.Write || f.Dirty1 ? 'W' : 'R') + (f.NoExecute ? '-' : 'E') + 'V';
+}
+
+/** MM protection names as !pte prints them (MM_READONLY = 1 ... MM_EXECUTE_WRITECOPY = 7). */
+const MM_PROTECT = ['NoAccess', 'ReadOnly', 'Execute', 'ExecuteRead', 'ReadWrite', 'WriteCopy', 'ExecuteReadWrite', 'ExecuteWriteCopy'];
+function protectText(p: number): string { return `${p.toString(16)} - ${MM_PROTECT[p & 7] ?? '?'}`; }
+
+/** What !pte prints for an entry that is not valid. */
+function invalidLines(d: DecodedPte): string[] {
+  const f = d.fields as Record<string, number | bigint | boolean>;
+  switch (d.kind) {
+    case 'zero': return ['not valid', ''];
+    case 'transition': return ['not valid', `Transition: ${Number(f.PageFrameNumber).toString(16)}`, `Protect: ${protectText(Number(f.Protection))}`];
+    case 'prototype': return ['not valid', `Proto: ${ptr16(BigInt(f.ProtoAddress as bigint))}`, `Protect: ${protectText(Number(f.Protection))}`];
+    case 'pageFile': return ['not valid', `PageFile:  ${Number(f.PageFileLow)}`, `Offset: ${(Number(f.PageFileHigh) * 4096).toString(16)}`, `Protect: ${protectText(Number(f.Protection))}`];
+    case 'demandZero': return ['not valid', 'DemandZero', `Protect: ${protectText(Number(f.Protection))}`];
+    case 'decommitted': return ['not valid', 'Decommitted', `Protect: ${protectText(Number(f.Protection))}`];
+    default: return ['not valid'];
+  }
+}
+
+/** !pte VirtualAddress */
+export function cmdPte(t: KdTarget, args: string[], out: Out): void {
+  if (!args[0]) throw new KdError('Numeric expression missing from \'\'');
+  const va = t.eval(args[0]);
+  const walk = t.system.walkAddress(t.pid, va);
+  const addr = t.system.getPagingStructureAddresses(va);
+  const col = 27;
+  out.push(`${' '.repeat(43)}VA ${ptr16(va)}`);
+  out.push(['PXE', 'PPE', 'PDE', 'PTE'].map((n) => `${n} at ${ptr16(addr[n.toLowerCase() as 'pxe']).toUpperCase()}`.padEnd(col)).join('').trimEnd());
+  const contains: string[] = [];
+  const third: string[] = [];
+  const extra: string[][] = [];
+  for (const level of walk.levels) {
+    contains.push(`contains ${ptr16(level.decoded.value).toUpperCase()}`.padEnd(col));
+    if (level.decoded.kind === 'hardware') {
+      const pfn = Number(level.decoded.fields.PageFrameNumber);
+      third.push(`pfn ${pfn.toString(16).padEnd(9)} ${pteFlags(level.decoded)}`.padEnd(col));
+    } else {
+      const lines = invalidLines(level.decoded);
+      third.push(lines[0]!.padEnd(col));
+      extra.push(lines.slice(1));
+    }
+  }
+  out.push(contains.join('').trimEnd());
+  out.push(third.join('').trimEnd());
+  for (const e of extra) for (const l of e) if (l) out.push(`${' '.repeat(col * (walk.levels.length - 1))}${l}`);
+}
+
+/** !vtop PFN VirtualAddress (PFN 0 = the current process's directory base). */
+export function cmdVtop(t: KdTarget, args: string[], out: Out): void {
+  if (args.length < 2) throw new KdError('usage: !vtop PFN VirtualAddress');
+  const dirPfn = t.eval(args[0]!);
+  const va = t.eval(args[1]!);
+  let pid = t.pid;
+  if (dirPfn !== 0n) {
+    const p = t.system.processIds.find((x) => BigInt(t.system.queryProcess(x)!.directoryTableBase) === dirPfn || BigInt(t.system.queryProcess(x)!.directoryTableBase) * 4096n === dirPfn);
+    if (p === undefined) throw new KdError(`Amd64VtoP: Virt ${ptr16(va)}, pagedir ${ptr16(dirPfn * 4096n)}: no process has this directory base`);
+    pid = p;
+  }
+  const walk = t.system.walkAddress(pid, va);
+  out.push(`Amd64VtoP: Virt ${ptr16(va)}, pagedir ${ptr16(BigInt(t.system.queryProcess(pid)!.directoryTableBase) * 4096n)}`);
+  const names: Record<string, string> = { PXE: 'PML4E', PPE: 'PDPE', PDE: 'PDE', PTE: 'PTE' };
+  for (const level of walk.levels) {
+    out.push(`Amd64VtoP: ${names[level.level]} ${ptr16(BigInt(level.tablePfn) * 4096n + BigInt(level.index) * 8n)}`);
+    if (level.decoded.kind !== 'hardware') { out.push(`Amd64VtoP: zero ${names[level.level]}`); }
+  }
+  if (walk.physicalAddress === null) { out.push(`Virtual address ${va.toString(16)} translation fails, error 0xD0000147.`); return; }
+  out.push(`Amd64VtoP: ${walk.largePage ? `Large page mapped phys` : 'Mapped phys'} ${ptr16(walk.physicalAddress)}`);
+  out.push(`Virtual address ${va.toString(16)} translates to physical address ${walk.physicalAddress.toString(16)}.`);
+}
+
+/** !pfn PageFrame */
+export function cmdPfn(t: KdTarget, args: string[], out: Out): void {
+  if (!args[0]) throw new KdError('Numeric expression missing from \'\'');
+  const v = t.eval(args[0]);
+  // A physical address (past the last page frame number) is taken as the page that holds it, as !pfn does.
+  const pfn = v >= BigInt(t.system.physicalPageCount) ? v >> 12n : v;
+  if (pfn >= BigInt(t.system.physicalPageCount)) throw new KdError(`${v.toString(16)} is not a valid PFN`);
+  const f = t.system.queryPfn(Number(pfn));
+  const n = Number(pfn);
+  out.push(`    PFN ${hexw(n, 8).toUpperCase()}`);
+  out.push(`    share count ${hexw(f.ShareCount, 8).toUpperCase()}  pteaddress ${ptr16(f.PteAddress).toUpperCase()}`);
+  out.push(`    reference count ${hexw(f.ReferenceCount, 4).toUpperCase()}    Priority ${f.Priority}`);
+  out.push(`    restore pte ${ptr16(f.OriginalPte).toUpperCase()}  containing page ${f.PteFrame.toString(16).padStart(10).toUpperCase()}  ${f.State}  ${f.Modified ? 'M' : ' '}`);
+  const notes = [f.Modified ? 'Modified' : '', f.PageTable ? 'PageTablePage' : '', f.LargePage ? 'LargePage' : ''].filter(Boolean);
+  if (notes.length) out.push(`    ${notes.join(' ')}`);
+  if (f.OwnerPid) out.push(`    Owner: pid ${hexw(f.OwnerPid, 4)} (${t.system.queryProcess(f.OwnerPid)?.imageFileName ?? '?'})  WsIndex ${f.WsIndex.toString(16)}`);
+}

@@ -1,0 +1,362 @@
+// Process and thread commands: !process, !thread, !peb, !teb, .process, .thread, !handle, !token,
+// !job, lm, k. Layouts follow the examples of the Microsoft Learn debugger reference pages of each
+// command (Debugging Tools for Windows, "Kernel-Mode Extensions"); values are the simulation's.
+import { describeObject, type ObjectLayout, type ProcessInfo } from '../../engine';
+import { callChain } from '../panels/explain';
+import { KdError } from './expr';
+import { hexw, hx, printable, ptr, ptr16 } from './format';
+import type { KdTarget } from './target';
+
+type Out = string[];
+
+const fieldOf = (l: ObjectLayout | undefined, name: string): string | number | bigint | undefined => l?.fields.find((f) => f.name === name)?.value;
+const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : 0n);
+const unquote = (v: unknown): string => String(v ?? '').replace(/^"|"$/g, '');
+
+/** The `PROCESS ...` block every process listing starts with (!process flag 0). */
+export function processHeader(t: KdTarget, p: ProcessInfo, out: Out): void {
+  const handles = t.system.queryHandles(p.pid).length;
+  const table = describeObject(t.system, { kind: 'HANDLE_TABLE', pid: p.pid })?.address ?? 0n;
+  out.push(`PROCESS ${ptr16(p.eprocess)}`);
+  out.push(`    SessionId: ${p.pid === 4 || p.pid === 0 ? 'none' : p.sessionId}  Cid: ${hexw(p.pid, 4)}    Peb: ${hexw(p.peb, 8)}  ParentCid: ${hexw(p.parentPid, 4)}`);
+  out.push(`    DirBase: ${hexw(BigInt(p.directoryTableBase) * 4096n, 8)}  ObjectTable: ${ptr16(table)}  HandleCount: ${String(handles).padStart(4)}.`);
+  out.push(`    Image: ${printable(p.imageFileName)}`);
+}
+
+/** The one-line thread summary of !process flag 2/4 and the first line of !thread. */
+function threadLine(t: KdTarget, pid: number, tid: number, teb: bigint): string {
+  const kt = describeObject(t.system, { kind: 'KTHREAD', tid });
+  const address = describeObject(t.system, { kind: 'ETHREAD', tid })?.address ?? 0n;
+  const state = String(fieldOf(kt, 'State') ?? '');
+  const reason = /\(([^)]+)\)/.exec(String(fieldOf(kt, 'WaitReason') ?? ''))?.[1] ?? 'Executive';
+  const name = /\(([^)]+)\)/.exec(state)?.[1] ?? state;
+  let what: string;
+  switch (name) {
+    case 'Waiting': what = `WAIT: (${reason}) ${teb ? 'UserMode' : 'KernelMode'} Non-Alertable`; break;
+    case 'Running': what = 'RUNNING on processor 0'; break;
+    case 'Ready': case 'DeferredReady': what = 'READY on processor 0'; break;
+    case 'Terminated': what = 'TERMINATED'; break;
+    default: what = name.toUpperCase();
+  }
+  return `THREAD ${ptr16(address)}  Cid ${hexw(pid, 4)}.${hexw(tid, 4)}  Teb: ${ptr16(teb)} Win32Thread: ${ptr16(0n)} ${what}`;
+}
+
+function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): void {
+  processHeader(t, p, out);
+  if (flags & 1) {
+    const ep = describeObject(t.system, { kind: 'EPROCESS', pid: p.pid });
+    const kp = describeObject(t.system, { kind: 'KPROCESS', pid: p.pid });
+    const job = t.system.queryJobs().find((j) => j.processIds.includes(p.pid));
+    out.push(`    VadRoot (${p.vadCount} VADs) Vads ${p.vadCount} Clone 0 Private ${fieldOf(ep, 'NumberOfPrivatePages') ?? p.privateCommit}. Modified 0. Locked 0.`);
+    out.push(`    Token                             ${ptr16(big(fieldOf(ep, 'Token')) & ~0xFn)}`);
+    if (job) out.push(`    Job                               ${ptr16(job.address)}`);
+    out.push(`    Working Set Sizes (now,min,max)  (${p.workingSetSize}, ${p.workingSetMinimum}, ${p.workingSetMaximum}) (${p.workingSetSize * 4}KB, ${p.workingSetMinimum * 4}KB, ${p.workingSetMaximum * 4}KB)`);
+    out.push(`    PeakWorkingSetSize                ${p.peakWorkingSetSize}`);
+    out.push(`    PageFaultCount                    ${p.pageFaultCount}`);
+    out.push(`    BasePriority                      ${Number(fieldOf(kp, 'BasePriority') ?? 8)}`);
+    out.push(`    CommitCharge                      ${p.privateCommit}`);
+  }
+  if (flags & 6) {
+    out.push('');
+    for (const th of p.threads) out.push(`        ${threadLine(t, p.pid, th.tid, th.teb)}`);
+  }
+  out.push('');
+}
+
+/** !process [Process [Flags [ImageName]]] */
+export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+  if (args.length === 0) { processDetails(t, t.process!, 3, out); return; }
+  const first = t.eval(args[0]!);
+  const flags = args[1] !== undefined ? Number(t.eval(args[1]) & 0xFFn) : first === 0n ? 3 : 0xF;
+  const image = args[2]?.toLowerCase();
+  if (first === 0n) {
+    out.push('**** NT ACTIVE PROCESS DUMP ****');
+    for (const pid of t.system.processIds) {
+      if (cancelled()) return;
+      const p = t.system.queryProcess(pid)!;
+      if (image !== undefined && p.imageFileName.toLowerCase() !== image) continue;
+      processDetails(t, p, flags, out);
+    }
+    return;
+  }
+  const p = first === 0xFFFFFFFFFFFFFFFFn ? t.process : t.processByAddressOrId(first);
+  if (!p) throw new KdError(`Unable to read _EPROCESS at ${ptr(first)}`);
+  processDetails(t, p, flags, out);
+}
+
+/** !thread [Address [Flags]] */
+export function cmdThread(t: KdTarget, args: string[], out: Out): void {
+  let pid = t.pid;
+  let tid = t.tid;
+  if (args[0] !== undefined) {
+    const v = t.eval(args[0]);
+    const found = t.threadByAddressOrId(v);
+    if (!found) throw new KdError(`Unable to read _ETHREAD at ${ptr(v)}`);
+    pid = found.pid; tid = found.tid;
+  }
+  const p = t.system.queryProcess(pid);
+  const th = p?.threads.find((x) => x.tid === tid);
+  if (!p || !th || tid === undefined) throw new KdError('No current thread');
+  const kt = describeObject(t.system, { kind: 'KTHREAD', tid });
+  const et = describeObject(t.system, { kind: 'ETHREAD', tid });
+  out.push(threadLine(t, pid, tid, th.teb));
+  out.push('Not impersonating');
+  out.push(`Owning Process            ${ptr16(p.eprocess)}       Image:         ${printable(p.imageFileName)}`);
+  out.push('Attached Process          N/A            Image:         N/A');
+  out.push(`Win32 Start Address ${hx(big(fieldOf(et, 'Win32StartAddress')))}`);
+  out.push(`Start Address ${hx(big(fieldOf(et, 'StartAddress')))}`);
+  out.push(`Stack Init ${ptr16(big(fieldOf(kt, 'StackBase')))} Current ${ptr16(big(fieldOf(kt, 'StackBase')))}`);
+  out.push(`Base ${ptr16(big(fieldOf(kt, 'StackBase')))} Limit ${ptr16(big(fieldOf(kt, 'StackLimit')))} Call ${ptr16(0n)}`);
+  out.push(`Priority ${Number(fieldOf(kt, 'Priority') ?? 0)} BasePriority ${Number(fieldOf(kt, 'BasePriority') ?? 0)} PriorityDecrement 0 IoPriority 2 PagePriority 5`);
+  out.push(`SuspendCount ${Number(fieldOf(kt, 'SuspendCount') ?? 0)}`);
+}
+
+/** .process [/p] [/r] [Process]: shows or sets the process context. */
+export function cmdDotProcess(t: KdTarget, args: string[], out: Out): void {
+  const rest = args.filter((a) => !/^\/[pri]$/i.test(a));
+  if (rest.length === 0) { out.push(`Implicit process is now ${ptr(t.process?.eprocess ?? 0n)}`); return; }
+  const v = t.eval(rest[0]!);
+  const p = t.processByAddressOrId(v);
+  if (!p) throw new KdError(`${ptr(v)} is not a valid process`);
+  t.state.pid = p.pid;
+  t.state.tid = undefined;
+  out.push(`Implicit process is now ${ptr(p.eprocess)}`);
+}
+
+/** .thread [Thread]: shows or sets the thread context (and with it the process context). */
+export function cmdDotThread(t: KdTarget, args: string[], out: Out): void {
+  const rest = args.filter((a) => !/^\/[pr]$/i.test(a));
+  if (rest.length === 0) { const tid = t.tid; out.push(`Implicit thread is now ${ptr(tid === undefined ? 0n : t.threadAddress(tid) ?? 0n)}`); return; }
+  const v = t.eval(rest[0]!);
+  const found = t.threadByAddressOrId(v);
+  if (!found) throw new KdError(`${ptr(v)} is not a valid thread`);
+  t.state.pid = found.pid;
+  t.state.tid = found.tid;
+  out.push(`Implicit thread is now ${ptr(found.address)}`);
+}
+
+/** !peb [Address]: the current process's PEB, its loader list and process parameters. */
+export function cmdPeb(t: KdTarget, args: string[], out: Out): void {
+  let p = t.process;
+  if (args[0] !== undefined) {
+    const v = t.eval(args[0]);
+    p = t.system.processIds.map((pid) => t.system.queryProcess(pid)!).find((x) => x.peb === v);
+    if (!p) throw new KdError(`error 1 InitTypeRead( nt!_PEB at ${ptr(v)})`);
+  }
+  if (!p || p.peb === 0n) { out.push('PEB NULL...'); return; }
+  const peb = describeObject(t.system, { kind: 'PEB', pid: p.pid });
+  const params = describeObject(t.system, { kind: 'RTL_USER_PROCESS_PARAMETERS', pid: p.pid });
+  const ldr = describeObject(t.system, { kind: 'PEB_LDR_DATA', pid: p.pid });
+  const yes = (v: unknown): string => (Number(v ?? 0) ? 'Yes' : 'No');
+  out.push(`PEB at ${ptr16(p.peb)}`);
+  out.push('    InheritedAddressSpace:    No');
+  out.push('    ReadImageFileExecOptions: No');
+  out.push(`    BeingDebugged:            ${yes(fieldOf(peb, 'BeingDebugged'))}`);
+  out.push(`    ImageBaseAddress:         ${ptr16(big(fieldOf(peb, 'ImageBaseAddress')))}`);
+  out.push(`    NtGlobalFlag:             0`);
+  out.push(`    Ldr                       ${ptr16(big(fieldOf(peb, 'Ldr')))}`);
+  out.push(`    Ldr.Initialized:          ${yes(fieldOf(ldr, 'Initialized'))}`);
+  out.push('            Base TimeStamp                     Module');
+  for (const m of t.modules(p.pid)) out.push(`    ${m.base.toString(16).padStart(16)}        0 Jan 01 00:00:00 1970 ${printable(m.path)}`);
+  out.push(`    SubSystemData:     ${ptr16(0n)}`);
+  out.push(`    ProcessHeap:       ${ptr16(big(fieldOf(peb, 'ProcessHeap')))}`);
+  out.push(`    ProcessParameters: ${ptr16(big(fieldOf(peb, 'ProcessParameters')))}`);
+  if (params) {
+    out.push(`    CurrentDirectory:  '${printable(unquote(fieldOf(params, 'CurrentDirectory')))}'`);
+    out.push(`    ImageFile:    '${printable(unquote(fieldOf(params, 'ImagePathName')))}'`);
+    out.push(`    CommandLine:  '${printable(unquote(fieldOf(params, 'CommandLine')))}'`);
+    out.push(`    Environment:  ${ptr16(big(fieldOf(params, 'Environment')))}`);
+  }
+}
+
+/** !teb [Address]: the current thread's TEB. */
+export function cmdTeb(t: KdTarget, args: string[], out: Out): void {
+  let tid = t.tid;
+  if (args[0] !== undefined) {
+    const v = t.eval(args[0]);
+    tid = undefined;
+    for (const pid of t.system.processIds) for (const th of t.system.queryProcess(pid)!.threads) if (th.teb === v && v !== 0n) tid = th.tid;
+    if (tid === undefined) throw new KdError(`error InitTypeRead( TEB ) at ${ptr(v)}`);
+  }
+  const teb = tid === undefined ? undefined : describeObject(t.system, { kind: 'TEB', tid });
+  if (!teb || teb.address === 0n) { out.push('TEB at 0000000000000000'); out.push('error InitTypeRead( TEB )...'); return; }
+  const cid = String(fieldOf(teb, 'ClientId') ?? '').split('.');
+  out.push(`TEB at ${ptr16(teb.address)}`);
+  out.push(`    ExceptionList:        ${ptr16(0n)}`);
+  out.push(`    StackBase:            ${ptr16(big(fieldOf(teb, 'NtTib.StackBase')))}`);
+  out.push(`    StackLimit:           ${ptr16(big(fieldOf(teb, 'NtTib.StackLimit')))}`);
+  out.push(`    Self:                 ${ptr16(big(fieldOf(teb, 'NtTib.Self')))}`);
+  out.push(`    ClientId:             ${hexw(Number(cid[0] ?? 0), 16)} . ${hexw(Number(cid[1] ?? 0), 16)}`);
+  out.push(`    PEB Address:          ${ptr16(big(fieldOf(teb, 'ProcessEnvironmentBlock')))}`);
+  out.push(`    LastErrorValue:       ${Number(fieldOf(teb, 'LastErrorValue') ?? 0)}`);
+}
+
+/** !handle [Handle [Flags [Process]]]: the current process's handle table. */
+export function cmdHandle(t: KdTarget, args: string[], out: Out): void {
+  let p = t.process!;
+  if (args[2] !== undefined) {
+    const v = t.eval(args[2]);
+    const found = t.processByAddressOrId(v);
+    if (!found) throw new KdError(`Unable to read _EPROCESS at ${ptr(v)}`);
+    p = found;
+  }
+  const only = args[0] !== undefined ? t.eval(args[0]) : 0n;
+  const handles = t.system.queryHandles(p.pid);
+  processHeader(t, p, out);
+  out.push('');
+  const table = describeObject(t.system, { kind: 'HANDLE_TABLE', pid: p.pid })?.address ?? 0n;
+  out.push(`Handle table at ${ptr16(table)} with ${handles.length} entries in use`);
+  out.push('');
+  for (const h of handles) {
+    if (only !== 0n && BigInt(h.handle) !== only) continue;
+    const entry = describeObject(t.system, { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h.handle })?.address ?? 0n;
+    out.push(`${hexw(h.handle, 4)}: Object: ${ptr16(h.objectAddress)}  GrantedAccess: ${hexw(h.grantedAccess, 8)}${h.inherit ? ' (Inherit)' : ''} Entry: ${ptr16(entry)}`);
+    out.push(`Object: ${ptr16(h.objectAddress)}  Type: ${h.typeName}`);
+    // OBJECT_HEADER.Body is at +0x30 on x64 (dt nt!_OBJECT_HEADER): the header precedes the body.
+    out.push(`    ObjectHeader: ${ptr16(h.objectAddress - 0x30n)} (new version)`);
+    if (h.name) out.push(`        Name: ${printable(h.name)}`);
+    out.push('');
+  }
+}
+
+/** Well-known privilege LUIDs (SE_*_PRIVILEGE in ntseapi.h / wdm.h, Microsoft Learn "Privilege Constants"). */
+const PRIVILEGE_LUIDS: Record<string, number> = {
+  SeCreateTokenPrivilege: 2, SeAssignPrimaryTokenPrivilege: 3, SeLockMemoryPrivilege: 4, SeIncreaseQuotaPrivilege: 5,
+  SeMachineAccountPrivilege: 6, SeTcbPrivilege: 7, SeSecurityPrivilege: 8, SeTakeOwnershipPrivilege: 9, SeLoadDriverPrivilege: 10,
+  SeSystemProfilePrivilege: 11, SeSystemtimePrivilege: 12, SeProfileSingleProcessPrivilege: 13, SeIncreaseBasePriorityPrivilege: 14,
+  SeCreatePagefilePrivilege: 15, SeCreatePermanentPrivilege: 16, SeBackupPrivilege: 17, SeRestorePrivilege: 18, SeShutdownPrivilege: 19,
+  SeDebugPrivilege: 20, SeAuditPrivilege: 21, SeSystemEnvironmentPrivilege: 22, SeChangeNotifyPrivilege: 23, SeRemoteShutdownPrivilege: 24,
+  SeUndockPrivilege: 25, SeSyncAgentPrivilege: 26, SeEnableDelegationPrivilege: 27, SeManageVolumePrivilege: 28, SeImpersonatePrivilege: 29,
+  SeCreateGlobalPrivilege: 30, SeTrustedCredManAccessPrivilege: 31, SeRelabelPrivilege: 32, SeIncreaseWorkingSetPrivilege: 33,
+  SeTimeZonePrivilege: 34, SeCreateSymbolicLinkPrivilege: 35, SeDelegateSessionUserImpersonatePrivilege: 36,
+};
+
+/** !token [Address]: the current process's primary token. */
+export function cmdToken(t: KdTarget, args: string[], out: Out): void {
+  let pid = t.pid;
+  if (args[0] !== undefined) {
+    const v = t.eval(args[0]) & ~0xFn;
+    const owner = t.system.processIds.find((x) => (describeObject(t.system, { kind: 'TOKEN', pid: x })?.address ?? -1n) === v);
+    if (owner === undefined) throw new KdError(`Unable to read _TOKEN at ${ptr(v)}`);
+    pid = owner;
+  }
+  const tok = describeObject(t.system, { kind: 'TOKEN', pid });
+  if (!tok) throw new KdError('Unable to get the token of the current process');
+  const user = String(fieldOf(tok, 'UserAndGroups') ?? '');
+  const sid = /\((S-[0-9-]+)\)/.exec(user)?.[1] ?? user;
+  out.push(`_TOKEN ${ptr(tok.address)}`);
+  out.push(`TS Session ID: ${hx(Number(fieldOf(tok, 'SessionId') ?? 0))}`);
+  out.push(`User: ${sid}`);
+  out.push('Privs:');
+  const privs = String(fieldOf(tok, 'Privileges') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of privs) {
+    const luid = PRIVILEGE_LUIDS[name] ?? 0;
+    out.push(` ${String(luid).padStart(2)} ${hx(luid).replace('0x', '0x' + '0'.repeat(Math.max(0, 9 - luid.toString(16).length)))} ${name.padEnd(34)}Attributes - Enabled`);
+  }
+  const auth = Number(fieldOf(tok, 'AuthenticationId') ?? 0);
+  out.push(`Authentication ID:         (0,${auth.toString(16)})`);
+  out.push(`TokenType:                 ${/Impersonation/.test(String(fieldOf(tok, 'TokenType'))) ? 'Impersonation' : 'Primary'}`);
+  out.push(`Token Id:                  (0,${Number(fieldOf(tok, 'TokenId') ?? 0).toString(16)})`);
+  out.push(`Integrity Level:           ${String(fieldOf(tok, 'IntegrityLevelIndex') ?? '')}`);
+  out.push(`User and groups:           ${printable(user)}`);
+}
+
+/** !job [Address]: a job's accounting, limits and processes (the current process's job by default). */
+export function cmdJob(t: KdTarget, args: string[], out: Out): void {
+  const jobs = t.system.queryJobs();
+  let job;
+  if (args[0] !== undefined) {
+    const v = t.eval(args[0]);
+    job = jobs.find((j) => j.address === v) ?? jobs.find((j) => BigInt(j.jobId) === v);
+    if (!job) throw new KdError(`Unable to read _EJOB at ${ptr(v)}`);
+  } else {
+    job = jobs.find((j) => j.processIds.includes(t.pid));
+    if (!job) { out.push('Current process is not in a job.'); return; }
+  }
+  out.push(`Job at ${ptr16(job.address)}`);
+  out.push('  Basic Accounting Information');
+  out.push(`    TotalPageFaultCount:      ${hx(job.totalPageFaultCount)}`);
+  out.push(`    TotalProcesses:           ${hx(job.totalProcesses)}`);
+  out.push(`    ActiveProcesses:          ${hx(job.activeProcesses)}`);
+  out.push(`    TotalTerminatedProcesses: ${hx(job.totalTerminatedProcesses)}`);
+  out.push(`    PeakProcessMemoryUsed:    ${hx(job.peakProcessMemoryUsed)}`);
+  out.push(`    PeakJobMemoryUsed:        ${hx(job.peakJobMemoryUsed)}`);
+  out.push('  Limit Information');
+  out.push(`    LimitFlags:               ${hx(job.limitFlags)}`);
+  out.push(`    MinimumWorkingSetSize:    ${hx(job.minimumWorkingSetSize)}`);
+  out.push(`    MaximumWorkingSetSize:    ${hx(job.maximumWorkingSetSize)}`);
+  out.push(`    ActiveProcessLimit:       ${hx(job.activeProcessLimit)}`);
+  out.push(`    PriorityClass:            ${hx(job.priorityClass)}`);
+  out.push(`    ProcessMemoryLimit:       ${hx(job.processMemoryLimit)}`);
+  out.push(`    JobMemoryLimit:           ${hx(job.jobMemoryLimit)}`);
+  out.push('  Processes assigned to this job:');
+  for (const pid of job.processIds) {
+    const p = t.system.queryProcess(pid);
+    if (!p) continue;
+    const lines: string[] = [];
+    processHeader(t, p, lines);
+    for (const l of lines) out.push(`    ${l}`);
+  }
+}
+
+/** lm: the modules of the current process (its loader list). */
+export function cmdLm(t: KdTarget, _args: string[], out: Out): void {
+  out.push('start             end                 module name');
+  const mods = [...t.modules(t.pid)].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  for (const m of mods) out.push(`${ptr(m.base)} ${ptr(m.base + BigInt(m.size))}   ${m.name.replace(/\.(dll|exe|sys)$/i, '').padEnd(10)} (deferred)`);
+}
+
+/** The module a routine of the call chain lives in. */
+function moduleOf(routine: string): string {
+  if (/^(CreateProcess|ShellExecute|BasepCreate|Basep)/.test(routine)) return 'KERNELBASE';
+  if (/^(Ldr|Rtl|Csr(Client|p?Capture))/.test(routine)) return 'ntdll';
+  if (/^Csr/.test(routine)) return 'csrsrv';
+  if (/^(W32|NtUser|xxx)/.test(routine)) return 'win32kbase';
+  return 'nt';
+}
+
+/** k: the current step's call chain as a stack, innermost frame first. */
+export function cmdK(t: KdTarget, _args: string[], out: Out): void {
+  const live = t.view.live;
+  const seq = t.view.cursor ?? live.stepCount - 1;
+  if (seq < 0) { out.push('No stack: no step has been recorded.'); return; }
+  const step = live.getSteps(seq, seq + 1)[0]!;
+  const chain = callChain(step).slice().reverse();
+  out.push(' # Call Site');
+  chain.forEach((r, i) => out.push(`${hexw(i, 2)} ${moduleOf(r)}!${r}`));
+}
+
+/**
+ * !object Address: an object's type, header and name (Microsoft Learn "!object"). Handles to it are
+ * counted across every process's handle table; processes, threads and jobs are found by address too.
+ */
+export function cmdObject(t: KdTarget, args: string[], out: Out): void {
+  if (!args[0]) throw new KdError('Numeric expression missing from \'\'');
+  const address = t.eval(args[0]);
+  const s = t.system;
+  let type: string | undefined;
+  let name: string | null = null;
+  let handles = 0;
+  for (const pid of s.processIds) {
+    for (const h of s.queryHandles(pid)) {
+      if (h.objectAddress !== address) continue;
+      handles++;
+      type = h.typeName;
+      name = h.name;
+    }
+  }
+  if (!type) {
+    if (t.processByAddressOrId(address)?.eprocess === address) type = 'Process';
+    else if (s.queryJobs().some((j) => j.address === address)) type = 'Job';
+    else if (address >= 0x100000000n && t.threadByAddressOrId(address)?.address === address) type = 'Thread';
+  }
+  if (!type) throw new KdError(`${ptr16(address)}: Not a valid object (ObjectType invalid)`);
+  out.push(`Object: ${ptr16(address)}  Type: ${type}`);
+  // OBJECT_HEADER.Body is at +0x30 on x64: the header precedes the body.
+  out.push(`    ObjectHeader: ${ptr16(address - 0x30n)} (new version)`);
+  out.push(`    HandleCount: ${handles}`);
+  if (name) {
+    const cut = name.lastIndexOf('\\');
+    out.push(`    Directory Object: ${cut > 0 ? printable(name.slice(0, cut)) : '\\'}  Name: ${printable(name.slice(cut + 1))}`);
+  }
+}

@@ -1,0 +1,316 @@
+// The kernel debugger's commands on a known session: layout AND values, checked against the engine's
+// own queries (processIds/queryProcess, getPagingStructureAddresses, walkAddress, queryPfn, ...).
+import { describe, expect, it } from 'vitest';
+import {
+  createSystem, describeObject, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type PROCESS_INFORMATION, type System,
+} from '../../src/engine';
+import { runKd, runKdLine, type KdState, type KdView } from '../../src/extension/kd/kd';
+import { ptr, ptr16 } from '../../src/extension/kd/format';
+
+interface Lab { sys: System; pid: number; base: bigint; untouched: bigint; view: KdView; state: KdState; run(line: string): string[] }
+
+/** seed 1, booted, plus notepad.exe with a written page and a committed page never touched. */
+function lab(): Lab {
+  const sys = createSystem({ seed: 1 });
+  const { pid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
+  const k = sys.win32(pid);
+  const base = k.VirtualAlloc(0n, 0x3000n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+  k.WriteMemory(base, new TextEncoder().encode('Hello, kd\0'));
+  const untouched = base + 0x2000n;
+  const view: KdView = { system: sys, live: sys, cursor: undefined };
+  const state: KdState = { pid };
+  return { sys, pid, base, untouched, view, state, run: (line) => runKd(view, state, line).lines };
+}
+
+describe('kd: processes and threads', () => {
+  it('!process 0 0 lists every process with its real Cid, Peb, DirBase and image', () => {
+    const l = lab();
+    const out = l.run('!process 0 0');
+    expect(out[0]).toBe('**** NT ACTIVE PROCESS DUMP ****');
+    const blocks = out.filter((x) => x.startsWith('PROCESS '));
+    expect(blocks).toHaveLength(l.sys.processIds.length);
+    for (const pid of l.sys.processIds) {
+      const p = l.sys.queryProcess(pid)!;
+      const at = out.indexOf(`PROCESS ${ptr16(p.eprocess)}`);
+      expect(at, `process ${pid}`).toBeGreaterThan(0);
+      expect(out[at + 1]).toContain(`Cid: ${pid.toString(16).padStart(4, '0')}`);
+      expect(out[at + 1]).toContain(`Peb: ${p.peb.toString(16).padStart(8, '0')}`);
+      expect(out[at + 1]).toContain(`ParentCid: ${p.parentPid.toString(16).padStart(4, '0')}`);
+      expect(out[at + 2]).toContain(`DirBase: ${(BigInt(p.directoryTableBase) * 4096n).toString(16).padStart(8, '0')}`);
+      expect(out[at + 2]).toContain(`HandleCount: ${String(l.sys.queryHandles(pid).length).padStart(4)}.`);
+      expect(out[at + 3]).toBe(`    Image: ${p.imageFileName}`);
+    }
+  });
+
+  it('!process 0 0 notepad.exe filters by image; by cid and by address gives the same process with threads', () => {
+    const l = lab();
+    const only = l.run('!process 0 0 notepad.exe').filter((x) => x.startsWith('PROCESS '));
+    expect(only).toEqual([`PROCESS ${ptr16(l.sys.queryProcess(l.pid)!.eprocess)}`]);
+    const byCid = l.run(`!process 0n${l.pid} 7`);
+    const byAddress = l.run(`!process ${ptr(l.sys.queryProcess(l.pid)!.eprocess)} 7`);
+    expect(byCid).toEqual(byAddress);
+    const tid = l.sys.queryProcess(l.pid)!.threads[0]!.tid;
+    expect(byCid.some((x) => x.includes(`THREAD `) && x.includes(`Cid ${l.pid.toString(16).padStart(4, '0')}.${tid.toString(16).padStart(4, '0')}`))).toBe(true);
+    expect(byCid.join('\n')).toContain(`Working Set Sizes (now,min,max)  (${l.sys.queryProcess(l.pid)!.workingSetSize},`);
+  });
+
+  it('.process switches the context: !peb, lm and @$proc follow it', () => {
+    const l = lab();
+    const explorer = l.sys.processIds.find((p) => l.sys.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const e = l.sys.queryProcess(explorer)!;
+    expect(l.run(`.process /p ${ptr(e.eprocess)}`)).toEqual([`Implicit process is now ${ptr(e.eprocess)}`]);
+    expect(l.run('!peb')[0]).toBe(`PEB at ${ptr16(e.peb)}`);
+    expect(l.run('? @$proc')[0]).toBe(`Evaluate expression: ${BigInt.asIntN(64, e.eprocess)} = ${ptr(e.eprocess)}`);
+    const lm = l.run('lm');
+    expect(lm[0]).toBe('start             end                 module name');
+    expect(lm.some((x) => / explorer +\(deferred\)$/.test(x))).toBe(true);
+    const entry = describeObject(l.sys, { kind: 'LDR_DATA_TABLE_ENTRY', pid: explorer, index: 1 })!;
+    const dll = entry.fields.find((f) => f.name === 'DllBase')!.value as bigint;
+    expect(lm.some((x) => x.startsWith(ptr(dll)))).toBe(true);
+  });
+
+  it('!thread and !teb show the current thread with its Cid, TEB and owning process', () => {
+    const l = lab();
+    const p = l.sys.queryProcess(l.pid)!;
+    const th = p.threads[0]!;
+    const et = describeObject(l.sys, { kind: 'ETHREAD', tid: th.tid })!;
+    const out = l.run('!thread');
+    expect(out[0]).toMatch(new RegExp(`^THREAD ${ptr16(et.address)}  Cid ${l.pid.toString(16).padStart(4, '0')}\\.${th.tid.toString(16).padStart(4, '0')}  Teb: ${ptr16(th.teb)}`));
+    expect(out.join('\n')).toContain(`Owning Process            ${ptr16(p.eprocess)}       Image:         notepad.exe`);
+    expect(l.run('!teb')[0]).toBe(`TEB at ${ptr16(th.teb)}`);
+    expect(l.run(`.thread ${ptr(et.address)}`)).toEqual([`Implicit thread is now ${ptr(et.address)}`]);
+  });
+
+  it('!handle lists the handle with its type, access and name; !token the user SID', () => {
+    const l = lab();
+    const h = l.sys.win32(l.pid).CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, 'KdDemo');
+    const info = l.sys.queryHandles(l.pid).find((x) => x.handle === h)!;
+    const out = l.run('!handle');
+    expect(out).toContain(`Handle table at ${ptr16(describeObject(l.sys, { kind: 'HANDLE_TABLE', pid: l.pid })!.address)} with ${l.sys.queryHandles(l.pid).length} entries in use`);
+    const line = out.findIndex((x) => x.startsWith(`${h.toString(16).padStart(4, '0')}: Object: ${ptr16(info.objectAddress)}`));
+    expect(line).toBeGreaterThan(0);
+    expect(out[line]).toContain(`GrantedAccess: ${info.grantedAccess.toString(16).padStart(8, '0')}`);
+    expect(out[line + 1]).toBe(`Object: ${ptr16(info.objectAddress)}  Type: Section`);
+    expect(out.slice(line, line + 5).join('\n')).toContain('KdDemo');
+    expect(l.run(`!object ${ptr(info.objectAddress)}`)).toEqual([
+      `Object: ${ptr16(info.objectAddress)}  Type: Section`, `    ObjectHeader: ${ptr16(info.objectAddress - 0x30n)} (new version)`,
+      '    HandleCount: 1', `    Directory Object: ${info.name!.slice(0, info.name!.lastIndexOf('\\'))}  Name: KdDemo`,
+    ]);
+    expect(l.run(`!object ${ptr(l.sys.queryProcess(l.pid)!.eprocess)}`)[0]).toContain('Type: Process');
+    expect(l.run('!object 1234')).toEqual(['0000000000001234: Not a valid object (ObjectType invalid)']);
+    const token = l.run('!token');
+    expect(token[0]).toBe(`_TOKEN ${ptr(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`);
+    expect(token.join('\n')).toMatch(/User: S-1-5-/);
+  });
+
+  it('!job shows a job\'s accounting and its processes', () => {
+    const l = lab();
+    const k = l.sys.win32(l.pid);
+    const job = k.CreateJobObject(null, 'Local\\KdJob');
+    const pi: PROCESS_INFORMATION = { hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 };
+    expect(k.CreateProcess(null, 'calc.exe', false, 0, null, pi)).toBe(true);
+    expect(k.AssignProcessToJobObject(job, pi.hProcess)).toBe(true);
+    const info = l.sys.queryJobs().find((j) => j.processIds.includes(pi.dwProcessId))!;
+    l.run(`.process 0n${pi.dwProcessId}`);
+    const out = l.run('!job');
+    expect(out[0]).toBe(`Job at ${ptr16(info.address)}`);
+    expect(out).toContain(`    ActiveProcesses:          0x${info.activeProcesses.toString(16)}`);
+    expect(out).toContain(`    PROCESS ${ptr16(l.sys.queryProcess(pi.dwProcessId)!.eprocess)}`);
+  });
+
+  it('k prints the current step\'s call chain, innermost frame first', () => {
+    const l = lab();
+    const last = l.sys.getSteps(l.sys.stepCount - 1, l.sys.stepCount)[0]!;
+    const out = l.run('k');
+    expect(out[0]).toBe(' # Call Site');
+    expect(out[1]).toMatch(new RegExp(`^00 \\w+!${last.routine}$`));
+  });
+});
+
+describe('kd: memory', () => {
+  it('db/dd/dq/da read back what the process wrote, through the page tables', () => {
+    const l = lab();
+    const db = l.run(`db ${ptr(l.base)} L10`);
+    expect(db).toEqual([`${ptr(l.base)}  48 65 6c 6c 6f 2c 20 6b-64 00 00 00 00 00 00 00  Hello, kd.......`]);
+    // Without an address, d* continues where the last display ended.
+    expect(l.run('db L1')[0]).toMatch(new RegExp(`^${ptr(l.base + 0x10n)}  00`));
+    expect(l.run(`dd ${ptr(l.base)} L2`)).toEqual([`${ptr(l.base)}  6c6c6548 6b202c6f`]);
+    expect(l.run(`dq ${ptr(l.base)} L1`)).toEqual([`${ptr(l.base)}  6b202c6f\`6c6c6548`]);
+    expect(l.run(`da ${ptr(l.base)}`)).toEqual([`${ptr(l.base)}  "Hello, kd"`]);
+  });
+
+  it('an address whose PTE is not valid prints ?? and faults nothing in', () => {
+    const l = lab();
+    const steps = l.sys.stepCount;
+    const out = l.run(`dd ${ptr(l.untouched)} L4`);
+    expect(out).toEqual([`${ptr(l.untouched)}  ???????? ???????? ???????? ????????`]);
+    expect(l.sys.stepCount).toBe(steps);
+    expect(l.sys.walkAddress(l.pid, l.untouched).physicalAddress).toBeNull();
+  });
+
+  it('!pte prints the four entry addresses getPagingStructureAddresses gives and what they contain', () => {
+    const l = lab();
+    const out = l.run(`!pte ${ptr(l.base)}`);
+    const a = l.sys.getPagingStructureAddresses(l.base);
+    expect(out[0]!.trim()).toBe(`VA ${ptr16(l.base)}`);
+    for (const [name, v] of [['PXE', a.pxe], ['PPE', a.ppe], ['PDE', a.pde], ['PTE', a.pte]] as const) expect(out[1]).toContain(`${name} at ${ptr16(v).toUpperCase()}`);
+    const walk = l.sys.walkAddress(l.pid, l.base);
+    for (const level of walk.levels) expect(out[2]).toContain(`contains ${ptr16(level.decoded.value).toUpperCase()}`);
+    expect(out[3]).toContain(`pfn ${walk.pfn!.toString(16)} `);
+    expect(out[3]).toMatch(/---DA--UW-V$/);
+  });
+
+  it('!pte of a committed page never touched: the PTE is not valid', () => {
+    const l = lab();
+    const out = l.run(`!pte ${ptr(l.untouched)}`);
+    expect(out.join('\n')).toContain('not valid');
+  });
+
+  it('!vtop translates to the same physical address as the walk; !pfn agrees with queryPfn', () => {
+    const l = lab();
+    const walk = l.sys.walkAddress(l.pid, l.base);
+    const vtop = l.run(`!vtop 0 ${ptr(l.base)}`);
+    expect(vtop[vtop.length - 1]).toBe(`Virtual address ${l.base.toString(16)} translates to physical address ${walk.physicalAddress!.toString(16)}.`);
+    const f = l.sys.queryPfn(walk.pfn!);
+    const pfn = l.run(`!pfn ${walk.pfn!.toString(16)}`);
+    expect(pfn[0]).toBe(`    PFN ${walk.pfn!.toString(16).padStart(8, '0').toUpperCase()}`);
+    expect(pfn[1]).toBe(`    share count ${f.ShareCount.toString(16).padStart(8, '0').toUpperCase()}  pteaddress ${ptr16(f.PteAddress).toUpperCase()}`);
+    expect(f.PteAddress).toBe(l.sys.getPagingStructureAddresses(l.base).pte);
+    expect(pfn[3]).toContain(f.State);
+    // !db reads the same bytes at the physical address.
+    expect(l.run(`!db ${walk.physicalAddress!.toString(16)} L5`)[0]).toContain('48 65 6c 6c 6f');
+  });
+
+  it('eb writes through the process\'s store path: the live machine sees it', () => {
+    const l = lab();
+    expect(l.run(`eb ${ptr(l.base)} 4a 6f`)).toEqual([]);
+    expect(new TextDecoder().decode(l.sys.win32(l.pid).ReadMemory(l.base, 5))).toBe('Jollo');
+    // A write to a committed page not yet touched is a demand-zero fault, as in the simulation.
+    const steps = l.sys.stepCount;
+    l.run(`ed ${ptr(l.untouched)} 12345678`);
+    expect(l.sys.stepCount).toBeGreaterThan(steps);
+    expect(l.run(`dd ${ptr(l.untouched)} L1`)).toEqual([`${ptr(l.untouched)}  12345678`]);
+    expect(l.run('eb 0 1')).toEqual(['Memory access error at \'0 1\'']);
+  });
+
+  it('!vad, !wsle, !address, !vm and !memusage agree with the engine', () => {
+    const l = lab();
+    const vads = l.sys.queryVads(l.pid);
+    expect(l.run('!vad')).toContain(`Total VADs: ${String(vads.length).padStart(5)}`);
+    expect(l.run('!vad').some((x) => x.trimStart().startsWith(`${(l.base >> 12n).toString(16)} `))).toBe(true);
+    const ws = l.sys.queryWorkingSet(l.pid);
+    const wsle = l.run('!wsle 1');
+    expect(wsle.filter((x) => / pfn [0-9a-f-]+$/.test(x))).toHaveLength(ws.entries.length);
+    const mbi = l.sys.win32(l.pid).VirtualQuery(l.base)!;
+    const address = l.run(`!address ${ptr(l.base)}`);
+    expect(address).toContain(`Region Size:            ${ptr(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(9)} kB)`);
+    expect(address).toContain('State:                  00001000          MEM_COMMIT');
+    const commit = l.sys.queryCommit();
+    expect(l.run('!vm').some((x) => x.startsWith('Committed pages:') && x.includes(` ${commit.CommitTotal} (`))).toBe(true);
+    const mu = l.run('!memusage');
+    const count = (label: string): number => Number(/:\s+(\d+)/.exec(mu.find((x) => x.trim().startsWith(label + ':'))!)![1]);
+    const lists = l.sys.querySystemMemoryListInformation();
+    expect(count('Zeroed')).toBe(lists.ZeroPageCount);
+    expect(['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Active/Valid', 'Bad'].reduce((a, k) => a + count(k), 0)).toBe(l.sys.physicalPageCount);
+  });
+
+  it('!ca shows a control area\'s segment and its views', () => {
+    const l = lab();
+    const ntdll = l.sys.querySections().find((s) => s.file?.endsWith('ntdll.dll'))!;
+    const out = l.run(`!ca ${ntdll.controlArea.toString(16)}`);
+    expect(out).toContain(`  Total Ptes ${ntdll.totalPtes.toString(16).padStart(16)}`);
+    expect(out.filter((x) => x.startsWith('  pid '))).toHaveLength(ntdll.views.length);
+  });
+});
+
+describe('kd: dt', () => {
+  it('dt module!type address field shows the engine\'s offsets and values', () => {
+    const l = lab();
+    const p = l.sys.queryProcess(l.pid)!;
+    const out = l.run(`dt nt!_EPROCESS ${ptr(p.eprocess)} UniqueProcessId ImageFileName`);
+    expect(out[0]).toBe('nt!_EPROCESS');
+    expect(out[1]).toMatch(new RegExp(`^   \\+0x440 UniqueProcessId +: 0x${ptr(BigInt(l.pid))} Void$`));
+    expect(out[2]).toMatch(/^ {3}\+0x5a8 ImageFileName +: "notepad\.exe"$/);
+    expect(out).toHaveLength(3);
+  });
+
+  it('dt without an address lays the type out; -v adds size and count; -r follows a field', () => {
+    const l = lab();
+    const layout = describeObject(l.sys, { kind: 'PEB', pid: l.pid })!;
+    const type = l.run('dt ntdll!_PEB');
+    expect(type[0]).toBe('nt!_PEB');
+    expect(type).toHaveLength(1 + layout.fields.length);
+    expect(type.join('\n')).toMatch(/\+0x018 Ldr +: Ptr64 _PEB_LDR_DATA/);
+    expect(l.run('dt -v _PEB')[0]).toBe(`struct _PEB, ${layout.fields.filter((f) => f.offset >= 0).length} elements, 0x${layout.size.toString(16)} bytes`);
+    const r = l.run(`dt -r1 nt!_EPROCESS @$proc Pcb`);
+    expect(r[1]).toMatch(/\+0x000 Pcb +: _KPROCESS/);
+    expect(r.some((x) => /^ {6}\+0x028 DirectoryTableBase/.test(x))).toBe(true);
+  });
+
+  it('unknown types and unreadable objects get WinDbg\'s errors', () => {
+    const l = lab();
+    expect(l.run('dt nt!_FOO')).toEqual(['Symbol nt!_FOO not found.']);
+    expect(l.run('dt foo!_EPROCESS')).toEqual(['Symbol foo!_EPROCESS not found.']);
+    expect(l.run('dt nt!_EPROCESS 1234')).toEqual(['Memory read error 0000000000001234']);
+  });
+});
+
+describe('kd: expressions, help and errors', () => {
+  it('evaluates WinDbg numbers: hex by default, 0n decimal, backtick, arithmetic, poi', () => {
+    const l = lab();
+    expect(l.run('? 0n123')).toEqual(['Evaluate expression: 123 = 00000000`0000007b']);
+    expect(l.run('? 10 + 0x10 * 2')).toEqual(['Evaluate expression: 48 = 00000000`00000030']);
+    expect(l.run('? ffff8104`e0017e40 - ffff8104`e0017e00')).toEqual(['Evaluate expression: 64 = 00000000`00000040']);
+    expect(l.run(`? poi(${ptr(l.base)})`)[0]).toBe(`Evaluate expression: ${0x6b202c6f6c6c6548n} = 6b202c6f\`6c6c6548`);
+    expect(l.run(`? poi(${ptr(l.untouched)})`)).toEqual([`Memory access error at 'poi(${ptr(l.untouched)})'`]);
+  });
+
+  it('answers in the debugger\'s own words', () => {
+    const l = lab();
+    expect(l.run('db xyz')).toEqual(['Couldn\'t resolve error at \'xyz\'']);
+    expect(l.run('!nothing')).toEqual(['No export nothing found']);
+    expect(l.run('zz 1')).toEqual(['       ^ Syntax error in \'zz 1\'']);
+    expect(l.run('db 0 L 100000')[0]).toMatch(/^Range error/);
+    expect(l.run('.help !pte')).toEqual(['!pte VirtualAddress', '    the PXE, PPE, PDE and PTE that map an address']);
+    expect(l.run('?').length).toBeGreaterThan(30);
+    expect(runKd(l.view, l.state, '.cls')).toEqual({ lines: [], clear: true });
+  });
+
+  it('several commands on one line run in order; runKdLine takes notes\' `kd>` lines', () => {
+    const l = lab();
+    expect(l.run('? 1; ? 2')).toEqual(['Evaluate expression: 1 = 00000000`00000001', 'Evaluate expression: 2 = 00000000`00000002']);
+    expect(runKdLine(l.sys, {}, 'kd> !process 0 0 notepad.exe')).toContain(`PROCESS ${ptr16(l.sys.queryProcess(l.pid)!.eprocess)}`);
+  });
+});
+
+describe('kd: time travel', () => {
+  it('!tt to a percentage or a position returns where it went; commands after it see that state', () => {
+    const l = lab();
+    const last = l.sys.stepCount - 1;
+    const half = runKd(l.view, l.state, '!tt 50');
+    expect(half.travel).toEqual({ seq: Math.round(last / 2) });
+    const to = runKd(l.view, l.state, '!tt 5:0; !positions');
+    expect(to.travel).toEqual({ seq: 5 });
+    expect(to.lines.some((x) => /^>Thread ID=0x[0-9A-F]+ - Position: 5:0$/.test(x))).toBe(true);
+    expect(runKd(l.view, l.state, '!tt 100').travel).toEqual({ seq: undefined });
+  });
+
+  it('a past state hides what did not exist yet: notepad is absent before its creation', () => {
+    const l = lab();
+    const created = l.sys.getSteps(0, l.sys.stepCount).find((s) => s.routine === 'PspInsertProcess' && s.args.pid === l.pid)
+      ?? l.sys.getSteps(0, l.sys.stepCount).find((s) => s.args.pid === l.pid)!;
+    const before = { system: l.sys.stateAt(created.seq - 1), live: l.sys, cursor: created.seq - 1 };
+    const out = runKd(before, {}, '!process 0 0 notepad.exe').lines;
+    expect(out.filter((x) => x.startsWith('PROCESS '))).toEqual([]);
+  });
+
+  it('g- stops at the previous page fault or creation stage; p- goes back one step', () => {
+    const l = lab();
+    const last = l.sys.stepCount - 1;
+    expect(runKd(l.view, l.state, 'p-').travel).toEqual({ seq: last - 1 });
+    const g = runKd(l.view, l.state, 'g-').travel!.seq!;
+    const [prev, step] = l.sys.getSteps(g - 1, g + 1);
+    expect(step!.kind === 'pageFault' || (step!.stage !== undefined && step!.stage !== prev!.stage)).toBe(true);
+    for (const s of l.sys.getSteps(g + 1, last)) expect(s.kind).not.toBe('pageFault');
+  });
+});
