@@ -203,11 +203,30 @@ export class StepOutsideOperation extends Error {
   }
 }
 
-/** The TypeScript type of an argument by its schema letter ('a' takes a bigint, or a number below 2^53 without allocating). */
-type ArgValue<T> = T extends 'n' | 'l' ? number : T extends 'a' ? number | bigint : T extends 'b' ? boolean : T extends 's' ? string : never;
-type ArgTuple<A> = { -readonly [K in keyof A]: A[K] extends readonly [string, infer T] ? ArgValue<T> : never };
-/** The argument tuple of a step code, derived from its schema: `record` cannot be given arguments that drift from it. */
-export type StepArgs<C extends StepCode> = ArgTuple<(typeof STEP_SCHEMAS)[C]['args']>;
+/** The schema letters of a step code's arguments, in order. */
+type ArgLetters<A> = { -readonly [K in keyof A]: A[K] extends readonly [string, infer T] ? T : never };
+export type StepLetters<C extends StepCode> = ArgLetters<(typeof STEP_SCHEMAS)[C]['args']>;
+
+/**
+ * What is left to record of a step, typed from its schema: one call per remaining argument, in the
+ * schema's order and of its type (`n` a number or page list, `b` a boolean, `s` a string, `a` a
+ * 64-bit value as a bigint or a number below 2^53, `a2` the same as two 32-bit halves), then its
+ * changes. A call out of order or of the wrong type does not compile, and a step left short of
+ * arguments fails at once (StepLog checks each step's width when the next one starts).
+ */
+export type StepRecorder<L extends readonly unknown[]> =
+  L extends readonly [infer H, ...infer T]
+    ? H extends 'n' | 'l' ? { n(v: number): StepRecorder<T> }
+    : H extends 'b' ? { b(v: boolean): StepRecorder<T> }
+    : H extends 's' ? { s(v: string): StepRecorder<T> }
+    : H extends 'a' ? { a(v: number | bigint): StepRecorder<T>; a2(lo: number, hi: number): StepRecorder<T> }
+    : never
+    : StepChanges;
+/** A recorded step's changes: what it created or modified, for views to highlight and reveal. */
+export interface StepChanges { change(type: ChangeType, a?: number, va?: number): StepChanges }
+
+/** The argument-pool width of each step code (an `a` argument takes two slots). */
+const ARG_WIDTH: readonly number[] = ARG_TYPES.map((types) => types.reduce((w, t) => w + (t === 'a' ? 2 : 1), 0));
 
 /** Column-wise step storage with an argument pool and a change pool. */
 export class StepLog {
@@ -242,44 +261,65 @@ export class StepLog {
   private depth = 0;
   /** Opens an operation: steps may be recorded until the matching leave(). */
   enter(): void { this.depth++; }
-  leave(): void { this.depth--; }
+  leave(): void { this.depth--; if (!this.countOnly) this.checkLastStep(); }
   /** True while an operation runs. */
   get inOperation(): boolean { return this.depth > 0; }
 
+  /** The one recorder object of this log (no allocation per step): each call writes into the pools. */
+  private readonly recorder = this.makeRecorder();
+  private makeRecorder() {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const log = this;
+    const r = {
+      n(v: number) { log.num(v); return r; },
+      b(v: boolean) { log.num(v ? 1 : 0); return r; },
+      s(v: string) { log.str(v); return r; },
+      a(v: number | bigint) {
+        if (typeof v === 'bigint') log.big(v);
+        else { log.num(v % 4294967296); log.num(Math.floor(v / 4294967296)); }
+        return r;
+      },
+      a2(lo: number, hi: number) { log.num(lo >>> 0); log.num(hi >>> 0); return r; },
+      change(type: ChangeType, a = -1, va = -1) { log.change(type, a, va); return r; },
+    };
+    return r;
+  }
+  /** Where the arguments of the step being recorded must end (checked when the next step starts). */
+  private argEnd = 0;
+  private lastCode = -1;
+
   /**
-   * Records a step whose arguments are typed by its schema, e.g.
-   * `t.record('ws.setSize', [pid, minimum, maximum])?.change('process', pid)`.
-   * Returns the log for the step's changes, or undefined in count-only mode.
+   * Records a step: `t.step('ws.setSize')?.n(pid).n(minimum).n(maximum).change('process', pid)`.
+   * The chain is typed from the step's schema (StepRecorder). Returns undefined while a replay only
+   * counts steps, so the optional chain skips computing the arguments.
    */
-  record<C extends StepCode>(code: C, args: StepArgs<C>, stage?: CreationStage): this | undefined {
-    if (!this.begin(code, stage)) return undefined;
-    const types = ARG_TYPES[this.codes[this.count - 1]!]!;
-    const values = args as ReadonlyArray<number | bigint | boolean | string>;
-    for (let i = 0; i < types.length; i++) {
-      const v = values[i]!;
-      switch (types[i]) {
-        case 'n': case 'l': this.num(v as number); break;
-        case 'b': this.num(v ? 1 : 0); break;
-        case 's': this.str(v as string); break;
-        case 'a':
-          if (typeof v === 'bigint') this.big(v);
-          else { const n = v as number; this.num(n % 4294967296); this.num(Math.floor(n / 4294967296)); }
-          break;
-      }
+  step<C extends StepCode>(code: C, stage?: CreationStage): StepRecorder<StepLetters<C>> | undefined {
+    return this.begin(code, stage) ? (this.recorder as unknown as StepRecorder<StepLetters<C>>) : undefined;
+  }
+
+  /** Fails when the last step recorded a different number of argument slots than its schema has. */
+  private checkLastStep(): void {
+    if (this.lastCode >= 0 && this.argLen !== this.argEnd) {
+      const code = CODES[this.lastCode]!;
+      this.lastCode = -1;
+      throw new Error(`step ${code} was recorded with arguments that do not match its schema`);
     }
-    return this;
   }
 
   /** Starts recording a step; returns false in count-only mode (the caller may skip its args). */
-  begin(code: StepCode, stage?: CreationStage): boolean {
+  private begin(code: StepCode, stage?: CreationStage): boolean {
     if (this.depth === 0) throw new StepOutsideOperation(code);
     if (this.countOnly) {
       if (++this.count === this.stopAt) throw new StopReplay();
       return false;
     }
+    this.checkLastStep();
     const i = this.count++;
     if (i >= this.codes.length) this.growSteps();
-    this.codes[i] = CODE_INDEX.get(code)!;
+    const ci = CODE_INDEX.get(code)!;
+    this.codes[i] = ci;
+    this.lastCode = ci;
+    this.argEnd = this.argLen + ARG_WIDTH[ci]!;
     const st = stage ?? this.currentStage;
     this.stages[i] = st === undefined ? STAGE_NONE : CREATION_STAGES_INDEX.get(st)!;
     this.argStart[i] = this.argLen;
@@ -287,25 +327,20 @@ export class StepLog {
     return true;
   }
 
-  num(v: number): void {
+  private num(v: number): void {
     if (this.argLen >= this.args.length) this.args = grow(this.args);
     this.args[this.argLen++] = v;
   }
-  /** A 64-bit value given as halves. */
-  addr(lo: number, hi: number): void {
-    this.num(lo >>> 0);
-    this.num(hi >>> 0);
-  }
-  big(v: bigint): void {
+  private big(v: bigint): void {
     this.num(Number(v & 0xFFFFFFFFn));
     this.num(Number((v >> 32n) & 0xFFFFFFFFn));
   }
-  str(s: string): void {
+  private str(s: string): void {
     let i = this.stringIndex.get(s);
     if (i === undefined) { i = this.strings.length; this.strings.push(s); this.stringIndex.set(s, i); }
     this.num(i);
   }
-  change(type: ChangeType, a = -1, va = -1): this {
+  private change(type: ChangeType, a = -1, va = -1): this {
     if (this.changeLen + 3 > this.changes.length) this.changes = grow(this.changes);
     this.changes[this.changeLen++] = CHANGE_TYPE_INDEX.get(type)!;
     this.changes[this.changeLen++] = a;
@@ -321,6 +356,7 @@ export class StepLog {
       this.changeLen = this.changeStart[count]!;
     }
     this.count = count;
+    this.lastCode = -1;
   }
 
   get(seq: number): Step {

@@ -59,7 +59,7 @@ describe('grantPrivilege goes through the operation path', () => {
 describe('no step is recorded outside an operation', () => {
   it('recording directly into the live step log throws; a machine driven directly must say so and loses time travel', () => {
     const { sys } = machine();
-    expect(() => sys.internals.trace.record('system.privilege', [1, 'x'])).toThrow(StepOutsideOperation);
+    expect(() => sys.internals.trace.step('system.privilege')).toThrow(StepOutsideOperation);
     sys.internals.detachFromReplay();
     expect(() => sys.stateAt(0)).toThrow(/outside the operation log/);
     expect(() => serializeSession(sys)).toThrow(/outside the operation log/);
@@ -112,7 +112,7 @@ describe('a failed operation never poisons the log (issue 19 item 6)', () => {
     const pm = sys.internals.ps;
     // A half-done change, then a bug: a step recorded and a VAD allocated before the TypeError.
     vi.spyOn(pm, 'dispatch').mockImplementationOnce(() => {
-      sys.internals.mm.trace.record('system.privilege', [pid, 'half-done']);
+      sys.internals.mm.trace.step('system.privilege')?.n(pid).s('half-done');
       k.VirtualAlloc(0n, 4096n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
       throw new TypeError('a bug in the middle of an operation');
     });

@@ -322,10 +322,7 @@ export class MemoryManager {
     this.pfn.shareCount[parent]!++;
     process.pageTablePages++;
     const t = this.trace;
-    if (t.begin('fault.pageTable')) {
-      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(level); t.num(pfn); t.num(from); t.addr(lo, hi);
-      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE);
-    }
+    t.step('fault.pageTable')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).n(level).n(pfn).n(from).a2(lo, hi).change('pfn', pfn).change('pte', process.pid, vpn * PAGE_SIZE);
     return pfn;
   }
 
@@ -392,7 +389,7 @@ export class MemoryManager {
     db.repurposed[priority]!++;
     db.location[pfn] = PageLocation.TransitionPage;
     const t = this.trace;
-    if (t.begin('pfn.repurpose')) { t.num(pfn); t.num(priority); t.addr(lo, hi); t.change('pfn', pfn); t.change('pageList', LIST_STANDBY0 + priority); }
+    t.step('pfn.repurpose')?.n(pfn).n(priority).a2(lo, hi).change('pfn', pfn).change('pageList', LIST_STANDBY0 + priority);
   }
 
   /**
@@ -489,7 +486,7 @@ export class MemoryManager {
       const i = this.loc.index;
       const clearedLo = lo === 0 && hi === 0 ? makeDemandZeroLo(prot & ~MM_GUARD_PAGE) : ((lo & ~(MM_GUARD_PAGE << PROTECTION_SHIFT)) >>> 0);
       this.writePte(process, vpn, t, i, clearedLo, hi);
-      if (this.trace.begin('fault.guardPage')) { this.trace.num(process.pid); this.trace.num(va % 0x100000000); this.trace.num(Math.floor(va / 0x100000000)); this.trace.num(write ? 1 : 0); this.trace.change('pte', process.pid, va); }
+      this.trace.step('fault.guardPage')?.n(process.pid).a(va).b(write).change('pte', process.pid, va);
       throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);
     }
     if (write && !mmAllowsWrite(prot)) this.raise(process, va, write, STATUS_ACCESS_VIOLATION, 'readOnly');
@@ -537,7 +534,7 @@ export class MemoryManager {
 
   private raise(process: AddressSpace, va: number, write: boolean, status: number, reason: string): never {
     const t = this.trace;
-    if (t.begin('fault.accessViolation')) { t.num(process.pid); t.num(va % 0x100000000); t.num(Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.str(reason); t.change('pte', process.pid, va); t.change('vad', process.pid, va); }
+    t.step('fault.accessViolation')?.n(process.pid).a(va).b(write).s(reason).change('pte', process.pid, va).change('vad', process.pid, va);
     throw new NtException(status, BigInt(va), write);
   }
 
@@ -555,7 +552,7 @@ export class MemoryManager {
       this.noteWriteWatch(process, vpn);
       if (released >= 0) {
         const t = this.trace;
-        if (t.begin('fault.dirtyBit')) { t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(pfn); t.num(released); t.change('pfn', pfn); t.change('pageFile', released); }
+        t.step('fault.dirtyBit')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).n(pfn).n(released).change('pfn', pfn).change('pageFile', released);
       }
     }
     this.writePte(process, vpn, table, index, lo >>> 0, hi);
@@ -576,10 +573,7 @@ export class MemoryManager {
     this.pfn.flags[pfn] = PFN_MODIFIED;
     const [lo, hi] = this.makeValid(process, vpn, table, index, pfn, prot, write, true);
     const t = this.trace;
-    if (t.begin('fault.demandZero')) {
-      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(zeroedNow ? 1 : 0); t.addr(lo, hi);
-      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE);
-    }
+    t.step('fault.demandZero')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).b(write).n(pfn).n(from).b(zeroedNow).a2(lo, hi).change('pfn', pfn).change('pte', process.pid, vpn * PAGE_SIZE).change('wsle', process.pid, vpn * PAGE_SIZE);
   }
 
   /** MiResolveTransitionFault: the page is still on the standby or modified list; take it back. */
@@ -595,10 +589,7 @@ export class MemoryManager {
     db.originalPteLo[pfn] = ((db.originalPteLo[pfn]! & ~(0x1F << PROTECTION_SHIFT)) | (prot << PROTECTION_SHIFT)) >>> 0;
     const [nlo, nhi] = this.makeValid(process, vpn, table, index, pfn, prot, write, false);
     const t = this.trace;
-    if (t.begin('fault.transition')) {
-      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.addr(nlo, nhi);
-      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE);
-    }
+    t.step('fault.transition')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).b(write).n(pfn).n(from).a2(nlo, nhi).change('pfn', pfn).change('pte', process.pid, vpn * PAGE_SIZE).change('wsle', process.pid, vpn * PAGE_SIZE);
   }
 
   /** MiResolvePageFileFault: read the page (and a cluster of its neighbours) back from the paging file. */
@@ -633,10 +624,7 @@ export class MemoryManager {
       }
     }
     const t = this.trace;
-    if (t.begin('fault.pageFile')) {
-      t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(write ? 1 : 0); t.num(pfn); t.num(from); t.num(slot); t.num(cluster); t.addr(nlo, nhi);
-      t.change('pfn', pfn); t.change('pte', process.pid, vpn * PAGE_SIZE); t.change('wsle', process.pid, vpn * PAGE_SIZE); t.change('pageFile', slot);
-    }
+    t.step('fault.pageFile')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).b(write).n(pfn).n(from).n(slot).n(cluster).a2(nlo, nhi).change('pfn', pfn).change('pte', process.pid, vpn * PAGE_SIZE).change('wsle', process.pid, vpn * PAGE_SIZE).change('pageFile', slot);
   }
 
   /** Makes the PTE valid for `pfn` and inserts the page in the working set (MiAddValidPageToWorkingSet). */
@@ -689,7 +677,7 @@ export class MemoryManager {
     const vpn = ws.vpn[victim]!;
     const [pfn, to] = this.trimEntry(process, victim);
     const t = this.trace;
-    if (t.begin('ws.replace')) { t.num(process.pid); t.addr(vaLo(vpn), vaHi(vpn)); t.num(pfn); t.num(to); t.change('wsle', process.pid, vpn * PAGE_SIZE); t.change('pfn', pfn); }
+    t.step('ws.replace')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).n(pfn).n(to).change('wsle', process.pid, vpn * PAGE_SIZE).change('pfn', pfn);
   }
 
   // ---------------------------------------------------------------- translation for user accesses
@@ -789,7 +777,7 @@ export class MemoryManager {
     }
     if (n > 0) {
       const t = this.trace;
-      if (t.begin('ws.trim')) { t.num(process.pid); t.num(n); t.num(toStandby); t.num(toModified); t.str(reason); t.change('process', process.pid); t.change('pageList', LIST_MODIFIED); }
+      t.step('ws.trim')?.n(process.pid).n(n).n(toStandby).n(toModified).s(reason).change('process', process.pid).change('pageList', LIST_MODIFIED);
     }
     return n;
   }
@@ -841,7 +829,7 @@ export class MemoryManager {
       this.trimming = false;
     }
     const t = this.trace;
-    if (t.begin('thread.balanceSetManager')) { t.num(this.pfn.availableCount()); t.num(trimmed); t.num(touched); t.change('system'); }
+    t.step('thread.balanceSetManager')?.n(this.pfn.availableCount()).n(trimmed).n(touched).change('system');
     if (force && this.pfn.listCount[LIST_MODIFIED]! > 0 && this.config.pageFilePages > 0) this.modifiedPageWriter(Infinity);
     return trimmed;
   }
@@ -853,7 +841,7 @@ export class MemoryManager {
     const db = this.pfn;
     const t = this.trace;
     if (this.config.pageFilePages === 0) {
-      if (t.begin('thread.modifiedPageWriterNoPagingFile')) { t.num(db.listCount[LIST_MODIFIED]!); t.change('pageList', LIST_MODIFIED); }
+      t.step('thread.modifiedPageWriterNoPagingFile')?.n(db.listCount[LIST_MODIFIED]!).change('pageList', LIST_MODIFIED);
       return 0;
     }
     let written = 0;
@@ -884,7 +872,8 @@ export class MemoryManager {
       written++;
       pfn = next;
     }
-    if (t.begin('thread.modifiedPageWriter')) { t.num(written); t.num(firstSlot); t.num(clusters); t.change('pageList', LIST_MODIFIED); if (firstSlot >= 0) t.change('pageFile', firstSlot); }
+    const step = t.step('thread.modifiedPageWriter')?.n(written).n(firstSlot).n(clusters).change('pageList', LIST_MODIFIED);
+    if (firstSlot >= 0) step?.change('pageFile', firstSlot);
     return written;
   }
 
@@ -898,7 +887,7 @@ export class MemoryManager {
       n++;
     }
     const t = this.trace;
-    if (t.begin('thread.zeroPage')) { t.num(n); t.change('pageList', LIST_ZEROED); }
+    t.step('thread.zeroPage')?.n(n).change('pageList', LIST_ZEROED);
     return n;
   }
 

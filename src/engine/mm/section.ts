@@ -243,7 +243,7 @@ export function resolveProtoFault(mm: MemoryManager, p: AddressSpace, vpn: numbe
     const [nlo, nhi] = makeProtoPointer(protoAddress(ca, index), prot & ~MM_GUARD_PAGE);
     mm.writePte(p, vpn, mm.locTable, mm.locIndex, nlo, nhi);
     const t = mm.trace;
-    if (t.begin('fault.guardPage')) { t.num(p.pid); t.num(va % 0x100000000); t.num(Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.change('pte', p.pid, va); }
+    t.step('fault.guardPage')?.n(p.pid).a(va).b(write).change('pte', p.pid, va);
     throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);
   }
   if (write && !mmAllowsWrite(prot)) mm.raiseAccess(p, va, write, 'readOnly');
@@ -268,11 +268,7 @@ export function resolveProtoFault(mm: MemoryManager, p: AddressSpace, vpn: numbe
   const wsi = p.ws.insert(vpn);
   p.ws.shared.set(vpn, wsi);
   if (override) p.ws.protection[wsi] = override;
-  if (t.begin('fault.prototype')) {
-    t.num(p.pid); t.addr(va % 0x100000000, Math.floor(va / 0x100000000)); t.num(write ? 1 : 0); t.num(pfn); t.num(from);
-    t.big(protoAddress(ca, index)); t.num(ca.id); t.num(mm.pfn.shareCount[pfn]!); t.addr(nlo >>> 0, nhi);
-    t.change('pfn', pfn); t.change('pte', p.pid, va); t.change('wsle', p.pid, va); t.change('object', ca.id);
-  }
+  t.step('fault.prototype')?.n(p.pid).a2(va % 0x100000000, Math.floor(va / 0x100000000)).b(write).n(pfn).n(from).a(protoAddress(ca, index)).n(ca.id).n(mm.pfn.shareCount[pfn]!).a2(nlo >>> 0, nhi).change('pfn', pfn).change('pte', p.pid, va).change('wsle', p.pid, va).change('object', ca.id);
 }
 
 /**
@@ -312,7 +308,7 @@ export function makeProtoValid(mm: MemoryManager, ca: ControlArea, index: number
         read = bytes.length;
       }
       const t = mm.trace;
-      if (t.begin('io.pageRead')) { t.str(file?.path ?? '?'); t.num(sub.fileOffset + offsetInSub); t.num(read); t.num(pfn); t.change('pfn', pfn); t.change('object', ca.id); }
+      t.step('io.pageRead')?.s(file?.path ?? '?').n(sub.fileOffset + offsetInSub).n(read).n(pfn).change('pfn', pfn).change('object', ca.id);
     } else if (hi !== 0) {
       pfn = mm.removeAnyPage();
       from = mm.lastFromList;
@@ -386,10 +382,7 @@ export function copyOnWrite(mm: MemoryManager, p: AddressSpace, vpn: number, tab
   mm.writePte(p, vpn, table, index, lo, hi);
   db.wsIndex[pfn] = p.ws.insert(vpn);
   const t = mm.trace;
-  if (t.begin('fault.copyOnWrite')) {
-    t.num(p.pid); t.addr(va % 0x100000000, Math.floor(va / 0x100000000)); t.num(srcPfn); t.num(pfn); t.addr(lo, hi);
-    t.change('pfn', pfn); t.change('pfn', srcPfn); t.change('pte', p.pid, va); t.change('wsle', p.pid, va);
-  }
+  t.step('fault.copyOnWrite')?.n(p.pid).a2(va % 0x100000000, Math.floor(va / 0x100000000)).n(srcPfn).n(pfn).a2(lo, hi).change('pfn', pfn).change('pfn', srcPfn).change('pte', p.pid, va).change('wsle', p.pid, va);
   return pfn;
 }
 
@@ -469,7 +462,7 @@ export function mappedPageWriter(mm: MemoryManager, fs: FileSystem | undefined):
     pfn = next;
   }
   const t = mm.trace;
-  if (t.begin('thread.mappedPageWriter')) { t.num(written); t.str([...files].join(', ')); t.change('pageList', LIST_MODIFIED); }
+  t.step('thread.mappedPageWriter')?.n(written).s([...files].join(', ')).change('pageList', LIST_MODIFIED);
   return written;
 }
 
@@ -516,7 +509,7 @@ export function deleteControlArea(mm: MemoryManager, ca: ControlArea): void {
     if (map.get(ca.fileId) === ca.id) map.delete(ca.fileId);
   }
   const t = mm.trace;
-  if (t.begin('section.delete')) { t.num(ca.id); t.num(freed); t.change('object', ca.id); t.change('pageList', 1); }
+  t.step('section.delete')?.n(ca.id).n(freed).change('object', ca.id).change('pageList', 1);
 }
 
 function writeBackOne(mm: MemoryManager, ca: ControlArea, index: number, pfn: number): void {

@@ -125,7 +125,7 @@ export function createSection(mm: MemoryManager, p: AddressSpace, req: CreateSec
   const section: SectionObject = { id: sectionId, controlArea: ca, size: size!, protect, attributes, name: req.name, references: 1 };
   reg.sections.set(sectionId, section);
   const t = mm.trace;
-  if (t.begin('section.create')) { t.num(p.pid); t.num(ca.id); t.big(size!); t.num(protect); t.num(attributes); t.str(req.file?.path ?? ''); t.str(req.name ?? ''); t.change('object', ca.id); t.change('process', p.pid); t.change('commit'); }
+  t.step('section.create')?.n(p.pid).n(ca.id).a(size!).n(protect).n(attributes).s(req.file?.path ?? '').s(req.name ?? '').change('object', ca.id).change('process', p.pid).change('commit');
   return section;
 }
 
@@ -206,7 +206,7 @@ export function mapView(mm: MemoryManager, p: AddressSpace, section: SectionObje
   ca.mappedViews++;
   const base = BigInt(startVpn) * PAGE;
   const t = mm.trace;
-  if (t.begin('section.mapView')) { t.num(p.pid); t.num(ca.id); t.big(base); t.big(BigInt(pages) * PAGE); t.num(protect); t.big(offset); t.change('vad', p.pid, startVpn * PAGE_SIZE); t.change('object', ca.id); }
+  t.step('section.mapView')?.n(p.pid).n(ca.id).a(base).a(BigInt(pages) * PAGE).n(protect).a(offset).change('vad', p.pid, startVpn * PAGE_SIZE).change('object', ca.id);
   return base;
 }
 
@@ -234,7 +234,7 @@ export function unmapView(mm: MemoryManager, p: AddressSpace, address: bigint): 
   const ca = v.view!.controlArea;
   ca.mappedViews--;
   const t = mm.trace;
-  if (t.begin('section.unmapView')) { t.num(p.pid); t.num(ca.id); t.big(BigInt(v.startVpn) * PAGE); t.big(BigInt(v.pageCount) * PAGE); t.change('vad', p.pid, v.startVpn * PAGE_SIZE); t.change('object', ca.id); }
+  t.step('section.unmapView')?.n(p.pid).n(ca.id).a(BigInt(v.startVpn) * PAGE).a(BigInt(v.pageCount) * PAGE).change('vad', p.pid, v.startVpn * PAGE_SIZE).change('object', ca.id);
   dereferenceControlArea(mm, ca);
 }
 

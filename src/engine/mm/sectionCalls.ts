@@ -123,7 +123,7 @@ function createFile(ctx: SectionContext, p: ProcessObject, path: string, access:
   const granted = (a & GENERIC_ALL ? GENERIC_READ | GENERIC_WRITE : a & (GENERIC_READ | GENERIC_WRITE)) >>> 0;
   const handle = ctx.pm.insertHandle(p, header.objectId, granted);
   const t = ctx.mm.trace;
-  if (t.begin('file.create')) { t.num(p.pid); t.str(file.path); t.num(handle); t.num(granted); t.change('file', file.fileId); t.change('process', p.pid); }
+  t.step('file.create')?.n(p.pid).s(file.path).n(handle).n(granted).change('file', file.fileId).change('process', p.pid);
   return { handle, existed: exists && (disposition === OPEN_ALWAYS || disposition === CREATE_ALWAYS) };
 }
 
@@ -155,7 +155,7 @@ function createFileMapping(ctx: SectionContext, p: ProcessObject, hFile: number,
       const handle = ctx.pm.insertHandle(p, existing.objectId, SECTION_ALL_ACCESS);
       const t = ctx.mm.trace;
       const section = ctx.mm.sectionRegistry.sections.get(existing.objectId)!;
-      if (t.begin('section.open')) { t.num(p.pid); t.num(section.controlArea.id); t.str(fullName); t.change('object', section.controlArea.id); t.change('process', p.pid); }
+      t.step('section.open')?.n(p.pid).n(section.controlArea.id).s(fullName).change('object', section.controlArea.id).change('process', p.pid);
       return { handle, existed: true };
     }
   }
@@ -196,7 +196,7 @@ function openFileMapping(ctx: SectionContext, p: ProcessObject, access: number, 
   const handle = ctx.pm.insertHandle(p, existing!.objectId, granted, !!inherit);
   const section = ctx.mm.sectionRegistry.sections.get(existing!.objectId)!;
   const t = ctx.mm.trace;
-  if (t.begin('section.open')) { t.num(p.pid); t.num(section.controlArea.id); t.str(fullName); t.change('object', section.controlArea.id); t.change('process', p.pid); }
+  t.step('section.open')?.n(p.pid).n(section.controlArea.id).s(fullName).change('object', section.controlArea.id).change('process', p.pid);
   return { handle, existed: true };
 }
 

@@ -89,7 +89,8 @@ export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigi
     vad.commitCharge = commit ? pages : 0;
     p.vads.insert(vad);
     const t = mm.trace;
-    if (t.begin('vm.reserve')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(size); t.num(protect); t.num(commit ? 1 : 0); t.num(0); t.num(0); t.change('vad', p.pid, startVpn * PAGE_SIZE); if (commit) t.change('commit'); }
+    const step = t.step('vm.reserve')?.n(p.pid).a(vaOf(startVpn)).a(size).n(protect).b(commit).n(0).n(0).change('vad', p.pid, startVpn * PAGE_SIZE);
+    if (commit) step?.change('commit');
     return vaOf(startVpn);
   }
 
@@ -103,7 +104,7 @@ export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigi
     if (!viewAllows(vad, mmProt)) fail(ERROR_INVALID_PARAMETER);
     const charged = commitViewPages(mm, vad, startVpn, endVpn, vad.view.controlArea.segment.subsections[0]!.protection);
     const t = mm.trace;
-    if (t.begin('vm.commit')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(protect); t.num(charged); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('object', vad.view.controlArea.id); t.change('commit'); }
+    t.step('vm.commit')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).n(protect).n(charged).change('vad', p.pid, vad.startVpn * PAGE_SIZE).change('object', vad.view.controlArea.id).change('commit');
     return vaOf(startVpn);
   }
   if (!vad.privateMemory) fail(ERROR_INVALID_ADDRESS);
@@ -121,7 +122,7 @@ export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigi
   // Already committed pages take the new protection too.
   forEachRunPage(mm, p, vad, startVpn, endVpn, mmProt, (v) => setPageProtection(mm, p, v, vad, mmProt, true));
   const t = mm.trace;
-  if (t.begin('vm.commit')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(protect); t.num(newPages); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
+  t.step('vm.commit')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).n(protect).n(newPages).change('vad', p.pid, vad.startVpn * PAGE_SIZE).change('commit');
   return vaOf(startVpn);
 }
 
@@ -281,7 +282,7 @@ function memReset(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize:
   });
   if (!undo) (vad.resetPages ??= new VpnRangeSet()).add(startVpn, endVpn); else vad.resetPages?.delete(startVpn, endVpn);
   const t = mm.trace;
-  if (t.begin('vm.reset')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(undo ? 1 : 0); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); }
+  t.step('vm.reset')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).b(undo).change('vad', p.pid, vad.startVpn * PAGE_SIZE);
   if (lost) fail(ERROR_INVALID_ADDRESS);
   return undo ? lpAddress : vaOf(startVpn);
 }
@@ -330,7 +331,7 @@ function allocateLargePages(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
     vpn += run.pages;
   }
   const t = mm.trace;
-  if (t.begin('vm.reserve')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(dwSize); t.num(protect); t.num(1); t.num(large); t.num(huge); t.change('vad', p.pid, startVpn * PAGE_SIZE); t.change('commit'); }
+  t.step('vm.reserve')?.n(p.pid).a(vaOf(startVpn)).a(dwSize).n(protect).b(true).n(large).n(huge).change('vad', p.pid, startVpn * PAGE_SIZE).change('commit');
   return vaOf(startVpn);
 }
 
@@ -444,7 +445,7 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
     p.privateCommit -= vad.commitCharge;
     p.vads.remove(vad);
     if (vad.vadType !== VadType.VadLargePages) mm.freeEmptyPageTables(p, vad.startVpn, vad.endVpn);
-    if (t.begin('vm.release')) { t.num(p.pid); t.big(vaOf(vad.startVpn)); t.big(vaOf(vad.pageCount)); t.num(released); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
+    t.step('vm.release')?.n(p.pid).a(vaOf(vad.startVpn)).a(vaOf(vad.pageCount)).n(released).change('vad', p.pid, vad.startVpn * PAGE_SIZE).change('commit');
     return;
   }
   // MEM_DECOMMIT
@@ -492,7 +493,7 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
   }
   p.privateCommit -= released - returned;
   vad.commitCharge -= released - returned;
-  if (t.begin('vm.decommit')) { t.num(p.pid); t.big(vaOf(first)); t.big(vaOf(last - first + 1)); t.num(released); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); t.change('commit'); }
+  t.step('vm.decommit')?.n(p.pid).a(vaOf(first)).a(vaOf(last - first + 1)).n(released).change('vad', p.pid, vad.startVpn * PAGE_SIZE).change('commit');
 }
 
 /** The VirtualProtect algorithm; returns the old protection of the first page. */
@@ -524,7 +525,7 @@ export function virtualProtect(mm: MemoryManager, p: AddressSpace, lpAddress: bi
   }
   const old = mmToWin32Protection(oldProt);
   const t = mm.trace;
-  if (t.begin('vm.protect')) { t.num(p.pid); t.big(vaOf(startVpn)); t.big(vaOf(endVpn - startVpn + 1)); t.num(newProtect); t.num(old); t.change('vad', p.pid, vad.startVpn * PAGE_SIZE); }
+  t.step('vm.protect')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).n(newProtect).n(old).change('vad', p.pid, vad.startVpn * PAGE_SIZE);
   return old;
 }
 

@@ -36,7 +36,7 @@ export function boot(pm: ProcessManager): void {
     mm.createAddressSpace(p);
     st.createSeq = t.count;
     pm.liveCount++;
-    if (t.begin('process.system')) { t.num(pid); t.big(p.eprocess); t.change('process', pid); }
+    t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid);
     return p;
   };
   const system = make('System');
@@ -51,7 +51,7 @@ export function boot(pm: ProcessManager): void {
     });
     pm.threadObjects.set(header.objectId, [system.index, tid]);
     pm.threadIndex.set(tid, system.index);
-    if (t.begin('thread.system')) { t.num(tid); t.str(name); t.big(header.address); t.change('thread', tid); }
+    t.step('thread.system')?.n(tid).s(name).a(header.address).change('thread', tid);
   }
   const registry = make('Registry');
   (registry as { parentPid: number }).parentPid = system.pid;

@@ -84,7 +84,7 @@ const PS_CALLS = {
     const caller = c.options.parentPid !== undefined ? pm.live(c.options.parentPid) : undefined;
     if (caller && !caller.privileges.has(SE_ASSIGNPRIMARYTOKEN_NAME) && pm.state(caller).token.user.sid !== tokenSid(c.user.account)) throw new LastError(ERROR_PRIVILEGE_NOT_HELD);
     const t = pm.ctx.mm.trace;
-    t.record('create.asUser', [c.options.imagePath, c.user.account, c.user.sessionId, c.user.integrityLevel ?? (c.user.elevated ? 'High' : '')], '1')?.change('system');
+    t.step('create.asUser', '1')?.s(c.options.imagePath).s(c.user.account).n(c.user.sessionId).s(c.user.integrityLevel ?? (c.user.elevated ? 'High' : '')).change('system');
     return pm.createProcess({ ...c.options, token: { ...c.user }, sessionId: c.user.sessionId });
   },
   shellExecute: (pm, c) => shellExecute(pm, c.callerPid, c.file, c.parameters, c.verb),
@@ -95,7 +95,7 @@ const PS_CALLS = {
     const pkg = reg.getValue(key, 'PackageFullName');
     if (!exe || typeof exe.data !== 'string') throw new LastError(ERROR_FILE_NOT_FOUND);
     const t = pm.ctx.mm.trace;
-    t.record('appx.activate', [c.appUserModelId, String(pkg?.data ?? ''), exe.data], '1')?.change('system');
+    t.step('appx.activate', '1')?.s(c.appUserModelId).s(String(pkg?.data ?? '')).s(exe.data).change('system');
     // Packaged apps are launched by the activation service (svchost -k DcomLaunch) on the caller's behalf.
     const caller = pm.live(c.callerPid);
     return pm.createProcess({ imagePath: exe.data, commandLine: `"${exe.data}"${c.arguments ? ' ' + c.arguments : ''}`, parentPid: caller.pid, packageFullName: String(pkg?.data ?? '') });
@@ -142,7 +142,7 @@ const PS_CALLS = {
     const fs = pm.ctx.fs;
     const f = fs.createFile(c.path, c.data);
     const t = pm.ctx.mm.trace;
-    t.record('io.createFile', [f.path, f.data.length, f.fileId])?.change('file', f.fileId);
+    t.step('io.createFile')?.s(f.path).n(f.data.length).n(f.fileId).change('file', f.fileId);
     return f.fileId;
   },
   setRegistryValue: (pm, c) => {
@@ -153,7 +153,7 @@ const PS_CALLS = {
       try { reg.setValue(c.key, c.name, c.value); } catch { throw new LastError(ERROR_INVALID_PARAMETER); }
     }
     const t = pm.ctx.mm.trace;
-    t.record('config.setValue', [c.key, c.name, c.value === null ? '' : String(c.value.data)])?.change('system');
+    t.step('config.setValue')?.s(c.key).s(c.name).s(c.value === null ? '' : String(c.value.data)).change('system');
     return;
   },
   openProcessToken: (pm, c) => openProcessToken(pm, pm.live(c.callerPid), c.hProcess, c.access),
@@ -165,7 +165,7 @@ const PS_CALLS = {
     const caller = pm.live(c.callerPid);
     const tok = tokenForNewProcess(pm, caller, c.hToken);
     const t = pm.ctx.mm.trace;
-    t.record('create.asUser', [c.options.imagePath, tok.user.name, tok.sessionId, tok.integrityLevel], '1')?.change('process', caller.pid);
+    t.step('create.asUser', '1')?.s(c.options.imagePath).s(tok.user.name).n(tok.sessionId).s(tok.integrityLevel).change('process', caller.pid);
     return pm.createProcess({ ...c.options, parentPid: caller.pid, primaryTokenId: tok.tokenId, sessionId: tok.sessionId, token: undefined });
   },
   debugActiveProcess: (pm, c) => { debugActiveProcess(pm, pm.live(c.callerPid), c.pid); },
@@ -213,7 +213,7 @@ function shellExecute(pm: ProcessManager, callerPid: number, file: string, param
   // Expand %SystemRoot%, %1 (the file) and %* (the parameters).
   const expanded = command.data.replace(/%SystemRoot%/gi, 'C:\\Windows').replace(/%1/g, path).replace(/%\*/g, parameters ?? '').trim();
   const t = ctx.mm.trace;
-  t.record('shell.execute', [path, v, expanded], '1')?.change('file', ctx.fs.getFile(path)!.fileId);
+  t.step('shell.execute', '1')?.s(path).s(v).s(expanded).change('file', ctx.fs.getFile(path)!.fileId);
   const [exe] = splitCommandLine(expanded);
   return pm.createProcess({ imagePath: exe, commandLine: expanded, parentPid: caller.pid, returnHandles: true });
 }

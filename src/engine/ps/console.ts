@@ -34,7 +34,7 @@ export function initializeConsole(pm: ConsoleHost, p: ProcessObject): void {
   if (inherited && pm.ctx.byPid.get(inherited.hostPid)) {
     inherited.clients.push(p.pid);
     st.consoleId = inherited.id;
-    if (t.begin('console.attach')) { t.num(p.pid); t.num(inherited.id); t.num(inherited.hostPid); t.num(inherited.clients.length); t.change('process', p.pid); }
+    t.step('console.attach')?.n(p.pid).n(inherited.id).n(inherited.hostPid).n(inherited.clients.length).change('process', p.pid);
     return;
   }
   if (st.console !== 'new' && st.console !== 'inherited') return;
@@ -43,7 +43,7 @@ export function initializeConsole(pm: ConsoleHost, p: ProcessObject): void {
   const record: ConsoleRecord = { id, hostPid: 0, clients: [p.pid], window };
   pm.consoles.set(id, record);
   st.consoleId = id;
-  if (t.begin('console.launchHost')) { t.num(p.pid); t.num(id); t.str(CONHOST); t.num(window ? 1 : 0); t.change('process', p.pid); }
+  t.step('console.launchHost')?.n(p.pid).n(id).s(CONHOST).b(window).change('process', p.pid);
   // The host is a child of the console program, in its session and job; it must not get a console itself.
   try {
     const host = pm.createProcess({ imagePath: CONHOST, commandLine: `\\??\\${CONHOST} 0x4`, parentPid: p.pid });
@@ -72,7 +72,7 @@ export function detachConsole(pm: ConsoleHost, p: ProcessObject): void {
   if (!c) return;
   c.clients = c.clients.filter((x) => x !== p.pid);
   const t = pm.trace;
-  if (t.begin('console.detach')) { t.num(p.pid); t.num(c.id); t.num(c.hostPid); t.num(c.clients.length); t.change('process', p.pid); }
+  t.step('console.detach')?.n(p.pid).n(c.id).n(c.hostPid).n(c.clients.length).change('process', p.pid);
   if (c.clients.length === 0) {
     pm.consoles.delete(c.id);
     const host = pm.ctx.byPid.get(c.hostPid);

@@ -130,7 +130,7 @@ export function connectToDebugger(pm: DebugHost, debugger_: ProcessObject): Debu
     pm.writeUser(debugger_, thread.teb + BigInt(TEB_DBGSS_RESERVED_1), bytes);
   }
   const t = pm.trace;
-  if (t.begin('debug.createObject')) { t.num(debugger_.pid); t.num(handle); t.big(header.address); t.change('process', debugger_.pid); }
+  t.step('debug.createObject')?.n(debugger_.pid).n(handle).a(header.address).change('process', debugger_.pid);
   return dbg;
 }
 
@@ -144,7 +144,7 @@ export function setDebugPort(pm: DebugHost, p: ProcessObject, dbg: DebugObject, 
   if (h) h.pointerCount++;
   if (p.peb) pm.writeUser(p, p.peb + BigInt(PEB.BeingDebugged), new Uint8Array([1]));
   const t = pm.trace;
-  if (t.begin('debug.attach')) { t.num(p.pid); t.num(dbg.debuggerPid); t.big(dbg.address); t.num(attach ? 1 : 0); t.change('process', p.pid); }
+  t.step('debug.attach')?.n(p.pid).n(dbg.debuggerPid).a(dbg.address).b(attach).change('process', p.pid);
 }
 
 /** The debug object a process is debugged by, if any. */
@@ -168,7 +168,8 @@ export function queueEvent(pm: DebugHost, dbg: DebugObject, p: ProcessObject, th
   dbg.events.push(record);
   const t = pm.trace;
   const detail = e.dllBase ?? e.exceptionAddress ?? e.imageBase ?? e.startAddress ?? 0n;
-  if (t.begin('debug.queueEvent')) { t.num(p.pid); t.num(record.tid); t.str(DEBUG_EVENT_NAMES[e.code] ?? String(e.code)); t.big(detail); t.num(dbg.debuggerPid); t.change('process', p.pid); if (thread) t.change('thread', thread.tid); }
+  const step = t.step('debug.queueEvent')?.n(p.pid).n(record.tid).s(DEBUG_EVENT_NAMES[e.code] ?? String(e.code)).a(detail).n(dbg.debuggerPid).change('process', p.pid);
+  if (thread) step?.change('thread', thread.tid);
 }
 
 /** Drops an event and the references it held. */
@@ -232,7 +233,7 @@ export function debugActiveProcess(pm: DebugHost, caller: ProcessObject, pid: nu
   // DbgUiIssueRemoteBreakin: a new thread at DbgUiRemoteBreakin that hits a breakpoint, then exits.
   const t = pm.trace;
   const start = st.ntdllBase + NTDLL_DBGUI_REMOTE_BREAKIN;
-  if (t.begin('debug.remoteBreakin')) { t.num(p.pid); t.big(start); t.change('process', p.pid); }
+  t.step('debug.remoteBreakin')?.n(p.pid).a(start).change('process', p.pid);
   pm.createThread(caller, p, start, 0n, 0, 0n, true);
 }
 
@@ -307,7 +308,7 @@ export function waitForDebugEvent(pm: DebugHost, caller: ProcessObject): DEBUG_E
     default: break;
   }
   const t = pm.trace;
-  if (t.begin('debug.wait')) { t.num(caller.pid); t.str(DEBUG_EVENT_NAMES[ev.code] ?? String(ev.code)); t.num(ev.pid); t.num(ev.tid); t.change('process', caller.pid); }
+  t.step('debug.wait')?.n(caller.pid).s(DEBUG_EVENT_NAMES[ev.code] ?? String(ev.code)).n(ev.pid).n(ev.tid).change('process', caller.pid);
   return { dwDebugEventCode: ev.code, dwProcessId: ev.pid, dwThreadId: ev.tid, u };
 }
 
@@ -320,7 +321,7 @@ export function continueDebugEvent(pm: DebugHost, caller: ProcessObject, pid: nu
   if (!ev) fail(ERROR_INVALID_PARAMETER);
   const e = ev!;
   const t = pm.trace;
-  if (t.begin('debug.continue')) { t.num(caller.pid); t.num(pid); t.num(tid); t.str(DEBUG_EVENT_NAMES[e.code] ?? String(e.code)); t.num(s); t.change('process', pid); }
+  t.step('debug.continue')?.n(caller.pid).n(pid).n(tid).s(DEBUG_EVENT_NAMES[e.code] ?? String(e.code)).n(s).change('process', pid);
   if (s === DBG_REPLY_LATER) {
     // Windows 10 1803+: the event goes back in the queue and is reported again later.
     dbg.events.splice(dbg.events.indexOf(e), 1);
@@ -363,7 +364,7 @@ export function detach(pm: DebugHost, p: ProcessObject, dbg: DebugObject): void 
   const st = pm.state(p);
   const pending = dbg.events.filter((e) => e.pid === p.pid);
   const t = pm.trace;
-  if (t.begin('debug.detach')) { t.num(p.pid); t.num(dbg.debuggerPid); t.num(pending.length); t.change('process', p.pid); }
+  t.step('debug.detach')?.n(p.pid).n(dbg.debuggerPid).n(pending.length).change('process', p.pid);
   st.debugObjectId = 0;
   st.debuggerPid = 0;
   if (p.peb && !p.exited) pm.writeUser(p, p.peb + BigInt(PEB.BeingDebugged), new Uint8Array([0]));
@@ -377,7 +378,7 @@ export function setKillOnExit(pm: DebugHost, caller: ProcessObject, killOnExit: 
   const dbg = callersDebugObject(pm, caller);
   dbg.killOnExit = !!killOnExit;
   const t = pm.trace;
-  if (t.begin('debug.killOnExit')) { t.num(caller.pid); t.num(killOnExit ? 1 : 0); t.change('process', caller.pid); }
+  t.step('debug.killOnExit')?.n(caller.pid).b(killOnExit).change('process', caller.pid);
 }
 
 /**

@@ -74,7 +74,7 @@ export function closeHandleInternal(pm: ProcessManager, p: ProcessObject, handle
   const deleted = pm.ob.handleClosed(e.objectId);
   if (record) {
     const t = pm.trace;
-    if (t.begin('object.close')) { t.num(p.pid); t.num(handle); t.str(type); t.num(deleted ? 1 : 0); t.change('process', p.pid); }
+    t.step('object.close')?.n(p.pid).n(handle).s(type).b(deleted).change('process', p.pid);
   }
   if (type === 'Job' && lastHandle) {
     const job = pm.jobs.get(key);
@@ -111,11 +111,11 @@ export function openProcess(pm: ProcessManager, caller: ProcessObject, access: n
   const decision = decideProcessAccess(cst, tst, access >>> 0);
   const t = pm.trace;
   if (!decision.granted) {
-    if (t.begin('process.openDenied')) { t.num(caller.pid); t.num(targetPid); t.num(access >>> 0); t.str(decision.reason); t.change('process', targetPid); }
+    t.step('process.openDenied')?.n(caller.pid).n(targetPid).n(access >>> 0).s(decision.reason).change('process', targetPid);
     fail(ERROR_ACCESS_DENIED);
   }
   const h = insertHandle(pm, caller, tst.objectId, decision.granted, inherit);
-  if (t.begin('process.open')) { t.num(caller.pid); t.num(targetPid); t.num(h); t.num(decision.granted); t.change('process', caller.pid); }
+  t.step('process.open')?.n(caller.pid).n(targetPid).n(h).n(decision.granted).change('process', caller.pid);
   return h;
 }
 

@@ -80,7 +80,7 @@ export function createJob(pm: ProcessManager, caller: ProcessObject, name: strin
   const job = new JobObject(jobId, header.objectId, header.address, fullName);
   pm.jobs.set(jobId, job);
   const handle = insertHandle(pm, caller, header.objectId, JOB_OBJECT_ALL_ACCESS);
-  if (t.begin('job.create')) { t.num(jobId); t.str(fullName ?? ''); t.big(header.address); t.num(handle); t.change('job', jobId); t.change('process', caller.pid); }
+  t.step('job.create')?.n(jobId).s(fullName ?? '').a(header.address).n(handle).change('job', jobId).change('process', caller.pid);
   return { handle, existed: false };
 }
 
@@ -92,7 +92,7 @@ export function openJob(pm: ProcessManager, caller: ProcessObject, access: numbe
   if (existing!.typeName !== 'Job') fail(ERROR_INVALID_HANDLE);
   const handle = insertHandle(pm, caller, existing!.objectId, access >>> 0, inherit);
   const t = pm.trace;
-  if (t.begin('job.open')) { t.num(existing!.key); t.num(handle); t.num(access >>> 0); t.change('job', existing!.key); t.change('process', caller.pid); }
+  t.step('job.open')?.n(existing!.key).n(handle).n(access >>> 0).change('job', existing!.key).change('process', caller.pid);
   return handle;
 }
 
@@ -130,13 +130,13 @@ export function assignProcessToJob(pm: ProcessManager, job: JobObject, p: Proces
     job.totalProcesses++;
     st.jobId = job.jobId;
     const t = pm.trace;
-    if (t.begin('job.assign')) { t.num(job.jobId); t.num(p.pid); t.num(job.parentJobId); t.num(job.activeProcesses); t.change('job', job.jobId); t.change('process', p.pid); }
+    t.step('job.assign')?.n(job.jobId).n(p.pid).n(job.parentJobId).n(job.activeProcesses).change('job', job.jobId).change('process', p.pid);
     return;
   }
   const exceeded = jobChainLimit(pm, job.jobId);
   if (exceeded) {
     const t = pm.trace;
-    if (t.begin('job.limitExceeded')) { t.num(exceeded); t.num(p.pid); t.str('ActiveProcessLimit'); t.change('job', exceeded); }
+    t.step('job.limitExceeded')?.n(exceeded).n(p.pid).s('ActiveProcessLimit').change('job', exceeded);
     // The documented behaviour: the process is terminated and the association fails.
     terminateProcess(pm, p, ERROR_NOT_ENOUGH_QUOTA, 0);
     fail(ERROR_NOT_ENOUGH_QUOTA);
@@ -157,8 +157,8 @@ export function addToJob(pm: ProcessManager, jobId: number, p: ProcessObject, at
   }
   pm.ob.get(job.objectId)!.pointerCount++;
   const t = pm.trace;
-  if (atCreation) { if (t.begin('create.joinJob')) { t.num(p.pid); t.num(jobId); t.num(job.activeProcesses); t.change('job', jobId); t.change('process', p.pid); } }
-  else if (t.begin('job.assign')) { t.num(jobId); t.num(p.pid); t.num(job.parentJobId); t.num(job.activeProcesses); t.change('job', jobId); t.change('process', p.pid); }
+  if (atCreation) { t.step('create.joinJob')?.n(p.pid).n(jobId).n(job.activeProcesses).change('job', jobId).change('process', p.pid); }
+  else t.step('job.assign')?.n(jobId).n(p.pid).n(job.parentJobId).n(job.activeProcesses).change('job', jobId).change('process', p.pid);
 }
 
 export function removeFromJob(pm: ProcessManager, jobId: number, p: ProcessObject): void {
@@ -202,7 +202,7 @@ export function setJobLimits(pm: ProcessManager, job: JobObject, info: JobLimits
   job.maximumWorkingSetSize = (flags & JOB_OBJECT_LIMIT_WORKINGSET) ? info.MaximumWorkingSetSize ?? 0 : 0;
   job.priorityClass = (flags & JOB_OBJECT_LIMIT_PRIORITY_CLASS) ? info.PriorityClass! : 0;
   const t = pm.trace;
-  if (t.begin('job.limits')) { t.num(job.jobId); t.num(flags); t.num(job.activeProcessLimit); t.num(job.processMemoryLimit); t.num(job.jobMemoryLimit); t.change('job', job.jobId); }
+  t.step('job.limits')?.n(job.jobId).n(flags).n(job.activeProcessLimit).n(job.processMemoryLimit).n(job.jobMemoryLimit).change('job', job.jobId);
   if (flags & JOB_OBJECT_LIMIT_WORKINGSET) for (const p of jobProcesses(pm, job)) applyJobWorkingSet(pm, job, p);
   // An active-process limit lower than the current count: the job's processes are terminated (the limit is hard).
   if ((flags & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) && job.activeProcesses > job.activeProcessLimit) terminateJob(pm, job, ERROR_NOT_ENOUGH_QUOTA, 'ActiveProcessLimit');
@@ -261,7 +261,7 @@ export function jobProcesses(pm: ProcessManager, job: JobObject): ProcessObject[
 export function terminateJob(pm: ProcessManager, job: JobObject, exitCode: number, reason: string): void {
   const victims = jobProcesses(pm, job);
   const t = pm.trace;
-  if (t.begin('job.terminate')) { t.num(job.jobId); t.num(victims.length); t.num(exitCode >>> 0); t.str(reason); t.change('job', job.jobId); }
+  t.step('job.terminate')?.n(job.jobId).n(victims.length).n(exitCode >>> 0).s(reason).change('job', job.jobId);
   for (const p of victims) {
     if (p.exited) continue;
     if (reason !== 'TerminateJobObject' && reason !== 'KillOnJobClose') {

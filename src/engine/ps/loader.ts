@@ -162,7 +162,7 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
         writeUser(pm, p, p.peb + BigInt(PEB.Ldr), pebPatch);
         new DataView(pebPatch.buffer).setBigUint64(0, heap, true);
         writeUser(pm, p, p.peb + BigInt(PEB.ProcessHeap), pebPatch);
-        if (t.begin('create.heap')) { t.num(p.pid); t.big(heap); t.big(0x100000n); t.change('vad', p.pid, Number(heap)); }
+        t.step('create.heap')?.n(p.pid).a(heap).a(0x100000n).change('vad', p.pid, Number(heap));
         // The loader: the image, ntdll, then the static imports, breadth first.
         const exeFile = pm.ctx.fs.getFileById(st.fileId);
         st.modules = [];
@@ -198,9 +198,9 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
       if (st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI) {
         // win32k allocates the W32PROCESS (0x128 bytes) as the head of its larger PROCESSINFO.
         st.w32Process = pm.ob.allocatePool(0x300);
-        if (t.begin('create.win32k')) { t.num(p.pid); t.big(st.w32Process); t.change('process', p.pid); }
+        t.step('create.win32k')?.n(p.pid).a(st.w32Process).change('process', p.pid);
       }
-      if (t.begin('create.entryPoint')) { t.num(p.pid); t.num(thread.tid); t.big(st.entryPoint); t.change('thread', thread.tid); }
+      t.step('create.entryPoint')?.n(p.pid).n(thread.tid).a(st.entryPoint).change('thread', thread.tid);
       // The first instruction fetch at the entry point: a prototype PTE fault brings the code page in from the image.
       if (st.sectionId && st.entryPoint) pm.mm.translate(p, Number(st.entryPoint / 4096n), false);
       // The program now waits for input: GUI threads in win32k (WrUserRequest), console programs on a read.
@@ -244,7 +244,7 @@ export function loadDll(pm: ProcessManager, p: ProcessObject, name: string, seen
   }
   st.modules.push({ name: baseName(file.path), path: file.path, base, size: dll.sizeOfImage, entryPoint: dll.addressOfEntryPoint ? base + BigInt(dll.addressOfEntryPoint) : 0n, fileId: file.fileId, mapped });
   writeLoaderData(pm, p);
-  if (t.begin('create.loadDll')) { t.num(p.pid); t.str(baseName(file.path)); t.big(base); t.num(mapped ? 1 : 0); t.change('file', file.fileId); t.change('vad', p.pid, Number(base)); }
+  t.step('create.loadDll')?.n(p.pid).s(baseName(file.path)).a(base).b(mapped).change('file', file.fileId).change('vad', p.pid, Number(base));
   pm.state(p).loader?.queue.push(...dll.imports);
   return { base, fileId: file.fileId, path: file.path, mappedNow };
 }

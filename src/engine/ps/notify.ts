@@ -22,8 +22,8 @@ export function registerNotify(pm: ProcessManager, kind: 'process' | 'thread', n
   const id = pm.nextNotifyId++;
   pm.notifyRoutines.push({ id, kind, name, deny: deny ? { imageName: deny.imageName, status: deny.status >>> 0 } : undefined });
   const t = pm.trace;
-  if (kind === 'process') { if (t.begin('ps.registerProcessNotify')) { t.str(name); t.num(0); t.change('system'); } }
-  else if (t.begin('ps.registerThreadNotify')) { t.str(name); t.num(0); t.change('system'); }
+  if (kind === 'process') { t.step('ps.registerProcessNotify')?.s(name).b(false).change('system'); }
+  else t.step('ps.registerThreadNotify')?.s(name).b(false).change('system');
   return id;
 }
 
@@ -32,8 +32,8 @@ export function unregisterNotify(pm: ProcessManager, id: number): void {
   if (!r) fail(ERROR_INVALID_PARAMETER);
   pm.notifyRoutines = pm.notifyRoutines.filter((x) => x.id !== id);
   const t = pm.trace;
-  if (r!.kind === 'process') { if (t.begin('ps.registerProcessNotify')) { t.str(r!.name); t.num(1); t.change('system'); } }
-  else if (t.begin('ps.registerThreadNotify')) { t.str(r!.name); t.num(1); t.change('system'); }
+  if (r!.kind === 'process') { t.step('ps.registerProcessNotify')?.s(r!.name).b(true).change('system'); }
+  else t.step('ps.registerThreadNotify')?.s(r!.name).b(true).change('system');
 }
 
 /** Watches calls of a registered routine (a scenario's view; never part of the simulated state). */
@@ -50,7 +50,7 @@ export function callProcessNotify(pm: ProcessManager, p: ProcessObject, create: 
     if (r.kind !== 'process') continue;
     const refuse = create && !denied && r.deny && r.deny.imageName.toLowerCase() === p.imageFileName.toLowerCase() ? r.deny.status : 0;
     if (refuse) denied = refuse;
-    if (t.begin('ps.notifyProcess')) { t.str(r.name); t.num(p.pid); t.num(p.parentPid); t.num(create ? 1 : 0); t.num(refuse ? 1 : 0); t.change('process', p.pid); }
+    t.step('ps.notifyProcess')?.s(r.name).n(p.pid).n(p.parentPid).b(create).b(refuse !== 0).change('process', p.pid);
     pm.observers.get(r.id)?.({ routine: r.name, kind: 'process', pid: p.pid, parentPid: p.parentPid, imageFileName: p.imageFileName, create, tid: 0 });
   }
   return denied;
@@ -60,7 +60,7 @@ export function callThreadNotify(pm: ProcessManager, p: ProcessObject, thread: T
   const t = pm.trace;
   for (const r of pm.notifyRoutines) {
     if (r.kind !== 'thread') continue;
-    if (t.begin('ps.notifyThread')) { t.str(r.name); t.num(p.pid); t.num(thread.tid); t.num(create ? 1 : 0); t.change('thread', thread.tid); }
+    t.step('ps.notifyThread')?.s(r.name).n(p.pid).n(thread.tid).b(create).change('thread', thread.tid);
     pm.observers.get(r.id)?.({ routine: r.name, kind: 'thread', pid: p.pid, parentPid: p.parentPid, imageFileName: p.imageFileName, create, tid: thread.tid });
   }
 }

@@ -16,14 +16,14 @@ export function readyThread(pm: ProcessManager, p: ProcessObject, thread: Thread
   const t = pm.trace;
   if (thread.kernelStackResident === false) {
     thread.state = 'Transition';
-    if (t.begin('thread.transition')) { t.num(thread.tid); t.num(p.pid); t.change('thread', thread.tid); }
+    t.step('thread.transition')?.n(thread.tid).n(p.pid).change('thread', thread.tid);
     return;
   }
   const processor = thread.tid % pm.ctx.processors;
   thread.state = 'DeferredReady';
-  if (t.begin('thread.deferredReady')) { t.num(thread.tid); t.num(processor); t.change('thread', thread.tid); }
+  t.step('thread.deferredReady')?.n(thread.tid).n(processor).change('thread', thread.tid);
   thread.state = 'Ready';
-  if (t.begin('thread.ready')) { t.num(thread.tid); t.num(processor); t.change('thread', thread.tid); }
+  t.step('thread.ready')?.n(thread.tid).n(processor).change('thread', thread.tid);
 }
 
 /**
@@ -39,12 +39,12 @@ export function swapKernelStacks(pm: ProcessManager): number {
     for (const thread of p.threads) {
       if (thread.state === 'Transition') {
         thread.kernelStackResident = true;
-        if (t.begin('thread.inswapStack')) { t.num(thread.tid); t.num(p.pid); t.change('thread', thread.tid); }
+        t.step('thread.inswapStack')?.n(thread.tid).n(p.pid).change('thread', thread.tid);
         readyThread(pm, p, thread);
         moved++;
       } else if (thread.state === 'Waiting' && thread.kernelStackResident !== false && USER_MODE_WAITS.has(thread.waitReason ?? '')) {
         thread.kernelStackResident = false;
-        if (t.begin('thread.outswapStack')) { t.num(thread.tid); t.num(p.pid); t.str(thread.waitReason ?? ''); t.change('thread', thread.tid); }
+        t.step('thread.outswapStack')?.n(thread.tid).n(p.pid).s(thread.waitReason ?? '').change('thread', thread.tid);
         moved++;
       }
     }
@@ -82,7 +82,8 @@ export function dispatch(pm: ProcessManager): number[] {
     run[1].state = 'Running';
     running.push(run[1].tid);
     if (standby) standby[1].state = 'Standby';
-    if (t.begin('thread.dispatch')) { t.num(cpu); t.num(run[1].tid); t.num(run[1].priority ?? 8); t.num(standby ? standby[1].tid : 0); t.change('thread', run[1].tid); if (standby) t.change('thread', standby[1].tid); }
+    const step = t.step('thread.dispatch')?.n(cpu).n(run[1].tid).n(run[1].priority ?? 8).n(standby ? standby[1].tid : 0).change('thread', run[1].tid);
+    if (standby) step?.change('thread', standby[1].tid);
   }
   return running;
 }

@@ -25,7 +25,7 @@ export function terminateProcess(pm: ProcessManager, p: ProcessObject, exitStatu
   // (NtTerminateProcess answers STATUS_PROCESS_IS_TERMINATING; Windows Internals 7e ch. 3, "Thread termination").
   if (pm.state(p).exiting) return;
   const t = pm.trace;
-  if (t.begin('process.terminate')) { t.num(p.pid); t.num(exitStatus >>> 0); t.num(byPid); t.change('process', p.pid); }
+  t.step('process.terminate')?.n(p.pid).n(exitStatus >>> 0).n(byPid).change('process', p.pid);
   destroyProcess(pm, p, exitStatus, byPid, false);
 }
 
@@ -45,10 +45,10 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     // ObKillProcess: close every handle.
     const handles = [...st.handles.entries.keys()];
     for (const h of handles) closeHandleInternal(pm, p, h, false);
-    if (t.begin('process.rundownHandles')) { t.num(p.pid); t.num(handles.length); t.change('process', p.pid); }
+    t.step('process.rundownHandles')?.n(p.pid).n(handles.length).change('process', p.pid);
     if (p.directoryTableBase >= 0) {
       const r = deleteAddressSpace(pm.mm, p, (vad) => unmapView(pm.mm, p, BigInt(vad.startVpn) * 4096n));
-      if (t.begin('process.deleteAddressSpace')) { t.num(p.pid); t.num(r.vads); t.num(r.privatePages); t.num(r.pageTables); t.change('process', p.pid); t.change('commit'); }
+      t.step('process.deleteAddressSpace')?.n(p.pid).n(r.vads).n(r.privatePages).n(r.pageTables).change('process', p.pid).change('commit');
     }
     if (st.sectionId) { const section = pm.mm.sectionRegistry.sections.get(st.sectionId); if (section) dropSection(pm, section); st.sectionId = 0; }
     if (st.jobId) removeFromJob(pm, st.jobId, p);
@@ -65,7 +65,7 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     if (pm.csrssBySession.get(p.sessionId) === p.pid) pm.csrssBySession.delete(p.sessionId);
     releaseToken(pm, st.token);
     pm.ob.dereference(st.objectId);
-    if (t.begin('process.exit')) { t.num(p.pid); t.num(exitStatus >>> 0); t.num(pm.liveCount); t.change('process', p.pid); }
+    t.step('process.exit')?.n(p.pid).n(exitStatus >>> 0).n(pm.liveCount).change('process', p.pid);
     deleteProcessIfUnreferenced(pm, p.index);
   } finally {
     t.currentStage = saved;

@@ -27,13 +27,13 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   const tid = pm.cids.allocate('t');
   const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
   const teb = virtualAlloc(mm, p, 0n, 0x2000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-  if (t.begin('create.teb')) { t.num(p.pid); t.num(tid); t.big(teb); t.change('vad', p.pid, Number(teb)); }
+  t.step('create.teb')?.n(p.pid).n(tid).a(teb).change('vad', p.pid, Number(teb));
   const reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;
   const stackReservation = virtualAlloc(mm, p, 0n, reserve, MEM_RESERVE, PAGE_READWRITE);
   const stackBase = stackReservation + reserve;
   virtualAlloc(mm, p, stackBase - 0x1000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE);
   virtualAlloc(mm, p, stackBase - 0x2000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
-  if (t.begin('create.stack')) { t.num(p.pid); t.num(tid); t.big(stackBase); t.big(stackBase - 0x1000n); t.big(reserve); t.change('vad', p.pid, Number(stackReservation)); }
+  t.step('create.stack')?.n(p.pid).n(tid).a(stackBase).a(stackBase - 0x1000n).a(reserve).change('vad', p.pid, Number(stackReservation));
   // TEB: NT_TIB (StackBase, StackLimit, Self), ClientId, ProcessEnvironmentBlock.
   const tebBytes = new Uint8Array(TEB.LastErrorValue + 4);
   const v = new DataView(tebBytes.buffer);
@@ -46,7 +46,7 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   writeUser(pm, p, teb, tebBytes);
   // The initial context: Rip = ntdll!RtlUserThreadStart, Rcx = the start address, Rdx = the parameter.
   const rtlUserThreadStart = st.ntdllBase ? st.ntdllBase + 0x1A2B0n : 0n;
-  if (t.begin('create.context')) { t.num(tid); t.big(rtlUserThreadStart); t.big(startAddress); t.change('thread', tid); }
+  t.step('create.context')?.n(tid).a(rtlUserThreadStart).a(startAddress).change('thread', tid);
   void parameter;
   const thread: ThreadObject = {
     tid, lastError: 0, teb, stackBase, stackLimit: stackBase - 0x1000n, state: 'Initialized', suspendCount: suspended ? 1 : 0,
@@ -57,9 +57,9 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   p.threads.push(thread);
   pm.threadObjects.set(header.objectId, [p.index, tid]);
   pm.threadIndex.set(tid, p.index);
-  if (t.begin('create.insertThread')) { t.num(p.pid); t.num(tid); t.big(header.address); t.change('thread', tid); t.change('process', p.pid); }
+  t.step('create.insertThread')?.n(p.pid).n(tid).a(header.address).change('thread', tid).change('process', p.pid);
   // The existing summary step views already explain.
-  if (t.begin('create.thread')) { t.num(p.pid); t.num(tid); t.big(teb); t.big(stackBase); t.change('thread', tid); t.change('process', p.pid); }
+  t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
   return thread;
 }
 
@@ -102,7 +102,7 @@ export function createThread(pm: ProcessManager, creator: ProcessObject, target:
   const suspended = (flags & CREATE_SUSPENDED) !== 0;
   const thread = createThreadObject(pm, target, startAddress, parameter, stackSize, true, false);
   callThreadNotify(pm, target, thread, true);
-  if (t.begin('thread.create')) { t.num(target.pid); t.num(thread.tid); t.big(startAddress); t.big(thread.teb); t.num(suspended ? 1 : 0); t.num(creator.pid); t.change('thread', thread.tid); t.change('process', target.pid); }
+  t.step('thread.create')?.n(target.pid).n(thread.tid).a(startAddress).a(thread.teb).b(suspended).n(creator.pid).change('thread', thread.tid).change('process', target.pid);
   const dbg = breakin ? debugObjectOf(pm, target) : undefined;
   if (dbg) { thread.suspendCount = 0; postThreadStart(pm, target, thread, dbg, true); }
   else if (!suspended) resumeThreadObject(pm, target, thread);
@@ -119,7 +119,7 @@ export function suspendThread(pm: ProcessManager, tid: number): number {
   // A thread blocked on its debugger stays in that wait; the suspension takes effect when it is released.
   if (thread.state !== 'Initialized' && !(thread.state === 'Waiting' && thread.waitReason === 'Executive')) { thread.state = 'Waiting'; thread.waitReason = 'Suspended'; }
   const t = pm.trace;
-  if (t.begin('thread.suspend')) { t.num(tid); t.num(thread.suspendCount); t.change('thread', tid); }
+  t.step('thread.suspend')?.n(tid).n(thread.suspendCount).change('thread', tid);
   return prev;
 }
 
@@ -128,7 +128,7 @@ export function resumeThread(pm: ProcessManager, tid: number): number {
   if (!found) fail(ERROR_INVALID_HANDLE);
   const [p, thread] = found!;
   const t = pm.trace;
-  if (t.begin('thread.resume')) { t.num(tid); t.num(Math.max(0, thread.suspendCount - 1)); t.change('thread', tid); }
+  t.step('thread.resume')?.n(tid).n(Math.max(0, thread.suspendCount - 1)).change('thread', tid);
   return resumeThreadObject(pm, p, thread);
 }
 
@@ -139,7 +139,7 @@ export function exitThread(pm: ProcessManager, tid: number, exitStatus: number):
   const [p, thread] = found!;
   const live = p.threads.filter((x) => x.state !== 'Terminated').length;
   const t = pm.trace;
-  if (t.begin('thread.exit')) { t.num(p.pid); t.num(tid); t.num(exitStatus >>> 0); t.num(live === 1 ? 1 : 0); t.change('thread', tid); }
+  t.step('thread.exit')?.n(p.pid).n(tid).n(exitStatus >>> 0).b(live === 1).change('thread', tid);
   if (live === 1) { terminateProcess(pm, p, exitStatus, p.pid); return; }
   postExit(pm, p, thread, exitStatus, false);
   finishThread(pm, p, thread, exitStatus, true);

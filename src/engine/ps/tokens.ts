@@ -65,7 +65,7 @@ export function openProcessToken(pm: ProcessManager, caller: ProcessObject, hPro
   const objectId = pm.tokenObjectId(token.tokenId) ?? fail(ERROR_ACCESS_DENIED);
   const handle = pm.insertHandle(caller, objectId, access);
   const t = pm.ctx.mm.trace;
-  if (t.begin('token.open')) { t.num(caller.pid); t.num(target.pid); t.num(token.tokenId); t.num(handle); t.num(access); t.change('process', caller.pid); }
+  t.step('token.open')?.n(caller.pid).n(target.pid).n(token.tokenId).n(handle).n(access).change('process', caller.pid);
   return handle;
 }
 
@@ -89,7 +89,7 @@ export function duplicateTokenEx(pm: ProcessManager, caller: ProcessObject, hExi
   const copy = pm.duplicateToken(source, tokenType === TokenPrimary ? 'Primary' : 'Impersonation', impersonationLevel);
   const handle = handleToNewToken(pm, caller, copy, access);
   const t = pm.ctx.mm.trace;
-  if (t.begin('token.duplicate')) { t.num(caller.pid); t.num(source.tokenId); t.num(copy.tokenId); t.str(copy.tokenType); t.num(handle); t.change('process', caller.pid); }
+  t.step('token.duplicate')?.n(caller.pid).n(source.tokenId).n(copy.tokenId).s(copy.tokenType).n(handle).change('process', caller.pid);
   return handle;
 }
 
@@ -107,7 +107,7 @@ export function wtsQueryUserToken(pm: ProcessManager, caller: ProcessObject, ses
   const copy = pm.duplicateToken(pm.state(shell!).token, 'Primary');
   const handle = handleToNewToken(pm, caller, copy, TOKEN_ALL_ACCESS);
   const t = pm.ctx.mm.trace;
-  if (t.begin('token.duplicate')) { t.num(caller.pid); t.num(pm.state(shell!).token.tokenId); t.num(copy.tokenId); t.str(copy.tokenType); t.num(handle); t.change('process', caller.pid); }
+  t.step('token.duplicate')?.n(caller.pid).n(pm.state(shell!).token.tokenId).n(copy.tokenId).s(copy.tokenType).n(handle).change('process', caller.pid);
   return handle;
 }
 
@@ -162,7 +162,7 @@ export function setTokenInformation(pm: ProcessManager, caller: ProcessObject, h
     if (INTEGRITY_RID[level] > INTEGRITY_RID[tok.integrityLevel] && !callerToken.privileges.has(SE_TCB_NAME)) fail(ERROR_PRIVILEGE_NOT_HELD);
     const before = tok.integrityLevel;
     tok.setIntegrityLevel(level);
-    if (t.begin('token.setIntegrity')) { t.num(caller.pid); t.num(tok.tokenId); t.str(before); t.str(level); t.change('process', caller.pid); }
+    t.step('token.setIntegrity')?.n(caller.pid).n(tok.tokenId).s(before).s(level).change('process', caller.pid);
     return;
   }
   if (infoClass === TokenSessionId) {
@@ -173,7 +173,7 @@ export function setTokenInformation(pm: ProcessManager, caller: ProcessObject, h
     const before = tok.sessionId;
     tok.sessionId = sessionId as number;
     tok.modifiedId++;
-    if (t.begin('token.setSession')) { t.num(caller.pid); t.num(tok.tokenId); t.num(before); t.num(sessionId as number); t.change('process', caller.pid); }
+    t.step('token.setSession')?.n(caller.pid).n(tok.tokenId).n(before).n(sessionId as number).change('process', caller.pid);
     return;
   }
   fail(ERROR_INVALID_PARAMETER);
@@ -209,7 +209,7 @@ export function adjustTokenPrivileges(pm: ProcessManager, caller: ProcessObject,
   }
   tok.modifiedId++;
   const t = pm.ctx.mm.trace;
-  if (t.begin('token.adjustPrivileges')) { t.num(caller.pid); t.num(tok.tokenId); t.num(disableAll ? 0 : changes.length); t.str(removed.join(', ')); t.num(missing); t.str(enabled.join(', ')); t.str(disabled.join(', ')); t.change('process', caller.pid); }
+  t.step('token.adjustPrivileges')?.n(caller.pid).n(tok.tokenId).n(disableAll ? 0 : changes.length).s(removed.join(', ')).n(missing).s(enabled.join(', ')).s(disabled.join(', ')).change('process', caller.pid);
   return missing ? ERROR_NOT_ALL_ASSIGNED : 0;
 }
 

@@ -42,7 +42,7 @@ const APPLY = {
     p.privileges.add(privilege);
     // A granted privilege is enabled, as if the program had called AdjustTokenPrivileges.
     if (p.ps) m.ps.state(p).token.disabledPrivileges.delete(privilege);
-    m.trace.record('system.privilege', [pid, privilege])?.change('process', pid);
+    m.trace.step('system.privilege')?.n(pid).s(privilege).change('process', pid);
   },
   VirtualAlloc: (m, op) => virtualAlloc(m.mm, m.process(op.pid), ...op.args),
   VirtualFree: (m, op) => { virtualFree(m.mm, m.process(op.pid), ...op.args); },
@@ -108,7 +108,7 @@ export class Machine {
     // Power-on is the one change before the first operation: it opens the log itself.
     this.trace.enter();
     try {
-      this.trace.record('system.boot', [this.physicalPageCount, o.pageFileMB * 256, o.processors])?.change('system');
+      this.trace.step('system.boot')?.n(this.physicalPageCount).n(o.pageFileMB * 256).n(o.processors).change('system');
     } finally {
       this.trace.leave();
     }
@@ -307,7 +307,7 @@ function memoryListCommand(m: Machine, command: MemoryListCommand): number {
     case 'MemoryPurgeStandbyList': pages = mm.purgeStandby(7); break;
     case 'MemoryPurgeLowPriorityStandbyList': pages = mm.purgeStandby(0); break;
   }
-  m.trace.record('memoryList.command', [command, pages])?.change('system');
+  m.trace.step('memoryList.command')?.s(command).n(pages).change('system');
   return pages;
 }
 
@@ -334,6 +334,6 @@ function setWorkingSetSize(m: Machine, p: ProcessObject, min: bigint, max: bigin
   if (minPages > m.physicalPageCount - m.mm.lowAvailable) throw new LastError(ERROR_NO_SYSTEM_RESOURCES);
   p.ws.minimum = minPages;
   p.ws.maximum = maxPages;
-  m.trace.record('ws.setSize', [p.pid, minPages, maxPages])?.change('process', p.pid);
+  m.trace.step('ws.setSize')?.n(p.pid).n(minPages).n(maxPages).change('process', p.pid);
   if (p.ws.count > maxPages) m.mm.trimWorkingSet(p, p.ws.count - maxPages, 'SetProcessWorkingSetSize');
 }

@@ -74,7 +74,7 @@ export function createProcess(pm: ProcessManager, o: PsCreateOptions): CreatedPr
   } catch (e) {
     if (e instanceof LastError && !(e as { recorded?: boolean }).recorded) {
       (e as { recorded?: boolean }).recorded = true;
-      if (t.begin('create.failed')) { t.str(c?.image ?? o.imagePath); t.num(e.code); t.change('system'); }
+      t.step('create.failed')?.s(c?.image ?? o.imagePath).n(e.code).change('system');
     }
     throw e;
   } finally {

@@ -64,7 +64,7 @@ export interface OpenedImage {
 /** Records 'create.failed' and throws the Win32 error (marked as recorded). */
 export function failCreate(pm: ProcessManager, image: string, code: number): never {
   const t = pm.trace;
-  if (t.begin('create.failed')) { t.str(image); t.num(code); t.change('system'); }
+  t.step('create.failed')?.s(image).n(code).change('system');
   const e = new LastError(code) as LastError & { recorded?: boolean };
   e.recorded = true;
   throw e;

@@ -16,7 +16,7 @@ export function validateParameters(pm: ProcessManager, o: PsCreateOptions, flags
   const image = o.imagePath;
   if ((flags & CREATE_NEW_CONSOLE) && (flags & DETACHED_PROCESS)) return failCreate(pm, image, ERROR_INVALID_PARAMETER);
   const priorityClass = priorityClassFor(flags, parent);
-  if (t.begin('create.validate')) { t.str(image); t.num(flags); t.num(priorityClass); t.change('system'); }
+  t.step('create.validate')?.s(image).n(flags).n(priorityClass).change('system');
   // The debug flags: the creator becomes the debugger (DbgUiConnectToDbg gives it a debug object).
   // Without them, a child of a process debugged with DEBUG_PROCESS is debugged by the same debugger.
   let debugObject: DebugObject | undefined;
@@ -24,7 +24,7 @@ export function validateParameters(pm: ProcessManager, o: PsCreateOptions, flags
   if (flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS)) {
     const debuggerPid = parent?.pid ?? 0;
     debugOnlyThis = (flags & DEBUG_PROCESS) === 0;
-    if (t.begin('create.debug')) { t.num(debuggerPid); t.num(debugOnlyThis ? 1 : 0); t.change('process', debuggerPid); }
+    t.step('create.debug')?.n(debuggerPid).b(debugOnlyThis).change('process', debuggerPid);
     if (parent?.ps) debugObject = connectToDebugger(pm, parent);
   } else if (parent?.ps && pm.state(parent).debugObjectId && !pm.state(parent).noDebugInherit) {
     debugObject = debugObjectOf(pm, parent);
@@ -34,7 +34,7 @@ export function validateParameters(pm: ProcessManager, o: PsCreateOptions, flags
   // The current directory is inherited from the creator; processes the system starts (no directory of their own) get System32.
   const parentState = parent?.ps ? pm.state(parent) : undefined;
   const currentDirectory = o.currentDirectory || parentState?.currentDirectory || SYSTEM32;
-  if (t.begin('create.parameters')) { t.str(image); t.str(o.commandLine ?? `"${image}"`); t.str(currentDirectory); t.str(requestedConsole); t.num(o.inheritHandles ? 1 : 0); t.change('system'); }
+  t.step('create.parameters')?.s(image).s(o.commandLine ?? `"${image}"`).s(currentDirectory).s(requestedConsole).b(!!o.inheritHandles).change('system');
   return { o, flags, parent, parentState, image, priorityClass, debugObject, debugOnlyThis, requestedConsole, currentDirectory };
 }
 

@@ -45,22 +45,22 @@ export function openImage(pm: ProcessManager, c: ValidatedParameters): OpenedIma
     const [, args] = o.commandLine ? splitCommandLine(o.commandLine) : ['', ''];
     const cmd = `${SYSTEM32}\\cmd.exe`;
     const cl = `${SYSTEM32}\\cmd.exe /c "${image}"${args ? ' ' + args : ''}`;
-    if (t.begin('create.runBatch')) { t.str(image); t.str(cmd); t.str(cl); t.change('file', pm.ctx.fs.getFile(image)?.fileId ?? -1); }
+    t.step('create.runBatch')?.s(image).s(cmd).s(cl).change('file', pm.ctx.fs.getFile(image)?.fileId ?? -1);
     t.currentStage = undefined;
     return { restarted: pm.createProcess({ ...o, imagePath: cmd, commandLine: cl }) };
   }
   const file = pm.ctx.fs.getFile(image)!;
   const pe = parse(pm, file.fileId, file.version, file.data);
   if (pe instanceof PeFormatError || pe.isDll) return failCreate(pm, image, ERROR_BAD_EXE_FORMAT);
-  if (t.begin('create.openImage')) { t.str(image); t.num(file.fileId); t.num(pe.sizeOfImage); t.num(pe.subsystem); t.num(pe.addressOfEntryPoint); t.big(pe.imageBase); t.change('file', file.fileId); }
-  if (t.begin('create.imageSection')) { t.str(image); t.num(file.fileId); t.num(pe.sizeOfImage); t.num(pe.numberOfSections); t.num(1); t.change('file', file.fileId); }
+  t.step('create.openImage')?.s(image).n(file.fileId).n(pe.sizeOfImage).n(pe.subsystem).n(pe.addressOfEntryPoint).a(pe.imageBase).change('file', file.fileId);
+  t.step('create.imageSection')?.s(image).n(file.fileId).n(pe.sizeOfImage).n(pe.numberOfSections).b(true).change('file', file.fileId);
   // Image File Execution Options: a Debugger value launches the debugger with the image as its argument.
   const exeName = baseName(image);
   const debuggerValue = pm.ctx.registry.getValue(`${IFEO_KEY}\\${exeName}`, 'Debugger');
   if (!o.ifeoApplied && !(flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS)) && debuggerValue && typeof debuggerValue.data === 'string' && debuggerValue.data.trim()) {
     const [dbgExe] = splitCommandLine(debuggerValue.data);
     const cl = `${debuggerValue.data.trim()} ${commandLine}`;
-    if (t.begin('create.ifeo')) { t.str(image); t.str(debuggerValue.data); t.str(cl); t.change('system'); }
+    t.step('create.ifeo')?.s(image).s(debuggerValue.data).s(cl).change('system');
     t.currentStage = undefined;
     return { restarted: pm.createProcess({ ...o, imagePath: dbgExe, commandLine: cl, ifeoApplied: true }) };
   }
@@ -71,7 +71,7 @@ export function openImage(pm: ProcessManager, c: ValidatedParameters): OpenedIma
   const signatureLevel = protection ? SE_SIGNING_LEVEL_WINDOWS_TCB : inSystem32 ? SE_SIGNING_LEVEL_WINDOWS : image.toLowerCase().includes('\\windowsapps\\') ? SE_SIGNING_LEVEL_MICROSOFT : SE_SIGNING_LEVEL_UNSIGNED;
   if (flags & CREATE_PROTECTED_PROCESS) {
     const allowed = protection !== 0;
-    if (t.begin('create.signature')) { t.str(image); t.num(signatureLevel); t.num(protection); t.num(allowed ? 1 : 0); t.change('file', file.fileId); }
+    t.step('create.signature')?.s(image).n(signatureLevel).n(protection).b(allowed).change('file', file.fileId);
     if (!allowed) return failCreate(pm, image, ERROR_INVALID_IMAGE_HASH);
   }
   // The parent's job: children join it unless they break away (and the job allows it).
@@ -84,7 +84,7 @@ export function openImage(pm: ProcessManager, c: ValidatedParameters): OpenedIma
   if (jobId) {
     const exceeded = jobChainLimit(pm, jobId);
     if (exceeded) {
-      if (t.begin('job.limitExceeded')) { t.num(exceeded); t.num(0); t.str('ActiveProcessLimit'); t.change('job', exceeded); }
+      t.step('job.limitExceeded')?.n(exceeded).n(0).s('ActiveProcessLimit').change('job', exceeded);
       return failCreate(pm, image, ERROR_NOT_ENOUGH_QUOTA);
     }
   }

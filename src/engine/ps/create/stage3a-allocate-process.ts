@@ -46,7 +46,7 @@ export function allocateProcess(pm: ProcessManager, c: ValidatedParameters, img:
   p.bottomUpStartVpn = pm.ctx.rng.range(0x1000000, 0x3000000) * 16;
   pm.ctx.processes.push(p);
   pm.ctx.byPid.set(pid, p);
-  if (t.begin('create.allocateProcess')) { t.num(pid); t.big(p.eprocess); t.num(p.parentPid); t.change('process', pid); }
+  t.step('create.allocateProcess')?.n(pid).a(p.eprocess).n(p.parentPid).change('process', pid);
   if (c.debugObject) setDebugPort(pm, p, c.debugObject, c.debugOnlyThis, false);
   return p;
 }

@@ -8,5 +8,5 @@ export function createInitialAddressSpace(pm: ProcessManager, p: ProcessObject):
   const t = pm.trace;
   const mm = pm.mm;
   mm.createAddressSpace(p);
-  if (t.begin('create.addressSpace')) { t.num(p.pid); t.num(p.directoryTableBase); t.big(mm.entryAddress(3, 0) & ~0xFFFn | (BigInt(mm.selfMapIndex) << 3n)); t.change('process', p.pid); t.change('pfn', p.directoryTableBase); }
+  t.step('create.addressSpace')?.n(p.pid).n(p.directoryTableBase).a(mm.entryAddress(3, 0) & ~0xFFFn | (BigInt(mm.selfMapIndex) << 3n)).change('process', p.pid).change('pfn', p.directoryTableBase);
 }

@@ -6,5 +6,5 @@ import type { ProcessManager } from '../processManager';
 
 export function initializeKprocess(pm: ProcessManager, p: ProcessObject): void {
   const t = pm.trace;
-  if (t.begin('create.kprocess')) { t.num(p.pid); t.num(pm.state(p).basePriority); t.num(p.directoryTableBase); t.num(pm.ctx.processors); t.change('process', p.pid); }
+  t.step('create.kprocess')?.n(p.pid).n(pm.state(p).basePriority).n(p.directoryTableBase).n(pm.ctx.processors).change('process', p.pid);
 }

@@ -28,5 +28,5 @@ export function mapImageAndNtdll(pm: ProcessManager, p: ProcessObject, pe: PeIma
   st.sectionId = exeSection.id;
   mapView(mm, p, exeSection, FILE_MAP_READ, 0n, 0n, st.imageBase);
   if (ntdll && st.ntdllBase) mapView(mm, p, imageSection(pm, p, ntdll, true), FILE_MAP_READ, 0n, 0n, st.ntdllBase);
-  if (t.begin('create.mapImage')) { t.num(pid); t.big(st.imageBase); t.num(pe.sizeOfImage); t.big(st.ntdllBase); t.num(st.ntdllSize); t.num(1); t.change('process', pid); t.change('vad', pid, Number(st.imageBase)); }
+  t.step('create.mapImage')?.n(pid).a(st.imageBase).n(pe.sizeOfImage).a(st.ntdllBase).n(st.ntdllSize).b(true).change('process', pid).change('vad', pid, Number(st.imageBase));
 }

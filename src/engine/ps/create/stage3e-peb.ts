@@ -27,7 +27,7 @@ export function createPeb(pm: ProcessManager, p: ProcessObject, pe: PeImage, com
   pv.setUint32(PEB.ImageSubsystem, pe.subsystem, true);
   pv.setUint32(PEB.ImageSubsystemMajorVersion, pe.majorSubsystemVersion, true);
   pv.setUint32(PEB.SessionId, p.sessionId, true);
-  if (t.begin('create.peb')) { t.num(pid); t.big(peb); t.change('process', pid); t.change('vad', pid, Number(peb)); }
+  t.step('create.peb')?.n(pid).a(peb).change('process', pid).change('vad', pid, Number(peb));
   const params = writeProcessParameters(pm, p, commandLine);
   pv.setBigUint64(PEB.ProcessParameters, params, true);
   writeUser(pm, p, peb, pebBytes);
@@ -66,6 +66,6 @@ export function writeProcessParameters(pm: ProcessManager, p: ProcessObject, com
   st.processParameters = base;
   st.processParametersSize = total;
   const t = pm.trace;
-  if (t.begin('create.processParameters')) { t.num(p.pid); t.big(base); t.num(total); t.change('vad', p.pid, Number(base)); }
+  t.step('create.processParameters')?.n(p.pid).a(base).n(total).change('vad', p.pid, Number(base));
   return base;
 }

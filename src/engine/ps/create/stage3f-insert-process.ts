@@ -15,7 +15,7 @@ export function insertProcess(pm: ProcessManager, p: ProcessObject, o: PsCreateO
   const pid = p.pid;
   st.createSeq = t.count;
   pm.liveCount++;
-  if (t.begin('create.insertProcess')) { t.num(pid); t.num(pm.liveCount); t.change('process', pid); }
+  t.step('create.insertProcess')?.n(pid).n(pm.liveCount).change('process', pid);
   if (jobId) addToJob(pm, jobId, p, true);
   if (o.inheritHandles && parent?.ps) {
     let n = 0;
@@ -27,12 +27,12 @@ export function insertProcess(pm: ProcessManager, p: ProcessObject, o: PsCreateO
       st.handles.insertAt(h, { ...e });
       n++;
     }
-    if (t.begin('create.inheritHandles')) { t.num(pid); t.num(parent.pid); t.num(n); t.change('process', pid); }
+    t.step('create.inheritHandles')?.n(pid).n(parent.pid).n(n).change('process', pid);
   }
   let hProcess: number | undefined;
   if (o.returnHandles && parent?.ps) {
     hProcess = insertHandle(pm, parent, st.objectId, PROCESS_ALL_ACCESS);
-    if (t.begin('create.handle')) { t.num(pid); t.num(parent.pid); t.num(hProcess); t.num(PROCESS_ALL_ACCESS); t.change('process', parent.pid); }
+    t.step('create.handle')?.n(pid).n(parent.pid).n(hProcess).n(PROCESS_ALL_ACCESS).change('process', parent.pid);
   }
   if (p.imageFileName.toLowerCase() === 'csrss.exe' && !pm.csrssBySession.has(p.sessionId)) pm.csrssBySession.set(p.sessionId, pid);
   if (p.imageFileName.toLowerCase() === 'explorer.exe' && !pm.explorerPid) pm.explorerPid = pid;

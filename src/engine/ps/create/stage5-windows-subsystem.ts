@@ -17,6 +17,6 @@ export function notifyWindowsSubsystem(pm: ProcessManager, p: ProcessObject, pe:
       st.csrProcess = base + BigInt(pm.csrCursor++ % 0x10000) * 0x180n;
       thread.csrThread = st.csrProcess + 0xC0n;
     }
-    if (t.begin('create.csr')) { t.num(pid); t.num(thread.tid); t.num(csrss && !csrss.exited ? csrssPid : 0); t.big(st.csrProcess); t.big(thread.csrThread ?? 0n); t.change('process', pid); t.change('thread', thread.tid); }
+    t.step('create.csr')?.n(pid).n(thread.tid).n(csrss && !csrss.exited ? csrssPid : 0).a(st.csrProcess).a(thread.csrThread ?? 0n).change('process', pid).change('thread', thread.tid);
   }
 }

@@ -10,7 +10,7 @@ import { resumeThreadObject } from '../threads';
 export function startInitialThread(pm: ProcessManager, p: ProcessObject, thread: ThreadObject, parent: ProcessObject | undefined, returnHandles: boolean): number | undefined {
   const t = pm.trace;
   const suspended = (p.creationFlags & CREATE_SUSPENDED) !== 0;
-  if (t.begin('create.start')) { t.num(p.pid); t.num(thread.tid); t.num(suspended ? 1 : 0); t.change('thread', thread.tid); }
+  t.step('create.start')?.n(p.pid).n(thread.tid).b(suspended).change('thread', thread.tid);
   if (!suspended) resumeThreadObject(pm, p, thread);
   let hThread: number | undefined;
   if (returnHandles && parent?.ps) hThread = insertHandle(pm, parent, thread.objectId!, THREAD_ALL_ACCESS);

@@ -16,7 +16,7 @@ export function runLoaderInit(pm: ProcessManager, p: ProcessObject, thread: Thre
   const saved = t.currentStage;
   t.currentStage = '7';
   try {
-    if (t.begin('create.loaderInit')) { t.num(p.pid); t.num(thread.tid); t.change('thread', thread.tid); }
+    t.step('create.loaderInit')?.n(p.pid).n(thread.tid).change('thread', thread.tid);
     st.loader = { tid: thread.tid, phase: 'heap', queue: [], seen: [] };
     const dbg = debugObjectOf(pm, p);
     if (dbg) { postProcessStart(pm, p, thread, dbg); return; }
