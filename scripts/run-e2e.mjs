@@ -1,6 +1,6 @@
 // npm run test:e2e — system Chromium (playwright-core) drives the real workbench: code-server with
 // the packaged extension installed and demo/ open. Every test/e2e/<name>.e2e.mjs is a scenario that
-// exports `steps` (and optionally `viewport`); each runs in a fresh code-server (its own user data),
+// exports `steps` (and optionally `viewport` and user `settings`); each runs in a fresh code-server (its own user data),
 // so scenarios cannot lean on each other. Screenshots go to test-results/e2e-<name>/ (the workbench
 // scenario keeps test-results/e2e/).
 //
@@ -30,14 +30,14 @@ const scenarios = fs.readdirSync(e2eDir).filter((f) => f.endsWith('.e2e.mjs')).m
 
 /** Runs one scenario in its own code-server; returns the number of failed steps (0 or 1: later steps build on earlier ones). */
 async function runScenario(cs, vsix, name) {
-  const { steps, viewport = { width: 1400, height: 860 } } = await import(pathToFileURL(path.join(e2eDir, `${name}.e2e.mjs`)).href);
+  const { steps, viewport = { width: 1400, height: 860 }, settings = {} } = await import(pathToFileURL(path.join(e2eDir, `${name}.e2e.mjs`)).href);
   const resultsDir = path.join(repoRoot, 'test-results', name === 'workbench' ? 'e2e' : `e2e-${name}`);
   const runDir = makeRunDir(`e2e-${name}`);
   const userDataDir = path.join(runDir, 'user-data');
   const extensionsDir = path.join(runDir, 'extensions');
   fs.rmSync(resultsDir, { recursive: true, force: true });
   fs.mkdirSync(resultsDir, { recursive: true });
-  writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
+  writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, ...settings });
   installExtensions(cs, { extensionsDir, userDataDir }, [vsix]);
   const server = await startCodeServer(cs, {
     port: await freePort(), userDataDir, extensionsDir, folder: demoFolder, logFile: path.join(runDir, 'code-server.log'),

@@ -247,6 +247,7 @@ export const JobObjectExtendedLimitInformation = 9;
 // More Win32 errors.
 export const ERROR_INVALID_FUNCTION = 1;
 export const ERROR_CHILD_NOT_COMPLETE = 129;
+export const ERROR_EXE_MACHINE_TYPE_MISMATCH = 216;
 export const ERROR_SIGNAL_REFUSED = 156;
 export const ERROR_INVALID_IMAGE_HASH = 577;
 export const ERROR_NOT_ENOUGH_QUOTA = 1816;

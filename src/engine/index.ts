@@ -39,4 +39,4 @@ export function createSystem(options?: SystemOptions): System {
 }
 export { serializeSession, restoreSession, restoreSessionInChunks, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
 export type { SessionFile, RestoreProgress } from './session/serialize';
-export type { SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo, DebugObjectInfo } from './inspect';
+export type { SectionFilter, SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo, DebugObjectInfo } from './inspect';

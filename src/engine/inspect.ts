@@ -69,13 +69,22 @@ export interface JobInfo {
   peakJobMemoryUsed: number;
 }
 
-export function listSections(mm: MemoryManager, processes: ReadonlyArray<ProcessObject | undefined>): SectionInfo[] {
+/**
+ * Narrows listSections to what a caller prints (a debugger's !ca, !memusage and !vad): one control
+ * area, and the views of every process, of one process (a pid) or none (views lists left empty).
+ * Without it every view of every process is listed, O(VADs of all processes).
+ */
+export interface SectionFilter { controlArea?: number; views?: 'all' | 'none' | number }
+
+export function listSections(mm: MemoryManager, processes: ReadonlyArray<ProcessObject | undefined>, filter: SectionFilter = {}): SectionInfo[] {
   const reg = mm.sectionRegistry;
   const views = new Map<number, SectionViewInfo[]>();
-  for (const p of processes) {
-    if (!p || p.exited) continue;
+  const only = filter.controlArea;
+  const viewsOf = filter.views ?? 'all';
+  for (const p of viewsOf === 'none' ? [] : processes) {
+    if (!p || p.exited || (typeof viewsOf === 'number' && p.pid !== viewsOf)) continue;
     for (const vad of p.vads) {
-      if (!vad.view) continue;
+      if (!vad.view || (only !== undefined && vad.view.controlArea.id !== only)) continue;
       const list = views.get(vad.view.controlArea.id) ?? [];
       list.push({ pid: p.pid, base: BigInt(vad.startVpn) * 4096n, size: BigInt(vad.pageCount) * 4096n, protect: vad.view.protect, copyOnWrite: vad.view.copyOnWrite, firstPrototypeIndex: vad.view.firstProto });
       views.set(vad.view.controlArea.id, list);
@@ -83,12 +92,14 @@ export function listSections(mm: MemoryManager, processes: ReadonlyArray<Process
   }
   const objects = new Map<number, SectionInfo['sectionObjects']>();
   for (const s of reg.sections.values()) {
+    if (only !== undefined && s.controlArea.id !== only) continue;
     const list = objects.get(s.controlArea.id) ?? [];
     list.push({ objectId: s.id, name: s.name, size: s.size, protect: s.protect });
     objects.set(s.controlArea.id, list);
   }
   const out: SectionInfo[] = [];
-  for (const ca of reg.controlAreas.values()) {
+  const areas = only === undefined ? reg.controlAreas.values() : [reg.controlAreas.get(only)].filter((x) => x !== undefined);
+  for (const ca of areas) {
     const seg = ca.segment;
     let committed = 0;
     let resident = 0;

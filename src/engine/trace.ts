@@ -91,7 +91,7 @@ export const STEP_SCHEMAS = {
   'create.peb': { kind: 'processCreation', routine: 'MmCreatePeb', args: [['pid', 'n'], ['peb', 'a']] },
   'create.insertProcess': { kind: 'processCreation', routine: 'PspInsertProcess', args: [['pid', 'n'], ['processes', 'n']] },
   'create.thread': { kind: 'processCreation', routine: 'PspAllocateThread', args: [['pid', 'n'], ['tid', 'n'], ['teb', 'a'], ['stackBase', 'a']] },
-  'create.start': { kind: 'processCreation', routine: 'KeReadyThread', args: [['pid', 'n'], ['tid', 'n'], ['suspended', 'b']] },
+  'create.start': { kind: 'processCreation', routine: 'NtResumeThread', args: [['pid', 'n'], ['tid', 'n'], ['suspended', 'b']] },
   'system.boot': { kind: 'system', routine: 'KiSystemStartup', args: [['pages', 'n'], ['pageFilePages', 'n'], ['processors', 'n']] },
   'system.privilege': { kind: 'system', routine: 'SeAdjustPrivilege', args: [['pid', 'n'], ['privilege', 's']] },
   // Process creation, the full flow (src/engine/ps): stages 1, 2, 3A-3F, 4, 5, 6, 7.
@@ -120,6 +120,20 @@ export const STEP_SCHEMAS = {
   'create.loadDll': { kind: 'processCreation', routine: 'LdrpLoadDll', args: [['pid', 'n'], ['dll', 's'], ['base', 'a'], ['mapped', 'b']] },
   'create.win32k': { kind: 'processCreation', routine: 'W32pProcessCallout', args: [['pid', 'n'], ['w32process', 'a']] },
   'create.entryPoint': { kind: 'processCreation', routine: 'RtlUserThreadStart', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
+  // Processes the system starts itself (no kernel32, no CSR call): the kernel's StartFirstUserProcess and smss use
+  // RtlCreateUserProcess -> NtCreateUserProcess (public symbols of ntoskrnl and ntdll; Windows Internals 7e Part 2 ch. 12, "Smss").
+  'create.native': { kind: 'processCreation', routine: 'RtlCreateUserProcess', args: [['image', 's'], ['commandLine', 's'], ['creatorPid', 'n']] },
+  // PspMapSystemDll maps ntdll (and for WoW64 the 32-bit ntdll) in 3D (MiMapProcessExecutable -> PsMapSystemDlls; public symbols).
+  'create.mapSystemDll': { kind: 'processCreation', routine: 'PspMapSystemDll', args: [['pid', 'n'], ['dll', 's'], ['base', 'a'], ['size', 'n']] },
+  // WoW64: the 32-bit PEB and TEB beside the native ones (Windows Internals 7e ch. 8 Part 2 "WoW64"; ch. 3 stage 3E/4).
+  'create.peb32': { kind: 'processCreation', routine: 'MmCreatePeb', args: [['pid', 'n'], ['peb32', 'a']] },
+  'create.teb32': { kind: 'processCreation', routine: 'MmCreateTeb', args: [['pid', 'n'], ['tid', 'n'], ['teb32', 'a']] },
+  // kernel32!BaseThreadInitThunk: RtlUserThreadStart calls it, it calls the entry point (Windows Internals 7e ch. 3, stage 7).
+  'create.baseThreadInitThunk': { kind: 'processCreation', routine: 'BaseThreadInitThunk', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
+  // \KnownDlls: smss creates the object directory (SmpInitializeKnownDlls, smss's public symbols) and keeps a handle;
+  // every later process's loader opens it (LdrpInitializeProcess: ZwOpenDirectoryObject into LdrpKnownDllDirectoryHandle).
+  'ob.createKnownDlls': { kind: 'process', routine: 'SmpInitializeKnownDlls', args: [['pid', 'n'], ['handle', 'n'], ['directory', 'a']] },
+  'create.openKnownDlls': { kind: 'processCreation', routine: 'LdrpInitializeProcess', args: [['pid', 'n'], ['handle', 'n'], ['directory', 'a']] },
   'create.asUser': { kind: 'processCreation', routine: 'CreateProcessAsUserW', args: [['image', 's'], ['user', 's'], ['sessionId', 'n'], ['integrity', 's']] },
   'shell.execute': { kind: 'processCreation', routine: 'ShellExecuteExW', args: [['file', 's'], ['verb', 's'], ['command', 's']] },
   'appx.activate': { kind: 'processCreation', routine: 'ActivateApplication', args: [['appUserModelId', 's'], ['packageFullName', 's'], ['image', 's']] },
@@ -161,6 +175,11 @@ export const STEP_SCHEMAS = {
   'thread.dispatch': { kind: 'thread', routine: 'KiSelectReadyThread', args: [['processor', 'n'], ['tid', 'n'], ['priority', 'n'], ['standbyTid', 'n']] },
   // Processes: boot, handles, termination.
   'process.system': { kind: 'process', routine: 'PspInitPhase0', args: [['pid', 'n'], ['eprocess', 'a']] },
+  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; not a real process object.
+  'process.idle': { kind: 'process', routine: 'KiInitializeKernel', args: [['processors', 'n']] },
+  // The Registry process: a minimal process (no image, no PEB) the configuration manager creates
+  // (CmpInitializeRegistryProcess -> PsCreateMinimalProcess, public symbols).
+  'process.registry': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a']] },
   'process.open': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['handle', 'n'], ['access', 'n']] },
   'process.openDenied': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['access', 'n'], ['reason', 's']] },
   'process.terminate': { kind: 'process', routine: 'PspTerminateProcess', args: [['pid', 'n'], ['exitStatus', 'n'], ['byPid', 'n']] },
@@ -257,6 +276,13 @@ export class StepLog {
     return this.codes.byteLength + this.stages.byteLength + this.argStart.byteLength + this.changeStart.byteLength + this.args.byteLength + this.changes.byteLength;
   }
 
+  /**
+   * While > 0, begin() records and counts nothing: kernel work done inside a step that names it (MmCreatePeb
+   * and MmCreateTeb allocate with MiCreatePebOrTeb, not through NtAllocateVirtualMemory). Deterministic, so
+   * replays count the same.
+   */
+  muted = 0;
+
   /** Operations running (System's op and the replays nest at most one deep; boot counts as one). */
   private depth = 0;
   /** Opens an operation: steps may be recorded until the matching leave(). */
@@ -309,6 +335,7 @@ export class StepLog {
   /** Starts recording a step; returns false in count-only mode (the caller may skip its args). */
   private begin(code: StepCode, stage?: CreationStage): boolean {
     if (this.depth === 0) throw new StepOutsideOperation(code);
+    if (this.muted > 0) return false;
     if (this.countOnly) {
       if (++this.count === this.stopAt) throw new StopReplay();
       return false;

@@ -2,7 +2,7 @@
 // <= 50 ms"). Builds the session the tree benchmark builds (2,000 processes, notepad.exe children of
 // explorer.exe, one with a written region and a handle), then runs every command several times and
 // prints min/median/max milliseconds per command as one JSON object. No thresholds are asserted.
-import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../src/engine';
+import { createSystem, describeObject, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../src/engine';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
 
 const PROCESSES = 2000;
@@ -24,13 +24,15 @@ const setupSeconds = (performance.now() - t0) / 1000;
 const p = system.queryProcess(target)!;
 const thread = p.threads[0]!;
 const pfn = system.walkAddress(target, base).pfn ?? 0;
+const ethread = describeObject(system, { kind: 'ETHREAD', tid: thread.tid })!.address;
+const sectionPte = system.querySections({ views: 'none' }).find((x) => x.numberOfMappedViews > 1)!.prototypePteBase;
 const a = `0x${base.toString(16)}`;
 const lines = [
-  '!process 0 0', '!process 0 0 notepad.exe', `!process 0n${target} 7`, `!process 0x${p.eprocess.toString(16)} 1`,
-  '!thread', `!thread 0n${thread.tid}`, '!peb', '!teb', `.process /p 0n${target}`, `.thread 0n${thread.tid}`, '!handle', '!token', '!job',
+  '!process 0 0', '!process 0 1', '!process 0 7', '!process 0 0 notepad.exe', `!process 0n${target} 7`, `!process 0x${p.eprocess.toString(16)} 1`,
+  '!thread', `!thread 0n${thread.tid}`, '!peb', '!teb', `.process /p 0n${target}`, `.thread 0n${thread.tid}`, `!thread 0x${ethread.toString(16)}`, `.thread 0x${ethread.toString(16)}`, `dt nt!_ETHREAD 0x${ethread.toString(16)}`, '!handle', '!token', '!job',
   'lm', 'k', 'dt nt!_EPROCESS', 'dt nt!_EPROCESS @$proc', 'dt -r1 nt!_EPROCESS @$proc', 'dt nt!_PEB @$peb', 'dt nt!_TEB @$teb',
   `db ${a}`, `dw ${a}`, `dd ${a} L40`, `dq ${a}`, `da ${a}`, `du ${a}`, `db ${a} L1000`, `!db ${(pfn * 4096).toString(16)}`,
-  `!pte ${a}`, `!vtop 0 ${a}`, `!pfn ${pfn.toString(16)}`, '!vm', '!vad', '!wsle 1', '!memusage', `!address ${a}`, '!address', '!ca', '!ca 2',
+  `!pte ${a}`, `!vtop 0 ${a}`, `!pfn ${pfn.toString(16)}`, '!vm', '!vad', '!wsle 1', '!memusage', `!address ${a}`, '!address', '!ca', '!ca 2', `!ca 0x${sectionPte.toString(16)}`, `!object 0x${p.eprocess.toString(16)}`,
   '? @$proc + 0n16', '.help', '!positions', '!tt 50', '!tt 100', 'p-', 'g-', `eb ${a} 42`,
   // Travel and read the past state on one line: includes the engine's stateAt (what the console's session.setCursor also pays).
   '!tt 50; !process 0 0 explorer.exe',

@@ -15,22 +15,28 @@ function until(kd: KernelDebuggerConsole, done: (text: string) => boolean, what:
   });
 }
 
-function terminalNamed(name: string): vscode.Terminal {
-  const t = vscode.window.terminals.find((x) => x.name === name);
-  assert.ok(t, `a terminal named ${name}`);
-  return t;
+/** Resolves with the first value `probe` gives within 5 s (a link's action runs asynchronously). */
+async function eventually<T>(probe: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${what}: not within 5 s`);
 }
+
+/** The console is idle again: its last write is an empty prompt (drawn after the whole output). */
+const idle = (t: string): boolean => t.endsWith('\r\x1b[K0: kd> ');
 
 suite('Kernel debugger console', () => {
   test('opens with the kd prompt and answers !process 0 0 with every process', async () => {
     const system = await runningSystem();
     const kd = await vscode.commands.executeCommand<KernelDebuggerConsole>(Commands.openKernelDebugger);
     await until(kd, (t) => t.includes('0: kd> '), 'the prompt');
-    const terminal = terminalNamed(kd.name);
-    terminal.sendText('!process 0 0', true);
-    await until(kd, (t) => (t.match(/\r\n0: kd> /g) ?? []).length >= 1 && t.includes('Image: explorer.exe'), '!process output');
+    kd.terminal.sendText('!process 0 0', true);
+    await until(kd, (t) => t.includes('Image: explorer.exe') && idle(t), '!process output');
     for (const pid of system.processIds) assert.ok(kd.transcript().includes(`Cid: ${pid.toString(16).padStart(4, '0')}`), `pid ${pid} listed`);
-    terminal.dispose();
+    kd.terminal.dispose();
   });
 
   test('!tt moves the session cursor; !tt 100 returns to the present', async () => {
@@ -38,27 +44,57 @@ suite('Kernel debugger console', () => {
     await runningSystem();
     const kd = await vscode.commands.executeCommand<KernelDebuggerConsole>(Commands.openKernelDebugger);
     await until(kd, (t) => t.includes('0: kd> '), 'the prompt');
-    const terminal = terminalNamed(kd.name);
-    terminal.sendText('!tt 0:0', true);
+    kd.terminal.sendText('!tt 0:0', true);
     await until(kd, (t) => t.includes('Time Travel Position: 0:0'), '!tt output');
     assert.equal(api.session.cursor, 0);
-    terminal.sendText('!tt 100', true);
+    kd.terminal.sendText('!tt 100', true);
     await until(kd, (t) => t.includes('(present)'), '!tt 100 output');
     assert.equal(api.session.cursor, undefined);
-    terminal.dispose();
+    kd.terminal.dispose();
   });
 
   test('an unknown extension gets WinDbg\'s answer, and the console says when the simulation is reset', async () => {
     await runningSystem();
     const kd = await vscode.commands.executeCommand<KernelDebuggerConsole>(Commands.openKernelDebugger);
     await until(kd, (t) => t.includes('0: kd> '), 'the prompt');
-    const terminal = terminalNamed(kd.name);
-    terminal.sendText('!nosuchthing', true);
+    kd.terminal.sendText('!nosuchthing', true);
     await until(kd, (t) => t.includes('No export nosuchthing found'), 'the error line');
     const before = kd.transcript().length;
     const api = await activatedApi();
     api.session.start({ seed: 1 });
     await until(kd, (t) => t.length > before && t.slice(before).includes('kd> '), 'the notice after a reset');
-    terminal.dispose();
+    kd.terminal.dispose();
+  });
+
+  test('the link provider underlines an EPROCESS, a Cid and a type name; clicking them opens dt', async () => {
+    const system = await runningSystem();
+    const explorer = system.processIds.find((p) => system.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const eprocess = system.queryProcess(explorer)!.eprocess.toString(16);
+    const kd = await vscode.commands.executeCommand<KernelDebuggerConsole>(Commands.openKernelDebugger);
+    await until(kd, (t) => t.includes('0: kd> '), 'the prompt');
+    kd.terminal.sendText('!process 0 0 explorer.exe', true);
+    await until(kd, (t) => t.includes('Image: explorer.exe') && idle(t), '!process output');
+    const line = kd.transcript().split('\r\n').find((l) => l.startsWith('PROCESS '))!;
+    assert.equal(line, `PROCESS ${eprocess}`);
+    const [address] = kd.links(line);
+    assert.ok(address, `a link in ${JSON.stringify(line)}`);
+    assert.equal(line.slice(address.startIndex, address.startIndex + address.length), eprocess);
+    assert.match(address.tooltip ?? '', new RegExp(`\\b${explorer}\\b`));
+    const header = kd.transcript().split('\r\n').find((l) => l.includes('Cid: '))!;
+    assert.ok(kd.links(header).some((l) => header.slice(l.startIndex, l.startIndex + l.length) === `Cid: ${explorer.toString(16).padStart(4, '0')}`), header);
+    // Clicking the address opens the process's EPROCESS as a dt document.
+    kd.openLink(address);
+    const doc = await eventually(() => {
+      const d = vscode.window.activeTextEditor?.document;
+      return d?.uri.scheme === 'ntlab-dt' && /dt nt!_EPROCESS/.test(d.getText()) ? d : undefined;
+    }, 'the dt document of the clicked EPROCESS');
+    assert.match(doc.getText(), new RegExp(`UniqueProcessId\\s+: 0x00000000\`${explorer.toString(16).padStart(8, '0')}`));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // A structure name runs dt in the console.
+    const typeLinks = kd.links('see nt!_KPROCESS');
+    assert.equal(typeLinks.length, 1);
+    kd.openLink(typeLinks[0]!);
+    await until(kd, (t) => /dt nt!_KPROCESS\r\n/.test(t) && /\+0x000 Header/.test(t), 'dt output of the clicked type');
+    kd.terminal.dispose();
   });
 });

@@ -317,3 +317,58 @@ describe('kd: time travel', () => {
     for (const s of l.sys.getSteps(g + 1, last)) expect(s.kind).not.toBe('pageFault');
   });
 });
+
+describe('kd: dx', () => {
+  it('dx @$curprocess shows the context process: name [Switch To], its EPROCESS type, Name and Id', () => {
+    const l = lab();
+    const p = l.sys.queryProcess(l.pid)!;
+    const out = l.run('dx @$curprocess');
+    expect(out[0]).toBe('@$curprocess     : notepad.exe [Switch To]');
+    expect(out).toContain('    KernelObject     [Type: _EPROCESS]');
+    expect(out).toContain('    Name             : notepad.exe');
+    expect(out).toContain(`    Id               : 0x${l.pid.toString(16)}`);
+    expect(out).toContain('    Threads');
+    // The root's children only (no -r): nothing indented deeper.
+    expect(out.filter((x) => x.startsWith('        '))).toEqual([]);
+    expect(l.run('dx @$curprocess.Name')).toEqual(['@$curprocess.Name : notepad.exe', `    Length           : 0x${'notepad.exe'.length.toString(16)}`]);
+    expect(l.run('dx @$curprocess.Id')).toEqual([`@$curprocess.Id  : 0x${l.pid.toString(16)}`]);
+    expect(l.run('dx @$curprocess.Threads')).toEqual(['@$curprocess.Threads', ...p.threads.map((t) => `    ${`[0x${t.tid.toString(16)}]`.padEnd(17)}[Switch To]`)]);
+  });
+
+  it('dx @$curthread follows .thread; .KernelObject lays out the ETHREAD at its address', () => {
+    const l = lab();
+    const tid = l.sys.queryProcess(l.pid)!.threads[0]!.tid;
+    expect(l.run('dx @$curthread')).toContain(`    Id               : 0x${tid.toString(16)}`);
+    const ethread = describeObject(l.sys, { kind: 'ETHREAD', tid })!;
+    const ko = l.run('dx @$curthread.KernelObject');
+    expect(ko[0]).toBe('@$curthread.KernelObject [Type: _ETHREAD]');
+    expect(ko.length).toBe(1 + ethread.fields.filter((f) => f.offset >= 0).length);
+  });
+
+  it('dx @$cursession.Processes lists every process by id; [pid] (decimal or 0x) selects one; -r1 expands each', () => {
+    const l = lab();
+    const list = l.run('dx @$cursession.Processes');
+    expect(list[0]).toBe('@$cursession.Processes');
+    expect(list.slice(1)).toEqual(l.sys.processIds.map((pid) => `    ${`[0x${pid.toString(16)}]`.padEnd(17)}: ${l.sys.queryProcess(pid)!.imageFileName} [Switch To]`));
+    const r1 = l.run('dx -r1 @$cursession.Processes');
+    expect(r1.filter((x) => /^ {8}Name {13}: /.test(x))).toHaveLength(l.sys.processIds.length);
+    expect(l.run(`dx @$cursession.Processes[${l.pid}]`)[0]).toBe(`@$cursession.Processes[${l.pid}] : notepad.exe [Switch To]`);
+    expect(l.run(`dx @$cursession.Processes[0x${l.pid.toString(16)}].Name`)[0]).toBe(`@$cursession.Processes[0x${l.pid.toString(16)}].Name : notepad.exe`);
+  });
+
+  it('names and indexes that do not exist get dx\'s error, never an exception', () => {
+    const l = lab();
+    expect(l.run('dx @$nothing')).toEqual(["Error: Unable to bind name '@$nothing'"]);
+    expect(l.run('dx @$curprocess.Nope')).toEqual(["Error: Unable to bind name 'Nope'"]);
+    expect(l.run('dx @$cursession.Processes[99999]')[0]).toMatch(/^Error: Index was out of bounds/);
+    expect(l.run('dx')).toEqual(['Error: Expected expression']);
+    expect(l.run('dx @$curprocess..')[0]).toMatch(/^Error: /);
+  });
+
+  it('.help says that eb/ed/eq are refused while time travelling, and they are', () => {
+    const l = lab();
+    for (const c of ['eb', 'ed', 'eq']) expect(l.run(`.help ${c}`)[1]).toMatch(/refused while time travelling/);
+    const past = { system: l.sys.stateAt(l.sys.stepCount - 2), live: l.sys, cursor: l.sys.stepCount - 2 };
+    expect(runKd(past, l.state, `eb ${ptr(l.base)} 41`).lines[0]).toMatch(/^Memory write error/);
+  });
+});

@@ -127,6 +127,24 @@ describe('call chains', () => {
     expect(callChain({ stage: '7', kind: 'processCreation', routine: 'RtlCreateHeap' })).toEqual(['LdrInitializeThunk', 'LdrpInitializeProcess', 'RtlCreateHeap']);
     expect(callChain({ stage: '7', kind: 'processCreation', routine: 'W32pProcessCallout' })).toEqual(['PsConvertToGuiThread', 'W32pProcessCallout']);
   });
+
+  it('chains checked against the public symbols (issue 14 item 9)', () => {
+    // MmCreatePeb and PspSetupUserProcessAddressSpace are both called by PspAllocateProcess (siblings, not nested).
+    expect(callChain({ stage: '3E', kind: 'processCreation', routine: 'PspSetupUserProcessAddressSpace' }).slice(-2)).toEqual(['PspAllocateProcess', 'PspSetupUserProcessAddressSpace']);
+    expect(callChain({ stage: '3E', kind: 'processCreation', routine: 'MmCreatePeb' }).slice(-2)).toEqual(['PspAllocateProcess', 'MmCreatePeb']);
+    // ntdll is mapped by the kernel: MmInitializeProcessAddressSpace -> MiMapProcessExecutable -> PsMapSystemDlls -> PspMapSystemDll.
+    expect(callChain({ stage: '3D', kind: 'processCreation', routine: 'PspMapSystemDll' }).slice(-4)).toEqual(['MmInitializeProcessAddressSpace', 'MiMapProcessExecutable', 'PsMapSystemDlls', 'PspMapSystemDll']);
+    // The loader maps DLLs through the system service, from user mode.
+    expect(callChain({ stage: '7', kind: 'virtualMemory', routine: 'MiMapViewOfSection' })).toEqual(['LdrInitializeThunk', 'LdrpInitializeProcess', 'NtMapViewOfSection', 'MiMapViewOfSection']);
+    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'BaseThreadInitThunk' })).toEqual(['RtlUserThreadStart', 'BaseThreadInitThunk']);
+    expect(callChain({ stage: '6', kind: 'processCreation', routine: 'NtResumeThread' })).toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtResumeThread']);
+    // The system's own processes: RtlCreateUserProcess, not under CreateProcessW.
+    expect(callChain({ stage: '1', kind: 'processCreation', routine: 'RtlCreateUserProcess' })).toEqual(['RtlCreateUserProcess']);
+    // ... and the later stages of such a creation start there too, not at CreateProcessW.
+    expect(callChain({ stage: '3A', kind: 'processCreation', routine: 'PspAllocateProcess' }, 'RtlCreateUserProcess')).toEqual(['RtlCreateUserProcess', 'NtCreateUserProcess', 'PspAllocateProcess']);
+    expect(callChain({ stage: '6', kind: 'processCreation', routine: 'NtResumeThread' }, 'RtlCreateUserProcess')).toEqual(['NtResumeThread']);
+    expect(callChain({ stage: '3A', kind: 'processCreation', routine: 'PspAllocateProcess' }, 'CreateProcessInternalW')[0]).toBe('CreateProcessW');
+  });
 });
 
 describe('labels', () => {

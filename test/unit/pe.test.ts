@@ -124,7 +124,9 @@ describe('parseImage refuses what the loader refuses', () => {
 
   it('a 32-bit (PE32) optional header or another machine', () => {
     expectBad(mutate((_b, v, nt) => v.setUint16(nt + 24, 0x10B, true)), 'unsupportedMagic');
-    expectBad(mutate((_b, v, nt) => v.setUint16(nt + 4, 0x14C, true)), 'unsupportedMachine');
+    // An i386 machine needs a PE32 optional header; IMAGE_FILE_MACHINE_ARMNT (0x1C4) is not run on x64 at all.
+    expectBad(mutate((_b, v, nt) => v.setUint16(nt + 4, 0x14C, true)), 'unsupportedMagic');
+    expectBad(mutate((_b, v, nt) => v.setUint16(nt + 4, 0x1C4, true)), 'unsupportedMachine');
   });
 
   it('bad alignment, SizeOfImage, sections out of order, entry point outside the image, truncation', () => {
@@ -148,6 +150,8 @@ describe('the default images are valid PE32+ files', () => {
     for (const f of images) {
       const img = parseImage(f.data);
       expect(img.isDll).toBe(f.path.toLowerCase().endsWith('.dll'));
+      // The 32-bit (WoW64) system DLLs in SysWOW64 are PE32 images linked below 2 GB.
+      if (f.path.toLowerCase().startsWith('c:\\windows\\syswow64\\')) { expect(img.machine).toBe(0x14C); expect(img.imageBase < 0x80000000n).toBe(true); continue; }
       expect(img.imageBase).toBe(img.isDll ? 0x180000000n : 0x140000000n);
       for (const dll of img.imports) expect(fs.exists(`C:\\Windows\\System32\\${dll}`), `${f.path} imports ${dll}`).toBe(true);
     }

@@ -109,7 +109,11 @@ describe('the stages of CreateProcess', () => {
     expect(csr.args.csrssPid).toBe(csrss[0]);
     expect(csr.args.csrProcess).not.toBe(0n);
     const dlls = steps.filter((s) => s.code === 'create.loadDll').map((s) => (s.args.dll as string).toLowerCase());
-    expect(dlls[0]).toBe('ntdll.dll');
+    // ntdll is mapped by the kernel in 3D (PspMapSystemDll), not loaded by LdrpLoadDll (public symbols: PsMapSystemDlls
+    // is called from MiMapProcessExecutable).
+    expect(dlls).not.toContain('ntdll.dll');
+    expect(byCode(steps, 'create.mapSystemDll').stage).toBe('3D');
+    expect(byCode(steps, 'create.mapSystemDll').args.dll).toBe('C:\\Windows\\System32\\ntdll.dll');
     for (const d of ['kernel32.dll', 'kernelbase.dll', 'user32.dll', 'gdi32.dll']) expect(dlls).toContain(d);
     expect(steps.filter((s) => s.code === 'create.loadDll').every((s) => s.args.mapped === true)).toBe(true);
     const thread = sys.queryProcess(pid)!.threads.find((t) => t.tid === tid)!;

@@ -5,7 +5,7 @@
 import { ERROR_ALREADY_EXISTS, ERROR_FILE_NOT_FOUND, ERROR_INVALID_NAME, ERROR_PATH_NOT_FOUND } from '../constants';
 import { Win32Error } from '../errors';
 import {
-  buildImage, IMAGE_SCN_CNT_UNINITIALIZED_DATA, IMAGE_SCN_MEM_READ, IMAGE_SCN_MEM_WRITE, IMAGE_SUBSYSTEM_NATIVE,
+  buildImage, IMAGE_FILE_MACHINE_I386, IMAGE_SCN_CNT_UNINITIALIZED_DATA, IMAGE_SCN_MEM_READ, IMAGE_SCN_MEM_WRITE, IMAGE_SUBSYSTEM_NATIVE,
   IMAGE_SUBSYSTEM_WINDOWS_CUI, IMAGE_SUBSYSTEM_WINDOWS_GUI, SCN_DATA, SCN_RDATA, SCN_RELOC, SCN_TEXT, SectionSpec,
 } from './pe';
 
@@ -258,6 +258,8 @@ interface DefaultImage {
   pages: [number, number, number];
   imports: string[];
   bss?: number;
+  /** IMAGE_FILE_MACHINE_*; default AMD64. */
+  machine?: number;
 }
 
 /** The default images. Image names keep their real case; import names are as linkers write them. */
@@ -295,6 +297,9 @@ export const DEFAULT_IMAGES: readonly DefaultImage[] = [
     path: 'C:\\Program Files\\WindowsApps\\Microsoft.WindowsCalculator_10.2103.8.0_x64__8wekyb3d8bbwe\\Calculator.exe',
     subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [10, 4, 1], imports: ['KERNEL32.dll', 'USER32.dll'],
   },
+  // The 32-bit ntdll that PspMapSystemDll maps into WoW64 processes beside the native one (Windows Internals 7e
+  // Part 2 ch. 8, "WoW64": SysWOW64 holds the 32-bit system DLLs).
+  { path: 'C:\\Windows\\SysWOW64\\ntdll.dll', subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI, dll: true, pages: [20, 6, 2], imports: [], machine: IMAGE_FILE_MACHINE_I386 },
 ];
 
 /** Text files (CRLF line ends, as Notepad writes them). */
@@ -330,7 +335,8 @@ function defaultFiles(): Array<readonly [string, Uint8Array]> {
     if (img.bss) sections.push({ name: '.bss', virtualSize: img.bss * 0x1000, characteristics: IMAGE_SCN_CNT_UNINITIALIZED_DATA | IMAGE_SCN_MEM_READ | IMAGE_SCN_MEM_WRITE });
     sections.push({ name: '.reloc', virtualSize: 0x1C0, characteristics: SCN_RELOC });
     const bytes = buildImage({
-      imageBase: img.dll ? DLL_BASE : EXE_BASE,
+      machine: img.machine,
+      imageBase: img.machine === IMAGE_FILE_MACHINE_I386 ? (img.dll ? 0x4B280000n : 0x400000n) : img.dll ? DLL_BASE : EXE_BASE,
       // Entry points a little into .text, different per image.
       entryPointRva: (0x1000 + ((i * 0x3D0) % (img.pages[0] * 0x1000 - 0x200))) & ~0xF,
       subsystem: img.subsystem,

@@ -21,6 +21,8 @@ export const IMAGE_SUBSYSTEM_UNKNOWN = 0;
 export const IMAGE_SUBSYSTEM_NATIVE = 1;
 export const IMAGE_SUBSYSTEM_WINDOWS_GUI = 2;
 export const IMAGE_SUBSYSTEM_WINDOWS_CUI = 3;
+/** The POSIX subsystem (removed since Windows 8.1: such images no longer run). */
+export const IMAGE_SUBSYSTEM_POSIX_CUI = 7;
 // IMAGE_OPTIONAL_HEADER.DllCharacteristics
 export const IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA = 0x0020;
 export const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x0040;
@@ -59,6 +61,8 @@ const DOS_HEADER_SIZE = 0x40;
 const NT_HEADERS_OFFSET = 0x80; // after the DOS stub
 const FILE_HEADER_SIZE = 20;
 const OPTIONAL_HEADER64_SIZE = 240;
+/** IMAGE_OPTIONAL_HEADER32 (PE32, i386 images): 32-bit ImageBase and stack/heap sizes, BaseOfData, 16 directories at 96. */
+const OPTIONAL_HEADER32_SIZE = 224;
 const SECTION_HEADER_SIZE = 40;
 const IMPORT_DESCRIPTOR_SIZE = 20;
 const MAX_SECTIONS = 96;
@@ -197,7 +201,10 @@ export function buildImage(spec: ImageSpec): Uint8Array {
     sections.push({ name: '.idata', virtualSize: idataSize, characteristics: SCN_IDATA, fill: 0 });
   }
   if (sections.length > MAX_SECTIONS) throw new RangeError(`buildImage: at most ${MAX_SECTIONS} sections`);
-  const sectionTable = NT_HEADERS_OFFSET + 4 + FILE_HEADER_SIZE + OPTIONAL_HEADER64_SIZE;
+  // An i386 image is PE32 (IMAGE_OPTIONAL_HEADER32); AMD64 and ARM64 images are PE32+.
+  const pe32 = (spec.machine ?? IMAGE_FILE_MACHINE_AMD64) === IMAGE_FILE_MACHINE_I386;
+  const optionalHeaderSize = pe32 ? OPTIONAL_HEADER32_SIZE : OPTIONAL_HEADER64_SIZE;
+  const sectionTable = NT_HEADERS_OFFSET + 4 + FILE_HEADER_SIZE + optionalHeaderSize;
   const sizeOfHeaders = alignUp(sectionTable + sections.length * SECTION_HEADER_SIZE, FILE_ALIGNMENT);
   let rva = alignUp(sizeOfHeaders, SECTION_ALIGNMENT);
   let fileOffset = sizeOfHeaders;
@@ -235,7 +242,7 @@ export function buildImage(spec: ImageSpec): Uint8Array {
   w.u32(fh + 4, spec.timeDateStamp ?? DEFAULT_TIMESTAMP);
   w.u32(fh + 8, 0); // PointerToSymbolTable
   w.u32(fh + 12, 0); // NumberOfSymbols
-  w.u16(fh + 16, OPTIONAL_HEADER64_SIZE);
+  w.u16(fh + 16, optionalHeaderSize);
   w.u16(fh + 18, IMAGE_FILE_EXECUTABLE_IMAGE | IMAGE_FILE_LARGE_ADDRESS_AWARE | (dll ? IMAGE_FILE_DLL : 0));
 
   // IMAGE_OPTIONAL_HEADER64.
@@ -250,7 +257,7 @@ export function buildImage(spec: ImageSpec): Uint8Array {
     if (c & IMAGE_SCN_CNT_INITIALIZED_DATA) sizeOfInitData += l.raw;
     if (c & IMAGE_SCN_CNT_UNINITIALIZED_DATA) sizeOfUninitData += alignUp(l.spec.virtualSize, FILE_ALIGNMENT);
   }
-  w.u16(oh + 0, IMAGE_NT_OPTIONAL_HDR64_MAGIC);
+  w.u16(oh + 0, pe32 ? IMAGE_NT_OPTIONAL_HDR32_MAGIC : IMAGE_NT_OPTIONAL_HDR64_MAGIC);
   w.u8(oh + 2, 14); // MajorLinkerVersion (VS 2019)
   w.u8(oh + 3, 20);
   w.u32(oh + 4, sizeOfCode);
@@ -258,7 +265,8 @@ export function buildImage(spec: ImageSpec): Uint8Array {
   w.u32(oh + 12, sizeOfUninitData);
   w.u32(oh + 16, spec.entryPointRva);
   w.u32(oh + 20, baseOfCode);
-  w.u64(oh + 24, spec.imageBase);
+  if (pe32) w.u32(oh + 28, Number(spec.imageBase)); // BaseOfData (oh + 24) stays 0
+  else w.u64(oh + 24, spec.imageBase);
   w.u32(oh + 32, SECTION_ALIGNMENT);
   w.u32(oh + 36, FILE_ALIGNMENT);
   w.u16(oh + 40, 10); // MajorOperatingSystemVersion
@@ -275,13 +283,22 @@ export function buildImage(spec: ImageSpec): Uint8Array {
   const defaultDllChars = IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA | IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE | IMAGE_DLLCHARACTERISTICS_NX_COMPAT
     | (dll ? 0 : IMAGE_DLLCHARACTERISTICS_TERMINAL_SERVER_AWARE);
   w.u16(oh + 70, spec.dllCharacteristics ?? defaultDllChars);
-  w.u64(oh + 72, spec.sizeOfStackReserve ?? 0x100000n);
-  w.u64(oh + 80, spec.sizeOfStackCommit ?? 0x1000n);
-  w.u64(oh + 88, 0x100000n); // SizeOfHeapReserve
-  w.u64(oh + 96, 0x1000n); // SizeOfHeapCommit
-  w.u32(oh + 104, 0); // LoaderFlags
-  w.u32(oh + 108, IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
-  const dataDirs = oh + 112;
+  if (pe32) {
+    w.u32(oh + 72, Number(spec.sizeOfStackReserve ?? 0x100000n));
+    w.u32(oh + 76, Number(spec.sizeOfStackCommit ?? 0x1000n));
+    w.u32(oh + 80, 0x100000); // SizeOfHeapReserve
+    w.u32(oh + 84, 0x1000); // SizeOfHeapCommit
+    w.u32(oh + 88, 0); // LoaderFlags
+    w.u32(oh + 92, IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+  } else {
+    w.u64(oh + 72, spec.sizeOfStackReserve ?? 0x100000n);
+    w.u64(oh + 80, spec.sizeOfStackCommit ?? 0x1000n);
+    w.u64(oh + 88, 0x100000n); // SizeOfHeapReserve
+    w.u64(oh + 96, 0x1000n); // SizeOfHeapCommit
+    w.u32(oh + 104, 0); // LoaderFlags
+    w.u32(oh + 108, IMAGE_NUMBEROF_DIRECTORY_ENTRIES);
+  }
+  const dataDirs = oh + (pe32 ? 96 : 112);
 
   // Section headers and raw data.
   for (let i = 0; i < layout.length; i++) {
@@ -362,7 +379,7 @@ export function parseImage(bytes: Uint8Array): PeImage {
   if (v.getUint32(lfanew, true) !== IMAGE_NT_SIGNATURE) throw new PeFormatError('noPeSignature', "no 'PE\\0\\0' signature (a DOS or 16-bit image)");
   const fh = lfanew + 4;
   const machine = v.getUint16(fh, true);
-  if (machine !== IMAGE_FILE_MACHINE_AMD64) throw new PeFormatError('unsupportedMachine', `machine 0x${machine.toString(16)} is not AMD64`);
+  if (machine !== IMAGE_FILE_MACHINE_AMD64 && machine !== IMAGE_FILE_MACHINE_ARM64 && machine !== IMAGE_FILE_MACHINE_I386) throw new PeFormatError('unsupportedMachine', `machine 0x${machine.toString(16)} is not AMD64, ARM64 or i386`);
   const numberOfSections = v.getUint16(fh + 2, true);
   const timeDateStamp = v.getUint32(fh + 4, true);
   const sizeOfOptionalHeader = v.getUint16(fh + 16, true);
@@ -371,7 +388,9 @@ export function parseImage(bytes: Uint8Array): PeImage {
   const oh = fh + FILE_HEADER_SIZE;
   if (sizeOfOptionalHeader < 112 || oh + sizeOfOptionalHeader > len) throw new PeFormatError('badOptionalHeader', `SizeOfOptionalHeader ${sizeOfOptionalHeader}`);
   const magic = v.getUint16(oh, true);
-  if (magic !== IMAGE_NT_OPTIONAL_HDR64_MAGIC) throw new PeFormatError('unsupportedMagic', `optional header magic 0x${magic.toString(16)} is not PE32+ (0x20b)`);
+  // i386 images are PE32 (0x10b), the 64-bit machines PE32+ (0x20b).
+  const pe32 = machine === IMAGE_FILE_MACHINE_I386;
+  if (magic !== (pe32 ? IMAGE_NT_OPTIONAL_HDR32_MAGIC : IMAGE_NT_OPTIONAL_HDR64_MAGIC)) throw new PeFormatError('unsupportedMagic', `optional header magic 0x${magic.toString(16)} is not ${pe32 ? 'PE32 (0x10b)' : 'PE32+ (0x20b)'}`);
   const sectionAlignment = v.getUint32(oh + 32, true);
   const fileAlignment = v.getUint32(oh + 36, true);
   if (!isPowerOfTwo(sectionAlignment) || !isPowerOfTwo(fileAlignment) || fileAlignment < 0x200 || fileAlignment > 0x10000 || sectionAlignment < fileAlignment) {
@@ -384,14 +403,15 @@ export function parseImage(bytes: Uint8Array): PeImage {
   const tableEnd = sectionTable + numberOfSections * SECTION_HEADER_SIZE;
   if (tableEnd > len) throw new PeFormatError('badSections', 'the section table runs past the end of the file');
   if (sizeOfHeaders < tableEnd || sizeOfHeaders > len || sizeOfHeaders % fileAlignment !== 0) throw new PeFormatError('badSizeOfHeaders', `SizeOfHeaders 0x${sizeOfHeaders.toString(16)}`);
-  const imageBase = v.getBigUint64(oh + 24, true);
+  const imageBase = pe32 ? BigInt(v.getUint32(oh + 28, true)) : v.getBigUint64(oh + 24, true);
   if (imageBase % 0x10000n !== 0n || imageBase === 0n || imageBase + BigInt(sizeOfImage) > 0x7FFFFFFF0000n) {
     throw new PeFormatError('badOptionalHeader', `ImageBase 0x${imageBase.toString(16)} is not a 64 KB aligned user address`);
   }
-  const numberOfRvaAndSizes = Math.min(v.getUint32(oh + 108, true), IMAGE_NUMBEROF_DIRECTORY_ENTRIES, Math.max(0, Math.floor((sizeOfOptionalHeader - 112) / 8)));
+  const dirs = pe32 ? 96 : 112;
+  const numberOfRvaAndSizes = Math.min(v.getUint32(oh + dirs - 4, true), IMAGE_NUMBEROF_DIRECTORY_ENTRIES, Math.max(0, Math.floor((sizeOfOptionalHeader - dirs) / 8)));
   const dataDirectories: PeDataDirectory[] = [];
   for (let i = 0; i < IMAGE_NUMBEROF_DIRECTORY_ENTRIES; i++) {
-    dataDirectories.push(i < numberOfRvaAndSizes ? { virtualAddress: v.getUint32(oh + 112 + i * 8, true), size: v.getUint32(oh + 116 + i * 8, true) } : { virtualAddress: 0, size: 0 });
+    dataDirectories.push(i < numberOfRvaAndSizes ? { virtualAddress: v.getUint32(oh + dirs + i * 8, true), size: v.getUint32(oh + dirs + 4 + i * 8, true) } : { virtualAddress: 0, size: 0 });
   }
   const sections: PeSection[] = [];
   let expectedRva = alignUp(sizeOfHeaders, sectionAlignment);
@@ -432,8 +452,10 @@ export function parseImage(bytes: Uint8Array): PeImage {
     majorSubsystemVersion: v.getUint16(oh + 48, true), minorSubsystemVersion: v.getUint16(oh + 50, true),
     sizeOfImage, sizeOfHeaders, checkSum: v.getUint32(oh + 64, true),
     subsystem: v.getUint16(oh + 68, true), dllCharacteristics: v.getUint16(oh + 70, true),
-    sizeOfStackReserve: v.getBigUint64(oh + 72, true), sizeOfStackCommit: v.getBigUint64(oh + 80, true),
-    sizeOfHeapReserve: v.getBigUint64(oh + 88, true), sizeOfHeapCommit: v.getBigUint64(oh + 96, true),
+    sizeOfStackReserve: pe32 ? BigInt(v.getUint32(oh + 72, true)) : v.getBigUint64(oh + 72, true),
+    sizeOfStackCommit: pe32 ? BigInt(v.getUint32(oh + 76, true)) : v.getBigUint64(oh + 80, true),
+    sizeOfHeapReserve: pe32 ? BigInt(v.getUint32(oh + 80, true)) : v.getBigUint64(oh + 88, true),
+    sizeOfHeapCommit: pe32 ? BigInt(v.getUint32(oh + 84, true)) : v.getBigUint64(oh + 96, true),
     dataDirectories, sections, imports: [],
   };
   image.imports = readImports(bytes, image);

@@ -5,11 +5,11 @@
 import { ERROR_INVALID_NAME, ERROR_PATH_NOT_FOUND } from '../constants';
 import { LastError } from '../errors';
 
-export type ObjectTypeName = 'Process' | 'Thread' | 'Job' | 'Token' | 'File' | 'Section' | 'Event' | 'Key' | 'DebugObject';
+export type ObjectTypeName = 'Process' | 'Thread' | 'Job' | 'Token' | 'File' | 'Section' | 'Event' | 'Key' | 'DebugObject' | 'Directory';
 
 /** OBJECT_HEADER.TypeIndex values of a Windows 10 22H2 system (before the ObHeaderCookie XOR). */
 export const OBJECT_TYPE_INDEX: Record<ObjectTypeName, number> = {
-  Process: 7, Thread: 8, Job: 6, Token: 5, File: 37, Section: 44, Event: 16, Key: 46, DebugObject: 11,
+  Process: 7, Thread: 8, Job: 6, Token: 5, File: 37, Section: 44, Event: 16, Key: 46, DebugObject: 11, Directory: 3,
 };
 
 /** sizeof(OBJECT_HEADER) up to Body on x64. */

@@ -10,17 +10,53 @@ import { EPROCESS_SIZE, ETHREAD_SIZE } from './objectSizes';
 import { SYSTEM32 } from './paths';
 import type { ProcessManager } from './processManager';
 import { PsProcessState } from './state';
+import { insertHandle } from './handles';
 import { terminateProcess } from './termination';
 import { newToken } from './tokenObjects';
 
 /** The memory manager's system threads, by start routine (ch. 5). */
 export const MM_SYSTEM_THREADS = ['KeBalanceSetManager', 'KeSwapProcessOrStack', 'MiModifiedPageWriter', 'MiMappedPageWriter', 'MiDereferenceSegmentThread', 'MiZeroPageThread'] as const;
+/**
+ * Their priorities as the book's list of the memory manager's components gives them (Windows Internals 6e
+ * Part 2 ch. 10 and 7e Part 1 ch. 5, "Memory manager components"): balance set manager 16, process/stack
+ * swapper 23, modified and mapped page writers 17, segment dereference thread 18, zero page thread 0 (the only
+ * priority-0 thread: Microsoft Learn, "Scheduling Priorities").
+ */
+const MM_THREAD_PRIORITY: Record<(typeof MM_SYSTEM_THREADS)[number], number> = {
+  KeBalanceSetManager: 16, KeSwapProcessOrStack: 23, MiModifiedPageWriter: 17, MiMappedPageWriter: 17, MiDereferenceSegmentThread: 18, MiZeroPageThread: 0,
+};
+/**
+ * Base priorities the boot processes run at, as Process Explorer shows them on Windows 10/11: smss 11;
+ * csrss, wininit and winlogon 13; services and lsass 9 (Windows Internals 7e ch. 4, "Thread scheduling",
+ * the process priorities of the system processes).
+ */
+const BOOT_PRIORITY: Record<string, number> = { 'smss.exe': 11, 'csrss.exe': 13, 'wininit.exe': 13, 'winlogon.exe': 13, 'services.exe': 9, 'lsass.exe': 9 };
+
+/** sizeof(OBJECT_DIRECTORY) on x64 Windows 10 (37 hash buckets, lock, device map, shadow, namespace entry, session object, flags, session id). */
+const OBJECT_DIRECTORY_SIZE = 0x158;
+/** DIRECTORY_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | 0xF). */
+const DIRECTORY_ALL_ACCESS = 0xF000F;
+
+/**
+ * SmpInitializeKnownDlls: smss creates the permanent \KnownDlls object directory (the section objects of the
+ * known DLLs go in it) and keeps its handle. Windows Internals 7e Part 2 ch. 12, "Smss, Csrss, and Wininit";
+ * routine name from smss's public symbols.
+ */
+function createKnownDlls(pm: ProcessManager, smss: ProcessObject): void {
+  const header = pm.ob.create('Directory', 0, OBJECT_DIRECTORY_SIZE, '\\KnownDlls'); // its creation reference keeps it (permanent)
+  const handle = insertHandle(pm, smss, header.objectId, DIRECTORY_ALL_ACCESS);
+  const t = pm.trace;
+  t.step('ob.createKnownDlls')?.n(smss.pid).n(handle).a(header.address).change('process', smss.pid);
+}
 
 /** Chapter 2's boot: System and its threads, Registry, smss (and its per-session instances), csrss, wininit, services, lsass, svchost, winlogon, userinit, explorer. */
 export function boot(pm: ProcessManager): void {
   const t = pm.trace;
   const mm = pm.mm;
   // The System process (pid 4): kernel address space, SYSTEM token, the memory manager's threads.
+  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; not a process
+  // object of its own (Windows Internals 7e ch. 2, "System processes": "Idle process").
+  t.step('process.idle')?.n(pm.ctx.processors).change('system');
   const make = (name: string): ProcessObject => {
     const pid = pm.cids.allocate('p');
     const index = pm.ctx.processes.length;
@@ -36,7 +72,8 @@ export function boot(pm: ProcessManager): void {
     mm.createAddressSpace(p);
     st.createSeq = t.count;
     pm.liveCount++;
-    t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid);
+    if (name === 'System') { t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid); }
+    else t.step('process.registry')?.n(pid).a(p.eprocess).change('process', pid);
     return p;
   };
   const system = make('System');
@@ -45,7 +82,7 @@ export function boot(pm: ProcessManager): void {
     const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
     system.threads.push({
       tid, lastError: 0, teb: 0n, stackBase: 0n, stackLimit: 0n, state: 'Waiting', suspendCount: 0, ethread: header.address,
-      priority: name === 'MiZeroPageThread' ? 0 : name === 'KeBalanceSetManager' ? 16 : 17, basePriority: 8, startAddress: 0n,
+      priority: MM_THREAD_PRIORITY[name], basePriority: MM_THREAD_PRIORITY[name], startAddress: 0n,
       win32StartAddress: 0n, exitStatus: STILL_ACTIVE, waitReason: name === 'MiZeroPageThread' ? 'WrFreePage' : 'WrVirtualMemory', objectId: header.objectId,
       csrThread: 0n, pendingLoaderInit: false,
     });
@@ -56,9 +93,13 @@ export function boot(pm: ProcessManager): void {
   const registry = make('Registry');
   (registry as { parentPid: number }).parentPid = system.pid;
   const sys = { account: 'LocalSystem' as AccountName, sessionId: 0 };
-  const create = (image: string, parent: number, session: number, account: AccountName = 'LocalSystem', commandLine?: string, integrity?: IntegrityLevel): number => {
+  // `native`: started with RtlCreateUserProcess (the kernel's StartFirstUserProcess for smss; smss for its
+  // session copies, csrss, wininit and winlogon), not through kernel32's CreateProcess and with no call to
+  // CSRSS; the others (services, lsass, svchost, userinit, explorer) are Win32 processes' CreateProcess(AsUser).
+  const create = (image: string, parent: number, session: number, account: AccountName = 'LocalSystem', commandLine?: string, integrity?: IntegrityLevel, native = false): number => {
+    const name = image.slice(image.lastIndexOf('\\') + 1).toLowerCase();
     try {
-      return pm.createProcess({ imagePath: image, parentPid: parent, sessionId: session, token: { account, sessionId: session, integrityLevel: integrity }, commandLine }).pid;
+      return pm.createProcess({ imagePath: image, parentPid: parent, sessionId: session, token: { account, sessionId: session, integrityLevel: integrity }, commandLine, native, basePriority: BOOT_PRIORITY[name] }).pid;
     } catch (e) {
       // A boot process that cannot start ends the boot with the Win32 error and the image named.
       if (e instanceof LastError) throw new Win32Error(e.code, `boot: ${image} could not start (Win32 error ${e.code})`);
@@ -66,15 +107,16 @@ export function boot(pm: ProcessManager): void {
     }
   };
   void sys;
-  const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe');
+  const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe', undefined, true);
+  createKnownDlls(pm, pm.ctx.byPid.get(smss)!);
   // smss starts one instance of itself per session; each starts that session's csrss and wininit/winlogon, then exits.
-  const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000000 00000080');
-  create(`${SYSTEM32}\\csrss.exe`, smss0, 0, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16');
-  const wininit = create(`${SYSTEM32}\\wininit.exe`, smss0, 0, 'LocalSystem', 'wininit.exe');
+  const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000000 00000080', undefined, true);
+  create(`${SYSTEM32}\\csrss.exe`, smss0, 0, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', undefined, true);
+  const wininit = create(`${SYSTEM32}\\wininit.exe`, smss0, 0, 'LocalSystem', 'wininit.exe', undefined, true);
   terminateProcess(pm, pm.ctx.byPid.get(smss0)!, 0, smss0);
-  const smss1 = create(`${SYSTEM32}\\smss.exe`, smss, 1, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000001 00000080');
-  create(`${SYSTEM32}\\csrss.exe`, smss1, 1, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16');
-  const winlogon = create(`${SYSTEM32}\\winlogon.exe`, smss1, 1, 'LocalSystem', 'winlogon.exe');
+  const smss1 = create(`${SYSTEM32}\\smss.exe`, smss, 1, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000001 00000080', undefined, true);
+  create(`${SYSTEM32}\\csrss.exe`, smss1, 1, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', undefined, true);
+  const winlogon = create(`${SYSTEM32}\\winlogon.exe`, smss1, 1, 'LocalSystem', 'winlogon.exe', undefined, true);
   terminateProcess(pm, pm.ctx.byPid.get(smss1)!, 0, smss1);
   const services = create(`${SYSTEM32}\\services.exe`, wininit, 0, 'LocalSystem', 'C:\\Windows\\system32\\services.exe');
   create(`${SYSTEM32}\\lsass.exe`, wininit, 0, 'LocalSystem', 'C:\\Windows\\system32\\lsass.exe');

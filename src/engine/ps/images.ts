@@ -2,7 +2,7 @@
 // boot (ASLR, chosen once and shared by every process), and image section objects (NtCreateSection with
 // SEC_IMAGE). Windows Internals 7e ch. 5, "Address space layout randomization"; ch. 3, stage 2.
 import { PAGE_READONLY, SEC_IMAGE } from '../constants';
-import { PeFormatError, type PeImage, parseImage } from '../io/pe';
+import { IMAGE_FILE_MACHINE_I386, PeFormatError, type PeImage, parseImage } from '../io/pe';
 import type { SectionObject } from '../mm/section';
 import { createSection, dereferenceSection } from '../mm/sectionApi';
 import type { ProcessObject } from '../process';
@@ -22,7 +22,12 @@ export function imageBaseFor(pm: ProcessManager, fileId: number, pe: PeImage): b
   let base = pm.imageBases.get(fileId);
   if (base !== undefined) return base;
   const slots = Math.ceil(pe.sizeOfImage / 0x10000);
-  if (pe.isDll) {
+  if (pe.machine === IMAGE_FILE_MACHINE_I386) {
+    // A WoW64 image is addressed with 32-bit pointers: its base stays below 2 GB (DLLs packed below
+    // 0x78000000, executables above 0x400000), still chosen once per boot.
+    if (pe.isDll) { base = 0x78000000n - BigInt(slots + pm.ctx.rng.range(0, 0x100)) * 0x10000n; }
+    else base = 0x400000n + BigInt(pm.ctx.rng.range(0, 0x800)) * 0x10000n;
+  } else if (pe.isDll) {
     // DLLs pack downward from a seed-dependent top below 0x7FFF'FFFF0000.
     pm.nextDllSlot += slots;
     base = 0x7FFE00000000n - BigInt(pm.nextDllSlot) * 0x10000n - BigInt(pm.ctx.rng.range(0, 0x400)) * 0x10000n;

@@ -15,7 +15,8 @@ import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERS
 /** What to describe. */
 export type ObjectRef =
   | { kind: 'EPROCESS' | 'KPROCESS' | 'PEB' | 'RTL_USER_PROCESS_PARAMETERS' | 'PEB_LDR_DATA' | 'TOKEN'; pid: number }
-  | { kind: 'ETHREAD' | 'KTHREAD' | 'TEB'; tid: number }
+  /** `pid`, when the caller knows the owning process, spares the search through every process. */
+  | { kind: 'ETHREAD' | 'KTHREAD' | 'TEB'; tid: number; pid?: number }
   | { kind: 'LDR_DATA_TABLE_ENTRY'; pid: number; index: number }
   | { kind: 'HANDLE_TABLE_ENTRY'; pid: number; handle: number }
   | { kind: 'EJOB' | 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION' | 'JOBOBJECT_BASIC_LIMIT_INFORMATION'; jobId: number }
@@ -68,8 +69,9 @@ function protectionText(level: number): string {
   return `0x${level.toString(16)} (${PS_PROTECTED_TYPES[level & 7] ?? '?'} ${PS_SIGNERS[level >> 4] ?? '?'})`;
 }
 
-function findThread(system: System, tid: number): [ProcessObject, ThreadObject] | undefined {
-  for (const p of system.internals.processes) {
+function findThread(system: System, tid: number, pid?: number): [ProcessObject, ThreadObject] | undefined {
+  const owner = pid === undefined ? undefined : findProcess(system, pid);
+  for (const p of owner ? [owner] : system.internals.processes) {
     if (!p) continue;
     const t = p.threads.find((x) => x.tid === tid && x.state !== 'Terminated') ?? undefined;
     if (t) return [p, t];
@@ -81,8 +83,9 @@ function findThread(system: System, tid: number): [ProcessObject, ThreadObject] 
 function firstLiveThread(p: ProcessObject): ThreadObject | undefined { return p.threads.find((t) => t.state !== 'Terminated'); }
 
 function findProcess(system: System, pid: number): ProcessObject | undefined {
-  for (const p of system.internals.processes) if (p && p.pid === pid && !p.exited) return p;
-  return undefined;
+  // The pid index (the latest process to hold the id), so a listing over every process stays linear.
+  const p = system.internals.byPid.get(pid);
+  return p && !p.exited ? p : undefined;
 }
 
 /** Lays out one object as `dt` would print it, with the simulation's values. Undefined when the object does not exist. */
@@ -173,7 +176,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
     }
     case 'CID_TABLE': return cidTable(system);
     case 'ETHREAD': case 'KTHREAD': case 'TEB': {
-      const found = findThread(system, ref.tid);
+      const found = findThread(system, ref.tid, ref.pid);
       if (!found) return undefined;
       const [p, t] = found;
       if (ref.kind === 'TEB') return t.teb ? teb(system, p, t) : undefined;

@@ -13,6 +13,7 @@ import { dropSection, imageBaseFor, imageSection, parse } from './images';
 import { SYSTEM32, SYSTEM32_PREFIX, baseName } from './paths';
 import type { ProcessManager } from './processManager';
 import { PsProcessState } from './state';
+import { insertHandle } from './handles';
 import { releaseThread } from './threads';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, LOADER_IN_HEAP, PEB, PEB_LDR_DATA, loaderEntryOffset } from './userLayout';
 import { put64, putUtf16, writeUser, writeUserAt } from './userMemory';
@@ -163,6 +164,13 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
         new DataView(pebPatch.buffer).setBigUint64(0, heap, true);
         writeUser(pm, p, p.peb + BigInt(PEB.ProcessHeap), pebPatch);
         t.step('create.heap')?.n(p.pid).a(heap).a(0x100000n).change('vad', p.pid, Number(heap));
+        // LdrpInitializeProcess opens \KnownDlls (DIRECTORY_QUERY | DIRECTORY_TRAVERSE) into LdrpKnownDllDirectoryHandle;
+        // smss itself starts before it creates the directory and goes on without (public symbols of ntdll and smss).
+        const knownDlls = pm.ob.lookup('\\KnownDlls');
+        if (knownDlls && knownDlls.typeName === 'Directory') {
+          const handle = insertHandle(pm, p, knownDlls.objectId, 0x3);
+          t.step('create.openKnownDlls')?.n(p.pid).n(handle).a(knownDlls.address).change('process', p.pid);
+        }
         // The loader: the image, ntdll, then the static imports, breadth first.
         const exeFile = pm.ctx.fs.getFileById(st.fileId);
         st.modules = [];
@@ -194,13 +202,18 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
       st.loader = null;
       if (st.console !== 'none' && st.console !== 'detached') { initializeConsole(pm, p); t.currentStage = '7'; }
       if (p.exited) return;
-      // The entry point.
-      if (st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI) {
-        // win32k allocates the W32PROCESS (0x128 bytes) as the head of its larger PROCESSINFO.
+      // The first call into win32k converts the thread to a GUI thread (PsConvertToGuiThread) and win32k
+      // allocates the W32PROCESS (0x128 bytes, the head of its larger PROCESSINFO): whatever the image's
+      // subsystem, a process that loads USER32 or GDI32 makes that call while they initialize; one that never
+      // does (cmd.exe) has none. Windows Internals 7e ch. 4, "Thread internals" (GUI threads); Part 2 ch. 8.
+      if (!st.w32Process && st.modules.some((m) => /^(user32|gdi32)\.dll$/i.test(m.name))) {
         st.w32Process = pm.ob.allocatePool(0x300);
         t.step('create.win32k')?.n(p.pid).a(st.w32Process).change('process', p.pid);
       }
+      // The entry point: the thread continues at ntdll!RtlUserThreadStart, which calls kernel32!BaseThreadInitThunk
+      // (Win32 processes), which calls the image's entry point. Windows Internals 7e ch. 3, stage 7.
       t.step('create.entryPoint')?.n(p.pid).n(thread.tid).a(st.entryPoint).change('thread', thread.tid);
+      if (st.modules.some((m) => m.name.toLowerCase() === 'kernel32.dll')) t.step('create.baseThreadInitThunk')?.n(p.pid).n(thread.tid).a(st.entryPoint).change('thread', thread.tid);
       // The first instruction fetch at the entry point: a prototype PTE fault brings the code page in from the image.
       if (st.sectionId && st.entryPoint) pm.mm.translate(p, Number(st.entryPoint / 4096n), false);
       // The program now waits for input: GUI threads in win32k (WrUserRequest), console programs on a read.
@@ -244,7 +257,8 @@ export function loadDll(pm: ProcessManager, p: ProcessObject, name: string, seen
   }
   st.modules.push({ name: baseName(file.path), path: file.path, base, size: dll.sizeOfImage, entryPoint: dll.addressOfEntryPoint ? base + BigInt(dll.addressOfEntryPoint) : 0n, fileId: file.fileId, mapped });
   writeLoaderData(pm, p);
-  t.step('create.loadDll')?.n(p.pid).s(baseName(file.path)).a(base).b(mapped).change('file', file.fileId).change('vad', p.pid, Number(base));
+  // ntdll was mapped by the kernel (PspMapSystemDll, stage 3D): the loader only lists it, no LdrpLoadDll.
+  if (!(key === 'ntdll.dll' && !mappedNow)) t.step('create.loadDll')?.n(p.pid).s(baseName(file.path)).a(base).b(mapped).change('file', file.fileId).change('vad', p.pid, Number(base));
   pm.state(p).loader?.queue.push(...dll.imports);
   return { base, fileId: file.fileId, path: file.path, mappedNow };
 }

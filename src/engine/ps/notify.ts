@@ -11,6 +11,31 @@ const fail = (code: number): never => { throw new LastError(code); };
 
 const MAX_NOTIFY_ROUTINES = 64;
 
+/**
+ * RtlNtStatusToDosError for the NTSTATUS values a process notify routine may refuse creation with (its
+ * CreateInfo->CreationStatus); a value with no Win32 counterpart gives ERROR_MR_MID_NOT_FOUND (317), as
+ * Microsoft Learn's RtlNtStatusToDosError page says. Pairs from Microsoft Learn, "NTSTATUS values" /
+ * "System Error Codes" (the documented mapping).
+ */
+const NTSTATUS_TO_WIN32 = new Map<number, number>([
+  [0xC0000001, 31], // STATUS_UNSUCCESSFUL -> ERROR_GEN_FAILURE
+  [0xC0000002, 1], // STATUS_NOT_IMPLEMENTED -> ERROR_INVALID_FUNCTION
+  [0xC0000005, 998], // STATUS_ACCESS_VIOLATION -> ERROR_NOACCESS
+  [0xC000000D, 87], // STATUS_INVALID_PARAMETER -> ERROR_INVALID_PARAMETER
+  [0xC0000017, 8], // STATUS_NO_MEMORY -> ERROR_NOT_ENOUGH_MEMORY
+  [0xC0000022, 5], // STATUS_ACCESS_DENIED -> ERROR_ACCESS_DENIED
+  [0xC000009A, 1450], // STATUS_INSUFFICIENT_RESOURCES -> ERROR_NO_SYSTEM_RESOURCES
+  [0xC00000BB, 50], // STATUS_NOT_SUPPORTED -> ERROR_NOT_SUPPORTED
+  [0xC0000428, 577], // STATUS_INVALID_IMAGE_HASH -> ERROR_INVALID_IMAGE_HASH
+  [0xC0000906, 225], // STATUS_VIRUS_INFECTED -> ERROR_VIRUS_INFECTED
+]);
+export const ERROR_MR_MID_NOT_FOUND = 317;
+
+/** The Win32 error CreateProcess reports for an NTSTATUS (RtlNtStatusToDosError, for the values above). */
+export function ntStatusToDosError(status: number): number {
+  return NTSTATUS_TO_WIN32.get(status >>> 0) ?? ERROR_MR_MID_NOT_FOUND;
+}
+
 /** What an observer of a notify routine sees. */
 export interface NotifyCall { routine: string; kind: 'process' | 'thread'; pid: number; parentPid: number; imageFileName: string; create: boolean; tid: number }
 

@@ -31,6 +31,13 @@ export class PsProcessState {
   subsystem = 0;
   ntdllBase = 0n;
   ntdllSize = 0;
+  /**
+   * WoW64 (an i386 image on x64): the 32-bit ntdll mapped beside the native one and the 32-bit PEB
+   * (EPROCESS.WoW64Process). Windows Internals 7e Part 2 ch. 8, "WoW64".
+   */
+  wow64 = false;
+  ntdll32Base = 0n;
+  peb32 = 0n;
   /** RTL_USER_PROCESS_PARAMETERS in the new process. */
   processParameters = 0n;
   processParametersSize = 0;

@@ -1,9 +1,10 @@
-// Threads: creation (PspAllocateThread with MmCreateTeb, RtlCreateUserStack and KeInitThread, then
+// Threads: creation (PspAllocateThread with MmCreateTeb, the user stack and KeInitThread, then
 // PspInsertThread), suspend and resume (KeSuspendThread / KeResumeThread), exit (PspExitThread).
-// Windows Internals 7e ch. 4, "Thread internals" ("Birth of a thread").
+// Windows Internals 7e ch. 4, "Thread internals" ("Birth of a thread"); ch. 3, stage 4 (PspAllocateThread
+// then PspInsertThread); MmCreateTeb's caller is PspAllocateThread (public symbols).
 import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
-import { virtualAlloc, virtualFree } from '../mm/virtual';
+import { virtualFree } from '../mm/virtual';
 import type { ProcessObject, ThreadObject } from '../process';
 import { runLoaderInit } from './create/stage7-loader-init';
 import { debugObjectOf, isFrozen, postExit, postThreadStart } from './debug';
@@ -15,24 +16,29 @@ import { threadObjectDeleted } from './handles';
 import { readyThread } from './scheduler';
 import { terminateProcess } from './termination';
 import { TEB } from './userLayout';
-import { writeUser } from './userMemory';
+import { kernelAlloc, writeUser } from './userMemory';
 
 const fail = (code: number): never => { throw new LastError(code); };
 
-/** PspAllocateThread + MmCreateTeb + the user stack + KeInitThread + PspInsertThread. */
+/**
+ * PspAllocateThread (MmCreateTeb, the user stack, KeInitThread) then PspInsertThread. The TEB and stack are
+ * taken by the kernel for the thread (kernelAlloc: their steps are create.teb and create.stack).
+ */
 export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean): ThreadObject {
   const t = pm.trace;
-  const mm = pm.mm;
   const st = pm.state(p);
   const tid = pm.cids.allocate('t');
   const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
-  const teb = virtualAlloc(mm, p, 0n, 0x2000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  // A WoW64 thread's TEB is followed by its 32-bit TEB (TEB64 two pages, then TEB32): MmCreateTeb makes both.
+  const wow64 = st.wow64;
+  const teb = kernelAlloc(pm, p, wow64 ? 0x3000n : 0x2000n);
   t.step('create.teb')?.n(p.pid).n(tid).a(teb).change('vad', p.pid, Number(teb));
+  if (wow64) t.step('create.teb32')?.n(p.pid).n(tid).a(teb + 0x2000n).change('vad', p.pid, Number(teb));
   const reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;
-  const stackReservation = virtualAlloc(mm, p, 0n, reserve, MEM_RESERVE, PAGE_READWRITE);
+  const stackReservation = kernelAlloc(pm, p, reserve, MEM_RESERVE);
   const stackBase = stackReservation + reserve;
-  virtualAlloc(mm, p, stackBase - 0x1000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE);
-  virtualAlloc(mm, p, stackBase - 0x2000n, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+  kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE, stackBase - 0x1000n);
+  kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD, stackBase - 0x2000n);
   t.step('create.stack')?.n(p.pid).n(tid).a(stackBase).a(stackBase - 0x1000n).a(reserve).change('vad', p.pid, Number(stackReservation));
   // TEB: NT_TIB (StackBase, StackLimit, Self), ClientId, ProcessEnvironmentBlock.
   const tebBytes = new Uint8Array(TEB.LastErrorValue + 4);
@@ -54,12 +60,12 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
     win32StartAddress: startAddress, exitStatus: STILL_ACTIVE, waitReason: '', objectId: header.objectId, csrThread: 0n,
     pendingLoaderInit: initial,
   };
+  // PspAllocateThread is done (its TEB, stack and KeInitThread work recorded above); PspInsertThread follows.
+  t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
   p.threads.push(thread);
   pm.threadObjects.set(header.objectId, [p.index, tid]);
   pm.threadIndex.set(tid, p.index);
   t.step('create.insertThread')?.n(p.pid).n(tid).a(header.address).change('thread', tid).change('process', p.pid);
-  // The existing summary step views already explain.
-  t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
   return thread;
 }
 

@@ -1,5 +1,7 @@
 // The kernel writing into a process's user memory (PEB, TEB, process parameters, loader data), faulting
 // pages in as a probed kernel write does, and the little-endian/UTF-16 encoders those writes use.
+import { MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../constants';
+import { virtualAlloc } from '../mm/virtual';
 import type { ProcessObject } from '../process';
 import type { ProcessManager } from './processManager';
 
@@ -36,4 +38,14 @@ export function writeUserAt(pm: ProcessManager, p: ProcessObject, start: number,
     mm.phys.write(pfn, off, data, done, len);
     done += len;
   }
+}
+
+/**
+ * Committed read-write pages the kernel takes in the new process for it (PEB, TEB, parameters, the initial
+ * stack): the VAD and commit are real, the step is the caller's (MiCreatePebOrTeb / MmCreateTeb are not
+ * NtAllocateVirtualMemory).
+ */
+export function kernelAlloc(pm: ProcessManager, p: ProcessObject, size: bigint, type = MEM_RESERVE | MEM_COMMIT, protect = PAGE_READWRITE, at = 0n): bigint {
+  pm.trace.muted++;
+  try { return virtualAlloc(pm.mm, p, at, size, type, protect); } finally { pm.trace.muted--; }
 }

@@ -10,7 +10,7 @@ import type { DecodedPte } from '../mm/pte';
 import type { MEMORY_BASIC_INFORMATION } from '../mm/virtual';
 import type { SectionCall, SectionResult } from '../mm/sectionCalls';
 import type { PsCall, PsResult } from '../ps/calls';
-import { DebugObjectInfo, HandleInfo, JobInfo, listDebugObjects, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionInfo } from '../inspect';
+import { DebugObjectInfo, HandleInfo, JobInfo, listDebugObjects, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionFilter, SectionInfo } from '../inspect';
 import type { Step } from '../trace';
 import { Win32Api, Win32ApiImpl } from '../win32';
 import { Machine, type SystemChange } from './machine';
@@ -156,8 +156,11 @@ export class System {
   }
   /** Walks the four paging levels for `va` in process `pid`, as the MMU would, without faulting. */
   walkAddress(pid: number, va: bigint): q.AddressWalk { return q.walkAddress(this.machine, pid, va); }
-  /** Control areas with their segments, section objects and views (the Sections view). */
-  querySections(): SectionInfo[] { return listSections(this.machine.mm, this.machine.processes); }
+  /**
+   * Control areas with their segments, section objects and views (the Sections view). `filter`
+   * narrows it: one control area (`controlArea`), and the views of one process or none (`views`).
+   */
+  querySections(filter?: SectionFilter): SectionInfo[] { return listSections(this.machine.mm, this.machine.processes, filter); }
   /** A slice of a control area's prototype PTEs, decoded. */
   queryPrototypePtes(controlArea: number, start = 0, count = 256): PrototypePteInfo[] { return listPrototypePtes(this.machine.mm, controlArea, start, count); }
 

@@ -32,7 +32,7 @@ function candidates(t: KdTarget, kind: Kind): ObjectRef[] {
   const pids = s.processIds;
   switch (kind) {
     case 'ETHREAD': case 'KTHREAD': case 'TEB': case 'CSR_THREAD':
-      return pids.flatMap((pid) => s.queryProcess(pid)!.threads.map((th) => ({ kind, tid: th.tid }) as ObjectRef));
+      return pids.flatMap((pid) => s.queryProcess(pid)!.threads.map((th) => (kind === 'CSR_THREAD' ? { kind, tid: th.tid } : { kind, tid: th.tid, pid }) as ObjectRef));
     case 'LDR_DATA_TABLE_ENTRY': return t.modules(t.pid).map((_m, index) => ({ kind, pid: t.pid, index }));
     case 'HANDLE_TABLE_ENTRY': return s.queryHandles(t.pid).map((h) => ({ kind, pid: t.pid, handle: h.handle }));
     case 'EJOB': case 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION': case 'JOBOBJECT_BASIC_LIMIT_INFORMATION':

@@ -7,6 +7,7 @@ import { ptr } from './format';
 import { cmdDisplay, cmdEnter, cmdPfn, cmdPte, cmdVtop } from './memory';
 import { cmdDotProcess, cmdDotThread, cmdHandle, cmdJob, cmdK, cmdLm, cmdObject, cmdPeb, cmdProcess, cmdTeb, cmdThread, cmdToken } from './processes';
 import { cmdDt } from './dt';
+import { cmdDx } from './dx';
 import { KdTarget, type KdState, type KdView } from './target';
 import { cmdBack, cmdPositions, cmdTt, type Travel } from './travel';
 import { cmdAddress, cmdCa, cmdMemusage, cmdVad, cmdVm, cmdWsle } from './vm';
@@ -44,6 +45,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: 'lm', syntax: 'lm', help: 'loaded modules of the current process', run: cmdLm },
   { name: 'k', syntax: 'k', help: 'the current step\'s call chain as a stack', run: cmdK },
   { name: 'dt', syntax: 'dt [-r[N]] [-v] [module!]Type [Address] [Field...]', help: 'display a structure type or an object', run: cmdDt },
+  { name: 'dx', syntax: 'dx [-r[N]] Expression', help: 'data model: @$curprocess, @$curthread, @$cursession.Processes[pid] (.Name, .Id, .Threads, .Modules, .KernelObject)', run: (t, a, o, c) => cmdDx(t, a, o, c) },
   { name: 'db', syntax: 'db [Address] [L Count]', help: 'display bytes (?? where the page is not valid)', run: display('db') },
   { name: 'dw', syntax: 'dw [Address] [L Count]', help: 'display words', run: display('dw') },
   { name: 'dd', syntax: 'dd [Address] [L Count]', help: 'display double words', run: display('dd') },
@@ -51,9 +53,9 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: 'da', syntax: 'da [Address] [L Count]', help: 'display an ASCII string', run: display('da') },
   { name: 'du', syntax: 'du [Address] [L Count]', help: 'display a Unicode string', run: display('du') },
   { name: '!db', syntax: '!db PhysicalAddress [L Count]', help: 'display physical memory', run: (t, a, o) => cmdDisplay(t, 'db', a, o, true) },
-  { name: 'eb', syntax: 'eb Address Value...', help: 'write bytes (a real store: it may fault, copy on write...)', run: enter('eb') },
-  { name: 'ed', syntax: 'ed Address Value...', help: 'write double words', run: enter('ed') },
-  { name: 'eq', syntax: 'eq Address Value...', help: 'write quad words', run: enter('eq') },
+  { name: 'eb', syntax: 'eb Address Value...', help: 'write bytes (a real store: it may fault, copy on write...); refused while time travelling', run: enter('eb') },
+  { name: 'ed', syntax: 'ed Address Value...', help: 'write double words; refused while time travelling', run: enter('ed') },
+  { name: 'eq', syntax: 'eq Address Value...', help: 'write quad words; refused while time travelling', run: enter('eq') },
   { name: '!pte', syntax: '!pte VirtualAddress', help: 'the PXE, PPE, PDE and PTE that map an address', run: cmdPte },
   { name: '!vtop', syntax: '!vtop PFN VirtualAddress', help: 'translate a virtual address (PFN 0: current process)', run: cmdVtop },
   { name: '!pfn', syntax: '!pfn PageFrame', help: 'a PFN database entry', run: cmdPfn },

@@ -25,8 +25,8 @@ export function processHeader(t: KdTarget, p: ProcessInfo, out: Out): void {
 
 /** The one-line thread summary of !process flag 2/4 and the first line of !thread. */
 function threadLine(t: KdTarget, pid: number, tid: number, teb: bigint): string {
-  const kt = describeObject(t.system, { kind: 'KTHREAD', tid });
-  const address = describeObject(t.system, { kind: 'ETHREAD', tid })?.address ?? 0n;
+  const kt = describeObject(t.system, { kind: 'KTHREAD', tid, pid });
+  const address = describeObject(t.system, { kind: 'ETHREAD', tid, pid })?.address ?? 0n;
   const state = String(fieldOf(kt, 'State') ?? '');
   const reason = /\(([^)]+)\)/.exec(String(fieldOf(kt, 'WaitReason') ?? ''))?.[1] ?? 'Executive';
   const name = /\(([^)]+)\)/.exec(state)?.[1] ?? state;
@@ -46,7 +46,7 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
   if (flags & 1) {
     const ep = describeObject(t.system, { kind: 'EPROCESS', pid: p.pid });
     const kp = describeObject(t.system, { kind: 'KPROCESS', pid: p.pid });
-    const job = t.system.queryJobs().find((j) => j.processIds.includes(p.pid));
+    const job = t.jobOf(p.pid);
     out.push(`    VadRoot (${p.vadCount} VADs) Vads ${p.vadCount} Clone 0 Private ${fieldOf(ep, 'NumberOfPrivatePages') ?? p.privateCommit}. Modified 0. Locked 0.`);
     out.push(`    Token                             ${ptr16(big(fieldOf(ep, 'Token')) & ~0xFn)}`);
     if (job) out.push(`    Job                               ${ptr16(job.address)}`);
@@ -97,8 +97,8 @@ export function cmdThread(t: KdTarget, args: string[], out: Out): void {
   const p = t.system.queryProcess(pid);
   const th = p?.threads.find((x) => x.tid === tid);
   if (!p || !th || tid === undefined) throw new KdError('No current thread');
-  const kt = describeObject(t.system, { kind: 'KTHREAD', tid });
-  const et = describeObject(t.system, { kind: 'ETHREAD', tid });
+  const kt = describeObject(t.system, { kind: 'KTHREAD', tid, pid });
+  const et = describeObject(t.system, { kind: 'ETHREAD', tid, pid });
   out.push(threadLine(t, pid, tid, th.teb));
   out.push('Not impersonating');
   out.push(`Owning Process            ${ptr16(p.eprocess)}       Image:         ${printable(p.imageFileName)}`);
@@ -126,7 +126,7 @@ export function cmdDotProcess(t: KdTarget, args: string[], out: Out): void {
 /** .thread [Thread]: shows or sets the thread context (and with it the process context). */
 export function cmdDotThread(t: KdTarget, args: string[], out: Out): void {
   const rest = args.filter((a) => !/^\/[pr]$/i.test(a));
-  if (rest.length === 0) { const tid = t.tid; out.push(`Implicit thread is now ${ptr(tid === undefined ? 0n : t.threadAddress(tid) ?? 0n)}`); return; }
+  if (rest.length === 0) { const tid = t.tid; out.push(`Implicit thread is now ${ptr(tid === undefined ? 0n : t.threadAddress(tid, t.pid) ?? 0n)}`); return; }
   const v = t.eval(rest[0]!);
   const found = t.threadByAddressOrId(v);
   if (!found) throw new KdError(`${ptr(v)} is not a valid thread`);
@@ -172,13 +172,14 @@ export function cmdPeb(t: KdTarget, args: string[], out: Out): void {
 /** !teb [Address]: the current thread's TEB. */
 export function cmdTeb(t: KdTarget, args: string[], out: Out): void {
   let tid = t.tid;
+  let owner = t.pid;
   if (args[0] !== undefined) {
     const v = t.eval(args[0]);
     tid = undefined;
-    for (const pid of t.system.processIds) for (const th of t.system.queryProcess(pid)!.threads) if (th.teb === v && v !== 0n) tid = th.tid;
+    for (const pid of t.system.processIds) for (const th of t.system.queryProcess(pid)!.threads) if (th.teb === v && v !== 0n) { tid = th.tid; owner = pid; }
     if (tid === undefined) throw new KdError(`error InitTypeRead( TEB ) at ${ptr(v)}`);
   }
-  const teb = tid === undefined ? undefined : describeObject(t.system, { kind: 'TEB', tid });
+  const teb = tid === undefined ? undefined : describeObject(t.system, { kind: 'TEB', tid, pid: owner });
   if (!teb || teb.address === 0n) { out.push('TEB at 0000000000000000'); out.push('error InitTypeRead( TEB )...'); return; }
   const cid = String(fieldOf(teb, 'ClientId') ?? '').split('.');
   out.push(`TEB at ${ptr16(teb.address)}`);

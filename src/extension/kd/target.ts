@@ -2,7 +2,7 @@
 // (.process / .thread), how an address names an object, and how memory is read WITHOUT faulting
 // (a debugger reads through the page tables; a page that is not valid is unreadable, as for paged-out
 // memory in WinDbg). Pure: only the engine's public API.
-import { describeObject, type ProcessInfo, type System } from '../../engine';
+import { describeObject, type JobInfo, type ProcessInfo, type System } from '../../engine';
 import { evaluate, KdError, type ExprScope } from './expr';
 
 /** The state one debugger console keeps between commands. */
@@ -31,6 +31,7 @@ export interface ModuleEntry { base: bigint; size: number; name: string; path: s
 /** One command's context: the view plus the console's state. */
 export class KdTarget implements ExprScope {
   private modulesCache = new Map<number, ModuleEntry[]>();
+  private jobs: Map<number, JobInfo> | undefined;
   constructor(readonly view: KdView, readonly state: KdState) {}
 
   get system(): System { return this.view.system; }
@@ -53,9 +54,18 @@ export class KdTarget implements ExprScope {
     return p.threads[0]?.tid;
   }
 
-  /** ETHREAD address of a thread. */
-  threadAddress(tid: number): bigint | undefined {
-    return describeObject(this.system, { kind: 'ETHREAD', tid })?.address;
+  /** ETHREAD address of a thread (`pid`, its process, spares the engine a search through every process). */
+  threadAddress(tid: number, pid?: number): bigint | undefined {
+    return describeObject(this.system, { kind: 'ETHREAD', tid, pid })?.address;
+  }
+
+  /** The job a process belongs to (queried once per command, not once per process of a listing). */
+  jobOf(pid: number): JobInfo | undefined {
+    if (!this.jobs) {
+      this.jobs = new Map();
+      for (const j of this.system.queryJobs()) for (const member of j.processIds) if (!this.jobs.has(member)) this.jobs.set(member, j);
+    }
+    return this.jobs.get(pid);
   }
 
   register(name: string): bigint | undefined {
@@ -63,7 +73,7 @@ export class KdTarget implements ExprScope {
     switch (name) {
       case 'proc': return p?.eprocess;
       case 'peb': return p?.peb;
-      case 'thread': { const t = this.tid; return t === undefined ? undefined : this.threadAddress(t); }
+      case 'thread': { const t = this.tid; return t === undefined ? undefined : this.threadAddress(t, this.pid); }
       case 'teb': { const t = this.tid; return p?.threads.find((x) => x.tid === t)?.teb; }
       case 'tpid': return BigInt(this.pid);
       case 'tid': { const t = this.tid; return t === undefined ? undefined : BigInt(t); }
@@ -119,12 +129,12 @@ export class KdTarget implements ExprScope {
     const s = this.system;
     for (const pid of s.processIds) {
       for (const t of s.queryProcess(pid)!.threads) {
-        if (value < 0x100000000n && BigInt(t.tid) === value) return { pid, tid: t.tid, address: this.threadAddress(t.tid) ?? 0n };
+        if (value < 0x100000000n && BigInt(t.tid) === value) return { pid, tid: t.tid, address: this.threadAddress(t.tid, pid) ?? 0n };
       }
     }
     for (const pid of s.processIds) {
       for (const t of s.queryProcess(pid)!.threads) {
-        const a = this.threadAddress(t.tid);
+        const a = this.threadAddress(t.tid, pid);
         if (a === value) return { pid, tid: t.tid, address: a };
       }
     }

@@ -23,6 +23,12 @@ export interface KernelDebuggerConsole {
   transcript(): string;
   /** Fires after each write. */
   readonly onDidWrite: vscode.Event<string>;
+  /** The terminal the console runs in (several consoles share one name). */
+  readonly terminal: vscode.Terminal;
+  /** The links the registered TerminalLinkProvider gives for one line of this console's output. */
+  links(line: string): vscode.TerminalLink[];
+  /** What clicking one of those links does (the provider's handleTerminalLink). */
+  openLink(link: vscode.TerminalLink): void;
 }
 
 /** The consoles open now (a link knows its console by its terminal). */
@@ -168,34 +174,41 @@ function linkTooltip(t: KdLinkTarget): string {
 }
 
 export function registerKernelDebugger(context: vscode.ExtensionContext, session: SimulationSession): void {
+  const links: vscode.TerminalLinkProvider<KdTerminalLink> = {
+    provideTerminalLinks(ctx): KdTerminalLink[] {
+      const console = consoles.get(ctx.terminal);
+      const system = session.displayed;
+      if (!console || !system) return [];
+      const pid = console.currentPid() ?? 4;
+      return findLinks(system, pid, ctx.line).map((l) => ({ startIndex: l.start, length: l.length, tooltip: linkTooltip(l.target), target: l.target, console }));
+    },
+    handleTerminalLink(link: KdTerminalLink): void {
+      const t = link.target;
+      switch (t.kind) {
+        case 'process': void vscode.commands.executeCommand(Commands.showAsDt, { kind: 'process', pid: t.pid }); break;
+        case 'thread': void vscode.commands.executeCommand(Commands.showAsDt, { kind: 'thread', pid: t.pid, tid: t.tid }); break;
+        case 'peb': void vscode.commands.executeCommand(Commands.showAsDt, { kind: 'peb', pid: t.pid }); break;
+        case 'pfn': void vscode.commands.executeCommand(Commands.reveal, { type: 'pfn', id: t.pfn }); break;
+        case 'address': void vscode.commands.executeCommand(Commands.decodePte, { pid: t.pid, va: t.va }); break;
+        case 'type': link.console.type(`dt ${t.name}`); break;
+      }
+    },
+  };
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.openKernelDebugger, (): KernelDebuggerConsole => {
       const pty = new KdConsole(session, context.workspaceState);
       const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('NT Lab Kernel Debugger'), pty });
       consoles.set(terminal, pty);
       terminal.show();
-      return { name: terminal.name, transcript: () => pty.transcript, onDidWrite: pty.onDidWrite };
+      return {
+        name: terminal.name, terminal, transcript: () => pty.transcript, onDidWrite: pty.onDidWrite,
+        links: (line) => links.provideTerminalLinks({ terminal, line }, NEVER_CANCELLED) as KdTerminalLink[],
+        openLink: (link) => links.handleTerminalLink(link as KdTerminalLink),
+      };
     }),
     vscode.window.onDidCloseTerminal((t) => consoles.delete(t)),
-    vscode.window.registerTerminalLinkProvider({
-      provideTerminalLinks(ctx): KdTerminalLink[] {
-        const console = consoles.get(ctx.terminal);
-        const system = session.displayed;
-        if (!console || !system) return [];
-        const pid = console.currentPid() ?? 4;
-        return findLinks(system, pid, ctx.line).map((l) => ({ startIndex: l.start, length: l.length, tooltip: linkTooltip(l.target), target: l.target, console }));
-      },
-      handleTerminalLink(link: KdTerminalLink): void {
-        const t = link.target;
-        switch (t.kind) {
-          case 'process': void vscode.commands.executeCommand(Commands.showAsDt, { kind: 'process', pid: t.pid }); break;
-          case 'thread': void vscode.commands.executeCommand(Commands.showAsDt, { kind: 'thread', pid: t.pid, tid: t.tid }); break;
-          case 'peb': void vscode.commands.executeCommand(Commands.showAsDt, { kind: 'peb', pid: t.pid }); break;
-          case 'pfn': void vscode.commands.executeCommand(Commands.reveal, { type: 'pfn', id: t.pfn }); break;
-          case 'address': void vscode.commands.executeCommand(Commands.decodePte, { pid: t.pid, va: t.va }); break;
-          case 'type': link.console.type(`dt ${t.name}`); break;
-        }
-      },
-    }),
+    vscode.window.registerTerminalLinkProvider(links),
   );
 }
+
+const NEVER_CANCELLED: vscode.CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };

@@ -61,7 +61,7 @@ export function cmdVad(t: KdTarget, args: string[], out: Out): void {
   // Image views are named by the loader's list; only mapped data views need the section registry.
   const files = new Map<string, string>(t.modules(t.pid).map((m) => [m.base.toString(), m.path]));
   if (vads.some((v) => v.type === MEM_MAPPED || (v.type === MEM_IMAGE && !files.has(v.start.toString())))) {
-    for (const sec of t.system.querySections()) for (const v of sec.views) if (v.pid === t.pid && sec.file) files.set(v.base.toString(), sec.file);
+    for (const sec of t.system.querySections({ views: t.pid })) for (const v of sec.views) if (sec.file) files.set(v.base.toString(), sec.file);
   }
   out.push(`${'Start'.padStart(16)} ${'End'.padStart(16)} ${'Commit'.padStart(8)}`);
   for (const v of vads) {
@@ -116,7 +116,7 @@ export function cmdMemusage(t: KdTarget, _args: string[], out: Out, cancelled: (
   out.push('');
   out.push('  Usage Summary (in Kb):');
   out.push('Control       Valid Standby/Modified  name');
-  for (const sec of s.querySections()) {
+  for (const sec of s.querySections({ views: 'none' })) {
     if (cancelled()) return;
     out.push(`${right(sec.controlArea.toString(16), 7)} ${right(sec.validPages * 4, 11)} ${right((sec.residentPages - sec.validPages) * 4, 16)}  ${sec.file ? `mapped_file( ${printable(sec.file.replace(/^.*\\/, ''))} )` : 'Page File Section'}`);
   }
@@ -170,14 +170,16 @@ export function cmdAddress(t: KdTarget, args: string[], out: Out): void {
 
 /** !ca [ControlArea]: a control area, its segment and subsections (no argument: every control area). */
 export function cmdCa(t: KdTarget, args: string[], out: Out): void {
-  const sections = t.system.querySections();
   if (args[0] === undefined) {
     out.push('ControlArea  Segment.PrototypePte  Ptes  Views  File');
-    for (const s of sections) out.push(`${right(s.controlArea.toString(16), 11)}  ${ptr16(s.prototypePteBase)}  ${right(s.totalPtes.toString(16), 4)}  ${right(s.numberOfMappedViews, 5)}  ${s.file ? printable(s.file) : 'Page File Section'}`);
+    for (const s of t.system.querySections({ views: 'none' })) out.push(`${right(s.controlArea.toString(16), 11)}  ${ptr16(s.prototypePteBase)}  ${right(s.totalPtes.toString(16), 4)}  ${right(s.numberOfMappedViews, 5)}  ${s.file ? printable(s.file) : 'Page File Section'}`);
     return;
   }
   const id = t.eval(args[0]);
-  const s = sections.find((x) => BigInt(x.controlArea) === id || x.prototypePteBase === id);
+  // A control area by its number (one query), else by its segment's PrototypePte address.
+  const byNumber = id < 0x100000000n ? t.system.querySections({ controlArea: Number(id) })[0] : undefined;
+  const base = byNumber ? undefined : t.system.querySections({ views: 'none' }).find((x) => x.prototypePteBase === id)?.controlArea;
+  const s = byNumber ?? (base === undefined ? undefined : t.system.querySections({ controlArea: base })[0]);
   if (!s) throw new KdError(`Unable to read _CONTROL_AREA at ${ptr(id)}`);
   out.push(`ControlArea  @ ${s.controlArea.toString(16)}`);
   out.push(`  Section Ref ${right(s.numberOfSectionReferences, 16)}  Mapped Views ${right(s.numberOfMappedViews, 14)}`);

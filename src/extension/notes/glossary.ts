@@ -65,12 +65,12 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   stageEntry('1', ['Stage1', 'Stage 1'], 'Convert and validate parameters and flags: priority class, debug flags, attribute list, RTL_USER_PROCESS_PARAMETERS (CreateProcessInternalW).', '转换并验证参数和标志：优先级类、调试标志、属性列表、RTL_USER_PROCESS_PARAMETERS（CreateProcessInternalW）。'),
   stageEntry('2', ['Stage2', 'Stage 2'], 'Open the image to run: resolve the path, choose what really runs (.bat -> cmd.exe), create the section object, check Image File Execution Options.', '打开要执行的映像：解析路径、决定真正运行的程序（.bat -> cmd.exe）、创建 section 对象、检查 Image File Execution Options。'),
-  stageEntry('3A', ['Stage3A', 'Stage 3A'], 'Create the executive process object: PspAllocateProcess allocates and fills the EPROCESS.', '创建执行体进程对象：PspAllocateProcess 分配并填写 EPROCESS。'),
+  stageEntry('3A', ['Stage3A', 'Stage 3A'], 'Create the executive process object: PspAllocateProcess allocates and fills the EPROCESS, assigns the CID and builds the handle table with the inherited handles (ObInitProcess).', '创建执行体进程对象：PspAllocateProcess 分配并填写 EPROCESS，分配 CID，并建立含继承句柄的句柄表（ObInitProcess）。'),
   stageEntry('3B', ['Stage3B', 'Stage 3B'], 'Create the initial address space: page directory, hyperspace and working-set list (MmCreateProcessAddressSpace).', '创建初始地址空间：页目录、超空间和工作集列表（MmCreateProcessAddressSpace）。'),
   stageEntry('3C', ['Stage3C', 'Stage 3C'], 'Initialize the kernel process structure KPROCESS (KeInitializeProcess).', '初始化内核进程结构 KPROCESS（KeInitializeProcess）。'),
   stageEntry('3D', ['Stage3D', 'Stage 3D'], 'Conclude the address space: map the image section and ntdll.dll.', '完成地址空间的建立：映射映像 section 和 ntdll.dll。'),
   stageEntry('3E', ['Stage3E', 'Stage 3E'], 'Set up the PEB in user space (MmCreatePeb).', '在用户空间建立 PEB（MmCreatePeb）。'),
-  stageEntry('3F', ['Stage3F', 'Stage 3F'], 'Complete the process object: insert it into the active process list, create its handle and CID.', '完成进程对象：插入活动进程链表，创建句柄和 CID。'),
+  stageEntry('3F', ['Stage3F', 'Stage 3F'], 'Complete the process object (PspInsertProcess): insert it into the active process list and its creator\'s job; the creator gets a handle. The CID was assigned in 3A.', '完成进程对象（PspInsertProcess）：插入活动进程链表并加入创建者的作业；创建者获得句柄。CID 已在 3A 分配。'),
   stageEntry('4', ['Stage4', 'Stage 4'], 'Create the initial thread: ETHREAD, TEB and user stack, suspended.', '创建初始线程：ETHREAD、TEB 和用户栈，处于挂起状态。'),
   stageEntry('5', ['Stage5', 'Stage 5'], 'Windows subsystem work: CSRSS is told about the new process and thread (CSR_PROCESS, CSR_THREAD).', 'Windows 子系统相关工作：通知 CSRSS 新的进程和线程（CSR_PROCESS、CSR_THREAD）。'),
   stageEntry('6', ['Stage6', 'Stage 6'], 'Start the initial thread unless CREATE_SUSPENDED was given.', '启动初始线程（除非指定了 CREATE_SUSPENDED）。'),
@@ -123,7 +123,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PsSetCreateProcessNotifyRoutine', name: 'PsSetCreateProcessNotifyRoutine', category: 'api',
-    terms: ['PsSetCreateProcessNotifyRoutine', 'PsSetCreateProcessNotifyRoutineEx', 'PsSetCreateProcessNotifyRoutineEx2'], step: creation('3F'), sidebar: 'process',
+    terms: ['PsSetCreateProcessNotifyRoutine', 'PsSetCreateProcessNotifyRoutineEx', 'PsSetCreateProcessNotifyRoutineEx2'], step: creation('4'), sidebar: 'process',
     explain: { en: 'Registers a driver callback called when a process is created or exits (during creation, before the initial thread runs).', zh: '注册驱动回调：进程创建或退出时调用（在创建过程中、初始线程运行之前）。' },
   },
   {
@@ -231,7 +231,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'W32PROCESS', name: 'W32PROCESS', category: 'structure',
     terms: ['W32PROCESS', 'W32THREAD'], step: creation('7'), sidebar: 'process', live: 'w32Process',
-    explain: { en: 'win32k.sys keeps a W32PROCESS for each process that uses GUI/GDI services; created on the first such call.', zh: 'win32k.sys 为使用 GUI/GDI 服务的进程保存 W32PROCESS；在第一次此类调用时创建。' },
+    explain: { en: 'win32k.sys keeps a W32PROCESS for each process that calls into it; the first call (PsConvertToGuiThread) creates it, whatever the image\'s subsystem: a console program that uses USER32 has one too.', zh: 'win32k.sys 为每个调用它的进程保存 W32PROCESS；第一次调用（PsConvertToGuiThread）时创建，与映像的子系统无关：使用 USER32 的控制台程序同样会有。' },
   },
   {
     id: 'win32k.sys', name: 'win32k.sys', category: 'concept',
@@ -241,7 +241,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'smss', name: 'smss.exe', category: 'concept',
     terms: ['smss', 'smss.exe', 'Session Manager', '会话管理器'], sidebar: 'process', live: 'system',
-    explain: { en: 'The Session Manager, the first user-mode process; starts csrss and wininit.', zh: '会话管理器，第一个用户模式进程；启动 csrss 和 wininit。' },
+    explain: { en: 'The Session Manager, the first user-mode process, started by the kernel with RtlCreateUserProcess. It creates \\KnownDlls, then starts one copy of itself per session; each copy starts that session\'s csrss and wininit (session 0) or winlogon (session 1) with RtlCreateUserProcess and exits.', zh: '会话管理器，第一个用户模式进程，由内核用 RtlCreateUserProcess 启动。它创建 \\KnownDlls，然后为每个会话启动一个自身的副本；每个副本用 RtlCreateUserProcess 启动该会话的 csrss 和 wininit（会话 0）或 winlogon（会话 1），然后退出。' },
   },
   {
     id: 'ProtectedProcess', name: 'Protected processes', category: 'concept',
@@ -444,8 +444,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'SystemProcesses', name: 'System processes', category: 'concept',
     terms: ['system processes', 'system process', 'System进程', '系统进程', 'system threads', '系统线程'], sidebar: 'process', live: 'system',
     explain: {
-      en: 'The processes a booted Windows runs before anyone logs on: System (pid 4, kernel system threads such as the zero page thread), smss, csrss, wininit, services, lsass, winlogon, then explorer for the user.',
-      zh: 'Windows 启动后、用户登录前运行的进程：System（pid 4，运行零页线程等内核系统线程）、smss、csrss、wininit、services、lsass、winlogon，之后为用户启动 explorer。',
+      en: 'The processes a booted Windows runs: Idle (pid 0, one idle thread per processor, not a real process object), System (pid 4, kernel system threads such as the zero page thread), Registry (a minimal process), smss; in session 0 csrss and wininit (which starts services and lsass), in session 1 csrss and winlogon (which starts userinit, then explorer for the user).',
+      zh: 'Windows 启动后运行的进程：Idle（pid 0，每个处理器一个空闲线程，不是真正的进程对象）、System（pid 4，运行零页线程等内核系统线程）、Registry（最小进程）、smss；会话 0 中是 csrss 和 wininit（由它启动 services 和 lsass），会话 1 中是 csrss 和 winlogon（由它启动 userinit，再为用户启动 explorer）。',
     },
   },
   systemProcess('wininit', 'wininit.exe', ['wininit', 'wininit.exe', 'Windows Start-Up Application'],
@@ -504,7 +504,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'ProcessStackSwapper', name: 'Process/stack swapper', category: 'thread',
     terms: ['process/stack swapper', 'stack swapper', 'KeSwapProcessOrStack', '进程/栈交换器'], sidebar: 'thread', live: 'system',
-    explain: { en: 'Swaps processes and kernel stacks in and out when threads have waited long. (Not simulated as a step.)', zh: '在线程长时间等待后换入换出进程和内核栈。（模拟中没有单独的步骤。）' },
+    explain: { en: 'Swaps processes and kernel stacks in and out when threads have waited long; runs at priority 23. The simulation records its kernel-stack outswaps and inswaps as steps.', zh: '在线程长时间等待后换入换出进程和内核栈；优先级为 23。模拟把它换出和换入内核栈的操作记录为步骤。' },
   },
   {
     id: 'ModifiedPageWriter', name: 'Modified page writer', category: 'thread',

@@ -41,13 +41,13 @@ export function stageMarks(steps: ReadonlyArray<Pick<Step, 'stage'>>, l10n: Loca
   });
 }
 
-export function creationStepView(step: Step, index: number, l10n: Localizer, imageOfPid: (pid: number) => string | undefined): CreationStepView {
+export function creationStepView(step: Step, index: number, l10n: Localizer, imageOfPid: (pid: number) => string | undefined, entry?: string): CreationStepView {
   const view: CreationStepView = {
     seq: step.seq,
     index,
     stageTitle: stageTitle(step.stage, l10n),
     routine: step.routine,
-    callChain: callChain(step),
+    callChain: callChain(step, entry),
     code: step.code,
     explanation: explainStep(step, l10n),
     args: formatArgs(step, l10n),

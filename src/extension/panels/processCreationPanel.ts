@@ -97,7 +97,9 @@ export class ProcessCreationPanel extends PanelBase<ProcessCreationState> {
         if (!system || !flow) throw new Error(vscode.l10n.t('That CreateProcess is no longer recorded.'));
         const from = Math.min(flow.start + start, flow.end);
         const to = Math.min(flow.start + end, flow.end, from + MAX_SLICE);
-        const steps = system.getSteps(from, to).map((s) => creationStepView(s, s.seq - flow.start, hostL10n, (pid) => imageOf(system, pid)));
+        // How this creation was entered (its first step): the system's own processes come through RtlCreateUserProcess.
+        const entry = system.getSteps(flow.start, flow.start + 1)[0]?.routine;
+        const steps = system.getSteps(from, to).map((s) => creationStepView(s, s.seq - flow.start, hostL10n, (pid) => imageOf(system, pid), entry));
         return { flowStart: flow.start, steps };
       },
       listCreations: ({ start, count }) => {

@@ -4,6 +4,7 @@
 import { ERROR_INVALID_HANDLE, STATUS_ACCESS_DENIED } from '../../constants';
 import { LastError } from '../../errors';
 import type { ProcessManager } from '../processManager';
+import { dropSection } from '../images';
 import { destroyProcess } from '../termination';
 import type { CreatedProcess, PsCreateOptions, ValidatedParameters } from './creationState';
 import { validateParameters } from './stage1-validate';
@@ -38,7 +39,8 @@ export function createProcess(pm: ProcessManager, o: PsCreateOptions): CreatedPr
     if ('restarted' in opened) return opened.restarted;
     // ---- Stage 3A: the executive process object.
     t.currentStage = '3A';
-    const p = allocateProcess(pm, c, opened);
+    let p;
+    try { p = allocateProcess(pm, c, opened); } catch (e) { dropSection(pm, opened.section); throw e; }
     try {
       const pe = opened.pe;
       // ---- Stage 3B: the initial address space (PML4 with its self-map entry).
@@ -59,9 +61,10 @@ export function createProcess(pm: ProcessManager, o: PsCreateOptions): CreatedPr
       // ---- Stage 4: the initial thread (always created suspended; stage 6 resumes it).
       t.currentStage = '4';
       const thread = createInitialThread(pm, p, pe);
-      // ---- Stage 5: the Windows subsystem: CSRSS learns about the process and thread.
+      // ---- Stage 5: the Windows subsystem: CSRSS learns about the process and thread (kernel32 asks it;
+      // RtlCreateUserProcess, which starts the system's own processes, does not).
       t.currentStage = '5';
-      notifyWindowsSubsystem(pm, p, pe, thread);
+      if (!o.native) notifyWindowsSubsystem(pm, p, pe, thread);
       // ---- Stage 6: start the initial thread unless CREATE_SUSPENDED (stage 7 then runs in the new process).
       t.currentStage = '6';
       const hThread = startInitialThread(pm, p, thread, parent, !!o.returnHandles);

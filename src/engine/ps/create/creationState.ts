@@ -3,6 +3,7 @@
 // Windows Internals 7e ch. 3, "Flow of CreateProcess".
 import { LastError } from '../../errors';
 import type { SimFile } from '../../io/fileSystem';
+import type { SectionObject } from '../../mm/section';
 import type { PeImage } from '../../io/pe';
 import type { ProcessObject } from '../../process';
 import type { TokenSpec } from '../../se/token';
@@ -30,6 +31,13 @@ export interface PsCreateOptions {
   /** Internal: the IFEO debugger redirection already happened. */
   ifeoApplied?: boolean;
   packageFullName?: string;
+  /**
+   * Started with RtlCreateUserProcess (by the kernel's StartFirstUserProcess or by smss), not through
+   * kernel32: no CreateProcessInternalW, no subsystem check, no stage-5 call to CSRSS.
+   */
+  native?: boolean;
+  /** KPROCESS.BasePriority the process runs at (the boot processes set theirs; default: from the priority class). */
+  basePriority?: number;
 }
 
 export interface CreatedProcess { pid: number; tid: number; hProcess?: number; hThread?: number }
@@ -59,6 +67,10 @@ export interface OpenedImage {
   /** The job the process joins in 3F (0 = none). */
   jobId: number;
   console: ConsoleMode;
+  /** The image section object (NtCreateUserProcess creates it in stage 2, 3D maps it). */
+  section: SectionObject;
+  /** An i386 image: it runs under WoW64. */
+  wow64: boolean;
 }
 
 /** Records 'create.failed' and throws the Win32 error (marked as recorded). */

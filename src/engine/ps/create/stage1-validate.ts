@@ -15,8 +15,13 @@ export function validateParameters(pm: ProcessManager, o: PsCreateOptions, flags
   const t = pm.trace;
   const image = o.imagePath;
   if ((flags & CREATE_NEW_CONSOLE) && (flags & DETACHED_PROCESS)) return failCreate(pm, image, ERROR_INVALID_PARAMETER);
-  const priorityClass = priorityClassFor(flags, parent);
-  t.step('create.validate')?.s(image).n(flags).n(priorityClass).change('system');
+  const priorityClass = o.native ? NORMAL_PRIORITY_CLASS : priorityClassFor(flags, parent);
+  // The system's own processes are started with RtlCreateUserProcess (the kernel's StartFirstUserProcess for
+  // smss, smss for its session copies, csrss, wininit and winlogon), which calls NtCreateUserProcess directly:
+  // no kernel32 and no CreateProcessInternalW. Public symbols (ntoskrnl, ntdll); Windows Internals 7e Part 2
+  // ch. 12, "Smss, Csrss, and Wininit".
+  if (o.native) { t.step('create.native')?.s(image).s(o.commandLine ?? image).n(parent?.pid ?? 0).change('system'); }
+  else t.step('create.validate')?.s(image).n(flags).n(priorityClass).change('system');
   // The debug flags: the creator becomes the debugger (DbgUiConnectToDbg gives it a debug object).
   // Without them, a child of a process debugged with DEBUG_PROCESS is debugged by the same debugger.
   let debugObject: DebugObject | undefined;

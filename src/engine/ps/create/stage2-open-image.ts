@@ -4,12 +4,13 @@
 // Windows Internals 7e ch. 3, "Stage 2: Opening the image to be executed".
 import {
   CREATE_BREAKAWAY_FROM_JOB, CREATE_PROTECTED_PROCESS, DEBUG_ONLY_THIS_PROCESS, DEBUG_PROCESS, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT,
-  ERROR_FILE_NOT_FOUND, ERROR_INVALID_IMAGE_HASH, ERROR_NOT_ENOUGH_QUOTA, JOB_OBJECT_LIMIT_BREAKAWAY_OK, JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK,
+  ERROR_CHILD_NOT_COMPLETE, ERROR_EXE_MACHINE_TYPE_MISMATCH, ERROR_FILE_NOT_FOUND, ERROR_INVALID_IMAGE_HASH, ERROR_NOT_ENOUGH_QUOTA,
+  JOB_OBJECT_LIMIT_BREAKAWAY_OK, JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK,
 } from '../../constants';
 import { IFEO_KEY } from '../../config/registry';
-import { IMAGE_SUBSYSTEM_WINDOWS_CUI, PeFormatError } from '../../io/pe';
+import { IMAGE_FILE_MACHINE_ARM64, IMAGE_FILE_MACHINE_I386, IMAGE_SUBSYSTEM_WINDOWS_CUI, IMAGE_SUBSYSTEM_WINDOWS_GUI, PeFormatError } from '../../io/pe';
 import type { ProcessObject } from '../../process';
-import { parse } from '../images';
+import { imageSection, parse } from '../images';
 import { jobChainLimit } from '../jobs';
 import { baseName, splitCommandLine, SYSTEM32 } from '../paths';
 import type { ProcessManager } from '../processManager';
@@ -22,6 +23,8 @@ export const PS_PROTECTED_WINSYSTEM = 0x72;
 const PROTECTED_IMAGES: Record<string, number> = {
   'smss.exe': PS_PROTECTED_WINTCB_LIGHT, 'csrss.exe': PS_PROTECTED_WINTCB_LIGHT, 'wininit.exe': PS_PROTECTED_WINTCB_LIGHT, 'services.exe': PS_PROTECTED_WINTCB_LIGHT,
 };
+/** The context of a creation with no process behind it (a system without boot processes): pid 0, no privileges. */
+const NO_CREATOR = { pid: 0, privileges: new Set<string>() } as unknown as ProcessObject;
 /** SE_SIGNING_LEVEL_* */
 export const SE_SIGNING_LEVEL_UNSIGNED = 1;
 export const SE_SIGNING_LEVEL_MICROSOFT = 8;
@@ -52,8 +55,18 @@ export function openImage(pm: ProcessManager, c: ValidatedParameters): OpenedIma
   const file = pm.ctx.fs.getFile(image)!;
   const pe = parse(pm, file.fileId, file.version, file.data);
   if (pe instanceof PeFormatError || pe.isDll) return failCreate(pm, image, ERROR_BAD_EXE_FORMAT);
+  // The machine: x64 runs AMD64 images natively and i386 images under WoW64; an ARM64 image does not run
+  // on x64 (ERROR_EXE_MACHINE_TYPE_MISMATCH, 216, "This version of %1 is not compatible with the version of
+  // Windows you're running"). Microsoft Learn, "System Error Codes (0-499)"; "WOW64 Implementation Details".
+  if (pe.machine === IMAGE_FILE_MACHINE_ARM64) return failCreate(pm, image, ERROR_EXE_MACHINE_TYPE_MISMATCH);
+  const wow64 = pe.machine === IMAGE_FILE_MACHINE_I386;
+  // The subsystem: CreateProcess runs Windows GUI and console images only. A native image (smss, csrss) or a
+  // POSIX one (that subsystem is gone since Windows 8.1) fails with ERROR_CHILD_NOT_COMPLETE (129, "The %1
+  // application cannot be run in Win32 mode"); RtlCreateUserProcess, which the system uses, has no such
+  // check. Windows Internals 7e ch. 3, stage 2 (the image types CreateProcess accepts); Microsoft Learn,
+  // "System Error Codes (0-499)".
+  if (!o.native && pe.subsystem !== IMAGE_SUBSYSTEM_WINDOWS_GUI && pe.subsystem !== IMAGE_SUBSYSTEM_WINDOWS_CUI) return failCreate(pm, image, ERROR_CHILD_NOT_COMPLETE);
   t.step('create.openImage')?.s(image).n(file.fileId).n(pe.sizeOfImage).n(pe.subsystem).n(pe.addressOfEntryPoint).a(pe.imageBase).change('file', file.fileId);
-  t.step('create.imageSection')?.s(image).n(file.fileId).n(pe.sizeOfImage).n(pe.numberOfSections).b(true).change('file', file.fileId);
   // Image File Execution Options: a Debugger value launches the debugger with the image as its argument.
   const exeName = baseName(image);
   const debuggerValue = pm.ctx.registry.getValue(`${IFEO_KEY}\\${exeName}`, 'Debugger');
@@ -91,7 +104,11 @@ export function openImage(pm: ProcessManager, c: ValidatedParameters): OpenedIma
   // Only console programs get a console: a new one unless they can share the creator's.
   const console: ConsoleMode = pe.subsystem !== IMAGE_SUBSYSTEM_WINDOWS_CUI ? 'none'
     : requestedConsole === 'detached' ? 'detached' : requestedConsole === 'new' || !parentState || parentState.console === 'none' || parentState.console === 'detached' ? 'new' : 'inherited';
-  return { commandLine, file, pe, protection, signatureLevel, jobId, console };
+  // The image section object (MmCreateSection with SEC_IMAGE), made in the creator's context; 3D maps it.
+  // Windows Internals 7e ch. 3, stage 2 ("NtCreateUserProcess ... creates a section object").
+  const section = imageSection(pm, parent ?? pm.ctx.processes.find((x) => x && !x.exited) ?? NO_CREATOR, file);
+  t.step('create.imageSection')?.s(image).n(file.fileId).n(pe.sizeOfImage).n(pe.numberOfSections).b(true).change('file', file.fileId).change('object', section.controlArea.id);
+  return { commandLine, file, pe, protection, signatureLevel, jobId, console, section, wow64 };
 }
 
 /** Resolves an image path the way CreateProcess searches; returns the canonical path or a Win32 error. */
@@ -100,6 +117,9 @@ function resolveImagePath(pm: ProcessManager, imagePath: string, parent: Process
   const raw = imagePath.trim();
   if (/^[A-Za-z]:|^\\\\|^\\\?\?\\/.test(raw)) {
     let p = raw;
+    // A directory cannot be opened for execution: NtOpenFile fails with STATUS_FILE_IS_A_DIRECTORY, which
+    // RtlNtStatusToDosError turns into ERROR_ACCESS_DENIED (Microsoft Learn, "NTSTATUS values" and RtlNtStatusToDosError).
+    if (fs.isDirectory(p)) return ERROR_ACCESS_DENIED;
     if (!fs.getFile(p) && !/\.[^\\/.]+$/.test(p) && fs.getFile(p + '.exe')) p += '.exe';
     if (fs.getFile(p)) return fs.canonicalPath(p)!;
     return fs.openError(p);

@@ -1,5 +1,6 @@
 // Stage 3A: PspAllocateProcess — the executive process object (EPROCESS) with its primary token (a
-// duplicate of the creator's, SeSubProcessToken, or the one CreateProcessAsUser gives) and its CID.
+// duplicate of the creator's, SeSubProcessToken, or the one CreateProcessAsUser gives), its CID, its
+// handle table with the creator's inheritable handles (ObInitProcess).
 // Windows Internals 7e ch. 3, "Stage 3: Creating the Windows executive process object", stage 3A.
 import { ERROR_INVALID_HANDLE } from '../../constants';
 import { LastError } from '../../errors';
@@ -35,7 +36,9 @@ export function allocateProcess(pm: ProcessManager, c: ValidatedParameters, img:
   st.signatureLevel = img.signatureLevel;
   st.console = img.console;
   st.currentDirectory = c.currentDirectory;
-  st.basePriority = PRIORITY_CLASS_BASE[c.priorityClass]!;
+  st.basePriority = o.basePriority ?? PRIORITY_CLASS_BASE[c.priorityClass]!;
+  st.sectionId = img.section.id;
+  st.wow64 = img.wow64;
   st.packageFullName = o.packageFullName ?? '';
   p.ps = st;
   p.privileges = token.privileges;
@@ -48,5 +51,19 @@ export function allocateProcess(pm: ProcessManager, c: ValidatedParameters, img:
   pm.ctx.byPid.set(pid, p);
   t.step('create.allocateProcess')?.n(pid).a(p.eprocess).n(p.parentPid).change('process', pid);
   if (c.debugObject) setDebugPort(pm, p, c.debugObject, c.debugOnlyThis, false);
+  // ObInitProcess: the handle table, with a copy of each inheritable handle of the creator when bInheritHandles
+  // (Windows Internals 7e ch. 3, stage 3A; ch. 8 Part 2, "Object handles and the process handle table").
+  if (o.inheritHandles && parent?.ps) {
+    let n = 0;
+    for (const [h, e] of pm.state(parent).handles.entries) {
+      if (!e.inherit) continue;
+      const obj = pm.ob.get(e.objectId);
+      if (!obj) continue;
+      obj.handleCount++; obj.pointerCount++;
+      st.handles.insertAt(h, { ...e });
+      n++;
+    }
+    t.step('create.inheritHandles')?.n(pid).n(parent.pid).n(n).change('process', pid);
+  }
   return p;
 }

@@ -1,20 +1,20 @@
 // Stage 3E: setting up the PEB (MmCreatePeb: image base, OS version, subsystem, session) and the
 // process parameters (RTL_USER_PROCESS_PARAMETERS with image path, command line, current directory and
-// environment). Windows Internals 7e ch. 3, stage 3E "Setting up the PEB".
-import { MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../constants';
+// environment). Windows Internals 7e ch. 3, stage 3E "Setting up the PEB": MmCreatePeb takes a page with
+// MiCreatePebOrTeb (kernel work: no NtAllocateVirtualMemory call, so no vm.* step of its own); a WoW64 process
+// also gets a 32-bit PEB (Part 2 ch. 8, "WoW64"). MmCreatePeb's caller is PspAllocateProcess (public symbols).
 import type { PeImage } from '../../io/pe';
-import { virtualAlloc } from '../../mm/virtual';
 import type { ProcessObject } from '../../process';
 import type { ProcessManager } from '../processManager';
 import { OS_VERSION, PEB, PROCESS_PARAMETERS } from '../userLayout';
-import { utf16, writeUser } from '../userMemory';
+import { kernelAlloc, utf16, writeUser } from '../userMemory';
 
 /** Stage 3E: the PEB page and the process parameters it points at. */
 export function createPeb(pm: ProcessManager, p: ProcessObject, pe: PeImage, commandLine: string): void {
   const t = pm.trace;
   const st = pm.state(p);
   const pid = p.pid;
-  const peb = virtualAlloc(pm.mm, p, 0n, 0x1000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  const peb = kernelAlloc(pm, p, 0x1000n);
   p.peb = peb;
   const pebBytes = new Uint8Array(PEB.size);
   const pv = new DataView(pebBytes.buffer);
@@ -28,6 +28,14 @@ export function createPeb(pm: ProcessManager, p: ProcessObject, pe: PeImage, com
   pv.setUint32(PEB.ImageSubsystemMajorVersion, pe.majorSubsystemVersion, true);
   pv.setUint32(PEB.SessionId, p.sessionId, true);
   t.step('create.peb')?.n(pid).a(peb).change('process', pid).change('vad', pid, Number(peb));
+  if (st.wow64) {
+    // PEB32: ImageBaseAddress at +0x8 as a 32-bit pointer (the 32-bit ntdll reads this one).
+    st.peb32 = kernelAlloc(pm, p, 0x1000n);
+    const peb32 = new Uint8Array(0x10);
+    new DataView(peb32.buffer).setUint32(0x8, Number(st.imageBase), true);
+    writeUser(pm, p, st.peb32, peb32);
+    t.step('create.peb32')?.n(pid).a(st.peb32).change('process', pid).change('vad', pid, Number(st.peb32));
+  }
   const params = writeProcessParameters(pm, p, commandLine);
   pv.setBigUint64(PEB.ProcessParameters, params, true);
   writeUser(pm, p, peb, pebBytes);
@@ -41,7 +49,7 @@ export function writeProcessParameters(pm: ProcessManager, p: ProcessObject, com
   const env = utf16(`ALLUSERSPROFILE=C:\\ProgramData\0ComputerName=LAB\0SystemRoot=C:\\Windows\0Path=C:\\Windows\\system32;C:\\Windows\0\0`);
   const total = PROCESS_PARAMETERS.size + image.length + 2 + cmd.length + 2 + cd.length + 2 + env.length;
   const size = Math.ceil(total / 0x1000) * 0x1000;
-  const base = virtualAlloc(pm.mm, p, 0n, BigInt(size), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  const base = kernelAlloc(pm, p, BigInt(size));
   const bytes = new Uint8Array(total);
   const v = new DataView(bytes.buffer);
   v.setUint32(PROCESS_PARAMETERS.MaximumLength, PROCESS_PARAMETERS.size, true);

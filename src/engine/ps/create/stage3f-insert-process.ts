@@ -1,5 +1,5 @@
-// Stage 3F: PspInsertProcess — the process joins the active process list (CID already allocated), its
-// job, gets the inheritable handles of its creator, and the creator gets a handle to it.
+// Stage 3F: PspInsertProcess — the process joins the active process list (CID already allocated) and its
+// job, and the creator gets a handle to it (the inherited handles were copied in 3A).
 // Windows Internals 7e ch. 3, stage 3F "Completing the setup of the executive process object".
 import { PROCESS_ALL_ACCESS } from '../../constants';
 import type { ProcessObject } from '../../process';
@@ -17,18 +17,6 @@ export function insertProcess(pm: ProcessManager, p: ProcessObject, o: PsCreateO
   pm.liveCount++;
   t.step('create.insertProcess')?.n(pid).n(pm.liveCount).change('process', pid);
   if (jobId) addToJob(pm, jobId, p, true);
-  if (o.inheritHandles && parent?.ps) {
-    let n = 0;
-    for (const [h, e] of pm.state(parent).handles.entries) {
-      if (!e.inherit) continue;
-      const obj = pm.ob.get(e.objectId);
-      if (!obj) continue;
-      obj.handleCount++; obj.pointerCount++;
-      st.handles.insertAt(h, { ...e });
-      n++;
-    }
-    t.step('create.inheritHandles')?.n(pid).n(parent.pid).n(n).change('process', pid);
-  }
   let hProcess: number | undefined;
   if (o.returnHandles && parent?.ps) {
     hProcess = insertHandle(pm, parent, st.objectId, PROCESS_ALL_ACCESS);

@@ -3,7 +3,12 @@
 import type { CreationStageId } from '../../../shared/protocol';
 import type { StepLike } from './text';
 
-/** Who calls whom to reach each stage (Windows Internals 7e, ch. 3, "Flow of CreateProcess"). */
+/**
+ * Who calls whom to reach each stage (Windows Internals 7e, ch. 3, "Flow of CreateProcess"; callers checked
+ * against the public symbols: MmCreatePeb and PspSetupUserProcessAddressSpace are called by PspAllocateProcess,
+ * MmCreateTeb and RtlCreateUserStack by PspAllocateThread, PspCallProcessNotifyRoutines by PspInsertThread,
+ * PsMapSystemDlls by MiMapProcessExecutable, which MmInitializeProcessAddressSpace calls).
+ */
 const STAGE_CHAINS: Record<CreationStageId, string[]> = {
   '1': ['CreateProcessW', 'CreateProcessInternalW'],
   '2': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess'],
@@ -20,22 +25,41 @@ const STAGE_CHAINS: Record<CreationStageId, string[]> = {
 };
 
 /** Entry points of other ways to start a program: they come before CreateProcessInternalW, not under CreateProcessW. */
-const ENTRY_ROUTINES = new Set(['CreateProcessAsUserW', 'ShellExecuteExW', 'ActivateApplication']);
+const ENTRY_ROUTINES = new Set(['CreateProcessAsUserW', 'ShellExecuteExW', 'ActivateApplication', 'RtlCreateUserProcess']);
+
+/** Stage 3D: the system DLLs are mapped down this path (public symbols). */
+const MAP_SYSTEM_DLL = ['MiMapProcessExecutable', 'PsMapSystemDlls', 'PspMapSystemDll'];
+
+/** What ntdll's loader calls in user mode to reach a memory manager routine (stage 7): the system service. */
+const USER_MODE_SERVICE: Record<string, string> = { MiMapViewOfSection: 'NtMapViewOfSection', MmCreateSection: 'NtCreateSection', MiUnmapViewOfSection: 'NtUnmapViewOfSection' };
 
 /** Stage 4 work done once the thread object exists: PspInsertThread, then (first thread) the notify routines. */
 const INSERT_THREAD_CALLEES = new Set(['PspCallProcessNotifyRoutines', 'PspCallThreadNotifyRoutines']);
 
-/** The chain of a creation stage leading to `routine` (without the routine itself unless the chain already names it). */
-function stageChain(stage: string | undefined, routine: string): string[] {
+/**
+ * The chain of a creation stage leading to `routine` (without the routine itself unless the chain already names
+ * it). `entry` is the routine the creation began with: for RtlCreateUserProcess (the system's own processes:
+ * the kernel's StartFirstUserProcess, smss) the chain starts there instead of at CreateProcessW, and the
+ * creator resumes the thread itself (NtResumeThread).
+ */
+function stageChain(stage: string | undefined, routine: string, entry?: string): string[] {
   if (!stage || !Object.prototype.hasOwnProperty.call(STAGE_CHAINS, stage)) return [];
   if (ENTRY_ROUTINES.has(routine)) return [];
   const base = [...STAGE_CHAINS[stage as CreationStageId]];
+  if (entry === 'RtlCreateUserProcess' && base[0] === 'CreateProcessW') base.splice(0, 2, ...(stage === '6' ? [] : ['RtlCreateUserProcess']));
   if (stage === '4' && (routine === 'PspInsertThread' || INSERT_THREAD_CALLEES.has(routine))) base.splice(base.length - 1, 1, 'PspInsertThread');
+  // The process parameters are copied by PspSetupUserProcessAddressSpace, a sibling of MmCreatePeb under PspAllocateProcess.
+  if (stage === '3E' && routine === 'PspSetupUserProcessAddressSpace') base.splice(base.length - 1, 1);
+  if (stage === '3D' && routine === 'PspMapSystemDll') return [...base, ...MAP_SYSTEM_DLL];
   if (stage === '7') {
     // The new thread enters user mode at LdrInitializeThunk; when the loader is done it continues at
     // RtlUserThreadStart; the first call into win32k converts it to a GUI thread.
     if (routine === 'LdrInitializeThunk' || routine === 'RtlUserThreadStart') return [];
     if (routine === 'W32pProcessCallout') return ['PsConvertToGuiThread'];
+    // RtlUserThreadStart -> kernel32!BaseThreadInitThunk -> the entry point.
+    if (routine === 'BaseThreadInitThunk') return ['RtlUserThreadStart'];
+    const service = USER_MODE_SERVICE[routine];
+    if (service) return [...base, service];
   }
   // A routine already on the chain (CreateProcessInternalW deciding something in stage 2) ends it there.
   const at = base.indexOf(routine);
@@ -43,8 +67,8 @@ function stageChain(stage: string | undefined, routine: string): string[] {
 }
 
 /** The call chain leading to a step: the stage's chain, then MmAccessFault for a fault, then the step's routine. */
-export function callChain(step: Pick<StepLike, 'routine' | 'kind'> & { stage?: string }): string[] {
-  const base = stageChain(step.stage, step.routine);
+export function callChain(step: Pick<StepLike, 'routine' | 'kind'> & { stage?: string }, entry?: string): string[] {
+  const base = stageChain(step.stage, step.routine, entry);
   if (step.kind === 'pageFault') {
     if (base.length === 0) base.push('KiPageFault');
     base.push('MmAccessFault');

@@ -46,4 +46,16 @@ export const PROCESS_TEXTS: StepTexts = {
       ? l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): that was the last reference, so the object is deleted.', a)
       : l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): other handles or references keep the object alive.', a),
   },
+  'process.idle': {
+    needs: ['processors'],
+    text: (a, l10n) => l10n.t('KiInitializeKernel sets up the Idle process (process ID 0): one idle thread per processor ({processors} here), which runs when nothing else is ready. It is not a real process object and runs no image.', a),
+  },
+  'process.registry': {
+    needs: ['pid', 'eprocess'],
+    text: (a, l10n) => l10n.t('The configuration manager creates the Registry process (process {pid}, EPROCESS at {eprocess}) with PsCreateMinimalProcess: a minimal process with no image, no PEB and no ntdll, whose user address space holds registry hive data on behalf of the kernel.', a),
+  },
+  'ob.createKnownDlls': {
+    needs: ['pid', 'handle', 'directory'],
+    text: (a, l10n) => l10n.t('smss (process {pid}) creates the permanent \\KnownDlls object directory at {directory} (SmpInitializeKnownDlls) and keeps handle {handle} to it; it fills it with section objects for the known DLLs, which every later process\'s loader maps from there.', a),
+  },
 };

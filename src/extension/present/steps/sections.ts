@@ -1,13 +1,16 @@
 // Step texts: Section objects and their views (Windows Internals 7e, ch. 5, "Section objects").
-import { PAGE_EXECUTE_WRITECOPY, PAGE_WRITECOPY } from '../../../engine/constants';
+import { PAGE_EXECUTE_WRITECOPY, PAGE_WRITECOPY, SEC_IMAGE } from '../../../engine/constants';
 import type { StepTexts } from './text';
 
 export const SECTION_TEXTS: StepTexts = {
   'section.create': {
     needs: ['pid', 'controlArea', 'size'],
     text: (a, l10n, raw) => {
-      const s = typeof raw.args.file === 'string' && raw.args.file !== ''
-        ? l10n.t('Process {pid} created a section object of {size} bytes backed by the file {file} (MmCreateSection). The file\'s control area ({controlArea}) with its segment and subsections describes the pages, one prototype PTE per page; modified pages are written back to the file.', a)
+      const image = typeof raw.args.attributes === 'number' && (raw.args.attributes & SEC_IMAGE) !== 0;
+      const s = image
+        ? l10n.t('Process {pid} created an image section object (SEC_IMAGE) of {size} bytes for {file} (MmCreateSection). The control area ({controlArea}) and its subsections follow the image\'s PE sections, one prototype PTE per page. Image pages are read from the file; writable ones are copy-on-write, so a modified image page goes to the paging file, never back to the image file.', a)
+        : typeof raw.args.file === 'string' && raw.args.file !== ''
+        ? l10n.t('Process {pid} created a section object of {size} bytes backed by the file {file} (MmCreateSection). The file\'s control area ({controlArea}) with its segment and subsections describes the pages, one prototype PTE per page; modified pages of a shared view are written back to the file.', a)
         : l10n.t('Process {pid} created a section object of {size} bytes backed by the paging file (MmCreateSection). A control area ({controlArea}) and a segment with one prototype PTE per page describe the shared pages; the whole size is charged to commit now, but no physical page is used until one is touched.', a);
       return typeof raw.args.name === 'string' && raw.args.name !== '' ? `${s} ${l10n.t('The section is named {name}, so other processes can open it.', a)}` : s;
     },

@@ -44,4 +44,8 @@ export const STAGE1_TEXTS: StepTexts = {
     needs: ['image', 'flags', 'priorityClass'],
     text: (a, l10n) => l10n.t('CreateProcessInternalW converts and validates the parameters for {image}: creation flags {flags}, priority class {priorityClass} (Normal unless asked otherwise; Realtime without the privilege becomes High).', a),
   },
+  'create.native': {
+    needs: ['image', 'commandLine', 'creatorPid'],
+    text: (a, l10n) => l10n.t('RtlCreateUserProcess starts {image} for process {creatorPid} with the command line {commandLine}: it builds the process parameters and calls NtCreateUserProcess directly. This is how the system starts its own processes (the kernel starts smss; smss starts its session copies, csrss, wininit and winlogon): no kernel32, no CreateProcessInternalW, and no call to CSRSS in stage 5.', a),
+  },
 };

@@ -8,7 +8,7 @@ export const STAGE2_TEXTS: StepTexts = {
   },
   'create.imageSection': {
     needs: ['image', 'sizeOfImage', 'sections'],
-    text: (a, l10n) => l10n.t('MmCreateSection creates an image section object (SEC_IMAGE) for {image}: a control area whose subsections follow the image\'s {sections} PE sections, {sizeOfImage} bytes in all. Stage 3D maps this section into the new process.', a),
+    text: (a, l10n) => l10n.t('NtCreateUserProcess has MmCreateSection create an image section object (SEC_IMAGE) for {image}: a control area whose subsections follow the image\'s {sections} PE sections, {sizeOfImage} bytes in all. Stage 3D maps a view of it into the new process. Image pages are read from the file; writable ones are copy-on-write, so a modified image page goes to the paging file, never back to the image file.', a),
   },
   'create.signature': {
     needs: ['image', 'signatureLevel', 'protection', 'allowed'],

@@ -8,11 +8,11 @@ export const STAGE3_TEXTS: StepTexts = {
   },
   'create.mapImage': {
     needs: ['pid', 'imageBase', 'ntdllBase'],
-    text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace concludes the address space of process {pid}: the image section is mapped at {imageBase} and the system-wide ntdll.dll at {ntdllBase}. Every process has ntdll.dll: its user-mode code reaches the kernel through it.', a),
+    text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace concludes the address space of process {pid}: a view of the image section created in stage 2 is mapped at {imageBase} (no new section is made here), and ntdll.dll is at {ntdllBase}. Every process has ntdll.dll: its user-mode code reaches the kernel through it.', a),
   },
   'create.processParameters': {
     needs: ['pid', 'address', 'size'],
-    text: (a, l10n) => l10n.t('The process parameters from stage 1 (command line, current directory, environment; {size} bytes) are copied into process {pid} at {address}; the PEB\'s ProcessParameters field points to them.', a),
+    text: (a, l10n) => l10n.t('PspSetupUserProcessAddressSpace (called by PspAllocateProcess) copies the process parameters from stage 1 (command line, current directory, environment; {size} bytes) into process {pid} at {address}; the PEB\'s ProcessParameters field points to them.', a),
   },
   'create.joinJob': {
     needs: ['pid', 'jobId', 'activeProcesses'],
@@ -20,7 +20,7 @@ export const STAGE3_TEXTS: StepTexts = {
   },
   'create.inheritHandles': {
     needs: ['pid', 'parentPid', 'handles'],
-    text: (a, l10n) => l10n.t('bInheritHandles was TRUE: {handles} inheritable handle(s) of the creator, process {parentPid}, are copied into the handle table of process {pid}, with the same handle values and access.', a),
+    text: (a, l10n) => l10n.t('bInheritHandles was TRUE: while PspAllocateProcess builds the handle table of process {pid} (ObInitProcess), the {handles} inheritable handle(s) of the creator, process {parentPid}, are copied into it, with the same handle values and access.', a),
   },
   'create.handle': {
     needs: ['pid', 'creatorPid', 'handle', 'access'],
@@ -36,10 +36,18 @@ export const STAGE3_TEXTS: StepTexts = {
   },
   'create.peb': {
     needs: ['pid', 'peb'],
-    text: (a, l10n) => l10n.t('MmCreatePeb maps the Process Environment Block of process {pid} at {peb}: image base, loader data, process parameters and heap settings live there.', a),
+    text: (a, l10n) => l10n.t('MmCreatePeb (called by PspAllocateProcess) takes a page for the Process Environment Block of process {pid} at {peb} with MiCreatePebOrTeb, kernel work rather than a call to NtAllocateVirtualMemory, and fills it: image base, OS version, subsystem and session; the loader data, process parameters and heap pointers are set later.', a),
   },
   'create.insertProcess': {
     needs: ['pid', 'processes'],
-    text: (a, l10n) => l10n.t('PspInsertProcess completes the process object: process {pid} is inserted into the active process list ({processes} processes now) and gets its handle and client ID.', a),
+    text: (a, l10n) => l10n.t('PspInsertProcess completes the process object: process {pid} (its client ID was assigned in stage 3A) is inserted into the active process list ({processes} processes now), joins its creator\'s job if any, and the creator can get a handle to it.', a),
+  },
+  'create.mapSystemDll': {
+    needs: ['pid', 'dll', 'base', 'size'],
+    text: (a, l10n) => l10n.t('PspMapSystemDll maps {dll} into process {pid} at {base} ({size} bytes): the kernel maps ntdll itself, from the section it keeps for the whole boot (MmInitializeProcessAddressSpace -> MiMapProcessExecutable -> PsMapSystemDlls), so every process has it before any of its own code runs. A WoW64 process gets the 32-bit ntdll from SysWOW64 as well.', a),
+  },
+  'create.peb32': {
+    needs: ['pid', 'peb32'],
+    text: (a, l10n) => l10n.t('Process {pid} runs a 32-bit (i386) image under WoW64, so MmCreatePeb also makes a 32-bit PEB at {peb32}, with 32-bit pointers (its image base below 4 GB): the 32-bit ntdll and the program use it, the 64-bit PEB stays for the 64-bit side of the process.', a),
   },
 };

@@ -4,7 +4,7 @@ import type { StepTexts } from '../text';
 export const STAGE4_TEXTS: StepTexts = {
   'create.teb': {
     needs: ['pid', 'tid', 'teb'],
-    text: (a, l10n) => l10n.t('MmCreateTeb creates the Thread Environment Block of thread {tid} at {teb} in process {pid}: the thread\'s user-mode data (stack bounds, client ID, last error, TLS slots, a pointer to the PEB).', a),
+    text: (a, l10n) => l10n.t('PspAllocateThread calls MmCreateTeb, which creates the Thread Environment Block of thread {tid} at {teb} in process {pid} (kernel work, not NtAllocateVirtualMemory): the thread\'s user-mode data (stack bounds, client ID, last error, TLS slots, a pointer to the PEB).', a),
   },
   'create.stack': {
     needs: ['pid', 'tid', 'stackBase', 'stackLimit', 'reserve'],
@@ -16,10 +16,14 @@ export const STAGE4_TEXTS: StepTexts = {
   },
   'create.insertThread': {
     needs: ['pid', 'tid', 'ethread'],
-    text: (a, l10n) => l10n.t('PspInsertThread inserts the ETHREAD {ethread} (thread {tid}) into the thread list of process {pid}. For the first thread of a process, the process- and thread-creation notify routines are called next.', a),
+    text: (a, l10n) => l10n.t('PspInsertThread inserts the ETHREAD {ethread} (thread {tid}) into the thread list of process {pid}. For the first thread of a process it then calls the process-creation notify routines (PspCallProcessNotifyRoutines), which may still refuse the process, and the thread-creation ones.', a),
   },
   'create.thread': {
     needs: ['pid', 'tid', 'teb', 'stackBase'],
-    text: (a, l10n) => l10n.t('The initial thread {tid} of process {pid} is created suspended: its ETHREAD, the TEB at {teb} and a user stack whose base is {stackBase} (one page committed, a guard page below it).', a),
+    text: (a, l10n) => l10n.t('PspAllocateThread has built the initial thread {tid} of process {pid}, suspended: its ETHREAD, the TEB at {teb} (MmCreateTeb), a user stack whose base is {stackBase} (one page committed, a guard page below it) and its initial context (KeInitThread). PspInsertThread comes next.', a),
+  },
+  'create.teb32': {
+    needs: ['pid', 'tid', 'teb32'],
+    text: (a, l10n) => l10n.t('Thread {tid} of the WoW64 process {pid} also gets a 32-bit TEB at {teb32}, right after its 64-bit TEB (MmCreateTeb makes both): the 32-bit code finds its thread data there.', a),
   },
 };

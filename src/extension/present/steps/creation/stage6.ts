@@ -10,6 +10,6 @@ export const STAGE6_TEXTS: StepTexts = {
     needs: ['pid', 'tid', 'suspended'],
     text: (a, l10n, raw) => raw.args.suspended === true
       ? l10n.t('CREATE_SUSPENDED was given: thread {tid} of process {pid} stays suspended until someone calls ResumeThread.', a)
-      : l10n.t('The initial thread {tid} of process {pid} is resumed and becomes ready to run; in its own context it will run LdrInitializeThunk (stage 7).', a),
+      : l10n.t('CreateProcessInternalW calls NtResumeThread (KeResumeThread): the initial thread {tid} of process {pid} becomes ready to run; in its own context it will run LdrInitializeThunk (stage 7).', a),
   },
 };

@@ -16,10 +16,18 @@ export const STAGE7_TEXTS: StepTexts = {
   },
   'create.win32k': {
     needs: ['pid', 'w32process'],
-    text: (a, l10n) => l10n.t('Win32k creates its per-process structure, the W32PROCESS at {w32process}, for process {pid}: this happens when a thread of a GUI program first calls into the kernel-mode part of USER or GDI and becomes a GUI thread.', a),
+    text: (a, l10n) => l10n.t('Win32k creates its per-process structure, the W32PROCESS at {w32process}, for process {pid}: the first call of one of its threads into win32k (here while USER32 or GDI32 initialize) converts the thread to a GUI thread (PsConvertToGuiThread). This does not depend on the image\'s subsystem: a console program that uses USER32 gets one too.', a),
   },
   'create.entryPoint': {
     needs: ['pid', 'tid', 'entryPoint'],
-    text: (a, l10n) => l10n.t('The loader is done: thread {tid} of process {pid} continues at RtlUserThreadStart, which calls the image entry point at {entryPoint}. The process is running.', a),
+    text: (a, l10n) => l10n.t('The loader is done: thread {tid} of process {pid} continues at ntdll\'s RtlUserThreadStart, which goes on to the image entry point at {entryPoint} (in a Windows program through kernel32\'s BaseThreadInitThunk). The process is running.', a),
+  },
+  'create.baseThreadInitThunk': {
+    needs: ['pid', 'tid', 'entryPoint'],
+    text: (a, l10n) => l10n.t('RtlUserThreadStart calls kernel32\'s BaseThreadInitThunk, which calls the entry point {entryPoint} of thread {tid} in process {pid}; when the entry point returns, BaseThreadInitThunk ends the thread (for the initial thread, ExitProcess).', a),
+  },
+  'create.openKnownDlls': {
+    needs: ['pid', 'handle', 'directory'],
+    text: (a, l10n) => l10n.t('LdrpInitializeProcess opens the \\KnownDlls object directory ({directory}) for process {pid} with DIRECTORY_QUERY | DIRECTORY_TRAVERSE and keeps handle {handle}: the loader maps the known DLLs from the section objects smss placed there.', a),
   },
 };
