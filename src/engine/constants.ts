@@ -203,6 +203,20 @@ export const PROCESS_CREATE_THREAD = 0x0002;
 export const PROCESS_DUP_HANDLE = 0x0040;
 export const PROCESS_CREATE_PROCESS = 0x0080;
 export const PROCESS_SET_QUOTA = 0x0100;
+export const PROCESS_SET_INFORMATION = 0x0200;
+export const PROCESS_SUSPEND_RESUME = 0x0800;
+export const PROCESS_SET_LIMITED_INFORMATION = 0x2000;
+// Standard rights and MAXIMUM_ALLOWED (Microsoft Learn, "Standard Access Rights", "ACCESS_MASK").
+export const DELETE = 0x00010000;
+export const READ_CONTROL = 0x00020000;
+export const WRITE_DAC = 0x00040000;
+export const WRITE_OWNER = 0x00080000;
+export const SYNCHRONIZE = 0x00100000;
+export const MAXIMUM_ALLOWED = 0x02000000;
+// SYSTEM_MANDATORY_LABEL_ACE.Mask policy bits (Microsoft Learn, "SYSTEM_MANDATORY_LABEL_ACE structure").
+export const SYSTEM_MANDATORY_LABEL_NO_WRITE_UP = 0x1;
+export const SYSTEM_MANDATORY_LABEL_NO_READ_UP = 0x2;
+export const SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP = 0x4;
 export const THREAD_TERMINATE = 0x0001;
 export const THREAD_SUSPEND_RESUME = 0x0002;
 export const THREAD_ALL_ACCESS = 0x001FFFFF;

@@ -29,6 +29,7 @@ export { FileSystem } from './io/fileSystem';
 export type { SimFile } from './io/fileSystem';
 export { IFEO_KEY, REG_SZ, REG_EXPAND_SZ, REG_DWORD } from './config/registry';
 export type { TokenSpec, IntegrityLevel, AccountName } from './se/token';
+export type { ProcessSecurityInfo, ProcessAccessReason } from './ps/processAccess';
 export { Emitter } from './events';
 export type { Event, IDisposable } from './events';
 

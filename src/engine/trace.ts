@@ -142,7 +142,7 @@ export const STEP_SCHEMAS = {
   'token.duplicate': { kind: 'process', routine: 'NtDuplicateToken', args: [['pid', 'n'], ['sourceTokenId', 'n'], ['tokenId', 'n'], ['tokenType', 's'], ['handle', 'n']] },
   'token.setIntegrity': { kind: 'process', routine: 'NtSetInformationToken', args: [['pid', 'n'], ['tokenId', 'n'], ['from', 's'], ['to', 's']] },
   'token.setSession': { kind: 'process', routine: 'NtSetInformationToken', args: [['pid', 'n'], ['tokenId', 'n'], ['from', 'n'], ['to', 'n']] },
-  'token.adjustPrivileges': { kind: 'process', routine: 'NtAdjustPrivilegesToken', args: [['pid', 'n'], ['tokenId', 'n'], ['count', 'n'], ['removed', 's'], ['notAssigned', 'n']] },
+  'token.adjustPrivileges': { kind: 'process', routine: 'NtAdjustPrivilegesToken', args: [['pid', 'n'], ['tokenId', 'n'], ['count', 'n'], ['removed', 's'], ['notAssigned', 'n'], ['enabled', 's'], ['disabled', 's']] },
   // User-mode debugging (DbgUi in ntdll, Dbgk in the kernel).
   'debug.createObject': { kind: 'process', routine: 'NtCreateDebugObject', args: [['pid', 'n'], ['handle', 'n'], ['object', 'a']] },
   'debug.attach': { kind: 'process', routine: 'DbgkpSetProcessDebugObject', args: [['pid', 'n'], ['debuggerPid', 'n'], ['object', 'a'], ['attach', 'b']] },
@@ -181,6 +181,7 @@ export const STEP_SCHEMAS = {
   // (CmpInitializeRegistryProcess -> PsCreateMinimalProcess, public symbols).
   'process.registry': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a']] },
   'process.open': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['handle', 'n'], ['access', 'n']] },
+  'process.openDenied': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['access', 'n'], ['reason', 's']] },
   'process.terminate': { kind: 'process', routine: 'PspTerminateProcess', args: [['pid', 'n'], ['exitStatus', 'n'], ['byPid', 'n']] },
   'process.rundownHandles': { kind: 'process', routine: 'ObKillProcess', args: [['pid', 'n'], ['handles', 'n']] },
   'process.deleteAddressSpace': { kind: 'process', routine: 'MmCleanProcessAddressSpace', args: [['pid', 'n'], ['vads', 'n'], ['privatePages', 'n'], ['pageTables', 'n']] },

@@ -101,6 +101,9 @@ describe('kd: processes and threads', () => {
     const token = l.run('!token');
     expect(token[0]).toBe(`_TOKEN ${ptr(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`);
     expect(token.join('\n')).toMatch(/User: S-1-5-/);
+    // The standard user's token: SeChangeNotifyPrivilege enabled, SeShutdownPrivilege present but disabled.
+    expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ 23 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
+    expect(token.find((x) => x.includes('SeShutdownPrivilege'))).toMatch(/^ 19 0x000000013 SeShutdownPrivilege\s+Attributes - $/);
   });
 
   it('!job shows a job\'s accounting and its processes', () => {

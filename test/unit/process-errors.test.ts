@@ -92,11 +92,14 @@ describe('stage 2: opening the image', () => {
     failsWith(ERROR_INVALID_IMAGE_HASH, () => sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe', creationFlags: CREATE_PROTECTED_PROCESS }));
     expect(lastStep(sys, 'create.signature')!.args).toMatchObject({ allowed: false });
     const csrss = sys.processIds.find((p) => sys.queryProcess(p)!.imageFileName === 'csrss.exe')!;
-    // OpenProcess on a protected process: only limited access for an unprotected caller.
-    const k = sys.win32(explorerOf(sys));
+    // OpenProcess on a protected process: only limited access for an unprotected caller. The caller is a
+    // SYSTEM service (svchost), whom csrss's DACL grants everything: the protection alone limits it. (A
+    // standard user, which this test used before OpenProcess checked the DACL, gets nothing at all.)
+    const k = sys.win32(sys.processIds.find((p) => sys.queryProcess(p)!.imageFileName === 'svchost.exe')!);
     expect(k.OpenProcess(PROCESS_ALL_ACCESS, false, csrss)).toBe(0);
     expect(k.GetLastError()).toBe(ERROR_ACCESS_DENIED);
     expect(k.OpenProcess(0x1000, false, csrss)).not.toBe(0);
+    expect(sys.win32(explorerOf(sys)).OpenProcess(0x1000, false, csrss)).toBe(0);
   });
 });
 

@@ -51,7 +51,7 @@ describe('Processes model', () => {
     expect(m.children(a)[0]).toBe(m.children(a)[0]);
   });
 
-  it('shows a process with its threads, handles, VADs, working set, PEB, token and job', () => {
+  it('shows a process with its threads, handles, VADs, working set, PEB, token, security descriptor and job', () => {
     const system = machine();
     const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
     const m = processes(system);
@@ -61,7 +61,14 @@ describe('Processes model', () => {
     expect(item.label).toBe('notepad.exe');
     expect(tooltipText(item)).toContain('EPROCESS');
     const kinds = m.children(node).map((c) => c.kind);
-    expect(kinds.slice(0, 7)).toEqual(['threads', 'handles', 'addressSpace', 'workingSet', 'peb', 'token', 'job']);
+    expect(kinds.slice(0, 8)).toEqual(['threads', 'handles', 'addressSpace', 'workingSet', 'peb', 'token', 'security', 'job']);
+    // The security descriptor OpenProcess checks: owner, DACL ACEs, the mandatory label with its policy.
+    const security = m.describe(byKind(m, node, 'security'));
+    expect(security.description).toBe('Medium label · 3 ACEs');
+    const sd = system.queryProcessSecurity(pid)!;
+    expect(tooltipText(security)).toContain(`DACL 0 | ACCESS_ALLOWED · ${sd.dacl[0]!.name}`);
+    expect(tooltipText(security)).toContain('NO_WRITE_UP | NO_READ_UP');
+    expect(tooltipText(security)).toContain('0x1fffff');
     expect(m.children(byKind(m, node, 'threads'))).toHaveLength(1);
     const vads = m.children(byKind(m, node, 'addressSpace'));
     expect(vads.length).toBe(system.queryVads(pid).length);

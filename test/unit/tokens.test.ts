@@ -146,10 +146,12 @@ describe('tokens through handles', () => {
     const explorer = pidOf(sys, 'explorer.exe');
     const lsass = pidOf(sys, 'lsass.exe');
     const k = sys.win32(explorer);
-    const hp = k.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, lsass);
-    expect(hp).not.toBe(0);
-    expect(k.OpenProcessToken(hp, TOKEN_QUERY, { value: 0 })).toBe(false);
+    // The user does not even get a handle to lsass: the process object's DACL (from SYSTEM's default
+    // DACL) names only SYSTEM and Administrators, and Explorer's Administrators group is deny-only.
+    // (Before OpenProcess performed the access check this test opened lsass and was refused the token.)
+    expect(k.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, lsass)).toBe(0);
     expect(k.GetLastError()).toBe(ERROR_ACCESS_DENIED);
+    expect(k.OpenProcessToken(0, TOKEN_QUERY, { value: 0 })).toBe(false);
     const ks = sys.win32(pidOf(sys, 'services.exe'));
     const he = ks.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, explorer);
     const ht = { value: 0 };

@@ -9,13 +9,15 @@ import {
   CREATE_PROCESS_DEBUG_EVENT, CREATE_THREAD_DEBUG_EVENT, DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DBG_REPLY_LATER,
   DEBUG_ALL_ACCESS, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SEM_TIMEOUT,
   EXCEPTION_DEBUG_EVENT, EXIT_PROCESS_DEBUG_EVENT, EXIT_THREAD_DEBUG_EVENT, GENERIC_READ, LOAD_DLL_DEBUG_EVENT,
-  PROCESS_ALL_ACCESS, STATUS_BREAKPOINT, STATUS_DEBUGGER_INACTIVE, THREAD_ALL_ACCESS,
+  PROCESS_ALL_ACCESS, PROCESS_CREATE_THREAD, PROCESS_QUERY_INFORMATION, PROCESS_SUSPEND_RESUME, PROCESS_VM_OPERATION, PROCESS_VM_READ,
+  PROCESS_VM_WRITE, STATUS_BREAKPOINT, STATUS_DEBUGGER_INACTIVE, THREAD_ALL_ACCESS,
 } from '../constants';
 import { LastError } from '../errors';
 import type { ProcessObject, ThreadObject } from '../process';
 import type { FileSystem } from '../io/fileSystem';
 import type { ObjectManager } from '../ob/objectManager';
 import type { StepLog } from '../trace';
+import { decideProcessAccess } from './processAccess';
 import type { PsProcessState } from './state';
 
 /**
@@ -202,6 +204,9 @@ export function postLoaderBreakpoint(pm: DebugHost, p: ProcessObject, thread: Th
   blockOnDebugger(thread);
 }
 
+/** The rights DebugActiveProcess's handle to the debuggee asks for: threads, memory, suspend/resume, query. */
+const DEBUG_ATTACH_ACCESS = PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION | PROCESS_VM_READ | PROCESS_VM_WRITE | PROCESS_QUERY_INFORMATION | PROCESS_SUSPEND_RESUME;
+
 /** DebugActiveProcess: attach to a running process, post the fake start-up messages, and break in. */
 export function debugActiveProcess(pm: DebugHost, caller: ProcessObject, pid: number): void {
   const target = pm.ctx.byPid.get(pid);
@@ -212,7 +217,9 @@ export function debugActiveProcess(pm: DebugHost, caller: ProcessObject, pid: nu
   const st = pm.state(p);
   const cst = pm.state(caller);
   if (st.protection && !cst.protection) fail(ERROR_ACCESS_DENIED);
-  if (st.token.user.sid !== cst.token.user.sid && !cst.token.privileges.has('SeDebugPrivilege')) fail(ERROR_ACCESS_DENIED);
+  // kernel32 opens the process first (ProcessIdToHandle): the same access check as OpenProcess — the
+  // DACL and label, or SeDebugPrivilege when enabled.
+  if (!decideProcessAccess(cst, st, DEBUG_ATTACH_ACCESS).granted) fail(ERROR_ACCESS_DENIED);
   // STATUS_PORT_ALREADY_SET: a process has one debugger at most.
   if (st.debugObjectId) fail(ERROR_INVALID_PARAMETER);
   const dbg = connectToDebugger(pm, caller);

@@ -8,6 +8,7 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { type DebugObject, debugObjectClosed } from './debug';
 import { forgetJobIfDeleted, terminateJob } from './jobs';
 import type { ProcessManager } from './processManager';
+import { decideProcessAccess } from './processAccess';
 import { deleteProcessIfUnreferenced } from './termination';
 import { forgetToken } from './tokenObjects';
 
@@ -97,15 +98,24 @@ export function closeHandleInternal(pm: ProcessManager, p: ProcessObject, handle
   }
 }
 
+/**
+ * NtOpenProcess: the access decision (processAccess.ts: SeDebugPrivilege, the security descriptor's label
+ * and DACL, the protected-process rule), then a handle with the rights granted. A refusal is
+ * ERROR_ACCESS_DENIED and no handle, recorded with the reason.
+ */
 export function openProcess(pm: ProcessManager, caller: ProcessObject, access: number, inherit: boolean, targetPid: number): number {
   const target = pm.ctx.byPid.get(targetPid);
   if (!target || target.exited) fail(ERROR_INVALID_PARAMETER);
-  // Protected processes only grant limited access to unprotected callers.
   const tst = pm.state(target!);
-  if (tst.protection && !pm.state(caller).protection && (access & ~0x1000 & ~0x100000)) fail(ERROR_ACCESS_DENIED);
-  const h = insertHandle(pm, caller, tst.objectId, access >>> 0, inherit);
+  const cst = pm.state(caller);
+  const decision = decideProcessAccess(cst, tst, access >>> 0);
   const t = pm.trace;
-  t.step('process.open')?.n(caller.pid).n(targetPid).n(h).n(access >>> 0).change('process', caller.pid);
+  if (!decision.granted) {
+    t.step('process.openDenied')?.n(caller.pid).n(targetPid).n(access >>> 0).s(decision.reason).change('process', targetPid);
+    fail(ERROR_ACCESS_DENIED);
+  }
+  const h = insertHandle(pm, caller, tst.objectId, decision.granted, inherit);
+  t.step('process.open')?.n(caller.pid).n(targetPid).n(h).n(decision.granted).change('process', caller.pid);
   return h;
 }
 

@@ -391,7 +391,8 @@ function token(st: PsProcessState): ObjectLayout {
     fields: [
       { offset: 0x10, name: 'TokenId', type: '_LUID', value: BigInt(t.tokenId) },
       { offset: 0x18, name: 'AuthenticationId', type: '_LUID', value: BigInt(t.authenticationId) },
-      { offset: 0x40, name: 'Privileges', type: '_SEP_TOKEN_PRIVILEGES', value: [...t.privileges].join(', ') },
+      // SEP_TOKEN_PRIVILEGES: Present, Enabled and EnabledByDefault bitmaps; a present privilege not enabled is marked.
+      { offset: 0x40, name: 'Privileges', type: '_SEP_TOKEN_PRIVILEGES', value: [...t.privileges].map((n) => t.privilegeEnabled(n) ? n : `${n} (disabled)`).join(', ') },
       { offset: 0x78, name: 'SessionId', type: 'Uint4B', value: t.sessionId },
       { offset: 0x7C, name: 'UserAndGroupCount', type: 'Uint4B', value: t.groups.length + 1 },
       { offset: 0x98, name: 'UserAndGroups', type: 'Ptr64 _SID_AND_ATTRIBUTES', value: `${t.user.name} (${t.user.sid})` },

@@ -3,6 +3,7 @@
 // the EJOB. Everything here is cloned for time-travel snapshots.
 import { STILL_ACTIVE } from '../constants';
 import { HandleTable } from '../ob/objectManager';
+import { processSecurityDescriptor, type SecurityDescriptor } from '../se/securityDescriptor';
 import { Token } from '../se/token';
 
 /** One loaded module (an LDR_DATA_TABLE_ENTRY in the PEB's loader lists). */
@@ -84,12 +85,21 @@ export class PsProcessState {
   createSeq = 0;
   exitSeq = -1;
 
-  constructor(public token: Token) {}
+  /**
+   * OBJECT_HEADER.SecurityDescriptor of the process object: made from the primary token the process is
+   * created with (its default owner and DACL, its integrity level as the label). Never mutated.
+   */
+  securityDescriptor: SecurityDescriptor;
+
+  constructor(public token: Token) {
+    this.securityDescriptor = processSecurityDescriptor(token);
+  }
 
   get privileges(): Set<string> { return this.token.privileges; }
 
   clone(): PsProcessState {
-    const s = Object.assign(new PsProcessState(this.token), this) as PsProcessState;
+    // Every field is copied; the constructor's descriptor would be thrown away, so it is not run.
+    const s = Object.assign(Object.create(PsProcessState.prototype) as PsProcessState, this);
     s.token = this.token.clone();
     s.handles = this.handles.clone();
     s.modules = this.modules.slice(); // LoadedModule records are never changed once listed

@@ -118,7 +118,9 @@ const ELEVATION_TYPE_LIMITED = 3;
 /** GetTokenInformation for the classes a learner meets; the result is the structure's members. */
 export function queryToken(pm: ProcessManager, caller: ProcessObject, hToken: number, infoClass: number): Record<string, unknown> {
   const tok = tokenFromHandle(pm, caller, hToken, TOKEN_QUERY);
-  const privileges = [...tok.privileges].sort().map((Name) => ({ Name, Attributes: SE_PRIVILEGE_ENABLED | SE_PRIVILEGE_ENABLED_BY_DEFAULT }));
+  const privileges = [...tok.privileges].sort().map((Name) => ({
+    Name, Attributes: (tok.enabledByDefault.has(Name) ? SE_PRIVILEGE_ENABLED_BY_DEFAULT : 0) | (tok.privilegeEnabled(Name) ? SE_PRIVILEGE_ENABLED : 0),
+  }));
   switch (infoClass) {
     case TokenUser: return { User: { Sid: tok.user.sid, Name: tok.user.name, Attributes: 0 } };
     case TokenGroups: return { GroupCount: tok.groups.length, Groups: tok.groups.map((g) => ({ Sid: g.sid, Name: g.name, Attributes: g.attributes })) };
@@ -182,8 +184,10 @@ export interface PrivilegeChange { Name: string; Attributes: number }
 
 /**
  * AdjustTokenPrivileges. Succeeds even when a privilege is not in the token — the last error is then
- * ERROR_NOT_ALL_ASSIGNED, which callers must check. SE_PRIVILEGE_REMOVED takes a privilege out for
- * good. (The simulation treats a present privilege as enabled, as if programs enabled it first.)
+ * ERROR_NOT_ALL_ASSIGNED, which callers must check. SE_PRIVILEGE_ENABLED enables a present privilege,
+ * Attributes 0 disables it, SE_PRIVILEGE_REMOVED takes it out for good; DisableAllPrivileges disables
+ * every one. Only SeDebugPrivilege's check (OpenProcess) asks whether a privilege is enabled; the other
+ * checks of the simulation still only ask whether it is present.
  * Returns the last error to set: 0 or ERROR_NOT_ALL_ASSIGNED.
  */
 export function adjustTokenPrivileges(pm: ProcessManager, caller: ProcessObject, hToken: number, disableAll: boolean, changes: PrivilegeChange[]): number {
@@ -191,15 +195,21 @@ export function adjustTokenPrivileges(pm: ProcessManager, caller: ProcessObject,
   if (!disableAll && (!Array.isArray(changes) || changes.some((c) => !c || typeof c.Name !== 'string' || !Number.isInteger(c.Attributes)))) fail(ERROR_INVALID_PARAMETER);
   let missing = 0;
   const removed: string[] = [];
-  if (!disableAll) {
+  const enabled: string[] = [];
+  const disabled: string[] = [];
+  if (disableAll) {
+    for (const name of [...tok.privileges].sort()) if (!tok.disabledPrivileges.has(name)) { tok.disabledPrivileges.add(name); disabled.push(name); }
+  } else {
     for (const c of changes) {
       if (!tok.privileges.has(c.Name)) { missing++; continue; }
-      if (c.Attributes & SE_PRIVILEGE_REMOVED) { tok.privileges.delete(c.Name); removed.push(c.Name); }
+      if (c.Attributes & SE_PRIVILEGE_REMOVED) { tok.privileges.delete(c.Name); tok.disabledPrivileges.delete(c.Name); removed.push(c.Name); }
+      else if (c.Attributes & SE_PRIVILEGE_ENABLED) { tok.disabledPrivileges.delete(c.Name); enabled.push(c.Name); }
+      else { tok.disabledPrivileges.add(c.Name); disabled.push(c.Name); }
     }
-    tok.modifiedId++;
   }
+  tok.modifiedId++;
   const t = pm.ctx.mm.trace;
-  t.step('token.adjustPrivileges')?.n(caller.pid).n(tok.tokenId).n(disableAll ? 0 : changes.length).s(removed.join(', ')).n(missing).change('process', caller.pid);
+  t.step('token.adjustPrivileges')?.n(caller.pid).n(tok.tokenId).n(disableAll ? 0 : changes.length).s(removed.join(', ')).n(missing).s(enabled.join(', ')).s(disabled.join(', ')).change('process', caller.pid);
   return missing ? ERROR_NOT_ALL_ASSIGNED : 0;
 }
 

@@ -1,6 +1,7 @@
 // Access tokens (TOKEN): the user SID, groups, privileges and the mandatory integrity level a process
 // runs with. Primary tokens are duplicated from the parent at process creation (SeSubProcessToken);
 // CreateProcessAsUser gives the child another token.
+import { GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, READ_CONTROL } from '../constants';
 
 /** Mandatory label RIDs (S-1-16-x). */
 export const INTEGRITY_RID = { Untrusted: 0x0000, Low: 0x1000, Medium: 0x2000, MediumPlus: 0x2100, High: 0x3000, System: 0x4000, Protected: 0x5000 } as const;
@@ -17,6 +18,13 @@ export const SE_GROUP_INTEGRITY_ENABLED = 0x00000040;
 export const SE_GROUP_LOGON_ID = 0xC0000000;
 
 export interface SidAndAttributes { sid: string; name: string; attributes: number }
+
+/** One ACCESS_ALLOWED_ACE of a token's default DACL (generic rights, mapped when an object gets it). */
+export interface DefaultAce { readonly sid: string; readonly name: string; readonly mask: number }
+
+const EMPTY: ReadonlySet<string> = new Set();
+const ADMINISTRATORS = { sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrators' } as const;
+const SYSTEM_SID = { sid: 'S-1-5-18', name: 'NT AUTHORITY\\SYSTEM' } as const;
 
 /** Well-known accounts. */
 export const WELL_KNOWN_SIDS = {
@@ -40,6 +48,23 @@ const SYSTEM_PRIVILEGES = [
   'SeImpersonatePrivilege', 'SeCreateGlobalPrivilege', 'SeIncreaseWorkingSetPrivilege', 'SeTimeZonePrivilege',
   'SeCreateSymbolicLinkPrivilege', 'SeDelegateSessionUserImpersonatePrivilege',
 ];
+/**
+ * The privileges each kind of token has enabled when it is made (SE_PRIVILEGE_ENABLED_BY_DEFAULT), as
+ * `whoami /priv` shows them: the others are present but disabled until AdjustTokenPrivileges enables
+ * them (Windows Internals 7e ch. 7, "Privileges": a privilege must be enabled to be used; Microsoft
+ * Learn, "Enabling and Disabling Privileges in C++"). SeDebugPrivilege is enabled in SYSTEM's token and
+ * present but disabled in an elevated administrator's.
+ */
+const SYSTEM_ENABLED = new Set([
+  'SeLockMemoryPrivilege', 'SeTcbPrivilege', 'SeSystemProfilePrivilege', 'SeProfileSingleProcessPrivilege', 'SeIncreaseBasePriorityPrivilege',
+  'SeCreatePagefilePrivilege', 'SeCreatePermanentPrivilege', 'SeDebugPrivilege', 'SeAuditPrivilege', 'SeChangeNotifyPrivilege',
+  'SeImpersonatePrivilege', 'SeCreateGlobalPrivilege', 'SeIncreaseWorkingSetPrivilege', 'SeTimeZonePrivilege', 'SeCreateSymbolicLinkPrivilege',
+  'SeDelegateSessionUserImpersonatePrivilege',
+]);
+const USER_ENABLED = new Set(['SeChangeNotifyPrivilege']);
+const ADMIN_ENABLED = new Set(['SeChangeNotifyPrivilege', 'SeImpersonatePrivilege', 'SeCreateGlobalPrivilege']);
+const SERVICE_ENABLED = new Set(['SeAuditPrivilege', 'SeChangeNotifyPrivilege', 'SeImpersonatePrivilege', 'SeCreateGlobalPrivilege']);
+
 /** A standard (filtered, Medium) user token. */
 const USER_PRIVILEGES = ['SeShutdownPrivilege', 'SeChangeNotifyPrivilege', 'SeUndockPrivilege', 'SeIncreaseWorkingSetPrivilege', 'SeTimeZonePrivilege'];
 /** An elevated administrator token adds these. */
@@ -82,6 +107,42 @@ export class Token {
   impersonationLevel = 0;
   /** TOKEN.ModifiedId: changes with every SetTokenInformation / AdjustTokenPrivileges. */
   modifiedId = 0;
+  /** Privileges the token was made with enabled (SE_PRIVILEGE_ENABLED_BY_DEFAULT); never mutated, shared. */
+  enabledByDefault: ReadonlySet<string> = EMPTY;
+  /**
+   * Privileges present but disabled (SEP_TOKEN_PRIVILEGES.Present without .Enabled). A privilege
+   * added later (System.grantPrivilege) is enabled.
+   */
+  disabledPrivileges = new Set<string>();
+
+  /** Whether a privilege is present and enabled: what SeSinglePrivilegeCheck asks. */
+  privilegeEnabled(name: string): boolean { return this.privileges.has(name) && !this.disabledPrivileges.has(name); }
+
+  /**
+   * TOKEN.DefaultOwnerIndex: the owner of objects this token creates (Microsoft Learn, "TOKEN_OWNER":
+   * the default owner for newly created objects). Elevated administrators and SYSTEM default to
+   * BUILTIN\Administrators, other users to themselves (Windows Internals 7e ch. 7, "Access tokens").
+   */
+  get defaultOwner(): { sid: string; name: string } {
+    return this.elevated && (this.user.sid === WELL_KNOWN_SIDS.LocalSystem.sid || this.user.sid.startsWith('S-1-5-21-')) ? ADMINISTRATORS : { sid: this.user.sid, name: this.user.name };
+  }
+
+  /**
+   * TOKEN.DefaultDacl: the DACL of objects this token creates without a security descriptor of their
+   * own, generic rights unmapped (Windows Internals 7e ch. 7, "ACL assignment": "the object gets the
+   * default DACL from the creator's token"). SYSTEM's grants SYSTEM GENERIC_ALL and Administrators
+   * GENERIC_READ | GENERIC_EXECUTE | READ_CONTROL; a logged-on user's grants its owner (the user, or
+   * Administrators when elevated) and SYSTEM GENERIC_ALL and its logon SID GENERIC_READ | GENERIC_EXECUTE.
+   */
+  get defaultDacl(): readonly DefaultAce[] {
+    if (this.user.sid === WELL_KNOWN_SIDS.LocalSystem.sid) {
+      return [{ ...SYSTEM_SID, mask: GENERIC_ALL }, { ...ADMINISTRATORS, mask: GENERIC_READ | GENERIC_EXECUTE | READ_CONTROL }];
+    }
+    const aces: DefaultAce[] = [{ ...this.defaultOwner, mask: GENERIC_ALL }, { ...SYSTEM_SID, mask: GENERIC_ALL }];
+    const logon = this.groups.find((g) => ((g.attributes & SE_GROUP_LOGON_ID) >>> 0) === SE_GROUP_LOGON_ID);
+    if (logon) aces.push({ sid: logon.sid, name: logon.name, mask: GENERIC_READ | GENERIC_EXECUTE });
+    return aces;
+  }
 
   get integritySid(): string { return `S-1-16-${INTEGRITY_RID[this.integrityLevel]}`; }
 
@@ -90,6 +151,8 @@ export class Token {
     const t = new Token(tokenId, address, { ...this.user }, this.groups.map((g) => ({ ...g })), new Set(this.privileges), this.integrityLevel, this.sessionId, this.authenticationId, this.elevated, tokenType);
     t.parentTokenId = this.parentTokenId;
     t.impersonationLevel = tokenType === 'Primary' ? 0 : impersonationLevel;
+    t.enabledByDefault = this.enabledByDefault;
+    t.disabledPrivileges = new Set(this.disabledPrivileges);
     return t;
   }
 
@@ -99,6 +162,8 @@ export class Token {
     t.parentTokenId = this.parentTokenId;
     t.impersonationLevel = this.impersonationLevel;
     t.modifiedId = this.modifiedId;
+    t.enabledByDefault = this.enabledByDefault;
+    t.disabledPrivileges = new Set(this.disabledPrivileges);
     return t;
   }
 
@@ -114,10 +179,12 @@ export class Token {
     const account = WELL_KNOWN_SIDS[spec.account];
     const groups: SidAndAttributes[] = [];
     let privileges: string[];
+    let enabled: ReadonlySet<string>;
     let integrity: IntegrityLevel;
     let logon: number;
     if (spec.account === 'LocalSystem') {
       privileges = SYSTEM_PRIVILEGES;
+      enabled = SYSTEM_ENABLED;
       integrity = 'System';
       logon = 0x3E7; // SYSTEM_LUID
       groups.push({ sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrators', attributes: MANDATORY | SE_GROUP_OWNER });
@@ -125,6 +192,7 @@ export class Token {
       groups.push({ sid: 'S-1-5-11', name: 'NT AUTHORITY\\Authenticated Users', attributes: MANDATORY });
     } else if (spec.account === 'User') {
       privileges = spec.elevated ? [...USER_PRIVILEGES, ...ADMIN_PRIVILEGES] : USER_PRIVILEGES;
+      enabled = spec.elevated ? ADMIN_ENABLED : USER_ENABLED;
       integrity = spec.elevated ? 'High' : 'Medium';
       logon = 0x2A5F3 + spec.sessionId;
       groups.push({ sid: 'S-1-1-0', name: 'Everyone', attributes: MANDATORY });
@@ -135,6 +203,7 @@ export class Token {
       groups.push({ sid: `S-1-5-5-0-${logon}`, name: 'NT AUTHORITY\\LogonSessionId', attributes: MANDATORY | SE_GROUP_LOGON_ID });
     } else {
       privileges = SERVICE_PRIVILEGES;
+      enabled = SERVICE_ENABLED;
       integrity = 'System';
       logon = spec.account === 'LocalService' ? 0x3E5 : 0x3E4; // LOCALSERVICE_LUID, NETWORKSERVICE_LUID
       groups.push({ sid: 'S-1-1-0', name: 'Everyone', attributes: MANDATORY });
@@ -142,6 +211,9 @@ export class Token {
     }
     const level = spec.integrityLevel ?? integrity;
     groups.push({ sid: `S-1-16-${INTEGRITY_RID[level]}`, name: `Mandatory Label\\${level} Mandatory Level`, attributes: SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED });
-    return new Token(tokenId, address, { sid: account.sid, name: account.name, attributes: 0 }, groups, new Set(privileges), level, spec.sessionId, logon, spec.elevated ?? spec.account === 'LocalSystem');
+    const token = new Token(tokenId, address, { sid: account.sid, name: account.name, attributes: 0 }, groups, new Set(privileges), level, spec.sessionId, logon, spec.elevated ?? spec.account === 'LocalSystem');
+    token.enabledByDefault = enabled;
+    for (const p of privileges) if (!enabled.has(p)) token.disabledPrivileges.add(p);
+    return token;
   }
 }

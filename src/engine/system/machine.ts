@@ -38,7 +38,10 @@ const APPLY = {
   runSystemThread: (m, op) => runSystemThread(m, op.args[0]),
   grantPrivilege: (m, op) => {
     const [pid, privilege] = op.args;
-    m.process(pid).privileges.add(privilege);
+    const p = m.process(pid);
+    p.privileges.add(privilege);
+    // A granted privilege is enabled, as if the program had called AdjustTokenPrivileges.
+    if (p.ps) m.ps.state(p).token.disabledPrivileges.delete(privilege);
     m.trace.step('system.privilege')?.n(pid).s(privilege).change('process', pid);
   },
   VirtualAlloc: (m, op) => virtualAlloc(m.mm, m.process(op.pid), ...op.args),

@@ -8,6 +8,7 @@ import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY
 import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, type DecodedPte } from '../mm/pte';
 import { VadType } from '../mm/vad';
 import type { ProcessObject } from '../process';
+import { describeProcessSecurity, type ProcessSecurityInfo } from '../ps/processAccess';
 import type { Machine } from './machine';
 
 /** SYSTEM_MEMORY_LIST_INFORMATION */
@@ -281,6 +282,16 @@ export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
     pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
     ...executiveInfo(m, p),
   };
+}
+
+/**
+ * The process object's security descriptor (owner, DACL, mandatory label) and protection level: what
+ * OpenProcess checks. Undefined for dead processes and those the process manager did not make.
+ */
+export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityInfo | undefined {
+  const p = m.byPid.get(pid);
+  if (!p || p.exited || !p.ps) return undefined;
+  return describeProcessSecurity(m.ps.state(p));
 }
 
 /** What the process manager adds to a process's description (absent for processes it did not make). */

@@ -2,6 +2,7 @@
 // process, the Win32 API per process, memory list commands, steps and time travel) and the queries the
 // views use. The state and the one operation path behind it are the Machine's (machine.ts); this
 // class only reads it and starts operations on it.
+import type { ProcessSecurityInfo } from '../ps/processAccess';
 import { ERROR_INVALID_PARAMETER, CLASSIC_PTE_BASE } from '../constants';
 import { LastError, Win32Error } from '../errors';
 import type { Event } from '../events';
@@ -136,6 +137,8 @@ export class System {
   get processIds(): number[] { return q.processIds(this.machine); }
   get processCount(): number { return this.processIds.length; }
   queryProcess(pid: number): q.ProcessInfo | undefined { return q.queryProcess(this.machine, pid); }
+  /** The process object's security descriptor and protection level (what OpenProcess checks). */
+  queryProcessSecurity(pid: number): ProcessSecurityInfo | undefined { return q.queryProcessSecurity(this.machine, pid); }
   querySystemMemoryListInformation(): q.SystemMemoryListInformation { return q.querySystemMemoryListInformation(this.machine); }
   queryCommit(): q.CommitInfo { return q.queryCommit(this.machine); }
   queryPfn(pfn: number): q.PfnInfo { return q.queryPfn(this.machine, pfn); }

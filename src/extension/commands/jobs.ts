@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import {
   ERROR_ALREADY_EXISTS, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_PRIORITY_CLASS, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
-  JOB_OBJECT_LIMIT_WORKINGSET, JobObjectExtendedLimitInformation, PROCESS_ALL_ACCESS, type JobInfo, type System, type Win32Api } from '../../engine';
+  JOB_OBJECT_LIMIT_WORKINGSET, JobObjectExtendedLimitInformation, PROCESS_SET_QUOTA, PROCESS_TERMINATE, type JobInfo, type System, type Win32Api } from '../../engine';
 import { Commands } from '../ids';
 import { formatBytes, hex } from '../present/format';
 import { jobLabel } from '../views/model';
@@ -94,7 +94,9 @@ export function registerJobActions(register: Register, log: ActionLog): void {
     const job = await pickJob(system, args, title);
     const pid = await pickProcess(system, args, title);
     const { pid: holder, api, hJob } = jobHandle(system, job, args);
-    const hProcess = api.OpenProcess(PROCESS_ALL_ACCESS, false, pid);
+    // AssignProcessToJobObject needs PROCESS_SET_QUOTA and PROCESS_TERMINATE (Microsoft Learn); asking for
+    // no more keeps OpenProcess's access check from refusing rights the call does not use.
+    const hProcess = api.OpenProcess(PROCESS_SET_QUOTA | PROCESS_TERMINATE, false, pid);
     if (!hProcess) return lastError(api, 'OpenProcess');
     try {
       if (!api.AssignProcessToJobObject(hJob, hProcess)) return lastError(api, 'AssignProcessToJobObject');

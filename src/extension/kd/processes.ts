@@ -250,9 +250,12 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   out.push(`User: ${sid}`);
   out.push('Privs:');
   const privs = String(fieldOf(tok, 'Privileges') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of privs) {
+  for (const entry of privs) {
+    // dt marks a present privilege that is not enabled "(disabled)"; !token then prints no attribute.
+    const disabled = entry.endsWith(' (disabled)');
+    const name = disabled ? entry.slice(0, -' (disabled)'.length) : entry;
     const luid = PRIVILEGE_LUIDS[name] ?? 0;
-    out.push(` ${String(luid).padStart(2)} ${hx(luid).replace('0x', '0x' + '0'.repeat(Math.max(0, 9 - luid.toString(16).length)))} ${name.padEnd(34)}Attributes - Enabled`);
+    out.push(` ${String(luid).padStart(2)} ${hx(luid).replace('0x', '0x' + '0'.repeat(Math.max(0, 9 - luid.toString(16).length)))} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
   }
   const auth = Number(fieldOf(tok, 'AuthenticationId') ?? 0);
   out.push(`Authentication ID:         (0,${auth.toString(16)})`);

@@ -253,6 +253,7 @@ export class ProcessesModel extends NodeCache {
           this.node(`${id}/ws`, 'workingSet', node, { pid }),
           this.node(`${id}/peb`, 'peb', node, { pid }),
           this.node(`${id}/token`, 'token', node, { pid }),
+          this.node(`${id}/security`, 'security', node, { pid }),
           this.node(`${id}/job`, 'job', node, { pid }),
         ];
         if (!this.flatList) {
@@ -420,6 +421,7 @@ export class ProcessesModel extends NodeCache {
       handleTarget: (h) => this.handleTarget(h),
       wsle: (va) => this.wsleCache.get(pid)?.get(va),
       workingSetTotal: () => this.system!.queryWorkingSet(pid, 0, 0).total,
+      security: () => this.system!.queryProcessSecurity(pid),
     };
     return describeWith(processRows, node, context);
   }

@@ -7,7 +7,7 @@ import type { PageListName } from '../present/names';
 
 /** Every kind of tree node; each has one describer in views/describe/*.ts ('range' one per view that pages). */
 export const NODE_KINDS = [
-  'process', 'threads', 'thread', 'handles', 'handle', 'addressSpace', 'vad', 'workingSet', 'wsle', 'peb', 'token', 'job',
+  'process', 'threads', 'thread', 'handles', 'handle', 'addressSpace', 'vad', 'workingSet', 'wsle', 'peb', 'token', 'security', 'job',
   'range', 'commit', 'pageList', 'standbyPriority', 'activePages', 'pfn',
   'section', 'controlArea', 'segment', 'subsection', 'protoPte', 'sectionViews', 'sectionView',
   'jobObject', 'jobLimits', 'jobLimit', 'jobAccounting', 'jobMember',

@@ -10,6 +10,18 @@ export const PROCESS_TEXTS: StepTexts = {
     needs: ['pid', 'targetPid', 'handle', 'access'],
     text: (a, l10n) => l10n.t('Process {pid} opened process {targetPid} (OpenProcess ends in NtOpenProcess): the access check granted {access}, and the caller received handle {handle}.', a),
   },
+  // Windows Internals 7e ch. 7, "Determining access", "Mandatory integrity checks"; ch. 3, "Protected
+  // processes"; Microsoft Learn, "Process Security and Access Rights".
+  'process.openDenied': {
+    needs: ['pid', 'targetPid', 'access', 'reason'],
+    text: (a, l10n, raw) => {
+      switch (raw.args.reason) {
+        case 'integrity': return l10n.t('OpenProcess from process {pid} for process {targetPid} fails with ERROR_ACCESS_DENIED and no handle: {access} includes rights the target\'s mandatory label withholds from a lower integrity level (process objects are no-write-up and no-read-up).', a);
+        case 'protected': return l10n.t('OpenProcess from process {pid} for process {targetPid} fails with ERROR_ACCESS_DENIED and no handle: the target is a protected process and the caller\'s protection does not dominate it, so only the limited rights (query and set limited information, suspend/resume, and terminate for most signers) can be granted, not {access}.', a);
+        default: return l10n.t('OpenProcess from process {pid} for process {targetPid} fails with ERROR_ACCESS_DENIED and no handle: the ACEs of the target\'s DACL that match the caller\'s user and groups do not grant all of {access}, and SeDebugPrivilege is not enabled in the caller\'s token.', a);
+      }
+    },
+  },
   'process.terminate': {
     needs: ['pid', 'exitStatus', 'byPid'],
     text: (a, l10n, raw) => raw.args.byPid === raw.args.pid

@@ -22,7 +22,9 @@ export const TOKEN_TEXTS: StepTexts = {
     needs: ['pid', 'tokenId', 'count', 'notAssigned'],
     text: (a, l10n, raw) => Number(raw.args.notAssigned) > 0
       ? l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: {notAssigned} of the {count} privileges asked for are not in the token. The call still returns TRUE; GetLastError says ERROR_NOT_ALL_ASSIGNED.', a)
-      : l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: all {count} privileges asked for are in the token and were adjusted.', a),
+      : typeof raw.args.enabled === 'string' && raw.args.enabled !== ''
+        ? l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: {enabled} now enabled. A privilege the token holds counts only while it is enabled (SeDebugPrivilege for OpenProcess, for one).', a)
+        : l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: all {count} privileges asked for are in the token and were adjusted.', a),
   },
   'system.privilege': {
     needs: ['pid', 'privilege'],

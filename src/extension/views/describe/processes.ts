@@ -1,8 +1,8 @@
 // How the Processes view draws each kind of node: one describer per kind (process, threads, thread,
 // handles, handle, token, job, peb, addressSpace, vad, workingSet, wsle, range). The model
 // (views/model.ts, ProcessesModel) finds the nodes and the data; these only turn them into rows.
-import type { ChangeRef, HandleInfo, JobInfo, ProcessInfo, VadInfo, WsleInfo } from '../../../engine';
-import { MEM_IMAGE, MEM_MAPPED } from '../../../engine/constants';
+import type { ChangeRef, HandleInfo, JobInfo, ProcessInfo, ProcessSecurityInfo, VadInfo, WsleInfo } from '../../../engine';
+import { MEM_IMAGE, MEM_MAPPED, SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP, SYSTEM_MANDATORY_LABEL_NO_READ_UP, SYSTEM_MANDATORY_LABEL_NO_WRITE_UP } from '../../../engine/constants';
 import { flagNames, PROTECTION_NAMES } from '../../commands/parse';
 import { formatPages, hex, PAGE_SIZE_N } from '../../present/format';
 import type { Localizer } from '../../present/localizer';
@@ -27,9 +27,11 @@ export interface ProcessRowContext {
   /** The working-set entry of a page as last listed. */
   wsle(va: bigint): WsleInfo | undefined;
   workingSetTotal(): number;
+  /** The process object's security descriptor and protection (undefined for processes without one). */
+  security(): ProcessSecurityInfo | undefined;
 }
 
-export type ProcessNodeKind = 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'token' | 'job' | 'peb' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'range';
+export type ProcessNodeKind = 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'token' | 'security' | 'job' | 'peb' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'range';
 
 export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
   process: (_node, { l10n, pid, info, touched }) => {
@@ -103,6 +105,29 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
     tooltip: l10n.t('The access token holds the security context: user and group SIDs, privileges, integrity level. "Show as dt" lays out its TOKEN.'),
   }),
 
+  // Windows Internals 7e ch. 7, "Security descriptors and access control", "Mandatory integrity checks";
+  // ch. 3, "Protected processes"; Microsoft Learn, "Process Security and Access Rights".
+  security: (_node, { l10n, pid, security }) => {
+    const sd = security();
+    const explain = l10n.t('OpenProcess checks this security descriptor (SeAccessCheck): first the mandatory label (a caller below its level gets no write rights, NO_WRITE_UP, and for processes no read rights either, NO_READ_UP), then the DACL, whose ACEs grant the rights shown. An enabled SeDebugPrivilege skips both; a protected process still gives a caller that does not dominate it only the limited rights.');
+    if (!sd) return row({ icon: 'lock', label: l10n.t('Security descriptor'), collapsible: Collapsible.None, contextValue: 'ntlab.security', tooltip: explain, description: l10n.t('none') });
+    const policy = labelPolicyNames(sd.label.policy);
+    const tooltip = (): string => [
+      `**${l10n.t('Security descriptor')}** — ${l10n.t('process {0}', pid)}`,
+      '',
+      '| | |\n|---|---|',
+      `| ${l10n.t('Owner')} | ${mdText(sd.owner.name)} (\`${sd.owner.sid}\`) |`,
+      `| ${l10n.t('Primary group')} | ${mdText(sd.group.name)} (\`${sd.group.sid}\`) |`,
+      ...sd.dacl.map((a, i) => `| DACL ${i} | ${a.type === 'Allowed' ? 'ACCESS_ALLOWED' : 'ACCESS_DENIED'} · ${mdText(a.name)} (\`${a.sid}\`) · \`${hex(a.mask)}\` |`),
+      `| ${l10n.t('Mandatory label')} | ${mdText(sd.label.level)} (\`${sd.label.sid}\`) · ${policy} |`,
+      `| ${l10n.t('Protection')} | ${sd.protection ? `${mdText(sd.protectionName)} (\`${hex(sd.protection)}\`)` : l10n.t('none')} |`,
+      '',
+      explain,
+    ].join('\n');
+    const description = [l10n.t('{0} label', sd.label.level), l10n.t('{0} ACEs', sd.dacl.length), sd.protection ? sd.protectionName : ''].filter(Boolean).join(' · ');
+    return row({ icon: 'lock', label: l10n.t('Security descriptor'), collapsible: Collapsible.None, contextValue: 'ntlab.security', tooltip, description });
+  },
+
   job: (_node, c) => {
     const { l10n, touched } = c;
     const job = c.jobOf();
@@ -169,4 +194,13 @@ function wsleDescription(l10n: Localizer, e: WsleInfo | undefined): string {
   const parts = [l10n.t('age {0}', e.age)];
   if (e.pfn >= 0) parts.push(l10n.t('PFN {0}', hex(e.pfn)));
   return parts.join(' · ');
+}
+
+/** SYSTEM_MANDATORY_LABEL_* policy bits by name. */
+function labelPolicyNames(policy: number): string {
+  const names: string[] = [];
+  if (policy & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP) names.push('NO_WRITE_UP');
+  if (policy & SYSTEM_MANDATORY_LABEL_NO_READ_UP) names.push('NO_READ_UP');
+  if (policy & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP) names.push('NO_EXECUTE_UP');
+  return names.join(' | ') || '0';
 }
