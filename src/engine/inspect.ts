@@ -145,7 +145,6 @@ export function listPrototypePtes(mm: MemoryManager, controlArea: number, start:
 }
 
 export function listHandles(pm: ProcessManager, p: ProcessObject): HandleInfo[] {
-  if (!p.ps) return [];
   const out: HandleInfo[] = [];
   for (const [handle, e] of pm.state(p).handles.entries) {
     const h = pm.ob.get(e.objectId);
@@ -181,7 +180,7 @@ export interface DebugObjectInfo {
 export function listDebugObjects(pm: ProcessManager): DebugObjectInfo[] {
   const out: DebugObjectInfo[] = [];
   for (const d of pm.debugObjects.values()) {
-    const debuggeePids = [...pm.ctx.byPid.values()].filter((p) => !p.exited && p.ps && pm.state(p).debugObjectId === d.objectId).map((p) => p.pid).sort((a, b) => a - b);
+    const debuggeePids = [...pm.ctx.byPid.values()].filter((p) => !p.exited && pm.state(p).debugObjectId === d.objectId).map((p) => p.pid).sort((a, b) => a - b);
     out.push({
       objectId: d.objectId, address: d.address, debuggerPid: d.debuggerPid, killOnExit: d.killOnExit, debuggeePids,
       events: d.events.map((e) => ({ event: DEBUG_EVENT_NAMES[e.code] ?? String(e.code), pid: e.pid, tid: e.tid, state: e.state })),

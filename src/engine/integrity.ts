@@ -6,7 +6,6 @@ import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from
 import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
-import type { PsProcessState } from './ps/state';
 
 export function verifyIntegrity(system: System): string[] {
   const { mm, processes } = system.internals;
@@ -219,8 +218,8 @@ export function verifyProcessIntegrity(system: System): string[] {
   const handleRefs = new Map<number, number>();
   let live = 0;
   for (const p of processes) {
-    if (!p || !p.ps) continue;
-    const st = p.ps as PsProcessState;
+    if (!p) continue;
+    const st = p.ps;
     if (p.exited) {
       if (p.directoryTableBase !== -1 || p.privateCommit !== 0 || p.pageTablePages !== 0 || p.vads.count !== 0 || p.ws.count !== 0) {
         err(`exited pid ${p.pid} still holds DTB ${p.directoryTableBase}, commit ${p.privateCommit}, tables ${p.pageTablePages}, VADs ${p.vads.count}, WS ${p.ws.count}`);
@@ -254,7 +253,7 @@ export function verifyProcessIntegrity(system: System): string[] {
     if (members.length !== j.activeProcesses) err(`job ${j.jobId}: ActiveProcesses ${j.activeProcesses}, ${members.length} live members`);
     for (const p of members) {
       let found = false;
-      for (let k = pm.jobs.get((p.ps as PsProcessState).jobId); k; k = k.parentJobId ? pm.jobs.get(k.parentJobId) : undefined) if (k.jobId === j.jobId) found = true;
+      for (let k = pm.jobs.get(p.ps.jobId); k; k = k.parentJobId ? pm.jobs.get(k.parentJobId) : undefined) if (k.jobId === j.jobId) found = true;
       if (!found) err(`job ${j.jobId} lists pid ${p.pid}, whose job chain does not include it`);
     }
   }

@@ -4,6 +4,7 @@
 // process manager's state (token, handles, job...).
 import { SE_LOCK_MEMORY_NAME } from './constants';
 import { AddressSpace } from './mm/addressSpace';
+import type { PsProcessState } from './ps/state';
 
 export { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from './mm/addressSpace';
 
@@ -40,23 +41,17 @@ export interface ThreadObject {
 
 export type ThreadState = 'Initialized' | 'Ready' | 'Running' | 'Standby' | 'Waiting' | 'Transition' | 'Terminated' | 'DeferredReady';
 
-/** State owned by the process manager (src/engine/ps); cloned with the process. */
-export interface ExecutiveState { clone(): ExecutiveState; readonly privileges?: Set<string> }
-
 /**
  * EPROCESS. It extends AddressSpace because EPROCESS embeds the memory manager's fields (Pcb.DirectoryTableBase,
  * VadRoot, Vm) rather than pointing at them; memory-manager routines see only that AddressSpace part.
  */
 export class ProcessObject extends AddressSpace {
-  privileges = new Set<string>();
   threads: ThreadObject[] = [];
   peb = 0n;
   commandLine = '';
   sessionId = 0;
   creationFlags = 0;
   priorityClass = 0x20;
-  /** Executive state (token, handle table, job, image, PEB layout...) kept by the process manager. */
-  ps: ExecutiveState | null = null;
 
   constructor(
     index: number,
@@ -66,6 +61,8 @@ export class ProcessObject extends AddressSpace {
     directoryTableBase: number,
     /** The simulated kernel address of the EPROCESS. */
     readonly eprocess: bigint,
+    /** Executive state kept by the process manager: token, handle table, job, image, PEB layout... */
+    readonly ps: PsProcessState,
   ) {
     super(index, pid, directoryTableBase);
   }
@@ -78,21 +75,18 @@ export class ProcessObject extends AddressSpace {
   /** The token's SeLockMemoryPrivilege, as the memory manager asks for it (large pages). */
   override holdsLockMemoryPrivilege(): boolean { return this.privileges.has(SE_LOCK_MEMORY_NAME); }
 
+  /** The privileges of the process's primary token. */
+  get privileges(): Set<string> { return this.ps.token.privileges; }
+
   clone(): ProcessObject {
-    const p = new ProcessObject(this.index, this.pid, this.imagePath, this.parentPid, this.directoryTableBase, this.eprocess);
+    const p = new ProcessObject(this.index, this.pid, this.imagePath, this.parentPid, this.directoryTableBase, this.eprocess, this.ps.clone());
     this.copyAddressSpaceTo(p);
-    p.privileges = new Set(this.privileges);
     p.threads = this.threads.map((t) => ({ ...t }));
     p.peb = this.peb;
     p.commandLine = this.commandLine;
     p.sessionId = this.sessionId;
     p.creationFlags = this.creationFlags;
     p.priorityClass = this.priorityClass;
-    if (this.ps) {
-      p.ps = this.ps.clone();
-      // The token's privilege set is the process's (holdsLockMemoryPrivilege reads it there).
-      if (p.ps.privileges) p.privileges = p.ps.privileges;
-    }
     return p;
   }
 }

@@ -61,12 +61,10 @@ export function boot(pm: ProcessManager): void {
     const pid = pm.cids.allocate('p');
     const index = pm.ctx.processes.length;
     const header = pm.ob.create('Process', index, EPROCESS_SIZE);
-    const p = new ProcessObject(index, pid, name, 0, -1, header.address);
     const st = new PsProcessState(newToken(pm, { account: 'LocalSystem', sessionId: 0 }));
+    const p = new ProcessObject(index, pid, name, 0, -1, header.address, st);
     st.objectId = header.objectId;
     st.protection = name === 'System' ? PS_PROTECTED_WINSYSTEM : 0;
-    p.ps = st;
-    p.privileges = st.token.privileges;
     pm.ctx.processes.push(p);
     pm.ctx.byPid.set(pid, p);
     mm.createAddressSpace(p);

@@ -388,7 +388,7 @@ export function setKillOnExit(pm: DebugHost, caller: ProcessObject, killOnExit: 
 export function debugObjectClosed(pm: DebugHost, dbg: DebugObject): void {
   // A debuggee already exiting (its teardown closed this object through a process that goes with it,
   // e.g. the conhost.exe debugging its own console client) is neither killed again nor detached.
-  const debuggees = [...pm.ctx.byPid.values()].filter((p) => !p.exited && p.ps && !pm.state(p).exiting && pm.state(p).debugObjectId === dbg.objectId);
+  const debuggees = [...pm.ctx.byPid.values()].filter((p) => !p.exited && !pm.state(p).exiting && pm.state(p).debugObjectId === dbg.objectId);
   // The object stays while debuggees and events reference it; take their references with them.
   for (const p of debuggees) {
     if (dbg.killOnExit) {

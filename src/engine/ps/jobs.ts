@@ -225,7 +225,6 @@ export function applyJobWorkingSet(pm: ProcessManager, job: JobObject, p: Proces
  * Charges that fit update PeakProcessMemoryUsed and PeakJobMemoryUsed.
  */
 export function jobAllowsCommit(pm: ProcessManager, p: ProcessObject, pages: number): boolean {
-  if (!p.ps) return true;
   const processBytes = (p.privateCommit + pages) * 4096;
   const chain: JobObject[] = [];
   for (let id = pm.state(p).jobId; id; id = pm.jobs.get(id)?.parentJobId ?? 0) {

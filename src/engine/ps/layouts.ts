@@ -93,8 +93,8 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
   switch (ref.kind) {
     case 'EPROCESS': case 'KPROCESS': case 'PEB': case 'RTL_USER_PROCESS_PARAMETERS': case 'PEB_LDR_DATA': case 'TOKEN': {
       const p = findProcess(system, ref.pid);
-      if (!p || !p.ps) return undefined;
-      const st = p.ps as PsProcessState;
+      if (!p) return undefined;
+      const st = p.ps;
       switch (ref.kind) {
         case 'EPROCESS': return eprocess(system, p, st);
         case 'KPROCESS': return kprocess(p, st);
@@ -107,7 +107,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
     }
     case 'LDR_DATA_TABLE_ENTRY': {
       const p = findProcess(system, ref.pid);
-      const st = p?.ps as PsProcessState | undefined;
+      const st = p?.ps;
       const m = st?.modules[ref.index];
       // Past the loader's heap block the module is not on the lists in memory: no entry to lay out.
       if (!p || !st || !m || ref.index >= LOADER_ENTRY_CAPACITY) return undefined;
@@ -128,7 +128,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
     }
     case 'CSR_PROCESS': {
       const p = findProcess(system, ref.pid);
-      const st = p?.ps as PsProcessState | undefined;
+      const st = p?.ps;
       if (!p || !st || !st.csrProcess) return undefined;
       const initial = firstLiveThread(p);
       const live = p.threads.filter((x) => x.state !== 'Terminated');
@@ -155,7 +155,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
         typeName: 'csrss!_CSR_THREAD', address: t.csrThread!, size: 0x58, source: CSRSRV,
         fields: [
           { offset: 0x28, name: 'ClientId', type: '_CLIENT_ID', value: `{ UniqueProcess=0x${p.pid.toString(16)} UniqueThread=0x${t.tid.toString(16)} }` },
-          { offset: 0x38, name: 'Process', type: 'Ptr64 _CSR_PROCESS', value: (p.ps as PsProcessState).csrProcess, ref: { kind: 'CSR_PROCESS', pid: p.pid } },
+          { offset: 0x38, name: 'Process', type: 'Ptr64 _CSR_PROCESS', value: p.ps.csrProcess, ref: { kind: 'CSR_PROCESS', pid: p.pid } },
           { offset: 0x40, name: 'ThreadHandle', type: 'Ptr64 Void', value: 'handle to the thread in csrss' },
           { offset: 0x4c, name: 'ReferenceCount', type: 'Int4B', value: 1 },
         ],
@@ -163,7 +163,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
     }
     case 'W32PROCESS': {
       const p = findProcess(system, ref.pid);
-      const st = p?.ps as PsProcessState | undefined;
+      const st = p?.ps;
       return p && st && st.w32Process ? w32process(p, st) : undefined;
     }
     case 'DEBUG_OBJECT': {
@@ -172,7 +172,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
     }
     case 'HANDLE_TABLE': {
       const p = findProcess(system, ref.pid);
-      return p && p.ps ? processHandleTable(system, p, p.ps as PsProcessState) : undefined;
+      return p ? processHandleTable(system, p, p.ps) : undefined;
     }
     case 'CID_TABLE': return cidTable(system);
     case 'ETHREAD': case 'KTHREAD': case 'TEB': {
@@ -184,7 +184,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
     }
     case 'HANDLE_TABLE_ENTRY': {
       const p = findProcess(system, ref.pid);
-      const st = p?.ps as PsProcessState | undefined;
+      const st = p?.ps;
       const e = st?.handles.get(ref.handle);
       if (!p || !st || !e) return undefined;
       const obj = system.internals.ps.ob.get(e.objectId);
@@ -473,7 +473,7 @@ function w32process(p: ProcessObject, st: PsProcessState): ObjectLayout {
 function debugObject(system: System, d: DebugObject): ObjectLayout {
   const queued = d.events.filter((e) => e.state === 'queued').length;
   const debuggerAlive = findProcess(system, d.debuggerPid) !== undefined;
-  const debuggees = [...system.internals.ps.ctx.byPid.values()].filter((p) => !p.exited && p.ps && (p.ps as PsProcessState).debugObjectId === d.objectId);
+  const debuggees = [...system.internals.ps.ctx.byPid.values()].filter((p) => !p.exited && p.ps.debugObjectId === d.objectId);
   return {
     typeName: '_DEBUG_OBJECT', address: d.address, size: 0x68, source: DBGK,
     fields: [

@@ -149,7 +149,7 @@ export class ProcessManager {
     return p!;
   }
 
-  state(p: ProcessObject): PsProcessState { return p.ps as PsProcessState; }
+  state(p: ProcessObject): PsProcessState { return p.ps; }
 
   thread(tid: number): [ProcessObject, ThreadObject] | undefined {
     const i = this.threadIndex.get(tid);

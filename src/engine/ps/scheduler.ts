@@ -64,7 +64,7 @@ export function dispatch(pm: ProcessManager): number[] {
   for (const p of pm.ctx.processes) {
     if (!p || p.exited) continue;
     // A debuggee with a debug event outstanding is frozen (DbgkpSuspendProcess).
-    if (p.ps && pm.state(p).debugObjectId && isFrozen(pm, p)) continue;
+    if (pm.state(p).debugObjectId && isFrozen(pm, p)) continue;
     for (const t of p.threads) {
       if (t.state === 'Running' || t.state === 'Standby') t.state = 'Ready';
       if (t.state === 'Ready') ready.push([p, t]);

@@ -88,7 +88,7 @@ export function exitCodeOf(pm: ProcessManager, caller: ProcessObject, hProcess: 
  */
 export function deleteProcessIfUnreferenced(pm: ProcessManager, index: number): void {
   const p = pm.ctx.processes[index];
-  if (!p || !p.exited || !p.ps) return;
+  if (!p || !p.exited) return;
   const st = pm.state(p);
   if (pm.ob.get(st.objectId)) return;
   for (const ref of pm.threadObjects.values()) if (ref[0] === index) return;

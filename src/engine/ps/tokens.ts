@@ -100,7 +100,7 @@ export function wtsQueryUserToken(pm: ProcessManager, caller: ProcessObject, ses
   // The session's shell holds the interactive user's token.
   let shell: ProcessObject | undefined;
   for (const p of pm.ctx.byPid.values()) {
-    if (p.exited || p.sessionId !== sessionId || !p.ps) continue;
+    if (p.exited || p.sessionId !== sessionId) continue;
     if (pm.state(p).token.user.sid.startsWith('S-1-5-21-')) { shell = p; if (p.imageFileName.toLowerCase() === 'explorer.exe') break; }
   }
   if (!shell) fail(ERROR_NO_TOKEN);

@@ -290,13 +290,12 @@ export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
  */
 export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityInfo | undefined {
   const p = m.byPid.get(pid);
-  if (!p || p.exited || !p.ps) return undefined;
+  if (!p || p.exited) return undefined;
   return describeProcessSecurity(m.ps.state(p));
 }
 
 /** What the process manager adds to a process's description (absent for processes it did not make). */
 function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid'> {
-  if (!p.ps) return {};
   const st = m.ps.state(p);
   const console = st.consoleId ? m.ps.consoles.get(st.consoleId) : undefined;
   return { userName: st.token.user.name, integrityLevel: st.token.integrityLevel, debuggerPid: st.debuggerPid, consoleHostPid: console?.hostPid ?? 0 };

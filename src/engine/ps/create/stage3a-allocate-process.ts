@@ -22,13 +22,13 @@ export function allocateProcess(pm: ProcessManager, c: ValidatedParameters, img:
   const given = o.primaryTokenId !== undefined ? tokenById(pm, o.primaryTokenId) : undefined;
   if (o.primaryTokenId !== undefined && !given) fail(ERROR_INVALID_HANDLE);
   // A token given by CreateProcessAsUser is duplicated for the process; otherwise the creator's is (SeSubProcessToken).
-  const token = given ? duplicateToken(pm, given, 'Primary') : o.token ? newToken(pm, o.token) : parent?.ps ? duplicateToken(pm, pm.state(parent).token) : newToken(pm, { account: 'User', sessionId: o.sessionId ?? 1 });
+  const token = given ? duplicateToken(pm, given, 'Primary') : o.token ? newToken(pm, o.token) : parent ? duplicateToken(pm, parent.ps.token) : newToken(pm, { account: 'User', sessionId: o.sessionId ?? 1 });
   if (o.sessionId !== undefined) token.sessionId = o.sessionId;
   const pid = pm.cids.allocate('p');
   const index = pm.ctx.processes.length;
   const header = pm.ob.create('Process', index, EPROCESS_SIZE);
-  const p = new ProcessObject(index, pid, image, parent?.pid ?? 0, -1, header.address);
   const st = new PsProcessState(token);
+  const p = new ProcessObject(index, pid, image, parent?.pid ?? 0, -1, header.address, st);
   st.objectId = header.objectId;
   st.fileId = img.file.fileId;
   st.subsystem = img.pe.subsystem;
@@ -40,8 +40,6 @@ export function allocateProcess(pm: ProcessManager, c: ValidatedParameters, img:
   st.sectionId = img.section.id;
   st.wow64 = img.wow64;
   st.packageFullName = o.packageFullName ?? '';
-  p.ps = st;
-  p.privileges = token.privileges;
   p.commandLine = img.commandLine;
   p.creationFlags = flags;
   p.priorityClass = c.priorityClass;
