@@ -322,7 +322,7 @@ function hostileOp(r: Rng, world: World, sys: System): [string, unknown[], () =>
     const whole = r.chance(0.1) ? hostileValue(r, world) : call;
     scrub(world, whole);
     if (whole && typeof whole === 'object' && (whole as { call?: unknown }).call === 'boot') return ['noop', [], () => undefined];
-    return [ps ? `psCall.${String(call['call'])}` : `sectionCall.${String(call['call'])}`, [whole], () => (ps ? sys.psCall(whole as never) : sys.sectionCall(whole as never))];
+    return [`${ps ? 'psCall' : 'sectionCall'}.${typeof call['call'] === 'string' ? call['call'] : '(hostile kind)'}`, [whole], () => (ps ? sys.psCall(whole as never) : sys.sectionCall(whole as never))];
   }
   const name = r.pick(SYSTEM_METHODS);
   scrub(world, args);
@@ -466,10 +466,20 @@ function roundTrip(sys: System, vault: Vault, report: FuzzReport, r: Rng): void 
     report.stateAtChecks++;
     const last = summary(sys.stateAt(sys.stepCount - 1));
     if (last !== now) add(report.timeTravelFailures, 'stateAt(last) differs from the present', `seed ${seed} op ${report.ops}`);
+    // Any step (mid-operation included: a half-built process) builds and answers queries.
     const k = r.int(sys.stepCount);
     const past = sys.stateAt(k);
     if (past.stepsIncluded !== k + 1) add(report.timeTravelFailures, 'stateAt(k) includes a different step count', `seed ${seed} op ${report.ops} k ${k}: ${past.stepsIncluded}`);
-    if (verifyIntegrity(past).length) add(report.timeTravelFailures, 'a past state fails verifyIntegrity', `seed ${seed} op ${report.ops} k ${k}: ${verifyIntegrity(past)[0]}`);
+    summary(past);
+    for (const pid of past.processIds) { past.queryVads(pid); past.queryHandles(pid); }
+    // At an operation's last step the machine is between operations: every invariant holds.
+    const ops = sys.internals.ops;
+    const i = r.int(ops.count);
+    const end = i + 1 < ops.count ? ops.stepAt(i + 1) - 1 : sys.stepCount - 1;
+    if (end >= 0 && (i + 1 >= ops.count || ops.stepAt(i + 1) > ops.stepAt(i))) {
+      const errors = verifyIntegrity(sys.stateAt(end));
+      if (errors.length) add(report.timeTravelFailures, `a past state between operations fails verifyIntegrity: ${errors[0]!.replace(/\d+/g, 'N')}`, `seed ${seed} op ${report.ops} step ${end}: ${errors[0]}`);
+    }
     report.roundTrips++;
     const loaded = restoreSession(JSON.parse(JSON.stringify(serializeSession(sys))));
     if (loaded.stepCount !== sys.stepCount) add(report.timeTravelFailures, 'a loaded session has a different step count', `seed ${seed} op ${report.ops}: ${loaded.stepCount} vs ${sys.stepCount}`);
