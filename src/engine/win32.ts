@@ -232,6 +232,7 @@ export class Win32ApiImpl implements Win32Api {
   CreateProcess(lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean {
     return this.guard(false, () => {
       if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      checkStrings(lpApplicationName, lpCommandLine, lpCurrentDirectory);
       // lpApplicationName NULL: the module is the command line's first token (quoted or up to a space).
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
@@ -465,6 +466,7 @@ export class Win32ApiImpl implements Win32Api {
   CreateProcessAsUser(hToken: number, lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean {
     return this.guard(false, () => {
       if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      checkStrings(lpApplicationName, lpCommandLine, lpCurrentDirectory);
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
       const r = this.ps({ call: 'createProcessWithToken', callerPid: this.pid, hToken, options: { imagePath: image, commandLine: lpCommandLine ?? undefined, creationFlags: dword(dwCreationFlags), inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
@@ -518,6 +520,11 @@ function dword(v: number): number {
 }
 
 /** An out parameter ({ value }): an object the function can write to. */
+/** LPCWSTR parameters that may be NULL: anything but a string or null/undefined is ERROR_INVALID_PARAMETER. */
+function checkStrings(...values: unknown[]): void {
+  for (const v of values) if (v !== null && v !== undefined && typeof v !== 'string') throw new LastError(ERROR_INVALID_PARAMETER);
+}
+
 function isOut(v: unknown): v is { value: unknown } {
   return v !== null && typeof v === 'object';
 }

@@ -44,6 +44,8 @@ export interface FuzzOptions {
   checkEvery?: number;
   /** A save/load round trip and a stateAt check every this many operations; default 2,000. */
   roundTripEvery?: number;
+  /** Debugging a finding: verifyIntegrity after every operation (consumes no randomness), first failure in `firstInvariantFailure`. */
+  integrityEveryOp?: boolean;
   /** Boot the usual processes (slower); default: every fourth seed. */
   boot?: boolean;
 }
@@ -68,6 +70,7 @@ export interface FuzzReport {
   roundTrips: number;
   stateAtChecks: number;
   steps: number;
+  firstInvariantFailure?: string;
 }
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
@@ -439,6 +442,10 @@ function run(o: FuzzOptions): { report: FuzzReport; sys: System } {
       if (isDocumentedError(e)) report.documentedFailures++;
       else if (isQueryRejection(where, e)) report.queryRejections++;
       else add(report.unexpected, errorKey(where, e), `seed ${o.seed} op ${report.ops} args ${show(args)} at ${e instanceof Error ? (e.stack ?? '').split('\n').slice(1, 4).join(' | ') : ''}`);
+    }
+    if (o.integrityEveryOp && !report.firstInvariantFailure) {
+      const errors = verifyIntegrity(sys);
+      if (errors.length) report.firstInvariantFailure = `op ${report.ops} ${where} ${show(args)}: ${errors[0]}`;
     }
     if (!vault.lost && !sys.queryProcess(vault.pid)) { vault.lost = true; add(report.dataMismatches, 'vault process died (a generated call reached it)', `seed ${o.seed} op ${report.ops} after ${where}`); }
 

@@ -101,6 +101,12 @@ describe('faults the campaign found', () => {
     expect(() => sys.queryPfn(opaque as never)).toThrow(/^queryPfn:/);
     expect(() => sys.listPages(opaque as never)).toThrow(/^listPages:/);
     expect(() => sys.queryPrototypePtes(1, 2n as never)).toThrow(/^queryPrototypePtes:/);
+    expect(() => sys.queryWorkingSet(pid, {} as never)).toThrow(/^queryWorkingSet:/);
+    // CreateProcess with a command line that is not a string: the documented failure.
+    const k = sys.win32(pid);
+    expect(k.CreateProcess(null, { value: 1 } as never, false, 0, null, {} as never)).toBe(false);
+    expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
+    expect(k.CreateProcessAsUser(4, null, ['x'] as never, false, 0, null, {} as never)).toBe(false);
   });
 
   it('a past state inside a process creation shows the process half-built, not torn down', () => {

@@ -146,7 +146,10 @@ export class System {
   /** The VADs of a process in address order (!vad). */
   queryVads(pid: number): q.VadInfo[] { return q.queryVads(this.machine, pid); }
   /** A slice of a process's working-set list (!wsle), in list order, and the total in use. */
-  queryWorkingSet(pid: number, start = 0, count = Infinity): { total: number; entries: q.WsleInfo[] } { return q.queryWorkingSet(this.machine, pid, start, count); }
+  queryWorkingSet(pid: number, start = 0, count = Infinity): { total: number; entries: q.WsleInfo[] } {
+    if (typeof start !== 'number' || typeof count !== 'number') throw new RangeError('queryWorkingSet: start and count must be numbers');
+    return q.queryWorkingSet(this.machine, pid, start, count);
+  }
   /** Page frame numbers on a page list, oldest first: a slice [start, start + count). */
   listPages(list: 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad', start = 0, count = Infinity, priority?: number): number[] {
     return q.listPages(this.machine, list, start, count, priority);
