@@ -10,7 +10,6 @@ import {
   SEC_IMAGE, TRUNCATE_EXISTING, MEM_COMMIT,
 } from '../constants';
 import { LastError, NtException } from '../errors';
-import { StopReplay } from '../trace';
 import type { FileSystem } from '../io/fileSystem';
 import { resolveObjectName } from '../ob/objectManager';
 import type { ProcessObject } from '../process';
@@ -174,8 +173,9 @@ function createFileMapping(ctx: SectionContext, p: ProcessObject, hFile: number,
   try {
     createSection(ctx.mm, p, { file, fileWritable, flProtect, maximumSize, name: fullName }, header.objectId);
   } catch (e) {
-    // Nothing created: drop the header (and its name) again (not when time travel stops its replay here).
-    if (!(e instanceof StopReplay)) { header.pointerCount = 1; ob.dereference(header.objectId); }
+    // Nothing created: drop the header (and its name) again.
+    header.pointerCount = 1;
+    ob.dereference(header.objectId);
     throw e;
   }
   header.pointerCount = 0;
@@ -247,7 +247,6 @@ function writeProcessMemory(ctx: SectionContext, caller: ProcessObject, hProcess
       }
       ctx.access(target, Number(cur), len, data.subarray(done, done + len));
     } catch (e) {
-      if (e instanceof StopReplay) restore = -1; // time travel stopped its replay here: leave the state mid-operation
       if (!(e instanceof NtException) && !(e instanceof LastError)) throw e;
       throw new PartialCopy(done, done > 0 ? ERROR_PARTIAL_COPY : ERROR_NOACCESS);
     } finally {

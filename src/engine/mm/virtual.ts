@@ -11,7 +11,6 @@ import {
   MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED, STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY,
 } from '../constants';
 import { LastError, NtException } from '../errors';
-import { StopReplay } from '../trace';
 import { VpnRangeSet } from './rangeSet';
 import { WriteWatchBits } from './writeWatch';
 import type { AddressSpace } from './addressSpace';
@@ -471,8 +470,8 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
     try {
       ensurePageTables(mm, p, first, last, 0);
     } catch (e) {
-      // Restored on failure; not when time travel stops its replay here (the past state is mid-operation).
-      if (!(e instanceof StopReplay)) { p.privateCommit += returned; vad.commitCharge += returned; }
+      p.privateCommit += returned;
+      vad.commitCharge += returned;
       throw e;
     }
   }

@@ -3,7 +3,6 @@
 // half-built process down. Windows Internals 7e ch. 3, "Flow of CreateProcess".
 import { ERROR_INVALID_HANDLE, STATUS_ACCESS_DENIED } from '../../constants';
 import { LastError } from '../../errors';
-import { StopReplay } from '../../trace';
 import type { ProcessManager } from '../processManager';
 import { destroyProcess } from '../termination';
 import type { CreatedProcess, PsCreateOptions, ValidatedParameters } from './creationState';
@@ -68,9 +67,8 @@ export function createProcess(pm: ProcessManager, o: PsCreateOptions): CreatedPr
       const hThread = startInitialThread(pm, p, thread, parent, !!o.returnHandles);
       return { pid: p.pid, tid: thread.tid, hProcess, hThread };
     } catch (e) {
-      // A failure after the process object exists: tear down what was built. Not when time travel stops
-      // its replay inside this creation (StopReplay): the past state shows the process half-built.
-      if (!p.exited && !(e instanceof StopReplay)) destroyProcess(pm, p, e instanceof LastError ? e.code : STATUS_ACCESS_DENIED, 0, true);
+      // A failure after the process object exists: tear down what was built.
+      if (!p.exited) destroyProcess(pm, p, e instanceof LastError ? e.code : STATUS_ACCESS_DENIED, 0, true);
       throw e;
     }
   } catch (e) {
