@@ -29,3 +29,12 @@ export class LastError extends Error {
 export function isDocumentedError(e: unknown): boolean {
   return e instanceof LastError || e instanceof NtException || e instanceof Win32Error;
 }
+
+/**
+ * A caller's value as text for an error message, whatever its type: a symbol, a null-prototype object or
+ * an object whose toString throws cannot go into a template string, and a bad argument must still get
+ * its documented error rather than a TypeError from the message.
+ */
+export function shown(v: unknown): string {
+  try { return String(v); } catch { return `<${typeof v}>`; }
+}

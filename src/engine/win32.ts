@@ -232,6 +232,7 @@ export class Win32ApiImpl implements Win32Api {
   CreateProcess(lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean {
     return this.guard(false, () => {
       if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      checkStrings(lpApplicationName, lpCommandLine, lpCurrentDirectory);
       // lpApplicationName NULL: the module is the command line's first token (quoted or up to a space).
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
@@ -265,7 +266,7 @@ export class Win32ApiImpl implements Win32Api {
 
   GetExitCodeProcess(hProcess: number, lpExitCode: { value: number }): boolean {
     return this.guard(false, () => {
-      if (!lpExitCode) throw new LastError(ERROR_NOACCESS);
+      if (!isOut(lpExitCode)) throw new LastError(ERROR_NOACCESS);
       lpExitCode.value = this.system.ps.exitCodeOf(this.system.ps.live(this.pid), hProcess);
       return true;
     });
@@ -273,6 +274,7 @@ export class Win32ApiImpl implements Win32Api {
 
   CreateThread(dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
     return this.guard(0, () => {
+      probeOptionalOut(lpThreadId);
       const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess: null, startAddress: lpStartAddress, parameter: lpParameter, flags: dword(dwCreationFlags), stackSize: dwStackSize });
       if (lpThreadId) lpThreadId.value = r.tid;
       return r.handle;
@@ -281,6 +283,7 @@ export class Win32ApiImpl implements Win32Api {
 
   CreateRemoteThread(hProcess: number, dwStackSize: bigint, lpStartAddress: bigint, lpParameter: bigint, dwCreationFlags: number, lpThreadId?: { value: number }): number {
     return this.guard(0, () => {
+      probeOptionalOut(lpThreadId);
       const r = this.ps({ call: 'createThread', callerPid: this.pid, hProcess, startAddress: lpStartAddress, parameter: lpParameter, flags: dword(dwCreationFlags), stackSize: dwStackSize });
       if (lpThreadId) lpThreadId.value = r.tid;
       return r.handle;
@@ -342,7 +345,7 @@ export class Win32ApiImpl implements Win32Api {
 
   IsProcessInJob(hProcess: number, hJob: number | null, Result: { value: boolean }): boolean {
     return this.guard(false, () => {
-      if (!Result) throw new LastError(ERROR_NOACCESS);
+      if (!isOut(Result)) throw new LastError(ERROR_NOACCESS);
       Result.value = this.system.ps.isProcessInJob(this.system.ps.live(this.pid), hProcess, hJob);
       return true;
     });
@@ -383,6 +386,7 @@ export class Win32ApiImpl implements Win32Api {
   ReadProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesRead?: { value: number }): boolean {
     return this.guard(false, () => {
       if (!(lpBuffer instanceof Uint8Array) || !Number.isInteger(nSize) || nSize < 0 || nSize > lpBuffer.length) throw new LastError(ERROR_NOACCESS);
+      probeOptionalOut(lpNumberOfBytesRead);
       try {
         const r = this.system.sectionCall({ call: 'readProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, size: nSize });
         lpBuffer.set(r.bytes);
@@ -398,6 +402,7 @@ export class Win32ApiImpl implements Win32Api {
   WriteProcessMemory(hProcess: number, lpBaseAddress: bigint, lpBuffer: Uint8Array, nSize: number, lpNumberOfBytesWritten?: { value: number }): boolean {
     return this.guard(false, () => {
       if (!(lpBuffer instanceof Uint8Array) || !Number.isInteger(nSize) || nSize < 0 || nSize > lpBuffer.length) throw new LastError(ERROR_NOACCESS);
+      probeOptionalOut(lpNumberOfBytesWritten);
       try {
         const r = this.system.sectionCall({ call: 'writeProcessMemory', pid: this.pid, hProcess, address: lpBaseAddress, data: lpBuffer.slice(0, nSize) });
         if (lpNumberOfBytesWritten) lpNumberOfBytesWritten.value = r.copied;
@@ -461,6 +466,7 @@ export class Win32ApiImpl implements Win32Api {
   CreateProcessAsUser(hToken: number, lpApplicationName: string | null, lpCommandLine: string | null, bInheritHandles: boolean, dwCreationFlags: number, lpCurrentDirectory: string | null, lpProcessInformation: PROCESS_INFORMATION): boolean {
     return this.guard(false, () => {
       if (!lpProcessInformation || typeof lpProcessInformation !== 'object') throw new LastError(ERROR_NOACCESS);
+      checkStrings(lpApplicationName, lpCommandLine, lpCurrentDirectory);
       const image = lpApplicationName ?? (lpCommandLine ? splitCommandLine(lpCommandLine)[0] : '');
       if (!image) throw new LastError(ERROR_INVALID_PARAMETER);
       const r = this.ps({ call: 'createProcessWithToken', callerPid: this.pid, hToken, options: { imagePath: image, commandLine: lpCommandLine ?? undefined, creationFlags: dword(dwCreationFlags), inheritHandles: !!bInheritHandles, currentDirectory: lpCurrentDirectory ?? undefined, returnHandles: true } });
@@ -514,8 +520,22 @@ function dword(v: number): number {
 }
 
 /** An out parameter ({ value }): an object the function can write to. */
+/** LPCWSTR parameters that may be NULL: anything but a string or null/undefined is ERROR_INVALID_PARAMETER. */
+function checkStrings(...values: unknown[]): void {
+  for (const v of values) if (v !== null && v !== undefined && typeof v !== 'string') throw new LastError(ERROR_INVALID_PARAMETER);
+}
+
 function isOut(v: unknown): v is { value: unknown } {
   return v !== null && typeof v === 'object';
+}
+
+/**
+ * An optional out parameter (NULL allowed) is probed before the call changes anything: system services
+ * probe caller buffers before they act (ProbeForWrite, Microsoft Learn, wdm.h), so a bad pointer fails
+ * with ERROR_NOACCESS instead of faulting after the work is done.
+ */
+function probeOptionalOut(v: unknown): void {
+  if (v !== undefined && v !== null && typeof v !== 'object') throw new LastError(ERROR_NOACCESS);
 }
 
 /** A user-mode access outside the user address space raises an access violation, as on real hardware. */

@@ -181,6 +181,37 @@ export function validateOp(op: unknown): asserts op is Op {
   if (op.args.length !== types.length) throw new LastError(ERROR_INVALID_PARAMETER);
   if (PID_OPS.has(op.op) ? !fits(op.pid, 'n') : op.pid !== undefined) throw new LastError(ERROR_INVALID_PARAMETER);
   for (let i = 0; i < types.length; i++) if (!fits(op.args[i], types[i]!)) throw new LastError(ERROR_INVALID_PARAMETER);
+  if (!encodable(op.args)) throw new LastError(ERROR_INVALID_PARAMETER);
+}
+
+/** How deep an operation's arguments may nest (a session file encodes at most 64 levels from the operation). */
+const MAX_ARG_DEPTH = 56;
+/** How many values an operation's arguments may hold (bounds shared references as well as size). */
+const MAX_ARG_VALUES = 100_000;
+
+/**
+ * True when a saved session can carry the arguments losslessly: primitives (bigint, NaN, undefined
+ * included), byte arrays, arrays and plain objects, nested at most MAX_ARG_DEPTH levels. A function, a
+ * symbol, a Map or a class instance, or a cycle (it nests without end), would be logged and then make the
+ * session unsaveable (issue 19 item 6), so it is ERROR_INVALID_PARAMETER before anything changes.
+ * Iterative: no nesting overflows the stack.
+ */
+function encodable(args: unknown[]): boolean {
+  const stack: Array<[unknown, number]> = [[args, 1]];
+  let values = 0;
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (++values > MAX_ARG_VALUES) return false;
+    if (typeof v === 'function' || typeof v === 'symbol') return false;
+    if (v === null || typeof v !== 'object' || v instanceof Uint8Array) continue;
+    if (depth > MAX_ARG_DEPTH) return false;
+    if (!Array.isArray(v)) {
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+    }
+    for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+  }
+  return true;
 }
 
 /**

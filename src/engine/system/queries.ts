@@ -2,7 +2,7 @@
 // changing it (!process, !vad, !wsle, !pfn, !pte, memory lists, commit). Functions of the Machine, so
 // the live System and past states share one implementation.
 import { ERROR_INVALID_PARAMETER } from '../constants';
-import { Win32Error } from '../errors';
+import { shown, Win32Error } from '../errors';
 import { LEVEL_PXE, miGetPteAddress, tableIndex } from '../mm/memoryManager';
 import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PAGE_STATE_NAMES, type PageStateName } from '../mm/pfn';
 import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, type DecodedPte } from '../mm/pte';
@@ -131,7 +131,7 @@ export function queryCommit(m: Machine): CommitInfo {
 }
 
 export function queryPfn(m: Machine, pfn: number): PfnInfo {
-  if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.physicalPageCount) throw new RangeError(`queryPfn: no page frame ${pfn} (0..${m.physicalPageCount - 1})`);
+  if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.physicalPageCount) throw new RangeError(`queryPfn: no page frame ${shown(pfn)} (0..${m.physicalPageCount - 1})`);
   const db = m.mm.pfn;
   const owner = m.mm.ownerOf(pfn);
   return {
@@ -164,7 +164,8 @@ export function getPagingStructureAddresses(m: Machine, va: bigint): { pxe: bigi
 /** Decodes the PTE mapping `va` in process `pid` (!pte), without faulting anything in. */
 export function decodePte(m: Machine, pid: number, va: bigint): DecodedPte {
   const p = m.byPid.get(pid);
-  if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `decodePte: no process ${pid}`);
+  if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `decodePte: no process ${shown(pid)}`);
+  if (typeof va !== 'bigint') throw new Win32Error(ERROR_INVALID_PARAMETER, 'decodePte: va must be a bigint');
   const [lo, hi] = m.mm.peekPte(p, Number(va / 4096n));
   return decodePteBits(lo, hi, m.mm.layout);
 }
@@ -215,7 +216,7 @@ export function listPages(m: Machine, list: 'Zeroed' | 'Free' | 'Standby' | 'Mod
       if (priority !== undefined) heads.push(LIST_STANDBY0 + priority);
       else for (let p = 0; p < 8; p++) heads.push(LIST_STANDBY0 + p);
       break;
-    default: throw new RangeError(`listPages: unknown list ${String(list)}`);
+    default: throw new RangeError(`listPages: unknown list ${shown(list)}`);
   }
   const out: number[] = [];
   let seen = 0;
@@ -230,7 +231,7 @@ export function listPages(m: Machine, list: 'Zeroed' | 'Free' | 'Standby' | 'Mod
 /** Walks the four paging levels for `va` in process `pid`, as the MMU would, without faulting. */
 export function walkAddress(m: Machine, pid: number, va: bigint): AddressWalk {
   const p = m.byPid.get(pid);
-  if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `walkAddress: no process ${pid}`);
+  if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `walkAddress: no process ${shown(pid)}`);
   if (typeof va !== 'bigint' || va < 0n || va > 0xFFFFFFFFFFFFFFFFn) throw new RangeError('walkAddress: va must be a 64-bit bigint');
   const vpn = Number((va & 0xFFFFFFFFFFFFn) >> 12n);
   const offset = Number(va & 0xFFFn);

@@ -4,7 +4,7 @@
 // class only reads it and starts operations on it.
 import type { ProcessSecurityInfo } from '../ps/processAccess';
 import { ERROR_INVALID_PARAMETER, CLASSIC_PTE_BASE } from '../constants';
-import { LastError, Win32Error } from '../errors';
+import { LastError, shown, Win32Error } from '../errors';
 import type { Event } from '../events';
 import type { DecodedPte } from '../mm/pte';
 import type { MEMORY_BASIC_INFORMATION } from '../mm/virtual';
@@ -67,7 +67,7 @@ export class System {
   /** The machine as it was right after step `seq`: a read-only System (see TimeTravel.stateAt). */
   stateAt(seq: number): System {
     const m = this.machine;
-    if (!Number.isInteger(seq) || seq < 0 || seq >= m.trace.count) throw new RangeError(`stateAt: no step ${seq} (0..${m.trace.count - 1})`);
+    if (!Number.isInteger(seq) || seq < 0 || seq >= m.trace.count) throw new RangeError(`stateAt: no step ${shown(seq)} (0..${m.trace.count - 1})`);
     if (!m.timeTravel) throw new RangeError('stateAt: a past state has no past of its own; ask the live system');
     if (!m.replayable) throw new RangeError('stateAt: this machine was changed outside the operation log (detachFromReplay)');
     return new System({}, m.timeTravel.stateAt(seq));
@@ -90,7 +90,7 @@ export class System {
     if (!options || typeof options !== 'object' || typeof options.imagePath !== 'string' || options.imagePath.trim() === '') {
       throw new Win32Error(ERROR_INVALID_PARAMETER, 'createProcess: imagePath must be a non-empty string');
     }
-    if (options.parentPid !== undefined && !this.machine.byPid.get(options.parentPid)) throw new Win32Error(6, `createProcess: no process ${options.parentPid}`);
+    if (options.parentPid !== undefined && !this.machine.byPid.get(options.parentPid)) throw new Win32Error(6, `createProcess: no process ${shown(options.parentPid)}`);
     return documented(() => this.machine.op({ op: 'createProcess', args: [{ ...options }] }));
   }
 
@@ -106,14 +106,14 @@ export class System {
 
   memoryListCommand(command: MemoryListCommand): void {
     if (typeof command !== 'string' || !Object.prototype.hasOwnProperty.call(MEMORY_LIST_COMMANDS, command)) {
-      throw new Win32Error(ERROR_INVALID_PARAMETER, `memoryListCommand: unknown command ${String(command)}`);
+      throw new Win32Error(ERROR_INVALID_PARAMETER, `memoryListCommand: unknown command ${shown(command)}`);
     }
     documented(() => this.machine.op({ op: 'memoryListCommand', args: [command] }));
   }
 
   /** Runs one of the memory manager's system threads once. */
   runSystemThread(name: SystemThreadName): number {
-    if (!SYSTEM_THREADS.includes(name)) throw new Win32Error(ERROR_INVALID_PARAMETER, `runSystemThread: unknown thread ${String(name)}`);
+    if (!SYSTEM_THREADS.includes(name)) throw new Win32Error(ERROR_INVALID_PARAMETER, `runSystemThread: unknown thread ${shown(name)}`);
     return documented(() => this.machine.op({ op: 'runSystemThread', args: [name] }));
   }
 
@@ -125,7 +125,7 @@ export class System {
   /** The Win32 API in the context of process `pid`. */
   win32(pid: number): Win32Api {
     const p = this.machine.byPid.get(pid);
-    if (!p || p.exited) throw new Win32Error(ERROR_INVALID_PARAMETER, `win32: no process ${pid}`);
+    if (!p || p.exited) throw new Win32Error(ERROR_INVALID_PARAMETER, `win32: no process ${shown(pid)}`);
     return new Win32ApiImpl(this.machine, pid);
   }
 
@@ -149,7 +149,10 @@ export class System {
   /** The VADs of a process in address order (!vad). */
   queryVads(pid: number): q.VadInfo[] { return q.queryVads(this.machine, pid); }
   /** A slice of a process's working-set list (!wsle), in list order, and the total in use. */
-  queryWorkingSet(pid: number, start = 0, count = Infinity): { total: number; entries: q.WsleInfo[] } { return q.queryWorkingSet(this.machine, pid, start, count); }
+  queryWorkingSet(pid: number, start = 0, count = Infinity): { total: number; entries: q.WsleInfo[] } {
+    if (typeof start !== 'number' || typeof count !== 'number') throw new RangeError('queryWorkingSet: start and count must be numbers');
+    return q.queryWorkingSet(this.machine, pid, start, count);
+  }
   /** Page frame numbers on a page list, oldest first: a slice [start, start + count). */
   listPages(list: 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad', start = 0, count = Infinity, priority?: number): number[] {
     return q.listPages(this.machine, list, start, count, priority);
@@ -162,7 +165,10 @@ export class System {
    */
   querySections(filter?: SectionFilter): SectionInfo[] { return listSections(this.machine.mm, this.machine.processes, filter); }
   /** A slice of a control area's prototype PTEs, decoded. */
-  queryPrototypePtes(controlArea: number, start = 0, count = 256): PrototypePteInfo[] { return listPrototypePtes(this.machine.mm, controlArea, start, count); }
+  queryPrototypePtes(controlArea: number, start = 0, count = 256): PrototypePteInfo[] {
+    if (typeof controlArea !== 'number' || !Number.isInteger(start) || typeof count !== 'number' || Number.isNaN(count)) throw new RangeError('queryPrototypePtes: controlArea, start and count must be numbers (start an integer)');
+    return listPrototypePtes(this.machine.mm, controlArea, start, count);
+  }
 
   /**
    * VirtualQuery's answer for `address` in process `pid`, without the Win32 layer (no last error is
@@ -176,7 +182,7 @@ export class System {
    * debugger's !db reads physical memory: nothing faults, nothing is recorded.
    */
   readPhysical(pfn: number, offset: number, out: Uint8Array, at: number, length: number): void {
-    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.physicalPageCount) throw new RangeError(`readPhysical: no page frame ${pfn}`);
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.physicalPageCount) throw new RangeError(`readPhysical: no page frame ${shown(pfn)}`);
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > 4096) throw new RangeError('readPhysical: the range must lie within one 4 KB page');
     this.machine.physicalStore.read(pfn, offset, out, at, length);
   }
