@@ -74,7 +74,8 @@ class KdConsole implements vscode.Pseudoterminal {
     }
     for (const action of this.editor.input(data)) {
       switch (action.type) {
-        case 'submit': this.out('\r\n'); this.execute(action.line); return;
+        // Redraw the whole line first: pasted or sent text arrives with its Enter in one chunk, before any echo.
+        case 'submit': this.out(`\r\x1b[K${PROMPT}${action.line}\r\n`); this.execute(action.line); return;
         case 'interrupt': this.out('^C\r\n'); this.editor.text = ''; this.editor.cursor = 0; break;
         case 'clear': this.out('\x1b[2J\x1b[3J\x1b[H'); break;
         case 'complete': this.complete(); break;
