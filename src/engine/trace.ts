@@ -84,7 +84,7 @@ export const STEP_SCHEMAS = {
   'vm.decommit': { kind: 'virtualMemory', routine: 'NtFreeVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['released', 'n']] },
   'vm.release': { kind: 'virtualMemory', routine: 'NtFreeVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['released', 'n']] },
   'vm.protect': { kind: 'virtualMemory', routine: 'NtProtectVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['protect', 'n'], ['oldProtect', 'n']] },
-  // Process creation (a minimal flow until the processes issue lands its full one).
+  // Process creation: the steps shared with a system built without boot (CreateProcessInternalW ... KeResumeThread).
   'create.validate': { kind: 'processCreation', routine: 'CreateProcessInternalW', args: [['image', 's'], ['flags', 'n'], ['priorityClass', 'n']] },
   'create.allocateProcess': { kind: 'processCreation', routine: 'PspAllocateProcess', args: [['pid', 'n'], ['eprocess', 'a'], ['parentPid', 'n']] },
   'create.addressSpace': { kind: 'processCreation', routine: 'MmCreateProcessAddressSpace', args: [['pid', 'n'], ['directoryTableBase', 'n'], ['pxeSelf', 'a']] },

@@ -187,7 +187,9 @@ export const steps = [
 
       await runPaletteCommand(page, 'NT Lab: Assign Process to Job...', false);
       await pickQuick(page, 'LabJob', 'Pick a job');
-      await pickQuick(page, 'svchost.exe');
+      // The job's holder is explorer.exe (Medium integrity, the user's token): OpenProcess grants it its own
+      // process, while a SYSTEM svchost is refused by that process's DACL, as on Windows.
+      await pickQuick(page, 'explorer.exe');
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
 
       await row(page, 'Jobs', 'LabJob').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
@@ -195,7 +197,7 @@ export const steps = [
       await expand(page, 'Jobs', 'LabJob');
       await expand(page, 'Jobs', 'Limits');
       await row(page, 'Jobs', 'JOB_OBJECT_LIMIT_JOB_MEMORY').waitFor({ timeout: STEP_TIMEOUT });
-      await row(page, 'Jobs', 'svchost.exe').waitFor({ timeout: STEP_TIMEOUT });
+      await row(page, 'Jobs', 'explorer.exe').waitFor({ timeout: STEP_TIMEOUT });
       await page.mouse.move(700, 400);
       return shot('sidebar-jobs');
     },

@@ -13,8 +13,8 @@ export enum PageLocation {
   TransitionPage = 7,
 }
 
-export const PAGE_STATE_NAMES = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad', 'Active', 'Transition'] as const;
-export type PageStateName = typeof PAGE_STATE_NAMES[number];
+// The page-state names are the engine's vocabulary (one list, which the wire protocol derives from too).
+export { PAGE_STATE_NAMES, type PageStateName } from '../vocabulary';
 
 // MMPFN flags (e1).
 export const PFN_MODIFIED = 0x1;

@@ -1,11 +1,11 @@
 // Executable images for process creation and the loader: the PE header cache, each image's base for this
 // boot (ASLR, chosen once and shared by every process), and image section objects (NtCreateSection with
 // SEC_IMAGE). Windows Internals 7e ch. 5, "Address space layout randomization"; ch. 3, stage 2.
+import type { AddressSpace } from '../mm/addressSpace';
 import { PAGE_READONLY, SEC_IMAGE } from '../constants';
 import { IMAGE_FILE_MACHINE_I386, PeFormatError, type PeImage, parseImage } from '../io/pe';
 import type { SectionObject } from '../mm/section';
 import { createSection, dereferenceSection } from '../mm/sectionApi';
-import type { ProcessObject } from '../process';
 import type { ProcessManager } from './processManager';
 
 export function parse(pm: ProcessManager, fileId: number, version: number, data: Uint8Array): PeImage | PeFormatError {
@@ -43,7 +43,7 @@ export function imageBaseFor(pm: ProcessManager, fileId: number, pe: PeImage): b
  * An image section object for a file (NtCreateSection with SEC_IMAGE): the control area is shared by every
  * section of the same image. `system` keeps one referenced forever (ntdll's PspSystemDll section).
  */
-export function imageSection(pm: ProcessManager, p: ProcessObject, file: { fileId: number; path: string; data: Uint8Array }, system = false): SectionObject {
+export function imageSection(pm: ProcessManager, p: AddressSpace, file: { fileId: number; path: string; data: Uint8Array }, system = false): SectionObject {
   const reg = pm.mm.sectionRegistry;
   const cachedId = pm.imageSections.get(file.fileId);
   const cached = cachedId !== undefined ? reg.sections.get(cachedId) : undefined;

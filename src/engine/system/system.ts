@@ -3,7 +3,7 @@
 // views use. The state and the one operation path behind it are the Machine's (machine.ts); this
 // class only reads it and starts operations on it.
 import type { ProcessSecurityInfo } from '../ps/processAccess';
-import { ERROR_INVALID_PARAMETER, CLASSIC_PTE_BASE } from '../constants';
+import { ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, CLASSIC_PTE_BASE } from '../constants';
 import { LastError, shown, Win32Error } from '../errors';
 import type { Event } from '../events';
 import type { DecodedPte } from '../mm/pte';
@@ -90,7 +90,7 @@ export class System {
     if (!options || typeof options !== 'object' || typeof options.imagePath !== 'string' || options.imagePath.trim() === '') {
       throw new Win32Error(ERROR_INVALID_PARAMETER, 'createProcess: imagePath must be a non-empty string');
     }
-    if (options.parentPid !== undefined && !this.machine.byPid.get(options.parentPid)) throw new Win32Error(6, `createProcess: no process ${shown(options.parentPid)}`);
+    if (options.parentPid !== undefined && !this.machine.byPid.get(options.parentPid)) throw new Win32Error(ERROR_INVALID_HANDLE, `createProcess: no process ${shown(options.parentPid)}`);
     return documented(() => this.machine.op({ op: 'createProcess', args: [{ ...options }] }));
   }
 

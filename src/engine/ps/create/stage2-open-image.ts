@@ -2,6 +2,7 @@
 // cmd.exe, the PE checks and the image section, Image File Execution Options (Debugger), protection and
 // signing level, the creator's job (breakaway, active-process limit) and the console the process gets.
 // Windows Internals 7e ch. 3, "Stage 2: Opening the image to be executed".
+import { AddressSpace } from '../../mm/addressSpace';
 import {
   CREATE_BREAKAWAY_FROM_JOB, CREATE_PROTECTED_PROCESS, DEBUG_ONLY_THIS_PROCESS, DEBUG_PROCESS, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT,
   ERROR_CHILD_NOT_COMPLETE, ERROR_EXE_MACHINE_TYPE_MISMATCH, ERROR_FILE_NOT_FOUND, ERROR_INVALID_IMAGE_HASH, ERROR_NOT_ENOUGH_QUOTA,
@@ -23,8 +24,8 @@ export const PS_PROTECTED_WINSYSTEM = 0x72;
 const PROTECTED_IMAGES: Record<string, number> = {
   'smss.exe': PS_PROTECTED_WINTCB_LIGHT, 'csrss.exe': PS_PROTECTED_WINTCB_LIGHT, 'wininit.exe': PS_PROTECTED_WINTCB_LIGHT, 'services.exe': PS_PROTECTED_WINTCB_LIGHT,
 };
-/** The context of a creation with no process behind it (a system without boot processes): pid 0, no privileges. */
-const NO_CREATOR = { pid: 0, privileges: new Set<string>() } as unknown as ProcessObject;
+/** The address space an image section is made from when no process stands behind the creation (a system without boot processes): pid 0. */
+const NO_CREATOR = new AddressSpace(-1, 0, -1);
 /** SE_SIGNING_LEVEL_* */
 export const SE_SIGNING_LEVEL_UNSIGNED = 1;
 export const SE_SIGNING_LEVEL_MICROSOFT = 8;
