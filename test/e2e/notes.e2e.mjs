@@ -58,7 +58,50 @@ export const steps = [
       return shot('notes-hover-eprocess');
     },
   },
+  {
+    name: "notes the simulation was not written for (English): lenses on the blog's own headings, a hover on PEB",
+    async run({ page, shot }) {
+      await openFile(page, 'blog-process-internals.en.md');
+      await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Step through' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      await hoverWord(page, 'PEB', /Process Environment Block|PEB/);
+      return shot('notes-other-en');
+    },
+  },
+  {
+    name: 'notes the simulation was not written for (Chinese): 0x-numbered headings get lenses, KPROCESS inside a Chinese sentence gets a hover',
+    async run({ page, shot }) {
+      await openFile(page, 'blog-进程结构.zh-cn.md');
+      await page.locator('.monaco-editor .codelens-decoration').first().waitFor({ timeout: STEP_TIMEOUT });
+      await hoverWord(page, 'KPROCESS', /DirectoryTableBase|KPROCESS/);
+      return shot('notes-other-zh');
+    },
+  },
 ];
+
+/** Moves the mouse onto the middle of the first rendered occurrence of `word` (measured with a DOM Range, so wide CJK text around it does not matter) and waits for a hover matching `expect`. */
+async function hoverWord(page, word, expect) {
+  await page.keyboard.press('Escape');
+  await page.locator('.monaco-editor .view-line', { hasText: word }).first().waitFor({ timeout: STEP_TIMEOUT });
+  const at = await page.evaluate((w) => {
+    const doc = globalThis.document;
+    for (const line of doc.querySelectorAll('.monaco-editor .view-line')) {
+      const walker = doc.createTreeWalker(line, globalThis.NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.textContent.indexOf(w);
+        if (i < 0) continue;
+        const r = doc.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + w.length);
+        const b = r.getBoundingClientRect();
+        if (b.width > 0) return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      }
+    }
+    return null;
+  }, word);
+  if (!at) throw new Error(`${word} is not on screen`);
+  await page.mouse.move(at.x, at.y);
+  await page.locator('.monaco-hover', { hasText: expect }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
 
 async function openFile(page, name) {
   await openPalette(page);

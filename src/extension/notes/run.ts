@@ -1,6 +1,8 @@
 // Runs parsed ntlab statements against a real engine System. Pure: no vscode. Results and errors
 // are data (codes, numbers, names); the host localizes and shows them. Nothing here throws for a
 // learner's mistake: a failed Win32 call, an exception, an unknown variable all become RunError.
+import { hex } from '../present/format';
+import { ntStatusName, win32ErrorName } from '../present/names';
 import * as E from '../../engine';
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
 import * as Win32Constants from '../../engine/constants';
@@ -75,11 +77,6 @@ class Failure extends Error {
   constructor(readonly error: RunError) { super(error.code); }
 }
 
-const WIN32_ERROR_NAMES = new Map<number, string>(
-  Object.entries(Win32Constants).filter(([k, v]) => k.startsWith('ERROR_') && typeof v === 'number').map(([k, v]) => [v as number, k]));
-const STATUS_NAMES = new Map<number, string>(
-  Object.entries(Win32Constants).filter(([k, v]) => k.startsWith('STATUS_') && typeof v === 'number').map(([k, v]) => [(v as number) >>> 0, k]));
-
 /** `PAGE_READWRITE`, `PAGE_READWRITE|PAGE_GUARD`. */
 export function protectionName(p: number): string {
   const base = p & 0xff;
@@ -90,13 +87,12 @@ export function protectionName(p: number): string {
   return parts.join('|');
 }
 
-export function win32ErrorName(code: number): string {
-  return WIN32_ERROR_NAMES.get(code) ?? String(code);
+/** The Win32 error's name from the one names table (present/names.ts), else its number. */
+function errorName(code: number): string {
+  return win32ErrorName(code) ?? String(code);
 }
 
-export function hex(v: bigint | number): string {
-  return `0x${v.toString(16)}`;
-}
+export { hex };
 
 /** Runs statements in order; stops at nothing: each outcome stands on its own. */
 export function runStatements(statements: readonly Statement[], host: RunHost, state: RunState): Outcome[] {
@@ -119,8 +115,8 @@ export function runStatement(s: Statement, host: RunHost, state: RunState): Outc
     return { line: s.line, result, fromSeq: system === before ? fromSeq : 0, toSeq: system?.stepCount ?? 0 };
   } catch (e) {
     const error: RunError = e instanceof Failure ? e.error
-      : e instanceof E.NtException ? { code: 'exception', args: [STATUS_NAMES.get(e.status) ?? hex(e.status), hex(e.address), hex(e.status)] }
-        : e instanceof E.Win32Error ? { code: 'win32', args: [win32ErrorName(e.code), String(e.code)] }
+      : e instanceof E.NtException ? { code: 'exception', args: [ntStatusName(e.status) ?? hex(e.status), hex(e.address), hex(e.status)] }
+        : e instanceof E.Win32Error ? { code: 'win32', args: [errorName(e.code), String(e.code)] }
           : { code: 'internal', args: [e instanceof Error ? e.message : String(e)] };
     const system = host.system();
     return { line: s.line, error, fromSeq: system === before ? fromSeq : 0, toSeq: system?.stepCount ?? 0 };
@@ -159,7 +155,7 @@ function pidOf(v: Value | undefined, system: System, state: RunState): number {
 
 function win32Failed(api: E.Win32Api): never {
   const code = api.GetLastError();
-  throw new Failure({ code: 'win32', args: [win32ErrorName(code), String(code)] });
+  throw new Failure({ code: 'win32', args: [errorName(code), String(code)] });
 }
 
 /** The fault resolutions recorded since `from` (their routines), so a touch says what happened. */
