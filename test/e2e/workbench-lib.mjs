@@ -12,9 +12,20 @@ export async function openPalette(page) {
 
 /** Runs a palette command by its label; waits for the palette to close unless the command asks for more input. */
 export async function runPaletteCommand(page, label, waitHidden = true) {
-  await openPalette(page);
-  await page.keyboard.type(label);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  // The palette lists the commands known when it opens: right after the workbench loads, the
+  // extensions' contributions may not be read yet, so a palette opened too early is closed and
+  // opened again (within the step's time), rather than waited on forever.
+  const deadline = Date.now() + STEP_TIMEOUT;
+  for (;;) {
+    await openPalette(page);
+    await page.keyboard.type(label);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+    const left = deadline - Date.now();
+    const found = await row.waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(10000, left)) }).then(() => true, () => false);
+    if (found) break;
+    if (Date.now() >= deadline) throw new Error(`the command palette never listed "${label}"`);
+    await page.keyboard.press('Escape');
+  }
   await page.keyboard.press('Enter');
   if (waitHidden) await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
 }
