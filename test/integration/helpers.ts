@@ -70,3 +70,12 @@ export async function closeAllEditorsDiscarding(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/** Resolves when `done()` holds, checked now and on every `event`; fails loudly when it still does not after 5 s. */
+export function until(done: () => boolean, event: vscode.Event<unknown>, what: string): Promise<void> {
+  if (done()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`${what}: still not the case after 5 s`)); }, 5000);
+    const sub = event(() => { if (done()) { clearTimeout(timer); sub.dispose(); resolve(); } });
+  });
+}

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/ids';
 import { recognize } from '../../src/extension/notes/recognize';
 import { headingTargets } from '../../src/extension/notes/targets';
-import { activatedApi, runningSystem } from './helpers';
+import { activatedApi, runningSystem, until } from './helpers';
 
 const REVEAL_PART = 'ntlab.views.revealPart';
 
@@ -42,15 +42,6 @@ async function lenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
 /** The lens count recognition promises for a file: each heading with a topic, one lens per target. */
 function expectedLensCount(doc: vscode.TextDocument): number {
   return recognize(doc.getText()).headings.reduce((n, h) => n + (h.entryId ? headingTargets(h.entryId).length : 0), 0);
-}
-
-/** Resolves when `done()` holds, checked now and on every `event`; fails after 5 s. */
-function until(done: () => boolean, event: vscode.Event<unknown>, what: string): Promise<void> {
-  if (done()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`${what}: still not the case after 5 s`)); }, 5000);
-    const sub = event(() => { if (done()) { clearTimeout(timer); sub.dispose(); resolve(); } });
-  });
 }
 
 suite('Notes nobody wrote for the simulation', () => {

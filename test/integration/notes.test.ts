@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/ids';
-import { activatedApi } from './helpers';
+import { activatedApi, until } from './helpers';
 
 /** The repository's copy of the shared sample notes (the demo workspace sits in the repository). */
 async function sampleNotes(): Promise<vscode.TextDocument> {
@@ -28,15 +28,6 @@ async function untitledNotes(content: string): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
   await vscode.window.showTextDocument(doc, { preview: false });
   return doc;
-}
-
-/** Resolves when `done()` holds, checked now and on every `event`; fails loudly when it still does not after 5 s. */
-function until(done: () => boolean, event: vscode.Event<unknown>, what: string): Promise<void> {
-  if (done()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`${what}: still not the case after 5 s`)); }, 5000);
-    const sub = event(() => { if (done()) { clearTimeout(timer); sub.dispose(); resolve(); } });
-  });
 }
 
 suite('Notes beside the simulation', () => {

@@ -1,5 +1,6 @@
 // DOM building without innerHTML: every text goes through textContent, every attribute through
 // setAttribute, so nothing the host sends can become markup.
+import { RequestError } from './channel';
 
 type Child = Node | string | number | null | undefined | false;
 
@@ -65,4 +66,10 @@ export function showNotice(host: Element, severity: string, message: string): vo
   clear(host);
   host.className = `notice ${severity}`;
   host.appendChild(el('p', {}, message));
+}
+
+/** Says in `host` that a request was refused (`failed`, with the host's message in {0}) or not answered (`timedOut`), instead of waiting forever. */
+export function showRequestFailure(host: Element, strings: { requestFailed: string; requestTimedOut: string } | undefined, e: unknown): void {
+  if (!strings) return;
+  showNotice(host, 'error', e instanceof RequestError && e.timedOut ? strings.requestTimedOut : format(strings.requestFailed, e instanceof Error ? e.message : String(e)));
 }

@@ -3,7 +3,7 @@
 // alternative; every string comes pre-localized from the host.
 import type { HostToWebviewMessage, UiStrings } from '../../shared/protocol';
 import { RequestError } from '../common/channel';
-import { clear, el, format, showNotice } from '../common/dom';
+import { clear, el, showNotice, showRequestFailure } from '../common/dom';
 import { post, request, start } from '../common/host';
 import { Stepper } from '../common/stepper';
 import { FaultControls } from './controls';
@@ -20,11 +20,7 @@ let controls: FaultControls | undefined;
 let stepper: Stepper | undefined;
 
 /** A request the host refused or did not answer: say so instead of waiting forever. */
-function requestFailed(e: unknown): void {
-  const s = view.strings;
-  if (!s) return;
-  showNotice(noticeHost, 'error', e instanceof RequestError && e.timedOut ? s.requestTimedOut : format(s.requestFailed, e instanceof Error ? e.message : String(e)));
-}
+function requestFailed(e: unknown): void { showRequestFailure(noticeHost, view.strings, e); }
 
 /** Moves to phase `i` (the host moves the session cursor to that phase's state). */
 function go(i: number): void {

@@ -2,8 +2,7 @@
 // the step list and the step detail over one state (./state); steps are pulled from the host in
 // slices and every string comes from the host.
 import type { HostToWebviewMessage, UiStrings } from '../../shared/protocol';
-import { RequestError } from '../common/channel';
-import { clear, el, format, showNotice } from '../common/dom';
+import { clear, el, showNotice, showRequestFailure } from '../common/dom';
 import { post, request, start } from '../common/host';
 import { Stepper } from '../common/stepper';
 import { renderDetail } from './detail';
@@ -22,11 +21,7 @@ let header: CreationHeader | undefined;
 let stepper: Stepper | undefined;
 
 /** A request the host refused or did not answer: say so instead of waiting forever. */
-function requestFailed(e: unknown): void {
-  const s = view.strings;
-  if (!s) return;
-  showNotice(noticeHost, 'error', e instanceof RequestError && e.timedOut ? s.requestTimedOut : format(s.requestFailed, e instanceof Error ? e.message : String(e)));
-}
+function requestFailed(e: unknown): void { showRequestFailure(noticeHost, view.strings, e); }
 
 /** Moves to step `i` (the host moves the session cursor). */
 function go(i: number): void {
