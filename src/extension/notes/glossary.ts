@@ -48,6 +48,12 @@ export interface GlossaryEntry {
    * `### 作业`): too plain to hover in running text, unambiguous as the title of a section.
    */
   readonly headingTerms?: readonly string[];
+  /**
+   * Words with an everyday sense besides the kernel one (token, commit, job, thread, 作业, 提交, 保留…):
+   * they name the topic only where the context confirms it (recognize.ts: a heading in the topic's
+   * area, a kernel term in the same sentence, a code span); in ordinary prose they get no hover.
+   */
+  readonly plainTerms?: readonly string[];
   readonly step?: StepTarget;
   readonly sidebar?: SidebarTarget;
   readonly live?: LiveKind;
@@ -173,7 +179,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'AccessToken', name: 'Access token', category: 'structure',
-    terms: ['access token', 'TOKEN', 'OpenProcessToken', 'DuplicateTokenEx', 'primary token', '访问令牌', '主令牌', '令牌', 'security context', '安全上下文', 'privileges', 'privilege', '特权', 'AdjustTokenPrivileges'],
+    terms: ['access token', 'TOKEN', '_TOKEN', 'OpenProcessToken', 'DuplicateTokenEx', 'primary token', '访问令牌', '主令牌', 'security context', '安全上下文', 'AdjustTokenPrivileges'],
+    plainTerms: ['token', 'tokens', 'privilege', 'privileges', '令牌', '特权'],
+    headingTerms: ['token', 'tokens', 'access tokens', 'privileges', '令牌', '访问令牌', '特权'],
     step: creation('3A'), sidebar: 'token',
     explain: {
       en: 'A TOKEN holds the user, groups, privileges and integrity level a process runs with. CreateProcess gives the child a copy of the creator\'s token (SeSubProcessToken); CreateProcessAsUser takes another primary token, which the caller may assign only if it holds SeAssignPrimaryTokenPrivilege or the token is a sibling or child of its own.',
@@ -200,7 +208,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'LdrInitializeThunk', name: 'LdrInitializeThunk', category: 'api',
-    terms: ['LdrInitializeThunk', 'image loader', '映像加载器', '加载器'], step: creation('7'), sidebar: 'process', live: 'peb',
+    terms: ['LdrInitializeThunk', 'image loader', '映像加载器'], plainTerms: ['加载器'], step: creation('7'), sidebar: 'process', live: 'peb',
     explain: { en: 'First user-mode code of every thread; for the first thread it runs the loader (imports, TLS) before the entry point.', zh: '每个线程的第一段用户模式代码；对第一个线程，它先运行加载器（导入、TLS），再到入口点。' },
   },
   // ---- Process structures -----------------------------------------------------------------
@@ -352,7 +360,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'Commit', name: 'Commit charge', category: 'concept',
-    terms: ['commit charge', 'commit limit', '提交', '提交费用', '提交限制', 'MEM_COMMIT', 'commit', 'committed memory', 'committing', 'ERROR_COMMITMENT_LIMIT'], sidebar: 'commit', live: 'commit',
+    terms: ['commit charge', 'commit limit', '提交费用', '提交限制', 'MEM_COMMIT', 'committed memory', 'ERROR_COMMITMENT_LIMIT'],
+    plainTerms: ['commit', 'committing', '提交'], headingTerms: ['commit', '提交'], sidebar: 'commit', live: 'commit',
     explain: { en: 'Committed private memory is charged against the commit limit (RAM + paging files); past it, allocation fails with ERROR_COMMITMENT_LIMIT.', zh: '已提交的私有内存计入提交费用，上限为提交限制（内存 + 页面文件）；超过时分配失败，错误为 ERROR_COMMITMENT_LIMIT。' },
   },
   {
@@ -362,7 +371,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'VirtualAlloc', name: 'VirtualAlloc', category: 'api',
-    terms: ['VirtualAlloc', 'VirtualAllocEx', 'NtAllocateVirtualMemory', 'Virtual API', 'MEM_RESERVE', '保留', 'allocation granularity', '分配粒度'], step: fault('demandZero'), sidebar: 'vad', live: 'vads',
+    terms: ['VirtualAlloc', 'VirtualAllocEx', 'NtAllocateVirtualMemory', 'Virtual API', 'MEM_RESERVE', 'allocation granularity', '分配粒度'],
+    plainTerms: ['保留'], headingTerms: ['保留'], step: fault('demandZero'), sidebar: 'vad', live: 'vads',
     explain: { en: 'Reserves and/or commits pages (64 KB granularity); pages become resident only when touched.', zh: '保留和/或提交页面（粒度 64 KB）；页面在被访问时才驻留。' },
   },
   {
@@ -407,7 +417,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'Ntoskrnl', name: 'Ntoskrnl.exe', category: 'concept',
-    terms: ['Ntoskrnl.exe', 'ntoskrnl', 'executive', '执行体'], sidebar: 'process', live: 'system',
+    terms: ['Ntoskrnl.exe', 'ntoskrnl', '执行体'], plainTerms: ['executive'], headingTerms: ['executive', '执行体'], sidebar: 'process', live: 'system',
     explain: { en: 'The kernel image: executive and kernel, including the memory manager.', zh: '内核映像：包含执行体和内核，其中有内存管理器。' },
   },
 
@@ -425,7 +435,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'Thread', name: 'Threads', category: 'concept',
     headingTerms: ['thread', 'threads', 'thread internals', '线程'],
-    terms: ['thread', 'threads', 'CreateThread', 'CreateRemoteThread', 'CreateRemoteThreadEx', 'initial thread', '线程', '初始线程'], step: creation('4'), sidebar: 'thread', live: 'ethread',
+    plainTerms: ['thread', 'threads'],
+    terms: ['CreateThread', 'CreateRemoteThread', 'CreateRemoteThreadEx', 'initial thread', '线程', '初始线程'], step: creation('4'), sidebar: 'thread', live: 'ethread',
     explain: {
       en: 'The unit the scheduler runs: an ETHREAD (with its KTHREAD) in system space, a TEB and stack in user space. CreateProcess makes the initial thread in stage 4, suspended; CreateThread and CreateRemoteThread add more.',
       zh: '调度器执行的单位：系统空间中的 ETHREAD（含 KTHREAD），用户空间中的 TEB 和栈。CreateProcess 在阶段 4 创建挂起的初始线程；CreateThread 和 CreateRemoteThread 创建更多线程。',
@@ -434,16 +445,30 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'Handles', name: 'Handles', category: 'concept',
     headingTerms: ['handles', 'handle', 'open handles', 'object handles', '句柄'],
-    terms: ['handle table', 'open handles', 'CloseHandle', 'DuplicateHandle', 'handle value', '句柄表', '句柄', 'ObjectTable', 'HANDLE_TABLE', 'kernel object', 'kernel objects', '内核对象'], sidebar: 'handles', live: 'eprocess',
+    terms: ['handle table', 'open handles', 'CloseHandle', 'DuplicateHandle', 'handle value', '句柄表', 'ObjectTable', 'HANDLE_TABLE'],
+    plainTerms: ['句柄'], sidebar: 'handles', live: 'eprocess',
     explain: {
       en: 'A handle is an index into the process\'s handle table (EPROCESS.ObjectTable) that refers to a kernel object with granted access rights; it means nothing in another process. CloseHandle removes it; the object goes when its last handle and reference are gone.',
       zh: '句柄是进程句柄表（EPROCESS.ObjectTable）中的索引，指向一个带有已授予访问权限的内核对象；在其他进程中没有意义。CloseHandle 删除它；最后一个句柄和引用消失时对象被删除。',
     },
   },
+  // Windows Internals 7e Part 1 ch. 2 "Kernel objects" and Part 2 ch. 8 "Object manager"; Microsoft
+  // Learn "Kernel Objects" (Win32 SysInfo) and "Object Manager" (kernel-mode driver architecture).
+  {
+    id: 'ObjectManager', name: 'Object manager and kernel objects', category: 'concept',
+    headingTerms: ['objects', 'object manager', 'kernel objects', '对象', '对象管理器', '内核对象'],
+    terms: ['object manager', 'kernel object', 'kernel objects', 'executive object', 'executive objects', 'Object Manager', 'ObReferenceObjectByHandle', 'OBJECT_HEADER', '_OBJECT_HEADER', '对象管理器', '内核对象', '执行体对象'],
+    sidebar: 'handles', live: 'eprocess',
+    explain: {
+      en: 'Not simulated as a component: the object manager names, counts and secures the executive objects (processes, threads, sections, jobs, tokens…), each behind an OBJECT_HEADER; kernel objects are the kernel\'s own primitives (dispatcher and control objects) that executive objects embed. User mode reaches an object only through a handle. The nearest thing here is a process\'s handle table in the Processes view: each handle with its object and granted access.',
+      zh: '模拟中没有作为组件实现：对象管理器为执行体对象（进程、线程、section、作业、令牌……）命名、计数并实施安全检查，每个对象前有 OBJECT_HEADER；内核对象是内核自己的基本对象（分派器对象和控制对象），嵌入在执行体对象中。用户模式只能通过句柄访问对象。最接近的是“进程”视图中进程的句柄表：每个句柄及其对象和已授予的访问权限。',
+    },
+  },
   {
     id: 'Jobs', name: 'Job objects', category: 'concept',
     headingTerms: ['jobs', 'job', 'job objects', '作业'],
-    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象', '作业'], sidebar: 'jobs', live: 'eprocess',
+    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象'],
+    plainTerms: ['作业'], sidebar: 'jobs', live: 'eprocess',
     explain: {
       en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',
@@ -460,8 +485,10 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   systemProcess('wininit', 'wininit.exe', ['wininit', 'wininit.exe', 'Windows Start-Up Application'],
     'The session-0 initialization process: starts services.exe and lsass.exe.', '会话 0 的初始化进程：启动 services.exe 和 lsass.exe。'),
-  systemProcess('services', 'services.exe', ['services.exe', 'Service Control Manager', 'SCM', 'svchost', 'svchost.exe', '服务控制管理器'],
-    'The Service Control Manager: starts and controls Windows services, many of them inside svchost.exe processes.', '服务控制管理器：启动和控制 Windows 服务，其中很多运行在 svchost.exe 进程中。'),
+  systemProcess('services', 'services.exe', ['services.exe', 'Service Control Manager', 'svchost', 'svchost.exe', '服务控制管理器'],
+    'The Service Control Manager: starts and controls Windows services, many of them inside svchost.exe processes.', '服务控制管理器：启动和控制 Windows 服务，其中很多运行在 svchost.exe 进程中。',
+    // SCM is also "source control management".
+    ['SCM']),
   systemProcess('lsass', 'lsass.exe', ['lsass', 'lsass.exe', 'Local Security Authority', 'LSA', '本地安全认证', '本地安全机构'],
     'The Local Security Authority: checks logons and creates the access tokens users\' processes run with.', '本地安全机构：验证登录，并创建用户进程运行时使用的访问令牌。'),
   systemProcess('winlogon', 'winlogon.exe', ['winlogon', 'winlogon.exe', '登录进程'],
@@ -491,7 +518,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'SuperFetch', name: 'SuperFetch', category: 'concept',
-    terms: ['SuperFetch', 'SysMain', 'prefetch', 'prefetcher', '预取'], sidebar: 'pageList', live: 'pfnLists',
+    terms: ['SuperFetch', 'SysMain'], plainTerms: ['prefetch', 'prefetcher', '预取'], sidebar: 'pageList', live: 'pfnLists',
     explain: {
       en: 'Not simulated: SuperFetch (SysMain) fills the standby list ahead of need and sets page priorities. The nearest thing here is the standby list with its eight priorities in the Physical Memory view.',
       zh: '模拟中没有：SuperFetch（SysMain）预先把页面读入备用链表并设置页面优先级。最接近的是“物理内存”视图中带 8 个优先级的备用链表。',
@@ -538,8 +565,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
 ];
 
-function systemProcess(id: string, name: string, terms: string[], en: string, zh: string): GlossaryEntry {
-  return { id, name, category: 'concept', terms, sidebar: 'process', live: 'system', explain: { en, zh } };
+function systemProcess(id: string, name: string, terms: string[], en: string, zh: string, plainTerms?: string[]): GlossaryEntry {
+  return { id, name, category: 'concept', terms, ...(plainTerms ? { plainTerms } : {}), sidebar: 'process', live: 'system', explain: { en, zh } };
 }
 
 function stageEntry(stage: Stage, terms: string[], en: string, zh: string): GlossaryEntry {
@@ -547,6 +574,22 @@ function stageEntry(stage: Stage, terms: string[], en: string, zh: string): Glos
 }
 
 const byId = new Map(GLOSSARY.map((e) => [e.id, e]));
+
+/** The part of the book a topic belongs to: processes (chapters 2-3) or memory (chapter 5). */
+export type Area = 'process' | 'memory';
+
+/**
+ * A topic's area, from where the simulation shows it: page faults, the memory manager's system
+ * threads and the memory views are memory; the rest is processes. Chapters cover both (undefined).
+ */
+export function areaOf(e: GlossaryEntry): Area | undefined {
+  if (e.category === 'chapter') return undefined;
+  if (e.step?.panel === 'pageFault' || e.step?.panel === 'systemThread') return 'memory';
+  switch (e.sidebar) {
+    case 'vad': case 'pte': case 'wsle': case 'pfn': case 'pageList': case 'pageFile': case 'commit': case 'object': return 'memory';
+    default: return 'process';
+  }
+}
 
 /** The entry with this id (throws on an unknown id: ids are code, not input). */
 export function entry(id: string): GlossaryEntry {

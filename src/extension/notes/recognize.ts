@@ -1,7 +1,7 @@
 // Topic recognition in a learner's markdown, as it is written: ATX headings, bold lead lines
 // (`**创建进程：**`, `- **The zero page thread**`), `Stage3A：` lines, API and structure names in
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
-import { stageEntryFor, type Stage } from './glossary';
+import { areaOf, entry, stageEntryFor, type Area, type Stage } from './glossary';
 import { bindingsOnLine } from './explain';
 import { findLineTerms, headingCore, headingTermTopic, type LineTerm } from './terms';
 
@@ -315,6 +315,10 @@ class DocumentRecognition implements Recognition {
   /** The creation stage whose section each line is in (0 = none), as an index into STAGES. */
   private readonly stageOfLine: Uint8Array;
   private readonly perLine: Array<readonly TermMatch[] | undefined>;
+  /** The heading each line is under (its index in `headings`, -1 for none; a heading line is under itself). */
+  private readonly sectionOf: Int32Array;
+  /** For each heading, the ATX heading it is nested in (-1 for none). */
+  private readonly parentOf: number[] = [];
   private all: TermMatch[] | undefined;
   private readonly boundTerms: Array<{ readonly term: string; readonly entryId: string }> = [];
 
@@ -324,6 +328,10 @@ class DocumentRecognition implements Recognition {
     this.inFence = scanned.inFence;
     this.stageOfLine = new Uint8Array(lines.count);
     this.perLine = new Array<readonly TermMatch[] | undefined>(lines.count);
+    this.sectionOf = new Int32Array(lines.count).fill(-1);
+    /** The open ATX headings by level (index into headings), for nesting. */
+    const open: number[] = [];
+    let current = -1;
     // Open questions: one pass of a plain alternation over the whole text (linear), then per line.
     const questionLines = new Map<number, true>();
     const re = new RegExp(QUESTION.source, 'gi');
@@ -344,6 +352,20 @@ class DocumentRecognition implements Recognition {
       this.stageOfLine[i] = stageCode;
       const heading = mayBeHeading(lines.firstChar(i)) ? this.headingOf(i) : undefined;
       if (heading) {
+        // An ATX heading is nested in the nearest one of a lower level; a bold or stage line in the ATX section it is in.
+        if (heading.style === 'atx') {
+          open.length = Math.min(open.length, heading.level - 1);
+          let parent = -1;
+          for (let l = open.length - 1; l >= 0 && parent < 0; l--) parent = open[l] ?? -1;
+          this.parentOf.push(parent);
+          while (open.length < heading.level - 1) open.push(-1);
+          open.push(this.headings.length);
+        } else {
+          let parent = -1;
+          for (let l = open.length - 1; l >= 0 && parent < 0; l--) parent = open[l] ?? -1;
+          this.parentOf.push(parent);
+        }
+        current = this.headings.length;
         this.headings.push(heading);
         // A stage line opens a section; another heading of the same or a higher rank closes it.
         if (heading.style === 'stage') sectionStage = heading.stage === '3' ? '3A' : (heading.stage as Stage);
@@ -351,6 +373,7 @@ class DocumentRecognition implements Recognition {
         stageCode = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
         this.stageOfLine[i] = stageCode;
       }
+      this.sectionOf[i] = current;
       if (!questionLines.has(i)) continue;
       const q = QUESTION.exec(maskLine(lines.get(i)));
       if (q) this.questions.push(new Question(this, i, q.index, q.index + q[0].length, sectionStage));
@@ -376,7 +399,7 @@ class DocumentRecognition implements Recognition {
     if (!terms) {
       const s = this.stageOfLine[line]!;
       const masked = maskLine(this.lines.get(line));
-      const found = this.cache.get(masked, s ? STAGES[s - 1] : undefined);
+      const found = this.confirmed(masked, line, this.cache.get(masked, s ? STAGES[s - 1] : undefined));
       terms = found.length ? found.map((t) => withLine(t, line)) : [];
       if (this.boundTerms.length) terms = withBoundTerms(masked, line, terms, this.boundTerms);
       this.perLine[line] = terms;
@@ -396,8 +419,69 @@ class DocumentRecognition implements Recognition {
     const toSpace = text.indexOf(' ', to);
     to = toSpace < 0 ? text.length : toSpace;
     const s = this.stageOfLine[line]!;
-    return findLineTerms(text.slice(from, to), s ? STAGES[s - 1] : undefined)
+    const window = text.slice(from, to);
+    return this.confirmed(window, line, findLineTerms(window, s ? STAGES[s - 1] : undefined))
       .map((t) => withLine({ ...t, start: t.start + from, end: t.end + from }, line));
+  }
+
+  /** The terms of a line as found, before plain words are checked against their context (heading topics use them). */
+  rawTermsOnLine(line: number): readonly LineTerm[] {
+    if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
+    const s = this.stageOfLine[line]!;
+    return this.cache.get(maskLine(this.lines.get(line)), s ? STAGES[s - 1] : undefined);
+  }
+
+  /**
+   * Keeps a plain word (weak term) only where its context confirms the kernel sense (issue 15, "no
+   * hover on ordinary words"): written as a code span (`token`); a kernel term (not a chapter title)
+   * in the same sentence ("the access token holds the privileges"); or the section it is in is about
+   * its area: the nearest heading with a topic, or that heading's ancestors when it has none, names
+   * a topic of the same part of the book (processes or memory). "Commit" under "## Virtual memory"
+   * is the kernel's; "I commit these notes to git" under "## Misc" is not.
+   */
+  private confirmed(text: string, line: number, terms: readonly LineTerm[]): readonly LineTerm[] {
+    let weak = 0;
+    for (const t of terms) if (t.weak) weak++;
+    if (weak === 0) return terms;
+    let sectionArea: Area | null | undefined;
+    const out: LineTerm[] = [];
+    for (const t of terms) {
+      if (!t.weak) { out.push(t); continue; }
+      if (text.charCodeAt(t.start - 1) === BACKTICK && text.charCodeAt(t.end) === BACKTICK) { out.push(t); continue; }
+      const { from, to } = sentenceAround(text, t.start, t.end);
+      if (terms.some((o) => !o.weak && o.start >= from && o.end <= to && isKernelTopic(o.entryId))) { out.push(t); continue; }
+      if (sectionArea === undefined) sectionArea = this.sectionArea(line) ?? null;
+      if (sectionArea !== null && sectionArea === areaOf(entry(t.entryId))) out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * The areas that confirm plain words in a heading: the area of the section it is nested in, and
+   * the areas of the kernel terms in its own section's first lines (what the section talks about).
+   */
+  headingContextAreas(h: number): Set<Area> {
+    const areas = new Set<Area>();
+    for (let p = this.parentOf[h]!; p >= 0; p = this.parentOf[p]!) {
+      const id = this.headings[p]!.entryId;
+      if (id !== undefined) { const a = areaOf(entry(id)); if (a) areas.add(a); break; }
+    }
+    const from = this.headings[h]!.line + 1;
+    const next = this.headings[h + 1]?.line ?? this.lines.count;
+    const to = Math.min(next, from + HEADING_BODY_LINES);
+    for (let line = from; line < to; line++) {
+      for (const t of this.rawTermsOnLine(line)) if (!t.weak) { const a = areaOf(entry(t.entryId)); if (a) areas.add(a); }
+    }
+    return areas;
+  }
+
+  /** The area of the section a line is in: of its nearest heading with a topic (walking up the nesting). */
+  private sectionArea(line: number): Area | undefined {
+    for (let h = this.sectionOf[line]!; h >= 0; h = this.parentOf[h]!) {
+      const id = this.headings[h]!.entryId;
+      if (id !== undefined) return areaOf(entry(id));
+    }
+    return undefined;
   }
 
   private headingOf(i: number): HeadingMatch | undefined {
@@ -409,9 +493,9 @@ class DocumentRecognition implements Recognition {
     }
     // The topic of a heading is found when first asked (a lens in view, follow mode), not on open.
     const atx = atxOf(line);
-    if (atx) return new Heading(this, i, 'atx', stripHeading(atx.text), atx.level, Infinity);
+    if (atx) return new Heading(this, this.headings.length, i, 'atx', stripHeading(atx.text), atx.level, Infinity);
     const bold = boldLeadOf(line);
-    if (bold) return new Heading(this, i, 'bold', stripHeading(bold.inner), 7, bold.end);
+    if (bold) return new Heading(this, this.headings.length, i, 'bold', stripHeading(bold.inner), 7, bold.end);
     return undefined;
   }
 }
@@ -420,7 +504,7 @@ class DocumentRecognition implements Recognition {
 class Heading implements HeadingMatch {
   private topic: string | null | undefined;
   constructor(
-    private readonly owner: Recognition, readonly line: number, readonly style: HeadingStyle, readonly text: string, readonly level: number,
+    private readonly owner: DocumentRecognition, private readonly index: number, readonly line: number, readonly style: HeadingStyle, readonly text: string, readonly level: number,
     /** For a bold lead line, where the bold run ends: its terms name the topic (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`). */
     private readonly boldEnd: number,
   ) {}
@@ -430,7 +514,11 @@ class Heading implements HeadingMatch {
       // A binding comment on the heading line wins (`## 我的标题 <!-- ntlab:VAD -->`).
       const bound = bindingsOnLine(this.owner.lineText(this.line)).find((b) => b.kind === 'heading');
       if (bound) return (this.topic = bound.entryId);
-      const lineTerms = this.owner.termsOnLine(this.line);
+      // The heading's own words; a plain word only when the context confirms it ("## Git commit
+      // etiquette" is not about the commit charge; "### Reserving vs committing" in notes on memory is).
+      const raw = this.owner.rawTermsOnLine(this.line);
+      const areas = raw.some((t) => t.weak) ? this.owner.headingContextAreas(this.index) : undefined;
+      const lineTerms = raw.filter((t) => !t.weak || areas?.has(areaOf(entry(t.entryId))!));
       const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
       const terms = boldTerms.length ? boldTerms : lineTerms;
       // A heading names its topic first; what follows a bracket, colon or arrow is detail
@@ -445,6 +533,29 @@ class Heading implements HeadingMatch {
     }
     return this.topic ?? undefined;
   }
+}
+
+const isKernelTopic = (id: string): boolean => areaOf(entry(id)) !== undefined;
+
+/** How many lines of a heading's section are read for the context of its plain words. */
+const HEADING_BODY_LINES = 20;
+
+/**
+ * The sentence around a span and the one before it on the same line ("Inside Ntoskrnl.exe. Biggest
+ * piece of the executive."). Sentence ends: . followed by a space or the end, 。 ! ? ！ ？ ; ；.
+ */
+function sentenceAround(text: string, start: number, end: number): { from: number; to: number } {
+  const isEnd = (i: number): boolean => {
+    const c = text.charCodeAt(i);
+    if (c === 46) { const n = text.charCodeAt(i + 1); return Number.isNaN(n) || n === 32 || n === 9; }
+    return c === 0x3002 || c === 33 || c === 63 || c === 0xff01 || c === 0xff1f || c === 59 || c === 0xff1b;
+  };
+  let from = start;
+  while (from > 0 && !isEnd(from - 1)) from--;
+  if (from > 0) { from--; while (from > 0 && !isEnd(from - 1)) from--; }
+  let to = end;
+  while (to < text.length && !isEnd(to)) to++;
+  return { from, to };
 }
 
 /** An open question whose topic (the line's first exact term, else its stage) is looked up on first read. */
@@ -519,8 +630,8 @@ function coreColumn(line: string, text: string): number {
 }
 
 /** The topic a heading names: its longest exact term; a near miss still counts. */
-function topicOf(lineTerms: readonly TermMatch[]): string | undefined {
-  let best: TermMatch | undefined;
+function topicOf(lineTerms: readonly LineTerm[]): string | undefined {
+  let best: LineTerm | undefined;
   for (const t of lineTerms) {
     if (!best || (t.exact && !best.exact) || (t.exact === best.exact && (t.end - t.start) > (best.end - best.start))) best = t;
   }
