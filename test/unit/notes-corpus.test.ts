@@ -15,6 +15,9 @@
 // headings, `## 0x01` Chinese blog sections, 一、二、 reading notes), and labeled BEFORE the
 // recognizer was run on them: they are scored and reported as their own group (recall on notes the
 // glossary was not written from). Measured first, before any change for them: see UNSEEN_FIRST.
+// That measure is spent: words from those files were later added to the glossary, so they are now a
+// regression guard only. The held-out-* files are the measure of notes the glossary was not written
+// from (see HELDOUT_FIRST and the table above it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,10 +116,30 @@ describe('notes corpus: recognition that generalizes', () => {
   it('reports recall and precision on the held-out files separately', () => {
     const heldout = files.filter(isHeldout);
     expect(heldout.length).toBeGreaterThanOrEqual(4);
-    report(heldout, 'Held-out notes (labels committed before recognition first ran on them):');
+    const mean = report(heldout, `Held-out notes (labels committed before recognition first ran on them; first run: ${HELDOUT_FIRST}):`);
+    // The issue's aim, not a figure measured on these files: term recall >= 95%.
+    expect(mean('termRecall')).toBeGreaterThanOrEqual(ISSUE_RECALL_AIM);
   });
 });
 
+/**
+ * The held-out files (heldout-*: 2 English, 2 Chinese) were written and labeled after the unseen set
+ * was spent, and the labels committed (5b1668a) before the recognizer first ran on them. Per file,
+ * term recall / precision / heading recall / heading precision:
+ *                                         first run                 after the ordinary-word work     after general fixes
+ *   heldout-en-findings-ch5-virtual-memory  97.8 / 94.7 /  50.0 /  66.7   97.8 / 96.4 / 50.0 /  66.7   97.8 / 96.4 /  50.0 /  66.7
+ *   heldout-en-fundamentals-ch2-ch3         89.8 / 93.1 /  85.7 /  85.7   93.2 / 94.6 / 85.7 /  85.7   96.6 / 94.7 / 100.0 / 100.0
+ *   heldout-zh-ch2-系统结构笔记               85.7 / 77.1 /  50.0 /  66.7   96.4 / 88.2 / 75.0 / 100.0   96.4 / 88.2 /  75.0 / 100.0
+ *   heldout-zh-ch3-ch5-进程与内存             100.0 / 95.8 /  88.9 / 100.0  100.0 / 95.8 / 88.9 / 100.0  100.0 / 95.8 / 100.0 / 100.0
+ *   mean                                    93.3 / 90.2 /  68.7 /  79.8   96.9 / 93.8 / 74.9 /  88.1   97.7 / 93.8 /  81.3 /  91.7
+ * The general fixes: each part of a dotted name (EPROCESS.ActiveProcessLinks), Se*Privilege constants,
+ * a sentence starting "Stage 2 opens…" is no stage heading, "A的B" and "X vs Y" headings name A / X,
+ * "Creating a process" names process creation. No alias was added from these files. Their remaining
+ * "unlabeled" hovers are kernel senses the labels left out (thread, 线程, tokens, page lists); none is
+ * an ordinary-sense word (the git "committed", "handle the memory chapter", 读书会的作业 get none).
+ */
+const HELDOUT_FIRST = 'term recall 93.3%, precision 90.2%, heading recall 68.7%, heading precision 79.8%';
+const ISSUE_RECALL_AIM = 0.95;
 const RECALL_FLOOR = 0.95;
 const PRECISION_FLOOR = 0.95;
 const HEADING_FLOOR = 0.95;

@@ -187,6 +187,11 @@ function stageOf(line: string): string | undefined {
   // A word boundary after the stage: `Stage3A：` and `Stage 1 ` yes, `Stage12`, `Stage3Ab` no.
   const after = line.charCodeAt(i);
   if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95) return undefined;
+  // A sentence that starts with a stage is not its heading: `Stage 2 opens the image…` (a lower-case word next).
+  let j = i;
+  while (line[j] === ' ' || line[j] === '\t') j++;
+  const next = line.charCodeAt(j);
+  if (j > i && next >= 97 && next <= 122) return undefined;
   return stage;
 }
 

@@ -289,12 +289,20 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
       out.push({ start, end, text: token, entryId: plainEntry.id, exact: true, weak: true });
       continue;
     }
-    let e = lookupToken(token);
-    // `Ntoskrnl.exe`-style names keep their dot when listed; otherwise the part before the dot counts.
+    let e = lookupToken(token) ?? privilegeEntry(token);
+    // `Ntoskrnl.exe`-style names keep their dot when listed; otherwise each part of a dotted name
+    // counts on its own (`EPROCESS.ActiveProcessLinks`, `PEB.ProcessParameters`).
     if (!e && token.includes('.')) {
-      const head = token.slice(0, token.indexOf('.'));
-      const headEntry = lookupToken(head);
-      if (headEntry) { token = head; e = headEntry; end = start + head.length; }
+      let found = false;
+      for (let from = 0; from < token.length;) {
+        let dot = token.indexOf('.', from);
+        if (dot < 0) dot = token.length;
+        const part = token.slice(from, dot);
+        const partEntry = part ? lookupToken(part) ?? privilegeEntry(part) : undefined;
+        if (partEntry) { out.push({ start: start + from, end: start + dot, text: part, entryId: partEntry.id, exact: true }); found = true; }
+        from = dot + 1;
+      }
+      if (found) continue;
     }
     if (e) {
       out.push({ start, end, text: token, entryId: e.id, exact: true });
@@ -304,6 +312,17 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     if (s) out.push({ start, end, text: token, entryId: s.entryId, exact: false, suggestion: s.name });
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Privilege constants (`SeDebugPrivilege`, `SeShutdownPrivilege`, winnt.h SE_*_NAME) name the access
+ * token that holds them, unless the glossary lists one under its own topic (SeLockMemoryPrivilege).
+ */
+function privilegeEntry(token: string): GlossaryEntry | undefined {
+  if (token.length < 12 || !token.startsWith('Se') || !token.endsWith('Privilege')) return undefined;
+  const c = token.charCodeAt(2);
+  if (c < 65 || c > 90) return undefined;
+  return GLOSSARY.find((x) => x.id === 'AccessToken');
 }
 
 const CJK_STAGE_DIGITS = '一二三四五六七';
@@ -378,7 +397,7 @@ function isWordStart(c: number): boolean {
 }
 
 /** Words that join two topics in a heading (`Handles & tokens`, `线程和作业`): the first one is the heading's topic. */
-const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', '和', '与', '及'];
+const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', ' vs ', ' vs. ', ' versus ', '和', '与', '及', '的'];
 
 /**
  * The topic a whole heading names by one of the entries' heading terms (`Threads`, `Paging`,
@@ -392,5 +411,19 @@ export function headingTermTopic(heading: string): string | undefined {
   if (whole) return whole.id;
   let cut = text.length;
   for (const j of JOINERS) { const at = text.indexOf(j); if (at > 0 && at < cut) cut = at; }
-  return cut < text.length ? headingIndex.get(text.slice(0, cut).trimEnd())?.id : undefined;
+  if (cut < text.length) return headingIndex.get(text.slice(0, cut).trimEnd())?.id;
+  // "Creating a process" is the section about process creation (a gerund for the noun the glossary lists).
+  if (text.startsWith('creating ')) {
+    let noun = text.slice(9);
+    for (const a of ['a ', 'an ', 'the ']) if (noun.startsWith(a)) noun = noun.slice(a.length);
+    if (noun.endsWith('es') && lookupPhrase(`${noun.slice(0, -2)} creation`)) noun = noun.slice(0, -2);
+    else if (noun.endsWith('s') && lookupPhrase(`${noun.slice(0, -1)} creation`)) noun = noun.slice(0, -1);
+    return lookupPhrase(`${noun} creation`)?.id;
+  }
+  return undefined;
+}
+
+/** The entry a whole phrase names (lower-case), if the glossary lists it. */
+function lookupPhrase(lower: string): GlossaryEntry | undefined {
+  return getIndex().phrasesByKey.get(pairKey(lower.charCodeAt(0), lower.charCodeAt(1)))?.find((p) => p.lower === lower && !p.weak)?.entry;
 }
