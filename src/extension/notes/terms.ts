@@ -283,13 +283,13 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     // Trailing dots end a sentence, not the name.
     let end = j;
     while (end > start && line.charCodeAt(end - 1) === 46) end--;
-    let token = line.slice(start, end);
+    const token = line.slice(start, end);
     const plainEntry = lookupPlain(token);
     if (plainEntry) {
       out.push({ start, end, text: token, entryId: plainEntry.id, exact: true, weak: true });
       continue;
     }
-    let e = lookupToken(token) ?? privilegeEntry(token);
+    const e = lookupToken(token) ?? privilegeEntry(token);
     // `Ntoskrnl.exe`-style names keep their dot when listed; otherwise each part of a dotted name
     // counts on its own (`EPROCESS.ActiveProcessLinks`, `PEB.ProcessParameters`).
     if (!e && token.includes('.')) {
