@@ -320,10 +320,8 @@ class DocumentRecognition implements Recognition {
   /** The creation stage whose section each line is in (0 = none), as an index into STAGES. */
   private readonly stageOfLine: Uint8Array;
   private readonly perLine: Array<readonly TermMatch[] | undefined>;
-  /** The heading each line is under (its index in `headings`, -1 for none; a heading line is under itself). */
-  private readonly sectionOf: Int32Array;
-  /** For each heading, the ATX heading it is nested in (-1 for none). */
-  private readonly parentOf: number[] = [];
+  /** For each heading, the ATX heading it is nested in (-1 for none, -2 not yet looked up); made on first use. */
+  private parents: Int32Array | undefined;
   private all: TermMatch[] | undefined;
   private readonly boundTerms: Array<{ readonly term: string; readonly entryId: string }> = [];
 
@@ -333,10 +331,6 @@ class DocumentRecognition implements Recognition {
     this.inFence = scanned.inFence;
     this.stageOfLine = new Uint8Array(lines.count);
     this.perLine = new Array<readonly TermMatch[] | undefined>(lines.count);
-    this.sectionOf = new Int32Array(lines.count).fill(-1);
-    /** The open ATX headings by level (index into headings), for nesting. */
-    const open: number[] = [];
-    let current = -1;
     // Open questions: one pass of a plain alternation over the whole text (linear), then per line.
     const questionLines = new Map<number, true>();
     const re = new RegExp(QUESTION.source, 'gi');
@@ -357,20 +351,6 @@ class DocumentRecognition implements Recognition {
       this.stageOfLine[i] = stageCode;
       const heading = mayBeHeading(lines.firstChar(i)) ? this.headingOf(i) : undefined;
       if (heading) {
-        // An ATX heading is nested in the nearest one of a lower level; a bold or stage line in the ATX section it is in.
-        if (heading.style === 'atx') {
-          open.length = Math.min(open.length, heading.level - 1);
-          let parent = -1;
-          for (let l = open.length - 1; l >= 0 && parent < 0; l--) parent = open[l] ?? -1;
-          this.parentOf.push(parent);
-          while (open.length < heading.level - 1) open.push(-1);
-          open.push(this.headings.length);
-        } else {
-          let parent = -1;
-          for (let l = open.length - 1; l >= 0 && parent < 0; l--) parent = open[l] ?? -1;
-          this.parentOf.push(parent);
-        }
-        current = this.headings.length;
         this.headings.push(heading);
         // A stage line opens a section; another heading of the same or a higher rank closes it.
         if (heading.style === 'stage') sectionStage = heading.stage === '3' ? '3A' : (heading.stage as Stage);
@@ -378,7 +358,6 @@ class DocumentRecognition implements Recognition {
         stageCode = sectionStage ? STAGES.indexOf(sectionStage) + 1 : 0;
         this.stageOfLine[i] = stageCode;
       }
-      this.sectionOf[i] = current;
       if (!questionLines.has(i)) continue;
       const q = QUESTION.exec(maskLine(lines.get(i)));
       if (q) this.questions.push(new Question(this, i, q.index, q.index + q[0].length, sectionStage));
@@ -467,7 +446,7 @@ class DocumentRecognition implements Recognition {
    */
   headingContextAreas(h: number): Set<Area> {
     const areas = new Set<Area>();
-    for (let p = this.parentOf[h]!; p >= 0; p = this.parentOf[p]!) {
+    for (let p = this.parentOf(h); p >= 0; p = this.parentOf(p)) {
       const id = this.headings[p]!.entryId;
       if (id !== undefined) { const a = areaOf(entry(id)); if (a) areas.add(a); break; }
     }
@@ -480,9 +459,41 @@ class DocumentRecognition implements Recognition {
     return areas;
   }
 
+  /** The heading a line is under (a heading line is under itself): binary search by line; -1 for none. */
+  private headingAbove(line: number): number {
+    let lo = 0;
+    let hi = this.headings.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.headings[mid]!.line <= line) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /**
+   * The ATX heading a heading is nested in: the nearest earlier one of a lower level (for a bold or
+   * stage line, the nearest earlier ATX heading). Looked up when first asked, back at most
+   * PARENT_SCAN headings, so opening a document does no work for it.
+   */
+  private parentOf(h: number): number {
+    const parents = (this.parents ??= new Int32Array(this.headings.length).fill(-2));
+    let p = parents[h]!;
+    if (p !== -2) return p;
+    const me = this.headings[h]!;
+    const level = me.style === 'atx' ? me.level : 7;
+    p = -1;
+    for (let k = h - 1; k >= 0 && k >= h - PARENT_SCAN; k--) {
+      const o = this.headings[k]!;
+      if (o.style === 'atx' && o.level < level) { p = k; break; }
+    }
+    parents[h] = p;
+    return p;
+  }
+
   /** The area of the section a line is in: of its nearest heading with a topic (walking up the nesting). */
   private sectionArea(line: number): Area | undefined {
-    for (let h = this.sectionOf[line]!; h >= 0; h = this.parentOf[h]!) {
+    for (let h = this.headingAbove(line); h >= 0; h = this.parentOf(h)) {
       const id = this.headings[h]!.entryId;
       if (id !== undefined) return areaOf(entry(id));
     }
@@ -544,6 +555,8 @@ const isKernelTopic = (id: string): boolean => areaOf(entry(id)) !== undefined;
 
 /** How many lines of a heading's section are read for the context of its plain words. */
 const HEADING_BODY_LINES = 20;
+/** How far back (in headings) the heading a heading is nested in is looked for. */
+const PARENT_SCAN = 4096;
 
 /**
  * The sentence around a span and the one before it on the same line ("Inside Ntoskrnl.exe. Biggest
