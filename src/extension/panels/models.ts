@@ -145,7 +145,7 @@ function whyText(kind: ReturnType<typeof faultKindOf>, pteKind: string, l10n: Lo
     case 'copyOnWrite':
       return l10n.t('The PTE was valid but marked copy-on-write and the access was a write: the process gets a private copy (MiCopyOnWrite).', { pte });
     case 'guardPage':
-      return l10n.t('The protection had PAGE_GUARD: the first access raises a one-shot guard-page exception and clears the guard bit (MmAccessFault).', {});
+      return l10n.t('The protection had PAGE_GUARD: MmAccessFault clears the guard bit, so a guard page fires once. On a thread\'s user stack MiCheckForUserStackOverflow commits the next lower page as the new guard page and the thread goes on; anywhere else the access raises STATUS_GUARD_PAGE_VIOLATION.', {});
     case 'accessViolation':
       return l10n.t('The PTE and the VAD do not allow this access, so no resolution applies: MmAccessFault raises an access violation.', {});
     case 'pageTable':

@@ -8,9 +8,11 @@ export const VIRTUAL_MEMORY_TEXTS: StepTexts = {
       ? l10n.t('Process {pid} reserved and committed {size} bytes at {base}: a new VAD; no physical page is used until the memory is touched.', a)
       : l10n.t('Process {pid} reserved {size} bytes at {base}: a new VAD describes the range; nothing is committed yet.', a),
   },
+  // Microsoft Learn, VirtualAlloc (MEM_COMMIT: physical pages are not allocated until the addresses are
+  // accessed; the memory reads as zero) and "Page State"; Windows Internals 7e, ch. 5, "Page fault handling" (demand zero).
   'vm.commit': {
     needs: ['pid', 'base', 'size', 'charged'],
-    text: (a, l10n) => l10n.t('Process {pid} committed {size} bytes at {base}; {charged} page(s) were charged against the commit limit. The PTEs become demand-zero when first touched.', a),
+    text: (a, l10n) => l10n.t('Process {pid} committed {size} bytes at {base}; {charged} page(s) were charged against the commit limit. No physical page is used yet: the first touch of each page is a demand-zero fault that supplies a page of zeros.', a),
   },
   'vm.reset': {
     needs: ['pid', 'base', 'size'],
