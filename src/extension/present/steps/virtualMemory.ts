@@ -14,9 +14,14 @@ export const VIRTUAL_MEMORY_TEXTS: StepTexts = {
     needs: ['pid', 'base', 'size', 'charged'],
     text: (a, l10n) => l10n.t('Process {pid} committed {size} bytes at {base}; {charged} page(s) were charged against the commit limit. No physical page is used yet: the first touch of each page is a demand-zero fault that supplies a page of zeros.', a),
   },
+  // Microsoft Learn, VirtualAlloc: MEM_RESET (the data is no longer of interest: not read from or written to the
+  // paging file, the range stays committed) and MEM_RESET_UNDO (the data is of interest again; the call fails when
+  // some of it was already replaced with zeros).
   'vm.reset': {
     needs: ['pid', 'base', 'size'],
-    text: (a, l10n) => l10n.t('Process {pid} marked {size} bytes at {base} with MEM_RESET (or undid it): the contents no longer need to be written to the paging file.', a),
+    text: (a, l10n, raw) => raw.args.undo === true
+      ? l10n.t('Process {pid} undid MEM_RESET on {size} bytes at {base} (MEM_RESET_UNDO): the data is of interest again. On Windows this succeeds only while all of it is intact; if some pages were already reused, they read as zeros and the call fails.', a)
+      : l10n.t('Process {pid} marked {size} bytes at {base} with MEM_RESET: their data is no longer of interest, so the pages need not be written to or read back from the paging file. The range stays committed for later use.', a),
   },
   'vm.decommit': {
     needs: ['pid', 'base', 'size', 'released'],
