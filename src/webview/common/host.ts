@@ -4,6 +4,10 @@
 // HostPort (acquireVsCodeApi may be called once per webview) and keeps it in the panel's state.
 import type { HostToWebviewMessage, PanelState, RequestMethod, RequestParams, RequestResult, WebviewEventMessage } from '../../shared/protocol';
 import { RequestChannel } from './channel';
+import { showNotice } from './dom';
+
+/** What a panel handles itself: everything from the host but replies and notices. */
+export type PanelMessage = Exclude<HostToWebviewMessage, { type: 'reply' | 'notice' }>;
 
 function isHostMessage(v: unknown): v is HostToWebviewMessage {
   return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
@@ -28,12 +32,16 @@ export class HostPort {
     this.vscode.setState(state);
   }
 
-  /** Listens to the host (replies go to their requests), then says ready. */
-  start(onMessage: (m: Exclude<HostToWebviewMessage, { type: 'reply' }>) => void): void {
+  /**
+   * Listens to the host, then says ready: replies go to their requests, notices to `noticeHost`, and
+   * every other message to the panel's `onMessage`.
+   */
+  start(noticeHost: HTMLElement, onMessage: (m: PanelMessage) => void): void {
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       const m = event.data;
       if (!isHostMessage(m) || this.channel.handle(m) || m.type === 'reply') return;
-      onMessage(m);
+      if (m.type === 'notice') showNotice(noticeHost, m.severity, m.message);
+      else onMessage(m);
     });
     this.post({ type: 'ready' });
   }

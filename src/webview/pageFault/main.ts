@@ -1,10 +1,10 @@
 // The page-fault panel in the browser: composes the controls, the stepper, the address query and
 // the fault's phases over one state (./state), made here once and passed to every function.
 // Diagrams are SVG with a <title>/<desc> text alternative; every string comes pre-localized from the host.
-import type { HostToWebviewMessage, PfSnapshotMessage, UiStrings } from '../../shared/protocol';
+import type { PfSnapshotMessage, UiStrings } from '../../shared/protocol';
 import { RequestError } from '../common/channel';
-import { clear, el, showNotice, showRequestFailure } from '../common/dom';
-import { HostPort } from '../common/host';
+import { clear, el, handledAll, pageParts, showRequestFailure } from '../common/dom';
+import { HostPort, type PanelMessage } from '../common/host';
 import { Stepper } from '../common/stepper';
 import { FaultControls } from './controls';
 import { renderFault } from './faultView';
@@ -77,7 +77,7 @@ function onSnapshot(state: PageFaultState, m: PfSnapshotMessage): void {
   render(state);
 }
 
-function onMessage(state: PageFaultState, m: Exclude<HostToWebviewMessage, { type: 'reply' }>): void {
+function onMessage(state: PageFaultState, m: PanelMessage): void {
   switch (m.type) {
     case 'pfSnapshot':
       onSnapshot(state, m);
@@ -87,28 +87,22 @@ function onMessage(state: PageFaultState, m: Exclude<HostToWebviewMessage, { typ
       state.cursor = m.cursor;
       state.parts.stepper?.update(state.snapshot?.fault?.phases.length ?? 0, state.phase, state.cursor);
       return;
-    case 'notice':
-      showNotice(state.parts.notice, m.severity, m.message);
-      return;
     case 'pcSnapshot':
       return; // the process-creation panel's
-    default: {
-      const never: never = m;
-      void never;
-    }
+    default:
+      handledAll(m);
   }
 }
 
 function main(): void {
   const port = new HostPort();
   const state = createState(port, {
-    app: document.getElementById('app')!,
-    notice: el('div', { class: 'notice', role: 'status' }),
+    ...pageParts(),
     phases: el('div', { class: 'phases' }),
     body: el('div', { class: 'fault-body', 'aria-live': 'polite' }),
     query: el('section', { class: 'query' }),
   });
-  port.start((m) => onMessage(state, m));
+  port.start(state.parts.notice, (m) => onMessage(state, m));
 }
 
 main();

@@ -1,9 +1,9 @@
 // The process-creation panel in the browser: composes the header, the stepper, the stage timeline,
 // the step list and the step detail over one state (./state), made here once and passed to every
 // function; steps are pulled from the host in slices and every string comes from the host.
-import type { HostToWebviewMessage, PcSnapshotMessage, UiStrings } from '../../shared/protocol';
-import { clear, el, showNotice, showRequestFailure } from '../common/dom';
-import { HostPort } from '../common/host';
+import type { PcSnapshotMessage, UiStrings } from '../../shared/protocol';
+import { clear, el, handledAll, pageParts, showRequestFailure } from '../common/dom';
+import { HostPort, type PanelMessage } from '../common/host';
 import { Stepper } from '../common/stepper';
 import { renderDetail } from './detail';
 import { CreationHeader } from './header';
@@ -86,7 +86,7 @@ function onSnapshot(state: ProcessCreationState, m: PcSnapshotMessage): void {
   void render(state);
 }
 
-function onMessage(state: ProcessCreationState, m: Exclude<HostToWebviewMessage, { type: 'reply' }>): void {
+function onMessage(state: ProcessCreationState, m: PanelMessage): void {
   switch (m.type) {
     case 'pcSnapshot':
       onSnapshot(state, m);
@@ -97,28 +97,22 @@ function onMessage(state: ProcessCreationState, m: Exclude<HostToWebviewMessage,
       state.cursor = m.cursor;
       state.parts.stepper?.update(stepCount(state), state.index, state.cursor);
       return;
-    case 'notice':
-      showNotice(state.parts.notice, m.severity, m.message);
-      return;
     case 'pfSnapshot':
       return; // the page-fault panel's
-    default: {
-      const never: never = m;
-      void never;
-    }
+    default:
+      handledAll(m);
   }
 }
 
 function main(): void {
   const port = new HostPort();
   const state = createState(port, {
-    app: document.getElementById('app')!,
+    ...pageParts(),
     timeline: el('div', { class: 'timeline' }),
     stepList: el('ol', { class: 'step-list' }),
     detail: el('section', { class: 'detail', 'aria-live': 'polite' }),
-    notice: el('div', { class: 'notice', role: 'status' }),
   });
-  port.start((m) => onMessage(state, m));
+  port.start(state.parts.notice, (m) => onMessage(state, m));
 }
 
 main();
