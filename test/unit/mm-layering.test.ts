@@ -9,6 +9,7 @@ import { AddressSpace } from '../../src/engine/mm/addressSpace';
 import { ProcessObject } from '../../src/engine/process';
 import { SE_LOCK_MEMORY_NAME } from '../../src/engine/constants';
 import { createSystem } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 const mmDir = path.join(__dirname, '../../src/engine/mm');
 
@@ -29,7 +30,7 @@ describe('memory-manager layering', () => {
 
   it('a process is an address space; the privilege the memory manager asks for comes from its token', () => {
     // The executive state is required: borrow a booted user process's (token included).
-    const explorer = createSystem({ physicalMemoryMB: 64, pageFileMB: 64 }).internals.processes.find((x) => x?.imageFileName === 'explorer.exe')!;
+    const explorer = machineOf(createSystem({ physicalMemoryMB: 64, pageFileMB: 64 })).processes.find((x) => x?.imageFileName === 'explorer.exe')!;
     const state = explorer.ps.clone();
     state.token.privileges.delete(SE_LOCK_MEMORY_NAME);
     const p = new ProcessObject(1, 4, 'C:\\Windows\\System32\\notepad.exe', 0, -1, 0n, state);

@@ -9,6 +9,7 @@ import {
 } from '../../src/engine';
 import { StepOutsideOperation } from '../../src/engine/trace';
 import { deepCopy, type Op } from '../../src/engine/system';
+import { machineOf } from '../../src/engine/testing';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 
@@ -24,7 +25,7 @@ const reload = (sys: System): System => restoreSession(JSON.parse(JSON.stringify
 
 /** The raw PTE of every page of a process's VADs (Accessed and Dirty bits included). */
 function ptes(sys: System, pid: number): number[] {
-  const m = sys.internals;
+  const m = machineOf(sys);
   const p = m.byPid.get(pid)!;
   const out: number[] = [];
   for (const v of p.vads.toArray()) for (let vpn = v.startVpn; vpn <= v.endVpn; vpn++) { const [lo, hi] = m.mm.peekPte(p, vpn); out.push(lo, hi); }
@@ -41,11 +42,11 @@ describe('grantPrivilege goes through the operation path', () => {
     expect(sys.stepCount).toBe(before + 1);
     expect(sys.getSteps(before, before + 1)[0]!.code).toBe('system.privilege');
     expect(fired).toEqual([{ fromSeq: before, toSeq: before + 1 }]);
-    expect(sys.stateAt(before - 1).internals.byPid.get(pid)!.privileges.has('SeLockMemoryPrivilege')).toBe(false);
-    expect(sys.stateAt(before).internals.byPid.get(pid)!.privileges.has('SeLockMemoryPrivilege')).toBe(true);
+    expect(machineOf(sys.stateAt(before - 1)).byPid.get(pid)!.privileges.has('SeLockMemoryPrivilege')).toBe(false);
+    expect(machineOf(sys.stateAt(before)).byPid.get(pid)!.privileges.has('SeLockMemoryPrivilege')).toBe(true);
     const loaded = reload(sys);
     expect(loaded.stepCount).toBe(sys.stepCount);
-    expect(loaded.internals.byPid.get(pid)!.privileges.has('SeLockMemoryPrivilege')).toBe(true);
+    expect(machineOf(loaded).byPid.get(pid)!.privileges.has('SeLockMemoryPrivilege')).toBe(true);
   });
 
   it('fails with the documented Win32Error for a process that does not exist, and the log still reloads', () => {
@@ -59,8 +60,8 @@ describe('grantPrivilege goes through the operation path', () => {
 describe('no step is recorded outside an operation', () => {
   it('recording directly into the live step log throws; a machine driven directly must say so and loses time travel', () => {
     const { sys } = machine();
-    expect(() => sys.internals.trace.step('system.privilege')).toThrow(StepOutsideOperation);
-    sys.internals.detachFromReplay();
+    expect(() => machineOf(sys).trace.step('system.privilege')).toThrow(StepOutsideOperation);
+    machineOf(sys).detachFromReplay();
     expect(() => sys.stateAt(0)).toThrow(/outside the operation log/);
     expect(() => serializeSession(sys)).toThrow(/outside the operation log/);
   });
@@ -85,7 +86,7 @@ describe('a failed operation never poisons the log (issue 19 item 6)', () => {
 
   it('an unknown process-manager call, an unknown account and a bigint where a number belongs are ERROR_INVALID_PARAMETER / ERROR_NONE_MAPPED, never TypeError', () => {
     const { sys, pid } = machine();
-    const ops = sys.internals.ops.count;
+    const ops = machineOf(sys).ops.count;
     const code = (fn: () => unknown): number => { try { fn(); } catch (e) { expect(e).toBeInstanceOf(Win32Error); return (e as Win32Error).code; } return 0; };
     expect(code(() => sys.psCall({ call: 'noSuchCall' } as never))).toBe(ERROR_INVALID_PARAMETER);
     expect(code(() => sys.psCall({ call: 'toString' } as never))).toBe(ERROR_INVALID_PARAMETER);
@@ -93,7 +94,7 @@ describe('a failed operation never poisons the log (issue 19 item 6)', () => {
     expect(code(() => sys.psCall({ call: 'terminatePid', pid: BigInt(pid) as unknown as number, exitCode: 0 }))).toBe(ERROR_INVALID_PARAMETER);
     expect(code(() => sys.sectionCall({ call: 'readProcessMemory', pid, hProcess: -1, address: 0x10000n, size: 4n as unknown as number }))).toBe(ERROR_INVALID_PARAMETER);
     // Invalid shapes never reach the log; the documented failure (unknown account) replays as the same failure.
-    expect(sys.internals.ops.count).toBe(ops + 1);
+    expect(machineOf(sys).ops.count).toBe(ops + 1);
     const k = sys.win32(pid);
     expect(k.VirtualAlloc(0x10000 as unknown as bigint, 4096n, MEM_COMMIT, PAGE_READWRITE)).toBe(0n);
     expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
@@ -107,18 +108,18 @@ describe('a failed operation never poisons the log (issue 19 item 6)', () => {
     const k = sys.win32(pid);
     k.WriteMemory(base, new Uint8Array([7]));
     const steps = sys.stepCount;
-    const ops = sys.internals.ops.count;
+    const ops = machineOf(sys).ops.count;
     const vads = sys.queryVads(pid);
-    const pm = sys.internals.ps;
+    const pm = machineOf(sys).ps;
     // A half-done change, then a bug: a step recorded and a VAD allocated before the TypeError.
     vi.spyOn(pm, 'dispatch').mockImplementationOnce(() => {
-      sys.internals.mm.trace.step('system.privilege')?.n(pid).s('half-done');
+      machineOf(sys).mm.trace.step('system.privilege')?.n(pid).s('half-done');
       k.VirtualAlloc(0n, 4096n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
       throw new TypeError('a bug in the middle of an operation');
     });
     expect(() => sys.psCall({ call: 'dispatch' })).toThrow(TypeError);
     expect(sys.stepCount).toBe(steps);
-    expect(sys.internals.ops.count).toBe(ops);
+    expect(machineOf(sys).ops.count).toBe(ops);
     expect(sys.queryVads(pid)).toEqual(vads);
     expect(sys.win32(pid).ReadMemory(base, 1)).toEqual(new Uint8Array([7]));
     // A Win32Api made before the roll-back works on the rebuilt state, not on stale process objects.
@@ -138,7 +139,7 @@ describe('session files carry every argument losslessly', () => {
     try { sys.psCall({ call: 'setTokenInformation', callerPid: sys.processIds[0]!, hToken: 0x7FFC, infoClass: 25, info: value } as never); } catch (e) { expect(e).toBeInstanceOf(Win32Error); }
     const file = JSON.parse(JSON.stringify(serializeSession(sys)));
     const loaded = restoreSession(file);
-    const op = loaded.internals.operations().at(-1) as Extract<Op, { op: 'ps' }>;
+    const op = machineOf(loaded).operations().at(-1) as Extract<Op, { op: 'ps' }>;
     const info = (op.args[0] as { info: Record<string, unknown> }).info;
     expect(Number.isNaN(info.a)).toBe(true);
     expect(info.b).toBe(Infinity);
@@ -219,7 +220,7 @@ describe('time travel holds everything it keeps within timeTravelMemoryMB (issue
     let maxSeen = 0;
     for (let round = 0; round < 6; round++) {
       for (let i = 0; i < pages; i++) k.WriteMemory(base + BigInt(i) * 4096n, new Uint8Array([round, i & 0xFF]));
-      sys.internals.timeTravel!.takeSnapshot();
+      machineOf(sys).timeTravel!.takeSnapshot();
       const tt = sys.timeTravelMemory();
       maxSeen = Math.max(maxSeen, tt.retainedBytes);
       expect(tt.retainedBytes).toBe(tt.snapshotStateBytes + tt.pageBytes + tt.opLogBytes);

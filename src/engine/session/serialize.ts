@@ -7,6 +7,7 @@
 // still load. Nothing here recurses without a bound or runs a regular expression over a large string.
 import { isDocumentedError, LastError } from '../errors';
 import { System, validateOp, type Op, type SystemOptions } from '../system';
+import { machineOf } from '../system/internal';
 
 export const SESSION_FORMAT = 'ntlab-session';
 /** 2: lossless numbers, undefined and "$" keys ($f, $u, $o). */
@@ -144,16 +145,17 @@ function bootLike(options: SystemOptions & { pteBase: bigint }): System {
 
 /** The session as a JSON-safe object (the live system, not a past state). */
 export function serializeSession(system: System): SessionFile {
-  if (!system.internals.replayable) throw new RangeError('serializeSession: this machine was changed outside the operation log (detachFromReplay)');
-  if (system.internals.readOnly) throw new RangeError('serializeSession: a past state (from stateAt) is not a session; save the live system');
-  const bootOps = bootLike({ ...system.options }).internals.ops.count;
+  const machine = machineOf(system);
+  if (!machine.replayable) throw new RangeError('serializeSession: this machine was changed outside the operation log (detachFromReplay)');
+  if (machine.readOnly) throw new RangeError('serializeSession: a past state (from stateAt) is not a session; save the live system');
+  const bootOps = machineOf(bootLike({ ...system.options })).ops.count;
   const { pteBase, ...rest } = system.options;
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
     options: { ...rest, pteBase: '0x' + pteBase.toString(16) },
     stepCount: system.stepCount,
-    ops: system.internals.operations().slice(bootOps).map((op) => encode(op)),
+    ops: machine.operations().slice(bootOps).map((op) => encode(op)),
   };
 }
 
@@ -216,7 +218,7 @@ export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<
   });
   const total = ops.length;
   yield { done: 0, total };
-  const machine = system.internals;
+  const machine = machineOf(system);
   for (let i = 0; i < total; i++) {
     const op = ops[i]!;
     try {
