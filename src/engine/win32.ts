@@ -14,7 +14,7 @@ export interface PROCESS_INFORMATION { hProcess: number; hThread: number; dwProc
 /** The SHELLEXECUTEINFOW members the simulation uses (hProcess is filled in). */
 export interface SHELLEXECUTEINFO { lpFile: string; lpParameters?: string; lpVerb?: string; fMask?: number; hProcess?: number }
 import { TLB_READ, TLB_SIZE, type ProcessObject } from './process';
-import type { HandleResult } from './mm/sectionCalls';
+import type { HandleResult } from './ps/sectionCalls';
 import { PartialCopy } from './mm/sectionApi';
 import type { DEBUG_EVENT } from './ps/debug';
 import { queryToken } from './ps/tokens';

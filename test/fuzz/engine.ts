@@ -17,7 +17,7 @@ import {
 } from '../../src/engine';
 import { isDocumentedError } from '../../src/engine/errors';
 import { PS_CALL_KINDS } from '../../src/engine/ps/calls';
-import { SECTION_CALL_KINDS } from '../../src/engine/mm/sectionCalls';
+import { SECTION_CALL_KINDS } from '../../src/engine/ps/sectionCalls';
 import { machineOf } from '../../src/engine/testing';
 
 /** mulberry32: a small, fast, seeded PRNG (public-domain algorithm by Tommy Ettinger). */

@@ -12,7 +12,7 @@ import {
 import { isDocumentedError } from '../../src/engine/errors';
 import { OP_NAMES, type OpName } from '../../src/engine/system';
 import { PS_CALL_KINDS, type PsCall } from '../../src/engine/ps/calls';
-import { SECTION_CALL_KINDS, type SectionCall } from '../../src/engine/mm/sectionCalls';
+import { SECTION_CALL_KINDS, type SectionCall } from '../../src/engine/ps/sectionCalls';
 import type { RegistryValue } from '../../src/engine/config/registry';
 import { machineOf } from '../../src/engine/testing';
 

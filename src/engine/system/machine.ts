@@ -11,7 +11,7 @@ import { Registry } from '../config/registry';
 import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
 import { mappedPageWriter } from '../mm/section';
-import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../mm/sectionCalls';
+import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
 import { OpLog } from '../opLog';
 import type { ProcessObject } from '../process';

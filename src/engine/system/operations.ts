@@ -6,8 +6,8 @@ import { ERROR_INVALID_PARAMETER, MemoryEmptyWorkingSets, MemoryFlushModifiedLis
 import { LastError } from '../errors';
 import type { PsCall, PsResult } from '../ps/calls';
 import { isPsCallKind } from '../ps/calls';
-import type { SectionCall, SectionResult } from '../mm/sectionCalls';
-import { isSectionCallKind } from '../mm/sectionCalls';
+import type { SectionCall, SectionResult } from '../ps/sectionCalls';
+import { isSectionCallKind } from '../ps/sectionCalls';
 
 export interface CreateProcessOptions {
   imagePath: string;

@@ -8,7 +8,7 @@ import { LastError, shown, Win32Error } from '../errors';
 import type { Event } from '../events';
 import type { DecodedPte } from '../mm/pte';
 import type { MEMORY_BASIC_INFORMATION } from '../mm/virtual';
-import type { SectionCall, SectionResult } from '../mm/sectionCalls';
+import type { SectionCall, SectionResult } from '../ps/sectionCalls';
 import type { PsCall, PsResult } from '../ps/calls';
 import { DebugObjectInfo, HandleInfo, JobInfo, listDebugObjects, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionFilter, SectionInfo } from '../inspect';
 import type { Step } from '../trace';
