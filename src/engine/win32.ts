@@ -117,6 +117,11 @@ export class Win32ApiImpl implements Win32Api {
   private procGeneration = -1;
   constructor(private readonly system: Machine, readonly pid: number) {}
 
+  /**
+   * Runs a Win32 function's body; a LastError is the function's documented failure: `failed` is returned
+   * and the code is the thread's last error. An operation that failed has set it already (Machine.apply);
+   * a failure found before any operation ran sets it through the operation path (Machine.setLastError).
+   */
   private guard<T>(failed: T, body: () => T): T {
     try {
       return body();

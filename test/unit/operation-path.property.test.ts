@@ -3,7 +3,9 @@
 // (SectionCall), typed and hostile arguments — round-trip through serializeSession/restoreSession with
 // the same step count and the same state, and stateAt(k) equals a fresh replay to k. States are
 // compared by a canonical digest: processes, VADs, the PTEs of every page in a VAD (Accessed bits
-// included), the PFN lists, commit, handles, jobs and sections.
+// included), the PFN lists, commit, handles, jobs, sections and every thread's last error. Win32 calls
+// that set the last error outside a failing operation (SetLastError, a failure found before any operation
+// runs, ERROR_ALREADY_EXISTS on success) are generated too, so a last error set off the log fails it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -113,6 +115,19 @@ const OPS: { [K in Exclude<OpName, 'ps' | 'section'>]: Run } = {
   // Loads of up to 300 pages: more than the TLB holds, so the copy-out must happen inside the logged operation.
   read: (s, w, x) => s.win32(pidOf(w, 0)).ReadMemory(address(w, x.a, x.b), at([1, 3 * 4096, 300 * 4096, 8], x.c)),
   write: (s, w, x) => s.win32(pidOf(w, 0)).WriteMemory(address(w, x.a, x.b), new Uint8Array(at([1, 4096 + 7, 3], x.c)).fill(x.d)),
+  SetLastError: (s, w, x) => s.win32(pidOf(w, x.a)).SetLastError(at([0, 5, 87, 0x20000001], x.b)),
+};
+
+/**
+ * Win32 calls whose last error is not (only) a failing operation's: failures found before any operation
+ * runs (a missing out parameter, a query of an address or handle that is not there) and success codes.
+ */
+const WIN32: Record<string, Run> = {
+  VirtualProtectNoOut: (s, w, x) => s.win32(pidOf(w, x.a)).VirtualProtect(address(w, x.b, x.c), 4096n, PAGE_READWRITE, x.d % 2 ? undefined : { value: 0 }),
+  VirtualQuery: (s, w, x) => s.win32(pidOf(w, x.a)).VirtualQuery(x.b % 2 ? 0xFFFF800000000000n : address(w, x.b, x.c)),
+  CreateFileMapping: (s, w, x) => s.win32(pidOf(w, x.a)).CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, at(['LabSection', 'Other'], x.b)),
+  CreateJobObject: (s, w, x) => s.win32(pidOf(w, x.a)).CreateJobObject(null, at(['LabJob', 'Other'], x.b)),
+  GetExitCodeProcess: (s, w, x) => s.win32(pidOf(w, x.a)).GetExitCodeProcess(handle(x.b), { value: 0 }),
 };
 
 type Cmd = { kind: string; run: Run };
@@ -120,6 +135,7 @@ const commands: Cmd[] = [
   ...Object.entries(OPS).map(([kind, run]) => ({ kind, run })),
   ...Object.entries(PS).map(([kind, make]) => ({ kind: `ps.${kind}`, run: ((s, w, x) => s.psCall(make(s, w, x) as PsCall)) as Run })),
   ...Object.entries(SECTION).map(([kind, make]) => ({ kind: `section.${kind}`, run: ((s, w, x) => s.sectionCall(make(s, w, x) as SectionCall)) as Run })),
+  ...Object.entries(WIN32).map(([kind, run]) => ({ kind: `win32.${kind}`, run })),
 ];
 const command = fc.tuple(fc.nat(commands.length - 1), seeds);
 
@@ -156,7 +172,9 @@ function digest(sys: System): unknown {
     return { info: sys.queryProcess(pid), vads: sys.queryVads(pid), handles: sys.queryHandles(pid), ws: sys.queryWorkingSet(pid).entries, ptes };
   });
   const lists = (['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'] as const).map((l) => sys.listPages(l));
-  return { processes, lists, memory: sys.querySystemMemoryListInformation(), commit: sys.queryCommit(), jobs: sys.queryJobs(), sections: sys.querySections() };
+  // Every thread's last error (the Win32 thread of each process, exited ones and unknown callers included).
+  const lastErrors = [...m.lastErrors].sort((a, b) => a[0] - b[0]);
+  return { processes, lists, memory: sys.querySystemMemoryListInformation(), commit: sys.queryCommit(), jobs: sys.queryJobs(), sections: sys.querySections(), lastErrors };
 }
 
 /** A fresh machine that ran the first `count` operations of `sys` (replayed through restoreSession). */
@@ -189,9 +207,12 @@ describe('one operation path for every operation kind', () => {
       expect(digest(loaded)).toEqual(digest(sys));
       // The last step's state is the present (Accessed bits included: issue 19 item 12).
       expect(digest(sys.stateAt(sys.stepCount - 1))).toEqual(digest(sys));
-      // stateAt at an operation boundary equals a fresh machine that ran the operations up to there.
-      const ops = machineOf(sys).ops.count;
-      const j = 1 + (pick % (ops - 1));
+      // stateAt at an operation boundary equals a fresh machine that ran the operations up to there
+      // (and the operations right after it that record no step: stateAt(k) includes those).
+      const log = machineOf(sys).ops;
+      const ops = log.count;
+      let j = 1 + (pick % (ops - 1));
+      while (j < ops && (j + 1 < ops ? log.stepAt(j + 1) : sys.stepCount) === log.stepAt(j)) j++;
       const fresh = freshReplay(sys, j);
       expect(digest(sys.stateAt(fresh.stepCount - 1))).toEqual(digest(fresh));
       // Any step, even inside an operation: the live machine's and the loaded machine's past agree.

@@ -4,7 +4,7 @@
 // their size or nesting, and time travel keeps within its memory budget.
 import { describe, expect, it, vi } from 'vitest';
 import {
-  createSystem, ERROR_INVALID_PARAMETER, MEM_COMMIT, MEM_RESERVE, MEM_WRITE_WATCH, NtException, PAGE_READWRITE,
+  createSystem, ERROR_ALREADY_EXISTS, ERROR_INVALID_ADDRESS, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, FILE_MAP_READ, MEM_COMMIT, MEM_RESERVE, MEM_WRITE_WATCH, NtException, PAGE_READWRITE,
   restoreSession, serializeSession, SessionFileError, Win32Error, type System,
 } from '../../src/engine';
 import { StepOutsideOperation } from '../../src/engine/trace';
@@ -54,6 +54,59 @@ describe('grantPrivilege goes through the operation path', () => {
     expect(() => sys.grantPrivilege(4242, 'SeDebugPrivilege')).toThrow(Win32Error);
     expect(() => sys.grantPrivilege(4242, 42 as unknown as string)).toThrow(Win32Error);
     expect(reload(sys).stepCount).toBe(sys.stepCount);
+  });
+});
+
+describe('the last error is part of the logged operations (issue 13: GetLastError after stateAt or a reload)', () => {
+  /** The thread's last error now, in the last step's past state, and after a save and load: all three. */
+  const lastErrors = (sys: System, pid: number): number[] => [
+    sys.win32(pid).GetLastError(), sys.stateAt(sys.stepCount - 1).getLastError(pid), reload(sys).getLastError(pid),
+  ];
+
+  it('a failing call, stateAt(last), reload: GetLastError identical, whether the failure was in an operation or before one', () => {
+    const { sys, pid } = machine();
+    const k = sys.win32(pid);
+    // A Win32 operation that fails inside the operation path (its handler throws).
+    expect(k.VirtualFree(0x10000n, 0n, 0x8000)).toBe(false);
+    expect(lastErrors(sys, pid)).toEqual([ERROR_INVALID_ADDRESS, ERROR_INVALID_ADDRESS, ERROR_INVALID_ADDRESS]);
+    // A file-mapping call failing on a bad handle: the operation sets its caller's last error.
+    expect(k.MapViewOfFile(0x4242, FILE_MAP_READ, 0n, 0n)).toBe(0n);
+    expect(lastErrors(sys, pid)).toEqual([ERROR_INVALID_HANDLE, ERROR_INVALID_HANDLE, ERROR_INVALID_HANDLE]);
+    // A failure found before any operation ran: VirtualProtect probes lpflOldProtect first.
+    expect(k.VirtualProtect(0x10000n, 4096n, PAGE_READWRITE, undefined)).toBe(false);
+    expect(lastErrors(sys, pid)).toEqual([ERROR_NOACCESS, ERROR_NOACCESS, ERROR_NOACCESS]);
+    // SetLastError itself, and a documented success code (a named mapping opened again).
+    k.SetLastError(0x20000001);
+    expect(lastErrors(sys, pid)).toEqual([0x20000001, 0x20000001, 0x20000001]);
+    expect(k.CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, 'LastErrorLab')).not.toBe(0);
+    expect(k.CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, 'LastErrorLab')).not.toBe(0);
+    expect(lastErrors(sys, pid)).toEqual([ERROR_ALREADY_EXISTS, ERROR_ALREADY_EXISTS, ERROR_ALREADY_EXISTS]);
+  });
+
+  it('a past state has the last error of its time, and a failure repeated with the same code logs nothing more', () => {
+    const { sys, pid, base } = machine();
+    const k = sys.win32(pid);
+    expect(k.VirtualProtect(0x10000n, 4096n, PAGE_READWRITE, undefined)).toBe(false);
+    const afterFailure = sys.stepCount;
+    k.WriteMemory(base, new Uint8Array([7])); // records steps after the failure
+    const ops = machineOf(sys).ops.count;
+    expect(k.VirtualProtect(0x10000n, 4096n, PAGE_READWRITE, undefined)).toBe(false);
+    expect(machineOf(sys).ops.count).toBe(ops);
+    k.SetLastError(0);
+    expect(sys.stateAt(afterFailure - 1).getLastError(pid)).toBe(ERROR_NOACCESS);
+    expect(sys.stateAt(sys.stepCount - 1).getLastError(pid)).toBe(0);
+    expect(reload(sys).getLastError(pid)).toBe(0);
+  });
+});
+
+describe('the machine behind a System is engine-private (issue 13)', () => {
+  it('the public System has no way to its machine; machineOf (the test-only entry) is the way in', () => {
+    const { sys, pid } = machine();
+    expect('internals' in sys).toBe(false);
+    expect(Object.values(sys)).toEqual([]);
+    expect(Object.getOwnPropertyNames(Object.getPrototypeOf(sys))).not.toContain('machine');
+    expect(machineOf(sys).byPid.get(pid)!.pid).toBe(pid);
+    expect(machineOf(sys.stateAt(0))).not.toBe(machineOf(sys));
   });
 });
 

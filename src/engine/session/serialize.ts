@@ -5,7 +5,7 @@
 // {"$b": "hex"} a byte array, {"$f": "NaN" | "Infinity" | "-Infinity" | "-0"} a number, {"$u": 1}
 // undefined, {"$o": {...}} a plain object whose own keys start with "$". Version 1 files (no $f/$u/$o)
 // still load. Nothing here recurses without a bound or runs a regular expression over a large string.
-import { isDocumentedError, LastError } from '../errors';
+import { isDocumentedError } from '../errors';
 import { System, validateOp, type Op, type SystemOptions } from '../system';
 import { machineOf } from '../system/internal';
 
@@ -224,9 +224,8 @@ export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<
     try {
       machine.op(op);
     } catch (e) {
-      // Failures the original run also met: a Win32 failure sets the last error, like the API wrapper.
-      if (e instanceof LastError) { if ('pid' in op) machine.setLastError(op.pid, e.code); }
-      else if (!isDocumentedError(e)) {
+      // Failures the original run also met (the operation itself set the caller's last error again).
+      if (!isDocumentedError(e)) {
         throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }

@@ -20,7 +20,7 @@ import { ProcessManager, type PsContext } from '../ps/processManager';
 import { Rng } from '../rng';
 import { StepLog } from '../trace';
 import { access, tryFastRead } from './access';
-import { copyOp, validateOp, type MemoryListCommand, type Op, type OpName, type OpResult, type SystemThreadName } from './operations';
+import { callingThread, copyOp, validateOp, type MemoryListCommand, type Op, type OpName, type OpResult, type SystemThreadName } from './operations';
 import { randomPteBase, validateOptions, type ResolvedSystemOptions, type SystemOptions } from './options';
 import { TimeTravel } from './timeTravel';
 
@@ -53,6 +53,8 @@ const APPLY = {
   // A load's bytes are copied inside the operation, so nothing it does (Accessed bits, faults) happens outside it.
   read: (m, op, out) => { access(m.mm, m.process(op.pid), op.args[0], op.args[1], null, out); },
   write: (m, op) => { access(m.mm, m.process(op.pid), op.args[0], op.args[1].length, op.args[1]); },
+  // The thread's LastErrorValue (a TEB field, Microsoft Learn "SetLastError"); a process that is gone keeps its last value.
+  SetLastError: (m, op) => { m.lastErrors.set(op.pid, op.args[0]); },
 } satisfies Handlers;
 
 export class Machine {
@@ -64,6 +66,11 @@ export class Machine {
   byPid = new Map<number, ProcessObject>();
   trace = new StepLog();
   rng!: Rng;
+  /**
+   * Each process's Win32 thread's last error (what GetLastError returns), by pid: set only inside
+   * operations (a failure's code in apply, the Win32 layer's own codes by the SetLastError operation), so
+   * a replay, a past state and a reloaded session hold exactly the live values.
+   */
   lastErrors = new Map<number, number>();
   /** The operations run so far: what time travel and saved sessions replay. */
   readonly ops = new OpLog<Op>();
@@ -202,10 +209,22 @@ export class Machine {
     }
   }
 
-  /** Applies an operation to the state (the replay path calls this too, inside its own enter/leave). */
+  /**
+   * Applies an operation to the state (the replay path calls this too, inside its own enter/leave). A
+   * documented failure (LastError) becomes the calling thread's last error here, inside the operation,
+   * so every replay of the log sets it exactly as the live run did.
+   */
   apply(op: Op, out?: Uint8Array): unknown {
     const handler = APPLY[op.op] as (m: Machine, op: Op, out?: Uint8Array) => unknown;
-    return handler(this, op, out);
+    try {
+      return handler(this, op, out);
+    } catch (e) {
+      if (e instanceof LastError) {
+        const thread = callingThread(op);
+        if (thread !== undefined) this.lastErrors.set(thread, e.code);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -261,8 +280,16 @@ export class Machine {
   }
 
   getLastError(pid: number): number { return this.lastErrors.get(pid) ?? 0; }
-  /** The thread's last error (per-thread state the Win32 layer sets on failure; not a logged change). */
-  setLastError(pid: number, code: number): void { this.lastErrors.set(pid, code); }
+  /**
+   * Sets the last error of process `pid`'s Win32 thread through the operation path (the SetLastError
+   * operation), unless it already holds `code` — as after an operation that failed with it, which set
+   * it itself. A past state (stateAt) is never replayed from: there the value is simply written.
+   */
+  setLastError(pid: number, code: number): void {
+    if (this.getLastError(pid) === code) return;
+    if (this.readOnly) { this.lastErrors.set(pid, code); return; }
+    this.op({ op: 'SetLastError', pid, args: [code] });
+  }
 
   workingSetLimits(pid: number): [number, number] {
     const p = this.process(pid);

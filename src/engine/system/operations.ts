@@ -41,7 +41,10 @@ export type Op =
   | { op: 'GetWriteWatch'; pid: number; args: [number, bigint, bigint, bigint[], { value: number }] }
   | { op: 'ResetWriteWatch'; pid: number; args: [bigint, bigint] }
   | { op: 'read'; pid: number; args: [number, number] }
-  | { op: 'write'; pid: number; args: [number, Uint8Array] };
+  | { op: 'write'; pid: number; args: [number, Uint8Array] }
+  // The thread's last error set by the Win32 layer itself: SetLastError, a failure found before any other
+  // operation ran (a bad out parameter, a wrong JS type), or a documented success code (ERROR_ALREADY_EXISTS).
+  | { op: 'SetLastError'; pid: number; args: [number] };
 
 export type OpName = Op['op'];
 
@@ -59,6 +62,7 @@ export interface OpResults {
   ResetWriteWatch: number;
   read: void;
   write: void;
+  SetLastError: void;
 }
 /** The result of one operation: `machine.op({ op: 'VirtualAlloc', ... })` is a bigint, no cast needed. */
 export type OpResult<O extends Op> =
@@ -69,7 +73,7 @@ export type OpResult<O extends Op> =
 /** Every operation kind, in one list (validation and the property test that covers them all). */
 export const OP_NAMES: readonly OpName[] = [
   'createProcess', 'ps', 'section', 'memoryListCommand', 'runSystemThread', 'grantPrivilege', 'VirtualAlloc', 'VirtualFree',
-  'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write',
+  'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError',
 ];
 
 /**
@@ -79,9 +83,22 @@ export const OP_NAMES: readonly OpName[] = [
 const OP_ARGS: Readonly<Record<OpName, string>> = {
   createProcess: 'o', ps: 'c', section: 'f', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
   VirtualAlloc: 'aann', VirtualFree: 'aan', VirtualProtect: 'aan', SetProcessWorkingSetSize: 'aa',
-  GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu',
+  GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu', SetLastError: 'n',
 };
-const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write']);
+const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError']);
+
+/**
+ * The thread an operation is made by, whose last error its failure sets (the Win32 layer's convention:
+ * failures set the calling thread's last error, Microsoft Learn "GetLastError"): the process of a Win32
+ * operation, a file-mapping call's caller, a process-manager call's callerPid. Operations of the whole
+ * machine (boot, createProcess without a caller, memory list commands, system threads) have none.
+ */
+export function callingThread(op: Op): number | undefined {
+  if ('pid' in op) return op.pid;
+  if (op.op === 'section') return op.args[0].pid;
+  if (op.op === 'ps' && 'callerPid' in op.args[0]) return op.args[0].callerPid;
+  return undefined;
+}
 
 /** Field types of each call kind (letters as OP_ARGS; N = number or null, S = string or null, b = boolean, ? = anything, trailing ? = optional). */
 const PS_FIELDS: Readonly<Record<PsCall['call'], Readonly<Record<string, string>>>> = {
