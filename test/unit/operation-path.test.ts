@@ -8,7 +8,9 @@ import {
   restoreSession, serializeSession, SessionFileError, Win32Error, type System,
 } from '../../src/engine';
 import { StepOutsideOperation } from '../../src/engine/trace';
-import { deepCopy, type Op } from '../../src/engine/system';
+import { copyOp, deepCopy, validateOp, type Op } from '../../src/engine/system';
+import { copyForLog } from '../../src/engine/system/operations';
+import { LastError } from '../../src/engine/errors';
 import { machineOf } from '../../src/engine/testing';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
@@ -245,6 +247,30 @@ describe('session files carry every argument losslessly', () => {
     expect(shared).toBe(0);
     expect(depth).toBe(50_000);
     expect(a.v).toBe(1n);
+  });
+
+  it('the operation path checks, copies and counts an operation in one walk: the same copy, the same refusals as validateOp', () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const call = { call: 'setJobLimits', callerPid: 4, hJob: 8, limits: { LimitFlags: 8, ActiveProcessLimit: 2, nested: [[1n, 'ab'], bytes] } };
+    const op = { op: 'ps', args: [call], extra: { note: 'x' } } as unknown as Op;
+    const { copy, bytes: counted } = copyForLog(op);
+    expect(copy).toEqual(copyOp(op));
+    const c = copy as unknown as { args: [typeof call]; extra: object };
+    expect(c.args[0]).not.toBe(call);
+    expect(c.args[0].limits.nested[1]).not.toBe(bytes);
+    expect(c.extra).not.toBe((op as unknown as { extra: object }).extra);
+    // 16 + 8 a slot per object or array, strings 16 + 2 a character, bigints 24, byte arrays 64 + length.
+    const str = (t: string): number => 16 + 2 * t.length;
+    const expected = (16 + 3 * 8) + str('ps') + (16 + 8) + (16 + 4 * 8) + str('setJobLimits') + (16 + 3 * 8) + (16 + 2 * 8) + (16 + 2 * 8) + 24 + str('ab') + (64 + 3) + (16 + 8) + str('x');
+    expect(counted).toBe(expected);
+    // What validateOp refuses (a function, a class instance, nesting past the limit), copyForLog refuses too.
+    let deep: unknown = 1;
+    for (let i = 0; i < 60; i++) deep = [deep];
+    for (const hostile of [() => 1, new Map(), deep, { toString: Symbol('s') }]) {
+      const bad = { op: 'ps', args: [{ call: 'setJobLimits', callerPid: 4, hJob: 8, limits: { x: hostile } }] };
+      expect(() => validateOp(bad)).toThrow(LastError);
+      expect(() => copyForLog(bad as Op)).toThrow(LastError);
+    }
   });
 });
 

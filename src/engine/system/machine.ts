@@ -20,7 +20,7 @@ import { ProcessManager, type PsContext } from '../ps/processManager';
 import { Rng } from '../rng';
 import { StepLog } from '../trace';
 import { access, tryFastRead } from './access';
-import { callingThread, copyOp, validateOp, type MemoryListCommand, type Op, type OpName, type OpResult, type SystemThreadName } from './operations';
+import { callingThread, copyForLog, copyOp, validateOpShape, type MemoryListCommand, type Op, type OpName, type OpResult, type SystemThreadName } from './operations';
 import { randomPteBase, validateOptions, type ResolvedSystemOptions, type SystemOptions } from './options';
 import { TimeTravel } from './timeTravel';
 
@@ -172,8 +172,9 @@ export class Machine {
    * Win32Error) rolls the machine, the log and the steps back to before the operation.
    */
   op<O extends Op>(op: O): OpResult<O> {
-    validateOp(op);
-    return this.run(op, copyOp(op));
+    validateOpShape(op);
+    const logged = copyForLog(op);
+    return this.run(op, logged.copy, undefined, logged.bytes);
   }
 
   /** Process-manager calls, typed by their kind. */
@@ -186,13 +187,14 @@ export class Machine {
     return this.op({ op: 'section', args: [call] }) as SectionResult<C>;
   }
 
-  private run<O extends Op>(op: O, logged: Op | null, out?: Uint8Array): OpResult<O> {
+  /** `logged` is the log's copy of `op` and `bytes` its estimated size (copyForLog); loads and stores are logged column-wise. */
+  private run<O extends Op>(op: O, logged: Op | null, out?: Uint8Array, bytes = 0): OpResult<O> {
     if (this.readOnly) throw new Error('This is a past state of the simulation (from stateAt); it cannot be changed.');
     const opIndex = this.ops.count;
     const fromSeq = this.trace.count;
     if (op.op === 'read') this.ops.pushRead(op.pid, op.args[0], op.args[1], fromSeq);
     else if (op.op === 'write') this.ops.pushWrite(op.pid, op.args[0], op.args[1], fromSeq);
-    else this.ops.push(logged ?? op, fromSeq);
+    else this.ops.push(logged ?? op, fromSeq, bytes);
     this.trace.enter();
     let rolledBack = false;
     try {

@@ -193,12 +193,17 @@ export function isOpName(name: unknown): name is OpName {
  * fit is ERROR_INVALID_PARAMETER (a LastError; the Win32 layer returns failure and sets the last error).
  */
 export function validateOp(op: unknown): asserts op is Op {
+  validateOpShape(op);
+  if (!encodable(op.args)) throw new LastError(ERROR_INVALID_PARAMETER);
+}
+
+/** validateOp without the walk over the arguments' values (copyForLog makes that walk while it copies). */
+export function validateOpShape(op: unknown): asserts op is Op {
   if (!isObject(op) || !isOpName(op.op) || !Array.isArray(op.args)) throw new LastError(ERROR_INVALID_PARAMETER);
   const types = OP_ARGS[op.op];
   if (op.args.length !== types.length) throw new LastError(ERROR_INVALID_PARAMETER);
   if (PID_OPS.has(op.op) ? !fits(op.pid, 'n') : op.pid !== undefined) throw new LastError(ERROR_INVALID_PARAMETER);
   for (let i = 0; i < types.length; i++) if (!fits(op.args[i], types[i]!)) throw new LastError(ERROR_INVALID_PARAMETER);
-  if (!encodable(op.args)) throw new LastError(ERROR_INVALID_PARAMETER);
 }
 
 /** How deep an operation's arguments may nest (a session file encodes at most 64 levels from the operation). */
@@ -229,6 +234,57 @@ function encodable(args: unknown[]): boolean {
     for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], depth + 1]);
   }
   return true;
+}
+
+/** Heap bytes the log counts for a value held by a logged operation (see copyForLog), its own slot aside. */
+function leafBytes(v: unknown): number {
+  if (typeof v === 'string') return 16 + v.length * 2;
+  if (typeof v === 'bigint') return 24;
+  if (v instanceof Uint8Array) return 64 + v.byteLength;
+  return 0;
+}
+
+/**
+ * The copy of an operation the log keeps and its estimated heap bytes (16 per object or array header, 8
+ * per slot, strings at two bytes a character, bigints 24, byte arrays at their length), in one iterative
+ * walk that also refuses what encodable refuses (ERROR_INVALID_PARAMETER, before anything is logged): the
+ * operation path checks, copies and counts each operation's arguments once. Same copy as copyOp.
+ */
+export function copyForLog<O extends Op>(op: O): { copy: O; bytes: number } {
+  const copy = { ...op } as Record<string, unknown>;
+  let bytes = 16 + 8 * Object.keys(copy).length;
+  // Containers already copied, with the depth of their values: the operation is 0, its arguments' array
+  // 1 (as in encodable), anything else on the operation -1 (copied and counted, not checked, as copyOp).
+  const stack: Array<Record<string, unknown>> = [copy];
+  const depths: number[] = [0];
+  let values = 0;
+  while (stack.length) {
+    const c = stack.pop()!;
+    const depth = depths.pop()!;
+    for (const k of Object.keys(c)) {
+      const v = c[k];
+      const d = depth === 0 ? (k === 'args' ? 1 : -1) : depth < 0 ? -1 : depth + 1;
+      const checked = d > 0;
+      if (checked && (++values > MAX_ARG_VALUES || typeof v === 'function' || typeof v === 'symbol')) throw new LastError(ERROR_INVALID_PARAMETER);
+      if (v === null || typeof v !== 'object') { bytes += leafBytes(v); continue; }
+      if (v instanceof Uint8Array) { c[k] = v.slice(); bytes += leafBytes(v); continue; }
+      if (checked && d > MAX_ARG_DEPTH) throw new LastError(ERROR_INVALID_PARAMETER);
+      let y: Record<string, unknown>;
+      if (Array.isArray(v)) {
+        y = v.slice() as unknown as Record<string, unknown>;
+        bytes += 16 + 8 * v.length;
+      } else {
+        const proto = Object.getPrototypeOf(v) as unknown;
+        if (checked && proto !== Object.prototype && proto !== null) throw new LastError(ERROR_INVALID_PARAMETER);
+        y = { ...(v as Record<string, unknown>) };
+        bytes += 16 + 8 * Object.keys(y).length;
+      }
+      c[k] = y;
+      stack.push(y);
+      depths.push(d);
+    }
+  }
+  return { copy: copy as O, bytes };
 }
 
 /**
