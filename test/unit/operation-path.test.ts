@@ -269,7 +269,7 @@ describe('session files carry every argument losslessly', () => {
     for (const hostile of [() => 1, new Map(), deep, { toString: Symbol('s') }]) {
       const bad = { op: 'ps', args: [{ call: 'setJobLimits', callerPid: 4, hJob: 8, limits: { x: hostile } }] };
       expect(() => validateOp(bad)).toThrow(LastError);
-      expect(() => copyForLog(bad as Op)).toThrow(LastError);
+      expect(() => copyForLog(bad as unknown as Op)).toThrow(LastError);
     }
   });
 });
