@@ -7,7 +7,7 @@ import {
   createSystem, ERROR_ALREADY_EXISTS, ERROR_INVALID_ADDRESS, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, FILE_MAP_READ, MEM_COMMIT, MEM_RESERVE, MEM_WRITE_WATCH, NtException, PAGE_READWRITE,
   restoreSession, serializeSession, SessionFileError, Win32Error, type System,
 } from '../../src/engine';
-import { StepOutsideOperation } from '../../src/engine/trace';
+import { StepLog, StepOutsideOperation } from '../../src/engine/trace';
 import { copyOp, deepCopy, validateOp, type Op } from '../../src/engine/system';
 import { copyForLog } from '../../src/engine/system/operations';
 import { LastError } from '../../src/engine/errors';
@@ -109,6 +109,32 @@ describe('the machine behind a System is engine-private (issue 13)', () => {
     expect(Object.getOwnPropertyNames(Object.getPrototypeOf(sys))).not.toContain('machine');
     expect(machineOf(sys).byPid.get(pid)!.pid).toBe(pid);
     expect(machineOf(sys.stateAt(0))).not.toBe(machineOf(sys));
+  });
+});
+
+describe('the step log stores steps in chunks', () => {
+  it('arguments and changes read back exactly across chunk boundaries; 64-bit values are their low 64 bits', () => {
+    const log = new StepLog();
+    log.enter();
+    const values = [0n, 1n, 0xFFFFFFFFn, 0x100000000n, 0x7FFFFFFFFFFFn, -1n, -0x1000n, (1n << 64n) + 5n, 0xFFFFF68000000000n];
+    const n = 40_000; // about 300,000 argument slots and 240,000 change slots: many 16,384-slot chunks
+    for (let i = 0; i < n; i++) {
+      const v = values[i % values.length]!;
+      log.step('section.mapView')?.n(i).n(i % 7).a(v).a(i).n(4).a(v).change('vad', i, i * 4096).change('object', i % 7);
+    }
+    log.leave();
+    for (const i of [0, 1, 2047, 2048, 2049, 16383, 16384, n - 1]) {
+      const step = log.get(i);
+      const v = BigInt.asUintN(64, values[i % values.length]!);
+      expect(step.args).toEqual({ pid: i, controlArea: i % 7, base: v, size: BigInt(i), protect: 4, offset: v });
+      expect(step.changes).toEqual([{ type: 'vad', pid: i, va: BigInt(i * 4096) }, { type: 'object', id: i % 7 }]);
+    }
+    log.truncate(5);
+    log.enter();
+    log.step('section.mapView')?.n(99).n(1).a(2n).a(3n).n(4).a(5n).change('object', 1);
+    log.leave();
+    expect(log.get(5).args).toEqual({ pid: 99, controlArea: 1, base: 2n, size: 3n, protect: 4, offset: 5n });
+    expect(log.get(5).changes).toEqual([{ type: 'object', id: 1 }]);
   });
 });
 
