@@ -1,7 +1,8 @@
 // The memory manager's invariants, checked from scratch (used by property tests after every operation,
 // and available to a learner as a "!memusage"-style consistency check). Returns the violations found.
 import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
-import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE } from './mm/pfn';
+import { LIST_STANDBY0, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE } from './mm/pfn';
+import { PAGE_LIST_HEAD, PAGE_LIST_NAMES, PAGE_STATE_NAMES, STANDBY_PRIORITY_COUNT } from './vocabulary';
 import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from './mm/pte';
 import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
@@ -17,8 +18,13 @@ export function verifyIntegrity(system: System): string[] {
 
   // 1. Every page in exactly one state; lists match the database.
   const seen = new Uint8Array(n);
-  const lists: Array<[number, number]> = [[LIST_ZEROED, PageLocation.ZeroedPageList], [LIST_FREE, PageLocation.FreePageList], [LIST_MODIFIED, PageLocation.ModifiedPageList], [LIST_MODIFIED_NOWRITE, PageLocation.ModifiedNoWritePageList], [LIST_BAD, PageLocation.BadPageList]];
-  for (let p = 0; p < 8; p++) lists.push([LIST_STANDBY0 + p, PageLocation.StandbyPageList]);
+  // Each list head with the PageLocation its pages carry (a page state's location is its index in PAGE_STATE_NAMES).
+  const lists: Array<[number, number]> = [];
+  for (const name of PAGE_LIST_NAMES) {
+    const location = PAGE_STATE_NAMES.indexOf(name);
+    if (name !== 'Standby') lists.push([PAGE_LIST_HEAD[name], location]);
+    else for (let p = 0; p < STANDBY_PRIORITY_COUNT; p++) lists.push([LIST_STANDBY0 + p, location]);
+  }
   for (const [list, location] of lists) {
     let count = 0;
     let prev = -1;

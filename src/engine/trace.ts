@@ -4,12 +4,13 @@
 // arguments, so the host can localize `code` with `args` and views can reveal what `changes` names.
 
 export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system' | 'process' | 'thread' | 'job';
-export type CreationStage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | '5' | '6' | '7';
-export const CREATION_STAGES: readonly CreationStage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7'];
+import { CHANGE_TYPES, CREATION_STAGE_NAMES, PAGE_STATE_NAMES, type ChangeTypeName, type CreationStageName } from './vocabulary';
+
+export type CreationStage = CreationStageName;
+export const CREATION_STAGES: readonly CreationStage[] = CREATION_STAGE_NAMES;
 
 /** What a step created or modified, so views can highlight and reveal it. */
-export type ChangeType = 'process' | 'thread' | 'vad' | 'pte' | 'pfn' | 'wsle' | 'pageFile' | 'commit' | 'pageList' | 'system' | 'object' | 'job' | 'file';
-const CHANGE_TYPES: readonly ChangeType[] = ['process', 'thread', 'vad', 'pte', 'pfn', 'wsle', 'pageFile', 'commit', 'pageList', 'system', 'object', 'job', 'file'];
+export type ChangeType = ChangeTypeName;
 /**
  * Change types name what a step touched. `object` is a section's control area (id = control area id);
  * handle inserts and closes name their `process`.
@@ -42,7 +43,6 @@ export interface Step {
 
 interface Schema { kind: StepKind; routine: string; args: ReadonlyArray<readonly [string, ArgType]> }
 
-const PAGE_LISTS = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad', 'Active', 'Transition'];
 
 /** Every step code the engine records. */
 export const STEP_SCHEMAS = {
@@ -395,7 +395,7 @@ export class StepLog {
         case 'n': args[name] = this.args.get(p++); break;
         case 'b': args[name] = this.args.get(p++) === 1; break;
         case 's': args[name] = this.strings[this.args.get(p++)]!; break;
-        case 'l': args[name] = PAGE_LISTS[this.args.get(p++)] ?? 'Unknown'; break;
+        case 'l': args[name] = PAGE_STATE_NAMES[this.args.get(p++)] ?? 'Unknown'; break; // a PageLocation, named by its index
         case 'a': { const lo = this.args.get(p++); const hi = this.args.get(p++); args[name] = (BigInt(hi) << 32n) | BigInt(lo); break; }
       }
     }

@@ -22,3 +22,27 @@ export type CreationStageName = typeof CREATION_STAGE_NAMES[number];
  */
 export const PAGE_STATE_NAMES = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad', 'Active', 'Transition'] as const;
 export type PageStateName = typeof PAGE_STATE_NAMES[number];
+
+/**
+ * The page-list heads (MMPFNLIST) as the PFN database numbers them: zeroed, free, standby split into
+ * its eight priorities (Windows Internals 7e, part 1, ch. 5, "Page priority"), modified,
+ * modified-no-write, bad. A ChangeRef of type 'pageList' carries one of these numbers.
+ */
+export const LIST_ZEROED = 0;
+export const LIST_FREE = 1;
+/** The first standby list; priority p is LIST_STANDBY0 + p. */
+export const LIST_STANDBY0 = 2;
+export const STANDBY_PRIORITY_COUNT = 8;
+export const LIST_MODIFIED = LIST_STANDBY0 + STANDBY_PRIORITY_COUNT;
+export const LIST_MODIFIED_NOWRITE = LIST_MODIFIED + 1;
+export const LIST_BAD = LIST_MODIFIED_NOWRITE + 1;
+export const LIST_COUNT = LIST_BAD + 1;
+
+/** The page lists by name (the list parameter of `System.listPages`): the page states that are lists. */
+export const PAGE_LIST_NAMES = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'] as const satisfies readonly PageStateName[];
+export type PageListName = typeof PAGE_LIST_NAMES[number];
+
+/** The one name ↔ number table: each list's head (for Standby, the priority-0 list). */
+export const PAGE_LIST_HEAD: Readonly<Record<PageListName, number>> = {
+  Zeroed: LIST_ZEROED, Free: LIST_FREE, Standby: LIST_STANDBY0, Modified: LIST_MODIFIED, ModifiedNoWrite: LIST_MODIFIED_NOWRITE, Bad: LIST_BAD,
+};

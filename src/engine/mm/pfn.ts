@@ -29,14 +29,9 @@ export const PFN_PAGE_TABLE = 0x20;
 export const PFN_RESET = 0x40;
 
 const NIL = -1;
-/** List heads: zeroed, free, standby 0..7, modified, modified-no-write, bad. */
-export const LIST_ZEROED = 0;
-export const LIST_FREE = 1;
-export const LIST_STANDBY0 = 2; // .. 9 for priorities 0..7
-export const LIST_MODIFIED = 10;
-export const LIST_MODIFIED_NOWRITE = 11;
-export const LIST_BAD = 12;
-const LIST_COUNT = 13;
+// List heads: zeroed, free, standby 0..7, modified, modified-no-write, bad (one table, in the vocabulary).
+export { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED } from '../vocabulary';
+import { LIST_BAD, LIST_COUNT, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, STANDBY_PRIORITY_COUNT } from '../vocabulary';
 
 export function listOfLocation(location: number, priority: number): number {
   switch (location) {
@@ -164,7 +159,7 @@ export class PfnDatabase {
 
   standbyCount(): number {
     let n = 0;
-    for (let p = 0; p < 8; p++) n += this.listCount[LIST_STANDBY0 + p]!;
+    for (let p = 0; p < STANDBY_PRIORITY_COUNT; p++) n += this.listCount[LIST_STANDBY0 + p]!;
     return n;
   }
 

@@ -5,6 +5,7 @@ import { ERROR_INVALID_PARAMETER } from '../constants';
 import { shown, Win32Error } from '../errors';
 import { LEVEL_PXE, miGetPteAddress, tableIndex } from '../mm/memoryManager';
 import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PAGE_STATE_NAMES, type PageStateName } from '../mm/pfn';
+import { PAGE_LIST_HEAD, STANDBY_PRIORITY_COUNT, type PageListName } from '../vocabulary';
 import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, type DecodedPte } from '../mm/pte';
 import { VadType } from '../mm/vad';
 import type { ProcessObject } from '../process';
@@ -113,7 +114,7 @@ export interface AddressWalk {
 export function querySystemMemoryListInformation(m: Machine): SystemMemoryListInformation {
   const db = m.mm.pfn;
   const byPriority: number[] = [];
-  for (let p = 0; p < 8; p++) byPriority.push(db.listCount[LIST_STANDBY0 + p]!);
+  for (let p = 0; p < STANDBY_PRIORITY_COUNT; p++) byPriority.push(db.listCount[LIST_STANDBY0 + p]!);
   return {
     ZeroPageCount: db.listCount[LIST_ZEROED]!,
     FreePageCount: db.listCount[LIST_FREE]!,
@@ -203,21 +204,13 @@ export function queryWorkingSet(m: Machine, pid: number, start = 0, count = Infi
 }
 
 /** Page frame numbers on a page list, oldest first: a slice [start, start + count). */
-export function listPages(m: Machine, list: 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad', start = 0, count = Infinity, priority?: number): number[] {
+export function listPages(m: Machine, list: PageListName, start = 0, count = Infinity, priority?: number): number[] {
   const db = m.mm.pfn;
   const heads: number[] = [];
-  switch (list) {
-    case 'Zeroed': heads.push(LIST_ZEROED); break;
-    case 'Free': heads.push(LIST_FREE); break;
-    case 'Modified': heads.push(LIST_MODIFIED); break;
-    case 'ModifiedNoWrite': heads.push(LIST_MODIFIED_NOWRITE); break;
-    case 'Bad': heads.push(LIST_BAD); break;
-    case 'Standby':
-      if (priority !== undefined) heads.push(LIST_STANDBY0 + priority);
-      else for (let p = 0; p < 8; p++) heads.push(LIST_STANDBY0 + p);
-      break;
-    default: throw new RangeError(`listPages: unknown list ${shown(list)}`);
-  }
+  if (!Object.hasOwn(PAGE_LIST_HEAD, list)) throw new RangeError(`listPages: unknown list ${shown(list)}`);
+  if (list !== 'Standby') heads.push(PAGE_LIST_HEAD[list]);
+  else if (priority !== undefined) heads.push(LIST_STANDBY0 + priority);
+  else for (let p = 0; p < STANDBY_PRIORITY_COUNT; p++) heads.push(LIST_STANDBY0 + p);
   const out: number[] = [];
   let seen = 0;
   for (const h of heads) {

@@ -2,9 +2,9 @@
 // and NTSTATUS names, fault, PTE and CreateProcess stage names, handle types. Pure: no `vscode`.
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
 import * as Win32Constants from '../../engine/constants';
-// The list-head numbering alone (pfn.ts imports nothing but the vocabulary; the bundle keeps only these numbers).
-import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED } from '../../engine/mm/pfn';
-import type { System, SystemMemoryListInformation } from '../../engine';
+// The page-list names and list-head numbering: the engine's one table (dependency-free, so the bundle keeps only it).
+import { PAGE_LIST_HEAD, PAGE_LIST_NAMES, STANDBY_PRIORITY_COUNT, type PageListName } from '../../engine/vocabulary';
+import type { SystemMemoryListInformation } from '../../engine';
 import type { FaultKind } from '../../shared/protocol';
 import { hexDigits } from './format';
 import type { Localizer } from './localizer';
@@ -12,19 +12,17 @@ import type { Localizer } from './localizer';
 // ------------------------------------------------------------------------------------------ page lists
 
 /** The page lists as the engine names them: the list parameter of its public `System.listPages` (and PfnInfo.State). */
-export type PageListName = Parameters<System['listPages']>[0];
-export const PAGE_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'];
+export type { PageListName };
+export const PAGE_LISTS: readonly PageListName[] = PAGE_LIST_NAMES;
 
 /**
- * The page-list index a ChangeRef of type 'pageList' carries: the engine's own list heads (src/engine/mm/pfn.ts
- * LIST_ZEROED .. LIST_BAD, the order of MMPFNLIST heads in Windows Internals 7e, ch. 5, "Page list
+ * The page-list index a ChangeRef of type 'pageList' carries: the engine's own list heads (src/engine/vocabulary.ts
+ * PAGE_LIST_HEAD, LIST_ZEROED .. LIST_BAD, the order of MMPFNLIST heads in Windows Internals 7e, ch. 5, "Page list
  * dynamics"), standby split into its eight priorities from LIST_STANDBY0.
  */
-export const PAGE_LIST_INDEX: Readonly<Record<PageListName, number>> = {
-  Zeroed: LIST_ZEROED, Free: LIST_FREE, Standby: LIST_STANDBY0, Modified: LIST_MODIFIED, ModifiedNoWrite: LIST_MODIFIED_NOWRITE, Bad: LIST_BAD,
-};
+export const PAGE_LIST_INDEX: Readonly<Record<PageListName, number>> = PAGE_LIST_HEAD;
 /** Standby priorities 0..7 (Windows Internals 7e, ch. 5, "Page priority"): the lists between the first standby list and the modified list. */
-export const STANDBY_PRIORITIES = LIST_MODIFIED - LIST_STANDBY0;
+export const STANDBY_PRIORITIES = STANDBY_PRIORITY_COUNT;
 
 /** The index of a standby priority's list. */
 export function standbyIndex(priority: number): number {
