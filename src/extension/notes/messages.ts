@@ -50,7 +50,6 @@ export function runErrorMessage(e: RunError): string {
     case 'unknownVariable': return vscode.l10n.t('{0} has no value yet.', a);
     case 'win32': return vscode.l10n.t('Failed: {0} ({1}).', a, b);
     case 'exception': return vscode.l10n.t('Exception {0} ({2}) at {1}.', a, b, c);
-    case 'unsupported': return vscode.l10n.t('{0} is not simulated in this build yet.', a);
     case 'internal': return vscode.l10n.t('Internal error: {0}', a);
     default: { const never: never = e.code; return String(never); }
   }

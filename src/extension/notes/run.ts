@@ -1,7 +1,7 @@
 // Runs parsed ntlab statements against a real engine System. Pure: no vscode. Results and errors
 // are data (codes, numbers, names); the host localizes and shows them. Nothing here throws for a
 // learner's mistake: a failed Win32 call, an exception, an unknown variable all become RunError.
-import { hex, PAGE_SIZE_N } from '../present/format';
+import { hex, hexBytes, PAGE_SIZE_N } from '../present/format';
 import { ntStatusName, win32ErrorName } from '../present/names';
 import * as E from '../../engine';
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
@@ -56,7 +56,7 @@ export type RunResult =
   | { readonly kind: 'kd'; readonly command: string; readonly lines: readonly string[] }
   | { readonly kind: 'done' };
 
-export type RunErrorCode = 'noSystem' | 'noProcess' | 'unknownVariable' | 'win32' | 'exception' | 'unsupported' | 'noSuchProcess' | 'internal';
+export type RunErrorCode = 'noSystem' | 'noProcess' | 'unknownVariable' | 'win32' | 'exception' | 'noSuchProcess' | 'internal';
 
 export interface RunError {
   readonly code: RunErrorCode;
@@ -216,7 +216,7 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
       const api = system.win32(pidOf(undefined, system, state));
       const from = system.stepCount;
       const bytes = api.ReadMemory(value(c.address, state), c.count);
-      return { kind: 'bytes', hex: Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' '), faults: faultsSince(system, from) };
+      return { kind: 'bytes', hex: hexBytes(bytes), faults: faultsSince(system, from) };
     }
     case 'write': {
       const system = needSystem(host);
@@ -271,13 +271,10 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
     }
     case 'map': {
       const system = needSystem(host);
-      const api = system.win32(pidOf(undefined, system, state)) as E.Win32Api & Partial<SectionApi>;
-      if (typeof api.CreateFileMapping !== 'function' || typeof api.MapViewOfFile !== 'function') {
-        throw new Failure({ code: 'unsupported', args: ['CreateFileMapping'] });
-      }
+      const api = system.win32(pidOf(undefined, system, state));
       const handle = api.CreateFileMapping(-1, c.protect, c.size, c.name);
       if (!handle) win32Failed(api);
-      const access = c.protect === E.PAGE_READONLY ? 4 /* FILE_MAP_READ */ : 2 /* FILE_MAP_WRITE */;
+      const access = c.protect === E.PAGE_READONLY ? E.FILE_MAP_READ : E.FILE_MAP_WRITE;
       const base = api.MapViewOfFile(handle, access, 0n, 0n);
       if (base === 0n) win32Failed(api);
       return { kind: 'mapped', base, handle };
@@ -330,10 +327,4 @@ export function runDebuggerLine(system: System, state: RunState, text: string): 
   const output = runKdLine(system, state.kd, command);
   if (/^\s*\.process\s+\S/i.test(command)) state.kdFollowsBlock = false;
   return { command, lines: output ? output.split('\n') : [] };
-}
-
-/** Section services, when the engine has them (the sections work adds them to Win32Api). */
-interface SectionApi {
-  CreateFileMapping(hFile: number, flProtect: number, dwMaximumSize: bigint, lpName?: string): number;
-  MapViewOfFile(hFileMappingObject: number, dwDesiredAccess: number, offset: bigint, dwNumberOfBytesToMap: bigint): bigint;
 }
