@@ -111,6 +111,12 @@ export const SE_DEBUG_NAME = 'SeDebugPrivilege';
 // Memory layout of x64 Windows.
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
+/** The simulated RAM when SystemOptions.physicalMemoryMB is absent (the ntlab.simulation.physicalMemoryMB setting's default too). */
+export const DEFAULT_PHYSICAL_MEMORY_MB = 512;
+/** PAGE_SIZE - 1: the byte-offset bits of an address (BYTE_OFFSET). */
+export const PAGE_MASK = PAGE_SIZE - 1;
+/** PAGE_SIZE as a bigint, for 64-bit address arithmetic. */
+export const PAGE_SIZE_N = BigInt(PAGE_SIZE);
 export const ALLOCATION_GRANULARITY = 0x10000;
 export const LARGE_PAGE_SIZE = 0x200000;
 export const HUGE_PAGE_SIZE = 0x40000000;

@@ -1,6 +1,7 @@
 // What the sidebar lists beyond processes and pages: section objects (control area -> segment and
 // subsections -> prototype PTEs -> the views that map them), handle tables and jobs. Read-only views
 // of the engine's state, as JSON-friendly records (addresses stay bigint; the host formats them).
+import { PAGE_SIZE_N } from './constants';
 import type { MemoryManager } from './mm/memoryManager';
 import { decodePte, type DecodedPte, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, pteProtection } from './mm/pte';
 import { mmToWin32Protection } from './mm/protection';
@@ -86,7 +87,7 @@ export function listSections(mm: MemoryManager, processes: ReadonlyArray<Process
     for (const vad of p.vads) {
       if (!vad.view || (only !== undefined && vad.view.controlArea.id !== only)) continue;
       const list = views.get(vad.view.controlArea.id) ?? [];
-      list.push({ pid: p.pid, base: BigInt(vad.startVpn) * 4096n, size: BigInt(vad.pageCount) * 4096n, protect: vad.view.protect, copyOnWrite: vad.view.copyOnWrite, firstPrototypeIndex: vad.view.firstProto });
+      list.push({ pid: p.pid, base: BigInt(vad.startVpn) * PAGE_SIZE_N, size: BigInt(vad.pageCount) * PAGE_SIZE_N, protect: vad.view.protect, copyOnWrite: vad.view.copyOnWrite, firstPrototypeIndex: vad.view.firstProto });
       views.set(vad.view.controlArea.id, list);
     }
   }

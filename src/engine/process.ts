@@ -10,33 +10,31 @@ export { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from './mm/addressSpace
 
 export interface ThreadObject {
   tid: number;
-  /** TEB.LastErrorValue */
-  lastError: number;
   teb: bigint;
   stackBase: bigint;
   stackLimit: bigint;
   state: ThreadState;
   suspendCount: number;
-  /** Executive thread fields (src/engine/ps); absent on threads made before the process manager knew them. */
-  ethread?: bigint;
+  /** Executive thread fields (src/engine/ps), set by PspAllocateThread (ps/threads.ts) and boot's system threads. */
+  ethread: bigint;
   /** KTHREAD.Priority and BasePriority. */
-  priority?: number;
-  basePriority?: number;
+  priority: number;
+  basePriority: number;
   /** ETHREAD.StartAddress (RtlUserThreadStart) and Win32StartAddress (what CreateThread was given). */
-  startAddress?: bigint;
-  win32StartAddress?: bigint;
+  startAddress: bigint;
+  win32StartAddress: bigint;
   /** ExitStatus once terminated (STILL_ACTIVE before). */
-  exitStatus?: number;
+  exitStatus: number;
   /** KTHREAD.WaitReason when Waiting (KWAIT_REASON name). */
-  waitReason?: string;
+  waitReason: string;
   /** Object id of the thread's object header. */
-  objectId?: number;
+  objectId: number;
   /** Address of the CSR_THREAD CSRSS keeps for it (0 when none). */
-  csrThread?: bigint;
+  csrThread: bigint;
   /** False while the process/stack swapper has the thread's kernel stack out of memory (KiOutSwapKernelStacks). */
   kernelStackResident?: boolean;
   /** Stage 7 (LdrInitializeThunk) still to run when this initial thread first resumes. */
-  pendingLoaderInit?: boolean;
+  pendingLoaderInit: boolean;
 }
 
 export type ThreadState = 'Initialized' | 'Ready' | 'Running' | 'Standby' | 'Waiting' | 'Transition' | 'Terminated' | 'DeferredReady';

@@ -1,6 +1,7 @@
 // The Win32-shaped API executed in one process's context. Names, argument order and failure
 // conventions follow the real functions: failures return 0n / 0 / false / null and set the thread's
 // last error; memory accesses that cannot be resolved throw NtException like a faulting instruction.
+import { PAGE_SIZE, PAGE_SIZE_N } from './constants';
 import { ERROR_ALREADY_EXISTS, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, MM_HIGHEST_USER_ADDRESS, STATUS_ACCESS_VIOLATION } from './constants';
 import { LastError, NtException, Win32Error } from './errors';
 import type { MEMORY_BASIC_INFORMATION } from './mm/virtual';
@@ -164,8 +165,8 @@ export class Win32ApiImpl implements Win32Api {
     return this.guard(false, () => {
       if (!isOut(lpMinimum) || !isOut(lpMaximum)) throw new LastError(ERROR_NOACCESS);
       const [min, max] = this.system.workingSetLimits(this.pid);
-      lpMinimum.value = BigInt(min) * 4096n;
-      lpMaximum.value = BigInt(max) * 4096n;
+      lpMinimum.value = BigInt(min) * PAGE_SIZE_N;
+      lpMaximum.value = BigInt(max) * PAGE_SIZE_N;
       return true;
     });
   }
@@ -174,7 +175,7 @@ export class Win32ApiImpl implements Win32Api {
     return this.guard(ERROR_INVALID_PARAMETER, () => {
       if (!lpdwGranularity || typeof lpdwGranularity !== 'object') throw new LastError(ERROR_INVALID_PARAMETER);
       const r = this.system.op({ op: 'GetWriteWatch', pid: this.pid, args: [dwFlags, lpBaseAddress, dwRegionSize, lpAddresses, lpdwCount] });
-      lpdwGranularity.value = 4096;
+      lpdwGranularity.value = PAGE_SIZE;
       return r;
     });
   }
@@ -216,7 +217,7 @@ export class Win32ApiImpl implements Win32Api {
     const vpn = hi * 1048576 + (lo >>> 12);
     const offset = lo & 0xFFF;
     const slot = (lo >>> 12) & (TLB_SIZE - 1);
-    if (offset + nSize <= 4096 && p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & TLB_READ)) {
+    if (offset + nSize <= PAGE_SIZE && p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & TLB_READ)) {
       const out = new Uint8Array(nSize);
       this.system.physicalStore.read(p.tlbPfn[slot]!, offset, out, 0, nSize);
       return out;
@@ -453,8 +454,11 @@ export class Win32ApiImpl implements Win32Api {
 
   AdjustTokenPrivileges(TokenHandle: number, DisableAllPrivileges: boolean, NewState: Array<{ Name: string; Attributes: number }>): boolean {
     return this.guard(false, () => {
-      const changes = Array.isArray(NewState) ? NewState.map((c) => ({ Name: c?.Name, Attributes: c?.Attributes })) : NewState;
-      const lastError = this.ps({ call: 'adjustTokenPrivileges', callerPid: this.pid, hToken: TokenHandle, disableAll: !!DisableAllPrivileges, changes: changes as Array<{ Name: string; Attributes: number }> });
+      // NewState is the caller's: anything but an array (unless every privilege is being disabled, when it is
+      // ignored) is ERROR_INVALID_PARAMETER here; the entries are copied, and checked by adjustTokenPrivileges.
+      if (!DisableAllPrivileges && !Array.isArray(NewState)) throw new LastError(ERROR_INVALID_PARAMETER);
+      const changes = Array.isArray(NewState) ? NewState.map((c) => ({ Name: c?.Name, Attributes: c?.Attributes })) : [];
+      const lastError = this.ps({ call: 'adjustTokenPrivileges', callerPid: this.pid, hToken: TokenHandle, disableAll: !!DisableAllPrivileges, changes });
       this.system.setLastError(this.pid, lastError);
       return true;
     });

@@ -3,7 +3,7 @@
 // from options.ts (estimateMachineCost); this is the dialog.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { System, SystemOptions } from '../engine';
+import { DEFAULT_PHYSICAL_MEMORY_MB, type System, type SystemOptions } from '../engine';
 import { estimateMachineCost, hostCanAfford, pagesInUse } from './options';
 
 const MB = 1024 * 1024;
@@ -21,7 +21,7 @@ export async function confirmMachineSize(options: Pick<SystemOptions, 'physicalM
   if (decision) return decision === 'build';
   const build = vscode.l10n.t('Build It');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('A simulated machine with {0} MB of RAM is large for this computer.', options.physicalMemoryMB ?? 512),
+    vscode.l10n.t('A simulated machine with {0} MB of RAM is large for this computer.', options.physicalMemoryMB ?? DEFAULT_PHYSICAL_MEMORY_MB),
     {
       modal: true,
       detail: vscode.l10n.t('Building it takes about {0} MB now ({1} MB of page records, {2} MB of page contents touched by boot); using all of its RAM takes {3} MB, and time travel may keep up to {4} MB more. This computer has {5} MB free of {6} MB.',

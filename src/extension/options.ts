@@ -1,4 +1,4 @@
-import type { System, SystemOptions } from '../engine';
+import { DEFAULT_PHYSICAL_MEMORY_MB, type System, type SystemOptions } from '../engine';
 import { PAGE_SIZE } from './present/format';
 
 /** The subset of a WorkspaceConfiguration the options reader needs (kept narrow so unit tests can fake it). */
@@ -16,7 +16,7 @@ function clampInt(value: unknown, min: number, max: number, fallback: number): n
 /** Turns the `ntlab.simulation.*` settings into createSystem options; out-of-range values are clamped, junk falls back to defaults. */
 export function readSimulationOptions(config: ConfigReader): SystemOptions {
   const options: SystemOptions = {
-    physicalMemoryMB: clampInt(config.get('simulation.physicalMemoryMB'), 16, 65536, 512),
+    physicalMemoryMB: clampInt(config.get('simulation.physicalMemoryMB'), 16, 65536, DEFAULT_PHYSICAL_MEMORY_MB),
     pageFileMB: clampInt(config.get('simulation.pageFileMB'), 0, 65536, 1024),
     processors: clampInt(config.get('simulation.processors'), 1, 64, 4),
     seed: clampInt(config.get('simulation.seed'), 0, 0x7fffffff, 1),
@@ -65,7 +65,7 @@ export function pagesInUse(system: Pick<System, 'physicalPageCount' | 'querySyst
  * travel may retain (DESIGN.md §4; the engine's default budget is twice the RAM, at least 256 MB).
  */
 export function estimateMachineCost(options: Pick<SystemOptions, 'physicalMemoryMB' | 'timeTravelMemoryMB'>, pagesTouched = BOOT_PAGES_IN_USE): MachineCost {
-  const physicalMB = options.physicalMemoryMB ?? 512;
+  const physicalMB = options.physicalMemoryMB ?? DEFAULT_PHYSICAL_MEMORY_MB;
   const pages = physicalMB * (MB / PAGE_SIZE);
   const pfnDatabaseBytes = pages * ENGINE_BYTES_PER_PHYSICAL_PAGE;
   const touchedContentBytes = Math.min(pages, pagesTouched) * PAGE_SIZE;

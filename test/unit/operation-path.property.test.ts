@@ -5,7 +5,8 @@
 // compared by a canonical digest: processes, VADs, the PTEs of every page in a VAD (Accessed bits
 // included), the PFN lists, commit, handles, jobs, sections and every thread's last error. Win32 calls
 // that set the last error outside a failing operation (SetLastError, a failure found before any operation
-// runs, ERROR_ALREADY_EXISTS on success) are generated too, so a last error set off the log fails it.
+// runs, ERROR_ALREADY_EXISTS or ERROR_NOT_ALL_ASSIGNED on success: CreateFileMapping, CreateFile,
+// OpenFileMapping, AdjustTokenPrivileges...) are generated too, so a last error set off the log fails it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -128,6 +129,12 @@ const WIN32: Record<string, Run> = {
   CreateFileMapping: (s, w, x) => s.win32(pidOf(w, x.a)).CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, at(['LabSection', 'Other'], x.b)),
   CreateJobObject: (s, w, x) => s.win32(pidOf(w, x.a)).CreateJobObject(null, at(['LabJob', 'Other'], x.b)),
   GetExitCodeProcess: (s, w, x) => s.win32(pidOf(w, x.a)).GetExitCodeProcess(handle(x.b), { value: 0 }),
+  // Success with ERROR_NOT_ALL_ASSIGNED or 0 as the last error; a NewState that is not an array is the hostile case.
+  AdjustTokenPrivileges: (s, w, x) => s.win32(pidOf(w, x.a)).AdjustTokenPrivileges(handle(x.b), x.c % 3 === 0,
+    at([[{ Name: 'SeDebugPrivilege', Attributes: 2 }], [{ Name: 'SeBogus', Attributes: 2 }, { Name: 'SeShutdownPrivilege', Attributes: 0 }], null, 'SeDebugPrivilege', [null]], x.d) as Array<{ Name: string; Attributes: number }>),
+  // CREATE_ALWAYS/OPEN_ALWAYS over an existing file succeed with ERROR_ALREADY_EXISTS.
+  CreateFile: (s, w, x) => s.win32(pidOf(w, x.a)).CreateFile(at(['C:\\data.bin', 'C:\\new.bin', 'C:\\Windows'], x.b), at([0xC0000000, 0x80000000], x.c), 0, null, 1 + (x.d % 5), 0, 0),
+  OpenFileMapping: (s, w, x) => s.win32(pidOf(w, x.a)).OpenFileMapping(at([6, 4, 1], x.b), false, at(['LabSection', 'Missing'], x.c)),
 };
 
 type Cmd = { kind: string; run: Run };

@@ -110,6 +110,17 @@ describe('the machine behind a System is engine-private (issue 13)', () => {
     expect(machineOf(sys).byPid.get(pid)!.pid).toBe(pid);
     expect(machineOf(sys.stateAt(0))).not.toBe(machineOf(sys));
   });
+
+  it('System.options is a frozen copy: writing to it throws and never reaches the machine', () => {
+    const { sys } = machine({ physicalMemoryMB: 8 });
+    const options = sys.options as { physicalMemoryMB: number; seed: number };
+    expect(Object.isFrozen(options)).toBe(true);
+    expect(() => { options.physicalMemoryMB = 4096; }).toThrow(TypeError);
+    expect(() => { (options as Record<string, unknown>).extra = 1; }).toThrow(TypeError);
+    expect(sys.options.physicalMemoryMB).toBe(8);
+    expect(machineOf(sys).options.physicalMemoryMB).toBe(8);
+    expect(machineOf(sys).options).not.toBe(sys.options);
+  });
 });
 
 describe('the step log stores steps in chunks', () => {

@@ -2,7 +2,9 @@
 // VPN's entry at each level, and the self-map address of a PTE (MiGetPteAddress). Windows Internals 7th
 // ed., Part 1, ch. 5, "Address translation" ("x64 virtual address translation").
 
-export const PAGE_SIZE = 4096;
+import { PAGE_SIZE } from '../constants';
+
+export { PAGE_SIZE };
 /** Normal page priority for user pages (standby list 5). */
 export const NORMAL_PRIORITY = 5;
 /** Entries in one paging-structure page. */
@@ -15,7 +17,7 @@ export const LEVEL_PDE = 1;
 export const LEVEL_PTE = 0;
 
 /** Low and high halves of the virtual address of page `vpn` (no bigint on hot paths). */
-export function vaLo(vpn: number): number { return ((vpn % 1048576) * 4096) >>> 0; }
+export function vaLo(vpn: number): number { return ((vpn % 1048576) * PAGE_SIZE) >>> 0; }
 export function vaHi(vpn: number): number { return Math.floor(vpn / 1048576); }
 
 /**

@@ -4,6 +4,7 @@
 // working-set manager), writer.ts (the page writers and paging-file space), pageLists.ts (page
 // allocation and the zero page thread), pageTables.ts (range walks, MiDeletePte). Windows Internals 7th
 // ed., Part 1, ch. 5. The methods below that only call those routines keep the API other modules use.
+import { PAGE_SIZE_N } from '../constants';
 import { NtException } from '../errors';
 import { STATUS_COMMITMENT_LIMIT } from '../constants';
 import type { AddressSpace } from './addressSpace';
@@ -285,7 +286,7 @@ export class MemoryManager {
     // A page table is charged to commit when it is created (Windows Internals 7th ed., Part 1, ch. 5,
     // "Commit charge and the system commit limit": page tables are one of the charges); past the limit
     // the fault or allocation that needed it fails with STATUS_COMMITMENT_LIMIT.
-    if (!this.canCharge(1)) throw new NtException(STATUS_COMMITMENT_LIMIT, BigInt(vpn) * 4096n, false);
+    if (!this.canCharge(1)) throw new NtException(STATUS_COMMITMENT_LIMIT, BigInt(vpn) * PAGE_SIZE_N, false);
     const pfn = MiRemoveZeroPage(this);
     const from = this.lastFrom;
     const address = this.entryAddress(level + 1, vpn);

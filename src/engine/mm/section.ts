@@ -4,6 +4,7 @@
 // fault handler then finds the prototype PTE through the VAD (MiResolveProtoPteFault, faults.ts), so a
 // page brought in by one process becomes valid in every other view without a copy, and the PFN's share
 // count says how many PTEs map it. Writes to copy-on-write views get a private copy (MiCopyOnWrite, faults.ts).
+import { PAGE_SIZE } from '../constants';
 import type { SimFile } from '../io/fileSystem';
 import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
@@ -18,7 +19,6 @@ import type { Vad } from './vad';
 /** Kernel virtual addresses of prototype PTEs: each segment gets its own 256 MB of paged pool. */
 export const PROTO_BASE = 0xFFFFC00000000000n;
 const PROTO_SPAN = 0x10000000n;
-const PAGE = 4096;
 
 /** A SUBSECTION: a run of prototype PTEs backed by one part of the file (or of the image). */
 export interface Subsection {
@@ -247,12 +247,12 @@ export function makeProtoValid(mm: MemoryManager, ca: ControlArea, index: number
       pfn = mm.removeAnyPage();
       from = mm.lastFromList;
       const sub = seg.subsections[hi - 1]!;
-      const offsetInSub = (index - sub.firstPte) * PAGE;
+      const offsetInSub = (index - sub.firstPte) * PAGE_SIZE;
       const file = mm.fileSystem?.getFileById(ca.fileId);
       mm.phys.zeroPage(pfn);
       let read = 0;
       if (file && offsetInSub < sub.rawSize) {
-        const length = Math.min(PAGE, sub.rawSize - offsetInSub);
+        const length = Math.min(PAGE_SIZE, sub.rawSize - offsetInSub);
         const start = sub.fileOffset + offsetInSub;
         const bytes = file.data.subarray(Math.min(start, file.data.length), Math.min(start + length, file.data.length));
         mm.phys.write(pfn, 0, bytes, 0, bytes.length);
@@ -398,8 +398,8 @@ function writeBackOne(mm: MemoryManager, ca: ControlArea, index: number, pfn: nu
   const sub = ca.segment.subsections[mm.pfn.originalPteHi[pfn]! - 1];
   const file = fs?.getFileById(ca.fileId);
   if (!fs || !file || !sub) return;
-  const offsetInSub = (index - sub.firstPte) * PAGE;
-  const length = Math.max(0, Math.min(PAGE, Math.max(sub.rawSize, file.data.length - sub.fileOffset) - offsetInSub));
+  const offsetInSub = (index - sub.firstPte) * PAGE_SIZE;
+  const length = Math.max(0, Math.min(PAGE_SIZE, Math.max(sub.rawSize, file.data.length - sub.fileOffset) - offsetInSub));
   if (length === 0) return;
   const bytes = new Uint8Array(length);
   mm.phys.read(pfn, 0, bytes, 0, length);

@@ -1,15 +1,15 @@
 // Page contents for physical memory and the paging file: 4 KB per page, allocated lazily in chunks,
 // shared copy-on-write with snapshots (a snapshot keeps the chunks; the first write after it copies).
 
-const PAGE = 4096;
+import { PAGE_SHIFT, PAGE_SIZE } from '../constants';
+
 // Index arithmetic uses shifts and masks, never `/` or `%` by these constants: a bundled module's
 // constants are loaded from its context at run time, so `page / CHUNK_PAGES` compiles to a real
 // integer division on every access.
-const PAGE_SHIFT = 12;
 const CHUNK_SHIFT = 4;
 const CHUNK_PAGES = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_PAGES - 1;
-const CHUNK_BYTES = PAGE * CHUNK_PAGES;
+const CHUNK_BYTES = PAGE_SIZE * CHUNK_PAGES;
 /** How many let-go chunks a store keeps for reuse (1 MB). */
 const SPARE_CHUNKS = 16;
 let generationCounter = 1;
@@ -142,7 +142,7 @@ export class PageStore {
     if (this.chunks[chunk] === undefined) return;
     const c = this.stamps[chunk] === this.generation ? this.chunks[chunk]! : this.writable(chunk);
     const base = ((page & CHUNK_MASK) << PAGE_SHIFT);
-    c.fill(0, base, base + PAGE);
+    c.fill(0, base, base + PAGE_SIZE);
   }
 
   /** Copies a whole page from `source` (possibly another store) into `page` of this store. */
@@ -150,7 +150,7 @@ export class PageStore {
     const sc = source.chunks[sourcePage >>> CHUNK_SHIFT];
     if (sc === undefined) { this.zeroPage(page); return; }
     const sb = ((sourcePage & CHUNK_MASK) << PAGE_SHIFT);
-    this.write(page, 0, sc, sb, PAGE);
+    this.write(page, 0, sc, sb, PAGE_SIZE);
   }
 
   isZeroPage(page: number): boolean {

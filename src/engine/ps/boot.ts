@@ -79,7 +79,7 @@ export function boot(pm: ProcessManager): void {
     const tid = pm.cids.allocate('t');
     const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
     system.threads.push({
-      tid, lastError: 0, teb: 0n, stackBase: 0n, stackLimit: 0n, state: 'Waiting', suspendCount: 0, ethread: header.address,
+      tid, teb: 0n, stackBase: 0n, stackLimit: 0n, state: 'Waiting', suspendCount: 0, ethread: header.address,
       priority: MM_THREAD_PRIORITY[name], basePriority: MM_THREAD_PRIORITY[name], startAddress: 0n,
       win32StartAddress: 0n, exitStatus: STILL_ACTIVE, waitReason: name === 'MiZeroPageThread' ? 'WrFreePage' : 'WrVirtualMemory', objectId: header.objectId,
       csrThread: 0n, pendingLoaderInit: false,

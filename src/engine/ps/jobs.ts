@@ -1,6 +1,7 @@
 // Job objects: NtCreateJobObject / OpenJobObject, AssignProcessToJobObject with nesting, limits (active
 // processes, process and job memory, working set, priority class), accounting, TerminateJobObject and
 // kill-on-close. Windows Internals 7e ch. 3, "Jobs".
+import { PAGE_SIZE } from '../constants';
 import { ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_QUOTA, JOB_OBJECT_ALL_ACCESS, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_PRIORITY_CLASS, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_WORKINGSET, JOB_OBJECT_QUERY, JobObjectBasicAccountingInformation, JobObjectBasicLimitInformation, JobObjectBasicProcessIdList, JobObjectExtendedLimitInformation } from '../constants';
 import { LastError } from '../errors';
 import { resolveObjectName } from '../ob/objectManager';
@@ -46,7 +47,7 @@ export function queryJob(pm: ProcessManager, caller: ProcessObject, hJob: number
     case JobObjectExtendedLimitInformation: {
       let jobMemory = 0;
       let peakProcess = j.peakProcessMemoryUsed;
-      for (const p of jobProcesses(pm, j)) { const b = p.privateCommit * 4096; jobMemory += b; peakProcess = Math.max(peakProcess, b); }
+      for (const p of jobProcesses(pm, j)) { const b = p.privateCommit * PAGE_SIZE; jobMemory += b; peakProcess = Math.max(peakProcess, b); }
       return { BasicLimitInformation: basic, ProcessMemoryLimit: BigInt(j.processMemoryLimit), JobMemoryLimit: BigInt(j.jobMemoryLimit), PeakProcessMemoryUsed: BigInt(peakProcess), PeakJobMemoryUsed: BigInt(Math.max(j.peakJobMemoryUsed, jobMemory)) };
     }
     default: return fail(ERROR_INVALID_PARAMETER);
@@ -213,8 +214,8 @@ export function setJobLimits(pm: ProcessManager, job: JobObject, info: JobLimits
  * maximum is hard — a working set above it is trimmed now, and replacement keeps it there.
  */
 export function applyJobWorkingSet(pm: ProcessManager, job: JobObject, p: ProcessObject): void {
-  p.ws.minimum = Math.max(20, Math.ceil(job.minimumWorkingSetSize / 4096));
-  p.ws.maximum = Math.max(p.ws.minimum, Math.ceil(job.maximumWorkingSetSize / 4096));
+  p.ws.minimum = Math.max(20, Math.ceil(job.minimumWorkingSetSize / PAGE_SIZE));
+  p.ws.maximum = Math.max(p.ws.minimum, Math.ceil(job.maximumWorkingSetSize / PAGE_SIZE));
   p.ws.hardMaximum = true;
   if (p.ws.count > p.ws.maximum) pm.mm.trimWorkingSet(p, p.ws.count - p.ws.maximum, 'JobWorkingSetLimit');
 }
@@ -225,7 +226,7 @@ export function applyJobWorkingSet(pm: ProcessManager, job: JobObject, p: Proces
  * Charges that fit update PeakProcessMemoryUsed and PeakJobMemoryUsed.
  */
 export function jobAllowsCommit(pm: ProcessManager, p: ProcessObject, pages: number): boolean {
-  const processBytes = (p.privateCommit + pages) * 4096;
+  const processBytes = (p.privateCommit + pages) * PAGE_SIZE;
   const chain: JobObject[] = [];
   for (let id = pm.state(p).jobId; id; id = pm.jobs.get(id)?.parentJobId ?? 0) {
     const job = pm.jobs.get(id);
@@ -235,7 +236,7 @@ export function jobAllowsCommit(pm: ProcessManager, p: ProcessObject, pages: num
   const jobBytes = new Map<JobObject, number>();
   for (const job of chain) {
     if ((job.limitFlags & JOB_OBJECT_LIMIT_PROCESS_MEMORY) && processBytes > job.processMemoryLimit) return false;
-    const used = jobProcesses(pm, job).reduce((sum, q) => sum + q.privateCommit * 4096, 0) + pages * 4096;
+    const used = jobProcesses(pm, job).reduce((sum, q) => sum + q.privateCommit * PAGE_SIZE, 0) + pages * PAGE_SIZE;
     if ((job.limitFlags & JOB_OBJECT_LIMIT_JOB_MEMORY) && used > job.jobMemoryLimit) return false;
     jobBytes.set(job, used);
   }

@@ -5,6 +5,7 @@
 // RTL_USER_PROCESS_PARAMETERS, loader data) have had the same offsets for all of Windows 10. Job
 // accounting and limits also use the documented winnt.h structures; W32PROCESS and DEBUG_OBJECT name
 // their own sources. Fields the simulation does not keep are left out rather than shown as zero.
+import { PAGE_SIZE_N } from '../constants';
 import type { System } from '../system';
 import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
@@ -323,7 +324,7 @@ function kprocess(p: ProcessObject, st: PsProcessState): ObjectLayout {
     typeName: '_KPROCESS', address: p.eprocess, size: 0x438, source: VERGILIUS,
     fields: [
       { offset: 0x0, name: 'Header', type: '_DISPATCHER_HEADER', value: 'Type 3 (ProcessObject)' },
-      { offset: 0x28, name: 'DirectoryTableBase', type: 'Uint8B', value: p.directoryTableBase >= 0 ? BigInt(p.directoryTableBase) * 4096n : 0n },
+      { offset: 0x28, name: 'DirectoryTableBase', type: 'Uint8B', value: p.directoryTableBase >= 0 ? BigInt(p.directoryTableBase) * PAGE_SIZE_N : 0n },
       { offset: 0x30, name: 'ThreadListHead', type: '_LIST_ENTRY', value: `${p.threads.filter((t) => t.state !== 'Terminated').length} thread(s)` },
       { offset: 0x280, name: 'BasePriority', type: 'Char', value: st.basePriority },
       { offset: 0x281, name: 'QuantumReset', type: 'Char', value: 6 },
@@ -437,7 +438,9 @@ function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
 }
 
 function teb(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
-  // The simulated Win32 calls of a process run on its first live thread: GetLastError's value is that thread's.
+  // The simulated Win32 calls of a process run on its first live thread: the machine's last error of the
+  // process (Machine.lastErrors, what GetLastError returns) is that thread's TEB.LastErrorValue. No other
+  // thread ever makes a call that sets one, so theirs stays 0, the TEB's initial value.
   const caller = firstLiveThread(p);
   return {
     typeName: '_TEB', address: t.teb, size: TEB.size, source: USER_MODE,
@@ -447,7 +450,7 @@ function teb(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
       { offset: TEB.Self, name: 'NtTib.Self', type: 'Ptr64 _NT_TIB', value: t.teb },
       { offset: TEB.ClientId, name: 'ClientId', type: '_CLIENT_ID', value: `${p.pid}.${t.tid}` },
       { offset: TEB.ProcessEnvironmentBlock, name: 'ProcessEnvironmentBlock', type: 'Ptr64 _PEB', value: p.peb, ref: { kind: 'PEB', pid: p.pid } },
-      { offset: TEB.LastErrorValue, name: 'LastErrorValue', type: 'Uint4B', value: caller === t ? system.getLastError(p.pid) : t.lastError },
+      { offset: TEB.LastErrorValue, name: 'LastErrorValue', type: 'Uint4B', value: caller === t ? system.getLastError(p.pid) : 0 },
     ],
   };
 }

@@ -1,6 +1,7 @@
 // The image loader in ntdll (LdrInitializeThunk -> LdrpInitializeProcess): the process heap, PEB_LDR_DATA
 // and the LDR_DATA_TABLE_ENTRY lists, the static imports breadth first (LdrpLoadDll), the loader breakpoint
 // and the entry point. Resumable when a debugger holds it. Windows Internals 7e ch. 3, "Image loader".
+import { PAGE_SIZE, PAGE_SIZE_N } from '../constants';
 import { FILE_MAP_READ, LOAD_DLL_DEBUG_EVENT, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../constants';
 import type { SimFile } from '../io/fileSystem';
 import { IMAGE_SUBSYSTEM_NATIVE, IMAGE_SUBSYSTEM_WINDOWS_GUI, PeFormatError } from '../io/pe';
@@ -42,8 +43,8 @@ function writeLoaderLinks(v: DataView, at: number, ldr: number, heap: number, li
 
 /** Whether no VAD of `p` intersects [base, base + size) (every page, not only the first). */
 function imageRangeFree(p: ProcessObject, base: bigint, size: number): boolean {
-  const first = Number(base / 4096n);
-  const last = first + Math.max(1, Math.ceil(size / 4096)) - 1;
+  const first = Number(base / PAGE_SIZE_N);
+  const last = first + Math.max(1, Math.ceil(size / PAGE_SIZE)) - 1;
   const v = p.vads.ceiling(first);
   return !(v && v.startVpn <= last);
 }
@@ -215,7 +216,7 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
       t.step('create.entryPoint')?.n(p.pid).n(thread.tid).a(st.entryPoint).change('thread', thread.tid);
       if (st.modules.some((m) => m.name.toLowerCase() === 'kernel32.dll')) t.step('create.baseThreadInitThunk')?.n(p.pid).n(thread.tid).a(st.entryPoint).change('thread', thread.tid);
       // The first instruction fetch at the entry point: a prototype PTE fault brings the code page in from the image.
-      if (st.sectionId && st.entryPoint) pm.mm.translate(p, Number(st.entryPoint / 4096n), false);
+      if (st.sectionId && st.entryPoint) pm.mm.translate(p, Number(st.entryPoint / PAGE_SIZE_N), false);
       // The program now waits for input: GUI threads in win32k (WrUserRequest), console programs on a read.
       thread.state = 'Waiting';
       thread.waitReason = st.subsystem === IMAGE_SUBSYSTEM_WINDOWS_GUI ? 'WrUserRequest' : st.subsystem === IMAGE_SUBSYSTEM_NATIVE ? 'WrLpcReceive' : 'UserRequest';

@@ -8,6 +8,7 @@
 // object headers. The memory work is the memory manager's (mm/sectionApi.ts, mm/virtual.ts), which sees
 // only address spaces. Windows Internals 7e ch. 5, "Section objects"; Part 2 ch. 8, "Object handles and
 // the process handle table"; Microsoft Learn, NtCreateSection / NtMapViewOfSection (wdm.h).
+import { MEM_IMAGE, MEM_PRIVATE, PAGE_EXECUTE_READWRITE, PAGE_NOACCESS, PAGE_SIZE_N } from '../constants';
 import {
   CREATE_ALWAYS, CREATE_NEW, ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_INVALID_HANDLE,
   ERROR_INVALID_PARAMETER, ERROR_NOACCESS, ERROR_PARTIAL_COPY, FILE_MAP_COPY, FILE_MAP_EXECUTE, FILE_MAP_READ,
@@ -72,7 +73,7 @@ const SECTION_CALLS = defineCalls<SectionCall, [SectionContext, ProcessObject]>(
     if (base === 0n && section.controlArea.image) {
       // An image goes to its preferred base when that range is free.
       const preferred = preferredImageBase(ctx.mm, section);
-      const first = Number(preferred / 4096n);
+      const first = Number(preferred / PAGE_SIZE_N);
       const next = p.vads.ceiling(first);
       if (preferred !== 0n && (!next || next.startVpn > first + section.controlArea.segment.totalPtes - 1)) base = preferred;
     }
@@ -209,7 +210,7 @@ function readProcessMemory(ctx: SectionContext, caller: ProcessObject, hProcess:
   let done = 0;
   while (done < size) {
     const cur = address + BigInt(done);
-    const len = Math.min(size - done, PAGE_SIZE - Number(cur % 4096n));
+    const len = Math.min(size - done, PAGE_SIZE - Number(cur % PAGE_SIZE_N));
     try {
       if (cur < 0n || cur + BigInt(len) > 0x7FFFFFFF0000n) throw new NtException(0xC0000005, cur, false);
       const chunk = new Uint8Array(len);
@@ -234,17 +235,17 @@ function writeProcessMemory(ctx: SectionContext, caller: ProcessObject, hProcess
   let done = 0;
   while (done < data.length) {
     const cur = address + BigInt(done);
-    const len = Math.min(data.length - done, PAGE_SIZE - Number(cur % 4096n));
+    const len = Math.min(data.length - done, PAGE_SIZE - Number(cur % PAGE_SIZE_N));
     let restore = -1;
     try {
       let mbi;
       try { mbi = virtualQuery(ctx.mm, target, cur); } catch { mbi = null; }
       if (!mbi || mbi.State !== MEM_COMMIT) throw new NtException(0xC0000005, cur, true);
       const prot = mbi.Protect & 0xFF;
-      const writable = prot === 0x04 || prot === 0x40 || prot === 0x08 || prot === 0x80;
-      if (!writable && prot !== 0x01) {
-        const temp = mbi.Type === 0x1000000 || prot === PAGE_WRITECOPY ? (prot & 0xF0 ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY) : PAGE_READWRITE;
-        restore = virtualProtect(ctx.mm, target, cur, BigInt(len), mbi.Type === 0x20000 ? PAGE_READWRITE : temp);
+      const writable = prot === PAGE_READWRITE || prot === PAGE_EXECUTE_READWRITE || prot === PAGE_WRITECOPY || prot === PAGE_EXECUTE_WRITECOPY;
+      if (!writable && prot !== PAGE_NOACCESS) {
+        const temp = mbi.Type === MEM_IMAGE || prot === PAGE_WRITECOPY ? (prot & 0xF0 ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY) : PAGE_READWRITE;
+        restore = virtualProtect(ctx.mm, target, cur, BigInt(len), mbi.Type === MEM_PRIVATE ? PAGE_READWRITE : temp);
       }
       ctx.access(target, Number(cur), len, data.subarray(done, done + len));
     } catch (e) {

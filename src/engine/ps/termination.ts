@@ -1,6 +1,7 @@
 // Process termination: NtTerminateProcess -> PspTerminateProcess, each thread's exit, the notify routines,
 // ObKillProcess (handle rundown), MmDeleteProcessAddressSpace, job and console detach, the CID and
 // PspProcessDelete; GetExitCodeProcess. Windows Internals 7e ch. 3, "Terminating a process".
+import { PAGE_SIZE_N } from '../constants';
 import { ERROR_ACCESS_DENIED, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
 import { unmapView } from '../mm/sectionApi';
@@ -47,7 +48,7 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     for (const h of handles) closeHandleInternal(pm, p, h, false);
     t.step('process.rundownHandles')?.n(p.pid).n(handles.length).change('process', p.pid);
     if (p.directoryTableBase >= 0) {
-      const r = deleteAddressSpace(pm.mm, p, (vad) => unmapView(pm.mm, p, BigInt(vad.startVpn) * 4096n));
+      const r = deleteAddressSpace(pm.mm, p, (vad) => unmapView(pm.mm, p, BigInt(vad.startVpn) * PAGE_SIZE_N));
       t.step('process.deleteAddressSpace')?.n(p.pid).n(r.vads).n(r.privatePages).n(r.pageTables).change('process', p.pid).change('commit');
     }
     if (st.sectionId) { const section = pm.mm.sectionRegistry.sections.get(st.sectionId); if (section) dropSection(pm, section); st.sectionId = 0; }

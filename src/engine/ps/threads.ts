@@ -2,6 +2,7 @@
 // PspInsertThread), suspend and resume (KeSuspendThread / KeResumeThread), exit (PspExitThread).
 // Windows Internals 7e ch. 4, "Thread internals" ("Birth of a thread"); ch. 3, stage 4 (PspAllocateThread
 // then PspInsertThread); MmCreateTeb's caller is PspAllocateThread (public symbols).
+import { PAGE_SIZE_N } from '../constants';
 import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
 import { virtualFree } from '../mm/virtual';
@@ -55,7 +56,7 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   t.step('create.context')?.n(tid).a(rtlUserThreadStart).a(startAddress).change('thread', tid);
   void parameter;
   const thread: ThreadObject = {
-    tid, lastError: 0, teb, stackBase, stackLimit: stackBase - 0x1000n, state: 'Initialized', suspendCount: suspended ? 1 : 0,
+    tid, teb, stackBase, stackLimit: stackBase - PAGE_SIZE_N, state: 'Initialized', suspendCount: suspended ? 1 : 0,
     ethread: header.address, priority: st.basePriority, basePriority: st.basePriority, startAddress: rtlUserThreadStart,
     win32StartAddress: startAddress, exitStatus: STILL_ACTIVE, waitReason: '', objectId: header.objectId, csrThread: 0n,
     pendingLoaderInit: initial,
@@ -163,9 +164,9 @@ export function finishThread(pm: ProcessManager, p: ProcessObject, thread: Threa
   callThreadNotify(pm, p, thread, false);
   if (freeStack) {
     // The TEB and the user stack go away with the thread (the address space teardown covers them otherwise).
-    const stackVad = p.vads.find(Number((thread.stackBase - 1n) / 4096n));
-    if (stackVad) virtualFree(pm.mm, p, BigInt(stackVad.startVpn) * 4096n, 0n, MEM_RELEASE);
-    if (thread.teb && p.vads.find(Number(thread.teb / 4096n))) virtualFree(pm.mm, p, thread.teb, 0n, MEM_RELEASE);
+    const stackVad = p.vads.find(Number((thread.stackBase - 1n) / PAGE_SIZE_N));
+    if (stackVad) virtualFree(pm.mm, p, BigInt(stackVad.startVpn) * PAGE_SIZE_N, 0n, MEM_RELEASE);
+    if (thread.teb && p.vads.find(Number(thread.teb / PAGE_SIZE_N))) virtualFree(pm.mm, p, thread.teb, 0n, MEM_RELEASE);
   }
   thread.state = 'Terminated';
   thread.exitStatus = exitStatus >>> 0;

@@ -1,5 +1,6 @@
 // The kernel writing into a process's user memory (PEB, TEB, process parameters, loader data), faulting
 // pages in as a probed kernel write does, and the little-endian/UTF-16 encoders those writes use.
+import { PAGE_SIZE } from '../constants';
 import { MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../constants';
 import { virtualAlloc } from '../mm/virtual';
 import type { ProcessObject } from '../process';
@@ -31,9 +32,9 @@ export function writeUserAt(pm: ProcessManager, p: ProcessObject, start: number,
   let done = 0;
   while (done < data.length) {
     const cur = start + done;
-    const vpn = Math.floor(cur / 4096);
-    const off = cur - vpn * 4096;
-    const len = Math.min(data.length - done, 4096 - off);
+    const vpn = Math.floor(cur / PAGE_SIZE);
+    const off = cur - vpn * PAGE_SIZE;
+    const len = Math.min(data.length - done, PAGE_SIZE - off);
     const pfn = mm.translate(p, vpn, true);
     mm.phys.write(pfn, off, data, done, len);
     done += len;

@@ -3,6 +3,7 @@
 // notify (op). The Win32 layer and the process manager work on this; views see the narrow System.
 // Steps can only be recorded while an operation runs (StepLog throws otherwise), so no change can
 // bypass the log that time travel and saved sessions replay.
+import { PAGE_SIZE_N } from '../constants';
 import { ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES } from '../constants';
 import { isDocumentedError, LastError } from '../errors';
 import { Emitter } from '../events';
@@ -41,7 +42,7 @@ const APPLY = {
     const p = m.process(pid);
     p.privileges.add(privilege);
     // A granted privilege is enabled, as if the program had called AdjustTokenPrivileges.
-    if (p.ps) m.ps.state(p).token.disabledPrivileges.delete(privilege);
+    m.ps.state(p).token.disabledPrivileges.delete(privilege);
     m.trace.step('system.privilege')?.n(pid).s(privilege).change('process', pid);
   },
   VirtualAlloc: (m, op) => virtualAlloc(m.mm, m.process(op.pid), ...op.args),
@@ -358,8 +359,8 @@ function setWorkingSetSize(m: Machine, p: ProcessObject, min: bigint, max: bigin
   }
   if (min === -1n || max === -1n || min < 0n || max < 0n || min > max) throw new LastError(ERROR_INVALID_PARAMETER);
   // Zero for both means "use the defaults"; too small a minimum is raised to the system minimum.
-  const minPages = Math.max(20, Number((min + 4095n) / 4096n));
-  const maxPages = Math.max(minPages, Number((max + 4095n) / 4096n));
+  const minPages = Math.max(20, Number((min + PAGE_SIZE_N - 1n) / PAGE_SIZE_N));
+  const maxPages = Math.max(minPages, Number((max + PAGE_SIZE_N - 1n) / PAGE_SIZE_N));
   if (minPages > m.physicalPageCount - m.mm.lowAvailable) throw new LastError(ERROR_NO_SYSTEM_RESOURCES);
   p.ws.minimum = minPages;
   p.ws.maximum = maxPages;

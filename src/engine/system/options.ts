@@ -1,7 +1,7 @@
 // createSystem's options: their defaults, their validation at the API boundary, and the randomized
 // PTE base (Windows 10 1607+ picks the self-map PML4 slot at random; Windows Internals 7th ed.,
 // Part 1, chapter 5, "Address translation").
-import { ERROR_INVALID_PARAMETER } from '../constants';
+import { DEFAULT_PHYSICAL_MEMORY_MB, ERROR_INVALID_PARAMETER } from '../constants';
 import { Win32Error } from '../errors';
 import type { PteLayoutName } from '../mm/pte';
 import type { Rng } from '../rng';
@@ -42,7 +42,7 @@ export function validateOptions(o: SystemOptions): Required<Omit<SystemOptions, 
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Win32Error(ERROR_INVALID_PARAMETER, `createSystem: ${name} must be an integer in [${min}, ${max}]`);
     return v;
   };
-  const physicalMemoryMB = int('physicalMemoryMB', o.physicalMemoryMB, 512, 4, 65536);
+  const physicalMemoryMB = int('physicalMemoryMB', o.physicalMemoryMB, DEFAULT_PHYSICAL_MEMORY_MB, 4, 65536);
   const pageFileMB = int('pageFileMB', o.pageFileMB, 1024, 0, 262144);
   const processors = int('processors', o.processors, 4, 1, 64);
   const seed = int('seed', o.seed, 1, 0, 0xFFFFFFFF);

@@ -1,6 +1,7 @@
 // What the views and the kernel-debugger commands read: the machine's state described without
 // changing it (!process, !vad, !wsle, !pfn, !pte, memory lists, commit). Functions of the Machine, so
 // the live System and past states share one implementation.
+import { MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, PAGE_SIZE_N } from '../constants';
 import { ERROR_INVALID_PARAMETER } from '../constants';
 import { shown, Win32Error } from '../errors';
 import { LEVEL_PXE, miGetPteAddress, tableIndex } from '../mm/memoryManager';
@@ -167,7 +168,7 @@ export function decodePte(m: Machine, pid: number, va: bigint): DecodedPte {
   const p = m.byPid.get(pid);
   if (!p) throw new Win32Error(ERROR_INVALID_PARAMETER, `decodePte: no process ${shown(pid)}`);
   if (typeof va !== 'bigint') throw new Win32Error(ERROR_INVALID_PARAMETER, 'decodePte: va must be a bigint');
-  const [lo, hi] = m.mm.peekPte(p, Number(va / 4096n));
+  const [lo, hi] = m.mm.peekPte(p, Number(va / PAGE_SIZE_N));
   return decodePteBits(lo, hi, m.mm.layout);
 }
 
@@ -176,10 +177,10 @@ export function queryVads(m: Machine, pid: number): VadInfo[] {
   const p = m.byPid.get(pid);
   if (!p || p.exited) return [];
   return p.vads.toArray().map((v) => ({
-    start: BigInt(v.startVpn) * 4096n,
-    end: BigInt(v.endVpn) * 4096n + 4095n,
+    start: BigInt(v.startVpn) * PAGE_SIZE_N,
+    end: BigInt(v.endVpn) * PAGE_SIZE_N + PAGE_SIZE_N - 1n,
     vadType: VadType[v.vadType] as VadInfo['vadType'],
-    type: v.vadType === VadType.VadImageMap ? 0x1000000 : v.privateMemory ? 0x20000 : 0x40000,
+    type: v.vadType === VadType.VadImageMap ? MEM_IMAGE : v.privateMemory ? MEM_PRIVATE : MEM_MAPPED,
     allocationProtect: v.allocationProtect,
     commitCharge: v.commitCharge,
     memCommit: v.memCommit,
@@ -198,7 +199,7 @@ export function queryWorkingSet(m: Machine, pid: number, start = 0, count = Infi
     if (vpn < 0) continue;
     if (seen++ < start) continue;
     const [lo, hi] = m.mm.peekPte(p, vpn);
-    entries.push({ index: i, va: BigInt(vpn) * 4096n, age: p.ws.age[i]!, pfn: lo & PTE_VALID ? ptePfn(lo, hi, m.mm.layout.hardwarePfnBits) : -1 });
+    entries.push({ index: i, va: BigInt(vpn) * PAGE_SIZE_N, age: p.ws.age[i]!, pfn: lo & PTE_VALID ? ptePfn(lo, hi, m.mm.layout.hardwarePfnBits) : -1 });
   }
   return { total: p.ws.count, entries };
 }
@@ -247,10 +248,10 @@ export function walkAddress(m: Machine, pid: number, va: bigint): AddressWalk {
       const span = level === 1 ? 512 : 512 * 512;
       pfn = next + (vpn % span);
       largePage = level === 1 ? '2MB' : '1GB';
-      physicalAddress = BigInt(pfn) * 4096n + BigInt(offset);
+      physicalAddress = BigInt(pfn) * PAGE_SIZE_N + BigInt(offset);
       break;
     }
-    if (level === 0) { pfn = next; physicalAddress = BigInt(next) * 4096n + BigInt(offset); }
+    if (level === 0) { pfn = next; physicalAddress = BigInt(next) * PAGE_SIZE_N + BigInt(offset); }
     table = next;
   }
   return {
@@ -280,7 +281,7 @@ export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
 
 /**
  * The process object's security descriptor (owner, DACL, mandatory label) and protection level: what
- * OpenProcess checks. Undefined for dead processes and those the process manager did not make.
+ * OpenProcess checks. Undefined for unknown and dead processes.
  */
 export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityInfo | undefined {
   const p = m.byPid.get(pid);
@@ -288,7 +289,7 @@ export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityIn
   return describeProcessSecurity(m.ps.state(p));
 }
 
-/** What the process manager adds to a process's description (absent for processes it did not make). */
+/** What the process manager adds to a process's description: token user and integrity, debugger, console host. */
 function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid'> {
   const st = m.ps.state(p);
   const console = st.consoleId ? m.ps.consoles.get(st.consoleId) : undefined;

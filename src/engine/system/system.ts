@@ -2,6 +2,7 @@
 // process, the Win32 API per process, memory list commands, steps and time travel) and the queries the
 // views use. The state and the one operation path behind it are the Machine's (machine.ts); this
 // class only reads it and starts operations on it.
+import { PAGE_SIZE } from '../constants';
 import type { ProcessSecurityInfo } from '../ps/processAccess';
 import { ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, CLASSIC_PTE_BASE } from '../constants';
 import { LastError, shown, Win32Error } from '../errors';
@@ -44,8 +45,12 @@ export class System {
     this.#machine = machine ?? new Machine(options);
   }
 
-  /** The options the machine was built with, defaults filled in. */
-  get options(): ResolvedSystemOptions { return this.#machine.options; }
+  /**
+   * The options the machine was built with, defaults filled in: a frozen copy, so a caller cannot change
+   * the machine's own (every state change goes through an operation, DESIGN.md §4).
+   */
+  get options(): ResolvedSystemOptions { return this.#options ??= Object.freeze({ ...this.#machine.options }); }
+  #options?: ResolvedSystemOptions;
   /** Number of 4 KB pages of physical memory. */
   get physicalPageCount(): number { return this.#machine.physicalPageCount; }
   /** Fires after every operation (allocation, access that faulted, process creation...) with its steps. */
@@ -185,7 +190,7 @@ export class System {
    */
   readPhysical(pfn: number, offset: number, out: Uint8Array, at: number, length: number): void {
     if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.physicalPageCount) throw new RangeError(`readPhysical: no page frame ${shown(pfn)}`);
-    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > 4096) throw new RangeError('readPhysical: the range must lie within one 4 KB page');
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > PAGE_SIZE) throw new RangeError('readPhysical: the range must lie within one 4 KB page');
     this.#machine.physicalStore.read(pfn, offset, out, at, length);
   }
   /** The handle table of a process (!handle). */

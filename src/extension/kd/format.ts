@@ -7,9 +7,12 @@ export const right = (s: string | number, width: number): string => String(s).pa
 /** Left-aligns `s` in `width` columns. */
 export const left = (s: string | number, width: number): string => String(s).padEnd(width);
 
+/** Kilobytes in `pages` pages. */
+export const kbOfPages = (pages: number): number => pages * (PAGE_SIZE / 1024);
+
 /** Page counts as !vm prints them: `    1234 (     4936 Kb)`. */
 export function pagesKb(pages: number): string {
-  return `${right(pages, 8)} (${right(pages * (PAGE_SIZE / 1024), 9)} Kb)`;
+  return `${right(pages, 8)} (${right(kbOfPages(pages), 9)} Kb)`;
 }
 
 /** Control characters as \xNN so one value stays one line of the terminal. */

@@ -4,7 +4,7 @@
 // order (C G L D A N T U/K W/R E V) are the ones the !pte page tabulates.
 import { NtException, type DecodedPte } from '../../engine';
 import { KdError } from './expr';
-import { hexDigits, PAGE_SIZE, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
+import { hexColumn, hexDigits, PAGE_SHIFT_N, PAGE_SIZE, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -87,7 +87,7 @@ export function cmdDisplay(t: KdTarget, kind: string, args: string[], out: Out, 
   const size = Math.min(MAX_DISPLAY_BYTES, count * (kind === 'da' || kind === 'du' ? d.unit : d.unit));
   const bytes = physical ? t.readPhysical(address, size) : t.read(address, size);
   const lines = formatDump(kind, address, bytes);
-  if (physical) for (const l of lines) out.push('#' + l.replace(/^([0-9a-f]{8})`([0-9a-f]{8})/, (_m, a: string, b: string) => `${BigInt('0x' + a + b).toString(16).padStart(8)}`));
+  if (physical) for (const l of lines) out.push('#' + l.replace(/^([0-9a-f]{8})`([0-9a-f]{8})/, (_m, a: string, b: string) => hexColumn(BigInt('0x' + a + b), 8)));
   else out.push(...lines);
   t.state.next = address + BigInt(size);
 }
@@ -181,9 +181,9 @@ export function cmdVtop(t: KdTarget, args: string[], out: Out): void {
     out.push(`Amd64VtoP: ${names[level.level]} ${pointerDigits(BigInt(level.tablePfn) * PAGE_SIZE_N + BigInt(level.index) * 8n)}`);
     if (level.decoded.kind !== 'hardware') { out.push(`Amd64VtoP: zero ${names[level.level]}`); }
   }
-  if (walk.physicalAddress === null) { out.push(`Virtual address ${va.toString(16)} translation fails, error 0xD0000147.`); return; }
+  if (walk.physicalAddress === null) { out.push(`Virtual address ${hexColumn(va)} translation fails, error 0xD0000147.`); return; }
   out.push(`Amd64VtoP: ${walk.largePage ? `Large page mapped phys` : 'Mapped phys'} ${pointerDigits(walk.physicalAddress)}`);
-  out.push(`Virtual address ${va.toString(16)} translates to physical address ${walk.physicalAddress.toString(16)}.`);
+  out.push(`Virtual address ${hexColumn(va)} translates to physical address ${hexColumn(walk.physicalAddress)}.`);
 }
 
 /** !pfn PageFrame */
@@ -191,14 +191,14 @@ export function cmdPfn(t: KdTarget, args: string[], out: Out): void {
   if (!args[0]) throw new KdError('Numeric expression missing from \'\'');
   const v = t.eval(args[0]);
   // A physical address (past the last page frame number) is taken as the page that holds it, as !pfn does.
-  const pfn = v >= BigInt(t.system.physicalPageCount) ? v >> 12n : v;
+  const pfn = v >= BigInt(t.system.physicalPageCount) ? v >> PAGE_SHIFT_N : v;
   if (pfn >= BigInt(t.system.physicalPageCount)) throw new KdError(`${v.toString(16)} is not a valid PFN`);
   const f = t.system.queryPfn(Number(pfn));
   const n = Number(pfn);
   out.push(`    PFN ${hexDigits(n, 8).toUpperCase()}`);
   out.push(`    share count ${hexDigits(f.ShareCount, 8).toUpperCase()}  pteaddress ${pointerDigits(f.PteAddress).toUpperCase()}`);
   out.push(`    reference count ${hexDigits(f.ReferenceCount, 4).toUpperCase()}    Priority ${f.Priority}`);
-  out.push(`    restore pte ${pointerDigits(f.OriginalPte).toUpperCase()}  containing page ${f.PteFrame.toString(16).padStart(10).toUpperCase()}  ${f.State}  ${f.Modified ? 'M' : ' '}`);
+  out.push(`    restore pte ${pointerDigits(f.OriginalPte).toUpperCase()}  containing page ${hexColumn(f.PteFrame, 10).toUpperCase()}  ${f.State}  ${f.Modified ? 'M' : ' '}`);
   const notes = [f.Modified ? 'Modified' : '', f.PageTable ? 'PageTablePage' : '', f.LargePage ? 'LargePage' : ''].filter(Boolean);
   if (notes.length) out.push(`    ${notes.join(' ')}`);
   if (f.OwnerPid) out.push(`    Owner: pid ${hexDigits(f.OwnerPid, 4)} (${t.system.queryProcess(f.OwnerPid)?.imageFileName ?? '?'})  WsIndex ${f.WsIndex.toString(16)}`);

@@ -4,7 +4,7 @@
 import { describeObject, type ObjectLayout, type ProcessInfo } from '../../engine';
 import { callChain } from '../panels/explain';
 import { KdError } from './expr';
-import { hex, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
+import { hex, hexColumn, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
 import { printable } from './format';
 import type { KdTarget } from './target';
 
@@ -158,7 +158,7 @@ export function cmdPeb(t: KdTarget, args: string[], out: Out): void {
   out.push(`    Ldr                       ${pointerDigits(big(fieldOf(peb, 'Ldr')))}`);
   out.push(`    Ldr.Initialized:          ${yes(fieldOf(ldr, 'Initialized'))}`);
   out.push('            Base TimeStamp                     Module');
-  for (const m of t.modules(p.pid)) out.push(`    ${m.base.toString(16).padStart(16)}        0 Jan 01 00:00:00 1970 ${printable(m.path)}`);
+  for (const m of t.modules(p.pid)) out.push(`    ${hexColumn(m.base, 16)}        0 Jan 01 00:00:00 1970 ${printable(m.path)}`);
   out.push(`    SubSystemData:     ${pointerDigits(0n)}`);
   out.push(`    ProcessHeap:       ${pointerDigits(big(fieldOf(peb, 'ProcessHeap')))}`);
   out.push(`    ProcessParameters: ${pointerDigits(big(fieldOf(peb, 'ProcessParameters')))}`);

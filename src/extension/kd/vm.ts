@@ -4,8 +4,8 @@
 // are left out rather than invented.
 import { MEM_COMMIT, MEM_FREE, MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, MEM_RESERVE, MM_HIGHEST_USER_ADDRESS } from '../../engine';
 import { KdError } from './expr';
-import { hexDigits, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
-import { pagesKb, printable, right } from './format';
+import { hexColumn, hexDigits, PAGE_SHIFT_N, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
+import { kbOfPages, pagesKb, printable, right } from './format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -70,7 +70,7 @@ export function cmdVad(t: KdTarget, args: string[], out: Out): void {
     const type = v.type === MEM_IMAGE ? 'Mapped  Exe ' : v.type === MEM_MAPPED ? 'Mapped      ' : 'Private     ';
     const file = files.get(v.start.toString());
     const proto = v.type === MEM_IMAGE ? 'EXECUTE_WRITECOPY' : protectName(v.allocationProtect);
-    out.push(`${(v.start >> 12n).toString(16).padStart(16)} ${(v.end >> 12n).toString(16).padStart(16)} ${right(v.commitCharge, 8)} ${type}${proto.padEnd(18)}${file ? ' ' + printable(file) : ''}`);
+    out.push(`${hexColumn(v.start >> PAGE_SHIFT_N, 16)} ${hexColumn(v.end >> PAGE_SHIFT_N, 16)} ${right(v.commitCharge, 8)} ${type}${proto.padEnd(18)}${file ? ' ' + printable(file) : ''}`);
   }
   out.push('');
   out.push(`Total VADs: ${right(vads.length, 5)}`);
@@ -103,7 +103,7 @@ export function cmdMemusage(t: KdTarget, _args: string[], out: Out, cancelled: (
   const l = s.querySystemMemoryListInformation();
   const standby = l.PageCountByPriority.reduce((a, b) => a + b, 0);
   const onLists = l.ZeroPageCount + l.FreePageCount + standby + l.ModifiedPageCount + l.ModifiedNoWritePageCount + l.BadPageCount;
-  const row = (label: string, pages: number): string => `${label.padStart(19)}: ${right(pages, 7)} (${right(pages * 4, 9)} kb)`;
+  const row = (label: string, pages: number): string => `${label.padStart(19)}: ${right(pages, 7)} (${right(kbOfPages(pages), 9)} kb)`;
   out.push(' loading PFN database');
   out.push('loading (100% complete)');
   out.push(row('Zeroed', l.ZeroPageCount));
@@ -113,7 +113,7 @@ export function cmdMemusage(t: KdTarget, _args: string[], out: Out, cancelled: (
   out.push(row('ModifiedNoWrite', l.ModifiedNoWritePageCount));
   out.push(row('Active/Valid', s.physicalPageCount - onLists));
   out.push(row('Bad', l.BadPageCount));
-  out.push(`${'TOTAL'.padStart(19)}: ${right(s.physicalPageCount, 7)} (${right(s.physicalPageCount * 4, 9)} kb)`);
+  out.push(`${'TOTAL'.padStart(19)}: ${right(s.physicalPageCount, 7)} (${right(kbOfPages(s.physicalPageCount), 9)} kb)`);
   out.push('');
   out.push('  Usage Summary (in Kb):');
   out.push('Control       Valid Standby/Modified  name');

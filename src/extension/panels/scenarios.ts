@@ -1,7 +1,7 @@
 // Makes the simulation take a page fault of a given kind, the way a program would: allocate,
 // touch, trim the working set, flush the modified list... in a small lab process of its own, so the
 // learner's processes are left alone. Pure: engine API only.
-import { MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, type System } from '../../engine';
+import { FILE_MAP_COPY, FILE_MAP_READ, FILE_MAP_WRITE, MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, PAGE_SIZE_N, type System } from '../../engine';
 import type { CausableFaultKind } from '../../shared/protocol';
 import { faultKindOf } from '../present/names';
 
@@ -22,12 +22,7 @@ function labProcess(system: System): number {
   return pid;
 }
 
-const PAGE = 0x1000n;
 const BYTES = new Uint8Array([0x4e, 0x54, 0x4c, 0x61, 0x62]); // "NTLab"
-
-const FILE_MAP_WRITE = 0x2;
-const FILE_MAP_READ = 0x4;
-const FILE_MAP_COPY = 0x1;
 
 /** Runs the scenario for `kind` on the live system; returns the newest step of that kind it recorded. */
 export function causeFault(system: System, kind: CausableFaultKind): CauseResult {
@@ -46,7 +41,7 @@ export function causeFault(system: System, kind: CausableFaultKind): CauseResult
     switch (kind) {
       case 'demandZero': {
         const base = alloc(PAGE_READWRITE);
-        api.WriteMemory(base + PAGE, BYTES);
+        api.WriteMemory(base + PAGE_SIZE_N, BYTES);
         break;
       }
       case 'transition': {

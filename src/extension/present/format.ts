@@ -1,12 +1,12 @@
 // The one formatter of addresses, numbers and sizes on the host side (sidebar, panels, documents,
 // commands and the step log all use these). Pure: no `vscode` import.
 
-import { PAGE_SIZE } from '../../engine/constants';
+import { PAGE_SHIFT, PAGE_SIZE, PAGE_SIZE_N } from '../../engine/constants';
 
 /** Bytes in a page: the engine's one constant (x64 small page, Windows Internals 7e, ch. 5, "Page size"). */
-export { PAGE_SIZE };
-/** PAGE_SIZE as a bigint, for address arithmetic. */
-export const PAGE_SIZE_N = BigInt(PAGE_SIZE);
+export { PAGE_SHIFT, PAGE_SIZE, PAGE_SIZE_N };
+/** PAGE_SHIFT as a bigint: an address's page number is `va >> PAGE_SHIFT_N`. */
+export const PAGE_SHIFT_N = BigInt(PAGE_SHIFT);
 
 /** '0x' + lowercase hex of a number or bigint, e.g. 0x7ff612340000 (a negative or non-finite number is shown as a decimal). */
 export function hex(v: number | bigint): string {
@@ -21,6 +21,11 @@ export function hex(v: number | bigint): string {
 export function hexDigits(v: number | bigint, width: number): string {
   if (typeof v === 'number' && v >= 0 && Number.isSafeInteger(v)) return v.toString(16).padStart(width, '0');
   return BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))).toString(16).padStart(width, '0');
+}
+
+/** Hex digits without a 0x prefix, right-aligned with spaces in `width` columns (the debugger's hex columns). */
+export function hexColumn(v: number | bigint, width = 0): string {
+  return v.toString(16).padStart(width);
 }
 
 /**

@@ -3,6 +3,7 @@
 // environment). Windows Internals 7e ch. 3, stage 3E "Setting up the PEB": MmCreatePeb takes a page with
 // MiCreatePebOrTeb (kernel work: no NtAllocateVirtualMemory call, so no vm.* step of its own); a WoW64 process
 // also gets a 32-bit PEB (Part 2 ch. 8, "WoW64"). MmCreatePeb's caller is PspAllocateProcess (public symbols).
+import { PAGE_SIZE } from '../../constants';
 import type { PeImage } from '../../io/pe';
 import type { ProcessObject } from '../../process';
 import type { ProcessManager } from '../processManager';
@@ -48,7 +49,7 @@ export function writeProcessParameters(pm: ProcessManager, p: ProcessObject, com
   const cd = utf16(st.currentDirectory.endsWith('\\') ? st.currentDirectory : st.currentDirectory + '\\');
   const env = utf16(`ALLUSERSPROFILE=C:\\ProgramData\0ComputerName=LAB\0SystemRoot=C:\\Windows\0Path=C:\\Windows\\system32;C:\\Windows\0\0`);
   const total = PROCESS_PARAMETERS.size + image.length + 2 + cmd.length + 2 + cd.length + 2 + env.length;
-  const size = Math.ceil(total / 0x1000) * 0x1000;
+  const size = Math.ceil(total / PAGE_SIZE) * PAGE_SIZE;
   const base = kernelAlloc(pm, p, BigInt(size));
   const bytes = new Uint8Array(total);
   const v = new DataView(bytes.buffer);
