@@ -182,6 +182,14 @@ describe('tokens through handles', () => {
     // Malformed NewState.
     expect(k.AdjustTokenPrivileges(h.value, false, [{ Name: 42 as unknown as string, Attributes: 0 }])).toBe(false);
     expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
+    // A NewState that is not an array at all is refused at the Win32 boundary, with the same documented error.
+    for (const hostile of [null, 'SeDebugPrivilege', { Name: 'SeDebugPrivilege', Attributes: 2 }, 7]) {
+      k.SetLastError(0);
+      expect(k.AdjustTokenPrivileges(h.value, false, hostile as unknown as Array<{ Name: string; Attributes: number }>)).toBe(false);
+      expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
+    }
+    // With DisableAllPrivileges the documented API ignores NewState.
+    expect(k.AdjustTokenPrivileges(h.value, true, null as unknown as Array<{ Name: string; Attributes: number }>)).toBe(true);
   });
 
   it('sibling and child tokens are assignable without SeAssignPrimaryTokenPrivilege; other logon sessions are not', () => {
