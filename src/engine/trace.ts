@@ -128,6 +128,8 @@ export const STEP_SCHEMAS = {
   // WoW64: the 32-bit PEB and TEB beside the native ones (Windows Internals 7e ch. 8 Part 2 "WoW64"; ch. 3 stage 3E/4).
   'create.peb32': { kind: 'processCreation', routine: 'MmCreatePeb', args: [['pid', 'n'], ['peb32', 'a']] },
   'create.teb32': { kind: 'processCreation', routine: 'MmCreateTeb', args: [['pid', 'n'], ['tid', 'n'], ['teb32', 'a']] },
+  // The shared user data page at 0x7FFE0000, read-only in every process (Microsoft Learn, "KUSER_SHARED_DATA structure"; Windows Internals 7e ch. 3 stage 3D).
+  'create.sharedUserData': { kind: 'processCreation', routine: 'MmInitializeProcessAddressSpace', args: [['pid', 'n'], ['address', 'a']] },
   // kernel32!BaseThreadInitThunk: RtlUserThreadStart calls it, it calls the entry point (Windows Internals 7e ch. 3, stage 7).
   'create.baseThreadInitThunk': { kind: 'processCreation', routine: 'BaseThreadInitThunk', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
   // \KnownDlls: smss creates the object directory (SmpInitializeKnownDlls, smss's public symbols) and keeps a handle;

@@ -7,7 +7,7 @@ import {
   ERROR_NOT_ENOUGH_MEMORY, ERROR_NO_SYSTEM_RESOURCES, ERROR_PRIVILEGE_NOT_HELD, MEM_COMMIT, MEM_DECOMMIT,
   MEM_FREE, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
   MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS,
-  WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
+  WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, PAGE_READONLY, PAGE_READWRITE, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
   MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED, STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY,
 } from '../constants';
 import { LastError, NtException } from '../errors';
@@ -124,6 +124,55 @@ export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigi
   const t = mm.trace;
   t.step('vm.commit')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).n(protect).n(newPages).change('vad', p.pid, vad.startVpn * PAGE_SIZE).change('commit');
   return vaOf(startVpn);
+}
+
+/**
+ * MiCreatePebOrTeb: `pages` committed read-write pages for a PEB or a TEB, page-granular (not on the 64 KB
+ * allocation granularity VirtualAlloc keeps), in the first free run at or above `hintVpn`, so a process's
+ * PEB and TEBs sit next to one another. Kernel work: no VirtualAlloc step; the caller records its own.
+ * Windows Internals 7e ch. 5, "Address space layout" (the PEB and TEBs are allocated by the kernel at page
+ * granularity) and ch. 3 stage 3E / stage 4 (MmCreatePeb, MmCreateTeb); VirtualQuery on a real process
+ * shows the PEB as one page and each 64-bit TEB as two pages, side by side.
+ */
+export function createPebOrTeb(mm: MemoryManager, p: AddressSpace, pages: number, hintVpn: number): bigint {
+  const lo = Math.max(LOWEST_VPN, hintVpn);
+  let startVpn = p.vads.findFree(pages, 1, lo, HIGHEST_VPN, false);
+  if (startVpn < 0) startVpn = p.vads.findFree(pages, 1, LOWEST_VPN, HIGHEST_VPN, false);
+  if (startVpn < 0) fail(ERROR_NOT_ENOUGH_MEMORY);
+  if (!mm.chargeCommit(p, pages)) fail(ERROR_COMMITMENT_LIMIT);
+  const mmProt = win32ToMmProtection(PAGE_READWRITE);
+  const vad = new Vad(startVpn, startVpn + pages - 1, VadType.VadNone, mmProt, true, true, PAGE_READWRITE);
+  vad.commitCharge = pages;
+  p.vads.insert(vad);
+  return vaOf(startVpn);
+}
+
+/** The fixed user-mode address of KUSER_SHARED_DATA (Microsoft Learn, "KUSER_SHARED_DATA structure (ntddk.h)"). */
+export const MM_SHARED_USER_DATA_VA = 0x7FFE0000n;
+
+/**
+ * The shared user data page in a new address space: one committed page at 0x7FFE0000 that user mode may
+ * only read. VirtualQuery on it reports BaseAddress = AllocationBase = 0x7FFE0000, RegionSize 0x1000,
+ * MEM_COMMIT, PAGE_READONLY (also as AllocationProtect) and MEM_PRIVATE, as on a real process. `fill`
+ * writes its contents while the page is still writable (the kernel writes it; user mode cannot).
+ * Windows Internals 7e ch. 4, "KUSER_SHARED_DATA" / ch. 5 "x64 virtual address limitations"; Microsoft
+ * Learn, "KUSER_SHARED_DATA structure (ntddk.h)". On Windows every process maps the one kernel page
+ * (0xFFFFF78000000000); the simulation gives each process its own read-only copy (README: where the model ends).
+ */
+export function insertSharedUserDataVad(mm: MemoryManager, p: AddressSpace, fill: (base: bigint) => void): void {
+  const startVpn = Number(MM_SHARED_USER_DATA_VA / PAGE);
+  if (p.vads.find(startVpn)) return;
+  if (!mm.chargeCommit(p, 1)) fail(ERROR_COMMITMENT_LIMIT);
+  const rw = win32ToMmProtection(PAGE_READWRITE);
+  const vad = new Vad(startVpn, startVpn, VadType.VadNone, rw, true, true, PAGE_READWRITE);
+  vad.commitCharge = 1;
+  p.vads.insert(vad);
+  fill(MM_SHARED_USER_DATA_VA);
+  const ro = win32ToMmProtection(PAGE_READONLY);
+  ensurePageTables(mm, p, startVpn, startVpn, 0);
+  setPageProtection(mm, p, startVpn, vad, ro, false);
+  vad.protection = ro;
+  vad.allocationProtect = PAGE_READONLY;
 }
 
 function roundUp(v: bigint, to: bigint): bigint { return ((v + to - 1n) / to) * to; }

@@ -4,7 +4,7 @@
 // then PspInsertThread); MmCreateTeb's caller is PspAllocateThread (public symbols).
 import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
-import { virtualFree } from '../mm/virtual';
+import { createPebOrTeb, virtualFree } from '../mm/virtual';
 import type { ProcessObject, ThreadObject } from '../process';
 import { runLoaderInit } from './create/stage7-loader-init';
 import { debugObjectOf, isFrozen, postExit, postThreadStart } from './debug';
@@ -31,7 +31,8 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
   // A WoW64 thread's TEB is followed by its 32-bit TEB (TEB64 two pages, then TEB32): MmCreateTeb makes both.
   const wow64 = st.wow64;
-  const teb = kernelAlloc(pm, p, wow64 ? 0x3000n : 0x2000n);
+  // MmCreateTeb: page-granular, in the first free pages above the PEB (MiCreatePebOrTeb).
+  const teb = createPebOrTeb(pm.mm, p, wow64 ? 3 : 2, Number(p.peb / 0x1000n));
   t.step('create.teb')?.n(p.pid).n(tid).a(teb).change('vad', p.pid, Number(teb));
   if (wow64) t.step('create.teb32')?.n(p.pid).n(tid).a(teb + 0x2000n).change('vad', p.pid, Number(teb));
   const reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;

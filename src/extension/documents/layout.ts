@@ -190,7 +190,8 @@ export function dtFields(system: System, target: DtTarget, layout = engineLayout
         { name: 'StartingVpn', value: num(v.start >> 12n), depth: 1 },
         { name: 'EndingVpn', value: num(v.end >> 12n), depth: 1 },
         { name: 'u.VadFlags.VadType', value: v.vadType, depth: 1 },
-        { name: 'u.VadFlags.Protection', value: num(v.allocationProtect), depth: 1 },
+        // The 5-bit MM protection (MM_READWRITE 4...), not the PAGE_* value (_MMVAD_FLAGS.Protection : 5).
+        { name: 'u.VadFlags.Protection', value: num(v.protection), depth: 1 },
         { name: 'u.VadFlags.PrivateMemory', value: v.type === engine.MEM_PRIVATE ? '1' : '0', depth: 1 },
         { name: 'u1.VadFlags1.CommitCharge', value: num(v.commitCharge), depth: 1 },
         { name: 'u1.VadFlags1.MemCommit', value: v.memCommit ? '1' : '0', depth: 1 },

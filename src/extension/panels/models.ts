@@ -130,7 +130,8 @@ function pfnView(system: System, pfn: number, l10n: Localizer): PfnView | undefi
       { name: 'PteFrame', value: hex(info.PteFrame) },
       { name: 'Priority', value: String(info.Priority) },
       { name: 'Modified', value: info.Modified ? '1' : '0' },
-      { name: 'WsIndex', value: String(info.WsIndex) },
+      // The working-set index is the simulation's (19041's MMPFN has no WsIndex field); shown only while the page is in one.
+      ...(info.WsIndex >= 0 ? [{ name: 'WSLE index', value: String(info.WsIndex) }] : []),
     ],
   };
 }
