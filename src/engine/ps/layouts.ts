@@ -10,6 +10,7 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
+import { kernelStackOf } from './threads';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 
 /** What to describe. */
@@ -180,7 +181,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       if (!found) return undefined;
       const [p, t] = found;
       if (ref.kind === 'TEB') return t.teb ? teb(system, p, t) : undefined;
-      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(p, t);
+      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(system, p, t);
     }
     case 'HANDLE_TABLE_ENTRY': {
       const p = findProcess(system, ref.pid);
@@ -417,13 +418,17 @@ function ethread(p: ProcessObject, t: ThreadObject): ObjectLayout {
   };
 }
 
-function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
+function kthread(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
   const address = t.ethread ?? 0n;
+  // The kernel stack (24 KB on x64), at a system address; the user stack is the TEB's NtTib.StackBase/StackLimit.
+  // InitialStack (0x28) and KernelStack (0x58) depend on what the thread has executed in kernel mode, which the
+  // simulation does not run, so they are left out rather than invented.
+  const kstack = kernelStackOf(system.internals.ps.ob.poolBase, t.tid);
   return {
     typeName: '_KTHREAD', address, size: 0x430, source: VERGILIUS,
     fields: [
-      { offset: 0x30, name: 'StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
-      { offset: 0x38, name: 'StackBase', type: 'Ptr64 Void', value: t.stackBase },
+      { offset: 0x30, name: 'StackLimit', type: 'Ptr64 Void', value: kstack.stackLimit },
+      { offset: 0x38, name: 'StackBase', type: 'Ptr64 Void', value: kstack.stackBase },
       { offset: 0xC3, name: 'Priority', type: 'Char', value: t.priority ?? 8 },
       { offset: 0xF0, name: 'Teb', type: 'Ptr64 Void', value: t.teb, ref: t.teb ? { kind: 'TEB', tid: t.tid } : undefined },
       { offset: 0x184, name: 'State', type: 'UChar', value: `${THREAD_STATES[t.state] ?? 0} (${t.state})` },

@@ -21,6 +21,29 @@ import { kernelAlloc, writeUser } from './userMemory';
 const fail = (code: number): never => { throw new LastError(code); };
 
 /**
+ * KERNEL_STACK_SIZE on x64: every thread's kernel-mode stack is 24 KB (Microsoft Learn, "How do I keep my
+ * driver from running out of kernel-mode stack?": "On x64-based platforms, the kernel-mode stack is 24K";
+ * wdm.h defines KERNEL_STACK_SIZE 0x6000 for AMD64).
+ */
+export const KERNEL_STACK_SIZE = 0x6000;
+/** One kernel stack's slot: a no-access guard page, the 24 KB stack, and a free page before the next slot. */
+const KERNEL_STACK_SLOT = 0x8000n;
+
+/**
+ * Where a thread's kernel stack is: KTHREAD.StackLimit (lowest address) and StackBase (one past the highest;
+ * stacks grow down), in system space. KeInitThread gets the stack from MmCreateKernelStack when the thread is
+ * created (Windows Internals 7e ch. 4, "Thread internals"; ch. 5, "Dynamic system virtual address space":
+ * kernel stacks are a system VA region of their own). The region's placement is the simulation's (on
+ * Windows 10 it is randomized at boot); a stack here has an address and a size but no pages of its own
+ * (README: where the model ends). Derived from the thread id, so it needs no state of its own.
+ */
+export function kernelStackOf(poolBase: bigint, tid: number): { stackLimit: bigint; stackBase: bigint } {
+  const region = (poolBase & ~0x3FFFFFFFn) + 0x8000000000n;
+  const stackLimit = region + BigInt(tid >>> 2) * KERNEL_STACK_SLOT + 0x1000n;
+  return { stackLimit, stackBase: stackLimit + BigInt(KERNEL_STACK_SIZE) };
+}
+
+/**
  * PspAllocateThread (MmCreateTeb, the user stack, KeInitThread) then PspInsertThread. The TEB and stack are
  * taken by the kernel for the thread (kernelAlloc: their steps are create.teb and create.stack).
  */
