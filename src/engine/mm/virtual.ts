@@ -548,13 +548,14 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
 /** The VirtualProtect algorithm; returns the old protection of the first page. */
 export function virtualProtect(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, newProtect: number): number {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(newProtect)) fail(ERROR_INVALID_PARAMETER);
-  const mmProt = win32ToMmProtection(newProtect);
+  let mmProt = win32ToMmProtection(newProtect);
   if (mmProt < 0) fail(ERROR_INVALID_PARAMETER);
   if (dwSize <= 0n || lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS) fail(ERROR_INVALID_PARAMETER);
   const startVpn = Number(lpAddress / PAGE);
   const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
   if (!vad || endVpn > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
+  mmProt = protectionForRegion(vad, mmProt);
   if (vad.privateMemory && mmIsCopyOnWrite(mmProt)) fail(ERROR_INVALID_PARAMETER);
   if (vad.view && !viewAllows(vad, mmProt)) fail(ERROR_INVALID_PARAMETER);
   let oldProt = -1;
@@ -576,6 +577,34 @@ export function virtualProtect(mm: MemoryManager, p: AddressSpace, lpAddress: bi
   const t = mm.trace;
   t.step('vm.protect')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).n(newProtect).n(old).change('vad', p.pid, vad.startVpn * PAGE_SIZE);
   return old;
+}
+
+/**
+ * What a new protection becomes in a given region.
+ * - The cache attribute is the region's, fixed when it was allocated or mapped: PAGE_NOCACHE and
+ *   PAGE_WRITECOMBINE "can be used only when allocating private memory with VirtualAlloc" (Microsoft Learn,
+ *   "Memory Protection Constants"), and a view's comes from SEC_NOCACHE / SEC_WRITECOMBINE on its section
+ *   (Learn, CreateFileMapping). So VirtualProtect neither adds nor removes them; a guard or no-access
+ *   protection carries none (the two cannot be combined: same page).
+ * - In an image view a writable protection becomes its copy-on-write form: image pages are never written back
+ *   to the image file (Windows Internals 7e ch. 5, "Copy-on-write"; Learn, MapViewOfFile, FILE_MAP_COPY), and
+ *   VirtualProtect(PAGE_EXECUTE_READWRITE) on a DLL's code succeeds, which code patchers rely on
+ *   (microsoft/Detours, detours.cpp, DetourAttachEx).
+ */
+function protectionForRegion(vad: Vad, mmProt: number): number {
+  const MODIFIERS = 0x18; // MM_NOCACHE 0x08, MM_GUARD_PAGE 0x10, MM_WRITECOMBINE 0x18 (with an access; 0x18 alone is MM_NOACCESS)
+  let out = mmProt;
+  if ((out & 7) !== 0 && (out & MODIFIERS) !== 0x10) {
+    const fixed = win32ToMmProtection(vad.view ? vad.view.protect : vad.allocationProtect);
+    const fixedCache = fixed > 0 && (fixed & 7) !== 0 && (fixed & MODIFIERS) !== 0x10 ? fixed & MODIFIERS : 0;
+    out = (out & 7) | fixedCache;
+  }
+  if (vad.view?.controlArea.image) {
+    const access = out & 7;
+    if (access === 4) out = (out & ~7) | 5; // MM_READWRITE -> MM_WRITECOPY
+    else if (access === 6) out = (out & ~7) | 7; // MM_EXECUTE_READWRITE -> MM_EXECUTE_WRITECOPY
+  }
+  return out;
 }
 
 /** Whether a view may take protection `mmProt` (a read-only view cannot become writable, and so on). */
