@@ -38,6 +38,11 @@ export class Vad {
   view: ViewInfo | null = null;
   /** Pages passed to MEM_RESET and not yet to MEM_RESET_UNDO. */
   resetPages: VpnRangeSet | null = null;
+  /**
+   * A thread's user stack reservation (RtlCreateUserStack): the virtual address of that thread's TEB, whose
+   * NtTib.StackLimit MiCheckForUserStackOverflow moves down each time the stack grows; 0 for any other VAD.
+   */
+  userStackTeb = 0;
 
   constructor(
     /** StartingVpn */
@@ -67,6 +72,7 @@ export class Vad {
     v.largeRuns = this.largeRuns ? this.largeRuns.map((r) => ({ ...r })) : null;
     v.resetPages = this.resetPages ? this.resetPages.clone() : null;
     v.view = this.view ? { ...this.view } : null;
+    v.userStackTeb = this.userStackTeb;
     return v;
   }
 }
