@@ -85,6 +85,8 @@ export const ERROR_COMMITMENT_LIMIT = 1455;
 // NTSTATUS values (ntstatus.h), unsigned 32-bit.
 export const STATUS_SUCCESS = 0x00000000;
 export const STATUS_GUARD_PAGE_VIOLATION = 0x80000001;
+/** STATUS_STACK_OVERFLOW: a thread's user stack reservation is used up (ntstatus.h; Microsoft Learn, "NTSTATUS Values"). */
+export const STATUS_STACK_OVERFLOW = 0xC00000FD;
 export const STATUS_ACCESS_VIOLATION = 0xC0000005;
 export const STATUS_IN_PAGE_ERROR = 0xC0000006;
 export const STATUS_INVALID_PARAMETER = 0xC000000D;

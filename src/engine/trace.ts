@@ -53,6 +53,10 @@ export const STEP_SCHEMAS = {
   'fault.pageFile': { kind: 'pageFault', routine: 'MiResolvePageFileFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['slot', 'n'], ['cluster', 'n'], ['pte', 'a']] },
   'fault.guardPage': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b']] },
   'fault.accessViolation': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['reason', 's']] },
+  // A guard-page fault inside a thread's user stack: the stack grows, or overflows (MiCheckForUserStackOverflow, public symbols;
+  // Windows Internals 7e ch. 5, "Thread stacks" / "User stacks").
+  'fault.stackGrowth': { kind: 'pageFault', routine: 'MiCheckForUserStackOverflow', args: [['pid', 'n'], ['va', 'a'], ['guard', 'a'], ['stackLimit', 'a']] },
+  'fault.stackOverflow': { kind: 'pageFault', routine: 'MiCheckForUserStackOverflow', args: [['pid', 'n'], ['va', 'a'], ['stackLimit', 'a']] },
   'fault.dirtyBit': { kind: 'pageFault', routine: 'MiSetDirtyBit', args: [['pid', 'n'], ['va', 'a'], ['pfn', 'n'], ['releasedSlot', 'n']] },
   'fault.prototype': { kind: 'pageFault', routine: 'MiResolveProtoPteFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['protoPte', 'a'], ['controlArea', 'n'], ['shareCount', 'n'], ['pte', 'a']] },
   'fault.copyOnWrite': { kind: 'pageFault', routine: 'MiCopyOnWrite', args: [['pid', 'n'], ['va', 'a'], ['sharedPfn', 'n'], ['pfn', 'n'], ['pte', 'a']] },
