@@ -43,6 +43,8 @@ export class Vad {
    * NtTib.StackLimit MiCheckForUserStackOverflow moves down each time the stack grows; 0 for any other VAD.
    */
   userStackTeb = 0;
+  /** For a user stack: its current limit (the TEB's NtTib.StackLimit), lowered as the stack grows. */
+  userStackLimit = 0;
 
   constructor(
     /** StartingVpn */
@@ -73,6 +75,7 @@ export class Vad {
     v.resetPages = this.resetPages ? this.resetPages.clone() : null;
     v.view = this.view ? { ...this.view } : null;
     v.userStackTeb = this.userStackTeb;
+    v.userStackLimit = this.userStackLimit;
     return v;
   }
 }

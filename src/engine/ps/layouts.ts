@@ -447,13 +447,19 @@ function teb(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
     typeName: '_TEB', address: t.teb, size: TEB.size, source: USER_MODE,
     fields: [
       { offset: TEB.StackBase, name: 'NtTib.StackBase', type: 'Ptr64 Void', value: t.stackBase },
-      { offset: TEB.StackLimit, name: 'NtTib.StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
+      { offset: TEB.StackLimit, name: 'NtTib.StackLimit', type: 'Ptr64 Void', value: userStackLimit(p, t) },
       { offset: TEB.Self, name: 'NtTib.Self', type: 'Ptr64 _NT_TIB', value: t.teb },
       { offset: TEB.ClientId, name: 'ClientId', type: '_CLIENT_ID', value: `${p.pid}.${t.tid}` },
       { offset: TEB.ProcessEnvironmentBlock, name: 'ProcessEnvironmentBlock', type: 'Ptr64 _PEB', value: p.peb, ref: { kind: 'PEB', pid: p.pid } },
       { offset: TEB.LastErrorValue, name: 'LastErrorValue', type: 'Uint4B', value: caller === t ? system.getLastError(p.pid) : t.lastError },
     ],
   };
+}
+
+/** TEB.NtTib.StackLimit: where the user stack has grown to (MiCheckForUserStackOverflow lowers it). */
+function userStackLimit(p: ProcessObject, t: ThreadObject): bigint {
+  const vad = t.stackBase ? p.vads.find(Number((t.stackBase - 1n) / 0x1000n)) : null;
+  return vad && vad.userStackTeb === Number(t.teb) && vad.userStackLimit ? BigInt(vad.userStackLimit) : t.stackLimit;
 }
 
 /** DEBUG_EVENT codes as WinDbg names them in a DEBUG_EVENT's dwDebugEventCode. */

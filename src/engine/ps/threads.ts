@@ -62,7 +62,9 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   const stackReservation = kernelAlloc(pm, p, reserve, MEM_RESERVE);
   const stackBase = stackReservation + reserve;
   // The memory manager knows the reservation as this thread's stack: a guard-page fault in it grows the stack.
-  p.vads.find(Number(stackReservation / 0x1000n))!.userStackTeb = Number(teb);
+  const stackVad = p.vads.find(Number(stackReservation / 0x1000n))!;
+  stackVad.userStackTeb = Number(teb);
+  stackVad.userStackLimit = Number(stackBase - 0x1000n);
   kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE, stackBase - 0x1000n);
   kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD, stackBase - 0x2000n);
   t.step('create.stack')?.n(p.pid).n(tid).a(stackBase).a(stackBase - 0x1000n).a(reserve).change('vad', p.pid, Number(stackReservation));
