@@ -118,6 +118,8 @@ export const STEP_SCHEMAS = {
   'create.context': { kind: 'processCreation', routine: 'KeInitThread', args: [['tid', 'n'], ['rip', 'a'], ['rcx', 'a']] },
   'create.insertThread': { kind: 'processCreation', routine: 'PspInsertThread', args: [['pid', 'n'], ['tid', 'n'], ['ethread', 'a']] },
   'create.csr': { kind: 'processCreation', routine: 'CsrClientCallServer', args: [['pid', 'n'], ['tid', 'n'], ['csrssPid', 'n'], ['csrProcess', 'a'], ['csrThread', 'a']] },
+  // CSRSS keeps a handle to each Windows process and its initial thread (Windows Internals 7e ch. 3, stage 5).
+  'create.csrHandles': { kind: 'processCreation', routine: 'CsrCreateProcess', args: [['pid', 'n'], ['csrssPid', 'n'], ['processHandle', 'n'], ['threadHandle', 'n']] },
   'create.resume': { kind: 'processCreation', routine: 'KeResumeThread', args: [['pid', 'n'], ['tid', 'n'], ['suspendCount', 'n']] },
   'create.loaderInit': { kind: 'processCreation', routine: 'LdrInitializeThunk', args: [['pid', 'n'], ['tid', 'n']] },
   'create.heap': { kind: 'processCreation', routine: 'RtlCreateHeap', args: [['pid', 'n'], ['heap', 'a'], ['reserve', 'a']] },

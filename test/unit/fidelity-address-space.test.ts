@@ -149,3 +149,21 @@ describe('kernel stacks (issue 14, item 3)', () => {
     expect(bases.size).toBe(threads);
   });
 });
+
+describe('CSRSS holds handles to the Windows processes it serves (Windows Internals 7e ch. 3, stage 5)', () => {
+  it('duplicates a handle to the new process and its thread, shows them in CSR_PROCESS/CSR_THREAD, and closes them at exit', () => {
+    const sys = machine();
+    const explorer = pidOf(sys, 'explorer.exe');
+    const csrss = sys.processIds.filter((p) => sys.queryProcess(p)!.imageFileName === 'csrss.exe').find((p) => sys.queryProcess(p)!.sessionId === 1)!;
+    const before = sys.queryHandles(csrss).length;
+    const { pid, tid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe', parentPid: explorer });
+    const held = sys.queryHandles(csrss).filter((h) => (h.typeName === 'Process' && h.key === sys.queryProcess(pid)!.pid) || h.typeName === 'Thread');
+    expect(sys.queryHandles(csrss).length).toBe(before + 2);
+    const processHandle = field(sys, { kind: 'CSR_PROCESS', pid }, 'ProcessHandle');
+    const threadHandle = field(sys, { kind: 'CSR_THREAD', tid }, 'ThreadHandle');
+    expect(sys.queryHandles(csrss).map((h) => BigInt(h.handle))).toEqual(expect.arrayContaining([processHandle, threadHandle]));
+    expect(held.length).toBeGreaterThan(0);
+    sys.win32(pid).ExitProcess(0);
+    expect(sys.queryHandles(csrss).length).toBe(before);
+  });
+});

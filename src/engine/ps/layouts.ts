@@ -139,7 +139,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
           { offset: 0x0, name: 'ClientId', type: '_CLIENT_ID', value: `{ UniqueProcess=0x${p.pid.toString(16)} UniqueThread=0x${(initial?.tid ?? 0).toString(16)} }` },
           { offset: 0x10, name: 'ListLink', type: '_LIST_ENTRY', value: '[ CsrRootProcess list ]' },
           { offset: 0x20, name: 'ThreadList', type: '_LIST_ENTRY', value: `[ ${live.length} CSR_THREAD ]`, ref: initial?.csrThread ? { kind: 'CSR_THREAD', tid: initial.tid } : undefined },
-          { offset: 0x50, name: 'ProcessHandle', type: 'Ptr64 Void', value: 'handle to the process in csrss' },
+          { offset: 0x50, name: 'ProcessHandle', type: 'Ptr64 Void', value: st.csrHandles ? BigInt(st.csrHandles.handles[0]!) : 'handle to the process in csrss' },
           { offset: 0x5c, name: 'Flags', type: 'Uint4B', value: st.console === 'none' ? 0 : 0x800 },
           { offset: 0x64, name: 'ReferenceCount', type: 'Int4B', value: live.length + 1 },
           { offset: 0x68, name: 'ProcessGroupId', type: 'Uint4B', value: p.pid },
@@ -157,7 +157,8 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
         fields: [
           { offset: 0x28, name: 'ClientId', type: '_CLIENT_ID', value: `{ UniqueProcess=0x${p.pid.toString(16)} UniqueThread=0x${t.tid.toString(16)} }` },
           { offset: 0x38, name: 'Process', type: 'Ptr64 _CSR_PROCESS', value: p.ps.csrProcess, ref: { kind: 'CSR_PROCESS', pid: p.pid } },
-          { offset: 0x40, name: 'ThreadHandle', type: 'Ptr64 Void', value: 'handle to the thread in csrss' },
+          // CSRSS's handle to the initial thread; a later thread's is not simulated.
+          { offset: 0x40, name: 'ThreadHandle', type: 'Ptr64 Void', value: p.ps.csrHandles && p.threads[0] === t ? BigInt(p.ps.csrHandles.handles[1]!) : 'handle to the thread in csrss' },
           { offset: 0x4c, name: 'ReferenceCount', type: 'Int4B', value: 1 },
         ],
       };

@@ -71,6 +71,11 @@ export class PsProcessState {
   /** CSR_PROCESS in CSRSS, W32PROCESS in win32k (0 until created). */
   csrProcess = 0n;
   w32Process = 0n;
+  /**
+   * The handles CSRSS holds to this process and its initial thread (CSR_PROCESS.ProcessHandle, CSR_THREAD.ThreadHandle),
+   * closed again when the process exits. Replaced, never mutated, so clones may share it.
+   */
+  csrHandles: { readonly csrssPid: number; readonly handles: readonly number[]; readonly objectIds: readonly number[] } | null = null;
   /** KPROCESS.BasePriority. */
   basePriority = 8;
   /** Packaged (AppX) processes: the package full name. */

@@ -46,6 +46,15 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     const handles = [...st.handles.entries.keys()];
     for (const h of handles) closeHandleInternal(pm, p, h, false);
     t.step('process.rundownHandles')?.n(p.pid).n(handles.length).change('process', p.pid);
+    // CSRSS hears of the exit and closes the handles it held to the process and its thread (CsrDereferenceProcess).
+    if (st.csrHandles) {
+      const csr = st.csrHandles;
+      st.csrHandles = null;
+      const csrss = pm.ctx.byPid.get(csr.csrssPid);
+      if (csrss && !csrss.exited) {
+        csr.handles.forEach((h, i) => { if (pm.state(csrss).handles.get(h)?.objectId === csr.objectIds[i]) closeHandleInternal(pm, csrss, h, false); });
+      }
+    }
     if (p.directoryTableBase >= 0) {
       const r = deleteAddressSpace(pm.mm, p, (vad) => unmapView(pm.mm, p, BigInt(vad.startVpn) * 4096n));
       t.step('process.deleteAddressSpace')?.n(p.pid).n(r.vads).n(r.privatePages).n(r.pageTables).change('process', p.pid).change('commit');
