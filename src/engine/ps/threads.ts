@@ -54,8 +54,10 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
   // A WoW64 thread's TEB is followed by its 32-bit TEB (TEB64 two pages, then TEB32): MmCreateTeb makes both.
   const wow64 = st.wow64;
-  // MmCreateTeb: page-granular, in the first free pages above the PEB (MiCreatePebOrTeb).
-  const teb = createPebOrTeb(pm.mm, p, wow64 ? 3 : 2, Number(p.peb / 0x1000n));
+  // MmCreateTeb: page-granular, in the first free pages above the PEB, or above the latest TEB (MiCreatePebOrTeb).
+  // Starting from the latest TEB keeps the search short when a process has thousands of threads.
+  const latest = p.threads.length ? p.threads[p.threads.length - 1]!.teb : 0n;
+  const teb = createPebOrTeb(pm.mm, p, wow64 ? 3 : 2, Number((latest > p.peb ? latest : p.peb) / 0x1000n));
   t.step('create.teb')?.n(p.pid).n(tid).a(teb).change('vad', p.pid, Number(teb));
   if (wow64) t.step('create.teb32')?.n(p.pid).n(tid).a(teb + 0x2000n).change('vad', p.pid, Number(teb));
   const reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;
