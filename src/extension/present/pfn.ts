@@ -4,6 +4,7 @@
 // Field names: the public symbols of nt!_MMPFN (u2.ShareCount, u3.e1.PageLocation, u4.PteFrame...);
 // Windows Internals 7e, ch. 5, "Page frame number database", Figure 5-40 (states of PFN entries).
 import type { PfnInfo } from '../../engine';
+import { address, hex } from './format';
 
 /**
  * How a field's value reads: `pointer` a virtual address or PTE contents, `count` a counter,
@@ -29,4 +30,13 @@ export function pfnFields(info: PfnInfo): PfnField[] {
     { name: 'u4.PrototypePte', kind: 'bit', value: info.PrototypePte ? 1 : 0 },
     // No WsIndex: Windows 10's _MMPFN has none (19041: u1 is a list link or _MI_ACTIVE_PFN).
   ];
+}
+
+/** A field's value as plain text (the page-fault panel's PFN tables): pointers as addresses, frames in hex, counts in decimal. */
+export function pfnFieldText(f: PfnField): string {
+  switch (f.kind) {
+    case 'pointer': return address(f.value);
+    case 'frame': return hex(f.value);
+    case 'count': case 'bit': case 'location': return String(f.value);
+  }
 }

@@ -21,6 +21,9 @@ export const FAULT_TEXTS: StepTexts = {
     needs: ['pid', 'va', 'pfn', 'from', 'slot', 'cluster'],
     text: (a, l10n) => l10n.t('A hard fault: the PTE of {va} pointed into the paging file (slot {slot}). MiResolvePageFileFault took page {pfn} from the {from} and read the contents back; {cluster} page(s) came in with the same clustered read, the neighbours onto the standby list (process {pid}).', a),
   },
+  // Microsoft Learn, "Creating Guard Pages" (a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION, then the guard is
+  // gone) and "Thread Stack Size" (stack pages are committed from the reserve as needed, a guard page below;
+  // overflow when the reserve is used up); Windows Internals 7e, ch. 5, "Stacks" (MiCheckForUserStackOverflow).
   'fault.guardPage': {
     needs: ['pid', 'va'],
     text: (a, l10n) => l10n.t('The page at {va} is a guard page outside any thread stack. MmAccessFault cleared the guard bit and raised STATUS_GUARD_PAGE_VIOLATION (0x80000001) once, a one-shot alarm for the program; the next access to the page succeeds normally. Process {pid}.', a),
