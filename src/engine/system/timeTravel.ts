@@ -19,6 +19,9 @@ interface Snapshot {
 }
 
 const SNAPSHOT_MIN_STEPS = 1024;
+/** Machines kept near the cursor, and how many operations away a target counts as a step from the last. */
+const NEAR_MAX = 2;
+const NEAR_OPS = 2;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
 const SNAPSHOT_MAX_INTERVAL_MS = 30;
@@ -78,7 +81,7 @@ export function machineStateBytes(m: Machine): number {
 /** What time travel holds, counted against the budget. */
 export interface TimeTravelMemory {
   snapshots: number;
-  /** Everything counted: snapshotStateBytes + pageBytes + opLogBytes. */
+  /** Everything counted: snapshotStateBytes + pageBytes + opLogBytes + nearBytes. */
   retainedBytes: number;
   /** The snapshots' own copies (PFN database, processes, prototype PTEs...). */
   snapshotStateBytes: number;
@@ -86,8 +89,22 @@ export interface TimeTravelMemory {
   pageBytes: number;
   /** The operation log (what replays and saved sessions need). */
   opLogBytes: number;
+  /** Machines kept at operation boundaries near the cursor (stateAt), and what they hold (own copies plus contents the present no longer has). */
+  nearMachines: number;
+  nearBytes: number;
+  /** The recorded steps (the present's own record, which views read; not counted against the budget). */
+  stepLogBytes: number;
   budgetBytes: number;
   widestGapSteps: number;
+}
+
+/** Gives `machine` a step log that counts steps (from `count`) without storing them, as a replay needs. */
+function counting(machine: Machine, count: number): StepLog {
+  const counter = new StepLog();
+  counter.countOnly = true;
+  counter.count = count;
+  machine.setTrace(counter);
+  return counter;
 }
 
 /**
@@ -114,6 +131,10 @@ export function replayOps(view: Machine, ops: OpLog<Op>, from: number, to: numbe
 
 export class TimeTravel {
   private snapshots: Snapshot[] = [];
+  /** Machines at operation boundaries near where the learner last looked (see stateAt); never changed once kept. */
+  private near: Snapshot[] = [];
+  /** The operation boundary of the last stateAt (-1: none yet). */
+  private lastEnded = -1;
   private lastSnapshotTime = 0;
   private snapshotIntervalMs = SNAPSHOT_MIN_INTERVAL_MS;
   private nextSnapshotCheck = SNAPSHOT_MIN_STEPS;
@@ -180,7 +201,9 @@ export class TimeTravel {
     const snaps = this.snapshots;
     let stateBytes = 0;
     for (const s of snaps) stateBytes += s.stateBytes;
-    const fixed = stateBytes + this.live.ops.byteLength;
+    // Machines kept near the cursor go first: they only speed up stepping where the learner last was.
+    while (this.near.length > 0 && stateBytes + this.live.ops.byteLength + this.nearBytes() + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) > budget) this.near.shift();
+    const fixed = stateBytes + this.live.ops.byteLength + this.nearBytes();
     if (fixed + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) <= budget) return;
     const freedBy = (i: number): number => {
       const [p, f] = this.stores(i);
@@ -229,8 +252,10 @@ export class TimeTravel {
     }
     const pageBytes = this.pageBytes();
     const opLogBytes = this.live.ops.byteLength;
+    const nearBytes = this.nearBytes();
     return {
-      snapshots: snaps.length, retainedBytes: snapshotStateBytes + pageBytes + opLogBytes, snapshotStateBytes, pageBytes, opLogBytes,
+      snapshots: snaps.length, retainedBytes: snapshotStateBytes + pageBytes + opLogBytes + nearBytes, snapshotStateBytes, pageBytes, opLogBytes,
+      nearMachines: this.near.length, nearBytes, stepLogBytes: this.live.trace.byteLength,
       budgetBytes: this.budgetBytes, widestGapSteps: widest,
     };
   }
@@ -240,37 +265,107 @@ export class TimeTravel {
    * every operation that ended by step `seq` runs to its end (with the operations after it that record
    * no step: a load of valid pages still sets Accessed bits — stopping at the step count lost them,
    * issue 19 item 12); an operation that records step `seq` and more stops as step `seq` is recorded.
-   * For the last step that is the present. Rebuilt from the nearest earlier snapshot, read-only.
+   * For the last step that is the present. Read-only.
+   *
+   * Built from the nearest earlier base: a snapshot or a machine kept near the cursor (see `near`). A
+   * state that is exactly a base shares it (no copy); otherwise the base is copied and replayed. When
+   * the learner steps (this target is within NEAR_OPS operations of the last one), the boundary before
+   * the target's operation is kept, so the next step there copies it and replays at most one operation.
    */
   stateAt(seq: number): Machine {
     const live = this.live;
     const ops = live.ops;
     // Operations ended by step seq: those that began by seq + 1 steps, except the last such one when it goes on past it.
     let ended = ops.countStartedBy(seq + 1);
-    if (ended > 0 && (ended < ops.count ? ops.stepAt(ended) : live.trace.count) > seq + 1) ended--;
-    let snap = this.snapshots[0]!;
-    for (const s of this.snapshots) if (s.opIndex <= ended && s.stepCount <= seq + 1) snap = s;
-    const view = new Machine({}, snap.machine);
-    const counter = new StepLog();
-    counter.countOnly = true;
-    counter.count = snap.stepCount;
-    view.setTrace(counter);
-    replayOps(view, ops, snap.opIndex, ended, () => true);
-    if (counter.count < seq + 1 && ended < ops.count) {
-      // Step seq lies inside the next operation: run it until step seq is recorded.
-      counter.stopAt = seq + 1;
-      replayOps(view, ops, ended, ended + 1, () => true);
+    if (ended > 0 && this.stepsAt(ended) > seq + 1) ended--;
+    const partial = this.stepsAt(ended) < seq + 1 && ended < ops.count;
+    const stepping = this.lastEnded >= 0 && Math.abs(ended - this.lastEnded) <= NEAR_OPS;
+    this.lastEnded = ended;
+    let base = this.snapshots[0]!;
+    for (const s of this.snapshots) if (s.opIndex <= ended && s.opIndex > base.opIndex) base = s;
+    for (const s of this.near) if (s.opIndex <= ended && s.opIndex > base.opIndex) base = s;
+    let view: Machine;
+    if (base.opIndex === ended && !partial) {
+      view = Machine.sharing(base.machine);
+    } else {
+      let machine = this.replayed(base, base.opIndex === ended ? base.opIndex : ended);
+      if (!partial) {
+        if (base.opIndex !== ended) this.keepNear(machine, ended);
+        view = Machine.sharing(machine);
+      } else {
+        if (base.opIndex !== ended && stepping) {
+          // Stepping: keep the boundary, and step inside the operation on a copy of it.
+          this.keepNear(machine, ended);
+          machine = new Machine({}, machine);
+        }
+        // Step seq lies inside the next operation: run it until step seq is recorded.
+        counting(machine, this.stepsAt(ended)).stopAt = seq + 1;
+        replayOps(machine, ops, ended, ended + 1, () => true);
+        view = machine;
+      }
     }
-    view.setTrace(live.trace); // share the recorded steps for reading
+    view.trace = live.trace; // share the recorded steps for reading
     view.readOnly = true;
     view.viewStepCount = seq + 1;
     return view;
   }
 
+  /** Steps recorded by the end of the first `opIndex` operations. */
+  private stepsAt(opIndex: number): number {
+    return opIndex < this.live.ops.count ? this.live.ops.stepAt(opIndex) : this.live.trace.count;
+  }
+
+  /** A private copy of `base` advanced to operation boundary `to`, counting steps without storing them. */
+  private replayed(base: Snapshot, to: number): Machine {
+    const machine = new Machine({}, base.machine);
+    counting(machine, base.stepCount);
+    replayOps(machine, this.live.ops, base.opIndex, to, () => true);
+    return machine;
+  }
+
+  /**
+   * Keeps `machine` (at operation boundary `opIndex`, never changed from here on) as a base near the
+   * cursor: at most NEAR_MAX, the oldest goes first; counted against the budget like snapshots.
+   */
+  private keepNear(machine: Machine, opIndex: number): void {
+    if (this.near.some((s) => s.opIndex === opIndex)) return;
+    this.near.push({ opIndex, stepCount: this.stepsAt(opIndex), machine, stateBytes: machineStateBytes(machine) });
+    if (this.near.length > NEAR_MAX) this.near.shift();
+    this.boundNear();
+  }
+
+  /**
+   * The machines kept near the cursor share page contents with the snapshots and the present until
+   * either is rewritten; each is counted by its own copies plus the contents the present no longer
+   * holds (an upper bound). Past the budget they go, newest last.
+   */
+  private nearBytes(): number {
+    let n = 0;
+    for (const s of this.near) n += s.stateBytes + s.machine.mm.phys.bytesNotIn(this.live.mm.phys) + s.machine.mm.pageFile.bytesNotIn(this.live.mm.pageFile);
+    return n;
+  }
+
+  /** Drops kept machines, oldest first, while a cheap upper bound of everything held exceeds the budget. */
+  private boundNear(): void {
+    const mm = this.live.mm;
+    const retired = mm.phys.retiredSharedBytes + mm.pageFile.retiredSharedBytes;
+    let fixed = this.live.ops.byteLength + this.retainedEstimate.base + (retired - this.retainedEstimate.retired);
+    for (const s of this.snapshots) fixed += s.stateBytes;
+    while (this.near.length > 0 && fixed + this.nearBytes() > this.budgetBytes) this.near.shift();
+  }
+
+  /** The operation log lost its tail (a roll-back): machines kept past it no longer describe the log. */
+  forgetAfter(opIndex: number): void {
+    this.near = this.near.filter((s) => s.opIndex <= opIndex);
+    if (this.lastEnded > opIndex) this.lastEnded = -1;
+  }
+
   /** The machine after the first `opIndex` operations (which recorded `stepCount` steps): for a roll-back. */
   rebuild(opIndex: number, stepCount: number): Machine {
+    this.forgetAfter(opIndex);
     let snap = this.snapshots[0]!;
     for (const s of this.snapshots) if (s.opIndex <= opIndex) snap = s;
+    for (const s of this.near) if (s.opIndex <= opIndex && s.opIndex > snap.opIndex) snap = s;
     const view = new Machine({}, snap.machine);
     const counter = new StepLog();
     counter.countOnly = true;
