@@ -52,7 +52,7 @@ describe('stepping through time (issue 17)', () => {
     const sys = session();
     const reloaded = restoreSession(JSON.parse(JSON.stringify(serializeSession(sys))));
     const last = sys.stepCount - 1;
-    const span = 160;
+    const span = 100;
     const walk: number[] = [];
     for (let s = last - 1; s >= last - span; s--) walk.push(s);
     for (let s = last - span + 1; s < last; s++) walk.push(s);

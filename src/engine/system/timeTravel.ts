@@ -133,6 +133,8 @@ export class TimeTravel {
   private snapshots: Snapshot[] = [];
   /** Machines at operation boundaries near where the learner last looked (see stateAt); never changed once kept. */
   private near: Snapshot[] = [];
+  /** The last state built inside an operation (its copy of the state estimated as its base's). */
+  private lastInside: { seq: number; machine: Machine; stateBytes: number } | undefined;
   /** The operation boundary of the last stateAt (-1: none yet). */
   private lastEnded = -1;
   private lastSnapshotTime = 0;
@@ -210,7 +212,9 @@ export class TimeTravel {
     let stateBytes = 0;
     for (const s of snaps) stateBytes += s.stateBytes;
     // Machines kept near the cursor go first: they only speed up stepping where the learner last was.
-    while (this.near.length > 0 && stateBytes + this.live.ops.byteLength + this.nearBytes() + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) > budget) this.near.shift();
+    const over = (): boolean => stateBytes + this.live.ops.byteLength + this.nearBytes() + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) > budget;
+    if (this.lastInside && over()) this.lastInside = undefined;
+    while (this.near.length > 0 && over()) this.near.shift();
     const fixed = stateBytes + this.live.ops.byteLength + this.nearBytes();
     if (fixed + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) <= budget) return true;
     const freedBy = (i: number): number => {
@@ -264,7 +268,7 @@ export class TimeTravel {
     const nearBytes = this.nearBytes();
     return {
       snapshots: snaps.length, retainedBytes: snapshotStateBytes + pageBytes + opLogBytes + nearBytes, snapshotStateBytes, pageBytes, opLogBytes,
-      nearMachines: this.near.length, nearBytes, stepLogBytes: this.live.trace.byteLength,
+      nearMachines: this.near.length + (this.lastInside ? 1 : 0), nearBytes, stepLogBytes: this.live.trace.byteLength,
       budgetBytes: this.budgetBytes, widestGapSteps: widest,
     };
   }
@@ -294,13 +298,14 @@ export class TimeTravel {
     for (const s of this.snapshots) if (s.opIndex <= ended && s.opIndex > base.opIndex) base = s;
     for (const s of this.near) if (s.opIndex <= ended && s.opIndex > base.opIndex) base = s;
     let view: Machine;
-    if (base.opIndex === ended && !partial) {
+    if (this.lastInside?.seq === seq) {
+      view = Machine.sharing(this.lastInside.machine);
+    } else if (base.opIndex === ended && !partial) {
       view = Machine.sharing(base.machine);
     } else {
-      let machine = this.replayed(base, base.opIndex === ended ? base.opIndex : ended);
+      let machine = this.replayed(base, ended);
       if (!partial) {
         if (base.opIndex !== ended) this.keepNear(machine, ended);
-        view = Machine.sharing(machine);
       } else {
         if (base.opIndex !== ended && stepping) {
           // Stepping: keep the boundary, and step inside the operation on a copy of it.
@@ -310,8 +315,11 @@ export class TimeTravel {
         // Step seq lies inside the next operation: run it until step seq is recorded.
         counting(machine, this.stepsAt(ended)).stopAt = seq + 1;
         replayOps(machine, ops, ended, ended + 1, () => true);
-        view = machine;
+        // Kept too (asked again, e.g. a debugger command re-run or a panel re-rendering, it is shared).
+        this.lastInside = { seq, machine, stateBytes: base.stateBytes };
+        this.boundNear();
       }
+      view = Machine.sharing(machine);
     }
     view.trace = live.trace; // share the recorded steps for reading
     view.readOnly = true;
@@ -350,7 +358,10 @@ export class TimeTravel {
    */
   private nearBytes(): number {
     let n = 0;
-    for (const s of this.near) n += s.stateBytes + s.machine.mm.phys.bytesNotIn(this.live.mm.phys) + s.machine.mm.pageFile.bytesNotIn(this.live.mm.pageFile);
+    const live = this.live.mm;
+    for (const s of this.lastInside ? [...this.near, this.lastInside] : this.near) {
+      n += s.stateBytes + s.machine.mm.phys.bytesNotIn(live.phys) + s.machine.mm.pageFile.bytesNotIn(live.pageFile);
+    }
     return n;
   }
 
@@ -360,12 +371,14 @@ export class TimeTravel {
     const retired = mm.phys.retiredSharedBytes + mm.pageFile.retiredSharedBytes;
     let fixed = this.live.ops.byteLength + this.retainedEstimate.base + (retired - this.retainedEstimate.retired);
     for (const s of this.snapshots) fixed += s.stateBytes;
+    if (this.lastInside && fixed + this.nearBytes() > this.budgetBytes) this.lastInside = undefined;
     while (this.near.length > 0 && fixed + this.nearBytes() > this.budgetBytes) this.near.shift();
   }
 
   /** The operation log lost its tail (a roll-back): machines kept past it no longer describe the log. */
   forgetAfter(opIndex: number): void {
     this.near = this.near.filter((s) => s.opIndex <= opIndex);
+    this.lastInside = undefined;
     if (this.lastEnded > opIndex) this.lastEnded = -1;
   }
 
