@@ -1,8 +1,21 @@
-// Time travel: the state at any step, rebuilt from the nearest earlier snapshot by a deterministic
-// replay of the operations logged since (DESIGN.md §4). Snapshots are taken at an adaptive interval
-// and kept within options.timeTravelMemoryMB, which counts everything time travel holds: each
-// snapshot's copy of the PFN database, page tables' bookkeeping, processes and prototype PTEs, the
-// page contents only snapshots still hold, and the operation log itself.
+// Time travel: the state at any step, rebuilt by a deterministic replay of the logged operations
+// (DESIGN.md §4) from the nearest earlier *base*: a machine nothing changes once built.
+//
+// - Snapshots are bases taken at an adaptive interval (about a tenth of the work, at most two copies'
+//   time apart on big machines) and kept within options.timeTravelMemoryMB, which counts everything
+//   time travel holds: each snapshot's copy of the PFN database, page tables' bookkeeping, processes
+//   and prototype PTEs, the page contents only snapshots still hold, the machines kept near the
+//   cursor and the operation log. The budget is checked every SNAPSHOT_MIN_STEPS steps, not only at
+//   snapshots; past it, snapshots go one at a time (the one whose loss widens the gaps least).
+// - Near the cursor, stepping keeps the machine at the operation boundary before the cursor's
+//   operation (NEAR_MAX of them, counted like snapshots), and the last state built inside an
+//   operation. A state exactly at a kept machine or snapshot shares it (Machine.sharing: no copy);
+//   a step inside an operation copies the boundary and replays only that operation up to the step.
+//   So a step either way costs one copy of the machine plus at most one operation, and a jump one
+//   copy plus the replay from the nearest snapshot (at most the snapshot interval).
+// - What this does not do yet (issue 17): undo records per step, or copy-on-write process objects and
+//   PFN columns, which would make one step cost what the step changed rather than one copy of the
+//   machine (on 2,000 processes and 2 GB a copy is ~100 ms on the 2-core bench machine).
 import { isDocumentedError, LastError } from '../errors';
 import type { PageStore } from '../mm/store';
 import { StepLog, StopReplay } from '../trace';
