@@ -224,10 +224,6 @@ export class TimeTravel {
     const snaps = this.snapshots;
     let stateBytes = 0;
     for (const s of snaps) stateBytes += s.stateBytes;
-    // Machines kept near the cursor go first: they only speed up stepping where the learner last was.
-    const over = (): boolean => stateBytes + this.live.ops.byteLength + this.nearBytes() + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) > budget;
-    if (this.lastInside && over()) this.lastInside = undefined;
-    while (this.near.length > 0 && over()) this.near.shift();
     const fixed = stateBytes + this.live.ops.byteLength + this.nearBytes();
     if (fixed + this.retainedEstimate.base + (retired - this.retainedEstimate.retired) <= budget) return true;
     const freedBy = (i: number): number => {
@@ -248,6 +244,15 @@ export class TimeTravel {
       snaps.splice(victim, 1);
       freedPages.splice(victim, 1);
       for (const i of [victim - 1, victim]) if (i > 0 && i < snaps.length - 1) freedPages[i] = freedBy(i);
+    }
+    // Only when no snapshot can go do the machines kept near the cursor (stepping where the learner
+    // is matters more than one more snapshot: the jump bench's session sits at its budget, and kept
+    // machines that went first were gone before the next step).
+    while (total > budget && (this.lastInside || this.near.length > 0)) {
+      const held = this.nearBytes();
+      if (this.lastInside) this.lastInside = undefined;
+      else this.near.shift();
+      total -= held - this.nearBytes();
     }
     this.retainedEstimate = { base: pages, retired };
     return total <= budget;
@@ -366,26 +371,32 @@ export class TimeTravel {
 
   /**
    * The machines kept near the cursor share page contents with the snapshots and the present until
-   * either is rewritten; each is counted by its own copies plus the contents the present no longer
-   * holds (an upper bound). Past the budget they go, newest last.
+   * either is rewritten; each is counted by its own copies plus the contents neither the snapshot
+   * before it nor the present holds (the last state inside an operation: all the present no longer
+   * holds, an upper bound). Past the budget they go only after every snapshot that can go (boundMemory).
    */
   private nearBytes(): number {
     let n = 0;
     const live = this.live.mm;
-    for (const s of this.lastInside ? [...this.near, this.lastInside] : this.near) {
-      n += s.stateBytes + s.machine.mm.phys.bytesNotIn(live.phys) + s.machine.mm.pageFile.bytesNotIn(live.pageFile);
+    for (const s of this.near) {
+      // Contents it shares with the snapshot before it are counted there already.
+      let older = this.snapshots[0]!;
+      for (const x of this.snapshots) if (x.opIndex <= s.opIndex) older = x;
+      const mm = s.machine.mm;
+      n += s.stateBytes + mm.phys.uniqueBytes(older.machine.mm.phys, live.phys) + mm.pageFile.uniqueBytes(older.machine.mm.pageFile, live.pageFile);
+    }
+    if (this.lastInside) {
+      // Built from a kept machine or a snapshot and one operation: what it holds beyond both is at most what that operation wrote.
+      const mm = this.lastInside.machine.mm;
+      n += this.lastInside.stateBytes + mm.phys.bytesNotIn(live.phys) + mm.pageFile.bytesNotIn(live.pageFile);
     }
     return n;
   }
 
-  /** Drops kept machines, oldest first, while a cheap upper bound of everything held exceeds the budget. */
+  /** After keeping a machine: the budget holds (snapshots go first, see boundMemory). */
   private boundNear(): void {
     const mm = this.live.mm;
-    const retired = mm.phys.retiredSharedBytes + mm.pageFile.retiredSharedBytes;
-    let fixed = this.live.ops.byteLength + this.retainedEstimate.base + (retired - this.retainedEstimate.retired);
-    for (const s of this.snapshots) fixed += s.stateBytes;
-    if (this.lastInside && fixed + this.nearBytes() > this.budgetBytes) this.lastInside = undefined;
-    while (this.near.length > 0 && fixed + this.nearBytes() > this.budgetBytes) this.near.shift();
+    this.boundMemory(mm.phys.retiredSharedBytes + mm.pageFile.retiredSharedBytes);
   }
 
   /** The operation log lost its tail (a roll-back): machines kept past it no longer describe the log. */
