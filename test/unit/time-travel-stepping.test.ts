@@ -6,12 +6,13 @@
 // never changed by later requests or by a past state's Win32 API, and that they count against the budget.
 import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, restoreSession, serializeSession, type System } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 
 /** What two equal states must agree on: processes with their VADs, PTEs, working sets and handles; page lists; commit; sections. */
 function digest(sys: System): unknown {
-  const m = sys.internals;
+  const m = machineOf(sys);
   const processes = sys.processIds.map((pid) => {
     const p = m.byPid.get(pid)!;
     const ptes: number[] = [];
@@ -41,7 +42,7 @@ function session(): System {
 /** A fresh machine that ran the first `count` operations of `sys` (replayed through restoreSession). */
 function freshReplay(sys: System, count: number): System {
   const file = serializeSession(sys);
-  const bootOps = sys.internals.ops.count - file.ops.length;
+  const bootOps = machineOf(sys).ops.count - file.ops.length;
   const part = { ...file, ops: file.ops.slice(0, count - bootOps), stepCount: 0 };
   try { restoreSession(part); } catch (e) { part.stepCount = Number(/replay recorded (\d+) steps/.exec((e as Error).message)?.[1]); }
   return restoreSession(JSON.parse(JSON.stringify(part)));
@@ -70,7 +71,7 @@ describe('stepping through time (issue 17)', () => {
     }
     expect(kept).toBeGreaterThan(0);
     // The operations crossed: the walk spans more than two of them.
-    const ops = sys.internals.ops;
+    const ops = machineOf(sys).ops;
     expect(ops.countStartedBy(last + 1) - ops.countStartedBy(last - span + 1)).toBeGreaterThan(2);
     // The reloaded session, asked in a scrambled order (no two targets in a row near each other).
     const seqs = [...seen.keys()];
@@ -84,7 +85,7 @@ describe('stepping through time (issue 17)', () => {
 
   it('states at operation boundaries reached by stepping equal fresh replays of the operations before them', () => {
     const sys = session();
-    const ops = sys.internals.ops;
+    const ops = machineOf(sys).ops;
     const last = sys.stepCount - 1;
     for (let s = last - 1; s >= last - 120; s--) sys.stateAt(s);
     // Boundaries inside the walked range: the state right after the last step of each operation.
@@ -102,7 +103,7 @@ describe('stepping through time (issue 17)', () => {
 
   it("a past state's SetLastError stays in that state: the machine it shares is not changed", () => {
     const sys = session();
-    const ops = sys.internals.ops;
+    const ops = machineOf(sys).ops;
     const pid = sys.processIds.find((p) => sys.queryProcess(p)!.imageFileName === 'notepad.exe')!;
     const seq = ops.stepAt(ops.count - 1) - 1; // the boundary before the last operation
     const before = sys.stateAt(seq).getLastError(pid);
