@@ -96,15 +96,17 @@ export class PsProcessState {
    */
   securityDescriptor: SecurityDescriptor;
 
-  constructor(public token: Token) {
-    this.securityDescriptor = processSecurityDescriptor(token);
+  constructor(public token: Token, securityDescriptor?: SecurityDescriptor) {
+    this.securityDescriptor = securityDescriptor ?? processSecurityDescriptor(token);
   }
 
   get privileges(): Set<string> { return this.token.privileges; }
 
   clone(): PsProcessState {
-    // Every field is copied; the constructor's descriptor would be thrown away, so it is not run.
-    const s = Object.assign(Object.create(PsProcessState.prototype) as PsProcessState, this);
+    // Every field is copied onto an instance built by the constructor (given the descriptor, which is
+    // never mutated): assigning onto an object of the same shape is several times faster than onto
+    // Object.create(prototype), which was two thirds of a process's copy in time travel's profile.
+    const s = Object.assign(new PsProcessState(this.token, this.securityDescriptor), this);
     s.token = this.token.clone();
     s.handles = this.handles.clone();
     s.modules = this.modules.slice(); // LoadedModule records are never changed once listed

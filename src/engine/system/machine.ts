@@ -123,6 +123,18 @@ export class Machine {
     if (o.boot) this.op({ op: 'ps', args: [{ call: 'boot' }] });
   }
 
+  /**
+   * A read-only view that shares `frozen`'s state instead of copying it: for time travel's private
+   * machines (snapshots, boundaries kept near the cursor), which nothing changes once built. The view
+   * has its own last errors (SetLastError on a past state's Win32 API writes them) and view fields.
+   */
+  static sharing(frozen: Machine): Machine {
+    const view = Object.create(frozen) as Machine;
+    view.lastErrors = new Map(frozen.lastErrors);
+    view.readOnly = true;
+    return view;
+  }
+
   /** Bumped whenever copyState replaces the state objects (a roll-back): caches of process objects refresh. */
   stateGeneration = 0;
 
