@@ -194,6 +194,9 @@ export function verifyIntegrity(system: System): string[] {
   for (const [pfn] of sharedMappings) err(`shared pfn ${pfn} mapped by a PTE but not by a valid prototype PTE`);
   // An active page no PTE, prototype PTE or paging structure reaches is lost to the system (a page table
   // of a torn-down address space, a page whose PTE was overwritten).
+  let pagingStructures = 0;
+  for (let pfn = 0; pfn < n; pfn++) if (db.location[pfn] === PageLocation.ActiveAndValid && (db.flags[pfn]! & PFN_PAGE_TABLE)) pagingStructures++;
+  if (pagingStructures !== mm.pagingStructurePages) err(`${pagingStructures} paging-structure pages but the resident count says ${mm.pagingStructurePages}`);
   for (let pfn = 0; pfn < n; pfn++) {
     if (db.location[pfn] === PageLocation.ActiveAndValid && !reached[pfn]) err(`active pfn ${pfn} reached by no PTE, prototype PTE or paging structure (leaked; flags ${db.flags[pfn]})`);
   }
