@@ -9,6 +9,7 @@ import {
   createSystem, ERROR_NOT_ENOUGH_MEMORY, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, NtException, PAGE_READWRITE, STATUS_COMMITMENT_LIMIT,
   STATUS_NO_MEMORY, verifyIntegrity,
 } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 const PAGE = 0x1000n;
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
@@ -44,7 +45,7 @@ describe('a fault that runs into the commit limit half way down the paging struc
     const { sys, pid, k } = setup();
     expect(k.TerminateProcess(k.GetCurrentProcess(), 3)).toBe(true);
     expect(verifyIntegrity(sys)).toEqual([]);
-    const p = sys.internals.processes.find((q) => q?.pid === pid);
+    const p = machineOf(sys).processes.find((q) => q?.pid === pid);
     if (p) expect(p.pageTablePages).toBe(0);
   });
 });
