@@ -2,10 +2,14 @@
 // every VAD's pages go back to the free list (valid, transition and paging-file PTEs alike, through
 // MemoryManager.deletePte), paging-file slots are freed, page tables are released bottom-up and
 // finally the PML4 page itself; the process's commit (private pages and page tables) returns to zero.
+import { MM_HIGHEST_USER_ADDRESS } from '../constants';
 import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
 import { Vad, VadType } from './vad';
 import { releaseLargePages } from './virtual';
+
+/** The last user VPN (the page of MM_HIGHEST_USER_ADDRESS). */
+const USER_LAST_VPN = Number(MM_HIGHEST_USER_ADDRESS / 4096n);
 
 /** What teardown released, for the trace. */
 export interface TeardownResult { vads: number; privatePages: number; pageTables: number }
@@ -33,6 +37,9 @@ export function deleteAddressSpace(mm: MemoryManager, process: AddressSpace, unm
     process.vads.remove(vad);
     if (vad.vadType !== VadType.VadLargePages) mm.freeEmptyPageTables(process, vad.startVpn, vad.endVpn);
   }
+  // MmDeleteProcessAddressSpace frees every user paging structure: also the empty ones no VAD covers any
+  // more (O(paging structures that exist): absent ranges are skipped a PML4 entry at a time).
+  mm.freeEmptyPageTables(process, 0, USER_LAST_VPN);
   const tablesBefore = process.pageTablePages;
   // The PML4: drop the self-map entry, then the page itself.
   const pml4 = process.directoryTableBase;
