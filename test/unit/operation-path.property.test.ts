@@ -221,6 +221,6 @@ describe('one operation path for every operation kind', () => {
     }), { numRuns: 40, seed: 1913 });
     expect(unexpected).toEqual([]);
     expect(seen.size).toBeGreaterThan(commands.length * 0.8);
-  }, 120_000);
+  }, 240_000);
 });
 
