@@ -6,6 +6,7 @@ import {
   createSystem, parseSessionText, restoreSession, SESSION_MACHINE_LIMITS, SessionFileError, serializeSession,
 } from '../../src/engine';
 import { CLASSIC_PTE_BASE } from '../../src/engine/constants';
+import { machineOf } from '../../src/engine/testing';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 
@@ -53,7 +54,7 @@ describe('the machine a session file may ask for', () => {
       expect(loaded.stepCount).toBe(sys.stepCount);
       expect(loaded.options.pteBase).toBe(sys.options.pteBase);
       // The file holds the operations after the fresh machine's own (its boot), no more and no fewer.
-      expect(file.ops.length + createSystem({ physicalMemoryMB: 16, pageFileMB: 16, ...options }).internals.ops.count).toBe(sys.internals.ops.count);
+      expect(file.ops.length + machineOf(createSystem({ physicalMemoryMB: 16, pageFileMB: 16, ...options })).ops.count).toBe(machineOf(sys).ops.count);
     }
   });
 });
