@@ -86,6 +86,13 @@ export class PsProcessState {
    * host that goes with it) finds it set and leaves the process to the teardown under way.
    */
   exiting = false;
+  /**
+   * PspInsertProcess has run (stage 3F): the process is on the active process list (PsActiveProcessHead)
+   * and counted. Before it, the EPROCESS exists but the process is still being created — what a past
+   * state taken inside CreateProcess shows (Windows Internals 7e ch. 3, stage 3F "Completing the setup
+   * of the executive process object"). The boot's own processes are inserted as they are made.
+   */
+  inserted = false;
   /** The step at which the process was created (CreateTime in steps). */
   createSeq = 0;
   exitSeq = -1;

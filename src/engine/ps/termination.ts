@@ -69,7 +69,7 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     p.exited = true;
     pm.cids.free(p.pid);
     pm.ctx.byPid.delete(p.pid);
-    if (pm.liveCount > 0 && st.createSeq > 0) pm.liveCount--;
+    if (st.inserted) pm.liveCount--;
     if (pm.explorerPid === p.pid) pm.explorerPid = 0;
     if (pm.csrssBySession.get(p.sessionId) === p.pid) pm.csrssBySession.delete(p.sessionId);
     releaseToken(pm, st.token);

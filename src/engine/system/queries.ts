@@ -84,6 +84,11 @@ export interface ProcessInfo {
   debuggerPid?: number;
   /** The conhost.exe serving the process's console (0 when it has none). */
   consoleHostPid?: number;
+  /**
+   * Being created: CreateProcess has made the EPROCESS (stage 3A) but not yet inserted it (stage 3F,
+   * PspInsertProcess). Only a past state taken inside a creation shows one.
+   */
+  creating?: boolean;
 }
 
 /** One VAD of a process (!vad). */
@@ -322,8 +327,8 @@ export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityIn
 }
 
 /** What the process manager adds to a process's description (absent for processes it did not make). */
-function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid'> {
+function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid' | 'creating'> {
   const st = m.ps.state(p);
   const console = st.consoleId ? m.ps.consoles.get(st.consoleId) : undefined;
-  return { userName: st.token.user.name, integrityLevel: st.token.integrityLevel, debuggerPid: st.debuggerPid, consoleHostPid: console?.hostPid ?? 0 };
+  return { userName: st.token.user.name, integrityLevel: st.token.integrityLevel, debuggerPid: st.debuggerPid, consoleHostPid: console?.hostPid ?? 0, creating: !st.inserted };
 }

@@ -75,6 +75,9 @@ export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () 
     for (const pid of t.system.processIds) {
       if (cancelled()) return;
       const p = t.system.queryProcess(pid)!;
+      // The dump walks PsActiveProcessHead: a process still being created is not on it until stage 3F
+      // (PspInsertProcess; Windows Internals 7e ch. 3).
+      if (p.creating) continue;
       if (image !== undefined && p.imageFileName.toLowerCase() !== image) continue;
       processDetails(t, p, flags, out);
     }

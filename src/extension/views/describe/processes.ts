@@ -51,9 +51,11 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
       `| ${l10n.t('Page tables')} | ${l10n.t('{0} pages', info.pageTablePages)} |`,
       `| ${l10n.t('Page faults')} | ${info.pageFaultCount} |`,
       '',
+      // Windows Internals 7e ch. 3, stage 3F: PspInsertProcess puts the new process on the active process list.
+      ...(info.creating ? [l10n.t('Being created: CreateProcess has made the EPROCESS (stage 3A) but has not yet inserted it into the active process list (stage 3F, PspInsertProcess).'), ''] : []),
       l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
     ].join('\n');
-    const description = `${pid} · ${l10n.t('WS {0}', formatPages(info.workingSetSize))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`;
+    const description = `${pid} · ${info.creating ? l10n.t('being created') + ' · ' : ''}${l10n.t('WS {0}', formatPages(info.workingSetSize))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`;
     return row({ icon: 'server-process', label: info.imageFileName, collapsible: Collapsible.Collapsed, contextValue: 'ntlab.process dt', tooltip, description, touched: touched.pids.has(pid) });
   },
 
