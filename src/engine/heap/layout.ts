@@ -151,3 +151,10 @@ export const LFH_ACTIVATION_THRESHOLD = 17;
 
 /** _HEAP.FrontEndHeapType: 0 none, 2 the LFH. */
 export const FRONT_END_LFH = 2;
+
+/**
+ * The PEB's list of the process's heaps (`dt ntdll!_PEB` on Windows 10 x64): NumberOfHeaps,
+ * MaximumNumberOfHeaps and ProcessHeaps, an array the simulation keeps right after the PEB in the PEB's
+ * page (16 entries; GetProcessHeaps reads the heap manager's own list, so later heaps are never lost).
+ */
+export const PEB_HEAPS = { NumberOfHeaps: 0xE8, MaximumNumberOfHeaps: 0xEC, ProcessHeaps: 0xF0, arrayOffset: 0x7C8, capacity: 16 } as const;

@@ -1,0 +1,30 @@
+import { describe, it, expect } from 'vitest';
+import { createSystem, verifyIntegrity } from '../../src/engine';
+describe('smoke', () => {
+  it('works', () => {
+    const sys = createSystem({ boot: false });
+    const { pid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
+    const k = sys.win32(pid);
+    const h = k.GetProcessHeap();
+    expect(h).not.toBe(0n);
+    const a = k.HeapAlloc(h, 8, 100n);
+    expect(a).not.toBe(0n);
+    k.WriteMemory(a, new Uint8Array([1,2,3]));
+    expect(k.HeapSize(h, 0, a)).toBe(100n);
+    const blocks = [];
+    for (let i = 0; i < 40; i++) blocks.push(k.HeapAlloc(h, 0, 64n));
+    for (const b of blocks) expect(k.HeapFree(h, 0, b)).toBe(true);
+    expect(k.HeapFree(h, 0, a)).toBe(true);
+    const big = k.HeapAlloc(h, 0, 2_000_000n);
+    expect(big).not.toBe(0n);
+    expect(k.HeapFree(h, 0, big)).toBe(true);
+    const priv = k.HeapCreate(0, 0n, 0n);
+    const many = [];
+    for (let i = 0; i < 200; i++) many.push(k.HeapAlloc(priv, 0, 20000n));
+    for (const b of many) expect(k.HeapFree(priv, 0, b)).toBe(true);
+    expect(k.HeapDestroy(priv)).toBe(true);
+    const steps = sys.getSteps(0, sys.stepCount).filter((s) => s.kind === 'heap');
+    console.log([...new Set(steps.map((s) => s.routine))]);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+});
