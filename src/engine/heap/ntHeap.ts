@@ -11,7 +11,7 @@ import { LastError } from '../errors';
 import { virtualAlloc, virtualFree } from '../mm/virtual';
 import {
   DECOMMIT_FREE_BLOCK_THRESHOLD, DECOMMIT_TOTAL_FREE_THRESHOLD, GRANULE, HEAP, HEAP_ENTRY_BUSY, HEAP_ENTRY_LAST_ENTRY,
-  HEAP_ENTRY_VIRTUAL_ALLOC, HEAP_FREE_ENTRY, HEAP_SEGMENT, HEAP_SEGMENT_SIGNATURE, HEAP_VIRTUAL_ALLOC_ENTRY, MIN_BLOCK,
+  HEAP_ENTRY_VIRTUAL_ALLOC, HEAP_FREE_ENTRY, HEAP_SEGMENT, HEAP_SEGMENT_SIGNATURE, SEGMENT_HEAP_SIGNATURE, HEAP_VIRTUAL_ALLOC_ENTRY, MIN_BLOCK,
   SEGMENT_COMMIT, SEGMENT_FIRST_ENTRY_OFFSET, SEGMENT_RESERVE,
 } from './layout';
 import { storeBytes, store64, type HeapEnv } from './memory';
@@ -266,7 +266,8 @@ export class NtHeapBackEnd {
     const s = this.segments[index]!;
     const hdr = new Uint8Array(HEAP_SEGMENT.size);
     const v = new DataView(hdr.buffer);
-    v.setUint32(HEAP_SEGMENT.SegmentSignature, HEAP_SEGMENT_SIGNATURE, true);
+    // A segment heap's first segment carries _SEGMENT_HEAP.Signature there instead.
+    v.setUint32(HEAP_SEGMENT.SegmentSignature, index === 0 && this.type === 'Segment' ? SEGMENT_HEAP_SIGNATURE : HEAP_SEGMENT_SIGNATURE, true);
     v.setUint32(HEAP_SEGMENT.SegmentFlags, index === 0 ? 0 : 1, true);
     const put = (at: number, x: number): void => { v.setUint32(at, x >>> 0, true); v.setUint32(at + 4, Math.floor(x / 0x100000000), true); };
     // SegmentListEntry: this segment on _HEAP.SegmentList (the list is rewritten whole: segments are few).

@@ -8,7 +8,7 @@ import type { ProcessObject } from '../process';
 import { Heap } from './heap';
 import {
   DECOMMIT_FREE_BLOCK_THRESHOLD, DECOMMIT_TOTAL_FREE_THRESHOLD, FIRST_ENTRY_OFFSET, GRANULE, HEAP, HEAP_ENCODE_FLAG_MASK, HEAP_ENTRY_BUSY,
-  HEAP_SIGNATURE, MAXIMUM_ALLOCATION_SIZE, PEB_HEAPS, SEGMENT_COMMIT, SEGMENT_HEAP_SIGNATURE, SEGMENT_RESERVE, VIRTUAL_MEMORY_THRESHOLD,
+  HEAP_SIGNATURE, MAXIMUM_ALLOCATION_SIZE, PEB_HEAPS, SEGMENT_COMMIT, SEGMENT_RESERVE, VIRTUAL_MEMORY_THRESHOLD,
 } from './layout';
 import { storeBytes, store32, store64, type HeapEnv } from './memory';
 import type { HeapType } from './ntHeap';
@@ -117,9 +117,9 @@ function writeHeapHeader(env: HeapEnv, heap: Heap): void {
   put(HEAP.LockVariable, base + HEAP.size);
   put(HEAP.BlocksIndex, base + 0x2E8);
   v.setUint16(HEAP.FrontEndHeapMaximumIndex, 0x80, true);
+  // A segment heap says so in its signature (_SEGMENT_HEAP.Signature at +0x10, written with the first
+  // segment's fields); its internals are the NT heap's here.
   storeBytes(env, base, b, 0, HEAP.size);
-  // A segment heap says so in its signature (_SEGMENT_HEAP.Signature at +0x10); its internals are the NT heap's here.
-  if (heap.type === 'Segment') store32(env, base + 0x10, SEGMENT_HEAP_SIGNATURE);
 }
 
 /** PEB.NumberOfHeaps, MaximumNumberOfHeaps, ProcessHeaps and the array after the PEB. */
