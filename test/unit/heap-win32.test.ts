@@ -302,7 +302,7 @@ describe('HeapCreate and HeapDestroy', () => {
     expect(k.VirtualQuery(h)).toMatchObject({ State: MEM_COMMIT, RegionSize: 0x2000n });
     const x = k.HeapCreate(HEAP_CREATE_ENABLE_EXECUTE, 0n, 0n);
     expect(k.VirtualQuery(x)!.Protect).toBe(PAGE_EXECUTE_READWRITE);
-    expect(sys.getSteps(sys.stepCount - 1, sys.stepCount)[0]).toMatchObject({ routine: 'RtlCreateHeap', args: { heap: x, maximumSize: 0n, type: 'NT' } });
+    expect(sys.getSteps(sys.stepCount - 1, sys.stepCount)[0]).toMatchObject({ routine: 'RtlCreateHeap', args: { heap: x, maximumSize: 0, type: 'NT' } });
   });
 
   it('refuses an initial size above the maximum: NULL and ERROR_INVALID_PARAMETER', () => {

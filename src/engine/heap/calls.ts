@@ -76,7 +76,7 @@ const HEAP_CALLS = {
     const maximum = asNumber(c.maximumSize);
     if (initial < 0 || maximum < 0 || (maximum !== 0 && initial > maximum)) throw new LastError(ERROR_INVALID_PARAMETER);
     const heap = createHeap(env, c.options >>> 0, initial, maximum);
-    env.trace.step('heap.create')?.n(env.p.pid).a(heap.base).n(heap.flags).a(heap.segments[0]!.reserve).a(heap.maximumSize).s(heap.type).change('process', env.p.pid).change('vad', env.p.pid, heap.base);
+    env.trace.step('heap.create')?.n(env.p.pid).a(heap.base).n(heap.flags).a(heap.segments[0]!.reserve).n(heap.maximumSize).s(heap.type).change('process', env.p.pid).change('vad', env.p.pid, heap.base);
     return BigInt(heap.base);
   },
   destroy: (env, c): void => {
@@ -115,7 +115,7 @@ const HEAP_CALLS = {
     const bytes = asNumber(c.bytes);
     const r = heap && bytes >= 0 ? heap.allocate(env, 0, bytes) : 'noMemory';
     const address = typeof r === 'number' ? r : 0;
-    env.trace.step('heap.malloc')?.n(env.p.pid).a(c.bytes).a(address).a(heap?.base ?? 0);
+    env.trace.step('heap.malloc')?.n(env.p.pid).n(Number(c.bytes)).a(address).a(heap?.base ?? 0);
     return BigInt(address);
   },
   crtFree: (env, c): void => {

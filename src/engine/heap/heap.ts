@@ -88,7 +88,7 @@ export class Heap extends NtHeapBackEnd {
         const id = this.allocateBlock(env, size, bytes, 0);
         if (id >= 0) {
           user = this.addr[id]! + GRANULE;
-          env.trace.step('heap.backEndAlloc')?.n(env.p.pid).a(this.base).a(user).a(bytes).a(this.size[id]!);
+          env.trace.step('heap.backEndAlloc')?.n(env.p.pid).a(this.base).a(user).n(bytes).n(this.size[id]!);
           if (this.lfhAllowed && size <= LFH_MAXIMUM_BLOCK) this.countForLfh(env, lfhBucket(size));
         }
       }
@@ -97,7 +97,7 @@ export class Heap extends NtHeapBackEnd {
     if (flags & HEAP_ZERO_MEMORY) zeroBytes(env, user, bytes);
     this.allocations++;
     store64(env, this.base + HEAP.TotalFreeSize, this.totalFree / GRANULE);
-    env.trace.step('heap.alloc')?.n(env.p.pid).a(this.base).a(bytes).n(flags).a(user).b(frontEnd).change('process', env.p.pid);
+    env.trace.step('heap.alloc')?.n(env.p.pid).a(this.base).n(bytes).n(flags).a(user).b(frontEnd).change('process', env.p.pid);
     return user;
   }
 
@@ -192,7 +192,7 @@ export class Heap extends NtHeapBackEnd {
       }
       const size = this.size[id]!;
       this.freeBlock(env, id);
-      env.trace.step('heap.backEndFree')?.n(env.p.pid).a(this.base).a(user).a(size);
+      env.trace.step('heap.backEndFree')?.n(env.p.pid).a(this.base).a(user).n(size);
     }
     this.frees++;
     store64(env, this.base + HEAP.TotalFreeSize, this.totalFree / GRANULE);
@@ -280,7 +280,7 @@ export class Heap extends NtHeapBackEnd {
       result = moved;
     }
     store64(env, this.base + HEAP.TotalFreeSize, this.totalFree / GRANULE);
-    env.trace.step('heap.reAlloc')?.n(env.p.pid).a(this.base).a(user).a(bytes).a(result).b(inPlace).change('process', env.p.pid);
+    env.trace.step('heap.reAlloc')?.n(env.p.pid).a(this.base).a(user).n(bytes).a(result).b(inPlace).change('process', env.p.pid);
     return result;
   }
 }

@@ -430,7 +430,7 @@ export class NtHeapBackEnd {
     }
     const id = this.addSegment(env, base, reserve, commit, base + SEGMENT_FIRST_ENTRY_OFFSET);
     if (this.segments.length > 1) this.writeSegmentHeader(env, this.segments.length - 2);
-    env.trace.step('heap.extend')?.n(env.p.pid).a(this.base).a(base).a(reserve).a(commit).n(this.segments.length).change('vad', env.p.pid, base);
+    env.trace.step('heap.extend')?.n(env.p.pid).a(this.base).a(base).a(reserve).n(commit).n(this.segments.length).change('vad', env.p.pid, base);
     return id;
   }
 
@@ -537,7 +537,7 @@ export class NtHeapBackEnd {
     storeBytes(env, base, hdr, 0, hdr.length);
     const user = base + HEAP_VIRTUAL_ALLOC_ENTRY.size;
     this.virtualBlocks.set(user, { base, size, requested });
-    env.trace.step('heap.virtualAlloc')?.n(env.p.pid).a(this.base).a(user).a(requested).a(size).change('vad', env.p.pid, base);
+    env.trace.step('heap.virtualAlloc')?.n(env.p.pid).a(this.base).a(user).n(requested).a(size).change('vad', env.p.pid, base);
     return user;
   }
 
