@@ -75,13 +75,13 @@ function describeHeap(h: Heap, processHeap: boolean): HeapInfo {
   };
 }
 
-/** A slice [start, start + count) of a heap's blocks in address order, and how many there are. */
-export function listHeapBlocks(p: ProcessObject, handle: bigint, start: number, count: number): { total: number; blocks: HeapBlockInfo[] } {
+/** A slice [start, start + count) of a heap's blocks in address order (of one segment, or all), and how many there are. */
+export function listHeapBlocks(p: ProcessObject, handle: bigint, start: number, count: number, segment?: number): { total: number; blocks: HeapBlockInfo[] } {
   const h = p.heaps?.find(Number(handle));
-  if (!h || p.exited) return { total: 0, blocks: [] };
+  if (!h || p.exited || (segment !== undefined && !h.segments[segment])) return { total: 0, blocks: [] };
   const blocks: HeapBlockInfo[] = [];
   let i = 0;
-  for (const id of h.blocks()) {
+  for (const id of segment === undefined ? h.blocks() : h.segmentBlocks(segment)) {
     if (i >= start && i < start + count) {
       const f = h.blockFlags[id]!;
       const kind: HeapBlockKind = f & BLOCK_UNCOMMITTED ? 'uncommitted' : f & BLOCK_USERBLOCKS ? 'lfhUserBlocks' : f & BLOCK_BUSY ? 'busy' : 'free';

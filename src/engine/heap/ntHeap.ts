@@ -551,6 +551,12 @@ export class NtHeapBackEnd {
 
   /** Every block id in address order, segment by segment (for views and the integrity checker). */
   *blocks(): Generator<number> {
-    for (const s of this.segments) for (let id = this.byAddr.get(s.firstEntry) ?? -1; id >= 0; id = this.next(id)) yield id;
+    for (let i = 0; i < this.segments.length; i++) yield* this.segmentBlocks(i);
+  }
+
+  /** The block ids of one segment, in address order. */
+  *segmentBlocks(index: number): Generator<number> {
+    const s = this.segments[index]!;
+    for (let id = this.byAddr.get(s.firstEntry) ?? -1; id >= 0; id = this.next(id)) yield id;
   }
 }

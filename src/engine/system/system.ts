@@ -191,11 +191,11 @@ export class System {
   queryHandles(pid: number): HandleInfo[] { const p = this.machine.byPid.get(pid); return p && !p.exited ? listHandles(this.machine.ps, p) : []; }
   /** The heaps of a process (!heap -s): the process heap first, then HeapCreate's, with segments, LFH and totals. */
   queryHeaps(pid: number): HeapInfo[] { const p = this.machine.byPid.get(pid); return p ? describeHeaps(p) : []; }
-  /** A slice of one heap's blocks in address order (!heap -a), and how many there are. */
-  queryHeapBlocks(pid: number, heap: bigint, start = 0, count = 256): { total: number; blocks: HeapBlockInfo[] } {
+  /** A slice of one heap's blocks in address order (!heap -a), of one segment or of all, and how many there are. */
+  queryHeapBlocks(pid: number, heap: bigint, start = 0, count = 256, segment?: number): { total: number; blocks: HeapBlockInfo[] } {
     const p = this.machine.byPid.get(pid);
-    if (!p || typeof heap !== 'bigint' || !Number.isInteger(start) || typeof count !== 'number') return { total: 0, blocks: [] };
-    return listHeapBlocks(p, heap, start, count);
+    if (!p || typeof heap !== 'bigint' || !Number.isInteger(start) || typeof count !== 'number' || (segment !== undefined && !Number.isInteger(segment))) return { total: 0, blocks: [] };
+    return listHeapBlocks(p, heap, start, count, segment);
   }
   /** Every job object with its limits, accounting and members. */
   queryJobs(): JobInfo[] { return listJobs(this.machine.ps); }
