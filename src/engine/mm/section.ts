@@ -1,18 +1,15 @@
 // Section objects, as the memory manager builds them (Windows Internals ch. 5, "Section objects" and
 // "Prototype PTEs"): a SECTION points at a CONTROL_AREA, which owns a SEGMENT of prototype PTEs split
 // into SUBSECTIONs (file-backed and image sections). A view is a VAD whose PTEs start out zero: the
-// fault handler then finds the prototype PTE through the VAD (MiResolveProtoPteFault), so a page
-// brought in by one process becomes valid in every other view without a copy, and the PFN's share
-// count says how many PTEs map it. Writes to copy-on-write views get a private copy (MiCopyOnWrite).
-import { NtException } from '../errors';
-import { STATUS_GUARD_PAGE_VIOLATION } from '../constants';
-import type { FileSystem, SimFile } from '../io/fileSystem';
+// fault handler then finds the prototype PTE through the VAD (MiResolveProtoPteFault, faults.ts), so a
+// page brought in by one process becomes valid in every other view without a copy, and the PFN's share
+// count says how many PTEs map it. Writes to copy-on-write views get a private copy (MiCopyOnWrite, faults.ts).
+import type { SimFile } from '../io/fileSystem';
 import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PROTOTYPE_PTE } from './pfn';
-import { mmAllowsRead, mmAllowsWrite, mmIsCopyOnWrite, mmIsGuard } from './protection';
 import {
-  MM_GUARD_PAGE, MM_READWRITE, MM_EXECUTE_READWRITE, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1,
+  PTE_ACCESSED, PTE_DIRTY,
   PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, PROTECTION_SHIFT, makeDemandZeroLo, makeTransitionHi,
   makeTransitionLo, makeValidHi, makeValidLo, pteProtection, ptePfn,
 } from './pte';
@@ -226,52 +223,6 @@ export function viewPageProtection(mm: MemoryManager, vad: Vad, index: number, o
 }
 
 /**
- * MiResolveProtoPteFault and friends: resolves a fault on a view page whose process PTE is zero or
- * points at the prototype PTE. Private pages of a view (copied on write) are resolved by the caller.
- */
-export function resolveProtoFault(mm: MemoryManager, p: AddressSpace, vpn: number, write: boolean, vad: Vad, lo: number): void {
-  const view = vad.view!;
-  const ca = view.controlArea;
-  const index = view.firstProto + (vpn - vad.startVpn);
-  const va = vpn * PAGE;
-  const override = lo & PTE_PROTOTYPE ? pteProtection(lo) : 0;
-  if (!protoCommitted(ca, index)) mm.raiseAccess(p, va, write, 'reserved');
-  const prot = viewPageProtection(mm, vad, index, override);
-  if (!mmAllowsRead(prot)) mm.raiseAccess(p, va, write, 'noAccess');
-  if (mmIsGuard(prot)) {
-    mm.locate(p, vpn, true);
-    const [nlo, nhi] = makeProtoPointer(protoAddress(ca, index), prot & ~MM_GUARD_PAGE);
-    mm.writePte(p, vpn, mm.locTable, mm.locIndex, nlo, nhi);
-    const t = mm.trace;
-    t.step('fault.guardPage')?.n(p.pid).a(va).b(write).change('pte', p.pid, va);
-    throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);
-  }
-  if (write && !mmAllowsWrite(prot)) mm.raiseAccess(p, va, write, 'readOnly');
-  mm.locate(p, vpn, true);
-  const table = mm.locTable;
-  const pi = mm.locIndex;
-  p.ws.pageFaultCount++;
-  const [pfn, from] = makeProtoValid(mm, ca, index);
-  const t = mm.trace;
-  if (write && mmIsCopyOnWrite(prot)) {
-    // The first write to a copy-on-write page: the process gets its own copy straight away.
-    copyOnWrite(mm, p, vpn, table, pi, pfn, prot, false);
-    releaseIfUnmapped(mm, ca, index, pfn);
-    return;
-  }
-  let nlo = makeValidLo(pfn, prot, true) | PTE_ACCESSED;
-  const nhi = makeValidHi(pfn, prot);
-  if (write) { nlo |= PTE_DIRTY | PTE_DIRTY1; mm.markModified(pfn); }
-  mm.writePte(p, vpn, table, pi, nlo >>> 0, nhi);
-  mm.pfn.shareCount[table]!++;
-  mm.pfn.shareCount[pfn]!++;
-  const wsi = p.ws.insert(vpn);
-  p.ws.shared.set(vpn, wsi);
-  if (override) p.ws.protection[wsi] = override;
-  t.step('fault.prototype')?.n(p.pid).a2(va % 0x100000000, Math.floor(va / 0x100000000)).b(write).n(pfn).n(from).a(protoAddress(ca, index)).n(ca.id).n(mm.pfn.shareCount[pfn]!).a2(nlo >>> 0, nhi).change('pfn', pfn).change('pte', p.pid, va).change('wsle', p.pid, va).change('object', ca.id);
-}
-
-/**
  * Makes prototype PTE `index` valid, bringing the page in if needed: already valid (shared), on a
  * list (soft), demand zero, from the paging file, or from the file (an in-page read). Returns [pfn, from],
  * `from` being the page location it came from (ActiveAndValid when it was already resident).
@@ -348,44 +299,6 @@ export function releaseIfUnmapped(mm: MemoryManager, ca: ControlArea, index: num
   else db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
 }
 
-/**
- * MiCopyOnWrite: gives the process its own copy of `srcPfn` at `vpn`, now a private read/write page.
- * `wasMapped`: the process PTE currently maps srcPfn (valid), so that mapping is given up.
- */
-export function copyOnWrite(mm: MemoryManager, p: AddressSpace, vpn: number, table: number, index: number, srcPfn: number, prot: number, wasMapped: boolean): number {
-  const db = mm.pfn;
-  const newProt = (prot & 7) === 7 ? MM_EXECUTE_READWRITE : MM_READWRITE;
-  const pfn = mm.removeAnyPage();
-  mm.phys.copyPageFrom(mm.phys, srcPfn, pfn);
-  const va = vpn * PAGE;
-  const pteAddr = mm.entryAddress(0, vpn);
-  db.location[pfn] = PageLocation.ActiveAndValid;
-  db.shareCount[pfn] = 1;
-  db.referenceCount[pfn] = 1;
-  db.pteFrame[pfn] = table;
-  db.pteAddressLo[pfn] = Number(pteAddr & 0xFFFFFFFFn);
-  db.pteAddressHi[pfn] = Number(pteAddr >> 32n);
-  db.originalPteLo[pfn] = makeDemandZeroLo(newProt);
-  db.originalPteHi[pfn] = 0;
-  db.flags[pfn] = PFN_MODIFIED;
-  db.priority[pfn] = 5;
-  const lo = (makeValidLo(pfn, newProt, true) | PTE_ACCESSED | PTE_DIRTY | PTE_DIRTY1) >>> 0;
-  const hi = makeValidHi(pfn, newProt);
-  if (wasMapped) {
-    const wsi = p.ws.shared.get(vpn)!;
-    p.ws.shared.delete(vpn);
-    p.ws.remove(wsi);
-    db.shareCount[srcPfn]!--;
-  } else {
-    db.shareCount[table]!++;
-  }
-  mm.writePte(p, vpn, table, index, lo, hi);
-  db.wsIndex[pfn] = p.ws.insert(vpn);
-  const t = mm.trace;
-  t.step('fault.copyOnWrite')?.n(p.pid).a2(va % 0x100000000, Math.floor(va / 0x100000000)).n(srcPfn).n(pfn).a2(lo, hi).change('pfn', pfn).change('pfn', srcPfn).change('pte', p.pid, va).change('wsle', p.pid, va);
-  return pfn;
-}
-
 /** Whether process PTE (lo, hi) in a view holds a private page (copied on write) rather than pointing at the prototype. */
 export function isPrivateViewPte(lo: number, hi: number, mm: MemoryManager): boolean {
   if (lo === 0 && hi === 0) return false;
@@ -432,38 +345,6 @@ export function restoreProtoPte(mm: MemoryManager, pfn: number): void {
   const { ca, protoIndex } = protoOfPfn(mm, pfn);
   ca.segment.protoLo[protoIndex] = mm.pfn.originalPteLo[pfn]!;
   ca.segment.protoHi[protoIndex] = mm.pfn.originalPteHi[pfn]!;
-}
-
-/** MiMappedPageWriter: writes modified pages of mapped files back to their files; they become standby. */
-export function mappedPageWriter(mm: MemoryManager, fs: FileSystem | undefined): number {
-  const db = mm.pfn;
-  let written = 0;
-  const files = new Set<string>();
-  for (let pfn = db.listHead[LIST_MODIFIED]!; pfn >= 0;) {
-    const next = db.flink[pfn]!;
-    if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && (db.originalPteLo[pfn]! & PTE_PROTOTYPE)) {
-      const { ca, protoIndex } = protoOfPfn(mm, pfn);
-      const sub = ca.segment.subsections[db.originalPteHi[pfn]! - 1]!;
-      const file = fs?.getFileById(ca.fileId);
-      if (file && fs) {
-        const offsetInSub = (protoIndex - sub.firstPte) * PAGE;
-        const bytes = new Uint8Array(PAGE);
-        mm.phys.read(pfn, 0, bytes, 0, PAGE);
-        // The file grows only as far as the section's data reaches.
-        const length = Math.max(0, Math.min(PAGE, Math.max(sub.rawSize, file.data.length - sub.fileOffset) - offsetInSub));
-        if (length > 0) fs.writeFile(file.path, sub.fileOffset + offsetInSub, bytes.subarray(0, length));
-        files.add(file.path);
-      }
-      db.unlink(pfn);
-      db.flags[pfn]! &= ~PFN_MODIFIED;
-      db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
-      written++;
-    }
-    pfn = next;
-  }
-  const t = mm.trace;
-  t.step('thread.mappedPageWriter')?.n(written).s([...files].join(', ')).change('pageList', LIST_MODIFIED);
-  return written;
 }
 
 /**

@@ -17,9 +17,10 @@ import { parseImage, PeFormatError, sectionProtection } from '../io/pe';
 import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
 import { PAGE_SIZE } from './memoryManager';
+import { MiMappedPageWriter } from './writer';
 import { win32ToMmProtection } from './protection';
 import {
-  commitProtoPtes, ControlArea, createControlArea, dereferenceControlArea, mappedPageWriter, protoCommitted,
+  commitProtoPtes, ControlArea, createControlArea, dereferenceControlArea, protoCommitted,
   SectionObject, Subsection,
 } from './section';
 import { Vad, VadType } from './vad';
@@ -249,7 +250,7 @@ export function flushView(mm: MemoryManager, p: AddressSpace, address: bigint): 
     if (wsi === undefined) continue;
     mm.trimEntry(p, wsi);
   }
-  mappedPageWriter(mm, mm.fileSystem);
+  MiMappedPageWriter(mm, mm.fileSystem);
 }
 
 /** Commits pages of a SEC_RESERVE section through a view (VirtualAlloc MEM_COMMIT on the view). */

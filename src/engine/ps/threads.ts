@@ -62,11 +62,19 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   };
   // PspAllocateThread is done (its TEB, stack and KeInitThread work recorded above); PspInsertThread follows.
   t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
-  p.threads.push(thread);
-  pm.threadObjects.set(header.objectId, [p.index, tid]);
-  pm.threadIndex.set(tid, p.index);
-  t.step('create.insertThread')?.n(p.pid).n(tid).a(header.address).change('thread', tid).change('process', p.pid);
+  PspInsertThread(pm, p, thread, header.objectId, header.address);
   return thread;
+}
+
+/**
+ * PspInsertThread: links the new thread into its process's thread list and into the CID table, where
+ * OpenThread and the scheduler find it (Windows Internals 7e ch. 3, stage 4; ch. 4, "Birth of a thread").
+ */
+function PspInsertThread(pm: ProcessManager, p: ProcessObject, thread: ThreadObject, objectId: number, ethread: bigint): void {
+  p.threads.push(thread);
+  pm.threadObjects.set(objectId, [p.index, thread.tid]);
+  pm.threadIndex.set(thread.tid, p.index);
+  pm.trace.step('create.insertThread')?.n(p.pid).n(thread.tid).a(ethread).change('thread', thread.tid).change('process', p.pid);
 }
 
 /** Drops one suspend count; at zero the thread becomes Ready and, for a new process, runs stage 7. */

@@ -10,7 +10,7 @@ import { FileSystem } from '../io/fileSystem';
 import { Registry } from '../config/registry';
 import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
-import { mappedPageWriter } from '../mm/section';
+import { MiMappedPageWriter } from '../mm/writer';
 import { applyHeapCall, type HeapCall, type HeapResult } from '../heap/calls';
 import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../mm/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
@@ -323,7 +323,7 @@ function runSystemThread(m: Machine, name: SystemThreadName): number {
     case 'balanceSetManager': return m.mm.balanceSetManager(false);
     case 'modifiedPageWriter': return m.mm.modifiedPageWriter(Infinity);
     case 'zeroPageThread': return m.mm.zeroPageThread();
-    case 'mappedPageWriter': return mappedPageWriter(m.mm, m.fileSystem);
+    case 'mappedPageWriter': return MiMappedPageWriter(m.mm, m.fileSystem);
     case 'processStackSwapper': return m.ps.swapKernelStacks();
   }
 }

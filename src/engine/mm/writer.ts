@@ -1,0 +1,123 @@
+// The page writers and paging-file space: MiModifiedPageWriter (private pages to the paging file),
+// MiMappedPageWriter (mapped-file pages to their files), slot allocation and MiReleasePageFileSpace.
+// Windows Internals 7th ed., Part 1, ch. 5, "Page files" and "Modified page writer and mapped page writer".
+import type { FileSystem } from '../io/fileSystem';
+import type { MemoryManager } from './memoryManager';
+import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PROTOTYPE_PTE } from './pfn';
+import { PTE_PROTOTYPE, PTE_TRANSITION, makeDemandZeroLo, makePageFileLo, pteProtection } from './pte';
+import { protoOfPfn } from './section';
+import { PAGE_SIZE as PAGE } from './geometry';
+
+export function allocateSlot(mm: MemoryManager): number {
+  const bitmap = mm.pageFileBitmap;
+  const n = mm.config.pageFilePages;
+  if (mm.pageFileUsed >= n - 1) return -1;
+  let s = mm.pageFileHint;
+  for (let i = 0; i < n; i++, s++) {
+    if (s >= n) s = 1;
+    if (bitmap[s] === 0) { bitmap[s] = 1; mm.pageFileUsed++; mm.pageFileHint = s + 1; mm.pageFile.claim(s); return s; }
+  }
+  return -1;
+}
+
+export function MiReleasePageFileSpace(mm: MemoryManager, slot: number): void {
+  if (mm.pageFileBitmap[slot] !== 1) throw new Error(`paging file slot ${slot} freed twice`);
+  mm.pageFileBitmap[slot] = 0;
+  mm.pageFileUsed--;
+  mm.pageFile.discard(slot);
+}
+
+/**
+ * Marks a page modified; a copy in the paging file is now stale, so its slot is released (the PFN's
+ * OriginalPte loses the paging-file reference, as MiReleasePageFileSpace does when a page is dirtied;
+ * Windows Internals 7th ed., Part 1, ch. 5, "Page files"). Every path that dirties a page — private or
+ * prototype — goes through here, or a written-out page written again would leak its slot. Returns the
+ * slot or -1.
+ */
+export function markModified(mm: MemoryManager, pfn: number): number {
+  const db = mm.pfn;
+  if (db.flags[pfn]! & PFN_MODIFIED) return -1;
+  db.flags[pfn]! |= PFN_MODIFIED;
+  const lo = db.originalPteLo[pfn]!;
+  const hi = db.originalPteHi[pfn]!;
+  if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) {
+    MiReleasePageFileSpace(mm, hi);
+    db.originalPteLo[pfn] = makeDemandZeroLo(pteProtection(lo));
+    db.originalPteHi[pfn] = 0;
+    return hi;
+  }
+  return -1;
+}
+
+/** MiModifiedPageWriter: writes modified pages to the paging file; they move to the standby list. */
+export function MiModifiedPageWriter(mm: MemoryManager, limit: number): number {
+  const db = mm.pfn;
+  const t = mm.trace;
+  if (mm.config.pageFilePages === 0) {
+    t.step('thread.modifiedPageWriterNoPagingFile')?.n(db.listCount[LIST_MODIFIED]!).change('pageList', LIST_MODIFIED);
+    return 0;
+  }
+  let written = 0;
+  let firstSlot = -1;
+  let lastSlot = -2;
+  let clusters = 0;
+  let pfn = db.listHead[LIST_MODIFIED]!;
+  while (written < limit && pfn >= 0) {
+    const next = db.flink[pfn]!;
+    // Mapped-file pages go back to their files (the mapped page writer), not to the paging file.
+    if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && (db.originalPteLo[pfn]! & PTE_PROTOTYPE)) { pfn = next; continue; }
+    // A modified page holds no slot (markModified released it); should one still be named here, it is
+    // released rather than overwritten, so the slot can never be lost.
+    const staleHi = db.originalPteHi[pfn]!;
+    if (staleHi !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) MiReleasePageFileSpace(mm, staleHi);
+    const slot = allocateSlot(mm);
+    if (slot < 0) break;
+    db.unlink(pfn);
+    mm.pageFile.copyPageFrom(mm.phys, pfn, slot);
+    const prot = pteProtection(db.originalPteLo[pfn]!);
+    db.originalPteLo[pfn] = makePageFileLo(0, prot, mm.layout);
+    db.originalPteHi[pfn] = slot;
+    db.flags[pfn]! &= ~PFN_MODIFIED;
+    db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
+    if (firstSlot < 0) firstSlot = slot;
+    if (slot !== lastSlot + 1) clusters++;
+    lastSlot = slot;
+    written++;
+    pfn = next;
+  }
+  const step = t.step('thread.modifiedPageWriter')?.n(written).n(firstSlot).n(clusters).change('pageList', LIST_MODIFIED);
+  if (firstSlot >= 0) step?.change('pageFile', firstSlot);
+  return written;
+}
+
+/** MiMappedPageWriter: writes modified pages of mapped files back to their files; they become standby. */
+export function MiMappedPageWriter(mm: MemoryManager, fs: FileSystem | undefined): number {
+  const db = mm.pfn;
+  let written = 0;
+  const files = new Set<string>();
+  for (let pfn = db.listHead[LIST_MODIFIED]!; pfn >= 0;) {
+    const next = db.flink[pfn]!;
+    if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && (db.originalPteLo[pfn]! & PTE_PROTOTYPE)) {
+      const { ca, protoIndex } = protoOfPfn(mm, pfn);
+      const sub = ca.segment.subsections[db.originalPteHi[pfn]! - 1]!;
+      const file = fs?.getFileById(ca.fileId);
+      if (file && fs) {
+        const offsetInSub = (protoIndex - sub.firstPte) * PAGE;
+        const bytes = new Uint8Array(PAGE);
+        mm.phys.read(pfn, 0, bytes, 0, PAGE);
+        // The file grows only as far as the section's data reaches.
+        const length = Math.max(0, Math.min(PAGE, Math.max(sub.rawSize, file.data.length - sub.fileOffset) - offsetInSub));
+        if (length > 0) fs.writeFile(file.path, sub.fileOffset + offsetInSub, bytes.subarray(0, length));
+        files.add(file.path);
+      }
+      db.unlink(pfn);
+      db.flags[pfn]! &= ~PFN_MODIFIED;
+      db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
+      written++;
+    }
+    pfn = next;
+  }
+  const t = mm.trace;
+  t.step('thread.mappedPageWriter')?.n(written).s([...files].join(', ')).change('pageList', LIST_MODIFIED);
+  return written;
+}
