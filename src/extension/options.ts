@@ -1,4 +1,5 @@
 import type { System, SystemOptions } from '../engine';
+import { PAGE_SIZE } from './present/format';
 
 /** The subset of a WorkspaceConfiguration the options reader needs (kept narrow so unit tests can fake it). */
 export interface ConfigReader {
@@ -38,7 +39,6 @@ export const ENGINE_BYTES_PER_PHYSICAL_PAGE = 41;
  * machine is running to measure (152 at the time of writing); a unit test checks it against a real boot.
  */
 export const BOOT_PAGES_IN_USE = 160;
-const PAGE_BYTES = 4096;
 const MB = 1024 * 1024;
 
 /** What building a machine costs the host, in bytes. */
@@ -66,9 +66,9 @@ export function pagesInUse(system: Pick<System, 'physicalPageCount' | 'querySyst
  */
 export function estimateMachineCost(options: Pick<SystemOptions, 'physicalMemoryMB' | 'timeTravelMemoryMB'>, pagesTouched = BOOT_PAGES_IN_USE): MachineCost {
   const physicalMB = options.physicalMemoryMB ?? 512;
-  const pages = physicalMB * (MB / PAGE_BYTES);
+  const pages = physicalMB * (MB / PAGE_SIZE);
   const pfnDatabaseBytes = pages * ENGINE_BYTES_PER_PHYSICAL_PAGE;
-  const touchedContentBytes = Math.min(pages, pagesTouched) * PAGE_BYTES;
+  const touchedContentBytes = Math.min(pages, pagesTouched) * PAGE_SIZE;
   const timeTravelBytes = (options.timeTravelMemoryMB ?? Math.max(256, 2 * physicalMB)) * MB;
   return { upFrontBytes: pfnDatabaseBytes + touchedContentBytes, pfnDatabaseBytes, touchedContentBytes, ramBytes: physicalMB * MB, timeTravelBytes };
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSystem, describeObject, type System } from '../../src/engine';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
-import { ptr16 } from '../../src/extension/kd/format';
+import { pointerDigits as ptr16 } from '../../src/extension/present/format';
 import { hex } from '../../src/extension/present/format';
 import { ProcessesModel, tooltipText, Touched, type Localizer, type TreeNode } from '../../src/extension/views/model';
 

@@ -9,6 +9,7 @@ import {
   SIZE_T_MINUS_ONE, STATUS_ACCESS_VIOLATION, STATUS_NO_MEMORY, verifyIntegrity, type System, type Win32Api,
 } from '../../src/engine';
 import { decodeHeader, peekUser } from '../../src/engine/heap/inspect';
+import { machineOf } from '../../src/engine/testing';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 
@@ -23,9 +24,9 @@ const read32 = (k: Win32Api, va: bigint): number => new DataView(k.ReadMemory(va
 const stepsFrom = (sys: System, from: number) => sys.getSteps(from, sys.stepCount);
 /** Decodes the _HEAP_ENTRY in front of a block as a debugger would, with the heap's cookie. */
 function header(sys: System, pid: number, heap: bigint, user: bigint): ReturnType<typeof decodeHeader> {
-  const p = sys.internals.byPid.get(pid)!;
+  const p = machineOf(sys).byPid.get(pid)!;
   const bytes = new Uint8Array(16);
-  expect(peekUser(sys.internals.mm, p, Number(user) - 16, bytes)).toBe(true);
+  expect(peekUser(machineOf(sys).mm, p, Number(user) - 16, bytes)).toBe(true);
   return decodeHeader(p.heaps!.find(Number(heap))!, bytes);
 }
 

@@ -5,7 +5,7 @@ import {
   createSystem, describeObject, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type PROCESS_INFORMATION, type System,
 } from '../../src/engine';
 import { runKd, runKdLine, type KdState, type KdView } from '../../src/extension/kd/kd';
-import { ptr, ptr16 } from '../../src/extension/kd/format';
+import { pointer, pointerDigits } from '../../src/extension/present/format';
 
 interface Lab { sys: System; pid: number; base: bigint; untouched: bigint; view: KdView; state: KdState; run(line: string): string[] }
 
@@ -31,7 +31,7 @@ describe('kd: processes and threads', () => {
     expect(blocks).toHaveLength(l.sys.processIds.length);
     for (const pid of l.sys.processIds) {
       const p = l.sys.queryProcess(pid)!;
-      const at = out.indexOf(`PROCESS ${ptr16(p.eprocess)}`);
+      const at = out.indexOf(`PROCESS ${pointerDigits(p.eprocess)}`);
       expect(at, `process ${pid}`).toBeGreaterThan(0);
       expect(out[at + 1]).toContain(`Cid: ${pid.toString(16).padStart(4, '0')}`);
       expect(out[at + 1]).toContain(`Peb: ${p.peb.toString(16).padStart(8, '0')}`);
@@ -45,9 +45,9 @@ describe('kd: processes and threads', () => {
   it('!process 0 0 notepad.exe filters by image; by cid and by address gives the same process with threads', () => {
     const l = lab();
     const only = l.run('!process 0 0 notepad.exe').filter((x) => x.startsWith('PROCESS '));
-    expect(only).toEqual([`PROCESS ${ptr16(l.sys.queryProcess(l.pid)!.eprocess)}`]);
+    expect(only).toEqual([`PROCESS ${pointerDigits(l.sys.queryProcess(l.pid)!.eprocess)}`]);
     const byCid = l.run(`!process 0n${l.pid} 7`);
-    const byAddress = l.run(`!process ${ptr(l.sys.queryProcess(l.pid)!.eprocess)} 7`);
+    const byAddress = l.run(`!process ${pointer(l.sys.queryProcess(l.pid)!.eprocess)} 7`);
     expect(byCid).toEqual(byAddress);
     const tid = l.sys.queryProcess(l.pid)!.threads[0]!.tid;
     expect(byCid.some((x) => x.includes(`THREAD `) && x.includes(`Cid ${l.pid.toString(16).padStart(4, '0')}.${tid.toString(16).padStart(4, '0')}`))).toBe(true);
@@ -58,15 +58,15 @@ describe('kd: processes and threads', () => {
     const l = lab();
     const explorer = l.sys.processIds.find((p) => l.sys.queryProcess(p)!.imageFileName === 'explorer.exe')!;
     const e = l.sys.queryProcess(explorer)!;
-    expect(l.run(`.process /p ${ptr(e.eprocess)}`)).toEqual([`Implicit process is now ${ptr(e.eprocess)}`]);
-    expect(l.run('!peb')[0]).toBe(`PEB at ${ptr16(e.peb)}`);
-    expect(l.run('? @$proc')[0]).toBe(`Evaluate expression: ${BigInt.asIntN(64, e.eprocess)} = ${ptr(e.eprocess)}`);
+    expect(l.run(`.process /p ${pointer(e.eprocess)}`)).toEqual([`Implicit process is now ${pointer(e.eprocess)}`]);
+    expect(l.run('!peb')[0]).toBe(`PEB at ${pointerDigits(e.peb)}`);
+    expect(l.run('? @$proc')[0]).toBe(`Evaluate expression: ${BigInt.asIntN(64, e.eprocess)} = ${pointer(e.eprocess)}`);
     const lm = l.run('lm');
     expect(lm[0]).toBe('start             end                 module name');
     expect(lm.some((x) => / explorer +\(deferred\)$/.test(x))).toBe(true);
     const entry = describeObject(l.sys, { kind: 'LDR_DATA_TABLE_ENTRY', pid: explorer, index: 1 })!;
     const dll = entry.fields.find((f) => f.name === 'DllBase')!.value as bigint;
-    expect(lm.some((x) => x.startsWith(ptr(dll)))).toBe(true);
+    expect(lm.some((x) => x.startsWith(pointer(dll)))).toBe(true);
   });
 
   it('!thread and !teb show the current thread with its Cid, TEB and owning process', () => {
@@ -75,10 +75,10 @@ describe('kd: processes and threads', () => {
     const th = p.threads[0]!;
     const et = describeObject(l.sys, { kind: 'ETHREAD', tid: th.tid })!;
     const out = l.run('!thread');
-    expect(out[0]).toMatch(new RegExp(`^THREAD ${ptr16(et.address)}  Cid ${l.pid.toString(16).padStart(4, '0')}\\.${th.tid.toString(16).padStart(4, '0')}  Teb: ${ptr16(th.teb)}`));
-    expect(out.join('\n')).toContain(`Owning Process            ${ptr16(p.eprocess)}       Image:         notepad.exe`);
-    expect(l.run('!teb')[0]).toBe(`TEB at ${ptr16(th.teb)}`);
-    expect(l.run(`.thread ${ptr(et.address)}`)).toEqual([`Implicit thread is now ${ptr(et.address)}`]);
+    expect(out[0]).toMatch(new RegExp(`^THREAD ${pointerDigits(et.address)}  Cid ${l.pid.toString(16).padStart(4, '0')}\\.${th.tid.toString(16).padStart(4, '0')}  Teb: ${pointerDigits(th.teb)}`));
+    expect(out.join('\n')).toContain(`Owning Process            ${pointerDigits(p.eprocess)}       Image:         notepad.exe`);
+    expect(l.run('!teb')[0]).toBe(`TEB at ${pointerDigits(th.teb)}`);
+    expect(l.run(`.thread ${pointer(et.address)}`)).toEqual([`Implicit thread is now ${pointer(et.address)}`]);
   });
 
   it('!handle lists the handle with its type, access and name; !token the user SID', () => {
@@ -86,20 +86,20 @@ describe('kd: processes and threads', () => {
     const h = l.sys.win32(l.pid).CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, 'KdDemo');
     const info = l.sys.queryHandles(l.pid).find((x) => x.handle === h)!;
     const out = l.run('!handle');
-    expect(out).toContain(`Handle table at ${ptr16(describeObject(l.sys, { kind: 'HANDLE_TABLE', pid: l.pid })!.address)} with ${l.sys.queryHandles(l.pid).length} entries in use`);
-    const line = out.findIndex((x) => x.startsWith(`${h.toString(16).padStart(4, '0')}: Object: ${ptr16(info.objectAddress)}`));
+    expect(out).toContain(`Handle table at ${pointerDigits(describeObject(l.sys, { kind: 'HANDLE_TABLE', pid: l.pid })!.address)} with ${l.sys.queryHandles(l.pid).length} entries in use`);
+    const line = out.findIndex((x) => x.startsWith(`${h.toString(16).padStart(4, '0')}: Object: ${pointerDigits(info.objectAddress)}`));
     expect(line).toBeGreaterThan(0);
     expect(out[line]).toContain(`GrantedAccess: ${info.grantedAccess.toString(16).padStart(8, '0')}`);
-    expect(out[line + 1]).toBe(`Object: ${ptr16(info.objectAddress)}  Type: Section`);
+    expect(out[line + 1]).toBe(`Object: ${pointerDigits(info.objectAddress)}  Type: Section`);
     expect(out.slice(line, line + 5).join('\n')).toContain('KdDemo');
-    expect(l.run(`!object ${ptr(info.objectAddress)}`)).toEqual([
-      `Object: ${ptr16(info.objectAddress)}  Type: Section`, `    ObjectHeader: ${ptr16(info.objectAddress - 0x30n)} (new version)`,
+    expect(l.run(`!object ${pointer(info.objectAddress)}`)).toEqual([
+      `Object: ${pointerDigits(info.objectAddress)}  Type: Section`, `    ObjectHeader: ${pointerDigits(info.objectAddress - 0x30n)} (new version)`,
       '    HandleCount: 1', `    Directory Object: ${info.name!.slice(0, info.name!.lastIndexOf('\\'))}  Name: KdDemo`,
     ]);
-    expect(l.run(`!object ${ptr(l.sys.queryProcess(l.pid)!.eprocess)}`)[0]).toContain('Type: Process');
+    expect(l.run(`!object ${pointer(l.sys.queryProcess(l.pid)!.eprocess)}`)[0]).toContain('Type: Process');
     expect(l.run('!object 1234')).toEqual(['0000000000001234: Not a valid object (ObjectType invalid)']);
     const token = l.run('!token');
-    expect(token[0]).toBe(`_TOKEN ${ptr(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`);
+    expect(token[0]).toBe(`_TOKEN ${pointer(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`);
     expect(token.join('\n')).toMatch(/User: S-1-5-/);
     // The standard user's token: SeChangeNotifyPrivilege enabled, SeShutdownPrivilege present but disabled.
     expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ 23 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
@@ -116,9 +116,9 @@ describe('kd: processes and threads', () => {
     const info = l.sys.queryJobs().find((j) => j.processIds.includes(pi.dwProcessId))!;
     l.run(`.process 0n${pi.dwProcessId}`);
     const out = l.run('!job');
-    expect(out[0]).toBe(`Job at ${ptr16(info.address)}`);
+    expect(out[0]).toBe(`Job at ${pointerDigits(info.address)}`);
     expect(out).toContain(`    ActiveProcesses:          0x${info.activeProcesses.toString(16)}`);
-    expect(out).toContain(`    PROCESS ${ptr16(l.sys.queryProcess(pi.dwProcessId)!.eprocess)}`);
+    expect(out).toContain(`    PROCESS ${pointerDigits(l.sys.queryProcess(pi.dwProcessId)!.eprocess)}`);
   });
 
   it('k prints the current step\'s call chain, innermost frame first', () => {
@@ -133,51 +133,51 @@ describe('kd: processes and threads', () => {
 describe('kd: memory', () => {
   it('db/dd/dq/da read back what the process wrote, through the page tables', () => {
     const l = lab();
-    const db = l.run(`db ${ptr(l.base)} L10`);
-    expect(db).toEqual([`${ptr(l.base)}  48 65 6c 6c 6f 2c 20 6b-64 00 00 00 00 00 00 00  Hello, kd.......`]);
+    const db = l.run(`db ${pointer(l.base)} L10`);
+    expect(db).toEqual([`${pointer(l.base)}  48 65 6c 6c 6f 2c 20 6b-64 00 00 00 00 00 00 00  Hello, kd.......`]);
     // Without an address, d* continues where the last display ended.
-    expect(l.run('db L1')[0]).toMatch(new RegExp(`^${ptr(l.base + 0x10n)}  00`));
-    expect(l.run(`dd ${ptr(l.base)} L2`)).toEqual([`${ptr(l.base)}  6c6c6548 6b202c6f`]);
-    expect(l.run(`dq ${ptr(l.base)} L1`)).toEqual([`${ptr(l.base)}  6b202c6f\`6c6c6548`]);
-    expect(l.run(`da ${ptr(l.base)}`)).toEqual([`${ptr(l.base)}  "Hello, kd"`]);
+    expect(l.run('db L1')[0]).toMatch(new RegExp(`^${pointer(l.base + 0x10n)}  00`));
+    expect(l.run(`dd ${pointer(l.base)} L2`)).toEqual([`${pointer(l.base)}  6c6c6548 6b202c6f`]);
+    expect(l.run(`dq ${pointer(l.base)} L1`)).toEqual([`${pointer(l.base)}  6b202c6f\`6c6c6548`]);
+    expect(l.run(`da ${pointer(l.base)}`)).toEqual([`${pointer(l.base)}  "Hello, kd"`]);
   });
 
   it('an address whose PTE is not valid prints ?? and faults nothing in', () => {
     const l = lab();
     const steps = l.sys.stepCount;
-    const out = l.run(`dd ${ptr(l.untouched)} L4`);
-    expect(out).toEqual([`${ptr(l.untouched)}  ???????? ???????? ???????? ????????`]);
+    const out = l.run(`dd ${pointer(l.untouched)} L4`);
+    expect(out).toEqual([`${pointer(l.untouched)}  ???????? ???????? ???????? ????????`]);
     expect(l.sys.stepCount).toBe(steps);
     expect(l.sys.walkAddress(l.pid, l.untouched).physicalAddress).toBeNull();
   });
 
   it('!pte prints the four entry addresses getPagingStructureAddresses gives and what they contain', () => {
     const l = lab();
-    const out = l.run(`!pte ${ptr(l.base)}`);
+    const out = l.run(`!pte ${pointer(l.base)}`);
     const a = l.sys.getPagingStructureAddresses(l.base);
-    expect(out[0]!.trim()).toBe(`VA ${ptr16(l.base)}`);
-    for (const [name, v] of [['PXE', a.pxe], ['PPE', a.ppe], ['PDE', a.pde], ['PTE', a.pte]] as const) expect(out[1]).toContain(`${name} at ${ptr16(v).toUpperCase()}`);
+    expect(out[0]!.trim()).toBe(`VA ${pointerDigits(l.base)}`);
+    for (const [name, v] of [['PXE', a.pxe], ['PPE', a.ppe], ['PDE', a.pde], ['PTE', a.pte]] as const) expect(out[1]).toContain(`${name} at ${pointerDigits(v).toUpperCase()}`);
     const walk = l.sys.walkAddress(l.pid, l.base);
-    for (const level of walk.levels) expect(out[2]).toContain(`contains ${ptr16(level.decoded.value).toUpperCase()}`);
+    for (const level of walk.levels) expect(out[2]).toContain(`contains ${pointerDigits(level.decoded.value).toUpperCase()}`);
     expect(out[3]).toContain(`pfn ${walk.pfn!.toString(16)} `);
     expect(out[3]).toMatch(/---DA--UW-V$/);
   });
 
   it('!pte of a committed page never touched: the PTE is not valid', () => {
     const l = lab();
-    const out = l.run(`!pte ${ptr(l.untouched)}`);
+    const out = l.run(`!pte ${pointer(l.untouched)}`);
     expect(out.join('\n')).toContain('not valid');
   });
 
   it('!vtop translates to the same physical address as the walk; !pfn agrees with queryPfn', () => {
     const l = lab();
     const walk = l.sys.walkAddress(l.pid, l.base);
-    const vtop = l.run(`!vtop 0 ${ptr(l.base)}`);
+    const vtop = l.run(`!vtop 0 ${pointer(l.base)}`);
     expect(vtop[vtop.length - 1]).toBe(`Virtual address ${l.base.toString(16)} translates to physical address ${walk.physicalAddress!.toString(16)}.`);
     const f = l.sys.queryPfn(walk.pfn!);
     const pfn = l.run(`!pfn ${walk.pfn!.toString(16)}`);
     expect(pfn[0]).toBe(`    PFN ${walk.pfn!.toString(16).padStart(8, '0').toUpperCase()}`);
-    expect(pfn[1]).toBe(`    share count ${f.ShareCount.toString(16).padStart(8, '0').toUpperCase()}  pteaddress ${ptr16(f.PteAddress).toUpperCase()}`);
+    expect(pfn[1]).toBe(`    share count ${f.ShareCount.toString(16).padStart(8, '0').toUpperCase()}  pteaddress ${pointerDigits(f.PteAddress).toUpperCase()}`);
     expect(f.PteAddress).toBe(l.sys.getPagingStructureAddresses(l.base).pte);
     expect(pfn[3]).toContain(f.State);
     // !db reads the same bytes at the physical address.
@@ -186,13 +186,13 @@ describe('kd: memory', () => {
 
   it('eb writes through the process\'s store path: the live machine sees it', () => {
     const l = lab();
-    expect(l.run(`eb ${ptr(l.base)} 4a 6f`)).toEqual([]);
+    expect(l.run(`eb ${pointer(l.base)} 4a 6f`)).toEqual([]);
     expect(new TextDecoder().decode(l.sys.win32(l.pid).ReadMemory(l.base, 5))).toBe('Jollo');
     // A write to a committed page not yet touched is a demand-zero fault, as in the simulation.
     const steps = l.sys.stepCount;
-    l.run(`ed ${ptr(l.untouched)} 12345678`);
+    l.run(`ed ${pointer(l.untouched)} 12345678`);
     expect(l.sys.stepCount).toBeGreaterThan(steps);
-    expect(l.run(`dd ${ptr(l.untouched)} L1`)).toEqual([`${ptr(l.untouched)}  12345678`]);
+    expect(l.run(`dd ${pointer(l.untouched)} L1`)).toEqual([`${pointer(l.untouched)}  12345678`]);
     expect(l.run('eb 0 1')).toEqual(['Memory access error at \'0 1\'']);
   });
 
@@ -205,8 +205,8 @@ describe('kd: memory', () => {
     const wsle = l.run('!wsle 1');
     expect(wsle.filter((x) => / pfn [0-9a-f-]+$/.test(x))).toHaveLength(ws.entries.length);
     const mbi = l.sys.win32(l.pid).VirtualQuery(l.base)!;
-    const address = l.run(`!address ${ptr(l.base)}`);
-    expect(address).toContain(`Region Size:            ${ptr(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(9)} kB)`);
+    const address = l.run(`!address ${pointer(l.base)}`);
+    expect(address).toContain(`Region Size:            ${pointer(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(9)} kB)`);
     expect(address).toContain('State:                  00001000          MEM_COMMIT');
     const commit = l.sys.queryCommit();
     expect(l.run('!vm').some((x) => x.startsWith('Committed pages:') && x.includes(` ${commit.CommitTotal} (`))).toBe(true);
@@ -230,9 +230,9 @@ describe('kd: dt', () => {
   it('dt module!type address field shows the engine\'s offsets and values', () => {
     const l = lab();
     const p = l.sys.queryProcess(l.pid)!;
-    const out = l.run(`dt nt!_EPROCESS ${ptr(p.eprocess)} UniqueProcessId ImageFileName`);
+    const out = l.run(`dt nt!_EPROCESS ${pointer(p.eprocess)} UniqueProcessId ImageFileName`);
     expect(out[0]).toBe('nt!_EPROCESS');
-    expect(out[1]).toMatch(new RegExp(`^   \\+0x440 UniqueProcessId +: 0x${ptr(BigInt(l.pid))} Void$`));
+    expect(out[1]).toMatch(new RegExp(`^   \\+0x440 UniqueProcessId +: 0x${pointer(BigInt(l.pid))} Void$`));
     expect(out[2]).toMatch(/^ {3}\+0x5a8 ImageFileName +: "notepad\.exe"$/);
     expect(out).toHaveLength(3);
   });
@@ -264,8 +264,8 @@ describe('kd: expressions, help and errors', () => {
     expect(l.run('? 0n123')).toEqual(['Evaluate expression: 123 = 00000000`0000007b']);
     expect(l.run('? 10 + 0x10 * 2')).toEqual(['Evaluate expression: 48 = 00000000`00000030']);
     expect(l.run('? ffff8104`e0017e40 - ffff8104`e0017e00')).toEqual(['Evaluate expression: 64 = 00000000`00000040']);
-    expect(l.run(`? poi(${ptr(l.base)})`)[0]).toBe(`Evaluate expression: ${0x6b202c6f6c6c6548n} = 6b202c6f\`6c6c6548`);
-    expect(l.run(`? poi(${ptr(l.untouched)})`)).toEqual([`Memory access error at 'poi(${ptr(l.untouched)})'`]);
+    expect(l.run(`? poi(${pointer(l.base)})`)[0]).toBe(`Evaluate expression: ${0x6b202c6f6c6c6548n} = 6b202c6f\`6c6c6548`);
+    expect(l.run(`? poi(${pointer(l.untouched)})`)).toEqual([`Memory access error at 'poi(${pointer(l.untouched)})'`]);
   });
 
   it('answers in the debugger\'s own words', () => {
@@ -282,7 +282,7 @@ describe('kd: expressions, help and errors', () => {
   it('several commands on one line run in order; runKdLine takes notes\' `kd>` lines', () => {
     const l = lab();
     expect(l.run('? 1; ? 2')).toEqual(['Evaluate expression: 1 = 00000000`00000001', 'Evaluate expression: 2 = 00000000`00000002']);
-    expect(runKdLine(l.sys, {}, 'kd> !process 0 0 notepad.exe')).toContain(`PROCESS ${ptr16(l.sys.queryProcess(l.pid)!.eprocess)}`);
+    expect(runKdLine(l.sys, {}, 'kd> !process 0 0 notepad.exe')).toContain(`PROCESS ${pointerDigits(l.sys.queryProcess(l.pid)!.eprocess)}`);
   });
 });
 
@@ -369,6 +369,6 @@ describe('kd: dx', () => {
     const l = lab();
     for (const c of ['eb', 'ed', 'eq']) expect(l.run(`.help ${c}`)[1]).toMatch(/refused while time travelling/);
     const past = { system: l.sys.stateAt(l.sys.stepCount - 2), live: l.sys, cursor: l.sys.stepCount - 2 };
-    expect(runKd(past, l.state, `eb ${ptr(l.base)} 41`).lines[0]).toMatch(/^Memory write error/);
+    expect(runKd(past, l.state, `eb ${pointer(l.base)} 41`).lines[0]).toMatch(/^Memory write error/);
   });
 });

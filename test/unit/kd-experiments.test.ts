@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
-import { ptr, ptr16 } from '../../src/extension/kd/format';
+import { pointer, pointerDigits } from '../../src/extension/present/format';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -37,7 +37,7 @@ function machine(): Machine {
   return {
     sys, notepad, explorer,
     fill: {
-      'PROCESS address of notepad.exe': ptr16(n.eprocess), 'PROCESS address of explorer.exe': ptr16(e.eprocess),
+      'PROCESS address of notepad.exe': pointerDigits(n.eprocess), 'PROCESS address of explorer.exe': pointerDigits(e.eprocess),
       'Cid of notepad.exe': notepad.toString(16).padStart(4, '0'),
     },
   };
@@ -121,7 +121,7 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     const tid = m.sys.queryProcess(m.notepad)!.threads[0]!.tid;
     expect(thread![0]).toContain(`Cid ${m.notepad.toString(16).padStart(4, '0')}.${tid.toString(16).padStart(4, '0')}`);
     expect(teb!.join('\n')).toContain(`ClientId:             ${m.notepad.toString(16).padStart(16, '0')} . ${tid.toString(16).padStart(16, '0')}`);
-    expect(teb!.join('\n')).toContain(`PEB Address:          ${ptr16(m.sys.queryProcess(m.notepad)!.peb)}`);
+    expect(teb!.join('\n')).toContain(`PEB Address:          ${pointerDigits(m.sys.queryProcess(m.notepad)!.peb)}`);
   });
 
   it('exp-3-5: notepad.exe is absent at position 0 and present at the end; k shows a creation chain', () => {
@@ -150,9 +150,9 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     expect(k.AssignProcessToJobObject(job, h)).toBe(true);
     const info = m.sys.queryJobs()[0]!;
     const [proc, , j] = run(m, 'exp-3-7');
-    expect(proc!.join('\n')).toContain(`Job                               ${ptr16(info.address)}`);
-    expect(j![0]).toBe(`Job at ${ptr16(info.address)}`);
-    expect(j!).toContain(`    PROCESS ${ptr16(m.sys.queryProcess(m.notepad)!.eprocess)}`);
+    expect(proc!.join('\n')).toContain(`Job                               ${pointerDigits(info.address)}`);
+    expect(j![0]).toBe(`Job at ${pointerDigits(info.address)}`);
+    expect(j!).toContain(`    PROCESS ${pointerDigits(m.sys.queryProcess(m.notepad)!.eprocess)}`);
   });
 
   it('exp-5-1: !pfn\'s pteaddress is the PTE address !pte shows; !vtop ends on pfn * 0x1000', () => {
@@ -194,7 +194,7 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
   it('exp-5-5: not valid, valid after the write, in transition after trimming; db does not fault it back', () => {
     const m = machine();
     const va = m.sys.win32(m.notepad).VirtualAlloc(0n, 0x1000n, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
-    const fill = { 'a committed page never touched': ptr(va), 'that address': ptr(va) };
+    const fill = { 'a committed page never touched': pointer(va), 'that address': pointer(va) };
     const out = run(m, 'exp-5-5', fill, (i) => { if (i === 4) m.sys.memoryListCommand('MemoryEmptyWorkingSets'); });
     expect(out[1]!.join('\n')).toContain('not valid');
     expect(out[3]![3]).toMatch(/pfn [0-9a-f]+ +-+DA--UW-V$/);
@@ -222,9 +222,9 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     // Both processes have touched the page (a debugger shows only resident pages).
     const original = m.sys.win32(m.explorer).ReadMemory(va, 1)[0]!;
     m.sys.win32(m.notepad).ReadMemory(va, 1);
-    const out = run(m, 'exp-5-7', { 'ntdll .data address': ptr(va) });
-    expect(out[3]![0]).toMatch(new RegExp(`^${ptr(va)}  41 `));
-    expect(out[5]![0]).toMatch(new RegExp(`^${ptr(va)}  ${original.toString(16).padStart(2, '0')} `));
+    const out = run(m, 'exp-5-7', { 'ntdll .data address': pointer(va) });
+    expect(out[3]![0]).toMatch(new RegExp(`^${pointer(va)}  41 `));
+    expect(out[5]![0]).toMatch(new RegExp(`^${pointer(va)}  ${original.toString(16).padStart(2, '0')} `));
     expect(m.sys.walkAddress(m.notepad, va).pfn).not.toBe(m.sys.walkAddress(m.explorer, va).pfn);
   });
 });

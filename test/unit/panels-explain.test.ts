@@ -62,6 +62,29 @@ describe('step explanations', () => {
     expect(explainStep({ ...sample('thread.exit'), args: { pid: 8, tid: 12, exitStatus: 0xC0000005, lastThread: false } }, l10n)).toContain('0xc0000005');
   });
 
+  // Issue 14, the systematic pass: the sentences a reviewer found false now say what Windows does.
+  it('tells what Windows does: guard pages and stack growth, trimmed shared pages, commit, MEM_RESET and its undo, refused creations', () => {
+    // Microsoft Learn, "Creating Guard Pages" and "Thread Stack Size"; Windows Internals 7e, ch. 5.
+    const guard = explainStep(sample('fault.guardPage'), l10n);
+    expect(guard).not.toContain('this is how thread stacks grow');
+    expect(guard).toContain('MiCheckForUserStackOverflow');
+    expect(guard).toContain('STATUS_STACK_OVERFLOW');
+    expect(guard).toContain('STATUS_GUARD_PAGE_VIOLATION once');
+    // A shared page's PTE goes back to the prototype PTE (Windows Internals 7e, ch. 5, "Prototype PTEs").
+    const trim = explainStep(sample('ws.trim'), l10n);
+    expect(trim).toContain('prototype PTE');
+    expect(trim).not.toContain('Their PTEs became transition PTEs');
+    expect(explainStep(sample('vm.commit'), l10n)).not.toContain('PTEs become demand-zero');
+    const reset = sample('vm.reset');
+    expect(explainStep({ ...reset, args: { ...reset.args, undo: true } }, l10n)).toContain('MEM_RESET_UNDO');
+    expect(explainStep({ ...reset, args: { ...reset.args, undo: false } }, l10n)).not.toContain('MEM_RESET_UNDO');
+    const notify = sample('ps.notifyProcess');
+    const refused = explainStep({ ...notify, args: { ...notify.args, create: true, denied: true } }, l10n);
+    expect(refused).toContain('CreationStatus');
+    expect(refused).not.toContain('access denied');
+    expect(explainStep(sample('pfn.repurpose'), l10n)).toContain('OriginalPte');
+  });
+
   it.each(Object.keys(STEP_SCHEMAS) as Array<keyof typeof STEP_SCHEMAS>)('%s reads as a sentence with every placeholder filled', (code) => {
     const text = explainStep(sample(code), l10n);
     expect(text).not.toMatch(/\{\w+\}/);

@@ -99,7 +99,7 @@ describe('fault view model', () => {
     expect(view.after.physical).not.toBeNull();
     expect(view.translation?.physical).toBe(view.after.physical);
     expect(['zeroed list', 'free list']).toContain(view.pfn!.from);
-    expect(view.pfn!.after!.fields.find((f) => f.name === 'State')!.value).toBe('Active');
+    expect(view.pfn!.after!.fields.find((f) => f.name === 'u3.e1.PageLocation')!.value).toBe('Active');
     expect(view.workingSet!.after).toBe(view.workingSet!.before + 1);
     expect(view.workingSet!.faultsAfter).toBeGreaterThan(view.workingSet!.faultsBefore);
     expect(view.phases.map((p) => p.id)).toEqual(['trap', 'split', 'walk', 'pte', 'resolve', 'pfn', 'workingSet', 'translation']);

@@ -6,11 +6,12 @@ import {
   createSystem, CREATE_SUSPENDED, JobObjectExtendedLimitInformation, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, PAGE_READWRITE, STEP_SCHEMAS,
   STATUS_ACCESS_VIOLATION, ERROR_INVALID_PARAMETER, LOAD_DLL_DEBUG_EVENT,
 } from '../../src/engine';
-import { address, formatBytes, formatHexDump, hex, pointer } from '../../src/extension/present/format';
+import { PAGE_SIZE as ENGINE_PAGE_SIZE } from '../../src/engine/constants';
+import { address, formatBytes, formatHexDump, hex, hexDigits, PAGE_SIZE, PAGE_SIZE_N, pointer, pointerDigits } from '../../src/extension/present/format';
 import { formatMessage, plainLocalizer } from '../../src/extension/present/localizer';
 import { mdCode, mdText } from '../../src/extension/present/markdown';
 import {
-  debugEventName, ntStatusText, PAGE_LIST_INDEX, PAGE_LISTS, pageListIndexName, standbyIndex, standbyPriorityOf, win32ErrorText,
+  debugEventName, JOB_LIMIT_NAMES, jobLimitName, ntStatusText, PAGE_LIST_INDEX, PAGE_LISTS, pageListIndexName, standbyIndex, standbyPriorityOf, win32ErrorText,
 } from '../../src/extension/present/names';
 import { explainedCodes, hasExplanation } from '../../src/extension/present/steps';
 import { ProcessesModel, tooltipText, type TreeNode } from '../../src/extension/views/model';
@@ -28,6 +29,16 @@ describe('one formatter', () => {
     expect(address(0x1000)).toBe('0x00000000`00001000');
     expect(formatBytes(65536)).toBe('64 KB');
     expect(formatHexDump(new Uint8Array([0x48, 0x69, 0]), 0x1000n)).toBe(`00000000\`00001000  48 69 00${' '.repeat(39)}  Hi.`);
+  });
+
+  it('serves the kernel debugger too: 16-digit pointers, padded hex, the page size from the engine', () => {
+    expect(pointerDigits(0xffff8104e0017e40n)).toBe('ffff8104e0017e40');
+    expect(pointerDigits(0x1000)).toBe('0000000000001000');
+    expect(hexDigits(0x1a, 8)).toBe('0000001a');
+    expect(hexDigits(-1, 4)).toBe('ffffffffffffffff');
+    expect(hexDigits(0x123456789n, 12)).toBe('000123456789');
+    expect(PAGE_SIZE).toBe(ENGINE_PAGE_SIZE);
+    expect(PAGE_SIZE_N).toBe(BigInt(ENGINE_PAGE_SIZE));
   });
 });
 
@@ -52,6 +63,19 @@ describe('one table of names', () => {
     system.runSystemThread('zeroPageThread');
     const lists = new Set(system.getSteps(from, system.stepCount).flatMap((s) => s.changes).filter((c) => c.type === 'pageList').map((c) => c.id));
     for (const id of lists) expect(pageListIndexName(id!, l10n), `list ${id}`).not.toBe(String(id));
+  });
+
+  it('names every JOB_OBJECT_LIMIT_* flag by its winnt.h value, from the engine constants alone', () => {
+    // Microsoft Learn, JOBOBJECT_BASIC_LIMIT_INFORMATION (LimitFlags) and JOBOBJECT_EXTENDED_LIMIT_INFORMATION.
+    expect(Object.keys(JOB_LIMIT_NAMES)).toHaveLength(16);
+    expect(Object.values(JOB_LIMIT_NAMES)).toEqual(Array.from({ length: 16 }, (_, i) => 1 << i));
+    expect(jobLimitName(0x40)).toBe('JOB_OBJECT_LIMIT_PRESERVE_JOB_TIME');
+    expect(jobLimitName(0x80)).toBe('JOB_OBJECT_LIMIT_SCHEDULING_CLASS');
+    expect(jobLimitName(0x400)).toBe('JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION');
+    expect(jobLimitName(0x4000)).toBe('JOB_OBJECT_LIMIT_SUBSET_AFFINITY');
+    expect(jobLimitName(0x8000)).toBe('JOB_OBJECT_LIMIT_JOB_MEMORY_LOW');
+    expect(jobLimitName(JOB_OBJECT_LIMIT_ACTIVE_PROCESS)).toBe('JOB_OBJECT_LIMIT_ACTIVE_PROCESS');
+    expect(jobLimitName(0x10000)).toBeUndefined();
   });
 });
 

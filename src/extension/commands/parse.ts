@@ -6,8 +6,10 @@ import {
   MEM_WRITE_WATCH, PAGE_EXECUTE, PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_GUARD,
   PAGE_NOACCESS, PAGE_NOCACHE, PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOMBINE, PAGE_WRITECOPY,
   JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_PRIORITY_CLASS, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_WORKINGSET,
+  IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS, HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS,
 } from '../../engine';
 import { formatBytes, hex } from '../present/format';
+import { JOB_LIMIT_NAMES } from '../present/names';
 
 /** Why a text did not parse; the host turns it into a localized message. */
 export type ParseErrorCode =
@@ -170,24 +172,17 @@ export function parseBytes(text: string, maxLength = 65536): ParseResult<Uint8Ar
 // ------------------------------------------------------------------------------------- job limits
 
 /** The JOB_OBJECT_LIMIT_* flags Set Job Limits offers (winnt.h values), in the order it lists them. */
-export const JOB_LIMIT_FLAGS: Readonly<Record<string, number>> = {
-  JOB_OBJECT_LIMIT_ACTIVE_PROCESS: 0x8,
-  JOB_OBJECT_LIMIT_PROCESS_MEMORY: 0x100,
-  JOB_OBJECT_LIMIT_JOB_MEMORY: 0x200,
-  JOB_OBJECT_LIMIT_WORKINGSET: 0x1,
-  JOB_OBJECT_LIMIT_PRIORITY_CLASS: 0x20,
-  JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: 0x2000,
-  JOB_OBJECT_LIMIT_BREAKAWAY_OK: 0x800,
-  JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK: 0x1000,
-};
+export const JOB_LIMIT_FLAGS: Readonly<Record<string, number>> = Object.fromEntries(
+  ['ACTIVE_PROCESS', 'PROCESS_MEMORY', 'JOB_MEMORY', 'WORKINGSET', 'PRIORITY_CLASS', 'KILL_ON_JOB_CLOSE', 'BREAKAWAY_OK', 'SILENT_BREAKAWAY_OK']
+    .map((short) => [`JOB_OBJECT_LIMIT_${short}`, JOB_LIMIT_NAMES[`JOB_OBJECT_LIMIT_${short}`]!]),
+);
 
 /** `ACTIVE_PROCESS | JOB_MEMORY`, full names, or a number: the LimitFlags of JOBOBJECT_BASIC_LIMIT_INFORMATION. */
 export const parseJobLimitFlags = (text: string): ParseResult<number> => parseFlags(text, JOB_LIMIT_FLAGS, 'JOB_OBJECT_LIMIT_');
 
 /** The priority classes a job can impose (JOB_OBJECT_LIMIT_PRIORITY_CLASS), by their winbase.h names. */
 export const PRIORITY_CLASS_NAMES: Readonly<Record<string, number>> = {
-  IDLE_PRIORITY_CLASS: 0x40, BELOW_NORMAL_PRIORITY_CLASS: 0x4000, NORMAL_PRIORITY_CLASS: 0x20,
-  ABOVE_NORMAL_PRIORITY_CLASS: 0x8000, HIGH_PRIORITY_CLASS: 0x80, REALTIME_PRIORITY_CLASS: 0x100,
+  IDLE_PRIORITY_CLASS, BELOW_NORMAL_PRIORITY_CLASS, NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS, HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS,
 };
 
 /** One priority class: `IDLE_PRIORITY_CLASS`, `idle`, `below_normal`, or its value (0x40). */

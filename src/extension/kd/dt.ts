@@ -5,7 +5,7 @@
 // pointed-to structures, -v adds the type's size and field count.
 import { describeObject, type ObjectLayout, type ObjectRef } from '../../engine';
 import { KdError } from './expr';
-import { ptr } from './format';
+import { pointer } from '../present/format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -76,7 +76,7 @@ function find(t: KdTarget, kind: Kind, address: bigint): ObjectLayout | undefine
 
 function fieldValue(type: string, v: string | number | bigint): string {
   if (typeof v === 'string') return v;
-  if (type.startsWith('Ptr64')) return `0x${ptr(BigInt(v))} ${type.slice(6) || 'Void'}`;
+  if (type.startsWith('Ptr64')) return `0x${pointer(BigInt(v))} ${type.slice(6) || 'Void'}`;
   if (/^(Int|Char)/.test(type)) return `0n${BigInt.asIntN(64, BigInt(v))}`;
   if (type.startsWith('_') && typeof v === 'bigint') return type;
   return `0x${BigInt(v).toString(16)}`;
@@ -143,7 +143,7 @@ export function cmdDt(t: KdTarget, args: string[], out: Out): void {
     if (address !== undefined) {
       rest.shift();
       layout = find(t, entry.kind, address);
-      if (!layout) throw new KdError(`Memory read error ${ptr(address).replace('`', '')}`);
+      if (!layout) throw new KdError(`Memory read error ${pointer(address).replace('`', '')}`);
       withValues = true;
     }
     filters.push(...rest);

@@ -9,7 +9,8 @@
 import type { ProcessInfo } from '../../engine';
 import { cmdDt } from './dt';
 import { KdError } from './expr';
-import { hx, printable } from './format';
+import { hex } from '../present/format';
+import { printable } from './format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -31,7 +32,7 @@ const MAX_DEPTH = 6;
 const MAX_LINES = 100_000;
 
 function stringNode(s: string): DxNode {
-  return { value: printable(s), children: () => [['Length', { value: hx(s.length) }]] };
+  return { value: printable(s), children: () => [['Length', { value: hex(s.length) }]] };
 }
 
 function threadNode(t: KdTarget, pid: number, tid: number): DxNode {
@@ -39,22 +40,22 @@ function threadNode(t: KdTarget, pid: number, tid: number): DxNode {
   return {
     note: '[Switch To]',
     children: () => [
-      ['KernelObject', { type: '_ETHREAD', dt: ['nt!_ETHREAD', hx(address)] }],
-      ['Id', { value: hx(tid) }],
+      ['KernelObject', { type: '_ETHREAD', dt: ['nt!_ETHREAD', hex(address)] }],
+      ['Id', { value: hex(tid) }],
     ],
   };
 }
 
 function processNode(t: KdTarget, p: ProcessInfo): DxNode {
-  const threads = (): Array<[string, DxNode]> => p.threads.map((th) => [`[${hx(th.tid)}]`, threadNode(t, p.pid, th.tid)]);
+  const threads = (): Array<[string, DxNode]> => p.threads.map((th) => [`[${hex(th.tid)}]`, threadNode(t, p.pid, th.tid)]);
   return {
     value: `${printable(p.imageFileName)} [Switch To]`,
     children: () => [
-      ['KernelObject', { type: '_EPROCESS', dt: ['nt!_EPROCESS', hx(p.eprocess)] }],
+      ['KernelObject', { type: '_EPROCESS', dt: ['nt!_EPROCESS', hex(p.eprocess)] }],
       ['Name', stringNode(p.imageFileName)],
-      ['Id', { value: hx(p.pid) }],
+      ['Id', { value: hex(p.pid) }],
       ['Threads', { children: threads, index: (n) => (p.threads.some((th) => BigInt(th.tid) === n) ? threadNode(t, p.pid, Number(n)) : undefined) }],
-      ['Modules', { children: () => t.modules(p.pid).map((m, i): [string, DxNode] => [`[${hx(i)}]`, { value: `${printable(m.path)}` }]) }],
+      ['Modules', { children: () => t.modules(p.pid).map((m, i): [string, DxNode] => [`[${hex(i)}]`, { value: `${printable(m.path)}` }]) }],
     ],
   };
 }
@@ -62,7 +63,7 @@ function processNode(t: KdTarget, p: ProcessInfo): DxNode {
 function processesNode(t: KdTarget): DxNode {
   const s = t.system;
   return {
-    children: () => s.processIds.map((pid): [string, DxNode] => [`[${hx(pid)}]`, processNode(t, s.queryProcess(pid)!)]),
+    children: () => s.processIds.map((pid): [string, DxNode] => [`[${hex(pid)}]`, processNode(t, s.queryProcess(pid)!)]),
     index: (n) => { const p = n < 0x100000000n ? s.queryProcess(Number(n)) : undefined; return p ? processNode(t, p) : undefined; },
   };
 }

@@ -4,7 +4,8 @@
 // state (requested size)"), -x Address finds the block that holds an address. Sizes are in hex, as
 // the extension prints them; columns the simulation has no value for (lock contention) are left out.
 import { KdError } from './expr';
-import { hexw, ptr16, right } from './format';
+import { hexDigits as hexw, pointerDigits as ptr16 } from '../present/format';
+import { right } from './format';
 import type { KdTarget } from './target';
 
 type Out = string[];

@@ -3,7 +3,7 @@
 // own error line (never an exception). Pure: the terminal (terminal.ts) and notes call it.
 import type { System } from '../../engine';
 import { KdError } from './expr';
-import { ptr } from './format';
+import { pointer } from '../present/format';
 import { cmdDisplay, cmdEnter, cmdPfn, cmdPte, cmdVtop } from './memory';
 import { cmdDotProcess, cmdDotThread, cmdHandle, cmdJob, cmdK, cmdLm, cmdObject, cmdPeb, cmdProcess, cmdTeb, cmdThread, cmdToken } from './processes';
 import { cmdDt } from './dt';
@@ -104,7 +104,7 @@ function runOne(target: KdTarget, line: string, out: string[], cancelled: () => 
   if (lower === '?') {
     if (!rest) { out.push(...helpLines()); return {}; }
     const v = target.eval(rest);
-    out.push(`Evaluate expression: ${BigInt.asIntN(64, v)} = ${ptr(v)}`);
+    out.push(`Evaluate expression: ${BigInt.asIntN(64, v)} = ${pointer(v)}`);
     return {};
   }
   if (lower === '.help') { out.push(...helpLines(args[0])); return {}; }

@@ -4,7 +4,7 @@
 // order (C G L D A N T U/K W/R E V) are the ones the !pte page tabulates.
 import { NtException, type DecodedPte } from '../../engine';
 import { KdError } from './expr';
-import { hexw, ptr, ptr16 } from './format';
+import { hexDigits, PAGE_SIZE, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -45,7 +45,7 @@ export function formatDump(kind: string, address: bigint, bytes: Int16Array): st
   const out: string[] = [];
   if (kind === 'da' || kind === 'du') {
     const unit = kind === 'da' ? 1 : 2;
-    if (bytes[0]! < 0) return [`${ptr(address)}  ${'?'.repeat(2)}`];
+    if (bytes[0]! < 0) return [`${pointer(address)}  ${'?'.repeat(2)}`];
     let s = '';
     for (let i = 0; i + unit - 1 < bytes.length; i += unit) {
       if (bytes[i]! < 0 || (unit === 2 && bytes[i + 1]! < 0)) break;
@@ -53,7 +53,7 @@ export function formatDump(kind: string, address: bigint, bytes: Int16Array): st
       if (c === 0) break;
       s += c >= 0x20 && c !== 0x7F && c < 0xFFFE ? String.fromCharCode(c) : '.';
     }
-    return [`${ptr(address)}  ${kind === 'du' ? '' : ''}"${s}"`];
+    return [`${pointer(address)}  ${kind === 'du' ? '' : ''}"${s}"`];
   }
   const unit = { db: 1, dw: 2, dd: 4, dq: 8 }[kind] as 1 | 2 | 4 | 8;
   const perLine = 16;
@@ -68,14 +68,14 @@ export function formatDump(kind: string, address: bigint, bytes: Int16Array): st
         if (b === undefined || b < 0) unreadable = true;
         else v = (v << 8n) | BigInt(b);
       }
-      const text = unreadable ? '?'.repeat(unit * 2) : hexw(v, unit * 2);
-      cells.push(unit === 8 ? (unreadable ? '????????`????????' : ptr(v)) : text);
+      const text = unreadable ? '?'.repeat(unit * 2) : hexDigits(v, unit * 2);
+      cells.push(unit === 8 ? (unreadable ? '????????`????????' : pointer(v)) : text);
       if (unit === 1) ascii += bytes[i]! < 0 ? '?' : byteChar(bytes[i]!);
     }
     let body: string;
     if (unit === 1) body = cells.slice(0, 8).join(' ') + (cells.length > 8 ? '-' + cells.slice(8).join(' ') : '');
     else body = cells.join(' ');
-    out.push(`${ptr(address + BigInt(line))}  ${unit === 1 ? body.padEnd(perLine * 3 - 1) + '  ' + ascii : body}`);
+    out.push(`${pointer(address + BigInt(line))}  ${unit === 1 ? body.padEnd(perLine * 3 - 1) + '  ' + ascii : body}`);
   }
   return out;
 }
@@ -127,8 +127,8 @@ function invalidLines(d: DecodedPte): string[] {
   switch (d.kind) {
     case 'zero': return ['not valid', ''];
     case 'transition': return ['not valid', `Transition: ${Number(f.PageFrameNumber).toString(16)}`, `Protect: ${protectText(Number(f.Protection))}`];
-    case 'prototype': return ['not valid', `Proto: ${ptr16(BigInt(f.ProtoAddress as bigint))}`, `Protect: ${protectText(Number(f.Protection))}`];
-    case 'pageFile': return ['not valid', `PageFile:  ${Number(f.PageFileLow)}`, `Offset: ${(Number(f.PageFileHigh) * 4096).toString(16)}`, `Protect: ${protectText(Number(f.Protection))}`];
+    case 'prototype': return ['not valid', `Proto: ${pointerDigits(BigInt(f.ProtoAddress as bigint))}`, `Protect: ${protectText(Number(f.Protection))}`];
+    case 'pageFile': return ['not valid', `PageFile:  ${Number(f.PageFileLow)}`, `Offset: ${(Number(f.PageFileHigh) * PAGE_SIZE).toString(16)}`, `Protect: ${protectText(Number(f.Protection))}`];
     case 'demandZero': return ['not valid', 'DemandZero', `Protect: ${protectText(Number(f.Protection))}`];
     case 'decommitted': return ['not valid', 'Decommitted', `Protect: ${protectText(Number(f.Protection))}`];
     default: return ['not valid'];
@@ -142,13 +142,13 @@ export function cmdPte(t: KdTarget, args: string[], out: Out): void {
   const walk = t.system.walkAddress(t.pid, va);
   const addr = t.system.getPagingStructureAddresses(va);
   const col = 27;
-  out.push(`${' '.repeat(43)}VA ${ptr16(va)}`);
-  out.push(['PXE', 'PPE', 'PDE', 'PTE'].map((n) => `${n} at ${ptr16(addr[n.toLowerCase() as 'pxe']).toUpperCase()}`.padEnd(col)).join('').trimEnd());
+  out.push(`${' '.repeat(43)}VA ${pointerDigits(va)}`);
+  out.push(['PXE', 'PPE', 'PDE', 'PTE'].map((n) => `${n} at ${pointerDigits(addr[n.toLowerCase() as 'pxe']).toUpperCase()}`.padEnd(col)).join('').trimEnd());
   const contains: string[] = [];
   const third: string[] = [];
   const extra: string[][] = [];
   for (const level of walk.levels) {
-    contains.push(`contains ${ptr16(level.decoded.value).toUpperCase()}`.padEnd(col));
+    contains.push(`contains ${pointerDigits(level.decoded.value).toUpperCase()}`.padEnd(col));
     if (level.decoded.kind === 'hardware') {
       const pfn = Number(level.decoded.fields.PageFrameNumber);
       third.push(`pfn ${pfn.toString(16).padEnd(9)} ${pteFlags(level.decoded)}`.padEnd(col));
@@ -170,19 +170,19 @@ export function cmdVtop(t: KdTarget, args: string[], out: Out): void {
   const va = t.eval(args[1]!);
   let pid = t.pid;
   if (dirPfn !== 0n) {
-    const p = t.system.processIds.find((x) => BigInt(t.system.queryProcess(x)!.directoryTableBase) === dirPfn || BigInt(t.system.queryProcess(x)!.directoryTableBase) * 4096n === dirPfn);
-    if (p === undefined) throw new KdError(`Amd64VtoP: Virt ${ptr16(va)}, pagedir ${ptr16(dirPfn * 4096n)}: no process has this directory base`);
+    const p = t.system.processIds.find((x) => BigInt(t.system.queryProcess(x)!.directoryTableBase) === dirPfn || BigInt(t.system.queryProcess(x)!.directoryTableBase) * PAGE_SIZE_N === dirPfn);
+    if (p === undefined) throw new KdError(`Amd64VtoP: Virt ${pointerDigits(va)}, pagedir ${pointerDigits(dirPfn * PAGE_SIZE_N)}: no process has this directory base`);
     pid = p;
   }
   const walk = t.system.walkAddress(pid, va);
-  out.push(`Amd64VtoP: Virt ${ptr16(va)}, pagedir ${ptr16(BigInt(t.system.queryProcess(pid)!.directoryTableBase) * 4096n)}`);
+  out.push(`Amd64VtoP: Virt ${pointerDigits(va)}, pagedir ${pointerDigits(BigInt(t.system.queryProcess(pid)!.directoryTableBase) * PAGE_SIZE_N)}`);
   const names: Record<string, string> = { PXE: 'PML4E', PPE: 'PDPE', PDE: 'PDE', PTE: 'PTE' };
   for (const level of walk.levels) {
-    out.push(`Amd64VtoP: ${names[level.level]} ${ptr16(BigInt(level.tablePfn) * 4096n + BigInt(level.index) * 8n)}`);
+    out.push(`Amd64VtoP: ${names[level.level]} ${pointerDigits(BigInt(level.tablePfn) * PAGE_SIZE_N + BigInt(level.index) * 8n)}`);
     if (level.decoded.kind !== 'hardware') { out.push(`Amd64VtoP: zero ${names[level.level]}`); }
   }
   if (walk.physicalAddress === null) { out.push(`Virtual address ${va.toString(16)} translation fails, error 0xD0000147.`); return; }
-  out.push(`Amd64VtoP: ${walk.largePage ? `Large page mapped phys` : 'Mapped phys'} ${ptr16(walk.physicalAddress)}`);
+  out.push(`Amd64VtoP: ${walk.largePage ? `Large page mapped phys` : 'Mapped phys'} ${pointerDigits(walk.physicalAddress)}`);
   out.push(`Virtual address ${va.toString(16)} translates to physical address ${walk.physicalAddress.toString(16)}.`);
 }
 
@@ -195,11 +195,11 @@ export function cmdPfn(t: KdTarget, args: string[], out: Out): void {
   if (pfn >= BigInt(t.system.physicalPageCount)) throw new KdError(`${v.toString(16)} is not a valid PFN`);
   const f = t.system.queryPfn(Number(pfn));
   const n = Number(pfn);
-  out.push(`    PFN ${hexw(n, 8).toUpperCase()}`);
-  out.push(`    share count ${hexw(f.ShareCount, 8).toUpperCase()}  pteaddress ${ptr16(f.PteAddress).toUpperCase()}`);
-  out.push(`    reference count ${hexw(f.ReferenceCount, 4).toUpperCase()}    Priority ${f.Priority}`);
-  out.push(`    restore pte ${ptr16(f.OriginalPte).toUpperCase()}  containing page ${f.PteFrame.toString(16).padStart(10).toUpperCase()}  ${f.State}  ${f.Modified ? 'M' : ' '}`);
+  out.push(`    PFN ${hexDigits(n, 8).toUpperCase()}`);
+  out.push(`    share count ${hexDigits(f.ShareCount, 8).toUpperCase()}  pteaddress ${pointerDigits(f.PteAddress).toUpperCase()}`);
+  out.push(`    reference count ${hexDigits(f.ReferenceCount, 4).toUpperCase()}    Priority ${f.Priority}`);
+  out.push(`    restore pte ${pointerDigits(f.OriginalPte).toUpperCase()}  containing page ${f.PteFrame.toString(16).padStart(10).toUpperCase()}  ${f.State}  ${f.Modified ? 'M' : ' '}`);
   const notes = [f.Modified ? 'Modified' : '', f.PageTable ? 'PageTablePage' : '', f.LargePage ? 'LargePage' : ''].filter(Boolean);
   if (notes.length) out.push(`    ${notes.join(' ')}`);
-  if (f.OwnerPid) out.push(`    Owner: pid ${hexw(f.OwnerPid, 4)} (${t.system.queryProcess(f.OwnerPid)?.imageFileName ?? '?'})  WsIndex ${f.WsIndex.toString(16)}`);
+  if (f.OwnerPid) out.push(`    Owner: pid ${hexDigits(f.OwnerPid, 4)} (${t.system.queryProcess(f.OwnerPid)?.imageFileName ?? '?'})  WsIndex ${f.WsIndex.toString(16)}`);
 }

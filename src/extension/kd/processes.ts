@@ -4,7 +4,8 @@
 import { describeObject, type ObjectLayout, type ProcessInfo } from '../../engine';
 import { callChain } from '../panels/explain';
 import { KdError } from './expr';
-import { hexw, hx, printable, ptr, ptr16 } from './format';
+import { hex, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
+import { printable } from './format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -17,9 +18,9 @@ const unquote = (v: unknown): string => String(v ?? '').replace(/^"|"$/g, '');
 export function processHeader(t: KdTarget, p: ProcessInfo, out: Out): void {
   const handles = t.system.queryHandles(p.pid).length;
   const table = describeObject(t.system, { kind: 'HANDLE_TABLE', pid: p.pid })?.address ?? 0n;
-  out.push(`PROCESS ${ptr16(p.eprocess)}`);
-  out.push(`    SessionId: ${p.pid === 4 || p.pid === 0 ? 'none' : p.sessionId}  Cid: ${hexw(p.pid, 4)}    Peb: ${hexw(p.peb, 8)}  ParentCid: ${hexw(p.parentPid, 4)}`);
-  out.push(`    DirBase: ${hexw(BigInt(p.directoryTableBase) * 4096n, 8)}  ObjectTable: ${ptr16(table)}  HandleCount: ${String(handles).padStart(4)}.`);
+  out.push(`PROCESS ${pointerDigits(p.eprocess)}`);
+  out.push(`    SessionId: ${p.pid === 4 || p.pid === 0 ? 'none' : p.sessionId}  Cid: ${hexDigits(p.pid, 4)}    Peb: ${hexDigits(p.peb, 8)}  ParentCid: ${hexDigits(p.parentPid, 4)}`);
+  out.push(`    DirBase: ${hexDigits(BigInt(p.directoryTableBase) * PAGE_SIZE_N, 8)}  ObjectTable: ${pointerDigits(table)}  HandleCount: ${String(handles).padStart(4)}.`);
   out.push(`    Image: ${printable(p.imageFileName)}`);
 }
 
@@ -38,7 +39,7 @@ function threadLine(t: KdTarget, pid: number, tid: number, teb: bigint): string 
     case 'Terminated': what = 'TERMINATED'; break;
     default: what = name.toUpperCase();
   }
-  return `THREAD ${ptr16(address)}  Cid ${hexw(pid, 4)}.${hexw(tid, 4)}  Teb: ${ptr16(teb)} Win32Thread: ${ptr16(0n)} ${what}`;
+  return `THREAD ${pointerDigits(address)}  Cid ${hexDigits(pid, 4)}.${hexDigits(tid, 4)}  Teb: ${pointerDigits(teb)} Win32Thread: ${pointerDigits(0n)} ${what}`;
 }
 
 function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): void {
@@ -48,8 +49,8 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
     const kp = describeObject(t.system, { kind: 'KPROCESS', pid: p.pid });
     const job = t.jobOf(p.pid);
     out.push(`    VadRoot (${p.vadCount} VADs) Vads ${p.vadCount} Clone 0 Private ${fieldOf(ep, 'NumberOfPrivatePages') ?? p.privateCommit}. Modified 0. Locked 0.`);
-    out.push(`    Token                             ${ptr16(big(fieldOf(ep, 'Token')) & ~0xFn)}`);
-    if (job) out.push(`    Job                               ${ptr16(job.address)}`);
+    out.push(`    Token                             ${pointerDigits(big(fieldOf(ep, 'Token')) & ~0xFn)}`);
+    if (job) out.push(`    Job                               ${pointerDigits(job.address)}`);
     out.push(`    Working Set Sizes (now,min,max)  (${p.workingSetSize}, ${p.workingSetMinimum}, ${p.workingSetMaximum}) (${p.workingSetSize * 4}KB, ${p.workingSetMinimum * 4}KB, ${p.workingSetMaximum * 4}KB)`);
     out.push(`    PeakWorkingSetSize                ${p.peakWorkingSetSize}`);
     out.push(`    PageFaultCount                    ${p.pageFaultCount}`);
@@ -80,7 +81,7 @@ export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () 
     return;
   }
   const p = first === 0xFFFFFFFFFFFFFFFFn ? t.process : t.processByAddressOrId(first);
-  if (!p) throw new KdError(`Unable to read _EPROCESS at ${ptr(first)}`);
+  if (!p) throw new KdError(`Unable to read _EPROCESS at ${pointer(first)}`);
   processDetails(t, p, flags, out);
 }
 
@@ -91,7 +92,7 @@ export function cmdThread(t: KdTarget, args: string[], out: Out): void {
   if (args[0] !== undefined) {
     const v = t.eval(args[0]);
     const found = t.threadByAddressOrId(v);
-    if (!found) throw new KdError(`Unable to read _ETHREAD at ${ptr(v)}`);
+    if (!found) throw new KdError(`Unable to read _ETHREAD at ${pointer(v)}`);
     pid = found.pid; tid = found.tid;
   }
   const p = t.system.queryProcess(pid);
@@ -101,12 +102,12 @@ export function cmdThread(t: KdTarget, args: string[], out: Out): void {
   const et = describeObject(t.system, { kind: 'ETHREAD', tid, pid });
   out.push(threadLine(t, pid, tid, th.teb));
   out.push('Not impersonating');
-  out.push(`Owning Process            ${ptr16(p.eprocess)}       Image:         ${printable(p.imageFileName)}`);
+  out.push(`Owning Process            ${pointerDigits(p.eprocess)}       Image:         ${printable(p.imageFileName)}`);
   out.push('Attached Process          N/A            Image:         N/A');
-  out.push(`Win32 Start Address ${hx(big(fieldOf(et, 'Win32StartAddress')))}`);
-  out.push(`Start Address ${hx(big(fieldOf(et, 'StartAddress')))}`);
-  out.push(`Stack Init ${ptr16(big(fieldOf(kt, 'StackBase')))} Current ${ptr16(big(fieldOf(kt, 'StackBase')))}`);
-  out.push(`Base ${ptr16(big(fieldOf(kt, 'StackBase')))} Limit ${ptr16(big(fieldOf(kt, 'StackLimit')))} Call ${ptr16(0n)}`);
+  out.push(`Win32 Start Address ${hex(big(fieldOf(et, 'Win32StartAddress')))}`);
+  out.push(`Start Address ${hex(big(fieldOf(et, 'StartAddress')))}`);
+  out.push(`Stack Init ${pointerDigits(big(fieldOf(kt, 'StackBase')))} Current ${pointerDigits(big(fieldOf(kt, 'StackBase')))}`);
+  out.push(`Base ${pointerDigits(big(fieldOf(kt, 'StackBase')))} Limit ${pointerDigits(big(fieldOf(kt, 'StackLimit')))} Call ${pointerDigits(0n)}`);
   out.push(`Priority ${Number(fieldOf(kt, 'Priority') ?? 0)} BasePriority ${Number(fieldOf(kt, 'BasePriority') ?? 0)} PriorityDecrement 0 IoPriority 2 PagePriority 5`);
   out.push(`SuspendCount ${Number(fieldOf(kt, 'SuspendCount') ?? 0)}`);
 }
@@ -114,25 +115,25 @@ export function cmdThread(t: KdTarget, args: string[], out: Out): void {
 /** .process [/p] [/r] [Process]: shows or sets the process context. */
 export function cmdDotProcess(t: KdTarget, args: string[], out: Out): void {
   const rest = args.filter((a) => !/^\/[pri]$/i.test(a));
-  if (rest.length === 0) { out.push(`Implicit process is now ${ptr(t.process?.eprocess ?? 0n)}`); return; }
+  if (rest.length === 0) { out.push(`Implicit process is now ${pointer(t.process?.eprocess ?? 0n)}`); return; }
   const v = t.eval(rest[0]!);
   const p = t.processByAddressOrId(v);
-  if (!p) throw new KdError(`${ptr(v)} is not a valid process`);
+  if (!p) throw new KdError(`${pointer(v)} is not a valid process`);
   t.state.pid = p.pid;
   t.state.tid = undefined;
-  out.push(`Implicit process is now ${ptr(p.eprocess)}`);
+  out.push(`Implicit process is now ${pointer(p.eprocess)}`);
 }
 
 /** .thread [Thread]: shows or sets the thread context (and with it the process context). */
 export function cmdDotThread(t: KdTarget, args: string[], out: Out): void {
   const rest = args.filter((a) => !/^\/[pr]$/i.test(a));
-  if (rest.length === 0) { const tid = t.tid; out.push(`Implicit thread is now ${ptr(tid === undefined ? 0n : t.threadAddress(tid, t.pid) ?? 0n)}`); return; }
+  if (rest.length === 0) { const tid = t.tid; out.push(`Implicit thread is now ${pointer(tid === undefined ? 0n : t.threadAddress(tid, t.pid) ?? 0n)}`); return; }
   const v = t.eval(rest[0]!);
   const found = t.threadByAddressOrId(v);
-  if (!found) throw new KdError(`${ptr(v)} is not a valid thread`);
+  if (!found) throw new KdError(`${pointer(v)} is not a valid thread`);
   t.state.pid = found.pid;
   t.state.tid = found.tid;
-  out.push(`Implicit thread is now ${ptr(found.address)}`);
+  out.push(`Implicit thread is now ${pointer(found.address)}`);
 }
 
 /** !peb [Address]: the current process's PEB, its loader list and process parameters. */
@@ -141,31 +142,31 @@ export function cmdPeb(t: KdTarget, args: string[], out: Out): void {
   if (args[0] !== undefined) {
     const v = t.eval(args[0]);
     p = t.system.processIds.map((pid) => t.system.queryProcess(pid)!).find((x) => x.peb === v);
-    if (!p) throw new KdError(`error 1 InitTypeRead( nt!_PEB at ${ptr(v)})`);
+    if (!p) throw new KdError(`error 1 InitTypeRead( nt!_PEB at ${pointer(v)})`);
   }
   if (!p || p.peb === 0n) { out.push('PEB NULL...'); return; }
   const peb = describeObject(t.system, { kind: 'PEB', pid: p.pid });
   const params = describeObject(t.system, { kind: 'RTL_USER_PROCESS_PARAMETERS', pid: p.pid });
   const ldr = describeObject(t.system, { kind: 'PEB_LDR_DATA', pid: p.pid });
   const yes = (v: unknown): string => (Number(v ?? 0) ? 'Yes' : 'No');
-  out.push(`PEB at ${ptr16(p.peb)}`);
+  out.push(`PEB at ${pointerDigits(p.peb)}`);
   out.push('    InheritedAddressSpace:    No');
   out.push('    ReadImageFileExecOptions: No');
   out.push(`    BeingDebugged:            ${yes(fieldOf(peb, 'BeingDebugged'))}`);
-  out.push(`    ImageBaseAddress:         ${ptr16(big(fieldOf(peb, 'ImageBaseAddress')))}`);
+  out.push(`    ImageBaseAddress:         ${pointerDigits(big(fieldOf(peb, 'ImageBaseAddress')))}`);
   out.push(`    NtGlobalFlag:             0`);
-  out.push(`    Ldr                       ${ptr16(big(fieldOf(peb, 'Ldr')))}`);
+  out.push(`    Ldr                       ${pointerDigits(big(fieldOf(peb, 'Ldr')))}`);
   out.push(`    Ldr.Initialized:          ${yes(fieldOf(ldr, 'Initialized'))}`);
   out.push('            Base TimeStamp                     Module');
   for (const m of t.modules(p.pid)) out.push(`    ${m.base.toString(16).padStart(16)}        0 Jan 01 00:00:00 1970 ${printable(m.path)}`);
-  out.push(`    SubSystemData:     ${ptr16(0n)}`);
-  out.push(`    ProcessHeap:       ${ptr16(big(fieldOf(peb, 'ProcessHeap')))}`);
-  out.push(`    ProcessParameters: ${ptr16(big(fieldOf(peb, 'ProcessParameters')))}`);
+  out.push(`    SubSystemData:     ${pointerDigits(0n)}`);
+  out.push(`    ProcessHeap:       ${pointerDigits(big(fieldOf(peb, 'ProcessHeap')))}`);
+  out.push(`    ProcessParameters: ${pointerDigits(big(fieldOf(peb, 'ProcessParameters')))}`);
   if (params) {
     out.push(`    CurrentDirectory:  '${printable(unquote(fieldOf(params, 'CurrentDirectory')))}'`);
     out.push(`    ImageFile:    '${printable(unquote(fieldOf(params, 'ImagePathName')))}'`);
     out.push(`    CommandLine:  '${printable(unquote(fieldOf(params, 'CommandLine')))}'`);
-    out.push(`    Environment:  ${ptr16(big(fieldOf(params, 'Environment')))}`);
+    out.push(`    Environment:  ${pointerDigits(big(fieldOf(params, 'Environment')))}`);
   }
 }
 
@@ -177,18 +178,18 @@ export function cmdTeb(t: KdTarget, args: string[], out: Out): void {
     const v = t.eval(args[0]);
     tid = undefined;
     for (const pid of t.system.processIds) for (const th of t.system.queryProcess(pid)!.threads) if (th.teb === v && v !== 0n) { tid = th.tid; owner = pid; }
-    if (tid === undefined) throw new KdError(`error InitTypeRead( TEB ) at ${ptr(v)}`);
+    if (tid === undefined) throw new KdError(`error InitTypeRead( TEB ) at ${pointer(v)}`);
   }
   const teb = tid === undefined ? undefined : describeObject(t.system, { kind: 'TEB', tid, pid: owner });
   if (!teb || teb.address === 0n) { out.push('TEB at 0000000000000000'); out.push('error InitTypeRead( TEB )...'); return; }
   const cid = String(fieldOf(teb, 'ClientId') ?? '').split('.');
-  out.push(`TEB at ${ptr16(teb.address)}`);
-  out.push(`    ExceptionList:        ${ptr16(0n)}`);
-  out.push(`    StackBase:            ${ptr16(big(fieldOf(teb, 'NtTib.StackBase')))}`);
-  out.push(`    StackLimit:           ${ptr16(big(fieldOf(teb, 'NtTib.StackLimit')))}`);
-  out.push(`    Self:                 ${ptr16(big(fieldOf(teb, 'NtTib.Self')))}`);
-  out.push(`    ClientId:             ${hexw(Number(cid[0] ?? 0), 16)} . ${hexw(Number(cid[1] ?? 0), 16)}`);
-  out.push(`    PEB Address:          ${ptr16(big(fieldOf(teb, 'ProcessEnvironmentBlock')))}`);
+  out.push(`TEB at ${pointerDigits(teb.address)}`);
+  out.push(`    ExceptionList:        ${pointerDigits(0n)}`);
+  out.push(`    StackBase:            ${pointerDigits(big(fieldOf(teb, 'NtTib.StackBase')))}`);
+  out.push(`    StackLimit:           ${pointerDigits(big(fieldOf(teb, 'NtTib.StackLimit')))}`);
+  out.push(`    Self:                 ${pointerDigits(big(fieldOf(teb, 'NtTib.Self')))}`);
+  out.push(`    ClientId:             ${hexDigits(Number(cid[0] ?? 0), 16)} . ${hexDigits(Number(cid[1] ?? 0), 16)}`);
+  out.push(`    PEB Address:          ${pointerDigits(big(fieldOf(teb, 'ProcessEnvironmentBlock')))}`);
   out.push(`    LastErrorValue:       ${Number(fieldOf(teb, 'LastErrorValue') ?? 0)}`);
 }
 
@@ -198,7 +199,7 @@ export function cmdHandle(t: KdTarget, args: string[], out: Out): void {
   if (args[2] !== undefined) {
     const v = t.eval(args[2]);
     const found = t.processByAddressOrId(v);
-    if (!found) throw new KdError(`Unable to read _EPROCESS at ${ptr(v)}`);
+    if (!found) throw new KdError(`Unable to read _EPROCESS at ${pointer(v)}`);
     p = found;
   }
   const only = args[0] !== undefined ? t.eval(args[0]) : 0n;
@@ -206,15 +207,15 @@ export function cmdHandle(t: KdTarget, args: string[], out: Out): void {
   processHeader(t, p, out);
   out.push('');
   const table = describeObject(t.system, { kind: 'HANDLE_TABLE', pid: p.pid })?.address ?? 0n;
-  out.push(`Handle table at ${ptr16(table)} with ${handles.length} entries in use`);
+  out.push(`Handle table at ${pointerDigits(table)} with ${handles.length} entries in use`);
   out.push('');
   for (const h of handles) {
     if (only !== 0n && BigInt(h.handle) !== only) continue;
     const entry = describeObject(t.system, { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h.handle })?.address ?? 0n;
-    out.push(`${hexw(h.handle, 4)}: Object: ${ptr16(h.objectAddress)}  GrantedAccess: ${hexw(h.grantedAccess, 8)}${h.inherit ? ' (Inherit)' : ''} Entry: ${ptr16(entry)}`);
-    out.push(`Object: ${ptr16(h.objectAddress)}  Type: ${h.typeName}`);
+    out.push(`${hexDigits(h.handle, 4)}: Object: ${pointerDigits(h.objectAddress)}  GrantedAccess: ${hexDigits(h.grantedAccess, 8)}${h.inherit ? ' (Inherit)' : ''} Entry: ${pointerDigits(entry)}`);
+    out.push(`Object: ${pointerDigits(h.objectAddress)}  Type: ${h.typeName}`);
     // OBJECT_HEADER.Body is at +0x30 on x64 (dt nt!_OBJECT_HEADER): the header precedes the body.
-    out.push(`    ObjectHeader: ${ptr16(h.objectAddress - 0x30n)} (new version)`);
+    out.push(`    ObjectHeader: ${pointerDigits(h.objectAddress - 0x30n)} (new version)`);
     if (h.name) out.push(`        Name: ${printable(h.name)}`);
     out.push('');
   }
@@ -238,15 +239,15 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   if (args[0] !== undefined) {
     const v = t.eval(args[0]) & ~0xFn;
     const owner = t.system.processIds.find((x) => (describeObject(t.system, { kind: 'TOKEN', pid: x })?.address ?? -1n) === v);
-    if (owner === undefined) throw new KdError(`Unable to read _TOKEN at ${ptr(v)}`);
+    if (owner === undefined) throw new KdError(`Unable to read _TOKEN at ${pointer(v)}`);
     pid = owner;
   }
   const tok = describeObject(t.system, { kind: 'TOKEN', pid });
   if (!tok) throw new KdError('Unable to get the token of the current process');
   const user = String(fieldOf(tok, 'UserAndGroups') ?? '');
   const sid = /\((S-[0-9-]+)\)/.exec(user)?.[1] ?? user;
-  out.push(`_TOKEN ${ptr(tok.address)}`);
-  out.push(`TS Session ID: ${hx(Number(fieldOf(tok, 'SessionId') ?? 0))}`);
+  out.push(`_TOKEN ${pointer(tok.address)}`);
+  out.push(`TS Session ID: ${hex(Number(fieldOf(tok, 'SessionId') ?? 0))}`);
   out.push(`User: ${sid}`);
   out.push('Privs:');
   const privs = String(fieldOf(tok, 'Privileges') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -255,7 +256,7 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
     const disabled = entry.endsWith(' (disabled)');
     const name = disabled ? entry.slice(0, -' (disabled)'.length) : entry;
     const luid = PRIVILEGE_LUIDS[name] ?? 0;
-    out.push(` ${String(luid).padStart(2)} ${hx(luid).replace('0x', '0x' + '0'.repeat(Math.max(0, 9 - luid.toString(16).length)))} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
+    out.push(` ${String(luid).padStart(2)} ${hex(luid).replace('0x', '0x' + '0'.repeat(Math.max(0, 9 - luid.toString(16).length)))} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
   }
   const auth = Number(fieldOf(tok, 'AuthenticationId') ?? 0);
   out.push(`Authentication ID:         (0,${auth.toString(16)})`);
@@ -272,27 +273,27 @@ export function cmdJob(t: KdTarget, args: string[], out: Out): void {
   if (args[0] !== undefined) {
     const v = t.eval(args[0]);
     job = jobs.find((j) => j.address === v) ?? jobs.find((j) => BigInt(j.jobId) === v);
-    if (!job) throw new KdError(`Unable to read _EJOB at ${ptr(v)}`);
+    if (!job) throw new KdError(`Unable to read _EJOB at ${pointer(v)}`);
   } else {
     job = jobs.find((j) => j.processIds.includes(t.pid));
     if (!job) { out.push('Current process is not in a job.'); return; }
   }
-  out.push(`Job at ${ptr16(job.address)}`);
+  out.push(`Job at ${pointerDigits(job.address)}`);
   out.push('  Basic Accounting Information');
-  out.push(`    TotalPageFaultCount:      ${hx(job.totalPageFaultCount)}`);
-  out.push(`    TotalProcesses:           ${hx(job.totalProcesses)}`);
-  out.push(`    ActiveProcesses:          ${hx(job.activeProcesses)}`);
-  out.push(`    TotalTerminatedProcesses: ${hx(job.totalTerminatedProcesses)}`);
-  out.push(`    PeakProcessMemoryUsed:    ${hx(job.peakProcessMemoryUsed)}`);
-  out.push(`    PeakJobMemoryUsed:        ${hx(job.peakJobMemoryUsed)}`);
+  out.push(`    TotalPageFaultCount:      ${hex(job.totalPageFaultCount)}`);
+  out.push(`    TotalProcesses:           ${hex(job.totalProcesses)}`);
+  out.push(`    ActiveProcesses:          ${hex(job.activeProcesses)}`);
+  out.push(`    TotalTerminatedProcesses: ${hex(job.totalTerminatedProcesses)}`);
+  out.push(`    PeakProcessMemoryUsed:    ${hex(job.peakProcessMemoryUsed)}`);
+  out.push(`    PeakJobMemoryUsed:        ${hex(job.peakJobMemoryUsed)}`);
   out.push('  Limit Information');
-  out.push(`    LimitFlags:               ${hx(job.limitFlags)}`);
-  out.push(`    MinimumWorkingSetSize:    ${hx(job.minimumWorkingSetSize)}`);
-  out.push(`    MaximumWorkingSetSize:    ${hx(job.maximumWorkingSetSize)}`);
-  out.push(`    ActiveProcessLimit:       ${hx(job.activeProcessLimit)}`);
-  out.push(`    PriorityClass:            ${hx(job.priorityClass)}`);
-  out.push(`    ProcessMemoryLimit:       ${hx(job.processMemoryLimit)}`);
-  out.push(`    JobMemoryLimit:           ${hx(job.jobMemoryLimit)}`);
+  out.push(`    LimitFlags:               ${hex(job.limitFlags)}`);
+  out.push(`    MinimumWorkingSetSize:    ${hex(job.minimumWorkingSetSize)}`);
+  out.push(`    MaximumWorkingSetSize:    ${hex(job.maximumWorkingSetSize)}`);
+  out.push(`    ActiveProcessLimit:       ${hex(job.activeProcessLimit)}`);
+  out.push(`    PriorityClass:            ${hex(job.priorityClass)}`);
+  out.push(`    ProcessMemoryLimit:       ${hex(job.processMemoryLimit)}`);
+  out.push(`    JobMemoryLimit:           ${hex(job.jobMemoryLimit)}`);
   out.push('  Processes assigned to this job:');
   for (const pid of job.processIds) {
     const p = t.system.queryProcess(pid);
@@ -307,7 +308,7 @@ export function cmdJob(t: KdTarget, args: string[], out: Out): void {
 export function cmdLm(t: KdTarget, _args: string[], out: Out): void {
   out.push('start             end                 module name');
   const mods = [...t.modules(t.pid)].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-  for (const m of mods) out.push(`${ptr(m.base)} ${ptr(m.base + BigInt(m.size))}   ${m.name.replace(/\.(dll|exe|sys)$/i, '').padEnd(10)} (deferred)`);
+  for (const m of mods) out.push(`${pointer(m.base)} ${pointer(m.base + BigInt(m.size))}   ${m.name.replace(/\.(dll|exe|sys)$/i, '').padEnd(10)} (deferred)`);
 }
 
 /** The module a routine of the call chain lives in. */
@@ -327,7 +328,7 @@ export function cmdK(t: KdTarget, _args: string[], out: Out): void {
   const step = live.getSteps(seq, seq + 1)[0]!;
   const chain = callChain(step).slice().reverse();
   out.push(' # Call Site');
-  chain.forEach((r, i) => out.push(`${hexw(i, 2)} ${moduleOf(r)}!${r}`));
+  chain.forEach((r, i) => out.push(`${hexDigits(i, 2)} ${moduleOf(r)}!${r}`));
 }
 
 /**
@@ -354,10 +355,10 @@ export function cmdObject(t: KdTarget, args: string[], out: Out): void {
     else if (s.queryJobs().some((j) => j.address === address)) type = 'Job';
     else if (address >= 0x100000000n && t.threadByAddressOrId(address)?.address === address) type = 'Thread';
   }
-  if (!type) throw new KdError(`${ptr16(address)}: Not a valid object (ObjectType invalid)`);
-  out.push(`Object: ${ptr16(address)}  Type: ${type}`);
+  if (!type) throw new KdError(`${pointerDigits(address)}: Not a valid object (ObjectType invalid)`);
+  out.push(`Object: ${pointerDigits(address)}  Type: ${type}`);
   // OBJECT_HEADER.Body is at +0x30 on x64: the header precedes the body.
-  out.push(`    ObjectHeader: ${ptr16(address - 0x30n)} (new version)`);
+  out.push(`    ObjectHeader: ${pointerDigits(address - 0x30n)} (new version)`);
   out.push(`    HandleCount: ${handles}`);
   if (name) {
     const cut = name.lastIndexOf('\\');

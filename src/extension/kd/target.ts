@@ -3,6 +3,7 @@
 // (a debugger reads through the page tables; a page that is not valid is unreadable, as for paged-out
 // memory in WinDbg). Pure: only the engine's public API.
 import { describeObject, type JobInfo, type ProcessInfo, type System } from '../../engine';
+import { PAGE_SIZE, PAGE_SIZE_N } from '../present/format';
 import { evaluate, KdError, type ExprScope } from './expr';
 
 /** The state one debugger console keeps between commands. */
@@ -24,6 +25,9 @@ export interface KdView {
   /** The step viewed (undefined = the present). */
   readonly cursor: number | undefined;
 }
+
+/** How many loader entries `modules` reads at most (a bound on a corrupt or looping list). */
+const MAX_MODULES = 4096;
 
 /** A module loaded in a process (its loader entry). */
 export interface ModuleEntry { base: bigint; size: number; name: string; path: string }
@@ -78,7 +82,7 @@ export class KdTarget implements ExprScope {
       case 'tpid': return BigInt(this.pid);
       case 'tid': { const t = this.tid; return t === undefined ? undefined : BigInt(t); }
       case 'ptrsize': return 8n;
-      case 'pagesize': return 4096n;
+      case 'pagesize': return PAGE_SIZE_N;
       default: return undefined;
     }
   }
@@ -105,7 +109,7 @@ export class KdTarget implements ExprScope {
     const cached = this.modulesCache.get(pid);
     if (cached) return cached;
     const out: ModuleEntry[] = [];
-    for (let index = 0; index < 4096; index++) {
+    for (let index = 0; index < MAX_MODULES; index++) {
       const e = describeObject(this.system, { kind: 'LDR_DATA_TABLE_ENTRY', pid, index });
       if (!e) break;
       const field = (n: string): string | number | bigint | undefined => e.fields.find((f) => f.name === n)?.value;
@@ -149,12 +153,12 @@ export class KdTarget implements ExprScope {
     const out = new Int16Array(size).fill(-1);
     const s = this.system;
     if (!s.queryProcess(pid)) return out;
-    const buf = new Uint8Array(4096);
+    const buf = new Uint8Array(PAGE_SIZE);
     let done = 0;
     while (done < size) {
       const va = (address + BigInt(done)) & ((1n << 64n) - 1n);
-      const offset = Number(va & 0xFFFn);
-      const len = Math.min(size - done, 4096 - offset);
+      const offset = Number(va & (PAGE_SIZE_N - 1n));
+      const len = Math.min(size - done, PAGE_SIZE - offset);
       const walk = s.walkAddress(pid, va);
       if (walk.pfn !== null && walk.pfn < s.physicalPageCount) {
         s.readPhysical(walk.pfn, offset, buf, 0, len);
@@ -169,13 +173,13 @@ export class KdTarget implements ExprScope {
   readPhysical(address: bigint, size: number): Int16Array {
     const out = new Int16Array(size).fill(-1);
     const s = this.system;
-    const buf = new Uint8Array(4096);
+    const buf = new Uint8Array(PAGE_SIZE);
     let done = 0;
     while (done < size) {
       const pa = address + BigInt(done);
       const pfn = pa >> 12n;
-      const offset = Number(pa & 0xFFFn);
-      const len = Math.min(size - done, 4096 - offset);
+      const offset = Number(pa & (PAGE_SIZE_N - 1n));
+      const len = Math.min(size - done, PAGE_SIZE - offset);
       if (pfn < BigInt(s.physicalPageCount)) {
         s.readPhysical(Number(pfn), offset, buf, 0, len);
         for (let i = 0; i < len; i++) out[done + i] = buf[i]!;

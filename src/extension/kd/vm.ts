@@ -4,7 +4,8 @@
 // are left out rather than invented.
 import { MEM_COMMIT, MEM_FREE, MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, MEM_RESERVE, MM_HIGHEST_USER_ADDRESS } from '../../engine';
 import { KdError } from './expr';
-import { hexw, pagesKb, printable, ptr, ptr16, right } from './format';
+import { hexDigits, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
+import { pagesKb, printable, right } from './format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -16,7 +17,7 @@ const PAGE_NAMES: Array<[number, string]> = [
 ];
 export function protectName(p: number, prefix = ''): string {
   const base = PAGE_NAMES.find(([v]) => v === (p & 0xFF))?.[1];
-  const parts = [base ? prefix + base : hexw(p & 0xFF, 2)];
+  const parts = [base ? prefix + base : hexDigits(p & 0xFF, 2)];
   if (p & 0x100) parts.push(prefix + 'GUARD');
   if (p & 0x200) parts.push(prefix + 'NOCACHE');
   return parts.join(' | ');
@@ -48,7 +49,7 @@ export function cmdVm(t: KdTarget, _args: string[], out: Out, cancelled: () => b
   for (const p of procs) {
     if (cancelled()) return;
     total += p.privateCommit;
-    out.push(`         ${hexw(p.pid, 4)} ${printable(p.imageFileName).padEnd(24)}${pagesKb(p.privateCommit)}`);
+    out.push(`         ${hexDigits(p.pid, 4)} ${printable(p.imageFileName).padEnd(24)}${pagesKb(p.privateCommit)}`);
   }
   out.push(`         ----------------------------------------`);
   out.push(`         Total Private:                 ${pagesKb(total)}`);
@@ -81,8 +82,8 @@ export function cmdWsle(t: KdTarget, args: string[], out: Out, cancelled: () => 
   const p = t.process!;
   const ws = t.system.queryWorkingSet(t.pid);
   const last = ws.entries.length ? ws.entries[ws.entries.length - 1]!.index : 0;
-  out.push(`Working Set Instance @ ${ptr16(p.eprocess + 0x680n)}`);
-  out.push(`    FirstFree   ${right(hexw(ws.total, 0), 8)}  FirstDynamic ${right('0', 8)}`);
+  out.push(`Working Set Instance @ ${pointerDigits(p.eprocess + 0x680n)}`);
+  out.push(`    FirstFree   ${right(hexDigits(ws.total, 0), 8)}  FirstDynamic ${right('0', 8)}`);
   out.push(`    LastEntry   ${right(last.toString(16), 8)}  NextSlot     ${right('0', 8)}  LastInitialized ${right(last.toString(16), 8)}`);
   out.push(`    NonDirect   ${right('0', 8)}  HashTable    ${right('0', 8)}  HashTableSize   ${right('0', 8)}`);
   out.push(`    WorkingSetSize ${right(ws.total, 5)}  Minimum ${right(p.workingSetMinimum, 5)}  Maximum ${right(p.workingSetMaximum, 5)}  Peak ${right(p.peakWorkingSetSize, 5)}`);
@@ -91,7 +92,7 @@ export function cmdWsle(t: KdTarget, args: string[], out: Out, cancelled: () => 
     out.push('Virtual Address           Age  Locked  ReferenceCount');
     for (const e of ws.entries) {
       if (cancelled()) return;
-      out.push(`${ptr16(e.va)} ${right(e.age, 8)} ${right(0, 7)} ${right(1, 15)}   pfn ${e.pfn >= 0 ? e.pfn.toString(16) : '-'}`);
+      out.push(`${pointerDigits(e.va)} ${right(e.age, 8)} ${right(0, 7)} ${right(1, 15)}   pfn ${e.pfn >= 0 ? e.pfn.toString(16) : '-'}`);
     }
   }
 }
@@ -129,19 +130,19 @@ export function cmdAddress(t: KdTarget, args: string[], out: Out): void {
   const type = (v: number): string => (v === MEM_IMAGE ? 'MEM_IMAGE' : v === MEM_MAPPED ? 'MEM_MAPPED' : v === MEM_PRIVATE ? 'MEM_PRIVATE' : '');
   if (args[0] !== undefined) {
     const va = t.eval(args[0]);
-    if (va > MM_HIGHEST_USER_ADDRESS) throw new KdError(`Couldn't find region for ${ptr(va)}: kernel address ranges are not simulated`);
+    if (va > MM_HIGHEST_USER_ADDRESS) throw new KdError(`Couldn't find region for ${pointer(va)}: kernel address ranges are not simulated`);
     const m = s.queryVirtual(t.pid, va);
     const kb = (Number(m.RegionSize) / 1024).toFixed(3);
     out.push(`Usage:                  ${m.Type === MEM_IMAGE ? 'Image' : m.State === MEM_FREE ? 'Free' : '<unknown>'}`);
-    out.push(`Base Address:           ${ptr(m.BaseAddress)}`);
-    out.push(`End Address:            ${ptr(m.BaseAddress + m.RegionSize)}`);
-    out.push(`Region Size:            ${ptr(m.RegionSize)} (${kb.padStart(9)} kB)`);
-    out.push(`State:                  ${hexw(m.State, 8)}          ${state(m.State)}`);
+    out.push(`Base Address:           ${pointer(m.BaseAddress)}`);
+    out.push(`End Address:            ${pointer(m.BaseAddress + m.RegionSize)}`);
+    out.push(`Region Size:            ${pointer(m.RegionSize)} (${kb.padStart(9)} kB)`);
+    out.push(`State:                  ${hexDigits(m.State, 8)}          ${state(m.State)}`);
     if (m.State !== MEM_FREE) {
-      out.push(`Protect:                ${hexw(m.Protect, 8)}          ${m.Protect ? protectName(m.Protect, 'PAGE_') : ''}`);
-      out.push(`Type:                   ${hexw(m.Type, 8)}          ${type(m.Type)}`);
-      out.push(`Allocation Base:        ${ptr(m.AllocationBase)}`);
-      out.push(`Allocation Protect:     ${hexw(m.AllocationProtect, 8)}          ${protectName(m.AllocationProtect, 'PAGE_')}`);
+      out.push(`Protect:                ${hexDigits(m.Protect, 8)}          ${m.Protect ? protectName(m.Protect, 'PAGE_') : ''}`);
+      out.push(`Type:                   ${hexDigits(m.Type, 8)}          ${type(m.Type)}`);
+      out.push(`Allocation Base:        ${pointer(m.AllocationBase)}`);
+      out.push(`Allocation Protect:     ${hexDigits(m.AllocationProtect, 8)}          ${protectName(m.AllocationProtect, 'PAGE_')}`);
     }
     return;
   }
@@ -162,7 +163,7 @@ export function cmdAddress(t: KdTarget, args: string[], out: Out): void {
   const section = (title: string, m: Map<string, [number, bigint]>, isBusy: boolean): void => {
     out.push('');
     out.push(`--- ${title} ${'-'.repeat(Math.max(1, 30 - title.length))} RgnCount ----------- Total Size -------- %ofBusy %ofTotal`);
-    for (const [k, [n, size]] of m) out.push(`${k.padEnd(33)}${right(n, 8)}   ${ptr(size)} (${(Number(size) / 1048576).toFixed(3).padStart(11)} MB)  ${isBusy ? pct(size, busy).padStart(6) + '%' : '       '}  ${pct(size, total).padStart(6)}%`);
+    for (const [k, [n, size]] of m) out.push(`${k.padEnd(33)}${right(n, 8)}   ${pointer(size)} (${(Number(size) / 1048576).toFixed(3).padStart(11)} MB)  ${isBusy ? pct(size, busy).padStart(6) + '%' : '       '}  ${pct(size, total).padStart(6)}%`);
   };
   section('Type Summary (for busy)', byType, true);
   section('State Summary', byState, false);
@@ -172,7 +173,7 @@ export function cmdAddress(t: KdTarget, args: string[], out: Out): void {
 export function cmdCa(t: KdTarget, args: string[], out: Out): void {
   if (args[0] === undefined) {
     out.push('ControlArea  Segment.PrototypePte  Ptes  Views  File');
-    for (const s of t.system.querySections({ views: 'none' })) out.push(`${right(s.controlArea.toString(16), 11)}  ${ptr16(s.prototypePteBase)}  ${right(s.totalPtes.toString(16), 4)}  ${right(s.numberOfMappedViews, 5)}  ${s.file ? printable(s.file) : 'Page File Section'}`);
+    for (const s of t.system.querySections({ views: 'none' })) out.push(`${right(s.controlArea.toString(16), 11)}  ${pointerDigits(s.prototypePteBase)}  ${right(s.totalPtes.toString(16), 4)}  ${right(s.numberOfMappedViews, 5)}  ${s.file ? printable(s.file) : 'Page File Section'}`);
     return;
   }
   const id = t.eval(args[0]);
@@ -180,27 +181,27 @@ export function cmdCa(t: KdTarget, args: string[], out: Out): void {
   const byNumber = id < 0x100000000n ? t.system.querySections({ controlArea: Number(id) })[0] : undefined;
   const base = byNumber ? undefined : t.system.querySections({ views: 'none' }).find((x) => x.prototypePteBase === id)?.controlArea;
   const s = byNumber ?? (base === undefined ? undefined : t.system.querySections({ controlArea: base })[0]);
-  if (!s) throw new KdError(`Unable to read _CONTROL_AREA at ${ptr(id)}`);
+  if (!s) throw new KdError(`Unable to read _CONTROL_AREA at ${pointer(id)}`);
   out.push(`ControlArea  @ ${s.controlArea.toString(16)}`);
   out.push(`  Section Ref ${right(s.numberOfSectionReferences, 16)}  Mapped Views ${right(s.numberOfMappedViews, 14)}`);
-  out.push(`  Flags (${hexw(s.attributes, 8)}) ${[s.image ? 'Image' : '', s.file ? 'File' : '', s.reserve ? 'Reserve' : '', 'Accessed'].filter(Boolean).join(' ')}`);
+  out.push(`  Flags (${hexDigits(s.attributes, 8)}) ${[s.image ? 'Image' : '', s.file ? 'File' : '', s.reserve ? 'Reserve' : '', 'Accessed'].filter(Boolean).join(' ')}`);
   out.push('');
   out.push(`      ${s.file ? printable(s.file) : 'Page File Section'}`);
   out.push('');
-  out.push(`Segment @ (PrototypePte ${ptr16(s.prototypePteBase)})`);
+  out.push(`Segment @ (PrototypePte ${pointerDigits(s.prototypePteBase)})`);
   out.push(`  Total Ptes ${right(s.totalPtes.toString(16), 16)}`);
-  out.push(`  Segment Size ${right((s.totalPtes * 4096).toString(16), 14)}`);
+  out.push(`  Segment Size ${right((s.totalPtes * PAGE_SIZE).toString(16), 14)}`);
   out.push(`  Committed ${right(s.committedPtes.toString(16), 17)}`);
   out.push(`  Resident pages ${right(s.residentPages, 12)}  Valid ${right(s.validPages, 8)}`);
   s.subsections.forEach((sub, i) => {
     out.push('');
     out.push(`Subsection ${i + 1} (${printable(sub.name)})`);
-    out.push(`  Base Pte     ${ptr16(s.prototypePteBase + BigInt(sub.firstPte) * 8n)}  Ptes In Subsect ${right(sub.ptes.toString(16), 8)}`);
+    out.push(`  Base Pte     ${pointerDigits(s.prototypePteBase + BigInt(sub.firstPte) * 8n)}  Ptes In Subsect ${right(sub.ptes.toString(16), 8)}`);
     out.push(`  Starting Sector ${right((sub.fileOffset / 512).toString(16), 8)}  Number Of Sectors ${right(Math.ceil(sub.rawSize / 512).toString(16), 8)}  Protection ${right(sub.protect.toString(16), 4)}`);
   });
   if (s.views.length) {
     out.push('');
     out.push('Views:');
-    for (const v of s.views) out.push(`  pid ${hexw(v.pid, 4)} ${ptr(v.base)} size ${v.size.toString(16)} ${protectName(v.protect)}${v.copyOnWrite ? ' (copy-on-write)' : ''}`);
+    for (const v of s.views) out.push(`  pid ${hexDigits(v.pid, 4)} ${pointer(v.base)} size ${v.size.toString(16)} ${protectName(v.protect)}${v.copyOnWrite ? ' (copy-on-write)' : ''}`);
   }
 }

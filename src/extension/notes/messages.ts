@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
 import { isHoverStructure, structureHover } from '../documents/layout';
+import { PAGE_SIZE } from '../present/format';
 import { largePageFact } from './facts';
 import type { GlossaryEntry, LiveKind } from './glossary';
 import type { ParseError } from './language';
@@ -126,13 +127,13 @@ export function liveValues(kind: LiveKind, system: System, pid: number | undefin
       if (!p) break;
       title = `nt!_EPROCESS ${hex(p.eprocess)}`;
       rows.push(['UniqueProcessId', `${p.pid}`], ['InheritedFromUniqueProcessId', `${p.parentPid}`], ['ImageFileName', `"${p.imageFileName}"`],
-        ['Peb', hex(p.peb)], ['Pcb.DirectoryTableBase', hex(p.directoryTableBase * 4096)], ['ActiveThreads', `${p.threads.length}`],
+        ['Peb', hex(p.peb)], ['Pcb.DirectoryTableBase', hex(p.directoryTableBase * PAGE_SIZE)], ['ActiveThreads', `${p.threads.length}`],
         ['Vm.WorkingSetSize', vscode.l10n.t('{0} pages', p.workingSetSize)], ['CommitCharge', vscode.l10n.t('{0} pages', p.privateCommit)], ['VadCount', `${p.vadCount}`]);
       break;
     case 'kprocess':
       if (!p) break;
       title = `nt!_KPROCESS ${hex(p.eprocess)} (EPROCESS.Pcb)`;
-      rows.push(['DirectoryTableBase', hex(p.directoryTableBase * 4096)], ['ThreadListHead', vscode.l10n.t('{0} thread(s)', p.threads.length)]);
+      rows.push(['DirectoryTableBase', hex(p.directoryTableBase * PAGE_SIZE)], ['ThreadListHead', vscode.l10n.t('{0} thread(s)', p.threads.length)]);
       break;
     case 'peb':
       if (!p) break;

@@ -1,7 +1,7 @@
 // Runs parsed ntlab statements against a real engine System. Pure: no vscode. Results and errors
 // are data (codes, numbers, names); the host localizes and shows them. Nothing here throws for a
 // learner's mistake: a failed Win32 call, an exception, an unknown variable all become RunError.
-import { hex } from '../present/format';
+import { hex, PAGE_SIZE_N } from '../present/format';
 import { ntStatusName, win32ErrorName } from '../present/names';
 import * as E from '../../engine';
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
@@ -205,7 +205,7 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
       const start = value(c.address, state);
       const from = system.stepCount;
       for (let i = 0; i < c.pages; i++) {
-        const va = start + BigInt(i) * 4096n;
+        const va = start + BigInt(i) * PAGE_SIZE_N;
         if (c.write) api.WriteMemory(va, api.ReadMemory(va, 1));
         else api.ReadMemory(va, 1);
       }

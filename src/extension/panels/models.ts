@@ -11,6 +11,7 @@ import { STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION } from '../../engi
 import { address, hex } from '../present/format';
 import type { Localizer } from '../present/localizer';
 import { faultKindLabel, faultKindOf, listName, pteKindLabel, stageTitle } from '../present/names';
+import { pfnFields, pfnFieldText } from '../present/pfn';
 import { callChain, changeLinks, explainStep, formatArgs } from '../present/steps';
 import type { CreationFlow } from './traceIndex';
 
@@ -121,17 +122,7 @@ function pfnView(system: System, pfn: number, l10n: Localizer): PfnView | undefi
   return {
     pfn: hex(pfn),
     state: listName(info.State, l10n),
-    fields: [
-      { name: 'State', value: info.State },
-      { name: 'ShareCount', value: String(info.ShareCount) },
-      { name: 'ReferenceCount', value: String(info.ReferenceCount) },
-      { name: 'PteAddress', value: address(info.PteAddress) },
-      { name: 'OriginalPte', value: hex(info.OriginalPte) },
-      { name: 'PteFrame', value: hex(info.PteFrame) },
-      { name: 'Priority', value: String(info.Priority) },
-      { name: 'Modified', value: info.Modified ? '1' : '0' },
-      { name: 'WsIndex', value: String(info.WsIndex) },
-    ],
+    fields: pfnFields(info).map((f) => ({ name: f.name, value: pfnFieldText(f) })),
   };
 }
 
@@ -154,7 +145,7 @@ function whyText(kind: ReturnType<typeof faultKindOf>, pteKind: string, l10n: Lo
     case 'copyOnWrite':
       return l10n.t('The PTE was valid but marked copy-on-write and the access was a write: the process gets a private copy (MiCopyOnWrite).', { pte });
     case 'guardPage':
-      return l10n.t('The protection had PAGE_GUARD: the first access raises a one-shot guard-page exception and clears the guard bit (MmAccessFault).', {});
+      return l10n.t('The protection had PAGE_GUARD: MmAccessFault clears the guard bit, so a guard page fires once. On a thread\'s user stack MiCheckForUserStackOverflow commits the next lower page as the new guard page and the thread goes on; anywhere else the access raises STATUS_GUARD_PAGE_VIOLATION.', {});
     case 'accessViolation':
       return l10n.t('The PTE and the VAD do not allow this access, so no resolution applies: MmAccessFault raises an access violation.', {});
     case 'pageTable':

@@ -1,9 +1,12 @@
 // The one formatter of addresses, numbers and sizes on the host side (sidebar, panels, documents,
 // commands and the step log all use these). Pure: no `vscode` import.
 
-/** Bytes in a page (x64 small page, Windows Internals 7e, ch. 5, "Page size"). */
-export const PAGE_SIZE = 4096;
-export const PAGE_SIZE_N = 4096n;
+import { PAGE_SIZE } from '../../engine/constants';
+
+/** Bytes in a page: the engine's one constant (x64 small page, Windows Internals 7e, ch. 5, "Page size"). */
+export { PAGE_SIZE };
+/** PAGE_SIZE as a bigint, for address arithmetic. */
+export const PAGE_SIZE_N = BigInt(PAGE_SIZE);
 
 /** '0x' + lowercase hex of a number or bigint, e.g. 0x7ff612340000 (a negative or non-finite number is shown as a decimal). */
 export function hex(v: number | bigint): string {
@@ -11,14 +14,29 @@ export function hex(v: number | bigint): string {
   return '0x' + v.toString(16);
 }
 
-/** Lowercase hex digits of a non-negative integer, zero-padded to `width`, without a prefix (`hexDigits(5, 3)` = `005`). */
-export function hexDigits(v: number, width: number): string {
-  return v.toString(16).padStart(width, '0');
+/**
+ * Lowercase hex digits, zero-padded to `width`, without a prefix (`hexDigits(5, 3)` = `005`). A
+ * negative value or a bigint is taken as its 64-bit two's complement, as the debugger shows it.
+ */
+export function hexDigits(v: number | bigint, width: number): string {
+  if (typeof v === 'number' && v >= 0 && Number.isSafeInteger(v)) return v.toString(16).padStart(width, '0');
+  return BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))).toString(16).padStart(width, '0');
 }
 
-/** WinDbg's 64-bit pointer form without a prefix, `00007ff6`12340000` (the dt and !pte documents). */
+/**
+ * A 64-bit pointer as 16 hex digits without the backtick, `ffff8104e0017e40`: the form !process,
+ * !thread and !pte print (Microsoft Learn, "!process", "!pte" extension references).
+ */
+export function pointerDigits(v: bigint | number): string {
+  return hexDigits(v, 16);
+}
+
+/**
+ * WinDbg's 64-bit pointer form without a prefix, `00007ff6`12340000`: 16 hex digits with a backtick
+ * between the two 32-bit halves (dt, db/dd/dq and !pte; Microsoft Learn, "Debugger commands").
+ */
 export function pointer(v: bigint | number): string {
-  const s = BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))).toString(16).padStart(16, '0');
+  const s = pointerDigits(v);
   return `${s.slice(0, 8)}\`${s.slice(8)}`;
 }
 

@@ -2,6 +2,8 @@
 // and NTSTATUS names, fault, PTE and CreateProcess stage names, handle types. Pure: no `vscode`.
 // The constants alone, for name tables: reading them does not load the engine (see esbuild.js, lazyEngine).
 import * as Win32Constants from '../../engine/constants';
+// The list-head numbering alone (pfn.ts imports nothing but the vocabulary; the bundle keeps only these numbers).
+import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED } from '../../engine/mm/pfn';
 import type { System, SystemMemoryListInformation } from '../../engine';
 import type { FaultKind } from '../../shared/protocol';
 import { hexDigits } from './format';
@@ -14,13 +16,15 @@ export type PageListName = Parameters<System['listPages']>[0];
 export const PAGE_LISTS: readonly PageListName[] = ['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'];
 
 /**
- * The page-list index a ChangeRef of type 'pageList' carries: the engine's list heads (src/engine/mm/pfn.ts
+ * The page-list index a ChangeRef of type 'pageList' carries: the engine's own list heads (src/engine/mm/pfn.ts
  * LIST_ZEROED .. LIST_BAD, the order of MMPFNLIST heads in Windows Internals 7e, ch. 5, "Page list
- * dynamics"), standby split into its eight priorities.
+ * dynamics"), standby split into its eight priorities from LIST_STANDBY0.
  */
-export const PAGE_LIST_INDEX: Readonly<Record<PageListName, number>> = { Zeroed: 0, Free: 1, Standby: 2, Modified: 10, ModifiedNoWrite: 11, Bad: 12 };
-/** Standby priorities 0..7 (Windows Internals 7e, ch. 5, "Page priority"). */
-export const STANDBY_PRIORITIES = 8;
+export const PAGE_LIST_INDEX: Readonly<Record<PageListName, number>> = {
+  Zeroed: LIST_ZEROED, Free: LIST_FREE, Standby: LIST_STANDBY0, Modified: LIST_MODIFIED, ModifiedNoWrite: LIST_MODIFIED_NOWRITE, Bad: LIST_BAD,
+};
+/** Standby priorities 0..7 (Windows Internals 7e, ch. 5, "Page priority"): the lists between the first standby list and the modified list. */
+export const STANDBY_PRIORITIES = LIST_MODIFIED - LIST_STANDBY0;
 
 /** The index of a standby priority's list. */
 export function standbyIndex(priority: number): number {
@@ -109,6 +113,23 @@ for (const [name, value] of Object.entries(Win32Constants)) {
   if (name.endsWith('_DEBUG_EVENT') && !DEBUG_EVENT_NAMES.has(value)) DEBUG_EVENT_NAMES.set(value, name);
   if (name.startsWith('ERROR_') && !ERROR_NAMES.has(value)) ERROR_NAMES.set(value, name);
   if (name.startsWith('STATUS_') && !STATUS_NAMES.has(value >>> 0)) STATUS_NAMES.set(value >>> 0, name);
+}
+
+/**
+ * JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags by their winnt.h names: every JOB_OBJECT_LIMIT_* the
+ * engine defines (src/engine/constants.ts; Microsoft Learn, JOBOBJECT_BASIC_LIMIT_INFORMATION and
+ * JOBOBJECT_EXTENDED_LIMIT_INFORMATION), lowest bit first.
+ */
+export const JOB_LIMIT_NAMES: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(Win32Constants)
+    .filter((e): e is [string, number] => e[0].startsWith('JOB_OBJECT_LIMIT_') && typeof e[1] === 'number')
+    .sort((a, b) => a[1] - b[1]),
+);
+
+/** The winnt.h name of one JOB_OBJECT_LIMIT_* flag, or undefined. */
+export function jobLimitName(flag: number): string | undefined {
+  for (const name in JOB_LIMIT_NAMES) if (JOB_LIMIT_NAMES[name] === flag) return name;
+  return undefined;
 }
 
 /** The ERROR_ name of a Win32 error code, or undefined. */

@@ -4,6 +4,7 @@
 // Field names: the public symbols of nt!_MMPFN (u2.ShareCount, u3.e1.PageLocation, u4.PteFrame...);
 // Windows Internals 7e, ch. 5, "Page frame number database", Figure 5-40 (states of PFN entries).
 import type { PfnInfo } from '../../engine';
+import { address, hex } from './format';
 
 /**
  * How a field's value reads: `pointer` a virtual address or PTE contents, `count` a counter,
@@ -27,4 +28,13 @@ export function pfnFields(info: PfnInfo): PfnField[] {
     { name: 'u4.PteFrame', kind: 'frame', value: info.PteFrame },
     { name: 'WsIndex', kind: 'count', value: info.WsIndex },
   ];
+}
+
+/** A field's value as plain text (the page-fault panel's PFN tables): pointers as addresses, frames in hex, counts in decimal. */
+export function pfnFieldText(f: PfnField): string {
+  switch (f.kind) {
+    case 'pointer': return address(f.value);
+    case 'frame': return hex(f.value);
+    case 'count': case 'bit': case 'location': return String(f.value);
+  }
 }

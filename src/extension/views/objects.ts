@@ -10,7 +10,7 @@ import { sectionRows, type SectionRowContext } from './describe/sections';
 import { NodeCache, Touched, type Refresh } from './model';
 import { describeWith, goneRow, type ItemView, type TreeNode } from './row';
 
-export { JOB_LIMIT_NAMES, jobLimitFlags } from './describe/jobs';
+export { jobLimitFlags } from './describe/jobs';
 
 /**
  * A list a view shows (control areas, jobs), queried from the displayed state and kept until a step

@@ -73,3 +73,11 @@ export function showRequestFailure(host: Element, strings: { requestFailed: stri
   if (!strings) return;
   showNotice(host, 'error', e instanceof RequestError && e.timedOut ? strings.requestTimedOut : format(strings.requestFailed, e instanceof Error ? e.message : String(e)));
 }
+
+/** The two elements every panel page has: its root (#app) and the live region notices go to. */
+export function pageParts(): { app: HTMLElement; notice: HTMLElement } {
+  return { app: document.getElementById('app')!, notice: el('div', { class: 'notice', role: 'status' }) };
+}
+
+/** Compile-time proof that a switch over messages handled every kind (a new kind makes the call a type error). */
+export function handledAll(_message: never): void { /* nothing left to handle */ }

@@ -2,8 +2,7 @@
 // follow mode, "cause this fault", and the process + address box that walks any address.
 import type { FaultFilter, CausableFaultKind, PfSnapshotMessage, UiStrings } from '../../shared/protocol';
 import { button, clear, el } from '../common/dom';
-import { post, request } from '../common/host';
-import { view, persist } from './state';
+import { persist, type PageFaultState } from './state';
 
 const HEX_ADDRESS = /^0x[0-9a-fA-F]{1,16}$/;
 
@@ -17,7 +16,8 @@ export class FaultControls {
   private readonly addressInput = el('input', { type: 'text', class: 'address', spellcheck: 'false', placeholder: '0x7ff612340000' });
 
   /** `walk` is called with a pid and a well-formed address, or with an error sentence. */
-  constructor(s: UiStrings, walk: (target: { pid: number; va: string } | { error: string }) => void) {
+  constructor(private readonly state: PageFaultState, s: UiStrings, walk: (target: { pid: number; va: string } | { error: string }) => void) {
+    const post = state.port.post.bind(state.port);
     this.filterSelect.setAttribute('aria-label', s.pfKind);
     this.filterSelect.onchange = () => post({ type: 'setFilter', filter: this.filterSelect.value as FaultFilter });
     this.faultSelect.setAttribute('aria-label', s.pfList);
@@ -25,8 +25,8 @@ export class FaultControls {
     this.followBox.setAttribute('aria-label', s.pfFollow);
     this.followBox.onchange = () => {
       post({ type: 'setFollow', follow: this.followBox.checked });
-      if (view.snapshot) view.snapshot.follow = this.followBox.checked;
-      persist();
+      if (state.snapshot) state.snapshot.follow = this.followBox.checked;
+      persist(state);
     };
     this.causeSelect.setAttribute('aria-label', s.pfCause);
     this.processSelect.setAttribute('aria-label', s.pfProcess);
@@ -74,9 +74,9 @@ export class FaultControls {
 
   /** Lists the newest recorded faults of the filter; the one shown stays selected even when older. */
   async loadFaults(): Promise<void> {
-    const snap = view.snapshot;
+    const snap = this.state.snapshot;
     if (!snap) return;
-    const reply = await request('listFaults', { filter: snap.filter, start: 0, count: 200 });
+    const reply = await this.state.port.request('listFaults', { filter: snap.filter, start: 0, count: 200 });
     clear(this.faultSelect);
     const current = snap.fault?.seq;
     if (current !== undefined && !reply.faults.some((f) => f.seq === current)) this.faultSelect.appendChild(el('option', { value: current, selected: true }, `#${current}`));

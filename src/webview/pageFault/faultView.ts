@@ -3,6 +3,7 @@
 import type { FaultPhaseId, FaultView, UiStrings } from '../../shared/protocol';
 import { changeList } from '../common/changes';
 import { activatable, clear, el, svg } from '../common/dom';
+import type { HostPort } from '../common/host';
 import { factsTable, listMoveDiagram, splitDiagram, walkTable } from './diagrams';
 
 const CHEVRON_WIDTH = 118;
@@ -34,7 +35,7 @@ function section(id: FaultPhaseId, title: string, fault: FaultView, phase: numbe
   return sec;
 }
 
-export function renderFault(phasesHost: Element, body: Element, s: UiStrings, fault: FaultView, phase: number, go: (phase: number) => void): void {
+export function renderFault(phasesHost: Element, body: Element, s: UiStrings, port: HostPort, fault: FaultView, phase: number, go: (phase: number) => void): void {
   clear(phasesHost);
   phasesHost.appendChild(phaseStrip(s, fault, phase, go));
   clear(body);
@@ -47,7 +48,7 @@ export function renderFault(phasesHost: Element, body: Element, s: UiStrings, fa
     fault.pfn.after ? el('div', {}, el('h3', {}, s.pfAfter), factsTable(fault.pfn.after.fields.map((f) => [f.name, f.value]))) : null) : null;
   const ws = fault.workingSet;
   // One list: a fault that ends in an exception shows it there, one that resolves shows it with the resolution.
-  const changes = changeList(fault.changes);
+  const changes = changeList(port, fault.changes);
   const pte = fault.before.levels.length === 4 ? fault.before.levels[3]!.pte : undefined;
   const parts = [
     el('h2', { class: 'fault-title' }, `#${fault.seq} · ${fault.kindLabel} · ${fault.image} (${fault.pid}) · ${fault.split.va} · ${fault.write ? s.pfWriteAccess : s.pfReadAccess}`),

@@ -1,103 +1,108 @@
 // The page-fault panel in the browser: composes the controls, the stepper, the address query and
-// the fault's phases over one state (./state). Diagrams are SVG with a <title>/<desc> text
-// alternative; every string comes pre-localized from the host.
-import type { HostToWebviewMessage, UiStrings } from '../../shared/protocol';
+// the fault's phases over one state (./state), made here once and passed to every function.
+// Diagrams are SVG with a <title>/<desc> text alternative; every string comes pre-localized from the host.
+import type { PfSnapshotMessage, UiStrings } from '../../shared/protocol';
 import { RequestError } from '../common/channel';
-import { clear, el, showNotice, showRequestFailure } from '../common/dom';
-import { post, request, start } from '../common/host';
+import { clear, el, handledAll, pageParts, showRequestFailure } from '../common/dom';
+import { HostPort, type PanelMessage } from '../common/host';
 import { Stepper } from '../common/stepper';
 import { FaultControls } from './controls';
 import { renderFault } from './faultView';
 import { renderQuery, renderQueryError } from './query';
-import { persist, view } from './state';
-
-const app = document.getElementById('app')!;
-const noticeHost = el('div', { class: 'notice', role: 'status' });
-const phasesHost = el('div', { class: 'phases' });
-const body = el('div', { class: 'fault-body', 'aria-live': 'polite' });
-const queryHost = el('section', { class: 'query' });
-let controls: FaultControls | undefined;
-let stepper: Stepper | undefined;
+import { createState, persist, type PageFaultState } from './state';
 
 /** A request the host refused or did not answer: say so instead of waiting forever. */
-function requestFailed(e: unknown): void { showRequestFailure(noticeHost, view.strings, e); }
+function requestFailed(state: PageFaultState, e: unknown): void { showRequestFailure(state.parts.notice, state.strings, e); }
 
 /** Moves to phase `i` (the host moves the session cursor to that phase's state). */
-function go(i: number): void {
-  view.phase = i;
-  post({ type: 'goto', index: i });
-  render();
+function go(state: PageFaultState, i: number): void {
+  state.phase = i;
+  state.port.post({ type: 'goto', index: i });
+  render(state);
 }
 
-async function walk(target: { pid: number; va: string } | { error: string }): Promise<void> {
-  const s = view.strings!;
-  clear(queryHost);
-  if ('error' in target) { renderQueryError(queryHost, target.error); return; }
+async function walk(state: PageFaultState, target: { pid: number; va: string } | { error: string }): Promise<void> {
+  const s = state.strings!;
+  const host = state.parts.query;
+  clear(host);
+  if ('error' in target) { renderQueryError(host, target.error); return; }
   try {
-    const reply = await request('walkAddress', target);
-    renderQuery(queryHost, s, reply.query);
+    const reply = await state.port.request('walkAddress', target);
+    renderQuery(host, s, reply.query);
   } catch (e) {
     // The host's error is a sentence for the learner ("Process 9 does not exist.").
-    renderQueryError(queryHost, e instanceof RequestError && e.timedOut ? s.requestTimedOut : e instanceof Error ? e.message : String(e));
+    renderQueryError(host, e instanceof RequestError && e.timedOut ? s.requestTimedOut : e instanceof Error ? e.message : String(e));
   }
 }
 
-function renderShell(s: UiStrings): void {
-  clear(app);
-  controls = new FaultControls(s, (target) => void walk(target));
-  stepper = new Stepper(s, {
-    goto: go,
-    present: () => post({ type: 'present' }),
-    speed: (ms) => { if (view.snapshot) view.snapshot.speedMs = ms; post({ type: 'setSpeed', speedMs: ms }); persist(); },
+function renderShell(state: PageFaultState, s: UiStrings): void {
+  const { parts, port } = state;
+  clear(parts.app);
+  parts.controls = new FaultControls(state, s, (target) => void walk(state, target));
+  parts.stepper = new Stepper(s, {
+    goto: (i) => go(state, i),
+    present: () => port.post({ type: 'present' }),
+    speed: (ms) => { if (state.snapshot) state.snapshot.speedMs = ms; port.post({ type: 'setSpeed', speedMs: ms }); persist(state); },
   });
-  app.append(controls.element, stepper.element, el('p', { class: 'hint' }, s.shortcuts), noticeHost, queryHost, phasesHost, body);
+  parts.app.append(parts.controls.element, parts.stepper.element, el('p', { class: 'hint' }, s.shortcuts), parts.notice, parts.query, parts.phases, parts.body);
 }
 
-function render(): void {
-  const s = view.strings;
-  const snap = view.snapshot;
+function render(state: PageFaultState): void {
+  const { parts } = state;
+  const s = state.strings;
+  const snap = state.snapshot;
   if (!s || !snap) return;
   const fault = snap.fault;
-  stepper?.update(fault ? fault.phases.length : 0, view.phase, view.cursor, snap.speedMs);
-  persist();
+  parts.stepper?.update(fault ? fault.phases.length : 0, state.phase, state.cursor, snap.speedMs);
+  persist(state);
   if (!fault) {
-    clear(phasesHost); clear(body);
-    body.appendChild(el('p', {}, snap.running ? s.pfNoFault : s.noSimulation));
-  } else renderFault(phasesHost, body, s, fault, view.phase, go);
-  app.setAttribute('aria-busy', 'false');
+    clear(parts.phases); clear(parts.body);
+    parts.body.appendChild(el('p', {}, snap.running ? s.pfNoFault : s.noSimulation));
+  } else renderFault(parts.phases, parts.body, s, state.port, fault, state.phase, (i) => go(state, i));
+  parts.app.setAttribute('aria-busy', 'false');
 }
 
-function onMessage(m: Exclude<HostToWebviewMessage, { type: 'reply' }>): void {
+function onSnapshot(state: PageFaultState, m: PfSnapshotMessage): void {
+  const { parts } = state;
+  if (!state.strings) renderShell(state, m.strings);
+  state.strings = m.strings;
+  state.snapshot = m;
+  state.phase = m.phase;
+  state.cursor = m.cursor;
+  parts.controls?.fill(m.strings, m);
+  clear(parts.notice);
+  if (m.notice) parts.notice.appendChild(el('p', {}, m.notice));
+  if (m.query) { renderQuery(parts.query, m.strings, m.query); parts.controls?.showAddress(m.query.split.va); } else if (m.fault) clear(parts.query);
+  parts.controls?.loadFaults().catch((e: unknown) => requestFailed(state, e));
+  render(state);
+}
+
+function onMessage(state: PageFaultState, m: PanelMessage): void {
   switch (m.type) {
-    case 'pfSnapshot': {
-      if (!view.strings) renderShell(m.strings);
-      view.strings = m.strings;
-      view.snapshot = m;
-      view.phase = m.phase;
-      view.cursor = m.cursor;
-      controls?.fill(m.strings, m);
-      clear(noticeHost);
-      if (m.notice) noticeHost.appendChild(el('p', {}, m.notice));
-      if (m.query) { renderQuery(queryHost, m.strings, m.query); controls?.showAddress(m.query.split.va); } else if (m.fault) clear(queryHost);
-      controls?.loadFaults().catch(requestFailed);
-      render();
+    case 'pfSnapshot':
+      onSnapshot(state, m);
       return;
-    }
     case 'position':
       // Only the badge: a late echo of an earlier goto must not pull the phase back.
-      view.cursor = m.cursor;
-      stepper?.update(view.snapshot?.fault?.phases.length ?? 0, view.phase, view.cursor);
-      return;
-    case 'notice':
-      showNotice(noticeHost, m.severity, m.message);
+      state.cursor = m.cursor;
+      state.parts.stepper?.update(state.snapshot?.fault?.phases.length ?? 0, state.phase, state.cursor);
       return;
     case 'pcSnapshot':
       return; // the process-creation panel's
-    default: {
-      const never: never = m;
-      void never;
-    }
+    default:
+      handledAll(m);
   }
 }
 
-start(onMessage);
+function main(): void {
+  const port = new HostPort();
+  const state = createState(port, {
+    ...pageParts(),
+    phases: el('div', { class: 'phases' }),
+    body: el('div', { class: 'fault-body', 'aria-live': 'polite' }),
+    query: el('section', { class: 'query' }),
+  });
+  port.start(state.parts.notice, (m) => onMessage(state, m));
+}
+
+main();

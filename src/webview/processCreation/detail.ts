@@ -3,8 +3,9 @@
 import type { CreationStepView, UiStrings } from '../../shared/protocol';
 import { changeList } from '../common/changes';
 import { clear, el } from '../common/dom';
+import type { HostPort } from '../common/host';
 
-export function renderDetail(host: Element, s: UiStrings, step: CreationStepView | undefined): void {
+export function renderDetail(host: Element, s: UiStrings, port: HostPort, step: CreationStepView | undefined): void {
   clear(host);
   if (!step) { host.appendChild(el('p', {}, s.loading)); return; }
   const chain = el('ol', { class: 'call-chain', 'aria-label': s.pcCallChain });
@@ -16,7 +17,7 @@ export function renderDetail(host: Element, s: UiStrings, step: CreationStepView
     el('p', { class: 'seq' }, `#${step.seq} · `, el('code', {}, step.routine), ` · ${step.code}`),
     el('h3', {}, s.pcCallChain), chain,
     el('p', { class: 'explanation' }, step.explanation),
-    el('h3', {}, s.pcChanges), step.changes.length ? changeList(step.changes) : el('p', { class: 'muted' }, s.pcNoChanges),
+    el('h3', {}, s.pcChanges), step.changes.length ? changeList(port, step.changes) : el('p', { class: 'muted' }, s.pcNoChanges),
     el('details', {}, el('summary', {}, s.pcArguments), args),
   );
 }

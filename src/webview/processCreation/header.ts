@@ -1,17 +1,17 @@
 // The panel's header: the picker of recorded CreateProcess flows and the "run a new one" box.
 import type { CreationFlowSummary, UiStrings } from '../../shared/protocol';
 import { button, clear, el } from '../common/dom';
-import { post } from '../common/host';
+import type { HostPort } from '../common/host';
 
 export class CreationHeader {
   readonly element: HTMLElement;
   private readonly flowSelect = el('select', { class: 'flow-select' });
 
-  constructor(s: UiStrings) {
+  constructor(s: UiStrings, port: HostPort) {
     this.flowSelect.setAttribute('aria-label', s.pcFlow);
-    this.flowSelect.onchange = () => post({ type: 'selectCreation', flowStart: Number(this.flowSelect.value) });
+    this.flowSelect.onchange = () => port.post({ type: 'selectCreation', flowStart: Number(this.flowSelect.value) });
     const image = el('input', { type: 'text', value: 'C:\\Windows\\System32\\notepad.exe', 'aria-label': s.pcImagePath, class: 'image-path', spellcheck: 'false' });
-    const run = button(s.pcRun, s.pcNewProcess, () => post({ type: 'runCreateProcess', imagePath: image.value }), { 'data-action': 'run' });
+    const run = button(s.pcRun, s.pcNewProcess, () => port.post({ type: 'runCreateProcess', imagePath: image.value }), { 'data-action': 'run' });
     image.addEventListener('keydown', (e) => { if (e.key === 'Enter') run.click(); });
     this.element = el('header', {},
       el('h1', {}, s.pcTitle),

@@ -1,114 +1,118 @@
 // The process-creation panel in the browser: composes the header, the stepper, the stage timeline,
-// the step list and the step detail over one state (./state); steps are pulled from the host in
-// slices and every string comes from the host.
-import type { HostToWebviewMessage, UiStrings } from '../../shared/protocol';
-import { clear, el, showNotice, showRequestFailure } from '../common/dom';
-import { post, request, start } from '../common/host';
+// the step list and the step detail over one state (./state), made here once and passed to every
+// function; steps are pulled from the host in slices and every string comes from the host.
+import type { PcSnapshotMessage, UiStrings } from '../../shared/protocol';
+import { clear, el, handledAll, pageParts, showRequestFailure } from '../common/dom';
+import { HostPort, type PanelMessage } from '../common/host';
 import { Stepper } from '../common/stepper';
 import { renderDetail } from './detail';
 import { CreationHeader } from './header';
-import { persist, stepCount, useFlow, view } from './state';
+import { createState, persist, stepCount, useFlow, type ProcessCreationState } from './state';
 import { ensureLoaded } from './stepLoader';
 import { renderStepList } from './stepList';
 import { renderTimeline } from './timeline';
 
-const app = document.getElementById('app')!;
-const timelineHost = el('div', { class: 'timeline' });
-const stepList = el('ol', { class: 'step-list' });
-const detail = el('section', { class: 'detail', 'aria-live': 'polite' });
-const noticeHost = el('div', { class: 'notice', role: 'status' });
-let header: CreationHeader | undefined;
-let stepper: Stepper | undefined;
-
 /** A request the host refused or did not answer: say so instead of waiting forever. */
-function requestFailed(e: unknown): void { showRequestFailure(noticeHost, view.strings, e); }
+function requestFailed(state: ProcessCreationState, e: unknown): void { showRequestFailure(state.parts.notice, state.strings, e); }
 
 /** Moves to step `i` (the host moves the session cursor). */
-function go(i: number): void {
-  view.index = i;
-  post({ type: 'goto', index: i });
-  void render();
+function go(state: ProcessCreationState, i: number): void {
+  state.index = i;
+  state.port.post({ type: 'goto', index: i });
+  void render(state);
 }
 
-function renderShell(s: UiStrings): void {
-  clear(app);
-  header = new CreationHeader(s);
-  stepper = new Stepper(s, {
-    goto: go,
-    present: () => post({ type: 'present' }),
-    speed: (ms) => { if (view.snapshot) view.snapshot.speedMs = ms; post({ type: 'setSpeed', speedMs: ms }); persist(); },
+function renderShell(state: ProcessCreationState, s: UiStrings): void {
+  const { parts, port } = state;
+  clear(parts.app);
+  parts.header = new CreationHeader(s, port);
+  parts.stepper = new Stepper(s, {
+    goto: (i) => go(state, i),
+    present: () => port.post({ type: 'present' }),
+    speed: (ms) => { if (state.snapshot) state.snapshot.speedMs = ms; port.post({ type: 'setSpeed', speedMs: ms }); persist(state); },
   });
-  app.append(
-    header.element,
-    stepper.element,
+  parts.app.append(
+    parts.header.element,
+    parts.stepper.element,
     el('p', { class: 'hint' }, s.shortcuts),
-    noticeHost,
-    timelineHost,
+    parts.notice,
+    parts.timeline,
     el('div', { class: 'columns' },
-      el('nav', { class: 'steps-pane', 'aria-label': s.pcSteps }, el('h2', {}, s.pcSteps), stepList),
-      detail),
+      el('nav', { class: 'steps-pane', 'aria-label': s.pcSteps }, el('h2', {}, s.pcSteps), parts.stepList),
+      parts.detail),
   );
 }
 
-async function loadFlows(): Promise<void> {
-  const current = view.snapshot?.flow?.start;
-  const reply = await request('listCreations', { start: 0, count: 200 });
-  header?.showFlows(reply.flows, current);
+async function loadFlows(state: ProcessCreationState): Promise<void> {
+  const current = state.snapshot?.flow?.start;
+  const reply = await state.port.request('listCreations', { start: 0, count: 200 });
+  state.parts.header?.showFlows(reply.flows, current);
 }
 
-async function render(): Promise<void> {
-  const s = view.strings;
-  const snap = view.snapshot;
+async function render(state: ProcessCreationState): Promise<void> {
+  const { parts } = state;
+  const s = state.strings;
+  const snap = state.snapshot;
   if (!s || !snap) return;
-  stepper?.update(stepCount(), view.index, view.cursor, snap.speedMs);
-  persist();
+  parts.stepper?.update(stepCount(state), state.index, state.cursor, snap.speedMs);
+  persist(state);
   if (!snap.flow) {
-    clear(detail); clear(stepList); clear(timelineHost);
-    detail.appendChild(el('p', {}, snap.running ? s.pcNoFlow : s.noSimulation));
+    clear(parts.detail); clear(parts.stepList); clear(parts.timeline);
+    parts.detail.appendChild(el('p', {}, snap.running ? s.pcNoFlow : s.noSimulation));
     return;
   }
   try {
-    await ensureLoaded(view.index);
+    await ensureLoaded(state, state.index);
   } catch (e) {
-    requestFailed(e);
+    requestFailed(state, e);
   }
-  const step = view.steps.get(view.index);
-  renderTimeline(timelineHost, s, snap.stages, step?.stage, go);
-  renderStepList(stepList, stepCount(), view.index, snap.flow.start, (i) => view.steps.get(i), go);
-  renderDetail(detail, s, step);
-  app.setAttribute('aria-busy', 'false');
+  const step = state.steps.get(state.index);
+  const goTo = (i: number): void => go(state, i);
+  renderTimeline(parts.timeline, s, snap.stages, step?.stage, goTo);
+  renderStepList(parts.stepList, stepCount(state), state.index, snap.flow.start, (i) => state.steps.get(i), goTo);
+  renderDetail(parts.detail, s, state.port, step);
+  parts.app.setAttribute('aria-busy', 'false');
 }
 
-function onMessage(m: Exclude<HostToWebviewMessage, { type: 'reply' }>): void {
+function onSnapshot(state: ProcessCreationState, m: PcSnapshotMessage): void {
+  if (!state.strings) renderShell(state, m.strings);
+  state.strings = m.strings;
+  state.snapshot = m;
+  state.index = m.index;
+  state.cursor = m.cursor;
+  useFlow(state, m.flow?.start ?? -1);
+  clear(state.parts.notice);
+  loadFlows(state).catch((e: unknown) => requestFailed(state, e));
+  void render(state);
+}
+
+function onMessage(state: ProcessCreationState, m: PanelMessage): void {
   switch (m.type) {
-    case 'pcSnapshot': {
-      if (!view.strings) renderShell(m.strings);
-      view.strings = m.strings;
-      view.snapshot = m;
-      view.index = m.index;
-      view.cursor = m.cursor;
-      useFlow(m.flow?.start ?? -1);
-      clear(noticeHost);
-      loadFlows().catch(requestFailed);
-      void render();
+    case 'pcSnapshot':
+      onSnapshot(state, m);
       return;
-    }
     case 'position':
       // Only the badge: the webview owns its position between snapshots (a late echo of an
       // earlier goto must not pull it back while the learner steps quickly or plays).
-      view.cursor = m.cursor;
-      stepper?.update(stepCount(), view.index, view.cursor);
-      return;
-    case 'notice':
-      showNotice(noticeHost, m.severity, m.message);
+      state.cursor = m.cursor;
+      state.parts.stepper?.update(stepCount(state), state.index, state.cursor);
       return;
     case 'pfSnapshot':
       return; // the page-fault panel's
-    default: {
-      const never: never = m;
-      void never;
-    }
+    default:
+      handledAll(m);
   }
 }
 
-start(onMessage);
+function main(): void {
+  const port = new HostPort();
+  const state = createState(port, {
+    ...pageParts(),
+    timeline: el('div', { class: 'timeline' }),
+    stepList: el('ol', { class: 'step-list' }),
+    detail: el('section', { class: 'detail', 'aria-live': 'polite' }),
+  });
+  port.start(state.parts.notice, (m) => onMessage(state, m));
+}
+
+main();

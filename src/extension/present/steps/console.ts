@@ -2,11 +2,13 @@
 import type { StepTexts } from './text';
 
 export const CONSOLE_TEXTS: StepTexts = {
+  // Microsoft AskPerf blog, "Windows 7 / Windows Server 2008 R2: Console Host" (conhost.exe in the user's context
+  // instead of CSRSS); FireEye, "Monitoring Windows Console Activity" (2017: condrv.sys since Windows 8).
   'console.launchHost': {
     needs: ['pid', 'console', 'image'],
     text: (a, l10n, raw) => raw.args.window === false
-      ? l10n.t('Process {pid} is a console program without a console to share: KernelBase launches {image} as its child to host console {console}, without a window (CREATE_NO_WINDOW).', a)
-      : l10n.t('Process {pid} is a console program without a console to share: KernelBase launches {image} as its child to host console {console}. Since Windows 8 the console host is this conhost.exe, reached through the console driver, not CSRSS.', a),
+      ? l10n.t('Process {pid} is a console program without a console to share: {image} is started as its child process to host console {console}, without a window (CREATE_NO_WINDOW).', a)
+      : l10n.t('Process {pid} is a console program without a console to share: {image} is started as its child process to host console {console}. The console host runs in the user\'s own security context (since Windows 7 console windows are no longer drawn by CSRSS), and since Windows 8 the program reaches it through the console driver, condrv.sys.', a),
   },
   'console.attach': {
     needs: ['pid', 'console', 'hostPid', 'clients'],

@@ -21,9 +21,12 @@ export const FAULT_TEXTS: StepTexts = {
     needs: ['pid', 'va', 'pfn', 'from', 'slot', 'cluster'],
     text: (a, l10n) => l10n.t('A hard fault: the PTE of {va} pointed into the paging file (slot {slot}). MiResolvePageFileFault took page {pfn} from the {from} and read the contents back; {cluster} page(s) came in with the same clustered read, the neighbours onto the standby list (process {pid}).', a),
   },
+  // Microsoft Learn, "Creating Guard Pages" (a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION, then the guard is
+  // gone) and "Thread Stack Size" (stack pages are committed from the reserve as needed, a guard page below;
+  // overflow when the reserve is used up); Windows Internals 7e, ch. 5, "Stacks" (MiCheckForUserStackOverflow).
   'fault.guardPage': {
     needs: ['pid', 'va'],
-    text: (a, l10n) => l10n.t('The page at {va} is a guard page. MmAccessFault cleared the guard bit and raised STATUS_GUARD_PAGE_VIOLATION once; the next access to the page succeeds normally (this is how thread stacks grow). Process {pid}.', a),
+    text: (a, l10n) => l10n.t('The page at {va} is a guard page: MmAccessFault cleared its guard bit, so it fires only once (process {pid}). Below a thread\'s user stack, MiCheckForUserStackOverflow then makes it an ordinary committed page and commits the next lower page as the new guard page; the thread continues without seeing an exception, and only when the stack\'s reserve is used up does it get STATUS_STACK_OVERFLOW. A guard page anywhere else raises STATUS_GUARD_PAGE_VIOLATION once, and the next access succeeds.', a),
   },
   'fault.accessViolation': {
     needs: ['pid', 'va', 'reason'],

@@ -14,12 +14,14 @@ export const NOTIFY_TEXTS: StepTexts = {
       ? l10n.t('{routine} was removed with PsRemoveCreateThreadNotifyRoutine: it is no longer called when threads are created or exit.', a)
       : l10n.t('A driver registered {routine} with PsSetCreateThreadNotifyRoutine: it is called whenever a thread is created or exits.', a),
   },
+  // Microsoft Learn, PS_CREATE_NOTIFY_INFO (CreationStatus: a driver sets an error NTSTATUS to prevent the
+  // creation) and RtlNtStatusToDosError (how the Win32 layer turns it into a GetLastError code).
   'ps.notifyProcess': {
     needs: ['routine', 'pid', 'parentPid'],
     text: (a, l10n, raw) => raw.args.create !== true
       ? l10n.t('The process-notify routine {routine} is called because process {pid} is exiting.', a)
       : raw.args.denied === true
-        ? l10n.t('The process-notify routine {routine} refused the creation of process {pid} (it set an error in CreationStatus): the creation fails with access denied.', a)
+        ? l10n.t('The process-notify routine {routine} refused the creation of process {pid}: it set an error NTSTATUS in PS_CREATE_NOTIFY_INFO.CreationStatus, NtCreateUserProcess fails with that status, and CreateProcess reports it as the matching Win32 error (RtlNtStatusToDosError).', a)
         : l10n.t('The process-notify routine {routine} (registered with PsSetCreateProcessNotifyRoutineEx) is called for the new process {pid}, created by process {parentPid}; security products learn about every process this way.', a),
   },
   'ps.notifyThread': {

@@ -46,9 +46,10 @@ export const PROCESS_TEXTS: StepTexts = {
       ? l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): that was the last reference, so the object is deleted.', a)
       : l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): other handles or references keep the object alive.', a),
   },
+  // Windows Internals 7e, ch. 3, "Data structures": every EPROCESS but the Idle process's is a process object.
   'process.idle': {
     needs: ['processors'],
-    text: (a, l10n) => l10n.t('KiInitializeKernel sets up the Idle process (process ID 0): one idle thread per processor ({processors} here), which runs when nothing else is ready. It is not a real process object and runs no image.', a),
+    text: (a, l10n) => l10n.t('KiInitializeKernel sets up the Idle process (process ID 0): one idle thread per processor ({processors} here), which runs when nothing else is ready. It has an EPROCESS, but unlike every other process it is not a process object of the object manager, and it runs no image.', a),
   },
   'process.registry': {
     needs: ['pid', 'eprocess'],

@@ -1,4 +1,5 @@
-// Step texts: Boot of the simulated machine.
+// Step texts: Boot of the simulated machine (the lab's own step: the machine's size, no Windows routine is named;
+// the boot story itself is in processes.ts, after Windows Internals 7e, part 2, ch. 12, "Startup and shutdown").
 import type { StepTexts } from './text';
 
 export const SYSTEM_TEXTS: StepTexts = {

@@ -22,9 +22,11 @@ export const SYSTEM_THREAD_TEXTS: StepTexts = {
     needs: ['pages'],
     text: (a, l10n) => l10n.t('The zero page thread zeroed {pages} free page(s) and moved them to the zeroed list.', a),
   },
+  // Windows Internals 7e, ch. 5, "Page frame number database" (MMPFN.OriginalPte: what the PTE held before the
+  // page came in, restored when the page is reused) and "Page list dynamics".
   'pfn.repurpose': {
     needs: ['pfn', 'priority'],
-    text: (a, l10n) => l10n.t('No zeroed or free page was left, so standby page {pfn} (priority {priority}) was repurposed; the PTE that still referred to it became a paging-file or demand-zero PTE again.', a),
+    text: (a, l10n) => l10n.t('No zeroed or free page was left, so standby page {pfn} (priority {priority}) was repurposed. The PTE that still referred to it (a process\'s transition PTE, or a section\'s prototype PTE) got back the contents saved in the page\'s MMPFN.OriginalPte: a paging-file PTE, a demand-zero PTE, or a pointer into the mapped file.', a),
   },
   'memoryList.command': {
     needs: ['command', 'pages'],

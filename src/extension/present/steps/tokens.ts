@@ -26,8 +26,10 @@ export const TOKEN_TEXTS: StepTexts = {
         ? l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: {enabled} now enabled. A privilege the token holds counts only while it is enabled (SeDebugPrivilege for OpenProcess, for one).', a)
         : l10n.t('AdjustTokenPrivileges on token {tokenId} by process {pid}: all {count} privileges asked for are in the token and were adjusted.', a),
   },
+  // Microsoft Learn, AdjustTokenPrivileges ("cannot add new privileges to the access token") and "User Rights
+  // Assignment" (privileges are assigned to accounts by policy and show in tokens made at logon).
   'system.privilege': {
     needs: ['pid', 'privilege'],
-    text: (a, l10n) => l10n.t('Process {pid} was granted {privilege}.', a),
+    text: (a, l10n) => l10n.t('The simulation added {privilege} to the token of process {pid}, a shortcut for the lab. On Windows a running process\'s token cannot gain a privilege (AdjustTokenPrivileges only enables or disables the ones it has): an administrator assigns it to the account by policy (User Rights Assignment), and it appears in tokens created at the next logon.', a),
   },
 };

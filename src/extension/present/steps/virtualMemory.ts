@@ -8,13 +8,20 @@ export const VIRTUAL_MEMORY_TEXTS: StepTexts = {
       ? l10n.t('Process {pid} reserved and committed {size} bytes at {base}: a new VAD; no physical page is used until the memory is touched.', a)
       : l10n.t('Process {pid} reserved {size} bytes at {base}: a new VAD describes the range; nothing is committed yet.', a),
   },
+  // Microsoft Learn, VirtualAlloc (MEM_COMMIT: physical pages are not allocated until the addresses are
+  // accessed; the memory reads as zero) and "Page State"; Windows Internals 7e, ch. 5, "Page fault handling" (demand zero).
   'vm.commit': {
     needs: ['pid', 'base', 'size', 'charged'],
-    text: (a, l10n) => l10n.t('Process {pid} committed {size} bytes at {base}; {charged} page(s) were charged against the commit limit. The PTEs become demand-zero when first touched.', a),
+    text: (a, l10n) => l10n.t('Process {pid} committed {size} bytes at {base}; {charged} page(s) were charged against the commit limit. No physical page is used yet: the first touch of each page is a demand-zero fault that supplies a page of zeros.', a),
   },
+  // Microsoft Learn, VirtualAlloc: MEM_RESET (the data is no longer of interest: not read from or written to the
+  // paging file, the range stays committed) and MEM_RESET_UNDO (the data is of interest again; the call fails when
+  // some of it was already replaced with zeros).
   'vm.reset': {
     needs: ['pid', 'base', 'size'],
-    text: (a, l10n) => l10n.t('Process {pid} marked {size} bytes at {base} with MEM_RESET (or undid it): the contents no longer need to be written to the paging file.', a),
+    text: (a, l10n, raw) => raw.args.undo === true
+      ? l10n.t('Process {pid} undid MEM_RESET on {size} bytes at {base} (MEM_RESET_UNDO): the data is of interest again. On Windows this succeeds only while all of it is intact; if some pages were already reused, they read as zeros and the call fails.', a)
+      : l10n.t('Process {pid} marked {size} bytes at {base} with MEM_RESET: their data is no longer of interest, so the pages need not be written to or read back from the paging file. The range stays committed for later use.', a),
   },
   'vm.decommit': {
     needs: ['pid', 'base', 'size', 'released'],

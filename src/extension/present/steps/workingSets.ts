@@ -2,9 +2,11 @@
 import type { StepTexts } from './text';
 
 export const WORKING_SET_TEXTS: StepTexts = {
+  // Windows Internals 7e, ch. 5, "Prototype PTEs" (a shared page removed from a working set: the process PTE
+  // points at the prototype PTE again; the page goes to a list when its share count reaches 0) and "Working sets".
   'ws.trim': {
     needs: ['pid', 'pages', 'toStandby', 'toModified'],
-    text: (a, l10n) => l10n.t('Working-set trim of process {pid}: {pages} page(s) removed; clean ones ({toStandby}) went to the standby list, dirty ones ({toModified}) to the modified list. Their PTEs became transition PTEs.', a),
+    text: (a, l10n) => l10n.t('Working-set trim of process {pid}: {pages} page(s) removed. A private page\'s PTE becomes a transition PTE and the page goes to the modified list if dirty ({toModified} here) or the standby list if clean. A shared page\'s PTE goes back to pointing at the section\'s prototype PTE; the page itself leaves for the standby or modified list only when no other working set holds it. The other {toStandby} page(s) went to the standby list or, shared and still in use elsewhere, stayed active.', a),
   },
   'ws.replace': {
     needs: ['pid', 'va', 'pfn', 'to'],

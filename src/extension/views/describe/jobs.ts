@@ -8,6 +8,7 @@ import * as W from '../../../engine/constants';
 import { formatBytes, hex } from '../../present/format';
 import type { Localizer } from '../../present/localizer';
 import { mdCode, mdText } from '../../present/markdown';
+import { jobLimitName } from '../../present/names';
 import type { Touched } from '../model';
 import { Collapsible, goneRow, row, type DescriberTable } from '../row';
 
@@ -93,16 +94,6 @@ export const jobRows: DescriberTable<JobNodeKind, JobRowContext> = {
   },
 };
 
-/** JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags by their winnt.h names. */
-export const JOB_LIMIT_NAMES: Readonly<Record<string, number>> = {
-  JOB_OBJECT_LIMIT_WORKINGSET: 0x1, JOB_OBJECT_LIMIT_PROCESS_TIME: 0x2, JOB_OBJECT_LIMIT_JOB_TIME: 0x4,
-  JOB_OBJECT_LIMIT_ACTIVE_PROCESS: 0x8, JOB_OBJECT_LIMIT_AFFINITY: 0x10, JOB_OBJECT_LIMIT_PRIORITY_CLASS: 0x20,
-  JOB_OBJECT_LIMIT_PRESERVE_JOB_TIME: 0x40, JOB_OBJECT_LIMIT_SCHEDULING_CLASS: 0x80, JOB_OBJECT_LIMIT_PROCESS_MEMORY: 0x100,
-  JOB_OBJECT_LIMIT_JOB_MEMORY: 0x200, JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION: 0x400, JOB_OBJECT_LIMIT_BREAKAWAY_OK: 0x800,
-  JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK: 0x1000, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: 0x2000, JOB_OBJECT_LIMIT_SUBSET_AFFINITY: 0x4000,
-  JOB_OBJECT_LIMIT_JOB_MEMORY_LOW: 0x8000,
-};
-
 /** The limit flags set in `flags`, lowest bit first. */
 export function jobLimitFlags(flags: number): number[] {
   const out: number[] = [];
@@ -111,7 +102,7 @@ export function jobLimitFlags(flags: number): number[] {
 }
 
 function limitName(flag: number): string {
-  return Object.entries(JOB_LIMIT_NAMES).find(([, v]) => v === flag)?.[0] ?? hex(flag);
+  return jobLimitName(flag) ?? hex(flag);
 }
 
 function limitValue(j: JobInfo, flag: number): string | undefined {
