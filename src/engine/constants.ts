@@ -326,3 +326,13 @@ export const STATUS_BREAKPOINT = 0x80000003;
 export const STATUS_PORT_ALREADY_SET = 0xC0000048;
 export const STATUS_DEBUGGER_INACTIVE = 0xC0000354;
 export const ERROR_SEM_TIMEOUT = 121;
+
+// Heaps (heapapi.h / winnt.h; Microsoft Learn: HeapCreate, HeapAlloc, HeapReAlloc, HeapFree).
+export const HEAP_NO_SERIALIZE = 0x00000001;
+export const HEAP_GROWABLE = 0x00000002;
+export const HEAP_GENERATE_EXCEPTIONS = 0x00000004;
+export const HEAP_ZERO_MEMORY = 0x00000008;
+export const HEAP_REALLOC_IN_PLACE_ONLY = 0x00000010;
+export const HEAP_CREATE_ENABLE_EXECUTE = 0x00040000;
+/** ntstatus.h: the heap manager found a corrupted block (RtlpLogHeapFailure). */
+export const STATUS_HEAP_CORRUPTION = 0xC0000374;

@@ -6,6 +6,7 @@ import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from
 import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
+import { verifyHeapIntegrity } from './heap/integrity';
 import { machineOf } from './system/internal';
 
 export function verifyIntegrity(system: System): string[] {
@@ -218,6 +219,7 @@ export function verifyIntegrity(system: System): string[] {
   if (mm.commitTotal > mm.commitLimit) err(`commit ${mm.commitTotal} over the limit ${mm.commitLimit}`);
   void tableIndex;
   for (const e of verifyProcessIntegrity(system)) err(e);
+  for (const e of verifyHeapIntegrity(mm, processes)) err(e);
   return errors;
 }
 

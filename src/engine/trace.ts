@@ -3,7 +3,7 @@
 // A step's `code` names a schema below: its kind, its kernel routine and the names and types of its
 // arguments, so the host can localize `code` with `args` and views can reveal what `changes` names.
 
-export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system' | 'process' | 'thread' | 'job';
+export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system' | 'process' | 'thread' | 'job' | 'heap';
 export type CreationStage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | '5' | '6' | '7';
 export const CREATION_STAGES: readonly CreationStage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5', '6', '7'];
 
@@ -202,6 +202,28 @@ export const STEP_SCHEMAS = {
   'job.limits': { kind: 'job', routine: 'NtSetInformationJobObject', args: [['jobId', 'n'], ['limitFlags', 'n'], ['activeProcessLimit', 'n'], ['processMemoryLimit', 'n'], ['jobMemoryLimit', 'n']] },
   'job.limitExceeded': { kind: 'job', routine: 'PspAddProcessToJob', args: [['jobId', 'n'], ['pid', 'n'], ['limit', 's']] },
   'job.terminate': { kind: 'job', routine: 'PspTerminateAllProcessesInJob', args: [['jobId', 'n'], ['processes', 'n'], ['exitStatus', 'n'], ['reason', 's']] },
+  // The heap manager (ntdll, public symbols; src/engine/heap). Windows Internals 7e ch. 5, "Heap manager".
+  'heap.create': { kind: 'heap', routine: 'RtlCreateHeap', args: [['pid', 'n'], ['heap', 'a'], ['flags', 'n'], ['reserve', 'a'], ['maximumSize', 'n'], ['type', 's']] },
+  'heap.destroy': { kind: 'heap', routine: 'RtlDestroyHeap', args: [['pid', 'n'], ['heap', 'a'], ['segments', 'n']] },
+  'heap.alloc': { kind: 'heap', routine: 'RtlAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['bytes', 'n'], ['flags', 'n'], ['address', 'a'], ['frontEnd', 'b']] },
+  'heap.backEndAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['blockSize', 'n']] },
+  'heap.commit': { kind: 'heap', routine: 'RtlpFindAndCommitPages', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
+  'heap.extend': { kind: 'heap', routine: 'RtlpExtendHeap', args: [['pid', 'n'], ['heap', 'a'], ['segment', 'a'], ['reserve', 'a'], ['commit', 'n'], ['segments', 'n']] },
+  'heap.virtualAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['size', 'a']] },
+  'heap.virtualFree': { kind: 'heap', routine: 'RtlpFreeHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
+  'heap.lfhActivate': { kind: 'heap', routine: 'RtlpActivateLowFragmentationHeap', args: [['pid', 'n'], ['heap', 'a'], ['bucket', 'n'], ['blockSize', 'n'], ['allocations', 'n']] },
+  'heap.lfhSubsegment': { kind: 'heap', routine: 'RtlpAllocateUserBlock', args: [['pid', 'n'], ['heap', 'a'], ['userBlocks', 'a'], ['blockSize', 'n'], ['slots', 'n']] },
+  'heap.lfhAlloc': { kind: 'heap', routine: 'RtlpLowFragHeapAllocFromContext', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n'], ['slot', 'n'], ['freeSlots', 'n']] },
+  'heap.lfhFree': { kind: 'heap', routine: 'RtlpLowFragHeapFree', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n'], ['freeSlots', 'n']] },
+  'heap.free': { kind: 'heap', routine: 'RtlFreeHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a']] },
+  'heap.backEndFree': { kind: 'heap', routine: 'RtlpFreeHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n']] },
+  'heap.coalesce': { kind: 'heap', routine: 'RtlpCoalesceFreeBlocks', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a'], ['merged', 'n']] },
+  'heap.decommit': { kind: 'heap', routine: 'RtlpDeCommitFreeBlock', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
+  'heap.reAlloc': { kind: 'heap', routine: 'RtlReAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['newAddress', 'a'], ['inPlace', 'b']] },
+  'heap.corruption': { kind: 'heap', routine: 'RtlpLogHeapFailure', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['call', 's']] },
+  // The CRT above the heap: ucrtbase's malloc/free call HeapAlloc/HeapFree on the process heap.
+  'heap.malloc': { kind: 'heap', routine: 'malloc', args: [['pid', 'n'], ['bytes', 'n'], ['address', 'a'], ['heap', 'a']] },
+  'heap.crtFree': { kind: 'heap', routine: 'free', args: [['pid', 'n'], ['address', 'a'], ['freed', 'b']] },
   // Files and the registry.
   'io.createFile': { kind: 'system', routine: 'NtCreateFile', args: [['path', 's'], ['size', 'n'], ['fileId', 'n']] },
   'config.setValue': { kind: 'system', routine: 'NtSetValueKey', args: [['key', 's'], ['name', 's'], ['data', 's']] },

@@ -11,6 +11,7 @@ import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
 import { kernelStackOf } from './threads';
+import { heapEntryLayout, heapLayout, heapSegmentLayout } from '../heap/layouts';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 import { machineOf } from '../system/internal';
 
@@ -31,7 +32,9 @@ export type ObjectRef =
   /** A process's handle table (EPROCESS.ObjectTable). */
   | { kind: 'HANDLE_TABLE'; pid: number }
   /** PspCidTable: the handle table process and thread ids index. */
-  | { kind: 'CID_TABLE' };
+  | { kind: 'CID_TABLE' }
+  /** The heap's structures in a process (src/engine/heap/layouts.ts); `index` is the structure's address. */
+  | { kind: 'HEAP' | 'HEAP_SEGMENT' | 'HEAP_ENTRY'; pid: number; index: number };
 
 export interface ObjectField {
   offset: number;
@@ -93,6 +96,11 @@ function findProcess(system: System, pid: number): ProcessObject | undefined {
 /** Lays out one object as `dt` would print it, with the simulation's values. Undefined when the object does not exist. */
 export function describeObject(system: System, ref: ObjectRef): ObjectLayout | undefined {
   switch (ref.kind) {
+    case 'HEAP': case 'HEAP_SEGMENT': case 'HEAP_ENTRY': {
+      const p = findProcess(system, ref.pid);
+      if (!p || !Number.isSafeInteger(ref.index)) return undefined;
+      return ref.kind === 'HEAP' ? heapLayout(p, ref.index) : ref.kind === 'HEAP_SEGMENT' ? heapSegmentLayout(p, ref.index) : heapEntryLayout(p, ref.index);
+    }
     case 'EPROCESS': case 'KPROCESS': case 'PEB': case 'RTL_USER_PROCESS_PARAMETERS': case 'PEB_LDR_DATA': case 'TOKEN': {
       const p = findProcess(system, ref.pid);
       if (!p) return undefined;

@@ -11,6 +11,7 @@ import { Registry } from '../config/registry';
 import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
 import { MiMappedPageWriter } from '../mm/writer';
+import { applyHeapCall, type HeapCall, type HeapResult } from '../heap/calls';
 import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
 import { OpLog } from '../opLog';
@@ -34,6 +35,7 @@ const APPLY = {
   createProcess: (m, op) => { const { pid, tid } = m.ps.createProcess(op.args[0]); return { pid, tid }; },
   ps: (m, op) => applyPsCall(m.ps, op.args[0]),
   section: (m, op) => applySectionCall(m.sectionContext(), op.args[0]),
+  heap: (m, op) => applyHeapCall({ mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid) }, op.args[0]),
   memoryListCommand: (m, op) => memoryListCommand(m, op.args[0]),
   runSystemThread: (m, op) => runSystemThread(m, op.args[0]),
   grantPrivilege: (m, op) => {
@@ -192,6 +194,11 @@ export class Machine {
   /** Process-manager calls, typed by their kind. */
   psCall<C extends PsCall>(call: C): PsResult<C> {
     return this.op({ op: 'ps', args: [call] }) as PsResult<C>;
+  }
+
+  /** Heap calls (HeapCreate, HeapAlloc, ..., malloc), typed by their kind. */
+  heapCall<C extends HeapCall>(call: C): HeapResult<C> {
+    return this.op({ op: 'heap', args: [call] }) as HeapResult<C>;
   }
 
   /** File-mapping calls, typed by their kind. */
