@@ -3,6 +3,7 @@
 //   tree:       what test/bench/tree.bench.ts prints (the sidebar's tree model with 2,000 processes);
 //   notes:      what test/bench/notes.bench.ts prints (recognition of a 5 MB notes file: open, visible range, edit);
 //   kd:         what test/bench/kd.bench.ts prints (every kernel-debugger command, 2,000 processes);
+//   heap:       what test/bench/heap.bench.ts prints (HeapAlloc + HeapFree pairs, back end and LFH);
 //   activation: NT Internals Lab activating in a real extension host (code-server), measured by
 //               the test-host extension: the extension's own `activationMs` and the wall time of
 //               `await extension.activate()`. Each sample is a fresh extension host (page reload).
@@ -136,6 +137,7 @@ async function main() {
     doc.tree = await nodeBench('tree');
     doc.notes = await nodeBench('notes');
     doc.kd = await nodeBench('kd');
+    doc.heap = await nodeBench('heap');
   }
   if (!flag('--engine-only')) doc.activation = await activationBench();
   doc.elapsedSeconds = Math.round((Date.now() - t0) / 100) / 10;

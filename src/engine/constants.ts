@@ -85,6 +85,8 @@ export const ERROR_COMMITMENT_LIMIT = 1455;
 // NTSTATUS values (ntstatus.h), unsigned 32-bit.
 export const STATUS_SUCCESS = 0x00000000;
 export const STATUS_GUARD_PAGE_VIOLATION = 0x80000001;
+/** STATUS_STACK_OVERFLOW: a thread's user stack reservation is used up (ntstatus.h; Microsoft Learn, "NTSTATUS Values"). */
+export const STATUS_STACK_OVERFLOW = 0xC00000FD;
 export const STATUS_ACCESS_VIOLATION = 0xC0000005;
 export const STATUS_IN_PAGE_ERROR = 0xC0000006;
 export const STATUS_INVALID_PARAMETER = 0xC000000D;
@@ -330,3 +332,13 @@ export const STATUS_BREAKPOINT = 0x80000003;
 export const STATUS_PORT_ALREADY_SET = 0xC0000048;
 export const STATUS_DEBUGGER_INACTIVE = 0xC0000354;
 export const ERROR_SEM_TIMEOUT = 121;
+
+// Heaps (heapapi.h / winnt.h; Microsoft Learn: HeapCreate, HeapAlloc, HeapReAlloc, HeapFree).
+export const HEAP_NO_SERIALIZE = 0x00000001;
+export const HEAP_GROWABLE = 0x00000002;
+export const HEAP_GENERATE_EXCEPTIONS = 0x00000004;
+export const HEAP_ZERO_MEMORY = 0x00000008;
+export const HEAP_REALLOC_IN_PLACE_ONLY = 0x00000010;
+export const HEAP_CREATE_ENABLE_EXECUTE = 0x00040000;
+/** ntstatus.h: the heap manager found a corrupted block (RtlpLogHeapFailure). */
+export const STATUS_HEAP_CORRUPTION = 0xC0000374;

@@ -37,6 +37,9 @@ export type { Event, IDisposable } from './events';
 export function createSystem(options?: SystemOptions): System {
   return new System(options ?? {});
 }
-export { serializeSession, restoreSession, restoreSessionInChunks, SessionFileError, SESSION_FORMAT, SESSION_VERSION } from './session/serialize';
+export { serializeSession, restoreSession, restoreSessionInChunks, parseSessionText, SessionFileError, SESSION_FORMAT, SESSION_VERSION, SESSION_MACHINE_LIMITS, type SessionLimits } from './session/serialize';
 export type { SessionFile, RestoreProgress } from './session/serialize';
+export type { HeapInfo, HeapBlockInfo, HeapBlockKind, HeapSegmentInfo } from './heap/inspect';
+export type { HeapCall } from './heap/calls';
+export { SIZE_T_MINUS_ONE } from './win32';
 export type { SectionFilter, SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo, DebugObjectInfo } from './inspect';

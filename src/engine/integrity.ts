@@ -7,6 +7,7 @@ import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from
 import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
+import { verifyHeapIntegrity } from './heap/integrity';
 import { machineOf } from './system/internal';
 
 export function verifyIntegrity(system: System): string[] {
@@ -57,6 +58,8 @@ export function verifyIntegrity(system: System): string[] {
     slotRefs[slot] = 1;
   };
   const pageTableCount = new Map<number, number>();
+  /** Active pages something refers to: paging structures, pages behind valid PTEs and prototype PTEs. */
+  const reached = new Uint8Array(n);
   /** Valid process PTEs per shared (prototype-PTE) page. */
   const sharedMappings = new Map<number, number>();
   for (const p of processes) {
@@ -64,6 +67,7 @@ export function verifyIntegrity(system: System): string[] {
     let tables = 0;
     const walk = (table: number, level: number, vpnBase: number): void => {
       tables++;
+      reached[table] = 1;
       if (!(db.flags[table]! & PFN_PAGE_TABLE)) err(`pid ${p.pid}: pfn ${table} used as a paging structure without the flag`);
       if (mm.ownerOf(table) !== p.index) err(`pid ${p.pid}: paging structure ${table} owned by ${mm.ownerOf(table)}`);
       let live = 0;
@@ -82,6 +86,7 @@ export function verifyIntegrity(system: System): string[] {
           const child = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
           if (lo & PTE_LARGE_PAGE) {
             if (!(db.flags[child]! & PFN_LARGE_PAGE)) err(`pid ${p.pid}: large entry -> pfn ${child} not a large page`);
+            reached.fill(1, child, Math.min(n, child + span));
             continue;
           }
           if (db.pteFrame[child] !== table) err(`pid ${p.pid}: paging structure ${child} PteFrame ${db.pteFrame[child]} != ${table}`);
@@ -100,6 +105,7 @@ export function verifyIntegrity(system: System): string[] {
         } else if (lo & PTE_VALID) {
           live++;
           const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
+          reached[pfn] = 1;
           if (db.location[pfn] !== PageLocation.ActiveAndValid) err(`pid ${p.pid} vpn ${vpn.toString(16)}: valid PTE -> pfn ${pfn} in state ${db.location[pfn]}`);
           if (db.pteFrame[pfn] !== table || ((db.pteAddressLo[pfn]! >>> 3) & 511) !== i) err(`pid ${p.pid} vpn ${vpn.toString(16)}: pfn ${pfn} PteAddress/PteFrame do not point back`);
           const expected = mm.entryAddress(0, vpn);
@@ -173,6 +179,7 @@ export function verifyIntegrity(system: System): string[] {
       if (lo & PTE_VALID) {
         const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
         const addr = protoAddress(ca, i);
+        reached[pfn] = 1;
         if (db.location[pfn] !== PageLocation.ActiveAndValid || !(db.flags[pfn]! & PFN_PROTOTYPE_PTE)) err(`ca ${ca.id} proto ${i}: valid -> pfn ${pfn} not an active prototype page`);
         if (db.pteAddressLo[pfn] !== Number(addr & 0xFFFFFFFFn) || db.pteAddressHi[pfn] !== Number(addr >> 32n)) err(`ca ${ca.id} proto ${i}: pfn ${pfn} PteAddress does not point back`);
         const mapped = sharedMappings.get(pfn) ?? 0;
@@ -193,6 +200,14 @@ export function verifyIntegrity(system: System): string[] {
     }
   }
   for (const [pfn] of sharedMappings) err(`shared pfn ${pfn} mapped by a PTE but not by a valid prototype PTE`);
+  // An active page no PTE, prototype PTE or paging structure reaches is lost to the system (a page table
+  // of a torn-down address space, a page whose PTE was overwritten).
+  let pagingStructures = 0;
+  for (let pfn = 0; pfn < n; pfn++) if (db.location[pfn] === PageLocation.ActiveAndValid && (db.flags[pfn]! & PFN_PAGE_TABLE)) pagingStructures++;
+  if (pagingStructures !== mm.pagingStructurePages) err(`${pagingStructures} paging-structure pages but the resident count says ${mm.pagingStructurePages}`);
+  for (let pfn = 0; pfn < n; pfn++) {
+    if (db.location[pfn] === PageLocation.ActiveAndValid && !reached[pfn]) err(`active pfn ${pfn} reached by no PTE, prototype PTE or paging structure (leaked; flags ${db.flags[pfn]})`);
+  }
   for (let pfn = 0; pfn < n; pfn++) {
     if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && db.location[pfn]! < PageLocation.ActiveAndValid && db.location[pfn] !== PageLocation.FreePageList && db.location[pfn] !== PageLocation.ZeroedPageList && !protoListPages.has(pfn)) {
       err(`prototype page ${pfn} on list ${db.location[pfn]} with no transition prototype PTE`);
@@ -210,6 +225,7 @@ export function verifyIntegrity(system: System): string[] {
   if (mm.commitTotal > mm.commitLimit) err(`commit ${mm.commitTotal} over the limit ${mm.commitLimit}`);
   void tableIndex;
   for (const e of verifyProcessIntegrity(system)) err(e);
+  for (const e of verifyHeapIntegrity(mm, processes)) err(e);
   return errors;
 }
 
@@ -233,7 +249,9 @@ export function verifyProcessIntegrity(system: System): string[] {
       if (st.handles.count !== 0) err(`exited pid ${p.pid} has ${st.handles.count} handles`);
       continue;
     }
-    live++;
+    // Between operations no creation is in progress: a process never inserted (stage 3F) is one a failed creation left behind.
+    if (!st.inserted) err(`pid ${p.pid} was never inserted (a creation left it half-built)`);
+    else live++;
     if (pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
     const header = pm.ob.get(st.objectId);
     if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);

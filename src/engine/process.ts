@@ -4,6 +4,7 @@
 // process manager's state (token, handles, job...).
 import { SE_LOCK_MEMORY_NAME } from './constants';
 import { AddressSpace } from './mm/addressSpace';
+import type { ProcessHeaps } from './heap/processHeaps';
 import type { PsProcessState } from './ps/state';
 
 export { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from './mm/addressSpace';
@@ -50,6 +51,8 @@ export class ProcessObject extends AddressSpace {
   sessionId = 0;
   creationFlags = 0;
   priorityClass = 0x20;
+  /** The heaps ntdll's heap manager keeps in this process (src/engine/heap); none until the loader creates the process heap. */
+  heaps: ProcessHeaps | undefined = undefined;
 
   constructor(
     index: number,
@@ -85,6 +88,7 @@ export class ProcessObject extends AddressSpace {
     p.sessionId = this.sessionId;
     p.creationFlags = this.creationFlags;
     p.priorityClass = this.priorityClass;
+    p.heaps = this.heaps?.clone();
     return p;
   }
 }

@@ -3,8 +3,9 @@
 // A step's `code` names a schema below: its kind, its kernel routine and the names and types of its
 // arguments, so the host can localize `code` with `args` and views can reveal what `changes` names.
 
-export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system' | 'process' | 'thread' | 'job';
 import { CHANGE_TYPES, CREATION_STAGE_NAMES, PAGE_STATE_NAMES, type ChangeTypeName, type CreationStageName } from './vocabulary';
+
+export type StepKind = 'processCreation' | 'pageFault' | 'workingSet' | 'systemThread' | 'virtualMemory' | 'memoryList' | 'system' | 'process' | 'thread' | 'job' | 'heap';
 
 export type CreationStage = CreationStageName;
 export const CREATION_STAGES: readonly CreationStage[] = CREATION_STAGE_NAMES;
@@ -53,6 +54,10 @@ export const STEP_SCHEMAS = {
   'fault.pageFile': { kind: 'pageFault', routine: 'MiResolvePageFileFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['slot', 'n'], ['cluster', 'n'], ['pte', 'a']] },
   'fault.guardPage': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b']] },
   'fault.accessViolation': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['reason', 's']] },
+  // A guard-page fault inside a thread's user stack: the stack grows, or overflows (MiCheckForUserStackOverflow, public symbols;
+  // Windows Internals 7e ch. 5, "Thread stacks" / "User stacks").
+  'fault.stackGrowth': { kind: 'pageFault', routine: 'MiCheckForUserStackOverflow', args: [['pid', 'n'], ['va', 'a'], ['guard', 'a'], ['stackLimit', 'a']] },
+  'fault.stackOverflow': { kind: 'pageFault', routine: 'MiCheckForUserStackOverflow', args: [['pid', 'n'], ['va', 'a'], ['stackLimit', 'a']] },
   'fault.dirtyBit': { kind: 'pageFault', routine: 'MiSetDirtyBit', args: [['pid', 'n'], ['va', 'a'], ['pfn', 'n'], ['releasedSlot', 'n']] },
   'fault.prototype': { kind: 'pageFault', routine: 'MiResolveProtoPteFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['protoPte', 'a'], ['controlArea', 'n'], ['shareCount', 'n'], ['pte', 'a']] },
   'fault.copyOnWrite': { kind: 'pageFault', routine: 'MiCopyOnWrite', args: [['pid', 'n'], ['va', 'a'], ['sharedPfn', 'n'], ['pfn', 'n'], ['pte', 'a']] },
@@ -114,6 +119,8 @@ export const STEP_SCHEMAS = {
   'create.context': { kind: 'processCreation', routine: 'KeInitThread', args: [['tid', 'n'], ['rip', 'a'], ['rcx', 'a']] },
   'create.insertThread': { kind: 'processCreation', routine: 'PspInsertThread', args: [['pid', 'n'], ['tid', 'n'], ['ethread', 'a']] },
   'create.csr': { kind: 'processCreation', routine: 'CsrClientCallServer', args: [['pid', 'n'], ['tid', 'n'], ['csrssPid', 'n'], ['csrProcess', 'a'], ['csrThread', 'a']] },
+  // CSRSS keeps a handle to each Windows process and its initial thread (Windows Internals 7e ch. 3, stage 5).
+  'create.csrHandles': { kind: 'processCreation', routine: 'CsrCreateProcess', args: [['pid', 'n'], ['csrssPid', 'n'], ['processHandle', 'n'], ['threadHandle', 'n']] },
   'create.resume': { kind: 'processCreation', routine: 'KeResumeThread', args: [['pid', 'n'], ['tid', 'n'], ['suspendCount', 'n']] },
   'create.loaderInit': { kind: 'processCreation', routine: 'LdrInitializeThunk', args: [['pid', 'n'], ['tid', 'n']] },
   'create.heap': { kind: 'processCreation', routine: 'RtlCreateHeap', args: [['pid', 'n'], ['heap', 'a'], ['reserve', 'a']] },
@@ -128,6 +135,8 @@ export const STEP_SCHEMAS = {
   // WoW64: the 32-bit PEB and TEB beside the native ones (Windows Internals 7e ch. 8 Part 2 "WoW64"; ch. 3 stage 3E/4).
   'create.peb32': { kind: 'processCreation', routine: 'MmCreatePeb', args: [['pid', 'n'], ['peb32', 'a']] },
   'create.teb32': { kind: 'processCreation', routine: 'MmCreateTeb', args: [['pid', 'n'], ['tid', 'n'], ['teb32', 'a']] },
+  // The shared user data page at 0x7FFE0000, read-only in every process (Microsoft Learn, "KUSER_SHARED_DATA structure"; Windows Internals 7e ch. 3 stage 3D).
+  'create.sharedUserData': { kind: 'processCreation', routine: 'MmInitializeProcessAddressSpace', args: [['pid', 'n'], ['address', 'a']] },
   // kernel32!BaseThreadInitThunk: RtlUserThreadStart calls it, it calls the entry point (Windows Internals 7e ch. 3, stage 7).
   'create.baseThreadInitThunk': { kind: 'processCreation', routine: 'BaseThreadInitThunk', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
   // \KnownDlls: smss creates the object directory (SmpInitializeKnownDlls, smss's public symbols) and keeps a handle;
@@ -194,6 +203,28 @@ export const STEP_SCHEMAS = {
   'job.limits': { kind: 'job', routine: 'NtSetInformationJobObject', args: [['jobId', 'n'], ['limitFlags', 'n'], ['activeProcessLimit', 'n'], ['processMemoryLimit', 'n'], ['jobMemoryLimit', 'n']] },
   'job.limitExceeded': { kind: 'job', routine: 'PspAddProcessToJob', args: [['jobId', 'n'], ['pid', 'n'], ['limit', 's']] },
   'job.terminate': { kind: 'job', routine: 'PspTerminateAllProcessesInJob', args: [['jobId', 'n'], ['processes', 'n'], ['exitStatus', 'n'], ['reason', 's']] },
+  // The heap manager (ntdll, public symbols; src/engine/heap). Windows Internals 7e ch. 5, "Heap manager".
+  'heap.create': { kind: 'heap', routine: 'RtlCreateHeap', args: [['pid', 'n'], ['heap', 'a'], ['flags', 'n'], ['reserve', 'a'], ['maximumSize', 'n'], ['type', 's']] },
+  'heap.destroy': { kind: 'heap', routine: 'RtlDestroyHeap', args: [['pid', 'n'], ['heap', 'a'], ['segments', 'n']] },
+  'heap.alloc': { kind: 'heap', routine: 'RtlAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['bytes', 'n'], ['flags', 'n'], ['address', 'a'], ['frontEnd', 'b']] },
+  'heap.backEndAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['blockSize', 'n']] },
+  'heap.commit': { kind: 'heap', routine: 'RtlpFindAndCommitPages', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
+  'heap.extend': { kind: 'heap', routine: 'RtlpExtendHeap', args: [['pid', 'n'], ['heap', 'a'], ['segment', 'a'], ['reserve', 'a'], ['commit', 'n'], ['segments', 'n']] },
+  'heap.virtualAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['size', 'a']] },
+  'heap.virtualFree': { kind: 'heap', routine: 'RtlpFreeHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
+  'heap.lfhActivate': { kind: 'heap', routine: 'RtlpActivateLowFragmentationHeap', args: [['pid', 'n'], ['heap', 'a'], ['bucket', 'n'], ['blockSize', 'n'], ['allocations', 'n']] },
+  'heap.lfhSubsegment': { kind: 'heap', routine: 'RtlpAllocateUserBlock', args: [['pid', 'n'], ['heap', 'a'], ['userBlocks', 'a'], ['blockSize', 'n'], ['slots', 'n']] },
+  'heap.lfhAlloc': { kind: 'heap', routine: 'RtlpLowFragHeapAllocFromContext', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n'], ['slot', 'n'], ['freeSlots', 'n']] },
+  'heap.lfhFree': { kind: 'heap', routine: 'RtlpLowFragHeapFree', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n'], ['freeSlots', 'n']] },
+  'heap.free': { kind: 'heap', routine: 'RtlFreeHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a']] },
+  'heap.backEndFree': { kind: 'heap', routine: 'RtlpFreeHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n']] },
+  'heap.coalesce': { kind: 'heap', routine: 'RtlpCoalesceFreeBlocks', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a'], ['merged', 'n']] },
+  'heap.decommit': { kind: 'heap', routine: 'RtlpDeCommitFreeBlock', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
+  'heap.reAlloc': { kind: 'heap', routine: 'RtlReAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['newAddress', 'a'], ['inPlace', 'b']] },
+  'heap.corruption': { kind: 'heap', routine: 'RtlpLogHeapFailure', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['call', 's']] },
+  // The CRT above the heap: ucrtbase's malloc/free call HeapAlloc/HeapFree on the process heap.
+  'heap.malloc': { kind: 'heap', routine: 'malloc', args: [['pid', 'n'], ['bytes', 'n'], ['address', 'a'], ['heap', 'a']] },
+  'heap.crtFree': { kind: 'heap', routine: 'free', args: [['pid', 'n'], ['address', 'a'], ['freed', 'b']] },
   // Files and the registry.
   'io.createFile': { kind: 'system', routine: 'NtCreateFile', args: [['path', 's'], ['size', 'n'], ['fileId', 'n']] },
   'config.setValue': { kind: 'system', routine: 'NtSetValueKey', args: [['key', 's'], ['name', 's'], ['data', 's']] },

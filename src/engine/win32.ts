@@ -19,6 +19,7 @@ import type { HandleResult } from './ps/sectionCalls';
 import { PartialCopy } from './mm/sectionApi';
 import type { DEBUG_EVENT } from './ps/debug';
 import { queryToken } from './ps/tokens';
+import { heapSize, processHeapHandles } from './heap/calls';
 
 /** Win32 functions bound to a process (and its initial thread, whose last error they set). */
 export interface Win32Api {
@@ -101,7 +102,31 @@ export interface Win32Api {
   WaitForDebugEvent(lpDebugEvent: Partial<DEBUG_EVENT>, dwMilliseconds: number): boolean;
   ContinueDebugEvent(dwProcessId: number, dwThreadId: number, dwContinueStatus: number): boolean;
   DebugSetProcessKillOnExit(KillOnExit: boolean): boolean;
+  // Heaps (src/engine/heap): a heap's HANDLE is the address of its _HEAP, so handles are bigints here.
+  /** HeapCreate: a private heap (dwMaximumSize 0 = growable), or 0n with the last error set. */
+  HeapCreate(flOptions: number, dwInitialSize: bigint, dwMaximumSize: bigint): bigint;
+  /** HeapDestroy: releases a private heap; the process heap cannot be destroyed. */
+  HeapDestroy(hHeap: bigint): boolean;
+  /** HeapAlloc: 0n on failure without a last error, or an NtException (STATUS_NO_MEMORY, STATUS_ACCESS_VIOLATION) under HEAP_GENERATE_EXCEPTIONS. */
+  HeapAlloc(hHeap: bigint, dwFlags: number, dwBytes: bigint): bigint;
+  /** HeapReAlloc: the block's new address (the same one when resized in place); failures as HeapAlloc's. */
+  HeapReAlloc(hHeap: bigint, dwFlags: number, lpMem: bigint, dwBytes: bigint): bigint;
+  /** HeapFree: FALSE with the last error for a handle or pointer that is not the heap's. */
+  HeapFree(hHeap: bigint, dwFlags: number, lpMem: bigint): boolean;
+  /** HeapSize: the requested size, or (SIZE_T)-1 without a last error. */
+  HeapSize(hHeap: bigint, dwFlags: number, lpMem: bigint): bigint;
+  /** GetProcessHeap: the process heap's handle (PEB.ProcessHeap); 0n before the loader created it. */
+  GetProcessHeap(): bigint;
+  /** GetProcessHeaps: the number of heaps; the handles are stored only when that many fit in NumberOfHeaps. */
+  GetProcessHeaps(NumberOfHeaps: number, ProcessHeaps: bigint[]): number;
+  /** The Universal CRT's malloc (ucrtbase.dll), the layer above HeapAlloc on the process heap: 0n on failure. */
+  malloc(size: bigint): bigint;
+  /** The Universal CRT's free: HeapFree on the process heap; free(0n) does nothing. */
+  free(memblock: bigint): void;
 }
+
+/** (SIZE_T)-1, HeapSize's failure value. */
+export const SIZE_T_MINUS_ONE = 0xFFFFFFFFFFFFFFFFn;
 
 const MAX_ACCESS = 64 * 1024 * 1024;
 const HIGHEST_USER = Number(MM_HIGHEST_USER_ADDRESS);
@@ -508,6 +533,57 @@ export class Win32ApiImpl implements Win32Api {
     return this.guard(false, () => { this.ps({ call: 'debugSetProcessKillOnExit', callerPid: this.pid, killOnExit: !!KillOnExit }); return true; });
   }
 
+  HeapCreate(flOptions: number, dwInitialSize: bigint, dwMaximumSize: bigint): bigint {
+    return this.guard(0n, () => this.system.heapCall({ call: 'create', pid: this.pid, options: dword(flOptions), initialSize: dwInitialSize, maximumSize: dwMaximumSize }));
+  }
+
+  HeapDestroy(hHeap: bigint): boolean {
+    return this.guard(false, () => { this.system.heapCall({ call: 'destroy', pid: this.pid, heap: hHeap }); return true; });
+  }
+
+  HeapAlloc(hHeap: bigint, dwFlags: number, dwBytes: bigint): bigint {
+    return withoutLastError(() => this.system.heapCall({ call: 'alloc', pid: this.pid, heap: hHeap, flags: dword(dwFlags), bytes: dwBytes }));
+  }
+
+  HeapReAlloc(hHeap: bigint, dwFlags: number, lpMem: bigint, dwBytes: bigint): bigint {
+    return withoutLastError(() => this.system.heapCall({ call: 'reAlloc', pid: this.pid, heap: hHeap, flags: dword(dwFlags), address: lpMem, bytes: dwBytes }));
+  }
+
+  HeapFree(hHeap: bigint, dwFlags: number, lpMem: bigint): boolean {
+    return this.guard(false, () => { this.system.heapCall({ call: 'free', pid: this.pid, heap: hHeap, flags: dword(dwFlags), address: lpMem }); return true; });
+  }
+
+  HeapSize(hHeap: bigint, _dwFlags: number, lpMem: bigint): bigint {
+    if (typeof hHeap !== 'bigint' || typeof lpMem !== 'bigint') return SIZE_T_MINUS_ONE;
+    const p = this.system.byPid.get(this.pid);
+    if (!p || p.exited) return SIZE_T_MINUS_ONE;
+    const size = heapSize(p, hHeap, lpMem);
+    return size < 0n ? SIZE_T_MINUS_ONE : size;
+  }
+
+  GetProcessHeap(): bigint {
+    const p = this.system.byPid.get(this.pid);
+    return p && !p.exited ? BigInt(p.heaps?.processHeap ?? 0) : 0n;
+  }
+
+  GetProcessHeaps(NumberOfHeaps: number, ProcessHeaps: bigint[]): number {
+    return this.guard(0, () => {
+      if (!Array.isArray(ProcessHeaps)) throw new LastError(ERROR_NOACCESS);
+      const limit = dword(NumberOfHeaps);
+      const handles = processHeapHandles(this.system.process(this.pid));
+      if (handles.length <= limit) for (let i = 0; i < handles.length; i++) ProcessHeaps[i] = handles[i]!;
+      return handles.length;
+    });
+  }
+
+  malloc(size: bigint): bigint {
+    return withoutLastError(() => this.system.heapCall({ call: 'malloc', pid: this.pid, bytes: size }));
+  }
+
+  free(memblock: bigint): void {
+    withoutLastError(() => { this.system.heapCall({ call: 'crtFree', pid: this.pid, address: memblock }); return 0n; });
+  }
+
   /** A handle result sets the last error the way CreateFileMapping/CreateFile do: ERROR_ALREADY_EXISTS or 0. */
   private handleResult(r: HandleResult): number {
     this.system.setLastError(this.pid, r.existed ? ERROR_ALREADY_EXISTS : 0);
@@ -519,6 +595,19 @@ export class Win32ApiImpl implements Win32Api {
     if (data.length > MAX_ACCESS) throw new RangeError(`WriteMemory: at most ${MAX_ACCESS} bytes`);
     checkUserRange(lpAddress, data.length, true);
     this.system.writeMemory(this.pid, Number(lpAddress), data);
+  }
+}
+
+/**
+ * HeapAlloc and HeapReAlloc "do not call SetLastError" (Microsoft Learn): a failure the API reports as a
+ * last error elsewhere (an argument of the wrong type) is only NULL here. Exceptions (NtException) go on.
+ */
+function withoutLastError(body: () => bigint): bigint {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof LastError) return 0n;
+    throw e;
   }
 }
 

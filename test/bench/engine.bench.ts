@@ -2,7 +2,7 @@
 // the budgets are printed beside the figures. Run by `npm run bench` (bundled with esbuild, run
 // in plain Node with --expose-gc).
 import {
-  createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, System,
+  createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, System, Win32Error,
 } from '../../src/engine';
 import { Machine, machineOf } from '../../src/engine/testing';
 
@@ -99,33 +99,75 @@ function memoryPerPage(): { stateBytesPerResidentPage: number; stepLogBytesPerSt
   return { stateBytesPerResidentPage: Math.round(((h1 - h0) / resident) * 10) / 10, stepLogBytesPerStep: Math.round((stepBytes / sys.stepCount) * 10) / 10, residentPages: resident };
 }
 
-/** Jumps to random steps of a session of at least 100,000 steps (faults, paging, process creation). */
-function timeTravel(): { steps: number; medianMs: number; maxMs: number; jumps: number } {
+function stats(samples: number[]): { min: number; median: number; max: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return { min: r(s[0]!), median: r(s[s.length >> 1]!), max: r(s[s.length - 1]!) };
+}
+
+/**
+ * Time travel in a session of at least `steps` steps (faults, paging, process creation; DESIGN.md §8:
+ * a jump <= 50 ms median, <= 100 ms max; one step <= 16 ms): 40 jumps to random steps, then at 3
+ * random places a jump followed by 15 steps back and 15 forward (each timed on its own: what a learner
+ * holding an arrow key asks for), and what time travel holds per step. With `keepProcesses`, the oldest
+ * created processes exit each round beyond that many, so a long session stays within the commit limit
+ * (1,600 cmd.exe and the region need more than this machine's RAM plus paging file).
+ */
+function timeTravel(steps: number, keepProcesses = Infinity): Record<string, unknown> {
   gc?.(); // start from a clean heap: the earlier benchmarks' garbage is not this one's cost
+  const t0 = performance.now();
   const sys = createSystem({ physicalMemoryMB: 128, pageFileMB: 256 });
   const { k } = process1(sys);
   const pages = 48 * 256;
   const base = k.VirtualAlloc(0n, BigInt(pages) * 4096n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  const created: number[] = [];
+  let commitLimitHits = 0;
   let round2 = 0;
-  while (sys.stepCount < 100_000) {
+  while (sys.stepCount < steps) {
     for (let i = 0; i < pages; i += 3) k.WriteMemory(base + BigInt(i) * 4096n, new Uint8Array([round2 & 0xFF]));
-    for (let i = 0; i < 200; i++) sys.createProcess({ imagePath: 'C:\\Windows\\System32\\cmd.exe' });
+    for (let i = 0; i < 200; i++) {
+      try {
+        created.push(sys.createProcess({ imagePath: 'C:\\Windows\\System32\\cmd.exe' }).pid);
+      } catch (e) {
+        // ERROR_COMMITMENT_LIMIT: the oldest processes exit to make room (counted: the 1M session meets it).
+        if (!(e instanceof Win32Error) || e.code !== 1455 || created.length === 0) throw e;
+        commitLimitHits++;
+        for (let n = 0; n < 200 && created.length > 0; n++) sys.psCall({ call: 'terminatePid', pid: created.shift()!, exitCode: 0 });
+      }
+    }
+    while (created.length > keepProcesses) sys.psCall({ call: 'terminatePid', pid: created.shift()!, exitCode: 0 });
     k.SetProcessWorkingSetSize(-1n, -1n);
     sys.memoryListCommand('MemoryFlushModifiedList');
     round2++;
   }
-  const times: number[] = [];
+  const setupSeconds = (performance.now() - t0) / 1000;
   let seed = 12345;
-  for (let j = 0; j < 40; j++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    const target = seed % sys.stepCount;
-    const t0 = performance.now();
-    const past = sys.stateAt(target);
-    past.querySystemMemoryListInformation();
-    times.push(performance.now() - t0);
+  const random = (n: number): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+  const timedAt = (seq: number): number => {
+    const t = performance.now();
+    sys.stateAt(seq).querySystemMemoryListInformation();
+    return performance.now() - t;
+  };
+  const jumps: number[] = [];
+  for (let j = 0; j < 40; j++) jumps.push(timedAt(random(sys.stepCount)));
+  const back: number[] = [];
+  const forward: number[] = [];
+  for (let j = 0; j < 3; j++) {
+    const at = 20 + random(sys.stepCount - 40);
+    timedAt(at);
+    for (let s = at - 1; s >= at - 15; s--) back.push(timedAt(s));
+    for (let s = at - 14; s <= at; s++) forward.push(timedAt(s));
   }
-  times.sort((a, b) => a - b);
-  return { steps: sys.stepCount, medianMs: Math.round(times[times.length >> 1]! * 10) / 10, maxMs: Math.round(times[times.length - 1]! * 10) / 10, jumps: times.length };
+  const tt = sys.timeTravelMemory();
+  return {
+    steps: sys.stepCount, processes: sys.processCount, commitLimitHits, setupSeconds: Math.round(setupSeconds),
+    jumpMs: { ...stats(jumps), jumps: jumps.length },
+    stepBackMs: { ...stats(back), steps: back.length }, stepForwardMs: { ...stats(forward), steps: forward.length },
+    held: {
+      bytesPerStep: Math.round(tt.retainedBytes / sys.stepCount), retainedMB: Math.round(tt.retainedBytes / 2 ** 20), budgetMB: Math.round(tt.budgetBytes / 2 ** 20),
+      snapshots: tt.snapshots, widestGapSteps: tt.widestGapSteps, stepLogBytesPerStep: Math.round(tt.stepLogBytes / sys.stepCount),
+    },
+  };
 }
 
 /** Prototype-PTE faults: a second process maps a section whose pages are resident and touches them all. */
@@ -177,7 +219,8 @@ function demandZeroRate(): number {
 const cycle = pagingCycle();
 const procs = createProcesses();
 const mem = memoryPerPage();
-const travel = timeTravel();
+const travel = timeTravel(100_000);
+const travel1M = process.env.NTLAB_BENCH_SKIP_1M ? { skipped: 'NTLAB_BENCH_SKIP_1M' } : timeTravel(1_000_000, 1200);
 const proto = protoFaults();
 const views = viewsMapped();
 
@@ -187,7 +230,8 @@ console.log(JSON.stringify({
   pagingCycle: { ...cycle, budget: '>= 200,000 pages/s' },
   createProcess: { ...procs, budget: '>= 2,000/s' },
   memoryPerResidentPage: { ...mem, budget: '<= 64 bytes (state, excluding the 4 KB of contents)' },
-  jumpToStep: { ...travel, budget: '<= 100 ms' },
+  timeTravel100k: { ...travel, budget: 'jump <= 50 ms median, <= 100 ms max; one step (engine) within the 16 ms frame' },
+  timeTravel1M: { ...travel1M, budget: 'jump <= 50 ms median, <= 100 ms max; one step (engine) within the 16 ms frame' },
   prototypePteFaults: { ...proto, note: 'MiResolveProtoPteFault: shared = page already resident (mapped by another process); first touch = demand zero' },
   viewsMappedPerSecond: { perSecond: views, note: 'MapViewOfFile + UnmapViewOfFile of a 64 KB pagefile-backed view' },
 }, null, 2));

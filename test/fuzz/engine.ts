@@ -455,7 +455,7 @@ function run(o: FuzzOptions): { report: FuzzReport; sys: System } {
       if (!vault.lost) {
         // Push the vault through paging first half the time: trim, write out, repurpose.
         if (r.chance(0.5)) { sys.memoryListCommand('MemoryEmptyWorkingSets'); sys.memoryListCommand('MemoryFlushModifiedList'); if (r.chance(0.5)) sys.memoryListCommand('MemoryPurgeStandbyList'); }
-        try { vaultCheck(sys, vault, report, 'live'); } catch (e) { add(report.dataMismatches, errorKey('vault read', e), `seed ${o.seed} op ${report.ops}`); }
+        try { vaultCheck(sys, vault, report, 'live'); } catch (e) { add(report.dataMismatches, errorKey('vault read', e), `seed ${o.seed} op ${report.ops}: ${e instanceof Error ? e.message : String(e)}`); }
       }
     }
     if (report.ops % roundTripEvery === 0) roundTrip(sys, vault, report, r);
@@ -494,7 +494,7 @@ function roundTrip(sys: System, vault: Vault, report: FuzzReport, r: Rng): void 
     else if (summary(loaded) !== now) add(report.timeTravelFailures, 'a loaded session differs from the saved one', `seed ${seed} op ${report.ops}`);
     else if (!vault.lost) vaultCheck(loaded, vault, report, 'loaded');
   } catch (e) {
-    add(report.timeTravelFailures, errorKey('round trip', e), `seed ${seed} op ${report.ops}`);
+    add(report.timeTravelFailures, errorKey('round trip', e), `seed ${seed} op ${report.ops}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

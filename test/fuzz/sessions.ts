@@ -1,13 +1,18 @@
-// Session-file mutation (issue 19): real saved sessions — from fuzzed engine runs, one with a 4 MB
+// Session-file mutation (issue 19): real saved sessions — from fuzzed engine runs, a booted machine with
+// processes, sections, threads and a job, a classic-PTE-base legacy-layout machine, one with a 4 MB
 // write — mutated structurally (types changed, deep nesting, huge numbers, NaN strings, unknown ops,
 // ops removed/duplicated/reordered, options changed) and textually (truncated, bytes flipped,
 // duplicated keys), thousands of them. restoreSession must either load or throw SessionFileError,
 // never anything else; each file is restored in chunks, so the number of operations replayed and
 // the time each file costs are bounded and reported. A SessionFileError that wraps an operation
-// which "cannot be replayed" is reported separately: the file was well-formed, the engine threw.
+// which "cannot be replayed" is reported separately: the file was well-formed, the engine threw. A file
+// asking for a machine above the engine's session limits (SESSION_MACHINE_LIMITS, or the limits given)
+// must be refused as 'tooLarge' before anything is built, so no file costs time in proportion to a
+// machine nobody agreed to.
 import {
-  createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, restoreSessionInChunks, SessionFileError, serializeSession, type System,
+  createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, parseSessionText, restoreSessionInChunks, SessionFileError, serializeSession, type System,
 } from '../../src/engine';
+import { CLASSIC_PTE_BASE } from '../../src/engine/constants';
 import { fuzzEngineSystem, Rng, show, type Finding } from './engine';
 
 export interface SessionFuzzReport {
@@ -17,8 +22,8 @@ export interface SessionFuzzReport {
   sessionFileErrors: number;
   /** Text that JSON.parse refused (the host reports it before the engine sees it). */
   notJson: number;
-  /** Files skipped for asking a machine above maxPhysicalMemoryMB. */
-  skipped: number;
+  /** SessionFileError by reason (corrupt, newer, mismatch, tooLarge). */
+  byReason: Record<string, number>;
   /** Anything but SessionFileError, keyed by class and message. */
   unexpected: Record<string, Finding>;
   /** SessionFileError "cannot be replayed": a well-formed operation made the engine throw. */
@@ -28,7 +33,12 @@ export interface SessionFuzzReport {
   worstMutation: string;
   /** Files that took over a second, with their mutation and options. */
   slowFiles: string[];
+  /** The most operations one file replayed, and all files' operations together. */
   opsReplayed: number;
+  opsReplayedTotal: number;
+  /** The largest machine (MB of RAM) a file made the engine build. */
+  largestMachineMB: number;
+  ms: number;
 }
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
@@ -46,6 +56,33 @@ export function baseSessions(seed: number): string[] {
   k.WriteMemory(a, new Uint8Array(4 << 20).fill(0xA5));
   k.VirtualFree(a, 0n, 0x8000);
   out.push(JSON.stringify(serializeSession(sys)));
+  // A booted machine used the ordinary way: processes, a section shared by two of them, a thread, a job, an exit.
+  const booted = createSystem({ physicalMemoryMB: 32, pageFileMB: 32, seed: seed + 1 });
+  const a1 = booted.createProcess({ imagePath: NOTEPAD }).pid;
+  const a2 = booted.createProcess({ imagePath: 'C:\\Windows\\System32\\cmd.exe', parentPid: a1 }).pid;
+  const k1 = booted.win32(a1), k2 = booted.win32(a2);
+  const h = k1.CreateFileMapping(-1, PAGE_READWRITE, 0x20000n, 'LabShared');
+  const v1 = k1.MapViewOfFile(h, 6, 0n, 0n);
+  k1.WriteMemory(v1, new Uint8Array(5000).fill(7));
+  const v2 = k2.MapViewOfFile(k2.OpenFileMapping(6, false, 'LabShared'), 4, 0n, 0n);
+  k2.ReadMemory(v2, 64);
+  k1.CreateThread(0n, 0x7FF600001000n, 0n, 0, { value: 0 });
+  const job: unknown = booted.psCall({ call: 'createJob', callerPid: a1, name: 'LabJob' });
+  if (typeof job === 'number') booted.psCall({ call: 'assignJob', callerPid: a1, hJob: job, hProcess: k1.OpenProcess(0x1FFFFF, false, a2) } as never);
+  booted.memoryListCommand('MemoryEmptyWorkingSets');
+  booted.memoryListCommand('MemoryFlushModifiedList');
+  booted.psCall({ call: 'terminatePid', pid: a2, exitCode: 3 } as never);
+  out.push(JSON.stringify(serializeSession(booted)));
+  // The older layouts: the fixed PTE base and the legacy software PTEs.
+  const legacy = createSystem({ boot: false, physicalMemoryMB: 8, pageFileMB: 8, seed, pteBase: CLASSIC_PTE_BASE, pteLayout: 'legacy' });
+  const lp = legacy.createProcess({ imagePath: NOTEPAD }).pid;
+  const lk = legacy.win32(lp);
+  const la = lk.VirtualAlloc(0n, 0x40000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  lk.WriteMemory(la, new Uint8Array(0x40000).fill(1));
+  legacy.memoryListCommand('MemoryEmptyWorkingSets');
+  legacy.memoryListCommand('MemoryFlushModifiedList');
+  lk.ReadMemory(la + 0x3000n, 16);
+  out.push(JSON.stringify(serializeSession(legacy)));
   return out;
 }
 
@@ -102,6 +139,12 @@ const MUTATIONS: Record<string, (r: Rng, text: string) => string> = {
     const key = r.pick(['physicalMemoryMB', 'pageFileMB', 'processors', 'seed', 'boot', 'pteBase', 'pteLayout', 'timeTravelMemoryMB', 'extra']);
     o[key] = r.pick<Json>([null, -1, 0, 3, 65537, 1e9, 'legacy', 'modern', '0x0', '0xFFFFF68000000000', '0xzz', true, 'x', 4096, 2.5]);
   }),
+  hugeMachine: (r, t) => tree(t, (root) => {
+    const o = (root.v as { options?: Record<string, Json> }).options;
+    if (!o || typeof o !== 'object') return;
+    if (r.chance(0.5)) o['physicalMemoryMB'] = r.pick([4096, 4097, 8192, 65536, 65537]);
+    else o['pageFileMB'] = r.pick([65536, 65537, 262144, 262145]);
+  }),
   bigWrite: (r, t) => tree(t, (root) => {
     const ops = (root.v as { ops?: Json[] }).ops;
     if (Array.isArray(ops)) ops.push({ op: 'write', pid: r.pick([4, 8, 12, 16, 20, 24, 28]), args: [r.pick([0x10000, 0, -1, 2 ** 52]), { $b: 'ab'.repeat(r.pick([1, 4096, 4 << 20])) }] });
@@ -118,13 +161,18 @@ function tree(text: string, change: (root: { v: Json }) => void): string {
 const errorKey = (e: unknown): string => (e instanceof Error ? `${e.constructor.name}: ${e.message.replace(/0x[0-9a-f]+|\d+/gi, 'N').slice(0, 160)}` : `thrown ${typeof e}`);
 
 /**
- * `maxPhysicalMemoryMB`: files whose options ask for a larger machine are counted as skipped instead of
- * built (a valid 64 GB machine takes seconds to build; the host asks before building one).
+ * `maxPhysicalMemoryMB`: the engine's session limit on RAM (default SESSION_MACHINE_LIMITS'), as a host
+ * passes it after asking; files asking for more must be refused as 'tooLarge'.
  */
 export function fuzzSessions(o: { seed: number; files: number; bases?: string[]; maxPhysicalMemoryMB?: number }): SessionFuzzReport {
+  const began = Date.now();
   const r = new Rng(o.seed * 40503 + 7);
   const bases = o.bases ?? baseSessions(o.seed);
-  const report: SessionFuzzReport = { seed: o.seed, files: 0, loaded: 0, sessionFileErrors: 0, notJson: 0, skipped: 0, unexpected: {}, replayThrew: {}, byMutation: {}, worstMs: 0, worstMutation: '', slowFiles: [], opsReplayed: 0 };
+  const limits = o.maxPhysicalMemoryMB !== undefined ? { maxPhysicalMemoryMB: o.maxPhysicalMemoryMB } : undefined;
+  const report: SessionFuzzReport = {
+    seed: o.seed, files: 0, loaded: 0, sessionFileErrors: 0, notJson: 0, byReason: {}, unexpected: {}, replayThrew: {}, byMutation: {}, worstMs: 0, worstMutation: '', slowFiles: [],
+    opsReplayed: 0, opsReplayedTotal: 0, largestMachineMB: 0, ms: 0,
+  };
   const names = Object.keys(MUTATIONS);
   for (let f = 0; f < o.files; f++) {
     const base = r.pick(bases);
@@ -138,19 +186,33 @@ export function fuzzSessions(o: { seed: number; files: number; bases?: string[];
     report.files++;
     const started = Date.now();
     let data: unknown;
-    try { data = JSON.parse(text); } catch { report.notJson++; stat.rejected++; continue; }
-    const asked = (data as { options?: { physicalMemoryMB?: unknown } } | null)?.options?.physicalMemoryMB;
-    if (o.maxPhysicalMemoryMB !== undefined && typeof asked === 'number' && asked > o.maxPhysicalMemoryMB) { report.skipped++; continue; }
+    // As the host reads a file: parseSessionText (a nesting check, then JSON.parse).
+    try { data = parseSessionText(text); } catch (e) {
+      if (e instanceof SessionFileError && e.message.startsWith('not JSON')) report.notJson++;
+      else if (e instanceof SessionFileError) { report.sessionFileErrors++; report.byReason[e.reason] = (report.byReason[e.reason] ?? 0) + 1; }
+      else add(report.unexpected, errorKey(e), `seed ${o.seed} file ${f} (${kind}) while parsing`);
+      stat.rejected++;
+      const ms = Date.now() - started;
+      if (ms > report.worstMs) { report.worstMs = ms; report.worstMutation = `${kind} (parse)`; }
+      continue;
+    }
     try {
-      const replay = restoreSessionInChunks(data, 256);
-      for (;;) {
+      const replay = restoreSessionInChunks(data, 256, limits);
+      for (let total = 0; ;) {
         const step = replay.next();
-        if (step.done) { report.loaded++; stat.loaded++; break; }
-        report.opsReplayed = Math.max(report.opsReplayed, step.value.done);
+        if (step.done) {
+          report.loaded++; stat.loaded++;
+          report.largestMachineMB = Math.max(report.largestMachineMB, step.value.options.physicalMemoryMB);
+          report.opsReplayed = Math.max(report.opsReplayed, total);
+          report.opsReplayedTotal += total;
+          break;
+        }
+        total = step.value.total;
       }
     } catch (e) {
       if (e instanceof SessionFileError) {
         report.sessionFileErrors++; stat.rejected++;
+        report.byReason[e.reason] = (report.byReason[e.reason] ?? 0) + 1;
         if (e.message.includes('cannot be replayed')) add(report.replayThrew, errorKey(e), `seed ${o.seed} file ${f} (${kind})`);
       } else {
         add(report.unexpected, errorKey(e), `seed ${o.seed} file ${f} (${kind}) ${show(text.slice(0, 200))}`);
@@ -158,9 +220,28 @@ export function fuzzSessions(o: { seed: number; files: number; bases?: string[];
     }
     const ms = Date.now() - started;
     if (ms > report.worstMs) { report.worstMs = ms; report.worstMutation = `${kind} options ${show((data as { options?: unknown } | null)?.options)}`; }
-    if (ms > 1000) report.slowFiles.push(`${ms} ms: ${kind} options ${show((data as { options?: unknown } | null)?.options)}`);
+    if (ms > 1000 && report.slowFiles.length < 50) report.slowFiles.push(`${ms} ms: ${kind} options ${show((data as { options?: unknown } | null)?.options)}`);
   }
+  report.ms = Date.now() - began;
   return report;
+}
+
+/** Adds one run's report into a campaign total. */
+export function mergeSessions(total: SessionFuzzReport, one: SessionFuzzReport): SessionFuzzReport {
+  for (const key of ['files', 'loaded', 'sessionFileErrors', 'notJson', 'opsReplayedTotal', 'ms'] as const) total[key] += one[key];
+  total.opsReplayed = Math.max(total.opsReplayed, one.opsReplayed);
+  total.largestMachineMB = Math.max(total.largestMachineMB, one.largestMachineMB);
+  for (const [k, n] of Object.entries(one.byReason)) total.byReason[k] = (total.byReason[k] ?? 0) + n;
+  for (const [k, m] of Object.entries(one.byMutation)) {
+    const t = total.byMutation[k] ?? (total.byMutation[k] = { files: 0, loaded: 0, rejected: 0 });
+    t.files += m.files; t.loaded += m.loaded; t.rejected += m.rejected;
+  }
+  for (const key of ['unexpected', 'replayThrew'] as const) {
+    for (const [k, f] of Object.entries(one[key])) { const t = total[key][k]; if (t) t.count += f.count; else total[key][k] = { ...f }; }
+  }
+  if (one.worstMs > total.worstMs) { total.worstMs = one.worstMs; total.worstMutation = one.worstMutation; }
+  total.slowFiles.push(...one.slowFiles.slice(0, Math.max(0, 50 - total.slowFiles.length)));
+  return total;
 }
 
 function add(table: Record<string, Finding>, key: string, example: string): void {

@@ -49,5 +49,5 @@ describe('lazy engine loading', () => {
       mod._load = original;
       fs.rmSync(out, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000);
 });

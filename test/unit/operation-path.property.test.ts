@@ -16,6 +16,7 @@ import { isDocumentedError } from '../../src/engine/errors';
 import { OP_NAMES, type OpName } from '../../src/engine/system';
 import { PS_CALL_KINDS, type PsCall } from '../../src/engine/ps/calls';
 import { SECTION_CALL_KINDS, type SectionCall } from '../../src/engine/ps/sectionCalls';
+import { HEAP_FIELDS, type HeapCall } from '../../src/engine/heap/calls';
 import type { RegistryValue } from '../../src/engine/config/registry';
 import { machineOf } from '../../src/engine/testing';
 
@@ -23,7 +24,7 @@ const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 const CMD = 'C:\\Windows\\System32\\cmd.exe';
 
 /** Everything a generated command may refer to, filled in by the setup and by earlier results. */
-interface World { pids: number[]; regions: bigint[]; views: bigint[]; unexpected: string[] }
+interface World { pids: number[]; regions: bigint[]; views: bigint[]; unexpected: string[]; heaps?: bigint[]; blocks?: bigint[] }
 
 /** Picks from a list by a generated index (the list may grow while the session runs). */
 type Pick = number;
@@ -99,9 +100,22 @@ const SECTION: { [K in SectionCall['call']]: (s: System, w: World, x: Seeds) => 
   writeProcessMemory: (_s, w, x) => ({ call: 'writeProcessMemory', pid: pidOf(w, x.a), hProcess: handle(x.b), address: address(w, x.c, x.d), data: new Uint8Array(at([1, 5000], x.e)).fill(x.a) }),
 };
 
+/** Every heap call kind: the process heap, created heaps, bogus handles; blocks from earlier calls and bogus pointers. */
+const heapOf = (s: System, w: World, i: Pick): bigint => (i % 5 === 4 ? 0x12345n : at([...(w.heaps ?? []), BigInt(s.win32(w.pids[0]!).GetProcessHeap())], i));
+const blockOf = (w: World, i: Pick): bigint => (i % 6 === 5 || !w.blocks?.length ? 0x7000n : at(w.blocks, i));
+const HEAP: { [K in HeapCall['call']]: (s: System, w: World, x: Seeds) => Extract<HeapCall, { call: K }> } = {
+  create: (_s, w, x) => ({ call: 'create', pid: pidOf(w, x.a), options: at([0, 1, 4], x.b), initialSize: at([0n, 0x3000n], x.c), maximumSize: at([0n, 0x20000n, 0x1000n], x.d) }),
+  destroy: (s, w, x) => ({ call: 'destroy', pid: w.pids[0]!, heap: heapOf(s, w, x.a) }),
+  alloc: (s, w, x) => ({ call: 'alloc', pid: w.pids[0]!, heap: heapOf(s, w, x.a), flags: at([0, 8, 4], x.b), bytes: at([24n, 1000n, 70000n, 0x100000n, 0x80000n], x.c) }),
+  reAlloc: (s, w, x) => ({ call: 'reAlloc', pid: w.pids[0]!, heap: heapOf(s, w, x.a), flags: at([0, 8, 0x10], x.b), address: blockOf(w, x.c), bytes: at([8n, 5000n, 0x120000n], x.d) }),
+  free: (s, w, x) => ({ call: 'free', pid: w.pids[0]!, heap: heapOf(s, w, x.a), flags: 0, address: blockOf(w, x.b) }),
+  malloc: (_s, w, x) => ({ call: 'malloc', pid: pidOf(w, x.a), bytes: at([16n, 300n, 0x200000n], x.b) }),
+  crtFree: (_s, w, x) => ({ call: 'crtFree', pid: pidOf(w, x.a), address: blockOf(w, x.b) }),
+};
+
 /** Every other operation kind, as the API would issue it (reads and writes through Win32 ReadMemory/WriteMemory). */
 type Run = (s: System, w: World, x: Seeds) => unknown;
-const OPS: { [K in Exclude<OpName, 'ps' | 'section'>]: Run } = {
+const OPS: { [K in Exclude<OpName, 'ps' | 'section' | 'heap'>]: Run } = {
   createProcess: (s, w, x) => s.createProcess({ imagePath: at([NOTEPAD, CMD], x.a), parentPid: pidOf(w, x.b) }),
   memoryListCommand: (s, _w, x) => s.memoryListCommand(at(['MemoryEmptyWorkingSets', 'MemoryFlushModifiedList', 'MemoryPurgeStandbyList', 'MemoryPurgeLowPriorityStandbyList'] as const, x.a)),
   runSystemThread: (s, _w, x) => s.runSystemThread(at(['balanceSetManager', 'modifiedPageWriter', 'mappedPageWriter', 'zeroPageThread', 'processStackSwapper'] as const, x.a)),
@@ -142,6 +156,7 @@ const commands: Cmd[] = [
   ...Object.entries(OPS).map(([kind, run]) => ({ kind, run })),
   ...Object.entries(PS).map(([kind, make]) => ({ kind: `ps.${kind}`, run: ((s, w, x) => s.psCall(make(s, w, x) as PsCall)) as Run })),
   ...Object.entries(SECTION).map(([kind, make]) => ({ kind: `section.${kind}`, run: ((s, w, x) => s.sectionCall(make(s, w, x) as SectionCall)) as Run })),
+  ...Object.entries(HEAP).map(([kind, make]) => ({ kind: `heap.${kind}`, run: ((s, w, x) => machineOf(s).heapCall(make(s, w, x) as HeapCall)) as Run })),
   ...Object.entries(WIN32).map(([kind, run]) => ({ kind: `win32.${kind}`, run })),
 ];
 const command = fc.tuple(fc.nat(commands.length - 1), seeds);
@@ -161,6 +176,8 @@ function execute(sys: System, world: World, [index, x]: [number, Seeds]): void {
   try {
     const r = cmd.run(sys, world, x);
     if (typeof r === 'bigint' && r > 0n && cmd.kind === 'section.mapViewOfFile') world.views.push(r);
+    if (typeof r === 'bigint' && r > 0n && cmd.kind === 'heap.create') (world.heaps ??= []).push(r);
+    if (typeof r === 'bigint' && r > 0n && (cmd.kind === 'heap.alloc' || cmd.kind === 'heap.reAlloc' || cmd.kind === 'heap.malloc')) (world.blocks ??= []).push(r);
     if (r && typeof r === 'object' && 'pid' in r && typeof r.pid === 'number') world.pids.push(r.pid);
   } catch (e) {
     if (!isDocumentedError(e)) world.unexpected.push(`${cmd.kind}: ${e instanceof Error ? e.message : String(e)}`);
@@ -176,7 +193,8 @@ function digest(sys: System): unknown {
     for (const v of p.vads.toArray()) {
       for (let vpn = v.startVpn; vpn <= Math.min(v.endVpn, v.startVpn + 400); vpn++) { const [lo, hi] = m.mm.peekPte(p, vpn); if (lo || hi) ptes.push(vpn, lo, hi); }
     }
-    return { info: sys.queryProcess(pid), vads: sys.queryVads(pid), handles: sys.queryHandles(pid), ws: sys.queryWorkingSet(pid).entries, ptes };
+    const heaps = sys.queryHeaps(pid).map((h) => ({ ...h, blocks: sys.queryHeapBlocks(pid, h.handle, 0, 10_000) }));
+    return { info: sys.queryProcess(pid), vads: sys.queryVads(pid), handles: sys.queryHandles(pid), ws: sys.queryWorkingSet(pid).entries, ptes, heaps };
   });
   const lists = (['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'] as const).map((l) => sys.listPages(l));
   // Every thread's last error (the Win32 thread of each process, exited ones and unknown callers included).
@@ -195,7 +213,8 @@ function freshReplay(sys: System, count: number): System {
 
 describe('one operation path for every operation kind', () => {
   it('the generators cover every Op, every PsCall and every SectionCall kind', () => {
-    expect(Object.keys(OPS).concat('ps', 'section').sort()).toEqual([...OP_NAMES].sort());
+    expect(Object.keys(OPS).concat('ps', 'section', 'heap').sort()).toEqual([...OP_NAMES].sort());
+    expect(Object.keys(HEAP).sort()).toEqual(Object.keys(HEAP_FIELDS).sort());
     expect(Object.keys(PS).sort()).toEqual([...PS_CALL_KINDS].sort());
     expect(Object.keys(SECTION).sort()).toEqual([...SECTION_CALL_KINDS].sort());
   });
@@ -228,6 +247,6 @@ describe('one operation path for every operation kind', () => {
     }), { numRuns: 40, seed: 1913 });
     expect(unexpected).toEqual([]);
     expect(seen.size).toBeGreaterThan(commands.length * 0.8);
-  }, 120_000);
+  }, 240_000);
 });
 

@@ -67,9 +67,12 @@ describe('step explanations', () => {
     // Microsoft Learn, "Creating Guard Pages" and "Thread Stack Size"; Windows Internals 7e, ch. 5.
     const guard = explainStep(sample('fault.guardPage'), l10n);
     expect(guard).not.toContain('this is how thread stacks grow');
-    expect(guard).toContain('MiCheckForUserStackOverflow');
-    expect(guard).toContain('STATUS_STACK_OVERFLOW');
-    expect(guard).toContain('STATUS_GUARD_PAGE_VIOLATION once');
+    expect(guard).toContain('STATUS_GUARD_PAGE_VIOLATION (0x80000001) once');
+    // A guard page inside a thread's stack is its own step: the stack grows, or overflows.
+    const growth = explainStep(sample('fault.stackGrowth'), l10n);
+    expect(growth).toContain('MiCheckForUserStackOverflow');
+    expect(growth).toContain('the program sees nothing');
+    expect(explainStep(sample('fault.stackOverflow'), l10n)).toContain('STATUS_STACK_OVERFLOW');
     // A shared page's PTE goes back to the prototype PTE (Windows Internals 7e, ch. 5, "Prototype PTEs").
     const trim = explainStep(sample('ws.trim'), l10n);
     expect(trim).toContain('prototype PTE');

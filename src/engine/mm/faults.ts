@@ -2,7 +2,7 @@
 // MiResolveTransitionFault, MiResolvePageFileFault, MiResolveProtoPteFault, MiCopyOnWrite) and the
 // TLB-miss walk that calls it. Windows Internals 7th ed., Part 1, ch. 5, "Page fault handling".
 import { NtException } from '../errors';
-import { STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION } from '../constants';
+import { STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW } from '../constants';
 import type { AddressSpace } from './addressSpace';
 import { TLB_READ, TLB_SIZE, TLB_WRITE } from './addressSpace';
 import { ENTRIES, LEVEL_PDE, NORMAL_PRIORITY, PAGE_SIZE, vaHi, vaLo } from './geometry';
@@ -57,14 +57,22 @@ export function MmAccessFault(mm: MemoryManager, process: AddressSpace, vpn: num
   if (prot === MM_DECOMMIT) raiseFault(mm, process, va, write, STATUS_ACCESS_VIOLATION, 'decommitted');
   if (prot === MM_NOACCESS || !mmAllowsRead(prot)) raiseFault(mm, process, va, write, STATUS_ACCESS_VIOLATION, 'noAccess');
   if (mmIsGuard(prot)) {
-    // The guard bit is cleared and the exception raised once; the next access faults normally.
+    // The guard bit is cleared first, in every case; the next access faults normally.
     if (!present) { present = mm.locate(process, vpn, true); }
     const t = mm.loc.table;
     const i = mm.loc.index;
     const clearedLo = lo === 0 && hi === 0 ? makeDemandZeroLo(prot & ~MM_GUARD_PAGE) : ((lo & ~(MM_GUARD_PAGE << PROTECTION_SHIFT)) >>> 0);
     mm.writePte(process, vpn, t, i, clearedLo, hi);
-    mm.trace.step('fault.guardPage')?.n(process.pid).a(va).b(write).change('pte', process.pid, va);
-    throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);
+    if (!vad.userStackTeb) {
+      // A guard page anywhere else is a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION reaches the program once.
+      mm.trace.step('fault.guardPage')?.n(process.pid).a(va).b(write).change('pte', process.pid, va);
+      throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);
+    }
+    // In a thread's user stack the stack grows instead, and the access goes on as an ordinary fault.
+    prot &= ~MM_GUARD_PAGE;
+    lo = clearedLo;
+    MiCheckForUserStackOverflow(mm, process, vpn, write, vad, prot);
+    mm.locate(process, vpn, true);
   }
   if (write && !mmAllowsWrite(prot)) raiseFault(mm, process, va, write, STATUS_ACCESS_VIOLATION, 'readOnly');
 
@@ -77,6 +85,61 @@ export function MmAccessFault(mm: MemoryManager, process: AddressSpace, vpn: num
  * MiDispatchFault: the access is allowed and the PTE (lo, hi) is not valid; picks the resolver by the
  * PTE's format (zero or demand-zero, transition, paging file). The page table exists (mm.loc names it).
  */
+/** NT_TIB.StackLimit in a 64-bit TEB (winnt.h NT_TIB: ExceptionList, StackBase, StackLimit). */
+const NT_TIB_STACK_LIMIT = 0x10;
+
+/**
+ * MiCheckForUserStackOverflow: a guard page of a thread's user stack was touched (its guard bit is already
+ * cleared, so it is an ordinary committed page now). The page below becomes the new guard page, charged to
+ * commit, and TEB.NtTib.StackLimit moves down to the page that was touched; the faulting access then goes
+ * on and the program sees nothing. When the touched page is the reservation's last one there is no room for
+ * another guard page: the program gets STATUS_STACK_OVERFLOW, and the page it touched is left to the
+ * exception handler. Microsoft Learn, "Thread Stack Size": the system commits pages from the reserved stack
+ * as needed "until either the stack reaches the reserved size minus one page (which is used as a guard page
+ * to prevent stack overflow) or the system is so low on memory that the operation fails"; Windows Internals
+ * 7e ch. 5, "Thread stacks" (user stacks); routine name from the public symbols.
+ */
+function MiCheckForUserStackOverflow(mm: MemoryManager, process: AddressSpace, vpn: number, write: boolean, vad: Vad, prot: number): void {
+  const va = vpn * PAGE_SIZE;
+  const guardVpn = vpn - 1;
+  vad.userStackLimit = va;
+  writeStackLimit(mm, process, vad.userStackTeb, va);
+  let guardSet = false;
+  if (guardVpn >= vad.startVpn) {
+    mm.locate(process, guardVpn, true);
+    const gt = mm.loc.table;
+    const gi = mm.loc.index;
+    const glo = mm.readLo(gt, gi);
+    const ghi = mm.readHi(gt, gi);
+    if (glo === 0 && ghi === 0) {
+      // A reserved page: committing it as the new guard page is charged to commit, and fails like any commit.
+      if (mm.chargeCommit(process, 1)) {
+        vad.commitCharge++;
+        mm.writePte(process, guardVpn, gt, gi, makeDemandZeroLo(prot | MM_GUARD_PAGE), 0);
+        guardSet = true;
+      }
+    } else guardSet = true; // already committed below: nothing to add
+  }
+  const t = mm.trace;
+  if (!guardSet) {
+    t.step('fault.stackOverflow')?.n(process.pid).a(va).a(va).change('pte', process.pid, va).change('vad', process.pid, vad.startVpn * PAGE_SIZE);
+    throw new NtException(STATUS_STACK_OVERFLOW, BigInt(va), write);
+  }
+  t.step('fault.stackGrowth')?.n(process.pid).a(va).a(guardVpn * PAGE_SIZE).a(va)
+    .change('pte', process.pid, va).change('pte', process.pid, guardVpn * PAGE_SIZE).change('vad', process.pid, vad.startVpn * PAGE_SIZE).change('commit');
+}
+
+/** The kernel stores the new stack limit in the thread's TEB (NtTib.StackLimit), faulting its page in if needed. */
+function writeStackLimit(mm: MemoryManager, process: AddressSpace, teb: number, limit: number): void {
+  const at = teb + NT_TIB_STACK_LIMIT;
+  const bytes = new Uint8Array(8);
+  const v = new DataView(bytes.buffer);
+  v.setUint32(0, limit >>> 0, true);
+  v.setUint32(4, Math.floor(limit / 0x100000000), true);
+  const pfn = mm.translate(process, Math.floor(at / PAGE_SIZE), true);
+  mm.phys.write(pfn, at % PAGE_SIZE, bytes, 0, 8);
+}
+
 export function MiDispatchFault(mm: MemoryManager, process: AddressSpace, vpn: number, write: boolean, vad: Vad, lo: number, hi: number, prot: number): void {
   const table = mm.loc.table;
   const index = mm.loc.index;

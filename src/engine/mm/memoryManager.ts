@@ -6,7 +6,7 @@
 // ed., Part 1, ch. 5. The methods below that only call those routines keep the API other modules use.
 import { PAGE_SIZE_N } from '../constants';
 import { NtException } from '../errors';
-import { STATUS_COMMITMENT_LIMIT } from '../constants';
+import { STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY } from '../constants';
 import type { AddressSpace } from './addressSpace';
 import { PDE_CACHE_SIZE } from './addressSpace';
 import type { StepLog } from '../trace';
@@ -104,6 +104,7 @@ export class MemoryManager {
       this.usedEntries = source.usedEntries.slice();
       this.systemCommit = source.systemCommit;
       this.commitPeak = source.commitPeak;
+      this.pagingStructurePages = source.pagingStructurePages;
       this.sectionRegistry = source.sectionRegistry.clone();
       this.pml4Owner = new Map(source.pml4Owner);
       for (const p of processes) if (p) this.adoptProcess(p);
@@ -264,6 +265,7 @@ export class MemoryManager {
   /** Creates the PML4 page of a new address space, with the self-map entry pointing at itself. */
   createAddressSpace(process: AddressSpace): number {
     this.adoptProcess(process);
+    if (!this.canTakeResident(1)) throw new NtException(STATUS_NO_MEMORY, 0n, false);
     const pfn = MiRemoveZeroPage(this);
     MiInitializePfn(this, pfn, process.index, -1, 0, 0, makeDemandZeroLo(MM_READWRITE), 0);
     this.pfn.flags[pfn] = PFN_PAGE_TABLE;
@@ -278,8 +280,24 @@ export class MemoryManager {
     this.pml4Owner.set(pfn, process.index);
     process.directoryTableBase = pfn;
     process.pageTablePages++;
+    this.pagingStructurePages++;
     return pfn;
   }
+
+  /**
+   * Resident available pages (MmResidentAvailablePages in public symbols; "ResAvail Pages" in !vm): what
+   * could still be made resident for good. Paging structures are never paged out here, so each one takes
+   * a page from it; pageable memory needs the rest. One that would leave less than `minimumResident` is
+   * refused with STATUS_NO_MEMORY, the way nonpageable allocations fail on Windows before RAM is full of
+   * them (Windows Internals 7th ed., Part 1, ch. 5, "Page frame number database" and "Commit charge").
+   */
+  get residentAvailable(): number { return this.config.physicalPages - this.pagingStructurePages; }
+  /** Pages held by paging structures (PML4s included). */
+  pagingStructurePages = 0;
+  /** Resident available pages that paging structures may never take (kept for working sets). */
+  get minimumResident(): number { return this.targetAvailable; }
+  /** Whether `pages` more paging structures leave the resident minimum for pageable memory. */
+  canTakeResident(pages: number): boolean { return this.residentAvailable - pages >= this.minimumResident; }
 
   /** Allocates a zeroed page for a PDPT, PD or PT (`level` of the new structure) and links it. */
   private allocatePagingStructure(process: AddressSpace, vpn: number, level: number, parent: number, parentIndex: number): number {
@@ -287,6 +305,7 @@ export class MemoryManager {
     // "Commit charge and the system commit limit": page tables are one of the charges); past the limit
     // the fault or allocation that needed it fails with STATUS_COMMITMENT_LIMIT.
     if (!this.canCharge(1)) throw new NtException(STATUS_COMMITMENT_LIMIT, BigInt(vpn) * PAGE_SIZE_N, false);
+    if (!this.canTakeResident(1)) throw new NtException(STATUS_NO_MEMORY, BigInt(vpn) * PAGE_SIZE_N, false);
     const pfn = MiRemoveZeroPage(this);
     const from = this.lastFrom;
     const address = this.entryAddress(level + 1, vpn);
@@ -297,6 +316,7 @@ export class MemoryManager {
     this.writeEntry(parent, parentIndex, lo, hi);
     this.pfn.shareCount[parent]!++;
     process.pageTablePages++;
+    this.pagingStructurePages++;
     const t = this.trace;
     t.step('fault.pageTable')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).n(level).n(pfn).n(from).a2(lo, hi).change('pfn', pfn).change('pte', process.pid, vpn * PAGE_SIZE);
     return pfn;

@@ -5,7 +5,7 @@ import { NtException } from '../errors';
 import { STATUS_NO_MEMORY } from '../constants';
 import { NORMAL_PRIORITY } from './geometry';
 import type { MemoryManager } from './memoryManager';
-import { LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PFN_PROTOTYPE_PTE } from './pfn';
+import { LIST_FREE, LIST_MODIFIED, LIST_STANDBY0, LIST_ZEROED, PageLocation, PFN_PAGE_TABLE, PFN_PROTOTYPE_PTE } from './pfn';
 import { restoreProtoPte } from './section';
 import { MmWorkingSetManager } from './trim';
 import { MiMappedPageWriter, MiModifiedPageWriter } from './writer';
@@ -122,6 +122,7 @@ export function purgeStandby(mm: MemoryManager, maxPriority: number): number {
 export function MiInsertPageInFreeList(mm: MemoryManager, pfn: number): void {
   const db = mm.pfn;
   if (db.pteFrame[pfn] === pfn) mm.pml4Owner.delete(pfn);
+  if (db.flags[pfn]! & PFN_PAGE_TABLE) mm.pagingStructurePages--;
   db.shareCount[pfn] = 0;
   db.referenceCount[pfn] = 0;
   db.wsIndex[pfn] = -1;

@@ -56,7 +56,9 @@ export function freeEmptyPageTables(mm: MemoryManager, process: AddressSpace, st
   const step = ENTRIES;
   for (let v = Math.floor(startVpn / step) * step; v <= endVpn;) {
     const absent = absentRunEnd(mm, process, v);
-    if (absent >= 0) { v = absent + 1; continue; }
+    // An absent run may still lie under an empty table of a higher level (a PDPT or PD whose child was
+    // never made, e.g. when a fault ran into the commit limit half way down): that one is freed too.
+    if (absent >= 0) { freeEmptyAt(mm, process, v); v = absent + 1; continue; }
     freeEmptyAt(mm, process, v);
     v += step;
   }
@@ -161,13 +163,15 @@ export function missingPageTables(mm: MemoryManager, process: AddressSpace, firs
 }
 
 export function freeEmptyAt(mm: MemoryManager, process: AddressSpace, vpn: number): void {
-  // Walk down recording the chain, then free bottom-up while empty.
+  // Walk down recording the chain as far as it exists, then free bottom-up while empty.
   const chain: Array<[table: number, index: number]> = [];
   let table = process.directoryTableBase;
+  if (table < 0) return;
   for (let level = LEVEL_PXE; level > LEVEL_PTE; level--) {
     const index = tableIndex(level, vpn);
     const lo = mm.readLo(table, index);
-    if (!(lo & PTE_VALID) || (lo & PTE_LARGE_PAGE)) return;
+    if (lo & PTE_LARGE_PAGE) return;
+    if (!(lo & PTE_VALID)) break;
     chain.push([table, index]);
     table = ptePfn(lo, mm.readHi(table, index), mm.layout.hardwarePfnBits);
   }

@@ -193,10 +193,15 @@ export function mapView(mm: MemoryManager, p: AddressSpace, section: SectionObje
     if (v && v.startVpn <= startVpn + pages - 1) fail(ERROR_INVALID_ADDRESS);
   } else {
     // Images go to their preferred base when it is free (ASLR would relocate; the simulated images
-    // are built with distinct bases); data views go top-down, as Windows places views.
+    // are built with distinct bases). A data view with no base asked for goes bottom-up, first fit from the
+    // process's randomized bottom-up start, like VirtualAlloc without MEM_TOP_DOWN: NtMapViewOfSection
+    // searches top-down only when the caller passes MEM_TOP_DOWN in AllocationType (Microsoft Learn,
+    // "ZwMapViewOfSection"; Windows Internals 7e ch. 5, "ASLR": bottom-up allocations start at a random base).
     const align = ALLOCATION_GRANULARITY / PAGE_SIZE;
+    const lowest = Number(MM_LOWEST_USER_ADDRESS / PAGE);
     const highest = Number((MM_HIGHEST_VAD_ADDRESS + 1n) / PAGE) - 1;
-    startVpn = p.vads.findFree(pages, align, Number(MM_LOWEST_USER_ADDRESS / PAGE), highest, true);
+    startVpn = p.vads.findFree(pages, align, Math.max(lowest, p.bottomUpStartVpn), highest, false);
+    if (startVpn < 0) startVpn = p.vads.findFree(pages, align, lowest, highest, false);
     if (startVpn < 0) fail(ERROR_NOT_ENOUGH_MEMORY);
   }
   if (copyOnWrite && !ca.image && !mm.chargeCommit(p, pages)) fail(ERROR_COMMITMENT_LIMIT);

@@ -38,6 +38,13 @@ export class Vad {
   view: ViewInfo | null = null;
   /** Pages passed to MEM_RESET and not yet to MEM_RESET_UNDO. */
   resetPages: VpnRangeSet | null = null;
+  /**
+   * A thread's user stack reservation (RtlCreateUserStack): the virtual address of that thread's TEB, whose
+   * NtTib.StackLimit MiCheckForUserStackOverflow moves down each time the stack grows; 0 for any other VAD.
+   */
+  userStackTeb = 0;
+  /** For a user stack: its current limit (the TEB's NtTib.StackLimit), lowered as the stack grows. */
+  userStackLimit = 0;
 
   constructor(
     /** StartingVpn */
@@ -67,6 +74,8 @@ export class Vad {
     v.largeRuns = this.largeRuns ? this.largeRuns.map((r) => ({ ...r })) : null;
     v.resetPages = this.resetPages ? this.resetPages.clone() : null;
     v.view = this.view ? { ...this.view } : null;
+    v.userStackTeb = this.userStackTeb;
+    v.userStackLimit = this.userStackLimit;
     return v;
   }
 }

@@ -7,7 +7,7 @@ import {
   ERROR_NOT_ENOUGH_MEMORY, ERROR_NO_SYSTEM_RESOURCES, ERROR_PRIVILEGE_NOT_HELD, MEM_COMMIT, MEM_DECOMMIT,
   MEM_FREE, MEM_LARGE_PAGES, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, MEM_TOP_DOWN,
   MEM_WRITE_WATCH, MM_HIGHEST_VAD_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_NOACCESS,
-  WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
+  WRITE_WATCH_FLAG_RESET, MEM_PHYSICAL, PAGE_READONLY, PAGE_READWRITE, MEM_COALESCE_PLACEHOLDERS, MEM_PRESERVE_PLACEHOLDER, MEM_RESERVE_PLACEHOLDER,
   MEM_REPLACE_PLACEHOLDER, MEM_IMAGE, MEM_MAPPED, STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY,
 } from '../constants';
 import { LastError, NtException } from '../errors';
@@ -124,6 +124,55 @@ export function virtualAlloc(mm: MemoryManager, p: AddressSpace, lpAddress: bigi
   const t = mm.trace;
   t.step('vm.commit')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).n(protect).n(newPages).change('vad', p.pid, vad.startVpn * PAGE_SIZE).change('commit');
   return vaOf(startVpn);
+}
+
+/**
+ * MiCreatePebOrTeb: `pages` committed read-write pages for a PEB or a TEB, page-granular (not on the 64 KB
+ * allocation granularity VirtualAlloc keeps), in the first free run at or above `hintVpn`, so a process's
+ * PEB and TEBs sit next to one another. Kernel work: no VirtualAlloc step; the caller records its own.
+ * Windows Internals 7e ch. 5, "Address space layout" (the PEB and TEBs are allocated by the kernel at page
+ * granularity) and ch. 3 stage 3E / stage 4 (MmCreatePeb, MmCreateTeb); VirtualQuery on a real process
+ * shows the PEB as one page and each 64-bit TEB as two pages, side by side.
+ */
+export function createPebOrTeb(mm: MemoryManager, p: AddressSpace, pages: number, hintVpn: number): bigint {
+  const lo = Math.max(LOWEST_VPN, hintVpn);
+  let startVpn = p.vads.findFree(pages, 1, lo, HIGHEST_VPN, false);
+  if (startVpn < 0) startVpn = p.vads.findFree(pages, 1, LOWEST_VPN, HIGHEST_VPN, false);
+  if (startVpn < 0) fail(ERROR_NOT_ENOUGH_MEMORY);
+  if (!mm.chargeCommit(p, pages)) fail(ERROR_COMMITMENT_LIMIT);
+  const mmProt = win32ToMmProtection(PAGE_READWRITE);
+  const vad = new Vad(startVpn, startVpn + pages - 1, VadType.VadNone, mmProt, true, true, PAGE_READWRITE);
+  vad.commitCharge = pages;
+  p.vads.insert(vad);
+  return vaOf(startVpn);
+}
+
+/** The fixed user-mode address of KUSER_SHARED_DATA (Microsoft Learn, "KUSER_SHARED_DATA structure (ntddk.h)"). */
+export const MM_SHARED_USER_DATA_VA = 0x7FFE0000n;
+
+/**
+ * The shared user data page in a new address space: one committed page at 0x7FFE0000 that user mode may
+ * only read. VirtualQuery on it reports BaseAddress = AllocationBase = 0x7FFE0000, RegionSize 0x1000,
+ * MEM_COMMIT, PAGE_READONLY (also as AllocationProtect) and MEM_PRIVATE, as on a real process. `fill`
+ * writes its contents while the page is still writable (the kernel writes it; user mode cannot).
+ * Windows Internals 7e ch. 4, "KUSER_SHARED_DATA" / ch. 5 "x64 virtual address limitations"; Microsoft
+ * Learn, "KUSER_SHARED_DATA structure (ntddk.h)". On Windows every process maps the one kernel page
+ * (0xFFFFF78000000000); the simulation gives each process its own read-only copy (README: where the model ends).
+ */
+export function insertSharedUserDataVad(mm: MemoryManager, p: AddressSpace, fill: (base: bigint) => void): void {
+  const startVpn = Number(MM_SHARED_USER_DATA_VA / PAGE);
+  if (p.vads.find(startVpn)) return;
+  if (!mm.chargeCommit(p, 1)) fail(ERROR_COMMITMENT_LIMIT);
+  const rw = win32ToMmProtection(PAGE_READWRITE);
+  const vad = new Vad(startVpn, startVpn, VadType.VadNone, rw, true, true, PAGE_READWRITE);
+  vad.commitCharge = 1;
+  p.vads.insert(vad);
+  fill(MM_SHARED_USER_DATA_VA);
+  const ro = win32ToMmProtection(PAGE_READONLY);
+  ensurePageTables(mm, p, startVpn, startVpn, 0);
+  setPageProtection(mm, p, startVpn, vad, ro, false);
+  vad.protection = ro;
+  vad.allocationProtect = PAGE_READONLY;
 }
 
 function roundUp(v: bigint, to: bigint): bigint { return ((v + to - 1n) / to) * to; }
@@ -499,13 +548,14 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
 /** The VirtualProtect algorithm; returns the old protection of the first page. */
 export function virtualProtect(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize: bigint, newProtect: number): number {
   if (typeof lpAddress !== 'bigint' || typeof dwSize !== 'bigint' || !Number.isInteger(newProtect)) fail(ERROR_INVALID_PARAMETER);
-  const mmProt = win32ToMmProtection(newProtect);
+  let mmProt = win32ToMmProtection(newProtect);
   if (mmProt < 0) fail(ERROR_INVALID_PARAMETER);
   if (dwSize <= 0n || lpAddress < 0n || lpAddress > MM_HIGHEST_VAD_ADDRESS) fail(ERROR_INVALID_PARAMETER);
   const startVpn = Number(lpAddress / PAGE);
   const endVpn = Number((lpAddress + dwSize - 1n) / PAGE);
   const vad = p.vads.find(startVpn);
   if (!vad || endVpn > vad.endVpn) fail(ERROR_INVALID_ADDRESS);
+  mmProt = protectionForRegion(vad, mmProt);
   if (vad.privateMemory && mmIsCopyOnWrite(mmProt)) fail(ERROR_INVALID_PARAMETER);
   if (vad.view && !viewAllows(vad, mmProt)) fail(ERROR_INVALID_PARAMETER);
   let oldProt = -1;
@@ -527,6 +577,34 @@ export function virtualProtect(mm: MemoryManager, p: AddressSpace, lpAddress: bi
   const t = mm.trace;
   t.step('vm.protect')?.n(p.pid).a(vaOf(startVpn)).a(vaOf(endVpn - startVpn + 1)).n(newProtect).n(old).change('vad', p.pid, vad.startVpn * PAGE_SIZE);
   return old;
+}
+
+/**
+ * What a new protection becomes in a given region.
+ * - The cache attribute is the region's, fixed when it was allocated or mapped: PAGE_NOCACHE and
+ *   PAGE_WRITECOMBINE "can be used only when allocating private memory with VirtualAlloc" (Microsoft Learn,
+ *   "Memory Protection Constants"), and a view's comes from SEC_NOCACHE / SEC_WRITECOMBINE on its section
+ *   (Learn, CreateFileMapping). So VirtualProtect neither adds nor removes them; a guard or no-access
+ *   protection carries none (the two cannot be combined: same page).
+ * - In an image view a writable protection becomes its copy-on-write form: image pages are never written back
+ *   to the image file (Windows Internals 7e ch. 5, "Copy-on-write"; Learn, MapViewOfFile, FILE_MAP_COPY), and
+ *   VirtualProtect(PAGE_EXECUTE_READWRITE) on a DLL's code succeeds, which code patchers rely on
+ *   (microsoft/Detours, detours.cpp, DetourAttachEx).
+ */
+function protectionForRegion(vad: Vad, mmProt: number): number {
+  const MODIFIERS = 0x18; // MM_NOCACHE 0x08, MM_GUARD_PAGE 0x10, MM_WRITECOMBINE 0x18 (with an access; 0x18 alone is MM_NOACCESS)
+  let out = mmProt;
+  if ((out & 7) !== 0 && (out & MODIFIERS) !== 0x10) {
+    const fixed = win32ToMmProtection(vad.view ? vad.view.protect : vad.allocationProtect);
+    const fixedCache = fixed > 0 && (fixed & 7) !== 0 && (fixed & MODIFIERS) !== 0x10 ? fixed & MODIFIERS : 0;
+    out = (out & 7) | fixedCache;
+  }
+  if (vad.view?.controlArea.image) {
+    const access = out & 7;
+    if (access === 4) out = (out & ~7) | 5; // MM_READWRITE -> MM_WRITECOPY
+    else if (access === 6) out = (out & ~7) | 7; // MM_EXECUTE_READWRITE -> MM_EXECUTE_WRITECOPY
+  }
+  return out;
 }
 
 /** Whether a view may take protection `mmProt` (a read-only view cannot become writable, and so on). */

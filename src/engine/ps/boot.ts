@@ -69,6 +69,7 @@ export function boot(pm: ProcessManager): void {
     pm.ctx.byPid.set(pid, p);
     mm.createAddressSpace(p);
     st.createSeq = t.count;
+    st.inserted = true;
     pm.liveCount++;
     if (name === 'System') { t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid); }
     else t.step('process.registry')?.n(pid).a(p.eprocess).change('process', pid);

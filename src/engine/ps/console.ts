@@ -5,7 +5,7 @@
 // The host exits when its last client has gone.
 import { CREATE_NO_WINDOW } from '../constants';
 import type { ProcessObject } from '../process';
-import type { StepLog } from '../trace';
+import { StopReplay, type StepLog } from '../trace';
 import type { CreatedProcess, PsCreateOptions } from './create/creationState';
 import type { PsProcessState } from './state';
 
@@ -50,7 +50,9 @@ export function initializeConsole(pm: ConsoleHost, p: ProcessObject): void {
     record.hostPid = host.pid;
     const hp = pm.ctx.byPid.get(host.pid);
     if (hp) pm.state(hp).hostedConsoleId = id;
-  } catch {
+  } catch (e) {
+    // A replay stopped inside the host's creation (stateAt) is not a failure: the past state stops there.
+    if (e instanceof StopReplay) throw e;
     // The host could not start (a job's active-process limit, a missing image): the program runs without a console.
     pm.consoles.delete(id);
     st.consoleId = 0;

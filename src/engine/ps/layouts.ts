@@ -11,6 +11,8 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
+import { kernelStackOf } from './threads';
+import { heapEntryLayout, heapLayout, heapSegmentLayout } from '../heap/layouts';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 import { machineOf } from '../system/internal';
 
@@ -31,7 +33,9 @@ export type ObjectRef =
   /** A process's handle table (EPROCESS.ObjectTable). */
   | { kind: 'HANDLE_TABLE'; pid: number }
   /** PspCidTable: the handle table process and thread ids index. */
-  | { kind: 'CID_TABLE' };
+  | { kind: 'CID_TABLE' }
+  /** The heap's structures in a process (src/engine/heap/layouts.ts); `index` is the structure's address. */
+  | { kind: 'HEAP' | 'HEAP_SEGMENT' | 'HEAP_ENTRY'; pid: number; index: number };
 
 export interface ObjectField {
   offset: number;
@@ -93,6 +97,11 @@ function findProcess(system: System, pid: number): ProcessObject | undefined {
 /** Lays out one object as `dt` would print it, with the simulation's values. Undefined when the object does not exist. */
 export function describeObject(system: System, ref: ObjectRef): ObjectLayout | undefined {
   switch (ref.kind) {
+    case 'HEAP': case 'HEAP_SEGMENT': case 'HEAP_ENTRY': {
+      const p = findProcess(system, ref.pid);
+      if (!p || !Number.isSafeInteger(ref.index)) return undefined;
+      return ref.kind === 'HEAP' ? heapLayout(p, ref.index) : ref.kind === 'HEAP_SEGMENT' ? heapSegmentLayout(p, ref.index) : heapEntryLayout(p, ref.index);
+    }
     case 'EPROCESS': case 'KPROCESS': case 'PEB': case 'RTL_USER_PROCESS_PARAMETERS': case 'PEB_LDR_DATA': case 'TOKEN': {
       const p = findProcess(system, ref.pid);
       if (!p) return undefined;
@@ -140,7 +149,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
           { offset: 0x0, name: 'ClientId', type: '_CLIENT_ID', value: `{ UniqueProcess=0x${p.pid.toString(16)} UniqueThread=0x${(initial?.tid ?? 0).toString(16)} }` },
           { offset: 0x10, name: 'ListLink', type: '_LIST_ENTRY', value: '[ CsrRootProcess list ]' },
           { offset: 0x20, name: 'ThreadList', type: '_LIST_ENTRY', value: `[ ${live.length} CSR_THREAD ]`, ref: initial?.csrThread ? { kind: 'CSR_THREAD', tid: initial.tid } : undefined },
-          { offset: 0x50, name: 'ProcessHandle', type: 'Ptr64 Void', value: 'handle to the process in csrss' },
+          { offset: 0x50, name: 'ProcessHandle', type: 'Ptr64 Void', value: st.csrHandles ? BigInt(st.csrHandles.handles[0]!) : 'handle to the process in csrss' },
           { offset: 0x5c, name: 'Flags', type: 'Uint4B', value: st.console === 'none' ? 0 : 0x800 },
           { offset: 0x64, name: 'ReferenceCount', type: 'Int4B', value: live.length + 1 },
           { offset: 0x68, name: 'ProcessGroupId', type: 'Uint4B', value: p.pid },
@@ -158,7 +167,8 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
         fields: [
           { offset: 0x28, name: 'ClientId', type: '_CLIENT_ID', value: `{ UniqueProcess=0x${p.pid.toString(16)} UniqueThread=0x${t.tid.toString(16)} }` },
           { offset: 0x38, name: 'Process', type: 'Ptr64 _CSR_PROCESS', value: p.ps.csrProcess, ref: { kind: 'CSR_PROCESS', pid: p.pid } },
-          { offset: 0x40, name: 'ThreadHandle', type: 'Ptr64 Void', value: 'handle to the thread in csrss' },
+          // CSRSS's handle to the initial thread; a later thread's is not simulated.
+          { offset: 0x40, name: 'ThreadHandle', type: 'Ptr64 Void', value: p.ps.csrHandles && p.threads[0] === t ? BigInt(p.ps.csrHandles.handles[1]!) : 'handle to the thread in csrss' },
           { offset: 0x4c, name: 'ReferenceCount', type: 'Int4B', value: 1 },
         ],
       };
@@ -182,7 +192,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       if (!found) return undefined;
       const [p, t] = found;
       if (ref.kind === 'TEB') return t.teb ? teb(system, p, t) : undefined;
-      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(p, t);
+      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(system, p, t);
     }
     case 'HANDLE_TABLE_ENTRY': {
       const p = findProcess(system, ref.pid);
@@ -419,13 +429,17 @@ function ethread(p: ProcessObject, t: ThreadObject): ObjectLayout {
   };
 }
 
-function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
+function kthread(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
   const address = t.ethread ?? 0n;
+  // The kernel stack (24 KB on x64), at a system address; the user stack is the TEB's NtTib.StackBase/StackLimit.
+  // InitialStack (0x28) and KernelStack (0x58) depend on what the thread has executed in kernel mode, which the
+  // simulation does not run, so they are left out rather than invented.
+  const kstack = kernelStackOf(machineOf(system).ps.ob.poolBase, t.tid);
   return {
     typeName: '_KTHREAD', address, size: 0x430, source: VERGILIUS,
     fields: [
-      { offset: 0x30, name: 'StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
-      { offset: 0x38, name: 'StackBase', type: 'Ptr64 Void', value: t.stackBase },
+      { offset: 0x30, name: 'StackLimit', type: 'Ptr64 Void', value: kstack.stackLimit },
+      { offset: 0x38, name: 'StackBase', type: 'Ptr64 Void', value: kstack.stackBase },
       { offset: 0xC3, name: 'Priority', type: 'Char', value: t.priority ?? 8 },
       { offset: 0xF0, name: 'Teb', type: 'Ptr64 Void', value: t.teb, ref: t.teb ? { kind: 'TEB', tid: t.tid } : undefined },
       { offset: 0x184, name: 'State', type: 'UChar', value: `${THREAD_STATES[t.state] ?? 0} (${t.state})` },
@@ -446,13 +460,19 @@ function teb(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
     typeName: '_TEB', address: t.teb, size: TEB.size, source: USER_MODE,
     fields: [
       { offset: TEB.StackBase, name: 'NtTib.StackBase', type: 'Ptr64 Void', value: t.stackBase },
-      { offset: TEB.StackLimit, name: 'NtTib.StackLimit', type: 'Ptr64 Void', value: t.stackLimit },
+      { offset: TEB.StackLimit, name: 'NtTib.StackLimit', type: 'Ptr64 Void', value: userStackLimit(p, t) },
       { offset: TEB.Self, name: 'NtTib.Self', type: 'Ptr64 _NT_TIB', value: t.teb },
       { offset: TEB.ClientId, name: 'ClientId', type: '_CLIENT_ID', value: `${p.pid}.${t.tid}` },
       { offset: TEB.ProcessEnvironmentBlock, name: 'ProcessEnvironmentBlock', type: 'Ptr64 _PEB', value: p.peb, ref: { kind: 'PEB', pid: p.pid } },
       { offset: TEB.LastErrorValue, name: 'LastErrorValue', type: 'Uint4B', value: caller === t ? system.getLastError(p.pid) : 0 },
     ],
   };
+}
+
+/** TEB.NtTib.StackLimit: where the user stack has grown to (MiCheckForUserStackOverflow lowers it). */
+function userStackLimit(p: ProcessObject, t: ThreadObject): bigint {
+  const vad = t.stackBase ? p.vads.find(Number((t.stackBase - 1n) / 0x1000n)) : null;
+  return vad && vad.userStackTeb === Number(t.teb) && vad.userStackLimit ? BigInt(vad.userStackLimit) : t.stackLimit;
 }
 
 /** DEBUG_EVENT codes as WinDbg names them in a DEBUG_EVENT's dwDebugEventCode. */

@@ -2,11 +2,11 @@
 // and the LDR_DATA_TABLE_ENTRY lists, the static imports breadth first (LdrpLoadDll), the loader breakpoint
 // and the entry point. Resumable when a debugger holds it. Windows Internals 7e ch. 3, "Image loader".
 import { PAGE_SIZE, PAGE_SIZE_N } from '../constants';
-import { FILE_MAP_READ, LOAD_DLL_DEBUG_EVENT, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../constants';
+import { FILE_MAP_READ, LOAD_DLL_DEBUG_EVENT } from '../constants';
+import { createLoaderHeap as createProcessHeap } from '../heap/processHeaps';
 import type { SimFile } from '../io/fileSystem';
 import { IMAGE_SUBSYSTEM_NATIVE, IMAGE_SUBSYSTEM_WINDOWS_GUI, PeFormatError } from '../io/pe';
 import { mapView } from '../mm/sectionApi';
-import { virtualAlloc } from '../mm/virtual';
 import type { ProcessObject } from '../process';
 import { initializeConsole } from './console';
 import { blockOnDebugger, debugObjectOf, postLoaderBreakpoint, queueEvent } from './debug';
@@ -148,23 +148,20 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
       if (!thread || thread.state === 'Terminated') { st.loader = null; return; }
       const dbg = debugObjectOf(pm, p);
       if (progress.phase === 'heap') {
-        // The process heap (RtlCreateHeap): 1 MB reserved, the first pages committed (the loader's data lives there), the segment signature written.
-        const heap = virtualAlloc(pm.mm, p, 0n, 0x100000n, MEM_RESERVE, PAGE_READWRITE);
-        virtualAlloc(pm.mm, p, heap, BigInt(LOADER_IN_HEAP.end), MEM_COMMIT, PAGE_READWRITE);
-        const hdr = new Uint8Array(0x20);
-        new DataView(hdr.buffer).setUint32(0x10, 0xFFEEFFEE, true); // _HEAP.SegmentSignature
-        writeUser(pm, p, heap, hdr);
-        st.heap = heap;
+        // The process heap (RtlCreateHeap, src/engine/heap): 1 MB reserved, the first 64 KB committed; the
+        // loader's data is one busy block of it, from FirstEntry to the end of the committed part.
+        const heap = createProcessHeap({ mm: pm.mm, p, trace: t, rng: pm.ctx.rng }, LOADER_IN_HEAP.end, LOADER_IN_HEAP.end - LOADER_IN_HEAP.firstEntry).base;
+        st.heap = BigInt(heap);
         // PEB_LDR_DATA is ntdll's global PebLdr, in its .data section (written there, that page becomes
         // the process's own copy); the entries and their names come from the process heap.
-        st.ldr = pebLdrAddress(pm, st) ?? heap + BigInt(LOADER_IN_HEAP.firstEntry - PEB_LDR_DATA.size);
-        st.ldrNames = Number(heap) + LOADER_IN_HEAP.names;
+        st.ldr = pebLdrAddress(pm, st) ?? st.heap + BigInt(LOADER_IN_HEAP.firstEntry - PEB_LDR_DATA.size);
+        st.ldrNames = heap + LOADER_IN_HEAP.names;
         const pebPatch = new Uint8Array(8);
         new DataView(pebPatch.buffer).setBigUint64(0, st.ldr, true);
         writeUser(pm, p, p.peb + BigInt(PEB.Ldr), pebPatch);
-        new DataView(pebPatch.buffer).setBigUint64(0, heap, true);
+        new DataView(pebPatch.buffer).setBigUint64(0, st.heap, true);
         writeUser(pm, p, p.peb + BigInt(PEB.ProcessHeap), pebPatch);
-        t.step('create.heap')?.n(p.pid).a(heap).a(0x100000n).change('vad', p.pid, Number(heap));
+        t.step('create.heap')?.n(p.pid).a(heap).a(0x100000n).change('vad', p.pid, heap);
         // LdrpInitializeProcess opens \KnownDlls (DIRECTORY_QUERY | DIRECTORY_TRAVERSE) into LdrpKnownDllDirectoryHandle;
         // smss itself starts before it creates the directory and goes on without (public symbols of ntdll and smss).
         const knownDlls = pm.ob.lookup('\\KnownDlls');

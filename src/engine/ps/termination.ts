@@ -47,6 +47,15 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     const handles = [...st.handles.entries.keys()];
     for (const h of handles) closeHandleInternal(pm, p, h, false);
     t.step('process.rundownHandles')?.n(p.pid).n(handles.length).change('process', p.pid);
+    // CSRSS hears of the exit and closes the handles it held to the process and its thread (CsrDereferenceProcess).
+    if (st.csrHandles) {
+      const csr = st.csrHandles;
+      st.csrHandles = null;
+      const csrss = pm.ctx.byPid.get(csr.csrssPid);
+      if (csrss && !csrss.exited) {
+        csr.handles.forEach((h, i) => { if (pm.state(csrss).handles.get(h)?.objectId === csr.objectIds[i]) closeHandleInternal(pm, csrss, h, false); });
+      }
+    }
     if (p.directoryTableBase >= 0) {
       const r = deleteAddressSpace(pm.mm, p, (vad) => unmapView(pm.mm, p, BigInt(vad.startVpn) * PAGE_SIZE_N));
       t.step('process.deleteAddressSpace')?.n(p.pid).n(r.vads).n(r.privatePages).n(r.pageTables).change('process', p.pid).change('commit');
@@ -61,7 +70,7 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     p.exited = true;
     pm.cids.free(p.pid);
     pm.ctx.byPid.delete(p.pid);
-    if (pm.liveCount > 0 && st.createSeq > 0) pm.liveCount--;
+    if (st.inserted) pm.liveCount--;
     if (pm.explorerPid === p.pid) pm.explorerPid = 0;
     if (pm.csrssBySession.get(p.sessionId) === p.pid) pm.csrssBySession.delete(p.sessionId);
     releaseToken(pm, st.token);

@@ -5,7 +5,7 @@
 import { PAGE_SIZE_N } from '../constants';
 import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
-import { virtualFree } from '../mm/virtual';
+import { createPebOrTeb, virtualFree } from '../mm/virtual';
 import type { ProcessObject, ThreadObject } from '../process';
 import { runLoaderInit } from './create/stage7-loader-init';
 import { debugObjectOf, isFrozen, postExit, postThreadStart } from './debug';
@@ -22,6 +22,29 @@ import { kernelAlloc, writeUser } from './userMemory';
 const fail = (code: number): never => { throw new LastError(code); };
 
 /**
+ * KERNEL_STACK_SIZE on x64: every thread's kernel-mode stack is 24 KB (Microsoft Learn, "How do I keep my
+ * driver from running out of kernel-mode stack?": "On x64-based platforms, the kernel-mode stack is 24K";
+ * wdm.h defines KERNEL_STACK_SIZE 0x6000 for AMD64).
+ */
+export const KERNEL_STACK_SIZE = 0x6000;
+/** One kernel stack's slot: a no-access guard page, the 24 KB stack, and a free page before the next slot. */
+const KERNEL_STACK_SLOT = 0x8000n;
+
+/**
+ * Where a thread's kernel stack is: KTHREAD.StackLimit (lowest address) and StackBase (one past the highest;
+ * stacks grow down), in system space. KeInitThread gets the stack from MmCreateKernelStack when the thread is
+ * created (Windows Internals 7e ch. 4, "Thread internals"; ch. 5, "Dynamic system virtual address space":
+ * kernel stacks are a system VA region of their own). The region's placement is the simulation's (on
+ * Windows 10 it is randomized at boot); a stack here has an address and a size but no pages of its own
+ * (README: where the model ends). Derived from the thread id, so it needs no state of its own.
+ */
+export function kernelStackOf(poolBase: bigint, tid: number): { stackLimit: bigint; stackBase: bigint } {
+  const region = (poolBase & ~0x3FFFFFFFn) + 0x8000000000n;
+  const stackLimit = region + BigInt(tid >>> 2) * KERNEL_STACK_SLOT + 0x1000n;
+  return { stackLimit, stackBase: stackLimit + BigInt(KERNEL_STACK_SIZE) };
+}
+
+/**
  * PspAllocateThread (MmCreateTeb, the user stack, KeInitThread) then PspInsertThread. The TEB and stack are
  * taken by the kernel for the thread (kernelAlloc: their steps are create.teb and create.stack).
  */
@@ -32,12 +55,19 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
   // A WoW64 thread's TEB is followed by its 32-bit TEB (TEB64 two pages, then TEB32): MmCreateTeb makes both.
   const wow64 = st.wow64;
-  const teb = kernelAlloc(pm, p, wow64 ? 0x3000n : 0x2000n);
+  // MmCreateTeb: page-granular, in the first free pages above the PEB, or above the latest TEB (MiCreatePebOrTeb).
+  // Starting from the latest TEB keeps the search short when a process has thousands of threads.
+  const latest = p.threads.length ? p.threads[p.threads.length - 1]!.teb : 0n;
+  const teb = createPebOrTeb(pm.mm, p, wow64 ? 3 : 2, Number((latest > p.peb ? latest : p.peb) / 0x1000n));
   t.step('create.teb')?.n(p.pid).n(tid).a(teb).change('vad', p.pid, Number(teb));
   if (wow64) t.step('create.teb32')?.n(p.pid).n(tid).a(teb + 0x2000n).change('vad', p.pid, Number(teb));
   const reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;
   const stackReservation = kernelAlloc(pm, p, reserve, MEM_RESERVE);
   const stackBase = stackReservation + reserve;
+  // The memory manager knows the reservation as this thread's stack: a guard-page fault in it grows the stack.
+  const stackVad = p.vads.find(Number(stackReservation / 0x1000n))!;
+  stackVad.userStackTeb = Number(teb);
+  stackVad.userStackLimit = Number(stackBase - 0x1000n);
   kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE, stackBase - 0x1000n);
   kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD, stackBase - 0x2000n);
   t.step('create.stack')?.n(p.pid).n(tid).a(stackBase).a(stackBase - 0x1000n).a(reserve).change('vad', p.pid, Number(stackReservation));

@@ -75,11 +75,13 @@ export const LDR_DATA_TABLE_ENTRY = {
 
 /**
  * Where the simulated loader keeps its data in the process heap (PEB_LDR_DATA itself is ntdll!PebLdr):
- * the LDR_DATA_TABLE_ENTRYs one after another from `firstEntry`, the DLL names' buffers from `names`,
- * the first `end` bytes committed. The names area holds several times the names of the entries that fit.
+ * one busy heap block whose header is the heap's FirstEntry (base + 0x740, src/engine/heap/layout.ts)
+ * and whose data runs to `end`, the first `end` bytes committed; in it the LDR_DATA_TABLE_ENTRYs one
+ * after another from `firstEntry`, the DLL names' buffers from `names`. The names area holds several
+ * times the names of the entries that fit.
  */
 export const LOADER_IN_HEAP = {
-  firstEntry: 0x2C0,
+  firstEntry: 0x750,
   names: 0x6000,
   end: 0x10000,
 } as const;

@@ -6,8 +6,10 @@
 // undefined, {"$o": {...}} a plain object whose own keys start with "$". Version 1 files (no $f/$u/$o)
 // still load. Nothing here recurses without a bound or runs a regular expression over a large string.
 import { isDocumentedError } from '../errors';
+import { Rng } from '../rng';
 import { System, validateOp, type Op, type SystemOptions } from '../system';
 import { machineOf } from '../system/internal';
+import { randomPteBase, validateOptions } from '../system/options';
 
 export const SESSION_FORMAT = 'ntlab-session';
 /** 2: lossless numbers, undefined and "$" keys ($f, $u, $o). */
@@ -27,9 +29,26 @@ export interface SessionFile {
   ops: unknown[];
 }
 
-/** Why a session file cannot be loaded. `newer` = written by a later version of NT Lab. */
+/**
+ * The largest machine a session file builds unless the caller allows more (restoreSession's `limits`).
+ * A machine costs time and memory in proportion to its RAM and paging file before any operation replays
+ * (the PFN database's 41 bytes per physical page, once for the machine and once for time travel's first
+ * snapshot; the paging file's slot records). Measured on the 2-core bench machine: 4 GB of RAM builds in
+ * about 1.9 s and 150 MB, 16 GB in 3.4 s and 500 MB, 64 GB in 16-18 s and 1.8 GB; a 64 GB paging file
+ * 1.1 s and 126 MB, 256 GB 3.6 s and 333 MB. A file asking for more is refused ('tooLarge') before
+ * anything is built; a host that has asked the learner (extension/machineCost.ts) passes the size agreed.
+ * The paging-file maximum is the `ntlab.simulation.pageFileMB` setting's.
+ */
+export const SESSION_MACHINE_LIMITS = { physicalMemoryMB: 4096, pageFileMB: 65536 } as const;
+/** How large a machine restoreSession may build (defaults: SESSION_MACHINE_LIMITS). */
+export interface SessionLimits { maxPhysicalMemoryMB?: number; maxPageFileMB?: number }
+
+/**
+ * Why a session file cannot be loaded. `newer` = written by a later version of NT Lab; `tooLarge` = it
+ * asks for a machine above the limits restoreSession was given (SESSION_MACHINE_LIMITS by default).
+ */
 export class SessionFileError extends Error {
-  constructor(readonly reason: 'corrupt' | 'newer' | 'mismatch', message: string) {
+  constructor(readonly reason: 'corrupt' | 'newer' | 'mismatch' | 'tooLarge', message: string) {
     super(message);
     this.name = 'SessionFileError';
   }
@@ -139,8 +158,15 @@ function plainObject(o: Record<string, unknown>, path: string, version: number, 
  */
 function bootLike(options: SystemOptions & { pteBase: bigint }): System {
   const { pteBase, ...rest } = options;
-  const seeded = new System(rest);
-  return seeded.options.pteBase === pteBase ? seeded : new System(options);
+  // The seed's PTE base is the first draw of its random stream (Machine's constructor): computed here,
+  // not by building a machine to look (a build costs time in proportion to the RAM).
+  const seeded = randomPteBase(new Rng(validateOptions(rest).seed));
+  return new System(seeded === pteBase ? rest : options);
+}
+
+/** Operations a freshly built machine has logged: its boot (one 'ps' boot call) when it boots. */
+function bootOpCount(options: SystemOptions): number {
+  return options.boot === false ? 0 : 1;
 }
 
 /** The session as a JSON-safe object (the live system, not a past state). */
@@ -148,7 +174,7 @@ export function serializeSession(system: System): SessionFile {
   const machine = machineOf(system);
   if (!machine.replayable) throw new RangeError('serializeSession: this machine was changed outside the operation log (detachFromReplay)');
   if (machine.readOnly) throw new RangeError('serializeSession: a past state (from stateAt) is not a session; save the live system');
-  const bootOps = machineOf(bootLike({ ...system.options })).ops.count;
+  const bootOps = bootOpCount(system.options);
   const { pteBase, ...rest } = system.options;
   return {
     format: SESSION_FORMAT,
@@ -157,6 +183,35 @@ export function serializeSession(system: System): SessionFile {
     stepCount: system.stepCount,
     ops: machine.operations().slice(bootOps).map((op) => encode(op)),
   };
+}
+
+/** Deepest nesting a session file's text may have: the file's own levels (root, ops, op, args) around MAX_DEPTH. */
+const MAX_TEXT_DEPTH = MAX_DEPTH + 8;
+
+/**
+ * The text of a session file as data, for restoreSession. One linear pass first measures the nesting
+ * (outside strings) and refuses a file nested deeper than any session: JSON.parse itself takes seconds
+ * on a million nested brackets (4-6 s measured for a 2 MB file), on the host's main thread. Text that
+ * is not JSON is a SessionFileError too ('corrupt', "not JSON ...").
+ */
+export function parseSessionText(text: string): unknown {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > MAX_TEXT_DEPTH) throw new SessionFileError('corrupt', `nested deeper than ${MAX_TEXT_DEPTH} levels at character ${i}`);
+    } else if (c === 93 || c === 125) depth--;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new SessionFileError('corrupt', `not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Checks a parsed file's shape; throws SessionFileError saying what is wrong. */
@@ -180,8 +235,8 @@ export function validateSessionFile(data: unknown): SessionFile {
 }
 
 /** Boots a machine with the file's options and replays its operations. Throws SessionFileError. */
-export function restoreSession(data: unknown): System {
-  const replay = restoreSessionInChunks(data, Number.MAX_SAFE_INTEGER);
+export function restoreSession(data: unknown, limits?: SessionLimits): System {
+  const replay = restoreSessionInChunks(data, Number.MAX_SAFE_INTEGER, limits);
   for (;;) {
     const r = replay.next();
     if (r.done) return r.value;
@@ -197,9 +252,18 @@ export interface RestoreProgress { readonly done: number; readonly total: number
  * returns the system, checked as restoreSession checks it. Stopping early (not calling `next()`
  * again) cancels it: the half-replayed machine is simply dropped. Same rules as restoreSession.
  */
-export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<RestoreProgress, System, void> {
+export function* restoreSessionInChunks(data: unknown, chunk = 2000, limits?: SessionLimits): Generator<RestoreProgress, System, void> {
   const file = validateSessionFile(data);
   const { pteBase, ...rest } = file.options;
+  const maxRam = limits?.maxPhysicalMemoryMB ?? SESSION_MACHINE_LIMITS.physicalMemoryMB;
+  const maxPageFile = limits?.maxPageFileMB ?? SESSION_MACHINE_LIMITS.pageFileMB;
+  // Only numbers can be too large; any other value is createSystem's to refuse below.
+  if (typeof rest.physicalMemoryMB === 'number' && rest.physicalMemoryMB > maxRam) {
+    throw new SessionFileError('tooLarge', `the session asks for ${rest.physicalMemoryMB} MB of RAM; at most ${maxRam} MB is built from a session file`);
+  }
+  if (typeof rest.pageFileMB === 'number' && rest.pageFileMB > maxPageFile) {
+    throw new SessionFileError('tooLarge', `the session asks for a ${rest.pageFileMB} MB paging file; at most ${maxPageFile} MB is built from a session file`);
+  }
   let system: System;
   try {
     system = bootLike({ ...(rest as SystemOptions), pteBase: BigInt(pteBase) });

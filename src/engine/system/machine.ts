@@ -12,6 +12,7 @@ import { Registry } from '../config/registry';
 import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
 import { MiMappedPageWriter } from '../mm/writer';
+import { applyHeapCall, type HeapCall, type HeapResult } from '../heap/calls';
 import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
 import { OpLog } from '../opLog';
@@ -35,6 +36,7 @@ const APPLY = {
   createProcess: (m, op) => { const { pid, tid } = m.ps.createProcess(op.args[0]); return { pid, tid }; },
   ps: (m, op) => applyPsCall(m.ps, op.args[0]),
   section: (m, op) => applySectionCall(m.sectionContext(), op.args[0]),
+  heap: (m, op) => applyHeapCall({ mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid) }, op.args[0]),
   memoryListCommand: (m, op) => memoryListCommand(m, op.args[0]),
   runSystemThread: (m, op) => runSystemThread(m, op.args[0]),
   grantPrivilege: (m, op) => {
@@ -124,6 +126,18 @@ export class Machine {
     if (o.boot) this.op({ op: 'ps', args: [{ call: 'boot' }] });
   }
 
+  /**
+   * A read-only view that shares `frozen`'s state instead of copying it: for time travel's private
+   * machines (snapshots, boundaries kept near the cursor), which nothing changes once built. The view
+   * has its own last errors (SetLastError on a past state's Win32 API writes them) and view fields.
+   */
+  static sharing(frozen: Machine): Machine {
+    const view = Object.create(frozen) as Machine;
+    view.lastErrors = new Map(frozen.lastErrors);
+    view.readOnly = true;
+    return view;
+  }
+
   /** Bumped whenever copyState replaces the state objects (a roll-back): caches of process objects refresh. */
   stateGeneration = 0;
 
@@ -181,6 +195,11 @@ export class Machine {
   /** Process-manager calls, typed by their kind. */
   psCall<C extends PsCall>(call: C): PsResult<C> {
     return this.op({ op: 'ps', args: [call] }) as PsResult<C>;
+  }
+
+  /** Heap calls (HeapCreate, HeapAlloc, ..., malloc), typed by their kind. */
+  heapCall<C extends HeapCall>(call: C): HeapResult<C> {
+    return this.op({ op: 'heap', args: [call] }) as HeapResult<C>;
   }
 
   /** File-mapping calls, typed by their kind. */

@@ -8,6 +8,8 @@ import type { PsCall, PsResult } from '../ps/calls';
 import { isPsCallKind } from '../ps/calls';
 import type { SectionCall, SectionResult } from '../ps/sectionCalls';
 import { isSectionCallKind } from '../ps/sectionCalls';
+import type { HeapCall, HeapResult } from '../heap/calls';
+import { HEAP_FIELDS, isHeapCallKind } from '../heap/calls';
 
 export interface CreateProcessOptions {
   imagePath: string;
@@ -31,6 +33,7 @@ export type Op =
   | { op: 'createProcess'; args: [CreateProcessOptions] }
   | { op: 'ps'; args: [PsCall] }
   | { op: 'section'; args: [SectionCall] }
+  | { op: 'heap'; args: [HeapCall] }
   | { op: 'memoryListCommand'; args: [MemoryListCommand] }
   | { op: 'runSystemThread'; args: [SystemThreadName] }
   | { op: 'grantPrivilege'; args: [number, string] }
@@ -68,20 +71,21 @@ export interface OpResults {
 export type OpResult<O extends Op> =
   O extends { op: 'ps'; args: [infer C extends PsCall] } ? PsResult<C>
     : O extends { op: 'section'; args: [infer C extends SectionCall] } ? SectionResult<C>
-      : O['op'] extends keyof OpResults ? OpResults[O['op']] : never;
+      : O extends { op: 'heap'; args: [infer C extends HeapCall] } ? HeapResult<C>
+        : O['op'] extends keyof OpResults ? OpResults[O['op']] : never;
 
 /** Every operation kind, in one list (validation and the property test that covers them all). */
 export const OP_NAMES: readonly OpName[] = [
-  'createProcess', 'ps', 'section', 'memoryListCommand', 'runSystemThread', 'grantPrivilege', 'VirtualAlloc', 'VirtualFree',
+  'createProcess', 'ps', 'section', 'heap', 'memoryListCommand', 'runSystemThread', 'grantPrivilege', 'VirtualAlloc', 'VirtualFree',
   'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError',
 ];
 
 /**
  * Argument types by position: n = number, a = bigint, s = string, u = Uint8Array, o = object, O = object or null,
- * A = array, c = process-manager call, f = file-mapping call, m = memory list command, t = system thread name.
+ * A = array, c = process-manager call, f = file-mapping call, h = heap call, m = memory list command, t = system thread name.
  */
 const OP_ARGS: Readonly<Record<OpName, string>> = {
-  createProcess: 'o', ps: 'c', section: 'f', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
+  createProcess: 'o', ps: 'c', section: 'f', heap: 'h', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
   VirtualAlloc: 'aann', VirtualFree: 'aan', VirtualProtect: 'aan', SetProcessWorkingSetSize: 'aa',
   GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu', SetLastError: 'n',
 };
@@ -96,6 +100,7 @@ const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect'
 export function callingThread(op: Op): number | undefined {
   if ('pid' in op) return op.pid;
   if (op.op === 'section') return op.args[0].pid;
+  if (op.op === 'heap') return op.args[0].pid;
   if (op.op === 'ps' && 'callerPid' in op.args[0]) return op.args[0].callerPid;
   return undefined;
 }
@@ -171,6 +176,7 @@ function fits(v: unknown, type: string): boolean {
     case 'p': return isObject(v) && fields(v, CREATE_FIELDS);
     case 'c': return isObject(v) && isPsCallKind(v.call) && fields(v, PS_FIELDS[v.call]);
     case 'f': return isObject(v) && isSectionCallKind(v.call) && fields(v, SECTION_FIELDS[v.call]);
+    case 'h': return isObject(v) && isHeapCallKind(v.call) && fields(v, HEAP_FIELDS[v.call]);
     case 'm': return typeof v === 'string' && Object.prototype.hasOwnProperty.call(MEMORY_LIST_COMMANDS, v);
     case 't': return typeof v === 'string' && (SYSTEM_THREADS as readonly string[]).includes(v);
     case '?': return true;

@@ -9,6 +9,7 @@ import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY
 import { PAGE_LIST_HEAD, STANDBY_PRIORITY_COUNT, type PageListName } from '../vocabulary';
 import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, type DecodedPte } from '../mm/pte';
 import { VadType } from '../mm/vad';
+import { win32ToMmProtection } from '../mm/protection';
 import type { ProcessObject } from '../process';
 import { describeProcessSecurity, type ProcessSecurityInfo } from '../ps/processAccess';
 import type { Machine } from './machine';
@@ -32,13 +33,27 @@ export interface PfnInfo {
   ReferenceCount: number;
   PteAddress: bigint;
   OriginalPte: bigint;
+  /**
+   * u4.PteFrame: the page frame holding the PTE that maps this page, read as the real field is, an
+   * unsigned 40-bit bitfield (nt!_MMPFN, 19041: `u4.PteFrame : 40`). 0 when the simulation has no such
+   * frame: a page on the free or zeroed list, or a section page whose PTE is a prototype PTE, which lives
+   * in paged pool (Windows Internals 7e ch. 5, "Prototype PTEs"); the simulation keeps no physical frames
+   * for pool, so it does not invent one. Such a page has PrototypePte set.
+   */
   PteFrame: number;
+  /** u4.PrototypePte: the PTE this page is mapped by is a prototype PTE of a section (nt!_MMPFN, 19041). */
+  PrototypePte: boolean;
+  /** u3.e3.Priority: the page priority, 0-7 (nt!_MMPFNENTRY3.Priority : 3, 19041). */
   Priority: number;
   Modified: boolean;
   /** Owning process id, or 0 when the page belongs to nobody. */
   OwnerPid: number;
   PageTable: boolean;
   LargePage: boolean;
+  /**
+   * The page's index in its working-set list, or -1 when it is in none. Not an MMPFN field in Windows 10:
+   * 19041's _MMPFN has no WsIndex (u1 is a list link or _MI_ACTIVE_PFN); older kernels kept u1.WsIndex.
+   */
   WsIndex: number;
 }
 
@@ -71,6 +86,11 @@ export interface ProcessInfo {
   debuggerPid?: number;
   /** The conhost.exe serving the process's console (0 when it has none). */
   consoleHostPid?: number;
+  /**
+   * Being created: CreateProcess has made the EPROCESS (stage 3A) but not yet inserted it (stage 3F,
+   * PspInsertProcess). Only a past state taken inside a creation shows one.
+   */
+  creating?: boolean;
 }
 
 /** One VAD of a process (!vad). */
@@ -81,8 +101,15 @@ export interface VadInfo {
   vadType: 'VadNone' | 'VadImageMap' | 'VadWriteWatch' | 'VadLargePages' | 'VadAwe' | 'VadDevicePhysicalMemory' | 'VadRotatePhysical' | 'VadLargePageSection';
   /** MEM_PRIVATE, MEM_MAPPED or MEM_IMAGE. */
   type: number;
-  /** The protection given at allocation (AllocationProtect). */
+  /** The protection given at allocation (AllocationProtect), as a Win32 PAGE_* value. */
   allocationProtect: number;
+  /**
+   * u.VadFlags.Protection: the same protection as the memory manager keeps it, the 5-bit MM_* mask
+   * (MM_READONLY 1, MM_EXECUTE 2, MM_EXECUTE_READ 3, MM_READWRITE 4, MM_WRITECOPY 5, MM_EXECUTE_READWRITE 6,
+   * MM_EXECUTE_WRITECOPY 7; +8 NOCACHE, +0x10 GUARD, +0x18 WRITECOMBINE). Public symbols: _MMVAD_FLAGS.Protection
+   * is a 5-bit field (Vergilius, 19041); Windows Internals 7e ch. 5 "Virtual address descriptors".
+   */
+  protection: number;
   commitCharge: number;
   memCommit: boolean;
   pageCount: number;
@@ -142,7 +169,9 @@ export function queryPfn(m: Machine, pfn: number): PfnInfo {
     ReferenceCount: db.referenceCount[pfn]!,
     PteAddress: join64(db.pteAddressLo[pfn]!, db.pteAddressHi[pfn]!),
     OriginalPte: join64(db.originalPteLo[pfn]!, db.originalPteHi[pfn]!),
-    PteFrame: db.pteFrame[pfn]!,
+    // The simulation codes "no frame" as negative numbers (-1; a section page's -(control area id + 2)); the real field is unsigned.
+    PteFrame: Math.max(0, db.pteFrame[pfn]!),
+    PrototypePte: db.pteFrame[pfn]! < -1,
     Priority: db.priority[pfn]!,
     Modified: (db.flags[pfn]! & 1) !== 0,
     OwnerPid: owner >= 0 ? m.processes[owner]?.pid ?? 0 : 0,
@@ -182,6 +211,8 @@ export function queryVads(m: Machine, pid: number): VadInfo[] {
     vadType: VadType[v.vadType] as VadInfo['vadType'],
     type: v.vadType === VadType.VadImageMap ? MEM_IMAGE : v.privateMemory ? MEM_PRIVATE : MEM_MAPPED,
     allocationProtect: v.allocationProtect,
+    // The VAD keeps the protection the region was allocated with, also for a reservation with nothing committed.
+    protection: Math.max(0, win32ToMmProtection(v.allocationProtect)) & 0x1F,
     commitCharge: v.commitCharge,
     memCommit: v.memCommit,
     pageCount: v.pageCount,
@@ -289,9 +320,9 @@ export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityIn
   return describeProcessSecurity(m.ps.state(p));
 }
 
-/** What the process manager adds to a process's description: token user and integrity, debugger, console host. */
-function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid'> {
+/** What the process manager adds to a process's description: token user and integrity, debugger, console host, creation state. */
+function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid' | 'creating'> {
   const st = m.ps.state(p);
   const console = st.consoleId ? m.ps.consoles.get(st.consoleId) : undefined;
-  return { userName: st.token.user.name, integrityLevel: st.token.integrityLevel, debuggerPid: st.debuggerPid, consoleHostPid: console?.hostPid ?? 0 };
+  return { userName: st.token.user.name, integrityLevel: st.token.integrityLevel, debuggerPid: st.debuggerPid, consoleHostPid: console?.hostPid ?? 0, creating: !st.inserted };
 }

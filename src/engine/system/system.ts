@@ -14,6 +14,7 @@ import type { PsCall, PsResult } from '../ps/calls';
 import { DebugObjectInfo, HandleInfo, JobInfo, listDebugObjects, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionFilter, SectionInfo } from '../inspect';
 import type { Step } from '../trace';
 import { Win32Api, Win32ApiImpl } from '../win32';
+import { describeHeaps, listHeapBlocks, type HeapBlockInfo, type HeapInfo } from '../heap/inspect';
 import { Machine, type SystemChange } from './machine';
 import { MEMORY_LIST_COMMANDS, SYSTEM_THREADS, type CreateProcessOptions, type MemoryListCommand, type SystemThreadName } from './operations';
 import type { ResolvedSystemOptions, SystemOptions } from './options';
@@ -195,6 +196,14 @@ export class System {
   }
   /** The handle table of a process (!handle). */
   queryHandles(pid: number): HandleInfo[] { const p = this.#machine.byPid.get(pid); return p && !p.exited ? listHandles(this.#machine.ps, p) : []; }
+  /** The heaps of a process (!heap -s): the process heap first, then HeapCreate's, with segments, LFH and totals. */
+  queryHeaps(pid: number): HeapInfo[] { const p = this.#machine.byPid.get(pid); return p ? describeHeaps(p) : []; }
+  /** A slice of one heap's blocks in address order (!heap -a), of one segment or of all, and how many there are. */
+  queryHeapBlocks(pid: number, heap: bigint, start = 0, count = 256, segment?: number): { total: number; blocks: HeapBlockInfo[] } {
+    const p = this.#machine.byPid.get(pid);
+    if (!p || typeof heap !== 'bigint' || !Number.isInteger(start) || typeof count !== 'number' || (segment !== undefined && !Number.isInteger(segment))) return { total: 0, blocks: [] };
+    return listHeapBlocks(p, heap, start, count, segment);
+  }
   /** Every job object with its limits, accounting and members. */
   queryJobs(): JobInfo[] { return listJobs(this.#machine.ps); }
   /** Every debug object: debugger, debuggees and queued events. */

@@ -17,6 +17,7 @@ import { Cancelled, Invalid, type ActionBody, type ActionLog, type ActionResult,
 import { registerDebugActions } from './debug';
 import { registerJobActions } from './jobs';
 import { registerMemoryActions } from './memory';
+import { registerHeapActions } from './heap';
 import { registerProcessActions } from './process';
 import { registerSectionActions } from './sections';
 import { registerTokenActions } from './tokens';
@@ -78,7 +79,7 @@ export function registerActionCommands(context: vscode.ExtensionContext, session
       }
     }));
   };
-  for (const family of [registerProcessActions, registerMemoryActions, registerSectionActions, registerJobActions, registerDebugActions, registerTokenActions]) {
+  for (const family of [registerProcessActions, registerMemoryActions, registerHeapActions, registerSectionActions, registerJobActions, registerDebugActions, registerTokenActions]) {
     family(register, log);
   }
 }

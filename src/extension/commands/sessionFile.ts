@@ -5,7 +5,7 @@
 // replaces it.
 import * as vscode from 'vscode';
 import type { System } from '../../engine';
-import { restoreSessionInChunks, serializeSession, SessionFileError, type SessionFile } from '../../engine';
+import { parseSessionText, restoreSessionInChunks, serializeSession, SESSION_MACHINE_LIMITS, SessionFileError, type SessionFile } from '../../engine';
 import { runInChunks, sessionTextInChunks, type ChunkProgress } from '../chunked';
 import { confirmMachineSize } from '../machineCost';
 import { Commands } from '../ids';
@@ -131,22 +131,23 @@ export function registerSessionFiles(context: vscode.ExtensionContext, session: 
       let system: System;
       try {
         const bytes = await vscode.workspace.fs.readFile(uri);
-        let data: unknown;
-        try { data = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) {
-          throw new SessionFileError('corrupt', `not JSON (${e instanceof Error ? e.message : String(e)})`);
-        }
+        const data = parseSessionText(new TextDecoder().decode(bytes));
         const options = (data as { options?: { physicalMemoryMB?: unknown; timeTravelMemoryMB?: unknown } } | null)?.options;
         const physicalMemoryMB = typeof options?.physicalMemoryMB === 'number' ? options.physicalMemoryMB : undefined;
         const timeTravelMemoryMB = typeof options?.timeTravelMemoryMB === 'number' ? options.timeTravelMemoryMB : undefined;
         const sizeDecision = (arg as { machineSize?: 'build' | 'cancel' } | undefined)?.machineSize;
         if (!(await confirmMachineSize({ physicalMemoryMB, timeTravelMemoryMB }, session.system, sizeDecision))) return undefined;
-        const restored = await withChunkedProgress(vscode.l10n.t('Loading the simulation session'), restoreSessionInChunks(data, REPLAY_CHUNK),
+        // The size was confirmed (or is affordable): the engine may build up to it, beyond its own session maximum.
+        const limits = { maxPhysicalMemoryMB: Math.max(SESSION_MACHINE_LIMITS.physicalMemoryMB, physicalMemoryMB ?? 0) };
+        const restored = await withChunkedProgress(vscode.l10n.t('Loading the simulation session'), restoreSessionInChunks(data, REPLAY_CHUNK, limits),
           (p) => vscode.l10n.t('{0} of {1} operations replayed', p.done, p.total));
         if (!restored) return { ok: false, cancelled: true };
         system = restored;
       } catch (e) {
         const error = e instanceof SessionFileError && e.reason === 'newer'
           ? vscode.l10n.t('{0} was saved by a newer version of NT Lab ({1}). Update the extension to open it; the running simulation is unchanged.', uri.fsPath || uri.toString(), e.message)
+          : e instanceof SessionFileError && e.reason === 'tooLarge'
+            ? vscode.l10n.t('{0} asks for a larger machine than NT Lab builds from a session file ({1}). The running simulation is unchanged.', uri.fsPath || uri.toString(), e.message)
           : e instanceof SessionFileError && e.reason === 'mismatch'
             ? vscode.l10n.t('{0} does not replay to the state it recorded ({1}); it was probably saved by another version of the simulation. The running simulation is unchanged.', uri.fsPath || uri.toString(), e.message)
             : vscode.l10n.t('{0} is not a valid NT Lab session: {1}. The running simulation is unchanged.', uri.fsPath || uri.toString(), e instanceof Error ? e.message : String(e));

@@ -198,7 +198,7 @@ export function registerDocuments(context: vscode.ExtensionContext, session: Sim
 }
 
 /** What "Show as dt" accepts: an argument object or a tree row (whose `kind` is the row's kind). */
-interface DtArg { kind?: string; pid?: number; tid?: number; va?: bigint | string; pfn?: number; handle?: number; jobId?: number; controlArea?: number }
+interface DtArg { kind?: string; pid?: number; tid?: number; va?: bigint | string; pfn?: number; handle?: number; jobId?: number; controlArea?: number; index?: number }
 
 function dtTitle(target: DtTarget, image: (pid: number) => string | undefined): string {
   switch (target.kind) {
@@ -246,6 +246,10 @@ function dtTargetFromArg(arg: DtArg | undefined, jobOfPid: (pid: number) => numb
     case 'jobLimits': case 'jobLimit': return jobId === undefined ? undefined : { kind: 'jobLimits', jobId };
     case 'jobAccounting': return jobId === undefined ? undefined : { kind: 'jobAccounting', jobId };
     case 'controlArea': case 'section': return typeof arg.controlArea === 'number' ? { kind: 'controlArea', controlArea: arg.controlArea } : undefined;
+    // Heap nodes carry the structure's address (heap handle, segment base, block header).
+    case 'heap': return pid === undefined || va === undefined ? undefined : { kind: 'layout', ref: { kind: 'HEAP', pid, index: Number(va) } };
+    case 'heapSegment': return pid === undefined || va === undefined ? undefined : { kind: 'layout', ref: { kind: typeof arg.index === 'number' && arg.index > 0 ? 'HEAP_SEGMENT' : 'HEAP', pid, index: Number(va) } };
+    case 'heapBlock': return pid === undefined || va === undefined ? undefined : { kind: 'layout', ref: { kind: 'HEAP_ENTRY', pid, index: Number(va) } };
     default: return undefined;
   }
 }

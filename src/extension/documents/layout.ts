@@ -35,6 +35,7 @@ const LAYOUT_TYPES: Record<ObjectRef['kind'], string> = {
   JOBOBJECT_BASIC_LIMIT_INFORMATION: 'JOBOBJECT_BASIC_LIMIT_INFORMATION',
   CSR_PROCESS: 'csrss!_CSR_PROCESS', CSR_THREAD: 'csrss!_CSR_THREAD', W32PROCESS: 'win32k!_W32PROCESS',
   DEBUG_OBJECT: '_DEBUG_OBJECT', HANDLE_TABLE: '_HANDLE_TABLE', CID_TABLE: '_HANDLE_TABLE',
+  HEAP: 'ntdll!_HEAP', HEAP_SEGMENT: 'ntdll!_HEAP_SEGMENT', HEAP_ENTRY: 'ntdll!_HEAP_ENTRY',
 };
 
 /** The names of the engine's layouts, for validating a `ntlab-dt:` address. */
@@ -52,6 +53,8 @@ export function objectRefOf(kind: string, ids: { pid?: number; tid?: number; ind
       return jobId === undefined ? undefined : { kind: kind as 'EJOB', jobId };
     case 'DEBUG_OBJECT': return objectId === undefined ? undefined : { kind: 'DEBUG_OBJECT', objectId };
     case 'CID_TABLE': return { kind: 'CID_TABLE' };
+    // The heap's structures are found by address (index).
+    case 'HEAP': case 'HEAP_SEGMENT': case 'HEAP_ENTRY': return pid === undefined || index === undefined ? undefined : { kind: kind as 'HEAP', pid, index };
     default: return pid === undefined ? undefined : { kind: kind as 'PEB', pid };
   }
 }
@@ -190,7 +193,8 @@ export function dtFields(system: System, target: DtTarget, layout = engineLayout
         { name: 'StartingVpn', value: num(v.start >> 12n), depth: 1 },
         { name: 'EndingVpn', value: num(v.end >> 12n), depth: 1 },
         { name: 'u.VadFlags.VadType', value: v.vadType, depth: 1 },
-        { name: 'u.VadFlags.Protection', value: num(v.allocationProtect), depth: 1 },
+        // The 5-bit MM protection (MM_READWRITE 4...), not the PAGE_* value (_MMVAD_FLAGS.Protection : 5).
+        { name: 'u.VadFlags.Protection', value: num(v.protection), depth: 1 },
         { name: 'u.VadFlags.PrivateMemory', value: v.type === engine.MEM_PRIVATE ? '1' : '0', depth: 1 },
         { name: 'u1.VadFlags1.CommitCharge', value: num(v.commitCharge), depth: 1 },
         { name: 'u1.VadFlags1.MemCommit', value: v.memCommit ? '1' : '0', depth: 1 },

@@ -7,6 +7,7 @@ import { pointer } from '../present/format';
 import { cmdDisplay, cmdEnter, cmdPfn, cmdPte, cmdVtop } from './memory';
 import { cmdDotProcess, cmdDotThread, cmdHandle, cmdJob, cmdK, cmdLm, cmdObject, cmdPeb, cmdProcess, cmdTeb, cmdThread, cmdToken } from './processes';
 import { cmdDt } from './dt';
+import { cmdHeap } from './heap';
 import { cmdDx } from './dx';
 import { KdTarget, type KdState, type KdView } from './target';
 import { cmdBack, cmdPositions, cmdTt, type Travel } from './travel';
@@ -65,6 +66,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '!memusage', syntax: '!memusage', help: 'page lists and resident pages per control area', run: (t, a, o, c) => cmdMemusage(t, a, o, c) },
   { name: '!address', syntax: '!address [Address]', help: 'one region, or the address-space summary', run: cmdAddress },
   { name: '!ca', syntax: '!ca [ControlArea]', help: 'a control area (no argument: all of them)', run: cmdCa },
+  { name: '!heap', syntax: '!heap [-s | -a [Heap] | -x Address]', help: 'the heaps of the current process: list, summary, entries, the block holding an address', run: (t, a, o, c) => cmdHeap(t, a, o, c) },
   { name: '!tt', syntax: '!tt Position | !tt 0-100', help: 'time travel to a position (SEQ:0) or a percentage', run: cmdTt },
   { name: '!positions', syntax: '!positions', help: 'the current time-travel position', run: cmdPositions },
   { name: 'g-', syntax: 'g-', help: 'run backward to the previous page fault or creation stage', run: (t, _a, o) => cmdBack(t, 'g-', o) },

@@ -201,5 +201,5 @@ export function cmdPfn(t: KdTarget, args: string[], out: Out): void {
   out.push(`    restore pte ${pointerDigits(f.OriginalPte).toUpperCase()}  containing page ${hexColumn(f.PteFrame, 10).toUpperCase()}  ${f.State}  ${f.Modified ? 'M' : ' '}`);
   const notes = [f.Modified ? 'Modified' : '', f.PageTable ? 'PageTablePage' : '', f.LargePage ? 'LargePage' : ''].filter(Boolean);
   if (notes.length) out.push(`    ${notes.join(' ')}`);
-  if (f.OwnerPid) out.push(`    Owner: pid ${hexDigits(f.OwnerPid, 4)} (${t.system.queryProcess(f.OwnerPid)?.imageFileName ?? '?'})  WsIndex ${f.WsIndex.toString(16)}`);
+  if (f.OwnerPid) out.push(`    Owner: pid ${hexDigits(f.OwnerPid, 4)} (${t.system.queryProcess(f.OwnerPid)?.imageFileName ?? '?'})${f.WsIndex >= 0 ? `  WsIndex ${f.WsIndex.toString(16)}` : ''}`);
 }

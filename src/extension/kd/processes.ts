@@ -75,6 +75,9 @@ export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () 
     for (const pid of t.system.processIds) {
       if (cancelled()) return;
       const p = t.system.queryProcess(pid)!;
+      // The dump walks PsActiveProcessHead: a process still being created is not on it until stage 3F
+      // (PspInsertProcess; Windows Internals 7e ch. 3).
+      if (p.creating) continue;
       if (image !== undefined && p.imageFileName.toLowerCase() !== image) continue;
       processDetails(t, p, flags, out);
     }
@@ -106,7 +109,9 @@ export function cmdThread(t: KdTarget, args: string[], out: Out): void {
   out.push('Attached Process          N/A            Image:         N/A');
   out.push(`Win32 Start Address ${hex(big(fieldOf(et, 'Win32StartAddress')))}`);
   out.push(`Start Address ${hex(big(fieldOf(et, 'StartAddress')))}`);
-  out.push(`Stack Init ${pointerDigits(big(fieldOf(kt, 'StackBase')))} Current ${pointerDigits(big(fieldOf(kt, 'StackBase')))}`);
+  // WinDbg prints a "Stack Init <InitialStack> Current <KernelStack>" line here; the simulation keeps no
+  // InitialStack or KernelStack values (no kernel-mode execution is modelled), so that line is left out
+  // rather than filled with StackBase twice.
   out.push(`Base ${pointerDigits(big(fieldOf(kt, 'StackBase')))} Limit ${pointerDigits(big(fieldOf(kt, 'StackLimit')))} Call ${pointerDigits(0n)}`);
   out.push(`Priority ${Number(fieldOf(kt, 'Priority') ?? 0)} BasePriority ${Number(fieldOf(kt, 'BasePriority') ?? 0)} PriorityDecrement 0 IoPriority 2 PagePriority 5`);
   out.push(`SuspendCount ${Number(fieldOf(kt, 'SuspendCount') ?? 0)}`);

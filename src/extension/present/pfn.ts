@@ -24,9 +24,11 @@ export function pfnFields(info: PfnInfo): PfnField[] {
     { name: 'u3.ReferenceCount', kind: 'count', value: info.ReferenceCount },
     { name: 'u3.e1.PageLocation', kind: 'location', value: info.State },
     { name: 'u3.e1.Modified', kind: 'bit', value: info.Modified ? 1 : 0 },
-    { name: 'u3.e1.Priority', kind: 'count', value: info.Priority },
+    // Priority is in the third byte's flags, MMPFNENTRY3 (u3.e3 at +0x23), not in e1 (19041 public symbols).
+    { name: 'u3.e3.Priority', kind: 'count', value: info.Priority },
     { name: 'u4.PteFrame', kind: 'frame', value: info.PteFrame },
-    { name: 'WsIndex', kind: 'count', value: info.WsIndex },
+    { name: 'u4.PrototypePte', kind: 'bit', value: info.PrototypePte ? 1 : 0 },
+    // No WsIndex: Windows 10's _MMPFN has none (19041: u1 is a list link or _MI_ACTIVE_PFN).
   ];
 }
 

@@ -3,7 +3,7 @@
 // and which nodes a batch of step changes touches, so the providers refresh narrowly. No vscode
 // import: the providers (views/providers.ts) adapt these models, and the benchmark
 // (test/bench/tree.bench.ts) and unit tests drive them in plain Node.
-import type { ChangeRef, HandleInfo, JobInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
+import type { ChangeRef, HandleInfo, HeapInfo, JobInfo, ProcessInfo, System, VadInfo, WsleInfo } from '../../engine';
 import { hex, PAGE_SIZE_N } from '../present/format';
 import type { Localizer } from '../present/localizer';
 import { listPageCount, PAGE_LIST_INDEX, PAGE_LISTS, STANDBY_PRIORITIES, standbyPriorityOf, type PageListName } from '../present/names';
@@ -142,6 +142,8 @@ export class ProcessesModel extends NodeCache {
   /** Handle tables and jobs as last queried; any step may change them (not every handle insert names its process). */
   private handleCache = new Map<number, HandleInfo[]>();
   private jobList: JobInfo[] | undefined;
+  /** Heaps as last queried (describe/heaps.ts); any step may change them. */
+  private heapCache = new Map<number, HeapInfo[]>();
   touched = new Touched();
 
   constructor(private readonly l10n: Localizer) { super(); }
@@ -162,8 +164,20 @@ export class ProcessesModel extends NodeCache {
     this.vadCache.clear();
     this.wsleCache.clear();
     this.handleCache.clear();
+    this.heapCache.clear();
     this.jobList = undefined;
     this.resetIndex();
+  }
+
+  private heaps(pid: number): HeapInfo[] {
+    let h = this.heapCache.get(pid);
+    if (!h) { h = this.system?.queryHeaps(pid) ?? []; this.heapCache.set(pid, h); }
+    return h;
+  }
+
+  private heapBlockNodes(parent: TreeNode, pid: number, heap: bigint, segment: number, from: number, count: number): TreeNode[] {
+    return this.system!.queryHeapBlocks(pid, heap, from, count, segment).blocks.map((b, i) =>
+      this.node(`p:${pid}/heap:${hex(heap)}/s:${segment}/b:${hex(b.address)}`, 'heapBlock', parent, { pid, va: b.address, index: from + i }));
   }
 
   private resetIndex(): void {
@@ -255,6 +269,7 @@ export class ProcessesModel extends NodeCache {
           this.node(`${id}/token`, 'token', node, { pid }),
           this.node(`${id}/security`, 'security', node, { pid }),
           this.node(`${id}/job`, 'job', node, { pid }),
+          this.node(`${id}/heaps`, 'heaps', node, { pid }),
         ];
         if (!this.flatList) {
           if (!this.indexFresh) this.buildIndex();
@@ -276,7 +291,23 @@ export class ProcessesModel extends NodeCache {
         const total = sys.queryWorkingSet(pid, 0, 0).total;
         return this.paged(node, 'wsle', total, (from, count) => this.wsleNodes(node, pid, from, count));
       }
+      case 'heaps':
+        return this.heaps(pid).map((h) => this.node(`p:${pid}/heap:${hex(h.handle)}`, 'heap', node, { pid, va: h.handle }));
+      case 'heap': {
+        const h = this.heaps(pid).find((x) => x.handle === node.va);
+        return (h?.segments ?? []).map((s, i) => this.node(`${node.id}/s:${i}`, 'heapSegment', node, { pid, va: s.base, index: i }));
+      }
+      case 'heapSegment': {
+        const heap = node.parent!.va!;
+        const total = sys.queryHeapBlocks(pid, heap, 0, 0, node.index!).total;
+        return this.paged(node, 'heapBlock', total, (from, count) => this.heapBlockNodes(node, pid, heap, node.index!, from, count));
+      }
       case 'range':
+        if (node.rangeOf === 'heapBlock') {
+          let seg: TreeNode | undefined = node.parent;
+          while (seg && seg.kind !== 'heapSegment') seg = seg.parent;
+          return seg ? this.rangeChildren(node, (from, count) => this.heapBlockNodes(node, pid, seg.parent!.va!, seg.index!, from, count)) : [];
+        }
         if (node.rangeOf === 'vad') return this.rangeChildren(node, (from, count) => this.vads(pid).slice(from, from + count).map((v) => this.vadNode(node, pid, v)));
         if (node.rangeOf === 'handle') return this.rangeChildren(node, (from, count) => this.handleNodes(node, pid, from, count));
         return this.rangeChildren(node, (from, count) => this.wsleNodes(node, pid, from, count));
@@ -371,6 +402,7 @@ export class ProcessesModel extends NodeCache {
   invalidate(changes: readonly ChangeRef[], previouslyTouched?: Touched): Refresh {
     const refresh: Refresh = { all: false, nodes: new Set() };
     this.handleCache.clear();
+    this.heapCache.clear();
     this.jobList = undefined;
     const pids = new Set<number>(previouslyTouched?.pids);
     for (const tid of previouslyTouched?.tids ?? []) { const o = this.ownerOfThread(tid); if (o !== undefined) pids.add(o); }
@@ -422,6 +454,8 @@ export class ProcessesModel extends NodeCache {
       wsle: (va) => this.wsleCache.get(pid)?.get(va),
       workingSetTotal: () => this.system!.queryWorkingSet(pid, 0, 0).total,
       security: () => this.system!.queryProcessSecurity(pid),
+      heaps: () => this.heaps(pid),
+      heapBlocks: (heap, segment, from, count) => this.system!.queryHeapBlocks(pid, heap, from, count, segment),
     };
     return describeWith(processRows, node, context);
   }

@@ -11,11 +11,12 @@ export const NODE_KINDS = [
   'range', 'commit', 'pageList', 'standbyPriority', 'activePages', 'pfn',
   'section', 'controlArea', 'segment', 'subsection', 'protoPte', 'sectionViews', 'sectionView',
   'jobObject', 'jobLimits', 'jobLimit', 'jobAccounting', 'jobMember',
+  'heaps', 'heap', 'heapSegment', 'heapBlock',
 ] as const;
 export type NodeKind = typeof NODE_KINDS[number];
 
 /** What range nodes page. */
-export type RangeOf = 'wsle' | 'vad' | 'pfn' | 'handle' | 'protoPte';
+export type RangeOf = 'wsle' | 'vad' | 'pfn' | 'handle' | 'protoPte' | 'heapBlock';
 
 /** One element of a tree. Identity is stable: the same id always yields the same object. */
 export interface TreeNode {

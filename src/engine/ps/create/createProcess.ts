@@ -1,10 +1,16 @@
 // CreateProcessInternalW -> NtCreateUserProcess: stages 1, 2, 3A-3F, 4, 5, 6 (and 7 when the initial
 // thread starts) in the book's order, each stage in its own file here; a failure after 3A tears the
 // half-built process down. Windows Internals 7e ch. 3, "Flow of CreateProcess".
+//
+// A replay stopped inside a creation (stateAt at one of its steps) is not a failure: the StopReplay
+// passes through untouched, so the past state is the half-built process exactly as far as the kernel got
+// (before 3F it is not yet inserted: ProcessInfo.creating), never one torn down by the failure path.
 import { ERROR_INVALID_HANDLE, STATUS_ACCESS_DENIED } from '../../constants';
-import { LastError } from '../../errors';
+import { LastError, NtException } from '../../errors';
+import { StopReplay } from '../../trace';
 import type { ProcessManager } from '../processManager';
 import { dropSection } from '../images';
+import { ntStatusToDosError } from '../notify';
 import { destroyProcess } from '../termination';
 import type { CreatedProcess, PsCreateOptions, ValidatedParameters } from './creationState';
 import { validateParameters } from './stage1-validate';
@@ -40,7 +46,7 @@ export function createProcess(pm: ProcessManager, o: PsCreateOptions): CreatedPr
     // ---- Stage 3A: the executive process object.
     t.currentStage = '3A';
     let p;
-    try { p = allocateProcess(pm, c, opened); } catch (e) { dropSection(pm, opened.section); throw e; }
+    try { p = allocateProcess(pm, c, opened); } catch (e) { if (!(e instanceof StopReplay)) dropSection(pm, opened.section); throw e; }
     try {
       const pe = opened.pe;
       // ---- Stage 3B: the initial address space (PML4 with its self-map entry).
@@ -70,8 +76,15 @@ export function createProcess(pm: ProcessManager, o: PsCreateOptions): CreatedPr
       const hThread = startInitialThread(pm, p, thread, parent, !!o.returnHandles);
       return { pid: p.pid, tid: thread.tid, hProcess, hThread };
     } catch (e) {
-      // A failure after the process object exists: tear down what was built.
-      if (!p.exited) destroyProcess(pm, p, e instanceof LastError ? e.code : STATUS_ACCESS_DENIED, 0, true);
+      // A failure after the process object exists: tear down what was built (PspCreateProcess's failure path
+      // dereferences the process; its delete routine frees the address space, MmDeleteProcessAddressSpace).
+      // The exit status is the failure's: a Win32 error, or the NTSTATUS a fault raised (a page table past
+      // the commit limit: STATUS_COMMITMENT_LIMIT).
+      if (e instanceof StopReplay) throw e;
+      if (!p.exited) destroyProcess(pm, p, e instanceof LastError ? e.code : e instanceof NtException ? e.status : STATUS_ACCESS_DENIED, 0, true);
+      // NtCreateUserProcess returns the NTSTATUS; CreateProcessInternalW sets it as the Win32 error
+      // (BaseSetLastNTError -> RtlNtStatusToDosError), so a caller sees ERROR_COMMITMENT_LIMIT, not an exception.
+      if (e instanceof NtException) throw new LastError(ntStatusToDosError(e.status));
       throw e;
     }
   } catch (e) {

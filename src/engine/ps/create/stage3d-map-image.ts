@@ -8,6 +8,7 @@ import { PeFormatError, type PeImage } from '../../io/pe';
 import { mapView } from '../../mm/sectionApi';
 import type { ProcessObject } from '../../process';
 import { imageBaseFor, imageSection, parse } from '../images';
+import { mapSharedUserData } from '../sharedUserData';
 import { SYSTEM32 } from '../paths';
 import type { ProcessManager } from '../processManager';
 
@@ -22,6 +23,8 @@ export function mapImageAndNtdll(pm: ProcessManager, p: ProcessObject, pe: PeIma
   st.imageBase = imageBaseFor(pm, st.fileId, pe);
   st.imageSize = pe.sizeOfImage;
   st.entryPoint = st.imageBase + BigInt(pe.addressOfEntryPoint);
+  // The shared user data page, read-only at 0x7FFE0000 in every process.
+  mapSharedUserData(pm, p);
   // The image section object made in stage 2: a view of it at this boot's base (no new section here).
   const exeSection = mm.sectionRegistry.sections.get(st.sectionId)!;
   mapView(mm, p, exeSection, FILE_MAP_READ, 0n, 0n, st.imageBase);

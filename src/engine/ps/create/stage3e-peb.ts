@@ -8,6 +8,7 @@ import type { PeImage } from '../../io/pe';
 import type { ProcessObject } from '../../process';
 import type { ProcessManager } from '../processManager';
 import { OS_VERSION, PEB, PROCESS_PARAMETERS } from '../userLayout';
+import { createPebOrTeb } from '../../mm/virtual';
 import { kernelAlloc, utf16, writeUser } from '../userMemory';
 
 /** Stage 3E: the PEB page and the process parameters it points at. */
@@ -15,7 +16,8 @@ export function createPeb(pm: ProcessManager, p: ProcessObject, pe: PeImage, com
   const t = pm.trace;
   const st = pm.state(p);
   const pid = p.pid;
-  const peb = kernelAlloc(pm, p, 0x1000n);
+  // One page at the start of the process's randomized bottom-up region; its TEBs follow it page by page.
+  const peb = createPebOrTeb(pm.mm, p, 1, p.bottomUpStartVpn);
   p.peb = peb;
   const pebBytes = new Uint8Array(PEB.size);
   const pv = new DataView(pebBytes.buffer);
@@ -31,7 +33,7 @@ export function createPeb(pm: ProcessManager, p: ProcessObject, pe: PeImage, com
   t.step('create.peb')?.n(pid).a(peb).change('process', pid).change('vad', pid, Number(peb));
   if (st.wow64) {
     // PEB32: ImageBaseAddress at +0x8 as a 32-bit pointer (the 32-bit ntdll reads this one).
-    st.peb32 = kernelAlloc(pm, p, 0x1000n);
+    st.peb32 = createPebOrTeb(pm.mm, p, 1, Number(peb / 0x1000n));
     const peb32 = new Uint8Array(0x10);
     new DataView(peb32.buffer).setUint32(0x8, Number(st.imageBase), true);
     writeUser(pm, p, st.peb32, peb32);

@@ -14,6 +14,7 @@ export function insertProcess(pm: ProcessManager, p: ProcessObject, o: PsCreateO
   const st = pm.state(p);
   const pid = p.pid;
   st.createSeq = t.count;
+  st.inserted = true;
   pm.liveCount++;
   t.step('create.insertProcess')?.n(pid).n(pm.liveCount).change('process', pid);
   if (jobId) addToJob(pm, jobId, p, true);

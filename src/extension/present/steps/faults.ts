@@ -26,7 +26,15 @@ export const FAULT_TEXTS: StepTexts = {
   // overflow when the reserve is used up); Windows Internals 7e, ch. 5, "Stacks" (MiCheckForUserStackOverflow).
   'fault.guardPage': {
     needs: ['pid', 'va'],
-    text: (a, l10n) => l10n.t('The page at {va} is a guard page: MmAccessFault cleared its guard bit, so it fires only once (process {pid}). Below a thread\'s user stack, MiCheckForUserStackOverflow then makes it an ordinary committed page and commits the next lower page as the new guard page; the thread continues without seeing an exception, and only when the stack\'s reserve is used up does it get STATUS_STACK_OVERFLOW. A guard page anywhere else raises STATUS_GUARD_PAGE_VIOLATION once, and the next access succeeds.', a),
+    text: (a, l10n) => l10n.t('The page at {va} is a guard page outside any thread stack. MmAccessFault cleared the guard bit and raised STATUS_GUARD_PAGE_VIOLATION (0x80000001) once, a one-shot alarm for the program; the next access to the page succeeds normally. Process {pid}.', a),
+  },
+  'fault.stackGrowth': {
+    needs: ['pid', 'va', 'guard', 'stackLimit'],
+    text: (a, l10n) => l10n.t('The page at {va} is the guard page of a thread stack. MmAccessFault hands it to MiCheckForUserStackOverflow: the guard page becomes an ordinary committed page, the page below it at {guard} becomes the new guard page and the TEB\'s StackLimit moves down to {stackLimit}. The access is retried and the program sees nothing: this is how a user stack grows (process {pid}).', a),
+  },
+  'fault.stackOverflow': {
+    needs: ['pid', 'va', 'stackLimit'],
+    text: (a, l10n) => l10n.t('The guard page at {va} was the last one the thread\'s stack reservation can hold: MiCheckForUserStackOverflow made it an ordinary page (StackLimit {stackLimit}), so the exception handler has room to run, but there is no page left for a new guard page. The program gets STATUS_STACK_OVERFLOW (0xC00000FD) (process {pid}).', a),
   },
   'fault.accessViolation': {
     needs: ['pid', 'va', 'reason'],

@@ -1,6 +1,6 @@
 // The step-text catalog: one localized explanation per step code, gathered from one module per
 // family (faults, sections, files, system threads, CreateProcess by stage, tokens, debugging,
-// consoles, notify routines, threads, processes, jobs, working sets, virtual memory, the system).
+// consoles, notify routines, threads, processes, jobs, working sets, virtual memory, heaps, the system).
 import type { Localizer } from '../localizer';
 import { CONSOLE_TEXTS } from './console';
 import { STAGE1_TEXTS } from './creation/stage1';
@@ -13,6 +13,7 @@ import { STAGE7_TEXTS } from './creation/stage7';
 import { DEBUG_TEXTS } from './debug';
 import { accessViolationReason, FAULT_TEXTS } from './faults';
 import { FILE_TEXTS } from './files';
+import { HEAP_TEXTS } from './heap';
 import { JOB_TEXTS, jobTerminationReason } from './jobs';
 import { NOTIFY_TEXTS } from './notify';
 import { PROCESS_TEXTS } from './processes';
@@ -33,7 +34,7 @@ const FAMILIES = [
   FAULT_TEXTS, SECTION_TEXTS, FILE_TEXTS, SYSTEM_THREAD_TEXTS,
   STAGE1_TEXTS, STAGE2_TEXTS, STAGE3_TEXTS, STAGE4_TEXTS, STAGE5_TEXTS, STAGE6_TEXTS, STAGE7_TEXTS,
   TOKEN_TEXTS, DEBUG_TEXTS, CONSOLE_TEXTS, NOTIFY_TEXTS, THREAD_TEXTS, PROCESS_TEXTS, JOB_TEXTS,
-  WORKING_SET_TEXTS, VIRTUAL_MEMORY_TEXTS, SYSTEM_TEXTS,
+  WORKING_SET_TEXTS, VIRTUAL_MEMORY_TEXTS, HEAP_TEXTS, SYSTEM_TEXTS,
 ];
 
 /** Every family's texts by code (a code belongs to one family; the unit tests check there is no overlap). */

@@ -1,7 +1,7 @@
 // How the Processes view draws each kind of node: one describer per kind (process, threads, thread,
 // handles, handle, token, job, peb, addressSpace, vad, workingSet, wsle, range). The model
 // (views/model.ts, ProcessesModel) finds the nodes and the data; these only turn them into rows.
-import type { ChangeRef, HandleInfo, JobInfo, ProcessInfo, ProcessSecurityInfo, VadInfo, WsleInfo } from '../../../engine';
+import type { ChangeRef, HandleInfo, HeapInfo, JobInfo, ProcessInfo, ProcessSecurityInfo, VadInfo, WsleInfo } from '../../../engine';
 import { MEM_IMAGE, MEM_MAPPED, SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP, SYSTEM_MANDATORY_LABEL_NO_READ_UP, SYSTEM_MANDATORY_LABEL_NO_WRITE_UP } from '../../../engine/constants';
 import { flagNames, PROTECTION_NAMES } from '../../commands/parse';
 import { formatPages, hex, PAGE_SIZE_N } from '../../present/format';
@@ -9,7 +9,8 @@ import type { Localizer } from '../../present/localizer';
 import { mdCode, mdText } from '../../present/markdown';
 import { handleIcon } from '../../present/names';
 import type { Touched } from '../model';
-import { Collapsible, goneRow, rangeRow, row, type DescriberTable } from '../row';
+import { Collapsible, goneRow, rangeRow, row, type DescriberTable, type ItemView, type NodeOf, type TreeNode } from '../row';
+import { heapRows, type HeapBlockInfoSlice, type HeapRowContext } from './heaps';
 import { jobLabel } from './jobs';
 
 /** What a Processes-view describer reads: the process of the node (it exists) and its lists. */
@@ -29,9 +30,13 @@ export interface ProcessRowContext {
   workingSetTotal(): number;
   /** The process object's security descriptor and protection (undefined for processes without one). */
   security(): ProcessSecurityInfo | undefined;
+  /** The process's heaps (describe/heaps.ts). */
+  heaps(): HeapInfo[];
+  heapBlocks(heap: bigint, segment: number, from: number, count: number): HeapBlockInfoSlice;
 }
 
-export type ProcessNodeKind = 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'token' | 'security' | 'job' | 'peb' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'range';
+export type ProcessNodeKind = 'process' | 'threads' | 'thread' | 'handles' | 'handle' | 'token' | 'security' | 'job' | 'peb' | 'addressSpace' | 'vad' | 'workingSet' | 'wsle' | 'range'
+  | 'heaps' | 'heap' | 'heapSegment' | 'heapBlock';
 
 export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
   process: (_node, { l10n, pid, info, touched }) => {
@@ -51,9 +56,11 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
       `| ${l10n.t('Page tables')} | ${l10n.t('{0} pages', info.pageTablePages)} |`,
       `| ${l10n.t('Page faults')} | ${info.pageFaultCount} |`,
       '',
+      // Windows Internals 7e ch. 3, stage 3F: PspInsertProcess puts the new process on the active process list.
+      ...(info.creating ? [l10n.t('Being created: CreateProcess has made the EPROCESS (stage 3A) but has not yet inserted it into the active process list (stage 3F, PspInsertProcess).'), ''] : []),
       l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
     ].join('\n');
-    const description = `${pid} · ${l10n.t('WS {0}', formatPages(info.workingSetSize))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`;
+    const description = `${pid} · ${info.creating ? l10n.t('being created') + ' · ' : ''}${l10n.t('WS {0}', formatPages(info.workingSetSize))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`;
     return row({ icon: 'server-process', label: info.imageFileName, collapsible: Collapsible.Collapsed, contextValue: 'ntlab.process dt', tooltip, description, touched: touched.pids.has(pid) });
   },
 
@@ -186,8 +193,18 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
     });
   },
 
-  range: (node, c) => rangeRow(c.l10n, node, node.rangeOf === 'vad' ? c.vads().length : node.rangeOf === 'handle' ? c.handles().length : c.workingSetTotal()),
+  range: (node, c) => rangeRow(c.l10n, node, node.rangeOf === 'vad' ? c.vads().length : node.rangeOf === 'handle' ? c.handles().length : node.rangeOf === 'heapBlock' ? heapRangeTotal(node, c) : c.workingSetTotal()),
+  ...(heapRows as { [K in keyof typeof heapRows]: (node: NodeOf<K>, c: ProcessRowContext) => ItemView }),
 };
+
+/** How many blocks the segment above a range of heap blocks has. */
+function heapRangeTotal(node: TreeNode, c: HeapRowContext): number {
+  let seg: TreeNode | undefined = node.parent;
+  while (seg && seg.kind !== 'heapSegment') seg = seg.parent;
+  let heap: TreeNode | undefined = seg?.parent;
+  while (heap && heap.kind !== 'heap') heap = heap.parent;
+  return seg && heap ? c.heapBlocks(heap.va!, seg.index!, 0, 0).total : 0;
+}
 
 function wsleDescription(l10n: Localizer, e: WsleInfo | undefined): string {
   if (!e) return l10n.t('not in the working set');

@@ -26,6 +26,10 @@ export const STAGE3_TEXTS: StepTexts = {
     needs: ['pid', 'imageBase', 'ntdllBase'],
     text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace concludes the address space of process {pid}: a view of the image section created in stage 2 is mapped at {imageBase} (no new section is made here), and ntdll.dll is at {ntdllBase}. Every process has ntdll.dll: its user-mode code reaches the kernel through it.', a),
   },
+  'create.sharedUserData': {
+    needs: ['pid', 'address'],
+    text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace maps the shared user data page (KUSER_SHARED_DATA) into process {pid} at {address}, the same fixed address in every process: one page the kernel writes and user mode may only read (VirtualQuery reports it committed, PAGE_READONLY, MEM_PRIVATE). ntdll reads the tick count, the system time and the OS version there without a system call.', a),
+  },
   'create.mapSystemDll': {
     needs: ['pid', 'dll', 'base', 'size'],
     text: (a, l10n) => l10n.t('PspMapSystemDll maps {dll} into process {pid} at {base} ({size} bytes): the kernel maps ntdll itself, from the section it keeps for the whole boot (MmInitializeProcessAddressSpace -> MiMapProcessExecutable -> PsMapSystemDlls), so every process has it before any of its own code runs. A WoW64 process gets the 32-bit ntdll from SysWOW64 as well.', a),

@@ -1,0 +1,72 @@
+/**
+ * User stacks grow (issue 14, item 1). Microsoft Learn, "Thread Stack Size": the system commits pages from the
+ * reserved stack as they are needed, "until either the stack reaches the reserved size minus one page (which is
+ * used as a guard page to prevent stack overflow) or the system is so low on memory that the operation fails".
+ * Windows Internals 7e ch. 5, "Thread stacks": MmAccessFault hands a guard-page fault inside a user stack to
+ * MiCheckForUserStackOverflow, which moves the guard page down and TEB.NtTib.StackLimit with it; the program sees
+ * nothing until the reservation is used up (STATUS_STACK_OVERFLOW, 0xC00000FD). A guard page anywhere else raises
+ * STATUS_GUARD_PAGE_VIOLATION (0x80000001) once (Learn, "Creating Guard Pages").
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW,
+  verifyIntegrity,
+} from '../../src/engine';
+import { faultStatus, newProcess, PAGE, stepsDuring } from './helpers/vm';
+
+/** NT_TIB.StackLimit of a 64-bit TEB (winnt.h). */
+const readStackLimit = (k: ReturnType<typeof newProcess>['k'], teb: bigint): bigint => new DataView(k.ReadMemory(teb + 0x10n, 8).buffer).getBigUint64(0, true);
+
+describe('a thread stack grows through its guard page', () => {
+  it('touching the guard page commits it, moves the guard page and StackLimit down, and raises nothing', () => {
+    const { sys, pid, k } = newProcess();
+    const thread = sys.queryProcess(pid)!.threads[0]!;
+    const teb = thread.teb;
+    const stackBase = new DataView(k.ReadMemory(teb + 0x8n, 8).buffer).getBigUint64(0, true);
+    const guard = stackBase - 2n * PAGE;
+    expect(k.VirtualQuery(guard)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+
+    const { steps } = stepsDuring(sys, () => k.WriteMemory(guard + 0x800n, new Uint8Array([0x5A])));
+    expect(k.ReadMemory(guard + 0x800n, 1)[0]).toBe(0x5A);
+    expect(k.VirtualQuery(guard)).toMatchObject({ State: MEM_COMMIT, Protect: PAGE_READWRITE });
+    expect(k.VirtualQuery(guard - PAGE)).toMatchObject({ State: MEM_COMMIT, Protect: PAGE_READWRITE | PAGE_GUARD });
+    expect(readStackLimit(k, teb)).toBe(guard);
+    const growth = steps.find((s) => s.code === 'fault.stackGrowth')!;
+    expect(growth.routine).toBe('MiCheckForUserStackOverflow');
+    expect(steps.some((s) => s.code === 'fault.guardPage')).toBe(false);
+    verifyIntegrity(sys);
+  });
+
+  it('grows page by page to the reservation minus one page, then raises STATUS_STACK_OVERFLOW', () => {
+    const { sys, pid, k } = newProcess();
+    const h = k.CreateThread(0x10000n, 0x140001000n, 0n, 0); // a 64 KB stack reservation
+    expect(h).not.toBe(0);
+    const thread = sys.queryProcess(pid)!.threads.at(-1)!;
+    const stackBase = new DataView(k.ReadMemory(thread.teb + 0x8n, 8).buffer).getBigUint64(0, true);
+    const reservation = k.VirtualQuery(stackBase - PAGE)!.AllocationBase;
+    expect(stackBase - reservation).toBe(0x10000n);
+    // Pages from the top down: every one but the lowest is reached without an exception.
+    for (let va = stackBase - 2n * PAGE; va > reservation; va -= PAGE) k.WriteMemory(va, new Uint8Array([1]));
+    expect(readStackLimit(k, thread.teb)).toBe(reservation + PAGE);
+    expect(k.VirtualQuery(reservation)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    let status = 0;
+    const { steps } = stepsDuring(sys, () => { status = faultStatus(() => k.WriteMemory(reservation, new Uint8Array([1]))); });
+    expect(status).toBe(STATUS_STACK_OVERFLOW);
+    expect(steps.find((s) => s.code === 'fault.stackOverflow')?.routine).toBe('MiCheckForUserStackOverflow');
+    // The last page is the exception handler's to use now; below the reservation there is nothing.
+    k.WriteMemory(reservation, new Uint8Array([2]));
+    expect(k.ReadMemory(reservation, 1)[0]).toBe(2);
+    verifyIntegrity(sys);
+  });
+});
+
+describe('a guard page outside a stack', () => {
+  it('raises STATUS_GUARD_PAGE_VIOLATION once and is an ordinary page afterwards', () => {
+    const { k } = newProcess();
+    const va = k.VirtualAlloc(0n, 0x2000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+    expect(faultStatus(() => k.ReadMemory(va, 1))).toBe(STATUS_GUARD_PAGE_VIOLATION);
+    expect(() => k.ReadMemory(va, 1)).not.toThrow(NtException);
+    expect(k.VirtualQuery(va)).toMatchObject({ Protect: PAGE_READWRITE, RegionSize: PAGE });
+    expect(k.VirtualQuery(va + PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+  });
+});
