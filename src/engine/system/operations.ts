@@ -38,6 +38,12 @@ export type Op =
   | { op: 'VirtualFree'; pid: number; args: [bigint, bigint, number] }
   | { op: 'VirtualProtect'; pid: number; args: [bigint, bigint, number] }
   | { op: 'SetProcessWorkingSetSize'; pid: number; args: [bigint, bigint] }
+  | { op: 'VirtualLock'; pid: number; args: [bigint, bigint] }
+  | { op: 'VirtualUnlock'; pid: number; args: [bigint, bigint] }
+  /** SetProcessInformation: [hProcess, ProcessInformationClass, MEMORY_PRIORITY_INFORMATION.MemoryPriority]. */
+  | { op: 'SetProcessInformation'; pid: number; args: [number, number, number] }
+  /** SetThreadInformation: [hThread, ThreadInformationClass, MEMORY_PRIORITY_INFORMATION.MemoryPriority]. */
+  | { op: 'SetThreadInformation'; pid: number; args: [number, number, number] }
   | { op: 'GetWriteWatch'; pid: number; args: [number, bigint, bigint, bigint[], { value: number }] }
   | { op: 'ResetWriteWatch'; pid: number; args: [bigint, bigint] }
   | { op: 'read'; pid: number; args: [number, number] }
@@ -55,6 +61,10 @@ export interface OpResults {
   VirtualFree: void;
   VirtualProtect: number;
   SetProcessWorkingSetSize: void;
+  VirtualLock: number;
+  VirtualUnlock: number;
+  SetProcessInformation: void;
+  SetThreadInformation: void;
   GetWriteWatch: number;
   ResetWriteWatch: number;
   read: void;
@@ -70,6 +80,7 @@ export type OpResult<O extends Op> =
 export const OP_NAMES: readonly OpName[] = [
   'createProcess', 'ps', 'section', 'memoryListCommand', 'runSystemThread', 'grantPrivilege', 'VirtualAlloc', 'VirtualFree',
   'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write',
+  'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation',
 ];
 
 /**
@@ -80,8 +91,10 @@ const OP_ARGS: Readonly<Record<OpName, string>> = {
   createProcess: 'o', ps: 'c', section: 'f', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
   VirtualAlloc: 'aann', VirtualFree: 'aan', VirtualProtect: 'aan', SetProcessWorkingSetSize: 'aa',
   GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu',
+  VirtualLock: 'aa', VirtualUnlock: 'aa', SetProcessInformation: 'nnn', SetThreadInformation: 'nnn',
 };
-const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write']);
+const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write',
+  'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation']);
 
 /** Field types of each call kind (letters as OP_ARGS; N = number or null, S = string or null, b = boolean, ? = anything, trailing ? = optional). */
 const PS_FIELDS: Readonly<Record<PsCall['call'], Readonly<Record<string, string>>>> = {
