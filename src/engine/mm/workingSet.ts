@@ -19,7 +19,7 @@ export class WorkingSet {
   protection: Uint8Array;
   /**
    * WSLE.LockedInWs: 1 while the page is locked in the working set by VirtualLock (Windows Internals 7th
-   * ed., Part 1, ch. 5, "Locking memory"; the bit is named in the public symbols' _MMWSLENTRY of Windows 7).
+   * ed., Part 1, ch. 5, "Locking memory"; the name is _MMWSLENTRY.LockedInWs of older public symbols, not yet checked against a 19041 symbol file).
    * A locked entry is never trimmed or replaced; removing the entry (decommit, release, unmap) unlocks it.
    */
   locked: Uint8Array;
