@@ -5,6 +5,11 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'util', 'events', 'buffer', 'stream', 'worker_threads', 'url', 'http', 'https', 'net'];
 const nodePatterns = [{ group: ['node:*'], message: 'Node built-ins are not allowed here (DESIGN.md §2).' }];
+// The Machine behind a System is engine-private (issue 13): the host sees the public System only.
+const engineInternals = {
+  group: ['**/engine/system', '**/engine/system/**', '**/engine/testing', '**/engine/win32'],
+  message: 'src/extension uses the public engine (src/engine/index.ts): the machine and its internals are engine-private.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'demo/**', '.vscode-test/**', 'coverage/**'] },
@@ -50,7 +55,7 @@ export default tseslint.config(
     files: ['src/extension/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/webview/**'], message: 'The host does not import webview code.' }],
+        patterns: [{ group: ['**/webview/**'], message: 'The host does not import webview code.' }, engineInternals],
       }],
     },
   },
@@ -64,7 +69,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: ['vscode', ...nodeBuiltins].map((name) => ({ name, message: 'Pure presentation code: the host injects vscode.l10n as a Localizer and adapts the models.' })),
-        patterns: [...nodePatterns, { group: ['**/webview/**'], message: 'The host does not import webview code.' }],
+        patterns: [...nodePatterns, { group: ['**/webview/**'], message: 'The host does not import webview code.' }, engineInternals],
       }],
     },
   },

@@ -6,9 +6,10 @@ import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from
 import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
+import { machineOf } from './system/internal';
 
 export function verifyIntegrity(system: System): string[] {
-  const { mm, processes } = system.internals;
+  const { mm, processes } = machineOf(system);
   const db = mm.pfn;
   const errors: string[] = [];
   const err = (m: string): void => { if (errors.length < 50) errors.push(m); };
@@ -216,8 +217,7 @@ export function verifyIntegrity(system: System): string[] {
  * that an exited process holds nothing (no pages, commit, page tables, VADs or handles).
  */
 export function verifyProcessIntegrity(system: System): string[] {
-  const { processes } = system.internals;
-  const pm = system.internals.ps;
+  const { processes, ps: pm } = machineOf(system);
   const errors: string[] = [];
   const err = (m: string): void => { if (errors.length < 50) errors.push(m); };
   const handleRefs = new Map<number, number>();

@@ -7,26 +7,6 @@ export interface LoggedAccess { op: 'read' | 'write'; pid: number; args: [number
 
 const KIND_OBJECT = 0;
 
-/**
- * Heap bytes of a logged object, estimated: 16 per object or array header, 8 per slot, strings at two
- * bytes a character, byte arrays at their length. Iterative (no recursion depth limit).
- */
-export function estimateBytes(value: unknown): number {
-  let total = 0;
-  const stack: unknown[] = [value];
-  while (stack.length) {
-    const v = stack.pop();
-    if (typeof v === 'string') total += 16 + v.length * 2;
-    else if (typeof v === 'bigint') total += 24;
-    else if (v instanceof Uint8Array) total += 64 + v.byteLength;
-    else if (v !== null && typeof v === 'object') {
-      const values = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
-      total += 16 + values.length * 8;
-      for (const x of values) stack.push(x);
-    }
-  }
-  return total;
-}
 const KIND_READ = 1;
 const KIND_WRITE = 2;
 
@@ -42,7 +22,7 @@ export class OpLog<T extends { op: string }> {
   private dataLength = 0;
   count = 0;
 
-  /** Estimated bytes of the logged objects (see estimateBytes). */
+  /** Estimated heap bytes of the logged objects, as their pushers counted them (system/operations.ts copyForLog). */
   private objectBytes = 0;
 
   /** Bytes held: the columns, the store pool, the stores' length map and the logged objects (counted against time travel's budget). */
@@ -51,19 +31,21 @@ export class OpLog<T extends { op: string }> {
       + this.lengths.byteLength + this.objects.length * 8 + this.objectBytes;
   }
 
-  push(op: T, stepCount: number): void {
+  /** Logs an object entry; `bytes` is its estimated heap size (kept, so a truncation gives it back exactly). */
+  push(op: T, stepCount: number, bytes: number): void {
     const i = this.slot(stepCount);
     this.kinds[i] = KIND_OBJECT;
+    this.a[i] = bytes;
     this.b[i] = this.objects.length;
     this.objects.push(op);
-    this.objectBytes += estimateBytes(op);
+    this.objectBytes += bytes;
   }
 
   /** Forgets the entries from `count` on (an operation rolled back). */
   truncate(count: number): void {
     while (this.count > count) {
       const i = --this.count;
-      if (this.kinds[i] === KIND_OBJECT) this.objectBytes -= estimateBytes(this.objects.pop()!);
+      if (this.kinds[i] === KIND_OBJECT) { this.objects.pop(); this.objectBytes -= this.a[i]!; }
       else if (this.kinds[i] === KIND_WRITE) this.dataLength = this.b[i]!;
     }
   }

@@ -259,8 +259,8 @@ export class StepLog {
   private stages = new Uint8Array(1024);
   private argStart = new Uint32Array(1024);
   private changeStart = new Uint32Array(1024);
-  private args = new Float64Array(8192);
-  private changes = new Float64Array(4096);
+  private readonly args = new NumberPool();
+  private readonly changes = new NumberPool();
   private strings: string[] = [];
   private stringIndex = new Map<string, number>();
   private argLen = 0;
@@ -361,12 +361,13 @@ export class StepLog {
   }
 
   private num(v: number): void {
-    if (this.argLen >= this.args.length) this.args = grow(this.args);
-    this.args[this.argLen++] = v;
+    this.args.set(this.argLen++, v);
   }
+  /** A 64-bit value as two 32-bit halves (its low 64 bits, two's complement), split without allocating a bigint. */
   private big(v: bigint): void {
-    this.num(Number(v & 0xFFFFFFFFn));
-    this.num(Number((v >> 32n) & 0xFFFFFFFFn));
+    BIG_SCRATCH[0] = v;
+    this.num(BIG_HALVES[BIG_LO]!);
+    this.num(BIG_HALVES[BIG_HI]!);
   }
   private str(s: string): void {
     let i = this.stringIndex.get(s);
@@ -374,10 +375,9 @@ export class StepLog {
     this.num(i);
   }
   private change(type: ChangeType, a = -1, va = -1): this {
-    if (this.changeLen + 3 > this.changes.length) this.changes = grow(this.changes);
-    this.changes[this.changeLen++] = CHANGE_TYPE_INDEX.get(type)!;
-    this.changes[this.changeLen++] = a;
-    this.changes[this.changeLen++] = va;
+    this.changes.set(this.changeLen++, CHANGE_TYPE_INDEX.get(type)!);
+    this.changes.set(this.changeLen++, a);
+    this.changes.set(this.changeLen++, va);
     return this;
   }
 
@@ -398,19 +398,19 @@ export class StepLog {
     const args: Record<string, StepArgValue> = {};
     for (const [name, type] of schema.args) {
       switch (type) {
-        case 'n': args[name] = this.args[p++]!; break;
-        case 'b': args[name] = this.args[p++] === 1; break;
-        case 's': args[name] = this.strings[this.args[p++]!]!; break;
-        case 'l': args[name] = PAGE_LISTS[this.args[p++]!] ?? 'Unknown'; break;
-        case 'a': { const lo = this.args[p++]!; const hi = this.args[p++]!; args[name] = (BigInt(hi) << 32n) | BigInt(lo); break; }
+        case 'n': args[name] = this.args.get(p++); break;
+        case 'b': args[name] = this.args.get(p++) === 1; break;
+        case 's': args[name] = this.strings[this.args.get(p++)]!; break;
+        case 'l': args[name] = PAGE_LISTS[this.args.get(p++)] ?? 'Unknown'; break;
+        case 'a': { const lo = this.args.get(p++); const hi = this.args.get(p++); args[name] = (BigInt(hi) << 32n) | BigInt(lo); break; }
       }
     }
     const changes: ChangeRef[] = [];
     const end = seq + 1 < this.count ? this.changeStart[seq + 1]! : this.changeLen;
     for (let c = this.changeStart[seq]!; c < end; c += 3) {
-      const type = CHANGE_TYPES[this.changes[c]!]!;
-      const a = this.changes[c + 1]!;
-      const va = this.changes[c + 2]!;
+      const type = CHANGE_TYPES[this.changes.get(c)]!;
+      const a = this.changes.get(c + 1);
+      const va = this.changes.get(c + 2);
       const ref: ChangeRef = { type };
       if (type === 'process' || type === 'vad' || type === 'pte' || type === 'wsle') { if (a >= 0) ref.pid = a; }
       else if (a >= 0) ref.id = a;
@@ -434,4 +434,31 @@ export class StepLog {
 
 const CREATION_STAGES_INDEX = new Map<string, number>(CREATION_STAGES.map((s, i) => [s, i]));
 const CHANGE_TYPE_INDEX = new Map<string, number>(CHANGE_TYPES.map((t, i) => [t, i]));
-function grow(a: Float64Array): Float64Array<ArrayBuffer> { const b = new Float64Array(a.length * 2); b.set(a); return b; }
+/**
+ * Scratch for StepLog.big: a bigint stored in a BigUint64Array wraps to its low 64 bits, read back as two
+ * 32-bit halves in platform byte order (v & 0xFFFFFFFFn and (v >> 32n) & 0xFFFFFFFFn, without the three
+ * bigints those expressions allocate).
+ */
+const BIG_SCRATCH = new BigUint64Array(1);
+const BIG_HALVES = new Uint32Array(BIG_SCRATCH.buffer);
+const BIG_LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const BIG_HI = 1 - BIG_LO;
+
+const POOL_CHUNK_BITS = 14;
+const POOL_CHUNK = 1 << POOL_CHUNK_BITS;
+const POOL_MASK = POOL_CHUNK - 1;
+/**
+ * A growing column of numbers in fixed chunks of 16,384 (128 KB): growing never copies what is stored
+ * (a doubling Float64Array copied, and freshly zeroed, the whole log each time: half the time of
+ * recording long sessions' steps). Chunks are allocated on first use, so a replay's counting log has none.
+ */
+class NumberPool {
+  private chunks: Float64Array[] = [];
+  get byteLength(): number { return this.chunks.length * POOL_CHUNK * 8; }
+  get(i: number): number { return this.chunks[i >>> POOL_CHUNK_BITS]![i & POOL_MASK]!; }
+  set(i: number, v: number): void {
+    const c = i >>> POOL_CHUNK_BITS;
+    while (c >= this.chunks.length) this.chunks.push(new Float64Array(POOL_CHUNK));
+    this.chunks[c]![i & POOL_MASK] = v;
+  }
+}

@@ -19,7 +19,7 @@ export interface PROCESS_INFORMATION { hProcess: number; hThread: number; dwProc
 /** The SHELLEXECUTEINFOW members the simulation uses (hProcess is filled in). */
 export interface SHELLEXECUTEINFO { lpFile: string; lpParameters?: string; lpVerb?: string; fMask?: number; hProcess?: number }
 import { TLB_READ, TLB_SIZE, type ProcessObject } from './process';
-import type { HandleResult } from './mm/sectionCalls';
+import type { HandleResult } from './ps/sectionCalls';
 import { PartialCopy } from './mm/sectionApi';
 import type { DEBUG_EVENT } from './ps/debug';
 import { queryToken } from './ps/tokens';
@@ -134,6 +134,11 @@ export class Win32ApiImpl implements Win32Api {
   private procGeneration = -1;
   constructor(private readonly system: Machine, readonly pid: number) {}
 
+  /**
+   * Runs a Win32 function's body; a LastError is the function's documented failure: `failed` is returned
+   * and the code is the thread's last error. An operation that failed has set it already (Machine.apply);
+   * a failure found before any operation ran sets it through the operation path (Machine.setLastError).
+   */
   private guard<T>(failed: T, body: () => T): T {
     try {
       return body();

@@ -4,7 +4,7 @@
 import {
   createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, System,
 } from '../../src/engine';
-import { Machine } from '../../src/engine/system';
+import { Machine, machineOf } from '../../src/engine/testing';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 function heap(): number {
@@ -91,10 +91,10 @@ function memoryPerPage(): { stateBytesPerResidentPage: number; stepLogBytesPerSt
   const base = k.VirtualAlloc(0n, BigInt(pages) * 4096n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
   for (let i = 0; i < pages; i++) k.ReadMemory(base + BigInt(i) * 4096n, 1);
   const h0 = heap();
-  const copy = new Machine({}, sys.internals);
+  const copy = new Machine({}, machineOf(sys));
   const h1 = heap();
   const resident = sys.physicalPageCount - sys.querySystemMemoryListInformation().ZeroPageCount - sys.querySystemMemoryListInformation().FreePageCount;
-  const stepBytes = sys.internals.trace.byteLength;
+  const stepBytes = machineOf(sys).trace.byteLength;
   void copy;
   return { stateBytesPerResidentPage: Math.round(((h1 - h0) / resident) * 10) / 10, stepLogBytesPerStep: Math.round((stepBytes / sys.stepCount) * 10) / 10, residentPages: resident };
 }

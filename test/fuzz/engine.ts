@@ -17,7 +17,8 @@ import {
 } from '../../src/engine';
 import { isDocumentedError } from '../../src/engine/errors';
 import { PS_CALL_KINDS } from '../../src/engine/ps/calls';
-import { SECTION_CALL_KINDS } from '../../src/engine/mm/sectionCalls';
+import { SECTION_CALL_KINDS } from '../../src/engine/ps/sectionCalls';
+import { machineOf } from '../../src/engine/testing';
 
 /** mulberry32: a small, fast, seeded PRNG (public-domain algorithm by Tommy Ettinger). */
 export class Rng {
@@ -480,7 +481,7 @@ function roundTrip(sys: System, vault: Vault, report: FuzzReport, r: Rng): void 
     summary(past);
     for (const pid of past.processIds) { past.queryVads(pid); past.queryHandles(pid); }
     // At an operation's last step the machine is between operations: every invariant holds.
-    const ops = sys.internals.ops;
+    const ops = machineOf(sys).ops;
     const i = r.int(ops.count);
     const end = i + 1 < ops.count ? ops.stepAt(i + 1) - 1 : sys.stepCount - 1;
     if (end >= 0 && (i + 1 >= ops.count || ops.stepAt(i + 1) > ops.stepAt(i))) {

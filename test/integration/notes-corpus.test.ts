@@ -88,6 +88,19 @@ suite('Notes nobody wrote for the simulation', () => {
     assert.equal((on('**线程：**').find((c) => c.command === REVEAL_PART)?.arguments?.[0] as { part: string }).part, 'threads');
   });
 
+  test('held-out notes: ordinary words get no hover; kernel objects hover as the object manager, not as handles', async () => {
+    await runningSystem();
+    const en = await corpusFile('heldout-en-fundamentals-ch2-ch3.md');
+    assert.match(await hoverAt(en, 'are all kernel objects owned', 'kernel objects'), /\*\*Object manager and kernel objects\*\*/);
+    assert.equal(await hoverAt(en, 'I need to handle the memory chapter', 'handle'), '', 'handle in its everyday sense');
+    const mem = await corpusFile('heldout-en-findings-ch5-virtual-memory.md');
+    assert.equal(await hoverAt(mem, 'committed this page after', 'committed'), '', 'a git commit is no commit charge');
+    assert.match(await hoverAt(mem, 'gives the commit back', 'commit back'), /\*\*Commit charge\*\*/);
+    const zh = await corpusFile('heldout-zh-ch2-系统结构笔记.md');
+    assert.equal(await hoverAt(zh, '读书会的作业', '的作业'), '', 'homework is no job object');
+    assert.match(await hoverAt(zh, '下一章看进程和作业', '进程和作业'), /Chapter 3/);
+  });
+
   test('Explain Selection and Bind to a Concept are palette commands; Explain answers for any selected text', async () => {
     await activatedApi();
     const all = new Set(await vscode.commands.getCommands(true));

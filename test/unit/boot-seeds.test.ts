@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSystem, CREATE_SUSPENDED, MEM_IMAGE, MEM_RESERVE, PAGE_READWRITE, verifyIntegrity, Win32Error, type System } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 
@@ -85,7 +86,7 @@ describe('a DLL whose base is taken in the process is relocated', () => {
 describe('a boot that cannot finish', () => {
   it('throws a Win32Error naming the image, not a TypeError', () => {
     const sys = createSystem({ boot: false, physicalMemoryMB: 64, pageFileMB: 64 });
-    expect(sys.internals.fileSystem.deleteFile('C:\\Windows\\System32\\csrss.exe')).toBe(true);
+    expect(machineOf(sys).fileSystem.deleteFile('C:\\Windows\\System32\\csrss.exe')).toBe(true);
     let caught: unknown;
     try { sys.psCall({ call: 'boot' }); } catch (e) { caught = e; }
     expect(caught).toBeInstanceOf(Win32Error);

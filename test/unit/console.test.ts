@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CREATE_NEW_CONSOLE, CREATE_NO_WINDOW, createSystem, DETACHED_PROCESS, verifyIntegrity, type PROCESS_INFORMATION, type System } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 const CMD = 'C:\\Windows\\System32\\cmd.exe';
 const pi = (): PROCESS_INFORMATION => ({ hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 });
@@ -19,7 +20,7 @@ describe('console hosts', () => {
     expect(children(sys, cmd)).toEqual(['conhost.exe']);
     const host = conhosts(sys).find((p) => sys.queryProcess(p)!.parentPid === cmd)!;
     expect(sys.queryProcess(host)!.sessionId).toBe(sys.queryProcess(cmd)!.sessionId);
-    expect(sys.internals.ps.live(host).commandLine).toContain('conhost.exe 0x4');
+    expect(machineOf(sys).ps.live(host).commandLine).toContain('conhost.exe 0x4');
     // The host is launched from stage 7 of the console program (KernelBase's console initialization).
     const launch = sys.getSteps(0, sys.stepCount).find((s) => s.code === 'console.launchHost' && s.args.pid === cmd)!;
     expect(launch.stage).toBe('7');
@@ -61,7 +62,7 @@ describe('console hosts', () => {
     expect(sys.queryProcess(host)).toBeUndefined();
     const detach = sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'console.detach').pop()!;
     expect(detach.args).toMatchObject({ pid: child.dwProcessId, hostPid: host, clients: 0 });
-    expect(sys.internals.ps.consoles.size).toBe(0);
+    expect(machineOf(sys).ps.consoles.size).toBe(0);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 });

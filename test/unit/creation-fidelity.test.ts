@@ -11,6 +11,7 @@ import {
   type PROCESS_INFORMATION, verifyIntegrity, Win32Error, type Step, type System,
 } from '../../src/engine';
 import { IMAGE_FILE_MACHINE_ARM64, IMAGE_FILE_MACHINE_I386, IMAGE_SUBSYSTEM_NATIVE, IMAGE_SUBSYSTEM_POSIX_CUI, IMAGE_SUBSYSTEM_WINDOWS_CUI, SCN_TEXT } from '../../src/engine/io/pe';
+import { machineOf } from '../../src/engine/testing';
 
 const machine = (): System => createSystem({ physicalMemoryMB: 64, pageFileMB: 64 });
 const steps = (sys: System, from = 0): Step[] => sys.getSteps(from, sys.stepCount);
@@ -98,10 +99,10 @@ describe('boot (Windows Internals 7e ch. 2 "System processes"; Part 2 ch. 12)', 
     const sys = machine();
     const base = new Map<string, number[]>();
     for (const pid of sys.processIds) {
-      const p = sys.internals.ps.live(pid);
+      const p = machineOf(sys).ps.live(pid);
       if (!p.ps) continue;
       const name = p.imageFileName.toLowerCase();
-      base.set(name, [...(base.get(name) ?? []), sys.internals.ps.state(p).basePriority]);
+      base.set(name, [...(base.get(name) ?? []), machineOf(sys).ps.state(p).basePriority]);
     }
     expect(base.get('smss.exe')).toEqual([11]);
     expect(base.get('csrss.exe')).toEqual([13, 13]);
@@ -110,7 +111,7 @@ describe('boot (Windows Internals 7e ch. 2 "System processes"; Part 2 ch. 12)', 
     expect(base.get('services.exe')).toEqual([9]);
     expect(base.get('lsass.exe')).toEqual([9]);
     expect(base.get('explorer.exe')).toEqual([8]);
-    const system = sys.internals.ps.live(4);
+    const system = machineOf(sys).ps.live(4);
     const threadSteps = steps(sys).filter((s) => s.code === 'thread.system');
     const priorityOf = (routine: string): number => {
       const tid = threadSteps.find((s) => s.args.name === routine)!.args.tid as number;
@@ -277,11 +278,11 @@ describe('the creation flow (ch. 3 "Flow of CreateProcess"; public symbols)', ()
     const from = sys.stepCount;
     const withUser = sys.createProcess({ imagePath: 'C:\\Lab\\conuser.exe' }).pid;
     expect(steps(sys, from).some((x) => x.code === 'create.win32k' && x.args.pid === withUser)).toBe(true);
-    expect(sys.internals.ps.state(sys.internals.ps.live(withUser)).w32Process).not.toBe(0n);
+    expect(machineOf(sys).ps.state(machineOf(sys).ps.live(withUser)).w32Process).not.toBe(0n);
     const cmd = sys.createProcess({ imagePath: 'cmd.exe' }).pid;
-    expect(sys.internals.ps.state(sys.internals.ps.live(cmd)).w32Process).toBe(0n);
+    expect(machineOf(sys).ps.state(machineOf(sys).ps.live(cmd)).w32Process).toBe(0n);
     const notepad = sys.createProcess({ imagePath: 'notepad.exe' }).pid;
-    expect(sys.internals.ps.state(sys.internals.ps.live(notepad)).w32Process).not.toBe(0n);
+    expect(machineOf(sys).ps.state(machineOf(sys).ps.live(notepad)).w32Process).not.toBe(0n);
   });
 
   it('a refusing notify routine\'s NTSTATUS reaches CreateProcess through RtlNtStatusToDosError', () => {

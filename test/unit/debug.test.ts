@@ -11,6 +11,7 @@ import {
   EXCEPTION_DEBUG_EVENT, EXIT_PROCESS_DEBUG_EVENT, EXIT_THREAD_DEBUG_EVENT, LOAD_DLL_DEBUG_EVENT, PROCESS_ALL_ACCESS, STATUS_BREAKPOINT,
   STATUS_DEBUGGER_INACTIVE, verifyIntegrity, type DEBUG_EVENT, type PROCESS_INFORMATION, type System,
 } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 const WINDBG = 'C:\\Program Files\\Windows Kits\\10\\Debuggers\\x64\\windbg.exe';
 const pidOf = (sys: System, name: string): number => sys.processIds.find((p) => sys.queryProcess(p)!.imageFileName.toLowerCase() === name)!;
@@ -56,14 +57,14 @@ describe('debugging a process it creates (DEBUG_ONLY_THIS_PROCESS)', () => {
     const info = pi();
     expect(k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info)).toBe(true);
     const pid = info.dwProcessId;
-    const state = sys.internals.ps.state(sys.internals.ps.live(pid));
+    const state = machineOf(sys).ps.state(machineOf(sys).ps.live(pid));
     // Stage 1 connected the creator to a debug object; 3A set the DebugPort; the PEB says BeingDebugged.
     const steps = sys.getSteps(0, sys.stepCount);
     expect(steps.find((s) => s.code === 'debug.createObject')!.args.pid).toBe(dbg);
     expect(steps.find((s) => s.code === 'debug.attach')).toMatchObject({ stage: '3A', args: { pid, debuggerPid: dbg, attach: false } });
     expect(beingDebugged(sys, dbg, pid)).toBe(1);
     // The initial thread reported the process and waits (Executive) before LdrInitializeThunk did anything.
-    const thread = sys.internals.ps.live(pid).threads[0]!;
+    const thread = machineOf(sys).ps.live(pid).threads[0]!;
     expect([thread.state, thread.waitReason]).toEqual(['Waiting', 'Executive']);
     expect(state.heap).toBe(0n);
 
@@ -114,14 +115,14 @@ describe('debugging a process it creates (DEBUG_ONLY_THIS_PROCESS)', () => {
     const info = pi();
     k.CreateProcess('C:\\Windows\\System32\\calc.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info);
     drain(k);
-    const handles = sys.internals.ps.state(sys.internals.ps.live(dbg)).handles.entries.size;
+    const handles = machineOf(sys).ps.state(machineOf(sys).ps.live(dbg)).handles.entries.size;
     sys.win32(info.dwProcessId).ExitProcess(7);
     const exit = next(k);
     expect(exit.dwDebugEventCode).toBe(EXIT_PROCESS_DEBUG_EVENT);
     expect((exit.u.ExitProcess as { dwExitCode: number }).dwExitCode).toBe(7);
     expect(k.ContinueDebugEvent(info.dwProcessId, exit.dwThreadId, DBG_CONTINUE)).toBe(true);
     // hProcess and hThread of CREATE_PROCESS_DEBUG_EVENT are gone; hFile stays (the debugger closes it).
-    expect(sys.internals.ps.state(sys.internals.ps.live(dbg)).handles.entries.size).toBe(handles - 2);
+    expect(machineOf(sys).ps.state(machineOf(sys).ps.live(dbg)).handles.entries.size).toBe(handles - 2);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 
@@ -147,7 +148,7 @@ describe('debugging a process it creates (DEBUG_ONLY_THIS_PROCESS)', () => {
     const kd = sys.win32(info.dwProcessId);
     const tid = { value: 0 };
     const h = kd.CreateThread(0n, 0x140001000n, 0n, 0, tid);
-    const t = sys.internals.ps.live(info.dwProcessId).threads.find((x) => x.tid === tid.value)!;
+    const t = machineOf(sys).ps.live(info.dwProcessId).threads.find((x) => x.tid === tid.value)!;
     expect([t.state, t.waitReason]).toEqual(['Waiting', 'Executive']);
     // The dispatcher leaves a frozen debuggee alone.
     expect(kd.ResumeThread(h)).toBe(0);
@@ -165,7 +166,7 @@ describe('attaching and detaching', () => {
   it('DebugActiveProcess posts the fake start-up events, then breaks in with a remote thread that exits afterwards', () => {
     const { sys, dbg, k } = withDebugger();
     const notepad = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid;
-    const modules = sys.internals.ps.state(sys.internals.ps.live(notepad)).modules.length;
+    const modules = machineOf(sys).ps.state(machineOf(sys).ps.live(notepad)).modules.length;
     expect(k.DebugActiveProcess(notepad)).toBe(true);
     expect(beingDebugged(sys, dbg, notepad)).toBe(1);
     const events = drain(k);
@@ -176,7 +177,7 @@ describe('attaching and detaching', () => {
     // The break-in thread: created, breaks, exits.
     expect(codes.slice(-3)).toEqual([CREATE_THREAD_DEBUG_EVENT, EXCEPTION_DEBUG_EVENT, EXIT_THREAD_DEBUG_EVENT]);
     const breakin = events[events.length - 1]!.dwThreadId;
-    expect(sys.internals.ps.live(notepad).threads.find((t) => t.tid === breakin)!.state).toBe('Terminated');
+    expect(machineOf(sys).ps.live(notepad).threads.find((t) => t.tid === breakin)!.state).toBe('Terminated');
     expect(sys.getSteps(0, sys.stepCount).some((s) => s.code === 'debug.remoteBreakin' && s.args.pid === notepad)).toBe(true);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
@@ -224,7 +225,7 @@ describe('attaching and detaching', () => {
     expect(beingDebugged(sys, dbg, notepad)).toBe(0);
     expect(k.WaitForDebugEvent({}, 0)).toBe(false);
     // The break-in thread, released, exits; nothing is left frozen.
-    expect(sys.internals.ps.live(notepad).threads.every((t) => t.state !== 'Waiting' || t.waitReason !== 'Executive')).toBe(true);
+    expect(machineOf(sys).ps.live(notepad).threads.every((t) => t.state !== 'Waiting' || t.waitReason !== 'Executive')).toBe(true);
     expect(k.DebugActiveProcessStop(notepad)).toBe(false);
     expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
     expect(verifyIntegrity(sys)).toEqual([]);
@@ -233,7 +234,7 @@ describe('attaching and detaching', () => {
   it('a debugger that exits kills its debuggees (STATUS_DEBUGGER_INACTIVE) unless kill-on-exit was turned off', () => {
     for (const kill of [true, false]) {
       const { sys, dbg, k } = withDebugger();
-      const objects = sys.internals.ps.ob.objects.size;
+      const objects = machineOf(sys).ps.ob.objects.size;
       const info = pi();
       k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info);
       next(k);
@@ -244,7 +245,7 @@ describe('attaching and detaching', () => {
         expect(debuggee).toBeUndefined();
         // The exit status as the exit recorded it (nothing refers to the process any more, so it is freed).
         expect(sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'process.exit' && s.args.pid === info.dwProcessId).map((s) => s.args.exitStatus)).toEqual([STATUS_DEBUGGER_INACTIVE]);
-        expect(sys.internals.processes.some((p) => p?.pid === info.dwProcessId)).toBe(false);
+        expect(machineOf(sys).processes.some((p) => p?.pid === info.dwProcessId)).toBe(false);
       } else {
         expect(debuggee).toBeDefined();
         expect(beingDebugged(sys, pidOf(sys, 'explorer.exe'), info.dwProcessId)).toBe(0);
@@ -253,8 +254,8 @@ describe('attaching and detaching', () => {
         sys.win32(info.dwProcessId).ExitProcess(0);
       }
       // Nothing of the debugger, the debuggee or the debug object is left behind.
-      expect(sys.internals.ps.debugObjects.size).toBe(0);
-      expect(sys.internals.ps.ob.objects.size).toBeLessThanOrEqual(objects);
+      expect(machineOf(sys).ps.debugObjects.size).toBe(0);
+      expect(machineOf(sys).ps.ob.objects.size).toBeLessThanOrEqual(objects);
       void dbg;
       expect(verifyIntegrity(sys)).toEqual([]);
     }
@@ -267,12 +268,12 @@ describe('attaching and detaching', () => {
     next(k);
     k.ContinueDebugEvent(info.dwProcessId, info.dwThreadId, DBG_CONTINUE);
     const mid = sys.stepCount - 1;
-    const modulesThen = sys.internals.ps.state(sys.internals.ps.live(info.dwProcessId)).modules.length;
+    const modulesThen = machineOf(sys).ps.state(machineOf(sys).ps.live(info.dwProcessId)).modules.length;
     drain(k);
     const past = sys.stateAt(mid);
-    expect(past.internals.ps.state(past.internals.ps.live(info.dwProcessId)).modules.length).toBe(modulesThen);
-    expect(past.internals.ps.debugObjects.size).toBe(1);
-    expect([...past.internals.ps.debugObjects.values()][0]!.events.length).toBeGreaterThan(0);
+    expect(machineOf(past).ps.state(machineOf(past).ps.live(info.dwProcessId)).modules.length).toBe(modulesThen);
+    expect(machineOf(past).ps.debugObjects.size).toBe(1);
+    expect([...machineOf(past).ps.debugObjects.values()][0]!.events.length).toBeGreaterThan(0);
     expect(verifyIntegrity(past)).toEqual([]);
   });
 });
@@ -299,18 +300,18 @@ describe('suspension and the debugger', () => {
     const { sys, k } = withDebugger();
     const info = pi();
     k.CreateProcess('C:\\Windows\\System32\\notepad.exe', null, false, DEBUG_ONLY_THIS_PROCESS, null, info);
-    const thread = sys.internals.ps.live(info.dwProcessId).threads[0]!;
+    const thread = machineOf(sys).ps.live(info.dwProcessId).threads[0]!;
     expect(k.SuspendThread(info.hThread)).toBe(0);
     // Still in its debugger wait, not in a suspension.
     expect(thread.waitReason).toBe('Executive');
     for (let i = 0; i < 2; i++) { const e = next(k); k.ContinueDebugEvent(e.dwProcessId, e.dwThreadId, DBG_CONTINUE); }
     expect([thread.state, thread.waitReason]).toEqual(['Waiting', 'Suspended']);
-    const heapBefore = sys.internals.ps.state(sys.internals.ps.live(info.dwProcessId)).heap;
+    const heapBefore = machineOf(sys).ps.state(machineOf(sys).ps.live(info.dwProcessId)).heap;
     expect(heapBefore).toBe(0n);
     expect(k.WaitForDebugEvent({}, 0)).toBe(false);
     expect(k.ResumeThread(info.hThread)).toBe(1);
     // The loader ran on to its first DLL and reported it.
-    expect(sys.internals.ps.state(sys.internals.ps.live(info.dwProcessId)).heap).not.toBe(0n);
+    expect(machineOf(sys).ps.state(machineOf(sys).ps.live(info.dwProcessId)).heap).not.toBe(0n);
     expect(next(k).dwDebugEventCode).toBe(LOAD_DLL_DEBUG_EVENT);
     expect(verifyIntegrity(sys)).toEqual([]);
   });

@@ -9,6 +9,7 @@ import {
   JobObjectBasicAccountingInformation, JobObjectBasicLimitInformation, JobObjectBasicProcessIdList, PROCESS_ALL_ACCESS, verifyIntegrity,
   type PROCESS_INFORMATION, type System,
 } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 function shell(): { sys: System; k: ReturnType<System['win32']>; shellPid: number } {
   const sys = createSystem({ physicalMemoryMB: 64, pageFileMB: 64 });
@@ -80,7 +81,7 @@ describe('jobs', () => {
     const pi = spawn(k);
     k.AssignProcessToJobObject(job, pi.hProcess);
     const child = sys.createProcess({ imagePath: 'calc.exe', parentPid: pi.dwProcessId });
-    const layout = (pid: number) => (sys.internals.ps.live(pid).priorityClass);
+    const layout = (pid: number) => (machineOf(sys).ps.live(pid).priorityClass);
     expect(layout(pi.dwProcessId)).toBe(IDLE_PRIORITY_CLASS);
     expect(layout(child.pid)).toBe(IDLE_PRIORITY_CLASS);
   });
@@ -125,7 +126,7 @@ describe('jobs', () => {
     expect(b).not.toBe(a);
     const g = k.CreateJobObject(null, 'Global\\Shared');
     expect(k.GetLastError()).toBe(0);
-    const names = [...sys.internals.ps.jobs.values()].map((j) => j.name);
+    const names = [...machineOf(sys).ps.jobs.values()].map((j) => j.name);
     expect(names).toEqual(['\\Sessions\\1\\BaseNamedObjects\\Shared', '\\BaseNamedObjects\\Shared']);
     expect(k.CreateJobObject(null, 'Local\\a\\b')).toBe(0);
     void g;
@@ -141,7 +142,7 @@ describe('jobs', () => {
     k.GetExitCodeProcess(a.hProcess, code);
     expect(code.value).toBe(9);
     k.CloseHandle(job);
-    expect(sys.internals.ps.jobs.size).toBe(0);
+    expect(machineOf(sys).ps.jobs.size).toBe(0);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 });

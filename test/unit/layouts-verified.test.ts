@@ -13,6 +13,7 @@ import {
   createSystem, DEBUG_ONLY_THIS_PROCESS, describeObject, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JobObjectBasicLimitInformation,
   type DEBUG_EVENT, DBG_CONTINUE, PROCESS_QUERY_INFORMATION, type ObjectLayout, type ObjectRef, type PROCESS_INFORMATION, type System,
 } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 /** Type -> size and field offsets (names as the layouts print them). */
 const REFERENCE: Record<string, { size: number; fields: Record<string, number> }> = {
@@ -109,7 +110,7 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
       { kind: 'ETHREAD', tid: m.guiTid }, { kind: 'KTHREAD', tid: m.guiTid }, { kind: 'TEB', tid: m.guiTid },
       { kind: 'EJOB', jobId: m.inner }, { kind: 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION', jobId: m.inner }, { kind: 'JOBOBJECT_BASIC_LIMIT_INFORMATION', jobId: m.inner },
       { kind: 'HANDLE_TABLE_ENTRY', pid: m.debuggerPid, handle: m.jobHandle }, { kind: 'W32PROCESS', pid: m.gui },
-      { kind: 'DEBUG_OBJECT', objectId: sys.internals.ps.state(sys.internals.ps.live(m.gui)).debugObjectId },
+      { kind: 'DEBUG_OBJECT', objectId: machineOf(sys).ps.state(machineOf(sys).ps.live(m.gui)).debugObjectId },
       { kind: 'HANDLE_TABLE', pid: m.debuggerPid }, { kind: 'CID_TABLE' },
     ];
     const seen = new Set<string>();
@@ -131,11 +132,11 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
 
   it('agrees with the bytes in the simulated PEB, process parameters and TEB', () => {
     const { sys, gui, guiTid } = machine();
-    const read64 = (va: bigint): bigint => new DataView(sys.internals.readMemory(gui, Number(va), 8).buffer).getBigUint64(0, true);
-    const read32 = (va: bigint): number => new DataView(sys.internals.readMemory(gui, Number(va), 4).buffer).getUint32(0, true);
+    const read64 = (va: bigint): bigint => new DataView(machineOf(sys).readMemory(gui, Number(va), 8).buffer).getBigUint64(0, true);
+    const read32 = (va: bigint): number => new DataView(machineOf(sys).readMemory(gui, Number(va), 4).buffer).getUint32(0, true);
     const peb = layout(sys, { kind: 'PEB', pid: gui });
     const at = (l: ObjectLayout, name: string): bigint => l.address + BigInt(field(l, name).offset);
-    expect(sys.internals.readMemory(gui, Number(at(peb, 'BeingDebugged')), 1)[0]).toBe(field(peb, 'BeingDebugged').value);
+    expect(machineOf(sys).readMemory(gui, Number(at(peb, 'BeingDebugged')), 1)[0]).toBe(field(peb, 'BeingDebugged').value);
     for (const name of ['ImageBaseAddress', 'Ldr', 'ProcessParameters', 'ProcessHeap']) expect(read64(at(peb, name)), name).toBe(field(peb, name).value);
     for (const name of ['NumberOfProcessors', 'OSMajorVersion', 'ImageSubsystem', 'SessionId']) expect(read32(at(peb, name)), name).toBe(field(peb, name).value);
     expect(read32(at(peb, 'OSBuildNumber')) & 0xFFFF).toBe(field(peb, 'OSBuildNumber').value);
@@ -147,9 +148,9 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
     expect(read64(at(params, 'Environment'))).toBe(field(params, 'Environment').value);
     // CommandLine is a UNICODE_STRING: Length, MaximumLength, then the buffer pointer at +8.
     const cmdLength = read32(at(params, 'CommandLine')) & 0xFFFF;
-    const cmd = sys.internals.readMemory(gui, Number(read64(at(params, 'CommandLine') + 8n)), cmdLength);
+    const cmd = machineOf(sys).readMemory(gui, Number(read64(at(params, 'CommandLine') + 8n)), cmdLength);
     expect(`"${new TextDecoder('utf-16le').decode(cmd)}"`).toBe(field(params, 'CommandLine').value);
-    const env = new TextDecoder('utf-16le').decode(sys.internals.readMemory(gui, Number(field(params, 'Environment').value), 64));
+    const env = new TextDecoder('utf-16le').decode(machineOf(sys).readMemory(gui, Number(field(params, 'Environment').value), 64));
     expect(env).toMatch(/^ALLUSERSPROFILE=/);
 
     const teb = layout(sys, { kind: 'TEB', tid: guiTid });
@@ -162,14 +163,14 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
 
   it('has the loader lists in memory: PEB.Ldr -> PEB_LDR_DATA -> LDR_DATA_TABLE_ENTRYs, as the layouts print them', () => {
     const { sys, gui } = machine();
-    const read64 = (va: bigint): bigint => new DataView(sys.internals.readMemory(gui, Number(va), 8).buffer).getBigUint64(0, true);
-    const read16 = (va: bigint): number => new DataView(sys.internals.readMemory(gui, Number(va), 2).buffer).getUint16(0, true);
-    const unicode = (va: bigint): string => new TextDecoder('utf-16le').decode(sys.internals.readMemory(gui, Number(read64(va + 8n)), read16(va)));
+    const read64 = (va: bigint): bigint => new DataView(machineOf(sys).readMemory(gui, Number(va), 8).buffer).getBigUint64(0, true);
+    const read16 = (va: bigint): number => new DataView(machineOf(sys).readMemory(gui, Number(va), 2).buffer).getUint16(0, true);
+    const unicode = (va: bigint): string => new TextDecoder('utf-16le').decode(machineOf(sys).readMemory(gui, Number(read64(va + 8n)), read16(va)));
     const peb = layout(sys, { kind: 'PEB', pid: gui });
     const ldr = read64(peb.address + BigInt(field(peb, 'Ldr').offset));
     const ldrLayout = layout(sys, { kind: 'PEB_LDR_DATA', pid: gui });
     expect(ldr).toBe(ldrLayout.address);
-    expect(new DataView(sys.internals.readMemory(gui, Number(ldr), 4).buffer).getUint32(0, true)).toBe(0x58);
+    expect(new DataView(machineOf(sys).readMemory(gui, Number(ldr), 4).buffer).getUint32(0, true)).toBe(0x58);
     // PEB_LDR_DATA is ntdll!PebLdr, in ntdll's image (its .data page now this process's own copy); the entries are in the heap.
     const ntdll = layout(sys, { kind: 'LDR_DATA_TABLE_ENTRY', pid: gui, index: 1 });
     const ntdllBase = field(ntdll, 'DllBase').value as bigint;
@@ -212,7 +213,7 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
     expect(field(layout(sys, { kind: 'TEB', tid: guiTid }), 'LastErrorValue').value).toBe(error);
     expect(field(layout(sys, { kind: 'EPROCESS', pid: gui }), 'ImageFileName').value).toBe('"notepad.exe"');
     // A user's image with a long name: EPROCESS keeps its first 14 characters.
-    const notepad = sys.internals.ps.ctx.fs.getFile('C:\\Windows\\System32\\notepad.exe')!;
+    const notepad = machineOf(sys).ps.ctx.fs.getFile('C:\\Windows\\System32\\notepad.exe')!;
     sys.psCall({ call: 'createFile', path: 'C:\\Tools\\SearchProtocolHost.exe', data: notepad.data });
     const long = sys.createProcess({ imagePath: 'C:\\Tools\\SearchProtocolHost.exe' }).pid;
     expect(field(layout(sys, { kind: 'EPROCESS', pid: long }), 'ImageFileName').value).toBe('"SearchProtocol"');

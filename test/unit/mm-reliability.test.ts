@@ -10,6 +10,7 @@ import {
   MEM_FREE, MEM_PRIVATE, MEM_RELEASE, MEM_RESERVE, MEM_RESET, MEM_RESET_UNDO, NtException, PAGE_NOACCESS,
   PAGE_READONLY, PAGE_READWRITE, STATUS_COMMITMENT_LIMIT, verifyIntegrity, MEM_WRITE_WATCH, WRITE_WATCH_FLAG_RESET,
 } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 const PAGE = 0x1000n;
 const FILE_MAP_WRITE = 2;
@@ -24,7 +25,7 @@ describe('paging-file slots of pagefile-backed section pages', () => {
     expect(h).not.toBe(0);
     const view = k.MapViewOfFile(h, FILE_MAP_WRITE, 0n, 0n);
     expect(view).not.toBe(0n);
-    const mm = sys.internals.mm;
+    const mm = machineOf(sys).mm;
     const cycles = 3000;
     let maxUsed = 0;
     let settled = 0;

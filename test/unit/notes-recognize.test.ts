@@ -193,3 +193,34 @@ describe('notes recognition: creation stages in running text', () => {
     expect(ids('stages 1-7, stage 8, stage 12, backstage 4, Stage3G, 阶段9, stage')).toEqual([]);
   });
 });
+
+describe('notes recognition: general rules found missing on the held-out notes', () => {
+  const terms = (text: string) => recognize(text).terms.map((t) => `${t.text}->${t.entryId}`);
+  const heading = (text: string) => recognize(text).headings[0];
+
+  it('recognizes each part of a dotted name', () => {
+    expect(terms('EPROCESS.ActiveProcessLinks chains them')).toEqual(['EPROCESS->EPROCESS', 'ActiveProcessLinks->EPROCESS']);
+    expect(terms('PEB.Ldr and KPROCESS.DirectoryTableBase')).toEqual(['PEB->PEB', 'KPROCESS->KPROCESS', 'DirectoryTableBase->KPROCESS']);
+    expect(terms('ntoskrnl.exe'), 'a listed dotted name stays whole').toEqual(['ntoskrnl.exe->Ntoskrnl']);
+  });
+
+  it('takes privilege constants for the token that holds them, except one listed under its own topic', () => {
+    expect(terms('SeDebugPrivilege and SeShutdownPrivilege')).toEqual(['SeDebugPrivilege->AccessToken', 'SeShutdownPrivilege->AccessToken']);
+    expect(terms('SeLockMemoryPrivilege')).toEqual(['SeLockMemoryPrivilege->LargePages']);
+    expect(terms('Separate Privilege')).toEqual([]);
+  });
+
+  it('does not take a sentence that starts with a stage for a stage heading', () => {
+    expect(heading('Stage 2 opens the image and checks IFEO.')).toBeUndefined();
+    expect(heading('Stage 2: open the image')).toMatchObject({ style: 'stage', stage: '2' });
+    expect(heading('Stage 3A PspAllocateProcess')).toMatchObject({ style: 'stage', stage: '3A' });
+  });
+
+  it('reads "A的B", "X vs Y" and "Creating a process" headings', () => {
+    expect(heading('## 线程的调度')?.entryId).toBe('Thread');
+    expect(heading('## Handles vs tokens')?.entryId).toBe('Handles');
+    expect(heading('## 7. Creating a process')?.entryId).toBe('CreateProcessFlow');
+    expect(heading('## Creating processes')?.entryId).toBe('CreateProcessFlow');
+    expect(heading('## Creating a playlist')?.entryId).toBeUndefined();
+  });
+});

@@ -3,7 +3,9 @@
 // (SectionCall), typed and hostile arguments — round-trip through serializeSession/restoreSession with
 // the same step count and the same state, and stateAt(k) equals a fresh replay to k. States are
 // compared by a canonical digest: processes, VADs, the PTEs of every page in a VAD (Accessed bits
-// included), the PFN lists, commit, handles, jobs and sections.
+// included), the PFN lists, commit, handles, jobs, sections and every thread's last error. Win32 calls
+// that set the last error outside a failing operation (SetLastError, a failure found before any operation
+// runs, ERROR_ALREADY_EXISTS on success) are generated too, so a last error set off the log fails it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,8 +14,9 @@ import {
 import { isDocumentedError } from '../../src/engine/errors';
 import { OP_NAMES, type OpName } from '../../src/engine/system';
 import { PS_CALL_KINDS, type PsCall } from '../../src/engine/ps/calls';
-import { SECTION_CALL_KINDS, type SectionCall } from '../../src/engine/mm/sectionCalls';
+import { SECTION_CALL_KINDS, type SectionCall } from '../../src/engine/ps/sectionCalls';
 import type { RegistryValue } from '../../src/engine/config/registry';
+import { machineOf } from '../../src/engine/testing';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 const CMD = 'C:\\Windows\\System32\\cmd.exe';
@@ -102,22 +105,35 @@ const OPS: { [K in Exclude<OpName, 'ps' | 'section'>]: Run } = {
   memoryListCommand: (s, _w, x) => s.memoryListCommand(at(['MemoryEmptyWorkingSets', 'MemoryFlushModifiedList', 'MemoryPurgeStandbyList', 'MemoryPurgeLowPriorityStandbyList'] as const, x.a)),
   runSystemThread: (s, _w, x) => s.runSystemThread(at(['balanceSetManager', 'modifiedPageWriter', 'mappedPageWriter', 'zeroPageThread', 'processStackSwapper'] as const, x.a)),
   grantPrivilege: (s, w, x) => s.grantPrivilege(pidOf(w, x.a), at(['SeLockMemoryPrivilege', 'SeDebugPrivilege'], x.b)),
-  VirtualAlloc: (s, w, x) => s.internals.op({ op: 'VirtualAlloc', pid: pidOf(w, x.a), args: [x.b % 2 ? 0n : address(w, x.b, x.c), at([4096n, 0x10000n], x.d), at([MEM_COMMIT, MEM_RESERVE, MEM_RESERVE | MEM_COMMIT, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH], x.e), at([4, 2, 0x104, 0x40], x.c)] }),
-  VirtualFree: (s, w, x) => s.internals.op({ op: 'VirtualFree', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([0n, 4096n], x.d), at([0x4000, 0x8000], x.e)] }),
-  VirtualProtect: (s, w, x) => s.internals.op({ op: 'VirtualProtect', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), 4096n, at([2, 4, 0x104, 1, 0x40], x.d)] }),
-  SetProcessWorkingSetSize: (s, w, x) => s.internals.op({ op: 'SetProcessWorkingSetSize', pid: pidOf(w, x.a), args: at([[-1n, -1n], [0x100000n, 0x200000n], [5n, 1n], [0n, 0x30000n]] as Array<[bigint, bigint]>, x.b) }),
+  VirtualAlloc: (s, w, x) => machineOf(s).op({ op: 'VirtualAlloc', pid: pidOf(w, x.a), args: [x.b % 2 ? 0n : address(w, x.b, x.c), at([4096n, 0x10000n], x.d), at([MEM_COMMIT, MEM_RESERVE, MEM_RESERVE | MEM_COMMIT, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH], x.e), at([4, 2, 0x104, 0x40], x.c)] }),
+  VirtualFree: (s, w, x) => machineOf(s).op({ op: 'VirtualFree', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([0n, 4096n], x.d), at([0x4000, 0x8000], x.e)] }),
+  VirtualProtect: (s, w, x) => machineOf(s).op({ op: 'VirtualProtect', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), 4096n, at([2, 4, 0x104, 1, 0x40], x.d)] }),
+  SetProcessWorkingSetSize: (s, w, x) => machineOf(s).op({ op: 'SetProcessWorkingSetSize', pid: pidOf(w, x.a), args: at([[-1n, -1n], [0x100000n, 0x200000n], [5n, 1n], [0n, 0x30000n]] as Array<[bigint, bigint]>, x.b) }),
   // Locks bounded by the working-set minimum (some ranges past it, some uncommitted); unlocks of locked and unlocked pages.
-  VirtualLock: (s, w, x) => s.internals.op({ op: 'VirtualLock', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([4096n, 2n, 8n * 4096n, 60n * 4096n], x.d)] }),
-  VirtualUnlock: (s, w, x) => s.internals.op({ op: 'VirtualUnlock', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([4096n, 8n * 4096n], x.d)] }),
+  VirtualLock: (s, w, x) => machineOf(s).op({ op: 'VirtualLock', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([4096n, 2n, 8n * 4096n, 60n * 4096n], x.d)] }),
+  VirtualUnlock: (s, w, x) => machineOf(s).op({ op: 'VirtualUnlock', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([4096n, 8n * 4096n], x.d)] }),
   // Memory priorities 0..6 (0 and 6 refused) on the current process/thread or a handle.
-  SetProcessInformation: (s, w, x) => s.internals.op({ op: 'SetProcessInformation', pid: pidOf(w, x.a), args: [x.b % 2 ? -1 : handle(x.b), 0, x.c % 7] }),
-  SetThreadInformation: (s, w, x) => s.internals.op({ op: 'SetThreadInformation', pid: pidOf(w, x.a), args: [x.b % 2 ? -2 : handle(x.b), 0, x.c % 7] }),
+  SetProcessInformation: (s, w, x) => machineOf(s).op({ op: 'SetProcessInformation', pid: pidOf(w, x.a), args: [x.b % 2 ? -1 : handle(x.b), 0, x.c % 7] }),
+  SetThreadInformation: (s, w, x) => machineOf(s).op({ op: 'SetThreadInformation', pid: pidOf(w, x.a), args: [x.b % 2 ? -2 : handle(x.b), 0, x.c % 7] }),
   // A null count is the hostile case of issue 19 (it used to poison every later replay).
-  GetWriteWatch: (s, w, x) => s.internals.op({ op: 'GetWriteWatch', pid: pidOf(w, x.a), args: [x.b % 2, w.regions[1]!, 16n * 4096n, [], (x.c % 4 === 3 ? null : { value: x.c }) as { value: number }] }),
-  ResetWriteWatch: (s, w, x) => s.internals.op({ op: 'ResetWriteWatch', pid: pidOf(w, x.a), args: [w.regions[1]!, at([4096n, 16n * 4096n], x.b)] }),
+  GetWriteWatch: (s, w, x) => machineOf(s).op({ op: 'GetWriteWatch', pid: pidOf(w, x.a), args: [x.b % 2, w.regions[1]!, 16n * 4096n, [], (x.c % 4 === 3 ? null : { value: x.c }) as { value: number }] }),
+  ResetWriteWatch: (s, w, x) => machineOf(s).op({ op: 'ResetWriteWatch', pid: pidOf(w, x.a), args: [w.regions[1]!, at([4096n, 16n * 4096n], x.b)] }),
   // Loads of up to 300 pages: more than the TLB holds, so the copy-out must happen inside the logged operation.
   read: (s, w, x) => s.win32(pidOf(w, 0)).ReadMemory(address(w, x.a, x.b), at([1, 3 * 4096, 300 * 4096, 8], x.c)),
   write: (s, w, x) => s.win32(pidOf(w, 0)).WriteMemory(address(w, x.a, x.b), new Uint8Array(at([1, 4096 + 7, 3], x.c)).fill(x.d)),
+  SetLastError: (s, w, x) => s.win32(pidOf(w, x.a)).SetLastError(at([0, 5, 87, 0x20000001], x.b)),
+};
+
+/**
+ * Win32 calls whose last error is not (only) a failing operation's: failures found before any operation
+ * runs (a missing out parameter, a query of an address or handle that is not there) and success codes.
+ */
+const WIN32: Record<string, Run> = {
+  VirtualProtectNoOut: (s, w, x) => s.win32(pidOf(w, x.a)).VirtualProtect(address(w, x.b, x.c), 4096n, PAGE_READWRITE, x.d % 2 ? undefined : { value: 0 }),
+  VirtualQuery: (s, w, x) => s.win32(pidOf(w, x.a)).VirtualQuery(x.b % 2 ? 0xFFFF800000000000n : address(w, x.b, x.c)),
+  CreateFileMapping: (s, w, x) => s.win32(pidOf(w, x.a)).CreateFileMapping(-1, PAGE_READWRITE, 0x10000n, at(['LabSection', 'Other'], x.b)),
+  CreateJobObject: (s, w, x) => s.win32(pidOf(w, x.a)).CreateJobObject(null, at(['LabJob', 'Other'], x.b)),
+  GetExitCodeProcess: (s, w, x) => s.win32(pidOf(w, x.a)).GetExitCodeProcess(handle(x.b), { value: 0 }),
 };
 
 type Cmd = { kind: string; run: Run };
@@ -125,6 +141,7 @@ const commands: Cmd[] = [
   ...Object.entries(OPS).map(([kind, run]) => ({ kind, run })),
   ...Object.entries(PS).map(([kind, make]) => ({ kind: `ps.${kind}`, run: ((s, w, x) => s.psCall(make(s, w, x) as PsCall)) as Run })),
   ...Object.entries(SECTION).map(([kind, make]) => ({ kind: `section.${kind}`, run: ((s, w, x) => s.sectionCall(make(s, w, x) as SectionCall)) as Run })),
+  ...Object.entries(WIN32).map(([kind, run]) => ({ kind: `win32.${kind}`, run })),
 ];
 const command = fc.tuple(fc.nat(commands.length - 1), seeds);
 
@@ -151,7 +168,7 @@ function execute(sys: System, world: World, [index, x]: [number, Seeds]): void {
 
 /** A canonical description of the state: what two equal machines must agree on, Accessed bits included. */
 function digest(sys: System): unknown {
-  const m = sys.internals;
+  const m = machineOf(sys);
   const processes = sys.processIds.map((pid) => {
     const p = m.byPid.get(pid)!;
     const ptes: number[] = [];
@@ -161,13 +178,15 @@ function digest(sys: System): unknown {
     return { info: sys.queryProcess(pid), vads: sys.queryVads(pid), handles: sys.queryHandles(pid), ws: sys.queryWorkingSet(pid).entries, ptes };
   });
   const lists = (['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'] as const).map((l) => sys.listPages(l));
-  return { processes, lists, memory: sys.querySystemMemoryListInformation(), commit: sys.queryCommit(), jobs: sys.queryJobs(), sections: sys.querySections() };
+  // Every thread's last error (the Win32 thread of each process, exited ones and unknown callers included).
+  const lastErrors = [...m.lastErrors].sort((a, b) => a[0] - b[0]);
+  return { processes, lists, memory: sys.querySystemMemoryListInformation(), commit: sys.queryCommit(), jobs: sys.queryJobs(), sections: sys.querySections(), lastErrors };
 }
 
 /** A fresh machine that ran the first `count` operations of `sys` (replayed through restoreSession). */
 function freshReplay(sys: System, count: number): System {
   const file = serializeSession(sys);
-  const bootOps = sys.internals.ops.count - file.ops.length;
+  const bootOps = machineOf(sys).ops.count - file.ops.length;
   const part = { ...file, ops: file.ops.slice(0, count - bootOps), stepCount: 0 };
   try { restoreSession(part); } catch (e) { const m = /replay recorded (\d+) steps/.exec((e as Error).message); part.stepCount = Number(m?.[1]); }
   return restoreSession(JSON.parse(JSON.stringify(part)));
@@ -194,9 +213,12 @@ describe('one operation path for every operation kind', () => {
       expect(digest(loaded)).toEqual(digest(sys));
       // The last step's state is the present (Accessed bits included: issue 19 item 12).
       expect(digest(sys.stateAt(sys.stepCount - 1))).toEqual(digest(sys));
-      // stateAt at an operation boundary equals a fresh machine that ran the operations up to there.
-      const ops = sys.internals.ops.count;
-      const j = 1 + (pick % (ops - 1));
+      // stateAt at an operation boundary equals a fresh machine that ran the operations up to there
+      // (and the operations right after it that record no step: stateAt(k) includes those).
+      const log = machineOf(sys).ops;
+      const ops = log.count;
+      let j = 1 + (pick % (ops - 1));
+      while (j < ops && (j + 1 < ops ? log.stepAt(j + 1) : sys.stepCount) === log.stepAt(j)) j++;
       const fresh = freshReplay(sys, j);
       expect(digest(sys.stateAt(fresh.stepCount - 1))).toEqual(digest(fresh));
       // Any step, even inside an operation: the live machine's and the loaded machine's past agree.

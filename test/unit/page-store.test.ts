@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
 import { snapshotToDrop } from '../../src/engine/system';
 import { PageStore } from '../../src/engine/mm/store';
+import { machineOf } from '../../src/engine/testing';
 
 /** The first two bytes at `va` in a (possibly past, read-only) state, from the PTE the walk ends at: no fault, nothing changed. */
 function peek(sys: System, pid: number, va: bigint): number[] {
   const walk = sys.walkAddress(pid, va);
   const last = walk.levels[walk.levels.length - 1]!.decoded;
-  const mm = sys.internals.mm;
+  const mm = machineOf(sys).mm;
   const out = new Uint8Array(2);
   if (last.kind === 'hardware' || last.kind === 'transition') mm.phys.read(last.fields.PageFrameNumber as number, Number(va & 0xFFFn), out, 0, 2);
   else if (last.kind === 'pageFile') mm.pageFile.read(last.fields.PageFileHigh as number, Number(va & 0xFFFn), out, 0, 2);
@@ -117,7 +118,7 @@ describe('paging-file contents and snapshots under paging-heavy work', () => {
       for (let i = 0; i < pages; i++) k.WriteMemory(base + BigInt(i) * 4096n, new Uint8Array([round + 1, i & 0xFF]));
       afterRound.push(sys.stepCount - 1);
     }
-    const internals = sys.internals;
+    const internals = machineOf(sys);
     const pf = internals.mm.pageFile;
     // Slots moved on through the file four times over; only chunks with a slot in use hold memory.
     expect(pf.allocatedBytes).toBeLessThanOrEqual(Math.ceil(internals.mm.pageFileUsed / 16 + 1) * 16 * 4096 * 2);

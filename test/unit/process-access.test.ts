@@ -14,6 +14,7 @@ import {
   type IntegrityLevel, type System,
 } from '../../src/engine';
 import { rtlTestProtectedAccess } from '../../src/engine/se/processProtection';
+import { machineOf } from '../../src/engine/testing';
 
 const pidOf = (sys: System, name: string): number => sys.processIds.find((p) => sys.queryProcess(p)!.imageFileName.toLowerCase() === name)!;
 
@@ -178,7 +179,7 @@ describe('OpenProcess: SeDebugPrivilege and protected processes', () => {
     const before = sys.stepCount;
     k.AdjustTokenPrivileges(ht.value, false, [{ Name: 'SeDebugPrivilege', Attributes: SE_PRIVILEGE_ENABLED }]);
     const past = sys.stateAt(before - 1);
-    const token = (st: System): { privilegeEnabled(n: string): boolean } => st.internals.ps.state(st.internals.byPid.get(admin)!).token;
+    const token = (st: System): { privilegeEnabled(n: string): boolean } => machineOf(st).ps.state(machineOf(st).byPid.get(admin)!).token;
     expect(token(past).privilegeEnabled('SeDebugPrivilege')).toBe(false);
     expect(token(sys).privilegeEnabled('SeDebugPrivilege')).toBe(true);
   });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSystem, CREATE_SUSPENDED, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, verifyIntegrity, type System } from '../../src/engine';
 import { PFN_PROTOTYPE_PTE } from '../../src/engine/mm/pfn';
+import { machineOf } from '../../src/engine/testing';
 
 type Op =
   | { t: 'create'; image: number; suspended: boolean; parent: number }
@@ -153,19 +154,19 @@ describe('processes come and go without leaks', () => {
       expect(verifyIntegrity(sys)).toEqual([]);
       expect(sys.processCount).toBe(0);
       expect(sys.queryCommit().CommitTotal).toBe(commit);
-      expect(sys.internals.mm.pageFileUsed).toBe(0);
-      expect(sys.internals.ps.jobs.size).toBe(0);
-      expect(sys.internals.ps.debugObjects.size).toBe(0);
-      expect(sys.internals.ps.consoles.size).toBe(0);
-      expect(sys.internals.ps.tokens.size).toBe(0);
+      expect(machineOf(sys).mm.pageFileUsed).toBe(0);
+      expect(machineOf(sys).ps.jobs.size).toBe(0);
+      expect(machineOf(sys).ps.debugObjects.size).toBe(0);
+      expect(machineOf(sys).ps.consoles.size).toBe(0);
+      expect(machineOf(sys).ps.tokens.size).toBe(0);
       // Every page is back on a list, except image pages still cached in the prototype PTEs of the
       // sections the system keeps (ntdll, the KnownDlls).
-      const { mm } = sys.internals;
+      const { mm } = machineOf(sys);
       for (let pfn = 0; pfn < sys.physicalPageCount; pfn++) {
         if (sys.queryPfn(pfn).State === 'Active') expect(mm.pfn.flags[pfn]! & PFN_PROTOTYPE_PTE, `pfn ${pfn}`).not.toBe(0);
       }
       // What is left in the object manager: the permanent sections and nothing a process or job made.
-      for (const h of sys.internals.ps.ob.objects.values()) expect(h.typeName).toBe('Section');
+      for (const h of machineOf(sys).ps.ob.objects.values()) expect(h.typeName).toBe('Section');
     }), { numRuns: 40, seed: 5 });
   });
 

@@ -8,18 +8,19 @@ import {
 } from '../../src/engine';
 import { createSection, dereferenceSection, mapView, unmapView, flushView } from '../../src/engine/mm/sectionApi';
 import { LastError } from '../../src/engine/errors';
+import { machineOf } from '../../src/engine/testing';
 
 function machine() {
   const sys = createSystem({ boot: false, physicalMemoryMB: 16, pageFileMB: 32 });
   const a = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid;
   const b = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\calc.exe' }).pid;
-  const { mm, processes } = sys.internals;
+  const { mm, processes } = machineOf(sys);
   // These tests drive the memory manager directly, outside the operation log: the machine stops being replayable.
-  sys.internals.detachFromReplay();
+  machineOf(sys).detachFromReplay();
   const proc = (pid: number) => processes.find((p) => p?.pid === pid)!;
   let nextId = 1;
   const section = (flProtect: number, size: bigint, path?: string, writable = true) =>
-    createSection(mm, proc(a), { file: path ? sys.internals.fileSystem.getFile(path)! : null, fileWritable: writable, flProtect, maximumSize: size, name: null }, nextId++);
+    createSection(mm, proc(a), { file: path ? machineOf(sys).fileSystem.getFile(path)! : null, fileWritable: writable, flProtect, maximumSize: size, name: null }, nextId++);
   return { sys, mm, a, b, proc, section, ka: sys.win32(a), kb: sys.win32(b) };
 }
 
@@ -148,15 +149,15 @@ describe('file-backed sections', () => {
   it('pages are read from the file, and dirty pages go back to it through the mapped page writer', () => {
     const { sys, mm, a, proc, section, ka } = machine();
     const path = 'C:\\Windows\\win.ini';
-    const original = sys.internals.fileSystem.getFile(path)!.data.slice();
+    const original = machineOf(sys).fileSystem.getFile(path)!.data.slice();
     const s = section(PAGE_READWRITE, 0n, path);
     const va = mapView(mm, proc(a), s, FILE_MAP_WRITE, 0n, 0n, 0n);
     expect(ka.ReadMemory(va, 8)).toEqual(original.slice(0, 8));
     expect(sys.getSteps(0, sys.stepCount).some((st) => st.routine === 'IoPageRead')).toBe(true);
     ka.WriteMemory(va, new TextEncoder().encode('[NTLAB]'));
     flushView(mm, proc(a), va);
-    expect(new TextDecoder().decode(sys.internals.fileSystem.getFile(path)!.data.slice(0, 7))).toBe('[NTLAB]');
-    expect(sys.internals.fileSystem.getFile(path)!.data.length).toBe(original.length);
+    expect(new TextDecoder().decode(machineOf(sys).fileSystem.getFile(path)!.data.slice(0, 7))).toBe('[NTLAB]');
+    expect(machineOf(sys).fileSystem.getFile(path)!.data.length).toBe(original.length);
     expect(sys.getSteps(0, sys.stepCount).some((st) => st.routine === 'MiMappedPageWriter' && st.args.pages === 1)).toBe(true);
     // Unmapped, purged, mapped again: the bytes come from the file.
     unmapView(mm, proc(a), va);

@@ -9,6 +9,7 @@ import {
   PAGE_WRITECOPY, PROCESS_VM_OPERATION, PROCESS_VM_READ, PROCESS_VM_WRITE, SEC_COMMIT, SEC_IMAGE, SEC_RESERVE,
   verifyIntegrity, ERROR_NOACCESS, ERROR_PARTIAL_COPY,
 } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 function machine() {
   const sys = createSystem({ boot: false, physicalMemoryMB: 32, pageFileMB: 64 });
@@ -41,7 +42,7 @@ describe('CreateFileMapping and named objects', () => {
 
   it('rejects bad arguments with the documented errors and leaves nothing behind', () => {
     const { sys, ka } = machine();
-    const sections = () => sys.internals.mm.sectionRegistry.controlAreas.size;
+    const sections = () => machineOf(sys).mm.sectionRegistry.controlAreas.size;
     const before = sections();
     expect(ka.CreateFileMapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0n)).toBe(0);
     expect(ka.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
@@ -70,7 +71,7 @@ describe('views', () => {
   it('outlive the section handle; unmapping by an interior address releases everything', () => {
     const { sys, ka } = machine();
     const commit0 = sys.queryCommit().CommitTotal;
-    const areas0 = sys.internals.mm.sectionRegistry.controlAreas.size;
+    const areas0 = machineOf(sys).mm.sectionRegistry.controlAreas.size;
     const h = ka.CreateFileMapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0x40000n);
     const va = ka.MapViewOfFile(h, FILE_MAP_WRITE, 0n, 0n);
     expect(ka.CloseHandle(h)).toBe(true);
@@ -80,7 +81,7 @@ describe('views', () => {
     expect(ka.UnmapViewOfFile(va + 0x5123n)).toBe(true);
     expect(ka.VirtualQuery(va)?.State).toBe(0x10000);
     expect(sys.queryCommit().CommitTotal).toBe(commit0);
-    expect(sys.internals.mm.sectionRegistry.controlAreas.size).toBe(areas0);
+    expect(machineOf(sys).mm.sectionRegistry.controlAreas.size).toBe(areas0);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 
@@ -125,11 +126,11 @@ describe('file-backed and image mappings', () => {
     expect(ka.CreateFileMapping(hf, PAGE_READWRITE, 0n)).toBe(0);
     expect(ka.GetLastError()).toBe(ERROR_FILE_INVALID); // an empty file with size 0
     const hm = ka.CreateFileMapping(hf, PAGE_READWRITE, 0x3000n);
-    expect(sys.internals.fileSystem.getFile(path)!.data.length).toBe(0x3000);
+    expect(machineOf(sys).fileSystem.getFile(path)!.data.length).toBe(0x3000);
     const va = ka.MapViewOfFile(hm, FILE_MAP_WRITE, 0n, 0n);
     ka.WriteMemory(va + 0x2000n, new TextEncoder().encode('hello'));
     expect(ka.FlushViewOfFile(va, 0n)).toBe(true);
-    expect(new TextDecoder().decode(sys.internals.fileSystem.getFile(path)!.data.slice(0x2000, 0x2005))).toBe('hello');
+    expect(new TextDecoder().decode(machineOf(sys).fileSystem.getFile(path)!.data.slice(0x2000, 0x2005))).toBe('hello');
     const ro = ka.CreateFile(path, GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0);
     expect(ka.CreateFileMapping(ro, PAGE_READWRITE, 0n)).toBe(0);
     expect(ka.GetLastError()).toBe(ERROR_ACCESS_DENIED);

@@ -8,6 +8,7 @@ import {
 import { PfnDatabase } from '../../src/engine/mm/pfn';
 import { runInChunks, sessionTextInChunks, type ChunkProgress } from '../../src/extension/chunked';
 import { BOOT_PAGES_IN_USE, ENGINE_BYTES_PER_PHYSICAL_PAGE, estimateMachineCost, hostCanAfford, pagesInUse } from '../../src/extension/options';
+import { machineOf } from '../../src/engine/testing';
 
 /** A session with `n` operations after boot: allocations, writes and reads in one process. */
 function sessionWith(n: number) {
@@ -15,7 +16,7 @@ function sessionWith(n: number) {
   const { pid } = system.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
   const api = system.win32(pid);
   const base = api.VirtualAlloc(0n, 1n << 20n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-  for (let i = 0; system.internals.operations().length < n; i++) {
+  for (let i = 0; machineOf(system).operations().length < n; i++) {
     const va = base + BigInt((i % 256) * 4096);
     api.WriteMemory(va, new Uint8Array([i & 255]));
     api.ReadMemory(va, 1);

@@ -4,6 +4,7 @@ import {
   CREATE_SUSPENDED, createSystem, ERROR_INVALID_HANDLE, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, PROCESS_ALL_ACCESS, STILL_ACTIVE, verifyIntegrity,
   type NotifyCall, type System,
 } from '../../src/engine';
+import { machineOf } from '../../src/engine/testing';
 
 function withProcess(): { sys: System; pid: number; k: ReturnType<System['win32']> } {
   const sys = createSystem({ boot: false, physicalMemoryMB: 32, pageFileMB: 32 });
@@ -79,7 +80,7 @@ describe('threads', () => {
     const id = sys.psCall({ call: 'registerNotify', kind: 'process', name: 'MyDriver!ProcessNotify', deny: { imageName: 'calc.exe', status: 0xC0000022 } }) as number;
     sys.psCall({ call: 'registerNotify', kind: 'thread', name: 'MyDriver!ThreadNotify' });
     const seen: NotifyCall[] = [];
-    sys.internals.ps.observeNotify(id, (c) => seen.push(c));
+    machineOf(sys).ps.observeNotify(id, (c) => seen.push(c));
     const { pid } = sys.createProcess({ imagePath: 'notepad.exe' });
     expect(seen).toMatchObject([{ routine: 'MyDriver!ProcessNotify', pid, create: true, imageFileName: 'notepad.exe' }]);
     const calls = sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'ps.notifyThread' || s.code === 'ps.notifyProcess');

@@ -13,6 +13,7 @@ import {
 } from '../../src/engine';
 import { tokenAssignable } from '../../src/engine/ps/tokens';
 import { Token } from '../../src/engine/se/token';
+import { machineOf } from '../../src/engine/testing';
 
 const pidOf = (sys: System, name: string): number => sys.processIds.find((p) => sys.queryProcess(p)!.imageFileName.toLowerCase() === name)!;
 const pi = (): PROCESS_INFORMATION => ({ hProcess: 0, hThread: 0, dwProcessId: 0, dwThreadId: 0 });
@@ -200,7 +201,7 @@ describe('tokens through handles', () => {
     const sys = createSystem({ boot: true });
     const explorer = pidOf(sys, 'explorer.exe');
     const k = sys.win32(explorer);
-    const objects = sys.internals.ps.ob.objects.size;
+    const objects = machineOf(sys).ps.ob.objects.size;
     const h = { value: 0 };
     k.OpenProcessToken(-1, TOKEN_ALL_ACCESS, h);
     const before = sys.stepCount - 1;
@@ -212,10 +213,10 @@ describe('tokens through handles', () => {
     expect(label(sys)).toContain('Low');
     const dup = { value: 0 };
     k.DuplicateTokenEx(h.value, TOKEN_ALL_ACCESS, null, SecurityImpersonation, TokenPrimary, dup);
-    expect(sys.internals.ps.ob.objects.size).toBe(objects + 1);
+    expect(machineOf(sys).ps.ob.objects.size).toBe(objects + 1);
     k.CloseHandle(dup.value);
     k.CloseHandle(h.value);
-    expect(sys.internals.ps.ob.objects.size).toBe(objects);
-    expect(sys.internals.ps.tokens.size).toBe(0);
+    expect(machineOf(sys).ps.ob.objects.size).toBe(objects);
+    expect(machineOf(sys).ps.tokens.size).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { APPX_KEY, REG_DWORD, REG_EXPAND_SZ, REG_SZ, RegistryValue } from '../co
 import { INTEGRITY_RID, WELL_KNOWN_SIDS, type AccountName, type IntegrityLevel } from '../se/token';
 import { CreatedProcess, JobLimits, ProcessManager, PsCreateOptions, splitCommandLine } from './processManager';
 import type { NotifyRoutine } from './state';
+import { defineCalls, type CallResults } from './callTable';
 import { adjustTokenPrivileges, duplicateTokenEx, openProcessToken, PrivilegeChange, setTokenInformation, tokenForNewProcess, wtsQueryUserToken } from './tokens';
 import { continueDebugEvent, debugActiveProcess, debugActiveProcessStop, setKillOnExit, waitForDebugEvent } from './debug';
 
@@ -51,29 +52,12 @@ export type PsCall =
   | { call: 'continueDebugEvent'; callerPid: number; pid: number; tid: number; continueStatus: number }
   | { call: 'debugSetProcessKillOnExit'; callerPid: number; killOnExit: boolean };
 
-/** A deep copy of a call (plain objects, arrays, byte arrays), made before it goes into the replay log. */
-export function clonePsCall(c: PsCall): PsCall {
-  const copy = (v: unknown): unknown => {
-    if (v instanceof Uint8Array) return v.slice();
-    if (Array.isArray(v)) return v.map(copy);
-    if (v && typeof v === 'object') {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[k] = copy(x);
-      return o;
-    }
-    return v;
-  };
-  return copy(c) as PsCall;
-}
-
 const SE_ASSIGNPRIMARYTOKEN_NAME = 'SeAssignPrimaryTokenPrivilege';
 /** ERROR_NONE_MAPPED (1332): "No mapping between account names and security IDs was done" (Microsoft Learn, System Error Codes 1300-1699). */
 const ERROR_NONE_MAPPED = 1332;
 
 /** One handler per call kind: the table's return types are the calls' results (PsResults). */
-type PsHandlers = { [K in PsCall['call']]: (pm: ProcessManager, c: Extract<PsCall, { call: K }>) => unknown };
-
-const PS_CALLS = {
+const PS_CALLS = defineCalls<PsCall, [ProcessManager]>()({
   boot: (pm) => { pm.boot(); },
   createProcess: (pm, c) => pm.createProcess(c.options),
   createProcessAsUser: (pm, c) => {
@@ -173,25 +157,20 @@ const PS_CALLS = {
   waitForDebugEvent: (pm, c) => waitForDebugEvent(pm, pm.live(c.callerPid)),
   continueDebugEvent: (pm, c) => { continueDebugEvent(pm, pm.live(c.callerPid), c.pid, c.tid, c.continueStatus); },
   debugSetProcessKillOnExit: (pm, c) => { setKillOnExit(pm, pm.live(c.callerPid), c.killOnExit); },
-} satisfies PsHandlers;
+});
 
 /** What each kind of call returns. */
-export type PsResults = { [K in keyof typeof PS_CALLS]: ReturnType<(typeof PS_CALLS)[K]> };
+export type PsResults = CallResults<typeof PS_CALLS.handlers>;
 /** The result of one call, by its kind: `system.psCall({ call: 'createThread', ... })` is `{ handle, tid }`. */
 export type PsResult<C extends PsCall> = PsResults[C['call']];
 /** The kinds of call (for validation at the API boundary and for tests that cover every kind). */
-export const PS_CALL_KINDS = Object.keys(PS_CALLS) as ReadonlyArray<PsCall['call']>;
-
+export const PS_CALL_KINDS = PS_CALLS.kinds;
 /** True when `call` names a process-manager call (own keys only: '__proto__' or 'toString' are not calls). */
-export function isPsCallKind(call: unknown): call is PsCall['call'] {
-  return typeof call === 'string' && Object.prototype.hasOwnProperty.call(PS_CALLS, call);
-}
+export const isPsCallKind = PS_CALLS.isKind;
 
-/** Executes one call against the process manager (inside System's operation path). */
+/** Executes one call against the process manager (inside the machine's operation path). */
 export function applyPsCall<C extends PsCall>(pm: ProcessManager, c: C): PsResult<C> {
-  if (!isPsCallKind(c.call)) throw new LastError(ERROR_INVALID_PARAMETER);
-  const handler = PS_CALLS[c.call] as (pm: ProcessManager, c: PsCall) => PsResult<C>;
-  return handler(pm, c);
+  return PS_CALLS.apply(pm, c);
 }
 
 function tokenSid(account: AccountName): string {

@@ -11,6 +11,7 @@ import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
+import { machineOf } from '../system/internal';
 
 /** What to describe. */
 export type ObjectRef =
@@ -71,7 +72,7 @@ function protectionText(level: number): string {
 
 function findThread(system: System, tid: number, pid?: number): [ProcessObject, ThreadObject] | undefined {
   const owner = pid === undefined ? undefined : findProcess(system, pid);
-  for (const p of owner ? [owner] : system.internals.processes) {
+  for (const p of owner ? [owner] : machineOf(system).processes) {
     if (!p) continue;
     const t = p.threads.find((x) => x.tid === tid && x.state !== 'Terminated') ?? undefined;
     if (t) return [p, t];
@@ -84,7 +85,7 @@ function firstLiveThread(p: ProcessObject): ThreadObject | undefined { return p.
 
 function findProcess(system: System, pid: number): ProcessObject | undefined {
   // The pid index (the latest process to hold the id), so a listing over every process stays linear.
-  const p = system.internals.byPid.get(pid);
+  const p = machineOf(system).byPid.get(pid);
   return p && !p.exited ? p : undefined;
 }
 
@@ -167,7 +168,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       return p && st && st.w32Process ? w32process(p, st) : undefined;
     }
     case 'DEBUG_OBJECT': {
-      const d = system.internals.ps.debugObjects.get(ref.objectId);
+      const d = machineOf(system).ps.debugObjects.get(ref.objectId);
       return d ? debugObject(system, d) : undefined;
     }
     case 'HANDLE_TABLE': {
@@ -187,7 +188,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       const st = p?.ps;
       const e = st?.handles.get(ref.handle);
       if (!p || !st || !e) return undefined;
-      const obj = system.internals.ps.ob.get(e.objectId);
+      const obj = machineOf(system).ps.ob.get(e.objectId);
       if (!obj) return undefined;
       const address = handleTablePage(p) + BigInt(ref.handle / 4) * 16n;
       const objectHeader = obj.address - 0x30n;
@@ -203,7 +204,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       return { typeName: '_HANDLE_TABLE_ENTRY', address, size: 0x10, source: VERGILIUS, fields };
     }
     case 'EJOB': case 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION': case 'JOBOBJECT_BASIC_LIMIT_INFORMATION': {
-      const j = system.internals.ps.jobs.get(ref.jobId);
+      const j = machineOf(system).ps.jobs.get(ref.jobId);
       if (!j) return undefined;
       if (ref.kind === 'JOBOBJECT_BASIC_ACCOUNTING_INFORMATION') {
         return {
@@ -232,8 +233,8 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       }
       // The EJOB itself: the fields the simulation keeps, at their 19041 offsets; the documented JOBOBJECT_* views follow it.
       let root = j;
-      for (let depth = 0; depth < 64 && root.parentJobId && system.internals.ps.jobs.get(root.parentJobId); depth++) root = system.internals.ps.jobs.get(root.parentJobId)!;
-      const parent = j.parentJobId ? system.internals.ps.jobs.get(j.parentJobId) : undefined;
+      for (let depth = 0; depth < 64 && root.parentJobId && machineOf(system).ps.jobs.get(root.parentJobId); depth++) root = machineOf(system).ps.jobs.get(root.parentJobId)!;
+      const parent = j.parentJobId ? machineOf(system).ps.jobs.get(j.parentJobId) : undefined;
       return {
         typeName: '_EJOB', address: j.address, size: 0x640, source: VERGILIUS,
         fields: [
@@ -258,23 +259,23 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
 }
 
 function jobPageFaults(system: System, jobId: number): number {
-  const j = system.internals.ps.jobs.get(jobId)!;
+  const j = machineOf(system).ps.jobs.get(jobId)!;
   let n = j.totalPageFaultCount;
-  for (const p of system.internals.ps.jobProcesses(j)) n += p.ws.pageFaultCount;
+  for (const p of machineOf(system).ps.jobProcesses(j)) n += p.ws.pageFaultCount;
   return n;
 }
 
 function objectRefOf(system: System, type: string, key: number): ObjectRef | undefined {
-  if (type === 'Process') { const p = system.internals.processes[key]; return p && !p.exited ? { kind: 'EPROCESS', pid: p.pid } : undefined; }
+  if (type === 'Process') { const p = machineOf(system).processes[key]; return p && !p.exited ? { kind: 'EPROCESS', pid: p.pid } : undefined; }
   if (type === 'Thread') return { kind: 'ETHREAD', tid: key };
   if (type === 'Job') return { kind: 'EJOB', jobId: key };
-  if (type === 'DebugObject') return system.internals.ps.debugObjects.has(key) ? { kind: 'DEBUG_OBJECT', objectId: key } : undefined;
+  if (type === 'DebugObject') return machineOf(system).ps.debugObjects.has(key) ? { kind: 'DEBUG_OBJECT', objectId: key } : undefined;
   return undefined;
 }
 
 function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectLayout {
   const live = p.threads.filter((t) => t.state !== 'Terminated').length;
-  const job = st.jobId ? system.internals.ps.jobs.get(st.jobId) : undefined;
+  const job = st.jobId ? machineOf(system).ps.jobs.get(st.jobId) : undefined;
   // ImageFileName is UCHAR[15]: at most 14 characters and the terminating NUL.
   const name = p.imageFileName.slice(0, 14);
   return {
@@ -288,12 +289,12 @@ function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectL
       { offset: 0x4F8, name: 'NumberOfPrivatePages', type: 'Uint8B', value: BigInt(p.privateCommit) },
       { offset: 0x508, name: 'Win32Process', type: 'Ptr64 Void', value: st.w32Process, ref: st.w32Process ? { kind: 'W32PROCESS', pid: p.pid } : undefined },
       { offset: 0x510, name: 'Job', type: 'Ptr64 _EJOB', value: job?.address ?? 0n, ref: job ? { kind: 'EJOB', jobId: job.jobId } : undefined },
-      { offset: 0x518, name: 'SectionObject', type: 'Ptr64 Void', value: st.sectionId ? system.internals.ps.ob.get(-st.sectionId)?.address ?? 0n : 0n },
+      { offset: 0x518, name: 'SectionObject', type: 'Ptr64 Void', value: st.sectionId ? machineOf(system).ps.ob.get(-st.sectionId)?.address ?? 0n : 0n },
       { offset: 0x520, name: 'SectionBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
       { offset: 0x540, name: 'InheritedFromUniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.parentPid) },
       { offset: 0x550, name: 'Peb', type: 'Ptr64 _PEB', value: p.peb, ref: p.peb ? { kind: 'PEB', pid: p.pid } : undefined },
       { offset: 0x570, name: 'ObjectTable', type: 'Ptr64 _HANDLE_TABLE', value: handleTableAddress(p), ref: { kind: 'HANDLE_TABLE', pid: p.pid } },
-      { offset: 0x578, name: 'DebugPort', type: 'Ptr64 Void', value: st.debugObjectId ? system.internals.ps.debugObjects.get(st.debugObjectId)?.address ?? 0n : 0n, ref: st.debugObjectId && system.internals.ps.debugObjects.has(st.debugObjectId) ? { kind: 'DEBUG_OBJECT', objectId: st.debugObjectId } : undefined },
+      { offset: 0x578, name: 'DebugPort', type: 'Ptr64 Void', value: st.debugObjectId ? machineOf(system).ps.debugObjects.get(st.debugObjectId)?.address ?? 0n : 0n, ref: st.debugObjectId && machineOf(system).ps.debugObjects.has(st.debugObjectId) ? { kind: 'DEBUG_OBJECT', objectId: st.debugObjectId } : undefined },
       { offset: 0x5A8, name: 'ImageFileName', type: '[15] UChar', value: `"${name}"` },
       { offset: 0x5B7, name: 'PriorityClass', type: 'UChar', value: priorityClassIndex(p.priorityClass) },
       { offset: 0x5F0, name: 'ActiveThreads', type: 'Uint4B', value: live },
@@ -473,7 +474,7 @@ function w32process(p: ProcessObject, st: PsProcessState): ObjectLayout {
 function debugObject(system: System, d: DebugObject): ObjectLayout {
   const queued = d.events.filter((e) => e.state === 'queued').length;
   const debuggerAlive = findProcess(system, d.debuggerPid) !== undefined;
-  const debuggees = [...system.internals.ps.ctx.byPid.values()].filter((p) => !p.exited && p.ps.debugObjectId === d.objectId);
+  const debuggees = [...machineOf(system).ps.ctx.byPid.values()].filter((p) => !p.exited && p.ps.debugObjectId === d.objectId);
   return {
     typeName: '_DEBUG_OBJECT', address: d.address, size: 0x68, source: DBGK,
     fields: [
@@ -515,7 +516,7 @@ function processHandleTable(system: System, p: ProcessObject, st: PsProcessState
       { offset: 0x28, name: 'UniqueProcessId', type: 'Uint4B', value: p.pid },
       { offset: -1, name: '(handles)', type: 'Count', value: handles.length },
       ...handles.map(([h, e]): ObjectField => {
-        const obj = system.internals.ps.ob.get(e.objectId);
+        const obj = machineOf(system).ps.ob.get(e.objectId);
         return { offset: -1, name: `[0x${h.toString(16)}]`, type: '_HANDLE_TABLE_ENTRY', value: `${obj?.typeName ?? '?'} 0x${(obj?.address ?? 0n).toString(16)} access 0x${e.grantedAccess.toString(16)}${obj?.name ? ` ${obj.name}` : ''}`, ref: { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h } };
       }),
     ],
@@ -523,11 +524,11 @@ function processHandleTable(system: System, p: ProcessObject, st: PsProcessState
 }
 
 function cidTable(system: System): ObjectLayout {
-  const cids = system.internals.ps.cids;
-  const address = system.internals.ps.ob.poolBase - 0x1000n;
+  const cids = machineOf(system).ps.cids;
+  const address = machineOf(system).ps.ob.poolBase - 0x1000n;
   const ids = [...cids.live.entries()].sort((a, b) => a[0] - b[0]);
   const threadOwner = new Map<number, ProcessObject>();
-  for (const p of system.internals.processes) if (p && !p.exited) for (const t of p.threads) if (t.state !== 'Terminated') threadOwner.set(t.tid, p);
+  for (const p of machineOf(system).processes) if (p && !p.exited) for (const t of p.threads) if (t.state !== 'Terminated') threadOwner.set(t.tid, p);
   return {
     typeName: '_HANDLE_TABLE', address, size: 0x80, source: VERGILIUS,
     fields: [

@@ -5,8 +5,9 @@
 // {"$b": "hex"} a byte array, {"$f": "NaN" | "Infinity" | "-Infinity" | "-0"} a number, {"$u": 1}
 // undefined, {"$o": {...}} a plain object whose own keys start with "$". Version 1 files (no $f/$u/$o)
 // still load. Nothing here recurses without a bound or runs a regular expression over a large string.
-import { isDocumentedError, LastError } from '../errors';
+import { isDocumentedError } from '../errors';
 import { System, validateOp, type Op, type SystemOptions } from '../system';
+import { machineOf } from '../system/internal';
 
 export const SESSION_FORMAT = 'ntlab-session';
 /** 2: lossless numbers, undefined and "$" keys ($f, $u, $o). */
@@ -144,16 +145,17 @@ function bootLike(options: SystemOptions & { pteBase: bigint }): System {
 
 /** The session as a JSON-safe object (the live system, not a past state). */
 export function serializeSession(system: System): SessionFile {
-  if (!system.internals.replayable) throw new RangeError('serializeSession: this machine was changed outside the operation log (detachFromReplay)');
-  if (system.internals.readOnly) throw new RangeError('serializeSession: a past state (from stateAt) is not a session; save the live system');
-  const bootOps = bootLike({ ...system.options }).internals.ops.count;
+  const machine = machineOf(system);
+  if (!machine.replayable) throw new RangeError('serializeSession: this machine was changed outside the operation log (detachFromReplay)');
+  if (machine.readOnly) throw new RangeError('serializeSession: a past state (from stateAt) is not a session; save the live system');
+  const bootOps = machineOf(bootLike({ ...system.options })).ops.count;
   const { pteBase, ...rest } = system.options;
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
     options: { ...rest, pteBase: '0x' + pteBase.toString(16) },
     stepCount: system.stepCount,
-    ops: system.internals.operations().slice(bootOps).map((op) => encode(op)),
+    ops: machine.operations().slice(bootOps).map((op) => encode(op)),
   };
 }
 
@@ -216,15 +218,14 @@ export function* restoreSessionInChunks(data: unknown, chunk = 2000): Generator<
   });
   const total = ops.length;
   yield { done: 0, total };
-  const machine = system.internals;
+  const machine = machineOf(system);
   for (let i = 0; i < total; i++) {
     const op = ops[i]!;
     try {
       machine.op(op);
     } catch (e) {
-      // Failures the original run also met: a Win32 failure sets the last error, like the API wrapper.
-      if (e instanceof LastError) { if ('pid' in op) machine.setLastError(op.pid, e.code); }
-      else if (!isDocumentedError(e)) {
+      // Failures the original run also met (the operation itself set the caller's last error again).
+      if (!isDocumentedError(e)) {
         throw new SessionFileError('corrupt', `ops[${i}] (${String(op.op)}) cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }

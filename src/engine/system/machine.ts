@@ -11,7 +11,7 @@ import { Registry } from '../config/registry';
 import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
 import { MiMappedPageWriter } from '../mm/writer';
-import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../mm/sectionCalls';
+import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
 import { virtualLock, virtualUnlock } from '../mm/lock';
 import { OpLog } from '../opLog';
@@ -21,7 +21,7 @@ import { ProcessManager, type PsContext } from '../ps/processManager';
 import { Rng } from '../rng';
 import { StepLog } from '../trace';
 import { access, tryFastRead } from './access';
-import { copyOp, validateOp, type MemoryListCommand, type Op, type OpName, type OpResult, type SystemThreadName } from './operations';
+import { callingThread, copyForLog, copyOp, validateOpShape, type MemoryListCommand, type Op, type OpName, type OpResult, type SystemThreadName } from './operations';
 import { randomPteBase, validateOptions, type ResolvedSystemOptions, type SystemOptions } from './options';
 import { TimeTravel } from './timeTravel';
 import { setProcessMemoryPriority, setThreadMemoryPriority } from './memoryPriority';
@@ -59,6 +59,8 @@ const APPLY = {
   // A load's bytes are copied inside the operation, so nothing it does (Accessed bits, faults) happens outside it.
   read: (m, op, out) => { access(m.mm, m.process(op.pid), op.args[0], op.args[1], null, out); },
   write: (m, op) => { access(m.mm, m.process(op.pid), op.args[0], op.args[1].length, op.args[1]); },
+  // The thread's LastErrorValue (a TEB field, Microsoft Learn "SetLastError"); a process that is gone keeps its last value.
+  SetLastError: (m, op) => { m.lastErrors.set(op.pid, op.args[0]); },
 } satisfies Handlers;
 
 export class Machine {
@@ -70,6 +72,11 @@ export class Machine {
   byPid = new Map<number, ProcessObject>();
   trace = new StepLog();
   rng!: Rng;
+  /**
+   * Each process's Win32 thread's last error (what GetLastError returns), by pid: set only inside
+   * operations (a failure's code in apply, the Win32 layer's own codes by the SetLastError operation), so
+   * a replay, a past state and a reloaded session hold exactly the live values.
+   */
   lastErrors = new Map<number, number>();
   /** The operations run so far: what time travel and saved sessions replay. */
   readonly ops = new OpLog<Op>();
@@ -171,8 +178,9 @@ export class Machine {
    * Win32Error) rolls the machine, the log and the steps back to before the operation.
    */
   op<O extends Op>(op: O): OpResult<O> {
-    validateOp(op);
-    return this.run(op, copyOp(op));
+    validateOpShape(op);
+    const logged = copyForLog(op);
+    return this.run(op, logged.copy, undefined, logged.bytes);
   }
 
   /** Process-manager calls, typed by their kind. */
@@ -185,13 +193,14 @@ export class Machine {
     return this.op({ op: 'section', args: [call] }) as SectionResult<C>;
   }
 
-  private run<O extends Op>(op: O, logged: Op | null, out?: Uint8Array): OpResult<O> {
+  /** `logged` is the log's copy of `op` and `bytes` its estimated size (copyForLog); loads and stores are logged column-wise. */
+  private run<O extends Op>(op: O, logged: Op | null, out?: Uint8Array, bytes = 0): OpResult<O> {
     if (this.readOnly) throw new Error('This is a past state of the simulation (from stateAt); it cannot be changed.');
     const opIndex = this.ops.count;
     const fromSeq = this.trace.count;
     if (op.op === 'read') this.ops.pushRead(op.pid, op.args[0], op.args[1], fromSeq);
     else if (op.op === 'write') this.ops.pushWrite(op.pid, op.args[0], op.args[1], fromSeq);
-    else this.ops.push(logged ?? op, fromSeq);
+    else this.ops.push(logged ?? op, fromSeq, bytes);
     this.trace.enter();
     let rolledBack = false;
     try {
@@ -208,10 +217,22 @@ export class Machine {
     }
   }
 
-  /** Applies an operation to the state (the replay path calls this too, inside its own enter/leave). */
+  /**
+   * Applies an operation to the state (the replay path calls this too, inside its own enter/leave). A
+   * documented failure (LastError) becomes the calling thread's last error here, inside the operation,
+   * so every replay of the log sets it exactly as the live run did.
+   */
   apply(op: Op, out?: Uint8Array): unknown {
     const handler = APPLY[op.op] as (m: Machine, op: Op, out?: Uint8Array) => unknown;
-    return handler(this, op, out);
+    try {
+      return handler(this, op, out);
+    } catch (e) {
+      if (e instanceof LastError) {
+        const thread = callingThread(op);
+        if (thread !== undefined) this.lastErrors.set(thread, e.code);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -267,8 +288,16 @@ export class Machine {
   }
 
   getLastError(pid: number): number { return this.lastErrors.get(pid) ?? 0; }
-  /** The thread's last error (per-thread state the Win32 layer sets on failure; not a logged change). */
-  setLastError(pid: number, code: number): void { this.lastErrors.set(pid, code); }
+  /**
+   * Sets the last error of process `pid`'s Win32 thread through the operation path (the SetLastError
+   * operation), unless it already holds `code` — as after an operation that failed with it, which set
+   * it itself. A past state (stateAt) is never replayed from: there the value is simply written.
+   */
+  setLastError(pid: number, code: number): void {
+    if (this.getLastError(pid) === code) return;
+    if (this.readOnly) { this.lastErrors.set(pid, code); return; }
+    this.op({ op: 'SetLastError', pid, args: [code] });
+  }
 
   workingSetLimits(pid: number): [number, number] {
     const p = this.process(pid);

@@ -6,8 +6,8 @@ import { ERROR_INVALID_PARAMETER, MemoryEmptyWorkingSets, MemoryFlushModifiedLis
 import { LastError } from '../errors';
 import type { PsCall, PsResult } from '../ps/calls';
 import { isPsCallKind } from '../ps/calls';
-import type { SectionCall, SectionResult } from '../mm/sectionCalls';
-import { isSectionCallKind } from '../mm/sectionCalls';
+import type { SectionCall, SectionResult } from '../ps/sectionCalls';
+import { isSectionCallKind } from '../ps/sectionCalls';
 
 export interface CreateProcessOptions {
   imagePath: string;
@@ -47,7 +47,10 @@ export type Op =
   | { op: 'GetWriteWatch'; pid: number; args: [number, bigint, bigint, bigint[], { value: number }] }
   | { op: 'ResetWriteWatch'; pid: number; args: [bigint, bigint] }
   | { op: 'read'; pid: number; args: [number, number] }
-  | { op: 'write'; pid: number; args: [number, Uint8Array] };
+  | { op: 'write'; pid: number; args: [number, Uint8Array] }
+  // The thread's last error set by the Win32 layer itself: SetLastError, a failure found before any other
+  // operation ran (a bad out parameter, a wrong JS type), or a documented success code (ERROR_ALREADY_EXISTS).
+  | { op: 'SetLastError'; pid: number; args: [number] };
 
 export type OpName = Op['op'];
 
@@ -69,6 +72,7 @@ export interface OpResults {
   ResetWriteWatch: number;
   read: void;
   write: void;
+  SetLastError: void;
 }
 /** The result of one operation: `machine.op({ op: 'VirtualAlloc', ... })` is a bigint, no cast needed. */
 export type OpResult<O extends Op> =
@@ -79,7 +83,7 @@ export type OpResult<O extends Op> =
 /** Every operation kind, in one list (validation and the property test that covers them all). */
 export const OP_NAMES: readonly OpName[] = [
   'createProcess', 'ps', 'section', 'memoryListCommand', 'runSystemThread', 'grantPrivilege', 'VirtualAlloc', 'VirtualFree',
-  'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write',
+  'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError',
   'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation',
 ];
 
@@ -90,11 +94,24 @@ export const OP_NAMES: readonly OpName[] = [
 const OP_ARGS: Readonly<Record<OpName, string>> = {
   createProcess: 'o', ps: 'c', section: 'f', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
   VirtualAlloc: 'aann', VirtualFree: 'aan', VirtualProtect: 'aan', SetProcessWorkingSetSize: 'aa',
-  GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu',
+  GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu', SetLastError: 'n',
   VirtualLock: 'aa', VirtualUnlock: 'aa', SetProcessInformation: 'nnn', SetThreadInformation: 'nnn',
 };
-const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write',
+const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError',
   'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation']);
+
+/**
+ * The thread an operation is made by, whose last error its failure sets (the Win32 layer's convention:
+ * failures set the calling thread's last error, Microsoft Learn "GetLastError"): the process of a Win32
+ * operation, a file-mapping call's caller, a process-manager call's callerPid. Operations of the whole
+ * machine (boot, createProcess without a caller, memory list commands, system threads) have none.
+ */
+export function callingThread(op: Op): number | undefined {
+  if ('pid' in op) return op.pid;
+  if (op.op === 'section') return op.args[0].pid;
+  if (op.op === 'ps' && 'callerPid' in op.args[0]) return op.args[0].callerPid;
+  return undefined;
+}
 
 /** Field types of each call kind (letters as OP_ARGS; N = number or null, S = string or null, b = boolean, ? = anything, trailing ? = optional). */
 const PS_FIELDS: Readonly<Record<PsCall['call'], Readonly<Record<string, string>>>> = {
@@ -189,12 +206,17 @@ export function isOpName(name: unknown): name is OpName {
  * fit is ERROR_INVALID_PARAMETER (a LastError; the Win32 layer returns failure and sets the last error).
  */
 export function validateOp(op: unknown): asserts op is Op {
+  validateOpShape(op);
+  if (!encodable(op.args)) throw new LastError(ERROR_INVALID_PARAMETER);
+}
+
+/** validateOp without the walk over the arguments' values (copyForLog makes that walk while it copies). */
+export function validateOpShape(op: unknown): asserts op is Op {
   if (!isObject(op) || !isOpName(op.op) || !Array.isArray(op.args)) throw new LastError(ERROR_INVALID_PARAMETER);
   const types = OP_ARGS[op.op];
   if (op.args.length !== types.length) throw new LastError(ERROR_INVALID_PARAMETER);
   if (PID_OPS.has(op.op) ? !fits(op.pid, 'n') : op.pid !== undefined) throw new LastError(ERROR_INVALID_PARAMETER);
   for (let i = 0; i < types.length; i++) if (!fits(op.args[i], types[i]!)) throw new LastError(ERROR_INVALID_PARAMETER);
-  if (!encodable(op.args)) throw new LastError(ERROR_INVALID_PARAMETER);
 }
 
 /** How deep an operation's arguments may nest (a session file encodes at most 64 levels from the operation). */
@@ -225,6 +247,57 @@ function encodable(args: unknown[]): boolean {
     for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], depth + 1]);
   }
   return true;
+}
+
+/** Heap bytes the log counts for a value held by a logged operation (see copyForLog), its own slot aside. */
+function leafBytes(v: unknown): number {
+  if (typeof v === 'string') return 16 + v.length * 2;
+  if (typeof v === 'bigint') return 24;
+  if (v instanceof Uint8Array) return 64 + v.byteLength;
+  return 0;
+}
+
+/**
+ * The copy of an operation the log keeps and its estimated heap bytes (16 per object or array header, 8
+ * per slot, strings at two bytes a character, bigints 24, byte arrays at their length), in one iterative
+ * walk that also refuses what encodable refuses (ERROR_INVALID_PARAMETER, before anything is logged): the
+ * operation path checks, copies and counts each operation's arguments once. Same copy as copyOp.
+ */
+export function copyForLog<O extends Op>(op: O): { copy: O; bytes: number } {
+  const copy = { ...op } as Record<string, unknown>;
+  let bytes = 16 + 8 * Object.keys(copy).length;
+  // Containers already copied, with the depth of their values: the operation is 0, its arguments' array
+  // 1 (as in encodable), anything else on the operation -1 (copied and counted, not checked, as copyOp).
+  const stack: Array<Record<string, unknown>> = [copy];
+  const depths: number[] = [0];
+  let values = 0;
+  while (stack.length) {
+    const c = stack.pop()!;
+    const depth = depths.pop()!;
+    for (const k of Object.keys(c)) {
+      const v = c[k];
+      const d = depth === 0 ? (k === 'args' ? 1 : -1) : depth < 0 ? -1 : depth + 1;
+      const checked = d > 0;
+      if (checked && (++values > MAX_ARG_VALUES || typeof v === 'function' || typeof v === 'symbol')) throw new LastError(ERROR_INVALID_PARAMETER);
+      if (v === null || typeof v !== 'object') { bytes += leafBytes(v); continue; }
+      if (v instanceof Uint8Array) { c[k] = v.slice(); bytes += leafBytes(v); continue; }
+      if (checked && d > MAX_ARG_DEPTH) throw new LastError(ERROR_INVALID_PARAMETER);
+      let y: Record<string, unknown>;
+      if (Array.isArray(v)) {
+        y = v.slice() as unknown as Record<string, unknown>;
+        bytes += 16 + 8 * v.length;
+      } else {
+        const proto = Object.getPrototypeOf(v) as unknown;
+        if (checked && proto !== Object.prototype && proto !== null) throw new LastError(ERROR_INVALID_PARAMETER);
+        y = { ...(v as Record<string, unknown>) };
+        bytes += 16 + 8 * Object.keys(y).length;
+      }
+      c[k] = y;
+      stack.push(y);
+      depths.push(d);
+    }
+  }
+  return { copy: copy as O, bytes };
 }
 
 /**

@@ -8,7 +8,7 @@ import { LastError, shown, Win32Error } from '../errors';
 import type { Event } from '../events';
 import type { DecodedPte } from '../mm/pte';
 import type { MEMORY_BASIC_INFORMATION } from '../mm/virtual';
-import type { SectionCall, SectionResult } from '../mm/sectionCalls';
+import type { SectionCall, SectionResult } from '../ps/sectionCalls';
 import type { PsCall, PsResult } from '../ps/calls';
 import { DebugObjectInfo, HandleInfo, JobInfo, listDebugObjects, listHandles, listJobs, listPrototypePtes, listSections, PrototypePteInfo, SectionFilter, SectionInfo } from '../inspect';
 import type { Step } from '../trace';
@@ -29,34 +29,36 @@ function documented<T>(fn: () => T): T {
   }
 }
 
+/** Set once by System's static block: reads a System's private machine (see machineOf). */
+let machineOfSystem: (system: System) => Machine;
+
 export class System {
-  private readonly machine: Machine;
+  /** The machine behind this system: engine-private (a true private field; the engine reaches it through machineOf). */
+  readonly #machine: Machine;
+
+  static {
+    machineOfSystem = (system) => system.#machine;
+  }
 
   constructor(options: SystemOptions = {}, machine?: Machine) {
-    this.machine = machine ?? new Machine(options);
+    this.#machine = machine ?? new Machine(options);
   }
 
   /** The options the machine was built with, defaults filled in. */
-  get options(): ResolvedSystemOptions { return this.machine.options; }
+  get options(): ResolvedSystemOptions { return this.#machine.options; }
   /** Number of 4 KB pages of physical memory. */
-  get physicalPageCount(): number { return this.machine.physicalPageCount; }
+  get physicalPageCount(): number { return this.#machine.physicalPageCount; }
   /** Fires after every operation (allocation, access that faulted, process creation...) with its steps. */
-  get onDidChange(): Event<SystemChange> { return this.machine.changed.event; }
-
-  /**
-   * The machine behind this system: memory manager, process objects, process manager, files, registry
-   * and the operation path. For the Win32 layer, the integrity checker, object layouts and tests.
-   */
-  get internals(): Machine { return this.machine; }
+  get onDidChange(): Event<SystemChange> { return this.#machine.changed.event; }
 
   // ------------------------------------------------------------------ steps and time travel
 
-  get stepCount(): number { return this.machine.trace.count; }
+  get stepCount(): number { return this.#machine.trace.count; }
 
   /** Steps with seq in [start, end), oldest first. */
   getSteps(start: number, end: number): Step[] {
     if (!Number.isInteger(start) || !Number.isInteger(end)) throw new RangeError('getSteps: start and end must be integers');
-    const trace = this.machine.trace;
+    const trace = this.#machine.trace;
     const s = Math.max(0, start);
     const e = Math.min(end, trace.count);
     const out: Step[] = [];
@@ -66,7 +68,7 @@ export class System {
 
   /** The machine as it was right after step `seq`: a read-only System (see TimeTravel.stateAt). */
   stateAt(seq: number): System {
-    const m = this.machine;
+    const m = this.#machine;
     if (!Number.isInteger(seq) || seq < 0 || seq >= m.trace.count) throw new RangeError(`stateAt: no step ${shown(seq)} (0..${m.trace.count - 1})`);
     if (!m.timeTravel) throw new RangeError('stateAt: a past state has no past of its own; ask the live system');
     if (!m.replayable) throw new RangeError('stateAt: this machine was changed outside the operation log (detachFromReplay)');
@@ -74,11 +76,11 @@ export class System {
   }
 
   /** For a state returned by stateAt: the number of steps it includes. */
-  get stepsIncluded(): number { return this.machine.viewStepCount >= 0 ? this.machine.viewStepCount : this.machine.trace.count; }
+  get stepsIncluded(): number { return this.#machine.viewStepCount >= 0 ? this.#machine.viewStepCount : this.#machine.trace.count; }
 
   /** What time travel holds (snapshots' copies, page contents only they keep, the operation log) against its budget. */
   timeTravelMemory(): TimeTravelMemory {
-    const tt = this.machine.timeTravel;
+    const tt = this.#machine.timeTravel;
     if (!tt) throw new RangeError('timeTravelMemory: a past state holds no time travel');
     return tt.memory();
   }
@@ -90,84 +92,84 @@ export class System {
     if (!options || typeof options !== 'object' || typeof options.imagePath !== 'string' || options.imagePath.trim() === '') {
       throw new Win32Error(ERROR_INVALID_PARAMETER, 'createProcess: imagePath must be a non-empty string');
     }
-    if (options.parentPid !== undefined && !this.machine.byPid.get(options.parentPid)) throw new Win32Error(ERROR_INVALID_HANDLE, `createProcess: no process ${shown(options.parentPid)}`);
-    return documented(() => this.machine.op({ op: 'createProcess', args: [{ ...options }] }));
+    if (options.parentPid !== undefined && !this.#machine.byPid.get(options.parentPid)) throw new Win32Error(ERROR_INVALID_HANDLE, `createProcess: no process ${shown(options.parentPid)}`);
+    return documented(() => this.#machine.op({ op: 'createProcess', args: [{ ...options }] }));
   }
 
   /** Runs a process-manager operation through the operation log (see ps/calls.ts); failures throw Win32Error. */
   psCall<C extends PsCall>(call: C): PsResult<C> {
-    return documented(() => this.machine.psCall(call));
+    return documented(() => this.#machine.psCall(call));
   }
 
   /** Runs a file-mapping call (CreateFileMapping, MapViewOfFile, ...) through the operation log; failures throw Win32Error. */
   sectionCall<C extends SectionCall>(call: C): SectionResult<C> {
-    return documented(() => this.machine.sectionCall(call));
+    return documented(() => this.#machine.sectionCall(call));
   }
 
   memoryListCommand(command: MemoryListCommand): void {
     if (typeof command !== 'string' || !Object.prototype.hasOwnProperty.call(MEMORY_LIST_COMMANDS, command)) {
       throw new Win32Error(ERROR_INVALID_PARAMETER, `memoryListCommand: unknown command ${shown(command)}`);
     }
-    documented(() => this.machine.op({ op: 'memoryListCommand', args: [command] }));
+    documented(() => this.#machine.op({ op: 'memoryListCommand', args: [command] }));
   }
 
   /** Runs one of the memory manager's system threads once. */
   runSystemThread(name: SystemThreadName): number {
     if (!SYSTEM_THREADS.includes(name)) throw new Win32Error(ERROR_INVALID_PARAMETER, `runSystemThread: unknown thread ${shown(name)}`);
-    return documented(() => this.machine.op({ op: 'runSystemThread', args: [name] }));
+    return documented(() => this.#machine.op({ op: 'runSystemThread', args: [name] }));
   }
 
   /** Grants a privilege to a process token (e.g. SeLockMemoryPrivilege for large pages). Failures throw Win32Error. */
   grantPrivilege(pid: number, privilege: string): void {
-    documented(() => this.machine.op({ op: 'grantPrivilege', args: [pid, privilege] }));
+    documented(() => this.#machine.op({ op: 'grantPrivilege', args: [pid, privilege] }));
   }
 
   /** The Win32 API in the context of process `pid`. */
   win32(pid: number): Win32Api {
-    const p = this.machine.byPid.get(pid);
+    const p = this.#machine.byPid.get(pid);
     if (!p || p.exited) throw new Win32Error(ERROR_INVALID_PARAMETER, `win32: no process ${shown(pid)}`);
-    return new Win32ApiImpl(this.machine, pid);
+    return new Win32ApiImpl(this.#machine, pid);
   }
 
-  getLastError(pid: number): number { return this.machine.getLastError(pid); }
+  getLastError(pid: number): number { return this.#machine.getLastError(pid); }
 
   // ------------------------------------------------------------------ queries
 
   /** Process ids of live processes, in creation order. */
-  get processIds(): number[] { return q.processIds(this.machine); }
+  get processIds(): number[] { return q.processIds(this.#machine); }
   get processCount(): number { return this.processIds.length; }
-  queryProcess(pid: number): q.ProcessInfo | undefined { return q.queryProcess(this.machine, pid); }
+  queryProcess(pid: number): q.ProcessInfo | undefined { return q.queryProcess(this.#machine, pid); }
   /** The process object's security descriptor and protection level (what OpenProcess checks). */
-  queryProcessSecurity(pid: number): ProcessSecurityInfo | undefined { return q.queryProcessSecurity(this.machine, pid); }
-  querySystemMemoryListInformation(): q.SystemMemoryListInformation { return q.querySystemMemoryListInformation(this.machine); }
-  queryCommit(): q.CommitInfo { return q.queryCommit(this.machine); }
-  queryPfn(pfn: number): q.PfnInfo { return q.queryPfn(this.machine, pfn); }
+  queryProcessSecurity(pid: number): ProcessSecurityInfo | undefined { return q.queryProcessSecurity(this.#machine, pid); }
+  querySystemMemoryListInformation(): q.SystemMemoryListInformation { return q.querySystemMemoryListInformation(this.#machine); }
+  queryCommit(): q.CommitInfo { return q.queryCommit(this.#machine); }
+  queryPfn(pfn: number): q.PfnInfo { return q.queryPfn(this.#machine, pfn); }
   /** Virtual addresses of the paging entries that map `va` under this system's self-map. */
-  getPagingStructureAddresses(va: bigint): { pxe: bigint; ppe: bigint; pde: bigint; pte: bigint } { return q.getPagingStructureAddresses(this.machine, va); }
+  getPagingStructureAddresses(va: bigint): { pxe: bigint; ppe: bigint; pde: bigint; pte: bigint } { return q.getPagingStructureAddresses(this.#machine, va); }
   /** Decodes the PTE mapping `va` in process `pid` (!pte), without faulting anything in. */
-  decodePte(pid: number, va: bigint): DecodedPte { return q.decodePte(this.machine, pid, va); }
+  decodePte(pid: number, va: bigint): DecodedPte { return q.decodePte(this.#machine, pid, va); }
   /** The VADs of a process in address order (!vad). */
-  queryVads(pid: number): q.VadInfo[] { return q.queryVads(this.machine, pid); }
+  queryVads(pid: number): q.VadInfo[] { return q.queryVads(this.#machine, pid); }
   /** A slice of a process's working-set list (!wsle), in list order, and the total in use. */
   queryWorkingSet(pid: number, start = 0, count = Infinity): { total: number; entries: q.WsleInfo[] } {
     if (typeof start !== 'number' || typeof count !== 'number') throw new RangeError('queryWorkingSet: start and count must be numbers');
-    return q.queryWorkingSet(this.machine, pid, start, count);
+    return q.queryWorkingSet(this.#machine, pid, start, count);
   }
   /** Page frame numbers on a page list, oldest first: a slice [start, start + count). */
   listPages(list: 'Zeroed' | 'Free' | 'Standby' | 'Modified' | 'ModifiedNoWrite' | 'Bad', start = 0, count = Infinity, priority?: number): number[] {
-    return q.listPages(this.machine, list, start, count, priority);
+    return q.listPages(this.#machine, list, start, count, priority);
   }
   /** Walks the four paging levels for `va` in process `pid`, as the MMU would, without faulting. */
-  walkAddress(pid: number, va: bigint): q.AddressWalk { return q.walkAddress(this.machine, pid, va); }
+  walkAddress(pid: number, va: bigint): q.AddressWalk { return q.walkAddress(this.#machine, pid, va); }
   /**
    * Control areas with their segments, section objects and views (the Sections view). `filter`
    * narrows it: one control area (`controlArea`), and the views of one process or none (`views`).
    */
-  querySections(filter?: SectionFilter): SectionInfo[] { return listSections(this.machine.mm, this.machine.processes, filter); }
+  querySections(filter?: SectionFilter): SectionInfo[] { return listSections(this.#machine.mm, this.#machine.processes, filter); }
   /** A slice of a control area's prototype PTEs, decoded. */
   queryPrototypePtes(controlArea: number, start = 0, count = 256): PrototypePteInfo[] {
     if (typeof controlArea !== 'number' || !Number.isInteger(start) || typeof count !== 'number' || Number.isNaN(count)) throw new RangeError('queryPrototypePtes: controlArea, start and count must be numbers (start an integer)');
-    return listPrototypePtes(this.machine.mm, controlArea, start, count);
+    return listPrototypePtes(this.#machine.mm, controlArea, start, count);
   }
 
   /**
@@ -175,7 +177,7 @@ export class System {
    * set): what a debugger's !address shows. Throws Win32Error for a process that is gone.
    */
   queryVirtual(pid: number, address: bigint): MEMORY_BASIC_INFORMATION {
-    try { return this.machine.query(pid, address); } catch (e) { if (e instanceof LastError) throw new Win32Error(e.code); throw e; }
+    try { return this.#machine.query(pid, address); } catch (e) { if (e instanceof LastError) throw new Win32Error(e.code); throw e; }
   }
   /**
    * Copies `length` bytes of physical page `pfn` from `offset` into `out` at `at`, as a kernel
@@ -184,14 +186,23 @@ export class System {
   readPhysical(pfn: number, offset: number, out: Uint8Array, at: number, length: number): void {
     if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.physicalPageCount) throw new RangeError(`readPhysical: no page frame ${shown(pfn)}`);
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > 4096) throw new RangeError('readPhysical: the range must lie within one 4 KB page');
-    this.machine.physicalStore.read(pfn, offset, out, at, length);
+    this.#machine.physicalStore.read(pfn, offset, out, at, length);
   }
   /** The handle table of a process (!handle). */
-  queryHandles(pid: number): HandleInfo[] { const p = this.machine.byPid.get(pid); return p && !p.exited ? listHandles(this.machine.ps, p) : []; }
+  queryHandles(pid: number): HandleInfo[] { const p = this.#machine.byPid.get(pid); return p && !p.exited ? listHandles(this.#machine.ps, p) : []; }
   /** Every job object with its limits, accounting and members. */
-  queryJobs(): JobInfo[] { return listJobs(this.machine.ps); }
+  queryJobs(): JobInfo[] { return listJobs(this.#machine.ps); }
   /** Every debug object: debugger, debuggees and queued events. */
-  queryDebugObjects(): DebugObjectInfo[] { return listDebugObjects(this.machine.ps); }
+  queryDebugObjects(): DebugObjectInfo[] { return listDebugObjects(this.#machine.ps); }
 }
 
 export { CLASSIC_PTE_BASE };
+
+/**
+ * The machine behind a System (memory manager, process objects, process manager, files, registry and
+ * the operation path). Engine-private: engine modules import it from ./internal, tests from
+ * src/engine/testing.ts; the public index does not export it and src/extension may not import either.
+ */
+export function machineOf(system: System): Machine {
+  return machineOfSystem(system);
+}

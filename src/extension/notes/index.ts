@@ -13,7 +13,7 @@ import { entry, GLOSSARY, type GlossaryEntry, type StepTarget } from './glossary
 import { kdCommandAt } from './kdlines';
 import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
-  currentPid, explanation, isChinese, kdSummary, liveValues, outcomeText, parseErrorMessage,
+  currentPid, displayName, explanation, isChinese, kdSummary, liveValues, outcomeText, parseErrorMessage,
 } from './messages';
 import { headingForFault, headingForStage, recognize, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
 import { runDebuggerLine, RunState, runStatement, type Outcome, type RunHost } from './run';
@@ -203,7 +203,7 @@ export class NotesController implements vscode.Disposable {
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.openProcessCreationPanel, Commands.openPageFaultPanel, Commands.startSession, Commands.runSystemThreadFromNotes] };
     if (t && !t.exact && t.suggestion) md.appendMarkdown(`${vscode.l10n.t('Did you mean **{0}**?', t.suggestion)}\n\n`);
-    md.appendMarkdown(`**${e.name}** — ${explanation(e)}\n\n`);
+    md.appendMarkdown(`**${displayName(e)}** — ${explanation(e)}\n\n`);
     const system = this.session.displayed;
     if (e.live && system) {
       const text = liveValues(e.live, system, currentPid(system, nd.state.currentPid));
@@ -298,7 +298,7 @@ export class NotesController implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing in the simulation matches "{0}".', text.slice(0, 80)));
       return [];
     }
-    void vscode.window.showQuickPick(entries.map((e) => ({ label: e.name, detail: explanation(e), entry: e })), { title: vscode.l10n.t('What the simulation knows about "{0}"', text.slice(0, 80)), matchOnDetail: true })
+    void vscode.window.showQuickPick(entries.map((e) => ({ label: displayName(e), detail: explanation(e), entry: e })), { title: vscode.l10n.t('What the simulation knows about "{0}"', text.slice(0, 80)), matchOnDetail: true })
       .then((picked) => {
         const step = picked && stepCommand(picked.entry.step);
         if (step) void vscode.commands.executeCommand(step.command, ...(step.arguments ?? []));
@@ -320,7 +320,7 @@ export class NotesController implements vscode.Disposable {
     if (!entryId) {
       const nearest = explainSelection(word || line.text);
       const rest = GLOSSARY.filter((e) => !nearest.includes(e));
-      const picked = await vscode.window.showQuickPick([...nearest, ...rest].map((e) => ({ label: e.name, description: e.id, detail: explanation(e), id: e.id })),
+      const picked = await vscode.window.showQuickPick([...nearest, ...rest].map((e) => ({ label: displayName(e), description: e.id, detail: explanation(e), id: e.id })),
         { title: word ? vscode.l10n.t('Which concept does "{0}" mean?', word) : vscode.l10n.t('Which concept is this heading about?'), matchOnDescription: true });
       entryId = picked?.id;
     }
@@ -675,7 +675,7 @@ function toDiagnostic(f: Finding): vscode.Diagnostic {
     case 'openQuestion': {
       const e = entry(f.entryId);
       d = new vscode.Diagnostic(new vscode.Range(f.line, f.start, f.line, f.end),
-        vscode.l10n.t('Open question: the simulation shows this as {0}. {1}', e.name, explanation(e)), vscode.DiagnosticSeverity.Information);
+        vscode.l10n.t('Open question: the simulation shows this as {0}. {1}', displayName(e), explanation(e)), vscode.DiagnosticSeverity.Information);
       d.code = NotesDiagnostic.openQuestion;
       d.source = 'NT Lab';
       return d;

@@ -18,6 +18,11 @@ export function explanation(e: GlossaryEntry): string {
   return isChinese() ? e.explain.zh : e.explain.en;
 }
 
+/** The concept's name in the UI language (the Chinese edition's term in a Chinese UI). */
+export function displayName(e: GlossaryEntry): string {
+  return isChinese() && e.nameZh ? e.nameZh : e.name;
+}
+
 export function parseErrorMessage(e: ParseError): string {
   const [a = '', b = ''] = e.args;
   switch (e.code) {

@@ -1,7 +1,7 @@
 // Topic recognition in a learner's markdown, as it is written: ATX headings, bold lead lines
 // (`**创建进程：**`, `- **The zero page thread**`), `Stage3A：` lines, API and structure names in
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
-import { stageEntryFor, type Stage } from './glossary';
+import { areaOf, entry, stageEntryFor, type Area, type Stage } from './glossary';
 import { bindingsOnLine } from './explain';
 import { findLineTerms, headingCore, headingTermTopic, type LineTerm } from './terms';
 
@@ -187,6 +187,11 @@ function stageOf(line: string): string | undefined {
   // A word boundary after the stage: `Stage3A：` and `Stage 1 ` yes, `Stage12`, `Stage3Ab` no.
   const after = line.charCodeAt(i);
   if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95) return undefined;
+  // A sentence that starts with a stage is not its heading: `Stage 2 opens the image…` (a lower-case word next).
+  let j = i;
+  while (line[j] === ' ' || line[j] === '\t') j++;
+  const next = line.charCodeAt(j);
+  if (j > i && next >= 97 && next <= 122) return undefined;
   return stage;
 }
 
@@ -315,6 +320,8 @@ class DocumentRecognition implements Recognition {
   /** The creation stage whose section each line is in (0 = none), as an index into STAGES. */
   private readonly stageOfLine: Uint8Array;
   private readonly perLine: Array<readonly TermMatch[] | undefined>;
+  /** For each heading, the ATX heading it is nested in (-1 for none, -2 not yet looked up); made on first use. */
+  private parents: Int32Array | undefined;
   private all: TermMatch[] | undefined;
   private readonly boundTerms: Array<{ readonly term: string; readonly entryId: string }> = [];
 
@@ -376,7 +383,7 @@ class DocumentRecognition implements Recognition {
     if (!terms) {
       const s = this.stageOfLine[line]!;
       const masked = maskLine(this.lines.get(line));
-      const found = this.cache.get(masked, s ? STAGES[s - 1] : undefined);
+      const found = this.confirmed(masked, line, this.cache.get(masked, s ? STAGES[s - 1] : undefined));
       terms = found.length ? found.map((t) => withLine(t, line)) : [];
       if (this.boundTerms.length) terms = withBoundTerms(masked, line, terms, this.boundTerms);
       this.perLine[line] = terms;
@@ -396,8 +403,101 @@ class DocumentRecognition implements Recognition {
     const toSpace = text.indexOf(' ', to);
     to = toSpace < 0 ? text.length : toSpace;
     const s = this.stageOfLine[line]!;
-    return findLineTerms(text.slice(from, to), s ? STAGES[s - 1] : undefined)
+    const window = text.slice(from, to);
+    return this.confirmed(window, line, findLineTerms(window, s ? STAGES[s - 1] : undefined))
       .map((t) => withLine({ ...t, start: t.start + from, end: t.end + from }, line));
+  }
+
+  /** The terms of a line as found, before plain words are checked against their context (heading topics use them). */
+  rawTermsOnLine(line: number): readonly LineTerm[] {
+    if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
+    const s = this.stageOfLine[line]!;
+    return this.cache.get(maskLine(this.lines.get(line)), s ? STAGES[s - 1] : undefined);
+  }
+
+  /**
+   * Keeps a plain word (weak term) only where its context confirms the kernel sense (issue 15, "no
+   * hover on ordinary words"): written as a code span (`token`); a kernel term (not a chapter title)
+   * in the same sentence ("the access token holds the privileges"); or the section it is in is about
+   * its area: the nearest heading with a topic, or that heading's ancestors when it has none, names
+   * a topic of the same part of the book (processes or memory). "Commit" under "## Virtual memory"
+   * is the kernel's; "I commit these notes to git" under "## Misc" is not.
+   */
+  private confirmed(text: string, line: number, terms: readonly LineTerm[]): readonly LineTerm[] {
+    let weak = 0;
+    for (const t of terms) if (t.weak) weak++;
+    if (weak === 0) return terms;
+    let sectionArea: Area | null | undefined;
+    const out: LineTerm[] = [];
+    for (const t of terms) {
+      if (!t.weak) { out.push(t); continue; }
+      if (text.charCodeAt(t.start - 1) === BACKTICK && text.charCodeAt(t.end) === BACKTICK) { out.push(t); continue; }
+      const { from, to } = sentenceAround(text, t.start, t.end);
+      if (terms.some((o) => !o.weak && o.start >= from && o.end <= to && isKernelTopic(o.entryId))) { out.push(t); continue; }
+      if (sectionArea === undefined) sectionArea = this.sectionArea(line) ?? null;
+      if (sectionArea !== null && sectionArea === areaOf(entry(t.entryId))) out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * The areas that confirm plain words in a heading: the area of the section it is nested in, and
+   * the areas of the kernel terms in its own section's first lines (what the section talks about).
+   */
+  headingContextAreas(h: number): Set<Area> {
+    const areas = new Set<Area>();
+    for (let p = this.parentOf(h); p >= 0; p = this.parentOf(p)) {
+      const id = this.headings[p]!.entryId;
+      if (id !== undefined) { const a = areaOf(entry(id)); if (a) areas.add(a); break; }
+    }
+    const from = this.headings[h]!.line + 1;
+    const next = this.headings[h + 1]?.line ?? this.lines.count;
+    const to = Math.min(next, from + HEADING_BODY_LINES);
+    for (let line = from; line < to; line++) {
+      for (const t of this.rawTermsOnLine(line)) if (!t.weak) { const a = areaOf(entry(t.entryId)); if (a) areas.add(a); }
+    }
+    return areas;
+  }
+
+  /** The heading a line is under (a heading line is under itself): binary search by line; -1 for none. */
+  private headingAbove(line: number): number {
+    let lo = 0;
+    let hi = this.headings.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.headings[mid]!.line <= line) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /**
+   * The ATX heading a heading is nested in: the nearest earlier one of a lower level (for a bold or
+   * stage line, the nearest earlier ATX heading). Looked up when first asked, back at most
+   * PARENT_SCAN headings, so opening a document does no work for it.
+   */
+  private parentOf(h: number): number {
+    const parents = (this.parents ??= new Int32Array(this.headings.length).fill(-2));
+    let p = parents[h]!;
+    if (p !== -2) return p;
+    const me = this.headings[h]!;
+    const level = me.style === 'atx' ? me.level : 7;
+    p = -1;
+    for (let k = h - 1; k >= 0 && k >= h - PARENT_SCAN; k--) {
+      const o = this.headings[k]!;
+      if (o.style === 'atx' && o.level < level) { p = k; break; }
+    }
+    parents[h] = p;
+    return p;
+  }
+
+  /** The area of the section a line is in: of its nearest heading with a topic (walking up the nesting). */
+  private sectionArea(line: number): Area | undefined {
+    for (let h = this.headingAbove(line); h >= 0; h = this.parentOf(h)) {
+      const id = this.headings[h]!.entryId;
+      if (id !== undefined) return areaOf(entry(id));
+    }
+    return undefined;
   }
 
   private headingOf(i: number): HeadingMatch | undefined {
@@ -409,9 +509,9 @@ class DocumentRecognition implements Recognition {
     }
     // The topic of a heading is found when first asked (a lens in view, follow mode), not on open.
     const atx = atxOf(line);
-    if (atx) return new Heading(this, i, 'atx', stripHeading(atx.text), atx.level, Infinity);
+    if (atx) return new Heading(this, this.headings.length, i, 'atx', stripHeading(atx.text), atx.level, Infinity);
     const bold = boldLeadOf(line);
-    if (bold) return new Heading(this, i, 'bold', stripHeading(bold.inner), 7, bold.end);
+    if (bold) return new Heading(this, this.headings.length, i, 'bold', stripHeading(bold.inner), 7, bold.end);
     return undefined;
   }
 }
@@ -420,7 +520,7 @@ class DocumentRecognition implements Recognition {
 class Heading implements HeadingMatch {
   private topic: string | null | undefined;
   constructor(
-    private readonly owner: Recognition, readonly line: number, readonly style: HeadingStyle, readonly text: string, readonly level: number,
+    private readonly owner: DocumentRecognition, private readonly index: number, readonly line: number, readonly style: HeadingStyle, readonly text: string, readonly level: number,
     /** For a bold lead line, where the bold run ends: its terms name the topic (`**创建进程：**`, `**Creating modern process：**ActivateApplication()`). */
     private readonly boldEnd: number,
   ) {}
@@ -430,7 +530,11 @@ class Heading implements HeadingMatch {
       // A binding comment on the heading line wins (`## 我的标题 <!-- ntlab:VAD -->`).
       const bound = bindingsOnLine(this.owner.lineText(this.line)).find((b) => b.kind === 'heading');
       if (bound) return (this.topic = bound.entryId);
-      const lineTerms = this.owner.termsOnLine(this.line);
+      // The heading's own words; a plain word only when the context confirms it ("## Git commit
+      // etiquette" is not about the commit charge; "### Reserving vs committing" in notes on memory is).
+      const raw = this.owner.rawTermsOnLine(this.line);
+      const areas = raw.some((t) => t.weak) ? this.owner.headingContextAreas(this.index) : undefined;
+      const lineTerms = raw.filter((t) => !t.weak || areas?.has(areaOf(entry(t.entryId))!));
       const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
       const terms = boldTerms.length ? boldTerms : lineTerms;
       // A heading names its topic first; what follows a bracket, colon or arrow is detail
@@ -445,6 +549,31 @@ class Heading implements HeadingMatch {
     }
     return this.topic ?? undefined;
   }
+}
+
+const isKernelTopic = (id: string): boolean => areaOf(entry(id)) !== undefined;
+
+/** How many lines of a heading's section are read for the context of its plain words. */
+const HEADING_BODY_LINES = 20;
+/** How far back (in headings) the heading a heading is nested in is looked for. */
+const PARENT_SCAN = 4096;
+
+/**
+ * The sentence around a span and the one before it on the same line ("Inside Ntoskrnl.exe. Biggest
+ * piece of the executive."). Sentence ends: . followed by a space or the end, 。 ! ? ！ ？ ; ；.
+ */
+function sentenceAround(text: string, start: number, end: number): { from: number; to: number } {
+  const isEnd = (i: number): boolean => {
+    const c = text.charCodeAt(i);
+    if (c === 46) { const n = text.charCodeAt(i + 1); return Number.isNaN(n) || n === 32 || n === 9; }
+    return c === 0x3002 || c === 33 || c === 63 || c === 0xff01 || c === 0xff1f || c === 59 || c === 0xff1b;
+  };
+  let from = start;
+  while (from > 0 && !isEnd(from - 1)) from--;
+  if (from > 0) { from--; while (from > 0 && !isEnd(from - 1)) from--; }
+  let to = end;
+  while (to < text.length && !isEnd(to)) to++;
+  return { from, to };
 }
 
 /** An open question whose topic (the line's first exact term, else its stage) is looked up on first read. */
@@ -519,8 +648,8 @@ function coreColumn(line: string, text: string): number {
 }
 
 /** The topic a heading names: its longest exact term; a near miss still counts. */
-function topicOf(lineTerms: readonly TermMatch[]): string | undefined {
-  let best: TermMatch | undefined;
+function topicOf(lineTerms: readonly LineTerm[]): string | undefined {
+  let best: LineTerm | undefined;
   for (const t of lineTerms) {
     if (!best || (t.exact && !best.exact) || (t.exact === best.exact && (t.end - t.start) > (best.end - best.start))) best = t;
   }

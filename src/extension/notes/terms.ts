@@ -15,9 +15,14 @@ export interface LineTerm {
   /** False when the text is a near miss of a name (a misspelling): `suggestion` is the right name. */
   readonly exact: boolean;
   readonly suggestion?: string;
+  /**
+   * A plain word (an entry's plainTerms, or a stage named in running text): it names the topic only
+   * where the context confirms it; recognize.ts drops it elsewhere.
+   */
+  readonly weak?: true;
 }
 
-interface Phrase { readonly lower: string; readonly entry: GlossaryEntry; readonly ascii: boolean }
+interface Phrase { readonly lower: string; readonly entry: GlossaryEntry; readonly ascii: boolean; readonly weak: boolean }
 
 interface Index {
   /** Lower-cased ASCII single-token terms -> entry. */
@@ -28,6 +33,10 @@ interface Index {
   readonly phrasesByKey: Map<number, Phrase[]>;
   /** Context terms (a term that names a topic only inside one stage's section). */
   readonly contextTerms: ReadonlyArray<{ readonly term: string; readonly stage: Stage; readonly entry: GlossaryEntry }>;
+  /** Lower-cased ASCII plain words (plainTerms) -> entry. */
+  readonly plain: Map<string, GlossaryEntry>;
+  /** Identifier terms as the glossary spells them (`TOKEN`): written so, a plain word is the name. */
+  readonly spellings: Set<string>;
 }
 
 let index: Index | undefined;
@@ -40,21 +49,28 @@ function buildIndex(): Index {
   const fuzzyTargets: Array<Index['fuzzyTargets'][number]> = [];
   const phrasesByKey = new Map<number, Phrase[]>();
   const contextTerms: Array<Index['contextTerms'][number]> = [];
+  const plain = new Map<string, GlossaryEntry>();
+  const spellings = new Set<string>();
   const seen = new Set<string>();
-  const addPhrase = (lower: string, e: GlossaryEntry): void => {
+  const addPhrase = (lower: string, e: GlossaryEntry, weak = false): void => {
     if (seen.has(lower)) return;
     seen.add(lower);
     const key = pairKey(lower.charCodeAt(0), lower.charCodeAt(1));
     let list = phrasesByKey.get(key);
     if (!list) phrasesByKey.set(key, (list = []));
-    list.push({ lower, entry: e, ascii: ASCII.test(lower) });
+    list.push({ lower, entry: e, ascii: ASCII.test(lower), weak });
   };
   for (const e of GLOSSARY) {
     for (const c of e.contextTerms ?? []) contextTerms.push({ ...c, entry: e });
     if (e.category === 'stage') continue; // stage lines are recognized by their own pattern
+    for (const term of e.plainTerms ?? []) {
+      const lower = term.toLowerCase();
+      if (IDENT.test(term)) { if (!plain.has(lower)) plain.set(lower, e); } else addPhrase(lower, e, true);
+    }
     for (const term of e.terms) {
       const lower = term.toLowerCase();
       if (IDENT.test(term)) {
+        spellings.add(term);
         if (!tokens.has(lower)) tokens.set(lower, e);
         // Only names that look like identifiers (CamelCase, _, .sys) take near misses: plain
         // English words would match too much.
@@ -68,7 +84,24 @@ function buildIndex(): Index {
     }
   }
   for (const list of phrasesByKey.values()) list.sort((a, b) => b.lower.length - a.lower.length);
-  return { tokens, fuzzyTargets, phrasesByKey, contextTerms };
+  return { tokens, fuzzyTargets, phrasesByKey, contextTerms, plain, spellings };
+}
+
+/**
+ * The entry a plain word names (`threads`, `Tokens`, `committing`), unless it is written as the
+ * glossary spells an identifier (`TOKEN` is the structure's name, not the word).
+ */
+function lookupPlain(token: string): GlossaryEntry | undefined {
+  const idx = getIndex();
+  if (idx.spellings.has(token)) return undefined;
+  const lower = token.toLowerCase();
+  const direct = idx.plain.get(lower);
+  if (direct) return direct;
+  if (lower.length > 3 && lower.endsWith('s')) {
+    return idx.plain.get(lower.slice(0, -1)) ?? (lower.endsWith('es') ? idx.plain.get(lower.slice(0, -2)) : undefined)
+      ?? (lower.endsWith('ies') ? idx.plain.get(`${lower.slice(0, -3)}y`) : undefined);
+  }
+  return undefined;
 }
 
 /** Two UTF-16 units as one number: no string is made per position of a line. */
@@ -127,7 +160,7 @@ function measureSuggestion(token: string): { name: string; entryId: string } | u
   const lower = token.toLowerCase();
   // Only tokens shaped like identifiers (CamelCase, ALLCAPS, _ or .sys) are near misses of names:
   // ordinary words such as "process" must not turn into EPROCESS.
-  if (lower.length < 6 || lower.length > MAX_FUZZY_LENGTH || getIndex().tokens.has(lower) || !/[a-z][A-Z]|_|\.|^[A-Z0-9]+$/.test(token)) return undefined;
+  if (lower.length < 6 || lower.length > MAX_FUZZY_LENGTH || getIndex().tokens.has(lower) || getIndex().plain.has(lower) || !/[a-z][A-Z]|_|\.|^[A-Z0-9]+$/.test(token)) return undefined;
   const max = lower.length >= 9 ? 2 : 1;
   let best: { name: string; entryId: string; d: number } | undefined;
   for (const t of getIndex().fuzzyTargets) {
@@ -173,7 +206,7 @@ function wordAt(s: string, i: number): boolean {
 }
 
 /** A span claimed by a term; longer phrases win over shorter ones they overlap. */
-interface Candidate { readonly start: number; readonly end: number; readonly entry: GlossaryEntry }
+interface Candidate { readonly start: number; readonly end: number; readonly entry: GlossaryEntry; readonly weak: boolean }
 
 /**
  * Finds glossary terms in one (masked) line. `sectionStage` is the creation stage whose section the
@@ -206,7 +239,7 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
         else if (lowerLine[end] === 's' && !wordAt(lowerLine, end + 1)) end += 1;
         if (wordAt(lowerLine, end) && isAsciiWordCode(lowerLine.charCodeAt(end - 1))) continue;
       }
-      candidates.push({ start: i, end, entry: p.entry });
+      candidates.push({ start: i, end, entry: p.entry, weak: p.weak });
       break; // longest first: the others at this position are shorter
     }
   }
@@ -214,7 +247,10 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   for (const cand of candidates) {
     if (!isFree(cand.start, cand.end)) continue;
     taken.fill(1, cand.start, cand.end);
-    out.push({ start: cand.start, end: cand.end, text: line.slice(cand.start, cand.end), entryId: cand.entry.id, exact: true });
+    const text = line.slice(cand.start, cand.end);
+    out.push(cand.weak
+      ? { start: cand.start, end: cand.end, text, entryId: cand.entry.id, exact: true, weak: true }
+      : { start: cand.start, end: cand.end, text, entryId: cand.entry.id, exact: true });
   }
   // Context terms: 注册表 names Image File Execution Options inside a stage-2 section.
   if (sectionStage) {
@@ -231,7 +267,8 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   for (const ref of stageRefs(line, lowerLine)) {
     if (!isFree(ref.start, ref.end)) continue;
     taken.fill(1, ref.start, ref.end);
-    out.push({ start: ref.start, end: ref.end, text: line.slice(ref.start, ref.end), entryId: ref.entryId, exact: true });
+    // "stage 2 of the trip", "第二阶段": a stage in running text needs its context, like a plain word.
+    out.push({ start: ref.start, end: ref.end, text: line.slice(ref.start, ref.end), entryId: ref.entryId, exact: true, weak: true });
   }
   // Identifier tokens ([A-Za-z_][A-Za-z0-9_.]*): exact (case-insensitive, inflected) or a near miss of a name.
   let i = 0;
@@ -246,13 +283,26 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     // Trailing dots end a sentence, not the name.
     let end = j;
     while (end > start && line.charCodeAt(end - 1) === 46) end--;
-    let token = line.slice(start, end);
-    let e = lookupToken(token);
-    // `Ntoskrnl.exe`-style names keep their dot when listed; otherwise the part before the dot counts.
+    const token = line.slice(start, end);
+    const plainEntry = lookupPlain(token);
+    if (plainEntry) {
+      out.push({ start, end, text: token, entryId: plainEntry.id, exact: true, weak: true });
+      continue;
+    }
+    const e = lookupToken(token) ?? privilegeEntry(token);
+    // `Ntoskrnl.exe`-style names keep their dot when listed; otherwise each part of a dotted name
+    // counts on its own (`EPROCESS.ActiveProcessLinks`, `PEB.ProcessParameters`).
     if (!e && token.includes('.')) {
-      const head = token.slice(0, token.indexOf('.'));
-      const headEntry = lookupToken(head);
-      if (headEntry) { token = head; e = headEntry; end = start + head.length; }
+      let found = false;
+      for (let from = 0; from < token.length;) {
+        let dot = token.indexOf('.', from);
+        if (dot < 0) dot = token.length;
+        const part = token.slice(from, dot);
+        const partEntry = part ? lookupToken(part) ?? privilegeEntry(part) : undefined;
+        if (partEntry) { out.push({ start: start + from, end: start + dot, text: part, entryId: partEntry.id, exact: true }); found = true; }
+        from = dot + 1;
+      }
+      if (found) continue;
     }
     if (e) {
       out.push({ start, end, text: token, entryId: e.id, exact: true });
@@ -262,6 +312,17 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     if (s) out.push({ start, end, text: token, entryId: s.entryId, exact: false, suggestion: s.name });
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Privilege constants (`SeDebugPrivilege`, `SeShutdownPrivilege`, winnt.h SE_*_NAME) name the access
+ * token that holds them, unless the glossary lists one under its own topic (SeLockMemoryPrivilege).
+ */
+function privilegeEntry(token: string): GlossaryEntry | undefined {
+  if (token.length < 12 || !token.startsWith('Se') || !token.endsWith('Privilege')) return undefined;
+  const c = token.charCodeAt(2);
+  if (c < 65 || c > 90) return undefined;
+  return GLOSSARY.find((x) => x.id === 'AccessToken');
 }
 
 const CJK_STAGE_DIGITS = '一二三四五六七';
@@ -336,7 +397,7 @@ function isWordStart(c: number): boolean {
 }
 
 /** Words that join two topics in a heading (`Handles & tokens`, `线程和作业`): the first one is the heading's topic. */
-const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', '和', '与', '及'];
+const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', ' vs ', ' vs. ', ' versus ', '和', '与', '及', '的'];
 
 /**
  * The topic a whole heading names by one of the entries' heading terms (`Threads`, `Paging`,
@@ -350,5 +411,19 @@ export function headingTermTopic(heading: string): string | undefined {
   if (whole) return whole.id;
   let cut = text.length;
   for (const j of JOINERS) { const at = text.indexOf(j); if (at > 0 && at < cut) cut = at; }
-  return cut < text.length ? headingIndex.get(text.slice(0, cut).trimEnd())?.id : undefined;
+  if (cut < text.length) return headingIndex.get(text.slice(0, cut).trimEnd())?.id;
+  // "Creating a process" is the section about process creation (a gerund for the noun the glossary lists).
+  if (text.startsWith('creating ')) {
+    let noun = text.slice(9);
+    for (const a of ['a ', 'an ', 'the ']) if (noun.startsWith(a)) noun = noun.slice(a.length);
+    if (noun.endsWith('es') && lookupPhrase(`${noun.slice(0, -2)} creation`)) noun = noun.slice(0, -2);
+    else if (noun.endsWith('s') && lookupPhrase(`${noun.slice(0, -1)} creation`)) noun = noun.slice(0, -1);
+    return lookupPhrase(`${noun} creation`)?.id;
+  }
+  return undefined;
+}
+
+/** The entry a whole phrase names (lower-case), if the glossary lists it. */
+function lookupPhrase(lower: string): GlossaryEntry | undefined {
+  return getIndex().phrasesByKey.get(pairKey(lower.charCodeAt(0), lower.charCodeAt(1)))?.find((p) => p.lower === lower && !p.weak)?.entry;
 }

@@ -1,7 +1,13 @@
-// The Win32 file-mapping calls as replayable records (logged by the machine's operation path, like the process
-// manager's PsCall): CreateFile, CreateFileMapping, OpenFileMapping, MapViewOfFile(Ex),
-// UnmapViewOfFile, FlushViewOfFile, ReadProcessMemory and WriteProcessMemory. Handles and names go
-// through the object manager; the memory work is sectionApi's.
+// The handle side of the file and section system services, as replayable records logged by the
+// machine's operation path (like the process manager's PsCall, ps/calls.ts): the part of
+// NtCreateFile, NtCreateSection / NtOpenSection (CreateFileMapping, OpenFileMapping),
+// NtMapViewOfSection / NtUnmapViewOfSection (MapViewOfFile(Ex), UnmapViewOfFile), NtFlushVirtualMemory
+// (FlushViewOfFile) and NtReadVirtualMemory / NtWriteVirtualMemory (Read/WriteProcessMemory, through
+// MmCopyVirtualMemory) that works on the calling process: its handle table (ObReferenceObjectByHandle
+// with the granted access), object names (\BaseNamedObjects, \Sessions\<n>\BaseNamedObjects) and the
+// object headers. The memory work is the memory manager's (mm/sectionApi.ts, mm/virtual.ts), which sees
+// only address spaces. Windows Internals 7e ch. 5, "Section objects"; Part 2 ch. 8, "Object handles and
+// the process handle table"; Microsoft Learn, NtCreateSection / NtMapViewOfSection (wdm.h).
 import {
   CREATE_ALWAYS, CREATE_NEW, ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_INVALID_HANDLE,
   ERROR_INVALID_PARAMETER, ERROR_NOACCESS, ERROR_PARTIAL_COPY, FILE_MAP_COPY, FILE_MAP_EXECUTE, FILE_MAP_READ,
@@ -13,12 +19,13 @@ import { LastError, NtException } from '../errors';
 import type { FileSystem } from '../io/fileSystem';
 import { resolveObjectName } from '../ob/objectManager';
 import type { ProcessObject } from '../process';
-import type { ProcessManager } from '../ps/processManager';
-import type { MemoryManager } from './memoryManager';
-import { PAGE_SIZE } from './memoryManager';
-import type { SectionObject } from './section';
-import { createSection, flushView, mapView, PartialCopy, preferredImageBase, unmapView } from './sectionApi';
-import { virtualProtect, virtualQuery } from './virtual';
+import type { MemoryManager } from '../mm/memoryManager';
+import { PAGE_SIZE } from '../mm/memoryManager';
+import type { SectionObject } from '../mm/section';
+import { createSection, flushView, mapView, PartialCopy, preferredImageBase, unmapView } from '../mm/sectionApi';
+import { virtualProtect, virtualQuery } from '../mm/virtual';
+import { defineCalls, type CallResults } from './callTable';
+import type { ProcessManager } from './processManager';
 
 const ERROR_FILE_EXISTS = 80;
 const FILE_OBJECT_SIZE = 0xD8;
@@ -51,10 +58,8 @@ export interface CopyResult { copied: number; bytes: Uint8Array }
 
 const fail = (code: number): never => { throw new LastError(code); };
 
-/** One handler per call kind: the table's return types are the calls' results (SectionResults). */
-type SectionHandlers = { [K in SectionCall['call']]: (ctx: SectionContext, p: ProcessObject, c: Extract<SectionCall, { call: K }>) => unknown };
-
-const SECTION_CALLS = {
+/** One handler per call kind, given the calling process: the table's return types are the calls' results (SectionResults). */
+const SECTION_CALLS = defineCalls<SectionCall, [SectionContext, ProcessObject]>()({
   createFile: (ctx, p, c) => createFile(ctx, p, c.path, c.access, c.share, c.disposition),
   createFileMapping: (ctx, p, c) => createFileMapping(ctx, p, c.hFile, c.flProtect, c.maximumSize, c.name),
   openFileMapping: (ctx, p, c) => openFileMapping(ctx, p, c.access, c.inherit, c.name),
@@ -77,25 +82,21 @@ const SECTION_CALLS = {
   flushViewOfFile: (ctx, p, c) => { flushView(ctx.mm, p, c.address); },
   readProcessMemory: (ctx, p, c) => readProcessMemory(ctx, p, c.hProcess, c.address, c.size),
   writeProcessMemory: (ctx, p, c) => writeProcessMemory(ctx, p, c.hProcess, c.address, c.data),
-} satisfies SectionHandlers;
+});
 
 /** What each kind of call returns. */
-export type SectionResults = { [K in keyof typeof SECTION_CALLS]: ReturnType<(typeof SECTION_CALLS)[K]> };
+export type SectionResults = CallResults<typeof SECTION_CALLS.handlers>;
 /** The result of one call, by its kind: `mapViewOfFile` is the view's base address. */
 export type SectionResult<C extends SectionCall> = SectionResults[C['call']];
 /** The kinds of call (for validation at the API boundary and for tests that cover every kind). */
-export const SECTION_CALL_KINDS = Object.keys(SECTION_CALLS) as ReadonlyArray<SectionCall['call']>;
-
+export const SECTION_CALL_KINDS = SECTION_CALLS.kinds;
 /** True when `call` names a file-mapping call (own keys only). */
-export function isSectionCallKind(call: unknown): call is SectionCall['call'] {
-  return typeof call === 'string' && Object.prototype.hasOwnProperty.call(SECTION_CALLS, call);
-}
+export const isSectionCallKind = SECTION_CALLS.isKind;
 
+/** Executes one call in the context of its calling process `c.pid` (inside the machine's operation path). */
 export function applySectionCall<C extends SectionCall>(ctx: SectionContext, c: C): SectionResult<C> {
   if (!isSectionCallKind(c.call)) fail(ERROR_INVALID_PARAMETER);
-  const p = ctx.live(c.pid);
-  const handler = SECTION_CALLS[c.call] as (ctx: SectionContext, p: ProcessObject, c: SectionCall) => SectionResult<C>;
-  return handler(ctx, p, c);
+  return SECTION_CALLS.apply(ctx, ctx.live(c.pid), c);
 }
 
 /** CreateFileW: a FILE object over the simulated volume. */
