@@ -244,7 +244,7 @@ export function queryWorkingSet(m: Machine, pid: number, start = 0, count = Infi
 export function listPages(m: Machine, list: PageListName, start = 0, count = Infinity, priority?: number): number[] {
   const db = m.mm.pfn;
   const heads: number[] = [];
-  if (!Object.hasOwn(PAGE_LIST_HEAD, list)) throw new RangeError(`listPages: unknown list ${shown(list)}`);
+  if (typeof list !== 'string' || !Object.hasOwn(PAGE_LIST_HEAD, list)) throw new RangeError(`listPages: unknown list ${shown(list)}`);
   if (list !== 'Standby') heads.push(PAGE_LIST_HEAD[list]);
   else if (priority !== undefined) heads.push(LIST_STANDBY0 + priority);
   else for (let p = 0; p < STANDBY_PRIORITY_COUNT; p++) heads.push(LIST_STANDBY0 + p);
