@@ -19,8 +19,11 @@ const BINDING_OPEN = '<!--';
 /** The binding comments on one line (linear: indexOf scans, no regex). Unknown ids are ignored. */
 export function bindingsOnLine(line: string): Binding[] {
   const out: Binding[] = [];
-  for (let at = line.indexOf(BINDING_OPEN); at >= 0; at = line.indexOf(BINDING_OPEN, at + 4)) {
-    const close = line.indexOf('-->', at + 4);
+  // An HTML comment ends at the first `-->` after its `<!--` (comments do not nest), and the next one can
+  // only start after it: each character is looked at a bounded number of times, however many `<!--` a
+  // line holds (a line of 1,000 openers and one close once took seconds).
+  for (let at = line.indexOf(BINDING_OPEN), close = 0; at >= 0; at = line.indexOf(BINDING_OPEN, close + 3)) {
+    close = line.indexOf('-->', at + 4);
     if (close < 0) break;
     const body = line.slice(at + 4, close).trim();
     if (!body.startsWith('ntlab:')) continue;

@@ -341,8 +341,18 @@ class DocumentRecognition implements Recognition {
       re.lastIndex = line + 1 < lines.count ? lines.start(line + 1) : text.length;
     }
     // Words the learner bound to a concept (`<!-- ntlab:"换出"=PageFileFault -->`), for the whole document.
-    for (let at = text.indexOf(BINDING_MARK); at >= 0; at = text.indexOf(BINDING_MARK, at + BINDING_MARK.length)) {
-      for (const b of bindingsOnLine(lines.get(lines.lineAt(at)))) if (b.kind === 'term' && !this.boundTerms.some((x) => x.term === b.term)) this.boundTerms.push(b);
+    // Each line holding a binding is read once (the search goes on at the next line), and a word bound
+    // twice is kept once; at most MAX_BOUND_TERMS words, so the per-line search for them stays bounded.
+    const seenBound = new Set<string>();
+    for (let at = text.indexOf(BINDING_MARK); at >= 0 && this.boundTerms.length < MAX_BOUND_TERMS; ) {
+      const line = lines.lineAt(at);
+      for (const b of bindingsOnLine(lines.get(line))) {
+        if (b.kind !== 'term' || seenBound.has(b.term) || this.boundTerms.length >= MAX_BOUND_TERMS) continue;
+        seenBound.add(b.term);
+        this.boundTerms.push(b);
+      }
+      if (line + 1 >= lines.count) break;
+      at = text.indexOf(BINDING_MARK, lines.start(line + 1));
     }
     let sectionStage: Stage | undefined;
     let stageCode = 0;
@@ -590,17 +600,25 @@ class Question implements OpenQuestion {
 }
 
 const BINDING_MARK = '<!-- ntlab:';
+/** Words a notes file can bind to concepts (far more than a learner writes; bounds the work per line). */
+const MAX_BOUND_TERMS = 256;
 
 /** Adds the occurrences of bound words that no recognized term covers, in column order. */
 function withBoundTerms(line: string, lineNo: number, terms: readonly TermMatch[], bound: ReadonlyArray<{ readonly term: string; readonly entryId: string }>): TermMatch[] {
+  if (bound.length === 0) return [...terms];
   const out = [...terms];
   // Not inside the binding comments themselves.
   const comment = line.indexOf('<!--');
+  const limit = comment >= 0 ? comment : line.length;
+  // Columns already covered by a term: one byte per column, so a check is O(length of the word), not O(terms).
+  const covered = new Uint8Array(limit);
+  for (const t of terms) covered.fill(1, Math.min(t.start, limit), Math.min(t.end, limit));
   for (const b of bound) {
-    for (let at = line.indexOf(b.term); at >= 0; at = line.indexOf(b.term, at + b.term.length)) {
+    if (!b.term) continue;
+    for (let at = line.indexOf(b.term); at >= 0 && at < limit; at = line.indexOf(b.term, at + b.term.length)) {
       const end = at + b.term.length;
-      if (comment >= 0 && at > comment) break;
-      if (out.some((t) => t.start < end && at < t.end)) continue;
+      if (covered.subarray(at, Math.min(end, limit)).includes(1)) continue;
+      covered.fill(1, at, Math.min(end, limit));
       out.push({ line: lineNo, start: at, end, text: b.term, entryId: b.entryId, exact: true });
     }
   }
