@@ -40,7 +40,9 @@ export const steps = [
     name: '"NT Lab: Start Simulation" from the command palette starts the machine',
     async run({ page, shot }) {
       await runPaletteCommand(page, 'NT Lab: Start Simulation');
-      await welcome(page, 'The simulation is running').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      // The machine has booted when the Processes view lists its processes (a welcome text shows only while a
+      // view is empty, a moment that a fast first refresh can skip).
+      await page.locator('.sidebar .monaco-list-row', { hasText: 'explorer.exe' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       const status = page.locator('.statusbar-item', { hasText: 'Avail' }).first();
       await status.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       const text = (await status.innerText()).trim();
