@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW,
+  MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW,
   verifyIntegrity,
 } from '../../src/engine';
 import { faultStatus, newProcess, PAGE, stepsDuring } from './helpers/vm';
@@ -37,7 +37,7 @@ describe('a thread stack grows through its guard page', () => {
     verifyIntegrity(sys);
   });
 
-  it('grows page by page to the reservation minus one page, then raises STATUS_STACK_OVERFLOW', () => {
+  it('grows to the reservation minus one page; the lowest page is never committed (STATUS_STACK_OVERFLOW, then an access violation)', () => {
     const { sys, pid, k } = newProcess();
     const h = k.CreateThread(0x10000n, 0x140001000n, 0n, 0); // a 64 KB stack reservation
     expect(h).not.toBe(0);
@@ -45,17 +45,22 @@ describe('a thread stack grows through its guard page', () => {
     const stackBase = new DataView(k.ReadMemory(thread.teb + 0x8n, 8).buffer).getBigUint64(0, true);
     const reservation = k.VirtualQuery(stackBase - PAGE)!.AllocationBase;
     expect(stackBase - reservation).toBe(0x10000n);
-    // Pages from the top down: every one but the lowest is reached without an exception.
-    for (let va = stackBase - 2n * PAGE; va > reservation; va -= PAGE) k.WriteMemory(va, new Uint8Array([1]));
-    expect(readStackLimit(k, thread.teb)).toBe(reservation + PAGE);
-    expect(k.VirtualQuery(reservation)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    // Pages from the top down: every one above the lowest two is reached without an exception.
+    for (let va = stackBase - 2n * PAGE; va > reservation + PAGE; va -= PAGE) k.WriteMemory(va, new Uint8Array([1]));
+    expect(readStackLimit(k, thread.teb)).toBe(reservation + 2n * PAGE);
+    expect(k.VirtualQuery(reservation + PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    expect(k.VirtualQuery(reservation)!.State).toBe(MEM_RESERVE);
+    // The next guard page would be the reservation's lowest page (DeallocationStack): overflow instead.
     let status = 0;
-    const { steps } = stepsDuring(sys, () => { status = faultStatus(() => k.WriteMemory(reservation, new Uint8Array([1]))); });
+    const { steps } = stepsDuring(sys, () => { status = faultStatus(() => k.WriteMemory(reservation + PAGE, new Uint8Array([1]))); });
     expect(status).toBe(STATUS_STACK_OVERFLOW);
     expect(steps.find((s) => s.code === 'fault.stackOverflow')?.routine).toBe('MiCheckForUserStackOverflow');
-    // The last page is the exception handler's to use now; below the reservation there is nothing.
-    k.WriteMemory(reservation, new Uint8Array([2]));
-    expect(k.ReadMemory(reservation, 1)[0]).toBe(2);
+    // The touched page is the exception handler's to use now, without a guard bit; the lowest page stays reserved.
+    expect(k.VirtualQuery(reservation + PAGE)).toMatchObject({ State: MEM_COMMIT, Protect: PAGE_READWRITE });
+    k.WriteMemory(reservation + PAGE, new Uint8Array([2]));
+    expect(k.ReadMemory(reservation + PAGE, 1)[0]).toBe(2);
+    expect(k.VirtualQuery(reservation)!.State).toBe(MEM_RESERVE);
+    expect(faultStatus(() => k.WriteMemory(reservation, new Uint8Array([1])))).toBe(STATUS_ACCESS_VIOLATION);
     verifyIntegrity(sys);
   });
 });

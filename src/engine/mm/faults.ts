@@ -92,12 +92,14 @@ const NT_TIB_STACK_LIMIT = 0x10;
  * MiCheckForUserStackOverflow: a guard page of a thread's user stack was touched (its guard bit is already
  * cleared, so it is an ordinary committed page now). The page below becomes the new guard page, charged to
  * commit, and TEB.NtTib.StackLimit moves down to the page that was touched; the faulting access then goes
- * on and the program sees nothing. When the touched page is the reservation's last one there is no room for
- * another guard page: the program gets STATUS_STACK_OVERFLOW, and the page it touched is left to the
- * exception handler. Microsoft Learn, "Thread Stack Size": the system commits pages from the reserved stack
- * as needed "until either the stack reaches the reserved size minus one page (which is used as a guard page
- * to prevent stack overflow) or the system is so low on memory that the operation fails"; Windows Internals
- * 7e ch. 5, "Thread stacks" (user stacks); routine name from the public symbols.
+ * on and the program sees nothing. The lowest page of the reservation (TEB.DeallocationStack) is never
+ * committed: when the new guard page would land on it, the touched page stays an ordinary committed page so
+ * the exception handler has room to run, no guard page is set, and the program gets STATUS_STACK_OVERFLOW;
+ * touching the lowest page afterwards is an access violation (a reserved page). Microsoft Learn, "Thread
+ * Stack Size": the system commits pages from the reserved stack as needed "until either the stack reaches the
+ * reserved size minus one page (which is used as a guard page to prevent stack overflow) or the system is so
+ * low on memory that the operation fails"; Windows Internals 7e ch. 5, "Thread stacks" (user stacks); routine
+ * name from the public symbols.
  */
 function MiCheckForUserStackOverflow(mm: MemoryManager, process: AddressSpace, vpn: number, write: boolean, vad: Vad, prot: number): void {
   const va = vpn * PAGE_SIZE;
@@ -105,7 +107,8 @@ function MiCheckForUserStackOverflow(mm: MemoryManager, process: AddressSpace, v
   vad.userStackLimit = va;
   writeStackLimit(mm, process, vad.userStackTeb, va);
   let guardSet = false;
-  if (guardVpn >= vad.startVpn) {
+  // The reservation's lowest page (DeallocationStack) never becomes a guard page.
+  if (guardVpn > vad.startVpn) {
     mm.locate(process, guardVpn, true);
     const gt = mm.loc.table;
     const gi = mm.loc.index;
