@@ -38,13 +38,12 @@ describe('a thread stack grows through its guard page', () => {
   });
 
   it('grows to the reservation minus one page; the lowest page is never committed (STATUS_STACK_OVERFLOW, then an access violation)', () => {
+    // The calling (primary) thread touches its own stack: the image's default 1 MB reservation.
     const { sys, pid, k } = newProcess();
-    const h = k.CreateThread(0x10000n, 0x140001000n, 0n, 0); // a 64 KB stack reservation
-    expect(h).not.toBe(0);
-    const thread = sys.queryProcess(pid)!.threads.at(-1)!;
+    const thread = sys.queryProcess(pid)!.threads[0]!;
     const stackBase = new DataView(k.ReadMemory(thread.teb + 0x8n, 8).buffer).getBigUint64(0, true);
     const reservation = k.VirtualQuery(stackBase - PAGE)!.AllocationBase;
-    expect(stackBase - reservation).toBe(0x10000n);
+    expect(stackBase - reservation).toBe(0x100000n);
     // Pages from the top down: every one above the lowest two is reached without an exception.
     for (let va = stackBase - 2n * PAGE; va > reservation + PAGE; va -= PAGE) k.WriteMemory(va, new Uint8Array([1]));
     expect(readStackLimit(k, thread.teb)).toBe(reservation + 2n * PAGE);
@@ -61,6 +60,25 @@ describe('a thread stack grows through its guard page', () => {
     expect(k.ReadMemory(reservation + PAGE, 1)[0]).toBe(2);
     expect(k.VirtualQuery(reservation)!.State).toBe(MEM_RESERVE);
     expect(faultStatus(() => k.WriteMemory(reservation, new Uint8Array([1])))).toBe(STATUS_ACCESS_VIOLATION);
+    verifyIntegrity(sys);
+  });
+});
+
+describe('a guard page in another thread\'s stack', () => {
+  it('raises STATUS_GUARD_PAGE_VIOLATION once when touched by a thread other than the stack\'s own, and does not grow it', () => {
+    const { sys, pid, k } = newProcess();
+    expect(k.CreateThread(0x10000n, 0x140001000n, 0n, 0)).not.toBe(0);
+    const other = sys.queryProcess(pid)!.threads.at(-1)!;
+    const stackBase = new DataView(k.ReadMemory(other.teb + 0x8n, 8).buffer).getBigUint64(0, true);
+    const guard = stackBase - 2n * PAGE;
+    expect(k.VirtualQuery(guard)!.Protect & PAGE_GUARD).toBe(PAGE_GUARD);
+    // The calling (primary) thread writes there: the decision uses its TEB, not the stack's owner.
+    const { steps } = stepsDuring(sys, () => expect(faultStatus(() => k.WriteMemory(guard, new Uint8Array([1])))).toBe(STATUS_GUARD_PAGE_VIOLATION));
+    expect(steps.some((s) => s.code === 'fault.guardPage')).toBe(true);
+    expect(steps.some((s) => s.code === 'fault.stackGrowth')).toBe(false);
+    k.WriteMemory(guard, new Uint8Array([1]));
+    expect(k.VirtualQuery(guard)!.Protect).toBe(PAGE_READWRITE);
+    expect(k.VirtualQuery(guard - PAGE)!.State).toBe(MEM_RESERVE);
     verifyIntegrity(sys);
   });
 });

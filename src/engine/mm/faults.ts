@@ -63,7 +63,12 @@ export function MmAccessFault(mm: MemoryManager, process: AddressSpace, vpn: num
     const i = mm.loc.index;
     const clearedLo = lo === 0 && hi === 0 ? makeDemandZeroLo(prot & ~MM_GUARD_PAGE) : ((lo & ~(MM_GUARD_PAGE << PROTECTION_SHIFT)) >>> 0);
     mm.writePte(process, vpn, t, i, clearedLo, hi);
-    if (!vad.userStackTeb) {
+    // The decision uses the faulting thread's TEB: the stack grows only when the page lies in that thread's own
+    // stack reservation [NtTib.StackBase, DeallocationStack), which is this VAD exactly when it was made for that
+    // TEB. A guard page in another thread's stack is an ordinary guard page to the faulting thread (Windows
+    // Internals 7e ch. 5, "Thread stacks"; Learn, "Thread Stack Size"). The access path carries no thread: the
+    // process's calling thread stands in, as in the Win32 layer (AddressSpace.faultingThreadTeb).
+    if (!vad.userStackTeb || vad.userStackTeb !== process.faultingThreadTeb()) {
       // A guard page anywhere else is a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION reaches the program once.
       mm.trace.step('fault.guardPage')?.n(process.pid).a(va).b(write).change('pte', process.pid, va);
       throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);

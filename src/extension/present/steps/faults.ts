@@ -26,7 +26,7 @@ export const FAULT_TEXTS: StepTexts = {
   // overflow when a new guard page would land on the reservation's lowest page, never committed); Windows Internals 7e, ch. 5, "Stacks" (MiCheckForUserStackOverflow).
   'fault.guardPage': {
     needs: ['pid', 'va'],
-    text: (a, l10n) => l10n.t('The page at {va} is a guard page outside any thread stack. MmAccessFault cleared the guard bit and raised STATUS_GUARD_PAGE_VIOLATION (0x80000001) once, a one-shot alarm for the program; the next access to the page succeeds normally. Process {pid}.', a),
+    text: (a, l10n) => l10n.t('The page at {va} is a guard page outside the faulting thread\'s own stack (the simulation takes the process\'s calling thread as the faulting one). MmAccessFault cleared the guard bit and raised STATUS_GUARD_PAGE_VIOLATION (0x80000001) once, a one-shot alarm for the program; the next access to the page succeeds normally. Process {pid}.', a),
   },
   'fault.stackGrowth': {
     needs: ['pid', 'va', 'guard', 'stackLimit'],
