@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW,
+  MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, STACK_SIZE_PARAM_IS_A_RESERVATION, STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW,
   verifyIntegrity,
 } from '../../src/engine';
 import { faultStatus, newProcess, PAGE, stepsDuring } from './helpers/vm';
@@ -69,8 +69,7 @@ describe('a guard page in another thread\'s stack', () => {
     const { sys, pid, k } = newProcess();
     expect(k.CreateThread(0x10000n, 0x140001000n, 0n, 0)).not.toBe(0);
     const other = sys.queryProcess(pid)!.threads.at(-1)!;
-    const stackBase = new DataView(k.ReadMemory(other.teb + 0x8n, 8).buffer).getBigUint64(0, true);
-    const guard = stackBase - 2n * PAGE;
+    const guard = readStackLimit(k, other.teb) - PAGE;
     expect(k.VirtualQuery(guard)!.Protect & PAGE_GUARD).toBe(PAGE_GUARD);
     // The calling (primary) thread writes there: the decision uses its TEB, not the stack's owner.
     const { steps } = stepsDuring(sys, () => expect(faultStatus(() => k.WriteMemory(guard, new Uint8Array([1])))).toBe(STATUS_GUARD_PAGE_VIOLATION));
@@ -91,5 +90,32 @@ describe('a guard page outside a stack', () => {
     expect(() => k.ReadMemory(va, 1)).not.toThrow(NtException);
     expect(k.VirtualQuery(va)).toMatchObject({ Protect: PAGE_READWRITE, RegionSize: PAGE });
     expect(k.VirtualQuery(va + PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+  });
+});
+
+describe('CreateThread dwStackSize (Microsoft Learn, CreateThread and "Thread Stack Size")', () => {
+  const stackOf = (k: ReturnType<typeof newProcess>['k'], teb: bigint) => {
+    const base = new DataView(k.ReadMemory(teb + 0x8n, 8).buffer).getBigUint64(0, true);
+    return { base, reservation: k.VirtualQuery(base - PAGE)!.AllocationBase, limit: readStackLimit(k, teb) };
+  };
+  it('is the initial commit by default; the reserve is the image default, or a multiple of 1 MB above it', () => {
+    const { sys, pid, k } = newProcess();
+    expect(k.CreateThread(0x10000n, 0x140001000n, 0n, 0)).not.toBe(0);
+    let s = stackOf(k, sys.queryProcess(pid)!.threads.at(-1)!.teb);
+    expect(s.base - s.reservation).toBe(0x100000n);
+    expect(s.base - s.limit).toBe(0x10000n);
+    expect(k.VirtualQuery(s.limit)).toMatchObject({ State: MEM_COMMIT, Protect: PAGE_READWRITE, RegionSize: 0x10000n });
+    expect(k.VirtualQuery(s.limit - PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    expect(k.CreateThread(0x180000n, 0x140001000n, 0n, 0)).not.toBe(0);
+    s = stackOf(k, sys.queryProcess(pid)!.threads.at(-1)!.teb);
+    expect(s.base - s.reservation).toBe(0x200000n);
+    expect(s.base - s.limit).toBe(0x180000n);
+  });
+  it('is the reserve with STACK_SIZE_PARAM_IS_A_RESERVATION, one page committed', () => {
+    const { sys, pid, k } = newProcess();
+    expect(k.CreateThread(0x10000n, 0x140001000n, 0n, STACK_SIZE_PARAM_IS_A_RESERVATION)).not.toBe(0);
+    const s = stackOf(k, sys.queryProcess(pid)!.threads.at(-1)!.teb);
+    expect(s.base - s.reservation).toBe(0x10000n);
+    expect(s.base - s.limit).toBe(PAGE);
   });
 });
