@@ -75,6 +75,10 @@ export const ERROR_NOT_SUPPORTED = 50;
 export const ERROR_INVALID_PARAMETER = 87;
 export const ERROR_BAD_EXE_FORMAT = 193;
 export const ERROR_ALREADY_EXISTS = 183;
+/** VirtualUnlock of a page that is not locked (Microsoft Learn, VirtualUnlock). */
+export const ERROR_NOT_LOCKED = 158;
+/** NtSetInformationProcess/Thread's STATUS_INFO_LENGTH_MISMATCH as Win32 (RtlNtStatusToDosError). */
+export const ERROR_BAD_LENGTH = 24;
 export const ERROR_INVALID_ADDRESS = 487;
 export const ERROR_NOACCESS = 998;
 export const ERROR_PRIVILEGE_NOT_HELD = 1314;
@@ -222,6 +226,19 @@ export const SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP = 0x4;
 export const THREAD_TERMINATE = 0x0001;
 export const THREAD_SUSPEND_RESUME = 0x0002;
 export const THREAD_ALL_ACCESS = 0x001FFFFF;
+export const THREAD_SET_INFORMATION = 0x0020;
+export const THREAD_QUERY_LIMITED_INFORMATION = 0x0800;
+
+// Memory priorities (Microsoft Learn, MEMORY_PRIORITY_INFORMATION; processthreadsapi.h): the page priority
+// given to pages a thread faults in. PROCESS_INFORMATION_CLASS.ProcessMemoryPriority and
+// THREAD_INFORMATION_CLASS.ThreadMemoryPriority are both 0 (the first member of each enumeration).
+export const MEMORY_PRIORITY_VERY_LOW = 1;
+export const MEMORY_PRIORITY_LOW = 2;
+export const MEMORY_PRIORITY_MEDIUM = 3;
+export const MEMORY_PRIORITY_BELOW_NORMAL = 4;
+export const MEMORY_PRIORITY_NORMAL = 5;
+export const ProcessMemoryPriority = 0;
+export const ThreadMemoryPriority = 0;
 export const JOB_OBJECT_ASSIGN_PROCESS = 0x0001;
 export const JOB_OBJECT_SET_ATTRIBUTES = 0x0002;
 export const JOB_OBJECT_QUERY = 0x0004;

@@ -130,11 +130,15 @@ export function verifyIntegrity(system: System): string[] {
     if (tables !== p.pageTablePages) err(`pid ${p.pid}: ${tables} paging structures but pageTablePages ${p.pageTablePages}`);
 
     // Working-set entries match valid PTEs.
+    // A locked entry (LockedInWs, VirtualLock) is an entry in use whose page is valid: the check below
+    // covers it like any other; a free entry is never locked, and the locked count matches the bits.
     let inUse = 0;
+    let locked = 0;
     for (let i = 0; i < p.ws.lastEntry; i++) {
       const vpn = p.ws.vpn[i]!;
-      if (vpn < 0) continue;
+      if (vpn < 0) { if (p.ws.locked[i]) err(`pid ${p.pid}: free WSLE ${i} is locked`); continue; }
       inUse++;
+      if (p.ws.locked[i]) locked++;
       const [lo, hi] = mm.peekPte(p, vpn);
       if (!(lo & PTE_VALID)) { err(`pid ${p.pid}: WSLE ${i} vpn ${vpn.toString(16)} has no valid PTE`); continue; }
       const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
@@ -142,6 +146,7 @@ export function verifyIntegrity(system: System): string[] {
       else if (db.wsIndex[pfn] !== i) err(`pid ${p.pid}: WSLE ${i} -> pfn ${pfn} whose WsIndex is ${db.wsIndex[pfn]}`);
     }
     if (inUse !== p.ws.count) err(`pid ${p.pid}: working set count ${p.ws.count} but ${inUse} entries in use`);
+    if (locked !== p.ws.lockedCount) err(`pid ${p.pid}: ${p.ws.lockedCount} locked pages counted but ${locked} entries locked`);
 
     // Commit charge equals the sum of its parts.
     let vadCharge = 0;

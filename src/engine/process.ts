@@ -38,6 +38,11 @@ export interface ThreadObject {
   kernelStackResident?: boolean;
   /** Stage 7 (LdrInitializeThunk) still to run when this initial thread first resumes. */
   pendingLoaderInit?: boolean;
+  /**
+   * The thread's memory priority (SetThreadInformation ThreadMemoryPriority; Microsoft Learn), absent
+   * while the thread uses its process's.
+   */
+  memoryPriority?: number;
 }
 
 export type ThreadState = 'Initialized' | 'Ready' | 'Running' | 'Standby' | 'Waiting' | 'Transition' | 'Terminated' | 'DeferredReady';
@@ -83,6 +88,15 @@ export class ProcessObject extends AddressSpace {
 
   /** The token's SeLockMemoryPrivilege, as the memory manager asks for it (large pages). */
   override holdsLockMemoryPrivilege(): boolean { return this.privileges.has(SE_LOCK_MEMORY_NAME); }
+
+  /**
+   * The memory accesses of a process run on its first live thread (the thread the Win32 calls are made
+   * on): its memory priority if set, else the process's (Windows Internals 7th ed., Part 1, ch. 5, "Page priority").
+   */
+  override faultPagePriority(): number {
+    for (const t of this.threads) if (t.state !== 'Terminated') return t.memoryPriority ?? this.memoryPriority;
+    return this.memoryPriority;
+  }
 
   /** The privileges of the process's primary token. */
   get privileges(): Set<string> { return this.ps.token.privileges; }

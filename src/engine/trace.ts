@@ -88,6 +88,9 @@ export const STEP_SCHEMAS = {
   'vm.decommit': { kind: 'virtualMemory', routine: 'NtFreeVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['released', 'n']] },
   'vm.release': { kind: 'virtualMemory', routine: 'NtFreeVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['released', 'n']] },
   'vm.protect': { kind: 'virtualMemory', routine: 'NtProtectVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['protect', 'n'], ['oldProtect', 'n']] },
+  // VirtualLock / VirtualUnlock (NtLockVirtualMemory / NtUnlockVirtualMemory with MAP_PROCESS; Windows Internals 7e ch. 5, "Locking memory").
+  'vm.lock': { kind: 'virtualMemory', routine: 'NtLockVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['pages', 'n'], ['faulted', 'n'], ['lockedTotal', 'n']] },
+  'vm.unlock': { kind: 'virtualMemory', routine: 'NtUnlockVirtualMemory', args: [['pid', 'n'], ['base', 'a'], ['size', 'a'], ['pages', 'n'], ['removed', 'n'], ['lockedTotal', 'n']] },
   // Process creation: the steps shared with a system built without boot (CreateProcessInternalW ... KeResumeThread).
   'create.validate': { kind: 'processCreation', routine: 'CreateProcessInternalW', args: [['image', 's'], ['flags', 'n'], ['priorityClass', 'n']] },
   'create.allocateProcess': { kind: 'processCreation', routine: 'PspAllocateProcess', args: [['pid', 'n'], ['eprocess', 'a'], ['parentPid', 'n']] },
@@ -188,6 +191,9 @@ export const STEP_SCHEMAS = {
   // The Registry process: a minimal process (no image, no PEB) the configuration manager creates
   // (CmpInitializeRegistryProcess -> PsCreateMinimalProcess, public symbols).
   'process.registry': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a']] },
+  // SetProcessInformation / SetThreadInformation with the memory-priority classes (Microsoft Learn).
+  'process.memoryPriority': { kind: 'process', routine: 'NtSetInformationProcess', args: [['pid', 'n'], ['priority', 'n'], ['oldPriority', 'n']] },
+  'thread.memoryPriority': { kind: 'thread', routine: 'NtSetInformationThread', args: [['pid', 'n'], ['tid', 'n'], ['priority', 'n'], ['oldPriority', 'n']] },
   'process.open': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['handle', 'n'], ['access', 'n']] },
   'process.openDenied': { kind: 'process', routine: 'NtOpenProcess', args: [['pid', 'n'], ['targetPid', 'n'], ['access', 'n'], ['reason', 's']] },
   'process.terminate': { kind: 'process', routine: 'PspTerminateProcess', args: [['pid', 'n'], ['exitStatus', 'n'], ['byPid', 'n']] },

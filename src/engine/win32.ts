@@ -7,8 +7,13 @@ import type { MEMORY_BASIC_INFORMATION } from './mm/virtual';
 import type { Machine } from './system/machine';
 import type { PsCall, PsResult } from './ps/calls';
 import { JobLimits, splitCommandLine } from './ps/processManager';
-import { JobObjectBasicLimitInformation, JobObjectExtendedLimitInformation } from './constants';
+import { ERROR_BAD_LENGTH, JobObjectBasicLimitInformation, JobObjectExtendedLimitInformation, ProcessMemoryPriority, ThreadMemoryPriority } from './constants';
+import { getProcessMemoryPriority, getThreadMemoryPriority } from './system/memoryPriority';
 
+/** MEMORY_PRIORITY_INFORMATION (Microsoft Learn): MemoryPriority is MEMORY_PRIORITY_VERY_LOW (1) .. MEMORY_PRIORITY_NORMAL (5). */
+export interface MEMORY_PRIORITY_INFORMATION { MemoryPriority: number }
+/** sizeof(MEMORY_PRIORITY_INFORMATION): one ULONG. */
+const MEMORY_PRIORITY_INFORMATION_SIZE = 4;
 /** PROCESS_INFORMATION, filled by CreateProcess. */
 export interface PROCESS_INFORMATION { hProcess: number; hThread: number; dwProcessId: number; dwThreadId: number }
 /** The SHELLEXECUTEINFOW members the simulation uses (hProcess is filled in). */
@@ -31,6 +36,18 @@ export interface Win32Api {
   GetProcessWorkingSetSize(lpMinimum: { value: bigint }, lpMaximum: { value: bigint }): boolean;
   GetWriteWatch(dwFlags: number, lpBaseAddress: bigint, dwRegionSize: bigint, lpAddresses: bigint[], lpdwCount: { value: number }, lpdwGranularity: { value: number }): number;
   ResetWriteWatch(lpBaseAddress: bigint, dwRegionSize: bigint): number;
+  /** VirtualLock: the pages stay in the working set until unlocked, released or the process ends. */
+  VirtualLock(lpAddress: bigint, dwSize: bigint): boolean;
+  /** VirtualUnlock: FALSE with ERROR_NOT_LOCKED when a page was not locked (such pages leave the working set). */
+  VirtualUnlock(lpAddress: bigint, dwSize: bigint): boolean;
+  /** SetProcessInformation: ProcessMemoryPriority (0) with a MEMORY_PRIORITY_INFORMATION (4 bytes). */
+  SetProcessInformation(hProcess: number, ProcessInformationClass: number, ProcessInformation: MEMORY_PRIORITY_INFORMATION, ProcessInformationSize: number): boolean;
+  GetProcessInformation(hProcess: number, ProcessInformationClass: number, ProcessInformation: MEMORY_PRIORITY_INFORMATION, ProcessInformationSize: number): boolean;
+  /** SetThreadInformation: ThreadMemoryPriority (0) with a MEMORY_PRIORITY_INFORMATION (4 bytes). */
+  SetThreadInformation(hThread: number, ThreadInformationClass: number, ThreadInformation: MEMORY_PRIORITY_INFORMATION, ThreadInformationSize: number): boolean;
+  GetThreadInformation(hThread: number, ThreadInformationClass: number, ThreadInformation: MEMORY_PRIORITY_INFORMATION, ThreadInformationSize: number): boolean;
+  /** GetCurrentThread: the pseudo-handle -2. */
+  GetCurrentThread(): number;
   GetLastError(): number;
   SetLastError(dwErrCode: number): void;
   /** A user-mode load of `nSize` bytes: may page-fault; throws NtException when the fault cannot be resolved. */
@@ -206,6 +223,50 @@ export class Win32ApiImpl implements Win32Api {
 
   ResetWriteWatch(lpBaseAddress: bigint, dwRegionSize: bigint): number {
     return this.guard(ERROR_INVALID_PARAMETER, () => this.system.op({ op: 'ResetWriteWatch', pid: this.pid, args: [lpBaseAddress, dwRegionSize] }));
+  }
+
+  VirtualLock(lpAddress: bigint, dwSize: bigint): boolean {
+    return this.guard(false, () => { this.system.op({ op: 'VirtualLock', pid: this.pid, args: [lpAddress, dwSize] }); return true; });
+  }
+
+  VirtualUnlock(lpAddress: bigint, dwSize: bigint): boolean {
+    return this.guard(false, () => { this.system.op({ op: 'VirtualUnlock', pid: this.pid, args: [lpAddress, dwSize] }); return true; });
+  }
+
+  SetProcessInformation(hProcess: number, ProcessInformationClass: number, ProcessInformation: MEMORY_PRIORITY_INFORMATION, ProcessInformationSize: number): boolean {
+    return this.guard(false, () => {
+      const priority = memoryPriorityIn(ProcessInformationClass, ProcessMemoryPriority, ProcessInformation, ProcessInformationSize);
+      this.system.op({ op: 'SetProcessInformation', pid: this.pid, args: [hProcess, ProcessInformationClass, priority] });
+      return true;
+    });
+  }
+
+  GetProcessInformation(hProcess: number, ProcessInformationClass: number, ProcessInformation: MEMORY_PRIORITY_INFORMATION, ProcessInformationSize: number): boolean {
+    return this.guard(false, () => {
+      memoryPriorityOut(ProcessInformationClass, ProcessMemoryPriority, ProcessInformation, ProcessInformationSize);
+      ProcessInformation.MemoryPriority = getProcessMemoryPriority(this.system, this.pid, hProcess, ProcessInformationClass);
+      return true;
+    });
+  }
+
+  SetThreadInformation(hThread: number, ThreadInformationClass: number, ThreadInformation: MEMORY_PRIORITY_INFORMATION, ThreadInformationSize: number): boolean {
+    return this.guard(false, () => {
+      const priority = memoryPriorityIn(ThreadInformationClass, ThreadMemoryPriority, ThreadInformation, ThreadInformationSize);
+      this.system.op({ op: 'SetThreadInformation', pid: this.pid, args: [hThread, ThreadInformationClass, priority] });
+      return true;
+    });
+  }
+
+  GetThreadInformation(hThread: number, ThreadInformationClass: number, ThreadInformation: MEMORY_PRIORITY_INFORMATION, ThreadInformationSize: number): boolean {
+    return this.guard(false, () => {
+      memoryPriorityOut(ThreadInformationClass, ThreadMemoryPriority, ThreadInformation, ThreadInformationSize);
+      ThreadInformation.MemoryPriority = getThreadMemoryPriority(this.system, this.pid, hThread, ThreadInformationClass);
+      return true;
+    });
+  }
+
+  GetCurrentThread(): number {
+    return -2;
   }
 
   GetLastError(): number {
@@ -605,6 +666,24 @@ function withoutLastError(body: () => bigint): bigint {
     if (e instanceof LastError) return 0n;
     throw e;
   }
+}
+
+/**
+ * The MEMORY_PRIORITY_INFORMATION a Set call passes: the buffer is probed (NULL: ERROR_NOACCESS); for the
+ * memory-priority class its size must be sizeof(MEMORY_PRIORITY_INFORMATION), else STATUS_INFO_LENGTH_MISMATCH,
+ * which reaches Win32 as ERROR_BAD_LENGTH. Other classes are not simulated (the op refuses them).
+ */
+function memoryPriorityIn(infoClass: number, memoryClass: number, info: MEMORY_PRIORITY_INFORMATION, size: number): number {
+  memoryPriorityOut(infoClass, memoryClass, info, size);
+  const v = info.MemoryPriority;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new LastError(ERROR_INVALID_PARAMETER);
+  return v;
+}
+
+/** The buffer a Get call fills: probed the same way. */
+function memoryPriorityOut(infoClass: number, memoryClass: number, info: MEMORY_PRIORITY_INFORMATION, size: number): void {
+  if (!isOut(info)) throw new LastError(ERROR_NOACCESS);
+  if (infoClass === memoryClass && size !== MEMORY_PRIORITY_INFORMATION_SIZE) throw new LastError(ERROR_BAD_LENGTH);
 }
 
 /** A DWORD parameter: a JS value that is not a finite number is ERROR_INVALID_PARAMETER (never a TypeError from `>>> 0` on a bigint). */

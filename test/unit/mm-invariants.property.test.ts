@@ -27,7 +27,12 @@ type Op =
   | { t: 'viewRead'; p: number; view: number; page: number }
   | { t: 'viewCommit'; p: number; view: number; page: number }
   /** Write a view page, empty working sets, flush the modified list, write it again (issue 19 item 2). */
-  | { t: 'viewRewrite'; p: number; view: number; page: number; value: number; times: number };
+  | { t: 'viewRewrite'; p: number; view: number; page: number; value: number; times: number }
+  /** VirtualLock / VirtualUnlock of a range (some past the quota, some over uncommitted pages). */
+  | { t: 'lock'; p: number; region: number; first: number; count: number }
+  | { t: 'unlock'; p: number; region: number; first: number; count: number }
+  /** The faulting thread's memory priority (0 and 6 are refused). */
+  | { t: 'priority'; p: number; priority: number; thread: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('alloc' as const), p: fc.nat(1), pages: fc.integer({ min: 1, max: 96 }), commit: fc.boolean() }) },
@@ -38,6 +43,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ t: fc.constant('write' as const), p: fc.nat(1), region: fc.nat(7), page: fc.nat(95), offset: fc.nat(4095), value: fc.integer({ min: 1, max: 255 }), length: fc.integer({ min: 1, max: 64 }) }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant('read' as const), p: fc.nat(1), region: fc.nat(7), page: fc.nat(95), offset: fc.nat(4095) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('emptyWs' as const), p: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('lock' as const), p: fc.nat(1), region: fc.nat(7), first: fc.nat(95), count: fc.integer({ min: 1, max: 48 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('unlock' as const), p: fc.nat(1), region: fc.nat(7), first: fc.nat(95), count: fc.integer({ min: 1, max: 16 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('priority' as const), p: fc.nat(1), priority: fc.nat(6), thread: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('list' as const), cmd: fc.constantFrom('MemoryEmptyWorkingSets', 'MemoryFlushModifiedList', 'MemoryPurgeStandbyList', 'MemoryPurgeLowPriorityStandbyList') as fc.Arbitrary<'MemoryEmptyWorkingSets'> }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('thread' as const), name: fc.constantFrom('balanceSetManager', 'modifiedPageWriter', 'zeroPageThread') as fc.Arbitrary<'balanceSetManager'> }) },
 );
@@ -131,6 +139,23 @@ function run(sys: System, pids: number[], ops: Op[], checkEvery = 1): void {
           if (!(e instanceof NtException)) throw e;
         }
       } break;
+      case 'lock': case 'unlock': if (region) {
+        const first = op.first % region.pages;
+        const va = region.base + BigInt(first) * 0x1000n;
+        const size = BigInt(Math.min(op.count, region.pages - first)) * 0x1000n;
+        if (op.t === 'unlock') { k.VirtualUnlock(va, size); break; }
+        if (k.VirtualLock(va, size)) {
+          // Locked pages are resident: the working set lists every one of them as locked.
+          const locked = new Set(sys.queryWorkingSet(pid).entries.filter((e) => e.locked).map((e) => e.va));
+          for (let v = va; v < va + size; v += 0x1000n) expect(locked.has(v), `locked ${v.toString(16)}`).toBe(true);
+        }
+      } break;
+      case 'priority': {
+        const info = { MemoryPriority: op.priority };
+        if (op.thread) k.SetThreadInformation(k.GetCurrentThread(), 0, info, 4);
+        else k.SetProcessInformation(k.GetCurrentProcess(), 0, info, 4);
+        break;
+      }
       case 'emptyWs': k.SetProcessWorkingSetSize(-1n, -1n); break;
       case 'list': sys.memoryListCommand(op.cmd); break;
       case 'thread': sys.runSystemThread(op.name); break;

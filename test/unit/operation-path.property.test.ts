@@ -123,6 +123,12 @@ const OPS: { [K in Exclude<OpName, 'ps' | 'section' | 'heap'>]: Run } = {
   VirtualFree: (s, w, x) => machineOf(s).op({ op: 'VirtualFree', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([0n, 4096n], x.d), at([0x4000, 0x8000], x.e)] }),
   VirtualProtect: (s, w, x) => machineOf(s).op({ op: 'VirtualProtect', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), 4096n, at([2, 4, 0x104, 1, 0x40], x.d)] }),
   SetProcessWorkingSetSize: (s, w, x) => machineOf(s).op({ op: 'SetProcessWorkingSetSize', pid: pidOf(w, x.a), args: at([[-1n, -1n], [0x100000n, 0x200000n], [5n, 1n], [0n, 0x30000n]] as Array<[bigint, bigint]>, x.b) }),
+  // Locks bounded by the working-set minimum (some ranges past it, some uncommitted); unlocks of locked and unlocked pages.
+  VirtualLock: (s, w, x) => machineOf(s).op({ op: 'VirtualLock', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([4096n, 2n, 8n * 4096n, 60n * 4096n], x.d)] }),
+  VirtualUnlock: (s, w, x) => machineOf(s).op({ op: 'VirtualUnlock', pid: pidOf(w, x.a), args: [address(w, x.b, x.c), at([4096n, 8n * 4096n], x.d)] }),
+  // Memory priorities 0..6 (0 and 6 refused) on the current process/thread or a handle.
+  SetProcessInformation: (s, w, x) => machineOf(s).op({ op: 'SetProcessInformation', pid: pidOf(w, x.a), args: [x.b % 2 ? -1 : handle(x.b), 0, x.c % 7] }),
+  SetThreadInformation: (s, w, x) => machineOf(s).op({ op: 'SetThreadInformation', pid: pidOf(w, x.a), args: [x.b % 2 ? -2 : handle(x.b), 0, x.c % 7] }),
   // A null count is the hostile case of issue 19 (it used to poison every later replay).
   GetWriteWatch: (s, w, x) => machineOf(s).op({ op: 'GetWriteWatch', pid: pidOf(w, x.a), args: [x.b % 2, w.regions[1]!, 16n * 4096n, [], (x.c % 4 === 3 ? null : { value: x.c }) as { value: number }] }),
   ResetWriteWatch: (s, w, x) => machineOf(s).op({ op: 'ResetWriteWatch', pid: pidOf(w, x.a), args: [w.regions[1]!, at([4096n, 16n * 4096n], x.b)] }),

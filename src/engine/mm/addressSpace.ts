@@ -60,6 +60,11 @@ export class AddressSpace {
   exited = false;
   /** Next bottom-up allocation hint, in VPNs (high-entropy bottom-up randomization). */
   bottomUpStartVpn = 0x10;
+  /**
+   * The process's memory priority (SetProcessInformation ProcessMemoryPriority; Microsoft Learn,
+   * MEMORY_PRIORITY_INFORMATION): 1..5, MEMORY_PRIORITY_NORMAL (5) by default.
+   */
+  memoryPriority = 5;
 
   /**
    * The TEB of the thread that makes this process's accesses (0: none). The engine's access path does not
@@ -82,6 +87,13 @@ export class AddressSpace {
    * executive answers (ProcessObject overrides this from its token); a bare address space holds none.
    */
   holdsLockMemoryPrivilege(): boolean { return false; }
+
+  /**
+   * The page priority a page faulted in by this process gets: the faulting thread's memory priority
+   * (Windows Internals 7th ed., Part 1, ch. 5, "Page priority"). The executive answers (ProcessObject
+   * overrides this with the running thread's); a bare address space has only the process's.
+   */
+  faultPagePriority(): number { return this.memoryPriority; }
 
   flushTlb(): void {
     if (this.tlbVpn !== EMPTY_TLB_VPN) this.tlbVpn.fill(-1);
@@ -119,5 +131,6 @@ export class AddressSpace {
     to.pageTablePageCount = this.pageTablePageCount;
     to.exited = this.exited;
     to.bottomUpStartVpn = this.bottomUpStartVpn;
+    to.memoryPriority = this.memoryPriority;
   }
 }

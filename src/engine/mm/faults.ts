@@ -423,11 +423,13 @@ export function MiCopyOnWrite(mm: MemoryManager, p: AddressSpace, vpn: number, t
   db.originalPteLo[pfn] = makeDemandZeroLo(newProt);
   db.originalPteHi[pfn] = 0;
   db.flags[pfn] = PFN_MODIFIED;
-  db.priority[pfn] = 5;
+  db.priority[pfn] = p.faultPagePriority();
   const lo = (makeValidLo(pfn, newProt, true) | PTE_ACCESSED | PTE_DIRTY | PTE_DIRTY1) >>> 0;
   const hi = makeValidHi(pfn, newProt);
+  let wasLocked = 0;
   if (wasMapped) {
     const wsi = p.ws.shared.get(vpn)!;
+    wasLocked = p.ws.locked[wsi]!;
     p.ws.shared.delete(vpn);
     p.ws.remove(wsi);
     db.shareCount[srcPfn]!--;
@@ -436,6 +438,8 @@ export function MiCopyOnWrite(mm: MemoryManager, p: AddressSpace, vpn: number, t
   }
   mm.writePte(p, vpn, table, index, lo, hi);
   db.wsIndex[pfn] = p.ws.insert(vpn);
+  // The private copy replaces the shared page in the same working-set entry's place: a lock stays.
+  if (wasLocked) { p.ws.locked[db.wsIndex[pfn]!] = 1; p.ws.lockedCount++; }
   const t = mm.trace;
   t.step('fault.copyOnWrite')?.n(p.pid).a2(va % 0x100000000, Math.floor(va / 0x100000000)).n(srcPfn).n(pfn).a2(lo, hi).change('pfn', pfn).change('pfn', srcPfn).change('pte', p.pid, va).change('wsle', p.pid, va);
   return pfn;

@@ -10,7 +10,7 @@ import { restoreProtoPte } from './section';
 import { MmWorkingSetManager } from './trim';
 import { MiMappedPageWriter, MiModifiedPageWriter } from './writer';
 
-export function MiInitializePfn(mm: MemoryManager, pfn: number, _owner: number, pteFrame: number, pteLo: number, pteHi: number, origLo: number, origHi: number): void {
+export function MiInitializePfn(mm: MemoryManager, pfn: number, owner: number, pteFrame: number, pteLo: number, pteHi: number, origLo: number, origHi: number): void {
   const db = mm.pfn;
   db.location[pfn] = PageLocation.ActiveAndValid;
   db.shareCount[pfn] = 1;
@@ -20,7 +20,9 @@ export function MiInitializePfn(mm: MemoryManager, pfn: number, _owner: number, 
   db.pteAddressHi[pfn] = pteHi;
   db.originalPteLo[pfn] = origLo;
   db.originalPteHi[pfn] = origHi;
-  db.priority[pfn] = NORMAL_PRIORITY;
+  // MMPFN's page priority: the faulting thread's memory priority; it picks the standby sub-list the page
+  // goes to when it leaves the working set (Windows Internals 7th ed., Part 1, ch. 5, "Page priority").
+  db.priority[pfn] = mm.processes[owner]?.faultPagePriority() ?? NORMAL_PRIORITY;
   db.flags[pfn] = 0;
   db.wsIndex[pfn] = -1;
 }

@@ -252,7 +252,7 @@ export function flushView(mm: MemoryManager, p: AddressSpace, address: bigint): 
   // Transfer the dirty bits of this view's valid pages to their PFNs, then let the mapped page writer run.
   for (let vpn = vad!.startVpn; vpn <= vad!.endVpn; vpn++) {
     const wsi = p.ws.shared.get(vpn);
-    if (wsi === undefined) continue;
+    if (wsi === undefined || p.ws.locked[wsi]) continue; // a page VirtualLock holds stays (its dirty bit too)
     mm.trimEntry(p, wsi);
   }
   MiMappedPageWriter(mm, mm.fileSystem);

@@ -21,7 +21,7 @@ export function MiReplaceWorkingSetEntry(mm: MemoryManager, process: AddressSpac
     if (ws.hand >= ws.lastEntry) ws.hand = 0;
     const i = ws.hand++;
     const v = ws.vpn[i]!;
-    if (v < 0 || v === keepVpn) continue;
+    if (v < 0 || v === keepVpn || ws.locked[i]) continue; // a locked entry is never replaced
     if (mm.locate(process, v, false)) {
       const lo = mm.readLo(mm.loc.table, mm.loc.index);
       if (lo & PTE_ACCESSED) {

@@ -18,6 +18,14 @@ export class WorkingSet {
   /** WSLE.Protection: a per-page protection set by VirtualProtect on a shared page (0 = the view's). */
   protection: Uint8Array;
   /**
+   * WSLE.LockedInWs: 1 while the page is locked in the working set by VirtualLock (Windows Internals 7th
+   * ed., Part 1, ch. 5, "Locking memory"; the name is _MMWSLENTRY.LockedInWs of older public symbols, not yet checked against a 19041 symbol file).
+   * A locked entry is never trimmed or replaced; removing the entry (decommit, release, unmap) unlocks it.
+   */
+  locked: Uint8Array;
+  /** Entries with LockedInWs set (the pages VirtualLock holds, charged against the working-set minimum). */
+  lockedCount = 0;
+  /**
    * Shared (prototype-PTE) pages: virtual page -> WSLE index. A private page's index is in its PFN
    * (u1.WsIndex); a shared page has one PFN for many working sets, so the index lives here.
    */
@@ -39,14 +47,15 @@ export class WorkingSet {
 
   /** A working set with room for `capacity` entries; 0 allocates nothing until the first insert. */
   constructor(capacity = 64) {
-    if (capacity === 0) { this.vpn = NO_VPNS; this.age = NO_BYTES; this.protection = NO_BYTES; return; }
+    if (capacity === 0) { this.vpn = NO_VPNS; this.age = NO_BYTES; this.protection = NO_BYTES; this.locked = NO_BYTES; return; }
     this.vpn = new Float64Array(capacity).fill(FREE);
     this.age = new Uint8Array(capacity);
     this.protection = new Uint8Array(capacity);
+    this.locked = new Uint8Array(capacity);
   }
 
   /** Bytes per entry (for the memory benchmark). */
-  static readonly bytesPerEntry = 8 + 1 + 1;
+  static readonly bytesPerEntry = 8 + 1 + 1 + 1;
 
   /** Adds `vpn`, returning its WSLE index (MiAllocateWsle). */
   insert(vpn: number): number {
@@ -67,6 +76,7 @@ export class WorkingSet {
   }
 
   remove(index: number): void {
+    if (this.locked[index]) { this.locked[index] = 0; this.lockedCount--; }
     this.vpn[index] = -2 - this.freeHead;
     this.age[index] = 0;
     this.freeHead = index;
@@ -76,7 +86,8 @@ export class WorkingSet {
   /** Indices of entries in use, oldest first (highest age first, then lowest index): a counting sort over the 8 ages. */
   entriesOldestFirst(): number[] {
     const buckets: number[][] = [[], [], [], [], [], [], [], []];
-    for (let i = 0; i < this.lastEntry; i++) if (this.vpn[i]! >= 0) buckets[this.age[i]!]!.push(i);
+    // Locked entries (LockedInWs) are not candidates: trimming skips them.
+    for (let i = 0; i < this.lastEntry; i++) if (this.vpn[i]! >= 0 && !this.locked[i]) buckets[this.age[i]!]!.push(i);
     const list: number[] = [];
     for (let a = 7; a >= 0; a--) for (const i of buckets[a]!) list.push(i);
     return list;
@@ -87,6 +98,7 @@ export class WorkingSet {
     const v = new Float64Array(n).fill(FREE); v.set(this.vpn); this.vpn = v;
     const a = new Uint8Array(n); a.set(this.age); this.age = a;
     const pr = new Uint8Array(n); pr.set(this.protection); this.protection = pr;
+    const l = new Uint8Array(n); l.set(this.locked); this.locked = l;
   }
 
   clone(): WorkingSet {
@@ -94,6 +106,8 @@ export class WorkingSet {
     w.vpn = this.vpn.slice();
     w.age = this.age.slice();
     w.protection = this.protection.slice();
+    w.locked = this.locked.slice();
+    w.lockedCount = this.lockedCount;
     w.shared = new Map(this.shared);
     w.freeHead = this.freeHead;
     w.count = this.count;

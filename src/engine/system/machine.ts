@@ -14,6 +14,7 @@ import { MiMappedPageWriter } from '../mm/writer';
 import { applyHeapCall, type HeapCall, type HeapResult } from '../heap/calls';
 import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
+import { virtualLock, virtualUnlock } from '../mm/lock';
 import { OpLog } from '../opLog';
 import type { ProcessObject } from '../process';
 import { applyPsCall, type PsCall, type PsResult } from '../ps/calls';
@@ -24,6 +25,7 @@ import { access, tryFastRead } from './access';
 import { callingThread, copyForLog, copyOp, validateOpShape, type MemoryListCommand, type Op, type OpName, type OpResult, type SystemThreadName } from './operations';
 import { randomPteBase, validateOptions, type ResolvedSystemOptions, type SystemOptions } from './options';
 import { TimeTravel } from './timeTravel';
+import { setProcessMemoryPriority, setThreadMemoryPriority } from './memoryPriority';
 
 /** Fired after each operation with the steps it recorded. */
 export interface SystemChange { fromSeq: number; toSeq: number }
@@ -50,6 +52,10 @@ const APPLY = {
   VirtualFree: (m, op) => { virtualFree(m.mm, m.process(op.pid), ...op.args); },
   VirtualProtect: (m, op) => virtualProtect(m.mm, m.process(op.pid), ...op.args),
   SetProcessWorkingSetSize: (m, op) => { setWorkingSetSize(m, m.process(op.pid), ...op.args); },
+  VirtualLock: (m, op) => virtualLock(m.mm, m.process(op.pid), ...op.args),
+  VirtualUnlock: (m, op) => virtualUnlock(m.mm, m.process(op.pid), ...op.args),
+  SetProcessInformation: (m, op) => { setProcessMemoryPriority(m, op.pid, ...op.args); },
+  SetThreadInformation: (m, op) => { setThreadMemoryPriority(m, op.pid, ...op.args); },
   GetWriteWatch: (m, op) => getWriteWatch(m.mm, m.process(op.pid), ...op.args),
   ResetWriteWatch: (m, op) => resetWriteWatch(m.mm, m.process(op.pid), ...op.args),
   // A load's bytes are copied inside the operation, so nothing it does (Accessed bits, faults) happens outside it.

@@ -41,6 +41,12 @@ export type Op =
   | { op: 'VirtualFree'; pid: number; args: [bigint, bigint, number] }
   | { op: 'VirtualProtect'; pid: number; args: [bigint, bigint, number] }
   | { op: 'SetProcessWorkingSetSize'; pid: number; args: [bigint, bigint] }
+  | { op: 'VirtualLock'; pid: number; args: [bigint, bigint] }
+  | { op: 'VirtualUnlock'; pid: number; args: [bigint, bigint] }
+  /** SetProcessInformation: [hProcess, ProcessInformationClass, MEMORY_PRIORITY_INFORMATION.MemoryPriority]. */
+  | { op: 'SetProcessInformation'; pid: number; args: [number, number, number] }
+  /** SetThreadInformation: [hThread, ThreadInformationClass, MEMORY_PRIORITY_INFORMATION.MemoryPriority]. */
+  | { op: 'SetThreadInformation'; pid: number; args: [number, number, number] }
   | { op: 'GetWriteWatch'; pid: number; args: [number, bigint, bigint, bigint[], { value: number }] }
   | { op: 'ResetWriteWatch'; pid: number; args: [bigint, bigint] }
   | { op: 'read'; pid: number; args: [number, number] }
@@ -61,6 +67,10 @@ export interface OpResults {
   VirtualFree: void;
   VirtualProtect: number;
   SetProcessWorkingSetSize: void;
+  VirtualLock: number;
+  VirtualUnlock: number;
+  SetProcessInformation: void;
+  SetThreadInformation: void;
   GetWriteWatch: number;
   ResetWriteWatch: number;
   read: void;
@@ -78,6 +88,7 @@ export type OpResult<O extends Op> =
 export const OP_NAMES: readonly OpName[] = [
   'createProcess', 'ps', 'section', 'heap', 'memoryListCommand', 'runSystemThread', 'grantPrivilege', 'VirtualAlloc', 'VirtualFree',
   'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError',
+  'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation',
 ];
 
 /**
@@ -88,8 +99,10 @@ const OP_ARGS: Readonly<Record<OpName, string>> = {
   createProcess: 'o', ps: 'c', section: 'f', heap: 'h', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
   VirtualAlloc: 'aann', VirtualFree: 'aan', VirtualProtect: 'aan', SetProcessWorkingSetSize: 'aa',
   GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu', SetLastError: 'n',
+  VirtualLock: 'aa', VirtualUnlock: 'aa', SetProcessInformation: 'nnn', SetThreadInformation: 'nnn',
 };
-const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError']);
+const PID_OPS = new Set<OpName>(['VirtualAlloc', 'VirtualFree', 'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError',
+  'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation']);
 
 /**
  * The thread an operation is made by, whose last error its failure sets (the Win32 layer's convention:

@@ -73,6 +73,10 @@ export interface ProcessInfo {
   workingSetMinimum: number;
   workingSetMaximum: number;
   peakWorkingSetSize: number;
+  /** Working-set entries VirtualLock holds (LockedInWs). */
+  lockedPages: number;
+  /** ProcessMemoryPriority (MEMORY_PRIORITY_VERY_LOW 1 .. MEMORY_PRIORITY_NORMAL 5). */
+  memoryPriority: number;
   pageFaultCount: number;
   privateCommit: number;
   pageTablePages: number;
@@ -114,7 +118,8 @@ export interface VadInfo {
 }
 
 /** One working-set list entry (!wsle). */
-export interface WsleInfo { index: number; va: bigint; age: number; pfn: number }
+/** A working-set list entry; `locked` is WSLE.LockedInWs (VirtualLock). */
+export interface WsleInfo { index: number; va: bigint; age: number; pfn: number; locked: boolean }
 
 /** One level of a page walk. */
 export interface WalkLevel {
@@ -228,7 +233,7 @@ export function queryWorkingSet(m: Machine, pid: number, start = 0, count = Infi
     if (vpn < 0) continue;
     if (seen++ < start) continue;
     const [lo, hi] = m.mm.peekPte(p, vpn);
-    entries.push({ index: i, va: BigInt(vpn) * 4096n, age: p.ws.age[i]!, pfn: lo & PTE_VALID ? ptePfn(lo, hi, m.mm.layout.hardwarePfnBits) : -1 });
+    entries.push({ index: i, va: BigInt(vpn) * 4096n, age: p.ws.age[i]!, pfn: lo & PTE_VALID ? ptePfn(lo, hi, m.mm.layout.hardwarePfnBits) : -1, locked: p.ws.locked[i] === 1 });
   }
   return { total: p.ws.count, entries };
 }
@@ -311,6 +316,7 @@ export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
     eprocess: p.eprocess, directoryTableBase: p.directoryTableBase, peb: p.peb,
     threads: p.threads.map((t) => ({ tid: t.tid, state: t.state, teb: t.teb })),
     workingSetSize: p.ws.count, workingSetMinimum: p.ws.minimum, workingSetMaximum: p.ws.maximum, peakWorkingSetSize: p.ws.peak,
+    lockedPages: p.ws.lockedCount, memoryPriority: p.memoryPriority,
     pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
     ...executiveInfo(m, p),
   };

@@ -59,4 +59,9 @@ export const PROCESS_TEXTS: StepTexts = {
     needs: ['pid', 'handle', 'directory'],
     text: (a, l10n) => l10n.t('smss (process {pid}) creates the permanent \\KnownDlls object directory at {directory} (SmpInitializeKnownDlls) and keeps handle {handle} to it; it fills it with section objects for the known DLLs, which every later process\'s loader maps from there.', a),
   },
+  // Microsoft Learn, SetProcessInformation and MEMORY_PRIORITY_INFORMATION; Windows Internals 7e, ch. 5, "Page priority".
+  'process.memoryPriority': {
+    needs: ['pid', 'priority', 'oldPriority'],
+    text: (a, l10n) => l10n.t('Process {pid} set its memory priority to {priority} (was {oldPriority}) with SetProcessInformation(ProcessMemoryPriority), which ends in NtSetInformationProcess. Pages its threads fault in from now on get that page priority (unless a thread has its own); a page leaving the working set goes to the standby sub-list of its priority, and the lowest sub-list is repurposed first.', a),
+  },
 };

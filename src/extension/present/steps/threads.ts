@@ -56,4 +56,9 @@ export const THREAD_TEXTS: StepTexts = {
     needs: ['tid', 'pid'],
     text: (a, l10n) => l10n.t('The process/stack swapper (KiInSwapKernelStacks) brings the kernel stack of thread {tid} (process {pid}) back into memory: the thread leaves the Transition state and becomes ready.', a),
   },
+  // Microsoft Learn, SetThreadInformation and MEMORY_PRIORITY_INFORMATION; Windows Internals 7e, ch. 5, "Page priority".
+  'thread.memoryPriority': {
+    needs: ['pid', 'tid', 'priority', 'oldPriority'],
+    text: (a, l10n) => l10n.t('Thread {tid} of process {pid} set its memory priority to {priority} (was {oldPriority}) with SetThreadInformation(ThreadMemoryPriority), which ends in NtSetInformationThread. Pages this thread faults in get that page priority, which picks their standby sub-list once they leave the working set.', a),
+  },
 };

@@ -35,4 +35,13 @@ export const VIRTUAL_MEMORY_TEXTS: StepTexts = {
     needs: ['pid', 'base', 'size', 'protect', 'oldProtect'],
     text: (a, l10n) => l10n.t('Process {pid} changed the protection of {size} bytes at {base} from {oldProtect} to {protect}.', a),
   },
+  // Microsoft Learn, VirtualLock and VirtualUnlock; Windows Internals 7e, ch. 5, "Locking memory".
+  'vm.lock': {
+    needs: ['pid', 'base', 'size', 'pages', 'faulted', 'lockedTotal'],
+    text: (a, l10n) => l10n.t('Process {pid} locked {size} bytes at {base} in its working set (VirtualLock ends in NtLockVirtualMemory): {faulted} page(s) were faulted in first and {pages} newly locked; {lockedTotal} page(s) of the process are now locked. A locked page\'s working-set entry is never trimmed or replaced, so touching it never faults, and how many pages a process can lock is its working-set minimum less a small overhead.', a),
+  },
+  'vm.unlock': {
+    needs: ['pid', 'base', 'size', 'pages', 'removed', 'lockedTotal'],
+    text: (a, l10n) => l10n.t('Process {pid} unlocked {size} bytes at {base} (VirtualUnlock ends in NtUnlockVirtualMemory): {pages} page(s) unlocked stay in the working set and can be trimmed again; {removed} page(s) in the range were not locked, so they left the working set and the call failed with ERROR_NOT_LOCKED if any page was not locked. {lockedTotal} page(s) stay locked.', a),
+  },
 };

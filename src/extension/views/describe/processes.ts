@@ -210,6 +210,8 @@ function wsleDescription(l10n: Localizer, e: WsleInfo | undefined): string {
   if (!e) return l10n.t('not in the working set');
   const parts = [l10n.t('age {0}', e.age)];
   if (e.pfn >= 0) parts.push(l10n.t('PFN {0}', hex(e.pfn)));
+  // VirtualLock: the entry's LockedInWs bit (Windows Internals 7e, ch. 5, "Locking memory").
+  if (e.locked) parts.push(l10n.t('locked (LockedInWs)'));
   return parts.join(' · ');
 }
 
