@@ -59,6 +59,12 @@ export class ProcessObject extends AddressSpace {
   /** The heaps ntdll's heap manager keeps in this process (src/engine/heap); none until the loader creates the process heap. */
   heaps: ProcessHeaps | undefined = undefined;
 
+  /** The calling thread (the first live one) makes the accesses: a fault is decided with its TEB. */
+  override faultingThreadTeb(): number {
+    for (const t of this.threads) if (t.state !== 'Terminated') return Number(t.teb);
+    return 0;
+  }
+
   constructor(
     index: number,
     pid: number,

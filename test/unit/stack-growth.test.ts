@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW,
+  MEM_COMMIT, MEM_RESERVE, NtException, PAGE_GUARD, PAGE_READWRITE, STACK_SIZE_PARAM_IS_A_RESERVATION, STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW,
   verifyIntegrity,
 } from '../../src/engine';
 import { faultStatus, newProcess, PAGE, stepsDuring } from './helpers/vm';
@@ -37,25 +37,47 @@ describe('a thread stack grows through its guard page', () => {
     verifyIntegrity(sys);
   });
 
-  it('grows page by page to the reservation minus one page, then raises STATUS_STACK_OVERFLOW', () => {
+  it('grows to the reservation minus one page; the lowest page is never committed (STATUS_STACK_OVERFLOW, then an access violation)', () => {
+    // The calling (primary) thread touches its own stack: the image's default 1 MB reservation.
     const { sys, pid, k } = newProcess();
-    const h = k.CreateThread(0x10000n, 0x140001000n, 0n, 0); // a 64 KB stack reservation
-    expect(h).not.toBe(0);
-    const thread = sys.queryProcess(pid)!.threads.at(-1)!;
+    const thread = sys.queryProcess(pid)!.threads[0]!;
     const stackBase = new DataView(k.ReadMemory(thread.teb + 0x8n, 8).buffer).getBigUint64(0, true);
     const reservation = k.VirtualQuery(stackBase - PAGE)!.AllocationBase;
-    expect(stackBase - reservation).toBe(0x10000n);
-    // Pages from the top down: every one but the lowest is reached without an exception.
-    for (let va = stackBase - 2n * PAGE; va > reservation; va -= PAGE) k.WriteMemory(va, new Uint8Array([1]));
-    expect(readStackLimit(k, thread.teb)).toBe(reservation + PAGE);
-    expect(k.VirtualQuery(reservation)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    expect(stackBase - reservation).toBe(0x100000n);
+    // Pages from the top down: every one above the lowest two is reached without an exception.
+    for (let va = stackBase - 2n * PAGE; va > reservation + PAGE; va -= PAGE) k.WriteMemory(va, new Uint8Array([1]));
+    expect(readStackLimit(k, thread.teb)).toBe(reservation + 2n * PAGE);
+    expect(k.VirtualQuery(reservation + PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    expect(k.VirtualQuery(reservation)!.State).toBe(MEM_RESERVE);
+    // The next guard page would be the reservation's lowest page (DeallocationStack): overflow instead.
     let status = 0;
-    const { steps } = stepsDuring(sys, () => { status = faultStatus(() => k.WriteMemory(reservation, new Uint8Array([1]))); });
+    const { steps } = stepsDuring(sys, () => { status = faultStatus(() => k.WriteMemory(reservation + PAGE, new Uint8Array([1]))); });
     expect(status).toBe(STATUS_STACK_OVERFLOW);
     expect(steps.find((s) => s.code === 'fault.stackOverflow')?.routine).toBe('MiCheckForUserStackOverflow');
-    // The last page is the exception handler's to use now; below the reservation there is nothing.
-    k.WriteMemory(reservation, new Uint8Array([2]));
-    expect(k.ReadMemory(reservation, 1)[0]).toBe(2);
+    // The touched page is the exception handler's to use now, without a guard bit; the lowest page stays reserved.
+    expect(k.VirtualQuery(reservation + PAGE)).toMatchObject({ State: MEM_COMMIT, Protect: PAGE_READWRITE });
+    k.WriteMemory(reservation + PAGE, new Uint8Array([2]));
+    expect(k.ReadMemory(reservation + PAGE, 1)[0]).toBe(2);
+    expect(k.VirtualQuery(reservation)!.State).toBe(MEM_RESERVE);
+    expect(faultStatus(() => k.WriteMemory(reservation, new Uint8Array([1])))).toBe(STATUS_ACCESS_VIOLATION);
+    verifyIntegrity(sys);
+  });
+});
+
+describe('a guard page in another thread\'s stack', () => {
+  it('raises STATUS_GUARD_PAGE_VIOLATION once when touched by a thread other than the stack\'s own, and does not grow it', () => {
+    const { sys, pid, k } = newProcess();
+    expect(k.CreateThread(0x10000n, 0x140001000n, 0n, 0)).not.toBe(0);
+    const other = sys.queryProcess(pid)!.threads.at(-1)!;
+    const guard = readStackLimit(k, other.teb) - PAGE;
+    expect(k.VirtualQuery(guard)!.Protect & PAGE_GUARD).toBe(PAGE_GUARD);
+    // The calling (primary) thread writes there: the decision uses its TEB, not the stack's owner.
+    const { steps } = stepsDuring(sys, () => expect(faultStatus(() => k.WriteMemory(guard, new Uint8Array([1])))).toBe(STATUS_GUARD_PAGE_VIOLATION));
+    expect(steps.some((s) => s.code === 'fault.guardPage')).toBe(true);
+    expect(steps.some((s) => s.code === 'fault.stackGrowth')).toBe(false);
+    k.WriteMemory(guard, new Uint8Array([1]));
+    expect(k.VirtualQuery(guard)!.Protect).toBe(PAGE_READWRITE);
+    expect(k.VirtualQuery(guard - PAGE)!.State).toBe(MEM_RESERVE);
     verifyIntegrity(sys);
   });
 });
@@ -68,5 +90,32 @@ describe('a guard page outside a stack', () => {
     expect(() => k.ReadMemory(va, 1)).not.toThrow(NtException);
     expect(k.VirtualQuery(va)).toMatchObject({ Protect: PAGE_READWRITE, RegionSize: PAGE });
     expect(k.VirtualQuery(va + PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+  });
+});
+
+describe('CreateThread dwStackSize (Microsoft Learn, CreateThread and "Thread Stack Size")', () => {
+  const stackOf = (k: ReturnType<typeof newProcess>['k'], teb: bigint) => {
+    const base = new DataView(k.ReadMemory(teb + 0x8n, 8).buffer).getBigUint64(0, true);
+    return { base, reservation: k.VirtualQuery(base - PAGE)!.AllocationBase, limit: readStackLimit(k, teb) };
+  };
+  it('is the initial commit by default; the reserve is the image default, or a multiple of 1 MB above it', () => {
+    const { sys, pid, k } = newProcess();
+    expect(k.CreateThread(0x10000n, 0x140001000n, 0n, 0)).not.toBe(0);
+    let s = stackOf(k, sys.queryProcess(pid)!.threads.at(-1)!.teb);
+    expect(s.base - s.reservation).toBe(0x100000n);
+    expect(s.base - s.limit).toBe(0x10000n);
+    expect(k.VirtualQuery(s.limit)).toMatchObject({ State: MEM_COMMIT, Protect: PAGE_READWRITE, RegionSize: 0x10000n });
+    expect(k.VirtualQuery(s.limit - PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    expect(k.CreateThread(0x180000n, 0x140001000n, 0n, 0)).not.toBe(0);
+    s = stackOf(k, sys.queryProcess(pid)!.threads.at(-1)!.teb);
+    expect(s.base - s.reservation).toBe(0x200000n);
+    expect(s.base - s.limit).toBe(0x180000n);
+  });
+  it('is the reserve with STACK_SIZE_PARAM_IS_A_RESERVATION, one page committed', () => {
+    const { sys, pid, k } = newProcess();
+    expect(k.CreateThread(0x10000n, 0x140001000n, 0n, STACK_SIZE_PARAM_IS_A_RESERVATION)).not.toBe(0);
+    const s = stackOf(k, sys.queryProcess(pid)!.threads.at(-1)!.teb);
+    expect(s.base - s.reservation).toBe(0x10000n);
+    expect(s.base - s.limit).toBe(PAGE);
   });
 });

@@ -13,7 +13,7 @@ function withProcess(): { sys: System; pid: number; k: ReturnType<System['win32'
 }
 
 describe('threads', () => {
-  it('CreateThread makes a TEB and a stack (the size asked for, 64 KB granular), runs Ready, and its id comes back', () => {
+  it('CreateThread makes a TEB and a stack (dwStackSize is the initial commit, the reserve the image default), runs Ready, and its id comes back', () => {
     const { sys, pid, k } = withProcess();
     const tid = { value: 0 };
     const h = k.CreateThread(0x30000n, 0x140001000n, 0x1234n, 0, tid);
@@ -21,7 +21,8 @@ describe('threads', () => {
     const t = sys.queryProcess(pid)!.threads.find((x) => x.tid === tid.value)!;
     expect(t.state).toBe('Ready');
     const step = sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'create.stack').pop()!;
-    expect(step.args.reserve).toBe(0x30000n);
+    expect(step.args.reserve).toBe(0x100000n);
+    expect((step.args.stackBase as bigint) - (step.args.stackLimit as bigint)).toBe(0x30000n);
     expect(k.VirtualQuery(t.teb)!.State).toBe(0x1000);
     expect(verifyIntegrity(sys)).toEqual([]);
   });

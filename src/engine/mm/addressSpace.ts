@@ -66,6 +66,13 @@ export class AddressSpace {
    */
   memoryPriority = 5;
 
+  /**
+   * The TEB of the thread that makes this process's accesses (0: none). The engine's access path does not
+   * carry a thread, so the process's calling thread stands in, as in the Win32 layer (its first live thread,
+   * whose last error a failing call sets); the process object overrides this.
+   */
+  faultingThreadTeb(): number { return 0; }
+
   constructor(
     /** Index in the system's process table: the PFN owner id of the pages this address space maps. */
     readonly index: number,

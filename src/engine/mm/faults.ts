@@ -63,7 +63,12 @@ export function MmAccessFault(mm: MemoryManager, process: AddressSpace, vpn: num
     const i = mm.loc.index;
     const clearedLo = lo === 0 && hi === 0 ? makeDemandZeroLo(prot & ~MM_GUARD_PAGE) : ((lo & ~(MM_GUARD_PAGE << PROTECTION_SHIFT)) >>> 0);
     mm.writePte(process, vpn, t, i, clearedLo, hi);
-    if (!vad.userStackTeb) {
+    // The decision uses the faulting thread's TEB: the stack grows only when the page lies in that thread's own
+    // stack reservation [NtTib.StackBase, DeallocationStack), which is this VAD exactly when it was made for that
+    // TEB. A guard page in another thread's stack is an ordinary guard page to the faulting thread (Windows
+    // Internals 7e ch. 5, "Thread stacks"; Learn, "Thread Stack Size"). The access path carries no thread: the
+    // process's calling thread stands in, as in the Win32 layer (AddressSpace.faultingThreadTeb).
+    if (!vad.userStackTeb || vad.userStackTeb !== process.faultingThreadTeb()) {
       // A guard page anywhere else is a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION reaches the program once.
       mm.trace.step('fault.guardPage')?.n(process.pid).a(va).b(write).change('pte', process.pid, va);
       throw new NtException(STATUS_GUARD_PAGE_VIOLATION, BigInt(va), write);
@@ -92,12 +97,14 @@ const NT_TIB_STACK_LIMIT = 0x10;
  * MiCheckForUserStackOverflow: a guard page of a thread's user stack was touched (its guard bit is already
  * cleared, so it is an ordinary committed page now). The page below becomes the new guard page, charged to
  * commit, and TEB.NtTib.StackLimit moves down to the page that was touched; the faulting access then goes
- * on and the program sees nothing. When the touched page is the reservation's last one there is no room for
- * another guard page: the program gets STATUS_STACK_OVERFLOW, and the page it touched is left to the
- * exception handler. Microsoft Learn, "Thread Stack Size": the system commits pages from the reserved stack
- * as needed "until either the stack reaches the reserved size minus one page (which is used as a guard page
- * to prevent stack overflow) or the system is so low on memory that the operation fails"; Windows Internals
- * 7e ch. 5, "Thread stacks" (user stacks); routine name from the public symbols.
+ * on and the program sees nothing. The lowest page of the reservation (TEB.DeallocationStack) is never
+ * committed: when the new guard page would land on it, the touched page stays an ordinary committed page so
+ * the exception handler has room to run, no guard page is set, and the program gets STATUS_STACK_OVERFLOW;
+ * touching the lowest page afterwards is an access violation (a reserved page). Microsoft Learn, "Thread
+ * Stack Size": the system commits pages from the reserved stack as needed "until either the stack reaches the
+ * reserved size minus one page (which is used as a guard page to prevent stack overflow) or the system is so
+ * low on memory that the operation fails"; Windows Internals 7e ch. 5, "Thread stacks" (user stacks); routine
+ * name from the public symbols.
  */
 function MiCheckForUserStackOverflow(mm: MemoryManager, process: AddressSpace, vpn: number, write: boolean, vad: Vad, prot: number): void {
   const va = vpn * PAGE_SIZE;
@@ -105,7 +112,8 @@ function MiCheckForUserStackOverflow(mm: MemoryManager, process: AddressSpace, v
   vad.userStackLimit = va;
   writeStackLimit(mm, process, vad.userStackTeb, va);
   let guardSet = false;
-  if (guardVpn >= vad.startVpn) {
+  // The reservation's lowest page (DeallocationStack) never becomes a guard page.
+  if (guardVpn > vad.startVpn) {
     mm.locate(process, guardVpn, true);
     const gt = mm.loc.table;
     const gi = mm.loc.index;

@@ -28,6 +28,8 @@ export class PsProcessState {
   imageBase = 0n;
   imageSize = 0;
   entryPoint = 0n;
+  /** The image's SizeOfStackReserve: the default stack reserve of the process's threads. */
+  stackReserve = 0x100000n;
   subsystem = 0;
   ntdllBase = 0n;
   ntdllSize = 0;

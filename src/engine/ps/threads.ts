@@ -3,7 +3,7 @@
 // Windows Internals 7e ch. 4, "Thread internals" ("Birth of a thread"); ch. 3, stage 4 (PspAllocateThread
 // then PspInsertThread); MmCreateTeb's caller is PspAllocateThread (public symbols).
 import { PAGE_SIZE_N } from '../constants';
-import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STILL_ACTIVE } from '../constants';
+import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STACK_SIZE_PARAM_IS_A_RESERVATION, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
 import { createPebOrTeb, virtualFree } from '../mm/virtual';
 import type { ProcessObject, ThreadObject } from '../process';
@@ -48,7 +48,7 @@ export function kernelStackOf(poolBase: bigint, tid: number): { stackLimit: bigi
  * PspAllocateThread (MmCreateTeb, the user stack, KeInitThread) then PspInsertThread. The TEB and stack are
  * taken by the kernel for the thread (kernelAlloc: their steps are create.teb and create.stack).
  */
-export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean): ThreadObject {
+export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean, stackCommit = 0n): ThreadObject {
   const t = pm.trace;
   const st = pm.state(p);
   const tid = pm.cids.allocate('t');
@@ -61,21 +61,27 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   const teb = createPebOrTeb(pm.mm, p, wow64 ? 3 : 2, Number((latest > p.peb ? latest : p.peb) / 0x1000n));
   t.step('create.teb')?.n(p.pid).n(tid).a(teb).change('vad', p.pid, Number(teb));
   if (wow64) t.step('create.teb32')?.n(p.pid).n(tid).a(teb + 0x2000n).change('vad', p.pid, Number(teb));
-  const reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;
+  let reserve = stackReserve > 0n ? ((stackReserve + 0xFFFFn) / 0x10000n) * 0x10000n : 0x100000n;
+  // The initial commit (one page unless asked for more, page-granular) at the top, the guard page below it.
+  const commit = stackCommit > 0x1000n ? ((stackCommit + 0xFFFn) / 0x1000n) * 0x1000n : 0x1000n;
+  // A commit beyond the reserve takes the reserve up to a multiple of 1 MB (Microsoft Learn, CreateThread and
+  // "Thread Stack Size"). The lab's model also keeps room for the guard page and the never-committed lowest page.
+  if (commit + 0x2000n > reserve) reserve = ((commit + 0x2000n + 0xFFFFFn) / 0x100000n) * 0x100000n;
   const stackReservation = kernelAlloc(pm, p, reserve, MEM_RESERVE);
   const stackBase = stackReservation + reserve;
+  const stackLimit = stackBase - commit;
   // The memory manager knows the reservation as this thread's stack: a guard-page fault in it grows the stack.
   const stackVad = p.vads.find(Number(stackReservation / 0x1000n))!;
   stackVad.userStackTeb = Number(teb);
-  stackVad.userStackLimit = Number(stackBase - 0x1000n);
-  kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE, stackBase - 0x1000n);
-  kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD, stackBase - 0x2000n);
-  t.step('create.stack')?.n(p.pid).n(tid).a(stackBase).a(stackBase - 0x1000n).a(reserve).change('vad', p.pid, Number(stackReservation));
+  stackVad.userStackLimit = Number(stackLimit);
+  kernelAlloc(pm, p, commit, MEM_COMMIT, PAGE_READWRITE, stackLimit);
+  kernelAlloc(pm, p, 0x1000n, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD, stackLimit - 0x1000n);
+  t.step('create.stack')?.n(p.pid).n(tid).a(stackBase).a(stackLimit).a(reserve).change('vad', p.pid, Number(stackReservation));
   // TEB: NT_TIB (StackBase, StackLimit, Self), ClientId, ProcessEnvironmentBlock.
   const tebBytes = new Uint8Array(TEB.LastErrorValue + 4);
   const v = new DataView(tebBytes.buffer);
   v.setBigUint64(TEB.StackBase, stackBase, true);
-  v.setBigUint64(TEB.StackLimit, stackBase - 0x1000n, true);
+  v.setBigUint64(TEB.StackLimit, stackLimit, true);
   v.setBigUint64(TEB.Self, teb, true);
   v.setBigUint64(TEB.ClientId, BigInt(p.pid), true);
   v.setBigUint64(TEB.ClientId + 8, BigInt(tid), true);
@@ -86,7 +92,7 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   t.step('create.context')?.n(tid).a(rtlUserThreadStart).a(startAddress).change('thread', tid);
   void parameter;
   const thread: ThreadObject = {
-    tid, teb, stackBase, stackLimit: stackBase - PAGE_SIZE_N, state: 'Initialized', suspendCount: suspended ? 1 : 0,
+    tid, teb, stackBase, stackLimit, state: 'Initialized', suspendCount: suspended ? 1 : 0,
     ethread: header.address, priority: st.basePriority, basePriority: st.basePriority, startAddress: rtlUserThreadStart,
     win32StartAddress: startAddress, exitStatus: STILL_ACTIVE, waitReason: '', objectId: header.objectId, csrThread: 0n,
     pendingLoaderInit: initial,
@@ -145,7 +151,14 @@ export function createThread(pm: ProcessManager, creator: ProcessObject, target:
   if (typeof startAddress !== 'bigint' || typeof parameter !== 'bigint' || typeof stackSize !== 'bigint' || stackSize < 0n) fail(ERROR_INVALID_PARAMETER);
   const t = pm.trace;
   const suspended = (flags & CREATE_SUSPENDED) !== 0;
-  const thread = createThreadObject(pm, target, startAddress, parameter, stackSize, true, false);
+  // dwStackSize is the initial commit unless STACK_SIZE_PARAM_IS_A_RESERVATION says it is the reserve; the
+  // reserve is otherwise the image's default (SizeOfStackReserve). Microsoft Learn, CreateThread
+  // (dwStackSize) and "Thread Stack Size".
+  const isReserve = (flags & STACK_SIZE_PARAM_IS_A_RESERVATION) !== 0;
+  const imageReserve = pm.state(target).stackReserve;
+  const thread = isReserve
+    ? createThreadObject(pm, target, startAddress, parameter, stackSize, true, false)
+    : createThreadObject(pm, target, startAddress, parameter, imageReserve, true, false, stackSize);
   callThreadNotify(pm, target, thread, true);
   t.step('thread.create')?.n(target.pid).n(thread.tid).a(startAddress).a(thread.teb).b(suspended).n(creator.pid).change('thread', thread.tid).change('process', target.pid);
   const dbg = breakin ? debugObjectOf(pm, target) : undefined;

@@ -13,6 +13,7 @@ import { createThreadObject } from '../threads';
 const fail = (code: number): never => { throw new LastError(code); };
 
 export function createInitialThread(pm: ProcessManager, p: ProcessObject, pe: PeImage): ThreadObject {
+  if (pe.sizeOfStackReserve > 0n) pm.state(p).stackReserve = pe.sizeOfStackReserve;
   const thread = createThreadObject(pm, p, pm.state(p).entryPoint, 0n, pe.sizeOfStackReserve, true, true);
   const processNotified = callProcessNotify(pm, p, true);
   if (processNotified !== 0) fail(ntStatusToDosError(processNotified));

@@ -23,10 +23,10 @@ export const FAULT_TEXTS: StepTexts = {
   },
   // Microsoft Learn, "Creating Guard Pages" (a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION, then the guard is
   // gone) and "Thread Stack Size" (stack pages are committed from the reserve as needed, a guard page below;
-  // overflow when the reserve is used up); Windows Internals 7e, ch. 5, "Stacks" (MiCheckForUserStackOverflow).
+  // overflow when a new guard page would land on the reservation's lowest page, never committed); Windows Internals 7e, ch. 5, "Stacks" (MiCheckForUserStackOverflow).
   'fault.guardPage': {
     needs: ['pid', 'va'],
-    text: (a, l10n) => l10n.t('The page at {va} is a guard page outside any thread stack. MmAccessFault cleared the guard bit and raised STATUS_GUARD_PAGE_VIOLATION (0x80000001) once, a one-shot alarm for the program; the next access to the page succeeds normally. Process {pid}.', a),
+    text: (a, l10n) => l10n.t('The page at {va} is a guard page outside the faulting thread\'s own stack (the simulation takes the process\'s calling thread as the faulting one). MmAccessFault cleared the guard bit and raised STATUS_GUARD_PAGE_VIOLATION (0x80000001) once, a one-shot alarm for the program; the next access to the page succeeds normally. Process {pid}.', a),
   },
   'fault.stackGrowth': {
     needs: ['pid', 'va', 'guard', 'stackLimit'],
@@ -34,7 +34,7 @@ export const FAULT_TEXTS: StepTexts = {
   },
   'fault.stackOverflow': {
     needs: ['pid', 'va', 'stackLimit'],
-    text: (a, l10n) => l10n.t('The guard page at {va} was the last one the thread\'s stack reservation can hold: MiCheckForUserStackOverflow made it an ordinary page (StackLimit {stackLimit}), so the exception handler has room to run, but there is no page left for a new guard page. The program gets STATUS_STACK_OVERFLOW (0xC00000FD) (process {pid}).', a),
+    text: (a, l10n) => l10n.t('The guard page at {va} is the last page the stack may commit: a new guard page would land on the reservation\'s lowest page (the TEB\'s DeallocationStack), which is never committed. MiCheckForUserStackOverflow left the touched page an ordinary committed page (StackLimit {stackLimit}) so the exception handler has room to run, and set no new guard page. The program gets STATUS_STACK_OVERFLOW (0xC00000FD); touching the lowest page afterwards is an access violation (process {pid}).', a),
   },
   'fault.accessViolation': {
     needs: ['pid', 'va', 'reason'],

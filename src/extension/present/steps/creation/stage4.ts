@@ -8,7 +8,7 @@ export const STAGE4_TEXTS: StepTexts = {
   },
   'create.stack': {
     needs: ['pid', 'tid', 'stackBase', 'stackLimit', 'reserve'],
-    text: (a, l10n) => l10n.t('The user-mode stack of thread {tid} is reserved in process {pid} ({reserve} bytes). It grows down from {stackBase}: the top page, down to {stackLimit}, is committed, with a guard page below it so the stack can grow on demand.', a),
+    text: (a, l10n) => l10n.t('The user-mode stack of thread {tid} is reserved in process {pid} ({reserve} bytes). It grows down from {stackBase}: the initial commit at the top, down to {stackLimit}, is committed, with a guard page below it so the stack can grow on demand.', a),
   },
   'create.context': {
     needs: ['tid', 'rip', 'rcx'],
