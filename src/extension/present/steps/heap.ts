@@ -7,12 +7,12 @@ export const HEAP_TEXTS: StepTexts = {
   'heap.create': {
     needs: ['pid', 'heap', 'reserve', 'type'],
     text: (a, l10n, raw) => raw.args.maximumSize === 0
-      ? l10n.t('Process {pid} created a growable {type} heap at {heap}: its first segment reserves {reserve} bytes with VirtualAlloc; more segments are added as it fills.', a)
+      ? l10n.t('Process {pid} created a growable {type} heap at {heap}: its first segment reserves {reserve} bytes with NtAllocateVirtualMemory; more segments are added as it fills.', a)
       : l10n.t('Process {pid} created a fixed-size {type} heap at {heap}: {reserve} bytes reserved, which it can never grow past.', a),
   },
   'heap.destroy': {
     needs: ['pid', 'heap', 'segments'],
-    text: (a, l10n) => l10n.t('Process {pid} destroyed the heap at {heap}: its {segments} segment(s) and every large block were released with VirtualFree.', a),
+    text: (a, l10n) => l10n.t('Process {pid} destroyed the heap at {heap}: its {segments} segment(s) and every large block were released with NtFreeVirtualMemory.', a),
   },
   'heap.alloc': {
     needs: ['pid', 'heap', 'bytes', 'address'],
@@ -36,11 +36,11 @@ export const HEAP_TEXTS: StepTexts = {
   },
   'heap.virtualAlloc': {
     needs: ['address', 'bytes', 'size'],
-    text: (a, l10n) => l10n.t('{bytes} bytes is above the heap\'s VirtualMemoryThreshold, so the block got its own VirtualAlloc of {size} bytes (a _HEAP_VIRTUAL_ALLOC_ENTRY in front, the data at {address}).', a),
+    text: (a, l10n) => l10n.t('{bytes} bytes is above the heap\'s VirtualMemoryThreshold, so the block got its own NtAllocateVirtualMemory allocation of {size} bytes (a _HEAP_VIRTUAL_ALLOC_ENTRY in front, the data at {address}).', a),
   },
   'heap.virtualFree': {
     needs: ['address', 'size'],
-    text: (a, l10n) => l10n.t('The large block at {address} was released with VirtualFree: its {size} bytes of address space are free again.', a),
+    text: (a, l10n) => l10n.t('The large block at {address} was released with NtFreeVirtualMemory: its {size} bytes of address space are free again.', a),
   },
   'heap.lfhActivate': {
     needs: ['heap', 'blockSize', 'allocations'],

@@ -24,7 +24,10 @@ export const STAGE7_TEXTS: StepTexts = {
   },
   'create.baseThreadInitThunk': {
     needs: ['pid', 'tid', 'entryPoint'],
-    text: (a, l10n) => l10n.t('RtlUserThreadStart calls kernel32\'s BaseThreadInitThunk, which calls the entry point {entryPoint} of thread {tid} in process {pid}; when the entry point returns, BaseThreadInitThunk ends the thread (for the initial thread, ExitProcess).', a),
+    // The thread's entry returning ends only the thread (RtlExitUserThread); the process ends with its last
+    // thread or when the CRT's startup calls exit (Raymond Chen, The Old New Thing, "If you return from the
+    // main thread, does the process exit?", 2010).
+    text: (a, l10n) => l10n.t('RtlUserThreadStart calls kernel32\'s BaseThreadInitThunk, which calls the entry point {entryPoint} of thread {tid} in process {pid}; when the entry point returns, BaseThreadInitThunk ends the thread with RtlExitUserThread (the process ends when its last thread has exited, or earlier when the C runtime startup code calls exit).', a),
   },
   'create.openKnownDlls': {
     needs: ['pid', 'handle', 'directory'],
