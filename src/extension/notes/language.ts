@@ -114,7 +114,9 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t') { i++; continue; }
+    // Any white space separates tokens (U+3000 in Chinese notes, NBSP, a BOM, a lone CR): the word
+    // scanner below stops at all of them, so skipping only ' ' and tab here looped forever (issue 19).
+    if (/\s/.test(c)) { i++; continue; }
     if (c === '#' || (c === '/' && text[i + 1] === '/')) break; // comment
     if (c === '"') {
       const close = text.indexOf('"', i + 1);
