@@ -276,7 +276,9 @@ describe('memory manager invariants over random operation sequences', () => {
     fc.assert(fc.property(fc.array(privateOpArb, { minLength: 400, maxLength: 600 }), (ops) => {
       const { sys, pids } = machine(16);
       run(sys, pids, ops, 25);
-    }), { numRuns: 12, seed: 9 });
+      // A failure here is reported within two minutes with the counterexample shrunk so far: shrinking a
+      // 600-operation sequence can otherwise run for an hour and look like a hang.
+    }), { numRuns: 12, seed: 9, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: true });
   });
 });
 
