@@ -295,7 +295,8 @@ export function superlinearRegexes(regexes: readonly RegExp[], short = 2_000, lo
 
 function checkTerm(r: Recognition, t: { line: number; start: number; end: number }, where: string, report: NotesFuzzReport): void {
   const len = r.lineText(t.line).length;
-  if (!(t.line >= 0 && t.line < r.lineCount && t.start >= 0 && t.start <= t.end && t.end <= len)) add(report.malformed, `${where}: term outside its line`, JSON.stringify(t));
+  if (!(t.line >= 0 && t.line < r.lineCount && t.start >= 0 && t.start <= t.end && t.end <= len)) add(report.malformed, `${where}: term outside its line`, `${JSON.stringify(t)} line length ${len}, lines ${r.lineCount}`);
+  else if ('text' in t && typeof t.text === 'string' && r.lineText(t.line).slice(t.start, t.end) !== t.text) add(report.malformed, `${where}: term text is not the text at its columns`, `${JSON.stringify(t)}: ${JSON.stringify(r.lineText(t.line).slice(t.start, t.end))}`);
 }
 
 /** Runs every path over one document; returns the time of each. */

@@ -399,11 +399,16 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best?.c;
 }
 
-/** Parses the body lines of one ntlab block. Never throws: every problem is a ParseError. */
-export function parseBlock(lines: ReadonlyArray<{ readonly line: number; readonly text: string }>): ParseResult {
+/**
+ * Parses the body lines of one ntlab block. Never throws: every problem is a ParseError. With
+ * `maxErrors`, parsing stops at that many errors (diagnostics on open: an unclosed ```ntlab fence
+ * makes the rest of a 5 MB file one block of prose, each line an error).
+ */
+export function parseBlock(lines: ReadonlyArray<{ readonly line: number; readonly text: string }>, maxErrors = Infinity): ParseResult {
   const statements: Statement[] = [];
   const errors: ParseError[] = [];
   for (const { line, text } of lines) {
+    if (errors.length >= maxErrors) break;
     try {
       const s = parseLine(text, line);
       if (s) statements.push(s);
