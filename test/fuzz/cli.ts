@@ -2,6 +2,7 @@
 //   engine   --seed S --runs R --ops N   R engine runs of N operations, seeds S..S+R-1
 //            [--every-op]                 verifyIntegrity after every operation (debugging a finding: the first failure's op)
 //            [--hostile P]                share of hostile operations (default 0.35)
+//            [--check-every N] [--round-trip-every M]  integrity and read-back every N ops (500), save/load and stateAt every M (2,000)
 //   sessions --seed S --files F          F mutated session files through restoreSession
 //   notes    --seed S --runs R --docs D --chars C [--full-size]
 //                                         D hostile markdown documents per seed (up to C characters, default 5 MB)
@@ -28,7 +29,7 @@ if (mode === 'engine') {
   let total: FuzzReport | undefined;
   for (let s = seed; s < seed + runs; s++) {
     const t = Date.now();
-    const one = fuzzEngine({ seed: s, ops, hostile, integrityEveryOp: argv.includes('--every-op') });
+    const one = fuzzEngine({ seed: s, ops, hostile, integrityEveryOp: argv.includes('--every-op'), checkEvery: num('check-every', 500), roundTripEvery: num('round-trip-every', 2000) });
     total = total ? merge(total, one) : merge({ ...one, ops: 0, typed: 0, hostile: 0, documentedFailures: 0, queryRejections: 0, integrityChecks: 0, pagesVerified: 0, roundTrips: 0, stateAtChecks: 0, steps: 0, unexpected: {}, invariantFailures: {}, dataMismatches: {}, timeTravelFailures: {} }, one);
     const findings = Object.keys(one.unexpected).length + Object.keys(one.invariantFailures).length + Object.keys(one.dataMismatches).length + Object.keys(one.timeTravelFailures).length;
     process.stderr.write(`seed ${s}: ${one.ops} ops (${one.hostile} hostile), ${one.steps} steps, ${findings} finding kinds, ${Date.now() - t} ms\n`);
