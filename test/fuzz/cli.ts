@@ -7,6 +7,8 @@
 //   notes    --seed S --runs R --docs D --chars C [--full-size]
 //                                         D hostile markdown documents per seed (up to C characters, default 5 MB)
 //                                         through every notes path run on open, edit and hover; worst time per path
+//   views    --seed S --runs R [--ops N] [--processes P] [--nodes M]
+//                                         random sessions with hostile names, every sidebar model walked
 //   regexes                              the regexes of the notes and shared code whose cost grows faster than the text
 // Either mode: [--out FILE] writes the report so far to FILE after each seed (a long campaign cut short keeps its numbers).
 // Prints one JSON report on stdout; progress on stderr.
@@ -14,6 +16,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fuzzEngine, merge, type FuzzReport } from './engine';
 import { emptyNotesReport, fuzzNotes, regexAttackLines, regexLiterals, superlinearRegexes } from './notes';
+import { emptyViewsReport, fuzzViews } from './views';
 import { fuzzSessions, mergeSessions, type SessionFuzzReport } from './sessions';
 
 const argv = process.argv.slice(2);
@@ -61,11 +64,22 @@ if (mode === 'engine') {
     save({ mode, seeds: [seed, s], regexes: regexes.length, attackLines: attackLines.length, ...report });
   }
   console.log(JSON.stringify({ mode, seeds: [seed, seed + runs - 1], ms: Date.now() - started, regexes: regexes.length, attackLines: attackLines.length, ...report }, null, 1));
+} else if (mode === 'views') {
+  const seed = num('seed', 1), runs = num('runs', 1), ops = num('ops', 600), processes = num('processes', 40), maxNodes = num('nodes', 4000);
+  const report = emptyViewsReport();
+  const started = Date.now();
+  for (let s = seed; s < seed + runs; s++) {
+    const t = Date.now();
+    fuzzViews({ seed: s, ops, processes, maxNodes }, report);
+    process.stderr.write(`seed ${s}: ${report.nodes} nodes so far, ${Object.keys(report.exceptions).length} exception kinds, ${Object.keys(report.unescaped).length} unescaped kinds, ${Date.now() - t} ms\n`);
+    save({ mode, seeds: [seed, s], ...report });
+  }
+  console.log(JSON.stringify({ mode, seeds: [seed, seed + runs - 1], ms: Date.now() - started, ...report }, null, 1));
 } else if (mode === 'regexes') {
   const regexes = sourceRegexes();
   console.log(JSON.stringify({ mode, regexes: regexes.length, superlinear: superlinearRegexes(regexes) }, null, 1));
 } else {
-  process.stderr.write('usage: node scripts/fuzz.mjs engine|sessions|notes|regexes [--seed S] [--runs R] [--ops N] [--files F] [--hostile P] [--docs D] [--chars C] [--full-size] [--out FILE]\n');
+  process.stderr.write('usage: node scripts/fuzz.mjs engine|sessions|notes|views|regexes [--seed S] [--runs R] [--ops N] [--files F] [--hostile P] [--docs D] [--chars C] [--full-size] [--out FILE]\n');
   process.exit(2);
 }
 
