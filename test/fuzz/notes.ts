@@ -359,7 +359,8 @@ export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, ki
       r.blocks.find((b) => b.lines.some((x) => x.line === l));
       const t = termAt(r, l, ch);
       if (t) checkTerm(r, t, 'hover term', report);
-      r.questions.find((q) => q.line === l && q.start <= ch && ch <= q.end)?.entryId;
+      const q = r.questions.find((x) => x.line === l && x.start <= ch && ch <= x.end);
+      if (q && q.entryId !== undefined && typeof q.entryId !== 'string') add(report.malformed, 'question topic is not an id', String(q.entryId));
     });
     timed('bindings', () => bindingsOnLine(r.lineText(l)));
     timed('explain', () => explainSelection(r.lineText(l)));
