@@ -70,6 +70,28 @@ describe('faults the notes fuzzer found', () => {
     for (const t of terms) expect(line.slice(t.start, t.end)).toBe(t.text);
   });
 
+  it('plain words on a very long line are confirmed by binary search, not a scan per word (a 5 MB line took minutes)', () => {
+    // No sentence ends: the whole line is one sentence; each plain word ("commit") is confirmed by the kernel term in it.
+    const unit = 'commit the page table and the token then commit ';
+    const line = `VirtualAlloc ${unit.repeat(8000)}`;
+    const r = recognize(`## Misc\n${line}\nTODO\n`);
+    const terms = r.termsOnLine(1);
+    const commits = terms.filter((t) => t.text === 'commit');
+    expect(commits).toHaveLength(16000);
+    for (const t of terms.slice(0, 50)) expect(line.slice(t.start, t.end)).toBe(t.text);
+  });
+
+  it('a file of same-level headings finds each heading\'s parent in one pass', () => {
+    const text = ['# Virtual memory', ...Array.from({ length: 5000 }, () => '## Overview\nsome text')].join('\n');
+    const r = recognize(text);
+    const topic = r.headings[0]!.entryId;
+    expect(topic).toBeDefined();
+    // A generic sub-heading takes its parent's topic: found for the first 4,096 (PARENT_SCAN), not past them.
+    expect(r.headings[1]!.entryId).toBe(topic);
+    expect(r.headings[4096]!.entryId).toBe(topic);
+    expect(r.headings[4097]!.entryId).toBeUndefined();
+  });
+
   it('diagnostics parse at most MAX_PARSE_ERRORS errors per document (an unclosed fence over a large file of prose)', () => {
     const prose = Array.from({ length: 3 * MAX_PARSE_ERRORS }, (_, i) => `line ${i} of ordinary prose about page faults`);
     const r = recognize(['# Notes', '```ntlab', 'alloc 64K rw', ...prose].join('\n'));
