@@ -133,12 +133,12 @@ export const STEP_SCHEMAS = {
   // Processes the system starts itself (no kernel32, no CSR call): the kernel's StartFirstUserProcess and smss use
   // RtlCreateUserProcess -> NtCreateUserProcess (public symbols of ntoskrnl and ntdll; Windows Internals 7e Part 2 ch. 12, "Smss").
   'create.native': { kind: 'processCreation', routine: 'RtlCreateUserProcess', args: [['image', 's'], ['commandLine', 's'], ['creatorPid', 'n']] },
-  // PspMapSystemDll maps ntdll (and for WoW64 the 32-bit ntdll) in 3D (MiMapProcessExecutable -> PsMapSystemDlls; public symbols).
+  // PspMapSystemDll maps ntdll (and for WoW64 the 32-bit ntdll) in 3D (Windows Internals 7e ch. 3, stage 3D; routine name: public symbols).
   'create.mapSystemDll': { kind: 'processCreation', routine: 'PspMapSystemDll', args: [['pid', 'n'], ['dll', 's'], ['base', 'a'], ['size', 'n']] },
   // WoW64: the 32-bit PEB and TEB beside the native ones (Windows Internals 7e ch. 8 Part 2 "WoW64"; ch. 3 stage 3E/4).
   'create.peb32': { kind: 'processCreation', routine: 'MmCreatePeb', args: [['pid', 'n'], ['peb32', 'a']] },
   'create.teb32': { kind: 'processCreation', routine: 'MmCreateTeb', args: [['pid', 'n'], ['tid', 'n'], ['teb32', 'a']] },
-  // The shared user data page at 0x7FFE0000, read-only in every process (Microsoft Learn, "KUSER_SHARED_DATA structure"; Windows Internals 7e ch. 3 stage 3D).
+  // The shared user data page at 0x7FFE0000, read-only in every process (Microsoft Learn, "KUSER_SHARED_DATA structure"); recorded in 3D as the lab's model (no source names the stage or routine).
   'create.sharedUserData': { kind: 'processCreation', routine: 'MmInitializeProcessAddressSpace', args: [['pid', 'n'], ['address', 'a']] },
   // kernel32!BaseThreadInitThunk: RtlUserThreadStart calls it, it calls the entry point (Windows Internals 7e ch. 3, stage 7).
   'create.baseThreadInitThunk': { kind: 'processCreation', routine: 'BaseThreadInitThunk', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
