@@ -228,6 +228,8 @@ export const STEP_SCHEMAS = {
   'heap.decommit': { kind: 'heap', routine: 'RtlpDeCommitFreeBlock', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
   'heap.reAlloc': { kind: 'heap', routine: 'RtlReAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['newAddress', 'a'], ['inPlace', 'b']] },
   'heap.corruption': { kind: 'heap', routine: 'RtlpLogHeapFailure', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['call', 's']] },
+  // Termination on heap corruption (HeapEnableTerminationOnCorruption, on for 64-bit processes): the process ends with STATUS_HEAP_CORRUPTION.
+  'heap.terminate': { kind: 'heap', routine: 'RtlReportCriticalFailure', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['call', 's']] },
   // The CRT above the heap: ucrtbase's malloc/free call HeapAlloc/HeapFree on the process heap.
   'heap.malloc': { kind: 'heap', routine: 'malloc', args: [['pid', 'n'], ['bytes', 'n'], ['address', 'a'], ['heap', 'a']] },
   'heap.crtFree': { kind: 'heap', routine: 'free', args: [['pid', 'n'], ['address', 'a'], ['freed', 'b']] },

@@ -131,10 +131,13 @@ export const DECOMMIT_TOTAL_FREE_THRESHOLD = 0x1000 * GRANULE;
 /** _HEAP.MaximumAllocationSize on x64. */
 export const MAXIMUM_ALLOCATION_SIZE = 0x7FFFFFFDEFFF;
 /**
- * A non-growable heap (HeapCreate with dwMaximumSize != 0) serves blocks below 0x7FFF8 bytes only
- * (Microsoft Learn, HeapAlloc: "dwBytes must be less than 0x7FFF8").
+ * The largest block (header included) a non-growable heap (HeapCreate with dwMaximumSize != 0) serves: such a
+ * heap cannot give a block its own virtual allocation, so a block must fit under VirtualMemoryThreshold.
+ * Microsoft Learn, HeapCreate: the largest block is "slightly less than 512 KB for a 32-bit process and slightly
+ * less than 1,024 KB for a 64-bit process" (HeapAlloc's "less than 0x7FFF8" is the 32-bit figure). The lab's model
+ * of "slightly less": 0xFF00 granules with the header, so at most 0xFEFF0 user bytes (1,020 KB less 16 bytes).
  */
-export const FIXED_HEAP_ALLOCATION_LIMIT = 0x7FFF8;
+export const FIXED_HEAP_MAXIMUM_BLOCK = VIRTUAL_MEMORY_THRESHOLD;
 
 /**
  * The LFH serves blocks up to 16 KB (Microsoft Learn, "Low-fragmentation Heap": "the system does not use

@@ -82,7 +82,14 @@ export const HEAP_TEXTS: StepTexts = {
   },
   'heap.corruption': {
     needs: ['heap', 'address', 'call'],
-    text: (a, l10n) => l10n.t('{address} is not a busy block of the heap at {heap} (freed twice, or never allocated): the heap reports the failure and the call ({call}) fails. Windows 10 may instead end the process for heap corruption.', a),
+    text: (a, l10n) => l10n.t('{address} is not a busy block of the heap at {heap} (freed twice, never allocated, or inside a block): RtlpLogHeapFailure reports heap corruption in the call ({call}).', a),
+  },
+  // Termination on corruption is on for every 64-bit process (Raymond Chen, "Brief Q&A on the
+  // HeapEnableTerminationOnCorruption heap information flag", The Old New Thing, 2013; Microsoft Learn,
+  // HeapSetInformation: the heap manager "calls the Windows Error Reporting service and terminates the process").
+  'heap.terminate': {
+    needs: ['pid', 'address', 'call'],
+    text: (a, l10n) => l10n.t('Heap corruption ends process {pid}: termination on corruption is on for every 64-bit process, so the heap manager does not return from the call ({call} of {address}); the process exits with STATUS_HEAP_CORRUPTION (0xC0000374). The lab treats every process by the 64-bit rule.', a),
   },
   'heap.malloc': {
     needs: ['bytes', 'address'],
