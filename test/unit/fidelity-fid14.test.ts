@@ -1,0 +1,67 @@
+// Issue 14's leftovers, pinned as the sentences a learner reads: each check names the source the sentence follows,
+// and fails if the old, unsourced sentence comes back.
+import { describe, expect, it } from 'vitest';
+import { createSystem, STEP_SCHEMAS } from '../../src/engine';
+import { explainStep, type StepLike } from '../../src/extension/panels/explain';
+import { buildFaultView } from '../../src/extension/panels/models';
+import { causeFault } from '../../src/extension/panels/scenarios';
+import { plainLocalizer } from '../../src/extension/present/localizer';
+
+const l10n = plainLocalizer;
+
+/** A step of `code` with the given args (others filled with plausible values of their type). */
+function step(code: keyof typeof STEP_SCHEMAS, args: StepLike['args'] = {}): StepLike {
+  const schema = STEP_SCHEMAS[code];
+  const all: StepLike['args'] = {};
+  for (const [name, type] of schema.args) all[name] = type === 'n' ? 7 : type === 'a' ? 0x7ff612340000n : type === 'b' ? false : type === 'l' ? 'Standby' : 'free';
+  return { seq: 1, kind: schema.kind, routine: schema.routine, code, args: { ...all, ...args }, changes: [] };
+}
+
+describe('KUSER_SHARED_DATA (Microsoft Learn, "KUSER_SHARED_DATA structure")', () => {
+  it('says what the page holds on Windows and labels the lab\'s simplifications; no "ntdll reads the OS version there"', () => {
+    const text = explainStep(step('create.sharedUserData', { pid: 8, address: 0x7FFE0000n }), l10n);
+    expect(text).toContain('system time');
+    expect(text).toContain('tick count');
+    expect(text).toContain('The lab\'s model');
+    expect(text).not.toMatch(/ntdll reads/);
+    expect(text).not.toMatch(/^MmInitializeProcessAddressSpace maps/);
+  });
+});
+
+describe('MmCreatePeb\'s caller (Windows Internals 7e ch. 3, stage 3E: "NtCreateUserProcess calls MmCreatePeb")', () => {
+  it('the step text names NtCreateUserProcess, not PspAllocateProcess', () => {
+    const text = explainStep(step('create.peb'), l10n);
+    expect(text).toContain('called by NtCreateUserProcess');
+    expect(text).not.toContain('PspAllocateProcess');
+  });
+
+  it('the ntdll mapping text names no unsourced call path', () => {
+    const text = explainStep(step('create.mapSystemDll', { dll: 'C:\\Windows\\System32\\ntdll.dll' }), l10n);
+    expect(text).not.toContain('PsMapSystemDlls');
+    expect(text).not.toContain('MiMapProcessExecutable');
+  });
+});
+
+describe('guard pages and stack growth (Learn, "Creating Guard Pages", "Thread Stack Size")', () => {
+  it('the fault panel\'s guard-page explanation tells the stack-growth model: one-shot elsewhere, growth at the stack\'s committed bottom, the lowest page never committed', () => {
+    const system = createSystem({ physicalMemoryMB: 64, pageFileMB: 64, seed: 7 });
+    const seq = (causeFault(system, 'guardPage') as { seq: number }).seq;
+    const why = buildFaultView(system, seq, l10n)!.why;
+    expect(why).toContain('STATUS_GUARD_PAGE_VIOLATION');
+    expect(why).toContain('MiCheckForUserStackOverflow');
+    expect(why).toContain('never committed');
+    expect(why).toContain('STATUS_STACK_OVERFLOW');
+    expect(why).not.toContain('Below a thread');
+  });
+});
+
+describe('heap corruption (termination on corruption, on for 64-bit processes)', () => {
+  it('the failure and the termination are told as Windows does them: STATUS_HEAP_CORRUPTION, the call never returns', () => {
+    const failure = explainStep(step('heap.corruption', { call: 'free' }), l10n);
+    expect(failure).toContain('RtlpLogHeapFailure');
+    expect(failure).not.toContain('the call (free) fails');
+    const end = explainStep(step('heap.terminate', { pid: 8, call: 'free' }), l10n);
+    expect(end).toContain('STATUS_HEAP_CORRUPTION (0xC0000374)');
+    expect(end).toContain('64-bit');
+  });
+});
