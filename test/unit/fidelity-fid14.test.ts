@@ -65,3 +65,44 @@ describe('heap corruption (termination on corruption, on for 64-bit processes)',
     expect(end).toContain('64-bit');
   });
 });
+
+describe('segment-heap processes are not told with NT-heap sentences (Windows Internals 7e ch. 5, "Segment heap")', () => {
+  it('an svchost heap\'s LFH activation, back-end and large blocks say they are the lab\'s model of the segment heap', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 64, seed: 3 });
+    const { pid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\svchost.exe' });
+    const k = sys.win32(pid);
+    const heap = k.GetProcessHeap();
+    const from = sys.stepCount;
+    for (let i = 0; i < 20; i++) k.HeapAlloc(heap, 0, 100n);
+    k.HeapAlloc(heap, 0, 0x200000n);
+    const steps = sys.getSteps(from, sys.stepCount);
+    for (const code of ['heap.lfhActivate', 'heap.backEndAlloc', 'heap.virtualAlloc'] as const) {
+      const s = steps.find((x) => x.code === code)!;
+      expect(s.args.segmentHeap, code).toBe(true);
+      const text = explainStep(s, l10n);
+      expect(text, code).toMatch(/segment heap/);
+      expect(text, code).toContain('lab\'s model');
+    }
+    expect(explainStep(steps.find((x) => x.code === 'heap.lfhActivate')!, l10n)).not.toMatch(/^After \d+ back-end allocations/);
+  });
+
+  it('an NT heap keeps the NT heap\'s sentences', () => {
+    const text = explainStep(step('heap.lfhActivate', { segmentHeap: false, allocations: 17, blockSize: 112 }), l10n);
+    expect(text).toMatch(/^After 17 back-end allocations of 112-byte blocks/);
+  });
+});
+
+describe('the LFH\'s buckets (Windows Internals, "Heap manager", the LFH bucket table)', () => {
+  it('128 buckets: 16-byte steps to 1 KB, then 16 buckets per doubling (64, 128, 256, 512 bytes apart) to 16 KB', async () => {
+    const { lfhBucket, lfhBucketSize, LFH_BUCKETS } = await import('../../src/engine/heap/lfh');
+    expect(LFH_BUCKETS - 1).toBe(128);
+    expect(lfhBucket(0x4000)).toBe(128);
+    expect([64, 65, 80, 81, 96, 97, 112, 113, 128].map(lfhBucketSize)).toEqual([1024, 1088, 2048, 2176, 4096, 4352, 8192, 8704, 16384]);
+    // Every block size gets the smallest bucket that holds it.
+    for (let size = 32; size <= 0x4000; size += 16) {
+      const b = lfhBucket(size);
+      expect(lfhBucketSize(b)).toBeGreaterThanOrEqual(size);
+      expect(lfhBucketSize(b - 1)).toBeLessThan(size);
+    }
+  });
+});

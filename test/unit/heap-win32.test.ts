@@ -255,7 +255,7 @@ describe('HeapFree', () => {
   });
 
   it('the CRT\'s free of a bad pointer and HeapReAlloc of one end the process the same way', () => {
-    for (const call of [(k: Win32Api, h: bigint, a: bigint) => k.free(a + 32n), (k: Win32Api, h: bigint, a: bigint) => k.HeapReAlloc(h, 0, a + 32n, 10n)]) {
+    for (const call of [(k: Win32Api, _h: bigint, a: bigint) => k.free(a + 32n), (k: Win32Api, h: bigint, a: bigint) => k.HeapReAlloc(h, 0, a + 32n, 10n)]) {
       const { sys, k, pid, heap } = machine();
       const a = k.HeapAlloc(heap, 0, 100n);
       expect(() => call(k, heap, a)).toThrow(expect.objectContaining({ status: STATUS_HEAP_CORRUPTION }));

@@ -88,7 +88,7 @@ export class Heap extends NtHeapBackEnd {
         const id = this.allocateBlock(env, size, bytes, 0);
         if (id >= 0) {
           user = this.addr[id]! + GRANULE;
-          env.trace.step('heap.backEndAlloc')?.n(env.p.pid).a(this.base).a(user).n(bytes).n(this.size[id]!);
+          env.trace.step('heap.backEndAlloc')?.n(env.p.pid).a(this.base).a(user).n(bytes).n(this.size[id]!).b(this.type === 'Segment');
           if (this.lfhAllowed && size <= LFH_MAXIMUM_BLOCK) this.countForLfh(env, lfhBucket(size));
         }
       }
@@ -107,7 +107,7 @@ export class Heap extends NtHeapBackEnd {
     this.lfhActive[bucket] = 1;
     const first = !this.subsegments.length && this.lfhActive.reduce((n, x) => n + x, 0) === 1;
     if (first) store32(env, this.base + HEAP.FrontEndHeapType - 2, FRONT_END_LFH << 16);
-    env.trace.step('heap.lfhActivate')?.n(env.p.pid).a(this.base).n(bucket).n(lfhBucketSize(bucket)).n(this.usage[bucket]!);
+    env.trace.step('heap.lfhActivate')?.n(env.p.pid).a(this.base).n(bucket).n(lfhBucketSize(bucket)).n(this.usage[bucket]!).b(this.type === 'Segment');
   }
 
   /** RtlpLowFragHeapAllocFromContext: a slot of the bucket's current subsegment (a new one when all are full). Returns 0 when none can be had. */
