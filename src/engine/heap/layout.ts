@@ -3,9 +3,8 @@
 // values a fresh heap gets (as `dt _HEAP` shows them on Windows 10 x64). One table: the bytes the heap
 // writes into simulated memory and the dt layouts read from it cannot disagree.
 
-/** _HEAP (0x2C0 bytes). It begins with the first segment's _HEAP_SEGMENT fields. */
-export const HEAP = {
-  size: 0x2C0,
+/** The _HEAP_SEGMENT fields every segment starts with; the first segment's are the start of the _HEAP itself. */
+const SEGMENT_FIELDS = {
   Entry: 0x0,
   SegmentSignature: 0x10,
   SegmentFlags: 0x14,
@@ -17,6 +16,12 @@ export const HEAP = {
   LastValidEntry: 0x48,
   NumberOfUnCommittedPages: 0x50,
   NumberOfUnCommittedRanges: 0x54,
+} as const;
+
+/** _HEAP (0x2C0 bytes). It begins with the first segment's _HEAP_SEGMENT fields. */
+export const HEAP = {
+  size: 0x2C0,
+  ...SEGMENT_FIELDS,
   Flags: 0x70,
   ForceFlags: 0x74,
   EncodeFlagMask: 0x7C,
@@ -45,20 +50,7 @@ export const HEAP = {
 } as const;
 
 /** _HEAP_SEGMENT (0x70 bytes): the header of every segment after the first (the first one is the _HEAP). */
-export const HEAP_SEGMENT = {
-  size: 0x70,
-  Entry: 0x0,
-  SegmentSignature: 0x10,
-  SegmentFlags: 0x14,
-  SegmentListEntry: 0x18,
-  Heap: 0x28,
-  BaseAddress: 0x30,
-  NumberOfPages: 0x38,
-  FirstEntry: 0x40,
-  LastValidEntry: 0x48,
-  NumberOfUnCommittedPages: 0x50,
-  NumberOfUnCommittedRanges: 0x54,
-} as const;
+export const HEAP_SEGMENT = { size: 0x70, ...SEGMENT_FIELDS } as const;
 
 /**
  * _HEAP_ENTRY (16 bytes on x64): the header in front of every block. Size and PreviousSize count
