@@ -106,3 +106,28 @@ describe('the LFH\'s buckets (Windows Internals, "Heap manager", the LFH bucket 
     }
   });
 });
+
+describe('the initial thread\'s stack (Microsoft Learn, "Thread Stack Size": reserve and commit from the image header)', () => {
+  it('commits the image\'s SizeOfStackCommit at the top, with the guard page right below it', async () => {
+    const { buildImage, MEM_COMMIT, MEM_RESERVE, PAGE_GUARD } = await import('../../src/engine');
+    const { IMAGE_SUBSYSTEM_WINDOWS_CUI, SCN_TEXT } = await import('../../src/engine/io/pe');
+    const sys = createSystem({ physicalMemoryMB: 64, pageFileMB: 64 });
+    const path = 'C:\\lab\\deepstack.exe';
+    sys.psCall({
+      call: 'createFile', path, data: buildImage({
+        imageBase: 0x140000000n, entryPointRva: 0x1000, subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI, sizeOfStackCommit: 0x5000n,
+        sections: [{ name: '.text', virtualSize: 0x800, characteristics: SCN_TEXT }], imports: ['KERNEL32.dll'],
+      }),
+    });
+    const from = sys.stepCount;
+    const { pid, tid } = sys.createProcess({ imagePath: path });
+    const k = sys.win32(pid);
+    const t = { stackBase: sys.getSteps(from, sys.stepCount).find((x) => x.code === 'create.stack' && x.args.tid === tid)!.args.stackBase as bigint };
+    const top = k.VirtualQuery(t.stackBase - 0x5000n)!; // the region from the lowest committed page up to the base
+    expect(top).toMatchObject({ State: MEM_COMMIT, RegionSize: 0x5000n });
+    const guard = k.VirtualQuery(t.stackBase - 0x6000n)!;
+    expect(guard.State).toBe(MEM_COMMIT);
+    expect(guard.Protect & PAGE_GUARD).toBe(PAGE_GUARD);
+    expect(k.VirtualQuery(t.stackBase - 0x7000n)!.State).toBe(MEM_RESERVE);
+  });
+});
