@@ -4,18 +4,18 @@
 // through the TLB or a page-table walk that may fault (an instruction's access, Windows Internals 7e ch. 5,
 // "Address translation"), or only a resident page (a debugger-style peek).
 import { PAGE_SIZE } from '../constants';
-import type { ProcessObject } from '../process';
+import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
 
 /** The frame holding `vpn` for this access, or -1 when the caller will not fault it in. */
-export type FrameOf = (mm: MemoryManager, p: ProcessObject, vpn: number, write: boolean) => number;
+export type FrameOf = (mm: MemoryManager, p: AddressSpace, vpn: number, write: boolean) => number;
 
 /**
  * Copies `length` bytes between `buf[at..]` and user address `va` (a number below 2^47): stores when `write`,
  * loads otherwise. False, with the pages before it already copied, when `frameOf` gives -1 for a page.
  * `frameOf` should be a module-level function: nothing is allocated per call.
  */
-export function copyUserPages(mm: MemoryManager, p: ProcessObject, va: number, buf: Uint8Array, at: number, length: number, write: boolean, frameOf: FrameOf): boolean {
+export function copyUserPages(mm: MemoryManager, p: AddressSpace, va: number, buf: Uint8Array, at: number, length: number, write: boolean, frameOf: FrameOf): boolean {
   let done = 0;
   while (done < length) {
     const cur = va + done;
