@@ -107,7 +107,7 @@ describe('the LFH\'s buckets (Windows Internals, "Heap manager", the LFH bucket 
   });
 });
 
-describe('the initial thread\'s stack (Microsoft Learn, "Thread Stack Size": reserve and commit from the image header)', () => {
+describe('thread stacks (Microsoft Learn, "Thread Stack Size": reserve and commit default to the image header)', () => {
   it('commits the image\'s SizeOfStackCommit at the top, with the guard page right below it', async () => {
     const { buildImage, MEM_COMMIT, MEM_RESERVE, PAGE_GUARD } = await import('../../src/engine');
     const { IMAGE_SUBSYSTEM_WINDOWS_CUI, SCN_TEXT } = await import('../../src/engine/io/pe');
@@ -129,5 +129,10 @@ describe('the initial thread\'s stack (Microsoft Learn, "Thread Stack Size": res
     expect(guard.State).toBe(MEM_COMMIT);
     expect(guard.Protect & PAGE_GUARD).toBe(PAGE_GUARD);
     expect(k.VirtualQuery(t.stackBase - 0x7000n)!.State).toBe(MEM_RESERVE);
+    // CreateThread with dwStackSize 0 "uses the default size for the executable" (Learn, CreateThread): the same commit.
+    const at = sys.stepCount;
+    expect(k.CreateThread(0n, 0x140001000n, 0n, 0)).not.toBe(0);
+    const second = sys.getSteps(at, sys.stepCount).find((x) => x.code === 'create.stack')!.args.stackBase as bigint;
+    expect(k.VirtualQuery(second - 0x5000n)).toMatchObject({ State: MEM_COMMIT, RegionSize: 0x5000n });
   });
 });
