@@ -209,7 +209,11 @@ describe('kd: memory', () => {
     expect(address).toContain(`Region Size:            ${pointer(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(9)} kB)`);
     expect(address).toContain('State:                  00001000          MEM_COMMIT');
     const commit = l.sys.queryCommit();
-    expect(l.run('!vm').some((x) => x.startsWith('Committed pages:') && x.includes(` ${commit.CommitTotal} (`))).toBe(true);
+    // Learn, "!vm": `*** Virtual Memory Usage ***`, then `label: pages   ( Kb)` rows.
+    const vm = l.run('!vm');
+    expect(vm[1]).toBe('*** Virtual Memory Usage ***');
+    expect(vm).toContain(`${'Committed pages'.padStart(24)}:${String(commit.CommitTotal).padStart(9)}   (${String(commit.CommitTotal * 4).padStart(9)} Kb)`);
+    expect(l.run('!vm 1').some((x) => /^ +[0-9a-f]{4} \S+\.exe/.test(x))).toBe(false);
     const mu = l.run('!memusage');
     const count = (label: string): number => Number(/:\s+(\d+)/.exec(mu.find((x) => x.trim().startsWith(label + ':'))!)![1]);
     const lists = l.sys.querySystemMemoryListInformation();
@@ -345,13 +349,18 @@ describe('kd: dx', () => {
     expect(ko.length).toBe(1 + ethread.fields.filter((f) => f.offset >= 0).length);
   });
 
-  it('dx @$cursession.Processes lists every process by id; [pid] (decimal or 0x) selects one; -r1 expands each', () => {
+  // Learn, "dx (Display Debugger Object Model Expression)": "-r# Recursively display subtypes (fields) up
+  // to # levels. If # is not specified, a recursion level of one is the default."
+  it('dx @$cursession.Processes lists every process by id (default -r1); -r2 expands each; [pid] (decimal or 0x) selects one', () => {
     const l = lab();
     const list = l.run('dx @$cursession.Processes');
     expect(list[0]).toBe('@$cursession.Processes');
     expect(list.slice(1)).toEqual(l.sys.processIds.map((pid) => `    ${`[0x${pid.toString(16)}]`.padEnd(17)}: ${l.sys.queryProcess(pid)!.imageFileName} [Switch To]`));
-    const r1 = l.run('dx -r1 @$cursession.Processes');
-    expect(r1.filter((x) => /^ {8}Name {13}: /.test(x))).toHaveLength(l.sys.processIds.length);
+    expect(l.run('dx -r1 @$cursession.Processes')).toEqual(list);
+    expect(l.run('dx -r0 @$cursession.Processes')).toEqual(['@$cursession.Processes']);
+    const r2 = l.run('dx -r2 @$cursession.Processes');
+    expect(r2.filter((x) => /^ {8}Name {13}: /.test(x))).toHaveLength(l.sys.processIds.length);
+    expect(r2.some((x) => /^ {12}/.test(x))).toBe(false);
     expect(l.run(`dx @$cursession.Processes[${l.pid}]`)[0]).toBe(`@$cursession.Processes[${l.pid}] : notepad.exe [Switch To]`);
     expect(l.run(`dx @$cursession.Processes[0x${l.pid.toString(16)}].Name`)[0]).toBe(`@$cursession.Processes[0x${l.pid.toString(16)}].Name : notepad.exe`);
   });
@@ -370,5 +379,21 @@ describe('kd: dx', () => {
     for (const c of ['eb', 'ed', 'eq']) expect(l.run(`.help ${c}`)[1]).toMatch(/refused while time travelling/);
     const past = { system: l.sys.stateAt(l.sys.stepCount - 2), live: l.sys, cursor: l.sys.stepCount - 2 };
     expect(runKd(past, l.state, `eb ${pointer(l.base)} 41`).lines[0]).toMatch(/^Memory write error/);
+  });
+});
+
+describe('kd: commit charge', () => {
+  // Windows Internals 7e ch. 5, "Commit charge and the system commit limit": a process is charged for its
+  // private committed pages and its page tables; EPROCESS.CommitCharge, !process and !vm show one number.
+  it('EPROCESS.CommitCharge, !process CommitCharge and the !vm row of the process are the same number', () => {
+    const l = lab();
+    const p = l.sys.queryProcess(l.pid)!;
+    const expected = p.privateCommit + p.pageTablePages;
+    expect(p.pageTablePages).toBeGreaterThan(0);
+    const dt = l.run('dt nt!_EPROCESS @$proc CommitCharge');
+    expect(dt[1]).toMatch(new RegExp(`CommitCharge +: 0x${expected.toString(16)}$`));
+    expect(l.run('!process 0 1 notepad.exe')).toContain(`    CommitCharge                      ${expected}`);
+    const row = l.run('!vm').find((x) => x.includes(` ${l.pid.toString(16).padStart(4, '0')} notepad.exe`))!;
+    expect(row).toMatch(new RegExp(`notepad\\.exe +${expected} +\\( +${expected * 4} Kb\\)$`));
   });
 });

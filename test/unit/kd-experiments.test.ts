@@ -187,7 +187,7 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     const n = (label: string): number => Number(/:\s+(\d+)/.exec(mu!.find((l) => l.trim().startsWith(label + ':'))!)![1]);
     expect(['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Active/Valid', 'Bad'].reduce((a, k) => a + n(k), 0)).toBe(n('TOTAL'));
     expect(n('TOTAL')).toBe(m.sys.physicalPageCount);
-    const pages = (label: string): number => Number(/:\s+(\d+)/.exec(vm!.find((l) => l.startsWith(label))!)![1]);
+    const pages = (label: string): number => Number(/:\s+(\d+)/.exec(vm!.find((l) => l.trim().startsWith(label))!)![1]);
     expect(pages('Committed pages')).toBeLessThan(pages('Commit limit'));
   });
 

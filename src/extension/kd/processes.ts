@@ -5,7 +5,7 @@ import { describeObject, type ObjectLayout, type ProcessInfo } from '../../engin
 import { callChain } from '../panels/explain';
 import { KdError } from './expr';
 import { hex, hexColumn, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
-import { printable } from './format';
+import { commitCharge, printable } from './format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -55,7 +55,7 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
     out.push(`    PeakWorkingSetSize                ${p.peakWorkingSetSize}`);
     out.push(`    PageFaultCount                    ${p.pageFaultCount}`);
     out.push(`    BasePriority                      ${Number(fieldOf(kp, 'BasePriority') ?? 8)}`);
-    out.push(`    CommitCharge                      ${p.privateCommit}`);
+    out.push(`    CommitCharge                      ${commitCharge(p)}`);
   }
   if (flags & 6) {
     out.push('');

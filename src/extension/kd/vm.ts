@@ -5,7 +5,7 @@
 import { MEM_COMMIT, MEM_FREE, MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, MEM_RESERVE, MM_HIGHEST_USER_ADDRESS } from '../../engine';
 import { KdError } from './expr';
 import { hexColumn, hexDigits, PAGE_SHIFT_N, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
-import { kbOfPages, pagesKb, printable, right } from './format';
+import { commitCharge, kbOfPages, pagesKb, printable, right } from './format';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -23,36 +23,44 @@ export function protectName(p: number, prefix = ''): string {
   return parts.join(' | ');
 }
 
-/** !vm [Flags]: physical memory, commit and each process's private commit. */
-export function cmdVm(t: KdTarget, _args: string[], out: Out, cancelled: () => boolean): void {
+/**
+ * !vm [Flags]: physical memory, commit and each process's commit charge. Layout after Learn's "!vm"
+ * example: the `*** Virtual Memory Usage ***` header, labels indented to a colon column, pages then
+ * `(  Kb)`. Rows the simulation has no value for (ResAvail, system PTEs, pool usage, shared commit...)
+ * are left out. Flag bit 0 (0x1) omits the per-process list, as Learn documents; the per-process lines
+ * show EPROCESS.CommitCharge (commitCharge, the number !process prints).
+ */
+export function cmdVm(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+  const flags = args[0] !== undefined ? Number(t.eval(args[0]) & 0xFFn) : 0;
   const s = t.system;
   const lists = s.querySystemMemoryListInformation();
   const standby = lists.PageCountByPriority.reduce((a, b) => a + b, 0);
   const available = lists.ZeroPageCount + lists.FreePageCount + standby;
   const commit = s.queryCommit();
-  out.push('Page File: \\??\\C:\\pagefile.sys');
-  out.push(`  Current:  ${right(Math.max(0, commit.CommitLimit - s.physicalPageCount) * 4, 9)} Kb`);
-  out.push(`Physical Memory:      ${pagesKb(s.physicalPageCount)}`);
-  out.push(`Available Pages:      ${pagesKb(available)}`);
-  out.push(`Zeroed Pages:         ${pagesKb(lists.ZeroPageCount)}`);
-  out.push(`Free Pages:           ${pagesKb(lists.FreePageCount)}`);
-  out.push(`Standby Pages:        ${pagesKb(standby)}`);
-  out.push(`Modified Pages:       ${pagesKb(lists.ModifiedPageCount)}`);
-  out.push(`Modified PF Pages:    ${pagesKb(lists.ModifiedPageCountPageFile)}`);
-  out.push(`Modified No Write Pages: ${pagesKb(lists.ModifiedNoWritePageCount)}`);
-  out.push(`Committed pages:      ${pagesKb(commit.CommitTotal)}`);
-  out.push(`Commit limit:         ${pagesKb(commit.CommitLimit)}`);
-  out.push(`Peak Commit:          ${pagesKb(commit.CommitPeak)}`);
+  const row = (label: string, pages: number): string => `${label.padStart(24)}:${pagesKb(pages)}`;
   out.push('');
-  const procs = s.processIds.map((pid) => s.queryProcess(pid)!).sort((a, b) => b.privateCommit - a.privateCommit || a.pid - b.pid);
-  let total = 0;
-  for (const p of procs) {
+  out.push('*** Virtual Memory Usage ***');
+  out.push(row('Physical Memory', s.physicalPageCount));
+  out.push(`${'Page File'.padStart(24)}: \\??\\C:\\pagefile.sys`);
+  out.push(`${'Current'.padStart(27)}: ${right(Math.max(0, commit.CommitLimit - s.physicalPageCount) * 4, 9)}Kb`);
+  out.push(row('Available Pages', available));
+  out.push(row('Zeroed Pages', lists.ZeroPageCount));
+  out.push(row('Free Pages', lists.FreePageCount));
+  out.push(row('Standby Pages', standby));
+  out.push(row('Modified Pages', lists.ModifiedPageCount));
+  out.push(row('Modified PF Pages', lists.ModifiedPageCountPageFile));
+  out.push(row('Modified No Write Pages', lists.ModifiedNoWritePageCount));
+  out.push(row('Committed pages', commit.CommitTotal));
+  out.push(row('Commit limit', commit.CommitLimit));
+  out.push(row('Peak Commit', commit.CommitPeak));
+  if (flags & 1) return;
+  out.push('');
+  const procs = s.processIds.map((pid) => s.queryProcess(pid)!).map((p) => ({ p, charge: commitCharge(p) }));
+  procs.sort((a, b) => b.charge - a.charge || a.p.pid - b.p.pid);
+  for (const { p, charge } of procs) {
     if (cancelled()) return;
-    total += p.privateCommit;
-    out.push(`         ${hexDigits(p.pid, 4)} ${printable(p.imageFileName).padEnd(24)}${pagesKb(p.privateCommit)}`);
+    out.push(`${right(hexDigits(p.pid, 4), 13)} ${printable(p.imageFileName).padEnd(24)}${pagesKb(charge)}`);
   }
-  out.push(`         ----------------------------------------`);
-  out.push(`         Total Private:                 ${pagesKb(total)}`);
 }
 
 /** !vad: the current process's VADs in address order (start and end as page numbers, as !vad shows them). */
