@@ -176,10 +176,21 @@ describe('kd: memory', () => {
     expect(vtop[vtop.length - 1]).toBe(`Virtual address ${l.base.toString(16)} translates to physical address ${walk.physicalAddress!.toString(16)}.`);
     const f = l.sys.queryPfn(walk.pfn!);
     const pfn = l.run(`!pfn ${walk.pfn!.toString(16)}`);
-    expect(pfn[0]).toBe(`    PFN ${walk.pfn!.toString(16).padStart(8, '0').toUpperCase()}`);
-    expect(pfn[1]).toBe(`    share count ${f.ShareCount.toString(16).padStart(8, '0').toUpperCase()}  pteaddress ${pointerDigits(f.PteAddress).toUpperCase()}`);
+    // Learn, "!pfn": PFN, blink / share count + pteaddress, reference count, restore pte + containing page
+    // (six zero-padded digits) + state; no invented lines (no owner, no PFN-database address).
+    const up = (v: number | bigint, n: number): string => v.toString(16).padStart(n, '0').toUpperCase();
+    expect(pfn).toEqual([
+      `    PFN ${up(walk.pfn!, 8)}`,
+      `    blink / share count ${up(f.ShareCount, 8)}  pteaddress ${up(f.PteAddress, 16)}`,
+      `    reference count ${up(f.ReferenceCount, 4)}                  Priority ${f.Priority}`,
+      `    restore pte ${up(f.OriginalPte, 16)}  containing page ${up(f.PteFrame, 6)}  Active  M`,
+      '    Modified',
+    ]);
+    expect(f.State).toBe('Active');
+    expect(f.Modified).toBe(true);
     expect(f.PteAddress).toBe(l.sys.getPagingStructureAddresses(l.base).pte);
-    expect(pfn[3]).toContain(f.State);
+    // The containing page is the page table: the frame the PDE points to.
+    expect(f.PteFrame).toBe(Number(walk.levels[2]!.decoded.fields.PageFrameNumber));
     // !db reads the same bytes at the physical address.
     expect(l.run(`!db ${walk.physicalAddress!.toString(16)} L5`)[0]).toContain('48 65 6c 6c 6f');
   });
@@ -281,6 +292,15 @@ describe('kd: expressions, help and errors', () => {
     expect(l.run('.help !pte')).toEqual(['!pte VirtualAddress', '    the PXE, PPE, PDE and PTE that map an address']);
     expect(l.run('?').length).toBeGreaterThan(30);
     expect(runKd(l.view, l.state, '.cls')).toEqual({ lines: [], clear: true });
+    // A number past 64 bits is WinDbg's overflow error, not a silently truncated value.
+    expect(l.run('? 1ffffffffffffffff')).toEqual(['Overflow error at \'1ffffffffffffffff\'']);
+    expect(l.run('? 0n99999999999999999999')).toEqual(['Overflow error at \'0n99999999999999999999\'']);
+    expect(l.run('? ffffffffffffffff')).toEqual(['Evaluate expression: -1 = ffffffff`ffffffff']);
+    // A failed write names the address only (the values are not the error).
+    expect(l.run('eb 0 1 2')).toEqual(['Memory access error at \'0\'']);
+    // Echoed input goes out printable: no escape sequence reaches the terminal.
+    expect(l.run('dt nt!_\u001b[2Jfoo')).toEqual(['Symbol nt!_\\x1b[2Jfoo not found.']);
+    expect(l.run('foo\u001b[2J')).toEqual(['       ^ Syntax error in \'foo\\x1b[2J\'']);
   });
 
   it('several commands on one line run in order; runKdLine takes notes\' `kd>` lines', () => {
@@ -299,6 +319,14 @@ describe('kd: time travel', () => {
     const to = runKd(l.view, l.state, '!tt 5:0; !positions');
     expect(to.travel).toEqual({ seq: 5 });
     expect(to.lines.some((x) => /^>Thread ID=0x[0-9A-F]+ - Position: 5:0$/.test(x))).toBe(true);
+    // !positions names the thread of the step at the position, not the console's context thread.
+    const all = l.sys.getSteps(0, l.sys.stepCount);
+    const threadStep = all.find((s) => typeof s.args.tid === 'number' && s.args.pid !== l.pid)!;
+    const at = runKd(l.view, { pid: l.pid }, `!tt ${threadStep.seq.toString(16)}:0; !positions`).lines;
+    expect(at).toContain(`>Thread ID=0x${(threadStep.args.tid as number).toString(16).toUpperCase()} - Position: ${threadStep.seq.toString(16).toUpperCase()}:0`);
+    const fault = all.filter((s) => s.kind === 'pageFault' && s.args.pid === l.pid).pop()!;
+    const first = l.sys.queryProcess(l.pid)!.threads[0]!.tid;
+    expect(runKd(l.view, { pid: 4 }, `!tt ${fault.seq.toString(16)}:0; !positions`).lines[3]).toBe(`>Thread ID=0x${first.toString(16).toUpperCase()} - Position: ${fault.seq.toString(16).toUpperCase()}:0`);
     expect(runKd(l.view, l.state, '!tt 100').travel).toEqual({ seq: undefined });
   });
 

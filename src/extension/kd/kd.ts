@@ -4,6 +4,7 @@
 import type { System } from '../../engine';
 import { KdError } from './expr';
 import { pointer } from '../present/format';
+import { printable } from './format';
 import { cmdDisplay, cmdEnter, cmdPfn, cmdPte, cmdVtop } from './memory';
 import { cmdDotProcess, cmdDotThread, cmdHandle, cmdJob, cmdK, cmdLm, cmdObject, cmdPeb, cmdProcess, cmdTeb, cmdThread, cmdToken } from './processes';
 import { cmdDt } from './dt';
@@ -78,6 +79,8 @@ export const COMMANDS: readonly CommandDef[] = [
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name.toLowerCase(), c]));
 const MAX_LINE = 1024;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function helpLines(only?: string): string[] {
   if (only) {
@@ -124,7 +127,7 @@ function runOne(target: KdTarget, line: string, out: string[], cancelled: () => 
  */
 export function runKd(view: KdView, state: KdState, line: string, cancelled: () => boolean = () => false, onInternalError?: (e: unknown) => void): KdResult {
   const result: KdResult = { lines: [] };
-  if (line.length > MAX_LINE) { result.lines.push(`Couldn't resolve error at '${line.slice(0, 40)}...'`); return result; }
+  if (line.length > MAX_LINE) { result.lines.push(printable(`Couldn't resolve error at '${line.slice(0, 40)}...'`)); return result; }
   let current = view;
   let pending: number | undefined | null = null;
   for (const part of line.split(';')) {
@@ -159,6 +162,12 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
       }
     }
     if (cancelled()) break;
+  }
+  // Echoed input (an argument in an error, a name not found) reaches the terminal as text: a control
+  // character becomes \xNN, never an escape sequence the terminal would obey.
+  for (let i = 0; i < result.lines.length; i++) {
+    const l = result.lines[i]!;
+    if (CONTROL.test(l)) result.lines[i] = printable(l);
   }
   return result;
 }
