@@ -204,14 +204,13 @@ describe('kd: memory', () => {
     l.run(`ed ${pointer(l.untouched)} 12345678`);
     expect(l.sys.stepCount).toBeGreaterThan(steps);
     expect(l.run(`dd ${pointer(l.untouched)} L1`)).toEqual([`${pointer(l.untouched)}  12345678`]);
-    expect(l.run('eb 0 1')).toEqual(['Memory access error at \'0 1\'']);
+    expect(l.run('eb 0 1')).toEqual(['Memory access error at \'0\'']);
   });
 
   it('!vad, !wsle, !address, !vm and !memusage agree with the engine', () => {
     const l = lab();
     const vads = l.sys.queryVads(l.pid);
-    expect(l.run('!vad')).toContain(`Total VADs: ${String(vads.length).padStart(5)}`);
-    expect(l.run('!vad').some((x) => x.trimStart().startsWith(`${(l.base >> 12n).toString(16)} `))).toBe(true);
+    expect(l.run('!vad')).toContain(`Total VADs: ${vads.length}, average level: ${Math.floor(vads.reduce((a, v) => a + v.level + 1, 0) / vads.length)}, maximum depth: ${Math.max(...vads.map((v) => v.level))}`);
     const ws = l.sys.queryWorkingSet(l.pid);
     const wsle = l.run('!wsle 1');
     expect(wsle.filter((x) => / pfn [0-9a-f-]+$/.test(x))).toHaveLength(ws.entries.length);
@@ -423,5 +422,48 @@ describe('kd: commit charge', () => {
     expect(l.run('!process 0 1 notepad.exe')).toContain(`    CommitCharge                      ${expected}`);
     const row = l.run('!vm').find((x) => x.includes(` ${l.pid.toString(16).padStart(4, '0')} notepad.exe`))!;
     expect(row).toMatch(new RegExp(`notepad\\.exe +${expected} +\\( +${expected * 4} Kb\\)$`));
+  });
+});
+
+describe('kd: !vad', () => {
+  // Learn, "!vad": level, start, end, commit, type and protection per VAD; Total VADs / average level /
+  // maximum depth; "!vad Address 1" details one VAD; the VadRoot address comes from !process.
+  it('lists every VAD with its tree level, VPNs, commit, type and protection; the levels form the balanced tree', () => {
+    const l = lab();
+    const vads = l.sys.queryVads(l.pid);
+    const out = l.run('!vad');
+    expect(out[0]).toBe('level        start          end    commit');
+    const rows = out.slice(1, 1 + vads.length);
+    vads.forEach((v, i) => {
+      const type = v.type === 0x1000000 ? 'Mapped  Exe EXECUTE_WRITECOPY' : v.type === 0x40000 ? 'Mapped     ' : `Private     ${['', 'NO_ACCESS', 'READONLY', '', 'READWRITE'][v.allocationProtect] ?? ''}`;
+      expect(rows[i]!.startsWith(`(${String(v.level).padStart(2)}) ${(v.start >> 12n).toString(16).padStart(12)} ${(v.end >> 12n).toString(16).padStart(12)} ${String(v.commitCharge).padStart(9)} ${type}`), rows[i]).toBe(true);
+    });
+    // One root; an AVL tree's depth is at most 1.44 log2(n + 2).
+    expect(vads.filter((v) => v.level === 0)).toHaveLength(1);
+    expect(Math.max(...vads.map((v) => v.level))).toBeLessThanOrEqual(Math.floor(1.44 * Math.log2(vads.length + 2)));
+    const privateCommit = vads.filter((v) => v.type === 0x20000).reduce((a, v) => a + v.commitCharge, 0);
+    expect(out[out.length - 1]).toBe(`Total private commit: 0x${privateCommit.toString(16)} pages (${privateCommit * 4} KB)`);
+  });
+
+  it('!process prints VadRoot; !vad <VadRoot> walks that process\'s tree; !vad <address> [1] shows the one VAD', () => {
+    const l = lab();
+    const explorer = l.sys.processIds.find((p) => l.sys.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const line = l.run('!process 0 1 explorer.exe').find((x) => x.trimStart().startsWith('VadRoot '))!;
+    const e = l.sys.queryProcess(explorer)!;
+    expect(line).toBe(`    VadRoot ${pointerDigits(e.eprocess + 0x7D8n)} Vads ${e.vadCount} Clone 0 Private ${e.privateCommit}.`);
+    const root = /VadRoot (\S+)/.exec(line)![1]!;
+    const tree = l.run(`!vad ${root}`);
+    expect(tree).toContain(`Total VADs: ${l.sys.queryVads(explorer).length}, average level: ${Math.floor(l.sys.queryVads(explorer).reduce((a, v) => a + v.level + 1, 0) / e.vadCount)}, maximum depth: ${Math.max(...l.sys.queryVads(explorer).map((v) => v.level))}`);
+    const one = l.run(`!vad ${pointer(l.base + 0x1000n)}`);
+    expect(one).toHaveLength(2);
+    expect(one[1]).toContain(`${(l.base >> 12n).toString(16)} `);
+    const v = l.sys.queryVads(l.pid).find((x) => x.start === l.base)!;
+    expect(l.run(`!vad ${pointer(l.base)} 1`)).toEqual([
+      `VAD for ${pointer(v.start)} - ${pointer(v.end)} (level ${v.level})`,
+      `  Start VPN: ${(v.start >> 12n).toString(16).padStart(12)}  End VPN: ${(v.end >> 12n).toString(16).padStart(12)}  Control Area:  0`,
+      `  First ProtoPte: 0  Last PTE 0  Commit Charge ${v.commitCharge.toString(16).padStart(9)} (${v.commitCharge}.)`,
+      '   Private MemCommit READWRITE',
+    ]);
+    expect(l.run('!vad 10')).toEqual([`No VAD contains ${pointer(0x10n)}`]);
   });
 });

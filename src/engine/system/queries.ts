@@ -8,7 +8,7 @@ import { LEVEL_PXE, miGetPteAddress, tableIndex } from '../mm/memoryManager';
 import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PAGE_STATE_NAMES, type PageStateName } from '../mm/pfn';
 import { PAGE_LIST_HEAD, STANDBY_PRIORITY_COUNT, type PageListName } from '../vocabulary';
 import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, type DecodedPte } from '../mm/pte';
-import { VadType } from '../mm/vad';
+import { VadType, type Vad } from '../mm/vad';
 import { win32ToMmProtection } from '../mm/protection';
 import type { ProcessObject } from '../process';
 import { describeProcessSecurity, type ProcessSecurityInfo } from '../ps/processAccess';
@@ -117,6 +117,8 @@ export interface VadInfo {
   commitCharge: number;
   memCommit: boolean;
   pageCount: number;
+  /** The node's depth in the process's VAD tree (the balanced VadRoot tree; the root is level 0), as !vad prints it. */
+  level: number;
 }
 
 /** One working-set list entry (!wsle). */
@@ -210,7 +212,17 @@ export function decodePte(m: Machine, pid: number, va: bigint): DecodedPte {
 export function queryVads(m: Machine, pid: number): VadInfo[] {
   const p = m.byPid.get(pid);
   if (!p || p.exited) return [];
+  // Each node's depth in the balanced tree (an AVL tree of n nodes is at most 1.44 log2(n) deep).
+  const levels = new Map<Vad, number>();
+  const walk = (n: Vad | null, level: number): void => {
+    if (!n) return;
+    levels.set(n, level);
+    walk(n.left, level + 1);
+    walk(n.right, level + 1);
+  };
+  walk(p.vads.root, 0);
   return p.vads.toArray().map((v) => ({
+    level: levels.get(v) ?? 0,
     start: BigInt(v.startVpn) * PAGE_SIZE_N,
     end: BigInt(v.endVpn) * PAGE_SIZE_N + PAGE_SIZE_N - 1n,
     vadType: VadType[v.vadType] as VadInfo['vadType'],

@@ -7,6 +7,7 @@ import { KdError } from './expr';
 import { hex, hexColumn, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
 import { commitCharge, printable } from './format';
 import type { KdTarget } from './target';
+import { VAD_ROOT_OFFSET } from './vm';
 
 type Out = string[];
 
@@ -48,7 +49,10 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
     const ep = describeObject(t.system, { kind: 'EPROCESS', pid: p.pid });
     const kp = describeObject(t.system, { kind: 'KPROCESS', pid: p.pid });
     const job = t.jobOf(p.pid);
-    out.push(`    VadRoot (${p.vadCount} VADs) Vads ${p.vadCount} Clone 0 Private ${fieldOf(ep, 'NumberOfPrivatePages') ?? p.privateCommit}. Modified 0. Locked 0.`);
+    // Learn's "!process" example: `VadRoot <address> Vads N Clone 0 Private N.`; the address is EPROCESS.VadRoot
+    // (!vad takes it; the simulation keeps no MMVAD node addresses). The Modified and Locked counts that
+    // follow in WinDbg are left out: the simulation does not count them per process.
+    out.push(`    VadRoot ${pointerDigits(p.eprocess + VAD_ROOT_OFFSET)} Vads ${p.vadCount} Clone 0 Private ${fieldOf(ep, 'NumberOfPrivatePages') ?? p.privateCommit}.`);
     out.push(`    Token                             ${pointerDigits(big(fieldOf(ep, 'Token')) & ~0xFn)}`);
     if (job) out.push(`    Job                               ${pointerDigits(job.address)}`);
     out.push(`    Working Set Sizes (now,min,max)  (${p.workingSetSize}, ${p.workingSetMinimum}, ${p.workingSetMaximum}) (${p.workingSetSize * 4}KB, ${p.workingSetMinimum * 4}KB, ${p.workingSetMaximum * 4}KB)`);

@@ -4,7 +4,7 @@
 // are left out rather than invented.
 import { MEM_COMMIT, MEM_FREE, MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, MEM_RESERVE, MM_HIGHEST_USER_ADDRESS } from '../../engine';
 import { KdError } from './expr';
-import { hexColumn, hexDigits, PAGE_SHIFT_N, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
+import { hexDigits, PAGE_SHIFT_N, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
 import { commitCharge, kbOfPages, pagesKb, printable, right } from './format';
 import type { KdTarget } from './target';
 
@@ -63,25 +63,82 @@ export function cmdVm(t: KdTarget, args: string[], out: Out, cancelled: () => bo
   }
 }
 
-/** !vad: the current process's VADs in address order (start and end as page numbers, as !vad shows them). */
+/** Where EPROCESS.VadRoot is (the engine's _EPROCESS layout: VadRoot, _RTL_AVL_TREE, at +0x7D8). */
+export const VAD_ROOT_OFFSET = 0x7D8n;
+
+/**
+ * !vad [VadRoot | Address [1]]: a process's VADs in address order, after Learn's "!vad": the level of
+ * each node in the VadRoot tree, start and end VPNs, commit, the type (Private, Mapped, Mapped Exe)
+ * and protection, and for a mapped view its file or "Pagefile section, shared commit"; then
+ * `Total VADs: n, average level: x, maximum depth: y` and the private commit. `!vad` alone or with the
+ * VadRoot address !process prints walks the whole tree; an address inside a VAD shows that VAD, and
+ * flag 1 its details (Learn: "!vad Address 1").
+ * Simplification: the simulation keeps no pool address for an MMVAD node, so the VAD column of node
+ * addresses is left out and the tree is named by the address of EPROCESS.VadRoot itself.
+ */
 export function cmdVad(t: KdTarget, args: string[], out: Out): void {
-  const vads = t.system.queryVads(t.pid);
-  const only = args[0] !== undefined ? t.eval(args[0]) : undefined;
-  // Image views are named by the loader's list; only mapped data views need the section registry.
-  const files = new Map<string, string>(t.modules(t.pid).map((m) => [m.base.toString(), m.path]));
-  if (vads.some((v) => v.type === MEM_MAPPED || (v.type === MEM_IMAGE && !files.has(v.start.toString())))) {
-    for (const sec of t.system.querySections({ views: t.pid })) for (const v of sec.views) if (sec.file) files.set(v.base.toString(), sec.file);
+  let pid = t.pid;
+  const arg = args[0] !== undefined ? t.eval(args[0]) : undefined;
+  const flag = args[1] !== undefined ? Number(t.eval(args[1]) & 0xFn) : 0;
+  let only: bigint | undefined;
+  if (arg !== undefined) {
+    const owner = arg > MM_HIGHEST_USER_ADDRESS && arg >= VAD_ROOT_OFFSET ? t.processByAddressOrId(arg - VAD_ROOT_OFFSET) : undefined;
+    if (owner && owner.eprocess + VAD_ROOT_OFFSET === arg) pid = owner.pid;
+    else only = arg;
   }
-  out.push(`${'Start'.padStart(16)} ${'End'.padStart(16)} ${'Commit'.padStart(8)}`);
-  for (const v of vads) {
-    if (only !== undefined && !(only >= v.start && only <= v.end) && only !== v.start >> 12n) continue;
-    const type = v.type === MEM_IMAGE ? 'Mapped  Exe ' : v.type === MEM_MAPPED ? 'Mapped      ' : 'Private     ';
+  const vads = t.system.queryVads(pid);
+  // Image views are named by the loader's list; mapped views need the section registry.
+  const files = new Map<string, string>(t.modules(pid).map((m) => [m.base.toString(), m.path]));
+  const sections = new Map<string, { controlArea: number; file: string | null; commit: number; firstPte: bigint }>();
+  if (vads.some((v) => v.type === MEM_MAPPED || (v.type === MEM_IMAGE && !files.has(v.start.toString())) || (only !== undefined && flag & 1))) {
+    for (const sec of t.system.querySections({ views: pid })) {
+      for (const v of sec.views) {
+        if (v.pid !== pid) continue;
+        sections.set(v.base.toString(), { controlArea: sec.controlArea, file: sec.file, commit: sec.commitCharge, firstPte: sec.prototypePteBase + BigInt(v.firstPrototypeIndex) * 8n });
+        if (sec.file && !files.has(v.base.toString())) files.set(v.base.toString(), sec.file);
+      }
+    }
+  }
+  const shown = only === undefined ? vads : vads.filter((v) => (only! >= v.start && only! <= v.end) || only === v.start >> PAGE_SHIFT_N);
+  if (only !== undefined && shown.length === 0) throw new KdError(`No VAD contains ${pointer(only)}`);
+  if (only !== undefined && flag & 1) {
+    const v = shown[0]!;
+    const sec = sections.get(v.start.toString());
+    const lastPte = sec ? sec.firstPte + BigInt(v.pageCount - 1) * 8n : 0n;
+    out.push(`VAD for ${pointer(v.start)} - ${pointer(v.end)} (level ${v.level})`);
+    out.push(`  Start VPN: ${right(hex0(v.start >> PAGE_SHIFT_N), 12)}  End VPN: ${right(hex0(v.end >> PAGE_SHIFT_N), 12)}  Control Area:  ${sec ? sec.controlArea.toString(16) : '0'}`);
+    out.push(`  First ProtoPte: ${sec ? pointerDigits(sec.firstPte) : '0'}  Last PTE ${sec ? pointerDigits(lastPte) : '0'}  Commit Charge ${right(hex0(BigInt(v.commitCharge)), 9)} (${v.commitCharge}.)`);
+    const kind = v.type === MEM_IMAGE ? 'Image' : v.type === MEM_MAPPED ? 'Mapped' : 'Private';
+    out.push(`   ${[kind, v.memCommit ? 'MemCommit' : '', v.vadType !== 'VadNone' && v.vadType !== 'VadImageMap' ? v.vadType : '', vadProtection(v)].filter(Boolean).join(' ')}`);
     const file = files.get(v.start.toString());
-    const proto = v.type === MEM_IMAGE ? 'EXECUTE_WRITECOPY' : protectName(v.allocationProtect);
-    out.push(`${hexColumn(v.start >> PAGE_SHIFT_N, 16)} ${hexColumn(v.end >> PAGE_SHIFT_N, 16)} ${right(v.commitCharge, 8)} ${type}${proto.padEnd(18)}${file ? ' ' + printable(file) : ''}`);
+    if (file) out.push(`   ${printable(file)}`);
+    return;
   }
+  out.push(`${'level'.padStart(5)} ${'start'.padStart(12)} ${'end'.padStart(12)} ${'commit'.padStart(9)}`);
+  for (const v of shown) {
+    const type = v.type === MEM_IMAGE ? 'Mapped  Exe' : v.type === MEM_MAPPED ? 'Mapped     ' : 'Private    ';
+    const sec = sections.get(v.start.toString());
+    const file = files.get(v.start.toString());
+    const what = file ? printable(file) : v.type === MEM_MAPPED && sec ? `Pagefile section, shared commit 0x${sec.commit.toString(16)}` : '';
+    out.push(`(${right(v.level, 2)}) ${right(hex0(v.start >> PAGE_SHIFT_N), 12)} ${right(hex0(v.end >> PAGE_SHIFT_N), 12)} ${right(v.commitCharge, 9)} ${type} ${vadProtection(v).padEnd(18)}${what ? ' ' + what : ''}`.trimEnd());
+  }
+  if (only !== undefined) return;
+  // "average level": the Learn example prints 2 for nodes at levels 1, 2, 0, 2, 1, i.e. the mean depth
+  // counting the root as 1, truncated; "maximum depth" is the deepest level.
+  const n = vads.length;
+  const average = n ? Math.floor(vads.reduce((a, v) => a + v.level + 1, 0) / n) : 0;
+  const depth = vads.reduce((a, v) => Math.max(a, v.level), 0);
+  const privateCommit = vads.filter((v) => v.type === MEM_PRIVATE).reduce((a, v) => a + v.commitCharge, 0);
   out.push('');
-  out.push(`Total VADs: ${right(vads.length, 5)}`);
+  out.push(`Total VADs: ${n}, average level: ${average}, maximum depth: ${depth}`);
+  out.push(`Total private commit: 0x${privateCommit.toString(16)} pages (${kbOfPages(privateCommit)} KB)`);
+}
+
+const hex0 = (v: bigint): string => v.toString(16);
+
+/** The protection !vad prints for a VAD: the one it was allocated with (an image view: EXECUTE_WRITECOPY). */
+function vadProtection(v: { type: number; allocationProtect: number }): string {
+  return v.type === MEM_IMAGE ? 'EXECUTE_WRITECOPY' : protectName(v.allocationProtect);
 }
 
 /** !wsle [Flags]: the current process's working-set list (flag 1: the valid entries). */
