@@ -11,6 +11,7 @@ import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, 
 import { VadType, type Vad } from '../mm/vad';
 import { win32ToMmProtection } from '../mm/protection';
 import type { ProcessObject } from '../process';
+import { handleTableAddress } from '../ps/layouts';
 import { describeProcessSecurity, type ProcessSecurityInfo } from '../ps/processAccess';
 import type { Machine } from './machine';
 
@@ -83,6 +84,9 @@ export interface ProcessInfo {
   privateCommit: number;
   pageTablePages: number;
   vadCount: number;
+  /** Handles in the process's handle table (!process HandleCount) and its address (EPROCESS.ObjectTable). */
+  handleCount: number;
+  objectTable: bigint;
   /** The token's user (DOMAIN\\name) and mandatory integrity level. */
   userName?: string;
   integrityLevel?: string;
@@ -324,6 +328,7 @@ export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
     workingSetSize: p.ws.count, workingSetMinimum: p.ws.minimum, workingSetMaximum: p.ws.maximum, peakWorkingSetSize: p.ws.peak,
     lockedPages: p.ws.lockedCount, memoryPriority: p.memoryPriority,
     pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
+    handleCount: p.ps.handles.entries.size, objectTable: handleTableAddress(p),
     ...executiveInfo(m, p),
   };
 }

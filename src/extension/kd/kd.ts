@@ -85,7 +85,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 function helpLines(only?: string): string[] {
   if (only) {
     const c = BY_NAME.get(only.toLowerCase()) ?? BY_NAME.get('!' + only.toLowerCase());
-    if (!c) return [`No help for '${only}'`];
+    if (!c) return [printable(`No help for '${only}'`)];
     return [c.syntax, `    ${c.help}`];
   }
   return ['NT Lab kernel debugger commands (WinDbg syntax; numbers are hex, 0n123 is decimal):', ...COMMANDS.map((c) => `  ${c.syntax.padEnd(50)} ${c.help}`)];
@@ -154,20 +154,16 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
         pending = r.travel.seq;
       }
     } catch (e) {
-      if (e instanceof KdError) result.lines.push(e.message);
+      // An error echoes the input: a control character in it becomes \xNN, never an escape sequence
+      // the terminal would obey. (Commands print names through printable() themselves.)
+      if (e instanceof KdError) result.lines.push(CONTROL.test(e.message) ? printable(e.message) : e.message);
       else {
         // An engine refusal the command did not foresee: still the debugger's words, and reported for tests.
         onInternalError?.(e);
-        result.lines.push(`Memory access error at '${part.trim()}'`);
+        result.lines.push(printable(`Memory access error at '${part.trim()}'`));
       }
     }
     if (cancelled()) break;
-  }
-  // Echoed input (an argument in an error, a name not found) reaches the terminal as text: a control
-  // character becomes \xNN, never an escape sequence the terminal would obey.
-  for (let i = 0; i < result.lines.length; i++) {
-    const l = result.lines[i]!;
-    if (CONTROL.test(l)) result.lines[i] = printable(l);
   }
   return result;
 }
