@@ -216,7 +216,7 @@ describe('kd: memory', () => {
     expect(wsle.filter((x) => / pfn [0-9a-f-]+$/.test(x))).toHaveLength(ws.entries.length);
     const mbi = l.sys.win32(l.pid).VirtualQuery(l.base)!;
     const address = l.run(`!address ${pointer(l.base)}`);
-    expect(address).toContain(`Region Size:            ${pointer(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(9)} kB)`);
+    expect(address).toContain(`Region Size:            ${pointer(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(8)} kB)`);
     expect(address).toContain('State:                  00001000          MEM_COMMIT');
     const commit = l.sys.queryCommit();
     // Learn, "!vm": `*** Virtual Memory Usage ***`, then `label: pages   ( Kb)` rows.
@@ -465,5 +465,40 @@ describe('kd: !vad', () => {
       '   Private MemCommit READWRITE',
     ]);
     expect(l.run('!vad 10')).toEqual([`No VAD contains ${pointer(0x10n)}`]);
+  });
+});
+
+describe('kd: !address', () => {
+  // Learn, "!address": no argument lists every region and then the summary; -summary only the summary
+  // (Usage, Type, State, Protect sections, RgnCount / Total Size / %ofBusy / %ofTotal); sizes in kB..TB.
+  it('lists every region of the user address space in order, contiguous, then the summary; -summary is the summary alone', () => {
+    const l = lab();
+    const out = l.run('!address');
+    const rows = out.filter((x) => /^[+|] /.test(x));
+    const parse = (v: string): bigint => BigInt('0x' + v.replace('`', ''));
+    let next = 0n;
+    let committed = 0n;
+    for (const r of rows) {
+      const [, base, end, size, rest] = /^[+|] +(\S+) +(\S+) +(\S+) (.*)$/.exec(r)!;
+      expect(parse(base!)).toBe(next);
+      expect(parse(end!) - parse(base!)).toBe(parse(size!));
+      const m = l.sys.win32(l.pid).VirtualQuery(parse(base!))!;
+      expect(m.BaseAddress).toBe(parse(base!));
+      expect(m.RegionSize).toBe(parse(size!));
+      if (m.State === 0x1000) { committed += m.RegionSize; expect(rest).toContain('MEM_COMMIT'); }
+      next = parse(end!);
+    }
+    expect(rows.length).toBeGreaterThan(10);
+    expect(out).toContain('--- Usage Summary ---------------- RgnCount ----------- Total Size -------- %ofBusy %ofTotal');
+    const state = out.find((x) => x.startsWith('MEM_COMMIT '))!;
+    expect(state).toContain(` 0\`${committed.toString(16).padStart(8, '0')} `);
+    const summary = l.run('!address -summary');
+    expect(summary.some((x) => /^[+|] /.test(x))).toBe(false);
+    expect(summary[0]).toBe(out[out.indexOf('--- Usage Summary ---------------- RgnCount ----------- Total Size -------- %ofBusy %ofTotal')]);
+    expect(summary).toContain('--- Protect Summary (for commit) - RgnCount ----------- Total Size -------- %ofBusy %ofTotal');
+    // Usage names the PEB's and the image's regions.
+    const p = l.sys.queryProcess(l.pid)!;
+    expect(l.run(`!address ${pointer(p.peb)}`)[0]).toBe('Usage:                  PEB');
+    expect(l.run(`!address ${pointer(l.sys.queryVads(l.pid).find((v) => v.type === 0x1000000)!.start)}`)[0]).toBe('Usage:                  Image');
   });
 });

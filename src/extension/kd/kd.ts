@@ -65,7 +65,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '!vad', syntax: '!vad [Address]', help: 'the VADs of the current process', run: cmdVad },
   { name: '!wsle', syntax: '!wsle [Flags]', help: 'the working-set list of the current process (1: entries)', run: (t, a, o, c) => cmdWsle(t, a, o, c) },
   { name: '!memusage', syntax: '!memusage', help: 'page lists and resident pages per control area', run: (t, a, o, c) => cmdMemusage(t, a, o, c) },
-  { name: '!address', syntax: '!address [Address]', help: 'one region, or the address-space summary', run: cmdAddress },
+  { name: '!address', syntax: '!address [Address | -summary]', help: 'one region; no argument: every region, then the summary; -summary: the summary', run: (t, a, o, c) => cmdAddress(t, a, o, c) },
   { name: '!ca', syntax: '!ca [ControlArea]', help: 'a control area (no argument: all of them)', run: cmdCa },
   { name: '!heap', syntax: '!heap [-s | -a [Heap] | -x Address]', help: 'the heaps of the current process: list, summary, entries, the block holding an address', run: (t, a, o, c) => cmdHeap(t, a, o, c) },
   { name: '!tt', syntax: '!tt Position | !tt 0-100', help: 'time travel to a position (SEQ:0) or a percentage', run: cmdTt },
@@ -135,15 +135,11 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
     if (pending !== null) {
       // A time-travel command earlier on the line: the later commands read the state it moved to
       // (rebuilt only when a command follows, the console moves the session itself).
+      // The past state is built only when a later command reads it: a chain of g- / p- / !tt moves
+      // along the trace without rebuilding the machine at every stop.
       const seq = pending;
       pending = null;
-      try {
-        current = { live: view.live, cursor: seq, system: seq === undefined ? view.live : view.live.stateAt(seq) };
-      } catch (e) {
-        onInternalError?.(e);
-        result.lines.push(`Unable to set position ${seq ?? 'present'}`);
-        break;
-      }
+      current = lazyView(view.live, seq);
     }
     const target = new KdTarget(current, state);
     try {
@@ -166,6 +162,15 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
     if (cancelled()) break;
   }
   return result;
+}
+
+/** A view of the state at `seq` (undefined = the present) that calls stateAt on first use only. */
+function lazyView(live: System, seq: number | undefined): KdView {
+  let system: System | undefined = seq === undefined ? live : undefined;
+  return {
+    live, cursor: seq,
+    get system(): System { return (system ??= live.stateAt(seq!)); },
+  };
 }
 
 /** For notes: runs `line` against a system (live, or a past state from stateAt) and returns the text. */

@@ -16,7 +16,7 @@ const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : typeof v === 'n
 const unquote = (v: unknown): string => String(v ?? '').replace(/^"|"$/g, '');
 
 /** The `PROCESS ...` block every process listing starts with (!process flag 0). */
-export function processHeader(t: KdTarget, p: ProcessInfo, out: Out): void {
+export function processHeader(_t: KdTarget, p: ProcessInfo, out: Out): void {
   // From queryProcess itself: a 2,000-process listing reads no handle table (DESIGN.md §8, 50 ms).
   const handles = p.handleCount;
   const table = p.objectTable;
@@ -29,7 +29,8 @@ export function processHeader(t: KdTarget, p: ProcessInfo, out: Out): void {
 /** The one-line thread summary of !process flag 2/4 and the first line of !thread. */
 function threadLine(t: KdTarget, pid: number, tid: number, teb: bigint): string {
   const kt = describeObject(t.system, { kind: 'KTHREAD', tid, pid });
-  const address = describeObject(t.system, { kind: 'ETHREAD', tid, pid })?.address ?? 0n;
+  // ETHREAD.Tcb is the KTHREAD at offset 0: one layout gives the address too.
+  const address = kt?.address ?? 0n;
   const state = String(fieldOf(kt, 'State') ?? '');
   const reason = /\(([^)]+)\)/.exec(String(fieldOf(kt, 'WaitReason') ?? ''))?.[1] ?? 'Executive';
   const name = /\(([^)]+)\)/.exec(state)?.[1] ?? state;
@@ -48,7 +49,7 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
   processHeader(t, p, out);
   if (flags & 1) {
     const ep = describeObject(t.system, { kind: 'EPROCESS', pid: p.pid });
-    const kp = describeObject(t.system, { kind: 'KPROCESS', pid: p.pid });
+    const kp = ep?.fields[0]?.ref ? describeObject(t.system, ep.fields[0].ref) : undefined;
     const job = t.jobOf(p.pid);
     // Learn's "!process" example: `VadRoot <address> Vads N Clone 0 Private N.`; the address is EPROCESS.VadRoot
     // (!vad takes it; the simulation keeps no MMVAD node addresses). The Modified and Locked counts that

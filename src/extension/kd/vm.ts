@@ -188,50 +188,121 @@ export function cmdMemusage(t: KdTarget, _args: string[], out: Out, cancelled: (
   }
 }
 
-/** !address [Address]: one region (VirtualQuery) or the summary of the current process's address space. */
-export function cmdAddress(t: KdTarget, args: string[], out: Out): void {
+/** Sizes as !address prints them: `(  12.000 kB)`, `(   7.999 TB)` (Learn, "!address" examples). */
+export function sizeText(bytes: bigint): string {
+  const units: Array<[string, number]> = [['TB', 2 ** 40], ['GB', 2 ** 30], ['MB', 2 ** 20], ['kB', 2 ** 10]];
+  const n = Number(bytes);
+  const [unit, scale] = units.find(([, u]) => n >= u) ?? ['kB', 1024];
+  return `(${(n / scale).toFixed(3).padStart(8)} ${unit})`;
+}
+
+/** A 64-bit value as !address's columns print it: the high half unpadded, a backtick, the low half (`7ff6`79fc0000`). */
+function split64(v: bigint): string {
+  return `${(v >> 32n).toString(16)}\`${(v & 0xFFFFFFFFn).toString(16).padStart(8, '0')}`;
+}
+
+const STATE_NAME = (v: number): string => (v === MEM_COMMIT ? 'MEM_COMMIT' : v === MEM_RESERVE ? 'MEM_RESERVE' : 'MEM_FREE');
+const TYPE_NAME = (v: number): string => (v === MEM_IMAGE ? 'MEM_IMAGE' : v === MEM_MAPPED ? 'MEM_MAPPED' : v === MEM_PRIVATE ? 'MEM_PRIVATE' : '');
+
+/**
+ * What a region is used for, as !address's Usage column names it (Learn, "!address" filter values:
+ * Free, Image, Heap, Peb, Teb, and <unknown> for the rest). Stacks are not told apart (the VAD query
+ * does not mark them): they show as <unknown>.
+ */
+function usageClassifier(t: KdTarget): (base: bigint, size: bigint, state: number, type: number) => string {
+  const p = t.process;
+  const heaps = t.system.queryHeaps(t.pid).flatMap((h) => h.segments.map((x) => [x.base, x.end] as const));
+  const tebs = p?.threads.map((x) => x.teb).filter((x) => x !== 0n) ?? [];
+  return (base, size, state, type) => {
+    if (state === MEM_FREE) return 'Free';
+    if (type === MEM_IMAGE) return 'Image';
+    const end = base + size;
+    if (p && p.peb >= base && p.peb < end) return 'PEB';
+    if (tebs.some((x) => x >= base && x < end)) return 'TEB';
+    if (heaps.some(([lo, hi]) => lo < end && hi > base)) return 'Heap';
+    return '<unknown>';
+  };
+}
+
+/**
+ * !address [Address | -summary]: one region (VirtualQuery's answer, with its Usage); no argument lists
+ * every region of the current process's user address space and then the summary; -summary the summary
+ * alone (Learn, "!address": "-summary Displays only summary information"). The summary has Learn's
+ * sections: Usage, Type (for busy), State, Protect (for commit) and the largest region by usage, sizes
+ * in kB/MB/GB/TB.
+ */
+export function cmdAddress(t: KdTarget, args: string[], out: Out, cancelled: () => boolean = () => false): void {
   const s = t.system;
-  const state = (v: number): string => (v === MEM_COMMIT ? 'MEM_COMMIT' : v === MEM_RESERVE ? 'MEM_RESERVE' : 'MEM_FREE');
-  const type = (v: number): string => (v === MEM_IMAGE ? 'MEM_IMAGE' : v === MEM_MAPPED ? 'MEM_MAPPED' : v === MEM_PRIVATE ? 'MEM_PRIVATE' : '');
-  if (args[0] !== undefined) {
+  const usage = usageClassifier(t);
+  if (args[0] !== undefined && args[0].toLowerCase() !== '-summary') {
     const va = t.eval(args[0]);
     if (va > MM_HIGHEST_USER_ADDRESS) throw new KdError(`Couldn't find region for ${pointer(va)}: kernel address ranges are not simulated`);
     const m = s.queryVirtual(t.pid, va);
-    const kb = (Number(m.RegionSize) / 1024).toFixed(3);
-    out.push(`Usage:                  ${m.Type === MEM_IMAGE ? 'Image' : m.State === MEM_FREE ? 'Free' : '<unknown>'}`);
+    out.push(`Usage:                  ${usage(m.BaseAddress, m.RegionSize, m.State, m.Type)}`);
     out.push(`Base Address:           ${pointer(m.BaseAddress)}`);
     out.push(`End Address:            ${pointer(m.BaseAddress + m.RegionSize)}`);
-    out.push(`Region Size:            ${pointer(m.RegionSize)} (${kb.padStart(9)} kB)`);
-    out.push(`State:                  ${hexDigits(m.State, 8)}          ${state(m.State)}`);
+    out.push(`Region Size:            ${pointer(m.RegionSize)} ${sizeText(m.RegionSize)}`);
+    out.push(`State:                  ${hexDigits(m.State, 8)}          ${STATE_NAME(m.State)}`);
     if (m.State !== MEM_FREE) {
       out.push(`Protect:                ${hexDigits(m.Protect, 8)}          ${m.Protect ? protectName(m.Protect, 'PAGE_') : ''}`);
-      out.push(`Type:                   ${hexDigits(m.Type, 8)}          ${type(m.Type)}`);
+      out.push(`Type:                   ${hexDigits(m.Type, 8)}          ${TYPE_NAME(m.Type)}`);
       out.push(`Allocation Base:        ${pointer(m.AllocationBase)}`);
       out.push(`Allocation Protect:     ${hexDigits(m.AllocationProtect, 8)}          ${protectName(m.AllocationProtect, 'PAGE_')}`);
     }
     return;
   }
-  const byType = new Map<string, [number, bigint]>();
-  const byState = new Map<string, [number, bigint]>();
-  const add = (m: Map<string, [number, bigint]>, k: string, size: bigint): void => { const e = m.get(k) ?? [0, 0n]; m.set(k, [e[0] + 1, e[1] + size]); };
+  const listing = args[0] === undefined;
+  type Sum = Map<string, [number, bigint]>;
+  const byUsage: Sum = new Map();
+  const byType: Sum = new Map();
+  const byState: Sum = new Map();
+  const byProtect: Sum = new Map();
+  const largest = new Map<string, [bigint, bigint]>();
+  const add = (m: Sum, k: string, size: bigint): void => { const e = m.get(k) ?? [0, 0n]; m.set(k, [e[0] + 1, e[1] + size]); };
+  if (listing) {
+    out.push(`${'BaseAddress'.padStart(19)}${'EndAddress+1'.padStart(18)}${'RegionSize'.padStart(18)} ${'Type'.padEnd(12)}${'State'.padEnd(12)}${'Protect'.padEnd(35)}Usage`);
+    out.push('-'.repeat(122));
+  }
   let va = 0n;
   let busy = 0n;
   for (let i = 0; i < 100000 && va <= MM_HIGHEST_USER_ADDRESS; i++) {
+    if (cancelled()) return;
     const m = s.queryVirtual(t.pid, va);
     if (m.RegionSize <= 0n) break;
-    add(byState, state(m.State), m.RegionSize);
-    if (m.State !== MEM_FREE) { add(byType, type(m.Type), m.RegionSize); busy += m.RegionSize; }
+    const use = usage(m.BaseAddress, m.RegionSize, m.State, m.Type);
+    add(byUsage, use, m.RegionSize);
+    add(byState, STATE_NAME(m.State), m.RegionSize);
+    if (m.State !== MEM_FREE) { add(byType, TYPE_NAME(m.Type), m.RegionSize); busy += m.RegionSize; }
+    if (m.State === MEM_COMMIT) add(byProtect, protectName(m.Protect, 'PAGE_'), m.RegionSize);
+    if ((largest.get(use)?.[1] ?? -1n) < m.RegionSize) largest.set(use, [m.BaseAddress, m.RegionSize]);
+    if (listing) {
+      // `+` starts an allocation (its AllocationBase), `|` continues one, as the listing marks them.
+      const mark = m.State === MEM_FREE || m.AllocationBase === m.BaseAddress ? '+' : '|';
+      const protect = m.State === MEM_FREE ? 'PAGE_NOACCESS' : m.State === MEM_RESERVE ? '' : protectName(m.Protect, 'PAGE_');
+      out.push(`${mark} ${split64(m.BaseAddress).padStart(17)} ${split64(m.BaseAddress + m.RegionSize).padStart(17)} ${split64(m.RegionSize).padStart(17)} ${TYPE_NAME(m.Type).padEnd(12)}${STATE_NAME(m.State).padEnd(12)}${protect.padEnd(35)}${use}`);
+    }
     va = m.BaseAddress + m.RegionSize;
   }
   const total = MM_HIGHEST_USER_ADDRESS + 1n;
   const pct = (v: bigint, of: bigint): string => (of === 0n ? '0.00' : (Number((v * 10000n) / of) / 100).toFixed(2));
-  const section = (title: string, m: Map<string, [number, bigint]>, isBusy: boolean): void => {
+  const section = (title: string, m: Sum, busyShare: boolean): void => {
+    out.push(`--- ${title} ${'-'.repeat(Math.max(1, 29 - title.length))} RgnCount ----------- Total Size -------- %ofBusy %ofTotal`);
+    const rows = [...m].sort((a, b) => (b[1][1] > a[1][1] ? 1 : b[1][1] < a[1][1] ? -1 : 0));
+    for (const [k, [n, size]] of rows) {
+      const ofBusy = busyShare && k !== 'Free' ? `${pct(size, busy).padStart(6)}%` : '       ';
+      out.push(`${k.padEnd(33)}${right(n, 8)}   ${split64(size).padStart(17)} ${sizeText(size)}  ${ofBusy}  ${pct(size, total).padStart(6)}%`);
+    }
     out.push('');
-    out.push(`--- ${title} ${'-'.repeat(Math.max(1, 30 - title.length))} RgnCount ----------- Total Size -------- %ofBusy %ofTotal`);
-    for (const [k, [n, size]] of m) out.push(`${k.padEnd(33)}${right(n, 8)}   ${pointer(size)} (${(Number(size) / 1048576).toFixed(3).padStart(11)} MB)  ${isBusy ? pct(size, busy).padStart(6) + '%' : '       '}  ${pct(size, total).padStart(6)}%`);
   };
+  if (listing) out.push('');
+  section('Usage Summary', byUsage, true);
   section('Type Summary (for busy)', byType, true);
   section('State Summary', byState, false);
+  section('Protect Summary (for commit)', byProtect, true);
+  out.push('--- Largest Region by Usage ----------- Base Address -------- Region Size ----------');
+  for (const [k, [base, size]] of [...largest].sort((a, b) => a[0].localeCompare(b[0]))) {
+    out.push(`${k.padEnd(33)}${split64(base).padStart(17)}   ${split64(size).padStart(17)} ${sizeText(size)}`);
+  }
 }
 
 /** !ca [ControlArea]: a control area, its segment and subsections (no argument: every control area). */
