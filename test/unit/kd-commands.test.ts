@@ -502,3 +502,27 @@ describe('kd: !address', () => {
     expect(l.run(`!address ${pointer(l.sys.queryVads(l.pid).find((v) => v.type === 0x1000000)!.start)}`)[0]).toBe('Usage:                  Image');
   });
 });
+
+describe('kd: !handle', () => {
+  // Learn, "!handle" (kernel mode): flags bit 0 basic handle information, bit 1 object information
+  // (type, header, HandleCount/PointerCount, name); the default is 0x3.
+  it('flag 1 prints the handle line only, flag 2 the object block with the header\'s counts, the default both', () => {
+    const l = lab();
+    const h = l.sys.queryHandles(l.pid)[0]!;
+    const basic = l.run('!handle 0 1');
+    const object = l.run('!handle 0 2');
+    const both = l.run('!handle');
+    const handleLine = basic.find((x) => x.startsWith(`${h.handle.toString(16).padStart(4, '0')}: Object: ${pointerDigits(h.objectAddress)}`))!;
+    expect(handleLine).toContain(`GrantedAccess: ${h.grantedAccess.toString(16).padStart(8, '0')}`);
+    expect(basic.some((x) => x.startsWith('Object: '))).toBe(false);
+    expect(object).not.toContain(handleLine);
+    expect(object).toContain(`Object: ${pointerDigits(h.objectAddress)}  Type: ${h.typeName}`);
+    // Every handle to the object counts: the same object is open in other processes too.
+    const opened = l.sys.processIds.reduce((n, pid) => n + l.sys.queryHandles(pid).filter((x) => x.objectId === h.objectId).length, 0);
+    expect(object).toContain(`        HandleCount: ${opened}  PointerCount: ${h.pointerCount}`);
+    expect(h.pointerCount!).toBeGreaterThanOrEqual(opened);
+    expect(both).toContain(handleLine);
+    expect(both).toContain(`        HandleCount: ${opened}  PointerCount: ${h.pointerCount}`);
+    expect(l.run(`!handle ${h.handle.toString(16)} 3`).filter((x) => /^[0-9a-f]{4}: Object/.test(x))).toEqual([handleLine]);
+  });
+});

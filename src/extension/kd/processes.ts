@@ -204,7 +204,14 @@ export function cmdTeb(t: KdTarget, args: string[], out: Out): void {
   out.push(`    LastErrorValue:       ${Number(fieldOf(teb, 'LastErrorValue') ?? 0)}`);
 }
 
-/** !handle [Handle [Flags [Process]]]: the current process's handle table. */
+/**
+ * !handle [Handle [Flags [Process]]]: a process's handle table, after Learn's "!handle" (kernel mode).
+ * Flags (default 0x3): bit 0 (0x1) basic handle information, the `hhhh: Object: ... GrantedAccess: ...
+ * Entry: ...` line; bit 1 (0x2) information about the object: its type, header, HandleCount and
+ * PointerCount and name; bit 2 (0x4) free entries (the table keeps none apart from its high-water mark,
+ * so nothing more is shown). Handle 0 or -1 (or none) lists every handle. The object type's own
+ * address, which WinDbg prints before the type name, is left out: no OBJECT_TYPE objects are simulated.
+ */
 export function cmdHandle(t: KdTarget, args: string[], out: Out): void {
   let p = t.process!;
   if (args[2] !== undefined) {
@@ -213,22 +220,31 @@ export function cmdHandle(t: KdTarget, args: string[], out: Out): void {
     if (!found) throw new KdError(`Unable to read _EPROCESS at ${pointer(v)}`);
     p = found;
   }
-  const only = args[0] !== undefined ? t.eval(args[0]) : 0n;
+  const raw = args[0] !== undefined ? t.eval(args[0]) : 0n;
+  const only = raw === 0xFFFFFFFFFFFFFFFFn ? 0n : raw;
+  const flags = args[1] !== undefined ? Number(t.eval(args[1]) & 0xFFn) : 3;
   const handles = t.system.queryHandles(p.pid);
   processHeader(t, p, out);
   out.push('');
-  const table = describeObject(t.system, { kind: 'HANDLE_TABLE', pid: p.pid })?.address ?? 0n;
-  out.push(`Handle table at ${pointerDigits(table)} with ${handles.length} entries in use`);
+  out.push(`Handle table at ${pointerDigits(p.objectTable)} with ${handles.length} entries in use`);
   out.push('');
   for (const h of handles) {
     if (only !== 0n && BigInt(h.handle) !== only) continue;
-    const entry = describeObject(t.system, { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h.handle })?.address ?? 0n;
-    out.push(`${hexDigits(h.handle, 4)}: Object: ${pointerDigits(h.objectAddress)}  GrantedAccess: ${hexDigits(h.grantedAccess, 8)}${h.inherit ? ' (Inherit)' : ''} Entry: ${pointerDigits(entry)}`);
-    out.push(`Object: ${pointerDigits(h.objectAddress)}  Type: ${h.typeName}`);
-    // OBJECT_HEADER.Body is at +0x30 on x64 (dt nt!_OBJECT_HEADER): the header precedes the body.
-    out.push(`    ObjectHeader: ${pointerDigits(h.objectAddress - 0x30n)} (new version)`);
-    if (h.name) out.push(`        Name: ${printable(h.name)}`);
-    out.push('');
+    if (flags & 1) {
+      const entry = describeObject(t.system, { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h.handle })?.address ?? 0n;
+      out.push(`${hexDigits(h.handle, 4)}: Object: ${pointerDigits(h.objectAddress)}  GrantedAccess: ${hexDigits(h.grantedAccess, 8)}${h.inherit ? ' (Inherit)' : ''} Entry: ${pointerDigits(entry)}`);
+    }
+    if (flags & 2) {
+      out.push(`Object: ${pointerDigits(h.objectAddress)}  Type: ${h.typeName}`);
+      // OBJECT_HEADER.Body is at +0x30 on x64 (dt nt!_OBJECT_HEADER): the header precedes the body.
+      out.push(`    ObjectHeader: ${pointerDigits(h.objectAddress - 0x30n)} (new version)`);
+      out.push(`        HandleCount: ${h.handleCount ?? 0}  PointerCount: ${h.pointerCount ?? 0}`);
+      if (h.name) {
+        const cut = h.name.lastIndexOf('\\');
+        out.push(`        Directory Object: ${cut > 0 ? printable(h.name.slice(0, cut)) : '\\'}  Name: ${printable(h.name.slice(cut + 1))}`);
+      }
+    }
+    if (flags & 3) out.push('');
   }
 }
 
