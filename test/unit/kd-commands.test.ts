@@ -526,3 +526,27 @@ describe('kd: !handle', () => {
     expect(l.run(`!handle ${h.handle.toString(16)} 3`).filter((x) => /^[0-9a-f]{4}: Object/.test(x))).toEqual([handleLine]);
   });
 });
+
+describe('kd: dt of symbol-only types', () => {
+  // Vergilius Project, Windows 10 2004 x64: _MMVAD (Core _MMVAD_SHORT at 0, Subsection at 0x48...),
+  // _OBJECT_HEADER (Body at 0x30, the offset !object and !handle subtract), _MMPFN (0x30 bytes).
+  it('dt nt!_MMVAD / _OBJECT_HEADER / _MMPFN show the public-symbol layout; an address gets the read error', () => {
+    const l = lab();
+    const vad = l.run('dt nt!_MMVAD');
+    expect(vad[0]).toBe('nt!_MMVAD');
+    expect(vad[1]).toBe('   +0x000 Core              : _MMVAD_SHORT');
+    expect(vad).toContain('   +0x048 Subsection        : Ptr64 _SUBSECTION');
+    const header = l.run('dt _OBJECT_HEADER Body');
+    expect(header).toEqual(['nt!_OBJECT_HEADER', `   +0x030 ${'Body'.padEnd('SecurityDescriptor'.length)} : _QUAD`]);
+    expect(l.run('dt -v nt!_MMPFN')[0]).toBe('struct _MMPFN, 12 elements, 0x30 bytes');
+    const p = l.sys.queryProcess(l.pid)!;
+    expect(l.run(`dt nt!_OBJECT_HEADER ${pointer(p.eprocess - 0x30n)}`)).toEqual([`Memory read error ${pointerDigits(p.eprocess - 0x30n)}`]);
+  });
+
+  it('dt of an engine type without an address lists only the type\'s fields, no simulation pseudo-rows', () => {
+    const l = lab();
+    const table = l.run('dt nt!_HANDLE_TABLE');
+    expect(table.every((x, i) => i === 0 || /^ {3}\+0x[0-9a-f]{3} /.test(x))).toBe(true);
+    expect(table.some((x) => x.includes('(handles)'))).toBe(false);
+  });
+});
