@@ -99,8 +99,13 @@ describe('kd: processes and threads', () => {
     expect(l.run(`!object ${pointer(l.sys.queryProcess(l.pid)!.eprocess)}`)[0]).toContain('Type: Process');
     expect(l.run('!object 1234')).toEqual(['0000000000001234: Not a valid object (ObjectType invalid)']);
     const token = l.run('!token');
-    expect(token[0]).toBe(`_TOKEN ${pointer(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`);
+    // Learn, "!token": the process token when the thread is not impersonating, `_TOKEN 0x...`; -n adds the account name.
+    expect(token.slice(0, 2)).toEqual(['Thread is not impersonating. Using process token...',
+      `_EPROCESS 0x${pointerDigits(l.sys.queryProcess(l.pid)!.eprocess)}, _TOKEN 0x${pointerDigits(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`]);
     expect(token.join('\n')).toMatch(/User: S-1-5-/);
+    const user = l.sys.queryProcess(l.pid)!.userName!;
+    expect(l.run('!token -n').find((x) => x.startsWith('User: '))).toMatch(new RegExp(`^User: S-1-5-[0-9-]+ \\(User: ${user.replace(/\\/g, '\\\\')}\\)$`));
+    expect(token.some((x) => x.startsWith('User and groups') || x.startsWith('Integrity Level'))).toBe(false);
     // The standard user's token: SeChangeNotifyPrivilege enabled, SeShutdownPrivilege present but disabled.
     expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ 23 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
     expect(token.find((x) => x.includes('SeShutdownPrivilege'))).toMatch(/^ 19 0x000000013 SeShutdownPrivilege\s+Attributes - $/);

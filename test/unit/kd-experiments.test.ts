@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
+import { createSystem, describeObject, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
 import { pointer, pointerDigits } from '../../src/extension/present/format';
 
@@ -136,10 +136,12 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
 
   it('exp-3-6: explorer\'s handles and its token: a user SID at Medium integrity', () => {
     const m = machine();
-    const [, handles, token] = run(m, 'exp-3-6');
+    const tokenAddress = describeObject(m.sys, { kind: 'TOKEN', pid: m.explorer })!.address;
+    const [, handles, token, integrity] = run(m, 'exp-3-6', { '_TOKEN address': pointer(tokenAddress) });
     expect(handles!.some((l) => l.startsWith('Handle table at '))).toBe(true);
     expect(token!.join('\n')).toMatch(/User: S-1-5-21-/);
-    expect(token!.join('\n')).toMatch(/Medium/);
+    expect(token!).toContain(`_EPROCESS 0x${pointerDigits(m.sys.queryProcess(m.explorer)!.eprocess)}, _TOKEN 0x${pointerDigits(tokenAddress)}`);
+    expect(integrity!.join('\n')).toMatch(/IntegrityLevelIndex +: \d+ \(Medium, S-1-16-8192\)/);
   });
 
   it('exp-3-7: !process names the job and !job lists notepad.exe', () => {

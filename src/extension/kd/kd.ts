@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '.thread', syntax: '.thread [Thread]', help: 'show or set the thread context', run: cmdDotThread },
   { name: '!handle', syntax: '!handle [Handle [Flags [Process]]]', help: 'the handle table of the current process', run: cmdHandle },
   { name: '!object', syntax: '!object Address', help: 'an object\'s type, header, handle count and name', run: cmdObject },
-  { name: '!token', syntax: '!token [Address]', help: 'the current process\'s token', run: cmdToken },
+  { name: '!token', syntax: '!token [-n] [Address]', help: 'the current process\'s token', run: cmdToken },
   { name: '!job', syntax: '!job [Address]', help: 'a job object: accounting, limits, processes', run: cmdJob },
   { name: 'lm', syntax: 'lm', help: 'loaded modules of the current process', run: cmdLm },
   { name: 'k', syntax: 'k', help: 'the current step\'s call chain as a stack', run: cmdK },

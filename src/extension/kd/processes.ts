@@ -260,11 +260,19 @@ const PRIVILEGE_LUIDS: Record<string, number> = {
   SeTimeZonePrivilege: 34, SeCreateSymbolicLinkPrivilege: 35, SeDelegateSessionUserImpersonatePrivilege: 36,
 };
 
-/** !token [Address]: the current process's primary token. */
+/**
+ * !token [-n] [Address]: the current process's primary token, after Learn's "!token": the `_TOKEN 0x...`
+ * header, TS Session ID, User (with -n its account name, "-n Causes the display to include the friendly
+ * name"), the privileges with their LUIDs and attributes, Authentication ID, TokenType and Token ID.
+ * Left out: User Groups, Primary Group, Source, Modified ID and the rest, whose values the engine's token
+ * layout does not expose.
+ */
 export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   let pid = t.pid;
-  if (args[0] !== undefined) {
-    const v = t.eval(args[0]) & ~0xFn;
+  const names = args.some((a) => a.toLowerCase() === '-n');
+  const rest = args.filter((a) => a.toLowerCase() !== '-n');
+  if (rest[0] !== undefined) {
+    const v = t.eval(rest[0]) & ~0xFn;
     const owner = t.system.processIds.find((x) => (describeObject(t.system, { kind: 'TOKEN', pid: x })?.address ?? -1n) === v);
     if (owner === undefined) throw new KdError(`Unable to read _TOKEN at ${pointer(v)}`);
     pid = owner;
@@ -272,10 +280,12 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   const tok = describeObject(t.system, { kind: 'TOKEN', pid });
   if (!tok) throw new KdError('Unable to get the token of the current process');
   const user = String(fieldOf(tok, 'UserAndGroups') ?? '');
-  const sid = /\((S-[0-9-]+)\)/.exec(user)?.[1] ?? user;
-  out.push(`_TOKEN ${pointer(tok.address)}`);
+  const m = /^(.*) \((S-[0-9-]+)\)$/.exec(user);
+  const sid = m?.[2] ?? user;
+  if (rest[0] === undefined) out.push('Thread is not impersonating. Using process token...');
+  out.push(`_EPROCESS 0x${pointerDigits(t.system.queryProcess(pid)!.eprocess)}, _TOKEN 0x${pointerDigits(tok.address)}`);
   out.push(`TS Session ID: ${hex(Number(fieldOf(tok, 'SessionId') ?? 0))}`);
-  out.push(`User: ${sid}`);
+  out.push(`User: ${sid}${names && m ? ` (User: ${printable(m[1]!)})` : ''}`);
   out.push('Privs:');
   const privs = String(fieldOf(tok, 'Privileges') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of privs) {
@@ -283,14 +293,12 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
     const disabled = entry.endsWith(' (disabled)');
     const name = disabled ? entry.slice(0, -' (disabled)'.length) : entry;
     const luid = PRIVILEGE_LUIDS[name] ?? 0;
-    out.push(` ${String(luid).padStart(2)} ${hex(luid).replace('0x', '0x' + '0'.repeat(Math.max(0, 9 - luid.toString(16).length)))} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
+    out.push(` ${String(luid).padStart(2)} 0x${luid.toString(16).padStart(9, '0')} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
   }
   const auth = Number(fieldOf(tok, 'AuthenticationId') ?? 0);
   out.push(`Authentication ID:         (0,${auth.toString(16)})`);
   out.push(`TokenType:                 ${/Impersonation/.test(String(fieldOf(tok, 'TokenType'))) ? 'Impersonation' : 'Primary'}`);
-  out.push(`Token Id:                  (0,${Number(fieldOf(tok, 'TokenId') ?? 0).toString(16)})`);
-  out.push(`Integrity Level:           ${String(fieldOf(tok, 'IntegrityLevelIndex') ?? '')}`);
-  out.push(`User and groups:           ${printable(user)}`);
+  out.push(`Token ID: ${Number(fieldOf(tok, 'TokenId') ?? 0).toString(16)}`);
 }
 
 /** !job [Address]: a job's accounting, limits and processes (the current process's job by default). */
