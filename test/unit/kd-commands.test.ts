@@ -555,3 +555,19 @@ describe('kd: dt of symbol-only types', () => {
     expect(table.some((x) => x.includes('(handles)'))).toBe(false);
   });
 });
+
+describe('kd: objects by address', () => {
+  it('a process or thread created after an earlier lookup is found by its address (the address index follows the live machine)', () => {
+    const l = lab();
+    const before = l.sys.queryProcess(l.pid)!;
+    expect(l.run(`!process ${pointer(before.eprocess)} 0`)[0]).toBe(`PROCESS ${pointerDigits(before.eprocess)}`);
+    const { pid } = l.sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
+    const p = l.sys.queryProcess(pid)!;
+    const tid = p.threads[0]!.tid;
+    const ethread = describeObject(l.sys, { kind: 'ETHREAD', tid, pid })!.address;
+    expect(l.run(`!process ${pointer(p.eprocess)} 0`)[0]).toBe(`PROCESS ${pointerDigits(p.eprocess)}`);
+    expect(l.run(`!thread ${pointer(ethread)}`)[0]).toContain(`Cid ${pid.toString(16).padStart(4, '0')}.${tid.toString(16).padStart(4, '0')}`);
+    expect(l.run(`dt nt!_ETHREAD ${pointer(ethread)} Cid.UniqueThread`)[1]).toContain(`: 0x${pointer(BigInt(tid))} `);
+    expect(l.run('!thread ffff8104`00000000')[0]).toMatch(/^Unable to read _ETHREAD/);
+  });
+});

@@ -56,6 +56,15 @@ function candidates(t: KdTarget, kind: Kind): ObjectRef[] {
 /** The object of `kind` at `address` (fast paths for the addresses queryProcess already gives). */
 function find(t: KdTarget, kind: Kind, address: bigint): ObjectLayout | undefined {
   const s = t.system;
+  // Processes and threads by address: the target's index, not a walk over every object.
+  if ((kind === 'EPROCESS' || kind === 'KPROCESS') && address >= 0x100000000n) {
+    const p = t.processByAddressOrId(address);
+    return p ? describeObject(s, { kind, pid: p.pid }) : undefined;
+  }
+  if ((kind === 'ETHREAD' || kind === 'KTHREAD') && address >= 0x100000000n) {
+    const th = t.threadByAddressOrId(address);
+    return th ? describeObject(s, { kind, tid: th.tid, pid: th.pid }) : undefined;
+  }
   if (kind === 'EPROCESS' || kind === 'KPROCESS' || kind === 'PEB') {
     for (const pid of s.processIds) {
       const p = s.queryProcess(pid)!;
