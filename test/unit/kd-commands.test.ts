@@ -571,3 +571,18 @@ describe('kd: objects by address', () => {
     expect(l.run('!thread ffff8104`00000000')[0]).toMatch(/^Unable to read _ETHREAD/);
   });
 });
+
+describe('kd: k', () => {
+  it('a page fault\'s stack has nt!KiPageFault right below nt!MmAccessFault, also inside a creation stage', () => {
+    const l = lab();
+    const faults = l.sys.getSteps(0, l.sys.stepCount).filter((s) => s.kind === 'pageFault');
+    const inStage = faults.find((s) => s.stage !== undefined) ?? faults[0]!;
+    for (const f of [faults[faults.length - 1]!, inStage]) {
+      const out = runKd({ system: l.sys.stateAt(f.seq), live: l.sys, cursor: f.seq }, {}, 'k').lines;
+      const mm = out.findIndex((x) => x.endsWith(' nt!MmAccessFault'));
+      expect(mm, out.join('\n')).toBeGreaterThan(0);
+      expect(out[mm + 1]).toMatch(/^[0-9a-f]{2} nt!KiPageFault$/);
+      expect(out[1]).toMatch(new RegExp(`^00 nt!${f.routine}$`));
+    }
+  });
+});

@@ -361,7 +361,12 @@ export function cmdK(t: KdTarget, _args: string[], out: Out): void {
   const seq = t.view.cursor ?? live.stepCount - 1;
   if (seq < 0) { out.push('No stack: no step has been recorded.'); return; }
   const step = live.getSteps(seq, seq + 1)[0]!;
-  const chain = callChain(step).slice().reverse();
+  const calls = callChain(step);
+  // A page fault enters the kernel through the trap handler: KiPageFault calls MmAccessFault (Windows
+  // Internals 7e ch. 5, "Page fault handling"), also when the fault happens inside a creation stage.
+  const mm = calls.indexOf('MmAccessFault');
+  if (step.kind === 'pageFault' && mm >= 0 && calls[mm - 1] !== 'KiPageFault') calls.splice(mm, 0, 'KiPageFault');
+  const chain = calls.reverse();
   out.push(' # Call Site');
   chain.forEach((r, i) => out.push(`${hexDigits(i, 2)} ${moduleOf(r)}!${r}`));
 }
