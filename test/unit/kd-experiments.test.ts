@@ -131,7 +131,26 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     expect(after!.filter((l) => l.startsWith('PROCESS '))).toHaveLength(1);
     expect(back![0]).toMatch(/^Setting position: [0-9A-F]+:0$/);
     expect(stack![0]).toBe(' # Call Site');
-    expect(stack!.length).toBeGreaterThan(1);
+    // What the text says k shows: at a fault stop the fault path, at a creation stop the creation routines.
+    const seq = parseInt(/^Setting position: ([0-9A-F]+):0$/.exec(back![0]!)![1]!, 16);
+    const step = m.sys.getSteps(seq, seq + 1)[0]!;
+    expect(stack![1]).toBe(`00 ${stack![1]!.slice(3, stack![1]!.indexOf('!'))}!${step.routine}`);
+    if (step.kind === 'pageFault') {
+      expect(stack!.slice(1).map((x) => x.slice(3))).toEqual(expect.arrayContaining(['nt!MmAccessFault', 'nt!KiPageFault']));
+    } else {
+      expect(step.stage).toBeDefined();
+    }
+    // Going on with g- reaches a step of notepad.exe's creation, whose stack shows creation routines.
+    const state: KdState = {};
+    let cursor: number | undefined;
+    let creation: string[] | undefined;
+    for (let i = 0; i < 200 && !creation; i++) {
+      const r = runKd({ system: cursor === undefined ? m.sys : m.sys.stateAt(cursor), live: m.sys, cursor }, state, 'g-; k');
+      cursor = r.travel?.seq;
+      if (cursor === undefined) break;
+      if (r.lines.some((x) => / nt!(PspAllocateProcess|NtCreateUserProcess|MmCreatePeb)$/.test(x))) creation = r.lines;
+    }
+    expect(creation, 'g- reaches a creation step').toBeDefined();
   });
 
   it('exp-3-6: explorer\'s handles and its token: a user SID at Medium integrity', () => {
