@@ -234,18 +234,34 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     expect(mapping.length).toBeGreaterThan(3);
   });
 
-  it('exp-5-7: a write to ntdll\'s data gives notepad.exe its own copy; explorer.exe keeps the original', () => {
+  it('exp-5-7: a write to a PAGE_WRITECOPY page of ntdll gives notepad.exe its own copy; explorer.exe keeps the shared original', () => {
     const m = machine();
     const ntdll = m.sys.querySections().find((s) => s.file?.endsWith('ntdll.dll'))!;
-    const data = ntdll.subsections.find((s) => s.name === '.data')!;
     const base = ntdll.views.find((v) => v.pid === m.notepad)!.base;
-    const va = base + BigInt(data.firstPte) * 4096n;
+    const size = ntdll.views.find((v) => v.pid === m.notepad)!.size;
+    // The first still-shared (PAGE_WRITECOPY) page of the image, as the text tells the learner to pick.
+    let va = base;
+    while (va < base + size && m.sys.win32(m.notepad).VirtualQuery(va)!.Protect !== 0x08) va += 0x1000n;
+    expect(va).toBeLessThan(base + size);
     // Both processes have touched the page (a debugger shows only resident pages).
     const original = m.sys.win32(m.explorer).ReadMemory(va, 1)[0]!;
     m.sys.win32(m.notepad).ReadMemory(va, 1);
+    const shared = m.sys.walkAddress(m.explorer, va).pfn!;
+    expect(m.sys.walkAddress(m.notepad, va).pfn).toBe(shared);
     const out = run(m, 'exp-5-7', { 'ntdll .data address': pointer(va) });
-    expect(out[3]![0]).toMatch(new RegExp(`^${pointer(va)}  41 `));
-    expect(out[5]![0]).toMatch(new RegExp(`^${pointer(va)}  ${original.toString(16).padStart(2, '0')} `));
-    expect(m.sys.walkAddress(m.notepad, va).pfn).not.toBe(m.sys.walkAddress(m.explorer, va).pfn);
+    const pfnOf = (pte: string[]): string => /pfn ([0-9a-f]+) +\S+$/.exec(pte[3]!)![1]!;
+    expect(out[1]!.some((x) => x.includes(' ntdll '))).toBe(true);
+    expect(out[2]).toContain('Protect:                00000008          PAGE_WRITECOPY');
+    expect(pfnOf(out[3]!)).toBe(shared.toString(16));
+    expect(out[6]![0]).toMatch(new RegExp(`^${pointer(va)}  41 `));
+    expect(pfnOf(out[7]!)).not.toBe(shared.toString(16));
+    expect(pfnOf(out[7]!)).toBe(m.sys.walkAddress(m.notepad, va).pfn!.toString(16));
+    expect(out[9]![0]).toMatch(new RegExp(`^${pointer(va)}  ${original.toString(16).padStart(2, '0')} `));
+    expect(pfnOf(out[10]!)).toBe(shared.toString(16));
+    // The PEB_LDR_DATA page the text mentions: inside ntdll's image and already private (PAGE_READWRITE).
+    const ldr = m.sys.queryProcess(m.notepad)!;
+    const ldrAddress = BigInt(describeObject(m.sys, { kind: 'PEB', pid: ldr.pid })!.fields.find((f) => f.name === 'Ldr')!.value as bigint);
+    expect(ldrAddress >= base && ldrAddress < base + size).toBe(true);
+    expect(m.sys.win32(m.notepad).VirtualQuery(ldrAddress)!.Protect).toBe(0x04);
   });
 });
