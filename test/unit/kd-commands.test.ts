@@ -586,3 +586,19 @@ describe('kd: k', () => {
     }
   });
 });
+
+describe('kd: dt -r', () => {
+  it('-r1 expands EPROCESS.Token, an _EX_FAST_REF, into Object, RefCnt and Value', () => {
+    const l = lab();
+    const ep = describeObject(l.sys, { kind: 'EPROCESS', pid: l.pid })!;
+    const token = ep.fields.find((f) => f.name === 'Token')!.value as bigint;
+    const out = l.run('dt -r1 nt!_EPROCESS @$proc Token');
+    expect(out[1]).toMatch(/^ {3}\+0x4b8 Token +: _EX_FAST_REF$/);
+    expect(out.slice(2)).toEqual([
+      `      +0x000 Object : 0x${pointer(token)} Void`,
+      `      +0x000 RefCnt : 0y${(token & 0xFn).toString(2).padStart(4, '0')}`,
+      `      +0x000 Value  : 0x${token.toString(16)}`,
+    ]);
+    expect(l.run('dt nt!_EPROCESS @$proc Token')).toHaveLength(2);
+  });
+});

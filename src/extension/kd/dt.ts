@@ -111,6 +111,15 @@ function render(t: KdTarget, layout: ObjectLayout, withValues: boolean, filters:
     const offset = f.offset >= 0 ? `+0x${f.offset.toString(16).padStart(3, '0')}` : '      ';
     const value = withValues ? fieldValue(f.type, f.value) : f.type;
     out.push(`${indent}${offset} ${f.name.padEnd(width)} : ${value}`);
+    // -r expands an _EX_FAST_REF into its union members, as dt prints them (public symbols: Object :
+    // Ptr64 Void, RefCnt : Pos 0, 4 Bits, Value : Uint8B, all at +0x000).
+    if (depth < maxDepth && withValues && f.type === '_EX_FAST_REF' && typeof f.value === 'bigint') {
+      const inner = '   '.repeat(depth + 2);
+      out.push(`${inner}+0x000 ${'Object'.padEnd(6)} : 0x${pointer(f.value)} Void`);
+      out.push(`${inner}+0x000 ${'RefCnt'.padEnd(6)} : 0y${(f.value & 0xFn).toString(2).padStart(4, '0')}`);
+      out.push(`${inner}+0x000 ${'Value'.padEnd(6)} : 0x${f.value.toString(16)}`);
+      continue;
+    }
     // -r expands embedded structures (Pcb : _KPROCESS), not what a pointer points to, as dt does.
     if (depth < maxDepth && f.ref && withValues && f.type.startsWith('_')) {
       const next = describeObject(t.system, f.ref);
