@@ -72,6 +72,7 @@ export function boot(pm: ProcessManager): void {
     st.inserted = true;
     pm.liveCount++;
     if (name === 'System') { t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid); }
+    else if (name === MEMORY_COMPRESSION_NAME) t.step('process.memCompression')?.n(pid).a(p.eprocess).b(mm.store.enabled).change('process', pid);
     else t.step('process.registry')?.n(pid).a(p.eprocess).change('process', pid);
     return p;
   };
@@ -124,4 +125,16 @@ export function boot(pm: ProcessManager): void {
   create('C:\\Windows\\explorer.exe', userinit, 1, 'User', 'C:\\Windows\\Explorer.EXE');
   // userinit exits once the shell runs, leaving explorer without a live parent, as on a real machine.
   terminateProcess(pm, pm.ctx.byPid.get(userinit)!, 0, userinit);
+  // The store manager's process, a child of System: a minimal process (no PEB, no ntdll, no user threads)
+  // whose user address space holds the compression store (Windows Internals 7e Part 1 ch. 5, "Memory
+  // compression"; ch. 2 "Minimal and Pico processes"). Only when compression is on (createSystem's
+  // memoryCompression, the simulation's Enable-MMAgent / Disable-MMAgent -MemoryCompression).
+  if (mm.store.enabled) {
+    const memc = make(MEMORY_COMPRESSION_NAME);
+    (memc as { parentPid: number }).parentPid = system.pid;
+    mm.store.processIndex = memc.index;
+  }
 }
+
+/** EPROCESS.ImageFileName of the store's process (15 characters at most: Task Manager shows "Memory Compression"). */
+export const MEMORY_COMPRESSION_NAME = 'MemCompression';
