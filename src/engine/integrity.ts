@@ -278,7 +278,8 @@ export function verifyProcessIntegrity(system: System): string[] {
     // Between operations no creation is in progress: a process never inserted (stage 3F) is one a failed creation left behind.
     if (!st.inserted) err(`pid ${p.pid} was never inserted (a creation left it half-built)`);
     else live++;
-    if (pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
+    // The Idle process (pid 0) has no CID: PspCidTable never names it.
+    if (p.pid !== 0 && pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
     const header = pm.ob.get(st.objectId);
     if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);
     for (const t of p.threads) {

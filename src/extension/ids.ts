@@ -109,4 +109,5 @@ export const Settings = {
   processors: 'simulation.processors',
   seed: 'simulation.seed',
   pteBase: 'simulation.pteBase',
+  memoryCompression: 'simulation.memoryCompression',
 } as const;

@@ -502,6 +502,7 @@ export class PhysicalMemoryModel extends NodeCache {
       this.node('commit', 'commit', undefined),
       ...PAGE_LISTS.map((list) => this.node(`list:${list}`, 'pageList', undefined, { list })),
       this.node('active', 'activePages', undefined),
+      this.node('compression', 'compression', undefined),
     ];
   }
 
@@ -575,6 +576,7 @@ export class PhysicalMemoryModel extends NodeCache {
       l10n: this.l10n, touched: this.touched, physicalPageCount: sys.physicalPageCount,
       lists: () => sys.querySystemMemoryListInformation(),
       commit: () => sys.queryCommit(),
+      compression: () => sys.queryMemoryCompression(),
       pfn: (pfn) => sys.queryPfn(pfn),
     };
     return describeWith(memoryRows, node, context);
