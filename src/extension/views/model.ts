@@ -223,7 +223,8 @@ export class ProcessesModel extends NodeCache {
     this.rootPids = [];
     for (const pid of pids) {
       const parent = this.info(pid)?.parentPid ?? 0;
-      if (parent !== pid && this.alive.has(parent)) {
+      // ParentCid 0 means none (System's): the Idle process (pid 0) is nobody's parent, as in Process Explorer.
+      if (parent !== pid && parent !== 0 && this.alive.has(parent)) {
         let l = this.childIndex.get(parent);
         if (!l) this.childIndex.set(parent, l = []);
         l.push(pid);
