@@ -67,7 +67,15 @@ export function MiModifiedPageWriter(mm: MemoryManager, limit: number): number {
     t.step('thread.modifiedPageWriterNoPagingFile')?.n(db.listCount[LIST_MODIFIED]!).change('pageList', LIST_MODIFIED);
     return 0;
   }
-  const compressed = storeActive(mm) && !mm.storeWriting ? MiStoreWriteModifiedPages(mm, limit) : 0;
+  let compressed = 0;
+  if (storeActive(mm) && !mm.storeWriting) {
+    // Batch after batch, until the store takes no more (nothing left, or no room): the rest goes to the paging file.
+    for (;;) {
+      const n = MiStoreWriteModifiedPages(mm, limit - compressed);
+      compressed += n;
+      if (n === 0 || compressed >= limit) break;
+    }
+  }
   let written = 0;
   let firstSlot = -1;
   let lastSlot = -2;
