@@ -5,6 +5,7 @@ export const Commands = {
   startSession: 'ntlab.startSession',
   resetSession: 'ntlab.resetSession',
   showMemoryLists: 'ntlab.showMemoryLists',
+  showMemoryCompression: 'ntlab.showMemoryCompression',
   showLog: 'ntlab.showLog',
   /**
    * Reveals a simulated object in the sidebar. Argument: a ChangeRef-shaped JSON object
