@@ -123,7 +123,8 @@ export class KdTarget implements ExprScope {
   /** The process whose EPROCESS is at `address`, or whose id is `address` (as !process accepts both). */
   processByAddressOrId(value: bigint): ProcessInfo | undefined {
     const s = this.system;
-    if (value < 0x100000000n) { const p = s.queryProcess(Number(value)); if (p) return p; }
+    // 0 is no process (the Idle process, pid 0, is reached by its EPROCESS address only).
+    if (value !== 0n && value < 0x100000000n) { const p = s.queryProcess(Number(value)); if (p) return p; }
     const pid = addressIndex(s).eprocess.get(value);
     const p = pid === undefined ? undefined : s.queryProcess(pid);
     return p?.eprocess === value ? p : undefined;
