@@ -204,10 +204,10 @@ describe('notes recognition: a heading names its topic in whatever words it uses
 });
 
 describe('concepts the simulation does not model', () => {
-  // Windows Internals 7e ch. 5: memory compression, SuperFetch, AWE, pools, system PTEs, session space.
-  const cases = [['memory compression', 'MemoryCompression'], ['SuperFetch', 'SuperFetch'], ['SysMain', 'SuperFetch'], ['AWE', 'AWE'],
+  // Windows Internals 7e ch. 5: SuperFetch, AWE, pools, system PTEs, session space.
+  const cases = [['SuperFetch', 'SuperFetch'], ['SysMain', 'SuperFetch'], ['AWE', 'AWE'],
     ['AllocateUserPhysicalPages', 'AWE'], ['nonpaged pool', 'Pool'], ['ExAllocatePoolWithTag', 'Pool'], ['非分页池', 'Pool'], ['system PTEs', 'SystemPTEs'],
-    ['系统PTE', 'SystemPTEs'], ['session space', 'SessionSpace'], ['会话空间', 'SessionSpace'], ['地址窗口扩展', 'AWE'], ['内存压缩', 'MemoryCompression']] as const;
+    ['系统PTE', 'SystemPTEs'], ['session space', 'SessionSpace'], ['会话空间', 'SessionSpace'], ['地址窗口扩展', 'AWE']] as const;
 
   it('still get a hover that says so and points to the nearest modeled thing', () => {
     for (const [text, id] of cases) {
@@ -226,8 +226,17 @@ describe('concepts the simulation does not model', () => {
   });
 
   it('give a heading about them no lens, while the heading about the nearest thing keeps its own', () => {
-    const r = recognize('# Memory\n## System PTEs\n## 4.1 分页池和非分页池\n## AWE\n## Memory compression\n## Page table entries (PTEs)\n## 会话空间\n');
-    expect(r.headings.map((h) => h.entryId)).toEqual([undefined, undefined, undefined, undefined, undefined, 'PTE', undefined]);
+    const r = recognize('# Memory\n## System PTEs\n## 4.1 分页池和非分页池\n## AWE\n## Page table entries (PTEs)\n## 会话空间\n');
+    expect(r.headings.map((h) => h.entryId)).toEqual([undefined, undefined, undefined, undefined, 'PTE', undefined]);
+  });
+
+  it('memory compression, modelled since the store manager landed, is explained and opened as modelled', () => {
+    const e = entry('MemoryCompression');
+    expect(e.nearest).toBeUndefined();
+    expect(recognize('about memory compression and 内存压缩 here').terms.map((t) => t.entryId)).toEqual(['MemoryCompression', 'MemoryCompression']);
+    expect(explainText(e, false)).not.toMatch(/^Not simulated/);
+    expect(recognize('# Memory\n## Memory compression\n').headings[1]?.entryId).toBe('MemoryCompression');
+    expect(headingTargets('MemoryCompression').length).toBeGreaterThan(0);
   });
 
   it('the TLB, which the simulation keeps without a view, is explained as modelled', () => {

@@ -6,10 +6,12 @@
 // panel at a stage or fault kind, a sidebar object, a system thread to run) and a short explanation
 // in both languages. Kernel names are the real ones, so a learner can look them up.
 
+import type { CausableFaultKind } from '../../shared/protocol';
+
 /** A process-creation stage as the engine records it (trace.ts CreationStage). */
 export type Stage = '1' | '2' | '3A' | '3B' | '3C' | '3D' | '3E' | '3F' | '4' | '5' | '6' | '7';
-/** Fault kinds the page-fault panel can open at. */
-export type FaultKind = 'demandZero' | 'transition' | 'pageFile' | 'prototype' | 'copyOnWrite' | 'guardPage' | 'accessViolation';
+/** Fault kinds the page-fault panel can open at (and provoke): the panel's own list. */
+export type FaultKind = CausableFaultKind;
 /** System threads the engine can run on demand (System.runSystemThread). */
 export type RunnableThread = 'balanceSetManager' | 'modifiedPageWriter' | 'zeroPageThread';
 /**
@@ -532,11 +534,12 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     },
   },
   {
-    id: 'MemoryCompression', name: 'Memory compression', nameZh: '内存压缩', category: 'concept', nearest: 'ModifiedPageWriter',
+    // Modelled since session 22 (mm/compression.ts): the store in MemCompression's working set, SmPageRead faults.
+    id: 'MemoryCompression', name: 'Memory compression', nameZh: '内存压缩', category: 'concept', step: fault('store'), sidebar: 'pageList', live: 'pfnLists',
     terms: ['memory compression', 'compression store', 'Memory Compression process', 'store manager', '内存压缩', '压缩存储'],
     explain: {
-      en: 'Since Windows 10 the memory manager compresses modified pages into stores kept in the working set of the Memory Compression process (the store manager) instead of writing them to the paging file; a fault on a compressed page decompresses it.',
-      zh: '自 Windows 10 起，内存管理器把已修改的页面压缩后放入 Memory Compression 进程工作集中的压缩存储（由存储管理器管理），而不是写入页面文件；访问被压缩的页面时会先解压。',
+      en: 'Since Windows 10 the memory manager compresses modified private pages into stores kept in the working set of the Memory Compression process (the store manager) instead of writing them to the paging file; a fault on a compressed page decompresses it. The simulation does this with its own compressor (not Windows\' Xpress), so its ratios are indicative; the Physical Memory view shows the store\'s figures.',
+      zh: '自 Windows 10 起，内存管理器把已修改的私有页面压缩后放入 Memory Compression 进程工作集中的压缩存储（由存储管理器管理），而不是写入页面文件；访问被压缩的页面时会先解压。模拟使用自己的压缩算法（不是 Windows 的 Xpress），因此压缩比仅供参考；“物理内存”视图显示存储的各项数字。',
     },
   },
   {

@@ -132,7 +132,7 @@ export function liveValues(kind: LiveKind, system: System, pid: number | undefin
       title = `nt!_EPROCESS ${hex(p.eprocess)}`;
       rows.push(['UniqueProcessId', `${p.pid}`], ['InheritedFromUniqueProcessId', `${p.parentPid}`], ['ImageFileName', `"${p.imageFileName}"`],
         ['Peb', hex(p.peb)], ['Pcb.DirectoryTableBase', hex(p.directoryTableBase * PAGE_SIZE)], ['ActiveThreads', `${p.threads.length}`],
-        ['Vm.WorkingSetSize', vscode.l10n.t('{0} pages', p.workingSetSize)], ['CommitCharge', vscode.l10n.t('{0} pages', p.privateCommit)], ['VadCount', `${p.vadCount}`]);
+        ['Vm.WorkingSetSize', vscode.l10n.t('{0} pages', p.workingSetSize)], ['CommitCharge', vscode.l10n.t('{0} pages', p.privateCommit + p.pageTablePages)], ['VadCount', `${p.vadCount}`]);
       break;
     case 'kprocess':
       if (!p) break;
