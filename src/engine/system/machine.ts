@@ -38,7 +38,9 @@ const APPLY = {
   createProcess: (m, op) => { const { pid, tid } = m.ps.createProcess(op.args[0]); return { pid, tid }; },
   ps: (m, op) => applyPsCall(m.ps, op.args[0]),
   section: (m, op) => applySectionCall(m.sectionContext(), op.args[0]),
-  heap: (m, op) => applyHeapCall({ mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid) }, op.args[0]),
+  heap: (m, op) => applyHeapCall({
+    mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid), terminate: (p, status) => m.ps.terminateProcess(p, status, p.pid),
+  }, op.args[0]),
   memoryListCommand: (m, op) => memoryListCommand(m, op.args[0]),
   runSystemThread: (m, op) => runSystemThread(m, op.args[0]),
   grantPrivilege: (m, op) => {

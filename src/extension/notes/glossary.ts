@@ -135,7 +135,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'MmCreatePeb', name: 'MmCreatePeb', category: 'api',
     terms: ['MmCreatePeb'], step: creation('3E'), sidebar: 'peb', live: 'peb',
-    explain: { en: 'Maps and fills the PEB in the new process\'s user space (stage 3E).', zh: '在新进程的用户空间映射并填写 PEB（阶段 3E）。' },
+    explain: { en: 'Called by NtCreateUserProcess in stage 3E: takes a page for the PEB in the new process\'s user space (MiCreatePebOrTeb) and fills it.', zh: '在阶段 3E 由 NtCreateUserProcess 调用：在新进程的用户空间为 PEB 取得一页（MiCreatePebOrTeb）并填写它。' },
   },
   {
     id: 'PspInsertProcess', name: 'PspInsertProcess', category: 'api',
@@ -328,7 +328,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'GuardPage', name: 'Guard page', nameZh: '保护页', category: 'concept',
     terms: ['guard page', 'PAGE_GUARD', '保护页', 'STATUS_GUARD_PAGE_VIOLATION'], step: fault('guardPage'), sidebar: 'pte', live: 'pte',
-    explain: { en: 'The first touch raises STATUS_GUARD_PAGE_VIOLATION once and clears the guard.', zh: '第一次访问引发一次 STATUS_GUARD_PAGE_VIOLATION，并清除保护属性。' },
+    // Microsoft Learn, "Creating Guard Pages" and "Thread Stack Size"; Windows Internals 7e ch. 5 (user stacks).
+    explain: { en: 'The first touch clears the guard. Outside a thread\'s stack it raises STATUS_GUARD_PAGE_VIOLATION once; a stack\'s own guard page instead lets the stack grow (MiCheckForUserStackOverflow), until the reserve is used up (STATUS_STACK_OVERFLOW).', zh: '第一次访问会清除保护属性。在线程栈之外，它引发一次 STATUS_GUARD_PAGE_VIOLATION；栈自己的保护页则让栈增长（MiCheckForUserStackOverflow），直到保留空间用完（STATUS_STACK_OVERFLOW）。' },
   },
   {
     id: 'AccessViolation', name: 'Access violation', nameZh: '访问违例', category: 'concept',
@@ -414,7 +415,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'HeapAlloc', name: 'HeapAlloc', category: 'api',
     terms: ['HeapAlloc', 'HeapFree', 'HeapCreate', 'HeapReAlloc', 'Heap API', 'heap manager', '堆管理器', 'malloc'], sidebar: 'vad', live: 'vads',
-    explain: { en: 'The heap manager (behind HeapAlloc and the C runtime\'s malloc) carves small blocks out of memory it reserves and commits with the Virtual API.', zh: '堆管理器从通过 Virtual API 保留和提交的内存中分出小块。' },
+    explain: { en: 'The heap manager in ntdll (behind the Heap API\'s HeapAlloc and the C runtime\'s malloc) carves small blocks out of memory it reserves and commits with NtAllocateVirtualMemory, the system service behind VirtualAlloc.', zh: 'ntdll 中的堆管理器（HeapAlloc 和 C 运行时 malloc 的底层）从它用 NtAllocateVirtualMemory（VirtualAlloc 背后的系统服务）保留和提交的内存中分出小块。' },
   },
   {
     id: 'CreateFileMapping', name: 'CreateFileMapping', nameZh: 'section 对象（节对象、区段对象）', category: 'api',
