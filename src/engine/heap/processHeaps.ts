@@ -30,13 +30,31 @@ export function defaultHeapType(p: ProcessObject): HeapType {
 
 /** The heaps of one process (the heap manager's list behind PEB.ProcessHeaps). */
 export class ProcessHeaps {
-  heaps: Heap[] = [];
+  private list: Heap[] = [];
+  /**
+   * Whether `list` and its heaps are shared with a copy of this object (time travel's copies of the
+   * machine): the first access on either side copies them (copy-on-access). A machine copy then costs
+   * nothing per heap; only the processes an operation or a query reaches pay for their heaps (issue 17:
+   * cloning every process's heaps was about half of one copy of a 2,000-process machine).
+   */
+  private shared = false;
   /** The default heap's handle (PEB.ProcessHeap). */
   processHeap = 0;
 
+  /** The heaps in creation order (the first access after a clone copies them: see `shared`). */
+  get heaps(): Heap[] {
+    if (this.shared) {
+      this.list = this.list.map((h) => h.clone());
+      this.shared = false;
+    }
+    return this.list;
+  }
+  set heaps(list: Heap[]) { this.list = list; this.shared = false; }
+
   clone(): ProcessHeaps {
     const c = new ProcessHeaps();
-    c.heaps = this.heaps.map((h) => h.clone());
+    c.list = this.list;
+    c.shared = this.shared = this.list.length > 0;
     c.processHeap = this.processHeap;
     return c;
   }

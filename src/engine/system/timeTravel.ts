@@ -16,6 +16,12 @@
 // - What this does not do yet (issue 17): undo records per step, or copy-on-write process objects and
 //   PFN columns, which would make one step cost what the step changed rather than one copy of the
 //   machine (on 2,000 processes and 2 GB a copy is ~100 ms on the 2-core bench machine).
+// - Where a step's time goes (node --cpu-prof of 60 steps on the 2,000-process, 2 GB session of
+//   test/bench/tree.bench.ts, issue 17): the copy of the machine (copyState) is ~80% of stateAt, the
+//   replay of one operation the rest. Of the copy: the processes' heaps were ~50% (now copied on first
+//   access: heap/processHeaps.ts; a step's engine time fell by about half), then the PFN database's
+//   typed arrays (~23 MB of fresh memory per copy), the other process state (VAD trees, working-set
+//   lists, executive state) and the collector (~20-40% of all samples, mostly freeing those copies).
 import { isDocumentedError, LastError } from '../errors';
 import type { PageStore } from '../mm/store';
 import { StepLog, StopReplay } from '../trace';

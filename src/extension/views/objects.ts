@@ -2,7 +2,7 @@
 // Sections: a section object -> its control area -> the segment (prototype PTEs, paged) and the
 // subsections, and the views that map it in processes. Jobs: the job hierarchy, each job with the
 // limits that are set, its accounting and its member processes.
-import type { ChangeRef, JobInfo, PrototypePteInfo, SectionInfo, System } from '../../engine';
+import type { ChangeRef, JobInfo, PrototypePteInfo, SectionInfo, SectionViewInfo, System } from '../../engine';
 import { hex } from '../present/format';
 import type { Localizer } from '../present/localizer';
 import { jobLimitFlags, jobRows, type JobRowContext } from './describe/jobs';
@@ -22,6 +22,9 @@ class ShownList<T> {
   private readonly byId = new Map<number, T>();
 
   constructor(private readonly query: () => T[], private readonly idOf: (item: T) => number) {}
+
+  /** The list as last queried, without querying again (undefined before the first query). */
+  get shown(): readonly T[] | undefined { return this.list; }
 
   items(): T[] {
     if (this.stale || !this.list) {
@@ -77,11 +80,22 @@ class ShownList<T> {
 
 // ---------------------------------------------------------------------------------------------- sections
 
-/** The Sections view: one root per control area, labelled by the section object(s) that refer to it. */
+/** Beyond this many processes named by one refresh, the control areas they map are found by one walk of every view. */
+const PER_PROCESS_QUERY_MAX = 8;
+
+/**
+ * The Sections view: one root per control area, labelled by the section object(s) that refer to it.
+ * Each state is queried narrowly (issue 17: a cursor move re-queried every VAD of every process and
+ * every prototype PTE): the control areas without their views (`views: 'none'`), the views of a control
+ * area only when a row that lists them is drawn, and on a refresh the control areas of the processes the
+ * steps named, one process at a time; prototype PTEs only as their rows are drawn.
+ */
 export class SectionsModel extends NodeCache {
   private system: System | undefined;
-  /** The control areas as last queried (what the view last showed). */
-  private readonly list = new ShownList<SectionInfo>(() => this.system?.querySections() ?? [], (s) => s.controlArea);
+  /** The control areas as last queried (what the view last showed), their `views` left empty: see `viewsOf`. */
+  private readonly list = new ShownList<SectionInfo>(() => this.system?.querySections({ views: 'none' }) ?? [], (s) => s.controlArea);
+  /** The views of the control areas drawn so far in this state. */
+  private views = new Map<number, SectionViewInfo[]>();
   private imageNames = new Map<number, string>();
   /** Prototype PTE slices as last decoded, per control area (cleared with the state). */
   private ptes = new Map<number, Map<number, PrototypePteInfo>>();
@@ -99,6 +113,14 @@ export class SectionsModel extends NodeCache {
     this.list.markStale();
     this.imageNames.clear();
     this.ptes.clear();
+    this.views.clear();
+  }
+
+  /** The views of control area `ca` in the displayed state (one walk of the processes' VADs, kept for this state). */
+  private viewsOf(ca: number): SectionViewInfo[] {
+    let v = this.views.get(ca);
+    if (!v) { v = this.system?.querySections({ controlArea: ca })[0]?.views ?? []; this.views.set(ca, v); }
+    return v;
   }
 
   private sections(): SectionInfo[] {
@@ -136,7 +158,7 @@ export class SectionsModel extends NodeCache {
       ];
       case 'segment': return this.paged(node, 'protoPte', s.totalPtes, (from, count) => this.pteNodes(node, ca, from, count));
       case 'range': return this.rangeChildren(node, (from, count) => this.pteNodes(node, ca, from, count));
-      case 'sectionViews': return s.views.map((v, index) => this.node(`${id}/view:${v.pid}:${hex(v.base)}`, 'sectionView', node, { controlArea: ca, pid: v.pid, va: v.base, index }));
+      case 'sectionViews': return this.viewsOf(ca).map((v, index) => this.node(`${id}/view:${v.pid}:${hex(v.base)}`, 'sectionView', node, { controlArea: ca, pid: v.pid, va: v.base, index }));
       default: return [];
     }
   }
@@ -180,8 +202,27 @@ export class SectionsModel extends NodeCache {
    * or was deleted (the root list changed).
    */
   invalidate(changes: readonly ChangeRef[], previouslyTouched?: Touched): Refresh {
+    // What the older state showed: its views where they were drawn, and each control area's view count.
+    const shownViews = this.views;
+    const before = new Map((this.list.shown ?? []).map((s) => [s.controlArea, s.numberOfMappedViews]));
     this.forget();
-    return this.list.refresh(changes, 'object', previouslyTouched?.objects, (s, pids) => s.views.some((v) => pids.has(v.pid)), (ca) => this.cached(`ca:${ca}`));
+    let mapped: Set<number> | undefined;
+    /** Control areas a process of `pids` maps in the displayed state: a walk of those processes' VADs only. */
+    const mappedBy = (pids: ReadonlySet<number>): Set<number> => {
+      if (mapped) return mapped;
+      mapped = new Set();
+      const system = this.system;
+      if (!system) return mapped;
+      const queries = pids.size <= PER_PROCESS_QUERY_MAX ? [...pids].map((pid) => system.querySections({ views: pid })) : [system.querySections()];
+      for (const list of queries) for (const s of list) if (s.views.some((v) => pids.has(v.pid))) mapped.add(s.controlArea);
+      return mapped;
+    };
+    // A control area held a process in the older state when its drawn views say so, or when its view count
+    // changed (a view went with an unmapped view or an exited process, which the newer state no longer lists).
+    const held = (s: SectionInfo, pids: ReadonlySet<number>): boolean =>
+      mappedBy(pids).has(s.controlArea) || (shownViews.get(s.controlArea)?.some((v) => pids.has(v.pid)) ?? false)
+      || (before.has(s.controlArea) && before.get(s.controlArea) !== s.numberOfMappedViews);
+    return this.list.refresh(changes, 'object', previouslyTouched?.objects, held, (ca) => this.cached(`ca:${ca}`));
   }
 
   /** The row of a node: its kind's describer in views/describe/sections.ts. */
@@ -189,8 +230,10 @@ export class SectionsModel extends NodeCache {
     const ca = node.controlArea!;
     const section = this.section(ca);
     if (!section) return goneRow(this.l10n.t('(deleted)'), this.l10n.t('This control area no longer exists in the displayed state: its last section reference and view went away.'));
+    // Only the rows that list views get them (viewsOf); the others count them (NumberOfMappedViews).
+    const listed = node.kind === 'protoPte' || node.kind === 'sectionView' ? { ...section, views: this.viewsOf(ca) } : section;
     const context: SectionRowContext = {
-      l10n: this.l10n, touched: this.touched, section, sectionTouched: this.touched.objects.has(ca),
+      l10n: this.l10n, touched: this.touched, section: listed, sectionTouched: this.touched.objects.has(ca),
       pte: (index) => this.pte(ca, index),
       imageName: (pid) => this.imageName(pid),
     };

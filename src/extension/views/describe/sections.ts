@@ -10,7 +10,11 @@ import { mdCode, mdText } from '../../present/markdown';
 import type { Touched } from '../model';
 import { Collapsible, goneRow, rangeRow, row, type DescriberTable } from '../row';
 
-/** What a Sections-view describer reads: the control area of the node (it exists). */
+/**
+ * What a Sections-view describer reads: the control area of the node (it exists). Its `views` are listed
+ * only for the kinds that show them (protoPte, sectionView): listing views walks every process's VADs, so
+ * the other rows count views by CONTROL_AREA.NumberOfMappedViews, which equals that list (integrity.ts).
+ */
 export interface SectionRowContext {
   readonly l10n: Localizer;
   readonly touched: Touched;
@@ -40,7 +44,7 @@ export const sectionRows: DescriberTable<SectionNodeKind, SectionRowContext> = {
         ...(objects.length ? objects : [l10n.t('No section object refers to it any more; its views keep the control area alive.')]), '',
         l10n.t('A section object (a file mapping object in Win32) is memory that processes can share: backed by the paging file (CreateFileMapping with INVALID_HANDLE_VALUE) or by a file. Every process maps its image and ntdll.dll through image sections.'),
       ].join('\n'),
-      description: `${kind} · ${formatPages(s.totalPtes)} · ${s.views.length === 1 ? l10n.t('{0} view', s.views.length) : l10n.t('{0} views', s.views.length)}`, touched,
+      description: `${kind} · ${formatPages(s.totalPtes)} · ${s.numberOfMappedViews === 1 ? l10n.t('{0} view', s.numberOfMappedViews) : l10n.t('{0} views', s.numberOfMappedViews)}`, touched,
     });
   },
 
@@ -112,9 +116,9 @@ export const sectionRows: DescriberTable<SectionNodeKind, SectionRowContext> = {
   },
 
   sectionViews: (_node, { l10n, section: s, sectionTouched: touched }) => row({
-    label: l10n.t('Views'), icon: 'window', collapsible: s.views.length ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.sectionViews',
+    label: l10n.t('Views'), icon: 'window', collapsible: s.numberOfMappedViews ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.sectionViews',
     tooltip: l10n.t('The mapped views of this section: each is a VAD in a process (MapViewOfFile, NtMapViewOfSection) whose PTEs refer to the prototype PTEs. Image views are copy-on-write: a write gets the process a private copy of the page.'),
-    description: String(s.views.length), touched,
+    description: String(s.numberOfMappedViews), touched,
   }),
 
   sectionView: (node, c) => {
