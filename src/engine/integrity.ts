@@ -8,6 +8,7 @@ import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
 import { verifyHeapIntegrity } from './heap/integrity';
+import { verifyPoolIntegrity } from './mm/poolIntegrity';
 import { machineOf } from './system/internal';
 
 export function verifyIntegrity(system: System): string[] {
@@ -205,6 +206,8 @@ export function verifyIntegrity(system: System): string[] {
     }
   }
   for (const [pfn] of sharedMappings) err(`shared pfn ${pfn} mapped by a PTE but not by a valid prototype PTE`);
+  // The system address space: pool pages, their page tables, the system working set and system commit.
+  verifyPoolIntegrity(mm, processes, { reached, refSlot, err });
   // An active page no PTE, prototype PTE or paging structure reaches is lost to the system (a page table
   // of a torn-down address space, a page whose PTE was overwritten).
   let pagingStructures = 0;

@@ -11,7 +11,6 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
-import { kernelStackOf } from './threads';
 import { heapEntryLayout, heapLayout, heapSegmentLayout } from '../heap/layouts';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 import { machineOf } from '../system/internal';
@@ -192,7 +191,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       if (!found) return undefined;
       const [p, t] = found;
       if (ref.kind === 'TEB') return t.teb ? teb(system, p, t) : undefined;
-      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(system, p, t);
+      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(p, t);
     }
     case 'HANDLE_TABLE_ENTRY': {
       const p = findProcess(system, ref.pid);
@@ -429,12 +428,13 @@ function ethread(p: ProcessObject, t: ThreadObject): ObjectLayout {
   };
 }
 
-function kthread(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
+function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
   const address = t.ethread ?? 0n;
-  // The kernel stack (24 KB on x64), at a system address; the user stack is the TEB's NtTib.StackBase/StackLimit.
+  // The kernel stack (24 KB on x64) in the system PTE region (MmCreateKernelStack; 0 once the thread has
+  // terminated and the stack was freed); the user stack is the TEB's NtTib.StackBase/StackLimit.
   // InitialStack (0x28) and KernelStack (0x58) depend on what the thread has executed in kernel mode, which the
   // simulation does not run, so they are left out rather than invented.
-  const kstack = kernelStackOf(machineOf(system).ps.ob.poolBase, t.tid);
+  const kstack = t.kernelStack ?? { stackLimit: 0n, stackBase: 0n };
   return {
     typeName: '_KTHREAD', address, size: 0x430, source: VERGILIUS,
     fields: [

@@ -12,6 +12,7 @@ import { Registry } from '../config/registry';
 import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
 import { MiMappedPageWriter } from '../mm/writer';
+import { SystemSpace } from '../mm/systemSpace';
 import { applyHeapCall, type HeapCall, type HeapResult } from '../heap/calls';
 import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
@@ -119,8 +120,10 @@ export class Machine {
     this.mm.fileSystem = this.fileSystem;
     this.registry = Registry.withDefaults();
     this.ps = new ProcessManager(this.psContext());
-    // The kernel's own commit (nonpaged/paged pool, system PTEs), about 1.5% of RAM.
+    // The kernel's own commit beyond what the simulation allocates itself (pool, kernel stacks): about 1.5% of RAM.
     this.mm.systemCommit = Math.floor(this.physicalPageCount / 64);
+    // The system address space: pools at the base the process manager drew from the seed, system PTEs, session space.
+    this.mm.systemSpace = new SystemSpace(this.ps.ob.poolBase, this.physicalPageCount, o.pageFileMB * 256, this.mm.systemCommit);
     // Power-on is the one change before the first operation: it opens the log itself.
     this.trace.enter();
     try {
