@@ -159,27 +159,28 @@ export function ExAllocatePoolWithTag(mm: MemoryManager, space: SystemSpace, poo
   const region = regionOf(space, poolType);
   const units = Math.ceil((bytes + POOL_HEADER_SIZE) / POOL_HEADER_SIZE);
   const t = mm.trace;
-  let address: bigint;
-  let charged: number;
+  const c = countersOf(space, tag);
   if (units > MAX_SMALL_UNITS) {
     const pages = Math.ceil(bytes / PAGE_SIZE);
     const first = allocateBig(mm, space, region, pages);
     if (first < 0) { t.step('pool.allocFailed')?.n(poolType).n(bytes).n(tag).change('system'); return 0n; }
     region.big.set(first, { tag, bytes, pages });
-    address = region.pageAddress(first);
-    charged = pages * PAGE_SIZE;
+    const address = region.pageAddress(first);
+    count(c, poolType, pages * PAGE_SIZE);
     t.step('pool.allocBig')?.n(poolType).n(bytes).n(tag).a(address).n(pages).change('system');
-  } else {
-    const found = allocateSmall(mm, space, region, units, tag);
-    if (found === null) { t.step('pool.allocFailed')?.n(poolType).n(bytes).n(tag).change('system'); return 0n; }
-    address = found;
-    charged = units * POOL_HEADER_SIZE;
-    t.step('pool.alloc')?.n(poolType).n(bytes).n(tag).a(address).n(units * POOL_HEADER_SIZE).change('system');
+    return address;
   }
-  const c = countersOf(space, tag);
-  c.v[poolType * 3] = c.v[poolType * 3]! + 1;
-  c.v[poolType * 3 + 2] = c.v[poolType * 3 + 2]! + charged;
+  const address = allocateSmall(mm, space, region, units, tag);
+  if (address === null) { t.step('pool.allocFailed')?.n(poolType).n(bytes).n(tag).change('system'); return 0n; }
+  count(c, poolType, units * POOL_HEADER_SIZE);
+  t.step('pool.alloc')?.n(poolType).n(bytes).n(tag).a(address).n(units * POOL_HEADER_SIZE).change('system');
   return address;
+}
+
+/** One more allocation of `bytes` under the tag (counted before the step is recorded: a step shows the state after it). */
+function count(c: TagCounters, poolType: PoolType, bytes: number): void {
+  c.v[poolType * 3] = c.v[poolType * 3]! + 1;
+  c.v[poolType * 3 + 2] = c.v[poolType * 3 + 2]! + bytes;
 }
 
 function countersOf(space: SystemSpace, tag: number): TagCounters {

@@ -100,11 +100,17 @@ export function verifyPoolIntegrity(mm: MemoryManager, processes: ReadonlyArray<
     if (found[0] !== np || found[1] !== p) err(`pool tag ${tag.toString(16)}: ${found[0]}/${found[1]} bytes in blocks but ${np}/${p} counted`);
     if (counted && (counted[0]! < counted[1]! || counted[3]! < counted[4]!)) err(`pool tag ${tag.toString(16)}: more frees than allocations`);
   }
-  // Kernel stacks: one system PTE run (guard + stack) and commit per live stack.
-  let stacks = 0;
-  for (const p of processes) if (p) for (const t of p.threads) if (t.kernelStack) stacks++;
+  // Kernel stacks: one system PTE run (guard + stack) and commit each; every thread's stack is one of them.
+  const stacks = space.systemPteRuns.size;
   const stackPages = KERNEL_STACK_SIZE / 4096;
+  for (const [first, count] of space.systemPteRuns) if (count !== stackPages + 1) err(`system PTEs: run at ${first} of ${count} PTEs is no kernel stack`);
   if (space.systemPtesInUse !== stacks * (stackPages + 1)) err(`system PTEs: ${space.systemPtesInUse} in use but ${stacks} kernel stacks`);
+  const owners = new Set<number>();
+  for (const p of processes) if (p) for (const t of p.threads) if (t.kernelStack) {
+    if (space.systemPteRuns.get(t.kernelStack.firstPte) === undefined) err(`thread ${t.tid}: kernel stack at PTE ${t.kernelStack.firstPte} is not reserved`);
+    if (owners.has(t.kernelStack.firstPte)) err(`thread ${t.tid}: kernel stack shared with another thread`);
+    owners.add(t.kernelStack.firstPte);
+  }
   let inUse = 0;
   for (let i = 0; i < space.systemPtes.length; i++) if (space.systemPtes[i] !== 0) inUse++;
   if (inUse !== space.systemPtesInUse) err(`system PTEs: ${inUse} marked but ${space.systemPtesInUse} counted`);

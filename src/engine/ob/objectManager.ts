@@ -2,7 +2,7 @@
 // with granted access, the CID table (PspCidTable: process and thread ids from one table), and the
 // named-object namespace (\BaseNamedObjects and \Sessions\<n>\BaseNamedObjects, reached from Win32
 // names through the Global\ and Local\ prefixes).
-import { ERROR_INVALID_NAME, ERROR_NO_SYSTEM_RESOURCES, ERROR_PATH_NOT_FOUND } from '../constants';
+import { ERROR_COMMITMENT_LIMIT, ERROR_INVALID_NAME, ERROR_NO_SYSTEM_RESOURCES, ERROR_PATH_NOT_FOUND } from '../constants';
 import { LastError } from '../errors';
 import type { MemoryManager } from '../mm/memoryManager';
 import { ExAllocatePoolWithTag, ExFreePoolWithTag, NonPagedPool, PagedPool, tagValue, type PoolType } from '../mm/pool';
@@ -155,7 +155,8 @@ export class ObjectManager {
   /**
    * ObCreateObject: the header and body in one pool block of the type's pool and tag (ExAllocatePoolWithTag);
    * the address is stable for the object's lifetime. No pool left: ERROR_NO_SYSTEM_RESOURCES
-   * (STATUS_INSUFFICIENT_RESOURCES).
+   * (STATUS_INSUFFICIENT_RESOURCES), or ERROR_COMMITMENT_LIMIT when it is the commit limit that keeps the pool
+   * from growing (the failure the Win32 layer reports for any creation at the commit limit here).
    */
   create(typeName: ObjectTypeName, key: number, bodySize: number, name: string | null = null): ObjectHeader {
     const { poolType, tag } = OBJECT_POOL[typeName];
@@ -179,7 +180,7 @@ export class ObjectManager {
     const space = mm.systemSpace;
     if (!space) throw new Error('ObjectManager: the system address space is not set up');
     const block = ExAllocatePoolWithTag(mm, space, poolType, bytes, tag);
-    if (block === 0n) throw new LastError(ERROR_NO_SYSTEM_RESOURCES);
+    if (block === 0n) throw new LastError(mm.canCharge(1) ? ERROR_NO_SYSTEM_RESOURCES : ERROR_COMMITMENT_LIMIT);
     return block;
   }
 

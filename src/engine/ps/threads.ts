@@ -3,10 +3,10 @@
 // Windows Internals 7e ch. 4, "Thread internals" ("Birth of a thread"); ch. 3, stage 4 (PspAllocateThread
 // then PspInsertThread); MmCreateTeb's caller is PspAllocateThread (public symbols).
 import { PAGE_SIZE_N } from '../constants';
-import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STACK_SIZE_PARAM_IS_A_RESERVATION, STILL_ACTIVE } from '../constants';
+import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_COMMITMENT_LIMIT, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STACK_SIZE_PARAM_IS_A_RESERVATION, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
 import { createPebOrTeb, virtualFree } from '../mm/virtual';
-import { MmCreateKernelStack, MmDeleteKernelStack, type KernelStack } from '../mm/systemPages';
+import { KERNEL_STACK_SIZE, MmCreateKernelStack, MmDeleteKernelStack, type KernelStack } from '../mm/systemPages';
 export { KERNEL_STACK_SIZE } from '../mm/systemPages';
 import type { ProcessObject, ThreadObject } from '../process';
 import { runLoaderInit } from './create/stage7-loader-init';
@@ -19,6 +19,7 @@ import { threadObjectDeleted } from './handles';
 import { readyThread } from './scheduler';
 import { terminateProcess } from './termination';
 import { TEB } from './userLayout';
+import type { ObjectHeader } from '../ob/objectManager';
 import { kernelAlloc, writeUser } from './userMemory';
 
 const fail = (code: number): never => { throw new LastError(code); };
@@ -27,13 +28,13 @@ const fail = (code: number): never => { throw new LastError(code); };
  * KeInitThread's kernel stack: MmCreateKernelStack takes a guard PTE and 24 KB of system PTEs (KERNEL_STACK_SIZE
  * 0x6000 on x64: Microsoft Learn, "How do I keep my driver from running out of kernel-mode stack?"; wdm.h) and
  * sets KTHREAD.StackBase and StackLimit (Windows Internals 7e ch. 4, "Thread internals"; ch. 5, "System PTEs").
- * No system PTE or commit left: the thread cannot be created (ERROR_NOT_ENOUGH_MEMORY). The stack has an
+ * No commit left: ERROR_COMMITMENT_LIMIT; no system PTE left: ERROR_NOT_ENOUGH_MEMORY. The stack has an
  * address range and commit but no physical pages of its own (README: where the model ends).
  */
 export function createKernelStack(pm: ProcessManager, tid: number): KernelStack {
   const space = pm.mm.systemSpace;
   const stack = space ? MmCreateKernelStack(pm.mm, space, tid) : undefined;
-  if (!stack) fail(ERROR_NOT_ENOUGH_MEMORY);
+  if (!stack) fail(pm.mm.canCharge(KERNEL_STACK_SIZE / 4096) ? ERROR_NOT_ENOUGH_MEMORY : ERROR_COMMITMENT_LIMIT);
   return stack!;
 }
 
@@ -43,15 +44,28 @@ export function createKernelStack(pm: ProcessManager, tid: number): KernelStack 
  */
 export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean, stackCommit = 0n): ThreadObject {
   const t = pm.trace;
-  const st = pm.state(p);
   const tid = pm.cids.allocate('t');
-  const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
-  let kernelStack: KernelStack;
-  try { kernelStack = createKernelStack(pm, tid); } catch (e) {
+  let header: ObjectHeader;
+  try { header = pm.ob.create('Thread', tid, ETHREAD_SIZE); } catch (e) { pm.cids.free(tid); throw e; }
+  let thread: ThreadObject;
+  // A failure part-way (no commit for the TEB or stack, no kernel stack) gives the id and the ETHREAD back.
+  try { thread = allocateThreadParts(pm, p, tid, header, startAddress, parameter, stackReserve, suspended, initial, stackCommit); } catch (e) {
     pm.cids.free(tid);
-    pm.ob.dereference(header.objectId);
+    if (pm.ob.dereference(header.objectId)) threadObjectDeleted(pm, header.objectId);
     throw e;
   }
+  const teb = thread.teb;
+  const stackBase = thread.stackBase;
+  // PspAllocateThread is done (its TEB, stack and KeInitThread work recorded above); PspInsertThread follows.
+  t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
+  PspInsertThread(pm, p, thread, header.objectId, header.address);
+  return thread;
+}
+
+/** PspAllocateThread's work after the ETHREAD: MmCreateTeb, the user stack, KeInitThread (with the kernel stack). */
+function allocateThreadParts(pm: ProcessManager, p: ProcessObject, tid: number, header: ObjectHeader, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean, stackCommit: bigint): ThreadObject {
+  const t = pm.trace;
+  const st = pm.state(p);
   // A WoW64 thread's TEB is followed by its 32-bit TEB (TEB64 two pages, then TEB32): MmCreateTeb makes both.
   const wow64 = st.wow64;
   // MmCreateTeb: page-granular, in the first free pages above the PEB, or above the latest TEB (MiCreatePebOrTeb).
@@ -86,20 +100,23 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   v.setBigUint64(TEB.ClientId + 8, BigInt(tid), true);
   v.setBigUint64(TEB.ProcessEnvironmentBlock, p.peb, true);
   writeUser(pm, p, teb, tebBytes);
+  // KeInitThread: the kernel stack first (MmCreateKernelStack); without one the thread is undone and fails.
+  let kernelStack: KernelStack;
+  try { kernelStack = createKernelStack(pm, tid); } catch (e) {
+    virtualFree(pm.mm, p, stackReservation, 0n, MEM_RELEASE);
+    virtualFree(pm.mm, p, teb, 0n, MEM_RELEASE);
+    throw e;
+  }
   // The initial context: Rip = ntdll!RtlUserThreadStart, Rcx = the start address, Rdx = the parameter.
   const rtlUserThreadStart = st.ntdllBase ? st.ntdllBase + 0x1A2B0n : 0n;
   t.step('create.context')?.n(tid).a(rtlUserThreadStart).a(startAddress).change('thread', tid);
   void parameter;
-  const thread: ThreadObject = {
+  return {
     tid, teb, stackBase, stackLimit, state: 'Initialized', suspendCount: suspended ? 1 : 0,
     ethread: header.address, priority: st.basePriority, basePriority: st.basePriority, startAddress: rtlUserThreadStart,
     win32StartAddress: startAddress, exitStatus: STILL_ACTIVE, waitReason: '', objectId: header.objectId, csrThread: 0n,
     pendingLoaderInit: initial, kernelStack,
   };
-  // PspAllocateThread is done (its TEB, stack and KeInitThread work recorded above); PspInsertThread follows.
-  t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
-  PspInsertThread(pm, p, thread, header.objectId, header.address);
-  return thread;
 }
 
 /**

@@ -13,6 +13,7 @@ import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
 import { MiMappedPageWriter } from '../mm/writer';
 import { SystemSpace } from '../mm/systemSpace';
+import { applyPoolCall } from '../mm/poolCalls';
 import { applyHeapCall, type HeapCall, type HeapResult } from '../heap/calls';
 import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
@@ -39,6 +40,7 @@ const APPLY = {
   createProcess: (m, op) => { const { pid, tid } = m.ps.createProcess(op.args[0]); return { pid, tid }; },
   ps: (m, op) => applyPsCall(m.ps, op.args[0]),
   section: (m, op) => applySectionCall(m.sectionContext(), op.args[0]),
+  pool: (m, op) => applyPoolCall(m.mm, op.args[0]),
   heap: (m, op) => applyHeapCall({ mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid) }, op.args[0]),
   memoryListCommand: (m, op) => memoryListCommand(m, op.args[0]),
   runSystemThread: (m, op) => runSystemThread(m, op.args[0]),
