@@ -2,7 +2,6 @@
 // one state (valid in the system working set or nonpaged, transition on a list, or in the paging file) and
 // its PTE pointing back, the pool's page tables' counts, the header chains of every small page, pool bytes
 // equal to the sum of the allocations per tag, the system working set, system PTEs and the system commit.
-import type { ProcessObject } from '../process';
 import type { MemoryManager } from './memoryManager';
 import { PageLocation, PFN_PAGE_TABLE } from './pfn';
 import { NonPagedPool, PAGE_UNUSED, walkPool } from './pool';
@@ -17,7 +16,10 @@ export interface PoolIntegrityContext {
   err(message: string): void;
 }
 
-export function verifyPoolIntegrity(mm: MemoryManager, processes: ReadonlyArray<ProcessObject | undefined>, c: PoolIntegrityContext): void {
+/** A live thread's kernel stack, as verifyIntegrity collects them from the process manager's threads. */
+export interface ThreadStackRef { tid: number; firstPte: number }
+
+export function verifyPoolIntegrity(mm: MemoryManager, threadStacks: readonly ThreadStackRef[], c: PoolIntegrityContext): void {
   const space = mm.systemSpace;
   if (!space) return;
   const db = mm.pfn;
@@ -106,10 +108,10 @@ export function verifyPoolIntegrity(mm: MemoryManager, processes: ReadonlyArray<
   for (const [first, count] of space.systemPteRuns) if (count !== stackPages + 1) err(`system PTEs: run at ${first} of ${count} PTEs is no kernel stack`);
   if (space.systemPtesInUse !== stacks * (stackPages + 1)) err(`system PTEs: ${space.systemPtesInUse} in use but ${stacks} kernel stacks`);
   const owners = new Set<number>();
-  for (const p of processes) if (p) for (const t of p.threads) if (t.kernelStack) {
-    if (space.systemPteRuns.get(t.kernelStack.firstPte) === undefined) err(`thread ${t.tid}: kernel stack at PTE ${t.kernelStack.firstPte} is not reserved`);
-    if (owners.has(t.kernelStack.firstPte)) err(`thread ${t.tid}: kernel stack shared with another thread`);
-    owners.add(t.kernelStack.firstPte);
+  for (const t of threadStacks) {
+    if (space.systemPteRuns.get(t.firstPte) === undefined) err(`thread ${t.tid}: kernel stack at PTE ${t.firstPte} is not reserved`);
+    if (owners.has(t.firstPte)) err(`thread ${t.tid}: kernel stack shared with another thread`);
+    owners.add(t.firstPte);
   }
   let inUse = 0;
   for (let i = 0; i < space.systemPtes.length; i++) if (space.systemPtes[i] !== 0) inUse++;

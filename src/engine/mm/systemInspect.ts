@@ -1,7 +1,6 @@
 // What views and the kernel debugger read of the system address space (no faults, nothing recorded): the
 // regions, pool usage by tag (PoolTrackTable as !poolused shows it), system PTE usage (!sysptes), the system
 // working set and the system's commit, and one pool page's blocks (!pool).
-import type { ProcessObject } from '../process';
 import type { MemoryManager } from './memoryManager';
 import { queryPoolPage, tagString } from './pool';
 import { SYSTEM_PTE_COUNT, type SessionImage, type SystemRegionInfo } from './systemSpace';
@@ -33,7 +32,7 @@ export interface SystemSpaceInfo {
   pageTablePages: number;
 }
 
-export function describeSystemSpace(mm: MemoryManager, processes: ReadonlyArray<ProcessObject | undefined>): SystemSpaceInfo | undefined {
+export function describeSystemSpace(mm: MemoryManager): SystemSpaceInfo | undefined {
   const space = mm.systemSpace;
   if (!space) return undefined;
   const tags: PoolTagInfo[] = [];
@@ -44,7 +43,6 @@ export function describeSystemSpace(mm: MemoryManager, processes: ReadonlyArray<
   tags.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   const [np, p] = space.poolBytes();
   const stacks = space.systemPteRuns.size;
-  void processes;
   const runs = space.freeSystemPteRuns();
   let largest = 0;
   for (const [, n] of runs) if (n > largest) largest = n;

@@ -175,6 +175,12 @@ export class ObjectManager {
     return this.allocate(poolType, size, tag);
   }
 
+  /** ExFreePoolWithTag for a block allocatePool gave. */
+  freePool(address: bigint, tag: number): void {
+    const mm = this.mmOf();
+    if (mm.systemSpace) ExFreePoolWithTag(mm, mm.systemSpace, address, tag);
+  }
+
   private allocate(poolType: PoolType, bytes: number, tag: number): bigint {
     const mm = this.mmOf();
     const space = mm.systemSpace;

@@ -230,7 +230,7 @@ export class System {
     return listHeapBlocks(p, heap, start, count, segment);
   }
   /** The system address space: regions, pool usage by tag, system PTEs, the system working set and commit. */
-  querySystemSpace(): SystemSpaceInfo | undefined { return describeSystemSpace(this.#machine.mm, this.#machine.processes); }
+  querySystemSpace(): SystemSpaceInfo | undefined { return describeSystemSpace(this.#machine.mm); }
   /** The pool page or big allocation holding `address` (!pool), without faulting; undefined outside the pools. */
   queryPool(address: bigint): ReturnType<typeof describePoolAddress> { return typeof address === 'bigint' ? describePoolAddress(this.#machine.mm, address) : undefined; }
   /** Free runs of system PTEs, lowest first (!sysptes 1). */
