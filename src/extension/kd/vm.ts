@@ -1,12 +1,13 @@
 // Virtual memory commands: !vm, !vad, !wsle, !memusage, !address, !ca. Layouts after the Microsoft
 // Learn pages of each extension ("!vm", "!vad", "!wsle", "!memusage", "!address", "!ca"): headers,
-// labels and their order; columns the simulation has no value for (VAD node addresses, pool usage)
+// labels and their order; columns the simulation has no value for (VAD node addresses)
 // are left out rather than invented.
 import { MEM_COMMIT, MEM_FREE, MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, MEM_RESERVE, MM_HIGHEST_USER_ADDRESS } from '../../engine';
 import { KdError } from './expr';
 import { hexColumn, hexDigits, PAGE_SHIFT_N, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
 import { kbOfPages, pagesKb, printable, right } from './format';
 import type { KdTarget } from './target';
+import { vmSystemLines } from './pool';
 
 type Out = string[];
 
@@ -40,6 +41,7 @@ export function cmdVm(t: KdTarget, _args: string[], out: Out, cancelled: () => b
   out.push(`Modified Pages:       ${pagesKb(lists.ModifiedPageCount)}`);
   out.push(`Modified PF Pages:    ${pagesKb(lists.ModifiedPageCountPageFile)}`);
   out.push(`Modified No Write Pages: ${pagesKb(lists.ModifiedNoWritePageCount)}`);
+  out.push(...vmSystemLines(t, pagesKb));
   out.push(`Committed pages:      ${pagesKb(commit.CommitTotal)}`);
   out.push(`Commit limit:         ${pagesKb(commit.CommitLimit)}`);
   out.push(`Peak Commit:          ${pagesKb(commit.CommitPeak)}`);
