@@ -192,3 +192,20 @@ describe('kd: !poolused, !pool, !sysptes, !vm', () => {
     expect(run('!pool 0')[0]).toMatch(/region is Unknown/);
   });
 });
+
+describe('kd: dt nt!_POOL_HEADER', () => {
+  it('shows the header in front of an EPROCESS at the 19041 offsets, read from the pool page', () => {
+    const sys = createSystem({ seed: 1 });
+    const { pid } = sys.createProcess({ imagePath: NOTEPAD });
+    const header = sys.queryProcess(pid)!.eprocess - 0x40n;
+    const out = kd(sys, pid)(`dt nt!_POOL_HEADER ${pointerDigits(header)}`);
+    const page = sys.queryPool(header)!;
+    const block = page.kind === 'small' ? page.blocks.find((b) => b.address === header)! : undefined;
+    expect(block).toBeDefined();
+    const text = out.join('\n');
+    expect(text).toMatch(/\+0x000 PreviousSize\s+: Pos 0, 8 Bits|\+0x000 PreviousSize\s+: 0x/);
+    expect(out.some((l) => /\+0x002 BlockSize/.test(l) && l.includes(`0x${(block!.size / 16).toString(16)}`))).toBe(true);
+    expect(out.some((l) => /\+0x002 PoolType/.test(l) && l.endsWith('0x1'))).toBe(true);
+    expect(out.some((l) => /\+0x004 PoolTag/.test(l) && l.includes(`0x${block!.tag.toString(16)}`))).toBe(true);
+  });
+});
