@@ -141,12 +141,12 @@ export const STEP_SCHEMAS = {
   // Processes the system starts itself (no kernel32, no CSR call): the kernel's StartFirstUserProcess and smss use
   // RtlCreateUserProcess -> NtCreateUserProcess (public symbols of ntoskrnl and ntdll; Windows Internals 7e Part 2 ch. 12, "Smss").
   'create.native': { kind: 'processCreation', routine: 'RtlCreateUserProcess', args: [['image', 's'], ['commandLine', 's'], ['creatorPid', 'n']] },
-  // PspMapSystemDll maps ntdll (and for WoW64 the 32-bit ntdll) in 3D (MiMapProcessExecutable -> PsMapSystemDlls; public symbols).
+  // PspMapSystemDll maps ntdll (and for WoW64 the 32-bit ntdll) in 3D (Windows Internals 7e ch. 3, stage 3D; routine name: public symbols).
   'create.mapSystemDll': { kind: 'processCreation', routine: 'PspMapSystemDll', args: [['pid', 'n'], ['dll', 's'], ['base', 'a'], ['size', 'n']] },
   // WoW64: the 32-bit PEB and TEB beside the native ones (Windows Internals 7e ch. 8 Part 2 "WoW64"; ch. 3 stage 3E/4).
   'create.peb32': { kind: 'processCreation', routine: 'MmCreatePeb', args: [['pid', 'n'], ['peb32', 'a']] },
   'create.teb32': { kind: 'processCreation', routine: 'MmCreateTeb', args: [['pid', 'n'], ['tid', 'n'], ['teb32', 'a']] },
-  // The shared user data page at 0x7FFE0000, read-only in every process (Microsoft Learn, "KUSER_SHARED_DATA structure"; Windows Internals 7e ch. 3 stage 3D).
+  // The shared user data page at 0x7FFE0000, read-only in every process (Microsoft Learn, "KUSER_SHARED_DATA structure"); recorded in 3D as the lab's model (no source names the stage or routine).
   'create.sharedUserData': { kind: 'processCreation', routine: 'MmInitializeProcessAddressSpace', args: [['pid', 'n'], ['address', 'a']] },
   // kernel32!BaseThreadInitThunk: RtlUserThreadStart calls it, it calls the entry point (Windows Internals 7e ch. 3, stage 7).
   'create.baseThreadInitThunk': { kind: 'processCreation', routine: 'BaseThreadInitThunk', args: [['pid', 'n'], ['tid', 'n'], ['entryPoint', 'a']] },
@@ -221,12 +221,13 @@ export const STEP_SCHEMAS = {
   'heap.create': { kind: 'heap', routine: 'RtlCreateHeap', args: [['pid', 'n'], ['heap', 'a'], ['flags', 'n'], ['reserve', 'a'], ['maximumSize', 'n'], ['type', 's']] },
   'heap.destroy': { kind: 'heap', routine: 'RtlDestroyHeap', args: [['pid', 'n'], ['heap', 'a'], ['segments', 'n']] },
   'heap.alloc': { kind: 'heap', routine: 'RtlAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['bytes', 'n'], ['flags', 'n'], ['address', 'a'], ['frontEnd', 'b']] },
-  'heap.backEndAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['blockSize', 'n']] },
+  // segmentHeap: the heap is a segment heap, whose blocks the lab manages like the NT heap's (its texts say so).
+  'heap.backEndAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['blockSize', 'n'], ['segmentHeap', 'b']] },
   'heap.commit': { kind: 'heap', routine: 'RtlpFindAndCommitPages', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
   'heap.extend': { kind: 'heap', routine: 'RtlpExtendHeap', args: [['pid', 'n'], ['heap', 'a'], ['segment', 'a'], ['reserve', 'a'], ['commit', 'n'], ['segments', 'n']] },
-  'heap.virtualAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['size', 'a']] },
+  'heap.virtualAlloc': { kind: 'heap', routine: 'RtlpAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['size', 'a'], ['segmentHeap', 'b']] },
   'heap.virtualFree': { kind: 'heap', routine: 'RtlpFreeHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
-  'heap.lfhActivate': { kind: 'heap', routine: 'RtlpActivateLowFragmentationHeap', args: [['pid', 'n'], ['heap', 'a'], ['bucket', 'n'], ['blockSize', 'n'], ['allocations', 'n']] },
+  'heap.lfhActivate': { kind: 'heap', routine: 'RtlpActivateLowFragmentationHeap', args: [['pid', 'n'], ['heap', 'a'], ['bucket', 'n'], ['blockSize', 'n'], ['allocations', 'n'], ['segmentHeap', 'b']] },
   'heap.lfhSubsegment': { kind: 'heap', routine: 'RtlpAllocateUserBlock', args: [['pid', 'n'], ['heap', 'a'], ['userBlocks', 'a'], ['blockSize', 'n'], ['slots', 'n']] },
   'heap.lfhAlloc': { kind: 'heap', routine: 'RtlpLowFragHeapAllocFromContext', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n'], ['slot', 'n'], ['freeSlots', 'n']] },
   'heap.lfhFree': { kind: 'heap', routine: 'RtlpLowFragHeapFree', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['blockSize', 'n'], ['freeSlots', 'n']] },
@@ -236,6 +237,8 @@ export const STEP_SCHEMAS = {
   'heap.decommit': { kind: 'heap', routine: 'RtlpDeCommitFreeBlock', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['size', 'a']] },
   'heap.reAlloc': { kind: 'heap', routine: 'RtlReAllocateHeap', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['bytes', 'n'], ['newAddress', 'a'], ['inPlace', 'b']] },
   'heap.corruption': { kind: 'heap', routine: 'RtlpLogHeapFailure', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['call', 's']] },
+  // Termination on heap corruption (HeapEnableTerminationOnCorruption, on for 64-bit processes): the process ends with STATUS_HEAP_CORRUPTION.
+  'heap.terminate': { kind: 'heap', routine: 'RtlReportCriticalFailure', args: [['pid', 'n'], ['heap', 'a'], ['address', 'a'], ['call', 's']] },
   // The CRT above the heap: ucrtbase's malloc/free call HeapAlloc/HeapFree on the process heap.
   'heap.malloc': { kind: 'heap', routine: 'malloc', args: [['pid', 'n'], ['bytes', 'n'], ['address', 'a'], ['heap', 'a']] },
   'heap.crtFree': { kind: 'heap', routine: 'free', args: [['pid', 'n'], ['address', 'a'], ['freed', 'b']] },

@@ -128,7 +128,7 @@ export interface Win32Api {
   HeapAlloc(hHeap: bigint, dwFlags: number, dwBytes: bigint): bigint;
   /** HeapReAlloc: the block's new address (the same one when resized in place); failures as HeapAlloc's. */
   HeapReAlloc(hHeap: bigint, dwFlags: number, lpMem: bigint, dwBytes: bigint): bigint;
-  /** HeapFree: FALSE with the last error for a handle or pointer that is not the heap's. */
+  /** HeapFree: FALSE with the last error for a handle that is not a heap; a pointer that is not a busy block ends the process (STATUS_HEAP_CORRUPTION, raised as NtException). */
   HeapFree(hHeap: bigint, dwFlags: number, lpMem: bigint): boolean;
   /** HeapSize: the requested size, or (SIZE_T)-1 without a last error. */
   HeapSize(hHeap: bigint, dwFlags: number, lpMem: bigint): bigint;

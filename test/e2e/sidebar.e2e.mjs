@@ -109,7 +109,15 @@ export const steps = [
       const editor = page.locator('.monaco-editor', { hasText: 'dt nt!_EPROCESS' }).first();
       const link = editor.locator('.view-lines span.detected-link', { hasText: /^Peb$/ }).first();
       await link.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-      await link.click({ modifiers: [process.platform === 'darwin' ? 'Meta' : 'Control'] });
+      // As a user does it: hold Ctrl, then click where the link is. Monaco re-renders the span as
+      // "active link" while Ctrl is held over it, so a locator click (which re-checks that very span
+      // after pressing the modifier) keeps finding it detached; the mouse click at its box does not.
+      const box = await link.boundingBox();
+      if (!box) throw new Error('the Peb link has no box on screen');
+      const modifier = process.platform === 'darwin' ? 'Meta' : 'Control';
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.keyboard.down(modifier);
+      try { await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2); } finally { await page.keyboard.up(modifier); }
       await page.locator('.monaco-editor .view-lines', { hasText: 'dt nt!_PEB' }).first().waitFor({ timeout: STEP_TIMEOUT });
       await page.locator('.monaco-editor .view-lines', { hasText: 'ProcessParameters' }).first().waitFor({ timeout: STEP_TIMEOUT });
       return shot('sidebar-dt-peb-followed');

@@ -3,7 +3,7 @@
  * its source: Windows Internals 7e (ch. 2 "System processes", ch. 3 "Flow of CreateProcess", ch. 4, ch. 5
  * "System threads", Part 2 ch. 8 "WoW64" and ch. 12 "Smss, Csrss, and Wininit"), Microsoft Learn (System
  * Error Codes, RtlNtStatusToDosError) and the public symbols (callers of MmCreatePeb, MmCreateTeb,
- * PspCallProcessNotifyRoutines, PsMapSystemDlls, PsCreateMinimalProcess, RtlCreateUserProcess).
+ * PspCallProcessNotifyRoutines, PspMapSystemDll, PsCreateMinimalProcess, RtlCreateUserProcess).
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -46,7 +46,9 @@ describe('KUSER_SHARED_DATA (Microsoft Learn: fixed user-mode address 0x7FFE0000
     expect(status).toBe(STATUS_ACCESS_VIOLATION);
   });
 
-  it('is mapped in stage 3D by MmInitializeProcessAddressSpace, before the image view', () => {
+  // The lab's model, pinned so it does not drift: no public source names the routine or stage that maps the page
+  // (the step text says so); the lab records it in 3D under MmInitializeProcessAddressSpace, before the image view.
+  it('is mapped in stage 3D by MmInitializeProcessAddressSpace, before the image view (the lab\'s model)', () => {
     const sys = machine();
     const from = sys.stepCount;
     const { pid } = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
@@ -61,7 +63,10 @@ describe('KUSER_SHARED_DATA (Microsoft Learn: fixed user-mode address 0x7FFE0000
 });
 
 describe('PEB and TEBs: page-granular and adjacent (MiCreatePebOrTeb), not 64 KB regions', () => {
-  it('the PEB is one page and each 64-bit TEB two pages, the TEBs in the pages right above the PEB', () => {
+  // Page-granular PEB/TEB allocations (MiCreatePebOrTeb) and the x64 TEB's two pages follow the symbols (sizeof _TEB
+  // 0x1838); the exact placement, the TEBs in the pages right above the PEB, is the simulation's choice (Windows
+  // randomizes where they go), pinned here so the layout does not drift.
+  it('the PEB is one page and each 64-bit TEB two pages, the TEBs in the pages right above the PEB (placement: the lab\'s choice)', () => {
     const sys = machine();
     const pid = pidOf(sys, 'explorer.exe');
     const k = sys.win32(pid);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSystem, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, HEAP_CREATE_ENABLE_EXECUTE, HEAP_GENERATE_EXCEPTIONS,
   HEAP_NO_SERIALIZE, HEAP_REALLOC_IN_PLACE_ONLY, HEAP_ZERO_MEMORY, MEM_COMMIT, MEM_FREE, MEM_RESERVE, NtException, PAGE_EXECUTE_READWRITE,
-  SIZE_T_MINUS_ONE, STATUS_ACCESS_VIOLATION, STATUS_NO_MEMORY, verifyIntegrity, type System, type Win32Api,
+  SIZE_T_MINUS_ONE, STATUS_ACCESS_VIOLATION, STATUS_HEAP_CORRUPTION, STATUS_NO_MEMORY, verifyIntegrity, type System, type Win32Api,
 } from '../../src/engine';
 import { decodeHeader, peekUser } from '../../src/engine/heap/inspect';
 import { machineOf } from '../../src/engine/testing';
@@ -154,8 +154,15 @@ describe('HeapAlloc', () => {
     }
   });
 
-  it('fails on a fixed heap for 0x7FFF8 bytes or more, and when the heap is full: NULL and the last error untouched', () => {
+  // Microsoft Learn, HeapCreate: on a fixed-size heap the largest block is "slightly less than 1,024 KB for a 64-bit process"
+  // (HeapAlloc's 0x7FFF8 is the 32-bit figure); the lab's "slightly less" is VirtualMemoryThreshold, 0xFEFF0 user bytes.
+  it('serves a fixed heap blocks up to slightly less than 1,024 KB (not the 32-bit 0x7FFF8); fails when full: NULL and the last error untouched', () => {
     const { k } = machine();
+    const big = k.HeapCreate(0, 0n, 0x200000n);
+    expect(k.HeapAlloc(big, 0, 0x7FFF8n)).not.toBe(0n);
+    expect(k.HeapAlloc(big, 0, 0xFEFF0n)).not.toBe(0n);
+    expect(k.HeapAlloc(big, 0, 0xFEFF1n)).toBe(0n);
+    expect(k.HeapAlloc(big, 0, 0x100000n)).toBe(0n);
     const h = k.HeapCreate(0, 0n, 0x10000n);
     k.SetLastError(1234);
     expect(k.HeapAlloc(h, 0, 0x7FFF8n)).toBe(0n);
@@ -220,22 +227,40 @@ describe('HeapFree', () => {
     expect(verifyIntegrity(sys)).toEqual([]);
   });
 
-  it('fails for a pointer that is not a busy block (twice freed, inside a block, not the heap\'s): FALSE, ERROR_INVALID_PARAMETER', () => {
-    const { sys, k, heap } = machine();
-    const a = k.HeapAlloc(heap, 0, 64n);
-    expect(k.HeapFree(heap, 0, a + 16n)).toBe(false);
-    expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
-    expect(k.HeapFree(heap, 0, a)).toBe(true);
-    k.SetLastError(0);
-    expect(k.HeapFree(heap, 0, a)).toBe(false);
-    expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
-    expect(sys.getSteps(sys.stepCount - 1, sys.stepCount)[0]!.routine).toBe('RtlpLogHeapFailure');
+  it('fails for a handle that is not a heap: FALSE, ERROR_INVALID_HANDLE; NULL is a no-op', () => {
+    const { k, heap } = machine();
     const other = k.HeapCreate(0, 0n, 0n);
     const b = k.HeapAlloc(other, 0, 64n);
-    expect(k.HeapFree(heap, 0, b)).toBe(false);
     expect(k.HeapFree(0x5000n, 0, b)).toBe(false);
     expect(k.GetLastError()).toBe(ERROR_INVALID_HANDLE);
     expect(k.HeapFree(heap, 0, 0n)).toBe(true); // RtlFreeHeap of NULL does nothing
+  });
+
+  // Heap corruption ends a 64-bit process (termination on corruption is on for all 64-bit processes: Raymond Chen,
+  // "Brief Q&A on the HeapEnableTerminationOnCorruption heap information flag"; Microsoft Learn, HeapSetInformation).
+  it.each([
+    ['a double free', (k: Win32Api, h: bigint, a: bigint) => { expect(k.HeapFree(h, 0, a)).toBe(true); return a; }],
+    ['a pointer inside a block', (_k: Win32Api, _h: bigint, a: bigint) => a + 16n],
+    ['another heap\'s block', (k: Win32Api) => k.HeapAlloc(k.HeapCreate(0, 0n, 0n), 0, 64n)],
+  ])('HeapFree of %s ends the process with STATUS_HEAP_CORRUPTION; the call never returns', (_what, make) => {
+    const { sys, k, pid, heap } = machine();
+    const bad = make(k, heap, k.HeapAlloc(heap, 0, 64n));
+    const from = sys.stepCount;
+    expect(() => k.HeapFree(heap, 0, bad)).toThrow(expect.objectContaining({ status: STATUS_HEAP_CORRUPTION }));
+    const routines = stepsFrom(sys, from).map((s) => s.routine);
+    expect(routines.slice(0, 2)).toEqual(['RtlpLogHeapFailure', 'RtlReportCriticalFailure']);
+    expect(sys.processIds).not.toContain(pid);
+    expect(stepsFrom(sys, from).find((s) => s.code === 'process.terminate')!.args.exitStatus).toBe(STATUS_HEAP_CORRUPTION);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+
+  it('the CRT\'s free of a bad pointer and HeapReAlloc of one end the process the same way', () => {
+    for (const call of [(k: Win32Api, _h: bigint, a: bigint) => k.free(a + 32n), (k: Win32Api, h: bigint, a: bigint) => k.HeapReAlloc(h, 0, a + 32n, 10n)]) {
+      const { sys, k, pid, heap } = machine();
+      const a = k.HeapAlloc(heap, 0, 100n);
+      expect(() => call(k, heap, a)).toThrow(expect.objectContaining({ status: STATUS_HEAP_CORRUPTION }));
+      expect(sys.processIds).not.toContain(pid);
+    }
   });
 });
 
@@ -285,11 +310,13 @@ describe('HeapReAlloc', () => {
     expect(() => k.HeapReAlloc(h, HEAP_REALLOC_IN_PLACE_ONLY | HEAP_GENERATE_EXCEPTIONS, a, 4000n)).toThrow(expect.objectContaining({ status: STATUS_NO_MEMORY }));
   });
 
-  it('fails for a pointer that is not a block: NULL, or STATUS_ACCESS_VIOLATION under HEAP_GENERATE_EXCEPTIONS', () => {
-    const { k, heap } = machine();
+  it('NULL, or a handle that is no heap, fails: NULL, or STATUS_ACCESS_VIOLATION under HEAP_GENERATE_EXCEPTIONS; a wild pointer is heap corruption', () => {
+    const { sys, k, pid, heap } = machine();
     expect(k.HeapReAlloc(heap, 0, 0n, 10n)).toBe(0n);
-    expect(k.HeapReAlloc(heap, 0, 0x9990n, 10n)).toBe(0n);
-    expect(() => k.HeapReAlloc(heap, HEAP_GENERATE_EXCEPTIONS, 0x9990n, 10n)).toThrow(expect.objectContaining({ status: STATUS_ACCESS_VIOLATION }));
+    expect(k.HeapReAlloc(0x5000n, 0, 0x9990n, 10n)).toBe(0n);
+    expect(() => k.HeapReAlloc(0x5000n, HEAP_GENERATE_EXCEPTIONS, 0x9990n, 10n)).toThrow(expect.objectContaining({ status: STATUS_ACCESS_VIOLATION }));
+    expect(() => k.HeapReAlloc(heap, 0, 0x9990n, 10n)).toThrow(expect.objectContaining({ status: STATUS_HEAP_CORRUPTION }));
+    expect(sys.processIds).not.toContain(pid);
   });
 });
 

@@ -217,4 +217,27 @@ describe('memory priorities', () => {
     }
     expect(verifyIntegrity(sys)).toEqual([]);
   });
+
+  it('a hard fault read in by a low-priority thread files its clustered neighbours under that priority too [WI-P]', () => {
+    // Regression: the pages an in-page cluster read in went to the normal (5) standby sub-list while their
+    // MMPFN said the thread's priority, so a later removal unlinked them from the wrong sub-list (found by
+    // the property test with VirtualLock and memory priorities: "list 6 count -1", a page on list 7).
+    const { sys, k } = newProcess({ physicalMemoryMB: 8, pageFileMB: 64 });
+    const base = k.VirtualAlloc(0n, 16n * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    for (let i = 0; i < 16; i++) k.WriteMemory(base + BigInt(i) * PAGE, pattern(i, 16));
+    // Out to the paging file in adjacent slots, then off every list: the next read is a hard fault.
+    k.SetProcessWorkingSetSize(SIZE_T_MINUS_ONE, SIZE_T_MINUS_ONE);
+    sys.runSystemThread('modifiedPageWriter');
+    sys.memoryListCommand('MemoryPurgeStandbyList');
+    k.SetThreadInformation(k.GetCurrentThread(), ThreadMemoryPriority, { MemoryPriority: MEMORY_PRIORITY_LOW }, 4);
+    const { steps } = stepsDuring(sys, () => k.ReadMemory(base, 1));
+    expect(steps.some((s) => s.routine === 'MiResolvePageFileFault')).toBe(true);
+    const low = sys.listPages('Standby', 0, Infinity, MEMORY_PRIORITY_LOW);
+    expect(low.length, 'the cluster read neighbours onto the low sub-list').toBeGreaterThan(0);
+    for (const pfn of low) expect(sys.queryPfn(pfn).Priority).toBe(MEMORY_PRIORITY_LOW);
+    expect(sys.listPages('Standby', 0, Infinity, MEMORY_PRIORITY_NORMAL).every((pfn) => sys.queryPfn(pfn).Priority === MEMORY_PRIORITY_NORMAL)).toBe(true);
+    // Touch every neighbour (soft faults take them off standby) and repurpose the rest: the lists stay whole.
+    for (let i = 1; i < 16; i++) expect(Array.from(k.ReadMemory(base + BigInt(i) * PAGE, 16))).toEqual(Array.from(pattern(i, 16)));
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
 });

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GLOSSARY } from '../../src/extension/notes/glossary';
+import { entry, explainText, GLOSSARY } from '../../src/extension/notes/glossary';
+import { headingTargets } from '../../src/extension/notes/targets';
 import { editDistance, headingForFault, headingForStage, recognize, suggestName } from '../../src/extension/notes/recognize';
 
 const sample = fs.readFileSync(path.join(__dirname, '../fixtures/user-notes-sample.md'), 'utf8');
@@ -172,16 +173,68 @@ describe('recognition that generalizes (issue 15)', () => {
   });
 });
 
+describe('notes recognition: a heading names its topic in whatever words it uses', () => {
+  // Forms learners give headings (none taken from the corpus files): plurals, gerunds, "X and Y",
+  // "How X works", "X internals", questions, numbering, 的/与/和/及, mixed Chinese and English, markup.
+  const topic = (h: string) => recognize(`${h}\n`).headings[0]?.entryId;
+  it.each([
+    ['## Working Sets', 'WorkingSet'], ['### Trimming working sets', 'WorkingSet'], ['## How page faults work', 'PageFault'],
+    ['## How does the modified page writer work?', 'ModifiedPageWriter'], ['## VAD internals', 'VAD'], ['## What are prototype PTEs?', 'PrototypePTE'],
+    ['## 5.3 Page tables', 'PageTable'], ['### 3.2.1 *Job objects*', 'Jobs'], ['## [Handles](https://example.org/h) and objects', 'Handles'],
+    ['## `EPROCESS` and `KPROCESS`', 'EPROCESS'], ['## **Tokens**', 'AccessToken'], ['## 工作集与页面链表', 'WorkingSet'], ['## 句柄及句柄表', 'Handles'],
+    ['## 页表的结构', 'PageTable'], ['## 什么是原型PTE？', 'PrototypePTE'], ['## VAD 是什么', 'VAD'], ['## Working set 的修剪', 'WorkingSet'],
+    ['## 虚拟地址描述符（VAD）', 'VAD'], ['## Translating virtual addresses', 'PageTable'], ['## Creating threads', 'Thread'],
+    ['## Mapping views of a section', 'MapViewOfFile'], ['## The zero page thread explained', 'ZeroPageThread'], ['## 3.4 Inside the PEB', 'PEB'],
+    ['## Why do we need a PFN database?', 'PFN'], ['## Standby and modified lists', 'PageLists'], ['## 写时复制的原理', 'CopyOnWrite'],
+    ['## 进程创建的过程', 'CreateProcessFlow'], ['## How CreateProcess works internally', 'CreateProcessFlow'], ['## Large-page support', 'LargePages'],
+    ['## Large and small pages', 'LargePages'], ['## Protecting memory', 'VirtualProtect'], ['## Creation of a process', 'CreateProcessFlow'],
+    ['## Role of the balance set manager', 'BalanceSetManager'], ['## 受保护进程', 'ProtectedProcess'], ['## 第3章 进程和作业', 'ch3'],
+    ['## Chapter 5: Memory management', 'ch5'], ['## 缺页异常是如何处理的？', 'PageFault'], ['**Page list dynamics**', 'PageLists'],
+  ])('%s -> %s', (h, id) => expect(topic(h)).toBe(id));
+
+  it('a generic sub-heading is about its parent, and other topics are not made up', () => {
+    const r = recognize('## Process internals\n### Data structures\n## Sunday cooking\n### Overview\n## Job interview tips\n## Commit messages\n## Thread the needle\n## References\n');
+    expect(r.headings.map((h) => h.entryId)).toEqual(['EPROCESS', 'EPROCESS', undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('a compound whose first word names a topic counts only in a section about that part of the book', () => {
+    expect(recognize('## Handles\n### Handle inheritance\n').headings[1]?.entryId).toBe('Handles');
+    expect(recognize('## Kitchen\n### Handle design\n').headings[1]?.entryId).toBeUndefined();
+  });
+});
+
 describe('concepts the simulation does not model', () => {
+  // Windows Internals 7e ch. 5: memory compression, SuperFetch, AWE, pools, system PTEs, session space.
+  const cases = [['memory compression', 'MemoryCompression'], ['SuperFetch', 'SuperFetch'], ['SysMain', 'SuperFetch'], ['AWE', 'AWE'],
+    ['AllocateUserPhysicalPages', 'AWE'], ['nonpaged pool', 'Pool'], ['ExAllocatePoolWithTag', 'Pool'], ['非分页池', 'Pool'], ['system PTEs', 'SystemPTEs'],
+    ['系统PTE', 'SystemPTEs'], ['session space', 'SessionSpace'], ['会话空间', 'SessionSpace'], ['地址窗口扩展', 'AWE'], ['内存压缩', 'MemoryCompression']] as const;
+
   it('still get a hover that says so and points to the nearest modeled thing', () => {
-    for (const [text, id] of [['TLB', 'TLB'], ['memory compression', 'MemoryCompression'], ['SuperFetch', 'SuperFetch'], ['快表', 'TLB']] as const) {
+    for (const [text, id] of cases) {
       const t = recognize(`about ${text} here`).terms[0];
       expect(t, text).toMatchObject({ entryId: id, exact: true });
-      const e = GLOSSARY.find((x) => x.id === id)!;
-      expect(e.explain.en, id).toMatch(/^Not simulated/);
-      expect(e.explain.zh, id).toMatch(/^模拟中没有/);
-      expect(e.step ?? e.sidebar, `${id} points somewhere`).toBeDefined();
+      const e = entry(id);
+      const nearest = entry(e.nearest!);
+      expect(nearest.nearest, `${id}: the nearest thing is modelled`).toBeUndefined();
+      expect(headingTargets(nearest.id).length, `${id}: the nearest thing opens somewhere`).toBeGreaterThan(0);
+      expect(explainText(e, false), id).toMatch(new RegExp(`^Not simulated here; the nearest thing the simulation shows is ${nearest.name.replace(/[()]/g, '\\$&')}\\. `));
+      expect(explainText(e, true), id).toMatch(/^模拟中没有这一部分；最接近的是模拟中的/);
+      // The concept's own text says what it is, not what the simulation lacks (that sentence is generic).
+      expect(e.explain.en, id).not.toMatch(/simulat/i);
+      expect(e.explain.zh, id).not.toMatch(/模拟/);
     }
+  });
+
+  it('give a heading about them no lens, while the heading about the nearest thing keeps its own', () => {
+    const r = recognize('# Memory\n## System PTEs\n## 4.1 分页池和非分页池\n## AWE\n## Memory compression\n## Page table entries (PTEs)\n## 会话空间\n');
+    expect(r.headings.map((h) => h.entryId)).toEqual([undefined, undefined, undefined, undefined, undefined, 'PTE', undefined]);
+  });
+
+  it('the TLB, which the simulation keeps without a view, is explained as modelled', () => {
+    const e = entry('TLB');
+    expect(e.nearest).toBeUndefined();
+    expect(recognize('the TLB and 快表').terms.map((t) => t.entryId)).toEqual(['TLB', 'TLB']);
+    expect(e.explain.en).toMatch(/software TLB per address space/);
   });
 });
 

@@ -60,6 +60,8 @@ describe('heading lenses: the right part of the simulation', () => {
   it('every topic with a place in the sidebar gets a lens there, and only known process parts', () => {
     for (const e of GLOSSARY) {
       const targets = headingTargets(e.id);
+      // A concept the simulation does not model (nearest set) opens nothing of its own.
+      if (e.nearest) { expect(targets, e.id).toEqual([]); continue; }
       expect(targets.length, e.id).toBeGreaterThan(0);
       if (e.sidebar) expect(targets).toContainEqual(sidebarPlace(e.sidebar));
       for (const t of targets) if (t.kind === 'processPart') expect(PROCESS_PARTS).toContain(t.part);

@@ -125,7 +125,7 @@ describe('call chains', () => {
   });
 
   it('a fault inside a stage goes through MmAccessFault; a user fault starts at KiPageFault', () => {
-    expect(callChain({ stage: '3E', kind: 'pageFault', routine: 'MiResolveDemandZeroFault' }).slice(-3)).toEqual(['MmCreatePeb', 'MmAccessFault', 'MiResolveDemandZeroFault']);
+    expect(callChain({ stage: '3E', kind: 'pageFault', routine: 'MiResolveDemandZeroFault' }).slice(-4)).toEqual(['NtCreateUserProcess', 'MmCreatePeb', 'MmAccessFault', 'MiResolveDemandZeroFault']);
     expect(callChain({ kind: 'pageFault', routine: 'MiResolveProtoPteFault' })).toEqual(['KiPageFault', 'MmAccessFault', 'MiResolveProtoPteFault']);
     expect(callChain({ kind: 'pageFault', routine: 'MmAccessFault' })).toEqual(['KiPageFault', 'MmAccessFault']);
   });
@@ -155,11 +155,12 @@ describe('call chains', () => {
   });
 
   it('chains checked against the public symbols (issue 14 item 9)', () => {
-    // MmCreatePeb and PspSetupUserProcessAddressSpace are both called by PspAllocateProcess (siblings, not nested).
-    expect(callChain({ stage: '3E', kind: 'processCreation', routine: 'PspSetupUserProcessAddressSpace' }).slice(-2)).toEqual(['PspAllocateProcess', 'PspSetupUserProcessAddressSpace']);
-    expect(callChain({ stage: '3E', kind: 'processCreation', routine: 'MmCreatePeb' }).slice(-2)).toEqual(['PspAllocateProcess', 'MmCreatePeb']);
-    // ntdll is mapped by the kernel: MmInitializeProcessAddressSpace -> MiMapProcessExecutable -> PsMapSystemDlls -> PspMapSystemDll.
-    expect(callChain({ stage: '3D', kind: 'processCreation', routine: 'PspMapSystemDll' }).slice(-4)).toEqual(['MmInitializeProcessAddressSpace', 'MiMapProcessExecutable', 'PsMapSystemDlls', 'PspMapSystemDll']);
+    // Windows Internals 7e ch. 3, stage 3E: "NtCreateUserProcess calls MmCreatePeb" (not PspAllocateProcess).
+    expect(callChain({ stage: '3E', kind: 'processCreation', routine: 'MmCreatePeb' })).toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'MmCreatePeb']);
+    // The process parameters are written while PspAllocateProcess concludes the address space; not under MmCreatePeb.
+    expect(callChain({ stage: '3E', kind: 'processCreation', routine: 'PspSetupUserProcessAddressSpace' }).slice(-3)).toEqual(['NtCreateUserProcess', 'PspAllocateProcess', 'PspSetupUserProcessAddressSpace']);
+    // ntdll is mapped by the kernel in 3D; the book names no caller of PspMapSystemDll, so no unsourced routine sits between.
+    expect(callChain({ stage: '3D', kind: 'processCreation', routine: 'PspMapSystemDll' }).slice(-3)).toEqual(['NtCreateUserProcess', 'PspAllocateProcess', 'PspMapSystemDll']);
     // The loader maps DLLs through the system service, from user mode.
     expect(callChain({ stage: '7', kind: 'virtualMemory', routine: 'MiMapViewOfSection' })).toEqual(['LdrInitializeThunk', 'LdrpInitializeProcess', 'NtMapViewOfSection', 'MiMapViewOfSection']);
     expect(callChain({ stage: '7', kind: 'processCreation', routine: 'BaseThreadInitThunk' })).toEqual(['RtlUserThreadStart', 'BaseThreadInitThunk']);

@@ -109,8 +109,8 @@ describe('the stages of CreateProcess', () => {
     expect(csr.args.csrssPid).toBe(csrss[0]);
     expect(csr.args.csrProcess).not.toBe(0n);
     const dlls = steps.filter((s) => s.code === 'create.loadDll').map((s) => (s.args.dll as string).toLowerCase());
-    // ntdll is mapped by the kernel in 3D (PspMapSystemDll), not loaded by LdrpLoadDll (public symbols: PsMapSystemDlls
-    // is called from MiMapProcessExecutable).
+    // ntdll is mapped by the kernel in 3D (PspMapSystemDll; Windows Internals 7e ch. 3 stage 3D: "Ntdll.dll is mapped
+    // into the process"), not loaded by LdrpLoadDll.
     expect(dlls).not.toContain('ntdll.dll');
     expect(byCode(steps, 'create.mapSystemDll').stage).toBe('3D');
     expect(byCode(steps, 'create.mapSystemDll').args.dll).toBe('C:\\Windows\\System32\\ntdll.dll');

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ERROR_ACCESS_DENIED, FILE_MAP_COPY, FILE_MAP_EXECUTE, FILE_MAP_READ, FILE_MAP_WRITE, MEM_COMMIT, MEM_DECOMMIT, MEM_RELEASE,
+  ERROR_ACCESS_DENIED, FILE_MAP_COPY, FILE_MAP_EXECUTE, FILE_MAP_READ, FILE_MAP_WRITE, MEM_COMMIT, MEM_DECOMMIT, MEM_FREE, MEM_RELEASE,
   MEM_RESERVE, PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_NOCACHE, PAGE_READONLY, PAGE_READWRITE,
   PAGE_WRITECOMBINE, PAGE_WRITECOPY, SEC_RESERVE,
 } from '../../src/engine';
@@ -58,7 +58,10 @@ describe('VirtualProtect in an image view: writable means copy-on-write', () => 
 });
 
 describe('cache attributes are fixed at allocation (Learn, Memory Protection Constants: PAGE_NOCACHE/PAGE_WRITECOMBINE only when allocating)', () => {
-  it('VirtualProtect neither removes PAGE_NOCACHE nor adds PAGE_WRITECOMBINE', () => {
+  // Learn says these modifiers can be used "only when allocating private memory"; it does not say what VirtualProtect
+  // does when given or not given one. The simulation's choice, pinned here: the call succeeds and the region keeps the
+  // attribute it was allocated with (README, "Where the model ends").
+  it('VirtualProtect neither removes PAGE_NOCACHE nor adds PAGE_WRITECOMBINE (the simulation\'s choice where Learn is silent)', () => {
     const { k } = newProcess();
     const nc = k.VirtualAlloc(0n, 0x2000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_NOCACHE);
     const old = { value: 0 };
@@ -95,13 +98,28 @@ describe('VirtualFree (Learn, VirtualFree)', () => {
     expect(k.VirtualQuery(base + 0x3000n)!.State).toBe(MEM_COMMIT);
   });
 
-  it('MEM_RELEASE needs the base VirtualAlloc returned and a size of 0 (Learn names no error code: the simulation gives 487 and 87)', () => {
+  // The kernel rounds lpAddress down to its page before it looks for the region, so an address inside the allocation
+  // base's page releases the region; an address on a later page fails with ERROR_INVALID_ADDRESS (487), a non-zero
+  // size with ERROR_INVALID_PARAMETER (87). Learn names no error codes; 487 and 87 are what Windows 10 x64 returns
+  // (issue 14's review).
+  it('MEM_RELEASE takes an address in the allocation base\'s page (rounded down) and a size of 0; another page is 487, a size is 87', () => {
     const { k } = newProcess();
     const base = k.VirtualAlloc(0n, 0x10000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-    expect(k.VirtualFree(base + 0x10n, 0n, MEM_RELEASE)).toBe(false);
+    expect(k.VirtualFree(base + PAGE, 0n, MEM_RELEASE)).toBe(false);
     expect(k.GetLastError()).toBe(487);
     expect(k.VirtualFree(base, PAGE, MEM_RELEASE)).toBe(false);
     expect(k.GetLastError()).toBe(87);
-    expect(k.VirtualFree(base, 0n, MEM_RELEASE)).toBe(true);
+    expect(k.VirtualQuery(base)!.State).toBe(MEM_COMMIT);
+    expect(k.VirtualFree(base + 0x10n, 0n, MEM_RELEASE)).toBe(true);
+    expect(k.VirtualQuery(base)!.State).toBe(MEM_FREE);
+  });
+
+  it('MEM_DECOMMIT of size 0 decommits the whole region from an address in its base page; from another page it is 487', () => {
+    const { k } = newProcess();
+    const base = k.VirtualAlloc(0n, 0x4000n, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    expect(k.VirtualFree(base + PAGE, 0n, MEM_DECOMMIT)).toBe(false);
+    expect(k.GetLastError()).toBe(487);
+    expect(k.VirtualFree(base + 0x20n, 0n, MEM_DECOMMIT)).toBe(true);
+    expect(k.VirtualQuery(base)).toMatchObject({ State: MEM_RESERVE, RegionSize: 0x4000n });
   });
 });

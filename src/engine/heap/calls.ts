@@ -5,8 +5,14 @@
 // HeapAlloc/HeapReAlloc return NULL without setting the last error, or raise STATUS_NO_MEMORY /
 // STATUS_ACCESS_VIOLATION under HEAP_GENERATE_EXCEPTIONS; HeapCreate, HeapDestroy and HeapFree return
 // NULL/FALSE with a last error.
+// A pointer that is not a busy block of the heap (freed twice, never allocated, inside a block) is heap
+// corruption: with termination on corruption, which is on "for all 64-bit processes" (and for 32-bit ones
+// whose image says subsystem version 6 or more; Raymond Chen, "Brief Q&A on the HeapEnableTerminationOnCorruption
+// heap information flag", The Old New Thing, 2013; Microsoft Learn, HeapSetInformation), the heap manager
+// ends the process with STATUS_HEAP_CORRUPTION (0xC0000374) and the call never returns. The lab's model:
+// every simulated process follows the 64-bit rule, and the caller sees the NtException the thread died of.
 import {
-  ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, HEAP_GENERATE_EXCEPTIONS, STATUS_ACCESS_VIOLATION, STATUS_NO_MEMORY,
+  ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, HEAP_GENERATE_EXCEPTIONS, STATUS_ACCESS_VIOLATION, STATUS_HEAP_CORRUPTION, STATUS_NO_MEMORY,
 } from '../constants';
 import { LastError, NtException } from '../errors';
 import type { MemoryManager } from '../mm/memoryManager';
@@ -43,6 +49,13 @@ export interface HeapContext {
   trace: StepLog;
   rng: Rng;
   live(pid: number): ProcessObject;
+  /** Ends the process (NtTerminateProcess on itself) with `exitStatus`. */
+  terminate(p: ProcessObject, exitStatus: number): void;
+}
+
+/** A heap call's environment: the heap routines' one, and the way out for a corrupted heap. */
+interface CallEnv extends HeapEnv {
+  terminate(exitStatus: number): void;
 }
 
 /** True when `call` names a heap call (own keys only). */
@@ -60,6 +73,11 @@ function heapOf(p: ProcessObject, handle: bigint): Heap | undefined {
   return h > 0 ? p.heaps?.find(h) : undefined;
 }
 
+/** RtlpLogHeapFailure for a pointer no heap block can have (past 2^53): the heap's own check records the others. */
+function recordFailure(env: CallEnv, heap: Heap, address: bigint, call: string): void {
+  env.trace.step('heap.corruption')?.n(env.p.pid).a(heap.base).a(address).s(call);
+}
+
 /** A failed HeapAlloc/HeapReAlloc: NULL, or the exception HEAP_GENERATE_EXCEPTIONS asks for. */
 function failed(why: HeapFailure, flags: number, heap: Heap | undefined): bigint {
   if ((flags | (heap?.flags ?? 0)) & HEAP_GENERATE_EXCEPTIONS) {
@@ -68,7 +86,17 @@ function failed(why: HeapFailure, flags: number, heap: Heap | undefined): bigint
   return 0n;
 }
 
-type HeapHandlers = { [K in HeapCall['call']]: (env: HeapEnv, c: Extract<HeapCall, { call: K }>) => unknown };
+/**
+ * RtlpLogHeapFailure found `address` is no busy block of `heap` (the failure step is already recorded): the heap
+ * manager reports the corruption and the process ends with STATUS_HEAP_CORRUPTION; the call does not return.
+ */
+function corrupted(env: CallEnv, heap: Heap, address: bigint, call: string): never {
+  env.trace.step('heap.terminate')?.n(env.p.pid).a(heap.base).a(address).s(call);
+  env.terminate(STATUS_HEAP_CORRUPTION);
+  throw new NtException(STATUS_HEAP_CORRUPTION, address, false);
+}
+
+type HeapHandlers = { [K in HeapCall['call']]: (env: CallEnv, c: Extract<HeapCall, { call: K }>) => unknown };
 
 const HEAP_CALLS = {
   create: (env, c): bigint => {
@@ -96,17 +124,20 @@ const HEAP_CALLS = {
   reAlloc: (env, c): bigint => {
     const heap = heapOf(env.p, c.heap);
     const address = asNumber(c.address);
-    if (!heap || address <= 0) return failed('badPointer', c.flags, heap);
+    if (!heap || address === 0) return failed('badPointer', c.flags, heap);
+    if (address < 0) { recordFailure(env, heap, c.address, 'reAlloc'); return corrupted(env, heap, c.address, 'reAlloc'); }
     const bytes = asNumber(c.bytes);
     const r = bytes < 0 ? 'noMemory' : heap.reAllocate(env, c.flags, address, bytes);
+    if (r === 'badPointer') return corrupted(env, heap, c.address, 'reAlloc');
     return typeof r === 'number' ? BigInt(r) : failed(r, c.flags, heap);
   },
   free: (env, c): void => {
     const heap = heapOf(env.p, c.heap);
     if (!heap) throw new LastError(ERROR_INVALID_HANDLE);
     const address = asNumber(c.address);
-    // A pointer that is not a busy block of this heap: RtlFreeHeap reports STATUS_INVALID_PARAMETER.
-    if (address < 0 || !heap.free(env, address)) throw new LastError(ERROR_INVALID_PARAMETER);
+    // A pointer that is not a busy block of this heap: heap corruption, the process ends.
+    if (address < 0) recordFailure(env, heap, c.address, 'free');
+    if (address < 0 || !heap.free(env, address)) corrupted(env, heap, c.address, 'free');
   },
   malloc: (env, c): bigint => {
     // The Universal CRT allocates from the process heap: malloc -> _malloc_base -> HeapAlloc(GetProcessHeap(), 0, size)
@@ -122,8 +153,10 @@ const HEAP_CALLS = {
     // free -> _free_base -> HeapFree(GetProcessHeap(), 0, block); free(NULL) does nothing.
     const heap = env.p.heaps?.find(env.p.heaps.processHeap);
     const address = asNumber(c.address);
-    const ok = !!heap && address >= 0 && heap.free(env, address);
-    env.trace.step('heap.crtFree')?.n(env.p.pid).a(c.address).b(ok);
+    if (!heap) { env.trace.step('heap.crtFree')?.n(env.p.pid).a(c.address).b(false); return; }
+    if (address < 0) recordFailure(env, heap, c.address, 'free');
+    if (address < 0 || !heap.free(env, address)) corrupted(env, heap, c.address, 'free');
+    env.trace.step('heap.crtFree')?.n(env.p.pid).a(c.address).b(true);
   },
 } satisfies HeapHandlers;
 
@@ -133,8 +166,9 @@ export type HeapResult<C extends HeapCall> = HeapResults[C['call']];
 
 export function applyHeapCall<C extends HeapCall>(ctx: HeapContext, c: C): HeapResult<C> {
   if (!isHeapCallKind(c.call)) throw new LastError(ERROR_INVALID_PARAMETER);
-  const env: HeapEnv = { mm: ctx.mm, trace: ctx.trace, rng: ctx.rng, p: ctx.live(c.pid) };
-  const handler = HEAP_CALLS[c.call] as (env: HeapEnv, c: HeapCall) => HeapResult<C>;
+  const p = ctx.live(c.pid);
+  const env: CallEnv = { mm: ctx.mm, trace: ctx.trace, rng: ctx.rng, p, terminate: (status) => ctx.terminate(p, status) };
+  const handler = HEAP_CALLS[c.call] as (env: CallEnv, c: HeapCall) => HeapResult<C>;
   return handler(env, c);
 }
 

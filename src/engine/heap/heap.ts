@@ -4,7 +4,7 @@
 // them into NULL/FALSE or, with HEAP_GENERATE_EXCEPTIONS, an exception.
 import { HEAP_GROWABLE, HEAP_NO_SERIALIZE, HEAP_REALLOC_IN_PLACE_ONLY, HEAP_ZERO_MEMORY } from '../constants';
 import {
-  FIXED_HEAP_ALLOCATION_LIMIT, GRANULE, HEAP, HEAP_ENTRY_BUSY, HEAP_USERDATA_HEADER, HEAP_VIRTUAL_ALLOC_ENTRY, LFH_ACTIVATION_THRESHOLD,
+  FIXED_HEAP_MAXIMUM_BLOCK, GRANULE, HEAP, HEAP_ENTRY_BUSY, HEAP_USERDATA_HEADER, HEAP_VIRTUAL_ALLOC_ENTRY, LFH_ACTIVATION_THRESHOLD,
   LFH_MAXIMUM_BLOCK, LFH_USERBLOCKS_SIGNATURE, MAXIMUM_ALLOCATION_SIZE, MIN_BLOCK, VIRTUAL_MEMORY_THRESHOLD, FRONT_END_LFH,
 } from './layout';
 import { cloneSubsegment, lfhBucket, lfhBucketSize, LFH_BUCKETS, lfhSlotCount, nextRandom, type LfhSubsegment } from './lfh';
@@ -70,8 +70,8 @@ export class Heap extends NtHeapBackEnd {
   /** A block of `bytes` user bytes: its address, or the failure. `flags` are the call's (HEAP_ZERO_MEMORY...). */
   allocate(env: HeapEnv, flags: number, bytes: number): number | HeapFailure {
     if (bytes > MAXIMUM_ALLOCATION_SIZE) return 'noMemory';
-    if (!this.growable && bytes >= FIXED_HEAP_ALLOCATION_LIMIT) return 'noMemory';
     const size = blockSizeFor(bytes);
+    if (!this.growable && size > FIXED_HEAP_MAXIMUM_BLOCK) return 'noMemory';
     let user = 0;
     let frontEnd = false;
     if (this.lfhAllowed && size <= LFH_MAXIMUM_BLOCK) {
@@ -88,7 +88,7 @@ export class Heap extends NtHeapBackEnd {
         const id = this.allocateBlock(env, size, bytes, 0);
         if (id >= 0) {
           user = this.addr[id]! + GRANULE;
-          env.trace.step('heap.backEndAlloc')?.n(env.p.pid).a(this.base).a(user).n(bytes).n(this.size[id]!);
+          env.trace.step('heap.backEndAlloc')?.n(env.p.pid).a(this.base).a(user).n(bytes).n(this.size[id]!).b(this.type === 'Segment');
           if (this.lfhAllowed && size <= LFH_MAXIMUM_BLOCK) this.countForLfh(env, lfhBucket(size));
         }
       }
@@ -107,7 +107,7 @@ export class Heap extends NtHeapBackEnd {
     this.lfhActive[bucket] = 1;
     const first = !this.subsegments.length && this.lfhActive.reduce((n, x) => n + x, 0) === 1;
     if (first) store32(env, this.base + HEAP.FrontEndHeapType - 2, FRONT_END_LFH << 16);
-    env.trace.step('heap.lfhActivate')?.n(env.p.pid).a(this.base).n(bucket).n(lfhBucketSize(bucket)).n(this.usage[bucket]!);
+    env.trace.step('heap.lfhActivate')?.n(env.p.pid).a(this.base).n(bucket).n(lfhBucketSize(bucket)).n(this.usage[bucket]!).b(this.type === 'Segment');
   }
 
   /** RtlpLowFragHeapAllocFromContext: a slot of the bucket's current subsegment (a new one when all are full). Returns 0 when none can be had. */
@@ -233,9 +233,9 @@ export class Heap extends NtHeapBackEnd {
       env.trace.step('heap.corruption')?.n(env.p.pid).a(this.base).a(user).s('reAlloc');
       return 'badPointer';
     }
-    if (bytes > MAXIMUM_ALLOCATION_SIZE || (!this.growable && bytes >= FIXED_HEAP_ALLOCATION_LIMIT)) return 'noMemory';
-    let inPlace = false;
     const size = blockSizeFor(bytes);
+    if (bytes > MAXIMUM_ALLOCATION_SIZE || (!this.growable && size > FIXED_HEAP_MAXIMUM_BLOCK)) return 'noMemory';
+    let inPlace = false;
     const slotRef = this.lfhSlots.get(user);
     const virtual = this.virtualBlocks.get(user);
     if (slotRef !== undefined) {

@@ -1,8 +1,8 @@
 // What the views, the `!heap` document and the integrity checker read of a process's heaps, without
 // changing anything (no access faults: memory is read only where it is resident).
-import { PAGE_SIZE } from '../constants';
 import { PTE_VALID, ptePfn } from '../mm/pte';
 import type { MemoryManager } from '../mm/memoryManager';
+import { copyUserPages, type FrameOf } from '../mm/userCopy';
 import type { ProcessObject } from '../process';
 import type { Heap } from './heap';
 import { GRANULE } from './layout';
@@ -93,20 +93,15 @@ export function listHeapBlocks(p: ProcessObject, handle: bigint, start: number, 
   return { total: i, blocks };
 }
 
+/** The frame of a resident page, or -1: reading it takes no fault. */
+const residentFrame: FrameOf = (mm, p, vpn) => {
+  const [lo, hi] = mm.peekPte(p, vpn);
+  return lo & PTE_VALID ? ptePfn(lo, hi, mm.layout.hardwarePfnBits) : -1;
+};
+
 /** Reads resident bytes without faulting: false when a page of the range is not valid. */
 export function peekUser(mm: MemoryManager, p: ProcessObject, va: number, out: Uint8Array): boolean {
-  let done = 0;
-  while (done < out.length) {
-    const cur = va + done;
-    const vpn = Math.floor(cur / PAGE_SIZE);
-    const off = cur - vpn * PAGE_SIZE;
-    const len = Math.min(out.length - done, PAGE_SIZE - off);
-    const [lo, hi] = mm.peekPte(p, vpn);
-    if (!(lo & PTE_VALID)) return false;
-    mm.phys.read(ptePfn(lo, hi, mm.layout.hardwarePfnBits), off, out, done, len);
-    done += len;
-  }
-  return true;
+  return copyUserPages(mm, p, va, out, 0, out.length, false, residentFrame);
 }
 
 /** A _HEAP_ENTRY read from memory and decoded with the heap's cookie: size and previous size in bytes, flags. */

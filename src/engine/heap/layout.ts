@@ -3,9 +3,8 @@
 // values a fresh heap gets (as `dt _HEAP` shows them on Windows 10 x64). One table: the bytes the heap
 // writes into simulated memory and the dt layouts read from it cannot disagree.
 
-/** _HEAP (0x2C0 bytes). It begins with the first segment's _HEAP_SEGMENT fields. */
-export const HEAP = {
-  size: 0x2C0,
+/** The _HEAP_SEGMENT fields every segment starts with; the first segment's are the start of the _HEAP itself. */
+const SEGMENT_FIELDS = {
   Entry: 0x0,
   SegmentSignature: 0x10,
   SegmentFlags: 0x14,
@@ -17,6 +16,12 @@ export const HEAP = {
   LastValidEntry: 0x48,
   NumberOfUnCommittedPages: 0x50,
   NumberOfUnCommittedRanges: 0x54,
+} as const;
+
+/** _HEAP (0x2C0 bytes). It begins with the first segment's _HEAP_SEGMENT fields. */
+export const HEAP = {
+  size: 0x2C0,
+  ...SEGMENT_FIELDS,
   Flags: 0x70,
   ForceFlags: 0x74,
   EncodeFlagMask: 0x7C,
@@ -45,20 +50,7 @@ export const HEAP = {
 } as const;
 
 /** _HEAP_SEGMENT (0x70 bytes): the header of every segment after the first (the first one is the _HEAP). */
-export const HEAP_SEGMENT = {
-  size: 0x70,
-  Entry: 0x0,
-  SegmentSignature: 0x10,
-  SegmentFlags: 0x14,
-  SegmentListEntry: 0x18,
-  Heap: 0x28,
-  BaseAddress: 0x30,
-  NumberOfPages: 0x38,
-  FirstEntry: 0x40,
-  LastValidEntry: 0x48,
-  NumberOfUnCommittedPages: 0x50,
-  NumberOfUnCommittedRanges: 0x54,
-} as const;
+export const HEAP_SEGMENT = { size: 0x70, ...SEGMENT_FIELDS } as const;
 
 /**
  * _HEAP_ENTRY (16 bytes on x64): the header in front of every block. Size and PreviousSize count
@@ -131,10 +123,13 @@ export const DECOMMIT_TOTAL_FREE_THRESHOLD = 0x1000 * GRANULE;
 /** _HEAP.MaximumAllocationSize on x64. */
 export const MAXIMUM_ALLOCATION_SIZE = 0x7FFFFFFDEFFF;
 /**
- * A non-growable heap (HeapCreate with dwMaximumSize != 0) serves blocks below 0x7FFF8 bytes only
- * (Microsoft Learn, HeapAlloc: "dwBytes must be less than 0x7FFF8").
+ * The largest block (header included) a non-growable heap (HeapCreate with dwMaximumSize != 0) serves: such a
+ * heap cannot give a block its own virtual allocation, so a block must fit under VirtualMemoryThreshold.
+ * Microsoft Learn, HeapCreate: the largest block is "slightly less than 512 KB for a 32-bit process and slightly
+ * less than 1,024 KB for a 64-bit process" (HeapAlloc's "less than 0x7FFF8" is the 32-bit figure). The lab's model
+ * of "slightly less": 0xFF00 granules with the header, so at most 0xFEFF0 user bytes (1,020 KB less 16 bytes).
  */
-export const FIXED_HEAP_ALLOCATION_LIMIT = 0x7FFF8;
+export const FIXED_HEAP_MAXIMUM_BLOCK = VIRTUAL_MEMORY_THRESHOLD;
 
 /**
  * The LFH serves blocks up to 16 KB (Microsoft Learn, "Low-fragmentation Heap": "the system does not use

@@ -7,25 +7,30 @@
 import { GRANULE, LFH_MAXIMUM_BLOCK } from './layout';
 
 /**
- * Bucket of a block size (bytes, header included): 16-byte steps to 1 KB, then steps that double with
- * each doubling of the size (32 to 2 KB, 64 to 4 KB, 128 to 8 KB, 256 to 16 KB) — the LFH's buckets
- * widen with the size the same way.
+ * The LFH's 128 buckets. Windows Internals (6e Part 2 ch. 10 and 7e ch. 5, "Heap manager", the LFH's bucket table)
+ * gives them for the 8-byte granularity of 32-bit heaps: 32 buckets 8 bytes apart up to 256 bytes, then 16
+ * buckets per doubling of the size (granularity 16, 32, 64, 128, 256 and 512 bytes) up to 16 KB. The lab's model of
+ * the x64 table keeps that shape with x64's 16-byte granularity: buckets 1-64 are 16 bytes apart up to 1 KB, then
+ * 16 buckets per doubling, 64 bytes apart to 2 KB, 128 to 4 KB, 256 to 8 KB and 512 to 16 KB (128 buckets in all).
  */
+const FINE_BUCKETS = 1024 / GRANULE;
+const BUCKETS_PER_DOUBLING = 16;
+
+/** Bucket (1..128) of a block size in bytes, header included (at most LFH_MAXIMUM_BLOCK). */
 export function lfhBucket(size: number): number {
-  if (size <= 1024) return size / GRANULE;
-  if (size <= 2048) return 64 + Math.ceil((size - 1024) / 32);
-  if (size <= 4096) return 96 + Math.ceil((size - 2048) / 64);
-  if (size <= 8192) return 128 + Math.ceil((size - 4096) / 128);
-  return 160 + Math.ceil((size - 8192) / 256);
+  if (size <= 1024) return Math.ceil(size / GRANULE);
+  let lo = 1024;
+  let base = FINE_BUCKETS;
+  while (size > lo * 2) { lo *= 2; base += BUCKETS_PER_DOUBLING; }
+  return base + Math.ceil((size - lo) / (lo / BUCKETS_PER_DOUBLING));
 }
 
 /** The slot size of a bucket (the largest block size it serves). */
 export function lfhBucketSize(bucket: number): number {
-  if (bucket <= 64) return bucket * GRANULE;
-  if (bucket <= 96) return 1024 + (bucket - 64) * 32;
-  if (bucket <= 128) return 2048 + (bucket - 96) * 64;
-  if (bucket <= 160) return 4096 + (bucket - 128) * 128;
-  return 8192 + (bucket - 160) * 256;
+  if (bucket <= FINE_BUCKETS) return bucket * GRANULE;
+  const doubling = Math.floor((bucket - FINE_BUCKETS - 1) / BUCKETS_PER_DOUBLING);
+  const lo = 1024 * 2 ** doubling;
+  return lo + (bucket - FINE_BUCKETS - doubling * BUCKETS_PER_DOUBLING) * (lo / BUCKETS_PER_DOUBLING);
 }
 
 /** Buckets (indexes 0..LFH_BUCKETS-1; 0 and 1 are never used: the smallest block is 32 bytes). */

@@ -4,6 +4,7 @@
 // freshly committed heap page, a hard fault on one that was paged out).
 import { PAGE_SIZE } from '../constants';
 import type { MemoryManager } from '../mm/memoryManager';
+import { copyUserPages, type FrameOf } from '../mm/userCopy';
 import { TLB_READ, TLB_SIZE, TLB_WRITE, type ProcessObject } from '../process';
 import type { Rng } from '../rng';
 import type { StepLog } from '../trace';
@@ -16,37 +17,20 @@ export interface HeapEnv {
   readonly rng: Rng;
 }
 
+/** The frame of `vpn` from the TLB when it holds the page with this access allowed, else from a page-table walk. */
+const tlbOrTranslated: FrameOf = (mm, p, vpn, write) => {
+  const slot = vpn & (TLB_SIZE - 1);
+  return p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & (write ? TLB_WRITE : TLB_READ)) ? p.tlbPfn[slot]! : mm.translate(p, vpn, write);
+};
 
 /** Stores `length` bytes of `data` from `from` at user address `va` (a number below 2^47). */
 export function storeBytes(env: HeapEnv, va: number, data: Uint8Array, from: number, length: number): void {
-  const { mm, p } = env;
-  let done = 0;
-  while (done < length) {
-    const cur = va + done;
-    const vpn = Math.floor(cur / PAGE_SIZE);
-    const off = cur - vpn * PAGE_SIZE;
-    const len = Math.min(length - done, PAGE_SIZE - off);
-    const slot = vpn & (TLB_SIZE - 1);
-    const pfn = p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & TLB_WRITE) ? p.tlbPfn[slot]! : mm.translate(p, vpn, true);
-    mm.phys.write(pfn, off, data, from + done, len);
-    done += len;
-  }
+  copyUserPages(env.mm, env.p, va, data, from, length, true, tlbOrTranslated);
 }
 
 /** Loads `length` bytes at user address `va` into `out` at `at`. */
 export function loadBytes(env: HeapEnv, va: number, out: Uint8Array, at: number, length: number): void {
-  const { mm, p } = env;
-  let done = 0;
-  while (done < length) {
-    const cur = va + done;
-    const vpn = Math.floor(cur / PAGE_SIZE);
-    const off = cur - vpn * PAGE_SIZE;
-    const len = Math.min(length - done, PAGE_SIZE - off);
-    const slot = vpn & (TLB_SIZE - 1);
-    const pfn = p.tlbVpn[slot] === vpn && (p.tlbFlags[slot]! & TLB_READ) ? p.tlbPfn[slot]! : mm.translate(p, vpn, false);
-    mm.phys.read(pfn, off, out, at + done, len);
-    done += len;
-  }
+  copyUserPages(env.mm, env.p, va, out, at, length, false, tlbOrTranslated);
 }
 
 const ZEROS = new Uint8Array(PAGE_SIZE);

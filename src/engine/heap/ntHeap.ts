@@ -537,7 +537,7 @@ export class NtHeapBackEnd {
     storeBytes(env, base, hdr, 0, hdr.length);
     const user = base + HEAP_VIRTUAL_ALLOC_ENTRY.size;
     this.virtualBlocks.set(user, { base, size, requested });
-    env.trace.step('heap.virtualAlloc')?.n(env.p.pid).a(this.base).a(user).n(requested).a(size).change('vad', env.p.pid, base);
+    env.trace.step('heap.virtualAlloc')?.n(env.p.pid).a(this.base).a(user).n(requested).a(size).b(this.type === 'Segment').change('vad', env.p.pid, base);
     return user;
   }
 

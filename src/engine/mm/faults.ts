@@ -5,7 +5,7 @@ import { NtException } from '../errors';
 import { STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVERFLOW } from '../constants';
 import type { AddressSpace } from './addressSpace';
 import { TLB_READ, TLB_SIZE, TLB_WRITE } from './addressSpace';
-import { ENTRIES, LEVEL_PDE, NORMAL_PRIORITY, PAGE_SIZE, vaHi, vaLo } from './geometry';
+import { ENTRIES, LEVEL_PDE, PAGE_SIZE, vaHi, vaLo } from './geometry';
 import type { MemoryManager } from './memoryManager';
 import { MiInitializePfn, MiRemoveAnyPage, MiRemoveZeroPage } from './pageLists';
 import { LIST_STANDBY0, PageLocation, PFN_MODIFIED } from './pfn';
@@ -273,7 +273,10 @@ export function MiResolvePageFileFault(mm: MemoryManager, process: AddressSpace,
       MiInitializePfn(mm, p, process.index, table, mm.pteAddressLo(nvpn), mm.pteAddressHi(nvpn), jlo, jhi);
       mm.pfn.shareCount[p] = 0;
       mm.pfn.referenceCount[p] = 0;
-      mm.pfn.insertTail(LIST_STANDBY0 + NORMAL_PRIORITY, p, PageLocation.StandbyPageList);
+      // A clustered page goes to the standby sub-list of the priority MiInitializePfn gave it (the faulting
+      // thread's memory priority): a page's list and its MMPFN priority always agree, as list removal reads one
+      // from the other (a fixed NORMAL_PRIORITY list here left pages filed under the wrong priority).
+      mm.pfn.insertTail(LIST_STANDBY0 + mm.pfn.priority[p]!, p, PageLocation.StandbyPageList);
       mm.writeEntry(table, j, makeTransitionLo(p, pteProtection(jlo)), makeTransitionHi(p, mm.layout));
       mm.pfn.shareCount[table]!++;
       cluster++;

@@ -484,7 +484,10 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
   const t = mm.trace;
   if (op === MEM_RELEASE) {
     if (dwSize !== 0n) fail(ERROR_INVALID_PARAMETER);
-    if (lpAddress !== vaOf(vad.startVpn)) fail(ERROR_INVALID_ADDRESS);
+    // NtFreeVirtualMemory works on pages: BaseAddress is rounded down to its page first (ZwFreeVirtualMemory returns
+    // the page-aligned base it freed, Microsoft Learn), so base + 0x10 releases the region and only an address on
+    // another page than the allocation base fails (ERROR_INVALID_ADDRESS; issue 14's review of real Windows 10 x64).
+    if (startVpn !== vad.startVpn) fail(ERROR_INVALID_ADDRESS);
     let released = 0;
     if (vad.vadType === VadType.VadLargePages) { releaseLargePages(mm, p, vad); released = vad.pageCount; }
     else {
@@ -502,7 +505,7 @@ export function virtualFree(mm: MemoryManager, p: AddressSpace, lpAddress: bigin
   let first = startVpn;
   let last: number;
   if (dwSize === 0n) {
-    if (lpAddress !== vaOf(vad.startVpn)) fail(ERROR_INVALID_ADDRESS);
+    if (startVpn !== vad.startVpn) fail(ERROR_INVALID_ADDRESS);
     first = vad.startVpn;
     last = vad.endVpn;
   } else {

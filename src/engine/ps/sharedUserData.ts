@@ -1,7 +1,7 @@
 // KUSER_SHARED_DATA as user mode sees it at 0x7FFE0000: the fields the simulation fills, at their offsets.
 // Offsets: Microsoft Learn, "KUSER_SHARED_DATA structure (ntddk.h)", and the 19041 public symbols
-// (nt!_KUSER_SHARED_DATA). Windows Internals 7e ch. 4 and ch. 5 describe the page: the kernel writes it,
-// user mode reads it (GetTickCount, the OS version, the system root) without a system call.
+// (nt!_KUSER_SHARED_DATA): the kernel keeps the interrupt time, system time, tick count and time zone bias
+// current there and user mode reads them without a system call. The simulation fills only the fixed fields below.
 import { insertSharedUserDataVad, MM_SHARED_USER_DATA_VA } from '../mm/virtual';
 import type { ProcessObject } from '../process';
 import type { ProcessManager } from './processManager';
@@ -36,8 +36,9 @@ export function sharedUserDataBytes(): Uint8Array {
 }
 
 /**
- * MmInitializeProcessAddressSpace gives the new address space its view of the shared user data page at
- * 0x7FFE0000, read-only to user mode. Kernel work: the page is filled without recorded faults.
+ * The new address space gets its view of the shared user data page at 0x7FFE0000, read-only to user mode.
+ * The lab's model: done while the address space is concluded (stage 3D); no public source names the routine.
+ * Kernel work: the page is filled without recorded faults.
  */
 export function mapSharedUserData(pm: ProcessManager, p: ProcessObject): void {
   pm.trace.muted++;

@@ -30,6 +30,8 @@ export class PsProcessState {
   entryPoint = 0n;
   /** The image's SizeOfStackReserve: the default stack reserve of the process's threads. */
   stackReserve = 0x100000n;
+  /** The image's SizeOfStackCommit: the default initial commit of the process's thread stacks. */
+  stackCommit = 0x1000n;
   subsystem = 0;
   ntdllBase = 0n;
   ntdllSize = 0;

@@ -167,14 +167,15 @@ export function createThread(pm: ProcessManager, creator: ProcessObject, target:
   if (typeof startAddress !== 'bigint' || typeof parameter !== 'bigint' || typeof stackSize !== 'bigint' || stackSize < 0n) fail(ERROR_INVALID_PARAMETER);
   const t = pm.trace;
   const suspended = (flags & CREATE_SUSPENDED) !== 0;
-  // dwStackSize is the initial commit unless STACK_SIZE_PARAM_IS_A_RESERVATION says it is the reserve; the
-  // reserve is otherwise the image's default (SizeOfStackReserve). Microsoft Learn, CreateThread
-  // (dwStackSize) and "Thread Stack Size".
+  // dwStackSize is the initial commit unless STACK_SIZE_PARAM_IS_A_RESERVATION says it is the reserve; what it
+  // does not give is the image's default (SizeOfStackReserve, SizeOfStackCommit), as is a dwStackSize of 0
+  // ("the new thread uses the default size for the executable"). Microsoft Learn, CreateThread (dwStackSize)
+  // and "Thread Stack Size".
   const isReserve = (flags & STACK_SIZE_PARAM_IS_A_RESERVATION) !== 0;
-  const imageReserve = pm.state(target).stackReserve;
+  const { stackReserve: imageReserve, stackCommit: imageCommit } = pm.state(target);
   const thread = isReserve
-    ? createThreadObject(pm, target, startAddress, parameter, stackSize, true, false)
-    : createThreadObject(pm, target, startAddress, parameter, imageReserve, true, false, stackSize);
+    ? createThreadObject(pm, target, startAddress, parameter, stackSize, true, false, imageCommit)
+    : createThreadObject(pm, target, startAddress, parameter, imageReserve, true, false, stackSize > 0n ? stackSize : imageCommit);
   callThreadNotify(pm, target, thread, true);
   t.step('thread.create')?.n(target.pid).n(thread.tid).a(startAddress).a(thread.teb).b(suspended).n(creator.pid).change('thread', thread.tid).change('process', target.pid);
   const dbg = breakin ? debugObjectOf(pm, target) : undefined;

@@ -1,7 +1,7 @@
 // The kernel writing into a process's user memory (PEB, TEB, process parameters, loader data), faulting
 // pages in as a probed kernel write does, and the little-endian/UTF-16 encoders those writes use.
-import { PAGE_SIZE } from '../constants';
 import { MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../constants';
+import { copyUserPages, translatedFrame } from '../mm/userCopy';
 import { virtualAlloc } from '../mm/virtual';
 import type { ProcessObject } from '../process';
 import type { ProcessManager } from './processManager';
@@ -28,17 +28,7 @@ export function writeUser(pm: ProcessManager, p: ProcessObject, va: bigint, data
 
 /** writeUser with a user address as a number (exact below 2^53). */
 export function writeUserAt(pm: ProcessManager, p: ProcessObject, start: number, data: Uint8Array): void {
-  const mm = pm.mm;
-  let done = 0;
-  while (done < data.length) {
-    const cur = start + done;
-    const vpn = Math.floor(cur / PAGE_SIZE);
-    const off = cur - vpn * PAGE_SIZE;
-    const len = Math.min(data.length - done, PAGE_SIZE - off);
-    const pfn = mm.translate(p, vpn, true);
-    mm.phys.write(pfn, off, data, done, len);
-    done += len;
-  }
+  copyUserPages(pm.mm, p, start, data, 0, data.length, true, translatedFrame);
 }
 
 /**

@@ -3,6 +3,7 @@
 // Windows Internals 7th ed., Part 1, chapter 5, "Address translation" and "Page fault handling".
 import type { MemoryManager } from '../mm/memoryManager';
 import { PAGE_SIZE } from '../mm/memoryManager';
+import { copyUserPages, type FrameOf } from '../mm/userCopy';
 import { TLB_READ, TLB_SIZE, TLB_WRITE, type ProcessObject } from '../process';
 
 /**
@@ -10,24 +11,17 @@ import { TLB_READ, TLB_SIZE, TLB_WRITE, type ProcessObject } from '../process';
  * the bytes. Checks every page first so a partly valid range is not half-read. Changes nothing.
  */
 export function tryFastRead(mm: MemoryManager, p: ProcessObject, va: number, out: Uint8Array): boolean {
-  const phys = mm.phys;
   const n = out.length;
   for (let cur = va; cur < va + n; cur = (Math.floor(cur / PAGE_SIZE) + 1) * PAGE_SIZE) {
     const vpn = Math.floor(cur / PAGE_SIZE);
     const slot = vpn & (TLB_SIZE - 1);
     if (p.tlbVpn[slot] !== vpn || !(p.tlbFlags[slot]! & TLB_READ)) return false;
   }
-  let done = 0;
-  while (done < n) {
-    const cur = va + done;
-    const vpn = Math.floor(cur / PAGE_SIZE);
-    const off = cur - vpn * PAGE_SIZE;
-    const len = Math.min(n - done, PAGE_SIZE - off);
-    phys.read(p.tlbPfn[vpn & (TLB_SIZE - 1)]!, off, out, done, len);
-    done += len;
-  }
-  return true;
+  return copyUserPages(mm, p, va, out, 0, n, false, tlbFrame);
 }
+
+/** The frame the TLB holds for `vpn` (tryFastRead has checked every page hits). */
+const tlbFrame: FrameOf = (_mm, p, vpn) => p.tlbPfn[vpn & (TLB_SIZE - 1)]!;
 
 /**
  * Touches [va, va+size) as loads (data null; the bytes go to `out` when given) or stores, faulting pages

@@ -41,7 +41,9 @@ const APPLY = {
   ps: (m, op) => applyPsCall(m.ps, op.args[0]),
   section: (m, op) => applySectionCall(m.sectionContext(), op.args[0]),
   pool: (m, op) => applyPoolCall(m.mm, op.args[0]),
-  heap: (m, op) => applyHeapCall({ mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid) }, op.args[0]),
+  heap: (m, op) => applyHeapCall({
+    mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid), terminate: (p, status) => m.ps.terminateProcess(p, status, p.pid),
+  }, op.args[0]),
   memoryListCommand: (m, op) => memoryListCommand(m, op.args[0]),
   runSystemThread: (m, op) => runSystemThread(m, op.args[0]),
   grantPrivilege: (m, op) => {

@@ -56,6 +56,13 @@ export interface GlossaryEntry {
    * area, a kernel term in the same sentence, a code span); in ordinary prose they get no hover.
    */
   readonly plainTerms?: readonly string[];
+  /**
+   * For a concept the simulation does not model: the id of the nearest thing it does. The hover
+   * says so in one generic sentence (explainText) and offers that entry's stepper; a heading about
+   * the concept gets no lens. When a later build models the concept, removing this field is the
+   * whole change (the explanation texts describe the concept, not the simulation's gap).
+   */
+  readonly nearest?: string;
   readonly step?: StepTarget;
   readonly sidebar?: SidebarTarget;
   readonly live?: LiveKind;
@@ -128,7 +135,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'MmCreatePeb', name: 'MmCreatePeb', category: 'api',
     terms: ['MmCreatePeb'], step: creation('3E'), sidebar: 'peb', live: 'peb',
-    explain: { en: 'Maps and fills the PEB in the new process\'s user space (stage 3E).', zh: '在新进程的用户空间映射并填写 PEB（阶段 3E）。' },
+    explain: { en: 'Called by NtCreateUserProcess in stage 3E: takes a page for the PEB in the new process\'s user space (MiCreatePebOrTeb) and fills it.', zh: '在阶段 3E 由 NtCreateUserProcess 调用：在新进程的用户空间为 PEB 取得一页（MiCreatePebOrTeb）并填写它。' },
   },
   {
     id: 'PspInsertProcess', name: 'PspInsertProcess', category: 'api',
@@ -192,7 +199,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'IntegrityLevel', name: 'Integrity levels', nameZh: '完整性级别', category: 'concept',
-    terms: ['integrity level', 'mandatory label', 'Low integrity', 'Mandatory Integrity Control', '完整性级别', '强制标签', '低完整性'],
+    terms: ['integrity level', 'mandatory label', 'Low integrity', 'Mandatory Integrity Control', '完整性级别', '强制标签', '低完整性', '强制完整性控制'],
     step: creation('3A'), sidebar: 'token',
     explain: {
       en: 'Mandatory Integrity Control compares integrity levels, the token\'s mandatory label (S-1-16-x: Low 4096, Medium 8192, High 12288, System 16384). A process may lower the label of a token freely; raising it needs SeTcbPrivilege. Lower integrity cannot write to higher-integrity objects. "Run Program at Low Integrity" does the documented recipe.',
@@ -270,8 +277,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   // ---- Chapters ----------------------------------------------------------------------------
   {
     id: 'ch2', name: 'Chapter 2 System architecture', nameZh: '第 2 章 系统架构', category: 'chapter',
-    terms: ['System architecture', '系统架构'], sidebar: 'process', live: 'system',
-    explain: { en: 'Chapter 2: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章：内核、执行体、子系统以及启动后系统运行的进程。' },
+    // "Architecture overview" is the chapter's first section (Windows Internals 7e ch. 2); notes title it "Architecture".
+    terms: ['System architecture', '系统架构'], headingTerms: ['architecture', 'architecture overview', '架构', '体系结构'], sidebar: 'process', live: 'system',
+    explain: { en: 'Chapter 2, System architecture, from its architecture overview: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章 系统架构（体系结构）：内核、执行体、子系统以及启动后系统运行的进程。' },
   },
   // The 5th and 6th editions called the chapter "Processes, Threads, and Jobs" (chapter 5 there).
   {
@@ -281,8 +289,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'ch5', name: 'Chapter 5 Memory management', nameZh: '第 5 章 内存管理', category: 'chapter',
-    terms: ['Memory management', '内存管理'], step: fault(), sidebar: 'pageList', live: 'pfnLists',
-    explain: { en: 'Chapter 5: virtual address spaces, page faults, working sets, the PFN database, sections.', zh: '第 5 章：虚拟地址空间、缺页、工作集、PFN 数据库、section。' },
+    // The chapter is about the memory manager (Windows Internals 7e ch. 5, "Introduction to the memory manager").
+    terms: ['Memory management', '内存管理', 'memory manager', '内存管理器'], step: fault(), sidebar: 'pageList', live: 'pfnLists',
+    explain: { en: 'Chapter 5, the memory manager: virtual address spaces, page faults, working sets, the PFN database, sections.', zh: '第 5 章，内存管理器：虚拟地址空间、缺页、工作集、PFN 数据库、section。' },
   },
   // ---- Memory manager ----------------------------------------------------------------------
   {
@@ -307,8 +316,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PageFileFault', name: 'Paging-file fault', nameZh: '页面文件缺页（硬缺页）', category: 'concept',
-    headingTerms: ['paging', 'paging out', '换页', '分页'], terms: ['hard fault', '硬缺页', 'paging file', 'pagefile', 'pagefile.sys', '页面文件', 'MiResolvePageFileFault', '换页'], step: fault('pageFile'), sidebar: 'pageFile', live: 'pfnLists',
-    explain: { en: 'The PTE points into the paging file (the page was paged out): a hard fault reads the page (and its cluster) back.', zh: 'PTE 指向页面文件（页面已被换出，即换页、分页）：硬缺页把该页（及其簇）读回内存。' },
+    // "In-paging I/O" (Windows Internals 7e ch. 5) is the read of a hard fault and its cluster.
+    headingTerms: ['paging', 'paging out', '换页', '分页', 'in-paging i/o', 'in-paging', 'paging i/o', 'clustered page faults'], terms: ['hard fault', '硬缺页', 'paging file', 'pagefile', 'pagefile.sys', '页面文件', 'MiResolvePageFileFault', '换页'], step: fault('pageFile'), sidebar: 'pageFile', live: 'pfnLists',
+    explain: { en: 'The PTE points into the paging file (the page was paged out): a hard fault reads the page (and its cluster) back, the in-paging I/O.', zh: 'PTE 指向页面文件（页面已被换出，即换页、分页）：硬缺页把该页（及其簇）读回内存。' },
   },
   {
     id: 'CopyOnWrite', name: 'Copy-on-write', nameZh: '写时复制', category: 'concept',
@@ -318,7 +328,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'GuardPage', name: 'Guard page', nameZh: '保护页', category: 'concept',
     terms: ['guard page', 'PAGE_GUARD', '保护页', 'STATUS_GUARD_PAGE_VIOLATION'], step: fault('guardPage'), sidebar: 'pte', live: 'pte',
-    explain: { en: 'The first touch raises STATUS_GUARD_PAGE_VIOLATION once and clears the guard.', zh: '第一次访问引发一次 STATUS_GUARD_PAGE_VIOLATION，并清除保护属性。' },
+    // Microsoft Learn, "Creating Guard Pages" and "Thread Stack Size"; Windows Internals 7e ch. 5 (user stacks).
+    explain: { en: 'The first touch clears the guard. Outside a thread\'s stack it raises STATUS_GUARD_PAGE_VIOLATION once; a stack\'s own guard page instead lets the stack grow (MiCheckForUserStackOverflow), until the reserve is used up (STATUS_STACK_OVERFLOW).', zh: '第一次访问会清除保护属性。在线程栈之外，它引发一次 STATUS_GUARD_PAGE_VIOLATION；栈自己的保护页则让栈增长（MiCheckForUserStackOverflow），直到保留空间用完（STATUS_STACK_OVERFLOW）。' },
   },
   {
     id: 'AccessViolation', name: 'Access violation', nameZh: '访问违例', category: 'concept',
@@ -332,7 +343,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PTE', name: 'PTE', nameZh: '页表项', category: 'structure',
-    terms: ['PTE', 'PTEs', '页表项', '_MMPTE', 'MMPTE', 'PDE', 'PPE', 'PXE'], step: fault(), sidebar: 'pte', live: 'pte',
+    terms: ['PTE', 'PTEs', 'page table entry', '页表项', '_MMPTE', 'MMPTE', 'PDE', 'PPE', 'PXE'], step: fault(), sidebar: 'pte', live: 'pte',
     explain: { en: 'Page table entry: valid (hardware) or one of the software states (demand zero, transition, paging file, prototype).', zh: '页表项：有效（硬件）或软件状态之一（请求零页、转换、页面文件、原型）。' },
   },
   {
@@ -347,7 +358,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PageLists', name: 'Page lists', nameZh: '页面链表', category: 'concept',
-    terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表'], sidebar: 'pageList', live: 'pfnLists',
+    terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表',
+      // Windows Internals 7e ch. 5, "Page list dynamics": the zero page list, free page list, standby and modified page lists.
+      'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'], sidebar: 'pageList', live: 'pfnLists',
     explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists.', zh: '未使用的物理页位于零页链表、空闲链表（空闲页链表）、备用链表（备用页链表，优先级 0-7）和已修改链表（修改页链表、已修改页链表）上。' },
   },
   {
@@ -384,13 +397,15 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'VirtualProtect', name: 'VirtualProtect', category: 'api',
-    headingTerms: ['protection', 'page protection', 'memory protection', '保护属性', '内存保护', '页面保护'], terms: ['VirtualProtect', 'VirtualProtectEx', 'NtProtectVirtualMemory'], step: fault('accessViolation'), sidebar: 'vad', live: 'vads',
+    // Windows Internals 7e ch. 5, "Protecting memory"; Microsoft Learn "Memory Protection Constants".
+    headingTerms: ['protection', 'page protection', 'memory protection', '保护属性', '内存保护', '页面保护'], terms: ['VirtualProtect', 'VirtualProtectEx', 'NtProtectVirtualMemory', 'memory protection', 'page protection', '内存保护', '页面保护'], step: fault('accessViolation'), sidebar: 'vad', live: 'vads',
     explain: { en: 'Changes the memory protection of committed pages and returns the old one.', zh: '修改已提交页面的保护属性（页面保护、内存保护）并返回旧的属性。' },
   },
   {
     id: 'VirtualLock', name: 'VirtualLock', category: 'api',
-    terms: ['VirtualLock', 'VirtualUnlock'], sidebar: 'wsle', live: 'workingSet',
-    explain: { en: 'Locks pages into the working set so trimming does not take them away.', zh: '把页面锁定在工作集中，修剪时不会被移出。' },
+    // Windows Internals 7e ch. 5, "Locking memory".
+    terms: ['VirtualLock', 'VirtualUnlock'], headingTerms: ['locking memory', 'memory locking', 'locked pages', 'locking pages', '锁定内存', '内存锁定'], sidebar: 'wsle', live: 'workingSet',
+    explain: { en: 'Locks pages into the working set (locking memory, memory locking) so trimming does not take them away.', zh: '把页面锁定在工作集中（锁定内存、内存锁定），修剪时不会被移出。' },
   },
   {
     id: 'VirtualQuery', name: 'VirtualQuery', category: 'api',
@@ -400,7 +415,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'HeapAlloc', name: 'HeapAlloc', category: 'api',
     terms: ['HeapAlloc', 'HeapFree', 'HeapCreate', 'HeapReAlloc', 'Heap API', 'heap manager', '堆管理器', 'malloc'], sidebar: 'vad', live: 'vads',
-    explain: { en: 'The heap manager (behind HeapAlloc and the C runtime\'s malloc) carves small blocks out of memory it reserves and commits with the Virtual API.', zh: '堆管理器从通过 Virtual API 保留和提交的内存中分出小块。' },
+    explain: { en: 'The heap manager in ntdll (behind the Heap API\'s HeapAlloc and the C runtime\'s malloc) carves small blocks out of memory it reserves and commits with NtAllocateVirtualMemory, the system service behind VirtualAlloc.', zh: 'ntdll 中的堆管理器（HeapAlloc 和 C 运行时 malloc 的底层）从它用 NtAllocateVirtualMemory（VirtualAlloc 背后的系统服务）保留和提交的内存中分出小块。' },
   },
   {
     id: 'CreateFileMapping', name: 'CreateFileMapping', nameZh: 'section 对象（节对象、区段对象）', category: 'api',
@@ -409,7 +424,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'MapViewOfFile', name: 'MapViewOfFile', category: 'api',
-    terms: ['MapViewOfFile', 'MapViewOfFileEx', 'UnmapViewOfFile', 'NtMapViewOfSection'], step: fault('prototype'), sidebar: 'vad', live: 'vads',
+    terms: ['MapViewOfFile', 'MapViewOfFileEx', 'UnmapViewOfFile', 'NtMapViewOfSection', 'mapped view', 'view of a section', 'section view'], step: fault('prototype'), sidebar: 'vad', live: 'vads',
     explain: { en: 'Maps a view of a section into the address space (a mapped VAD); first touches resolve through prototype PTEs.', zh: '把 section 的视图映射到地址空间（映射型 VAD）；首次访问通过原型 PTE 解决。' },
   },
   {
@@ -488,9 +503,11 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   systemProcess('wininit', 'wininit.exe', ['wininit', 'wininit.exe', 'Windows Start-Up Application'],
     'The Windows Start-Up Application, session 0\'s initialization process: starts services.exe and lsass.exe.', '会话 0 的初始化进程：启动 services.exe 和 lsass.exe。'),
   systemProcess('services', 'services.exe', ['services.exe', 'Service Control Manager', 'svchost', 'svchost.exe', '服务控制管理器'],
-    'The Service Control Manager: starts and controls Windows services, many of them inside svchost.exe processes.', '服务控制管理器：启动和控制 Windows 服务，其中很多运行在 svchost.exe 进程中。',
+    'The Service Control Manager: starts and controls Windows services, many of them inside svchost.exe processes.', '服务控制管理器：启动和控制 Windows 服务（服务进程），其中很多运行在 svchost.exe 进程中。',
     // SCM is also "source control management".
-    ['SCM']),
+    ['SCM'],
+    // Windows Internals 7e ch. 2, "Architecture overview": user, service, system and subsystem processes; "Services".
+    ['services', 'service processes', 'windows services', '服务', '服务进程', 'Windows 服务']),
   systemProcess('lsass', 'lsass.exe', ['lsass', 'lsass.exe', 'Local Security Authority', 'LSA', '本地安全认证', '本地安全机构'],
     'The Local Security Authority: checks logons and creates the access tokens users\' processes run with.', '本地安全机构（本地安全认证）：验证登录，并创建用户进程运行时使用的访问令牌。'),
   systemProcess('winlogon', 'winlogon.exe', ['winlogon', 'winlogon.exe', '登录进程'],
@@ -498,32 +515,69 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   systemProcess('explorer', 'explorer.exe', ['explorer.exe', '桌面外壳'],
     'The user\'s shell: most programs a user starts are its children.', '用户的桌面外壳程序：用户启动的大部分程序都是它的子进程。'),
 
-  // ---- Concepts of ch. 5 the simulation does not model: the hover says so and points to the nearest
-  // thing it does (Windows Internals 7e ch. 5 "Translation look-aside buffer", "Memory compression",
-  // "Proactive memory management (SuperFetch)"); ASLR, which it does model, beside them
+  // ---- Concepts of ch. 5 the simulation does not model (each names the nearest thing it does: the hover
+  // says so in one generic sentence, explainText), and the TLB, which it models without a view
+  // (Windows Internals 7e ch. 5 "Translation look-aside buffer", "Memory compression", "Proactive
+  // memory management (SuperFetch)", "Address Windowing Extensions", "Kernel-mode heaps (system memory
+  // pools)", "System PTEs" in "Virtual address space layouts", "Session space"; Microsoft Learn
+  // "Address Windowing Extensions", "ExAllocatePool2"); ASLR, which it models, beside them
   // (Windows Internals 7e ch. 5 "Address space layout randomization") ----
   {
     id: 'TLB', name: 'Translation look-aside buffer', nameZh: '转换后备缓冲区（快表）', category: 'concept',
     terms: ['TLB', 'translation lookaside buffer', 'translation look-aside buffer', '快表', '页表缓存', '转换后备缓冲区'], step: fault(), sidebar: 'pte', live: 'pte',
+    // mm/addressSpace.ts TLB_SIZE, faults.ts (slot = vpn & (TLB_SIZE - 1)), memoryManager.ts flushTlbEntry.
     explain: {
-      en: 'Not simulated: the CPU caches translations in the TLB. The nearest thing here is the 4-level page-table walk the page-fault panel steps through, which is what a TLB miss does.',
-      zh: '模拟中没有：CPU 把地址转换缓存在 TLB（快表、页表缓存）中。最接近的是缺页面板逐步展示的四级页表遍历，也就是 TLB 未命中时要做的事。',
+      en: 'The CPU caches virtual-to-physical translations in the TLB. The simulation keeps a small software TLB per address space (256 entries, indexed by the low bits of the virtual page number) and drops an entry whenever it rewrites that PTE, as the kernel flushes the TLB; no view shows it. A miss walks the four-level page tables, which the page-fault panel steps through.',
+      zh: 'CPU 把虚拟地址到物理地址的转换缓存在 TLB（快表、页表缓存）中。模拟为每个地址空间保留一个小的软件 TLB（256 项，以虚拟页号的低位为索引），每当改写某个 PTE 就丢弃对应的项，如同内核刷新 TLB；没有视图显示它。TLB 未命中时要遍历四级页表，缺页面板会逐步展示这一过程。',
     },
   },
   {
-    id: 'MemoryCompression', name: 'Memory compression', nameZh: '内存压缩', category: 'concept',
-    terms: ['memory compression', 'compression store', '内存压缩'], step: { panel: 'systemThread', thread: 'modifiedPageWriter' }, sidebar: 'pageList', live: 'pfnLists',
+    id: 'MemoryCompression', name: 'Memory compression', nameZh: '内存压缩', category: 'concept', nearest: 'ModifiedPageWriter',
+    terms: ['memory compression', 'compression store', 'Memory Compression process', 'store manager', '内存压缩', '压缩存储'],
     explain: {
-      en: 'Not simulated: Windows 10 compresses modified pages into a compression store in the Memory Compression process instead of writing them out. The nearest thing here is the modified page writer moving modified pages to the paging file.',
-      zh: '模拟中没有：Windows 10 把已修改的页面压缩后放入 Memory Compression 进程，而不是写出。最接近的是已修改页写入器把已修改页面写入页面文件。',
+      en: 'Since Windows 10 the memory manager compresses modified pages into stores kept in the working set of the Memory Compression process (the store manager) instead of writing them to the paging file; a fault on a compressed page decompresses it.',
+      zh: '自 Windows 10 起，内存管理器把已修改的页面压缩后放入 Memory Compression 进程工作集中的压缩存储（由存储管理器管理），而不是写入页面文件；访问被压缩的页面时会先解压。',
     },
   },
   {
-    id: 'SuperFetch', name: 'SuperFetch', nameZh: 'SuperFetch（预取）', category: 'concept',
-    terms: ['SuperFetch', 'SysMain'], plainTerms: ['prefetch', 'prefetcher', '预取'], sidebar: 'pageList', live: 'pfnLists',
+    id: 'SuperFetch', name: 'SuperFetch', nameZh: 'SuperFetch（预取）', category: 'concept', nearest: 'PageLists',
+    terms: ['SuperFetch', 'SysMain', 'proactive memory management', '主动内存管理'], plainTerms: ['prefetch', 'prefetcher', '预取'],
     explain: {
-      en: 'Not simulated: SuperFetch (SysMain), the prefetcher, fills the standby list ahead of need (prefetch) and sets page priorities. The nearest thing here is the standby list with its eight priorities in the Physical Memory view.',
-      zh: '模拟中没有：SuperFetch（SysMain）预取：预先把页面读入备用链表并设置页面优先级。最接近的是“物理内存”视图中带 8 个优先级的备用链表。',
+      en: 'SuperFetch (the SysMain service), the proactive memory management and prefetcher: it tracks page use, prefetches the pages it predicts into the standby list and sets their page priorities (0-7).',
+      zh: 'SuperFetch（SysMain 服务），即主动内存管理：跟踪页面使用情况，把预测会用到的页面预取到备用链表，并设置它们的页面优先级（0-7）。',
+    },
+  },
+  {
+    id: 'AWE', name: 'Address Windowing Extensions', nameZh: '地址窗口扩展（AWE）', category: 'concept', nearest: 'LargePages',
+    terms: ['AWE', 'Address Windowing Extensions', 'AllocateUserPhysicalPages', 'MapUserPhysicalPages', 'FreeUserPhysicalPages', 'MEM_PHYSICAL', '地址窗口扩展'],
+    explain: {
+      en: 'Address Windowing Extensions: a process holding SeLockMemoryPrivilege allocates physical pages (AllocateUserPhysicalPages) and maps and remaps them into a window reserved with VirtualAlloc(MEM_PHYSICAL) (MapUserPhysicalPages); the pages are never paged out. 32-bit programs used it to reach more memory than their address space holds.',
+      zh: '地址窗口扩展：持有 SeLockMemoryPrivilege 的进程分配物理页（AllocateUserPhysicalPages），再把它们映射、重映射到用 VirtualAlloc(MEM_PHYSICAL) 保留的窗口中（MapUserPhysicalPages）；这些页面永远不会被换出。32 位程序用它访问超过其地址空间的内存。',
+    },
+  },
+  {
+    id: 'Pool', name: 'Pool (kernel-mode heaps)', nameZh: '内存池（分页池、非分页池）', category: 'concept', nearest: 'HeapAlloc',
+    terms: ['nonpaged pool', 'non-paged pool', 'paged pool', 'NonPagedPool', 'NonPagedPoolNx', 'PagedPool', 'pool tag', 'system memory pools', 'kernel pool', 'ExAllocatePoolWithTag', 'ExAllocatePool2', 'ExAllocatePool', 'ExFreePoolWithTag', 'ExFreePool', 'POOL_HEADER', '_POOL_HEADER', '非分页池', '分页池', '池标记', '系统内存池', '内存池'],
+    headingTerms: ['pool', 'pools', 'memory pools', '池'],
+    explain: {
+      en: 'The kernel\'s heaps, the system memory pools: nonpaged pool (always resident) and paged pool, each block marked with a four-character pool tag; drivers and the executive allocate with ExAllocatePoolWithTag (now ExAllocatePool2), and !poolused counts by tag.',
+      zh: '内核的堆，即系统内存池：非分页池（始终驻留）和分页池，每块带一个四字符的池标记；驱动和执行体用 ExAllocatePoolWithTag（现为 ExAllocatePool2）分配，!poolused 按标记统计。',
+    },
+  },
+  {
+    id: 'SystemPTEs', name: 'System PTEs', nameZh: '系统 PTE', category: 'concept', nearest: 'PTE',
+    terms: ['system PTEs', 'system PTE', 'system page table entries', '系统PTE', '系统 PTE', '系统页表项'],
+    explain: {
+      en: 'System PTEs: a region of system space whose page table entries the memory manager hands out in runs of pages to map I/O space, kernel stacks and MDLs (MmMapLockedPagesSpecifyCache); !sysptes shows their use.',
+      zh: '系统 PTE（系统页表项）：系统空间中的一个区域，内存管理器把它的页表项按连续页分配出去，用来映射 I/O 空间、内核栈和 MDL（MmMapLockedPagesSpecifyCache）；!sysptes 显示使用情况。',
+    },
+  },
+  {
+    id: 'SessionSpace', name: 'Session space', nameZh: '会话空间', category: 'concept', nearest: 'AddressSpace',
+    terms: ['session space', 'MM_SESSION_SPACE', '_MM_SESSION_SPACE', 'session pool', '会话空间', '会话池'],
+    explain: {
+      en: 'Session space: the part of system space private to one session (its win32k data, session pool and session drivers); every process of the session maps the same session space.',
+      zh: '会话空间：系统空间中属于某个会话私有的部分（win32k 数据、会话池和会话驱动）；同一会话的所有进程映射同一个会话空间。',
     },
   },
   {
@@ -567,8 +621,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
 ];
 
-function systemProcess(id: string, name: string, terms: string[], en: string, zh: string, plainTerms?: string[]): GlossaryEntry {
-  return { id, name, category: 'concept', terms, ...(plainTerms ? { plainTerms } : {}), sidebar: 'process', live: 'system', explain: { en, zh } };
+function systemProcess(id: string, name: string, terms: string[], en: string, zh: string, plainTerms?: string[], headingTerms?: string[]): GlossaryEntry {
+  return { id, name, category: 'concept', terms, ...(plainTerms ? { plainTerms } : {}), ...(headingTerms ? { headingTerms } : {}), sidebar: 'process', live: 'system', explain: { en, zh } };
 }
 
 function stageEntry(stage: Stage, terms: string[], en: string, zh: string): GlossaryEntry {
@@ -586,6 +640,7 @@ export type Area = 'process' | 'memory';
  */
 export function areaOf(e: GlossaryEntry): Area | undefined {
   if (e.category === 'chapter') return undefined;
+  if (e.nearest) return areaOf(entry(e.nearest));
   if (e.step?.panel === 'pageFault' || e.step?.panel === 'systemThread') return 'memory';
   switch (e.sidebar) {
     case 'vad': case 'pte': case 'wsle': case 'pfn': case 'pageList': case 'pageFile': case 'commit': case 'object': return 'memory';
@@ -598,6 +653,23 @@ export function entry(id: string): GlossaryEntry {
   const e = byId.get(id);
   if (!e) throw new Error(`no glossary entry ${id}`);
   return e;
+}
+
+/**
+ * The explanation shown for an entry: for a concept the simulation does not model, one generic
+ * sentence that says so and names the nearest thing it shows, then the concept's own text.
+ */
+export function explainText(e: GlossaryEntry, zh: boolean): string {
+  if (!e.nearest) return zh ? e.explain.zh : e.explain.en;
+  const n = entry(e.nearest);
+  return zh
+    ? `模拟中没有这一部分；最接近的是模拟中的${n.nameZh ?? n.name}。${e.explain.zh}`
+    : `Not simulated here; the nearest thing the simulation shows is ${n.name}. ${e.explain.en}`;
+}
+
+/** Where an entry's "Step through" goes: its own stepper, or the nearest modelled thing's. */
+export function stepOf(e: GlossaryEntry): StepTarget | undefined {
+  return e.step ?? (e.nearest ? entry(e.nearest).step : undefined);
 }
 
 /** The entry for a process-creation stage ('3' means the stage-3 group, shown from 3A). */

@@ -9,7 +9,7 @@ import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
 import { documentFindings, FindingList, lineChunks, lineFindings, type Finding } from './diagnose';
 import { explainSelection, headingBindingComment, termBindingComment } from './explain';
-import { entry, GLOSSARY, type GlossaryEntry, type StepTarget } from './glossary';
+import { entry, GLOSSARY, stepOf, type GlossaryEntry, type StepTarget } from './glossary';
 import { kdCommandAt } from './kdlines';
 import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
@@ -214,7 +214,7 @@ export class NotesController implements vscode.Disposable {
     } else if (e.live) {
       md.appendMarkdown(`[${vscode.l10n.t('Start the simulation')}](command:${Commands.startSession}) ${vscode.l10n.t('to see live values.')}\n\n`);
     }
-    const step = stepCommand(e.step);
+    const step = stepCommand(stepOf(e));
     if (step) md.appendMarkdown(`[${step.title.replace(/^\$\([^)]*\)\s*/, '')}](command:${step.command}?${encodeURIComponent(JSON.stringify(step.arguments ?? []))})`);
     return new vscode.Hover(md, t ? new vscode.Range(t.line, t.start, t.line, t.end) : undefined);
   }
@@ -300,7 +300,7 @@ export class NotesController implements vscode.Disposable {
     }
     void vscode.window.showQuickPick(entries.map((e) => ({ label: displayName(e), detail: explanation(e), entry: e })), { title: vscode.l10n.t('What the simulation knows about "{0}"', text.slice(0, 80)), matchOnDetail: true })
       .then((picked) => {
-        const step = picked && stepCommand(picked.entry.step);
+        const step = picked && stepCommand(stepOf(picked.entry));
         if (step) void vscode.commands.executeCommand(step.command, ...(step.arguments ?? []));
       });
     return entries.map((e) => e.id);

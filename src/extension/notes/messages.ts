@@ -5,7 +5,7 @@ import type { System } from '../../engine';
 import { isHoverStructure, structureHover } from '../documents/layout';
 import { PAGE_SIZE } from '../present/format';
 import { largePageFact } from './facts';
-import type { GlossaryEntry, LiveKind } from './glossary';
+import { explainText, type GlossaryEntry, type LiveKind } from './glossary';
 import type { ParseError } from './language';
 import { hex, type Outcome, type RunError, type RunResult } from './run';
 
@@ -15,7 +15,7 @@ export function isChinese(): boolean {
 }
 
 export function explanation(e: GlossaryEntry): string {
-  return isChinese() ? e.explain.zh : e.explain.en;
+  return explainText(e, isChinese());
 }
 
 /** The concept's name in the UI language (the Chinese edition's term in a Chinese UI). */

@@ -3,7 +3,7 @@
 // running text, Chinese terms, and slips of the pen (`KPORCESS`, `ShellExcute`). Pure: no vscode.
 import { areaOf, entry, stageEntryFor, type Area, type Stage } from './glossary';
 import { bindingsOnLine } from './explain';
-import { findLineTerms, headingCore, headingTermTopic, type LineTerm } from './terms';
+import { findLineTerms, headingTopic, type LineTerm } from './terms';
 
 export { editDistance, lookupToken, suggestName } from './terms';
 
@@ -501,6 +501,12 @@ class DocumentRecognition implements Recognition {
     return p;
   }
 
+  /** The topic of the heading a heading is nested in (undefined when none, or it has none). */
+  parentTopic(h: number): string | undefined {
+    const p = this.parentOf(h);
+    return p >= 0 ? this.headings[p]!.entryId : undefined;
+  }
+
   /** The area of the section a line is in: of its nearest heading with a topic (walking up the nesting). */
   private sectionArea(line: number): Area | undefined {
     for (let h = this.headingAbove(line); h >= 0; h = this.parentOf(h)) {
@@ -540,22 +546,31 @@ class Heading implements HeadingMatch {
       // A binding comment on the heading line wins (`## 我的标题 <!-- ntlab:VAD -->`).
       const bound = bindingsOnLine(this.owner.lineText(this.line)).find((b) => b.kind === 'heading');
       if (bound) return (this.topic = bound.entryId);
-      // The heading's own words; a plain word only when the context confirms it ("## Git commit
-      // etiquette" is not about the commit charge; "### Reserving vs committing" in notes on memory is).
+      // The heading's words as a whole (headingTopic: frames, joiners, 的, gerunds, plurals set aside).
+      const named = headingTopic(this.text);
+      let topic: string | undefined = named?.entryId !== undefined && !named.confirm ? named.entryId : undefined;
+      // A plain word only when the context confirms it ("## Git commit etiquette" is not about the
+      // commit charge; "### Reserving vs committing" in notes on memory is).
       const raw = this.owner.rawTermsOnLine(this.line);
-      const areas = raw.some((t) => t.weak) ? this.owner.headingContextAreas(this.index) : undefined;
-      const lineTerms = raw.filter((t) => !t.weak || areas?.has(areaOf(entry(t.entryId))!));
-      const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
-      const terms = boldTerms.length ? boldTerms : lineTerms;
-      // A heading names its topic first; what follows a bracket, colon or arrow is detail
-      // (`Process creation (CreateProcessW → NtCreateUserProcess)`, `Modified page writer (MiModifiedPageWriter, priority 18)`).
-      const titleEnd = titleEndOf(this.owner.lineText(this.line));
-      const inTitle = terms.filter((t) => t.exact && t.start < titleEnd);
-      const first = inTitle.length ? inTitle.reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a)) : undefined;
-      // A heading word before that term (`Handles & tokens`: "Handles" is a heading term, "tokens" a term).
-      const headingWord = headingTermTopic(this.text);
-      const headingWordFirst = headingWord !== undefined && (!first || coreColumn(this.owner.lineText(this.line), this.text) < first.start);
-      this.topic = (headingWordFirst ? headingWord : first?.entryId) ?? topicOf(terms) ?? headingWord ?? null;
+      let areas: Set<Area> | undefined;
+      const contextAreas = (): Set<Area> => (areas ??= this.owner.headingContextAreas(this.index));
+      if (topic === undefined) {
+        const lineTerms = raw.filter((t) => !t.weak || contextAreas().has(areaOf(entry(t.entryId))!));
+        const boldTerms = lineTerms.filter((t) => t.start < this.boldEnd);
+        const terms = boldTerms.length ? boldTerms : lineTerms;
+        // A heading names its topic first; what follows a bracket, colon or arrow is detail
+        // (`Process creation (CreateProcessW → NtCreateUserProcess)`, `Modified page writer (MiModifiedPageWriter, priority 18)`).
+        const titleEnd = titleEndOf(this.owner.lineText(this.line));
+        const inTitle = terms.filter((t) => t.exact && t.start < titleEnd);
+        const first = inTitle.length ? inTitle.reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a)) : undefined;
+        topic = first?.entryId ?? topicOf(terms);
+      }
+      // Part of the heading ("Handle inheritance"), where its section is about that part of the book.
+      if (topic === undefined && named?.entryId !== undefined && contextAreas().has(areaOf(entry(named.entryId))!)) topic = named.entryId;
+      // "### Data structures" under "## Process internals" is about processes.
+      if (topic === undefined && named?.generic) topic = this.owner.parentTopic(this.index);
+      // A concept the simulation does not model opens nothing: no lens (its hover says so).
+      this.topic = topic !== undefined && entry(topic).nearest === undefined ? topic : null;
     }
     return this.topic ?? undefined;
   }
@@ -652,17 +667,6 @@ function titleEndOf(line: string): number {
     if (c === '(' || c === '（' || c === ':' || c === '：' || c === '→' || c === '—' || (c === '-' && line[i - 1] === ' ' && line[i + 1] === ' ')) return i;
   }
   return line.length;
-}
-
-/**
- * The column of a line where the heading's own words start (after numbering, symbols and a leading
- * article: headingCore), which is where a heading word such as "Handles" stands; Infinity when not found.
- */
-function coreColumn(line: string, text: string): number {
-  const core = headingCore(text);
-  if (!core) return Infinity;
-  const at = line.toLowerCase().indexOf(core.slice(0, 8));
-  return at < 0 ? Infinity : at;
 }
 
 /** The topic a heading names: its longest exact term; a near miss still counts. */

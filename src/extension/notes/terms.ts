@@ -80,11 +80,28 @@ function buildIndex(): Index {
         // "working set" is also written "working-set", and the reverse.
         if (ASCII.test(lower) && lower.includes(' ')) addPhrase(lower.replaceAll(' ', '-'), e);
         else if (ASCII.test(lower) && lower.includes('-')) addPhrase(lower.replaceAll('-', ' '), e);
+        for (const v of chineseVariants(lower)) addPhrase(v, e);
+        // "page lists" is also written "page list" (the plural is matched from the singular, not the reverse).
+        if (ASCII.test(lower) && lower.includes(' ')) { const one = lower.split(' ').map(singular).join(' '); if (one !== lower) addPhrase(one, e); }
       }
     }
   }
   for (const list of phrasesByKey.values()) list.sort((a, b) => b.lower.length - a.lower.length);
   return { tokens, fuzzyTargets, phrasesByKey, contextTerms, plain, spellings };
+}
+
+/**
+ * Other ways a Chinese term is written: without 的 (受保护的进程, 受保护进程) and with or without a
+ * space between Latin and Chinese (section对象, section 对象).
+ */
+function chineseVariants(lower: string): string[] {
+  if (!/[\u4e00-\u9fff]/.test(lower)) return [];
+  const out: string[] = [];
+  if (lower.includes('的') && lower.length > 3) out.push(lower.replaceAll('的', ''));
+  const spaced = lower.replace(/([\x21-\x7e])(?=[\u4e00-\u9fff])/g, '$1 ').replace(/([\u4e00-\u9fff])(?=[\x21-\x7e])/g, '$1 ');
+  const tight = lower.replace(/([\x21-\x7e]) (?=[\u4e00-\u9fff])/g, '$1').replace(/([\u4e00-\u9fff]) (?=[\x21-\x7e])/g, '$1');
+  for (const v of [spaced, tight]) if (v !== lower && !out.includes(v)) out.push(v);
+  return out;
 }
 
 /**
@@ -363,8 +380,6 @@ function stageRefs(line: string, lowerLine: string): Array<{ start: number; end:
   return out;
 }
 
-let headingIndex: Map<string, GlossaryEntry> | undefined;
-
 /** Chinese ordinals of numbered sections (`一、`, `十二、`). */
 const CJK_ORDINAL = '一二三四五六七八九十百零';
 
@@ -397,33 +412,274 @@ function isWordStart(c: number): boolean {
 }
 
 /** Words that join two topics in a heading (`Handles & tokens`, `线程和作业`): the first one is the heading's topic. */
-const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', ' vs ', ' vs. ', ' versus ', '和', '与', '及', '的'];
+const JOINERS = [' & ', ' and ', ' / ', '/', ' + ', ' vs ', ' vs. ', ' versus ', ', ', '，', '、', '和', '与', '及', '跟', '以及'];
+
+/** What a heading names (headingTopic). */
+export interface HeadingTopic {
+  /** The topic, when the heading's words name one. */
+  readonly entryId?: string;
+  /**
+   * The topic was read from part of the heading (its first word: `Handle inheritance`) or from a
+   * plain word: it counts only where the context confirms the topic's area (recognize.ts).
+   */
+  readonly confirm?: true;
+  /** The heading is a generic title (`Data structures`, `Overview`, `概述`): it is about its parent's topic. */
+  readonly generic?: true;
+}
+
+interface HeadingKeys {
+  readonly byKey: Map<string, GlossaryEntry>;
+  /** Keys that are only a plain word of some entry (`job` is not, it is a heading term; `prefetch` is). */
+  readonly plainKeys: Set<string>;
+}
+
+let headingKeys: HeadingKeys | undefined;
 
 /**
- * The topic a whole heading names by one of the entries' heading terms (`Threads`, `Paging`,
- * `3.2 Jobs`, `The Handles`, `📦 Jobs`, `0x04 作业`), ignoring case, numbering, symbols and a
- * leading article; for two topics joined by `&`, `and`, `/`, `和`, `与`, the first one's.
+ * The key a heading phrase is compared by: lower case, `-` as a space, no space between Latin and
+ * Chinese, and each English word in the singular (`Page lists` and `page list`, `VADs` and `VAD`,
+ * `processes` and `process` meet). The glossary's terms go through the same function.
  */
-export function headingTermTopic(heading: string): string | undefined {
-  headingIndex ??= new Map(GLOSSARY.flatMap((e) => (e.headingTerms ?? []).map((t) => [t.toLowerCase(), e] as const)));
-  const text = headingCore(heading);
-  const whole = headingIndex.get(text);
-  if (whole) return whole.id;
-  let cut = text.length;
-  for (const j of JOINERS) { const at = text.indexOf(j); if (at > 0 && at < cut) cut = at; }
-  if (cut < text.length) return headingIndex.get(text.slice(0, cut).trimEnd())?.id;
-  // "Creating a process" is the section about process creation (a gerund for the noun the glossary lists).
-  if (text.startsWith('creating ')) {
-    let noun = text.slice(9);
-    for (const a of ['a ', 'an ', 'the ']) if (noun.startsWith(a)) noun = noun.slice(a.length);
-    if (noun.endsWith('es') && lookupPhrase(`${noun.slice(0, -2)} creation`)) noun = noun.slice(0, -2);
-    else if (noun.endsWith('s') && lookupPhrase(`${noun.slice(0, -1)} creation`)) noun = noun.slice(0, -1);
-    return lookupPhrase(`${noun} creation`)?.id;
+export function headingKey(phrase: string): string {
+  let s = phrase.toLowerCase().replaceAll('-', ' ').replace(/\s+/g, ' ').trim();
+  s = s.replace(/([\x21-\x7e]) (?=[\u4e00-\u9fff])/g, '$1').replace(/([\u4e00-\u9fff]) (?=[\x21-\x7e])/g, '$1');
+  return s.split(' ').map(singular).join(' ');
+}
+
+/** An English word in the singular (rules only: a word the rules do not fit stays as it is). */
+function singular(w: string): string {
+  if (w.length < 4 || !/^[a-z_0-9.]+$/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) return `${w.slice(0, -3)}y`;
+  if (/(ss|x|ch|sh)es$/.test(w)) return w.slice(0, -2);
+  if (/(ss|us|is)$/.test(w)) return w;
+  if (w.endsWith('s')) return w.slice(0, -1);
+  return w;
+}
+
+function getHeadingKeys(): HeadingKeys {
+  if (headingKeys) return headingKeys;
+  const byKey = new Map<string, GlossaryEntry>();
+  const plainKeys = new Set<string>();
+  const add = (term: string, e: GlossaryEntry): string[] => {
+    const k = headingKey(term);
+    // Chinese names are written with and without 的 (受保护的进程, 受保护进程).
+    const keys = k.includes('的') ? [k, k.replaceAll('的', '')] : [k];
+    for (const key of keys) if (!byKey.has(key)) byKey.set(key, e);
+    return keys;
+  };
+  // Heading terms first (a whole heading "Threads" is the concept), then the terms, then plain words.
+  for (const e of GLOSSARY) if (e.category !== 'stage') for (const t of e.headingTerms ?? []) add(t, e);
+  for (const e of GLOSSARY) if (e.category !== 'stage') for (const t of e.terms) add(t, e);
+  for (const e of GLOSSARY) {
+    if (e.category === 'stage') continue;
+    for (const t of e.plainTerms ?? []) {
+      const k = headingKey(t);
+      if (!byKey.has(k)) { byKey.set(k, e); plainKeys.add(k); }
+    }
+  }
+  return (headingKeys = { byKey, plainKeys });
+}
+
+/** Leading words that frame a heading's topic (questions, "Introduction to", 什么是). Longest first where one is the start of another. */
+const LEAD_FRAMES = [
+  'what is a ', 'what is an ', 'what is the ', 'what is ', 'what are the ', 'what are ', "what's a ", "what's the ", "what's ",
+  'how does a ', 'how does an ', 'how does the ', 'how does ', 'how do the ', 'how do ', 'how is a ', 'how is the ', 'how is ', 'how are ', 'how ',
+  'why do we need ', 'why do we have ', 'why is ', 'why are ', 'why use ', 'why ', 'when is ', 'when ',
+  'introduction to the ', 'introduction to ', 'intro to ', 'an introduction to ', 'overview of the ', 'overview of ', 'a look at the ', 'a look at ',
+  'a closer look at ', 'understanding the ', 'understanding ', 'exploring the ', 'exploring ', 'inside the ', 'inside ', 'notes on the ', 'notes on ',
+  'all about ', 'more on ', 'about the ', 'about ', 'the ', 'a ', 'an ', 'windows ', 'basic ', 'key ',
+  '什么是', '深入理解', '浅谈', '浅析', '关于', '详解', '理解', '初探', '再谈', '图解', '说说', '聊聊',
+];
+/** Trailing words that frame a heading's topic ("… internals", "… overview", "… 概述", a question mark). */
+const TRAIL_FRAMES = [
+  '?', '？', ':', '：', '.', '!', '吗', ' work', ' works', ' overview', ' internals', ' basics', ' explained', ' in windows', ' on windows',
+  ' in detail', ' in depth', ' deep dive', ' 101', ' notes', ' summary', ' handling', ' dynamics', ' layouts', ' layout', ' concepts',
+  ' fundamentals', ' details', ' mechanics', ' mechanism', ' structures', ' structure', ' in a nutshell', ' internally', ' under the hood',
+  ' step by step', ' in practice',
+  '是什么', '是干什么的', '是做什么的', '做了什么', '干了什么', '概述', '概览', '简介', '一览', '详解', '原理', '机制', '介绍', '入门', '基础',
+  '总结', '笔记', '的用法', '用法', '的作用', '作用', '的实现', '实现', '的格式', '格式', '的组成', '组成', '的结构', '相关',
+];
+/** Where a Chinese question starts: the topic is before it (`缺页异常是怎么处理的？`). */
+const ZH_QUESTION = ['是怎么', '是怎样', '是如何', '怎么', '怎样', '如何', '为什么', '为何', '是什么', '是干什么', '有什么', '有哪些', '干什么'];
+/** Adjectives that sit between 的 and a noun without changing the topic (`CreateProcess 的主要流程`). */
+const ZH_FILLERS = ['主要', '基本', '整体', '大致', '详细', '具体', '完整', '核心', '关键'];
+/** Head nouns that say nothing of their own ("Services provided by the memory manager" is about the memory manager). */
+const GENERIC_HEADS = new Set(['service', 'role', 'function', 'component', 'part', 'overview', 'introduction', 'basic', 'internal', 'structure',
+  'layout', 'type', 'kind', 'purpose', 'responsibility', 'task', 'feature', 'job', 'detail', 'provided', 'used', 'offered', 'exposed', 'implemented',
+  'managed', 'done', 'kept', 'created', 'the', 'a', 'an']);
+/** Titles that only say "more about the section above" (their topic is the parent heading's). */
+const GENERIC_TITLES = new Set(['data structure', 'structure', 'overview', 'introduction', 'intro', 'internal', 'basic', 'detail', 'key concept',
+  'concept', 'experiment', 'background', 'fundamental', '数据结构', '结构', '概述', '简介', '介绍', '概念', '基本概念', '实验', '背景', '细节', '原理']);
+const PREPOSITIONS = [' provided by the ', ' provided by ', ' of the ', ' of a ', ' of an ', ' of ', ' by the ', ' by ', ' to the ', ' to ', ' for the ', ' for '];
+
+/**
+ * Markup a heading can carry that is no part of its words: code spans, links (the text stays),
+ * emphasis, highlights, HTML comments and tags.
+ */
+function headingWords(heading: string): string {
+  let s = heading.replace(/<!--.*?-->/g, ' ').replace(/<\/?[a-z][^>]*>/gi, ' ');
+  s = s.replace(/!\[[^\]]*\]\([^)]*\)/g, ' ').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1');
+  s = s.replaceAll('`', '').replaceAll('*', '').replaceAll('~~', '').replaceAll('==', '');
+  s = s.replace(/(^|\s)_+/g, '$1').replace(/_+(\s|$)/g, '$1');
+  return s;
+}
+
+/** A heading without a leading "Chapter 5", "Ch. 3:", "Part 1 -", "第5章", "第三节". */
+function withoutChapter(core: string): string {
+  const m = /^(?:chapter|ch\.?|part|section|sec\.?|lecture|week|day|lesson)\s*[0-9ivx]+[a-z]?\b\s*[:.\-—–]?\s*/.exec(core)
+    ?? /^第\s*[0-9一二三四五六七八九十]+\s*[章节部分篇讲课]\s*[:：.、\-—–]?\s*/.exec(core);
+  return m ? core.slice(m[0].length) : core;
+}
+
+/** The title part: up to a bracket, a colon, an arrow or a spaced dash (`Process creation (CreateProcessW → …)`). */
+function titlePart(s: string): string {
+  const m = /[(（[【:：→—–]| - /.exec(s);
+  return m && m.index > 0 ? s.slice(0, m.index).trim() : s;
+}
+
+/** Drops bracketed asides anywhere (`会话管理器（smss.exe）做了什么` -> `会话管理器做了什么`). */
+function withoutBrackets(s: string): string {
+  return s.replace(/\([^)]*\)|（[^）]*）|\[[^\]]*\]|【[^】]*】/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Strips question and title frames at both ends until none is left; `how` says a "how … works" heading. */
+function stripFrames(text: string): { core: string; how: boolean } {
+  let s = text.trim();
+  let how = false;
+  for (let changed = true; changed && s;) {
+    changed = false;
+    for (const f of LEAD_FRAMES) if (s.startsWith(f) && s.length > f.length) { if (f.startsWith('how ')) how = true; s = s.slice(f.length).trimStart(); changed = true; break; }
+    for (const f of TRAIL_FRAMES) if (s.endsWith(f) && s.length > f.length) { if (f === ' work' || f === ' works') how = true; s = s.slice(0, -f.length).trimEnd(); changed = true; break; }
+  }
+  for (const q of ZH_QUESTION) { const at = s.indexOf(q); if (at > 0) { s = s.slice(0, at).trim(); break; } }
+  return { core: s, how };
+}
+
+/** Noun forms of a gerund's stem: "protect" -> protection, "reserv" -> reservation, "manag" -> management… */
+function nounForms(stem: string): string[] {
+  const forms = [`${stem}ion`, `${stem}ation`, `${stem}ement`, `${stem}ment`, stem, `${stem}e`];
+  if (stem.length > 3 && stem[stem.length - 1] === stem[stem.length - 2]) forms.push(stem.slice(0, -1));
+  return forms;
+}
+
+/** How much of a heading is read for its topic. */
+const MAX_HEADING_CHARS = 256;
+
+/**
+ * The topic a heading names, in whatever words it uses (issue 15, "Headings"): its words are
+ * compared with the glossary's terms, heading terms and plain words by headingKey (case, plural,
+ * hyphen, spacing); numbering, emoji, markup, a leading "Chapter 5", bracketed asides and question
+ * or title frames ("What is a process?", "How CreateProcess works", "Thread internals", "缺页异常是怎么处理的",
+ * "系统进程一览") are set aside; two topics joined by and/&/vs/和/与/及 name the first ("Large and small
+ * pages" is large pages); "A的B" names "AB" if the glossary has it, else A; a gerund names its noun
+ * ("Protecting memory" is memory protection, "Creating a process" process creation); "X of Y" with a
+ * head that says nothing (services, role) names Y. Linear in the heading; no phrase is special-cased.
+ */
+export function headingTopic(heading: string): HeadingTopic | undefined {
+  const { byKey, plainKeys } = getHeadingKeys();
+  const tried = new Set<string>();
+  const look = (s: string): HeadingTopic | undefined => {
+    const k = headingKey(s);
+    if (!k || tried.has(k)) return undefined;
+    tried.add(k);
+    const e = byKey.get(k);
+    return e ? (plainKeys.has(k) ? { entryId: e.id, confirm: true } : { entryId: e.id }) : undefined;
+  };
+  // A title is short: only its first MAX_HEADING_CHARS characters are read, so the regular expressions
+  // below stay linear whatever a hostile line holds (a 25 KB heading of `[` or `(`).
+  const core = headingCore(withoutChapter(headingCore(headingWords(heading.slice(0, MAX_HEADING_CHARS)))));
+  if (!core) return undefined;
+  /** The topic one phrase names, trying its frames, 的, prepositions and gerund in turn. */
+  const resolve = (phrase: string, depth = 0): HeadingTopic | undefined => {
+    const hit = look(phrase);
+    if (hit) return hit;
+    const { core: s, how } = stripFrames(phrase);
+    if (!s) return undefined;
+    if (how) for (const f of [`flow of ${s}`, `${s} flow`, `${s}流程`]) { const r = look(f); if (r) return r; }
+    const direct = look(s);
+    if (direct) return direct;
+    if (depth > 2) return undefined;
+    // 的: the whole without it (and its filler adjectives), then what stands before it.
+    const de = s.indexOf('的');
+    if (de > 0) {
+      let joined = s.replaceAll('的', '');
+      for (const f of ZH_FILLERS) joined = joined.replaceAll(f, '');
+      const r = look(joined) ?? resolve(s.slice(0, de).trim(), depth + 1);
+      if (r) return r;
+    }
+    // "X of Y": a head that says nothing names Y; a nominal head ("creation of a process") names "Y X".
+    for (const p of PREPOSITIONS) {
+      const at = s.indexOf(p);
+      if (at <= 0) continue;
+      const x = s.slice(0, at).trim();
+      const y = s.slice(at + p.length).trim();
+      const xWords = x.split(' ').map(singular);
+      if (xWords.every((w) => GENERIC_HEADS.has(w))) { const r = resolve(y, depth + 1); if (r) return r; }
+      if (/(tion|sion|ment|ing|ance)$/.test(x) && !x.includes(' ')) { const r = look(`${y} ${x}`); if (r) return r; }
+      const r = resolve(x, depth + 1);
+      if (r) return r;
+      break;
+    }
+    // A gerund: "Protecting memory" -> memory protection, "Reserving" -> reserve.
+    const words = s.split(' ');
+    const first = words[0]!;
+    if (first.length > 5 && first.endsWith('ing') && /^[a-z]+$/.test(first)) {
+      const stem = first.slice(0, -3);
+      let rest = words.slice(1);
+      if (rest[0] === 'a' || rest[0] === 'an' || rest[0] === 'the') rest = rest.slice(1);
+      for (const n of nounForms(stem)) {
+        const r = rest.length ? look(`${rest.join(' ')} ${n}`) ?? look(`${rest[rest.length - 1]} ${n}`) : look(n);
+        if (r) return r;
+      }
+      // What the gerund acts on ("Creating threads", "Mapping views of a section"), then the verb's own noun.
+      if (rest.length) { const r = resolve(rest.join(' '), depth + 1); if (r) return r; }
+      if (rest.length) for (const n of nounForms(stem)) { const r = look(n); if (r) return r; }
+    }
+    return undefined;
+  };
+  const title = titlePart(core);
+  for (const candidate of [core, title, withoutBrackets(core)]) {
+    const r = resolve(candidate);
+    if (r) return r;
+  }
+  const bare = withoutBrackets(title);
+  const text = stripFrames(bare).core;
+  if (GENERIC_TITLES.has(headingKey(bare)) || GENERIC_TITLES.has(headingKey(text))) return { generic: true };
+  // Two topics joined: the first part that names one; a lone word shares the last part's noun ("large and small pages").
+  const parts = splitJoined(text);
+  if (parts.length > 1) {
+    const lastWords = parts[parts.length - 1]!.split(' ');
+    for (const part of parts) {
+      const r = resolve(part);
+      if (r) return r;
+      if (!part.includes(' ') && lastWords.length > 1) {
+        const shared = resolve(`${part} ${lastWords.slice(1).join(' ')}`);
+        if (shared) return shared;
+      }
+    }
+  }
+  // The first word(s) of a compound ("Handle inheritance", "Working set trimming"): only where the context confirms it.
+  const words = text.split(' ');
+  for (let n = Math.min(3, words.length - 1); n >= 1; n--) {
+    const k = headingKey(words.slice(0, n).join(' '));
+    const e = byKey.get(k);
+    if (e) return { entryId: e.id, confirm: true };
   }
   return undefined;
 }
 
-/** The entry a whole phrase names (lower-case), if the glossary lists it. */
-function lookupPhrase(lower: string): GlossaryEntry | undefined {
-  return getIndex().phrasesByKey.get(pairKey(lower.charCodeAt(0), lower.charCodeAt(1)))?.find((p) => p.lower === lower && !p.weak)?.entry;
+/** The parts of a heading around its joiners (and, &, /, vs, 和, 与, 及, 、…), in order. */
+function splitJoined(text: string): string[] {
+  let parts = [text];
+  for (const j of JOINERS) parts = parts.flatMap((p) => p.split(j));
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/**
+ * The topic a whole heading names by one of the entries' heading terms or terms (headingTopic), only
+ * when no context is needed to confirm it.
+ */
+export function headingTermTopic(heading: string): string | undefined {
+  const t = headingTopic(heading);
+  return t && !t.confirm ? t.entryId : undefined;
 }

@@ -145,7 +145,8 @@ function whyText(kind: ReturnType<typeof faultKindOf>, pteKind: string, l10n: Lo
     case 'copyOnWrite':
       return l10n.t('The PTE was valid but marked copy-on-write and the access was a write: the process gets a private copy (MiCopyOnWrite).', { pte });
     case 'guardPage':
-      return l10n.t('The protection had PAGE_GUARD: MmAccessFault clears the guard bit, so a guard page fires once. On a thread\'s user stack MiCheckForUserStackOverflow commits the next lower page as the new guard page and the thread goes on; anywhere else the access raises STATUS_GUARD_PAGE_VIOLATION.', {});
+      // Microsoft Learn, "Creating Guard Pages" and "Thread Stack Size"; Windows Internals 7e ch. 5 (user stacks, MiCheckForUserStackOverflow).
+      return l10n.t('The protection had PAGE_GUARD and the page is not the guard page of the faulting thread\'s stack: MmAccessFault clears the guard bit and raises STATUS_GUARD_PAGE_VIOLATION, so a guard page fires once and the next access succeeds. A stack\'s own guard page, the page just below its committed part, goes to MiCheckForUserStackOverflow instead: it becomes an ordinary page, the page below becomes the new guard page and the stack grows; the reservation\'s lowest page is never committed, so the last growth ends in STATUS_STACK_OVERFLOW.', {});
     case 'accessViolation':
       return l10n.t('The PTE and the VAD do not allow this access, so no resolution applies: MmAccessFault raises an access violation.', {});
     case 'pageTable':

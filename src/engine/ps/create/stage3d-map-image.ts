@@ -1,8 +1,9 @@
 // Stage 3D: MmInitializeProcessAddressSpace — concluding the address space: a view of the image section
-// made in stage 2, then the system DLLs (MiMapProcessExecutable -> PsMapSystemDlls -> PspMapSystemDll):
-// ntdll's system-wide section at this boot's base and, for a WoW64 process, the 32-bit ntdll too.
-// Windows Internals 7e ch. 3, stage 3D "Concluding the setup of the process address space"; Part 2 ch. 8
-// "WoW64"; routine names from the public symbols.
+// made in stage 2, then the system DLLs (PspMapSystemDll): ntdll's system-wide section at this boot's base and,
+// for a WoW64 process, the 32-bit ntdll too. Windows Internals 7e ch. 3, stage 3D "Concluding the setup of the
+// process address space" (its list: the image section mapped, "Ntdll.dll is mapped into the process", the 32-bit
+// one too for WoW64); Part 2 ch. 8 "WoW64"; routine names from the public symbols (the book names no caller of
+// PspMapSystemDll, so the simulation claims none).
 import { FILE_MAP_READ } from '../../constants';
 import { PeFormatError, type PeImage } from '../../io/pe';
 import { mapView } from '../../mm/sectionApi';

@@ -2,7 +2,7 @@
 // process parameters (RTL_USER_PROCESS_PARAMETERS with image path, command line, current directory and
 // environment). Windows Internals 7e ch. 3, stage 3E "Setting up the PEB": MmCreatePeb takes a page with
 // MiCreatePebOrTeb (kernel work: no NtAllocateVirtualMemory call, so no vm.* step of its own); a WoW64 process
-// also gets a 32-bit PEB (Part 2 ch. 8, "WoW64"). MmCreatePeb's caller is PspAllocateProcess (public symbols).
+// also gets a 32-bit PEB (Part 2 ch. 8, "WoW64"). MmCreatePeb's caller is NtCreateUserProcess (the book's stage 3E).
 import { PAGE_SIZE } from '../../constants';
 import type { PeImage } from '../../io/pe';
 import type { ProcessObject } from '../../process';

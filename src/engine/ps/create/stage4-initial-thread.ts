@@ -14,7 +14,11 @@ const fail = (code: number): never => { throw new LastError(code); };
 
 export function createInitialThread(pm: ProcessManager, p: ProcessObject, pe: PeImage): ThreadObject {
   if (pe.sizeOfStackReserve > 0n) pm.state(p).stackReserve = pe.sizeOfStackReserve;
-  const thread = createThreadObject(pm, p, pm.state(p).entryPoint, 0n, pe.sizeOfStackReserve, true, true);
+  if (pe.sizeOfStackCommit > 0n) pm.state(p).stackCommit = pe.sizeOfStackCommit;
+  // The initial stack's reserve and commit come from the image header (SizeOfStackReserve, SizeOfStackCommit):
+  // Microsoft Learn, "Thread Stack Size" ("The default size for the reserved and initially committed stack memory
+  // is specified in the executable file header").
+  const thread = createThreadObject(pm, p, pm.state(p).entryPoint, 0n, pe.sizeOfStackReserve, true, true, pe.sizeOfStackCommit);
   const processNotified = callProcessNotify(pm, p, true);
   if (processNotified !== 0) fail(ntStatusToDosError(processNotified));
   callThreadNotify(pm, p, thread, true);

@@ -4,10 +4,12 @@ import type { CreationStageId } from '../../../shared/protocol';
 import type { StepLike } from './text';
 
 /**
- * Who calls whom to reach each stage (Windows Internals 7e, ch. 3, "Flow of CreateProcess"; callers checked
- * against the public symbols: MmCreatePeb and PspSetupUserProcessAddressSpace are called by PspAllocateProcess,
- * MmCreateTeb and RtlCreateUserStack by PspAllocateThread, PspCallProcessNotifyRoutines by PspInsertThread,
- * PsMapSystemDlls by MiMapProcessExecutable, which MmInitializeProcessAddressSpace calls).
+ * Who calls whom to reach each stage (Windows Internals 7e, ch. 3, "Flow of CreateProcess"). Stage 3: NtCreateUserProcess
+ * creates the executive process object through PspAllocateProcess (3A-3D happen there); stage 3E names its own caller
+ * ("NtCreateUserProcess calls MmCreatePeb"); 3F is PspInsertProcess and its helpers. Stage 4: PspAllocateThread does the
+ * TEB, the stack and KeInitThread, then PspInsertThread calls the notify routines. Routine names are the public
+ * symbols' (ntoskrnl.pdb); where the book names no caller, the chain stops at the stage's own routine rather than
+ * invent one.
  */
 const STAGE_CHAINS: Record<CreationStageId, string[]> = {
   '1': ['CreateProcessW', 'CreateProcessInternalW'],
@@ -16,7 +18,7 @@ const STAGE_CHAINS: Record<CreationStageId, string[]> = {
   '3B': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspAllocateProcess', 'MmCreateProcessAddressSpace'],
   '3C': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspAllocateProcess', 'KeInitializeProcess'],
   '3D': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspAllocateProcess', 'MmInitializeProcessAddressSpace'],
-  '3E': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspAllocateProcess', 'MmCreatePeb'],
+  '3E': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'MmCreatePeb'],
   '3F': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspInsertProcess'],
   '4': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspAllocateThread'],
   '5': ['CreateProcessW', 'CreateProcessInternalW', 'CsrClientCallServer'],
@@ -27,8 +29,6 @@ const STAGE_CHAINS: Record<CreationStageId, string[]> = {
 /** Entry points of other ways to start a program: they come before CreateProcessInternalW, not under CreateProcessW. */
 const ENTRY_ROUTINES = new Set(['CreateProcessAsUserW', 'ShellExecuteExW', 'ActivateApplication', 'RtlCreateUserProcess']);
 
-/** Stage 3D: the system DLLs are mapped down this path (public symbols). */
-const MAP_SYSTEM_DLL = ['MiMapProcessExecutable', 'PsMapSystemDlls', 'PspMapSystemDll'];
 
 /** What ntdll's loader calls in user mode to reach a memory manager routine (stage 7): the system service. */
 const USER_MODE_SERVICE: Record<string, string> = { MiMapViewOfSection: 'NtMapViewOfSection', MmCreateSection: 'NtCreateSection', MiUnmapViewOfSection: 'NtUnmapViewOfSection' };
@@ -48,9 +48,12 @@ function stageChain(stage: string | undefined, routine: string, entry?: string):
   const base = [...STAGE_CHAINS[stage as CreationStageId]];
   if (entry === 'RtlCreateUserProcess' && base[0] === 'CreateProcessW') base.splice(0, 2, ...(stage === '6' ? [] : ['RtlCreateUserProcess']));
   if (stage === '4' && (routine === 'PspInsertThread' || INSERT_THREAD_CALLEES.has(routine))) base.splice(base.length - 1, 1, 'PspInsertThread');
-  // The process parameters are copied by PspSetupUserProcessAddressSpace, a sibling of MmCreatePeb under PspAllocateProcess.
-  if (stage === '3E' && routine === 'PspSetupUserProcessAddressSpace') base.splice(base.length - 1, 1);
-  if (stage === '3D' && routine === 'PspMapSystemDll') return [...base, ...MAP_SYSTEM_DLL];
+  // The process parameters are written into the process while PspAllocateProcess concludes the address space (the
+  // book's 3D list: "The user process parameters are written into the process, copied, and fixed up"), not by MmCreatePeb.
+  if (stage === '3E' && routine === 'PspSetupUserProcessAddressSpace') base.splice(base.length - 1, 1, 'PspAllocateProcess');
+  // ntdll (and WoW64's 32-bit ntdll) is mapped in 3D ("Ntdll.dll is mapped into the process", book ch. 3 stage 3D);
+  // the book does not say which routine calls PspMapSystemDll, so it hangs off PspAllocateProcess, 3D's own caller.
+  if (stage === '3D' && routine === 'PspMapSystemDll') base.splice(base.length - 1, 1);
   if (stage === '7') {
     // The new thread enters user mode at LdrInitializeThunk; when the loader is done it continues at
     // RtlUserThreadStart; the first call into win32k converts it to a GUI thread.

@@ -22,9 +22,13 @@ export const HEAP_TEXTS: StepTexts = {
         ? l10n.t('HeapAlloc (kernel32 forwards it to RtlAllocateHeap) returned {address}: {bytes} bytes from the low-fragmentation heap of the heap at {heap}.', a)
         : l10n.t('HeapAlloc (kernel32 forwards it to RtlAllocateHeap) returned {address}: {bytes} bytes from the back end of the heap at {heap}.', a),
   },
+  // A segment heap (Windows Internals 7e ch. 5, "Segment heap": its own back end, variable-size (VS) and large-block
+  // components and LFH) is told with its own sentences that say where the lab simplifies it, never with the NT heap's.
   'heap.backEndAlloc': {
     needs: ['address', 'bytes', 'blockSize'],
-    text: (a, l10n) => l10n.t('The back end took a free block of the right size from the free lists (split if larger): a {blockSize}-byte block with a 16-byte _HEAP_ENTRY header in front of the {bytes} bytes at {address}.', a),
+    text: (a, l10n, raw) => raw.args.segmentHeap === true
+      ? l10n.t('The lab\'s model of the segment heap: the {blockSize}-byte block for {bytes} bytes at {address} came from free lists kept like the NT heap\'s back end. A real segment heap serves a block of this size from its variable-size (VS) allocator or its back end, with their own headers; the lab does not simulate those internals.', a)
+      : l10n.t('The back end took a free block of the right size from the free lists (split if larger): a {blockSize}-byte block with a 16-byte _HEAP_ENTRY header in front of the {bytes} bytes at {address}.', a),
   },
   'heap.commit': {
     needs: ['heap', 'address', 'size'],
@@ -36,7 +40,9 @@ export const HEAP_TEXTS: StepTexts = {
   },
   'heap.virtualAlloc': {
     needs: ['address', 'bytes', 'size'],
-    text: (a, l10n) => l10n.t('{bytes} bytes is above the heap\'s VirtualMemoryThreshold, so the block got its own NtAllocateVirtualMemory allocation of {size} bytes (a _HEAP_VIRTUAL_ALLOC_ENTRY in front, the data at {address}).', a),
+    text: (a, l10n, raw) => raw.args.segmentHeap === true
+      ? l10n.t('{bytes} bytes got their own NtAllocateVirtualMemory allocation of {size} bytes (the data at {address}). A segment heap serves its large blocks this way too, with its own size limit and bookkeeping; the lab\'s model uses the NT heap\'s VirtualMemoryThreshold and header for it.', a)
+      : l10n.t('{bytes} bytes is above the heap\'s VirtualMemoryThreshold, so the block got its own NtAllocateVirtualMemory allocation of {size} bytes (a _HEAP_VIRTUAL_ALLOC_ENTRY in front, the data at {address}).', a),
   },
   'heap.virtualFree': {
     needs: ['address', 'size'],
@@ -44,7 +50,9 @@ export const HEAP_TEXTS: StepTexts = {
   },
   'heap.lfhActivate': {
     needs: ['heap', 'blockSize', 'allocations'],
-    text: (a, l10n) => l10n.t('After {allocations} back-end allocations of {blockSize}-byte blocks, the heap turned the low-fragmentation heap on for that size: the next ones come from LFH buckets.', a),
+    text: (a, l10n, raw) => raw.args.segmentHeap === true
+      ? l10n.t('The segment heap at {heap} turned its low-fragmentation heap on for {blockSize}-byte blocks. The segment heap has its own LFH and its own rule for turning it on; the lab\'s model applies the NT heap\'s rule here ({allocations} allocations of the size first).', a)
+      : l10n.t('After {allocations} back-end allocations of {blockSize}-byte blocks, the heap turned the low-fragmentation heap on for that size: the next ones come from LFH buckets.', a),
   },
   'heap.lfhSubsegment': {
     needs: ['userBlocks', 'blockSize', 'slots'],
@@ -82,7 +90,14 @@ export const HEAP_TEXTS: StepTexts = {
   },
   'heap.corruption': {
     needs: ['heap', 'address', 'call'],
-    text: (a, l10n) => l10n.t('{address} is not a busy block of the heap at {heap} (freed twice, or never allocated): the heap reports the failure and the call ({call}) fails. Windows 10 may instead end the process for heap corruption.', a),
+    text: (a, l10n) => l10n.t('{address} is not a busy block of the heap at {heap} (freed twice, never allocated, or inside a block): RtlpLogHeapFailure reports heap corruption in the call ({call}).', a),
+  },
+  // Termination on corruption is on for every 64-bit process (Raymond Chen, "Brief Q&A on the
+  // HeapEnableTerminationOnCorruption heap information flag", The Old New Thing, 2013; Microsoft Learn,
+  // HeapSetInformation: the heap manager "calls the Windows Error Reporting service and terminates the process").
+  'heap.terminate': {
+    needs: ['pid', 'address', 'call'],
+    text: (a, l10n) => l10n.t('Heap corruption ends process {pid}: termination on corruption is on for every 64-bit process, so the heap manager does not return from the call ({call} of {address}); the process exits with STATUS_HEAP_CORRUPTION (0xC0000374). The lab treats every process by the 64-bit rule.', a),
   },
   'heap.malloc': {
     needs: ['bytes', 'address'],

@@ -60,7 +60,7 @@ export const heapRows: DescriberTable<HeapNodeKind, HeapRowContext> = {
     const list = heaps();
     return row({
       icon: 'database', label: l10n.t('Heaps'), collapsible: list.length ? Collapsible.Collapsed : Collapsible.None, contextValue: 'ntlab.heaps',
-      tooltip: l10n.t('The heaps of this process: the process heap the loader creates at start-up (PEB.ProcessHeap; GetProcessHeap returns it), then the heaps HeapCreate made. The heap manager in Ntdll carves small blocks out of memory it reserves and commits with VirtualAlloc; malloc and new in the C runtime allocate from the process heap.'),
+      tooltip: l10n.t('The heaps of this process: the process heap the loader creates at start-up (PEB.ProcessHeap; GetProcessHeap returns it), then the heaps HeapCreate made. The heap manager in Ntdll carves small blocks out of memory it reserves and commits with NtAllocateVirtualMemory (the service behind VirtualAlloc); malloc and new in the C runtime allocate from the process heap.'),
       description: list.length ? l10n.t('{0} heap(s) · {1} committed', list.length, kib(list.reduce((n, h) => n + h.committed, 0))) : l10n.t('none yet'),
       touched: touched.pids.has(pid),
     });
@@ -101,7 +101,7 @@ export const heapRows: DescriberTable<HeapNodeKind, HeapRowContext> = {
     return row({
       icon: 'symbol-array', label: l10n.t('Segment {0}', node.index!), collapsible: Collapsible.Collapsed, contextValue: 'ntlab.heapSegment dt',
       tooltip: [`**${l10n.t('Segment {0}', node.index!)}** \`${hex(s.base)}\`–\`${hex(s.end)}\``, '',
-        l10n.t('A segment is one VirtualAlloc reservation; the heap commits it from the front as blocks are needed and decommits large free ranges again. Blocks tile it from FirstEntry ({0}) to its end; uncommitted ranges sit between them.', hex(s.firstEntry))].join('\n'),
+        l10n.t('A segment is one reservation made with NtAllocateVirtualMemory; the heap commits it from the front as blocks are needed and decommits large free ranges again. Blocks tile it from FirstEntry ({0}) to its end; uncommitted ranges sit between them.', hex(s.firstEntry))].join('\n'),
       description: l10n.t('{0} reserved · {1} committed · {2} uncommitted range(s)', kib(s.reserved), kib(s.committed), s.uncommittedRanges),
       touched: c.touched.touchesVa(c.pid, s.base, s.end - 1n),
     });
@@ -122,11 +122,15 @@ export const heapRows: DescriberTable<HeapNodeKind, HeapRowContext> = {
         : b.kind === 'lfhUserBlocks'
           ? l10n.t('User blocks of the low-fragmentation heap: one back-end block cut into equal slots for one size class.')
           : l10n.t('A busy block: a 16-byte _HEAP_ENTRY header (size and previous size in 16-byte units, flags, checksum) in front of the bytes HeapAlloc returned.');
+    // A segment heap's blocks are kept like the NT heap's (README, "Where the model ends: the heap manager"): say so.
+    const model = c.heaps().find((x) => x.handle === heap)?.type === 'Segment'
+      ? ['', l10n.t('The lab\'s model of the segment heap: its blocks carry the NT heap\'s headers and free lists; a real segment heap lays out its blocks differently.')]
+      : [];
     return row({
       icon: b.kind === 'busy' ? 'circle-filled' : b.kind === 'free' ? 'circle-outline' : b.kind === 'uncommitted' ? 'circle-slash' : 'symbol-constant',
       label: hex(b.address), collapsible: Collapsible.None, contextValue: b.kind === 'uncommitted' ? 'ntlab.heapBlock' : 'ntlab.heapBlock dt',
       tooltip: [`**${kind}** \`${hex(b.address)}\` — ${l10n.t('{0} bytes', b.size)}`, '',
-        ...(b.kind === 'busy' ? [l10n.t('Data at {0}: {1} bytes requested.', hex(b.user), b.requested), ''] : []), explain].join('\n'),
+        ...(b.kind === 'busy' ? [l10n.t('Data at {0}: {1} bytes requested.', hex(b.user), b.requested), ''] : []), explain, ...model].join('\n'),
       description: b.kind === 'busy' ? `${kind} · ${l10n.t('{0} bytes', b.requested)}` : `${kind} · ${l10n.t('{0} bytes', b.size)}`,
       touched: c.touched.touchesVa(c.pid, b.address, b.address + BigInt(b.size) - 1n),
     });

@@ -26,18 +26,22 @@ export const STAGE3_TEXTS: StepTexts = {
     needs: ['pid', 'imageBase', 'ntdllBase'],
     text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace concludes the address space of process {pid}: a view of the image section created in stage 2 is mapped at {imageBase} (no new section is made here), and ntdll.dll is at {ntdllBase}. Every process has ntdll.dll: its user-mode code reaches the kernel through it.', a),
   },
+  // KUSER_SHARED_DATA's fields: Microsoft Learn, "KUSER_SHARED_DATA structure (ntddk.h)" (InterruptTime, SystemTime,
+  // TickCount, TimeZoneBias, NtSystemRoot, NtMajorVersion...); its user address: MM_SHARED_USER_DATA_VA (0x7FFE0000) in
+  // the WDK's ntddk.h. No source names the routine or stage that maps it: the text labels that as the lab's model.
   'create.sharedUserData': {
     needs: ['pid', 'address'],
-    text: (a, l10n) => l10n.t('MmInitializeProcessAddressSpace maps the shared user data page (KUSER_SHARED_DATA) into process {pid} at {address}, the same fixed address in every process: one page the kernel writes and user mode may only read (VirtualQuery reports it committed, PAGE_READONLY, MEM_PRIVATE). ntdll reads the tick count, the system time and the OS version there without a system call.', a),
+    text: (a, l10n) => l10n.t('The shared user data page (KUSER_SHARED_DATA) appears in process {pid} at {address}, the same fixed address in every process: one page the kernel writes and user mode may only read (VirtualQuery reports it committed, PAGE_READONLY, MEM_PRIVATE). On Windows it holds the interrupt time, the system time, the tick count and the time zone bias, which the kernel keeps current, and fixed facts such as the system root and the version numbers, so user mode can read them without a system call. The lab\'s model: only the version, architecture, product type and system root are filled in and nothing ticks; the page is mapped while the address space is concluded, as Windows does not document which routine or stage does it.', a),
   },
   'create.mapSystemDll': {
     needs: ['pid', 'dll', 'base', 'size'],
-    text: (a, l10n) => l10n.t('PspMapSystemDll maps {dll} into process {pid} at {base} ({size} bytes): the kernel maps ntdll itself, from the section it keeps for the whole boot (MmInitializeProcessAddressSpace -> MiMapProcessExecutable -> PsMapSystemDlls), so every process has it before any of its own code runs. A WoW64 process gets the 32-bit ntdll from SysWOW64 as well.', a),
+    text: (a, l10n) => l10n.t('PspMapSystemDll maps {dll} into process {pid} at {base} ({size} bytes): the kernel maps ntdll itself while it concludes the address space (stage 3D), from the section it keeps for the whole boot, so every process has it before any of its own code runs. A WoW64 process gets the 32-bit ntdll from SysWOW64 as well.', a),
   },
-  // Stage 3E: the PEB (and PEB32), the process parameters.
+  // Stage 3E: the PEB (and PEB32), the process parameters. "NtCreateUserProcess calls MmCreatePeb" (Windows Internals 7e
+  // ch. 3, stage 3E "Setting up the PEB").
   'create.peb': {
     needs: ['pid', 'peb'],
-    text: (a, l10n) => l10n.t('MmCreatePeb (called by PspAllocateProcess) takes a page for the Process Environment Block of process {pid} at {peb} with MiCreatePebOrTeb, kernel work rather than a call to NtAllocateVirtualMemory, and fills it: image base, OS version, subsystem and session; the loader data, process parameters and heap pointers are set later.', a),
+    text: (a, l10n) => l10n.t('MmCreatePeb (called by NtCreateUserProcess) takes a page for the Process Environment Block of process {pid} at {peb} with MiCreatePebOrTeb, kernel work rather than a call to NtAllocateVirtualMemory, and fills it: image base, OS version, subsystem and session; the loader data, process parameters and heap pointers are set later.', a),
   },
   'create.peb32': {
     needs: ['pid', 'peb32'],

@@ -20,7 +20,7 @@ export const STAGE4_TEXTS: StepTexts = {
   },
   'create.thread': {
     needs: ['pid', 'tid', 'teb', 'stackBase'],
-    text: (a, l10n) => l10n.t('PspAllocateThread has built the initial thread {tid} of process {pid}, suspended: its ETHREAD, the TEB at {teb} (MmCreateTeb), a user stack whose base is {stackBase} (one page committed, a guard page below it) and its initial context (KeInitThread). PspInsertThread comes next.', a),
+    text: (a, l10n) => l10n.t('PspAllocateThread has built the initial thread {tid} of process {pid}, suspended: its ETHREAD, the TEB at {teb} (MmCreateTeb), a user stack whose base is {stackBase} (the image\'s SizeOfStackCommit committed at the top, a guard page below it) and its initial context (KeInitThread). PspInsertThread comes next.', a),
   },
   'create.teb32': {
     needs: ['pid', 'tid', 'teb32'],
