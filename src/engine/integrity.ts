@@ -9,6 +9,7 @@ import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
 import { verifyHeapIntegrity } from './heap/integrity';
+import { verifyPoolIntegrity } from './mm/poolIntegrity';
 import { machineOf } from './system/internal';
 
 export function verifyIntegrity(system: System): string[] {
@@ -215,6 +216,10 @@ export function verifyIntegrity(system: System): string[] {
     }
   }
   for (const [pfn] of sharedMappings) err(`shared pfn ${pfn} mapped by a PTE but not by a valid prototype PTE`);
+  // The system address space: pool pages, their page tables, the system working set and system commit.
+  const threadStacks: Array<{ tid: number; firstPte: number }> = [];
+  for (const p of processes) if (p) for (const t of p.threads) if (t.kernelStack) threadStacks.push({ tid: t.tid, firstPte: t.kernelStack.firstPte });
+  verifyPoolIntegrity(mm, threadStacks, { reached, refSlot, err });
   // An active page no PTE, prototype PTE or paging structure reaches is lost to the system (a page table
   // of a torn-down address space, a page whose PTE was overwritten).
   let pagingStructures = 0;

@@ -5,6 +5,7 @@
 import { SE_LOCK_MEMORY_NAME } from './constants';
 import { AddressSpace } from './mm/addressSpace';
 import type { ProcessHeaps } from './heap/processHeaps';
+import type { KernelStack } from './mm/systemPages';
 import type { PsProcessState } from './ps/state';
 
 export { PDE_CACHE_SIZE, TLB_READ, TLB_SIZE, TLB_WRITE } from './mm/addressSpace';
@@ -32,6 +33,8 @@ export interface ThreadObject {
   objectId: number;
   /** Address of the CSR_THREAD CSRSS keeps for it (0 when none). */
   csrThread: bigint;
+  /** KTHREAD.StackBase / StackLimit: the kernel stack MmCreateKernelStack made from system PTEs (absent once freed). */
+  kernelStack?: KernelStack;
   /** False while the process/stack swapper has the thread's kernel stack out of memory (KiOutSwapKernelStacks). */
   kernelStackResident?: boolean;
   /** Stage 7 (LdrInitializeThunk) still to run when this initial thread first resumes. */

@@ -237,14 +237,15 @@ describe('the creation flow (ch. 3 "Flow of CreateProcess"; public symbols)', ()
     expect(s.find((x) => x.code === 'create.peb')!.routine).toBe('MmCreatePeb');
   });
 
-  it('stage 4: PspAllocateThread (TEB, stack, KeInitThread) before PspInsertThread, which calls the process notify routines', () => {
+  it('stage 4: PspAllocateThread (ETHREAD from pool, TEB, stack, KeInitThread with the kernel stack) before PspInsertThread, which calls the process notify routines', () => {
     const sys = machine();
     sys.psCall({ call: 'registerNotify', kind: 'process', name: 'Drv!Notify' });
     const from = sys.stepCount;
     sys.createProcess({ imagePath: 'notepad.exe' });
     // (Writing the new TEB may fault a page in: those are page-fault steps, left out here.)
     const order = steps(sys, from).filter((x) => x.stage === '4' && x.kind !== 'pageFault').map((x) => x.routine);
-    expect(order).toEqual(['MmCreateTeb', 'RtlCreateUserStack', 'KeInitThread', 'PspAllocateThread', 'PspInsertThread', 'PspCallProcessNotifyRoutines']);
+    // The ETHREAD comes from nonpaged pool first (ObCreateObject); KeInitThread gets the kernel stack.
+    expect(order).toEqual(['ExAllocatePoolWithTag', 'MmCreateTeb', 'RtlCreateUserStack', 'MmCreateKernelStack', 'KeInitThread', 'PspAllocateThread', 'PspInsertThread', 'PspCallProcessNotifyRoutines']);
   });
 
   it('handle inheritance is 3A (ObInitProcess in PspAllocateProcess), before the address space', () => {

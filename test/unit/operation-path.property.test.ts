@@ -24,7 +24,7 @@ const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
 const CMD = 'C:\\Windows\\System32\\cmd.exe';
 
 /** Everything a generated command may refer to, filled in by the setup and by earlier results. */
-interface World { pids: number[]; regions: bigint[]; views: bigint[]; unexpected: string[]; heaps?: bigint[]; blocks?: bigint[] }
+interface World { pids: number[]; regions: bigint[]; views: bigint[]; unexpected: string[]; heaps?: bigint[]; blocks?: bigint[]; pool?: bigint[] }
 
 /** Picks from a list by a generated index (the list may grow while the session runs). */
 type Pick = number;
@@ -137,6 +137,17 @@ const OPS: { [K in Exclude<OpName, 'ps' | 'section' | 'heap'>]: Run } = {
   read: (s, w, x) => s.win32(pidOf(w, 0)).ReadMemory(address(w, x.a, x.b), at([1, 3 * 4096, 300 * 4096, 8], x.c)),
   write: (s, w, x) => s.win32(pidOf(w, 0)).WriteMemory(address(w, x.a, x.b), new Uint8Array(at([1, 4096 + 7, 3], x.c)).fill(x.d)),
   SetLastError: (s, w, x) => s.win32(pidOf(w, x.a)).SetLastError(at([0, 5, 87, 0x20000001], x.b)),
+  // The pool: small and big blocks in both pools, frees of earlier blocks (some with the wrong tag) and of bogus
+  // addresses, accesses (faulting trimmed paged pool back) and system working-set trims.
+  pool: (s, w, x) => {
+    const block = (i: Pick): bigint => (i % 5 === 4 || !w.pool?.length ? 0xFFFF800000001230n : at(w.pool, i));
+    switch (x.a % 4) {
+      case 0: { const b = s.exAllocatePoolWithTag(x.b % 2, at([24, 200, 4064, 9000], x.c), at(['Test', 'Drv1', 'Ab'], x.d)); if (b) (w.pool ??= []).push(b); return b; }
+      case 1: return s.exFreePoolWithTag(block(x.b), at(['Test', 'Drv1', 'Ab', 'Zz'], x.c));
+      case 2: return s.accessPool(block(x.b), x.c % 2 === 0);
+      default: return s.trimSystemWorkingSet(at([1, 8, 1000], x.b));
+    }
+  },
 };
 
 /**

@@ -150,10 +150,17 @@ describe('processes come and go without leaks', () => {
     fc.assert(fc.property(fc.array(opArb, { minLength: 20, maxLength: 80 }), (ops) => {
       const sys = createSystem({ boot: false, physicalMemoryMB: 8, pageFileMB: 16, seed: 11 });
       const commit = sys.queryCommit().CommitTotal;
+      const poolAtStart = sys.querySystemSpace()!.commit.pool;
       run(sys, ops, true);
       expect(verifyIntegrity(sys)).toEqual([]);
       expect(sys.processCount).toBe(0);
-      expect(sys.queryCommit().CommitTotal).toBe(commit);
+      // Commit returns but for the pool pages that still hold the sections the system keeps (paged pool 'Sect');
+      // no kernel stack, system PTE or pool block of a process, thread, token or job is left.
+      const space = sys.querySystemSpace()!;
+      expect(space.commit.kernelStacks).toBe(0);
+      expect(space.systemPtes.inUse).toBe(0);
+      for (const t of space.tags) if (t.tag !== 'Sect') expect([t.tag, t.nonPagedBytes, t.pagedBytes]).toEqual([t.tag, 0, 0]);
+      expect(sys.queryCommit().CommitTotal).toBe(commit + space.commit.pool - poolAtStart);
       expect(machineOf(sys).mm.pageFileUsed).toBe(0);
       expect(machineOf(sys).ps.jobs.size).toBe(0);
       expect(machineOf(sys).ps.debugObjects.size).toBe(0);
@@ -162,8 +169,15 @@ describe('processes come and go without leaks', () => {
       // Every page is back on a list, except image pages still cached in the prototype PTEs of the
       // sections the system keeps (ntdll, the KnownDlls).
       const { mm } = machineOf(sys);
+      // and the pool pages holding those sections (with their page tables).
+      const poolPages = new Set<number>();
+      const sysSpace = mm.systemSpace!;
+      for (const region of [sysSpace.nonPaged, sysSpace.paged]) {
+        for (const table of region.tables) if (table >= 0) poolPages.add(table);
+        for (let i = 0; i < region.highWater; i++) { const pfn = sysSpace.residentPfn(mm, region, i); if (pfn >= 0) poolPages.add(pfn); }
+      }
       for (let pfn = 0; pfn < sys.physicalPageCount; pfn++) {
-        if (sys.queryPfn(pfn).State === 'Active') expect(mm.pfn.flags[pfn]! & PFN_PROTOTYPE_PTE, `pfn ${pfn}`).not.toBe(0);
+        if (sys.queryPfn(pfn).State === 'Active' && !poolPages.has(pfn)) expect(mm.pfn.flags[pfn]! & PFN_PROTOTYPE_PTE, `pfn ${pfn}`).not.toBe(0);
       }
       // What is left in the object manager: the permanent sections and nothing a process or job made.
       for (const h of machineOf(sys).ps.ob.objects.values()) expect(h.typeName).toBe('Section');

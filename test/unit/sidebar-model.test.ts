@@ -163,7 +163,7 @@ describe('Physical memory model', () => {
     const m = new PhysicalMemoryModel(l10n);
     m.setSystem(system, false);
     const roots = m.roots();
-    expect(roots.map((r) => r.kind)).toEqual(['commit', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'activePages', 'compression']);
+    expect(roots.map((r) => r.kind)).toEqual(['commit', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'activePages', 'compression', 'systemSpace']);
     expect(m.describe(roots[8]!).label).toBe('Memory compression');
     const zeroed = roots.find((r) => r.list === 'Zeroed')!;
     const info = system.querySystemMemoryListInformation();
@@ -172,6 +172,26 @@ describe('Physical memory model', () => {
     expect(slices[0]!.kind).toBe(info.ZeroPageCount > PAGE_SIZE_ITEMS ? 'range' : 'pfn');
     const standby = m.children(roots.find((r) => r.list === 'Standby')!);
     expect(standby.map((s) => s.priority)).toEqual([7, 6, 5, 4, 3, 2, 1, 0]);
+  });
+
+  it('the System node shows the pools by tag, the system PTEs and the system working set as the engine counts them', () => {
+    const system = machine();
+    const m = new PhysicalMemoryModel(l10n);
+    m.setSystem(system, false);
+    const sys = m.roots().find((r) => r.kind === 'systemSpace')!;
+    const children = m.children(sys);
+    expect(children.map((c) => c.kind)).toEqual(['systemPool', 'systemPool', 'systemPtes', 'systemWorkingSet']);
+    const space = system.querySystemSpace()!;
+    const nonPaged = m.children(children[0]!);
+    const proc = space.tags.find((t) => t.tag === 'Proc')!;
+    const row = nonPaged.find((n) => n.tag === 'Proc')!;
+    expect(m.describe(row).description).toBe(`${proc.nonPagedAllocs - proc.nonPagedFrees} allocation(s) · ${proc.nonPagedBytes} bytes`);
+    // Biggest first.
+    const bytes = nonPaged.map((n) => space.tags.find((t) => t.tag === n.tag)!.nonPagedBytes);
+    expect(bytes).toEqual([...bytes].sort((a, b) => b - a));
+    expect(m.children(children[1]!).some((n) => n.tag === 'Toke')).toBe(true);
+    expect(m.describe(children[2]!).description).toBe(`${space.systemPtes.inUse} of ${space.systemPtes.total} in use · ${space.systemPtes.kernelStacks} kernel stacks`);
+    expect(m.describe(children[3]!).description).toBe(`${space.workingSet.size} pages (peak ${space.workingSet.peak})`);
   });
 
   it('finds a page frame on its list through the right slice', () => {

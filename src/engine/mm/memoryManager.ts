@@ -26,6 +26,7 @@ import { CompressionStore } from './compression';
 import type { FileSystem } from '../io/fileSystem';
 import { SectionRegistry } from './section';
 import { MiTrimWorkingSet, MmWorkingSetManager, trimEntry } from './trim';
+import type { SystemSpace } from './systemSpace';
 import type { Vad } from './vad';
 import { markModified, MiModifiedPageWriter, MiReleasePageFileSpace } from './writer';
 
@@ -59,6 +60,10 @@ export class MemoryManager {
   usedEntries: Uint16Array;
   /** Pages charged to commit by the kernel itself (nonpaged and paged pool, system PTEs...). */
   systemCommit = 0;
+  /** The system address space: pools, system PTEs, the system working set (systemSpace.ts); set at boot. */
+  systemSpace: SystemSpace | undefined;
+  /** Nonpaged pool pages: resident for good, so they come out of the resident available pages. */
+  nonPagedPoolPages = 0;
   /** Control areas, segments and section objects. */
   sectionRegistry: SectionRegistry;
   /** The store manager's store (memory compression; compression.ts). */
@@ -110,6 +115,8 @@ export class MemoryManager {
       this.pageFileHint = source.pageFileHint;
       this.usedEntries = source.usedEntries.slice();
       this.systemCommit = source.systemCommit;
+      this.systemSpace = source.systemSpace?.clone();
+      this.nonPagedPoolPages = source.nonPagedPoolPages;
       this.commitPeak = source.commitPeak;
       this.pagingStructurePages = source.pagingStructurePages;
       this.sectionRegistry = source.sectionRegistry.clone();
@@ -300,7 +307,7 @@ export class MemoryManager {
    * refused with STATUS_NO_MEMORY, the way nonpageable allocations fail on Windows before RAM is full of
    * them (Windows Internals 7th ed., Part 1, ch. 5, "Page frame number database" and "Commit charge").
    */
-  get residentAvailable(): number { return this.config.physicalPages - this.pagingStructurePages; }
+  get residentAvailable(): number { return this.config.physicalPages - this.pagingStructurePages - this.nonPagedPoolPages; }
   /** Pages held by paging structures (PML4s included). */
   pagingStructurePages = 0;
   /** Resident available pages that paging structures may never take (kept for working sets). */

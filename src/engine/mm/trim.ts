@@ -8,6 +8,7 @@ import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PROTOTYPE
 import { PTE_ACCESSED, PTE_DIRTY, makeTransitionHi, makeTransitionLo, pteProtection, ptePfn } from './pte';
 import { unmapSharedPte } from './section';
 import { markModified, MiModifiedPageWriter } from './writer';
+import { MiTrimSystemWorkingSet } from './systemPages';
 
 /**
  * MiReplaceWorkingSetEntry: picks a victim with a second-chance clock over the working-set list —
@@ -128,6 +129,10 @@ export function MmWorkingSetManager(mm: MemoryManager, force: boolean): number {
         if (n) touched++;
         if (force && mm.pfn.availableCount() + mm.pfn.listCount[LIST_MODIFIED]! > 0) break;
       }
+      // Then the system working set (paged pool's resident pages; systemPages.ts), if memory is still short.
+      const space = mm.systemSpace;
+      const short = mm.targetAvailable - mm.pfn.availableCount();
+      if (space && space.wsCount > 0 && (short > 0 || force)) trimmed += MiTrimSystemWorkingSet(mm, space, force ? space.wsCount : short, 'balanceSetManager');
     }
   } finally {
     mm.trimming = false;

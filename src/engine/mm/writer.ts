@@ -158,7 +158,10 @@ export function MiStoreWriteModifiedPages(mm: MemoryManager, limit: number): num
   const batch: number[] = [];
   for (let pfn = db.listHead[LIST_MODIFIED]!; pfn >= 0 && batch.length < Math.min(limit, STORE_BATCH); pfn = db.flink[pfn]!) {
     if (db.flags[pfn]! & PFN_PROTOTYPE_PTE) continue;
-    if (mm.ownerOf(pfn) === s.processIndex) continue;
+    // The store's own pages, and pages of the system address space (paged pool: no owning process, ownerOf
+    // -1), are left for the paging file: the lab compresses user processes' private pages only (README).
+    const owner = mm.ownerOf(pfn);
+    if (owner === s.processIndex || owner < 0) continue;
     batch.push(pfn);
   }
   if (batch.length === 0) return 0;

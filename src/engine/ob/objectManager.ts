@@ -2,8 +2,10 @@
 // with granted access, the CID table (PspCidTable: process and thread ids from one table), and the
 // named-object namespace (\BaseNamedObjects and \Sessions\<n>\BaseNamedObjects, reached from Win32
 // names through the Global\ and Local\ prefixes).
-import { ERROR_INVALID_NAME, ERROR_PATH_NOT_FOUND } from '../constants';
+import { ERROR_COMMITMENT_LIMIT, ERROR_INVALID_NAME, ERROR_NO_SYSTEM_RESOURCES, ERROR_PATH_NOT_FOUND } from '../constants';
 import { LastError } from '../errors';
+import type { MemoryManager } from '../mm/memoryManager';
+import { ExAllocatePoolWithTag, ExFreePoolWithTag, NonPagedPool, PagedPool, tagValue, type PoolType } from '../mm/pool';
 
 export type ObjectTypeName = 'Process' | 'Thread' | 'Job' | 'Token' | 'File' | 'Section' | 'Event' | 'Key' | 'DebugObject' | 'Directory';
 
@@ -14,7 +16,26 @@ export const OBJECT_TYPE_INDEX: Record<ObjectTypeName, number> = {
 
 /** sizeof(OBJECT_HEADER) up to Body on x64. */
 export const OBJECT_HEADER_SIZE = 0x30;
-const POOL_HEADER_SIZE = 0x10;
+
+/**
+ * The pool each object type's objects come from and its pool tag: OBJECT_TYPE_INITIALIZER.PoolType, and the
+ * type's Key, the first four characters of its name, which ObCreateObject passes to ExAllocatePoolWithTag
+ * (Windows Internals 7th ed., Part 2, ch. 8, "Object manager" ("Object types"); `!poolused` on Windows
+ * lists 'Proc', 'Thre', 'Toke'...). Processes, threads, jobs, events, files and debug objects are in nonpaged pool;
+ * tokens, sections, keys and directories in paged pool.
+ */
+export const OBJECT_POOL: Record<ObjectTypeName, { poolType: PoolType; tag: number }> = {
+  Process: { poolType: NonPagedPool, tag: tagValue('Proc') },
+  Thread: { poolType: NonPagedPool, tag: tagValue('Thre') },
+  Job: { poolType: NonPagedPool, tag: tagValue('Job ') },
+  Token: { poolType: PagedPool, tag: tagValue('Toke') },
+  File: { poolType: NonPagedPool, tag: tagValue('File') },
+  Section: { poolType: PagedPool, tag: tagValue('Sect') },
+  Event: { poolType: NonPagedPool, tag: tagValue('Even') },
+  Key: { poolType: PagedPool, tag: tagValue('Key ') },
+  DebugObject: { poolType: NonPagedPool, tag: tagValue('Debu') },
+  Directory: { poolType: PagedPool, tag: tagValue('Dire') },
+};
 
 /** An object header with what the views need: the body's address and the reference counts. */
 export interface ObjectHeader {
@@ -24,6 +45,8 @@ export interface ObjectHeader {
   key: number;
   /** Address of the object body (EPROCESS, ETHREAD, EJOB, TOKEN...); the OBJECT_HEADER is 0x30 bytes below. */
   address: bigint;
+  /** The pool block holding the header and body (what ExFreePoolWithTag gets when the object is deleted). */
+  poolBlock: bigint;
   /** Full name in the namespace, e.g. \BaseNamedObjects\MyJob, or null. */
   name: string | null;
   handleCount: number;
@@ -121,33 +144,50 @@ export class ObjectManager {
   /** Lowercase full name -> objectId. */
   readonly namespace = new Map<string, number>();
   private nextObjectId = 1;
-  /** Next free byte of the simulated nonpaged pool, as an offset from poolBase. */
-  private poolOffset = 0;
 
   constructor(
-    /** Base of the simulated nonpaged pool region objects live in (randomized from the seed). */
+    /** Base of the nonpaged pool region objects live in (randomized from the seed). */
     readonly poolBase: bigint,
+    /** The memory manager whose pools objects are allocated from (the live one, or a clone's). */
+    private readonly mmOf: () => MemoryManager,
   ) {}
 
-  /** Creates an object of `bodySize` bytes in pool; its address is stable for its lifetime. */
+  /**
+   * ObCreateObject: the header and body in one pool block of the type's pool and tag (ExAllocatePoolWithTag);
+   * the address is stable for the object's lifetime. No pool left: ERROR_NO_SYSTEM_RESOURCES
+   * (STATUS_INSUFFICIENT_RESOURCES), or ERROR_COMMITMENT_LIMIT when it is the commit limit that keeps the pool
+   * from growing (the failure the Win32 layer reports for any creation at the commit limit here).
+   */
   create(typeName: ObjectTypeName, key: number, bodySize: number, name: string | null = null): ObjectHeader {
-    // Pool block: POOL_HEADER, then OBJECT_HEADER, then the body, 16-byte aligned.
-    const block = this.poolOffset;
-    this.poolOffset += Math.ceil((POOL_HEADER_SIZE + OBJECT_HEADER_SIZE + bodySize) / 16) * 16;
+    const { poolType, tag } = OBJECT_POOL[typeName];
+    const block = this.allocate(poolType, OBJECT_HEADER_SIZE + bodySize, tag);
     const header: ObjectHeader = {
       objectId: this.nextObjectId++, typeName, key, name,
-      address: this.poolBase + BigInt(block + POOL_HEADER_SIZE + OBJECT_HEADER_SIZE), handleCount: 0, pointerCount: 1,
+      address: block + BigInt(OBJECT_HEADER_SIZE), poolBlock: block, handleCount: 0, pointerCount: 1,
     };
     this.objects.set(header.objectId, header);
     if (name) this.namespace.set(name.toLowerCase(), header.objectId);
     return header;
   }
 
-  /** Pool memory that is not an object (W32PROCESS, CSR structures' kernel shadows...): a stable address, no header. */
-  allocatePool(size: number): bigint {
-    const block = this.poolOffset;
-    this.poolOffset += Math.ceil((POOL_HEADER_SIZE + size) / 16) * 16;
-    return this.poolBase + BigInt(block + POOL_HEADER_SIZE);
+  /** Pool memory that is not an object (W32PROCESS, CSR structures' kernel shadows...): a pool block with a header of its own. */
+  allocatePool(size: number, poolType: PoolType, tag: number): bigint {
+    return this.allocate(poolType, size, tag);
+  }
+
+  /** ExFreePoolWithTag for a block allocatePool gave. */
+  freePool(address: bigint, tag: number): void {
+    const mm = this.mmOf();
+    if (mm.systemSpace) ExFreePoolWithTag(mm, mm.systemSpace, address, tag);
+  }
+
+  private allocate(poolType: PoolType, bytes: number, tag: number): bigint {
+    const mm = this.mmOf();
+    const space = mm.systemSpace;
+    if (!space) throw new Error('ObjectManager: the system address space is not set up');
+    const block = ExAllocatePoolWithTag(mm, space, poolType, bytes, tag);
+    if (block === 0n) throw new LastError(mm.canCharge(1) ? ERROR_NO_SYSTEM_RESOURCES : ERROR_COMMITMENT_LIMIT);
+    return block;
   }
 
   get(objectId: number): ObjectHeader | undefined { return this.objects.get(objectId); }
@@ -177,16 +217,18 @@ export class ObjectManager {
   private maybeDelete(h: ObjectHeader): boolean {
     if (h.handleCount > 0 || h.pointerCount > 0) return false;
     this.objects.delete(h.objectId);
+    // ObpFreeObject: the object's pool block goes back with the type's tag.
+    const mm = this.mmOf();
+    if (mm.systemSpace) ExFreePoolWithTag(mm, mm.systemSpace, h.poolBlock, OBJECT_POOL[h.typeName].tag);
     if (h.name && this.namespace.get(h.name.toLowerCase()) === h.objectId) this.namespace.delete(h.name.toLowerCase());
     return true;
   }
 
-  clone(): ObjectManager {
-    const m = new ObjectManager(this.poolBase);
+  clone(mmOf: () => MemoryManager): ObjectManager {
+    const m = new ObjectManager(this.poolBase, mmOf);
     for (const [id, h] of this.objects) m.objects.set(id, { ...h });
     for (const [k, v] of this.namespace) m.namespace.set(k, v);
     m.nextObjectId = this.nextObjectId;
-    m.poolOffset = this.poolOffset;
     return m;
   }
 }

@@ -14,6 +14,7 @@ import { PsProcessState } from './state';
 import { insertHandle } from './handles';
 import { terminateProcess } from './termination';
 import { newToken } from './tokenObjects';
+import { createKernelStack } from './threads';
 
 /** The memory manager's system threads, by start routine (ch. 5). */
 export const MM_SYSTEM_THREADS = ['KeBalanceSetManager', 'KeSwapProcessOrStack', 'MiModifiedPageWriter', 'MiMappedPageWriter', 'MiDereferenceSegmentThread', 'MiZeroPageThread'] as const;
@@ -90,7 +91,7 @@ export function boot(pm: ProcessManager): void {
       tid, teb: 0n, stackBase: 0n, stackLimit: 0n, state: 'Waiting', suspendCount: 0, ethread: header.address,
       priority: MM_THREAD_PRIORITY[name], basePriority: MM_THREAD_PRIORITY[name], startAddress: 0n,
       win32StartAddress: 0n, exitStatus: STILL_ACTIVE, waitReason: name === 'MiZeroPageThread' ? 'WrFreePage' : 'WrVirtualMemory', objectId: header.objectId,
-      csrThread: 0n, pendingLoaderInit: false,
+      csrThread: 0n, pendingLoaderInit: false, kernelStack: createKernelStack(pm, tid),
     });
     pm.threadObjects.set(header.objectId, [system.index, tid]);
     pm.threadIndex.set(tid, system.index);

@@ -11,7 +11,6 @@ import type { ProcessObject, ThreadObject } from '../process';
 import { INTEGRITY_RID } from '../se/token';
 import type { PsProcessState } from './state';
 import type { DebugObject } from './debug';
-import { kernelStackOf } from './threads';
 import { heapEntryLayout, heapLayout, heapSegmentLayout } from '../heap/layouts';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, loaderEntryOffset, OS_VERSION, PEB, PEB_LDR_DATA, PROCESS_PARAMETERS, TEB } from './userLayout';
 import { machineOf } from '../system/internal';
@@ -35,7 +34,9 @@ export type ObjectRef =
   /** PspCidTable: the handle table process and thread ids index. */
   | { kind: 'CID_TABLE' }
   /** The heap's structures in a process (src/engine/heap/layouts.ts); `index` is the structure's address. */
-  | { kind: 'HEAP' | 'HEAP_SEGMENT' | 'HEAP_ENTRY'; pid: number; index: number };
+  | { kind: 'HEAP' | 'HEAP_SEGMENT' | 'HEAP_ENTRY'; pid: number; index: number }
+  /** The POOL_HEADER at `address` (the 16 bytes before a pool block's data), read from the pool page. */
+  | { kind: 'POOL_HEADER'; address: bigint };
 
 export interface ObjectField {
   offset: number;
@@ -97,6 +98,7 @@ function findProcess(system: System, pid: number): ProcessObject | undefined {
 /** Lays out one object as `dt` would print it, with the simulation's values. Undefined when the object does not exist. */
 export function describeObject(system: System, ref: ObjectRef): ObjectLayout | undefined {
   switch (ref.kind) {
+    case 'POOL_HEADER': return poolHeaderLayout(system, ref.address);
     case 'HEAP': case 'HEAP_SEGMENT': case 'HEAP_ENTRY': {
       const p = findProcess(system, ref.pid);
       if (!p || !Number.isSafeInteger(ref.index)) return undefined;
@@ -192,7 +194,7 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       if (!found) return undefined;
       const [p, t] = found;
       if (ref.kind === 'TEB') return t.teb ? teb(system, p, t) : undefined;
-      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(system, p, t);
+      return ref.kind === 'ETHREAD' ? ethread(p, t) : kthread(p, t);
     }
     case 'HANDLE_TABLE_ENTRY': {
       const p = findProcess(system, ref.pid);
@@ -429,12 +431,13 @@ function ethread(p: ProcessObject, t: ThreadObject): ObjectLayout {
   };
 }
 
-function kthread(system: System, p: ProcessObject, t: ThreadObject): ObjectLayout {
+function kthread(p: ProcessObject, t: ThreadObject): ObjectLayout {
   const address = t.ethread ?? 0n;
-  // The kernel stack (24 KB on x64), at a system address; the user stack is the TEB's NtTib.StackBase/StackLimit.
+  // The kernel stack (24 KB on x64) in the system PTE region (MmCreateKernelStack; 0 once the thread has
+  // terminated and the stack was freed); the user stack is the TEB's NtTib.StackBase/StackLimit.
   // InitialStack (0x28) and KernelStack (0x58) depend on what the thread has executed in kernel mode, which the
   // simulation does not run, so they are left out rather than invented.
-  const kstack = kernelStackOf(machineOf(system).ps.ob.poolBase, t.tid);
+  const kstack = t.kernelStack ?? { stackLimit: 0n, stackBase: 0n };
   return {
     typeName: '_KTHREAD', address, size: 0x430, source: VERGILIUS,
     fields: [
@@ -571,6 +574,36 @@ function cidTable(system: System): ObjectLayout {
         const t = owner?.threads.find((x) => x.tid === id);
         return { offset: -1, name: `[0x${id.toString(16)}]`, type: '_ETHREAD', value: owner ? `thread of ${owner.imageFileName} (${owner.pid}) 0x${(t?.ethread ?? 0n).toString(16)}` : 'thread', ref: owner ? { kind: 'ETHREAD', tid: id } : undefined };
       }),
+    ],
+  };
+}
+
+/**
+ * _POOL_HEADER (0x10 bytes; Vergilius Project, Windows 10 x64 19041): the bit fields of the first two USHORTs,
+ * PoolTag, and ProcessBilled / AllocatorBackTraceIndex+PoolTagHash in the union at 0x8 (zero: no quota is
+ * charged to a process here). Sizes are in 16-byte units; an allocated block's PoolType is the pool type + 1.
+ */
+function poolHeaderLayout(system: System, address: bigint): ObjectLayout | undefined {
+  if (typeof address !== 'bigint') return undefined;
+  const page = system.queryPool(address);
+  if (page?.kind !== 'small') return undefined;
+  const b = page.blocks.find((x) => x.address === address);
+  if (!b) return undefined;
+  const type = b.allocated ? b.poolType + 1 : 0;
+  const units = b.size / 16;
+  const prev = b.previousSize / 16;
+  return {
+    typeName: '_POOL_HEADER', address, size: 0x10, source: VERGILIUS,
+    fields: [
+      { offset: 0x0, name: 'PreviousSize', type: 'Pos 0, 8 Bits', value: prev },
+      { offset: 0x0, name: 'PoolIndex', type: 'Pos 8, 8 Bits', value: 0 },
+      { offset: 0x2, name: 'BlockSize', type: 'Pos 0, 8 Bits', value: units },
+      { offset: 0x2, name: 'PoolType', type: 'Pos 8, 8 Bits', value: type },
+      { offset: 0x0, name: 'Ulong1', type: 'Uint4B', value: (prev | (units << 16) | (type << 24)) >>> 0 },
+      { offset: 0x4, name: 'PoolTag', type: 'Uint4B', value: b.tag },
+      { offset: 0x8, name: 'ProcessBilled', type: 'Ptr64 _EPROCESS', value: 0n },
+      { offset: 0x8, name: 'AllocatorBackTraceIndex', type: 'Uint2B', value: 0 },
+      { offset: 0xA, name: 'PoolTagHash', type: 'Uint2B', value: 0 },
     ],
   };
 }

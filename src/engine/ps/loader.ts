@@ -18,6 +18,7 @@ import { insertHandle } from './handles';
 import { releaseThread } from './threads';
 import { LDR_DATA_TABLE_ENTRY, LOADER_ENTRY_CAPACITY, LOADER_IN_HEAP, PEB, PEB_LDR_DATA, loaderEntryOffset } from './userLayout';
 import { put64, putUtf16, writeUser, writeUserAt } from './userMemory';
+import { NonPagedPool, tagValue } from '../mm/pool';
 
 /** Where the simulation puts ntdll!PebLdr inside ntdll's .data section. */
 const PEB_LDR_IN_NTDLL_DATA = 0x1C0;
@@ -201,11 +202,11 @@ export function continueLoader(pm: ProcessManager, p: ProcessObject): void {
       if (st.console !== 'none' && st.console !== 'detached') { initializeConsole(pm, p); t.currentStage = '7'; }
       if (p.exited) return;
       // The first call into win32k converts the thread to a GUI thread (PsConvertToGuiThread) and win32k
-      // allocates the W32PROCESS (0x128 bytes, the head of its larger PROCESSINFO): whatever the image's
+      // allocates the W32PROCESS (0x128 bytes, the head of its larger PROCESSINFO; pool tag 'Uspi', USERTAG_PROCESSINFO): whatever the image's
       // subsystem, a process that loads USER32 or GDI32 makes that call while they initialize; one that never
       // does (cmd.exe) has none. Windows Internals 7e ch. 4, "Thread internals" (GUI threads); Part 2 ch. 8.
       if (!st.w32Process && st.modules.some((m) => /^(user32|gdi32)\.dll$/i.test(m.name))) {
-        st.w32Process = pm.ob.allocatePool(0x300);
+        st.w32Process = pm.ob.allocatePool(0x300, NonPagedPool, tagValue('Uspi'));
         t.step('create.win32k')?.n(p.pid).a(st.w32Process).change('process', p.pid);
       }
       // The entry point: the thread continues at ntdll!RtlUserThreadStart, which calls kernel32!BaseThreadInitThunk

@@ -105,7 +105,7 @@ export class ProcessManager {
   constructor(readonly ctx: PsContext, source?: ProcessManager) {
     ctx.mm.jobCommitCheck = (space, pages) => jobAllowsCommit(this, this.ctx.processes[space.index]!, pages);
     if (source) {
-      this.ob = source.ob.clone();
+      this.ob = source.ob.clone(() => this.ctx.mm);
       this.cids = source.cids.clone();
       for (const [k, j] of source.jobs) this.jobs.set(k, j.clone());
       this.nextJobId = source.nextJobId;
@@ -133,7 +133,7 @@ export class ProcessManager {
       return;
     }
     // Nonpaged pool objects live in the kernel half at a seed-dependent base (KASLR-style).
-    this.ob = new ObjectManager(0xFFFF800000000000n | (BigInt(ctx.rng.range(0x1000, 0x7FFF)) << 28n));
+    this.ob = new ObjectManager(0xFFFF800000000000n | (BigInt(ctx.rng.range(0x1000, 0x7FFF)) << 28n), () => this.ctx.mm);
   }
 
   clone(ctx: PsContext): ProcessManager { return new ProcessManager(ctx, this); }

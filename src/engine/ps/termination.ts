@@ -16,6 +16,7 @@ import { callProcessNotify } from './notify';
 import type { ProcessManager } from './processManager';
 import { finishThread } from './threads';
 import { releaseToken } from './tokenObjects';
+import { tagValue } from '../mm/pool';
 
 const fail = (code: number): never => { throw new LastError(code); };
 
@@ -47,6 +48,8 @@ export function destroyProcess(pm: ProcessManager, p: ProcessObject, exitStatus:
     const handles = [...st.handles.entries.keys()];
     for (const h of handles) closeHandleInternal(pm, p, h, false);
     t.step('process.rundownHandles')?.n(p.pid).n(handles.length).change('process', p.pid);
+    // win32k's process callout at exit frees the W32PROCESS it allocated (pool tag 'Uspi').
+    if (st.w32Process) { pm.ob.freePool(st.w32Process, tagValue('Uspi')); st.w32Process = 0n; }
     // CSRSS hears of the exit and closes the handles it held to the process and its thread (CsrDereferenceProcess).
     if (st.csrHandles) {
       const csr = st.csrHandles;

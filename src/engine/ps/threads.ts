@@ -3,9 +3,11 @@
 // Windows Internals 7e ch. 4, "Thread internals" ("Birth of a thread"); ch. 3, stage 4 (PspAllocateThread
 // then PspInsertThread); MmCreateTeb's caller is PspAllocateThread (public symbols).
 import { PAGE_SIZE_N } from '../constants';
-import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STACK_SIZE_PARAM_IS_A_RESERVATION, STILL_ACTIVE } from '../constants';
+import { CREATE_SUSPENDED, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_COMMITMENT_LIMIT, ERROR_SIGNAL_REFUSED, MAXIMUM_SUSPEND_COUNT, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE, STACK_SIZE_PARAM_IS_A_RESERVATION, STILL_ACTIVE } from '../constants';
 import { LastError } from '../errors';
 import { createPebOrTeb, virtualFree } from '../mm/virtual';
+import { KERNEL_STACK_SIZE, MmCreateKernelStack, MmDeleteKernelStack, type KernelStack } from '../mm/systemPages';
+export { KERNEL_STACK_SIZE } from '../mm/systemPages';
 import type { ProcessObject, ThreadObject } from '../process';
 import { runLoaderInit } from './create/stage7-loader-init';
 import { debugObjectOf, isFrozen, postExit, postThreadStart } from './debug';
@@ -17,31 +19,23 @@ import { threadObjectDeleted } from './handles';
 import { readyThread } from './scheduler';
 import { terminateProcess } from './termination';
 import { TEB } from './userLayout';
+import type { ObjectHeader } from '../ob/objectManager';
 import { kernelAlloc, writeUser } from './userMemory';
 
 const fail = (code: number): never => { throw new LastError(code); };
 
 /**
- * KERNEL_STACK_SIZE on x64: every thread's kernel-mode stack is 24 KB (Microsoft Learn, "How do I keep my
- * driver from running out of kernel-mode stack?": "On x64-based platforms, the kernel-mode stack is 24K";
- * wdm.h defines KERNEL_STACK_SIZE 0x6000 for AMD64).
+ * KeInitThread's kernel stack: MmCreateKernelStack takes a guard PTE and 24 KB of system PTEs (KERNEL_STACK_SIZE
+ * 0x6000 on x64: Microsoft Learn, "How do I keep my driver from running out of kernel-mode stack?"; wdm.h) and
+ * sets KTHREAD.StackBase and StackLimit (Windows Internals 7e ch. 4, "Thread internals"; ch. 5, "System PTEs").
+ * No commit left: ERROR_COMMITMENT_LIMIT; no system PTE left: ERROR_NOT_ENOUGH_MEMORY. The stack has an
+ * address range and commit but no physical pages of its own (README: where the model ends).
  */
-export const KERNEL_STACK_SIZE = 0x6000;
-/** One kernel stack's slot: a no-access guard page, the 24 KB stack, and a free page before the next slot. */
-const KERNEL_STACK_SLOT = 0x8000n;
-
-/**
- * Where a thread's kernel stack is: KTHREAD.StackLimit (lowest address) and StackBase (one past the highest;
- * stacks grow down), in system space. KeInitThread gets the stack from MmCreateKernelStack when the thread is
- * created (Windows Internals 7e ch. 4, "Thread internals"; ch. 5, "Dynamic system virtual address space":
- * kernel stacks are a system VA region of their own). The region's placement is the simulation's (on
- * Windows 10 it is randomized at boot); a stack here has an address and a size but no pages of its own
- * (README: where the model ends). Derived from the thread id, so it needs no state of its own.
- */
-export function kernelStackOf(poolBase: bigint, tid: number): { stackLimit: bigint; stackBase: bigint } {
-  const region = (poolBase & ~0x3FFFFFFFn) + 0x8000000000n;
-  const stackLimit = region + BigInt(tid >>> 2) * KERNEL_STACK_SLOT + 0x1000n;
-  return { stackLimit, stackBase: stackLimit + BigInt(KERNEL_STACK_SIZE) };
+export function createKernelStack(pm: ProcessManager, tid: number): KernelStack {
+  const space = pm.mm.systemSpace;
+  const stack = space ? MmCreateKernelStack(pm.mm, space, tid) : undefined;
+  if (!stack) fail(pm.mm.canCharge(KERNEL_STACK_SIZE / 4096) ? ERROR_NOT_ENOUGH_MEMORY : ERROR_COMMITMENT_LIMIT);
+  return stack!;
 }
 
 /**
@@ -50,9 +44,28 @@ export function kernelStackOf(poolBase: bigint, tid: number): { stackLimit: bigi
  */
 export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean, stackCommit = 0n): ThreadObject {
   const t = pm.trace;
-  const st = pm.state(p);
   const tid = pm.cids.allocate('t');
-  const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
+  let header: ObjectHeader;
+  try { header = pm.ob.create('Thread', tid, ETHREAD_SIZE); } catch (e) { pm.cids.free(tid); throw e; }
+  let thread: ThreadObject;
+  // A failure part-way (no commit for the TEB or stack, no kernel stack) gives the id and the ETHREAD back.
+  try { thread = allocateThreadParts(pm, p, tid, header, startAddress, parameter, stackReserve, suspended, initial, stackCommit); } catch (e) {
+    pm.cids.free(tid);
+    if (pm.ob.dereference(header.objectId)) threadObjectDeleted(pm, header.objectId);
+    throw e;
+  }
+  const teb = thread.teb;
+  const stackBase = thread.stackBase;
+  // PspAllocateThread is done (its TEB, stack and KeInitThread work recorded above); PspInsertThread follows.
+  t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
+  PspInsertThread(pm, p, thread, header.objectId, header.address);
+  return thread;
+}
+
+/** PspAllocateThread's work after the ETHREAD: MmCreateTeb, the user stack, KeInitThread (with the kernel stack). */
+function allocateThreadParts(pm: ProcessManager, p: ProcessObject, tid: number, header: ObjectHeader, startAddress: bigint, parameter: bigint, stackReserve: bigint, suspended: boolean, initial: boolean, stackCommit: bigint): ThreadObject {
+  const t = pm.trace;
+  const st = pm.state(p);
   // A WoW64 thread's TEB is followed by its 32-bit TEB (TEB64 two pages, then TEB32): MmCreateTeb makes both.
   const wow64 = st.wow64;
   // MmCreateTeb: page-granular, in the first free pages above the PEB, or above the latest TEB (MiCreatePebOrTeb).
@@ -87,20 +100,23 @@ export function createThreadObject(pm: ProcessManager, p: ProcessObject, startAd
   v.setBigUint64(TEB.ClientId + 8, BigInt(tid), true);
   v.setBigUint64(TEB.ProcessEnvironmentBlock, p.peb, true);
   writeUser(pm, p, teb, tebBytes);
+  // KeInitThread: the kernel stack first (MmCreateKernelStack); without one the thread is undone and fails.
+  let kernelStack: KernelStack;
+  try { kernelStack = createKernelStack(pm, tid); } catch (e) {
+    virtualFree(pm.mm, p, stackReservation, 0n, MEM_RELEASE);
+    virtualFree(pm.mm, p, teb, 0n, MEM_RELEASE);
+    throw e;
+  }
   // The initial context: Rip = ntdll!RtlUserThreadStart, Rcx = the start address, Rdx = the parameter.
   const rtlUserThreadStart = st.ntdllBase ? st.ntdllBase + 0x1A2B0n : 0n;
   t.step('create.context')?.n(tid).a(rtlUserThreadStart).a(startAddress).change('thread', tid);
   void parameter;
-  const thread: ThreadObject = {
+  return {
     tid, teb, stackBase, stackLimit, state: 'Initialized', suspendCount: suspended ? 1 : 0,
     ethread: header.address, priority: st.basePriority, basePriority: st.basePriority, startAddress: rtlUserThreadStart,
     win32StartAddress: startAddress, exitStatus: STILL_ACTIVE, waitReason: '', objectId: header.objectId, csrThread: 0n,
-    pendingLoaderInit: initial,
+    pendingLoaderInit: initial, kernelStack,
   };
-  // PspAllocateThread is done (its TEB, stack and KeInitThread work recorded above); PspInsertThread follows.
-  t.step('create.thread')?.n(p.pid).n(tid).a(teb).a(stackBase).change('thread', tid).change('process', p.pid);
-  PspInsertThread(pm, p, thread, header.objectId, header.address);
-  return thread;
 }
 
 /**
@@ -212,6 +228,8 @@ export function finishThread(pm: ProcessManager, p: ProcessObject, thread: Threa
     if (stackVad) virtualFree(pm.mm, p, BigInt(stackVad.startVpn) * PAGE_SIZE_N, 0n, MEM_RELEASE);
     if (thread.teb && p.vads.find(Number(thread.teb / PAGE_SIZE_N))) virtualFree(pm.mm, p, thread.teb, 0n, MEM_RELEASE);
   }
+  // The thread's kernel stack is freed once it has terminated (MmDeleteKernelStack; the reaper does it on Windows).
+  if (thread.kernelStack && pm.mm.systemSpace) { MmDeleteKernelStack(pm.mm, pm.mm.systemSpace, thread.tid, thread.kernelStack); thread.kernelStack = undefined; }
   thread.state = 'Terminated';
   thread.exitStatus = exitStatus >>> 0;
   thread.suspendCount = 0;

@@ -12,6 +12,8 @@ import { Registry } from '../config/registry';
 import { MemoryManager } from '../mm/memoryManager';
 import { PTE_LAYOUTS } from '../mm/pte';
 import { MiMappedPageWriter } from '../mm/writer';
+import { SystemSpace } from '../mm/systemSpace';
+import { applyPoolCall } from '../mm/poolCalls';
 import { applyHeapCall, type HeapCall, type HeapResult } from '../heap/calls';
 import { applySectionCall, type SectionCall, type SectionContext, type SectionResult } from '../ps/sectionCalls';
 import { getWriteWatch, resetWriteWatch, virtualAlloc, virtualFree, virtualProtect, virtualQuery, type MEMORY_BASIC_INFORMATION } from '../mm/virtual';
@@ -38,6 +40,7 @@ const APPLY = {
   createProcess: (m, op) => { const { pid, tid } = m.ps.createProcess(op.args[0]); return { pid, tid }; },
   ps: (m, op) => applyPsCall(m.ps, op.args[0]),
   section: (m, op) => applySectionCall(m.sectionContext(), op.args[0]),
+  pool: (m, op) => applyPoolCall(m.mm, op.args[0]),
   heap: (m, op) => applyHeapCall({
     mm: m.mm, trace: m.trace, rng: m.rng, live: (pid) => m.process(pid), terminate: (p, status) => m.ps.terminateProcess(p, status, p.pid),
   }, op.args[0]),
@@ -121,8 +124,10 @@ export class Machine {
     this.mm.fileSystem = this.fileSystem;
     this.registry = Registry.withDefaults();
     this.ps = new ProcessManager(this.psContext());
-    // The kernel's own commit (nonpaged/paged pool, system PTEs), about 1.5% of RAM.
+    // The kernel's own commit beyond what the simulation allocates itself (pool, kernel stacks): about 1.5% of RAM.
     this.mm.systemCommit = Math.floor(this.physicalPageCount / 64);
+    // The system address space: pools at the base the process manager drew from the seed, system PTEs, session space.
+    this.mm.systemSpace = new SystemSpace(this.ps.ob.poolBase, this.physicalPageCount, o.pageFileMB * 256, this.mm.systemCommit);
     // Power-on is the one change before the first operation: it opens the log itself.
     this.trace.enter();
     try {

@@ -10,6 +10,8 @@ import type { SectionCall, SectionResult } from '../ps/sectionCalls';
 import { isSectionCallKind } from '../ps/sectionCalls';
 import type { HeapCall, HeapResult } from '../heap/calls';
 import { HEAP_FIELDS, isHeapCallKind } from '../heap/calls';
+import type { PoolCall, PoolResult } from '../mm/poolCalls';
+import { isPoolCallKind, POOL_FIELDS } from '../mm/poolCalls';
 
 export interface CreateProcessOptions {
   imagePath: string;
@@ -34,6 +36,8 @@ export type Op =
   | { op: 'ps'; args: [PsCall] }
   | { op: 'section'; args: [SectionCall] }
   | { op: 'heap'; args: [HeapCall] }
+  /** The pool: a driver's ExAllocatePoolWithTag / ExFreePoolWithTag, an access, a system working-set trim. */
+  | { op: 'pool'; args: [PoolCall] }
   | { op: 'memoryListCommand'; args: [MemoryListCommand] }
   | { op: 'runSystemThread'; args: [SystemThreadName] }
   | { op: 'grantPrivilege'; args: [number, string] }
@@ -82,21 +86,22 @@ export type OpResult<O extends Op> =
   O extends { op: 'ps'; args: [infer C extends PsCall] } ? PsResult<C>
     : O extends { op: 'section'; args: [infer C extends SectionCall] } ? SectionResult<C>
       : O extends { op: 'heap'; args: [infer C extends HeapCall] } ? HeapResult<C>
-        : O['op'] extends keyof OpResults ? OpResults[O['op']] : never;
+        : O extends { op: 'pool'; args: [infer C extends PoolCall] } ? PoolResult<C>
+          : O['op'] extends keyof OpResults ? OpResults[O['op']] : never;
 
 /** Every operation kind, in one list (validation and the property test that covers them all). */
 export const OP_NAMES: readonly OpName[] = [
   'createProcess', 'ps', 'section', 'heap', 'memoryListCommand', 'runSystemThread', 'grantPrivilege', 'VirtualAlloc', 'VirtualFree',
   'VirtualProtect', 'SetProcessWorkingSetSize', 'GetWriteWatch', 'ResetWriteWatch', 'read', 'write', 'SetLastError',
-  'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation',
+  'VirtualLock', 'VirtualUnlock', 'SetProcessInformation', 'SetThreadInformation', 'pool',
 ];
 
 /**
  * Argument types by position: n = number, a = bigint, s = string, u = Uint8Array, o = object, O = object or null,
- * A = array, c = process-manager call, f = file-mapping call, h = heap call, m = memory list command, t = system thread name.
+ * A = array, c = process-manager call, f = file-mapping call, h = heap call, P = pool call, m = memory list command, t = system thread name.
  */
 const OP_ARGS: Readonly<Record<OpName, string>> = {
-  createProcess: 'o', ps: 'c', section: 'f', heap: 'h', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
+  createProcess: 'o', ps: 'c', section: 'f', heap: 'h', pool: 'P', memoryListCommand: 'm', runSystemThread: 't', grantPrivilege: 'ns',
   VirtualAlloc: 'aann', VirtualFree: 'aan', VirtualProtect: 'aan', SetProcessWorkingSetSize: 'aa',
   GetWriteWatch: 'naaAO', ResetWriteWatch: 'aa', read: 'nn', write: 'nu', SetLastError: 'n',
   VirtualLock: 'aa', VirtualUnlock: 'aa', SetProcessInformation: 'nnn', SetThreadInformation: 'nnn',
@@ -190,6 +195,7 @@ function fits(v: unknown, type: string): boolean {
     case 'c': return isObject(v) && isPsCallKind(v.call) && fields(v, PS_FIELDS[v.call]);
     case 'f': return isObject(v) && isSectionCallKind(v.call) && fields(v, SECTION_FIELDS[v.call]);
     case 'h': return isObject(v) && isHeapCallKind(v.call) && fields(v, HEAP_FIELDS[v.call]);
+    case 'P': return isObject(v) && isPoolCallKind(v.call) && fields(v, POOL_FIELDS[v.call]);
     case 'm': return typeof v === 'string' && Object.prototype.hasOwnProperty.call(MEMORY_LIST_COMMANDS, v);
     case 't': return typeof v === 'string' && (SYSTEM_THREADS as readonly string[]).includes(v);
     case '?': return true;

@@ -17,6 +17,7 @@ import type { Step } from '../trace';
 import { Win32Api, Win32ApiImpl } from '../win32';
 import { describeHeaps, listHeapBlocks, type HeapBlockInfo, type HeapInfo } from '../heap/inspect';
 import { Machine, type SystemChange } from './machine';
+import { describePoolAddress, describeSystemSpace, listFreeSystemPtes, type SystemSpaceInfo } from '../mm/systemInspect';
 import { MEMORY_LIST_COMMANDS, SYSTEM_THREADS, type CreateProcessOptions, type MemoryListCommand, type SystemThreadName } from './operations';
 import type { ResolvedSystemOptions, SystemOptions } from './options';
 import * as q from './queries';
@@ -126,6 +127,30 @@ export class System {
     return documented(() => this.#machine.op({ op: 'runSystemThread', args: [name] }));
   }
 
+  /**
+   * ExAllocatePoolWithTag as a driver would call it: `poolType` NonPagedPool (0) or PagedPool (1), a 4-character
+   * tag. Returns the block's address, or 0n when the pool cannot grow (commit or memory exhausted). Bad
+   * arguments throw Win32Error (ERROR_INVALID_PARAMETER).
+   */
+  exAllocatePoolWithTag(poolType: number, numberOfBytes: number, tag: string): bigint {
+    return documented(() => this.#machine.op({ op: 'pool', args: [{ call: 'alloc', poolType, bytes: numberOfBytes, tag }] }));
+  }
+  /**
+   * ExFreePoolWithTag: frees a block. An address that is no allocation, or a tag that is not the block's, is the
+   * kernel's BAD_POOL_CALLER bug check; here it throws NtException (STATUS_INVALID_PARAMETER) and changes nothing.
+   */
+  exFreePoolWithTag(address: bigint, tag: string): void {
+    documented(() => this.#machine.op({ op: 'pool', args: [{ call: 'free', address, tag }] }));
+  }
+  /** A kernel-mode access to a pool address: a trimmed paged pool page faults back in (recorded steps). */
+  accessPool(address: bigint, write: boolean): void {
+    documented(() => this.#machine.op({ op: 'pool', args: [{ call: 'access', address, write }] }));
+  }
+  /** Trims up to `pages` paged pool pages from the system working set; returns how many left it. */
+  trimSystemWorkingSet(pages: number): number {
+    return documented(() => this.#machine.op({ op: 'pool', args: [{ call: 'trim', pages }] }));
+  }
+
   /** Grants a privilege to a process token (e.g. SeLockMemoryPrivilege for large pages). Failures throw Win32Error. */
   grantPrivilege(pid: number, privilege: string): void {
     documented(() => this.#machine.op({ op: 'grantPrivilege', args: [pid, privilege] }));
@@ -207,6 +232,12 @@ export class System {
     if (!p || typeof heap !== 'bigint' || !Number.isInteger(start) || typeof count !== 'number' || (segment !== undefined && !Number.isInteger(segment))) return { total: 0, blocks: [] };
     return listHeapBlocks(p, heap, start, count, segment);
   }
+  /** The system address space: regions, pool usage by tag, system PTEs, the system working set and commit. */
+  querySystemSpace(): SystemSpaceInfo | undefined { return describeSystemSpace(this.#machine.mm); }
+  /** The pool page or big allocation holding `address` (!pool), without faulting; undefined outside the pools. */
+  queryPool(address: bigint): ReturnType<typeof describePoolAddress> { return typeof address === 'bigint' ? describePoolAddress(this.#machine.mm, address) : undefined; }
+  /** Free runs of system PTEs, lowest first (!sysptes 1). */
+  queryFreeSystemPtes(limit = 64): Array<{ pte: bigint; count: number }> { return listFreeSystemPtes(this.#machine.mm, Math.max(0, Math.min(4096, Math.floor(limit) || 0))); }
   /** Every job object with its limits, accounting and members. */
   queryJobs(): JobInfo[] { return listJobs(this.#machine.ps); }
   /** Every debug object: debugger, debuggees and queued events. */

@@ -35,7 +35,7 @@ const LAYOUT_TYPES: Record<ObjectRef['kind'], string> = {
   JOBOBJECT_BASIC_LIMIT_INFORMATION: 'JOBOBJECT_BASIC_LIMIT_INFORMATION',
   CSR_PROCESS: 'csrss!_CSR_PROCESS', CSR_THREAD: 'csrss!_CSR_THREAD', W32PROCESS: 'win32k!_W32PROCESS',
   DEBUG_OBJECT: '_DEBUG_OBJECT', HANDLE_TABLE: '_HANDLE_TABLE', CID_TABLE: '_HANDLE_TABLE',
-  HEAP: 'ntdll!_HEAP', HEAP_SEGMENT: 'ntdll!_HEAP_SEGMENT', HEAP_ENTRY: 'ntdll!_HEAP_ENTRY',
+  HEAP: 'ntdll!_HEAP', HEAP_SEGMENT: 'ntdll!_HEAP_SEGMENT', HEAP_ENTRY: 'ntdll!_HEAP_ENTRY', POOL_HEADER: '_POOL_HEADER',
 };
 
 /** The names of the engine's layouts, for validating a `ntlab-dt:` address. */
@@ -55,6 +55,8 @@ export function objectRefOf(kind: string, ids: { pid?: number; tid?: number; ind
     case 'CID_TABLE': return { kind: 'CID_TABLE' };
     // The heap's structures are found by address (index).
     case 'HEAP': case 'HEAP_SEGMENT': case 'HEAP_ENTRY': return pid === undefined || index === undefined ? undefined : { kind: kind as 'HEAP', pid, index };
+    // A pool header is named by a kernel address, which a document's numeric ids cannot carry: dt in the debugger shows it.
+    case 'POOL_HEADER': return undefined;
     default: return pid === undefined ? undefined : { kind: kind as 'PEB', pid };
   }
 }

@@ -23,6 +23,7 @@ export const DT_TYPES: ReadonlyArray<{ module: string; type: string; kind: Kind 
   { module: 'nt', type: '_EJOB', kind: 'EJOB' }, { module: 'nt', type: '_DEBUG_OBJECT', kind: 'DEBUG_OBJECT' },
   { module: 'csrss', type: '_CSR_PROCESS', kind: 'CSR_PROCESS' }, { module: 'csrss', type: '_CSR_THREAD', kind: 'CSR_THREAD' },
   { module: 'win32k', type: '_W32PROCESS', kind: 'W32PROCESS' },
+  { module: 'nt', type: '_POOL_HEADER', kind: 'POOL_HEADER' },
   { module: 'ntdll', type: '_HEAP', kind: 'HEAP' }, { module: 'ntdll', type: '_HEAP_SEGMENT', kind: 'HEAP_SEGMENT' }, { module: 'ntdll', type: '_HEAP_ENTRY', kind: 'HEAP_ENTRY' },
 ];
 /** User-mode types are in ntdll's symbols too. */
@@ -44,7 +45,7 @@ function candidates(t: KdTarget, kind: Kind): ObjectRef[] {
     // Heaps by handle; segments and entries are found by address (find), not listed.
     case 'HEAP': return s.queryHeaps(t.pid).map((h) => ({ kind, pid: t.pid, index: Number(h.handle) }));
     case 'HEAP_SEGMENT': return s.queryHeaps(t.pid).flatMap((h) => h.segments.slice(1).map((x) => ({ kind, pid: t.pid, index: Number(x.base) })));
-    case 'HEAP_ENTRY': return [];
+    case 'HEAP_ENTRY': case 'POOL_HEADER': return [];
     default: {
       // The current process first, so a type without an address is laid out from it.
       const ordered = [t.pid, ...pids.filter((p) => p !== t.pid)];
@@ -73,6 +74,7 @@ function find(t: KdTarget, kind: Kind, address: bigint): ObjectLayout | undefine
     return undefined;
   }
   if (kind === 'HEAP_ENTRY') return address > 0n && address < 2n ** 53n ? describeObject(s, { kind, pid: t.pid, index: Number(address) }) : undefined;
+  if (kind === 'POOL_HEADER') return describeObject(s, { kind, address });
   if (kind === 'TEB') {
     for (const pid of s.processIds) for (const th of s.queryProcess(pid)!.threads) if (th.teb === address && address !== 0n) return describeObject(s, { kind, tid: th.tid });
     return undefined;

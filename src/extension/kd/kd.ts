@@ -1,6 +1,7 @@
 // The debugger's command core: one line in, WinDbg's output out. Parses the command word, splits
 // the arguments, runs the command against a KdTarget and turns every failure into the debugger's
 // own error line (never an exception). Pure: the terminal (terminal.ts) and notes call it.
+import { cmdPool, cmdPoolused, cmdSysptes } from './pool';
 import type { System } from '../../engine';
 import { KdError } from './expr';
 import { pointer } from '../present/format';
@@ -67,6 +68,9 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '!memusage', syntax: '!memusage', help: 'page lists and resident pages per control area', run: (t, a, o, c) => cmdMemusage(t, a, o, c) },
   { name: '!address', syntax: '!address [Address | -summary]', help: 'one region; no argument: every region, then the summary; -summary: the summary', run: (t, a, o, c) => cmdAddress(t, a, o, c) },
   { name: '!ca', syntax: '!ca [ControlArea]', help: 'a control area (no argument: all of them)', run: cmdCa },
+  { name: '!poolused', syntax: '!poolused [Flags [TagString]]', help: 'pool use by tag (1: allocs and frees, 2: by nonpaged, 4: by paged)', run: (t, a, o) => cmdPoolused(t, a, o) },
+  { name: '!pool', syntax: '!pool Address [Flags]', help: 'the blocks of the pool page holding an address', run: (t, a, o) => cmdPool(t, a, o) },
+  { name: '!sysptes', syntax: '!sysptes [Flags]', help: 'system PTE use (1: the free runs)', run: (t, a, o) => cmdSysptes(t, a, o) },
   { name: '!heap', syntax: '!heap [-s | -a [Heap] | -x Address]', help: 'the heaps of the current process: list, summary, entries, the block holding an address', run: (t, a, o, c) => cmdHeap(t, a, o, c) },
   { name: '!tt', syntax: '!tt Position | !tt 0-100', help: 'time travel to a position (SEQ:0) or a percentage', run: cmdTt },
   { name: '!positions', syntax: '!positions', help: 'the current time-travel position', run: cmdPositions },

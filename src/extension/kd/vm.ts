@@ -1,12 +1,13 @@
 // Virtual memory commands: !vm, !vad, !wsle, !memusage, !address, !ca. Layouts after the Microsoft
 // Learn pages of each extension ("!vm", "!vad", "!wsle", "!memusage", "!address", "!ca"): headers,
-// labels and their order; columns the simulation has no value for (VAD node addresses, pool usage)
+// labels and their order; columns the simulation has no value for (VAD node addresses)
 // are left out rather than invented.
 import { MEM_COMMIT, MEM_FREE, MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, MEM_RESERVE, MM_HIGHEST_USER_ADDRESS } from '../../engine';
 import { KdError } from './expr';
 import { hexDigits, PAGE_SHIFT_N, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
 import { commitCharge, kbOfPages, pagesKb, printable, right } from './format';
 import type { KdTarget } from './target';
+import { vmSystemLines } from './pool';
 
 type Out = string[];
 
@@ -50,6 +51,7 @@ export function cmdVm(t: KdTarget, args: string[], out: Out, cancelled: () => bo
   out.push(row('Modified Pages', lists.ModifiedPageCount));
   out.push(row('Modified PF Pages', lists.ModifiedPageCountPageFile));
   out.push(row('Modified No Write Pages', lists.ModifiedNoWritePageCount));
+  for (const [label, pages] of vmSystemLines(t)) out.push(row(label, pages));
   out.push(row('Committed pages', commit.CommitTotal));
   out.push(row('Commit limit', commit.CommitLimit));
   out.push(row('Peak Commit', commit.CommitPeak));

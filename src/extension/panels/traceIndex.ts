@@ -51,8 +51,9 @@ export class TraceIndex {
     const order = step.stage !== undefined ? STAGE_ORDER.get(step.stage) ?? -1 : -1;
     if (order < 0) {
       // The debugger's wait/continue and the release of a debuggee's thread sit between the stage-7
-      // steps of a process created for debugging: they belong to its flow.
-      if (!this.open || !(step.code.startsWith('debug.') || step.code === 'thread.deferredReady' || step.code === 'thread.ready')) {
+      // steps of a process created for debugging: they belong to its flow, as does the pool work done for
+      // them (the file objects of the debug events).
+      if (!this.open || !(step.code.startsWith('debug.') || step.code.startsWith('pool.') || step.code === 'thread.deferredReady' || step.code === 'thread.ready')) {
         this.open = undefined;
         this.lastStage = -1;
       } else this.open.end = step.seq + 1;

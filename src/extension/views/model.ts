@@ -504,6 +504,7 @@ export class PhysicalMemoryModel extends NodeCache {
       ...PAGE_LISTS.map((list) => this.node(`list:${list}`, 'pageList', undefined, { list })),
       this.node('active', 'activePages', undefined),
       this.node('compression', 'compression', undefined),
+      this.node('system', 'systemSpace', undefined),
     ];
   }
 
@@ -521,6 +522,18 @@ export class PhysicalMemoryModel extends NodeCache {
         }
         return this.pfnPage(node, this.count(node.list!));
       case 'standbyPriority': return this.pfnPage(node, this.count('Standby', node.priority));
+      case 'systemSpace': return [
+        this.node('system/pool:0', 'systemPool', node, { index: 0 }), this.node('system/pool:1', 'systemPool', node, { index: 1 }),
+        this.node('system/ptes', 'systemPtes', node), this.node('system/ws', 'systemWorkingSet', node),
+      ];
+      case 'systemPool': {
+        // The pool by tag, biggest first (at most 500 rows: !poolused lists them all).
+        const space = this.system.querySystemSpace();
+        const paged = node.index === 1;
+        const tags = (space?.tags ?? []).filter((t) => (paged ? t.pagedAllocs - t.pagedFrees : t.nonPagedAllocs - t.nonPagedFrees) > 0);
+        tags.sort((a, b) => (paged ? b.pagedBytes - a.pagedBytes : b.nonPagedBytes - a.nonPagedBytes) || (a.tag < b.tag ? -1 : 1));
+        return tags.slice(0, 500).map((t) => this.node(`system/pool:${node.index}/${t.tag}`, 'poolTag', node, { index: node.index, tag: t.tag }));
+      }
       case 'range': return this.rangeChildren(node, (from, count) => this.pfnNodes(node, from, count));
       default: return [];
     }
@@ -578,6 +591,7 @@ export class PhysicalMemoryModel extends NodeCache {
       lists: () => sys.querySystemMemoryListInformation(),
       commit: () => sys.queryCommit(),
       compression: () => sys.queryMemoryCompression(),
+      systemSpace: () => sys.querySystemSpace(),
       pfn: (pfn) => sys.queryPfn(pfn),
     };
     return describeWith(memoryRows, node, context);

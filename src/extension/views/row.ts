@@ -12,6 +12,7 @@ export const NODE_KINDS = [
   'section', 'controlArea', 'segment', 'subsection', 'protoPte', 'sectionViews', 'sectionView',
   'jobObject', 'jobLimits', 'jobLimit', 'jobAccounting', 'jobMember',
   'heaps', 'heap', 'heapSegment', 'heapBlock',
+  'systemSpace', 'systemPool', 'poolTag', 'systemPtes', 'systemWorkingSet',
 ] as const;
 export type NodeKind = typeof NODE_KINDS[number];
 
@@ -38,6 +39,8 @@ export interface TreeNode {
   readonly index?: number;
   /** Job id (Jobs view, and the Job row of a process). */
   readonly jobId?: number;
+  /** Pool tag (the System node's pool-by-tag rows). */
+  readonly tag?: string;
   /** For range nodes: what they page and which slice [from, from + count). */
   readonly rangeOf?: RangeOf;
   readonly from?: number;

@@ -2,6 +2,7 @@
 // duplicate of the creator's, SeSubProcessToken, or the one CreateProcessAsUser gives), its CID, its
 // handle table with the creator's inheritable handles (ObInitProcess).
 // Windows Internals 7e ch. 3, "Stage 3: Creating the Windows executive process object", stage 3A.
+import { releaseToken } from '../tokenObjects';
 import { ERROR_INVALID_HANDLE } from '../../constants';
 import { LastError } from '../../errors';
 import { ProcessObject } from '../../process';
@@ -26,7 +27,13 @@ export function allocateProcess(pm: ProcessManager, c: ValidatedParameters, img:
   if (o.sessionId !== undefined) token.sessionId = o.sessionId;
   const pid = pm.cids.allocate('p');
   const index = pm.ctx.processes.length;
-  const header = pm.ob.create('Process', index, EPROCESS_SIZE);
+  let header: ReturnType<typeof pm.ob.create>;
+  try { header = pm.ob.create('Process', index, EPROCESS_SIZE); } catch (e) {
+    // No pool for the EPROCESS: the token made for it and the id go back (nothing else exists yet).
+    releaseToken(pm, token);
+    pm.cids.free(pid);
+    throw e;
+  }
   const st = new PsProcessState(token);
   const p = new ProcessObject(index, pid, image, parent?.pid ?? 0, -1, header.address, st);
   st.objectId = header.objectId;

@@ -14,6 +14,7 @@ import { DEBUG_TEXTS } from './debug';
 import { accessViolationReason, FAULT_TEXTS } from './faults';
 import { FILE_TEXTS } from './files';
 import { HEAP_TEXTS } from './heap';
+import { POOL_TEXTS } from './pool';
 import { JOB_TEXTS, jobTerminationReason } from './jobs';
 import { NOTIFY_TEXTS } from './notify';
 import { PROCESS_TEXTS } from './processes';
@@ -34,7 +35,7 @@ const FAMILIES = [
   FAULT_TEXTS, SECTION_TEXTS, FILE_TEXTS, SYSTEM_THREAD_TEXTS,
   STAGE1_TEXTS, STAGE2_TEXTS, STAGE3_TEXTS, STAGE4_TEXTS, STAGE5_TEXTS, STAGE6_TEXTS, STAGE7_TEXTS,
   TOKEN_TEXTS, DEBUG_TEXTS, CONSOLE_TEXTS, NOTIFY_TEXTS, THREAD_TEXTS, PROCESS_TEXTS, JOB_TEXTS,
-  WORKING_SET_TEXTS, VIRTUAL_MEMORY_TEXTS, HEAP_TEXTS, SYSTEM_TEXTS,
+  WORKING_SET_TEXTS, VIRTUAL_MEMORY_TEXTS, HEAP_TEXTS, SYSTEM_TEXTS, POOL_TEXTS,
 ];
 
 /** Every family's texts by code (a code belongs to one family; the unit tests check there is no overlap). */

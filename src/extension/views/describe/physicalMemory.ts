@@ -2,7 +2,7 @@
 // standbyPriority, activePages, pfn, range), and per page list its icon and explanation. The model
 // (views/model.ts, PhysicalMemoryModel) finds the nodes and the counts; these only turn them into rows.
 // Lists: Windows Internals 7e, ch. 5, "Page frame number database" and "Page list dynamics".
-import type { CommitInfo, MemoryCompressionInformation, PfnInfo, SystemMemoryListInformation } from '../../../engine';
+import type { CommitInfo, MemoryCompressionInformation, PfnInfo, SystemMemoryListInformation, SystemSpaceInfo } from '../../../engine';
 import { formatPages, hex } from '../../present/format';
 import type { Localizer } from '../../present/localizer';
 import { mdText } from '../../present/markdown';
@@ -20,9 +20,10 @@ export interface MemoryRowContext {
   commit(): CommitInfo;
   compression(): MemoryCompressionInformation;
   pfn(pfn: number): PfnInfo;
+  systemSpace(): SystemSpaceInfo | undefined;
 }
 
-export type MemoryNodeKind = 'commit' | 'compression' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn' | 'range';
+export type MemoryNodeKind = 'commit' | 'compression' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn' | 'range' | 'systemSpace' | 'systemPool' | 'poolTag' | 'systemPtes' | 'systemWorkingSet';
 
 const listRow = (node: { kind: 'pageList' | 'standbyPriority'; list?: PageListName; priority?: number }, { l10n, touched: t, lists }: MemoryRowContext) => {
   const list = node.list!;
@@ -90,6 +91,64 @@ export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
   },
 
   range: (node, c) => rangeRow(c.l10n, node, listPageCount(c.lists(), node.list!, node.priority)),
+
+  // The system address space (Windows Internals 7th ed., Part 1, ch. 5, "Kernel-mode heaps (system memory
+  // pools)", "System PTEs", "System working sets"); the same state as !poolused, !sysptes and !vm.
+  systemSpace: (_node, { l10n, systemSpace }) => {
+    const s = systemSpace();
+    return row({
+      icon: 'server', label: l10n.t('System'), collapsible: Collapsible.Collapsed, contextValue: 'ntlab.systemSpace',
+      description: s ? l10n.t('commit {0}', formatPages(s.commit.total)) : '',
+      tooltip: s ? [l10n.t('**System address space**: nonpaged and paged pool, system PTEs (kernel stacks), the system working set.'), '',
+        ...s.regions.map((r) => `${r.name}: ${hex(r.base)} – ${hex(r.end)}`), '',
+        l10n.t('The system commit: {0} of the kernel itself, {1} of pool pages, {2} of kernel stacks.', formatPages(s.commit.base), formatPages(s.commit.pool), formatPages(s.commit.kernelStacks)), '',
+        l10n.t('Simplified: the classic pool allocator (no segment heap, no look-aside lists); kernel stacks and session space have addresses and commit but no pages.')].join('\n') : '',
+    });
+  },
+
+  systemPool: (node, { l10n, systemSpace }) => {
+    const s = systemSpace();
+    const paged = node.index === 1;
+    const pages = s ? (paged ? s.pagedPoolPages : s.nonPagedPoolPages) : 0;
+    const bytes = s ? (paged ? s.pagedPoolBytes : s.nonPagedPoolBytes) : 0;
+    return row({
+      icon: paged ? 'file-submodule' : 'lock', label: paged ? l10n.t('Paged pool') : l10n.t('Nonpaged pool'), collapsible: Collapsible.Collapsed, contextValue: 'ntlab.systemPool',
+      description: l10n.t('{0} in use · {1}', String(bytes), formatPages(pages)),
+      tooltip: paged
+        ? l10n.t('Paged pool: kernel memory that may be paged out. Its resident pages are in the system working set; a trimmed page faults back like a user page. Rows: use by pool tag (allocations and bytes, as !poolused shows).')
+        : l10n.t('Nonpaged pool: kernel memory that is always resident (it can be touched at any IRQL). The executive\'s process and thread objects live here. Rows: use by pool tag (allocations and bytes, as !poolused shows).'),
+    });
+  },
+
+  poolTag: (node, { l10n, systemSpace }) => {
+    const t = systemSpace()?.tags.find((x) => x.tag === node.tag);
+    const paged = node.index === 1;
+    const allocs = t ? (paged ? t.pagedAllocs - t.pagedFrees : t.nonPagedAllocs - t.nonPagedFrees) : 0;
+    const bytes = t ? (paged ? t.pagedBytes : t.nonPagedBytes) : 0;
+    return row({
+      icon: 'tag', label: `'${node.tag ?? ''}'`, collapsible: Collapsible.None, contextValue: 'ntlab.poolTag',
+      description: l10n.t('{0} allocation(s) · {1} bytes', allocs, bytes),
+      tooltip: l10n.t('Pool tag {0}: {1} allocation(s) and {2} free(s) so far; {3} bytes in use (block sizes, headers included).', `'${node.tag ?? ''}'`, t ? (paged ? t.pagedAllocs : t.nonPagedAllocs) : 0, t ? (paged ? t.pagedFrees : t.nonPagedFrees) : 0, bytes),
+    });
+  },
+
+  systemPtes: (_node, { l10n, systemSpace }) => {
+    const s = systemSpace()?.systemPtes;
+    return row({
+      icon: 'layers', label: l10n.t('System PTEs'), collapsible: Collapsible.None, contextValue: 'ntlab.systemPtes',
+      description: s ? l10n.t('{0} of {1} in use · {2} kernel stacks', s.inUse, s.total, s.kernelStacks) : '',
+      tooltip: l10n.t('System PTEs map kernel stacks, I/O space and MDLs. Each thread\'s 24 KB kernel stack takes six of them plus a guard PTE (MiReserveSystemPtes); they go back when the thread ends.'),
+    });
+  },
+
+  systemWorkingSet: (_node, { l10n, systemSpace }) => {
+    const s = systemSpace();
+    return row({
+      icon: 'pulse', label: l10n.t('System working set'), collapsible: Collapsible.None, contextValue: 'ntlab.systemWorkingSet',
+      description: s ? l10n.t('{0} pages (peak {1})', s.workingSet.size, s.workingSet.peak) : '',
+      tooltip: l10n.t('The system working set holds the resident pages of paged pool here (on Windows also pageable kernel code and the system cache). The balance set manager trims it when memory is low.'),
+    });
+  },
 };
 
 function listIcon(list: PageListName): string {
