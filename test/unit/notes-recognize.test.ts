@@ -204,10 +204,9 @@ describe('notes recognition: a heading names its topic in whatever words it uses
 });
 
 describe('concepts the simulation does not model', () => {
-  // Windows Internals 7e ch. 5: SuperFetch, AWE, pools, system PTEs, session space.
+  // Windows Internals 7e ch. 5: SuperFetch, AWE, session space.
   const cases = [['SuperFetch', 'SuperFetch'], ['SysMain', 'SuperFetch'], ['AWE', 'AWE'],
-    ['AllocateUserPhysicalPages', 'AWE'], ['nonpaged pool', 'Pool'], ['ExAllocatePoolWithTag', 'Pool'], ['非分页池', 'Pool'], ['system PTEs', 'SystemPTEs'],
-    ['系统PTE', 'SystemPTEs'], ['session space', 'SessionSpace'], ['会话空间', 'SessionSpace'], ['地址窗口扩展', 'AWE']] as const;
+    ['AllocateUserPhysicalPages', 'AWE'], ['session space', 'SessionSpace'], ['会话空间', 'SessionSpace'], ['地址窗口扩展', 'AWE']] as const;
 
   it('still get a hover that says so and points to the nearest modeled thing', () => {
     for (const [text, id] of cases) {
@@ -226,8 +225,17 @@ describe('concepts the simulation does not model', () => {
   });
 
   it('give a heading about them no lens, while the heading about the nearest thing keeps its own', () => {
-    const r = recognize('# Memory\n## System PTEs\n## 4.1 分页池和非分页池\n## AWE\n## Page table entries (PTEs)\n## 会话空间\n');
-    expect(r.headings.map((h) => h.entryId)).toEqual([undefined, undefined, undefined, undefined, 'PTE', undefined]);
+    const r = recognize('# Memory\n## AWE\n## Page table entries (PTEs)\n## 会话空间\n');
+    expect(r.headings.map((h) => h.entryId)).toEqual([undefined, undefined, 'PTE', undefined]);
+  });
+
+  it('pool and system PTEs, modelled since the system address space landed, are explained as modelled', () => {
+    for (const [text, id] of [['nonpaged pool', 'Pool'], ['ExAllocatePoolWithTag', 'Pool'], ['非分页池', 'Pool'], ['system PTEs', 'SystemPTEs'], ['系统PTE', 'SystemPTEs']] as const) {
+      expect(recognize(`about ${text} here`).terms[0], text).toMatchObject({ entryId: id, exact: true });
+      expect(entry(id).nearest, id).toBeUndefined();
+      expect(explainText(entry(id), false), id).not.toMatch(/^Not simulated/);
+    }
+    expect(recognize('# Memory\n## System PTEs\n## 4.1 分页池和非分页池\n').headings.map((h) => h.entryId)).toEqual([undefined, 'SystemPTEs', 'Pool']);
   });
 
   it('memory compression, modelled since the store manager landed, is explained and opened as modelled', () => {

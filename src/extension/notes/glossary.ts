@@ -559,20 +559,22 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     },
   },
   {
-    id: 'Pool', name: 'Pool (kernel-mode heaps)', nameZh: '内存池（分页池、非分页池）', category: 'concept', nearest: 'HeapAlloc',
+    // Modelled since session 22 (mm/pool.ts): the Physical Memory view's System node, kd !poolused / !pool.
+    id: 'Pool', name: 'Pool (kernel-mode heaps)', nameZh: '内存池（分页池、非分页池）', category: 'concept', sidebar: 'pageList',
     terms: ['nonpaged pool', 'non-paged pool', 'paged pool', 'NonPagedPool', 'NonPagedPoolNx', 'PagedPool', 'pool tag', 'system memory pools', 'kernel pool', 'ExAllocatePoolWithTag', 'ExAllocatePool2', 'ExAllocatePool', 'ExFreePoolWithTag', 'ExFreePool', 'POOL_HEADER', '_POOL_HEADER', '非分页池', '分页池', '池标记', '系统内存池', '内存池'],
     headingTerms: ['pool', 'pools', 'memory pools', '池'],
     explain: {
-      en: 'The kernel\'s heaps, the system memory pools: nonpaged pool (always resident) and paged pool, each block marked with a four-character pool tag; drivers and the executive allocate with ExAllocatePoolWithTag (now ExAllocatePool2), and !poolused counts by tag.',
-      zh: '内核的堆，即系统内存池：非分页池（始终驻留）和分页池，每块带一个四字符的池标记；驱动和执行体用 ExAllocatePoolWithTag（现为 ExAllocatePool2）分配，!poolused 按标记统计。',
+      en: 'The kernel\'s heaps, the system memory pools: nonpaged pool (always resident) and paged pool, each block marked with a four-character pool tag; drivers and the executive allocate with ExAllocatePoolWithTag (now ExAllocatePool2), and !poolused counts by tag. In the simulation the executive\'s objects (EPROCESS, ETHREAD, tokens, sections) come from pool; the Physical Memory view\'s System node lists the pool by tag.',
+      zh: '内核的堆，即系统内存池：非分页池（始终驻留）和分页池，每块带一个四字符的池标记；驱动和执行体用 ExAllocatePoolWithTag（现为 ExAllocatePool2）分配，!poolused 按标记统计。在模拟中，执行体对象（EPROCESS、ETHREAD、令牌、节）都从池中分配；“物理内存”视图的“系统”节点按标记列出池的使用情况。',
     },
   },
   {
-    id: 'SystemPTEs', name: 'System PTEs', nameZh: '系统 PTE', category: 'concept', nearest: 'PTE',
+    // Modelled since session 22 (mm/systemSpace.ts): kernel stacks come from system PTEs; kd !sysptes.
+    id: 'SystemPTEs', name: 'System PTEs', nameZh: '系统 PTE', category: 'concept', sidebar: 'pageList',
     terms: ['system PTEs', 'system PTE', 'system page table entries', '系统PTE', '系统 PTE', '系统页表项'],
     explain: {
-      en: 'System PTEs: a region of system space whose page table entries the memory manager hands out in runs of pages to map I/O space, kernel stacks and MDLs (MmMapLockedPagesSpecifyCache); !sysptes shows their use.',
-      zh: '系统 PTE（系统页表项）：系统空间中的一个区域，内存管理器把它的页表项按连续页分配出去，用来映射 I/O 空间、内核栈和 MDL（MmMapLockedPagesSpecifyCache）；!sysptes 显示使用情况。',
+      en: 'System PTEs: a region of system space whose page table entries the memory manager hands out in runs of pages to map I/O space, kernel stacks and MDLs (MmMapLockedPagesSpecifyCache); !sysptes shows their use. In the simulation each thread\'s kernel stack is mapped with system PTEs; the Physical Memory view\'s System node shows how many are in use.',
+      zh: '系统 PTE（系统页表项）：系统空间中的一个区域，内存管理器把它的页表项按连续页分配出去，用来映射 I/O 空间、内核栈和 MDL（MmMapLockedPagesSpecifyCache）；!sysptes 显示使用情况。在模拟中，每个线程的内核栈都用系统 PTE 映射；“物理内存”视图的“系统”节点显示已用的数量。',
     },
   },
   {
