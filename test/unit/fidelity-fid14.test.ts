@@ -194,8 +194,9 @@ describe('ws.trim\'s counts (engine): a shared page still in another working set
     const b = k2.MapViewOfFile(hB, 0x6, 0n, 0x1000n);
     expect(k2.ReadMemory(b, 1)[0]).toBe(9);
     const { steps } = stepsDuring(sys, () => k.SetProcessWorkingSetSize(-1n, -1n));
-    const trim = steps.find((s) => s.code === 'ws.trim' && s.args.pid === pid)!;
-    const { pages, toStandby, toModified } = trim.args as { pages: number; toStandby: number; toModified: number };
+    const trimArgs = (s: { args: unknown }) => s.args as { pid: number; pages: number; toStandby: number; toModified: number };
+    const trim = steps.find((s) => s.code === 'ws.trim' && trimArgs(s).pid === pid)!;
+    const { pages, toStandby, toModified } = trimArgs(trim);
     // The view page at least (the image pages both notepads share stay active too); before the fix this was 0.
     expect(pages - toStandby - toModified).toBeGreaterThanOrEqual(1);
     expect(toStandby + toModified).toBeLessThan(pages);
