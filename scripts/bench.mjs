@@ -4,6 +4,7 @@
 //   notes:      what test/bench/notes.bench.ts prints (recognition of a 5 MB notes file: open, visible range, edit);
 //   kd:         what test/bench/kd.bench.ts prints (every kernel-debugger command, 2,000 processes);
 //   heap:       what test/bench/heap.bench.ts prints (HeapAlloc + HeapFree pairs, back end and LFH);
+//   compression: what test/bench/compression.bench.ts prints (the paging cycle through memory compression);
 //   activation: NT Internals Lab activating in a real extension host (code-server), measured by
 //               the test-host extension: the extension's own `activationMs` and the wall time of
 //               `await extension.activate()`. Each sample is a fresh extension host (page reload).
@@ -138,6 +139,7 @@ async function main() {
     doc.notes = await nodeBench('notes');
     doc.kd = await nodeBench('kd');
     doc.heap = await nodeBench('heap');
+    doc.compression = await nodeBench('compression');
   }
   if (!flag('--engine-only')) doc.activation = await activationBench();
   doc.elapsedSeconds = Math.round((Date.now() - t0) / 100) / 10;

@@ -3,8 +3,11 @@
 //   node scripts/fuzz.mjs engine --seed 1 --runs 20 --ops 20000
 //   node scripts/fuzz.mjs sessions --seed 1 --files 2000
 //   node scripts/fuzz.mjs memory [--steps 1000000] [--budgets 64,256,1024]
+//   node scripts/fuzz.mjs notes --seed 1 --docs 6 --chars 5242880 --full-size
+//   node scripts/fuzz.mjs views --seed 1 --runs 12
+//   node scripts/fuzz.mjs regexes
 // Each prints one JSON report on stdout (progress on stderr). Short versions of the same generators
-// run in the unit suite (test/unit/fuzz-campaign.property.test.ts).
+// run in the unit suite (test/unit/fuzz-campaign.property.test.ts, notes-fuzz.property.test.ts, views-fuzz.property.test.ts).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

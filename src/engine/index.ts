@@ -7,6 +7,8 @@ export { NtException, Win32Error } from './errors';
 export type { Win32Api } from './win32';
 export type { MEMORY_BASIC_INFORMATION } from './mm/virtual';
 export type { DecodedPte, PteKind, PteLayoutName } from './mm/pte';
+export type { MemoryCompressionInformation } from './mm/compression';
+export { STORE_PAGE_FILE_NUMBER, compressPage, decompressPage } from './mm/compression';
 export { decodePte, PTE_LAYOUTS } from './mm/pte';
 export type { Step, StepKind, StepCode, ChangeRef, ChangeType, CreationStage, StepArgValue } from './trace';
 export { STEP_SCHEMAS, CREATION_STAGES } from './trace';

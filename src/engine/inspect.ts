@@ -43,7 +43,11 @@ export interface SectionInfo {
 export interface PrototypePteInfo { index: number; address: bigint; kind: DecodedPte['kind'] | 'subsection'; decoded: DecodedPte; pfn: number | null; protect: number }
 
 /** One handle table entry (!handle); `key` is the pid for a process, the tid for a thread, the job id for a job. */
-export interface HandleInfo { handle: number; objectId: number; typeName: string; grantedAccess: number; inherit: boolean; objectAddress: bigint; name: string | null; key: number }
+export interface HandleInfo {
+  handle: number; objectId: number; typeName: string; grantedAccess: number; inherit: boolean; objectAddress: bigint; name: string | null; key: number;
+  /** The object's OBJECT_HEADER.HandleCount and PointerCount (!handle flag 2, !object). */
+  handleCount?: number; pointerCount?: number;
+}
 
 /** A job and its members (!job). */
 export interface JobInfo {
@@ -151,7 +155,7 @@ export function listHandles(pm: ProcessManager, p: ProcessObject): HandleInfo[] 
     const h = pm.ob.get(e.objectId);
     // A process object's key is its index in the process table; report the pid instead.
     const key = h?.typeName === 'Process' ? pm.ctx.processes[h.key]?.pid ?? -1 : h?.key ?? -1;
-    out.push({ handle, objectId: e.objectId, typeName: h?.typeName ?? 'Unknown', grantedAccess: e.grantedAccess, inherit: e.inherit, objectAddress: h?.address ?? 0n, name: h?.name ?? null, key });
+    out.push({ handle, objectId: e.objectId, typeName: h?.typeName ?? 'Unknown', grantedAccess: e.grantedAccess, inherit: e.inherit, objectAddress: h?.address ?? 0n, name: h?.name ?? null, key, handleCount: h?.handleCount ?? 0, pointerCount: h?.pointerCount ?? 0 });
   }
   return out.sort((a, b) => a.handle - b.handle);
 }

@@ -3,7 +3,8 @@
 import { LEVEL_PXE, tableIndex } from './mm/memoryManager';
 import { LIST_STANDBY0, PageLocation, PFN_LARGE_PAGE, PFN_MODIFIED, PFN_PAGE_TABLE } from './mm/pfn';
 import { PAGE_LIST_HEAD, PAGE_LIST_NAMES, PAGE_STATE_NAMES, STANDBY_PRIORITY_COUNT } from './vocabulary';
-import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, ptePfn } from './mm/pte';
+import { PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, pageFileLow, ptePfn } from './mm/pte';
+import { STORE_PAGE_FILE_NUMBER } from './mm/compression';
 import { PFN_PROTOTYPE_PTE } from './mm/pfn';
 import { protoAddress } from './mm/section';
 import type { System } from './system';
@@ -51,7 +52,16 @@ export function verifyIntegrity(system: System): string[] {
 
   // 2. Page tables, PTEs and working sets; paging-file slot references.
   const slotRefs = new Uint8Array(mm.pageFileBitmap.length);
-  const refSlot = (slot: number, what: string): void => {
+  // Page keys of the compression store: a PTE (or OriginalPte) whose PageFileLow names the virtual store.
+  const store = mm.store;
+  const keyRefs = new Uint8Array(store.keyLength.length);
+  const refSlot = (lo: number, slot: number, what: string): void => {
+    if (pageFileLow(lo, mm.layout) === STORE_PAGE_FILE_NUMBER) {
+      if (!store.isKey(slot)) err(`${what}: store key ${slot} not in the store`);
+      else if (keyRefs[slot]) err(`${what}: store key ${slot} referenced twice`);
+      else keyRefs[slot] = 1;
+      return;
+    }
     if (slot <= 0 || slot >= slotRefs.length) { err(`${what}: slot ${slot} out of range`); return; }
     if (mm.pageFileBitmap[slot] !== 1) err(`${what}: slot ${slot} not allocated`);
     if (slotRefs[slot]) err(`${what}: slot ${slot} referenced twice`);
@@ -115,7 +125,7 @@ export function verifyIntegrity(system: System): string[] {
           if (mm.ownerOf(pfn) !== p.index) err(`pid ${p.pid}: pfn ${pfn} owner ${mm.ownerOf(pfn)}`);
           const oh = db.originalPteHi[pfn]!;
           const ol = db.originalPteLo[pfn]!;
-          if (oh !== 0 && !(ol & (PTE_PROTOTYPE | PTE_TRANSITION))) refSlot(oh, `pfn ${pfn} OriginalPte`);
+          if (oh !== 0 && !(ol & (PTE_PROTOTYPE | PTE_TRANSITION))) refSlot(ol, oh, `pfn ${pfn} OriginalPte`);
         } else if (lo & PTE_TRANSITION) {
           live++;
           const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
@@ -123,9 +133,9 @@ export function verifyIntegrity(system: System): string[] {
           if (loc !== PageLocation.StandbyPageList && loc !== PageLocation.ModifiedPageList && loc !== PageLocation.ModifiedNoWritePageList) err(`pid ${p.pid} vpn ${vpn.toString(16)}: transition PTE -> pfn ${pfn} in state ${loc}`);
           if (db.pteFrame[pfn] !== table || ((db.pteAddressLo[pfn]! >>> 3) & 511) !== i) err(`pid ${p.pid}: transition pfn ${pfn} does not point back`);
           const oh = db.originalPteHi[pfn]!;
-          if (oh !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) refSlot(oh, `pfn ${pfn} OriginalPte`);
+          if (oh !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) refSlot(db.originalPteLo[pfn]!, oh, `pfn ${pfn} OriginalPte`);
         } else if (!(lo & PTE_PROTOTYPE) && hi !== 0) {
-          refSlot(hi, `pid ${p.pid} vpn ${vpn.toString(16)} PTE`);
+          refSlot(lo, hi, `pid ${p.pid} vpn ${vpn.toString(16)} PTE`);
         }
       }
       if (db.shareCount[table] !== live + 1) err(`pid ${p.pid}: paging structure ${table} ShareCount ${db.shareCount[table]} != 1 + ${live} live entries`);
@@ -191,16 +201,16 @@ export function verifyIntegrity(system: System): string[] {
         if (db.shareCount[pfn] !== mapped || mapped === 0) err(`ca ${ca.id} proto ${i}: pfn ${pfn} ShareCount ${db.shareCount[pfn]} but ${mapped} PTEs map it`);
         sharedMappings.delete(pfn);
         const oh = db.originalPteHi[pfn]!;
-        if (oh !== 0 && !(db.originalPteLo[pfn]! & PTE_PROTOTYPE)) refSlot(oh, `proto pfn ${pfn} OriginalPte`);
+        if (oh !== 0 && !(db.originalPteLo[pfn]! & PTE_PROTOTYPE)) refSlot(db.originalPteLo[pfn]!, oh, `proto pfn ${pfn} OriginalPte`);
       } else if (lo & PTE_TRANSITION && !(lo & PTE_PROTOTYPE)) {
         const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
         const loc = db.location[pfn]!;
         if (loc !== PageLocation.StandbyPageList && loc !== PageLocation.ModifiedPageList) err(`ca ${ca.id} proto ${i}: transition -> pfn ${pfn} in state ${loc}`);
         protoListPages.add(pfn);
         const oh = db.originalPteHi[pfn]!;
-        if (oh !== 0 && !(db.originalPteLo[pfn]! & PTE_PROTOTYPE)) refSlot(oh, `proto pfn ${pfn} OriginalPte`);
+        if (oh !== 0 && !(db.originalPteLo[pfn]! & PTE_PROTOTYPE)) refSlot(db.originalPteLo[pfn]!, oh, `proto pfn ${pfn} OriginalPte`);
       } else if (!(lo & PTE_PROTOTYPE) && hi !== 0) {
-        refSlot(hi, `ca ${ca.id} proto ${i}`);
+        refSlot(lo, hi, `ca ${ca.id} proto ${i}`);
       }
     }
   }
@@ -226,6 +236,17 @@ export function verifyIntegrity(system: System): string[] {
       if (!slotRefs[s]) err(`paging file slot ${s} allocated but referenced by nothing (leaked)`);
     }
   }
+  let keys = 0;
+  let compressed = 0;
+  for (let k = 1; k < store.keyLength.length; k++) {
+    if (!store.isKey(k)) continue;
+    keys++;
+    compressed += store.keyLength[k]!;
+    if (!keyRefs[k]) err(`store key ${k} in the store but referenced by nothing (leaked)`);
+    if (store.regionBase[store.keyRegion[k]!] === 0) err(`store key ${k} lies in a released region`);
+  }
+  if (keys !== store.keysInUse) err(`store keys in use ${store.keysInUse} but ${keys} found`);
+  if (compressed !== store.compressedBytes) err(`store compressed bytes ${store.compressedBytes} but the entries add up to ${compressed}`);
   if (allocated !== mm.pageFileUsed) err(`paging file used ${mm.pageFileUsed} but ${allocated} slots allocated`);
   if (mm.commitTotal > mm.commitLimit) err(`commit ${mm.commitTotal} over the limit ${mm.commitLimit}`);
   void tableIndex;
@@ -257,7 +278,8 @@ export function verifyProcessIntegrity(system: System): string[] {
     // Between operations no creation is in progress: a process never inserted (stage 3F) is one a failed creation left behind.
     if (!st.inserted) err(`pid ${p.pid} was never inserted (a creation left it half-built)`);
     else live++;
-    if (pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
+    // The Idle process (pid 0) has no CID: PspCidTable never names it.
+    if (p.pid !== 0 && pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
     const header = pm.ob.get(st.objectId);
     if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);
     for (const t of p.threads) {

@@ -52,6 +52,9 @@ export const STEP_SCHEMAS = {
   'fault.pageTable': { kind: 'pageFault', routine: 'MiResolveDemandZeroFault', args: [['pid', 'n'], ['va', 'a'], ['level', 'n'], ['pfn', 'n'], ['from', 'l'], ['pte', 'a']] },
   'fault.transition': { kind: 'pageFault', routine: 'MiResolveTransitionFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['pte', 'a']] },
   'fault.pageFile': { kind: 'pageFault', routine: 'MiResolvePageFileFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['slot', 'n'], ['cluster', 'n'], ['pte', 'a']] },
+  // A fault on a compressed page: MiResolvePageFileFault -> MiReadPagefilePage -> SmPageRead (store manager) ->
+  // ST_STORE::StDmPageRetrieve decompresses it (Windows Internals 7e ch. 5, "Memory compression"; public symbols).
+  'fault.store': { kind: 'pageFault', routine: 'SmPageRead', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['key', 'n'], ['compressedBytes', 'n'], ['storePid', 'n'], ['pte', 'a']] },
   'fault.guardPage': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b']] },
   'fault.accessViolation': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['reason', 's']] },
   // A guard-page fault inside a thread's user stack: the stack grows, or overflows (MiCheckForUserStackOverflow, public symbols;
@@ -77,6 +80,10 @@ export const STEP_SCHEMAS = {
   // System threads.
   'thread.balanceSetManager': { kind: 'systemThread', routine: 'KeBalanceSetManager', args: [['available', 'n'], ['trimmed', 'n'], ['processes', 'n']] },
   'thread.modifiedPageWriter': { kind: 'systemThread', routine: 'MiModifiedPageWriter', args: [['pages', 'n'], ['firstSlot', 'n'], ['clusters', 'n']] },
+  // Memory compression: the modified page writer hands private pages to the store manager (SmPageWrite ->
+  // ST_STORE::StDmPageAdd); the store's regions are memory of the Memory Compression process.
+  'thread.storeWrite': { kind: 'systemThread', routine: 'MiStoreWriteModifiedPages', args: [['pages', 'n'], ['compressedBytes', 'n'], ['storedPages', 'n'], ['regions', 'n'], ['storePid', 'n']] },
+  'store.region': { kind: 'systemThread', routine: 'ST_STORE::StDmPageAdd', args: [['storePid', 'n'], ['base', 'a'], ['size', 'n'], ['regions', 'n']] },
   'thread.modifiedPageWriterNoPagingFile': { kind: 'systemThread', routine: 'MiModifiedPageWriter', args: [['pages', 'n']] },
   'thread.zeroPage': { kind: 'systemThread', routine: 'MiZeroPageThread', args: [['pages', 'n']] },
   'pfn.repurpose': { kind: 'memoryList', routine: 'MiRemoveAnyPage', args: [['pfn', 'n'], ['priority', 'n'], ['pte', 'a']] },
@@ -188,6 +195,7 @@ export const STEP_SCHEMAS = {
   // Processes: boot, handles, termination.
   'process.system': { kind: 'process', routine: 'PspInitPhase0', args: [['pid', 'n'], ['eprocess', 'a']] },
   // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; not a real process object.
+  'process.memCompression': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a'], ['enabled', 'b']] },
   'process.idle': { kind: 'process', routine: 'KiInitializeKernel', args: [['processors', 'n']] },
   // The Registry process: a minimal process (no image, no PEB) the configuration manager creates
   // (CmpInitializeRegistryProcess -> PsCreateMinimalProcess, public symbols).

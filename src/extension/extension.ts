@@ -72,6 +72,23 @@ export function activate(context: vscode.ExtensionContext): NtLabApi {
       void vscode.window.showInformationMessage(text);
       return info;
     }),
+    // Task Manager's Memory page, "In use (Compressed)": "Compressed memory (X) stores an estimated Y of data,
+    // saving the system Z" (Windows Internals 7e ch. 5, "Memory compression").
+    vscode.commands.registerCommand(Commands.showMemoryCompression, () => {
+      const system = session.system;
+      if (!system) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('No simulation is running. Start one first.'));
+        return undefined;
+      }
+      const c = system.queryMemoryCompression();
+      const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+      const text = c.Enabled
+        ? vscode.l10n.t('Compressed memory ({0} MB) stores {1} MB of data ({2} pages), saving the system {3} MB. Memory Compression is process {4}.', mb(c.StoreBytes), mb(c.UncompressedBytes), c.CompressedPages, mb(c.SavedBytes), c.ProcessId)
+        : vscode.l10n.t('Memory compression is off in this simulation (setting ntlab.simulation.memoryCompression, or no paging file).');
+      log.info(text);
+      void vscode.window.showInformationMessage(text);
+      return c;
+    }),
     vscode.commands.registerCommand(Commands.showLog, () => log.show(true)),
   );
 

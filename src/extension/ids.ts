@@ -5,6 +5,7 @@ export const Commands = {
   startSession: 'ntlab.startSession',
   resetSession: 'ntlab.resetSession',
   showMemoryLists: 'ntlab.showMemoryLists',
+  showMemoryCompression: 'ntlab.showMemoryCompression',
   showLog: 'ntlab.showLog',
   /**
    * Reveals a simulated object in the sidebar. Argument: a ChangeRef-shaped JSON object
@@ -109,4 +110,5 @@ export const Settings = {
   processors: 'simulation.processors',
   seed: 'simulation.seed',
   pteBase: 'simulation.pteBase',
+  memoryCompression: 'simulation.memoryCompression',
 } as const;

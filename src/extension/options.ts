@@ -21,6 +21,7 @@ export function readSimulationOptions(config: ConfigReader): SystemOptions {
     processors: clampInt(config.get('simulation.processors'), 1, 64, 4),
     seed: clampInt(config.get('simulation.seed'), 0, 0x7fffffff, 1),
     boot: true,
+    memoryCompression: config.get('simulation.memoryCompression') !== false,
   };
   if (config.get('simulation.pteBase') === 'classic') options.pteBase = CLASSIC_PTE_BASE;
   return options;

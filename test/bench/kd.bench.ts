@@ -36,6 +36,11 @@ const lines = [
   '? @$proc + 0n16', '.help', '!positions', '!tt 50', '!tt 100', 'p-', 'g-', `eb ${a} 42`,
   // Travel and read the past state on one line: includes the engine's stateAt (what the console's session.setCursor also pays).
   '!tt 50; !process 0 0 explorer.exe',
+  // The data model, handle objects, heaps, the address-space listing and the VAD tree.
+  'dx @$curprocess', 'dx @$cursession.Processes', 'dx -r1 @$cursession.Processes', 'dx -r2 @$curprocess', `dx @$cursession.Processes[${target}].Threads`,
+  '!handle 0 f', '!heap', '!heap -s', '!address -summary', `!vad 0x${(p.eprocess + 0x7D8n).toString(16)}`, `!vad ${a} 1`,
+  // Chained travel: five stops back along the trace on one line (no state is rebuilt unless a command reads it).
+  'g-;g-;g-;g-;g-', 'g-;g-;g-;g-;g-; !process 0 0 explorer.exe',
 ];
 
 function stats(samples: number[]): { min: number; median: number; max: number } {
@@ -61,6 +66,23 @@ for (const line of lines) {
   const s = stats(samples);
   commands[line] = { ...s, outputLines };
   if (s.median > worst.ms) worst = { command: line, ms: s.median };
+}
+
+// A cold !tt: each run travels to a position no earlier run visited and reads the state there (the
+// engine's stateAt from its nearest snapshot, what the console's setCursor pays on a jump).
+{
+  const samples: number[] = [];
+  let outputLines = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const view: KdView = { system, live: system, cursor: undefined };
+    const percent = 13 + i * 11;
+    const t = performance.now();
+    const r = runKd(view, { pid: target }, `!tt ${percent}; !process 0 0 explorer.exe`);
+    samples.push(performance.now() - t);
+    outputLines = r.lines.length;
+  }
+  const s = stats(samples);
+  commands['cold !tt N; !process 0 0 explorer.exe (a new position each run)'] = { ...s, outputLines };
 }
 
 console.log(JSON.stringify({

@@ -199,7 +199,7 @@ function typedField(r: Rng, world: World, sys: System, name: string): unknown {
     case 'parameter': return BigInt(r.int(100));
     case 'flags': return r.pick([0, 4]);
     case 'stackSize': return r.pick([0n, 0x100000n, 1n << 40n]);
-    case 'limits': return { LimitFlags: r.pick([0, 8, 0x2000, 0x100]), ActiveProcessLimit: r.int(4), ProcessMemoryLimit: BigInt(r.int(64)) * 0x10000n };
+    case 'limits': return { LimitFlags: r.pick([0, 8, 0x2000, 0x100]), ActiveProcessLimit: r.int(4), ProcessMemoryLimit: r.int(64) * 0x10000 };
     case 'kind': return r.pick(['process', 'thread']);
     case 'path': return r.pick(['C:\\data.bin', 'C:\\Users\\Student\\notes.txt', 'C:\\Windows', 'C:\\new.bin']);
     case 'data': return new Uint8Array(r.pick([0, 1, 100, 5000])).fill(r.int(256));
@@ -442,7 +442,7 @@ function run(o: FuzzOptions): { report: FuzzReport; sys: System } {
     } catch (e) {
       if (isDocumentedError(e)) report.documentedFailures++;
       else if (isQueryRejection(where, e)) report.queryRejections++;
-      else add(report.unexpected, errorKey(where, e), `seed ${o.seed} op ${report.ops} args ${show(args)} at ${e instanceof Error ? (e.stack ?? '').split('\n').slice(1, 4).join(' | ') : ''}`);
+      else add(report.unexpected, errorKey(where, e), `seed ${o.seed} op ${report.ops} args ${show(args)} at ${e instanceof Error ? (e.stack ?? '').split('\n').slice(1, 9).join(' | ') : ''}`);
     }
     if (o.integrityEveryOp && !report.firstInvariantFailure) {
       const errors = verifyIntegrity(sys);

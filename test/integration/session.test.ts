@@ -79,6 +79,15 @@ suite('Simulation session', () => {
     assert.equal(api.session.system, before, 'the machine and its recorded steps are not discarded');
   });
 
+  test('Show Memory Compression returns the figures of the running machine\'s store (memory compression)', async () => {
+    const system = await runningSystem();
+    const info = await vscode.commands.executeCommand<ReturnType<typeof system.queryMemoryCompression>>(Commands.showMemoryCompression);
+    assert.ok(info, 'the command returns the figures');
+    assert.deepEqual(info, system.queryMemoryCompression());
+    assert.equal(info.UncompressedBytes, info.CompressedPages * 4096);
+    assert.equal(info.SavedBytes, Math.max(0, info.UncompressedBytes - info.StoreBytes));
+  });
+
   test('Reset Simulation and Show Memory List Counts are enabled only while a simulation runs', async () => {
     const commands = new Map(manifest().contributes.commands.map((c) => [c.command, c]));
     assert.equal(commands.get(Commands.resetSession)?.enablement, ContextKeys.sessionActive);

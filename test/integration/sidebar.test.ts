@@ -58,14 +58,15 @@ suite('Sidebar and commands', () => {
     const api = await liveSession();
     const system = api.session.system!;
     const roots = await inspect(Views.processes);
-    // System first; processes whose parent has exited (as smss's children after it exits) are roots too.
-    assert.equal(roots.children[0]!.label, 'System');
-    for (const r of roots.children.slice(1)) {
+    // Idle (pid 0) and System (ParentCid 0, none) first; processes whose parent has exited (as smss's children
+    // after it exits) are roots too.
+    assert.deepEqual(roots.children.slice(0, 2).map((r) => r.label), ['Idle', 'System']);
+    for (const r of roots.children.slice(2)) {
       const parent = system.queryProcess(Number(r.id.slice(2)))!.parentPid;
       assert.equal(system.queryProcess(parent), undefined, `${r.label} is a root only when its parent ${parent} is gone`);
     }
-    assert.match(roots.children[0]!.tooltip, /EPROCESS/);
-    const under = await inspect(Views.processes, roots.children[0]!.id);
+    assert.match(roots.children[1]!.tooltip, /EPROCESS/);
+    const under = await inspect(Views.processes, roots.children[1]!.id);
     assert.ok(under.children.some((c) => c.label === 'smss.exe'), 'smss is a child of System');
     await vscode.commands.executeCommand('ntlab.processes.showFlat');
     const flat = await inspect(Views.processes);
@@ -298,7 +299,7 @@ suite('Sidebar and commands', () => {
   test('the Physical Memory view lists commit and the page lists with the engine\'s counts', async () => {
     const api = await liveSession();
     const roots = await inspect(Views.physicalMemory);
-    assert.deepEqual(roots.children.map((r) => r.id), ['commit', 'list:Zeroed', 'list:Free', 'list:Standby', 'list:Modified', 'list:ModifiedNoWrite', 'list:Bad', 'active']);
+    assert.deepEqual(roots.children.map((r) => r.id), ['commit', 'list:Zeroed', 'list:Free', 'list:Standby', 'list:Modified', 'list:ModifiedNoWrite', 'list:Bad', 'active', 'compression']);
     const info = api.session.system!.querySystemMemoryListInformation();
     assert.ok(roots.children[1]!.description!.startsWith(`${info.ZeroPageCount} `), roots.children[1]!.description);
     const standby = await inspect(Views.physicalMemory, 'list:Standby');

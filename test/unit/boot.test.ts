@@ -49,9 +49,40 @@ describe('boot', () => {
   });
 
   it('every process went through the recorded flow and the machine is consistent', () => {
-    expect(sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'create.insertProcess').length).toBe(12); // System and Registry are made by the kernel itself (process.system)
+    expect(sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'create.insertProcess').length).toBe(18); // Idle, System, Registry and Memory Compression are made by the kernel itself
     expect(verifyIntegrity(sys)).toEqual([]);
-    expect(sys.processCount).toBe(11);
+    expect(sys.processCount).toBe(19);
+  });
+
+  it('shows Windows 10\'s tree: Idle is pid 0, Memory Compression under System, fontdrvhost per session, four svchost groups, dwm under winlogon', () => {
+    const idle = sys.queryProcess(0)!;
+    expect(idle.imageFileName).toBe('Idle');
+    expect(sys.processIds[0]).toBe(0);
+    const memc = byName(sys, 'MemCompression');
+    expect(memc).toHaveLength(1);
+    expect(memc[0]!.parentPid).toBe(4);
+    expect(sys.queryMemoryCompression().ProcessId).toBe(memc[0]!.pid);
+    const wininit = byName(sys, 'wininit.exe')[0]!;
+    const winlogon = byName(sys, 'winlogon.exe')[0]!;
+    const services = byName(sys, 'services.exe')[0]!;
+    expect(byName(sys, 'fontdrvhost.exe').map((f) => [f.parentPid, f.sessionId])).toEqual([[wininit.pid, 0], [winlogon.pid, 1]]);
+    const svchost = byName(sys, 'svchost.exe');
+    expect(svchost.map((q) => q.parentPid)).toEqual(svchost.map(() => services.pid));
+    const commandLine = (pid: number) => String(describeObject(sys, { kind: 'RTL_USER_PROCESS_PARAMETERS', pid })?.fields.find((f) => f.name === 'CommandLine')?.value ?? '');
+    expect(svchost.map((q) => /-k (\w+)/.exec(commandLine(q.pid))?.[1])).toEqual(['DcomLaunch', 'RPCSS', 'LocalServiceNetworkRestricted', 'netsvcs']);
+    const dwm = byName(sys, 'dwm.exe');
+    expect(dwm.map((q) => [q.parentPid, q.sessionId])).toEqual([[winlogon.pid, 1]]);
+    const user = (name: string) => describeObject(sys, { kind: 'TOKEN', pid: byName(sys, name)[0]!.pid })!.fields.find((f) => f.name === 'UserAndGroups')!.value;
+    expect(user('dwm.exe')).toContain('S-1-5-90-0-1');
+    expect(user('fontdrvhost.exe')).toContain('S-1-5-96-0-0');
+    // explorer has no live parent once userinit exits.
+    expect(sys.queryProcess(byName(sys, 'explorer.exe')[0]!.parentPid)).toBeUndefined();
+  });
+
+  it('without memory compression there is no Memory Compression process', () => {
+    const off = createSystem({ memoryCompression: false });
+    expect(off.processIds.map((p) => off.queryProcess(p)!.imageFileName)).not.toContain('MemCompression');
+    expect(off.processCount).toBe(18);
   });
 
   it('boots deterministically and quickly', () => {

@@ -87,10 +87,11 @@ describe('boot (Windows Internals 7e ch. 2 "System processes"; Part 2 ch. 12)', 
       expect(s.map((x) => x.code), img).toContain('create.csr');
     }
     // The order: smss; smss (session 0) -> csrss, wininit; smss (session 1) -> csrss, winlogon; then wininit's
-    // services and lsass, services' svchost, winlogon's userinit -> explorer.
+    // services, lsass and fontdrvhost, services' svchost instances, winlogon's fontdrvhost, dwm and userinit -> explorer.
     expect(created.map((pid) => imageOf(all, pid))).toEqual([
       'smss.exe', 'smss.exe', 'csrss.exe', 'wininit.exe', 'smss.exe', 'csrss.exe', 'winlogon.exe',
-      'services.exe', 'lsass.exe', 'svchost.exe', 'userinit.exe', 'explorer.exe',
+      'services.exe', 'lsass.exe', 'fontdrvhost.exe', 'svchost.exe', 'svchost.exe', 'svchost.exe', 'svchost.exe',
+      'fontdrvhost.exe', 'dwm.exe', 'userinit.exe', 'explorer.exe',
     ]);
     expect(verifyIntegrity(sys)).toEqual([]);
   });
@@ -138,7 +139,7 @@ describe('boot (Windows Internals 7e ch. 2 "System processes"; Part 2 ch. 12)', 
     expect(dir(smss)[0]!.grantedAccess).toBe(0xF000F);
     for (const pid of sys.processIds) {
       const name = sys.queryProcess(pid)!.imageFileName.toLowerCase();
-      if (name === 'system' || name === 'registry') { expect(dir(pid), name).toHaveLength(0); continue; }
+      if (name === 'idle' || name === 'system' || name === 'registry' || name === 'memcompression') { expect(dir(pid), name).toHaveLength(0); continue; }
       if (pid === smss) continue;
       expect(dir(pid), name).toHaveLength(1);
       expect(dir(pid)[0]!.grantedAccess, name).toBe(0x3);

@@ -3,7 +3,7 @@
 // fault the campaign found.
 import { describe, expect, it } from 'vitest';
 import {
-  createSystem, ERROR_INVALID_PARAMETER, restoreSession, serializeSession, Win32Error,
+  createSystem, ERROR_INVALID_PARAMETER, MEM_DECOMMIT, PAGE_READONLY, verifyIntegrity, JOB_OBJECT_LIMIT_JOB_MEMORY, JOB_OBJECT_LIMIT_PROCESS_MEMORY, JobObjectExtendedLimitInformation, restoreSession, serializeSession, Win32Error,
 } from '../../src/engine';
 import { fuzzEngine, merge, type FuzzReport } from '../fuzz/engine';
 import { baseSessions, fuzzSessions } from '../fuzz/sessions';
@@ -45,6 +45,45 @@ describe('fuzz campaign, short runs', () => {
 });
 
 describe('faults the campaign found', () => {
+  it('a heap whose committed pages a program re-protects still passes the integrity check (the region is split, still committed)', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 8, pageFileMB: 16 });
+    const pid = sys.createProcess({ imagePath: NOTEPAD }).pid;
+    const k = sys.win32(pid);
+    const heap = k.HeapCreate(0, 0x10000n, 0n);
+    const block = k.HeapAlloc(heap, 0, 0x4000n);
+    expect(block).not.toBe(0n);
+    expect(verifyIntegrity(sys)).toEqual([]);
+    const page = (block & ~0xFFFn) + 0x1000n;
+    expect(k.VirtualProtect(page, 0x1000n, PAGE_READONLY, { value: 0 })).toBe(true);
+    expect(verifyIntegrity(sys)).toEqual([]);
+    // Decommitting a page of it is a real break of the heap's bookkeeping, and is still found.
+    expect(k.VirtualFree(page, 0x1000n, MEM_DECOMMIT)).toBe(true);
+    expect(verifyIntegrity(sys).some((e) => e.includes('is not committed'))).toBe(true);
+  });
+
+  it('job limits that are not numbers (a bigint ProcessMemoryLimit) fail with ERROR_INVALID_PARAMETER and leave the log replayable', () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 8, pageFileMB: 16 });
+    const pid = sys.createProcess({ imagePath: NOTEPAD }).pid;
+    const k = sys.win32(pid);
+    const job = k.CreateJobObject(null, null);
+    const bad: Array<Record<string, unknown>> = [
+      { LimitFlags: JOB_OBJECT_LIMIT_PROCESS_MEMORY, ProcessMemoryLimit: 0x100000n },
+      { LimitFlags: JOB_OBJECT_LIMIT_JOB_MEMORY, JobMemoryLimit: '4096' },
+      { LimitFlags: 8n, ActiveProcessLimit: 1 },
+      { LimitFlags: 0, ActiveProcessLimit: 2n },
+      { LimitFlags: JOB_OBJECT_LIMIT_PROCESS_MEMORY, ProcessMemoryLimit: -4096 },
+    ];
+    for (const limits of bad) {
+      expect(k.SetInformationJobObject(job, JobObjectExtendedLimitInformation, limits as never)).toBe(false);
+      expect(k.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
+      expect(() => sys.psCall({ call: 'setJobLimits', callerPid: pid, hJob: job, limits: limits as never })).toThrow(Win32Error);
+    }
+    expect(k.SetInformationJobObject(job, JobObjectExtendedLimitInformation, { LimitFlags: JOB_OBJECT_LIMIT_PROCESS_MEMORY, ProcessMemoryLimit: 0x100000 })).toBe(true);
+    // The session still replays and reloads to the same state.
+    expect(() => sys.stateAt(sys.stepCount - 1)).not.toThrow();
+    expect(restoreSession(serializeSession(sys)).stepCount).toBe(sys.stepCount);
+  });
+
   it('an out parameter that is not an object fails with ERROR_NOACCESS before anything changes', () => {
     const sys = createSystem({ boot: false, physicalMemoryMB: 8, pageFileMB: 16 });
     const pid = sys.createProcess({ imagePath: NOTEPAD }).pid;

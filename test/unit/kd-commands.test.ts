@@ -99,8 +99,13 @@ describe('kd: processes and threads', () => {
     expect(l.run(`!object ${pointer(l.sys.queryProcess(l.pid)!.eprocess)}`)[0]).toContain('Type: Process');
     expect(l.run('!object 1234')).toEqual(['0000000000001234: Not a valid object (ObjectType invalid)']);
     const token = l.run('!token');
-    expect(token[0]).toBe(`_TOKEN ${pointer(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`);
+    // Learn, "!token": the process token when the thread is not impersonating, `_TOKEN 0x...`; -n adds the account name.
+    expect(token.slice(0, 2)).toEqual(['Thread is not impersonating. Using process token...',
+      `_EPROCESS 0x${pointerDigits(l.sys.queryProcess(l.pid)!.eprocess)}, _TOKEN 0x${pointerDigits(describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address)}`]);
     expect(token.join('\n')).toMatch(/User: S-1-5-/);
+    const user = l.sys.queryProcess(l.pid)!.userName!;
+    expect(l.run('!token -n').find((x) => x.startsWith('User: '))).toMatch(new RegExp(`^User: S-1-5-[0-9-]+ \\(User: ${user.replace(/\\/g, '\\\\')}\\)$`));
+    expect(token.some((x) => x.startsWith('User and groups') || x.startsWith('Integrity Level'))).toBe(false);
     // The standard user's token: SeChangeNotifyPrivilege enabled, SeShutdownPrivilege present but disabled.
     expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ 23 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
     expect(token.find((x) => x.includes('SeShutdownPrivilege'))).toMatch(/^ 19 0x000000013 SeShutdownPrivilege\s+Attributes - $/);
@@ -176,10 +181,21 @@ describe('kd: memory', () => {
     expect(vtop[vtop.length - 1]).toBe(`Virtual address ${l.base.toString(16)} translates to physical address ${walk.physicalAddress!.toString(16)}.`);
     const f = l.sys.queryPfn(walk.pfn!);
     const pfn = l.run(`!pfn ${walk.pfn!.toString(16)}`);
-    expect(pfn[0]).toBe(`    PFN ${walk.pfn!.toString(16).padStart(8, '0').toUpperCase()}`);
-    expect(pfn[1]).toBe(`    share count ${f.ShareCount.toString(16).padStart(8, '0').toUpperCase()}  pteaddress ${pointerDigits(f.PteAddress).toUpperCase()}`);
+    // Learn, "!pfn": PFN, blink / share count + pteaddress, reference count, restore pte + containing page
+    // (six zero-padded digits) + state; no invented lines (no owner, no PFN-database address).
+    const up = (v: number | bigint, n: number): string => v.toString(16).padStart(n, '0').toUpperCase();
+    expect(pfn).toEqual([
+      `    PFN ${up(walk.pfn!, 8)}`,
+      `    blink / share count ${up(f.ShareCount, 8)}  pteaddress ${up(f.PteAddress, 16)}`,
+      `    reference count ${up(f.ReferenceCount, 4)}                  Priority ${f.Priority}`,
+      `    restore pte ${up(f.OriginalPte, 16)}  containing page ${up(f.PteFrame, 6)}  Active  M`,
+      '    Modified',
+    ]);
+    expect(f.State).toBe('Active');
+    expect(f.Modified).toBe(true);
     expect(f.PteAddress).toBe(l.sys.getPagingStructureAddresses(l.base).pte);
-    expect(pfn[3]).toContain(f.State);
+    // The containing page is the page table: the frame the PDE points to.
+    expect(f.PteFrame).toBe(Number(walk.levels[2]!.decoded.fields.PageFrameNumber));
     // !db reads the same bytes at the physical address.
     expect(l.run(`!db ${walk.physicalAddress!.toString(16)} L5`)[0]).toContain('48 65 6c 6c 6f');
   });
@@ -193,23 +209,26 @@ describe('kd: memory', () => {
     l.run(`ed ${pointer(l.untouched)} 12345678`);
     expect(l.sys.stepCount).toBeGreaterThan(steps);
     expect(l.run(`dd ${pointer(l.untouched)} L1`)).toEqual([`${pointer(l.untouched)}  12345678`]);
-    expect(l.run('eb 0 1')).toEqual(['Memory access error at \'0 1\'']);
+    expect(l.run('eb 0 1')).toEqual(['Memory access error at \'0\'']);
   });
 
   it('!vad, !wsle, !address, !vm and !memusage agree with the engine', () => {
     const l = lab();
     const vads = l.sys.queryVads(l.pid);
-    expect(l.run('!vad')).toContain(`Total VADs: ${String(vads.length).padStart(5)}`);
-    expect(l.run('!vad').some((x) => x.trimStart().startsWith(`${(l.base >> 12n).toString(16)} `))).toBe(true);
+    expect(l.run('!vad')).toContain(`Total VADs: ${vads.length}, average level: ${Math.floor(vads.reduce((a, v) => a + v.level + 1, 0) / vads.length)}, maximum depth: ${Math.max(...vads.map((v) => v.level))}`);
     const ws = l.sys.queryWorkingSet(l.pid);
     const wsle = l.run('!wsle 1');
     expect(wsle.filter((x) => / pfn [0-9a-f-]+$/.test(x))).toHaveLength(ws.entries.length);
     const mbi = l.sys.win32(l.pid).VirtualQuery(l.base)!;
     const address = l.run(`!address ${pointer(l.base)}`);
-    expect(address).toContain(`Region Size:            ${pointer(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(9)} kB)`);
+    expect(address).toContain(`Region Size:            ${pointer(mbi.RegionSize)} (${(Number(mbi.RegionSize) / 1024).toFixed(3).padStart(8)} kB)`);
     expect(address).toContain('State:                  00001000          MEM_COMMIT');
     const commit = l.sys.queryCommit();
-    expect(l.run('!vm').some((x) => x.startsWith('Committed pages:') && x.includes(` ${commit.CommitTotal} (`))).toBe(true);
+    // Learn, "!vm": `*** Virtual Memory Usage ***`, then `label: pages   ( Kb)` rows.
+    const vm = l.run('!vm');
+    expect(vm[1]).toBe('*** Virtual Memory Usage ***');
+    expect(vm).toContain(`${'Committed pages'.padStart(24)}:${String(commit.CommitTotal).padStart(9)}   (${String(commit.CommitTotal * 4).padStart(9)} Kb)`);
+    expect(l.run('!vm 1').some((x) => /^ +[0-9a-f]{4} \S+\.exe/.test(x))).toBe(false);
     const mu = l.run('!memusage');
     const count = (label: string): number => Number(/:\s+(\d+)/.exec(mu.find((x) => x.trim().startsWith(label + ':'))!)![1]);
     const lists = l.sys.querySystemMemoryListInformation();
@@ -277,6 +296,15 @@ describe('kd: expressions, help and errors', () => {
     expect(l.run('.help !pte')).toEqual(['!pte VirtualAddress', '    the PXE, PPE, PDE and PTE that map an address']);
     expect(l.run('?').length).toBeGreaterThan(30);
     expect(runKd(l.view, l.state, '.cls')).toEqual({ lines: [], clear: true });
+    // A number past 64 bits is WinDbg's overflow error, not a silently truncated value.
+    expect(l.run('? 1ffffffffffffffff')).toEqual(['Overflow error at \'1ffffffffffffffff\'']);
+    expect(l.run('? 0n99999999999999999999')).toEqual(['Overflow error at \'0n99999999999999999999\'']);
+    expect(l.run('? ffffffffffffffff')).toEqual(['Evaluate expression: -1 = ffffffff`ffffffff']);
+    // A failed write names the address only (the values are not the error).
+    expect(l.run('eb 0 1 2')).toEqual(['Memory access error at \'0\'']);
+    // Echoed input goes out printable: no escape sequence reaches the terminal.
+    expect(l.run('dt nt!_\u001b[2Jfoo')).toEqual(['Symbol nt!_\\x1b[2Jfoo not found.']);
+    expect(l.run('foo\u001b[2J')).toEqual(['       ^ Syntax error in \'foo\\x1b[2J\'']);
   });
 
   it('several commands on one line run in order; runKdLine takes notes\' `kd>` lines', () => {
@@ -295,6 +323,14 @@ describe('kd: time travel', () => {
     const to = runKd(l.view, l.state, '!tt 5:0; !positions');
     expect(to.travel).toEqual({ seq: 5 });
     expect(to.lines.some((x) => /^>Thread ID=0x[0-9A-F]+ - Position: 5:0$/.test(x))).toBe(true);
+    // !positions names the thread of the step at the position, not the console's context thread.
+    const all = l.sys.getSteps(0, l.sys.stepCount);
+    const threadStep = all.find((s) => typeof s.args.tid === 'number' && s.args.pid !== l.pid)!;
+    const at = runKd(l.view, { pid: l.pid }, `!tt ${threadStep.seq.toString(16)}:0; !positions`).lines;
+    expect(at).toContain(`>Thread ID=0x${(threadStep.args.tid as number).toString(16).toUpperCase()} - Position: ${threadStep.seq.toString(16).toUpperCase()}:0`);
+    const fault = all.filter((s) => s.kind === 'pageFault' && s.args.pid === l.pid).pop()!;
+    const first = l.sys.queryProcess(l.pid)!.threads[0]!.tid;
+    expect(runKd(l.view, { pid: 4 }, `!tt ${fault.seq.toString(16)}:0; !positions`).lines[3]).toBe(`>Thread ID=0x${first.toString(16).toUpperCase()} - Position: ${fault.seq.toString(16).toUpperCase()}:0`);
     expect(runKd(l.view, l.state, '!tt 100').travel).toEqual({ seq: undefined });
   });
 
@@ -345,13 +381,18 @@ describe('kd: dx', () => {
     expect(ko.length).toBe(1 + ethread.fields.filter((f) => f.offset >= 0).length);
   });
 
-  it('dx @$cursession.Processes lists every process by id; [pid] (decimal or 0x) selects one; -r1 expands each', () => {
+  // Learn, "dx (Display Debugger Object Model Expression)": "-r# Recursively display subtypes (fields) up
+  // to # levels. If # is not specified, a recursion level of one is the default."
+  it('dx @$cursession.Processes lists every process by id (default -r1); -r2 expands each; [pid] (decimal or 0x) selects one', () => {
     const l = lab();
     const list = l.run('dx @$cursession.Processes');
     expect(list[0]).toBe('@$cursession.Processes');
     expect(list.slice(1)).toEqual(l.sys.processIds.map((pid) => `    ${`[0x${pid.toString(16)}]`.padEnd(17)}: ${l.sys.queryProcess(pid)!.imageFileName} [Switch To]`));
-    const r1 = l.run('dx -r1 @$cursession.Processes');
-    expect(r1.filter((x) => /^ {8}Name {13}: /.test(x))).toHaveLength(l.sys.processIds.length);
+    expect(l.run('dx -r1 @$cursession.Processes')).toEqual(list);
+    expect(l.run('dx -r0 @$cursession.Processes')).toEqual(['@$cursession.Processes']);
+    const r2 = l.run('dx -r2 @$cursession.Processes');
+    expect(r2.filter((x) => /^ {8}Name {13}: /.test(x))).toHaveLength(l.sys.processIds.length);
+    expect(r2.some((x) => /^ {12}/.test(x))).toBe(false);
     expect(l.run(`dx @$cursession.Processes[${l.pid}]`)[0]).toBe(`@$cursession.Processes[${l.pid}] : notepad.exe [Switch To]`);
     expect(l.run(`dx @$cursession.Processes[0x${l.pid.toString(16)}].Name`)[0]).toBe(`@$cursession.Processes[0x${l.pid.toString(16)}].Name : notepad.exe`);
   });
@@ -370,5 +411,194 @@ describe('kd: dx', () => {
     for (const c of ['eb', 'ed', 'eq']) expect(l.run(`.help ${c}`)[1]).toMatch(/refused while time travelling/);
     const past = { system: l.sys.stateAt(l.sys.stepCount - 2), live: l.sys, cursor: l.sys.stepCount - 2 };
     expect(runKd(past, l.state, `eb ${pointer(l.base)} 41`).lines[0]).toMatch(/^Memory write error/);
+  });
+});
+
+describe('kd: commit charge', () => {
+  // Windows Internals 7e ch. 5, "Commit charge and the system commit limit": a process is charged for its
+  // private committed pages and its page tables; EPROCESS.CommitCharge, !process and !vm show one number.
+  it('EPROCESS.CommitCharge, !process CommitCharge and the !vm row of the process are the same number', () => {
+    const l = lab();
+    const p = l.sys.queryProcess(l.pid)!;
+    const expected = p.privateCommit + p.pageTablePages;
+    expect(p.pageTablePages).toBeGreaterThan(0);
+    const dt = l.run('dt nt!_EPROCESS @$proc CommitCharge');
+    expect(dt[1]).toMatch(new RegExp(`CommitCharge +: 0x${expected.toString(16)}$`));
+    expect(l.run('!process 0 1 notepad.exe')).toContain(`    CommitCharge                      ${expected}`);
+    const row = l.run('!vm').find((x) => x.includes(` ${l.pid.toString(16).padStart(4, '0')} notepad.exe`))!;
+    expect(row).toMatch(new RegExp(`notepad\\.exe +${expected} +\\( +${expected * 4} Kb\\)$`));
+  });
+});
+
+describe('kd: !vad', () => {
+  // Learn, "!vad": level, start, end, commit, type and protection per VAD; Total VADs / average level /
+  // maximum depth; "!vad Address 1" details one VAD; the VadRoot address comes from !process.
+  it('lists every VAD with its tree level, VPNs, commit, type and protection; the levels form the balanced tree', () => {
+    const l = lab();
+    const vads = l.sys.queryVads(l.pid);
+    const out = l.run('!vad');
+    expect(out[0]).toBe('level        start          end    commit');
+    const rows = out.slice(1, 1 + vads.length);
+    vads.forEach((v, i) => {
+      const type = v.type === 0x1000000 ? 'Mapped  Exe EXECUTE_WRITECOPY' : v.type === 0x40000 ? 'Mapped     ' : `Private     ${['', 'NO_ACCESS', 'READONLY', '', 'READWRITE'][v.allocationProtect] ?? ''}`;
+      expect(rows[i]!.startsWith(`(${String(v.level).padStart(2)}) ${(v.start >> 12n).toString(16).padStart(12)} ${(v.end >> 12n).toString(16).padStart(12)} ${String(v.commitCharge).padStart(9)} ${type}`), rows[i]).toBe(true);
+    });
+    // One root; an AVL tree's depth is at most 1.44 log2(n + 2).
+    expect(vads.filter((v) => v.level === 0)).toHaveLength(1);
+    expect(Math.max(...vads.map((v) => v.level))).toBeLessThanOrEqual(Math.floor(1.44 * Math.log2(vads.length + 2)));
+    const privateCommit = vads.filter((v) => v.type === 0x20000).reduce((a, v) => a + v.commitCharge, 0);
+    expect(out[out.length - 1]).toBe(`Total private commit: 0x${privateCommit.toString(16)} pages (${privateCommit * 4} KB)`);
+  });
+
+  it('!process prints VadRoot; !vad <VadRoot> walks that process\'s tree; !vad <address> [1] shows the one VAD', () => {
+    const l = lab();
+    const explorer = l.sys.processIds.find((p) => l.sys.queryProcess(p)!.imageFileName === 'explorer.exe')!;
+    const line = l.run('!process 0 1 explorer.exe').find((x) => x.trimStart().startsWith('VadRoot '))!;
+    const e = l.sys.queryProcess(explorer)!;
+    expect(line).toBe(`    VadRoot ${pointerDigits(e.eprocess + 0x7D8n)} Vads ${e.vadCount} Clone 0 Private ${e.privateCommit}.`);
+    const root = /VadRoot (\S+)/.exec(line)![1]!;
+    const tree = l.run(`!vad ${root}`);
+    expect(tree).toContain(`Total VADs: ${l.sys.queryVads(explorer).length}, average level: ${Math.floor(l.sys.queryVads(explorer).reduce((a, v) => a + v.level + 1, 0) / e.vadCount)}, maximum depth: ${Math.max(...l.sys.queryVads(explorer).map((v) => v.level))}`);
+    const one = l.run(`!vad ${pointer(l.base + 0x1000n)}`);
+    expect(one).toHaveLength(2);
+    expect(one[1]).toContain(`${(l.base >> 12n).toString(16)} `);
+    const v = l.sys.queryVads(l.pid).find((x) => x.start === l.base)!;
+    expect(l.run(`!vad ${pointer(l.base)} 1`)).toEqual([
+      `VAD for ${pointer(v.start)} - ${pointer(v.end)} (level ${v.level})`,
+      `  Start VPN: ${(v.start >> 12n).toString(16).padStart(12)}  End VPN: ${(v.end >> 12n).toString(16).padStart(12)}  Control Area:  0`,
+      `  First ProtoPte: 0  Last PTE 0  Commit Charge ${v.commitCharge.toString(16).padStart(9)} (${v.commitCharge}.)`,
+      '   Private MemCommit READWRITE',
+    ]);
+    expect(l.run('!vad 10')).toEqual([`No VAD contains ${pointer(0x10n)}`]);
+  });
+});
+
+describe('kd: !address', () => {
+  // Learn, "!address": no argument lists every region and then the summary; -summary only the summary
+  // (Usage, Type, State, Protect sections, RgnCount / Total Size / %ofBusy / %ofTotal); sizes in kB..TB.
+  it('lists every region of the user address space in order, contiguous, then the summary; -summary is the summary alone', () => {
+    const l = lab();
+    const out = l.run('!address');
+    const rows = out.filter((x) => /^[+|] /.test(x));
+    const parse = (v: string): bigint => BigInt('0x' + v.replace('`', ''));
+    let next = 0n;
+    let committed = 0n;
+    for (const r of rows) {
+      const [, base, end, size, rest] = /^[+|] +(\S+) +(\S+) +(\S+) (.*)$/.exec(r)!;
+      expect(parse(base!)).toBe(next);
+      expect(parse(end!) - parse(base!)).toBe(parse(size!));
+      const m = l.sys.win32(l.pid).VirtualQuery(parse(base!))!;
+      expect(m.BaseAddress).toBe(parse(base!));
+      expect(m.RegionSize).toBe(parse(size!));
+      if (m.State === 0x1000) { committed += m.RegionSize; expect(rest).toContain('MEM_COMMIT'); }
+      next = parse(end!);
+    }
+    expect(rows.length).toBeGreaterThan(10);
+    expect(out).toContain('--- Usage Summary ---------------- RgnCount ----------- Total Size -------- %ofBusy %ofTotal');
+    const state = out.find((x) => x.startsWith('MEM_COMMIT '))!;
+    expect(state).toContain(` 0\`${committed.toString(16).padStart(8, '0')} `);
+    const summary = l.run('!address -summary');
+    expect(summary.some((x) => /^[+|] /.test(x))).toBe(false);
+    expect(summary[0]).toBe(out[out.indexOf('--- Usage Summary ---------------- RgnCount ----------- Total Size -------- %ofBusy %ofTotal')]);
+    expect(summary).toContain('--- Protect Summary (for commit) - RgnCount ----------- Total Size -------- %ofBusy %ofTotal');
+    // Usage names the PEB's and the image's regions.
+    const p = l.sys.queryProcess(l.pid)!;
+    expect(l.run(`!address ${pointer(p.peb)}`)[0]).toBe('Usage:                  PEB');
+    expect(l.run(`!address ${pointer(l.sys.queryVads(l.pid).find((v) => v.type === 0x1000000)!.start)}`)[0]).toBe('Usage:                  Image');
+  });
+});
+
+describe('kd: !handle', () => {
+  // Learn, "!handle" (kernel mode): flags bit 0 basic handle information, bit 1 object information
+  // (type, header, HandleCount/PointerCount, name); the default is 0x3.
+  it('flag 1 prints the handle line only, flag 2 the object block with the header\'s counts, the default both', () => {
+    const l = lab();
+    const h = l.sys.queryHandles(l.pid)[0]!;
+    const basic = l.run('!handle 0 1');
+    const object = l.run('!handle 0 2');
+    const both = l.run('!handle');
+    const handleLine = basic.find((x) => x.startsWith(`${h.handle.toString(16).padStart(4, '0')}: Object: ${pointerDigits(h.objectAddress)}`))!;
+    expect(handleLine).toContain(`GrantedAccess: ${h.grantedAccess.toString(16).padStart(8, '0')}`);
+    expect(basic.some((x) => x.startsWith('Object: '))).toBe(false);
+    expect(object).not.toContain(handleLine);
+    expect(object).toContain(`Object: ${pointerDigits(h.objectAddress)}  Type: ${h.typeName}`);
+    // Every handle to the object counts: the same object is open in other processes too.
+    const opened = l.sys.processIds.reduce((n, pid) => n + l.sys.queryHandles(pid).filter((x) => x.objectId === h.objectId).length, 0);
+    expect(object).toContain(`        HandleCount: ${opened}  PointerCount: ${h.pointerCount}`);
+    expect(h.pointerCount!).toBeGreaterThanOrEqual(opened);
+    expect(both).toContain(handleLine);
+    expect(both).toContain(`        HandleCount: ${opened}  PointerCount: ${h.pointerCount}`);
+    expect(l.run(`!handle ${h.handle.toString(16)} 3`).filter((x) => /^[0-9a-f]{4}: Object/.test(x))).toEqual([handleLine]);
+  });
+});
+
+describe('kd: dt of symbol-only types', () => {
+  // Vergilius Project, Windows 10 2004 x64: _MMVAD (Core _MMVAD_SHORT at 0, Subsection at 0x48...),
+  // _OBJECT_HEADER (Body at 0x30, the offset !object and !handle subtract), _MMPFN (0x30 bytes).
+  it('dt nt!_MMVAD / _OBJECT_HEADER / _MMPFN show the public-symbol layout; an address gets the read error', () => {
+    const l = lab();
+    const vad = l.run('dt nt!_MMVAD');
+    expect(vad[0]).toBe('nt!_MMVAD');
+    expect(vad[1]).toBe('   +0x000 Core              : _MMVAD_SHORT');
+    expect(vad).toContain('   +0x048 Subsection        : Ptr64 _SUBSECTION');
+    const header = l.run('dt _OBJECT_HEADER Body');
+    expect(header).toEqual(['nt!_OBJECT_HEADER', `   +0x030 ${'Body'.padEnd('SecurityDescriptor'.length)} : _QUAD`]);
+    expect(l.run('dt -v nt!_MMPFN')[0]).toBe('struct _MMPFN, 12 elements, 0x30 bytes');
+    const p = l.sys.queryProcess(l.pid)!;
+    expect(l.run(`dt nt!_OBJECT_HEADER ${pointer(p.eprocess - 0x30n)}`)).toEqual([`Memory read error ${pointerDigits(p.eprocess - 0x30n)}`]);
+  });
+
+  it('dt of an engine type without an address lists only the type\'s fields, no simulation pseudo-rows', () => {
+    const l = lab();
+    const table = l.run('dt nt!_HANDLE_TABLE');
+    expect(table.every((x, i) => i === 0 || /^ {3}\+0x[0-9a-f]{3} /.test(x))).toBe(true);
+    expect(table.some((x) => x.includes('(handles)'))).toBe(false);
+  });
+});
+
+describe('kd: objects by address', () => {
+  it('a process or thread created after an earlier lookup is found by its address (the address index follows the live machine)', () => {
+    const l = lab();
+    const before = l.sys.queryProcess(l.pid)!;
+    expect(l.run(`!process ${pointer(before.eprocess)} 0`)[0]).toBe(`PROCESS ${pointerDigits(before.eprocess)}`);
+    const { pid } = l.sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' });
+    const p = l.sys.queryProcess(pid)!;
+    const tid = p.threads[0]!.tid;
+    const ethread = describeObject(l.sys, { kind: 'ETHREAD', tid, pid })!.address;
+    expect(l.run(`!process ${pointer(p.eprocess)} 0`)[0]).toBe(`PROCESS ${pointerDigits(p.eprocess)}`);
+    expect(l.run(`!thread ${pointer(ethread)}`)[0]).toContain(`Cid ${pid.toString(16).padStart(4, '0')}.${tid.toString(16).padStart(4, '0')}`);
+    expect(l.run(`dt nt!_ETHREAD ${pointer(ethread)} Cid.UniqueThread`)[1]).toContain(`: 0x${pointer(BigInt(tid))} `);
+    expect(l.run('!thread ffff8104`00000000')[0]).toMatch(/^Unable to read _ETHREAD/);
+  });
+});
+
+describe('kd: k', () => {
+  it('a page fault\'s stack has nt!KiPageFault right below nt!MmAccessFault, also inside a creation stage', () => {
+    const l = lab();
+    const faults = l.sys.getSteps(0, l.sys.stepCount).filter((s) => s.kind === 'pageFault');
+    const inStage = faults.find((s) => s.stage !== undefined) ?? faults[0]!;
+    for (const f of [faults[faults.length - 1]!, inStage]) {
+      const out = runKd({ system: l.sys.stateAt(f.seq), live: l.sys, cursor: f.seq }, {}, 'k').lines;
+      const mm = out.findIndex((x) => x.endsWith(' nt!MmAccessFault'));
+      expect(mm, out.join('\n')).toBeGreaterThan(0);
+      expect(out[mm + 1]).toMatch(/^[0-9a-f]{2} nt!KiPageFault$/);
+      expect(out[1]).toMatch(new RegExp(`^00 nt!${f.routine}$`));
+    }
+  });
+});
+
+describe('kd: dt -r', () => {
+  it('-r1 expands EPROCESS.Token, an _EX_FAST_REF, into Object, RefCnt and Value', () => {
+    const l = lab();
+    const ep = describeObject(l.sys, { kind: 'EPROCESS', pid: l.pid })!;
+    const token = ep.fields.find((f) => f.name === 'Token')!.value as bigint;
+    const out = l.run('dt -r1 nt!_EPROCESS @$proc Token');
+    expect(out[1]).toMatch(/^ {3}\+0x4b8 Token +: _EX_FAST_REF$/);
+    expect(out.slice(2)).toEqual([
+      `      +0x000 Object : 0x${pointer(token)} Void`,
+      `      +0x000 RefCnt : 0y${(token & 0xFn).toString(2).padStart(4, '0')}`,
+      `      +0x000 Value  : 0x${token.toString(16)}`,
+    ]);
+    expect(l.run('dt nt!_EPROCESS @$proc Token')).toHaveLength(2);
   });
 });

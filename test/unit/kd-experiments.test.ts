@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
+import { createSystem, describeObject, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
 import { pointer, pointerDigits } from '../../src/extension/present/format';
 
@@ -131,15 +131,36 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     expect(after!.filter((l) => l.startsWith('PROCESS '))).toHaveLength(1);
     expect(back![0]).toMatch(/^Setting position: [0-9A-F]+:0$/);
     expect(stack![0]).toBe(' # Call Site');
-    expect(stack!.length).toBeGreaterThan(1);
+    // What the text says k shows: at a fault stop the fault path, at a creation stop the creation routines.
+    const seq = parseInt(/^Setting position: ([0-9A-F]+):0$/.exec(back![0]!)![1]!, 16);
+    const step = m.sys.getSteps(seq, seq + 1)[0]!;
+    expect(stack![1]).toBe(`00 ${stack![1]!.slice(3, stack![1]!.indexOf('!'))}!${step.routine}`);
+    if (step.kind === 'pageFault') {
+      expect(stack!.slice(1).map((x) => x.slice(3))).toEqual(expect.arrayContaining(['nt!MmAccessFault', 'nt!KiPageFault']));
+    } else {
+      expect(step.stage).toBeDefined();
+    }
+    // Going on with g- reaches a step of notepad.exe's creation, whose stack shows creation routines.
+    const state: KdState = {};
+    let cursor: number | undefined;
+    let creation: string[] | undefined;
+    for (let i = 0; i < 200 && !creation; i++) {
+      const r = runKd({ system: cursor === undefined ? m.sys : m.sys.stateAt(cursor), live: m.sys, cursor }, state, 'g-; k');
+      cursor = r.travel?.seq;
+      if (cursor === undefined) break;
+      if (r.lines.some((x) => / nt!(PspAllocateProcess|NtCreateUserProcess|MmCreatePeb)$/.test(x))) creation = r.lines;
+    }
+    expect(creation, 'g- reaches a creation step').toBeDefined();
   });
 
   it('exp-3-6: explorer\'s handles and its token: a user SID at Medium integrity', () => {
     const m = machine();
-    const [, handles, token] = run(m, 'exp-3-6');
+    const tokenAddress = describeObject(m.sys, { kind: 'TOKEN', pid: m.explorer })!.address;
+    const [, handles, token, integrity] = run(m, 'exp-3-6', { '_TOKEN address': pointer(tokenAddress) });
     expect(handles!.some((l) => l.startsWith('Handle table at '))).toBe(true);
     expect(token!.join('\n')).toMatch(/User: S-1-5-21-/);
-    expect(token!.join('\n')).toMatch(/Medium/);
+    expect(token!).toContain(`_EPROCESS 0x${pointerDigits(m.sys.queryProcess(m.explorer)!.eprocess)}, _TOKEN 0x${pointerDigits(tokenAddress)}`);
+    expect(integrity!.join('\n')).toMatch(/IntegrityLevelIndex +: \d+ \(Medium, S-1-16-8192\)/);
   });
 
   it('exp-3-7: !process names the job and !job lists notepad.exe', () => {
@@ -187,7 +208,7 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     const n = (label: string): number => Number(/:\s+(\d+)/.exec(mu!.find((l) => l.trim().startsWith(label + ':'))!)![1]);
     expect(['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Active/Valid', 'Bad'].reduce((a, k) => a + n(k), 0)).toBe(n('TOTAL'));
     expect(n('TOTAL')).toBe(m.sys.physicalPageCount);
-    const pages = (label: string): number => Number(/:\s+(\d+)/.exec(vm!.find((l) => l.startsWith(label))!)![1]);
+    const pages = (label: string): number => Number(/:\s+(\d+)/.exec(vm!.find((l) => l.trim().startsWith(label))!)![1]);
     expect(pages('Committed pages')).toBeLessThan(pages('Commit limit'));
   });
 
@@ -213,18 +234,34 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     expect(mapping.length).toBeGreaterThan(3);
   });
 
-  it('exp-5-7: a write to ntdll\'s data gives notepad.exe its own copy; explorer.exe keeps the original', () => {
+  it('exp-5-7: a write to a PAGE_WRITECOPY page of ntdll gives notepad.exe its own copy; explorer.exe keeps the shared original', () => {
     const m = machine();
     const ntdll = m.sys.querySections().find((s) => s.file?.endsWith('ntdll.dll'))!;
-    const data = ntdll.subsections.find((s) => s.name === '.data')!;
     const base = ntdll.views.find((v) => v.pid === m.notepad)!.base;
-    const va = base + BigInt(data.firstPte) * 4096n;
+    const size = ntdll.views.find((v) => v.pid === m.notepad)!.size;
+    // The first still-shared (PAGE_WRITECOPY) page of the image, as the text tells the learner to pick.
+    let va = base;
+    while (va < base + size && m.sys.win32(m.notepad).VirtualQuery(va)!.Protect !== 0x08) va += 0x1000n;
+    expect(va).toBeLessThan(base + size);
     // Both processes have touched the page (a debugger shows only resident pages).
     const original = m.sys.win32(m.explorer).ReadMemory(va, 1)[0]!;
     m.sys.win32(m.notepad).ReadMemory(va, 1);
+    const shared = m.sys.walkAddress(m.explorer, va).pfn!;
+    expect(m.sys.walkAddress(m.notepad, va).pfn).toBe(shared);
     const out = run(m, 'exp-5-7', { 'ntdll .data address': pointer(va) });
-    expect(out[3]![0]).toMatch(new RegExp(`^${pointer(va)}  41 `));
-    expect(out[5]![0]).toMatch(new RegExp(`^${pointer(va)}  ${original.toString(16).padStart(2, '0')} `));
-    expect(m.sys.walkAddress(m.notepad, va).pfn).not.toBe(m.sys.walkAddress(m.explorer, va).pfn);
+    const pfnOf = (pte: string[]): string => /pfn ([0-9a-f]+) +\S+$/.exec(pte[3]!)![1]!;
+    expect(out[1]!.some((x) => x.includes(' ntdll '))).toBe(true);
+    expect(out[2]).toContain('Protect:                00000008          PAGE_WRITECOPY');
+    expect(pfnOf(out[3]!)).toBe(shared.toString(16));
+    expect(out[6]![0]).toMatch(new RegExp(`^${pointer(va)}  41 `));
+    expect(pfnOf(out[7]!)).not.toBe(shared.toString(16));
+    expect(pfnOf(out[7]!)).toBe(m.sys.walkAddress(m.notepad, va).pfn!.toString(16));
+    expect(out[9]![0]).toMatch(new RegExp(`^${pointer(va)}  ${original.toString(16).padStart(2, '0')} `));
+    expect(pfnOf(out[10]!)).toBe(shared.toString(16));
+    // The PEB_LDR_DATA page the text mentions: inside ntdll's image and already private (PAGE_READWRITE).
+    const ldr = m.sys.queryProcess(m.notepad)!;
+    const ldrAddress = BigInt(describeObject(m.sys, { kind: 'PEB', pid: ldr.pid })!.fields.find((f) => f.name === 'Ldr')!.value as bigint);
+    expect(ldrAddress >= base && ldrAddress < base + size).toBe(true);
+    expect(m.sys.win32(m.notepad).VirtualQuery(ldrAddress)!.Protect).toBe(0x04);
   });
 });

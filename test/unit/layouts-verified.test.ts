@@ -271,7 +271,8 @@ describe('dt layouts match the Windows 10 x64 (19041-19045) layouts', () => {
     const cid = layout(sys, { kind: 'CID_TABLE' });
     const entries = cid.fields.filter((f) => f.offset < 0 && f.name.startsWith('['));
     const threads = sys.processIds.flatMap((p) => sys.queryProcess(p)!.threads.map((t) => t.tid));
-    expect(entries.length).toBe(sys.processIds.length + threads.length);
+    // The Idle process (pid 0) has no entry: PspCidTable never names it.
+    expect(entries.length).toBe(sys.processIds.filter((p) => p !== 0).length + threads.length);
     expect(entries.find((f) => f.name === `[0x${gui.toString(16)}]`)?.ref).toEqual({ kind: 'EPROCESS', pid: gui });
     expect(entries.find((f) => f.name === `[0x${guiTid.toString(16)}]`)?.ref).toEqual({ kind: 'ETHREAD', tid: guiTid });
     expect(field(layout(sys, { kind: 'EPROCESS', pid: gui }), 'UniqueProcessId').ref).toEqual({ kind: 'CID_TABLE' });

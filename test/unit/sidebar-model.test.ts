@@ -27,10 +27,11 @@ describe('Processes model', () => {
     const system = machine();
     const m = processes(system);
     const roots = m.roots();
-    expect(m.describe(roots[0]!).label).toBe('System');
-    // Other roots are processes whose parent has exited (smss's children once it exits), as in Process Explorer.
-    for (const r of roots.slice(1)) expect(system.queryProcess(system.queryProcess(r.pid!)!.parentPid)).toBeUndefined();
-    const system4 = roots[0]!;
+    // Idle (pid 0) and System (ParentCid 0, none) head the tree, as in Process Explorer.
+    expect(roots.slice(0, 2).map((r) => m.describe(r).label)).toEqual(['Idle', 'System']);
+    // Other roots are processes whose parent has exited (smss's children once it exits).
+    for (const r of roots.slice(2)) expect(system.queryProcess(system.queryProcess(r.pid!)!.parentPid)).toBeUndefined();
+    const system4 = roots[1]!;
     const kids = m.children(system4).filter((n) => n.kind === 'process').map((n) => m.describe(n).label);
     expect(kids).toContain('smss.exe');
     expect(kids).toContain('Registry');
@@ -162,7 +163,8 @@ describe('Physical memory model', () => {
     const m = new PhysicalMemoryModel(l10n);
     m.setSystem(system, false);
     const roots = m.roots();
-    expect(roots.map((r) => r.kind)).toEqual(['commit', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'activePages']);
+    expect(roots.map((r) => r.kind)).toEqual(['commit', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'pageList', 'activePages', 'compression']);
+    expect(m.describe(roots[8]!).label).toBe('Memory compression');
     const zeroed = roots.find((r) => r.list === 'Zeroed')!;
     const info = system.querySystemMemoryListInformation();
     expect(m.describe(zeroed).description).toContain(String(info.ZeroPageCount));

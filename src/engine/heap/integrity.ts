@@ -49,8 +49,14 @@ function checkHeap(mm: MemoryManager, p: ProcessObject, h: Heap, err: (m: string
     if (!vad || vad.startVpn * PAGE_SIZE !== s.base || (vad.endVpn + 1) * PAGE_SIZE !== end) err(`segment ${si} [${s.base.toString(16)}, ${end.toString(16)}) is not one VAD`);
     const checkCommitted = (from: number, to: number): void => {
       if (to <= from) return;
-      const mbi = virtualQuery(mm, p, BigInt(from));
-      if (mbi.State !== MEM_COMMIT || Number(mbi.BaseAddress + mbi.RegionSize) < to) err(`committed range [${from.toString(16)}, ${to.toString(16)}) is not committed (State ${mbi.State}, region to ${(mbi.BaseAddress + mbi.RegionSize).toString(16)})`);
+      // Region by region: a program may change the protection of heap pages (VirtualProtect), which
+      // splits the committed range into regions that are all still committed (the fuzz campaign, issue 19).
+      for (let at = from; at < to;) {
+        const mbi = virtualQuery(mm, p, BigInt(at));
+        const regionEnd = Number(mbi.BaseAddress + mbi.RegionSize);
+        if (mbi.State !== MEM_COMMIT || regionEnd <= at) { err(`committed range [${from.toString(16)}, ${to.toString(16)}) is not committed (State ${mbi.State} at ${at.toString(16)}, region to ${regionEnd.toString(16)})`); return; }
+        at = regionEnd;
+      }
     };
     while (at < end) {
       const id = h.byAddr.get(at);

@@ -280,6 +280,8 @@ export const DEFAULT_IMAGES: readonly DefaultImage[] = [
   { path: `${SYSTEM32}\\services.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [14, 4, 1], imports: ['KERNEL32.dll', 'ADVAPI32.dll', 'msvcrt.dll', 'ntdll.dll'] },
   { path: `${SYSTEM32}\\lsass.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [3, 2, 1], imports: ['KERNEL32.dll', 'ADVAPI32.dll', 'msvcrt.dll', 'ntdll.dll'] },
   { path: `${SYSTEM32}\\svchost.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [3, 2, 1], imports: ['KERNEL32.dll', 'ADVAPI32.dll', 'msvcrt.dll', 'ntdll.dll'] },
+  { path: `${SYSTEM32}\\dwm.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [24, 6, 2], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll', 'ntdll.dll'] },
+  { path: `${SYSTEM32}\\fontdrvhost.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [6, 2, 1], imports: ['KERNEL32.dll', 'GDI32.dll', 'msvcrt.dll', 'ntdll.dll'] },
   { path: `${SYSTEM32}\\userinit.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [3, 1, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'ADVAPI32.dll', 'msvcrt.dll', 'ntdll.dll'] },
   { path: `${SYSTEM32}\\notepad.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [8, 3, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'GDI32.dll', 'ADVAPI32.dll', 'msvcrt.dll'] },
   { path: `${SYSTEM32}\\calc.exe`, subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI, pages: [2, 1, 1], imports: ['KERNEL32.dll', 'USER32.dll', 'ADVAPI32.dll'] },

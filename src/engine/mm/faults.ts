@@ -6,6 +6,7 @@ import { STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_STACK_OVER
 import type { AddressSpace } from './addressSpace';
 import { TLB_READ, TLB_SIZE, TLB_WRITE } from './addressSpace';
 import { ENTRIES, LEVEL_PDE, PAGE_SIZE, vaHi, vaLo } from './geometry';
+import { STORE_PAGE_FILE_NUMBER, storeFetch, storeRetrieve } from './compression';
 import type { MemoryManager } from './memoryManager';
 import { MiInitializePfn, MiRemoveAnyPage, MiRemoveZeroPage } from './pageLists';
 import { LIST_STANDBY0, PageLocation, PFN_MODIFIED } from './pfn';
@@ -266,6 +267,7 @@ export function MiResolveTransitionFault(mm: MemoryManager, process: AddressSpac
 
 /** MiResolvePageFileFault: read the page (and a cluster of its neighbours) back from the paging file. */
 export function MiResolvePageFileFault(mm: MemoryManager, process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean, vad: Vad): void {
+  if (pageFileLow(lo, mm.layout) === STORE_PAGE_FILE_NUMBER) { MiResolveStoreFault(mm, process, vpn, table, index, lo, hi, write); return; }
   const slot = hi;
   const prot = pteProtection(lo);
   const pfn = MiRemoveAnyPage(mm);
@@ -300,6 +302,29 @@ export function MiResolvePageFileFault(mm: MemoryManager, process: AddressSpace,
   }
   const t = mm.trace;
   t.step('fault.pageFile')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).b(write).n(pfn).n(from).n(slot).n(cluster).a2(nlo, nhi).change('pfn', pfn).change('pte', process.pid, vpn * PAGE_SIZE).change('wsle', process.pid, vpn * PAGE_SIZE).change('pageFile', slot);
+}
+
+/**
+ * The PTE names the virtual store's paging file: MiResolvePageFileFault's read (MiReadPagefilePage) goes to
+ * the store manager (SmPageRead -> ST_STORE::StDmPageRetrieve), which decompresses the page from Memory
+ * Compression's working set instead of reading a disk; no cluster is read. The key is dropped once the
+ * page is back, so the page is modified again (its only copy). Windows Internals 7th ed., Part 1, ch. 5,
+ * "Memory compression"; routine names from the public symbols.
+ */
+function MiResolveStoreFault(mm: MemoryManager, process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean): void {
+  const key = hi;
+  const prot = pteProtection(lo);
+  // The entry is copied out first: Memory Compression's own pages may fault back in while no frame is in flight.
+  const length = storeFetch(mm, key);
+  const pfn = MiRemoveAnyPage(mm);
+  const from = mm.lastFrom;
+  storeRetrieve(mm, key, length, pfn);
+  MiInitializePfn(mm, pfn, process.index, table, mm.pteAddressLo(vpn), mm.pteAddressHi(vpn), makeDemandZeroLo(prot), 0);
+  mm.pfn.flags[pfn] = PFN_MODIFIED;
+  const [nlo, nhi] = makeValid(mm, process, vpn, table, index, pfn, prot, write, true);
+  const t = mm.trace;
+  t.step('fault.store')?.n(process.pid).a2(vaLo(vpn), vaHi(vpn)).b(write).n(pfn).n(from).n(key).n(length).n(mm.store.processIndex >= 0 ? mm.processes[mm.store.processIndex]?.pid ?? 0 : 0).a2(nlo, nhi)
+    .change('pfn', pfn).change('pte', process.pid, vpn * PAGE_SIZE).change('wsle', process.pid, vpn * PAGE_SIZE);
 }
 
 /** Makes the PTE valid for `pfn` and inserts the page in the working set (MiAddValidPageToWorkingSet). */

@@ -22,6 +22,7 @@ import {
 import { LIST_ZEROED, PageLocation, PfnDatabase, PFN_PAGE_TABLE } from './pfn';
 import { MM_READWRITE, PTE_LARGE_PAGE, PTE_OWNER, PTE_VALID, PteLayout, makeDemandZeroLo, makeTableHi, makeTableLo, ptePfn } from './pte';
 import { PageStore } from './store';
+import { CompressionStore } from './compression';
 import type { FileSystem } from '../io/fileSystem';
 import { SectionRegistry } from './section';
 import { MiTrimWorkingSet, MmWorkingSetManager, trimEntry } from './trim';
@@ -38,6 +39,8 @@ export interface MmConfig {
   pageFilePages: number;
   pteBase: bigint;
   layout: PteLayout;
+  /** Memory compression (the store manager) on; createSystem's memoryCompression option. */
+  compression: boolean;
 }
 
 /** The walk result of the last `locate` call (kept in fields to avoid allocating on hot paths). */
@@ -58,6 +61,8 @@ export class MemoryManager {
   systemCommit = 0;
   /** Control areas, segments and section objects. */
   sectionRegistry: SectionRegistry;
+  /** The store manager's store (memory compression; compression.ts). */
+  store: CompressionStore;
   /** The volume mapped files are read from and written back to (set by the System). */
   fileSystem: FileSystem | undefined;
   commitPeak = 0;
@@ -78,6 +83,8 @@ export class MemoryManager {
   get lastFromList(): number { return this.lastFrom; }
   /** Whether the last MiRemoveZeroPage had to zero the page itself. */
   lastZeroedNow = false;
+  /** Set while the store manager compresses a batch, so the faults it causes do not start another. */
+  storeWriting = false;
   /** Set while the balance set manager runs, so a fault it causes does not start it again. */
   trimming = false;
 
@@ -106,6 +113,7 @@ export class MemoryManager {
       this.commitPeak = source.commitPeak;
       this.pagingStructurePages = source.pagingStructurePages;
       this.sectionRegistry = source.sectionRegistry.clone();
+      this.store = source.store.clone();
       this.pml4Owner = new Map(source.pml4Owner);
       for (const p of processes) if (p) this.adoptProcess(p);
       // Cloned views must point at the cloned control areas.
@@ -116,6 +124,7 @@ export class MemoryManager {
       return;
     }
     this.sectionRegistry = new SectionRegistry();
+    this.store = new CompressionStore(config.compression);
     this.pfn = new PfnDatabase(n);
     this.phys = new PageStore(n);
     this.pageFile = new PageStore(config.pageFilePages);

@@ -11,7 +11,7 @@ import { MM_DECOMMIT, PTE_LARGE_PAGE, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID, 
 import { isPrivateViewPte, protoCommitted, unmapSharedPte, viewPageProtection } from './section';
 import type { Vad } from './vad';
 import { VadType } from './vad';
-import { MiReleasePageFileSpace } from './writer';
+import { releaseSwapSpace } from './writer';
 
 /**
  * Deletes the page behind a leaf PTE (decommit, release, teardown): a valid page leaves the working
@@ -40,7 +40,7 @@ export function MiDeletePte(mm: MemoryManager, process: AddressSpace, vpn: numbe
     MiInsertPageInFreeList(mm, pfn);
     db.shareCount[table]!--;
   } else if (!(lo & PTE_PROTOTYPE) && hi !== 0) {
-    MiReleasePageFileSpace(mm, hi);
+    releaseSwapSpace(mm, lo, hi);
   }
   mm.writePte(process, vpn, table, index, newLo, newHi);
 }
@@ -48,7 +48,7 @@ export function MiDeletePte(mm: MemoryManager, process: AddressSpace, vpn: numbe
 export function releaseBacking(mm: MemoryManager, pfn: number): void {
   const lo = mm.pfn.originalPteLo[pfn]!;
   const hi = mm.pfn.originalPteHi[pfn]!;
-  if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) MiReleasePageFileSpace(mm, hi);
+  if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) releaseSwapSpace(mm, lo, hi);
 }
 
 /** Frees page tables of `process` that no longer map anything (after a release). O(page tables that exist). */

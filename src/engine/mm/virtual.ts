@@ -22,6 +22,7 @@ import {
   makeDemandZeroLo, makeTableHi, makeTableLo, makeValidHi, makeValidLo, pteProtection, ptePfn,
 } from './pte';
 import { Vad, VadType } from './vad';
+import { releaseSwapSpace } from './writer';
 import { commitViewPages } from './sectionApi';
 import { isPrivateViewPte, makeProtoPointer, protoAddress, unmapSharedPte } from './section';
 
@@ -322,8 +323,8 @@ function memReset(mm: MemoryManager, p: AddressSpace, lpAddress: bigint, dwSize:
         db.insertTail(LIST_MODIFIED, pfn, PageLocation.ModifiedPageList);
       }
     } else if (!undo && hi !== 0 && !(lo & 0x400)) {
-      // The copy in the paging file is dropped: the page becomes demand zero.
-      mm.freeSlot(hi);
+      // The copy in the paging file (or the compression store) is dropped: the page becomes demand zero.
+      releaseSwapSpace(mm, lo, hi);
       mm.writePte(p, v, table, index, makeDemandZeroLo(pteProtection(lo)), 0);
     } else if (undo && !(lo & PTE_TRANSITION) && hi === 0 && vad.resetPages?.has(v)) {
       lost = true;

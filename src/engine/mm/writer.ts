@@ -4,7 +4,8 @@
 import type { FileSystem } from '../io/fileSystem';
 import type { MemoryManager } from './memoryManager';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PROTOTYPE_PTE } from './pfn';
-import { PTE_PROTOTYPE, PTE_TRANSITION, makeDemandZeroLo, makePageFileLo, pteProtection } from './pte';
+import { PTE_PROTOTYPE, PTE_TRANSITION, makeDemandZeroLo, makePageFileLo, pageFileLow, pteProtection } from './pte';
+import { releaseEmptyRegions, STORE_PAGE_FILE_NUMBER, storeActive, storePageAdd } from './compression';
 import { protoOfPfn } from './section';
 import { PAGE_SIZE as PAGE } from './geometry';
 
@@ -28,6 +29,15 @@ export function MiReleasePageFileSpace(mm: MemoryManager, slot: number): void {
 }
 
 /**
+ * Lets go of the backing copy a paging-file PTE (lo, hi) names: a paging-file slot, or a page key of the
+ * compression store (ST_STORE::StDmPageRemove) when PageFileLow names the virtual store.
+ */
+export function releaseSwapSpace(mm: MemoryManager, lo: number, hi: number): void {
+  if (pageFileLow(lo, mm.layout) === STORE_PAGE_FILE_NUMBER) mm.store.remove(hi);
+  else MiReleasePageFileSpace(mm, hi);
+}
+
+/**
  * Marks a page modified; a copy in the paging file is now stale, so its slot is released (the PFN's
  * OriginalPte loses the paging-file reference, as MiReleasePageFileSpace does when a page is dirtied;
  * Windows Internals 7th ed., Part 1, ch. 5, "Page files"). Every path that dirties a page — private or
@@ -41,7 +51,7 @@ export function markModified(mm: MemoryManager, pfn: number): number {
   const lo = db.originalPteLo[pfn]!;
   const hi = db.originalPteHi[pfn]!;
   if (hi !== 0 && !(lo & (PTE_PROTOTYPE | PTE_TRANSITION))) {
-    MiReleasePageFileSpace(mm, hi);
+    releaseSwapSpace(mm, lo, hi);
     db.originalPteLo[pfn] = makeDemandZeroLo(pteProtection(lo));
     db.originalPteHi[pfn] = 0;
     return hi;
@@ -57,19 +67,28 @@ export function MiModifiedPageWriter(mm: MemoryManager, limit: number): number {
     t.step('thread.modifiedPageWriterNoPagingFile')?.n(db.listCount[LIST_MODIFIED]!).change('pageList', LIST_MODIFIED);
     return 0;
   }
+  let compressed = 0;
+  if (storeActive(mm) && !mm.storeWriting) {
+    // Batch after batch, until the store takes no more (nothing left, or no room): the rest goes to the paging file.
+    for (;;) {
+      const n = MiStoreWriteModifiedPages(mm, limit - compressed);
+      compressed += n;
+      if (n === 0 || compressed >= limit) break;
+    }
+  }
   let written = 0;
   let firstSlot = -1;
   let lastSlot = -2;
   let clusters = 0;
   let pfn = db.listHead[LIST_MODIFIED]!;
-  while (written < limit && pfn >= 0) {
+  while (written + compressed < limit && pfn >= 0) {
     const next = db.flink[pfn]!;
     // Mapped-file pages go back to their files (the mapped page writer), not to the paging file.
     if ((db.flags[pfn]! & PFN_PROTOTYPE_PTE) && (db.originalPteLo[pfn]! & PTE_PROTOTYPE)) { pfn = next; continue; }
     // A modified page holds no slot (markModified released it); should one still be named here, it is
     // released rather than overwritten, so the slot can never be lost.
     const staleHi = db.originalPteHi[pfn]!;
-    if (staleHi !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) MiReleasePageFileSpace(mm, staleHi);
+    if (staleHi !== 0 && !(db.originalPteLo[pfn]! & (PTE_PROTOTYPE | PTE_TRANSITION))) releaseSwapSpace(mm, db.originalPteLo[pfn]!, staleHi);
     const slot = allocateSlot(mm);
     if (slot < 0) break;
     db.unlink(pfn);
@@ -87,7 +106,7 @@ export function MiModifiedPageWriter(mm: MemoryManager, limit: number): number {
   }
   const step = t.step('thread.modifiedPageWriter')?.n(written).n(firstSlot).n(clusters).change('pageList', LIST_MODIFIED);
   if (firstSlot >= 0) step?.change('pageFile', firstSlot);
-  return written;
+  return written + compressed;
 }
 
 /** MiMappedPageWriter: writes modified pages of mapped files back to their files; they become standby. */
@@ -119,5 +138,54 @@ export function MiMappedPageWriter(mm: MemoryManager, fs: FileSystem | undefined
   }
   const t = mm.trace;
   t.step('thread.mappedPageWriter')?.n(written).s([...files].join(', ')).change('pageList', LIST_MODIFIED);
+  return written;
+}
+
+/** Pages one MiStoreWriteModifiedPages pass takes at most (its batch is collected before any is compressed). */
+const STORE_BATCH = 4096;
+
+/**
+ * MiStoreWriteModifiedPages: with memory compression on, the modified page writer hands modified private
+ * pages to the store manager (SMKM_STORE_MGR::SmPageWrite, ST_STORE::StDmPageAdd) instead of the paging
+ * file; each page's OriginalPte becomes a paging-file PTE of the virtual store (PageFileLow 2, PageFileHigh
+ * its page key) and the page moves to the standby list, exactly as after a paging-file write. Pages of
+ * the Memory Compression process itself (the store) and pages of sections are left for the paging file.
+ * Windows Internals 7th ed., Part 1, ch. 5, "Memory compression". Returns the pages compressed.
+ */
+export function MiStoreWriteModifiedPages(mm: MemoryManager, limit: number): number {
+  const db = mm.pfn;
+  const s = mm.store;
+  const batch: number[] = [];
+  for (let pfn = db.listHead[LIST_MODIFIED]!; pfn >= 0 && batch.length < Math.min(limit, STORE_BATCH); pfn = db.flink[pfn]!) {
+    if (db.flags[pfn]! & PFN_PROTOTYPE_PTE) continue;
+    if (mm.ownerOf(pfn) === s.processIndex) continue;
+    batch.push(pfn);
+  }
+  if (batch.length === 0) return 0;
+  mm.storeWriting = true;
+  let written = 0;
+  const bytesBefore = s.compressedBytes;
+  try {
+    releaseEmptyRegions(mm);
+    for (const pfn of batch) {
+      // Compressing may fault store pages in (and trim under pressure): a page that left the list meanwhile is skipped.
+      if (db.location[pfn] !== PageLocation.ModifiedPageList || !(db.flags[pfn]! & PFN_MODIFIED)) continue;
+      db.unlink(pfn);
+      db.location[pfn] = PageLocation.TransitionPage;
+      const key = storePageAdd(mm, pfn);
+      if (key < 0) { db.insertTail(LIST_MODIFIED, pfn, PageLocation.ModifiedPageList); break; }
+      const prot = pteProtection(db.originalPteLo[pfn]!);
+      db.originalPteLo[pfn] = makePageFileLo(STORE_PAGE_FILE_NUMBER, prot, mm.layout);
+      db.originalPteHi[pfn] = key;
+      db.flags[pfn]! &= ~PFN_MODIFIED;
+      db.insertTail(LIST_STANDBY0 + db.priority[pfn]!, pfn, PageLocation.StandbyPageList);
+      written++;
+    }
+  } finally {
+    mm.storeWriting = false;
+  }
+  const memc = mm.processes[s.processIndex];
+  mm.trace.step('thread.storeWrite')?.n(written).n(s.compressedBytes - bytesBefore).n(s.keysInUse).n(s.regionCount).n(memc?.pid ?? 0)
+    .change('pageList', LIST_MODIFIED).change('process', memc?.pid ?? 0);
   return written;
 }

@@ -1,5 +1,6 @@
 // Boot, as chapter 2 tells it: the System process and the memory manager's threads, Registry, smss and its
-// per-session instances, csrss, wininit, winlogon, services, lsass, svchost, userinit, explorer.
+// per-session instances, csrss, wininit, winlogon, services, lsass, fontdrvhost, svchost instances, dwm,
+// userinit (which exits), explorer, and Memory Compression.
 // Windows Internals 7e ch. 2, "Key system components"; Part 2 ch. 12, "Smss, Csrss, and Wininit".
 import { STILL_ACTIVE } from '../constants';
 import { LastError, Win32Error } from '../errors';
@@ -50,32 +51,38 @@ function createKnownDlls(pm: ProcessManager, smss: ProcessObject): void {
   t.step('ob.createKnownDlls')?.n(smss.pid).n(handle).a(header.address).change('process', smss.pid);
 }
 
-/** Chapter 2's boot: System and its threads, Registry, smss (and its per-session instances), csrss, wininit, services, lsass, svchost, winlogon, userinit, explorer. */
+/** Chapter 2's boot: Idle, System and its threads, Registry, smss (and its per-session instances), csrss, wininit, services, lsass, fontdrvhost, svchost instances, winlogon, dwm, userinit, explorer, Memory Compression. */
 export function boot(pm: ProcessManager): void {
   const t = pm.trace;
   const mm = pm.mm;
   // The System process (pid 4): kernel address space, SYSTEM token, the memory manager's threads.
-  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; not a process
-  // object of its own (Windows Internals 7e ch. 2, "System processes": "Idle process").
-  t.step('process.idle')?.n(pm.ctx.processors).change('system');
+  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel (Windows Internals
+  // 7e ch. 2, "System processes": "Idle process"); shown as a process of its own, as Task Manager and
+  // Process Explorer list it (its idle threads are not modelled as thread objects).
   const make = (name: string): ProcessObject => {
-    const pid = pm.cids.allocate('p');
+    // The Idle process is pid 0, outside the CID table (no handle-table entry names it).
+    const pid = name === 'Idle' ? 0 : pm.cids.allocate('p');
     const index = pm.ctx.processes.length;
     const header = pm.ob.create('Process', index, EPROCESS_SIZE);
     const st = new PsProcessState(newToken(pm, { account: 'LocalSystem', sessionId: 0 }));
     const p = new ProcessObject(index, pid, name, 0, -1, header.address, st);
     st.objectId = header.objectId;
-    st.protection = name === 'System' ? PS_PROTECTED_WINSYSTEM : 0;
+    st.protection = name === 'System' || name === 'Idle' ? PS_PROTECTED_WINSYSTEM : 0;
     pm.ctx.processes.push(p);
     pm.ctx.byPid.set(pid, p);
     mm.createAddressSpace(p);
     st.createSeq = t.count;
     st.inserted = true;
     pm.liveCount++;
-    if (name === 'System') { t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid); }
+    if (name === 'Idle') t.step('process.idle')?.n(pm.ctx.processors).change('process', pid).change('system');
+    else if (name === 'System') { t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid); }
+    else if (name === MEMORY_COMPRESSION_NAME) t.step('process.memCompression')?.n(pid).a(p.eprocess).b(mm.store.enabled).change('process', pid);
     else t.step('process.registry')?.n(pid).a(p.eprocess).change('process', pid);
     return p;
   };
+  // Task Manager's and Process Explorer's "System Idle Process" (EPROCESS.ImageFileName "Idle"), pid 0: the
+  // processors' idle threads belong to it. Its address space stands for the kernel's initial one.
+  make('Idle');
   const system = make('System');
   for (const name of MM_SYSTEM_THREADS) {
     const tid = pm.cids.allocate('t');
@@ -120,9 +127,36 @@ export function boot(pm: ProcessManager): void {
   terminateProcess(pm, pm.ctx.byPid.get(smss1)!, 0, smss1);
   const services = create(`${SYSTEM32}\\services.exe`, wininit, 0, 'LocalSystem', 'C:\\Windows\\system32\\services.exe');
   create(`${SYSTEM32}\\lsass.exe`, wininit, 0, 'LocalSystem', 'C:\\Windows\\system32\\lsass.exe');
-  create(`${SYSTEM32}\\svchost.exe`, services, 0, 'LocalSystem', 'C:\\Windows\\system32\\svchost.exe -k DcomLaunch -p');
+  // The user-mode font driver host of session 0 (wininit's child; session 1's is winlogon's), as Process Explorer
+  // shows Windows 10's tree; it runs as the virtual account Font Driver Host\UMFD-<session>.
+  create(`${SYSTEM32}\\fontdrvhost.exe`, wininit, 0, 'UMFD-0', '"fontdrvhost.exe"');
+  // The service control manager starts the service host processes, one per service group (Microsoft Learn,
+  // "Changes to Service Host grouping in Windows 10": with enough RAM each service gets its own svchost; the
+  // simulation starts four of the usual groups, with their accounts).
+  for (const [group, account] of SVCHOST_GROUPS) create(`${SYSTEM32}\\svchost.exe`, services, 0, account, `C:\\Windows\\system32\\svchost.exe -k ${group} -p`);
+  // Session 1's desktop: winlogon starts its font driver host and the Desktop Window Manager (dwm.exe, running as
+  // Window Manager\DWM-1) before the user logs on (Windows Internals 7e Part 2 ch. 12, "Winlogon").
+  create(`${SYSTEM32}\\fontdrvhost.exe`, winlogon, 1, 'UMFD-1', '"fontdrvhost.exe"');
+  create(`${SYSTEM32}\\dwm.exe`, winlogon, 1, 'DWM-1', '"dwm.exe"');
   const userinit = create(`${SYSTEM32}\\userinit.exe`, winlogon, 1, 'User', 'C:\\Windows\\system32\\userinit.exe');
   create('C:\\Windows\\explorer.exe', userinit, 1, 'User', 'C:\\Windows\\Explorer.EXE');
   // userinit exits once the shell runs, leaving explorer without a live parent, as on a real machine.
   terminateProcess(pm, pm.ctx.byPid.get(userinit)!, 0, userinit);
+  // The store manager's process, a child of System: a minimal process (no PEB, no ntdll, no user threads)
+  // whose user address space holds the compression store (Windows Internals 7e Part 1 ch. 5, "Memory
+  // compression"; ch. 2 "Minimal and Pico processes"). Only when compression is on (createSystem's
+  // memoryCompression, the simulation's Enable-MMAgent / Disable-MMAgent -MemoryCompression).
+  if (mm.store.enabled) {
+    const memc = make(MEMORY_COMPRESSION_NAME);
+    (memc as { parentPid: number }).parentPid = system.pid;
+    mm.store.processIndex = memc.index;
+  }
 }
+
+/** Service groups the boot starts a svchost.exe for, with the account each runs as. */
+const SVCHOST_GROUPS: ReadonlyArray<readonly [string, AccountName]> = [
+  ['DcomLaunch', 'LocalSystem'], ['RPCSS', 'NetworkService'], ['LocalServiceNetworkRestricted', 'LocalService'], ['netsvcs', 'LocalSystem'],
+];
+
+/** EPROCESS.ImageFileName of the store's process (15 characters at most: Task Manager shows "Memory Compression"). */
+export const MEMORY_COMPRESSION_NAME = 'MemCompression';

@@ -189,6 +189,12 @@ export function forgetJobIfDeleted(pm: ProcessManager, jobId: number): void {
 
 export function setJobLimits(pm: ProcessManager, job: JobObject, info: JobLimits): void {
   if (!info || typeof info !== 'object') fail(ERROR_INVALID_PARAMETER);
+  // Every field is a number (SIZE_T / DWORD): a bigint or a string is refused here, not turned into a
+  // TypeError in the step record (the fuzz campaign found a bigint ProcessMemoryLimit, issue 19 item 6).
+  if (info.LimitFlags !== undefined && typeof info.LimitFlags !== 'number') fail(ERROR_INVALID_PARAMETER);
+  for (const v of [info.MinimumWorkingSetSize, info.MaximumWorkingSetSize, info.ActiveProcessLimit, info.PriorityClass, info.ProcessMemoryLimit, info.JobMemoryLimit]) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) fail(ERROR_INVALID_PARAMETER);
+  }
   const flags = (info.LimitFlags ?? 0) >>> 0;
   const known = 0x00007FFF;
   if (flags & ~known) fail(ERROR_INVALID_PARAMETER);

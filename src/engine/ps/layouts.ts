@@ -519,7 +519,8 @@ function debugObject(system: System, d: DebugObject): ObjectLayout {
 const ENTRIES_PER_PAGE = 256;
 
 function handleTablePage(p: ProcessObject): bigint { return (p.eprocess & ~0xFFFn) + 0x100000n; }
-function handleTableAddress(p: ProcessObject): bigint { return handleTablePage(p) - 0x80n; }
+/** EPROCESS.ObjectTable: where the process's _HANDLE_TABLE is. */
+export function handleTableAddress(p: ProcessObject): bigint { return handleTablePage(p) - 0x80n; }
 
 function tableCode(page: bigint, highWater: number): bigint { return page | (highWater / 4 > ENTRIES_PER_PAGE ? 1n : 0n); }
 /** The handle value at which the table needs another page of entries. */

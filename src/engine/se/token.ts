@@ -31,6 +31,14 @@ export const WELL_KNOWN_SIDS = {
   LocalSystem: { sid: 'S-1-5-18', name: 'NT AUTHORITY\\SYSTEM' },
   LocalService: { sid: 'S-1-5-19', name: 'NT AUTHORITY\\LOCAL SERVICE' },
   NetworkService: { sid: 'S-1-5-20', name: 'NT AUTHORITY\\NETWORK SERVICE' },
+  /**
+   * Virtual accounts of the session's desktop processes (Windows 10): dwm.exe runs as Window Manager\DWM-<session>
+   * (S-1-5-90-0-<session>), fontdrvhost.exe as Font Driver Host\UMFD-<session> (S-1-5-96-0-<session>), as
+   * Process Explorer and Task Manager's User name column show them.
+   */
+  'DWM-1': { sid: 'S-1-5-90-0-1', name: 'Window Manager\\DWM-1' },
+  'UMFD-0': { sid: 'S-1-5-96-0-0', name: 'Font Driver Host\\UMFD-0' },
+  'UMFD-1': { sid: 'S-1-5-96-0-1', name: 'Font Driver Host\\UMFD-1' },
   /** The interactive user of the simulated machine. */
   User: { sid: 'S-1-5-21-3623811015-3361044348-30300820-1001', name: 'LAB\\Student' },
 } as const;
@@ -201,6 +209,14 @@ export class Token {
       groups.push({ sid: 'S-1-5-4', name: 'NT AUTHORITY\\INTERACTIVE', attributes: MANDATORY });
       groups.push({ sid: 'S-1-5-11', name: 'NT AUTHORITY\\Authenticated Users', attributes: MANDATORY });
       groups.push({ sid: `S-1-5-5-0-${logon}`, name: 'NT AUTHORITY\\LogonSessionId', attributes: MANDATORY | SE_GROUP_LOGON_ID });
+    } else if (spec.account === 'DWM-1' || spec.account === 'UMFD-0' || spec.account === 'UMFD-1') {
+      // A virtual account: its own SID, Everyone and the logon session; the privileges a standard user has.
+      privileges = USER_PRIVILEGES;
+      enabled = USER_ENABLED;
+      integrity = spec.account === 'DWM-1' ? 'System' : 'Low';
+      logon = 0x3E7 + 0x100 + spec.sessionId;
+      groups.push({ sid: 'S-1-1-0', name: 'Everyone', attributes: MANDATORY });
+      groups.push({ sid: 'S-1-5-11', name: 'NT AUTHORITY\\Authenticated Users', attributes: MANDATORY });
     } else {
       privileges = SERVICE_PRIVILEGES;
       enabled = SERVICE_ENABLED;

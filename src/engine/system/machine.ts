@@ -114,7 +114,7 @@ export class Machine {
     this.options = { ...o, pteBase };
     this.physicalPageCount = o.physicalMemoryMB * 256;
     this.mm = new MemoryManager(
-      { physicalPages: this.physicalPageCount, pageFilePages: o.pageFileMB * 256, pteBase, layout: PTE_LAYOUTS[o.pteLayout] },
+      { physicalPages: this.physicalPageCount, pageFilePages: o.pageFileMB * 256, pteBase, layout: PTE_LAYOUTS[o.pteLayout], compression: o.memoryCompression },
       this.processes, this.trace,
     );
     this.fileSystem = FileSystem.withDefaultImages();

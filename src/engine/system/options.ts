@@ -19,6 +19,13 @@ export interface SystemOptions {
   seed?: number;
   /** Boot the usual processes (System, smss, csrss, wininit, services, lsass, winlogon, explorer...); default true. */
   boot?: boolean;
+  /**
+   * Memory compression (Windows 10's store manager and the Memory Compression process); default true, as
+   * on Windows 10 (Microsoft Learn, "Disable-MMAgent -MemoryCompression" turns it off). With a paging file,
+   * modified private pages are compressed into the store instead of being written to it; false = they go
+   * to the paging file.
+   */
+  memoryCompression?: boolean;
   /** Software PTE layouts: 'modern' (Windows 10 1809+ / 11, default) or 'legacy' (Windows 8.1 / early Windows 10). */
   pteLayout?: PteLayoutName;
   /**
@@ -47,6 +54,7 @@ export function validateOptions(o: SystemOptions): Required<Omit<SystemOptions, 
   const processors = int('processors', o.processors, 4, 1, 64);
   const seed = int('seed', o.seed, 1, 0, 0xFFFFFFFF);
   if (o.boot !== undefined && typeof o.boot !== 'boolean') throw new Win32Error(ERROR_INVALID_PARAMETER, 'createSystem: boot must be a boolean');
+  if (o.memoryCompression !== undefined && typeof o.memoryCompression !== 'boolean') throw new Win32Error(ERROR_INVALID_PARAMETER, 'createSystem: memoryCompression must be a boolean');
   const pteLayout = o.pteLayout ?? 'modern';
   if (pteLayout !== 'modern' && pteLayout !== 'legacy') throw new Win32Error(ERROR_INVALID_PARAMETER, "createSystem: pteLayout must be 'modern' or 'legacy'");
   let pteBase: bigint | undefined;
@@ -60,7 +68,7 @@ export function validateOptions(o: SystemOptions): Required<Omit<SystemOptions, 
     pteBase = o.pteBase;
   }
   const timeTravelMemoryMB = int('timeTravelMemoryMB', o.timeTravelMemoryMB, Math.max(256, 2 * physicalMemoryMB), 1, 1 << 20);
-  return { physicalMemoryMB, pageFileMB, processors, seed, boot: o.boot ?? true, pteLayout, pteBase, timeTravelMemoryMB };
+  return { physicalMemoryMB, pageFileMB, processors, seed, boot: o.boot ?? true, memoryCompression: o.memoryCompression ?? true, pteLayout, pteBase, timeTravelMemoryMB };
 }
 
 /** Windows 10 1607+ picks the self-map PML4 slot at random in the kernel half. */

@@ -8,9 +8,10 @@ import { LEVEL_PXE, miGetPteAddress, tableIndex } from '../mm/memoryManager';
 import { LIST_BAD, LIST_FREE, LIST_MODIFIED, LIST_MODIFIED_NOWRITE, LIST_STANDBY0, LIST_ZEROED, PAGE_STATE_NAMES, type PageStateName } from '../mm/pfn';
 import { PAGE_LIST_HEAD, STANDBY_PRIORITY_COUNT, type PageListName } from '../vocabulary';
 import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, type DecodedPte } from '../mm/pte';
-import { VadType } from '../mm/vad';
+import { VadType, type Vad } from '../mm/vad';
 import { win32ToMmProtection } from '../mm/protection';
 import type { ProcessObject } from '../process';
+import { handleTableAddress } from '../ps/layouts';
 import { describeProcessSecurity, type ProcessSecurityInfo } from '../ps/processAccess';
 import type { Machine } from './machine';
 
@@ -83,6 +84,9 @@ export interface ProcessInfo {
   privateCommit: number;
   pageTablePages: number;
   vadCount: number;
+  /** Handles in the process's handle table (!process HandleCount) and its address (EPROCESS.ObjectTable). */
+  handleCount: number;
+  objectTable: bigint;
   /** The token's user (DOMAIN\\name) and mandatory integrity level. */
   userName?: string;
   integrityLevel?: string;
@@ -117,6 +121,8 @@ export interface VadInfo {
   commitCharge: number;
   memCommit: boolean;
   pageCount: number;
+  /** The node's depth in the process's VAD tree (the balanced VadRoot tree; the root is level 0), as !vad prints it. */
+  level: number;
 }
 
 /** One working-set list entry (!wsle). */
@@ -210,7 +216,17 @@ export function decodePte(m: Machine, pid: number, va: bigint): DecodedPte {
 export function queryVads(m: Machine, pid: number): VadInfo[] {
   const p = m.byPid.get(pid);
   if (!p || p.exited) return [];
+  // Each node's depth in the balanced tree (an AVL tree of n nodes is at most 1.44 log2(n) deep).
+  const levels = new Map<Vad, number>();
+  const walk = (n: Vad | null, level: number): void => {
+    if (!n) return;
+    levels.set(n, level);
+    walk(n.left, level + 1);
+    walk(n.right, level + 1);
+  };
+  walk(p.vads.root, 0);
   return p.vads.toArray().map((v) => ({
+    level: levels.get(v) ?? 0,
     start: BigInt(v.startVpn) * PAGE_SIZE_N,
     end: BigInt(v.endVpn) * PAGE_SIZE_N + PAGE_SIZE_N - 1n,
     vadType: VadType[v.vadType] as VadInfo['vadType'],
@@ -312,6 +328,7 @@ export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
     workingSetSize: p.ws.count, workingSetMinimum: p.ws.minimum, workingSetMaximum: p.ws.maximum, peakWorkingSetSize: p.ws.peak,
     lockedPages: p.ws.lockedCount, memoryPriority: p.memoryPriority,
     pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
+    handleCount: p.ps.handles.entries.size, objectTable: handleTableAddress(p),
     ...executiveInfo(m, p),
   };
 }

@@ -2,6 +2,7 @@
 // process, the Win32 API per process, memory list commands, steps and time travel) and the queries the
 // views use. The state and the one operation path behind it are the Machine's (machine.ts); this
 // class only reads it and starts operations on it.
+import { queryMemoryCompression, type MemoryCompressionInformation } from '../mm/compression';
 import { PAGE_SIZE } from '../constants';
 import type { ProcessSecurityInfo } from '../ps/processAccess';
 import { ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, CLASSIC_PTE_BASE } from '../constants';
@@ -149,6 +150,8 @@ export class System {
   queryProcessSecurity(pid: number): ProcessSecurityInfo | undefined { return q.queryProcessSecurity(this.#machine, pid); }
   querySystemMemoryListInformation(): q.SystemMemoryListInformation { return q.querySystemMemoryListInformation(this.#machine); }
   queryCommit(): q.CommitInfo { return q.queryCommit(this.#machine); }
+  /** Memory compression's figures (the store manager's store in the Memory Compression process), as Task Manager shows them. */
+  queryMemoryCompression(): MemoryCompressionInformation { return queryMemoryCompression(this.#machine.mm); }
   queryPfn(pfn: number): q.PfnInfo { return q.queryPfn(this.#machine, pfn); }
   /** Virtual addresses of the paging entries that map `va` under this system's self-map. */
   getPagingStructureAddresses(va: bigint): { pxe: bigint; ppe: bigint; pde: bigint; pte: bigint } { return q.getPagingStructureAddresses(this.#machine, va); }

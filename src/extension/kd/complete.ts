@@ -3,6 +3,7 @@
 import { describeObject } from '../../engine';
 import { COMMANDS } from './kd';
 import { DT_TYPES } from './dt';
+import { SYMBOL_TYPES } from './symbols';
 import { KdTarget, type KdState, type KdView } from './target';
 
 const REGISTERS = ['@$proc', '@$thread', '@$peb', '@$teb', '@$tpid', '@$tid', '@$ptrsize', '@$pagesize'];
@@ -36,7 +37,7 @@ export function complete(view: KdView, state: KdState, line: string, cursor: num
   const images = (): string[] => view.system.processIds.map((pid) => view.system.queryProcess(pid)!.imageFileName);
   if (command === 'dt') {
     const args = words.slice(1).filter((w) => !w.startsWith('-'));
-    if (args.length === 0) return pick(DT_TYPES.flatMap((d) => [`${d.module}!${d.type}`, d.type]));
+    if (args.length === 0) return pick([...DT_TYPES, ...SYMBOL_TYPES].flatMap((d) => [`${d.module}!${d.type}`, d.type]));
     const typeName = args[0]!.replace(/^.*!/, '').toLowerCase();
     const entry = DT_TYPES.find((d) => d.type.toLowerCase() === typeName || d.type.toLowerCase() === `_${typeName}`);
     if (!entry) return { from, candidates: [] };

@@ -6,6 +6,7 @@
 import { describeObject, type ObjectLayout, type ObjectRef } from '../../engine';
 import { KdError } from './expr';
 import { pointer } from '../present/format';
+import { SYMBOL_TYPES, type SymbolType } from './symbols';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -55,6 +56,15 @@ function candidates(t: KdTarget, kind: Kind): ObjectRef[] {
 /** The object of `kind` at `address` (fast paths for the addresses queryProcess already gives). */
 function find(t: KdTarget, kind: Kind, address: bigint): ObjectLayout | undefined {
   const s = t.system;
+  // Processes and threads by address: the target's index, not a walk over every object.
+  if ((kind === 'EPROCESS' || kind === 'KPROCESS') && address >= 0x100000000n) {
+    const p = t.processByAddressOrId(address);
+    return p ? describeObject(s, { kind, pid: p.pid }) : undefined;
+  }
+  if ((kind === 'ETHREAD' || kind === 'KTHREAD') && address >= 0x100000000n) {
+    const th = t.threadByAddressOrId(address);
+    return th ? describeObject(s, { kind, tid: th.tid, pid: th.pid }) : undefined;
+  }
   if (kind === 'EPROCESS' || kind === 'KPROCESS' || kind === 'PEB') {
     for (const pid of s.processIds) {
       const p = s.queryProcess(pid)!;
@@ -95,9 +105,21 @@ function render(t: KdTarget, layout: ObjectLayout, withValues: boolean, filters:
   const width = Math.max(...layout.fields.map((f) => f.name.length), 4);
   for (const f of layout.fields) {
     if (depth === 0 && !matches(filters, f.name)) continue;
+    // A negative offset is a simulation link (a count, a list's members), not a field of the type:
+    // a type laid out without an address shows only the type's fields, as dt does.
+    if (!withValues && f.offset < 0) continue;
     const offset = f.offset >= 0 ? `+0x${f.offset.toString(16).padStart(3, '0')}` : '      ';
     const value = withValues ? fieldValue(f.type, f.value) : f.type;
     out.push(`${indent}${offset} ${f.name.padEnd(width)} : ${value}`);
+    // -r expands an _EX_FAST_REF into its union members, as dt prints them (public symbols: Object :
+    // Ptr64 Void, RefCnt : Pos 0, 4 Bits, Value : Uint8B, all at +0x000).
+    if (depth < maxDepth && withValues && f.type === '_EX_FAST_REF' && typeof f.value === 'bigint') {
+      const inner = '   '.repeat(depth + 2);
+      out.push(`${inner}+0x000 ${'Object'.padEnd(6)} : 0x${pointer(f.value)} Void`);
+      out.push(`${inner}+0x000 ${'RefCnt'.padEnd(6)} : 0y${(f.value & 0xFn).toString(2).padStart(4, '0')}`);
+      out.push(`${inner}+0x000 ${'Value'.padEnd(6)} : 0x${f.value.toString(16)}`);
+      continue;
+    }
     // -r expands embedded structures (Pcb : _KPROCESS), not what a pointer points to, as dt does.
     if (depth < maxDepth && f.ref && withValues && f.type.startsWith('_')) {
       const next = describeObject(t.system, f.ref);
@@ -130,7 +152,12 @@ export function cmdDt(t: KdTarget, args: string[], out: Out): void {
   const typeText = bang >= 0 ? name.slice(bang + 1) : name;
   const wanted = typeText.startsWith('_') ? typeText : `_${typeText}`;
   const entry = DT_TYPES.find((d) => d.type.toLowerCase() === wanted.toLowerCase() && (module === undefined || (MODULE_ALIASES[d.module] ?? [d.module]).includes(module)));
-  if (!entry) throw new KdError(`Symbol ${name} not found.`);
+  if (!entry) {
+    const sym = SYMBOL_TYPES.find((d) => d.type.toLowerCase() === wanted.toLowerCase() && (module === undefined || (MODULE_ALIASES[d.module] ?? [d.module]).includes(module)));
+    if (!sym) throw new KdError(`Symbol ${name} not found.`);
+    symbolOnly(t, sym, rest, verbose, out);
+    return;
+  }
   let layout: ObjectLayout | undefined;
   let withValues = false;
   const filters: string[] = [];
@@ -156,4 +183,22 @@ export function cmdDt(t: KdTarget, args: string[], out: Out): void {
   if (verbose) out.push(`struct ${entry.type}, ${layout.fields.filter((f) => f.offset >= 0).length} elements, 0x${layout.size.toString(16)} bytes`);
   else out.push(qualified);
   render(t, layout, withValues, filters, 0, withValues ? recurse : 0, out, new Set([`${layout.typeName}@${layout.address}`]));
+}
+
+/** dt of a symbol-only type: its fields (filtered); with an address, WinDbg's read error (pool is not simulated). */
+function symbolOnly(t: KdTarget, sym: SymbolType, rest: string[], verbose: boolean, out: Out): void {
+  const filters = [...rest];
+  if (filters.length > 0) {
+    let address: bigint | undefined;
+    try { address = t.eval(filters[0]!); } catch (e) {
+      if (!(e instanceof KdError) || !/^[A-Za-z_][\w.*]*$/.test(filters[0]!)) throw e;
+    }
+    if (address !== undefined) throw new KdError(`Memory read error ${pointer(address).replace('`', '')}`);
+  }
+  out.push(verbose ? `struct ${sym.type}, ${sym.fields.length} elements, 0x${sym.size.toString(16)} bytes` : `${sym.module}!${sym.type}`);
+  const width = Math.max(...sym.fields.map((f) => f.name.length), 4);
+  for (const f of sym.fields) {
+    if (!matches(filters, f.name)) continue;
+    out.push(`   +0x${f.offset.toString(16).padStart(3, '0')} ${f.name.padEnd(width)} : ${f.type}`);
+  }
 }

@@ -4,8 +4,10 @@
 // the debugger objects": the expression, then ` : value`; children indented four spaces with their
 // names left-aligned in a 17-column field; a process shows `Name [Switch To]`, a string its Length;
 // an object with a native type shows `[Type: _EPROCESS]`. Numbers in dx expressions are decimal
-// unless prefixed 0x (the C++ evaluator dx uses); displayed numbers are hex. -rN expands N more
-// levels (default: the root's children). Pure.
+// unless prefixed 0x (the C++ evaluator dx uses); displayed numbers are hex. -rN shows N levels
+// below the expression ("-r# Recursively display subtypes (fields) up to # levels. If # is not
+// specified, a recursion level of one is the default", Learn, "dx (Display Debugger Object Model
+// Expression)"): no -r and -r1 show the children, -r0 the expression alone, -r2 the grandchildren. Pure.
 import type { ProcessInfo } from '../../engine';
 import { cmdDt } from './dt';
 import { KdError } from './expr';
@@ -123,7 +125,7 @@ export function cmdDx(t: KdTarget, args: string[], out: Out, cancelled: () => bo
   const rest: string[] = [];
   for (const a of args) {
     const r = /^-r(\d*)$/i.exec(a);
-    if (r) depth = 1 + Math.min(MAX_DEPTH, r[1] ? Number(r[1]) : 1);
+    if (r) depth = Math.min(MAX_DEPTH, r[1] ? Number(r[1]) : 1);
     else rest.push(a);
   }
   const expr = rest.join('');

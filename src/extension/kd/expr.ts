@@ -29,15 +29,27 @@ export function resolveError(rest: string): KdError {
   return new KdError(`Couldn't resolve error at '${rest}'`);
 }
 
+/** A number that does not fit in 64 bits: WinDbg answers `Overflow error at '<the number>'` (its error names: "Couldn't resolve", "Memory access", "Overflow", "Syntax"...). */
+class Overflow { constructor(readonly text: string) {} }
+
+function fit(v: bigint, text: string): bigint {
+  if (v > MASK) throw new Overflow(text);
+  return v;
+}
+
 /** One number in the default radix 16, or with a 0x/0n/0t/0y prefix; undefined when `text` is not a number. */
 export function parseNumber(text: string): bigint | undefined {
+  try { return parseChecked(text); } catch (e) { if (e instanceof Overflow) return undefined; throw e; }
+}
+
+function parseChecked(text: string): bigint | undefined {
   const s = text.replace(/`/g, '');
   let m: RegExpExecArray | null;
-  if ((m = /^0x([0-9a-f]+)$/i.exec(s))) return BigInt('0x' + m[1]!) & MASK;
-  if ((m = /^0n([0-9]+)$/i.exec(s))) return BigInt(m[1]!) & MASK;
-  if ((m = /^0t([0-7]+)$/i.exec(s))) return BigInt('0o' + m[1]!) & MASK;
-  if ((m = /^0y([01]+)$/i.exec(s))) return BigInt('0b' + m[1]!) & MASK;
-  if ((m = /^([0-9a-f]+)h?$/i.exec(s))) return BigInt('0x' + m[1]!) & MASK;
+  if ((m = /^0x([0-9a-f]+)$/i.exec(s))) return fit(BigInt('0x' + m[1]!), text);
+  if ((m = /^0n([0-9]+)$/i.exec(s))) return fit(BigInt(m[1]!), text);
+  if ((m = /^0t([0-7]+)$/i.exec(s))) return fit(BigInt('0o' + m[1]!), text);
+  if ((m = /^0y([01]+)$/i.exec(s))) return fit(BigInt('0b' + m[1]!), text);
+  if ((m = /^([0-9a-f]+)h?$/i.exec(s))) return fit(BigInt('0x' + m[1]!), text);
   return undefined;
 }
 
@@ -54,7 +66,8 @@ function tokenize(text: string): Tok[] {
       i++;
       while (i < text.length && /[A-Za-z0-9_`!$@.]/.test(text[i]!)) i++;
       const word = text.slice(start, i);
-      const n = parseNumber(word);
+      let n: bigint | undefined;
+      try { n = parseChecked(word); } catch (e) { if (e instanceof Overflow) throw new KdError(`Overflow error at '${word}'`); throw e; }
       if (n !== undefined) out.push({ t: 'num', v: n, text: text.slice(start) });
       else out.push({ t: 'name', v: word, text: text.slice(start) });
       continue;

@@ -4,6 +4,7 @@
 import type { System } from '../../engine';
 import { KdError } from './expr';
 import { pointer } from '../present/format';
+import { printable } from './format';
 import { cmdDisplay, cmdEnter, cmdPfn, cmdPte, cmdVtop } from './memory';
 import { cmdDotProcess, cmdDotThread, cmdHandle, cmdJob, cmdK, cmdLm, cmdObject, cmdPeb, cmdProcess, cmdTeb, cmdThread, cmdToken } from './processes';
 import { cmdDt } from './dt';
@@ -41,7 +42,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '.thread', syntax: '.thread [Thread]', help: 'show or set the thread context', run: cmdDotThread },
   { name: '!handle', syntax: '!handle [Handle [Flags [Process]]]', help: 'the handle table of the current process', run: cmdHandle },
   { name: '!object', syntax: '!object Address', help: 'an object\'s type, header, handle count and name', run: cmdObject },
-  { name: '!token', syntax: '!token [Address]', help: 'the current process\'s token', run: cmdToken },
+  { name: '!token', syntax: '!token [-n] [Address]', help: 'the current process\'s token', run: cmdToken },
   { name: '!job', syntax: '!job [Address]', help: 'a job object: accounting, limits, processes', run: cmdJob },
   { name: 'lm', syntax: 'lm', help: 'loaded modules of the current process', run: cmdLm },
   { name: 'k', syntax: 'k', help: 'the current step\'s call chain as a stack', run: cmdK },
@@ -64,7 +65,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '!vad', syntax: '!vad [Address]', help: 'the VADs of the current process', run: cmdVad },
   { name: '!wsle', syntax: '!wsle [Flags]', help: 'the working-set list of the current process (1: entries)', run: (t, a, o, c) => cmdWsle(t, a, o, c) },
   { name: '!memusage', syntax: '!memusage', help: 'page lists and resident pages per control area', run: (t, a, o, c) => cmdMemusage(t, a, o, c) },
-  { name: '!address', syntax: '!address [Address]', help: 'one region, or the address-space summary', run: cmdAddress },
+  { name: '!address', syntax: '!address [Address | -summary]', help: 'one region; no argument: every region, then the summary; -summary: the summary', run: (t, a, o, c) => cmdAddress(t, a, o, c) },
   { name: '!ca', syntax: '!ca [ControlArea]', help: 'a control area (no argument: all of them)', run: cmdCa },
   { name: '!heap', syntax: '!heap [-s | -a [Heap] | -x Address]', help: 'the heaps of the current process: list, summary, entries, the block holding an address', run: (t, a, o, c) => cmdHeap(t, a, o, c) },
   { name: '!tt', syntax: '!tt Position | !tt 0-100', help: 'time travel to a position (SEQ:0) or a percentage', run: cmdTt },
@@ -78,11 +79,13 @@ export const COMMANDS: readonly CommandDef[] = [
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name.toLowerCase(), c]));
 const MAX_LINE = 1024;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function helpLines(only?: string): string[] {
   if (only) {
     const c = BY_NAME.get(only.toLowerCase()) ?? BY_NAME.get('!' + only.toLowerCase());
-    if (!c) return [`No help for '${only}'`];
+    if (!c) return [printable(`No help for '${only}'`)];
     return [c.syntax, `    ${c.help}`];
   }
   return ['NT Lab kernel debugger commands (WinDbg syntax; numbers are hex, 0n123 is decimal):', ...COMMANDS.map((c) => `  ${c.syntax.padEnd(50)} ${c.help}`)];
@@ -124,7 +127,7 @@ function runOne(target: KdTarget, line: string, out: string[], cancelled: () => 
  */
 export function runKd(view: KdView, state: KdState, line: string, cancelled: () => boolean = () => false, onInternalError?: (e: unknown) => void): KdResult {
   const result: KdResult = { lines: [] };
-  if (line.length > MAX_LINE) { result.lines.push(`Couldn't resolve error at '${line.slice(0, 40)}...'`); return result; }
+  if (line.length > MAX_LINE) { result.lines.push(printable(`Couldn't resolve error at '${line.slice(0, 40)}...'`)); return result; }
   let current = view;
   let pending: number | undefined | null = null;
   for (const part of line.split(';')) {
@@ -132,15 +135,11 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
     if (pending !== null) {
       // A time-travel command earlier on the line: the later commands read the state it moved to
       // (rebuilt only when a command follows, the console moves the session itself).
+      // The past state is built only when a later command reads it: a chain of g- / p- / !tt moves
+      // along the trace without rebuilding the machine at every stop.
       const seq = pending;
       pending = null;
-      try {
-        current = { live: view.live, cursor: seq, system: seq === undefined ? view.live : view.live.stateAt(seq) };
-      } catch (e) {
-        onInternalError?.(e);
-        result.lines.push(`Unable to set position ${seq ?? 'present'}`);
-        break;
-      }
+      current = lazyView(view.live, seq);
     }
     const target = new KdTarget(current, state);
     try {
@@ -151,16 +150,27 @@ export function runKd(view: KdView, state: KdState, line: string, cancelled: () 
         pending = r.travel.seq;
       }
     } catch (e) {
-      if (e instanceof KdError) result.lines.push(e.message);
+      // An error echoes the input: a control character in it becomes \xNN, never an escape sequence
+      // the terminal would obey. (Commands print names through printable() themselves.)
+      if (e instanceof KdError) result.lines.push(CONTROL.test(e.message) ? printable(e.message) : e.message);
       else {
         // An engine refusal the command did not foresee: still the debugger's words, and reported for tests.
         onInternalError?.(e);
-        result.lines.push(`Memory access error at '${part.trim()}'`);
+        result.lines.push(printable(`Memory access error at '${part.trim()}'`));
       }
     }
     if (cancelled()) break;
   }
   return result;
+}
+
+/** A view of the state at `seq` (undefined = the present) that calls stateAt on first use only. */
+function lazyView(live: System, seq: number | undefined): KdView {
+  let system: System | undefined = seq === undefined ? live : undefined;
+  return {
+    live, cursor: seq,
+    get system(): System { return (system ??= live.stateAt(seq!)); },
+  };
 }
 
 /** For notes: runs `line` against a system (live, or a past state from stateAt) and returns the text. */

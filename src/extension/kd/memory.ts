@@ -105,7 +105,7 @@ export function cmdEnter(t: KdTarget, kind: string, args: string[], out: Out): v
   try {
     t.view.live.win32(t.pid).WriteMemory(address, data);
   } catch (e) {
-    if (e instanceof NtException) throw new KdError(`Memory access error at '${args.join(' ')}'`);
+    if (e instanceof NtException) throw new KdError(`Memory access error at '${args[0]}'`);
     throw e;
   }
 }
@@ -186,7 +186,18 @@ export function cmdVtop(t: KdTarget, args: string[], out: Out): void {
   out.push(`Virtual address ${hexColumn(va)} translates to physical address ${hexColumn(walk.physicalAddress)}.`);
 }
 
-/** !pfn PageFrame */
+/**
+ * !pfn PageFrame, in the layout of Learn's "!pfn" example:
+ *     PFN 00000154
+ *     blink / share count 00000001  pteaddress FFFFCB01...
+ *     reference count 0001                  Priority 5
+ *     restore pte 00000060  containing page 00003B  Active  M
+ *     Modified
+ * Left out, because the simulation has no value for them rather than inventing one: `at address`
+ * (no MmPfnDatabase base is simulated), `flink` (u1: no list links or MI_ACTIVE_PFN are kept), the
+ * used entry count and the cache color. The state letters are M (Modified) and P (PrototypePte), with
+ * their words on the last line ("Modified", "Shared") as the extension prints them.
+ */
 export function cmdPfn(t: KdTarget, args: string[], out: Out): void {
   if (!args[0]) throw new KdError('Numeric expression missing from \'\'');
   const v = t.eval(args[0]);
@@ -194,12 +205,12 @@ export function cmdPfn(t: KdTarget, args: string[], out: Out): void {
   const pfn = v >= BigInt(t.system.physicalPageCount) ? v >> PAGE_SHIFT_N : v;
   if (pfn >= BigInt(t.system.physicalPageCount)) throw new KdError(`${v.toString(16)} is not a valid PFN`);
   const f = t.system.queryPfn(Number(pfn));
-  const n = Number(pfn);
-  out.push(`    PFN ${hexDigits(n, 8).toUpperCase()}`);
-  out.push(`    share count ${hexDigits(f.ShareCount, 8).toUpperCase()}  pteaddress ${pointerDigits(f.PteAddress).toUpperCase()}`);
-  out.push(`    reference count ${hexDigits(f.ReferenceCount, 4).toUpperCase()}    Priority ${f.Priority}`);
-  out.push(`    restore pte ${pointerDigits(f.OriginalPte).toUpperCase()}  containing page ${hexColumn(f.PteFrame, 10).toUpperCase()}  ${f.State}  ${f.Modified ? 'M' : ' '}`);
-  const notes = [f.Modified ? 'Modified' : '', f.PageTable ? 'PageTablePage' : '', f.LargePage ? 'LargePage' : ''].filter(Boolean);
-  if (notes.length) out.push(`    ${notes.join(' ')}`);
-  if (f.OwnerPid) out.push(`    Owner: pid ${hexDigits(f.OwnerPid, 4)} (${t.system.queryProcess(f.OwnerPid)?.imageFileName ?? '?'})${f.WsIndex >= 0 ? `  WsIndex ${f.WsIndex.toString(16)}` : ''}`);
+  const up = (x: bigint | number, digits: number): string => hexDigits(x, digits).toUpperCase();
+  const letters = `${f.Modified ? 'M' : ''}${f.PrototypePte ? 'P' : ''}`;
+  out.push(`    PFN ${up(Number(pfn), 8)}`);
+  out.push(`    blink / share count ${up(f.ShareCount, 8)}  pteaddress ${up(f.PteAddress, 16)}`);
+  out.push(`    reference count ${up(f.ReferenceCount, 4)}                  Priority ${f.Priority}`);
+  out.push(`    restore pte ${up(f.OriginalPte, 16)}  containing page ${up(f.PteFrame, 6)}  ${f.State}${letters ? '  ' + letters : ''}`);
+  const words = [f.Modified ? 'Modified' : '', f.PrototypePte ? 'Shared' : ''].filter(Boolean);
+  if (words.length) out.push(`    ${words.join(' ')}`);
 }

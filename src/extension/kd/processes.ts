@@ -5,8 +5,9 @@ import { describeObject, type ObjectLayout, type ProcessInfo } from '../../engin
 import { callChain } from '../panels/explain';
 import { KdError } from './expr';
 import { hex, hexColumn, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
-import { printable } from './format';
+import { commitCharge, printable } from './format';
 import type { KdTarget } from './target';
+import { VAD_ROOT_OFFSET } from './vm';
 
 type Out = string[];
 
@@ -15,9 +16,10 @@ const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : typeof v === 'n
 const unquote = (v: unknown): string => String(v ?? '').replace(/^"|"$/g, '');
 
 /** The `PROCESS ...` block every process listing starts with (!process flag 0). */
-export function processHeader(t: KdTarget, p: ProcessInfo, out: Out): void {
-  const handles = t.system.queryHandles(p.pid).length;
-  const table = describeObject(t.system, { kind: 'HANDLE_TABLE', pid: p.pid })?.address ?? 0n;
+export function processHeader(_t: KdTarget, p: ProcessInfo, out: Out): void {
+  // From queryProcess itself: a 2,000-process listing reads no handle table (DESIGN.md §8, 50 ms).
+  const handles = p.handleCount;
+  const table = p.objectTable;
   out.push(`PROCESS ${pointerDigits(p.eprocess)}`);
   out.push(`    SessionId: ${p.pid === 4 || p.pid === 0 ? 'none' : p.sessionId}  Cid: ${hexDigits(p.pid, 4)}    Peb: ${hexDigits(p.peb, 8)}  ParentCid: ${hexDigits(p.parentPid, 4)}`);
   out.push(`    DirBase: ${hexDigits(BigInt(p.directoryTableBase) * PAGE_SIZE_N, 8)}  ObjectTable: ${pointerDigits(table)}  HandleCount: ${String(handles).padStart(4)}.`);
@@ -27,7 +29,8 @@ export function processHeader(t: KdTarget, p: ProcessInfo, out: Out): void {
 /** The one-line thread summary of !process flag 2/4 and the first line of !thread. */
 function threadLine(t: KdTarget, pid: number, tid: number, teb: bigint): string {
   const kt = describeObject(t.system, { kind: 'KTHREAD', tid, pid });
-  const address = describeObject(t.system, { kind: 'ETHREAD', tid, pid })?.address ?? 0n;
+  // ETHREAD.Tcb is the KTHREAD at offset 0: one layout gives the address too.
+  const address = kt?.address ?? 0n;
   const state = String(fieldOf(kt, 'State') ?? '');
   const reason = /\(([^)]+)\)/.exec(String(fieldOf(kt, 'WaitReason') ?? ''))?.[1] ?? 'Executive';
   const name = /\(([^)]+)\)/.exec(state)?.[1] ?? state;
@@ -46,16 +49,19 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
   processHeader(t, p, out);
   if (flags & 1) {
     const ep = describeObject(t.system, { kind: 'EPROCESS', pid: p.pid });
-    const kp = describeObject(t.system, { kind: 'KPROCESS', pid: p.pid });
+    const kp = ep?.fields[0]?.ref ? describeObject(t.system, ep.fields[0].ref) : undefined;
     const job = t.jobOf(p.pid);
-    out.push(`    VadRoot (${p.vadCount} VADs) Vads ${p.vadCount} Clone 0 Private ${fieldOf(ep, 'NumberOfPrivatePages') ?? p.privateCommit}. Modified 0. Locked 0.`);
+    // Learn's "!process" example: `VadRoot <address> Vads N Clone 0 Private N.`; the address is EPROCESS.VadRoot
+    // (!vad takes it; the simulation keeps no MMVAD node addresses). The Modified and Locked counts that
+    // follow in WinDbg are left out: the simulation does not count them per process.
+    out.push(`    VadRoot ${pointerDigits(p.eprocess + VAD_ROOT_OFFSET)} Vads ${p.vadCount} Clone 0 Private ${fieldOf(ep, 'NumberOfPrivatePages') ?? p.privateCommit}.`);
     out.push(`    Token                             ${pointerDigits(big(fieldOf(ep, 'Token')) & ~0xFn)}`);
     if (job) out.push(`    Job                               ${pointerDigits(job.address)}`);
     out.push(`    Working Set Sizes (now,min,max)  (${p.workingSetSize}, ${p.workingSetMinimum}, ${p.workingSetMaximum}) (${p.workingSetSize * 4}KB, ${p.workingSetMinimum * 4}KB, ${p.workingSetMaximum * 4}KB)`);
     out.push(`    PeakWorkingSetSize                ${p.peakWorkingSetSize}`);
     out.push(`    PageFaultCount                    ${p.pageFaultCount}`);
     out.push(`    BasePriority                      ${Number(fieldOf(kp, 'BasePriority') ?? 8)}`);
-    out.push(`    CommitCharge                      ${p.privateCommit}`);
+    out.push(`    CommitCharge                      ${commitCharge(p)}`);
   }
   if (flags & 6) {
     out.push('');
@@ -198,7 +204,14 @@ export function cmdTeb(t: KdTarget, args: string[], out: Out): void {
   out.push(`    LastErrorValue:       ${Number(fieldOf(teb, 'LastErrorValue') ?? 0)}`);
 }
 
-/** !handle [Handle [Flags [Process]]]: the current process's handle table. */
+/**
+ * !handle [Handle [Flags [Process]]]: a process's handle table, after Learn's "!handle" (kernel mode).
+ * Flags (default 0x3): bit 0 (0x1) basic handle information, the `hhhh: Object: ... GrantedAccess: ...
+ * Entry: ...` line; bit 1 (0x2) information about the object: its type, header, HandleCount and
+ * PointerCount and name; bit 2 (0x4) free entries (the table keeps none apart from its high-water mark,
+ * so nothing more is shown). Handle 0 or -1 (or none) lists every handle. The object type's own
+ * address, which WinDbg prints before the type name, is left out: no OBJECT_TYPE objects are simulated.
+ */
 export function cmdHandle(t: KdTarget, args: string[], out: Out): void {
   let p = t.process!;
   if (args[2] !== undefined) {
@@ -207,22 +220,31 @@ export function cmdHandle(t: KdTarget, args: string[], out: Out): void {
     if (!found) throw new KdError(`Unable to read _EPROCESS at ${pointer(v)}`);
     p = found;
   }
-  const only = args[0] !== undefined ? t.eval(args[0]) : 0n;
+  const raw = args[0] !== undefined ? t.eval(args[0]) : 0n;
+  const only = raw === 0xFFFFFFFFFFFFFFFFn ? 0n : raw;
+  const flags = args[1] !== undefined ? Number(t.eval(args[1]) & 0xFFn) : 3;
   const handles = t.system.queryHandles(p.pid);
   processHeader(t, p, out);
   out.push('');
-  const table = describeObject(t.system, { kind: 'HANDLE_TABLE', pid: p.pid })?.address ?? 0n;
-  out.push(`Handle table at ${pointerDigits(table)} with ${handles.length} entries in use`);
+  out.push(`Handle table at ${pointerDigits(p.objectTable)} with ${handles.length} entries in use`);
   out.push('');
   for (const h of handles) {
     if (only !== 0n && BigInt(h.handle) !== only) continue;
-    const entry = describeObject(t.system, { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h.handle })?.address ?? 0n;
-    out.push(`${hexDigits(h.handle, 4)}: Object: ${pointerDigits(h.objectAddress)}  GrantedAccess: ${hexDigits(h.grantedAccess, 8)}${h.inherit ? ' (Inherit)' : ''} Entry: ${pointerDigits(entry)}`);
-    out.push(`Object: ${pointerDigits(h.objectAddress)}  Type: ${h.typeName}`);
-    // OBJECT_HEADER.Body is at +0x30 on x64 (dt nt!_OBJECT_HEADER): the header precedes the body.
-    out.push(`    ObjectHeader: ${pointerDigits(h.objectAddress - 0x30n)} (new version)`);
-    if (h.name) out.push(`        Name: ${printable(h.name)}`);
-    out.push('');
+    if (flags & 1) {
+      const entry = describeObject(t.system, { kind: 'HANDLE_TABLE_ENTRY', pid: p.pid, handle: h.handle })?.address ?? 0n;
+      out.push(`${hexDigits(h.handle, 4)}: Object: ${pointerDigits(h.objectAddress)}  GrantedAccess: ${hexDigits(h.grantedAccess, 8)}${h.inherit ? ' (Inherit)' : ''} Entry: ${pointerDigits(entry)}`);
+    }
+    if (flags & 2) {
+      out.push(`Object: ${pointerDigits(h.objectAddress)}  Type: ${h.typeName}`);
+      // OBJECT_HEADER.Body is at +0x30 on x64 (dt nt!_OBJECT_HEADER): the header precedes the body.
+      out.push(`    ObjectHeader: ${pointerDigits(h.objectAddress - 0x30n)} (new version)`);
+      out.push(`        HandleCount: ${h.handleCount ?? 0}  PointerCount: ${h.pointerCount ?? 0}`);
+      if (h.name) {
+        const cut = h.name.lastIndexOf('\\');
+        out.push(`        Directory Object: ${cut > 0 ? printable(h.name.slice(0, cut)) : '\\'}  Name: ${printable(h.name.slice(cut + 1))}`);
+      }
+    }
+    if (flags & 3) out.push('');
   }
 }
 
@@ -238,11 +260,19 @@ const PRIVILEGE_LUIDS: Record<string, number> = {
   SeTimeZonePrivilege: 34, SeCreateSymbolicLinkPrivilege: 35, SeDelegateSessionUserImpersonatePrivilege: 36,
 };
 
-/** !token [Address]: the current process's primary token. */
+/**
+ * !token [-n] [Address]: the current process's primary token, after Learn's "!token": the `_TOKEN 0x...`
+ * header, TS Session ID, User (with -n its account name, "-n Causes the display to include the friendly
+ * name"), the privileges with their LUIDs and attributes, Authentication ID, TokenType and Token ID.
+ * Left out: User Groups, Primary Group, Source, Modified ID and the rest, whose values the engine's token
+ * layout does not expose.
+ */
 export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   let pid = t.pid;
-  if (args[0] !== undefined) {
-    const v = t.eval(args[0]) & ~0xFn;
+  const names = args.some((a) => a.toLowerCase() === '-n');
+  const rest = args.filter((a) => a.toLowerCase() !== '-n');
+  if (rest[0] !== undefined) {
+    const v = t.eval(rest[0]) & ~0xFn;
     const owner = t.system.processIds.find((x) => (describeObject(t.system, { kind: 'TOKEN', pid: x })?.address ?? -1n) === v);
     if (owner === undefined) throw new KdError(`Unable to read _TOKEN at ${pointer(v)}`);
     pid = owner;
@@ -250,10 +280,12 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   const tok = describeObject(t.system, { kind: 'TOKEN', pid });
   if (!tok) throw new KdError('Unable to get the token of the current process');
   const user = String(fieldOf(tok, 'UserAndGroups') ?? '');
-  const sid = /\((S-[0-9-]+)\)/.exec(user)?.[1] ?? user;
-  out.push(`_TOKEN ${pointer(tok.address)}`);
+  const m = /^(.*) \((S-[0-9-]+)\)$/.exec(user);
+  const sid = m?.[2] ?? user;
+  if (rest[0] === undefined) out.push('Thread is not impersonating. Using process token...');
+  out.push(`_EPROCESS 0x${pointerDigits(t.system.queryProcess(pid)!.eprocess)}, _TOKEN 0x${pointerDigits(tok.address)}`);
   out.push(`TS Session ID: ${hex(Number(fieldOf(tok, 'SessionId') ?? 0))}`);
-  out.push(`User: ${sid}`);
+  out.push(`User: ${sid}${names && m ? ` (User: ${printable(m[1]!)})` : ''}`);
   out.push('Privs:');
   const privs = String(fieldOf(tok, 'Privileges') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of privs) {
@@ -261,14 +293,12 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
     const disabled = entry.endsWith(' (disabled)');
     const name = disabled ? entry.slice(0, -' (disabled)'.length) : entry;
     const luid = PRIVILEGE_LUIDS[name] ?? 0;
-    out.push(` ${String(luid).padStart(2)} ${hex(luid).replace('0x', '0x' + '0'.repeat(Math.max(0, 9 - luid.toString(16).length)))} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
+    out.push(` ${String(luid).padStart(2)} 0x${luid.toString(16).padStart(9, '0')} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
   }
   const auth = Number(fieldOf(tok, 'AuthenticationId') ?? 0);
   out.push(`Authentication ID:         (0,${auth.toString(16)})`);
   out.push(`TokenType:                 ${/Impersonation/.test(String(fieldOf(tok, 'TokenType'))) ? 'Impersonation' : 'Primary'}`);
-  out.push(`Token Id:                  (0,${Number(fieldOf(tok, 'TokenId') ?? 0).toString(16)})`);
-  out.push(`Integrity Level:           ${String(fieldOf(tok, 'IntegrityLevelIndex') ?? '')}`);
-  out.push(`User and groups:           ${printable(user)}`);
+  out.push(`Token ID: ${Number(fieldOf(tok, 'TokenId') ?? 0).toString(16)}`);
 }
 
 /** !job [Address]: a job's accounting, limits and processes (the current process's job by default). */
@@ -331,7 +361,12 @@ export function cmdK(t: KdTarget, _args: string[], out: Out): void {
   const seq = t.view.cursor ?? live.stepCount - 1;
   if (seq < 0) { out.push('No stack: no step has been recorded.'); return; }
   const step = live.getSteps(seq, seq + 1)[0]!;
-  const chain = callChain(step).slice().reverse();
+  const calls = callChain(step);
+  // A page fault enters the kernel through the trap handler: KiPageFault calls MmAccessFault (Windows
+  // Internals 7e ch. 5, "Page fault handling"), also when the fault happens inside a creation stage.
+  const mm = calls.indexOf('MmAccessFault');
+  if (step.kind === 'pageFault' && mm >= 0 && calls[mm - 1] !== 'KiPageFault') calls.splice(mm, 0, 'KiPageFault');
+  const chain = calls.reverse();
   out.push(' # Call Site');
   chain.forEach((r, i) => out.push(`${hexDigits(i, 2)} ${moduleOf(r)}!${r}`));
 }

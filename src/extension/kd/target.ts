@@ -123,25 +123,22 @@ export class KdTarget implements ExprScope {
   /** The process whose EPROCESS is at `address`, or whose id is `address` (as !process accepts both). */
   processByAddressOrId(value: bigint): ProcessInfo | undefined {
     const s = this.system;
-    if (value < 0x100000000n) { const p = s.queryProcess(Number(value)); if (p) return p; }
-    for (const pid of s.processIds) { const p = s.queryProcess(pid)!; if (p.eprocess === value) return p; }
-    return undefined;
+    // 0 is no process (the Idle process, pid 0, is reached by its EPROCESS address only).
+    if (value !== 0n && value < 0x100000000n) { const p = s.queryProcess(Number(value)); if (p) return p; }
+    const pid = addressIndex(s).eprocess.get(value);
+    const p = pid === undefined ? undefined : s.queryProcess(pid);
+    return p?.eprocess === value ? p : undefined;
   }
 
   /** The thread whose ETHREAD is at `address`, or whose id is `address`. */
   threadByAddressOrId(value: bigint): { pid: number; tid: number; address: bigint } | undefined {
-    const s = this.system;
-    for (const pid of s.processIds) {
-      for (const t of s.queryProcess(pid)!.threads) {
-        if (value < 0x100000000n && BigInt(t.tid) === value) return { pid, tid: t.tid, address: this.threadAddress(t.tid, pid) ?? 0n };
-      }
+    const index = addressIndex(this.system);
+    if (value < 0x100000000n) {
+      const pid = index.threadOwner.get(Number(value));
+      if (pid !== undefined) return { pid, tid: Number(value), address: this.threadAddress(Number(value), pid) ?? 0n };
     }
-    for (const pid of s.processIds) {
-      for (const t of s.queryProcess(pid)!.threads) {
-        const a = this.threadAddress(t.tid, pid);
-        if (a === value) return { pid, tid: t.tid, address: a };
-      }
-    }
+    const found = index.ethread.get(value);
+    if (found && this.threadAddress(found.tid, found.pid) === value) return { ...found, address: value };
     return undefined;
   }
 
@@ -188,6 +185,35 @@ export class KdTarget implements ExprScope {
     }
     return out;
   }
+}
+
+/** Kernel addresses and thread ids to their objects, for the commands that take an address. */
+interface AddressIndex { eprocess: Map<bigint, number>; ethread: Map<bigint, { pid: number; tid: number }>; threadOwner: Map<number, number> }
+
+/**
+ * One index per machine state, built on first use and kept while the state is the same (a past state
+ * never changes; the live machine is re-indexed once it has recorded a step or created a process): a
+ * command given an EPROCESS or ETHREAD address costs a map lookup, not a walk over every thread of a
+ * 2,000-process session (DESIGN.md §8).
+ */
+const INDEXES = new WeakMap<System, { stamp: string; index: AddressIndex }>();
+
+function addressIndex(s: System): AddressIndex {
+  const stamp = `${s.stepCount}:${s.processCount}:${s.stepsIncluded}`;
+  const cached = INDEXES.get(s);
+  if (cached && cached.stamp === stamp) return cached.index;
+  const index: AddressIndex = { eprocess: new Map(), ethread: new Map(), threadOwner: new Map() };
+  for (const pid of s.processIds) {
+    const p = s.queryProcess(pid)!;
+    index.eprocess.set(p.eprocess, pid);
+    for (const t of p.threads) {
+      if (!index.threadOwner.has(t.tid)) index.threadOwner.set(t.tid, pid);
+      const a = describeObject(s, { kind: 'ETHREAD', tid: t.tid, pid })?.address;
+      if (a !== undefined && a !== 0n && !index.ethread.has(a)) index.ethread.set(a, { pid, tid: t.tid });
+    }
+  }
+  INDEXES.set(s, { stamp, index });
+  return index;
 }
 
 /** Throws WinDbg's error for a process it cannot find. */

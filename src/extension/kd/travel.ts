@@ -41,12 +41,26 @@ export function cmdTt(t: KdTarget, args: string[], out: Out): Travel {
   throw new KdError(`Couldn't resolve error at '${arg}'`);
 }
 
-/** !positions */
+/**
+ * !positions: the position and the thread the step at it belongs to (the step's tid, else its process's
+ * first thread in the state at that step), as TTD's `!positions` names the thread of each position.
+ * A step with neither (a system-wide step) shows the console's context thread.
+ */
 export function cmdPositions(t: KdTarget, _args: string[], out: Out): void {
   const seq = current(t);
   const step = seq >= 0 ? t.view.live.getSteps(seq, seq + 1)[0] : undefined;
-  out.push(`>Thread ID=0x${(t.tid ?? 0).toString(16).toUpperCase()} - Position: ${position(Math.max(0, seq))}`);
+  out.push(`>Thread ID=0x${(stepThread(t, step) ?? t.tid ?? 0).toString(16).toUpperCase()} - Position: ${position(Math.max(0, seq))}`);
   if (step) out.push(`  step ${seq} of ${last(t) + 1}: ${step.routine} (${step.code})${t.view.cursor === undefined ? ' [present]' : ''}`);
+}
+
+/** The thread a step ran on: its `tid` argument, else the first thread of its `pid` (in the displayed state). */
+export function stepThread(t: KdTarget, step: Step | undefined): number | undefined {
+  if (!step) return undefined;
+  const tid = step.args.tid;
+  if (typeof tid === 'number') return tid;
+  const pid = step.args.pid;
+  if (typeof pid === 'number') return t.system.queryProcess(pid)?.threads[0]?.tid;
+  return undefined;
 }
 
 /** A step worth stopping at when running backward. */

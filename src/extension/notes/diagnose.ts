@@ -14,6 +14,9 @@ export type Finding =
 /** At most this many slips are reported per document (a file of nonsense must not flood the Problems view). */
 export const MAX_MISSPELLINGS = 1000;
 
+/** At most this many ntlab parse errors are reported per document (the rest are found when fixing these, or by Run). */
+export const MAX_PARSE_ERRORS = 200;
+
 /** Gathers findings for one document, keeping at most MAX_MISSPELLINGS slips. */
 export class FindingList {
   readonly findings: Finding[] = [];
@@ -34,7 +37,13 @@ export function documentFindings(r: Recognition): Finding[] {
     const entryId = q.entryId;
     if (entryId) out.push({ kind: 'openQuestion', line: q.line, start: q.start, end: q.end, entryId });
   }
-  for (const b of r.blocks) for (const error of parseBlock(b.lines).errors) out.push({ kind: 'parse', error });
+  // Parse errors up to MAX_PARSE_ERRORS per document: parsing stops there (each error costs a
+  // suggestion search, and an unclosed fence can turn the rest of a large file into one block).
+  let errors = 0;
+  for (const b of r.blocks) {
+    if (errors >= MAX_PARSE_ERRORS) break;
+    for (const error of parseBlock(b.lines, MAX_PARSE_ERRORS - errors).errors) { out.push({ kind: 'parse', error }); errors++; }
+  }
   return out;
 }
 

@@ -114,7 +114,9 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t') { i++; continue; }
+    // Any white space separates tokens (U+3000 in Chinese notes, NBSP, a BOM, a lone CR): the word
+    // scanner below stops at all of them, so skipping only ' ' and tab here looped forever (issue 19).
+    if (/\s/.test(c)) { i++; continue; }
     if (c === '#' || (c === '/' && text[i + 1] === '/')) break; // comment
     if (c === '"') {
       const close = text.indexOf('"', i + 1);
@@ -397,11 +399,16 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best?.c;
 }
 
-/** Parses the body lines of one ntlab block. Never throws: every problem is a ParseError. */
-export function parseBlock(lines: ReadonlyArray<{ readonly line: number; readonly text: string }>): ParseResult {
+/**
+ * Parses the body lines of one ntlab block. Never throws: every problem is a ParseError. With
+ * `maxErrors`, parsing stops at that many errors (diagnostics on open: an unclosed ```ntlab fence
+ * makes the rest of a 5 MB file one block of prose, each line an error).
+ */
+export function parseBlock(lines: ReadonlyArray<{ readonly line: number; readonly text: string }>, maxErrors = Infinity): ParseResult {
   const statements: Statement[] = [];
   const errors: ParseError[] = [];
   for (const { line, text } of lines) {
+    if (errors.length >= maxErrors) break;
     try {
       const s = parseLine(text, line);
       if (s) statements.push(s);

@@ -320,7 +320,7 @@ class DocumentRecognition implements Recognition {
   /** The creation stage whose section each line is in (0 = none), as an index into STAGES. */
   private readonly stageOfLine: Uint8Array;
   private readonly perLine: Array<readonly TermMatch[] | undefined>;
-  /** For each heading, the ATX heading it is nested in (-1 for none, -2 not yet looked up); made on first use. */
+  /** For each heading, the ATX heading it is nested in (-1 for none); made on first use, for all headings in one pass. */
   private parents: Int32Array | undefined;
   private all: TermMatch[] | undefined;
   private readonly boundTerms: Array<{ readonly term: string; readonly entryId: string }> = [];
@@ -438,12 +438,19 @@ class DocumentRecognition implements Recognition {
     for (const t of terms) if (t.weak) weak++;
     if (weak === 0) return terms;
     let sectionArea: Area | null | undefined;
+    // Whether a kernel term lies within [from, to]: the kernel terms by start, with the least end from
+    // each one on, answer it by binary search; the sentence ends are found once per line. Asking every
+    // weak term of a 5 MB line by scanning took minutes (the notes fuzzer, issue 19).
+    let kernel: { starts: Int32Array; minEnd: Int32Array } | undefined;
+    let sentences: Int32Array | undefined;
     const out: LineTerm[] = [];
     for (const t of terms) {
       if (!t.weak) { out.push(t); continue; }
       if (text.charCodeAt(t.start - 1) === BACKTICK && text.charCodeAt(t.end) === BACKTICK) { out.push(t); continue; }
-      const { from, to } = sentenceAround(text, t.start, t.end);
-      if (terms.some((o) => !o.weak && o.start >= from && o.end <= to && isKernelTopic(o.entryId))) { out.push(t); continue; }
+      kernel ??= kernelSpans(terms);
+      const { from, to } = sentenceAround(text, (sentences ??= sentenceEnds(text)), t.start, t.end);
+      const k = lowerBound(kernel.starts, from);
+      if (k < kernel.starts.length && kernel.minEnd[k]! <= to) { out.push(t); continue; }
       if (sectionArea === undefined) sectionArea = this.sectionArea(line) ?? null;
       if (sectionArea !== null && sectionArea === areaOf(entry(t.entryId))) out.push(t);
     }
@@ -487,18 +494,22 @@ class DocumentRecognition implements Recognition {
    * PARENT_SCAN headings, so opening a document does no work for it.
    */
   private parentOf(h: number): number {
-    const parents = (this.parents ??= new Int32Array(this.headings.length).fill(-2));
-    let p = parents[h]!;
-    if (p !== -2) return p;
-    const me = this.headings[h]!;
-    const level = me.style === 'atx' ? me.level : 7;
-    p = -1;
-    for (let k = h - 1; k >= 0 && k >= h - PARENT_SCAN; k--) {
-      const o = this.headings[k]!;
-      if (o.style === 'atx' && o.level < level) { p = k; break; }
+    // All at once on first use, in one pass: the last ATX heading of each level so far (scanning back
+    // per heading cost PARENT_SCAN steps each in a file of same-level headings).
+    if (!this.parents) {
+      const parents = new Int32Array(this.headings.length);
+      const last = new Int32Array(8).fill(-1);
+      for (let k = 0; k < this.headings.length; k++) {
+        const me = this.headings[k]!;
+        const level = me.style === 'atx' ? me.level : 7;
+        let p = -1;
+        for (let l = 1; l < level; l++) if (last[l]! > p) p = last[l]!;
+        parents[k] = p >= 0 && k - p <= PARENT_SCAN ? p : -1;
+        if (me.style === 'atx') last[me.level] = k;
+      }
+      this.parents = parents;
     }
-    parents[h] = p;
-    return p;
+    return this.parents[h]!;
   }
 
   /** The topic of the heading a heading is nested in (undefined when none, or it has none). */
@@ -583,22 +594,50 @@ const HEADING_BODY_LINES = 20;
 /** How far back (in headings) the heading a heading is nested in is looked for. */
 const PARENT_SCAN = 4096;
 
+/** A sentence end at `i`: . followed by a space, a tab or the end; 。 ! ? ！ ？ ; ；. */
+function isSentenceEnd(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 46) { const n = text.charCodeAt(i + 1); return Number.isNaN(n) || n === 32 || n === 9; }
+  return c === 0x3002 || c === 33 || c === 63 || c === 0xff01 || c === 0xff1f || c === 59 || c === 0xff1b;
+}
+
+/** The sentence ends of a text, in order (one pass). */
+function sentenceEnds(text: string): Int32Array {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (isSentenceEnd(text, i)) n++;
+  const ends = new Int32Array(n);
+  for (let i = 0, k = 0; i < text.length; i++) if (isSentenceEnd(text, i)) ends[k++] = i;
+  return ends;
+}
+
+/** The first index of a sorted array whose value is >= `v` (the length when none). */
+function lowerBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid]! < v) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/** The kernel terms (not weak, a topic of an area) by start, with the least end among each one and those after it. */
+function kernelSpans(terms: readonly LineTerm[]): { starts: Int32Array; minEnd: Int32Array } {
+  const spans = terms.filter((o) => !o.weak && isKernelTopic(o.entryId)).map((o) => [o.start, o.end] as const).sort((a, b) => a[0] - b[0]);
+  const starts = new Int32Array(spans.length);
+  const minEnd = new Int32Array(spans.length);
+  let least = Infinity;
+  for (let i = spans.length - 1; i >= 0; i--) { starts[i] = spans[i]![0]; least = Math.min(least, spans[i]![1]); minEnd[i] = least; }
+  return { starts, minEnd };
+}
+
 /**
  * The sentence around a span and the one before it on the same line ("Inside Ntoskrnl.exe. Biggest
- * piece of the executive."). Sentence ends: . followed by a space or the end, 。 ! ? ！ ？ ; ；.
+ * piece of the executive."), from the text's sentence ends (sentenceEnds): binary search, not a scan.
  */
-function sentenceAround(text: string, start: number, end: number): { from: number; to: number } {
-  const isEnd = (i: number): boolean => {
-    const c = text.charCodeAt(i);
-    if (c === 46) { const n = text.charCodeAt(i + 1); return Number.isNaN(n) || n === 32 || n === 9; }
-    return c === 0x3002 || c === 33 || c === 63 || c === 0xff01 || c === 0xff1f || c === 59 || c === 0xff1b;
-  };
-  let from = start;
-  while (from > 0 && !isEnd(from - 1)) from--;
-  if (from > 0) { from--; while (from > 0 && !isEnd(from - 1)) from--; }
-  let to = end;
-  while (to < text.length && !isEnd(to)) to++;
-  return { from, to };
+function sentenceAround(text: string, ends: Int32Array, start: number, end: number): { from: number; to: number } {
+  // The ends before the span: the sentence starts after the last but one of them.
+  const k = lowerBound(ends, start);
+  const from = k >= 2 ? ends[k - 2]! + 1 : 0;
+  const j = lowerBound(ends, end);
+  return { from, to: j < ends.length ? ends[j]! : text.length };
 }
 
 /** An open question whose topic (the line's first exact term, else its stage) is looked up on first read. */
@@ -608,7 +647,8 @@ class Question implements OpenQuestion {
 
   get entryId(): string | undefined {
     if (this.topic === undefined) {
-      this.topic = this.owner.termsOnLine(this.line).find((t) => t.exact)?.entryId ?? (this.stage ? stageEntryFor(this.stage)?.id : undefined) ?? null;
+      // termsNear: on a very long line, the words near the question (the whole line's terms on a 5 MB line took seconds on open).
+      this.topic = this.owner.termsNear(this.line, this.start).find((t) => t.exact)?.entryId ?? (this.stage ? stageEntryFor(this.stage)?.id : undefined) ?? null;
     }
     return this.topic ?? undefined;
   }

@@ -226,6 +226,18 @@ function wordAt(s: string, i: number): boolean {
 interface Candidate { readonly start: number; readonly end: number; readonly entry: GlossaryEntry; readonly weak: boolean }
 
 /**
+ * The line in lower case with every character in its column: toLowerCase can lengthen a string
+ * ('İ' becomes 'i' and a combining dot), which moved every term after it (the notes fuzzer, issue 19).
+ */
+function lowerKeepingColumns(line: string): string {
+  const lower = line.toLowerCase();
+  if (lower.length === line.length) return lower;
+  let out = '';
+  for (const ch of line) { const l = ch.toLowerCase(); out += l.length === ch.length ? l : ch; }
+  return out;
+}
+
+/**
  * Finds glossary terms in one (masked) line. `sectionStage` is the creation stage whose section the
  * line is in (context terms such as 注册表 count only there). Linear in the line's length.
  */
@@ -234,7 +246,7 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   const out: LineTerm[] = [];
   const n = line.length;
   if (n === 0) return out;
-  const lowerLine = line.toLowerCase();
+  const lowerLine = lowerKeepingColumns(line);
   const taken = new Uint8Array(n);
   const isFree = (a: number, b: number): boolean => { for (let k = a; k < b; k++) if (taken[k]) return false; return true; };
 

@@ -55,8 +55,31 @@ export function causeFault(system: System, kind: CausableFaultKind): CauseResult
         const base = alloc(PAGE_READWRITE);
         api.WriteMemory(base, BYTES);
         api.SetProcessWorkingSetSize(-1n, -1n);
-        system.memoryListCommand('MemoryFlushModifiedList'); // written to the paging file, now on standby
+        system.memoryListCommand('MemoryFlushModifiedList'); // written to the paging file (or the compression store), now on standby
+        if (system.queryMemoryCompression().Enabled) {
+          // With memory compression on, a private page goes into the store, not the paging file; but the store's own
+          // pages are pageable (Windows Internals 7e ch. 5, "Memory compression"): emptying the working sets and
+          // flushing again writes them to the paging file, so reading the page first hard-faults the store page back
+          // into Memory Compression, then decompresses it. Twice: the first flush compresses the other processes'
+          // trimmed pages, and packing them touches the store's pages again.
+          for (let i = 0; i < 2; i++) {
+            system.memoryListCommand('MemoryEmptyWorkingSets');
+            system.memoryListCommand('MemoryFlushModifiedList');
+          }
+        }
         system.memoryListCommand('MemoryPurgeStandbyList'); // the frame is reused: only the paging file has it
+        api.ReadMemory(base, BYTES.length);
+        break;
+      }
+      case 'store': {
+        // Memory compression: the trimmed page is compressed into the store; with its frame reused, reading it is
+        // a fault the store manager satisfies by decompression (SmPageRead).
+        if (!system.queryMemoryCompression().Enabled) return { unsupported: true };
+        const base = alloc(PAGE_READWRITE);
+        api.WriteMemory(base, BYTES);
+        api.SetProcessWorkingSetSize(-1n, -1n);
+        system.memoryListCommand('MemoryFlushModifiedList');
+        system.memoryListCommand('MemoryPurgeStandbyList');
         api.ReadMemory(base, BYTES.length);
         break;
       }

@@ -16,7 +16,7 @@ export interface CreationFlow {
 const SCAN_SLICE = 4096;
 const STAGE_ORDER = new Map<string, number>(CREATION_STAGE_IDS.map((s, i) => [s, i]));
 const KIND_INDEX = new Map<string, number>();
-const KINDS: Array<FaultKind | 'other'> = ['demandZero', 'transition', 'pageFile', 'prototype', 'copyOnWrite', 'guardPage', 'accessViolation', 'pageTable', 'dirtyBit', 'other'];
+const KINDS: Array<FaultKind | 'other'> = ['demandZero', 'transition', 'pageFile', 'prototype', 'copyOnWrite', 'guardPage', 'accessViolation', 'pageTable', 'dirtyBit', 'store', 'other'];
 KINDS.forEach((k, i) => KIND_INDEX.set(k, i));
 
 export class TraceIndex {

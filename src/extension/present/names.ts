@@ -166,7 +166,7 @@ export function faultKindOf(code: string): FaultKind | 'other' {
   const k = m?.[1];
   switch (k) {
     case 'demandZero': case 'transition': case 'pageFile': case 'prototype': case 'copyOnWrite':
-    case 'guardPage': case 'accessViolation': case 'pageTable': case 'dirtyBit':
+    case 'guardPage': case 'accessViolation': case 'pageTable': case 'dirtyBit': case 'store':
       return k;
     default: return 'other';
   }
@@ -184,6 +184,7 @@ export function faultKindLabel(kind: FaultKind | 'other' | 'all', l10n: Localize
     case 'accessViolation': return l10n.t('access violation', {});
     case 'pageTable': return l10n.t('page-table page fault', {});
     case 'dirtyBit': return l10n.t('first write to a clean page', {});
+    case 'store': return l10n.t('compressed-page fault (memory compression)', {});
     case 'all': return l10n.t('all kinds', {});
     case 'other': return l10n.t('other fault', {});
   }

@@ -223,7 +223,8 @@ export class ProcessesModel extends NodeCache {
     this.rootPids = [];
     for (const pid of pids) {
       const parent = this.info(pid)?.parentPid ?? 0;
-      if (parent !== pid && this.alive.has(parent)) {
+      // ParentCid 0 means none (System's): the Idle process (pid 0) is nobody's parent, as in Process Explorer.
+      if (parent !== pid && parent !== 0 && this.alive.has(parent)) {
         let l = this.childIndex.get(parent);
         if (!l) this.childIndex.set(parent, l = []);
         l.push(pid);
@@ -502,6 +503,7 @@ export class PhysicalMemoryModel extends NodeCache {
       this.node('commit', 'commit', undefined),
       ...PAGE_LISTS.map((list) => this.node(`list:${list}`, 'pageList', undefined, { list })),
       this.node('active', 'activePages', undefined),
+      this.node('compression', 'compression', undefined),
     ];
   }
 
@@ -575,6 +577,7 @@ export class PhysicalMemoryModel extends NodeCache {
       l10n: this.l10n, touched: this.touched, physicalPageCount: sys.physicalPageCount,
       lists: () => sys.querySystemMemoryListInformation(),
       commit: () => sys.queryCommit(),
+      compression: () => sys.queryMemoryCompression(),
       pfn: (pfn) => sys.queryPfn(pfn),
     };
     return describeWith(memoryRows, node, context);

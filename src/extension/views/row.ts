@@ -8,7 +8,7 @@ import type { PageListName } from '../present/names';
 /** Every kind of tree node; each has one describer in views/describe/*.ts ('range' one per view that pages). */
 export const NODE_KINDS = [
   'process', 'threads', 'thread', 'handles', 'handle', 'addressSpace', 'vad', 'workingSet', 'wsle', 'peb', 'token', 'security', 'job',
-  'range', 'commit', 'pageList', 'standbyPriority', 'activePages', 'pfn',
+  'range', 'commit', 'compression', 'pageList', 'standbyPriority', 'activePages', 'pfn',
   'section', 'controlArea', 'segment', 'subsection', 'protoPte', 'sectionViews', 'sectionView',
   'jobObject', 'jobLimits', 'jobLimit', 'jobAccounting', 'jobMember',
   'heaps', 'heap', 'heapSegment', 'heapBlock',

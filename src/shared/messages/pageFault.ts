@@ -4,11 +4,11 @@
 import type { ArgView, ChangeLink, Hex, PlaySpeedMs, ReplyOf, RequestOf, UiStrings } from './common';
 
 /** The kinds of page fault the page-fault panel can filter on and provoke. */
-export const FAULT_KINDS = ['demandZero', 'transition', 'pageFile', 'prototype', 'copyOnWrite', 'guardPage', 'accessViolation', 'pageTable', 'dirtyBit'] as const;
+export const FAULT_KINDS = ['demandZero', 'transition', 'pageFile', 'prototype', 'copyOnWrite', 'guardPage', 'accessViolation', 'pageTable', 'dirtyBit', 'store'] as const;
 export type FaultKind = typeof FAULT_KINDS[number];
 
 /** Kinds a learner can ask the simulation to produce on demand. */
-export const CAUSABLE_FAULT_KINDS = ['demandZero', 'transition', 'pageFile', 'prototype', 'copyOnWrite', 'guardPage', 'accessViolation'] as const;
+export const CAUSABLE_FAULT_KINDS = ['demandZero', 'transition', 'pageFile', 'prototype', 'copyOnWrite', 'guardPage', 'accessViolation', 'store'] as const;
 export type CausableFaultKind = typeof CAUSABLE_FAULT_KINDS[number];
 
 /** The fault-list filter: one kind, or all. */

@@ -23,6 +23,12 @@ export const FAULT_TEXTS: StepTexts = {
     needs: ['pid', 'va', 'pfn', 'from', 'slot', 'cluster'],
     text: (a, l10n) => l10n.t('A hard fault: the PTE of {va} pointed into the paging file (slot {slot}). MiResolvePageFileFault took page {pfn} from the {from} and read the contents back; {cluster} page(s) came in with the same clustered read, the neighbours onto the standby list (process {pid}).', a),
   },
+  // Windows Internals 7e ch. 5, "Memory compression": the store manager keeps compressed pages in the Memory Compression
+  // process and is reached through a virtual paging file (MMPAGING_FILE.VirtualStorePagefile, public symbols).
+  'fault.store': {
+    needs: ['pid', 'va', 'pfn', 'from', 'key', 'compressedBytes', 'storePid'],
+    text: (a, l10n) => l10n.t('A fault on a compressed page: the PTE of {va} is a paging-file PTE whose PageFileLow names the virtual store (paging file 2), page key {key}. MiResolvePageFileFault handed the read to the store manager (SmPageRead): ST_STORE::StDmPageRetrieve copied {compressedBytes} compressed bytes out of the Memory Compression process (process {storePid}) and decompressed them into page {pfn}, taken from the {from}. No disk read; the key is let go, so the page counts as modified again (process {pid}).', a),
+  },
   // Microsoft Learn, "Creating Guard Pages" (a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION, then the guard is
   // gone) and "Thread Stack Size" (stack pages are committed from the reserve as needed, a guard page below;
   // overflow when a new guard page would land on the reservation's lowest page, never committed); Windows Internals 7e, ch. 5, "Stacks" (MiCheckForUserStackOverflow).

@@ -55,6 +55,11 @@ export const PROCESS_TEXTS: StepTexts = {
     needs: ['pid', 'eprocess'],
     text: (a, l10n) => l10n.t('The configuration manager creates the Registry process (process {pid}, EPROCESS at {eprocess}) with PsCreateMinimalProcess: a minimal process with no image, no PEB and no ntdll, whose user address space holds registry hive data on behalf of the kernel.', a),
   },
+  // Windows Internals 7e ch. 5, "Memory compression"; ch. 2, "Minimal and Pico processes".
+  'process.memCompression': {
+    needs: ['pid', 'eprocess'],
+    text: (a, l10n) => l10n.t('The store manager creates the Memory Compression process (process {pid}, EPROCESS at {eprocess}; its ImageFileName is MemCompression) with PsCreateMinimalProcess: a minimal process with no image, no PEB and no ntdll, whose user address space holds the compressed pages of memory compression, so they count in its working set and not in System\'s.', a),
+  },
   'ob.createKnownDlls': {
     needs: ['pid', 'handle', 'directory'],
     text: (a, l10n) => l10n.t('smss (process {pid}) creates the permanent \\KnownDlls object directory at {directory} (SmpInitializeKnownDlls) and keeps handle {handle} to it; it fills it with section objects for the known DLLs, which every later process\'s loader maps from there.', a),

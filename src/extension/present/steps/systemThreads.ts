@@ -14,6 +14,15 @@ export const SYSTEM_THREAD_TEXTS: StepTexts = {
     needs: ['pages', 'clusters'],
     text: (a, l10n) => l10n.t('The modified page writer wrote {pages} page(s) to the paging file in {clusters} cluster(s); they moved to the standby list.', a),
   },
+  // Windows Internals 7e ch. 5, "Memory compression" (the store manager instead of the paging file).
+  'thread.storeWrite': {
+    needs: ['pages', 'compressedBytes', 'storedPages', 'regions', 'storePid'],
+    text: (a, l10n) => l10n.t('Memory compression: the modified page writer handed {pages} private page(s) to the store manager (MiStoreWriteModifiedPages, SmPageWrite) instead of the paging file. ST_STORE::StDmPageAdd compressed them into {compressedBytes} bytes in the Memory Compression process (process {storePid}); the store now holds {storedPages} page(s) in {regions} region(s). Each frame\'s OriginalPte now names the virtual store (a paging-file PTE with PageFileLow 2), and the frames moved to the standby list.', a),
+  },
+  'store.region': {
+    needs: ['storePid', 'base', 'size', 'regions'],
+    text: (a, l10n) => l10n.t('The store needed room: a new region of {size} bytes was committed at {base} in the Memory Compression process (process {storePid}), whose working set holds the compressed pages ({regions} region(s) now).', a),
+  },
   'thread.modifiedPageWriterNoPagingFile': {
     needs: ['pages'],
     text: (a, l10n) => l10n.t('The modified page writer found {pages} modified page(s) but there is no paging file to write them to.', a),

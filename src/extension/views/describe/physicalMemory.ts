@@ -2,7 +2,7 @@
 // standbyPriority, activePages, pfn, range), and per page list its icon and explanation. The model
 // (views/model.ts, PhysicalMemoryModel) finds the nodes and the counts; these only turn them into rows.
 // Lists: Windows Internals 7e, ch. 5, "Page frame number database" and "Page list dynamics".
-import type { CommitInfo, PfnInfo, SystemMemoryListInformation } from '../../../engine';
+import type { CommitInfo, MemoryCompressionInformation, PfnInfo, SystemMemoryListInformation } from '../../../engine';
 import { formatPages, hex } from '../../present/format';
 import type { Localizer } from '../../present/localizer';
 import { mdText } from '../../present/markdown';
@@ -18,10 +18,11 @@ export interface MemoryRowContext {
   readonly physicalPageCount: number;
   lists(): SystemMemoryListInformation;
   commit(): CommitInfo;
+  compression(): MemoryCompressionInformation;
   pfn(pfn: number): PfnInfo;
 }
 
-export type MemoryNodeKind = 'commit' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn' | 'range';
+export type MemoryNodeKind = 'commit' | 'compression' | 'pageList' | 'standbyPriority' | 'activePages' | 'pfn' | 'range';
 
 const listRow = (node: { kind: 'pageList' | 'standbyPriority'; list?: PageListName; priority?: number }, { l10n, touched: t, lists }: MemoryRowContext) => {
   const list = node.list!;
@@ -45,6 +46,25 @@ export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
       tooltip: [l10n.t('**Commit charge** {0} of the commit limit {1} (peak {2}).', formatPages(c.CommitTotal), formatPages(c.CommitLimit), formatPages(c.CommitPeak)), '',
         l10n.t('Committed private memory and page tables are charged against the commit limit (RAM plus paging files). When the charge would exceed the limit, VirtualAlloc fails with ERROR_COMMITMENT_LIMIT.')].join('\n'),
       touched: touched.commit,
+    });
+  },
+
+  // Task Manager's Memory page: "In use (Compressed)" and its tooltip "Compressed memory (X) stores an estimated Y
+  // of data, saving the system Z"; Windows Internals 7e ch. 5, "Memory compression".
+  compression: (_node, { l10n, touched, compression }) => {
+    const c = compression();
+    const mb = (bytes: number): string => formatPages(bytes / 4096);
+    return row({
+      icon: 'archive', label: l10n.t('Memory compression'), collapsible: Collapsible.None, contextValue: 'ntlab.compression',
+      description: c.Enabled ? l10n.t('{0} compressed · stores {1} · saves {2}', mb(c.StoreBytes), mb(c.UncompressedBytes), mb(c.SavedBytes)) : l10n.t('off'),
+      tooltip: [
+        c.Enabled
+          ? l10n.t('**Compressed memory** {0} (the store\'s regions in the Memory Compression process, pid {1}; {2} resident) stores {3} pages ({4} of data in {5} bytes compressed), saving the system {6}.', mb(c.StoreBytes), c.ProcessId, formatPages(c.StoreResidentPages), c.CompressedPages, mb(c.UncompressedBytes), c.CompressedBytes, mb(c.SavedBytes))
+          : l10n.t('**Memory compression** is off: modified private pages go to the paging file.'),
+        '',
+        l10n.t('The store manager compresses modified private pages into the Memory Compression process instead of writing them to the paging file; a fault on such a page decompresses it (SmPageRead). The simulation compresses with its own LZ77 coder (not Xpress): zero-filled and repetitive pages shrink, random bytes are kept whole; entries are packed in 16-byte units in 64 KB regions.'),
+      ].join('\n'),
+      touched: touched.system,
     });
   },
 
