@@ -79,7 +79,7 @@ export function MiTrimWorkingSet(mm: MemoryManager, process: AddressSpace, count
     const [, list] = trimEntry(mm, process, order[k]!);
     // A shared page still mapped by another working set stays active: counted in neither list (the step's
     // text derives it as pages - toStandby - toModified).
-    if (list === PageLocation.ModifiedPageList) toModified++;
+    if (list === PageLocation.ModifiedPageList || list === PageLocation.ModifiedNoWritePageList) toModified++;
     else if (list !== PageLocation.ActiveAndValid) toStandby++;
   }
   if (n > 0) {
