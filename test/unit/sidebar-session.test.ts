@@ -37,6 +37,14 @@ describe('session files', () => {
     try { restoreSession(file); } catch (e) { expect((e as SessionFileError).reason).toBe('newer'); }
   });
 
+  it('refuses an older version (another boot) with reason "mismatch", before building anything', () => {
+    const file = roundTrip(serializeSession(busyMachine().system)) as Record<string, unknown>;
+    file.version = SESSION_VERSION - 1;
+    let reason: string | undefined;
+    try { restoreSession(file); } catch (e) { reason = (e as SessionFileError).reason; }
+    expect(reason).toBe('mismatch');
+  });
+
   it('refuses corrupt files: wrong format, missing fields, bad tagged values, unknown operations', () => {
     const good = roundTrip(serializeSession(busyMachine().system)) as Record<string, unknown>;
     const bad = (patch: Record<string, unknown>) => ({ ...good, ...patch });

@@ -12,8 +12,12 @@ import { machineOf } from '../system/internal';
 import { randomPteBase, validateOptions } from '../system/options';
 
 export const SESSION_FORMAT = 'ntlab-session';
-/** 2: lossless numbers, undefined and "$" keys ($f, $u, $o). */
-export const SESSION_VERSION = 2;
+/**
+ * 2: lossless numbers, undefined and "$" keys ($f, $u, $o). 3: the Windows 10 boot tree (Idle, MemCompression,
+ * svchost groups, dwm, fontdrvhost) and memory compression: a file of an earlier version replays a different boot,
+ * so it is refused as a mismatch before anything is built.
+ */
+export const SESSION_VERSION = 3;
 /** Deepest nesting an operation's arguments may have in a file (real operations need 4). */
 const MAX_DEPTH = 64;
 
@@ -221,6 +225,7 @@ export function validateSessionFile(data: unknown): SessionFile {
   if (d.format !== SESSION_FORMAT) throw new SessionFileError('corrupt', `not an NT Lab session (format ${JSON.stringify(d.format)})`);
   if (typeof d.version !== 'number' || !Number.isInteger(d.version) || d.version < 1) throw new SessionFileError('corrupt', `bad version ${JSON.stringify(d.version)}`);
   if (d.version > SESSION_VERSION) throw new SessionFileError('newer', `version ${d.version}; this NT Lab reads version ${SESSION_VERSION}`);
+  if (d.version < SESSION_VERSION) throw new SessionFileError('mismatch', `version ${d.version}: saved by an earlier NT Lab whose boot differs; this NT Lab replays version ${SESSION_VERSION}`);
   if (d.options === null || typeof d.options !== 'object') throw new SessionFileError('corrupt', 'options missing');
   const o = d.options as Record<string, unknown>;
   if (typeof o.pteBase !== 'string' || o.pteBase.length > 20 || !/^0x[0-9a-f]+$/i.test(o.pteBase)) throw new SessionFileError('corrupt', 'options.pteBase must be a hex string');
