@@ -6,6 +6,8 @@ import { explainStep, type StepLike } from '../../src/extension/panels/explain';
 import { buildFaultView } from '../../src/extension/panels/models';
 import { causeFault } from '../../src/extension/panels/scenarios';
 import { plainLocalizer } from '../../src/extension/present/localizer';
+import { callChain } from '../../src/extension/present/steps/chain';
+import { newProcess, stepsDuring } from './helpers/vm';
 
 const l10n = plainLocalizer;
 
@@ -134,5 +136,70 @@ describe('thread stacks (Microsoft Learn, "Thread Stack Size": reserve and commi
     expect(k.CreateThread(0n, 0x140001000n, 0n, 0)).not.toBe(0);
     const second = sys.getSteps(at, sys.stepCount).find((x) => x.code === 'create.stack')!.args.stackBase as bigint;
     expect(k.VirtualQuery(second - 0x5000n)).toMatchObject({ State: MEM_COMMIT, RegionSize: 0x5000n });
+  });
+});
+
+// fid14b: the second pass over the review.
+describe('section texts follow what Windows does (Learn, CreateFileMapping; 7e ch. 5, "Section objects")', () => {
+  it('a SEC_RESERVE pagefile section is not said to charge its whole size; a SEC_COMMIT one is', () => {
+    const reserve = explainStep(step('section.create', { file: '', name: '', attributes: 0x04000000 }), l10n);
+    expect(reserve).toContain('SEC_RESERVE');
+    expect(reserve).toContain('nothing is charged to commit yet');
+    expect(reserve).not.toContain('whole size is charged');
+    const commit = explainStep(step('section.create', { file: '', name: '', attributes: 0x08000000 }), l10n);
+    expect(commit).toContain('whole size is charged to commit now (SEC_COMMIT');
+  });
+  it('section.delete says the free-list ending is Windows only for pagefile sections and labels the lab\'s model for files', () => {
+    const text = explainStep(step('section.delete', { controlArea: 3, freedPages: 2 }), l10n);
+    expect(text).toContain('backed by the paging file');
+    expect(text).toContain('The lab\'s model');
+    expect(text).toContain('standby list as cache');
+  });
+});
+
+describe('working-set trim counts its outcomes separately', () => {
+  it('modified, standby and still-active shared pages each get their own count', () => {
+    const text = explainStep(step('ws.trim', { pages: 10, toStandby: 3, toModified: 2 }), l10n);
+    expect(text).toContain('2 page(s) went to the modified list, 3 to the standby list, and 5 shared page(s) stayed active');
+    expect(text).not.toMatch(/standby list or, shared/);
+  });
+});
+
+describe('unsourced attributions and orders are labelled', () => {
+  it('the page-table fault names no unsourced routine as fact', () => {
+    expect(explainStep(step('fault.pageTable'), l10n)).toContain('The lab\'s attribution');
+  });
+  it('the process-parameters step says the book lists it in 3D (the lab\'s order)', () => {
+    const text = explainStep(step('create.processParameters'), l10n);
+    expect(text).toContain('The lab\'s order');
+    expect(text).toContain('stage 3D');
+  });
+});
+
+describe('stage 7 call chain (public symbols: ntdll!LdrpInitialize)', () => {
+  it('LdrInitializeThunk -> LdrpInitialize -> LdrpInitializeProcess', () => {
+    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'LdrpInitializeProcess' })).toEqual(['LdrInitializeThunk', 'LdrpInitialize', 'LdrpInitializeProcess']);
+  });
+});
+
+describe('ws.trim\'s counts (engine): a shared page still in another working set is not counted as gone to standby', () => {
+  it('emptying one of two working sets that share a section page leaves that page active, outside toStandby and toModified', () => {
+    const { sys, k, pid } = newProcess();
+    const other = sys.createProcess({ imagePath: 'notepad.exe' }).pid;
+    const k2 = sys.win32(other);
+    const hA = k.CreateFileMapping(-1, 0x04, 0x1000n, 'fid14bShared');
+    const a = k.MapViewOfFile(hA, 0x6, 0n, 0x1000n);
+    k.WriteMemory(a, new Uint8Array([9]));
+    const hB = k2.OpenFileMapping(0x6, false, 'fid14bShared');
+    const b = k2.MapViewOfFile(hB, 0x6, 0n, 0x1000n);
+    expect(k2.ReadMemory(b, 1)[0]).toBe(9);
+    const { steps } = stepsDuring(sys, () => k.SetProcessWorkingSetSize(-1n, -1n));
+    const trimArgs = (s: { args: unknown }) => s.args as { pid: number; pages: number; toStandby: number; toModified: number };
+    const trim = steps.find((s) => s.code === 'ws.trim' && trimArgs(s).pid === pid)!;
+    const { pages, toStandby, toModified } = trimArgs(trim);
+    // The view page at least (the image pages both notepads share stay active too); before the fix this was 0.
+    expect(pages - toStandby - toModified).toBeGreaterThanOrEqual(1);
+    expect(toStandby + toModified).toBeLessThan(pages);
+    expect(k2.ReadMemory(b, 1)[0]).toBe(9);
   });
 });

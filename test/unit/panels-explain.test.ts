@@ -121,7 +121,7 @@ describe('call chains', () => {
     expect(callChain({ stage: '3B', kind: 'processCreation', routine: 'MmCreateProcessAddressSpace' }))
       .toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspAllocateProcess', 'MmCreateProcessAddressSpace']);
     expect(callChain({ stage: '1', kind: 'processCreation', routine: 'CreateProcessInternalW' })).toEqual(['CreateProcessW', 'CreateProcessInternalW']);
-    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'LdrpInitializeProcess' })).toEqual(['LdrInitializeThunk', 'LdrpInitializeProcess']);
+    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'LdrpInitializeProcess' })).toEqual(['LdrInitializeThunk', 'LdrpInitialize', 'LdrpInitializeProcess']);
   });
 
   it('a fault inside a stage goes through MmAccessFault; a user fault starts at KiPageFault', () => {
@@ -150,7 +150,7 @@ describe('call chains', () => {
       .toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspInsertThread', 'PspCallProcessNotifyRoutines']);
     expect(callChain({ stage: '4', kind: 'processCreation', routine: 'MmCreateTeb' }).slice(-2)).toEqual(['PspAllocateThread', 'MmCreateTeb']);
     expect(callChain({ stage: '7', kind: 'processCreation', routine: 'LdrInitializeThunk' })).toEqual(['LdrInitializeThunk']);
-    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'RtlCreateHeap' })).toEqual(['LdrInitializeThunk', 'LdrpInitializeProcess', 'RtlCreateHeap']);
+    expect(callChain({ stage: '7', kind: 'processCreation', routine: 'RtlCreateHeap' })).toEqual(['LdrInitializeThunk', 'LdrpInitialize', 'LdrpInitializeProcess', 'RtlCreateHeap']);
     expect(callChain({ stage: '7', kind: 'processCreation', routine: 'W32pProcessCallout' })).toEqual(['PsConvertToGuiThread', 'W32pProcessCallout']);
   });
 
@@ -162,7 +162,7 @@ describe('call chains', () => {
     // ntdll is mapped by the kernel in 3D; the book names no caller of PspMapSystemDll, so no unsourced routine sits between.
     expect(callChain({ stage: '3D', kind: 'processCreation', routine: 'PspMapSystemDll' }).slice(-3)).toEqual(['NtCreateUserProcess', 'PspAllocateProcess', 'PspMapSystemDll']);
     // The loader maps DLLs through the system service, from user mode.
-    expect(callChain({ stage: '7', kind: 'virtualMemory', routine: 'MiMapViewOfSection' })).toEqual(['LdrInitializeThunk', 'LdrpInitializeProcess', 'NtMapViewOfSection', 'MiMapViewOfSection']);
+    expect(callChain({ stage: '7', kind: 'virtualMemory', routine: 'MiMapViewOfSection' })).toEqual(['LdrInitializeThunk', 'LdrpInitialize', 'LdrpInitializeProcess', 'NtMapViewOfSection', 'MiMapViewOfSection']);
     expect(callChain({ stage: '7', kind: 'processCreation', routine: 'BaseThreadInitThunk' })).toEqual(['RtlUserThreadStart', 'BaseThreadInitThunk']);
     expect(callChain({ stage: '6', kind: 'processCreation', routine: 'NtResumeThread' })).toEqual(['CreateProcessW', 'CreateProcessInternalW', 'NtResumeThread']);
     // The system's own processes: RtlCreateUserProcess, not under CreateProcessW.

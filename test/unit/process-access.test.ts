@@ -209,3 +209,30 @@ describe('OpenProcess: SeDebugPrivilege and protected processes', () => {
     expect(k.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, 4)).not.toBe(0);
   });
 });
+
+describe('OpenProcess on a process that has exited (Learn, OpenProcess; Windows Internals 7e ch. 3, process IDs)', () => {
+  it('succeeds while a handle keeps the process object, reads its exit code; fails with ERROR_INVALID_PARAMETER once the object is gone', () => {
+    const sys = createSystem({ physicalMemoryMB: 64, pageFileMB: 64, seed: 3 });
+    const explorer = pidOf(sys, 'explorer.exe');
+    const k = sys.win32(explorer);
+    const child = sys.createProcess({ imagePath: 'notepad.exe', parentPid: explorer }).pid;
+    const h = k.OpenProcess(PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, false, child);
+    expect(h).not.toBe(0);
+    expect(k.TerminateProcess(h, 42)).toBe(true);
+    expect(sys.processIds).not.toContain(child);
+    // The first handle keeps the object: the PID still opens it.
+    const again = k.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, child);
+    expect(again).not.toBe(0);
+    const code = { value: 0 };
+    expect(k.GetExitCodeProcess(again, code)).toBe(true);
+    expect(code.value).toBe(42);
+    // Every handle of every process to it closed: the object is deleted and the PID names nothing.
+    const objectId = sys.queryHandles(explorer).find((x) => x.handle === h)!.objectId;
+    for (const pid of sys.processIds) {
+      const holder = sys.win32(pid);
+      for (const hi of sys.queryHandles(pid)) if (hi.objectId === objectId) expect(holder.CloseHandle(hi.handle)).toBe(true);
+    }
+    expect(k.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, child)).toBe(0);
+    expect(k.GetLastError()).toBe(87); // ERROR_INVALID_PARAMETER
+  });
+});

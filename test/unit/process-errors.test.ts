@@ -54,6 +54,16 @@ describe('stage 2: opening the image', () => {
     expect(sys.queryProcess(sys.createProcess({ imagePath: 'c:/windows/system32/CALC.EXE' }).pid)!.imagePath).toBe('C:\\Windows\\System32\\calc.exe');
   });
 
+  it('searches System32, then the 16-bit System directory, then the Windows directory (Learn, CreateProcess lpCommandLine)', () => {
+    const sys = machine();
+    const image = (): Uint8Array => buildImage({ imageBase: 0x140000000n, entryPointRva: 0x1000, subsystem: 3, sections: [{ name: '.text', virtualSize: 0x800, characteristics: 0x60000020 }], imports: ['KERNEL32.dll'] });
+    // cmd lives in System32, so the creator's directory and current directory are System32 too.
+    const cmd = sys.createProcess({ imagePath: 'cmd' }).pid;
+    sys.psCall({ call: 'createFile', path: 'C:\\Windows\\System\\legacy16.exe', data: image() });
+    sys.psCall({ call: 'createFile', path: 'C:\\Windows\\legacy16.exe', data: image() });
+    expect(sys.queryProcess(sys.createProcess({ imagePath: 'legacy16', parentPid: cmd }).pid)!.imagePath).toBe('C:\\Windows\\System\\legacy16.exe');
+  });
+
   it('a .bat or .cmd file runs in cmd.exe /c', () => {
     const sys = machine();
     const { pid } = sys.createProcess({ imagePath: 'C:\\Users\\Public\\hello.bat' });

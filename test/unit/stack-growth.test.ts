@@ -119,3 +119,28 @@ describe('CreateThread dwStackSize (Microsoft Learn, CreateThread and "Thread St
     expect(s.base - s.limit).toBe(PAGE);
   });
 });
+
+describe('growth over a page the program already committed (fid14b, item 6)', () => {
+  it('the committed page below still becomes the new guard page (PAGE_READWRITE | PAGE_GUARD), keeps its data, and grows the stack in turn', () => {
+    // Learn, "Thread Stack Size": the page below the committed part of a stack is always its guard page; Windows
+    // commits the new guard with PAGE_READWRITE | PAGE_GUARD, which over a committed page changes its protection.
+    const { sys, pid, k } = newProcess();
+    const teb = sys.queryProcess(pid)!.threads[0]!.teb;
+    const stackBase = new DataView(k.ReadMemory(teb + 0x8n, 8).buffer).getBigUint64(0, true);
+    const guard = stackBase - 2n * PAGE;
+    const below = guard - PAGE;
+    expect(k.VirtualAlloc(below, PAGE, MEM_COMMIT, PAGE_READWRITE)).toBe(below);
+    k.WriteMemory(below + 8n, new Uint8Array([0x77])); // valid and in the working set now
+    k.WriteMemory(guard, new Uint8Array([1]));
+    expect(k.VirtualQuery(below)).toMatchObject({ State: MEM_COMMIT, Protect: PAGE_READWRITE | PAGE_GUARD });
+    expect(readStackLimit(k, teb)).toBe(guard);
+    verifyIntegrity(sys);
+    // Touching it grows the stack again (no STATUS_GUARD_PAGE_VIOLATION), with its data intact.
+    const { steps } = stepsDuring(sys, () => expect(k.ReadMemory(below + 8n, 1)[0]).toBe(0x77));
+    expect(steps.some((s) => s.code === 'fault.stackGrowth')).toBe(true);
+    expect(k.VirtualQuery(below)!.Protect).toBe(PAGE_READWRITE);
+    expect(k.VirtualQuery(below - PAGE)!.Protect).toBe(PAGE_READWRITE | PAGE_GUARD);
+    expect(readStackLimit(k, teb)).toBe(below);
+    verifyIntegrity(sys);
+  });
+});

@@ -120,14 +120,30 @@ function MiCheckForUserStackOverflow(mm: MemoryManager, process: AddressSpace, v
     const gi = mm.loc.index;
     const glo = mm.readLo(gt, gi);
     const ghi = mm.readHi(gt, gi);
-    if (glo === 0 && ghi === 0) {
-      // A reserved page: committing it as the new guard page is charged to commit, and fails like any commit.
+    const decommitted = pteProtection(glo) === MM_DECOMMIT && !(glo & PTE_TRANSITION) && ghi === 0;
+    if ((glo === 0 && ghi === 0 && !vad.memCommit) || decommitted) {
+      // A reserved (or decommitted) page: committing it as the new guard page is charged to commit, and fails
+      // like any commit.
       if (mm.chargeCommit(process, 1)) {
         vad.commitCharge++;
         mm.writePte(process, guardVpn, gt, gi, makeDemandZeroLo(prot | MM_GUARD_PAGE), 0);
         guardSet = true;
       }
-    } else guardSet = true; // already committed below: nothing to add
+    } else {
+      // Already committed below (the program committed more of its stack itself): the page keeps its contents
+      // and its commit charge but still becomes the new guard page, PAGE_READWRITE | PAGE_GUARD, as a commit
+      // of that protection over a committed page would make it; a valid page leaves the working set, since a
+      // guard PTE cannot be valid (Learn, "Thread Stack Size"; "Creating Guard Pages").
+      const guardProt = MM_READWRITE | MM_GUARD_PAGE;
+      if (glo === 0 && ghi === 0) mm.writePte(process, guardVpn, gt, gi, makeDemandZeroLo(guardProt), 0);
+      else if (glo & PTE_VALID) {
+        const gpfn = ptePfn(glo, ghi, mm.layout.hardwarePfnBits);
+        const db = mm.pfn;
+        db.originalPteLo[gpfn] = ((db.originalPteLo[gpfn]! & ~(0x1F << PROTECTION_SHIFT)) | (guardProt << PROTECTION_SHIFT)) >>> 0;
+        mm.trimEntry(process, db.wsIndex[gpfn]!);
+      } else mm.writePte(process, guardVpn, gt, gi, ((glo & ~(0x1F << PROTECTION_SHIFT)) | (guardProt << PROTECTION_SHIFT)) >>> 0, ghi);
+      guardSet = true;
+    }
   }
   const t = mm.trace;
   if (!guardSet) {

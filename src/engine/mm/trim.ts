@@ -78,7 +78,10 @@ export function MiTrimWorkingSet(mm: MemoryManager, process: AddressSpace, count
   const n = Math.min(count, order.length);
   for (let k = 0; k < n; k++) {
     const [, list] = trimEntry(mm, process, order[k]!);
-    if (list === PageLocation.ModifiedPageList) toModified++; else toStandby++;
+    // A shared page still mapped by another working set stays active: counted in neither list (the step's
+    // text derives it as pages - toStandby - toModified).
+    if (list === PageLocation.ModifiedPageList || list === PageLocation.ModifiedNoWritePageList) toModified++;
+    else if (list !== PageLocation.ActiveAndValid) toStandby++;
   }
   if (n > 0) {
     const t = mm.trace;

@@ -19,10 +19,11 @@ import { createKernelStack } from './threads';
 /** The memory manager's system threads, by start routine (ch. 5). */
 export const MM_SYSTEM_THREADS = ['KeBalanceSetManager', 'KeSwapProcessOrStack', 'MiModifiedPageWriter', 'MiMappedPageWriter', 'MiDereferenceSegmentThread', 'MiZeroPageThread'] as const;
 /**
- * Their priorities as the book's list of the memory manager's components gives them (Windows Internals 6e
- * Part 2 ch. 10 and 7e Part 1 ch. 5, "Memory manager components"): balance set manager 16, process/stack
- * swapper 23, modified and mapped page writers 17, segment dereference thread 18, zero page thread 0 (the only
- * priority-0 thread: Microsoft Learn, "Scheduling Priorities").
+ * Their priorities as Windows Internals 6e (Part 2, ch. 10, the list of the memory manager's components) gives
+ * them: balance set manager 16, process/stack swapper 23, modified and mapped page writers 17, segment
+ * dereference thread 18, zero page thread 0 (the only priority-0 thread: Microsoft Learn, "Scheduling
+ * Priorities"). The numbers come from 6e only: the same list in 7e (Part 1, ch. 5, "Memory manager components")
+ * could not be checked here and may give newer values (writers 18, segment dereference 19 have been reported).
  */
 const MM_THREAD_PRIORITY: Record<(typeof MM_SYSTEM_THREADS)[number], number> = {
   KeBalanceSetManager: 16, KeSwapProcessOrStack: 23, MiModifiedPageWriter: 17, MiMappedPageWriter: 17, MiDereferenceSegmentThread: 18, MiZeroPageThread: 0,

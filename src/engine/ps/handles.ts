@@ -104,8 +104,14 @@ export function closeHandleInternal(pm: ProcessManager, p: ProcessObject, handle
  * ERROR_ACCESS_DENIED and no handle, recorded with the reason.
  */
 export function openProcess(pm: ProcessManager, caller: ProcessObject, access: number, inherit: boolean, targetPid: number): number {
-  const target = pm.ctx.byPid.get(targetPid);
-  if (!target || target.exited) fail(ERROR_INVALID_PARAMETER);
+  // The PID names a process as long as its process object exists, running or not: OpenProcess on a process that
+  // has exited succeeds while a handle or reference keeps its object (GetExitCodeProcess then reads the exit
+  // code); once the object is deleted the PID is invalid, ERROR_INVALID_PARAMETER (Microsoft Learn, OpenProcess
+  // and GetProcessId; Windows Internals 7e ch. 3, "Process and thread IDs": the CID is freed when the process
+  // object is deleted). The lab's model frees the CID at exit, so a new process may take the PID earlier than
+  // Windows would; then the PID names the new process.
+  const target = pm.ctx.byPid.get(targetPid) ?? pm.ctx.processes.find((q) => q !== undefined && q.exited && q.pid === targetPid && pm.ob.get(pm.state(q).objectId) !== undefined);
+  if (!target) fail(ERROR_INVALID_PARAMETER);
   const tst = pm.state(target!);
   const cst = pm.state(caller);
   const decision = decideProcessAccess(cst, tst, access >>> 0);

@@ -1,4 +1,4 @@
-// The image loader in ntdll (LdrInitializeThunk -> LdrpInitializeProcess): the process heap, PEB_LDR_DATA
+// The image loader in ntdll (LdrInitializeThunk -> LdrpInitialize -> LdrpInitializeProcess): the process heap, PEB_LDR_DATA
 // and the LDR_DATA_TABLE_ENTRY lists, the static imports breadth first (LdrpLoadDll), the loader breakpoint
 // and the entry point. Resumable when a debugger holds it. Windows Internals 7e ch. 3, "Image loader".
 import { PAGE_SIZE, PAGE_SIZE_N } from '../constants';

@@ -150,7 +150,8 @@ function whyText(kind: ReturnType<typeof faultKindOf>, pteKind: string, l10n: Lo
     case 'accessViolation':
       return l10n.t('The PTE and the VAD do not allow this access, so no resolution applies: MmAccessFault raises an access violation.', {});
     case 'pageTable':
-      return l10n.t('A paging structure on the way was missing: MiResolveDemandZeroFault creates it from a zeroed page before the page itself is resolved.', {});
+      // Windows Internals 7e ch. 5: page tables are created on demand; the routine is not named there (lab's attribution).
+      return l10n.t('A paging structure on the way was missing: a zeroed page becomes it before the page itself is resolved. The lab\'s attribution: it shows this under MiResolveDemandZeroFault; the book does not name the routine that builds page tables.', {});
     case 'dirtyBit':
       return l10n.t('The page was valid but clean; the first write sets Dirty and releases its now-stale paging-file copy.', {});
     // Windows Internals 7e ch. 5, "Memory compression": the store is reached through a virtual paging file.

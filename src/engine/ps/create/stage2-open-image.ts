@@ -16,6 +16,7 @@ import { jobChainLimit } from '../jobs';
 import { baseName, splitCommandLine, SYSTEM32 } from '../paths';
 import type { ProcessManager } from '../processManager';
 import type { ConsoleMode } from '../state';
+import { LAB_ENVIRONMENT_PATH } from './stage3e-peb';
 import { failCreate, type CreatedProcess, type OpenedImage, type ValidatedParameters } from './creationState';
 
 /** PS_PROTECTION levels (Type | Signer << 4) of the images Windows runs protected. */
@@ -125,11 +126,16 @@ function resolveImagePath(pm: ProcessManager, imagePath: string, parent: Process
     if (fs.getFile(p)) return fs.canonicalPath(p)!;
     return fs.openError(p);
   }
-  // A bare name: the application's directory, the current directory, System32, Windows (PATH order).
+  // A bare name, in the order Microsoft Learn gives (CreateProcess, lpCommandLine): the directory the creator's
+  // application loaded from, the creator's current directory, the 32-bit system directory (System32), the 16-bit
+  // system directory (System), the Windows directory, then the directories of PATH. The lab's model: every process
+  // has the same fixed environment (LAB_ENVIRONMENT_PATH), so PATH is read from that, not from the creator's own
+  // block; App Paths registrations and the safe-search settings are not modelled.
   const name = /\.[^\\/.]+$/.test(raw) ? raw : raw + '.exe';
   const dirs: string[] = [];
   if (parent?.ps) dirs.push(parent.imagePath.slice(0, parent.imagePath.lastIndexOf('\\')), pm.state(parent).currentDirectory || SYSTEM32);
-  dirs.push(SYSTEM32, 'C:\\Windows');
+  dirs.push(SYSTEM32, 'C:\\Windows\\System', 'C:\\Windows');
+  for (const d of LAB_ENVIRONMENT_PATH.split(';')) if (d !== '') dirs.push(d.replace(/\\+$/, ''));
   for (const d of dirs) {
     const candidate = `${d}\\${name}`;
     if (fs.getFile(candidate)) return fs.canonicalPath(candidate)!;

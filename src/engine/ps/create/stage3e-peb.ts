@@ -44,12 +44,15 @@ export function createPeb(pm: ProcessManager, p: ProcessObject, pe: PeImage, com
   writeUser(pm, p, peb, pebBytes);
 }
 
+/** PATH in the environment block every process of the lab gets (the lab's model: one fixed environment). */
+export const LAB_ENVIRONMENT_PATH = 'C:\\Windows\\system32;C:\\Windows';
+
 export function writeProcessParameters(pm: ProcessManager, p: ProcessObject, commandLine: string): bigint {
   const st = pm.state(p);
   const image = utf16(p.imagePath);
   const cmd = utf16(commandLine);
   const cd = utf16(st.currentDirectory.endsWith('\\') ? st.currentDirectory : st.currentDirectory + '\\');
-  const env = utf16(`ALLUSERSPROFILE=C:\\ProgramData\0ComputerName=LAB\0SystemRoot=C:\\Windows\0Path=C:\\Windows\\system32;C:\\Windows\0\0`);
+  const env = utf16(`ALLUSERSPROFILE=C:\\ProgramData\0ComputerName=LAB\0SystemRoot=C:\\Windows\0Path=${LAB_ENVIRONMENT_PATH}\0\0`);
   const total = PROCESS_PARAMETERS.size + image.length + 2 + cmd.length + 2 + cd.length + 2 + env.length;
   const size = Math.ceil(total / PAGE_SIZE) * PAGE_SIZE;
   const base = kernelAlloc(pm, p, BigInt(size));

@@ -23,7 +23,8 @@ const STAGE_CHAINS: Record<CreationStageId, string[]> = {
   '4': ['CreateProcessW', 'CreateProcessInternalW', 'NtCreateUserProcess', 'PspAllocateThread'],
   '5': ['CreateProcessW', 'CreateProcessInternalW', 'CsrClientCallServer'],
   '6': ['CreateProcessW', 'CreateProcessInternalW', 'NtResumeThread'],
-  '7': ['LdrInitializeThunk', 'LdrpInitializeProcess'],
+  // Public symbols (ntdll): LdrInitializeThunk -> LdrpInitialize -> LdrpInitializeProcess (first thread).
+  '7': ['LdrInitializeThunk', 'LdrpInitialize', 'LdrpInitializeProcess'],
 };
 
 /** Entry points of other ways to start a program: they come before CreateProcessInternalW, not under CreateProcessW. */

@@ -11,7 +11,9 @@ export const FAULT_TEXTS: StepTexts = {
   },
   'fault.pageTable': {
     needs: ['pid', 'va', 'level', 'pfn'],
-    text: (a, l10n) => l10n.t('Before the page itself, the paging structure at level {level} for {va} did not exist yet: a demand-zero page {pfn} became that page table (process {pid}). Page tables are pageable memory and are charged to the process.', a),
+    // Windows Internals 7e ch. 5, "Page tables" / "Page fault handling": page tables are built on demand from zeroed
+    // pages; the book names no routine for it, so the step's MiResolveDemandZeroFault is the lab's attribution.
+    text: (a, l10n) => l10n.t('Before the page itself, the paging structure at level {level} for {va} did not exist yet: a demand-zero page {pfn} became that page table (process {pid}). Page tables are pageable memory and are charged to the process. The lab\'s attribution: the step is shown under MiResolveDemandZeroFault because the page table is a zeroed page; the book does not name the routine that builds it.', a),
   },
   'fault.transition': {
     needs: ['pid', 'va', 'pfn', 'from'],

@@ -1,5 +1,5 @@
 // Step texts: Section objects and their views (Windows Internals 7e, ch. 5, "Section objects").
-import { PAGE_EXECUTE_WRITECOPY, PAGE_WRITECOPY, SEC_IMAGE } from '../../../engine/constants';
+import { PAGE_EXECUTE_WRITECOPY, PAGE_WRITECOPY, SEC_IMAGE, SEC_RESERVE } from '../../../engine/constants';
 import type { StepTexts } from './text';
 
 export const SECTION_TEXTS: StepTexts = {
@@ -11,7 +11,11 @@ export const SECTION_TEXTS: StepTexts = {
         ? l10n.t('Process {pid} created an image section object (SEC_IMAGE) of {size} bytes for {file} (MmCreateSection). The control area ({controlArea}) and its subsections follow the image\'s PE sections, one prototype PTE per page. Image pages are read from the file; writable ones are copy-on-write, so a modified image page goes to the paging file, never back to the image file.', a)
         : typeof raw.args.file === 'string' && raw.args.file !== ''
         ? l10n.t('Process {pid} created a section object of {size} bytes backed by the file {file} (MmCreateSection). The file\'s control area ({controlArea}) with its segment and subsections describes the pages, one prototype PTE per page; modified pages of a shared view are written back to the file.', a)
-        : l10n.t('Process {pid} created a section object of {size} bytes backed by the paging file (MmCreateSection). A control area ({controlArea}) and a segment with one prototype PTE per page describe the shared pages; the whole size is charged to commit now, but no physical page is used until one is touched.', a);
+        // Microsoft Learn, CreateFileMapping (SEC_COMMIT, the default, commits the whole mapping; SEC_RESERVE only
+        // reserves it, its pages committed later with VirtualAlloc) and Windows Internals 7e ch. 5, "Commit charge".
+        : typeof raw.args.attributes === 'number' && (raw.args.attributes & SEC_RESERVE) !== 0
+        ? l10n.t('Process {pid} created a section object of {size} bytes backed by the paging file (MmCreateSection) with SEC_RESERVE. A control area ({controlArea}) and a segment with one prototype PTE per page describe the shared pages; nothing is charged to commit yet: a view\'s pages are committed, and charged, when VirtualAlloc commits them, and no physical page is used until one is touched.', a)
+        : l10n.t('Process {pid} created a section object of {size} bytes backed by the paging file (MmCreateSection). A control area ({controlArea}) and a segment with one prototype PTE per page describe the shared pages; the whole size is charged to commit now (SEC_COMMIT, the default), but no physical page is used until one is touched.', a);
       return typeof raw.args.name === 'string' && raw.args.name !== '' ? `${s} ${l10n.t('The section is named {name}, so other processes can open it.', a)}` : s;
     },
   },
@@ -33,6 +37,9 @@ export const SECTION_TEXTS: StepTexts = {
   },
   'section.delete': {
     needs: ['controlArea', 'freedPages'],
-    text: (a, l10n) => l10n.t('The last reference to control area {controlArea} is gone: MiSegmentDelete deletes the control area, its segment and prototype PTEs, and {freedPages} page(s) still holding its data went to the free list.', a),
+    // Windows Internals 7e ch. 5, "Section objects" and "Page list dynamics": a pagefile-backed section's pages
+    // die with it; a mapped file's control area stays while the file has pages in memory, which stay on standby as
+    // cache until repurposed or purged. The lab deletes both kinds at the last reference (README, simplifications).
+    text: (a, l10n) => l10n.t('The last reference to control area {controlArea} is gone: MiSegmentDelete deletes the control area, its segment and prototype PTEs, and {freedPages} page(s) still holding its data went to the free list. That is what Windows does for a section backed by the paging file. The lab\'s model does the same for a mapped file or image; on Windows a file\'s control area stays while the file has pages in memory, and those pages stay on the standby list as cache, so the next open or launch soft-faults them back.', a),
   },
 };

@@ -49,7 +49,10 @@ export const STAGE3_TEXTS: StepTexts = {
   },
   'create.processParameters': {
     needs: ['pid', 'address', 'size'],
-    text: (a, l10n) => l10n.t('PspSetupUserProcessAddressSpace (called by PspAllocateProcess) copies the process parameters from stage 1 (command line, current directory, environment; {size} bytes) into process {pid} at {address}; the PEB\'s ProcessParameters field points to them.', a),
+    // Windows Internals 7e ch. 3, stage 3D: "The user process parameters are written into the process, copied, and
+    // fixed up" while PspAllocateProcess concludes the address space, before MmCreatePeb (3E). The lab writes them
+    // after the PEB so the PEB's ProcessParameters can point at them: the lab's order, said in the text.
+    text: (a, l10n) => l10n.t('PspSetupUserProcessAddressSpace (called by PspAllocateProcess) copies the process parameters from stage 1 (command line, current directory, environment; {size} bytes) into process {pid} at {address}; the PEB\'s ProcessParameters field points to them. The lab\'s order: the book lists this copy in stage 3D, before the PEB is created in 3E; the lab records it here, right after the PEB.', a),
   },
   // Stage 3F: PspInsertProcess: the process inserted, the creator's handle, the job.
   'create.insertProcess': {
