@@ -2,15 +2,16 @@
 // private pages compressed in a store whose memory is the user address space of the minimal "Memory
 // Compression" process, instead of the modified page writer sending them to the paging file. Windows
 // Internals 7th ed., Part 1, ch. 5, "Memory compression" (the store lives in the Memory Compression
-// process's working set since Windows 10 1511; a fault on a compressed page is satisfied by decompressing
+// process's working set — since Windows 10 1607; in 1507/1511 it was in the System process's working set; a fault on a compressed page is satisfied by decompressing
 // it); Microsoft Learn, "Enable-MMAgent" / "Disable-MMAgent" (-MemoryCompression). The store is reached
 // through a virtual paging file: an MMPAGING_FILE with VirtualStorePagefile set (public symbols), so a
 // compressed page's PTE is an ordinary paging-file PTE whose PageFileLow names that file and whose
 // PageFileHigh is the store's page key (SM_PAGE_KEY = PageFileLow << 28 | PageFileHigh, as FireEye's
 // "Finding Evil in Windows 10 Compressed Memory" (2019) decodes it; its example key 0x20017A4D has
 // PageFileLow 2). Routines: MiStoreWriteModifiedPages -> SMKM_STORE_MGR::SmPageWrite -> ST_STORE::StDmPageAdd
-// (compress), MiResolvePageFileFault -> MiReadPagefilePage -> SmPageRead -> ST_STORE::StDmPageRetrieve
-// (decompress), ST_STORE::StDmPageRemove (a key let go).
+// (compress), MiResolvePageFileFault -> SmPageRead -> ST_STORE::StDmPageRetrieve (decompress; the lab's
+// chain: which routine calls SmPageRead differs between builds — MiIssueHardFaultIo in several — and is not
+// confirmed for 19041), ST_STORE::StDmPageRemove (a key let go).
 //
 // Compression-ratio model: the bytes really are compressed, by this file's own LZ77 coder (Windows uses
 // Xpress, which this is not): a page's compressed size is exactly what the coder makes of its bytes, so

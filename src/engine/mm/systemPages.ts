@@ -211,12 +211,12 @@ export function MiTrimSystemWorkingSet(mm: MemoryManager, space: SystemSpace, co
 export interface KernelStack { stackLimit: bigint; stackBase: bigint; firstPte: number }
 
 /**
- * MmCreateKernelStack: a guard PTE and KERNEL_STACK_SIZE (24 KB) worth of system PTEs (MiReserveSystemPtes),
+ * MmCreateKernelStack: a guard PTE and KERNEL_STACK_SIZE (24 KB) worth of system PTEs (MiReservePtes),
  * charged to commit. Returns undefined when the system PTEs or commit are exhausted.
  */
 export function MmCreateKernelStack(mm: MemoryManager, space: SystemSpace, tid: number): KernelStack | undefined {
   if (!mm.canCharge(KERNEL_STACK_PAGES)) return undefined;
-  const first = space.MiReserveSystemPtes(KERNEL_STACK_PAGES + 1);
+  const first = space.MiReservePtes(KERNEL_STACK_PAGES + 1);
   if (first < 0) return undefined;
   mm.systemCommit += KERNEL_STACK_PAGES;
   space.charged += KERNEL_STACK_PAGES;
@@ -228,7 +228,7 @@ export function MmCreateKernelStack(mm: MemoryManager, space: SystemSpace, tid: 
 
 /** MmDeleteKernelStack: the stack's system PTEs and commit are released when its thread is reaped. */
 export function MmDeleteKernelStack(mm: MemoryManager, space: SystemSpace, tid: number, stack: KernelStack): void {
-  const released = space.MiReleaseSystemPtes(stack.firstPte);
+  const released = space.MiReleasePtes(stack.firstPte);
   if (released === 0) return;
   mm.systemCommit -= KERNEL_STACK_PAGES;
   space.charged -= KERNEL_STACK_PAGES;

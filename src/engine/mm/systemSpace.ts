@@ -1,5 +1,5 @@
 // The system address space: the kernel half's regions (nonpaged pool, paged pool, system PTEs, session
-// space), the pool tag counters, the system PTE allocator (MiReserveSystemPtes / MiReleaseSystemPtes, the
+// space), the pool tag counters, the system PTE allocator (MiReservePtes / MiReleasePtes, the
 // names in the public symbols) and the system working set that holds paged pool's resident pages.
 // Windows Internals 7th ed., Part 1, ch. 5: "Virtual address space layouts" ("x64 system address space",
 // "Dynamic system virtual address space management": since Windows 10 1607 each region is placed at a
@@ -152,8 +152,8 @@ export class SystemSpace {
 
   // ---- system PTEs
 
-  /** MiReserveSystemPtes: `count` contiguous system PTEs, first fit; returns the first one's index or -1. */
-  MiReserveSystemPtes(count: number): number {
+  /** MiReservePtes: `count` contiguous system PTEs, first fit; returns the first one's index or -1. */
+  MiReservePtes(count: number): number {
     const n = this.systemPtes.length;
     let run = 0;
     for (let k = 0, i = this.systemPteHint; k < n; k++, i++) {
@@ -173,8 +173,8 @@ export class SystemSpace {
     return -1;
   }
 
-  /** MiReleaseSystemPtes: frees the run that starts at `first`; returns its length (0 when there is none). */
-  MiReleaseSystemPtes(first: number): number {
+  /** MiReleasePtes: frees the run that starts at `first`; returns its length (0 when there is none). */
+  MiReleasePtes(first: number): number {
     const count = this.systemPteRuns.get(first);
     if (count === undefined) return 0;
     this.systemPtes.fill(0, first, first + count);

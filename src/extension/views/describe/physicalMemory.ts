@@ -137,7 +137,7 @@ export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
     return row({
       icon: 'layers', label: l10n.t('System PTEs'), collapsible: Collapsible.None, contextValue: 'ntlab.systemPtes',
       description: s ? l10n.t('{0} of {1} in use · {2} kernel stacks', s.inUse, s.total, s.kernelStacks) : '',
-      tooltip: l10n.t('System PTEs map kernel stacks, I/O space and MDLs. Each thread\'s 24 KB kernel stack takes six of them plus a guard PTE (MiReserveSystemPtes); they go back when the thread ends.'),
+      tooltip: l10n.t('System PTEs map kernel stacks, I/O space and MDLs. Each thread\'s 24 KB kernel stack takes six of them plus a guard PTE (MiReservePtes); they go back when the thread ends.'),
     });
   },
 
