@@ -299,7 +299,7 @@ suite('Sidebar and commands', () => {
   test('the Physical Memory view lists commit and the page lists with the engine\'s counts', async () => {
     const api = await liveSession();
     const roots = await inspect(Views.physicalMemory);
-    assert.deepEqual(roots.children.map((r) => r.id), ['commit', 'list:Zeroed', 'list:Free', 'list:Standby', 'list:Modified', 'list:ModifiedNoWrite', 'list:Bad', 'active', 'compression']);
+    assert.deepEqual(roots.children.map((r) => r.id), ['commit', 'list:Zeroed', 'list:Free', 'list:Standby', 'list:Modified', 'list:ModifiedNoWrite', 'list:Bad', 'active', 'compression', 'system']);
     const info = api.session.system!.querySystemMemoryListInformation();
     assert.ok(roots.children[1]!.description!.startsWith(`${info.ZeroPageCount} `), roots.children[1]!.description);
     const standby = await inspect(Views.physicalMemory, 'list:Standby');
