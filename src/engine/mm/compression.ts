@@ -18,6 +18,7 @@
 // zero-filled and repetitive pages shrink a lot and random bytes not at all (a page that does not shrink
 // is kept uncompressed, 4096 bytes). Entries are rounded up to 16 bytes and packed one after another in
 // 64 KB regions; a region is released when its last entry goes, there is no compaction.
+import { copyUserPages, translatedFrame } from './userCopy';
 import { LastError, NtException } from '../errors';
 import { MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READWRITE } from '../constants';
 import type { AddressSpace } from './addressSpace';
@@ -305,30 +306,13 @@ export function releaseEmptyRegions(mm: MemoryManager): number {
   return released;
 }
 
+/** Stores into / loads from the Memory Compression process's store regions: the shared page walk (userCopy.ts). */
 function writeStore(mm: MemoryManager, memc: AddressSpace, va: number, data: Uint8Array, length: number): void {
-  let done = 0;
-  while (done < length) {
-    const cur = va + done;
-    const vpn = Math.floor(cur / PAGE_SIZE);
-    const off = cur - vpn * PAGE_SIZE;
-    const len = Math.min(length - done, PAGE_SIZE - off);
-    const pfn = mm.translate(memc, vpn, true);
-    mm.phys.write(pfn, off, data, done, len);
-    done += len;
-  }
+  copyUserPages(mm, memc, va, data, 0, length, true, translatedFrame);
 }
 
 function readStore(mm: MemoryManager, memc: AddressSpace, va: number, out: Uint8Array, length: number): void {
-  let done = 0;
-  while (done < length) {
-    const cur = va + done;
-    const vpn = Math.floor(cur / PAGE_SIZE);
-    const off = cur - vpn * PAGE_SIZE;
-    const len = Math.min(length - done, PAGE_SIZE - off);
-    const pfn = mm.translate(memc, vpn, false);
-    mm.phys.read(pfn, off, out, done, len);
-    done += len;
-  }
+  copyUserPages(mm, memc, va, out, 0, length, false, translatedFrame);
 }
 
 /**
