@@ -41,6 +41,8 @@ const SNAPSHOT_MIN_STEPS = 1024;
 /** Machines kept near the cursor, and how many operations away a target counts as a step from the last. */
 const NEAR_MAX = 2;
 const NEAR_OPS = 2;
+/** The share of the budget the machines kept near the cursor may hold (the rest is the snapshots'). */
+const NEAR_SHARE = 0.25;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
 const SNAPSHOT_MAX_INTERVAL_MS = 30;
@@ -228,6 +230,7 @@ export class TimeTravel {
   private boundMemory(retired: number): boolean {
     const budget = this.budgetBytes;
     const snaps = this.snapshots;
+    this.capNear(budget * NEAR_SHARE);
     let stateBytes = 0;
     for (const s of snaps) stateBytes += s.stateBytes;
     const fixed = stateBytes + this.live.ops.byteLength + this.nearBytes();
@@ -397,6 +400,20 @@ export class TimeTravel {
       n += this.lastInside.stateBytes + mm.phys.bytesNotIn(live.phys) + mm.pageFile.bytesNotIn(live.pageFile);
     }
     return n;
+  }
+
+  /**
+   * The machines kept near the cursor hold at most `cap` bytes: the oldest goes first, then the state
+   * inside an operation, then the newest. A machine replayed far from its snapshot holds a private copy
+   * of every chunk the replay wrote (the jump bench's session: 181 MB for one), and with no cap they
+   * pushed snapshots out one jump after another until 2 were left (see the header).
+   */
+  private capNear(cap: number): void {
+    while ((this.lastInside || this.near.length > 0) && this.nearBytes() > cap) {
+      if (this.near.length > 1) this.near.shift();
+      else if (this.lastInside) this.lastInside = undefined;
+      else this.near.shift();
+    }
   }
 
   /** After keeping a machine: the budget holds (snapshots go first, see boundMemory). */
