@@ -73,8 +73,16 @@ export function verifyIntegrity(system: System): string[] {
   const reached = new Uint8Array(n);
   /** Valid process PTEs per shared (prototype-PTE) page. */
   const sharedMappings = new Map<number, number>();
+  const systemProcess = processes.find((q) => q !== undefined && q.pid === 4 && !q.exited);
   for (const p of processes) {
     if (!p || p.exited) continue;
+    // The Idle process (pid 0) shares System's page directory (MmInitializeHandBuiltProcess) and maps nothing itself.
+    if (p.pid === 0) {
+      if (systemProcess && p.directoryTableBase !== systemProcess.directoryTableBase) err(`Idle's DirectoryTableBase ${p.directoryTableBase} is not System's ${systemProcess.directoryTableBase}`);
+      if (p.pageTablePages !== 0 || p.vads.count !== 0 || p.ws.count !== 0 || p.privateCommit !== 0) err('Idle maps memory of its own');
+      pageTableCount.set(p.index, 0);
+      continue;
+    }
     let tables = 0;
     const walk = (table: number, level: number, vpnBase: number): void => {
       tables++;
@@ -285,8 +293,10 @@ export function verifyProcessIntegrity(system: System): string[] {
     else live++;
     // The Idle process (pid 0) has no CID: PspCidTable never names it.
     if (p.pid !== 0 && pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
+    // Idle's EPROCESS (KiInitialProcess) is no object of the object manager: it has no header.
     const header = pm.ob.get(st.objectId);
-    if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);
+    if (p.pid === 0) { if (st.objectId !== 0) err(`Idle has object ${st.objectId}`); }
+    else if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);
     for (const t of p.threads) {
       if (t.state === 'Terminated') continue;
       if (pm.cids.live.get(t.tid) !== 't') err(`tid ${t.tid} of pid ${p.pid} is not a thread id in the CID table`);

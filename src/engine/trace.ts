@@ -202,9 +202,10 @@ export const STEP_SCHEMAS = {
   'thread.dispatch': { kind: 'thread', routine: 'KiSelectReadyThread', args: [['processor', 'n'], ['tid', 'n'], ['priority', 'n'], ['standbyTid', 'n']] },
   // Processes: boot, handles, termination.
   'process.system': { kind: 'process', routine: 'PspInitPhase0', args: [['pid', 'n'], ['eprocess', 'a']] },
-  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; not a real process object.
   'process.memCompression': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a'], ['enabled', 'b']] },
-  'process.idle': { kind: 'process', routine: 'KiInitializeKernel', args: [['processors', 'n']] },
+  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; its EPROCESS is
+  // KiInitialProcess in the kernel image's data, not a process object.
+  'process.idle': { kind: 'process', routine: 'KiInitializeKernel', args: [['processors', 'n'], ['eprocess', 'a']] },
   // The Registry process: a minimal process (no image, no PEB) the configuration manager creates
   // (CmpInitializeRegistryProcess -> PsCreateMinimalProcess, public symbols).
   'process.registry': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a']] },
