@@ -196,10 +196,13 @@ export function verifyIntegrity(system: System): string[] {
     let views = 0;
     for (const p of processes) if (p && !p.exited) for (const v of p.vads) if (v.view?.controlArea.id === ca.id) views++;
     if (views !== ca.mappedViews) err(`control area ${ca.id}: NumberOfMappedViews ${ca.mappedViews} but ${views} views`);
-    if (ca.sectionReferences === 0 && ca.mappedViews === 0) err(`control area ${ca.id} has no references but was not deleted`);
+    // An unreferenced control area stays only for a mapped file whose pages are still in memory (kept as cache).
+    if (ca.sectionReferences === 0 && ca.mappedViews === 0 && !(ca.fileBacked && ca.pfnReferences > 0)) err(`control area ${ca.id} has no references but was not deleted`);
+    let inMemory = 0;
     for (let i = 0; i < seg.totalPtes; i++) {
       const lo = seg.protoLo[i]!;
       const hi = seg.protoHi[i]!;
+      if (lo & PTE_VALID || (lo & PTE_TRANSITION && !(lo & PTE_PROTOTYPE))) inMemory++;
       if (lo & PTE_VALID) {
         const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
         const addr = protoAddress(ca, i);
@@ -222,6 +225,7 @@ export function verifyIntegrity(system: System): string[] {
         refSlot(lo, hi, `ca ${ca.id} proto ${i}`);
       }
     }
+    if (inMemory !== ca.pfnReferences) err(`control area ${ca.id}: NumberOfPfnReferences ${ca.pfnReferences} but ${inMemory} pages in memory`);
   }
   for (const [pfn] of sharedMappings) err(`shared pfn ${pfn} mapped by a PTE but not by a valid prototype PTE`);
   // The system address space: pool pages, their page tables, the system working set and system commit.

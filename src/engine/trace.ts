@@ -72,6 +72,9 @@ export const STEP_SCHEMAS = {
   'section.unmapView': { kind: 'virtualMemory', routine: 'MiUnmapViewOfSection', args: [['pid', 'n'], ['controlArea', 'n'], ['base', 'a'], ['size', 'a']] },
   'file.create': { kind: 'system', routine: 'NtCreateFile', args: [['pid', 'n'], ['path', 's'], ['handle', 'n'], ['access', 'n']] },
   'section.delete': { kind: 'systemThread', routine: 'MiSegmentDelete', args: [['controlArea', 'n'], ['freedPages', 'n']] },
+  // The last section reference and view of a mapped file's control area are gone but its pages are in memory:
+  // MiCheckControlArea keeps it on the unused segment list (MiInsertUnusedSegment; public symbols).
+  'section.keepCached': { kind: 'virtualMemory', routine: 'MiCheckControlArea', args: [['controlArea', 'n'], ['pages', 'n']] },
   'thread.mappedPageWriter': { kind: 'systemThread', routine: 'MiMappedPageWriter', args: [['pages', 'n'], ['files', 's']] },
   // Working sets.
   'ws.trim': { kind: 'workingSet', routine: 'MiTrimWorkingSet', args: [['pid', 'n'], ['pages', 'n'], ['toStandby', 'n'], ['toModified', 'n'], ['reason', 's']] },

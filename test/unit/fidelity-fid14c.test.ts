@@ -67,3 +67,85 @@ describe('smss\'s per-session copies (7e Part 2 ch. 12: smss starts a copy of it
     for (const s of starts) expect(s.args.commandLine).toBe('\\SystemRoot\\System32\\smss.exe');
   });
 });
+
+describe('a mapped file\'s control area outlives its last reference while its pages are cached (7e ch. 5, "Section objects", "Page list dynamics"; MiCheckControlArea, MiDeleteEmptyControlAreas: public symbols)', () => {
+  const PATH = 'C:\\Users\\Public\\cached.bin';
+  const setup = () => {
+    const sys = createSystem({ boot: false, physicalMemoryMB: 32, pageFileMB: 64, seed: 5 });
+    const data = new Uint8Array(0x4000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 12)) & 0xFF;
+    sys.psCall({ call: 'createFile', path: PATH, data });
+    const pid = sys.createProcess({ imagePath: 'C:\\Windows\\System32\\notepad.exe' }).pid;
+    return { sys, k: sys.win32(pid), data };
+  };
+  const mapAndRead = (k: ReturnType<System['win32']>) => {
+    const hf = k.CreateFile(PATH, 0x80000000 /* GENERIC_READ */, 1, null, 3 /* OPEN_EXISTING */, 0, 0);
+    const hm = k.CreateFileMapping(hf, 0x02 /* PAGE_READONLY */, 0n);
+    const va = k.MapViewOfFile(hm, 0x4 /* FILE_MAP_READ */, 0n, 0n);
+    const bytes = k.ReadMemory(va, 0x4000);
+    return { hf, hm, va, bytes };
+  };
+  const closeAll = (k: ReturnType<System['win32']>, v: { hf: number; hm: number; va: bigint }) => {
+    expect(k.UnmapViewOfFile(v.va)).toBe(true);
+    expect(k.CloseHandle(v.hm)).toBe(true);
+    expect(k.CloseHandle(v.hf)).toBe(true);
+  };
+
+  it('the second open and map of the file soft-faults its pages from standby: no read from the file', () => {
+    const { sys, k, data } = setup();
+    const first = mapAndRead(k);
+    expect(first.bytes).toEqual(data);
+    const reads = (from: number) => sys.getSteps(from, sys.stepCount).filter((s) => s.code === 'io.pageRead' && String(s.args.file).toLowerCase() === PATH.toLowerCase()).length;
+    expect(reads(0)).toBeGreaterThan(0);
+    const beforeClose = sys.stepCount;
+    closeAll(k, first);
+    const closing = sys.getSteps(beforeClose, sys.stepCount).map((s) => s.code);
+    expect(closing).toContain('section.keepCached');
+    expect(closing).not.toContain('section.delete');
+    expect(verifyIntegrity(sys)).toEqual([]);
+    const beforeSecond = sys.stepCount;
+    const second = mapAndRead(k);
+    expect(second.bytes).toEqual(data);
+    expect(reads(beforeSecond)).toBe(0);
+    const steps = sys.getSteps(beforeSecond, sys.stepCount);
+    const protoFaults = steps.filter((s) => s.code === 'fault.prototype');
+    expect(protoFaults).toHaveLength(4);
+    for (const f of protoFaults) expect(String(f.args.from)).toMatch(/standby/i);
+    closeAll(k, second);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+
+  it('is deleted when its last cached page is purged; the next map reads the file again', () => {
+    const { sys, k, data } = setup();
+    closeAll(k, mapAndRead(k));
+    const before = sys.stepCount;
+    sys.memoryListCommand('MemoryPurgeStandbyList');
+    expect(sys.getSteps(before, sys.stepCount).map((s) => s.code)).toContain('section.delete');
+    expect(verifyIntegrity(sys)).toEqual([]);
+    const again = sys.stepCount;
+    const v = mapAndRead(k);
+    expect(v.bytes).toEqual(data);
+    expect(sys.getSteps(again, sys.stepCount).some((s) => s.code === 'io.pageRead')).toBe(true);
+  });
+
+  it('replacing the file drops the cached control area, so a new mapping sees the new contents', () => {
+    const { sys, k } = setup();
+    closeAll(k, mapAndRead(k));
+    const fresh = new Uint8Array(0x4000).fill(0x5A);
+    sys.psCall({ call: 'createFile', path: PATH, data: fresh });
+    expect(mapAndRead(k).bytes).toEqual(fresh);
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+
+  it('a pagefile-backed section is still deleted at its last reference', () => {
+    const { sys, k } = setup();
+    const hm = k.CreateFileMapping(-1, 0x04 /* PAGE_READWRITE */, 0x2000n);
+    const va = k.MapViewOfFile(hm, 0x2 /* FILE_MAP_WRITE */, 0n, 0n);
+    k.WriteMemory(va, new Uint8Array([1, 2, 3]));
+    k.UnmapViewOfFile(va);
+    const before = sys.stepCount;
+    k.CloseHandle(hm);
+    expect(sys.getSteps(before, sys.stepCount).map((s) => s.code)).toContain('section.delete');
+    expect(verifyIntegrity(sys)).toEqual([]);
+  });
+});
