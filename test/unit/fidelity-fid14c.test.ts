@@ -2,7 +2,8 @@
 // control areas kept as cache, and the texts added in session 22. Each check names the source the behaviour or
 // sentence follows, and fails if the old, unsourced one comes back.
 import { describe, expect, it } from 'vitest';
-import { createSystem, describeObject, PROCESS_QUERY_LIMITED_INFORMATION, verifyIntegrity, Win32Error, type System } from '../../src/engine';
+import { createSystem, describeObject, PROCESS_QUERY_LIMITED_INFORMATION, STEP_SCHEMAS, verifyIntegrity, Win32Error, type System } from '../../src/engine';
+import { GLOSSARY } from '../../src/extension/notes/glossary';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
 import { explainStep } from '../../src/extension/panels/explain';
 import { plainLocalizer } from '../../src/extension/present/localizer';
@@ -147,5 +148,40 @@ describe('a mapped file\'s control area outlives its last reference while its pa
     k.CloseHandle(hm);
     expect(sys.getSteps(before, sys.stepCount).map((s) => s.code)).toContain('section.delete');
     expect(verifyIntegrity(sys)).toEqual([]);
+  });
+});
+
+describe('session 22\'s texts, checked against their sources', () => {
+  const step = (code: string, args: Record<string, unknown>): Parameters<typeof explainStep>[0] => {
+    const schema = STEP_SCHEMAS[code as keyof typeof STEP_SCHEMAS];
+    const all: Record<string, unknown> = {};
+    for (const [name, type] of schema.args) all[name] = type === 'n' ? 7 : type === 'a' ? 0xFFFF_8000_1234_0000n : type === 'b' ? false : type === 'l' ? 'Standby' : 'x';
+    return { seq: 1, kind: schema.kind, routine: schema.routine, code, args: { ...all, ...args }, changes: [] } as Parameters<typeof explainStep>[0];
+  };
+
+  it('paged pool trims leave the paged pool working set, one of the three system working sets (7e ch. 5, "System working sets")', () => {
+    expect(explainStep(step('ws.trimSystem', { pages: 3, toStandby: 2, toModified: 1 }), l10n)).toContain('paged pool working set');
+  });
+
+  it('pool texts label the classic allocator as the lab\'s model (the pools use the segment heap since 19H1)', () => {
+    for (const code of ['pool.alloc', 'pool.free']) expect(explainStep(step(code, { poolType: 0, tag: 0x636f7250 }), l10n), code).toMatch(/classic pool allocator.*segment heap/);
+  });
+
+  it('kernel stack texts say what the lab leaves out: no pages behind the stack, no dead-stack cache', () => {
+    expect(explainStep(step('sys.kernelStack', {}), l10n)).toContain('no physical pages');
+    expect(explainStep(step('sys.kernelStackFree', {}), l10n)).toContain('the lab frees it at once');
+  });
+
+  it('compression texts label the virtual store\'s page-file number and the key release as the lab\'s', () => {
+    const fault = explainStep(step('fault.store', {}), l10n);
+    expect(fault).toContain('paging file number 2 in the lab');
+    expect(fault).toContain('The lab\'s model then lets the key go');
+    expect(explainStep(step('thread.storeWrite', {}), l10n)).toContain('not Windows\' Xpress');
+  });
+
+  it('the glossary tells the Windows 10 boot tree and where the compression store lives since 1607', () => {
+    const en = (id: string) => GLOSSARY.find((e) => e.id === id)!.explain.en;
+    for (const word of ['Memory Compression', 'copy of itself', 'svchost', 'dwm', 'userinit starts explorer and exits', 'kernel image']) expect(en('SystemProcesses')).toContain(word);
+    expect(en('MemoryCompression')).toContain('1607');
   });
 });
