@@ -6,6 +6,8 @@ import { createSystem, describeObject, PROCESS_QUERY_LIMITED_INFORMATION, STEP_S
 import { GLOSSARY } from '../../src/extension/notes/glossary';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
 import { explainStep } from '../../src/extension/panels/explain';
+import { buildFaultView } from '../../src/extension/panels/models';
+import { causeFault } from '../../src/extension/panels/scenarios';
 import { plainLocalizer } from '../../src/extension/present/localizer';
 import { pointerDigits } from '../../src/extension/present/format';
 
@@ -177,6 +179,14 @@ describe('session 22\'s texts, checked against their sources', () => {
     expect(fault).toContain('paging file number 2 in the lab');
     expect(fault).toContain('The lab\'s model then lets the key go');
     expect(explainStep(step('thread.storeWrite', {}), l10n)).toContain('not Windows\' Xpress');
+  });
+
+  it('the page-fault panel labels SmPageRead\'s caller as the lab\'s chain', () => {
+    const system = createSystem({ physicalMemoryMB: 64, pageFileMB: 64, seed: 7 });
+    const seq = (causeFault(system, 'store') as { seq: number }).seq;
+    const why = buildFaultView(system, seq, l10n)!.why;
+    expect(why).toContain('SmPageRead');
+    expect(why).toContain('differ by build');
   });
 
   it('the glossary tells the Windows 10 boot tree and where the compression store lives since 1607', () => {

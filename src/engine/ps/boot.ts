@@ -162,7 +162,8 @@ export function boot(pm: ProcessManager): void {
   create(`${SYSTEM32}\\dwm.exe`, winlogon, 1, 'DWM-1', '"dwm.exe"');
   const userinit = create(`${SYSTEM32}\\userinit.exe`, winlogon, 1, 'User', 'C:\\Windows\\system32\\userinit.exe');
   create('C:\\Windows\\explorer.exe', userinit, 1, 'User', 'C:\\Windows\\Explorer.EXE');
-  // userinit exits once the shell runs, leaving explorer without a live parent, as on a real machine.
+  // userinit exits once it has started the shell, leaving explorer without a live parent (Windows Internals 7e Part 2
+  // ch. 12, "Winlogon" / "Userinit").
   terminateProcess(pm, pm.ctx.byPid.get(userinit)!, 0, userinit);
   // The store manager's process, a child of System: a minimal process (no PEB, no ntdll, no user threads)
   // whose user address space holds the compression store (Windows Internals 7e Part 1 ch. 5, "Memory
