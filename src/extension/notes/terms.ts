@@ -93,7 +93,7 @@ function buildIndex(): Index {
     }
     // A structure's fields: "valid bit", "no-execute flag", "PageFrameNumber field", 有效位, 脏位.
     for (const f of e.fields ?? []) {
-      for (const name of [camelWords(f.name), ...(f.en ?? [])]) {
+      for (const name of [camelWords(f.name), f.name, ...(f.en ?? [])]) {
         const lower = name.toLowerCase();
         // "no execute bit", "no-execute bit"; "page frame number field", "page-frame-number field".
         for (const suffix of [' bit', ' flag', ' field']) for (const n of new Set([lower, lower.replaceAll(' ', '-'), lower.replaceAll('-', ' ')])) addPhrase(`${n}${suffix}`, e);
@@ -469,6 +469,13 @@ function sharedHeadParts(lowerLine: string, cand: Candidate, phrases: Map<string
     else { while (a > 0 && (isAsciiWordCode(lowerLine.charCodeAt(a - 1)) || lowerLine[a - 1] === '-')) a--; }
     if (a === partEnd) break;
     let hit: { start: number; phrase: Phrase } | undefined;
+    // An English part written with a slash of its own ("R/W", "U/S") is tried whole first.
+    if (!cjk && lowerLine[a - 1] === '/') {
+      let w = a - 1;
+      while (w > 0 && (isAsciiWordCode(lowerLine.charCodeAt(w - 1)) || lowerLine[w - 1] === '-' || lowerLine[w - 1] === '/')) w--;
+      for (const h of heads) { const p = w < a - 1 ? phrases.get(`${lowerLine.slice(w, partEnd)} ${h}`) : undefined; if (p) { hit = { start: w, phrase: p }; break; } }
+      if (hit) a = w;
+    }
     // A Chinese part is read from its longest ending (物理页在空闲 -> 空闲); an English part is one word.
     for (let from = a; !hit && from < partEnd && (cjk || from === a); from++) {
       for (const h of heads) {
