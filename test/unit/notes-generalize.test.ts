@@ -99,6 +99,13 @@ describe('other inflections', () => {
     expect(topicAt('Two views of a section can overlap.', 'views of a section')).toBe('MapViewOfFile');
   });
 
+  it('reads a modifier and its noun around an aside in brackets', () => {
+    expect(topicAt('A soft (transition) fault costs little.', 'soft')).toBe('TransitionFault');
+    expect(topicAt('Large (2 MB) pages are never paged out.', 'Large')).toBe('LargePages');
+    // "process owns" and "thread owns" are no glossary phrases: no span across the brackets.
+    expect(findLineTerms('The process (not the thread) owns it.', undefined).some((t) => t.text.includes('('))).toBe(false);
+  });
+
   it('reads verb forms of plain words where the context confirms them, and not a git commit', () => {
     const text = '## Virtual memory\n\nPages are committed before use.\n\n## Misc\n\nI committed these notes to git.\n';
     const r = recognize(text);

@@ -370,6 +370,11 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   // Coordinated lists that share the last part's head noun: "free, zeroed, standby and modified lists",
   // "paged and nonpaged pool", "the standby/modified lists", "Dirty and Accessed bits", 空闲、备用和修改链表.
   for (const cand of placed) for (const part of sharedHeadParts(lowerLine, cand, idx.phraseByLower)) if (isFree(part.start, part.end)) place(part.start, part.end, part.entry, part.weak);
+  // A word in brackets between a modifier and its noun: "soft (transition) fault", "large (2 MB) pages".
+  for (let at = lowerLine.indexOf(' ('); at >= 0; at = lowerLine.indexOf(' (', at + 2)) {
+    const m = bracketedModifier(lowerLine, at, idx.phraseByLower);
+    if (m && isFree(m.start, m.end)) place(m.start, m.end, m.entry, m.weak);
+  }
   // Context terms: 注册表 names Image File Execution Options inside a stage-2 section.
   if (sectionStage) {
     for (const c of idx.contextTerms) {
@@ -488,6 +493,33 @@ function sharedHeadParts(lowerLine: string, cand: Candidate, phrases: Map<string
     if (hit && hit.start > a) break; // the rest of the run before the part is no list joiner
   }
   return out;
+}
+
+/** The longest aside in brackets read between a modifier and its noun. */
+const MAX_ASIDE = 24;
+
+/**
+ * "X (Y) Z" where "Y Z" or "X Z" is a glossary phrase: the whole span names it ("soft (transition)
+ * fault" is a transition fault; "large (2 MB) pages" large pages). X and Z are single words, Y at most
+ * MAX_ASIDE characters; `at` is the space before the bracket. Bounded work per bracket.
+ */
+function bracketedModifier(lowerLine: string, at: number, phrases: Map<string, Phrase>): { start: number; end: number; entry: GlossaryEntry; weak: boolean } | undefined {
+  const close = lowerLine.indexOf(')', at + 2);
+  if (close < 0 || close - at - 2 > MAX_ASIDE || lowerLine[close + 1] !== ' ') return undefined;
+  const aside = lowerLine.slice(at + 2, close).trim();
+  if (!aside || !/^[a-z0-9 /-]+$/.test(aside)) return undefined;
+  let a = at;
+  while (a > 0 && (isAsciiWordCode(lowerLine.charCodeAt(a - 1)) || lowerLine[a - 1] === '-')) a--;
+  let z = close + 2;
+  while (z < lowerLine.length && (isAsciiWordCode(lowerLine.charCodeAt(z)) || lowerLine[z] === '-')) z++;
+  if (a === at || z === close + 2) return undefined;
+  const noun = lowerLine.slice(close + 2, z);
+  const forms = [noun, singular(noun)];
+  for (const n of forms) {
+    const p = phrases.get(`${aside} ${n}`) ?? phrases.get(`${lowerLine.slice(a, at)} ${n}`);
+    if (p) return { start: a, end: z, entry: p.entry, weak: p.weak };
+  }
+  return undefined;
 }
 
 /**
