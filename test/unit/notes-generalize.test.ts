@@ -113,12 +113,13 @@ describe('other inflections', () => {
     expect(r.termsOnLine(6)).toEqual([]);
   });
 
-  it('reads job, pool and section as kernel words only where the context confirms them', () => {
+  it('reads job, pool, section, standby and transition as kernel words only where the context confirms them', () => {
     const text = [
       '## Job objects', '', 'Jobs limit the processes in them; a job can cap memory.', '',
       '## Section objects', '', 'Two processes share memory through sections (see section 5.2 and this section).', '',
       '## Kernel pools', '', 'The pool is split in two.', '',
       '## Study plan', '', 'My job this week: read two sections of the book.', '',
+      'The laptop went to standby during the transition to the next chapter.', '',
     ].join('\n');
     const r = recognize(text);
     const on = (line: number) => r.termsOnLine(line).map((t) => `${t.text}=${t.entryId}`);
@@ -126,6 +127,7 @@ describe('other inflections', () => {
     expect(on(6)).toEqual(['sections=CreateFileMapping']);
     expect(on(10)).toEqual(['pool=Pool']);
     expect(on(14)).toEqual([]);
+    expect(on(16)).toEqual([]);
   });
 });
 

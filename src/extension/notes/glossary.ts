@@ -320,7 +320,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'TransitionFault', name: 'Transition fault', nameZh: '转换页缺页', category: 'concept',
-    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'], step: fault('transition'), sidebar: 'pte', live: 'pte',
+    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'],
+    // The PTE state named alone ("the page is in transition"); everyday "transition to kernel mode" where the context does not confirm it.
+    plainTerms: ['transition'], step: fault('transition'), sidebar: 'pte', live: 'pte',
     explain: { en: 'The page is still in memory on the standby or modified list: a soft fault puts it back in the working set.', zh: '页面仍在内存中（备用或已修改链表上的转换页）：软缺页（转换错误）把它放回工作集。' },
   },
   {
@@ -382,7 +384,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'PageLists', name: 'Page lists', nameZh: '页面链表', category: 'concept',
     terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表',
       // Windows Internals 7e ch. 5, "Page list dynamics": the zero page list, free page list, standby and modified page lists.
-      'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'], sidebar: 'pageList', live: 'pfnLists',
+      'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'],
+    // The list (and page state) named alone: "the page goes to standby" (everyday: a power state), where the context confirms it.
+    plainTerms: ['standby'], sidebar: 'pageList', live: 'pfnLists',
     explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists.', zh: '未使用的物理页位于零页链表、空闲链表（空闲页链表）、备用链表（备用页链表，优先级 0-7）和已修改链表（修改页链表、已修改页链表）上。' },
   },
   {
