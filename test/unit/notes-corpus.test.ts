@@ -30,6 +30,7 @@ const isUnseen = (f: string): boolean => f.startsWith('unseen-');
 const isHeldout = (f: string): boolean => f.startsWith('heldout-');
 const isFresh = (f: string): boolean => f.startsWith('fresh-');
 const isBlind = (f: string): boolean => f.startsWith('blind-');
+const isRev = (f: string): boolean => f.startsWith('rev23-');
 const ids = new Set(GLOSSARY.map((e) => e.id));
 
 interface Labels { terms: Record<string, string>; headings: Record<string, string> }
@@ -114,7 +115,7 @@ describe('notes corpus: recognition that generalizes', () => {
   };
 
   it('reports recall and precision per file (the corpus written with the glossary)', () => {
-    const mean = report(files.filter((f) => !isUnseen(f) && !isHeldout(f) && !isFresh(f) && !isBlind(f)), 'Corpus written with the glossary changes:');
+    const mean = report(files.filter((f) => !isUnseen(f) && !isHeldout(f) && !isFresh(f) && !isBlind(f) && !isRev(f)), 'Corpus written with the glossary changes:');
     // Floors at what this build measures, so recognition cannot quietly get worse.
     expect(mean('termRecall')).toBeGreaterThanOrEqual(RECALL_FLOOR);
     expect(mean('termPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
@@ -155,6 +156,17 @@ describe('notes corpus: recognition that generalizes', () => {
     expect(mean('termRecall')).toBeGreaterThanOrEqual(ISSUE_RECALL_AIM);
     expect(mean('termPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
     expect(mean('headingPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
+  });
+
+  it('reports recall and precision on the reviewer\'s rev23 files separately (a dev set now)', () => {
+    // Written and labeled blind by an independent reviewer (81d2eef), first measured as REV23_FIRST. The
+    // recognizer was then changed against their findings (class rules and glossary entries, no alias from
+    // their wording), so they are a development set now, not a measure of unseen notes.
+    const rev = files.filter(isRev);
+    expect(rev.length).toBeGreaterThanOrEqual(2);
+    const mean = report(rev, `Reviewer's rev23 notes (dev set; first run: ${REV23_FIRST}):`);
+    expect(mean('termRecall')).toBeGreaterThanOrEqual(REV23_RECALL_FLOOR);
+    expect(mean('termPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
   });
 });
 
@@ -242,6 +254,9 @@ const FRESH_FIRST = 'term recall 91.4%, precision 97.6%, heading recall 77.4%, h
  * their figures did not go down (every file's term recall and precision as before or higher).
  */
 const BLIND_FIRST = 'term recall 86.1%, precision 99.6%, heading recall 54.2%, heading precision 50.8%, every place 84.7%';
+/** The reviewer's two files as first measured (their report), before any change made for them. */
+const REV23_FIRST = 'en: term recall 72.7%, precision 98.3%, heading recall 75.0%; zh: 76.8%, 96.2%, 80.0%';
+const REV23_RECALL_FLOOR = 0.74;
 const ISSUE_RECALL_AIM = 0.95;
 const RECALL_FLOOR = 0.95;
 const PRECISION_FLOOR = 0.95;

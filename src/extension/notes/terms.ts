@@ -2,6 +2,7 @@
 // looked up by their first two characters at each candidate position (no regex, no scan per
 // phrase), identifiers are read by a hand-written scanner, and near misses are measured only for
 // identifier-shaped tokens, with a bounded edit distance. Pure: no vscode (issue 19 items 1 and 8).
+import { engineNames } from './engineNames';
 import { GLOSSARY, stageEntryFor, type GlossaryEntry, type Stage } from './glossary';
 
 /** A term on a line, without the line number (cached per line text). */
@@ -89,6 +90,8 @@ function buildIndex(): Index {
         // "page lists" is also written "page list" (the plural is matched from the singular, not the reverse).
         if (ASCII.test(lower) && lower.includes(' ')) { const one = lower.split(' ').map(singular).join(' '); if (one !== lower) addPhrase(one, e); }
         for (const v of englishVariants(lower)) addPhrase(v, e);
+        for (const v of abbreviatedVariants(lower)) addPhrase(v, e);
+        if (ASCII.test(lower) && lower.includes(' and ')) addPhrase(lower.replaceAll(' and ', ' & '), e);
       }
     }
     // A structure's fields: "valid bit", "no-execute flag", "PageFrameNumber field", 有效位, 脏位.
@@ -111,6 +114,7 @@ function buildIndex(): Index {
         addPhrase(lower, e, true);
         if (ASCII.test(lower) && lower.includes(' ')) addPhrase(lower.replaceAll(' ', '-'), e, true);
         else if (ASCII.test(lower) && lower.includes('-')) addPhrase(lower.replaceAll('-', ' '), e, true);
+        for (const v of abbreviatedVariants(lower)) addPhrase(v, e, true);
       }
     }
   }
@@ -136,6 +140,36 @@ function englishVariants(lower: string): string[] {
   const last = words[words.length - 1]!;
   if (words.length === 2 && last.length > 6 && last.endsWith('ion') && /^[a-z]+$/.test(words[0]!)) out.push(`${last.slice(0, -3)}ed ${words[0]}`);
   return out;
+}
+
+/**
+ * The short forms learners write for common words of the glossary's terms (`memory mgr`, `virtual addr
+ * space`, `sys architecture`, `security ref monitor`): each term is also indexed with them, and a heading
+ * is read with them written out (expandAbbreviations). Whole words only.
+ */
+const ABBREVIATIONS: ReadonlyArray<readonly [string, string]> = [
+  ['manager', 'mgr'], ['managers', 'mgrs'], ['management', 'mgmt'], ['memory', 'mem'], ['address', 'addr'], ['addresses', 'addrs'],
+  ['system', 'sys'], ['process', 'proc'], ['processes', 'procs'], ['reference', 'ref'], ['thread', 'thr'], ['threads', 'thrs'], ['modified', 'mod'],
+];
+const LONG_FORM = new Map(ABBREVIATIONS.map(([long, short]) => [short, long]));
+/** At most this many abbreviated forms of one term (2^n grows fast; terms have few such words). */
+const MAX_ABBREVIATED = 8;
+
+/** A multi-word English term with its abbreviable words shortened, in every combination (`memory manager` -> `mem manager`, `memory mgr`, `mem mgr`). */
+function abbreviatedVariants(lower: string): string[] {
+  if (!ASCII.test(lower) || !/[ -]/.test(lower)) return [];
+  let forms = [''];
+  // Words and the separators between them (`modified-no-write list`: a hyphen or a space).
+  for (const w of lower.split(/([ -])/)) {
+    const short = ABBREVIATIONS.find(([long]) => long === w)?.[1];
+    forms = short && forms.length < MAX_ABBREVIATED ? forms.flatMap((f) => [f + w, f + short]) : forms.map((f) => f + w);
+  }
+  return forms.filter((f) => f !== lower);
+}
+
+/** Abbreviated words written out, and "&" as "and" (`ch3: processes & jobs`, `memory mgmt`). Lower-case input. */
+export function expandAbbreviations(lower: string): string {
+  return lower.replace(/(?<![\w./\\-])([a-z]{2,5})(?![\w.\\/-])/g, (m, w: string) => LONG_FORM.get(w) ?? m).replace(/ & /g, ' and ');
 }
 
 /** An English word in the plural (rules only). */
@@ -270,6 +304,31 @@ function measureSuggestion(token: string): { name: string; entryId: string } | u
   return best && { name: best.name, entryId: best.entryId };
 }
 
+let engineNameIndex: Map<string, GlossaryEntry> | undefined;
+/** The names the simulation shows (engineNames.ts), each with its glossary entry; built once. */
+function getEngineNames(): Map<string, GlossaryEntry> {
+  if (engineNameIndex) return engineNameIndex;
+  const { tokens } = getIndex();
+  const byId = new Map(GLOSSARY.map((e) => [e.id, e]));
+  // A structure's topic: the glossary's entry for its name, or for a part of it (`MMVAD` -> VAD via the
+  // part after the MM/E/K prefix, `HANDLE_TABLE_ENTRY` -> HANDLE_TABLE, `HEAP_SEGMENT` -> heap).
+  const topicOfType = (type: string): string | undefined => {
+    const bare = type.replace(/^_+/, '').toLowerCase();
+    const parts = bare.split('_');
+    for (let n = parts.length; n >= 1; n--) {
+      const head = parts.slice(0, n).join('_');
+      for (const cand of [head, head.replace(/^(?:mm|e|k)/, '')]) { const e = tokens.get(cand); if (e) return e.id; }
+    }
+    return undefined;
+  };
+  engineNameIndex = new Map();
+  for (const [name, id] of engineNames(topicOfType)) {
+    const e = byId.get(id);
+    if (e && !tokens.has(name)) engineNameIndex.set(name, e);
+  }
+  return engineNameIndex;
+}
+
 /** API suffixes a name is written with: the ANSI/Unicode pair and the extended versions. */
 const API_SUFFIXES = ['ExA', 'ExW', 'Ex2', 'Ex', 'A', 'W'];
 
@@ -294,7 +353,8 @@ export function lookupToken(token: string): GlossaryEntry | undefined {
       if (e && e.category === 'api') return e;
     }
   }
-  return undefined;
+  // A name the engine shows (a step's routine, an exported constant, a dt type) that the glossary does not list.
+  return getEngineNames().get(lower);
 }
 
 const isAsciiWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -728,7 +788,7 @@ function headingWords(heading: string): string {
 
 /** A heading without a leading "Chapter 5", "Ch. 3:", "Part 1 -", "第5章", "第三节". */
 function withoutChapter(core: string): string {
-  const m = /^(?:chapter|ch\.?|part|section|sec\.?|lecture|week|day|lesson)\s*[0-9ivx]+[a-z]?\b\s*[:.\-—–]?\s*/.exec(core)
+  const m = /^(?:chapter|ch\.?|part|section|sec\.?|lecture|lec\.?|week|wk\.?|day|lesson|module|unit)\s*[0-9ivx]+[a-z]?\b\s*[:.\-—–]?\s*/.exec(core)
     ?? /^第\s*[0-9一二三四五六七八九十]+\s*[章节部分篇讲课]\s*[:：.、\-—–]?\s*/.exec(core)
     // A question card's label: `Q7:`, `Q:`, `Question 3.`, `问：`, `问题2、`.
     ?? /^(?:q|question|card|flashcard)\s*\d{0,4}\s*[:：.)]\s*/.exec(core) ?? /^(?:问题?|题)\s*\d{0,4}\s*[:：.、]\s*/.exec(core);
@@ -812,7 +872,10 @@ export function headingTopic(heading: string): HeadingTopic | undefined {
   };
   // A title is short: only its first MAX_HEADING_CHARS characters are read, so the regular expressions
   // below stay linear whatever a hostile line holds (a 25 KB heading of `[` or `(`).
-  const core = headingCore(withoutChapter(headingCore(headingWords(heading.slice(0, MAX_HEADING_CHARS)))));
+  let core = headingCore(headingWords(heading.slice(0, MAX_HEADING_CHARS)));
+  // "wk6 — ch5 memory mgmt": a week label, then a chapter label.
+  for (let i = 0; i < 3; i++) { const next = headingCore(withoutChapter(core)); if (next === core) break; core = next; }
+  core = expandAbbreviations(core);
   if (!core) return undefined;
   /** The topic one phrase names, trying its frames, 的, prepositions and gerund in turn. */
   const resolve = (phrase: string, depth = 0): HeadingTopic | undefined => {
