@@ -287,9 +287,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   // ---- Chapters ----------------------------------------------------------------------------
   {
     id: 'ch2', name: 'Chapter 2 System architecture', nameZh: '第 2 章 系统架构', category: 'chapter',
-    // "Architecture overview" is the chapter's first section (Windows Internals 7e ch. 2); notes title it "Architecture".
-    terms: ['System architecture', '系统架构'], headingTerms: ['architecture', 'architecture overview', '架构', '体系结构'], sidebar: 'process', live: 'system',
-    explain: { en: 'Chapter 2, System architecture, from its architecture overview: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章 系统架构（体系结构）：内核、执行体、子系统以及启动后系统运行的进程。' },
+    // "Architecture overview" and "Key system components" are the chapter's first sections (Windows Internals 7e ch. 2); notes title it "Architecture".
+    terms: ['System architecture', '系统架构'], headingTerms: ['architecture', 'architecture overview', 'key system components', '架构', '体系结构', '关键系统组件'], sidebar: 'process', live: 'system',
+    explain: { en: 'Chapter 2, System architecture, from its architecture overview and key system components: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章 系统架构（体系结构，关键系统组件）：内核、执行体、子系统以及启动后系统运行的进程。' },
   },
   // The 5th and 6th editions called the chapter "Processes, Threads, and Jobs" (chapter 5 there).
   {

@@ -101,7 +101,9 @@ function buildIndex(): Index {
         // "no execute bit", "no-execute bit"; "page frame number field", "page-frame-number field".
         for (const suffix of [' bit', ' flag', ' field']) for (const n of new Set([lower, lower.replaceAll(' ', '-'), lower.replaceAll('-', ' ')])) addPhrase(`${n}${suffix}`, e);
       }
-      for (const name of f.zh ?? []) for (const suffix of ['位', '标志位', '标志', '字段']) addPhrase(`${name}${suffix}`, e);
+      // A two-character name is often an everyday word too (转换 "convert", 有效 "valid"): "<word>标志" is then an
+      // ordinary compound (转换标志和优先级类: the conversion of flags), so it names the field only with 位.
+      for (const name of f.zh ?? []) for (const suffix of name.length > 2 ? ['位', '标志位', '标志', '字段'] : ['位', '标志位']) addPhrase(`${name}${suffix}`, e);
     }
   }
   // Heading terms of more than one word (`in-paging I/O`, `locked pages`, 地址空间布局) name their topic in running
@@ -223,6 +225,63 @@ const DOCUMENT_WORDS = new Set(['section', 'sections']);
 /** Words before such a word that point into the document. */
 const DOCUMENT_POINTERS = new Set(['this', 'next', 'previous', 'following', 'preceding', 'above', 'below', 'earlier', 'later', 'same', 'book',
   'that', 'these', 'those', 'first', 'last', 'other', 'whole', 'entire', 'chapter', 'subsection']);
+
+/**
+ * Everyday compounds of the plain words that have one (a learner's life shows up in notes: "got a
+ * summer job offer", "read the section once more", 今天的课后作业还没写): the word next to one of these
+ * is in its everyday sense, whatever the section around it is about. Keyed by the singular word.
+ */
+const EVERYDAY_AFTER: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['job', new Set(['offer', 'offers', 'interview', 'interviews', 'hunt', 'hunting', 'search', 'market', 'title', 'application', 'applications', 'fair', 'posting', 'postings', 'description', 'listing', 'listings', 'security'])],
+]);
+const EVERYDAY_BEFORE: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['job', new Set(['summer', 'part-time', 'full-time', 'dream', 'day', 'side', 'internship', 'paid', 'weekend', 'holiday'])],
+  // Reading a part of the book: "read the section", "skimmed that section again".
+  ['section', new Set(['read', 'reread', 're-read', 'reading', 'skim', 'skimmed', 'skimming', 'skip', 'skipped', 'review', 'reviewed', 'reviewing', 'revisit', 'finish', 'finished', 'study', 'studied'])],
+]);
+/** Words skipped between such a neighbour and the plain word ("read the section"). */
+const EVERYDAY_FILLERS = new Set(['the', 'a', 'an', 'that', 'this', 'my', 'his', 'her', 'our', 'their', 'whole']);
+/** Chinese everyday compounds of a plain word: what is written right before or right after it (课后作业, 写作业, 作业本). */
+const ZH_EVERYDAY: ReadonlyMap<string, { readonly before: readonly string[]; readonly after: readonly string[] }> = new Map([
+  ['作业', { before: ['课后', '家庭', '寒假', '暑假', '写', '交', '布置', '批改', '补', '抄', '做'], after: ['本', '题', '还没', '没写', '没交', '写完', '做完', '要交', '交了', '明天交'] }],
+]);
+
+/** The ASCII word that ends at `at` (exclusive), skipping spaces; with its start. */
+function wordBefore(lowerLine: string, at: number): { word: string; start: number } {
+  let a = at;
+  while (a > 0 && lowerLine[a - 1] === ' ') a--;
+  let b = a;
+  while (b > 0 && (isAsciiWordCode(lowerLine.charCodeAt(b - 1)) || lowerLine[b - 1] === '-')) b--;
+  return { word: lowerLine.slice(b, a), start: b };
+}
+
+/** Whether a plain word at [start, end) is in an everyday compound ("job offer", "summer job", "read the section"). */
+function everydaySense(lowerLine: string, start: number, end: number): boolean {
+  const w = lowerLine.slice(start, end);
+  const key = w.length > 3 && w.endsWith('s') && (EVERYDAY_AFTER.has(w.slice(0, -1)) || EVERYDAY_BEFORE.has(w.slice(0, -1))) ? w.slice(0, -1) : w;
+  const after = EVERYDAY_AFTER.get(key);
+  if (after) {
+    let c = end;
+    while (lowerLine[c] === ' ') c++;
+    let d = c;
+    while (d < lowerLine.length && isAsciiWordCode(lowerLine.charCodeAt(d))) d++;
+    if (after.has(lowerLine.slice(c, d))) return true;
+  }
+  const before = EVERYDAY_BEFORE.get(key);
+  if (before) {
+    let prev = wordBefore(lowerLine, start);
+    for (let k = 0; k < 2 && EVERYDAY_FILLERS.has(prev.word); k++) prev = wordBefore(lowerLine, prev.start);
+    if (before.has(prev.word)) return true;
+  }
+  return false;
+}
+
+/** Whether a Chinese plain word at [start, end) is in an everyday compound (课后作业, 写作业, 作业还没写). */
+function zhEverydaySense(line: string, start: number, end: number): boolean {
+  const rule = ZH_EVERYDAY.get(line.slice(start, end));
+  if (!rule) return false;
+  return rule.before.some((b) => line.startsWith(b, start - b.length)) || rule.after.some((a) => line.startsWith(a, end));
+}
 
 /** Whether a plain word at [start, end) is a part of the document ("this section", "book sections", "section 3.2", "sections 4–5"). */
 function documentSense(lowerLine: string, start: number, end: number): boolean {
@@ -429,6 +488,11 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   }
   // Coordinated lists that share the last part's head noun: "free, zeroed, standby and modified lists",
   // "paged and nonpaged pool", "the standby/modified lists", "Dirty and Accessed bits", 空闲、备用和修改链表.
+  // A weak (plain) Chinese word in an everyday compound is no term (课后作业): free its place again.
+  for (let k = out.length - 1; k >= 0; k--) {
+    const t = out[k]!;
+    if (t.weak && zhEverydaySense(line, t.start, t.end)) { taken.fill(0, t.start, t.end); out.splice(k, 1); const at = placed.findIndex((c) => c.start === t.start); if (at >= 0) placed.splice(at, 1); }
+  }
   for (const cand of placed) for (const part of sharedHeadParts(lowerLine, cand, idx.phraseByLower)) if (isFree(part.start, part.end)) place(part.start, part.end, part.entry, part.weak);
   // A word in brackets between a modifier and its noun: "soft (transition) fault", "large (2 MB) pages".
   for (let at = lowerLine.indexOf(' ('); at >= 0; at = lowerLine.indexOf(' (', at + 2)) {
@@ -468,7 +532,7 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     while (end > start && line.charCodeAt(end - 1) === 46) end--;
     const token = line.slice(start, end);
     const plainEntry = lookupPlain(token);
-    if (plainEntry && documentSense(lowerLine, start, end)) continue;
+    if (plainEntry && (documentSense(lowerLine, start, end) || everydaySense(lowerLine, start, end))) continue;
     if (plainEntry) {
       out.push({ start, end, text: token, entryId: plainEntry.id, exact: true, weak: true });
       continue;
