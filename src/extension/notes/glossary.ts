@@ -307,7 +307,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'WorkingSet', name: 'Working set', nameZh: '工作集', category: 'concept',
     terms: ['working set', '工作集', 'WSLE', 'working-set list', 'SetProcessWorkingSetSize', '工作集管理器', 'working set manager', 'system working set', 'system cache', '系统工作集', '系统缓存'], sidebar: 'wsle', live: 'workingSet',
-    explain: { en: 'The pages of a process currently resident (valid PTEs; the system working set holds the system cache\'s), listed as WSLEs and trimmed oldest first by the working set manager.', zh: '进程当前驻留的页面（有效的 PTE；系统工作集保存系统缓存的页面），以 WSLE 列出，工作集管理器修剪时先删最旧的。' },
+    explain: { en: 'The pages of a process currently resident (valid PTEs), or those of the system cache in the system working set, listed as WSLEs and trimmed oldest first by the working set manager.', zh: '进程当前驻留的页面（有效的 PTE），或系统工作集中系统缓存的页面，以 WSLE 列出，工作集管理器修剪时先删最旧的。' },
   },
   {
     id: 'PageFault', name: 'Page fault', nameZh: '缺页', category: 'concept',
@@ -518,7 +518,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     // "job"/"jobs" (everyday: a task) name the job object only where the context confirms it (recognize.ts).
     plainTerms: ['作业', 'job', 'jobs'], sidebar: 'jobs', live: 'eprocess',
     explain: {
-      en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count; a silo, or server silo, is a job with its own namespaces); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
+      en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count), a silo or server silo being a job with its own namespaces; CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',
     },
   },
@@ -532,7 +532,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'UserKernelMode', name: 'User mode and kernel mode', nameZh: '用户模式与内核模式（用户态与内核态）', category: 'concept', nearest: 'AddressSpace',
     terms: ['user mode', 'kernel mode', 'user-mode', 'kernel-mode', 'mode switch', 'privileged mode', '用户模式', '内核模式', '用户态', '内核态', '模式切换'],
     explain: {
-      en: 'User mode and kernel mode (a mode switch between them on every system call, interrupt or exception): applications and subsystem DLLs run in user mode (ring 3) with access to user space only; the executive, kernel, HAL and drivers run in kernel mode (ring 0), the privileged mode, with access to system space.',
+      en: 'User mode and kernel mode, the privileged mode (a mode switch between them on every system call, interrupt or exception): applications and subsystem DLLs run in user mode (ring 3) with access to user space only; the executive, kernel, HAL and drivers run in kernel mode (ring 0), the privileged mode, with access to system space.',
       zh: '用户模式与内核模式（即用户态与内核态，每次系统调用、中断或异常都发生模式切换）：应用程序和子系统 DLL 在用户模式（ring 3）运行，只能访问用户空间；执行体、内核、HAL 和驱动在内核模式（ring 0）运行，可以访问系统空间。',
     },
   },
@@ -550,8 +550,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       'KiSystemCall64', 'KiSystemCall64Shadow', 'KiSystemServiceCopyEnd', 'KiSystemService', 'KiSystemServiceUser', 'SSDT', 'System Service Descriptor Table', 'KeServiceDescriptorTable', 'KiServiceTable',
       '系统调用', '系统服务', '系统服务分发', '系统服务调度', '系统服务分派', '系统服务描述符表'],
     explain: {
-      en: 'System service dispatching (system calls, the syscall instruction): an ntdll stub puts the system service number in EAX and executes syscall; KiSystemCall64 switches to kernel mode and indexes the System Service Descriptor Table (SSDT, KeServiceDescriptorTable / KiServiceTable) to call the Nt routine (KiSystemServiceCopyEnd), then returns to user mode.',
-      zh: '系统服务分发（系统调用、系统服务分派、系统服务调度，syscall 指令）：ntdll 存根把系统服务号放入 EAX 并执行 syscall；KiSystemCall64 切换到内核模式，用系统服务描述符表（SSDT）找到并调用 Nt 例程（KiSystemServiceCopyEnd），再返回用户模式。',
+      en: 'System service dispatching (system calls, the syscall instruction, the system service dispatcher KiSystemCall64 and the System Service Descriptor Table): an ntdll stub puts the system service number in EAX and executes syscall; KiSystemCall64 switches to kernel mode and indexes the System Service Descriptor Table (SSDT, KeServiceDescriptorTable / KiServiceTable) to call the Nt routine (KiSystemServiceCopyEnd), then returns to user mode.',
+      zh: '系统服务分发（系统调用、系统服务分派、系统服务调度，syscall 指令，系统服务描述符表）：ntdll 存根把系统服务号放入 EAX 并执行 syscall；KiSystemCall64 切换到内核模式，用系统服务描述符表（SSDT）找到并调用 Nt 例程（KiSystemServiceCopyEnd），再返回用户模式。',
     },
   },
   {
