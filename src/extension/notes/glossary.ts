@@ -311,6 +311,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PageFault', name: 'Page fault', nameZh: '缺页', category: 'concept',
+    // A section of memory notes titled "Faults" is about page faults (the only faults of ch. 5).
+    headingTerms: ['faults'],
     terms: ['page fault', 'page faults', '缺页', '页面错误', '页错误', '缺页异常', 'MmAccessFault', 'Page Faults/sec', '页错误/秒'], step: fault(), sidebar: 'pte', live: 'pte',
     explain: { en: 'MmAccessFault decodes the PTE and resolves the page fault (Page Faults/sec counts them): demand zero, transition, paging file, prototype, copy-on-write, or raises an exception.', zh: 'MmAccessFault 解码 PTE 并解决缺页（页面错误、页错误、缺页异常，页错误/秒计数）：请求零页、转换、页面文件、原型 PTE、写时复制，或抛出异常。' },
   },
@@ -373,6 +375,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PageTable', name: 'Page tables', nameZh: '页表', category: 'concept',
+    // "Translation" as a section title of memory notes: address translation (Windows Internals 7e ch. 5 "Address translation").
+    headingTerms: ['translation'],
     terms: ['page table', 'page tables', '页表', 'PML4', 'PDPT', 'page directory pointer table', 'page directory', '页目录', '页目录指针表', 'CR3', 'address translation', '地址转换', '地址翻译', 'page table walk', 'page walk', '页表遍历'], step: fault(), sidebar: 'pte', live: 'pte',
     explain: { en: 'x64 four-level address translation, a page table walk from CR3: PML4 (PXE) -> PDPT, the page directory pointer table (PPE) -> PD, the page directory (PDE) -> PT (PTE), 9 bits each, 12-bit offset.', zh: 'x64 四级地址转换（地址翻译，页表遍历，从 CR3 开始）：PML4（PXE）-> PDPT，页目录指针表（PPE）-> PD，页目录（PDE）-> PT（PTE），每级 9 位，页内偏移 12 位。' },
   },

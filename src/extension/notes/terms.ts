@@ -151,7 +151,7 @@ function englishVariants(lower: string): string[] {
  */
 const ABBREVIATIONS: ReadonlyArray<readonly [string, string]> = [
   ['manager', 'mgr'], ['managers', 'mgrs'], ['management', 'mgmt'], ['memory', 'mem'], ['address', 'addr'], ['addresses', 'addrs'],
-  ['system', 'sys'], ['process', 'proc'], ['processes', 'procs'], ['reference', 'ref'], ['thread', 'thr'], ['threads', 'thrs'], ['modified', 'mod'],
+  ['system', 'sys'], ['process', 'proc'], ['processes', 'procs'], ['reference', 'ref'], ['thread', 'thr'], ['threads', 'thrs'], ['modified', 'mod'], ['configuration', 'config'],
 ];
 const LONG_FORM = new Map(ABBREVIATIONS.map(([long, short]) => [short, long]));
 /** At most this many abbreviated forms of one term (2^n grows fast; terms have few such words). */
