@@ -66,7 +66,8 @@ export function engineNames(topicOfType: (typeName: string) => string | undefine
   // The call chain of each creation stage (CreateProcessInternalW -> NtCreateUserProcess -> …): the stage's routines.
   for (const stage of CREATION_STAGES) for (const r of callChain({ routine: '', kind: 'processCreation', stage })) add(r, `Stage${stage}`);
   for (const [code, schema] of Object.entries(STEP_SCHEMAS)) {
-    add(schema.routine, topicOfCode(code));
+    // A native system service with no more specific topic (NtCreateFile, NtSetValueKey) is still a system service.
+    add(schema.routine, topicOfCode(code) ?? (/^Nt[A-Z]/.test(schema.routine) ? 'SystemCalls' : undefined));
     // The routines the stepper and kd show above a fault's resolver: KiPageFault, MmAccessFault.
     if (schema.kind === 'pageFault') for (const r of callChain({ routine: schema.routine, kind: schema.kind })) if (r !== schema.routine) add(r, 'PageFault');
   }

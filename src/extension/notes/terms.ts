@@ -367,16 +367,16 @@ let engineNameIndex: Map<string, GlossaryEntry> | undefined;
 /** The names the simulation shows (engineNames.ts), each with its glossary entry; built once. */
 function getEngineNames(): Map<string, GlossaryEntry> {
   if (engineNameIndex) return engineNameIndex;
-  const { tokens } = getIndex();
+  const { tokens, plain } = getIndex();
   const byId = new Map(GLOSSARY.map((e) => [e.id, e]));
   // A structure's topic: the glossary's entry for its name, or for a part of it (`MMVAD` -> VAD via the
-  // part after the MM/E/K prefix, `HANDLE_TABLE_ENTRY` -> HANDLE_TABLE, `HEAP_SEGMENT` -> heap).
+  // part after the MM/E/K prefix, `HANDLE_TABLE_ENTRY` -> HANDLE_TABLE, `EJOB` -> the plain word job).
   const topicOfType = (type: string): string | undefined => {
     const bare = type.replace(/^_+/, '').toLowerCase();
     const parts = bare.split('_');
     for (let n = parts.length; n >= 1; n--) {
       const head = parts.slice(0, n).join('_');
-      for (const cand of [head, head.replace(/^(?:mm|e|k)/, '')]) { const e = tokens.get(cand); if (e) return e.id; }
+      for (const cand of [head, head.replace(/^(?:mm|e|k)/, '')]) { const e = tokens.get(cand) ?? plain.get(cand); if (e) return e.id; }
     }
     return undefined;
   };
