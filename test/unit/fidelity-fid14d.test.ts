@@ -4,6 +4,7 @@
 // areas' texts say what the lab leaves out, and the repurpose that deletes one is recorded first.
 import { describe, expect, it } from 'vitest';
 import { createSystem, describeObject, ERROR_SHARING_VIOLATION, ERROR_USER_MAPPED_FILE, STEP_SCHEMAS, verifyIntegrity, type System } from '../../src/engine';
+import { machineOf } from '../../src/engine/system/internal';
 import { runKd, type KdState, type KdView } from '../../src/extension/kd/kd';
 import { explainStep } from '../../src/extension/panels/explain';
 import { plainLocalizer } from '../../src/extension/present/localizer';
@@ -40,6 +41,11 @@ describe('the Idle process is not on PsActiveProcessHead and shares System\'s to
     expect(field(sys, 0, 'Token').value).toBe(field(sys, 4, 'Token').value);
     expect(describeObject(sys, { kind: 'TOKEN', pid: 0 })!.address).toBe(describeObject(sys, { kind: 'TOKEN', pid: 4 })!.address);
     expect(verifyIntegrity(sys)).toEqual([]);
+  });
+
+  it('a time-travel copy keeps the one boot token one object (not two clones that could drift apart)', () => {
+    const m = machineOf(sys.stateAt(sys.stepCount - 1));
+    expect(m.byPid.get(0)!.ps.token).toBe(m.byPid.get(4)!.ps.token);
   });
 
   it('Idle\'s ObjectTable is System\'s handle table, outside the kernel image', () => {
