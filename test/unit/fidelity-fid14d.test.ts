@@ -35,6 +35,9 @@ describe('the Idle process is not on PsActiveProcessHead and shares System\'s to
   it('dt _EPROCESS shows Idle\'s ActiveProcessLinks empty; every other process is on the list', () => {
     expect(String(field(sys, 0, 'ActiveProcessLinks').value)).toContain('not on PsActiveProcessHead');
     expect(String(field(sys, 4, 'ActiveProcessLinks').value)).toBe('[ PsActiveProcessHead list ]');
+    const text = explainStep(sys.getSteps(0, sys.stepCount).find((s) => s.code === 'process.idle')!, l10n);
+    expect(text).toContain('does not insert it into the active process list');
+    expect(text).toContain('token and handle table');
   });
 
   it('Idle\'s Token is System\'s TOKEN object (one boot token), not one of its own', () => {
