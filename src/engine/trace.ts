@@ -52,8 +52,8 @@ export const STEP_SCHEMAS = {
   'fault.pageTable': { kind: 'pageFault', routine: 'MiResolveDemandZeroFault', args: [['pid', 'n'], ['va', 'a'], ['level', 'n'], ['pfn', 'n'], ['from', 'l'], ['pte', 'a']] },
   'fault.transition': { kind: 'pageFault', routine: 'MiResolveTransitionFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['pte', 'a']] },
   'fault.pageFile': { kind: 'pageFault', routine: 'MiResolvePageFileFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['slot', 'n'], ['cluster', 'n'], ['pte', 'a']] },
-  // A fault on a compressed page: MiResolvePageFileFault -> SmPageRead (the lab's chain) (store manager) ->
-  // ST_STORE::StDmPageRetrieve decompresses it (Windows Internals 7e ch. 5, "Memory compression"; public symbols).
+  // A fault on a compressed page: MmAccessFault -> MiIssueHardFault -> MiIssueHardFaultIo -> SmPageRead (store
+  // manager; issued after MiResolvePageFileFault returned) -> ST_STORE::StDmPageRetrieve decompresses it (Windows Internals 7e ch. 5, "Memory compression"; public symbols).
   'fault.store': { kind: 'pageFault', routine: 'SmPageRead', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['pfn', 'n'], ['from', 'l'], ['key', 'n'], ['compressedBytes', 'n'], ['storePid', 'n'], ['pte', 'a']] },
   'fault.guardPage': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b']] },
   'fault.accessViolation': { kind: 'pageFault', routine: 'MmAccessFault', args: [['pid', 'n'], ['va', 'a'], ['write', 'b'], ['reason', 's']] },

@@ -63,11 +63,18 @@ describe('the Idle process: KiInitialProcess, not a pool object (public symbols:
 });
 
 describe('smss\'s per-session copies (7e Part 2 ch. 12: smss starts a copy of itself per session)', () => {
-  it('get the master\'s command line, not arguments no source documents', () => {
+  // Carbon Black cbapi-python docs, Process.walk_parents example: `\SystemRoot\System32\smss.exe 00000000 00000040 `.
+  it('the master has the kernel\'s command line; each copy adds its session ID and a second 8-digit hex value', () => {
     const sys = createSystem({ physicalMemoryMB: 64, pageFileMB: 64, seed: 3 });
     const starts = sys.getSteps(0, sys.stepCount).filter((s) => s.code === 'create.parameters' && String(s.args.image).toLowerCase().endsWith('smss.exe'));
     expect(starts).toHaveLength(3);
-    for (const s of starts) expect(s.args.commandLine).toBe('\\SystemRoot\\System32\\smss.exe');
+    expect(starts[0]!.args.commandLine).toBe('\\SystemRoot\\System32\\smss.exe');
+    const copies = starts.slice(1).map((s) => String(s.args.commandLine));
+    for (const [i, line] of copies.entries()) {
+      const m = /^\\SystemRoot\\System32\\smss\.exe ([0-9A-F]{8}) ([0-9A-F]{8}) $/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(parseInt(m![1]!, 16)).toBe(i);
+    }
   });
 });
 
@@ -181,12 +188,14 @@ describe('session 22\'s texts, checked against their sources', () => {
     expect(explainStep(step('thread.storeWrite', {}), l10n)).toContain('not Windows\' Xpress');
   });
 
-  it('the page-fault panel labels SmPageRead\'s caller as the lab\'s chain', () => {
+  // Public-symbol cross-references: MmAccessFault -> MiIssueHardFault -> MiIssueHardFaultIo -> SmPageRead, after the
+  // resolver returned (MiReadPagefilePage in other builds); MiResolvePageFileFault is not SmPageRead's caller.
+  it('the page-fault panel names SmPageRead\'s real callers, after MiResolvePageFileFault returned', () => {
     const system = createSystem({ physicalMemoryMB: 64, pageFileMB: 64, seed: 7 });
     const seq = (causeFault(system, 'store') as { seq: number }).seq;
     const why = buildFaultView(system, seq, l10n)!.why;
-    expect(why).toContain('SmPageRead');
-    expect(why).toContain('differ by build');
+    expect(why).toContain('MiIssueHardFault -> MiIssueHardFaultIo -> SmPageRead');
+    expect(why).not.toMatch(/SmPageRead called from MiResolvePageFileFault/);
   });
 
   it('the glossary tells the Windows 10 boot tree and where the compression store lives since 1607', () => {

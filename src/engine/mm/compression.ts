@@ -9,9 +9,9 @@
 // PageFileHigh is the store's page key (SM_PAGE_KEY = PageFileLow << 28 | PageFileHigh, as FireEye's
 // "Finding Evil in Windows 10 Compressed Memory" (2019) decodes it; its example key 0x20017A4D has
 // PageFileLow 2). Routines: MiStoreWriteModifiedPages -> SMKM_STORE_MGR::SmPageWrite -> ST_STORE::StDmPageAdd
-// (compress), MiResolvePageFileFault -> SmPageRead -> ST_STORE::StDmPageRetrieve (decompress; the lab's
-// chain: which routine calls SmPageRead differs between builds — MiIssueHardFaultIo in several — and is not
-// confirmed for 19041), ST_STORE::StDmPageRemove (a key let go).
+// (compress); MmAccessFault -> MiIssueHardFault -> MiIssueHardFaultIo -> SmPageRead -> ST_STORE::StDmPageRetrieve
+// (decompress), issued after MiResolvePageFileFault has prepared the read and returned (MiReadPagefilePage in
+// other builds; the resolver is not SmPageRead's caller); ST_STORE::StDmPageRemove (a key let go).
 //
 // Compression-ratio model: the bytes really are compressed, by this file's own LZ77 coder (Windows uses
 // Xpress, which this is not): a page's compressed size is exactly what the coder makes of its bytes, so

@@ -305,7 +305,8 @@ export function MiResolvePageFileFault(mm: MemoryManager, process: AddressSpace,
 }
 
 /**
- * The PTE names the virtual store's paging file: MiResolvePageFileFault's read goes (in the lab's chain; the caller of SmPageRead is not confirmed for 19041) to
+ * The PTE names the virtual store's paging file: the read MiResolvePageFileFault prepares is issued after it returns
+ * (MmAccessFault -> MiIssueHardFault -> MiIssueHardFaultIo; MiReadPagefilePage in other builds) and goes to
  * the store manager (SmPageRead -> ST_STORE::StDmPageRetrieve), which decompresses the page from Memory
  * Compression's working set instead of reading a disk; no cluster is read. The key is dropped once the
  * page is back, so the page is modified again (its only copy). Windows Internals 7th ed., Part 1, ch. 5,

@@ -70,11 +70,13 @@ export function repurpose(mm: MemoryManager, pfn: number): void {
   db.unlink(pfn);
   const lo = db.originalPteLo[pfn]!;
   const hi = db.originalPteHi[pfn]!;
+  // The repurpose is recorded before the owner's PTE is restored: restoring the last page of an unused
+  // control area deletes it (section.delete), a consequence of this repurpose, so it must come after it.
+  const t = mm.trace;
+  t.step('pfn.repurpose')?.n(pfn).n(priority).a2(lo, hi).change('pfn', pfn).change('pageList', LIST_STANDBY0 + priority);
   MiRestoreTransitionPte(mm, pfn);
   db.repurposed[priority]!++;
   db.location[pfn] = PageLocation.TransitionPage;
-  const t = mm.trace;
-  t.step('pfn.repurpose')?.n(pfn).n(priority).a2(lo, hi).change('pfn', pfn).change('pageList', LIST_STANDBY0 + priority);
 }
 
 /**

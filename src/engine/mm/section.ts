@@ -4,7 +4,7 @@
 // fault handler then finds the prototype PTE through the VAD (MiResolveProtoPteFault, faults.ts), so a
 // page brought in by one process becomes valid in every other view without a copy, and the PFN's share
 // count says how many PTEs map it. Writes to copy-on-write views get a private copy (MiCopyOnWrite, faults.ts).
-import { PAGE_SIZE } from '../constants';
+import { ERROR_SHARING_VIOLATION, ERROR_USER_MAPPED_FILE, PAGE_SIZE } from '../constants';
 import type { SimFile } from '../io/fileSystem';
 import type { AddressSpace } from './addressSpace';
 import type { MemoryManager } from './memoryManager';
@@ -438,6 +438,27 @@ export function dereferenceControlArea(mm: MemoryManager, ca: ControlArea): void
     return;
   }
   deleteControlArea(mm, ca);
+}
+
+/**
+ * Why the file's contents cannot be replaced or truncated now (0: they can). A data control area still referenced
+ * by a section object or a mapped view fails it with ERROR_USER_MAPPED_FILE (1224, "The requested operation cannot
+ * be performed on a file with a user-mapped section open": Microsoft Learn, System Error Codes 1000-1299; SetEndOfFile:
+ * the views must be unmapped and the file mapping object closed first; MmCanFileBeTruncated: public symbols). A file
+ * whose image section is in use cannot be opened for writing at all: the file system asks MmFlushImageSection
+ * (MmFlushForWrite), which fails while the image is mapped, and fails the open with a sharing violation
+ * (ERROR_SHARING_VIOLATION 32; Microsoft Learn, MmFlushImageSection). Only an unreferenced control area kept as
+ * cache is purged instead (purgeCachedControlAreas).
+ */
+export function fileReplaceError(mm: MemoryManager, fileId: number): number {
+  const reg = mm.sectionRegistry;
+  const image = reg.imageByFile.get(fileId);
+  const ica = image === undefined ? undefined : reg.controlAreas.get(image);
+  if (ica && !ica.deleted && !ica.unreferenced) return ERROR_SHARING_VIOLATION;
+  const data = reg.dataByFile.get(fileId);
+  const dca = data === undefined ? undefined : reg.controlAreas.get(data);
+  if (dca && !dca.deleted && !dca.unreferenced) return ERROR_USER_MAPPED_FILE;
+  return 0;
 }
 
 /**

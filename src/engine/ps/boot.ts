@@ -61,12 +61,17 @@ export function boot(pm: ProcessManager): void {
   // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel (Windows Internals
   // 7e ch. 2, "System processes": "Idle process"); shown as a process of its own, as Task Manager and
   // Process Explorer list it (its idle threads are not modelled as thread objects).
+  // The boot token: Idle and System hold the same SYSTEM token. Phase 0 gives the initial (Idle) process the
+  // boot token and the System process, created with no parent, is assigned that same token rather than a copy
+  // (ReactOS wiki, "Idle Process": System inherits Idle's token, handle table and page directory; PspInitPhase0,
+  // PspCreateProcess and PspInitializeProcessSecurity are ntoskrnl's public symbols). One TOKEN object, two references.
+  const bootToken = newToken(pm, { account: 'LocalSystem', sessionId: 0 });
   const make = (name: string): ProcessObject => {
     const idle = name === 'Idle';
     // The Idle process is pid 0, outside the CID table (no handle-table entry names it).
     const pid = idle ? 0 : pm.cids.allocate('p');
     const index = pm.ctx.processes.length;
-    const st = new PsProcessState(newToken(pm, { account: 'LocalSystem', sessionId: 0 }));
+    const st = new PsProcessState(idle || name === 'System' ? bootToken : newToken(pm, { account: 'LocalSystem', sessionId: 0 }));
     // Idle's EPROCESS is KiInitialProcess, a variable in the kernel image's data: no ObCreateObject, so no pool
     // block ('Proc') and no object header (objectId 0). Every other process here is a process object from pool.
     let eprocess: bigint;
@@ -137,13 +142,13 @@ export function boot(pm: ProcessManager): void {
   const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', SMSS_COMMAND_LINE, undefined, true);
   createKnownDlls(pm, pm.ctx.byPid.get(smss)!);
   // smss starts one instance of itself per session; each starts that session's csrss and wininit/winlogon, then
-  // exits (Windows Internals 7e Part 2 ch. 12, "Smss, Csrss, and Wininit"). The copies' real arguments are in no
-  // source we have: the lab gives them the master's command line (README).
-  const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', SMSS_COMMAND_LINE, undefined, true);
+  // exits (Windows Internals 7e Part 2 ch. 12, "Smss, Csrss, and Wininit"). Each copy gets two 8-digit hex
+  // arguments, the first its session ID (smssCopyCommandLine).
+  const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', smssCopyCommandLine(0), undefined, true);
   create(`${SYSTEM32}\\csrss.exe`, smss0, 0, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', undefined, true);
   const wininit = create(`${SYSTEM32}\\wininit.exe`, smss0, 0, 'LocalSystem', 'wininit.exe', undefined, true);
   terminateProcess(pm, pm.ctx.byPid.get(smss0)!, 0, smss0);
-  const smss1 = create(`${SYSTEM32}\\smss.exe`, smss, 1, 'LocalSystem', SMSS_COMMAND_LINE, undefined, true);
+  const smss1 = create(`${SYSTEM32}\\smss.exe`, smss, 1, 'LocalSystem', smssCopyCommandLine(1), undefined, true);
   create(`${SYSTEM32}\\csrss.exe`, smss1, 1, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', undefined, true);
   const winlogon = create(`${SYSTEM32}\\winlogon.exe`, smss1, 1, 'LocalSystem', 'winlogon.exe', undefined, true);
   terminateProcess(pm, pm.ctx.byPid.get(smss1)!, 0, smss1);
@@ -178,6 +183,18 @@ export function boot(pm: ProcessManager): void {
 
 /** smss's command line, as the kernel starts it (\SystemRoot is the object-manager link to the Windows directory). */
 const SMSS_COMMAND_LINE = '\\SystemRoot\\System32\\smss.exe';
+
+/**
+ * A per-session smss copy's command line: the master's, then two 8-digit hex arguments, the first the session ID
+ * (public process logs show `\SystemRoot\System32\smss.exe 00000000 00000040 ` for the session-0 copy: Carbon
+ * Black's cbapi-python documentation, the Process.walk_parents example). The second value varies from system to
+ * system and boot to boot and no source says what it is: the lab writes that example's 00000040 for every copy
+ * (README, simplifications). The trailing space is as the logs show it.
+ */
+export function smssCopyCommandLine(sessionId: number): string {
+  return `${SMSS_COMMAND_LINE} ${(sessionId >>> 0).toString(16).toUpperCase().padStart(8, '0')} ${SMSS_COPY_SECOND_ARGUMENT} `;
+}
+const SMSS_COPY_SECOND_ARGUMENT = '00000040';
 
 /** Service groups the boot starts a svchost.exe for, with the account each runs as. */
 const SVCHOST_GROUPS: ReadonlyArray<readonly [string, AccountName]> = [

@@ -185,7 +185,8 @@ export function describeObject(system: System, ref: ObjectRef): ObjectLayout | u
       return d ? debugObject(system, d) : undefined;
     }
     case 'HANDLE_TABLE': {
-      const p = findProcess(system, ref.pid);
+      const found = findProcess(system, ref.pid);
+      const p = found ? objectTableOwner(machineOf(system).processes, found) : undefined;
       return p ? processHandleTable(system, p, p.ps) : undefined;
     }
     case 'CID_TABLE': return cidTable(system);
@@ -296,7 +297,11 @@ function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectL
     fields: [
       { offset: 0x0, name: 'Pcb', type: '_KPROCESS', value: p.eprocess, ref: { kind: 'KPROCESS', pid: p.pid } },
       { offset: 0x440, name: 'UniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.pid), ref: { kind: 'CID_TABLE' } },
-      { offset: 0x448, name: 'ActiveProcessLinks', type: '_LIST_ENTRY', value: '[ PsActiveProcessHead list ]' },
+      // PspInitPhase0 initializes PsActiveProcessHead and points PsIdleProcess at the initial process without
+      // inserting it; the list starts at System (PspCreateProcess inserts every created process). Idle's links were
+      // never set: KiInitialProcess is zeroed kernel data (ReactOS wiki, "Idle Process"; routine names from
+      // ntoskrnl's public symbols). WinDbg's `!process 0 0` walks the list, so it does not show Idle.
+      { offset: 0x448, name: 'ActiveProcessLinks', type: '_LIST_ENTRY', value: p.pid === 0 ? '[ 0x00000000`00000000 - 0x00000000`00000000 ] (not on PsActiveProcessHead)' : '[ PsActiveProcessHead list ]' },
       { offset: 0x468, name: 'CreateTime', type: '_LARGE_INTEGER', value: `step ${st.createSeq}` },
       { offset: 0x4B8, name: 'Token', type: '_EX_FAST_REF', value: st.token.address | 0x7n, ref: { kind: 'TOKEN', pid: p.pid } },
       { offset: 0x4F8, name: 'NumberOfPrivatePages', type: 'Uint8B', value: BigInt(p.privateCommit) },
@@ -306,7 +311,9 @@ function eprocess(system: System, p: ProcessObject, st: PsProcessState): ObjectL
       { offset: 0x520, name: 'SectionBaseAddress', type: 'Ptr64 Void', value: st.imageBase },
       { offset: 0x540, name: 'InheritedFromUniqueProcessId', type: 'Ptr64 Void', value: BigInt(p.parentPid) },
       { offset: 0x550, name: 'Peb', type: 'Ptr64 _PEB', value: p.peb, ref: p.peb ? { kind: 'PEB', pid: p.pid } : undefined },
-      { offset: 0x570, name: 'ObjectTable', type: 'Ptr64 _HANDLE_TABLE', value: handleTableAddress(p), ref: { kind: 'HANDLE_TABLE', pid: p.pid } },
+      // Idle's ObjectTable is the kernel handle table System uses (System, created with no parent, takes the
+      // current process's table: ReactOS wiki, "Idle Process"); see objectTableOwner.
+      { offset: 0x570, name: 'ObjectTable', type: 'Ptr64 _HANDLE_TABLE', value: handleTableAddress(objectTableOwner(machineOf(system).processes, p)), ref: { kind: 'HANDLE_TABLE', pid: objectTableOwner(machineOf(system).processes, p).pid } },
       { offset: 0x578, name: 'DebugPort', type: 'Ptr64 Void', value: st.debugObjectId ? machineOf(system).ps.debugObjects.get(st.debugObjectId)?.address ?? 0n : 0n, ref: st.debugObjectId && machineOf(system).ps.debugObjects.has(st.debugObjectId) ? { kind: 'DEBUG_OBJECT', objectId: st.debugObjectId } : undefined },
       { offset: 0x5A8, name: 'ImageFileName', type: '[15] UChar', value: `"${name}"` },
       { offset: 0x5B7, name: 'PriorityClass', type: 'UChar', value: priorityClassIndex(p.priorityClass) },
@@ -520,6 +527,17 @@ function debugObject(system: System, d: DebugObject): ObjectLayout {
 // (level 0); beyond that at a page of page pointers (level 1). The simulated table page of a process
 // sits 1 MB above its EPROCESS, its HANDLE_TABLE just below that page; PspCidTable sits below the pool.
 const ENTRIES_PER_PAGE = 256;
+
+/**
+ * The process whose handle table EPROCESS.ObjectTable points at: its own, except for Idle (pid 0), whose
+ * ObjectTable is the table System inherited from it — the kernel handle table (ReactOS wiki, "Idle Process";
+ * ObpKernelHandleTable is a data symbol of ntoskrnl's public symbols). The lab keeps the table with System and
+ * points Idle's ObjectTable at it, so no table is ever placed beside KiInitialProcess in the kernel image.
+ */
+export function objectTableOwner(processes: readonly (ProcessObject | undefined)[], p: ProcessObject): ProcessObject {
+  if (p.pid !== 0) return p;
+  return processes.find((x) => x !== undefined && x.pid !== 0 && x.imageFileName === 'System' && !x.exited) ?? p;
+}
 
 function handleTablePage(p: ProcessObject): bigint { return (p.eprocess & ~0xFFFn) + 0x100000n; }
 /** EPROCESS.ObjectTable: where the process's _HANDLE_TABLE is. */

@@ -161,6 +161,10 @@ export class Machine {
     this.processes = source.processes.map((p) => p?.clone());
     this.byPid = new Map();
     for (const p of this.processes) if (p) this.byPid.set(p.pid, p);
+    // Idle and System hold one boot token (ps/boot.ts): the copy keeps it one object, not two clones.
+    const idle = this.byPid.get(0);
+    const system = idle ? this.processes.find((p) => p !== undefined && p.pid !== 0 && p.ps.token.tokenId === idle.ps.token.tokenId) : undefined;
+    if (idle && system) idle.ps.token = system.ps.token;
     this.mm = new MemoryManager(source.mm.config, this.processes, this.trace, source.mm);
     this.fileSystem = source.fileSystem.clone();
     this.mm.fileSystem = this.fileSystem;

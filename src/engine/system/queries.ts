@@ -11,7 +11,7 @@ import { decodePte as decodePteBits, join64, PTE_LARGE_PAGE, PTE_VALID, ptePfn, 
 import { VadType, type Vad } from '../mm/vad';
 import { win32ToMmProtection } from '../mm/protection';
 import type { ProcessObject } from '../process';
-import { handleTableAddress } from '../ps/layouts';
+import { handleTableAddress, objectTableOwner } from '../ps/layouts';
 import { describeProcessSecurity, type ProcessSecurityInfo } from '../ps/processAccess';
 import type { Machine } from './machine';
 
@@ -328,7 +328,7 @@ export function queryProcess(m: Machine, pid: number): ProcessInfo | undefined {
     workingSetSize: p.ws.count, workingSetMinimum: p.ws.minimum, workingSetMaximum: p.ws.maximum, peakWorkingSetSize: p.ws.peak,
     lockedPages: p.ws.lockedCount, memoryPriority: p.memoryPriority,
     pageFaultCount: p.ws.pageFaultCount, privateCommit: p.privateCommit, pageTablePages: p.pageTablePages, vadCount: p.vads.count,
-    handleCount: p.ps.handles.entries.size, objectTable: handleTableAddress(p),
+    handleCount: p.ps.handles.entries.size, objectTable: handleTableAddress(objectTableOwner(m.processes, p)),
     ...executiveInfo(m, p),
   };
 }

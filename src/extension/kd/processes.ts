@@ -84,6 +84,9 @@ export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () 
       // The dump walks PsActiveProcessHead: a process still being created is not on it until stage 3F
       // (PspInsertProcess; Windows Internals 7e ch. 3).
       if (p.creating) continue;
+      // Idle (pid 0) is not on the list: PspInitPhase0 initializes PsActiveProcessHead without inserting the initial
+      // process, so the walk starts at System (ReactOS wiki, "Idle Process"). `!process <Idle's EPROCESS>` still shows it.
+      if (p.pid === 0) continue;
       if (image !== undefined && p.imageFileName.toLowerCase() !== image) continue;
       processDetails(t, p, flags, out);
     }

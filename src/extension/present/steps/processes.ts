@@ -50,9 +50,10 @@ export const PROCESS_TEXTS: StepTexts = {
   // "Data structures": every EPROCESS but the Idle process's is a process object. KiInitialProcess,
   // PsIdleProcess and MmInitializeHandBuiltProcess (which copies Idle's DirectoryTableBase into System's):
   // ntoskrnl's public symbols. OpenProcess(0) fails with ERROR_INVALID_PARAMETER: Microsoft Learn, OpenProcess.
+  // Not on PsActiveProcessHead; System inherits its token and handle table: ReactOS wiki, "Idle Process" (PspInitPhase0).
   'process.idle': {
     needs: ['processors', 'eprocess'],
-    text: (a, l10n) => l10n.t('KiInitializeKernel sets up the Idle process (process ID 0): one idle thread per processor ({processors} here), which runs when nothing else is ready. Its EPROCESS at {eprocess} is KiInitialProcess, a variable in the kernel image\'s data that PsIdleProcess points to: it comes from no pool and, unlike every other process, is not a process object of the object manager (OpenProcess cannot open process ID 0). It runs no image and maps nothing of its own; the System process is given the same page directory.', a),
+    text: (a, l10n) => l10n.t('KiInitializeKernel sets up the Idle process (process ID 0): one idle thread per processor ({processors} here), which runs when nothing else is ready. Its EPROCESS at {eprocess} is KiInitialProcess, a variable in the kernel image\'s data that PsIdleProcess points to: it comes from no pool and, unlike every other process, is not a process object of the object manager (OpenProcess cannot open process ID 0). It runs no image and maps nothing of its own; the System process is given the same page directory, token and handle table. PspInitPhase0 does not insert it into the active process list (PsActiveProcessHead), which starts at System.', a),
   },
   'process.registry': {
     needs: ['pid', 'eprocess'],

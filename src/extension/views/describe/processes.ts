@@ -58,6 +58,9 @@ export const processRows: DescriberTable<ProcessNodeKind, ProcessRowContext> = {
       '',
       // Windows Internals 7e ch. 3, stage 3F: PspInsertProcess puts the new process on the active process list.
       ...(info.creating ? [l10n.t('Being created: CreateProcess has made the EPROCESS (stage 3A) but has not yet inserted it into the active process list (stage 3F, PspInsertProcess).'), ''] : []),
+      // The Idle process is the initial process: PspInitPhase0 initializes PsActiveProcessHead without inserting it,
+      // and System, created with no parent, inherits its token and handle table (ReactOS wiki, "Idle Process").
+      ...(pid === 0 ? [l10n.t('Not on the active process list (PsActiveProcessHead): the Idle process is the initial process, which PspInitPhase0 never inserts, so the list and a kernel debugger\'s !process 0 0 start at System. Its token and handle table are the ones System uses.'), ''] : []),
       l10n.t('The kernel represents a process by an EPROCESS (executive process object), whose first member Pcb is the KPROCESS the scheduler uses. The PEB lives in user space.'),
     ].join('\n');
     const description = `${pid} · ${info.creating ? l10n.t('being created') + ' · ' : ''}${l10n.t('WS {0}', formatPages(info.workingSetSize))}${info.debuggerPid ? ' · ' + l10n.t('debugged') : ''}${info.integrityLevel === 'Low' || info.integrityLevel === 'Untrusted' ? ' · ' + l10n.t('{0} integrity', info.integrityLevel) : ''}`;
