@@ -12,18 +12,22 @@
 // and the unit slice read those sources and pass them in: regexAttackLines).
 // Used by scripts/fuzz.mjs (notes mode, by hand, up to 5 MB per file) and
 // test/unit/notes-fuzz.property.test.ts (a bounded slice). Plain TypeScript: no vitest, no Node built-ins.
-import { documentFindings, FindingList, lineChunks, lineFindings, MAX_MISSPELLINGS } from '../../src/extension/notes/diagnose';
+import { DiagnosticsPass, documentFindings, FindingList, lineFindings, MAX_MISSPELLINGS, MAX_PARSE_ERRORS, type Finding } from '../../src/extension/notes/diagnose';
 import { bindingsOnLine, explainSelection } from '../../src/extension/notes/explain';
 import { findLargePageClaims } from '../../src/extension/notes/facts';
 import { GLOSSARY } from '../../src/extension/notes/glossary';
 import { kdCommandAt } from '../../src/extension/notes/kdlines';
 import { parseBlock } from '../../src/extension/notes/language';
-import { recognize, termAt, TermCache, type Recognition } from '../../src/extension/notes/recognize';
+import { LONG_LINE, recognize, recognizeInSlices, termAt, TermCache, type Recognition } from '../../src/extension/notes/recognize';
 import { headingTargets } from '../../src/extension/notes/targets';
 import { Rng } from './engine';
 
 /** The paths timed, in the order a file's life runs them. */
-export const NOTES_PATHS = ['recognize', 'headingTopics', 'documentFindings', 'lineChunks', 'diagnosticsChunk', 'diagnosticsTotal', 'facts', 'ntlabParse', 'hover', 'bindings', 'explain', 'edit'] as const;
+// recognize: the whole recognition at once; recognizeStep: the longest step of recognizeInSlices (what
+// the host does between two yields, besides its time budget); diagnosticsStep / diagnosticsTotal: the
+// longest step and the whole of the DiagnosticsPass the host runs; documentFindings: the reference
+// (whole-document) findings the pass is checked against.
+export const NOTES_PATHS = ['recognize', 'recognizeStep', 'headingTopics', 'documentFindings', 'diagnosticsStep', 'diagnosticsTotal', 'facts', 'ntlabParse', 'hover', 'bindings', 'explain', 'edit'] as const;
 export type NotesPath = typeof NOTES_PATHS[number];
 
 export interface NotesFuzzOptions {
@@ -113,10 +117,12 @@ function fill(chars: number, make: () => string, sep = '\n'): string {
   return parts.join(sep);
 }
 
-/** One document of about `chars` characters, of a random kind. */
-export function notesDocument(r: Rng, chars: number, attack: readonly string[]): { kind: string; text: string } {
-  const kinds = ['prose', 'hugeLine', 'nesting', 'fences', 'ntlabBlocks', 'bindings', 'binary', 'cjk', 'largePageClaims', 'headings', 'attack', 'crlf', 'mixed'] as const;
-  const kind = r.pick(attack.length ? kinds : kinds.filter((k) => k !== 'attack'));
+export const NOTES_KINDS = ['prose', 'hugeLine', 'nesting', 'fences', 'ntlabBlocks', 'bindings', 'binary', 'cjk', 'largePageClaims', 'headings', 'attack', 'crlf', 'mixed'] as const;
+export type NotesKind = typeof NOTES_KINDS[number];
+
+/** One document of about `chars` characters, of a random kind (or of the kind asked for). */
+export function notesDocument(r: Rng, chars: number, attack: readonly string[], only?: NotesKind): { kind: string; text: string } {
+  const kind = only ?? r.pick(attack.length ? NOTES_KINDS : NOTES_KINDS.filter((k) => k !== 'attack'));
   let text: string;
   switch (kind) {
     case 'prose': text = fill(chars, () => line(r, 3 + r.int(30))); break;
@@ -324,17 +330,42 @@ export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, ki
   for (const q of r.questions) checkTerm(r, q, 'question', report);
   // Code lenses: the topic of every heading (the worst case: no editor shows the file, so no visible range narrows them).
   timed('headingTopics', () => { for (const h of r.headings) { const id = h.entryId; if (id) headingTargets(id); } });
-  // Diagnostics as the host runs them: document findings, then the lines in chunks (each chunk is what blocks the host at once).
+  // Recognition as the host does it for a large file: one step at a time (each step timed); the result must be the same.
+  times.recognizeStep = 0;
+  const slices = recognizeInSlices(text, new TermCache());
+  let sliced: Recognition | undefined;
+  for (let steps = 0; !sliced; steps++) {
+    const t = now();
+    try { sliced = slices.step(); } catch (e) { add(report.exceptions, `recognizeStep: ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`, kind); break; }
+    times.recognizeStep = Math.max(times.recognizeStep, now() - t);
+    if (steps > text.length + 10) { add(report.malformed, 'recognizeInSlices does not finish', kind); break; }
+  }
+  if (sliced && (sliced.lineCount !== r.lineCount || sliced.headings.length !== r.headings.length || sliced.blocks.length !== r.blocks.length || sliced.questions.length !== r.questions.length)) {
+    add(report.malformed, 'recognition in slices differs from recognition at once', `${kind}: ${sliced.headings.length}/${r.headings.length} headings, ${sliced.blocks.length}/${r.blocks.length} blocks`);
+  }
+  // Diagnostics as the host runs them: a DiagnosticsPass, the first screen first, a step at a time (each step is what blocks the host at once).
+  const pass = new DiagnosticsPass(r, [{ from: Math.floor(r.lineCount / 2), to: Math.floor(r.lineCount / 2) + 60 }]);
+  const t0 = now();
+  for (let complete = false; !complete;) {
+    complete = timed('diagnosticsStep', () => pass.step()) ?? true;
+  }
+  times.diagnosticsTotal = now() - t0;
   const list = new FindingList();
-  timed('documentFindings', () => list.add(documentFindings(r)));
-  const plan = timed('lineChunks', () => lineChunks(r, [{ from: 0, to: Math.min(r.lineCount, 60) }]));
-  if (plan) {
-    const t0 = now();
-    for (const c of plan.chunks) timed('diagnosticsChunk', () => list.add(lineFindings(r, c.from, c.to)));
-    times.diagnosticsTotal = now() - t0;
-    let covered = 0;
-    for (const c of plan.chunks) covered += c.to - c.from;
-    if (covered !== r.lineCount) add(report.malformed, 'line chunks do not cover the document once', `${covered} of ${r.lineCount}`);
+  for (const f of pass.findings) list.add([f]);
+  // The reference: the same findings for the whole document at once (when no limit or long line makes the order matter).
+  const reference = new FindingList();
+  timed('documentFindings', () => reference.add(documentFindings(r)));
+  let widest = 0;
+  for (let i = 0; i < r.lineCount; i++) widest = Math.max(widest, r.lineLength(i));
+  if (widest <= LONG_LINE && r.lineCount < 200_000) {
+    reference.add(lineFindings(r, 0, r.lineCount));
+    const key = (f: Finding): string => JSON.stringify(f.kind === 'parse' ? f.error : f);
+    const mine = pass.findings.map(key).sort();
+    const theirs = reference.findings.map(key).sort();
+    const capped = pass.findings.filter((f) => f.kind === 'misspelling').length >= MAX_MISSPELLINGS || pass.findings.filter((f) => f.kind === 'parse').length >= MAX_PARSE_ERRORS;
+    if (!capped && (mine.length !== theirs.length || mine.some((k, i) => k !== theirs[i]))) {
+      add(report.malformed, 'the diagnostics pass differs from the whole-document findings', `${kind}: ${mine.length} vs ${theirs.length}: ${mine.find((k, i) => k !== theirs[i]) ?? ''}`);
+    }
   }
   let slips = 0;
   for (const f of list.findings) {
