@@ -488,8 +488,10 @@ export class NotesController implements vscode.Disposable {
       const stale = (): boolean => run.token.isCancellationRequested || doc.isClosed || doc.version !== version;
       const nd = await this.notesReady(doc);
       if (!nd || stale()) return undefined;
-      const pass = new DiagnosticsPass(nd.recognition, visibleLineRanges(doc, 0) ?? []);
-      let shown = false;
+      const inView = visibleLineRanges(doc, 0) ?? [];
+      const pass = new DiagnosticsPass(nd.recognition, inView);
+      // With nothing on screen, nothing is shown before the whole pass is done.
+      let shown = inView.length === 0;
       for (;;) {
         const started = Date.now();
         let complete = false;
