@@ -399,7 +399,7 @@ export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, ki
   }
   if (slips > MAX_MISSPELLINGS) add(report.malformed, 'more misspellings than the limit', String(slips));
   timed('facts', () => findLargePageClaims(text));
-  timed('runParse', () => { for (const b of r.blocks) if (b.lines.length <= MAX_RUN_LINES) parseBlock(b.lines); });
+  for (const b of r.blocks) if (b.lines.length <= MAX_RUN_LINES) timed('runParse', () => parseBlock(b.lines));
   // Hovers at random places (and the start and end of the longest line): what provideHover computes.
   let longest = 0;
   for (let i = 0, best = -1; i < Math.min(r.lineCount, 200_000); i++) { const n = r.lineText(i).length; if (n > best) { best = n; longest = i; } }
@@ -427,8 +427,10 @@ export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, ki
   let r2: Recognition | undefined;
   for (let steps = 0; !r2 && steps <= editedText.length + 10; steps++) r2 = timed('edit', () => again.step());
   if (r2) {
+    // The diagnostics of the edited line, as the pass reads it (a step at a time: a long line in windows).
     const line = r2.lineCount > 0 ? Math.min(r2.lineCount - 1, r0.int(r2.lineCount)) : 0;
-    timed('edit', () => lineFindings(r2, line, line + 1));
+    const editPass = new DiagnosticsPass(r2, [{ from: line, to: line + 1 }]);
+    for (let done = false; !done;) done = timed('edit', () => editPass.step() || editPass.firstDone) ?? true;
   }
   return times;
 }

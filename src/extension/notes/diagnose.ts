@@ -72,6 +72,8 @@ export function lineFindings(r: Recognition, from: number, to: number): Finding[
 export const DIAGNOSTICS_STEP_CHARS = 4 * 1024;
 /** What a line costs a step besides its characters (lookups per line: an empty line is not free). */
 const LINE_COST = 32;
+/** Columns of a long line (over LONG_LINE) one step reads: one window (a window of 16 K once took 46 ms of CPU on a loaded machine). */
+const LINE_WINDOW = DIAGNOSTICS_STEP_CHARS;
 /** Columns a large-page claim may run past the end of a window of a long line (a claim is one sentence). */
 const CLAIM_MARGIN = 1024;
 
@@ -89,7 +91,7 @@ function firstAtOrAfter<T>(list: readonly T[], key: (x: T) => number, v: number)
  * are looked at once each: the given ranges (what is on screen) first, then the rest of the document.
  * A line costs its open questions, the parse of its ntlab line (up to MAX_PARSE_ERRORS errors per
  * document), its slips of the pen (up to MAX_MISSPELLINGS; after that terms are no longer looked up)
- * and its large-page claim. A line longer than LONG_LINE is read in windows of LONG_LINE columns
+ * and its large-page claim. A line longer than LONG_LINE is read in windows of LINE_WINDOW columns
  * (terms by Recognition.termsBetween; a claim is looked for in each window, so a claim that spans
  * two windows of a huge line is not seen): no step looks at more than about DIAGNOSTICS_STEP_CHARS
  * characters, whatever the shape of the text.
@@ -152,7 +154,7 @@ export class DiagnosticsPass {
         this.finishLine(line);
       } else {
         const from = this.column;
-        const to = Math.min(length, from + LONG_LINE);
+        const to = Math.min(length, from + LINE_WINDOW);
         this.lineWork(line, from, to, true);
         spent += to - from + LINE_COST;
         this.column = to;
