@@ -226,8 +226,16 @@ export class NotesController implements vscode.Disposable {
     // (visibleRangesChanged); a document no editor shows gets the lenses of its first lines.
     const visible = mergedRanges(visibleLineRanges(doc, LENS_MARGIN_LINES) ?? [{ from: 0, to: UNSEEN_LENS_LINES }]);
     const { headings, blocks } = nd.recognition;
+    // A heading's topic reads its words and its section's first lines: a screen of headings is
+    // hundreds of them, so the work yields every SLICE_MS like the rest (and stops for a newer version).
+    let started = Date.now();
     for (const v of visible) {
       for (let i = firstIndexAtOrAfter(headings, (h) => h.line, v.from); i < headings.length && headings[i]!.line < v.to; i++) {
+        if (Date.now() - started >= SLICE_MS) {
+          await yieldToHost();
+          if (doc.isClosed || doc.version !== nd.version || nd.recognition.headings !== headings) return [];
+          started = Date.now();
+        }
         const h = headings[i]!;
         if (!h.entryId) continue;
         const range = new vscode.Range(h.line, 0, h.line, 0);
