@@ -210,6 +210,8 @@ function stageOf(line: string): string | undefined {
 }
 
 const QUESTION = /没懂|不懂|不明白|打个\s*tag|TODO|\?\?|？？|待查/i;
+/** Columns a window of a long line is widened by when looking for a question marker (longer than any marker). */
+const QUESTION_MARGIN = 64;
 
 function stripHeading(text: string): string {
   let s = text.replaceAll('**', '').trimEnd();
@@ -375,6 +377,7 @@ class DocumentRecognition implements Recognition {
     const { text, lines } = this;
     const pauses = new Pauses(lines);
     yield* scanFences(lines, this.blocks, this.inFence, pauses);
+    yield; // between two sweeps (a single long line is one unit of each)
     pauses.restart();
     // Open questions: one pass of a plain alternation over the whole text (linear), then per line.
     const questionLines = new Map<number, true>();
@@ -390,20 +393,34 @@ class DocumentRecognition implements Recognition {
     // Each line holding a binding is read once (the search goes on at the next line), and a word bound
     // twice is kept once; at most MAX_BOUND_TERMS words, so the per-line search for them stays bounded.
     const seenBound = new Set<string>();
+    yield; // between two sweeps (a single long line is one unit of each)
     pauses.restart();
     for (let at = text.indexOf(BINDING_MARK); at >= 0 && this.boundTerms.length < MAX_BOUND_TERMS; ) {
       const line = lines.lineAt(at);
       if (pauses.due(line)) yield;
-      for (const b of bindingsOnLine(lines.get(line))) {
-        if (b.kind !== 'term' || seenBound.has(b.term) || this.boundTerms.length >= MAX_BOUND_TERMS) continue;
-        seenBound.add(b.term);
-        this.boundTerms.push(b);
+      // A long line in windows that end just after a comment's `-->` (so the next starts outside any
+      // comment), with a pause after each: one 5 MB line of comments was one long step.
+      const length = lines.length(line);
+      for (let from = 0; from < length;) {
+        let to = length;
+        if (length - from > LONG_LINE) {
+          const close = text.indexOf('-->', lines.start(line) + from + LONG_LINE);
+          if (close >= 0 && close + 3 <= lines.end(line)) to = close + 3 - lines.start(line);
+        }
+        for (const b of bindingsOnLine(lines.get(line, from, to))) {
+          if (b.kind !== 'term' || seenBound.has(b.term) || this.boundTerms.length >= MAX_BOUND_TERMS) continue;
+          seenBound.add(b.term);
+          this.boundTerms.push(b);
+        }
+        from = to;
+        if (from < length) yield;
       }
       if (line + 1 >= lines.count) break;
       at = text.indexOf(BINDING_MARK, lines.start(line + 1));
     }
     let sectionStage: Stage | undefined;
     let stageCode = 0;
+    yield; // between two sweeps (a single long line is one unit of each)
     pauses.restart();
     for (let i = 0; i < lines.count; i++) {
       if (pauses.due(i)) yield;
@@ -419,8 +436,14 @@ class DocumentRecognition implements Recognition {
         this.stageOfLine[i] = stageCode;
       }
       if (!questionLines.has(i)) continue;
-      const q = QUESTION.exec(maskLine(lines.get(i)));
-      if (q) this.questions.push(new Question(this, i, q.index, q.index + q[0].length, sectionStage));
+      // A long line in windows of LONG_LINE (widened so a marker at an edge is whole), with a pause after each.
+      const length = lines.length(i);
+      for (let from = 0; from < length || from === 0; from += LONG_LINE) {
+        const q = QUESTION.exec(maskLine(length <= LONG_LINE ? lines.get(i) : lines.get(i, from, from + LONG_LINE + QUESTION_MARGIN)));
+        if (q) { this.questions.push(new Question(this, i, from + q.index, from + q.index + q[0].length, sectionStage)); break; }
+        if (length <= LONG_LINE) break;
+        yield;
+      }
     }
   }
 
