@@ -59,6 +59,13 @@ export interface GlossaryEntry {
    */
   readonly plainTerms?: readonly string[];
   /**
+   * The fields of a structure, as its public symbols name them: "<field> bit", "<field> flag", "<field>
+   * field" (`valid bit`, `no-execute bit`, `Dirty and Accessed bits`) and the Chinese "<名>位" (有效位,
+   * 脏位) name the structure (terms.ts). `en` are other English names of the field (the CamelCase name
+   * split into words is always one), `zh` its Chinese names.
+   */
+  readonly fields?: ReadonlyArray<{ readonly name: string; readonly en?: readonly string[]; readonly zh?: readonly string[] }>;
+  /**
    * For a concept the simulation does not model: the id of the nearest thing it does. The hover
    * says so in one generic sentence (explainText) and offers that entry's stepper; a heading about
    * the concept gets no lens. When a later build models the concept, removing this field is the
@@ -313,7 +320,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'TransitionFault', name: 'Transition fault', nameZh: '转换页缺页', category: 'concept',
-    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'], step: fault('transition'), sidebar: 'pte', live: 'pte',
+    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'],
+    // The PTE state named alone ("the page is in transition"); everyday "transition to kernel mode" where the context does not confirm it.
+    plainTerms: ['transition'], step: fault('transition'), sidebar: 'pte', live: 'pte',
     explain: { en: 'The page is still in memory on the standby or modified list: a soft fault puts it back in the working set.', zh: '页面仍在内存中（备用或已修改链表上的转换页）：软缺页（转换错误）把它放回工作集。' },
   },
   {
@@ -346,6 +355,19 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'PTE', name: 'PTE', nameZh: '页表项', category: 'structure',
     terms: ['PTE', 'PTEs', 'page table entry', '页表项', '_MMPTE', 'MMPTE', 'PDE', 'PPE', 'PXE'], step: fault(), sidebar: 'pte', live: 'pte',
+    // Public symbols of _MMPTE_HARDWARE, _MMPTE_SOFTWARE, _MMPTE_TRANSITION and _MMPTE_PROTOTYPE (Windows 10
+    // x64; Vergilius Project, "Windows 10 2004 20H1 (x64)"), the fields engine/mm/pte.ts decodePte shows;
+    // the hardware names of the same bits from the Intel SDM vol. 3A §4.5 ("present", "R/W", "U/S",
+    // "XD") and AMD's "NX"; Chinese names as Chinese notes write them (有效位, 脏位, 访问位…).
+    fields: [
+      { name: 'Valid', en: ['present'], zh: ['有效', '存在'] }, { name: 'Dirty', zh: ['脏', '修改'] }, { name: 'Dirty1' },
+      { name: 'Accessed', zh: ['访问', '已访问'] }, { name: 'Owner', en: ['user/supervisor', 'U/S'], zh: ['所有者', '用户/超级用户'] },
+      { name: 'Write', en: ['read/write', 'R/W', 'writable'], zh: ['写', '可写', '读写'] }, { name: 'WriteThrough', zh: ['直写'] },
+      { name: 'CacheDisable', en: ['cache disable'], zh: ['禁用缓存'] }, { name: 'LargePage', zh: ['大页'] }, { name: 'Global', zh: ['全局'] },
+      { name: 'CopyOnWrite', zh: ['写时复制'] }, { name: 'NoExecute', en: ['NX', 'XD', 'execute-disable', 'no execute'], zh: ['不可执行', '禁止执行'] },
+      { name: 'PageFrameNumber', zh: ['页帧号'] }, { name: 'Prototype', zh: ['原型'] }, { name: 'Transition', zh: ['转换', '过渡'] },
+      { name: 'Protection', zh: ['保护'] }, { name: 'PageFileLow' }, { name: 'PageFileHigh' }, { name: 'ProtoAddress' },
+    ],
     explain: { en: 'Page table entry: valid (hardware) or one of the software states (demand zero, transition, paging file, prototype).', zh: '页表项：有效（硬件）或软件状态之一（请求零页、转换、页面文件、原型）。' },
   },
   {
@@ -362,7 +384,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'PageLists', name: 'Page lists', nameZh: '页面链表', category: 'concept',
     terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表',
       // Windows Internals 7e ch. 5, "Page list dynamics": the zero page list, free page list, standby and modified page lists.
-      'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'], sidebar: 'pageList', live: 'pfnLists',
+      'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'],
+    // The list (and page state) named alone: "the page goes to standby" (everyday: a power state), where the context confirms it.
+    plainTerms: ['standby'], sidebar: 'pageList', live: 'pfnLists',
     explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists.', zh: '未使用的物理页位于零页链表、空闲链表（空闲页链表）、备用链表（备用页链表，优先级 0-7）和已修改链表（修改页链表、已修改页链表）上。' },
   },
   {
@@ -421,7 +445,10 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'CreateFileMapping', name: 'CreateFileMapping', nameZh: 'section 对象（节对象、区段对象）', category: 'api',
-    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section', '控制区'], step: fault('prototype'), sidebar: 'object', live: 'vads',
+    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section', '控制区'],
+    // "section" is the object's own name (Windows Internals 7e ch. 5 "Section objects"), and also a part of a
+    // document: only where the context confirms it, and never as "this section", "section 5.2" (terms.ts).
+    plainTerms: ['section', 'sections'], step: fault('prototype'), sidebar: 'object', live: 'vads',
     explain: { en: 'Creates (or opens) a section object: pagefile-backed shared memory, a mapped file, or an executable\'s image section, described by a control area, segment and prototype PTEs.', zh: '创建（或打开）section 对象：由页面文件支持的共享内存、内存映射文件（映射文件）或可执行文件的映像 section，由控制区、段和原型 PTE 描述。' },
   },
   {
@@ -487,7 +514,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'Jobs', name: 'Job objects', nameZh: '作业对象', category: 'concept',
     headingTerms: ['jobs', 'job', 'job objects', '作业'],
     terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象'],
-    plainTerms: ['作业'], sidebar: 'jobs', live: 'eprocess',
+    // "job"/"jobs" (everyday: a task) name the job object only where the context confirms it (recognize.ts).
+    plainTerms: ['作业', 'job', 'jobs'], sidebar: 'jobs', live: 'eprocess',
     explain: {
       en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',
@@ -563,6 +591,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'Pool', name: 'Pool (kernel-mode heaps)', nameZh: '内存池（分页池、非分页池）', category: 'concept', sidebar: 'pageList',
     terms: ['nonpaged pool', 'non-paged pool', 'paged pool', 'NonPagedPool', 'NonPagedPoolNx', 'PagedPool', 'pool tag', 'system memory pools', 'kernel pool', 'ExAllocatePoolWithTag', 'ExAllocatePool2', 'ExAllocatePool', 'ExFreePoolWithTag', 'ExFreePool', 'POOL_HEADER', '_POOL_HEADER', '非分页池', '分页池', '池标记', '系统内存池', '内存池'],
     headingTerms: ['pool', 'pools', 'memory pools', '池'],
+    // "pool" (thread pool, pool of buffers) only where the context confirms it.
+    plainTerms: ['pool', 'pools'],
     explain: {
       en: 'The kernel\'s heaps, the system memory pools: nonpaged pool (always resident) and paged pool, each block marked with a four-character pool tag; drivers and the executive allocate with ExAllocatePoolWithTag (now ExAllocatePool2), and !poolused counts by tag. In the simulation the executive\'s objects (EPROCESS, ETHREAD, tokens, sections) come from pool; the Physical Memory view\'s System node lists the pool by tag.',
       zh: '内核的堆，即系统内存池：非分页池（始终驻留）和分页池，每块带一个四字符的池标记；驱动和执行体用 ExAllocatePoolWithTag（现为 ExAllocatePool2）分配，!poolused 按标记统计。在模拟中，执行体对象（EPROCESS、ETHREAD、令牌、节）都从池中分配；“物理内存”视图的“系统”节点按标记列出池的使用情况。',
