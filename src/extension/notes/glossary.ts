@@ -521,13 +521,14 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',
     },
   },
-  // ---- System processes (Windows Internals 7e ch. 2 "Key system components", "System processes") ----
+  // ---- System processes (Windows Internals 7e ch. 2 "Key system components", "System processes"; Part 2 ch. 12,
+  // "Smss, Csrss, and Wininit", "Winlogon"; KiInitialProcess: ntoskrnl's public symbols) ----
   {
     id: 'SystemProcesses', name: 'System processes', nameZh: '系统进程', category: 'concept',
     terms: ['system processes', 'system process', 'System进程', '系统进程', 'system threads', '系统线程'], sidebar: 'process', live: 'system',
     explain: {
-      en: 'The processes a booted Windows runs: Idle (pid 0, one idle thread per processor, not a real process object), System (pid 4, kernel system threads such as the zero page thread), Registry (a minimal process), smss; in session 0 csrss and wininit (which starts services and lsass), in session 1 csrss and winlogon (which starts userinit, then explorer for the user).',
-      zh: 'Windows 启动后运行的进程：Idle（pid 0，每个处理器一个空闲线程，不是真正的进程对象）、System 进程（pid 4，运行零页线程等内核系统线程）、Registry（最小进程）、smss；会话 0 中是 csrss 和 wininit（由它启动 services 和 lsass），会话 1 中是 csrss 和 winlogon（由它启动 userinit，再为用户启动 explorer）。',
+      en: 'The processes a booted Windows 10 runs: Idle (pid 0, one idle thread per processor, its EPROCESS a variable in the kernel image rather than a process object), System (pid 4, the kernel\'s system threads such as the zero page thread), Registry and Memory Compression (minimal processes), and smss, which starts a copy of itself for each session; in session 0 csrss and wininit (which starts services, lsass and a font driver host; services starts the svchost instances), in session 1 csrss and winlogon (which starts a font driver host, dwm and userinit; userinit starts explorer and exits).',
+      zh: 'Windows 10 启动后运行的进程：Idle（pid 0，每个处理器一个空闲线程，它的 EPROCESS 是内核映像中的一个变量，而不是进程对象）、System 进程（pid 4，运行零页线程等内核系统线程）、Registry 和 Memory Compression（最小进程），以及 smss，它为每个会话启动一个自身的副本；会话 0 中是 csrss 和 wininit（由它启动 services、lsass 和一个字体驱动宿主；services 启动各个 svchost 实例），会话 1 中是 csrss 和 winlogon（由它启动一个字体驱动宿主、dwm 和 userinit；userinit 启动 explorer 后退出）。',
     },
   },
   systemProcess('wininit', 'wininit.exe', ['wininit', 'wininit.exe', 'Windows Start-Up Application'],
@@ -563,11 +564,12 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     // Modelled since session 22 (mm/compression.ts): the store in MemCompression's working set, SmPageRead faults.
+    // Windows Internals 7e ch. 5, "Memory compression" (the Memory Compression process since version 1607).
     id: 'MemoryCompression', name: 'Memory compression', nameZh: '内存压缩', category: 'concept', step: fault('store'), sidebar: 'pageList', live: 'pfnLists',
     terms: ['memory compression', 'compression store', 'Memory Compression process', 'store manager', '内存压缩', '压缩存储'],
     explain: {
-      en: 'Since Windows 10 the memory manager compresses modified private pages into stores kept in the working set of the Memory Compression process (the store manager) instead of writing them to the paging file; a fault on a compressed page decompresses it. The simulation does this with its own compressor (not Windows\' Xpress), so its ratios are indicative; the Physical Memory view shows the store\'s figures.',
-      zh: '自 Windows 10 起，内存管理器把已修改的私有页面压缩后放入 Memory Compression 进程工作集中的压缩存储（由存储管理器管理），而不是写入页面文件；访问被压缩的页面时会先解压。模拟使用自己的压缩算法（不是 Windows 的 Xpress），因此压缩比仅供参考；“物理内存”视图显示存储的各项数字。',
+      en: 'Since Windows 10 the memory manager hands modified private pages to the store manager, which compresses them into stores (since version 1607 kept in the working set of the Memory Compression process, before that in System\'s) instead of writing them to the paging file; a fault on a compressed page decompresses it. The simulation does this with its own compressor (not Windows\' Xpress), so its ratios are indicative; the Physical Memory view shows the store\'s figures.',
+      zh: '自 Windows 10 起，内存管理器把已修改的私有页面交给存储管理器，由它压缩后放入压缩存储（自 1607 版起位于 Memory Compression 进程的工作集中，此前在 System 进程中），而不是写入页面文件；访问被压缩的页面时会先解压。模拟使用自己的压缩算法（不是 Windows 的 Xpress），因此压缩比仅供参考；“物理内存”视图显示存储的各项数字。',
     },
   },
   {
