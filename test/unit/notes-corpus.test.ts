@@ -30,6 +30,8 @@ const isUnseen = (f: string): boolean => f.startsWith('unseen-');
 const isHeldout = (f: string): boolean => f.startsWith('heldout-');
 const isFresh = (f: string): boolean => f.startsWith('fresh-');
 const isBlind = (f: string): boolean => f.startsWith('blind-');
+const isRev = (f: string): boolean => f.startsWith('rev23-');
+const isCheck = (f: string): boolean => f.startsWith('check15d-');
 const ids = new Set(GLOSSARY.map((e) => e.id));
 
 interface Labels { terms: Record<string, string>; headings: Record<string, string> }
@@ -114,7 +116,7 @@ describe('notes corpus: recognition that generalizes', () => {
   };
 
   it('reports recall and precision per file (the corpus written with the glossary)', () => {
-    const mean = report(files.filter((f) => !isUnseen(f) && !isHeldout(f) && !isFresh(f) && !isBlind(f)), 'Corpus written with the glossary changes:');
+    const mean = report(files.filter((f) => !isUnseen(f) && !isHeldout(f) && !isFresh(f) && !isBlind(f) && !isRev(f) && !isCheck(f)), 'Corpus written with the glossary changes:');
     // Floors at what this build measures, so recognition cannot quietly get worse.
     expect(mean('termRecall')).toBeGreaterThanOrEqual(RECALL_FLOOR);
     expect(mean('termPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
@@ -155,6 +157,23 @@ describe('notes corpus: recognition that generalizes', () => {
     expect(mean('termRecall')).toBeGreaterThanOrEqual(ISSUE_RECALL_AIM);
     expect(mean('termPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
     expect(mean('headingPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
+  });
+
+  it('reports recall and precision on the reviewer\'s rev23 files separately (a dev set now)', () => {
+    // Written and labeled blind by an independent reviewer (81d2eef), first measured as REV23_FIRST. The
+    // recognizer was then changed against their findings (class rules and glossary entries, no alias from
+    // their wording), so they are a development set now, not a measure of unseen notes.
+    const rev = files.filter(isRev);
+    expect(rev.length).toBeGreaterThanOrEqual(2);
+    const mean = report(rev, `Reviewer's rev23 notes (dev set; first run: ${REV23_FIRST}):`);
+    expect(mean('termRecall')).toBeGreaterThanOrEqual(REV23_RECALL_FLOOR);
+    expect(mean('termPrecision')).toBeGreaterThanOrEqual(PRECISION_FLOOR);
+  });
+
+  it('reports recall and precision on the check file written after the rev23 fixes', () => {
+    const check = files.filter(isCheck);
+    expect(check.length).toBeGreaterThanOrEqual(1);
+    report(check, `Check file (labels committed before recognition first ran on it; first run: ${CHECK_FIRST}):`);
   });
 });
 
@@ -242,6 +261,43 @@ const FRESH_FIRST = 'term recall 91.4%, precision 97.6%, heading recall 77.4%, h
  * their figures did not go down (every file's term recall and precision as before or higher).
  */
 const BLIND_FIRST = 'term recall 86.1%, precision 99.6%, heading recall 54.2%, heading precision 50.8%, every place 84.7%';
+/**
+ * The reviewer's two files (rev23-*), as first measured (their report), before any change made for them.
+ * Their labels' "ch2" for concepts that had no entry then were mapped to the new entries (texts unchanged).
+ * Per file, term recall / precision / heading recall / heading precision / every place:
+ *                                           first run (reviewer)        after the fixes
+ *   rev23-en-lecture-scribbles-wk4-wk6        72.7 / 98.3 / 75.0 / 100.0    95.1 / 95.2 / 100.0 / 100.0 / 93.1
+ *   rev23-zh-读书笔记-第3章第5章               76.8 / 96.2 / 80.0 /  92.3    96.4 / 97.3 /  80.0 /  85.7 / 94.4
+ * What changed (class rules and book concepts, no alias from their wording): entries for chapter 2's
+ * architecture (UserKernelMode, Ntdll, SystemCalls, HAL, SubsystemDlls, ExecutiveComponents, PicoProcesses;
+ * sessions in SessionSpace, the Idle process, environment subsystems in CSR_PROCESS), not modelled, each
+ * with its nearest view; every name the engine shows (engineNames.ts: step routines and their call chains,
+ * exported constants by prefix, dt types by the glossary name they contain); the book's other names
+ * (kernel process block, object header, PDPT / page directory / CR3, page file, file mapping object, data
+ * and pagefile-backed sections, 硬错误 / 软错误 / 页错误, modified no-write and bad lists, system cache,
+ * silos, Private Bytes, Page Faults/sec, PsActiveProcessHead, MmPfnDatabase); learners' abbreviations
+ * (mgr, mgmt, mem, addr, sys, proc, ref, mod, config, "&"; wk/lec/module labels before a chapter label);
+ * everyday compounds of plain words (job offer, summer job, read the section, 课后作业); two-character PTE
+ * field names only with 位 (转换标志 is no field). Left as measured: labels that disagree with the glossary
+ * (DirectoryTableBase -> KPROCESS, working set manager -> WorkingSet, 系统线程 -> SystemProcesses), headings
+ * on concepts with no lens by design (用户模式与内核模式), "Services provided by the memory manager" (ch5
+ * here; another file's label says ch5 too), phrases no reader's glossary would hold (System (pid 4),
+ * collided faults, clustering, trimmed pages, 4-level translation, reserve and/or).
+ */
+const REV23_FIRST = 'en: term recall 72.7%, precision 98.3%, heading recall 75.0%; zh: 76.8%, 96.2%, 80.0%';
+const REV23_RECALL_FLOOR = 0.95;
+/**
+ * The check file (check15d-*), written and labeled by the helper who made the rev23 changes after them, and
+ * committed (2a9b6cc) before recognition first ran on it: a check of the class rules, not a blind measure.
+ * First run: term recall 97.0%, precision 93.5%, heading recall 44.4%, heading precision 80.0%, every place
+ * 97.1%. All seven "unlabeled" hovers were kernel senses its labels left out (per session, per thread,
+ * Commit size, committed, standby in the list of page lists); its everyday words (the forum thread,
+ * joined the session, commit the notes to our repo, the pool party, handle the slides) got none.
+ * Then (general): "config" for configuration; "Faults" and "Translation" as whole headings of memory
+ * notes (the blind cheat sheet's "Faults" too): 98.0 / 93.5 / 66.7 / 85.7. Left: "Idle" alone, the bare
+ * "modified no-write", "Boot-time processes", "Reserve vs commit" (see FRESH_FIRST), a ch2 question heading.
+ */
+const CHECK_FIRST = 'term recall 97.0%, precision 93.5%, heading recall 44.4%, heading precision 80.0%, every place 97.1%';
 const ISSUE_RECALL_AIM = 0.95;
 const RECALL_FLOOR = 0.95;
 const PRECISION_FLOOR = 0.95;

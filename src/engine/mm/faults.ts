@@ -387,7 +387,7 @@ export function translate(mm: MemoryManager, process: AddressSpace, vpn: number,
       const base = ptePfn(lo, mm.readHi(table, index), mm.layout.hardwarePfnBits);
       const span = mm.largeLevel === LEVEL_PDE ? ENTRIES : ENTRIES * ENTRIES;
       const pfn = base + (vpn % span);
-      if (write) { mm.writeEntry(table, index, (lo | PTE_ACCESSED | PTE_DIRTY) >>> 0, mm.readHi(table, index)); noteWriteWatch(process, vpn); }
+      if (write) { mm.writeEntry(table, index, (lo | PTE_ACCESSED | PTE_DIRTY) >>> 0, mm.readHi(table, index)); process.ws.settled = false; noteWriteWatch(process, vpn); }
       const slot = vpn & (TLB_SIZE - 1);
       process.ownTlb();
       process.tlbVpn[slot] = vpn;

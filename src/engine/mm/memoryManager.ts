@@ -20,7 +20,7 @@ import {
   peekPte,
 } from './pageTables';
 import { LIST_ZEROED, PageLocation, PfnDatabase, PFN_PAGE_TABLE } from './pfn';
-import { MM_READWRITE, PTE_LARGE_PAGE, PTE_OWNER, PTE_VALID, PteLayout, makeDemandZeroLo, makeTableHi, makeTableLo, ptePfn } from './pte';
+import { MM_READWRITE, PTE_ACCESSED, PTE_LARGE_PAGE, PTE_OWNER, PTE_VALID, PteLayout, makeDemandZeroLo, makeTableHi, makeTableLo, ptePfn } from './pte';
 import { PageStore } from './store';
 import { CompressionStore } from './compression';
 import type { FileSystem } from '../io/fileSystem';
@@ -204,6 +204,8 @@ export class MemoryManager {
   writePte(process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number): void {
     this.writeEntry(table, index, lo, hi);
     process.flushTlbEntry(vpn);
+    // A referenced page: the next aging pass has work again (WorkingSet.settled).
+    if (lo & PTE_ACCESSED) process.ws.settled = false;
   }
 
   /** The self-map address of the entry at `level` that maps `vpn`, as halves (lo in .lo, hi in .hi). */

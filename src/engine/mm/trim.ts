@@ -90,19 +90,34 @@ export function MiTrimWorkingSet(mm: MemoryManager, process: AddressSpace, count
   return n;
 }
 
-/** Ages every working set entry: referenced pages (Accessed set) get age 0 and the bit cleared. */
+/**
+ * Ages every working set entry: referenced pages (Accessed set) get age 0 and the bit cleared.
+ *
+ * A working set whose entries are all at the oldest age with Accessed clear, and which nothing has
+ * referenced or changed since (WorkingSet.settled), would come out of a pass unchanged: the pass is
+ * skipped. Under memory pressure the balance set manager runs after faults while available memory
+ * stays below the low mark, and each run aged every working set of every process, ~1,600 idle ones
+ * in the jump bench's session: 40% of that session's time went here (issue 17 perf notes, timeTravel.ts).
+ */
 export function MiAgeWorkingSet(mm: MemoryManager, process: AddressSpace): void {
   const ws = process.ws;
+  if (ws.settled) return;
+  let settled = true;
   for (let i = 0; i < ws.lastEntry; i++) {
     const vpn = ws.vpn[i]!;
     if (vpn < 0) continue;
-    if (!mm.locate(process, vpn, false)) continue;
+    if (!mm.locate(process, vpn, false)) { if (ws.age[i] !== 7) settled = false; continue; }
     const lo = mm.readLo(mm.loc.table, mm.loc.index);
     if (lo & PTE_ACCESSED) {
       mm.writePte(process, vpn, mm.loc.table, mm.loc.index, (lo & ~PTE_ACCESSED) >>> 0, mm.readHi(mm.loc.table, mm.loc.index));
       ws.age[i] = 0;
-    } else if (ws.age[i]! < 7) ws.age[i]!++;
+      settled = false;
+    } else if (ws.age[i]! < 7) {
+      ws.age[i]!++;
+      if (ws.age[i] !== 7) settled = false;
+    }
   }
+  ws.settled = settled;
 }
 
 /**

@@ -44,6 +44,13 @@ export class WorkingSet {
   hand = 0;
   /** The maximum is hard (QUOTA_LIMITS_HARDWS_MAX_ENABLE, or a job's working-set limit): never exceeded. */
   hardMaximum = false;
+  /**
+   * Set by an aging pass (trim.ts MiAgeWorkingSet) that left every entry at the oldest age with its
+   * Accessed bit clear; cleared by any insert or remove and by any PTE write of this process that sets
+   * Accessed (MemoryManager.writePte). While set, another pass would change nothing, so it is skipped:
+   * a bookkeeping shortcut of the simulation, not a kernel field (never copied: a clone starts unset).
+   */
+  settled = false;
 
   /** A working set with room for `capacity` entries; 0 allocates nothing until the first insert. */
   constructor(capacity = 64) {
@@ -70,6 +77,7 @@ export class WorkingSet {
     this.vpn[index] = vpn;
     this.age[index] = 0;
     this.protection[index] = 0;
+    this.settled = false;
     this.count++;
     if (this.count > this.peak) this.peak = this.count;
     return index;
@@ -79,6 +87,7 @@ export class WorkingSet {
     if (this.locked[index]) { this.locked[index] = 0; this.lockedCount--; }
     this.vpn[index] = -2 - this.freeHead;
     this.age[index] = 0;
+    this.settled = false;
     this.freeHead = index;
     this.count--;
   }

@@ -22,6 +22,35 @@
 //   access: heap/processHeaps.ts; a step's engine time fell by about half), then the PFN database's
 //   typed arrays (~23 MB of fresh memory per copy), the other process state (VAD trees, working-set
 //   lists, executive state) and the collector (~20-40% of all samples, mostly freeing those copies).
+// - What eats the budget in the jump bench's 100k session (test/bench/engine.bench.ts; 128 MB RAM, 256 MB
+//   budget, 1,620 processes; measured on main 8373f34, session 23): it held 2 snapshots, 202 MB retained,
+//   widest gap the whole session. Three causes, by size:
+//   1. Machines kept near the cursor: after the bench's 40 jumps they held 181 MB (a machine replayed
+//      ~100k steps from the first snapshot owns a private copy of every content chunk its replay wrote),
+//      and boundMemory let snapshots go before them: 6 snapshots became 2, each later jump replayed
+//      further and kept a bigger machine. Now they hold at most NEAR_SHARE of the budget (capNear).
+//   2. Page contents under memory pressure: the session's last round runs out of RAM (a cmd.exe +
+//      conhost.exe pair now takes ~44 pages with kernel stacks and pool, 31 at 98e27c7, whose session
+//      never paged). Then all of RAM is rewritten within ~35k steps, so a snapshot taken before that
+//      holds a RAM's worth (one held 121 MB). The 64 KB chunks amplify it: one interval changed 7,885
+//      pages but copied 1,760 chunks (110 MB); 42% of all chunk copies were the aging pass clearing
+//      Accessed bits in page tables spread over all of RAM, then pool headers, PTE writes by trimming,
+//      zeroing. 16 KB chunks barely helped (176 vs 182 MB): page tables are scattered, only page-sized
+//      copy-on-write would (not done: 16-22 more bytes per page in each copy, over the 64-byte budget).
+//   3. The snapshots' own copies: ~10 KB per process (VAD tree 3.1 KB, working set 1.8 KB, executive
+//      state 1.5 KB, the rest of the object and threads), 16.8 MB per snapshot at 1,620 processes, so
+//      256 MB holds at most ~15 even with no page contents. Copy-on-write VAD trees would need the
+//      views' control-area links resolved per machine (vad.view.controlArea points into one machine's
+//      section registry); not done. The op log is 1.2 MB.
+//   The pressure round was also slow to build and to replay: the balance set manager ran after each
+//   fault while available memory stayed low and aged all 1,620 working sets each time (40% of the
+//   session). A working set left settled by a pass is now skipped (trim.ts MiAgeWorkingSet), with
+//   identical results (test/unit/working-set-aging.test.ts): that round's 200 creates went from 12.0 s
+//   to 3.2 s of CPU, and so did replays through it.
+//   Before -> after (CPU time, process.cpuUsage, two interleaved runs each on the shared 2-core machine):
+//   session build 18.2 / 22.4 s -> 9.7 / 8.9 s; snapshots after the jumps 2 / 2 -> 4 / 4; jump median
+//   729 / 567 -> 480 / 359 ms, max 10,386 / 7,881 -> 1,175 / 1,377 ms. Still far over the 50 / 100 ms
+//   budget: causes 2 and 3 remain (page-sized copy-on-write and shared process parts are the fixes).
 import { isDocumentedError, LastError } from '../errors';
 import type { PageStore } from '../mm/store';
 import { StepLog, StopReplay } from '../trace';
@@ -41,6 +70,8 @@ const SNAPSHOT_MIN_STEPS = 1024;
 /** Machines kept near the cursor, and how many operations away a target counts as a step from the last. */
 const NEAR_MAX = 2;
 const NEAR_OPS = 2;
+/** The share of the budget the machines kept near the cursor may hold (the rest is the snapshots'). */
+const NEAR_SHARE = 0.25;
 const SNAPSHOT_MAX = 48;
 const SNAPSHOT_MIN_INTERVAL_MS = 20;
 const SNAPSHOT_MAX_INTERVAL_MS = 30;
@@ -228,6 +259,7 @@ export class TimeTravel {
   private boundMemory(retired: number): boolean {
     const budget = this.budgetBytes;
     const snaps = this.snapshots;
+    this.capNear(budget * NEAR_SHARE);
     let stateBytes = 0;
     for (const s of snaps) stateBytes += s.stateBytes;
     const fixed = stateBytes + this.live.ops.byteLength + this.nearBytes();
@@ -397,6 +429,20 @@ export class TimeTravel {
       n += this.lastInside.stateBytes + mm.phys.bytesNotIn(live.phys) + mm.pageFile.bytesNotIn(live.pageFile);
     }
     return n;
+  }
+
+  /**
+   * The machines kept near the cursor hold at most `cap` bytes: the oldest goes first, then the state
+   * inside an operation, then the newest. A machine replayed far from its snapshot holds a private copy
+   * of every chunk the replay wrote (the jump bench's session: 181 MB for one), and with no cap they
+   * pushed snapshots out one jump after another until 2 were left (see the header).
+   */
+  private capNear(cap: number): void {
+    while ((this.lastInside || this.near.length > 0) && this.nearBytes() > cap) {
+      if (this.near.length > 1) this.near.shift();
+      else if (this.lastInside) this.lastInside = undefined;
+      else this.near.shift();
+    }
   }
 
   /** After keeping a machine: the budget holds (snapshots go first, see boundMemory). */

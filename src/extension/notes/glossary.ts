@@ -226,7 +226,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'LdrInitializeThunk', name: 'LdrInitializeThunk', category: 'api',
-    terms: ['LdrInitializeThunk', 'image loader', '映像加载器'], plainTerms: ['加载器'], step: creation('7'), sidebar: 'process', live: 'peb',
+    terms: ['LdrInitializeThunk', 'image loader', '映像加载器'], plainTerms: ['加载器', 'loader'], step: creation('7'), sidebar: 'process', live: 'peb',
     explain: { en: 'First user-mode code of every thread, where the image loader (Ldr* in ntdll) starts: for the first thread it runs the loader (imports, TLS) before the entry point.', zh: '每个线程的第一段用户模式代码，映像加载器（加载器，ntdll 中的 Ldr* 函数）从这里开始：对第一个线程，它先运行加载器（导入、TLS），再到入口点。' },
   },
   // ---- Process structures -----------------------------------------------------------------
@@ -235,13 +235,13 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'EPROCESS', name: 'EPROCESS', nameZh: 'EPROCESS结构体（执行体进程）', category: 'structure',
     headingTerms: ['process', 'processes', 'process internals', 'process structures', '进程', '进程结构'],
-    terms: ['EPROCESS', '_EPROCESS', 'EPROCESS结构体', '执行体进程', 'Process Internals', '进程内部结构', 'executive process', 'ActiveProcessLinks', 'UniqueProcessId', 'InheritedFromUniqueProcessId', 'ImageFileName', 'active process list', '活动进程链表', '进程链表'], step: creation('3A'), sidebar: 'process', live: 'eprocess',
+    terms: ['EPROCESS', '_EPROCESS', 'EPROCESS结构体', '执行体进程', 'Process Internals', '进程内部结构', 'executive process', 'ActiveProcessLinks', 'UniqueProcessId', 'InheritedFromUniqueProcessId', 'ImageFileName', 'active process list', '活动进程链表', '进程链表', 'PsActiveProcessHead'], step: creation('3A'), sidebar: 'process', live: 'eprocess',
     explain: { en: 'The executive process object in system space, the main one of the process structures (process internals): it begins with the KPROCESS (Pcb), and its ActiveProcessLinks chain every process on the active process list.', zh: '位于系统空间的执行体进程对象，是最主要的进程结构（进程内部结构）：开头是 KPROCESS（Pcb），它的 ActiveProcessLinks 把所有进程串在活动进程链表（进程链表）上。' },
   },
   {
     id: 'KPROCESS', name: 'KPROCESS', nameZh: 'KPROCESS（内核进程结构）', category: 'structure',
-    terms: ['KPROCESS', '_KPROCESS', 'Pcb', 'DirectoryTableBase'], step: creation('3C'), sidebar: 'process', live: 'kprocess',
-    explain: { en: 'The kernel\'s part of a process (EPROCESS.Pcb): DirectoryTableBase, thread list, scheduling data.', zh: '进程的内核部分（EPROCESS.Pcb）：DirectoryTableBase、线程链表、调度数据。' },
+    terms: ['KPROCESS', '_KPROCESS', 'Pcb', 'DirectoryTableBase', 'kernel process block', '内核进程块'], step: creation('3C'), sidebar: 'process', live: 'kprocess',
+    explain: { en: 'The kernel\'s part of a process, the kernel process block (EPROCESS.Pcb): DirectoryTableBase, thread list, scheduling data.', zh: '进程的内核部分，即内核进程块（EPROCESS.Pcb）：DirectoryTableBase、线程链表、调度数据。' },
   },
   {
     id: 'PEB', name: 'PEB', nameZh: '进程环境块', category: 'structure',
@@ -260,8 +260,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'CSR_PROCESS', name: 'CSR_PROCESS', category: 'structure',
-    terms: ['CSR_PROCESS', 'CSR_THREAD', 'Csrss', 'csrss.exe', 'Windows subsystem process'], step: creation('5'), sidebar: 'process', live: 'csrProcess',
-    explain: { en: 'The Windows subsystem process (csrss.exe) keeps its own CSR_PROCESS per process; stage 5 creates it.', zh: 'Windows 子系统进程（csrss.exe）为每个进程保存一个 CSR_PROCESS；在阶段 5 创建。' },
+    // Windows Internals 7e ch. 2 "Environment subsystems and subsystem DLLs": csrss.exe is the Windows environment subsystem's process.
+    terms: ['CSR_PROCESS', 'CSR_THREAD', 'Csrss', 'csrss.exe', 'Windows subsystem process', 'Windows 子系统进程', 'environment subsystem', 'environment subsystems', '环境子系统'], step: creation('5'), sidebar: 'process', live: 'csrProcess',
+    explain: { en: 'The Windows subsystem process (csrss.exe, the process of the Windows environment subsystem) keeps its own CSR_PROCESS per process; stage 5 creates it.', zh: 'Windows 子系统进程（csrss.exe，Windows 环境子系统的进程）为每个进程保存一个 CSR_PROCESS；在阶段 5 创建。' },
   },
   {
     id: 'W32PROCESS', name: 'W32PROCESS', category: 'structure',
@@ -286,9 +287,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   // ---- Chapters ----------------------------------------------------------------------------
   {
     id: 'ch2', name: 'Chapter 2 System architecture', nameZh: '第 2 章 系统架构', category: 'chapter',
-    // "Architecture overview" is the chapter's first section (Windows Internals 7e ch. 2); notes title it "Architecture".
-    terms: ['System architecture', '系统架构'], headingTerms: ['architecture', 'architecture overview', '架构', '体系结构'], sidebar: 'process', live: 'system',
-    explain: { en: 'Chapter 2, System architecture, from its architecture overview: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章 系统架构（体系结构）：内核、执行体、子系统以及启动后系统运行的进程。' },
+    // "Architecture overview" and "Key system components" are the chapter's first sections (Windows Internals 7e ch. 2); notes title it "Architecture".
+    terms: ['System architecture', '系统架构'], headingTerms: ['architecture', 'architecture overview', 'key system components', '架构', '体系结构', '关键系统组件'], sidebar: 'process', live: 'system',
+    explain: { en: 'Chapter 2, System architecture, from its architecture overview and key system components: the kernel, executive, subsystems and the processes a booted system runs.', zh: '第 2 章 系统架构（体系结构，关键系统组件）：内核、执行体、子系统以及启动后系统运行的进程。' },
   },
   // The 5th and 6th editions called the chapter "Processes, Threads, and Jobs" (chapter 5 there).
   {
@@ -305,13 +306,15 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   // ---- Memory manager ----------------------------------------------------------------------
   {
     id: 'WorkingSet', name: 'Working set', nameZh: '工作集', category: 'concept',
-    terms: ['working set', '工作集', 'WSLE', 'working-set list', 'SetProcessWorkingSetSize', '工作集管理器', 'working set manager'], sidebar: 'wsle', live: 'workingSet',
-    explain: { en: 'The pages of a process currently resident (valid PTEs), listed as WSLEs and trimmed oldest first by the working set manager.', zh: '进程当前驻留的页面（有效的 PTE），以 WSLE 列出，工作集管理器修剪时先删最旧的。' },
+    terms: ['working set', '工作集', 'WSLE', 'working-set list', 'SetProcessWorkingSetSize', '工作集管理器', 'working set manager', 'system working set', 'system cache', '系统工作集', '系统缓存'], sidebar: 'wsle', live: 'workingSet',
+    explain: { en: 'The pages of a process currently resident (valid PTEs), or those of the system cache in the system working set, listed as WSLEs and trimmed oldest first by the working set manager.', zh: '进程当前驻留的页面（有效的 PTE），或系统工作集中系统缓存的页面，以 WSLE 列出，工作集管理器修剪时先删最旧的。' },
   },
   {
     id: 'PageFault', name: 'Page fault', nameZh: '缺页', category: 'concept',
-    terms: ['page fault', 'page faults', '缺页', '页面错误', '缺页异常', 'MmAccessFault'], step: fault(), sidebar: 'pte', live: 'pte',
-    explain: { en: 'MmAccessFault decodes the PTE and resolves the fault: demand zero, transition, paging file, prototype, copy-on-write, or raises an exception.', zh: 'MmAccessFault 解码 PTE 并解决缺页（页面错误、缺页异常）：请求零页、转换、页面文件、原型 PTE、写时复制，或抛出异常。' },
+    // A section of memory notes titled "Faults" is about page faults (the only faults of ch. 5).
+    headingTerms: ['faults'],
+    terms: ['page fault', 'page faults', '缺页', '页面错误', '页错误', '缺页异常', 'MmAccessFault', 'Page Faults/sec', '页错误/秒'], step: fault(), sidebar: 'pte', live: 'pte',
+    explain: { en: 'MmAccessFault decodes the PTE and resolves the page fault (Page Faults/sec counts them): demand zero, transition, paging file, prototype, copy-on-write, or raises an exception.', zh: 'MmAccessFault 解码 PTE 并解决缺页（页面错误、页错误、缺页异常，页错误/秒计数）：请求零页、转换、页面文件、原型 PTE、写时复制，或抛出异常。' },
   },
   {
     id: 'DemandZero', name: 'Demand-zero fault', nameZh: '请求零页', category: 'concept',
@@ -320,16 +323,16 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'TransitionFault', name: 'Transition fault', nameZh: '转换页缺页', category: 'concept',
-    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'],
+    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页', '软错误'],
     // The PTE state named alone ("the page is in transition"); everyday "transition to kernel mode" where the context does not confirm it.
     plainTerms: ['transition'], step: fault('transition'), sidebar: 'pte', live: 'pte',
-    explain: { en: 'The page is still in memory on the standby or modified list: a soft fault puts it back in the working set.', zh: '页面仍在内存中（备用或已修改链表上的转换页）：软缺页（转换错误）把它放回工作集。' },
+    explain: { en: 'The page is still in memory on the standby or modified list: a soft fault puts it back in the working set.', zh: '页面仍在内存中（备用或已修改链表上的转换页）：软缺页（软错误、转换错误）把它放回工作集。' },
   },
   {
     id: 'PageFileFault', name: 'Paging-file fault', nameZh: '页面文件缺页（硬缺页）', category: 'concept',
     // "In-paging I/O" (Windows Internals 7e ch. 5) is the read of a hard fault and its cluster.
-    headingTerms: ['paging', 'paging out', '换页', '分页', 'in-paging i/o', 'in-paging', 'paging i/o', 'clustered page faults'], terms: ['hard fault', '硬缺页', 'paging file', 'pagefile', 'pagefile.sys', '页面文件', 'MiResolvePageFileFault', '换页'], step: fault('pageFile'), sidebar: 'pageFile', live: 'pfnLists',
-    explain: { en: 'The PTE points into the paging file (the page was paged out): a hard fault reads the page (and its cluster) back, the in-paging I/O.', zh: 'PTE 指向页面文件（页面已被换出，即换页、分页）：硬缺页把该页（及其簇）读回内存。' },
+    headingTerms: ['paging', 'paging out', '换页', '分页', 'in-paging i/o', 'in-paging', 'paging i/o', 'clustered page faults'], terms: ['hard fault', '硬缺页', '硬错误', 'paging file', 'page file', 'pagefile', 'pagefile.sys', '页面文件', 'MiResolvePageFileFault', '换页'], step: fault('pageFile'), sidebar: 'pageFile', live: 'pfnLists',
+    explain: { en: 'The PTE points into the paging file (the page was paged out): a hard fault reads the page (and its cluster) back, the in-paging I/O.', zh: 'PTE 指向页面文件（页面已被换出，即换页、分页）：硬缺页（硬错误）把该页（及其簇）读回内存。' },
   },
   {
     id: 'CopyOnWrite', name: 'Copy-on-write', nameZh: '写时复制', category: 'concept',
@@ -372,22 +375,24 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'PageTable', name: 'Page tables', nameZh: '页表', category: 'concept',
-    terms: ['page table', 'page tables', '页表', 'PML4', 'address translation', '地址转换', '地址翻译', 'page table walk', 'page walk', '页表遍历'], step: fault(), sidebar: 'pte', live: 'pte',
-    explain: { en: 'x64 four-level address translation, a page table walk: PML4 (PXE) -> PDPT (PPE) -> PD (PDE) -> PT (PTE), 9 bits each, 12-bit offset.', zh: 'x64 四级地址转换（地址翻译，页表遍历）：PML4（PXE）-> PDPT（PPE）-> PD（PDE）-> PT（PTE），每级 9 位，页内偏移 12 位。' },
+    // "Translation" as a section title of memory notes: address translation (Windows Internals 7e ch. 5 "Address translation").
+    headingTerms: ['translation'],
+    terms: ['page table', 'page tables', '页表', 'PML4', 'PDPT', 'page directory pointer table', 'page directory', '页目录', '页目录指针表', 'CR3', 'address translation', '地址转换', '地址翻译', 'page table walk', 'page walk', '页表遍历'], step: fault(), sidebar: 'pte', live: 'pte',
+    explain: { en: 'x64 four-level address translation, a page table walk from CR3: PML4 (PXE) -> PDPT, the page directory pointer table (PPE) -> PD, the page directory (PDE) -> PT (PTE), 9 bits each, 12-bit offset.', zh: 'x64 四级地址转换（地址翻译，页表遍历，从 CR3 开始）：PML4（PXE）-> PDPT，页目录指针表（PPE）-> PD，页目录（PDE）-> PT（PTE），每级 9 位，页内偏移 12 位。' },
   },
   {
     id: 'PFN', name: 'PFN database', nameZh: 'PFN数据库（页帧数据库）', category: 'structure',
-    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧数据库', '页框数据库', '页帧号', '页帧', '页框', 'page frame', 'page frame number', 'physical page', 'physical pages', '物理页', '物理内存', 'physical memory'], sidebar: 'pfn', live: 'pfnLists',
+    terms: ['PFN', 'PFN database', 'MMPFN', '_MMPFN', 'PFN数据库', '页帧数据库', '页框数据库', '页帧号', '页帧', '页框', 'page frame', 'page frame number', 'physical page', 'physical pages', '物理页', '物理内存', 'physical memory', 'MmPfnDatabase'], sidebar: 'pfn', live: 'pfnLists',
     explain: { en: 'One MMPFN per physical page (page frame, indexed by its page frame number) describes all of physical memory: its state and list (Zeroed, Free, Standby, Modified, Active...), share and reference counts.', zh: '每个物理页（页帧、页框，以页帧号编号）一个 MMPFN，组成页框数据库，描述整个物理内存：状态和所在链表（零页、空闲、备用、已修改、活动……）、共享计数和引用计数。' },
   },
   {
     id: 'PageLists', name: 'Page lists', nameZh: '页面链表', category: 'concept',
-    terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表',
+    terms: ['standby list', 'modified list', 'free list', 'zeroed list', 'modified no-write list', 'modified-no-write list', 'bad page list', 'bad list', '坏页链表', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表',
       // Windows Internals 7e ch. 5, "Page list dynamics": the zero page list, free page list, standby and modified page lists.
       'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'],
     // The list (and page state) named alone: "the page goes to standby" (everyday: a power state), where the context confirms it.
     plainTerms: ['standby'], sidebar: 'pageList', live: 'pfnLists',
-    explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists.', zh: '未使用的物理页位于零页链表、空闲链表（空闲页链表）、备用链表（备用页链表，优先级 0-7）和已修改链表（修改页链表、已修改页链表）上。' },
+    explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists (and the Modified no-write and Bad page lists).', zh: '未使用的物理页位于零页链表、空闲链表（空闲页链表）、备用链表（备用页链表，优先级 0-7）和已修改链表（修改页链表、已修改页链表）上（另有修改不写出链表和坏页链表）。' },
   },
   {
     id: 'LargePages', name: 'Large pages', nameZh: '大页', category: 'concept',
@@ -401,9 +406,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'Commit', name: 'Commit charge', nameZh: '提交费用', category: 'concept',
-    terms: ['commit charge', 'commit limit', '提交费用', '提交限制', 'MEM_COMMIT', 'committed memory', 'ERROR_COMMITMENT_LIMIT'],
+    terms: ['commit charge', 'commit limit', '提交费用', '提交限制', 'MEM_COMMIT', 'committed memory', 'ERROR_COMMITMENT_LIMIT', 'Private Bytes'],
     plainTerms: ['commit', 'committing', '提交'], headingTerms: ['commit', '提交'], sidebar: 'commit', live: 'commit',
-    explain: { en: 'Committed private memory is charged against the commit limit (RAM + paging files); past it, allocation fails with ERROR_COMMITMENT_LIMIT.', zh: '已提交的私有内存计入提交费用，上限为提交限制（内存 + 页面文件）；超过时分配失败，错误为 ERROR_COMMITMENT_LIMIT。' },
+    explain: { en: 'Committed private memory (a process\'s Private Bytes) is charged against the commit limit (RAM + paging files); past it, allocation fails with ERROR_COMMITMENT_LIMIT.', zh: '已提交的私有内存计入提交费用，上限为提交限制（内存 + 页面文件）；超过时分配失败，错误为 ERROR_COMMITMENT_LIMIT。' },
   },
   {
     id: 'VAD', name: 'VAD', nameZh: '虚拟地址描述符', category: 'structure',
@@ -445,11 +450,11 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'CreateFileMapping', name: 'CreateFileMapping', nameZh: 'section 对象（节对象、区段对象）', category: 'api',
-    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section', '控制区'],
+    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section', '控制区', 'file mapping object', '文件映射对象', 'data section', '数据节', 'pagefile-backed section', '页面文件支持的节'],
     // "section" is the object's own name (Windows Internals 7e ch. 5 "Section objects"), and also a part of a
     // document: only where the context confirms it, and never as "this section", "section 5.2" (terms.ts).
     plainTerms: ['section', 'sections'], step: fault('prototype'), sidebar: 'object', live: 'vads',
-    explain: { en: 'Creates (or opens) a section object: pagefile-backed shared memory, a mapped file, or an executable\'s image section, described by a control area, segment and prototype PTEs.', zh: '创建（或打开）section 对象：由页面文件支持的共享内存、内存映射文件（映射文件）或可执行文件的映像 section，由控制区、段和原型 PTE 描述。' },
+    explain: { en: 'Creates (or opens) a section object, the file mapping object: a pagefile-backed section of shared memory, a data section of a mapped file, or an executable\'s image section, described by a control area, segment and prototype PTEs.', zh: '创建（或打开）section 对象（文件映射对象）：页面文件支持的节（共享内存）、映射文件的数据节（内存映射文件）或可执行文件的映像 section，由控制区、段和原型 PTE 描述。' },
   },
   {
     id: 'MapViewOfFile', name: 'MapViewOfFile', category: 'api',
@@ -482,7 +487,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'Thread', name: 'Threads', nameZh: '线程', category: 'concept',
     headingTerms: ['thread', 'threads', 'thread internals', '线程'],
     plainTerms: ['thread', 'threads'],
-    terms: ['CreateThread', 'CreateRemoteThread', 'CreateRemoteThreadEx', 'initial thread', '线程', '初始线程'], step: creation('4'), sidebar: 'thread', live: 'ethread',
+    terms: ['CreateThread', 'CreateRemoteThread', 'CreateRemoteThreadEx', 'NtCreateThreadEx', 'initial thread', '线程', '初始线程'], step: creation('4'), sidebar: 'thread', live: 'ethread',
     explain: {
       en: 'The unit the scheduler runs, from a process\'s initial thread on (thread internals: an ETHREAD with its KTHREAD in system space, a TEB and stack in user space). CreateProcess makes the initial thread in stage 4, suspended; CreateThread and CreateRemoteThread add more.',
       zh: '调度器执行的单位，从进程的初始线程开始（线程内部结构：系统空间中的 ETHREAD（含 KTHREAD），用户空间中的 TEB 和栈）。CreateProcess 在阶段 4 创建挂起的初始线程；CreateThread 和 CreateRemoteThread 创建更多线程。',
@@ -503,32 +508,97 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'ObjectManager', name: 'Object manager and kernel objects', nameZh: '对象管理器与内核对象', category: 'concept',
     headingTerms: ['objects', 'object manager', 'kernel objects', '对象', '对象管理器', '内核对象'],
-    terms: ['object manager', 'kernel object', 'kernel objects', 'executive object', 'executive objects', 'Object Manager', 'ObReferenceObjectByHandle', 'OBJECT_HEADER', '_OBJECT_HEADER', '对象管理器', '内核对象', '执行体对象'],
+    terms: ['object manager', 'kernel object', 'kernel objects', 'executive object', 'executive objects', 'Object Manager', 'ObReferenceObjectByHandle', 'OBJECT_HEADER', '_OBJECT_HEADER', 'object header', '对象头', '对象管理器', '内核对象', '执行体对象'],
     sidebar: 'handles', live: 'eprocess',
     explain: {
       en: 'Not simulated as a component: the object manager names, counts and secures the executive objects (processes, threads, sections, jobs, tokens…), each behind an OBJECT_HEADER; kernel objects are the kernel\'s own primitives (dispatcher and control objects) that executive objects embed. User mode reaches an object only through a handle. The nearest thing here is a process\'s handle table in the Processes view: each handle with its object and granted access.',
-      zh: '模拟中没有作为组件实现：对象管理器为执行体对象（进程、线程、section、作业、令牌……）命名、计数并实施安全检查，每个对象前有 OBJECT_HEADER；内核对象是内核自己的基本对象（分派器对象和控制对象），嵌入在执行体对象中。用户模式只能通过句柄访问对象。最接近的是“进程”视图中进程的句柄表：每个句柄及其对象和已授予的访问权限。',
+      zh: '模拟中没有作为组件实现：对象管理器为执行体对象（进程、线程、section、作业、令牌……）命名、计数并实施安全检查，每个对象前有 OBJECT_HEADER（对象头）；内核对象是内核自己的基本对象（分派器对象和控制对象），嵌入在执行体对象中。用户模式只能通过句柄访问对象。最接近的是“进程”视图中进程的句柄表：每个句柄及其对象和已授予的访问权限。',
     },
   },
   {
     id: 'Jobs', name: 'Job objects', nameZh: '作业对象', category: 'concept',
     headingTerms: ['jobs', 'job', 'job objects', '作业'],
-    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象'],
+    terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象', 'silo', 'server silo'],
     // "job"/"jobs" (everyday: a task) name the job object only where the context confirms it (recognize.ts).
     plainTerms: ['作业', 'job', 'jobs'], sidebar: 'jobs', live: 'eprocess',
     explain: {
-      en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
+      en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count), a silo or server silo being a job with its own namespaces; CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',
+    },
+  },
+  // ---- Chapter 2's architecture (Windows Internals 7e ch. 2 "Architecture overview", "Key system components":
+  // user mode and kernel mode, ntdll.dll and the native API, system service dispatching, the HAL,
+  // environment subsystems and subsystem DLLs, the executive's components, Pico providers; ch. 3
+  // "Minimal and Pico processes"; Microsoft Learn "User mode and kernel mode", "Windows kernel-mode HAL
+  // library", "Using Nt and Zw versions of the native system services routines"). Not modelled as
+  // components: each names the nearest thing the simulation does show. ----
+  {
+    id: 'UserKernelMode', name: 'User mode and kernel mode', nameZh: '用户模式与内核模式（用户态与内核态）', category: 'concept', nearest: 'AddressSpace',
+    terms: ['user mode', 'kernel mode', 'user-mode', 'kernel-mode', 'mode switch', 'privileged mode', '用户模式', '内核模式', '用户态', '内核态', '模式切换'],
+    explain: {
+      en: 'User mode and kernel mode, the privileged mode (a mode switch between them on every system call, interrupt or exception): applications and subsystem DLLs run in user mode (ring 3) with access to user space only; the executive, kernel, HAL and drivers run in kernel mode (ring 0), the privileged mode, with access to system space.',
+      zh: '用户模式与内核模式（即用户态与内核态，每次系统调用、中断或异常都发生模式切换）：应用程序和子系统 DLL 在用户模式（ring 3）运行，只能访问用户空间；执行体、内核、HAL 和驱动在内核模式（ring 0）运行，可以访问系统空间。',
+    },
+  },
+  {
+    id: 'Ntdll', name: 'Ntdll.dll and the native API', nameZh: 'Ntdll.dll 与原生 API', category: 'concept', nearest: 'Stage3D',
+    terms: ['ntdll', 'ntdll.dll', 'native API', 'native APIs', 'Nt functions', 'Zw functions', '原生 API', '本机 API', '原生API', '本机API'],
+    explain: {
+      en: 'Ntdll.dll, with the native API (the Nt* and Zw* functions): the user-mode DLL mapped into every process that holds the system service stubs, the image loader (Ldr*), the heap manager and the CSRSS client; the subsystem DLLs call into it.',
+      zh: 'Ntdll.dll 与原生 API（本机 API，即 Nt* 和 Zw* 函数）：映射到每个进程中的用户模式 DLL，包含系统服务存根、映像加载器（Ldr*）、堆管理器和 CSRSS 客户端；子系统 DLL 调用它。',
+    },
+  },
+  {
+    id: 'SystemCalls', name: 'System service dispatching (system calls)', nameZh: '系统服务分发（系统调用）', category: 'concept', nearest: 'NtCreateUserProcess',
+    terms: ['system call', 'system calls', 'syscall', 'syscalls', 'system service', 'system services', 'system service dispatch', 'system service dispatching', 'system service dispatcher',
+      'KiSystemCall64', 'KiSystemCall64Shadow', 'KiSystemServiceCopyEnd', 'KiSystemService', 'KiSystemServiceUser', 'SSDT', 'System Service Descriptor Table', 'KeServiceDescriptorTable', 'KiServiceTable',
+      '系统调用', '系统服务', '系统服务分发', '系统服务调度', '系统服务分派', '系统服务描述符表'],
+    explain: {
+      en: 'System service dispatching (system calls, the syscall instruction, the system service dispatcher KiSystemCall64 and the System Service Descriptor Table): an ntdll stub puts the system service number in EAX and executes syscall; KiSystemCall64 switches to kernel mode and indexes the System Service Descriptor Table (SSDT, KeServiceDescriptorTable / KiServiceTable) to call the Nt routine (KiSystemServiceCopyEnd), then returns to user mode.',
+      zh: '系统服务分发（系统调用、系统服务分派、系统服务调度，syscall 指令，系统服务描述符表）：ntdll 存根把系统服务号放入 EAX 并执行 syscall；KiSystemCall64 切换到内核模式，用系统服务描述符表（SSDT）找到并调用 Nt 例程（KiSystemServiceCopyEnd），再返回用户模式。',
+    },
+  },
+  {
+    id: 'HAL', name: 'Hardware abstraction layer (HAL)', nameZh: '硬件抽象层（HAL）', category: 'concept', nearest: 'Ntoskrnl',
+    terms: ['HAL', 'hal.dll', 'hardware abstraction layer', '硬件抽象层'],
+    explain: {
+      en: 'The hardware abstraction layer (HAL, hal.dll): the kernel-mode module that hides platform differences (interrupt controllers, timers, DMA) from the kernel, executive and drivers.',
+      zh: '硬件抽象层（HAL，hal.dll）：对内核、执行体和驱动隐藏平台差异（中断控制器、定时器、DMA）的内核模式模块。',
+    },
+  },
+  {
+    id: 'SubsystemDlls', name: 'Subsystem DLLs', nameZh: '子系统 DLL', category: 'concept', nearest: 'CreateProcessInternalW',
+    terms: ['subsystem DLL', 'subsystem DLLs', 'kernel32.dll', 'kernel32', 'kernelbase.dll', 'KernelBase', 'user32.dll', 'gdi32.dll', 'advapi32.dll', 'Windows API DLLs', '子系统 DLL', '子系统DLL', '子系统动态链接库'],
+    explain: {
+      en: 'Subsystem DLLs (kernel32.dll, kernelbase.dll, user32.dll, gdi32.dll, advapi32.dll): the user-mode DLLs of the Windows API that turn documented calls into native system services in ntdll.dll, or into requests to the subsystem process.',
+      zh: '子系统 DLL（kernel32.dll、kernelbase.dll、user32.dll、gdi32.dll、advapi32.dll，子系统动态链接库）：Windows API 的用户模式 DLL，把文档化的调用转为 ntdll.dll 中的原生系统服务，或转为对子系统进程的请求。',
+    },
+  },
+  {
+    id: 'ExecutiveComponents', name: 'Executive components', nameZh: '执行体组件', category: 'concept', nearest: 'Ntoskrnl',
+    terms: ['executive components', 'I/O manager', 'process manager', 'security reference monitor', 'SRM', 'configuration manager', 'cache manager', 'power manager', 'PnP manager', 'Plug and Play manager',
+      '执行体组件', 'I/O 管理器', '进程管理器', '安全引用监视器', '安全引用监控器', '配置管理器', '缓存管理器', '电源管理器', '即插即用管理器'],
+    explain: {
+      en: 'Executive components (the I/O manager, process manager, security reference monitor (SRM), configuration manager, cache manager, power manager, PnP or Plug and Play manager, with the memory manager and object manager): the parts of the executive in ntoskrnl.exe; of them the simulation models the process, memory and object managers\' data and access checks.',
+      zh: '执行体组件（I/O 管理器、进程管理器、安全引用监视器（安全引用监控器）、配置管理器、缓存管理器、电源管理器、即插即用管理器，以及内存管理器和对象管理器）：ntoskrnl.exe 中执行体的各个部分；模拟对其中进程、内存和对象管理器的数据和访问检查建模。',
+    },
+  },
+  {
+    id: 'PicoProcesses', name: 'Minimal and Pico processes', nameZh: '最小进程与 Pico 进程', category: 'concept', nearest: 'SystemProcesses',
+    terms: ['Pico process', 'Pico processes', 'Pico provider', 'minimal process', 'minimal processes', 'PsCreateMinimalProcess', 'Pico 进程', '最小进程'],
+    explain: {
+      en: 'Minimal and Pico processes (a Pico process is a minimal process run by a Pico provider such as WSL 1\'s lxss.sys; PsCreateMinimalProcess makes a minimal one): processes with no PEB, no ntdll and no user-mode setup; Registry and Memory Compression are minimal processes.',
+      zh: '最小进程与 Pico 进程（Pico 进程是由 Pico 提供者如 WSL 1 的 lxss.sys 运行的最小进程；PsCreateMinimalProcess 创建最小进程）：没有 PEB、没有 ntdll、也没有用户模式初始化的进程；Registry 和 Memory Compression 都是最小进程。',
     },
   },
   // ---- System processes (Windows Internals 7e ch. 2 "Key system components", "System processes"; Part 2 ch. 12,
   // "Smss, Csrss, and Wininit", "Winlogon"; KiInitialProcess: ntoskrnl's public symbols) ----
   {
     id: 'SystemProcesses', name: 'System processes', nameZh: '系统进程', category: 'concept',
-    terms: ['system processes', 'system process', 'System进程', '系统进程', 'system threads', '系统线程'], sidebar: 'process', live: 'system',
+    terms: ['system processes', 'system process', 'System进程', '系统进程', 'system threads', '系统线程', 'Idle process', 'System Idle Process', 'Idle 进程', '空闲进程'], sidebar: 'process', live: 'system',
     explain: {
-      en: 'The processes a booted Windows 10 runs: Idle (pid 0, one idle thread per processor, its EPROCESS a variable in the kernel image rather than a process object), System (pid 4, the kernel\'s system threads such as the zero page thread), Registry and Memory Compression (minimal processes), and smss, which starts a copy of itself for each session; in session 0 csrss and wininit (which starts services, lsass and a font driver host; services starts the svchost instances), in session 1 csrss and winlogon (which starts a font driver host, dwm and userinit; userinit starts explorer and exits).',
-      zh: 'Windows 10 启动后运行的进程：Idle（pid 0，每个处理器一个空闲线程，它的 EPROCESS 是内核映像中的一个变量，而不是进程对象）、System 进程（pid 4，运行零页线程等内核系统线程）、Registry 和 Memory Compression（最小进程），以及 smss，它为每个会话启动一个自身的副本；会话 0 中是 csrss 和 wininit（由它启动 services、lsass 和一个字体驱动宿主；services 启动各个 svchost 实例），会话 1 中是 csrss 和 winlogon（由它启动一个字体驱动宿主、dwm 和 userinit；userinit 启动 explorer 后退出）。',
+      en: 'The processes a booted Windows 10 runs: the Idle process (System Idle Process, pid 0, one idle thread per processor, its EPROCESS a variable in the kernel image rather than a process object), System (pid 4, the kernel\'s system threads such as the zero page thread), Registry and Memory Compression (minimal processes), and smss, which starts a copy of itself for each session; in session 0 csrss and wininit (which starts services, lsass and a font driver host; services starts the svchost instances), in session 1 csrss and winlogon (which starts a font driver host, dwm and userinit; userinit starts explorer and exits).',
+      zh: 'Windows 10 启动后运行的进程：Idle 进程（空闲进程，pid 0，每个处理器一个空闲线程，它的 EPROCESS 是内核映像中的一个变量，而不是进程对象）、System 进程（pid 4，运行零页线程等内核系统线程）、Registry 和 Memory Compression（最小进程），以及 smss，它为每个会话启动一个自身的副本；会话 0 中是 csrss 和 wininit（由它启动 services、lsass 和一个字体驱动宿主；services 启动各个 svchost 实例），会话 1 中是 csrss 和 winlogon（由它启动一个字体驱动宿主、dwm 和 userinit；userinit 启动 explorer 后退出）。',
     },
   },
   systemProcess('wininit', 'wininit.exe', ['wininit', 'wininit.exe', 'Windows Start-Up Application'],
@@ -610,11 +680,13 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     },
   },
   {
-    id: 'SessionSpace', name: 'Session space', nameZh: '会话空间', category: 'concept', nearest: 'AddressSpace',
-    terms: ['session space', 'MM_SESSION_SPACE', '_MM_SESSION_SPACE', 'session pool', '会话空间', '会话池'],
+    // Windows Internals 7e ch. 2 "Session manager" (smss creates the sessions) and ch. 5 "Session space".
+    id: 'SessionSpace', name: 'Sessions and session space', nameZh: '会话与会话空间', category: 'concept', nearest: 'AddressSpace',
+    terms: ['session space', 'MM_SESSION_SPACE', '_MM_SESSION_SPACE', 'session pool', '会话空间', '会话池', 'session 0', 'session 1', 'session ID', 'SessionId', '会话 0', '会话 1', '会话0', '会话1'],
+    plainTerms: ['session', 'sessions'],
     explain: {
-      en: 'Session space: the part of system space private to one session (its win32k data, session pool and session drivers); every process of the session maps the same session space.',
-      zh: '会话空间：系统空间中属于某个会话私有的部分（win32k 数据、会话池和会话驱动）；同一会话的所有进程映射同一个会话空间。',
+      en: 'Sessions (session 0 for services, session 1 and up for interactive logons, each with its session ID) and session space: the part of system space private to one session (its win32k data, session pool and session drivers); smss creates each session, and every process of the session maps the same session space.',
+      zh: '会话（会话 0 给服务，会话 1 起给交互式登录）与会话空间：系统空间中属于某个会话私有的部分（win32k 数据、会话池和会话驱动）；smss 创建每个会话，同一会话的所有进程映射同一个会话空间。',
     },
   },
   {

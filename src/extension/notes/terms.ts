@@ -2,6 +2,7 @@
 // looked up by their first two characters at each candidate position (no regex, no scan per
 // phrase), identifiers are read by a hand-written scanner, and near misses are measured only for
 // identifier-shaped tokens, with a bounded edit distance. Pure: no vscode (issue 19 items 1 and 8).
+import { engineNames } from './engineNames';
 import { GLOSSARY, stageEntryFor, type GlossaryEntry, type Stage } from './glossary';
 
 /** A term on a line, without the line number (cached per line text). */
@@ -89,6 +90,8 @@ function buildIndex(): Index {
         // "page lists" is also written "page list" (the plural is matched from the singular, not the reverse).
         if (ASCII.test(lower) && lower.includes(' ')) { const one = lower.split(' ').map(singular).join(' '); if (one !== lower) addPhrase(one, e); }
         for (const v of englishVariants(lower)) addPhrase(v, e);
+        for (const v of abbreviatedVariants(lower)) addPhrase(v, e);
+        if (ASCII.test(lower) && lower.includes(' and ')) addPhrase(lower.replaceAll(' and ', ' & '), e);
       }
     }
     // A structure's fields: "valid bit", "no-execute flag", "PageFrameNumber field", 有效位, 脏位.
@@ -98,7 +101,9 @@ function buildIndex(): Index {
         // "no execute bit", "no-execute bit"; "page frame number field", "page-frame-number field".
         for (const suffix of [' bit', ' flag', ' field']) for (const n of new Set([lower, lower.replaceAll(' ', '-'), lower.replaceAll('-', ' ')])) addPhrase(`${n}${suffix}`, e);
       }
-      for (const name of f.zh ?? []) for (const suffix of ['位', '标志位', '标志', '字段']) addPhrase(`${name}${suffix}`, e);
+      // A two-character name is often an everyday word too (转换 "convert", 有效 "valid"): "<word>标志" is then an
+      // ordinary compound (转换标志和优先级类: the conversion of flags), so it names the field only with 位.
+      for (const name of f.zh ?? []) for (const suffix of name.length > 2 ? ['位', '标志位', '标志', '字段'] : ['位', '标志位']) addPhrase(`${name}${suffix}`, e);
     }
   }
   // Heading terms of more than one word (`in-paging I/O`, `locked pages`, 地址空间布局) name their topic in running
@@ -111,6 +116,7 @@ function buildIndex(): Index {
         addPhrase(lower, e, true);
         if (ASCII.test(lower) && lower.includes(' ')) addPhrase(lower.replaceAll(' ', '-'), e, true);
         else if (ASCII.test(lower) && lower.includes('-')) addPhrase(lower.replaceAll('-', ' '), e, true);
+        for (const v of abbreviatedVariants(lower)) addPhrase(v, e, true);
       }
     }
   }
@@ -136,6 +142,36 @@ function englishVariants(lower: string): string[] {
   const last = words[words.length - 1]!;
   if (words.length === 2 && last.length > 6 && last.endsWith('ion') && /^[a-z]+$/.test(words[0]!)) out.push(`${last.slice(0, -3)}ed ${words[0]}`);
   return out;
+}
+
+/**
+ * The short forms learners write for common words of the glossary's terms (`memory mgr`, `virtual addr
+ * space`, `sys architecture`, `security ref monitor`): each term is also indexed with them, and a heading
+ * is read with them written out (expandAbbreviations). Whole words only.
+ */
+const ABBREVIATIONS: ReadonlyArray<readonly [string, string]> = [
+  ['manager', 'mgr'], ['managers', 'mgrs'], ['management', 'mgmt'], ['memory', 'mem'], ['address', 'addr'], ['addresses', 'addrs'],
+  ['system', 'sys'], ['process', 'proc'], ['processes', 'procs'], ['reference', 'ref'], ['thread', 'thr'], ['threads', 'thrs'], ['modified', 'mod'], ['configuration', 'config'],
+];
+const LONG_FORM = new Map(ABBREVIATIONS.map(([long, short]) => [short, long]));
+/** At most this many abbreviated forms of one term (2^n grows fast; terms have few such words). */
+const MAX_ABBREVIATED = 8;
+
+/** A multi-word English term with its abbreviable words shortened, in every combination (`memory manager` -> `mem manager`, `memory mgr`, `mem mgr`). */
+function abbreviatedVariants(lower: string): string[] {
+  if (!ASCII.test(lower) || !/[ -]/.test(lower)) return [];
+  let forms = [''];
+  // Words and the separators between them (`modified-no-write list`: a hyphen or a space).
+  for (const w of lower.split(/([ -])/)) {
+    const short = ABBREVIATIONS.find(([long]) => long === w)?.[1];
+    forms = short && forms.length < MAX_ABBREVIATED ? forms.flatMap((f) => [f + w, f + short]) : forms.map((f) => f + w);
+  }
+  return forms.filter((f) => f !== lower);
+}
+
+/** Abbreviated words written out, and "&" as "and" (`ch3: processes & jobs`, `memory mgmt`). Lower-case input. */
+export function expandAbbreviations(lower: string): string {
+  return lower.replace(/(?<![\w./\\-])([a-z]{2,5})(?![\w.\\/-])/g, (m, w: string) => LONG_FORM.get(w) ?? m).replace(/ & /g, ' and ');
 }
 
 /** An English word in the plural (rules only). */
@@ -189,6 +225,63 @@ const DOCUMENT_WORDS = new Set(['section', 'sections']);
 /** Words before such a word that point into the document. */
 const DOCUMENT_POINTERS = new Set(['this', 'next', 'previous', 'following', 'preceding', 'above', 'below', 'earlier', 'later', 'same', 'book',
   'that', 'these', 'those', 'first', 'last', 'other', 'whole', 'entire', 'chapter', 'subsection']);
+
+/**
+ * Everyday compounds of the plain words that have one (a learner's life shows up in notes: "got a
+ * summer job offer", "read the section once more", 今天的课后作业还没写): the word next to one of these
+ * is in its everyday sense, whatever the section around it is about. Keyed by the singular word.
+ */
+const EVERYDAY_AFTER: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['job', new Set(['offer', 'offers', 'interview', 'interviews', 'hunt', 'hunting', 'search', 'market', 'title', 'application', 'applications', 'fair', 'posting', 'postings', 'description', 'listing', 'listings', 'security'])],
+]);
+const EVERYDAY_BEFORE: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['job', new Set(['summer', 'part-time', 'full-time', 'dream', 'day', 'side', 'internship', 'paid', 'weekend', 'holiday'])],
+  // Reading a part of the book: "read the section", "skimmed that section again".
+  ['section', new Set(['read', 'reread', 're-read', 'reading', 'skim', 'skimmed', 'skimming', 'skip', 'skipped', 'review', 'reviewed', 'reviewing', 'revisit', 'finish', 'finished', 'study', 'studied'])],
+]);
+/** Words skipped between such a neighbour and the plain word ("read the section"). */
+const EVERYDAY_FILLERS = new Set(['the', 'a', 'an', 'that', 'this', 'my', 'his', 'her', 'our', 'their', 'whole']);
+/** Chinese everyday compounds of a plain word: what is written right before or right after it (课后作业, 写作业, 作业本). */
+const ZH_EVERYDAY: ReadonlyMap<string, { readonly before: readonly string[]; readonly after: readonly string[] }> = new Map([
+  ['作业', { before: ['课后', '家庭', '寒假', '暑假', '写', '交', '布置', '批改', '补', '抄', '做'], after: ['本', '题', '还没', '没写', '没交', '写完', '做完', '要交', '交了', '明天交'] }],
+]);
+
+/** The ASCII word that ends at `at` (exclusive), skipping spaces; with its start. */
+function wordBefore(lowerLine: string, at: number): { word: string; start: number } {
+  let a = at;
+  while (a > 0 && lowerLine[a - 1] === ' ') a--;
+  let b = a;
+  while (b > 0 && (isAsciiWordCode(lowerLine.charCodeAt(b - 1)) || lowerLine[b - 1] === '-')) b--;
+  return { word: lowerLine.slice(b, a), start: b };
+}
+
+/** Whether a plain word at [start, end) is in an everyday compound ("job offer", "summer job", "read the section"). */
+function everydaySense(lowerLine: string, start: number, end: number): boolean {
+  const w = lowerLine.slice(start, end);
+  const key = w.length > 3 && w.endsWith('s') && (EVERYDAY_AFTER.has(w.slice(0, -1)) || EVERYDAY_BEFORE.has(w.slice(0, -1))) ? w.slice(0, -1) : w;
+  const after = EVERYDAY_AFTER.get(key);
+  if (after) {
+    let c = end;
+    while (lowerLine[c] === ' ') c++;
+    let d = c;
+    while (d < lowerLine.length && isAsciiWordCode(lowerLine.charCodeAt(d))) d++;
+    if (after.has(lowerLine.slice(c, d))) return true;
+  }
+  const before = EVERYDAY_BEFORE.get(key);
+  if (before) {
+    let prev = wordBefore(lowerLine, start);
+    for (let k = 0; k < 2 && EVERYDAY_FILLERS.has(prev.word); k++) prev = wordBefore(lowerLine, prev.start);
+    if (before.has(prev.word)) return true;
+  }
+  return false;
+}
+
+/** Whether a Chinese plain word at [start, end) is in an everyday compound (课后作业, 写作业, 作业还没写). */
+function zhEverydaySense(line: string, start: number, end: number): boolean {
+  const rule = ZH_EVERYDAY.get(line.slice(start, end));
+  if (!rule) return false;
+  return rule.before.some((b) => line.startsWith(b, start - b.length)) || rule.after.some((a) => line.startsWith(a, end));
+}
 
 /** Whether a plain word at [start, end) is a part of the document ("this section", "book sections", "section 3.2", "sections 4–5"). */
 function documentSense(lowerLine: string, start: number, end: number): boolean {
@@ -270,6 +363,31 @@ function measureSuggestion(token: string): { name: string; entryId: string } | u
   return best && { name: best.name, entryId: best.entryId };
 }
 
+let engineNameIndex: Map<string, GlossaryEntry> | undefined;
+/** The names the simulation shows (engineNames.ts), each with its glossary entry; built once. */
+function getEngineNames(): Map<string, GlossaryEntry> {
+  if (engineNameIndex) return engineNameIndex;
+  const { tokens, plain } = getIndex();
+  const byId = new Map(GLOSSARY.map((e) => [e.id, e]));
+  // A structure's topic: the glossary's entry for its name, or for a part of it (`MMVAD` -> VAD via the
+  // part after the MM/E/K prefix, `HANDLE_TABLE_ENTRY` -> HANDLE_TABLE, `EJOB` -> the plain word job).
+  const topicOfType = (type: string): string | undefined => {
+    const bare = type.replace(/^_+/, '').toLowerCase();
+    const parts = bare.split('_');
+    for (let n = parts.length; n >= 1; n--) {
+      const head = parts.slice(0, n).join('_');
+      for (const cand of [head, head.replace(/^(?:mm|e|k)/, '')]) { const e = tokens.get(cand) ?? plain.get(cand); if (e) return e.id; }
+    }
+    return undefined;
+  };
+  engineNameIndex = new Map();
+  for (const [name, id] of engineNames(topicOfType)) {
+    const e = byId.get(id);
+    if (e && !tokens.has(name)) engineNameIndex.set(name, e);
+  }
+  return engineNameIndex;
+}
+
 /** API suffixes a name is written with: the ANSI/Unicode pair and the extended versions. */
 const API_SUFFIXES = ['ExA', 'ExW', 'Ex2', 'Ex', 'A', 'W'];
 
@@ -294,7 +412,8 @@ export function lookupToken(token: string): GlossaryEntry | undefined {
       if (e && e.category === 'api') return e;
     }
   }
-  return undefined;
+  // A name the engine shows (a step's routine, an exported constant, a dt type) that the glossary does not list.
+  return getEngineNames().get(lower);
 }
 
 const isAsciiWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -369,6 +488,11 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
   }
   // Coordinated lists that share the last part's head noun: "free, zeroed, standby and modified lists",
   // "paged and nonpaged pool", "the standby/modified lists", "Dirty and Accessed bits", 空闲、备用和修改链表.
+  // A weak (plain) Chinese word in an everyday compound is no term (课后作业): free its place again.
+  for (let k = out.length - 1; k >= 0; k--) {
+    const t = out[k]!;
+    if (t.weak && zhEverydaySense(line, t.start, t.end)) { taken.fill(0, t.start, t.end); out.splice(k, 1); const at = placed.findIndex((c) => c.start === t.start); if (at >= 0) placed.splice(at, 1); }
+  }
   for (const cand of placed) for (const part of sharedHeadParts(lowerLine, cand, idx.phraseByLower)) if (isFree(part.start, part.end)) place(part.start, part.end, part.entry, part.weak);
   // A word in brackets between a modifier and its noun: "soft (transition) fault", "large (2 MB) pages".
   for (let at = lowerLine.indexOf(' ('); at >= 0; at = lowerLine.indexOf(' (', at + 2)) {
@@ -408,7 +532,7 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     while (end > start && line.charCodeAt(end - 1) === 46) end--;
     const token = line.slice(start, end);
     const plainEntry = lookupPlain(token);
-    if (plainEntry && documentSense(lowerLine, start, end)) continue;
+    if (plainEntry && (documentSense(lowerLine, start, end) || everydaySense(lowerLine, start, end))) continue;
     if (plainEntry) {
       out.push({ start, end, text: token, entryId: plainEntry.id, exact: true, weak: true });
       continue;
@@ -728,7 +852,7 @@ function headingWords(heading: string): string {
 
 /** A heading without a leading "Chapter 5", "Ch. 3:", "Part 1 -", "第5章", "第三节". */
 function withoutChapter(core: string): string {
-  const m = /^(?:chapter|ch\.?|part|section|sec\.?|lecture|week|day|lesson)\s*[0-9ivx]+[a-z]?\b\s*[:.\-—–]?\s*/.exec(core)
+  const m = /^(?:chapter|ch\.?|part|section|sec\.?|lecture|lec\.?|week|wk\.?|day|lesson|module|unit)\s*[0-9ivx]+[a-z]?\b\s*[:.\-—–]?\s*/.exec(core)
     ?? /^第\s*[0-9一二三四五六七八九十]+\s*[章节部分篇讲课]\s*[:：.、\-—–]?\s*/.exec(core)
     // A question card's label: `Q7:`, `Q:`, `Question 3.`, `问：`, `问题2、`.
     ?? /^(?:q|question|card|flashcard)\s*\d{0,4}\s*[:：.)]\s*/.exec(core) ?? /^(?:问题?|题)\s*\d{0,4}\s*[:：.、]\s*/.exec(core);
@@ -812,7 +936,10 @@ export function headingTopic(heading: string): HeadingTopic | undefined {
   };
   // A title is short: only its first MAX_HEADING_CHARS characters are read, so the regular expressions
   // below stay linear whatever a hostile line holds (a 25 KB heading of `[` or `(`).
-  const core = headingCore(withoutChapter(headingCore(headingWords(heading.slice(0, MAX_HEADING_CHARS)))));
+  let core = headingCore(headingWords(heading.slice(0, MAX_HEADING_CHARS)));
+  // "wk6 — ch5 memory mgmt": a week label, then a chapter label.
+  for (let i = 0; i < 3; i++) { const next = headingCore(withoutChapter(core)); if (next === core) break; core = next; }
+  core = expandAbbreviations(core);
   if (!core) return undefined;
   /** The topic one phrase names, trying its frames, 的, prepositions and gerund in turn. */
   const resolve = (phrase: string, depth = 0): HeadingTopic | undefined => {
