@@ -153,13 +153,19 @@ interface Vault {
   viewB: bigint;
   section: Array<Uint8Array | null>;
   lost: boolean;
+  /** The vault's client ids: its pid and its threads' tids (one numbering, as on Windows). */
+  ids: Set<number>;
 }
 
-/** Never hand the vault's pid to a generated call (a generated TerminateProcess would take its data). */
-function safePid(world: World, v: number): number { return v === world.vault.pid ? v + 1 : v; }
+/** Never hand the vault's pid or a tid of its threads to a generated call (a generated TerminateProcess or exitThread would take its data). */
+function safePid(world: World, v: number): number { while (world.vault.ids.has(v)) v++; return v; }
 function scrub(world: World, root: unknown): unknown {
   // Iterative and bounded: hostile values nest 10,000 deep and may contain cycles.
-  const fix = (v: unknown): unknown => (typeof v === 'number' && v === world.vault.pid ? v + 1 : typeof v === 'bigint' && v === BigInt(world.vault.pid) ? v + 1n : v);
+  const fix = (v: unknown): unknown => {
+    if (typeof v === 'number') return safePid(world, v);
+    if (typeof v === 'bigint' && v >= 0n && v <= 0xFFFFFFFFn && world.vault.ids.has(Number(v))) return BigInt(safePid(world, Number(v)));
+    return v;
+  };
   const stack: Array<[unknown, number]> = [[root, 0]];
   const seen = new Set<unknown>();
   while (stack.length) {
@@ -347,7 +353,8 @@ function createVault(sys: System): Vault {
   const viewB = k.MapViewOfFile(h, 6, 0n, 0n);
   k.CloseHandle(h);
   if (!base || !viewA || !viewB) throw new Error(`fuzz setup: vault allocation failed (last error ${k.GetLastError()})`);
-  return { pid, base, pages: new Array<Uint8Array | null>(VAULT_PAGES).fill(null), viewA, viewB, section: new Array<Uint8Array | null>(SECTION_PAGES).fill(null), lost: false };
+  const ids = new Set([pid, ...(sys.queryProcess(pid)?.threads ?? []).map((t) => t.tid)]);
+  return { pid, base, pages: new Array<Uint8Array | null>(VAULT_PAGES).fill(null), viewA, viewB, section: new Array<Uint8Array | null>(SECTION_PAGES).fill(null), lost: false, ids };
 }
 
 /** A harness write into the vault (private page or section page through view A), recorded in the model. */

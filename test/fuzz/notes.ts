@@ -12,18 +12,31 @@
 // and the unit slice read those sources and pass them in: regexAttackLines).
 // Used by scripts/fuzz.mjs (notes mode, by hand, up to 5 MB per file) and
 // test/unit/notes-fuzz.property.test.ts (a bounded slice). Plain TypeScript: no vitest, no Node built-ins.
-import { documentFindings, FindingList, lineChunks, lineFindings, MAX_MISSPELLINGS } from '../../src/extension/notes/diagnose';
+import { DiagnosticsPass, documentFindings, FindingList, lineFindings, MAX_MISSPELLINGS, MAX_PARSE_ERRORS, type Finding } from '../../src/extension/notes/diagnose';
 import { bindingsOnLine, explainSelection } from '../../src/extension/notes/explain';
 import { findLargePageClaims } from '../../src/extension/notes/facts';
 import { GLOSSARY } from '../../src/extension/notes/glossary';
 import { kdCommandAt } from '../../src/extension/notes/kdlines';
 import { parseBlock } from '../../src/extension/notes/language';
-import { recognize, termAt, TermCache, type Recognition } from '../../src/extension/notes/recognize';
+import { LONG_LINE, recognize, recognizeInSlices, termAt, TermCache, type Recognition } from '../../src/extension/notes/recognize';
+import { MAX_RUN_LINES } from '../../src/extension/notes/run';
 import { headingTargets } from '../../src/extension/notes/targets';
+
+/** The lens provider's margin around the screen and its lines for a file no editor shows (notes/index.ts). */
+const LENS_MARGIN = 200;
+const UNSEEN_LENS_LINES = 1000;
 import { Rng } from './engine';
 
 /** The paths timed, in the order a file's life runs them. */
-export const NOTES_PATHS = ['recognize', 'headingTopics', 'documentFindings', 'lineChunks', 'diagnosticsChunk', 'diagnosticsTotal', 'facts', 'ntlabParse', 'hover', 'bindings', 'explain', 'edit'] as const;
+// recognize: the whole recognition at once; recognizeStep: the longest step of recognizeInSlices (what
+// the host does between two yields, besides its time budget); diagnosticsStep / diagnosticsTotal: the
+// longest step and the whole of the DiagnosticsPass the host runs; documentFindings: the reference
+// (whole-document) findings the pass is checked against.
+// lensTopics: the heading topics of a screen and the lens margin (and of the first 1,000 lines, for a
+// file no editor shows), as the lens provider asks; runParse: the parse of the blocks a Run takes
+// (up to MAX_RUN_LINES lines); edit: the longest step of recognition again after one character typed,
+// with the warm term cache, and the findings of one line.
+export const NOTES_PATHS = ['recognize', 'recognizeStep', 'lensTopics', 'documentFindings', 'diagnosticsStep', 'diagnosticsTotal', 'facts', 'runParse', 'hover', 'bindings', 'explain', 'edit'] as const;
 export type NotesPath = typeof NOTES_PATHS[number];
 
 export interface NotesFuzzOptions {
@@ -50,6 +63,11 @@ export interface NotesFuzzReport {
   malformed: Record<string, { count: number; example: string }>;
   /** Worst time per path, with the size and kind of the document. */
   worst: Partial<Record<NotesPath, Worst>>;
+  /**
+   * Worst CPU time of this process per path (user + system, where the runtime has process.cpuUsage):
+   * on a shared machine a path's wall time also counts the time other processes ran.
+   */
+  worstCpu: Partial<Record<NotesPath, Worst>>;
   /** Worst time per path per MB of text (for linearity: a flat figure across sizes). */
   worstMsPerMB: Partial<Record<NotesPath, Worst>>;
   /** Documents by generator kind. */
@@ -58,6 +76,11 @@ export interface NotesFuzzReport {
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/** CPU time of this process in ms, or 0 where the runtime does not say. */
+const cpuNow = (): number => {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : 0;
+};
 
 function add(table: Record<string, { count: number; example: string }>, key: string, example: string): void {
   const k = key.slice(0, 200);
@@ -113,10 +136,12 @@ function fill(chars: number, make: () => string, sep = '\n'): string {
   return parts.join(sep);
 }
 
-/** One document of about `chars` characters, of a random kind. */
-export function notesDocument(r: Rng, chars: number, attack: readonly string[]): { kind: string; text: string } {
-  const kinds = ['prose', 'hugeLine', 'nesting', 'fences', 'ntlabBlocks', 'bindings', 'binary', 'cjk', 'largePageClaims', 'headings', 'attack', 'crlf', 'mixed'] as const;
-  const kind = r.pick(attack.length ? kinds : kinds.filter((k) => k !== 'attack'));
+export const NOTES_KINDS = ['prose', 'hugeLine', 'nesting', 'fences', 'ntlabBlocks', 'bindings', 'binary', 'cjk', 'largePageClaims', 'headings', 'attack', 'crlf', 'mixed'] as const;
+export type NotesKind = typeof NOTES_KINDS[number];
+
+/** One document of about `chars` characters, of a random kind (or of the kind asked for). */
+export function notesDocument(r: Rng, chars: number, attack: readonly string[], only?: NotesKind): { kind: string; text: string } {
+  const kind = only ?? r.pick(attack.length ? NOTES_KINDS : NOTES_KINDS.filter((k) => k !== 'attack'));
   let text: string;
   switch (kind) {
     case 'prose': text = fill(chars, () => line(r, 3 + r.int(30))); break;
@@ -300,15 +325,17 @@ function checkTerm(r: Recognition, t: { line: number; start: number; end: number
 }
 
 /** Runs every path over one document; returns the time of each. */
-export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, kind: string, hovers = 64): Partial<Record<NotesPath, number>> {
+export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, kind: string, hovers = 64, cpu: Partial<Record<NotesPath, number>> = {}): Partial<Record<NotesPath, number>> {
   const times: Partial<Record<NotesPath, number>> = {};
   const timed = <T>(path: NotesPath, f: () => T): T | undefined => {
     const t = now();
+    const c = cpuNow();
     try { return f(); } catch (e) {
       add(report.exceptions, `${path}: ${e instanceof Error ? `${e.constructor.name}: ${e.message.replace(/\d+/g, 'N')}` : String(e)}`, `${kind}, ${text.length} chars: ${e instanceof Error ? e.stack ?? '' : ''}`);
       return undefined;
     } finally {
       times[path] = Math.max(times[path] ?? 0, now() - t);
+      cpu[path] = Math.max(cpu[path] ?? 0, cpuNow() - c);
     }
   };
   const cache = new TermCache();
@@ -322,19 +349,47 @@ export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, ki
     for (const l of b.lines) if (l.line <= b.fenceLine || l.line > b.endLine) add(report.malformed, 'block line outside its fences', `${b.fenceLine}..${b.endLine}: ${l.line}`);
   }
   for (const q of r.questions) checkTerm(r, q, 'question', report);
-  // Code lenses: the topic of every heading (the worst case: no editor shows the file, so no visible range narrows them).
-  timed('headingTopics', () => { for (const h of r.headings) { const id = h.entryId; if (id) headingTargets(id); } });
-  // Diagnostics as the host runs them: document findings, then the lines in chunks (each chunk is what blocks the host at once).
+  // Code lenses: the topics of the headings the lens provider asks for: a screen of 60 lines at a random place and
+  // LENS_MARGIN lines around it, then the first UNSEEN_LENS_LINES (a file no editor shows).
+  const screen = r0.int(Math.max(1, r.lineCount));
+  for (const [from, to] of [[screen - LENS_MARGIN, screen + 60 + LENS_MARGIN], [0, UNSEEN_LENS_LINES]] as const) {
+    timed('lensTopics', () => { for (const h of r.headings) if (h.line >= from && h.line < to) { const id = h.entryId; if (id) headingTargets(id); } });
+  }
+  // Recognition as the host does it for a large file: one step at a time (each step timed); the result must be the same.
+  const slices = recognizeInSlices(text, new TermCache());
+  let sliced: Recognition | undefined;
+  for (let steps = 0; !sliced; steps++) {
+    let threw = true;
+    sliced = timed('recognizeStep', () => { const x = slices.step(); threw = false; return x; });
+    if (threw) break;
+    if (steps > text.length + 10) { add(report.malformed, 'recognizeInSlices does not finish', kind); break; }
+  }
+  if (sliced && (sliced.lineCount !== r.lineCount || sliced.headings.length !== r.headings.length || sliced.blocks.length !== r.blocks.length || sliced.questions.length !== r.questions.length)) {
+    add(report.malformed, 'recognition in slices differs from recognition at once', `${kind}: ${sliced.headings.length}/${r.headings.length} headings, ${sliced.blocks.length}/${r.blocks.length} blocks`);
+  }
+  // Diagnostics as the host runs them: a DiagnosticsPass, the first screen first, a step at a time (each step is what blocks the host at once).
+  const pass = new DiagnosticsPass(r, [{ from: Math.floor(r.lineCount / 2), to: Math.floor(r.lineCount / 2) + 60 }]);
+  const t0 = now();
+  for (let complete = false; !complete;) {
+    complete = timed('diagnosticsStep', () => pass.step()) ?? true;
+  }
+  times.diagnosticsTotal = now() - t0;
   const list = new FindingList();
-  timed('documentFindings', () => list.add(documentFindings(r)));
-  const plan = timed('lineChunks', () => lineChunks(r, [{ from: 0, to: Math.min(r.lineCount, 60) }]));
-  if (plan) {
-    const t0 = now();
-    for (const c of plan.chunks) timed('diagnosticsChunk', () => list.add(lineFindings(r, c.from, c.to)));
-    times.diagnosticsTotal = now() - t0;
-    let covered = 0;
-    for (const c of plan.chunks) covered += c.to - c.from;
-    if (covered !== r.lineCount) add(report.malformed, 'line chunks do not cover the document once', `${covered} of ${r.lineCount}`);
+  for (const f of pass.findings) list.add([f]);
+  // The reference: the same findings for the whole document at once (when no limit or long line makes the order matter).
+  const reference = new FindingList();
+  timed('documentFindings', () => reference.add(documentFindings(r)));
+  let widest = 0;
+  for (let i = 0; i < r.lineCount; i++) widest = Math.max(widest, r.lineLength(i));
+  if (widest <= LONG_LINE && r.lineCount < 200_000) {
+    reference.add(lineFindings(r, 0, r.lineCount));
+    const key = (f: Finding): string => JSON.stringify(f.kind === 'parse' ? f.error : f);
+    const mine = pass.findings.map(key).sort();
+    const theirs = reference.findings.map(key).sort();
+    const capped = pass.findings.filter((f) => f.kind === 'misspelling').length >= MAX_MISSPELLINGS || pass.findings.filter((f) => f.kind === 'parse').length >= MAX_PARSE_ERRORS;
+    if (!capped && (mine.length !== theirs.length || mine.some((k, i) => k !== theirs[i]))) {
+      add(report.malformed, 'the diagnostics pass differs from the whole-document findings', `${kind}: ${mine.length} vs ${theirs.length}: ${mine.find((k, i) => k !== theirs[i]) ?? ''}`);
+    }
   }
   let slips = 0;
   for (const f of list.findings) {
@@ -344,7 +399,7 @@ export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, ki
   }
   if (slips > MAX_MISSPELLINGS) add(report.malformed, 'more misspellings than the limit', String(slips));
   timed('facts', () => findLargePageClaims(text));
-  timed('ntlabParse', () => { for (const b of r.blocks) parseBlock(b.lines); });
+  for (const b of r.blocks) if (b.lines.length <= MAX_RUN_LINES) timed('runParse', () => parseBlock(b.lines));
   // Hovers at random places (and the start and end of the longest line): what provideHover computes.
   let longest = 0;
   for (let i = 0, best = -1; i < Math.min(r.lineCount, 200_000); i++) { const n = r.lineText(i).length; if (n > best) { best = n; longest = i; } }
@@ -367,16 +422,21 @@ export function exerciseNotes(text: string, r0: Rng, report: NotesFuzzReport, ki
   }
   // An edit: one character typed into the middle, recognized again with the same cache (what each keystroke costs).
   const at = r0.int(text.length + 1);
-  timed('edit', () => {
-    const r2 = recognize(text.slice(0, at) + r0.pick(['x', '\n', '`', '#', '<!-- ntlab:', '大']) + text.slice(at), cache);
+  const editedText = text.slice(0, at) + r0.pick(['x', '\n', '`', '#', '<!-- ntlab:', '大']) + text.slice(at);
+  const again = recognizeInSlices(editedText, cache);
+  let r2: Recognition | undefined;
+  for (let steps = 0; !r2 && steps <= editedText.length + 10; steps++) r2 = timed('edit', () => again.step());
+  if (r2) {
+    // The diagnostics of the edited line, as the pass reads it (a step at a time: a long line in windows).
     const line = r2.lineCount > 0 ? Math.min(r2.lineCount - 1, r0.int(r2.lineCount)) : 0;
-    lineFindings(r2, line, line + 1);
-  });
+    const editPass = new DiagnosticsPass(r2, [{ from: line, to: line + 1 }]);
+    for (let done = false; !done;) done = timed('edit', () => editPass.step() || editPass.firstDone) ?? true;
+  }
   return times;
 }
 
 export function emptyNotesReport(): NotesFuzzReport {
-  return { docs: 0, chars: 0, exceptions: {}, malformed: {}, worst: {}, worstMsPerMB: {}, kinds: {}, hoversTried: 0 };
+  return { docs: 0, chars: 0, exceptions: {}, malformed: {}, worst: {}, worstCpu: {}, worstMsPerMB: {}, kinds: {}, hoversTried: 0 };
 }
 
 /** Fuzzes the notes paths with `docs` documents of up to `maxChars` characters. */
@@ -390,12 +450,15 @@ export function fuzzNotes(o: NotesFuzzOptions, report: NotesFuzzReport = emptyNo
     report.docs++;
     report.chars += doc.text.length;
     report.kinds[doc.kind] = (report.kinds[doc.kind] ?? 0) + 1;
-    const times = exerciseNotes(doc.text, r, report, doc.kind, o.hovers);
+    const cpu: Partial<Record<NotesPath, number>> = {};
+    const times = exerciseNotes(doc.text, r, report, doc.kind, o.hovers, cpu);
     const mb = Math.max(doc.text.length / (1024 * 1024), 1 / 64);
     for (const p of NOTES_PATHS) {
       const ms = times[p];
       if (ms === undefined) continue;
       if (ms > (report.worst[p]?.ms ?? -1)) report.worst[p] = { ms: Math.round(ms * 10) / 10, chars: doc.text.length, kind: doc.kind };
+      const c = cpu[p] ?? 0;
+      if (c > (report.worstCpu[p]?.ms ?? -1)) report.worstCpu[p] = { ms: Math.round(c * 10) / 10, chars: doc.text.length, kind: doc.kind };
       if (ms / mb > (report.worstMsPerMB[p]?.ms ?? -1)) report.worstMsPerMB[p] = { ms: Math.round((ms / mb) * 10) / 10, chars: doc.text.length, kind: doc.kind };
     }
   }

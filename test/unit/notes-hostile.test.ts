@@ -11,7 +11,7 @@ vi.mock('../../src/engine', async (importOriginal) => {
   return { ...real, createSystem: (...args: Parameters<typeof real.createSystem>) => { created.count++; return real.createSystem(...args); } };
 });
 
-const { documentFindings, FindingList, lineChunks, lineFindings } = await import('../../src/extension/notes/diagnose');
+const { DiagnosticsPass } = await import('../../src/extension/notes/diagnose');
 const { findLargePageClaims, largePageFact } = await import('../../src/extension/notes/facts');
 const { recognize, TermCache } = await import('../../src/extension/notes/recognize');
 const { bindingsOnLine } = await import('../../src/extension/notes/explain');
@@ -19,10 +19,7 @@ const { bindingsOnLine } = await import('../../src/extension/notes/explain');
 /** What the host does for a document on open and on each edit: recognition, then every diagnostic. */
 function diagnoseAll(text: string, cache = new TermCache()) {
   const r = recognize(text, cache);
-  const list = new FindingList();
-  list.add(documentFindings(r));
-  for (const c of lineChunks(r, []).chunks) list.add(lineFindings(r, c.from, c.to));
-  return { r, findings: list.findings, cache };
+  return { r, findings: new DiagnosticsPass(r).run(), cache };
 }
 
 /** About `bytes` of ordinary English prose about the book, with a few terms and a slip on each paragraph. */
@@ -118,21 +115,31 @@ describe('notes on hostile input: linear time, no machines', () => {
     expect(distinct).toBeLessThan(10); // the prose repeats: one computation per distinct line
     expect(findings.filter((f) => f.kind === 'misspelling').length).toBe(1000); // one per paragraph, capped
     const lines = text.split('\n');
-    lines[5000] = 'A new line about the zero page thread and the PFN database.';
+    // A line before the 1,000th slip (past it, terms are no longer looked up at all).
+    lines[500] = 'A new line about the zero page thread and the PFN database.';
     const before = cache.computed;
     diagnoseAll(lines.join('\n'), cache);
     expect(cache.computed - before).toBe(1);
   });
 
-  it('orders the diagnostics pass with the lines in view first, in chunks that cover every line once', () => {
+  it('orders the diagnostics pass with the lines in view first, in small steps that look at every line once', () => {
     const r = recognize(prose(300 * 1024));
-    const { chunks, firstCount } = lineChunks(r, [{ from: 1000, to: 1050 }], 16 * 1024);
-    expect(firstCount).toBe(1);
-    expect(chunks[0]).toEqual({ from: 1000, to: 1050 });
-    const seen = new Uint8Array(r.lineCount);
-    for (const c of chunks) for (let l = c.from; l < c.to; l++) seen[l]! += 1;
-    expect(seen.every((x) => x === 1)).toBe(true);
-    expect(chunks.length).toBeGreaterThan(10);
+    const pass = new DiagnosticsPass(r, [{ from: 1000, to: 1050 }]);
+    let steps = 0;
+    while (!pass.firstDone) { pass.step(); steps++; }
+    // The lines in view, and only they: their slips (one KPORCESS per paragraph of three lines).
+    expect(pass.findings.length).toBeGreaterThan(0);
+    expect(pass.findings.every((f) => f.kind === 'misspelling' && f.line >= 1000 && f.line < 1050)).toBe(true);
+    const inView = pass.findings.length;
+    while (!pass.step()) steps++;
+    expect(steps).toBeGreaterThan(10);
+    // Every line once: each paragraph's slip, none twice.
+    const lines = pass.findings.map((f) => (f.kind === 'misspelling' ? f.line : -1));
+    expect(new Set(lines).size).toBe(lines.length);
+    const paragraphs = Math.floor(r.lineCount / 3); // three lines each, the slip on the third
+    expect(paragraphs).toBeGreaterThan(500);
+    expect(lines.length).toBe(Math.min(1000, paragraphs));
+    expect(inView).toBe(17); // lines 1001, 1004, ..., 1049
   });
 });
 

@@ -589,7 +589,8 @@ function cidTable(system: System): ObjectLayout {
           return { offset: -1, name: `[0x${id.toString(16)}]`, type: '_EPROCESS', value: p ? `process ${p.imageFileName} 0x${p.eprocess.toString(16)}` : 'process', ref: p ? { kind: 'EPROCESS', pid: id } : undefined };
         }
         const owner = threadOwner.get(id);
-        const t = owner?.threads.find((x) => x.tid === id);
+        // A live id names a live thread (an exited thread of the same process may have had the id before).
+        const t = owner?.threads.find((x) => x.tid === id && x.state !== 'Terminated');
         return { offset: -1, name: `[0x${id.toString(16)}]`, type: '_ETHREAD', value: owner ? `thread of ${owner.imageFileName} (${owner.pid}) 0x${(t?.ethread ?? 0n).toString(16)}` : 'thread', ref: owner ? { kind: 'ETHREAD', tid: id } : undefined };
       }),
     ],

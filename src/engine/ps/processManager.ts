@@ -155,8 +155,10 @@ export class ProcessManager {
     const i = this.threadIndex.get(tid);
     if (i === undefined) return undefined;
     const p = this.ctx.processes[i]!;
-    const t = p.threads.find((x) => x.tid === tid);
-    return t ? [p, t] : undefined;
+    // The newest thread of that id: exited threads stay in the list and their ids are reused (CidTable),
+    // so an older entry with the same id is an exited thread (the long fuzz campaign found it, issue 19).
+    for (let k = p.threads.length - 1; k >= 0; k--) if (p.threads[k]!.tid === tid) return [p, p.threads[k]!];
+    return undefined;
   }
 
   /** The creator of a process started with no parent given: the shell (explorer), while it runs. */

@@ -7,7 +7,7 @@ import { Commands, Settings, Views } from '../ids';
 import { confirmMachineSize } from '../machineCost';
 import { readSimulationOptions } from '../options';
 import type { SimulationSession } from '../session';
-import { documentFindings, FindingList, lineChunks, lineFindings, type Finding } from './diagnose';
+import { DiagnosticsPass, type Finding } from './diagnose';
 import { explainSelection, headingBindingComment, termBindingComment } from './explain';
 import { entry, GLOSSARY, stepOf, type GlossaryEntry, type StepTarget } from './glossary';
 import { kdCommandAt } from './kdlines';
@@ -15,8 +15,8 @@ import { COMMANDS, parseBlock, PROTECTIONS, THREADS } from './language';
 import {
   currentPid, displayName, explanation, isChinese, kdSummary, liveValues, outcomeText, parseErrorMessage,
 } from './messages';
-import { headingForFault, headingForStage, recognize, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
-import { runDebuggerLine, RunState, runStatement, type Outcome, type RunHost } from './run';
+import { headingForFault, headingForStage, recognize, recognizeInSlices, TermCache, termAt, type FencedBlock, type Recognition } from './recognize';
+import { lineLimit, runDebuggerLine, runLimit, RunState, runStatementSteps, type Outcome, type RunHost, type RunLimit } from './run';
 import { headingTargets, type LensTarget, type ProcessPart } from './targets';
 import { SidebarCommands } from '../views/sidebar';
 import type { KernelDebuggerConsole } from '../kd/terminal';
@@ -44,6 +44,20 @@ const FAULT_ENTRY: Readonly<Record<string, string>> = {
 };
 
 const isMarkdown = (doc: vscode.TextDocument): boolean => doc.languageId === 'markdown';
+
+/**
+ * Documents up to this many characters are recognized at once by whatever asks (a few milliseconds);
+ * larger ones in slices between which the host yields (recognizeInSlices), so opening or editing a
+ * 5 MB file never blocks the extension host for long (issue 19 item 1).
+ */
+const SYNC_CHARS = 256 * 1024;
+/** How long the host works on notes (recognition, diagnostics, a Run) before it yields to its event loop. */
+const SLICE_MS = 8;
+/** Lines from the top whose headings and blocks get lenses when no editor shows the document. */
+const UNSEEN_LENS_LINES = 1000;
+
+/** Lets the extension host's event loop run (other providers, input) before the next slice. */
+const yieldToHost = (): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Per-document state: the cached recognition, block variables, results and run diagnostics. */
 interface NotesDoc {
@@ -77,6 +91,8 @@ export class NotesController implements vscode.Disposable {
     borderWidth: '0 0 0 3px',
   });
   private readonly pendingDiagnostics = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Recognition being built in slices per document (one version at a time; a newer version replaces it). */
+  private readonly builds = new Map<string, { readonly version: number; promise?: Promise<NotesDoc | undefined> }>();
   /** The running chunked diagnostics pass per document; a newer edit cancels it. */
   private readonly diagnosticsRuns = new Map<string, vscode.CancellationTokenSource>();
   private lensRefresh: ReturnType<typeof setTimeout> | undefined;
@@ -92,7 +108,7 @@ export class NotesController implements vscode.Disposable {
       this.diagnostics, this.lensesChanged, this.resultDecoration, this.followDecoration,
       vscode.languages.registerCodeLensProvider(md, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (d) => this.codeLenses(d) }),
       vscode.languages.registerHoverProvider(md, { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.languages.registerCodeActionsProvider(md, { provideCodeActions: (d, r, c) => [...this.codeActions(d, c), ...this.explainActions(d, r)] }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCodeActionsProvider(md, { provideCodeActions: async (d, r, c) => [...await this.codeActions(d, c), ...await this.explainActions(d, r)] }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
       vscode.commands.registerCommand(NotesCommands.explainSelection, (uri?: unknown, range?: unknown) => this.explainCommand(uri, range)),
       vscode.commands.registerCommand(NotesCommands.bindToConcept, (uri?: unknown, range?: unknown, entryId?: unknown) => this.bindCommand(uri, range, entryId)),
       vscode.languages.registerCompletionItemProvider(md, { provideCompletionItems: (d, p) => this.completions(d, p) }, ' ', '$'),
@@ -113,6 +129,7 @@ export class NotesController implements vscode.Disposable {
         const key = d.uri.toString();
         this.diagnosticsRuns.get(key)?.cancel();
         this.docs.delete(key);
+        this.builds.delete(key);
         this.diagnostics.delete(d.uri);
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paintResults()),
@@ -130,36 +147,103 @@ export class NotesController implements vscode.Disposable {
     while (this.disposables.length) this.disposables.pop()!.dispose();
   }
 
-  /** Recognition of a document, cached per version. */
+  /** Recognition of a document, cached per version, built now in one go (commands the user ran; tests). */
   notes(doc: vscode.TextDocument): NotesDoc {
+    const nd = this.docs.get(doc.uri.toString());
+    if (nd && nd.version === doc.version) return nd;
+    const cache = nd?.cache ?? new TermCache();
+    return this.install(doc, doc.version, recognize(doc.getText(), cache), cache);
+  }
+
+  /**
+   * Recognition of the current version of a document for the providers (lenses, hovers, diagnostics):
+   * a small document at once, a large one in slices of about SLICE_MS between which the host yields.
+   * Callers asking for the same version share one build; a newer version or closing the document
+   * abandons it (undefined).
+   */
+  notesReady(doc: vscode.TextDocument): Promise<NotesDoc | undefined> {
+    const key = doc.uri.toString();
+    const nd = this.docs.get(key);
+    if (nd && nd.version === doc.version) return Promise.resolve(nd);
+    const pending = this.builds.get(key);
+    if (pending?.promise && pending.version === doc.version) return pending.promise;
+    const text = doc.getText();
+    if (text.length <= SYNC_CHARS) return Promise.resolve(this.notes(doc));
+    const version = doc.version;
+    const cache = nd?.cache ?? new TermCache();
+    const slices = recognizeInSlices(text, cache);
+    const build: { readonly version: number; promise?: Promise<NotesDoc | undefined> } = { version };
+    this.builds.set(key, build);
+    const current = (): boolean => this.builds.get(key) === build && !doc.isClosed && doc.version === version;
+    const promise = (async (): Promise<NotesDoc | undefined> => {
+      try {
+        for (;;) {
+          const started = Date.now();
+          let r: Recognition | undefined;
+          while (!(r = slices.step()) && Date.now() - started < SLICE_MS) { /* one slice */ }
+          if (r) return current() ? this.install(doc, version, r, cache) : undefined;
+          await yieldToHost();
+          if (!current()) return undefined;
+        }
+      } finally {
+        if (this.builds.get(key) === build) this.builds.delete(key);
+      }
+    })();
+    build.promise = promise;
+    return promise;
+  }
+
+  /** The notes of a document if its current version is recognized (or small enough to do now); else starts that and says undefined. */
+  private readyNotes(doc: vscode.TextDocument): NotesDoc | undefined {
+    const nd = this.docs.get(doc.uri.toString());
+    if (nd && nd.version === doc.version) return nd;
+    if (doc.getText().length <= SYNC_CHARS) return this.notes(doc);
+    void this.notesReady(doc);
+    return undefined;
+  }
+
+  private install(doc: vscode.TextDocument, version: number, recognition: Recognition, cache: TermCache): NotesDoc {
     const key = doc.uri.toString();
     let nd = this.docs.get(key);
     if (!nd) {
-      const cache = new TermCache();
-      nd = { version: doc.version, recognition: recognize(doc.getText(), cache), cache, state: new RunState(), cursor: new Map(), results: new Map(), kdOutputs: new Map(), runDiagnostics: [] };
+      nd = { version, recognition, cache, state: new RunState(), cursor: new Map(), results: new Map(), kdOutputs: new Map(), runDiagnostics: [] };
       this.docs.set(key, nd);
-    } else if (nd.version !== doc.version) {
-      nd.version = doc.version;
-      nd.recognition = recognize(doc.getText(), nd.cache);
+    } else {
+      nd.version = version;
+      nd.recognition = recognition;
     }
     return nd;
   }
 
   // ---- CodeLens ------------------------------------------------------------------------------
 
-  private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const nd = this.notes(doc);
+  private async codeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const nd = await this.notesReady(doc);
+    if (!nd) return [];
     const lenses: vscode.CodeLens[] = [];
-    // Headings near what is on screen (a heading's topic is found when first asked): a 5 MB file
-    // of headings costs the lines in view, not the file. Scrolling asks again (visibleRangesChanged).
-    const visible = visibleLineRanges(doc, LENS_MARGIN_LINES);
-    for (const h of nd.recognition.headings) {
-      if (visible && !visible.some((r) => h.line >= r.from && h.line < r.to)) continue;
-      if (!h.entryId) continue;
-      const range = new vscode.Range(h.line, 0, h.line, 0);
-      for (const target of headingTargets(h.entryId)) lenses.push(new vscode.CodeLens(range, this.targetCommand(target, nd)));
+    // Headings and blocks near what is on screen (a heading's topic is found when first asked): a
+    // 5 MB file of headings costs the lines in view, not the file. Scrolling asks again
+    // (visibleRangesChanged); a document no editor shows gets the lenses of its first lines.
+    const visible = mergedRanges(visibleLineRanges(doc, LENS_MARGIN_LINES) ?? [{ from: 0, to: UNSEEN_LENS_LINES }]);
+    const { headings, blocks } = nd.recognition;
+    // A heading's topic reads its words and its section's first lines: a screen of headings is
+    // hundreds of them, so the work yields every SLICE_MS like the rest (and stops for a newer version).
+    let started = Date.now();
+    for (const v of visible) {
+      for (let i = firstIndexAtOrAfter(headings, (h) => h.line, v.from); i < headings.length && headings[i]!.line < v.to; i++) {
+        if (Date.now() - started >= SLICE_MS) {
+          await yieldToHost();
+          if (doc.isClosed || doc.version !== nd.version || nd.recognition.headings !== headings) return [];
+          started = Date.now();
+        }
+        const h = headings[i]!;
+        if (!h.entryId) continue;
+        const range = new vscode.Range(h.line, 0, h.line, 0);
+        for (const target of headingTargets(h.entryId)) lenses.push(new vscode.CodeLens(range, this.targetCommand(target, nd)));
+      }
     }
-    for (const b of nd.recognition.blocks) {
+    for (const v of visible) for (let i = firstIndexAtOrAfter(blocks, (b) => b.fenceLine, v.from); i < blocks.length && blocks[i]!.fenceLine < v.to; i++) {
+      const b = blocks[i]!;
       const range = new vscode.Range(b.fenceLine, 0, b.fenceLine, 0);
       lenses.push(new vscode.CodeLens(range, { title: `$(run-all) ${vscode.l10n.t('Run all')}`, command: Commands.runNotesBlock, arguments: [doc.uri, b.fenceLine] }));
       const next = nd.cursor.get(b.fenceLine);
@@ -189,12 +273,12 @@ export class NotesController implements vscode.Disposable {
 
   // ---- Hover ---------------------------------------------------------------------------------
 
-  private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const nd = this.notes(doc);
+  private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const kd = kdCommandAt(doc.lineAt(pos.line).text, pos.character);
     if (kd) return this.kdHover(doc, pos.line, kd);
-    const block = nd.recognition.blocks.find((b) => b.lines.some((l) => l.line === pos.line));
-    if (block) return this.blockHover(doc, pos);
+    const nd = await this.notesReady(doc);
+    if (!nd) return undefined;
+    if (blockBodyAt(nd.recognition, pos.line)) return this.blockHover(doc, pos);
     const t = termAt(nd.recognition, pos.line, pos.character);
     const q = nd.recognition.questions.find((x) => x.line === pos.line && x.start <= pos.character && pos.character <= x.end);
     const id = t?.entryId ?? q?.entryId;
@@ -246,11 +330,14 @@ export class NotesController implements vscode.Disposable {
 
   // ---- Quick fixes ---------------------------------------------------------------------------
 
-  private codeActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  private async codeActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
+    if (!context.diagnostics.some((d) => d.code === NotesDiagnostic.misspelling)) return actions;
+    const nd = await this.notesReady(doc);
+    if (!nd) return actions;
     for (const d of context.diagnostics) {
       if (d.code !== NotesDiagnostic.misspelling) continue;
-      const t = termAt(this.notes(doc).recognition, d.range.start.line, d.range.start.character);
+      const t = termAt(nd.recognition, d.range.start.line, d.range.start.character);
       if (!t?.suggestion) continue;
       const action = new vscode.CodeAction(vscode.l10n.t('Change to {0}', t.suggestion), vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
@@ -264,8 +351,10 @@ export class NotesController implements vscode.Disposable {
 
   // ---- When recognition misses: explain a selection, bind a heading or a word ---------------
 
-  private explainActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
-    const r = this.notes(doc).recognition;
+  private async explainActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
+    const nd = await this.notesReady(doc);
+    if (!nd) return [];
+    const r = nd.recognition;
     // A heading without a topic offers both (a recognized one needs neither: its lens is there).
     const heading = r.headings.find((h) => h.line === range.start.line && h.style !== 'stage' && !h.entryId);
     const selected = range.isEmpty || !range.isSingleLine ? '' : doc.getText(range).trim();
@@ -335,8 +424,9 @@ export class NotesController implements vscode.Disposable {
 
   // ---- Completion in ntlab blocks ------------------------------------------------------------
 
-  private completions(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
-    const nd = this.notes(doc);
+  private async completions(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+    const nd = await this.notesReady(doc);
+    if (!nd) return undefined;
     const block = nd.recognition.blocks.find((b) => pos.line > b.fenceLine && (pos.line < b.endLine || !b.closed));
     if (!block) return undefined;
     const before = doc.lineAt(pos.line).text.slice(0, pos.character);
@@ -389,9 +479,10 @@ export class NotesController implements vscode.Disposable {
   }
 
   /**
-   * Recomputes the diagnostics of a document off the edit path: the lines on screen first, then
-   * the rest in chunks of about 64 KB, yielding to the event loop between chunks. A newer edit,
-   * closing the document or `token` cancels it. Resolves to the diagnostics set, or undefined when cancelled.
+   * Recomputes the diagnostics of a document off the edit path: recognition (in slices for a large
+   * file), then a DiagnosticsPass — the lines on screen first (shown at once), then the rest — in
+   * slices of about SLICE_MS, yielding to the event loop between them. A newer edit, closing the
+   * document or `token` cancels it. Resolves to the diagnostics set, or undefined when cancelled.
    */
   async refreshDiagnostics(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.Diagnostic[] | undefined> {
     if (doc.isClosed) return undefined;
@@ -401,22 +492,24 @@ export class NotesController implements vscode.Disposable {
     const outer = token?.onCancellationRequested(() => run.cancel());
     this.diagnosticsRuns.set(key, run);
     try {
-      const nd = this.notes(doc);
       const version = doc.version;
-      const r = nd.recognition;
-      const list = new FindingList();
-      list.add(documentFindings(r));
-      const first = visibleLineRanges(doc, 0) ?? [];
-      const { chunks, firstCount } = lineChunks(r, first);
-      for (let i = 0; i < chunks.length; i++) {
-        const c = chunks[i]!;
-        list.add(lineFindings(r, c.from, c.to));
+      const stale = (): boolean => run.token.isCancellationRequested || doc.isClosed || doc.version !== version;
+      const nd = await this.notesReady(doc);
+      if (!nd || stale()) return undefined;
+      const inView = visibleLineRanges(doc, 0) ?? [];
+      const pass = new DiagnosticsPass(nd.recognition, inView);
+      // With nothing on screen, nothing is shown before the whole pass is done.
+      let shown = inView.length === 0;
+      for (;;) {
+        const started = Date.now();
+        let complete = false;
+        while (!(complete = pass.step()) && Date.now() - started < SLICE_MS && (shown || !pass.firstDone)) { /* one slice */ }
+        if (complete) return this.publish(doc, nd, pass.findings);
         // The lines in view are shown at once; the rest when done.
-        if (i === firstCount - 1) this.publish(doc, nd, list.findings);
-        if (i + 1 < chunks.length) await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        if (run.token.isCancellationRequested || doc.isClosed || doc.version !== version) return undefined;
+        if (!shown && pass.firstDone) { shown = true; this.publish(doc, nd, pass.findings); }
+        await yieldToHost();
+        if (stale()) return undefined;
       }
-      return this.publish(doc, nd, list.findings);
     } finally {
       outer?.dispose();
       if (this.diagnosticsRuns.get(key) === run) this.diagnosticsRuns.delete(key);
@@ -428,11 +521,7 @@ export class NotesController implements vscode.Disposable {
   updateDiagnostics(doc: vscode.TextDocument): vscode.Diagnostic[] {
     if (doc.isClosed) return [];
     const nd = this.notes(doc);
-    const r = nd.recognition;
-    const list = new FindingList();
-    list.add(documentFindings(r));
-    list.add(lineFindings(r, 0, r.lineCount));
-    return this.publish(doc, nd, list.findings);
+    return this.publish(doc, nd, new DiagnosticsPass(nd.recognition).run());
   }
 
   private publish(doc: vscode.TextDocument, nd: NotesDoc, findings: readonly Finding[]): vscode.Diagnostic[] {
@@ -456,16 +545,20 @@ export class NotesController implements vscode.Disposable {
     const uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
     if (!uri) return [];
     const doc = await vscode.workspace.openTextDocument(uri);
-    const nd = this.notes(doc);
+    const nd = await this.notesReady(doc);
+    if (!nd) return [];
     const fenceLine = typeof fenceArg === 'number' ? fenceArg : this.blockAtCursor(nd, doc)?.fenceLine;
     const block = nd.recognition.blocks.find((b) => b.fenceLine === fenceLine);
     if (!block) {
       void vscode.window.showWarningMessage(vscode.l10n.t('There is no ntlab block here.'));
       return [];
     }
+    // A block too large to run is refused before it is parsed (issue 19: Run was unbounded).
+    const tooLong = lineLimit(block.lines.length);
+    if (tooLong) { void vscode.window.showWarningMessage(runLimitMessage(tooLong)); return []; }
     const { statements, errors } = parseBlock(block.lines);
     if (errors.length) {
-      this.updateDiagnostics(doc);
+      await this.refreshDiagnostics(doc);
       void vscode.window.showErrorMessage(vscode.l10n.t('The ntlab block has {0} error(s); see the Problems view.', errors.length));
       return [];
     }
@@ -484,10 +577,11 @@ export class NotesController implements vscode.Disposable {
         return [];
       }
     }
+    const limit = runLimit(toRun);
+    if (limit) { void vscode.window.showWarningMessage(runLimitMessage(limit)); return []; }
     if (mode === 'all' || (nd.cursor.get(block.fenceLine) ?? block.fenceLine + 1) === block.fenceLine + 1) this.clearBlock(nd, block);
     const outcomes: Outcome[] = [];
-    for (const s of toRun) {
-      const o = runStatement(s, host, nd.state);
+    const record = (o: Outcome): void => {
       outcomes.push(o);
       nd.results.set(o.line, outcomeText(o));
       if (o.result?.kind === 'kd') nd.kdOutputs.set(o.line, o.result.lines.join('\n'));
@@ -497,16 +591,49 @@ export class NotesController implements vscode.Disposable {
         d.source = 'ntlab';
         nd.runDiagnostics.push(d);
       }
+    };
+    // Statements run in slices of about SLICE_MS (a `touch` of many pages pauses inside itself); a
+    // Run that outlasts the first slice shows its progress and can be cancelled between slices.
+    let next = 0;
+    let steps: Generator<void, Outcome, void> | undefined;
+    const work = (token?: vscode.CancellationToken): boolean => {
+      const started = Date.now();
+      while (next < toRun.length) {
+        if (token?.isCancellationRequested) return true;
+        steps ??= runStatementSteps(toRun[next]!, host, nd.state);
+        let r = steps.next();
+        while (!r.done && Date.now() - started < SLICE_MS) r = steps.next();
+        if (!r.done) return false;
+        record(r.value);
+        steps = undefined;
+        next++;
+        if (Date.now() - started >= SLICE_MS) return next >= toRun.length;
+      }
+      return true;
+    };
+    let cancelled = false;
+    if (!work()) {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Running the ntlab block'), cancellable: true }, async (progress, token) => {
+        for (;;) {
+          progress.report({ message: vscode.l10n.t('line {0} of {1}', next + 1, toRun.length) });
+          await yieldToHost();
+          if (work(token)) break;
+        }
+        cancelled = token.isCancellationRequested && next < toRun.length;
+      });
     }
-    if (mode === 'step') {
+    if (cancelled) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Run stopped after {0} of {1} lines; what ran stays in the simulation.', next, toRun.length));
+      nd.cursor.delete(block.fenceLine);
+    } else if (mode === 'step') {
       const last = toRun[toRun.length - 1];
       const after = last ? statements.find((s) => s.line > last.line) : undefined;
       if (after) nd.cursor.set(block.fenceLine, after.line);
       else nd.cursor.delete(block.fenceLine);
     } else nd.cursor.delete(block.fenceLine);
-    this.updateDiagnostics(doc);
     this.paintResults();
     this.lensesChanged.fire();
+    await this.refreshDiagnostics(doc);
     return outcomes;
   }
 
@@ -566,7 +693,8 @@ export class NotesController implements vscode.Disposable {
     if (!this.session.system) await vscode.commands.executeCommand(Commands.startSession);
     const system = this.session.system;
     if (!system) return undefined;
-    const nd = this.notes(doc);
+    const nd = await this.notesReady(doc);
+    if (!nd) return undefined;
     const { lines } = runDebuggerLine(system, nd.state, commandArg);
     const output = lines.join('\n');
     nd.kdOutputs.set(lineArg, output);
@@ -607,7 +735,9 @@ export class NotesController implements vscode.Disposable {
     let found: { uri: string; line: number } | undefined;
     for (const editor of vscode.window.visibleTextEditors) {
       if (!isMarkdown(editor.document)) continue;
-      const r = this.notes(editor.document).recognition;
+      // A large document still being recognized is skipped this time (its recognition is started).
+      const r = this.readyNotes(editor.document)?.recognition;
+      if (!r) continue;
       const heading = step.kind === 'processCreation' && step.stage ? headingForStage(r, step.stage)
         : step.kind === 'pageFault' ? headingForFault(r, FAULT_ENTRY[step.code]) : undefined;
       if (!heading) { editor.setDecorations(this.followDecoration, []); continue; }
@@ -660,6 +790,42 @@ function visibleLineRanges(doc: vscode.TextDocument, margin: number): Array<{ fr
     for (const r of editor.visibleRanges) ranges.push({ from: Math.max(0, r.start.line - margin), to: r.end.line + 1 + margin });
   }
   return ranges.length ? ranges : undefined;
+}
+
+/** Why a Run was refused, in the UI language. */
+function runLimitMessage(limit: RunLimit): string {
+  switch (limit.code) {
+    case 'tooManyLines': return vscode.l10n.t('Not run: this block has {0} lines; Run takes blocks of up to {1} lines. Split it into smaller blocks.', limit.count, limit.max);
+    case 'tooManyPages': return vscode.l10n.t('Not run: this block would touch or read {0} pages; one Run does up to {1}. Split it into smaller blocks.', limit.count, limit.max);
+    case 'readTooLarge': return vscode.l10n.t('Not run: line {0} reads {1} bytes; a read shows up to {2} bytes.', limit.line + 1, limit.count, limit.max);
+    default: { const never: never = limit; return never; }
+  }
+}
+
+/** Line ranges sorted and merged where they overlap (so no line is visited twice). */
+function mergedRanges(ranges: ReadonlyArray<{ from: number; to: number }>): Array<{ from: number; to: number }> {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from);
+  const out: Array<{ from: number; to: number }> = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
+    else out.push({ from: r.from, to: r.to });
+  }
+  return out;
+}
+
+/** The first index of a list sorted by `key` whose key is >= `v` (binary search). */
+function firstIndexAtOrAfter<T>(list: readonly T[], key: (x: T) => number, v: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (key(list[mid]!) < v) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/** The ntlab block whose body holds a line (binary search over the blocks; body lines follow the fence). */
+function blockBodyAt(r: Recognition, line: number): FencedBlock | undefined {
+  const b = r.blocks[firstIndexAtOrAfter(r.blocks, (x) => x.fenceLine, line) - 1];
+  return b && b.lines[line - b.fenceLine - 1]?.line === line ? b : undefined;
 }
 
 /** A finding as a diagnostic, in the UI language. */

@@ -55,8 +55,10 @@ export interface Recognition {
   readonly blocks: readonly FencedBlock[];
   readonly questions: readonly OpenQuestion[];
   readonly lineCount: number;
-  /** The text of a line ('' past the end). */
-  lineText(line: number): string;
+  /** The text of a line ('' past the end), or of its columns [from, to) (a window of a long line, without slicing all of it). */
+  lineText(line: number, from?: number, to?: number): string;
+  /** The length of a line in UTF-16 units (0 past the end), without slicing it. */
+  lineLength(line: number): number;
   /** The terms of one line (computed on first use, cached per line text). */
   termsOnLine(line: number): readonly TermMatch[];
   /**
@@ -64,11 +66,23 @@ export interface Recognition {
    * characters for a very long one (a hover on a 2 MB line looks at the words near the pointer).
    */
   termsNear(line: number, character: number): readonly TermMatch[];
+  /**
+   * The terms that start in columns [from, to) of a line: the whole line's for ordinary lines, found in a
+   * window around the range for a very long one (the diagnostics pass reads a 5 MB line in slices).
+   */
+  termsBetween(line: number, from: number, to: number): readonly TermMatch[];
 }
 
 /** Lines longer than this are looked at in windows when only one place on them is asked about. */
 export const LONG_LINE = 16 * 1024;
 const NEAR_WINDOW = 2048;
+/**
+ * Columns a window of a long line is widened by on each side, so a term near its edge is found whole
+ * and a word cut at the edge is not taken for a term (longer than any glossary phrase or fuzzy name).
+ */
+const TERM_MARGIN = 256;
+/** Characters the recognition pass looks at between two points where it may pause (recognizeInSlices). */
+export const RECOGNITION_SLICE_CHARS = 8 * 1024;
 
 // ---- line shapes (hand-written: every check is linear in the line, nothing backtracks) -------
 
@@ -230,6 +244,8 @@ function stageOf(line: string): string | undefined {
 }
 
 const QUESTION = /没懂|不懂|不明白|打个\s*tag|TODO|\?\?|？？|待查/i;
+/** Columns a window of a long line is widened by when looking for a question marker (longer than any marker). */
+const QUESTION_MARGIN = 64;
 
 function stripHeading(text: string): string {
   let s = text.replaceAll('**', '').trimEnd();
@@ -280,8 +296,15 @@ export class TextLines {
     return e > this.starts[line]! && this.text.charCodeAt(e - 1) === 13 ? e - 1 : e;
   }
 
-  get(line: number): string {
-    return line >= 0 && line < this.count ? this.text.slice(this.start(line), this.end(line)) : '';
+  get(line: number, from = 0, to = Infinity): string {
+    if (!(line >= 0 && line < this.count)) return '';
+    const start = this.start(line);
+    const end = this.end(line);
+    return this.text.slice(Math.min(end, start + Math.max(0, from)), Math.min(end, start + to));
+  }
+
+  length(line: number): number {
+    return line >= 0 && line < this.count ? this.end(line) - this.start(line) : 0;
   }
 
   /** The first character of a line that is not a space or tab (NaN when there is none). */
@@ -309,12 +332,26 @@ export class TextLines {
 const BACKTICK = 96;
 const TILDE = 126;
 
-/** Finds the fenced ```ntlab blocks (other fences are skipped by recognition). */
-function scanFences(lines: TextLines): { blocks: FencedBlock[]; inFence: Uint8Array } {
-  const blocks: FencedBlock[] = [];
-  const inFence = new Uint8Array(lines.count);
+/** Whether the pass has gone RECOGNITION_SLICE_CHARS past its last pause (and where the next one is due). */
+class Pauses {
+  private next = RECOGNITION_SLICE_CHARS;
+  constructor(private readonly lines: TextLines) {}
+  /** At line `i`: whether to pause now. */
+  due(i: number): boolean {
+    const at = this.lines.start(i);
+    if (at < this.next) return false;
+    this.next = at + RECOGNITION_SLICE_CHARS;
+    return true;
+  }
+  /** A new pass over the text starts (from its beginning). */
+  restart(): void { this.next = RECOGNITION_SLICE_CHARS; }
+}
+
+/** Finds the fenced ```ntlab blocks (other fences are skipped by recognition), pausing (yield) as `pauses` says. */
+function* scanFences(lines: TextLines, blocks: FencedBlock[], inFence: Uint8Array, pauses: Pauses): Generator<void, void, void> {
   const maybeFence = (i: number): boolean => { const c = lines.firstChar(i); return c === BACKTICK || c === TILDE; };
   for (let i = 0; i < lines.count; i++) {
+    if (pauses.due(i)) yield;
     if (!maybeFence(i)) continue;
     const open = fenceOf(lines.get(i));
     if (!open) continue;
@@ -324,6 +361,7 @@ function scanFences(lines: TextLines): { blocks: FencedBlock[]; inFence: Uint8Ar
     const body: Array<{ line: number; text: string }> = [];
     let closed = false;
     for (; j < lines.count; j++) {
+      if (pauses.due(j)) yield;
       inFence[j] = 1;
       const close = maybeFence(j) ? fenceOf(lines.get(j)) : undefined;
       if (close && close.rest.length === 0 && close.marker === open.marker && close.length >= open.length) { closed = true; break; }
@@ -332,7 +370,6 @@ function scanFences(lines: TextLines): { blocks: FencedBlock[]; inFence: Uint8Ar
     if (ntlab) blocks.push({ fenceLine: i, endLine: Math.min(j, lines.count - 1), lines: body, closed });
     i = j;
   }
-  return { blocks, inFence };
 }
 
 /** First characters a heading line can start with: # (ATX), * (bold), s/S (Stage), 阶 (阶段). */
@@ -363,7 +400,7 @@ function frontMatterEnd(lines: TextLines): number {
  */
 class DocumentRecognition implements Recognition {
   readonly headings: HeadingMatch[] = [];
-  readonly blocks: FencedBlock[];
+  readonly blocks: FencedBlock[] = [];
   readonly questions: OpenQuestion[] = [];
   private readonly inFence: Uint8Array;
   /** The creation stage whose section each line is in (0 = none), as an index into STAGES. */
@@ -374,17 +411,29 @@ class DocumentRecognition implements Recognition {
   private all: TermMatch[] | undefined;
   private readonly boundTerms: Array<{ readonly term: string; readonly entryId: string }> = [];
 
-  constructor(text: string, private readonly lines: TextLines, private readonly cache: TermCache) {
-    const scanned = scanFences(lines);
-    this.blocks = scanned.blocks;
-    this.inFence = scanned.inFence;
+  constructor(private readonly text: string, private readonly lines: TextLines, private readonly cache: TermCache) {
+    this.inFence = new Uint8Array(lines.count);
     this.stageOfLine = new Uint8Array(lines.count);
     this.perLine = new Array<readonly TermMatch[] | undefined>(lines.count);
+  }
+
+  /**
+   * The recognition pass (linear in the text), pausing (yield) after about RECOGNITION_SLICE_CHARS
+   * characters of each of its sweeps; the recognition is complete when it returns. Nothing reads
+   * the recognition before that (recognize runs it to the end; recognizeInSlices hands it out then).
+   */
+  *scan(): Generator<void, void, void> {
+    const { text, lines } = this;
+    const pauses = new Pauses(lines);
+    yield* scanFences(lines, this.blocks, this.inFence, pauses);
+    yield; // between two sweeps (a single long line is one unit of each)
+    pauses.restart();
     // Open questions: one pass of a plain alternation over the whole text (linear), then per line.
     const questionLines = new Map<number, true>();
     const re = new RegExp(QUESTION.source, 'gi');
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const line = lines.lineAt(m.index);
+      if (pauses.due(line)) yield;
       questionLines.set(line, true);
       // The rest of this line is looked at below (on the masked line); go on at the next one.
       re.lastIndex = line + 1 < lines.count ? lines.start(line + 1) : text.length;
@@ -393,21 +442,39 @@ class DocumentRecognition implements Recognition {
     // Each line holding a binding is read once (the search goes on at the next line), and a word bound
     // twice is kept once; at most MAX_BOUND_TERMS words, so the per-line search for them stays bounded.
     const seenBound = new Set<string>();
+    yield; // between two sweeps (a single long line is one unit of each)
+    pauses.restart();
     for (let at = text.indexOf(BINDING_MARK); at >= 0 && this.boundTerms.length < MAX_BOUND_TERMS; ) {
       const line = lines.lineAt(at);
-      for (const b of bindingsOnLine(lines.get(line))) {
-        if (b.kind !== 'term' || seenBound.has(b.term) || this.boundTerms.length >= MAX_BOUND_TERMS) continue;
-        seenBound.add(b.term);
-        this.boundTerms.push(b);
+      if (pauses.due(line)) yield;
+      // A long line in windows that end just after a comment's `-->` (so the next starts outside any
+      // comment), with a pause after each: one 5 MB line of comments was one long step.
+      const length = lines.length(line);
+      for (let from = 0; from < length;) {
+        let to = length;
+        if (length - from > LONG_LINE) {
+          const close = text.indexOf('-->', lines.start(line) + from + LONG_LINE);
+          if (close >= 0 && close + 3 <= lines.end(line)) to = close + 3 - lines.start(line);
+        }
+        for (const b of bindingsOnLine(lines.get(line, from, to))) {
+          if (b.kind !== 'term' || seenBound.has(b.term) || this.boundTerms.length >= MAX_BOUND_TERMS) continue;
+          seenBound.add(b.term);
+          this.boundTerms.push(b);
+        }
+        from = to;
+        if (from < length) yield;
       }
       if (line + 1 >= lines.count) break;
       at = text.indexOf(BINDING_MARK, lines.start(line + 1));
     }
     let sectionStage: Stage | undefined;
     let stageCode = 0;
+    yield; // between two sweeps (a single long line is one unit of each)
+    pauses.restart();
     // Front matter holds no headings (its closing `---` under `aliases: …` is no setext underline).
     const front = frontMatterEnd(lines);
     for (let i = 0; i < lines.count; i++) {
+      if (pauses.due(i)) yield;
       if (this.inFence[i]) continue;
       this.stageOfLine[i] = stageCode;
       if (i <= front) continue;
@@ -422,14 +489,22 @@ class DocumentRecognition implements Recognition {
         this.stageOfLine[i] = stageCode;
       }
       if (!questionLines.has(i)) continue;
-      const q = QUESTION.exec(maskLine(lines.get(i)));
-      if (q) this.questions.push(new Question(this, i, q.index, q.index + q[0].length, sectionStage));
+      // A long line in windows of LONG_LINE (widened so a marker at an edge is whole), with a pause after each.
+      const length = lines.length(i);
+      for (let from = 0; from < length || from === 0; from += LONG_LINE) {
+        const q = QUESTION.exec(maskLine(length <= LONG_LINE ? lines.get(i) : lines.get(i, from, from + LONG_LINE + QUESTION_MARGIN)));
+        if (q) { this.questions.push(new Question(this, i, from + q.index, from + q.index + q[0].length, sectionStage)); break; }
+        if (length <= LONG_LINE) break;
+        yield;
+      }
     }
   }
 
   get lineCount(): number { return this.lines.count; }
 
-  lineText(line: number): string { return this.lines.get(line); }
+  lineText(line: number, from?: number, to?: number): string { return this.lines.get(line, from, to); }
+
+  lineLength(line: number): number { return this.lines.length(line); }
 
   get terms(): readonly TermMatch[] {
     if (!this.all) {
@@ -455,27 +530,35 @@ class DocumentRecognition implements Recognition {
   }
 
   termsNear(line: number, character: number): readonly TermMatch[] {
-    if (this.perLine[line] || this.lines.end(line) - this.lines.start(line) <= LONG_LINE) return this.termsOnLine(line);
+    if (this.perLine[line] || this.lines.length(line) <= LONG_LINE) return this.termsOnLine(line);
+    return this.termsBetween(line, character - NEAR_WINDOW, character + NEAR_WINDOW);
+  }
+
+  termsBetween(line: number, from: number, to: number): readonly TermMatch[] {
     if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
-    // A window cut at spaces, so no term is split at its edges (a term has no spaces at its ends).
-    const text = maskLine(this.lines.get(line));
-    let from = Math.max(0, character - NEAR_WINDOW);
-    let to = Math.min(text.length, character + NEAR_WINDOW);
-    const fromSpace = text.lastIndexOf(' ', from);
-    from = fromSpace < 0 ? 0 : fromSpace;
-    const toSpace = text.indexOf(' ', to);
-    to = toSpace < 0 ? text.length : toSpace;
+    const length = this.lines.length(line);
+    if (this.perLine[line] || length <= LONG_LINE) return this.termsOnLine(line).filter((t) => t.start >= from && t.start < to);
+    // A window of the line widened by TERM_MARGIN on both sides: a term that starts in [from, to) is
+    // found whole, and a word cut at the window's edge starts before `from` (and is dropped). Plain
+    // words are confirmed within the window (their sentence, their section); link targets are blanked
+    // when the window holds both their ends.
+    const a = Math.max(0, from - TERM_MARGIN);
+    const window = maskLine(this.lines.get(line, a, Math.min(length, to + TERM_MARGIN)));
     const s = this.stageOfLine[line]!;
-    const window = text.slice(from, to);
-    return this.confirmed(window, line, findLineTerms(window, s ? STAGES[s - 1] : undefined))
-      .map((t) => withLine({ ...t, start: t.start + from, end: t.end + from }, line));
+    const out: TermMatch[] = [];
+    for (const t of this.confirmed(window, line, findLineTerms(window, s ? STAGES[s - 1] : undefined))) {
+      if (t.start + a >= from && t.start + a < to) out.push(withLine({ ...t, start: t.start + a, end: t.end + a }, line));
+    }
+    return out;
   }
 
   /** The terms of a line as found, before plain words are checked against their context (heading topics use them). */
   rawTermsOnLine(line: number): readonly LineTerm[] {
     if (line < 0 || line >= this.lines.count || this.inFence[line]) return [];
     const s = this.stageOfLine[line]!;
-    return this.cache.get(maskLine(this.lines.get(line)), s ? STAGES[s - 1] : undefined);
+    // Of a very long line, its first LONG_LINE columns (a heading names its topic at its start, a
+    // section's first lines say what it is about there): a lens on a 5 MB heading line took a second.
+    return this.cache.get(maskLine(this.lines.get(line, 0, LONG_LINE)), s ? STAGES[s - 1] : undefined);
   }
 
   /**
@@ -787,7 +870,31 @@ const STAGES: readonly Stage[] = ['1', '2', '3A', '3B', '3C', '3D', '3E', '3F', 
  * document so unchanged lines are not looked at again.
  */
 export function recognize(text: string, cache: TermCache = new TermCache()): Recognition {
-  return new DocumentRecognition(text, new TextLines(text), cache);
+  const r = new DocumentRecognition(text, new TextLines(text), cache);
+  const pass = r.scan();
+  while (!pass.next().done) { /* every slice at once */ }
+  return r;
+}
+
+/** Recognition done a slice at a time (recognizeInSlices). */
+export interface RecognitionInSlices {
+  /**
+   * Does about RECOGNITION_SLICE_CHARS characters of each sweep of the recognition pass (a bounded
+   * slice of its linear work); returns the recognition once it is complete, undefined before that.
+   */
+  step(): Recognition | undefined;
+}
+
+/**
+ * The same recognition as recognize, for a host that must not block on a large file: the caller
+ * does one step at a time and yields to its event loop between steps (and may simply stop calling,
+ * to cancel). The line index is built at once (one indexOf sweep over the text).
+ */
+export function recognizeInSlices(text: string, cache: TermCache = new TermCache()): RecognitionInSlices {
+  const r = new DocumentRecognition(text, new TextLines(text), cache);
+  const pass = r.scan();
+  let done = false;
+  return { step: () => (done || (done = pass.next().done === true) ? r : undefined) };
 }
 
 /** Where the title part of a heading line ends: at the first bracket, colon, dash or arrow after some text. */

@@ -99,13 +99,66 @@ export function runStatements(statements: readonly Statement[], host: RunHost, s
   return statements.map((s) => runStatement(s, host, state));
 }
 
+/**
+ * Lines one Run takes (blank and comment lines count): a block of notes is a handful; a pasted log of
+ * thousands is refused, not parsed and run for minutes on the extension host (issue 19).
+ */
+export const MAX_RUN_LINES = 2000;
+/** Pages one Run may touch or read (256 MB of 4 KB pages): each is a memory access that may fault. */
+export const MAX_RUN_PAGES = 65_536;
+/** Bytes one `read` may ask for (its hex is drawn after the line). */
+export const MAX_READ_BYTES = 64 * 1024;
+/** Pages a `touch` accesses between two points where the host may yield or stop (runStatementSteps). */
+const TOUCH_PAGES_PER_STEP = 64;
+
+/** Why a Run is refused before anything runs: too many lines, pages, or bytes read at once. */
+export type RunLimit =
+  | { readonly code: 'tooManyLines'; readonly count: number; readonly max: number }
+  | { readonly code: 'tooManyPages'; readonly count: number; readonly max: number }
+  | { readonly code: 'readTooLarge'; readonly line: number; readonly count: number; readonly max: number };
+
+/** The limit a block of `lineCount` lines breaks (lines are checked before parsing). */
+export function lineLimit(lineCount: number): RunLimit | undefined {
+  return lineCount > MAX_RUN_LINES ? { code: 'tooManyLines', count: lineCount, max: MAX_RUN_LINES } : undefined;
+}
+
+/** The limit these statements break, if any: pages touched or read in all, or one read's bytes. */
+export function runLimit(statements: readonly Statement[]): RunLimit | undefined {
+  let pages = 0;
+  for (const s of statements) {
+    const c = s.command;
+    if (c.op === 'touch') pages += c.pages;
+    else if (c.op === 'read') {
+      if (!(c.count <= MAX_READ_BYTES)) return { code: 'readTooLarge', line: s.line, count: c.count, max: MAX_READ_BYTES };
+      pages += Math.ceil(c.count / Number(PAGE_SIZE_N)) + 1;
+    }
+  }
+  return pages > MAX_RUN_PAGES ? { code: 'tooManyPages', count: pages, max: MAX_RUN_PAGES } : undefined;
+}
+
 /** Runs one statement. */
 export function runStatement(s: Statement, host: RunHost, state: RunState): Outcome {
+  return toEnd(runStatementSteps(s, host, state));
+}
+
+/** Runs a generator of steps to its end; its result. */
+function toEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Runs one statement in steps: a `touch` pauses (yield) every TOUCH_PAGES_PER_STEP pages, so the
+ * host can yield to its event loop, show progress and stop between them; other commands run in one step.
+ */
+export function* runStatementSteps(s: Statement, host: RunHost, state: RunState): Generator<void, Outcome, void> {
   const before = host.system();
   if (before !== state.system) state.reset(before);
   const fromSeq = before?.stepCount ?? 0;
   try {
-    const result = execute(s.command, host, state);
+    const result = s.command.op === 'touch' ? yield* touchSteps(s.command, host, state) : execute(s.command, host, state);
     const system = host.system();
     const value = resultValue(result);
     if (value !== undefined) {
@@ -163,6 +216,28 @@ function faultsSince(system: System, from: number): string[] {
   return system.getSteps(from, system.stepCount).filter((st) => st.kind === 'pageFault' && st.code !== 'fault.pageTable').map((st) => st.code.slice('fault.'.length));
 }
 
+/** `touch`: one byte of each page, as an instruction would (a write writes back what it read), pausing between groups of pages. */
+function* touchSteps(c: Extract<Command, { op: 'touch' }>, host: RunHost, state: RunState): Generator<void, RunResult, void> {
+  const system = needSystem(host);
+  const api = system.win32(pidOf(undefined, system, state));
+  const start = value(c.address, state);
+  let from = system.stepCount;
+  const faults: string[] = [];
+  for (let i = 0; i < c.pages; i++) {
+    const va = start + BigInt(i) * PAGE_SIZE_N;
+    if (c.write) api.WriteMemory(va, api.ReadMemory(va, 1));
+    else api.ReadMemory(va, 1);
+    if (i % TOUCH_PAGES_PER_STEP === TOUCH_PAGES_PER_STEP - 1 && i + 1 < c.pages) {
+      // The faults of this group now (reading the steps of a whole large touch at the end was one long piece of work).
+      for (const f of faultsSince(system, from)) faults.push(f);
+      from = system.stepCount;
+      yield;
+    }
+  }
+  for (const f of faultsSince(system, from)) faults.push(f);
+  return { kind: 'touched', pages: c.pages, faults };
+}
+
 function execute(c: Command, host: RunHost, state: RunState): RunResult {
   switch (c.op) {
     case 'boot': {
@@ -199,18 +274,7 @@ function execute(c: Command, host: RunHost, state: RunState): RunResult {
       const large = reserve && c.large ? { largePages: Number(reserve.args.largePages), hugePages: Number(reserve.args.hugePages) } : {};
       return { kind: 'allocated', base, size: c.size, protect: protectionName(c.protect), ...large };
     }
-    case 'touch': {
-      const system = needSystem(host);
-      const api = system.win32(pidOf(undefined, system, state));
-      const start = value(c.address, state);
-      const from = system.stepCount;
-      for (let i = 0; i < c.pages; i++) {
-        const va = start + BigInt(i) * PAGE_SIZE_N;
-        if (c.write) api.WriteMemory(va, api.ReadMemory(va, 1));
-        else api.ReadMemory(va, 1);
-      }
-      return { kind: 'touched', pages: c.pages, faults: faultsSince(system, from) };
-    }
+    case 'touch': return toEnd(touchSteps(c, host, state));
     case 'read': {
       const system = needSystem(host);
       const api = system.win32(pidOf(undefined, system, state));
