@@ -6,6 +6,7 @@ import { callChain } from '../panels/explain';
 import { KdError } from './expr';
 import { hex, hexColumn, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
 import { commitCharge, printable } from './format';
+import type { KdSteps } from './kd';
 import type { KdTarget } from './target';
 import { VAD_ROOT_OFFSET } from './vm';
 
@@ -70,8 +71,12 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
   out.push('');
 }
 
-/** !process [Process [Flags [ImageName]]] */
-export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+/**
+ * !process [Process [Flags [ImageName]]]. `!process 0 <flags>` walks every process and yields after
+ * each one (a 2,000-process `!process 0 7` is ~28,000 lines: the console prints them slice by slice and
+ * Ctrl+C stops the walk).
+ */
+export function* cmdProcess(t: KdTarget, args: string[], out: Out): KdSteps {
   if (args.length === 0) { processDetails(t, t.process!, 3, out); return; }
   const first = t.eval(args[0]!);
   const flags = args[1] !== undefined ? Number(t.eval(args[1]) & 0xFFn) : first === 0n ? 3 : 0xF;
@@ -79,13 +84,13 @@ export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () 
   if (first === 0n) {
     out.push('**** NT ACTIVE PROCESS DUMP ****');
     for (const pid of t.system.processIds) {
-      if (cancelled()) return;
-      const p = t.system.queryProcess(pid)!;
+      const p = t.system.queryProcess(pid);
       // The dump walks PsActiveProcessHead: a process still being created is not on it until stage 3F
-      // (PspInsertProcess; Windows Internals 7e ch. 3).
-      if (p.creating) continue;
+      // (PspInsertProcess; Windows Internals 7e ch. 3). (Gone: the live machine moved between slices.)
+      if (!p || p.creating) continue;
       if (image !== undefined && p.imageFileName.toLowerCase() !== image) continue;
       processDetails(t, p, flags, out);
+      yield;
     }
     return;
   }

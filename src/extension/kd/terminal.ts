@@ -7,13 +7,17 @@ import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import { commonPrefix, complete } from './complete';
 import { LineEditor } from './editor';
-import { runKd, type KdState, type KdView } from './kd';
+import { startKd, type KdState, type KdStream, type KdView } from './kd';
 import { findLinks, type KdLinkTarget } from './links';
 import { KdTarget } from './target';
 
 const HISTORY_KEY = 'ntlab.kd.history';
 const PROMPT = '0: kd> ';
-const CHUNK_LINES = 200;
+/**
+ * How long one slice of a command may run before the console writes what it printed and gives the
+ * event loop a turn (so keys, Ctrl+C among them, and the rest of VS Code get through): a frame at 60 Hz.
+ */
+const SLICE_MS = 12;
 const TRANSCRIPT_CHARS = 200_000;
 
 /** What "Open Kernel Debugger" resolves to: the terminal's name and what the console wrote (for tests and other extensions). */
@@ -39,7 +43,7 @@ class KdConsole implements vscode.Pseudoterminal {
   readonly onDidWrite = this.write.event;
   readonly state: KdState = {};
   private readonly editor: LineEditor;
-  private printing: { cancelled: boolean } | undefined;
+  private printing: KdStream | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The last characters written (bounded), for the command's caller. */
   transcript = '';
@@ -69,7 +73,7 @@ class KdConsole implements vscode.Pseudoterminal {
 
   handleInput(data: string): void {
     if (this.printing) {
-      if (data.includes('\x03')) { this.printing.cancelled = true; }
+      if (data.includes('\x03')) this.interrupt(this.printing);
       return;
     }
     for (const action of this.editor.input(data)) {
@@ -102,32 +106,36 @@ class KdConsole implements vscode.Pseudoterminal {
     const view = this.view();
     if (!line.trim()) { this.prompt(); return; }
     if (!view) { this.out(`${vscode.l10n.t('No simulation is running. Start one first.')}\r\n`); this.prompt(); return; }
-    const result = runKd(view, this.state, line);
-    if (result.clear) this.out('\x1b[2J\x1b[3J\x1b[H');
-    if (result.travel) {
-      try { this.session.setCursor(result.travel.seq); } catch { /* the trace moved on; the lines say where we tried to go */ }
-    }
-    this.print(result.lines);
+    const stream = startKd(view, this.state, line);
+    this.printing = stream;
+    // The first slice runs now (the first screenful appears at once); the rest one slice per event-loop turn.
+    const slice = (): void => {
+      if (this.printing !== stream) return;
+      const started = performance.now();
+      const chunk = stream.next(() => performance.now() - started >= SLICE_MS);
+      if (chunk.clear) this.out('\x1b[2J\x1b[3J\x1b[H');
+      if (chunk.lines.length) this.out(chunk.lines.map((l) => l + '\r\n').join(''));
+      if (!stream.done) { setTimeout(slice, 0); return; }
+      this.finish(stream);
+    };
+    slice();
   }
 
-  /** Writes lines in chunks, yielding between them so Ctrl+C can stop a long listing. */
-  private print(lines: string[]): void {
-    const job = { cancelled: false };
-    this.printing = job;
-    let at = 0;
-    const step = (): void => {
-      if (job.cancelled) {
-        this.out(`^C ${vscode.l10n.t('Listing stopped ({0} of {1} lines shown).', at, lines.length)}\r\n`);
-      } else {
-        const end = Math.min(lines.length, at + CHUNK_LINES);
-        if (end > at) this.out(lines.slice(at, end).map((l) => l + '\r\n').join(''));
-        at = end;
-        if (at < lines.length) { setTimeout(step, 0); return; }
-      }
-      this.printing = undefined;
-      this.prompt();
-    };
-    step();
+  /** Ctrl+C while a command runs: stop it, say so as kd does (`^C`), and give the prompt back. */
+  private interrupt(stream: KdStream): void {
+    stream.cancel();
+    this.out(`^C ${vscode.l10n.t('Command stopped after {0} lines.', stream.printed)}\r\n`);
+    this.finish(stream);
+  }
+
+  /** The line ended (or was stopped): move the session if it travelled, then the prompt. */
+  private finish(stream: KdStream): void {
+    if (this.printing !== stream) return;
+    this.printing = undefined;
+    if (stream.travel) {
+      try { this.session.setCursor(stream.travel.seq); } catch { /* the trace moved on; the lines say where we tried to go */ }
+    }
+    this.prompt();
   }
 
   private complete(): void {
