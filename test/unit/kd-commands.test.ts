@@ -107,8 +107,36 @@ describe('kd: processes and threads', () => {
     expect(l.run('!token -n').find((x) => x.startsWith('User: '))).toMatch(new RegExp(`^User: S-1-5-[0-9-]+ \\(User: ${user.replace(/\\/g, '\\\\')}\\)$`));
     expect(token.some((x) => x.startsWith('User and groups') || x.startsWith('Integrity Level'))).toBe(false);
     // The standard user's token: SeChangeNotifyPrivilege enabled, SeShutdownPrivilege present but disabled.
-    expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ 23 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
-    expect(token.find((x) => x.includes('SeShutdownPrivilege'))).toMatch(/^ 19 0x000000013 SeShutdownPrivilege\s+Attributes - $/);
+    // Learn's example: ` 00 0x000000017 SeChangeNotifyPrivilege  Attributes - ...`: the index in the list, then the LUID.
+    const privs = token.slice(token.indexOf('Privs:') + 1, token.findIndex((x) => x.startsWith('Authentication ID:')));
+    expect(privs.map((x) => x.slice(0, 4))).toEqual(privs.map((_x, i) => ` ${String(i).padStart(2, '0')} `));
+    expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ \d\d 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
+    expect(token.find((x) => x.includes('SeShutdownPrivilege'))).toMatch(/^ \d\d 0x000000013 SeShutdownPrivilege\s+Attributes - $/);
+  });
+
+  it('!token lists the token\'s groups with their attributes, as Learn\'s example does (-n adds the names)', () => {
+    const l = lab();
+    const groups = l.sys.queryTokenGroups(l.pid)!;
+    expect(groups.length).toBeGreaterThan(2);
+    const out = l.run('!token');
+    const at = out.indexOf('Groups:');
+    expect(at).toBe(out.findIndex((x) => x.startsWith('User: ')) + 1);
+    expect(out[at + 2 * groups.length + 1]).toBe('Privs:');
+    const SE: Array<[number, string]> = [[0x1, 'Mandatory'], [0x2, 'Default'], [0x4, 'Enabled'], [0x8, 'Owner'], [0x10, 'UseForDenyOnly'], [0x20, 'GroupIntegrity'], [0x40, 'GroupIntegrityEnabled']];
+    groups.forEach((g, i) => {
+      expect(out[at + 1 + 2 * i]).toBe(` ${String(i).padStart(2, '0')} ${g.sid}`);
+      const words = out[at + 2 + 2 * i]!.replace(/^ {4}Attributes - /, '').split(' ').filter(Boolean);
+      if ((g.attributes & 0xC0000000) === 0xC0000000) expect(words).toContain('LogonId');
+      for (const [bit, word] of SE) expect(words.includes(word)).toBe((g.attributes & bit) !== 0);
+    });
+    // The integrity label is a group: S-1-16-x with GroupIntegrity; a logon SID has no name mapped.
+    const named = l.run('!token -n');
+    const label = named.find((x) => /^ \d\d S-1-16-/.test(x));
+    expect(label).toMatch(/\(Label: Mandatory Label\\\w+ Mandatory Level\)$/);
+    expect(named[named.indexOf(label!) + 1]).toBe('    Attributes - GroupIntegrity GroupIntegrityEnabled');
+    const logon = groups.find((g) => g.sid.startsWith('S-1-5-5-'));
+    if (logon) expect(named).toContain(` ${String(groups.indexOf(logon)).padStart(2, '0')} ${logon.sid} (no name mapped)`);
+    expect(named.find((x) => / S-1-5-32-545 /.test(x))).toMatch(/\(Alias: BUILTIN\\Users\)$/);
   });
 
   it('!job shows a job\'s accounting and its processes', () => {

@@ -173,6 +173,8 @@ export class System {
   queryProcess(pid: number): q.ProcessInfo | undefined { return q.queryProcess(this.#machine, pid); }
   /** The process object's security descriptor and protection level (what OpenProcess checks). */
   queryProcessSecurity(pid: number): ProcessSecurityInfo | undefined { return q.queryProcessSecurity(this.#machine, pid); }
+  /** The groups of a process's primary token with their attributes (read-only copies; the debugger's !token). */
+  queryTokenGroups(pid: number): Array<{ sid: string; name: string; attributes: number }> | undefined { return q.queryTokenGroups(this.#machine, pid); }
   querySystemMemoryListInformation(): q.SystemMemoryListInformation { return q.querySystemMemoryListInformation(this.#machine); }
   queryCommit(): q.CommitInfo { return q.queryCommit(this.#machine); }
   /** Memory compression's figures (the store manager's store in the Memory Compression process), as Task Manager shows them. */
