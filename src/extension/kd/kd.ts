@@ -168,7 +168,7 @@ const SLICE_LINES = 4000;
  * failure becomes WinDbg's error text in the output; nothing throws, in `next` either.
  */
 export function startKd(view: KdView, state: KdState, line: string, onInternalError?: (e: unknown) => void): KdStream {
-  let buffer: string[] = [];
+  const buffer: string[] = [];
   let clear = false;
   let cancelled = false;
   let done = false;
@@ -230,15 +230,21 @@ export function startKd(view: KdView, state: KdState, line: string, onInternalEr
         if (buffer.length >= SLICE_LINES || shouldYield()) break;
       }
       if (cancelled) done = true;
-      const chunk: KdChunk = { lines: buffer };
+      // The running command keeps pushing into `buffer` (its `out`): hand out a copy and empty it in place.
+      const chunk: KdChunk = { lines: buffer.splice(0) };
       if (clear) chunk.clear = true;
-      printed += buffer.length;
-      buffer = [];
+      printed += chunk.lines.length;
       clear = false;
       return chunk;
     },
     get done(): boolean { return done; },
-    cancel(): void { if (!done) { cancelled = true; steps.return(); done = true; buffer = []; } },
+    cancel(): void {
+      if (done) return;
+      cancelled = true;
+      done = true;
+      buffer.length = 0;
+      try { steps.return(); } catch { /* called while a slice runs: the flag stops it at its next item */ }
+    },
     get travel(): Travel | undefined { return travel; },
     get printed(): number { return printed; },
   };
