@@ -563,7 +563,7 @@ describe('kd: !handle', () => {
 describe('kd: dt of symbol-only types', () => {
   // Vergilius Project, Windows 10 2004 x64: _MMVAD (Core _MMVAD_SHORT at 0, Subsection at 0x48...),
   // _OBJECT_HEADER (Body at 0x30, the offset !object and !handle subtract), _MMPFN (0x30 bytes).
-  it('dt nt!_MMVAD / _OBJECT_HEADER / _MMPFN show the public-symbol layout; an address gets the read error', () => {
+  it('dt nt!_MMVAD / _OBJECT_HEADER / _MMPFN show the public-symbol layout; at an address, the memory there or the read error', () => {
     const l = lab();
     const vad = l.run('dt nt!_MMVAD');
     expect(vad[0]).toBe('nt!_MMVAD');
@@ -573,7 +573,14 @@ describe('kd: dt of symbol-only types', () => {
     expect(header).toEqual(['nt!_OBJECT_HEADER', `   +0x030 ${'Body'.padEnd('SecurityDescriptor'.length)} : _QUAD`]);
     expect(l.run('dt -v nt!_MMPFN')[0]).toBe('struct _MMPFN, 12 elements, 0x30 bytes');
     const p = l.sys.queryProcess(l.pid)!;
-    expect(l.run(`dt nt!_OBJECT_HEADER ${pointer(p.eprocess - 0x30n)}`)).toEqual([`Memory read error ${pointerDigits(p.eprocess - 0x30n)}`]);
+    // The object header precedes the EPROCESS in its pool block: dt reads the pool page's bytes there, as db does.
+    const at = p.eprocess - 0x30n;
+    const shown = l.run(`dt nt!_OBJECT_HEADER ${pointer(at)} PointerCount Reserved`);
+    const dq = l.run(`dq ${pointer(at)} L1`)[0]!.split(/\s+/)[1]!.replace('`', '');
+    const dd = l.run(`dd ${pointer(at + 0x1cn)} L1`)[0]!.split(/\s+/)[1]!;
+    expect(shown).toEqual(['nt!_OBJECT_HEADER', `   +0x000 PointerCount : 0n${BigInt.asIntN(64, BigInt('0x' + dq))}`, `   +0x01c Reserved     : 0x${BigInt('0x' + dd).toString(16)}`]);
+    // Nothing mapped there: WinDbg's read error (a user address never allocated; the PFN database is not mapped).
+    expect(l.run('dt nt!_MMPFN 0x10000')).toEqual(['Memory read error 0000000000010000']);
   });
 
   it('dt of an engine type without an address lists only the type\'s fields, no simulation pseudo-rows', () => {

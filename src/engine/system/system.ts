@@ -17,7 +17,7 @@ import type { Step } from '../trace';
 import { Win32Api, Win32ApiImpl } from '../win32';
 import { describeHeaps, listHeapBlocks, type HeapBlockInfo, type HeapInfo } from '../heap/inspect';
 import { Machine, type SystemChange } from './machine';
-import { describePoolAddress, describeSystemSpace, listFreeSystemPtes, type SystemSpaceInfo } from '../mm/systemInspect';
+import { describePoolAddress, describeSystemAddress, describeSystemSpace, listFreeSystemPtes, type SystemAddressInfo, type SystemSpaceInfo } from '../mm/systemInspect';
 import { MEMORY_LIST_COMMANDS, SYSTEM_THREADS, type CreateProcessOptions, type MemoryListCommand, type SystemThreadName } from './operations';
 import type { ResolvedSystemOptions, SystemOptions } from './options';
 import * as q from './queries';
@@ -239,6 +239,8 @@ export class System {
   /** The pool page or big allocation holding `address` (!pool), without faulting; undefined outside the pools. */
   queryPool(address: bigint): ReturnType<typeof describePoolAddress> { return typeof address === 'bigint' ? describePoolAddress(this.#machine.mm, address) : undefined; }
   /** Free runs of system PTEs, lowest first (!sysptes 1). */
+  /** How the system page tables map a system-space address (pool PTEs; system PTE use), read without faulting (!pte, kd reads). */
+  querySystemAddress(address: bigint): SystemAddressInfo | undefined { return typeof address === 'bigint' ? describeSystemAddress(this.#machine.mm, address) : undefined; }
   queryFreeSystemPtes(limit = 64): Array<{ pte: bigint; count: number }> { return listFreeSystemPtes(this.#machine.mm, Math.max(0, Math.min(4096, Math.floor(limit) || 0))); }
   /** Every job object with its limits, accounting and members. */
   queryJobs(): JobInfo[] { return listJobs(this.#machine.ps); }
