@@ -10,18 +10,9 @@ import {
   createSystem, HEAP_ZERO_MEMORY, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, restoreSession, serializeSession, type System,
 } from '../../src/engine';
 import { machineOf } from '../../src/engine/testing';
+import { freshReplay, stateDigest } from './helpers/timeTravel';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
-
-/** What two equal states must agree on: processes (VADs, working sets, handles, heaps, last errors), page lists, commit, sections. */
-function digest(sys: System): unknown {
-  const processes = sys.processIds.map((pid) => ({
-    info: sys.queryProcess(pid), vads: sys.queryVads(pid), handles: sys.queryHandles(pid), ws: sys.queryWorkingSet(pid).entries,
-    heaps: sys.queryHeaps(pid), lastError: sys.getLastError(pid),
-  }));
-  const lists = (['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'] as const).map((l) => sys.listPages(l));
-  return { steps: sys.stepsIncluded, processes, lists, memory: sys.querySystemMemoryListInformation(), commit: sys.queryCommit(), sections: sys.querySections() };
-}
 
 /** A booted machine that created processes, used heaps and paged. */
 function session(): System {
@@ -41,15 +32,6 @@ function session(): System {
   return sys;
 }
 
-/** A fresh machine that ran the first `count` operations of `sys` (replayed through restoreSession). */
-function freshReplay(sys: System, count: number): System {
-  const file = serializeSession(sys);
-  const bootOps = machineOf(sys).ops.count - file.ops.length;
-  const part = { ...file, ops: file.ops.slice(0, count - bootOps), stepCount: 0 };
-  try { restoreSession(part); } catch (e) { part.stepCount = Number(/replay recorded (\d+) steps/.exec((e as Error).message)?.[1]); }
-  return restoreSession(JSON.parse(JSON.stringify(part)));
-}
-
 type Move = { kind: 'back' | 'forward'; by: number } | { kind: 'jump'; at: number } | { kind: 'boundary'; op: number };
 
 describe('time travel under random cursor moves (issue 17)', () => {
@@ -64,7 +46,7 @@ describe('time travel under random cursor moves (issue 17)', () => {
       let d = expected.get(seq);
       if (d === undefined) {
         reference.stateAt(seq < last / 2 ? last : 0);
-        d = digest(reference.stateAt(seq));
+        d = stateDigest(reference.stateAt(seq));
         expected.set(seq, d);
       }
       return d;
@@ -84,19 +66,19 @@ describe('time travel under random cursor moves (issue 17)', () => {
         cursor = m.kind === 'jump' ? m.at : m.kind === 'boundary' ? Math.max(0, ops.stepAt(m.op) - 1)
           : Math.min(last, Math.max(0, cursor + (m.kind === 'back' ? -m.by : m.by)));
         const view = sys.stateAt(cursor);
-        const d = digest(view);
+        const d = stateDigest(view);
         expect(d).toEqual(referenceAt(cursor));
         held.push([view, d]);
         // At an operation boundary (operation `next` begins right after the step), also a fresh machine that
         // replayed only the operations before `next` (stateAt's rule: the last operation begun by then is not run).
         const next = ops.countStartedBy(cursor + 1) - 1;
         if (boundaries < 4 && next > 0 && next < ops.count && ops.stepAt(next) === cursor + 1) {
-          expect(d).toEqual(digest(freshReplay(sys, next)));
+          expect(d).toEqual(stateDigest(freshReplay(sys, next)));
           boundaries++;
         }
       }
       // States handed out along the way are unchanged by the moves that followed (nothing shared was written).
-      for (const [view, d] of held) expect(digest(view)).toEqual(d);
+      for (const [view, d] of held) expect(stateDigest(view)).toEqual(d);
     }), { numRuns: 8, seed: 1717 });
     expect(boundaries).toBeGreaterThan(1);
   }, 600_000);

@@ -7,23 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, restoreSession, serializeSession, type System } from '../../src/engine';
 import { machineOf } from '../../src/engine/testing';
+import { freshReplay, stateDigest } from './helpers/timeTravel';
 
 const NOTEPAD = 'C:\\Windows\\System32\\notepad.exe';
-
-/** What two equal states must agree on: processes with their VADs, PTEs, working sets and handles; page lists; commit; sections. */
-function digest(sys: System): unknown {
-  const m = machineOf(sys);
-  const processes = sys.processIds.map((pid) => {
-    const p = m.byPid.get(pid)!;
-    const ptes: number[] = [];
-    for (const v of p.vads.toArray()) {
-      for (let vpn = v.startVpn; vpn <= Math.min(v.endVpn, v.startVpn + 64); vpn++) { const [lo, hi] = m.mm.peekPte(p, vpn); if (lo || hi) ptes.push(vpn, lo, hi); }
-    }
-    return { info: sys.queryProcess(pid), vads: sys.queryVads(pid), handles: sys.queryHandles(pid), ws: sys.queryWorkingSet(pid).entries, ptes, lastError: sys.getLastError(pid) };
-  });
-  const lists = (['Zeroed', 'Free', 'Standby', 'Modified', 'ModifiedNoWrite', 'Bad'] as const).map((l) => sys.listPages(l));
-  return { processes, lists, memory: sys.querySystemMemoryListInformation(), commit: sys.queryCommit(), sections: sys.querySections() };
-}
 
 /** A booted machine that created processes and paged: operations of one step and of dozens. */
 function session(): System {
@@ -37,15 +23,6 @@ function session(): System {
   for (let i = 0; i < 64; i += 8) k.ReadMemory(base + BigInt(i) * 4096n, 1);
   sys.createProcess({ imagePath: NOTEPAD });
   return sys;
-}
-
-/** A fresh machine that ran the first `count` operations of `sys` (replayed through restoreSession). */
-function freshReplay(sys: System, count: number): System {
-  const file = serializeSession(sys);
-  const bootOps = machineOf(sys).ops.count - file.ops.length;
-  const part = { ...file, ops: file.ops.slice(0, count - bootOps), stepCount: 0 };
-  try { restoreSession(part); } catch (e) { part.stepCount = Number(/replay recorded (\d+) steps/.exec((e as Error).message)?.[1]); }
-  return restoreSession(JSON.parse(JSON.stringify(part)));
 }
 
 describe('stepping through time (issue 17)', () => {
@@ -63,7 +40,7 @@ describe('stepping through time (issue 17)', () => {
     for (const seq of walk) {
       const view = sys.stateAt(seq);
       expect(view.stepsIncluded).toBe(seq + 1);
-      const d = digest(view);
+      const d = stateDigest(view);
       if (seen.has(seq)) expect(d).toEqual(seen.get(seq));
       else seen.set(seq, d);
       if (firstViews.length < 6 && seq % 9 === 0) firstViews.push([seq, view, d]);
@@ -77,10 +54,10 @@ describe('stepping through time (issue 17)', () => {
     const seqs = [...seen.keys()];
     for (let i = 0; i < seqs.length; i++) {
       const seq = seqs[(i * 37) % seqs.length]!;
-      expect(digest(reloaded.stateAt(seq))).toEqual(seen.get(seq));
+      expect(stateDigest(reloaded.stateAt(seq))).toEqual(seen.get(seq));
     }
     // States handed out early are unchanged after everything that followed (nothing shared was written).
-    for (const [, view, d] of firstViews) expect(digest(view)).toEqual(d);
+    for (const [, view, d] of firstViews) expect(stateDigest(view)).toEqual(d);
   }, 180_000);
 
   it('states at operation boundaries reached by stepping equal fresh replays of the operations before them', () => {
@@ -95,7 +72,7 @@ describe('stepping through time (issue 17)', () => {
       const seq = ops.stepAt(i) - 1;
       if (ops.stepAt(i - 1) === ops.stepAt(i)) continue; // an operation with no step of its own
       const fresh = freshReplay(sys, i);
-      expect(digest(sys.stateAt(seq))).toEqual(digest(fresh));
+      expect(stateDigest(sys.stateAt(seq))).toEqual(stateDigest(fresh));
       checked.push(seq);
     }
     expect(checked.length).toBeGreaterThan(1);

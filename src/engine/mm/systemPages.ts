@@ -9,9 +9,10 @@ import { STATUS_NO_MEMORY } from '../constants';
 import type { MemoryManager } from './memoryManager';
 import { MiInitializePfn, MiInsertPageInFreeList, MiRemoveAnyPage, MiRemoveZeroPage } from './pageLists';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PAGE_TABLE } from './pfn';
+import { releaseBacking } from './pageTables';
 import { NonPagedPool, PagedPool, type PoolRegion } from './pool';
 import {
-  MM_READWRITE, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1, PTE_GLOBAL, PTE_PROTOTYPE, PTE_TRANSITION, PTE_VALID,
+  MM_READWRITE, PTE_ACCESSED, PTE_DIRTY, PTE_DIRTY1, PTE_GLOBAL, PTE_TRANSITION, PTE_VALID,
   makeDemandZeroLo, makeTransitionHi, makeTransitionLo, makeValidHi, makeValidLo, ptePfn, pteProtection,
 } from './pte';
 import type { SystemSpace } from './systemSpace';
@@ -90,16 +91,14 @@ export function MiFreePoolPage(mm: MemoryManager, space: SystemSpace, region: Po
   const lo = mm.readLo(table, i);
   const hi = mm.readHi(table, i);
   const db = mm.pfn;
-  if (lo & PTE_VALID) {
-    const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
-    if (region.poolType === PagedPool) wsRemovePfn(mm, space, db.wsIndex[pfn]!);
-    releaseOriginalSlot(mm, pfn);
-    MiInsertPageInFreeList(mm, pfn);
-    db.shareCount[table]!--;
-  } else if (lo & PTE_TRANSITION) {
-    const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
-    db.unlink(pfn);
-    releaseOriginalSlot(mm, pfn);
+  if (lo & (PTE_VALID | PTE_TRANSITION)) {
+    // A resident page leaves the system working set (paged pool), a transition page its list; either way
+    // its paging-file copy, if any, is released and the page table loses a share.
+    const valid = (lo & PTE_VALID) !== 0;
+    const pfn = ptePfn(lo, hi, valid ? mm.layout.hardwarePfnBits : mm.layout.transitionPfnBits);
+    if (!valid) db.unlink(pfn);
+    else if (region.poolType === PagedPool) wsRemovePfn(mm, space, db.wsIndex[pfn]!);
+    releaseBacking(mm, pfn);
     MiInsertPageInFreeList(mm, pfn);
     db.shareCount[table]!--;
   } else if (hi !== 0) {
@@ -110,12 +109,6 @@ export function MiFreePoolPage(mm: MemoryManager, space: SystemSpace, region: Po
   space.charged--;
   region.pages--;
   if (region.poolType === NonPagedPool) mm.nonPagedPoolPages--;
-}
-
-function releaseOriginalSlot(mm: MemoryManager, pfn: number): void {
-  const olo = mm.pfn.originalPteLo[pfn]!;
-  const ohi = mm.pfn.originalPteHi[pfn]!;
-  if (ohi !== 0 && !(olo & (PTE_PROTOTYPE | PTE_TRANSITION))) MiReleasePageFileSpace(mm, ohi);
 }
 
 /** Removes system working-set entry `i`; the entry moved into its place gets its PFN's WsIndex updated. */

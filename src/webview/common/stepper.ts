@@ -2,6 +2,7 @@
 // jump to any step, "Present", a live/past badge, and the keyboard shortcuts.
 import { PLAY_SPEEDS_MS, type PlaySpeedMs, type UiStrings } from '../../shared/protocol';
 import { button, el, format } from './dom';
+import type { HostPort } from './host';
 
 export interface StepperCallbacks {
   goto(index: number): void;
@@ -129,4 +130,13 @@ export class Stepper {
     }
     e.preventDefault();
   }
+}
+
+/** The stepper both panels show: a move goes to the panel's `go`, Present and a new speed to the host. */
+export function panelStepper(strings: UiStrings, port: HostPort, go: (index: number) => void, speedChanged: (ms: PlaySpeedMs) => void): Stepper {
+  return new Stepper(strings, {
+    goto: go,
+    present: () => port.post({ type: 'present' }),
+    speed: (ms) => { speedChanged(ms); port.post({ type: 'setSpeed', speedMs: ms }); },
+  });
 }

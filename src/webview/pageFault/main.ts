@@ -5,7 +5,7 @@ import type { PfSnapshotMessage, UiStrings } from '../../shared/protocol';
 import { RequestError } from '../common/channel';
 import { clear, el, handledAll, pageParts, showRequestFailure } from '../common/dom';
 import { HostPort, type PanelMessage } from '../common/host';
-import { Stepper } from '../common/stepper';
+import { panelStepper } from '../common/stepper';
 import { FaultControls } from './controls';
 import { renderFault } from './faultView';
 import { renderQuery, renderQueryError } from './query';
@@ -39,11 +39,7 @@ function renderShell(state: PageFaultState, s: UiStrings): void {
   const { parts, port } = state;
   clear(parts.app);
   parts.controls = new FaultControls(state, s, (target) => void walk(state, target));
-  parts.stepper = new Stepper(s, {
-    goto: (i) => go(state, i),
-    present: () => port.post({ type: 'present' }),
-    speed: (ms) => { if (state.snapshot) state.snapshot.speedMs = ms; port.post({ type: 'setSpeed', speedMs: ms }); persist(state); },
-  });
+  parts.stepper = panelStepper(s, port, (i) => go(state, i), (ms) => { if (state.snapshot) state.snapshot.speedMs = ms; persist(state); });
   parts.app.append(parts.controls.element, parts.stepper.element, el('p', { class: 'hint' }, s.shortcuts), parts.notice, parts.query, parts.phases, parts.body);
 }
 

@@ -4,7 +4,7 @@
 import type { PcSnapshotMessage, UiStrings } from '../../shared/protocol';
 import { clear, el, handledAll, pageParts, showRequestFailure } from '../common/dom';
 import { HostPort, type PanelMessage } from '../common/host';
-import { Stepper } from '../common/stepper';
+import { panelStepper } from '../common/stepper';
 import { renderDetail } from './detail';
 import { CreationHeader } from './header';
 import { createState, persist, stepCount, useFlow, type ProcessCreationState } from './state';
@@ -26,11 +26,7 @@ function renderShell(state: ProcessCreationState, s: UiStrings): void {
   const { parts, port } = state;
   clear(parts.app);
   parts.header = new CreationHeader(s, port);
-  parts.stepper = new Stepper(s, {
-    goto: (i) => go(state, i),
-    present: () => port.post({ type: 'present' }),
-    speed: (ms) => { if (state.snapshot) state.snapshot.speedMs = ms; port.post({ type: 'setSpeed', speedMs: ms }); persist(state); },
-  });
+  parts.stepper = panelStepper(s, port, (i) => go(state, i), (ms) => { if (state.snapshot) state.snapshot.speedMs = ms; persist(state); });
   parts.app.append(
     parts.header.element,
     parts.stepper.element,
