@@ -46,6 +46,9 @@ const lines = [
   '!handle 0 f', '!heap', '!heap -s', '!address -summary', `!vad 0x${(p.eprocess + 0x7D8n).toString(16)}`, `!vad ${a} 1`,
   // Chained travel: five stops back along the trace on one line (no state is rebuilt unless a command reads it).
   'g-;g-;g-;g-;g-', 'g-;g-;g-;g-;g-; !process 0 0 explorer.exe',
+  // Token groups, dt of any type at any address (pool bytes, list links), !pte on system addresses.
+  '!token -n', `dt nt!_KTHREAD 0x${p.eprocess.toString(16)}`, `dt nt!_EPROCESS 0x${p.eprocess.toString(16)} ActiveProcessLinks`,
+  `dt nt!_LIST_ENTRY 0x${(p.eprocess + 0x448n).toString(16)}`, `dt nt!_MMPFN ${a}`, `!pte 0x${p.eprocess.toString(16)}`, `!pte 0x${ethread.toString(16)}`,
 ];
 
 function stats(samples: number[]): { min: number; median: number; max: number } {
