@@ -7,12 +7,11 @@
 // thresholds are asserted.
 import { createSystem, describeObject, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE } from '../../src/engine';
 import { runKd, startKd, type KdState, type KdView } from '../../src/extension/kd/kd';
+import { SLICE_MS } from '../../src/extension/kd/printer';
 
 const PROCESSES = 2000;
 const RUNS = 7;
 const BUDGET_MS = 50;
-/** The console's slice (terminal.ts SLICE_MS). */
-const SLICE_MS = 12;
 
 const t0 = performance.now();
 const system = createSystem({ physicalMemoryMB: 2048, pageFileMB: 2048 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSystem, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, type System } from '../../src/engine';
 import { runKd, runKdLine, startKd, type KdState, type KdStream, type KdView } from '../../src/extension/kd/kd';
+import { KdPrinter, type PrinterHost } from '../../src/extension/kd/printer';
 
 /** seed 1, booted, plus 40 notepad.exe (enough processes for listings of several hundred lines). */
 function lab(): { sys: System; pid: number; view: KdView } {
@@ -97,5 +98,64 @@ describe('kd output stream', () => {
     expect(capped[25]).toBe('... (25 lines shown; the kernel debugger console prints the rest)');
     // A short output is not marked.
     expect(runKdLine(l.sys, {}, 'lm', 25)).toBe(runKd(l.view, {}, 'lm').lines.join('\n'));
+  });
+});
+
+describe('kd printer (the console\'s slicing, with a fake clock and scheduler)', () => {
+  /** A host whose clock advances `tick` ms per reading and whose scheduler queues turns for the test to run. */
+  function host(tick: number): { h: PrinterHost; turns: Array<() => void>; written: string[]; slices: number; finished?: { interrupted: boolean; printed: number } } {
+    let clock = 0;
+    const r: { h: PrinterHost; turns: Array<() => void>; written: string[]; slices: number; finished?: { interrupted: boolean; printed: number } } = {
+      turns: [], written: [], slices: 0,
+      h: {
+        now: () => (clock += tick),
+        schedule: (next) => { r.turns.push(next); },
+        write: (chunk) => { r.slices++; r.written.push(...chunk.lines); },
+        finished: (interrupted, printed) => { r.finished = { interrupted, printed }; },
+      },
+    };
+    return r;
+  }
+
+  it('the first slice runs at once; the rest run one per event-loop turn; together they are runKd\'s output', () => {
+    const l = lab();
+    const whole = runKd(l.view, { pid: l.pid }, '!process 0 7').lines;
+    const r = host(1);
+    const printer = new KdPrinter(startKd(l.view, { pid: l.pid }, '!process 0 7'), r.h, 5);
+    printer.start();
+    expect(r.slices).toBe(1);
+    expect(r.written.length).toBeGreaterThan(0);
+    expect(r.written.length).toBeLessThan(whole.length);
+    expect(r.turns.length).toBe(1);
+    while (r.turns.length) r.turns.shift()!();
+    expect(r.written).toEqual(whole);
+    expect(r.slices).toBeGreaterThan(2);
+    expect(r.finished).toEqual({ interrupted: false, printed: whole.length });
+    expect(printer.running).toBe(false);
+  });
+
+  it('Ctrl+C between slices stops the command: no more output, finished says interrupted and how much was shown', () => {
+    const l = lab();
+    const r = host(1);
+    const printer = new KdPrinter(startKd(l.view, { pid: l.pid }, '!process 0 7; lm'), r.h, 5);
+    printer.start();
+    r.turns.shift()!();
+    const shown = r.written.length;
+    printer.interrupt();
+    expect(r.finished).toEqual({ interrupted: true, printed: shown });
+    while (r.turns.length) r.turns.shift()!();
+    expect(r.written.length).toBe(shown);
+    expect(r.written.some((x) => x.startsWith('start '))).toBe(false);
+    printer.interrupt();
+    expect(r.finished).toEqual({ interrupted: true, printed: shown });
+  });
+
+  it('a short command finishes in its first slice, without a turn', () => {
+    const l = lab();
+    const r = host(0);
+    new KdPrinter(startKd(l.view, { pid: l.pid }, 'lm'), r.h).start();
+    expect(r.turns).toEqual([]);
+    expect(r.written).toEqual(runKd(l.view, { pid: l.pid }, 'lm').lines);
+    expect(r.finished?.interrupted).toBe(false);
   });
 });

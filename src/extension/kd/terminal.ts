@@ -7,17 +7,13 @@ import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import { commonPrefix, complete } from './complete';
 import { LineEditor } from './editor';
-import { startKd, type KdState, type KdStream, type KdView } from './kd';
+import { startKd, type KdState, type KdView } from './kd';
+import { KdPrinter } from './printer';
 import { findLinks, type KdLinkTarget } from './links';
 import { KdTarget } from './target';
 
 const HISTORY_KEY = 'ntlab.kd.history';
 const PROMPT = '0: kd> ';
-/**
- * How long one slice of a command may run before the console writes what it printed and gives the
- * event loop a turn (so keys, Ctrl+C among them, and the rest of VS Code get through): a frame at 60 Hz.
- */
-const SLICE_MS = 12;
 const TRANSCRIPT_CHARS = 200_000;
 
 /** What "Open Kernel Debugger" resolves to: the terminal's name and what the console wrote (for tests and other extensions). */
@@ -43,7 +39,7 @@ class KdConsole implements vscode.Pseudoterminal {
   readonly onDidWrite = this.write.event;
   readonly state: KdState = {};
   private readonly editor: LineEditor;
-  private printing: KdStream | undefined;
+  private printing: KdPrinter | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The last characters written (bounded), for the command's caller. */
   transcript = '';
@@ -73,7 +69,7 @@ class KdConsole implements vscode.Pseudoterminal {
 
   handleInput(data: string): void {
     if (this.printing) {
-      if (data.includes('\x03')) this.interrupt(this.printing);
+      if (data.includes('\x03')) this.printing.interrupt();
       return;
     }
     for (const action of this.editor.input(data)) {
@@ -107,35 +103,26 @@ class KdConsole implements vscode.Pseudoterminal {
     if (!line.trim()) { this.prompt(); return; }
     if (!view) { this.out(`${vscode.l10n.t('No simulation is running. Start one first.')}\r\n`); this.prompt(); return; }
     const stream = startKd(view, this.state, line);
-    this.printing = stream;
-    // The first slice runs now (the first screenful appears at once); the rest one slice per event-loop turn.
-    const slice = (): void => {
-      if (this.printing !== stream) return;
-      const started = performance.now();
-      const chunk = stream.next(() => performance.now() - started >= SLICE_MS);
-      if (chunk.clear) this.out('\x1b[2J\x1b[3J\x1b[H');
-      if (chunk.lines.length) this.out(chunk.lines.map((l) => l + '\r\n').join(''));
-      if (!stream.done) { setTimeout(slice, 0); return; }
-      this.finish(stream);
-    };
-    slice();
-  }
-
-  /** Ctrl+C while a command runs: stop it, say so as kd does (`^C`), and give the prompt back. */
-  private interrupt(stream: KdStream): void {
-    stream.cancel();
-    this.out(`^C ${vscode.l10n.t('Command stopped after {0} lines.', stream.printed)}\r\n`);
-    this.finish(stream);
-  }
-
-  /** The line ended (or was stopped): move the session if it travelled, then the prompt. */
-  private finish(stream: KdStream): void {
-    if (this.printing !== stream) return;
-    this.printing = undefined;
-    if (stream.travel) {
-      try { this.session.setCursor(stream.travel.seq); } catch { /* the trace moved on; the lines say where we tried to go */ }
-    }
-    this.prompt();
+    const printer = new KdPrinter(stream, {
+      now: () => performance.now(),
+      schedule: (next) => { setTimeout(next, 0); },
+      write: (chunk) => {
+        if (chunk.clear) this.out('\x1b[2J\x1b[3J\x1b[H');
+        if (chunk.lines.length) this.out(chunk.lines.map((l) => l + '\r\n').join(''));
+      },
+      finished: (interrupted, printed) => {
+        // kd echoes ^C; the count of lines shown is the lab's own note.
+        if (interrupted) this.out(`^C ${vscode.l10n.t('Command stopped after {0} lines.', printed)}\r\n`);
+        this.printing = undefined;
+        // The line ended (or was stopped): move the session if it travelled, then the prompt.
+        if (stream.travel) {
+          try { this.session.setCursor(stream.travel.seq); } catch { /* the trace moved on; the lines say where we tried to go */ }
+        }
+        this.prompt();
+      },
+    });
+    this.printing = printer;
+    printer.start();
   }
 
   private complete(): void {
