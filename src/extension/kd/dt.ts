@@ -127,8 +127,19 @@ export function linksAt(t: KdTarget, address: bigint): [bigint | string, bigint 
   };
   const active = processAt(ACTIVE_PROCESS_LINKS);
   if (active) {
-    const list = s.processIds.map((pid) => s.queryProcess(pid)).filter((p) => p && !p.creating).map((p) => p!.eprocess + ACTIVE_PROCESS_LINKS);
-    return around(list, address, 'nt!PsActiveProcessHead');
+    if (active.creating) return undefined;
+    // The neighbours on the list: the nearest processes before and after in creation order that are on it
+    // (reading two processes, not 2,000).
+    const ids = s.processIds;
+    const at = ids.indexOf(active.pid);
+    const neighbour = (step: number): bigint | string => {
+      for (let j = at + step; j >= 0 && j < ids.length; j += step) {
+        const p = s.queryProcess(ids[j]!);
+        if (p && !p.creating) return p.eprocess + ACTIVE_PROCESS_LINKS;
+      }
+      return 'nt!PsActiveProcessHead';
+    };
+    return at < 0 ? undefined : [neighbour(1), neighbour(-1)];
   }
   for (const [headOffset, entryOffset] of [[KPROCESS_THREAD_LIST_HEAD, KTHREAD_THREAD_LIST_ENTRY], [EPROCESS_THREAD_LIST_HEAD, ETHREAD_THREAD_LIST_ENTRY]] as const) {
     const owner = processAt(headOffset);
