@@ -33,7 +33,7 @@ function drain(stream: KdStream): string[][] {
 
 const LINES = [
   '!process 0 0', '!process 0 7', '!process 0 1 notepad.exe', '!vm', '!memusage', '!ca', '!ca 2', '!address', '!wsle 1',
-  'dx @$cursession.Processes', 'dx -r2 @$curprocess', '!process 0 0; lm; !token', 'lm; .cls; k', '!nosuch; !process 0 0 smss.exe',
+  'dx @$cursession.Processes', 'dx -r2 @$curprocess', '!heap -a', '!process 0 0; lm; !token', 'lm; .cls; k', '!nosuch; !process 0 0 smss.exe',
 ];
 
 describe('kd output stream', () => {

@@ -80,7 +80,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: '!poolused', syntax: '!poolused [Flags [TagString]]', help: 'pool use by tag (1: allocs and frees, 2: by nonpaged, 4: by paged)', run: (t, a, o) => cmdPoolused(t, a, o) },
   { name: '!pool', syntax: '!pool Address [Flags]', help: 'the blocks of the pool page holding an address', run: (t, a, o) => cmdPool(t, a, o) },
   { name: '!sysptes', syntax: '!sysptes [Flags]', help: 'system PTE use (1: the free runs)', run: (t, a, o) => cmdSysptes(t, a, o) },
-  { name: '!heap', syntax: '!heap [-s | -a [Heap] | -x Address]', help: 'the heaps of the current process: list, summary, entries, the block holding an address', run: (t, a, o, c) => cmdHeap(t, a, o, c) },
+  { name: '!heap', syntax: '!heap [-s | -a [Heap] | -x Address]', help: 'the heaps of the current process: list, summary, entries, the block holding an address', run: (t, a, o) => cmdHeap(t, a, o) },
   { name: '!tt', syntax: '!tt Position | !tt 0-100', help: 'time travel to a position (SEQ:0) or a percentage', run: cmdTt },
   { name: '!positions', syntax: '!positions', help: 'the current time-travel position', run: cmdPositions },
   { name: 'g-', syntax: 'g-', help: 'run backward to the previous page fault or creation stage', run: (t, _a, o) => cmdBack(t, 'g-', o) },
