@@ -138,6 +138,20 @@ describe('kd: !pte on system addresses', () => {
     expect(virt.trim()).toBe(phys.trim());
   });
 
+  it('a paged-pool address trimmed from the system working set: the PTE in transition, as for a user page', () => {
+    const l = lab();
+    const token = describeObject(l.sys, { kind: 'TOKEN', pid: l.pid })!.address;
+    expect(l.sys.querySystemAddress(token)!.region).toBe('AssignedRegionPagedPool');
+    expect(l.run(`!pte ${pointer(token)}`)[3]).toMatch(/pfn [0-9a-f]+ +-G-DA--KW-V$/);
+    l.sys.trimSystemWorkingSet(1_000_000);
+    const info = l.sys.querySystemAddress(token)!;
+    expect(info.pte!.kind).toBe('transition');
+    const out = l.run(`!pte ${pointer(token)}`);
+    expect(out[3]!.trimEnd().endsWith('not valid')).toBe(true);
+    expect(out[4]!.trim()).toBe(`Transition: ${Number(info.pte!.fields.PageFrameNumber).toString(16)}`);
+    expect(out[out.length - 1]).toBe('(PagedPool)');
+  });
+
   it('a kernel stack: its PTEs in use, a guard PTE below; no page behind them (simulation)', () => {
     const l = lab();
     const tid = l.sys.queryProcess(l.pid)!.threads[0]!.tid;
