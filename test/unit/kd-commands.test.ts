@@ -321,7 +321,7 @@ describe('kd: expressions, help and errors', () => {
     expect(l.run('!nothing')).toEqual(['No export nothing found']);
     expect(l.run('zz 1')).toEqual(['       ^ Syntax error in \'zz 1\'']);
     expect(l.run('db 0 L 100000')[0]).toMatch(/^Range error/);
-    expect(l.run('.help !pte')).toEqual(['!pte VirtualAddress', '    the PXE, PPE, PDE and PTE that map an address']);
+    expect(l.run('.help !pte')).toEqual(['!pte VirtualAddress', '    the PXE, PPE, PDE and PTE that map an address (user space, pool, system PTEs)']);
     expect(l.run('?').length).toBeGreaterThan(30);
     expect(runKd(l.view, l.state, '.cls')).toEqual({ lines: [], clear: true });
     // A number past 64 bits is WinDbg's overflow error, not a silently truncated value.
