@@ -256,7 +256,8 @@ function fromMemory(t: KdTarget, shape: TypeShape, address: bigint, filters: str
     const array = /^\[(\d+)\] (UChar|Char)$/.exec(f.type);
     const bits = /^Pos (\d+), (\d+) Bits?$/.exec(f.type);
     if (bits) {
-      // A bitfield: dt prints its bits in binary, `0y0101` (Learn, "dt": bit fields are shown with the 0y prefix).
+      // A bitfield: its bits in binary with the debugger's binary prefix 0y (Learn, "MASM Numbers and Operators"),
+      // as dt prints a bit field's value (`0y0101`).
       const pos = Number(bits[1]);
       const width = Number(bits[2]);
       const unit = readLe(bytes, f.offset, Math.min(8, Math.ceil((pos + width) / 8)));

@@ -1,6 +1,8 @@
 // The debugger's command core: one line in, WinDbg's output out. Parses the command word, splits
 // the arguments, runs the command against a KdTarget and turns every failure into the debugger's
-// own error line (never an exception). Pure: the terminal (terminal.ts) and notes call it.
+// own error line (never an exception). The output is a stream (startKd): a long listing is a
+// generator yielding after each item, drained slice by slice by the console (printer.ts) and stopped
+// by Ctrl+C; runKd drains it at once, runKdLine (notes) caps it. Pure: the terminal and notes call it.
 import { cmdPool, cmdPoolused, cmdSysptes } from './pool';
 import type { System } from '../../engine';
 import { KdError } from './expr';
