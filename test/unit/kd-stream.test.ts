@@ -87,6 +87,12 @@ describe('kd output stream', () => {
     const stream = startKd(l.view, { pid: l.pid }, '!tt 0; !positions');
     drain(stream);
     expect(stream.travel).toEqual({ seq: 0 });
+    // A line of one short command ends in the slice that prints it (the console moves the session and
+    // shows the prompt in that same slice, before anyone reads the output).
+    const one = startKd(l.view, { pid: l.pid }, '!tt 0');
+    expect(one.next(() => true).lines[0]).toBe('Setting position: 0:0');
+    expect(one.done).toBe(true);
+    expect(one.travel).toEqual({ seq: 0 });
   });
 
   it('notes cap a debugger line\'s output and say where the rest is', () => {

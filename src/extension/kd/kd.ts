@@ -191,8 +191,8 @@ export function startKd(view: KdView, state: KdState, line: string, onInternalEr
     if (line.length > MAX_LINE) { buffer.push(printable(`Couldn't resolve error at '${line.slice(0, 40)}...'`)); return; }
     let current = view;
     let pending: number | undefined | null = null;
-    for (const part of line.split(';')) {
-      if (!part.trim()) continue;
+    const parts = line.split(';').filter((x) => x.trim());
+    for (const [index, part] of parts.entries()) {
       if (pending !== null) {
         // A time-travel command earlier on the line: the later commands read the state it moved to.
         // The past state is built only when a later command reads it: a chain of g- / p- / !tt moves
@@ -220,6 +220,9 @@ export function startKd(view: KdView, state: KdState, line: string, onInternalEr
         report(part, e);
       }
       if (moved) { travel = moved; pending = moved.seq; }
+      // Between commands a turn for the console; after the last one none, so the slice that prints the
+      // line's last output also ends it (the console moves the session and shows the prompt at once).
+      if (index === parts.length - 1) return;
       yield;
       if (cancelled) return;
     }
