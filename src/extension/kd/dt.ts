@@ -291,7 +291,10 @@ function fromMemory(t: KdTarget, shape: TypeShape, address: bigint, filters: str
 function shapeOf(t: KdTarget, kind: Kind): TypeShape | undefined {
   const s = t.system;
   let layout: ObjectLayout | undefined;
-  for (const ref of candidates(t, kind)) { layout = describeObject(s, ref); if (layout) break; }
+  // A thread type: the current thread's layout first (not a list of every thread of 2,000 processes).
+  const tid = t.tid;
+  if ((kind === 'ETHREAD' || kind === 'KTHREAD' || kind === 'TEB') && tid !== undefined) layout = describeObject(s, { kind, tid, pid: t.pid });
+  if (!layout) for (const ref of candidates(t, kind)) { layout = describeObject(s, ref); if (layout) break; }
   if (!layout && kind === 'POOL_HEADER') {
     const page = s.queryPool(t.process?.eprocess ?? 0n);
     const block = page?.kind === 'small' ? page.blocks[0] : undefined;
