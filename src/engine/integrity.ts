@@ -73,8 +73,16 @@ export function verifyIntegrity(system: System): string[] {
   const reached = new Uint8Array(n);
   /** Valid process PTEs per shared (prototype-PTE) page. */
   const sharedMappings = new Map<number, number>();
+  const systemProcess = processes.find((q) => q !== undefined && q.pid === 4 && !q.exited);
   for (const p of processes) {
     if (!p || p.exited) continue;
+    // The Idle process (pid 0) shares System's page directory (MmInitializeHandBuiltProcess) and maps nothing itself.
+    if (p.pid === 0) {
+      if (systemProcess && p.directoryTableBase !== systemProcess.directoryTableBase) err(`Idle's DirectoryTableBase ${p.directoryTableBase} is not System's ${systemProcess.directoryTableBase}`);
+      if (p.pageTablePages !== 0 || p.vads.count !== 0 || p.ws.count !== 0 || p.privateCommit !== 0) err('Idle maps memory of its own');
+      pageTableCount.set(p.index, 0);
+      continue;
+    }
     let tables = 0;
     const walk = (table: number, level: number, vpnBase: number): void => {
       tables++;
@@ -188,10 +196,13 @@ export function verifyIntegrity(system: System): string[] {
     let views = 0;
     for (const p of processes) if (p && !p.exited) for (const v of p.vads) if (v.view?.controlArea.id === ca.id) views++;
     if (views !== ca.mappedViews) err(`control area ${ca.id}: NumberOfMappedViews ${ca.mappedViews} but ${views} views`);
-    if (ca.sectionReferences === 0 && ca.mappedViews === 0) err(`control area ${ca.id} has no references but was not deleted`);
+    // An unreferenced control area stays only for a mapped file whose pages are still in memory (kept as cache).
+    if (ca.sectionReferences === 0 && ca.mappedViews === 0 && !(ca.fileBacked && ca.pfnReferences > 0)) err(`control area ${ca.id} has no references but was not deleted`);
+    let inMemory = 0;
     for (let i = 0; i < seg.totalPtes; i++) {
       const lo = seg.protoLo[i]!;
       const hi = seg.protoHi[i]!;
+      if (lo & PTE_VALID || (lo & PTE_TRANSITION && !(lo & PTE_PROTOTYPE))) inMemory++;
       if (lo & PTE_VALID) {
         const pfn = ptePfn(lo, hi, mm.layout.hardwarePfnBits);
         const addr = protoAddress(ca, i);
@@ -214,6 +225,7 @@ export function verifyIntegrity(system: System): string[] {
         refSlot(lo, hi, `ca ${ca.id} proto ${i}`);
       }
     }
+    if (inMemory !== ca.pfnReferences) err(`control area ${ca.id}: NumberOfPfnReferences ${ca.pfnReferences} but ${inMemory} pages in memory`);
   }
   for (const [pfn] of sharedMappings) err(`shared pfn ${pfn} mapped by a PTE but not by a valid prototype PTE`);
   // The system address space: pool pages, their page tables, the system working set and system commit.
@@ -285,8 +297,10 @@ export function verifyProcessIntegrity(system: System): string[] {
     else live++;
     // The Idle process (pid 0) has no CID: PspCidTable never names it.
     if (p.pid !== 0 && pm.cids.live.get(p.pid) !== 'p') err(`pid ${p.pid} is not a process id in the CID table`);
+    // Idle's EPROCESS (KiInitialProcess) is no object of the object manager: it has no header.
     const header = pm.ob.get(st.objectId);
-    if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);
+    if (p.pid === 0) { if (st.objectId !== 0) err(`Idle has object ${st.objectId}`); }
+    else if (!header || header.typeName !== 'Process' || header.key !== p.index) err(`pid ${p.pid}: bad object header ${st.objectId}`);
     for (const t of p.threads) {
       if (t.state === 'Terminated') continue;
       if (pm.cids.live.get(t.tid) !== 't') err(`tid ${t.tid} of pid ${p.pid} is not a thread id in the CID table`);

@@ -72,6 +72,9 @@ export const STEP_SCHEMAS = {
   'section.unmapView': { kind: 'virtualMemory', routine: 'MiUnmapViewOfSection', args: [['pid', 'n'], ['controlArea', 'n'], ['base', 'a'], ['size', 'a']] },
   'file.create': { kind: 'system', routine: 'NtCreateFile', args: [['pid', 'n'], ['path', 's'], ['handle', 'n'], ['access', 'n']] },
   'section.delete': { kind: 'systemThread', routine: 'MiSegmentDelete', args: [['controlArea', 'n'], ['freedPages', 'n']] },
+  // The last section reference and view of a mapped file's control area are gone but its pages are in memory:
+  // MiCheckControlArea keeps it on the unused segment list (MiInsertUnusedSegment; public symbols).
+  'section.keepCached': { kind: 'virtualMemory', routine: 'MiCheckControlArea', args: [['controlArea', 'n'], ['pages', 'n']] },
   'thread.mappedPageWriter': { kind: 'systemThread', routine: 'MiMappedPageWriter', args: [['pages', 'n'], ['files', 's']] },
   // Working sets.
   'ws.trim': { kind: 'workingSet', routine: 'MiTrimWorkingSet', args: [['pid', 'n'], ['pages', 'n'], ['toStandby', 'n'], ['toModified', 'n'], ['reason', 's']] },
@@ -202,9 +205,10 @@ export const STEP_SCHEMAS = {
   'thread.dispatch': { kind: 'thread', routine: 'KiSelectReadyThread', args: [['processor', 'n'], ['tid', 'n'], ['priority', 'n'], ['standbyTid', 'n']] },
   // Processes: boot, handles, termination.
   'process.system': { kind: 'process', routine: 'PspInitPhase0', args: [['pid', 'n'], ['eprocess', 'a']] },
-  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; not a real process object.
   'process.memCompression': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a'], ['enabled', 'b']] },
-  'process.idle': { kind: 'process', routine: 'KiInitializeKernel', args: [['processors', 'n']] },
+  // The Idle process (pid 0): one idle thread per processor, set up by KiInitializeKernel; its EPROCESS is
+  // KiInitialProcess in the kernel image's data, not a process object.
+  'process.idle': { kind: 'process', routine: 'KiInitializeKernel', args: [['processors', 'n'], ['eprocess', 'a']] },
   // The Registry process: a minimal process (no image, no PEB) the configuration manager creates
   // (CmpInitializeRegistryProcess -> PsCreateMinimalProcess, public symbols).
   'process.registry': { kind: 'process', routine: 'PsCreateMinimalProcess', args: [['pid', 'n'], ['eprocess', 'a']] },

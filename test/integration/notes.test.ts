@@ -43,7 +43,12 @@ suite('Notes beside the simulation', () => {
     assert.ok(stage3a.some((c) => c.command === 'ntlab.views.revealPart' && (c.arguments?.[0] as { part: string }).part === 'process'));
     assert.deepEqual(on('Stage2：').find((c) => c.command === Commands.openProcessCreationPanel)?.arguments, [{ stage: '2' }]);
     assert.deepEqual(on('**CreateProcess流程：**').find((c) => c.command === Commands.openProcessCreationPanel)?.arguments, [{}]);
-    assert.deepEqual(on('**The zero page thread**').find((c) => c.command === Commands.runSystemThreadFromNotes)?.arguments, ['zeroPageThread']);
+    // A bold list item is emphasis, not a heading (issue 15, heading precision): no lens; its words hover.
+    assert.equal(on('**The zero page thread**').length, 0, 'no lens on a bold list item');
+    const threads = await untitledNotes('## The zero page thread\n\nIt zeroes free pages.\n');
+    const threadLenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', threads.uri, 100);
+    assert.deepEqual(threadLenses.find((l) => l.command?.command === Commands.runSystemThreadFromNotes)?.command?.arguments, ['zeroPageThread'], 'a heading about a system thread runs it');
+    await vscode.window.showTextDocument(doc);
     assert.ok(on('# 内存管理介绍').some((c) => c.command === Commands.openPageFaultPanel), 'the chapter 5 heading steps through page faults');
     assert.equal(on('ShellExcute').length, 0, 'running text gets hovers, not lenses');
 

@@ -149,11 +149,12 @@ describe('section texts follow what Windows does (Learn, CreateFileMapping; 7e c
     const commit = explainStep(step('section.create', { file: '', name: '', attributes: 0x08000000 }), l10n);
     expect(commit).toContain('whole size is charged to commit now (SEC_COMMIT');
   });
-  it('section.delete says the free-list ending is Windows only for pagefile sections and labels the lab\'s model for files', () => {
+  it('section.delete says a pagefile-backed section goes at its last reference and a mapped file\'s control area when its last page leaves memory', () => {
+    // Since fid14c the lab keeps file control areas as cache (section.keepCached; fidelity-fid14c.test.ts).
     const text = explainStep(step('section.delete', { controlArea: 3, freedPages: 2 }), l10n);
     expect(text).toContain('backed by the paging file');
-    expect(text).toContain('The lab\'s model');
-    expect(text).toContain('standby list as cache');
+    expect(text).toContain('repurposed or purged');
+    expect(text).not.toContain('The lab\'s model does the same for a mapped file');
   });
 });
 

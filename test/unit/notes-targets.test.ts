@@ -48,9 +48,13 @@ describe('heading lenses: the right part of the simulation', () => {
     ['## 创建进程', { panel: 'processCreation' }],
     ['**CreateProcess流程：**', { panel: 'processCreation' }],
     ['Stage3A：创建EPROCESS object', { panel: 'processCreation', stage: '3A' }],
-    ['- **Zero page thread (MiZeroPageThread, prio 0)**: zeroes pages', { panel: 'systemThread', thread: 'zeroPageThread' }],
+    ['### Zero page thread (MiZeroPageThread, prio 0)', { panel: 'systemThread', thread: 'zeroPageThread' }],
   ])('%s -> its stepper first', (heading, step) => {
     expect(lensesOf(heading)[0]).toEqual({ kind: 'step', step });
+  });
+
+  it('a bold list item is emphasis, not a heading: no lens (issue 15, heading precision)', () => {
+    expect(recognize('- **Zero page thread (MiZeroPageThread, prio 0)**: zeroes pages\n').headings).toEqual([]);
   });
 
   it('the detail after a bracket does not change the topic: the words before it name it', () => {

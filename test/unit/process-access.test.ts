@@ -229,6 +229,7 @@ describe('OpenProcess on a process that has exited (Learn, OpenProcess; Windows 
     // Every handle of every process to it closed: the object is deleted and the PID names nothing.
     const objectId = sys.queryHandles(explorer).find((x) => x.handle === h)!.objectId;
     for (const pid of sys.processIds) {
+      if (pid === 0) continue; // the Idle process holds no handles and runs no Win32 code
       const holder = sys.win32(pid);
       for (const hi of sys.queryHandles(pid)) if (hi.objectId === objectId) expect(holder.CloseHandle(hi.handle)).toBe(true);
     }

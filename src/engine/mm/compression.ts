@@ -26,7 +26,7 @@ import { PAGE_SIZE } from './geometry';
 import type { MemoryManager } from './memoryManager';
 import { virtualAlloc, virtualFree } from './virtual';
 
-/** PageFileLow of the virtual store's paging file (pagefile.sys is 0 here; the store is 2 as on Windows 10). */
+/** PageFileLow of the virtual store's paging file (pagefile.sys is 0 here; the store is 2 as in FireEye's Windows 10 example, not a fixed Windows number). */
 export const STORE_PAGE_FILE_NUMBER = 2;
 /** Entries are packed in 16-byte units. */
 const UNIT = 16;

@@ -57,6 +57,11 @@ export class ControlArea {
   mappedViews = 0;
   /** Pages charged to commit (pagefile-backed SEC_COMMIT, or committed SEC_RESERVE pages). */
   commitCharge = 0;
+  /**
+   * NumberOfPfnReferences: pages of the segment in memory (valid, or transition on the standby/modified list).
+   * A mapped file's control area with none of the other references stays while this is non-zero.
+   */
+  pfnReferences = 0;
   deleted = false;
   constructor(
     readonly id: number,
@@ -70,11 +75,14 @@ export class ControlArea {
   ) {}
   get protoBase(): bigint { return PROTO_BASE + BigInt(this.id) * PROTO_SPAN; }
   get fileBacked(): boolean { return this.fileId >= 0; }
+  /** No section object and no view refers to it (on Windows: on the unused segment list when pages keep it). */
+  get unreferenced(): boolean { return this.sectionReferences === 0 && this.mappedViews === 0; }
   clone(): ControlArea {
     const c = new ControlArea(this.id, new Segment(this.segment.totalPtes, this.segment.subsections, this.segment), this.fileId, this.image, this.reserve, this.attributes);
     c.sectionReferences = this.sectionReferences;
     c.mappedViews = this.mappedViews;
     c.commitCharge = this.commitCharge;
+    c.pfnReferences = this.pfnReferences;
     c.deleted = this.deleted;
     return c;
   }
@@ -274,6 +282,7 @@ export function makeProtoValid(mm: MemoryManager, ca: ControlArea, index: number
     db.pteAddressLo[pfn] = Number(address & 0xFFFFFFFFn);
     db.pteAddressHi[pfn] = Number(address >> 32n);
     db.priority[pfn] = 5;
+    ca.pfnReferences++;
   }
   db.location[pfn] = PageLocation.ActiveAndValid;
   db.shareCount[pfn] = 0;
@@ -340,11 +349,17 @@ export function protoOfPfn(mm: MemoryManager, pfn: number): { ca: ControlArea; p
   return { ca, protoIndex };
 }
 
-/** Writes OriginalPte back into the prototype PTE of a page leaving memory (repurpose, purge). */
+/**
+ * Writes OriginalPte back into the prototype PTE of a page leaving memory (repurpose, purge). When that was
+ * the last page of a mapped file's control area nothing else refers to, the control area goes too
+ * (MiDeleteEmptyControlAreas -> MiSegmentDelete, public symbols).
+ */
 export function restoreProtoPte(mm: MemoryManager, pfn: number): void {
   const { ca, protoIndex } = protoOfPfn(mm, pfn);
   ca.segment.protoLo[protoIndex] = mm.pfn.originalPteLo[pfn]!;
   ca.segment.protoHi[protoIndex] = mm.pfn.originalPteHi[pfn]!;
+  ca.pfnReferences--;
+  if (ca.pfnReferences === 0 && ca.unreferenced && !ca.deleted) deleteControlArea(mm, ca);
 }
 
 /**
@@ -383,6 +398,7 @@ export function deleteControlArea(mm: MemoryManager, ca: ControlArea): void {
   }
   ca.deleted = true;
   ca.commitCharge = 0;
+  ca.pfnReferences = 0;
   const reg = mm.sectionRegistry;
   reg.controlAreas.delete(ca.id);
   if (ca.fileBacked) {
@@ -406,8 +422,36 @@ function writeBackOne(mm: MemoryManager, ca: ControlArea, index: number, pfn: nu
   fs.writeFile(file.path, sub.fileOffset + offsetInSub, bytes);
 }
 
-/** Drops the references a control area no longer has; deletes it when none is left. */
+/**
+ * Drops the references a control area no longer has (MiCheckControlArea). A pagefile-backed section's control
+ * area is deleted at once. A mapped file's (data or image) stays while the file has pages in memory: Windows
+ * puts it on the unused segment list (MiInsertUnusedSegment), its pages stay on the standby and modified lists
+ * as cache, and a later section for the same file finds the control area and soft-faults them back; it is
+ * deleted when its last page is repurposed or purged (Windows Internals 7e ch. 5, "Section objects", "Page
+ * list dynamics"; routine names from ntoskrnl's public symbols).
+ */
 export function dereferenceControlArea(mm: MemoryManager, ca: ControlArea): void {
-  if (!ca.deleted && ca.sectionReferences === 0 && ca.mappedViews === 0) deleteControlArea(mm, ca);
+  if (ca.deleted || !ca.unreferenced) return;
+  if (ca.fileBacked && ca.pfnReferences > 0) {
+    const t = mm.trace;
+    t.step('section.keepCached')?.n(ca.id).n(ca.pfnReferences).change('object', ca.id);
+    return;
+  }
+  deleteControlArea(mm, ca);
+}
+
+/**
+ * The file's contents are replaced or truncated outside any view (CreateFile with CREATE_ALWAYS or
+ * TRUNCATE_EXISTING, the lab's file creation over an existing file): an unused control area kept as cache
+ * for it would hold stale pages, so it is deleted first, its modified pages written back (the purge
+ * Windows does before truncating a file, MmPurgeSection / MmCanFileBeTruncated: public symbols).
+ */
+export function purgeCachedControlAreas(mm: MemoryManager, fileId: number): void {
+  const reg = mm.sectionRegistry;
+  for (const map of [reg.dataByFile, reg.imageByFile]) {
+    const id = map.get(fileId);
+    const ca = id === undefined ? undefined : reg.controlAreas.get(id);
+    if (ca && !ca.deleted && ca.unreferenced) deleteControlArea(mm, ca);
+  }
 }
 

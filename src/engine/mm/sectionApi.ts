@@ -20,7 +20,7 @@ import { PAGE_SIZE } from './memoryManager';
 import { MiMappedPageWriter } from './writer';
 import { win32ToMmProtection } from './protection';
 import {
-  commitProtoPtes, ControlArea, createControlArea, dereferenceControlArea, protoCommitted,
+  commitProtoPtes, ControlArea, createControlArea, deleteControlArea, dereferenceControlArea, protoCommitted,
   SectionObject, Subsection,
 } from './section';
 import { Vad, VadType } from './vad';
@@ -100,7 +100,13 @@ export function createSection(mm: MemoryManager, p: AddressSpace, req: CreateSec
     if (existing !== undefined && reg.controlAreas.get(existing)!.segment.totalPtes >= pages) {
       ca = reg.controlAreas.get(existing)!;
     } else {
-      if (existing !== undefined) reg.dataByFile.delete(file.fileId);
+      if (existing !== undefined) {
+        // A cached control area too small for the new section: delete it (writing its modified pages back)
+        // so the new one reads the file's current data; one still in use keeps its pages and views.
+        const old = reg.controlAreas.get(existing)!;
+        if (old.unreferenced) deleteControlArea(mm, old);
+        reg.dataByFile.delete(file.fileId);
+      }
       // A data section maps the file page for page; the file grows to the section's size when written.
       ca = createControlArea(mm, {
         pages, file, image: false, reserve: false, attributes, mmProtection: win32ToMmProtection(protect),

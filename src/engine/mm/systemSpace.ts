@@ -22,6 +22,25 @@ const SESSION_OFFSET = 0x60_0000_0000n;
 /** System PTEs the region holds (512 MB of address space). */
 export const SYSTEM_PTE_COUNT = 131072;
 
+/**
+ * Where the kernel image (ntoskrnl.exe) is loaded. Windows places it at boot at a randomized address in the
+ * kernel half (Windows Internals 7th ed., Part 1, ch. 5, "Address space layout randomization": the kernel and
+ * drivers are relocated too). The lab derives the base from the seed-drawn pool base (no extra draw, so every
+ * other address of a seed stays put), 2 MB aligned, inside 0xFFFFF800'00000000-0xFFFFF807'FFFFFFFF: the
+ * range and the derivation are the lab's choice.
+ */
+export function kernelImageBase(poolBase: bigint): bigint {
+  return 0xFFFFF800_0000_0000n + (((poolBase >> 28n) & 0x3FFFn) << 21n);
+}
+
+/**
+ * KiInitialProcess: the Idle process's EPROCESS is a variable in the kernel image's data, not a pool block;
+ * PspInitPhase0 points PsIdleProcess at it (the process of the thread running phase 0, which KiSystemStartup
+ * set up with KiInitialProcess) — both are data symbols of ntoskrnl's public symbols. Its offset inside the
+ * image differs per build; this one is the lab's.
+ */
+export const KI_INITIAL_PROCESS_OFFSET = 0xC1_F440n;
+
 /** A region of system space, as !vm and the sidebar list them (MI_ASSIGNED_REGION_TYPES names, public symbols). */
 export interface SystemRegionInfo { name: 'AssignedRegionNonPagedPool' | 'AssignedRegionPagedPool' | 'AssignedRegionSystemPtes' | 'AssignedRegionSession'; base: bigint; end: bigint }
 

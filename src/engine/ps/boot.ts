@@ -6,6 +6,7 @@ import { STILL_ACTIVE } from '../constants';
 import { LastError, Win32Error } from '../errors';
 import { ProcessObject } from '../process';
 import type { AccountName, IntegrityLevel } from '../se/token';
+import { kernelImageBase, KI_INITIAL_PROCESS_OFFSET } from '../mm/systemSpace';
 import { PS_PROTECTED_WINSYSTEM } from './create/stage2-open-image';
 import { EPROCESS_SIZE, ETHREAD_SIZE } from './objectSizes';
 import { SYSTEM32 } from './paths';
@@ -61,30 +62,48 @@ export function boot(pm: ProcessManager): void {
   // 7e ch. 2, "System processes": "Idle process"); shown as a process of its own, as Task Manager and
   // Process Explorer list it (its idle threads are not modelled as thread objects).
   const make = (name: string): ProcessObject => {
+    const idle = name === 'Idle';
     // The Idle process is pid 0, outside the CID table (no handle-table entry names it).
-    const pid = name === 'Idle' ? 0 : pm.cids.allocate('p');
+    const pid = idle ? 0 : pm.cids.allocate('p');
     const index = pm.ctx.processes.length;
-    const header = pm.ob.create('Process', index, EPROCESS_SIZE);
     const st = new PsProcessState(newToken(pm, { account: 'LocalSystem', sessionId: 0 }));
-    const p = new ProcessObject(index, pid, name, 0, -1, header.address, st);
-    st.objectId = header.objectId;
-    st.protection = name === 'System' || name === 'Idle' ? PS_PROTECTED_WINSYSTEM : 0;
+    // Idle's EPROCESS is KiInitialProcess, a variable in the kernel image's data: no ObCreateObject, so no pool
+    // block ('Proc') and no object header (objectId 0). Every other process here is a process object from pool.
+    let eprocess: bigint;
+    if (idle) eprocess = kernelImageBase(pm.ob.poolBase) + KI_INITIAL_PROCESS_OFFSET;
+    else {
+      const header = pm.ob.create('Process', index, EPROCESS_SIZE);
+      eprocess = header.address;
+      st.objectId = header.objectId;
+    }
+    const p = new ProcessObject(index, pid, name, 0, -1, eprocess, st);
+    // The System process is a protected process of signer WinSystem (Windows Internals 7e ch. 3, "Protected
+    // processes", the signers table). Idle is given no protection: no source gives it one, and nothing can open
+    // it (OpenProcess on process ID 0 fails with ERROR_INVALID_PARAMETER before any check: Learn, OpenProcess).
+    st.protection = name === 'System' ? PS_PROTECTED_WINSYSTEM : 0;
     pm.ctx.processes.push(p);
     pm.ctx.byPid.set(pid, p);
-    mm.createAddressSpace(p);
+    // Idle has no page directory of its own here: its DirectoryTableBase is set to System's below.
+    if (idle) mm.adoptProcess(p);
+    else mm.createAddressSpace(p);
     st.createSeq = t.count;
     st.inserted = true;
     pm.liveCount++;
-    if (name === 'Idle') t.step('process.idle')?.n(pm.ctx.processors).change('process', pid).change('system');
+    if (name === 'Idle') t.step('process.idle')?.n(pm.ctx.processors).a(p.eprocess).change('process', pid).change('system');
     else if (name === 'System') { t.step('process.system')?.n(pid).a(p.eprocess).change('process', pid); }
     else if (name === MEMORY_COMPRESSION_NAME) t.step('process.memCompression')?.n(pid).a(p.eprocess).b(mm.store.enabled).change('process', pid);
     else t.step('process.registry')?.n(pid).a(p.eprocess).change('process', pid);
     return p;
   };
   // Task Manager's and Process Explorer's "System Idle Process" (EPROCESS.ImageFileName "Idle"), pid 0: the
-  // processors' idle threads belong to it. Its address space stands for the kernel's initial one.
-  make('Idle');
+  // processors' idle threads belong to it.
+  const idleProcess = make('Idle');
   const system = make('System');
+  // Idle and System share one DirectoryTableBase, the kernel's initial page tables: PspAllocateProcess builds
+  // the System process with MmInitializeHandBuiltProcess, which copies the current (Idle) process's
+  // DirectoryTableBase into it instead of creating a page directory (routine names and caller from ntoskrnl's
+  // public symbols). The lab makes the page directory with System and points Idle at it; Idle maps nothing.
+  idleProcess.directoryTableBase = system.directoryTableBase;
   for (const name of MM_SYSTEM_THREADS) {
     const tid = pm.cids.allocate('t');
     const header = pm.ob.create('Thread', tid, ETHREAD_SIZE);
@@ -115,14 +134,16 @@ export function boot(pm: ProcessManager): void {
     }
   };
   void sys;
-  const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe', undefined, true);
+  const smss = create(`${SYSTEM32}\\smss.exe`, system.pid, 0, 'LocalSystem', SMSS_COMMAND_LINE, undefined, true);
   createKnownDlls(pm, pm.ctx.byPid.get(smss)!);
-  // smss starts one instance of itself per session; each starts that session's csrss and wininit/winlogon, then exits.
-  const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000000 00000080', undefined, true);
+  // smss starts one instance of itself per session; each starts that session's csrss and wininit/winlogon, then
+  // exits (Windows Internals 7e Part 2 ch. 12, "Smss, Csrss, and Wininit"). The copies' real arguments are in no
+  // source we have: the lab gives them the master's command line (README).
+  const smss0 = create(`${SYSTEM32}\\smss.exe`, smss, 0, 'LocalSystem', SMSS_COMMAND_LINE, undefined, true);
   create(`${SYSTEM32}\\csrss.exe`, smss0, 0, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', undefined, true);
   const wininit = create(`${SYSTEM32}\\wininit.exe`, smss0, 0, 'LocalSystem', 'wininit.exe', undefined, true);
   terminateProcess(pm, pm.ctx.byPid.get(smss0)!, 0, smss0);
-  const smss1 = create(`${SYSTEM32}\\smss.exe`, smss, 1, 'LocalSystem', '\\SystemRoot\\System32\\smss.exe 00000001 00000080', undefined, true);
+  const smss1 = create(`${SYSTEM32}\\smss.exe`, smss, 1, 'LocalSystem', SMSS_COMMAND_LINE, undefined, true);
   create(`${SYSTEM32}\\csrss.exe`, smss1, 1, 'LocalSystem', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', undefined, true);
   const winlogon = create(`${SYSTEM32}\\winlogon.exe`, smss1, 1, 'LocalSystem', 'winlogon.exe', undefined, true);
   terminateProcess(pm, pm.ctx.byPid.get(smss1)!, 0, smss1);
@@ -141,7 +162,8 @@ export function boot(pm: ProcessManager): void {
   create(`${SYSTEM32}\\dwm.exe`, winlogon, 1, 'DWM-1', '"dwm.exe"');
   const userinit = create(`${SYSTEM32}\\userinit.exe`, winlogon, 1, 'User', 'C:\\Windows\\system32\\userinit.exe');
   create('C:\\Windows\\explorer.exe', userinit, 1, 'User', 'C:\\Windows\\Explorer.EXE');
-  // userinit exits once the shell runs, leaving explorer without a live parent, as on a real machine.
+  // userinit exits once it has started the shell, leaving explorer without a live parent (Windows Internals 7e Part 2
+  // ch. 12, "Winlogon" / "Userinit").
   terminateProcess(pm, pm.ctx.byPid.get(userinit)!, 0, userinit);
   // The store manager's process, a child of System: a minimal process (no PEB, no ntdll, no user threads)
   // whose user address space holds the compression store (Windows Internals 7e Part 1 ch. 5, "Memory
@@ -153,6 +175,9 @@ export function boot(pm: ProcessManager): void {
     mm.store.processIndex = memc.index;
   }
 }
+
+/** smss's command line, as the kernel starts it (\SystemRoot is the object-manager link to the Windows directory). */
+const SMSS_COMMAND_LINE = '\\SystemRoot\\System32\\smss.exe';
 
 /** Service groups the boot starts a svchost.exe for, with the account each runs as. */
 const SVCHOST_GROUPS: ReadonlyArray<readonly [string, AccountName]> = [

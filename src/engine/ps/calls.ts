@@ -10,6 +10,7 @@ import type { NotifyRoutine } from './state';
 import { defineCalls, type CallResults } from './callTable';
 import { adjustTokenPrivileges, duplicateTokenEx, openProcessToken, PrivilegeChange, setTokenInformation, tokenForNewProcess, wtsQueryUserToken } from './tokens';
 import { continueDebugEvent, debugActiveProcess, debugActiveProcessStop, setKillOnExit, waitForDebugEvent } from './debug';
+import { purgeCachedControlAreas } from '../mm/section';
 
 export type PsCall =
   | { call: 'boot' }
@@ -124,6 +125,9 @@ const PS_CALLS = defineCalls<PsCall, [ProcessManager]>()({
   unregisterNotify: (pm, c) => { pm.unregisterNotify(c.id); },
   createFile: (pm, c) => {
     const fs = pm.ctx.fs;
+    // Replacing an existing file's contents drops a control area kept as cache for it (stale pages).
+    const before = fs.getFile(c.path);
+    if (before) purgeCachedControlAreas(pm.ctx.mm, before.fileId);
     const f = fs.createFile(c.path, c.data);
     const t = pm.ctx.mm.trace;
     t.step('io.createFile')?.s(f.path).n(f.data.length).n(f.fileId).change('file', f.fileId);

@@ -110,6 +110,8 @@ export function openProcess(pm: ProcessManager, caller: ProcessObject, access: n
   // and GetProcessId; Windows Internals 7e ch. 3, "Process and thread IDs": the CID is freed when the process
   // object is deleted). The lab's model frees the CID at exit, so a new process may take the PID earlier than
   // Windows would; then the PID names the new process.
+  // Process ID 0, the System Idle Process, cannot be opened: ERROR_INVALID_PARAMETER (Microsoft Learn, OpenProcess).
+  if (targetPid === 0) fail(ERROR_INVALID_PARAMETER);
   const target = pm.ctx.byPid.get(targetPid) ?? pm.ctx.processes.find((q) => q !== undefined && q.exited && q.pid === targetPid && pm.ob.get(pm.state(q).objectId) !== undefined);
   if (!target) fail(ERROR_INVALID_PARAMETER);
   const tst = pm.state(target!);

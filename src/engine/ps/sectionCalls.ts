@@ -27,6 +27,7 @@ import { createSection, flushView, mapView, PartialCopy, preferredImageBase, unm
 import { virtualProtect, virtualQuery } from '../mm/virtual';
 import { defineCalls, type CallResults } from './callTable';
 import type { ProcessManager } from './processManager';
+import { purgeCachedControlAreas } from '../mm/section';
 
 const ERROR_FILE_EXISTS = 80;
 const FILE_OBJECT_SIZE = 0xD8;
@@ -117,6 +118,8 @@ function createFile(ctx: SectionContext, p: ProcessObject, path: string, access:
   if (disposition === TRUNCATE_EXISTING && !writable) fail(ERROR_INVALID_PARAMETER);
   if (!exists || disposition === CREATE_ALWAYS || disposition === TRUNCATE_EXISTING) {
     if (!exists && fs.openError(path) !== 0 && fs.openError(path) !== ERROR_FILE_NOT_FOUND) fail(fs.openError(path));
+    // Truncating drops a control area kept as cache for the file (its pages would be stale).
+    if (exists) purgeCachedControlAreas(ctx.mm, fs.getFile(path)!.fileId);
     fs.createFile(path, new Uint8Array(0));
   }
   const file = fs.getFile(path)!;

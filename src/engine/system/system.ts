@@ -160,6 +160,8 @@ export class System {
   win32(pid: number): Win32Api {
     const p = this.#machine.byPid.get(pid);
     if (!p || p.exited) throw new Win32Error(ERROR_INVALID_PARAMETER, `win32: no process ${shown(pid)}`);
+    // The Idle process runs only the processors' idle threads, in kernel mode: no Win32 call runs in it.
+    if (pid === 0) throw new Win32Error(ERROR_INVALID_PARAMETER, 'win32: the Idle process (pid 0) runs no user-mode code');
     return new Win32ApiImpl(this.#machine, pid);
   }
 

@@ -433,7 +433,9 @@ export function cmdObject(t: KdTarget, args: string[], out: Out): void {
     }
   }
   if (!type) {
-    if (t.processByAddressOrId(address)?.eprocess === address) type = 'Process';
+    // Idle's EPROCESS (KiInitialProcess, in the kernel image's data) has no object header: not an object.
+    const proc = t.processByAddressOrId(address);
+    if (proc?.eprocess === address && proc.pid !== 0) type = 'Process';
     else if (s.queryJobs().some((j) => j.address === address)) type = 'Job';
     else if (address >= 0x100000000n && t.threadByAddressOrId(address)?.address === address) type = 'Thread';
   }

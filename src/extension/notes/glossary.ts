@@ -59,6 +59,13 @@ export interface GlossaryEntry {
    */
   readonly plainTerms?: readonly string[];
   /**
+   * The fields of a structure, as its public symbols name them: "<field> bit", "<field> flag", "<field>
+   * field" (`valid bit`, `no-execute bit`, `Dirty and Accessed bits`) and the Chinese "<名>位" (有效位,
+   * 脏位) name the structure (terms.ts). `en` are other English names of the field (the CamelCase name
+   * split into words is always one), `zh` its Chinese names.
+   */
+  readonly fields?: ReadonlyArray<{ readonly name: string; readonly en?: readonly string[]; readonly zh?: readonly string[] }>;
+  /**
    * For a concept the simulation does not model: the id of the nearest thing it does. The hover
    * says so in one generic sentence (explainText) and offers that entry's stepper; a heading about
    * the concept gets no lens. When a later build models the concept, removing this field is the
@@ -313,7 +320,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'TransitionFault', name: 'Transition fault', nameZh: '转换页缺页', category: 'concept',
-    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'], step: fault('transition'), sidebar: 'pte', live: 'pte',
+    terms: ['transition fault', '转换页', '转换错误', 'MiResolveTransitionFault', 'soft fault', '软缺页'],
+    // The PTE state named alone ("the page is in transition"); everyday "transition to kernel mode" where the context does not confirm it.
+    plainTerms: ['transition'], step: fault('transition'), sidebar: 'pte', live: 'pte',
     explain: { en: 'The page is still in memory on the standby or modified list: a soft fault puts it back in the working set.', zh: '页面仍在内存中（备用或已修改链表上的转换页）：软缺页（转换错误）把它放回工作集。' },
   },
   {
@@ -346,6 +355,19 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   {
     id: 'PTE', name: 'PTE', nameZh: '页表项', category: 'structure',
     terms: ['PTE', 'PTEs', 'page table entry', '页表项', '_MMPTE', 'MMPTE', 'PDE', 'PPE', 'PXE'], step: fault(), sidebar: 'pte', live: 'pte',
+    // Public symbols of _MMPTE_HARDWARE, _MMPTE_SOFTWARE, _MMPTE_TRANSITION and _MMPTE_PROTOTYPE (Windows 10
+    // x64; Vergilius Project, "Windows 10 2004 20H1 (x64)"), the fields engine/mm/pte.ts decodePte shows;
+    // the hardware names of the same bits from the Intel SDM vol. 3A §4.5 ("present", "R/W", "U/S",
+    // "XD") and AMD's "NX"; Chinese names as Chinese notes write them (有效位, 脏位, 访问位…).
+    fields: [
+      { name: 'Valid', en: ['present'], zh: ['有效', '存在'] }, { name: 'Dirty', zh: ['脏', '修改'] }, { name: 'Dirty1' },
+      { name: 'Accessed', zh: ['访问', '已访问'] }, { name: 'Owner', en: ['user/supervisor', 'U/S'], zh: ['所有者', '用户/超级用户'] },
+      { name: 'Write', en: ['read/write', 'R/W', 'writable'], zh: ['写', '可写', '读写'] }, { name: 'WriteThrough', zh: ['直写'] },
+      { name: 'CacheDisable', en: ['cache disable'], zh: ['禁用缓存'] }, { name: 'LargePage', zh: ['大页'] }, { name: 'Global', zh: ['全局'] },
+      { name: 'CopyOnWrite', zh: ['写时复制'] }, { name: 'NoExecute', en: ['NX', 'XD', 'execute-disable', 'no execute'], zh: ['不可执行', '禁止执行'] },
+      { name: 'PageFrameNumber', zh: ['页帧号'] }, { name: 'Prototype', zh: ['原型'] }, { name: 'Transition', zh: ['转换', '过渡'] },
+      { name: 'Protection', zh: ['保护'] }, { name: 'PageFileLow' }, { name: 'PageFileHigh' }, { name: 'ProtoAddress' },
+    ],
     explain: { en: 'Page table entry: valid (hardware) or one of the software states (demand zero, transition, paging file, prototype).', zh: '页表项：有效（硬件）或软件状态之一（请求零页、转换、页面文件、原型）。' },
   },
   {
@@ -362,7 +384,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'PageLists', name: 'Page lists', nameZh: '页面链表', category: 'concept',
     terms: ['standby list', 'modified list', 'free list', 'zeroed list', '备用链表', '已修改链表', '空闲链表', '零页链表', 'page lists', '页面链表', '修改链表', '修改页链表', '已修改页链表', '备用页链表', '空闲页链表',
       // Windows Internals 7e ch. 5, "Page list dynamics": the zero page list, free page list, standby and modified page lists.
-      'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'], sidebar: 'pageList', live: 'pfnLists',
+      'zero page list', 'zero list', 'free page list', 'standby page list', 'modified page list'],
+    // The list (and page state) named alone: "the page goes to standby" (everyday: a power state), where the context confirms it.
+    plainTerms: ['standby'], sidebar: 'pageList', live: 'pfnLists',
     explain: { en: 'Physical pages not in use sit on the Zeroed, Free, Standby (priorities 0-7) and Modified lists.', zh: '未使用的物理页位于零页链表、空闲链表（空闲页链表）、备用链表（备用页链表，优先级 0-7）和已修改链表（修改页链表、已修改页链表）上。' },
   },
   {
@@ -421,7 +445,10 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: 'CreateFileMapping', name: 'CreateFileMapping', nameZh: 'section 对象（节对象、区段对象）', category: 'api',
-    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section', '控制区'], step: fault('prototype'), sidebar: 'object', live: 'vads',
+    terms: ['CreateFileMapping', 'CreateFileMappingW', 'OpenFileMapping', 'NtCreateSection', 'section object', 'section objects', 'Memory-mapped files', '内存映射文件', '共享内存', 'shared memory', 'control area', 'SEC_IMAGE', 'section对象', '节对象', '区段对象', 'mapped file', '映射文件', 'image section', '控制区'],
+    // "section" is the object's own name (Windows Internals 7e ch. 5 "Section objects"), and also a part of a
+    // document: only where the context confirms it, and never as "this section", "section 5.2" (terms.ts).
+    plainTerms: ['section', 'sections'], step: fault('prototype'), sidebar: 'object', live: 'vads',
     explain: { en: 'Creates (or opens) a section object: pagefile-backed shared memory, a mapped file, or an executable\'s image section, described by a control area, segment and prototype PTEs.', zh: '创建（或打开）section 对象：由页面文件支持的共享内存、内存映射文件（映射文件）或可执行文件的映像 section，由控制区、段和原型 PTE 描述。' },
   },
   {
@@ -487,19 +514,21 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'Jobs', name: 'Job objects', nameZh: '作业对象', category: 'concept',
     headingTerms: ['jobs', 'job', 'job objects', '作业'],
     terms: ['job object', 'CreateJobObject', 'AssignProcessToJobObject', 'SetInformationJobObject', '作业对象'],
-    plainTerms: ['作业'], sidebar: 'jobs', live: 'eprocess',
+    // "job"/"jobs" (everyday: a task) name the job object only where the context confirms it (recognize.ts).
+    plainTerms: ['作业', 'job', 'jobs'], sidebar: 'jobs', live: 'eprocess',
     explain: {
       en: 'A job groups processes so they can be managed together and limited (CPU, memory, process count); CreateJobObject makes one, AssignProcessToJobObject adds a process, SetInformationJobObject sets limits.',
       zh: '作业把一组进程放在一起管理和限制（CPU、内存、进程数）；CreateJobObject 创建作业，AssignProcessToJobObject 加入进程，SetInformationJobObject 设置限制。',
     },
   },
-  // ---- System processes (Windows Internals 7e ch. 2 "Key system components", "System processes") ----
+  // ---- System processes (Windows Internals 7e ch. 2 "Key system components", "System processes"; Part 2 ch. 12,
+  // "Smss, Csrss, and Wininit", "Winlogon"; KiInitialProcess: ntoskrnl's public symbols) ----
   {
     id: 'SystemProcesses', name: 'System processes', nameZh: '系统进程', category: 'concept',
     terms: ['system processes', 'system process', 'System进程', '系统进程', 'system threads', '系统线程'], sidebar: 'process', live: 'system',
     explain: {
-      en: 'The processes a booted Windows runs: Idle (pid 0, one idle thread per processor, not a real process object), System (pid 4, kernel system threads such as the zero page thread), Registry (a minimal process), smss; in session 0 csrss and wininit (which starts services and lsass), in session 1 csrss and winlogon (which starts userinit, then explorer for the user).',
-      zh: 'Windows 启动后运行的进程：Idle（pid 0，每个处理器一个空闲线程，不是真正的进程对象）、System 进程（pid 4，运行零页线程等内核系统线程）、Registry（最小进程）、smss；会话 0 中是 csrss 和 wininit（由它启动 services 和 lsass），会话 1 中是 csrss 和 winlogon（由它启动 userinit，再为用户启动 explorer）。',
+      en: 'The processes a booted Windows 10 runs: Idle (pid 0, one idle thread per processor, its EPROCESS a variable in the kernel image rather than a process object), System (pid 4, the kernel\'s system threads such as the zero page thread), Registry and Memory Compression (minimal processes), and smss, which starts a copy of itself for each session; in session 0 csrss and wininit (which starts services, lsass and a font driver host; services starts the svchost instances), in session 1 csrss and winlogon (which starts a font driver host, dwm and userinit; userinit starts explorer and exits).',
+      zh: 'Windows 10 启动后运行的进程：Idle（pid 0，每个处理器一个空闲线程，它的 EPROCESS 是内核映像中的一个变量，而不是进程对象）、System 进程（pid 4，运行零页线程等内核系统线程）、Registry 和 Memory Compression（最小进程），以及 smss，它为每个会话启动一个自身的副本；会话 0 中是 csrss 和 wininit（由它启动 services、lsass 和一个字体驱动宿主；services 启动各个 svchost 实例），会话 1 中是 csrss 和 winlogon（由它启动一个字体驱动宿主、dwm 和 userinit；userinit 启动 explorer 后退出）。',
     },
   },
   systemProcess('wininit', 'wininit.exe', ['wininit', 'wininit.exe', 'Windows Start-Up Application'],
@@ -535,11 +564,12 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     // Modelled since session 22 (mm/compression.ts): the store in MemCompression's working set, SmPageRead faults.
+    // Windows Internals 7e ch. 5, "Memory compression" (the Memory Compression process since version 1607).
     id: 'MemoryCompression', name: 'Memory compression', nameZh: '内存压缩', category: 'concept', step: fault('store'), sidebar: 'pageList', live: 'pfnLists',
     terms: ['memory compression', 'compression store', 'Memory Compression process', 'store manager', '内存压缩', '压缩存储'],
     explain: {
-      en: 'Since Windows 10 the memory manager compresses modified private pages into stores kept in the working set of the Memory Compression process (the store manager) instead of writing them to the paging file; a fault on a compressed page decompresses it. The simulation does this with its own compressor (not Windows\' Xpress), so its ratios are indicative; the Physical Memory view shows the store\'s figures.',
-      zh: '自 Windows 10 起，内存管理器把已修改的私有页面压缩后放入 Memory Compression 进程工作集中的压缩存储（由存储管理器管理），而不是写入页面文件；访问被压缩的页面时会先解压。模拟使用自己的压缩算法（不是 Windows 的 Xpress），因此压缩比仅供参考；“物理内存”视图显示存储的各项数字。',
+      en: 'Since Windows 10 the memory manager hands modified private pages to the store manager, which compresses them into stores (since version 1607 kept in the working set of the Memory Compression process, before that in System\'s) instead of writing them to the paging file; a fault on a compressed page decompresses it. The simulation does this with its own compressor (not Windows\' Xpress), so its ratios are indicative; the Physical Memory view shows the store\'s figures.',
+      zh: '自 Windows 10 起，内存管理器把已修改的私有页面交给存储管理器，由它压缩后放入压缩存储（自 1607 版起位于 Memory Compression 进程的工作集中，此前在 System 进程中），而不是写入页面文件；访问被压缩的页面时会先解压。模拟使用自己的压缩算法（不是 Windows 的 Xpress），因此压缩比仅供参考；“物理内存”视图显示存储的各项数字。',
     },
   },
   {
@@ -563,6 +593,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: 'Pool', name: 'Pool (kernel-mode heaps)', nameZh: '内存池（分页池、非分页池）', category: 'concept', sidebar: 'pageList',
     terms: ['nonpaged pool', 'non-paged pool', 'paged pool', 'NonPagedPool', 'NonPagedPoolNx', 'PagedPool', 'pool tag', 'system memory pools', 'kernel pool', 'ExAllocatePoolWithTag', 'ExAllocatePool2', 'ExAllocatePool', 'ExFreePoolWithTag', 'ExFreePool', 'POOL_HEADER', '_POOL_HEADER', '非分页池', '分页池', '池标记', '系统内存池', '内存池'],
     headingTerms: ['pool', 'pools', 'memory pools', '池'],
+    // "pool" (thread pool, pool of buffers) only where the context confirms it.
+    plainTerms: ['pool', 'pools'],
     explain: {
       en: 'The kernel\'s heaps, the system memory pools: nonpaged pool (always resident) and paged pool, each block marked with a four-character pool tag; drivers and the executive allocate with ExAllocatePoolWithTag (now ExAllocatePool2), and !poolused counts by tag. In the simulation the executive\'s objects (EPROCESS, ETHREAD, tokens, sections) come from pool; the Physical Memory view\'s System node lists the pool by tag.',
       zh: '内核的堆，即系统内存池：非分页池（始终驻留）和分页池，每块带一个四字符的池标记；驱动和执行体用 ExAllocatePoolWithTag（现为 ExAllocatePool2）分配，!poolused 按标记统计。在模拟中，执行体对象（EPROCESS、ETHREAD、令牌、节）都从池中分配；“物理内存”视图的“系统”节点按标记列出池的使用情况。',

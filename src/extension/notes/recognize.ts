@@ -7,7 +7,7 @@ import { findLineTerms, headingTopic, type LineTerm } from './terms';
 
 export { editDistance, lookupToken, suggestName } from './terms';
 
-export type HeadingStyle = 'atx' | 'bold' | 'stage';
+export type HeadingStyle = 'atx' | 'setext' | 'bold' | 'stage';
 
 /** A line that reads as a heading, with the topic it names (if any). */
 export interface HeadingMatch {
@@ -20,7 +20,7 @@ export interface HeadingMatch {
   readonly entryId?: string;
   /** The creation stage a `StageN：` line names (as written: '1', '3', '3A'...). */
   readonly stage?: string;
-  /** For an ATX heading, its level (1-6); bold and stage lines count as level 7. */
+  /** For an ATX or setext heading, its level (1-6; setext: 1 for `===`, 2 for `---`); bold and stage lines count as level 7. */
   readonly level: number;
 }
 
@@ -137,27 +137,61 @@ function atxOf(line: string): { level: number; text: string } | undefined {
   return { level, text };
 }
 
-/** `**text**` at the start of a line or list item: the inner text and where the bold run ends. */
-function boldLeadOf(line: string): { inner: string; end: number } | undefined {
-  let i = 0;
-  while (line[i] === ' ' || line[i] === '\t') i++;
-  // An optional list marker: `- `, `* `, `+ `, `1. `, `2) `.
-  const c = line[i];
-  if ((c === '-' || c === '*' || c === '+') && (line[i + 1] === ' ' || line[i + 1] === '\t') && !line.startsWith('**', i)) {
-    i += 1;
-    while (line[i] === ' ' || line[i] === '\t') i++;
-  } else if (c !== undefined && c >= '0' && c <= '9') {
-    let j = i;
-    while (line[j] !== undefined && line[j]! >= '0' && line[j]! <= '9') j++;
-    if ((line[j] === '.' || line[j] === ')') && (line[j + 1] === ' ' || line[j + 1] === '\t')) {
-      i = j + 1;
-      while (line[i] === ' ' || line[i] === '\t') i++;
-    }
-  }
+/**
+ * A line that is one bold run and nothing else (`**创建进程：**`, `**Chapter 3 Processes and jobs**`,
+ * `**Commit（提交）：**`): the inner text and where the run ends. A bold run that starts a list item
+ * (`- **Zero page thread** …`) or a sentence (`**Note:** the PFN…`, `**Creating modern process：**ActivateApplication()`)
+ * is emphasis inside a paragraph, not a title: undefined. Whether the line stands alone as a paragraph
+ * is the caller's check (boldHeadingOf).
+ */
+function boldLineOf(line: string): { inner: string; end: number } | undefined {
+  const i = indent3(line);
   if (!line.startsWith('**', i)) return undefined;
   const close = line.indexOf('**', i + 3);
   if (close < 0) return undefined;
-  return { inner: line.slice(i + 2, close), end: close + 2 };
+  // After the run only a colon may follow (`**Threads**:`), then nothing but spaces.
+  let j = close + 2;
+  if (line[j] === ':' || line[j] === '：') j++;
+  while (line[j] === ' ' || line[j] === '\t') j++;
+  if (j < line.length) return undefined;
+  const inner = line.slice(i + 2, close);
+  // A bold run with another bold run inside it is two runs (`**a** and **b**`).
+  if (inner.includes('**') || inner.trim().length === 0) return undefined;
+  return { inner, end: close + 2 };
+}
+
+/** A setext underline (`===` or `---`, up to three spaces of indent, nothing else): its level, else 0. */
+function setextLevel(line: string): number {
+  const i = indent3(line);
+  const c = line[i];
+  if (c !== '=' && c !== '-') return 0;
+  let j = i;
+  while (line[j] === c) j++;
+  while (line[j] === ' ' || line[j] === '\t') j++;
+  return j === line.length ? (c === '=' ? 1 : 2) : 0;
+}
+
+/** A list item marker at the start of a line (`- `, `* `, `+ `, `1. `, `2) `). */
+function isListItem(line: string): boolean {
+  let i = 0;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  const c = line[i];
+  if ((c === '-' || c === '*' || c === '+') && (line[i + 1] === ' ' || line[i + 1] === '\t' || i + 1 === line.length)) return true;
+  let j = i;
+  while (line[j] !== undefined && line[j]! >= '0' && line[j]! <= '9') j++;
+  return j > i && j - i <= 9 && (line[j] === '.' || line[j] === ')') && (line[j + 1] === ' ' || line[j + 1] === '\t' || j + 1 === line.length);
+}
+
+/**
+ * Whether a line can be the text of a setext heading: a paragraph line (CommonMark 0.31 §4.3: the
+ * underline turns the paragraph above it into a heading), so not blank, not indented code, and not a
+ * list item, block quote, table row, fence, ATX heading or HTML block, which an underline does not make a heading.
+ */
+function isSetextText(line: string): boolean {
+  if (line.trim().length === 0 || line.startsWith('    ') || line.startsWith('\t')) return false;
+  const c = line[indent3(line)];
+  if (c === '>' || c === '|' || c === '<' || c === '`' || c === '~') return false;
+  return !isListItem(line) && atxOf(line) === undefined && setextLevel(line) === 0;
 }
 
 /** Whether `s` has the lower-case ASCII `word` at `at`, in any case (no string is made). */
@@ -301,9 +335,24 @@ function scanFences(lines: TextLines): { blocks: FencedBlock[]; inFence: Uint8Ar
   return { blocks, inFence };
 }
 
-/** First characters a heading line can start with: # (ATX), * (bold), - + and digits (list items), s/S (Stage), 阶 (阶段). */
+/** First characters a heading line can start with: # (ATX), * (bold), s/S (Stage), 阶 (阶段). */
 function mayBeHeading(c: number): boolean {
-  return c === 35 || c === 42 || c === 45 || c === 43 || (c >= 48 && c <= 57) || c === 83 || c === 115 || c === 0x9636;
+  return c === 35 || c === 42 || c === 83 || c === 115 || c === 0x9636;
+}
+
+/** First characters of a setext underline: = and -. */
+function mayBeUnderline(c: number): boolean {
+  return c === 61 || c === 45;
+}
+
+/** The last line of YAML front matter (`---` on the first line up to the next `---` or `...`), else -1. */
+function frontMatterEnd(lines: TextLines): number {
+  if (lines.get(0).trimEnd() !== '---') return -1;
+  for (let i = 1; i < lines.count; i++) {
+    const l = lines.get(i).trimEnd();
+    if (l === '---' || l === '...') return i;
+  }
+  return -1;
 }
 
 /**
@@ -356,10 +405,14 @@ class DocumentRecognition implements Recognition {
     }
     let sectionStage: Stage | undefined;
     let stageCode = 0;
+    // Front matter holds no headings (its closing `---` under `aliases: …` is no setext underline).
+    const front = frontMatterEnd(lines);
     for (let i = 0; i < lines.count; i++) {
       if (this.inFence[i]) continue;
       this.stageOfLine[i] = stageCode;
-      const heading = mayBeHeading(lines.firstChar(i)) ? this.headingOf(i) : undefined;
+      if (i <= front) continue;
+      const heading = mayBeHeading(lines.firstChar(i)) || (i + 1 < lines.count && !this.inFence[i + 1] && mayBeUnderline(lines.firstChar(i + 1)))
+        ? this.headingOf(i) : undefined;
       if (heading) {
         this.headings.push(heading);
         // A stage line opens a section; another heading of the same or a higher rank closes it.
@@ -450,7 +503,9 @@ class DocumentRecognition implements Recognition {
       kernel ??= kernelSpans(terms);
       const { from, to } = sentenceAround(text, (sentences ??= sentenceEnds(text)), t.start, t.end);
       const k = lowerBound(kernel.starts, from);
-      if (k < kernel.starts.length && kernel.minEnd[k]! <= to) { out.push(t); continue; }
+      // A counted plain word ("Two jobs: translating… and paging") is usually the everyday one: a kernel
+      // term nearby does not confirm it; only its section does.
+      if (k < kernel.starts.length && kernel.minEnd[k]! <= to && !counted(text, t.start)) { out.push(t); continue; }
       if (sectionArea === undefined) sectionArea = this.sectionArea(line) ?? null;
       if (sectionArea !== null && sectionArea === areaOf(entry(t.entryId))) out.push(t);
     }
@@ -501,11 +556,11 @@ class DocumentRecognition implements Recognition {
       const last = new Int32Array(8).fill(-1);
       for (let k = 0; k < this.headings.length; k++) {
         const me = this.headings[k]!;
-        const level = me.style === 'atx' ? me.level : 7;
+        const level = me.style === 'atx' || me.style === 'setext' ? me.level : 7;
         let p = -1;
         for (let l = 1; l < level; l++) if (last[l]! > p) p = last[l]!;
         parents[k] = p >= 0 && k - p <= PARENT_SCAN ? p : -1;
-        if (me.style === 'atx') last[me.level] = k;
+        if (me.style === 'atx' || me.style === 'setext') last[me.level] = k;
       }
       this.parents = parents;
     }
@@ -537,9 +592,32 @@ class DocumentRecognition implements Recognition {
     // The topic of a heading is found when first asked (a lens in view, follow mode), not on open.
     const atx = atxOf(line);
     if (atx) return new Heading(this, this.headings.length, i, 'atx', stripHeading(atx.text), atx.level, Infinity);
-    const bold = boldLeadOf(line);
-    if (bold) return new Heading(this, this.headings.length, i, 'bold', stripHeading(bold.inner), 7, bold.end);
+    // Setext: a one-line paragraph over a `===` / `---` underline (a longer paragraph is left alone).
+    const level = i + 1 < this.lines.count ? setextLevel(this.lines.get(i + 1)) : 0;
+    if (level && isSetextText(line) && (i === 0 || this.isBreak(i - 1))) return new Heading(this, this.headings.length, i, 'setext', stripHeading(line.trim()), level, Infinity);
+    // A paragraph that is one bold run (markdownlint MD036, "emphasis used instead of a heading"):
+    // learners' notes title their sections so (`**CreateProcess流程：**`). The line stands alone: a
+    // blank line, a heading or the start before it, and a blank line, the end or another block after it
+    // (a line below it in the same paragraph, `**问：…**` over `答：…`, makes it a question, not a title).
+    const bold = boldLineOf(line);
+    if (bold && (i === 0 || this.isBreak(i - 1)) && (i + 1 >= this.lines.count || this.startsBlock(i + 1))) {
+      return new Heading(this, this.headings.length, i, 'bold', stripHeading(bold.inner), 7, bold.end);
+    }
     return undefined;
+  }
+
+  /** Whether a line ends the paragraph before it: blank, an ATX heading or a setext underline. */
+  private isBreak(line: number): boolean {
+    const text = this.lines.get(line);
+    return text.trim().length === 0 || atxOf(text) !== undefined || setextLevel(text) !== 0;
+  }
+
+  /** Whether a line cannot continue the paragraph above it: blank, a heading, a list item, a fence, a quote or a table row. */
+  private startsBlock(line: number): boolean {
+    const text = this.lines.get(line);
+    if (text.trim().length === 0 || atxOf(text) !== undefined || isListItem(text) || fenceOf(text) !== undefined) return true;
+    const c = text[indent3(text)];
+    return c === '>' || c === '|' || setextLevel(text) !== 0;
   }
 }
 
@@ -593,6 +671,20 @@ const isKernelTopic = (id: string): boolean => areaOf(entry(id)) !== undefined;
 const HEADING_BODY_LINES = 20;
 /** How far back (in headings) the heading a heading is nested in is looked for. */
 const PARENT_SCAN = 4096;
+
+/** Number words before a counted noun. */
+const CARDINALS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'several', 'many', 'few', 'multiple']);
+
+/** Whether the word before `start` is a number ("two jobs", "3 sections"). */
+function counted(text: string, start: number): boolean {
+  let a = start;
+  while (a > 0 && text.charCodeAt(a - 1) === 32) a--;
+  let b = a;
+  while (b > 0 && /[A-Za-z0-9]/.test(text[b - 1]!)) b--;
+  if (b === a || b === start) return false;
+  const word = text.slice(b, a).toLowerCase();
+  return /^[0-9]+$/.test(word) || CARDINALS.has(word);
+}
 
 /** A sentence end at `i`: . followed by a space, a tab or the end; 。 ! ? ！ ？ ; ；. */
 function isSentenceEnd(text: string, i: number): boolean {

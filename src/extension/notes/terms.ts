@@ -31,6 +31,8 @@ interface Index {
   readonly fuzzyTargets: ReadonlyArray<{ readonly lower: string; readonly name: string; readonly entry: GlossaryEntry }>;
   /** Multi-word or non-ASCII terms by their first two (lower-cased) UTF-16 units (pairKey), longest first. */
   readonly phrasesByKey: Map<number, Phrase[]>;
+  /** The same phrases by their whole text: a coordinated list's parts (`standby` + `list`) are looked up whole. */
+  readonly phraseByLower: Map<string, Phrase>;
   /** Context terms (a term that names a topic only inside one stage's section). */
   readonly contextTerms: ReadonlyArray<{ readonly term: string; readonly stage: Stage; readonly entry: GlossaryEntry }>;
   /** Lower-cased ASCII plain words (plainTerms) -> entry. */
@@ -48,17 +50,20 @@ function buildIndex(): Index {
   const tokens = new Map<string, GlossaryEntry>();
   const fuzzyTargets: Array<Index['fuzzyTargets'][number]> = [];
   const phrasesByKey = new Map<number, Phrase[]>();
+  const phraseByLower = new Map<string, Phrase>();
   const contextTerms: Array<Index['contextTerms'][number]> = [];
   const plain = new Map<string, GlossaryEntry>();
   const spellings = new Set<string>();
   const seen = new Set<string>();
   const addPhrase = (lower: string, e: GlossaryEntry, weak = false): void => {
-    if (seen.has(lower)) return;
+    if (seen.has(lower) || lower.length < 2) return;
     seen.add(lower);
     const key = pairKey(lower.charCodeAt(0), lower.charCodeAt(1));
     let list = phrasesByKey.get(key);
     if (!list) phrasesByKey.set(key, (list = []));
-    list.push({ lower, entry: e, ascii: ASCII.test(lower), weak });
+    const phrase: Phrase = { lower, entry: e, ascii: ASCII.test(lower), weak };
+    list.push(phrase);
+    phraseByLower.set(lower, phrase);
   };
   for (const e of GLOSSARY) {
     for (const c of e.contextTerms ?? []) contextTerms.push({ ...c, entry: e });
@@ -83,11 +88,61 @@ function buildIndex(): Index {
         for (const v of chineseVariants(lower)) addPhrase(v, e);
         // "page lists" is also written "page list" (the plural is matched from the singular, not the reverse).
         if (ASCII.test(lower) && lower.includes(' ')) { const one = lower.split(' ').map(singular).join(' '); if (one !== lower) addPhrase(one, e); }
+        for (const v of englishVariants(lower)) addPhrase(v, e);
+      }
+    }
+    // A structure's fields: "valid bit", "no-execute flag", "PageFrameNumber field", 有效位, 脏位.
+    for (const f of e.fields ?? []) {
+      for (const name of [camelWords(f.name), f.name, ...(f.en ?? [])]) {
+        const lower = name.toLowerCase();
+        // "no execute bit", "no-execute bit"; "page frame number field", "page-frame-number field".
+        for (const suffix of [' bit', ' flag', ' field']) for (const n of new Set([lower, lower.replaceAll(' ', '-'), lower.replaceAll('-', ' ')])) addPhrase(`${n}${suffix}`, e);
+      }
+      for (const name of f.zh ?? []) for (const suffix of ['位', '标志位', '标志', '字段']) addPhrase(`${name}${suffix}`, e);
+    }
+  }
+  // Heading terms of more than one word (`in-paging I/O`, `locked pages`, 地址空间布局) name their topic in running
+  // text too, where the context confirms it (as plain words); one-word ones (`processes`, `paging`) do not.
+  for (const e of GLOSSARY) {
+    if (e.category === 'stage') continue;
+    for (const term of e.headingTerms ?? []) {
+      const lower = term.toLowerCase();
+      if (ASCII.test(lower) ? lower.includes(' ') || lower.includes('-') : lower.length >= 3) {
+        addPhrase(lower, e, true);
+        if (ASCII.test(lower) && lower.includes(' ')) addPhrase(lower.replaceAll(' ', '-'), e, true);
+        else if (ASCII.test(lower) && lower.includes('-')) addPhrase(lower.replaceAll('-', ' '), e, true);
       }
     }
   }
   for (const list of phrasesByKey.values()) list.sort((a, b) => b.lower.length - a.lower.length);
-  return { tokens, fuzzyTargets, phrasesByKey, contextTerms, plain, spellings };
+  return { tokens, fuzzyTargets, phrasesByKey, phraseByLower, contextTerms, plain, spellings };
+}
+
+/** `PageFrameNumber` -> `page frame number`, `NoExecute` -> `no execute`, `Dirty1` -> `dirty1`. */
+function camelWords(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/**
+ * Other English forms of a two-or-more-word term: the head of "X of Y" in the plural (`views of a
+ * section`), and a noun in -ion after its noun as the participle before it (`memory compression` ->
+ * `compressed memory`, `memory protection` -> `protected memory`, `address translation` -> `translated address`).
+ */
+function englishVariants(lower: string): string[] {
+  if (!ASCII.test(lower) || !lower.includes(' ')) return [];
+  const out: string[] = [];
+  const words = lower.split(' ');
+  if (words.length >= 3 && words[1] === 'of') out.push([plural(words[0]!), ...words.slice(1)].join(' '));
+  const last = words[words.length - 1]!;
+  if (words.length === 2 && last.length > 6 && last.endsWith('ion') && /^[a-z]+$/.test(words[0]!)) out.push(`${last.slice(0, -3)}ed ${words[0]}`);
+  return out;
+}
+
+/** An English word in the plural (rules only). */
+function plural(w: string): string {
+  if (/(s|x|ch|sh)$/.test(w)) return `${w}es`;
+  if (/[^aeiou]y$/.test(w)) return `${w.slice(0, -1)}ies`;
+  return `${w}s`;
 }
 
 /**
@@ -115,10 +170,38 @@ function lookupPlain(token: string): GlossaryEntry | undefined {
   const direct = idx.plain.get(lower);
   if (direct) return direct;
   if (lower.length > 3 && lower.endsWith('s')) {
-    return idx.plain.get(lower.slice(0, -1)) ?? (lower.endsWith('es') ? idx.plain.get(lower.slice(0, -2)) : undefined)
+    const s = idx.plain.get(lower.slice(0, -1)) ?? (lower.endsWith('es') ? idx.plain.get(lower.slice(0, -2)) : undefined)
       ?? (lower.endsWith('ies') ? idx.plain.get(`${lower.slice(0, -3)}y`) : undefined);
+    if (s) return s;
+  }
+  // Verb forms: "committed", "committing", "reserved" (the stem, the stem with e, a doubled consonant undone).
+  for (const ending of ['ed', 'ing']) {
+    if (lower.length < ending.length + 4 || !lower.endsWith(ending)) continue;
+    const stem = lower.slice(0, -ending.length);
+    const undoubled = stem.length > 3 && stem[stem.length - 1] === stem[stem.length - 2] ? stem.slice(0, -1) : undefined;
+    return idx.plain.get(stem) ?? idx.plain.get(`${stem}e`) ?? (undoubled ? idx.plain.get(undoubled) : undefined);
   }
   return undefined;
+}
+
+/** Plain words that also name a part of a document: "this section", "section 5.2" are the document's. */
+const DOCUMENT_WORDS = new Set(['section', 'sections']);
+/** Words before such a word that point into the document. */
+const DOCUMENT_POINTERS = new Set(['this', 'next', 'previous', 'following', 'preceding', 'above', 'below', 'earlier', 'later', 'same', 'book',
+  'that', 'these', 'those', 'first', 'last', 'other', 'whole', 'entire', 'chapter', 'subsection']);
+
+/** Whether a plain word at [start, end) is a part of the document ("this section", "book sections", "section 3.2", "sections 4–5"). */
+function documentSense(lowerLine: string, start: number, end: number): boolean {
+  if (!DOCUMENT_WORDS.has(lowerLine.slice(start, end))) return false;
+  let a = start;
+  while (a > 0 && lowerLine[a - 1] === ' ') a--;
+  let b = a;
+  while (b > 0 && isAsciiWordCode(lowerLine.charCodeAt(b - 1))) b--;
+  if (b < a && DOCUMENT_POINTERS.has(lowerLine.slice(b, a))) return true;
+  let c = end;
+  while (lowerLine[c] === ' ') c++;
+  const next = lowerLine.charCodeAt(c);
+  return (next >= 48 && next <= 57) || lowerLine[c] === '§';
 }
 
 /** Two UTF-16 units as one number: no string is made per position of a line. */
@@ -223,7 +306,7 @@ function wordAt(s: string, i: number): boolean {
 }
 
 /** A span claimed by a term; longer phrases win over shorter ones they overlap. */
-interface Candidate { readonly start: number; readonly end: number; readonly entry: GlossaryEntry; readonly weak: boolean }
+interface Candidate { readonly start: number; readonly end: number; readonly entry: GlossaryEntry; readonly weak: boolean; readonly lower: string }
 
 /**
  * The line in lower case with every character in its column: toLowerCase can lengthen a string
@@ -268,18 +351,29 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
         else if (lowerLine[end] === 's' && !wordAt(lowerLine, end + 1)) end += 1;
         if (wordAt(lowerLine, end) && isAsciiWordCode(lowerLine.charCodeAt(end - 1))) continue;
       }
-      candidates.push({ start: i, end, entry: p.entry, weak: p.weak });
+      candidates.push({ start: i, end, entry: p.entry, weak: p.weak, lower: p.lower });
       break; // longest first: the others at this position are shorter
     }
   }
   if (candidates.length > 1) candidates.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start);
+  const place = (start: number, end: number, e: GlossaryEntry, weak: boolean): void => {
+    taken.fill(1, start, end);
+    const text = line.slice(start, end);
+    out.push(weak ? { start, end, text, entryId: e.id, exact: true, weak: true } : { start, end, text, entryId: e.id, exact: true });
+  };
+  const placed: Candidate[] = [];
   for (const cand of candidates) {
     if (!isFree(cand.start, cand.end)) continue;
-    taken.fill(1, cand.start, cand.end);
-    const text = line.slice(cand.start, cand.end);
-    out.push(cand.weak
-      ? { start: cand.start, end: cand.end, text, entryId: cand.entry.id, exact: true, weak: true }
-      : { start: cand.start, end: cand.end, text, entryId: cand.entry.id, exact: true });
+    place(cand.start, cand.end, cand.entry, cand.weak);
+    placed.push(cand);
+  }
+  // Coordinated lists that share the last part's head noun: "free, zeroed, standby and modified lists",
+  // "paged and nonpaged pool", "the standby/modified lists", "Dirty and Accessed bits", 空闲、备用和修改链表.
+  for (const cand of placed) for (const part of sharedHeadParts(lowerLine, cand, idx.phraseByLower)) if (isFree(part.start, part.end)) place(part.start, part.end, part.entry, part.weak);
+  // A word in brackets between a modifier and its noun: "soft (transition) fault", "large (2 MB) pages".
+  for (let at = lowerLine.indexOf(' ('); at >= 0; at = lowerLine.indexOf(' (', at + 2)) {
+    const m = bracketedModifier(lowerLine, at, idx.phraseByLower);
+    if (m && isFree(m.start, m.end)) place(m.start, m.end, m.entry, m.weak);
   }
   // Context terms: 注册表 names Image File Execution Options inside a stage-2 section.
   if (sectionStage) {
@@ -314,6 +408,7 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     while (end > start && line.charCodeAt(end - 1) === 46) end--;
     const token = line.slice(start, end);
     const plainEntry = lookupPlain(token);
+    if (plainEntry && documentSense(lowerLine, start, end)) continue;
     if (plainEntry) {
       out.push({ start, end, text: token, entryId: plainEntry.id, exact: true, weak: true });
       continue;
@@ -341,6 +436,90 @@ export function findLineTerms(line: string, sectionStage: Stage | undefined): Li
     if (s) out.push({ start, end, text: token, entryId: s.entryId, exact: false, suggestion: s.name });
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** What joins the parts of an English list (longest first where one ends another). */
+const LIST_JOINERS = [', and ', ', or ', ' and ', ' or ', ' nor ', ', ', ' & ', ' / ', '/', ' vs. ', ' vs ', ' versus '];
+/** What joins the parts of a Chinese list: 顿号, commas, 和/与/及/或/跟, a slash. */
+const CJK_LIST_JOINERS = ['以及', '、', '，', ',', '和', '与', '及', '或', '跟', '/'];
+/** At most this many parts of a list are read before its last one, and this many characters of a Chinese part. */
+const MAX_LIST_PARTS = 8;
+const MAX_CJK_PART = 6;
+const isCjk = (c: number): boolean => c >= 0x4e00 && c <= 0x9fff;
+
+/**
+ * The earlier parts of a list whose last part is a term and whose head they share: before "modified
+ * lists" in "free, zeroed, standby and modified lists", each word joined by a comma, and, or, a slash
+ * or vs. that makes a glossary phrase with the head ("standby list", "zeroed list", "free list"); in
+ * Chinese, each part before a 顿号 or 和 that makes one with the term's ending (备用 + 链表). A part that
+ * makes none is skipped (the list goes on past it); the walk stops where no joiner precedes. Linear in
+ * the list's length: a bounded number of parts, each looked up whole in a map.
+ */
+function sharedHeadParts(lowerLine: string, cand: Candidate, phrases: Map<string, Phrase>): Array<{ start: number; end: number; entry: GlossaryEntry; weak: boolean }> {
+  const out: Array<{ start: number; end: number; entry: GlossaryEntry; weak: boolean }> = [];
+  const cjk = isCjk(cand.lower.charCodeAt(0));
+  const words = cjk ? [] : cand.lower.split(' ');
+  if (!cjk && words.length < 2) return out;
+  // The shared head: all but the first word ("page list" of "modified page list"), then the last word alone.
+  const heads = cjk
+    ? Array.from({ length: cand.lower.length - 1 }, (_, k) => cand.lower.slice(k + 1)).filter((h) => h.length <= 4)
+    : [...new Set([words.slice(1).join(' '), words[words.length - 1]!])];
+  let pos = cand.start;
+  for (let k = 0; k < MAX_LIST_PARTS; k++) {
+    const joiner = (cjk ? CJK_LIST_JOINERS : LIST_JOINERS).find((j) => pos >= j.length && lowerLine.startsWith(j, pos - j.length));
+    if (!joiner) break;
+    const partEnd = pos - joiner.length;
+    let a = partEnd;
+    if (cjk) { while (a > 0 && partEnd - a < MAX_CJK_PART && isCjk(lowerLine.charCodeAt(a - 1)) && !CJK_LIST_JOINERS.includes(lowerLine[a - 1]!)) a--; }
+    else { while (a > 0 && (isAsciiWordCode(lowerLine.charCodeAt(a - 1)) || lowerLine[a - 1] === '-')) a--; }
+    if (a === partEnd) break;
+    let hit: { start: number; phrase: Phrase } | undefined;
+    // An English part written with a slash of its own ("R/W", "U/S") is tried whole first.
+    if (!cjk && lowerLine[a - 1] === '/') {
+      let w = a - 1;
+      while (w > 0 && (isAsciiWordCode(lowerLine.charCodeAt(w - 1)) || lowerLine[w - 1] === '-' || lowerLine[w - 1] === '/')) w--;
+      for (const h of heads) { const p = w < a - 1 ? phrases.get(`${lowerLine.slice(w, partEnd)} ${h}`) : undefined; if (p) { hit = { start: w, phrase: p }; break; } }
+      if (hit) a = w;
+    }
+    // A Chinese part is read from its longest ending (物理页在空闲 -> 空闲); an English part is one word.
+    for (let from = a; !hit && from < partEnd && (cjk || from === a); from++) {
+      for (const h of heads) {
+        const p = phrases.get(cjk ? `${lowerLine.slice(from, partEnd)}${h}` : `${lowerLine.slice(from, partEnd)} ${h}`);
+        if (p) { hit = { start: from, phrase: p }; break; }
+      }
+    }
+    if (hit) out.push({ start: hit.start, end: partEnd, entry: hit.phrase.entry, weak: hit.phrase.weak });
+    pos = hit ? hit.start : a;
+    if (hit && hit.start > a) break; // the rest of the run before the part is no list joiner
+  }
+  return out;
+}
+
+/** The longest aside in brackets read between a modifier and its noun. */
+const MAX_ASIDE = 24;
+
+/**
+ * "X (Y) Z" where "Y Z" or "X Z" is a glossary phrase: the whole span names it ("soft (transition)
+ * fault" is a transition fault; "large (2 MB) pages" large pages). X and Z are single words, Y at most
+ * MAX_ASIDE characters; `at` is the space before the bracket. Bounded work per bracket.
+ */
+function bracketedModifier(lowerLine: string, at: number, phrases: Map<string, Phrase>): { start: number; end: number; entry: GlossaryEntry; weak: boolean } | undefined {
+  const close = lowerLine.indexOf(')', at + 2);
+  if (close < 0 || close - at - 2 > MAX_ASIDE || lowerLine[close + 1] !== ' ') return undefined;
+  const aside = lowerLine.slice(at + 2, close).trim();
+  if (!aside || !/^[a-z0-9 /-]+$/.test(aside)) return undefined;
+  let a = at;
+  while (a > 0 && (isAsciiWordCode(lowerLine.charCodeAt(a - 1)) || lowerLine[a - 1] === '-')) a--;
+  let z = close + 2;
+  while (z < lowerLine.length && (isAsciiWordCode(lowerLine.charCodeAt(z)) || lowerLine[z] === '-')) z++;
+  if (a === at || z === close + 2) return undefined;
+  const noun = lowerLine.slice(close + 2, z);
+  const forms = [noun, singular(noun)];
+  for (const n of forms) {
+    const p = phrases.get(`${aside} ${n}`) ?? phrases.get(`${lowerLine.slice(a, at)} ${n}`);
+    if (p) return { start: a, end: z, entry: p.entry, weak: p.weak };
+  }
+  return undefined;
 }
 
 /**
@@ -512,7 +691,18 @@ const TRAIL_FRAMES = [
   '总结', '笔记', '的用法', '用法', '的作用', '作用', '的实现', '实现', '的格式', '格式', '的组成', '组成', '的结构', '相关',
 ];
 /** Where a Chinese question starts: the topic is before it (`缺页异常是怎么处理的？`). */
-const ZH_QUESTION = ['是怎么', '是怎样', '是如何', '怎么', '怎样', '如何', '为什么', '为何', '是什么', '是干什么', '有什么', '有哪些', '干什么'];
+const ZH_QUESTION = ['是怎么', '是怎样', '是如何', '怎么', '怎样', '如何', '为什么', '为何', '是什么', '是干什么', '有什么', '有哪些', '干什么',
+  '哪些', '哪个', '哪几', '哪种', '几种', '几步', '几个', '多少', '吗', '呢'];
+/** Chinese question words that ask how something proceeds (`CreateProcess 分几步`): the topic's flow, if the glossary has one. */
+const ZH_HOW = ['怎么', '怎样', '如何', '几步', '哪几步', '步骤', '过程'];
+/** Words a Chinese question starts with before its topic (`为什么需要工作集`): the topic follows them. */
+const ZH_LEAD_QUESTION = /^(?:为什么|为何|怎么|如何|什么时候|何时)(?:需要|要|会|有|用|是|不|能|可以)?/;
+/** Function words left at the end of a Chinese topic once its question word is cut (`进程由哪些…` -> 进程). */
+const ZH_TRAILING = '由是有要会能在的被用把对和与及分都还就也';
+/** English question words and what may follow them before the subject: auxiliaries, adverbs, articles. */
+const WH = new Set(['what', 'which', 'who', 'whom', 'whose', 'how', 'why', 'when', 'where']);
+const QUESTION_FILLERS = new Set(['is', 'are', 'was', 'were', 'does', 'do', 'did', 'can', 'could', 'should', 'would', 'will', 'has', 'have', 'many', 'much',
+  'actually', 'really', 'exactly', 'precisely', 'even', 'ever', 'then', 'else', 'again', 'a', 'an', 'the', "what's", "how's", "who's", "where's"]);
 /** Adjectives that sit between 的 and a noun without changing the topic (`CreateProcess 的主要流程`). */
 const ZH_FILLERS = ['主要', '基本', '整体', '大致', '详细', '具体', '完整', '核心', '关键'];
 /** Head nouns that say nothing of their own ("Services provided by the memory manager" is about the memory manager). */
@@ -539,7 +729,9 @@ function headingWords(heading: string): string {
 /** A heading without a leading "Chapter 5", "Ch. 3:", "Part 1 -", "第5章", "第三节". */
 function withoutChapter(core: string): string {
   const m = /^(?:chapter|ch\.?|part|section|sec\.?|lecture|week|day|lesson)\s*[0-9ivx]+[a-z]?\b\s*[:.\-—–]?\s*/.exec(core)
-    ?? /^第\s*[0-9一二三四五六七八九十]+\s*[章节部分篇讲课]\s*[:：.、\-—–]?\s*/.exec(core);
+    ?? /^第\s*[0-9一二三四五六七八九十]+\s*[章节部分篇讲课]\s*[:：.、\-—–]?\s*/.exec(core)
+    // A question card's label: `Q7:`, `Q:`, `Question 3.`, `问：`, `问题2、`.
+    ?? /^(?:q|question|card|flashcard)\s*\d{0,4}\s*[:：.)]\s*/.exec(core) ?? /^(?:问题?|题)\s*\d{0,4}\s*[:：.、]\s*/.exec(core);
   return m ? core.slice(m[0].length) : core;
 }
 
@@ -563,7 +755,17 @@ function stripFrames(text: string): { core: string; how: boolean } {
     for (const f of LEAD_FRAMES) if (s.startsWith(f) && s.length > f.length) { if (f.startsWith('how ')) how = true; s = s.slice(f.length).trimStart(); changed = true; break; }
     for (const f of TRAIL_FRAMES) if (s.endsWith(f) && s.length > f.length) { if (f === ' work' || f === ' works') how = true; s = s.slice(0, -f.length).trimEnd(); changed = true; break; }
   }
-  for (const q of ZH_QUESTION) { const at = s.indexOf(q); if (at > 0) { s = s.slice(0, at).trim(); break; } }
+  // The earliest Chinese question word: the topic is before it (`缺页是怎么处理的` -> 缺页), or after a leading one (`为什么需要工作集`).
+  const lead = ZH_LEAD_QUESTION.exec(s);
+  if (lead && lead[0].length < s.length) { if (ZH_HOW.some((h) => lead[0].startsWith(h))) how = true; s = s.slice(lead[0].length); }
+  let cut = -1;
+  for (const q of ZH_QUESTION) { const at = s.indexOf(q); if (at > 0 && (cut < 0 || at < cut)) cut = at; }
+  if (cut > 0) {
+    if (ZH_HOW.some((h) => s.startsWith(h, cut) || s.startsWith(h, cut - 1))) how = true;
+    s = s.slice(0, cut);
+    while (s.length > 1 && ZH_TRAILING.includes(s[s.length - 1]!)) s = s.slice(0, -1);
+    s = s.trim();
+  }
   return { core: s, how };
 }
 
@@ -573,6 +775,17 @@ function nounForms(stem: string): string[] {
   if (stem.length > 3 && stem[stem.length - 1] === stem[stem.length - 2]) forms.push(stem.slice(0, -1));
   return forms;
 }
+
+/** Whether a heading is a question: a question word first, a question mark last, or a Chinese question word. */
+function isQuestion(phrase: string): boolean {
+  const first = /^[a-z']+/.exec(phrase)?.[0];
+  return (first !== undefined && WH.has(first)) || /[?？]\s*$/.test(phrase) || ZH_QUESTION.some((q) => phrase.includes(q)) || ZH_LEAD_QUESTION.test(phrase);
+}
+
+/** The longest glossary phrase a question's subject is compared with, in words; how many words and characters of a question are read. */
+const MAX_PHRASE_WORDS = 6;
+const MAX_QUESTION_WORDS = 24;
+const MAX_QUESTION_CHARS = 24;
 
 /** How much of a heading is read for its topic. */
 const MAX_HEADING_CHARS = 256;
@@ -610,6 +823,8 @@ export function headingTopic(heading: string): HeadingTopic | undefined {
     if (how) for (const f of [`flow of ${s}`, `${s} flow`, `${s}流程`]) { const r = look(f); if (r) return r; }
     const direct = look(s);
     if (direct) return direct;
+    // A question names its topic as its subject ("how does a page fault get resolved", "进程由哪些结构描述").
+    if (isQuestion(phrase)) { const r = questionSubject(s, how); if (r) return r; }
     if (depth > 2) return undefined;
     // 的: the whole without it (and its filler adjectives), then what stands before it.
     const de = s.indexOf('的');
@@ -648,6 +863,54 @@ export function headingTopic(heading: string): HeadingTopic | undefined {
       if (rest.length) for (const n of nounForms(stem)) { const r = look(n); if (r) return r; }
     }
     return undefined;
+  };
+  /** The glossary's topic for a phrase, as written (no frames set aside). */
+  const find = (phrase: string): HeadingTopic | undefined => {
+    const k = headingKey(phrase);
+    const e = k ? byKey.get(k) : undefined;
+    return e ? (plainKeys.has(k) ? { entryId: e.id, confirm: true } : { entryId: e.id }) : undefined;
+  };
+  /** The first topic named anywhere in some words: the earliest start, the longest phrase there. */
+  const firstNamed = (words: readonly string[]): HeadingTopic | undefined => {
+    for (let a = 0; a < words.length; a++) {
+      for (let n = Math.min(MAX_PHRASE_WORDS, words.length - a); n >= 1; n--) { const r = find(words.slice(a, a + n).join(' ')); if (r) return r; }
+    }
+    return undefined;
+  };
+  /**
+   * The subject of a question once its frame is set aside: the longest glossary phrase its words start
+   * with (for "how …" its flow first: `CreateProcess 分几步` is the flow of CreateProcess); for
+   * "which/what <noun> …" a topic named after the noun outranks the noun, which only says what kind of
+   * answer is wanted ("Which process creates the tokens…" is about tokens); else the first topic named
+   * anywhere ("Who starts smss?"). Chinese (no spaces): the longest known prefix of the characters.
+   */
+  const questionSubject = (text: string, how: boolean): HeadingTopic | undefined => {
+    let words = text.split(' ').filter((w) => w.length > 0);
+    const wh = words[0] !== undefined && WH.has(words[0]) ? words[0] : undefined;
+    let i = wh ? 1 : 0;
+    const nounAfterWh = wh !== undefined && (wh === 'which' || wh === 'what') && words[1] !== undefined && !QUESTION_FILLERS.has(words[1]);
+    while (i < words.length - 1 && QUESTION_FILLERS.has(words[i]!)) i++;
+    words = words.slice(i).slice(0, MAX_QUESTION_WORDS);
+    if (words.length === 0) return undefined;
+    const rest = words.join(' ');
+    if (/[\u4e00-\u9fff]/.test(rest)) {
+      for (let n = Math.min(rest.length, MAX_QUESTION_CHARS); n >= 2; n--) {
+        const prefix = rest.slice(0, n).trim();
+        if (how) { const r = find(`${prefix}流程`) ?? find(`flow of ${prefix}`); if (r) return r; }
+        const r = find(prefix);
+        if (r) return r;
+      }
+      return undefined;
+    }
+    for (let n = Math.min(MAX_PHRASE_WORDS, words.length); n >= 1; n--) {
+      const prefix = words.slice(0, n).join(' ');
+      if (how) { const r = find(`flow of ${prefix}`) ?? find(`${prefix} flow`); if (r) return r; }
+      const r = find(prefix);
+      if (!r) continue;
+      if (n === 1 && nounAfterWh) return firstNamed(words.slice(1)) ?? r;
+      return r;
+    }
+    return firstNamed(words);
   };
   const title = titlePart(core);
   for (const candidate of [core, title, withoutBrackets(core)]) {

@@ -154,9 +154,10 @@ function whyText(kind: ReturnType<typeof faultKindOf>, pteKind: string, l10n: Lo
       return l10n.t('A paging structure on the way was missing: a zeroed page becomes it before the page itself is resolved. The lab\'s attribution: it shows this under MiResolveDemandZeroFault; the book does not name the routine that builds page tables.', {});
     case 'dirtyBit':
       return l10n.t('The page was valid but clean; the first write sets Dirty and releases its now-stale paging-file copy.', {});
-    // Windows Internals 7e ch. 5, "Memory compression": the store is reached through a virtual paging file.
+    // Windows Internals 7e ch. 5, "Memory compression": the store is reached through a virtual paging file; the caller
+    // chain between the fault handler and SmPageRead is labelled as the lab's (README).
     case 'store':
-      return l10n.t('The PTE was a {pte} whose PageFileLow names the virtual store of memory compression, not pagefile.sys: the contents are held compressed in the Memory Compression process. MiResolvePageFileFault passes the read to the store manager (SmPageRead), which decompresses the page into a new frame; no disk read.', { pte });
+      return l10n.t('The PTE was a {pte} whose PageFileLow names the virtual store of memory compression, not pagefile.sys: the contents are held compressed in the Memory Compression process. The read goes to the store manager (SmPageRead), which decompresses the page into a new frame; no disk read. The lab shows SmPageRead called from MiResolvePageFileFault; the routines between them differ by build.', { pte });
     case 'other':
       return l10n.t('The PTE was a {pte}.', { pte });
   }

@@ -27,7 +27,7 @@ export const FAULT_TEXTS: StepTexts = {
   // process and is reached through a virtual paging file (MMPAGING_FILE.VirtualStorePagefile, public symbols).
   'fault.store': {
     needs: ['pid', 'va', 'pfn', 'from', 'key', 'compressedBytes', 'storePid'],
-    text: (a, l10n) => l10n.t('A fault on a compressed page: the PTE of {va} is a paging-file PTE whose PageFileLow names the virtual store (paging file 2), page key {key}. MiResolvePageFileFault handed the read to the store manager (SmPageRead): ST_STORE::StDmPageRetrieve copied {compressedBytes} compressed bytes out of the Memory Compression process (process {storePid}) and decompressed them into page {pfn}, taken from the {from}. No disk read; the key is let go, so the page counts as modified again (process {pid}).', a),
+    text: (a, l10n) => l10n.t('A fault on a compressed page: the PTE of {va} is a paging-file PTE whose PageFileLow names the virtual store (paging file number 2 in the lab), page key {key}. MiResolvePageFileFault handed the read to the store manager (SmPageRead): ST_STORE::StDmPageRetrieve copied {compressedBytes} compressed bytes out of the Memory Compression process (process {storePid}) and decompressed them into page {pfn}, taken from the {from}. No disk read. The lab\'s model then lets the key go, so the page counts as modified again; when Windows keeps or drops a store copy is not modelled (process {pid}).', a),
   },
   // Microsoft Learn, "Creating Guard Pages" (a one-shot alarm: STATUS_GUARD_PAGE_VIOLATION, then the guard is
   // gone) and "Thread Stack Size" (stack pages are committed from the reserve as needed, a guard page below;

@@ -46,10 +46,13 @@ export const PROCESS_TEXTS: StepTexts = {
       ? l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): that was the last reference, so the object is deleted.', a)
       : l10n.t('Process {pid} closed handle {handle} to a {type} object (CloseHandle): other handles or references keep the object alive.', a),
   },
-  // Windows Internals 7e, ch. 3, "Data structures": every EPROCESS but the Idle process's is a process object.
+  // Windows Internals 7e, ch. 2, "System processes" ("Idle process": one idle thread per processor) and ch. 3,
+  // "Data structures": every EPROCESS but the Idle process's is a process object. KiInitialProcess,
+  // PsIdleProcess and MmInitializeHandBuiltProcess (which copies Idle's DirectoryTableBase into System's):
+  // ntoskrnl's public symbols. OpenProcess(0) fails with ERROR_INVALID_PARAMETER: Microsoft Learn, OpenProcess.
   'process.idle': {
-    needs: ['processors'],
-    text: (a, l10n) => l10n.t('KiInitializeKernel sets up the Idle process (process ID 0): one idle thread per processor ({processors} here), which runs when nothing else is ready. It has an EPROCESS, but unlike every other process it is not a process object of the object manager, and it runs no image.', a),
+    needs: ['processors', 'eprocess'],
+    text: (a, l10n) => l10n.t('KiInitializeKernel sets up the Idle process (process ID 0): one idle thread per processor ({processors} here), which runs when nothing else is ready. Its EPROCESS at {eprocess} is KiInitialProcess, a variable in the kernel image\'s data that PsIdleProcess points to: it comes from no pool and, unlike every other process, is not a process object of the object manager (OpenProcess cannot open process ID 0). It runs no image and maps nothing of its own; the System process is given the same page directory.', a),
   },
   'process.registry': {
     needs: ['pid', 'eprocess'],

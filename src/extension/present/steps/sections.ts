@@ -39,7 +39,13 @@ export const SECTION_TEXTS: StepTexts = {
     needs: ['controlArea', 'freedPages'],
     // Windows Internals 7e ch. 5, "Section objects" and "Page list dynamics": a pagefile-backed section's pages
     // die with it; a mapped file's control area stays while the file has pages in memory, which stay on standby as
-    // cache until repurposed or purged. The lab deletes both kinds at the last reference (README, simplifications).
-    text: (a, l10n) => l10n.t('The last reference to control area {controlArea} is gone: MiSegmentDelete deletes the control area, its segment and prototype PTEs, and {freedPages} page(s) still holding its data went to the free list. That is what Windows does for a section backed by the paging file. The lab\'s model does the same for a mapped file or image; on Windows a file\'s control area stays while the file has pages in memory, and those pages stay on the standby list as cache, so the next open or launch soft-faults them back.', a),
+    // cache until repurposed or purged. MiSegmentDelete, MiDeleteEmptyControlAreas: public symbols.
+    text: (a, l10n) => l10n.t('MiSegmentDelete deletes control area {controlArea} with its segment and prototype PTEs; {freedPages} page(s) still holding its data went to the free list. A section backed by the paging file is deleted as soon as no section object or view refers to it. A mapped file\'s control area outlives those references while the file has pages in memory, and is deleted once its last page has been repurposed or purged, or when the file is truncated or replaced.', a),
+  },
+  // Windows Internals 7e ch. 5, "Section objects" (control areas) and "Page list dynamics" (standby pages as
+  // cache); MiCheckControlArea, MiInsertUnusedSegment: public symbols.
+  'section.keepCached': {
+    needs: ['controlArea', 'pages'],
+    text: (a, l10n) => l10n.t('Nothing refers to control area {controlArea} any more (no section object, no view), but {pages} page(s) of its file are still in memory: MiCheckControlArea keeps the control area, on the unused segment list, instead of deleting it. Its pages stay on the standby list as a cache (modified ones first go to the modified list, and the mapped page writer writes them to the file): a later section for the same file reuses this control area, and a page still on standby comes back with a soft fault, without reading the file. The control area is deleted when its last page is repurposed or purged.', a),
   },
 };

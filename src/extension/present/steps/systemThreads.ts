@@ -17,7 +17,7 @@ export const SYSTEM_THREAD_TEXTS: StepTexts = {
   // Windows Internals 7e ch. 5, "Memory compression" (the store manager instead of the paging file).
   'thread.storeWrite': {
     needs: ['pages', 'compressedBytes', 'storedPages', 'regions', 'storePid'],
-    text: (a, l10n) => l10n.t('Memory compression: the modified page writer handed {pages} private page(s) to the store manager (MiStoreWriteModifiedPages, SmPageWrite) instead of the paging file. ST_STORE::StDmPageAdd compressed them into {compressedBytes} bytes in the Memory Compression process (process {storePid}); the store now holds {storedPages} page(s) in {regions} region(s). Each frame\'s OriginalPte now names the virtual store (a paging-file PTE with PageFileLow 2), and the frames moved to the standby list.', a),
+    text: (a, l10n) => l10n.t('Memory compression: the modified page writer handed {pages} private page(s) to the store manager (MiStoreWriteModifiedPages, SmPageWrite) instead of the paging file. ST_STORE::StDmPageAdd compressed them into {compressedBytes} bytes in the Memory Compression process (process {storePid}); the store now holds {storedPages} page(s) in {regions} region(s). Each frame\'s OriginalPte now names the virtual store (a paging-file PTE; PageFileLow 2 in the lab), and the frames moved to the standby list. The compressor is the lab\'s own, not Windows\' Xpress, so the sizes are indicative.', a),
   },
   'store.region': {
     needs: ['storePid', 'base', 'size', 'regions'],

@@ -115,7 +115,7 @@ export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
       icon: paged ? 'file-submodule' : 'lock', label: paged ? l10n.t('Paged pool') : l10n.t('Nonpaged pool'), collapsible: Collapsible.Collapsed, contextValue: 'ntlab.systemPool',
       description: l10n.t('{0} in use · {1}', String(bytes), formatPages(pages)),
       tooltip: paged
-        ? l10n.t('Paged pool: kernel memory that may be paged out. Its resident pages are in the system working set; a trimmed page faults back like a user page. Rows: use by pool tag (allocations and bytes, as !poolused shows).')
+        ? l10n.t('Paged pool: kernel memory that may be paged out. Its resident pages are in the paged pool working set (one of the system working sets); a trimmed page faults back like a user page. Rows: use by pool tag (allocations and bytes, as !poolused shows).')
         : l10n.t('Nonpaged pool: kernel memory that is always resident (it can be touched at any IRQL). The executive\'s process and thread objects live here. Rows: use by pool tag (allocations and bytes, as !poolused shows).'),
     });
   },
@@ -146,7 +146,7 @@ export const memoryRows: DescriberTable<MemoryNodeKind, MemoryRowContext> = {
     return row({
       icon: 'pulse', label: l10n.t('System working set'), collapsible: Collapsible.None, contextValue: 'ntlab.systemWorkingSet',
       description: s ? l10n.t('{0} pages (peak {1})', s.workingSet.size, s.workingSet.peak) : '',
-      tooltip: l10n.t('The system working set holds the resident pages of paged pool here (on Windows also pageable kernel code and the system cache). The balance set manager trims it when memory is low.'),
+      tooltip: l10n.t('Windows keeps three system working sets: the system cache\'s, paged pool\'s, and the system PTEs\' (pageable kernel and driver code). The lab models one, holding the resident pages of paged pool (Windows\' paged pool working set). The balance set manager trims it when memory is low.'),
     });
   },
 };
