@@ -45,7 +45,7 @@ export type { HeapInfo, HeapBlockInfo, HeapBlockKind, HeapSegmentInfo } from './
 export type { HeapCall } from './heap/calls';
 export { SIZE_T_MINUS_ONE } from './win32';
 export type { SectionFilter, SectionInfo, SectionViewInfo, PrototypePteInfo, HandleInfo, JobInfo, DebugObjectInfo } from './inspect';
-export type { SystemSpaceInfo, PoolTagInfo } from './mm/systemInspect';
+export type { SystemSpaceInfo, SystemAddressInfo, PoolTagInfo } from './mm/systemInspect';
 export type { PoolBlockInfo, BigPoolEntry } from './mm/pool';
 export { NonPagedPool, PagedPool, POOL_HEADER_SIZE, tagValue, tagString } from './mm/pool';
 export type { PoolCall } from './mm/poolCalls';

@@ -111,8 +111,36 @@ describe('kd: processes and threads', () => {
     expect(l.run('!token -n').find((x) => x.startsWith('User: '))).toMatch(new RegExp(`^User: S-1-5-[0-9-]+ \\(User: ${user.replace(/\\/g, '\\\\')}\\)$`));
     expect(token.some((x) => x.startsWith('User and groups') || x.startsWith('Integrity Level'))).toBe(false);
     // The standard user's token: SeChangeNotifyPrivilege enabled, SeShutdownPrivilege present but disabled.
-    expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ 23 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
-    expect(token.find((x) => x.includes('SeShutdownPrivilege'))).toMatch(/^ 19 0x000000013 SeShutdownPrivilege\s+Attributes - $/);
+    // Learn's example: ` 00 0x000000017 SeChangeNotifyPrivilege  Attributes - ...`: the index in the list, then the LUID.
+    const privs = token.slice(token.indexOf('Privs:') + 1, token.findIndex((x) => x.startsWith('Authentication ID:')));
+    expect(privs.map((x) => x.slice(0, 4))).toEqual(privs.map((_x, i) => ` ${String(i).padStart(2, '0')} `));
+    expect(token.find((x) => x.includes('SeChangeNotifyPrivilege'))).toMatch(/^ \d\d 0x000000017 SeChangeNotifyPrivilege\s+Attributes - Enabled$/);
+    expect(token.find((x) => x.includes('SeShutdownPrivilege'))).toMatch(/^ \d\d 0x000000013 SeShutdownPrivilege\s+Attributes - $/);
+  });
+
+  it('!token lists the token\'s groups with their attributes, as Learn\'s example does (-n adds the names)', () => {
+    const l = lab();
+    const groups = l.sys.queryTokenGroups(l.pid)!;
+    expect(groups.length).toBeGreaterThan(2);
+    const out = l.run('!token');
+    const at = out.indexOf('Groups:');
+    expect(at).toBe(out.findIndex((x) => x.startsWith('User: ')) + 1);
+    expect(out[at + 2 * groups.length + 1]).toBe('Privs:');
+    const SE: Array<[number, string]> = [[0x1, 'Mandatory'], [0x2, 'Default'], [0x4, 'Enabled'], [0x8, 'Owner'], [0x10, 'UseForDenyOnly'], [0x20, 'GroupIntegrity'], [0x40, 'GroupIntegrityEnabled']];
+    groups.forEach((g, i) => {
+      expect(out[at + 1 + 2 * i]).toBe(` ${String(i).padStart(2, '0')} ${g.sid}`);
+      const words = out[at + 2 + 2 * i]!.replace(/^ {4}Attributes - /, '').split(' ').filter(Boolean);
+      if ((g.attributes & 0xC0000000) === 0xC0000000) expect(words).toContain('LogonId');
+      for (const [bit, word] of SE) expect(words.includes(word)).toBe((g.attributes & bit) !== 0);
+    });
+    // The integrity label is a group: S-1-16-x with GroupIntegrity; a logon SID has no name mapped.
+    const named = l.run('!token -n');
+    const label = named.find((x) => /^ \d\d S-1-16-/.test(x));
+    expect(label).toMatch(/\(Label: Mandatory Label\\\w+ Mandatory Level\)$/);
+    expect(named[named.indexOf(label!) + 1]).toBe('    Attributes - GroupIntegrity GroupIntegrityEnabled');
+    const logon = groups.find((g) => g.sid.startsWith('S-1-5-5-'));
+    if (logon) expect(named).toContain(` ${String(groups.indexOf(logon)).padStart(2, '0')} ${logon.sid} (no name mapped)`);
+    expect(named.find((x) => / S-1-5-32-545 /.test(x))).toMatch(/\(Alias: BUILTIN\\Users\)$/);
   });
 
   it('!job shows a job\'s accounting and its processes', () => {
@@ -297,7 +325,7 @@ describe('kd: expressions, help and errors', () => {
     expect(l.run('!nothing')).toEqual(['No export nothing found']);
     expect(l.run('zz 1')).toEqual(['       ^ Syntax error in \'zz 1\'']);
     expect(l.run('db 0 L 100000')[0]).toMatch(/^Range error/);
-    expect(l.run('.help !pte')).toEqual(['!pte VirtualAddress', '    the PXE, PPE, PDE and PTE that map an address']);
+    expect(l.run('.help !pte')).toEqual(['!pte VirtualAddress', '    the PXE, PPE, PDE and PTE that map an address (user space, pool, system PTEs)']);
     expect(l.run('?').length).toBeGreaterThan(30);
     expect(runKd(l.view, l.state, '.cls')).toEqual({ lines: [], clear: true });
     // A number past 64 bits is WinDbg's overflow error, not a silently truncated value.
@@ -539,7 +567,7 @@ describe('kd: !handle', () => {
 describe('kd: dt of symbol-only types', () => {
   // Vergilius Project, Windows 10 2004 x64: _MMVAD (Core _MMVAD_SHORT at 0, Subsection at 0x48...),
   // _OBJECT_HEADER (Body at 0x30, the offset !object and !handle subtract), _MMPFN (0x30 bytes).
-  it('dt nt!_MMVAD / _OBJECT_HEADER / _MMPFN show the public-symbol layout; an address gets the read error', () => {
+  it('dt nt!_MMVAD / _OBJECT_HEADER / _MMPFN show the public-symbol layout; at an address, the memory there or the read error', () => {
     const l = lab();
     const vad = l.run('dt nt!_MMVAD');
     expect(vad[0]).toBe('nt!_MMVAD');
@@ -549,7 +577,14 @@ describe('kd: dt of symbol-only types', () => {
     expect(header).toEqual(['nt!_OBJECT_HEADER', `   +0x030 ${'Body'.padEnd('SecurityDescriptor'.length)} : _QUAD`]);
     expect(l.run('dt -v nt!_MMPFN')[0]).toBe('struct _MMPFN, 12 elements, 0x30 bytes');
     const p = l.sys.queryProcess(l.pid)!;
-    expect(l.run(`dt nt!_OBJECT_HEADER ${pointer(p.eprocess - 0x30n)}`)).toEqual([`Memory read error ${pointerDigits(p.eprocess - 0x30n)}`]);
+    // The object header precedes the EPROCESS in its pool block: dt reads the pool page's bytes there, as db does.
+    const at = p.eprocess - 0x30n;
+    const shown = l.run(`dt nt!_OBJECT_HEADER ${pointer(at)} PointerCount Reserved`);
+    const dq = l.run(`dq ${pointer(at)} L1`)[0]!.split(/\s+/)[1]!.replace('`', '');
+    const dd = l.run(`dd ${pointer(at + 0x1cn)} L1`)[0]!.split(/\s+/)[1]!;
+    expect(shown).toEqual(['nt!_OBJECT_HEADER', `   +0x000 PointerCount : 0n${BigInt.asIntN(64, BigInt('0x' + dq))}`, `   +0x01c Reserved     : 0x${BigInt('0x' + dd).toString(16)}`]);
+    // Nothing mapped there: WinDbg's read error (a user address never allocated; the PFN database is not mapped).
+    expect(l.run('dt nt!_MMPFN 0x10000')).toEqual(['Memory read error 0000000000010000']);
   });
 
   it('dt of an engine type without an address lists only the type\'s fields, no simulation pseudo-rows', () => {

@@ -162,6 +162,13 @@ describe('kernel-debugger experiments (demo/experiments.en.md)', () => {
     expect(token!.join('\n')).toMatch(/User: S-1-5-21-/);
     expect(token!).toContain(`_EPROCESS 0x${pointerDigits(m.sys.queryProcess(m.explorer)!.eprocess)}, _TOKEN 0x${pointerDigits(tokenAddress)}`);
     expect(integrity!.join('\n')).toMatch(/IntegrityLevelIndex +: \d+ \(Medium, S-1-16-8192\)/);
+    // The label is a group of !token's list; IntegrityLevelIndex indexes UserAndGroups (entry 0 the user): one more.
+    const index = Number(/IntegrityLevelIndex +: (\d+)/.exec(integrity!.join('\n'))![1]) - 1;
+    const at = token!.indexOf(` ${String(index).padStart(2, '0')} S-1-16-8192`);
+    expect(at).toBeGreaterThan(token!.indexOf('Groups:'));
+    expect(token![at + 1]).toBe('    Attributes - GroupIntegrity GroupIntegrityEnabled');
+    const admins = token!.findIndex((l) => / S-1-5-32-544$/.test(l));
+    expect(token![admins + 1]).toBe('    Attributes - UseForDenyOnly');
   });
 
   it('exp-3-7: !process names the job and !job lists notepad.exe', () => {

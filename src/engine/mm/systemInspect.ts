@@ -2,7 +2,8 @@
 // regions, pool usage by tag (PoolTrackTable as !poolused shows it), system PTE usage (!sysptes), the system
 // working set and the system's commit, and one pool page's blocks (!pool).
 import type { MemoryManager } from './memoryManager';
-import { queryPoolPage, tagString } from './pool';
+import { locatePool, queryPoolPage, tagString } from './pool';
+import { decodePte, PTE_VALID, ptePfn, type DecodedPte } from './pte';
 import { SYSTEM_PTE_COUNT, type SessionImage, type SystemRegionInfo } from './systemSpace';
 
 /** One tag's counters (POOL_TRACKER_TABLE): allocations, frees and bytes in use per pool type. */
@@ -76,4 +77,47 @@ export function listFreeSystemPtes(mm: MemoryManager, limit: number): Array<{ pt
 export function describePoolAddress(mm: MemoryManager, address: bigint): ReturnType<typeof queryPoolPage> {
   const space = mm.systemSpace;
   return space ? queryPoolPage(mm, space, address) : undefined;
+}
+
+/**
+ * One system-space address as the page tables the simulation keeps for it map it (!pte, and the debugger's
+ * reads of kernel memory), read without faulting. Pool regions have real page tables (their PTE is read
+ * from the page-table page); the system PTE region records which PTEs are in use (kernel stacks: a guard
+ * PTE, then the stack's) but keeps no PTE contents or pages behind them; session space keeps none.
+ * Undefined outside the regions (and for a machine without system space).
+ */
+export interface SystemAddressInfo {
+  region: SystemRegionInfo['name'];
+  /** The page-table page holding the PTE (pool regions), -1 when that table does not exist yet or is not simulated. */
+  tablePfn: number;
+  /** The PTE (pool regions, its table existing), else null. */
+  pte: DecodedPte | null;
+  /** The physical page mapped (a valid PTE), else null. */
+  pfn: number | null;
+  /** System PTE region: 'free', 'guard' (the first PTE of a kernel stack's run) or 'stack'. */
+  systemPte?: 'free' | 'guard' | 'stack';
+}
+
+export function describeSystemAddress(mm: MemoryManager, address: bigint): SystemAddressInfo | undefined {
+  const space = mm.systemSpace;
+  if (!space) return undefined;
+  const pool = locatePool(space, address);
+  if (pool) {
+    const { region, index } = pool;
+    const name = region === space.nonPaged ? 'AssignedRegionNonPagedPool' : 'AssignedRegionPagedPool';
+    const table = region.tables[index >>> 9] ?? -1;
+    if (table < 0) return { region: name, tablePfn: -1, pte: null, pfn: null };
+    const lo = mm.readLo(table, index & 511);
+    const hi = mm.readHi(table, index & 511);
+    const pfn = lo & PTE_VALID ? ptePfn(lo, hi, mm.layout.hardwarePfnBits) : null;
+    return { region: name, tablePfn: table, pte: decodePte(lo, hi, mm.layout), pfn };
+  }
+  for (const r of space.regions()) {
+    if (address < r.base || address >= r.end) continue;
+    if (r.name !== 'AssignedRegionSystemPtes') return { region: r.name, tablePfn: -1, pte: null, pfn: null };
+    const index = Number((address - r.base) >> 12n);
+    const use = index < SYSTEM_PTE_COUNT ? space.systemPtes[index]! : 0;
+    return { region: r.name, tablePfn: -1, pte: null, pfn: null, systemPte: use === 0 ? 'free' : use === 2 ? 'guard' : 'stack' };
+  }
+  return undefined;
 }

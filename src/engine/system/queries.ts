@@ -343,6 +343,17 @@ export function queryProcessSecurity(m: Machine, pid: number): ProcessSecurityIn
   return describeProcessSecurity(m.ps.state(p));
 }
 
+/**
+ * The groups of a process's primary token (TOKEN.UserAndGroups after the user: each SID, its account
+ * name and SID_AND_ATTRIBUTES.Attributes), copies, for the debugger's !token. Undefined for a process
+ * that is gone.
+ */
+export function queryTokenGroups(m: Machine, pid: number): Array<{ sid: string; name: string; attributes: number }> | undefined {
+  const p = m.byPid.get(pid);
+  if (!p || p.exited) return undefined;
+  return m.ps.state(p).token.groups.map((g) => ({ sid: g.sid, name: g.name, attributes: g.attributes }));
+}
+
 /** What the process manager adds to a process's description: token user and integrity, debugger, console host, creation state. */
 function executiveInfo(m: Machine, p: ProcessObject): Pick<ProcessInfo, 'userName' | 'integrityLevel' | 'debuggerPid' | 'consoleHostPid' | 'creating'> {
   const st = m.ps.state(p);

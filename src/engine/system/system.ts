@@ -17,7 +17,7 @@ import type { Step } from '../trace';
 import { Win32Api, Win32ApiImpl } from '../win32';
 import { describeHeaps, listHeapBlocks, type HeapBlockInfo, type HeapInfo } from '../heap/inspect';
 import { Machine, type SystemChange } from './machine';
-import { describePoolAddress, describeSystemSpace, listFreeSystemPtes, type SystemSpaceInfo } from '../mm/systemInspect';
+import { describePoolAddress, describeSystemAddress, describeSystemSpace, listFreeSystemPtes, type SystemAddressInfo, type SystemSpaceInfo } from '../mm/systemInspect';
 import { MEMORY_LIST_COMMANDS, SYSTEM_THREADS, type CreateProcessOptions, type MemoryListCommand, type SystemThreadName } from './operations';
 import type { ResolvedSystemOptions, SystemOptions } from './options';
 import * as q from './queries';
@@ -175,6 +175,8 @@ export class System {
   queryProcess(pid: number): q.ProcessInfo | undefined { return q.queryProcess(this.#machine, pid); }
   /** The process object's security descriptor and protection level (what OpenProcess checks). */
   queryProcessSecurity(pid: number): ProcessSecurityInfo | undefined { return q.queryProcessSecurity(this.#machine, pid); }
+  /** The groups of a process's primary token with their attributes (read-only copies; the debugger's !token). */
+  queryTokenGroups(pid: number): Array<{ sid: string; name: string; attributes: number }> | undefined { return q.queryTokenGroups(this.#machine, pid); }
   querySystemMemoryListInformation(): q.SystemMemoryListInformation { return q.querySystemMemoryListInformation(this.#machine); }
   queryCommit(): q.CommitInfo { return q.queryCommit(this.#machine); }
   /** Memory compression's figures (the store manager's store in the Memory Compression process), as Task Manager shows them. */
@@ -239,6 +241,8 @@ export class System {
   /** The pool page or big allocation holding `address` (!pool), without faulting; undefined outside the pools. */
   queryPool(address: bigint): ReturnType<typeof describePoolAddress> { return typeof address === 'bigint' ? describePoolAddress(this.#machine.mm, address) : undefined; }
   /** Free runs of system PTEs, lowest first (!sysptes 1). */
+  /** How the system page tables map a system-space address (pool PTEs; system PTE use), read without faulting (!pte, kd reads). */
+  querySystemAddress(address: bigint): SystemAddressInfo | undefined { return typeof address === 'bigint' ? describeSystemAddress(this.#machine.mm, address) : undefined; }
   queryFreeSystemPtes(limit = 64): Array<{ pte: bigint; count: number }> { return listFreeSystemPtes(this.#machine.mm, Math.max(0, Math.min(4096, Math.floor(limit) || 0))); }
   /** Every job object with its limits, accounting and members. */
   queryJobs(): JobInfo[] { return listJobs(this.#machine.ps); }

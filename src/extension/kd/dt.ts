@@ -3,7 +3,7 @@
 // after the Microsoft Learn page "dt (Display Type)": `+0xOFF Name : value`, pointers as
 // 0xhhhhhhhh`hhhhhhhh Type, signed integers in decimal with the 0n prefix, -r expands embedded and
 // pointed-to structures, -v adds the type's size and field count.
-import { describeObject, type ObjectLayout, type ObjectRef } from '../../engine';
+import { describeObject, type ObjectLayout, type ObjectRef, type ProcessInfo } from '../../engine';
 import { KdError } from './expr';
 import { pointer } from '../present/format';
 import { SYMBOL_TYPES, type SymbolType } from './symbols';
@@ -86,6 +86,83 @@ function find(t: KdTarget, kind: Kind, address: bigint): ObjectLayout | undefine
   return undefined;
 }
 
+/** `[ 0xFlink - 0xBlink ]`, as dt prints a _LIST_ENTRY; an end of the list the simulation has no address for is named. */
+function listEntry(flink: bigint | string, blink: bigint | string): string {
+  const v = (x: bigint | string): string => (typeof x === 'string' ? x : `0x${pointer(x)}`);
+  return `[ ${v(flink)} - ${v(blink)} ]`;
+}
+
+/**
+ * Offsets of the list links the debugger follows (Windows 10 19041 x64 public symbols, Vergilius):
+ * _EPROCESS.ActiveProcessLinks +0x448 on PsActiveProcessHead; _KPROCESS.ThreadListHead +0x030 heads the
+ * KTHREAD.ThreadListEntry (+0x2f8) links; _EPROCESS.ThreadListHead +0x5e0 heads the
+ * ETHREAD.ThreadListEntry (+0x4e8) links.
+ */
+const ACTIVE_PROCESS_LINKS = 0x448n;
+const KPROCESS_THREAD_LIST_HEAD = 0x30n;
+const KTHREAD_THREAD_LIST_ENTRY = 0x2F8n;
+const EPROCESS_THREAD_LIST_HEAD = 0x5E0n;
+const ETHREAD_THREAD_LIST_ENTRY = 0x4E8n;
+
+/**
+ * The Flink/Blink of a list link at `address`, from the lists the simulation keeps: a process's
+ * ActiveProcessLinks in the order !process 0 0 walks (PsActiveProcessHead, whose own address is in the
+ * kernel image's data, which is not simulated: that end is printed as the symbol's name); the two thread
+ * lists of a process (KPROCESS.ThreadListHead of KTHREAD.ThreadListEntry, EPROCESS.ThreadListHead of
+ * ETHREAD.ThreadListEntry), threads in creation order; an empty list points at its own head. Undefined
+ * for any other address (the bytes there are what dt shows).
+ */
+export function linksAt(t: KdTarget, address: bigint): [bigint | string, bigint | string] | undefined {
+  const s = t.system;
+  const processAt = (offset: bigint): ProcessInfo | undefined => {
+    if (address < 0x100000000n + offset) return undefined;
+    const p = t.processByAddressOrId(address - offset);
+    return p && p.eprocess === address - offset ? p : undefined;
+  };
+  const threadsOf = (p: ProcessInfo): bigint[] =>
+    p.threads.filter((th) => th.state !== 'Terminated').map((th) => t.threadAddress(th.tid, p.pid) ?? 0n).filter((a) => a !== 0n);
+  const around = (list: bigint[], at: bigint, head: bigint | string): [bigint | string, bigint | string] | undefined => {
+    const i = list.indexOf(at);
+    return i < 0 ? undefined : [list[i + 1] ?? head, i > 0 ? list[i - 1]! : head];
+  };
+  const active = processAt(ACTIVE_PROCESS_LINKS);
+  if (active) {
+    if (active.creating) return undefined;
+    // The neighbours on the list: the nearest processes before and after in creation order that are on it
+    // (reading two processes, not 2,000).
+    const ids = s.processIds;
+    const at = ids.indexOf(active.pid);
+    const neighbour = (step: number): bigint | string => {
+      for (let j = at + step; j >= 0 && j < ids.length; j += step) {
+        const p = s.queryProcess(ids[j]!);
+        if (p && !p.creating) return p.eprocess + ACTIVE_PROCESS_LINKS;
+      }
+      return 'nt!PsActiveProcessHead';
+    };
+    return at < 0 ? undefined : [neighbour(1), neighbour(-1)];
+  }
+  for (const [headOffset, entryOffset] of [[KPROCESS_THREAD_LIST_HEAD, KTHREAD_THREAD_LIST_ENTRY], [EPROCESS_THREAD_LIST_HEAD, ETHREAD_THREAD_LIST_ENTRY]] as const) {
+    const owner = processAt(headOffset);
+    if (owner) {
+      const list = threadsOf(owner).map((a) => a + entryOffset);
+      return [list[0] ?? address, list[list.length - 1] ?? address];
+    }
+    if (address >= 0x100000000n + entryOffset) {
+      const th = t.threadByAddressOrId(address - entryOffset);
+      const p = th && th.address === address - entryOffset ? s.queryProcess(th.pid) : undefined;
+      if (p) return around(threadsOf(p).map((a) => a + entryOffset), address, p.eprocess + headOffset);
+    }
+  }
+  return undefined;
+}
+
+/** A list link field of an object the engine lays out, as dt prints it, when the simulation keeps that list. */
+function listLinks(t: KdTarget, layout: ObjectLayout, offset: number): string | undefined {
+  if (offset < 0) return undefined;
+  const links = linksAt(t, layout.address + BigInt(offset));
+  return links ? listEntry(links[0], links[1]) : undefined;
+}
+
 function fieldValue(type: string, v: string | number | bigint): string {
   if (typeof v === 'string') return v;
   if (type.startsWith('Ptr64')) return `0x${pointer(BigInt(v))} ${type.slice(6) || 'Void'}`;
@@ -111,7 +188,7 @@ function render(t: KdTarget, layout: ObjectLayout, withValues: boolean, filters:
     // a type laid out without an address shows only the type's fields, as dt does.
     if (!withValues && f.offset < 0) continue;
     const offset = f.offset >= 0 ? `+0x${f.offset.toString(16).padStart(3, '0')}` : '      ';
-    const value = withValues ? fieldValue(f.type, f.value) : f.type;
+    const value = withValues ? (f.type === '_LIST_ENTRY' ? listLinks(t, layout, f.offset) : undefined) ?? fieldValue(f.type, f.value) : f.type;
     out.push(`${indent}${offset} ${f.name.padEnd(width)} : ${value}`);
     // -r expands an _EX_FAST_REF into its union members, as dt prints them (public symbols: Object :
     // Ptr64 Void, RefCnt : Pos 0, 4 Bits, Value : Uint8B, all at +0x000).
@@ -133,6 +210,102 @@ function render(t: KdTarget, layout: ObjectLayout, withValues: boolean, filters:
       }
     }
   }
+}
+
+/** A type's fields (offset, name, type), for reading it from memory at any address. */
+interface TypeShape { typeName: string; size: number; fields: ReadonlyArray<{ offset: number; name: string; type: string }> }
+
+/** Bytes a scalar field takes, by dt's type name (0: not a scalar). */
+function scalarSize(type: string): number {
+  if (type.startsWith('Ptr64') || type === 'Uint8B' || type === 'Int8B') return 8;
+  if (type === 'Uint4B' || type === 'Int4B') return 4;
+  if (type === 'Uint2B' || type === 'Int2B' || type === 'Wchar') return 2;
+  if (type === 'UChar' || type === 'Char') return 1;
+  return 0;
+}
+
+/** A little-endian value from `bytes` at `at` (undefined where a byte is unreadable). */
+function readLe(bytes: Int16Array, at: number, size: number): bigint | undefined {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) {
+    const b = bytes[at + i];
+    if (b === undefined || b < 0) return undefined;
+    v = (v << 8n) | BigInt(b);
+  }
+  return v;
+}
+
+/**
+ * dt Type Address for an address that holds no object the engine lays out: the type's fields read from
+ * the simulated bytes there (through the process's page tables, or the system page tables for pool),
+ * as dt reads memory whatever it holds. Scalars and pointers in dt's formats, a _LIST_ENTRY as
+ * `[ 0xFlink - 0xBlink ]`, a character array as its string, an embedded structure by its type name;
+ * `??` for a field whose bytes are not readable. Nothing readable at the address: WinDbg's
+ * `Memory read error`.
+ */
+function fromMemory(t: KdTarget, shape: TypeShape, address: bigint, filters: string[], header: string, out: Out): void {
+  const size = Math.max(shape.size, ...shape.fields.map((f) => f.offset + Math.max(1, scalarSize(f.type))));
+  const bytes = t.read(address, Math.min(size, 0x4000));
+  if (bytes[0]! < 0) throw new KdError(`Memory read error ${pointer(address).replace('`', '')}`);
+  out.push(header);
+  const shown = shape.fields.filter((f) => f.offset >= 0 && matches(filters, f.name));
+  const width = Math.max(...shown.map((f) => f.name.length), 4);
+  for (const f of shown) {
+    let value: string;
+    const n = scalarSize(f.type);
+    const array = /^\[(\d+)\] (UChar|Char)$/.exec(f.type);
+    const bits = /^Pos (\d+), (\d+) Bits?$/.exec(f.type);
+    if (bits) {
+      // A bitfield: its bits in binary with the debugger's binary prefix 0y (Learn, "MASM Numbers and Operators"),
+      // as dt prints a bit field's value (`0y0101`).
+      const pos = Number(bits[1]);
+      const width = Number(bits[2]);
+      const unit = readLe(bytes, f.offset, Math.min(8, Math.ceil((pos + width) / 8)));
+      value = unit === undefined ? '??' : `0y${((unit >> BigInt(pos)) & ((1n << BigInt(width)) - 1n)).toString(2).padStart(width, '0')}`;
+    } else if (shape.typeName === '_LIST_ENTRY' && linksAt(t, address)) {
+      // dt nt!_LIST_ENTRY at a link of a list the simulation keeps: Flink and Blink from that list.
+      const link = linksAt(t, address)![f.offset === 0 ? 0 : 1];
+      value = typeof link === 'string' ? link : fieldValue(f.type, link);
+    } else if (n > 0) {
+      const v = readLe(bytes, f.offset, n);
+      value = v === undefined ? '??' : fieldValue(f.type, f.type.startsWith('Int') || f.type === 'Char' ? BigInt.asIntN(n * 8, v) : v);
+    } else if (f.type === '_LIST_ENTRY') {
+      const known = linksAt(t, address + BigInt(f.offset));
+      const flink = readLe(bytes, f.offset, 8);
+      const blink = readLe(bytes, f.offset + 8, 8);
+      value = known ? listEntry(known[0], known[1]) : flink === undefined || blink === undefined ? '??' : listEntry(flink, blink);
+    } else if (array) {
+      const chars: string[] = [];
+      for (let i = 0; i < Number(array[1]); i++) {
+        const b = bytes[f.offset + i];
+        if (b === undefined || b <= 0) break;
+        chars.push(b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
+      }
+      value = `[${array[1]}]  "${chars.join('')}"`;
+    } else value = f.type;
+    out.push(`   +0x${f.offset.toString(16).padStart(3, '0')} ${f.name.padEnd(width)} : ${value}`);
+  }
+}
+
+/** The shape of a type the engine lays out, from any object of it (or, for pool headers and heap entries, one found in memory). */
+function shapeOf(t: KdTarget, kind: Kind): TypeShape | undefined {
+  const s = t.system;
+  let layout: ObjectLayout | undefined;
+  // A thread type: the current thread's layout first (not a list of every thread of 2,000 processes).
+  const tid = t.tid;
+  if ((kind === 'ETHREAD' || kind === 'KTHREAD' || kind === 'TEB') && tid !== undefined) layout = describeObject(s, { kind, tid, pid: t.pid });
+  if (!layout) for (const ref of candidates(t, kind)) { layout = describeObject(s, ref); if (layout) break; }
+  if (!layout && kind === 'POOL_HEADER') {
+    const page = s.queryPool(t.process?.eprocess ?? 0n);
+    const block = page?.kind === 'small' ? page.blocks[0] : undefined;
+    layout = block ? describeObject(s, { kind, address: block.address }) : undefined;
+  }
+  if (!layout && kind === 'HEAP_ENTRY') {
+    const heap = s.queryHeaps(t.pid)[0];
+    const block = heap ? s.queryHeapBlocks(t.pid, heap.handle, 0, 1).blocks[0] : undefined;
+    layout = block ? find(t, kind, block.address) : undefined;
+  }
+  return layout ? { typeName: layout.typeName, size: layout.size, fields: layout.fields.filter((f) => f.offset >= 0) } : undefined;
 }
 
 /** dt [-r[N]] [-v] [module!]Type [Address] [Field...] */
@@ -172,7 +345,13 @@ export function cmdDt(t: KdTarget, args: string[], out: Out): void {
     if (address !== undefined) {
       rest.shift();
       layout = find(t, entry.kind, address);
-      if (!layout) throw new KdError(`Memory read error ${pointer(address).replace('`', '')}`);
+      if (!layout) {
+        // No such object at the address: the type read from whatever memory is there.
+        const shape = shapeOf(t, entry.kind);
+        if (!shape) throw new KdError(`Memory read error ${pointer(address).replace('`', '')}`);
+        fromMemory(t, shape, address, rest, verbose ? `struct ${entry.type}, ${shape.fields.length} elements, 0x${shape.size.toString(16)} bytes` : `${entry.module}!${entry.type}`, out);
+        return;
+      }
       withValues = true;
     }
     filters.push(...rest);
@@ -187,7 +366,7 @@ export function cmdDt(t: KdTarget, args: string[], out: Out): void {
   render(t, layout, withValues, filters, 0, withValues ? recurse : 0, out, new Set([`${layout.typeName}@${layout.address}`]));
 }
 
-/** dt of a symbol-only type: its fields (filtered); with an address, WinDbg's read error (pool is not simulated). */
+/** dt of a symbol-only type: its fields (filtered); with an address, the fields read from the memory there. */
 function symbolOnly(t: KdTarget, sym: SymbolType, rest: string[], verbose: boolean, out: Out): void {
   const filters = [...rest];
   if (filters.length > 0) {
@@ -195,7 +374,11 @@ function symbolOnly(t: KdTarget, sym: SymbolType, rest: string[], verbose: boole
     try { address = t.eval(filters[0]!); } catch (e) {
       if (!(e instanceof KdError) || !/^[A-Za-z_][\w.*]*$/.test(filters[0]!)) throw e;
     }
-    if (address !== undefined) throw new KdError(`Memory read error ${pointer(address).replace('`', '')}`);
+    if (address !== undefined) {
+      const header = verbose ? `struct ${sym.type}, ${sym.fields.length} elements, 0x${sym.size.toString(16)} bytes` : `${sym.module}!${sym.type}`;
+      fromMemory(t, { typeName: sym.type, size: sym.size, fields: sym.fields }, address, filters.slice(1), header, out);
+      return;
+    }
   }
   out.push(verbose ? `struct ${sym.type}, ${sym.fields.length} elements, 0x${sym.size.toString(16)} bytes` : `${sym.module}!${sym.type}`);
   const width = Math.max(...sym.fields.map((f) => f.name.length), 4);

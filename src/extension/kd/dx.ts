@@ -13,6 +13,7 @@ import { cmdDt } from './dt';
 import { KdError } from './expr';
 import { hex } from '../present/format';
 import { printable } from './format';
+import type { KdSteps } from './kd';
 import type { KdTarget } from './target';
 
 type Out = string[];
@@ -23,7 +24,8 @@ interface DxNode {
   type?: string;
   /** Shown after the name without a colon (a thread's `[Switch To]`). */
   note?: string;
-  children?: () => Array<[string, DxNode]>;
+  /** Lazily: a 2,000-process Processes node reads each process only when its line is printed. */
+  children?: () => Iterable<[string, DxNode]>;
   /** `[n]` without listing every child (Processes[pid] on a 2,000-process session). */
   index?: (n: bigint) => DxNode | undefined;
   /** What `.KernelObject` of this node lays out (the dt command's arguments). */
@@ -65,7 +67,12 @@ function processNode(t: KdTarget, p: ProcessInfo): DxNode {
 function processesNode(t: KdTarget): DxNode {
   const s = t.system;
   return {
-    children: () => s.processIds.map((pid): [string, DxNode] => [`[${hex(pid)}]`, processNode(t, s.queryProcess(pid)!)]),
+    children: function* () {
+      for (const pid of s.processIds) {
+        const p = s.queryProcess(pid);
+        if (p) yield [`[${hex(pid)}]`, processNode(t, p)];
+      }
+    },
     index: (n) => { const p = n < 0x100000000n ? s.queryProcess(Number(n)) : undefined; return p ? processNode(t, p) : undefined; },
   };
 }
@@ -91,9 +98,9 @@ function resolve(t: KdTarget, expr: string): DxNode {
     const member = /^\.(\w+)/.exec(rest);
     const index = /^\[\s*(0x[0-9a-f]+|\d+)\s*\]/i.exec(rest);
     if (member) {
-      const found = node.children?.().find(([n]) => n === member[1]);
+      const found = child(node, member[1]!);
       if (!found) throw new KdError(`Error: Unable to bind name '${member[1]}'`);
-      node = found[1];
+      node = found;
       rest = rest.slice(member[0].length);
     } else if (index) {
       const n = BigInt(index[1]!);
@@ -108,19 +115,28 @@ function resolve(t: KdTarget, expr: string): DxNode {
   return node;
 }
 
+/** The child called `name`, reading no further children than needed. */
+function child(node: DxNode, name: string): DxNode | undefined {
+  for (const [n, c] of node.children?.() ?? []) if (n === name) return c;
+  return undefined;
+}
+
 function label(name: string): string { return name.length < 17 ? name.padEnd(17) : name + ' '; }
 
-function render(name: string, node: DxNode, indent: string, depth: number, out: Out, cancelled: () => boolean): void {
-  if (out.length > MAX_LINES || cancelled()) return;
+/** Prints a node and its children to `depth` levels, yielding after each line (a long listing streams). */
+function* render(name: string, node: DxNode, indent: string, depth: number, out: Out, count: { lines: number }): Generator<void, void, void> {
+  if (count.lines > MAX_LINES) return;
   const type = node.type ? `[Type: ${node.type}]` : '';
   const value = node.value !== undefined ? `: ${node.value}` : '';
   out.push(`${indent}${label(name)}${[value, type, node.note ?? ''].filter(Boolean).join(' ')}`.trimEnd());
+  count.lines++;
+  yield;
   if (depth <= 0 || !node.children) return;
-  for (const [n, child] of node.children()) render(n, child, indent + '    ', depth - 1, out, cancelled);
+  for (const [n, c] of node.children()) yield* render(n, c, indent + '    ', depth - 1, out, count);
 }
 
-/** dx [-r[N]] Expression */
-export function cmdDx(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+/** dx [-r[N]] Expression (a generator: `dx -r2 @$cursession.Processes` prints tens of thousands of lines). */
+export function* cmdDx(t: KdTarget, args: string[], out: Out): KdSteps {
   let depth = 1;
   const rest: string[] = [];
   for (const a of args) {
@@ -133,7 +149,7 @@ export function cmdDx(t: KdTarget, args: string[], out: Out, cancelled: () => bo
   const kernelObject = /\.KernelObject$/.exec(expr);
   if (kernelObject) {
     const owner = resolve(t, expr.slice(0, kernelObject.index));
-    const ko = owner.children?.().find(([n]) => n === 'KernelObject')?.[1];
+    const ko = child(owner, 'KernelObject');
     if (!ko?.dt) throw new KdError("Error: Unable to bind name 'KernelObject'");
     out.push(`${label(expr)}[Type: ${ko.type}]`);
     // Its fields as dt lays them out (dx shows the native structure's fields the same way).
@@ -142,5 +158,5 @@ export function cmdDx(t: KdTarget, args: string[], out: Out, cancelled: () => bo
     for (const f of fields.slice(1)) out.push(f);
     return;
   }
-  render(expr, resolve(t, expr), '', depth, out, cancelled);
+  yield* render(expr, resolve(t, expr), '', depth, out, { lines: 0 });
 }

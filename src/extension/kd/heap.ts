@@ -6,13 +6,15 @@
 import { KdError } from './expr';
 import { hexDigits as hexw, pointerDigits as ptr16 } from '../present/format';
 import { right } from './format';
+import type { KdSteps } from './kd';
 import type { KdTarget } from './target';
 
 type Out = string[];
 /** !heap -a lists at most this many entries per segment (the command stays within its time budget). */
 const MAX_ENTRIES = 2000;
 
-export function cmdHeap(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+/** !heap [-s | -a [Heap] | -x Address]; -a yields after each entry (the console prints it slice by slice). */
+export function* cmdHeap(t: KdTarget, args: string[], out: Out): KdSteps {
   const s = t.system;
   const p = s.queryProcess(t.pid);
   const heaps = s.queryHeaps(t.pid);
@@ -42,19 +44,19 @@ export function cmdHeap(t: KdTarget, args: string[], out: Out, cancelled: () => 
       out.push(`${right(h.index, 3)}:   ${h.handle.toString(16)}${h.processHeap ? '  (process heap)' : ''}${h.type === 'Segment' ? '  Segment heap' : ''}`);
       for (const seg of h.segments) out.push(`    Segment at ${ptr16(seg.base)} to ${ptr16(seg.end)} (${hexw(seg.committed, 8)} bytes committed)`);
       out.push(`    Flags:                ${hexw(h.flags, 8)}`, `    Total free size:      ${hexw(h.totalFree / 16, 8)}`, `    Lfh buckets:          ${h.lfh.buckets.length ? h.lfh.buckets.map((b) => b.toString(16)).join(' ') : '(none)'}`);
-      h.segments.forEach((seg, i) => {
+      for (const [i, seg] of h.segments.entries()) {
         out.push('', `    Segment${String(i).padStart(2, '0')} at ${seg.base.toString(16)}:`, `        Base:            ${seg.base.toString(16)}`, `        First Entry:     ${seg.firstEntry.toString(16)}`,
           `        Last Entry:      ${seg.end.toString(16)}`, `        Total Pages:     ${hexw(seg.reserved / 4096, 8)}`, `        Total UnCommit:  ${hexw((seg.reserved - seg.committed) / 4096, 8)}`,
           `        UnCommitted Ranges: (${seg.uncommittedRanges})`, '', `    Heap entries for Segment${String(i).padStart(2, '0')} in Heap ${ptr16(h.handle)}`, '         address: psize . size  flags   state (requested size)');
         const { total, blocks } = s.queryHeapBlocks(t.pid, h.handle, 0, MAX_ENTRIES, i);
         for (const b of blocks) {
-          if (cancelled()) return;
+          yield;
           if (b.kind === 'uncommitted') { out.push(`        ${ptr16(b.address)}:      ${hexw(b.size, 8)}      - uncommitted bytes.`); continue; }
           const state = b.kind === 'free' ? 'free' : b.kind === 'lfhUserBlocks' ? 'busy  (LFH user blocks)' : `busy (${b.requested.toString(16)})`;
           out.push(`        ${ptr16(b.address)}: ${hexw(b.previousSize, 5)} . ${hexw(b.size, 5)} [${b.kind === 'free' ? '00' : '01'}] - ${state}`);
         }
         if (total > blocks.length) out.push(`        ... ${total - blocks.length} more entries`);
-      });
+      }
       for (const v of h.virtualBlocks) out.push(`    Virtual block: ${ptr16(v.address - 0x40n)} - ${ptr16(v.address - 0x40n + BigInt(v.reserved))} (${hexw(v.requested, 8)} bytes requested)`);
     }
     return;

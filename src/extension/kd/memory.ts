@@ -2,7 +2,7 @@
 // Microsoft Learn debugger reference ("d, da, db, dc, dd, dD, df, dp, dq, du, dw (Display Memory)",
 // "e, ea, eb, ed... (Enter Values)", "!pte", "!vtop", "!pfn"); the !pte flag letters and their
 // order (C G L D A N T U/K W/R E V) are the ones the !pte page tabulates.
-import { NtException, type DecodedPte } from '../../engine';
+import { MM_HIGHEST_USER_ADDRESS, NtException, type DecodedPte } from '../../engine';
 import { KdError } from './expr';
 import { hexColumn, hexDigits, PAGE_SHIFT_N, PAGE_SIZE, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
 import type { KdTarget } from './target';
@@ -135,10 +135,47 @@ function invalidLines(d: DecodedPte): string[] {
   }
 }
 
+/**
+ * !pte on a system-space address (Learn, "!pte": the same four columns, PXE PPE PDE PTE, their
+ * addresses in the page-table self map, `contains` and the decoded entry). The simulation keeps real
+ * page tables for the pool regions only: the PTE of a pool page is read from its page-table page and
+ * decoded as for a user address, the PDE column shows that page table's frame. The upper levels of the
+ * kernel's tree (PXE, PPE) and the PDE's own bits are not simulated: their `contains` is `??` as the
+ * debugger prints memory it cannot read. In the system PTE region the simulation records which PTEs a
+ * kernel stack uses (a guard PTE below each stack) but keeps no pages behind them; session space keeps no
+ * pages at all (README, "Simplifications"). Returns false for an address outside the simulated regions.
+ */
+function systemPte(t: KdTarget, va: bigint, out: Out): boolean {
+  const info = t.system.querySystemAddress(va);
+  if (!info) return false;
+  const addr = t.system.getPagingStructureAddresses(va);
+  const col = 27;
+  const unknown = 'contains ????????????????';
+  out.push(`${' '.repeat(43)}VA ${pointerDigits(va)}`);
+  out.push(['PXE', 'PPE', 'PDE', 'PTE'].map((n) => `${n} at ${pointerDigits(addr[n.toLowerCase() as 'pxe']).toUpperCase()}`.padEnd(col)).join('').trimEnd());
+  const pool = info.region === 'AssignedRegionNonPagedPool' || info.region === 'AssignedRegionPagedPool';
+  const pde = info.tablePfn >= 0 ? `pfn ${info.tablePfn.toString(16).padEnd(9)} (page table)` : pool ? 'not valid' : 'not simulated';
+  const pte = info.pte;
+  out.push([unknown, unknown, unknown, pte ? `contains ${pointerDigits(pte.value).toUpperCase()}` : unknown].map((c) => c.padEnd(col)).join('').trimEnd());
+  let last: string[];
+  if (pte) last = pte.kind === 'hardware' ? [`pfn ${Number(pte.fields.PageFrameNumber).toString(16).padEnd(9)} ${pteFlags(pte)}`] : invalidLines(pte);
+  else if (info.systemPte === 'stack') last = ['kernel stack (in use, no page simulated)'];
+  else if (info.systemPte === 'guard') last = ['kernel stack guard PTE'];
+  else if (info.systemPte === 'free') last = ['free system PTE'];
+  else if (info.tablePfn < 0 && info.region !== 'AssignedRegionSession') last = ['not valid'];
+  else last = ['no page simulated'];
+  const notSimulated = 'not simulated';
+  out.push([notSimulated, notSimulated, pde, last[0]!].map((c) => c.padEnd(col)).join('').trimEnd());
+  for (const l of last.slice(1)) if (l) out.push(`${' '.repeat(col * 3)}${l}`);
+  out.push(`(${info.region.replace('AssignedRegion', '')})`);
+  return true;
+}
+
 /** !pte VirtualAddress */
 export function cmdPte(t: KdTarget, args: string[], out: Out): void {
   if (!args[0]) throw new KdError('Numeric expression missing from \'\'');
   const va = t.eval(args[0]);
+  if (va > MM_HIGHEST_USER_ADDRESS && systemPte(t, va, out)) return;
   const walk = t.system.walkAddress(t.pid, va);
   const addr = t.system.getPagingStructureAddresses(va);
   const col = 27;

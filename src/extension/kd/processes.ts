@@ -6,6 +6,7 @@ import { callChain } from '../panels/explain';
 import { KdError } from './expr';
 import { hex, hexColumn, hexDigits, PAGE_SIZE_N, pointer, pointerDigits } from '../present/format';
 import { commitCharge, printable } from './format';
+import type { KdSteps } from './kd';
 import type { KdTarget } from './target';
 import { VAD_ROOT_OFFSET } from './vm';
 
@@ -70,8 +71,12 @@ function processDetails(t: KdTarget, p: ProcessInfo, flags: number, out: Out): v
   out.push('');
 }
 
-/** !process [Process [Flags [ImageName]]] */
-export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+/**
+ * !process [Process [Flags [ImageName]]]. `!process 0 <flags>` walks every process and yields after
+ * each one (a 2,000-process `!process 0 7` is ~28,000 lines: the console prints them slice by slice and
+ * Ctrl+C stops the walk).
+ */
+export function* cmdProcess(t: KdTarget, args: string[], out: Out): KdSteps {
   if (args.length === 0) { processDetails(t, t.process!, 3, out); return; }
   const first = t.eval(args[0]!);
   const flags = args[1] !== undefined ? Number(t.eval(args[1]) & 0xFFn) : first === 0n ? 3 : 0xF;
@@ -79,16 +84,16 @@ export function cmdProcess(t: KdTarget, args: string[], out: Out, cancelled: () 
   if (first === 0n) {
     out.push('**** NT ACTIVE PROCESS DUMP ****');
     for (const pid of t.system.processIds) {
-      if (cancelled()) return;
-      const p = t.system.queryProcess(pid)!;
+      const p = t.system.queryProcess(pid);
       // The dump walks PsActiveProcessHead: a process still being created is not on it until stage 3F
-      // (PspInsertProcess; Windows Internals 7e ch. 3).
-      if (p.creating) continue;
+      // (PspInsertProcess; Windows Internals 7e ch. 3). (Gone: the live machine moved between slices.)
+      if (!p || p.creating) continue;
       // Idle (pid 0) is not on the list: PspInitPhase0 initializes PsActiveProcessHead without inserting the initial
       // process, so the walk starts at System (ReactOS wiki, "Idle Process"). `!process <Idle's EPROCESS>` still shows it.
       if (p.pid === 0) continue;
       if (image !== undefined && p.imageFileName.toLowerCase() !== image) continue;
       processDetails(t, p, flags, out);
+      yield;
     }
     return;
   }
@@ -264,11 +269,38 @@ const PRIVILEGE_LUIDS: Record<string, number> = {
 };
 
 /**
+ * SID_AND_ATTRIBUTES.Attributes as !token words them (Learn's "!token" example: `Attributes - Mandatory
+ * Default Enabled Owner`, `GroupResource`, `LogonId`), one word per SE_GROUP_* bit of winnt.h in bit
+ * order: MANDATORY 0x1, ENABLED_BY_DEFAULT 0x2, ENABLED 0x4, OWNER 0x8, USE_FOR_DENY_ONLY 0x10,
+ * INTEGRITY 0x20, INTEGRITY_ENABLED 0x40, RESOURCE 0x20000000, LOGON_ID 0xC0000000 (Microsoft Learn,
+ * "TOKEN_GROUPS structure").
+ */
+const GROUP_ATTRIBUTES: ReadonlyArray<[number, string]> = [
+  [0x1, 'Mandatory'], [0x2, 'Default'], [0x4, 'Enabled'], [0x8, 'Owner'], [0x10, 'UseForDenyOnly'],
+  [0x20, 'GroupIntegrity'], [0x40, 'GroupIntegrityEnabled'], [0x20000000, 'GroupResource'], [0xC0000000, 'LogonId'],
+];
+function groupAttributes(a: number): string {
+  return GROUP_ATTRIBUTES.filter(([bit]) => ((a & bit) >>> 0) === bit).map(([, w]) => w).join(' ');
+}
+
+/**
+ * The friendly name !token -n prints after a group's SID, `(Use: DOMAIN\name)` with the SID_NAME_USE
+ * word as the example shows it: `Alias` for BUILTIN (S-1-5-32-x), `Label` for a mandatory label
+ * (S-1-16-x), `Group` for a domain or machine group (S-1-5-21-...), `Well Known Group` for the rest;
+ * a logon SID (S-1-5-5-x-y) has no account name: `(no name mapped)`.
+ */
+function sidName(sid: string, name: string): string {
+  if (sid.startsWith('S-1-5-5-')) return '(no name mapped)';
+  const use = sid.startsWith('S-1-5-32-') ? 'Alias' : sid.startsWith('S-1-16-') ? 'Label' : sid.startsWith('S-1-5-21-') ? 'Group' : 'Well Known Group';
+  return `(${use}: ${printable(name.includes('\\') ? name : `localhost\\${name}`)})`;
+}
+
+/**
  * !token [-n] [Address]: the current process's primary token, after Learn's "!token": the `_TOKEN 0x...`
  * header, TS Session ID, User (with -n its account name, "-n Causes the display to include the friendly
- * name"), the privileges with their LUIDs and attributes, Authentication ID, TokenType and Token ID.
- * Left out: User Groups, Primary Group, Source, Modified ID and the rest, whose values the engine's token
- * layout does not expose.
+ * name"), the groups (`Groups:`, each ` NN SID` and its `Attributes - ...` line, the integrity label
+ * last), the privileges with their LUIDs and attributes, Authentication ID, TokenType and Token ID.
+ * Left out: Primary Group, Source, Modified ID and the rest, which the simulated token does not keep.
  */
 export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   let pid = t.pid;
@@ -289,18 +321,28 @@ export function cmdToken(t: KdTarget, args: string[], out: Out): void {
   out.push(`_EPROCESS 0x${pointerDigits(t.system.queryProcess(pid)!.eprocess)}, _TOKEN 0x${pointerDigits(tok.address)}`);
   out.push(`TS Session ID: ${hex(Number(fieldOf(tok, 'SessionId') ?? 0))}`);
   out.push(`User: ${sid}${names && m ? ` (User: ${printable(m[1]!)})` : ''}`);
+  out.push('Groups:');
+  (t.system.queryTokenGroups(pid) ?? []).forEach((g, i) => {
+    out.push(` ${String(i).padStart(2, '0')} ${printable(g.sid)}${names ? ` ${sidName(g.sid, g.name)}` : ''}`);
+    out.push(`    Attributes - ${groupAttributes(g.attributes)}`);
+  });
   out.push('Privs:');
   const privs = String(fieldOf(tok, 'Privileges') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const entry of privs) {
+  // Each line: its index in the token's list (two digits, as Learn's example numbers them 00, 01...), the
+  // LUID in hex, the name and the attributes.
+  for (const [index, entry] of privs.entries()) {
     // dt marks a present privilege that is not enabled "(disabled)"; !token then prints no attribute.
     const disabled = entry.endsWith(' (disabled)');
     const name = disabled ? entry.slice(0, -' (disabled)'.length) : entry;
     const luid = PRIVILEGE_LUIDS[name] ?? 0;
-    out.push(` ${String(luid).padStart(2)} 0x${luid.toString(16).padStart(9, '0')} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
+    out.push(` ${String(index).padStart(2, '0')} 0x${luid.toString(16).padStart(9, '0')} ${name.padEnd(34)}Attributes - ${disabled ? '' : 'Enabled'}`);
   }
   const auth = Number(fieldOf(tok, 'AuthenticationId') ?? 0);
+  const primary = !/Impersonation/.test(String(fieldOf(tok, 'TokenType')));
   out.push(`Authentication ID:         (0,${auth.toString(16)})`);
-  out.push(`TokenType:                 ${/Impersonation/.test(String(fieldOf(tok, 'TokenType'))) ? 'Impersonation' : 'Primary'}`);
+  // A primary token's impersonation level is SecurityAnonymous (0), which the example prints as Anonymous.
+  if (primary) out.push('Impersonation Level:       Anonymous');
+  out.push(`TokenType:                 ${primary ? 'Primary' : 'Impersonation'}`);
   out.push(`Token ID: ${Number(fieldOf(tok, 'TokenId') ?? 0).toString(16)}`);
 }
 

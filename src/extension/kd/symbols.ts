@@ -2,9 +2,9 @@
 // an address: each field's offset, name and type as `dt nt!_TYPE` prints them for Windows 10 x64
 // 19041 (Vergilius Project, "Windows 10 2004 20H1 (x64)": _MMVAD, _MMVAD_SHORT, _MMPFN,
 // _OBJECT_HEADER). Only the fields whose offsets the public symbols give are listed; bitfields inside
-// the unions (u, u1, u2...) are left as their union. The values of such structures are in kernel pool,
-// which the simulation does not map, so these types are type-only (dt with an address answers with
-// WinDbg's memory read error). Pure.
+// the unions (u, u1, u2...) are left as their union. dt with an address reads them from the simulated
+// memory there (user pages, pool pages) or answers with WinDbg's memory read error where nothing is
+// mapped (the PFN database, for one, is not mapped in the simulated address space). Pure.
 
 /** One field of a symbol-only type. */
 export interface SymbolField { offset: number; name: string; type: string }
@@ -15,6 +15,8 @@ export interface SymbolType { module: string; type: string; size: number; fields
 const f = (offset: number, name: string, type: string): SymbolField => ({ offset, name, type });
 
 export const SYMBOL_TYPES: readonly SymbolType[] = [
+  // The doubly linked list every kernel list is made of (wdm.h LIST_ENTRY; Flink at 0, Blink at 8).
+  { module: 'nt', type: '_LIST_ENTRY', size: 0x10, fields: [f(0x000, 'Flink', 'Ptr64 _LIST_ENTRY'), f(0x008, 'Blink', 'Ptr64 _LIST_ENTRY')] },
   {
     module: 'nt', type: '_MMVAD_SHORT', size: 0x40, fields: [
       f(0x000, 'VadNode', '_RTL_BALANCED_NODE'), f(0x000, 'NextVad', 'Ptr64 _MMVAD_SHORT'),

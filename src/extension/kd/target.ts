@@ -2,7 +2,7 @@
 // (.process / .thread), how an address names an object, and how memory is read WITHOUT faulting
 // (a debugger reads through the page tables; a page that is not valid is unreadable, as for paged-out
 // memory in WinDbg). Pure: only the engine's public API.
-import { describeObject, type JobInfo, type ProcessInfo, type System } from '../../engine';
+import { describeObject, MM_HIGHEST_USER_ADDRESS, type JobInfo, type ProcessInfo, type System } from '../../engine';
 import { PAGE_SIZE, PAGE_SIZE_N } from '../present/format';
 import { evaluate, KdError, type ExprScope } from './expr';
 
@@ -144,7 +144,8 @@ export class KdTarget implements ExprScope {
 
   /**
    * Reads `size` bytes at a virtual address of the current process through its page tables, without
-   * faulting: each byte, or -1 where the page is not valid (WinDbg prints ?? there).
+   * faulting: each byte, or -1 where the page is not valid (WinDbg prints ?? there). A system-space
+   * address is read through the system page tables the simulation keeps (pool pages; querySystemAddress).
    */
   read(address: bigint, size: number, pid = this.pid): Int16Array {
     const out = new Int16Array(size).fill(-1);
@@ -156,7 +157,8 @@ export class KdTarget implements ExprScope {
       const va = (address + BigInt(done)) & ((1n << 64n) - 1n);
       const offset = Number(va & (PAGE_SIZE_N - 1n));
       const len = Math.min(size - done, PAGE_SIZE - offset);
-      const walk = s.walkAddress(pid, va);
+      const pfn = va > MM_HIGHEST_USER_ADDRESS ? s.querySystemAddress(va)?.pfn ?? null : s.walkAddress(pid, va).pfn;
+      const walk = { pfn };
       if (walk.pfn !== null && walk.pfn < s.physicalPageCount) {
         s.readPhysical(walk.pfn, offset, buf, 0, len);
         for (let i = 0; i < len; i++) out[done + i] = buf[i]!;

@@ -7,13 +7,13 @@ import { Commands } from '../ids';
 import type { SimulationSession } from '../session';
 import { commonPrefix, complete } from './complete';
 import { LineEditor } from './editor';
-import { runKd, type KdState, type KdView } from './kd';
+import { startKd, type KdState, type KdView } from './kd';
+import { KdPrinter } from './printer';
 import { findLinks, type KdLinkTarget } from './links';
 import { KdTarget } from './target';
 
 const HISTORY_KEY = 'ntlab.kd.history';
 const PROMPT = '0: kd> ';
-const CHUNK_LINES = 200;
 const TRANSCRIPT_CHARS = 200_000;
 
 /** What "Open Kernel Debugger" resolves to: the terminal's name and what the console wrote (for tests and other extensions). */
@@ -39,7 +39,7 @@ class KdConsole implements vscode.Pseudoterminal {
   readonly onDidWrite = this.write.event;
   readonly state: KdState = {};
   private readonly editor: LineEditor;
-  private printing: { cancelled: boolean } | undefined;
+  private printing: KdPrinter | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The last characters written (bounded), for the command's caller. */
   transcript = '';
@@ -69,7 +69,7 @@ class KdConsole implements vscode.Pseudoterminal {
 
   handleInput(data: string): void {
     if (this.printing) {
-      if (data.includes('\x03')) { this.printing.cancelled = true; }
+      if (data.includes('\x03')) this.printing.interrupt();
       return;
     }
     for (const action of this.editor.input(data)) {
@@ -102,32 +102,27 @@ class KdConsole implements vscode.Pseudoterminal {
     const view = this.view();
     if (!line.trim()) { this.prompt(); return; }
     if (!view) { this.out(`${vscode.l10n.t('No simulation is running. Start one first.')}\r\n`); this.prompt(); return; }
-    const result = runKd(view, this.state, line);
-    if (result.clear) this.out('\x1b[2J\x1b[3J\x1b[H');
-    if (result.travel) {
-      try { this.session.setCursor(result.travel.seq); } catch { /* the trace moved on; the lines say where we tried to go */ }
-    }
-    this.print(result.lines);
-  }
-
-  /** Writes lines in chunks, yielding between them so Ctrl+C can stop a long listing. */
-  private print(lines: string[]): void {
-    const job = { cancelled: false };
-    this.printing = job;
-    let at = 0;
-    const step = (): void => {
-      if (job.cancelled) {
-        this.out(`^C ${vscode.l10n.t('Listing stopped ({0} of {1} lines shown).', at, lines.length)}\r\n`);
-      } else {
-        const end = Math.min(lines.length, at + CHUNK_LINES);
-        if (end > at) this.out(lines.slice(at, end).map((l) => l + '\r\n').join(''));
-        at = end;
-        if (at < lines.length) { setTimeout(step, 0); return; }
-      }
-      this.printing = undefined;
-      this.prompt();
-    };
-    step();
+    const stream = startKd(view, this.state, line);
+    const printer = new KdPrinter(stream, {
+      now: () => performance.now(),
+      schedule: (next) => { setTimeout(next, 0); },
+      write: (chunk) => {
+        if (chunk.clear) this.out('\x1b[2J\x1b[3J\x1b[H');
+        if (chunk.lines.length) this.out(chunk.lines.map((l) => l + '\r\n').join(''));
+      },
+      finished: (interrupted, printed) => {
+        // kd echoes ^C; the count of lines shown is the lab's own note.
+        if (interrupted) this.out(`^C ${vscode.l10n.t('Command stopped after {0} lines.', printed)}\r\n`);
+        this.printing = undefined;
+        // The line ended (or was stopped): move the session if it travelled, then the prompt.
+        if (stream.travel) {
+          try { this.session.setCursor(stream.travel.seq); } catch { /* the trace moved on; the lines say where we tried to go */ }
+        }
+        this.prompt();
+      },
+    });
+    this.printing = printer;
+    printer.start();
   }
 
   private complete(): void {

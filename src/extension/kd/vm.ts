@@ -6,6 +6,7 @@ import { MEM_COMMIT, MEM_FREE, MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE, MEM_RESERVE, 
 import { KdError } from './expr';
 import { hexDigits, PAGE_SHIFT_N, PAGE_SIZE, pointer, pointerDigits } from '../present/format';
 import { commitCharge, kbOfPages, pagesKb, printable, right } from './format';
+import type { KdSteps } from './kd';
 import type { KdTarget } from './target';
 import { vmSystemLines } from './pool';
 
@@ -31,7 +32,7 @@ export function protectName(p: number, prefix = ''): string {
  * are left out. Flag bit 0 (0x1) omits the per-process list, as Learn documents; the per-process lines
  * show EPROCESS.CommitCharge (commitCharge, the number !process prints).
  */
-export function cmdVm(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+export function* cmdVm(t: KdTarget, args: string[], out: Out): KdSteps {
   const flags = args[0] !== undefined ? Number(t.eval(args[0]) & 0xFFn) : 0;
   const s = t.system;
   const lists = s.querySystemMemoryListInformation();
@@ -57,11 +58,17 @@ export function cmdVm(t: KdTarget, args: string[], out: Out, cancelled: () => bo
   out.push(row('Peak Commit', commit.CommitPeak));
   if (flags & 1) return;
   out.push('');
-  const procs = s.processIds.map((pid) => s.queryProcess(pid)!).map((p) => ({ p, charge: commitCharge(p) }));
-  procs.sort((a, b) => b.charge - a.charge || a.p.pid - b.p.pid);
-  for (const { p, charge } of procs) {
-    if (cancelled()) return;
-    out.push(`${right(hexDigits(p.pid, 4), 13)} ${printable(p.imageFileName).padEnd(24)}${pagesKb(charge)}`);
+  // Sorted by commit: every process is read first (yielding every 100, so the console stays live).
+  const procs: Array<{ pid: number; name: string; charge: number }> = [];
+  for (const pid of s.processIds) {
+    const p = s.queryProcess(pid);
+    if (p) procs.push({ pid, name: p.imageFileName, charge: commitCharge(p) });
+    if (procs.length % 100 === 0) yield;
+  }
+  procs.sort((a, b) => b.charge - a.charge || a.pid - b.pid);
+  for (const p of procs) {
+    out.push(`${right(hexDigits(p.pid, 4), 13)} ${printable(p.name).padEnd(24)}${pagesKb(p.charge)}`);
+    yield;
   }
 }
 
@@ -144,7 +151,7 @@ function vadProtection(v: { type: number; allocationProtect: number }): string {
 }
 
 /** !wsle [Flags]: the current process's working-set list (flag 1: the valid entries). */
-export function cmdWsle(t: KdTarget, args: string[], out: Out, cancelled: () => boolean): void {
+export function* cmdWsle(t: KdTarget, args: string[], out: Out): KdSteps {
   const flags = args[0] !== undefined ? Number(t.eval(args[0]) & 0xFFn) : 0;
   const p = t.process!;
   const ws = t.system.queryWorkingSet(t.pid);
@@ -158,14 +165,25 @@ export function cmdWsle(t: KdTarget, args: string[], out: Out, cancelled: () => 
     out.push('');
     out.push('Virtual Address           Age  Locked  ReferenceCount');
     for (const e of ws.entries) {
-      if (cancelled()) return;
       out.push(`${pointerDigits(e.va)} ${right(e.age, 8)} ${right(0, 7)} ${right(1, 15)}   pfn ${e.pfn >= 0 ? e.pfn.toString(16) : '-'}`);
+      yield;
     }
   }
 }
 
-/** !memusage: the page lists and each control area's resident pages. */
-export function cmdMemusage(t: KdTarget, _args: string[], out: Out, cancelled: () => boolean): void {
+/**
+ * !memusage: the page lists, then the "Usage Summary (in Kb)" table in the columns Learn's "!memusage"
+ * example shows: Control, Valid, Standby, Dirty, Shared, Locked, PageTables, name. Per control area
+ * (the first column; `!ca` takes it), from its prototype PTEs and the PFN entries they point to: Valid
+ * = pages a valid prototype PTE maps; Standby and Dirty = its pages in transition on the standby and the
+ * modified (or modified-no-write) lists; Shared = valid pages with a share count above 1 (mapped by more
+ * than one process's PTE); Locked = valid pages whose PFN reference count is held (ReferenceCount > 0);
+ * PageTables = 0, a control area has no page tables of its own. All in KB (4 KB a page). The name is
+ * `mapped_file( name )` for a file (Learn's example), `Page File Section` for a section backed by the
+ * paging file. Simplification: WinDbg also lists process-private and driver rows; the simulation prints
+ * control areas only. Yields after each control area.
+ */
+export function* cmdMemusage(t: KdTarget, _args: string[], out: Out): KdSteps {
   const s = t.system;
   const l = s.querySystemMemoryListInformation();
   const standby = l.PageCountByPriority.reduce((a, b) => a + b, 0);
@@ -183,11 +201,31 @@ export function cmdMemusage(t: KdTarget, _args: string[], out: Out, cancelled: (
   out.push(`${'TOTAL'.padStart(19)}: ${right(s.physicalPageCount, 7)} (${right(kbOfPages(s.physicalPageCount), 9)} kb)`);
   out.push('');
   out.push('  Usage Summary (in Kb):');
-  out.push('Control       Valid Standby/Modified  name');
+  out.push('Control       Valid Standby Dirty Shared Locked PageTables  name');
+  yield;
   for (const sec of s.querySections({ views: 'none' })) {
-    if (cancelled()) return;
-    out.push(`${right(sec.controlArea.toString(16), 7)} ${right(sec.validPages * 4, 11)} ${right((sec.residentPages - sec.validPages) * 4, 16)}  ${sec.file ? `mapped_file( ${printable(sec.file.replace(/^.*\\/, ''))} )` : 'Page File Section'}`);
+    const u = controlAreaUsage(t, sec.controlArea, sec.totalPtes);
+    const kb = (pages: number): string => String(kbOfPages(pages));
+    const name = sec.file ? `mapped_file( ${printable(sec.file.replace(/^.*\\/, ''))} )` : 'Page File Section';
+    out.push(`${right(sec.controlArea.toString(16), 7)} ${right(kb(u.valid), 11)} ${right(kb(u.standby), 7)} ${right(kb(u.dirty), 5)} ${right(kb(u.shared), 6)} ${right(kb(u.locked), 6)} ${right(0, 10)}  ${name}`);
+    yield;
   }
+}
+
+/** One control area's pages by state, from its prototype PTEs and their PFN entries (!memusage). */
+export function controlAreaUsage(t: KdTarget, controlArea: number, totalPtes: number): { valid: number; standby: number; dirty: number; shared: number; locked: number } {
+  const u = { valid: 0, standby: 0, dirty: 0, shared: 0, locked: 0 };
+  for (const pte of t.system.queryPrototypePtes(controlArea, 0, totalPtes)) {
+    if (pte.pfn === null || pte.pfn < 0 || pte.pfn >= t.system.physicalPageCount) continue;
+    const pfn = t.system.queryPfn(pte.pfn);
+    if (pte.kind === 'hardware') {
+      u.valid++;
+      if (pfn.ShareCount > 1) u.shared++;
+      if (pfn.ReferenceCount > 0) u.locked++;
+    } else if (pfn.State === 'Standby') u.standby++;
+    else if (pfn.State === 'Modified' || pfn.State === 'ModifiedNoWrite') u.dirty++;
+  }
+  return u;
 }
 
 /** Sizes as !address prints them: `(  12.000 kB)`, `(   7.999 TB)` (Learn, "!address" examples). */
@@ -233,7 +271,7 @@ function usageClassifier(t: KdTarget): (base: bigint, size: bigint, state: numbe
  * sections: Usage, Type (for busy), State, Protect (for commit) and the largest region by usage, sizes
  * in kB/MB/GB/TB.
  */
-export function cmdAddress(t: KdTarget, args: string[], out: Out, cancelled: () => boolean = () => false): void {
+export function* cmdAddress(t: KdTarget, args: string[], out: Out): KdSteps {
   const s = t.system;
   const usage = usageClassifier(t);
   if (args[0] !== undefined && args[0].toLowerCase() !== '-summary') {
@@ -268,7 +306,7 @@ export function cmdAddress(t: KdTarget, args: string[], out: Out, cancelled: () 
   let va = 0n;
   let busy = 0n;
   for (let i = 0; i < 100000 && va <= MM_HIGHEST_USER_ADDRESS; i++) {
-    if (cancelled()) return;
+    if (i > 0) yield;
     const m = s.queryVirtual(t.pid, va);
     if (m.RegionSize <= 0n) break;
     const use = usage(m.BaseAddress, m.RegionSize, m.State, m.Type);
@@ -307,18 +345,26 @@ export function cmdAddress(t: KdTarget, args: string[], out: Out, cancelled: () 
   }
 }
 
-/** !ca [ControlArea]: a control area, its segment and subsections (no argument: every control area). */
-export function cmdCa(t: KdTarget, args: string[], out: Out): void {
+/**
+ * !ca [ControlArea]: a control area, its segment and subsections (no argument: every control area).
+ * Yields after each control area of the listing and after each process whose views it lists (ntdll's
+ * control area is mapped by every one of 2,000 processes).
+ */
+export function* cmdCa(t: KdTarget, args: string[], out: Out): KdSteps {
   if (args[0] === undefined) {
     out.push('ControlArea  Segment.PrototypePte  Ptes  Views  File');
-    for (const s of t.system.querySections({ views: 'none' })) out.push(`${right(s.controlArea.toString(16), 11)}  ${pointerDigits(s.prototypePteBase)}  ${right(s.totalPtes.toString(16), 4)}  ${right(s.numberOfMappedViews, 5)}  ${s.file ? printable(s.file) : 'Page File Section'}`);
+    for (const s of t.system.querySections({ views: 'none' })) {
+      out.push(`${right(s.controlArea.toString(16), 11)}  ${pointerDigits(s.prototypePteBase)}  ${right(s.totalPtes.toString(16), 4)}  ${right(s.numberOfMappedViews, 5)}  ${s.file ? printable(s.file) : 'Page File Section'}`);
+      yield;
+    }
     return;
   }
   const id = t.eval(args[0]);
-  // A control area by its number (one query), else by its segment's PrototypePte address.
-  const byNumber = id < 0x100000000n ? t.system.querySections({ controlArea: Number(id) })[0] : undefined;
+  // A control area by its number (one query), else by its segment's PrototypePte address; the views
+  // are read process by process below.
+  const byNumber = id < 0x100000000n ? t.system.querySections({ controlArea: Number(id), views: 'none' })[0] : undefined;
   const base = byNumber ? undefined : t.system.querySections({ views: 'none' }).find((x) => x.prototypePteBase === id)?.controlArea;
-  const s = byNumber ?? (base === undefined ? undefined : t.system.querySections({ controlArea: base })[0]);
+  const s = byNumber ?? (base === undefined ? undefined : t.system.querySections({ controlArea: base, views: 'none' })[0]);
   if (!s) throw new KdError(`Unable to read _CONTROL_AREA at ${pointer(id)}`);
   out.push(`ControlArea  @ ${s.controlArea.toString(16)}`);
   out.push(`  Section Ref ${right(s.numberOfSectionReferences, 16)}  Mapped Views ${right(s.numberOfMappedViews, 14)}`);
@@ -337,9 +383,15 @@ export function cmdCa(t: KdTarget, args: string[], out: Out): void {
     out.push(`  Base Pte     ${pointerDigits(s.prototypePteBase + BigInt(sub.firstPte) * 8n)}  Ptes In Subsect ${right(sub.ptes.toString(16), 8)}`);
     out.push(`  Starting Sector ${right((sub.fileOffset / 512).toString(16), 8)}  Number Of Sectors ${right(Math.ceil(sub.rawSize / 512).toString(16), 8)}  Protection ${right(sub.protect.toString(16), 4)}`);
   });
-  if (s.views.length) {
-    out.push('');
-    out.push('Views:');
-    for (const v of s.views) out.push(`  pid ${hexDigits(v.pid, 4)} ${pointer(v.base)} size ${v.size.toString(16)} ${protectName(v.protect)}${v.copyOnWrite ? ' (copy-on-write)' : ''}`);
+  if (s.numberOfMappedViews === 0) return;
+  yield;
+  let header = false;
+  for (const pid of t.system.processIds) {
+    const views = t.system.querySections({ controlArea: s.controlArea, views: pid })[0]?.views ?? [];
+    for (const v of views) {
+      if (!header) { out.push(''); out.push('Views:'); header = true; }
+      out.push(`  pid ${hexDigits(v.pid, 4)} ${pointer(v.base)} size ${v.size.toString(16)} ${protectName(v.protect)}${v.copyOnWrite ? ' (copy-on-write)' : ''}`);
+    }
+    if (views.length) yield;
   }
 }
