@@ -53,8 +53,9 @@ describe('kd output stream', () => {
     const l = lab();
     const chunks = drain(startKd(l.view, { pid: l.pid }, '!process 0 7'));
     const blocks = chunks.filter((c) => c.some((x) => x.startsWith('PROCESS ')));
-    // Every process on its own slice: the first screenful is one process's block, not the whole dump.
-    expect(blocks.length).toBe(l.sys.processIds.filter((p) => !l.sys.queryProcess(p)!.creating).length);
+    // Every process on PsActiveProcessHead (not Idle, not one being created) on its own slice: the first
+    // screenful is one process's block, not the whole dump.
+    expect(blocks.length).toBe(l.sys.processIds.filter((p) => p !== 0 && !l.sys.queryProcess(p)!.creating).length);
     for (const c of blocks) expect(c.filter((x) => x.startsWith('PROCESS ')).length).toBe(1);
   });
 
