@@ -10,7 +10,8 @@
 //               `await extension.activate()`. Each sample is a fresh extension host (page reload).
 // No thresholds fail the run; budgets (DESIGN.md §8) are printed beside the figures.
 //
-// Flags: --vsix FILE, --runs N (activation samples, default 5), --engine-only, --activation-only
+// Flags: --vsix FILE, --runs N (activation samples, default 5), --engine-only, --activation-only,
+//        --long (also the 1,000,000-step time-travel session: 20+ minutes on a 2-core machine)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,7 +47,7 @@ async function nodeBench(name) {
     // --expose-gc lets the benchmark measure memory per page after a collection.
     const r = spawnSync(process.execPath, ['--expose-gc', outfile], {
       cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') },
+      env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), ...(flag('--long') ? { NTLAB_BENCH_LONG: '1' } : {}) },
     });
     if (r.status !== 0) return { error: `${name}.bench exited with ${r.status ?? r.signal}`, output: r.stdout?.slice(-4000) };
     const result = parseJsonOutput(r.stdout);
