@@ -385,9 +385,16 @@ export function* cmdCa(t: KdTarget, args: string[], out: Out): KdSteps {
   });
   if (s.numberOfMappedViews === 0) return;
   yield;
+  // One query for the control area's views in every process (a query per process cost O(processes²)), then
+  // printed process by process in the order !process lists them.
+  const byPid = new Map<number, Array<(typeof s.views)[number]>>();
+  for (const v of t.system.querySections({ controlArea: s.controlArea, views: 'all' })[0]?.views ?? []) {
+    const list = byPid.get(v.pid);
+    if (list) list.push(v); else byPid.set(v.pid, [v]);
+  }
   let header = false;
   for (const pid of t.system.processIds) {
-    const views = t.system.querySections({ controlArea: s.controlArea, views: pid })[0]?.views ?? [];
+    const views = byPid.get(pid) ?? [];
     for (const v of views) {
       if (!header) { out.push(''); out.push('Views:'); header = true; }
       out.push(`  pid ${hexDigits(v.pid, 4)} ${pointer(v.base)} size ${v.size.toString(16)} ${protectName(v.protect)}${v.copyOnWrite ? ' (copy-on-write)' : ''}`);
