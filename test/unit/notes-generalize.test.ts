@@ -161,6 +161,20 @@ describe('what is a heading', () => {
     expect(r.headings[0]!.entryId).toBe('WorkingSet');
   });
 
+  it('front matter that never closes within its bound is markdown, and the search for its end stays bounded', () => {
+    // A 5 MB file opening with `---` and no closing line: read as markdown (its headings are headings).
+    const body = '## Working sets\n' + 'words about pages and lists\n'.repeat(200_000);
+    const r = recognize('---\n' + body);
+    expect(r.headings[0]!.text).toBe('Working sets');
+    // Closing late (past 1,000 lines) is not front matter either, so a heading before the late `---` counts;
+    // closing early is front matter, and the same heading inside it does not.
+    const late = '---\n' + 'key: v\n'.repeat(1_200) + '\nWorking sets\n============\n---\n\n## Page lists\n';
+    expect(recognize(late).headings.map((h) => h.text)).toEqual(['Working sets', 'Page lists']);
+    const early = '---\n' + 'key: v\n'.repeat(10) + '\nWorking sets\n============\n---\n\n## Page lists\n';
+    expect(recognize(early).headings.map((h) => h.text)).toEqual(['Page lists']);
+    expect(recognize('---\ntitle: x\n---\n\n## Page lists\n').headings.map((h) => h.text)).toEqual(['Page lists']);
+  });
+
   it('does not read a list item, a table or a paragraph over a thematic break as a setext heading', () => {
     expect(headingLines('- Working sets\n---\n')).toEqual([]);
     expect(headingLines('| a | b |\n---\n')).toEqual([]);

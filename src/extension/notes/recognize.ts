@@ -382,13 +382,26 @@ function mayBeUnderline(c: number): boolean {
   return c === 61 || c === 45;
 }
 
+/**
+ * Front matter closes within this many lines. YAML headers (Jekyll, Hugo, Obsidian) are a few lines; a file that
+ * starts with a `---` rule and never closes it within them is read as markdown, so the search is bounded
+ * whatever the file's size (issue 19: no work on open beyond a slice).
+ */
+const FRONT_MATTER_MAX_LINES = 1_000;
+
+/** A front-matter delimiter line: `---` (or `...` when `close`), trailing spaces allowed; long lines are not read. */
+function isFrontMatterDelimiter(lines: TextLines, i: number, close: boolean): boolean {
+  const n = lines.length(i);
+  if (n < 3 || n > 64) return false;
+  const l = lines.get(i).trimEnd();
+  return l === '---' || (close && l === '...');
+}
+
 /** The last line of YAML front matter (`---` on the first line up to the next `---` or `...`), else -1. */
 function frontMatterEnd(lines: TextLines): number {
-  if (lines.get(0).trimEnd() !== '---') return -1;
-  for (let i = 1; i < lines.count; i++) {
-    const l = lines.get(i).trimEnd();
-    if (l === '---' || l === '...') return i;
-  }
+  if (!isFrontMatterDelimiter(lines, 0, false)) return -1;
+  const last = Math.min(lines.count, FRONT_MATTER_MAX_LINES + 1);
+  for (let i = 1; i < last; i++) if (isFrontMatterDelimiter(lines, i, true)) return i;
   return -1;
 }
 
