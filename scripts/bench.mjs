@@ -5,6 +5,7 @@
 //   kd:         what test/bench/kd.bench.ts prints (every kernel-debugger command, 2,000 processes);
 //   heap:       what test/bench/heap.bench.ts prints (HeapAlloc + HeapFree pairs, back end and LFH);
 //   compression: what test/bench/compression.bench.ts prints (the paging cycle through memory compression);
+//   pool:       what test/bench/pool.bench.ts prints (ExAllocatePoolWithTag/ExFreePoolWithTag pairs; paged pool trimmed and touched back);
 //   activation: NT Internals Lab activating in a real extension host (code-server), measured by
 //               the test-host extension: the extension's own `activationMs` and the wall time of
 //               `await extension.activate()`. Each sample is a fresh extension host (page reload).
@@ -141,6 +142,7 @@ async function main() {
     doc.kd = await nodeBench('kd');
     doc.heap = await nodeBench('heap');
     doc.compression = await nodeBench('compression');
+    doc.pool = await nodeBench('pool');
   }
   if (!flag('--engine-only')) doc.activation = await activationBench();
   doc.elapsedSeconds = Math.round((Date.now() - t0) / 100) / 10;
