@@ -12,10 +12,9 @@
 //   regexes                              the regexes of the notes and shared code whose cost grows faster than the text
 // Either mode: [--out FILE] writes the report so far to FILE after each seed (a long campaign cut short keeps its numbers).
 // Prints one JSON report on stdout; progress on stderr.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fuzzEngine, merge, type FuzzReport } from './engine';
-import { emptyNotesReport, fuzzNotes, regexAttackLines, regexLiterals, superlinearRegexes } from './notes';
+import { emptyNotesReport, fuzzNotes, regexAttackLines, sourceRegexes, superlinearRegexes } from './notes';
 import { emptyViewsReport, fuzzViews } from './views';
 import { fuzzSessions, mergeSessions, type SessionFuzzReport } from './sessions';
 
@@ -81,19 +80,4 @@ if (mode === 'engine') {
 } else {
   process.stderr.write('usage: node scripts/fuzz.mjs engine|sessions|notes|views|regexes [--seed S] [--runs R] [--ops N] [--files F] [--hostile P] [--docs D] [--chars C] [--full-size] [--out FILE]\n');
   process.exit(2);
-}
-
-/** The regex literals of src/extension/notes/** and src/shared/** (the code that runs on notes and messages). */
-function sourceRegexes(): RegExp[] {
-  const out: RegExp[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.ts')) out.push(...regexLiterals(readFileSync(p, 'utf8')));
-    }
-  };
-  walk('src/extension/notes');
-  walk('src/shared');
-  return out;
 }

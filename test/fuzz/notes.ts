@@ -12,6 +12,8 @@
 // and the unit slice read those sources and pass them in: regexAttackLines).
 // Used by scripts/fuzz.mjs (notes mode, by hand, up to 5 MB per file) and
 // test/unit/notes-fuzz.property.test.ts (a bounded slice). Plain TypeScript: no vitest, no Node built-ins.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DiagnosticsPass, documentFindings, FindingList, lineFindings, MAX_MISSPELLINGS, MAX_PARSE_ERRORS, type Finding } from '../../src/extension/notes/diagnose';
 import { bindingsOnLine, explainSelection } from '../../src/extension/notes/explain';
 import { findLargePageClaims } from '../../src/extension/notes/facts';
@@ -221,6 +223,21 @@ export function notesDocument(r: Rng, chars: number, attack: readonly string[], 
 // ---- lines against the project's regexes ---------------------------------------------------------
 
 /** The regex literals of a TypeScript source (a small scanner: a `/` where an expression may start). */
+/** The regex literals of src/extension/notes/** and src/shared/** (the code that runs on notes and messages). */
+export function sourceRegexes(): RegExp[] {
+  const out: RegExp[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.ts')) out.push(...regexLiterals(readFileSync(p, 'utf8')));
+    }
+  };
+  walk('src/extension/notes');
+  walk('src/shared');
+  return out;
+}
+
 export function regexLiterals(source: string): RegExp[] {
   const out: RegExp[] = [];
   for (let i = 0; i < source.length; i++) {

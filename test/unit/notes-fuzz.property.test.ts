@@ -2,27 +2,11 @@
 // campaign (test/fuzz/notes.ts, run by hand with `node scripts/fuzz.mjs notes`), small documents,
 // plus one regression test per fault the campaign found. Times are measured by the campaign, not
 // asserted here.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentFindings, MAX_PARSE_ERRORS } from '../../src/extension/notes/diagnose';
 import { parseBlock } from '../../src/extension/notes/language';
 import { recognize } from '../../src/extension/notes/recognize';
-import { fuzzNotes, regexAttackLines, regexLiterals } from '../fuzz/notes';
-
-function sourceRegexes(): RegExp[] {
-  const out: RegExp[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.ts')) out.push(...regexLiterals(readFileSync(p, 'utf8')));
-    }
-  };
-  walk('src/extension/notes');
-  walk('src/shared');
-  return out;
-}
+import { fuzzNotes, regexAttackLines, regexLiterals, sourceRegexes } from '../fuzz/notes';
 
 describe('notes fuzz, short runs', () => {
   it('finds the regex literals of a source, and not division or comments', () => {
