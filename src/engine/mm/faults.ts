@@ -8,7 +8,7 @@ import { TLB_READ, TLB_SIZE, TLB_WRITE } from './addressSpace';
 import { ENTRIES, LEVEL_PDE, PAGE_SIZE, vaHi, vaLo } from './geometry';
 import { STORE_PAGE_FILE_NUMBER, storeFetch, storeRetrieve } from './compression';
 import type { MemoryManager } from './memoryManager';
-import { MiInitializePfn, MiRemoveAnyPage, MiRemoveZeroPage } from './pageLists';
+import { MiInitializePfn, MiRemoveAnyPage, MiRemoveZeroPage, takeTransitionPage } from './pageLists';
 import { LIST_STANDBY0, PageLocation, PFN_MODIFIED } from './pfn';
 import { mmAllowsRead, mmAllowsWrite, mmIsCopyOnWrite, mmIsGuard } from './protection';
 import {
@@ -253,11 +253,7 @@ export function MiResolveDemandZeroFault(mm: MemoryManager, process: AddressSpac
 export function MiResolveTransitionFault(mm: MemoryManager, process: AddressSpace, vpn: number, table: number, index: number, lo: number, hi: number, write: boolean): void {
   const db = mm.pfn;
   const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
-  const from = db.location[pfn]!;
-  db.unlink(pfn);
-  db.location[pfn] = PageLocation.ActiveAndValid;
-  db.shareCount[pfn] = 1;
-  db.referenceCount[pfn] = 1;
+  const from = takeTransitionPage(mm, pfn);
   const prot = pteProtection(lo);
   db.originalPteLo[pfn] = ((db.originalPteLo[pfn]! & ~(0x1F << PROTECTION_SHIFT)) | (prot << PROTECTION_SHIFT)) >>> 0;
   const [nlo, nhi] = makeValid(mm, process, vpn, table, index, pfn, prot, write, false);

@@ -63,6 +63,20 @@ export function MiRemoveAnyPage(mm: MemoryManager): number {
   throw new NtException(STATUS_NO_MEMORY, 0n, false);
 }
 
+/**
+ * A transition page comes back into use (a soft fault): MiUnlinkPageFromList takes it off the standby or
+ * modified list and it becomes active with one share and one reference. Returns the list it was on.
+ */
+export function takeTransitionPage(mm: MemoryManager, pfn: number): number {
+  const db = mm.pfn;
+  const from = db.location[pfn]!;
+  db.unlink(pfn);
+  db.location[pfn] = PageLocation.ActiveAndValid;
+  db.shareCount[pfn] = 1;
+  db.referenceCount[pfn] = 1;
+  return from;
+}
+
 /** Takes a standby page away from its owner: the owner's PTE gets back the OriginalPte. */
 export function repurpose(mm: MemoryManager, pfn: number): void {
   const db = mm.pfn;

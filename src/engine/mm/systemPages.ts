@@ -7,7 +7,7 @@
 import { NtException } from '../errors';
 import { STATUS_NO_MEMORY } from '../constants';
 import type { MemoryManager } from './memoryManager';
-import { MiInitializePfn, MiInsertPageInFreeList, MiRemoveAnyPage, MiRemoveZeroPage } from './pageLists';
+import { MiInitializePfn, MiInsertPageInFreeList, MiRemoveAnyPage, MiRemoveZeroPage, takeTransitionPage } from './pageLists';
 import { LIST_MODIFIED, LIST_STANDBY0, PageLocation, PFN_MODIFIED, PFN_PAGE_TABLE } from './pfn';
 import { releaseBacking } from './pageTables';
 import { NonPagedPool, PagedPool, type PoolRegion } from './pool';
@@ -140,11 +140,7 @@ export function poolPageResident(mm: MemoryManager, space: SystemSpace, region: 
   const t = mm.trace;
   if (lo & PTE_TRANSITION) {
     const pfn = ptePfn(lo, hi, mm.layout.transitionPfnBits);
-    const from = db.location[pfn]!;
-    db.unlink(pfn);
-    db.location[pfn] = PageLocation.ActiveAndValid;
-    db.shareCount[pfn] = 1;
-    db.referenceCount[pfn] = 1;
+    const from = takeTransitionPage(mm, pfn);
     if (write) markModified(mm, pfn);
     const [nlo, nhi] = validKernelPte(pfn, write);
     mm.writeEntry(table, i, nlo, nhi);
